@@ -1,0 +1,3 @@
+"""ragbot: offline question answering over course material."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,113 @@
+"""Question → retrieve → prompt → generate → cite, as a stream of events."""
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+
+from appliance import prompt
+from appliance.errors import InvalidInput
+from appliance.generate import ModelGate, Ticket
+from appliance.retrieve import Passage, Retriever
+from appliance.settings import Settings
+
+CITATION = re.compile(r"\[(\d{1,2})\]")
+SELECTED = "selected text"
+
+
+def source_dict(n: int, passage: Passage, cited: set[int]) -> dict:
+    """A passage as a numbered chat source."""
+    return passage.to_dict() | {"n": n, "cited": n in cited}
+
+
+class Answerer:
+    """Answers questions from the course material with cited sources."""
+
+    def __init__(self, settings: Settings, retriever: Retriever, model, gate: ModelGate):
+        self.settings = settings
+        self.retriever = retriever
+        self.model = model
+        self.gate = gate
+
+    def reserve(self) -> Ticket:
+        """Claim a place in the model's queue before any work, so a full queue is a 503 and not a hang."""
+        return self.gate.reserve()
+
+    def events(self, question: str, selected_text: str | None, ticket: Ticket, cancel: threading.Event) -> Iterator:
+        """Blocking generator of (event, data): one `sources`, `token`s as generated, then `done`."""
+        try:
+            yield from self._events(question.strip(), (selected_text or "").strip(), ticket, cancel)
+        finally:
+            ticket.leave()
+
+    def _events(self, question: str, selected: str, ticket: Ticket, cancel: threading.Event) -> Iterator:
+        if not question:
+            raise InvalidInput("the question is empty")
+        started = time.perf_counter()
+        query = f"{question}\n{selected}" if selected else question
+        found = self.retriever.search(query, self.settings.context_sources)
+        relevant = [p for p in found if p.similarity >= self.settings.min_similarity]
+        if selected:
+            relevant = [_selected_passage(selected, found)] + relevant[: self.settings.context_sources - 1]
+        retrieval_ms = (time.perf_counter() - started) * 1000
+        timings = {"retrieval_ms": round(retrieval_ms, 1)}
+        if not relevant:
+            yield "sources", []
+            yield "token", prompt.NOT_COVERED
+            yield "done", {"answer": prompt.NOT_COVERED, "covered": False, "model": self.model.name,
+                           "sources": [], "timings": timings}
+            return
+        built = prompt.build(self.model, question, relevant, self.settings.max_answer_tokens)
+        yield "sources", [source_dict(n, p, set()) for n, p in enumerate(built.sources, 1)]
+        pieces: list[str] = []
+        queued = time.perf_counter()
+        with ticket.hold(cancel.is_set):
+            began = time.perf_counter()
+            first = None
+            stream = self.model.stream(
+                built.text, max_tokens=self.settings.max_answer_tokens, temperature=self.settings.temperature
+            )
+            for piece in stream:
+                first = first or time.perf_counter()
+                pieces.append(piece)
+                yield "token", piece
+                if cancel.is_set():
+                    stream.close()
+                    return
+            ended = time.perf_counter()
+        answer = "".join(pieces).strip()
+        cited = {int(n) for n in CITATION.findall(answer) if 1 <= int(n) <= len(built.sources)}
+        tokens = len(pieces)
+        generation_s = ended - (first or ended)
+        timings |= {
+            "queue_ms": round((began - queued) * 1000, 1),
+            "prompt_tokens": built.tokens,
+            "first_token_ms": round(((first or ended) - began) * 1000, 1),
+            "generation_ms": round((ended - began) * 1000, 1),
+            "tokens": tokens,
+            "tokens_per_second": round((tokens - 1) / generation_s, 2) if tokens > 1 and generation_s else None,
+            "total_ms": round((ended - started) * 1000, 1),
+        }
+        yield "done", {
+            "answer": answer, "covered": True, "model": self.model.name, "timings": timings,
+            "sources": [source_dict(n, p, cited) for n, p in enumerate(built.sources, 1)],
+        }
+
+    def answer(self, question: str, selected_text: str | None = None) -> dict:
+        """The whole answer at once (the CLI and JSON API path)."""
+        ticket = self.reserve()
+        result = {}
+        for event, data in self.events(question, selected_text, ticket, threading.Event()):
+            if event == "done":
+                result = data
+        return result
+
+
+def _selected_passage(selected: str, found: list[Passage]) -> Passage:
+    """The user's selection as source [1]; located in a document when retrieval found where it came from."""
+    origin = next((p for p in found if selected[:200] in p.text), None)
+    if origin:
+        return replace(origin, text=selected, heading=origin.heading or SELECTED, similarity=1.0)
+    return Passage(chunk_id="", document_id="", filename=SELECTED, page=None, page_label=None, heading="",
+                   text=selected, start=0, end=len(selected), score=1.0, similarity=1.0)

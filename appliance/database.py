@@ -1,0 +1,165 @@
+"""SQLite through sqlite-utils: the source of truth for documents, pages, chunks and jobs."""
+
+import re
+import sqlite3
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from appliance.errors import NotFound
+from appliance.migrations import migrate
+
+# Words too common to help a keyword match; FTS5 would otherwise rank on them.
+STOPWORDS = frozenset(
+    "a an and are as at be been but by can could did do does for from had has have how i if in into is it its "
+    "me my no not of on or our should so some such than that the their them then there these they this those "
+    "to was we were what when where which who whom why will with would you your about also any more most other "
+    "over under up very".split()
+)
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def fts_query(text: str) -> str:
+    """A safe FTS5 query: the question's distinct content words, quoted, any of them matching."""
+    words = dict.fromkeys(w for w in WORD.findall(text.lower()) if w not in STOPWORDS)
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+class Database:
+    """One shared connection; a lock serializes access because the app calls in from worker threads."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
+        self.lock = threading.RLock()
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA busy_timeout=5000")
+        with self.lock:
+            self.version = migrate(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # Documents -------------------------------------------------------------------------------
+
+    def documents(self) -> list[dict]:
+        with self.lock:
+            return list(self.db["documents"].rows_where(order_by="created_at desc, filename"))
+
+    def document(self, document_id: str) -> dict:
+        with self.lock:
+            rows = list(self.db["documents"].rows_where("id = ?", [document_id]))
+        if not rows:
+            raise NotFound(f"no document with id '{document_id}'")
+        return rows[0]
+
+    def find(self, *, sha256: str | None = None, source: str | None = None) -> dict | None:
+        """The document with this content hash or this source name, if any."""
+        column, value = ("sha256", sha256) if sha256 else ("source", source)
+        with self.lock:
+            return next(self.db["documents"].rows_where(f"{column} = ?", [value], limit=1), None)
+
+    def replace_document(self, document: dict, pages: list[dict], chunks: list[dict]) -> list[str]:
+        """In one transaction, drop the document with the same source and insert this one; returns dropped chunk ids."""
+        with self.lock, self.db.atomic():
+            old = self.find(source=document["source"])
+            dropped = self._delete(old["id"]) if old else []
+            self.db["documents"].insert(document)
+            self.db["pages"].insert_all(pages)
+            self.db["chunks"].insert_all(chunks, batch_size=500)
+        return dropped
+
+    def delete_document(self, document_id: str) -> list[str]:
+        """Delete a document with its pages and chunks; returns the chunk ids to drop from the vector store."""
+        self.document(document_id)
+        with self.lock, self.db.atomic():
+            return self._delete(document_id)
+
+    def _delete(self, document_id: str) -> list[str]:
+        ids = [row["id"] for row in self.db["chunks"].rows_where("document_id = ?", [document_id], select="id")]
+        self.db.execute("DELETE FROM chunks WHERE document_id = ?", [document_id])
+        self.db.execute("DELETE FROM pages WHERE document_id = ?", [document_id])
+        self.db.execute("DELETE FROM documents WHERE id = ?", [document_id])
+        return ids
+
+    def page(self, document_id: str, number: int) -> dict:
+        with self.lock:
+            rows = list(self.db["pages"].rows_where("document_id = ? AND number = ?", [document_id, number]))
+        if not rows:
+            raise NotFound(f"document '{document_id}' has no page {number}")
+        return rows[0]
+
+    # Chunks ----------------------------------------------------------------------------------
+
+    def chunks(self, ids: list[str]) -> dict[str, dict]:
+        """Chunks by id, joined with their document's filename; ids no longer stored are absent."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        sql = (
+            "SELECT chunks.*, documents.filename FROM chunks JOIN documents ON documents.id = chunks.document_id "
+            f"WHERE chunks.id IN ({marks})"
+        )
+        with self.lock:
+            return {row["id"]: row for row in self.db.query(sql, ids)}
+
+    def chunk_ids(self) -> set[str]:
+        with self.lock:
+            return {row[0] for row in self.db.execute("SELECT id FROM chunks").fetchall()}
+
+    def keyword_search(self, text: str, k: int) -> list[tuple[str, float]]:
+        """Chunk ids ranked by BM25 over text and heading (higher score is better)."""
+        query = fts_query(text)
+        if not query or k < 1:
+            return []
+        sql = (
+            "SELECT chunks.id, -bm25(chunks_fts, 1.0, 0.5) AS score FROM chunks_fts "
+            "JOIN chunks ON chunks.rowid = chunks_fts.rowid WHERE chunks_fts MATCH ? ORDER BY score DESC LIMIT ?"
+        )
+        with self.lock:
+            return [(row[0], row[1]) for row in self.db.execute(sql, [query, k]).fetchall()]
+
+    # Jobs ------------------------------------------------------------------------------------
+
+    def create_job(self, job_id: str, filename: str, **fields) -> dict:
+        job = {
+            "id": job_id, "filename": filename, "status": "queued", "pages_total": 0, "pages_done": 0,
+            "chunks_total": 0, "chunks_done": 0, "document_id": None, "outcome": None, "error": None,
+            "created_at": now(), "updated_at": now(), **fields,
+        }
+        with self.lock, self.db.atomic():
+            self.db["jobs"].insert(job)
+        return job
+
+    def update_job(self, job_id: str, **changes) -> None:
+        with self.lock, self.db.atomic():
+            self.db["jobs"].update(job_id, {**changes, "updated_at": now()})
+
+    def job(self, job_id: str) -> dict:
+        with self.lock:
+            rows = list(self.db["jobs"].rows_where("id = ?", [job_id]))
+        if not rows:
+            raise NotFound(f"no job with id '{job_id}'")
+        return rows[0]
+
+    def abandon_jobs(self) -> int:
+        """Mark jobs cut off by a restart as failed, so no client waits on them forever."""
+        with self.lock, self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE jobs SET status = 'failed', error = 'interrupted by a restart; upload the file again', "
+                "updated_at = ? WHERE status IN ('queued', 'running')",
+                [now()],
+            )
+            return cursor.rowcount
+
+    def ping(self) -> bool:
+        with self.lock:
+            return self.db.execute("SELECT 1").fetchone()[0] == 1

@@ -1,0 +1,52 @@
+"""The appliance's error hierarchy; api.py maps it to HTTP statuses in one place."""
+
+
+class RagbotError(Exception):
+    """Base of every error the appliance raises on purpose; its message is safe to show."""
+
+    status = 500
+
+    def __init__(self, message: str, *, retry_after: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+class ConfigError(RagbotError):
+    """A setting, config file or model manifest is invalid."""
+
+
+class InvalidInput(RagbotError):
+    """A request, file or argument is malformed."""
+
+    status = 400
+
+
+class UnsupportedFile(InvalidInput):
+    """A file's content is of a type the appliance cannot read."""
+
+    status = 415
+
+
+class TooLarge(InvalidInput):
+    """An upload exceeds the configured size limit."""
+
+    status = 413
+
+
+class NotFound(RagbotError):
+    """The requested document, job or model does not exist."""
+
+    status = 404
+
+
+class Busy(RagbotError):
+    """The model queue is full; try again later."""
+
+    status = 503
+
+
+class Unavailable(RagbotError):
+    """A component (database, vector store, model) is not working."""
+
+    status = 503

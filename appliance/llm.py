@@ -1,0 +1,70 @@
+"""The local LLM: llama.cpp through llama-cpp-python, the only module that imports it."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+import llama_cpp
+from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+
+class LanguageModel(Protocol):
+    """What the answering service needs from a model; an HTTP inference server can provide it too."""
+
+    name: str
+    context_length: int
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def render(self, instructions: str, request: str) -> str: ...
+
+    def stream(self, prompt: str, *, max_tokens: int, temperature: float) -> Iterator[str]: ...
+
+
+class LlamaCppModel:
+    """A GGUF model run in-process. Not thread-safe: callers serialize access (see generate.py)."""
+
+    def __init__(self, path: Path, *, name: str, context_length: int, threads: int, prompt_style: str):
+        self.name = name
+        self._llama = llama_cpp.Llama(
+            model_path=str(path),
+            n_ctx=context_length,
+            n_threads=threads or os.cpu_count(),
+            n_batch=512,
+            seed=0,
+            verbose=False,
+        )
+        self.context_length = self._llama.n_ctx()
+        template = self._llama.metadata.get("tokenizer.chat_template")
+        self._chat = None
+        if prompt_style == "chat" and template:
+            vocab = self._llama
+            self._chat = Jinja2ChatFormatter(
+                template=template,
+                eos_token=vocab.detokenize([vocab.token_eos()]).decode(errors="ignore"),
+                bos_token=vocab.detokenize([vocab.token_bos()]).decode(errors="ignore"),
+            )
+        self.prompt_style = "chat" if self._chat else "completion"
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of `text` under this model's tokenizer."""
+        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def render(self, instructions: str, request: str) -> str:
+        """The full prompt: the chat template for instruct models, plain completion text for base models."""
+        if self._chat:
+            messages = [{"role": "system", "content": instructions}, {"role": "user", "content": request}]
+            return self._chat(messages=messages).prompt
+        return f"{instructions}\n\n{request}"
+
+    def stream(self, prompt: str, *, max_tokens: int, temperature: float) -> Iterator[str]:
+        """Generate text pieces as they are sampled. Closing the iterator stops generation."""
+        stop = None if self._chat else ["\nQuestion:", "\n\n\n", "\nSource [", "\nSources:"]
+        pieces = self._llama.create_completion(
+            prompt, max_tokens=max_tokens, temperature=temperature, stop=stop, stream=True
+        )
+        for piece in pieces:
+            text = piece["choices"][0]["text"]
+            if text:
+                yield text

@@ -1,0 +1,65 @@
+"""Numbered SQLite migrations; each runs once, in order, recorded in the `migrations` table."""
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = []
+
+
+def migration(fn: Callable[[sqlite_utils.Database], None]):
+    """Register a migration; its position in this file is its number."""
+    MIGRATIONS.append(fn)
+    return fn
+
+
+@migration
+def m001_documents_chunks_jobs(db: sqlite_utils.Database) -> None:
+    db["documents"].create(
+        {
+            "id": str, "source": str, "filename": str, "title": str, "kind": str, "sha256": str,
+            "bytes": int, "pages": int, "chunks": int, "created_at": str,
+        },
+        pk="id",
+    )
+    db["documents"].create_index(["source"], unique=True)
+    db["documents"].create_index(["sha256"])
+    db["pages"].create(
+        {"document_id": str, "number": int, "label": str, "text": str},
+        pk=("document_id", "number"),
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["chunks"].create(
+        {
+            "id": str, "document_id": str, "ordinal": int, "page": int, "page_label": str,
+            "heading": str, "start": int, "end": int, "tokens": int, "text": str,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["chunks"].create_index(["document_id"])
+    # Porter stemming lets "controllers" match "controller"; triggers keep the index in step with the table.
+    db["chunks"].enable_fts(["text", "heading"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True)
+    db["jobs"].create(
+        {
+            "id": str, "filename": str, "status": str, "pages_total": int, "pages_done": int,
+            "chunks_total": int, "chunks_done": int, "document_id": str, "outcome": str, "error": str,
+            "created_at": str, "updated_at": str,
+        },
+        pk="id",
+    )
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply pending migrations; returns the schema version."""
+    db["migrations"].create({"number": int, "name": str, "applied_at": str}, pk="number", if_not_exists=True)
+    done = {row["number"] for row in db["migrations"].rows}
+    for number, fn in enumerate(MIGRATIONS, 1):
+        if number not in done:
+            with db.atomic():
+                fn(db)
+                db["migrations"].insert(
+                    {"number": number, "name": fn.__name__, "applied_at": datetime.now(timezone.utc).isoformat()}
+                )
+    return len(MIGRATIONS)

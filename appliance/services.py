@@ -1,0 +1,91 @@
+"""The appliance's long-lived parts, built once from Settings and shared by the HTTP app and the CLI."""
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from appliance import models, repair
+from appliance.answer import Answerer
+from appliance.database import Database
+from appliance.generate import ModelGate
+from appliance.ingest import Ingestor
+from appliance.jobs import JobRunner
+from appliance.retrieve import Retriever
+from appliance.settings import PACKAGE_ROOT, Settings
+
+log = logging.getLogger(__name__)
+SAMPLE = PACKAGE_ROOT / "sample" / "robotics-basics.md"
+
+
+def load_embedder(settings: Settings):
+    from appliance.embed import Embedder
+
+    manifest = models.find_manifest(settings, settings.embed_model)
+    return Embedder(models.verify(settings, manifest), name=manifest.name, threads=settings.embed_threads)
+
+
+def load_llm(settings: Settings):
+    from appliance.llm import LlamaCppModel
+
+    manifest = models.find_manifest(settings, settings.llm_model)
+    path = models.assemble(settings, manifest)
+    context = min(settings.llm_context or manifest.context_length, manifest.context_length)
+    return LlamaCppModel(path, name=manifest.name, context_length=context, threads=settings.llm_threads,
+                         prompt_style=manifest.prompt_style)
+
+
+def open_vectors(settings: Settings):
+    from appliance.vectors import ChromaStore
+
+    return ChromaStore(settings.data_path / "chroma")
+
+
+@dataclass
+class Services:
+    """Everything a request or a command needs; `model` is None when the LLM is not loaded (search-only CLI)."""
+
+    settings: Settings
+    database: Database
+    vectors: object
+    embedder: object
+    model: object | None
+    retriever: Retriever
+    ingestor: Ingestor
+    answerer: Answerer | None
+    jobs: JobRunner
+
+    def close(self) -> None:
+        self.jobs.close()
+        self.database.close()
+
+
+def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_llm: bool = True) -> Services:
+    """Open stores and load models (or take given ones: tests pass fakes), then reconcile the stores."""
+    data = settings.data_path
+    data.mkdir(parents=True, exist_ok=True)
+    database = Database(data / "ragbot.db")
+    vectors = vectors or open_vectors(settings)
+    embedder = embedder or load_embedder(settings)
+    model = model or (load_llm(settings) if with_llm else None)
+    report = repair.check(database, vectors, embedder, repair=True)
+    if not report.consistent:
+        log.warning("stores were out of step and have been repaired: %s", report)
+    abandoned = database.abandon_jobs()
+    if abandoned:
+        log.warning("%d ingestion jobs were interrupted by a restart", abandoned)
+    retriever = Retriever(settings, database, vectors, embedder)
+    ingestor = Ingestor(settings, database, vectors, embedder)
+    answerer = Answerer(settings, retriever, model, ModelGate(settings.max_queue)) if model else None
+    jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers)
+    services = Services(settings, database, vectors, embedder, model, retriever, ingestor, answerer, jobs)
+    # A marker, not "no documents yet": a teacher who deletes the sample must not see it come back.
+    marker = data / ".sample-ingested"
+    if settings.ingest_sample and not marker.exists():
+        ingest_path(services, SAMPLE)
+        marker.touch()
+    return services
+
+
+def ingest_path(services: Services, path: Path, source: str | None = None):
+    """Ingest one file from disk under its name (or `source`)."""
+    return services.ingestor.ingest(path.read_bytes(), source or path.name)

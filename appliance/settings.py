@@ -1,0 +1,109 @@
+"""One validated Settings object, read from a TOML file and RAGBOT_* environment variables."""
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+from appliance.errors import ConfigError
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+DEFAULT_CONFIG = PACKAGE_ROOT.parent / "config" / "ragbot.toml"
+
+
+class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Every setting of the appliance; each one is documented in config/ragbot.toml."""
+
+    data_dir: Annotated[str, Meta(min_length=1, description="Database, vector store, uploads.")] = (
+        "~/.local/share/ragbot"
+    )
+    models_dir: Annotated[str, Meta(description="GGUF files and model manifests; empty means DATA_DIR/models.")] = ""
+    host: Annotated[str, Meta(min_length=1, description="Address the HTTP server listens on.")] = "127.0.0.1"
+    port: Annotated[int, Meta(ge=1, le=65535, description="TCP port of the HTTP server.")] = 8000
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    llm_model: Annotated[str, Meta(min_length=1, description="Name of the LLM manifest to use.")] = (
+        "gemma3-270m-q4-k-m"
+    )
+    llm_context: Annotated[int, Meta(ge=0, le=131072, description="Context window; 0 uses the manifest's.")] = 2048
+    llm_threads: Annotated[int, Meta(ge=0, le=256, description="CPU threads for generation; 0 means all cores.")] = 0
+    max_answer_tokens: Annotated[int, Meta(ge=1, le=4096, description="Longest answer, in tokens.")] = 256
+    temperature: Annotated[float, Meta(ge=0.0, le=2.0, description="Sampling temperature.")] = 0.2
+    max_queue: Annotated[int, Meta(ge=1, le=1000, description="Chats waiting for the model before 503.")] = 16
+
+    embed_model: Annotated[str, Meta(min_length=1, description="Name of the embedding model manifest.")] = (
+        "all-minilm-l6-v2"
+    )
+    embed_threads: Annotated[int, Meta(ge=0, le=256, description="CPU threads for embeddings; 0 means all.")] = 0
+    chunk_tokens: Annotated[int, Meta(ge=32, le=2048, description="Target chunk size in embedder tokens.")] = 200
+    chunk_overlap: Annotated[int, Meta(ge=0, le=512, description="Tokens repeated between chunks.")] = 32
+
+    search_k: Annotated[int, Meta(ge=1, le=50, description="Passages returned by default.")] = 5
+    max_k: Annotated[int, Meta(ge=1, le=200, description="Largest k a client may ask for.")] = 50
+    candidates: Annotated[int, Meta(ge=1, le=1000, description="Candidates per retriever before fusion.")] = 40
+    rrf_k: Annotated[int, Meta(ge=1, le=1000, description="Reciprocal rank fusion constant.")] = 60
+    dense_weight: Annotated[float, Meta(ge=0.0, le=10.0, description="Weight of dense ranks in fusion.")] = 1.0
+    keyword_weight: Annotated[float, Meta(ge=0.0, le=10.0, description="Weight of keyword ranks in fusion.")] = 1.0
+    min_similarity: Annotated[
+        float, Meta(ge=-1.0, le=1.0, description="Cosine similarity below which a passage counts as unrelated.")
+    ] = 0.25
+    context_sources: Annotated[int, Meta(ge=1, le=20, description="Most sources put into a prompt.")] = 4
+
+    max_upload_mb: Annotated[int, Meta(ge=1, le=4096, description="Largest upload request, in MB.")] = 50
+    ingest_workers: Annotated[int, Meta(ge=1, le=16, description="Ingestion jobs run at once.")] = 1
+    ingest_sample: Annotated[bool, Meta(description="Ingest the bundled sample course on first start.")] = True
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser()
+
+    @property
+    def models_path(self) -> Path:
+        return Path(self.models_dir).expanduser() if self.models_dir else self.data_path / "models"
+
+
+FIELDS = Settings.__struct_fields__
+
+
+def _from_env(environ) -> dict:
+    """RAGBOT_PORT=9000 overrides `port`; values stay strings, msgspec converts them."""
+    found = {}
+    for name in FIELDS:
+        value = environ.get(f"RAGBOT_{name.upper()}")
+        if value is not None:
+            found[name] = value
+    return found
+
+
+def _explain(error: msgspec.ValidationError, values: dict, sources: str) -> str:
+    """Turn msgspec's `... - at `$.port`` into a message that names the setting and its value first."""
+    message = str(error)
+    if " - at `$." in message:
+        text, _, where = message.rpartition(" - at `$.")
+        name = where.rstrip("`")
+        return f"setting '{name}' = {values.get(name)!r} ({sources}): {text}"
+    return f"{sources}: {message}"
+
+
+def load_settings(config_file: str | Path | None = None, environ=None, **overrides) -> Settings:
+    """Build Settings from defaults, then the config file, then RAGBOT_* variables, then overrides."""
+    environ = os.environ if environ is None else environ
+    path = Path(config_file or environ.get("RAGBOT_CONFIG") or DEFAULT_CONFIG)
+    values: dict = {}
+    if config_file or path.exists():
+        try:
+            values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise ConfigError(f"config file {path} does not exist") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
+    values.update(_from_env(environ))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        # TOML values are typed already; strict=False lets "9000" from the environment become 9000.
+        return msgspec.convert(values, Settings, strict=False)
+    except msgspec.ValidationError as error:
+        raise ConfigError(_explain(error, values, f"from {path} and RAGBOT_* variables")) from None

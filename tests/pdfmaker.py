@@ -1,0 +1,97 @@
+"""Build small, valid PDF files in memory for tests (standard library only)."""
+
+from __future__ import annotations
+
+import io
+
+FONT_SIZE = 12
+LEADING = 16
+
+
+def _escape(text: str) -> bytes:
+    """Encode text as WinAnsi and escape it for a PDF literal string."""
+    raw = text.encode("cp1252", errors="replace")
+    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
+def _content(text: str) -> bytes:
+    """Return a page content stream that draws each line of text."""
+    ops = [b"BT", b"/F1 %d Tf" % FONT_SIZE, b"%d TL" % LEADING, b"72 720 Td"]
+    for index, line in enumerate(text.split("\n")):
+        ops.append((b"T* " if index else b"") + b"(" + _escape(line) + b") Tj")
+    ops.append(b"ET")
+    return b"\n".join(ops)
+
+
+def _string(text: str) -> bytes:
+    """Return a PDF literal string object."""
+    return b"(" + _escape(text) + b")"
+
+
+def _page_labels(labels: list[dict]) -> bytes:
+    """Return a /PageLabels number tree dictionary."""
+    nums = []
+    for label in sorted(labels, key=lambda item: item["start"]):
+        entries = []
+        if label.get("style"):
+            entries.append(b"/S /" + label["style"].encode("ascii"))
+        if label.get("prefix"):
+            entries.append(b"/P " + _string(label["prefix"]))
+        if label.get("first") is not None:
+            entries.append(b"/St %d" % label["first"])
+        nums.append(b"%d << %s >>" % (label["start"], b" ".join(entries)))
+    return b"<< /Nums [" + b" ".join(nums) + b"] >>"
+
+
+def make_pdf(pages: list[str], page_labels: list[dict] | None = None) -> bytes:
+    """Return a PDF with one Helvetica text page per string in pages."""
+    if not pages:
+        raise ValueError("a PDF needs at least one page")
+    # Objects 1-3 are catalog, page tree and font; each page then takes two ids (page, content).
+    page_ids = [4 + 2 * i for i in range(len(pages))]
+    catalog = b"<< /Type /Catalog /Pages 2 0 R"
+    if page_labels:
+        catalog += b" /PageLabels " + _page_labels(page_labels)
+    objects = [
+        catalog + b" >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>"
+        % (b" ".join(b"%d 0 R" % pid for pid in page_ids), len(pages)),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    for pid, text in zip(page_ids, pages):
+        stream = _content(text)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (pid + 1)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+
+    out = io.BytesIO()
+    # The binary comment line marks the file as binary for transfer tools.
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def encrypt_pdf(data: bytes, password: str) -> bytes:
+    """Return a copy of data encrypted with password (RC4-128, needs only pypdf)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password=password, algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def truncate(data: bytes, keep: float = 0.5) -> bytes:
+    """Return the first keep fraction of data, e.g. to simulate a cut-off upload."""
+    return data[: int(len(data) * keep)]
