@@ -7,18 +7,34 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from appliance import prompt
+from appliance.database import STOPWORDS, WORD
 from appliance.errors import InvalidInput
 from appliance.generate import ModelGate, Ticket
 from appliance.retrieve import Passage, Retriever
 from appliance.settings import Settings
 
 CITATION = re.compile(r"\[(\d{1,2})\]")
+# Share of an answer's content words a source must contain to count as its origin.
+ATTRIBUTION = 0.5
 SELECTED = "selected text"
 
 
 def source_dict(n: int, passage: Passage, cited: set[int]) -> dict:
     """A passage as a numbered chat source."""
     return passage.to_dict() | {"n": n, "cited": n in cited}
+
+
+def cited_sources(answer: str, sources: list[Passage]) -> set[int]:
+    """Source numbers the answer cites as [n]; small models often forget to, so fall back to word overlap."""
+    explicit = {int(n) for n in CITATION.findall(answer) if 1 <= int(n) <= len(sources)}
+    if explicit:
+        return explicit
+    words = {w for w in WORD.findall(answer.lower()) if w not in STOPWORDS}
+    if not words:
+        return set()
+    overlap = {n: len(words & set(WORD.findall(p.text.lower()))) / len(words) for n, p in enumerate(sources, 1)}
+    best = max(overlap.values())
+    return {n for n, share in overlap.items() if share >= ATTRIBUTION and share == best}
 
 
 class Answerer:
@@ -77,7 +93,7 @@ class Answerer:
                     return
             ended = time.perf_counter()
         answer = "".join(pieces).strip()
-        cited = {int(n) for n in CITATION.findall(answer) if 1 <= int(n) <= len(built.sources)}
+        cited = cited_sources(answer, built.sources)
         tokens = len(pieces)
         generation_s = ended - (first or ended)
         timings |= {

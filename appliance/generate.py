@@ -72,7 +72,8 @@ async def stream_from_thread(produce: Callable[[threading.Event], Iterator]) -> 
     cancel = threading.Event()
 
     def put(item) -> None:
-        loop.call_soon_threadsafe(queue.put_nowait, item)
+        if not cancel.is_set():  # once the consumer has left, its loop may be gone too
+            loop.call_soon_threadsafe(queue.put_nowait, item)
 
     def work() -> None:
         try:

@@ -1,0 +1,129 @@
+"""Deterministic fakes for the models and the vector store, and fixtures that build the appliance on them."""
+
+import hashlib
+import math
+import re
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from appliance import services as services_module
+from appliance.settings import load_settings
+
+WORD = re.compile(r"\w+")
+DIMENSIONS = 64
+
+
+class FakeEmbedder:
+    """Bag of hashed words: texts sharing words get similar unit vectors."""
+
+    name = "fake-embedder"
+    dimensions = DIMENSIONS
+    max_tokens = 256
+
+    def __init__(self):
+        self.calls = 0
+
+    def count_tokens(self, text: str) -> int:
+        return len(WORD.findall(text))
+
+    def embed(self, texts: list[str], batch_size: int = 32) -> list[list[float]]:
+        self.calls += 1
+        return [self._vector(text) for text in texts]
+
+    def embed_query(self, text: str) -> tuple[float, ...]:
+        return tuple(self._vector(text))
+
+    def _vector(self, text: str) -> list[float]:
+        vec = [0.0] * DIMENSIONS
+        for word in WORD.findall(text.lower()):
+            vec[int(hashlib.md5(word.encode()).hexdigest(), 16) % DIMENSIONS] += 1.0
+        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+        return [v / norm for v in vec]
+
+
+class FakeModel:
+    """Answers by quoting the longest line of source [1] and citing it; `delay` slows each token."""
+
+    name = "fake-llm"
+    context_length = 2048
+    prompt_style = "completion"
+
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay
+        self.active = 0
+        self.overlaps = 0
+
+    def count_tokens(self, text: str) -> int:
+        return len(WORD.findall(text)) + text.count("\n")
+
+    def render(self, instructions: str, request: str) -> str:
+        return f"{instructions}\n\n{request}"
+
+    def stream(self, prompt: str, *, max_tokens: int, temperature: float) -> Iterator[str]:
+        self.active += 1
+        self.overlaps += self.active > 1
+        try:
+            block = re.search(r"^\[1\][^\n]*\n(.+?)(?=\n\n\[\d+\] |\n\nQuestion:)", prompt, re.S | re.M)
+            quote = max(block.group(1).splitlines(), key=len).strip() if block else "Nothing"
+            answer = f"{quote} [1]"
+            for word in answer.split(" ")[:max_tokens]:
+                if self.delay:
+                    time.sleep(self.delay)
+                yield word + " "
+        finally:
+            self.active -= 1
+
+
+class FakeVectors:
+    """An in-memory vector store with the ChromaStore interface."""
+
+    def __init__(self):
+        self.data: dict[str, tuple[list[float], str]] = {}
+        self.lock = threading.Lock()
+
+    def add(self, ids, vectors, document_ids):
+        with self.lock:
+            self.data.update({i: (list(v), d) for i, v, d in zip(ids, vectors, document_ids)})
+
+    def delete(self, ids):
+        with self.lock:
+            for i in ids:
+                self.data.pop(i, None)
+
+    def query(self, vector, k):
+        with self.lock:
+            scored = [(i, sum(a * b for a, b in zip(vector, v))) for i, (v, _) in self.data.items()]
+        return sorted(scored, key=lambda pair: -pair[1])[:k]
+
+    def vectors(self, ids):
+        return {i: self.data[i][0] for i in ids if i in self.data}
+
+    def ids(self):
+        return set(self.data)
+
+    def count(self):
+        return len(self.data)
+
+    def ping(self):
+        return True
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """Defaults with a scratch data dir, no sample course and a permissive relevance floor."""
+    return load_settings(environ={}, data_dir=str(tmp_path / "data"), ingest_sample=False, min_similarity=0.05)
+
+
+@pytest.fixture
+def fakes():
+    return {"embedder": FakeEmbedder(), "model": FakeModel(), "vectors": FakeVectors()}
+
+
+@pytest.fixture
+def services(settings, fakes):
+    built = services_module.build(settings, **fakes)
+    yield built
+    built.close()

@@ -1,0 +1,104 @@
+import asyncio
+import threading
+import time
+
+import pytest
+
+from appliance import prompt
+from appliance.answer import cited_sources
+from appliance.errors import Busy, InvalidInput
+from appliance.generate import ModelGate, stream_from_thread
+from appliance.retrieve import Passage
+from tests.conftest import FakeModel
+
+
+def _passage(n: int, text: str) -> Passage:
+    return Passage(f"d:{n}", "d", "notes.pdf", n, str(n), "H", text, 0, len(text), 1.0, 0.9)
+
+
+def test_prompt_never_overflows_and_cuts_the_last_source():
+    model = FakeModel()
+    model.context_length = 400
+    passages = [_passage(n, " ".join(f"w{n}x{i}" for i in range(150))) for n in range(1, 5)]
+    built = prompt.build(model, "what?", passages, answer_tokens=100)
+    assert built.tokens <= 400 - 100
+    assert 1 <= len(built.sources) < 4
+    assert built.text.index(prompt.INSTRUCTIONS) == 0 and built.text.rstrip().endswith("Answer:")
+    with pytest.raises(InvalidInput, match="too long"):
+        prompt.build(model, "why " * 500, passages, answer_tokens=100)
+
+
+def test_citations_explicit_then_by_overlap():
+    sources = [_passage(1, "Lidar measures distance with laser light."), _passage(2, "Servos hold angles.")]
+    assert cited_sources("It uses light [2] and [7].", sources) == {2}
+    assert cited_sources("Lidar measures distance using laser light.", sources) == {1}
+    assert cited_sources("Bananas are yellow.", sources) == set()
+
+
+def test_answer_cites_source_and_says_when_not_covered(services):
+    services.ingestor.ingest(b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons.", "grip.md")
+    result = services.answerer.answer("How hard does the Zorblax-7 gripper close?")
+    assert result["covered"] and "42 newtons" in result["answer"]
+    assert result["sources"][0]["filename"] == "grip.md" and result["sources"][0]["cited"]
+    assert result["timings"]["tokens"] > 0
+    services.settings.min_similarity = 0.99
+    missing = services.answerer.answer("Which year was the bicycle invented?")
+    assert not missing["covered"] and missing["answer"] == prompt.NOT_COVERED and missing["sources"] == []
+
+
+def test_selected_text_is_source_one(services):
+    services.ingestor.ingest(b"Encoders count wheel ticks. IMUs measure acceleration.", "s.txt")
+    result = services.answerer.answer("Explain this", selected_text="Encoders count wheel ticks.")
+    first = result["sources"][0]
+    assert first["n"] == 1 and first["text"] == "Encoders count wheel ticks." and first["filename"] == "s.txt"
+    assert result["answer"].startswith("Encoders count wheel ticks.")
+
+
+def test_gate_refuses_when_full_and_serializes():
+    gate = ModelGate(max_queue=2)
+    tickets = [gate.reserve(), gate.reserve()]
+    with pytest.raises(Busy) as busy:
+        gate.reserve()
+    assert busy.value.retry_after
+    order = []
+
+    def run(ticket, name):
+        with ticket.hold(lambda: False):
+            order.append(f"{name}+")
+            time.sleep(0.05)
+            order.append(f"{name}-")
+
+    threads = [threading.Thread(target=run, args=(t, n)) for t, n in zip(tickets, "ab")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert order in (["a+", "a-", "b+", "b-"], ["b+", "b-", "a+", "a-"])
+    assert gate.waiting == 0
+
+
+def test_leaving_the_stream_cancels_the_producer():
+    stopped = threading.Event()
+    produced = []
+
+    def produce(cancel):
+        try:
+            for n in range(1000):
+                time.sleep(0.01)
+                produced.append(n)
+                yield n
+        finally:
+            stopped.set()
+
+    async def consume():
+        got = []
+        stream = stream_from_thread(produce)
+        async for item in stream:
+            got.append(item)
+            if len(got) == 3:
+                break
+        await stream.aclose()
+        return got
+
+    assert asyncio.run(consume()) == [0, 1, 2]
+    assert stopped.wait(2) and len(produced) < 10

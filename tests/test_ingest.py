@@ -1,0 +1,80 @@
+import pytest
+
+from appliance import repair
+from appliance.errors import InvalidInput, NotFound
+from appliance.ingest import clean_source
+
+NOTES = b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n"
+
+
+def _state(services):
+    return services.database.documents(), services.database.chunk_ids(), services.vectors.ids()
+
+
+def test_add_then_identical_is_noop_then_changed_replaces(services):
+    first = services.ingestor.ingest(NOTES, "grippers.md")
+    assert first.outcome == "added" and first.document["chunks"] >= 1
+    before = _state(services)
+    again = services.ingestor.ingest(NOTES, "grippers.md")
+    assert again.outcome == "unchanged" and again.document["id"] == first.document["id"]
+    assert _state(services) == before
+    changed = services.ingestor.ingest(NOTES.replace(b"42", b"55"), "grippers.md")
+    assert changed.outcome == "replaced"
+    docs, chunk_ids, vector_ids = _state(services)
+    assert [d["id"] for d in docs] == [changed.document["id"]]
+    assert chunk_ids == vector_ids and all(i.startswith(changed.document["id"]) for i in chunk_ids)
+    assert "55 newtons" in services.retriever.search("Zorblax force", 1)[0].text
+
+
+def test_delete_removes_everywhere(services):
+    doc = services.ingestor.ingest(NOTES, "grippers.md").document
+    services.ingestor.delete(doc["id"])
+    assert _state(services) == ([], set(), set())
+    assert services.retriever.search("Zorblax", 5) == []
+    with pytest.raises(NotFound):
+        services.ingestor.delete(doc["id"])
+
+
+def test_failure_midway_leaves_both_stores_unchanged(services, monkeypatch):
+    services.ingestor.ingest(b"Other notes about wheels.", "wheels.txt")
+    before = _state(services)
+    calls = {"n": 0}
+    real_embed = services.embedder.embed
+
+    def flaky(texts, batch_size=32):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("embedder crashed")
+        return real_embed(texts)
+
+    monkeypatch.setattr(services.embedder, "embed", flaky)
+    big = "\n\n".join(f"Paragraph {i} " + "about motors " * 60 for i in range(40)).encode()
+    with pytest.raises(RuntimeError):
+        services.ingestor.ingest(big, "motors.txt")
+    assert _state(services) == before
+
+
+def test_bad_file_changes_nothing(services):
+    before = _state(services)
+    with pytest.raises(InvalidInput):
+        services.ingestor.ingest(b"", "empty.md")
+    assert _state(services) == before
+
+
+def test_clean_source_never_escapes():
+    assert clean_source("../../etc/passwd") == "etc/passwd"
+    assert clean_source("C:\\docs\\a.md") == "C:/docs/a.md"
+    with pytest.raises(InvalidInput):
+        clean_source("../")
+
+
+def test_repair_drops_stray_and_restores_missing_vectors(services):
+    doc = services.ingestor.ingest(NOTES, "grippers.md").document
+    chunk_id = f"{doc['id']}:0"
+    services.vectors.delete([chunk_id])
+    services.vectors.add(["ghost:0"], [[0.0] * 64], ["ghost"])
+    report = repair.check(services.database, services.vectors, services.embedder, repair=False)
+    assert (report.stray_vectors, report.missing_vectors, report.consistent) == (1, 1, False)
+    assert repair.check(services.database, services.vectors, services.embedder).repaired
+    assert services.vectors.ids() == services.database.chunk_ids()
+    assert repair.check(services.database, services.vectors, services.embedder).consistent

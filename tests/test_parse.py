@@ -1,0 +1,126 @@
+import pytest
+
+from appliance.errors import InvalidInput, UnsupportedFile
+from appliance.parse import parse, precheck
+from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
+
+MDX = b"""---
+title: Sensors 101
+sidebar_position: 2
+---
+import Tabs from '@theme/Tabs';
+
+# Sensors
+
+Intro text with a [link](https://example.org) and **bold**.
+
+<Tabs groupId="x">
+<TabItem value="a" label="A">
+Lidar measures distance with light.
+</TabItem>
+</Tabs>
+
+## IMU
+
+An IMU reports acceleration.
+
+```python
+# not a heading
+x = 1
+```
+
+### Drift
+Gyros drift over time.
+"""
+
+RST = b"""=========
+ROS Guide
+=========
+
+Intro paragraph about :doc:`nodes <Nodes>` and ``ros2 run``.
+
+Topics
+------
+
+Topics carry messages.
+
+.. note:: Topics are many-to-many.
+
+.. toctree::
+   :maxdepth: 2
+
+Services
+~~~~~~~~
+
+Services answer requests.
+"""
+
+
+def test_mdx_strips_front_matter_imports_and_tags_and_keeps_heading_paths():
+    parsed = parse(MDX, "sensors.mdx")
+    text = parsed.pages[0].text
+    assert parsed.kind == "markdown" and parsed.title == "Sensors 101"
+    assert "sidebar_position" not in text and "import Tabs" not in text and "<Tab" not in text
+    assert "Lidar measures distance with light." in text and "a link and bold" in text
+    headings = [s.heading for s in parsed.pages[0].sections]
+    assert headings == ["Sensors", "Sensors > IMU", "Sensors > IMU > Drift"]
+    code_section = parsed.pages[0].sections[1]
+    assert "# not a heading" in code_section.text
+    for section in parsed.pages[0].sections:
+        assert text[section.start:section.start + len(section.text)] == section.text
+
+
+def test_rst_headings_by_adornment_and_markup_removed():
+    parsed = parse(RST, "guide.rst")
+    text = parsed.pages[0].text
+    assert parsed.title == "ROS Guide"
+    assert [s.heading for s in parsed.pages[0].sections] == ["ROS Guide", "ROS Guide > Topics", "ROS Guide > Topics > Services"]
+    assert "about nodes and ros2 run" in text
+    assert "Topics are many-to-many." in text
+    assert "toctree" not in text and "maxdepth" not in text
+
+
+def test_code_and_text():
+    code = parse(b"def pid(e):\n    return 2 * e\n", "control/pid.py")
+    assert code.kind == "code" and code.pages[0].sections[0].heading == "pid.py"
+    plain = parse("Caf\u00e9 notes\n".encode("utf-8"), "notes.txt")
+    assert plain.kind == "text" and "Café" in plain.pages[0].text
+
+
+def test_pdf_pages_and_printed_labels():
+    data = make_pdf(["Preface text", "Contents", "Chapter one text", "Chapter two text"],
+                    page_labels=[{"start": 0, "style": "r"}, {"start": 2, "style": "D"}])
+    parsed = parse(data, "book.pdf")
+    assert parsed.kind == "pdf"
+    assert [(p.number, p.label) for p in parsed.pages] == [(1, "i"), (2, "ii"), (3, "1"), (4, "2")]
+    assert "Chapter two text" in parsed.pages[3].text
+    assert precheck(data, "book.pdf") == 4
+
+
+@pytest.mark.parametrize(
+    "data, name, error, message",
+    [
+        (b"", "empty.md", InvalidInput, "empty"),
+        (b"   \n\n", "blank.txt", InvalidInput, "empty"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "photo.pdf", UnsupportedFile, "not a PDF"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "photo.png", UnsupportedFile, "image/png"),
+        (b"PK\x03\x04" + b"\x00" * 64, "slides.pptx", UnsupportedFile, "unsupported"),
+        (b"plain words", "table.xlsx", UnsupportedFile, "extension"),
+        (b"\x00\x01\x02binary", "data.txt", UnsupportedFile, "binary"),
+    ],
+)
+def test_bad_files_are_refused_with_a_reason(data, name, error, message):
+    with pytest.raises(error, match=message):
+        precheck(data, name)
+    with pytest.raises(error, match=message):
+        parse(data, name)
+
+
+def test_truncated_encrypted_and_imageonly_pdfs():
+    good = make_pdf(["Some text on a page"] * 3)
+    with pytest.raises(InvalidInput, match="truncated"):
+        precheck(truncate(good), "cut.pdf")
+    with pytest.raises(InvalidInput, match="encrypted"):
+        precheck(encrypt_pdf(good, "secret"), "locked.pdf")
+    with pytest.raises(InvalidInput, match="no text"):
+        parse(make_pdf(["", ""]), "scan.pdf")

@@ -1,0 +1,27 @@
+from appliance.database import fts_query
+from appliance.retrieve import fuse
+
+
+def test_fts_query_is_safe_and_drops_stopwords():
+    assert fts_query('What is the "PID" controller?') == '"pid" OR "controller"'
+    assert fts_query("NEAR( AND OR * -x ^y") == '"near" OR "x" OR "y"'
+    assert fts_query("the of and") == ""
+
+
+def test_rrf_rewards_agreement():
+    scores = fuse([(1.0, ["a", "b", "c"]), (1.0, ["c", "a"])], rrf_k=60)
+    assert sorted(scores, key=scores.get, reverse=True) == ["a", "c", "b"]
+    weighted = fuse([(0.0, ["a"]), (2.0, ["b"])], rrf_k=60)
+    assert weighted["b"] > weighted["a"]
+
+
+def test_hybrid_finds_keyword_only_and_dense_matches_and_skips_orphans(services):
+    services.ingestor.ingest(b"The flux capacitor needs 1.21 gigawatts.", "a.txt")
+    services.ingestor.ingest(b"Servo motors hold a commanded angle.", "b.txt")
+    services.vectors.add(["orphan:0"], [list(services.embedder.embed_query("servo motors angle"))], ["orphan"])
+    top = services.retriever.search("servo angle", 5)
+    assert top[0].filename == "b.txt" and all(p.chunk_id != "orphan:0" for p in top)
+    keyword = services.retriever.search("gigawatts", 5, "keyword")
+    assert [p.filename for p in keyword] == ["a.txt"]
+    assert keyword[0].similarity > 0  # computed from the stored vector even without a dense hit
+    assert services.retriever.search("the of", 5, "keyword") == []

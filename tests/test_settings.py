@@ -1,0 +1,53 @@
+import tomllib
+
+import msgspec
+import pytest
+
+from appliance.errors import ConfigError
+from appliance.settings import DEFAULT_CONFIG, Settings, load_settings
+
+
+def test_defaults_file_documents_every_setting_with_its_default():
+    text = DEFAULT_CONFIG.read_text()
+    values = tomllib.loads(text)
+    assert set(values) == set(Settings.__struct_fields__)
+    assert msgspec.convert(values, Settings) == Settings()
+    lines = text.splitlines()
+    for name in Settings.__struct_fields__:
+        at = next(n for n, line in enumerate(lines) if line.startswith(f"{name} ="))
+        assert lines[at - 1].startswith("# ") and len(lines[at - 1]) > 10, f"{name} has no comment"
+
+
+def test_environment_overrides_file_and_is_converted(tmp_path):
+    config = tmp_path / "r.toml"
+    config.write_text('port = 9000\nhost = "0.0.0.0"\n')
+    settings = load_settings(config, environ={"RAGBOT_PORT": "9100", "RAGBOT_DATA_DIR": "/srv/rb"})
+    assert (settings.port, settings.host, settings.data_dir) == (9100, "0.0.0.0", "/srv/rb")
+    assert settings.models_path.as_posix() == "/srv/rb/models"
+
+
+@pytest.mark.parametrize(
+    "environ, named",
+    [
+        ({"RAGBOT_PORT": "eighty"}, "port"),
+        ({"RAGBOT_PORT": "70000"}, "port"),
+        ({"RAGBOT_CHUNK_TOKENS": "3"}, "chunk_tokens"),
+        ({"RAGBOT_LOG_LEVEL": "loud"}, "log_level"),
+        ({"RAGBOT_INGEST_SAMPLE": "maybe"}, "ingest_sample"),
+    ],
+)
+def test_bad_value_names_the_setting(environ, named):
+    with pytest.raises(ConfigError, match=f"setting '{named}'"):
+        load_settings(environ=environ)
+
+
+def test_unknown_key_and_bad_toml_and_missing_file(tmp_path):
+    config = tmp_path / "r.toml"
+    config.write_text("prot = 8000\n")
+    with pytest.raises(ConfigError, match="prot"):
+        load_settings(config, environ={})
+    config.write_text("port = = 1\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(config, environ={})
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(tmp_path / "missing.toml", environ={})
