@@ -8,6 +8,7 @@ from pathlib import Path
 
 import swagger_ui_bundle
 from litestar import Litestar, Request, Response
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
@@ -64,19 +65,18 @@ def openapi_config() -> OpenAPIConfig:
 def create_app(settings: Settings, services: Services | None = None,
                build: Callable[[Settings], Services] = services_module.build) -> Litestar:
     """The app; heavy services load once in the lifespan unless given (tests pass their own)."""
-    state: dict = {}
 
     @asynccontextmanager
     async def lifespan(app: Litestar):
-        state["services"] = services or await asyncio.to_thread(build, settings)
+        app.state.services = services or await asyncio.to_thread(build, settings)
         try:
             yield
         finally:
             if services is None:
-                await asyncio.to_thread(state["services"].close)
+                await asyncio.to_thread(app.state.services.close)
 
-    def provide_services() -> Services:
-        return state["services"]
+    def provide_services(state: State) -> Services:
+        return state.services
 
     docs_assets = create_static_files_router(
         path=DOCS_ASSETS, directories=[Path(swagger_ui_bundle.swagger_ui_path)], include_in_schema=False

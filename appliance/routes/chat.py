@@ -2,7 +2,7 @@
 
 import json
 
-from litestar import post
+from litestar import Response, post
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from appliance.errors import InvalidInput, RagbotError, Unavailable
@@ -33,7 +33,7 @@ async def _sse(events):
 
 
 @post("/api/v1/chat", status_code=200, tags=["chat"], summary="Ask a question about the course material")
-async def chat(data: ChatRequest, services: Services) -> dict | ServerSentEvent:
+async def chat(data: ChatRequest, services: Services) -> Response:
     events = _events(data, services)
     if data.stream:
         return ServerSentEvent(_sse(events))
@@ -41,4 +41,4 @@ async def chat(data: ChatRequest, services: Services) -> dict | ServerSentEvent:
     async for event, payload in events:
         if event == "done":
             result = payload
-    return result
+    return Response(result)

@@ -1,0 +1,171 @@
+import json
+
+import pytest
+from litestar.testing import TestClient
+
+from appliance.app import create_app
+from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
+
+FACT = b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n"
+
+
+@pytest.fixture
+def client(settings, services):
+    settings.max_upload_mb = 1
+    with TestClient(create_app(settings, services)) as client:
+        yield client
+
+
+def _upload(client, *files):
+    return client.post("/api/v1/documents", files=[("files", f) for f in files])
+
+
+def _finish(client, services, response):
+    services.jobs.wait(10)
+    return [client.get(f"/api/v1/jobs/{job['id']}").json() for job in response.json()["jobs"]]
+
+
+def _stores(services):
+    return services.database.documents(), services.database.chunk_ids(), services.vectors.ids()
+
+
+def test_upload_follow_job_reupload_noop_and_delete(client, services):
+    response = _upload(client, ("grip.md", FACT, "text/markdown"), ("book.pdf", make_pdf(["Page one", "Page two"])))
+    assert response.status_code == 202
+    jobs = _finish(client, services, response)
+    assert [j["status"] for j in jobs] == ["done", "done"] and all(j["progress"] == 1.0 for j in jobs)
+    assert jobs[1]["pages_total"] == jobs[1]["pages_done"] == 2
+    docs = client.get("/api/v1/documents").json()["documents"]
+    assert {d["filename"] for d in docs} == {"grip.md", "book.pdf"}
+    doc = client.get(f"/api/v1/documents/{jobs[0]['document_id']}").json()
+    assert doc["sha256"] and doc["chunks"] >= 1
+
+    again = _finish(client, services, _upload(client, ("grip.md", FACT, "text/markdown")))
+    assert again[0]["outcome"] == "unchanged" and again[0]["document_id"] == doc["id"]
+    assert len(client.get("/api/v1/documents").json()["documents"]) == 2
+
+    page = client.get(f"/api/v1/documents/{jobs[1]['document_id']}/pages/2").json()
+    assert "Page two" in page["text"]
+    hits = client.post("/api/v1/search", json={"query": "Zorblax gripper force", "k": 3}).json()["results"]
+    assert hits[0]["filename"] == "grip.md" and set(hits[0]) >= {"document_id", "page", "page_label", "heading", "text", "score"}
+    assert client.delete(f"/api/v1/documents/{doc['id']}").status_code == 204
+    hits = client.post("/api/v1/search", json={"query": "Zorblax gripper force", "k": 3}).json()["results"]
+    assert all(h["document_id"] != doc["id"] for h in hits)
+    assert client.get(f"/api/v1/documents/{doc['id']}").status_code == 404
+
+
+BAD_FILES = [
+    (("empty.md", b"", "text/markdown"), 400, "empty"),
+    (("renamed.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "application/pdf"), 415, "not a PDF"),
+    (("cut.pdf", truncate(make_pdf(["text"] * 3)), "application/pdf"), 400, "truncated"),
+    (("locked.pdf", encrypt_pdf(make_pdf(["secret"]), "pw"), "application/pdf"), 400, "encrypted"),
+    (("sheet.xlsx", b"PK\x03\x04" + b"\x00" * 100, "application/octet-stream"), 415, "unsupported"),
+]
+
+
+@pytest.mark.parametrize("file, status, message", BAD_FILES)
+def test_bad_upload_is_4xx_with_reason_and_stores_unchanged(client, services, file, status, message):
+    services.ingestor.ingest(b"Existing notes.", "existing.txt")
+    before = _stores(services)
+    response = _upload(client, file)
+    assert response.status_code == status and message in response.json()["error"]
+    assert response.json()["jobs"][0]["status"] == "failed"
+    services.jobs.wait(5)
+    assert _stores(services) == before
+
+
+def test_batch_with_one_bad_file_goes_on(client, services):
+    response = _upload(client, ("ok.txt", b"Good notes about wheels.", "text/plain"), BAD_FILES[0][0])
+    assert response.status_code == 202
+    jobs = _finish(client, services, response)
+    assert [j["status"] for j in jobs] == ["done", "failed"] and "empty" in jobs[1]["error"]
+
+
+def test_oversize_upload_is_413_and_nothing_stored(client, services):
+    big = b"word " * 300_000  # 1.5 MB against a 1 MB limit
+    response = _upload(client, ("big.txt", big, "text/plain"))
+    assert response.status_code == 413 and response.json()["error"]
+    assert _stores(services) == ([], set(), set())
+
+
+@pytest.mark.parametrize(
+    "path, body, message",
+    [
+        ("/api/v1/search", b"{not json", "malformed"),
+        ("/api/v1/search", b'{"query": "x", "k": 0}', "k"),
+        ("/api/v1/search", b'{"query": "x", "k": 51}', "k must be between 1 and 50"),
+        ("/api/v1/search", b'{"query": ""}', "query"),
+        ("/api/v1/search", b'{"query": "x", "extra": 1}', "extra"),
+        ("/api/v1/chat", b'{"message": "   "}', "empty"),
+        ("/api/v1/chat", b'{"message": ""}', "message"),
+        ("/api/v1/chat", b'{"msg": "hi"}', "unknown field `msg`"),
+        ("/api/v1/chat", b"[]", "object"),
+    ],
+)
+def test_bad_request_bodies_are_400_with_message(client, path, body, message):
+    response = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert message.lower() in response.json()["error"].lower()
+
+
+def test_upload_without_files_is_400(client):
+    assert "multipart" in client.post("/api/v1/documents", json={}).json()["error"]
+    response = client.post("/api/v1/documents", data={"other": "x"}, files=[("nope", ("a.txt", b"x"))])
+    assert response.status_code == 400 and "'files'" in response.json()["error"]
+
+
+def test_unknown_ids_are_404(client):
+    assert client.get("/api/v1/jobs/nope").status_code == 404
+    assert client.get("/api/v1/documents/nope").json() == {"error": "no document with id 'nope'", "status": 404}
+
+
+def test_chat_json_and_sse(client, services):
+    services.ingestor.ingest(FACT, "grip.md")
+    answer = client.post("/api/v1/chat", json={"message": "How strong is the Zorblax-7 gripper?"}).json()
+    assert "42 newtons" in answer["answer"] and answer["sources"][0]["cited"] and answer["model"] == "fake-llm"
+    with client.stream("POST", "/api/v1/chat", json={"message": "Zorblax-7 force?", "stream": True}) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = _sse(response.iter_lines())
+    names = [name for name, _ in events]
+    assert names[0] == "sources" and names[-1] == "done" and names.count("token") >= 3
+    assert "".join(data for name, data in events if name == "token").strip() == json.loads(events[-1][1])["answer"]
+    assert json.loads(events[0][1])[0]["filename"] == "grip.md"
+
+
+def _sse(lines) -> list[tuple[str, str]]:
+    events, name, data = [], None, []
+    for line in lines:
+        if line.startswith("event:"):
+            name = line[6:].strip()
+        elif line.startswith("data:"):
+            data.append(line[5:].removeprefix(" "))
+        elif not line and name:
+            events.append((name, "\n".join(data)))
+            name, data = None, []
+    return events
+
+
+def test_full_queue_is_503_with_retry_after(client, services):
+    tickets = [services.answerer.reserve() for _ in range(services.settings.max_queue)]
+    response = client.post("/api/v1/chat", json={"message": "anything"})
+    assert response.status_code == 503 and int(response.headers["retry-after"]) > 0
+    for ticket in tickets:
+        ticket.leave()
+
+
+def test_health_ready_and_offline_docs(client):
+    assert client.get("/api/health").json()["status"] == "ok"
+    assert client.get("/api/ready").status_code == 200
+    page = client.get("/api/docs").text
+    assert "swagger-ui-bundle.js" in page and "http://" not in page and "https://" not in page.replace("https://swagger.io", "")
+    assert client.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/api/docs/openapi.json").json()["paths"]["/api/v1/chat"]
+
+
+def test_internal_errors_are_json_without_traceback(client, services, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(services.retriever, "search", boom)
+    response = client.post("/api/v1/search", json={"query": "x"})
+    assert response.status_code == 500 and "secret" not in response.text and "Traceback" not in response.text

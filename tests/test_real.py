@@ -1,0 +1,198 @@
+"""The real path: packaged models, Chroma on disk, SQLite and uvicorn on a loopback socket, nothing faked."""
+
+import json
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+
+from appliance.app import create_app
+from appliance.settings import load_settings
+from tests.pdfmaker import make_pdf
+
+pytestmark = pytest.mark.real
+
+FACT_PAGES = [
+    "Preface\nThese lab notes belong to the Tarvenholm robotics course.",
+    "Contents\n1 Grippers",
+    "Chapter 1: Grippers\nThe Zorblax-7 gripper has a maximum grip force of 42 newtons.\nIt weighs 310 grams.",
+    "Chapter 2: Wheels\nThe Quillon rover uses mecanum wheels with a diameter of 97 millimetres.",
+]
+LABELS = [{"start": 0, "style": "r"}, {"start": 2, "style": "D"}]
+
+
+@pytest.fixture(scope="module")
+def no_network():
+    """Fail on any connection that is not loopback: the appliance must never reach out."""
+    attempts = []
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guarded(original):
+        def connect(self, address):
+            host = address[0] if isinstance(address, tuple) else address
+            if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
+                attempts.append(address)
+                raise OSError(f"test refused a network connection to {address}")
+            return original(self, address)
+
+        return connect
+
+    socket.socket.connect, socket.socket.connect_ex = guarded(real_connect), guarded(real_connect_ex)
+    yield attempts
+    socket.socket.connect, socket.socket.connect_ex = real_connect, real_connect_ex
+    assert attempts == [], f"the appliance tried to reach the network: {attempts}"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, no_network):
+    """The appliance on its packaged models, served by uvicorn on a free loopback port."""
+    data = tmp_path_factory.mktemp("real")
+    settings = load_settings(environ={}, data_dir=str(data), max_answer_tokens=40, temperature=0.0)
+    app = create_app(settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 300
+    while not server.started:
+        assert thread.is_alive() and time.time() < deadline, "server did not start"
+        time.sleep(0.2)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+        yield client, app
+    server.should_exit = True
+    thread.join(30)
+
+
+def _wait_job(client, job_id: str) -> dict:
+    deadline = time.time() + 120
+    while (job := client.get(f"/api/v1/jobs/{job_id}").json())["status"] in ("queued", "running"):
+        assert time.time() < deadline
+        time.sleep(0.2)
+    return job
+
+
+@pytest.fixture(scope="module")
+def fact_document(server):
+    client, _ = server
+    pdf = make_pdf(FACT_PAGES, page_labels=LABELS)
+    response = client.post("/api/v1/documents", files=[("files", ("lab-notes.pdf", pdf, "application/pdf"))])
+    assert response.status_code == 202
+    job = _wait_job(client, response.json()["jobs"][0]["id"])
+    assert job["status"] == "done" and job["pages_done"] == 4 and job["chunks_done"] == job["chunks_total"] > 0
+    return job["document_id"], pdf
+
+
+def _sse(response) -> list[tuple[str, str]]:
+    events, name, data = [], None, []
+    for line in response.iter_lines():
+        if line.startswith("event:"):
+            name = line[6:].strip()
+        elif line.startswith("data:"):
+            data.append(line[5:].removeprefix(" "))
+        elif not line and name:
+            events.append((name, "\n".join(data)))
+            name, data = None, []
+    return events
+
+
+def test_health_reports_every_component(server):
+    client, _ = server
+    body = client.get("/api/health").json()
+    assert body == {"status": "ok", "components": {"database": "ok", "vector_store": "ok", "embedder": "ok", "llm": "ok"}}
+
+
+def test_sample_course_is_ingested_and_searchable(server):
+    client, _ = server
+    hits = client.post("/api/v1/search", json={"query": "derivative term of a PID controller", "k": 3}).json()["results"]
+    assert hits and hits[0]["filename"] == "robotics-basics.md" and "PID" in hits[0]["heading"] + hits[0]["text"]
+
+
+def test_answer_cites_the_document_and_page(server, fact_document):
+    client, _ = server
+    document_id, _ = fact_document
+    body = client.post("/api/v1/chat", json={"message": "What is the maximum grip force of the Zorblax-7 gripper?"}).json()
+    assert "42" in body["answer"]
+    cited = [s for s in body["sources"] if s["cited"]]
+    assert cited and cited[0]["document_id"] == document_id and cited[0]["filename"] == "lab-notes.pdf"
+    assert (cited[0]["page"], cited[0]["page_label"]) == (3, "1")
+    assert body["model"] == "gemma3-270m-q4-k-m" and body["timings"]["tokens"] > 0
+
+
+def test_streamed_answer_has_sources_tokens_and_done(server, fact_document):
+    client, _ = server
+    question = {"message": "What diameter are the mecanum wheels of the Quillon rover?", "stream": True}
+    with client.stream("POST", "/api/v1/chat", json=question) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = _sse(response)
+    names = [name for name, _ in events]
+    assert names[0] == "sources" and names[-1] == "done" and names.count("token") >= 2
+    done = json.loads(events[-1][1])
+    assert "".join(d for n, d in events if n == "token").strip() == done["answer"] and "97" in done["answer"]
+    pages = [s["page"] for s in done["sources"] if s["cited"]]
+    assert 4 in pages and done["timings"]["first_token_ms"] > 0
+
+
+def test_unrelated_question_is_not_covered(server):
+    client, _ = server
+    body = client.post("/api/v1/chat", json={"message": "Who won the 1966 football World Cup final?"}).json()
+    assert body["covered"] is False and "does not cover" in body["answer"] and body["sources"] == []
+
+
+def test_reupload_is_noop_and_delete_removes_from_search(server, fact_document):
+    client, _ = server
+    document_id, pdf = fact_document
+    response = client.post("/api/v1/documents", files=[("files", ("lab-notes.pdf", pdf, "application/pdf"))])
+    job = _wait_job(client, response.json()["jobs"][0]["id"])
+    assert (job["outcome"], job["document_id"]) == ("unchanged", document_id)
+    notes = b"# Spare parts\n\nThe Vexmoor bracket is made of anodised titanium.\n"
+    job = _wait_job(client, client.post("/api/v1/documents", files=[("files", ("spares.md", notes))]).json()["jobs"][0]["id"])
+    query = {"query": "Vexmoor bracket material", "k": 3}
+    assert client.post("/api/v1/search", json=query).json()["results"][0]["filename"] == "spares.md"
+    assert client.delete(f"/api/v1/documents/{job['document_id']}").status_code == 204
+    assert all(r["filename"] != "spares.md" for r in client.post("/api/v1/search", json=query).json()["results"])
+
+
+def test_concurrent_chats_are_serialized_and_search_does_not_wait(server, fact_document):
+    client, app = server
+    answers, search_done, done_at = [], {}, []
+
+    def ask(question):
+        with client.stream("POST", "/api/v1/chat", json={"message": question, "stream": True}) as response:
+            events = _sse(response)
+        done_at.append(time.perf_counter())
+        answers.append(json.loads(events[-1][1]))
+
+    threads = [threading.Thread(target=ask, args=(q,)) for q in
+               ("How much does the Zorblax-7 gripper weigh?", "What wheels does the Quillon rover use?")]
+    for t in threads:
+        t.start()
+    deadline = time.time() + 60
+    while not app.state.services.answerer.gate.busy:
+        assert time.time() < deadline
+        time.sleep(0.01)
+    hits = client.post("/api/v1/search", json={"query": "Zorblax gripper weight", "k": 3}).json()["results"]
+    search_done["at"] = time.perf_counter()
+    assert hits[0]["filename"] == "lab-notes.pdf"
+    for t in threads:
+        t.join(180)
+    assert len(answers) == 2 and all(a["covered"] and a["answer"] for a in answers)
+    # Both generations ended after the search came back: it never queued behind the model.
+    assert search_done["at"] < min(done_at)
+    assert sum(a["timings"]["queue_ms"] > 0 for a in answers) >= 1
+
+
+def test_client_disconnect_stops_generation(server, fact_document):
+    client, app = server
+    gate = app.state.services.answerer.gate
+    with client.stream("POST", "/api/v1/chat", json={"message": "Describe the Zorblax-7 gripper.", "stream": True}) as response:
+        for line in response.iter_lines():
+            if line.startswith("event: token"):
+                break
+    deadline = time.time() + 10
+    while gate.busy or gate.waiting:
+        assert time.time() < deadline, "generation kept running after the client left"
+        time.sleep(0.05)
