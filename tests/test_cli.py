@@ -1,0 +1,76 @@
+"""The `ragbot` command for real: packaged models, Chroma and SQLite on disk, in a child process."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.real
+
+
+@pytest.fixture(scope="module")
+def ragbot(tmp_path_factory):
+    data = tmp_path_factory.mktemp("cli")
+    env = {**os.environ, "RAGBOT_DATA_DIR": str(data), "RAGBOT_INGEST_SAMPLE": "false", "RAGBOT_MAX_ANSWER_TOKENS": "24"}
+
+    def run(*args, check_status: int | None = 0):
+        result = subprocess.run([sys.executable, "-m", "appliance", *args], capture_output=True, text=True, env=env, timeout=300)
+        if check_status is not None:
+            assert result.returncode == check_status, result.stderr
+        return result
+
+    return run
+
+
+def test_ingest_search_ask_list_and_remove(ragbot, tmp_path):
+    course = tmp_path / "course"
+    (course / "week1").mkdir(parents=True)
+    (course / "week1" / "grippers.md").write_text("# Grippers\n\nThe Zorblax-7 gripper has a grip force of 42 newtons.\n")
+    (course / "notes.txt").write_text("Mecanum wheels let the Quillon rover drive sideways.\n")
+    (course / "broken.pdf").write_bytes(b"not really a pdf")
+    result = ragbot("ingest", str(course), check_status=1)
+    assert "2 of 3 files ingested" in result.stderr
+    assert "added     course/week1/grippers.md" in result.stdout and "not a PDF" in result.stdout
+
+    again = ragbot("ingest", str(course / "notes.txt"))
+    assert "unchanged" in again.stdout
+
+    hits = json.loads(ragbot("search", "Zorblax grip force", "--k", "2", "--json").stdout)["results"]
+    assert hits[0]["filename"] == "course/week1/grippers.md"
+    text = ragbot("search", "sideways driving").stdout
+    assert "[1] course/notes.txt" in text
+
+    answer = json.loads(ragbot("ask", "What is the grip force of the Zorblax-7 gripper?", "--json").stdout)
+    assert "42" in answer["answer"] and answer["sources"][0]["filename"] == "course/week1/grippers.md"
+    streamed = ragbot("ask", "What is the grip force of the Zorblax-7 gripper?").stdout
+    assert "42" in streamed and "[1] course/week1/grippers.md" in streamed
+
+    listing = ragbot("documents", "list").stdout.splitlines()
+    assert len(listing) == 2
+    removed = next(line.split()[0] for line in listing if "grippers" in line)
+    ragbot("documents", "rm", removed)
+    assert len(ragbot("documents", "list").stdout.splitlines()) == 1
+    assert "no document" in ragbot("documents", "rm", removed, check_status=1).stderr
+
+
+@pytest.mark.parametrize(
+    "args, status, message",
+    [
+        (["search", "x", "--k", "0"], 2, "must be at least 1"),
+        (["search", "x", "--mode", "fuzzy"], 2, "invalid choice"),
+        (["ingest", "/no/such/path"], 1, "no such file or folder"),
+        (["--config", "/no/such.toml", "documents", "list"], 1, "does not exist"),
+        (["frobnicate"], 2, "invalid choice"),
+    ],
+)
+def test_bad_arguments_are_clear_errors(ragbot, args, status, message):
+    result = ragbot(*args, check_status=status)
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_setting_in_environment_names_it(tmp_path):
+    env = {**os.environ, "RAGBOT_PORT": "eighty"}
+    result = subprocess.run([sys.executable, "-m", "appliance", "documents", "list"], capture_output=True, text=True, env=env)
+    assert result.returncode == 1 and "setting 'port' = 'eighty'" in result.stderr and "Traceback" not in result.stderr
