@@ -50,19 +50,23 @@ class Answerer:
         """Claim a place in the model's queue before any work, so a full queue is a 503 and not a hang."""
         return self.gate.reserve()
 
-    def events(self, question: str, selected_text: str | None, ticket: Ticket, cancel: threading.Event) -> Iterator:
+    def events(self, question: str, selected_text: str | None, ticket: Ticket, cancel: threading.Event,
+               *, courses: list[int] | None = None, level: str = "intermediate",
+               search_query: str | None = None) -> Iterator:
         """Blocking generator of (event, data): one `sources`, `token`s as generated, then `done`."""
         try:
-            yield from self._events(question.strip(), (selected_text or "").strip(), ticket, cancel)
+            yield from self._events(question.strip(), (selected_text or "").strip(), ticket, cancel,
+                                    courses, level, search_query or question)
         finally:
             ticket.leave()
 
-    def _events(self, question: str, selected: str, ticket: Ticket, cancel: threading.Event) -> Iterator:
+    def _events(self, question: str, selected: str, ticket: Ticket, cancel: threading.Event,
+                courses: list[int] | None, level: str, search_query: str) -> Iterator:
         if not question:
             raise InvalidInput("the question is empty")
         started = time.perf_counter()
-        query = f"{question}\n{selected}" if selected else question
-        found = self.retriever.search(query, self.settings.context_sources)
+        query = f"{search_query}\n{selected}" if selected else search_query
+        found = self.retriever.search(query, self.settings.context_sources, courses=courses)
         relevant = [p for p in found if p.similarity >= self.settings.min_similarity]
         if selected:
             relevant = [_selected_passage(selected, found)] + relevant[: self.settings.context_sources - 1]
@@ -74,7 +78,7 @@ class Answerer:
             yield "done", {"answer": prompt.NOT_COVERED, "covered": False, "model": self.model.name,
                            "sources": [], "timings": timings}
             return
-        built = prompt.build(self.model, question, relevant, self.settings.max_answer_tokens)
+        built = prompt.build(self.model, question, relevant, self.settings.max_answer_tokens, level)
         yield "sources", [source_dict(n, p, set()) for n, p in enumerate(built.sources, 1)]
         pieces: list[str] = []
         queued = time.perf_counter()

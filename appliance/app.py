@@ -17,7 +17,10 @@ from litestar.static_files import create_static_files_router
 
 from appliance import __version__, services as services_module
 from appliance.errors import RagbotError
-from appliance.routes import chat, documents, health, search
+from appliance import auth, secret
+from appliance.routes import auth as auth_routes
+from appliance.routes import chat, courses, documents, health, search
+from appliance.routes import web
 from appliance.services import Services
 from appliance.settings import Settings
 
@@ -59,15 +62,25 @@ def openapi_config() -> OpenAPIConfig:
         standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
         favicon=f"<link rel='icon' type='image/png' href='{DOCS_ASSETS}/favicon-32x32.png'>",
     )
-    return OpenAPIConfig(title="ragbot", version=__version__, path="/api/docs", render_plugins=[plugin])
+    return OpenAPIConfig(title="ragbot", version=__version__, path="/api/docs", render_plugins=[plugin],
+                         operation_id_creator=_operation_id)
+
+
+def _operation_id(handler, method: str, path: list) -> str:
+    """Unique per route and method (Litestar's default repeats for handlers run in threads)."""
+    parts = [getattr(part, "name", part) for part in path]
+    return "_".join([method.lower(), *map(str, parts)]).replace("-", "_")
 
 
 def create_app(settings: Settings, services: Services | None = None,
                build: Callable[[Settings], Services] = services_module.build) -> Litestar:
     """The app; heavy services load once in the lifespan unless given (tests pass their own)."""
 
+    jwt = auth.jwt_auth(secret.load_or_create(settings.secret_path), settings.access_minutes)
+
     @asynccontextmanager
     async def lifespan(app: Litestar):
+        app.state.jwt = jwt
         app.state.services = services or await asyncio.to_thread(build, settings)
         try:
             yield
@@ -79,15 +92,19 @@ def create_app(settings: Settings, services: Services | None = None,
         return state.services
 
     docs_assets = create_static_files_router(
-        path=DOCS_ASSETS, directories=[Path(swagger_ui_bundle.swagger_ui_path)], include_in_schema=False
+        path=DOCS_ASSETS, directories=[Path(swagger_ui_bundle.swagger_ui_path)], include_in_schema=False,
+        opt=auth.allow(auth.ANYONE),
     )
     return Litestar(
         route_handlers=[
-            documents.DocumentController, documents.get_job, search.search, chat.chat, health.health, health.ready,
-            docs_assets,
+            documents.DocumentController, documents.get_job, search.search, *chat.handlers, *health.handlers,
+            *auth_routes.handlers, *courses.handlers,
+            docs_assets, *web.route_handlers,
         ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         lifespan=[lifespan],
+        on_app_init=[jwt.on_app_init],
+        guards=[auth.role_guard],
         exception_handlers={Exception: error_response},
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_upload_mb * 1024 * 1024,

@@ -43,6 +43,32 @@ def parser() -> argparse.ArgumentParser:
     remove = docs_commands.add_parser("rm", help="remove documents")
     remove.add_argument("ids", nargs="+", metavar="ID")
 
+    users = commands.add_parser("users", help="manage accounts")
+    users_commands = users.add_subparsers(dest="action", required=True)
+    add = users_commands.add_parser("add", help="create an account (password prompted or --password-stdin)")
+    add.add_argument("name")
+    add.add_argument("--role", choices=["admin", "teacher", "student"], default="student")
+    add.add_argument("--course", type=_positive, default=1, help="course to join (default: the default course)")
+    users_commands.add_parser("list", help="list accounts")
+    passwd = users_commands.add_parser("passwd", help="set a new password")
+    disable = users_commands.add_parser("disable", help="disable an account and end its sessions")
+    for command in (add, passwd, disable):
+        if command is not add:
+            command.add_argument("name")
+        command.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+    backup = commands.add_parser("backup", help="write a backup archive (safe while the service runs)")
+    backup.add_argument("--to", type=Path, metavar="FILE",
+                        help="archive to write (default: a new timestamped file in backup_dir, old ones pruned)")
+    backup.add_argument("--keep", type=_positive, metavar="N", help="archives to keep in backup_dir (default: backup_keep)")
+    backup.add_argument("--with-secrets", action="store_true", help="include the token secret (keep the archive safe)")
+    backup.add_argument("--with-models", action="store_true", help="include model weights (manifests always are)")
+    restore = commands.add_parser("restore", help="restore a backup archive (the service must be stopped)")
+    restore.add_argument("archive", type=Path, metavar="FILE")
+    restore.add_argument("--check", action="store_true", help="only verify the archive; change nothing")
+    restore.add_argument("--with-config", action="store_true",
+                         help="also put back the archived config file (and secret, if archived)")
+
     commands.add_parser("setup", help="assemble and verify the models, then test one generation")
     commands.add_parser("smoke-test", help="generate a few tokens (setup runs this in a child process)")
     return top
@@ -58,6 +84,9 @@ def main(argv: list[str] | None = None) -> None:
         status = getattr(commands, args.command.replace("-", "_"))(settings, args)
     except RagbotError as error:
         print(f"ragbot: error: {error.message}", file=sys.stderr)
+        status = 1
+    except OSError as error:  # unreadable file, full disk...: a message, not a traceback
+        print(f"ragbot: error: {error}", file=sys.stderr)
         status = 1
     except KeyboardInterrupt:
         status = 130

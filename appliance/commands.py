@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from appliance import models, services
 from appliance.errors import InvalidInput, RagbotError
-from appliance.settings import Settings
+from appliance.settings import Settings, config_path
 
 SMOKE_PROMPT = "The three primary colours are"
 
@@ -117,7 +117,76 @@ def documents(settings: Settings, args) -> int:
     return 0
 
 
+def _password(args) -> str:
+    """From standard input with --password-stdin (for scripts), else prompted twice without echo."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("again: "):
+        raise InvalidInput("the passwords differ")
+    return first
+
+
+def users(settings: Settings, args) -> int:
+    from appliance.accounts import Accounts, public
+    from appliance.courses import Courses
+    from appliance.database import Database
+
+    database = Database(settings.data_path / "ragbot.db")
+    accounts = Accounts(database)
+    if args.action == "add":
+        user = accounts.add(args.name, _password(args), args.role)
+        Courses(database).add_member(args.course, user)
+        print(f"added {args.role} {args.name}")
+    elif args.action == "list":
+        for user in accounts.list():
+            state = "disabled" if user["disabled"] else "active"
+            print(f"{user['username']:24} {user['role']:8} {state}")
+    elif args.action == "passwd":
+        accounts.update(accounts.named(args.name)["id"], password=_password(args))
+        print(f"password changed for {args.name}; their sessions are signed out")
+    else:
+        accounts.update(accounts.named(args.name)["id"], disabled=1)
+        print(f"disabled {args.name}")
+    database.close()
+    return 0
+
+
+def backup(settings: Settings, args) -> int:
+    from appliance import backup as backups
+
+    written = backups.backup(settings, config_path(args.config), args.to, keep=args.keep,
+                             with_secrets=args.with_secrets, with_models=args.with_models)
+    print(f"wrote {written.path} ({written.documents} documents, {written.chunks} chunks, {written.files} files)")
+    for path in written.pruned:
+        print(f"pruned {path}")
+    return 0
+
+
+def restore(settings: Settings, args) -> int:
+    from appliance import backup as backups
+
+    done = backups.restore(settings, args.archive, config_path(args.config), check_only=args.check,
+                           with_config=args.with_config)
+    manifest = done.manifest
+    what = f"{manifest['documents']} documents, {manifest['chunks']} chunks, made {manifest['created']}"
+    if args.check:
+        print(f"{args.archive} is complete and every checksum matches ({what})")
+        return 0
+    print(f"restored {args.archive} into {settings.data_path} ({what})")
+    for path in done.config_restored:
+        print(f"restored {path}")
+    print("start the service (e.g. `sudo systemctl start ragbot`); it checks the stores against each other on start")
+    return 0
+
+
 def setup(settings: Settings, args) -> int:
+    from appliance import secret
+
+    secret.load_or_create(settings.secret_path)
+    print(f"token secret: {settings.secret_path} (mode 0600)")
     for name in (settings.llm_model, settings.embed_model):
         manifest = models.find_manifest(settings, name)
         path = models.assemble(settings, manifest)

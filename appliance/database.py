@@ -31,6 +31,13 @@ def fts_query(text: str) -> str:
     return " OR ".join(f'"{w}"' for w in words)
 
 
+def _in(column: str, values: list[int] | None) -> tuple[str, list]:
+    """A `column IN (...)` filter; None means no filter, an empty list matches nothing."""
+    if values is None:
+        return "", []
+    return f"{column} IN ({','.join('?' * len(values))})" if values else "0", list(values)
+
+
 class Database:
     """One shared connection; a lock serializes access because the app calls in from worker threads."""
 
@@ -50,9 +57,11 @@ class Database:
 
     # Documents -------------------------------------------------------------------------------
 
-    def documents(self) -> list[dict]:
+    def documents(self, courses: list[int] | None = None) -> list[dict]:
+        """Documents, newest first, of the given courses (all when None)."""
+        where, args = _in("course_id", courses)
         with self.lock:
-            return list(self.db["documents"].rows_where(order_by="created_at desc, filename"))
+            return list(self.db["documents"].rows_where(where or None, args, order_by="created_at desc, filename"))
 
     def document(self, document_id: str) -> dict:
         with self.lock:
@@ -61,17 +70,19 @@ class Database:
             raise NotFound(f"no document with id '{document_id}'")
         return rows[0]
 
-    def find(self, *, sha256: str | None = None, source: str | None = None) -> dict | None:
-        """The document with this content hash or this source name, if any."""
+    def find(self, course_id: int, *, sha256: str | None = None, source: str | None = None) -> dict | None:
+        """The course's document with this content hash or this source name, if any."""
         column, value = ("sha256", sha256) if sha256 else ("source", source)
         with self.lock:
-            return next(self.db["documents"].rows_where(f"{column} = ?", [value], limit=1), None)
+            return next(self.db["documents"].rows_where(f"course_id = ? AND {column} = ?", [course_id, value],
+                                                        limit=1), None)
 
     def replace_document(self, document: dict, pages: list[dict], chunks: list[dict]) -> list[str]:
         """In one transaction, drop the document with the same source and insert this one; returns dropped chunk ids."""
         with self.lock, self.db.atomic():
-            old = self.find(source=document["source"])
+            old = self.find(document["course_id"], source=document["source"])
             dropped = self._delete(old["id"]) if old else []
+            self._changed(document["course_id"])
             self.db["documents"].insert(document)
             self.db["pages"].insert_all(pages)
             self.db["chunks"].insert_all(chunks, batch_size=500)
@@ -79,9 +90,15 @@ class Database:
 
     def delete_document(self, document_id: str) -> list[str]:
         """Delete a document with its pages and chunks; returns the chunk ids to drop from the vector store."""
-        self.document(document_id)
+        document = self.document(document_id)
         with self.lock, self.db.atomic():
+            self._changed(document["course_id"])
             return self._delete(document_id)
+
+    def _changed(self, course_id: int) -> None:
+        """A course's material changed: bump its version and drop its cached answers."""
+        self.db.execute("UPDATE courses SET version = version + 1 WHERE id = ?", [course_id])
+        self.db.execute("DELETE FROM answer_cache WHERE course_id = ?", [course_id])
 
     def _delete(self, document_id: str) -> list[str]:
         ids = [row["id"] for row in self.db["chunks"].rows_where("document_id = ?", [document_id], select="id")]
@@ -99,33 +116,36 @@ class Database:
 
     # Chunks ----------------------------------------------------------------------------------
 
-    def chunks(self, ids: list[str]) -> dict[str, dict]:
-        """Chunks by id, joined with their document's filename; ids no longer stored are absent."""
+    def chunks(self, ids: list[str], courses: list[int] | None = None) -> dict[str, dict]:
+        """Chunks by id with their document's filename and course; ids gone or outside `courses` are absent."""
         if not ids:
             return {}
-        marks = ",".join("?" * len(ids))
+        where, args = _in("documents.course_id", courses)
         sql = (
-            "SELECT chunks.*, documents.filename FROM chunks JOIN documents ON documents.id = chunks.document_id "
-            f"WHERE chunks.id IN ({marks})"
+            "SELECT chunks.*, documents.filename, documents.course_id FROM chunks "
+            "JOIN documents ON documents.id = chunks.document_id "
+            f"WHERE chunks.id IN ({','.join('?' * len(ids))})" + (f" AND {where}" if where else "")
         )
         with self.lock:
-            return {row["id"]: row for row in self.db.query(sql, ids)}
+            return {row["id"]: row for row in self.db.query(sql, ids + args)}
 
     def chunk_ids(self) -> set[str]:
         with self.lock:
             return {row[0] for row in self.db.execute("SELECT id FROM chunks").fetchall()}
 
-    def keyword_search(self, text: str, k: int) -> list[tuple[str, float]]:
-        """Chunk ids ranked by BM25 over text and heading (higher score is better)."""
+    def keyword_search(self, text: str, k: int, courses: list[int] | None = None) -> list[tuple[str, float]]:
+        """Chunk ids of the given courses ranked by BM25 over text and heading (higher score is better)."""
         query = fts_query(text)
         if not query or k < 1:
             return []
+        where, args = _in("documents.course_id", courses)
         sql = (
             "SELECT chunks.id, -bm25(chunks_fts, 1.0, 0.5) AS score FROM chunks_fts "
-            "JOIN chunks ON chunks.rowid = chunks_fts.rowid WHERE chunks_fts MATCH ? ORDER BY score DESC LIMIT ?"
+            "JOIN chunks ON chunks.rowid = chunks_fts.rowid JOIN documents ON documents.id = chunks.document_id "
+            "WHERE chunks_fts MATCH ?" + (f" AND {where}" if where else "") + " ORDER BY score DESC LIMIT ?"
         )
         with self.lock:
-            return [(row[0], row[1]) for row in self.db.execute(sql, [query, k]).fetchall()]
+            return [(row[0], row[1]) for row in self.db.execute(sql, [query, *args, k]).fetchall()]
 
     # Jobs ------------------------------------------------------------------------------------
 

@@ -50,3 +50,27 @@ class Unavailable(RagbotError):
     """A component (database, vector store, model) is not working."""
 
     status = 503
+
+
+class Unauthorized(RagbotError):
+    """Missing, wrong or expired credentials."""
+
+    status = 401
+
+
+class Forbidden(RagbotError):
+    """Signed in, but this role or course may not do that."""
+
+    status = 403
+
+
+class Conflict(InvalidInput):
+    """The request clashes with what exists (a taken username)."""
+
+    status = 409
+
+
+class TooManyRequests(RagbotError):
+    """A rate limit was hit; retry_after says when to try again."""
+
+    status = 429

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from appliance.chunk import chunk
+from appliance.courses import DEFAULT_COURSE
 from appliance.database import Database, now
 from appliance.errors import InvalidInput
 from appliance.parse import parse
@@ -42,12 +43,13 @@ class Ingestor:
         self.vectors = vectors
         self.embedder = embedder
 
-    def ingest(self, data: bytes, source: str, progress: Progress | None = None) -> Outcome:
-        """Ingest one file's bytes under a source name (e.g. `notes/week1.md`)."""
+    def ingest(self, data: bytes, source: str, progress: Progress | None = None,
+               course_id: int = DEFAULT_COURSE) -> Outcome:
+        """Ingest one file's bytes into a course under a source name (e.g. `notes/week1.md`)."""
         report = progress or (lambda **_: None)
         source = clean_source(source)
         sha = hashlib.sha256(data).hexdigest()
-        if existing := self.database.find(sha256=sha):
+        if existing := self.database.find(course_id, sha256=sha):
             report(pages_total=existing["pages"], pages_done=existing["pages"],
                    chunks_total=existing["chunks"], chunks_done=existing["chunks"])
             return Outcome(existing, "unchanged")
@@ -63,12 +65,12 @@ class Ingestor:
             for start in range(0, len(chunks), EMBED_BATCH):
                 batch = chunks[start:start + EMBED_BATCH]
                 vectors = self.embedder.embed([embedding_text(c.heading, c.text) for c in batch])
-                self.vectors.add(ids[start:start + EMBED_BATCH], vectors, [document_id] * len(batch))
+                self.vectors.add(ids[start:start + EMBED_BATCH], vectors, [(document_id, course_id)] * len(batch))
                 report(chunks_done=start + len(batch))
             document = {
                 "id": document_id, "source": source, "filename": source, "title": parsed.title,
                 "kind": parsed.kind, "sha256": sha, "bytes": len(data), "pages": len(parsed.pages),
-                "chunks": len(chunks), "created_at": now(),
+                "chunks": len(chunks), "created_at": now(), "course_id": course_id,
             }
             pages = [
                 {"document_id": document_id, "number": page.number or 1, "label": page.label, "text": page.text}

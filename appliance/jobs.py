@@ -6,6 +6,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from appliance.courses import DEFAULT_COURSE
 from appliance.database import Database
 from appliance.errors import RagbotError
 from appliance.ingest import Ingestor
@@ -25,25 +26,28 @@ class JobRunner:
         self.pending = 0
         uploads.mkdir(parents=True, exist_ok=True)
 
-    def submit(self, filename: str, data: bytes, pages: int = 0) -> dict:
-        """Save an upload and queue it; returns the new job."""
-        job = self.database.create_job(uuid.uuid4().hex, filename, pages_total=pages)
+    def submit(self, filename: str, data: bytes, pages: int = 0, course_id: int = DEFAULT_COURSE,
+               user_id: int | None = None) -> dict:
+        """Save an upload and queue it for a course; returns the new job."""
+        job = self.database.create_job(uuid.uuid4().hex, filename, pages_total=pages, course_id=course_id,
+                                       user_id=user_id)
         path = self.uploads / job["id"]
         path.write_bytes(data)
         with self.idle:
             self.pending += 1
-        self.pool.submit(self._run, job["id"], filename, path)
+        self.pool.submit(self._run, job["id"], filename, path, course_id)
         return job
 
-    def reject(self, filename: str, error: str) -> dict:
+    def reject(self, filename: str, error: str, course_id: int = DEFAULT_COURSE, user_id: int | None = None) -> dict:
         """Record a file refused before queueing as a failed job, so a batch reports every file."""
-        return self.database.create_job(uuid.uuid4().hex, filename, status="failed", error=error)
+        return self.database.create_job(uuid.uuid4().hex, filename, status="failed", error=error,
+                                        course_id=course_id, user_id=user_id)
 
-    def _run(self, job_id: str, filename: str, path: Path) -> None:
+    def _run(self, job_id: str, filename: str, path: Path, course_id: int) -> None:
         self.database.update_job(job_id, status="running")
         try:
             outcome = self.ingestor.ingest(
-                path.read_bytes(), filename, lambda **p: self.database.update_job(job_id, **p)
+                path.read_bytes(), filename, lambda **p: self.database.update_job(job_id, **p), course_id
             )
             self.database.update_job(job_id, status="done", document_id=outcome.document["id"],
                                      outcome=outcome.outcome)

@@ -1,5 +1,6 @@
 """Numbered SQLite migrations; each runs once, in order, recorded in the `migrations` table."""
 
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -49,6 +50,50 @@ def m001_documents_chunks_jobs(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
+
+
+@migration
+def m002_classroom(db: sqlite_utils.Database) -> None:
+    db["users"].create(
+        {
+            "id": int, "username": str, "password_hash": str, "role": str, "disabled": int,
+            "software_level": str, "hardware_level": str, "created_at": str,
+        },
+        pk="id",
+    )
+    db["users"].create_index(["username"], unique=True)
+    db["refresh_tokens"].create(
+        {"token_hash": str, "user_id": int, "family": str, "used": int, "revoked": int, "expires_at": str},
+        pk="token_hash",
+    )
+    db["refresh_tokens"].create_index(["family"])
+    db["courses"].create(
+        {"id": int, "name": str, "join_code": str, "version": int, "created_at": str}, pk="id"
+    )
+    db["courses"].create_index(["join_code"], unique=True)
+    db["memberships"].create({"course_id": int, "user_id": int, "role": str}, pk=("course_id", "user_id"))
+    # Every install starts with one course, so a single-class lab needs no set-up; existing documents join it.
+    db["courses"].insert({"id": 1, "name": "Default course", "join_code": secrets.token_urlsafe(6), "version": 0,
+                          "created_at": datetime.now(timezone.utc).isoformat()})
+    db["documents"].add_column("course_id", int, not_null_default=1)
+    db.execute("DROP INDEX idx_documents_source")
+    db["documents"].create_index(["course_id", "source"], unique=True)
+    db["conversations"].create(
+        {"id": str, "user_id": int, "course_id": int, "title": str, "created_at": str, "updated_at": str}, pk="id"
+    )
+    db["interactions"].create(
+        {
+            "id": str, "conversation_id": str, "user_id": int, "course_id": int, "question": str,
+            "search_query": str, "answer": str, "sources": str, "covered": int, "cached": int, "level": str,
+            "retrieval_ms": float, "generation_ms": float, "tokens": int, "feedback": int, "created_at": str,
+        },
+        pk="id",
+    )
+    db["interactions"].create_index(["conversation_id"])
+    db["interactions"].create_index(["course_id", "created_at"])
+    db["jobs"].add_column("course_id", int)
+    db["jobs"].add_column("user_id", int)
+    db["answer_cache"].create({"key": str, "course_id": int, "body": str, "created_at": float}, pk="key")
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -14,6 +14,12 @@ INSTRUCTIONS = (
     f'If the sources do not contain the answer, reply: "{NOT_COVERED}"'
 )
 MARGIN = 16
+# Placed after the fixed instructions so every level still shares their cached prefix.
+LEVEL_GUIDANCE = {
+    "beginner": "The student is a beginner: use plain words, explain any term, and give a simple example.",
+    "intermediate": "The student knows the basics: be clear and reasonably brief.",
+    "expert": "The student is an expert: be precise and technical, and skip the basics.",
+}
 
 
 @dataclass
@@ -34,17 +40,18 @@ def source_title(n: int, passage: Passage) -> str:
     return f"[{n}] " + ", ".join(where)
 
 
-def _request(sources: list[tuple[Passage, str]], question: str) -> str:
+def _request(sources: list[tuple[Passage, str]], question: str, level: str) -> str:
     blocks = [f"{source_title(n, p)}\n{text}" for n, (p, text) in enumerate(sources, 1)]
-    return "Sources:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer:"
+    return (f"{LEVEL_GUIDANCE[level]}\n\nSources:\n\n" + "\n\n".join(blocks)
+            + f"\n\nQuestion: {question}\nAnswer:")
 
 
-def build(model, question: str, passages: list[Passage], answer_tokens: int) -> Prompt:
+def build(model, question: str, passages: list[Passage], answer_tokens: int, level: str = "intermediate") -> Prompt:
     """Fit as many sources as the context allows (cutting the last one short), never overflowing it."""
     budget = model.context_length - answer_tokens - MARGIN
 
     def size(sources) -> int:
-        return model.count_tokens(model.render(INSTRUCTIONS, _request(sources, question)))
+        return model.count_tokens(model.render(INSTRUCTIONS, _request(sources, question, level)))
 
     if size([]) > budget:
         raise InvalidInput("the question is too long for the model's context window")
@@ -61,5 +68,5 @@ def build(model, question: str, passages: list[Passage], answer_tokens: int) -> 
         if low > 80:
             chosen.append((passage, passage.text[:low]))
         break
-    text = model.render(INSTRUCTIONS, _request(chosen, question))
+    text = model.render(INSTRUCTIONS, _request(chosen, question, level))
     return Prompt(text=text, sources=[p for p, _ in chosen], tokens=model.count_tokens(text))

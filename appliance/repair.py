@@ -36,5 +36,5 @@ def check(database: Database, vectors, embedder=None, repair: bool = True) -> Re
             rows = database.chunks(missing[start:start + BATCH])
             ids = list(rows)
             texts = [embedding_text(rows[i]["heading"], rows[i]["text"]) for i in ids]
-            vectors.add(ids, embedder.embed(texts), [rows[i]["document_id"] for i in ids])
+            vectors.add(ids, embedder.embed(texts), [(rows[i]["document_id"], rows[i]["course_id"]) for i in ids])
     return Report(len(stray), len(missing), repair and bool(stray or missing))

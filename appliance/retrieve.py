@@ -53,12 +53,12 @@ class Retriever:
         self.vectors = vectors
         self.embedder = embedder
 
-    def search(self, query: str, k: int, mode: Mode = "hybrid") -> list[Passage]:
-        """The top k passages for `query`, best first, each chunk at most once."""
+    def search(self, query: str, k: int, mode: Mode = "hybrid", courses: list[int] | None = None) -> list[Passage]:
+        """The top k passages for `query` from the given courses (all when None), best first, each chunk once."""
         n = max(self.settings.candidates, k)
         vector = self.embedder.embed_query(query)
-        dense = self.vectors.query(vector, n) if mode != "keyword" else []
-        keyword = self.database.keyword_search(query, n) if mode != "dense" else []
+        dense = self.vectors.query(vector, n, courses) if mode != "keyword" else []
+        keyword = self.database.keyword_search(query, n, courses) if mode != "dense" else []
         rankings = [
             (self.settings.dense_weight, [cid for cid, _ in dense]),
             (self.settings.keyword_weight, [cid for cid, _ in keyword]),
@@ -66,7 +66,7 @@ class Retriever:
         scores = fuse(rankings, self.settings.rrf_k)
         ranked = sorted(scores, key=scores.get, reverse=True)
         # SQLite is the source of truth: a vector whose chunk is gone (mid-replace, mid-delete) is skipped.
-        rows = self.database.chunks(ranked[: k * 2])
+        rows = self.database.chunks(ranked[: k * 2], courses)
         top = [cid for cid in ranked if cid in rows][:k]
         similarity = dict(dense)
         missing = [cid for cid in top if cid not in similarity]

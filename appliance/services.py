@@ -4,12 +4,16 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from appliance import models, repair
+from appliance import locks, models, repair
+from appliance.accounts import Accounts
 from appliance.answer import Answerer
+from appliance.conversation import Conversations
+from appliance.courses import Courses
 from appliance.database import Database
 from appliance.generate import ModelGate
 from appliance.ingest import Ingestor
 from appliance.jobs import JobRunner
+from appliance.limits import SlidingWindow
 from appliance.retrieve import Retriever
 from appliance.settings import PACKAGE_ROOT, Settings
 
@@ -53,16 +57,26 @@ class Services:
     ingestor: Ingestor
     answerer: Answerer | None
     jobs: JobRunner
+    accounts: Accounts
+    courses: Courses
+    conversations: Conversations
+    login_limit: SlidingWindow
+    question_limit: SlidingWindow
+    # Held while the stores are open so that `ragbot restore` refuses to swap them out (locks.py).
+    data_lock: locks.Lock | None = None
 
     def close(self) -> None:
         self.jobs.close()
         self.database.close()
+        if self.data_lock:
+            self.data_lock.release()
 
 
 def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_llm: bool = True) -> Services:
     """Open stores and load models (or take given ones: tests pass fakes), then reconcile the stores."""
     data = settings.data_path
     data.mkdir(parents=True, exist_ok=True)
+    data_lock = locks.use_data(data)
     database = Database(data / "ragbot.db")
     vectors = vectors or open_vectors(settings)
     embedder = embedder or load_embedder(settings)
@@ -77,7 +91,10 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
     ingestor = Ingestor(settings, database, vectors, embedder)
     answerer = Answerer(settings, retriever, model, ModelGate(settings.max_queue)) if model else None
     jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers)
-    services = Services(settings, database, vectors, embedder, model, retriever, ingestor, answerer, jobs)
+    services = Services(settings, database, vectors, embedder, model, retriever, ingestor, answerer, jobs,
+                        Accounts(database), Courses(database), Conversations(database),
+                        SlidingWindow(60), SlidingWindow(3600))
+    services.data_lock = data_lock
     # A marker, not "no documents yet": a teacher who deletes the sample must not see it come back.
     marker = data / ".sample-ingested"
     if settings.ingest_sample and not marker.exists():

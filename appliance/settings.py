@@ -56,9 +56,28 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     ingest_workers: Annotated[int, Meta(ge=1, le=16, description="Ingestion jobs run at once.")] = 1
     ingest_sample: Annotated[bool, Meta(description="Ingest the bundled sample course on first start.")] = True
 
+    backup_dir: Annotated[str, Meta(description="Where `ragbot backup` writes archives; empty means DATA_DIR/backups.")] = ""
+    backup_keep: Annotated[int, Meta(ge=1, le=1000, description="Archives kept in backup_dir; older ones are deleted.")] = 7
+    min_free_mb: Annotated[int, Meta(ge=0, le=10_000_000, description="Free disk below which `ragbot doctor` warns, in MB.")] = 1024
+
+    secret_file: Annotated[str, Meta(description="Token-signing secret (mode 0600); empty means DATA_DIR/secret.key.")] = ""
+    signup: Literal["closed", "open", "join_code"] = "closed"
+    access_minutes: Annotated[int, Meta(ge=1, le=1440, description="Lifetime of an access token, in minutes.")] = 15
+    refresh_days: Annotated[int, Meta(ge=1, le=365, description="Lifetime of a sign-in session, in days.")] = 14
+    student_questions_per_hour: Annotated[int, Meta(ge=0, le=100000, description="Per-student limit; 0 = none.")] = 100
+    teacher_questions_per_hour: Annotated[int, Meta(ge=0, le=100000, description="Per-teacher limit; 0 = none.")] = 1000
+    admin_questions_per_hour: Annotated[int, Meta(ge=0, le=100000, description="Per-admin limit; 0 = none.")] = 0
+    login_attempts_per_minute: Annotated[int, Meta(ge=1, le=10000, description="Sign-in attempts per IP.")] = 10
+    cache_ttl_seconds: Annotated[int, Meta(ge=0, le=31536000, description="Answer cache lifetime; 0 = off.")] = 86400
+    hide_student_names: Annotated[bool, Meta(description="Teachers see students as pseudonyms in analytics.")] = True
+
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir).expanduser()
+
+    @property
+    def secret_path(self) -> Path:
+        return Path(self.secret_file).expanduser() if self.secret_file else self.data_path / "secret.key"
 
     @property
     def models_path(self) -> Path:
@@ -88,10 +107,16 @@ def _explain(error: msgspec.ValidationError, values: dict, sources: str) -> str:
     return f"{sources}: {message}"
 
 
+def config_path(config_file: str | Path | None = None, environ=None) -> Path:
+    """The config file in force: --config, else $RAGBOT_CONFIG, else config/ragbot.toml."""
+    environ = os.environ if environ is None else environ
+    return Path(config_file or environ.get("RAGBOT_CONFIG") or DEFAULT_CONFIG)
+
+
 def load_settings(config_file: str | Path | None = None, environ=None, **overrides) -> Settings:
     """Build Settings from defaults, then the config file, then RAGBOT_* variables, then overrides."""
     environ = os.environ if environ is None else environ
-    path = Path(config_file or environ.get("RAGBOT_CONFIG") or DEFAULT_CONFIG)
+    path = config_path(config_file, environ)
     values: dict = {}
     if config_file or path.exists():
         try:

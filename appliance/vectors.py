@@ -9,6 +9,8 @@ os.environ["ANONYMIZED_TELEMETRY"] = "False"
 import chromadb  # noqa: E402
 from chromadb.config import Settings as ChromaSettings  # noqa: E402
 
+from appliance.locks import VECTORS_LOCK, locked  # noqa: E402
+
 COLLECTION = "chunks"
 
 
@@ -17,6 +19,8 @@ class ChromaStore:
 
     def __init__(self, path: Path):
         path.mkdir(parents=True, exist_ok=True)
+        # Writes hold this shared so that a backup (exclusive) copies the files between writes.
+        self._write_lock = path.parent / VECTORS_LOCK
         self._client = chromadb.PersistentClient(
             path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         )
@@ -24,26 +28,31 @@ class ChromaStore:
             COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"}
         )
 
-    def add(self, ids: list[str], vectors: list[list[float]], document_ids: list[str]) -> None:
-        """Store vectors; re-adding an id overwrites it."""
+    def add(self, ids: list[str], vectors: list[list[float]], owners: list[tuple[str, int]]) -> None:
+        """Store vectors with their (document id, course id); re-adding an id overwrites it."""
         for start in range(0, len(ids), 1000):
             end = start + 1000
-            self._collection.upsert(
-                ids=ids[start:end],
-                embeddings=vectors[start:end],
-                metadatas=[{"document_id": d} for d in document_ids[start:end]],
-            )
+            with locked(self._write_lock, shared=True):
+                self._collection.upsert(
+                    ids=ids[start:end],
+                    embeddings=vectors[start:end],
+                    metadatas=[{"document_id": d, "course_id": c} for d, c in owners[start:end]],
+                )
 
     def delete(self, ids: list[str]) -> None:
         """Remove vectors by chunk id (unknown ids are ignored)."""
         for start in range(0, len(ids), 1000):
-            self._collection.delete(ids=ids[start:start + 1000])
+            with locked(self._write_lock, shared=True):
+                self._collection.delete(ids=ids[start:start + 1000])
 
-    def query(self, vector: list[float], k: int) -> list[tuple[str, float]]:
-        """The k nearest chunk ids with their cosine similarity, best first."""
-        if k < 1 or self.count() == 0:
+    def query(self, vector: list[float], k: int, courses: list[int] | None = None) -> list[tuple[str, float]]:
+        """The k nearest chunk ids (of the given courses, all when None) with their cosine similarity."""
+        if k < 1 or self.count() == 0 or courses == []:
             return []
-        found = self._collection.query(query_embeddings=[list(vector)], n_results=k, include=["distances"])
+        where = {"course_id": {"$in": list(courses)}} if courses is not None else None
+        found = self._collection.query(
+            query_embeddings=[list(vector)], n_results=k, where=where, include=["distances"]
+        )
         return [(cid, 1.0 - dist) for cid, dist in zip(found["ids"][0], found["distances"][0])]
 
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:

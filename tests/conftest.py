@@ -84,18 +84,19 @@ class FakeVectors:
         self.data: dict[str, tuple[list[float], str]] = {}
         self.lock = threading.Lock()
 
-    def add(self, ids, vectors, document_ids):
+    def add(self, ids, vectors, owners):
         with self.lock:
-            self.data.update({i: (list(v), d) for i, v, d in zip(ids, vectors, document_ids)})
+            self.data.update({i: (list(v), course) for i, v, (_, course) in zip(ids, vectors, owners)})
 
     def delete(self, ids):
         with self.lock:
             for i in ids:
                 self.data.pop(i, None)
 
-    def query(self, vector, k):
+    def query(self, vector, k, courses=None):
         with self.lock:
-            scored = [(i, sum(a * b for a, b in zip(vector, v))) for i, (v, _) in self.data.items()]
+            scored = [(i, sum(a * b for a, b in zip(vector, v))) for i, (v, course) in self.data.items()
+                      if courses is None or course in courses]
         return sorted(scored, key=lambda pair: -pair[1])[:k]
 
     def vectors(self, ids):
@@ -127,3 +128,16 @@ def services(settings, fakes):
     built = services_module.build(settings, **fakes)
     yield built
     built.close()
+
+
+PASSWORD = "correct horse battery"
+
+
+def sign_in(client, services, username: str, role: str = "student", course_id: int | None = 1) -> dict:
+    """Create a user (a member of `course_id`) and return Authorization headers from a real sign-in."""
+    user = services.accounts.add(username, PASSWORD, role)
+    if course_id:
+        services.courses.add_member(course_id, user)
+    response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 201 or response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}

@@ -4,6 +4,7 @@ import pytest
 from litestar.testing import TestClient
 
 from appliance.app import create_app
+from tests.conftest import sign_in
 from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
 
 FACT = b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n"
@@ -11,8 +12,10 @@ FACT = b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n"
 
 @pytest.fixture
 def client(settings, services):
+    """A client signed in as a teacher of the default course."""
     settings.max_upload_mb = 1
     with TestClient(create_app(settings, services)) as client:
+        client.headers.update(sign_in(client, services, "teacher1", "teacher"))
         yield client
 
 

@@ -72,7 +72,7 @@ def test_repair_drops_stray_and_restores_missing_vectors(services):
     doc = services.ingestor.ingest(NOTES, "grippers.md").document
     chunk_id = f"{doc['id']}:0"
     services.vectors.delete([chunk_id])
-    services.vectors.add(["ghost:0"], [[0.0] * 64], ["ghost"])
+    services.vectors.add(["ghost:0"], [[0.0] * 64], [("ghost", 1)])
     report = repair.check(services.database, services.vectors, services.embedder, repair=False)
     assert (report.stray_vectors, report.missing_vectors, report.consistent) == (1, 1, False)
     assert repair.check(services.database, services.vectors, services.embedder).repaired

@@ -11,6 +11,7 @@ import uvicorn
 
 from appliance.app import create_app
 from appliance.settings import load_settings
+from tests.conftest import sign_in
 from tests.pdfmaker import make_pdf
 
 pytestmark = pytest.mark.real
@@ -62,6 +63,7 @@ def server(tmp_path_factory, no_network):
         time.sleep(0.2)
     port = server.servers[0].sockets[0].getsockname()[1]
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+        client.headers.update(sign_in(client, app.state.services, "teacher", "teacher"))
         yield client, app
     server.should_exit = True
     thread.join(30)

@@ -1,23 +1,54 @@
-"""Answers with cited sources, as one JSON body or streamed as Server-Sent Events."""
+"""Answers with cited sources, as one JSON body or streamed as Server-Sent Events; conversations and feedback."""
 
 import json
+from typing import Annotated, Literal
 
-from litestar import Response, post
+import msgspec
+from litestar import Request, Response, delete, get, patch, post
 from litestar.response import ServerSentEvent, ServerSentEventMessage
+from msgspec import Meta
 
+from appliance.auth import USERS, allow
+from appliance.conversation import standalone
 from appliance.errors import InvalidInput, RagbotError, Unavailable
 from appliance.generate import stream_from_thread
 from appliance.schemas import ChatRequest
 from appliance.services import Services
 
 
-def _events(data: ChatRequest, services: Services):
+class Rename(msgspec.Struct, forbid_unknown_fields=True):
+    title: Annotated[str, Meta(min_length=1, max_length=120)]
+
+
+class Feedback(msgspec.Struct, forbid_unknown_fields=True):
+    rating: Literal[1, -1]
+
+
+def _limit(services: Services, user: dict) -> None:
+    per_hour = getattr(services.settings, f"{user['role']}_questions_per_hour")
+    services.question_limit.hit(str(user["id"]), per_hour, "hourly question")
+
+
+def _events(data: ChatRequest, user: dict, services: Services):
+    """Check everything that can be refused up front (so it is a 4xx, not a broken stream), then stream."""
     if not data.message.strip():
         raise InvalidInput("the question is empty")
     if services.answerer is None:
         raise Unavailable("the language model is not loaded")
+    courses = services.courses.scope(user, data.course_id)
+    conversations = services.conversations
+    conversation = conversations.open(user, data.course_id, data.conversation_id, data.message)
+    search_query = standalone(data.message, conversations.questions(conversation["id"]))
+    level = data.level or user["software_level"]
+    _limit(services, user)
     ticket = services.answerer.reserve()
-    return stream_from_thread(lambda cancel: services.answerer.events(data.message, data.selected_text, ticket, cancel))
+
+    def produce(cancel):
+        events = services.answerer.events(data.message, data.selected_text, ticket, cancel, courses=courses,
+                                          level=level, search_query=search_query)
+        return conversations.converse(events, conversation, user, data.message, search_query, level)
+
+    return stream_from_thread(produce)
 
 
 async def _sse(events):
@@ -32,9 +63,10 @@ async def _sse(events):
         raise
 
 
-@post("/api/v1/chat", status_code=200, tags=["chat"], summary="Ask a question about the course material")
-async def chat(data: ChatRequest, services: Services) -> Response:
-    events = _events(data, services)
+@post("/api/v1/chat", opt=allow(USERS), status_code=200, tags=["chat"],
+      summary="Ask a question about your courses' material")
+async def chat(data: ChatRequest, request: Request, services: Services) -> Response:
+    events = _events(data, request.user, services)
     if data.stream:
         return ServerSentEvent(_sse(events))
     result = {}
@@ -42,3 +74,35 @@ async def chat(data: ChatRequest, services: Services) -> Response:
         if event == "done":
             result = payload
     return Response(result)
+
+
+@get("/api/v1/conversations", opt=allow(USERS), sync_to_thread=True, tags=["chat"], summary="Your conversations")
+def list_conversations(request: Request, services: Services) -> dict:
+    return {"conversations": services.conversations.listing(request.user)}
+
+
+@get("/api/v1/conversations/{conversation_id:str}", opt=allow(USERS), sync_to_thread=True, tags=["chat"],
+     summary="One of your conversations with its messages")
+def get_conversation(conversation_id: str, request: Request, services: Services) -> dict:
+    return services.conversations.messages(request.user, conversation_id)
+
+
+@patch("/api/v1/conversations/{conversation_id:str}", opt=allow(USERS), sync_to_thread=True, tags=["chat"],
+       summary="Rename a conversation")
+def rename_conversation(conversation_id: str, data: Rename, request: Request, services: Services) -> dict:
+    return services.conversations.rename(request.user, conversation_id, data.title)
+
+
+@delete("/api/v1/conversations/{conversation_id:str}", opt=allow(USERS), sync_to_thread=True, tags=["chat"],
+        summary="Delete a conversation")
+def delete_conversation(conversation_id: str, request: Request, services: Services) -> None:
+    services.conversations.delete(request.user, conversation_id)
+
+
+@post("/api/v1/interactions/{interaction_id:str}/feedback", opt=allow(USERS), status_code=204, sync_to_thread=True,
+      tags=["chat"], summary="Thumbs up (1) or down (-1) for an answer")
+def feedback(interaction_id: str, data: Feedback, request: Request, services: Services) -> None:
+    services.conversations.feedback(request.user, interaction_id, data.rating)
+
+
+handlers = [chat, list_conversations, get_conversation, rename_conversation, delete_conversation, feedback]

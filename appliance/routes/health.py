@@ -3,6 +3,7 @@
 from litestar import get
 from litestar.response import Response
 
+from appliance.auth import ANYONE, allow
 from appliance.services import Services
 
 
@@ -13,7 +14,7 @@ def _check(probe) -> str:
         return f"down: {type(error).__name__}"
 
 
-@get("/api/health", sync_to_thread=True, tags=["health"], summary="Status of each component")
+@get("/api/health", opt=allow(ANYONE), sync_to_thread=True, tags=["health"], summary="Status of each component")
 def health(services: Services) -> Response:
     components = {
         "database": _check(services.database.ping),
@@ -26,6 +27,9 @@ def health(services: Services) -> Response:
     return Response(body, status_code=200 if healthy else 503)
 
 
-@get("/api/ready", tags=["health"], summary="200 once the models are loaded")
+@get("/api/ready", opt=allow(ANYONE), tags=["health"], summary="200 once the models are loaded")
 async def ready(services: Services) -> dict:
     return {"status": "ready"}
+
+
+handlers = [health, ready]

@@ -1,0 +1,56 @@
+"""Who is calling: JWT access tokens (Litestar's JWTAuth) and the role every route declares."""
+
+from datetime import timedelta
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from litestar.security.jwt import JWTAuth, Token
+
+from appliance.errors import Forbidden, Unauthorized
+
+ANYONE = frozenset({"anonymous", "student", "teacher", "admin"})
+USERS = frozenset({"student", "teacher", "admin"})
+STAFF = frozenset({"teacher", "admin"})
+ADMIN = frozenset({"admin"})
+# The OpenAPI page and schema are public documentation; everything else states its roles.
+PUBLIC_PREFIXES = ("/api/docs",)
+
+
+def allow(roles: frozenset[str]) -> dict:
+    """Route options declaring who may call it; anonymous routes skip token checks."""
+    return {"roles": roles, "exclude_from_auth": "anonymous" in roles}
+
+
+def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """Deny by default: a route without a `roles` rule is closed to everyone."""
+    if connection.scope["path"].startswith(PUBLIC_PREFIXES):
+        return
+    roles = handler.opt.get("roles")
+    if roles is None:
+        raise Forbidden("this route has no access rule")
+    if "anonymous" in roles:
+        return
+    user = connection.scope.get("user")
+    if not user:
+        raise Unauthorized("sign in first")
+    if user["role"] not in roles:
+        raise Forbidden(f"a {user['role']} may not do that")
+
+
+async def _user_from_token(token: Token, connection: ASGIConnection) -> dict | None:
+    """The signed-in user, or None (→ 401) when the account is gone or disabled."""
+    accounts = connection.app.state.services.accounts
+    try:
+        user = accounts.get(int(token.sub))
+    except Exception:
+        return None
+    return None if user["disabled"] else user
+
+
+def jwt_auth(secret: str, access_minutes: int) -> JWTAuth:
+    return JWTAuth[dict](
+        token_secret=secret,
+        retrieve_user_handler=_user_from_token,
+        exclude=list(PUBLIC_PREFIXES),
+        default_token_expiration=timedelta(minutes=access_minutes),
+    )

@@ -1,0 +1,22 @@
+"""The token-signing secret: generated once, kept in a file only its owner can read."""
+
+import os
+import secrets
+from pathlib import Path
+
+from appliance.errors import ConfigError
+
+
+def load_or_create(path: Path) -> str:
+    """Read the secret, creating it (mode 0600) on first use; refuse one others can read."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    if path.stat().st_mode & 0o077:
+        raise ConfigError(f"secret file {path} is readable by others; run `chmod 600 {path}`")
+    secret = path.read_text().strip()
+    if len(secret) < 32:
+        raise ConfigError(f"secret file {path} holds fewer than 32 characters")
+    return secret
