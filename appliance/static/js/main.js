@@ -1,0 +1,114 @@
+// The app shell: top bar, hash routes (#/chat, #/read/..., #/documents, ...) and start-up.
+
+import {onSessionLost} from "./api.js";
+import {h, icon} from "./dom.js";
+import {go} from "./nav.js";
+import {boot, isStaff, selectCourse, signedIn, signOut, state, subscribe} from "./state.js";
+import * as auth from "./views/auth.js";
+import * as chat from "./views/chat.js";
+import * as courses from "./views/courses.js";
+import * as dashboard from "./views/dashboard.js";
+import * as documents from "./views/documents.js";
+import * as profile from "./views/profile.js";
+
+const ROUTES = [
+  {pattern: /^\/signin$/, view: auth.signIn, public: true},
+  {pattern: /^\/signup$/, view: auth.signUp, public: true},
+  {pattern: /^\/chat(?:\/([^/]+))?$/, view: chat.show},
+  {pattern: /^\/read\/([^/]+)\/(\d+)$/, view: chat.showReader},
+  {pattern: /^\/documents$/, view: documents.show},
+  {pattern: /^\/courses$/, view: courses.show, when: () => state.features.courses},
+  {pattern: /^\/dashboard$/, view: dashboard.show, when: () => state.features.courses && isStaff()},
+  {pattern: /^\/profile$/, view: profile.show, when: () => state.mode === "auth"},
+];
+
+const main = document.getElementById("main");
+const header = document.getElementById("topbar");
+let leave = null;
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, "") || "/chat";
+  const [path, query = ""] = raw.split("?");
+  return {path, params: new URLSearchParams(query)};
+}
+
+async function route() {
+  const {path, params} = parseHash();
+  if (!path.startsWith("/")) return; // an in-page anchor such as the skip link
+  let match = null;
+  const found = ROUTES.find((r) => (match = r.pattern.exec(path)));
+  if (!found || (found.when && !found.when())) return go("#/chat");
+  if (!found.public && !signedIn()) return go("#/signin");
+  if (found.public && signedIn()) return go("#/chat");
+  leave?.();
+  leave = null;
+  const result = await found.view(main, match.slice(1).map(decodeURIComponent), params);
+  leave = typeof result === "function" ? result : null;
+  renderHeader();
+}
+
+function navLink(hash, label) {
+  const current = parseHash().path.startsWith(hash.slice(1)) ||
+    (hash === "#/chat" && parseHash().path.startsWith("/read"));
+  return h("a", {href: hash, class: "nav-link", "aria-current": current ? "page" : null}, label);
+}
+
+function renderHeader() {
+  document.body.classList.toggle("signed-out", !signedIn());
+  const links = [];
+  if (signedIn()) {
+    links.push(navLink("#/chat", "Ask"), navLink("#/documents", "Material"));
+    if (state.features.courses) links.push(navLink("#/courses", "Courses"));
+    if (state.features.courses && isStaff()) links.push(navLink("#/dashboard", "Dashboard"));
+  }
+  const end = [];
+  if (signedIn() && state.courses.length) {
+    const select = h("select", {id: "course-select", class: "course-select", onChange: (e) => selectCourse(e.target.value)},
+      state.courses.map((c) => h("option", {value: c.id, selected: c.id === state.courseId}, c.name)));
+    end.push(h("div", {class: "course-pick"}, h("label", {for: "course-select"}, "Course"), select));
+  }
+  if (state.user) {
+    end.push(
+      h("a", {href: "#/profile", class: "user-link", title: "Your profile"},
+        h("span", {class: "avatar", "aria-hidden": "true"}, state.user.username.slice(0, 1).toUpperCase()),
+        h("span", {class: "user-name"}, state.user.username), h("span", {class: "sr-only"}, `, ${state.user.role}: profile`)),
+      h("button", {type: "button", class: "button subtle", onClick: async () => {
+        await signOut();
+        go("#/signin");
+      }}, "Sign out"));
+  }
+  header.replaceChildren(
+    h("a", {href: "#/chat", class: "brand"}, icon("book"), h("span", {}, "ragbot")),
+    links.length ? h("nav", {class: "nav", "aria-label": "Main"}, links) : null,
+    h("div", {class: "topbar-end"}, end),
+  );
+}
+
+document.querySelector(".skip")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  const target = main.querySelector("h1, [data-focus]") || main;
+  target.setAttribute("tabindex", "-1");
+  target.focus();
+});
+
+subscribe(() => renderHeader());
+onSessionLost(() => {
+  state.user = null;
+  renderHeader();
+  go("#/signin");
+});
+window.addEventListener("hashchange", route);
+
+(async () => {
+  try {
+    await boot();
+  } catch (error) {
+    main.replaceChildren(h("div", {class: "page narrow"}, h("h1", {}, "The appliance is not answering"),
+      h("p", {}, "Check that the box is on and that this device is on the classroom network, then reload the page."),
+      h("p", {class: "hint"}, String(error.message || error))));
+    return;
+  }
+  renderHeader();
+  route();
+  document.body.dataset.ready = "true";
+})();

@@ -1,0 +1,116 @@
+// Sign-in and sign-up (with the background levels that shape answers).
+
+import {api, ApiError} from "../api.js";
+import {field, formatWait, h} from "../dom.js";
+import {go} from "../nav.js";
+import {LEVELS, signInWith} from "../state.js";
+
+function errorText(error, what) {
+  if (!(error instanceof ApiError)) return "Could not reach the appliance. Check that this device is on the classroom network.";
+  if (error.status === 429) return `Too many attempts. You can try again ${formatWait(error.retryAfter)}.`;
+  if (error.status === 401) return "That username and password do not match.";
+  if (error.status === 403 && what === "signup") return error.message || "Sign-up is closed on this appliance: ask your teacher for an account.";
+  return error.message;
+}
+
+function alertBox() {
+  return h("div", {class: "alert alert-error", role: "alert", hidden: true});
+}
+
+function showError(box, message) {
+  box.textContent = message;
+  box.hidden = false;
+}
+
+function card(title, intro, form, footer) {
+  return h("div", {class: "auth-page"},
+    h("section", {class: "card auth-card", "aria-labelledby": "auth-title"},
+      h("p", {class: "auth-brand"}, "ragbot · course assistant"),
+      h("h1", {id: "auth-title", tabindex: "-1"}, title),
+      h("p", {class: "muted"}, intro),
+      form,
+      h("p", {class: "auth-switch"}, footer)));
+}
+
+async function submitting(form, work) {
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  form.setAttribute("aria-busy", "true");
+  try {
+    await work();
+  } finally {
+    button.disabled = false;
+    form.removeAttribute("aria-busy");
+  }
+}
+
+export function signIn(main) {
+  const alert = alertBox();
+  const username = h("input", {name: "username", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: "false"});
+  const password = h("input", {name: "password", type: "password", autocomplete: "current-password", required: true});
+  const form = h("form", {class: "stack", onSubmit: (event) => {
+    event.preventDefault();
+    submitting(form, async () => {
+      try {
+        const body = await api("/api/v1/auth/login", {method: "POST", anonymous: true,
+          json: {username: username.value.trim(), password: password.value}});
+        await signInWith(body);
+        go("#/chat");
+      } catch (error) {
+        showError(alert, errorText(error, "signin"));
+        password.select();
+      }
+    });
+  }},
+  alert, field("Username", username), field("Password", password),
+  h("button", {type: "submit", class: "button primary wide"}, "Sign in"));
+  main.replaceChildren(card("Sign in", "Ask questions about your course material, with the pages the answers come from.",
+    form, ["New here? ", h("a", {href: "#/signup"}, "Create an account")]));
+  username.focus();
+}
+
+function levelGroup(name, legend, hint) {
+  return h("fieldset", {class: "levels"},
+    h("legend", {}, legend, h("span", {class: "hint"}, hint)),
+    h("div", {class: "level-options"}, LEVELS.map((level, i) =>
+      h("label", {class: "level-option"},
+        h("input", {type: "radio", name, value: level.value, checked: i === 0, required: true}),
+        h("span", {class: "level-name"}, level.label),
+        h("span", {class: "level-hint"}, level.hint)))));
+}
+
+export function signUp(main) {
+  const alert = alertBox();
+  const username = h("input", {name: "username", autocomplete: "username", required: true, minlength: 3, maxlength: 64,
+    autocapitalize: "none", spellcheck: "false"});
+  const password = h("input", {name: "password", type: "password", autocomplete: "new-password", required: true, minlength: 8});
+  const joinCode = h("input", {name: "join_code", autocomplete: "off", autocapitalize: "characters", spellcheck: "false"});
+  const form = h("form", {class: "stack", onSubmit: (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const body = {
+      username: username.value.trim(), password: password.value,
+      software_level: data.get("software_level"), hardware_level: data.get("hardware_level"),
+    };
+    if (joinCode.value.trim()) body.join_code = joinCode.value.trim();
+    submitting(form, async () => {
+      try {
+        await signInWith(await api("/api/v1/auth/signup", {method: "POST", json: body, anonymous: true}));
+        go("#/chat");
+      } catch (error) {
+        showError(alert, errorText(error, "signup"));
+      }
+    });
+  }},
+  alert,
+  field("Username", username),
+  field("Password", password, "At least 8 characters."),
+  field("Course join code", joinCode, "From your teacher. Leave empty if you have none."),
+  levelGroup("software_level", "Your software background", "Programming, tools and code."),
+  levelGroup("hardware_level", "Your hardware background", "Electronics, motors and sensors."),
+  h("p", {class: "hint"}, "Answers adapt to your background. You can change it later in your profile."),
+  h("button", {type: "submit", class: "button primary wide"}, "Create account"));
+  main.replaceChildren(card("Create your account", "Join your course and start asking.", form,
+    ["Already have an account? ", h("a", {href: "#/signin"}, "Sign in")]));
+  username.focus();
+}

@@ -1,0 +1,540 @@
+// Chat: conversations, streamed answers with [n] citations, sources, feedback, and the reader beside them.
+
+import {api, ApiError, readEvents, request} from "../api.js";
+import {clockTime, formatWait, h, icon, toast} from "../dom.js";
+import {go} from "../nav.js";
+import {createReader} from "./reader.js";
+import {currentCourse, LEVELS, state, subscribe, withCourse} from "../state.js";
+
+const CITATION = /\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]/g;
+
+let ui = null; // the view's elements, built once and kept while the app runs
+let conversationId = null;
+let controller = null; // aborts the answer being streamed
+let selection = null; // text picked in the reader to ask about
+let conversations = [];
+
+// ---------- addresses ----------
+
+function readHref(documentId, page, start, end) {
+  const query = Number.isInteger(start) && Number.isInteger(end) ? `?start=${start}&end=${end}` : "";
+  return `#/read/${encodeURIComponent(documentId)}/${page || 1}${query}`;
+}
+
+function chatHash() {
+  return conversationId ? `#/chat/${encodeURIComponent(conversationId)}` : "#/chat";
+}
+
+function pageName(source) {
+  if (source.page_label) return `page ${source.page_label}`;
+  return source.page && source.page > 1 ? `page ${source.page}` : "";
+}
+
+// ---------- one answer ----------
+
+function citationLink(n, sources) {
+  const source = sources.find((s) => s.n === n);
+  if (!source) return `[${n}]`;
+  const where = [source.filename, pageName(source)].filter(Boolean).join(", ");
+  if (!source.document_id) return h("span", {class: "cite cite-plain", title: where}, `[${n}]`);
+  return h("a", {class: "cite", href: readHref(source.document_id, source.page, source.start, source.end),
+    "aria-label": `Source ${n}: ${where}`, title: where}, `[${n}]`);
+}
+
+function withCitations(text, sources) {
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(CITATION)) {
+    parts.push(text.slice(last, match.index));
+    const numbers = match[1].split(",").map((n) => Number(n.trim()));
+    numbers.forEach((n, i) => parts.push(i ? " " : "", citationLink(n, sources)));
+    last = match.index + match[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts;
+}
+
+function sourceList(sources, open) {
+  const cited = sources.some((s) => s.cited);
+  const ordered = [...sources].sort((a, b) => (b.cited === true) - (a.cited === true) || a.n - b.n);
+  return h("details", {class: "sources", open},
+    h("summary", {}, `Sources (${sources.length})`),
+    h("ol", {class: "source-list"}, ordered.map((source) => {
+      const label = [pageName(source), source.heading].filter(Boolean).join(" · ");
+      const name = h("span", {class: "source-file"}, source.filename);
+      return h("li", {class: ["source", source.cited && "cited", cited && !source.cited && "uncited"]},
+        h("div", {class: "source-head"},
+          h("span", {class: "source-n"}, `[${source.n}]`),
+          source.document_id ? h("a", {href: readHref(source.document_id, source.page, source.start, source.end)}, name) : name,
+          source.cited ? h("span", {class: "badge"}, "cited") : null),
+        label ? h("p", {class: "source-where"}, label) : null,
+        h("p", {class: "snippet"}, source.snippet || source.text));
+    })));
+}
+
+function createAnswer() {
+  const text = h("div", {class: "answer-text"});
+  const status = h("p", {class: "answer-status"}, "Looking through the course material…");
+  const extra = h("div", {class: "answer-extra"});
+  const el = h("article", {class: "message assistant", "aria-label": "Answer", "aria-busy": "true", dataset: {state: "waiting", tokens: "0"}},
+    h("div", {class: "bubble"}, text, status), extra);
+  const answer = {el, content: "", sources: [], finished: false};
+
+  const render = () => text.replaceChildren(...withCitations(answer.content, answer.sources));
+
+  answer.setSources = (sources) => {
+    answer.sources = sources;
+    status.textContent = sources.length ? "Writing the answer…" : "";
+  };
+  answer.addToken = (piece) => {
+    if (!answer.content) status.textContent = "";
+    answer.content += piece;
+    el.dataset.state = "streaming";
+    el.dataset.tokens = String(Number(el.dataset.tokens) + 1);
+    render();
+  };
+  answer.finish = (done) => {
+    answer.finished = true;
+    answer.content = done.answer ?? answer.content;
+    answer.sources = done.sources || answer.sources;
+    el.dataset.state = "done";
+    el.removeAttribute("aria-busy");
+    status.textContent = "";
+    render();
+    if (done.covered === false) {
+      el.classList.add("not-covered");
+      text.replaceChildren(
+        h("strong", {class: "notice-title"}, "Not in the course material"),
+        h("span", {}, answer.content),
+        h("span", {class: "hint"}, "Try other words, check the selected course, or ask your teacher to add material about it."));
+    }
+    const parts = [];
+    const cited = answer.sources.filter((s) => s.cited);
+    const inline = new Set([...answer.content.matchAll(CITATION)].flatMap((m) => m[1].split(",").map((n) => Number(n.trim()))));
+    const missing = cited.filter((s) => !inline.has(s.n));
+    if (done.covered !== false && missing.length) {
+      parts.push(h("p", {class: "cited-line"}, "Cited: ", missing.flatMap((s, i) => [i ? " " : "", citationLink(s.n, answer.sources),
+        " ", h("span", {class: "muted"}, [s.filename, pageName(s)].filter(Boolean).join(", "))])));
+    }
+    if (answer.sources.length) parts.push(sourceList(answer.sources, true));
+    parts.push(answerFooter(done));
+    extra.replaceChildren(...parts);
+    announce(done.covered === false ? "The course material does not cover this question." : "The answer is ready.");
+  };
+  answer.stopped = () => {
+    el.dataset.state = "stopped";
+    el.removeAttribute("aria-busy");
+    status.textContent = answer.content ? "Stopped." : "Stopped before the answer began.";
+    render();
+    if (answer.sources.length) extra.replaceChildren(sourceList(answer.sources, false));
+  };
+  answer.fail = (error, retry) => {
+    el.dataset.state = "error";
+    el.removeAttribute("aria-busy");
+    el.classList.add("failed");
+    status.textContent = "";
+    extra.replaceChildren(problem(error, retry));
+  };
+  return answer;
+}
+
+function answerFooter(done) {
+  const meta = [];
+  if (done.cached) meta.push("From the answer cache");
+  const ms = done.timings?.total_ms;
+  if (!done.cached && ms) meta.push(`Answered in ${(ms / 1000).toFixed(1)} s`);
+  const footer = h("div", {class: "answer-footer"}, h("span", {class: "muted small"}, meta.join(" · ")));
+  if (done.interaction_id != null) footer.append(feedbackButtons(done.interaction_id, done.feedback));
+  return footer;
+}
+
+function feedbackButtons(interactionId, given) {
+  const buttons = [];
+  const send = async (rating, button) => {
+    try {
+      await api(`/api/v1/interactions/${encodeURIComponent(interactionId)}/feedback`, {method: "POST", json: {rating}});
+      buttons.forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+      toast("Thanks for the feedback.");
+    } catch (error) {
+      toast(`Feedback not saved: ${error.message}`, "error");
+    }
+  };
+  const up = h("button", {type: "button", class: "button icon-button feedback", "aria-label": "Helpful answer",
+    "aria-pressed": String(given === 1), onClick: () => send(1, up)}, icon("up"));
+  const down = h("button", {type: "button", class: "button icon-button feedback", "aria-label": "Not helpful",
+    "aria-pressed": String(given === -1), onClick: () => send(-1, down)}, icon("down"));
+  buttons.push(up, down);
+  return h("div", {class: "feedback-group", role: "group", "aria-label": "Was this answer helpful?"}, up, down);
+}
+
+/** A clear message for what went wrong, with a "Try again" that waits out Retry-After. */
+function problem(error, retry) {
+  let title = "Something went wrong";
+  let text = typeof error === "string" ? error : error.message;
+  const wait = error instanceof ApiError ? error.retryAfter : null;
+  if (error instanceof ApiError && error.status === 429) {
+    title = "Question limit reached";
+    const at = wait != null ? ` (at ${clockTime(new Date(Date.now() + wait * 1000))})` : "";
+    text = `You have asked a lot of questions in a short time. You can ask again ${formatWait(wait)}${at}.`;
+  } else if (error instanceof ApiError && error.status === 503) {
+    title = "The appliance is busy";
+    text = `It is answering other questions right now. Try again ${formatWait(wait)}.`;
+  } else if (error instanceof ApiError && error.status === 0) {
+    text = "Could not reach the appliance. Check that this device is on the classroom network.";
+  } else if (error instanceof TypeError) {
+    text = "The connection to the appliance was lost. Check the classroom network and try again.";
+  }
+  const box = h("div", {class: ["alert", error?.status === 503 || error?.status === 429 ? "alert-warn" : "alert-error"], role: "alert",
+    dataset: {status: String(error?.status ?? "")}},
+    h("strong", {}, title), h("p", {}, text));
+  if (retry) {
+    const button = h("button", {type: "button", class: "button", onClick: retry}, "Try again");
+    if (wait) {
+      button.disabled = true;
+      let left = Math.ceil(wait);
+      const tick = () => {
+        if (left <= 0 || !button.isConnected) {
+          button.disabled = false;
+          button.textContent = "Try again";
+          return;
+        }
+        button.textContent = `Try again (${left--} s)`;
+        setTimeout(tick, 1000);
+      };
+      tick();
+    }
+    box.append(button);
+  }
+  return box;
+}
+
+function announce(message) {
+  if (ui) ui.live.textContent = message;
+}
+
+// ---------- messages ----------
+
+function userMessage(text, selected) {
+  return h("article", {class: "message user", "aria-label": "Your question"},
+    selected ? h("blockquote", {class: "selection-quote"},
+      h("span", {class: "small muted"}, `About the selection from ${selected.filename}${selected.page_label ? `, page ${selected.page_label}` : ""}:`),
+      h("span", {class: "quote-text"}, selected.text)) : null,
+    h("div", {class: "bubble"}, text));
+}
+
+function addMessage(el) {
+  ui.empty.hidden = true;
+  ui.messages.append(el);
+  el.scrollIntoView({block: "end"});
+}
+
+function clearMessages() {
+  ui.messages.replaceChildren();
+  ui.empty.hidden = false;
+}
+
+function collapseOldSources() {
+  ui.messages.querySelectorAll("details.sources[open]").forEach((d) => (d.open = false));
+}
+
+async function ask(rawText) {
+  const selected = selection;
+  const question = rawText.trim() || (selected ? "Explain this passage." : "");
+  if (!question || controller) return;
+  ui.input.value = "";
+  autoGrow();
+  setSelection(null);
+  collapseOldSources();
+  addMessage(userMessage(question, selected));
+  const answer = createAnswer();
+  addMessage(answer.el);
+  const body = withCourse({message: question, stream: true});
+  if (selected) body.selected_text = selected.text;
+  if (state.features.conversations && conversationId) body.conversation_id = conversationId;
+  if (ui.level.value) body.level = ui.level.value;
+  controller = new AbortController();
+  setStreaming(true);
+  const retry = () => {
+    answer.el.previousElementSibling?.remove();
+    answer.el.remove();
+    if (selected) setSelection(selected);
+    ask(question);
+  };
+  try {
+    const response = await request("/api/v1/chat", {method: "POST", json: body, signal: controller.signal,
+      headers: {Accept: "text/event-stream"}});
+    for await (const {event, data} of readEvents(response)) {
+      if (event === "sources") answer.setSources(JSON.parse(data));
+      else if (event === "token") {
+        answer.addToken(data);
+        keepScrolled();
+      } else if (event === "done") {
+        const done = JSON.parse(data);
+        answer.finish(done);
+        if (done.conversation_id != null && done.conversation_id !== conversationId) {
+          conversationId = done.conversation_id;
+          history.replaceState(null, "", chatHash());
+        }
+        if (state.features.conversations) loadConversations();
+      } else if (event === "error") {
+        answer.fail(JSON.parse(data).error || "The answer failed.", retry);
+      }
+    }
+    if (answer.el.dataset.state === "streaming" || answer.el.dataset.state === "waiting") {
+      answer.fail("The answer was cut off before it finished.", retry);
+    }
+  } catch (error) {
+    if (error.name === "AbortError") answer.stopped();
+    else answer.fail(error, retry);
+  } finally {
+    controller = null;
+    setStreaming(false);
+    keepScrolled();
+  }
+}
+
+function keepScrolled() {
+  const box = ui.scroller;
+  if (box.scrollHeight - box.scrollTop - box.clientHeight < 160) box.scrollTop = box.scrollHeight;
+}
+
+function setStreaming(on) {
+  ui.send.hidden = on;
+  ui.stop.hidden = !on;
+  ui.form.setAttribute("aria-busy", String(on));
+  if (!on && document.activeElement === document.body) ui.input.focus({preventScroll: true});
+}
+
+function stop() {
+  controller?.abort();
+}
+
+function setSelection(value) {
+  selection = value;
+  ui.chip.hidden = !value;
+  if (value) {
+    ui.chipText.textContent = value.text.length > 220 ? `${value.text.slice(0, 220)}…` : value.text;
+    ui.chipWhere.textContent = `Asking about your selection from ${value.filename}${value.page_label ? `, page ${value.page_label}` : ""}:`;
+    ui.input.placeholder = "What would you like to know about it?";
+  } else {
+    ui.input.placeholder = "Ask a question about the course…";
+  }
+}
+
+function autoGrow() {
+  ui.input.style.height = "auto";
+  ui.input.style.height = `${Math.min(ui.input.scrollHeight, 200)}px`;
+}
+
+// ---------- conversations ----------
+
+async function loadConversations() {
+  try {
+    const body = await api("/api/v1/conversations");
+    state.features.conversations = true;
+    conversations = Array.isArray(body) ? body : body.conversations || [];
+  } catch (error) {
+    if (error instanceof ApiError && [404, 405].includes(error.status)) state.features.conversations = false;
+    conversations = [];
+  }
+  renderConversations();
+}
+
+function renderConversations() {
+  ui.sidebar.hidden = !state.features.conversations;
+  ui.root.classList.toggle("has-sidebar", state.features.conversations);
+  ui.convList.replaceChildren(...conversations.map((c) => {
+    const title = c.title || "Untitled conversation";
+    const link = h("a", {href: `#/chat/${encodeURIComponent(c.id)}`, class: "conv-link",
+      "aria-current": c.id === conversationId ? "page" : null}, title);
+    const item = h("li", {class: "conv"}, link,
+      h("button", {type: "button", class: "button icon-button small", "aria-label": `Rename “${title}”`,
+        onClick: () => renameInline(item, c)}, icon("edit")),
+      h("button", {type: "button", class: "button icon-button small", "aria-label": `Delete “${title}”`,
+        onClick: () => removeConversation(c)}, icon("trash")));
+    return item;
+  }));
+  ui.convEmpty.hidden = conversations.length > 0;
+}
+
+function renameInline(item, conversation) {
+  const input = h("input", {value: conversation.title || "", "aria-label": "New title", maxlength: 200});
+  const save = async () => {
+    const title = input.value.trim();
+    if (title && title !== conversation.title) {
+      try {
+        await api(`/api/v1/conversations/${encodeURIComponent(conversation.id)}`, {method: "PATCH", json: {title}});
+      } catch (error) {
+        toast(`Not renamed: ${error.message}`, "error");
+      }
+    }
+    await loadConversations();
+  };
+  const form = h("form", {class: "conv-rename", onSubmit: (e) => {
+    e.preventDefault();
+    save();
+  }}, input, h("button", {type: "submit", class: "button small"}, "Save"));
+  input.addEventListener("keydown", (e) => e.key === "Escape" && renderConversations());
+  item.replaceChildren(form);
+  input.focus();
+  input.select();
+}
+
+async function removeConversation(conversation) {
+  if (!window.confirm(`Delete “${conversation.title || "this conversation"}”?`)) return;
+  try {
+    await api(`/api/v1/conversations/${encodeURIComponent(conversation.id)}`, {method: "DELETE"});
+    if (conversation.id === conversationId) newChat();
+  } catch (error) {
+    toast(`Not deleted: ${error.message}`, "error");
+  }
+  loadConversations();
+}
+
+async function openConversation(id) {
+  stop();
+  conversationId = id;
+  clearMessages();
+  try {
+    const body = await api(`/api/v1/conversations/${encodeURIComponent(id)}`);
+    ui.title.textContent = body.title || "Conversation";
+    for (const message of body.messages || []) {
+      if (message.role === "user") {
+        addMessage(userMessage(message.content, message.selected_text ? {text: message.selected_text, filename: "the reader"} : null));
+      } else {
+        const answer = createAnswer();
+        addMessage(answer.el);
+        answer.setSources(message.sources || []);
+        answer.finish({answer: message.content, sources: message.sources || [], covered: message.covered,
+          interaction_id: message.interaction_id, feedback: message.feedback, cached: message.cached});
+      }
+    }
+    collapseOldSources();
+    ui.messages.querySelector(".message:last-child details.sources")?.setAttribute("open", "");
+  } catch (error) {
+    addMessage(h("div", {class: "alert alert-error", role: "alert"}, `Could not open this conversation: ${error.message}`));
+  }
+  renderConversations();
+}
+
+function newChat() {
+  stop();
+  conversationId = null;
+  clearMessages();
+  ui.title.textContent = "New conversation";
+  renderConversations();
+  go("#/chat");
+  ui.input.focus();
+}
+
+// ---------- the view ----------
+
+function levelSelect() {
+  const select = h("select", {id: "answer-level", class: "level-select"},
+    h("option", {value: ""}, "My level"),
+    LEVELS.map((l) => h("option", {value: l.value}, l.label)));
+  return select;
+}
+
+function build() {
+  const input = h("textarea", {id: "question", rows: 1, maxlength: 4000, placeholder: "Ask a question about the course…",
+    autocomplete: "off", onInput: () => autoGrow(), onKeydown: (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        ask(input.value);
+      } else if (event.key === "Escape" && controller) {
+        stop();
+      }
+    }});
+  const send = h("button", {type: "submit", class: "button primary send"}, icon("send"), h("span", {}, "Ask"));
+  const stopButton = h("button", {type: "button", class: "button danger stop", hidden: true, onClick: stop},
+    icon("stop"), h("span", {}, "Stop"));
+  const level = levelSelect();
+  const chipText = h("span", {class: "quote-text"});
+  const chipWhere = h("span", {class: "small muted"});
+  const chip = h("div", {class: "selection-chip", hidden: true},
+    h("div", {class: "selection-body"}, chipWhere, chipText),
+    h("button", {type: "button", class: "button icon-button small", "aria-label": "Do not ask about the selection",
+      onClick: () => setSelection(null)}, icon("close")));
+  const levelWrap = h("div", {class: "level-pick"}, h("label", {for: "answer-level"}, "Answer for"), level);
+  const form = h("form", {class: "composer", "aria-label": "Ask a question", onSubmit: (event) => {
+    event.preventDefault();
+    ask(input.value);
+  }},
+  chip,
+  h("div", {class: "composer-row"},
+    h("label", {for: "question", class: "sr-only"}, "Your question"),
+    input, send, stopButton),
+  h("div", {class: "composer-meta"}, levelWrap,
+    h("span", {class: "hint"}, "Enter to send, Shift+Enter for a new line. Answers cite their sources as [1].")));
+
+  const messages = h("div", {class: "messages"});
+  const empty = h("div", {class: "empty-chat"},
+    h("h2", {}, "Ask about your course material"),
+    h("p", {class: "muted"}, "Answers come only from the documents of your course, and cite the pages they use: select a [1] to read the passage. In the reader, select any text and choose “Ask about this”."));
+  const scroller = h("div", {class: "chat-scroll", tabindex: "-1"}, empty, messages);
+  const title = h("h1", {class: "chat-title", tabindex: "-1"}, "New conversation");
+  const convToggle = h("button", {type: "button", class: "button subtle conv-toggle", "aria-expanded": "false",
+    "aria-controls": "conversations", onClick: () => {
+      const open = root.classList.toggle("show-conversations");
+      convToggle.setAttribute("aria-expanded", String(open));
+    }}, icon("menu"), h("span", {}, "Conversations"));
+  const convList = h("ul", {class: "conv-list"});
+  const convEmpty = h("p", {class: "muted small conv-empty"}, "Your conversations appear here.");
+  const sidebar = h("aside", {id: "conversations", class: "conversations", "aria-label": "Conversations", hidden: true},
+    h("div", {class: "conv-head"}, h("h2", {}, "Conversations"),
+      h("button", {type: "button", class: "button small", onClick: newChat}, icon("plus"), "New")),
+    convEmpty, convList);
+  const reader = createReader({
+    pageHref: (doc, page) => readHref(doc, page),
+    onClose: () => go(chatHash()),
+    onAsk: (picked) => {
+      setSelection(picked);
+      if (window.matchMedia("(max-width: 900px)").matches) go(chatHash());
+      input.focus();
+    },
+  });
+  const live = h("p", {class: "sr-only", role: "status", "aria-live": "polite"});
+  const chatColumn = h("section", {class: "chat", "aria-labelledby": "chat-title-id"},
+    h("div", {class: "chat-head"}, convToggle, title,
+      h("button", {type: "button", class: "button subtle", onClick: newChat}, icon("plus"), h("span", {}, "New chat"))),
+    scroller, form, live);
+  title.id = "chat-title-id";
+  const root = h("div", {class: "chat-view"}, sidebar, chatColumn, reader.el);
+  ui = {root, input, send, stop: stopButton, form, level, levelWrap, chip, chipText, chipWhere, messages, empty, scroller,
+    title, sidebar, convList, convEmpty, reader, live};
+
+  subscribe(() => {
+    levelWrap.hidden = state.mode !== "auth";
+    const course = currentCourse();
+    empty.querySelector("h2").textContent = course ? `Ask about ${course.name}` : "Ask about your course material";
+  });
+  levelWrap.hidden = state.mode !== "auth";
+}
+
+function mount(main) {
+  if (!ui) build();
+  if (!main.contains(ui.root)) main.replaceChildren(ui.root);
+  const course = currentCourse();
+  ui.empty.querySelector("h2").textContent = course ? `Ask about ${course.name}` : "Ask about your course material";
+  ui.levelWrap.hidden = state.mode !== "auth";
+  document.title = "Ask · ragbot";
+}
+
+export async function show(main, [id]) {
+  mount(main);
+  ui.reader.close();
+  ui.root.classList.remove("reading", "show-conversations");
+  if (id && id !== String(conversationId)) openConversation(id);
+  await loadConversations();
+}
+
+export async function showReader(main, [documentId, page], params) {
+  mount(main);
+  ui.root.classList.add("reading");
+  ui.root.classList.remove("show-conversations");
+  const number = (name) => (params.has(name) ? Number(params.get(name)) : null);
+  await ui.reader.open(documentId, Number(page), number("start"), number("end"));
+  document.title = "Reader · ragbot";
+  if (conversations.length === 0 && state.features.conversations !== false) loadConversations();
+}

@@ -1,0 +1,114 @@
+// Courses: teachers create them, share join codes and add members; students join with a code.
+
+import {api} from "../api.js";
+import {field, h, icon, toast} from "../dom.js";
+import {isStaff, loadCourses, selectCourse, state} from "../state.js";
+
+function message(box, text, kind) {
+  box.className = `alert alert-${kind}`;
+  box.textContent = text;
+  box.hidden = false;
+}
+
+function createForm(refresh) {
+  const name = h("input", {name: "name", required: true, maxlength: 120, autocomplete: "off"});
+  const note = h("div", {role: "status", hidden: true});
+  const form = h("form", {class: "inline-form", onSubmit: async (event) => {
+    event.preventDefault();
+    try {
+      const course = await api("/api/v1/courses", {method: "POST", json: {name: name.value.trim()}});
+      form.reset();
+      message(note, `Created “${course.name}”. Its join code is ${course.join_code}.`, "ok");
+      await loadCourses();
+      selectCourse(course.id);
+      refresh();
+    } catch (error) {
+      message(note, error.message, "error");
+    }
+  }}, field("Course name", name), h("button", {type: "submit", class: "button primary"}, icon("plus"), "Create course"));
+  return h("section", {class: "card", "aria-labelledby": "new-course"}, h("h2", {id: "new-course"}, "New course"), form, note);
+}
+
+function joinForm(refresh) {
+  const code = h("input", {name: "join_code", required: true, autocomplete: "off", autocapitalize: "characters", spellcheck: "false"});
+  const note = h("div", {role: "status", hidden: true});
+  const form = h("form", {class: "inline-form", onSubmit: async (event) => {
+    event.preventDefault();
+    try {
+      const body = await api("/api/v1/courses/join", {method: "POST", json: {join_code: code.value.trim()}});
+      form.reset();
+      await loadCourses();
+      const joined = body?.id ?? body?.course?.id;
+      if (joined != null) selectCourse(joined);
+      message(note, `You joined ${body?.name || body?.course?.name || "the course"}.`, "ok");
+      refresh();
+    } catch (error) {
+      message(note, error.status === 404 ? "No course has that join code." : error.message, "error");
+    }
+  }}, field("Join code", code, "Your teacher gives it to the class."), h("button", {type: "submit", class: "button primary"}, "Join"));
+  return h("section", {class: "card", "aria-labelledby": "join-course"}, h("h2", {id: "join-course"}, "Join a course"), form, note);
+}
+
+function memberForm(course) {
+  const username = h("input", {name: "username", required: true, autocomplete: "off", autocapitalize: "none", spellcheck: "false"});
+  const note = h("div", {role: "status", hidden: true});
+  const form = h("form", {class: "inline-form", onSubmit: async (event) => {
+    event.preventDefault();
+    try {
+      await api(`/api/v1/courses/${encodeURIComponent(course.id)}/members`, {method: "POST", json: {username: username.value.trim()}});
+      message(note, `${username.value.trim()} is now in ${course.name}.`, "ok");
+      form.reset();
+    } catch (error) {
+      message(note, error.message, "error");
+    }
+  }}, field("Add a member by username", username), h("button", {type: "submit", class: "button"}, "Add"));
+  return [form, note];
+}
+
+function courseCard(course) {
+  const staff = ["teacher", "admin"].includes(course.role) || (isStaff() && course.join_code);
+  const items = [
+    h("div", {class: "section-head"},
+      h("h3", {}, course.name),
+      h("span", {class: "status-pill"}, course.role || "member")),
+  ];
+  if (course.join_code) {
+    items.push(h("div", {class: "join-code"},
+      h("span", {class: "muted"}, "Join code"),
+      h("code", {class: "code", dataset: {course: String(course.id)}}, course.join_code),
+      h("button", {type: "button", class: "button small", "aria-label": `Copy the join code of ${course.name}`, onClick: async () => {
+        try {
+          await navigator.clipboard.writeText(course.join_code);
+          toast("Join code copied.");
+        } catch {
+          toast(`The join code is ${course.join_code}`);
+        }
+      }}, icon("copy"), "Copy")));
+  }
+  if (staff) items.push(...memberForm(course));
+  items.push(h("div", {class: "course-actions"},
+    h("a", {class: "button small", href: "#/documents", onClick: () => selectCourse(course.id)}, "Material"),
+    staff ? h("a", {class: "button small", href: "#/dashboard", onClick: () => selectCourse(course.id)}, "Dashboard") : null));
+  return h("li", {class: ["card", "course", course.id === state.courseId && "current"], dataset: {course: String(course.id)}}, items);
+}
+
+export async function show(main) {
+  const list = h("ul", {class: "course-list", "aria-label": "Your courses"});
+  const render = () => {
+    list.replaceChildren(...state.courses.map(courseCard));
+    if (!state.courses.length) list.replaceChildren(h("li", {class: "muted"}, "You are not in any course yet."));
+  };
+  const refresh = async () => {
+    await loadCourses();
+    render();
+  };
+  main.replaceChildren(h("div", {class: "page"},
+    h("div", {class: "page-head"}, h("h1", {tabindex: "-1"}, "Courses"),
+      h("p", {class: "muted"}, isStaff() ? "Share a course's join code with its students, or add them by username." :
+        "The courses you belong to. Answers only draw on the selected course.")),
+    isStaff() ? createForm(render) : joinForm(render),
+    h("section", {"aria-labelledby": "your-courses"}, h("h2", {id: "your-courses"}, "Your courses"), list)));
+  document.title = "Courses · ragbot";
+  render();
+  await refresh();
+}

@@ -1,0 +1,272 @@
+// Course material: drag-and-drop upload with a progress bar per file (fed by its ingestion job),
+// and the document list with status, open and delete.
+
+import {api, upload} from "../api.js";
+import {formatBytes, formatDate, h, icon, toast} from "../dom.js";
+import {courseQuery, currentCourse, isStaff, state} from "../state.js";
+
+const POLL_MS = 400;
+const PARALLEL = 3;
+
+let ui = null;
+const uploads = []; // {id, file, row, job, phase}
+let queue = [];
+let active = 0;
+let counter = 0;
+
+// ---------- uploads ----------
+
+function describe(item) {
+  const job = item.job;
+  if (item.phase === "uploading") return `Uploading ${Math.round(item.sent * 100)}%`;
+  if (item.phase === "waiting") return "Waiting to upload";
+  if (item.phase === "error") return item.error;
+  if (!job) return "Sending";
+  if (job.status === "queued") return "Queued for processing";
+  if (job.status === "running") {
+    if (job.chunks_total) return `Indexing passages ${job.chunks_done} of ${job.chunks_total}`;
+    if (job.pages_total) return `Reading pages ${job.pages_done} of ${job.pages_total}`;
+    return "Reading";
+  }
+  if (job.status === "failed") return job.error || "Could not be added";
+  if (job.outcome === "unchanged") return "Done: already in the library, unchanged";
+  if (job.outcome === "updated" || job.outcome === "replaced") return `Done: updated, ${job.chunks_total} passages`;
+  return `Done: ${job.chunks_total} passages${job.pages_total ? ` from ${job.pages_total} pages` : ""}`;
+}
+
+function status(item) {
+  if (item.phase === "error") return "failed";
+  if (item.job) return item.job.status;
+  return item.phase;
+}
+
+function progress(item) {
+  if (item.phase === "uploading") return 0.1 * item.sent; // the bytes are the first tenth of the bar
+  if (!item.job) return 0;
+  if (item.job.status === "done") return 1;
+  return 0.1 + 0.9 * (item.job.progress || 0);
+}
+
+function renderRow(item) {
+  const value = Math.round(progress(item) * 100);
+  const state = status(item);
+  item.bar.style.width = `${value}%`;
+  item.meter.setAttribute("aria-valuenow", String(value));
+  item.meter.setAttribute("aria-valuetext", describe(item));
+  item.text.textContent = describe(item);
+  item.row.dataset.status = state;
+  item.row.classList.toggle("is-failed", state === "failed");
+  item.row.classList.toggle("is-done", state === "done");
+}
+
+function addUploads(files) {
+  if (!files.length) return;
+  for (const file of files) {
+    const id = ++counter;
+    const bar = h("div", {class: "meter-bar"});
+    const meter = h("div", {class: "meter", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
+      "aria-valuenow": "0", "aria-label": `Progress of ${file.name}`}, bar);
+    const text = h("p", {class: "upload-status"});
+    const row = h("li", {class: "upload", dataset: {filename: file.name}},
+      h("div", {class: "upload-head"}, h("span", {class: "upload-name"}, file.name),
+        h("span", {class: "muted small"}, formatBytes(file.size))),
+      meter, text);
+    const item = {id, file, row, bar, meter, text, job: null, phase: "waiting", sent: 0, courseId: state.courseId};
+    uploads.unshift(item);
+    ui?.uploadList.prepend(row);
+    renderRow(item);
+    queue.push(item);
+  }
+  ui.uploadSection.hidden = false;
+  pump();
+}
+
+function pump() {
+  while (active < PARALLEL && queue.length) {
+    const item = queue.shift();
+    active++;
+    send(item).finally(() => {
+      active--;
+      pump();
+    });
+  }
+}
+
+async function send(item) {
+  const form = new FormData();
+  form.append("files", item.file, item.file.name);
+  if (state.features.courses && item.courseId != null) form.append("course_id", String(item.courseId));
+  item.phase = "uploading";
+  renderRow(item);
+  let body;
+  try {
+    body = await upload("/api/v1/documents", form, (fraction) => {
+      item.sent = fraction;
+      renderRow(item);
+    });
+  } catch (error) {
+    // Every file refused: the body still holds the file's job with its reason.
+    const job = error.body?.jobs?.[0];
+    item.phase = "error";
+    item.error = job?.error ? capital(job.error) : capital(error.message);
+    renderRow(item);
+    return;
+  }
+  item.phase = "processing";
+  item.job = body.jobs[0];
+  renderRow(item);
+  await follow(item);
+}
+
+function capital(text) {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
+async function follow(item) {
+  while (item.job.status === "queued" || item.job.status === "running") {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    try {
+      item.job = await api(`/api/v1/jobs/${encodeURIComponent(item.job.id)}`);
+    } catch (error) {
+      if (error.status === 404) {
+        item.phase = "error";
+        item.error = "The job disappeared";
+        break;
+      }
+      continue; // a hiccup: keep polling
+    }
+    renderRow(item);
+  }
+  if (item.job.status === "failed") item.job.error = capital(item.job.error);
+  renderRow(item);
+  if (item.job.status === "done") refreshList();
+}
+
+// ---------- the list ----------
+
+async function refreshList() {
+  if (!ui) return;
+  try {
+    const body = await api(`/api/v1/documents${courseQuery()}`);
+    renderList(body.documents || []);
+  } catch (error) {
+    ui.list.replaceChildren(h("li", {class: "alert alert-error", role: "alert"}, `Could not load the documents: ${error.message}`));
+  }
+}
+
+function renderList(documents) {
+  ui.count.textContent = documents.length === 1 ? "1 document" : `${documents.length} documents`;
+  if (!documents.length) {
+    ui.list.replaceChildren(h("li", {class: "empty muted"}, isStaff() ? "No documents yet: upload some above." : "No documents yet."));
+    return;
+  }
+  ui.list.replaceChildren(...documents.map((doc) => {
+    const actions = h("div", {class: "doc-actions"},
+      h("a", {class: "button small", href: `#/read/${encodeURIComponent(doc.id)}/1`, "aria-label": `Read ${doc.filename}`},
+        icon("book"), "Read"));
+    if (isStaff()) actions.append(deleteButton(doc, actions));
+    const facts = [doc.kind, doc.pages ? `${doc.pages} page${doc.pages === 1 ? "" : "s"}` : null, `${doc.chunks} passages`,
+      formatBytes(doc.bytes), `added ${formatDate(doc.created_at)}`].filter(Boolean);
+    return h("li", {class: "doc", dataset: {filename: doc.filename}},
+      h("div", {class: "doc-main"},
+        h("span", {class: "doc-name"}, doc.title && doc.title !== doc.filename ? doc.title : doc.filename),
+        doc.title && doc.title !== doc.filename ? h("span", {class: "muted small"}, doc.filename) : null,
+        h("span", {class: "doc-facts muted small"}, facts.join(" · "))),
+      h("span", {class: "status-pill ok"}, "Ready"),
+      actions);
+  }));
+}
+
+function deleteButton(doc, actions) {
+  const button = h("button", {type: "button", class: "button small danger-outline", "aria-label": `Delete ${doc.filename}`,
+    onClick: () => {
+      const confirm = h("button", {type: "button", class: "button small danger", onClick: async () => {
+        confirm.disabled = true;
+        try {
+          await api(`/api/v1/documents/${encodeURIComponent(doc.id)}`, {method: "DELETE"});
+          toast(`${doc.filename} deleted.`);
+        } catch (error) {
+          toast(`Not deleted: ${error.message}`, "error");
+        }
+        refreshList();
+      }}, `Delete ${doc.filename}`);
+      const cancel = h("button", {type: "button", class: "button small", onClick: () => {
+        group.replaceWith(button);
+        button.focus();
+      }}, "Cancel");
+      const group = h("span", {class: "confirm", role: "group", "aria-label": "Confirm delete"}, confirm, cancel);
+      button.replaceWith(group);
+      cancel.focus();
+    }}, icon("trash"), "Delete");
+  return button;
+}
+
+// ---------- the view ----------
+
+function dropZone() {
+  const input = h("input", {type: "file", id: "file-input", multiple: true, class: "file-input",
+    onChange: () => {
+      addUploads([...input.files]);
+      input.value = "";
+    }});
+  const zone = h("div", {class: "drop-zone", id: "drop-zone"},
+    icon("upload"),
+    h("p", {class: "drop-title"}, "Drag and drop files here"),
+    h("p", {class: "muted small"}, "PDF, Markdown, text and source files, several at once."),
+    input,
+    h("label", {for: "file-input", class: "button primary"}, "Choose files"));
+  let depth = 0;
+  zone.addEventListener("dragenter", (e) => {
+    e.preventDefault();
+    depth++;
+    zone.classList.add("dragging");
+  });
+  zone.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    e.dataTransfer.dropEffect = "copy";
+  });
+  zone.addEventListener("dragleave", () => {
+    if (--depth <= 0) zone.classList.remove("dragging");
+  });
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    depth = 0;
+    zone.classList.remove("dragging");
+    addUploads([...(e.dataTransfer?.files || [])]);
+  });
+  return zone;
+}
+
+function build() {
+  const title = h("h1", {tabindex: "-1"}, "Course material");
+  const subtitle = h("p", {class: "muted"});
+  const uploadList = h("ul", {class: "upload-list", "aria-label": "Uploads"});
+  const uploadSection = h("section", {class: "card", "aria-labelledby": "uploads-title", hidden: true},
+    h("h2", {id: "uploads-title"}, "Uploads"), uploadList);
+  const count = h("span", {class: "muted small"});
+  const list = h("ul", {class: "doc-list", "aria-label": "Documents"});
+  const addSection = h("section", {class: "card", "aria-labelledby": "add-title"},
+    h("h2", {id: "add-title"}, "Add documents"), dropZone());
+  const root = h("div", {class: "page"},
+    h("div", {class: "page-head"}, title, subtitle),
+    addSection, uploadSection,
+    h("section", {class: "card", "aria-labelledby": "docs-title"},
+      h("div", {class: "section-head"}, h("h2", {id: "docs-title"}, "Documents"), count), list));
+  ui = {root, title, subtitle, uploadList, uploadSection, list, count, addSection};
+  uploads.forEach((item) => uploadList.append(item.row));
+  uploadSection.hidden = uploads.length === 0;
+  // Files dropped anywhere else would make the browser open them: ignore those drops.
+  window.addEventListener("dragover", (e) => e.preventDefault());
+  window.addEventListener("drop", (e) => e.preventDefault());
+}
+
+export function show(main) {
+  if (!ui) build();
+  main.replaceChildren(ui.root);
+  const course = currentCourse();
+  ui.subtitle.textContent = course ? `Documents of ${course.name}. Answers draw only on these.` :
+    "The documents answers are drawn from.";
+  ui.addSection.hidden = !isStaff();
+  document.title = "Material · ragbot";
+  refreshList();
+}

@@ -1,0 +1,83 @@
+"""The real appliance on a loopback port, for tests that drive it from outside (a browser, a client).
+
+`serve(settings)` runs create_app on uvicorn in a thread with the packaged models; `no_network()` makes
+any non-loopback connection from this process fail and be recorded.
+"""
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+
+from appliance.app import create_app
+from appliance.settings import Settings
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+@contextmanager
+def no_network() -> Iterator[list]:
+    """Refuse (and record) every connection that is not to loopback; yields the list of attempts."""
+    attempts = []
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guarded(original):
+        def connect(self, address):
+            host = address[0] if isinstance(address, tuple) else address
+            if self.family in (socket.AF_INET, socket.AF_INET6) and host not in LOOPBACK:
+                attempts.append(address)
+                raise OSError(f"test refused a network connection to {address}")
+            return original(self, address)
+
+        return connect
+
+    socket.socket.connect, socket.socket.connect_ex = guarded(real_connect), guarded(real_connect_ex)
+    try:
+        yield attempts
+    finally:
+        socket.socket.connect, socket.socket.connect_ex = real_connect, real_connect_ex
+
+
+class RealServer:
+    """A running appliance: its base URL and the Litestar app (for its services)."""
+
+    def __init__(self, app, base_url: str):
+        self.app = app
+        self.base_url = base_url
+
+    @property
+    def services(self):
+        return self.app.state.services
+
+
+@contextmanager
+def serve(settings: Settings, start_timeout: float = 300) -> Iterator[RealServer]:
+    """The appliance built from `settings`, served by uvicorn on a free loopback port until the block ends."""
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + start_timeout
+    while not server.started:
+        if not thread.is_alive() or time.time() > deadline:
+            raise RuntimeError("the appliance did not start")
+        time.sleep(0.2)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield RealServer(app, f"http://127.0.0.1:{port}")
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+def wait_job(client, job_id: str, timeout: float = 120) -> dict:
+    """Poll an ingestion job until it is done or failed."""
+    deadline = time.time() + timeout
+    while (job := client.get(f"/api/v1/jobs/{job_id}").json())["status"] in ("queued", "running"):
+        if time.time() > deadline:
+            raise TimeoutError(f"job {job_id} still {job['status']}")
+        time.sleep(0.2)
+    return job
