@@ -68,6 +68,7 @@ class Services:
     def close(self) -> None:
         self.jobs.close()
         self.database.close()
+        self.vectors.close()
         if self.data_lock:
             self.data_lock.release()
 

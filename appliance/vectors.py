@@ -69,6 +69,10 @@ class ChromaStore:
     def count(self) -> int:
         return self._collection.count()
 
+    def close(self) -> None:
+        """Release the store; Chroma shares one client per path in a process until the last one closes."""
+        self._client.close()
+
     def ping(self) -> bool:
         """True when the store answers."""
         self._client.heartbeat()

@@ -111,6 +111,9 @@ class FakeVectors:
     def ping(self):
         return True
 
+    def close(self):
+        pass
+
 
 @pytest.fixture
 def settings(tmp_path):

@@ -1,0 +1,235 @@
+"""Backup while serving, restore, and refusal of bad archives; Chroma on disk, fake models for speed."""
+
+import gzip
+import io
+import json
+import shutil
+import tarfile
+import threading
+from pathlib import Path
+
+import pytest
+
+from appliance import backup, cli, services as services_module
+from appliance.errors import InvalidInput, Unavailable
+from appliance.settings import load_settings
+from tests.conftest import FakeEmbedder, FakeModel
+
+NOTES = {
+    f"week{n}.md": f"# Week {n}\n\n" + "\n\n".join(
+        f"## Topic {n}.{t}\n\nThe {word} actuator in lab {n} runs at {n * 10 + t} volts and weighs {t} kilograms."
+        for t, word in enumerate(("servo", "stepper", "piston", "solenoid", "linear"), 1)
+    )
+    for n in range(1, 6)
+}
+QUERIES = ["stepper actuator volts", "solenoid in lab 3", "how heavy is the linear actuator", "week 5 piston"]
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return load_settings(environ={}, data_dir=str(tmp_path / "data"), ingest_sample=False, min_similarity=0.05,
+                         backup_keep=2)
+
+
+def build(settings):
+    """The appliance on Chroma on disk (so the backup copies a real vector store) and fake models."""
+    return services_module.build(settings, embedder=FakeEmbedder(), model=FakeModel())
+
+
+def state(app) -> tuple:
+    """What a user sees: the documents, and the search results with their scores."""
+    documents = sorted((d["id"], d["filename"], d["chunks"]) for d in app.database.documents())
+    results = [[(p.chunk_id, p.score, p.similarity) for p in app.retriever.search(q, 5)] for q in QUERIES]
+    return documents, results
+
+
+def fill(app, folder, names) -> None:
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        (folder / name).write_text(NOTES[name])
+        services_module.ingest_path(app, folder / name)
+
+
+def test_backup_while_serving_then_restore_gives_the_same_documents_and_results(settings, tmp_path):
+    app = build(settings)
+    fill(app, tmp_path / "notes", list(NOTES)[:4])
+    before = state(app)
+    failures, stop = [], threading.Event()
+
+    def serve_searches():
+        while not stop.is_set():
+            try:
+                assert len(app.retriever.search("actuator volts", 5)) == 5
+            except Exception as error:  # reported below, not lost in the thread
+                failures.append(error)
+
+    searcher = threading.Thread(target=serve_searches)
+    searcher.start()
+    try:
+        written = backup.backup(settings, None)
+    finally:
+        stop.set()
+        searcher.join()
+    assert failures == [] and written.documents == 4 and written.path.parent == settings.data_path / "backups"
+    app.close()
+
+    kept = shutil.move(written.path, tmp_path / written.path.name)  # as if copied to another disk
+    shutil.rmtree(settings.data_path)
+    backup.restore(settings, Path(kept), None)
+    restored = build(settings)
+    try:
+        assert state(restored) == before
+        assert restored.database.chunk_ids() == restored.vectors.ids()
+    finally:
+        restored.close()
+
+
+def test_backup_during_ingestion_restores_to_consistent_stores(settings, tmp_path):
+    app = build(settings)
+    fill(app, tmp_path / "notes", ["week1.md"])
+    writer = threading.Thread(target=fill, args=(app, tmp_path / "notes", list(NOTES)[1:]))
+    writer.start()
+    written = backup.backup(settings, None)
+    writer.join()
+    app.close()
+    backup.restore(settings, written.path, None)
+    restored = build(settings)  # start-up repair reconciles the two snapshots
+    try:
+        documents = restored.database.documents()
+        assert 1 <= len(documents) <= len(NOTES) and documents == sorted(documents, key=lambda d: d["created_at"],
+                                                                           reverse=True)
+        assert sum(d["chunks"] for d in documents) == len(restored.database.chunk_ids())
+        assert restored.database.chunk_ids() == restored.vectors.ids()
+    finally:
+        restored.close()
+
+
+def test_restore_is_refused_while_the_appliance_runs(settings, tmp_path):
+    app = build(settings)
+    fill(app, tmp_path / "notes", ["week1.md"])
+    written = backup.backup(settings, None)
+    try:
+        with pytest.raises(Unavailable, match="stop it first"):
+            backup.restore(settings, written.path, None)
+        assert len(app.database.documents()) == 1
+    finally:
+        app.close()
+
+
+@pytest.fixture
+def archive(settings, tmp_path):
+    """A closed appliance with two documents, its archive, and a fingerprint of its data directory."""
+    app = build(settings)
+    fill(app, tmp_path / "notes", ["week1.md", "week2.md"])
+    written = backup.backup(settings, None)
+    app.close()
+    return written.path
+
+
+def fingerprint(folder) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and "backups" not in p.parts}
+
+
+def corrupt_middle(path):
+    data = bytearray(path.read_bytes())
+    for at in range(len(data) // 2, len(data) // 2 + 64):
+        data[at] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def tamper_member(path):
+    """A well-formed archive whose database differs from the manifest's checksum."""
+    with tarfile.open(path) as tar:
+        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as tar:
+        for member, body in members:
+            if member.name == "data/ragbot.db":
+                body = body[:-1] + bytes([body[-1] ^ 1])
+            tar.addfile(member, io.BytesIO(body))
+    path.write_bytes(out.getvalue())
+
+
+def unlisted_member(path):
+    with tarfile.open(path) as tar:
+        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as tar:
+        for member, body in members + [(tarfile.TarInfo("data/extra.txt"), b"surprise")]:
+            member.size = len(body)
+            tar.addfile(member, io.BytesIO(body))
+    path.write_bytes(out.getvalue())
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]), "truncated or corrupted"),
+    (lambda p: p.write_bytes(p.read_bytes()[:-200]), "truncated or corrupted"),
+    (corrupt_middle, "truncated or corrupted|checksum"),
+    (tamper_member, "does not match its checksum"),
+    (unlisted_member, "not in the manifest"),
+    (lambda p: p.write_bytes(gzip.compress(b"just text")), "truncated or corrupted|not a ragbot backup"),
+    (lambda p: p.write_text("not even gzip"), "truncated or corrupted"),
+])
+def test_damaged_archive_is_refused_and_changes_nothing(settings, archive, damage, message):
+    before = fingerprint(settings.data_path)
+    damage(archive)
+    with pytest.raises(InvalidInput, match=message):
+        backup.restore(settings, archive, None)
+    assert fingerprint(settings.data_path) == before
+    assert not [p for p in settings.data_path.iterdir() if p.name.startswith(".restore-")]
+
+
+def test_archive_from_a_newer_schema_is_refused(settings, archive):
+    with tarfile.open(archive) as tar:
+        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as tar:
+        for member, body in members:
+            if member.name == backup.MANIFEST:
+                body = json.dumps(json.loads(body) | {"schema": 999}).encode()
+                member.size = len(body)
+            tar.addfile(member, io.BytesIO(body))
+    archive.write_bytes(out.getvalue())
+    with pytest.raises(InvalidInput, match="newer ragbot"):
+        backup.restore(settings, archive, None, check_only=True)
+
+
+def test_secret_stays_out_unless_asked_and_restore_keeps_the_current_one(settings, archive, tmp_path):
+    settings.secret_path.write_text("current-secret")
+    plain = backup.backup(settings, None, tmp_path / "plain.tar.gz")
+    with tarfile.open(plain.path) as tar:
+        names = tar.getnames()
+    assert backup.SECRET_MEMBER not in names and "data/secret.key" not in names
+    with_secret = backup.backup(settings, None, tmp_path / "secret.tar.gz", with_secrets=True)
+    with tarfile.open(with_secret.path) as tar:
+        assert tar.extractfile(backup.SECRET_MEMBER).read() == b"current-secret"
+    backup.restore(settings, plain.path, None)
+    assert settings.secret_path.read_text() == "current-secret"
+
+
+def test_cli_backup_prunes_and_restore_reports_bad_archives_without_traceback(settings, tmp_path, capsys):
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\nbackup_keep = 2\n')
+    build(settings).close()
+    for _ in range(3):
+        with pytest.raises(SystemExit) as exit:
+            cli.main(["--config", str(config), "backup"])
+        assert exit.value.code == 0
+    archives = sorted((settings.data_path / "backups").glob("ragbot-*.tar.gz"))
+    assert len(archives) == 2 and "pruned" in capsys.readouterr().out
+    with tarfile.open(archives[-1]) as tar:
+        assert tar.extractfile(backup.CONFIG_MEMBER).read() == config.read_bytes()
+
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "restore", "--check", str(archives[-1])])
+    assert exit.value.code == 0 and "every checksum matches" in capsys.readouterr().out
+    bad = tmp_path / "bad.tar.gz"
+    bad.write_bytes(archives[-1].read_bytes()[:1000])
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "restore", str(bad)])
+    err = capsys.readouterr().err
+    assert exit.value.code == 1 and "truncated or corrupted" in err and "Traceback" not in err
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "restore", str(tmp_path / "missing.tar.gz")])
+    assert exit.value.code == 1 and "no such file" in capsys.readouterr().err
