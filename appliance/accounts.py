@@ -111,15 +111,18 @@ class Accounts:
         """Spend a refresh token for a new one in the same family."""
         with self.database.lock, self.db.atomic():
             row = next(self.db["refresh_tokens"].rows_where("token_hash = ?", [_token_hash(token)]), None)
-            if row is None:
-                raise Unauthorized("unknown refresh token; sign in again")
-            if row["used"] or row["revoked"]:
+            spent = row is not None and bool(row["used"] or row["revoked"])
+            if spent:
                 # Someone replayed a spent token: assume it was stolen and end every session of this family.
                 self.db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?", [row["family"]])
-                raise Unauthorized("this refresh token was already used; all its sessions are signed out")
-            if row["expires_at"] < datetime.now(timezone.utc).isoformat():
-                raise Unauthorized("the session has expired; sign in again")
-            self.db["refresh_tokens"].update(row["token_hash"], {"used": 1})
+            elif row is not None:
+                self.db["refresh_tokens"].update(row["token_hash"], {"used": 1})
+        if row is None:
+            raise Unauthorized("unknown refresh token; sign in again")
+        if spent:
+            raise Unauthorized("this refresh token was already used; all its sessions are signed out")
+        if row["expires_at"] < datetime.now(timezone.utc).isoformat():
+            raise Unauthorized("the session has expired; sign in again")
         user = self.get(row["user_id"])
         if user["disabled"]:
             raise Unauthorized("this account is disabled")

@@ -42,8 +42,16 @@ class Courses:
         return rows[0]
 
     def add_member(self, course_id: int, user: dict, role: str | None = None) -> None:
+        """Add to a course: by default teachers as its teachers, students as students; never a demotion.
+
+        A join code only ever makes a student member: students know the code, so it must not confer teaching.
+        """
         role = role or ("teacher" if user["role"] in ("teacher", "admin") else "student")
         with self.database.lock, self.db.atomic():
+            current = self.db.execute("SELECT role FROM memberships WHERE course_id = ? AND user_id = ?",
+                                      [course_id, user["id"]]).fetchone()
+            if current and current[0] == "teacher":
+                return
             self.db["memberships"].upsert({"course_id": course_id, "user_id": user["id"], "role": role},
                                           pk=("course_id", "user_id"))
 

@@ -74,7 +74,7 @@ def signup(data: SignUp, request: Request, services: Services) -> dict:
     services.login_limit.hit(address, services.settings.login_attempts_per_minute, "sign-in attempt")
     course = services.courses.by_code(data.join_code) if data.join_code else services.courses.get(1)
     user = services.accounts.add(data.username, data.password, "student", data.software_level, data.hardware_level)
-    services.courses.add_member(course["id"], user)
+    services.courses.add_member(course["id"], user, "student")
     return _session(request, services, user, services.accounts.issue_refresh(user["id"], services.settings.refresh_days))
 
 

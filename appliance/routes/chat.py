@@ -4,7 +4,7 @@ import json
 from typing import Annotated, Literal
 
 import msgspec
-from litestar import Request, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from msgspec import Meta
 
@@ -37,7 +37,9 @@ def _events(data: ChatRequest, user: dict, services: Services):
         raise Unavailable("the language model is not loaded")
     courses = services.courses.scope(user, data.course_id)
     conversations = services.conversations
-    conversation = conversations.open(user, data.course_id, data.conversation_id, data.message)
+    # Analytics belong to a course: the one asked, or the caller's only one.
+    course_id = data.course_id or (courses[0] if len(courses) == 1 else None)
+    conversation = conversations.open(user, course_id, data.conversation_id, data.message)
     search_query = standalone(data.message, conversations.questions(conversation["id"]))
     level = data.level or user["software_level"]
     _limit(services, user)
@@ -76,27 +78,28 @@ async def chat(data: ChatRequest, request: Request, services: Services) -> Respo
     return Response(result)
 
 
-@get("/api/v1/conversations", opt=allow(USERS), sync_to_thread=True, tags=["chat"], summary="Your conversations")
-def list_conversations(request: Request, services: Services) -> dict:
-    return {"conversations": services.conversations.listing(request.user)}
+class ConversationController(Controller):
+    """A user's own conversations; anyone else's look like missing ones."""
 
+    path = "/api/v1/conversations"
+    tags = ["chat"]
+    opt = allow(USERS)
 
-@get("/api/v1/conversations/{conversation_id:str}", opt=allow(USERS), sync_to_thread=True, tags=["chat"],
-     summary="One of your conversations with its messages")
-def get_conversation(conversation_id: str, request: Request, services: Services) -> dict:
-    return services.conversations.messages(request.user, conversation_id)
+    @get("/", sync_to_thread=True, summary="Your conversations")
+    def list_conversations(self, request: Request, services: Services) -> dict:
+        return {"conversations": services.conversations.listing(request.user)}
 
+    @get("/{conversation_id:str}", sync_to_thread=True, summary="One of your conversations with its messages")
+    def get_conversation(self, conversation_id: str, request: Request, services: Services) -> dict:
+        return services.conversations.messages(request.user, conversation_id)
 
-@patch("/api/v1/conversations/{conversation_id:str}", opt=allow(USERS), sync_to_thread=True, tags=["chat"],
-       summary="Rename a conversation")
-def rename_conversation(conversation_id: str, data: Rename, request: Request, services: Services) -> dict:
-    return services.conversations.rename(request.user, conversation_id, data.title)
+    @patch("/{conversation_id:str}", sync_to_thread=True, summary="Rename a conversation")
+    def rename_conversation(self, conversation_id: str, data: Rename, request: Request, services: Services) -> dict:
+        return services.conversations.rename(request.user, conversation_id, data.title)
 
-
-@delete("/api/v1/conversations/{conversation_id:str}", opt=allow(USERS), sync_to_thread=True, tags=["chat"],
-        summary="Delete a conversation")
-def delete_conversation(conversation_id: str, request: Request, services: Services) -> None:
-    services.conversations.delete(request.user, conversation_id)
+    @delete("/{conversation_id:str}", sync_to_thread=True, summary="Delete a conversation")
+    def delete_conversation(self, conversation_id: str, request: Request, services: Services) -> None:
+        services.conversations.delete(request.user, conversation_id)
 
 
 @post("/api/v1/interactions/{interaction_id:str}/feedback", opt=allow(USERS), status_code=204, sync_to_thread=True,
@@ -105,4 +108,4 @@ def feedback(interaction_id: str, data: Feedback, request: Request, services: Se
     services.conversations.feedback(request.user, interaction_id, data.rating)
 
 
-handlers = [chat, list_conversations, get_conversation, rename_conversation, delete_conversation, feedback]
+handlers = [chat, ConversationController, feedback]

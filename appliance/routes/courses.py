@@ -3,10 +3,12 @@
 from typing import Annotated
 
 import msgspec
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from msgspec import Meta
 
+from appliance import analytics
 from appliance.auth import STAFF, USERS, allow
+from appliance.errors import InvalidInput
 from appliance.services import Services
 
 
@@ -57,4 +59,19 @@ def add_member(course_id: int, data: Member, request: Request, services: Service
     return {"members": services.courses.members(course_id)}
 
 
-handlers = [list_courses, create_course, join_course, list_members, add_member]
+@get("/api/v1/courses/{course_id:int}/stats", opt=allow(STAFF), sync_to_thread=True, tags=["courses"],
+     summary="What the course's students ask (add ?format=csv for every interaction)")
+def course_stats(course_id: int, request: Request, services: Services, format: str = "json") -> Response:
+    services.courses.require_teacher(request.user, course_id)
+    if format == "csv":
+        # Admins see names; teachers see pseudonyms when the setting asks for it.
+        hide = services.settings.hide_student_names and request.user["role"] != "admin"
+        body = analytics.export_csv(services.database, course_id, hide)
+        return Response(body, media_type="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="course-{course_id}.csv"'})
+    if format != "json":
+        raise InvalidInput("format must be json or csv")
+    return Response(analytics.stats(services.database, course_id))
+
+
+handlers = [list_courses, create_course, join_course, list_members, add_member, course_stats]

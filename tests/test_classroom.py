@@ -1,0 +1,262 @@
+"""Accounts, roles and courses over HTTP: the route table against every role, isolation, tokens, limits."""
+
+import itertools
+
+import pytest
+from litestar.testing import TestClient
+
+from appliance.app import create_app
+from appliance.errors import TooManyRequests
+from appliance.limits import SlidingWindow
+from tests.conftest import PASSWORD, sign_in
+
+ROLES = ("anonymous", "student", "teacher", "other_teacher", "admin")
+STAFF_A = {"teacher", "admin"}
+MEMBERS_A = {"student", "teacher", "admin"}
+SIGNED_IN = {"student", "teacher", "other_teacher", "admin"}
+EVERYONE = set(ROLES)
+OWNER = {"student"}
+counter = itertools.count()
+
+
+@pytest.fixture
+def world(settings, services):
+    """Course A (teacher, student), course B (other_teacher), an admin, a document and a conversation in A."""
+    settings.signup = "open"
+    settings.login_attempts_per_minute = 10000  # the matrix signs in many times; the limit has its own test
+    with TestClient(create_app(settings, services)) as client:
+        heads = {"anonymous": {}}
+        heads["admin"] = sign_in(client, services, "admin", "admin", None)
+        heads["teacher"] = sign_in(client, services, "teacher", "teacher", None)
+        heads["other_teacher"] = sign_in(client, services, "other", "teacher", None)
+        course_a = client.post("/api/v1/courses", json={"name": "A"}, headers=heads["teacher"]).json()
+        course_b = client.post("/api/v1/courses", json={"name": "B"}, headers=heads["other_teacher"]).json()
+        heads["student"] = sign_in(client, services, "student", "student", course_a["id"])
+        yield {"client": client, "services": services, "heads": heads, "a": course_a, "b": course_b}
+
+
+def _document(w, text: bytes = b"The Zorblax-7 gripper closes with 42 newtons.", course: str = "a") -> str:
+    w["services"].ingestor.ingest(text + str(next(counter)).encode(), f"doc{next(counter)}.txt",
+                                  course_id=w[course]["id"])
+    return w["services"].database.documents([w[course]["id"]])[0]["id"]
+
+
+def _conversation(w) -> tuple[str, str]:
+    body = w["client"].post("/api/v1/chat", json={"message": "gripper force?"}, headers=w["heads"]["student"]).json()
+    return body["conversation_id"], body["interaction_id"]
+
+
+def _job(w) -> str:
+    return w["services"].jobs.submit("j.txt", b"job text", course_id=w["a"]["id"])["id"]
+
+
+def _new_course(w) -> dict:
+    """A course nobody is in yet, so joining it changes no one's access to A or B."""
+    return w["services"].courses.create(f"C{next(counter)}", None)
+
+
+def _refresh(w) -> dict:
+    login = w["client"].post("/api/v1/auth/login", json={"username": "student", "password": PASSWORD})
+    return {"refresh_token": login.json()["refresh_token"]}
+
+
+# For each route: how to call it, and which roles may (course-level rules included).
+CALLS = {
+    ("GET", "/"): (lambda w: ("/", {}), EVERYONE),
+    ("GET", "/static/{file_path:path}"): (lambda w: ("/static/app.css", {}), EVERYONE),
+    ("GET", "/api/docs/assets/{file_path:path}"): (lambda w: ("/api/docs/assets/swagger-ui.css", {}), EVERYONE),
+    ("GET", "/api/health"): (lambda w: ("/api/health", {}), EVERYONE),
+    ("GET", "/api/ready"): (lambda w: ("/api/ready", {}), EVERYONE),
+    ("GET", "/metrics"): (lambda w: ("/metrics", {}), EVERYONE),
+    ("POST", "/api/v1/auth/login"): (
+        lambda w: ("/api/v1/auth/login", {"json": {"username": "student", "password": PASSWORD}}), EVERYONE),
+    ("POST", "/api/v1/auth/refresh"): (lambda w: ("/api/v1/auth/refresh", {"json": _refresh(w)}), EVERYONE),
+    ("POST", "/api/v1/auth/logout"): (lambda w: ("/api/v1/auth/logout", {"json": {"refresh_token": "x"}}), EVERYONE),
+    ("POST", "/api/v1/auth/signup"): (lambda w: ("/api/v1/auth/signup", {"json": {
+        "username": f"new{next(counter)}", "password": PASSWORD, "join_code": w["a"]["join_code"]}}), EVERYONE),
+    ("GET", "/api/v1/me"): (lambda w: ("/api/v1/me", {}), SIGNED_IN),
+    ("PATCH", "/api/v1/me"): (lambda w: ("/api/v1/me", {"json": {"software_level": "expert"}}), SIGNED_IN),
+    ("GET", "/api/v1/courses"): (lambda w: ("/api/v1/courses", {}), SIGNED_IN),
+    ("POST", "/api/v1/courses"): (lambda w: ("/api/v1/courses", {"json": {"name": "C"}}), {"teacher", "other_teacher", "admin"}),
+    ("POST", "/api/v1/courses/join"): (
+        lambda w: ("/api/v1/courses/join", {"json": {"join_code": _new_course(w)["join_code"]}}), SIGNED_IN),
+    ("GET", "/api/v1/courses/{course_id:int}/members"): (
+        lambda w: (f"/api/v1/courses/{w['a']['id']}/members", {}), STAFF_A),
+    ("POST", "/api/v1/courses/{course_id:int}/members"): (
+        lambda w: (f"/api/v1/courses/{w['a']['id']}/members", {"json": {"username": "student"}}), STAFF_A),
+    ("GET", "/api/v1/courses/{course_id:int}/stats"): (
+        lambda w: (f"/api/v1/courses/{w['a']['id']}/stats", {}), STAFF_A),
+    ("POST", "/api/v1/documents"): (lambda w: ("/api/v1/documents", {
+        "files": [("files", (f"u{next(counter)}.txt", b"uploaded words"))], "data": {"course_id": str(w["a"]["id"])}}),
+        STAFF_A),
+    ("GET", "/api/v1/documents"): (lambda w: ("/api/v1/documents", {}), SIGNED_IN),
+    ("GET", "/api/v1/documents/{document_id:str}"): (lambda w: (f"/api/v1/documents/{_document(w)}", {}), MEMBERS_A),
+    ("DELETE", "/api/v1/documents/{document_id:str}"): (
+        lambda w: (f"/api/v1/documents/{_document(w)}", {}), STAFF_A),
+    ("GET", "/api/v1/documents/{document_id:str}/pages/{number:int}"): (
+        lambda w: (f"/api/v1/documents/{_document(w)}/pages/1", {}), MEMBERS_A),
+    ("GET", "/api/v1/jobs/{job_id:str}"): (lambda w: (f"/api/v1/jobs/{_job(w)}", {}), STAFF_A),
+    ("POST", "/api/v1/search"): (lambda w: ("/api/v1/search", {"json": {"query": "gripper"}}), SIGNED_IN),
+    ("POST", "/api/v1/chat"): (lambda w: ("/api/v1/chat", {"json": {"message": "gripper force?"}}), SIGNED_IN),
+    ("GET", "/api/v1/conversations"): (lambda w: ("/api/v1/conversations", {}), SIGNED_IN),
+    ("GET", "/api/v1/conversations/{conversation_id:str}"): (
+        lambda w: (f"/api/v1/conversations/{_conversation(w)[0]}", {}), OWNER),
+    ("PATCH", "/api/v1/conversations/{conversation_id:str}"): (
+        lambda w: (f"/api/v1/conversations/{_conversation(w)[0]}", {"json": {"title": "T"}}), OWNER),
+    ("DELETE", "/api/v1/conversations/{conversation_id:str}"): (
+        lambda w: (f"/api/v1/conversations/{_conversation(w)[0]}", {}), OWNER),
+    ("POST", "/api/v1/interactions/{interaction_id:str}/feedback"): (
+        lambda w: (f"/api/v1/interactions/{_conversation(w)[1]}/feedback", {"json": {"rating": 1}}), OWNER),
+}
+
+
+def _route_table(app) -> set[tuple[str, str]]:
+    """Every (method, path) the app serves, leaving out the automatic OPTIONS/HEAD and the OpenAPI pages."""
+    found = set()
+    for route in app.routes:
+        if route.path.startswith("/api/docs") and not route.path.startswith("/api/docs/assets"):
+            continue
+        for method in getattr(route, "methods", []):
+            if method not in ("OPTIONS", "HEAD"):
+                found.add((method, route.path))
+    return found
+
+
+def test_every_route_has_a_rule_and_every_role_gets_what_it_should(world):
+    client, heads = world["client"], world["heads"]
+    table = _route_table(client.app)
+    assert table == set(CALLS), f"routes without a rule in this test: {table - set(CALLS)}"
+    for (method, _), (call, allowed) in CALLS.items():
+        for role in ROLES:
+            path, kwargs = call(world)
+            response = client.request(method, path, headers=heads[role], **kwargs)
+            if role in allowed:
+                assert response.status_code < 400, (method, path, role, response.status_code, response.text)
+            else:
+                expected = {401} if role == "anonymous" else {403, 404}
+                assert response.status_code in expected, (method, path, role, response.status_code)
+
+
+def test_student_of_a_gets_nothing_from_b(world):
+    client, heads, services = world["client"], world["heads"], world["services"]
+    secret = _document(world, b"The Quillon rover secret speed is 77 knots.", course="b")
+    student = heads["student"]
+    assert all(d["id"] != secret for d in client.get("/api/v1/documents", headers=student).json()["documents"])
+    assert client.get(f"/api/v1/documents/{secret}", headers=student).status_code == 404
+    assert client.get(f"/api/v1/documents/{secret}/pages/1", headers=student).status_code == 404
+    hits = client.post("/api/v1/search", json={"query": "Quillon rover speed knots"}, headers=student).json()["results"]
+    assert all(h["document_id"] != secret for h in hits)
+    assert client.post("/api/v1/search", json={"query": "Quillon", "course_id": world["b"]["id"]},
+                       headers=student).status_code == 403
+    answer = client.post("/api/v1/chat", json={"message": "Quillon rover speed knots?"}, headers=student).json()
+    assert all(s["document_id"] != secret for s in answer["sources"]) and "77" not in answer["answer"]
+    assert client.get(f"/api/v1/documents?course_id={world['b']['id']}", headers=student).status_code == 403
+    other = client.post("/api/v1/chat", json={"message": "Quillon speed?"}, headers=heads["other_teacher"]).json()
+    assert any(s["document_id"] == secret for s in other["sources"])
+    assert services.courses.visible(services.accounts.named("student")) == [world["a"]["id"]]
+
+
+def test_tokens_refresh_rotation_reuse_detection_and_logout(world, settings):
+    client = world["client"]
+    first = client.post("/api/v1/auth/login", json={"username": "student", "password": PASSWORD}).json()
+    second = client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}).json()
+    assert second["refresh_token"] != first["refresh_token"] and second["user"]["username"] == "student"
+    reuse = client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert reuse.status_code == 401 and "already used" in reuse.json()["error"]
+    # Reuse revoked the whole family: the newest token of it is dead too.
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]}).status_code == 401
+    third = client.post("/api/v1/auth/login", json={"username": "student", "password": PASSWORD}).json()
+    assert client.post("/api/v1/auth/logout", json={"refresh_token": third["refresh_token"]}).status_code == 204
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": third["refresh_token"]}).status_code == 401
+    import jwt as pyjwt
+
+    expired = pyjwt.encode({"sub": "1", "exp": 1_000_000, "iat": 999_000}, client.app.state.jwt.token_secret, "HS256")
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {expired}"}).status_code == 401
+    forged = pyjwt.encode({"sub": "1", "exp": 4_000_000_000}, "not-the-secret-" * 3, "HS256")
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+    assert client.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"}).status_code == 401
+
+
+def test_wrong_password_disabled_user_and_signup_rules(world, settings):
+    client, services = world["client"], world["services"]
+    wrong = client.post("/api/v1/auth/login", json={"username": "student", "password": "nope-nope"})
+    assert wrong.status_code == 401 and wrong.json()["error"] == "wrong username or password"
+    ghost = client.post("/api/v1/auth/login", json={"username": "ghost", "password": "nope-nope"})
+    assert ghost.json()["error"] == wrong.json()["error"]
+    heads = world["heads"]["student"]
+    services.accounts.update(services.accounts.named("student")["id"], disabled=1)
+    assert client.get("/api/v1/me", headers=heads).status_code == 401
+    assert "disabled" in client.post("/api/v1/auth/login", json={"username": "student", "password": PASSWORD}).json()["error"]
+    settings.signup = "closed"
+    assert client.post("/api/v1/auth/signup", json={"username": "x1", "password": PASSWORD}).status_code == 403
+    settings.signup = "join_code"
+    assert client.post("/api/v1/auth/signup", json={"username": "x2", "password": PASSWORD}).status_code == 400
+    made = client.post("/api/v1/auth/signup", json={"username": "x3", "password": PASSWORD, "join_code": world["a"]["join_code"],
+                                                    "software_level": "expert"})
+    assert made.status_code == 201 and made.json()["user"]["software_level"] == "expert"
+    courses = client.get("/api/v1/courses", headers={"Authorization": f"Bearer {made.json()['access_token']}"}).json()
+    assert courses["courses"] == [{"id": world["a"]["id"], "name": "A", "role": "student"}]
+    taken = client.post("/api/v1/auth/signup", json={"username": "x3", "password": PASSWORD, "join_code": world["a"]["join_code"]})
+    assert taken.status_code == 409
+
+
+def test_question_and_sign_in_limits_answer_429_with_retry_after(world, settings):
+    client, heads = world["client"], world["heads"]
+    settings.student_questions_per_hour = 2
+    for _ in range(2):
+        assert client.post("/api/v1/chat", json={"message": "gripper?"}, headers=heads["student"]).status_code == 200
+    limited = client.post("/api/v1/chat", json={"message": "gripper?"}, headers=heads["student"])
+    assert limited.status_code == 429 and 0 < int(limited.headers["retry-after"]) <= 3600
+    assert client.post("/api/v1/chat", json={"message": "gripper?"}, headers=heads["teacher"]).status_code == 200
+    settings.login_attempts_per_minute = 3
+    client.app.state.services.login_limit.events.clear()
+    codes = [client.post("/api/v1/auth/login", json={"username": "student", "password": "bad-bad-bad"}).status_code
+             for _ in range(5)]
+    assert codes[-1] == 429
+
+
+def test_sliding_window_resets_after_the_window():
+    now = [0.0]
+    window = SlidingWindow(60, clock=lambda: now[0])
+    window.hit("u", 2, "x")
+    window.hit("u", 2, "x")
+    with pytest.raises(TooManyRequests) as error:
+        window.hit("u", 2, "x")
+    assert error.value.retry_after == 60
+    now[0] = 60.5
+    window.hit("u", 2, "x")
+    window.hit("other", 1, "x")
+
+
+def test_conversations_follow_ups_feedback_and_stats(world, settings):
+    client, heads, services = world["client"], world["heads"], world["services"]
+    _document(world, b"The Zorblax-7 gripper closes with 42 newtons and costs 900 euros.")
+    _document(world, b"Mecanum wheels let a rover drive sideways.")
+    first = client.post("/api/v1/chat", json={"message": "What is the Zorblax-7 gripper?"}, headers=heads["student"]).json()
+    follow = client.post("/api/v1/chat", json={"message": "and how much does it cost?",
+                                               "conversation_id": first["conversation_id"]}, headers=heads["student"]).json()
+    assert follow["conversation_id"] == first["conversation_id"] and "900 euros" in follow["answer"]
+    client.post(f"/api/v1/interactions/{follow['interaction_id']}/feedback", json={"rating": -1}, headers=heads["student"])
+    talk = client.get(f"/api/v1/conversations/{first['conversation_id']}", headers=heads["student"]).json()
+    assert [m["role"] for m in talk["messages"]] == ["user", "assistant", "user", "assistant"]
+    assert talk["messages"][3]["feedback"] == -1
+    assert client.get(f"/api/v1/conversations/{first['conversation_id']}", headers=heads["teacher"]).status_code == 404
+    services.settings.min_similarity = 0.99
+    client.post("/api/v1/chat", json={"message": "Who painted the Mona Lisa?"}, headers=heads["student"])
+    stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
+    assert stats["questions"] == 3 and stats["per_day"][0]["count"] == 3
+    assert stats["unanswered"] == [{"question": "who painted the mona lisa?", "count": 1}]
+    assert stats["feedback"] == {"up": 0, "down": 1} and stats["latency_ms"]["p50"] is not None
+    csv_text = client.get(f"/api/v1/courses/{world['a']['id']}/stats?format=csv", headers=heads["teacher"]).text
+    assert "mona lisa" in csv_text.lower() and "student-" in csv_text and ",student," not in csv_text
+    assert client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["other_teacher"]).status_code == 403
+
+
+def test_prompt_differs_by_background_level(world):
+    from appliance import prompt
+
+    services = world["services"]
+    passage = services.retriever.search("anything", 1) or []
+    beginner = prompt.build(services.model, "What is PID?", passage, 64, "beginner").text
+    expert = prompt.build(services.model, "What is PID?", passage, 64, "expert").text
+    assert "example" in beginner and "technical" in expert and beginner.startswith(prompt.INSTRUCTIONS)
