@@ -144,3 +144,17 @@ def sign_in(client, services, username: str, role: str = "student", course_id: i
     response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 201 or response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def parse_sse(lines) -> list[tuple[str, str]]:
+    """(event, data) pairs from the lines of a Server-Sent Events body."""
+    events, name, data = [], None, []
+    for line in lines:
+        if line.startswith("event:"):
+            name = line[6:].strip()
+        elif line.startswith("data:"):
+            data.append(line[5:].removeprefix(" "))
+        elif not line and name:
+            events.append((name, "\n".join(data)))
+            name, data = None, []
+    return events

@@ -4,7 +4,7 @@ import pytest
 from litestar.testing import TestClient
 
 from appliance.app import create_app
-from tests.conftest import sign_in
+from tests.conftest import parse_sse, sign_in
 from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
 
 FACT = b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n"
@@ -128,24 +128,11 @@ def test_chat_json_and_sse(client, services):
     assert "42 newtons" in answer["answer"] and answer["sources"][0]["cited"] and answer["model"] == "fake-llm"
     with client.stream("POST", "/api/v1/chat", json={"message": "Zorblax-7 force?", "stream": True}) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
-        events = _sse(response.iter_lines())
+        events = parse_sse(response.iter_lines())
     names = [name for name, _ in events]
     assert names[0] == "sources" and names[-1] == "done" and names.count("token") >= 3
     assert "".join(data for name, data in events if name == "token").strip() == json.loads(events[-1][1])["answer"]
     assert json.loads(events[0][1])[0]["filename"] == "grip.md"
-
-
-def _sse(lines) -> list[tuple[str, str]]:
-    events, name, data = [], None, []
-    for line in lines:
-        if line.startswith("event:"):
-            name = line[6:].strip()
-        elif line.startswith("data:"):
-            data.append(line[5:].removeprefix(" "))
-        elif not line and name:
-            events.append((name, "\n".join(data)))
-            name, data = None, []
-    return events
 
 
 def test_full_queue_is_503_with_retry_after(client, services):

@@ -11,7 +11,7 @@ import uvicorn
 
 from appliance.app import create_app
 from appliance.settings import load_settings
-from tests.conftest import sign_in
+from tests.conftest import parse_sse, sign_in
 from tests.pdfmaker import make_pdf
 
 pytestmark = pytest.mark.real
@@ -88,19 +88,6 @@ def fact_document(server):
     return job["document_id"], pdf
 
 
-def _sse(response) -> list[tuple[str, str]]:
-    events, name, data = [], None, []
-    for line in response.iter_lines():
-        if line.startswith("event:"):
-            name = line[6:].strip()
-        elif line.startswith("data:"):
-            data.append(line[5:].removeprefix(" "))
-        elif not line and name:
-            events.append((name, "\n".join(data)))
-            name, data = None, []
-    return events
-
-
 def test_health_reports_every_component(server):
     client, _ = server
     body = client.get("/api/health").json()
@@ -129,7 +116,7 @@ def test_streamed_answer_has_sources_tokens_and_done(server, fact_document):
     question = {"message": "What diameter are the mecanum wheels of the Quillon rover?", "stream": True}
     with client.stream("POST", "/api/v1/chat", json=question) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
-        events = _sse(response)
+        events = parse_sse(response.iter_lines())
     names = [name for name, _ in events]
     assert names[0] == "sources" and names[-1] == "done" and names.count("token") >= 2
     done = json.loads(events[-1][1])
@@ -164,7 +151,7 @@ def test_concurrent_chats_are_serialized_and_search_does_not_wait(server, fact_d
 
     def ask(question):
         with client.stream("POST", "/api/v1/chat", json={"message": question, "stream": True}) as response:
-            events = _sse(response)
+            events = parse_sse(response.iter_lines())
         done_at.append(time.perf_counter())
         answers.append(json.loads(events[-1][1]))
 
