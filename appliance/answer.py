@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 
-from appliance import prompt
+from appliance import metrics, prompt
 from appliance.database import STOPWORDS, WORD
 from appliance.errors import InvalidInput
 from appliance.generate import ModelGate, Ticket
@@ -109,6 +109,7 @@ class Answerer:
             "tokens_per_second": round((tokens - 1) / generation_s, 2) if tokens > 1 and generation_s else None,
             "total_ms": round((ended - started) * 1000, 1),
         }
+        metrics.answered(timings)
         yield "done", {
             "answer": answer, "covered": True, "model": self.model.name, "timings": timings,
             "sources": [source_dict(n, p, cited) for n, p in enumerate(built.sources, 1)],

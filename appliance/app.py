@@ -17,7 +17,7 @@ from litestar.static_files import create_static_files_router
 
 from appliance import __version__, services as services_module
 from appliance.errors import RagbotError
-from appliance import auth, secret
+from appliance import auth, observability, secret
 from appliance.routes import auth as auth_routes
 from appliance.routes import chat, courses, documents, health, search
 from appliance.routes import web
@@ -100,9 +100,11 @@ def create_app(settings: Settings, services: Services | None = None,
             documents.DocumentController, documents.get_job, search.search, *chat.handlers, *health.handlers,
             *auth_routes.handlers, *courses.handlers,
             docs_assets, *web.route_handlers,
+            observability.Metrics,
         ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
-        lifespan=[lifespan],
+        lifespan=[lifespan, observability.watch],
+        middleware=[observability.RequestLog, observability.PROMETHEUS.middleware],
         on_app_init=[jwt.on_app_init],
         guards=[auth.role_guard],
         exception_handlers={Exception: error_response},

@@ -31,12 +31,9 @@ def print_json(value) -> None:
 
 
 def serve(settings: Settings, args) -> int:
-    import uvicorn
+    from appliance import server
 
-    from appliance.app import create_app
-
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level,
-                timeout_graceful_shutdown=10)
+    server.serve(settings)
     return 0
 
 

@@ -4,6 +4,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from appliance import metrics
 from appliance.database import Database
 from appliance.settings import Settings
 
@@ -53,6 +54,7 @@ class Retriever:
         self.vectors = vectors
         self.embedder = embedder
 
+    @metrics.timed_retrieval
     def search(self, query: str, k: int, mode: Mode = "hybrid", courses: list[int] | None = None) -> list[Passage]:
         """The top k passages for `query` from the given courses (all when None), best first, each chunk once."""
         n = max(self.settings.candidates, k)
