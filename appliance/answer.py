@@ -46,9 +46,9 @@ class Answerer:
         self.model = model
         self.gate = gate
 
-    def reserve(self) -> Ticket:
+    def reserve(self, user: str = "") -> Ticket:
         """Claim a place in the model's queue before any work, so a full queue is a 503 and not a hang."""
-        return self.gate.reserve()
+        return self.gate.reserve(user)
 
     def events(self, question: str, selected_text: str | None, ticket: Ticket, cancel: threading.Event,
                *, courses: list[int] | None = None, level: str = "intermediate",

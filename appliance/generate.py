@@ -1,6 +1,7 @@
 """Serialized access to the model, and streaming a blocking generator from a thread into async code."""
 
 import asyncio
+import itertools
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import closing, contextmanager
@@ -15,54 +16,73 @@ class Cancelled(Exception):
 
 
 class ModelGate:
-    """One llama.cpp context is not thread-safe: one generation at a time, a bounded line of waiters."""
+    """One llama.cpp context is not thread-safe: one generation at a time, a bounded and fair line of waiters.
+
+    Fair means round-robin by user: the next turn goes to the waiting user served longest ago, so one
+    student sending 20 questions delays each other student by at most one generation.
+    """
 
     def __init__(self, max_queue: int, retry_after: int = 5):
         self.max_queue = max_queue
         self.retry_after = retry_after
-        self._model = threading.Lock()
-        self._count = threading.Lock()
+        self._cond = threading.Condition()
+        self._line: list[Ticket] = []
+        self._served: dict[str, int] = {}
+        self._turns = itertools.count()
+        self._arrivals = itertools.count()
         self.waiting = 0
         self.busy = False
 
-    def reserve(self) -> "Ticket":
+    def reserve(self, user: str = "") -> "Ticket":
         """A place in line, or Busy at once when the line is full (never hang)."""
-        with self._count:
+        with self._cond:
             if self.waiting >= self.max_queue:
                 raise Busy("the model is busy with other questions; try again shortly", retry_after=self.retry_after)
             self.waiting += 1
-        return Ticket(self)
+            return Ticket(self, user, next(self._arrivals))
+
+    def _next(self) -> "Ticket":
+        return min(self._line, key=lambda t: (self._served.get(t.user, -1), t.arrival))
 
 
 class Ticket:
-    """A reserved place in the model's line; `hold()` waits for the model and holds it."""
+    """A reserved place in the model's line; `hold()` waits for its turn and holds the model."""
 
-    def __init__(self, gate: ModelGate):
+    def __init__(self, gate: ModelGate, user: str, arrival: int):
         self.gate = gate
+        self.user = user
+        self.arrival = arrival
         self.left = False
 
     def leave(self) -> None:
-        if not self.left:
-            self.left = True
-            with self.gate._count:
+        with self.gate._cond:
+            if not self.left:
+                self.left = True
                 self.gate.waiting -= 1
 
     @contextmanager
     def hold(self, cancelled: Callable[[], bool]):
-        """Wait for the model (giving up if the client leaves), hold it for one generation, release it."""
+        """Wait for this ticket's turn (giving up if the client leaves), hold the model, release it."""
         gate = self.gate
-        try:
-            while not gate._model.acquire(timeout=0.1):
-                if cancelled():
-                    raise Cancelled()
-        finally:
-            self.leave()
-        gate.busy = True
+        with gate._cond:
+            gate._line.append(self)
+            try:
+                while gate.busy or gate._next() is not self:
+                    if cancelled():
+                        raise Cancelled()
+                    gate._cond.wait(0.1)
+                gate.busy = True
+                gate._served[self.user] = next(gate._turns)
+            finally:
+                gate._line.remove(self)
+                gate._cond.notify_all()
+        self.leave()
         try:
             yield
         finally:
-            gate.busy = False
-            gate._model.release()
+            with gate._cond:
+                gate.busy = False
+                gate._cond.notify_all()
 
 
 async def stream_from_thread(produce: Callable[[threading.Event], Iterator]) -> AsyncIterator:

@@ -7,6 +7,7 @@ from pathlib import Path
 from appliance import locks, models, repair
 from appliance.accounts import Accounts
 from appliance.answer import Answerer
+from appliance.cache import AnswerCache
 from appliance.conversation import Conversations
 from appliance.courses import Courses
 from appliance.database import Database
@@ -62,6 +63,7 @@ class Services:
     conversations: Conversations
     login_limit: SlidingWindow
     question_limit: SlidingWindow
+    answer_cache: AnswerCache
     # Held while the stores are open so that `ragbot restore` refuses to swap them out (locks.py).
     data_lock: locks.Lock | None = None
 
@@ -94,7 +96,7 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
     jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers)
     services = Services(settings, database, vectors, embedder, model, retriever, ingestor, answerer, jobs,
                         Accounts(database), Courses(database), Conversations(database),
-                        SlidingWindow(60), SlidingWindow(3600))
+                        SlidingWindow(60), SlidingWindow(3600), AnswerCache(database, settings.cache_ttl_seconds))
     services.data_lock = data_lock
     # A marker, not "no documents yet": a teacher who deletes the sample must not see it come back.
     marker = data / ".sample-ingested"

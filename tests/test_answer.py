@@ -77,6 +77,32 @@ def test_gate_refuses_when_full_and_serializes():
     assert gate.waiting == 0
 
 
+def test_gate_is_round_robin_by_user():
+    gate = ModelGate(max_queue=10)
+    order, started = [], threading.Event()
+
+    def run(ticket, name):
+        with ticket.hold(lambda: False):
+            started.set()
+            order.append(name)
+            time.sleep(0.05)
+
+    flood = [gate.reserve("flooder") for _ in range(4)]
+    threads = [threading.Thread(target=run, args=(flood[0], "f0"))]
+    threads[0].start()
+    started.wait(2)
+    threads += [threading.Thread(target=run, args=(t, f"f{n}")) for n, t in enumerate(flood[1:], 1)]
+    for t in threads[1:]:
+        t.start()
+    time.sleep(0.02)
+    late = threading.Thread(target=run, args=(gate.reserve("patient"), "p"))
+    late.start()
+    for t in threads + [late]:
+        t.join(5)
+    # The other user's single question waits for at most the one generation already running.
+    assert order[0] == "f0" and order[1] == "p" and sorted(order) == ["f0", "f1", "f2", "f3", "p"]
+
+
 def test_leaving_the_stream_cancels_the_producer():
     stopped = threading.Event()
     produced = []

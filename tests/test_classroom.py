@@ -260,3 +260,26 @@ def test_prompt_differs_by_background_level(world):
     beginner = prompt.build(services.model, "What is PID?", passage, 64, "beginner").text
     expert = prompt.build(services.model, "What is PID?", passage, 64, "expert").text
     assert "example" in beginner and "technical" in expert and beginner.startswith(prompt.INSTRUCTIONS)
+
+
+def test_answer_cache_hits_and_is_invalidated_by_course_changes(world):
+    client, heads, services = world["client"], world["heads"], world["services"]
+    _document(world, b"The Zorblax-7 gripper closes with 42 newtons.")
+    ask = {"message": "How strong is the Zorblax-7 gripper?"}
+    first = client.post("/api/v1/chat", json=ask, headers=heads["student"]).json()
+    again = client.post("/api/v1/chat", json={"message": "  how STRONG is the zorblax-7 gripper "},
+                        headers=heads["student"]).json()
+    assert first["cached"] is False and again["cached"] is True
+    assert again["answer"] == first["answer"] and again["sources"] == first["sources"]
+    assert "cache_ms" in again["timings"]
+    expert = client.post("/api/v1/chat", json=ask | {"level": "expert"}, headers=heads["student"]).json()
+    assert expert["cached"] is False
+    other = client.post("/api/v1/chat", json=ask, headers=heads["other_teacher"]).json()
+    assert other["cached"] is False and all(s["document_id"] != first["sources"][0]["document_id"] for s in other["sources"])
+    document = _document(world, b"Grippers also come in soft silicone versions.")
+    assert client.post("/api/v1/chat", json=ask, headers=heads["student"]).json()["cached"] is False
+    assert client.post("/api/v1/chat", json=ask, headers=heads["student"]).json()["cached"] is True
+    client.delete(f"/api/v1/documents/{document}", headers=heads["teacher"])
+    assert client.post("/api/v1/chat", json=ask, headers=heads["student"]).json()["cached"] is False
+    stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
+    assert stats["questions"] == 6

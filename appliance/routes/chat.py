@@ -1,6 +1,7 @@
 """Answers with cited sources, as one JSON body or streamed as Server-Sent Events; conversations and feedback."""
 
 import json
+import time
 from typing import Annotated, Literal
 
 import msgspec
@@ -43,11 +44,21 @@ def _events(data: ChatRequest, user: dict, services: Services):
     search_query = standalone(data.message, conversations.questions(conversation["id"]))
     level = data.level or user["software_level"]
     _limit(services, user)
-    ticket = services.answerer.reserve()
+    cache = services.answer_cache
+    # Follow-ups depend on their conversation, so only a question that stands alone is cached.
+    standalone_question = search_query == data.message and courses
+    key = cache.key(data.message, courses, level, data.selected_text) if standalone_question else None
+    cached = cache.get(key) if key else None
+    ticket = None if cached else services.answerer.reserve(str(user["id"]))
+    started = time.perf_counter()
 
     def produce(cancel):
-        events = services.answerer.events(data.message, data.selected_text, ticket, cancel, courses=courses,
-                                          level=level, search_query=search_query)
+        if cached:
+            events = cache.replay(cached, started)
+        else:
+            events = services.answerer.events(data.message, data.selected_text, ticket, cancel, courses=courses,
+                                              level=level, search_query=search_query)
+            events = cache.storing(events, key, courses) if key else events
         return conversations.converse(events, conversation, user, data.message, search_query, level)
 
     return stream_from_thread(produce)
