@@ -4,7 +4,9 @@ import csv
 import hashlib
 import io
 import statistics
+from collections import Counter
 
+from appliance.cache import normalise
 from appliance.database import Database
 
 CSV_FIELDS = ("created_at", "user", "question", "answer", "covered", "cached", "feedback", "retrieval_ms",
@@ -19,6 +21,12 @@ def _percentile(values: list[float], q: float) -> float | None:
     return round(statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1], 1)
 
 
+def _most_common(questions, n: int = 10) -> list[dict]:
+    """The same question asked with other case or punctuation counts once."""
+    counts = Counter(normalise(q) for q in questions)
+    return [{"question": q, "count": c} for q, c in sorted(counts.items(), key=lambda qc: (-qc[1], qc[0]))[:n]]
+
+
 def stats(database: Database, course_id: int) -> dict:
     """Questions per day, the most frequent and the unanswered ones, feedback and latency percentiles."""
     db = database.db
@@ -26,12 +34,7 @@ def stats(database: Database, course_id: int) -> dict:
         per_day = list(db.query(
             "SELECT substr(created_at, 1, 10) AS day, count(*) AS count FROM interactions WHERE course_id = ? "
             "GROUP BY day ORDER BY day", [course_id]))
-        top = list(db.query(
-            "SELECT lower(trim(question)) AS question, count(*) AS count FROM interactions WHERE course_id = ? "
-            "GROUP BY 1 ORDER BY count DESC, question LIMIT 10", [course_id]))
-        unanswered = list(db.query(
-            "SELECT lower(trim(question)) AS question, count(*) AS count FROM interactions "
-            "WHERE course_id = ? AND covered = 0 GROUP BY 1 ORDER BY count DESC, question LIMIT 10", [course_id]))
+        asked = db.execute("SELECT question, covered FROM interactions WHERE course_id = ?", [course_id]).fetchall()
         feedback = db.execute(
             "SELECT sum(feedback = 1), sum(feedback = -1) FROM interactions WHERE course_id = ?", [course_id]
         ).fetchone()
@@ -39,8 +42,8 @@ def stats(database: Database, course_id: int) -> dict:
             "SELECT coalesce(retrieval_ms, 0) + coalesce(generation_ms, 0) FROM interactions WHERE course_id = ?",
             [course_id]).fetchall()]
     return {
-        "course_id": course_id, "questions": len(latencies), "per_day": per_day, "top_questions": top,
-        "unanswered": unanswered, "feedback": {"up": feedback[0] or 0, "down": feedback[1] or 0},
+        "course_id": course_id, "questions": len(latencies), "per_day": per_day,
+        "top_questions": _most_common(q for q, _ in asked), "unanswered": _most_common(q for q, c in asked if not c), "feedback": {"up": feedback[0] or 0, "down": feedback[1] or 0},
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
     }
 

@@ -1,18 +1,16 @@
 """The real path: packaged models, Chroma on disk, SQLite and uvicorn on a loopback socket, nothing faked."""
 
 import json
-import socket
 import threading
 import time
 
 import httpx
 import pytest
-import uvicorn
 
-from appliance.app import create_app
 from appliance.settings import load_settings
 from tests.conftest import parse_sse, sign_in
 from tests.pdfmaker import make_pdf
+from tests.realserver import no_network, serve, wait_job
 
 pytestmark = pytest.mark.real
 
@@ -26,55 +24,15 @@ LABELS = [{"start": 0, "style": "r"}, {"start": 2, "style": "D"}]
 
 
 @pytest.fixture(scope="module")
-def no_network():
-    """Fail on any connection that is not loopback: the appliance must never reach out."""
-    attempts = []
-    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
-
-    def guarded(original):
-        def connect(self, address):
-            host = address[0] if isinstance(address, tuple) else address
-            if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
-                attempts.append(address)
-                raise OSError(f"test refused a network connection to {address}")
-            return original(self, address)
-
-        return connect
-
-    socket.socket.connect, socket.socket.connect_ex = guarded(real_connect), guarded(real_connect_ex)
-    yield attempts
-    socket.socket.connect, socket.socket.connect_ex = real_connect, real_connect_ex
+def server(tmp_path_factory):
+    """The appliance on its packaged models, served by uvicorn on a free loopback port, with no network."""
+    settings = load_settings(environ={}, data_dir=str(tmp_path_factory.mktemp("real")), max_answer_tokens=40,
+                             temperature=0.0)
+    with no_network() as attempts, serve(settings) as running, httpx.Client(base_url=running.base_url,
+                                                                              timeout=120) as client:
+        client.headers.update(sign_in(client, running.services, "teacher", "teacher"))
+        yield client, running.app
     assert attempts == [], f"the appliance tried to reach the network: {attempts}"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, no_network):
-    """The appliance on its packaged models, served by uvicorn on a free loopback port."""
-    data = tmp_path_factory.mktemp("real")
-    settings = load_settings(environ={}, data_dir=str(data), max_answer_tokens=40, temperature=0.0)
-    app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 300
-    while not server.started:
-        assert thread.is_alive() and time.time() < deadline, "server did not start"
-        time.sleep(0.2)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
-        client.headers.update(sign_in(client, app.state.services, "teacher", "teacher"))
-        yield client, app
-    server.should_exit = True
-    thread.join(30)
-
-
-def _wait_job(client, job_id: str) -> dict:
-    deadline = time.time() + 120
-    while (job := client.get(f"/api/v1/jobs/{job_id}").json())["status"] in ("queued", "running"):
-        assert time.time() < deadline
-        time.sleep(0.2)
-    return job
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +41,7 @@ def fact_document(server):
     pdf = make_pdf(FACT_PAGES, page_labels=LABELS)
     response = client.post("/api/v1/documents", files=[("files", ("lab-notes.pdf", pdf, "application/pdf"))])
     assert response.status_code == 202
-    job = _wait_job(client, response.json()["jobs"][0]["id"])
+    job = wait_job(client, response.json()["jobs"][0]["id"])
     assert job["status"] == "done" and job["pages_done"] == 4 and job["chunks_done"] == job["chunks_total"] > 0
     return job["document_id"], pdf
 
@@ -135,10 +93,10 @@ def test_reupload_is_noop_and_delete_removes_from_search(server, fact_document):
     client, _ = server
     document_id, pdf = fact_document
     response = client.post("/api/v1/documents", files=[("files", ("lab-notes.pdf", pdf, "application/pdf"))])
-    job = _wait_job(client, response.json()["jobs"][0]["id"])
+    job = wait_job(client, response.json()["jobs"][0]["id"])
     assert (job["outcome"], job["document_id"]) == ("unchanged", document_id)
     notes = b"# Spare parts\n\nThe Vexmoor bracket is made of anodised titanium.\n"
-    job = _wait_job(client, client.post("/api/v1/documents", files=[("files", ("spares.md", notes))]).json()["jobs"][0]["id"])
+    job = wait_job(client, client.post("/api/v1/documents", files=[("files", ("spares.md", notes))]).json()["jobs"][0]["id"])
     query = {"query": "Vexmoor bracket material", "k": 3}
     assert client.post("/api/v1/search", json=query).json()["results"][0]["filename"] == "spares.md"
     assert client.delete(f"/api/v1/documents/{job['document_id']}").status_code == 204
