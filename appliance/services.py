@@ -9,7 +9,7 @@ from appliance.accounts import Accounts
 from appliance.answer import Answerer
 from appliance.cache import AnswerCache
 from appliance.conversation import Conversations
-from appliance.courses import Courses
+from appliance.courses import DEFAULT_COURSE, Courses
 from appliance.database import Database
 from appliance.generate import ModelGate
 from appliance.ingest import Ingestor
@@ -106,6 +106,6 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
     return services
 
 
-def ingest_path(services: Services, path: Path, source: str | None = None):
-    """Ingest one file from disk under its name (or `source`)."""
-    return services.ingestor.ingest(path.read_bytes(), source or path.name)
+def ingest_path(services: Services, path: Path, source: str | None = None, course_id: int = DEFAULT_COURSE):
+    """Ingest one file from disk into a course, under its name (or `source`)."""
+    return services.ingestor.ingest(path.read_bytes(), source or path.name, course_id=course_id)

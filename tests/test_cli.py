@@ -15,8 +15,9 @@ def ragbot(tmp_path_factory):
     data = tmp_path_factory.mktemp("cli")
     env = {**os.environ, "RAGBOT_DATA_DIR": str(data), "RAGBOT_INGEST_SAMPLE": "false", "RAGBOT_MAX_ANSWER_TOKENS": "24"}
 
-    def run(*args, check_status: int | None = 0):
-        result = subprocess.run([sys.executable, "-m", "appliance", *args], capture_output=True, text=True, env=env, timeout=300)
+    def run(*args, check_status: int | None = 0, stdin: str | None = None):
+        result = subprocess.run([sys.executable, "-m", "appliance", *args], capture_output=True, text=True, env=env,
+                                timeout=300, input=stdin)
         if check_status is not None:
             assert result.returncode == check_status, result.stderr
         return result
@@ -68,6 +69,22 @@ def test_ingest_search_ask_list_and_remove(ragbot, tmp_path):
 def test_bad_arguments_are_clear_errors(ragbot, args, status, message):
     result = ragbot(*args, check_status=status)
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_users_and_courses(ragbot, tmp_path):
+    ragbot("users", "add", "carol", "--role", "teacher", "--password-stdin", stdin="a long enough password\n")
+    assert "at least 8" in ragbot("users", "add", "dan", "--password-stdin", stdin="short\n", check_status=1).stderr
+    assert "taken" in ragbot("users", "add", "carol", "--password-stdin", stdin="another password\n",
+                             check_status=1).stderr
+    assert "invalid choice" in ragbot("users", "add", "erin", "--role", "owner", check_status=2).stderr
+    ragbot("users", "passwd", "carol", "--password-stdin", stdin="a brand new password\n")
+    ragbot("users", "disable", "carol")
+    assert "carol                    teacher  disabled" in ragbot("users", "list").stdout
+    notes = tmp_path / "only-course-one.txt"
+    notes.write_text("Default course notes about servo horns.")
+    assert "no course with id 9" in ragbot("ingest", str(notes), "--course", "9", check_status=1).stderr
+    ragbot("ingest", str(notes), "--course", "1")
+    assert "only-course-one.txt" in ragbot("documents", "list", "--course", "1").stdout
 
 
 def test_bad_setting_in_environment_names_it(tmp_path):
