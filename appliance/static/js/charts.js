@@ -17,36 +17,46 @@ function niceMax(value) {
   return [1, 2, 2.5, 5, 10].map((m) => m * power).find((m) => m >= value);
 }
 
-/** Vertical bars over days, with a y axis: [{label, value}]. */
-export function columnChart(items, {title, unit = ""}) {
-  const width = 640;
-  const height = 240;
-  const pad = {top: 16, right: 12, bottom: 36, left: 40};
-  const max = niceMax(Math.max(0, ...items.map((d) => d.value)));
+/** Integer ticks from 0 to a round top value. */
+function ticksFor(value) {
+  if (value <= 4) return Array.from({length: Math.max(1, Math.ceil(value)) + 1}, (_, i) => i);
+  const top = niceMax(value);
+  return [0, top / 2, top].map((t) => Math.round(t));
+}
+
+/** Vertical bars over days, with a y axis: [{label, value}], drawn at `width` pixels so text stays readable. */
+export function columnChart(items, {title, unit = "", width = 640}) {
+  const height = width < 480 ? 200 : 240;
+  const pad = {top: 18, right: 8, bottom: 28, left: 32};
+  const ticks = ticksFor(Math.max(0, ...items.map((d) => d.value)));
+  const max = ticks[ticks.length - 1];
   const innerW = width - pad.left - pad.right;
   const innerH = height - pad.top - pad.bottom;
   const step = innerW / Math.max(1, items.length);
-  const barW = Math.max(2, Math.min(40, step * 0.7));
+  const barW = Math.max(3, Math.min(36, step * 0.7));
   const y = (v) => pad.top + innerH - (v / max) * innerH;
-  const ticks = [0, max / 2, max].map((t) => Math.round(t * 10) / 10);
-  const every = Math.ceil(items.length / 8);
+  const every = Math.ceil(items.length / Math.max(2, Math.floor(innerW / 64)));
   const parts = [
     ...ticks.map((t) => s("g", {class: "tick"},
       s("line", {x1: pad.left, x2: width - pad.right, y1: y(t), y2: y(t), class: "grid"}),
       s("text", {x: pad.left - 6, y: y(t) + 4, "text-anchor": "end", class: "axis-label"}, String(t)))),
     ...items.map((d, i) => {
       const x = pad.left + step * i + (step - barW) / 2;
+      const last = i === items.length - 1;
       return s("g", {class: "bar-group"},
         s("rect", {x, y: y(d.value), width: barW, height: Math.max(0, pad.top + innerH - y(d.value)), rx: 2, class: "bar"},
           s("title", {}, `${d.label}: ${d.value}${unit}`)),
-        d.value && items.length <= 16 ? s("text", {x: x + barW / 2, y: y(d.value) - 4, "text-anchor": "middle", class: "value-label"},
+        d.value && step >= 18 ? s("text", {x: x + barW / 2, y: y(d.value) - 4, "text-anchor": "middle", class: "value-label"},
           String(d.value)) : null,
-        i % every === 0 ? s("text", {x: x + barW / 2, y: height - pad.bottom + 18, "text-anchor": "middle", class: "axis-label"},
-          d.label) : null);
+        (items.length - 1 - i) % every === 0 ? s("text", {x: x + barW / 2, y: height - pad.bottom + 18,
+          "text-anchor": last ? "end" : "middle", class: "axis-label"}, d.label) : null);
     }),
   ];
-  const description = items.map((d) => `${d.label}: ${d.value}${unit}`).join("; ") || "No data yet.";
-  return frame(width, height, title, description, ...parts);
+  const description = items.filter((d) => d.value).map((d) => `${d.label}: ${d.value}${unit}`).join("; ") || "No data yet.";
+  const chart = frame(width, height, title, description, ...parts);
+  chart.setAttribute("width", String(width));
+  chart.setAttribute("height", String(height));
+  return chart;
 }
 
 /** Horizontal bars with HTML labels that wrap (for questions): [{label, value}]. */
@@ -66,6 +76,7 @@ export function barList(items, {title, kind = "", format = String}) {
 export function splitBar(good, bad, {title}) {
   const total = good + bad;
   const width = 400;
+  if (!total) return h("p", {class: "muted"}, "No feedback yet.");
   const goodW = total ? (good / total) * width : 0;
   const description = total ? `${good} helpful, ${bad} not helpful` : "No feedback yet.";
   return frame(width, 28, title, description,

@@ -42,7 +42,7 @@ async function route() {
   if (found.public && signedIn()) return go("#/chat");
   leave?.();
   leave = null;
-  const result = await found.view(main, match.slice(1).map(decodeURIComponent), params);
+  const result = await found.view(main, match.slice(1).map((part) => (part == null ? part : decodeURIComponent(part))), params);
   leave = typeof result === "function" ? result : null;
   renderHeader();
 }
@@ -72,16 +72,16 @@ function renderHeader() {
       h("a", {href: "#/profile", class: "user-link", title: "Your profile"},
         h("span", {class: "avatar", "aria-hidden": "true"}, state.user.username.slice(0, 1).toUpperCase()),
         h("span", {class: "user-name"}, state.user.username), h("span", {class: "sr-only"}, `, ${state.user.role}: profile`)),
-      h("button", {type: "button", class: "button subtle", onClick: async () => {
+      h("button", {type: "button", class: "button subtle sign-out", onClick: async () => {
         await signOut();
         go("#/signin");
       }}, "Sign out"));
   }
-  header.replaceChildren(
+  header.replaceChildren(...[
     h("a", {href: "#/chat", class: "brand"}, icon("book"), h("span", {}, "ragbot")),
     links.length ? h("nav", {class: "nav", "aria-label": "Main"}, links) : null,
     h("div", {class: "topbar-end"}, end),
-  );
+  ].filter(Boolean));
 }
 
 document.querySelector(".skip")?.addEventListener("click", (event) => {

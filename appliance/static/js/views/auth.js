@@ -71,7 +71,8 @@ export function signIn(main) {
 
 function levelGroup(name, legend, hint) {
   return h("fieldset", {class: "levels"},
-    h("legend", {}, legend, h("span", {class: "hint"}, hint)),
+    h("legend", {}, legend),
+    h("p", {class: "hint"}, hint),
     h("div", {class: "level-options"}, LEVELS.map((level, i) =>
       h("label", {class: "level-option"},
         h("input", {type: "radio", name, value: level.value, checked: i === 0, required: true}),
@@ -81,7 +82,7 @@ function levelGroup(name, legend, hint) {
 
 export function signUp(main) {
   const alert = alertBox();
-  const username = h("input", {name: "username", autocomplete: "username", required: true, minlength: 3, maxlength: 64,
+  const username = h("input", {name: "username", autocomplete: "username", required: true, minlength: 2, maxlength: 40,
     autocapitalize: "none", spellcheck: "false"});
   const password = h("input", {name: "password", type: "password", autocomplete: "new-password", required: true, minlength: 8});
   const joinCode = h("input", {name: "join_code", autocomplete: "off", autocapitalize: "characters", spellcheck: "false"});

@@ -116,7 +116,7 @@ function createAnswer() {
       parts.push(h("p", {class: "cited-line"}, "Cited: ", missing.flatMap((s, i) => [i ? " " : "", citationLink(s.n, answer.sources),
         " ", h("span", {class: "muted"}, [s.filename, pageName(s)].filter(Boolean).join(", "))])));
     }
-    if (answer.sources.length) parts.push(sourceList(answer.sources, true));
+    if (answer.sources.length) parts.push(sourceList(answer.sources, !window.matchMedia("(max-width: 720px)").matches));
     parts.push(answerFooter(done));
     extra.replaceChildren(...parts);
     announce(done.covered === false ? "The course material does not cover this question." : "The answer is ready.");
@@ -190,18 +190,21 @@ function problem(error, retry) {
   if (retry) {
     const button = h("button", {type: "button", class: "button", onClick: retry}, "Try again");
     if (wait) {
-      button.disabled = true;
+      // Count the wait down on the button; it comes back when the appliance said to retry.
       let left = Math.ceil(wait);
+      button.disabled = true;
+      button.textContent = `Try again (${left} s)`;
       const tick = () => {
-        if (left <= 0 || !button.isConnected) {
+        left -= 1;
+        if (left > 0) {
+          button.textContent = `Try again (${left} s)`;
+          setTimeout(tick, 1000);
+        } else {
           button.disabled = false;
           button.textContent = "Try again";
-          return;
         }
-        button.textContent = `Try again (${left--} s)`;
-        setTimeout(tick, 1000);
       };
-      tick();
+      setTimeout(tick, 1000);
     }
     box.append(button);
   }
@@ -215,7 +218,7 @@ function announce(message) {
 // ---------- messages ----------
 
 function userMessage(text, selected) {
-  return h("article", {class: "message user", "aria-label": "Your question"},
+  return h("article", {class: "message user", "aria-label": "You asked"},
     selected ? h("blockquote", {class: "selection-quote"},
       h("span", {class: "small muted"}, `About the selection from ${selected.filename}${selected.page_label ? `, page ${selected.page_label}` : ""}:`),
       h("span", {class: "quote-text"}, selected.text)) : null,
@@ -355,6 +358,8 @@ function renderConversations() {
     return item;
   }));
   ui.convEmpty.hidden = conversations.length > 0;
+  const current = conversations.find((c) => c.id === conversationId);
+  if (current) ui.title.textContent = current.title || "Conversation";
 }
 
 function renameInline(item, conversation) {

@@ -87,8 +87,10 @@ function courseCard(course) {
   }
   if (staff) items.push(...memberForm(course));
   items.push(h("div", {class: "course-actions"},
-    h("a", {class: "button small", href: "#/documents", onClick: () => selectCourse(course.id)}, "Material"),
-    staff ? h("a", {class: "button small", href: "#/dashboard", onClick: () => selectCourse(course.id)}, "Dashboard") : null));
+    h("a", {class: "button small", href: "#/documents", "aria-label": `Material of ${course.name}`,
+      onClick: () => selectCourse(course.id)}, "Material"),
+    staff ? h("a", {class: "button small", href: "#/dashboard", "aria-label": `Dashboard of ${course.name}`,
+      onClick: () => selectCourse(course.id)}, "Dashboard") : null));
   return h("li", {class: ["card", "course", course.id === state.courseId && "current"], dataset: {course: String(course.id)}}, items);
 }
 

@@ -3,23 +3,51 @@
 
 import {api} from "../api.js";
 import {barList, columnChart, splitBar} from "../charts.js";
-import {h} from "../dom.js";
+import {h, toast} from "../dom.js";
 import {currentCourse, state, subscribe} from "../state.js";
 
-/** Every day from the first to the last with questions, zeros included, oldest first. */
+const DAY = 86400000;
+
+/** The last two weeks (or back to the first question, up to 60 days), zeros included, oldest first. */
 function fillDays(perDay) {
   const counts = new Map(perDay.map((d) => [String(d.day).slice(0, 10), d.count]));
   const days = [...counts.keys()].sort();
-  if (!days.length) return [];
+  const today = new Date(new Date().toISOString().slice(0, 10) + "T00:00:00Z");
+  const last = days.length ? new Date(`${days[days.length - 1]}T00:00:00Z`) : today;
+  const end = last > today ? last : today;
+  const first = days.length ? new Date(`${days[0]}T00:00:00Z`) : end;
+  const start = new Date(Math.max(end - 60 * DAY, Math.min(first, end - 13 * DAY)));
   const out = [];
-  const end = new Date(`${days[days.length - 1]}T00:00:00Z`);
-  let day = new Date(`${days[0]}T00:00:00Z`);
-  if ((end - day) / 86400000 > 60) day = new Date(end - 60 * 86400000);
-  for (; day <= end; day = new Date(day.getTime() + 86400000)) {
+  for (let day = start; day <= end; day = new Date(day.getTime() + DAY)) {
     const key = day.toISOString().slice(0, 10);
-    out.push({key, label: day.toLocaleDateString(undefined, {day: "numeric", month: "short", timeZone: "UTC"}), value: counts.get(key) || 0});
+    const label = day.toLocaleDateString(undefined, {day: "numeric", month: "short", timeZone: "UTC"});
+    out.push({key, label, value: counts.get(key) || 0});
   }
   return out;
+}
+
+/** The per-day chart at the width of its panel, redrawn when the panel changes size. */
+function perDayChart(days) {
+  const box = h("div", {class: "chart-box"});
+  let drawn = 0;
+  const draw = () => {
+    const width = Math.max(260, Math.floor(box.clientWidth));
+    if (width === drawn) return;
+    drawn = width;
+    box.replaceChildren(columnChart(days, {title: "Questions per day", width}));
+  };
+  new ResizeObserver(draw).observe(box);
+  return box;
+}
+
+async function downloadCsv(course) {
+  const text = await api(`/api/v1/courses/${encodeURIComponent(course.id)}/stats?format=csv`, {headers: {Accept: "text/csv"}});
+  const url = URL.createObjectURL(new Blob([text], {type: "text/csv"}));
+  const link = h("a", {href: url, download: `course-${course.id}-questions.csv`});
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function stat(label, value, note) {
@@ -38,7 +66,7 @@ function panel(title, id, ...content) {
 
 function render(body, stats) {
   const days = fillDays(stats.per_day || []);
-  const total = (stats.per_day || []).reduce((sum, d) => sum + d.count, 0);
+  const total = stats.questions ?? (stats.per_day || []).reduce((sum, d) => sum + d.count, 0);
   const up = stats.feedback?.up || 0;
   const down = stats.feedback?.down || 0;
   const unanswered = (stats.unanswered || []).reduce((sum, d) => sum + d.count, 0);
@@ -50,8 +78,7 @@ function render(body, stats) {
       stat("helpful", up + down ? `${Math.round((up / (up + down)) * 100)}%` : "–", `${up} up, ${down} down`),
       stat("typical answer time", ms(stats.latency_ms?.p50), `95% within ${ms(stats.latency_ms?.p95)}`)),
     h("div", {class: "dash-grid"},
-      panel("Questions per day", "per-day", days.length ? columnChart(days, {title: "Questions per day"}) :
-        h("p", {class: "muted"}, "No questions yet.")),
+      panel("Questions per day", "per-day", total ? perDayChart(days) : h("p", {class: "muted"}, "No questions yet.")),
       panel("Most frequent questions", "top-q", (stats.top_questions || []).length ?
         barList(questions(stats.top_questions).slice(0, 10), {title: "Most frequent questions", kind: "top"}) :
         h("p", {class: "muted"}, "No questions yet.")),
@@ -71,8 +98,15 @@ function render(body, stats) {
 export async function show(main) {
   const title = h("h1", {tabindex: "-1"}, "Dashboard");
   const subtitle = h("p", {class: "muted"});
+  const exportButton = h("button", {type: "button", class: "button small", onClick: async () => {
+    try {
+      await downloadCsv(currentCourse());
+    } catch (error) {
+      toast(`Export failed: ${error.message}`, "error");
+    }
+  }}, "Export CSV");
   const body = h("div", {class: "dashboard", "aria-live": "polite"}, h("p", {class: "muted"}, "Loading…"));
-  main.replaceChildren(h("div", {class: "page wide"}, h("div", {class: "page-head"}, title, subtitle), body));
+  main.replaceChildren(h("div", {class: "page wide"}, h("div", {class: "page-head with-action"}, h("div", {}, title, subtitle), exportButton), body));
   document.title = "Dashboard · ragbot";
   const load = async () => {
     const course = currentCourse();
