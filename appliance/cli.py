@@ -26,6 +26,7 @@ def parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="add files or folders to the course material")
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument("--course", type=_positive, default=1, help="course to add to (default: the default course)")
 
     search = commands.add_parser("search", help="find passages")
     search.add_argument("query")
@@ -39,7 +40,8 @@ def parser() -> argparse.ArgumentParser:
 
     docs = commands.add_parser("documents", help="list or remove documents")
     docs_commands = docs.add_subparsers(dest="action", required=True)
-    docs_commands.add_parser("list", help="list documents")
+    listing = docs_commands.add_parser("list", help="list documents")
+    listing.add_argument("--course", type=_positive, default=None, help="only this course")
     remove = docs_commands.add_parser("rm", help="remove documents")
     remove.add_argument("ids", nargs="+", metavar="ID")
 
@@ -68,6 +70,10 @@ def parser() -> argparse.ArgumentParser:
     restore.add_argument("--check", action="store_true", help="only verify the archive; change nothing")
     restore.add_argument("--with-config", action="store_true",
                          help="also put back the archived config file (and secret, if archived)")
+
+    doctor = commands.add_parser("doctor", help="check config, permissions, disk, models, stores and service")
+    doctor.add_argument("--repair", action="store_true",
+                        help="also fix what can be fixed (the service must be stopped)")
 
     commands.add_parser("setup", help="assemble and verify the models, then test one generation")
     commands.add_parser("smoke-test", help="generate a few tokens (setup runs this in a child process)")

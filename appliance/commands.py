@@ -54,12 +54,13 @@ def _files(paths: list[Path]) -> list[tuple[Path, str]]:
 def ingest(settings: Settings, args) -> int:
     files = _files(args.paths)
     app = services.build(settings, with_llm=False)
+    app.courses.get(args.course)
     failed = 0
     with tqdm(files, unit="file", desc="ingesting", file=sys.stderr) as bar:
         for path, source in bar:
             bar.set_postfix_str(source[-40:])
             try:
-                outcome = services.ingest_path(app, path, source)
+                outcome = services.ingest_path(app, path, source, args.course)
                 bar.write(f"{outcome.outcome:9} {source} ({outcome.document['chunks']} chunks)")
             except RagbotError as error:
                 failed += 1
@@ -104,8 +105,9 @@ def ask(settings: Settings, args) -> int:
 def documents(settings: Settings, args) -> int:
     app = services.build(settings, with_llm=False)
     if args.action == "list":
-        for doc in app.database.documents():
-            print(f"{doc['id']}  {doc['pages']:4} pages {doc['chunks']:5} chunks  {doc['filename']}")
+        for doc in app.database.documents([args.course] if args.course else None):
+            print(f"{doc['id']}  course {doc['course_id']:<3} {doc['pages']:4} pages {doc['chunks']:5} chunks  "
+                  f"{doc['filename']}")
     else:
         for document_id in args.ids:
             app.ingestor.delete(document_id)
@@ -177,6 +179,20 @@ def restore(settings: Settings, args) -> int:
         print(f"restored {path}")
     print("start the service (e.g. `sudo systemctl start ragbot`); it checks the stores against each other on start")
     return 0
+
+
+def doctor(settings: Settings, args) -> int:
+    from appliance import doctor as checks
+
+    findings = checks.run(settings, config_path(args.config), args.repair)
+    for found in findings:
+        label = "fixed" if found.fixed else "PROBLEM" if found.problem else "ok"
+        print(f"{label:8} {found.check:12} {found.detail}")
+        if found.problem and not found.fixed:
+            print(f"{'':21} fix: {found.fix}")
+    left = sum(found.problem and not found.fixed for found in findings)
+    print(f"\n{left} problem{'s' * (left != 1)} found" if left else "\nno problems found")
+    return 1 if left else 0
 
 
 def setup(settings: Settings, args) -> int:

@@ -1,0 +1,151 @@
+"""`ragbot doctor`: a clean appliance passes; each kind of damage is named with a fix; --repair fixes what it can."""
+
+import hashlib
+import os
+import socket
+import threading
+import time
+
+import pytest
+
+from appliance import backup, cli, doctor, server, services as services_module
+from appliance.app import create_app
+from appliance.settings import load_settings
+from appliance.vectors import ChromaStore
+from tests.conftest import FakeEmbedder, FakeModel
+
+NOTE = "# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n\n## Care\n\nOil it weekly.\n"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def config(tmp_path):
+    """A config naming small model files with their checksums, a scratch data dir and a free port."""
+    models = tmp_path / "models"
+    models.mkdir()
+    lines = [f'data_dir = "{tmp_path / "data"}"', f'models_dir = "{models}"', "ingest_sample = false",
+             'llm_model = "tiny-llm"', 'embed_model = "tiny-embed"', f"port = {free_port()}", "min_free_mb = 0"]
+    for name, kind, body in (("tiny-llm", "llm", b"GGUF weights"), ("tiny-embed", "embedding", b"embedder")):
+        (models / f"{name}.bin").write_bytes(body)
+        (models / f"{name}.toml").write_text(f'name = "{name}"\nkind = "{kind}"\nfile = "{name}.bin"\n'
+                                             f'sha256 = "{hashlib.sha256(body).hexdigest()}"\n')
+    path = tmp_path / "ragbot.toml"
+    path.write_text("\n".join(lines) + "\n")
+    os.chmod(path, 0o640)
+    return path
+
+
+@pytest.fixture
+def settings(config):
+    settings = load_settings(config, environ={})
+    app = services_module.build(settings, embedder=FakeEmbedder(), model=FakeModel())
+    (settings.data_path / "notes.md").write_text(NOTE)
+    services_module.ingest_path(app, settings.data_path / "notes.md")
+    (settings.data_path / "notes.md").unlink()
+    app.close()
+    settings.secret_path.write_text("s" * 48)
+    os.chmod(settings.secret_path, 0o600)
+    return settings
+
+
+def check(settings, config, repair=False):
+    return doctor.run(settings, config, repair, embedder=FakeEmbedder)
+
+
+def problems(findings) -> dict[str, list]:
+    found = {}
+    for f in findings:
+        if f.problem and not f.fixed:
+            assert f.fix, f"{f.check} has no fix: {f.detail}"
+            found.setdefault(f.check, []).append(f)
+    return found
+
+
+def test_clean_appliance_passes_and_cli_exits_zero(settings, config, capsys):
+    assert problems(check(settings, config)) == {}
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "doctor"])
+    out = capsys.readouterr().out
+    assert exit.value.code == 0 and "no problems found" in out and "integrity_check ok" in out
+    assert "agree on" in out and "tiny-llm" in out and "is free for the service" in out
+
+
+def test_out_of_step_stores_orphan_uploads_and_loose_secret_are_repaired(settings, config, capsys):
+    store = ChromaStore(settings.data_path / "chroma")
+    ids = sorted(store.ids())
+    store.delete(ids[:1])
+    store.add(["stray:0"], [[0.1] * 64], [("gone", 1)])
+    store.close()
+    (settings.data_path / "uploads" / "0123abcd").write_bytes(b"left behind")
+    os.chmod(settings.secret_path, 0o644)
+
+    found = problems(check(settings, config))
+    assert set(found) == {"stores", "uploads", "secret"}
+    assert "1 chunks have no vector, 1 vectors have no chunk" in found["stores"][0].detail
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "doctor"])
+    out = capsys.readouterr().out
+    assert exit.value.code == 1 and "3 problems found" in out and out.count("fix: ") == 3
+
+    repaired = check(settings, config, repair=True)
+    assert {f.check for f in repaired if f.fixed} == {"stores", "uploads", "secret"}
+    assert problems(check(settings, config)) == {}
+    store = ChromaStore(settings.data_path / "chroma")
+    assert store.ids() == set(ids)
+    store.close()
+
+
+def test_damaged_database_points_at_the_newest_backup(settings, config):
+    written = backup.backup(settings, config)
+    path = settings.data_path / "ragbot.db"
+    data = bytearray(path.read_bytes())
+    data[4096 * 2: 4096 * 6] = os.urandom(4096 * 4)
+    path.write_bytes(bytes(data))
+    found = problems(check(settings, config))
+    assert "database" in found and f"ragbot restore {written.path}" in found["database"][0].fix
+
+
+def test_model_checksum_missing_model_full_disk_and_taken_port(settings, config):
+    with (settings.models_path / "tiny-llm.bin").open("ab") as handle:
+        handle.write(b"!")
+    (settings.models_path / "tiny-embed.bin").unlink()
+    settings.min_free_mb = 10_000_000
+    with socket.socket() as squatter:
+        squatter.bind((settings.host, settings.port))
+        squatter.listen()
+        found = problems(check(settings, config))
+    assert {"models", "disk", "port"} <= set(found)
+    details = " ".join(f.detail for f in found["models"])
+    assert "does not match the sha256" in details and "tiny-embed.bin" in details and "is missing" in details
+    assert "taken by another program" in found["port"][0].detail
+
+
+def test_running_service_is_checked_over_http_and_repair_waits_for_it_to_stop(settings, config):
+    app = services_module.build(settings, embedder=FakeEmbedder(), model=FakeModel())
+    try:
+        found = problems(check(settings, config))
+        assert "does not answer" in found["service"][0].detail  # holds the data, listens nowhere
+        refused = check(settings, config, repair=True)
+        assert len(refused) == 1 and refused[0].check == "repair" and "stop it first" in refused[0].fix
+
+        web = server.Server(server.config(settings, create_app(settings, app)))
+        thread = threading.Thread(target=web.run, daemon=True)
+        thread.start()
+        deadline = time.time() + 30
+        while not web.started:
+            assert time.time() < deadline
+            time.sleep(0.05)
+        try:
+            findings = check(settings, config)
+            assert problems(findings) == {}
+            assert any(f.check == "service" and "answering" in f.detail for f in findings)
+        finally:
+            web.should_exit = True
+            thread.join(10)
+    finally:
+        app.close()
