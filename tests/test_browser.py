@@ -34,15 +34,16 @@ PASSWORD = "correct-horse-42"
 
 PUMP_PAGES = [
     "Preface\nThese notes belong to the Hollowmere greenhouse robotics unit.",
-    "Contents\n1 Pumps\n2 Sensors",
-    "Chapter 1: Pumps\nThe Brindle-5 pump moves 18 litres of water per minute.\nIt draws 12 watts from the bench supply.",
-    "Chapter 2: Sensors\nThe Quorra soil probe measures moisture every 90 seconds.",
+    "Safety\nAlways unplug the bench supply before touching a pump.",
+    "Chapter 1: Pumps\nThe Brindle-5 pump has a maximum flow rate of 18 litres per minute.\nIt weighs 2 kilograms.",
+    "Chapter 2: Sensors\nThe Quorra soil probe measures moisture every 90 seconds.\nIt sends its readings over a CAN bus.",
 ]
 PUMP_LABELS = [{"start": 0, "style": "r"}, {"start": 2, "style": "D"}]
 LIGHT_NOTES = (b"# Light sensors\n\nThe Velt light sensor saturates at 64000 lux.\n"
                b"It is mounted 30 centimetres above the seed trays.\n")
-PUMP_QUESTION = "How many litres of water per minute does the Brindle-5 pump move?"
-SELECTED = "It draws 12 watts from the bench supply."
+PUMP_QUESTION = "What is the maximum flow rate of the Brindle-5 pump?"
+SELECTED = "The Quorra soil probe measures moisture every 90 seconds."
+SELECTION_QUESTION = "How often does it measure?"
 
 
 # ---------- the appliance and the browser ----------
@@ -321,7 +322,7 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
 
     page.evaluate(WATCH_STREAM)
     answer = ask(student, PUMP_QUESTION)
-    assert answer.get_attribute("data-state") == "done" and answer.locator(".answer-text").inner_text().strip()
+    assert answer.get_attribute("data-state") == "done" and "18" in answer.locator(".answer-text").inner_text()
     lengths = page.evaluate("() => window.__lengths")
     assert len(set(lengths)) >= 3 and lengths == sorted(lengths), f"the answer did not stream in: {lengths}"
     assert int(answer.get_attribute("data-tokens")) >= 3
@@ -331,6 +332,7 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
     cited = answer.locator(".source.cited").first
     assert "greenhouse.pdf" in cited.inner_text() and "page 1" in cited.inner_text()
     assert "18 litres" in cited.locator(".snippet").inner_text()
+    assert re.fullmatch(r"Answered in \d+\.\d s", answer.locator(".answer-footer .muted").inner_text())
     answer.get_by_role("button", name="Helpful answer").click()
     page.wait_for_selector(".feedback[aria-pressed=true]")
     screenshot(student, "chat")
@@ -347,17 +349,19 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
     screenshot(student, "reader")
     check_accessibility(student, "reader")
 
-    # Select a sentence, "Ask about this", and ask: the selection travels as selected_text.
+    # On the next page, select a sentence, "Ask about this", and ask: the selection travels as selected_text.
+    page.get_by_role("link", name="Next page").click()
+    page.locator(".reader-where").filter(has_text="Page 2 (4 of 4)").wait_for()
     assert page.evaluate(SELECT_TEXT, SELECTED)
     page.get_by_role("button", name="Ask about this").click()
     page.locator(".selection-chip").filter(has_text=SELECTED).wait_for()
-    follow_up = ask(student, "How much power does it need?")
+    follow_up = ask(student, SELECTION_QUESTION)
     assert follow_up.get_attribute("data-state") == "done"
     assert student.calls("POST", "/api/v1/chat")[-1]["selected_text"] == SELECTED
     assert page.locator(".message.user .selection-quote").last.inner_text().endswith(SELECTED)
     assert SELECTED in follow_up.locator(".source").first.inner_text() or \
         any(SELECTED in follow_up.locator(".snippet").nth(i).inner_text() for i in range(follow_up.locator(".snippet").count()))
-    FLOW["student_questions"] = [PUMP_QUESTION, "How much power does it need?"]
+    FLOW["student_questions"] = [PUMP_QUESTION, SELECTION_QUESTION]
 
 
 def test_dashboard_shows_the_students_questions(visits, appliance):
@@ -392,7 +396,7 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
     page.wait_for_selector("#question")
 
     # Stop: the fetch is aborted as soon as tokens flow, and the server stops generating.
-    page.get_by_label("Your question").fill("Describe the Brindle-5 pump and the Quorra soil probe in detail.")
+    page.get_by_label("Your question").fill("Describe the Brindle-5 pump and the Quorra soil probe in great detail.")
     page.get_by_role("button", name="Ask").click()
     page.wait_for_selector(".message.assistant[data-state=streaming]", timeout=ANSWER_TIMEOUT)
     page.get_by_role("button", name="Stop").click()
@@ -445,9 +449,9 @@ def test_conversations_list_rename_reopen_and_delete(visits, appliance):
     items = page.locator(".conv")
     items.first.wait_for()
     count = items.count()
-    assert page.locator(".conv-link", has_text="How many litres").count() == 1
+    assert page.locator(".conv-link", has_text="What is the maximum flow rate").count() == 1
 
-    page.get_by_role("button", name=re.compile("^Rename .How many litres")).click()
+    page.get_by_role("button", name=re.compile("^Rename .What is the maximum flow rate")).click()
     page.get_by_label("New title").fill("Pump questions")
     page.get_by_label("New title").press("Enter")
     page.locator(".conv-link", has_text="Pump questions").wait_for()

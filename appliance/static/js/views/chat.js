@@ -76,8 +76,9 @@ function createAnswer() {
   const text = h("div", {class: "answer-text"});
   const status = h("p", {class: "answer-status"}, "Looking through the course material…");
   const extra = h("div", {class: "answer-extra"});
+  const bubble = h("div", {class: "bubble"}, text, status);
   const el = h("article", {class: "message assistant", "aria-label": "Answer", "aria-busy": "true", dataset: {state: "waiting", tokens: "0"}},
-    h("div", {class: "bubble"}, text, status), extra);
+    bubble, extra);
   const answer = {el, content: "", sources: [], finished: false};
 
   const render = () => text.replaceChildren(...withCitations(answer.content, answer.sources));
@@ -133,6 +134,7 @@ function createAnswer() {
     el.removeAttribute("aria-busy");
     el.classList.add("failed");
     status.textContent = "";
+    bubble.hidden = !answer.content;
     extra.replaceChildren(problem(error, retry));
   };
   return answer;

@@ -30,8 +30,12 @@ function describe(item) {
   }
   if (job.status === "failed") return job.error || "Could not be added";
   if (job.outcome === "unchanged") return "Done: already in the library, unchanged";
-  if (job.outcome === "updated" || job.outcome === "replaced") return `Done: updated, ${job.chunks_total} passages`;
-  return `Done: ${job.chunks_total} passages${job.pages_total ? ` from ${job.pages_total} pages` : ""}`;
+  if (job.outcome === "updated" || job.outcome === "replaced") return `Done: updated, ${count(job.chunks_total, "passage")}`;
+  return `Done: ${count(job.chunks_total, "passage")}${job.pages_total > 1 ? ` from ${job.pages_total} pages` : ""}`;
+}
+
+function count(n, noun) {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function status(item) {
@@ -165,7 +169,7 @@ function renderList(documents) {
       h("a", {class: "button small", href: `#/read/${encodeURIComponent(doc.id)}/1`, "aria-label": `Read ${doc.filename}`},
         icon("book"), "Read"));
     if (isStaff()) actions.append(deleteButton(doc, actions));
-    const facts = [doc.kind, doc.pages ? `${doc.pages} page${doc.pages === 1 ? "" : "s"}` : null, `${doc.chunks} passages`,
+    const facts = [doc.kind, doc.pages ? count(doc.pages, "page") : null, count(doc.chunks, "passage"),
       formatBytes(doc.bytes), `added ${formatDate(doc.created_at)}`].filter(Boolean);
     return h("li", {class: "doc", dataset: {filename: doc.filename}},
       h("div", {class: "doc-main"},
