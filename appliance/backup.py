@@ -1,7 +1,6 @@
 """Backup and restore: one tar archive of the database, vector store, uploads and config, with checksums."""
 
 import gzip
-import hashlib
 import io
 import json
 import os
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
-from appliance import __version__, locks, migrations
+from appliance import __version__, files, locks, migrations
 from appliance.errors import InvalidInput, RagbotError
 from appliance.models import sha256_file
 from appliance.settings import Settings
@@ -32,7 +31,6 @@ SECRET_MEMBER = "config/secret.key"
 # Never copied: SQLite side files (the online backup API reads through them), locks, our own staging.
 SKIPPED_SUFFIXES = ("-wal", "-shm", "-journal")
 STAGING = (".backup-", ".restore-")
-BLOCK = 1 << 20
 
 
 @dataclass
@@ -51,7 +49,7 @@ def backup_dir(settings: Settings) -> Path:
     return Path(settings.backup_dir).expanduser() if settings.backup_dir else settings.data_path / "backups"
 
 
-def _files(source: Path, skip: set[Path]):
+def _walk(source: Path, skip: set[Path]):
     """Regular files under `source`, leaving out locks, SQLite side files, staging and `skip`."""
     def skipped(path: Path) -> bool:
         return (path.name in (locks.DATA_LOCK, locks.VECTORS_LOCK) or path.name.endswith(SKIPPED_SUFFIXES)
@@ -67,7 +65,7 @@ def _files(source: Path, skip: set[Path]):
 
 def _copy_tree(source: Path, target: Path, skip: set[Path]) -> None:
     """Copy the files under `source`; one that vanishes meanwhile (a finished upload) is left out."""
-    for path in _files(source, skip):
+    for path in _walk(source, skip):
         destination = target / path.relative_to(source)
         destination.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -165,7 +163,7 @@ def backup(settings: Settings, config: Path | None, to: Path | None = None, *, k
     destination = to.resolve() if to else _archive_name(folder)
     skip = _excluded(settings, with_models) | {destination}
     # Room for the staged copy plus the archive, at worst as big as the data.
-    needed = 2 * sum(p.stat().st_size for p in _files(data, skip))
+    needed = 2 * sum(p.stat().st_size for p in _walk(data, skip))
     free = shutil.disk_usage(folder).free
     if needed > free:
         raise RagbotError(f"not enough space in {folder}: a backup needs up to {needed >> 20} MB, "
@@ -176,18 +174,18 @@ def backup(settings: Settings, config: Path | None, to: Path | None = None, *, k
             staging = Path(tmp)
             _stage(settings, config, staging, with_secrets, skip)
             schema, documents, chunks = _counts(staging / "data" / DATABASE)
-            files = {p.relative_to(staging).as_posix(): {"size": p.stat().st_size, "sha256": sha256_file(p)}
+            listed = {p.relative_to(staging).as_posix(): {"size": p.stat().st_size, "sha256": sha256_file(p)}
                      for p in sorted(staging.rglob("*")) if p.is_file()}
             manifest = {"format": FORMAT, "version": VERSION, "ragbot": __version__, "schema": schema,
                         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                        "data_dir": str(data), "documents": documents, "chunks": chunks, "files": files}
+                        "data_dir": str(data), "documents": documents, "chunks": chunks, "files": listed}
             partial = staging / "archive.partial"
             _write_tar(partial, staging, manifest)
             os.replace(partial, destination)
     finally:
         lock.release()
     pruned = prune(folder, settings.backup_keep if keep is None else keep) if to is None else []
-    return Written(destination, len(files), documents, chunks, pruned)
+    return Written(destination, len(listed), documents, chunks, pruned)
 
 
 def _write_tar(path: Path, staging: Path, manifest: dict) -> None:
@@ -262,7 +260,7 @@ def _extract(archive: Path, staging: Path) -> dict:
                     raise InvalidInput(f"{archive}: member {member.name!r} is not in the manifest")
                 target = staging.joinpath(*path.parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                digest = _copy_hashing(tar.extractfile(member), target)
+                digest = files.copy_hashing(tar.extractfile(member), target)
                 if digest != expected[member.name].get("sha256"):
                     raise InvalidInput(f"{archive}: {member.name} does not match its checksum; the archive is corrupted")
                 seen.add(member.name)
@@ -273,15 +271,6 @@ def _extract(archive: Path, staging: Path) -> dict:
         raise InvalidInput(f"{archive} is incomplete: {len(missing)} files of the manifest are missing "
                            f"(first: {missing[0]}); nothing was changed")
     return manifest
-
-
-def _copy_hashing(source, target: Path) -> str:
-    digest = hashlib.sha256()
-    with target.open("wb") as out:
-        while block := source.read(BLOCK):
-            digest.update(block)
-            out.write(block)
-    return digest.hexdigest()
 
 
 def _swap(data: Path, staged: Path, keep: set[str]) -> list[Path]:
@@ -317,27 +306,6 @@ def _merge(source: Path, target: Path) -> list[Path]:
     return moved
 
 
-def _install_file(source: Path, target: Path, mode: int) -> None:
-    """Replace `target` atomically, keeping its mode and owner (or `mode` for a new file)."""
-    old = target.stat() if target.exists() else None
-    partial = target.with_name(f".{target.name}.partial")
-    shutil.copyfile(source, partial)
-    os.chmod(partial, old.st_mode & 0o777 if old else mode)
-    if old and os.geteuid() == 0:
-        os.chown(partial, old.st_uid, old.st_gid)
-    os.replace(partial, target)
-
-
-def _match_owner(paths: list[Path], like: Path) -> None:
-    """Run as root, give restored files the data folder's owner, so the service can still write them."""
-    if os.geteuid() != 0:
-        return
-    owner = like.stat()
-    for top in paths:
-        for path in [top, *(top.rglob("*") if top.is_dir() else [])]:
-            os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)
-
-
 def restore(settings: Settings, archive: Path, config: Path | None, *, check_only: bool = False,
             with_config: bool = False) -> Restored:
     """Verify an archive completely, then (unless `check_only`) swap its data in for the current data.
@@ -369,7 +337,7 @@ def restore(settings: Settings, archive: Path, config: Path | None, *, check_onl
             restored = _swap(data, staging / "data", keep)
             if models.is_dir():
                 restored += _merge(models, settings.models_path)
-            _match_owner(restored, data)
+            files.match_owner(restored, data)
             return Restored(manifest, _restore_config(settings, staging, config) if with_config else [])
     finally:
         if lock:
@@ -382,7 +350,9 @@ def _restore_config(settings: Settings, staging: Path, config: Path | None) -> l
     written = []
     for member, (target, mode) in targets.items():
         if (staging / member).is_file() and target is not None:
-            _install_file(staging / member, target, mode)
+            partial = target.with_name(f".{target.name}.partial")
+            shutil.copyfile(staging / member, partial)
+            files.replace_keeping_owner(partial, target, mode)
             written.append(target)
     if not written:
         raise InvalidInput("the archive holds no config to restore; the data was restored")

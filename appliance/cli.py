@@ -71,6 +71,18 @@ def parser() -> argparse.ArgumentParser:
     restore.add_argument("--with-config", action="store_true",
                          help="also put back the archived config file (and secret, if archived)")
 
+    model = commands.add_parser("models", help="list, add, choose and verify models")
+    model_commands = model.add_subparsers(dest="action", required=True)
+    model_commands.add_parser("list", help="every known model, where its file is, which ones are in use")
+    add_model = model_commands.add_parser("add", help="copy a GGUF into the models folder and write its manifest")
+    add_model.add_argument("path", type=Path, metavar="PATH")
+    add_model.add_argument("--name", help="manifest name (default: from the file name)")
+    add_model.add_argument("--prompt-style", choices=["chat", "completion"],
+                           help="default: chat when the GGUF has a chat template, else completion")
+    use_model = model_commands.add_parser("use", help="make NAME the default LLM (sets llm_model in the config file)")
+    use_model.add_argument("name", metavar="NAME")
+    model_commands.add_parser("verify", help="re-check the sha256 of every model file")
+
     doctor = commands.add_parser("doctor", help="check config, permissions, disk, models, stores and service")
     doctor.add_argument("--repair", action="store_true",
                         help="also fix what can be fixed (the service must be stopped)")

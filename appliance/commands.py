@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from appliance import models, services
+from appliance import models as manifests, services
 from appliance.errors import InvalidInput, RagbotError
 from appliance.settings import Settings, config_path
 
@@ -181,6 +181,34 @@ def restore(settings: Settings, args) -> int:
     return 0
 
 
+def models(settings: Settings, args) -> int:
+    from appliance import model_admin
+
+    if args.action == "list":
+        for row in model_admin.rows(settings):
+            size = f"{row['size'] / 1e6:8.1f} MB" if row["size"] else "           "
+            state = "present" if row["present"] else "MISSING"
+            print(f"{'*' if row['default'] else ' '} {row['name']:28} {row['kind']:9} {state:7} {size}  {row['path']}")
+        print("\n* = in use (llm_model, embed_model)")
+    elif args.action == "add":
+        manifest = model_admin.add(settings, args.path, args.name, args.prompt_style)
+        print(f"added {manifest.name}: {settings.models_path / manifest.file} (context {manifest.context_length}, "
+              f"{manifest.prompt_style} prompts, sha256 {manifest.sha256[:12]}...)")
+        print(f"make it the default with: ragbot models use {manifest.name}")
+    elif args.action == "use":
+        config = model_admin.use(settings, config_path(args.config), args.name)
+        print(f"llm_model = \"{args.name}\" written to {config}; restart the service to load it "
+              "(sudo systemctl restart ragbot)")
+        if os.environ.get("RAGBOT_LLM_MODEL"):
+            print("note: RAGBOT_LLM_MODEL is set in this environment and overrides the config file", file=sys.stderr)
+    else:
+        results = model_admin.verify(settings)
+        for name, problem in results:
+            print(f"{'ok' if problem is None else 'BAD':4} {name}" + (f": {problem}" if problem else ""))
+        return 1 if any(problem for _, problem in results) else 0
+    return 0
+
+
 def doctor(settings: Settings, args) -> int:
     from appliance import doctor as checks
 
@@ -201,8 +229,8 @@ def setup(settings: Settings, args) -> int:
     secret.load_or_create(settings.secret_path)
     print(f"token secret: {settings.secret_path} (mode 0600)")
     for name in (settings.llm_model, settings.embed_model):
-        manifest = models.find_manifest(settings, name)
-        path = models.assemble(settings, manifest)
+        manifest = manifests.find_manifest(settings, name)
+        path = manifests.assemble(settings, manifest)
         print(f"model {name}: {path} verified")
     return 0 if smoke_test_subprocess(args.config) else 1
 

@@ -68,3 +68,21 @@ class LlamaCppModel:
             text = piece["choices"][0]["text"]
             if text:
                 yield text
+
+
+def describe_gguf(path: Path) -> dict:
+    """Load a GGUF (proving llama.cpp can run it) and return what a manifest needs from its metadata."""
+    llama = llama_cpp.Llama(model_path=str(path), n_ctx=256, n_threads=1, verbose=False)
+    try:
+        meta = llama.metadata
+        architecture = meta.get("general.architecture", "")
+        context = meta.get(f"{architecture}.context_length") or llama.n_ctx_train()
+        return {
+            "architecture": architecture,
+            "title": meta.get("general.name", ""),
+            "context_length": int(context),
+            "chat_template": bool(meta.get("tokenizer.chat_template")),
+            "licence": meta.get("general.license", ""),
+        }
+    finally:
+        llama.close()
