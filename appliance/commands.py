@@ -223,11 +223,30 @@ def doctor(settings: Settings, args) -> int:
     return 1 if left else 0
 
 
+def _first_admin(settings: Settings) -> None:
+    """A fresh install gets one admin: password from RAGBOT_ADMIN_PASSWORD, or generated and shown once."""
+    import secrets as tokens
+
+    from appliance.accounts import Accounts
+    from appliance.courses import DEFAULT_COURSE, Courses
+    from appliance.database import Database
+
+    database = Database(settings.data_path / "ragbot.db")
+    accounts = Accounts(database)
+    if not accounts.list():
+        password = os.environ.get("RAGBOT_ADMIN_PASSWORD") or tokens.token_urlsafe(12)
+        Courses(database).add_member(DEFAULT_COURSE, accounts.add("admin", password, "admin"))
+        shown = "(from RAGBOT_ADMIN_PASSWORD)" if "RAGBOT_ADMIN_PASSWORD" in os.environ else password
+        print(f"first account: admin / {shown}  (shown once; change it with `ragbot users passwd admin`)")
+    database.close()
+
+
 def setup(settings: Settings, args) -> int:
     from appliance import secret
 
     secret.load_or_create(settings.secret_path)
     print(f"token secret: {settings.secret_path} (mode 0600)")
+    _first_admin(settings)
     for name in (settings.llm_model, settings.embed_model):
         manifest = manifests.find_manifest(settings, name)
         path = manifests.assemble(settings, manifest)

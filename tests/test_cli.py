@@ -71,6 +71,17 @@ def test_bad_arguments_are_clear_errors(ragbot, args, status, message):
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+def test_setup_makes_secret_first_admin_and_checks_generation(tmp_path):
+    env = {**os.environ, "RAGBOT_DATA_DIR": str(tmp_path), "RAGBOT_ADMIN_PASSWORD": "first admin password"}
+    run = [sys.executable, "-m", "appliance", "setup"]
+    first = subprocess.run(run, capture_output=True, text=True, env=env, timeout=600)
+    assert first.returncode == 0, first.stderr
+    assert "first account: admin" in first.stdout and "generation works" in first.stdout
+    assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600
+    again = subprocess.run(run, capture_output=True, text=True, env=env, timeout=600)
+    assert again.returncode == 0 and "first account" not in again.stdout
+
+
 def test_users_and_courses(ragbot, tmp_path):
     ragbot("users", "add", "carol", "--role", "teacher", "--password-stdin", stdin="a long enough password\n")
     assert "at least 8" in ragbot("users", "add", "dan", "--password-stdin", stdin="short\n", check_status=1).stderr
