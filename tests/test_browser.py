@@ -13,15 +13,17 @@ import re
 import time
 from pathlib import Path
 
+import playwright.sync_api as playwright_api
 import pytest
+from litestar.testing import TestClient
 
+from appliance.app import create_app
 from appliance.settings import load_settings
 from tests.pdfmaker import make_pdf
 from tests.realserver import no_network, serve
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-pytestmark = pytest.mark.real
+real = pytest.mark.real
+STATIC = Path(__file__).resolve().parent.parent / "appliance" / "static"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -44,6 +46,31 @@ LIGHT_NOTES = (b"# Light sensors\n\nThe Velt light sensor saturates at 64000 lux
 PUMP_QUESTION = "What is the maximum flow rate of the Brindle-5 pump?"
 SELECTED = "The Quorra soil probe measures moisture every 90 seconds."
 SELECTION_QUESTION = "How often does it measure?"
+
+
+# ---------- served offline, to anyone (no browser needed) ----------
+
+def test_page_and_assets_are_served_to_anonymous_users_with_a_self_only_policy(settings, services):
+    with TestClient(create_app(settings, services)) as client:
+        page = client.get("/")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        policy = page.headers["content-security-policy"]
+        assert "default-src 'self'" in policy and "connect-src 'self'" in policy and "http" not in policy
+        assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)
+        assert len(assets) >= 3
+        for path in assets + ["/static/js/views/chat.js", "/static/vendor/axe/axe.min.js"]:
+            assert client.get(path).status_code == 200, path
+        assert client.get("/api/v1/me").status_code == 401  # the API itself still needs a token
+
+
+def test_web_app_names_no_other_host():
+    """Nothing in the app's own files points off the box (the SVG namespace is a name, never fetched)."""
+    offenders = []
+    for path in STATIC.rglob("*"):
+        if path.is_file() and "vendor" not in path.parts:
+            text = path.read_text().replace("http://www.w3.org/2000/svg", "")
+            offenders += [f"{path.relative_to(STATIC)}: {url}" for url in re.findall(r"https?://[^\s\"'<>)]+", text)]
+    assert offenders == []
 
 
 # ---------- the appliance and the browser ----------
@@ -243,6 +270,7 @@ SELECT_TEXT = """sentence => {
 FLOW: dict = {}
 
 
+@real
 def test_teacher_creates_course_and_uploads_with_progress(visits, appliance):
     teacher = visits()
     sign_in(teacher, "ada")
@@ -301,6 +329,7 @@ def test_teacher_creates_course_and_uploads_with_progress(visits, appliance):
     assert page.locator(".doc-list .doc").count() == 2
 
 
+@real
 def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, appliance):
     assert "join_code" in FLOW, "needs the course from the teacher's test"
     student = visits()
@@ -353,6 +382,8 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
     page.get_by_role("link", name="Next page").click()
     page.locator(".reader-where").filter(has_text="Page 2 (4 of 4)").wait_for()
     assert page.evaluate(SELECT_TEXT, SELECTED)
+    page.get_by_role("button", name="Ask about this").wait_for()
+    screenshot(student, "reader-selection")
     page.get_by_role("button", name="Ask about this").click()
     page.locator(".selection-chip").filter(has_text=SELECTED).wait_for()
     follow_up = ask(student, SELECTION_QUESTION)
@@ -364,6 +395,7 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
     FLOW["student_questions"] = [PUMP_QUESTION, SELECTION_QUESTION]
 
 
+@real
 def test_dashboard_shows_the_students_questions(visits, appliance):
     assert "student_questions" in FLOW, "needs the student's questions"
     teacher = visits()
@@ -384,6 +416,7 @@ def test_dashboard_shows_the_students_questions(visits, appliance):
 
 # ---------- answers that do not go to plan ----------
 
+@real
 def test_stop_not_covered_busy_and_limit(visits, appliance):
     services = appliance.services
     student = visits()
@@ -442,6 +475,7 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
 
 # ---------- conversations, tokens, keyboard ----------
 
+@real
 def test_conversations_list_rename_reopen_and_delete(visits, appliance):
     student = visits()
     sign_in(student, "bo")
@@ -471,6 +505,7 @@ def test_conversations_list_rename_reopen_and_delete(visits, appliance):
     assert page.locator(".message").count() == 0
 
 
+@real
 def test_expired_token_is_refreshed_and_sign_out_revokes(visits, appliance):
     student = visits()
     sign_in(student, "bo")
@@ -491,6 +526,7 @@ def test_expired_token_is_refreshed_and_sign_out_revokes(visits, appliance):
     assert page.evaluate("() => sessionStorage.getItem('ragbot.session')") is None
 
 
+@real
 def test_keyboard_only_sign_in_and_question(visits, appliance):
     student = visits()
     student.open("#/signin")
@@ -521,6 +557,7 @@ def test_keyboard_only_sign_in_and_question(visits, appliance):
 
 # ---------- every main screen at phone size ----------
 
+@real
 def test_phone_screens_are_usable_and_accessible(visits, appliance):
     phone = visits(PHONE)
     phone.open("#/signin")
@@ -552,6 +589,7 @@ def test_phone_screens_are_usable_and_accessible(visits, appliance):
         check_accessibility(phone, screen)
 
 
+@real
 def test_desktop_signin_and_profile_screens(visits, appliance):
     desktop = visits()
     desktop.open("#/signin")

@@ -156,7 +156,7 @@ function feedbackButtons(interactionId, given) {
     try {
       await api(`/api/v1/interactions/${encodeURIComponent(interactionId)}/feedback`, {method: "POST", json: {rating}});
       buttons.forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
-      toast("Thanks for the feedback.");
+      announce(rating > 0 ? "Marked as helpful. Thank you." : "Marked as not helpful. Thank you.");
     } catch (error) {
       toast(`Feedback not saved: ${error.message}`, "error");
     }
@@ -511,20 +511,33 @@ function build() {
   ui = {root, input, send, stop: stopButton, form, level, levelWrap, chip, chipText, chipWhere, messages, empty, scroller,
     title, sidebar, convList, convEmpty, reader, live};
 
+  // Another course: another conversation (a conversation belongs to the course it was asked in).
+  let shownCourse = state.courseId;
   subscribe(() => {
-    levelWrap.hidden = state.mode !== "auth";
-    const course = currentCourse();
-    empty.querySelector("h2").textContent = course ? `Ask about ${course.name}` : "Ask about your course material";
+    if (state.courseId !== shownCourse) {
+      shownCourse = state.courseId;
+      if (!controller && conversationId) {
+        conversationId = null;
+        clearMessages();
+        title.textContent = "New conversation";
+        renderConversations();
+        if (location.hash.startsWith("#/chat/")) history.replaceState(null, "", "#/chat");
+      }
+    }
+    mountTexts();
   });
-  levelWrap.hidden = state.mode !== "auth";
+}
+
+function mountTexts() {
+  const course = currentCourse();
+  ui.empty.querySelector("h2").textContent = course ? `Ask about ${course.name}` : "Ask about your course material";
+  ui.levelWrap.hidden = state.mode !== "auth";
 }
 
 function mount(main) {
   if (!ui) build();
   if (!main.contains(ui.root)) main.replaceChildren(ui.root);
-  const course = currentCourse();
-  ui.empty.querySelector("h2").textContent = course ? `Ask about ${course.name}` : "Ask about your course material";
-  ui.levelWrap.hidden = state.mode !== "auth";
+  mountTexts();
   document.title = "Ask · ragbot";
 }
 

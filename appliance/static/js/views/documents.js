@@ -3,7 +3,7 @@
 
 import {api, upload} from "../api.js";
 import {formatBytes, formatDate, h, icon, toast} from "../dom.js";
-import {courseQuery, currentCourse, isStaff, state} from "../state.js";
+import {courseQuery, currentCourse, isStaff, state, subscribe} from "../state.js";
 
 const POLL_MS = 400;
 const PARALLEL = 3;
@@ -264,13 +264,24 @@ function build() {
   window.addEventListener("drop", (e) => e.preventDefault());
 }
 
-export function show(main) {
-  if (!ui) build();
-  main.replaceChildren(ui.root);
+function update() {
   const course = currentCourse();
   ui.subtitle.textContent = course ? `Documents of ${course.name}. Answers draw only on these.` :
     "The documents answers are drawn from.";
   ui.addSection.hidden = !isStaff();
-  document.title = "Material · ragbot";
   refreshList();
+}
+
+export function show(main) {
+  if (!ui) build();
+  main.replaceChildren(ui.root);
+  document.title = "Material · ragbot";
+  update();
+  let shown = state.courseId;
+  return subscribe(() => {
+    if (state.courseId !== shown) {
+      shown = state.courseId;
+      update();
+    }
+  });
 }

@@ -106,7 +106,9 @@ export function createReader({onAsk, onClose, pageHref}) {
     const rect = selection.getRangeAt(0).getBoundingClientRect();
     const box = el.getBoundingClientRect();
     askButton.hidden = false;
-    const top = Math.min(rect.bottom - box.top + 8, box.height - askButton.offsetHeight - 8);
+    // Above the selection when there is room under the reader's bar, else below it.
+    const above = rect.top - box.top - askButton.offsetHeight - 8;
+    const top = above > body.offsetTop ? above : Math.min(rect.bottom - box.top + 8, box.height - askButton.offsetHeight - 8);
     const left = Math.min(Math.max(8, rect.left - box.left), box.width - askButton.offsetWidth - 8);
     askButton.style.top = `${Math.max(8, top)}px`;
     askButton.style.left = `${left}px`;
