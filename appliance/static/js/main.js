@@ -17,9 +17,9 @@ const ROUTES = [
   {pattern: /^\/chat(?:\/([^/]+))?$/, view: chat.show},
   {pattern: /^\/read\/([^/]+)\/(\d+)$/, view: chat.showReader},
   {pattern: /^\/documents$/, view: documents.show},
-  {pattern: /^\/courses$/, view: courses.show, when: () => state.features.courses},
-  {pattern: /^\/dashboard$/, view: dashboard.show, when: () => state.features.courses && isStaff()},
-  {pattern: /^\/profile$/, view: profile.show, when: () => state.mode === "auth"},
+  {pattern: /^\/courses$/, view: courses.show},
+  {pattern: /^\/dashboard$/, view: dashboard.show, when: isStaff},
+  {pattern: /^\/profile$/, view: profile.show},
 ];
 
 const main = document.getElementById("main");
@@ -58,8 +58,8 @@ function renderHeader() {
   const links = [];
   if (signedIn()) {
     links.push(navLink("#/chat", "Ask"), navLink("#/documents", "Material"));
-    if (state.features.courses) links.push(navLink("#/courses", "Courses"));
-    if (state.features.courses && isStaff()) links.push(navLink("#/dashboard", "Dashboard"));
+    links.push(navLink("#/courses", "Courses"));
+    if (isStaff()) links.push(navLink("#/dashboard", "Dashboard"));
   }
   const end = [];
   if (signedIn() && state.courses.length) {

@@ -1,14 +1,11 @@
-// What the whole app knows: who is signed in, which API features this appliance has, the courses.
+// What the whole app knows: who is signed in, their courses and the one selected.
 
 import {api, ApiError, getSession, setSession} from "./api.js";
 
 export const state = {
-  // "auth" when the appliance has accounts (sign-in needed); "open" when it has none (single-class lab).
-  mode: "auth",
-  user: null,
-  courses: [], // [{id, name, join_code?, role}]
-  courseId: null,
-  features: {courses: false, conversations: false},
+  user: null, // {id, username, role, software_level, hardware_level}
+  courses: [], // [{id, name, role, join_code (for its teachers)}]
+  courseId: null, // the course questions, documents and the dashboard are about
 };
 
 const listeners = new Set();
@@ -29,46 +26,31 @@ export const LEVELS = [
 ];
 
 export function isStaff() {
-  return state.mode === "open" || ["teacher", "admin"].includes(state.user?.role);
+  return ["teacher", "admin"].includes(state.user?.role);
 }
 
 export function signedIn() {
-  return state.mode === "open" || !!state.user;
+  return !!state.user;
 }
 
 export function currentCourse() {
   return state.courses.find((c) => c.id === state.courseId) || null;
 }
 
-/** Work out what this appliance offers and who we are. */
+/** Who we are (a stored session may still be valid) and our courses. */
 export async function boot() {
   try {
     state.user = await api("/api/v1/me");
-    state.mode = "auth";
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    if (error.status === 404 || error.status === 405) {
-      state.mode = "open"; // no accounts on this appliance (yet)
-      state.user = null;
-    } else {
-      state.mode = "auth";
-      state.user = null;
-    }
+    if (!(error instanceof ApiError) || error.status !== 401) throw error;
+    state.user = null; // not signed in
   }
   if (signedIn()) await loadCourses();
   changed();
 }
 
 export async function loadCourses() {
-  try {
-    const body = await api("/api/v1/courses");
-    state.features.courses = true;
-    state.courses = body.courses || [];
-  } catch (error) {
-    if (!(error instanceof ApiError) || ![404, 405].includes(error.status)) throw error;
-    state.features.courses = false;
-    state.courses = [];
-  }
+  state.courses = (await api("/api/v1/courses")).courses || [];
   const saved = sessionStorage.getItem("ragbot.course");
   const keep = state.courses.find((c) => String(c.id) === saved) || state.courses.find((c) => c.id === state.courseId);
   state.courseId = (keep || state.courses[0])?.id ?? null;
@@ -84,7 +66,6 @@ export function selectCourse(id) {
 /** After sign-in or sign-up: keep the tokens and the user. */
 export async function signInWith(body) {
   setSession({access_token: body.access_token, refresh_token: body.refresh_token});
-  state.mode = "auth";
   state.user = body.user || (await api("/api/v1/me"));
   await loadCourses();
   changed();
@@ -107,11 +88,11 @@ export async function signOut() {
   changed();
 }
 
-/** The course a request is about, as the API wants it (only when the appliance has courses). */
+/** The course a request is about, as the API wants it. */
 export function withCourse(body = {}) {
-  return state.features.courses && state.courseId != null ? {...body, course_id: state.courseId} : body;
+  return state.courseId != null ? {...body, course_id: state.courseId} : body;
 }
 
 export function courseQuery() {
-  return state.features.courses && state.courseId != null ? `?course_id=${encodeURIComponent(state.courseId)}` : "";
+  return state.courseId != null ? `?course_id=${encodeURIComponent(state.courseId)}` : "";
 }

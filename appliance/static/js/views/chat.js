@@ -255,7 +255,7 @@ async function ask(rawText) {
   addMessage(answer.el);
   const body = withCourse({message: question, stream: true});
   if (selected) body.selected_text = selected.text;
-  if (state.features.conversations && conversationId) body.conversation_id = conversationId;
+  if (conversationId) body.conversation_id = conversationId;
   if (ui.level.value) body.level = ui.level.value;
   controller = new AbortController();
   setStreaming(true);
@@ -280,7 +280,7 @@ async function ask(rawText) {
           conversationId = done.conversation_id;
           history.replaceState(null, "", chatHash());
         }
-        if (state.features.conversations) loadConversations();
+        loadConversations();
       } else if (event === "error") {
         answer.fail(JSON.parse(data).error || "The answer failed.", retry);
       }
@@ -335,19 +335,14 @@ function autoGrow() {
 
 async function loadConversations() {
   try {
-    const body = await api("/api/v1/conversations");
-    state.features.conversations = true;
-    conversations = Array.isArray(body) ? body : body.conversations || [];
+    conversations = (await api("/api/v1/conversations")).conversations || [];
   } catch (error) {
-    if (error instanceof ApiError && [404, 405].includes(error.status)) state.features.conversations = false;
-    conversations = [];
+    toast(`Could not load your conversations: ${error.message}`, "error");
   }
   renderConversations();
 }
 
 function renderConversations() {
-  ui.sidebar.hidden = !state.features.conversations;
-  ui.root.classList.toggle("has-sidebar", state.features.conversations);
   ui.convList.replaceChildren(...conversations.map((c) => {
     const title = c.title || "Untitled conversation";
     const link = h("a", {href: `#/chat/${encodeURIComponent(c.id)}`, class: "conv-link",
@@ -488,7 +483,7 @@ function build() {
     }}, icon("menu"), h("span", {}, "Conversations"));
   const convList = h("ul", {class: "conv-list"});
   const convEmpty = h("p", {class: "muted small conv-empty"}, "Your conversations appear here.");
-  const sidebar = h("aside", {id: "conversations", class: "conversations", "aria-label": "Conversations", hidden: true},
+  const sidebar = h("aside", {id: "conversations", class: "conversations", "aria-label": "Conversations"},
     h("div", {class: "conv-head"}, h("h2", {}, "Conversations"),
       h("button", {type: "button", class: "button small", onClick: newChat}, icon("plus"), "New")),
     convEmpty, convList);
@@ -507,7 +502,7 @@ function build() {
       h("button", {type: "button", class: "button subtle", onClick: newChat}, icon("plus"), h("span", {}, "New chat"))),
     scroller, form, live);
   title.id = "chat-title-id";
-  const root = h("div", {class: "chat-view"}, sidebar, chatColumn, reader.el);
+  const root = h("div", {class: "chat-view has-sidebar"}, sidebar, chatColumn, reader.el);
   ui = {root, input, send, stop: stopButton, form, level, levelWrap, chip, chipText, chipWhere, messages, empty, scroller,
     title, sidebar, convList, convEmpty, reader, live};
 
@@ -531,7 +526,6 @@ function build() {
 function mountTexts() {
   const course = currentCourse();
   ui.empty.querySelector("h2").textContent = course ? `Ask about ${course.name}` : "Ask about your course material";
-  ui.levelWrap.hidden = state.mode !== "auth";
 }
 
 function mount(main) {
@@ -556,5 +550,5 @@ export async function showReader(main, [documentId, page], params) {
   const number = (name) => (params.has(name) ? Number(params.get(name)) : null);
   await ui.reader.open(documentId, Number(page), number("start"), number("end"));
   document.title = "Reader · ragbot";
-  if (conversations.length === 0 && state.features.conversations !== false) loadConversations();
+  if (conversations.length === 0) loadConversations();
 }

@@ -99,7 +99,7 @@ function pump() {
 async function send(item) {
   const form = new FormData();
   form.append("files", item.file, item.file.name);
-  if (state.features.courses && item.courseId != null) form.append("course_id", String(item.courseId));
+  if (item.courseId != null) form.append("course_id", String(item.courseId));
   item.phase = "uploading";
   renderRow(item);
   let body;
