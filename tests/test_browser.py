@@ -413,6 +413,23 @@ def test_dashboard_shows_the_students_questions(visits, appliance):
     screenshot(teacher, "dashboard")
     check_accessibility(teacher, "dashboard")
 
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    csv_text = Path(download.value.path()).read_text()
+    assert csv_text.startswith("created_at,user,question") and "brindle-5" in csv_text.lower()
+
+    # Members by username: one that exists, one that does not (each form says how it went).
+    appliance.services.accounts.add("dee", PASSWORD, "student")
+    nav(page, "Courses").click()
+    card = page.locator(".course", has_text="Greenhouse robotics")
+    card.get_by_label("Add a member by username").fill("dee")
+    card.get_by_role("button", name="Add").click()
+    card.get_by_role("status").filter(has_text="dee is now in Greenhouse robotics").wait_for()
+    card.get_by_label("Add a member by username").fill("nobody-here")
+    card.get_by_role("button", name="Add").click()
+    card.locator(".alert-error").wait_for()
+
 
 # ---------- answers that do not go to plan ----------
 
@@ -498,6 +515,14 @@ def test_conversations_list_rename_reopen_and_delete(visits, appliance):
     assert page.locator(".message.user").first.inner_text() == PUMP_QUESTION
     assert page.locator(".message.assistant a.cite").count() >= 1
     assert page.locator(".feedback[aria-pressed=true]").count() == 1  # the thumbs-up given earlier
+
+    # Joining another course with a wrong code says so.
+    nav(page, "Courses").click()
+    page.get_by_label("Join code").fill("NOT-A-CODE")
+    page.get_by_role("button", name="Join").click()
+    page.get_by_role("status").filter(has_text="join code does not match").wait_for()
+    check_accessibility(student, "student courses")
+    nav(page, "Ask").click()
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Delete “Pump questions”").click()

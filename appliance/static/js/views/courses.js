@@ -6,7 +6,7 @@ import {isStaff, loadCourses, selectCourse, state} from "../state.js";
 
 function message(box, text, kind) {
   box.className = `alert alert-${kind}`;
-  box.textContent = text;
+  box.textContent = text ? text[0].toUpperCase() + text.slice(1) : text;
   box.hidden = false;
 }
 
