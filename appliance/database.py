@@ -3,6 +3,7 @@
 import re
 import sqlite3
 import threading
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,10 +26,15 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def fts_query(text: str) -> str:
-    """A safe FTS5 query: the question's distinct content words, quoted, any of them matching."""
-    words = dict.fromkeys(w for w in WORD.findall(text.lower()) if w not in STOPWORDS)
-    return " OR ".join(f'"{w}"' for w in words)
+def fts_query(text: str, expansion: Iterable[str] = ()) -> str:
+    """A safe FTS5 query: the question's distinct content words, quoted, any of them matching.
+
+    With `expansion` words (from feedback) added, the question's own words are listed twice: bm25()
+    sums over every phrase of the query, so they keep double the weight of the added ones.
+    """
+    words = list(dict.fromkeys(w for w in WORD.findall(text.lower()) if w not in STOPWORDS))
+    extra = [w for w in dict.fromkeys(expansion) if WORD.fullmatch(w) and w not in STOPWORDS and w not in words]
+    return " OR ".join(f'"{w}"' for w in (words * 2 + extra if extra else words))
 
 
 def _in(column: str, values: list[int] | None) -> tuple[str, list]:
@@ -133,9 +139,11 @@ class Database:
         with self.lock:
             return {row[0] for row in self.db.execute("SELECT id FROM chunks").fetchall()}
 
-    def keyword_search(self, text: str, k: int, courses: list[int] | None = None) -> list[tuple[str, float]]:
+    def keyword_search(
+        self, text: str, k: int, courses: list[int] | None = None, expansion: Iterable[str] = ()
+    ) -> list[tuple[str, float]]:
         """Chunk ids of the given courses ranked by BM25 over text and heading (higher score is better)."""
-        query = fts_query(text)
+        query = fts_query(text, expansion)
         if not query or k < 1:
             return []
         where, args = _in("documents.course_id", courses)

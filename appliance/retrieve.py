@@ -1,11 +1,13 @@
 """Hybrid retrieval: dense (vector store) and keyword (FTS5 BM25) candidates fused by reciprocal rank."""
 
 import math
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
 from appliance import metrics
-from appliance.database import Database
+from appliance.database import STOPWORDS, WORD, Database
 from appliance.settings import Settings
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -61,20 +63,57 @@ class Retriever:
         vector = self.embedder.embed_query(query)
         dense = self.vectors.query(vector, n, courses) if mode != "keyword" else []
         keyword = self.database.keyword_search(query, n, courses) if mode != "dense" else []
-        rankings = [
-            (self.settings.dense_weight, [cid for cid, _ in dense]),
-            (self.settings.keyword_weight, [cid for cid, _ in keyword]),
-        ]
-        scores = fuse(rankings, self.settings.rrf_k)
+        scores = self._fuse(dense, keyword)
+        asked = dict(dense)  # similarity to the question as asked, whatever the second pass finds
+        if mode == "hybrid" and self.settings.feedback_chunks and scores:
+            # Pseudo-relevance feedback: the first pass's best passages say, in the course's own words,
+            # what the question is about. Search again with the query vector moved towards them
+            # (Rocchio) and the keyword query widened with their most frequent words.
+            feedback = sorted(scores, key=scores.get, reverse=True)[: self.settings.feedback_chunks]
+            dense = self.vectors.query(_towards(vector, self.vectors.vectors(feedback).values()), n, courses)
+            if self.settings.feedback_terms:
+                texts = [row["text"] for row in self.database.chunks(feedback, courses).values()]
+                words = expansion_words(query, texts, self.settings.feedback_terms)
+                keyword = self.database.keyword_search(query, n, courses, expansion=words)
+            scores = self._fuse(dense, keyword)
         ranked = sorted(scores, key=scores.get, reverse=True)
         # SQLite is the source of truth: a vector whose chunk is gone (mid-replace, mid-delete) is skipped.
         rows = self.database.chunks(ranked[: k * 2], courses)
         top = [cid for cid in ranked if cid in rows][:k]
-        similarity = dict(dense)
+        similarity = {cid: asked[cid] for cid in top if cid in asked}
         missing = [cid for cid in top if cid not in similarity]
         for cid, stored in self.vectors.vectors(missing).items():
             similarity[cid] = _cosine(vector, stored)
         return [_passage(rows[cid], scores[cid], similarity.get(cid, 0.0)) for cid in top]
+
+    def _fuse(self, dense: list[tuple[str, float]], keyword: list[tuple[str, float]]) -> dict[str, float]:
+        rankings = [
+            (self.settings.dense_weight, [cid for cid, _ in dense]),
+            (self.settings.keyword_weight, [cid for cid, _ in keyword]),
+        ]
+        return fuse(rankings, self.settings.rrf_k)
+
+
+def expansion_words(query: str, texts: list[str], n: int) -> list[str]:
+    """The n words weighing most in `texts` (each text's share of each word, summed), the query's own left out."""
+    asked = set(WORD.findall(query.lower()))
+    weight: Counter[str] = Counter()
+    for text in texts:
+        words = [w for w in WORD.findall(text.lower()) if len(w) > 2 and not w.isdigit() and w not in STOPWORDS]
+        for word, count in Counter(words).items():
+            if word not in asked:
+                weight[word] += count / len(words)
+    return [word for word, _ in weight.most_common(n)]
+
+
+def _towards(vector, stored: Iterable) -> tuple[float, ...]:
+    """Rocchio: the query vector plus the mean of the feedback vectors, back to unit length."""
+    stored = [list(v) for v in stored]
+    if not stored:
+        return tuple(vector)
+    moved = [q + sum(column) / len(stored) for q, column in zip(vector, zip(*stored))]
+    norm = math.sqrt(sum(x * x for x in moved))
+    return tuple(x / norm for x in moved) if norm else tuple(vector)
 
 
 def _cosine(a, b) -> float:
