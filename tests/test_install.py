@@ -1,0 +1,166 @@
+"""install.sh --system into a scratch root: layout, owners and modes; the service runs as ragbot; upgrade; uninstall."""
+
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import stat
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+UNITS = ("ragbot.service", "ragbot-backup.service", "ragbot-backup.timer")
+
+pytestmark = [
+    pytest.mark.real,
+    pytest.mark.skipif(os.geteuid() != 0, reason="install.sh --system creates a user and sets owners: needs root"),
+    pytest.mark.skipif(not shutil.which("useradd"), reason="useradd (passwd package) is not installed"),
+    pytest.mark.skipif(not os.access("/usr/bin/python3.11", os.X_OK),
+                       reason="the system install needs the distribution's python3.11 (apt-get install python3.11-venv)"),
+    pytest.mark.skipif(not list((CHECKOUT / ".wheels").glob("llama_cpp_python-*.whl")),
+                       reason="no llama-cpp-python wheel in .wheels/ (./install.sh builds it; 15 minutes)"),
+]
+
+
+def install(*args: str) -> str:
+    result = subprocess.run([str(CHECKOUT / "install.sh"), *args], capture_output=True, text=True, timeout=1500,
+                            env=os.environ | {"RAGBOT_ADMIN_PASSWORD": "correct horse battery"})
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+def ids(root: Path) -> tuple[int, int] | None:
+    for line in (root / "etc/passwd").read_text().splitlines():
+        name, _, uid, gid, *_ = line.split(":")
+        if name == "ragbot":
+            return int(uid), int(gid)
+    return None
+
+
+def mode_owner(path: Path) -> tuple[str, int, int]:
+    info = path.stat()
+    return oct(stat.S_IMODE(info.st_mode))[2:], info.st_uid, info.st_gid
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def as_ragbot(root: Path, *command: str, **kwargs) -> subprocess.Popen:
+    """Run a command of the installed venv as the ragbot user of the scratch root (it has no name on this host)."""
+    uid, gid = ids(root)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root / "var/lib/ragbot"), "LANG": "C.UTF-8",
+           "RAGBOT_CONFIG": str(root / "etc/ragbot/ragbot.toml"), "RAGBOT_PORT": str(kwargs.pop("port", 8000))}
+    return subprocess.Popen(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
+                             str(root / "opt/ragbot/venv/bin/ragbot"), *command], env=env, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def root():
+    """A scratch root the ragbot user can reach (pytest's own temporary folders are private to root)."""
+    root = Path(tempfile.mkdtemp(prefix="ragbot-sysroot-"))
+    root.chmod(0o755)
+    first = install("--system", "--root", str(root))
+    assert "creating system user ragbot" in first and "writing settings" in first
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def check_layout(root: Path) -> None:
+    uid, gid = ids(root)
+    data = root / "var/lib/ragbot"
+    assert mode_owner(root / "opt/ragbot") == ("755", 0, 0)
+    assert os.access(root / "opt/ragbot/venv/bin/ragbot", os.X_OK)
+    assert mode_owner(root / "etc/ragbot/ragbot.toml") == ("640", 0, gid)
+    config = (root / "etc/ragbot/ragbot.toml").read_text()
+    assert f'data_dir = "{data}"' in config and 'host = "0.0.0.0"' in config
+    assert mode_owner(data) == ("750", uid, gid)
+    assert mode_owner(data / "secret.key") == ("600", uid, gid)
+    assert all(p.lstat().st_uid == uid and p.lstat().st_gid == gid for p in data.rglob("*"))
+    assert (data / "models/gemma-3-270m-q4_k_m.gguf").is_file() and (data / "backups").is_dir()
+    with sqlite3.connect(data / "ragbot.db") as db:
+        assert db.execute("SELECT username FROM users WHERE role = 'admin'").fetchall() == [("admin",)]
+    for unit in UNITS:
+        path = root / "etc/systemd/system" / unit
+        assert mode_owner(path) == ("644", 0, 0)
+        assert "/opt/ragbot" not in path.read_text().replace(str(root / "opt/ragbot"), "")
+    if shutil.which("systemctl"):
+        assert (root / "etc/systemd/system/multi-user.target.wants/ragbot.service").is_symlink()
+        assert (root / "etc/systemd/system/timers.target.wants/ragbot-backup.timer").is_symlink()
+    wrapper = (root / "usr/local/bin/ragbot").read_text()
+    assert os.access(root / "usr/local/bin/ragbot", os.X_OK) and str(root / "etc/ragbot/ragbot.toml") in wrapper
+
+
+def test_layout_owners_and_modes(root):
+    check_layout(root)
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze is not installed")
+def test_installed_units_verify(root):
+    units = [str(root / "etc/systemd/system" / unit) for unit in UNITS]
+    result = subprocess.run(["systemd-analyze", "verify", *units], capture_output=True, text=True, cwd=root)
+    assert result.returncode == 0, result.stderr
+
+
+def test_installed_service_runs_as_ragbot_and_doctor_is_clean(root):
+    port = free_port()
+    service = as_ragbot(root, "serve", port=port, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 240
+        while True:
+            assert service.poll() is None, service.stdout.read().decode()[-3000:]
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.time() < deadline, "the installed service did not come up"
+            time.sleep(1)
+    finally:
+        service.send_signal(signal.SIGTERM)
+        service.wait(60)
+    doctor = as_ragbot(root, "doctor", port=free_port(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = doctor.communicate(timeout=300)[0].decode()
+    assert doctor.returncode == 0, out
+
+
+def test_upgrade_keeps_settings_data_and_secret(root):
+    data = root / "var/lib/ragbot"
+    config = root / "etc/ragbot/ragbot.toml"
+    config.write_text(config.read_text() + "# changed by the admin\n")
+    secret = (data / "secret.key").read_bytes()
+    archive = as_ragbot(root, "backup", stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert archive.wait(300) == 0, archive.stdout.read().decode()
+    backups = sorted((data / "backups").iterdir())
+
+    out = install("--system", "--root", str(root))
+    assert "already there" in out and "kept" in out and "upgraded" in out and "first account" not in out
+    assert config.read_text().endswith("# changed by the admin\n") and (data / "secret.key").read_bytes() == secret
+    assert sorted((data / "backups").iterdir()) == backups
+    check_layout(root)
+
+
+def test_uninstall_keeps_data_and_purge_removes_everything(root):
+    install("--uninstall", "--root", str(root))
+    for gone in ("opt/ragbot", "usr/local/bin/ragbot", *(f"etc/systemd/system/{u}" for u in UNITS),
+                 "etc/systemd/system/multi-user.target.wants/ragbot.service"):
+        assert not (root / gone).exists() and not (root / gone).is_symlink(), gone
+    assert (root / "etc/ragbot/ragbot.toml").is_file() and (root / "var/lib/ragbot/ragbot.db").is_file()
+    assert ids(root) is not None
+    install("--uninstall", "--purge", "--root", str(root))
+    assert not (root / "etc/ragbot").exists() and not (root / "var/lib/ragbot").exists() and ids(root) is None
+
+
+def test_bad_options_are_refused_with_a_message():
+    for args, message in ((["--root", "/tmp/x"], "--root goes with --system"), (["--purge"], "--purge goes with"),
+                          (["--wheelhouse", "/tmp/x"], "--wheelhouse goes with --system"), (["--bogus"], "unknown option")):
+        result = subprocess.run([str(CHECKOUT / "install.sh"), *args], capture_output=True, text=True)
+        assert result.returncode == 2 and message in result.stderr
