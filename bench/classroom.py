@@ -1,0 +1,143 @@
+"""Classroom load test: simulated students asking questions over a bounded time, on loopback only.
+
+    .venv/bin/python -m bench.classroom                       # 30 students, 300 s, the ROS 2 docs
+    .venv/bin/python -m bench.classroom --seconds 60
+    .venv/bin/python -m bench.classroom --quick               # 30 students, ~20 s, a synthetic corpus
+
+Each student signs in, then loops until the time is up: think (a random pause), ask one of the common
+questions (so popular ones repeat and hit the answer cache, as in a class) over SSE, read the answer.
+Counted: completed answers, refusals the appliance means (429 limits, 503 model queue full) and errors
+(anything else: must be 0), answer latency percentiles, the server's memory sampled every 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import threading
+import time
+
+from bench import common
+
+INTENTIONAL = {429, 503}
+
+
+def _student(app, n: int, deadline: float, think: tuple[float, float], out: list, lock: threading.Lock,
+             grace: float) -> None:
+    import httpx
+
+    rng = random.Random(n)
+    name = f"student-{n:02d}"
+    with httpx.Client(base_url=app.url, headers=app.headers(name), timeout=900) as client:
+        time.sleep(rng.uniform(0, think[1]))  # students do not all ask at the same second
+        while time.time() < deadline:
+            question = rng.choice(common.QUESTIONS[:8])
+            started = time.perf_counter()
+            row = {"student": n, "status": None, "first_token_s": None}
+            # Bounded: a question still unanswered `grace` seconds after the end is cut and counted as such.
+            timeout = max(1.0, deadline + grace - time.time())
+            try:
+                with client.stream("POST", "/api/v1/chat", json={"message": question, "stream": True},
+                                   timeout=timeout) as response:
+                    row["status"] = response.status_code
+                    if response.status_code == 200:
+                        for event, data in common.sse_events(response):
+                            if event == "token" and row["first_token_s"] is None:
+                                row["first_token_s"] = time.perf_counter() - started
+                            elif event == "done":
+                                row["cached"] = json.loads(data).get("cached", False)
+                            elif event == "error":
+                                row["status"] = "stream-error"
+                    else:
+                        response.read()
+            except httpx.TimeoutException:
+                row["status"] = "cut at the end" if time.time() >= deadline else "timeout"
+            except httpx.HTTPError as error:
+                row["status"] = type(error).__name__
+            row["seconds"] = time.perf_counter() - started
+            with lock:
+                out.append(row)
+            if row["status"] in INTENTIONAL:
+                time.sleep(rng.uniform(2, 5))  # told to retry shortly
+            else:
+                time.sleep(rng.uniform(*think))
+
+
+def measure(app, seconds: float, students: int = 30, think: tuple[float, float] = (5.0, 30.0),
+            grace: float = 60.0) -> dict:
+    for n in range(students):
+        app.headers(f"student-{n:02d}")
+    rows: list = []
+    lock = threading.Lock()
+    samples = []
+    start_mem = app.memory()
+    t0 = time.time()
+    deadline = t0 + seconds
+    threads = [threading.Thread(target=_student, args=(app, n, deadline, think, rows, lock, grace),
+                                daemon=True)
+               for n in range(students)]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        samples.append((round(time.time() - t0, 1), app.memory().get("rss_mb")))
+        time.sleep(2)
+    end_mem = app.memory()
+    done = [r for r in rows if r["status"] == 200]
+    refused = [r for r in rows if r["status"] in INTENTIONAL]
+    cut = [r for r in rows if r["status"] == "cut at the end"]
+    errors = [r for r in rows if r["status"] != 200 and r["status"] not in INTENTIONAL and r not in cut]
+    rss = [m for _, m in samples if m]
+    half = rss[len(rss) // 2:]
+    growth = None
+    if len(half) >= 4:  # least-squares slope over the second half, MB per minute
+        xs = [t for t, m in samples[len(samples) - len(half):]]
+        mx, my = sum(xs) / len(xs), sum(half) / len(half)
+        den = sum((x - mx) ** 2 for x in xs)
+        growth = round(sum((x - mx) * (y - my) for x, y in zip(xs, half)) / den * 60, 2) if den else None
+    return {
+        "students": students, "seconds": seconds, "think_s": list(think), "requests": len(rows),
+        "completed": len(done), "cached": sum(1 for r in done if r.get("cached")),
+        "refused_429": sum(1 for r in refused if r["status"] == 429),
+        "refused_503": sum(1 for r in refused if r["status"] == 503),
+        "cut_at_end": len(cut), "errors": len(errors), "error_statuses": sorted({str(r["status"]) for r in errors}),
+        "answer_latency_s": {k.replace("_ms", "_s"): v for k, v in
+                             common.latency([r["seconds"] * 1000 for r in done]).items()},
+        "first_token_s": {k.replace("_ms", "_s"): v for k, v in
+                          common.latency([r["first_token_s"] * 1000 for r in done if r["first_token_s"]]).items()},
+        "memory_start": start_mem, "memory_end": end_mem, "rss_growth_mb_per_min_second_half": growth,
+        "rss_samples_mb": rss[:: max(1, len(rss) // 30)],
+    }
+
+
+def run(quick: bool = False, seconds: float | None = None, shared=None) -> dict:
+    begun = time.perf_counter()
+    seconds = seconds if seconds is not None else (20 if quick else 300)
+    think = (1.0, 5.0) if quick else (5.0, 30.0)
+    with common.appliance(quick, shared=shared) as app:
+        figures = measure(app, seconds, 30, think, 5.0 if quick else 60.0)
+        settings = common.server_settings(app)
+        described = app.corpus
+    # Latency figures in ms from common.latency were renamed to s but hold ms values: convert.
+    for key in ("answer_latency_s", "first_token_s"):
+        figures[key] = {k: (round(v / 1000, 2) if isinstance(v, float) else v) for k, v in figures[key].items()}
+    targets = [common.target("errors other than intentional 429/503", "0", figures["errors"], figures["errors"] == 0),
+               common.target("completed answers", "> 0", figures["completed"], figures["completed"] > 0)]
+    return common.record("classroom", described, settings, figures, targets,
+                         ["a 'completed' answer may come from the answer cache (counted in 'cached')"], begun)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.classroom", description=__doc__.split("\n\n")[0])
+    common.standard_args(parser)
+    parser.add_argument("--seconds", type=float, default=None, help="how long the class asks (default 300; quick 20)")
+    args = parser.parse_args(argv)
+    result = run(args.quick, args.seconds)
+    print(common.summary(result))
+    print("written to", common.save(result, args.output))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Aggregate generation: total tokens per second across 1, 4 and 8 simultaneous chats (different students,
+different questions) against the single-stream figure, and each student's time to first token.
+
+    .venv/bin/python -m bench.generation            # the ROS 2 docs, 1 / 4 / 8 chats
+    .venv/bin/python -m bench.generation --quick    # a synthetic corpus, 1 / 2 chats, a few tokens
+
+One llama.cpp context serves one generation at a time (generate.ModelGate, round-robin by user), so the
+aggregate stays near the single-stream rate and time to first token grows with the place in line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+import time
+
+from bench import common
+
+
+def _chat(app, username: str, question: str, out: list, t0: float) -> None:
+    import httpx
+
+    tokens, status, first = 0, None, None
+    with httpx.Client(base_url=app.url, headers=app.headers(username), timeout=900) as client:
+        with client.stream("POST", "/api/v1/chat", json={"message": question, "stream": True}) as response:
+            status = response.status_code
+            for event, data in common.sse_events(response):
+                if event == "token":
+                    tokens += 1
+                    first = first or time.perf_counter()
+                elif event == "error":
+                    status = json.loads(data).get("error")
+    out.append({"user": username, "status": status, "tokens": tokens,
+                "ttft_s": round(first - t0, 2) if first else None, "done_s": round(time.perf_counter() - t0, 2)})
+
+
+def measure(app, quick: bool, tag: str = "generation") -> dict:
+    levels = {}
+    for n in ((1, 2) if quick else (1, 4, 8)):
+        for i in range(n):
+            app.headers(f"student-{i:02d}")  # sign in first: the clock measures chats only
+        common.log(f"generation: {n} simultaneous chats")
+        out: list = []
+        t0 = time.perf_counter()
+        threads = [threading.Thread(target=_chat, args=(app, f"student-{i:02d}",
+                                                      f"{common.QUESTIONS[i % len(common.QUESTIONS)]} ({tag} {n}-{i})",
+                                                      out, t0)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = max(r["done_s"] for r in out)
+        tokens = sum(r["tokens"] for r in out)
+        ttfts = sorted(r["ttft_s"] for r in out if r["ttft_s"] is not None)
+        levels[str(n)] = {"chats": n, "tokens": tokens, "wall_s": wall,
+                          "aggregate_tokens_per_s": round(tokens / wall, 2) if wall else None,
+                          "ttft_s_each": ttfts, "statuses": sorted(str(r["status"]) for r in out)}
+    single = levels["1"]["aggregate_tokens_per_s"]
+    for level in levels.values():
+        rate = level["aggregate_tokens_per_s"]
+        level["ratio_to_single"] = round(rate / single, 2) if rate and single else None
+    return {"levels": levels}
+
+
+def run(quick: bool = False, shared=None) -> dict:
+    begun = time.perf_counter()
+    with common.appliance(quick, shared=shared) as app:
+        figures = measure(app, quick)
+        settings = common.server_settings(app)
+        described = app.corpus
+    return common.record("generation", described, settings, figures, [],
+                         ["aggregate = all tokens streamed / wall time from the first request to the last `done`, "
+                          "prompt evaluation included; no target in the issue, reported for capacity planning"],
+                         begun)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.generation", description=__doc__.split("\n\n")[0])
+    common.standard_args(parser)
+    args = parser.parse_args(argv)
+    result = run(args.quick)
+    print(common.summary(result))
+    print("written to", common.save(result, args.output))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Search latency under load: `POST /api/v1/search` over HTTP with 1, 8 and 32 concurrent clients
+(p50/p95/p99, requests per second), and again at 8 clients while a chat generation runs.
+
+    .venv/bin/python -m bench.search            # the ROS 2 docs, uploaded to a fresh appliance
+    .venv/bin/python -m bench.search --quick    # a synthetic corpus, a few requests
+
+Every request is a query never asked before in the run (templates x topics x a counter), so the
+query-embedding cache does not flatter the figures: each search embeds its query, asks Chroma and FTS5
+and fuses. Clients are asyncio tasks in this process; the appliance is its own process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import sys
+import threading
+import time
+
+from bench import common
+
+TEMPLATES = ["how do I use {t}", "what is {t} in ROS 2", "{t} example", "explain {t} settings",
+             "problem with {t} configuration", "{t} and nodes"]
+TOPICS = ["topics", "services", "parameters", "launch files", "colcon workspaces", "packages", "quality of service",
+          "ros2 bag", "tf2 frames", "actions", "DDS discovery", "node composition", "lifecycle nodes", "rclpy timers"]
+
+
+def queries():
+    for n in itertools.count():
+        for template in TEMPLATES:
+            for topic in TOPICS:
+                yield template.format(t=topic) + (f" {n}" if n else "")
+
+
+async def _load(url: str, headers: dict, clients: int, requests_per_client: int, source) -> dict:
+    import httpx
+
+    times: list[float] = []
+    errors: dict[str, int] = {}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120, limits=limits) as client:
+        async def one_client():
+            for _ in range(requests_per_client):
+                started = time.perf_counter()
+                response = await client.post("/api/v1/search", json={"query": next(source), "k": 5})
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code == 200:
+                    times.append(elapsed)
+                else:
+                    errors[str(response.status_code)] = errors.get(str(response.status_code), 0) + 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(clients)))
+        wall = time.perf_counter() - started
+    return common.latency(times) | {"rps": round(len(times) / wall, 1), "errors": errors, "clients": clients}
+
+
+def _chat_in_background(app, stop: threading.Event, started: threading.Event) -> threading.Thread:
+    """Keep one streamed chat generating (a new question each time) until `stop` is set."""
+    import httpx
+
+    def work():
+        with httpx.Client(base_url=app.url, headers=app.headers(), timeout=600) as client:
+            for n in itertools.count():
+                if stop.is_set():
+                    return
+                question = f"{common.QUESTIONS[n % len(common.QUESTIONS)]} (background {n})"
+                with client.stream("POST", "/api/v1/chat", json={"message": question, "stream": True}) as response:
+                    for event, _ in common.sse_events(response):
+                        if event == "token":
+                            started.set()
+                        if stop.is_set():
+                            break
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    return thread
+
+
+def measure(app, quick: bool) -> dict:
+    source = queries()
+    per = 5 if quick else 40
+    headers = app.headers()
+    asyncio.run(_load(app.url, headers, 1, 5, source))  # warm up: first searches pay lazy initialisation
+    levels = {}
+    for clients in (1, 8, 32):
+        n = max(per // max(1, clients // 8), 3) if clients > 1 else per * 2
+        common.log(f"search: {clients} clients x {n} requests")
+        levels[str(clients)] = asyncio.run(_load(app.url, headers, clients, n, source))
+    stop, generating = threading.Event(), threading.Event()
+    thread = _chat_in_background(app, stop, generating)
+    generating.wait(300)
+    common.log("search: 1 and 8 clients while a chat generates")
+    busy = {str(c): asyncio.run(_load(app.url, headers, c, per if c == 1 else max(per // 2, 3), source))
+            for c in (1, 8)}
+    stop.set()
+    thread.join(600)
+    return {"levels": levels, "during_generation": busy}
+
+
+def run(quick: bool = False, shared=None) -> dict:
+    begun = time.perf_counter()
+    with common.appliance(quick, shared=shared) as app:
+        figures = measure(app, quick)
+        settings = common.server_settings(app)
+        described = app.corpus
+    p50_8, p95_8 = figures["levels"]["8"]["p50_ms"], figures["levels"]["8"]["p95_ms"]
+    busy = figures["during_generation"]["8"]["p50_ms"]
+    factor = round(busy / p50_8, 2) if p50_8 else None
+    figures["p50_factor_during_generation_8_clients"] = factor
+    targets = [
+        common.target("p50 at 8 clients", "<= 30 ms", p50_8, p50_8 is not None and p50_8 <= 30),
+        common.target("p95 at 8 clients", "<= 100 ms", p95_8, p95_8 is not None and p95_8 <= 100),
+        common.target("p50 while generating / idle p50 (8 clients)", "<= 2.0", factor,
+                      factor is not None and factor <= 2.0),
+    ]
+    return common.record("search", described, settings, figures, targets,
+                         ["every query is new to the server (no query-embedding cache hits); k=5, hybrid"], begun)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__.split("\n\n")[0])
+    common.standard_args(parser)
+    args = parser.parse_args(argv)
+    result = run(args.quick)
+    print(common.summary(result))
+    print("written to", common.save(result, args.output))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
