@@ -9,6 +9,30 @@ import llama_cpp
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 
+# Where a base model's completion ends: it starts another question or source block.
+COMPLETION_STOP = ["\nQuestion:", "\n\n\n", "\nSource [", "\nSources:"]
+
+
+def open_llama(path: Path, *, context_length: int, threads: int) -> "llama_cpp.Llama":
+    """A llama.cpp context as the appliance opens it (the benchmarks use it bare, as a baseline)."""
+    return llama_cpp.Llama(
+        model_path=str(path),
+        n_ctx=context_length,
+        n_threads=threads or os.cpu_count(),
+        n_batch=512,
+        seed=0,
+        verbose=False,
+    )
+
+
+def bare_completion(llama: "llama_cpp.Llama", prompt: str, *, max_tokens: int, temperature: float,
+                    stop: list[str] | None) -> Iterator[str]:
+    """Text pieces straight from llama-cpp-python, nothing around it: the streaming baseline."""
+    for piece in llama.create_completion(prompt, max_tokens=max_tokens, temperature=temperature, stop=stop,
+                                         stream=True):
+        yield piece["choices"][0]["text"]
+
+
 class LanguageModel(Protocol):
     """What the answering service needs from a model; an HTTP inference server can provide it too."""
 
@@ -27,14 +51,7 @@ class LlamaCppModel:
 
     def __init__(self, path: Path, *, name: str, context_length: int, threads: int, prompt_style: str):
         self.name = name
-        self._llama = llama_cpp.Llama(
-            model_path=str(path),
-            n_ctx=context_length,
-            n_threads=threads or os.cpu_count(),
-            n_batch=512,
-            seed=0,
-            verbose=False,
-        )
+        self._llama = open_llama(path, context_length=context_length, threads=threads)
         self.context_length = self._llama.n_ctx()
         template = self._llama.metadata.get("tokenizer.chat_template")
         self._chat = None
@@ -60,7 +77,7 @@ class LlamaCppModel:
 
     def stream(self, prompt: str, *, max_tokens: int, temperature: float) -> Iterator[str]:
         """Generate text pieces as they are sampled. Closing the iterator stops generation."""
-        stop = None if self._chat else ["\nQuestion:", "\n\n\n", "\nSource [", "\nSources:"]
+        stop = None if self._chat else COMPLETION_STOP
         pieces = self._llama.create_completion(
             prompt, max_tokens=max_tokens, temperature=temperature, stop=stop, stream=True
         )
