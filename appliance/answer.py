@@ -4,7 +4,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from appliance import metrics, prompt
 from appliance.database import STOPWORDS, WORD
@@ -37,6 +37,18 @@ def cited_sources(answer: str, sources: list[Passage]) -> set[int]:
     return {n for n, share in overlap.items() if share >= ATTRIBUTION and share == best}
 
 
+@dataclass
+class Question:
+    """One question and what shapes its answer."""
+
+    text: str
+    selected_text: str = ""
+    courses: list[int] | None = None  # None: every course (the CLI)
+    level: str = "intermediate"
+    search_query: str = ""  # the standalone form of a follow-up; the question itself when empty
+    origin: dict = field(default_factory=dict)  # document_id, filename, page, page_label of the selection
+
+
 class Answerer:
     """Answers questions from the course material with cited sources."""
 
@@ -50,26 +62,26 @@ class Answerer:
         """Claim a place in the model's queue before any work, so a full queue is a 503 and not a hang."""
         return self.gate.reserve(user)
 
-    def events(self, question: str, selected_text: str | None, ticket: Ticket, cancel: threading.Event,
-               *, courses: list[int] | None = None, level: str = "intermediate",
-               search_query: str | None = None) -> Iterator:
+    def events(self, question: Question, ticket: Ticket, cancel: threading.Event) -> Iterator:
         """Blocking generator of (event, data): one `sources`, `token`s as generated, then `done`."""
         try:
-            yield from self._events(question.strip(), (selected_text or "").strip(), ticket, cancel,
-                                    courses, level, search_query or question)
+            yield from self._events(question, ticket, cancel)
         finally:
             ticket.leave()
 
-    def _events(self, question: str, selected: str, ticket: Ticket, cancel: threading.Event,
-                courses: list[int] | None, level: str, search_query: str) -> Iterator:
-        if not question:
+    def _events(self, question: Question, ticket: Ticket, cancel: threading.Event) -> Iterator:
+        text, selected = question.text.strip(), question.selected_text.strip()
+        if not text:
             raise InvalidInput("the question is empty")
         started = time.perf_counter()
-        query = f"{search_query}\n{selected}" if selected else search_query
-        found = self.retriever.search(query, self.settings.context_sources, courses=courses)
+        query = question.search_query or text
+        query = f"{query}\n{selected}" if selected else query
+        found = self.retriever.search(query, self.settings.context_sources, courses=question.courses)
         relevant = [p for p in found if p.similarity >= self.settings.min_similarity]
         if selected:
-            relevant = [_selected_passage(selected, found)] + relevant[: self.settings.context_sources - 1]
+            first = _selected_passage(selected, found, question.origin)
+            others = [p for p in relevant if p.chunk_id != first.chunk_id]
+            relevant = [first] + others[: self.settings.context_sources - 1]
         retrieval_ms = (time.perf_counter() - started) * 1000
         timings = {"retrieval_ms": round(retrieval_ms, 1)}
         if not relevant:
@@ -78,7 +90,7 @@ class Answerer:
             yield "done", {"answer": prompt.NOT_COVERED, "covered": False, "model": self.model.name,
                            "sources": [], "timings": timings}
             return
-        built = prompt.build(self.model, question, relevant, self.settings.max_answer_tokens, level)
+        built = prompt.build(self.model, text, relevant, self.settings.max_answer_tokens, question.level)
         yield "sources", [source_dict(n, p, set()) for n, p in enumerate(built.sources, 1)]
         pieces: list[str] = []
         queued = time.perf_counter()
@@ -115,20 +127,22 @@ class Answerer:
             "sources": [source_dict(n, p, cited) for n, p in enumerate(built.sources, 1)],
         }
 
-    def answer(self, question: str, selected_text: str | None = None) -> dict:
-        """The whole answer at once (the CLI and JSON API path)."""
-        ticket = self.reserve()
+    def answer(self, question: Question) -> dict:
+        """The whole answer at once (the CLI path)."""
         result = {}
-        for event, data in self.events(question, selected_text, ticket, threading.Event()):
+        for event, data in self.events(question, self.reserve(), threading.Event()):
             if event == "done":
                 result = data
         return result
 
 
-def _selected_passage(selected: str, found: list[Passage]) -> Passage:
-    """The user's selection as source [1]; located in a document when retrieval found where it came from."""
-    origin = next((p for p in found if selected[:200] in p.text), None)
-    if origin:
-        return replace(origin, text=selected, heading=origin.heading or SELECTED, similarity=1.0)
-    return Passage(chunk_id="", document_id="", filename=SELECTED, page=None, page_label=None, heading="",
+def _selected_passage(selected: str, found: list[Passage], origin: dict) -> Passage:
+    """The user's selection as source [1], cited at the document and page it came from when known."""
+    match = next((p for p in found if selected[:200] in p.text), None)
+    if match and (not origin or match.document_id == origin["document_id"]):
+        start = match.start + match.text.find(selected[:200])
+        return replace(match, text=selected, heading=match.heading or SELECTED, similarity=1.0,
+                       start=start, end=start + len(selected))
+    return Passage(chunk_id="", document_id=origin.get("document_id", ""), filename=origin.get("filename", SELECTED),
+                   page=origin.get("page"), page_label=origin.get("page_label"), heading=SELECTED if not origin else "",
                    text=selected, start=0, end=len(selected), score=1.0, similarity=1.0)

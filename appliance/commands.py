@@ -9,6 +9,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from appliance import models as manifests, services
+from appliance.answer import Question
 from appliance.errors import InvalidInput, RagbotError
 from appliance.settings import Settings, config_path
 
@@ -85,12 +86,11 @@ def search(settings: Settings, args) -> int:
 def ask(settings: Settings, args) -> int:
     app = services.build(settings)
     if args.json:
-        print_json(app.answerer.answer(args.question))
+        print_json(app.answerer.answer(Question(args.question)))
         return 0
     import threading
 
-    ticket = app.answerer.reserve()
-    for event, data in app.answerer.events(args.question, None, ticket, threading.Event()):
+    for event, data in app.answerer.events(Question(args.question), app.answerer.reserve(), threading.Event()):
         if event == "token":
             print(data, end="", flush=True)
         elif event == "done":

@@ -75,9 +75,10 @@ class Conversations:
         return self.owned(user, conversation_id)
 
     def delete(self, user: dict, conversation_id: str) -> None:
+        """Remove it from the user's list; its questions stay in the course's analytics, detached from it."""
         self.owned(user, conversation_id)
         with self.database.lock, self.db.atomic():
-            self.db.execute("DELETE FROM interactions WHERE conversation_id = ?", [conversation_id])
+            self.db.execute("UPDATE interactions SET conversation_id = NULL WHERE conversation_id = ?", [conversation_id])
             self.db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
 
     def record(self, conversation: dict, user: dict, question: str, search_query: str, level: str, done: dict) -> str:

@@ -20,6 +20,8 @@ class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
 
     message: Annotated[str, Meta(min_length=1, max_length=4000, description="The question.")]
     selected_text: Annotated[str, Meta(max_length=8000, description="A passage to ask about.")] | None = None
+    selected_document_id: Annotated[str, Meta(max_length=64, description="Document the selection is from.")] | None = None
+    selected_page: Annotated[int, Meta(ge=1, description="Page the selection is from.")] | None = None
     stream: Annotated[bool, Meta(description="Answer as Server-Sent Events.")] = False
     course_id: Annotated[int, Meta(ge=1, description="Ask one course; default: all of yours.")] | None = None
     conversation_id: Annotated[str, Meta(max_length=64, description="Continue this conversation.")] | None = None

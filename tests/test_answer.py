@@ -5,7 +5,7 @@ import time
 import pytest
 
 from appliance import prompt
-from appliance.answer import cited_sources
+from appliance.answer import Question, cited_sources
 from appliance.errors import Busy, InvalidInput
 from appliance.generate import ModelGate, stream_from_thread
 from appliance.retrieve import Passage
@@ -37,21 +37,26 @@ def test_citations_explicit_then_by_overlap():
 
 def test_answer_cites_source_and_says_when_not_covered(services):
     services.ingestor.ingest(b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons.", "grip.md")
-    result = services.answerer.answer("How hard does the Zorblax-7 gripper close?")
+    result = services.answerer.answer(Question("How hard does the Zorblax-7 gripper close?"))
     assert result["covered"] and "42 newtons" in result["answer"]
     assert result["sources"][0]["filename"] == "grip.md" and result["sources"][0]["cited"]
     assert result["timings"]["tokens"] > 0
     services.settings.min_similarity = 0.99
-    missing = services.answerer.answer("Which year was the bicycle invented?")
+    missing = services.answerer.answer(Question("Which year was the bicycle invented?"))
     assert not missing["covered"] and missing["answer"] == prompt.NOT_COVERED and missing["sources"] == []
 
 
 def test_selected_text_is_source_one(services):
     services.ingestor.ingest(b"Encoders count wheel ticks. IMUs measure acceleration.", "s.txt")
-    result = services.answerer.answer("Explain this", selected_text="Encoders count wheel ticks.")
+    result = services.answerer.answer(Question("Explain this", selected_text="Encoders count wheel ticks."))
     first = result["sources"][0]
     assert first["n"] == 1 and first["text"] == "Encoders count wheel ticks." and first["filename"] == "s.txt"
+    assert (first["start"], first["end"]) == (0, len("Encoders count wheel ticks."))
     assert result["answer"].startswith("Encoders count wheel ticks.")
+    assert [s["n"] for s in result["sources"]] == list(range(1, len(result["sources"]) + 1))
+    elsewhere = {"document_id": "d9", "filename": "manual.pdf", "page": 7, "page_label": "vii"}
+    placed = services.answerer.answer(Question("Explain", selected_text="A passage not stored.", origin=elsewhere))
+    assert {k: placed["sources"][0][k] for k in elsewhere} == elsewhere
 
 
 def test_gate_refuses_when_full_and_serializes():

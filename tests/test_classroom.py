@@ -252,6 +252,28 @@ def test_conversations_follow_ups_feedback_and_stats(world, settings):
     assert client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["other_teacher"]).status_code == 403
 
 
+def test_selection_is_cited_at_its_document_and_page(world):
+    client, heads = world["client"], world["heads"]
+    document = _document(world, b"Encoders count wheel ticks to measure distance.")
+    body = client.post("/api/v1/chat", headers=heads["student"], json={
+        "message": "What does this mean?", "selected_text": "Encoders count wheel ticks",
+        "selected_document_id": document, "selected_page": 1}).json()
+    assert body["sources"][0]["document_id"] == document and body["sources"][0]["text"] == "Encoders count wheel ticks"
+    secret = _document(world, b"Rover secrets.", course="b")
+    refused = client.post("/api/v1/chat", headers=heads["student"], json={
+        "message": "What?", "selected_text": "Rover secrets", "selected_document_id": secret})
+    assert refused.status_code == 404
+
+
+def test_deleting_a_conversation_keeps_the_course_analytics(world):
+    client, heads = world["client"], world["heads"]
+    conversation, _ = _conversation(world)
+    assert client.delete(f"/api/v1/conversations/{conversation}", headers=heads["student"]).status_code == 204
+    assert client.get("/api/v1/conversations", headers=heads["student"]).json()["conversations"] == []
+    stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
+    assert stats["questions"] == 1
+
+
 def test_prompt_differs_by_background_level(world):
     from appliance import prompt
 

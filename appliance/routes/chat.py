@@ -9,10 +9,12 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from msgspec import Meta
 
+from appliance.answer import Question
 from appliance.auth import USERS, allow
 from appliance.conversation import standalone
 from appliance.errors import InvalidInput, RagbotError, Unavailable
 from appliance.generate import stream_from_thread
+from appliance.routes.documents import visible_document
 from appliance.schemas import ChatRequest
 from appliance.services import Services
 
@@ -30,8 +32,19 @@ def _limit(services: Services, user: dict) -> None:
     services.question_limit.hit(str(user["id"]), per_hour, "hourly question")
 
 
-def _events(data: ChatRequest, user: dict, services: Services):
+def _origin(request: Request, services: Services, data: ChatRequest) -> dict:
+    """Where a selection came from, if the client says so (and the caller may read that document)."""
+    if not (data.selected_text and data.selected_document_id):
+        return {}
+    document = visible_document(request, services, data.selected_document_id)
+    page = services.database.page(document["id"], data.selected_page or 1)
+    return {"document_id": document["id"], "filename": document["filename"],
+            "page": data.selected_page if document["kind"] == "pdf" else None, "page_label": page["label"]}
+
+
+def _events(data: ChatRequest, request: Request, services: Services):
     """Check everything that can be refused up front (so it is a 4xx, not a broken stream), then stream."""
+    user = request.user
     if not data.message.strip():
         raise InvalidInput("the question is empty")
     if services.answerer is None:
@@ -52,12 +65,14 @@ def _events(data: ChatRequest, user: dict, services: Services):
     ticket = None if cached else services.answerer.reserve(str(user["id"]))
     started = time.perf_counter()
 
+    question = Question(data.message, data.selected_text or "", courses, level, search_query,
+                        _origin(request, services, data))
+
     def produce(cancel):
         if cached:
             events = cache.replay(cached, started)
         else:
-            events = services.answerer.events(data.message, data.selected_text, ticket, cancel, courses=courses,
-                                              level=level, search_query=search_query)
+            events = services.answerer.events(question, ticket, cancel)
             events = cache.storing(events, key, courses) if key else events
         return conversations.converse(events, conversation, user, data.message, search_query, level)
 
@@ -79,7 +94,7 @@ async def _sse(events):
 @post("/api/v1/chat", opt=allow(USERS), status_code=200, tags=["chat"],
       summary="Ask a question about your courses' material")
 async def chat(data: ChatRequest, request: Request, services: Services) -> Response:
-    events = _events(data, request.user, services)
+    events = _events(data, request, services)
     if data.stream:
         return ServerSentEvent(_sse(events))
     result = {}

@@ -70,22 +70,22 @@ class DocumentController(Controller):
 
     @get("/{document_id:str}", opt=allow(USERS), sync_to_thread=True, summary="One document")
     def get_document(self, request: Request, services: Services, document_id: str) -> dict:
-        return document_view(_visible(request, services, document_id))
+        return document_view(visible_document(request, services, document_id))
 
     @get("/{document_id:str}/pages/{number:int}", opt=allow(USERS), sync_to_thread=True,
          summary="A page's text, for the reader")
     def get_page(self, request: Request, services: Services, document_id: str, number: int) -> dict:
-        _visible(request, services, document_id)
+        visible_document(request, services, document_id)
         return services.database.page(document_id, number)
 
     @delete("/{document_id:str}", opt=allow(STAFF), sync_to_thread=True, summary="Delete a document everywhere")
     def delete_document(self, request: Request, services: Services, document_id: str) -> None:
-        document = _visible(request, services, document_id)
+        document = visible_document(request, services, document_id)
         services.courses.require_teacher(request.user, document["course_id"])
         services.ingestor.delete(document_id)
 
 
-def _visible(request: Request, services: Services, document_id: str) -> dict:
+def visible_document(request: Request, services: Services, document_id: str) -> dict:
     """The document, if the caller belongs to its course; others get the same 404 as a missing one."""
     document = services.database.document(document_id)
     if document["course_id"] not in services.courses.visible(request.user):
