@@ -26,7 +26,9 @@ def load_embedder(settings: Settings):
     from appliance.embed import Embedder
 
     manifest = models.find_manifest(settings, settings.embed_model)
-    return Embedder(models.verify(settings, manifest), name=manifest.name, threads=settings.embed_threads)
+    return Embedder(models.verify(settings, manifest), name=manifest.name, threads=settings.embed_threads,
+                    backend=settings.embed_backend, cache_dir=settings.models_path / "onnx",
+                    query_threads=settings.embed_query_threads)
 
 
 def load_llm(settings: Settings):

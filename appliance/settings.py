@@ -38,6 +38,10 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
         "all-minilm-l6-v2"
     )
     embed_threads: Annotated[int, Meta(ge=0, le=256, description="CPU threads for embeddings; 0 means all.")] = 0
+    embed_backend: Literal["onnx", "onnx-int8", "torch"] = "onnx"
+    embed_query_threads: Annotated[
+        int, Meta(ge=0, le=256, description="CPU threads for one search query's embedding; 0 means all.")
+    ] = 1
     chunk_tokens: Annotated[int, Meta(ge=32, le=2048, description="Target chunk size in embedder tokens.")] = 200
     chunk_overlap: Annotated[int, Meta(ge=0, le=512, description="Tokens repeated between chunks.")] = 32
 
