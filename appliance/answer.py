@@ -44,7 +44,7 @@ class Question:
     text: str
     selected_text: str = ""
     courses: list[int] | None = None  # None: every course (the CLI)
-    level: str = "intermediate"
+    levels: prompt.Levels = ("intermediate", "intermediate")  # software and hardware background
     search_query: str = ""  # the standalone form of a follow-up; the question itself when empty
     origin: dict = field(default_factory=dict)  # document_id, filename, page, page_label of the selection
 
@@ -90,7 +90,7 @@ class Answerer:
             yield "done", {"answer": prompt.NOT_COVERED, "covered": False, "model": self.model.name,
                            "sources": [], "timings": timings}
             return
-        built = prompt.build(self.model, text, relevant, self.settings.max_answer_tokens, question.level)
+        built = prompt.build(self.model, text, relevant, self.settings.max_answer_tokens, question.levels)
         yield "sources", [source_dict(n, p, set()) for n, p in enumerate(built.sources, 1)]
         pieces: list[str] = []
         queued = time.perf_counter()

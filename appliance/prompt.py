@@ -20,6 +20,12 @@ LEVEL_GUIDANCE = {
     "intermediate": "The student knows the basics: be clear and reasonably brief.",
     "expert": "The student is an expert: be precise and technical, and skip the basics.",
 }
+HARDWARE_GUIDANCE = {
+    "beginner": "They are new to electronics and mechanics, so explain hardware terms.",
+    "intermediate": "They have built simple hardware.",
+    "expert": "They are at home with electronics and mechanics.",
+}
+Levels = tuple[str, str]  # (software background, hardware background)
 
 
 @dataclass
@@ -40,18 +46,19 @@ def source_title(n: int, passage: Passage) -> str:
     return f"[{n}] " + ", ".join(where)
 
 
-def _request(sources: list[tuple[Passage, str]], question: str, level: str) -> str:
+def _request(sources: list[tuple[Passage, str]], question: str, levels: Levels) -> str:
     blocks = [f"{source_title(n, p)}\n{text}" for n, (p, text) in enumerate(sources, 1)]
-    return (f"{LEVEL_GUIDANCE[level]}\n\nSources:\n\n" + "\n\n".join(blocks)
-            + f"\n\nQuestion: {question}\nAnswer:")
+    guidance = f"{LEVEL_GUIDANCE[levels[0]]} {HARDWARE_GUIDANCE[levels[1]]}"
+    return f"{guidance}\n\nSources:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer:"
 
 
-def build(model, question: str, passages: list[Passage], answer_tokens: int, level: str = "intermediate") -> Prompt:
+def build(model, question: str, passages: list[Passage], answer_tokens: int,
+          levels: Levels = ("intermediate", "intermediate")) -> Prompt:
     """Fit as many sources as the context allows (cutting the last one short), never overflowing it."""
     budget = model.context_length - answer_tokens - MARGIN
 
     def size(sources) -> int:
-        return model.count_tokens(model.render(INSTRUCTIONS, _request(sources, question, level)))
+        return model.count_tokens(model.render(INSTRUCTIONS, _request(sources, question, levels)))
 
     if size([]) > budget:
         raise InvalidInput("the question is too long for the model's context window")
@@ -68,5 +75,5 @@ def build(model, question: str, passages: list[Passage], answer_tokens: int, lev
         if low > 80:
             chosen.append((passage, passage.text[:low]))
         break
-    text = model.render(INSTRUCTIONS, _request(chosen, question, level))
+    text = model.render(INSTRUCTIONS, _request(chosen, question, levels))
     return Prompt(text=text, sources=[p for p, _ in chosen], tokens=model.count_tokens(text))

@@ -84,28 +84,31 @@ def test_gate_refuses_when_full_and_serializes():
 
 def test_gate_is_round_robin_by_user():
     gate = ModelGate(max_queue=10)
-    order, started = [], threading.Event()
+    order, holding, release = [], threading.Event(), threading.Event()
 
     def run(ticket, name):
         with ticket.hold(lambda: False):
-            started.set()
             order.append(name)
-            time.sleep(0.05)
+            if name == "f0":
+                holding.set()
+                release.wait(5)  # keep the model busy until everyone else is in line
 
     flood = [gate.reserve("flooder") for _ in range(4)]
     threads = [threading.Thread(target=run, args=(flood[0], "f0"))]
     threads[0].start()
-    started.wait(2)
+    assert holding.wait(5)
     threads += [threading.Thread(target=run, args=(t, f"f{n}")) for n, t in enumerate(flood[1:], 1)]
+    threads.append(threading.Thread(target=run, args=(gate.reserve("patient"), "p")))
     for t in threads[1:]:
         t.start()
-    time.sleep(0.02)
-    late = threading.Thread(target=run, args=(gate.reserve("patient"), "p"))
-    late.start()
-    for t in threads + [late]:
+    deadline = time.time() + 5
+    while len(gate._line) < 4 and time.time() < deadline:
+        time.sleep(0.01)
+    release.set()
+    for t in threads:
         t.join(5)
     # The other user's single question waits for at most the one generation already running.
-    assert order[0] == "f0" and order[1] == "p" and sorted(order) == ["f0", "f1", "f2", "f3", "p"]
+    assert order == ["f0", "p", "f1", "f2", "f3"]
 
 
 def test_leaving_the_stream_cancels_the_producer():

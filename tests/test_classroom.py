@@ -279,9 +279,11 @@ def test_prompt_differs_by_background_level(world):
 
     services = world["services"]
     passage = services.retriever.search("anything", 1) or []
-    beginner = prompt.build(services.model, "What is PID?", passage, 64, "beginner").text
-    expert = prompt.build(services.model, "What is PID?", passage, 64, "expert").text
+    beginner = prompt.build(services.model, "What is PID?", passage, 64, ("beginner", "beginner")).text
+    expert = prompt.build(services.model, "What is PID?", passage, 64, ("expert", "expert")).text
+    mixed = prompt.build(services.model, "What is PID?", passage, 64, ("expert", "beginner")).text
     assert "example" in beginner and "technical" in expert and beginner.startswith(prompt.INSTRUCTIONS)
+    assert "technical" in mixed and "explain hardware terms" in mixed and "explain hardware terms" not in expert
 
 
 def test_answer_cache_hits_and_is_invalidated_by_course_changes(world):

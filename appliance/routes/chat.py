@@ -55,7 +55,8 @@ def _events(data: ChatRequest, request: Request, services: Services):
     course_id = data.course_id or (courses[0] if len(courses) == 1 else None)
     conversation = conversations.open(user, course_id, data.conversation_id, data.message)
     search_query = standalone(data.message, conversations.questions(conversation["id"]))
-    level = data.level or user["software_level"]
+    levels = (data.level or user["software_level"], data.level or user["hardware_level"])
+    level = "/".join(levels)
     _limit(services, user)
     cache = services.answer_cache
     # Follow-ups depend on their conversation, so only a question that stands alone is cached.
@@ -65,7 +66,7 @@ def _events(data: ChatRequest, request: Request, services: Services):
     ticket = None if cached else services.answerer.reserve(str(user["id"]))
     started = time.perf_counter()
 
-    question = Question(data.message, data.selected_text or "", courses, level, search_query,
+    question = Question(data.message, data.selected_text or "", courses, levels, search_query,
                         _origin(request, services, data))
 
     def produce(cancel):
