@@ -77,7 +77,7 @@ def rebuild_prompt(model, question: str, sources: list[dict], settings):
 
     fields = Passage.__dataclass_fields__
     passages = [Passage(**{k: v for k, v in s.items() if k in fields}) for s in sources]
-    return prompt.build(model, question, passages, settings.max_answer_tokens, LEVEL)
+    return prompt.build(model, question, passages, settings.max_answer_tokens, (LEVEL, LEVEL))
 
 
 def measure(app, quick: bool) -> dict:
