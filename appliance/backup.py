@@ -77,7 +77,7 @@ def _copy_tree(source: Path, target: Path, skip: set[Path]) -> None:
 def _snapshot_sqlite(source: Path, target: Path) -> None:
     """A consistent copy of a live SQLite database through its online backup API."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
@@ -326,10 +326,10 @@ def restore(settings: Settings, archive: Path, config: Path | None, *, check_onl
             if check_only:
                 return Restored(manifest, [])
             # Kept in place: our lock, the backups (maybe the very archive being restored) and weights.
-            keep = {locks.DATA_LOCK, locks.VECTORS_LOCK, "models", settings.secret_path.name}
-            keep |= {p.name for p in data.iterdir() if p == archive or archive.is_relative_to(p)}
-            if backup_dir(settings).parent.resolve() == data.resolve():
-                keep.add(backup_dir(settings).name)
+            keep = {locks.DATA_LOCK, locks.VECTORS_LOCK, "models"}
+            keep |= {p.name for p in data.iterdir() if archive.is_relative_to(p.resolve())}
+            # The current secret stays (an archive holds one only with --with-secrets, restored by --with-config).
+            keep |= {p.name for p in (backup_dir(settings), settings.secret_path) if p.parent.resolve() == data.resolve()}
             # Model manifests (and weights, if archived) join the models folder instead of replacing it.
             models = staging / "data" / "models"
             if models.is_dir():

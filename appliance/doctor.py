@@ -74,7 +74,7 @@ class Doctor:
             return
         mode = self.config.stat().st_mode
         if mode & (stat.S_IWGRP | stat.S_IWOTH):
-            yield self._chmod("config", self.config, mode & 0o755 & ~0o022,
+            yield self._chmod("config", self.config, stat.S_IMODE(mode) & ~0o022,
                               f"{self.config} can be changed by other users (mode {mode & 0o777:o})")
         else:
             yield ok("config", f"{self.config} is valid")
@@ -98,21 +98,27 @@ class Doctor:
         if not os.access(data, os.W_OK | os.X_OK):
             yield problem("data", f"{data} is not writable by this user (uid {os.geteuid()})",
                           f"run ragbot as the owner of {data}, e.g. sudo -u ragbot ragbot ...")
-        owner = data.stat().st_uid
-        strangers = [p for p in data.rglob("*") if p.lstat().st_uid != owner]
+        owner, group = data.stat().st_uid, data.stat().st_gid
+        found = {path: info for path, info in _lstat_tree(data).items() if not stat.S_ISLNK(info.st_mode)}
+        strangers = [p for p, info in found.items() if info.st_uid != owner]
         if strangers:
-            found = problem("ownership", f"{len(strangers)} files under {data} are not owned by uid {owner} "
-                            f"(e.g. {strangers[0]}); the service may fail to write them",
-                            f"sudo chown -R {owner}:{data.stat().st_gid} {data}  (or sudo ragbot doctor --repair)")
+            finding = problem("ownership", f"{len(strangers)} files under {data} are not owned by uid {owner} "
+                              f"(e.g. {strangers[0]}); the service may fail to write them",
+                              f"sudo chown -R {owner}:{group} {data}  (or sudo ragbot doctor --repair)")
             if self.repair and os.geteuid() == 0:
                 for path in strangers:
-                    os.chown(path, owner, data.stat().st_gid, follow_symlinks=False)
-                found.fixed = True
-            yield found
-        writable = [p for p in [data, *data.rglob("*")] if not p.is_symlink() and p.stat().st_mode & stat.S_IWOTH]
+                    os.chown(path, owner, group, follow_symlinks=False)
+                finding.fixed = True
+            yield finding
+        writable = [p for p, info in found.items() if info.st_mode & stat.S_IWOTH]
         if writable:
-            yield self._chmod("permissions", writable[0], writable[0].stat().st_mode & 0o777 & ~0o002,
-                              f"{len(writable)} paths under {data} are writable by anyone (e.g. {writable[0]})")
+            finding = problem("permissions", f"{len(writable)} paths under {data} are writable by anyone "
+                              f"(e.g. {writable[0]})", f"chmod -R o-w {data}  (or ragbot doctor --repair)")
+            if self.repair:
+                for path in writable:
+                    os.chmod(path, stat.S_IMODE(found[path].st_mode) & ~stat.S_IWOTH)
+                finding.fixed = True
+            yield finding
         if not strangers and not writable:
             yield ok("data", f"{data} is owned by uid {owner} and not writable by others")
 
@@ -161,7 +167,7 @@ class Doctor:
             yield problem("database", f"{path} does not exist", "start the service once, or restore a backup")
             return
         try:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
             try:
                 rows = [row[0] for row in db.execute("PRAGMA integrity_check(20)")]
             finally:
@@ -184,7 +190,7 @@ class Doctor:
             return
         vectors = services_module.open_vectors(self.settings)
         try:
-            report = repair.check(database, vectors, self.embedder() if self.repair else None, repair=False)
+            report = repair.check(database, vectors, repair=False)
             if report.consistent:
                 yield ok("stores", f"SQLite and the vector store agree on {vectors.count()} chunks")
                 return
@@ -203,7 +209,7 @@ class Doctor:
         uploads = self.data / "uploads"
         if not uploads.is_dir() or not (self.data / DATABASE).is_file():
             return
-        with sqlite3.connect(f"file:{self.data / DATABASE}?mode=ro", uri=True) as db:
+        with sqlite3.connect(f"{(self.data / DATABASE).resolve().as_uri()}?mode=ro", uri=True) as db:
             live = {row[0] for row in db.execute("SELECT id FROM jobs WHERE status IN ('queued', 'running')")}
         db.close()
         orphans = [p for p in uploads.iterdir() if p.is_file() and (p.name not in live or not self.running)]
@@ -267,6 +273,17 @@ class Doctor:
             yield ok("backups", f"{len(archives)} in {folder}, newest {archives[-1].name}")
         else:
             yield ok("backups", f"none yet in {folder} (ragbot-backup.timer makes one nightly)")
+
+
+def _lstat_tree(top: Path) -> dict[Path, os.stat_result]:
+    """lstat of `top` and everything under it; files that vanish meanwhile (finished uploads) are left out."""
+    found = {}
+    for path in [top, *top.rglob("*")]:
+        try:
+            found[path] = path.lstat()
+        except FileNotFoundError:
+            continue
+    return found
 
 
 def run(settings: Settings, config: Path, repair: bool = False, embedder=None) -> list[Finding]:

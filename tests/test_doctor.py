@@ -83,17 +83,19 @@ def test_out_of_step_stores_orphan_uploads_and_loose_secret_are_repaired(setting
     store.close()
     (settings.data_path / "uploads" / "0123abcd").write_bytes(b"left behind")
     os.chmod(settings.secret_path, 0o644)
+    os.chmod(settings.data_path / "ragbot.db", 0o666)
 
     found = problems(check(settings, config))
-    assert set(found) == {"stores", "uploads", "secret"}
+    assert set(found) == {"stores", "uploads", "secret", "permissions"}
     assert "1 chunks have no vector, 1 vectors have no chunk" in found["stores"][0].detail
     with pytest.raises(SystemExit) as exit:
         cli.main(["--config", str(config), "doctor"])
     out = capsys.readouterr().out
-    assert exit.value.code == 1 and "3 problems found" in out and out.count("fix: ") == 3
+    assert exit.value.code == 1 and "4 problems found" in out and out.count("fix: ") == 4
 
     repaired = check(settings, config, repair=True)
-    assert {f.check for f in repaired if f.fixed} == {"stores", "uploads", "secret"}
+    assert {f.check for f in repaired if f.fixed} == {"stores", "uploads", "secret", "permissions"}
+    assert (settings.data_path / "ragbot.db").stat().st_mode & 0o777 == 0o664
     assert problems(check(settings, config)) == {}
     store = ChromaStore(settings.data_path / "chroma")
     assert store.ids() == set(ids)
