@@ -9,8 +9,8 @@ import llama_cpp
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 
-# Where a base model's completion ends: it starts another question or source block.
-COMPLETION_STOP = ["\nQuestion:", "\n\n\n", "\nSource [", "\nSources:"]
+# A base model continues the pattern it sees: stop before it writes another question or source header.
+COMPLETION_STOP = ["\nQuestion:", "\n\n\n", "\n\n[", "\nSource [", "\nSources:"]
 
 
 def open_llama(path: Path, *, context_length: int, threads: int) -> "llama_cpp.Llama":
