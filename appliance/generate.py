@@ -60,6 +60,11 @@ class Ticket:
                 self.left = True
                 self.gate.waiting -= 1
 
+    def __del__(self) -> None:
+        # A request that ends before its stream ever starts (the client left at once) drops its ticket
+        # unused; giving the place back here keeps the line from filling with ghosts.
+        self.leave()
+
     @contextmanager
     def hold(self, cancelled: Callable[[], bool]):
         """Wait for this ticket's turn (giving up if the client leaves), hold the model, release it."""

@@ -82,6 +82,13 @@ def test_gate_refuses_when_full_and_serializes():
     assert gate.waiting == 0
 
 
+def test_an_abandoned_ticket_gives_its_place_back():
+    gate = ModelGate(max_queue=1)
+    gate.reserve("someone")  # dropped at once, as when a client leaves before its stream starts
+    assert gate.waiting == 0
+    gate.reserve("next").leave()
+
+
 def test_gate_is_round_robin_by_user():
     gate = ModelGate(max_queue=10)
     order, holding, release = [], threading.Event(), threading.Event()
