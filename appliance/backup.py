@@ -168,7 +168,7 @@ def backup(settings: Settings, config: Path | None, to: Path | None = None, *, k
     if needed > free:
         raise RagbotError(f"not enough space in {folder}: a backup needs up to {needed >> 20} MB, "
                           f"{free >> 20} MB free; free some space or use --to on another disk")
-    lock = locks.use_data(data)
+    lock, _ = locks.use_data(data)
     try:
         with tempfile.TemporaryDirectory(prefix=STAGING[0], dir=folder) as tmp:
             staging = Path(tmp)

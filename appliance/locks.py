@@ -28,19 +28,34 @@ class Lock:
             os.close(self._fd)
             raise
 
+    def share(self) -> None:
+        """Turn an exclusive lock into a shared one; not atomic, so a restore may take it in between."""
+        fcntl.flock(self._fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+
     def release(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
 
 
-def use_data(data: Path) -> Lock:
-    """The shared lock of a process that opens the stores; refused while a restore runs."""
+def use_data(data: Path) -> tuple[Lock, bool]:
+    """The shared lock of a process that opens the stores (refused while a restore runs), and whether the
+    process was alone when it took it: then whatever a previous run left in progress is over."""
+    busy = Unavailable(f"{data} is being restored or repaired by another ragbot command; try again when it has "
+                       "finished")
     try:
-        return Lock(data / DATA_LOCK, shared=True, wait=False)
+        lock = Lock(data / DATA_LOCK, shared=False, wait=False)
     except BlockingIOError:
-        raise Unavailable(f"{data} is being restored or repaired by another ragbot command; try again "
-                          "when it has finished") from None
+        try:
+            return Lock(data / DATA_LOCK, shared=True, wait=False), False
+        except BlockingIOError:
+            raise busy from None
+    try:
+        lock.share()
+    except BlockingIOError:
+        lock.release()
+        raise busy from None
+    return lock, True
 
 
 def own_data(data: Path, doing: str) -> Lock:

@@ -81,7 +81,7 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
     """Open stores and load models (or take given ones: tests pass fakes), then reconcile the stores."""
     data = settings.data_path
     data.mkdir(parents=True, exist_ok=True)
-    data_lock = locks.use_data(data)
+    data_lock, alone = locks.use_data(data)
     database = Database(data / "ragbot.db")
     vectors = vectors or open_vectors(settings)
     embedder = embedder or load_embedder(settings)
@@ -89,9 +89,13 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
     report = repair.check(database, vectors, embedder, repair=True)
     if not report.consistent:
         log.warning("stores were out of step and have been repaired: %s", report)
-    abandoned = database.abandon_jobs()
-    if abandoned:
-        log.warning("%d ingestion jobs were interrupted by a restart", abandoned)
+    # Only a process that started alone may call jobs abandoned: `ragbot search` beside the service must not.
+    if alone:
+        abandoned = database.abandon_jobs()
+        if abandoned:
+            log.warning("%d ingestion jobs were interrupted by a restart", abandoned)
+        for upload in (data / "uploads").glob("*"):  # the files of those jobs
+            upload.unlink()
     retriever = Retriever(settings, database, vectors, embedder)
     ingestor = Ingestor(settings, database, vectors, embedder)
     answerer = Answerer(settings, retriever, model, ModelGate(settings.max_queue)) if model else None

@@ -1,0 +1,112 @@
+"""Power cuts: SIGKILL in the middle of an ingestion leaves no half document, no orphan vector, and doctor clean."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from appliance import services as services_module
+from appliance.settings import load_settings
+from appliance.vectors import ChromaStore
+from tests.conftest import FakeEmbedder, FakeModel
+
+PASSWORD = "correct horse battery"
+
+
+def test_only_a_process_that_starts_alone_calls_jobs_abandoned(settings, fakes):
+    service = services_module.build(settings, **fakes)
+    job = service.database.create_job("live-job", "notes.md")
+    (settings.data_path / "uploads" / job["id"]).write_bytes(b"# still queued")
+    beside = services_module.build(settings, **fakes)  # e.g. `ragbot search` while the service runs
+    beside.close()
+    assert service.database.job(job["id"])["status"] == "queued"
+    assert (settings.data_path / "uploads" / job["id"]).exists()
+    service.close()
+
+    restarted = services_module.build(settings, **fakes)
+    try:
+        assert restarted.database.job(job["id"])["status"] == "failed"
+        assert list((settings.data_path / "uploads").iterdir()) == []
+    finally:
+        restarted.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ragbot(config, *args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "appliance", "--config", str(config), *args],
+                          capture_output=True, text=True, timeout=600, **kwargs)
+
+
+def start(config, port) -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, "-m", "appliance", "--config", str(config), "serve"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while True:
+        assert process.poll() is None, "the service exited"
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        assert time.time() < deadline, "the service did not come up"
+        time.sleep(0.5)
+
+
+@pytest.mark.real
+def test_sigkill_during_ingestion_then_restart_is_clean(tmp_path):
+    port = free_port()
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\nport = {port}\ningest_sample = false\n')
+    assert ragbot(config, "users", "add", "teacher", "--role", "teacher", "--password-stdin",
+                  input=PASSWORD + "\n").returncode == 0
+    big = "\n\n".join(f"## Part {n}\n\nThe unit {n} relay switches {n % 97} amperes at {n % 13} volts in cabinet "
+                      f"{n % 41}; inspect its contacts every {n % 11 + 1} weeks." for n in range(6000)).encode()
+
+    service = start(config, port)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        token = httpx.post(f"{base}/api/v1/auth/login", json={"username": "teacher", "password": PASSWORD}).json()
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        upload = httpx.post(f"{base}/api/v1/documents", headers=headers, files=[("files", ("relays.md", big))])
+        job_id = upload.json()["jobs"][0]["id"]
+        deadline = time.time() + 120
+        while (job := httpx.get(f"{base}/api/v1/jobs/{job_id}", headers=headers).json())["chunks_done"] == 0:
+            assert job["status"] in ("queued", "running") and time.time() < deadline, job
+            time.sleep(0.05)
+        assert job["chunks_done"] < job["chunks_total"], "ingestion finished before the kill; make the file bigger"
+    finally:
+        service.send_signal(signal.SIGKILL)
+        service.wait(30)
+
+    settings = load_settings(config, environ={})
+    store = ChromaStore(settings.data_path / "chroma")
+    assert store.count() > 0  # vectors of the half-ingested file were on disk at the kill
+    store.close()
+
+    service = start(config, port)  # start-up drops the stray vectors and fails the interrupted job
+    try:
+        job = httpx.get(f"{base}/api/v1/jobs/{job_id}", headers=headers).json()
+        assert job["status"] == "failed" and "interrupted" in job["error"]
+        assert httpx.get(f"{base}/api/v1/documents", headers=headers).json()["documents"] == []
+        doctor = ragbot(config, "doctor")
+        assert doctor.returncode == 0, doctor.stdout
+        assert "agree on 0 chunks" in doctor.stdout and "answering at" in doctor.stdout
+    finally:
+        service.send_signal(signal.SIGTERM)
+        service.wait(60)
+    assert not list((settings.data_path / "uploads").iterdir())
+    app = services_module.build(settings, embedder=FakeEmbedder(), model=FakeModel())
+    try:
+        assert app.database.chunk_ids() == app.vectors.ids() == set()
+    finally:
+        app.close()
