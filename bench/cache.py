@@ -10,7 +10,6 @@ baseline in the same run is the first, generated answer.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 
@@ -59,13 +58,7 @@ def run(quick: bool = False, shared=None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.cache", description=__doc__.split("\n\n")[0])
-    common.standard_args(parser)
-    args = parser.parse_args(argv)
-    result = run(args.quick)
-    print(common.summary(result))
-    print("written to", common.save(result, args.output))
-    return 0
+    return common.cli("cache", __doc__, run, argv)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ Counted: completed answers, refusals the appliance means (429 limits, 503 model 
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import sys
@@ -129,14 +128,7 @@ def run(quick: bool = False, seconds: float | None = None, shared=None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.classroom", description=__doc__.split("\n\n")[0])
-    common.standard_args(parser)
-    parser.add_argument("--seconds", type=float, default=None, help="how long the class asks (default 300; quick 20)")
-    args = parser.parse_args(argv)
-    result = run(args.quick, args.seconds)
-    print(common.summary(result))
-    print("written to", common.save(result, args.output))
-    return 0
+    return common.cli("classroom", __doc__, run, argv, seconds=True)
 
 
 if __name__ == "__main__":

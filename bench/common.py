@@ -7,6 +7,7 @@ corpus, settings, figures, targets (each {name, target, value, met}) and notes.
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import os
@@ -168,6 +169,19 @@ def summary(result: dict) -> str:
 def standard_args(parser, seconds: bool = False) -> None:
     parser.add_argument("--quick", action="store_true", help="tiny synthetic input, a few seconds")
     parser.add_argument("--output", type=Path, default=None, help="folder for the JSON result (bench/results)")
+    if seconds:
+        parser.add_argument("--seconds", type=float, default=None, help="how long to run (default 300; quick 20)")
+
+
+def cli(name: str, doc: str, run, argv: list[str] | None, seconds: bool = False) -> int:
+    """The command line every single benchmark shares: parse the standard options, run, print, save."""
+    parser = argparse.ArgumentParser(prog=f"python -m bench.{name}", description=doc.split("\n\n")[0])
+    standard_args(parser, seconds)
+    args = parser.parse_args(argv)
+    result = run(args.quick, args.seconds) if seconds else run(args.quick)
+    print(summary(result))
+    print("written to", save(result, args.output))
+    return 0
 
 
 # The appliance as a subprocess -----------------------------------------------------------------

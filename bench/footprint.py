@@ -11,7 +11,6 @@ from /api/ready (models loaded, stores opened). Memory is VmRSS / VmHWM from /pr
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -75,13 +74,7 @@ def run(quick: bool = False) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.footprint", description=__doc__.split("\n\n")[0])
-    common.standard_args(parser)
-    args = parser.parse_args(argv)
-    result = run(args.quick)
-    print(common.summary(result))
-    print("written to", common.save(result, args.output))
-    return 0
+    return common.cli("footprint", __doc__, run, argv)
 
 
 if __name__ == "__main__":

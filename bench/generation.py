@@ -10,7 +10,6 @@ aggregate stays near the single-stream rate and time to first token grows with t
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import threading
@@ -77,13 +76,7 @@ def run(quick: bool = False, shared=None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.generation", description=__doc__.split("\n\n")[0])
-    common.standard_args(parser)
-    args = parser.parse_args(argv)
-    result = run(args.quick)
-    print(common.summary(result))
-    print("written to", common.save(result, args.output))
-    return 0
+    return common.cli("generation", __doc__, run, argv)
 
 
 if __name__ == "__main__":

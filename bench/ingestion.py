@@ -12,7 +12,6 @@ SQLite) with each stage timed; baseline 2. Ratio = pipeline chunks/s / mean base
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
@@ -133,13 +132,7 @@ def run(quick: bool = False, overrides: dict | None = None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.ingestion", description=__doc__.split("\n\n")[0])
-    common.standard_args(parser)
-    args = parser.parse_args(argv)
-    result = run(args.quick)
-    print(common.summary(result))
-    print("written to", common.save(result, args.output))
-    return 0
+    return common.cli("ingestion", __doc__, run, argv)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ and fuses. Clients are asyncio tasks in this process; the appliance is its own p
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import itertools
 import sys
@@ -120,13 +119,7 @@ def run(quick: bool = False, shared=None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__.split("\n\n")[0])
-    common.standard_args(parser)
-    args = parser.parse_args(argv)
-    result = run(args.quick)
-    print(common.summary(result))
-    print("written to", common.save(result, args.output))
-    return 0
+    return common.cli("search", __doc__, run, argv)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ the appliance is idle. Both sides see the same sequence of prompts, so llama.cpp
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -144,13 +143,7 @@ def run(quick: bool = False, shared=None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.streaming", description=__doc__.split("\n\n")[0])
-    common.standard_args(parser)
-    args = parser.parse_args(argv)
-    result = run(args.quick)
-    print(common.summary(result))
-    print("written to", common.save(result, args.output))
-    return 0
+    return common.cli("streaming", __doc__, run, argv)
 
 
 if __name__ == "__main__":

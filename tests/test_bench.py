@@ -1,4 +1,4 @@
-"""Each benchmark runs on a tiny synthetic input and produces its figures (no ../shared needed).
+"""Each benchmark runs on a tiny synthetic input and produces its figures (no shared data folder needed).
 
 Not timed tests: the figures are only checked to exist and be sane, never against the targets.
 """
