@@ -46,10 +46,7 @@ def measure(app, quick: bool) -> dict:
 
 def run(quick: bool = False, shared=None) -> dict:
     begun = time.perf_counter()
-    with common.appliance(quick, shared=shared) as app:
-        figures = measure(app, quick)
-        settings = common.server_settings(app)
-        described = app.corpus
+    figures, settings, described = common.measure_on_appliance(measure, quick, shared)
     p50 = figures["sse"]["p50_ms"]
     return common.record("cache", described, settings, figures,
                          [common.target("cached answer p50 over HTTP (SSE, to `done`)", "<= 20 ms", p50, p50 <= 20)],

@@ -339,6 +339,12 @@ def appliance(quick: bool, settings: dict | None = None, shared=None):
             app.stop()
 
 
+def measure_on_appliance(measure, quick: bool, shared=None) -> tuple[dict, dict, dict]:
+    """Run `measure(app, quick)` on a running appliance; returns its figures, settings and corpus."""
+    with appliance(quick, shared=shared) as app:
+        return measure(app, quick), server_settings(app), app.corpus
+
+
 def server_settings(app: Appliance) -> dict:
     """The settings in force on the server (its config file, then the overrides the benchmark set)."""
     from appliance.settings import load_settings

@@ -65,10 +65,7 @@ def measure(app, quick: bool, tag: str = "generation") -> dict:
 
 def run(quick: bool = False, shared=None) -> dict:
     begun = time.perf_counter()
-    with common.appliance(quick, shared=shared) as app:
-        figures = measure(app, quick)
-        settings = common.server_settings(app)
-        described = app.corpus
+    figures, settings, described = common.measure_on_appliance(measure, quick, shared)
     return common.record("generation", described, settings, figures, [],
                          ["aggregate = all tokens streamed / wall time from the first request to the last `done`, "
                           "prompt evaluation included; no target in the issue, reported for capacity planning"],

@@ -100,10 +100,7 @@ def measure(app, quick: bool) -> dict:
 
 def run(quick: bool = False, shared=None) -> dict:
     begun = time.perf_counter()
-    with common.appliance(quick, shared=shared) as app:
-        figures = measure(app, quick)
-        settings = common.server_settings(app)
-        described = app.corpus
+    figures, settings, described = common.measure_on_appliance(measure, quick, shared)
     p50_8, p95_8 = figures["levels"]["8"]["p50_ms"], figures["levels"]["8"]["p95_ms"]
     busy = figures["during_generation"]["8"]["p50_ms"]
     factor = round(busy / p50_8, 2) if p50_8 else None

@@ -126,10 +126,7 @@ def measure(app, quick: bool) -> dict:
 
 def run(quick: bool = False, shared=None) -> dict:
     begun = time.perf_counter()
-    with common.appliance(quick, shared=shared) as app:
-        figures = measure(app, quick)
-        settings = common.server_settings(app)
-        described = app.corpus
+    figures, settings, described = common.measure_on_appliance(measure, quick, shared)
     ratio, over = figures["ratio"], figures["ttft"]["ttft_minus_retrieval_minus_bare_ms"]
     targets = [
         common.target("SSE tokens/s / bare llama-cpp-python tokens/s", ">= 0.95", ratio,
