@@ -135,6 +135,14 @@ def _stage(settings: Settings, config: Path | None, staging: Path, with_secrets:
         shutil.copyfile(settings.secret_path, staging / SECRET_MEMBER)
 
 
+def _need_room(folder: Path, needed: int, what: str, hint: str) -> None:
+    """Refuse up front, rather than fail half-way through writing, when `folder`'s disk is too full."""
+    free = shutil.disk_usage(folder).free
+    if needed > free:
+        raise RagbotError(f"not enough space in {folder}: {what} needs up to {needed >> 20} MB, "
+                          f"{free >> 20} MB free; {hint}")
+
+
 def _archive_name(folder: Path) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     path, n = folder / f"{PREFIX}{stamp}{SUFFIX}", 1
@@ -163,11 +171,8 @@ def backup(settings: Settings, config: Path | None, to: Path | None = None, *, k
     destination = to.resolve() if to else _archive_name(folder)
     skip = _excluded(settings, with_models) | {destination}
     # Room for the staged copy plus the archive, at worst as big as the data.
-    needed = 2 * sum(p.stat().st_size for p in _walk(data, skip))
-    free = shutil.disk_usage(folder).free
-    if needed > free:
-        raise RagbotError(f"not enough space in {folder}: a backup needs up to {needed >> 20} MB, "
-                          f"{free >> 20} MB free; free some space or use --to on another disk")
+    _need_room(folder, 2 * sum(p.stat().st_size for p in _walk(data, skip)), "a backup",
+               "free some space or use --to on another disk")
     lock, _ = locks.use_data(data)
     try:
         with tempfile.TemporaryDirectory(prefix=STAGING[0], dir=folder) as tmp:
@@ -241,6 +246,9 @@ def _read_manifest(tar: tarfile.TarFile, name: Path) -> dict:
     if not isinstance(manifest.get("schema"), int) or manifest["schema"] > len(migrations.MIGRATIONS):
         raise InvalidInput(f"{name} was made by a newer ragbot (database schema {manifest.get('schema')}, this one "
                            f"knows {len(migrations.MIGRATIONS)}); upgrade ragbot first")
+    if not all(isinstance(e, dict) and isinstance(e.get("size"), int) and isinstance(e.get("sha256"), str)
+               for e in manifest["files"].values()):
+        raise InvalidInput(f"{name}: its manifest lists a file without size and checksum; the archive is corrupted")
     if "data/" + DATABASE not in manifest["files"]:
         raise InvalidInput(f"{name}: the manifest lists no database; the archive is incomplete")
     return manifest
@@ -252,6 +260,9 @@ def _extract(archive: Path, staging: Path) -> dict:
         with tarfile.open(archive, mode="r|*") as tar:
             manifest = _read_manifest(tar, archive)
             expected, seen = manifest["files"], set()
+            # The unpacked data lands beside the current data before the swap: both must fit at once.
+            _need_room(staging, sum(entry["size"] for entry in expected.values()),
+                       f"restoring {archive.name}", "free some space; nothing was changed")
             while (member := tar.next()) is not None:
                 path = _member_path(member.name)
                 if not member.isfile():
@@ -261,7 +272,7 @@ def _extract(archive: Path, staging: Path) -> dict:
                 target = staging.joinpath(*path.parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 digest = files.copy_hashing(tar.extractfile(member), target)
-                if digest != expected[member.name].get("sha256"):
+                if digest != expected[member.name]["sha256"]:
                     raise InvalidInput(f"{archive}: {member.name} does not match its checksum; the archive is corrupted")
                 seen.add(member.name)
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as error:

@@ -180,19 +180,39 @@ def test_damaged_archive_is_refused_and_changes_nothing(settings, archive, damag
     assert not [p for p in settings.data_path.iterdir() if p.name.startswith(".restore-")]
 
 
-def test_archive_from_a_newer_schema_is_refused(settings, archive):
-    with tarfile.open(archive) as tar:
+def edit_manifest(path, change) -> None:
+    with tarfile.open(path) as tar:
         members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w:gz") as tar:
         for member, body in members:
             if member.name == backup.MANIFEST:
-                body = json.dumps(json.loads(body) | {"schema": 999}).encode()
+                body = json.dumps(change(json.loads(body))).encode()
                 member.size = len(body)
             tar.addfile(member, io.BytesIO(body))
-    archive.write_bytes(out.getvalue())
+    path.write_bytes(out.getvalue())
+
+
+def test_archive_from_a_newer_schema_is_refused(settings, archive):
+    edit_manifest(archive, lambda manifest: manifest | {"schema": 999})
     with pytest.raises(InvalidInput, match="newer ragbot"):
         backup.restore(settings, archive, None, check_only=True)
+
+
+def test_manifest_entry_without_size_is_refused(settings, archive):
+    edit_manifest(archive, lambda m: m | {"files": {name: {"sha256": e["sha256"]} for name, e in m["files"].items()}})
+    with pytest.raises(InvalidInput, match="without size and checksum"):
+        backup.restore(settings, archive, None, check_only=True)
+
+
+def test_restore_onto_a_full_disk_is_refused_up_front_and_changes_nothing(settings, archive, monkeypatch):
+    before = fingerprint(settings.data_path)
+    real = shutil.disk_usage
+    monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: real(path)._replace(free=4096))
+    with pytest.raises(backup.RagbotError, match="not enough space.*nothing was changed"):
+        backup.restore(settings, archive, None)
+    assert fingerprint(settings.data_path) == before
+    assert not [p for p in settings.data_path.iterdir() if p.name.startswith(".restore-")]
 
 
 def test_secret_stays_out_unless_asked_and_restore_keeps_the_current_one(settings, archive, tmp_path):
