@@ -25,7 +25,7 @@ readonly UNIT_NAMES=(ragbot.service ragbot-backup.service ragbot-backup.timer)
 readonly VENV_PY="$OPT/venv/bin/python"
 
 need_root() {
-    [[ "$(id -u)" -eq 0 ]] || die "$1 needs root: sudo ./install.sh $1"
+    [[ "$(id -u)" -eq 0 ]] || die "$1 needs root: sudo ./install.sh $1 (or ./install.sh --user to set up this checkout)"
 }
 
 # True when this is the machine's own systemd, running, that the units go to.
@@ -102,15 +102,11 @@ ensure_venv() {
 install_code() {
     local pip=("$VENV_PY" -m pip)
     if [[ -n "$WHEELHOUSE" ]]; then
-        [[ -d "$WHEELHOUSE" ]] || die "wheelhouse $WHEELHOUSE does not exist"
         say "installing from the wheelhouse $WHEELHOUSE only (pip --no-index)"
-        # No pip.conf, no PIP_* variable: nothing may bring an index or another folder back in.
-        local offline=(env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT
-                       PIP_CONFIG_FILE=/dev/null "${pip[@]}" install --quiet --no-index --find-links "$WHEELHOUSE")
-        "${offline[@]}" "torch==$TORCH_VERSION"
+        offline_pip "$VENV_PY" "torch==$TORCH_VERSION"
         # Same version number, new code: replace the package itself, then add what it needs.
-        "${offline[@]}" --force-reinstall --no-deps ragbot
-        "${offline[@]}" ragbot
+        offline_pip "$VENV_PY" --force-reinstall --no-deps ragbot
+        offline_pip "$VENV_PY" ragbot
         return
     fi
     say "installing torch $TORCH_VERSION (CPU), llama-cpp-python and ragbot into $OPT/venv"
@@ -267,8 +263,9 @@ mode_download() {
     cp "$llama_wheel" "$dir/"
     "$python" -m pip wheel --quiet --no-deps -w "$dir" "$ROOT"
     # Everything ragbot needs, as wheels only: the target has no compiler to build sdists with.
+    # setuptools: what `./install.sh --user --wheelhouse` builds the editable checkout with.
     "$python" -m pip download --quiet --dest "$dir" --find-links "$dir" --only-binary :all: \
-        "torch==$TORCH_VERSION" "$(ls "$dir"/ragbot-*.whl | sort | tail -1)"
+        "torch==$TORCH_VERSION" "$(ls "$dir"/ragbot-*.whl | sort | tail -1)" "setuptools>=68" wheel
     say "done: $(find "$dir" -name '*.whl' | wc -l) wheels, $(du -sh "$dir" | cut -f1), in $dir"
-    info "on the offline machine: sudo ./install.sh --system --wheelhouse $dir"
+    info "on the offline machine: sudo ./install.sh --wheelhouse $dir (or ./install.sh --user --wheelhouse $dir)"
 }

