@@ -148,6 +148,15 @@ readonly PY="$VENV/bin/python"
 
 pip() { "$PY" -m pip "$@"; }
 
+# `pip install` into .venv: from the wheelhouse alone when one was given.
+pip_install() {
+    if [[ -n "$WHEELHOUSE" ]]; then
+        offline_pip "$PY" "$@"
+    else
+        pip install --quiet "$@"
+    fi
+}
+
 # `pip install` from the wheelhouse alone: with no pip.conf and no PIP_* variable
 # nothing can bring an index or another folder back in.
 offline_pip() {
@@ -258,12 +267,9 @@ fi
 torch_have="$(dist_version torch)"
 if [[ "${torch_have%%+*}" == "$TORCH_VERSION" ]]; then
     say "torch $torch_have already installed"
-elif [[ -n "$WHEELHOUSE" ]]; then
-    say "installing torch $TORCH_VERSION (CPU) from the wheelhouse $WHEELHOUSE only (pip --no-index)"
-    offline_pip "$PY" "torch==$TORCH_VERSION"
 else
-    say "installing torch $TORCH_VERSION (CPU)"
-    pip install --quiet "torch==$TORCH_VERSION"
+    say "installing torch $TORCH_VERSION (CPU)${WHEELHOUSE:+ from the wheelhouse $WHEELHOUSE only (pip --no-index)}"
+    pip_install "torch==$TORCH_VERSION"
 fi
 
 # ---------------------------------------------------- 3a. llama-cpp-python wheel
@@ -284,9 +290,9 @@ else
     rm -f "$LLAMA_STAMP"
     if [[ -n "$(dist_version llama_cpp_python)" ]]; then
         # Another build may be installed at the same version: replace it.
-        pip install --quiet --force-reinstall --no-deps "$llama_wheel"
+        pip_install --force-reinstall --no-deps "$llama_wheel"
     fi
-    pip install --quiet "$llama_wheel"
+    pip_install "$llama_wheel"
     printf '%s\n' "$llama_sha" >"$LLAMA_STAMP"
 fi
 
@@ -318,13 +324,9 @@ if [[ "$(cat "$PROJECT_STAMP" 2>/dev/null || true)" == "$project_key" ]] && proj
 else
     say "installing ragbot (editable${extras:+, with $extras})"
     rm -f "$PROJECT_STAMP"
-    if [[ -n "$WHEELHOUSE" ]]; then
-        offline_pip "$PY" -e .
-    else
-        # --find-links + --only-binary: pip takes the wheel above and never
-        # rebuilds llama-cpp-python (which would lose the CMAKE_ARGS).
-        pip install --quiet --find-links "$WHEEL_DIR" --only-binary llama-cpp-python -e ".[test]"
-    fi
+    # --find-links + --only-binary: pip takes the wheel above and never
+    # rebuilds llama-cpp-python (which would lose the CMAKE_ARGS).
+    pip_install --find-links "$WHEEL_DIR" --only-binary llama-cpp-python -e ".$extras"
     printf '%s\n' "$project_key" >"$PROJECT_STAMP"
 fi
 
