@@ -1,10 +1,11 @@
 """A real systemd manager for tests, started here as PID 1 of its own namespaces on this machine's files.
 
 These machines run no systemd (PID 1 is the sandbox's own init), so `Manager` starts /lib/systemd/systemd
---system inside new PID, mount, cgroup, UTS and IPC namespaces. It loads units from one directory only:
-stub targets, journald, and the units under test; nothing of the host's set-up (tmpfiles, udev, gettys)
-can run. /run, the journal and /dev/console are private to it, its cgroups live in one subtree of this
-process's cgroups (removed on stop), and the network is the host's, so a service's port is reachable here.
+--system inside new PID, mount, cgroup, UTS and IPC namespaces. It loads units only from a folder of
+stub targets, journald and drop-ins, and from the folders under test (an installation's
+etc/systemd/system, with its .wants links): nothing of the host's set-up (tmpfiles, udev, gettys) can run.
+/run, the journal and /dev/console are private to it, its cgroups live in one subtree of this process's
+cgroups (removed on stop), and the network is the host's, so a service's port is reachable from here.
 """
 
 import errno
@@ -33,7 +34,7 @@ if [ -d /var/log/journal ]; then mount -t tmpfs -o mode=2755 journal /var/log/jo
 touch "$work/console" && mount --bind "$work/console" /dev/console
 mount --bind "$work/passwd" /etc/passwd
 mount --bind "$work/group" /etc/group
-exec env -i container=ragbot-test SYSTEMD_UNIT_PATH="$work/units" PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+exec env -i container=ragbot-test SYSTEMD_UNIT_PATH="$(cat "$work/unit-path")" PATH=/usr/sbin:/usr/bin:/sbin:/bin \
     "$2" --system --unit=live.target --show-status=no
 """
 
@@ -111,10 +112,12 @@ def egress(cgroup: Path, *addresses: str) -> list[int]:
 
 
 class Manager:
-    """systemd as PID 1 of new namespaces, loading the units in `units` (name → file) and no others."""
+    """systemd as PID 1 of new namespaces, loading units from `unit_dirs` and no other folder of this machine;
+    `dropins` maps e.g. "x.service.d/y.conf" to its text; `users` and `groups` are lines added to passwd, group."""
 
-    def __init__(self, work: Path, units: dict[str, Path], users: list[str], groups: list[str]):
-        self.work, self.units, self.users, self.groups = work, units, users, groups
+    def __init__(self, work: Path, unit_dirs: list[Path], dropins: dict[str, str], users: list[str],
+                 groups: list[str]):
+        self.work, self.unit_dirs, self.dropins, self.users, self.groups = work, unit_dirs, dropins, users, groups
         self.cgroups: list[Path] = []
         self.launcher: subprocess.Popen | None = None
         self.pid = 0
@@ -127,9 +130,10 @@ class Manager:
         (unit_dir / "live.target").write_text("[Unit]\nDescription=live test\nWants=" + " ".join(JOURNALD) + "\n")
         for name in JOURNALD:
             (unit_dir / name).symlink_to(Path("/lib/systemd/system") / name)
-        for name, path in self.units.items():  # a name may be a drop-in: "x.service.d/y.conf"
+        for name, text in self.dropins.items():
             (unit_dir / name).parent.mkdir(exist_ok=True)
-            (unit_dir / name).symlink_to(path)
+            (unit_dir / name).write_text(text)
+        (self.work / "unit-path").write_text(":".join(map(str, [unit_dir, *self.unit_dirs])))
         (self.work / "passwd").write_text(Path("/etc/passwd").read_text() + "".join(u + "\n" for u in self.users))
         (self.work / "group").write_text(Path("/etc/group").read_text() + "".join(g + "\n" for g in self.groups))
         self.work.chmod(0o755)

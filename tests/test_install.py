@@ -183,11 +183,9 @@ def manager(root, tmp_path, service_port):
     reason = livesystemd.unavailable()
     if reason:
         pytest.skip(reason)
-    dropin = tmp_path / "port.conf"
-    dropin.write_text(f"[Service]\nEnvironment=RAGBOT_PORT={service_port}\n")
-    units = {unit: root / "etc/systemd/system" / unit for unit in UNITS} | {"ragbot.service.d/port.conf": dropin}
-    manager = livesystemd.Manager(tmp_path / "manager", units, [account(root, "passwd", home=True)],
-                                  [account(root, "group")])
+    port = {"ragbot.service.d/port.conf": f"[Service]\nEnvironment=RAGBOT_PORT={service_port}\n"}
+    manager = livesystemd.Manager(tmp_path / "manager", [root / "etc/systemd/system"], port,
+                                  [account(root, "passwd", home=True)], [account(root, "group")])
     try:
         manager.start()
         yield manager
@@ -198,7 +196,8 @@ def manager(root, tmp_path, service_port):
 def test_units_under_a_live_systemd(root, manager, service_port):
     """systemd runs the units as installed: active only on READY=1, hardened, restarted after SIGKILL, backup."""
     port = service_port
-    manager.systemctl("start", "--no-block", "ragbot.service")
+    # As at boot: the .wants links install.sh made (`systemctl enable`) pull the units in with their targets.
+    manager.systemctl("start", "--no-block", "multi-user.target", "timers.target")
     while (state := manager.show("ragbot.service", "ActiveState")["ActiveState"]) == "inactive":
         time.sleep(0.1)  # the start job is queued, not yet run
     # Still loading the models: systemd has not been told READY=1 and nothing answers yet.
@@ -241,8 +240,8 @@ def test_units_under_a_live_systemd(root, manager, service_port):
     assert manager.show("ragbot-backup.service", "Result")["Result"] == "success"
     (archive,) = set(backups.iterdir()) - before
     assert mode_owner(archive) == ("600", uid, gid)
-    manager.systemctl("start", "ragbot-backup.timer")
-    assert manager.show("ragbot-backup.timer", "NextElapseUSecRealtime")["NextElapseUSecRealtime"]
+    timer = manager.show("ragbot-backup.timer", "ActiveState", "NextElapseUSecRealtime")
+    assert timer["ActiveState"] == "active" and timer["NextElapseUSecRealtime"], timer
 
     # A clean stop: SIGTERM, STOPPING=1, exit within TimeoutStopSec.
     manager.systemctl("stop", "ragbot.service")
