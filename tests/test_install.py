@@ -1,5 +1,7 @@
-"""install.sh --system into a scratch root: layout, owners and modes; the service runs as ragbot; upgrade; uninstall."""
+"""install.sh --system into a scratch root: layout, owners and modes; the service runs as ragbot, also under a
+live systemd manager; upgrade; uninstall."""
 
+import errno
 import os
 import shutil
 import signal
@@ -14,8 +16,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests import livesystemd
+
 CHECKOUT = Path(__file__).resolve().parents[1]
 UNITS = ("ragbot.service", "ragbot-backup.service", "ragbot-backup.timer")
+SCRATCH = Path("/srv")
 
 pytestmark = [
     pytest.mark.real,
@@ -65,8 +70,10 @@ def as_ragbot(root: Path, *command: str, **kwargs) -> subprocess.Popen:
 
 @pytest.fixture(scope="module")
 def root():
-    """A scratch root the ragbot user can reach (pytest's own temporary folders are private to root)."""
-    root = Path(tempfile.mkdtemp(prefix="ragbot-sysroot-"))
+    """A scratch root the ragbot user can reach (pytest's own temporary folders are private to root), and
+    not under /tmp: the service's PrivateTmp= would hide it from the service itself."""
+    SCRATCH.mkdir(exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix="ragbot-sysroot-", dir=SCRATCH))
     root.chmod(0o755)
     first = install("--root", str(root))  # as root, plain ./install.sh is the machine install
     assert "creating system user ragbot" in first and "writing settings" in first
@@ -146,6 +153,100 @@ def test_upgrade_keeps_settings_data_and_secret(root):
     assert config.read_text().endswith("# changed by the admin\n") and (data / "secret.key").read_bytes() == secret
     assert sorted((data / "backups").iterdir()) == backups
     check_layout(root)
+
+
+def account(root: Path, table: str, home: bool = False) -> str:
+    """The ragbot line of the scratch root's passwd or group file; its home folder as seen from the host."""
+    line = next(line for line in (root / "etc" / table).read_text().splitlines() if line.startswith("ragbot:"))
+    if home:
+        fields = line.split(":")
+        fields[5] = str(root) + fields[5]
+        line = ":".join(fields)
+    return line
+
+
+def health(port: int) -> int:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=10).status_code
+    except httpx.HTTPError:
+        return 0
+
+
+@pytest.fixture
+def service_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def manager(root, tmp_path, service_port):
+    """A live systemd (livesystemd.Manager) loading the installed units; a drop-in sets a free port."""
+    reason = livesystemd.unavailable()
+    if reason:
+        pytest.skip(reason)
+    port = {"ragbot.service.d/port.conf": f"[Service]\nEnvironment=RAGBOT_PORT={service_port}\n"}
+    manager = livesystemd.Manager(tmp_path / "manager", [root / "etc/systemd/system"], port,
+                                  [account(root, "passwd", home=True)], [account(root, "group")])
+    try:
+        manager.start()
+        yield manager
+    finally:
+        manager.stop()
+
+
+def test_units_under_a_live_systemd(root, manager, service_port):
+    """systemd runs the units as installed: active only on READY=1, hardened, restarted after SIGKILL, backup."""
+    port = service_port
+    # As at boot: the .wants links install.sh made (`systemctl enable`) pull the units in with their targets.
+    manager.systemctl("start", "--no-block", "multi-user.target", "timers.target")
+    while (state := manager.show("ragbot.service", "ActiveState")["ActiveState"]) == "inactive":
+        time.sleep(0.1)  # the start job is queued, not yet run
+    # Still loading the models: systemd has not been told READY=1 and nothing answers yet.
+    assert state == "activating" and health(port) == 0
+    manager.systemctl("start", "ragbot.service")  # waits for the start job, i.e. for READY=1
+    unit = manager.show("ragbot.service", "ActiveState", "SubState", "StatusText", "MainPID", "NRestarts")
+    assert unit["ActiveState"] == "active" and unit["SubState"] == "running", manager.journal()
+    assert unit["StatusText"].startswith("answering on"), unit
+    assert health(port) == 200
+
+    # Every hardening setting took effect: the manager warns of any it had to skip.
+    assert "Started ragbot.service" in manager.journal("_PID=1")
+    assert "ragbot" not in manager.journal("_PID=1", "-p", "warning")
+    pid, (uid, gid) = manager.host_pid(unit["MainPID"]), ids(root)
+    status = livesystemd.proc_status(pid)
+    assert status["Uid"].split()[0] == str(uid) and status["Gid"].split()[0] == str(gid), status
+    assert status["NoNewPrivs"] == "1" and status["Seccomp"] == "2" and int(status["CapEff"], 16) == 0
+    mounts = livesystemd.mount_options(pid)
+    assert "ro" in mounts["/"] and "rw" in mounts[str(root / "var/lib/ragbot")]
+    seen = Path(f"/proc/{pid}/root")
+    assert not (seen / manager.work.relative_to("/")).exists()  # PrivateTmp: the host's /tmp is not there
+    assert not any(stat.S_ISBLK(dev.lstat().st_mode) for dev in (seen / "dev").iterdir())  # PrivateDevices
+    assert manager.memory_limit("ragbot.service") == 8 << 30  # MemoryMax=8G
+    # IPAddressDeny=any with loopback and the local networks allowed: 192.0.2.1 (TEST-NET-1) is refused.
+    assert livesystemd.egress(manager.unified_cgroup("ragbot.service"), "127.0.0.1", "192.0.2.1") == [0, errno.EPERM]
+
+    # Killed outright, it is restarted (Restart=on-failure) and becomes ready again.
+    manager.systemctl("kill", "-s", "KILL", "ragbot.service")
+    deadline = time.monotonic() + 900
+    while (now := manager.show("ragbot.service", "ActiveState", "NRestarts", "MainPID")) != \
+            {"ActiveState": "active", "NRestarts": "1", "MainPID": now["MainPID"]}:
+        assert time.monotonic() < deadline, manager.journal("-u", "ragbot.service")
+        time.sleep(1)
+    assert now["MainPID"] != unit["MainPID"]
+    assert health(port) == 200
+
+    backups = root / "var/lib/ragbot/backups"
+    before = set(backups.iterdir())
+    manager.systemctl("start", "ragbot-backup.service")  # a oneshot: returns once the backup is written
+    assert manager.show("ragbot-backup.service", "Result")["Result"] == "success"
+    (archive,) = set(backups.iterdir()) - before
+    assert mode_owner(archive) == ("600", uid, gid)
+    timer = manager.show("ragbot-backup.timer", "ActiveState", "NextElapseUSecRealtime")
+    assert timer["ActiveState"] == "active" and timer["NextElapseUSecRealtime"], timer
+
+    # A clean stop: SIGTERM, STOPPING=1, exit within TimeoutStopSec.
+    manager.systemctl("stop", "ragbot.service")
+    stopped = manager.show("ragbot.service", "ActiveState", "Result")
+    assert stopped == {"ActiveState": "inactive", "Result": "success"}, manager.journal("-u", "ragbot.service")
 
 
 def test_uninstall_keeps_data_and_purge_removes_everything(root):
