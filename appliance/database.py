@@ -140,20 +140,24 @@ class Database:
             return {row[0] for row in self.db.execute("SELECT id FROM chunks").fetchall()}
 
     def keyword_search(
-        self, text: str, k: int, courses: list[int] | None = None, expansion: Iterable[str] = ()
+        self, text: str, k: int, courses: list[int] | None = None, expansion: Iterable[str] = (),
+        heading_weight: float = 1.0,
     ) -> list[tuple[str, float]]:
-        """Chunk ids of the given courses ranked by BM25 over text and heading (higher score is better)."""
+        """Chunk ids of the given courses ranked by BM25 over text and heading (higher score is better).
+
+        `heading_weight` scales a word's occurrences in the heading against those in the text (BM25F-style).
+        """
         query = fts_query(text, expansion)
         if not query or k < 1:
             return []
         where, args = _in("documents.course_id", courses)
         sql = (
-            "SELECT chunks.id, -bm25(chunks_fts, 1.0, 0.5) AS score FROM chunks_fts "
+            "SELECT chunks.id, -bm25(chunks_fts, 1.0, ?) AS score FROM chunks_fts "
             "JOIN chunks ON chunks.rowid = chunks_fts.rowid JOIN documents ON documents.id = chunks.document_id "
             "WHERE chunks_fts MATCH ?" + (f" AND {where}" if where else "") + " ORDER BY score DESC LIMIT ?"
         )
         with self.lock:
-            return [(row[0], row[1]) for row in self.db.execute(sql, [query, *args, k]).fetchall()]
+            return [(row[0], row[1]) for row in self.db.execute(sql, [heading_weight, query, *args, k]).fetchall()]
 
     # Jobs ------------------------------------------------------------------------------------
 

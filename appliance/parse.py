@@ -18,6 +18,7 @@ CODE_SUFFIXES = {
     ".py", ".c", ".h", ".cpp", ".hpp", ".cc", ".js", ".ts", ".java", ".rs", ".go", ".sh",
     ".yaml", ".yml", ".toml", ".json", ".xml", ".urdf", ".xacro", ".launch", ".cmake", ".ini", ".cfg", ".m",
 }
+TITLE_CHARS = 200  # a longer first line is prose, not a title
 
 
 def detect_kind(data: bytes, filename: str) -> str:
@@ -75,14 +76,27 @@ def parse(data: bytes, filename: str) -> Parsed:
             title, text, sections = markup.markdown(source)
         elif kind == "rst":
             title, text, sections = markup.rst(source)
+        elif kind == "code":
+            text = _tidy(source)
+            title, sections = "", [Section(text, PurePath(filename).name)]
         else:
             text = _tidy(source)
-            title, sections = "", [Section(text, PurePath(filename).name if kind == "code" else "")]
+            # Every chunk carries the title as its heading, as Markdown chunks carry theirs: a passage from
+            # the middle of "PID tuning notes" is about PID tuning even where it never says so.
+            title = text_title(text)
+            sections = [Section(text, title)]
         pages = [Page(text=text, sections=[s for s in sections if s.text.strip()])]
         title = title or stem
     if not any(page.sections for page in pages):
         raise InvalidInput("no text could be extracted from the file (is it a scanned image?)")
     return Parsed(kind=kind, title=title, pages=pages)
+
+
+def text_title(text: str) -> str:
+    """A plain-text file's first line when it stands alone as a short paragraph, as a title does; else ''."""
+    first, blank, rest = text.strip().partition("\n\n")
+    first = first.strip()
+    return first if blank and rest.strip() and "\n" not in first and len(first) <= TITLE_CHARS else ""
 
 
 def _tidy(text: str) -> str:

@@ -62,7 +62,8 @@ class Retriever:
         n = max(self.settings.candidates, k)
         vector = self.embedder.embed_query(query)
         dense = self.vectors.query(vector, n, courses) if mode != "keyword" else []
-        keyword = self.database.keyword_search(query, n, courses) if mode != "dense" else []
+        heading = self.settings.heading_weight
+        keyword = self.database.keyword_search(query, n, courses, heading_weight=heading) if mode != "dense" else []
         scores = self._fuse(dense, keyword)
         asked = dict(dense)  # similarity to the question as asked, whatever the second pass finds
         if mode == "hybrid" and self.settings.feedback_chunks and scores:
@@ -74,7 +75,7 @@ class Retriever:
             if self.settings.feedback_terms:
                 texts = [row["text"] for row in self.database.chunks(feedback, courses).values()]
                 words = expansion_words(query, texts, self.settings.feedback_terms)
-                keyword = self.database.keyword_search(query, n, courses, expansion=words)
+                keyword = self.database.keyword_search(query, n, courses, expansion=words, heading_weight=heading)
             scores = self._fuse(dense, keyword)
         ranked = sorted(scores, key=scores.get, reverse=True)
         # SQLite is the source of truth: a vector whose chunk is gone (mid-replace, mid-delete) is skipped.

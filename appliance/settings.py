@@ -51,6 +51,9 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     rrf_k: Annotated[int, Meta(ge=1, le=1000, description="Reciprocal rank fusion constant.")] = 60
     dense_weight: Annotated[float, Meta(ge=0.0, le=10.0, description="Weight of dense ranks in fusion.")] = 1.0
     keyword_weight: Annotated[float, Meta(ge=0.0, le=10.0, description="Weight of keyword ranks in fusion.")] = 1.0
+    heading_weight: Annotated[
+        float, Meta(ge=0.0, le=10.0, description="Keyword weight of a heading or title word against a text word.")
+    ] = 3.0
     feedback_chunks: Annotated[
         int, Meta(ge=0, le=20, description="Best passages of a first hybrid pass used to refine it; 0 is off.")
     ] = 5

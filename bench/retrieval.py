@@ -37,7 +37,7 @@ DEFAULT_OUTPUT = REPO / "bench" / "results" / "retrieval.json"
 MODES = ("keyword", "dense", "hybrid")
 SEARCH_K = 30  # chunks asked for per query; collapsed to documents, enough for the top 10 documents
 CUTOFF = 10
-TARGET_NDCG = 0.42  # hybrid nDCG@10 wanted on the full collection (0.45 in the longer run)
+TARGET_NDCG = 0.45  # hybrid nDCG@10 wanted on the full collection (issue #6)
 SOURCE = re.compile(r"^cranfield/(\d+)\.txt$")
 FIELD = re.compile(r"^\.([A-Z])[ \t]*(.*)$")
 
@@ -310,7 +310,7 @@ def run(data: Path, limit: int | None, overrides: dict, index_dir: Path | None =
         finally:
             services.close()
     picked = ("embed_model", "chunk_tokens", "chunk_overlap", "candidates", "rrf_k", "dense_weight",
-              "keyword_weight")
+              "keyword_weight", "heading_weight", "feedback_chunks", "feedback_terms")
     return {
         "benchmark": "cranfield-retrieval",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),

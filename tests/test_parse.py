@@ -1,7 +1,7 @@
 import pytest
 
 from appliance.errors import InvalidInput, UnsupportedFile
-from appliance.parse import parse, precheck
+from appliance.parse import parse, precheck, text_title
 from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
 
 MDX = b"""---
@@ -85,6 +85,18 @@ def test_code_and_text():
     assert code.kind == "code" and code.pages[0].sections[0].heading == "pid.py"
     plain = parse("Caf\u00e9 notes\n".encode("utf-8"), "notes.txt")
     assert plain.kind == "text" and "Café" in plain.pages[0].text
+    assert plain.title == "notes" and plain.pages[0].sections[0].heading == ""  # one line: no title above text
+
+
+def test_plain_text_first_line_is_its_title():
+    titled = parse(b"PID tuning notes\n\nRaise the gain until it oscillates.\n\nThen halve it.\n", "week3.txt")
+    assert titled.title == "PID tuning notes"
+    assert {s.heading for s in titled.pages[0].sections} == {"PID tuning notes"}
+    assert titled.pages[0].text.startswith("PID tuning notes\n\nRaise")  # the title line stays in the text
+    prose = parse(b"Raise the gain until it oscillates,\nthen halve it.\n\nThat is all.\n", "tips.txt")
+    assert prose.title == "tips" and prose.pages[0].sections[0].heading == ""  # a two-line paragraph is not a title
+    long_line = ("word " * 60).encode() + b"\n\nMore text.\n"
+    assert text_title(long_line.decode()) == ""
 
 
 def test_pdf_pages_and_printed_labels():
