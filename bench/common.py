@@ -213,8 +213,9 @@ class Appliance:
 
     def __init__(self, data_dir: Path, settings: dict | None = None, students: int = 40):
         self.data_dir = data_dir
+        # Tokens last the whole run: ingesting the real corpus on a loaded machine outlasts the default 15 min.
         self.settings = {"ingest_sample": False, "log_level": "warning", "login_attempts_per_minute": 10000,
-                         "max_upload_mb": 200} | (settings or {})
+                         "max_upload_mb": 200, "access_minutes": 1440} | (settings or {})
         self.students = students
         self.process: subprocess.Popen | None = None
         self.url = ""
