@@ -28,7 +28,7 @@ class ChromaStore:
 
     def __init__(self, path: Path):
         path.mkdir(parents=True, exist_ok=True)
-        self._path = path
+        self._files = path / "chroma.sqlite3"
         self._index: VectorIndex | None = None
         self._seen: tuple | None = None  # _signature() when the copy was last known to match the files
         self._index_lock = threading.Lock()
@@ -74,7 +74,7 @@ class ChromaStore:
 
     def _signature(self) -> tuple:
         """Size and time of Chroma's SQLite file, which every write to the collection changes."""
-        stat = (self._path / "chroma.sqlite3").stat()
+        stat = os.stat(self._files)
         return stat.st_size, stat.st_mtime_ns
 
     def _current(self) -> VectorIndex:
