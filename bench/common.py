@@ -205,6 +205,15 @@ def memory_mb(pid: int) -> dict:
     return {"rss_mb": found.get("VmRSS"), "peak_rss_mb": found.get("VmHWM")}
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time a process has used so far (Linux /proc), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 QUICK_SETTINGS = {"max_answer_tokens": 8, "llm_context": 1024, "context_sources": 1}
 
 
