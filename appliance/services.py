@@ -28,7 +28,7 @@ def load_embedder(settings: Settings):
     manifest = models.find_manifest(settings, settings.embed_model)
     return Embedder(models.verify(settings, manifest), name=manifest.name, threads=settings.embed_threads,
                     backend=settings.embed_backend, cache_dir=settings.models_path / "onnx",
-                    query_threads=settings.embed_query_threads)
+                    query_threads=settings.embed_query_threads, query_int8=settings.embed_query_int8)
 
 
 def load_llm(settings: Settings):

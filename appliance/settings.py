@@ -42,6 +42,9 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     embed_query_threads: Annotated[
         int, Meta(ge=0, le=256, description="CPU threads for one search query's embedding; 0 means all.")
     ] = 1
+    embed_query_int8: Annotated[
+        bool, Meta(description="Embed search queries with the int8-quantised ONNX graph (onnx backends only).")
+    ] = True
     chunk_tokens: Annotated[int, Meta(ge=32, le=2048, description="Target chunk size in embedder tokens.")] = 200
     chunk_overlap: Annotated[int, Meta(ge=0, le=512, description="Tokens repeated between chunks.")] = 32
 

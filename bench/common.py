@@ -205,6 +205,15 @@ def memory_mb(pid: int) -> dict:
     return {"rss_mb": found.get("VmRSS"), "peak_rss_mb": found.get("VmHWM")}
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time a process has used so far (Linux /proc), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 QUICK_SETTINGS = {"max_answer_tokens": 8, "llm_context": 1024, "context_sources": 1}
 
 
@@ -213,8 +222,9 @@ class Appliance:
 
     def __init__(self, data_dir: Path, settings: dict | None = None, students: int = 40):
         self.data_dir = data_dir
+        # Tokens last the whole run: ingesting the real corpus on a loaded machine outlasts the default 15 min.
         self.settings = {"ingest_sample": False, "log_level": "warning", "login_attempts_per_minute": 10000,
-                         "max_upload_mb": 200} | (settings or {})
+                         "max_upload_mb": 200, "access_minutes": 1440} | (settings or {})
         self.students = students
         self.process: subprocess.Popen | None = None
         self.url = ""

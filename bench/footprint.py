@@ -51,8 +51,12 @@ def start_and_ingest(quick: bool, scratch: Path):
     """A fresh appliance with the corpus uploaded: (appliance, figures, corpus). The caller stops it."""
     files, described = common.corpus(quick, scratch)
     app = common.Appliance(scratch / "data", common.QUICK_SETTINGS if quick else {})
-    app.start()
-    figures = measure_started(app, files)
+    try:
+        app.start()
+        figures = measure_started(app, files)
+    except BaseException:
+        app.stop()  # the caller never gets the appliance to stop: a failed upload must not leave it running
+        raise
     app.corpus = described | {"ingest": figures["ingest"]}
     return app, figures, described
 

@@ -51,6 +51,7 @@ def test_every_benchmark_quick_through_the_one_command(tmp_path):
     for clients in ("1", "8", "32"):
         level = results["search"]["figures"]["levels"][clients]
         assert level["n"] > 0 and level["p50_ms"] > 0 and level["rps"] > 0 and not level["errors"]
+        assert level["server_cpu_ms_per_request"] > 0
     assert results["search"]["figures"]["during_generation"]["8"]["p50_ms"] > 0
     streaming = results["streaming"]["figures"]
     assert streaming["measured"] >= 1 and streaming["ratio"] > 0 and streaming["same_prompt_all"]

@@ -1,0 +1,81 @@
+"""The ONNX embedder on the packaged model against sentence-transformers itself (the "torch" backend)."""
+
+import math
+import subprocess
+import sys
+
+import pytest
+
+from appliance import embed, models
+from appliance.embed import Embedder
+from appliance.settings import load_settings
+
+pytestmark = pytest.mark.real
+
+LONG = "A launch file starts several nodes with their parameters, remappings and namespaces. " * 40
+TEXTS = ["How do I create a ROS 2 package?", "tf2", "Quality of service: reliability, durability, depth.",
+         "Ångström-scale grippers — naïve café", LONG, "Nodes talk over topics. " * 9]
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    settings = load_settings(environ={}, data_dir=str(tmp_path_factory.mktemp("embed")))
+    manifest = models.find_manifest(settings, settings.embed_model)
+    return models.verify(settings, manifest), manifest.name, settings.models_path / "onnx"
+
+
+@pytest.fixture(scope="module")
+def reference(model):
+    path, name, _ = model
+    return Embedder(path, name=name, backend="torch", threads=1)
+
+
+def cosine(a, b):
+    return sum(x * y for x, y in zip(a, b)) / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
+
+
+def test_onnx_vectors_agree_with_sentence_transformers(model, reference):
+    path, name, cache = model
+    onnx = Embedder(path, name=name, backend="onnx", cache_dir=cache, query_int8=False)
+    assert onnx.backend == "onnx" and onnx.dimensions == reference.dimensions == 384
+    got, want = onnx.embed(TEXTS, batch_size=4), reference.embed(TEXTS)
+    assert [round(cosine(a, b), 5) for a, b in zip(got, want)] == [1.0] * len(TEXTS)
+    assert all(abs(1 - math.sqrt(sum(x * x for x in v))) < 1e-5 for v in got)  # unit length, as normalised
+    assert cosine(onnx.embed_query(TEXTS[0]), want[0]) > 1 - 1e-5
+    assert [onnx.count_tokens(t) for t in TEXTS] == [reference.count_tokens(t) for t in TEXTS]
+
+
+def test_passage_batches_stay_under_the_token_budget(model, reference, monkeypatch):
+    path, name, cache = model
+    onnx = Embedder(path, name=name, backend="onnx", cache_dir=cache)
+    runs = []
+    session = onnx._impl._passages
+    real_run = session.run
+    monkeypatch.setattr(session, "run", lambda out, inputs: runs.append(inputs["input_ids"].shape) or
+                        real_run(out, inputs), raising=False)
+    texts = [LONG] * 20 + TEXTS
+    got = onnx.embed(texts, batch_size=32)
+    assert all(rows * width <= embed.BATCH_TOKENS for rows, width in runs) and len(runs) > 3
+    assert sum(rows for rows, _ in runs) == len(texts)
+    want = reference.embed(texts)
+    assert min(cosine(a, b) for a, b in zip(got, want)) > 1 - 1e-5  # each vector back in its own place
+
+
+def test_int8_queries_stay_close_to_the_full_model(model, reference):
+    path, name, cache = model
+    onnx = Embedder(path, name=name, backend="onnx", cache_dir=cache, query_int8=True)
+    assert onnx._impl._queries is not onnx._impl._passages
+    want = reference.embed(TEXTS[:4])
+    assert all(cosine(onnx.embed_query(t), w) > 0.98 for t, w in zip(TEXTS[:4], want))
+    assert cosine(onnx.embed([TEXTS[0]])[0], want[0]) > 1 - 1e-5  # passages keep the full model
+
+
+def test_onnx_embedder_does_not_load_torch(model):
+    path, name, cache = model
+    code = (f"import sys; from pathlib import Path; from appliance.embed import Embedder; "
+            f"e = Embedder(Path({str(path)!r}), name={name!r}, cache_dir=Path({str(cache)!r})); e.embed_query('x'); "
+            f"assert e.backend == 'onnx', e.backend; "
+            f"print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

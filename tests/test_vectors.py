@@ -1,0 +1,74 @@
+"""The vector store's in-memory copy: exact search, course scoping, and staying in step with Chroma's files."""
+
+import math
+import random
+
+import pytest
+
+from appliance.vectormath import VectorIndex, token_batch
+from appliance.vectors import ChromaStore
+
+
+def unit(values):
+    norm = math.sqrt(sum(v * v for v in values))
+    return [v / norm for v in values]
+
+
+def brute_force(vectors: dict, query, k, courses=None):
+    """The reference: cosine against every vector, plain Python."""
+    scored = [(cid, sum(a * b for a, b in zip(unit(v), unit(query)))) for cid, (v, course) in vectors.items()
+              if courses is None or course in courses]
+    return sorted(scored, key=lambda pair: -pair[1])[:k]
+
+
+@pytest.fixture
+def data():
+    rng = random.Random(7)
+    return {f"d:{n}": ([rng.gauss(0, 1) for _ in range(16)], n % 3) for n in range(200)}
+
+
+def test_index_matches_a_brute_force_search_in_every_course_scope(data):
+    index = VectorIndex(list(data), [v for v, _ in data.values()], [c for _, c in data.values()])
+    query = [random.Random(1).gauss(0, 1) for _ in range(16)]
+    for courses in (None, [0], [1, 2], [9], []):
+        got = index.nearest(query, 10, courses)
+        want = brute_force(data, query, 10, courses)
+        assert [cid for cid, _ in got] == [cid for cid, _ in want]
+        assert all(abs(a - b) < 1e-5 for (_, a), (_, b) in zip(got, want))
+    assert len(index.nearest(query, 500, [0])) == sum(1 for _, c in data.values() if c == 0)
+
+
+def test_index_changes_are_new_indexes(data):
+    index = VectorIndex(list(data), [v for v, _ in data.values()], [c for _, c in data.values()])
+    moved = index.plus(["d:0", "new"], [[1.0] + [0.0] * 15, [0.0, 1.0] + [0.0] * 14], [5, 5])
+    assert len(index) == 200 and len(moved) == 201  # d:0 replaced, not doubled
+    assert [cid for cid, _ in moved.nearest([1.0] + [0.0] * 15, 2, [5])] == ["d:0", "new"]
+    smaller = moved.without(["d:0", "unknown"])
+    assert "d:0" not in smaller.vectors(["d:0", "new"]) and len(smaller) == 200
+    assert index.vectors(["d:0"])["d:0"] == pytest.approx(unit(data["d:0"][0]), abs=1e-6)
+
+
+def test_token_batch_pads_to_the_longest_row():
+    batch = token_batch([[101, 7, 102], [101, 102]], pad=0)
+    assert batch["input_ids"].tolist() == [[101, 7, 102], [101, 102, 0]]
+    assert batch["attention_mask"].tolist() == [[1, 1, 1], [1, 1, 0]]
+    assert batch["token_type_ids"].tolist() == [[0, 0, 0], [0, 0, 0]]
+
+
+def test_store_answers_from_its_copy_and_sees_another_writer(tmp_path, data):
+    store = ChromaStore(tmp_path / "chroma")
+    ids = list(data)
+    store.add(ids, [v for v, _ in data.values()], [("doc", c) for _, c in data.values()])
+    query = data["d:5"][0]
+    got, want = store.query(query, 5, [2]), brute_force(data, query, 5, [2])
+    assert [cid for cid, _ in got] == [cid for cid, _ in want]
+    assert [score for _, score in got] == pytest.approx([score for _, score in want], abs=1e-5)
+    store.delete(["d:5"])
+    assert "d:5" not in dict(store.query(query, 5, None)) and store.vectors(["d:5", "d:6"]).keys() == {"d:6"}
+    # Another writer (in production, `ragbot ingest` in another process) changes Chroma's files.
+    other = ChromaStore(tmp_path / "chroma")
+    other.add(["x:0"], [query], [("x", 9)])
+    assert store.query(query, 1, [9])[0][0] == "x:0"
+    other.delete(["x:0"])
+    assert store.query(query, 1, [9]) == []
+    assert store.query(query, 0) == [] and store.query(query, 3, []) == []
