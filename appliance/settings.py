@@ -44,7 +44,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     ] = 1
     embed_query_int8: Annotated[
         bool, Meta(description="Embed search queries with the int8-quantised ONNX graph (onnx backends only).")
-    ] = True
+    ] = False
     chunk_tokens: Annotated[int, Meta(ge=32, le=2048, description="Target chunk size in embedder tokens.")] = 200
     chunk_overlap: Annotated[int, Meta(ge=0, le=512, description="Tokens repeated between chunks.")] = 32
 
