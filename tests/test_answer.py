@@ -89,6 +89,27 @@ def test_an_abandoned_ticket_gives_its_place_back():
     gate.reserve("next").leave()
 
 
+def test_a_stream_never_read_still_gives_back_its_place():
+    """A response dropped before its first read (the client left at once) still runs and ends its producer."""
+    gate = ModelGate(max_queue=1)
+    ticket = gate.reserve("someone")  # kept referenced here: only the producer can give the place back
+    released = threading.Event()
+
+    def produce(cancel):
+        try:
+            with ticket.hold(cancel.is_set):
+                yield "token"
+        finally:
+            ticket.leave()
+            released.set()
+
+    async def respond():
+        stream_from_thread(produce)  # never read
+
+    asyncio.run(respond())
+    assert released.wait(5) and gate.waiting == 0 and not gate.busy
+
+
 def test_gate_is_round_robin_by_user():
     gate = ModelGate(max_queue=10)
     order, holding, release = [], threading.Event(), threading.Event()

@@ -69,12 +69,17 @@ def _events(data: ChatRequest, request: Request, services: Services, received: f
                         _origin(request, services, data), received)
 
     def produce(cancel):
-        if cached:
-            events = cache.replay(cached, received)
-        else:
-            events = services.answerer.events(question, ticket, cancel)
-            events = cache.storing(events, key, courses) if key else events
-        return conversations.converse(events, conversation, user, data.message, search_query, level)
+        try:
+            if cached:
+                events = cache.replay(cached, received)
+            else:
+                events = services.answerer.events(question, ticket, cancel)
+                events = cache.storing(events, key, courses) if key else events
+            yield from conversations.converse(events, conversation, user, data.message, search_query, level)
+        finally:
+            # Also when the answer never started (stopped at the first event): the place in line is given back.
+            if ticket:
+                ticket.leave()
 
     return stream_from_thread(produce)
 
