@@ -7,8 +7,8 @@ from typing import Protocol
 
 # llama.cpp's CPU backend waits at every OpenMP barrier (many per token) by spinning, 300,000 rounds by
 # default. On a small machine that is never idle (searches, ingestion, other services) the spinning thread
-# takes the core from the one it waits for: measured on 2 loaded cores, prompt evaluation 3-4x slower and
-# generation 5-10x slower than with a short spin. libgomp reads this when llama_cpp loads it, so it is set
+# takes the core from the one it waits for: measured on 2 loaded cores, prompt evaluation 2.5-5x slower and
+# generation 2-12x slower than with a short spin. libgomp reads this when llama_cpp loads it, so it is set
 # before the import; an administrator's own value wins.
 os.environ.setdefault("GOMP_SPINCOUNT", "1000")
 
