@@ -47,6 +47,7 @@ class Question:
     levels: prompt.Levels = ("intermediate", "intermediate")  # software and hardware background
     search_query: str = ""  # the standalone form of a follow-up; the question itself when empty
     origin: dict = field(default_factory=dict)  # document_id, filename, page, page_label of the selection
+    received: float = field(default_factory=time.perf_counter)  # when the request arrived: the TTFT clock
 
 
 class Answerer:
@@ -74,6 +75,13 @@ class Answerer:
         if not text:
             raise InvalidInput("the question is empty")
         started = time.perf_counter()
+        # Each step's end, in ms since the request arrived: where the time to first token goes.
+        at = {}
+
+        def mark(step: str) -> None:
+            at[step] = round((time.perf_counter() - question.received) * 1000, 1)
+
+        mark("started")  # the request checked and this generator running in its thread
         query = question.search_query or text
         query = f"{query}\n{selected}" if selected else query
         found = self.retriever.search(query, self.settings.context_sources, courses=question.courses)
@@ -83,7 +91,8 @@ class Answerer:
             others = [p for p in relevant if p.chunk_id != first.chunk_id]
             relevant = [first] + others[: self.settings.context_sources - 1]
         retrieval_ms = (time.perf_counter() - started) * 1000
-        timings = {"retrieval_ms": round(retrieval_ms, 1)}
+        mark("retrieved")
+        timings = {"retrieval_ms": round(retrieval_ms, 1), "at_ms": at}
         if not relevant:
             yield "sources", []
             yield "token", prompt.NOT_COVERED
@@ -91,17 +100,21 @@ class Answerer:
                            "sources": [], "timings": timings}
             return
         built = prompt.build(self.model, text, relevant, self.settings.max_answer_tokens, question.levels)
+        mark("prompt_built")
         yield "sources", [source_dict(n, p, set()) for n, p in enumerate(built.sources, 1)]
         pieces: list[str] = []
         queued = time.perf_counter()
         with ticket.hold(cancel.is_set):
             began = time.perf_counter()
+            mark("model_acquired")
             first = None
             stream = self.model.stream(
                 built.text, max_tokens=self.settings.max_answer_tokens, temperature=self.settings.temperature
             )
             for piece in stream:
-                first = first or time.perf_counter()
+                if first is None:
+                    first = time.perf_counter()
+                    mark("first_token")
                 pieces.append(piece)
                 yield "token", piece
                 if cancel.is_set():

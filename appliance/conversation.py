@@ -105,7 +105,9 @@ class Conversations:
 
     def converse(self, events: Iterator, conversation: dict, user: dict, question: str, search_query: str,
                  level: str) -> Iterator:
-        """Pass the answer's events through, recording the finished answer and naming it in `done`."""
+        """Name the conversation first (so an answer stopped early still has one), then pass the answer through."""
+        # The finished answer is recorded and named in `done`.
+        yield "conversation", {"conversation_id": conversation["id"], "title": conversation["title"]}
         for event, data in events:
             if event == "done":
                 data = data | {"conversation_id": conversation["id"],

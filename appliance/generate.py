@@ -3,6 +3,7 @@
 import asyncio
 import itertools
 import threading
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import closing, contextmanager
 
@@ -90,8 +91,12 @@ class Ticket:
                 gate._cond.notify_all()
 
 
-async def stream_from_thread(produce: Callable[[threading.Event], Iterator]) -> AsyncIterator:
-    """Run `produce(cancel)` in its own thread and yield its items; leaving early sets `cancel`."""
+def stream_from_thread(produce: Callable[[threading.Event], Iterator]) -> AsyncIterator:
+    """Run `produce(cancel)` in its own thread, started now, and yield its items; leaving early sets `cancel`.
+
+    Started at once, not on the first read: a response that is never streamed (the client left first)
+    still runs its producer, which then stops at `cancel` or finishes, and so always gives back what it holds.
+    """
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue()
     cancel = threading.Event()
@@ -114,6 +119,13 @@ async def stream_from_thread(produce: Callable[[threading.Event], Iterator]) -> 
 
     # A dedicated thread, not the shared executor: a queued generation must never hold up searches.
     threading.Thread(target=work, name="generation", daemon=True).start()
+    consumer = _consume(queue, cancel)
+    # A consumer dropped unread runs no `finally`: its collection stops the producer instead.
+    weakref.finalize(consumer, cancel.set)
+    return consumer
+
+
+async def _consume(queue: asyncio.Queue, cancel: threading.Event) -> AsyncIterator:
     try:
         while (item := await queue.get()) is not END:
             if isinstance(item, BaseException):

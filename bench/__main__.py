@@ -149,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=common.RESULTS, help="results folder (bench/results)")
     parser.add_argument("--seconds", type=float, default=None, help="classroom test length (300; quick 20)")
     parser.add_argument("--only", action="append", choices=ORDER, help="run only these (repeatable)")
+    parser.add_argument("--files", type=int, default=None, help="only the first N files of the real corpus, no PDF")
     args = parser.parse_args(argv)
+    common.FILES = args.files
     args.output.mkdir(parents=True, exist_ok=True)
     everything = run_all(args.quick, args.output, args.seconds, set(args.only or []))
     (args.output / "latest.json").write_text(json.dumps(everything, indent=1) + "\n", encoding="utf-8")

@@ -6,8 +6,9 @@
 
 Each student signs in, then loops until the time is up: think (a random pause), ask one of the common
 questions (so popular ones repeat and hit the answer cache, as in a class) over SSE, read the answer.
-Counted: completed answers, refusals the appliance means (429 limits, 503 model queue full) and errors
-(anything else: must be 0), answer latency percentiles, the server's memory sampled every 2 s.
+Counted: completed answers (200 and a `done` event), refusals the appliance means (429 limits, 503 model
+queue full) and errors (anything else, a stream without `done` included: must be 0), answer latency
+percentiles, the server's memory sampled every 2 s.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ def _student(app, n: int, deadline: float, think: tuple[float, float], out: list
                                 row["cached"] = json.loads(data).get("cached", False)
                             elif event == "error":
                                 row["status"] = "stream-error"
+                        if row["status"] == 200 and "cached" not in row:
+                            row["status"] = "no done event"  # a 200 that never finished is not an answer
                     else:
                         response.read()
             except httpx.TimeoutException:

@@ -30,6 +30,8 @@ PDFS = SHARED / "pdfs"
 RESULTS = REPO / "bench" / "results"
 PYTHON = sys.executable
 PASSWORD = "bench password 1234"
+# `--files N`: only the first N files of the real corpus (a short run on real text); None is all of them.
+FILES: int | None = None
 ADMIN = "bench-admin"
 
 # Questions a student of the ROS 2 docs might ask; the synthetic corpus covers the same words.
@@ -104,7 +106,10 @@ def corpus(quick: bool, scratch: Path, pdf: bool = True) -> tuple[list[tuple[Pat
         files = [(f, f"ros2-docs/{f.relative_to(ROS_DOCS)}") for f in sorted(ROS_DOCS.rglob("*"))
                  if f.is_file() and not any(part.startswith(".") for part in f.relative_to(ROS_DOCS).parts)]
         described = {"name": "ROS 2 docs", "path": os.path.relpath(ROS_DOCS, REPO), "files": len(files)}
-        pdfs = sorted(PDFS.glob("009-*.pdf")) if pdf else []
+        if FILES is not None:
+            files = files[:FILES]
+            described |= {"name": f"ROS 2 docs, first {len(files)} of {described['files']} files", "files": len(files)}
+        pdfs = sorted(PDFS.glob("009-*.pdf")) if pdf and FILES is None else []
         if pdfs:
             files.append((pdfs[0], pdfs[0].name))
             described["pdf"] = os.path.relpath(pdfs[0], REPO)
@@ -169,6 +174,7 @@ def summary(result: dict) -> str:
 def standard_args(parser, seconds: bool = False) -> None:
     parser.add_argument("--quick", action="store_true", help="tiny synthetic input, a few seconds")
     parser.add_argument("--output", type=Path, default=None, help="folder for the JSON result (bench/results)")
+    parser.add_argument("--files", type=int, default=None, help="only the first N files of the real corpus, no PDF")
     if seconds:
         parser.add_argument("--seconds", type=float, default=None, help="how long to run (default 300; quick 20)")
 
@@ -178,7 +184,13 @@ def cli(name: str, doc: str, run, argv: list[str] | None, seconds: bool = False)
     parser = argparse.ArgumentParser(prog=f"python -m bench.{name}", description=doc.split("\n\n")[0])
     standard_args(parser, seconds)
     args = parser.parse_args(argv)
-    result = run(args.quick, args.seconds) if seconds else run(args.quick)
+    global FILES
+    FILES = args.files
+    try:
+        result = run(args.quick, args.seconds) if seconds else run(args.quick)
+    except Unanswered as refused:
+        log(f"{name}: FAILED, a request was not answered, so no figure is valid: {refused}")
+        return 1
     print(summary(result))
     print("written to", save(result, args.output))
     return 0
@@ -191,6 +203,12 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc), all its threads together."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def memory_mb(pid: int) -> dict:
@@ -364,6 +382,41 @@ def server_settings(app: Appliance) -> dict:
     picked = ("llm_model", "llm_threads", "llm_context", "max_answer_tokens", "temperature", "embed_model",
               "embed_threads", "chunk_tokens", "candidates", "context_sources", "max_queue")
     return {name: getattr(s, name) for name in picked if hasattr(s, name)}
+
+
+class Unanswered(RuntimeError):
+    """A benchmark request not answered as the benchmark needs (not 200, an `error` event, no `done`, ...)."""
+
+
+def chat(client, body: dict, **options) -> dict:
+    """One streamed `POST /api/v1/chat`: HTTP status, each event as (name, seconds from sending, data), `done`."""
+    started = time.perf_counter()
+    out = {"status": None, "events": [], "done": None, "error": None, "sent": started}
+    with client.stream("POST", "/api/v1/chat", json=body | {"stream": True}, **options) as response:
+        out["status"] = response.status_code
+        if response.status_code != 200:
+            out["error"] = response.read().decode(errors="replace")[:300]
+            return out
+        for event, data in sse_events(response):
+            out["events"].append((event, time.perf_counter() - started, data))
+            if event == "done":
+                out["done"] = json.loads(data)
+            elif event == "error":
+                out["error"] = data
+    out["seconds"] = time.perf_counter() - started
+    return out
+
+
+def answered(result: dict) -> bool:
+    return result["status"] == 200 and result["done"] is not None and result["error"] is None
+
+
+def require_answer(result: dict, what: str) -> dict:
+    """The chat result if it is a whole answer, else Unanswered naming the status and the server's message."""
+    if not answered(result):
+        raise Unanswered(f"{what}: HTTP {result['status']}, "
+                      f"{'no `done` event' if result['done'] is None else 'an error event'}: {result['error']}")
+    return result
 
 
 def sse_events(response):

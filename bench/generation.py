@@ -10,7 +10,6 @@ aggregate stays near the single-stream rate and time to first token grows with t
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 import time
@@ -21,18 +20,13 @@ from bench import common
 def _chat(app, username: str, question: str, out: list, t0: float) -> None:
     import httpx
 
-    tokens, status, first = 0, None, None
     with httpx.Client(base_url=app.url, headers=app.headers(username), timeout=900) as client:
-        with client.stream("POST", "/api/v1/chat", json={"message": question, "stream": True}) as response:
-            status = response.status_code
-            for event, data in common.sse_events(response):
-                if event == "token":
-                    tokens += 1
-                    first = first or time.perf_counter()
-                elif event == "error":
-                    status = json.loads(data).get("error")
-    out.append({"user": username, "status": status, "tokens": tokens,
-                "ttft_s": round(first - t0, 2) if first else None, "done_s": round(time.perf_counter() - t0, 2)})
+        result = common.chat(client, {"message": question})
+    tokens = [seconds for event, seconds, _ in result["events"] if event == "token"]
+    first = result["sent"] + tokens[0] if tokens else None
+    out.append({"user": username, "status": result["status"], "answered": common.answered(result),
+                "error": result["error"], "tokens": len(tokens), "ttft_s": round(first - t0, 2) if first else None,
+                "done_s": round(time.perf_counter() - t0, 2)})
 
 
 def measure(app, quick: bool, tag: str = "generation") -> dict:
@@ -50,12 +44,17 @@ def measure(app, quick: bool, tag: str = "generation") -> dict:
             t.start()
         for t in threads:
             t.join()
+        refused = [r for r in out if not r["answered"]]
+        if refused:
+            raise common.Unanswered(f"{len(refused)} of {n} simultaneous chats were not answered: "
+                                    + "; ".join(f"{r['user']}: HTTP {r['status']} {r['error']}" for r in refused))
         wall = max(r["done_s"] for r in out)
         tokens = sum(r["tokens"] for r in out)
         ttfts = sorted(r["ttft_s"] for r in out if r["ttft_s"] is not None)
         levels[str(n)] = {"chats": n, "tokens": tokens, "wall_s": wall,
                           "aggregate_tokens_per_s": round(tokens / wall, 2) if wall else None,
-                          "ttft_s_each": ttfts, "statuses": sorted(str(r["status"]) for r in out)}
+                          "ttft_s_each": ttfts, "answers_measured": len(out),
+                          "statuses": sorted(str(r["status"]) for r in out)}
     single = levels["1"]["aggregate_tokens_per_s"]
     for level in levels.values():
         rate = level["aggregate_tokens_per_s"]

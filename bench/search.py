@@ -55,8 +55,8 @@ async def _load(url: str, headers: dict, clients: int, requests_per_client: int,
     return common.latency(times) | {"rps": round(len(times) / wall, 1), "errors": errors, "clients": clients}
 
 
-def _chat_in_background(app, stop: threading.Event, started: threading.Event) -> threading.Thread:
-    """Keep one streamed chat generating (a new question each time) until `stop` is set."""
+def _chat_in_background(app, stop: threading.Event, started: threading.Event, refused: list) -> threading.Thread:
+    """Keep one streamed chat generating (a new question each time) until `stop` is set; refusals go to `refused`."""
     import httpx
 
     def work():
@@ -66,6 +66,10 @@ def _chat_in_background(app, stop: threading.Event, started: threading.Event) ->
                     return
                 question = f"{common.QUESTIONS[n % len(common.QUESTIONS)]} (background {n})"
                 with client.stream("POST", "/api/v1/chat", json={"message": question, "stream": True}) as response:
+                    if response.status_code != 200:
+                        refused.append(f"HTTP {response.status_code}: {response.read()[:300]!r}")
+                        started.set()  # nothing will generate: let the measurement stop at once
+                        return
                     for event, _ in common.sse_events(response):
                         if event == "token":
                             started.set()
@@ -97,14 +101,18 @@ def measure(app, quick: bool) -> dict:
         n = max(per // max(1, clients // 8), 3) if clients > 1 else per * 2
         common.log(f"search: {clients} clients x {n} requests")
         levels[str(clients)] = _level(app, headers, clients, n, source)
-    stop, generating = threading.Event(), threading.Event()
-    thread = _chat_in_background(app, stop, generating)
+    stop, generating, refused = threading.Event(), threading.Event(), []
+    thread = _chat_in_background(app, stop, generating, refused)
     generating.wait(300)
+    if refused:
+        raise common.Unanswered(f"the background chat was refused, so nothing generated: {refused[0]}")
     common.log("search: 1 and 8 clients while a chat generates")
     busy = {str(c): asyncio.run(_load(app.url, headers, c, per if c == 1 else max(per // 2, 3), source))
             for c in (1, 8)}
     stop.set()
     thread.join(600)
+    if refused:
+        raise common.Unanswered(f"the background chat was refused during the measurement: {refused[0]}")
     return {"levels": levels, "during_generation": busy}
 
 

@@ -54,9 +54,9 @@ class RealServer:
 
 
 @contextmanager
-def serve(settings: Settings, start_timeout: float = 300) -> Iterator[RealServer]:
-    """The appliance built from `settings`, served by uvicorn on a free loopback port until the block ends."""
-    app = create_app(settings)
+def serve(settings: Settings, start_timeout: float = 300, services=None) -> Iterator[RealServer]:
+    """The appliance built from `settings` (or given its `services`), served by uvicorn on a free loopback port."""
+    app = create_app(settings, services)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

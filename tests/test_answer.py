@@ -28,6 +28,17 @@ def test_prompt_never_overflows_and_cuts_the_last_source():
         prompt.build(model, "why " * 500, passages, answer_tokens=100)
 
 
+def test_prompt_counts_each_source_once_and_matches_the_whole_count():
+    """Fitting tokenizes about twice the prompt (sources alone, then the whole once), not once per source."""
+    model, counted = FakeModel(), []
+    count = model.count_tokens
+    model.count_tokens = lambda text: counted.append(len(text)) or count(text)
+    passages = [_passage(n, " ".join(f"w{n}x{i}" for i in range(100))) for n in range(1, 5)]
+    built = prompt.build(model, "what?", passages, answer_tokens=100)
+    assert len(built.sources) == 4 and built.tokens == count(built.text)
+    assert sum(counted) <= 2.2 * len(built.text)
+
+
 def test_citations_explicit_then_by_overlap():
     sources = [_passage(1, "Lidar measures distance with laser light."), _passage(2, "Servos hold angles.")]
     assert cited_sources("It uses light [2] and [7].", sources) == {2}
@@ -87,6 +98,27 @@ def test_an_abandoned_ticket_gives_its_place_back():
     gate.reserve("someone")  # dropped at once, as when a client leaves before its stream starts
     assert gate.waiting == 0
     gate.reserve("next").leave()
+
+
+def test_a_stream_never_read_still_gives_back_its_place():
+    """A response dropped before its first read (the client left at once) still runs and ends its producer."""
+    gate = ModelGate(max_queue=1)
+    ticket = gate.reserve("someone")  # kept referenced here: only the producer can give the place back
+    released = threading.Event()
+
+    def produce(cancel):
+        try:
+            with ticket.hold(cancel.is_set):
+                yield "token"
+        finally:
+            ticket.leave()
+            released.set()
+
+    async def respond():
+        stream_from_thread(produce)  # never read
+
+    asyncio.run(respond())
+    assert released.wait(5) and gate.waiting == 0 and not gate.busy
 
 
 def test_gate_is_round_robin_by_user():

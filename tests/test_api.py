@@ -1,11 +1,14 @@
 import json
+import time
 
+import httpx
 import pytest
 from litestar.testing import TestClient
 
 from appliance.app import create_app
 from tests.conftest import parse_sse, sign_in
 from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
+from tests.realserver import serve
 
 FACT = b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n"
 
@@ -130,9 +133,41 @@ def test_chat_json_and_sse(client, services):
         assert response.headers["content-type"].startswith("text/event-stream")
         events = parse_sse(response.iter_lines())
     names = [name for name, _ in events]
-    assert names[0] == "sources" and names[-1] == "done" and names.count("token") >= 3
-    assert "".join(data for name, data in events if name == "token").strip() == json.loads(events[-1][1])["answer"]
-    assert json.loads(events[0][1])[0]["filename"] == "grip.md"
+    assert names[:2] == ["conversation", "sources"] and names[-1] == "done" and names.count("token") >= 3
+    done = json.loads(events[-1][1])
+    assert "".join(data for name, data in events if name == "token").strip() == done["answer"]
+    assert json.loads(events[1][1])[0]["filename"] == "grip.md"
+    assert json.loads(events[0][1]) == {"conversation_id": done["conversation_id"], "title": "Zorblax-7 force?"}
+    # Where the time to first token went, in order, on the server's clock from the request's arrival.
+    at = done["timings"]["at_ms"]
+    steps = [at["started"], at["retrieved"], at["prompt_built"], at["model_acquired"], at["first_token"],
+             done["timings"]["first_token_sent_ms"]]
+    assert steps == sorted(steps) and steps[0] >= 0
+
+
+def test_answer_stopped_before_done_keeps_its_conversation(settings, services):
+    """The stream names its conversation first: a follow-up after Stop continues it instead of starting anew."""
+    services.ingestor.ingest(FACT, "grip.md")
+    services.model.delay = 0.3
+    with serve(settings, services=services) as server, httpx.Client(base_url=server.base_url, timeout=30) as client:
+        client.headers.update(sign_in(client, services, "teacher1", "teacher"))
+        with client.stream("POST", "/api/v1/chat", json={"message": "Zorblax-7 force?", "stream": True}) as response:
+            lines = response.iter_lines()
+            assert next(lines) == "event: conversation"
+            conversation = json.loads(next(lines).removeprefix("data:"))["conversation_id"]
+        # Stopped after the first event: the server gives up the generation and records no answer.
+        deadline = time.time() + 15
+        while services.answerer.gate.busy or services.answerer.gate.waiting:
+            assert time.time() < deadline, "generation kept running after the client left"
+            time.sleep(0.05)
+        assert services.conversations.questions(conversation) == []
+        services.model.delay = 0
+        listed = client.get("/api/v1/conversations").json()["conversations"]
+        assert [c["id"] for c in listed] == [conversation] and listed[0]["title"] == "Zorblax-7 force?"
+        follow = client.post("/api/v1/chat", json={"message": "How strong is the Zorblax-7 gripper?",
+                                                  "conversation_id": conversation}).json()
+        assert follow["conversation_id"] == conversation and "42 newtons" in follow["answer"]
+        assert len(client.get(f"/api/v1/conversations/{conversation}").json()["messages"]) == 2
 
 
 def test_full_queue_is_503_with_retry_after(client, services):

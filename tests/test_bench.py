@@ -23,6 +23,22 @@ def test_synthetic_corpus_and_statistics(tmp_path):
     assert {p.name for p in folder.iterdir()} == {"cran.all.1400", "cran.qry", "cranqrel"}
 
 
+def test_a_refused_chat_is_never_a_figure(capsys):
+    """A benchmark request that is not a whole 200 answer stops the benchmark: non-zero exit, a clear message."""
+    done = {"answer": "a", "covered": True}
+    assert common.require_answer({"status": 200, "done": done, "error": None}, "q")["done"] == done
+    for status, got, error, says in [(503, None, "busy", "HTTP 503"), (200, None, None, "no `done`"),
+                                     (200, done, '{"error": "x"}', "an error event")]:
+        with pytest.raises(common.Unanswered, match=says):
+            common.require_answer({"status": status, "done": got, "error": error}, "q")
+
+    def refused(quick):
+        common.require_answer({"status": 429, "done": None, "error": "limit"}, "the question")
+
+    assert common.cli("x", "Doc.", refused, ["--quick"]) == 1
+    assert "FAILED" in capsys.readouterr().err
+
+
 def test_ingestion_quick():
     result = ingestion.run(quick=True)
     figures = result["figures"]
@@ -54,10 +70,13 @@ def test_every_benchmark_quick_through_the_one_command(tmp_path):
         assert level["server_cpu_ms_per_request"] > 0
     assert results["search"]["figures"]["during_generation"]["8"]["p50_ms"] > 0
     streaming = results["streaming"]["figures"]
-    assert streaming["measured"] >= 1 and streaming["ratio"] > 0 and streaming["same_prompt_all"]
-    assert streaming["ttft"]["server_retrieval_ms"] >= 0
+    assert streaming["answers_measured"] == streaming["questions"] >= 5 and streaming["statuses"] == [200]
+    assert streaming["ratio"] > 0 and streaming["same_prompt_all"]
+    split = streaming["ttft_median"]
+    assert split["retrieval_ms"] > 0 and split["bare_prompt_eval_and_first_token_ms"] > 0
+    assert split["client_ttft_ms"] >= split["prompt_eval_and_first_token_ms"] > 0
     cache = results["cache"]["figures"]
-    assert cache["sse"]["cached"] == cache["sse"]["n"] > 0
+    assert cache["sse"]["cached"] == cache["sse"]["n"] > 0 and cache["answers_measured"] == 2 * cache["sse"]["n"] + 1
     assert results["generation"]["figures"]["levels"]["1"]["aggregate_tokens_per_s"] > 0
     classroom = results["classroom"]["figures"]
     assert classroom["errors"] == 0 and classroom["requests"] > 0 and classroom["memory_end"]["rss_mb"] > 0

@@ -456,6 +456,9 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
     page.get_by_role("button", name="Stop").click()
     page.wait_for_selector(".message.assistant[data-state=stopped]")
     assert page.get_by_role("button", name="Ask").is_visible()
+    # The stream named its conversation before the answer: the stopped question is in it, and listed.
+    assert re.search(r"#/chat/[0-9a-f]{32}$", page.url), page.url
+    page.locator("#conversations").get_by_text("Describe the Brindle-5 pump").first.wait_for()
     gate = services.answerer.gate
     deadline = time.time() + 15
     while gate.busy or gate.waiting:

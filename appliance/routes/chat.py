@@ -42,7 +42,7 @@ def _origin(request: Request, services: Services, data: ChatRequest) -> dict:
             "page": data.selected_page if document["kind"] == "pdf" else None, "page_label": page["label"]}
 
 
-def _events(data: ChatRequest, request: Request, services: Services):
+def _events(data: ChatRequest, request: Request, services: Services, received: float):
     """Check everything that can be refused up front (so it is a 4xx, not a broken stream), then stream."""
     user = request.user
     if not data.message.strip():
@@ -64,27 +64,36 @@ def _events(data: ChatRequest, request: Request, services: Services):
     key = cache.key(data.message, courses, level, data.selected_text) if standalone_question else None
     cached = cache.get(key) if key else None
     ticket = None if cached else services.answerer.reserve(str(user["id"]))
-    started = time.perf_counter()
 
     question = Question(data.message, data.selected_text or "", courses, levels, search_query,
-                        _origin(request, services, data))
+                        _origin(request, services, data), received)
 
     def produce(cancel):
-        if cached:
-            events = cache.replay(cached, started)
-        else:
-            events = services.answerer.events(question, ticket, cancel)
-            events = cache.storing(events, key, courses) if key else events
-        return conversations.converse(events, conversation, user, data.message, search_query, level)
+        try:
+            if cached:
+                events = cache.replay(cached, received)
+            else:
+                events = services.answerer.events(question, ticket, cancel)
+                events = cache.storing(events, key, courses) if key else events
+            yield from conversations.converse(events, conversation, user, data.message, search_query, level)
+        finally:
+            # Also when the answer never started (stopped at the first event): the place in line is given back.
+            if ticket:
+                ticket.leave()
 
     return stream_from_thread(produce)
 
 
-async def _sse(events):
+async def _sse(events, received: float):
     """Each event as an SSE message; a failure midway becomes an `error` event, never a broken stream."""
+    sent = None  # ms from the request's arrival until the first token was handed to the server (on the wire)
     try:
         async for event, payload in events:
+            if event == "done" and sent is not None:
+                payload = payload | {"timings": payload.get("timings", {}) | {"first_token_sent_ms": sent}}
             yield ServerSentEventMessage(event=event, data=payload if event == "token" else json.dumps(payload))
+            if event == "token" and sent is None:
+                sent = round((time.perf_counter() - received) * 1000, 1)
     except RagbotError as error:
         yield ServerSentEventMessage(event="error", data=json.dumps({"error": error.message}))
     except Exception:
@@ -95,9 +104,10 @@ async def _sse(events):
 @post("/api/v1/chat", opt=allow(USERS), status_code=200, tags=["chat"],
       summary="Ask a question about your courses' material")
 async def chat(data: ChatRequest, request: Request, services: Services) -> Response:
-    events = _events(data, request, services)
+    received = time.perf_counter()
+    events = _events(data, request, services, received)
     if data.stream:
-        return ServerSentEvent(_sse(events))
+        return ServerSentEvent(_sse(events, received))
     result = {}
     async for event, payload in events:
         if event == "done":

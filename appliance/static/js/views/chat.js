@@ -269,17 +269,15 @@ async function ask(rawText) {
     const response = await request("/api/v1/chat", {method: "POST", json: body, signal: controller.signal,
       headers: {Accept: "text/event-stream"}});
     for await (const {event, data} of readEvents(response)) {
-      if (event === "sources") answer.setSources(JSON.parse(data));
+      if (event === "conversation") joinConversation(JSON.parse(data).conversation_id);
+      else if (event === "sources") answer.setSources(JSON.parse(data));
       else if (event === "token") {
         answer.addToken(data);
         keepScrolled();
       } else if (event === "done") {
         const done = JSON.parse(data);
         answer.finish(done);
-        if (done.conversation_id != null && done.conversation_id !== conversationId) {
-          conversationId = done.conversation_id;
-          history.replaceState(null, "", chatHash());
-        }
+        joinConversation(done.conversation_id);
         loadConversations();
       } else if (event === "error") {
         answer.fail(JSON.parse(data).error || "The answer failed.", retry);
@@ -296,6 +294,14 @@ async function ask(rawText) {
     setStreaming(false);
     keepScrolled();
   }
+}
+
+// The server names the conversation before the answer, so a question stopped early still continues it.
+function joinConversation(id) {
+  if (id == null || id === conversationId) return;
+  conversationId = id;
+  history.replaceState(null, "", chatHash());
+  loadConversations();
 }
 
 function keepScrolled() {
