@@ -18,7 +18,8 @@ class VectorIndex:
     in other threads keep a consistent one without locks."""
 
     def __init__(self, ids: list[str], vectors, courses: list[int]):
-        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)
+        # An empty library has no vectors to learn the width from (reshape(0, -1) is ambiguous).
+        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1) if ids else np.zeros((0, 0), np.float32)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         self.matrix = matrix / np.where(norms > 0, norms, 1)
         self.ids = list(ids)
@@ -30,6 +31,8 @@ class VectorIndex:
 
     def nearest(self, vector, k: int, courses: list[int] | None = None) -> list[tuple[str, float]]:
         """The k ids most similar (cosine) to `vector` among the given courses (all when None), best first."""
+        if not self.ids:
+            return []
         query = np.asarray(vector, dtype=np.float32)
         scores = self.matrix @ (query / (np.linalg.norm(query) or 1))
         if courses is not None:
@@ -53,5 +56,6 @@ class VectorIndex:
     def plus(self, ids: list[str], vectors, courses: list[int]) -> "VectorIndex":
         """This index with these vectors added; an id already present is replaced."""
         rest = self.without(ids)
-        return VectorIndex(rest.ids + list(ids), np.vstack([rest.matrix, np.asarray(vectors, dtype=np.float32)]),
+        added = np.asarray(vectors, dtype=np.float32)
+        return VectorIndex(rest.ids + list(ids), np.vstack([rest.matrix, added]) if rest.ids else added,
                            rest.courses.tolist() + list(courses))

@@ -72,3 +72,17 @@ def test_store_answers_from_its_copy_and_sees_another_writer(tmp_path, data):
     other.delete(["x:0"])
     assert store.query(query, 1, [9]) == []
     assert store.query(query, 0) == [] and store.query(query, 3, []) == []
+
+
+def test_an_empty_library_searches_to_nothing_and_fills_again(tmp_path):
+    store = ChromaStore(tmp_path / "chroma")
+    try:
+        assert store.query(unit([1.0, 0.5, 0.0]), 5) == [] and store.vectors(["a:0"]) == {}
+        store.add(["a:0", "a:1"], [unit([1.0, 0.0, 0.0]), unit([0.0, 1.0, 0.0])], [("a", 1), ("a", 1)])
+        assert [cid for cid, _ in store.query(unit([1.0, 0.1, 0.0]), 5)] == ["a:0", "a:1"]
+        store.delete(["a:0", "a:1"])
+        assert store.query(unit([1.0, 0.1, 0.0]), 5) == []
+        store.add(["b:0"], [unit([0.0, 0.0, 1.0])], [("b", 2)])
+        assert [cid for cid, _ in store.query(unit([0.0, 0.2, 1.0]), 5, [2])] == ["b:0"]
+    finally:
+        store.close()
