@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 SYSTEMD = Path("/lib/systemd/systemd")
@@ -32,8 +33,7 @@ source "$work/mount-cgroups.sh"
 mount -t tmpfs -o mode=0755 run /run
 if [ -d /var/log/journal ]; then mount -t tmpfs -o mode=2755 journal /var/log/journal; fi
 touch "$work/console" && mount --bind "$work/console" /dev/console
-mount --bind "$work/passwd" /etc/passwd
-mount --bind "$work/group" /etc/group
+source "$work/mounts.sh"
 exec env -i container=ragbot-test SYSTEMD_UNIT_PATH="$(cat "$work/unit-path")" PATH=/usr/sbin:/usr/bin:/sbin:/bin \
     "$2" --system --unit=live.target --show-status=no
 """
@@ -113,11 +113,13 @@ def egress(cgroup: Path, *addresses: str) -> list[int]:
 
 class Manager:
     """systemd as PID 1 of new namespaces, loading units from `unit_dirs` and no other folder of this machine;
-    `dropins` maps e.g. "x.service.d/y.conf" to its text; `users` and `groups` are lines added to passwd, group."""
+    `dropins` maps e.g. "x.service.d/y.conf" to its text; `users` and `groups` are lines added to passwd, group
+    (bind-mounted copies); `mounts` are shell lines run in its mount namespace before systemd starts."""
 
-    def __init__(self, work: Path, unit_dirs: list[Path], dropins: dict[str, str], users: list[str],
-                 groups: list[str]):
+    def __init__(self, work: Path, unit_dirs: list[Path], dropins: dict[str, str], users: Sequence[str] = (),
+                 groups: Sequence[str] = (), mounts: Sequence[str] = ()):
         self.work, self.unit_dirs, self.dropins, self.users, self.groups = work, unit_dirs, dropins, users, groups
+        self.mounts = mounts
         self.cgroups: list[Path] = []
         self.launcher: subprocess.Popen | None = None
         self.pid = 0
@@ -134,8 +136,12 @@ class Manager:
             (unit_dir / name).parent.mkdir(exist_ok=True)
             (unit_dir / name).write_text(text)
         (self.work / "unit-path").write_text(":".join(map(str, [unit_dir, *self.unit_dirs])))
-        (self.work / "passwd").write_text(Path("/etc/passwd").read_text() + "".join(u + "\n" for u in self.users))
-        (self.work / "group").write_text(Path("/etc/group").read_text() + "".join(g + "\n" for g in self.groups))
+        mounts = list(self.mounts)
+        for table, lines in (("passwd", self.users), ("group", self.groups)):
+            if lines:  # only then: a file bind-mounted over cannot be replaced (useradd's rename gets EBUSY)
+                (self.work / table).write_text(Path("/etc", table).read_text() + "".join(f"{x}\n" for x in lines))
+                mounts.append(f"mount --bind {self.work / table} /etc/{table}")
+        (self.work / "mounts.sh").write_text("".join(f"{line}\n" for line in mounts))
         self.work.chmod(0o755)
 
     def cgroup_script(self) -> tuple[str, str]:
