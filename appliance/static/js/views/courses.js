@@ -10,7 +10,7 @@ function message(box, text, kind) {
   box.hidden = false;
 }
 
-function createForm(refresh) {
+function createForm(render) {
   const name = h("input", {name: "name", required: true, maxlength: 120, autocomplete: "off"});
   const note = h("div", {role: "status", hidden: true});
   const form = h("form", {class: "inline-form", onSubmit: async (event) => {
@@ -21,7 +21,7 @@ function createForm(refresh) {
       message(note, `Created “${course.name}”. Its join code is ${course.join_code}.`, "ok");
       await loadCourses();
       selectCourse(course.id);
-      refresh();
+      render();
     } catch (error) {
       message(note, error.message, "error");
     }
@@ -29,7 +29,7 @@ function createForm(refresh) {
   return h("section", {class: "card", "aria-labelledby": "new-course"}, h("h2", {id: "new-course"}, "New course"), form, note);
 }
 
-function joinForm(refresh) {
+function joinForm(render) {
   const code = h("input", {name: "join_code", required: true, autocomplete: "off", autocapitalize: "characters", spellcheck: "false"});
   const note = h("div", {role: "status", hidden: true});
   const form = h("form", {class: "inline-form", onSubmit: async (event) => {
@@ -41,7 +41,7 @@ function joinForm(refresh) {
       const joined = body?.id ?? body?.course?.id;
       if (joined != null) selectCourse(joined);
       message(note, `You joined ${body?.name || body?.course?.name || "the course"}.`, "ok");
-      refresh();
+      render();
     } catch (error) {
       message(note, error.status === 404 ? "No course has that join code." : error.message, "error");
     }
@@ -100,10 +100,6 @@ export async function show(main) {
     list.replaceChildren(...state.courses.map(courseCard));
     if (!state.courses.length) list.replaceChildren(h("li", {class: "muted"}, "You are not in any course yet."));
   };
-  const refresh = async () => {
-    await loadCourses();
-    render();
-  };
   main.replaceChildren(h("div", {class: "page"},
     h("div", {class: "page-head"}, h("h1", {tabindex: "-1"}, "Courses"),
       h("p", {class: "muted"}, isStaff() ? "Share a course's join code with its students, or add them by username." :
@@ -112,5 +108,9 @@ export async function show(main) {
     h("section", {"aria-labelledby": "your-courses"}, h("h2", {id: "your-courses"}, "Your courses"), list)));
   document.title = "Courses · ragbot";
   render();
-  await refresh();
+  // Shown at once from what is known, then checked: re-rendering only on a change keeps what a teacher
+  // has started typing into a card's form while the list was loading.
+  const known = JSON.stringify(state.courses);
+  await loadCourses();
+  if (JSON.stringify(state.courses) !== known) render();
 }
