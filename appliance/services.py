@@ -4,45 +4,58 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from appliance import locks, models, repair
-from appliance.accounts import Accounts
-from appliance.answer import Answerer
-from appliance.cache import AnswerCache
-from appliance.conversation import Conversations
-from appliance.courses import DEFAULT_COURSE, Courses
-from appliance.database import Database
-from appliance.generate import ModelGate
-from appliance.ingest import Ingestor
-from appliance.jobs import JobRunner
-from appliance.limits import SlidingWindow
-from appliance.retrieve import Retriever
+from appliance.answer.answerer import Answerer
+from appliance.answer.cache import AnswerCache
+from appliance.answer.conversations import Conversations
+from appliance.answer.model_queue import ModelGate
+from appliance.classroom.accounts import Accounts
+from appliance.classroom.courses import DEFAULT_COURSE, Courses
+from appliance.classroom.limits import SlidingWindow
+from appliance.inference import manifests as models
+from appliance.ingest.jobs import JobRunner
+from appliance.ingest.pipeline import Ingestor
+from appliance.ops import consistency as repair
+from appliance.search.retriever import Retriever
 from appliance.settings import PACKAGE_ROOT, Settings
+from appliance.store import locks
+from appliance.store.database import Database
 
 log = logging.getLogger(__name__)
 SAMPLE = PACKAGE_ROOT / "sample" / "robotics-basics.md"
 
 
 def load_embedder(settings: Settings):
-    from appliance.embed import Embedder
+    from appliance.inference.embedder import Embedder
 
     manifest = models.find_manifest(settings, settings.embed_model)
-    return Embedder(models.verify(settings, manifest), name=manifest.name, threads=settings.embed_threads,
-                    backend=settings.embed_backend, cache_dir=settings.models_path / "onnx",
-                    query_threads=settings.embed_query_threads, query_int8=settings.embed_query_int8)
+    return Embedder(
+        models.verify(settings, manifest),
+        name=manifest.name,
+        threads=settings.embed_threads,
+        backend=settings.embed_backend,
+        cache_dir=settings.models_path / "onnx",
+        query_threads=settings.embed_query_threads,
+        query_int8=settings.embed_query_int8,
+    )
 
 
 def load_llm(settings: Settings):
-    from appliance.llm import LlamaCppModel
+    from appliance.inference.llm import LlamaCppModel
 
     manifest = models.find_manifest(settings, settings.llm_model)
     path = models.assemble(settings, manifest)
     context = min(settings.llm_context or manifest.context_length, manifest.context_length)
-    return LlamaCppModel(path, name=manifest.name, context_length=context, threads=settings.llm_threads,
-                         prompt_style=manifest.prompt_style)
+    return LlamaCppModel(
+        path,
+        name=manifest.name,
+        context_length=context,
+        threads=settings.llm_threads,
+        prompt_style=manifest.prompt_style,
+    )
 
 
 def open_vectors(settings: Settings):
-    from appliance.vectors import ChromaStore
+    from appliance.store.vectors import ChromaStore
 
     return ChromaStore(settings.data_path / "chroma")
 
@@ -100,9 +113,23 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
     ingestor = Ingestor(settings, database, vectors, embedder)
     answerer = Answerer(settings, retriever, model, ModelGate(settings.max_queue)) if model else None
     jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers)
-    services = Services(settings, database, vectors, embedder, model, retriever, ingestor, answerer, jobs,
-                        Accounts(database), Courses(database), Conversations(database),
-                        SlidingWindow(60), SlidingWindow(3600), AnswerCache(database, settings.cache_ttl_seconds))
+    services = Services(
+        settings,
+        database,
+        vectors,
+        embedder,
+        model,
+        retriever,
+        ingestor,
+        answerer,
+        jobs,
+        Accounts(database),
+        Courses(database),
+        Conversations(database),
+        SlidingWindow(60),
+        SlidingWindow(3600),
+        AnswerCache(database, settings.cache_ttl_seconds),
+    )
     services.data_lock = data_lock
     # A marker, not "no documents yet": a teacher who deletes the sample must not see it come back.
     marker = data / ".sample-ingested"

@@ -25,9 +25,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     port: Annotated[int, Meta(ge=1, le=65535, description="TCP port of the HTTP server.")] = 8000
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
-    llm_model: Annotated[str, Meta(min_length=1, description="Name of the LLM manifest to use.")] = (
-        "gemma3-270m-q4-k-m"
-    )
+    llm_model: Annotated[str, Meta(min_length=1, description="Name of the LLM manifest to use.")] = "gemma3-270m-q4-k-m"
     llm_context: Annotated[int, Meta(ge=0, le=131072, description="Context window; 0 uses the manifest's.")] = 2048
     llm_threads: Annotated[int, Meta(ge=0, le=256, description="CPU threads for generation; 0 means all cores.")] = 0
     max_answer_tokens: Annotated[int, Meta(ge=1, le=4096, description="Longest answer, in tokens.")] = 256
@@ -72,11 +70,19 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     ingest_workers: Annotated[int, Meta(ge=1, le=16, description="Ingestion jobs run at once.")] = 1
     ingest_sample: Annotated[bool, Meta(description="Ingest the bundled sample course on first start.")] = True
 
-    backup_dir: Annotated[str, Meta(description="Where `ragbot backup` writes archives; empty means DATA_DIR/backups.")] = ""
-    backup_keep: Annotated[int, Meta(ge=1, le=1000, description="Archives kept in backup_dir; older ones are deleted.")] = 7
-    min_free_mb: Annotated[int, Meta(ge=0, le=10_000_000, description="Free disk below which `ragbot doctor` warns, in MB.")] = 1024
+    backup_dir: Annotated[
+        str, Meta(description="Where `ragbot backup` writes archives; empty means DATA_DIR/backups.")
+    ] = ""
+    backup_keep: Annotated[
+        int, Meta(ge=1, le=1000, description="Archives kept in backup_dir; older ones are deleted.")
+    ] = 7
+    min_free_mb: Annotated[
+        int, Meta(ge=0, le=10_000_000, description="Free disk below which `ragbot doctor` warns, in MB.")
+    ] = 1024
 
-    secret_file: Annotated[str, Meta(description="Token-signing secret (mode 0600); empty means DATA_DIR/secret.key.")] = ""
+    secret_file: Annotated[
+        str, Meta(description="Token-signing secret (mode 0600); empty means DATA_DIR/secret.key.")
+    ] = ""
     signup: Literal["closed", "open", "join_code"] = "closed"
     access_minutes: Annotated[int, Meta(ge=1, le=1440, description="Lifetime of an access token, in minutes.")] = 15
     refresh_days: Annotated[int, Meta(ge=1, le=365, description="Lifetime of a sign-in session, in days.")] = 14

@@ -32,8 +32,11 @@ def synthetic_cranfield(folder: Path, documents: int = 12) -> Path:
         docs.append(f".I {n}\n.T\n{name} notes {n}\n.A\nbench\n.B\nsynthetic\n.W\n{name} notes {n}\n{text}\n")
     for q, (name, text) in enumerate(topics[:4], 1):
         queries.append(f".I {q:03d}\n.W\nwhat is said about {name}?\n")
-        qrels += [f"{q} {n} {1 + (n > len(topics))}" for n in range(1, documents + 1)
-                  if topics[(n - 1) % len(topics)][0] == name]
+        qrels += [
+            f"{q} {n} {1 + (n > len(topics))}"
+            for n in range(1, documents + 1)
+            if topics[(n - 1) % len(topics)][0] == name
+        ]
     (folder / "cran.all.1400").write_text("".join(docs))
     (folder / "cran.qry").write_text("".join(queries))
     (folder / "cranqrel").write_text("\n".join(qrels) + "\n")
@@ -51,10 +54,12 @@ def run_retrieval(quick: bool, output: Path, scratch: Path) -> dict:
     result = json.loads(out.read_text())
     modes = result.get("modes", {})
     hybrid = modes.get("hybrid", {}).get("ndcg@10")
-    result.setdefault("figures", {name: {k: v for k, v in f.items() if not k.startswith("per_query")}
-                                  for name, f in modes.items()})
-    result.setdefault("targets", [common.target("hybrid nDCG@10", ">= 0.45", hybrid,
-                                                hybrid is not None and hybrid >= 0.45)])
+    result.setdefault(
+        "figures", {name: {k: v for k, v in f.items() if not k.startswith("per_query")} for name, f in modes.items()}
+    )
+    result.setdefault(
+        "targets", [common.target("hybrid nDCG@10", ">= 0.45", hybrid, hybrid is not None and hybrid >= 0.45)]
+    )
     return result
 
 
@@ -93,7 +98,8 @@ def run_all(quick: bool, output: Path, seconds: float | None, only: set[str] | N
                 attempt("classroom", lambda: classroom.run(quick, seconds, shared=app))
                 if "footprint" in results:
                     results["footprint"]["figures"]["peak_rss_mb_end_of_all_benchmarks"] = app.memory().get(
-                        "peak_rss_mb")
+                        "peak_rss_mb"
+                    )
                     common.save(results["footprint"], output)
             except Exception:
                 failures["appliance"] = traceback.format_exc()
@@ -101,8 +107,7 @@ def run_all(quick: bool, output: Path, seconds: float | None, only: set[str] | N
             finally:
                 if app:
                     app.stop()
-    return {"date": common.now(), "quick": quick, "machine": common.machine(), "results": results,
-            "failures": failures}
+    return {"date": common.now(), "quick": quick, "machine": common.machine(), "results": results, "failures": failures}
 
 
 def _cell(value) -> str:
@@ -115,17 +120,33 @@ def _cell(value) -> str:
 
 def markdown(everything: dict) -> str:
     m = everything["machine"]
-    lines = [f"# Benchmark results, {everything['date']}{' (quick run)' if everything['quick'] else ''}", "",
-             f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, "
-             f"load average at the end {m['load_average']}.", "", "## Targets", "",
-             "| benchmark | target | wanted | value | met |", "| --- | --- | --- | --- | --- |"]
+    lines = [
+        f"# Benchmark results, {everything['date']}{' (quick run)' if everything['quick'] else ''}",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, "
+        f"load average at the end {m['load_average']}.",
+        "",
+        "## Targets",
+        "",
+        "| benchmark | target | wanted | value | met |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for name, result in everything["results"].items():
         for t in result.get("targets", []):
             met = {True: "yes", False: "**no**", None: "n/a"}[t["met"]]
             lines.append(f"| {name} | {t['name']} | {t['target']} | {_cell(t['value'])} | {met} |")
     for name, result in everything["results"].items():
-        lines += ["", f"## {name}", "", f"Corpus: {_cell(result.get('corpus'))}", "",
-                  f"Settings: {_cell(result.get('settings'))}", "", "| figure | value |", "| --- | --- |"]
+        lines += [
+            "",
+            f"## {name}",
+            "",
+            f"Corpus: {_cell(result.get('corpus'))}",
+            "",
+            f"Settings: {_cell(result.get('settings'))}",
+            "",
+            "| figure | value |",
+            "| --- | --- |",
+        ]
         for key, value in result.get("figures", {}).items():
             if key == "runs":
                 continue
@@ -158,8 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     (args.output / "latest.md").write_text(markdown(everything), encoding="utf-8")
     for result in everything["results"].values():
         for t in result.get("targets", []):
-            print(f"{result['benchmark'] if 'benchmark' in result else ''}: {t['name']} {t['target']} -> "
-                  f"{t['value']} ({'met' if t['met'] else 'NOT met'})")
+            print(
+                f"{result['benchmark'] if 'benchmark' in result else ''}: {t['name']} {t['target']} -> "
+                f"{t['value']} ({'met' if t['met'] else 'NOT met'})"
+            )
     print(f"written to {args.output / 'latest.json'} and {args.output / 'latest.md'}")
     return 1 if everything["failures"] else 0
 

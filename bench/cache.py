@@ -38,27 +38,40 @@ def measure(app, quick: bool) -> dict:
     with httpx.Client(base_url=app.url, headers=app.headers(), timeout=600) as client:
         first_ms, first = _ask(client, question, True)
         if first.get("cached") or not first["covered"]:
-            raise common.Unanswered(f"the first answer was {'cached' if first.get('cached') else 'not covered'}: "
-                                    "there is no generated answer to compare with")
+            raise common.Unanswered(
+                f"the first answer was {'cached' if first.get('cached') else 'not covered'}: "
+                "there is no generated answer to compare with"
+            )
         sse = [_ask(client, question, True) for _ in range(repeats)]
         plain = [_ask(client, question, False) for _ in range(repeats)]
     missed = sum(not done.get("cached") for _, done in sse + plain)
     if missed:
-        raise common.Unanswered(f"{missed} of {2 * repeats} repeats were not cache hits: this does not measure the cache")
-    return {"answers_measured": 2 * repeats + 1, "statuses": [200], "first_answer_ms": round(first_ms, 1),
-            "sse": common.latency([ms for ms, _ in sse]) | {"cached": len(sse)},
-            "json": common.latency([ms for ms, _ in plain]) | {"cached": len(plain)},
-            "speedup_p50_vs_generated": round(first_ms / common.percentile([ms for ms, _ in sse], 50), 1)}
+        raise common.Unanswered(
+            f"{missed} of {2 * repeats} repeats were not cache hits: this does not measure the cache"
+        )
+    return {
+        "answers_measured": 2 * repeats + 1,
+        "statuses": [200],
+        "first_answer_ms": round(first_ms, 1),
+        "sse": common.latency([ms for ms, _ in sse]) | {"cached": len(sse)},
+        "json": common.latency([ms for ms, _ in plain]) | {"cached": len(plain)},
+        "speedup_p50_vs_generated": round(first_ms / common.percentile([ms for ms, _ in sse], 50), 1),
+    }
 
 
 def run(quick: bool = False, shared=None) -> dict:
     begun = time.perf_counter()
     figures, settings, described = common.measure_on_appliance(measure, quick, shared)
     p50 = figures["sse"]["p50_ms"]
-    return common.record("cache", described, settings, figures,
-                         [common.target("cached answer p50 over HTTP (SSE, to `done`)", "<= 20 ms", p50, p50 <= 20)],
-                         ["each repeat also records the exchange in the user's conversation, as the web app's do"],
-                         begun)
+    return common.record(
+        "cache",
+        described,
+        settings,
+        figures,
+        [common.target("cached answer p50 over HTTP (SSE, to `done`)", "<= 20 ms", p50, p50 <= 20)],
+        ["each repeat also records the exchange in the user's conversation, as the web app's do"],
+        begun,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,8 +24,9 @@ from bench import common
 INTENTIONAL = {429, 503}
 
 
-def _student(app, n: int, deadline: float, think: tuple[float, float], out: list, lock: threading.Lock,
-             grace: float) -> None:
+def _student(
+    app, n: int, deadline: float, think: tuple[float, float], out: list, lock: threading.Lock, grace: float
+) -> None:
     import httpx
 
     rng = random.Random(n)
@@ -39,8 +40,9 @@ def _student(app, n: int, deadline: float, think: tuple[float, float], out: list
             # Bounded: a question still unanswered `grace` seconds after the end is cut and counted as such.
             timeout = max(1.0, deadline + grace - time.time())
             try:
-                with client.stream("POST", "/api/v1/chat", json={"message": question, "stream": True},
-                                   timeout=timeout) as response:
+                with client.stream(
+                    "POST", "/api/v1/chat", json={"message": question, "stream": True}, timeout=timeout
+                ) as response:
                     row["status"] = response.status_code
                     if response.status_code == 200:
                         for event, data in common.sse_events(response):
@@ -67,8 +69,9 @@ def _student(app, n: int, deadline: float, think: tuple[float, float], out: list
                 time.sleep(rng.uniform(*think))
 
 
-def measure(app, seconds: float, students: int = 30, think: tuple[float, float] = (5.0, 30.0),
-            grace: float = 60.0) -> dict:
+def measure(
+    app, seconds: float, students: int = 30, think: tuple[float, float] = (5.0, 30.0), grace: float = 60.0
+) -> dict:
     for n in range(students):
         app.headers(f"student-{n:02d}")
     rows: list = []
@@ -77,9 +80,10 @@ def measure(app, seconds: float, students: int = 30, think: tuple[float, float] 
     start_mem = app.memory()
     t0 = time.time()
     deadline = t0 + seconds
-    threads = [threading.Thread(target=_student, args=(app, n, deadline, think, rows, lock, grace),
-                                daemon=True)
-               for n in range(students)]
+    threads = [
+        threading.Thread(target=_student, args=(app, n, deadline, think, rows, lock, grace), daemon=True)
+        for n in range(students)
+    ]
     for t in threads:
         t.start()
     while any(t.is_alive() for t in threads):
@@ -91,24 +95,35 @@ def measure(app, seconds: float, students: int = 30, think: tuple[float, float] 
     cut = [r for r in rows if r["status"] == "cut at the end"]
     errors = [r for r in rows if r["status"] != 200 and r["status"] not in INTENTIONAL and r not in cut]
     rss = [m for _, m in samples if m]
-    half = rss[len(rss) // 2:]
+    half = rss[len(rss) // 2 :]
     growth = None
     if len(half) >= 4:  # least-squares slope over the second half, MB per minute
-        xs = [t for t, m in samples[len(samples) - len(half):]]
+        xs = [t for t, m in samples[len(samples) - len(half) :]]
         mx, my = sum(xs) / len(xs), sum(half) / len(half)
         den = sum((x - mx) ** 2 for x in xs)
         growth = round(sum((x - mx) * (y - my) for x, y in zip(xs, half)) / den * 60, 2) if den else None
     return {
-        "students": students, "seconds": seconds, "think_s": list(think), "requests": len(rows),
-        "completed": len(done), "cached": sum(1 for r in done if r.get("cached")),
+        "students": students,
+        "seconds": seconds,
+        "think_s": list(think),
+        "requests": len(rows),
+        "completed": len(done),
+        "cached": sum(1 for r in done if r.get("cached")),
         "refused_429": sum(1 for r in refused if r["status"] == 429),
         "refused_503": sum(1 for r in refused if r["status"] == 503),
-        "cut_at_end": len(cut), "errors": len(errors), "error_statuses": sorted({str(r["status"]) for r in errors}),
-        "answer_latency_s": {k.replace("_ms", "_s"): v for k, v in
-                             common.latency([r["seconds"] * 1000 for r in done]).items()},
-        "first_token_s": {k.replace("_ms", "_s"): v for k, v in
-                          common.latency([r["first_token_s"] * 1000 for r in done if r["first_token_s"]]).items()},
-        "memory_start": start_mem, "memory_end": end_mem, "rss_growth_mb_per_min_second_half": growth,
+        "cut_at_end": len(cut),
+        "errors": len(errors),
+        "error_statuses": sorted({str(r["status"]) for r in errors}),
+        "answer_latency_s": {
+            k.replace("_ms", "_s"): v for k, v in common.latency([r["seconds"] * 1000 for r in done]).items()
+        },
+        "first_token_s": {
+            k.replace("_ms", "_s"): v
+            for k, v in common.latency([r["first_token_s"] * 1000 for r in done if r["first_token_s"]]).items()
+        },
+        "memory_start": start_mem,
+        "memory_end": end_mem,
+        "rss_growth_mb_per_min_second_half": growth,
         "rss_samples_mb": rss[:: max(1, len(rss) // 30)],
     }
 
@@ -124,10 +139,19 @@ def run(quick: bool = False, seconds: float | None = None, shared=None) -> dict:
     # Latency figures in ms from common.latency were renamed to s but hold ms values: convert.
     for key in ("answer_latency_s", "first_token_s"):
         figures[key] = {k: (round(v / 1000, 2) if isinstance(v, float) else v) for k, v in figures[key].items()}
-    targets = [common.target("errors other than intentional 429/503", "0", figures["errors"], figures["errors"] == 0),
-               common.target("completed answers", "> 0", figures["completed"], figures["completed"] > 0)]
-    return common.record("classroom", described, settings, figures, targets,
-                         ["a 'completed' answer may come from the answer cache (counted in 'cached')"], begun)
+    targets = [
+        common.target("errors other than intentional 429/503", "0", figures["errors"], figures["errors"] == 0),
+        common.target("completed answers", "> 0", figures["completed"], figures["completed"] > 0),
+    ]
+    return common.record(
+        "classroom",
+        described,
+        settings,
+        figures,
+        targets,
+        ["a 'completed' answer may come from the answer cache (counted in 'cached')"],
+        begun,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

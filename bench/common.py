@@ -18,10 +18,10 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.retrieval import machine  # noqa: F401  (re-exported: one description of the machine)
+from bench.retrieval import machine
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -56,7 +56,7 @@ QUESTIONS = [
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def log(message: str) -> None:
@@ -103,8 +103,11 @@ def corpus(quick: bool, scratch: Path, pdf: bool = True) -> tuple[list[tuple[Pat
     """The files to ingest as (path, source name) and a description: the ROS 2 docs (+ the 117-page PDF),
     or a synthetic corpus in `scratch` when `quick` or when ../shared is not there."""
     if not quick and ROS_DOCS.is_dir():
-        files = [(f, f"ros2-docs/{f.relative_to(ROS_DOCS)}") for f in sorted(ROS_DOCS.rglob("*"))
-                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(ROS_DOCS).parts)]
+        files = [
+            (f, f"ros2-docs/{f.relative_to(ROS_DOCS)}")
+            for f in sorted(ROS_DOCS.rglob("*"))
+            if f.is_file() and not any(part.startswith(".") for part in f.relative_to(ROS_DOCS).parts)
+        ]
         described = {"name": "ROS 2 docs", "path": os.path.relpath(ROS_DOCS, REPO), "files": len(files)}
         if FILES is not None:
             files = files[:FILES]
@@ -134,18 +137,38 @@ def percentile(values: list[float], q: float) -> float | None:
 
 def latency(ms: list[float]) -> dict:
     r = lambda v: round(v, 1) if v is not None else None  # noqa: E731
-    return {"n": len(ms), "p50_ms": r(percentile(ms, 50)), "p95_ms": r(percentile(ms, 95)),
-            "p99_ms": r(percentile(ms, 99)), "mean_ms": r(sum(ms) / len(ms)) if ms else None}
+    return {
+        "n": len(ms),
+        "p50_ms": r(percentile(ms, 50)),
+        "p95_ms": r(percentile(ms, 95)),
+        "p99_ms": r(percentile(ms, 99)),
+        "mean_ms": r(sum(ms) / len(ms)) if ms else None,
+    }
 
 
 def target(name: str, wanted: str, value, met: bool | None) -> dict:
     return {"name": name, "target": wanted, "value": value, "met": met}
 
 
-def record(name: str, corpus_info: dict, settings: dict, figures: dict, targets: list[dict],
-           notes: list[str] | None = None, started: float | None = None) -> dict:
-    out = {"benchmark": name, "date": now(), "machine": machine(), "corpus": corpus_info, "settings": settings,
-           "figures": figures, "targets": targets, "notes": notes or []}
+def record(
+    name: str,
+    corpus_info: dict,
+    settings: dict,
+    figures: dict,
+    targets: list[dict],
+    notes: list[str] | None = None,
+    started: float | None = None,
+) -> dict:
+    out = {
+        "benchmark": name,
+        "date": now(),
+        "machine": machine(),
+        "corpus": corpus_info,
+        "settings": settings,
+        "figures": figures,
+        "targets": targets,
+        "notes": notes or [],
+    }
     if started is not None:
         out["seconds"] = round(time.perf_counter() - started, 1)
     return out
@@ -162,8 +185,11 @@ def save(result: dict, output: Path | None) -> Path:
 def summary(result: dict) -> str:
     """A few lines for the terminal: targets and the main figures."""
     m = result["machine"]
-    lines = [f"== {result['benchmark']} ({result['date']}; {m['cpu']}, {m['cores']} cores)",
-             f"corpus: {json.dumps(result['corpus'])}", f"settings: {json.dumps(result['settings'])}"]
+    lines = [
+        f"== {result['benchmark']} ({result['date']}; {m['cpu']}, {m['cores']} cores)",
+        f"corpus: {json.dumps(result['corpus'])}",
+        f"settings: {json.dumps(result['settings'])}",
+    ]
     for t in result["targets"]:
         state = "met" if t["met"] else ("NOT met" if t["met"] is False else "n/a")
         lines.append(f"  target {t['name']}: {t['target']} -> {t['value']} ({state})")
@@ -241,8 +267,13 @@ class Appliance:
     def __init__(self, data_dir: Path, settings: dict | None = None, students: int = 40):
         self.data_dir = data_dir
         # Tokens last the whole run: ingesting the real corpus on a loaded machine outlasts the default 15 min.
-        self.settings = {"ingest_sample": False, "log_level": "warning", "login_attempts_per_minute": 10000,
-                         "max_upload_mb": 200, "access_minutes": 1440} | (settings or {})
+        self.settings = {
+            "ingest_sample": False,
+            "log_level": "warning",
+            "login_attempts_per_minute": 10000,
+            "max_upload_mb": 200,
+            "access_minutes": 1440,
+        } | (settings or {})
         self.students = students
         self.process: subprocess.Popen | None = None
         self.url = ""
@@ -250,9 +281,9 @@ class Appliance:
         self.tokens: dict[str, str] = {}
 
     def _make_users(self) -> None:
-        from appliance.accounts import Accounts
-        from appliance.courses import Courses
-        from appliance.database import Database
+        from appliance.classroom.accounts import Accounts
+        from appliance.classroom.courses import Courses
+        from appliance.store.database import Database
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
         database = Database(self.data_dir / "ragbot.db")
@@ -266,17 +297,19 @@ class Appliance:
         finally:
             database.close()
 
-    def start(self, timeout: float = 300) -> "Appliance":
+    def start(self, timeout: float = 300) -> Appliance:
         self._make_users()
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("RAGBOT_")}
-        env |= {f"RAGBOT_{k.upper()}": str(v).lower() if isinstance(v, bool) else str(v)
-                for k, v in self.settings.items()}
+        env |= {
+            f"RAGBOT_{k.upper()}": str(v).lower() if isinstance(v, bool) else str(v) for k, v in self.settings.items()
+        }
         env |= {"RAGBOT_DATA_DIR": str(self.data_dir), "RAGBOT_PORT": str(port), "RAGBOT_HOST": "127.0.0.1"}
         self.log_file = open(self.data_dir / "bench-server.log", "ab")
         started = time.perf_counter()
-        self.process = subprocess.Popen([PYTHON, "-m", "appliance", "serve"], cwd=REPO, env=env,
-                                        stdout=self.log_file, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "appliance", "serve"], cwd=REPO, env=env, stdout=self.log_file, stderr=subprocess.STDOUT
+        )
         self.url = f"http://127.0.0.1:{port}"
         import httpx
 
@@ -299,8 +332,9 @@ class Appliance:
         if username not in self.tokens:
             import httpx
 
-            response = httpx.post(f"{self.url}/api/v1/auth/login", json={"username": username, "password": PASSWORD},
-                                  timeout=30)
+            response = httpx.post(
+                f"{self.url}/api/v1/auth/login", json={"username": username, "password": PASSWORD}, timeout=30
+            )
             response.raise_for_status()
             self.tokens[username] = response.json()["access_token"]
         return {"Authorization": f"Bearer {self.tokens[username]}"}
@@ -316,7 +350,7 @@ class Appliance:
         jobs = []
         with httpx.Client(base_url=self.url, headers=self.headers(), timeout=120) as client:
             for i in range(0, len(files), batch):
-                parts = [("files", (source, path.read_bytes())) for path, source in files[i:i + batch]]
+                parts = [("files", (source, path.read_bytes())) for path, source in files[i : i + batch]]
                 response = client.post("/api/v1/documents/", files=parts, data={"course_id": "1"})
                 jobs += [job["id"] for job in response.json().get("jobs", [])]
             done = failed = 0
@@ -331,8 +365,13 @@ class Appliance:
                 done += job["status"] == "done"
                 failed += job["status"] != "done"
             chunks = sum(d.get("chunks", 0) for d in client.get("/api/v1/documents/").json()["documents"])
-        return {"files": len(files), "done": done, "failed": failed, "chunks": chunks,
-                "seconds": round(time.perf_counter() - started, 1)}
+        return {
+            "files": len(files),
+            "done": done,
+            "failed": failed,
+            "chunks": chunks,
+            "seconds": round(time.perf_counter() - started, 1),
+        }
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -379,8 +418,19 @@ def server_settings(app: Appliance) -> dict:
 
     overrides = {k: v for k, v in app.settings.items()}
     s = load_settings(None, environ={}, data_dir=str(app.data_dir), **overrides)
-    picked = ("llm_model", "llm_threads", "llm_context", "max_answer_tokens", "temperature", "embed_model",
-              "embed_threads", "chunk_tokens", "candidates", "context_sources", "max_queue")
+    picked = (
+        "llm_model",
+        "llm_threads",
+        "llm_context",
+        "max_answer_tokens",
+        "temperature",
+        "embed_model",
+        "embed_threads",
+        "chunk_tokens",
+        "candidates",
+        "context_sources",
+        "max_queue",
+    )
     return {name: getattr(s, name) for name in picked if hasattr(s, name)}
 
 
@@ -414,8 +464,10 @@ def answered(result: dict) -> bool:
 def require_answer(result: dict, what: str) -> dict:
     """The chat result if it is a whole answer, else Unanswered naming the status and the server's message."""
     if not answered(result):
-        raise Unanswered(f"{what}: HTTP {result['status']}, "
-                      f"{'no `done` event' if result['done'] is None else 'an error event'}: {result['error']}")
+        raise Unanswered(
+            f"{what}: HTTP {result['status']}, "
+            f"{'no `done` event' if result['done'] is None else 'an error event'}: {result['error']}"
+        )
     return result
 
 

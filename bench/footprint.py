@@ -36,15 +36,22 @@ def measure_started(app, files: list) -> dict:
     ready_mem = app.memory()
     ingest = app.upload(files)
     after = app.memory()
-    return {"start_to_ready_s": app.start_seconds, "rss_at_ready_mb": ready_mem.get("rss_mb"),
-            "ingest": ingest, "rss_after_ingest_mb": after.get("rss_mb"), "peak_rss_mb": after.get("peak_rss_mb"),
-            "venv_mb": tree_mb(Path(sys.prefix))}
+    return {
+        "start_to_ready_s": app.start_seconds,
+        "rss_at_ready_mb": ready_mem.get("rss_mb"),
+        "ingest": ingest,
+        "rss_after_ingest_mb": after.get("rss_mb"),
+        "peak_rss_mb": after.get("peak_rss_mb"),
+        "venv_mb": tree_mb(Path(sys.prefix)),
+    }
 
 
 def _targets(figures: dict) -> list[dict]:
     peak, start = figures["peak_rss_mb"], figures["start_to_ready_s"]
-    return [common.target("peak RSS after ingesting", "<= 1536 MB", peak, peak is not None and peak <= 1536),
-            common.target("start to ready", "<= 15 s", start, start is not None and start <= 15)]
+    return [
+        common.target("peak RSS after ingesting", "<= 1536 MB", peak, peak is not None and peak <= 1536),
+        common.target("start to ready", "<= 15 s", start, start is not None and start <= 15),
+    ]
 
 
 def start_and_ingest(quick: bool, scratch: Path):
@@ -62,9 +69,18 @@ def start_and_ingest(quick: bool, scratch: Path):
 
 
 def record(app, figures: dict, described: dict, begun: float) -> dict:
-    return common.record("footprint", described, common.server_settings(app), figures, _targets(figures),
-                         ["start to ready on a fresh data dir with the ONNX embedder already exported once on "
-                          "this machine; the first start ever also exports it"], begun)
+    return common.record(
+        "footprint",
+        described,
+        common.server_settings(app),
+        figures,
+        _targets(figures),
+        [
+            "start to ready on a fresh data dir with the ONNX embedder already exported once on "
+            "this machine; the first start ever also exports it"
+        ],
+        begun,
+    )
 
 
 def run(quick: bool = False) -> dict:

@@ -48,22 +48,24 @@ class Timed:
 def _baseline(embedder, texts: list[str], batch: int) -> float:
     started = time.perf_counter()
     for i in range(0, len(texts), batch):
-        embedder.embed(texts[i:i + batch])
+        embedder.embed(texts[i : i + batch])
     return time.perf_counter() - started
 
 
 def run(quick: bool = False, overrides: dict | None = None) -> dict:
     from appliance import services as services_module
-    from appliance.chunk import chunk
-    from appliance.ingest import EMBED_BATCH, embedding_text
-    from appliance.parse import parse
+    from appliance.ingest.chunk import chunk
+    from appliance.ingest.parse import parse
+    from appliance.ingest.pipeline import EMBED_BATCH
     from appliance.settings import load_settings
+    from appliance.store.text import embedding_text
 
     begun = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ragbot-bench-ingest-", ignore_cleanup_errors=True) as tmp:
         files, described = common.corpus(quick, Path(tmp))
-        settings = load_settings(None, environ={}, data_dir=str(Path(tmp) / "data"), ingest_sample=False,
-                                 **(overrides or {}))
+        settings = load_settings(
+            None, environ={}, data_dir=str(Path(tmp) / "data"), ingest_sample=False, **(overrides or {})
+        )
         common.log(f"ingestion: loading the embedder; {len(files)} files")
         started = time.perf_counter()
         services = services_module.build(settings, with_llm=False)
@@ -110,10 +112,14 @@ def run(quick: bool = False, overrides: dict | None = None) -> dict:
     accounted = sum(v for k, v in profile.items() if k.endswith("_s") and k != "count_tokens_s")
     profile["other_s (parse, chunk, hashing)"] = round(pipeline_s - accounted, 3)
     figures = {
-        "files": len(files), "failed_files": failed, "pages": pages, "chunks": stored,
+        "files": len(files),
+        "failed_files": failed,
+        "pages": pages,
+        "chunks": stored,
         "mean_chunk_chars": round(chars / n) if n else 0,
         "pipeline_seconds": round(pipeline_s, 2),
-        "files_per_s": round(len(files) / pipeline_s, 2), "pages_per_s": round(pages / pipeline_s, 2),
+        "files_per_s": round(len(files) / pipeline_s, 2),
+        "pages_per_s": round(pages / pipeline_s, 2),
         "chunks_per_s": round(rate, 2),
         "baseline_chunks_per_s": round(baseline_rate, 2),
         "baseline_runs_s": [round(base1, 2), round(base2, 2)],
@@ -124,11 +130,17 @@ def run(quick: bool = False, overrides: dict | None = None) -> dict:
     }
     picked = ("embed_model", "embed_threads", "chunk_tokens", "chunk_overlap")
     return common.record(
-        "ingestion", described, {k: getattr(settings, k) for k in picked} | {"embed_batch": EMBED_BATCH},
-        figures, [common.target("ratio to the embedder alone", f">= {TARGET_RATIO}", round(ratio, 3),
-                                ratio >= TARGET_RATIO)],
-        ["chunks/s counts the chunks stored; the baseline embeds the same texts (heading + text) in the same "
-         "batches, measured before and after the pipeline and averaged"], begun)
+        "ingestion",
+        described,
+        {k: getattr(settings, k) for k in picked} | {"embed_batch": EMBED_BATCH},
+        figures,
+        [common.target("ratio to the embedder alone", f">= {TARGET_RATIO}", round(ratio, 3), ratio >= TARGET_RATIO)],
+        [
+            "chunks/s counts the chunks stored; the baseline embeds the same texts (heading + text) in the same "
+            "batches, measured before and after the pipeline and averaged"
+        ],
+        begun,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

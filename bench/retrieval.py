@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -91,7 +91,7 @@ def _squash(text: str) -> str:
 def _drop_words(text: str, n: int) -> str:
     """`text` without its first n whitespace-separated words, line structure of the rest kept."""
     match = re.match(r"\s*(?:\S+\s+){%d}" % n, text + "\n")
-    return text[match.end():].strip() if match else ""
+    return text[match.end() :].strip() if match else ""
 
 
 def _records(path: Path) -> list[tuple[str, dict[str, str]]]:
@@ -223,11 +223,15 @@ def ingest(services, documents: list[Document], progress=None) -> dict:
         added += outcome.outcome != "unchanged"
         unchanged += outcome.outcome == "unchanged"
         if progress and (i % 100 == 0 or i == len(documents)):
-            progress(f"  ingested {i}/{len(documents)} documents, {chunks} chunks, "
-                     f"{time.perf_counter() - started:.0f} s")
+            progress(
+                f"  ingested {i}/{len(documents)} documents, {chunks} chunks, {time.perf_counter() - started:.0f} s"
+            )
     seconds = time.perf_counter() - started
     return {
-        "documents": added + unchanged, "skipped_empty": skipped, "chunks": chunks, "seconds": round(seconds, 2),
+        "documents": added + unchanged,
+        "skipped_empty": skipped,
+        "chunks": chunks,
+        "seconds": round(seconds, 2),
         "chunks_per_second": round(chunks / seconds, 2) if seconds and added else None,
         "reused_index": bool(unchanged) and not added,
     }
@@ -269,8 +273,14 @@ def machine() -> dict:
         load = [round(x, 2) for x in os.getloadavg()]
     except (OSError, AttributeError):
         load = None
-    return {"cpu": model, "cores": usable, "memory_gb": memory, "python": platform.python_version(),
-            "os": platform.platform(), "load_average": load}
+    return {
+        "cpu": model,
+        "cores": usable,
+        "memory_gb": memory,
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "load_average": load,
+    }
 
 
 def _shown(path: Path) -> str:
@@ -309,16 +319,30 @@ def run(data: Path, limit: int | None, overrides: dict, index_dir: Path | None =
                 }
         finally:
             services.close()
-    picked = ("embed_model", "chunk_tokens", "chunk_overlap", "candidates", "rrf_k", "dense_weight",
-              "keyword_weight", "heading_weight", "feedback_chunks", "feedback_terms")
+    picked = (
+        "embed_model",
+        "chunk_tokens",
+        "chunk_overlap",
+        "candidates",
+        "rrf_k",
+        "dense_weight",
+        "keyword_weight",
+        "heading_weight",
+        "feedback_chunks",
+        "feedback_terms",
+    )
     return {
         "benchmark": "cranfield-retrieval",
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": before | {"load_average_after": machine()["load_average"]},
         "corpus": {
-            "data": _shown(data), "limit": limit, "documents": ingested["documents"],
-            "skipped_empty": ingested["skipped_empty"], "chunks": ingested["chunks"],
-            "queries": len(collection.queries), "judgments": sum(len(j) for j in collection.qrels.values()),
+            "data": _shown(data),
+            "limit": limit,
+            "documents": ingested["documents"],
+            "skipped_empty": ingested["skipped_empty"],
+            "chunks": ingested["chunks"],
+            "queries": len(collection.queries),
+            "judgments": sum(len(j) for j in collection.qrels.values()),
             "notes": collection.notes,
         },
         "settings": {name: getattr(settings, name) for name in picked} | {"search_k_chunks": SEARCH_K},
@@ -334,10 +358,18 @@ def targets(modes: dict, full: bool) -> list[dict]:
     hybrid = modes["hybrid"]["ndcg@10"]
     best_single = max(modes["keyword"]["ndcg@10"], modes["dense"]["ndcg@10"])
     return [
-        {"name": "hybrid nDCG@10", "target": f">= {TARGET_NDCG}", "value": hybrid,
-         "met": hybrid >= TARGET_NDCG if full else None},
-        {"name": "hybrid beats keyword and dense", "target": f"> {best_single}", "value": hybrid,
-         "met": hybrid > best_single if full else None},
+        {
+            "name": "hybrid nDCG@10",
+            "target": f">= {TARGET_NDCG}",
+            "value": hybrid,
+            "met": hybrid >= TARGET_NDCG if full else None,
+        },
+        {
+            "name": "hybrid beats keyword and dense",
+            "target": f"> {best_single}",
+            "value": hybrid,
+            "met": hybrid > best_single if full else None,
+        },
     ]
 
 
@@ -356,8 +388,10 @@ def table(result: dict) -> str:
         f"{'mode':<8} {'nDCG@10':>8} {'R@5':>7} {'R@10':>7} {'MRR@10':>7} {'query ms':>9}",
     ]
     for mode, f in result["modes"].items():
-        lines.append(f"{mode:<8} {f['ndcg@10']:>8.3f} {f['recall@5']:>7.3f} {f['recall@10']:>7.3f} "
-                     f"{f['mrr@10']:>7.3f} {f['query_ms']:>9.1f}")
+        lines.append(
+            f"{mode:<8} {f['ndcg@10']:>8.3f} {f['recall@5']:>7.3f} {f['recall@10']:>7.3f} "
+            f"{f['mrr@10']:>7.3f} {f['query_ms']:>9.1f}"
+        )
     for goal in result["targets"]:
         verdict = {True: "met", False: "NOT met", None: "not judged below the full collection"}[goal["met"]]
         lines.append(f"target: {goal['name']} {goal['target']}: {goal['value']:.3f}, {verdict}")
@@ -373,15 +407,35 @@ def _setting(text: str) -> tuple[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.retrieval", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help="folder with cran.all.1400, cran.qry and cranqrel (default: ../shared/eval/cranfield)")
-    parser.add_argument("--limit", type=int, default=None, metavar="N",
-                        help="only the first N documents, and the queries with judgments among them")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="folder with cran.all.1400, cran.qry and cranqrel (default: ../shared/eval/cranfield)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="only the first N documents, and the queries with judgments among them",
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the JSON figures")
-    parser.add_argument("--set", type=_setting, action="append", default=[], metavar="NAME=VALUE",
-                        help="override a setting, e.g. --set rrf_k=20 (repeatable)")
-    parser.add_argument("--index", type=Path, default=None, metavar="DIR",
-                        help="keep the data dir here instead of a temporary one; an existing index is reused")
+    parser.add_argument(
+        "--set",
+        type=_setting,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a setting, e.g. --set rrf_k=20 (repeatable)",
+    )
+    parser.add_argument(
+        "--index",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="keep the data dir here instead of a temporary one; an existing index is reused",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < 1:

@@ -19,10 +19,30 @@ import time
 
 from bench import common
 
-TEMPLATES = ["how do I use {t}", "what is {t} in ROS 2", "{t} example", "explain {t} settings",
-             "problem with {t} configuration", "{t} and nodes"]
-TOPICS = ["topics", "services", "parameters", "launch files", "colcon workspaces", "packages", "quality of service",
-          "ros2 bag", "tf2 frames", "actions", "DDS discovery", "node composition", "lifecycle nodes", "rclpy timers"]
+TEMPLATES = [
+    "how do I use {t}",
+    "what is {t} in ROS 2",
+    "{t} example",
+    "explain {t} settings",
+    "problem with {t} configuration",
+    "{t} and nodes",
+]
+TOPICS = [
+    "topics",
+    "services",
+    "parameters",
+    "launch files",
+    "colcon workspaces",
+    "packages",
+    "quality of service",
+    "ros2 bag",
+    "tf2 frames",
+    "actions",
+    "DDS discovery",
+    "node composition",
+    "lifecycle nodes",
+    "rclpy timers",
+]
 
 
 def queries():
@@ -39,6 +59,7 @@ async def _load(url: str, headers: dict, clients: int, requests_per_client: int,
     errors: dict[str, int] = {}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120, limits=limits) as client:
+
         async def one_client():
             for _ in range(requests_per_client):
                 started = time.perf_counter()
@@ -107,8 +128,9 @@ def measure(app, quick: bool) -> dict:
     if refused:
         raise common.Unanswered(f"the background chat was refused, so nothing generated: {refused[0]}")
     common.log("search: 1 and 8 clients while a chat generates")
-    busy = {str(c): asyncio.run(_load(app.url, headers, c, per if c == 1 else max(per // 2, 3), source))
-            for c in (1, 8)}
+    busy = {
+        str(c): asyncio.run(_load(app.url, headers, c, per if c == 1 else max(per // 2, 3), source)) for c in (1, 8)
+    }
     stop.set()
     thread.join(600)
     if refused:
@@ -126,11 +148,19 @@ def run(quick: bool = False, shared=None) -> dict:
     targets = [
         common.target("p50 at 8 clients", "<= 30 ms", p50_8, p50_8 is not None and p50_8 <= 30),
         common.target("p95 at 8 clients", "<= 100 ms", p95_8, p95_8 is not None and p95_8 <= 100),
-        common.target("p50 while generating / idle p50 (8 clients)", "<= 2.0", factor,
-                      factor is not None and factor <= 2.0),
+        common.target(
+            "p50 while generating / idle p50 (8 clients)", "<= 2.0", factor, factor is not None and factor <= 2.0
+        ),
     ]
-    return common.record("search", described, settings, figures, targets,
-                         ["every query is new to the server (no query-embedding cache hits); k=5, hybrid"], begun)
+    return common.record(
+        "search",
+        described,
+        settings,
+        figures,
+        targets,
+        ["every query is new to the server (no query-embedding cache hits); k=5, hybrid"],
+        begun,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

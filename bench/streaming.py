@@ -36,24 +36,37 @@ def over_http(app, client, question: str) -> dict:
     cpu = common.cpu_seconds(app.process.pid) - cpu
     tokens = [seconds for event, seconds, _ in result["events"] if event == "token"]
     done = result["done"]
-    return {"status": result["status"], "ttft_ms": tokens[0] * 1000 if tokens else None, "tokens": len(tokens),
-            "tokens_per_s": _rate(tokens), "total_ms": result["seconds"] * 1000, "server_cpu_ms": cpu * 1000,
-            "server": done.get("timings", {}), "sources": done["sources"], "covered": done["covered"]}
+    return {
+        "status": result["status"],
+        "ttft_ms": tokens[0] * 1000 if tokens else None,
+        "tokens": len(tokens),
+        "tokens_per_s": _rate(tokens),
+        "total_ms": result["seconds"] * 1000,
+        "server_cpu_ms": cpu * 1000,
+        "server": done.get("timings", {}),
+        "sources": done["sources"],
+        "covered": done["covered"],
+    }
 
 
 def bare(model, llama, text: str, settings) -> dict:
-    from appliance import llm
+    from appliance.inference import llm
 
     stop = None if model.prompt_style == "chat" else llm.COMPLETION_STOP
     times = []
     cpu = time.process_time()  # this process does nothing else meanwhile: it is llama.cpp's CPU
     started = time.perf_counter()
-    for piece in llm.bare_completion(llama, text, max_tokens=settings.max_answer_tokens,
-                                     temperature=settings.temperature, stop=stop):
+    for piece in llm.bare_completion(
+        llama, text, max_tokens=settings.max_answer_tokens, temperature=settings.temperature, stop=stop
+    ):
         if piece:
             times.append(time.perf_counter())
-    return {"ttft_ms": (times[0] - started) * 1000 if times else None, "tokens": len(times),
-            "tokens_per_s": _rate(times), "cpu_ms": (time.process_time() - cpu) * 1000}
+    return {
+        "ttft_ms": (times[0] - started) * 1000 if times else None,
+        "tokens": len(times),
+        "tokens_per_s": _rate(times),
+        "cpu_ms": (time.process_time() - cpu) * 1000,
+    }
 
 
 def load_model(app):
@@ -66,8 +79,8 @@ def load_model(app):
 
 
 def rebuild_prompt(model, question: str, sources: list[dict], settings):
-    from appliance import prompt
-    from appliance.retrieve import Passage
+    from appliance.answer.answerer import prompt
+    from appliance.search.retriever import Passage
 
     fields = Passage.__dataclass_fields__
     passages = [Passage(**{k: v for k, v in s.items() if k in fields}) for s in sources]
@@ -122,25 +135,42 @@ def measure(app, quick: bool) -> dict:
                 continue
             built = rebuild_prompt(model, question, served["sources"], settings)
             baseline = bare(model, llama, built.text, settings)
-            rows.append({"question": question, "status": served["status"], "covered": True,
-                         "sse": {k: v for k, v in served.items() if k != "sources"}, "bare": baseline,
-                         "prompt_tokens": built.tokens, "same_prompt": built.tokens == served["server"]["prompt_tokens"],
-                         "ttft_split": split(served, baseline) if served["ttft_ms"] and baseline["ttft_ms"] else None})
+            rows.append(
+                {
+                    "question": question,
+                    "status": served["status"],
+                    "covered": True,
+                    "sse": {k: v for k, v in served.items() if k != "sources"},
+                    "bare": baseline,
+                    "prompt_tokens": built.tokens,
+                    "same_prompt": built.tokens == served["server"]["prompt_tokens"],
+                    "ttft_split": split(served, baseline) if served["ttft_ms"] and baseline["ttft_ms"] else None,
+                }
+            )
     measured = [r for r in rows if r["covered"] and r["sse"]["tokens_per_s"] and r["bare"]["tokens_per_s"]]
     timed = [r for r in rows if r.get("ttft_split")]
     ratios = [r["sse"]["tokens_per_s"] / r["bare"]["tokens_per_s"] for r in measured]
-    return {"questions": len(questions), "answers_measured": len(measured), "ttft_measured": len(timed),
-            "statuses": sorted({r["status"] for r in rows}),
-            "sse_tokens_per_s": median([r["sse"]["tokens_per_s"] for r in measured]),
-            "bare_tokens_per_s": median([r["bare"]["tokens_per_s"] for r in measured]),
-            "ratio": median(ratios), "ratios": [round(r, 3) for r in ratios],
-            "ttft_median": {key: median([r["ttft_split"][key] for r in timed]) for key in (timed[0]["ttft_split"]
-                                                                                        if timed else {})},
-            "overheads_ms": [r["ttft_split"]["overhead_ms"] for r in timed],
-            "cpu_ms_median": {"server_whole_request": median([r["sse"]["server_cpu_ms"] for r in measured]),
-                              "bare_whole_completion": median([r["bare"]["cpu_ms"] for r in measured])},
-            "prompt_tokens": median([r["prompt_tokens"] for r in measured]),
-            "same_prompt_all": all(r.get("same_prompt", True) for r in rows), "runs": rows}
+    return {
+        "questions": len(questions),
+        "answers_measured": len(measured),
+        "ttft_measured": len(timed),
+        "statuses": sorted({r["status"] for r in rows}),
+        "sse_tokens_per_s": median([r["sse"]["tokens_per_s"] for r in measured]),
+        "bare_tokens_per_s": median([r["bare"]["tokens_per_s"] for r in measured]),
+        "ratio": median(ratios),
+        "ratios": [round(r, 3) for r in ratios],
+        "ttft_median": {
+            key: median([r["ttft_split"][key] for r in timed]) for key in (timed[0]["ttft_split"] if timed else {})
+        },
+        "overheads_ms": [r["ttft_split"]["overhead_ms"] for r in timed],
+        "cpu_ms_median": {
+            "server_whole_request": median([r["sse"]["server_cpu_ms"] for r in measured]),
+            "bare_whole_completion": median([r["bare"]["cpu_ms"] for r in measured]),
+        },
+        "prompt_tokens": median([r["prompt_tokens"] for r in measured]),
+        "same_prompt_all": all(r.get("same_prompt", True) for r in rows),
+        "runs": rows,
+    }
 
 
 def run(quick: bool = False, shared=None) -> dict:
@@ -148,18 +178,34 @@ def run(quick: bool = False, shared=None) -> dict:
     figures, settings, described = common.measure_on_appliance(measure, quick, shared)
     ratio, over = figures["ratio"], figures["ttft_median"].get("overhead_ms")
     targets = [
-        common.target("SSE tokens/s / bare llama-cpp-python tokens/s (median over answers)", ">= 0.95", ratio,
-                      ratio is not None and ratio >= 0.95),
-        common.target("TTFT - (retrieval + bare prompt eval + first token), median", "<= 50 ms", over,
-                      over is not None and over <= 50),
+        common.target(
+            "SSE tokens/s / bare llama-cpp-python tokens/s (median over answers)",
+            ">= 0.95",
+            ratio,
+            ratio is not None and ratio >= 0.95,
+        ),
+        common.target(
+            "TTFT - (retrieval + bare prompt eval + first token), median",
+            "<= 50 ms",
+            over,
+            over is not None and over <= 50,
+        ),
     ]
-    return common.record("streaming", described, settings, figures, targets,
-                         ["tokens/s counts text pieces after the first, over the time from the first to the last",
-                          "ttft_median: each step's median over the answers (steps are consecutive on the "
-                          "server's clock; http_ms is the rest of the client's wait)",
-                          "cpu: the server process's CPU for the whole request (/proc, 10 ms ticks) against this "
-                          "process's CPU for the bare completion; less disturbed by other load than wall time"],
-                         begun)
+    return common.record(
+        "streaming",
+        described,
+        settings,
+        figures,
+        targets,
+        [
+            "tokens/s counts text pieces after the first, over the time from the first to the last",
+            "ttft_median: each step's median over the answers (steps are consecutive on the "
+            "server's clock; http_ms is the rest of the client's wait)",
+            "cpu: the server process's CPU for the whole request (/proc, 10 ms ticks) against this "
+            "process's CPU for the bare completion; less disturbed by other load than wall time",
+        ],
+        begun,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

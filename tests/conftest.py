@@ -95,8 +95,11 @@ class FakeVectors:
 
     def query(self, vector, k, courses=None):
         with self.lock:
-            scored = [(i, sum(a * b for a, b in zip(vector, v))) for i, (v, course) in self.data.items()
-                      if courses is None or course in courses]
+            scored = [
+                (i, sum(a * b for a, b in zip(vector, v)))
+                for i, (v, course) in self.data.items()
+                if courses is None or course in courses
+            ]
         return sorted(scored, key=lambda pair: -pair[1])[:k]
 
     def vectors(self, ids):

@@ -86,8 +86,10 @@ def proc_status(pid: str) -> dict[str, str]:
 
 def mount_options(pid: str) -> dict[str, set[str]]:
     """Mount point → options, as the process sees its file systems (the last mount on a point wins)."""
-    return {line.split()[4]: set(line.split()[5].split(",")) for line in
-            Path(f"/proc/{pid}/mountinfo").read_text().splitlines()}
+    return {
+        line.split()[4]: set(line.split()[5].split(","))
+        for line in Path(f"/proc/{pid}/mountinfo").read_text().splitlines()
+    }
 
 
 # Joins the cgroup named by argv[1], then sends one UDP datagram to each address: the errno, or 0 when sent.
@@ -116,8 +118,15 @@ class Manager:
     `dropins` maps e.g. "x.service.d/y.conf" to its text; `users` and `groups` are lines added to passwd, group
     (bind-mounted copies); `mounts` are shell lines run in its mount namespace before systemd starts."""
 
-    def __init__(self, work: Path, unit_dirs: list[Path], dropins: dict[str, str], users: Sequence[str] = (),
-                 groups: Sequence[str] = (), mounts: Sequence[str] = ()):
+    def __init__(
+        self,
+        work: Path,
+        unit_dirs: list[Path],
+        dropins: dict[str, str],
+        users: Sequence[str] = (),
+        groups: Sequence[str] = (),
+        mounts: Sequence[str] = (),
+    ):
         self.work, self.unit_dirs, self.dropins, self.users, self.groups = work, unit_dirs, dropins, users, groups
         self.mounts = mounts
         self.cgroups: list[Path] = []
@@ -190,8 +199,9 @@ class Manager:
 
     def run(self, *command: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
         """Run a command in the manager's namespaces (where /run/systemd/private is)."""
-        result = subprocess.run(["nsenter", "-t", str(self.pid), "-m", "-p", *command], capture_output=True,
-                                text=True, timeout=timeout)
+        result = subprocess.run(
+            ["nsenter", "-t", str(self.pid), "-m", "-p", *command], capture_output=True, text=True, timeout=timeout
+        )
         assert not check or result.returncode == 0, f"{command}: {result.stdout}{result.stderr}\n{self.journal()}"
         return result
 

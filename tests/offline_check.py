@@ -17,19 +17,36 @@ QUESTION = "What does the derivative term of a PID controller do?"
 
 
 def call(port: int, path: str, body: dict | None = None, token: str = "") -> dict:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode() if body else None,
-                                     headers={"Content-Type": "application/json"} | (
-                                         {"Authorization": f"Bearer {token}"} if token else {}))
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=json.dumps(body).encode() if body else None,
+        headers={"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {}),
+    )
     with urllib.request.urlopen(request, timeout=300) as response:
         return json.loads(response.read())
 
 
 def main(root: Path, uid: str, gid: str, port: int) -> None:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(root / "var/lib/ragbot"), "LANG": "C.UTF-8",
-           "RAGBOT_CONFIG": str(root / "etc/ragbot/ragbot.toml"), "RAGBOT_PORT": str(port)}
-    service = subprocess.Popen(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
-                                str(root / "opt/ragbot/venv/bin/ragbot"), "serve"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(root / "var/lib/ragbot"),
+        "LANG": "C.UTF-8",
+        "RAGBOT_CONFIG": str(root / "etc/ragbot/ragbot.toml"),
+        "RAGBOT_PORT": str(port),
+    }
+    service = subprocess.Popen(
+        [
+            "setpriv",
+            f"--reuid={uid}",
+            f"--regid={gid}",
+            "--clear-groups",
+            str(root / "opt/ragbot/venv/bin/ragbot"),
+            "serve",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.time() + 300
         while True:

@@ -54,8 +54,7 @@ def make_pdf(pages: list[str], page_labels: list[dict] | None = None) -> bytes:
         catalog += b" /PageLabels " + _page_labels(page_labels)
     objects = [
         catalog + b" >>",
-        b"<< /Type /Pages /Kids [%s] /Count %d >>"
-        % (b" ".join(b"%d 0 R" % pid for pid in page_ids), len(pages)),
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % pid for pid in page_ids), len(pages)),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
     for pid, text in zip(page_ids, pages):

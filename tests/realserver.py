@@ -12,8 +12,8 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from appliance.app import create_app
 from appliance.settings import Settings
+from appliance.web.app import create_app
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 

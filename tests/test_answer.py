@@ -4,11 +4,10 @@ import time
 
 import pytest
 
-from appliance import prompt
-from appliance.answer import Question, cited_sources
+from appliance.answer.answerer import Question, cited_sources, prompt
+from appliance.answer.model_queue import ModelGate, stream_from_thread
 from appliance.errors import Busy, InvalidInput
-from appliance.generate import ModelGate, stream_from_thread
-from appliance.retrieve import Passage
+from appliance.search.retriever import Passage
 from tests.conftest import FakeModel
 
 

@@ -5,7 +5,7 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
-from appliance.app import create_app
+from appliance.web.app import create_app
 from tests.conftest import parse_sse, sign_in
 from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
 from tests.realserver import serve
@@ -53,7 +53,14 @@ def test_upload_follow_job_reupload_noop_and_delete(client, services):
     page = client.get(f"/api/v1/documents/{jobs[1]['document_id']}/pages/2").json()
     assert "Page two" in page["text"]
     hits = client.post("/api/v1/search", json={"query": "Zorblax gripper force", "k": 3}).json()["results"]
-    assert hits[0]["filename"] == "grip.md" and set(hits[0]) >= {"document_id", "page", "page_label", "heading", "text", "score"}
+    assert hits[0]["filename"] == "grip.md" and set(hits[0]) >= {
+        "document_id",
+        "page",
+        "page_label",
+        "heading",
+        "text",
+        "score",
+    }
     assert client.delete(f"/api/v1/documents/{doc['id']}").status_code == 204
     hits = client.post("/api/v1/search", json={"query": "Zorblax gripper force", "k": 3}).json()["results"]
     assert all(h["document_id"] != doc["id"] for h in hits)
@@ -140,8 +147,14 @@ def test_chat_json_and_sse(client, services):
     assert json.loads(events[0][1]) == {"conversation_id": done["conversation_id"], "title": "Zorblax-7 force?"}
     # Where the time to first token went, in order, on the server's clock from the request's arrival.
     at = done["timings"]["at_ms"]
-    steps = [at["started"], at["retrieved"], at["prompt_built"], at["model_acquired"], at["first_token"],
-             done["timings"]["first_token_sent_ms"]]
+    steps = [
+        at["started"],
+        at["retrieved"],
+        at["prompt_built"],
+        at["model_acquired"],
+        at["first_token"],
+        done["timings"]["first_token_sent_ms"],
+    ]
     assert steps == sorted(steps) and steps[0] >= 0
 
 
@@ -164,8 +177,9 @@ def test_answer_stopped_before_done_keeps_its_conversation(settings, services):
         services.model.delay = 0
         listed = client.get("/api/v1/conversations").json()["conversations"]
         assert [c["id"] for c in listed] == [conversation] and listed[0]["title"] == "Zorblax-7 force?"
-        follow = client.post("/api/v1/chat", json={"message": "How strong is the Zorblax-7 gripper?",
-                                                  "conversation_id": conversation}).json()
+        follow = client.post(
+            "/api/v1/chat", json={"message": "How strong is the Zorblax-7 gripper?", "conversation_id": conversation}
+        ).json()
         assert follow["conversation_id"] == conversation and "42 newtons" in follow["answer"]
         assert len(client.get(f"/api/v1/conversations/{conversation}").json()["messages"]) == 2
 
@@ -182,7 +196,11 @@ def test_health_ready_and_offline_docs(client):
     assert client.get("/api/health").json()["status"] == "ok"
     assert client.get("/api/ready").status_code == 200
     page = client.get("/api/docs").text
-    assert "swagger-ui-bundle.js" in page and "http://" not in page and "https://" not in page.replace("https://swagger.io", "")
+    assert (
+        "swagger-ui-bundle.js" in page
+        and "http://" not in page
+        and "https://" not in page.replace("https://swagger.io", "")
+    )
     assert client.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 200
     assert client.get("/api/docs/openapi.json").json()["paths"]["/api/v1/chat"]
 

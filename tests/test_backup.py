@@ -10,13 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from appliance import backup, cli, services as services_module
+from appliance import services as services_module
+from appliance.cli import main as cli
 from appliance.errors import InvalidInput, Unavailable
+from appliance.ops import backup
 from appliance.settings import load_settings
 from tests.conftest import FakeEmbedder, FakeModel
 
 NOTES = {
-    f"week{n}.md": f"# Week {n}\n\n" + "\n\n".join(
+    f"week{n}.md": f"# Week {n}\n\n"
+    + "\n\n".join(
         f"## Topic {n}.{t}\n\nThe {word} actuator in lab {n} runs at {n * 10 + t} volts and weighs {t} kilograms."
         for t, word in enumerate(("servo", "stepper", "piston", "solenoid", "linear"), 1)
     )
@@ -27,8 +30,9 @@ QUERIES = ["stepper actuator volts", "solenoid in lab 3", "how heavy is the line
 
 @pytest.fixture
 def settings(tmp_path):
-    return load_settings(environ={}, data_dir=str(tmp_path / "data"), ingest_sample=False, min_similarity=0.05,
-                         backup_keep=2)
+    return load_settings(
+        environ={}, data_dir=str(tmp_path / "data"), ingest_sample=False, min_similarity=0.05, backup_keep=2
+    )
 
 
 def build(settings):
@@ -96,8 +100,9 @@ def test_backup_during_ingestion_restores_to_consistent_stores(settings, tmp_pat
     restored = build(settings)  # start-up repair reconciles the two snapshots
     try:
         documents = restored.database.documents()
-        assert 1 <= len(documents) <= len(NOTES) and documents == sorted(documents, key=lambda d: d["created_at"],
-                                                                           reverse=True)
+        assert 1 <= len(documents) <= len(NOTES) and documents == sorted(
+            documents, key=lambda d: d["created_at"], reverse=True
+        )
         assert sum(d["chunks"] for d in documents) == len(restored.database.chunk_ids())
         assert restored.database.chunk_ids() == restored.vectors.ids()
     finally:
@@ -127,8 +132,11 @@ def archive(settings, tmp_path):
 
 
 def fingerprint(folder) -> dict:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and "backups" not in p.parts}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "backups" not in p.parts
+    }
 
 
 def corrupt_middle(path):
@@ -162,15 +170,18 @@ def unlisted_member(path):
     path.write_bytes(out.getvalue())
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]), "truncated or corrupted"),
-    (lambda p: p.write_bytes(p.read_bytes()[:-200]), "truncated or corrupted"),
-    (corrupt_middle, "truncated or corrupted|checksum"),
-    (tamper_member, "does not match its checksum"),
-    (unlisted_member, "not in the manifest"),
-    (lambda p: p.write_bytes(gzip.compress(b"just text")), "truncated or corrupted|not a ragbot backup"),
-    (lambda p: p.write_text("not even gzip"), "truncated or corrupted"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]), "truncated or corrupted"),
+        (lambda p: p.write_bytes(p.read_bytes()[:-200]), "truncated or corrupted"),
+        (corrupt_middle, "truncated or corrupted|checksum"),
+        (tamper_member, "does not match its checksum"),
+        (unlisted_member, "not in the manifest"),
+        (lambda p: p.write_bytes(gzip.compress(b"just text")), "truncated or corrupted|not a ragbot backup"),
+        (lambda p: p.write_text("not even gzip"), "truncated or corrupted"),
+    ],
+)
 def test_damaged_archive_is_refused_and_changes_nothing(settings, archive, damage, message):
     before = fingerprint(settings.data_path)
     damage(archive)

@@ -27,8 +27,11 @@ def test_a_refused_chat_is_never_a_figure(capsys):
     """A benchmark request that is not a whole 200 answer stops the benchmark: non-zero exit, a clear message."""
     done = {"answer": "a", "covered": True}
     assert common.require_answer({"status": 200, "done": done, "error": None}, "q")["done"] == done
-    for status, got, error, says in [(503, None, "busy", "HTTP 503"), (200, None, None, "no `done`"),
-                                     (200, done, '{"error": "x"}', "an error event")]:
+    for status, got, error, says in [
+        (503, None, "busy", "HTTP 503"),
+        (200, None, None, "no `done`"),
+        (200, done, '{"error": "x"}', "an error event"),
+    ]:
         with pytest.raises(common.Unanswered, match=says):
             common.require_answer({"status": status, "done": got, "error": error}, "q")
 

@@ -17,18 +17,26 @@ import playwright.sync_api as playwright_api
 import pytest
 from litestar.testing import TestClient
 
-from appliance.app import create_app
 from appliance.settings import load_settings
+from appliance.web.app import create_app
 from tests.pdfmaker import make_pdf
 from tests.realserver import no_network, serve
 
 real = pytest.mark.real
-STATIC = Path(__file__).resolve().parent.parent / "appliance" / "static"
+STATIC = Path(__file__).resolve().parent.parent / "appliance" / "web" / "static"
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parent / "vendor" / "axe" / "axe.min.js"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -42,14 +50,17 @@ PUMP_PAGES = [
     "Chapter 2: Sensors\nThe Quorra soil probe measures moisture every 90 seconds.\nIt sends its readings over a CAN bus.",
 ]
 PUMP_LABELS = [{"start": 0, "style": "r"}, {"start": 2, "style": "D"}]
-LIGHT_NOTES = (b"# Light sensors\n\nThe Velt light sensor saturates at 64000 lux.\n"
-               b"It is mounted 30 centimetres above the seed trays.\n")
+LIGHT_NOTES = (
+    b"# Light sensors\n\nThe Velt light sensor saturates at 64000 lux.\n"
+    b"It is mounted 30 centimetres above the seed trays.\n"
+)
 PUMP_QUESTION = "What is the maximum flow rate of the Brindle-5 pump?"
 SELECTED = "The Quorra soil probe measures moisture every 90 seconds."
 SELECTION_QUESTION = "How often does it measure?"
 
 
 # ---------- served offline, to anyone (no browser needed) ----------
+
 
 def test_page_and_assets_are_served_to_anonymous_users_with_a_self_only_policy(settings, services):
     with TestClient(create_app(settings, services)) as client:
@@ -76,12 +87,19 @@ def test_web_app_names_no_other_host():
 
 # ---------- the appliance and the browser ----------
 
+
 @pytest.fixture(scope="module")
 def appliance(tmp_path_factory):
     """The real appliance, sign-up by join code, one teacher account; no connection may leave loopback."""
     with no_network() as attempts:
-        settings = load_settings(environ={}, data_dir=str(tmp_path_factory.mktemp("browser")), max_answer_tokens=48,
-                                 temperature=0.0, signup="join_code", login_attempts_per_minute=1000)
+        settings = load_settings(
+            environ={},
+            data_dir=str(tmp_path_factory.mktemp("browser")),
+            max_answer_tokens=48,
+            temperature=0.0,
+            signup="join_code",
+            login_attempts_per_minute=1000,
+        )
         with serve(settings) as server:
             server.services.accounts.add("ada", PASSWORD, "teacher", "expert", "intermediate")
             yield server
@@ -122,7 +140,9 @@ class Visit:
         self.size = "phone" if viewport["width"] < 600 else "desktop"
 
     def _ours(self, url: str) -> bool:
-        return url == self.base_url or url.startswith(self.base_url + "/") or url.startswith(("data:", "blob:", "about:"))
+        return (
+            url == self.base_url or url.startswith(self.base_url + "/") or url.startswith(("data:", "blob:", "about:"))
+        )
 
     def _record(self, request) -> None:
         self.requests.append((request.method, request.url, request.post_data))
@@ -166,6 +186,7 @@ def visits(browser, appliance, request):
 
 # ---------- helpers ----------
 
+
 def screenshot(visit: Visit, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     visit.page.wait_for_timeout(150)  # let transitions settle
@@ -183,7 +204,8 @@ def check_accessibility(visit: Visit, screen: str) -> None:
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     bad = [
         f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"] if v["impact"] in ("critical", "serious")
+        for v in result["violations"]
+        if v["impact"] in ("critical", "serious")
     ]
     assert bad == [], f"accessibility violations on {screen} ({visit.size}): {bad}"
 
@@ -211,14 +233,17 @@ def ask(visit: Visit, question: str) -> "playwright_api.Locator":
     answer.wait_for()
     page.wait_for_function(
         "n => { const a = document.querySelectorAll('.message.assistant')[n]; return a && a.dataset.state !== 'waiting' && a.dataset.state !== 'streaming'; }",
-        arg=before, timeout=ANSWER_TIMEOUT)
+        arg=before,
+        timeout=ANSWER_TIMEOUT,
+    )
     return answer
 
 
 def drop_files(visit: Visit, files: list[tuple[str, bytes, str]]) -> None:
     """Drag and drop files onto the drop zone, as a user's file manager would."""
     payload = [{"name": n, "b64": base64.b64encode(data).decode(), "type": t} for n, data, t in files]
-    visit.page.evaluate("""files => {
+    visit.page.evaluate(
+        """files => {
         const transfer = new DataTransfer();
         for (const f of files) {
             const bytes = Uint8Array.from(atob(f.b64), c => c.charCodeAt(0));
@@ -228,7 +253,9 @@ def drop_files(visit: Visit, files: list[tuple[str, bytes, str]]) -> None:
         for (const type of ['dragenter', 'dragover', 'drop']) {
             zone.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
         }
-    }""", payload)
+    }""",
+        payload,
+    )
 
 
 WATCH_PROGRESS = """() => {
@@ -294,15 +321,20 @@ def test_teacher_creates_course_and_uploads_with_progress(visits, appliance):
     nav(page, "Material").click()
     page.wait_for_selector("#drop-zone")
     page.evaluate(WATCH_PROGRESS)
-    drop_files(teacher, [
-        ("greenhouse.pdf", make_pdf(PUMP_PAGES, page_labels=PUMP_LABELS), "application/pdf"),
-        ("light-sensors.md", LIGHT_NOTES, "text/markdown"),
-        ("empty.md", b"", "text/markdown"),
-    ])
+    drop_files(
+        teacher,
+        [
+            ("greenhouse.pdf", make_pdf(PUMP_PAGES, page_labels=PUMP_LABELS), "application/pdf"),
+            ("light-sensors.md", LIGHT_NOTES, "text/markdown"),
+            ("empty.md", b"", "text/markdown"),
+        ],
+    )
     uploads = page.locator(".upload")
     for name in ("greenhouse.pdf", "light-sensors.md"):
         page.wait_for_selector(f".upload[data-filename='{name}'][data-status=done]", timeout=120_000)
-        assert page.locator(f".upload[data-filename='{name}'] [role=progressbar]").get_attribute("aria-valuenow") == "100"
+        assert (
+            page.locator(f".upload[data-filename='{name}'] [role=progressbar]").get_attribute("aria-valuenow") == "100"
+        )
     bad = page.locator(".upload[data-filename='empty.md']")
     bad.locator(".upload-status").filter(has_text=re.compile("empty", re.I)).wait_for()
     assert bad.get_attribute("data-status") == "failed" and uploads.count() == 3
@@ -324,7 +356,14 @@ def test_teacher_creates_course_and_uploads_with_progress(visits, appliance):
 
     # A third document, then deleted from the list (with a confirmation step).
     page.get_by_label("Choose files").set_input_files(
-        files=[{"name": "spares.md", "mimeType": "text/markdown", "buffer": b"# Spares\n\nKeep two spare Brindle-5 seals.\n"}])
+        files=[
+            {
+                "name": "spares.md",
+                "mimeType": "text/markdown",
+                "buffer": b"# Spares\n\nKeep two spare Brindle-5 seals.\n",
+            }
+        ]
+    )
     page.wait_for_selector(".upload[data-filename='spares.md'][data-status=done]", timeout=120_000)
     page.wait_for_selector(".doc[data-filename='spares.md']")
     page.get_by_role("button", name="Delete spares.md").click()
@@ -344,7 +383,9 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
     page.get_by_label("Username").fill("bo")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Course join code").fill(FLOW["join_code"])
-    page.get_by_role("group", name=re.compile("software background", re.I)).get_by_role("radio", name=re.compile("^Intermediate")).check()
+    page.get_by_role("group", name=re.compile("software background", re.I)).get_by_role(
+        "radio", name=re.compile("^Intermediate")
+    ).check()
     page.get_by_role("button", name="Create account").click()
     page.wait_for_selector("#question")
     signup = student.calls("POST", "/api/v1/auth/signup")[0]
@@ -394,8 +435,10 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
     assert follow_up.get_attribute("data-state") == "done"
     assert student.calls("POST", "/api/v1/chat")[-1]["selected_text"] == SELECTED
     assert page.locator(".message.user .selection-quote").last.inner_text().endswith(SELECTED)
-    assert SELECTED in follow_up.locator(".source").first.inner_text() or \
-        any(SELECTED in follow_up.locator(".snippet").nth(i).inner_text() for i in range(follow_up.locator(".snippet").count()))
+    assert SELECTED in follow_up.locator(".source").first.inner_text() or any(
+        SELECTED in follow_up.locator(".snippet").nth(i).inner_text()
+        for i in range(follow_up.locator(".snippet").count())
+    )
     FLOW["student_questions"] = [PUMP_QUESTION, SELECTION_QUESTION]
 
 
@@ -436,6 +479,7 @@ def test_dashboard_shows_the_students_questions(visits, appliance):
 
 
 # ---------- answers that do not go to plan ----------
+
 
 @real
 def test_stop_not_covered_busy_and_limit(visits, appliance):
@@ -498,6 +542,7 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
 
 
 # ---------- conversations, tokens, keyboard ----------
+
 
 @real
 def test_conversations_list_rename_reopen_and_delete(visits, appliance):
@@ -589,6 +634,7 @@ def test_keyboard_only_sign_in_and_question(visits, appliance):
 
 # ---------- every main screen at phone size ----------
 
+
 @real
 def test_phone_screens_are_usable_and_accessible(visits, appliance):
     phone = visits(PHONE)
@@ -613,7 +659,12 @@ def test_phone_screens_are_usable_and_accessible(visits, appliance):
     page.get_by_role("button", name="Close the reader").click()
     page.locator(".reader").wait_for(state="hidden")
 
-    for screen, ready in (("documents", ".doc"), ("courses", ".course"), ("dashboard", ".stats-row"), ("profile", "#levels")):
+    for screen, ready in (
+        ("documents", ".doc"),
+        ("courses", ".course"),
+        ("dashboard", ".stats-row"),
+        ("profile", "#levels"),
+    ):
         phone.open(f"#/{screen}")
         page.wait_for_selector(ready)
         assert page.evaluate(no_sideways_scroll), f"{screen} scrolls sideways on a phone"

@@ -1,5 +1,5 @@
-from appliance.chunk import chunk
-from appliance.parse import parse
+from appliance.ingest.chunk import chunk
+from appliance.ingest.parse import parse
 from tests.conftest import FakeEmbedder
 
 count = FakeEmbedder().count_tokens
@@ -16,7 +16,7 @@ def test_chunks_respect_budget_overlap_and_point_at_their_text():
     text = parsed.pages[0].text
     assert len(chunks) > 4
     for c in chunks:
-        assert c.tokens <= 80 and text[c.start:c.end] == c.text
+        assert c.tokens <= 80 and text[c.start : c.end] == c.text
     # Consecutive chunks of one section share a paragraph (overlap), and together cover the section.
     first, second = chunks[0], chunks[1]
     assert second.start < first.end
@@ -37,6 +37,8 @@ def test_oversized_paragraph_is_split_at_sentences_then_words():
 def test_pdf_chunks_keep_page_and_label():
     from tests.pdfmaker import make_pdf
 
-    data = make_pdf(["Front matter words", "Body words here"], page_labels=[{"start": 0, "style": "r"}, {"start": 1, "style": "D"}])
+    data = make_pdf(
+        ["Front matter words", "Body words here"], page_labels=[{"start": 0, "style": "r"}, {"start": 1, "style": "D"}]
+    )
     chunks = chunk(parse(data, "b.pdf"), count, budget=50, overlap=10)
     assert [(c.page, c.page_label) for c in chunks] == [(1, "i"), (2, "1")]

@@ -5,9 +5,9 @@ import itertools
 import pytest
 from litestar.testing import TestClient
 
-from appliance.app import create_app
+from appliance.classroom.limits import SlidingWindow
 from appliance.errors import TooManyRequests
-from appliance.limits import SlidingWindow
+from appliance.web.app import create_app
 from tests.conftest import PASSWORD, sign_in
 
 ROLES = ("anonymous", "student", "teacher", "other_teacher", "admin")
@@ -36,8 +36,9 @@ def world(settings, services):
 
 
 def _document(w, text: bytes = b"The Zorblax-7 gripper closes with 42 newtons.", course: str = "a") -> str:
-    w["services"].ingestor.ingest(text + str(next(counter)).encode(), f"doc{next(counter)}.txt",
-                                  course_id=w[course]["id"])
+    w["services"].ingestor.ingest(
+        text + str(next(counter)).encode(), f"doc{next(counter)}.txt", course_id=w[course]["id"]
+    )
     return w["services"].database.documents([w[course]["id"]])[0]["id"]
 
 
@@ -69,44 +70,78 @@ CALLS = {
     ("GET", "/api/ready"): (lambda w: ("/api/ready", {}), EVERYONE),
     ("GET", "/metrics"): (lambda w: ("/metrics", {}), EVERYONE),
     ("POST", "/api/v1/auth/login"): (
-        lambda w: ("/api/v1/auth/login", {"json": {"username": "student", "password": PASSWORD}}), EVERYONE),
+        lambda w: ("/api/v1/auth/login", {"json": {"username": "student", "password": PASSWORD}}),
+        EVERYONE,
+    ),
     ("POST", "/api/v1/auth/refresh"): (lambda w: ("/api/v1/auth/refresh", {"json": _refresh(w)}), EVERYONE),
     ("POST", "/api/v1/auth/logout"): (lambda w: ("/api/v1/auth/logout", {"json": {"refresh_token": "x"}}), EVERYONE),
-    ("POST", "/api/v1/auth/signup"): (lambda w: ("/api/v1/auth/signup", {"json": {
-        "username": f"new{next(counter)}", "password": PASSWORD, "join_code": w["a"]["join_code"]}}), EVERYONE),
+    ("POST", "/api/v1/auth/signup"): (
+        lambda w: (
+            "/api/v1/auth/signup",
+            {"json": {"username": f"new{next(counter)}", "password": PASSWORD, "join_code": w["a"]["join_code"]}},
+        ),
+        EVERYONE,
+    ),
     ("GET", "/api/v1/me"): (lambda w: ("/api/v1/me", {}), SIGNED_IN),
     ("PATCH", "/api/v1/me"): (lambda w: ("/api/v1/me", {"json": {"software_level": "expert"}}), SIGNED_IN),
     ("GET", "/api/v1/courses"): (lambda w: ("/api/v1/courses", {}), SIGNED_IN),
-    ("POST", "/api/v1/courses"): (lambda w: ("/api/v1/courses", {"json": {"name": "C"}}), {"teacher", "other_teacher", "admin"}),
+    ("POST", "/api/v1/courses"): (
+        lambda w: ("/api/v1/courses", {"json": {"name": "C"}}),
+        {"teacher", "other_teacher", "admin"},
+    ),
     ("POST", "/api/v1/courses/join"): (
-        lambda w: ("/api/v1/courses/join", {"json": {"join_code": _new_course(w)["join_code"]}}), SIGNED_IN),
+        lambda w: ("/api/v1/courses/join", {"json": {"join_code": _new_course(w)["join_code"]}}),
+        SIGNED_IN,
+    ),
     ("GET", "/api/v1/courses/{course_id:int}/members"): (
-        lambda w: (f"/api/v1/courses/{w['a']['id']}/members", {}), STAFF_A),
+        lambda w: (f"/api/v1/courses/{w['a']['id']}/members", {}),
+        STAFF_A,
+    ),
     ("POST", "/api/v1/courses/{course_id:int}/members"): (
-        lambda w: (f"/api/v1/courses/{w['a']['id']}/members", {"json": {"username": "student"}}), STAFF_A),
+        lambda w: (f"/api/v1/courses/{w['a']['id']}/members", {"json": {"username": "student"}}),
+        STAFF_A,
+    ),
     ("GET", "/api/v1/courses/{course_id:int}/stats"): (
-        lambda w: (f"/api/v1/courses/{w['a']['id']}/stats", {}), STAFF_A),
-    ("POST", "/api/v1/documents"): (lambda w: ("/api/v1/documents", {
-        "files": [("files", (f"u{next(counter)}.txt", b"uploaded words"))], "data": {"course_id": str(w["a"]["id"])}}),
-        STAFF_A),
+        lambda w: (f"/api/v1/courses/{w['a']['id']}/stats", {}),
+        STAFF_A,
+    ),
+    ("POST", "/api/v1/documents"): (
+        lambda w: (
+            "/api/v1/documents",
+            {
+                "files": [("files", (f"u{next(counter)}.txt", b"uploaded words"))],
+                "data": {"course_id": str(w["a"]["id"])},
+            },
+        ),
+        STAFF_A,
+    ),
     ("GET", "/api/v1/documents"): (lambda w: ("/api/v1/documents", {}), SIGNED_IN),
     ("GET", "/api/v1/documents/{document_id:str}"): (lambda w: (f"/api/v1/documents/{_document(w)}", {}), MEMBERS_A),
-    ("DELETE", "/api/v1/documents/{document_id:str}"): (
-        lambda w: (f"/api/v1/documents/{_document(w)}", {}), STAFF_A),
+    ("DELETE", "/api/v1/documents/{document_id:str}"): (lambda w: (f"/api/v1/documents/{_document(w)}", {}), STAFF_A),
     ("GET", "/api/v1/documents/{document_id:str}/pages/{number:int}"): (
-        lambda w: (f"/api/v1/documents/{_document(w)}/pages/1", {}), MEMBERS_A),
+        lambda w: (f"/api/v1/documents/{_document(w)}/pages/1", {}),
+        MEMBERS_A,
+    ),
     ("GET", "/api/v1/jobs/{job_id:str}"): (lambda w: (f"/api/v1/jobs/{_job(w)}", {}), STAFF_A),
     ("POST", "/api/v1/search"): (lambda w: ("/api/v1/search", {"json": {"query": "gripper"}}), SIGNED_IN),
     ("POST", "/api/v1/chat"): (lambda w: ("/api/v1/chat", {"json": {"message": "gripper force?"}}), SIGNED_IN),
     ("GET", "/api/v1/conversations"): (lambda w: ("/api/v1/conversations", {}), SIGNED_IN),
     ("GET", "/api/v1/conversations/{conversation_id:str}"): (
-        lambda w: (f"/api/v1/conversations/{_conversation(w)[0]}", {}), OWNER),
+        lambda w: (f"/api/v1/conversations/{_conversation(w)[0]}", {}),
+        OWNER,
+    ),
     ("PATCH", "/api/v1/conversations/{conversation_id:str}"): (
-        lambda w: (f"/api/v1/conversations/{_conversation(w)[0]}", {"json": {"title": "T"}}), OWNER),
+        lambda w: (f"/api/v1/conversations/{_conversation(w)[0]}", {"json": {"title": "T"}}),
+        OWNER,
+    ),
     ("DELETE", "/api/v1/conversations/{conversation_id:str}"): (
-        lambda w: (f"/api/v1/conversations/{_conversation(w)[0]}", {}), OWNER),
+        lambda w: (f"/api/v1/conversations/{_conversation(w)[0]}", {}),
+        OWNER,
+    ),
     ("POST", "/api/v1/interactions/{interaction_id:str}/feedback"): (
-        lambda w: (f"/api/v1/interactions/{_conversation(w)[1]}/feedback", {"json": {"rating": 1}}), OWNER),
+        lambda w: (f"/api/v1/interactions/{_conversation(w)[1]}/feedback", {"json": {"rating": 1}}),
+        OWNER,
+    ),
 }
 
 
@@ -146,8 +181,12 @@ def test_student_of_a_gets_nothing_from_b(world):
     assert client.get(f"/api/v1/documents/{secret}/pages/1", headers=student).status_code == 404
     hits = client.post("/api/v1/search", json={"query": "Quillon rover speed knots"}, headers=student).json()["results"]
     assert all(h["document_id"] != secret for h in hits)
-    assert client.post("/api/v1/search", json={"query": "Quillon", "course_id": world["b"]["id"]},
-                       headers=student).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/search", json={"query": "Quillon", "course_id": world["b"]["id"]}, headers=student
+        ).status_code
+        == 403
+    )
     answer = client.post("/api/v1/chat", json={"message": "Quillon rover speed knots?"}, headers=student).json()
     assert all(s["document_id"] != secret for s in answer["sources"]) and "77" not in answer["answer"]
     assert client.get(f"/api/v1/documents?course_id={world['b']['id']}", headers=student).status_code == 403
@@ -186,17 +225,24 @@ def test_wrong_password_disabled_user_and_signup_rules(world, settings):
     heads = world["heads"]["student"]
     services.accounts.update(services.accounts.named("student")["id"], disabled=1)
     assert client.get("/api/v1/me", headers=heads).status_code == 401
-    assert "disabled" in client.post("/api/v1/auth/login", json={"username": "student", "password": PASSWORD}).json()["error"]
+    assert (
+        "disabled"
+        in client.post("/api/v1/auth/login", json={"username": "student", "password": PASSWORD}).json()["error"]
+    )
     settings.signup = "closed"
     assert client.post("/api/v1/auth/signup", json={"username": "x1", "password": PASSWORD}).status_code == 403
     settings.signup = "join_code"
     assert client.post("/api/v1/auth/signup", json={"username": "x2", "password": PASSWORD}).status_code == 400
-    made = client.post("/api/v1/auth/signup", json={"username": "x3", "password": PASSWORD, "join_code": world["a"]["join_code"],
-                                                    "software_level": "expert"})
+    made = client.post(
+        "/api/v1/auth/signup",
+        json={"username": "x3", "password": PASSWORD, "join_code": world["a"]["join_code"], "software_level": "expert"},
+    )
     assert made.status_code == 201 and made.json()["user"]["software_level"] == "expert"
     courses = client.get("/api/v1/courses", headers={"Authorization": f"Bearer {made.json()['access_token']}"}).json()
     assert courses["courses"] == [{"id": world["a"]["id"], "name": "A", "role": "student"}]
-    taken = client.post("/api/v1/auth/signup", json={"username": "x3", "password": PASSWORD, "join_code": world["a"]["join_code"]})
+    taken = client.post(
+        "/api/v1/auth/signup", json={"username": "x3", "password": PASSWORD, "join_code": world["a"]["join_code"]}
+    )
     assert taken.status_code == 409
 
 
@@ -210,8 +256,10 @@ def test_question_and_sign_in_limits_answer_429_with_retry_after(world, settings
     assert client.post("/api/v1/chat", json={"message": "gripper?"}, headers=heads["teacher"]).status_code == 200
     settings.login_attempts_per_minute = 3
     client.app.state.services.login_limit.events.clear()
-    codes = [client.post("/api/v1/auth/login", json={"username": "student", "password": "bad-bad-bad"}).status_code
-             for _ in range(5)]
+    codes = [
+        client.post("/api/v1/auth/login", json={"username": "student", "password": "bad-bad-bad"}).status_code
+        for _ in range(5)
+    ]
     assert codes[-1] == 429
 
 
@@ -232,11 +280,18 @@ def test_conversations_follow_ups_feedback_and_stats(world, settings):
     client, heads, services = world["client"], world["heads"], world["services"]
     _document(world, b"The Zorblax-7 gripper closes with 42 newtons and costs 900 euros.")
     _document(world, b"Mecanum wheels let a rover drive sideways.")
-    first = client.post("/api/v1/chat", json={"message": "What is the Zorblax-7 gripper?"}, headers=heads["student"]).json()
-    follow = client.post("/api/v1/chat", json={"message": "and how much does it cost?",
-                                               "conversation_id": first["conversation_id"]}, headers=heads["student"]).json()
+    first = client.post(
+        "/api/v1/chat", json={"message": "What is the Zorblax-7 gripper?"}, headers=heads["student"]
+    ).json()
+    follow = client.post(
+        "/api/v1/chat",
+        json={"message": "and how much does it cost?", "conversation_id": first["conversation_id"]},
+        headers=heads["student"],
+    ).json()
     assert follow["conversation_id"] == first["conversation_id"] and "900 euros" in follow["answer"]
-    client.post(f"/api/v1/interactions/{follow['interaction_id']}/feedback", json={"rating": -1}, headers=heads["student"])
+    client.post(
+        f"/api/v1/interactions/{follow['interaction_id']}/feedback", json={"rating": -1}, headers=heads["student"]
+    )
     talk = client.get(f"/api/v1/conversations/{first['conversation_id']}", headers=heads["student"]).json()
     assert [m["role"] for m in talk["messages"]] == ["user", "assistant", "user", "assistant"]
     assert talk["messages"][3]["feedback"] == -1
@@ -255,13 +310,23 @@ def test_conversations_follow_ups_feedback_and_stats(world, settings):
 def test_selection_is_cited_at_its_document_and_page(world):
     client, heads = world["client"], world["heads"]
     document = _document(world, b"Encoders count wheel ticks to measure distance.")
-    body = client.post("/api/v1/chat", headers=heads["student"], json={
-        "message": "What does this mean?", "selected_text": "Encoders count wheel ticks",
-        "selected_document_id": document, "selected_page": 1}).json()
+    body = client.post(
+        "/api/v1/chat",
+        headers=heads["student"],
+        json={
+            "message": "What does this mean?",
+            "selected_text": "Encoders count wheel ticks",
+            "selected_document_id": document,
+            "selected_page": 1,
+        },
+    ).json()
     assert body["sources"][0]["document_id"] == document and body["sources"][0]["text"] == "Encoders count wheel ticks"
     secret = _document(world, b"Rover secrets.", course="b")
-    refused = client.post("/api/v1/chat", headers=heads["student"], json={
-        "message": "What?", "selected_text": "Rover secrets", "selected_document_id": secret})
+    refused = client.post(
+        "/api/v1/chat",
+        headers=heads["student"],
+        json={"message": "What?", "selected_text": "Rover secrets", "selected_document_id": secret},
+    )
     assert refused.status_code == 404
 
 
@@ -275,7 +340,7 @@ def test_deleting_a_conversation_keeps_the_course_analytics(world):
 
 
 def test_prompt_differs_by_background_level(world):
-    from appliance import prompt
+    from appliance.answer.answerer import prompt
 
     services = world["services"]
     passage = services.retriever.search("anything", 1) or []
@@ -291,15 +356,18 @@ def test_answer_cache_hits_and_is_invalidated_by_course_changes(world):
     _document(world, b"The Zorblax-7 gripper closes with 42 newtons.")
     ask = {"message": "How strong is the Zorblax-7 gripper?"}
     first = client.post("/api/v1/chat", json=ask, headers=heads["student"]).json()
-    again = client.post("/api/v1/chat", json={"message": "  how STRONG is the zorblax-7 gripper "},
-                        headers=heads["student"]).json()
+    again = client.post(
+        "/api/v1/chat", json={"message": "  how STRONG is the zorblax-7 gripper "}, headers=heads["student"]
+    ).json()
     assert first["cached"] is False and again["cached"] is True
     assert again["answer"] == first["answer"] and again["sources"] == first["sources"]
     assert "cache_ms" in again["timings"]
     expert = client.post("/api/v1/chat", json=ask | {"level": "expert"}, headers=heads["student"]).json()
     assert expert["cached"] is False
     other = client.post("/api/v1/chat", json=ask, headers=heads["other_teacher"]).json()
-    assert other["cached"] is False and all(s["document_id"] != first["sources"][0]["document_id"] for s in other["sources"])
+    assert other["cached"] is False and all(
+        s["document_id"] != first["sources"][0]["document_id"] for s in other["sources"]
+    )
     document = _document(world, b"Grippers also come in soft silicone versions.")
     assert client.post("/api/v1/chat", json=ask, headers=heads["student"]).json()["cached"] is False
     assert client.post("/api/v1/chat", json=ask, headers=heads["student"]).json()["cached"] is True

@@ -13,11 +13,22 @@ pytestmark = pytest.mark.real
 @pytest.fixture(scope="module")
 def ragbot(tmp_path_factory):
     data = tmp_path_factory.mktemp("cli")
-    env = {**os.environ, "RAGBOT_DATA_DIR": str(data), "RAGBOT_INGEST_SAMPLE": "false", "RAGBOT_MAX_ANSWER_TOKENS": "24"}
+    env = {
+        **os.environ,
+        "RAGBOT_DATA_DIR": str(data),
+        "RAGBOT_INGEST_SAMPLE": "false",
+        "RAGBOT_MAX_ANSWER_TOKENS": "24",
+    }
 
     def run(*args, check_status: int | None = 0, stdin: str | None = None):
-        result = subprocess.run([sys.executable, "-m", "appliance", *args], capture_output=True, text=True, env=env,
-                                timeout=300, input=stdin)
+        result = subprocess.run(
+            [sys.executable, "-m", "appliance", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            input=stdin,
+        )
         if check_status is not None:
             assert result.returncode == check_status, result.stderr
         return result
@@ -28,7 +39,9 @@ def ragbot(tmp_path_factory):
 def test_ingest_search_ask_list_and_remove(ragbot, tmp_path):
     course = tmp_path / "course"
     (course / "week1").mkdir(parents=True)
-    (course / "week1" / "grippers.md").write_text("# Grippers\n\nThe Zorblax-7 gripper has a grip force of 42 newtons.\n")
+    (course / "week1" / "grippers.md").write_text(
+        "# Grippers\n\nThe Zorblax-7 gripper has a grip force of 42 newtons.\n"
+    )
     (course / "notes.txt").write_text("Mecanum wheels let the Quillon rover drive sideways.\n")
     (course / "broken.pdf").write_bytes(b"not really a pdf")
     result = ragbot("ingest", str(course), check_status=1)
@@ -85,8 +98,10 @@ def test_setup_makes_secret_first_admin_and_checks_generation(tmp_path):
 def test_users_and_courses(ragbot, tmp_path):
     ragbot("users", "add", "carol", "--role", "teacher", "--password-stdin", stdin="a long enough password\n")
     assert "at least 8" in ragbot("users", "add", "dan", "--password-stdin", stdin="short\n", check_status=1).stderr
-    assert "taken" in ragbot("users", "add", "carol", "--password-stdin", stdin="another password\n",
-                             check_status=1).stderr
+    assert (
+        "taken"
+        in ragbot("users", "add", "carol", "--password-stdin", stdin="another password\n", check_status=1).stderr
+    )
     assert "invalid choice" in ragbot("users", "add", "erin", "--role", "owner", check_status=2).stderr
     ragbot("users", "passwd", "carol", "--password-stdin", stdin="a brand new password\n")
     ragbot("users", "disable", "carol")
@@ -100,5 +115,7 @@ def test_users_and_courses(ragbot, tmp_path):
 
 def test_bad_setting_in_environment_names_it(tmp_path):
     env = {**os.environ, "RAGBOT_PORT": "eighty"}
-    result = subprocess.run([sys.executable, "-m", "appliance", "documents", "list"], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "appliance", "documents", "list"], capture_output=True, text=True, env=env
+    )
     assert result.returncode == 1 and "setting 'port' = 'eighty'" in result.stderr and "Traceback" not in result.stderr

@@ -1,6 +1,5 @@
 """Power cuts: SIGKILL in the middle of an ingestion leaves no half document, no orphan vector, and doctor clean."""
 
-import os
 import signal
 import socket
 import subprocess
@@ -12,7 +11,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.settings import load_settings
-from appliance.vectors import ChromaStore
+from appliance.store.vectors import ChromaStore
 from tests.conftest import FakeEmbedder, FakeModel
 
 PASSWORD = "correct horse battery"
@@ -43,13 +42,21 @@ def free_port() -> int:
 
 
 def ragbot(config, *args, **kwargs):
-    return subprocess.run([sys.executable, "-m", "appliance", "--config", str(config), *args],
-                          capture_output=True, text=True, timeout=600, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "appliance", "--config", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        **kwargs,
+    )
 
 
 def start(config, port) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "appliance", "--config", str(config), "serve"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "appliance", "--config", str(config), "serve"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 300
     while True:
         assert process.poll() is None, "the service exited"
@@ -67,10 +74,17 @@ def test_sigkill_during_ingestion_then_restart_is_clean(tmp_path):
     port = free_port()
     config = tmp_path / "ragbot.toml"
     config.write_text(f'data_dir = "{tmp_path / "data"}"\nport = {port}\ningest_sample = false\n')
-    assert ragbot(config, "users", "add", "teacher", "--role", "teacher", "--password-stdin",
-                  input=PASSWORD + "\n").returncode == 0
-    big = "\n\n".join(f"## Part {n}\n\nThe unit {n} relay switches {n % 97} amperes at {n % 13} volts in cabinet "
-                      f"{n % 41}; inspect its contacts every {n % 11 + 1} weeks." for n in range(6000)).encode()
+    assert (
+        ragbot(
+            config, "users", "add", "teacher", "--role", "teacher", "--password-stdin", input=PASSWORD + "\n"
+        ).returncode
+        == 0
+    )
+    big = "\n\n".join(
+        f"## Part {n}\n\nThe unit {n} relay switches {n % 97} amperes at {n % 13} volts in cabinet "
+        f"{n % 41}; inspect its contacts every {n % 11 + 1} weeks."
+        for n in range(6000)
+    ).encode()
 
     service = start(config, port)
     try:

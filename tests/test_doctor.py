@@ -8,10 +8,13 @@ import time
 
 import pytest
 
-from appliance import backup, cli, doctor, server, services as services_module
-from appliance.app import create_app
+from appliance import services as services_module
+from appliance.cli import main as cli
+from appliance.ops import backup, doctor
 from appliance.settings import load_settings
-from appliance.vectors import ChromaStore
+from appliance.store.vectors import ChromaStore
+from appliance.web import server
+from appliance.web.app import create_app
 from tests.conftest import FakeEmbedder, FakeModel
 
 NOTE = "# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n\n## Care\n\nOil it weekly.\n"
@@ -28,12 +31,20 @@ def config(tmp_path):
     """A config naming small model files with their checksums, a scratch data dir and a free port."""
     models = tmp_path / "models"
     models.mkdir()
-    lines = [f'data_dir = "{tmp_path / "data"}"', f'models_dir = "{models}"', "ingest_sample = false",
-             'llm_model = "tiny-llm"', 'embed_model = "tiny-embed"', f"port = {free_port()}", "min_free_mb = 0"]
+    lines = [
+        f'data_dir = "{tmp_path / "data"}"',
+        f'models_dir = "{models}"',
+        "ingest_sample = false",
+        'llm_model = "tiny-llm"',
+        'embed_model = "tiny-embed"',
+        f"port = {free_port()}",
+        "min_free_mb = 0",
+    ]
     for name, kind, body in (("tiny-llm", "llm", b"GGUF weights"), ("tiny-embed", "embedding", b"embedder")):
         (models / f"{name}.bin").write_bytes(body)
-        (models / f"{name}.toml").write_text(f'name = "{name}"\nkind = "{kind}"\nfile = "{name}.bin"\n'
-                                             f'sha256 = "{hashlib.sha256(body).hexdigest()}"\n')
+        (models / f"{name}.toml").write_text(
+            f'name = "{name}"\nkind = "{kind}"\nfile = "{name}.bin"\nsha256 = "{hashlib.sha256(body).hexdigest()}"\n'
+        )
     path = tmp_path / "ragbot.toml"
     path.write_text("\n".join(lines) + "\n")
     os.chmod(path, 0o640)
@@ -106,7 +117,7 @@ def test_damaged_database_points_at_the_newest_backup(settings, config):
     written = backup.backup(settings, config)
     path = settings.data_path / "ragbot.db"
     data = bytearray(path.read_bytes())
-    data[4096 * 2: 4096 * 6] = os.urandom(4096 * 4)
+    data[4096 * 2 : 4096 * 6] = os.urandom(4096 * 4)
     path.write_bytes(bytes(data))
     found = problems(check(settings, config))
     assert "database" in found and f"ragbot restore {written.path}" in found["database"][0].fix

@@ -6,15 +6,22 @@ import sys
 
 import pytest
 
-from appliance import embed, models
-from appliance.embed import Embedder
+from appliance.inference import embedder as embed
+from appliance.inference import manifests as models
+from appliance.inference.embedder import Embedder
 from appliance.settings import load_settings
 
 pytestmark = pytest.mark.real
 
 LONG = "A launch file starts several nodes with their parameters, remappings and namespaces. " * 40
-TEXTS = ["How do I create a ROS 2 package?", "tf2", "Quality of service: reliability, durability, depth.",
-         "Ångström-scale grippers — naïve café", LONG, "Nodes talk over topics. " * 9]
+TEXTS = [
+    "How do I create a ROS 2 package?",
+    "tf2",
+    "Quality of service: reliability, durability, depth.",
+    "Ångström-scale grippers — naïve café",
+    LONG,
+    "Nodes talk over topics. " * 9,
+]
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +58,12 @@ def test_passage_batches_stay_under_the_token_budget(model, reference, monkeypat
     runs = []
     session = onnx._impl._passages
     real_run = session.run
-    monkeypatch.setattr(session, "run", lambda out, inputs: runs.append(inputs["input_ids"].shape) or
-                        real_run(out, inputs), raising=False)
+    monkeypatch.setattr(
+        session,
+        "run",
+        lambda out, inputs: runs.append(inputs["input_ids"].shape) or real_run(out, inputs),
+        raising=False,
+    )
     texts = [LONG] * 20 + TEXTS
     got = onnx.embed(texts, batch_size=32)
     assert all(rows * width <= embed.BATCH_TOKENS for rows, width in runs) and len(runs) > 3
@@ -72,10 +83,12 @@ def test_int8_queries_stay_close_to_the_full_model(model, reference):
 
 def test_onnx_embedder_does_not_load_torch(model):
     path, name, cache = model
-    code = (f"import sys; from pathlib import Path; from appliance.embed import Embedder; "
-            f"e = Embedder(Path({str(path)!r}), name={name!r}, cache_dir=Path({str(cache)!r})); e.embed_query('x'); "
-            f"assert e.backend == 'onnx', e.backend; "
-            f"print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))")
+    code = (
+        f"import sys; from pathlib import Path; from appliance.inference.embedder import Embedder; "
+        f"e = Embedder(Path({str(path)!r}), name={name!r}, cache_dir=Path({str(cache)!r})); e.embed_query('x'); "
+        f"assert e.backend == 'onnx', e.backend; "
+        f"print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"

@@ -1,8 +1,8 @@
 import pytest
 
-from appliance import repair
 from appliance.errors import InvalidInput, NotFound
-from appliance.ingest import clean_source
+from appliance.ingest.pipeline import clean_source
+from appliance.ops import consistency as repair
 
 NOTES = b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n"
 

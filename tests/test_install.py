@@ -26,16 +26,25 @@ pytestmark = [
     pytest.mark.real,
     pytest.mark.skipif(os.geteuid() != 0, reason="install.sh --system creates a user and sets owners: needs root"),
     pytest.mark.skipif(not shutil.which("useradd"), reason="useradd (passwd package) is not installed"),
-    pytest.mark.skipif(not os.access("/usr/bin/python3.11", os.X_OK),
-                       reason="the system install needs the distribution's python3.11 (apt-get install python3.11-venv)"),
-    pytest.mark.skipif(not list((CHECKOUT / ".wheels").glob("llama_cpp_python-*.whl")),
-                       reason="no llama-cpp-python wheel in .wheels/ (./install.sh builds it; 15 minutes)"),
+    pytest.mark.skipif(
+        not os.access("/usr/bin/python3.11", os.X_OK),
+        reason="the system install needs the distribution's python3.11 (apt-get install python3.11-venv)",
+    ),
+    pytest.mark.skipif(
+        not list((CHECKOUT / ".wheels").glob("llama_cpp_python-*.whl")),
+        reason="no llama-cpp-python wheel in .wheels/ (./install.sh builds it; 15 minutes)",
+    ),
 ]
 
 
 def install(*args: str) -> str:
-    result = subprocess.run([str(CHECKOUT / "install.sh"), *args], capture_output=True, text=True, timeout=1500,
-                            env=os.environ | {"RAGBOT_ADMIN_PASSWORD": "correct horse battery"})
+    result = subprocess.run(
+        [str(CHECKOUT / "install.sh"), *args],
+        capture_output=True,
+        text=True,
+        timeout=1500,
+        env=os.environ | {"RAGBOT_ADMIN_PASSWORD": "correct horse battery"},
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout
 
@@ -62,10 +71,25 @@ def free_port() -> int:
 def as_ragbot(root: Path, *command: str, **kwargs) -> subprocess.Popen:
     """Run a command of the installed venv as the ragbot user of the scratch root (it has no name on this host)."""
     uid, gid = ids(root)
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(root / "var/lib/ragbot"), "LANG": "C.UTF-8",
-           "RAGBOT_CONFIG": str(root / "etc/ragbot/ragbot.toml"), "RAGBOT_PORT": str(kwargs.pop("port", 8000))}
-    return subprocess.Popen(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
-                             str(root / "opt/ragbot/venv/bin/ragbot"), *command], env=env, **kwargs)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(root / "var/lib/ragbot"),
+        "LANG": "C.UTF-8",
+        "RAGBOT_CONFIG": str(root / "etc/ragbot/ragbot.toml"),
+        "RAGBOT_PORT": str(kwargs.pop("port", 8000)),
+    }
+    return subprocess.Popen(
+        [
+            "setpriv",
+            f"--reuid={uid}",
+            f"--regid={gid}",
+            "--clear-groups",
+            str(root / "opt/ragbot/venv/bin/ragbot"),
+            *command,
+        ],
+        env=env,
+        **kwargs,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -184,8 +208,13 @@ def manager(root, tmp_path, service_port):
     if reason:
         pytest.skip(reason)
     port = {"ragbot.service.d/port.conf": f"[Service]\nEnvironment=RAGBOT_PORT={service_port}\n"}
-    manager = livesystemd.Manager(tmp_path / "manager", [root / "etc/systemd/system"], port,
-                                  [account(root, "passwd", home=True)], [account(root, "group")])
+    manager = livesystemd.Manager(
+        tmp_path / "manager",
+        [root / "etc/systemd/system"],
+        port,
+        [account(root, "passwd", home=True)],
+        [account(root, "group")],
+    )
     try:
         manager.start()
         yield manager
@@ -227,8 +256,11 @@ def test_units_under_a_live_systemd(root, manager, service_port):
     # Killed outright, it is restarted (Restart=on-failure) and becomes ready again.
     manager.systemctl("kill", "-s", "KILL", "ragbot.service")
     deadline = time.monotonic() + 900
-    while (now := manager.show("ragbot.service", "ActiveState", "NRestarts", "MainPID")) != \
-            {"ActiveState": "active", "NRestarts": "1", "MainPID": now["MainPID"]}:
+    while (now := manager.show("ragbot.service", "ActiveState", "NRestarts", "MainPID")) != {
+        "ActiveState": "active",
+        "NRestarts": "1",
+        "MainPID": now["MainPID"],
+    }:
         assert time.monotonic() < deadline, manager.journal("-u", "ragbot.service")
         time.sleep(1)
     assert now["MainPID"] != unit["MainPID"]
@@ -251,8 +283,12 @@ def test_units_under_a_live_systemd(root, manager, service_port):
 
 def test_uninstall_keeps_data_and_purge_removes_everything(root):
     install("--uninstall", "--root", str(root))
-    for gone in ("opt/ragbot", "usr/local/bin/ragbot", *(f"etc/systemd/system/{u}" for u in UNITS),
-                 "etc/systemd/system/multi-user.target.wants/ragbot.service"):
+    for gone in (
+        "opt/ragbot",
+        "usr/local/bin/ragbot",
+        *(f"etc/systemd/system/{u}" for u in UNITS),
+        "etc/systemd/system/multi-user.target.wants/ragbot.service",
+    ):
         assert not (root / gone).exists() and not (root / gone).is_symlink(), gone
     assert (root / "etc/ragbot/ragbot.toml").is_file() and (root / "var/lib/ragbot/ragbot.db").is_file()
     assert ids(root) is not None
@@ -266,11 +302,15 @@ def refusal(*args: str, user: int = 0) -> subprocess.CompletedProcess:
 
 
 def test_bad_options_are_refused_with_a_message():
-    for args, message in ((["--user", "--root", "/tmp/x"], "--root goes with the machine install"),
-                          (["--purge"], "--purge goes with"), (["--dev", "--system"], "--dev sets up this checkout"),
-                          (["--uninstall", "--wheelhouse", "/tmp/x"], "--wheelhouse does not go with --uninstall"),
-                          (["--dev", "--wheelhouse", "/tmp/x"], "does not go with --wheelhouse"),
-                          (["--bogus"], "unknown option"), (["--root"], "--root needs a value")):
+    for args, message in (
+        (["--user", "--root", "/tmp/x"], "--root goes with the machine install"),
+        (["--purge"], "--purge goes with"),
+        (["--dev", "--system"], "--dev sets up this checkout"),
+        (["--uninstall", "--wheelhouse", "/tmp/x"], "--wheelhouse does not go with --uninstall"),
+        (["--dev", "--wheelhouse", "/tmp/x"], "does not go with --wheelhouse"),
+        (["--bogus"], "unknown option"),
+        (["--root"], "--root needs a value"),
+    ):
         result = refusal(*args)
         assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
 

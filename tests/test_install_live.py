@@ -12,7 +12,13 @@ from tests.test_install import CHECKOUT, SCRATCH, free_port, health, pytestmark 
 
 # Overlays whose upper folders are scratch: the installation writes there, seeing the machine's files below.
 OVERLAID = ("/etc", "/opt", "/var/lib", "/usr/local/bin")
-INSTALLED = ("/opt/ragbot", "/etc/ragbot", "/var/lib/ragbot", "/usr/local/bin/ragbot", "/etc/systemd/system/ragbot.service")
+INSTALLED = (
+    "/opt/ragbot",
+    "/etc/ragbot",
+    "/var/lib/ragbot",
+    "/usr/local/bin/ragbot",
+    "/etc/systemd/system/ragbot.service",
+)
 
 
 @pytest.fixture
@@ -62,18 +68,26 @@ def service(manager: livesystemd.Manager) -> dict[str, str]:
 
 def test_install_upgrade_and_uninstall_drive_the_live_manager(manager, scratch, port):
     def install(*args: str) -> str:
-        return manager.run("env", "RAGBOT_ADMIN_PASSWORD=correct horse battery", str(CHECKOUT / "install.sh"),
-                           *args, timeout=1500).stdout
+        return manager.run(
+            "env", "RAGBOT_ADMIN_PASSWORD=correct horse battery", str(CHECKOUT / "install.sh"), *args, timeout=1500
+        ).stdout
 
     out = install()
     assert "creating system user ragbot" in out and "enabling and (re)starting" in out
     first = service(manager)
-    assert first == {"LoadState": "loaded", "ActiveState": "active", "UnitFileState": "enabled",
-                     "FragmentPath": "/etc/systemd/system/ragbot.service", "MainPID": first["MainPID"]}, manager.journal()
+    assert first == {
+        "LoadState": "loaded",
+        "ActiveState": "active",
+        "UnitFileState": "enabled",
+        "FragmentPath": "/etc/systemd/system/ragbot.service",
+        "MainPID": first["MainPID"],
+    }, manager.journal()
     assert health(port) == 200
     assert (scratch / "units/multi-user.target.wants/ragbot.service").is_symlink()
-    assert manager.show("ragbot-backup.timer", "ActiveState", "UnitFileState") == \
-        {"ActiveState": "active", "UnitFileState": "enabled"}
+    assert manager.show("ragbot-backup.timer", "ActiveState", "UnitFileState") == {
+        "ActiveState": "active",
+        "UnitFileState": "enabled",
+    }
     assert any(line.startswith("ragbot:") for line in (scratch / "upper/etc/passwd").read_text().splitlines())
     data = scratch / "upper/var/lib/ragbot"
     secret = (data / "secret.key").read_bytes()

@@ -8,8 +8,8 @@ import re
 import pytest
 from litestar.testing import TestClient
 
-from appliance.app import create_app
-from appliance.observability import JsonFormatter
+from appliance.web.app import create_app
+from appliance.web.observability import JsonFormatter
 from tests.conftest import sign_in
 
 NOTE = b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n"
@@ -52,7 +52,10 @@ def test_counters_move_with_requests(client, services):
     response = client.post("/api/v1/documents", files=[("files", ("grip.md", NOTE, "text/markdown"))])
     assert response.status_code == 202
     services.jobs.wait(10)
-    assert client.post("/api/v1/chat", json={"message": "What force does the Zorblax-7 gripper close with?"}).status_code == 200
+    assert (
+        client.post("/api/v1/chat", json={"message": "What force does the Zorblax-7 gripper close with?"}).status_code
+        == 200
+    )
     after = scrape(client)
 
     def moved(name, **labels):
@@ -101,8 +104,11 @@ def test_request_id_is_returned_and_logged_as_json(client, json_log):
     assert re.fullmatch(r"[0-9a-f]{32}", fresh.headers["x-request-id"])
     assert re.fullmatch(r"[0-9a-f]{32}", hostile.headers["x-request-id"])
     lines = [line for line in json_log() if line["logger"] == "ragbot.access"]
-    assert [line["request_id"] for line in lines] == ["trace-42", fresh.headers["x-request-id"],
-                                                     hostile.headers["x-request-id"]]
+    assert [line["request_id"] for line in lines] == [
+        "trace-42",
+        fresh.headers["x-request-id"],
+        hostile.headers["x-request-id"],
+    ]
     assert lines[0]["status"] == 200 and lines[0]["method"] == "GET" and lines[0]["path"] == "/api/ready"
     assert lines[0]["level"] == "info" and lines[0]["duration_ms"] >= 0 and lines[0]["time"].endswith("+00:00")
 

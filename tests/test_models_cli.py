@@ -7,8 +7,10 @@ import shutil
 
 import pytest
 
-from appliance import cli, model_admin, services as services_module
+from appliance import services as services_module
+from appliance.cli import main as cli
 from appliance.errors import InvalidInput, NotFound
+from appliance.ops import model_admin
 from appliance.settings import DEFAULT_CONFIG, load_settings
 
 
@@ -19,8 +21,9 @@ def config(tmp_path):
     models.mkdir()
     body = b"GGUF pretend weights"
     (models / "tiny.gguf").write_bytes(body)
-    (models / "tiny-llm.toml").write_text(f'name = "tiny-llm"\nkind = "llm"\nfile = "tiny.gguf"\n'
-                                          f'sha256 = "{hashlib.sha256(body).hexdigest()}"\n')
+    (models / "tiny-llm.toml").write_text(
+        f'name = "tiny-llm"\nkind = "llm"\nfile = "tiny.gguf"\nsha256 = "{hashlib.sha256(body).hexdigest()}"\n'
+    )
     text = DEFAULT_CONFIG.read_text()
     text = text.replace('data_dir = "~/.local/share/ragbot"', f'data_dir = "{tmp_path / "data"}"')
     text = text.replace('models_dir = ""', f'models_dir = "{models}"')
@@ -70,10 +73,13 @@ def test_verify_reports_each_model(config, capsys):
     assert "BAD  tiny-llm: model file" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"PK\x03\x04 a zip file", "is not a GGUF model file"),
-    (b"GGUF" + os.urandom(2000), "llama.cpp cannot load it|llama.cpp crashed"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"PK\x03\x04 a zip file", "is not a GGUF model file"),
+        (b"GGUF" + os.urandom(2000), "llama.cpp cannot load it|llama.cpp crashed"),
+    ],
+)
 def test_add_refuses_what_is_not_a_loadable_gguf_and_leaves_nothing(config, tmp_path, content, message, capsys):
     source = tmp_path / "download.gguf"
     source.write_bytes(content)

@@ -1,7 +1,7 @@
 import pytest
 
 from appliance.errors import InvalidInput, UnsupportedFile
-from appliance.parse import parse, precheck, text_title
+from appliance.ingest.parse import parse, precheck, text_title
 from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
 
 MDX = b"""---
@@ -67,14 +67,18 @@ def test_mdx_strips_front_matter_imports_and_tags_and_keeps_heading_paths():
     code_section = parsed.pages[0].sections[1]
     assert "# not a heading" in code_section.text
     for section in parsed.pages[0].sections:
-        assert text[section.start:section.start + len(section.text)] == section.text
+        assert text[section.start : section.start + len(section.text)] == section.text
 
 
 def test_rst_headings_by_adornment_and_markup_removed():
     parsed = parse(RST, "guide.rst")
     text = parsed.pages[0].text
     assert parsed.title == "ROS Guide"
-    assert [s.heading for s in parsed.pages[0].sections] == ["ROS Guide", "ROS Guide > Topics", "ROS Guide > Topics > Services"]
+    assert [s.heading for s in parsed.pages[0].sections] == [
+        "ROS Guide",
+        "ROS Guide > Topics",
+        "ROS Guide > Topics > Services",
+    ]
     assert "about nodes and ros2 run" in text
     assert "Topics are many-to-many." in text
     assert "toctree" not in text and "maxdepth" not in text
@@ -100,8 +104,10 @@ def test_plain_text_first_line_is_its_title():
 
 
 def test_pdf_pages_and_printed_labels():
-    data = make_pdf(["Preface text", "Contents", "Chapter one text", "Chapter two text"],
-                    page_labels=[{"start": 0, "style": "r"}, {"start": 2, "style": "D"}])
+    data = make_pdf(
+        ["Preface text", "Contents", "Chapter one text", "Chapter two text"],
+        page_labels=[{"start": 0, "style": "r"}, {"start": 2, "style": "D"}],
+    )
     parsed = parse(data, "book.pdf")
     assert parsed.kind == "pdf"
     assert [(p.number, p.label) for p in parsed.pages] == [(1, "i"), (2, "ii"), (3, "1"), (4, "2")]

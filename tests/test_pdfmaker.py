@@ -4,10 +4,9 @@ import io
 import logging
 
 import pytest
+from pdfmaker import encrypt_pdf, make_pdf, truncate
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
-
-from pdfmaker import encrypt_pdf, make_pdf, truncate
 
 PAGES = [
     "Preface\nHow to use this course",

@@ -29,10 +29,14 @@ LABELS = [{"start": 0, "style": "r"}, {"start": 2, "style": "D"}]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The appliance on its packaged models, served by uvicorn on a free loopback port, with no network."""
-    settings = load_settings(environ={}, data_dir=str(tmp_path_factory.mktemp("real")), max_answer_tokens=40,
-                             temperature=0.0)
-    with no_network() as attempts, serve(settings) as running, httpx.Client(base_url=running.base_url,
-                                                                              timeout=120) as client:
+    settings = load_settings(
+        environ={}, data_dir=str(tmp_path_factory.mktemp("real")), max_answer_tokens=40, temperature=0.0
+    )
+    with (
+        no_network() as attempts,
+        serve(settings) as running,
+        httpx.Client(base_url=running.base_url, timeout=120) as client,
+    ):
         client.headers.update(sign_in(client, running.services, "teacher", "teacher"))
         yield client, running.app
     assert attempts == [], f"the appliance tried to reach the network: {attempts}"
@@ -52,19 +56,26 @@ def fact_document(server):
 def test_health_reports_every_component(server):
     client, _ = server
     body = client.get("/api/health").json()
-    assert body == {"status": "ok", "components": {"database": "ok", "vector_store": "ok", "embedder": "ok", "llm": "ok"}}
+    assert body == {
+        "status": "ok",
+        "components": {"database": "ok", "vector_store": "ok", "embedder": "ok", "llm": "ok"},
+    }
 
 
 def test_sample_course_is_ingested_and_searchable(server):
     client, _ = server
-    hits = client.post("/api/v1/search", json={"query": "derivative term of a PID controller", "k": 3}).json()["results"]
+    hits = client.post("/api/v1/search", json={"query": "derivative term of a PID controller", "k": 3}).json()[
+        "results"
+    ]
     assert hits and hits[0]["filename"] == "robotics-basics.md" and "PID" in hits[0]["heading"] + hits[0]["text"]
 
 
 def test_answer_cites_the_document_and_page(server, fact_document):
     client, _ = server
     document_id, _ = fact_document
-    body = client.post("/api/v1/chat", json={"message": "What is the maximum grip force of the Zorblax-7 gripper?"}).json()
+    body = client.post(
+        "/api/v1/chat", json={"message": "What is the maximum grip force of the Zorblax-7 gripper?"}
+    ).json()
     assert "42" in body["answer"]
     cited = [s for s in body["sources"] if s["cited"]]
     assert cited and cited[0]["document_id"] == document_id and cited[0]["filename"] == "lab-notes.pdf"
@@ -99,7 +110,9 @@ def test_reupload_is_noop_and_delete_removes_from_search(server, fact_document):
     job = wait_job(client, response.json()["jobs"][0]["id"])
     assert (job["outcome"], job["document_id"]) == ("unchanged", document_id)
     notes = b"# Spare parts\n\nThe Vexmoor bracket is made of anodised titanium.\n"
-    job = wait_job(client, client.post("/api/v1/documents", files=[("files", ("spares.md", notes))]).json()["jobs"][0]["id"])
+    job = wait_job(
+        client, client.post("/api/v1/documents", files=[("files", ("spares.md", notes))]).json()["jobs"][0]["id"]
+    )
     query = {"query": "Vexmoor bracket material", "k": 3}
     assert client.post("/api/v1/search", json=query).json()["results"][0]["filename"] == "spares.md"
     assert client.delete(f"/api/v1/documents/{job['document_id']}").status_code == 204
@@ -116,8 +129,10 @@ def test_concurrent_chats_are_serialized_and_search_does_not_wait(server, fact_d
         done_at.append(time.perf_counter())
         answers.append(json.loads(events[-1][1]))
 
-    threads = [threading.Thread(target=ask, args=(q,)) for q in
-               ("How much does the Zorblax-7 gripper weigh?", "What wheels does the Quillon rover use?")]
+    threads = [
+        threading.Thread(target=ask, args=(q,))
+        for q in ("How much does the Zorblax-7 gripper weigh?", "What wheels does the Quillon rover use?")
+    ]
     for t in threads:
         t.start()
     deadline = time.time() + 60
@@ -138,7 +153,9 @@ def test_concurrent_chats_are_serialized_and_search_does_not_wait(server, fact_d
 def test_client_disconnect_stops_generation(server, fact_document):
     client, app = server
     gate = app.state.services.answerer.gate
-    with client.stream("POST", "/api/v1/chat", json={"message": "Describe the Zorblax-7 gripper.", "stream": True}) as response:
+    with client.stream(
+        "POST", "/api/v1/chat", json={"message": "Describe the Zorblax-7 gripper.", "stream": True}
+    ) as response:
         for line in response.iter_lines():
             if line.startswith("event: token"):
                 break
@@ -152,7 +169,9 @@ def test_client_disconnect_stops_generation(server, fact_document):
 def test_llama_openmp_spins_briefly_unless_the_admin_says_otherwise(given, kept):
     """llama.cpp's OpenMP barriers get a short spin before libgomp loads (see llm.py); an admin's value wins."""
     env = {k: v for k, v in os.environ.items() if k != "GOMP_SPINCOUNT"} | ({"GOMP_SPINCOUNT": given} if given else {})
-    code = ("import os; from appliance import llm; "
-            "print(os.environ['GOMP_SPINCOUNT'], any('libgomp' in line for line in open('/proc/self/maps')))")
+    code = (
+        "import os; from appliance import llm; "
+        "print(os.environ['GOMP_SPINCOUNT'], any('libgomp' in line for line in open('/proc/self/maps')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert out.split() == [kept, "True"]

@@ -14,16 +14,24 @@ from tests.realserver import no_network, serve, wait_job
 
 pytestmark = pytest.mark.real
 
-NOTES_A = (b"# Grippers\n\nThe Zorblax-7 gripper has a maximum grip force of 42 newtons.\n\n"
-           b"# Prices\n\nThe Zorblax-7 gripper costs 900 euros.\n")
+NOTES_A = (
+    b"# Grippers\n\nThe Zorblax-7 gripper has a maximum grip force of 42 newtons.\n\n"
+    b"# Prices\n\nThe Zorblax-7 gripper costs 900 euros.\n"
+)
 NOTES_B = b"# Rovers\n\nThe Quillon rover reaches a top speed of 77 kilometres per hour.\n"
 
 
 @pytest.fixture(scope="module")
 def classroom(tmp_path_factory):
-    settings = load_settings(environ={}, data_dir=str(tmp_path_factory.mktemp("classroom")), max_answer_tokens=24,
-                             temperature=0.0, ingest_sample=False, signup="join_code",
-                             login_attempts_per_minute=1000)
+    settings = load_settings(
+        environ={},
+        data_dir=str(tmp_path_factory.mktemp("classroom")),
+        max_answer_tokens=24,
+        temperature=0.0,
+        ingest_sample=False,
+        signup="join_code",
+        login_attempts_per_minute=1000,
+    )
     with no_network() as attempts, serve(settings) as running:
         clients = {}
         for name, role in (("teach_a", "teacher"), ("teach_b", "teacher")):
@@ -33,13 +41,15 @@ def classroom(tmp_path_factory):
         course_a = clients["teach_a"].post("/api/v1/courses", json={"name": "Robotics A"}).json()
         course_b = clients["teach_b"].post("/api/v1/courses", json={"name": "Rovers B"}).json()
         for who, course, notes in (("teach_a", course_a, NOTES_A), ("teach_b", course_b, NOTES_B)):
-            upload = clients[who].post("/api/v1/documents", data={"course_id": str(course["id"])},
-                                       files=[("files", ("notes.md", notes))])
+            upload = clients[who].post(
+                "/api/v1/documents", data={"course_id": str(course["id"])}, files=[("files", ("notes.md", notes))]
+            )
             assert wait_job(clients[who], upload.json()["jobs"][0]["id"])["status"] == "done"
         for name in ("alice", "bob"):
             client = httpx.Client(base_url=running.base_url, timeout=180)
-            body = client.post("/api/v1/auth/signup", json={"username": name, "password": PASSWORD,
-                                                           "join_code": course_a["join_code"]}).json()
+            body = client.post(
+                "/api/v1/auth/signup", json={"username": name, "password": PASSWORD, "join_code": course_a["join_code"]}
+            ).json()
             client.headers["Authorization"] = f"Bearer {body['access_token']}"
             clients[name] = client
         yield {"clients": clients, "a": course_a, "b": course_b, "server": running}
@@ -93,8 +103,10 @@ def test_flooding_student_does_not_starve_another(classroom):
         assert events[-1][0] == "done"
         finished[name] = time.perf_counter()
 
-    flood = [threading.Thread(target=ask, args=(f"bob{n}", "bob", f"Describe the Zorblax-7 gripper, part {n}."))
-             for n in range(5)]
+    flood = [
+        threading.Thread(target=ask, args=(f"bob{n}", "bob", f"Describe the Zorblax-7 gripper, part {n}."))
+        for n in range(5)
+    ]
     for thread in flood:
         thread.start()
     gate = classroom["server"].services.answerer.gate

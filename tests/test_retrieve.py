@@ -1,5 +1,5 @@
-from appliance.database import fts_query
-from appliance.retrieve import fuse
+from appliance.search.retriever import fuse
+from appliance.store.database import fts_query
 
 
 def test_fts_query_is_safe_and_drops_stopwords():
@@ -30,9 +30,11 @@ def test_hybrid_finds_keyword_only_and_dense_matches_and_skips_orphans(services)
 def test_heading_weight_ranks_a_passage_titled_with_the_word_first(services):
     services.ingestor.ingest(b"# Servo calibration\n\nCentre the horn, then trim the pulse width.\n", "a.md")
     services.ingestor.ingest(b"A servo holds an angle; a servo needs a pulse every 20 ms.\n", "b.txt")
+
     def order(weight):
         found = services.database.keyword_search("servo", 5, heading_weight=weight)
         return [services.database.chunks([cid])[cid]["filename"] for cid, _ in found]
+
     assert order(0.0) == ["b.txt", "a.md"]  # text alone: b says it twice, a once
     assert order(3.0) == ["a.md", "b.txt"]  # the heading's "servo" counts three times more
     assert [p.filename for p in services.retriever.search("servo", 5, "keyword")] == ["a.md", "b.txt"]

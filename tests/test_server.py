@@ -6,9 +6,9 @@ import threading
 import httpx
 import pytest
 
-from appliance import server
-from appliance.app import create_app
-from appliance.notify import notify
+from appliance.ops.notify import notify
+from appliance.web import server
+from appliance.web.app import create_app
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import random
 
 import pytest
 
-from appliance.vectormath import VectorIndex, token_batch
-from appliance.vectors import ChromaStore
+from appliance.store.vector_index import VectorIndex, token_batch
+from appliance.store.vectors import ChromaStore
 
 
 def unit(values):
@@ -16,8 +16,11 @@ def unit(values):
 
 def brute_force(vectors: dict, query, k, courses=None):
     """The reference: cosine against every vector, plain Python."""
-    scored = [(cid, sum(a * b for a, b in zip(unit(v), unit(query)))) for cid, (v, course) in vectors.items()
-              if courses is None or course in courses]
+    scored = [
+        (cid, sum(a * b for a, b in zip(unit(v), unit(query))))
+        for cid, (v, course) in vectors.items()
+        if courses is None or course in courses
+    ]
     return sorted(scored, key=lambda pair: -pair[1])[:k]
 
 

@@ -15,10 +15,13 @@ pytestmark = [
     pytest.mark.real,
     pytest.mark.skipif(os.geteuid() != 0, reason="unshare -n and the machine install need root"),
     pytest.mark.skipif(not (shutil.which("unshare") and shutil.which("ip")), reason="needs unshare and ip"),
-    pytest.mark.skipif(not os.access("/usr/bin/python3.11", os.X_OK),
-                       reason="the system install needs the distribution's python3.11"),
-    pytest.mark.skipif(not list((CHECKOUT / ".wheels").glob("llama_cpp_python-*.whl")),
-                       reason="no llama-cpp-python wheel in .wheels/ (./install.sh builds it; 15 minutes)"),
+    pytest.mark.skipif(
+        not os.access("/usr/bin/python3.11", os.X_OK), reason="the system install needs the distribution's python3.11"
+    ),
+    pytest.mark.skipif(
+        not list((CHECKOUT / ".wheels").glob("llama_cpp_python-*.whl")),
+        reason="no llama-cpp-python wheel in .wheels/ (./install.sh builds it; 15 minutes)",
+    ),
 ]
 PASSWORD = "correct horse battery"
 
@@ -43,8 +46,13 @@ def wheelhouse():
 def offline(script: str, **env: str) -> subprocess.CompletedProcess:
     """Run a bash script in a new network namespace: loopback (brought up) and nothing else at all."""
     script = f'set -e; ip link set lo up; [ "$(ip -o link | wc -l)" = 1 ]; {script}'
-    result = subprocess.run(["unshare", "-n", "bash", "-c", script], capture_output=True, text=True, timeout=1800,
-                            env=os.environ | {"RAGBOT_ADMIN_PASSWORD": PASSWORD} | env)
+    result = subprocess.run(
+        ["unshare", "-n", "bash", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env=os.environ | {"RAGBOT_ADMIN_PASSWORD": PASSWORD} | env,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     return result
 
@@ -52,9 +60,11 @@ def offline(script: str, **env: str) -> subprocess.CompletedProcess:
 def test_machine_install_from_wheelhouse_without_network_then_answer(wheelhouse):
     root = scratch_dir("offline-root")
     try:
-        result = offline(f'"{CHECKOUT}/install.sh" --wheelhouse "{wheelhouse}" --root "{root}" >&2; '
-                         f'uid_gid=$(awk -F: \'$1 == "ragbot" {{print $3 " " $4}}\' "{root}/etc/passwd"); '
-                         f'/usr/bin/python3.11 "{CHECKOUT}/tests/offline_check.py" "{root}" $uid_gid 8000')
+        result = offline(
+            f'"{CHECKOUT}/install.sh" --wheelhouse "{wheelhouse}" --root "{root}" >&2; '
+            f'uid_gid=$(awk -F: \'$1 == "ragbot" {{print $3 " " $4}}\' "{root}/etc/passwd"); '
+            f'/usr/bin/python3.11 "{CHECKOUT}/tests/offline_check.py" "{root}" $uid_gid 8000'
+        )
         assert "pip --no-index" in result.stderr and ids(root) is not None
         answer = json.loads(result.stdout.strip().splitlines()[-1])
         assert answer["covered"] and answer["answer"].strip()
@@ -66,12 +76,19 @@ def test_machine_install_from_wheelhouse_without_network_then_answer(wheelhouse)
 
 def test_checkout_install_from_wheelhouse_without_network_then_answer(wheelhouse, tmp_path):
     checkout, home = tmp_path / "ragbot", tmp_path / "home"
-    shutil.copytree(CHECKOUT, checkout, ignore=shutil.ignore_patterns(
-        ".venv", ".wheels", ".git", "data", "test-artifacts", "__pycache__", ".pytest_cache", "bench"))
-    result = offline(f'cd "{checkout}"; ./install.sh --user --wheelhouse "{wheelhouse}" >&2; '
-                     f'.venv/bin/ragbot ask --json "What does the derivative term of a PID controller do?"',
-                     HOME=str(home))
+    shutil.copytree(
+        CHECKOUT,
+        checkout,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".wheels", ".git", "data", "test-artifacts", "__pycache__", ".pytest_cache", "bench"
+        ),
+    )
+    result = offline(
+        f'cd "{checkout}"; ./install.sh --user --wheelhouse "{wheelhouse}" >&2; '
+        f'.venv/bin/ragbot ask --json "What does the derivative term of a PID controller do?"',
+        HOME=str(home),
+    )
     assert "from the wheelhouse" in result.stderr and "building llama-cpp-python" not in result.stderr
-    answer = json.loads(result.stdout[result.stdout.index("{"):])
+    answer = json.loads(result.stdout[result.stdout.index("{") :])
     assert answer["covered"] and answer["answer"].strip()
     assert answer["sources"] and all(s["filename"] == "robotics-basics.md" for s in answer["sources"])

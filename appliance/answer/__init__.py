@@ -1,0 +1,1 @@
+"""Question → retrieve → evidence → generate → verify → stream → cite, and the conversations that hold it."""

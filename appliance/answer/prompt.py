@@ -1,0 +1,96 @@
+"""Build the answer prompt: fixed instructions first, then numbered sources trimmed to fit, then the question."""
+
+from dataclasses import dataclass
+
+from appliance.errors import InvalidInput
+from appliance.search.retriever import Passage
+
+NOT_COVERED = "The course material does not cover this question."
+
+# Kept identical across questions so llama.cpp can reuse its KV cache for this prefix.
+INSTRUCTIONS = (
+    "You are a teaching assistant. Answer the student's question using only the numbered sources. "
+    "Cite each fact with its source number in brackets, like [1]. Keep the answer short. "
+    f'If the sources do not contain the answer, reply: "{NOT_COVERED}"'
+)
+MARGIN = 16
+# Tokens a source may add where it joins its neighbours: the "\n\n" between blocks, merges across the seam.
+SEAM = 3
+# Placed after the fixed instructions so every level still shares their cached prefix.
+LEVEL_GUIDANCE = {
+    "beginner": "The student is a beginner: use plain words, explain any term, and give a simple example.",
+    "intermediate": "The student knows the basics: be clear and reasonably brief.",
+    "expert": "The student is an expert: be precise and technical, and skip the basics.",
+}
+HARDWARE_GUIDANCE = {
+    "beginner": "They are new to electronics and mechanics, so explain hardware terms.",
+    "intermediate": "They have built simple hardware.",
+    "expert": "They are at home with electronics and mechanics.",
+}
+Levels = tuple[str, str]  # (software background, hardware background)
+
+
+@dataclass
+class Prompt:
+    """The text sent to the model and the passages it cites, numbered from 1."""
+
+    text: str
+    sources: list[Passage]
+    tokens: int
+
+
+def source_title(n: int, passage: Passage) -> str:
+    where = [passage.filename]
+    if passage.page is not None:
+        where.append(f"page {passage.page_label or passage.page}")
+    if passage.heading:
+        where.append(passage.heading)
+    return f"[{n}] " + ", ".join(where)
+
+
+def _block(n: int, passage: Passage, text: str) -> str:
+    return f"{source_title(n, passage)}\n{text}"
+
+
+def _request(sources: list[tuple[Passage, str]], question: str, levels: Levels) -> str:
+    blocks = [_block(n, p, text) for n, (p, text) in enumerate(sources, 1)]
+    guidance = f"{LEVEL_GUIDANCE[levels[0]]} {HARDWARE_GUIDANCE[levels[1]]}"
+    return f"{guidance}\n\nSources:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer:"
+
+
+def build(
+    model, question: str, passages: list[Passage], answer_tokens: int, levels: Levels = ("intermediate", "intermediate")
+) -> Prompt:
+    """Fit as many sources as the context allows (cutting the last one short), never overflowing it."""
+    budget = model.context_length - answer_tokens - MARGIN
+
+    def render(sources) -> str:
+        return model.render(INSTRUCTIONS, _request(sources, question, levels))
+
+    def cost(n: int, passage: Passage, text: str) -> int:
+        return model.count_tokens(_block(n, passage, text)) + SEAM
+
+    # Tokenizing is the cost here (it sits before the first token): each source is counted alone, once,
+    # not the whole prompt again for every source; the finished prompt is counted once to be sure.
+    room = budget - model.count_tokens(render([]))
+    if room < 0:
+        raise InvalidInput("the question is too long for the model's context window")
+    chosen: list[tuple[Passage, str]] = []
+    for n, passage in enumerate(passages, 1):
+        if (needed := cost(n, passage, passage.text)) <= room:
+            chosen.append((passage, passage.text))
+            room -= needed
+            continue
+        # Binary search the longest prefix of this passage that still fits, then stop.
+        low, high = 0, len(passage.text)
+        while low < high:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if cost(n, passage, passage.text[:mid]) <= room else (low, mid - 1)
+        if low > 80:
+            chosen.append((passage, passage.text[:low]))
+        break
+    while (tokens := model.count_tokens(text := render(chosen))) > budget:  # seams cost more than SEAM: rare
+        passage, kept = chosen.pop()
+        if len(kept) > 100:
+            chosen.append((passage, kept[: len(kept) * 9 // 10]))
+    return Prompt(text=text, sources=[p for p, _ in chosen], tokens=tokens)

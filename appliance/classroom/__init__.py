@@ -1,0 +1,1 @@
+"""People and courses: accounts, memberships, rate limits and what teachers see of students' questions."""

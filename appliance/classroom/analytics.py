@@ -1,0 +1,91 @@
+"""What students ask: per-course figures for teachers, and a CSV of every interaction."""
+
+import csv
+import hashlib
+import io
+import statistics
+from collections import Counter
+
+from appliance.answer.cache import normalise
+from appliance.store.database import Database
+
+CSV_FIELDS = (
+    "created_at",
+    "user",
+    "question",
+    "answer",
+    "covered",
+    "cached",
+    "feedback",
+    "retrieval_ms",
+    "generation_ms",
+    "tokens",
+)
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return round(values[0], 1)
+    return round(statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1], 1)
+
+
+def _most_common(questions, n: int = 10) -> list[dict]:
+    """The same question asked with other case or punctuation counts once."""
+    counts = Counter(normalise(q) for q in questions)
+    return [{"question": q, "count": c} for q, c in sorted(counts.items(), key=lambda qc: (-qc[1], qc[0]))[:n]]
+
+
+def stats(database: Database, course_id: int) -> dict:
+    """Questions per day, the most frequent and the unanswered ones, feedback and latency percentiles."""
+    db = database.db
+    with database.lock:
+        per_day = list(
+            db.query(
+                "SELECT substr(created_at, 1, 10) AS day, count(*) AS count FROM interactions WHERE course_id = ? "
+                "GROUP BY day ORDER BY day",
+                [course_id],
+            )
+        )
+        asked = db.execute("SELECT question, covered FROM interactions WHERE course_id = ?", [course_id]).fetchall()
+        feedback = db.execute(
+            "SELECT sum(feedback = 1), sum(feedback = -1) FROM interactions WHERE course_id = ?", [course_id]
+        ).fetchone()
+        latencies = [
+            row[0]
+            for row in db.execute(
+                "SELECT coalesce(retrieval_ms, 0) + coalesce(generation_ms, 0) FROM interactions WHERE course_id = ?",
+                [course_id],
+            ).fetchall()
+        ]
+    return {
+        "course_id": course_id,
+        "questions": len(latencies),
+        "per_day": per_day,
+        "top_questions": _most_common(q for q, _ in asked),
+        "unanswered": _most_common(q for q, c in asked if not c),
+        "feedback": {"up": feedback[0] or 0, "down": feedback[1] or 0},
+        "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
+    }
+
+
+def export_csv(database: Database, course_id: int, hide_students: bool) -> str:
+    """Every interaction of a course; students appear as stable pseudonyms when `hide_students`."""
+    with database.lock:
+        rows = list(
+            database.db.query(
+                "SELECT interactions.*, users.username, users.role FROM interactions JOIN users "
+                "ON users.id = interactions.user_id WHERE course_id = ? ORDER BY interactions.created_at",
+                [course_id],
+            )
+        )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        user = row["username"]
+        if hide_students and row["role"] == "student":
+            user = "student-" + hashlib.sha256(f"{course_id}:{row['user_id']}".encode()).hexdigest()[:8]
+        writer.writerow(row | {"user": user})
+    return out.getvalue()

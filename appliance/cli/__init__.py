@@ -1,0 +1,1 @@
+"""The `ragbot` command line."""

@@ -1,0 +1,281 @@
+"""What each `ragbot` subcommand does; cli.py parses the arguments."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from appliance import services
+from appliance.answer.answerer import Question
+from appliance.errors import InvalidInput, RagbotError
+from appliance.inference import manifests
+from appliance.settings import Settings, config_path
+
+SMOKE_PROMPT = "The three primary colours are"
+
+
+def smoke_test_subprocess(config: str | None) -> bool:
+    """Generate once in a child process: a bad llama.cpp build dies there (SIGILL/GPF), not in the caller."""
+    command = [sys.executable, "-m", "appliance"] + (["--config", config] if config else []) + ["smoke-test"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        print(result.stdout + result.stderr, file=sys.stderr)
+        return False
+    print(result.stdout.strip())
+    return True
+
+
+def print_json(value) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def serve(settings: Settings, args) -> int:
+    from appliance.web import server
+
+    server.serve(settings)
+    return 0
+
+
+def _files(paths: list[Path]) -> list[tuple[Path, str]]:
+    """Every file under the given paths, with its source name (folder name + relative path for folders)."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += [
+                (f, f"{path.resolve().name}/{f.relative_to(path)}")
+                for f in sorted(path.rglob("*"))
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)
+            ]
+        elif path.is_file():
+            found.append((path, path.name))
+        else:
+            raise InvalidInput(f"{path}: no such file or folder")
+    return found
+
+
+def ingest(settings: Settings, args) -> int:
+    files = _files(args.paths)
+    app = services.build(settings, with_llm=False)
+    app.courses.get(args.course)
+    failed = 0
+    with tqdm(files, unit="file", desc="ingesting", file=sys.stderr) as bar:
+        for path, source in bar:
+            bar.set_postfix_str(source[-40:])
+            try:
+                outcome = services.ingest_path(app, path, source, args.course)
+                bar.write(f"{outcome.outcome:9} {source} ({outcome.document['chunks']} chunks)")
+            except RagbotError as error:
+                failed += 1
+                bar.write(f"{'failed':9} {source}: {error.message}")
+    app.close()
+    print(f"{len(files) - failed} of {len(files)} files ingested", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def search(settings: Settings, args) -> int:
+    app = services.build(settings, with_llm=False)
+    passages = app.retriever.search(args.query, args.k or settings.search_k, args.mode)
+    if args.json:
+        print_json({"results": [p.to_dict() for p in passages]})
+    for n, p in enumerate(passages if not args.json else [], 1):
+        where = f"page {p.page_label or p.page}" if p.page else p.heading
+        print(f"[{n}] {p.filename} — {where} (score {p.score:.4f})\n    {p.snippet}\n")
+    app.close()
+    return 0
+
+
+def ask(settings: Settings, args) -> int:
+    app = services.build(settings)
+    if args.json:
+        print_json(app.answerer.answer(Question(args.question)))
+        return 0
+    import threading
+
+    for event, data in app.answerer.events(Question(args.question), app.answerer.reserve(), threading.Event()):
+        if event == "token":
+            print(data, end="", flush=True)
+        elif event == "done":
+            print()
+            for source in data["sources"]:
+                where = f", page {source['page_label'] or source['page']}" if source["page"] else ""
+                print(f"[{source['n']}] {source['filename']}{where} — {source['heading']}")
+    app.close()
+    return 0
+
+
+def documents(settings: Settings, args) -> int:
+    app = services.build(settings, with_llm=False)
+    if args.action == "list":
+        for doc in app.database.documents([args.course] if args.course else None):
+            print(
+                f"{doc['id']}  course {doc['course_id']:<3} {doc['pages']:4} pages {doc['chunks']:5} chunks  "
+                f"{doc['filename']}"
+            )
+    else:
+        for document_id in args.ids:
+            app.ingestor.delete(document_id)
+            print(f"removed {document_id}")
+    app.close()
+    return 0
+
+
+def _password(args) -> str:
+    """From standard input with --password-stdin (for scripts), else prompted twice without echo."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("again: "):
+        raise InvalidInput("the passwords differ")
+    return first
+
+
+def users(settings: Settings, args) -> int:
+    from appliance.classroom.accounts import Accounts
+    from appliance.classroom.courses import Courses
+    from appliance.store.database import Database
+
+    database = Database(settings.data_path / "ragbot.db")
+    accounts = Accounts(database)
+    if args.action == "add":
+        user = accounts.add(args.name, _password(args), args.role)
+        Courses(database).add_member(args.course, user)
+        print(f"added {args.role} {args.name}")
+    elif args.action == "list":
+        for user in accounts.list():
+            state = "disabled" if user["disabled"] else "active"
+            print(f"{user['username']:24} {user['role']:8} {state}")
+    elif args.action == "passwd":
+        accounts.update(accounts.named(args.name)["id"], password=_password(args))
+        print(f"password changed for {args.name}; their sessions are signed out")
+    else:
+        accounts.update(accounts.named(args.name)["id"], disabled=1)
+        print(f"disabled {args.name}")
+    database.close()
+    return 0
+
+
+def backup(settings: Settings, args) -> int:
+    from appliance.ops import backup as backups
+
+    written = backups.backup(
+        settings,
+        config_path(args.config),
+        args.to,
+        keep=args.keep,
+        with_secrets=args.with_secrets,
+        with_models=args.with_models,
+    )
+    print(f"wrote {written.path} ({written.documents} documents, {written.chunks} chunks, {written.files} files)")
+    for path in written.pruned:
+        print(f"pruned {path}")
+    return 0
+
+
+def restore(settings: Settings, args) -> int:
+    from appliance.ops import backup as backups
+
+    done = backups.restore(
+        settings, args.archive, config_path(args.config), check_only=args.check, with_config=args.with_config
+    )
+    manifest = done.manifest
+    what = f"{manifest['documents']} documents, {manifest['chunks']} chunks, made {manifest['created']}"
+    if args.check:
+        print(f"{args.archive} is complete and every checksum matches ({what})")
+        return 0
+    print(f"restored {args.archive} into {settings.data_path} ({what})")
+    for path in done.config_restored:
+        print(f"restored {path}")
+    print("start the service (e.g. `sudo systemctl start ragbot`); it checks the stores against each other on start")
+    return 0
+
+
+def models(settings: Settings, args) -> int:
+    from appliance.ops import model_admin
+
+    if args.action == "list":
+        for row in model_admin.rows(settings):
+            size = f"{row['size'] / 1e6:8.1f} MB" if row["size"] else "           "
+            state = "present" if row["present"] else "MISSING"
+            print(f"{'*' if row['default'] else ' '} {row['name']:28} {row['kind']:9} {state:7} {size}  {row['path']}")
+        print("\n* = in use (llm_model, embed_model)")
+    elif args.action == "add":
+        manifest = model_admin.add(settings, args.path, args.name, args.prompt_style)
+        print(
+            f"added {manifest.name}: {settings.models_path / manifest.file} (context {manifest.context_length}, "
+            f"{manifest.prompt_style} prompts, sha256 {manifest.sha256[:12]}...)"
+        )
+        print(f"make it the default with: ragbot models use {manifest.name}")
+    elif args.action == "use":
+        config = model_admin.use(settings, config_path(args.config), args.name)
+        print(
+            f'llm_model = "{args.name}" written to {config}; restart the service to load it '
+            "(sudo systemctl restart ragbot)"
+        )
+        if os.environ.get("RAGBOT_LLM_MODEL"):
+            print("note: RAGBOT_LLM_MODEL is set in this environment and overrides the config file", file=sys.stderr)
+    else:
+        results = model_admin.verify(settings)
+        for name, problem in results:
+            print(f"{'ok' if problem is None else 'BAD':4} {name}" + (f": {problem}" if problem else ""))
+        return 1 if any(problem for _, problem in results) else 0
+    return 0
+
+
+def doctor(settings: Settings, args) -> int:
+    from appliance.ops import doctor as checks
+
+    findings = checks.run(settings, config_path(args.config), args.repair)
+    for found in findings:
+        label = "fixed" if found.fixed else "PROBLEM" if found.problem else "ok"
+        print(f"{label:8} {found.check:12} {found.detail}")
+        if found.problem and not found.fixed:
+            print(f"{'':21} fix: {found.fix}")
+    left = sum(found.problem and not found.fixed for found in findings)
+    print(f"\n{left} problem{'s' * (left != 1)} found" if left else "\nno problems found")
+    return 1 if left else 0
+
+
+def _first_admin(settings: Settings) -> None:
+    """A fresh install gets one admin: password from RAGBOT_ADMIN_PASSWORD, or generated and shown once."""
+    import secrets as tokens
+
+    from appliance.classroom.accounts import Accounts
+    from appliance.classroom.courses import DEFAULT_COURSE, Courses
+    from appliance.store.database import Database
+
+    database = Database(settings.data_path / "ragbot.db")
+    accounts = Accounts(database)
+    if not accounts.list():
+        password = os.environ.get("RAGBOT_ADMIN_PASSWORD") or tokens.token_urlsafe(12)
+        Courses(database).add_member(DEFAULT_COURSE, accounts.add("admin", password, "admin"))
+        shown = "(from RAGBOT_ADMIN_PASSWORD)" if "RAGBOT_ADMIN_PASSWORD" in os.environ else password
+        print(f"first account: admin / {shown}  (shown once; change it with `ragbot users passwd admin`)")
+    database.close()
+
+
+def setup(settings: Settings, args) -> int:
+    from appliance.web import secret
+
+    secret.load_or_create(settings.secret_path)
+    print(f"token secret: {settings.secret_path} (mode 0600)")
+    _first_admin(settings)
+    for name in (settings.llm_model, settings.embed_model):
+        manifest = manifests.find_manifest(settings, name)
+        path = manifests.assemble(settings, manifest)
+        print(f"model {name}: {path} verified")
+    return 0 if smoke_test_subprocess(args.config) else 1
+
+
+def smoke_test(settings: Settings, args) -> int:
+    model = services.load_llm(settings)
+    text = "".join(model.stream(SMOKE_PROMPT, max_tokens=8, temperature=0.0))
+    if not text.strip():
+        print("the model generated nothing", file=sys.stderr)
+        return 1
+    print(f"generation works: {SMOKE_PROMPT!r} → {text.strip()!r} ({os.cpu_count()} cores)")
+    return 0

@@ -1,0 +1,122 @@
+"""The `ragbot` command: serve, ingest, search, ask, documents, setup."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from appliance.errors import RagbotError
+from appliance.settings import load_settings
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="ragbot", description="Offline question answering over course material.")
+    top.add_argument("--config", metavar="FILE", help="TOML settings file (default: config/ragbot.toml)")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the web app and API")
+    serve.add_argument("--host", help="listen address (overrides the setting)")
+    serve.add_argument("--port", type=int, help="listen port (overrides the setting)")
+
+    ingest = commands.add_parser("ingest", help="add files or folders to the course material")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument("--course", type=_positive, default=1, help="course to add to (default: the default course)")
+
+    search = commands.add_parser("search", help="find passages")
+    search.add_argument("query")
+    search.add_argument("--k", type=_positive, default=None, help="how many passages")
+    search.add_argument("--mode", choices=["hybrid", "dense", "keyword"], default="hybrid")
+    search.add_argument("--json", action="store_true", help="print JSON")
+
+    ask = commands.add_parser("ask", help="answer a question, streaming to the terminal")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the whole answer as JSON")
+
+    docs = commands.add_parser("documents", help="list or remove documents")
+    docs_commands = docs.add_subparsers(dest="action", required=True)
+    listing = docs_commands.add_parser("list", help="list documents")
+    listing.add_argument("--course", type=_positive, default=None, help="only this course")
+    remove = docs_commands.add_parser("rm", help="remove documents")
+    remove.add_argument("ids", nargs="+", metavar="ID")
+
+    users = commands.add_parser("users", help="manage accounts")
+    users_commands = users.add_subparsers(dest="action", required=True)
+    add = users_commands.add_parser("add", help="create an account (password prompted or --password-stdin)")
+    add.add_argument("name")
+    add.add_argument("--role", choices=["admin", "teacher", "student"], default="student")
+    add.add_argument("--course", type=_positive, default=1, help="course to join (default: the default course)")
+    users_commands.add_parser("list", help="list accounts")
+    passwd = users_commands.add_parser("passwd", help="set a new password")
+    disable = users_commands.add_parser("disable", help="disable an account and end its sessions")
+    for command in (add, passwd, disable):
+        if command is not add:
+            command.add_argument("name")
+        command.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+    backup = commands.add_parser("backup", help="write a backup archive (safe while the service runs)")
+    backup.add_argument(
+        "--to",
+        type=Path,
+        metavar="FILE",
+        help="archive to write (default: a new timestamped file in backup_dir, old ones pruned)",
+    )
+    backup.add_argument(
+        "--keep", type=_positive, metavar="N", help="archives to keep in backup_dir (default: backup_keep)"
+    )
+    backup.add_argument("--with-secrets", action="store_true", help="include the token secret (keep the archive safe)")
+    backup.add_argument("--with-models", action="store_true", help="include model weights (manifests always are)")
+    restore = commands.add_parser("restore", help="restore a backup archive (the service must be stopped)")
+    restore.add_argument("archive", type=Path, metavar="FILE")
+    restore.add_argument("--check", action="store_true", help="only verify the archive; change nothing")
+    restore.add_argument(
+        "--with-config", action="store_true", help="also put back the archived config file (and secret, if archived)"
+    )
+
+    model = commands.add_parser("models", help="list, add, choose and verify models")
+    model_commands = model.add_subparsers(dest="action", required=True)
+    model_commands.add_parser("list", help="every known model, where its file is, which ones are in use")
+    add_model = model_commands.add_parser("add", help="copy a GGUF into the models folder and write its manifest")
+    add_model.add_argument("path", type=Path, metavar="PATH")
+    add_model.add_argument("--name", help="manifest name (default: from the file name)")
+    add_model.add_argument(
+        "--prompt-style",
+        choices=["chat", "completion"],
+        help="default: chat when the GGUF has a chat template, else completion",
+    )
+    use_model = model_commands.add_parser("use", help="make NAME the default LLM (sets llm_model in the config file)")
+    use_model.add_argument("name", metavar="NAME")
+    model_commands.add_parser("verify", help="re-check the sha256 of every model file")
+
+    doctor = commands.add_parser("doctor", help="check config, permissions, disk, models, stores and service")
+    doctor.add_argument(
+        "--repair", action="store_true", help="also fix what can be fixed (the service must be stopped)"
+    )
+
+    commands.add_parser("setup", help="assemble and verify the models, then test one generation")
+    commands.add_parser("smoke-test", help="generate a few tokens (setup runs this in a child process)")
+    return top
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        overrides = {"host": getattr(args, "host", None), "port": getattr(args, "port", None)}
+        settings = load_settings(args.config, **overrides)
+        from appliance.cli import commands
+
+        status = getattr(commands, args.command.replace("-", "_"))(settings, args)
+    except RagbotError as error:
+        print(f"ragbot: error: {error.message}", file=sys.stderr)
+        status = 1
+    except OSError as error:  # unreadable file, full disk...: a message, not a traceback
+        print(f"ragbot: error: {error}", file=sys.stderr)
+        status = 1
+    except KeyboardInterrupt:
+        status = 130
+    sys.exit(status or 0)

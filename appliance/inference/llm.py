@@ -1,0 +1,113 @@
+"""The local LLM: llama.cpp through llama-cpp-python, the only module that imports it."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+# llama.cpp's CPU backend waits at every OpenMP barrier (many per token) by spinning, 300,000 rounds by
+# default. On a small machine that is never idle (searches, ingestion, other services) the spinning thread
+# takes the core from the one it waits for: measured on 2 loaded cores, prompt evaluation 2.5-5x slower and
+# generation 2-12x slower than with a short spin. libgomp reads this when llama_cpp loads it, so it is set
+# before the import; an administrator's own value wins.
+os.environ.setdefault("GOMP_SPINCOUNT", "1000")
+
+import llama_cpp
+from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+# A base model continues the pattern it sees: stop before it writes another question or source header.
+COMPLETION_STOP = ["\nQuestion:", "\n\n\n", "\n\n[", "\nSource [", "\nSources:"]
+
+
+def open_llama(path: Path, *, context_length: int, threads: int) -> "llama_cpp.Llama":
+    """A llama.cpp context as the appliance opens it (the benchmarks use it bare, as a baseline)."""
+    return llama_cpp.Llama(
+        model_path=str(path),
+        n_ctx=context_length,
+        n_threads=threads or os.cpu_count(),
+        n_batch=512,
+        seed=0,
+        verbose=False,
+    )
+
+
+def bare_completion(
+    llama: "llama_cpp.Llama", prompt: str, *, max_tokens: int, temperature: float, stop: list[str] | None
+) -> Iterator[str]:
+    """Text pieces straight from llama-cpp-python, nothing around it: the streaming baseline."""
+    for piece in llama.create_completion(
+        prompt, max_tokens=max_tokens, temperature=temperature, stop=stop, stream=True
+    ):
+        yield piece["choices"][0]["text"]
+
+
+class LanguageModel(Protocol):
+    """What the answering service needs from a model; an HTTP inference server can provide it too."""
+
+    name: str
+    context_length: int
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def render(self, instructions: str, request: str) -> str: ...
+
+    def stream(self, prompt: str, *, max_tokens: int, temperature: float) -> Iterator[str]: ...
+
+
+class LlamaCppModel:
+    """A GGUF model run in-process. Not thread-safe: callers serialize access (see generate.py)."""
+
+    def __init__(self, path: Path, *, name: str, context_length: int, threads: int, prompt_style: str):
+        self.name = name
+        self._llama = open_llama(path, context_length=context_length, threads=threads)
+        self.context_length = self._llama.n_ctx()
+        template = self._llama.metadata.get("tokenizer.chat_template")
+        self._chat = None
+        if prompt_style == "chat" and template:
+            vocab = self._llama
+            self._chat = Jinja2ChatFormatter(
+                template=template,
+                eos_token=vocab.detokenize([vocab.token_eos()]).decode(errors="ignore"),
+                bos_token=vocab.detokenize([vocab.token_bos()]).decode(errors="ignore"),
+            )
+        self.prompt_style = "chat" if self._chat else "completion"
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of `text` under this model's tokenizer."""
+        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def render(self, instructions: str, request: str) -> str:
+        """The full prompt: the chat template for instruct models, plain completion text for base models."""
+        if self._chat:
+            messages = [{"role": "system", "content": instructions}, {"role": "user", "content": request}]
+            return self._chat(messages=messages).prompt
+        return f"{instructions}\n\n{request}"
+
+    def stream(self, prompt: str, *, max_tokens: int, temperature: float) -> Iterator[str]:
+        """Generate text pieces as they are sampled. Closing the iterator stops generation."""
+        stop = None if self._chat else COMPLETION_STOP
+        pieces = self._llama.create_completion(
+            prompt, max_tokens=max_tokens, temperature=temperature, stop=stop, stream=True
+        )
+        for piece in pieces:
+            text = piece["choices"][0]["text"]
+            if text:
+                yield text
+
+
+def describe_gguf(path: Path) -> dict:
+    """Load a GGUF (proving llama.cpp can run it) and return what a manifest needs from its metadata."""
+    llama = llama_cpp.Llama(model_path=str(path), n_ctx=256, n_threads=1, verbose=False)
+    try:
+        meta = llama.metadata
+        architecture = meta.get("general.architecture", "")
+        context = meta.get(f"{architecture}.context_length") or llama.n_ctx_train()
+        return {
+            "architecture": architecture,
+            "title": meta.get("general.name", ""),
+            "context_length": int(context),
+            "chat_template": bool(meta.get("tokenizer.chat_template")),
+            "licence": meta.get("general.license", ""),
+        }
+    finally:
+        llama.close()

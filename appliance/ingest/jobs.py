@@ -1,0 +1,73 @@
+"""Ingestion jobs: uploads are saved, queued and ingested off the event loop, reporting progress to SQLite."""
+
+import logging
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from appliance.classroom.courses import DEFAULT_COURSE
+from appliance.errors import RagbotError
+from appliance.ingest.pipeline import Ingestor
+from appliance.store.database import Database
+
+log = logging.getLogger(__name__)
+
+
+class JobRunner:
+    """Runs ingestion jobs on a small pool of worker threads."""
+
+    def __init__(self, database: Database, ingestor: Ingestor, uploads: Path, workers: int):
+        self.database = database
+        self.ingestor = ingestor
+        self.uploads = uploads
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
+        self.idle = threading.Condition()
+        self.pending = 0
+        uploads.mkdir(parents=True, exist_ok=True)
+
+    def submit(
+        self, filename: str, data: bytes, pages: int = 0, course_id: int = DEFAULT_COURSE, user_id: int | None = None
+    ) -> dict:
+        """Save an upload and queue it for a course; returns the new job."""
+        job = self.database.create_job(
+            uuid.uuid4().hex, filename, pages_total=pages, course_id=course_id, user_id=user_id
+        )
+        path = self.uploads / job["id"]
+        path.write_bytes(data)
+        with self.idle:
+            self.pending += 1
+        self.pool.submit(self._run, job["id"], filename, path, course_id)
+        return job
+
+    def reject(self, filename: str, error: str, course_id: int = DEFAULT_COURSE, user_id: int | None = None) -> dict:
+        """Record a file refused before queueing as a failed job, so a batch reports every file."""
+        return self.database.create_job(
+            uuid.uuid4().hex, filename, status="failed", error=error, course_id=course_id, user_id=user_id
+        )
+
+    def _run(self, job_id: str, filename: str, path: Path, course_id: int) -> None:
+        self.database.update_job(job_id, status="running")
+        try:
+            outcome = self.ingestor.ingest(
+                path.read_bytes(), filename, lambda **p: self.database.update_job(job_id, **p), course_id
+            )
+            self.database.update_job(job_id, status="done", document_id=outcome.document["id"], outcome=outcome.outcome)
+        except RagbotError as error:
+            self.database.update_job(job_id, status="failed", error=error.message)
+        except Exception:
+            log.exception("ingestion job %s failed", job_id)
+            self.database.update_job(job_id, status="failed", error="internal error while ingesting; see the logs")
+        finally:
+            path.unlink(missing_ok=True)
+            with self.idle:
+                self.pending -= 1
+                self.idle.notify_all()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until no job is pending (tests and shutdown)."""
+        with self.idle:
+            return self.idle.wait_for(lambda: self.pending == 0, timeout)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,120 @@
+"""Markdown/MDX and reStructuredText to clean text, with each section's heading path and offset."""
+
+import re
+
+from appliance.ingest.document import Section
+
+FENCE = re.compile(r"^\s*(```|~~~)")
+MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+FRONT_TITLE = re.compile(r"^title:\s*['\"]?(.*?)['\"]?\s*$", re.M)
+JSX_TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s(?:[^<>{}]|\{[^{}]*\})*)?/?>")
+MDX_EXPR_COMMENT = re.compile(r"\{/\*.*?\*/\}", re.S)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(.+?)\1")
+
+RST_ADORNMENT = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}\s*$")
+RST_ROLE = re.compile(r":[\w:.-]+:`([^`<]*?)\s*(?:<[^`>]*>)?`")
+RST_LINK = re.compile(r"`([^`<]+?)\s*<[^`>]*>`__?")
+RST_LITERAL = re.compile(r"``(.+?)``")
+RST_DIRECTIVE = re.compile(r"^\s*\.\.\s")
+RST_OPTION = re.compile(r"^\s+:[\w-]+:")
+# Directives whose argument is prose a student should be able to find.
+RST_PROSE = {"note", "warning", "tip", "important", "caution", "attention", "hint", "danger", "seealso", "topic"}
+
+
+class _Builder:
+    """Collects clean lines and opens a section at every heading."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.offset = 0
+        self.path: list[tuple[int, str]] = []
+        self.sections: list[Section] = [Section("", "", 0)]
+
+    def line(self, text: str) -> None:
+        if not text.strip() and self.lines and not self.lines[-1].strip():
+            return  # removed markup leaves runs of blank lines; one is enough
+        self.lines.append(text)
+        self.offset += len(text) + 1
+
+    def heading(self, level: int, title: str) -> None:
+        self.path = [(lvl, t) for lvl, t in self.path if lvl < level] + [(level, title)]
+        self.sections.append(Section("", " > ".join(t for _, t in self.path), self.offset))
+        self.line(title)
+
+    def finish(self) -> tuple[str, list[Section]]:
+        text = "\n".join(self.lines)
+        ends = [s.start for s in self.sections[1:]] + [len(text)]
+        for section, end in zip(self.sections, ends):
+            section.text = text[section.start : end].rstrip()
+        return text, [s for s in self.sections if s.text.strip()]
+
+
+def markdown(source: str) -> tuple[str, str, list[Section]]:
+    """Markdown or MDX: front matter, imports, JSX/HTML tags and link targets removed."""
+    source = source.replace("\r\n", "\n")
+    title = ""
+    if match := FRONT_MATTER.match(source):
+        if found := FRONT_TITLE.search(match.group(1)):
+            title = found.group(1)
+        source = source[match.end() :]
+    source = HTML_COMMENT.sub("", MDX_EXPR_COMMENT.sub("", source))
+    out, in_code = _Builder(), False
+    for raw in source.split("\n"):
+        if FENCE.match(raw):
+            in_code = not in_code
+            out.line(raw.rstrip())
+        elif in_code:
+            out.line(raw.rstrip())
+        elif re.match(r"^(import|export)\s", raw):
+            continue
+        elif match := MD_HEADING.match(raw):
+            out.heading(len(match.group(1)), _inline_md(match.group(2)))
+        else:
+            out.line(_inline_md(JSX_TAG.sub("", raw)).rstrip())
+    text, sections = out.finish()
+    return title or _first_heading(sections), text, sections
+
+
+def _inline_md(text: str) -> str:
+    return MD_EMPHASIS.sub(r"\2", MD_LINK.sub(r"\1", MD_IMAGE.sub(r"\1", text)))
+
+
+def rst(source: str) -> tuple[str, str, list[Section]]:
+    """reStructuredText: headings by adornment order, directives and role markup removed."""
+    lines = source.replace("\r\n", "\n").split("\n")
+    styles: list[tuple[str, bool]] = []
+    out, i = _Builder(), 0
+    while i < len(lines):
+        line = lines[i]
+        overline = bool(RST_ADORNMENT.match(line)) and i + 2 < len(lines) and lines[i + 2] == line
+        title_at = i + 1 if overline else i
+        under = lines[title_at + 1] if title_at + 1 < len(lines) else ""
+        title = lines[title_at].strip()
+        if title and not RST_ADORNMENT.match(title) and RST_ADORNMENT.match(under) and len(under) >= len(title):
+            style = (under[0], overline)
+            if style not in styles:
+                styles.append(style)
+            out.heading(styles.index(style) + 1, _inline_rst(title))
+            i = title_at + 2
+            continue
+        if RST_DIRECTIVE.match(line) or (RST_OPTION.match(line) and out.lines and not out.lines[-1].strip()):
+            # Directive markers and their options say how to render, not what the page says.
+            name, _, body = line.strip()[3:].partition("::")
+            out.line(_inline_rst(body.strip()) if name.strip() in RST_PROSE else "")
+        elif not RST_ADORNMENT.match(line):
+            out.line(_inline_rst(line.rstrip()))
+        i += 1
+    text, sections = out.finish()
+    return _first_heading(sections), text, sections
+
+
+def _inline_rst(text: str) -> str:
+    return RST_LITERAL.sub(r"\1", RST_LINK.sub(r"\1", RST_ROLE.sub(r"\1", text)))
+
+
+def _first_heading(sections: list[Section]) -> str:
+    return next((s.heading.split(" > ")[0] for s in sections if s.heading), "")

@@ -1,0 +1,420 @@
+"""Backup and restore: one tar archive of the database, vector store, uploads and config, with checksums."""
+
+import gzip
+import io
+import json
+import os
+import shutil
+import sqlite3
+import tarfile
+import tempfile
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+from appliance import __version__
+from appliance.errors import InvalidInput, RagbotError
+from appliance.inference.manifests import sha256_file
+from appliance.settings import Settings
+from appliance.store import files, locks, migrations
+
+FORMAT = "ragbot-backup"
+VERSION = 1
+MANIFEST = "MANIFEST.json"
+DATABASE = "ragbot.db"
+CHROMA = "chroma"
+PREFIX = "ragbot-"
+SUFFIX = ".tar.gz"
+# Archive names of the config file and of the token secret (only with --with-secrets).
+CONFIG_MEMBER = "config/ragbot.toml"
+SECRET_MEMBER = "config/secret.key"
+# Never copied: SQLite side files (the online backup API reads through them), locks, our own staging.
+SKIPPED_SUFFIXES = ("-wal", "-shm", "-journal")
+STAGING = (".backup-", ".restore-")
+
+
+@dataclass
+class Written:
+    """An archive `backup` wrote, and the older ones it pruned."""
+
+    path: Path
+    files: int
+    documents: int
+    chunks: int
+    pruned: list[Path]
+
+
+def backup_dir(settings: Settings) -> Path:
+    """Where `ragbot backup` puts archives when not given --to."""
+    return Path(settings.backup_dir).expanduser() if settings.backup_dir else settings.data_path / "backups"
+
+
+def _walk(source: Path, skip: set[Path]):
+    """Regular files under `source`, leaving out locks, SQLite side files, staging and `skip`."""
+
+    def skipped(path: Path) -> bool:
+        return (
+            path.name in (locks.DATA_LOCK, locks.VECTORS_LOCK)
+            or path.name.endswith(SKIPPED_SUFFIXES)
+            or path.name.startswith(STAGING)
+            or path.resolve() in skip
+        )
+
+    for root, dirs, names in os.walk(source):
+        dirs[:] = sorted(d for d in dirs if not skipped(Path(root) / d))
+        for name in sorted(names):
+            path = Path(root) / name
+            if not skipped(path) and path.is_file() and not path.is_symlink():
+                yield path
+
+
+def _copy_tree(source: Path, target: Path, skip: set[Path]) -> None:
+    """Copy the files under `source`; one that vanishes meanwhile (a finished upload) is left out."""
+    for path in _walk(source, skip):
+        destination = target / path.relative_to(source)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(path, destination)
+        except FileNotFoundError:
+            continue
+
+
+def _snapshot_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of a live SQLite database through its online backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+        if (result := dst.execute("PRAGMA quick_check").fetchone()[0]) != "ok":
+            raise RagbotError(f"the database {source} fails its integrity check ({result}); run `ragbot doctor`")
+        dst.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dst.close()
+        src.close()
+
+
+def _counts(database: Path) -> tuple[int, int, int]:
+    """Schema version, documents and chunks of a database snapshot."""
+    with sqlite3.connect(database) as db:
+        schema = db.execute("SELECT coalesce(max(number), 0) FROM migrations").fetchone()[0]
+        documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        chunks = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    db.close()
+    return schema, documents, chunks
+
+
+def _excluded(settings: Settings, with_models: bool) -> set[Path]:
+    """Left out of the data: archives, the secret (see SECRET_MEMBER) and model weights unless asked."""
+    skip = {backup_dir(settings).resolve(), settings.secret_path.resolve()}
+    models = settings.models_path
+    if not with_models and models.is_dir():
+        skip |= {p.resolve() for p in models.iterdir() if p.suffix != ".toml"}
+    return skip
+
+
+def _stage(settings: Settings, config: Path | None, staging: Path, with_secrets: bool, skip: set[Path]) -> None:
+    """Copy everything into `staging`: SQLite first, then plain files, then Chroma with its writes paused.
+
+    SQLite is the source of truth and the vector store is derived from it. Each copy is consistent in
+    itself; the two may differ by the writes between them, which is exactly what the consistency
+    repair at start-up (repair.py) fixes: stray vectors are dropped, missing ones re-embedded.
+    """
+    data, models = settings.data_path, settings.models_path
+    target = staging / "data"
+    _snapshot_sqlite(data / DATABASE, target / DATABASE)
+    _copy_tree(data, target, skip | {(data / DATABASE).resolve(), (data / CHROMA).resolve()})
+    if models.is_dir() and not models.resolve().is_relative_to(data.resolve()):
+        _copy_tree(models, target / "models", skip)
+    chroma = data / CHROMA
+    if chroma.is_dir():
+        with locks.locked(data / locks.VECTORS_LOCK, shared=False):
+            databases = {p.resolve() for p in chroma.rglob("*.sqlite3")}
+            for path in databases:
+                _snapshot_sqlite(path, target / CHROMA / path.relative_to(chroma.resolve()))
+            _copy_tree(chroma, target / CHROMA, skip | databases)
+    (staging / "config").mkdir()
+    if config and config.is_file():
+        shutil.copyfile(config, staging / CONFIG_MEMBER)
+    if with_secrets and settings.secret_path.is_file():
+        shutil.copyfile(settings.secret_path, staging / SECRET_MEMBER)
+
+
+def _need_room(folder: Path, needed: int, what: str, hint: str) -> None:
+    """Refuse up front, rather than fail half-way through writing, when `folder`'s disk is too full."""
+    free = shutil.disk_usage(folder).free
+    if needed > free:
+        raise RagbotError(
+            f"not enough space in {folder}: {what} needs up to {needed >> 20} MB, {free >> 20} MB free; {hint}"
+        )
+
+
+def _archive_name(folder: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path, n = folder / f"{PREFIX}{stamp}{SUFFIX}", 1
+    while path.exists():
+        path, n = folder / f"{PREFIX}{stamp}-{n}{SUFFIX}", n + 1
+    return path
+
+
+def prune(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` archives named ragbot-*.tar.gz in `folder` (names sort by time)."""
+    archives = sorted(p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file())
+    old = archives[:-keep] if keep else archives
+    for path in old:
+        path.unlink()
+    return old
+
+
+def backup(
+    settings: Settings,
+    config: Path | None,
+    to: Path | None = None,
+    *,
+    keep: int | None = None,
+    with_secrets: bool = False,
+    with_models: bool = False,
+) -> Written:
+    """Write one archive (to `to`, or a new timestamped file in the backup folder, pruned to `keep`)."""
+    data = settings.data_path
+    if not (data / DATABASE).is_file():
+        raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE})")
+    folder = (to.parent if to else backup_dir(settings)).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    destination = to.resolve() if to else _archive_name(folder)
+    skip = _excluded(settings, with_models) | {destination}
+    # Room for the staged copy plus the archive, at worst as big as the data.
+    _need_room(
+        folder,
+        2 * sum(p.stat().st_size for p in _walk(data, skip)),
+        "a backup",
+        "free some space or use --to on another disk",
+    )
+    lock, _ = locks.use_data(data)
+    try:
+        with tempfile.TemporaryDirectory(prefix=STAGING[0], dir=folder) as tmp:
+            staging = Path(tmp)
+            _stage(settings, config, staging, with_secrets, skip)
+            schema, documents, chunks = _counts(staging / "data" / DATABASE)
+            listed = {
+                p.relative_to(staging).as_posix(): {"size": p.stat().st_size, "sha256": sha256_file(p)}
+                for p in sorted(staging.rglob("*"))
+                if p.is_file()
+            }
+            manifest = {
+                "format": FORMAT,
+                "version": VERSION,
+                "ragbot": __version__,
+                "schema": schema,
+                "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                "data_dir": str(data),
+                "documents": documents,
+                "chunks": chunks,
+                "files": listed,
+            }
+            partial = staging / "archive.partial"
+            _write_tar(partial, staging, manifest)
+            os.replace(partial, destination)
+    finally:
+        lock.release()
+    pruned = prune(folder, settings.backup_keep if keep is None else keep) if to is None else []
+    return Written(destination, len(listed), documents, chunks, pruned)
+
+
+def _write_tar(path: Path, staging: Path, manifest: dict) -> None:
+    """The manifest first, then every staged file; private (0600) and synced before it is renamed into place."""
+    body = json.dumps(manifest, indent=1).encode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as raw:
+        with tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
+            info = tarfile.TarInfo(MANIFEST)
+            info.size, info.mode, info.mtime = len(body), 0o600, int(datetime.now().timestamp())
+            tar.addfile(info, io.BytesIO(body))
+            for name in manifest["files"]:
+                member = tar.gettarinfo(staging / name, arcname=name)
+                member.uid = member.gid = 0
+                member.uname = member.gname = ""
+                with (staging / name).open("rb") as handle:
+                    tar.addfile(member, handle)
+        raw.flush()
+        os.fsync(raw.fileno())
+
+
+# Restore ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Restored:
+    """What `restore` found in (and, unless checking only, put back from) an archive."""
+
+    manifest: dict
+    config_restored: list[Path]
+
+
+def _member_path(name: str) -> PurePosixPath:
+    """A member name as a safe relative path under data/ or config/, or InvalidInput."""
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts or path.parts[0] not in ("data", "config"):
+        raise InvalidInput(f"the archive holds an unexpected path {name!r}; it was not written by `ragbot backup`")
+    return path
+
+
+def _read_manifest(tar: tarfile.TarFile, name: Path) -> dict:
+    first = tar.next()
+    if first is None or first.name != MANIFEST or not first.isfile() or first.size > 64 << 20:
+        raise InvalidInput(f"{name} is not a ragbot backup: it does not start with {MANIFEST}")
+    try:
+        manifest = json.loads(tar.extractfile(first).read())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise InvalidInput(f"{name}: its {MANIFEST} is not valid JSON; the archive is corrupted") from None
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or not isinstance(manifest.get("files"), dict)
+    ):
+        raise InvalidInput(f"{name} is not a ragbot backup (its manifest has no format '{FORMAT}')")
+    if manifest.get("version") != VERSION:
+        raise InvalidInput(
+            f"{name} is a backup in format version {manifest.get('version')}; this ragbot reads {VERSION}"
+        )
+    if not isinstance(manifest.get("schema"), int) or manifest["schema"] > len(migrations.MIGRATIONS):
+        raise InvalidInput(
+            f"{name} was made by a newer ragbot (database schema {manifest.get('schema')}, this one "
+            f"knows {len(migrations.MIGRATIONS)}); upgrade ragbot first"
+        )
+    if not all(
+        isinstance(e, dict) and isinstance(e.get("size"), int) and isinstance(e.get("sha256"), str)
+        for e in manifest["files"].values()
+    ):
+        raise InvalidInput(f"{name}: its manifest lists a file without size and checksum; the archive is corrupted")
+    if "data/" + DATABASE not in manifest["files"]:
+        raise InvalidInput(f"{name}: the manifest lists no database; the archive is incomplete")
+    return manifest
+
+
+def _extract(archive: Path, staging: Path) -> dict:
+    """Unpack into `staging`, checking every file against the manifest; any doubt raises InvalidInput."""
+    try:
+        with tarfile.open(archive, mode="r|*") as tar:
+            manifest = _read_manifest(tar, archive)
+            expected, seen = manifest["files"], set()
+            # The unpacked data lands beside the current data before the swap: both must fit at once.
+            _need_room(
+                staging,
+                sum(entry["size"] for entry in expected.values()),
+                f"restoring {archive.name}",
+                "free some space; nothing was changed",
+            )
+            while (member := tar.next()) is not None:
+                path = _member_path(member.name)
+                if not member.isfile():
+                    raise InvalidInput(f"{archive}: member {member.name!r} is not a regular file")
+                if member.name not in expected or member.name in seen:
+                    raise InvalidInput(f"{archive}: member {member.name!r} is not in the manifest")
+                target = staging.joinpath(*path.parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                digest = files.copy_hashing(tar.extractfile(member), target)
+                if digest != expected[member.name]["sha256"]:
+                    raise InvalidInput(
+                        f"{archive}: {member.name} does not match its checksum; the archive is corrupted"
+                    )
+                seen.add(member.name)
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as error:
+        raise InvalidInput(f"{archive} is truncated or corrupted ({error}); nothing was changed") from None
+    missing = sorted(set(expected) - seen)
+    if missing:
+        raise InvalidInput(
+            f"{archive} is incomplete: {len(missing)} files of the manifest are missing "
+            f"(first: {missing[0]}); nothing was changed"
+        )
+    return manifest
+
+
+def _swap(data: Path, staged: Path, keep: set[str]) -> list[Path]:
+    """Move the current data aside and the restored data in; on any failure put the old data back."""
+    aside = Path(tempfile.mkdtemp(prefix=".restore-old-", dir=data))
+    moved_out, moved_in = [], []
+    try:
+        for entry in sorted(data.iterdir()):
+            if entry.name not in keep and not entry.name.startswith(STAGING):
+                os.replace(entry, aside / entry.name)
+                moved_out.append(entry.name)
+        for entry in sorted(staged.iterdir()):
+            os.replace(entry, data / entry.name)
+            moved_in.append(entry.name)
+    except BaseException:
+        for name in moved_in:
+            os.replace(data / name, staged / name)
+        for name in moved_out:
+            os.replace(aside / name, data / name)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+    return [data / name for name in moved_in]
+
+
+def _merge(source: Path, target: Path) -> list[Path]:
+    """Move files from `source` into `target`, replacing same-named ones and keeping the others."""
+    target.mkdir(parents=True, exist_ok=True)
+    moved = []
+    for path in sorted(source.iterdir()):
+        os.replace(path, target / path.name)
+        moved.append(target / path.name)
+    source.rmdir()
+    return moved
+
+
+def restore(
+    settings: Settings, archive: Path, config: Path | None, *, check_only: bool = False, with_config: bool = False
+) -> Restored:
+    """Verify an archive completely, then (unless `check_only`) swap its data in for the current data.
+
+    Refused while any process has the data open (see locks.py); nothing changes unless every file
+    of the manifest is present and matches its checksum.
+    """
+    if not archive.is_file():
+        raise InvalidInput(f"{archive}: no such file")
+    archive = archive.resolve()
+    data = settings.data_path
+    data.mkdir(parents=True, exist_ok=True)
+    lock = None if check_only else locks.own_data(data, "restore")
+    try:
+        with tempfile.TemporaryDirectory(prefix=STAGING[1], dir=data) as tmp:
+            staging = Path(tmp)
+            manifest = _extract(archive, staging)
+            if check_only:
+                return Restored(manifest, [])
+            # Kept in place: our lock, the backups (maybe the very archive being restored) and weights.
+            keep = {locks.DATA_LOCK, locks.VECTORS_LOCK, "models"}
+            keep |= {p.name for p in data.iterdir() if archive.is_relative_to(p.resolve())}
+            # The current secret stays (an archive holds one only with --with-secrets, restored by --with-config).
+            keep |= {
+                p.name for p in (backup_dir(settings), settings.secret_path) if p.parent.resolve() == data.resolve()
+            }
+            # Model manifests (and weights, if archived) join the models folder instead of replacing it.
+            models = staging / "data" / "models"
+            if models.is_dir():
+                models = models.rename(staging / "models")
+            restored = _swap(data, staging / "data", keep)
+            if models.is_dir():
+                restored += _merge(models, settings.models_path)
+            files.match_owner(restored, data)
+            return Restored(manifest, _restore_config(settings, staging, config) if with_config else [])
+    finally:
+        if lock:
+            lock.release()
+
+
+def _restore_config(settings: Settings, staging: Path, config: Path | None) -> list[Path]:
+    """Put the archived config file (and the secret, if archived) back where the current ones live."""
+    targets = {CONFIG_MEMBER: (config, 0o640), SECRET_MEMBER: (settings.secret_path, 0o600)}
+    written = []
+    for member, (target, mode) in targets.items():
+        if (staging / member).is_file() and target is not None:
+            partial = target.with_name(f".{target.name}.partial")
+            shutil.copyfile(staging / member, partial)
+            files.replace_keeping_owner(partial, target, mode)
+            written.append(target)
+    if not written:
+        raise InvalidInput("the archive holds no config to restore; the data was restored")
+    return written

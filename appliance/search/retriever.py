@@ -1,0 +1,140 @@
+"""Hybrid retrieval: dense (vector store) and keyword (FTS5 BM25) candidates fused by reciprocal rank."""
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from appliance import metrics
+from appliance.settings import Settings
+from appliance.store.database import Database
+from appliance.store.text import STOPWORDS, WORD
+
+Mode = Literal["hybrid", "dense", "keyword"]
+SNIPPET_CHARS = 300
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk with where it comes from; chat sources use the same shape."""
+
+    chunk_id: str
+    document_id: str
+    filename: str
+    page: int | None
+    page_label: str | None
+    heading: str
+    text: str
+    start: int
+    end: int
+    score: float
+    similarity: float
+
+    @property
+    def snippet(self) -> str:
+        return self.text if len(self.text) <= SNIPPET_CHARS else self.text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {"snippet": self.snippet}
+
+
+def fuse(rankings: list[tuple[float, list[str]]], rrf_k: int) -> dict[str, float]:
+    """Weighted reciprocal rank fusion: each list adds weight / (rrf_k + rank) to its ids."""
+    scores: dict[str, float] = {}
+    for weight, ids in rankings:
+        for rank, cid in enumerate(ids, 1):
+            scores[cid] = scores.get(cid, 0.0) + weight / (rrf_k + rank)
+    return scores
+
+
+class Retriever:
+    """Finds the passages that best answer a query."""
+
+    def __init__(self, settings: Settings, database: Database, vectors, embedder):
+        self.settings = settings
+        self.database = database
+        self.vectors = vectors
+        self.embedder = embedder
+
+    @metrics.timed_retrieval
+    def search(self, query: str, k: int, mode: Mode = "hybrid", courses: list[int] | None = None) -> list[Passage]:
+        """The top k passages for `query` from the given courses (all when None), best first, each chunk once."""
+        n = max(self.settings.candidates, k)
+        vector = self.embedder.embed_query(query)
+        dense = self.vectors.query(vector, n, courses) if mode != "keyword" else []
+        heading = self.settings.heading_weight
+        keyword = self.database.keyword_search(query, n, courses, heading_weight=heading) if mode != "dense" else []
+        scores = self._fuse(dense, keyword)
+        asked = dict(dense)  # similarity to the question as asked, whatever the second pass finds
+        if mode == "hybrid" and self.settings.feedback_chunks and scores:
+            # Pseudo-relevance feedback: the first pass's best passages say, in the course's own words,
+            # what the question is about. Search again with the query vector moved towards them
+            # (Rocchio) and the keyword query widened with their most frequent words.
+            feedback = sorted(scores, key=scores.get, reverse=True)[: self.settings.feedback_chunks]
+            dense = self.vectors.query(_towards(vector, self.vectors.vectors(feedback).values()), n, courses)
+            if self.settings.feedback_terms:
+                texts = [row["text"] for row in self.database.chunks(feedback, courses).values()]
+                words = expansion_words(query, texts, self.settings.feedback_terms)
+                keyword = self.database.keyword_search(query, n, courses, expansion=words, heading_weight=heading)
+            scores = self._fuse(dense, keyword)
+        ranked = sorted(scores, key=scores.get, reverse=True)
+        # SQLite is the source of truth: a vector whose chunk is gone (mid-replace, mid-delete) is skipped.
+        rows = self.database.chunks(ranked[: k * 2], courses)
+        top = [cid for cid in ranked if cid in rows][:k]
+        similarity = {cid: asked[cid] for cid in top if cid in asked}
+        missing = [cid for cid in top if cid not in similarity]
+        for cid, stored in self.vectors.vectors(missing).items():
+            similarity[cid] = _cosine(vector, stored)
+        return [_passage(rows[cid], scores[cid], similarity.get(cid, 0.0)) for cid in top]
+
+    def _fuse(self, dense: list[tuple[str, float]], keyword: list[tuple[str, float]]) -> dict[str, float]:
+        rankings = [
+            (self.settings.dense_weight, [cid for cid, _ in dense]),
+            (self.settings.keyword_weight, [cid for cid, _ in keyword]),
+        ]
+        return fuse(rankings, self.settings.rrf_k)
+
+
+def expansion_words(query: str, texts: list[str], n: int) -> list[str]:
+    """The n words weighing most in `texts` (each text's share of each word, summed), the query's own left out."""
+    asked = set(WORD.findall(query.lower()))
+    weight: Counter[str] = Counter()
+    for text in texts:
+        words = [w for w in WORD.findall(text.lower()) if len(w) > 2 and not w.isdigit() and w not in STOPWORDS]
+        for word, count in Counter(words).items():
+            if word not in asked:
+                weight[word] += count / len(words)
+    return [word for word, _ in weight.most_common(n)]
+
+
+def _towards(vector, stored: Iterable) -> tuple[float, ...]:
+    """Rocchio: the query vector plus the mean of the feedback vectors, back to unit length."""
+    stored = [list(v) for v in stored]
+    if not stored:
+        return tuple(vector)
+    moved = [q + sum(column) / len(stored) for q, column in zip(vector, zip(*stored))]
+    norm = math.sqrt(sum(x * x for x in moved))
+    return tuple(x / norm for x in moved) if norm else tuple(vector)
+
+
+def _cosine(a, b) -> float:
+    dot = sum(x * y for x, y in zip(a, b))
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norm if norm else 0.0
+
+
+def _passage(row: dict, score: float, similarity: float) -> Passage:
+    return Passage(
+        chunk_id=row["id"],
+        document_id=row["document_id"],
+        filename=row["filename"],
+        page=row["page"],
+        page_label=row["page_label"],
+        heading=row["heading"] or "",
+        text=row["text"],
+        start=row["start"],
+        end=row["end"],
+        score=round(score, 6),
+        similarity=round(similarity, 4),
+    )

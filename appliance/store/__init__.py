@@ -1,0 +1,1 @@
+"""Where everything is kept: SQLite (the source of truth), the vector copy, locks and files on disk."""

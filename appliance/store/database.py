@@ -1,0 +1,220 @@
+"""SQLite through sqlite-utils: the source of truth for documents, pages, chunks and jobs."""
+
+import sqlite3
+import threading
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from appliance.errors import NotFound
+from appliance.store.migrations import migrate
+from appliance.store.text import STOPWORDS, WORD
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def fts_query(text: str, expansion: Iterable[str] = ()) -> str:
+    """A safe FTS5 query: the question's distinct content words, quoted, any of them matching.
+
+    With `expansion` words (from feedback) added, the question's own words are listed twice: bm25()
+    sums over every phrase of the query, so they keep double the weight of the added ones.
+    """
+    words = list(dict.fromkeys(w for w in WORD.findall(text.lower()) if w not in STOPWORDS))
+    extra = [w for w in dict.fromkeys(expansion) if WORD.fullmatch(w) and w not in STOPWORDS and w not in words]
+    return " OR ".join(f'"{w}"' for w in (words * 2 + extra if extra else words))
+
+
+def _in(column: str, values: list[int] | None) -> tuple[str, list]:
+    """A `column IN (...)` filter; None means no filter, an empty list matches nothing."""
+    if values is None:
+        return "", []
+    return f"{column} IN ({','.join('?' * len(values))})" if values else "0", list(values)
+
+
+class Database:
+    """One shared connection; a lock serializes access because the app calls in from worker threads."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
+        self.lock = threading.RLock()
+        self._path = path
+        self._readers = threading.local()
+        self._reader_connections: list[sqlite3.Connection] = []
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA busy_timeout=5000")
+        with self.lock:
+            self.version = migrate(self.db)
+
+    def close(self) -> None:
+        for connection in self._reader_connections:
+            connection.close()
+        self.db.close()
+
+    def _read(self, sql: str, args: list) -> list[sqlite3.Row]:
+        """Rows from this thread's own read-only connection: searches on both cores at once, not queued on
+        `lock` behind each other (WAL lets readers run beside the writer; they see committed data)."""
+        connection = getattr(self._readers, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(
+                f"{self._path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=5
+            )
+            connection.row_factory = sqlite3.Row
+            self._readers.connection = connection
+            with self.lock:
+                self._reader_connections.append(connection)
+        return connection.execute(sql, args).fetchall()
+
+    # Documents -------------------------------------------------------------------------------
+
+    def documents(self, courses: list[int] | None = None) -> list[dict]:
+        """Documents, newest first, of the given courses (all when None)."""
+        where, args = _in("course_id", courses)
+        with self.lock:
+            return list(self.db["documents"].rows_where(where or None, args, order_by="created_at desc, filename"))
+
+    def document(self, document_id: str) -> dict:
+        with self.lock:
+            rows = list(self.db["documents"].rows_where("id = ?", [document_id]))
+        if not rows:
+            raise NotFound(f"no document with id '{document_id}'")
+        return rows[0]
+
+    def find(self, course_id: int, *, sha256: str | None = None, source: str | None = None) -> dict | None:
+        """The course's document with this content hash or this source name, if any."""
+        column, value = ("sha256", sha256) if sha256 else ("source", source)
+        with self.lock:
+            return next(
+                self.db["documents"].rows_where(f"course_id = ? AND {column} = ?", [course_id, value], limit=1), None
+            )
+
+    def replace_document(self, document: dict, pages: list[dict], chunks: list[dict]) -> list[str]:
+        """In one transaction, drop the document with the same source and insert this one; returns dropped chunk ids."""
+        with self.lock, self.db.atomic():
+            old = self.find(document["course_id"], source=document["source"])
+            dropped = self._delete(old["id"]) if old else []
+            self._changed(document["course_id"])
+            self.db["documents"].insert(document)
+            self.db["pages"].insert_all(pages)
+            self.db["chunks"].insert_all(chunks, batch_size=500)
+        return dropped
+
+    def delete_document(self, document_id: str) -> list[str]:
+        """Delete a document with its pages and chunks; returns the chunk ids to drop from the vector store."""
+        document = self.document(document_id)
+        with self.lock, self.db.atomic():
+            self._changed(document["course_id"])
+            return self._delete(document_id)
+
+    def _changed(self, course_id: int) -> None:
+        """A course's material changed: bump its version and drop its cached answers."""
+        self.db.execute("UPDATE courses SET version = version + 1 WHERE id = ?", [course_id])
+        self.db.execute("DELETE FROM answer_cache WHERE course_id = ?", [course_id])
+
+    def _delete(self, document_id: str) -> list[str]:
+        ids = [row["id"] for row in self.db["chunks"].rows_where("document_id = ?", [document_id], select="id")]
+        self.db.execute("DELETE FROM chunks WHERE document_id = ?", [document_id])
+        self.db.execute("DELETE FROM pages WHERE document_id = ?", [document_id])
+        self.db.execute("DELETE FROM documents WHERE id = ?", [document_id])
+        return ids
+
+    def page(self, document_id: str, number: int) -> dict:
+        with self.lock:
+            rows = list(self.db["pages"].rows_where("document_id = ? AND number = ?", [document_id, number]))
+        if not rows:
+            raise NotFound(f"document '{document_id}' has no page {number}")
+        return rows[0]
+
+    # Chunks ----------------------------------------------------------------------------------
+
+    def chunks(self, ids: list[str], courses: list[int] | None = None) -> dict[str, dict]:
+        """Chunks by id with their document's filename and course; ids gone or outside `courses` are absent."""
+        if not ids:
+            return {}
+        where, args = _in("documents.course_id", courses)
+        sql = (
+            "SELECT chunks.*, documents.filename, documents.course_id FROM chunks "
+            "JOIN documents ON documents.id = chunks.document_id "
+            f"WHERE chunks.id IN ({','.join('?' * len(ids))})" + (f" AND {where}" if where else "")
+        )
+        return {row["id"]: dict(row) for row in self._read(sql, ids + args)}
+
+    def chunk_ids(self) -> set[str]:
+        with self.lock:
+            return {row[0] for row in self.db.execute("SELECT id FROM chunks").fetchall()}
+
+    def keyword_search(
+        self,
+        text: str,
+        k: int,
+        courses: list[int] | None = None,
+        expansion: Iterable[str] = (),
+        heading_weight: float = 1.0,
+    ) -> list[tuple[str, float]]:
+        """Chunk ids of the given courses ranked by BM25 over text and heading (higher score is better).
+
+        `heading_weight` scales a word's occurrences in the heading against those in the text (BM25F-style).
+        """
+        query = fts_query(text, expansion)
+        if not query or k < 1:
+            return []
+        where, args = _in("documents.course_id", courses)
+        sql = (
+            "SELECT chunks.id, -bm25(chunks_fts, 1.0, ?) AS score FROM chunks_fts "
+            "JOIN chunks ON chunks.rowid = chunks_fts.rowid JOIN documents ON documents.id = chunks.document_id "
+            "WHERE chunks_fts MATCH ?" + (f" AND {where}" if where else "") + " ORDER BY score DESC LIMIT ?"
+        )
+        return [(row[0], row[1]) for row in self._read(sql, [heading_weight, query, *args, k])]
+
+    # Jobs ------------------------------------------------------------------------------------
+
+    def create_job(self, job_id: str, filename: str, **fields) -> dict:
+        job = {
+            "id": job_id,
+            "filename": filename,
+            "status": "queued",
+            "pages_total": 0,
+            "pages_done": 0,
+            "chunks_total": 0,
+            "chunks_done": 0,
+            "document_id": None,
+            "outcome": None,
+            "error": None,
+            "created_at": now(),
+            "updated_at": now(),
+            **fields,
+        }
+        with self.lock, self.db.atomic():
+            self.db["jobs"].insert(job)
+        return job
+
+    def update_job(self, job_id: str, **changes) -> None:
+        with self.lock, self.db.atomic():
+            self.db["jobs"].update(job_id, {**changes, "updated_at": now()})
+
+    def job(self, job_id: str) -> dict:
+        with self.lock:
+            rows = list(self.db["jobs"].rows_where("id = ?", [job_id]))
+        if not rows:
+            raise NotFound(f"no job with id '{job_id}'")
+        return rows[0]
+
+    def abandon_jobs(self) -> int:
+        """Mark jobs cut off by a restart as failed, so no client waits on them forever."""
+        with self.lock, self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE jobs SET status = 'failed', error = 'interrupted by a restart; upload the file again', "
+                "updated_at = ? WHERE status IN ('queued', 'running')",
+                [now()],
+            )
+            return cursor.rowcount
+
+    def ping(self) -> bool:
+        with self.lock:
+            return self.db.execute("SELECT 1").fetchone()[0] == 1

@@ -1,0 +1,39 @@
+"""File helpers for admin commands: copy while hashing, replace atomically, keep the data's owner when run as root."""
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+BLOCK = 1 << 20
+
+
+def copy_hashing(source, target: Path) -> str:
+    """Copy an open binary file (or a path) to `target`; returns the sha256 of what was copied."""
+    digest = hashlib.sha256()
+    with source.open("rb") if isinstance(source, Path) else source as src, target.open("wb") as out:
+        while block := src.read(BLOCK):
+            digest.update(block)
+            out.write(block)
+    return digest.hexdigest()
+
+
+def replace_keeping_owner(partial: Path, target: Path, mode: int) -> None:
+    """Move `partial` over `target` atomically, with target's mode and owner (or `mode` for a new file)."""
+    if target.exists():
+        shutil.copymode(target, partial)
+        if os.geteuid() == 0:
+            os.chown(partial, target.stat().st_uid, target.stat().st_gid)
+    else:
+        os.chmod(partial, mode)
+    os.replace(partial, target)
+
+
+def match_owner(paths: list[Path], like: Path) -> None:
+    """Run as root, give new files the owner of `like` (the data folder), so the service can still write them."""
+    if os.geteuid() != 0:
+        return
+    owner = like.stat()
+    for top in paths:
+        for path in [top, *(top.rglob("*") if top.is_dir() else [])]:
+            os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)

@@ -1,0 +1,91 @@
+"""Advisory file locks (flock) that keep the service, backups and restores out of each other's way."""
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from appliance.errors import Unavailable
+
+# Held shared by every process that has the stores open (the service, `ragbot ingest`...);
+# a restore or `doctor --repair` takes it exclusively. The kernel drops it when its process
+# dies, even by SIGKILL, so it never goes stale the way a pid file does.
+DATA_LOCK = ".ragbot.lock"
+# Held shared around each vector store write; a backup takes it exclusively while it copies Chroma.
+VECTORS_LOCK = ".vectors.lock"
+
+
+class Lock:
+    """One flock on its own open file: flock locks belong to the open file, not the process."""
+
+    def __init__(self, path: Path, *, shared: bool, wait: bool):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
+        try:
+            fcntl.flock(self._fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB))
+        except BaseException:
+            os.close(self._fd)
+            raise
+
+    def share(self) -> None:
+        """Turn an exclusive lock into a shared one; not atomic, so a restore may take it in between."""
+        fcntl.flock(self._fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def use_data(data: Path) -> tuple[Lock, bool]:
+    """The shared lock of a process that opens the stores (refused while a restore runs), and whether the
+    process was alone when it took it: then whatever a previous run left in progress is over."""
+    busy = Unavailable(
+        f"{data} is being restored or repaired by another ragbot command; try again when it has finished"
+    )
+    try:
+        lock = Lock(data / DATA_LOCK, shared=False, wait=False)
+    except BlockingIOError:
+        try:
+            return Lock(data / DATA_LOCK, shared=True, wait=False), False
+        except BlockingIOError:
+            raise busy from None
+    try:
+        lock.share()
+    except BlockingIOError:
+        lock.release()
+        raise busy from None
+    return lock, True
+
+
+def own_data(data: Path, doing: str) -> Lock:
+    """The exclusive lock for `doing` (restore, repair); refused while anything else has the stores open."""
+    try:
+        return Lock(data / DATA_LOCK, shared=False, wait=False)
+    except BlockingIOError:
+        raise Unavailable(
+            f"cannot {doing}: ragbot is running on {data} (the service or another command); stop "
+            "it first, e.g. `sudo systemctl stop ragbot`"
+        ) from None
+
+
+def in_use(data: Path) -> bool:
+    """True when some process holds the data lock (the service is running, or a command is)."""
+    if not (data / DATA_LOCK).exists():
+        return False
+    try:
+        Lock(data / DATA_LOCK, shared=False, wait=False).release()
+    except BlockingIOError:
+        return True
+    return False
+
+
+@contextmanager
+def locked(path: Path, *, shared: bool) -> Iterator[None]:
+    """Hold a lock on `path` for a block, waiting for it."""
+    lock = Lock(path, shared=shared, wait=True)
+    try:
+        yield
+    finally:
+        lock.release()

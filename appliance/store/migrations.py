@@ -1,0 +1,159 @@
+"""Numbered SQLite migrations; each runs once, in order, recorded in the `migrations` table."""
+
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = []
+
+
+def migration(fn: Callable[[sqlite_utils.Database], None]):
+    """Register a migration; its position in this file is its number."""
+    MIGRATIONS.append(fn)
+    return fn
+
+
+@migration
+def m001_documents_chunks_jobs(db: sqlite_utils.Database) -> None:
+    db["documents"].create(
+        {
+            "id": str,
+            "source": str,
+            "filename": str,
+            "title": str,
+            "kind": str,
+            "sha256": str,
+            "bytes": int,
+            "pages": int,
+            "chunks": int,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db["documents"].create_index(["source"], unique=True)
+    db["documents"].create_index(["sha256"])
+    db["pages"].create(
+        {"document_id": str, "number": int, "label": str, "text": str},
+        pk=("document_id", "number"),
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["chunks"].create(
+        {
+            "id": str,
+            "document_id": str,
+            "ordinal": int,
+            "page": int,
+            "page_label": str,
+            "heading": str,
+            "start": int,
+            "end": int,
+            "tokens": int,
+            "text": str,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["chunks"].create_index(["document_id"])
+    # Porter stemming lets "controllers" match "controller"; triggers keep the index in step with the table.
+    db["chunks"].enable_fts(["text", "heading"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True)
+    db["jobs"].create(
+        {
+            "id": str,
+            "filename": str,
+            "status": str,
+            "pages_total": int,
+            "pages_done": int,
+            "chunks_total": int,
+            "chunks_done": int,
+            "document_id": str,
+            "outcome": str,
+            "error": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+    )
+
+
+@migration
+def m002_classroom(db: sqlite_utils.Database) -> None:
+    db["users"].create(
+        {
+            "id": int,
+            "username": str,
+            "password_hash": str,
+            "role": str,
+            "disabled": int,
+            "software_level": str,
+            "hardware_level": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db["users"].create_index(["username"], unique=True)
+    db["refresh_tokens"].create(
+        {"token_hash": str, "user_id": int, "family": str, "used": int, "revoked": int, "expires_at": str},
+        pk="token_hash",
+    )
+    db["refresh_tokens"].create_index(["family"])
+    db["courses"].create({"id": int, "name": str, "join_code": str, "version": int, "created_at": str}, pk="id")
+    db["courses"].create_index(["join_code"], unique=True)
+    db["memberships"].create({"course_id": int, "user_id": int, "role": str}, pk=("course_id", "user_id"))
+    # Every install starts with one course, so a single-class lab needs no set-up; existing documents join it.
+    db["courses"].insert(
+        {
+            "id": 1,
+            "name": "Default course",
+            "join_code": secrets.token_urlsafe(6),
+            "version": 0,
+            "created_at": datetime.now(UTC).isoformat(),
+        }
+    )
+    db["documents"].add_column("course_id", int, not_null_default=1)
+    db.execute("DROP INDEX idx_documents_source")
+    db["documents"].create_index(["course_id", "source"], unique=True)
+    db["conversations"].create(
+        {"id": str, "user_id": int, "course_id": int, "title": str, "created_at": str, "updated_at": str}, pk="id"
+    )
+    db["interactions"].create(
+        {
+            "id": str,
+            "conversation_id": str,
+            "user_id": int,
+            "course_id": int,
+            "question": str,
+            "search_query": str,
+            "answer": str,
+            "sources": str,
+            "covered": int,
+            "cached": int,
+            "level": str,
+            "retrieval_ms": float,
+            "generation_ms": float,
+            "tokens": int,
+            "feedback": int,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db["interactions"].create_index(["conversation_id"])
+    db["interactions"].create_index(["course_id", "created_at"])
+    db["jobs"].add_column("course_id", int)
+    db["jobs"].add_column("user_id", int)
+    db["answer_cache"].create({"key": str, "course_id": int, "body": str, "created_at": float}, pk="key")
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply pending migrations; returns the schema version."""
+    db["migrations"].create({"number": int, "name": str, "applied_at": str}, pk="number", if_not_exists=True)
+    done = {row["number"] for row in db["migrations"].rows}
+    for number, fn in enumerate(MIGRATIONS, 1):
+        if number not in done:
+            with db.atomic():
+                fn(db)
+                db["migrations"].insert(
+                    {"number": number, "name": fn.__name__, "applied_at": datetime.now(UTC).isoformat()}
+                )
+    return len(MIGRATIONS)

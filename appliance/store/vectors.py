@@ -1,0 +1,117 @@
+"""The vector store: Chroma embedded on disk, the only module that imports chromadb."""
+
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+# Chroma reads this before its settings; the appliance must never phone home.
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from appliance.store.locks import VECTORS_LOCK, locked
+from appliance.store.vector_index import VectorIndex
+
+COLLECTION = "chunks"
+
+
+class ChromaStore:
+    """Chunk vectors by chunk id, searched by cosine similarity.
+
+    Chroma keeps them on disk; searches read a copy in memory (VectorIndex: 7 MB for 4,800 chunks), because
+    an exact scan of it costs ~0.3 ms where Chroma's course-filtered query costs ~10 ms of CPU. This
+    process's writes update the copy; a change of Chroma's files that this process did not make (a
+    `ragbot ingest` beside the service) makes the next search reload it.
+    """
+
+    def __init__(self, path: Path):
+        path.mkdir(parents=True, exist_ok=True)
+        self._files = path / "chroma.sqlite3"
+        self._index: VectorIndex | None = None
+        self._seen: tuple | None = None  # _signature() when the copy was last known to match the files
+        self._index_lock = threading.Lock()
+        # Writes hold this shared so that a backup (exclusive) copies the files between writes.
+        self._write_lock = path.parent / VECTORS_LOCK
+        self._client = chromadb.PersistentClient(
+            path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        )
+        self._collection = self._client.get_or_create_collection(
+            COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+
+    def add(self, ids: list[str], vectors: list[list[float]], owners: list[tuple[str, int]]) -> None:
+        """Store vectors with their (document id, course id); re-adding an id overwrites it."""
+        for start in range(0, len(ids), 1000):
+            end = start + 1000
+            with locked(self._write_lock, shared=True), self._changing() as index:
+                self._collection.upsert(
+                    ids=ids[start:end],
+                    embeddings=vectors[start:end],
+                    metadatas=[{"document_id": d, "course_id": c} for d, c in owners[start:end]],
+                )
+                if index is not None:
+                    self._index = index.plus(ids[start:end], vectors[start:end], [c for _, c in owners[start:end]])
+
+    def delete(self, ids: list[str]) -> None:
+        """Remove vectors by chunk id (unknown ids are ignored)."""
+        for start in range(0, len(ids), 1000):
+            with locked(self._write_lock, shared=True), self._changing() as index:
+                self._collection.delete(ids=ids[start : start + 1000])
+                if index is not None:
+                    self._index = index.without(ids[start : start + 1000])
+
+    def query(self, vector: list[float], k: int, courses: list[int] | None = None) -> list[tuple[str, float]]:
+        """The k nearest chunk ids (of the given courses, all when None) with their cosine similarity."""
+        if k < 1 or courses == []:
+            return []
+        return self._current().nearest(vector, k, courses)
+
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """Stored vectors of the given chunk ids."""
+        return self._current().vectors(ids) if ids else {}
+
+    def _signature(self) -> tuple:
+        """Size and time of Chroma's SQLite file, which every write to the collection changes."""
+        stat = os.stat(self._files)
+        return stat.st_size, stat.st_mtime_ns
+
+    def _current(self) -> VectorIndex:
+        """The in-memory copy, (re)loaded from Chroma when missing or when the files changed under it."""
+        index = self._index
+        if index is not None and self._signature() == self._seen:
+            return index
+        with self._index_lock:
+            if self._index is None or self._signature() != self._seen:
+                self._seen = self._signature()  # before reading: a write during the read forces another
+                found = self._collection.get(include=["embeddings", "metadatas"])
+                self._index = VectorIndex(
+                    found["ids"], found["embeddings"], [m["course_id"] for m in found["metadatas"]]
+                )
+            return self._index
+
+    @contextmanager
+    def _changing(self):
+        """Around one write of this process: yields the copy to update (None when it must be reloaded)."""
+        with self._index_lock:
+            if self._index is not None and self._signature() != self._seen:
+                self._index = None  # someone else wrote since: reload rather than patch
+            yield self._index
+            self._seen = self._signature()
+
+    def ids(self) -> set[str]:
+        """Every chunk id in the store."""
+        return set(self._collection.get(include=[])["ids"])
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def close(self) -> None:
+        """Release the store; Chroma shares one client per path in a process until the last one closes."""
+        self._client.close()
+
+    def ping(self) -> bool:
+        """True when the store answers."""
+        self._client.heartbeat()
+        return True

@@ -1,0 +1,128 @@
+"""create_app(settings): the Litestar application, its lifespan-held services and its one error mapping."""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import swagger_ui_bundle
+from litestar import Litestar, Request, Response
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+
+from appliance import __version__
+from appliance import services as services_module
+from appliance.errors import RagbotError
+from appliance.services import Services
+from appliance.settings import Settings
+from appliance.web import auth, observability, secret
+from appliance.web.routes import auth as auth_routes
+from appliance.web.routes import chat, courses, documents, health, search, web
+
+log = logging.getLogger(__name__)
+DOCS_ASSETS = "/api/docs/assets"
+
+
+def error_response(request: Request, exc: Exception) -> Response:
+    """Every error leaves as JSON `{"error", "status"}`; only RagbotError and HTTP errors say more than that."""
+    headers = {}
+    if isinstance(exc, RagbotError):
+        status, message = exc.status, exc.message
+        if exc.retry_after:
+            headers["Retry-After"] = str(exc.retry_after)
+    elif isinstance(exc, ValidationException):
+        status, message = 400, _validation_message(exc)
+    elif isinstance(exc, HTTPException):
+        status, message = exc.status_code, exc.detail
+        headers.update(exc.headers or {})
+    else:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        status, message = 500, "internal error; the details are in the server log"
+    return Response({"error": message, "status": status}, status_code=status, headers=headers)
+
+
+def _validation_message(exc: ValidationException) -> str:
+    """Litestar says 'Validation failed for POST /x'; name the field and the rule instead."""
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    details = [f"{e.get('key') or 'body'}: {e.get('message')}" for e in extra if isinstance(e, dict)]
+    return "; ".join(details) or exc.detail
+
+
+def openapi_config() -> OpenAPIConfig:
+    """Swagger UI served from the swagger-ui-bundle package, so the docs page needs no CDN."""
+    plugin = SwaggerRenderPlugin(
+        path="/",
+        js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+        css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+        standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
+        favicon=f"<link rel='icon' type='image/png' href='{DOCS_ASSETS}/favicon-32x32.png'>",
+    )
+    return OpenAPIConfig(
+        title="ragbot",
+        version=__version__,
+        path="/api/docs",
+        render_plugins=[plugin],
+        operation_id_creator=_operation_id,
+    )
+
+
+def _operation_id(handler, method: str, path: list) -> str:
+    """Unique per route and method (Litestar's default repeats for handlers run in threads)."""
+    parts = [getattr(part, "name", part) for part in path]
+    return "_".join([method.lower(), *map(str, parts)]).replace("-", "_")
+
+
+def create_app(
+    settings: Settings, services: Services | None = None, build: Callable[[Settings], Services] = services_module.build
+) -> Litestar:
+    """The app; heavy services load once in the lifespan unless given (tests pass their own)."""
+
+    jwt = auth.jwt_auth(secret.load_or_create(settings.secret_path), settings.access_minutes)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar):
+        app.state.jwt = jwt
+        app.state.services = services or await asyncio.to_thread(build, settings)
+        try:
+            yield
+        finally:
+            if services is None:
+                await asyncio.to_thread(app.state.services.close)
+
+    def provide_services(state: State) -> Services:
+        return state.services
+
+    docs_assets = create_static_files_router(
+        path=DOCS_ASSETS,
+        directories=[Path(swagger_ui_bundle.swagger_ui_path)],
+        include_in_schema=False,
+        opt=auth.allow(auth.ANYONE),
+    )
+    return Litestar(
+        route_handlers=[
+            documents.DocumentController,
+            documents.get_job,
+            search.search,
+            *chat.handlers,
+            *health.handlers,
+            *auth_routes.handlers,
+            *courses.handlers,
+            docs_assets,
+            *web.route_handlers,
+            observability.Metrics,
+        ],
+        dependencies={"services": Provide(provide_services, sync_to_thread=False)},
+        lifespan=[lifespan, observability.watch],
+        middleware=[observability.RequestLog, observability.PROMETHEUS.middleware],
+        on_app_init=[jwt.on_app_init],
+        guards=[auth.role_guard],
+        exception_handlers={Exception: error_response},
+        openapi_config=openapi_config(),
+        request_max_body_size=settings.max_upload_mb * 1024 * 1024,
+        debug=False,
+    )

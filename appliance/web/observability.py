@@ -1,0 +1,118 @@
+"""What an admin sees of the running service: /metrics for Prometheus and JSON log lines with a request id."""
+
+import contextvars
+import json
+import logging
+import re
+import time
+import uuid
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from litestar import Litestar
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+
+from appliance.metrics import COLLECTOR
+from appliance.web import auth
+
+REQUEST_ID = contextvars.ContextVar("request_id", default="")
+REQUEST_ID_HEADER = "x-request-id"
+# An id a proxy or client sends is kept if it is short and plain; anything else is replaced.
+GOOD_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+access_log = logging.getLogger("ragbot.access")
+
+
+@asynccontextmanager
+async def watch(app: Litestar):
+    """Lifespan step: expose the app's services to the scrape-time collector while it runs."""
+    COLLECTOR.services = app.state.services
+    try:
+        yield
+    finally:
+        if COLLECTOR.services is app.state.services:
+            COLLECTOR.services = None
+
+
+class Metrics(PrometheusController):
+    """GET /metrics in Prometheus text format; open like any exporter (it holds counts, no content)."""
+
+    opt = auth.allow(auth.ANYONE)
+    include_in_schema = False
+
+
+PROMETHEUS = PrometheusConfig(
+    app_name="ragbot", prefix="ragbot_http", group_path=True, exclude_unhandled_paths=True, exclude=["/metrics"]
+)
+
+
+class RequestLog:
+    """ASGI middleware: a request id per request (X-Request-ID, kept if sane, returned) and one access-log line."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
+        request_id = sent if GOOD_ID.fullmatch(sent) else uuid.uuid4().hex
+        token = REQUEST_ID.set(request_id)
+        started, status = time.perf_counter(), 500
+
+        async def send_with_id(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (REQUEST_ID_HEADER.encode(), request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            access_log.info(
+                "%s %s %s",
+                scope["method"],
+                scope["path"],
+                status,
+                extra={
+                    "fields": {
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                        "client": (scope.get("client") or ("", 0))[0],
+                    }
+                },
+            )
+            REQUEST_ID.reset(token)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for journald: time, level, logger, message, request id and extra fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if request_id := REQUEST_ID.get():
+            entry["request_id"] = request_id
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def log_config(level: str) -> dict:
+    """logging.dictConfig for `ragbot serve`: everything, uvicorn's own lines included, as JSON on stdout."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonFormatter}},
+        "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}},
+        "root": {"handlers": ["stdout"], "level": level.upper()},
+        "loggers": {name: {"handlers": [], "propagate": True} for name in ("uvicorn", "uvicorn.error")},
+    }

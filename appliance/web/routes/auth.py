@@ -1,0 +1,113 @@
+"""Sign-in, rotating refresh, sign-out, sign-up and the caller's own profile."""
+
+from typing import Annotated, Literal
+
+import msgspec
+from litestar import Request, get, patch, post
+from msgspec import Meta
+
+from appliance.classroom.accounts import public
+from appliance.errors import Forbidden, InvalidInput
+from appliance.services import Services
+from appliance.web.auth import ANYONE, USERS, allow
+
+Level = Literal["beginner", "intermediate", "expert"]
+
+
+class Credentials(msgspec.Struct, forbid_unknown_fields=True):
+    username: Annotated[str, Meta(min_length=1, max_length=40)]
+    password: Annotated[str, Meta(min_length=1, max_length=200)]
+
+
+class SignUp(Credentials, forbid_unknown_fields=True):
+    join_code: Annotated[str, Meta(max_length=40)] | None = None
+    software_level: Level = "beginner"
+    hardware_level: Level = "beginner"
+
+
+class RefreshToken(msgspec.Struct, forbid_unknown_fields=True):
+    refresh_token: Annotated[str, Meta(min_length=1, max_length=200)]
+
+
+class Profile(msgspec.Struct, forbid_unknown_fields=True):
+    software_level: Level | None = None
+    hardware_level: Level | None = None
+
+
+def _session(request: Request, services: Services, user: dict, refresh: str) -> dict:
+    """The sign-in response: a short-lived access token, a refresh token and who you are."""
+    settings = services.settings
+    access = request.app.state.jwt.create_token(identifier=str(user["id"]), token_extras={"role": user["role"]})
+    return {
+        "access_token": access,
+        "refresh_token": refresh,
+        "token_type": "bearer",
+        "expires_in": settings.access_minutes * 60,
+        "user": public(user),
+    }
+
+
+@post("/api/v1/auth/login", opt=allow(ANYONE), sync_to_thread=True, tags=["auth"], summary="Sign in")
+def login(data: Credentials, request: Request, services: Services) -> dict:
+    address = request.client.host if request.client else "unknown"
+    services.login_limit.hit(address, services.settings.login_attempts_per_minute, "sign-in attempt")
+    user = services.accounts.authenticate(data.username, data.password)
+    return _session(
+        request, services, user, services.accounts.issue_refresh(user["id"], services.settings.refresh_days)
+    )
+
+
+@post("/api/v1/auth/refresh", opt=allow(ANYONE), sync_to_thread=True, tags=["auth"], summary="New tokens for old")
+def refresh(data: RefreshToken, request: Request, services: Services) -> dict:
+    user, token = services.accounts.rotate_refresh(data.refresh_token, services.settings.refresh_days)
+    return _session(request, services, user, token)
+
+
+@post(
+    "/api/v1/auth/logout",
+    opt=allow(ANYONE),
+    status_code=204,
+    sync_to_thread=True,
+    tags=["auth"],
+    summary="Sign out (revokes the session)",
+)
+def logout(data: RefreshToken, services: Services) -> None:
+    services.accounts.revoke(data.refresh_token)
+
+
+@post(
+    "/api/v1/auth/signup",
+    opt=allow(ANYONE),
+    status_code=201,
+    sync_to_thread=True,
+    tags=["auth"],
+    summary="Create a student account (when sign-up is open or by join code)",
+)
+def signup(data: SignUp, request: Request, services: Services) -> dict:
+    mode = services.settings.signup
+    if mode == "closed":
+        raise Forbidden("sign-up is closed; ask your teacher for an account")
+    if mode == "join_code" and not data.join_code:
+        raise InvalidInput("sign-up needs your course's join code")
+    address = request.client.host if request.client else "unknown"
+    services.login_limit.hit(address, services.settings.login_attempts_per_minute, "sign-in attempt")
+    course = services.courses.by_code(data.join_code) if data.join_code else services.courses.get(1)
+    user = services.accounts.add(data.username, data.password, "student", data.software_level, data.hardware_level)
+    services.courses.add_member(course["id"], user, "student")
+    return _session(
+        request, services, user, services.accounts.issue_refresh(user["id"], services.settings.refresh_days)
+    )
+
+
+@get("/api/v1/me", opt=allow(USERS), sync_to_thread=False, tags=["auth"], summary="Your profile")
+def me(request: Request) -> dict:
+    return public(request.user)
+
+
+@patch("/api/v1/me", opt=allow(USERS), sync_to_thread=True, tags=["auth"], summary="Change your background levels")
+def update_me(data: Profile, request: Request, services: Services) -> dict:
+    changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
+    return public(services.accounts.update(request.user["id"], **changes) if changes else request.user)
+
+
+handlers = [login, refresh, logout, signup, me, update_me]

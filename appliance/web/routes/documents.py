@@ -1,0 +1,112 @@
+"""Documents and ingestion jobs: upload, follow, list, read, delete."""
+
+import asyncio
+
+from litestar import Controller, Request, delete, get, post
+from litestar.response import Response
+
+from appliance.classroom.courses import DEFAULT_COURSE
+from appliance.errors import InvalidInput, NotFound, RagbotError
+from appliance.ingest.parse import precheck
+from appliance.ingest.pipeline import clean_source
+from appliance.services import Services
+from appliance.web.auth import STAFF, USERS, allow
+from appliance.web.schemas import document_view, job_view
+
+
+async def _uploads(request: Request) -> tuple[int, list[tuple[str, bytes]]]:
+    """The course and the `files` parts of a multipart upload as (filename, bytes)."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise InvalidInput("upload files as multipart/form-data in the field 'files'")
+    form = await request.form()
+    parts = form.getall("files") if "files" in form else []
+    files = [(part.filename or "", await part.read()) for part in parts if hasattr(part, "read")]
+    if not files:
+        raise InvalidInput("no files in the upload; send them in the multipart field 'files'")
+    return _course_field(form), files
+
+
+def _course_field(form) -> int:
+    """The multipart `course_id` field; the default course when absent."""
+    value = form.get("course_id", DEFAULT_COURSE)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("course_id must be a course number") from None
+
+
+def _accept(services: Services, owner: dict, filename: str, data: bytes) -> tuple[dict, RagbotError | None]:
+    """Queue one uploaded file, or record why it was refused."""
+    try:
+        source = clean_source(filename)
+        return services.jobs.submit(source, data, pages=precheck(data, source), **owner), None
+    except RagbotError as error:
+        return services.jobs.reject(filename or "(unnamed)", error.message, **owner), error
+
+
+class DocumentController(Controller):
+    path = "/api/v1/documents"
+    tags = ["documents"]
+
+    @post("/", opt=allow(STAFF), status_code=202, summary="Upload files to a course; each becomes an ingestion job")
+    async def upload(self, request: Request, services: Services) -> Response:
+        """Files over the body limit (max_upload_mb) are refused with 413 while still streaming in."""
+        course_id, files = await _uploads(request)
+        services.courses.require_teacher(request.user, course_id)
+        owner = {"course_id": course_id, "user_id": request.user["id"]}
+        results = [await asyncio.to_thread(_accept, services, owner, name, data) for name, data in files]
+        body = {"jobs": [job_view(job) for job, _ in results]}
+        errors = [error for _, error in results if error]
+        if len(errors) == len(results):
+            # Nothing was accepted: the request fails as a whole, each file's reason in its job.
+            return Response(
+                {"error": errors[0].message, "status": errors[0].status, **body}, status_code=errors[0].status
+            )
+        return Response(body, status_code=202)
+
+    @get("/", opt=allow(USERS), sync_to_thread=True, summary="Documents of your courses")
+    def list_documents(self, request: Request, services: Services, course_id: int | None = None) -> dict:
+        courses = services.courses.scope(request.user, course_id)
+        return {"documents": [document_view(row) for row in services.database.documents(courses)]}
+
+    @get("/{document_id:str}", opt=allow(USERS), sync_to_thread=True, summary="One document")
+    def get_document(self, request: Request, services: Services, document_id: str) -> dict:
+        return document_view(visible_document(request, services, document_id))
+
+    @get(
+        "/{document_id:str}/pages/{number:int}",
+        opt=allow(USERS),
+        sync_to_thread=True,
+        summary="A page's text, for the reader",
+    )
+    def get_page(self, request: Request, services: Services, document_id: str, number: int) -> dict:
+        visible_document(request, services, document_id)
+        return services.database.page(document_id, number)
+
+    @delete("/{document_id:str}", opt=allow(STAFF), sync_to_thread=True, summary="Delete a document everywhere")
+    def delete_document(self, request: Request, services: Services, document_id: str) -> None:
+        document = visible_document(request, services, document_id)
+        services.courses.require_teacher(request.user, document["course_id"])
+        services.ingestor.delete(document_id)
+
+
+def visible_document(request: Request, services: Services, document_id: str) -> dict:
+    """The document, if the caller belongs to its course; others get the same 404 as a missing one."""
+    document = services.database.document(document_id)
+    if document["course_id"] not in services.courses.visible(request.user):
+        raise NotFound(f"no document with id '{document_id}'")
+    return document
+
+
+@get(
+    "/api/v1/jobs/{job_id:str}",
+    opt=allow(STAFF),
+    sync_to_thread=True,
+    tags=["documents"],
+    summary="An ingestion job's progress",
+)
+def get_job(request: Request, services: Services, job_id: str) -> dict:
+    job = services.database.job(job_id)
+    if not services.courses.can_teach(request.user, job["course_id"]):
+        raise NotFound(f"no job with id '{job_id}'")
+    return job_view(job)

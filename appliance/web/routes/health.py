@@ -1,0 +1,35 @@
+"""Liveness of each component, and readiness to answer."""
+
+from litestar import get
+from litestar.response import Response
+
+from appliance.services import Services
+from appliance.web.auth import ANYONE, allow
+
+
+def _check(probe) -> str:
+    try:
+        return "ok" if probe() else "down"
+    except Exception as error:  # a health check reports failures, it never raises them
+        return f"down: {type(error).__name__}"
+
+
+@get("/api/health", opt=allow(ANYONE), sync_to_thread=True, tags=["health"], summary="Status of each component")
+def health(services: Services) -> Response:
+    components = {
+        "database": _check(services.database.ping),
+        "vector_store": _check(services.vectors.ping),
+        "embedder": _check(lambda: len(services.embedder.embed_query("health")) > 0),
+        "llm": _check(lambda: services.model is not None and services.model.count_tokens("ok") > 0),
+    }
+    healthy = all(state == "ok" for state in components.values())
+    body = {"status": "ok" if healthy else "degraded", "components": components}
+    return Response(body, status_code=200 if healthy else 503)
+
+
+@get("/api/ready", opt=allow(ANYONE), tags=["health"], summary="200 once the models are loaded")
+async def ready(services: Services) -> dict:
+    return {"status": "ready"}
+
+
+handlers = [health, ready]

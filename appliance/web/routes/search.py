@@ -1,0 +1,27 @@
+"""Hybrid search over the course material."""
+
+from litestar import Request, post
+
+from appliance.errors import InvalidInput
+from appliance.services import Services
+from appliance.web.auth import USERS, allow
+from appliance.web.schemas import SearchRequest
+
+
+@post(
+    "/api/v1/search",
+    opt=allow(USERS),
+    status_code=200,
+    sync_to_thread=True,
+    tags=["search"],
+    summary="Find passages in your courses",
+)
+def search(data: SearchRequest, request: Request, services: Services) -> dict:
+    max_k = services.settings.max_k
+    if data.k > max_k:
+        raise InvalidInput(f"k must be between 1 and {max_k}")
+    if not data.query.strip():
+        raise InvalidInput("the query is empty")
+    courses = services.courses.scope(request.user, data.course_id)
+    passages = services.retriever.search(data.query, data.k, data.mode, courses)
+    return {"results": [p.to_dict() for p in passages]}
