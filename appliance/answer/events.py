@@ -1,0 +1,110 @@
+"""The chat contract: every event an answer streams and every stored message, defined once.
+
+The HTTP layer serialises exactly these Structs (and shows them as response schemas); the web app reads
+exactly their fields.
+"""
+
+from typing import Literal
+
+import msgspec
+
+AnswerMode = Literal["grounded", "extractive", "generative"]
+# supported: the model's sentence, backed by the evidence of `source`;
+# quoted: the model's sentence was not supported, so the student sees the evidence it drew on, quoted;
+# dropped: not supported and nothing to quote in its place: never shown.
+SentenceStatus = Literal["supported", "quoted", "dropped"]
+
+
+class Evidence(msgspec.Struct, frozen=True):
+    """One sentence of a source's page that bears on the question; start/end index that page's text."""
+
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+class Source(msgspec.Struct, kw_only=True):
+    """A passage offered with an answer, numbered from 1 as the answer cites it."""
+
+    n: int
+    chunk_id: str
+    document_id: str
+    filename: str
+    page: int | None
+    page_label: str | None
+    heading: str
+    text: str
+    start: int
+    end: int
+    score: float
+    similarity: float
+    snippet: str
+    cited: bool = False
+    evidence: list[Evidence] = msgspec.field(default_factory=list)
+
+
+class Sentence(msgspec.Struct, kw_only=True):
+    """One sentence of the answer and what verification made of it."""
+
+    text: str  # what the model wrote (for `extractive` answers: the quoted evidence)
+    shown: str  # what the student reads in its place ("" when dropped)
+    status: SentenceStatus
+    source: int | None = None  # the number of the source whose evidence backs (or is quoted for) it
+    reason: str = ""  # why a sentence was not supported, e.g. "the number 18 appears in no source"
+
+
+class Timings(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Where an answer's time went, in milliseconds unless named otherwise."""
+
+    retrieval_ms: float | None = None
+    at_ms: dict[str, float] = msgspec.field(default_factory=dict)
+    queue_ms: float | None = None
+    prompt_tokens: int | None = None
+    first_token_ms: float | None = None
+    generation_ms: float | None = None
+    tokens: int | None = None
+    tokens_per_second: float | None = None
+    total_ms: float | None = None
+    cache_ms: float | None = None
+    first_token_sent_ms: float | None = None
+
+
+class ConversationEvent(msgspec.Struct):
+    """First event of every chat: the conversation the answer is recorded in."""
+
+    conversation_id: str
+    title: str
+
+
+class Done(msgspec.Struct, kw_only=True):
+    """Last event of an answer: the final text, its sources and how each sentence was checked."""
+
+    answer: str
+    covered: bool  # False: the material does not answer this; `sources` are related reading only
+    mode: AnswerMode
+    model: str
+    sources: list[Source]
+    sentences: list[Sentence] = msgspec.field(default_factory=list)
+    timings: Timings = msgspec.field(default_factory=Timings)
+    cached: bool = False
+    conversation_id: str | None = None
+    interaction_id: str | None = None
+
+
+class ErrorEvent(msgspec.Struct):
+    """Sent instead of `done` when an answer fails midway."""
+
+    error: str
+
+
+class Message(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One stored message of a conversation, as the conversation endpoint returns it."""
+
+    role: Literal["user", "assistant"]
+    content: str
+    sources: list[Source] = msgspec.field(default_factory=list)
+    sentences: list[Sentence] = msgspec.field(default_factory=list)
+    covered: bool = True
+    interaction_id: str | None = None
+    feedback: int | None = None
