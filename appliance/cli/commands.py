@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
 from tqdm import tqdm
 
 from appliance import services
@@ -29,7 +30,7 @@ def smoke_test_subprocess(config: str | None) -> bool:
 
 
 def print_json(value) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False))
+    print(json.dumps(msgspec.to_builtins(value), indent=2, ensure_ascii=False))
 
 
 def serve(settings: Settings, args) -> int:
@@ -99,9 +100,9 @@ def ask(settings: Settings, args) -> int:
             print(data, end="", flush=True)
         elif event == "done":
             print()
-            for source in data["sources"]:
-                where = f", page {source['page_label'] or source['page']}" if source["page"] else ""
-                print(f"[{source['n']}] {source['filename']}{where} — {source['heading']}")
+            for source in data.sources:
+                where = f", page {source.page_label or source.page}" if source.page else ""
+                print(f"[{source.n}] {source.filename}{where} — {source.heading}")
     app.close()
     return 0
 

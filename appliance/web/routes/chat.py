@@ -84,7 +84,7 @@ def _events(data: ChatRequest, request: Request, services: Services, received: f
             if cached:
                 events = cache.replay(cached, received)
             else:
-                events = services.answerer.events(question, ticket, cancel)
+                events = _plain(services.answerer.events(question, ticket, cancel))
                 events = cache.storing(events, key, courses) if key else events
             yield from conversations.converse(events, conversation, user, data.message, search_query, level)
         finally:
@@ -93,6 +93,12 @@ def _events(data: ChatRequest, request: Request, services: Services, received: f
                 ticket.leave()
 
     return stream_from_thread(produce)
+
+
+def _plain(events):
+    """The answerer's typed events as the plain values the cache and conversations still store."""
+    for event, data in events:
+        yield event, msgspec.to_builtins(data)
 
 
 async def _sse(events, received: float):
