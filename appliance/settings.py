@@ -94,6 +94,14 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     answerable_paraphrase: Annotated[
         float, Meta(ge=-1.0, le=1.0, description="Similarity at which a sentence answers whatever words it uses.")
     ] = 0.7
+    maybe_similarity: Annotated[
+        float,
+        Meta(ge=-1.0, le=1.0, description="Below this similarity (and maybe_coverage) a question is refused at once."),
+    ] = 0.5
+    maybe_coverage: Annotated[
+        float,
+        Meta(ge=0.0, le=1.0, description="Below this coverage (and maybe_similarity) a question is refused at once."),
+    ] = 0.5
     verify_similarity: Annotated[
         float, Meta(ge=-1.0, le=1.0, description="Least similarity of a generated sentence to its evidence.")
     ] = 0.5

@@ -108,12 +108,25 @@ def test_an_invented_number_never_reaches_the_student(settings, fakes):
     built.close()
 
 
-def test_a_near_topic_question_the_material_does_not_answer_is_refused(grounded):
-    done = grounded.answerer.answer(Question("What is the maximum operating temperature of the Zorblax-7 gripper?"))
+def test_a_near_topic_question_the_material_does_not_answer_is_refused(settings, fakes):
+    """Close enough to be doubtful, so it is the verifier that refuses: the invented temperature is unsupported."""
+    guesser = FakeModel(script="The Zorblax-7 gripper works at up to 60 degrees [1].")
+    built = answer_with(settings, fakes, guesser)
+    done = built.answerer.answer(Question("What is the maximum operating temperature of the Zorblax-7 gripper?"))
     assert not done.covered
     assert done.answer == NOT_COVERED
     assert done.sources  # offered as related reading
     assert not any(s.cited for s in done.sources)
+    built.close()
+
+
+def test_a_question_far_from_the_material_is_refused_before_the_model_runs(settings, fakes):
+    silent = FakeModel(script="This must never be read.")
+    built = answer_with(settings, fakes, silent)
+    done = built.answerer.answer(Question("Which composer wrote the opera Tosca?"))
+    assert not done.covered
+    assert "never" not in done.answer
+    built.close()
 
 
 def test_extractive_mode_quotes_the_evidence_without_the_model(settings, fakes):

@@ -137,16 +137,27 @@ class Answerer:
             scored, relevant, self.settings.evidence_sentences, self.settings.evidence_within
         )
         clock.mark("evidence")
-        if not selected and not self._answerable(scored):
-            # Not an answer: the closest passages, offered as related reading.
-            related = [source(n, p, evidence=chosen.get(n - 1)) for n, p in enumerate(relevant, 1)]
-            yield from self._not_covered(related, mode, timings)
+        answerable = "yes" if selected else self._answerable(scored)
+        if answerable == "no":
+            yield from self._not_covered(self._related(relevant, chosen), mode, timings)
             return
         evidence = {i + 1: items for i, items in chosen.items()}
         if mode == "extractive":
             yield from self._extractive(relevant, evidence, timings, started)
-        else:
-            yield from self._grounded(text, relevant, evidence, ticket, cancel, clock, timings, started)
+            return
+        events = self._grounded(text, relevant, evidence, ticket, cancel, clock, timings, started, answerable == "yes")
+        for event, data in events:
+            doubtful = answerable == "maybe" and event == "done" and isinstance(data, Done)
+            if doubtful and not any(s.status == "supported" for s in data.sentences):
+                # Only a verified sentence shows the material answers a doubtful question: none did.
+                yield from self._not_covered(self._related(relevant, chosen), mode, data.timings)
+                return
+            yield event, data
+
+    @staticmethod
+    def _related(passages: list[Passage], chosen: dict[int, list[Evidence]]) -> list[Source]:
+        """The closest passages, offered as related reading when the material does not answer the question."""
+        return [source(n, p, evidence=chosen.get(n - 1)) for n, p in enumerate(passages, 1)]
 
     def _retrieve(self, question: Question, text: str, selected: str) -> list[Passage]:
         """The passages worth answering from: similar enough to the question, the selection first if any."""
@@ -160,15 +171,20 @@ class Answerer:
             relevant = [first, *others[: self.settings.context_sources - 1]]
         return relevant
 
-    def _answerable(self, scored: list[evidence_module.Scored]) -> bool:
-        """Does the material answer it? A sentence covers the question's key terms and means much the same,
-        or means so nearly the same that a paraphrase's missing words do not matter."""
+    def _answerable(self, scored: list[evidence_module.Scored]) -> str:
+        """Does the material answer it? "yes": a sentence covers the question's key terms and means much the same
+        (or means so nearly the same that a paraphrase's other words do not matter); "maybe": something is
+        close, and only a verified generated sentence will tell; "no": nothing is."""
         settings = self.settings
-        return any(
+        if any(
             (s.coverage >= settings.answerable_coverage and s.similarity >= settings.answerable_similarity)
             or s.similarity >= settings.answerable_paraphrase
             for s in scored
-        )
+        ):
+            return "yes"
+        if any(s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage for s in scored):
+            return "maybe"
+        return "no"
 
     def _not_covered(self, related: list[Source], mode: AnswerMode, timings: Timings) -> Iterator[Event]:
         yield "sources", related
@@ -211,8 +227,10 @@ class Answerer:
         clock: Clock,
         timings: Timings,
         started: float,
+        sure: bool,
     ) -> Iterator[Event]:
-        """Generate from the evidence alone, show each sentence only once it is verified, fall back to quotes."""
+        """Generate from the evidence alone, show each sentence only once it is verified; when `sure` the material
+        answers, an unsupported sentence is replaced by the evidence quoted, else it is dropped."""
         sources = [source(n, p, evidence=evidence.get(n)) for n, p in enumerate(passages, 1)]
         facts = [(n, e.text) for n in sorted(evidence) for e in evidence[n]]
         text_prompt = prompt.grounded(self.model, text, facts)
@@ -234,7 +252,7 @@ class Answerer:
                 stop=prompt.GROUNDED_STOP,
             )
             for sentence in sentences_of(_unlooped(counter.count(stream))):
-                verdict = self._judge(sentence, verifier, checked, shown)
+                verdict = self._judge(sentence, verifier, checked, shown, quote=sure)
                 checked.append(verdict)
                 if verdict.shown:
                     first = "first_token" not in clock.at
@@ -246,7 +264,7 @@ class Answerer:
                     stream.close()
                     return
             ended = time.perf_counter()
-        if not any(s.shown for s in checked):
+        if sure and not any(s.shown for s in checked):
             fallback = self._best_quote(evidence, shown)
             if fallback:
                 checked.append(fallback)
@@ -258,7 +276,7 @@ class Answerer:
         yield "done", self._done(answer, sources, checked, timings)
 
     def _judge(
-        self, sentence: str, verifier: Verifier, earlier: list[Sentence], shown: set[tuple[int, int]]
+        self, sentence: str, verifier: Verifier, earlier: list[Sentence], shown: set[tuple[int, int]], quote: bool
     ) -> Sentence:
         """What the student reads for one generated sentence: itself if supported, else the evidence, quoted."""
         plain = CITATION.sub("", sentence).strip()
@@ -269,7 +287,7 @@ class Answerer:
             return Sentence(
                 text=sentence, shown=_cite(plain, verdict.source), status="supported", source=verdict.source
             )
-        closest = verifier.closest(plain, exclude=shown)
+        closest = verifier.closest(plain, exclude=shown) if quote else None
         if closest is None:
             return Sentence(text=sentence, shown="", status="dropped", reason=verdict.reason)
         n, item = closest

@@ -93,13 +93,17 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, str]]:
-    """(source, page start, page end, text, context) of every sentence of every passage."""
+    """(source, page start, page end, text, context) of every sentence of every passage.
+
+    The context is the sentence with its heading and the sentence before: an answer rarely repeats the
+    question's words ("It lasts 12 minutes."), the sentence naming its subject usually comes just before.
+    """
     found = []
     for index, passage in enumerate(passages):
         spans = sentences(passage.text)
         for i, (a, b) in enumerate(spans):
             text = passage.text[a:b]
-            before = passage.text[spans[i - 1][0] : spans[i - 1][1]] if i and LEANING.match(text) else ""
+            before = passage.text[spans[i - 1][0] : spans[i - 1][1]] if i else ""
             context = " ".join(filter(None, [passage.heading, before, text]))
             found.append((index, passage.start + a, passage.start + b, text, context))
     return found
@@ -125,31 +129,39 @@ def score(question: str, passages: Sequence[Passage], embedder, lexical_weight: 
 def select(scored: list[Scored], passages: Sequence[Passage], most: int, within: float) -> dict[int, list[Evidence]]:
     """The best sentences (those within `within` of the best score, at most `most`) grouped by source, in page order.
 
-    A sentence that leans on the one before brings that one along, so the evidence reads on its own.
+    Each brings the sentence before it when that one holds words of the question it lacks (its subject), and
+    the best one also brings the sentence after it (the next step of a procedure, the rest of a thought).
     """
     if not scored:
         return {}
     best = scored[0].score
     chosen = [s for s in scored if s.score >= best - within][:most]
     by_source: dict[int, dict[int, Evidence]] = {}
-    for s in chosen:
+    for rank, s in enumerate(chosen):
         group = by_source.setdefault(s.source, {})
         group[s.start] = Evidence(s.start, s.end, s.text, round(s.score, 4))
-        if LEANING.match(s.text):
-            previous = _previous(passages[s.source], s.start)
-            if previous and previous.start not in group:
-                group[previous.start] = previous
+        spans = _spans(passages[s.source])
+        at = next(i for i, (a, _) in enumerate(spans) if a == s.start)
+        lean = LEANING.match(s.text) or coverage_gain(s)
+        for i in ([at - 1] if lean else []) + ([at + 1] if rank == 0 else []):
+            if 0 <= i < len(spans) and spans[i][0] not in group:
+                a, b = spans[i]
+                group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0)
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
 
 
-def _previous(passage: Passage, start: int) -> Evidence | None:
-    """The sentence before the one at page offset `start`, inside the same passage."""
-    spans = [(passage.start + a, passage.start + b) for a, b in sentences(passage.text)]
-    before = [span for span in spans if span[1] <= start]
-    if not before:
-        return None
-    a, b = before[-1]
-    return Evidence(a, b, passage.text[a - passage.start : b - passage.start], 0.0)
+def coverage_gain(s: Scored) -> bool:
+    """Whether the sentence before adds content words to this one (its subject, say)."""
+    return len(set(content_words(s.context)) - set(content_words(s.text))) > 0 and s.coverage > 0
+
+
+def _spans(passage: Passage) -> list[tuple[int, int]]:
+    """The passage's sentences as page offsets."""
+    return [(passage.start + a, passage.start + b) for a, b in sentences(passage.text)]
+
+
+def _text(passage: Passage, start: int, end: int) -> str:
+    return passage.text[start - passage.start : end - passage.start]
 
 
 def _cosine(a, b) -> float:

@@ -5,7 +5,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from appliance.answer.events import Evidence
-from appliance.answer.evidence import content_words, stem
+from appliance.answer.evidence import ASKING, content_words, stem
 from appliance.store.text import WORD
 
 CITATION = re.compile(r"\s*\[(\d{1,2})\]")
@@ -70,7 +70,7 @@ class Verifier:
     def __init__(
         self, question: str, evidence: dict[int, list[Evidence]], passages: Sequence, embedder, min_similarity: float
     ):
-        self.question_words = set(content_words(question))
+        self.question_words = set(content_words(question, ASKING))
         self.evidence = evidence  # by 1-based source number
         self.embedder = embedder
         self.min_similarity = min_similarity
@@ -116,9 +116,15 @@ class Verifier:
         for name in sorted(names(text)):
             if name not in where and stem(name) not in where:
                 return f"'{name}' appears in no source"
-        words = [w for w in content_words(text) if w not in self.question_words]
+        found = set(content_words(self.evidence_text[n])) | set(content_words(self.passage_text[n]))
+        words = content_words(text, ASKING)
+        # The question's own words may be restated only where the material has them too: "The arm's maximum
+        # reach is 2 kg" answers a question about reach from a sentence that never mentions it.
+        missing = sorted({w for w in words if w in self.question_words and w not in found})
+        if missing:
+            return f"the material does not say '{missing[0]}' here"
+        words = [w for w in words if w not in self.question_words]
         if words:
-            found = set(content_words(self.evidence_text[n])) | set(content_words(self.passage_text[n]))
             share = sum(w in found for w in words) / len(words)
             if share < MIN_SUPPORTED_WORDS:
                 return f"only {share:.0%} of its words are in the material"
