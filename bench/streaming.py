@@ -79,7 +79,7 @@ def load_model(app):
 
 
 def rebuild_prompt(model, question: str, sources: list[dict], settings):
-    from appliance.answer.answerer import prompt
+    from appliance.answer import prompt
     from appliance.search.retriever import Passage
 
     fields = Passage.__dataclass_fields__

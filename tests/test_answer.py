@@ -4,7 +4,8 @@ import time
 
 import pytest
 
-from appliance.answer.answerer import Question, cited_sources, prompt
+from appliance.answer import prompt
+from appliance.answer.answerer import Question, cited_sources
 from appliance.answer.model_queue import ModelGate, stream_from_thread
 from appliance.errors import Busy, InvalidInput
 from appliance.search.retriever import Passage

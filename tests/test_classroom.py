@@ -340,7 +340,7 @@ def test_deleting_a_conversation_keeps_the_course_analytics(world):
 
 
 def test_prompt_differs_by_background_level(world):
-    from appliance.answer.answerer import prompt
+    from appliance.answer import prompt
 
     services = world["services"]
     passage = services.retriever.search("anything", 1) or []

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from appliance import metrics
-from appliance.answer.answerer import prompt
+from appliance.answer import prompt
 from appliance.answer.model_queue import ModelGate, Ticket
 from appliance.errors import InvalidInput
 from appliance.search.retriever import Passage, Retriever

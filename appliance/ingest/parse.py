@@ -6,9 +6,9 @@ from pathlib import PurePath
 import filetype
 
 from appliance.errors import InvalidInput, UnsupportedFile
+from appliance.ingest import markup
 from appliance.ingest.document import Page, Parsed, Section
 from appliance.ingest.pdf import count_pages, read_pdf
-from appliance.ingest.pipeline import markup
 
 TEXT_KINDS = {
     ".md": "markdown",
