@@ -1,13 +1,13 @@
 """Answers with cited sources, as one JSON body or streamed as Server-Sent Events; conversations and feedback."""
 
 import time
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import MediaType as OpenAPIMediaType
-from litestar.openapi.spec import Operation, Reference
+from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from msgspec import Meta
 
@@ -40,6 +40,7 @@ class ChatStream(msgspec.Struct):
     error: Annotated[ErrorEvent, Meta(description="Instead of `done` when the answer fails midway.")]
 
 
+@dataclass
 class ChatOperation(Operation):
     """The chat operation's 200 response: `Done` as JSON, or the `ChatStream` events as Server-Sent Events."""
 
