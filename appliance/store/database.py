@@ -228,9 +228,7 @@ class Database:
     def conversation(self, user_id: int, conversation_id: str) -> dict | None:
         """The user's conversation with this id; None when it is missing or someone else's."""
         with self.lock:
-            return next(
-                self.db["conversations"].rows_where("id = ? AND user_id = ?", [conversation_id, user_id]), None
-            )
+            return next(self.db["conversations"].rows_where("id = ? AND user_id = ?", [conversation_id, user_id]), None)
 
     def conversations(self, user_id: int) -> list[dict]:
         """The user's conversations, most recently used first."""
