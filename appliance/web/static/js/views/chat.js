@@ -100,7 +100,8 @@ function evidenceBlock(sources) {
     return h("li", {class: "evidence-item", dataset: {source: String(source.n)}},
       h("div", {class: "evidence-head"}, citationLink(source.n, sources), " ", h("span", {class: "muted"}, where)),
       source.evidence.map((e) => h("blockquote", {class: "evidence-quote"}, e.text)),
-      source.document_id ? h("a", {class: "evidence-link", href: sourceHref(source)}, "Show in the document") : null);
+      source.document_id ? h("a", {class: "evidence-link", href: sourceHref(source),
+        "aria-label": `Show in the document: ${where}`}, "Show in the document") : null);
   });
   if (!items.length) return null;
   return h("section", {class: "evidence", "aria-label": "What the material says"},
@@ -115,7 +116,8 @@ function sentenceNodes(sentence, sources) {
       h("span", {class: "quoted-label"}, "The model's sentence was not supported by the material; here is what the material says: "),
       h("q", {class: "quoted-text"}, sentence.shown), ...cite), " "];
   }
-  const text = sentence.shown.replace(CITATION, "").trim();
+  // The model's own [n] markers are not trusted: verification names the source.
+  const text = sentence.shown.replace(/\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\]/g, "").trim();
   return [h("span", {class: "sentence supported", dataset: {status: "supported"}}, text, ...cite), " "];
 }
 
