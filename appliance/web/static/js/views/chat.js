@@ -322,7 +322,11 @@ async function ask(rawText) {
   addMessage(answer.el);
   const body = withCourse({message: question, stream: true});
   if (selected) body.selected_text = selected.text;
-  if (conversationId) body.conversation_id = conversationId;
+  if (conversationId) {
+    // A conversation stays in the course it began in: the server answers in that course's material.
+    body.conversation_id = conversationId;
+    delete body.course_id;
+  }
   if (ui.level.value) body.level = ui.level.value;
   controller = new AbortController();
   setStreaming(true);
