@@ -30,13 +30,13 @@ RETRIEVAL = Histogram(
 )
 
 
-def answered(timings: dict) -> None:
-    """Record one generated answer from its timings (see answer.py)."""
-    MODEL_WAIT.observe(timings["queue_ms"] / 1000)
-    GENERATION.observe(timings["generation_ms"] / 1000)
-    TOKENS.inc(timings["tokens"])
-    if timings.get("tokens_per_second"):
-        TOKEN_RATE.observe(timings["tokens_per_second"])
+def answered(timings) -> None:
+    """Record one generated answer from its timings (answer/events.py Timings)."""
+    MODEL_WAIT.observe((timings.queue_ms or 0) / 1000)
+    GENERATION.observe((timings.generation_ms or 0) / 1000)
+    TOKENS.inc(timings.tokens or 0)
+    if timings.tokens_per_second:
+        TOKEN_RATE.observe(timings.tokens_per_second)
 
 
 def timed_retrieval(search):

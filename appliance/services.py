@@ -52,6 +52,7 @@ def load_llm(settings: Settings):
         context_length=context,
         threads=settings.llm_threads,
         prompt_style=manifest.prompt_style,
+        repeat_penalty=settings.repeat_penalty,
     )
 
 
@@ -113,7 +114,7 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
             upload.unlink()
     retriever = Retriever(settings, database, vectors, embedder)
     ingestor = Ingestor(settings, database, vectors, embedder)
-    answerer = Answerer(settings, retriever, model, ModelGate(settings.max_queue)) if model else None
+    answerer = Answerer(settings, retriever, model, ModelGate(settings.max_queue), embedder) if model else None
     jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers)
     courses, conversations = Courses(database), Conversations(database)
     question_limit, cache = SlidingWindow(3600), AnswerCache(database, settings.cache_ttl_seconds)

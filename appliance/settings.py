@@ -66,6 +66,44 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     ] = 0.25
     context_sources: Annotated[int, Meta(ge=1, le=20, description="Most sources put into a prompt.")] = 4
 
+    answer_mode: Annotated[
+        Literal["grounded", "extractive", "generative"],
+        Meta(
+            description="grounded: generate from evidence, verify each sentence, quote when unsupported; "
+            "extractive: quote the evidence only, no model call; generative: unverified, strong instruct models only."
+        ),
+    ] = "grounded"
+    evidence_sentences: Annotated[
+        int, Meta(ge=1, le=20, description="Most evidence sentences selected for an answer.")
+    ] = 4
+    evidence_within: Annotated[
+        float, Meta(ge=0.0, le=1.0, description="Evidence sentences scoring within this of the best one are kept.")
+    ] = 0.15
+    evidence_lexical_weight: Annotated[
+        float,
+        Meta(
+            ge=0.0, le=1.0, description="Weight of key-term coverage against embedder similarity in a sentence's score."
+        ),
+    ] = 0.5
+    answerable_coverage: Annotated[
+        float, Meta(ge=0.0, le=1.0, description="Share of the question's key terms one evidence sentence must cover.")
+    ] = 0.75
+    answerable_similarity: Annotated[
+        float, Meta(ge=-1.0, le=1.0, description="Least similarity of that sentence to the question.")
+    ] = 0.3
+    answerable_paraphrase: Annotated[
+        float, Meta(ge=-1.0, le=1.0, description="Similarity at which a sentence answers whatever words it uses.")
+    ] = 0.7
+    verify_similarity: Annotated[
+        float, Meta(ge=-1.0, le=1.0, description="Least similarity of a generated sentence to its evidence.")
+    ] = 0.5
+    extractive_quotes: Annotated[
+        int, Meta(ge=1, le=10, description="Evidence sentences an extractive answer quotes.")
+    ] = 2
+    repeat_penalty: Annotated[
+        float, Meta(ge=1.0, le=2.0, description="llama.cpp penalty on repeating recent tokens; 1.0 is off.")
+    ] = 1.15
+
     max_upload_mb: Annotated[int, Meta(ge=1, le=4096, description="Largest upload request, in MB.")] = 50
     ingest_workers: Annotated[int, Meta(ge=1, le=16, description="Ingestion jobs run at once.")] = 1
     ingest_sample: Annotated[bool, Meta(description="Ingest the bundled sample course on first start.")] = True

@@ -45,14 +45,16 @@ class FakeEmbedder:
 
 
 class FakeModel:
-    """Answers by quoting the longest line of source [1] and citing it; `delay` slows each token."""
+    """Answers by copying the first fact of a grounded prompt (or the longest line of source [1]) with its
+    citation; `script` makes it say exactly that instead (an invented number, say); `delay` slows each token."""
 
     name = "fake-llm"
     context_length = 2048
     prompt_style = "completion"
 
-    def __init__(self, delay: float = 0.0):
+    def __init__(self, delay: float = 0.0, script: str | None = None):
         self.delay = delay
+        self.script = script
         self.active = 0
         self.overlaps = 0
 
@@ -62,19 +64,27 @@ class FakeModel:
     def render(self, instructions: str, request: str) -> str:
         return f"{instructions}\n\n{request}"
 
-    def stream(self, prompt: str, *, max_tokens: int, temperature: float) -> Iterator[str]:
+    def stream(self, prompt: str, *, max_tokens: int, temperature: float, stop=None) -> Iterator[str]:
         self.active += 1
         self.overlaps += self.active > 1
         try:
-            block = re.search(r"^\[1\][^\n]*\n(.+?)(?=\n\n\[\d+\] |\n\nQuestion:)", prompt, re.S | re.M)
-            quote = max(block.group(1).splitlines(), key=len).strip() if block else "Nothing"
-            answer = f"{quote} [1]"
+            answer = self.script if self.script is not None else self._answer(prompt)
             for word in answer.split(" ")[:max_tokens]:
                 if self.delay:
                     time.sleep(self.delay)
                 yield word + " "
         finally:
             self.active -= 1
+
+    @staticmethod
+    def _answer(prompt: str) -> str:
+        facts = prompt.rsplit("Facts:\n", 1)
+        if len(facts) == 2 and prompt.endswith("Answer:"):
+            first = re.match(r"\[(\d+)\] (.*)", facts[1])
+            return f"{first.group(2)} [{first.group(1)}]" if first else "Nothing"
+        block = re.search(r"^\[1\][^\n]*\n(.+?)(?=\n\n\[\d+\] |\n\nQuestion:)", prompt, re.S | re.M)
+        quote = max(block.group(1).splitlines(), key=len).strip() if block else "Nothing"
+        return f"{quote} [1]"
 
 
 class FakeVectors:

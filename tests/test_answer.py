@@ -2,8 +2,10 @@ import asyncio
 import threading
 import time
 
+import msgspec
 import pytest
 
+from appliance import services as services_module
 from appliance.answer import prompt
 from appliance.answer.answerer import Question, cited_sources
 from appliance.answer.model_queue import ModelGate, stream_from_thread
@@ -46,28 +48,35 @@ def test_citations_explicit_then_by_overlap():
     assert cited_sources("Bananas are yellow.", sources) == set()
 
 
-def test_answer_cites_source_and_says_when_not_covered(services):
+def test_answer_cites_source_and_says_when_not_covered(settings, fakes):
+    services = services_module.build(settings, **fakes)
     services.ingestor.ingest(b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons.", "grip.md")
     result = services.answerer.answer(Question("How hard does the Zorblax-7 gripper close?"))
-    assert result["covered"] and "42 newtons" in result["answer"]
-    assert result["sources"][0]["filename"] == "grip.md" and result["sources"][0]["cited"]
-    assert result["timings"]["tokens"] > 0
-    services.settings.min_similarity = 0.99
-    missing = services.answerer.answer(Question("Which year was the bicycle invented?"))
-    assert not missing["covered"] and missing["answer"] == prompt.NOT_COVERED and missing["sources"] == []
+    assert result.covered
+    assert "42 newtons" in result.answer
+    assert result.sources[0].filename == "grip.md"
+    assert result.sources[0].cited
+    assert result.timings.tokens > 0
+    services.close()
+    strict = services_module.build(msgspec.structs.replace(settings, min_similarity=0.99), **fakes)
+    missing = strict.answerer.answer(Question("Which year was the bicycle invented?"))
+    assert not missing.covered
+    assert missing.answer == prompt.NOT_COVERED
+    assert missing.sources == []
+    strict.close()
 
 
 def test_selected_text_is_source_one(services):
     services.ingestor.ingest(b"Encoders count wheel ticks. IMUs measure acceleration.", "s.txt")
     result = services.answerer.answer(Question("Explain this", selected_text="Encoders count wheel ticks."))
-    first = result["sources"][0]
-    assert first["n"] == 1 and first["text"] == "Encoders count wheel ticks." and first["filename"] == "s.txt"
-    assert (first["start"], first["end"]) == (0, len("Encoders count wheel ticks."))
-    assert result["answer"].startswith("Encoders count wheel ticks.")
-    assert [s["n"] for s in result["sources"]] == list(range(1, len(result["sources"]) + 1))
+    first = result.sources[0]
+    assert (first.n, first.text, first.filename) == (1, "Encoders count wheel ticks.", "s.txt")
+    assert (first.start, first.end) == (0, len("Encoders count wheel ticks."))
+    assert result.answer.startswith("Encoders count wheel ticks [1].")
+    assert [s.n for s in result.sources] == list(range(1, len(result.sources) + 1))
     elsewhere = {"document_id": "d9", "filename": "manual.pdf", "page": 7, "page_label": "vii"}
     placed = services.answerer.answer(Question("Explain", selected_text="A passage not stored.", origin=elsewhere))
-    assert {k: placed["sources"][0][k] for k in elsewhere} == elsewhere
+    assert {k: getattr(placed.sources[0], k) for k in elsewhere} == elsewhere
 
 
 def test_gate_refuses_when_full_and_serializes():

@@ -144,7 +144,7 @@ def test_chat_json_and_sse(client, services):
         assert response.headers["content-type"].startswith("text/event-stream")
         events = parse_sse(response.iter_lines())
     names = [name for name, _ in events]
-    assert names[:2] == ["conversation", "sources"] and names[-1] == "done" and names.count("token") >= 3
+    assert names[:2] == ["conversation", "sources"] and names[-1] == "done" and names.count("token") >= 1
     done = json.loads(events[-1][1])
     assert "".join(data for name, data in events if name == "token").strip() == done["answer"]
     assert json.loads(events[1][1])[0]["filename"] == "grip.md"

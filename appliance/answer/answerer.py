@@ -1,4 +1,4 @@
-"""Question → retrieve → prompt → generate → cite, as a stream of events."""
+"""Question → retrieve → evidence → generate → verify → stream → cite, as a stream of typed events."""
 
 import re
 import threading
@@ -7,22 +7,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from appliance import metrics
+from appliance.answer import evidence as evidence_module
 from appliance.answer import prompt
+from appliance.answer.events import AnswerMode, Done, Evidence, Sentence, Source, Timings
 from appliance.answer.model_queue import ModelGate, Ticket
+from appliance.answer.verify import CITATION, Verifier, sentences_of
 from appliance.errors import InvalidInput
 from appliance.search.retriever import Passage, Retriever
 from appliance.settings import Settings
 from appliance.store.text import STOPWORDS, WORD
 
-CITATION = re.compile(r"\[(\d{1,2})\]")
-# Share of an answer's content words a source must contain to count as its origin.
+# Share of an answer's content words a source must contain to count as its origin (generative mode).
 ATTRIBUTION = 0.5
 SELECTED = "selected text"
+QUOTE = "The material says: “{text}” [{n}]"
+# A loop: the last LOOP_WORDS words already appeared, in order, earlier in the answer.
+LOOP_WORDS = 6
 
-
-def source_dict(n: int, passage: Passage, cited: set[int]) -> dict:
-    """A passage as a numbered chat source."""
-    return passage.to_dict() | {"n": n, "cited": n in cited}
+Event = tuple[str, object]
 
 
 def cited_sources(answer: str, sources: list[Passage]) -> set[int]:
@@ -38,6 +40,27 @@ def cited_sources(answer: str, sources: list[Passage]) -> set[int]:
     return {n for n, share in overlap.items() if share >= ATTRIBUTION and share == best}
 
 
+def source(n: int, passage: Passage, cited: bool = False, evidence: list[Evidence] | None = None) -> Source:
+    """A passage as a numbered chat source."""
+    return Source(
+        n=n,
+        chunk_id=passage.chunk_id,
+        document_id=passage.document_id,
+        filename=passage.filename,
+        page=passage.page,
+        page_label=passage.page_label,
+        heading=passage.heading,
+        text=passage.text,
+        start=passage.start,
+        end=passage.end,
+        score=passage.score,
+        similarity=passage.similarity,
+        snippet=passage.snippet,
+        cited=cited,
+        evidence=evidence or [],
+    )
+
+
 @dataclass
 class Question:
     """One question and what shapes its answer."""
@@ -51,38 +74,82 @@ class Question:
     received: float = field(default_factory=time.perf_counter)  # when the request arrived: the TTFT clock
 
 
-class Answerer:
-    """Answers questions from the course material with cited sources."""
+@dataclass
+class Clock:
+    """Each step's end, in ms since the request arrived: where the time to first token goes."""
 
-    def __init__(self, settings: Settings, retriever: Retriever, model, gate: ModelGate):
+    received: float
+    at: dict[str, float] = field(default_factory=dict)
+
+    def mark(self, step: str) -> None:
+        self.at[step] = round((time.perf_counter() - self.received) * 1000, 1)
+
+
+class Answerer:
+    """Answers questions from the course material, showing only what the material supports."""
+
+    def __init__(self, settings: Settings, retriever: Retriever, model, gate: ModelGate, embedder):
         self.settings = settings
         self.retriever = retriever
         self.model = model
         self.gate = gate
+        self.embedder = embedder
 
     def reserve(self, user: str = "") -> Ticket:
         """Claim a place in the model's queue before any work, so a full queue is a 503 and not a hang."""
         return self.gate.reserve(user)
 
-    def events(self, question: Question, ticket: Ticket, cancel: threading.Event) -> Iterator:
-        """Blocking generator of (event, data): one `sources`, `token`s as generated, then `done`."""
+    def events(self, question: Question, ticket: Ticket, cancel: threading.Event) -> Iterator[Event]:
+        """Blocking generator of (event, data): `sources`, `token`s of checked text, then `done`."""
         try:
             yield from self._events(question, ticket, cancel)
         finally:
             ticket.leave()
 
-    def _events(self, question: Question, ticket: Ticket, cancel: threading.Event) -> Iterator:
+    def answer(self, question: Question) -> Done:
+        """The whole answer at once (the CLI path)."""
+        done = None
+        for event, data in self.events(question, self.reserve(), threading.Event()):
+            if event == "done":
+                done = data
+        assert isinstance(done, Done)
+        return done
+
+    def _events(self, question: Question, ticket: Ticket, cancel: threading.Event) -> Iterator[Event]:
         text, selected = question.text.strip(), question.selected_text.strip()
         if not text:
             raise InvalidInput("the question is empty")
-        started = time.perf_counter()
-        # Each step's end, in ms since the request arrived: where the time to first token goes.
-        at = {}
+        clock, started = Clock(question.received), time.perf_counter()
+        clock.mark("started")  # the request checked and this generator running in its thread
+        relevant = self._retrieve(question, text, selected)
+        clock.mark("retrieved")
+        timings = Timings(retrieval_ms=round((time.perf_counter() - started) * 1000, 1), at_ms=clock.at)
+        mode = self.settings.answer_mode
+        if not relevant:
+            yield from self._not_covered([], mode, timings)
+            return
+        if mode == "generative":
+            yield from self._generative(question, text, relevant, ticket, cancel, clock, timings, started)
+            return
+        about = question.search_query or text
+        scored = evidence_module.score(about, relevant, self.embedder, self.settings.evidence_lexical_weight)
+        chosen = evidence_module.select(
+            scored, relevant, self.settings.evidence_sentences, self.settings.evidence_within
+        )
+        clock.mark("evidence")
+        if not selected and not self._answerable(scored):
+            # Not an answer: the closest passages, offered as related reading.
+            related = [source(n, p, evidence=chosen.get(n - 1)) for n, p in enumerate(relevant, 1)]
+            yield from self._not_covered(related, mode, timings)
+            return
+        evidence = {i + 1: items for i, items in chosen.items()}
+        if mode == "extractive":
+            yield from self._extractive(relevant, evidence, timings, started)
+        else:
+            yield from self._grounded(text, relevant, evidence, ticket, cancel, clock, timings, started)
 
-        def mark(step: str) -> None:
-            at[step] = round((time.perf_counter() - question.received) * 1000, 1)
-
-        mark("started")  # the request checked and this generator running in its thread
+    def _retrieve(self, question: Question, text: str, selected: str) -> list[Passage]:
+        """The passages worth answering from: similar enough to the question, the selection first if any."""
         query = question.search_query or text
         query = f"{query}\n{selected}" if selected else query
         found = self.retriever.search(query, self.settings.context_sources, courses=question.courses)
@@ -90,40 +157,169 @@ class Answerer:
         if selected:
             first = _selected_passage(selected, found, question.origin)
             others = [p for p in relevant if p.chunk_id != first.chunk_id]
-            relevant = [first] + others[: self.settings.context_sources - 1]
-        retrieval_ms = (time.perf_counter() - started) * 1000
-        mark("retrieved")
-        timings = {"retrieval_ms": round(retrieval_ms, 1), "at_ms": at}
-        if not relevant:
-            yield "sources", []
-            yield "token", prompt.NOT_COVERED
-            yield (
-                "done",
-                {
-                    "answer": prompt.NOT_COVERED,
-                    "covered": False,
-                    "model": self.model.name,
-                    "sources": [],
-                    "timings": timings,
-                },
+            relevant = [first, *others[: self.settings.context_sources - 1]]
+        return relevant
+
+    def _answerable(self, scored: list[evidence_module.Scored]) -> bool:
+        """Does the material answer it? A sentence covers the question's key terms and means much the same,
+        or means so nearly the same that a paraphrase's missing words do not matter."""
+        settings = self.settings
+        return any(
+            (s.coverage >= settings.answerable_coverage and s.similarity >= settings.answerable_similarity)
+            or s.similarity >= settings.answerable_paraphrase
+            for s in scored
+        )
+
+    def _not_covered(self, related: list[Source], mode: AnswerMode, timings: Timings) -> Iterator[Event]:
+        yield "sources", related
+        yield "token", prompt.NOT_COVERED
+        yield (
+            "done",
+            Done(
+                answer=prompt.NOT_COVERED,
+                covered=False,
+                mode=mode,
+                model=self.model.name,
+                sources=related,
+                timings=timings,
+            ),
+        )
+
+    def _extractive(
+        self, passages: list[Passage], evidence: dict[int, list[Evidence]], timings: Timings, started: float
+    ) -> Iterator[Event]:
+        """The best evidence, quoted with its source: no model call at all."""
+        sources = [source(n, p, evidence=evidence.get(n)) for n, p in enumerate(passages, 1)]
+        yield "sources", sources
+        best = sorted(((e.score, n, e) for n, items in evidence.items() for e in items), key=lambda t: -t[0])
+        quotes = [
+            Sentence(text=e.text, shown=QUOTE.format(text=e.text, n=n), status="supported", source=n)
+            for _, n, e in best[: self.settings.extractive_quotes]
+        ]
+        answer = " ".join(q.shown for q in quotes)
+        yield "token", answer
+        timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
+        yield "done", self._done(answer, sources, quotes, timings)
+
+    def _grounded(
+        self,
+        text: str,
+        passages: list[Passage],
+        evidence: dict[int, list[Evidence]],
+        ticket: Ticket,
+        cancel: threading.Event,
+        clock: Clock,
+        timings: Timings,
+        started: float,
+    ) -> Iterator[Event]:
+        """Generate from the evidence alone, show each sentence only once it is verified, fall back to quotes."""
+        sources = [source(n, p, evidence=evidence.get(n)) for n, p in enumerate(passages, 1)]
+        facts = [(n, e.text) for n in sorted(evidence) for e in evidence[n]]
+        text_prompt = prompt.grounded(self.model, text, facts)
+        timings.prompt_tokens = self.model.count_tokens(text_prompt)
+        verifier = Verifier(text, evidence, passages, self.embedder, self.settings.verify_similarity)
+        clock.mark("prompt_built")
+        yield "sources", sources
+        checked: list[Sentence] = []
+        shown: set[tuple[int, int]] = set()  # (source, start) of evidence already quoted
+        queued = time.perf_counter()
+        with ticket.hold(cancel.is_set):
+            began = time.perf_counter()
+            clock.mark("model_acquired")
+            counter = _Counter()
+            stream = self.model.stream(
+                text_prompt,
+                max_tokens=self.settings.max_answer_tokens,
+                temperature=self.settings.temperature,
+                stop=prompt.GROUNDED_STOP,
             )
-            return
+            for sentence in sentences_of(_unlooped(counter.count(stream))):
+                verdict = self._judge(sentence, verifier, checked, shown)
+                checked.append(verdict)
+                if verdict.shown:
+                    first = "first_token" not in clock.at
+                    if first:
+                        clock.mark("first_token")
+                        timings.first_token_ms = round((time.perf_counter() - began) * 1000, 1)
+                    yield "token", ("" if first else " ") + verdict.shown
+                if cancel.is_set():
+                    stream.close()
+                    return
+            ended = time.perf_counter()
+        if not any(s.shown for s in checked):
+            fallback = self._best_quote(evidence, shown)
+            if fallback:
+                checked.append(fallback)
+                clock.mark("first_token")
+                yield "token", fallback.shown
+        answer = " ".join(s.shown for s in checked if s.shown)
+        self._time(timings, queued, began, ended, counter.tokens, started)
+        metrics.answered(timings)
+        yield "done", self._done(answer, sources, checked, timings)
+
+    def _judge(
+        self, sentence: str, verifier: Verifier, earlier: list[Sentence], shown: set[tuple[int, int]]
+    ) -> Sentence:
+        """What the student reads for one generated sentence: itself if supported, else the evidence, quoted."""
+        plain = CITATION.sub("", sentence).strip()
+        if any(_same(plain, s.text) for s in earlier):
+            return Sentence(text=sentence, shown="", status="dropped", reason="it repeats an earlier sentence")
+        verdict = verifier.check(sentence)
+        if verdict.source is not None:
+            return Sentence(
+                text=sentence, shown=_cite(plain, verdict.source), status="supported", source=verdict.source
+            )
+        closest = verifier.closest(plain, exclude=shown)
+        if closest is None:
+            return Sentence(text=sentence, shown="", status="dropped", reason=verdict.reason)
+        n, item = closest
+        shown.add((n, item.start))
+        return Sentence(
+            text=sentence, shown=QUOTE.format(text=item.text, n=n), status="quoted", source=n, reason=verdict.reason
+        )
+
+    @staticmethod
+    def _best_quote(evidence: dict[int, list[Evidence]], shown: set[tuple[int, int]]) -> Sentence | None:
+        """The highest-scoring evidence not yet quoted: what the student sees when nothing generated survives."""
+        ranked = sorted(((e.score, n, e) for n, items in evidence.items() for e in items), key=lambda t: -t[0])
+        for _, n, item in ranked:
+            if (n, item.start) not in shown:
+                return Sentence(
+                    text=item.text,
+                    shown=QUOTE.format(text=item.text, n=n),
+                    status="quoted",
+                    source=n,
+                    reason="nothing the model wrote was supported",
+                )
+        return None
+
+    def _generative(
+        self,
+        question: Question,
+        text: str,
+        relevant: list[Passage],
+        ticket: Ticket,
+        cancel: threading.Event,
+        clock: Clock,
+        timings: Timings,
+        started: float,
+    ) -> Iterator[Event]:
+        """The model's own words from whole passages, unverified: for strong instruct models only."""
         built = prompt.build(self.model, text, relevant, self.settings.max_answer_tokens, question.levels)
-        mark("prompt_built")
-        yield "sources", [source_dict(n, p, set()) for n, p in enumerate(built.sources, 1)]
+        clock.mark("prompt_built")
+        yield "sources", [source(n, p) for n, p in enumerate(built.sources, 1)]
         pieces: list[str] = []
         queued = time.perf_counter()
         with ticket.hold(cancel.is_set):
             began = time.perf_counter()
-            mark("model_acquired")
-            first = None
+            clock.mark("model_acquired")
             stream = self.model.stream(
                 built.text, max_tokens=self.settings.max_answer_tokens, temperature=self.settings.temperature
             )
             for piece in stream:
-                if first is None:
-                    first = time.perf_counter()
-                    mark("first_token")
+                if not pieces:
+                    clock.mark("first_token")
+                    timings.first_token_ms = round((time.perf_counter() - began) * 1000, 1)
                 pieces.append(piece)
                 yield "token", piece
                 if cancel.is_set():
@@ -132,36 +328,82 @@ class Answerer:
             ended = time.perf_counter()
         answer = "".join(pieces).strip()
         cited = cited_sources(answer, built.sources)
-        tokens = len(pieces)
-        generation_s = ended - (first or ended)
-        timings |= {
-            "queue_ms": round((began - queued) * 1000, 1),
-            "prompt_tokens": built.tokens,
-            "first_token_ms": round(((first or ended) - began) * 1000, 1),
-            "generation_ms": round((ended - began) * 1000, 1),
-            "tokens": tokens,
-            "tokens_per_second": round((tokens - 1) / generation_s, 2) if tokens > 1 and generation_s else None,
-            "total_ms": round((ended - started) * 1000, 1),
-        }
+        timings.prompt_tokens = built.tokens
+        self._time(timings, queued, began, ended, len(pieces), started)
         metrics.answered(timings)
+        sources = [source(n, p, cited=n in cited) for n, p in enumerate(built.sources, 1)]
         yield (
             "done",
-            {
-                "answer": answer,
-                "covered": True,
-                "model": self.model.name,
-                "timings": timings,
-                "sources": [source_dict(n, p, cited) for n, p in enumerate(built.sources, 1)],
-            },
+            Done(
+                answer=answer, covered=True, mode="generative", model=self.model.name, sources=sources, timings=timings
+            ),
         )
 
-    def answer(self, question: Question) -> dict:
-        """The whole answer at once (the CLI path)."""
-        result = {}
-        for event, data in self.events(question, self.reserve(), threading.Event()):
-            if event == "done":
-                result = data
-        return result
+    def _done(self, answer: str, sources: list[Source], sentences: list[Sentence], timings: Timings) -> Done:
+        cited = {s.source for s in sentences if s.shown and s.source is not None}
+        for item in sources:
+            item.cited = item.n in cited
+        return Done(
+            answer=answer,
+            covered=True,
+            mode=self.settings.answer_mode,
+            model=self.model.name,
+            sources=sources,
+            sentences=sentences,
+            timings=timings,
+        )
+
+    @staticmethod
+    def _time(timings: Timings, queued: float, began: float, ended: float, tokens: int, started: float) -> None:
+        first = began + (timings.first_token_ms or 0) / 1000
+        generating = ended - first
+        timings.queue_ms = round((began - queued) * 1000, 1)
+        timings.first_token_ms = (
+            timings.first_token_ms if timings.first_token_ms is not None else round((ended - began) * 1000, 1)
+        )
+        timings.generation_ms = round((ended - began) * 1000, 1)
+        timings.tokens = tokens
+        timings.tokens_per_second = round((tokens - 1) / generating, 2) if tokens > 1 and generating > 0 else None
+        timings.total_ms = round((ended - started) * 1000, 1)
+
+
+class _Counter:
+    """Counts the pieces a stream yields (the model's tokens) as they pass."""
+
+    def __init__(self):
+        self.tokens = 0
+
+    def count(self, stream: Iterator[str]) -> Iterator[str]:
+        for piece in stream:
+            self.tokens += 1
+            yield piece
+
+
+def _unlooped(stream: Iterator[str]) -> Iterator[str]:
+    """Pass text on until it starts repeating itself, then stop: a small model's loops never reach a student."""
+    text = ""
+    for piece in stream:
+        text += piece
+        words = WORD.findall(text.lower())
+        if len(words) >= 2 * LOOP_WORDS and _repeats(words):
+            return
+        yield piece
+
+
+def _repeats(words: list[str]) -> bool:
+    """The last LOOP_WORDS words already appeared in this order, ending earlier."""
+    return f" {' '.join(words[-LOOP_WORDS:])} " in f" {' '.join(words[:-1])} "
+
+
+def _cite(sentence: str, n: int) -> str:
+    """The sentence with its source marker before the closing full stop: "… 42 newtons [1]." """
+    if sentence[-1:] in ".!?":
+        return f"{sentence[:-1]} [{n}]{sentence[-1]}"
+    return f"{sentence} [{n}]"
+
+
+def _same(a: str, b: str) -> bool:
+    return re.sub(r"\W+", " ", a.lower()).strip() == re.sub(r"\W+", " ", CITATION.sub("", b).lower()).strip()
 
 
 def _selected_passage(selected: str, found: list[Passage], origin: dict) -> Passage:

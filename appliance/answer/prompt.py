@@ -29,6 +29,26 @@ HARDWARE_GUIDANCE = {
 }
 Levels = tuple[str, str]  # (software background, hardware background)
 
+# The fixed, KV-cached prefix of a grounded prompt. A small base model continues patterns far more reliably
+# than it follows instructions, so the instructions come with two worked examples (about made-up devices, so
+# no example fact can leak into a real answer) in exactly the form of the request that follows.
+GROUNDED_INSTRUCTIONS = """Answer each question in one or two short sentences, using only the facts given with it and \
+copying their words. After each sentence, put the number of the fact it comes from in brackets.
+
+Facts:
+[1] The Tarnwell-3 pump has a maximum flow rate of 12 litres per minute.
+[2] The Tarnwell-3 pump weighs 4 kilograms.
+Question: How heavy is the Tarnwell-3 pump?
+Answer: The Tarnwell-3 pump weighs 4 kilograms [2].
+
+Facts:
+[1] The Ossing rover uses two encoders, one on each rear wheel.
+[1] Each encoder gives 600 counts per revolution, so the rover can measure how far it has driven.
+Question: Why does the Ossing rover have encoders?
+Answer: Each encoder gives 600 counts per revolution, so the rover can measure how far it has driven [1]."""
+# Where a grounded answer ends: the model would go on to invent the next example.
+GROUNDED_STOP = ["\n", "Question:", "Facts:"]
+
 
 @dataclass
 class Prompt:
@@ -94,3 +114,9 @@ def build(
         if len(kept) > 100:
             chosen.append((passage, kept[: len(kept) * 9 // 10]))
     return Prompt(text=text, sources=[p for p, _ in chosen], tokens=tokens)
+
+
+def grounded(model, question: str, facts: list[tuple[int, str]]) -> Prompt | str:
+    """The grounded prompt: numbered evidence sentences and the question, after the cached worked examples."""
+    lines = "\n".join(f"[{n}] {' '.join(text.split())}" for n, text in facts)
+    return model.render(GROUNDED_INSTRUCTIONS, f"Facts:\n{lines}\nQuestion: {' '.join(question.split())}\nAnswer:")

@@ -31,7 +31,7 @@ def smoke_test_subprocess(config: str | None) -> bool:
 
 
 def print_json(value) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False))
+    print(json.dumps(msgspec.to_builtins(value), indent=2, ensure_ascii=False))
 
 
 def serve(settings: Settings, args) -> int:
@@ -106,7 +106,7 @@ def ask(settings: Settings, args) -> int:
 def _print_done(done: Done, as_json: bool) -> None:
     """The finished answer: all of it as JSON, or the sources under the streamed text."""
     if as_json:
-        print_json(msgspec.to_builtins(done))
+        print_json(done)
         return
     print()
     if not done.covered:

@@ -57,8 +57,18 @@ class LanguageModel(Protocol):
 class LlamaCppModel:
     """A GGUF model run in-process. Not thread-safe: callers serialize access (see generate.py)."""
 
-    def __init__(self, path: Path, *, name: str, context_length: int, threads: int, prompt_style: str):
+    def __init__(
+        self,
+        path: Path,
+        *,
+        name: str,
+        context_length: int,
+        threads: int,
+        prompt_style: str,
+        repeat_penalty: float = 1.0,
+    ):
         self.name = name
+        self.repeat_penalty = repeat_penalty
         self._llama = open_llama(path, context_length=context_length, threads=threads)
         self.context_length = self._llama.n_ctx()
         template = self._llama.metadata.get("tokenizer.chat_template")
@@ -83,11 +93,19 @@ class LlamaCppModel:
             return self._chat(messages=messages).prompt
         return f"{instructions}\n\n{request}"
 
-    def stream(self, prompt: str, *, max_tokens: int, temperature: float) -> Iterator[str]:
-        """Generate text pieces as they are sampled. Closing the iterator stops generation."""
-        stop = None if self._chat else COMPLETION_STOP
+    def stream(
+        self, prompt: str, *, max_tokens: int, temperature: float, stop: list[str] | None = None
+    ) -> Iterator[str]:
+        """Generate text pieces as they are sampled, until a `stop` string. Closing the iterator stops generation."""
+        if stop is None:
+            stop = None if self._chat else COMPLETION_STOP
         pieces = self._llama.create_completion(
-            prompt, max_tokens=max_tokens, temperature=temperature, stop=stop, stream=True
+            prompt,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            stop=stop,
+            stream=True,
+            repeat_penalty=self.repeat_penalty,
         )
         for piece in pieces:
             text = piece["choices"][0]["text"]

@@ -1,0 +1,158 @@
+"""Evidence: the sentences of the retrieved passages that bear on the question, scored and located in their page."""
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from appliance.answer.events import Evidence
+from appliance.search.retriever import Passage
+from appliance.store.text import STOPWORDS, WORD
+
+# A sentence ends at . ! ? (not inside 1.5 or e.g.) before a space, or at a line break that starts a new block
+# (blank line, list item, heading, table row): course notes are full of lists and headings without full stops.
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*+>#|]|\d+[.)]\s))")
+ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|No|Fig|approx|cf|St)|\b[A-Z])\.$")
+MARKUP = re.compile(r"^\s*(?:[-*+>]|#+|\d+[.)]|\|)\s*|\*\*|__|`")
+# Words a question uses to ask, not to say what about: they need not appear in the answer.
+ASKING = frozenset(
+    "what which who whom whose when where why how much many long often does do did is are was were can could "
+    "should would will tell explain describe give list name mean means meaning define definition kind type "
+    "please there any".split()
+)
+# Sentences that lean on the one before: "It weighs 2 kg." is only evidence with its subject.
+LEANING = re.compile(r"^(?:it|its|this|that|these|those|they|their|them|he|she|his|her|such|both|here|there)\b", re.I)
+MIN_CHARS = 12
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One candidate sentence of one source, with its page offsets and scores."""
+
+    source: int  # index into the passages, from 0
+    start: int
+    end: int
+    text: str
+    context: str  # the text its words are matched in: its heading and, for a leaning sentence, the one before
+    similarity: float
+    coverage: float
+    score: float
+
+
+def stem(word: str) -> str:
+    """A crude English stem, enough to match close/closes/closed/closing and measure/measurement's kin."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix) and not word.endswith(("ss", "us", "is")):
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if len(word) > 3 and word.endswith("e") else word
+
+
+def content_words(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
+    """Stemmed words that carry meaning: no stopwords, no asking words, no single letters."""
+    words = (w for w in WORD.findall(text.lower()) if w not in STOPWORDS and w not in drop)
+    return [stem(w) for w in words if len(w) > 1 or w.isdigit()]
+
+
+def key_terms(question: str) -> list[str]:
+    """The question's distinct content words: what an answer must be about."""
+    return list(dict.fromkeys(content_words(question, ASKING)))
+
+
+def coverage(terms: Sequence[str], text: str) -> float:
+    """Share of the terms found in the text (after stemming)."""
+    if not terms:
+        return 0.0
+    found = set(content_words(text))
+    return sum(term in found for term in terms) / len(terms)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences of `text`, markup and surrounding space excluded."""
+    spans, begin = [], 0
+    for match in SENTENCE_END.finditer(text):
+        piece = text[begin : match.start()]
+        if ABBREVIATION.search(piece.rstrip("\"')]")) and "\n" not in match.group():
+            continue
+        spans.append((begin, match.start()))
+        begin = match.end()
+    spans.append((begin, len(text)))
+    return [span for span in (_trim(text, a, b) for a, b in spans) if span[1] - span[0] >= MIN_CHARS]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow a span to its words: no list marker, heading hashes or emphasis marks at its edges."""
+    piece = text[start:end]
+    lead = MARKUP.match(piece)
+    start += lead.end() if lead else 0
+    while start < end and (text[start].isspace() or text[start] in "*_`"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "*_`|"):
+        end -= 1
+    return start, end
+
+
+def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, str]]:
+    """(source, page start, page end, text, context) of every sentence of every passage."""
+    found = []
+    for index, passage in enumerate(passages):
+        spans = sentences(passage.text)
+        for i, (a, b) in enumerate(spans):
+            text = passage.text[a:b]
+            before = passage.text[spans[i - 1][0] : spans[i - 1][1]] if i and LEANING.match(text) else ""
+            context = " ".join(filter(None, [passage.heading, before, text]))
+            found.append((index, passage.start + a, passage.start + b, text, context))
+    return found
+
+
+def score(question: str, passages: Sequence[Passage], embedder, lexical_weight: float) -> list[Scored]:
+    """Every sentence scored against the question: embedder similarity blended with key-term coverage."""
+    found = candidates(passages)
+    if not found:
+        return []
+    query = embedder.embed_query(question)
+    vectors = embedder.embed([context for *_, context in found])
+    terms = key_terms(question)
+    scored = []
+    for (source, start, end, text, context), vector in zip(found, vectors, strict=True):
+        similarity = _cosine(query, vector)
+        covered = coverage(terms, context)
+        blended = (1 - lexical_weight) * similarity + lexical_weight * covered
+        scored.append(Scored(source, start, end, text, context, similarity, covered, blended))
+    return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def select(scored: list[Scored], passages: Sequence[Passage], most: int, within: float) -> dict[int, list[Evidence]]:
+    """The best sentences (those within `within` of the best score, at most `most`) grouped by source, in page order.
+
+    A sentence that leans on the one before brings that one along, so the evidence reads on its own.
+    """
+    if not scored:
+        return {}
+    best = scored[0].score
+    chosen = [s for s in scored if s.score >= best - within][:most]
+    by_source: dict[int, dict[int, Evidence]] = {}
+    for s in chosen:
+        group = by_source.setdefault(s.source, {})
+        group[s.start] = Evidence(s.start, s.end, s.text, round(s.score, 4))
+        if LEANING.match(s.text):
+            previous = _previous(passages[s.source], s.start)
+            if previous and previous.start not in group:
+                group[previous.start] = previous
+    return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
+
+
+def _previous(passage: Passage, start: int) -> Evidence | None:
+    """The sentence before the one at page offset `start`, inside the same passage."""
+    spans = [(passage.start + a, passage.start + b) for a, b in sentences(passage.text)]
+    before = [span for span in spans if span[1] <= start]
+    if not before:
+        return None
+    a, b = before[-1]
+    return Evidence(a, b, passage.text[a - passage.start : b - passage.start], 0.0)
+
+
+def _cosine(a, b) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norm if norm else 0.0

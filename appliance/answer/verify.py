@@ -1,0 +1,159 @@
+"""Verification: each generated sentence must be backed by the evidence it is attributed to, or it is not shown."""
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from appliance.answer.events import Evidence
+from appliance.answer.evidence import content_words, stem
+from appliance.store.text import WORD
+
+CITATION = re.compile(r"\s*\[(\d{1,2})\]")
+# 1,024 / 0.088 / 12 / -5 / 3.5: a number as the material writes it; commas between digit groups are dropped.
+NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?![\w])|\d+(?=[A-Za-z°%])")
+# Names and codes: a capitalised word not opening the sentence, or any word mixing letters and digits (Zorblax-7).
+NAME = re.compile(r"(?<=\s)[A-Z][\w-]*[a-z0-9][\w-]*|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
+SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
+# A sentence may use the question's words and a few of its own ("The", "It has"): this share must come from evidence.
+MIN_SUPPORTED_WORDS = 0.75
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A generated sentence's verdict: the source it is backed by (1-based) or why it is not."""
+
+    text: str
+    source: int | None
+    reason: str
+
+    @property
+    def supported(self) -> bool:
+        return self.source is not None
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a text states, normalised (1,024 → 1024; 2.50 → 2.5)."""
+    found = set()
+    for raw in NUMBER.findall(CITATION.sub(" ", text)):
+        value = raw.lstrip("+").replace(",", "")
+        if "." in value:
+            value = value.rstrip("0").rstrip(".")
+        found.add(value)
+    return found
+
+
+def names(text: str) -> set[str]:
+    """Proper names and codes a text states, lowercased."""
+    return {n.lower().strip("-") for n in NAME.findall(CITATION.sub(" ", text))}
+
+
+def split(text: str) -> list[str]:
+    """Sentences of generated text, each keeping its trailing [n] markers."""
+    pieces = []
+    for match in SENTENCE.finditer(text):
+        piece = match.group().strip()
+        if piece:
+            pieces.append(piece)
+    # Markers written after the full stop ("... 42 N. [1]") belong to the sentence before.
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and CITATION.fullmatch(" " + piece.rstrip(".")):
+            merged[-1] += " " + piece
+        else:
+            merged.append(piece)
+    return merged
+
+
+class Verifier:
+    """Checks sentences against each source's evidence: words, numbers, names and meaning."""
+
+    def __init__(
+        self, question: str, evidence: dict[int, list[Evidence]], passages: Sequence, embedder, min_similarity: float
+    ):
+        self.question_words = set(content_words(question))
+        self.evidence = evidence  # by 1-based source number
+        self.embedder = embedder
+        self.min_similarity = min_similarity
+        # Numbers and names may come from the whole passage the evidence sits in; words and meaning from the evidence.
+        self.passage_text = {n: passages[n - 1].text for n in evidence}
+        self.evidence_text = {n: " ".join(e.text for e in items) for n, items in evidence.items()}
+        self._vectors = {n: embedder.embed([e.text for e in items]) for n, items in evidence.items()}
+
+    def check(self, sentence: str) -> Checked:
+        """The source that backs this sentence, preferring the one it cites; or the reason none does."""
+        cited = [int(n) for n in CITATION.findall(sentence) if int(n) in self.evidence]
+        order = cited + [n for n in self.evidence if n not in cited]
+        reasons = []
+        for n in order:
+            reason = self._unsupported(sentence, n)
+            if not reason:
+                return Checked(sentence, n, "")
+            reasons.append(reason)
+        return Checked(sentence, None, reasons[0] if reasons else "no evidence to check it against")
+
+    def closest(self, sentence: str, exclude: set[tuple[int, int]]) -> tuple[int, Evidence] | None:
+        """The evidence sentence nearest in meaning to `sentence`, among those not yet quoted."""
+        query = self.embedder.embed_query(sentence)
+        ranked = [
+            (_dot(query, vector), n, item)
+            for n, items in self.evidence.items()
+            for item, vector in zip(items, self._vectors[n], strict=True)
+            if (n, item.start) not in exclude
+        ]
+        if not ranked:
+            return None
+        _, n, item = max(ranked, key=lambda t: t[0])
+        return n, item
+
+    def _unsupported(self, sentence: str, n: int) -> str:
+        """Why source n does not back the sentence ("" when it does)."""
+        text = CITATION.sub(" ", sentence)
+        where = self.passage_text[n].lower()
+        shown = numbers(where)
+        for number in sorted(numbers(text)):
+            if number not in shown:
+                return f"the number {number} appears in no source"
+        for name in sorted(names(text)):
+            if name not in where and stem(name) not in where:
+                return f"'{name}' appears in no source"
+        words = [w for w in content_words(text) if w not in self.question_words]
+        if words:
+            found = set(content_words(self.evidence_text[n])) | set(content_words(self.passage_text[n]))
+            share = sum(w in found for w in words) / len(words)
+            if share < MIN_SUPPORTED_WORDS:
+                return f"only {share:.0%} of its words are in the material"
+        if not WORD.search(text):
+            return "it says nothing"
+        similarity = max(_dot(self.embedder.embed_query(text), v) for v in self._vectors[n])
+        if similarity < self.min_similarity:
+            return f"its meaning is far from the material (similarity {similarity:.2f})"
+        return ""
+
+
+def sentences_of(stream: Iterator[str]) -> Iterator[str]:
+    """Group streamed text pieces into whole sentences (with their [n] markers) as soon as each one ends."""
+    buffer = ""
+    for piece in stream:
+        buffer += piece
+        while True:
+            end = _sentence_end(buffer)
+            if end is None:
+                break
+            sentence, buffer = buffer[:end].strip(), buffer[end:]
+            if sentence:
+                yield sentence
+    if buffer.strip():
+        yield buffer.strip()
+
+
+def _sentence_end(text: str) -> int | None:
+    """Where the first complete sentence of `text` ends, markers included, or None if it has not ended yet."""
+    # A full stop followed by more than citation markers: the markers stay with the sentence they follow.
+    match = re.search(r"[.!?](?:\s*\[\d{1,2}\])*(?=\s+[^\s\[])|\n", text)
+    if not match:
+        return None
+    return match.end()
+
+
+def _dot(a, b) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True))

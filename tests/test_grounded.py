@@ -1,0 +1,150 @@
+"""Grounded answers on the deterministic fakes: evidence, answerability, verification and the answer modes."""
+
+import threading
+
+import msgspec
+import pytest
+
+from appliance import services as services_module
+from appliance.answer import evidence, verify
+from appliance.answer.answerer import Question
+from appliance.answer.events import Evidence
+from appliance.answer.prompt import NOT_COVERED
+from appliance.search.retriever import Passage
+from tests.conftest import FakeEmbedder, FakeModel
+
+GRIPPER = (
+    b"# Zorblax-7 gripper\n\n"
+    b"The Zorblax-7 gripper closes with a force of 42 newtons. It needs 6 bar of air pressure.\n\n"
+    b"- It was designed by Dr. Ilse Varga in 2019.\n"
+    b"- Spare fingers cost 18.50 euros each.\n"
+)
+
+
+def answer_with(settings, fakes, model: FakeModel | None = None, **changes):
+    """Build the appliance on the fakes with these settings, ingest the gripper notes, return its answerer."""
+    built = services_module.build(
+        msgspec.structs.replace(settings, **changes), **(fakes | {"model": model or fakes["model"]})
+    )
+    built.ingestor.ingest(GRIPPER, "gripper.md")
+    return built
+
+
+@pytest.fixture
+def grounded(settings, fakes):
+    built = answer_with(settings, fakes)
+    yield built
+    built.close()
+
+
+def test_sentences_keep_exact_offsets_and_skip_markup():
+    text = (
+        "# Title\n\nA lidar measures distance. It spins at 5.5 Hz, e.g. indoors.\n- First item here\n- Second item here"
+    )
+    spans = evidence.sentences(text)
+    assert [text[a:b] for a, b in spans] == [
+        "A lidar measures distance.",
+        "It spins at 5.5 Hz, e.g. indoors.",
+        "First item here",
+        "Second item here",
+    ]
+
+
+def test_evidence_points_at_the_page_and_brings_the_sentence_a_pronoun_leans_on():
+    page = "Intro line here.\n\nThe Quorra probe reads moisture. It reports every 90 seconds over CAN."
+    passage = Passage("c", "d", "p.md", None, None, "", page[18:], 18, len(page), 1.0, 0.9)
+    scored = evidence.score("How often does the Quorra probe report?", [passage], FakeEmbedder(), 0.5)
+    chosen = evidence.select(scored, [passage], most=1, within=0.0)
+    texts = [e.text for e in chosen[0]]
+    assert texts == ["The Quorra probe reads moisture.", "It reports every 90 seconds over CAN."]
+    assert all(page[e.start : e.end] == e.text for e in chosen[0])
+
+
+def test_verifier_accepts_the_material_and_names_what_it_invents():
+    fact = "The Zorblax-7 gripper closes with a force of 42 newtons."
+    passage = Passage("c", "d", "g.md", None, None, "", fact, 0, len(fact), 1.0, 0.9)
+    checker = verify.Verifier("What force?", {1: [Evidence(0, len(fact), fact, 1.0)]}, [passage], FakeEmbedder(), 0.3)
+    assert checker.check("The Zorblax-7 gripper closes with a force of 42 newtons [1].").source == 1
+    assert checker.check("The gripper closes with 48 newtons [1].").reason == "the number 48 appears in no source"
+    assert "'kessler'" in checker.check("Dr. Kessler designed the gripper [1].").reason
+    assert "words" in checker.check("The gripper is waterproof and painted bright orange [1].").reason
+
+
+def test_numbers_are_normalised_and_markers_are_not_numbers():
+    assert verify.numbers("A 1,024-line disc at 2.50 V [3], -5 °C and 12bit") == {"1024", "2.5", "-5", "12"}
+
+
+def test_streamed_text_is_grouped_into_whole_sentences_with_their_markers():
+    pieces = ["The pump ", "weighs 2.5 kg [1]. It ", "is blue [2].", " Extra"]
+    assert list(verify.sentences_of(iter(pieces))) == ["The pump weighs 2.5 kg [1].", "It is blue [2].", "Extra"]
+
+
+def test_grounded_answer_is_verified_and_points_at_its_evidence(grounded):
+    done = grounded.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
+    assert done.covered
+    assert done.mode == "grounded"
+    assert "42 newtons" in done.answer
+    assert [s.status for s in done.sentences] == ["supported"]
+    cited = [s for s in done.sources if s.cited]
+    assert [s.filename for s in cited] == ["gripper.md"]
+    assert "42 newtons" in cited[0].evidence[0].text
+
+
+def test_an_invented_number_never_reaches_the_student(settings, fakes):
+    liar = FakeModel(script="The Zorblax-7 gripper closes with a force of 48 newtons [1].")
+    built = answer_with(settings, fakes, liar)
+    events = list(
+        built.answerer.events(
+            Question("What force does the Zorblax-7 gripper close with?"), built.answerer.reserve(), threading.Event()
+        )
+    )
+    shown = "".join(data for name, data in events if name == "token")
+    done = events[-1][1]
+    assert "48" not in shown
+    assert "48" not in done.answer
+    assert done.sentences[0].status == "quoted"
+    assert done.sentences[0].reason == "the number 48 appears in no source"
+    assert "42 newtons" in done.sentences[0].shown
+    built.close()
+
+
+def test_a_near_topic_question_the_material_does_not_answer_is_refused(grounded):
+    done = grounded.answerer.answer(Question("What is the maximum operating temperature of the Zorblax-7 gripper?"))
+    assert not done.covered
+    assert done.answer == NOT_COVERED
+    assert done.sources  # offered as related reading
+    assert not any(s.cited for s in done.sources)
+
+
+def test_extractive_mode_quotes_the_evidence_without_the_model(settings, fakes):
+    silent = FakeModel(script="This must never be read.")
+    built = answer_with(settings, fakes, silent, answer_mode="extractive")
+    done = built.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
+    assert done.answer.startswith("The material says: “The Zorblax-7 gripper closes with a force of 42 newtons.”")
+    assert "never" not in done.answer
+    built.close()
+
+
+def test_a_looping_model_is_cut_off_and_repeats_are_dropped(settings, fakes):
+    looping = FakeModel(script=" ".join(["The gripper closes with a force of 42 newtons [1]."] * 6))
+    built = answer_with(settings, fakes, looping)
+    done = built.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
+    assert done.answer.count("42 newtons") == 1
+    built.close()
+
+
+def test_when_nothing_generated_survives_the_best_evidence_is_quoted(settings, fakes):
+    rambler = FakeModel(script="Not in the material.")
+    built = answer_with(settings, fakes, rambler)
+    done = built.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
+    assert done.answer.startswith("The material says: “The Zorblax-7 gripper closes with a force of 42 newtons.”")
+    assert done.covered
+    built.close()
+
+
+def test_generative_mode_is_todays_unverified_path(settings, fakes):
+    built = answer_with(settings, fakes, answer_mode="generative")
+    done = built.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
+    assert done.mode == "generative"
+    assert done.sentences == []
+    built.close()
