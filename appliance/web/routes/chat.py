@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 import msgspec
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference
 from litestar.response import ServerSentEvent, ServerSentEventMessage
@@ -118,7 +118,8 @@ def _error(message: str) -> ServerSentEventMessage:
     },
     operation_class=ChatOperation,
 )
-async def chat(data: ChatRequest, request: Request, services: Services) -> Done:
+async def chat(data: ChatRequest, request: Request, services: Services) -> Response:
+    """`Done` as JSON, or the answer's events as they come (the OpenAPI document shows both, see ChatOperation)."""
     ask = Ask(
         data.message,
         course_id=data.course_id,
@@ -130,11 +131,11 @@ async def chat(data: ChatRequest, request: Request, services: Services) -> Done:
     events = stream_from_thread(services.chat.start(request.user, ask))
     if data.stream:
         return ServerSentEvent(_sse(events, ask.received))
-    result = None
+    done = None
     async for event, payload in events:
         if event == "done":
-            result = payload
-    return result
+            done = payload
+    return Response(done)
 
 
 class ConversationController(Controller):
