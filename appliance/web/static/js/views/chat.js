@@ -108,16 +108,18 @@ function evidenceBlock(sources) {
     h("h3", {class: "evidence-title"}, "What the material says"), h("ol", {class: "evidence-list"}, items));
 }
 
+// The model's own [n] markers are not trusted: verification names the source, shown after the sentence.
+const MARKERS = /\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\]/g;
+
 /** A sentence as verification left it: as written with its citation, or replaced by the material's words. */
 function sentenceNodes(sentence, sources) {
   const cite = sentence.source != null ? [" ", citationLink(sentence.source, sources)] : [];
+  const text = sentence.shown.replace(MARKERS, "").trim();
   if (sentence.status === "quoted") {
     return [h("span", {class: "sentence quoted", dataset: {status: "quoted"}},
       h("span", {class: "quoted-label"}, "The model's sentence was not supported by the material; here is what the material says: "),
-      h("q", {class: "quoted-text"}, sentence.shown), ...cite), " "];
+      h("q", {class: "quoted-text"}, text), ...cite), " "];
   }
-  // The model's own [n] markers are not trusted: verification names the source.
-  const text = sentence.shown.replace(/\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\]/g, "").trim();
   return [h("span", {class: "sentence supported", dataset: {status: "supported"}}, text, ...cite), " "];
 }
 
