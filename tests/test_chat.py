@@ -1,10 +1,14 @@
 """ChatService: every check before any write, conversations recorded as shown, the cache of typed answers."""
 
+import argparse
+import json
 import threading
 
 import pytest
 
+from appliance import services as services_module
 from appliance.answer.chat import Ask
+from appliance.cli import commands
 from appliance.errors import Busy, Conflict, Forbidden, NotFound, TooManyRequests
 from tests.chatscript import ScriptedAnswerer, not_covered, quoted_answer, source
 
@@ -117,3 +121,19 @@ def test_the_system_asks_every_course_and_records_nothing(chat, services):
     assert events[0][0] == "sources"
     assert chat["service"].answerer.questions[-1].courses is None
     assert events[-1][1].conversation_id is None
+
+
+def test_cli_ask_goes_through_the_chat_service(settings, fakes, monkeypatch, capsys):
+    built = services_module.build(settings, **fakes)
+    built.chat.answerer = ScriptedAnswerer(quoted_answer())
+    monkeypatch.setattr(commands.services, "build", lambda settings: built)
+    commands.ask(settings, argparse.Namespace(question="How heavy is the P-9 pump?", json=True))
+    assert json.loads(capsys.readouterr().out)["sentences"][1]["status"] == "quoted"
+
+
+def test_cli_ask_names_related_reading_when_not_covered(settings, fakes, monkeypatch, capsys):
+    built = services_module.build(settings, **fakes)
+    built.chat.answerer = ScriptedAnswerer(not_covered())
+    monkeypatch.setattr(commands.services, "build", lambda settings: built)
+    commands.ask(settings, argparse.Namespace(question="What colour is the P-9 pump?", json=False))
+    assert "Related reading" in capsys.readouterr().out
