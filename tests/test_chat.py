@@ -137,3 +137,10 @@ def test_cli_ask_names_related_reading_when_not_covered(settings, fakes, monkeyp
     monkeypatch.setattr(commands.services, "build", lambda settings: built)
     commands.ask(settings, argparse.Namespace(question="What colour is the P-9 pump?", json=False))
     assert "Related reading" in capsys.readouterr().out
+
+
+def test_cache_keeps_answers_of_each_answer_mode_apart(chat, services):
+    _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))
+    services.settings.answer_mode = "extractive"
+    again = _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))[-1][1]
+    assert again.cached is False

@@ -23,15 +23,16 @@ def _answer_only(done: Done) -> Done:
 
 
 class AnswerCache:
-    """Cached `Done` answers keyed by question, level, selection and the versions of the courses drawn on."""
+    """Cached `Done` answers keyed by question, level, selection, answer mode and the courses' versions."""
 
     def __init__(self, database: Database, ttl: int):
         self.database = database
         self.ttl = ttl
 
-    def key(self, question: str, courses: list[int], level: str, selected: str | None) -> str:
+    def key(self, question: str, courses: list[int], level: str, selected: str | None, mode: str) -> str:
+        """Same question, courses at the same versions, level, selection and answer mode: the same answer."""
         versions = self.database.course_versions(courses)
-        parts = [normalise(question), sorted(courses), versions, level, (selected or "").strip()]
+        parts = [normalise(question), sorted(courses), versions, level, (selected or "").strip(), mode]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
     def get(self, key: str) -> Done | None:

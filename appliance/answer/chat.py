@@ -111,7 +111,7 @@ class ChatService:
         # Follow-ups depend on their conversation, so only a question that stands alone is cached.
         key = None
         if search_query == ask.message and courses:
-            key = self.cache.key(ask.message, courses, "/".join(levels), ask.selected_text)
+            key = self.cache.key(ask.message, courses, "/".join(levels), ask.selected_text, self.settings.answer_mode)
         return Plan(courses, conversation, course_id, search_query, levels, key)
 
     def _events(self, user, ask: Ask, plan: Plan, cached: Done | None, ticket, cancel: threading.Event) -> Events:
