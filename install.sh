@@ -23,9 +23,16 @@ set -euo pipefail
 readonly PYTHON_WANTED=3.11
 readonly TORCH_VERSION=2.13.0
 readonly LLAMA_VERSION=0.3.36
-# Portable x86-64 build: a -march=native build crashes here because the CPU
-# advertises AMX but the VM does not enable it.
-readonly LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=ON -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
+# Explicit x86-64 flags, never -march=native: a native build crashed on a VM whose CPU advertises AMX the VM
+# does not enable. AVX-512 only where the CPU reports it (an AVX-512 build dies with "Illegal instruction" on
+# the AVX2-only EPYC machines this also runs on); RAGBOT_LLAMA_AVX512=0/1 overrides, e.g. for a wheelhouse
+# built on one box for another.
+if [[ "${RAGBOT_LLAMA_AVX512:-}" == 1 ]] || { [[ -z "${RAGBOT_LLAMA_AVX512:-}" ]] && grep -qw avx512f /proc/cpuinfo 2>/dev/null; }; then
+    LLAMA_AVX512=ON
+else
+    LLAMA_AVX512=OFF
+fi
+readonly LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=$LLAMA_AVX512 -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
 
 readonly VENV=.venv
 readonly WHEEL_DIR=.wheels          # git-ignored
