@@ -1,5 +1,6 @@
 """A scripted answerer and typed answers for chat tests: the chat contract without any retrieval or model."""
 
+from appliance.answer.answerer import Question
 from appliance.answer.events import Done, Evidence, Sentence, Source
 from appliance.answer.model_queue import ModelGate
 
@@ -63,7 +64,7 @@ class ScriptedAnswerer:
     def __init__(self, done: Done, max_queue: int = 4):
         self.done = done
         self.gate = ModelGate(max_queue)
-        self.questions = []
+        self.questions: list[Question] = []
 
     def reserve(self, user: str = ""):
         return self.gate.reserve(user)

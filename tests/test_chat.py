@@ -3,6 +3,7 @@
 import argparse
 import json
 import threading
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def chat(services):
     return {"service": services.chat, "services": services, "student": student, "other": other["id"]}
 
 
-def _run(chat, user, ask: Ask) -> list[tuple[str, object]]:
+def _run(chat, user, ask: Ask) -> list[tuple[str, Any]]:
     return list(chat["service"].start(user, ask)(threading.Event()))
 
 

@@ -4,19 +4,30 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import msgspec
 
-from appliance.answer.answerer import Answerer, Question
+from appliance.answer.answerer import Question
 from appliance.answer.cache import AnswerCache
 from appliance.answer.conversations import Conversation, Conversations, standalone
 from appliance.answer.events import ConversationEvent, Done
+from appliance.answer.model_queue import Ticket
 from appliance.classroom.courses import Courses
 from appliance.classroom.limits import SlidingWindow
 from appliance.errors import Conflict, InvalidInput, Unavailable
 from appliance.settings import Settings
 
-Events = Iterator[tuple[str, object]]
+# (event, data): the data's type follows the event's name, as events.py lists them.
+Events = Iterator[tuple[str, Any]]
+
+
+class Answers(Protocol):
+    """What the chat service needs of an answerer (the Answerer; tests script one)."""
+
+    def reserve(self, user: str = "") -> Ticket: ...
+
+    def events(self, question: Question, ticket: Ticket, cancel: threading.Event) -> Iterator[tuple[str, Any]]: ...
 
 
 @dataclass
@@ -50,7 +61,7 @@ class ChatService:
     def __init__(
         self,
         settings: Settings,
-        answerer: Answerer | None,
+        answerer: Answers | None,
         courses: Courses,
         conversations: Conversations,
         cache: AnswerCache,
@@ -67,14 +78,15 @@ class ChatService:
         """Refuse now (nothing written) or return the answer's event generator; `user` None is the system (CLI)."""
         if not ask.message.strip():
             raise InvalidInput("the question is empty")
-        if self.answerer is None:
+        answerer = self.answerer
+        if answerer is None:
             raise Unavailable("the language model is not loaded")
         plan = self._plan(user, ask) if user else self._system_plan(ask)
         if user:
             per_hour = getattr(self.settings, f"{user['role']}_questions_per_hour")
             self.limit.hit(str(user["id"]), per_hour, "hourly question")
         cached = self.cache.get(plan.cache_key) if plan.cache_key else None
-        ticket = None if cached else self.answerer.reserve(str(user["id"]) if user else "")
+        ticket = None if cached else answerer.reserve(str(user["id"]) if user else "")
         try:
             if user and plan.conversation is None:
                 plan.conversation = self.conversations.create(user, plan.course_id, ask.message)
@@ -82,7 +94,14 @@ class ChatService:
             if ticket:
                 ticket.leave()
             raise
-        return lambda cancel: self._events(user, ask, plan, cached, ticket, cancel)
+
+        def answer(cancel: threading.Event) -> Events:
+            if cached:
+                return self.cache.replay(cached, ask.received)
+            assert ticket is not None  # reserved above whenever nothing was cached
+            return self._generate(answerer, ask, plan, ticket, cancel)
+
+        return lambda cancel: self._events(user, ask, plan, answer(cancel), ticket)
 
     def ask(self, ask: Ask) -> Events:
         """The system's own question over every course (the CLI): the same checks and events, nothing recorded."""
@@ -114,39 +133,41 @@ class ChatService:
             key = self.cache.key(ask.message, courses, "/".join(levels), ask.selected_text, self.settings.answer_mode)
         return Plan(courses, conversation, course_id, search_query, levels, key)
 
-    def _events(self, user, ask: Ask, plan: Plan, cached: Done | None, ticket, cancel: threading.Event) -> Events:
+    def _generate(self, answerer: Answers, ask: Ask, plan: Plan, ticket: Ticket, cancel: threading.Event) -> Events:
+        """A new answer from the answerer, kept in the cache when the question stands alone."""
+        question = Question(
+            ask.message,
+            selected_text=ask.selected_text,
+            courses=plan.courses,
+            levels=plan.levels,
+            search_query=plan.search_query,
+            origin=ask.origin,
+            received=ask.received,
+        )
+        events = answerer.events(question, ticket, cancel)
+        if plan.cache_key and plan.courses:
+            return self.cache.storing(events, plan.cache_key, plan.courses)
+        return events
+
+    def _events(self, user: dict | None, ask: Ask, plan: Plan, events: Events, ticket: Ticket | None) -> Events:
         """Name the conversation first (so an answer stopped early still has one), then the answer; record `done`."""
         try:
             conversation = plan.conversation
             if conversation:
                 yield "conversation", ConversationEvent(conversation.id, conversation.title)
-            if cached:
-                events = self.cache.replay(cached, ask.received)
-            else:
-                question = Question(
-                    ask.message,
-                    selected_text=ask.selected_text,
-                    courses=plan.courses,
-                    levels=plan.levels,
-                    search_query=plan.search_query,
-                    origin=ask.origin,
-                    received=ask.received,
-                )
-                events = self.answerer.events(question, ticket, cancel)
-                events = self.cache.storing(events, plan.cache_key, plan.courses) if plan.cache_key else events
             for event, data in events:
-                if event == "done" and conversation:
-                    data = self._record(user, ask, plan, data)
+                if event == "done" and user and conversation:
+                    data = self._record(user, conversation, ask, plan, data)
                 yield event, data
         finally:
             # Also when the answer never started (stopped at the first event): the place in line is given back.
             if ticket:
                 ticket.leave()
 
-    def _record(self, user: dict, ask: Ask, plan: Plan, done: Done) -> Done:
+    def _record(self, user: dict, conversation: Conversation, ask: Ask, plan: Plan, done: Done) -> Done:
         level = "/".join(plan.levels)
-        interaction = self.conversations.record(plan.conversation, user, ask.message, plan.search_query, level, done)
-        return msgspec.structs.replace(done, conversation_id=plan.conversation.id, interaction_id=interaction)
+        interaction = self.conversations.record(conversation, user, ask.message, plan.search_query, level, done)
+        return msgspec.structs.replace(done, conversation_id=conversation.id, interaction_id=interaction)
 
 
 def _levels(user: dict | None, ask: Ask) -> tuple[str, str]:

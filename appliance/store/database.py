@@ -223,21 +223,23 @@ class Database:
 
     def add_conversation(self, row: dict) -> None:
         with self.lock, self.db.atomic():
-            self.db["conversations"].insert(row)
+            self.db.table("conversations").insert(row)
 
     def conversation(self, user_id: int, conversation_id: str) -> dict | None:
         """The user's conversation with this id; None when it is missing or someone else's."""
         with self.lock:
-            return next(self.db["conversations"].rows_where("id = ? AND user_id = ?", [conversation_id, user_id]), None)
+            return next(
+                self.db.table("conversations").rows_where("id = ? AND user_id = ?", [conversation_id, user_id]), None
+            )
 
     def conversations(self, user_id: int) -> list[dict]:
         """The user's conversations, most recently used first."""
         with self.lock:
-            return list(self.db["conversations"].rows_where("user_id = ?", [user_id], order_by="updated_at desc"))
+            return list(self.db.table("conversations").rows_where("user_id = ?", [user_id], order_by="updated_at desc"))
 
     def rename_conversation(self, conversation_id: str, title: str) -> None:
         with self.lock, self.db.atomic():
-            self.db["conversations"].update(conversation_id, {"title": title, "updated_at": now()})
+            self.db.table("conversations").update(conversation_id, {"title": title, "updated_at": now()})
 
     def delete_conversation(self, conversation_id: str) -> None:
         """Drop a conversation; its interactions stay (for the course's analytics), detached from it."""
@@ -251,14 +253,16 @@ class Database:
         """A conversation's questions and answers, oldest first."""
         with self.lock:
             return list(
-                self.db["interactions"].rows_where("conversation_id = ?", [conversation_id], order_by="created_at")
+                self.db.table("interactions").rows_where(
+                    "conversation_id = ?", [conversation_id], order_by="created_at"
+                )
             )
 
     def add_interaction(self, row: dict) -> None:
         """Record an answered question and mark its conversation as just used, in one transaction."""
         with self.lock, self.db.atomic():
-            self.db["interactions"].insert(row)
-            self.db["conversations"].update(row["conversation_id"], {"updated_at": now()})
+            self.db.table("interactions").insert(row)
+            self.db.table("conversations").update(row["conversation_id"], {"updated_at": now()})
 
     def rate_interaction(self, user_id: int, interaction_id: str, rating: int) -> bool:
         """Store the asker's rating of an answer; False when it is not theirs or missing."""
@@ -285,6 +289,6 @@ class Database:
 
     def cache_answer(self, key: str, course_id: int, body: str, created_at: float) -> None:
         with self.lock, self.db.atomic():
-            self.db["answer_cache"].upsert(
+            self.db.table("answer_cache").upsert(
                 {"key": key, "course_id": course_id, "body": body, "created_at": created_at}, pk="key"
             )

@@ -2,13 +2,14 @@
 
 import time
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Reference
 from litestar.response import ServerSentEvent, ServerSentEventMessage
+from litestar.types import ControllerRouterHandler
 from msgspec import Meta
 
 from appliance.answer.chat import Ask
@@ -45,7 +46,7 @@ class ChatOperation(Operation):
     """The chat operation's 200 response: `Done` as JSON, or the `ChatStream` events as Server-Sent Events."""
 
     def __post_init__(self) -> None:
-        ok = self.responses["200"]
+        ok = cast(dict[str, OpenAPIResponse], self.responses)["200"]
         ok.content = {"application/json": OpenAPIMediaType(schema=Reference("#/components/schemas/Done"))} | (
             ok.content or {}
         )
@@ -142,7 +143,7 @@ class ConversationController(Controller):
     """A user's own conversations; anyone else's look like missing ones."""
 
     path = "/api/v1/conversations"
-    tags = ["chat"]
+    tags = ("chat",)
     opt = allow(USERS)
 
     @get("/", sync_to_thread=True, summary="Your conversations")
@@ -176,4 +177,4 @@ def feedback(interaction_id: str, data: Feedback, request: Request, services: Se
     services.conversations.feedback(request.user, interaction_id, data.rating)
 
 
-handlers = [chat, ConversationController, feedback]
+handlers: list[ControllerRouterHandler] = [chat, ConversationController, feedback]
