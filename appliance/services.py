@@ -6,6 +6,7 @@ from pathlib import Path
 
 from appliance.answer.answerer import Answerer
 from appliance.answer.cache import AnswerCache
+from appliance.answer.chat import ChatService
 from appliance.answer.conversations import Conversations
 from appliance.answer.model_queue import ModelGate
 from appliance.classroom.accounts import Accounts
@@ -80,6 +81,7 @@ class Services:
     login_limit: SlidingWindow
     question_limit: SlidingWindow
     answer_cache: AnswerCache
+    chat: ChatService
     # Held while the stores are open so that `ragbot restore` refuses to swap them out (locks.py).
     data_lock: locks.Lock | None = None
 
@@ -114,6 +116,8 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
     ingestor = Ingestor(settings, database, vectors, embedder)
     answerer = Answerer(settings, retriever, model, ModelGate(settings.max_queue), embedder) if model else None
     jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers)
+    courses, conversations = Courses(database), Conversations(database)
+    question_limit, cache = SlidingWindow(3600), AnswerCache(database, settings.cache_ttl_seconds)
     services = Services(
         settings,
         database,
@@ -125,11 +129,12 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
         answerer,
         jobs,
         Accounts(database),
-        Courses(database),
-        Conversations(database),
+        courses,
+        conversations,
         SlidingWindow(60),
-        SlidingWindow(3600),
-        AnswerCache(database, settings.cache_ttl_seconds),
+        question_limit,
+        cache,
+        ChatService(settings, answerer, courses, conversations, cache, question_limit),
     )
     services.data_lock = data_lock
     # A marker, not "no documents yet": a teacher who deletes the sample must not see it come back.

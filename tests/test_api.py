@@ -2,10 +2,14 @@ import json
 import time
 
 import httpx
+import msgspec
 import pytest
 from litestar.testing import TestClient
 
+from appliance.answer.events import ConversationEvent, Done, ErrorEvent, Source
+from appliance.errors import Unavailable
 from appliance.web.app import create_app
+from tests.chatscript import ScriptedAnswerer, quoted_answer
 from tests.conftest import parse_sse, sign_in
 from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
 from tests.realserver import serve
@@ -188,8 +192,43 @@ def test_full_queue_is_503_with_retry_after(client, services):
     tickets = [services.answerer.reserve() for _ in range(services.settings.max_queue)]
     response = client.post("/api/v1/chat", json={"message": "anything"})
     assert response.status_code == 503 and int(response.headers["retry-after"]) > 0
+    assert client.get("/api/v1/conversations").json()["conversations"] == []
     for ticket in tickets:
         ticket.leave()
+
+
+def test_sse_events_are_the_contracts_structs(client, services):
+    """Each event's data decodes as its Struct; tokens are plain text; a midway failure is an `error` event."""
+    services.chat.answerer = ScriptedAnswerer(quoted_answer())
+    with client.stream("POST", "/api/v1/chat", json={"message": "How heavy is the P-9 pump?", "stream": True}) as r:
+        events = parse_sse(r.iter_lines())
+    data = dict(events)
+    assert msgspec.json.decode(data["conversation"], type=ConversationEvent).title == "How heavy is the P-9 pump?"
+    assert msgspec.json.decode(data["sources"], type=list[Source]) == quoted_answer().sources
+    assert msgspec.json.decode(data["done"], type=Done).sentences == quoted_answer().sentences
+    assert data["token"] == quoted_answer().answer.split(". ")[-1]
+
+
+def test_answer_failing_midway_is_an_error_event(client, services, monkeypatch):
+    def failing(question, ticket, cancel):
+        yield "sources", []
+        raise Unavailable("the model stopped")
+
+    answerer = ScriptedAnswerer(quoted_answer())
+    monkeypatch.setattr(answerer, "events", failing)
+    services.chat.answerer = answerer
+    with client.stream("POST", "/api/v1/chat", json={"message": "How heavy?", "stream": True}) as response:
+        events = parse_sse(response.iter_lines())
+    assert msgspec.json.decode(events[-1][1], type=ErrorEvent).error == "the model stopped"
+
+
+def test_openapi_documents_the_chat_contract(client):
+    document = client.get("/api/docs/openapi.json").json()
+    ok = document["paths"]["/api/v1/chat"]["post"]["responses"]["200"]["content"]
+    assert ok["application/json"]["schema"]["$ref"] == "#/components/schemas/Done"
+    assert ok["text/event-stream"]["schema"]["$ref"] == "#/components/schemas/ChatStream"
+    contract = {"ConversationEvent", "Source", "Evidence", "Sentence", "Done", "ErrorEvent", "Message"}
+    assert contract <= set(document["components"]["schemas"])
 
 
 def test_health_ready_and_offline_docs(client):

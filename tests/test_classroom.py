@@ -8,6 +8,7 @@ from litestar.testing import TestClient
 from appliance.classroom.limits import SlidingWindow
 from appliance.errors import TooManyRequests
 from appliance.web.app import create_app
+from tests.chatscript import ScriptedAnswerer, not_covered, quoted_answer
 from tests.conftest import PASSWORD, sign_in
 
 ROLES = ("anonymous", "student", "teacher", "other_teacher", "admin")
@@ -248,11 +249,13 @@ def test_wrong_password_disabled_user_and_signup_rules(world, settings):
 
 def test_question_and_sign_in_limits_answer_429_with_retry_after(world, settings):
     client, heads = world["client"], world["heads"]
+    world["services"].chat.answerer = ScriptedAnswerer(quoted_answer())
     settings.student_questions_per_hour = 2
     for _ in range(2):
         assert client.post("/api/v1/chat", json={"message": "gripper?"}, headers=heads["student"]).status_code == 200
     limited = client.post("/api/v1/chat", json={"message": "gripper?"}, headers=heads["student"])
     assert limited.status_code == 429 and 0 < int(limited.headers["retry-after"]) <= 3600
+    assert len(client.get("/api/v1/conversations", headers=heads["student"]).json()["conversations"]) == 2
     assert client.post("/api/v1/chat", json={"message": "gripper?"}, headers=heads["teacher"]).status_code == 200
     settings.login_attempts_per_minute = 3
     client.app.state.services.login_limit.events.clear()
@@ -305,6 +308,29 @@ def test_conversations_follow_ups_feedback_and_stats(world, settings):
     csv_text = client.get(f"/api/v1/courses/{world['a']['id']}/stats?format=csv", headers=heads["teacher"]).text
     assert "mona lisa" in csv_text.lower() and "student-" in csv_text and ",student," not in csv_text
     assert client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["other_teacher"]).status_code == 403
+
+
+def test_a_course_a_conversation_asked_with_course_b_selected_is_refused_and_not_counted_in_a(world):
+    client, heads, services = world["client"], world["heads"], world["services"]
+    services.chat.answerer = ScriptedAnswerer(quoted_answer())
+    student = services.accounts.find("student")
+    services.courses.add_member(world["b"]["id"], student)
+    first = client.post(
+        "/api/v1/chat", json={"message": "gripper force?", "course_id": world["a"]["id"]}, headers=heads["student"]
+    ).json()
+    ask_b = {"message": "and its cost?", "course_id": world["b"]["id"], "conversation_id": first["conversation_id"]}
+    refused = client.post("/api/v1/chat", json=ask_b, headers=heads["student"])
+    assert refused.status_code == 409 and "another course" in refused.json()["error"]
+    stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
+    assert stats["questions"] == 1
+
+
+def test_reopened_not_covered_answer_comes_back_not_covered(world):
+    client, heads, services = world["client"], world["heads"], world["services"]
+    services.chat.answerer = ScriptedAnswerer(not_covered())
+    asked = client.post("/api/v1/chat", json={"message": "Who painted it?"}, headers=heads["student"]).json()
+    talk = client.get(f"/api/v1/conversations/{asked['conversation_id']}", headers=heads["student"]).json()
+    assert talk["messages"][1]["covered"] is False
 
 
 def test_selection_is_cited_at_its_document_and_page(world):

@@ -4,11 +4,12 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Iterator
 
+import msgspec
+
+from appliance.answer.events import Done, Timings
 from appliance.store.database import Database
-
-# Parts of the `done` event that belong to one particular asking, not to the answer.
-PER_ASKING = ("conversation_id", "interaction_id", "timings", "cached")
 
 
 def normalise(question: str) -> str:
@@ -16,56 +17,47 @@ def normalise(question: str) -> str:
     return re.sub(r"\s+", " ", question).strip().lower().rstrip("?!. ")
 
 
+def _answer_only(done: Done) -> Done:
+    """The answer without what belongs to one particular asking (its conversation, timings, cache flag)."""
+    return msgspec.structs.replace(done, timings=Timings(), cached=False, conversation_id=None, interaction_id=None)
+
+
 class AnswerCache:
-    """Cached `done` payloads keyed by question, level, selection and the versions of the courses drawn on."""
+    """Cached `Done` answers keyed by question, level, selection, answer mode and the courses' versions."""
 
     def __init__(self, database: Database, ttl: int):
         self.database = database
         self.ttl = ttl
 
-    def key(self, question: str, courses: list[int], level: str, selected: str | None) -> str:
-        with self.database.lock:
-            versions = [
-                row[0]
-                for row in self.database.db.execute(
-                    f"SELECT version FROM courses WHERE id IN ({','.join('?' * len(courses))}) ORDER BY id", courses
-                )
-            ]
-        parts = [normalise(question), sorted(courses), versions, level, (selected or "").strip()]
+    def key(self, question: str, courses: list[int], level: str, selected: str | None, mode: str) -> str:
+        """Same question, courses at the same versions, level, selection and answer mode: the same answer."""
+        versions = self.database.course_versions(courses)
+        parts = [normalise(question), sorted(courses), versions, level, (selected or "").strip(), mode]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
-    def get(self, key: str) -> dict | None:
+    def get(self, key: str) -> Done | None:
         if not self.ttl:
             return None
-        with self.database.lock:
-            row = next(self.database.db["answer_cache"].rows_where("key = ?", [key]), None)
-        if row is None or row["created_at"] < time.time() - self.ttl:
-            return None
-        return json.loads(row["body"])
+        body = self.database.cached_answer(key, time.time() - self.ttl)
+        return msgspec.json.decode(body, type=Done) if body else None
 
-    def put(self, key: str, courses: list[int], done: dict) -> None:
+    def put(self, key: str, courses: list[int], done: Done) -> None:
         """Keep a covered answer (an uncovered one may be covered by tomorrow's upload; it is cheap anyway)."""
-        if not self.ttl or not done.get("covered") or not courses:
+        if not self.ttl or not done.covered or not courses:
             return
-        body = {k: v for k, v in done.items() if k not in PER_ASKING}
-        with self.database.lock, self.database.db.atomic():
-            self.database.db["answer_cache"].upsert(
-                {"key": key, "course_id": min(courses), "body": json.dumps(body), "created_at": time.time()}, pk="key"
-            )
+        body = msgspec.json.encode(_answer_only(done)).decode()
+        self.database.cache_answer(key, min(courses), body, time.time())
 
-    def replay(self, cached: dict, started: float):
+    def replay(self, cached: Done, started: float) -> Iterator[tuple[str, object]]:
         """The cached answer as the same events a generation sends, marked as cached."""
-        yield "sources", cached["sources"]
-        yield "token", cached["answer"]
-        yield (
-            "done",
-            cached | {"cached": True, "timings": {"cache_ms": round((time.perf_counter() - started) * 1000, 1)}},
-        )
+        yield "sources", cached.sources
+        yield "token", cached.answer
+        timings = Timings(cache_ms=round((time.perf_counter() - started) * 1000, 1))
+        yield "done", msgspec.structs.replace(cached, cached=True, timings=timings)
 
-    def storing(self, events, key: str, courses: list[int]):
+    def storing(self, events: Iterator, key: str, courses: list[int]) -> Iterator[tuple[str, object]]:
         """Pass a generation's events through, caching its finished answer."""
         for event, data in events:
             if event == "done":
                 self.put(key, courses, data)
-                data = data | {"cached": False}
             yield event, data

@@ -1,10 +1,11 @@
-"""Conversations: each answer is recorded with its timings, follow-ups are made standalone for retrieval."""
+"""Conversations: each answer is recorded as it was shown, follow-ups are made standalone for retrieval."""
 
-import json
 import re
 import uuid
-from collections.abc import Iterator
 
+import msgspec
+
+from appliance.answer.events import Done, Message, Sentence, Source
 from appliance.errors import InvalidInput, NotFound
 from appliance.store.database import Database, now
 
@@ -15,6 +16,26 @@ FOLLOW_UP = re.compile(
 HISTORY_TURNS = 3
 
 
+class Conversation(msgspec.Struct, kw_only=True):
+    """One of a user's conversations; `course_id` is the course its questions are asked in (None: all)."""
+
+    id: str
+    title: str
+    course_id: int | None
+    created_at: str
+    updated_at: str
+
+
+class ConversationList(msgspec.Struct):
+    conversations: list[Conversation]
+
+
+class ConversationMessages(Conversation, kw_only=True):
+    """A conversation with its messages, each as it was shown when answered."""
+
+    messages: list[Message]
+
+
 def standalone(question: str, earlier: list[str]) -> str:
     """The question to search with: a follow-up carries the previous question's words along."""
     if earlier and (FOLLOW_UP.search(question) or len(question.split()) < 4):
@@ -22,129 +43,103 @@ def standalone(question: str, earlier: list[str]) -> str:
     return question
 
 
+def _conversation(row: dict) -> Conversation:
+    return msgspec.convert(row, Conversation)
+
+
+def _messages(row: dict) -> list[Message]:
+    """A stored interaction as the question and the answer the student saw."""
+    answer = Message(
+        role="assistant",
+        content=row["answer"],
+        sources=msgspec.json.decode(row["sources"], type=list[Source]),
+        sentences=msgspec.json.decode(row["sentences"], type=list[Sentence]),
+        covered=bool(row["covered"]),
+        interaction_id=row["id"],
+        feedback=row["feedback"],
+    )
+    return [Message(role="user", content=row["question"]), answer]
+
+
 class Conversations:
     """A user's conversations and the interactions (question, answer, sources, timings) in them."""
 
     def __init__(self, database: Database):
         self.database = database
-        self.db = database.db
 
-    def open(self, user: dict, course_id: int | None, conversation_id: str | None, question: str) -> dict:
-        """The user's conversation by id, or a new one titled after its first question."""
-        if conversation_id:
-            return self.owned(user, conversation_id)
+    def create(self, user: dict, course_id: int | None, question: str) -> Conversation:
+        """A new conversation in a course, titled after its first question."""
+        stamp = now()
         row = {
             "id": uuid.uuid4().hex,
             "user_id": user["id"],
             "course_id": course_id,
             "title": question.strip()[:80],
-            "created_at": now(),
-            "updated_at": now(),
+            "created_at": stamp,
+            "updated_at": stamp,
         }
-        with self.database.lock, self.db.atomic():
-            self.db["conversations"].insert(row)
-        return row
+        self.database.add_conversation(row)
+        return _conversation(row)
 
-    def owned(self, user: dict, conversation_id: str) -> dict:
+    def owned(self, user: dict, conversation_id: str) -> Conversation:
         """A conversation of this user; anyone else's looks exactly like a missing one."""
-        with self.database.lock:
-            row = next(
-                self.db["conversations"].rows_where("id = ? AND user_id = ?", [conversation_id, user["id"]]), None
-            )
+        row = self.database.conversation(user["id"], conversation_id)
         if row is None:
             raise NotFound(f"no conversation with id '{conversation_id}'")
-        return row
+        return _conversation(row)
 
-    def listing(self, user: dict) -> list[dict]:
-        with self.database.lock:
-            return list(self.db["conversations"].rows_where("user_id = ?", [user["id"]], order_by="updated_at desc"))
+    def listing(self, user: dict) -> ConversationList:
+        return ConversationList([_conversation(row) for row in self.database.conversations(user["id"])])
 
     def questions(self, conversation_id: str) -> list[str]:
-        with self.database.lock:
-            rows = self.db["interactions"].rows_where("conversation_id = ?", [conversation_id], order_by="created_at")
-            return [row["search_query"] for row in rows][-HISTORY_TURNS:]
+        """The last few questions (as searched) of a conversation, to make a follow-up standalone."""
+        return [row["search_query"] for row in self.database.interactions(conversation_id)][-HISTORY_TURNS:]
 
-    def messages(self, user: dict, conversation_id: str) -> dict:
+    def messages(self, user: dict, conversation_id: str) -> ConversationMessages:
         conversation = self.owned(user, conversation_id)
-        with self.database.lock:
-            rows = list(
-                self.db["interactions"].rows_where("conversation_id = ?", [conversation_id], order_by="created_at")
-            )
-        messages = []
-        for row in rows:
-            messages.append({"role": "user", "content": row["question"]})
-            messages.append(
-                {
-                    "role": "assistant",
-                    "content": row["answer"],
-                    "sources": json.loads(row["sources"]),
-                    "interaction_id": row["id"],
-                    "feedback": row["feedback"],
-                }
-            )
-        return conversation | {"messages": messages}
+        messages = [m for row in self.database.interactions(conversation_id) for m in _messages(row)]
+        return ConversationMessages(**msgspec.structs.asdict(conversation), messages=messages)
 
-    def rename(self, user: dict, conversation_id: str, title: str) -> dict:
+    def rename(self, user: dict, conversation_id: str, title: str) -> Conversation:
         self.owned(user, conversation_id)
         if not title.strip():
             raise InvalidInput("a title cannot be empty")
-        with self.database.lock, self.db.atomic():
-            self.db["conversations"].update(conversation_id, {"title": title.strip()[:120], "updated_at": now()})
+        self.database.rename_conversation(conversation_id, title.strip()[:120])
         return self.owned(user, conversation_id)
 
     def delete(self, user: dict, conversation_id: str) -> None:
         """Remove it from the user's list; its questions stay in the course's analytics, detached from it."""
         self.owned(user, conversation_id)
-        with self.database.lock, self.db.atomic():
-            self.db.execute(
-                "UPDATE interactions SET conversation_id = NULL WHERE conversation_id = ?", [conversation_id]
-            )
-            self.db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
+        self.database.delete_conversation(conversation_id)
 
-    def record(self, conversation: dict, user: dict, question: str, search_query: str, level: str, done: dict) -> str:
-        timings = done.get("timings", {})
+    def record(
+        self, conversation: Conversation, user: dict, question: str, search_query: str, level: str, done: Done
+    ) -> str:
+        """Store an answer exactly as it was shown (text, sources, sentence checks); returns its id."""
+        timings = done.timings
         row = {
             "id": uuid.uuid4().hex,
-            "conversation_id": conversation["id"],
+            "conversation_id": conversation.id,
             "user_id": user["id"],
-            "course_id": conversation["course_id"],
+            "course_id": conversation.course_id,
             "question": question,
             "search_query": search_query,
-            "answer": done["answer"],
-            "sources": json.dumps(done["sources"]),
-            "covered": int(done["covered"]),
-            "cached": int(done.get("cached", False)),
+            "answer": done.answer,
+            "sources": msgspec.json.encode(done.sources).decode(),
+            "sentences": msgspec.json.encode(done.sentences).decode(),
+            "mode": done.mode,
+            "covered": int(done.covered),
+            "cached": int(done.cached),
             "level": level,
-            "retrieval_ms": timings.get("retrieval_ms"),
-            "generation_ms": timings.get("generation_ms"),
-            "tokens": timings.get("tokens"),
+            "retrieval_ms": timings.retrieval_ms,
+            "generation_ms": timings.generation_ms,
+            "tokens": timings.tokens,
             "feedback": None,
             "created_at": now(),
         }
-        with self.database.lock, self.db.atomic():
-            self.db["interactions"].insert(row)
-            self.db["conversations"].update(conversation["id"], {"updated_at": now()})
+        self.database.add_interaction(row)
         return row["id"]
 
     def feedback(self, user: dict, interaction_id: str, rating: int) -> None:
-        with self.database.lock, self.db.atomic():
-            found = self.db.execute(
-                "UPDATE interactions SET feedback = ? WHERE id = ? AND user_id = ?",
-                [rating, interaction_id, user["id"]],
-            ).rowcount
-        if not found:
+        if not self.database.rate_interaction(user["id"], interaction_id, rating):
             raise NotFound(f"no answer with id '{interaction_id}'")
-
-    def converse(
-        self, events: Iterator, conversation: dict, user: dict, question: str, search_query: str, level: str
-    ) -> Iterator:
-        """Name the conversation first (so an answer stopped early still has one), then pass the answer through."""
-        # The finished answer is recorded and named in `done`.
-        yield "conversation", {"conversation_id": conversation["id"], "title": conversation["title"]}
-        for event, data in events:
-            if event == "done":
-                data = data | {
-                    "conversation_id": conversation["id"],
-                    "interaction_id": self.record(conversation, user, question, search_query, level, data),
-                }
-            yield event, data

@@ -10,7 +10,8 @@ import msgspec
 from tqdm import tqdm
 
 from appliance import services
-from appliance.answer.answerer import Question
+from appliance.answer.chat import Ask
+from appliance.answer.events import Done
 from appliance.errors import InvalidInput, RagbotError
 from appliance.inference import manifests
 from appliance.settings import Settings, config_path
@@ -89,22 +90,30 @@ def search(settings: Settings, args) -> int:
 
 
 def ask(settings: Settings, args) -> int:
+    """Ask as the system (every course) through the same chat service as the web app."""
     app = services.build(settings)
-    if args.json:
-        print_json(app.answerer.answer(Question(args.question)))
-        return 0
-    import threading
-
-    for event, data in app.answerer.events(Question(args.question), app.answerer.reserve(), threading.Event()):
-        if event == "token":
-            print(data, end="", flush=True)
-        elif event == "done":
-            print()
-            for source in data.sources:
-                where = f", page {source.page_label or source.page}" if source.page else ""
-                print(f"[{source.n}] {source.filename}{where} — {source.heading}")
-    app.close()
+    try:
+        for event, data in app.chat.ask(Ask(args.question)):
+            if event == "token" and not args.json:
+                print(data, end="", flush=True)
+            elif event == "done":
+                _print_done(data, args.json)
+    finally:
+        app.close()
     return 0
+
+
+def _print_done(done: Done, as_json: bool) -> None:
+    """The finished answer: all of it as JSON, or the sources under the streamed text."""
+    if as_json:
+        print_json(done)
+        return
+    print()
+    if not done.covered:
+        print("Related reading (the material does not answer this):")
+    for source in done.sources:
+        where = f", page {source.page_label or source.page}" if source.page else ""
+        print(f"[{source.n}] {source.filename}{where} — {source.heading}")
 
 
 def documents(settings: Settings, args) -> int:

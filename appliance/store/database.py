@@ -218,3 +218,77 @@ class Database:
     def ping(self) -> bool:
         with self.lock:
             return self.db.execute("SELECT 1").fetchone()[0] == 1
+
+    # Conversations and the answer cache (answer/conversations.py, answer/cache.py) ------------
+
+    def add_conversation(self, row: dict) -> None:
+        with self.lock, self.db.atomic():
+            self.db.table("conversations").insert(row)
+
+    def conversation(self, user_id: int, conversation_id: str) -> dict | None:
+        """The user's conversation with this id; None when it is missing or someone else's."""
+        with self.lock:
+            return next(
+                self.db.table("conversations").rows_where("id = ? AND user_id = ?", [conversation_id, user_id]), None
+            )
+
+    def conversations(self, user_id: int) -> list[dict]:
+        """The user's conversations, most recently used first."""
+        with self.lock:
+            return list(self.db.table("conversations").rows_where("user_id = ?", [user_id], order_by="updated_at desc"))
+
+    def rename_conversation(self, conversation_id: str, title: str) -> None:
+        with self.lock, self.db.atomic():
+            self.db.table("conversations").update(conversation_id, {"title": title, "updated_at": now()})
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        """Drop a conversation; its interactions stay (for the course's analytics), detached from it."""
+        with self.lock, self.db.atomic():
+            self.db.execute(
+                "UPDATE interactions SET conversation_id = NULL WHERE conversation_id = ?", [conversation_id]
+            )
+            self.db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
+
+    def interactions(self, conversation_id: str) -> list[dict]:
+        """A conversation's questions and answers, oldest first."""
+        with self.lock:
+            return list(
+                self.db.table("interactions").rows_where(
+                    "conversation_id = ?", [conversation_id], order_by="created_at"
+                )
+            )
+
+    def add_interaction(self, row: dict) -> None:
+        """Record an answered question and mark its conversation as just used, in one transaction."""
+        with self.lock, self.db.atomic():
+            self.db.table("interactions").insert(row)
+            self.db.table("conversations").update(row["conversation_id"], {"updated_at": now()})
+
+    def rate_interaction(self, user_id: int, interaction_id: str, rating: int) -> bool:
+        """Store the asker's rating of an answer; False when it is not theirs or missing."""
+        with self.lock, self.db.atomic():
+            return bool(
+                self.db.execute(
+                    "UPDATE interactions SET feedback = ? WHERE id = ? AND user_id = ?",
+                    [rating, interaction_id, user_id],
+                ).rowcount
+            )
+
+    def course_versions(self, courses: list[int]) -> list[int]:
+        """The material versions of these courses, in course id order."""
+        with self.lock:
+            sql = f"SELECT version FROM courses WHERE id IN ({','.join('?' * len(courses))}) ORDER BY id"
+            return [row[0] for row in self.db.execute(sql, courses)]
+
+    def cached_answer(self, key: str, since: float) -> str | None:
+        """The cached answer body under this key if stored after `since` (a Unix time)."""
+        with self.lock:
+            row = self.db.execute("SELECT body FROM answer_cache WHERE key = ? AND created_at >= ?", [key, since])
+            found = row.fetchone()
+        return found[0] if found else None
+
+    def cache_answer(self, key: str, course_id: int, body: str, created_at: float) -> None:
+        with self.lock, self.db.atomic():
+            self.db.table("answer_cache").upsert(
+                {"key": key, "course_id": course_id, "body": body, "created_at": created_at}, pk="key"
+            )

@@ -145,6 +145,13 @@ def m002_classroom(db: sqlite_utils.Database) -> None:
     db["answer_cache"].create({"key": str, "course_id": int, "body": str, "created_at": float}, pk="key")
 
 
+@migration
+def m003_checked_answers(db: sqlite_utils.Database) -> None:
+    """What an answer needs to come back exactly as it was shown: each sentence's check and the answer mode."""
+    db["interactions"].add_column("sentences", str, not_null_default="[]")
+    db["interactions"].add_column("mode", str, not_null_default="generative")
+
+
 def migrate(db: sqlite_utils.Database) -> int:
     """Apply pending migrations; returns the schema version."""
     db["migrations"].create({"number": int, "name": str, "applied_at": str}, pk="number", if_not_exists=True)

@@ -1,18 +1,22 @@
 """Answers with cited sources, as one JSON body or streamed as Server-Sent Events; conversations and feedback."""
 
-import json
 import time
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from typing import Annotated, Literal, cast
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Reference
 from litestar.response import ServerSentEvent, ServerSentEventMessage
+from litestar.types import ControllerRouterHandler
 from msgspec import Meta
 
-from appliance.answer.answerer import Question
-from appliance.answer.conversations import standalone
+from appliance.answer.chat import Ask
+from appliance.answer.conversations import Conversation, ConversationList, ConversationMessages
+from appliance.answer.events import ConversationEvent, Done, ErrorEvent, Source
 from appliance.answer.model_queue import stream_from_thread
-from appliance.errors import InvalidInput, RagbotError, Unavailable
+from appliance.errors import RagbotError
 from appliance.services import Services
 from appliance.web.auth import USERS, allow
 from appliance.web.routes.documents import visible_document
@@ -27,9 +31,25 @@ class Feedback(msgspec.Struct, forbid_unknown_fields=True):
     rating: Literal[1, -1]
 
 
-def _limit(services: Services, user: dict) -> None:
-    per_hour = getattr(services.settings, f"{user['role']}_questions_per_hour")
-    services.question_limit.hit(str(user["id"]), per_hour, "hourly question")
+class ChatStream(msgspec.Struct):
+    """The Server-Sent Events of `stream: true`, in order; each field is an event's name and its `data:`."""
+
+    conversation: Annotated[ConversationEvent, Meta(description="First: the conversation the answer is recorded in.")]
+    sources: Annotated[list[Source], Meta(description="The passages drawn on, with their evidence sentences.")]
+    token: Annotated[str, Meta(description="Plain text (not JSON), repeated: answer text that passed verification.")]
+    done: Annotated[Done, Meta(description="Last: the final answer, its sources and each sentence's check.")]
+    error: Annotated[ErrorEvent, Meta(description="Instead of `done` when the answer fails midway.")]
+
+
+@dataclass
+class ChatOperation(Operation):
+    """The chat operation's 200 response: `Done` as JSON, or the `ChatStream` events as Server-Sent Events."""
+
+    def __post_init__(self) -> None:
+        ok = cast(dict[str, OpenAPIResponse], self.responses)["200"]
+        ok.content = {"application/json": OpenAPIMediaType(schema=Reference("#/components/schemas/Done"))} | (
+            ok.content or {}
+        )
 
 
 def _origin(request: Request, services: Services, data: ChatRequest) -> dict:
@@ -46,59 +66,11 @@ def _origin(request: Request, services: Services, data: ChatRequest) -> dict:
     }
 
 
-def _events(data: ChatRequest, request: Request, services: Services, received: float):
-    """Check everything that can be refused up front (so it is a 4xx, not a broken stream), then stream."""
-    user = request.user
-    if not data.message.strip():
-        raise InvalidInput("the question is empty")
-    if services.answerer is None:
-        raise Unavailable("the language model is not loaded")
-    courses = services.courses.scope(user, data.course_id)
-    conversations = services.conversations
-    # Analytics belong to a course: the one asked, or the caller's only one.
-    course_id = data.course_id or (courses[0] if len(courses) == 1 else None)
-    conversation = conversations.open(user, course_id, data.conversation_id, data.message)
-    search_query = standalone(data.message, conversations.questions(conversation["id"]))
-    levels = (data.level or user["software_level"], data.level or user["hardware_level"])
-    level = "/".join(levels)
-    _limit(services, user)
-    cache = services.answer_cache
-    # Follow-ups depend on their conversation, so only a question that stands alone is cached.
-    standalone_question = search_query == data.message and courses
-    key = cache.key(data.message, courses, level, data.selected_text) if standalone_question else None
-    cached = cache.get(key) if key else None
-    ticket = None if cached else services.answerer.reserve(str(user["id"]))
-
-    question = Question(
-        data.message,
-        data.selected_text or "",
-        courses,
-        levels,
-        search_query,
-        _origin(request, services, data),
-        received,
-    )
-
-    def produce(cancel):
-        try:
-            if cached:
-                events = cache.replay(cached, received)
-            else:
-                events = _plain(services.answerer.events(question, ticket, cancel))
-                events = cache.storing(events, key, courses) if key else events
-            yield from conversations.converse(events, conversation, user, data.message, search_query, level)
-        finally:
-            # Also when the answer never started (stopped at the first event): the place in line is given back.
-            if ticket:
-                ticket.leave()
-
-    return stream_from_thread(produce)
-
-
-def _plain(events):
-    """The answerer's typed events as the plain values the cache and conversations still store."""
-    for event, data in events:
-        yield event, msgspec.to_builtins(data)
+def _first_token_sent(done: Done, sent: float | None) -> Done:
+    """`done` with when its first token was handed to the server, when one was."""
+    if sent is None:
+        return done
+    return msgspec.structs.replace(done, timings=msgspec.structs.replace(done.timings, first_token_sent_ms=sent))
 
 
 async def _sse(events, received: float):
@@ -106,16 +78,21 @@ async def _sse(events, received: float):
     sent = None  # ms from the request's arrival until the first token was handed to the server (on the wire)
     try:
         async for event, payload in events:
-            if event == "done" and sent is not None:
-                payload = payload | {"timings": payload.get("timings", {}) | {"first_token_sent_ms": sent}}
-            yield ServerSentEventMessage(event=event, data=payload if event == "token" else json.dumps(payload))
+            if event == "done":
+                payload = _first_token_sent(payload, sent)
+            data = payload if event == "token" else msgspec.json.encode(payload).decode()
+            yield ServerSentEventMessage(event=event, data=data)
             if event == "token" and sent is None:
                 sent = round((time.perf_counter() - received) * 1000, 1)
     except RagbotError as error:
-        yield ServerSentEventMessage(event="error", data=json.dumps({"error": error.message}))
+        yield _error(error.message)
     except Exception:
-        yield ServerSentEventMessage(event="error", data=json.dumps({"error": "internal error; see the logs"}))
+        yield _error("internal error; see the logs")
         raise
+
+
+def _error(message: str) -> ServerSentEventMessage:
+    return ServerSentEventMessage(event="error", data=msgspec.json.encode(ErrorEvent(message)).decode())
 
 
 @post(
@@ -124,36 +101,63 @@ async def _sse(events, received: float):
     status_code=200,
     tags=["chat"],
     summary="Ask a question about your courses' material",
+    description=(
+        "Answers from the course material. With `stream: false` the body is `Done`. With `stream: true` the "
+        "answer comes as Server-Sent Events: `conversation` (ConversationEvent), `sources` (a list of Source), "
+        "`token` (plain text that already passed verification, repeated), then `done` (Done) or, when the answer "
+        "fails midway, `error` (ErrorEvent). `Done.covered` false: the material does not answer the question "
+        "and its sources are related reading only. Everything that can be refused (scope, conversation, course, "
+        "question limit, a full queue) is refused with a 4xx/503 before anything is recorded."
+    ),
+    responses={
+        200: ResponseSpec(
+            ChatStream,
+            media_type="text/event-stream",
+            description="`Done` as JSON, or with `stream: true` the events of ChatStream",
+            generate_examples=False,
+        )
+    },
+    operation_class=ChatOperation,
 )
 async def chat(data: ChatRequest, request: Request, services: Services) -> Response:
-    received = time.perf_counter()
-    events = _events(data, request, services, received)
+    """`Done` as JSON, or the answer's events as they come (the OpenAPI document shows both, see ChatOperation)."""
+    ask = Ask(
+        data.message,
+        course_id=data.course_id,
+        conversation_id=data.conversation_id,
+        level=data.level,
+        selected_text=data.selected_text or "",
+        origin=_origin(request, services, data),
+    )
+    events = stream_from_thread(services.chat.start(request.user, ask))
     if data.stream:
-        return ServerSentEvent(_sse(events, received))
-    result = {}
+        return ServerSentEvent(_sse(events, ask.received))
+    done = None
     async for event, payload in events:
         if event == "done":
-            result = payload
-    return Response(result)
+            done = payload
+    return Response(done)
 
 
 class ConversationController(Controller):
     """A user's own conversations; anyone else's look like missing ones."""
 
     path = "/api/v1/conversations"
-    tags = ["chat"]
+    tags = ("chat",)
     opt = allow(USERS)
 
     @get("/", sync_to_thread=True, summary="Your conversations")
-    def list_conversations(self, request: Request, services: Services) -> dict:
-        return {"conversations": services.conversations.listing(request.user)}
+    def list_conversations(self, request: Request, services: Services) -> ConversationList:
+        return services.conversations.listing(request.user)
 
     @get("/{conversation_id:str}", sync_to_thread=True, summary="One of your conversations with its messages")
-    def get_conversation(self, conversation_id: str, request: Request, services: Services) -> dict:
+    def get_conversation(self, conversation_id: str, request: Request, services: Services) -> ConversationMessages:
         return services.conversations.messages(request.user, conversation_id)
 
     @patch("/{conversation_id:str}", sync_to_thread=True, summary="Rename a conversation")
-    def rename_conversation(self, conversation_id: str, data: Rename, request: Request, services: Services) -> dict:
+    def rename_conversation(
+        self, conversation_id: str, data: Rename, request: Request, services: Services
+    ) -> Conversation:
         return services.conversations.rename(request.user, conversation_id, data.title)
 
     @delete("/{conversation_id:str}", sync_to_thread=True, summary="Delete a conversation")
@@ -173,4 +177,4 @@ def feedback(interaction_id: str, data: Feedback, request: Request, services: Se
     services.conversations.feedback(request.user, interaction_id, data.rating)
 
 
-handlers = [chat, ConversationController, feedback]
+handlers: list[ControllerRouterHandler] = [chat, ConversationController, feedback]

@@ -1,4 +1,5 @@
-// Chat: conversations, streamed answers with [n] citations, sources, feedback, and the reader beside them.
+// Chat: conversations, streamed answers with [n] citations, the evidence they rest on, feedback, and the reader.
+// Answers are read exactly as the chat contract (appliance/answer/events.py) defines them.
 
 import {api, ApiError, readEvents, request} from "../api.js";
 import {clockTime, formatWait, h, icon, toast} from "../dom.js";
@@ -16,9 +17,20 @@ let conversations = [];
 
 // ---------- addresses ----------
 
-function readHref(documentId, page, start, end) {
-  const query = Number.isInteger(start) && Number.isInteger(end) ? `?start=${start}&end=${end}` : "";
+/** The reader at a page, highlighting `ranges` ([[start, end], ...] offsets into the page's text). */
+function readHref(documentId, page, ranges = []) {
+  const query = ranges.length ? `?hl=${ranges.map(([start, end]) => `${start}-${end}`).join(",")}` : "";
   return `#/read/${encodeURIComponent(documentId)}/${page || 1}${query}`;
+}
+
+/** What a source's link highlights: its evidence sentences, else the whole passage. */
+function sourceRanges(source) {
+  const evidence = source.evidence || [];
+  return evidence.length ? evidence.map((e) => [e.start, e.end]) : [[source.start, source.end]];
+}
+
+function sourceHref(source) {
+  return readHref(source.document_id, source.page, sourceRanges(source));
 }
 
 function chatHash() {
@@ -37,7 +49,7 @@ function citationLink(n, sources) {
   if (!source) return `[${n}]`;
   const where = [source.filename, pageName(source)].filter(Boolean).join(", ");
   if (!source.document_id) return h("span", {class: "cite cite-plain", title: where}, `[${n}]`);
-  return h("a", {class: "cite", href: readHref(source.document_id, source.page, source.start, source.end),
+  return h("a", {class: "cite", href: sourceHref(source),
     "aria-label": `Source ${n}: ${where}`, title: where}, `[${n}]`);
 }
 
@@ -54,22 +66,82 @@ function withCitations(text, sources) {
   return parts;
 }
 
+function sourceItem(source, badges) {
+  const label = [pageName(source), source.heading].filter(Boolean).join(" · ");
+  const name = h("span", {class: "source-file"}, source.filename);
+  return h("li", {class: ["source", badges && source.cited && "cited", badges === "uncited" && !source.cited && "uncited"]},
+    h("div", {class: "source-head"},
+      h("span", {class: "source-n"}, `[${source.n}]`),
+      source.document_id ? h("a", {href: sourceHref(source)}, name) : name,
+      badges && source.cited ? h("span", {class: "badge"}, "cited") : null),
+    label ? h("p", {class: "source-where"}, label) : null,
+    h("p", {class: "snippet"}, source.snippet || source.text));
+}
+
 function sourceList(sources, open) {
-  const cited = sources.some((s) => s.cited);
+  const badges = sources.some((s) => s.cited) ? "uncited" : "cited";
   const ordered = [...sources].sort((a, b) => (b.cited === true) - (a.cited === true) || a.n - b.n);
   return h("details", {class: "sources", open},
     h("summary", {}, `Sources (${sources.length})`),
-    h("ol", {class: "source-list"}, ordered.map((source) => {
-      const label = [pageName(source), source.heading].filter(Boolean).join(" · ");
-      const name = h("span", {class: "source-file"}, source.filename);
-      return h("li", {class: ["source", source.cited && "cited", cited && !source.cited && "uncited"]},
-        h("div", {class: "source-head"},
-          h("span", {class: "source-n"}, `[${source.n}]`),
-          source.document_id ? h("a", {href: readHref(source.document_id, source.page, source.start, source.end)}, name) : name,
-          source.cited ? h("span", {class: "badge"}, "cited") : null),
-        label ? h("p", {class: "source-where"}, label) : null,
-        h("p", {class: "snippet"}, source.snippet || source.text));
-    })));
+    h("ol", {class: "source-list"}, ordered.map((source) => sourceItem(source, badges))));
+}
+
+/** Passages near the question when the material does not answer it: reading, not an answer. */
+function relatedReading(sources) {
+  return h("section", {class: "related", "aria-label": "Related reading"},
+    h("h3", {class: "related-title"}, "Related reading"),
+    h("ol", {class: "source-list"}, sources.map((source) => sourceItem(source, null))));
+}
+
+/** The evidence sentences an answer rests on, quoted, each source with a link that highlights them. */
+function evidenceBlock(sources) {
+  const items = sources.filter((s) => (s.evidence || []).length).map((source) => {
+    const where = [source.filename, pageName(source)].filter(Boolean).join(", ");
+    return h("li", {class: "evidence-item", dataset: {source: String(source.n)}},
+      h("div", {class: "evidence-head"}, citationLink(source.n, sources), " ", h("span", {class: "muted"}, where)),
+      source.evidence.map((e) => h("blockquote", {class: "evidence-quote"}, e.text)),
+      source.document_id ? h("a", {class: "evidence-link", href: sourceHref(source),
+        "aria-label": `Show in the document: ${where}`}, "Show in the document") : null);
+  });
+  if (!items.length) return null;
+  return h("section", {class: "evidence", "aria-label": "What the material says"},
+    h("h3", {class: "evidence-title"}, "What the material says"), h("ol", {class: "evidence-list"}, items));
+}
+
+// The model's own [n] markers are not trusted: verification names the source, shown after the sentence.
+const MARKERS = /\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\]/g;
+
+/** A sentence as verification left it: as written with its citation, or replaced by the material's words. */
+function sentenceNodes(sentence, sources) {
+  const cite = sentence.source != null ? [" ", citationLink(sentence.source, sources)] : [];
+  const text = sentence.shown.replace(MARKERS, "").trim();
+  if (sentence.status === "quoted") {
+    return [h("span", {class: "sentence quoted", dataset: {status: "quoted"}},
+      h("span", {class: "quoted-label"}, "The model's sentence was not supported by the material; here is what the material says: "),
+      h("q", {class: "quoted-text"}, text), ...cite), " "];
+  }
+  return [h("span", {class: "sentence supported", dataset: {status: "supported"}}, text, ...cite), " "];
+}
+
+/** The answer text: sentence by sentence when verified, else the text with its [n] markers as links. */
+function answerNodes(done) {
+  const shown = (done.sentences || []).filter((s) => s.status !== "dropped");
+  if (!shown.length) return withCitations(done.answer, done.sources);
+  return shown.flatMap((sentence) => sentenceNodes(sentence, done.sources));
+}
+
+function droppedNote(sentences) {
+  const dropped = (sentences || []).filter((s) => s.status === "dropped").length;
+  if (!dropped) return null;
+  return h("p", {class: "dropped-note small muted"},
+    `${dropped} unsupported sentence${dropped === 1 ? "" : "s"} removed`);
+}
+
+/** Sources cited by the answer, else those its sentences rest on. */
+function citedSources(done) {
+  const numbers = new Set((done.sentences || []).filter((s) => s.status !== "dropped").map((s) => s.source));
+  const cited = done.sources.filter((s) => s.cited || numbers.has(s.n));
+  return cited.length ? cited : done.sources;
 }
 
 function createAnswer() {
@@ -94,33 +166,30 @@ function createAnswer() {
     el.dataset.tokens = String(Number(el.dataset.tokens) + 1);
     render();
   };
+  // The one rendering of a finished answer: live at `done` and when a conversation is reopened.
   answer.finish = (done) => {
     answer.finished = true;
-    answer.content = done.answer ?? answer.content;
-    answer.sources = done.sources || answer.sources;
+    answer.content = done.answer;
+    answer.sources = done.sources;
     el.dataset.state = "done";
+    el.dataset.covered = String(done.covered);
     el.removeAttribute("aria-busy");
     status.textContent = "";
-    render();
-    if (done.covered === false) {
+    const parts = [];
+    if (done.covered) {
+      text.replaceChildren(...answerNodes(done));
+      parts.push(droppedNote(done.sentences), evidenceBlock(citedSources(done)));
+      if (done.sources.length) parts.push(sourceList(done.sources, !window.matchMedia("(max-width: 720px)").matches));
+    } else {
       el.classList.add("not-covered");
       text.replaceChildren(
-        h("strong", {class: "notice-title"}, "Not in the course material"),
-        h("span", {}, answer.content),
+        h("strong", {class: "notice-title"}, "The course material does not cover this question."),
         h("span", {class: "hint"}, "Try other words, check the selected course, or ask your teacher to add material about it."));
+      if (done.sources.length) parts.push(relatedReading(done.sources));
     }
-    const parts = [];
-    const cited = answer.sources.filter((s) => s.cited);
-    const inline = new Set([...answer.content.matchAll(CITATION)].flatMap((m) => m[1].split(",").map((n) => Number(n.trim()))));
-    const missing = cited.filter((s) => !inline.has(s.n));
-    if (done.covered !== false && missing.length) {
-      parts.push(h("p", {class: "cited-line"}, "Cited: ", missing.flatMap((s, i) => [i ? " " : "", citationLink(s.n, answer.sources),
-        " ", h("span", {class: "muted"}, [s.filename, pageName(s)].filter(Boolean).join(", "))])));
-    }
-    if (answer.sources.length) parts.push(sourceList(answer.sources, !window.matchMedia("(max-width: 720px)").matches));
     parts.push(answerFooter(done));
-    extra.replaceChildren(...parts);
-    announce(done.covered === false ? "The course material does not cover this question." : "The answer is ready.");
+    extra.replaceChildren(...parts.filter(Boolean));
+    announce(done.covered ? "The answer is ready." : "The course material does not cover this question.");
   };
   answer.stopped = () => {
     el.dataset.state = "stopped";
@@ -255,7 +324,11 @@ async function ask(rawText) {
   addMessage(answer.el);
   const body = withCourse({message: question, stream: true});
   if (selected) body.selected_text = selected.text;
-  if (conversationId) body.conversation_id = conversationId;
+  if (conversationId) {
+    // A conversation stays in the course it began in: the server answers in that course's material.
+    body.conversation_id = conversationId;
+    delete body.course_id;
+  }
   if (ui.level.value) body.level = ui.level.value;
   controller = new AbortController();
   setStreaming(true);
@@ -399,6 +472,12 @@ async function removeConversation(conversation) {
   loadConversations();
 }
 
+/** A stored Message in the shape of the `done` event (absent fields are the contract's defaults). */
+function storedAnswer(message) {
+  return {answer: message.content, covered: message.covered ?? true, sources: message.sources ?? [],
+    sentences: message.sentences ?? [], interaction_id: message.interaction_id, feedback: message.feedback};
+}
+
 async function openConversation(id) {
   stop();
   conversationId = id;
@@ -408,13 +487,11 @@ async function openConversation(id) {
     ui.title.textContent = body.title || "Conversation";
     for (const message of body.messages || []) {
       if (message.role === "user") {
-        addMessage(userMessage(message.content, message.selected_text ? {text: message.selected_text, filename: "the reader"} : null));
+        addMessage(userMessage(message.content, null));
       } else {
         const answer = createAnswer();
         addMessage(answer.el);
-        answer.setSources(message.sources || []);
-        answer.finish({answer: message.content, sources: message.sources || [], covered: message.covered,
-          interaction_id: message.interaction_id, feedback: message.feedback, cached: message.cached});
+        answer.finish(storedAnswer(message));
       }
     }
     collapseOldSources();
@@ -553,8 +630,14 @@ export async function showReader(main, [documentId, page], params) {
   mount(main);
   ui.root.classList.add("reading");
   ui.root.classList.remove("show-conversations");
-  const number = (name) => (params.has(name) ? Number(params.get(name)) : null);
-  await ui.reader.open(documentId, Number(page), number("start"), number("end"));
+  await ui.reader.open(documentId, Number(page), highlights(params));
   document.title = "Reader · ragbot";
   if (conversations.length === 0) loadConversations();
+}
+
+/** Ranges to highlight from the address: `hl=120-180,300-342`, or the older `start=..&end=..`. */
+function highlights(params) {
+  if (params.has("hl")) return params.get("hl").split(",").map((range) => range.split("-").map(Number));
+  if (params.has("start") && params.has("end")) return [[Number(params.get("start")), Number(params.get("end"))]];
+  return [];
 }

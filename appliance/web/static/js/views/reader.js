@@ -1,4 +1,4 @@
-// The reader: one page of a document with the cited passage highlighted; select text to ask about it.
+// The reader: one page of a document with the cited sentences highlighted; select text to ask about it.
 
 import {api} from "../api.js";
 import {h, icon} from "../dom.js";
@@ -35,13 +35,28 @@ export function createReader({onAsk, onClose, pageHref}) {
     else link.removeAttribute("href");
   }
 
-  function passage(pageText, start, end) {
-    const ok = Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end > start && end <= pageText.length;
-    if (!ok) return [pageText];
-    return [pageText.slice(0, start), h("mark", {class: "passage", id: "passage"}, pageText.slice(start, end)), pageText.slice(end)];
+  /** The page's text with each valid range marked; overlapping or touching ranges become one mark. */
+  function marked(pageText, ranges) {
+    const valid = ranges.filter(([start, end]) => Number.isInteger(start) && Number.isInteger(end)
+      && start >= 0 && end > start && end <= pageText.length).sort((a, b) => a[0] - b[0]);
+    const merged = [];
+    for (const [start, end] of valid) {
+      const last = merged[merged.length - 1];
+      if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+      else merged.push([start, end]);
+    }
+    const parts = [];
+    let at = 0;
+    merged.forEach(([start, end], i) => {
+      parts.push(pageText.slice(at, start), h("mark", {class: "passage", id: i ? null : "passage"}, pageText.slice(start, end)));
+      at = end;
+    });
+    parts.push(pageText.slice(at));
+    return parts;
   }
 
-  async function open(documentId, number, start, end) {
+  /** Show a page with `ranges` ([[start, end], ...] into its text) highlighted. */
+  async function open(documentId, number, ranges = []) {
     el.hidden = false;
     hideAsk();
     status.textContent = "Opening…";
@@ -58,7 +73,7 @@ export function createReader({onAsk, onClose, pageHref}) {
         parts.push(page.label && page.label !== String(page.number) ? `Page ${page.label} (${of})` : `Page ${of}`);
       }
       where.textContent = parts.join(" · ");
-      text.replaceChildren(...passage(page.text || "", start, end));
+      text.replaceChildren(...marked(page.text || "", ranges));
       text.dataset.document = document.id;
       text.dataset.page = String(page.number);
       setLink(prev, page.number - 1);
@@ -67,7 +82,7 @@ export function createReader({onAsk, onClose, pageHref}) {
       status.textContent = "";
       const mark = text.querySelector("mark");
       if (mark) {
-        status.textContent = "The cited passage is highlighted.";
+        status.textContent = ranges.length > 1 ? "The sentences the answer rests on are highlighted." : "The cited passage is highlighted.";
         requestAnimationFrame(() => mark.scrollIntoView({block: "center"}));
       } else {
         body.scrollTop = 0;

@@ -1,0 +1,179 @@
+"""One way to ask: every check first, then the conversation, then the answer's typed events (web and CLI alike)."""
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import msgspec
+
+from appliance.answer.answerer import Question
+from appliance.answer.cache import AnswerCache
+from appliance.answer.conversations import Conversation, Conversations, standalone
+from appliance.answer.events import ConversationEvent, Done
+from appliance.answer.model_queue import Ticket
+from appliance.classroom.courses import Courses
+from appliance.classroom.limits import SlidingWindow
+from appliance.errors import Conflict, InvalidInput, Unavailable
+from appliance.settings import Settings
+
+# (event, data): the data's type follows the event's name, as events.py lists them.
+Events = Iterator[tuple[str, Any]]
+
+
+class Answers(Protocol):
+    """What the chat service needs of an answerer (the Answerer; tests script one)."""
+
+    def reserve(self, user: str = "") -> Ticket: ...
+
+    def events(self, question: Question, ticket: Ticket, cancel: threading.Event) -> Iterator[tuple[str, Any]]: ...
+
+
+@dataclass
+class Ask:
+    """A question as a caller puts it; `origin` is where `selected_text` came from (already access-checked)."""
+
+    message: str
+    course_id: int | None = None
+    conversation_id: str | None = None
+    level: str | None = None
+    selected_text: str = ""
+    origin: dict = field(default_factory=dict)
+    received: float = field(default_factory=time.perf_counter)  # when the request arrived: the TTFT clock
+
+
+@dataclass
+class Plan:
+    """Everything decided before the first write: where the answer goes and what it draws on."""
+
+    courses: list[int] | None
+    conversation: Conversation | None
+    course_id: int | None  # the course the question is recorded in (analytics)
+    search_query: str
+    levels: tuple[str, str]
+    cache_key: str | None
+
+
+class ChatService:
+    """Checks a question (scope, ownership, course, limits, queue), records it and streams its answer."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        answerer: Answers | None,
+        courses: Courses,
+        conversations: Conversations,
+        cache: AnswerCache,
+        limit: SlidingWindow,
+    ):
+        self.settings = settings
+        self.answerer = answerer
+        self.courses = courses
+        self.conversations = conversations
+        self.cache = cache
+        self.limit = limit
+
+    def start(self, user: dict | None, ask: Ask) -> Callable[[threading.Event], Events]:
+        """Refuse now (nothing written) or return the answer's event generator; `user` None is the system (CLI)."""
+        if not ask.message.strip():
+            raise InvalidInput("the question is empty")
+        answerer = self.answerer
+        if answerer is None:
+            raise Unavailable("the language model is not loaded")
+        plan = self._plan(user, ask) if user else self._system_plan(ask)
+        if user:
+            per_hour = getattr(self.settings, f"{user['role']}_questions_per_hour")
+            self.limit.hit(str(user["id"]), per_hour, "hourly question")
+        cached = self.cache.get(plan.cache_key) if plan.cache_key else None
+        ticket = None if cached else answerer.reserve(str(user["id"]) if user else "")
+        try:
+            if user and plan.conversation is None:
+                plan.conversation = self.conversations.create(user, plan.course_id, ask.message)
+        except BaseException:
+            if ticket:
+                ticket.leave()
+            raise
+
+        def answer(cancel: threading.Event) -> Events:
+            if cached:
+                return self.cache.replay(cached, ask.received)
+            assert ticket is not None  # reserved above whenever nothing was cached
+            return self._generate(answerer, ask, plan, ticket, cancel)
+
+        return lambda cancel: self._events(user, ask, plan, answer(cancel), ticket)
+
+    def ask(self, ask: Ask) -> Events:
+        """The system's own question over every course (the CLI): the same checks and events, nothing recorded."""
+        return self.start(None, ask)(threading.Event())
+
+    def _system_plan(self, ask: Ask) -> Plan:
+        """The system asks over every course, in no conversation, uncached."""
+        return Plan(None, None, None, ask.message, _levels(None, ask), None)
+
+    def _plan(self, user: dict, ask: Ask) -> Plan:
+        """Scope, ownership and the conversation's course, all checked without writing anything."""
+        conversation = self.conversations.owned(user, ask.conversation_id) if ask.conversation_id else None
+        course_id = ask.course_id
+        if conversation:
+            if ask.course_id is not None and ask.course_id != conversation.course_id:
+                raise Conflict(
+                    "this conversation belongs to another course; start a new conversation to ask in this one"
+                )
+            course_id = conversation.course_id
+        courses = self.courses.scope(user, course_id)
+        if conversation is None and course_id is None and len(courses) == 1:
+            course_id = courses[0]  # analytics belong to a course: the caller's only one
+        earlier = self.conversations.questions(conversation.id) if conversation else []
+        search_query = standalone(ask.message, earlier)
+        levels = _levels(user, ask)
+        # Follow-ups depend on their conversation, so only a question that stands alone is cached.
+        key = None
+        if search_query == ask.message and courses:
+            key = self.cache.key(ask.message, courses, "/".join(levels), ask.selected_text, self.settings.answer_mode)
+        return Plan(courses, conversation, course_id, search_query, levels, key)
+
+    def _generate(self, answerer: Answers, ask: Ask, plan: Plan, ticket: Ticket, cancel: threading.Event) -> Events:
+        """A new answer from the answerer, kept in the cache when the question stands alone."""
+        question = Question(
+            ask.message,
+            selected_text=ask.selected_text,
+            courses=plan.courses,
+            levels=plan.levels,
+            search_query=plan.search_query,
+            origin=ask.origin,
+            received=ask.received,
+        )
+        events = answerer.events(question, ticket, cancel)
+        if plan.cache_key and plan.courses:
+            return self.cache.storing(events, plan.cache_key, plan.courses)
+        return events
+
+    def _events(self, user: dict | None, ask: Ask, plan: Plan, events: Events, ticket: Ticket | None) -> Events:
+        """Name the conversation first (so an answer stopped early still has one), then the answer; record `done`."""
+        try:
+            conversation = plan.conversation
+            if conversation:
+                yield "conversation", ConversationEvent(conversation.id, conversation.title)
+            for event, data in events:
+                if event == "done" and user and conversation:
+                    data = self._record(user, conversation, ask, plan, data)
+                yield event, data
+        finally:
+            # Also when the answer never started (stopped at the first event): the place in line is given back.
+            if ticket:
+                ticket.leave()
+
+    def _record(self, user: dict, conversation: Conversation, ask: Ask, plan: Plan, done: Done) -> Done:
+        level = "/".join(plan.levels)
+        interaction = self.conversations.record(conversation, user, ask.message, plan.search_query, level, done)
+        return msgspec.structs.replace(done, conversation_id=conversation.id, interaction_id=interaction)
+
+
+def _levels(user: dict | None, ask: Ask) -> tuple[str, str]:
+    """The software and hardware background to answer for: the one asked for, else the user's own."""
+    if ask.level:
+        return ask.level, ask.level
+    if user:
+        return user["software_level"], user["hardware_level"]
+    return "intermediate", "intermediate"

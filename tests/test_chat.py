@@ -1,0 +1,147 @@
+"""ChatService: every check before any write, conversations recorded as shown, the cache of typed answers."""
+
+import argparse
+import json
+import threading
+from typing import Any
+
+import pytest
+
+from appliance import services as services_module
+from appliance.answer.chat import Ask
+from appliance.cli import commands
+from appliance.errors import Busy, Conflict, Forbidden, NotFound, TooManyRequests
+from tests.chatscript import ScriptedAnswerer, not_covered, quoted_answer, source
+
+
+@pytest.fixture
+def chat(services):
+    """The chat service over a scripted answerer, a student and a teacher of course 1 and a course 2."""
+    services.chat.answerer = ScriptedAnswerer(quoted_answer())
+    other = services.courses.create("Other", None)
+    student = services.accounts.add("student1", "correct horse battery", "student")
+    services.courses.add_member(1, student)
+    return {"service": services.chat, "services": services, "student": student, "other": other["id"]}
+
+
+def _run(chat, user, ask: Ask) -> list[tuple[str, Any]]:
+    return list(chat["service"].start(user, ask)(threading.Event()))
+
+
+def _conversations(chat, user) -> list:
+    return chat["services"].conversations.listing(user).conversations
+
+
+def test_answer_names_its_conversation_first_and_records_it(chat):
+    events = _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))
+    names = [name for name, _ in events]
+    done = events[-1][1]
+    assert names[:2] == ["conversation", "sources"]
+    assert done.interaction_id and done.conversation_id == events[0][1].conversation_id
+    assert _conversations(chat, chat["student"])[0].course_id == 1
+
+
+def test_question_over_the_hourly_limit_leaves_no_conversation(chat):
+    chat["services"].settings.student_questions_per_hour = 1
+    _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))
+    with pytest.raises(TooManyRequests):
+        chat["service"].start(chat["student"], Ask("What voltage does it need?"))
+    assert len(_conversations(chat, chat["student"])) == 1
+
+
+def test_question_refused_by_a_full_queue_leaves_no_conversation(chat):
+    answerer = chat["service"].answerer
+    tickets = [answerer.reserve() for _ in range(answerer.gate.max_queue)]
+    with pytest.raises(Busy):
+        chat["service"].start(chat["student"], Ask("How heavy is the P-9 pump?"))
+    assert _conversations(chat, chat["student"]) == []
+    for ticket in tickets:
+        ticket.leave()
+
+
+def test_question_outside_the_callers_courses_is_refused_before_any_write(chat):
+    with pytest.raises(Forbidden):
+        chat["service"].start(chat["student"], Ask("How heavy?", course_id=chat["other"]))
+    assert _conversations(chat, chat["student"]) == []
+
+
+def test_someone_elses_conversation_is_not_found(chat, services):
+    done = _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))[-1][1]
+    teacher = services.accounts.add("teacher9", "correct horse battery", "teacher")
+    with pytest.raises(NotFound):
+        chat["service"].start(teacher, Ask("and its voltage?", conversation_id=done.conversation_id))
+
+
+def test_a_course_a_conversation_asked_with_course_b_selected_is_refused_and_not_recorded(chat, services):
+    services.courses.add_member(chat["other"], chat["student"])
+    done = _run(chat, chat["student"], Ask("How heavy is the P-9 pump?", course_id=1))[-1][1]
+    with pytest.raises(Conflict, match="another course"):
+        chat["service"].start(
+            chat["student"], Ask("and its voltage?", course_id=chat["other"], conversation_id=done.conversation_id)
+        )
+    assert len(services.database.interactions(done.conversation_id)) == 1
+
+
+def test_a_follow_up_without_a_course_is_answered_in_its_conversations_course(chat, services):
+    services.courses.add_member(chat["other"], chat["student"])
+    done = _run(chat, chat["student"], Ask("How heavy is the P-9 pump?", course_id=1))[-1][1]
+    _run(chat, chat["student"], Ask("and its voltage?", conversation_id=done.conversation_id))
+    assert chat["service"].answerer.questions[-1].courses == [1]
+
+
+def test_reopened_conversation_gives_back_each_answer_as_shown(chat, services):
+    chat["service"].answerer.done = not_covered()
+    done = _run(chat, chat["student"], Ask("What colour is the P-9 pump?"))[-1][1]
+    chat["service"].answerer.done = quoted_answer()
+    _run(chat, chat["student"], Ask("How heavy is the P-9 pump?", conversation_id=done.conversation_id))
+    messages = services.conversations.messages(chat["student"], done.conversation_id).messages
+    assert [m.role for m in messages] == ["user", "assistant", "user", "assistant"]
+    assert messages[1].covered is False
+    assert messages[3].sentences == quoted_answer().sentences
+    assert messages[3].sources[0].evidence == source().evidence
+
+
+def test_cache_replays_the_answer_without_the_first_askings_conversation(chat, services):
+    first = _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))[-1][1]
+    again = _run(chat, chat["student"], Ask("how heavy is the p-9 pump"))[-1][1]
+    assert again.cached is True
+    assert again.sentences == first.sentences
+    assert again.conversation_id != first.conversation_id
+    assert len(chat["service"].answerer.questions) == 1
+
+
+def test_cache_never_keeps_a_not_covered_answer(chat):
+    chat["service"].answerer.done = not_covered()
+    _run(chat, chat["student"], Ask("What colour is the P-9 pump?"))
+    again = _run(chat, chat["student"], Ask("What colour is the P-9 pump?"))[-1][1]
+    assert again.cached is False
+
+
+def test_the_system_asks_every_course_and_records_nothing(chat, services):
+    events = list(chat["service"].ask(Ask("How heavy is the P-9 pump?")))
+    assert events[0][0] == "sources"
+    assert chat["service"].answerer.questions[-1].courses is None
+    assert events[-1][1].conversation_id is None
+
+
+def test_cli_ask_goes_through_the_chat_service(settings, fakes, monkeypatch, capsys):
+    built = services_module.build(settings, **fakes)
+    built.chat.answerer = ScriptedAnswerer(quoted_answer())
+    monkeypatch.setattr(commands.services, "build", lambda settings: built)
+    commands.ask(settings, argparse.Namespace(question="How heavy is the P-9 pump?", json=True))
+    assert json.loads(capsys.readouterr().out)["sentences"][1]["status"] == "quoted"
+
+
+def test_cli_ask_names_related_reading_when_not_covered(settings, fakes, monkeypatch, capsys):
+    built = services_module.build(settings, **fakes)
+    built.chat.answerer = ScriptedAnswerer(not_covered())
+    monkeypatch.setattr(commands.services, "build", lambda settings: built)
+    commands.ask(settings, argparse.Namespace(question="What colour is the P-9 pump?", json=False))
+    assert "Related reading" in capsys.readouterr().out
+
+
+def test_cache_keeps_answers_of_each_answer_mode_apart(chat, services):
+    _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))
+    services.settings.answer_mode = "extractive"
+    again = _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))[-1][1]
+    assert again.cached is False
