@@ -9,6 +9,7 @@ from msgspec import Meta
 from appliance.classroom import analytics
 from appliance.errors import InvalidInput
 from appliance.services import Services
+from appliance.web import secret
 from appliance.web.auth import STAFF, USERS, allow
 
 
@@ -88,7 +89,8 @@ def course_stats(course_id: int, request: Request, services: Services, format: s
     if format == "csv":
         # Admins see names; teachers see pseudonyms when the setting asks for it.
         hide = services.settings.hide_student_names and request.user["role"] != "admin"
-        body = analytics.export_csv(services.database, course_id, hide)
+        key = secret.derive(secret.load_or_create(services.settings.secret_path), "pseudonyms") if hide else None
+        body = analytics.export_csv(services.database, course_id, key)
         return Response(
             body,
             media_type="text/csv",
