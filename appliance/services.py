@@ -10,7 +10,7 @@ from appliance.answer.conversations import Conversations
 from appliance.answer.model_queue import ModelGate
 from appliance.classroom.accounts import Accounts
 from appliance.classroom.courses import DEFAULT_COURSE, Courses
-from appliance.classroom.limits import SlidingWindow
+from appliance.classroom.limits import AccountBackoff, SlidingWindow
 from appliance.inference import manifests as models
 from appliance.ingest.jobs import JobRunner
 from appliance.ingest.pipeline import Ingestor
@@ -79,6 +79,7 @@ class Services:
     login_limit: SlidingWindow
     question_limit: SlidingWindow
     answer_cache: AnswerCache
+    login_backoff: AccountBackoff
     # Held while the stores are open so that `ragbot restore` refuses to swap them out (locks.py).
     data_lock: locks.Lock | None = None
 
@@ -111,7 +112,8 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
             upload.unlink()
     retriever = Retriever(settings, database, vectors, embedder)
     ingestor = Ingestor(settings, database, vectors, embedder)
-    answerer = Answerer(settings, retriever, model, ModelGate(settings.max_queue)) if model else None
+    gate = ModelGate(settings.max_queue, per_user=settings.max_questions_per_user)
+    answerer = Answerer(settings, retriever, model, gate) if model else None
     jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers)
     services = Services(
         settings,
@@ -129,6 +131,7 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
         SlidingWindow(60),
         SlidingWindow(3600),
         AnswerCache(database, settings.cache_ttl_seconds),
+        AccountBackoff(settings.login_free_failures, settings.login_backoff_max_seconds),
     )
     services.data_lock = data_lock
     # A marker, not "no documents yet": a teacher who deletes the sample must not see it come back.

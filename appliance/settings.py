@@ -31,6 +31,9 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     max_answer_tokens: Annotated[int, Meta(ge=1, le=4096, description="Longest answer, in tokens.")] = 256
     temperature: Annotated[float, Meta(ge=0.0, le=2.0, description="Sampling temperature.")] = 0.2
     max_queue: Annotated[int, Meta(ge=1, le=1000, description="Chats waiting for the model before 503.")] = 16
+    max_questions_per_user: Annotated[
+        int, Meta(ge=0, le=1000, description="Questions one user may have waiting or generating (more: 429); 0 = none.")
+    ] = 2
 
     embed_model: Annotated[str, Meta(min_length=1, description="Name of the embedding model manifest.")] = (
         "all-minilm-l6-v2"
@@ -90,6 +93,12 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     teacher_questions_per_hour: Annotated[int, Meta(ge=0, le=100000, description="Per-teacher limit; 0 = none.")] = 1000
     admin_questions_per_hour: Annotated[int, Meta(ge=0, le=100000, description="Per-admin limit; 0 = none.")] = 0
     login_attempts_per_minute: Annotated[int, Meta(ge=1, le=10000, description="Sign-in attempts per IP.")] = 10
+    login_free_failures: Annotated[
+        int, Meta(ge=1, le=1000, description="Failed sign-ins in a row per account before each try must wait.")
+    ] = 5
+    login_backoff_max_seconds: Annotated[
+        int, Meta(ge=1, le=3600, description="Longest wait (doubling from 1 s) an account's failed sign-ins impose.")
+    ] = 60
     cache_ttl_seconds: Annotated[int, Meta(ge=0, le=31536000, description="Answer cache lifetime; 0 = off.")] = 86400
     hide_student_names: Annotated[bool, Meta(description="Teachers see students as pseudonyms in analytics.")] = True
 

@@ -20,7 +20,7 @@ MARKDOWN = {
     "front-matter title padded with spaces": "---\ntitle: a" + " " * 20000 + "b\n---\ntext",
 }
 RST = {
-    "a run of colons": ":" * 20000,
+    "a run of colon-separated words": "a:" * 20000,
     "role text padded with spaces": ":a:`" + " " * 20000 + "x",
     "link text padded with spaces": "`" + " " * 40000 + "x",
 }

@@ -1,13 +1,20 @@
 """Issue 14's review findings, each pinned by a test that failed before its fix."""
 
+import contextlib
 import csv
 import hashlib
 import io
 
 import pytest
+from litestar.testing import TestClient
 
+from appliance.answer.model_queue import ModelGate
 from appliance.classroom import analytics
+from appliance.classroom.limits import AccountBackoff, SlidingWindow
+from appliance.errors import Busy, TooManyRequests
 from appliance.web import secret
+from appliance.web.app import create_app
+from tests.conftest import PASSWORD, sign_in
 
 KEY = secret.derive("s" * 48, "pseudonyms")
 
@@ -64,3 +71,162 @@ def test_pseudonym_changes_with_the_key(course):
 def test_names_show_without_a_key(course):
     _ask(course, "first?")
     assert _rows(course, None)[0]["user"] == "mallory"
+
+
+class Clock:
+    """A hand-driven monotonic clock."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _fail(backoff: AccountBackoff, times: int, account: str = "teacher") -> None:
+    for _ in range(times):
+        backoff.failed(account)
+
+
+def test_account_allows_its_free_failures():
+    backoff = AccountBackoff(free=5, longest=60, clock=Clock())
+    _fail(backoff, 4)
+    backoff.check("teacher")
+
+
+def test_account_waits_after_its_free_failures():
+    backoff = AccountBackoff(free=5, longest=60, clock=Clock())
+    _fail(backoff, 6)
+    with pytest.raises(TooManyRequests):
+        backoff.check("teacher")
+
+
+def test_account_wait_doubles():
+    backoff = AccountBackoff(free=5, longest=60, clock=Clock())
+    _fail(backoff, 8)
+    with pytest.raises(TooManyRequests) as error:
+        backoff.check("Teacher")
+    assert error.value.retry_after == 8
+
+
+def test_account_wait_is_capped_however_many_failures():
+    backoff = AccountBackoff(free=5, longest=60, clock=Clock())
+    _fail(backoff, 5000)
+    with pytest.raises(TooManyRequests) as error:
+        backoff.check("teacher")
+    assert error.value.retry_after == 60
+
+
+def test_account_may_try_again_once_the_wait_is_over():
+    clock = Clock()
+    backoff = AccountBackoff(free=5, longest=60, clock=clock)
+    _fail(backoff, 5000)
+    clock.now = 60.5
+    backoff.check("teacher")
+
+
+def test_success_forgets_the_failures():
+    backoff = AccountBackoff(free=5, longest=60, clock=Clock())
+    _fail(backoff, 9)
+    backoff.succeeded("teacher")
+    backoff.check("teacher")
+
+
+def test_idle_accounts_are_forgotten():
+    clock = Clock()
+    backoff = AccountBackoff(free=5, longest=60, idle=900, clock=clock)
+    _fail(backoff, 3, "someone")
+    clock.now = 1000
+    backoff.failed("teacher")
+    assert list(backoff.failures) == ["teacher"]
+
+
+def test_idle_window_keys_are_forgotten():
+    clock = Clock()
+    window = SlidingWindow(60, clock=clock)
+    window.hit("10.0.0.1", 5, "sign-in attempt")
+    clock.now = 61
+    window.hit("10.0.0.2", 5, "sign-in attempt")
+    assert list(window.events) == ["10.0.0.2"]
+
+
+@pytest.fixture
+def client(settings, services):
+    settings.login_attempts_per_minute = 10000  # the per-address limit has its own test
+    with TestClient(create_app(settings, services)) as client:
+        yield client
+
+
+def test_guessing_one_account_answers_429_with_retry_after(client, services):
+    services.accounts.add("teacher", PASSWORD, "teacher")
+    for _ in range(services.settings.login_free_failures):
+        client.post("/api/v1/auth/login", json={"username": "teacher", "password": "guess-guess"})
+    limited = client.post("/api/v1/auth/login", json={"username": "teacher", "password": PASSWORD})
+    assert (limited.status_code, limited.headers["retry-after"]) == (429, "1")
+
+
+def test_guessing_one_account_leaves_others_signing_in(client, services):
+    services.accounts.add("teacher", PASSWORD, "teacher")
+    services.accounts.add("student", PASSWORD, "student")
+    for _ in range(services.settings.login_free_failures + 3):
+        client.post("/api/v1/auth/login", json={"username": "teacher", "password": "guess-guess"})
+    assert client.post("/api/v1/auth/login", json={"username": "student", "password": PASSWORD}).status_code == 201
+
+
+def test_failures_after_a_long_pause_start_counting_again():
+    clock = Clock()
+    backoff = AccountBackoff(free=5, longest=60, idle=900, clock=clock)
+    _fail(backoff, 20)
+    clock.now = 950
+    backoff.failed("teacher")
+    backoff.check("teacher")
+
+
+def _flood(gate: ModelGate, user: str, tries: int) -> list:
+    """Reserve `tries` places for one user, keeping those granted (as running requests would)."""
+    kept = []
+    for _ in range(tries):
+        with contextlib.suppress(TooManyRequests, Busy):
+            kept.append(gate.reserve(user))
+    return kept
+
+
+def test_one_students_flood_leaves_room_for_the_class():
+    gate = ModelGate(max_queue=16, per_user=2)
+    flood = _flood(gate, "flooder", 17)
+    assert gate.reserve("classmate").user == "classmate"
+    del flood
+
+
+def test_a_student_past_the_cap_hears_429():
+    gate = ModelGate(max_queue=16, per_user=2)
+    flood = _flood(gate, "flooder", 2)
+    with pytest.raises(TooManyRequests):
+        gate.reserve("flooder")
+    del flood
+
+
+def test_a_finished_generation_gives_the_slot_back():
+    gate = ModelGate(max_queue=16, per_user=1)
+    ticket = gate.reserve("student")
+    with ticket.hold(lambda: False):
+        pass
+    assert gate.reserve("student").user == "student"
+    del ticket
+
+
+def test_a_ticket_left_before_its_turn_gives_the_slot_back():
+    gate = ModelGate(max_queue=16, per_user=1)
+    gate.reserve("student").leave()
+    assert gate._active == {}
+
+
+def test_a_student_at_the_cap_is_429_over_http_while_others_are_answered(client, services):
+    heads = sign_in(client, services, "flooder")
+    others = sign_in(client, services, "classmate")
+    flooder = services.accounts.find("flooder")
+    held = _flood(services.answerer.gate, str(flooder["id"]), services.settings.max_questions_per_user)
+    assert client.post("/api/v1/chat", json={"message": "gripper?"}, headers=heads).status_code == 429
+    assert client.post("/api/v1/chat", json={"message": "gripper?"}, headers=others).status_code == 200
+    for ticket in held:
+        ticket.leave()
