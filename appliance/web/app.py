@@ -20,7 +20,7 @@ from appliance import services as services_module
 from appliance.errors import RagbotError
 from appliance.services import Services
 from appliance.settings import Settings
-from appliance.web import auth, observability, secret
+from appliance.web import auth, headers, observability, secret
 from appliance.web.routes import auth as auth_routes
 from appliance.web.routes import chat, courses, documents, health, search, web
 
@@ -119,6 +119,7 @@ def create_app(
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         lifespan=[lifespan, observability.watch],
         middleware=[observability.RequestLog, observability.PROMETHEUS.middleware],
+        before_send=[headers.add_headers],
         on_app_init=[jwt.on_app_init],
         guards=[auth.role_guard],
         exception_handlers={Exception: error_response},
