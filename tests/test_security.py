@@ -12,8 +12,10 @@ from appliance import services as services_module
 from appliance.answer.model_queue import ModelGate
 from appliance.classroom import analytics
 from appliance.classroom.limits import AccountBackoff, SlidingWindow
-from appliance.errors import Busy, TooManyRequests
+from appliance.errors import Busy, ConfigError, TooManyRequests
+from appliance.inference import manifests
 from appliance.inference.llm import strip_spelled
+from appliance.inference.manifests import Manifest
 from appliance.settings import load_settings
 from appliance.web import secret
 from appliance.web.app import create_app
@@ -300,3 +302,17 @@ def test_no_hsts_over_plain_http(client):
 def test_hsts_over_https(settings, services):
     with TestClient(create_app(settings, services), base_url="https://ragbot.local") as secure:
         assert secure.get("/api/health").headers["strict-transport-security"].startswith("max-age=")
+
+
+@pytest.mark.parametrize("file", ["/etc/shadow", "../secret.key", "sub/../../ragbot.db", ".", "escape.gguf"])
+def test_manifest_file_outside_the_models_folder_is_refused(settings, file):
+    settings.models_path.mkdir(parents=True, exist_ok=True)
+    (settings.models_path / "escape.gguf").symlink_to("/etc/hostname")
+    manifest = Manifest(name="evil", kind="llm", file=file)
+    with pytest.raises(ConfigError, match="outside the models folder"):
+        manifests.model_path(settings, manifest)
+
+
+def test_manifest_file_inside_the_models_folder_is_used(settings):
+    manifest = Manifest(name="fine", kind="llm", file="sub/model.gguf")
+    assert manifests.model_path(settings, manifest) == settings.models_path / "sub/model.gguf"
