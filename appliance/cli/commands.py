@@ -39,6 +39,15 @@ def serve(settings: Settings, args) -> int:
     return 0
 
 
+def tls(settings: Settings, args) -> int:
+    from appliance.ops import tls as certificates
+
+    issued = certificates.ensure(args.dir or settings.data_path / "tls", args.name)
+    print(f"{'new' if issued.renewed else 'current'} server certificate {issued.cert} for {', '.join(issued.names)}")
+    print(f'tls_cert_file = "{issued.cert}"\ntls_key_file = "{issued.key}"\nCA for student devices: {issued.ca}')
+    return 0
+
+
 def _files(paths: list[Path]) -> list[tuple[Path, str]]:
     """Every file under the given paths, with its source name (folder name + relative path for folders)."""
     found = []

@@ -11,6 +11,8 @@ from litestar.datastructures import CacheControlHeader
 from litestar.response import Response
 from litestar.static_files import create_static_files_router
 
+from appliance.errors import NotFound
+from appliance.services import Services
 from appliance.web.auth import ANYONE, allow
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -24,6 +26,19 @@ def index() -> Response:
     return Response(page, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
 
 
+@get("/ca.crt", include_in_schema=False, opt=PUBLIC, sync_to_thread=False)
+def ca_certificate(services: Services) -> Response:
+    """The box's CA certificate, for students to install once so their browser trusts the appliance's HTTPS."""
+    path = services.settings.tls_ca_path
+    if path is None or not path.is_file():
+        raise NotFound("this appliance has no certificate authority of its own to offer")
+    return Response(
+        path.read_bytes(),
+        media_type="application/x-x509-ca-cert",
+        headers={"Content-Disposition": 'attachment; filename="ragbot-ca.crt"'},
+    )
+
+
 assets = create_static_files_router(
     path="/static",
     directories=[STATIC],
@@ -33,4 +48,4 @@ assets = create_static_files_router(
     cache_control=CacheControlHeader(no_cache=True),
 )
 
-route_handlers = [index, assets]
+route_handlers = [index, ca_certificate, assets]
