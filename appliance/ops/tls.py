@@ -212,4 +212,6 @@ def _write(path: Path, body: bytes, mode: int) -> None:
     with os.fdopen(descriptor, "wb") as out:
         out.write(body)
     os.chmod(partial, mode)
+    if os.geteuid() == 0:  # the folder's group (the service's, on a machine install) may read what the mode allows
+        os.chown(partial, 0, path.parent.stat().st_gid)
     os.replace(partial, path)
