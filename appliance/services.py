@@ -9,6 +9,7 @@ from appliance.answer.cache import AnswerCache
 from appliance.answer.conversations import Conversations
 from appliance.answer.model_queue import ModelGate
 from appliance.classroom.accounts import Accounts
+from appliance.classroom.audit import AuditLog
 from appliance.classroom.courses import DEFAULT_COURSE, Courses
 from appliance.classroom.limits import AccountBackoff, SlidingWindow
 from appliance.inference import manifests as models
@@ -80,6 +81,7 @@ class Services:
     question_limit: SlidingWindow
     answer_cache: AnswerCache
     login_backoff: AccountBackoff
+    audit: AuditLog
     # Held while the stores are open so that `ragbot restore` refuses to swap them out (locks.py).
     data_lock: locks.Lock | None = None
 
@@ -132,6 +134,7 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
         SlidingWindow(3600),
         AnswerCache(database, settings.cache_ttl_seconds),
         AccountBackoff(settings.login_free_failures, settings.login_backoff_max_seconds),
+        AuditLog(database),
     )
     services.data_lock = data_lock
     # A marker, not "no documents yet": a teacher who deletes the sample must not see it come back.

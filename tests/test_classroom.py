@@ -73,6 +73,7 @@ def _offer_ca(w) -> tuple[str, dict]:
 CALLS = {
     ("GET", "/"): (lambda w: ("/", {}), EVERYONE),
     ("GET", "/ca.crt"): (lambda w: _offer_ca(w), EVERYONE),
+    ("GET", "/api/v1/audit"): (lambda w: ("/api/v1/audit", {}), {"admin"}),
     ("GET", "/static/{file_path:path}"): (lambda w: ("/static/app.css", {}), EVERYONE),
     ("GET", "/api/docs/assets/{file_path:path}"): (lambda w: ("/api/docs/assets/swagger-ui.css", {}), EVERYONE),
     ("GET", "/api/health"): (lambda w: ("/api/health", {}), EVERYONE),

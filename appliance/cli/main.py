@@ -98,6 +98,10 @@ def parser() -> argparse.ArgumentParser:
         "--repair", action="store_true", help="also fix what can be fixed (the service must be stopped)"
     )
 
+    audit = commands.add_parser("audit", help="who changed accounts, courses, memberships, documents or data")
+    audit.add_argument("--limit", type=_positive, default=50, help="how many of the newest entries (default 50)")
+    audit.add_argument("--json", action="store_true", help="print JSON, newest first")
+
     tls = commands.add_parser("tls", help="the box's own HTTPS certificate authority and server certificate")
     tls_commands = tls.add_subparsers(dest="action", required=True)
     init = tls_commands.add_parser(

@@ -21,8 +21,8 @@ from appliance.errors import RagbotError
 from appliance.services import Services
 from appliance.settings import Settings
 from appliance.web import auth, headers, observability, secret
+from appliance.web.routes import audit, chat, courses, documents, health, search, web
 from appliance.web.routes import auth as auth_routes
-from appliance.web.routes import chat, courses, documents, health, search, web
 
 log = logging.getLogger(__name__)
 DOCS_ASSETS = "/api/docs/assets"
@@ -112,6 +112,7 @@ def create_app(
             *health.handlers,
             *auth_routes.handlers,
             *courses.handlers,
+            *audit.handlers,
             docs_assets,
             *web.route_handlers,
             observability.Metrics,

@@ -100,6 +100,7 @@ def signup(data: SignUp, request: Request, services: Services) -> dict:
     course = services.courses.by_code(data.join_code) if data.join_code else services.courses.get(1)
     user = services.accounts.add(data.username, data.password, "student", data.software_level, data.hardware_level)
     services.courses.add_member(course["id"], user, "student")
+    services.audit.record(user, "account.create", f"user {user['username']}", role="student", course=course["id"])
     return _session(
         request, services, user, services.accounts.issue_refresh(user["id"], services.settings.refresh_days)
     )
