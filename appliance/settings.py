@@ -115,6 +115,8 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     def __post_init__(self):
         if bool(self.tls_cert_file) != bool(self.tls_key_file):
             raise ValueError("tls_cert_file and tls_key_file are set together (a certificate needs its key)")
+        if self.http_redirect_port == self.port:
+            raise ValueError("http_redirect_port must differ from port (the HTTPS port)")
 
     @property
     def tls_ca_path(self) -> Path | None:

@@ -106,20 +106,13 @@ def test_account_waits_after_its_free_failures():
         backoff.check("teacher")
 
 
-def test_account_wait_doubles():
+@pytest.mark.parametrize("failures, wait", [(6, 2), (8, 8), (5000, 60)], ids=["doubles", "doubles again", "capped"])
+def test_account_wait_doubles_up_to_its_cap(failures, wait):
     backoff = AccountBackoff(free=5, longest=60, clock=Clock())
-    _fail(backoff, 8)
+    _fail(backoff, failures)
     with pytest.raises(TooManyRequests) as error:
-        backoff.check("Teacher")
-    assert error.value.retry_after == 8
-
-
-def test_account_wait_is_capped_however_many_failures():
-    backoff = AccountBackoff(free=5, longest=60, clock=Clock())
-    _fail(backoff, 5000)
-    with pytest.raises(TooManyRequests) as error:
-        backoff.check("teacher")
-    assert error.value.retry_after == 60
+        backoff.check("Teacher")  # accounts are matched without regard to case
+    assert error.value.retry_after == wait
 
 
 def test_account_may_try_again_once_the_wait_is_over():

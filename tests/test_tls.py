@@ -128,3 +128,8 @@ def test_ca_is_limited_to_local_names_and_addresses(issued):
     )
     dns = {n.value for n in constraints.value.permitted_subtrees if isinstance(n, x509.DNSName)}
     assert dns == {"box", "localhost", "local"}
+
+
+def test_doctor_names_a_missing_certificate(settings, issued):
+    issued.cert.unlink()
+    assert _https_finding(settings, issued, None).problem

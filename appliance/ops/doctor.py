@@ -339,8 +339,12 @@ class Doctor:
         if not cert:
             yield ok("https", "off: the appliance speaks plain HTTP (see OPERATIONS.md, HTTPS)")
             return
-        left = tls.expires(Path(cert).expanduser()) - (now or datetime.datetime.now(datetime.UTC))
         renew = "run `sudo ragbot tls init` (it renews the generated certificate), or install a new one"
+        try:
+            left = tls.expires(Path(cert).expanduser()) - (now or datetime.datetime.now(datetime.UTC))
+        except RagbotError as error:
+            yield problem("https", error.message, renew + " and point tls_cert_file at it")
+            return
         if left <= datetime.timedelta(0):
             yield problem("https", f"the certificate {cert} has expired; browsers refuse the appliance", renew)
         elif left < datetime.timedelta(days=tls.RENEW_DAYS):
