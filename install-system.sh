@@ -125,13 +125,30 @@ write_config() {
         say "settings $ETC/ragbot.toml kept (new settings take their defaults)"
     else
         say "writing settings $ETC/ragbot.toml"
-        # Students reach the appliance over the LAN: listen on every address.
+        # Students reach the appliance over the LAN: listen on every address, HTTPS only (with the
+        # box's own certificate, see make_certificate); the old plain port 8000 only redirects.
         sed -e "s#^data_dir = .*#data_dir = \"$DATA\"#" -e 's#^host = .*#host = "0.0.0.0"#' \
+            -e 's#^port = .*#port = 8443#' -e 's#^http_redirect_port = .*#http_redirect_port = 8000#' \
+            -e "s#^tls_cert_file = .*#tls_cert_file = \"$ETC/tls/server.crt\"#" \
+            -e "s#^tls_key_file = .*#tls_key_file = \"$ETC/tls/server.key\"#" \
             "$OPT/src/config/ragbot.toml" >"$ETC/ragbot.toml.new"
         mv "$ETC/ragbot.toml.new" "$ETC/ragbot.toml"
     fi
     chown "0:${ids#*:}" "$ETC/ragbot.toml"
     chmod 0640 "$ETC/ragbot.toml"
+}
+
+# The box's own CA (key: root only) and server certificate (key readable by the service's group), in
+# $ETC/tls; renewed here and at every service start (ExecStartPre) once fewer than 30 days are left.
+make_certificate() {
+    say "making or renewing the HTTPS certificate in $ETC/tls"
+    mkdir -p "$ETC/tls"
+    chown "0:${ids#*:}" "$ETC/tls"
+    chmod 0750 "$ETC/tls"
+    as_admin tls init --dir "$ETC/tls" || die "'ragbot tls init' failed; see the messages above"
+    grep -q '^tls_cert_file = ""' "$ETC/ragbot.toml" &&
+        info "HTTPS is off in the kept $ETC/ragbot.toml: set tls_cert_file, tls_key_file (in $ETC/tls), port and http_redirect_port"
+    return 0
 }
 
 # Runs the ragbot command of the new venv against the system settings (as root; ownership is fixed after).
@@ -167,11 +184,11 @@ write_wrapper() {
 #!/bin/sh
 # ragbot, installed by install.sh --system: the system settings, and, when run
 # by root, the ragbot user, so that no file in $DATA ends up owned by root.
-# \`models use\` and \`restore --with-config\` write $ETC, so they stay root.
+# \`models use\`, \`restore --with-config\` and \`tls init\` write $ETC, so they stay root.
 export RAGBOT_CONFIG="\${RAGBOT_CONFIG:-$ETC/ragbot.toml}"
 if [ "\$(id -u)" = 0 ]; then
     case " \$* " in
-        *" models use "*|*" --with-config "*) ;;
+        *" models use "*|*" --with-config "*|*" tls init "*) ;;
         *) exec runuser -u $SERVICE_USER -- "$OPT/venv/bin/ragbot" "\$@" ;;
     esac
 fi
@@ -213,6 +230,7 @@ mode_system() {
     ensure_venv
     install_code
     write_config
+    make_certificate
     copy_manifests
     # Makes the secret and the first admin (RAGBOT_ADMIN_PASSWORD, or shown once), migrates the
     # database by opening it, assembles and checks the models, and tries one generation.

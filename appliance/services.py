@@ -10,8 +10,9 @@ from appliance.answer.chat import ChatService
 from appliance.answer.conversations import Conversations
 from appliance.answer.model_queue import ModelGate
 from appliance.classroom.accounts import Accounts
+from appliance.classroom.audit import AuditLog
 from appliance.classroom.courses import DEFAULT_COURSE, Courses
-from appliance.classroom.limits import SlidingWindow
+from appliance.classroom.limits import AccountBackoff, SlidingWindow
 from appliance.inference import manifests as models
 from appliance.ingest.jobs import JobRunner
 from appliance.ingest.pipeline import Ingestor
@@ -81,6 +82,8 @@ class Services:
     login_limit: SlidingWindow
     question_limit: SlidingWindow
     answer_cache: AnswerCache
+    login_backoff: AccountBackoff
+    audit: AuditLog
     chat: ChatService
     # Held while the stores are open so that `ragbot restore` refuses to swap them out (locks.py).
     data_lock: locks.Lock | None = None
@@ -114,7 +117,8 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
             upload.unlink()
     retriever = Retriever(settings, database, vectors, embedder)
     ingestor = Ingestor(settings, database, vectors, embedder)
-    answerer = Answerer(settings, retriever, model, ModelGate(settings.max_queue), embedder) if model else None
+    gate = ModelGate(settings.max_queue, per_user=settings.max_questions_per_user)
+    answerer = Answerer(settings, retriever, model, gate, embedder) if model else None
     jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers)
     courses, conversations = Courses(database), Conversations(database)
     question_limit, cache = SlidingWindow(3600), AnswerCache(database, settings.cache_ttl_seconds)
@@ -134,6 +138,8 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
         SlidingWindow(60),
         question_limit,
         cache,
+        AccountBackoff(settings.login_free_failures, settings.login_backoff_max_seconds),
+        AuditLog(database),
         ChatService(settings, answerer, courses, conversations, cache, question_limit),
     )
     services.data_lock = data_lock

@@ -23,6 +23,16 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     models_dir: Annotated[str, Meta(description="GGUF files and model manifests; empty means DATA_DIR/models.")] = ""
     host: Annotated[str, Meta(min_length=1, description="Address the HTTP server listens on.")] = "127.0.0.1"
     port: Annotated[int, Meta(ge=1, le=65535, description="TCP port of the HTTP server.")] = 8000
+    tls_cert_file: Annotated[
+        str, Meta(description="PEM certificate (chain) to serve HTTPS with; empty serves plain HTTP.")
+    ] = ""
+    tls_key_file: Annotated[str, Meta(description="PEM private key of tls_cert_file.")] = ""
+    tls_ca_file: Annotated[
+        str, Meta(description="CA certificate offered at /ca.crt; empty means ca.crt beside tls_cert_file.")
+    ] = ""
+    http_redirect_port: Annotated[
+        int, Meta(ge=0, le=65535, description="With HTTPS, a plain-HTTP port that only redirects to it; 0 = none.")
+    ] = 0
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     llm_model: Annotated[str, Meta(min_length=1, description="Name of the LLM manifest to use.")] = "gemma3-270m-q4-k-m"
@@ -31,6 +41,9 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     max_answer_tokens: Annotated[int, Meta(ge=1, le=4096, description="Longest answer, in tokens.")] = 256
     temperature: Annotated[float, Meta(ge=0.0, le=2.0, description="Sampling temperature.")] = 0.2
     max_queue: Annotated[int, Meta(ge=1, le=1000, description="Chats waiting for the model before 503.")] = 16
+    max_questions_per_user: Annotated[
+        int, Meta(ge=0, le=1000, description="Questions one user may have waiting or generating (more: 429); 0 = none.")
+    ] = 2
 
     embed_model: Annotated[str, Meta(min_length=1, description="Name of the embedding model manifest.")] = (
         "all-minilm-l6-v2"
@@ -136,8 +149,27 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     teacher_questions_per_hour: Annotated[int, Meta(ge=0, le=100000, description="Per-teacher limit; 0 = none.")] = 1000
     admin_questions_per_hour: Annotated[int, Meta(ge=0, le=100000, description="Per-admin limit; 0 = none.")] = 0
     login_attempts_per_minute: Annotated[int, Meta(ge=1, le=10000, description="Sign-in attempts per IP.")] = 10
+    login_free_failures: Annotated[
+        int, Meta(ge=1, le=1000, description="Failed sign-ins in a row per account before each try must wait.")
+    ] = 5
+    login_backoff_max_seconds: Annotated[
+        int, Meta(ge=1, le=3600, description="Longest wait (doubling from 1 s) an account's failed sign-ins impose.")
+    ] = 60
     cache_ttl_seconds: Annotated[int, Meta(ge=0, le=31536000, description="Answer cache lifetime; 0 = off.")] = 86400
     hide_student_names: Annotated[bool, Meta(description="Teachers see students as pseudonyms in analytics.")] = True
+
+    def __post_init__(self):
+        if bool(self.tls_cert_file) != bool(self.tls_key_file):
+            raise ValueError("tls_cert_file and tls_key_file are set together (a certificate needs its key)")
+        if self.http_redirect_port == self.port:
+            raise ValueError("http_redirect_port must differ from port (the HTTPS port)")
+
+    @property
+    def tls_ca_path(self) -> Path | None:
+        """The CA certificate students install, if there is one to offer."""
+        if self.tls_ca_file:
+            return Path(self.tls_ca_file).expanduser()
+        return Path(self.tls_cert_file).expanduser().with_name("ca.crt") if self.tls_cert_file else None
 
     @property
     def data_path(self) -> Path:

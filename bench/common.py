@@ -430,6 +430,7 @@ def server_settings(app: Appliance) -> dict:
         "candidates",
         "context_sources",
         "max_queue",
+        "max_questions_per_user",
     )
     return {name: getattr(s, name) for name in picked if hasattr(s, name)}
 

@@ -1,6 +1,7 @@
 """Backup while serving, restore, and refusal of bad archives; Chroma on disk, fake models for speed."""
 
 import gzip
+import hashlib
 import io
 import json
 import shutil
@@ -264,3 +265,41 @@ def test_cli_backup_prunes_and_restore_reports_bad_archives_without_traceback(se
     with pytest.raises(SystemExit) as exit:
         cli.main(["--config", str(config), "restore", str(tmp_path / "missing.tar.gz")])
     assert exit.value.code == 1 and "no such file" in capsys.readouterr().err
+
+
+def add_member(path, name: str, body: bytes, listed_size: int | None = None) -> None:
+    """Add a member the manifest lists with its true checksum (and its true size unless `listed_size`)."""
+    with tarfile.open(path) as tar:
+        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+    entry = {"size": len(body) if listed_size is None else listed_size, "sha256": hashlib.sha256(body).hexdigest()}
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as tar:
+        for member, content in [*members, (tarfile.TarInfo(name), body)]:
+            if member.name == backup.MANIFEST:
+                manifest = json.loads(content)
+                manifest["files"][name] = entry
+                content = json.dumps(manifest).encode()
+            member.size = len(content)
+            tar.addfile(member, io.BytesIO(content))
+    path.write_bytes(out.getvalue())
+
+
+def test_member_overwriting_the_secret_is_refused(settings, archive):
+    settings.secret_path.write_text("current-secret")
+    add_member(archive, "data/secret.key", b"attacker-chosen-secret")
+    with pytest.raises(InvalidInput, match="would replace a file a restore keeps"):
+        backup.restore(settings, archive, None)
+
+
+def test_refused_secret_member_leaves_the_secret_alone(settings, archive):
+    settings.secret_path.write_text("current-secret")
+    add_member(archive, "data/secret.key", b"attacker-chosen-secret")
+    with pytest.raises(InvalidInput):
+        backup.restore(settings, archive, None)
+    assert settings.secret_path.read_text() == "current-secret"
+
+
+def test_member_larger_than_its_manifest_entry_is_refused(settings, archive):
+    add_member(archive, "data/uploads/big.bin", b"x" * 4096, listed_size=10)
+    with pytest.raises(InvalidInput, match="not the size its manifest says"):
+        backup.restore(settings, archive, None, check_only=True)

@@ -62,9 +62,19 @@ def _refresh(w) -> dict:
     return {"refresh_token": login.json()["refresh_token"]}
 
 
+def _offer_ca(w) -> tuple[str, dict]:
+    """Give the appliance a CA certificate to offer, as the machine install does."""
+    ca = w["services"].settings.data_path / "ca.crt"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n")
+    w["services"].settings.tls_ca_file = str(ca)
+    return "/ca.crt", {}
+
+
 # For each route: how to call it, and which roles may (course-level rules included).
 CALLS = {
     ("GET", "/"): (lambda w: ("/", {}), EVERYONE),
+    ("GET", "/ca.crt"): (lambda w: _offer_ca(w), EVERYONE),
+    ("GET", "/api/v1/audit"): (lambda w: ("/api/v1/audit", {}), {"admin"}),
     ("GET", "/static/{file_path:path}"): (lambda w: ("/static/app.css", {}), EVERYONE),
     ("GET", "/api/docs/assets/{file_path:path}"): (lambda w: ("/api/docs/assets/swagger-ui.css", {}), EVERYONE),
     ("GET", "/api/health"): (lambda w: ("/api/health", {}), EVERYONE),

@@ -77,6 +77,7 @@ def as_ragbot(root: Path, *command: str, **kwargs) -> subprocess.Popen:
         "LANG": "C.UTF-8",
         "RAGBOT_CONFIG": str(root / "etc/ragbot/ragbot.toml"),
         "RAGBOT_PORT": str(kwargs.pop("port", 8000)),
+        "RAGBOT_HTTP_REDIRECT_PORT": str(kwargs.pop("redirect_port", 0)),
     }
     return subprocess.Popen(
         [
@@ -113,6 +114,9 @@ def check_layout(root: Path) -> None:
     assert mode_owner(root / "etc/ragbot/ragbot.toml") == ("640", 0, gid)
     config = (root / "etc/ragbot/ragbot.toml").read_text()
     assert f'data_dir = "{data}"' in config and 'host = "0.0.0.0"' in config
+    assert f'tls_cert_file = "{root / "etc/ragbot/tls/server.crt"}"' in config and "port = 8443" in config
+    assert mode_owner(root / "etc/ragbot/tls/ca.key") == ("600", 0, gid)
+    assert mode_owner(root / "etc/ragbot/tls/server.key") == ("640", 0, gid)
     assert mode_owner(data) == ("750", uid, gid)
     assert mode_owner(data / "secret.key") == ("600", uid, gid)
     assert all(p.lstat().st_uid == uid and p.lstat().st_gid == gid for p in data.rglob("*"))
@@ -142,19 +146,25 @@ def test_installed_units_verify(root):
 
 
 def test_installed_service_runs_as_ragbot_and_doctor_is_clean(root):
-    port = free_port()
-    service = as_ragbot(root, "serve", port=port, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    port, redirect = free_port(), free_port()
+    service = as_ragbot(
+        root, "serve", port=port, redirect_port=redirect, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    # HTTPS with the certificate the install generated, checked against the CA students install.
+    secure = httpx.Client(verify=str(root / "etc/ragbot/tls/ca.crt"), timeout=5)
     try:
         deadline = time.time() + 240
         while True:
             assert service.poll() is None, service.stdout.read().decode()[-3000:]
             try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5).status_code == 200:
+                if secure.get(f"https://localhost:{port}/api/health").status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             assert time.time() < deadline, "the installed service did not come up"
             time.sleep(1)
+        moved = httpx.get(f"http://localhost:{redirect}/api/health", timeout=5)
+        assert moved.headers["location"] == f"https://localhost:{port}/api/health"
     finally:
         service.send_signal(signal.SIGTERM)
         service.wait(60)
@@ -189,9 +199,13 @@ def account(root: Path, table: str, home: bool = False) -> str:
     return line
 
 
-def health(port: int) -> int:
+CA = "etc/ragbot/tls/ca.crt"  # the machine install's own certificate authority, under its root
+
+
+def health(port: int, ca: Path) -> int:
+    """The installed service's health status over HTTPS, verified against the install's CA; 0 if it does not answer."""
     try:
-        return httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=10).status_code
+        return httpx.get(f"https://localhost:{port}/api/health", timeout=10, verify=str(ca)).status_code
     except httpx.HTTPError:
         return 0
 
@@ -230,12 +244,12 @@ def test_units_under_a_live_systemd(root, manager, service_port):
     while (state := manager.show("ragbot.service", "ActiveState")["ActiveState"]) == "inactive":
         time.sleep(0.1)  # the start job is queued, not yet run
     # Still loading the models: systemd has not been told READY=1 and nothing answers yet.
-    assert state == "activating" and health(port) == 0
+    assert state == "activating" and health(port, root / CA) == 0
     manager.systemctl("start", "ragbot.service")  # waits for the start job, i.e. for READY=1
     unit = manager.show("ragbot.service", "ActiveState", "SubState", "StatusText", "MainPID", "NRestarts")
     assert unit["ActiveState"] == "active" and unit["SubState"] == "running", manager.journal()
     assert unit["StatusText"].startswith("answering on"), unit
-    assert health(port) == 200
+    assert health(port, root / CA) == 200
 
     # Every hardening setting took effect: the manager warns of any it had to skip.
     assert "Started ragbot.service" in manager.journal("_PID=1")
@@ -264,7 +278,7 @@ def test_units_under_a_live_systemd(root, manager, service_port):
         assert time.monotonic() < deadline, manager.journal("-u", "ragbot.service")
         time.sleep(1)
     assert now["MainPID"] != unit["MainPID"]
-    assert health(port) == 200
+    assert health(port, root / CA) == 200
 
     backups = root / "var/lib/ragbot/backups"
     before = set(backups.iterdir())

@@ -5,10 +5,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests import livesystemd
-from tests.test_install import CHECKOUT, SCRATCH, free_port, health, pytestmark  # noqa: F401 (marks apply here too)
+from tests.test_install import CA, CHECKOUT, SCRATCH, free_port, health, pytestmark  # noqa: F401 (marks apply here too)
 
 # Overlays whose upper folders are scratch: the installation writes there, seeing the machine's files below.
 OVERLAID = ("/etc", "/opt", "/var/lib", "/usr/local/bin")
@@ -53,7 +54,8 @@ def manager(scratch, tmp_path, port):
         mounts.append(f"mount -t overlay -o lowerdir={real},upperdir={upper},workdir={work} overlay {real}")
     (scratch / "units").mkdir()
     mounts.append(f"mount --bind {scratch / 'units'} /etc/systemd/system")
-    dropin = {"ragbot.service.d/port.conf": f"[Service]\nEnvironment=RAGBOT_PORT={port}\n"}
+    ports = f"RAGBOT_PORT={port} RAGBOT_HTTP_REDIRECT_PORT={port + 1}"  # HTTPS, and plain HTTP redirecting to it
+    dropin = {"ragbot.service.d/port.conf": f"[Service]\nEnvironment={ports}\n"}
     manager = livesystemd.Manager(tmp_path / "manager", [Path("/etc/systemd/system")], dropin, mounts=mounts)
     try:
         manager.start()
@@ -82,7 +84,10 @@ def test_install_upgrade_and_uninstall_drive_the_live_manager(manager, scratch, 
         "FragmentPath": "/etc/systemd/system/ragbot.service",
         "MainPID": first["MainPID"],
     }, manager.journal()
-    assert health(port) == 200
+    assert health(port, scratch / "upper" / CA) == 200
+    # Plain HTTP only redirects to HTTPS.
+    moved = httpx.get(f"http://localhost:{port + 1}/api/health", timeout=10)
+    assert moved.headers["location"] == f"https://localhost:{port}/api/health"
     assert (scratch / "units/multi-user.target.wants/ragbot.service").is_symlink()
     assert manager.show("ragbot-backup.timer", "ActiveState", "UnitFileState") == {
         "ActiveState": "active",
@@ -97,14 +102,14 @@ def test_install_upgrade_and_uninstall_drive_the_live_manager(manager, scratch, 
     again = service(manager)
     assert again == first | {"MainPID": again["MainPID"]} and again["MainPID"] != first["MainPID"]
     assert "Stopped ragbot.service" in manager.journal("_PID=1")
-    assert health(port) == 200
+    assert health(port, scratch / "upper" / CA) == 200
     assert (data / "secret.key").read_bytes() == secret
 
     out = install("--uninstall")
     assert "kept the settings" in out
     for unit in ("ragbot.service", "ragbot-backup.timer"):
         assert manager.show(unit, "LoadState", "ActiveState") == {"LoadState": "not-found", "ActiveState": "inactive"}
-    assert health(port) == 0 and not list((scratch / "units").rglob("ragbot*"))
+    assert health(port, scratch / "upper" / CA) == 0 and not list((scratch / "units").rglob("ragbot*"))
     assert not (scratch / "upper/opt/ragbot").exists() and not (scratch / "upper/usr/local/bin/ragbot").exists()
     assert (data / "secret.key").read_bytes() == secret and (data / "ragbot.db").is_file()
     assert (scratch / "upper/etc/ragbot/ragbot.toml").is_file()

@@ -31,6 +31,8 @@ def classroom(tmp_path_factory):
         ingest_sample=False,
         signup="join_code",
         login_attempts_per_minute=1000,
+        # Bob's five questions at once test the round-robin order; the per-user cap has its own test (test_security).
+        max_questions_per_user=5,
     )
     with no_network() as attempts, serve(settings) as running:
         clients = {}

@@ -7,7 +7,7 @@ import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import closing, contextmanager
 
-from appliance.errors import Busy
+from appliance.errors import Busy, TooManyRequests
 
 END = object()
 
@@ -20,12 +20,16 @@ class ModelGate:
     """One llama.cpp context is not thread-safe: one generation at a time, a bounded and fair line of waiters.
 
     Fair means round-robin by user: the next turn goes to the waiting user served longest ago, so one
-    student sending 20 questions delays each other student by at most one generation.
+    student sending 20 questions delays each other student by at most one generation. Bounded means
+    both at most `max_queue` waiting in all and at most `per_user` waiting or generating per user
+    (0 = no per-user cap), so one student's flood cannot fill the line and turn the class away.
     """
 
-    def __init__(self, max_queue: int, retry_after: int = 5):
+    def __init__(self, max_queue: int, retry_after: int = 5, per_user: int = 0):
         self.max_queue = max_queue
         self.retry_after = retry_after
+        self.per_user = per_user
+        self._active: dict[str, int] = {}  # user -> tickets not yet finished (waiting or generating)
         self._cond = threading.Condition()
         self._line: list[Ticket] = []
         self._served: dict[str, int] = {}
@@ -37,9 +41,15 @@ class ModelGate:
     def reserve(self, user: str = "") -> "Ticket":
         """A place in line, or Busy at once when the line is full (never hang)."""
         with self._cond:
+            if self.per_user and user and self._active.get(user, 0) >= self.per_user:
+                raise TooManyRequests(
+                    f"you already have {self.per_user} questions being answered; wait for one to finish",
+                    retry_after=self.retry_after,
+                )
             if self.waiting >= self.max_queue:
                 raise Busy("the model is busy with other questions; try again shortly", retry_after=self.retry_after)
             self.waiting += 1
+            self._active[user] = self._active.get(user, 0) + 1
             return Ticket(self, user, next(self._arrivals))
 
     def _next(self) -> "Ticket":
@@ -54,12 +64,26 @@ class Ticket:
         self.user = user
         self.arrival = arrival
         self.left = False
+        self.had_turn = False
+        self.finished = False
 
     def leave(self) -> None:
+        """Give back the place in line; a ticket that never got the model also gives back its user's slot."""
         with self.gate._cond:
             if not self.left:
                 self.left = True
                 self.gate.waiting -= 1
+            if not self.had_turn:
+                self._finish()
+
+    def _finish(self) -> None:
+        """Give back the user's slot, once (the caller holds the gate's lock)."""
+        if not self.finished:
+            self.finished = True
+            active = self.gate._active
+            active[self.user] -= 1
+            if not active[self.user]:
+                del active[self.user]
 
     def __del__(self) -> None:
         # A request that ends before its stream ever starts (the client left at once) drops its ticket
@@ -78,6 +102,7 @@ class Ticket:
                         raise Cancelled()
                     gate._cond.wait(0.1)
                 gate.busy = True
+                self.had_turn = True
                 gate._served[self.user] = next(gate._turns)
             finally:
                 gate._line.remove(self)
@@ -88,6 +113,7 @@ class Ticket:
         finally:
             with gate._cond:
                 gate.busy = False
+                self._finish()
                 gate._cond.notify_all()
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import hashlib
+import hmac
 import io
 import statistics
 from collections import Counter
@@ -21,6 +22,8 @@ CSV_FIELDS = (
     "generation_ms",
     "tokens",
 )
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _percentile(values: list[float], q: float) -> float | None:
@@ -70,8 +73,8 @@ def stats(database: Database, course_id: int) -> dict:
     }
 
 
-def export_csv(database: Database, course_id: int, hide_students: bool) -> str:
-    """Every interaction of a course; students appear as stable pseudonyms when `hide_students`."""
+def export_csv(database: Database, course_id: int, pseudonym_key: bytes | None) -> str:
+    """Every interaction of a course; with a `pseudonym_key`, students appear as stable keyed pseudonyms."""
     with database.lock:
         rows = list(
             database.db.query(
@@ -85,7 +88,17 @@ def export_csv(database: Database, course_id: int, hide_students: bool) -> str:
     writer.writeheader()
     for row in rows:
         user = row["username"]
-        if hide_students and row["role"] == "student":
-            user = "student-" + hashlib.sha256(f"{course_id}:{row['user_id']}".encode()).hexdigest()[:8]
-        writer.writerow(row | {"user": user})
+        if pseudonym_key is not None and row["role"] == "student":
+            user = pseudonym(pseudonym_key, course_id, row["user_id"])
+        writer.writerow({field: inert(value) for field, value in (row | {"user": user}).items()})
     return out.getvalue()
+
+
+def pseudonym(key: bytes, course_id: int, user_id: int) -> str:
+    """Stable per course and student, and keyed: a teacher who knows the user ids still cannot recompute it."""
+    return "student-" + hmac.new(key, f"{course_id}:{user_id}".encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def inert(value):
+    """A text cell a spreadsheet would run as a formula gets a leading quote, so it shows as text."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value

@@ -41,6 +41,15 @@ def serve(settings: Settings, args) -> int:
     return 0
 
 
+def tls(settings: Settings, args) -> int:
+    from appliance.ops import tls as certificates
+
+    issued = certificates.ensure(args.dir or settings.data_path / "tls", args.name)
+    print(f"{'new' if issued.renewed else 'current'} server certificate {issued.cert} for {', '.join(issued.names)}")
+    print(f'tls_cert_file = "{issued.cert}"\ntls_key_file = "{issued.key}"\nCA for student devices: {issued.ca}')
+    return 0
+
+
 def _files(paths: list[Path]) -> list[tuple[Path, str]]:
     """Every file under the given paths, with its source name (folder name + relative path for folders)."""
     found = []
@@ -68,6 +77,7 @@ def ingest(settings: Settings, args) -> int:
             bar.set_postfix_str(source[-40:])
             try:
                 outcome = services.ingest_path(app, path, source, args.course)
+                app.audit.by_cli("document.upload", source, course=args.course, outcome=outcome.outcome)
                 bar.write(f"{outcome.outcome:9} {source} ({outcome.document['chunks']} chunks)")
             except RagbotError as error:
                 failed += 1
@@ -127,6 +137,7 @@ def documents(settings: Settings, args) -> int:
     else:
         for document_id in args.ids:
             app.ingestor.delete(document_id)
+            app.audit.by_cli("document.delete", document_id)
             print(f"removed {document_id}")
     app.close()
     return 0
@@ -146,14 +157,16 @@ def _password(args) -> str:
 
 def users(settings: Settings, args) -> int:
     from appliance.classroom.accounts import Accounts
+    from appliance.classroom.audit import AuditLog
     from appliance.classroom.courses import Courses
     from appliance.store.database import Database
 
     database = Database(settings.data_path / "ragbot.db")
-    accounts = Accounts(database)
+    accounts, audit = Accounts(database), AuditLog(database)
     if args.action == "add":
         user = accounts.add(args.name, _password(args), args.role)
         Courses(database).add_member(args.course, user)
+        audit.by_cli("account.create", f"user {args.name}", role=args.role, course=args.course)
         print(f"added {args.role} {args.name}")
     elif args.action == "list":
         for user in accounts.list():
@@ -161,9 +174,11 @@ def users(settings: Settings, args) -> int:
             print(f"{user['username']:24} {user['role']:8} {state}")
     elif args.action == "passwd":
         accounts.update(accounts.named(args.name)["id"], password=_password(args))
+        audit.by_cli("account.password", f"user {args.name}")
         print(f"password changed for {args.name}; their sessions are signed out")
     else:
         accounts.update(accounts.named(args.name)["id"], disabled=1)
+        audit.by_cli("account.disable", f"user {args.name}")
         print(f"disabled {args.name}")
     database.close()
     return 0
@@ -197,10 +212,36 @@ def restore(settings: Settings, args) -> int:
     if args.check:
         print(f"{args.archive} is complete and every checksum matches ({what})")
         return 0
+    _audit_restore(settings, args.archive, manifest)
     print(f"restored {args.archive} into {settings.data_path} ({what})")
     for path in done.config_restored:
         print(f"restored {path}")
     print("start the service (e.g. `sudo systemctl start ragbot`); it checks the stores against each other on start")
+    return 0
+
+
+def _audit_restore(settings: Settings, archive: Path, manifest: dict) -> None:
+    """Recorded in the restored database, so the log says what its data came back from."""
+    from appliance.classroom.audit import AuditLog
+    from appliance.store.database import Database
+
+    database = Database(settings.data_path / "ragbot.db")
+    AuditLog(database).by_cli("data.restore", str(archive), created=manifest["created"])
+    database.close()
+
+
+def audit(settings: Settings, args) -> int:
+    from appliance.classroom.audit import AuditLog
+    from appliance.store.database import Database
+
+    database = Database(settings.data_path / "ragbot.db")
+    entries = AuditLog(database).entries(args.limit)
+    database.close()
+    if args.json:
+        print_json(entries)
+    for entry in [] if args.json else reversed(entries):
+        detail = " ".join(f"{k}={v}" for k, v in entry["detail"].items())
+        print(f"{entry['at']}  {entry['actor'] or '-':16} {entry['action']:17} {entry['target']}  {detail}".rstrip())
     return 0
 
 

@@ -98,6 +98,18 @@ def parser() -> argparse.ArgumentParser:
         "--repair", action="store_true", help="also fix what can be fixed (the service must be stopped)"
     )
 
+    audit = commands.add_parser("audit", help="who changed accounts, courses, memberships, documents or data")
+    audit.add_argument("--limit", type=_positive, default=50, help="how many of the newest entries (default 50)")
+    audit.add_argument("--json", action="store_true", help="print JSON, newest first")
+
+    tls = commands.add_parser("tls", help="the box's own HTTPS certificate authority and server certificate")
+    tls_commands = tls.add_subparsers(dest="action", required=True)
+    init = tls_commands.add_parser(
+        "init", help="make the CA (once) and a server certificate for this box; renew it when < 30 days are left"
+    )
+    init.add_argument("--dir", type=Path, help="where to keep them (default: DATA_DIR/tls)")
+    init.add_argument("--name", action="append", help="a name or address to certify (default: this box's own)")
+
     commands.add_parser("setup", help="assemble and verify the models, then test one generation")
     commands.add_parser("smoke-test", help="generate a few tokens (setup runs this in a child process)")
     return top

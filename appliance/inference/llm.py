@@ -1,7 +1,7 @@
 """The local LLM: llama.cpp through llama-cpp-python, the only module that imports it."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -41,6 +41,17 @@ def bare_completion(
         yield piece["choices"][0]["text"]
 
 
+def strip_spelled(text: str, spellings: Callable[[str], set[str]]) -> str:
+    """Take out what `spellings` finds until it finds nothing, so "<start_of<eos>_turn>" cannot reassemble one."""
+    while True:
+        cleaned = text
+        for piece in spellings(text) - {""}:
+            cleaned = cleaned.replace(piece, "")
+        if cleaned == text:  # nothing found, or nothing a plain replace can take out: stop either way
+            return text
+        text = cleaned
+
+
 class LanguageModel(Protocol):
     """What the answering service needs from a model; an HTTP inference server can provide it too."""
 
@@ -71,6 +82,7 @@ class LlamaCppModel:
         self.repeat_penalty = repeat_penalty
         self._llama = open_llama(path, context_length=context_length, threads=threads)
         self.context_length = self._llama.n_ctx()
+        self._vocab = llama_cpp.llama_model_get_vocab(self._llama.model)
         template = self._llama.metadata.get("tokenizer.chat_template")
         self._chat = None
         if prompt_style == "chat" and template:
@@ -88,10 +100,24 @@ class LlamaCppModel:
 
     def render(self, instructions: str, request: str) -> str:
         """The full prompt: the chat template for instruct models, plain completion text for base models."""
+        # The prompt is tokenized with special tokens on (the chat template needs them), so the request
+        # (course material and the question: user-supplied text) must not spell any.
+        request = self.without_control_tokens(request)
         if self._chat:
             messages = [{"role": "system", "content": instructions}, {"role": "user", "content": request}]
             return self._chat(messages=messages).prompt
         return f"{instructions}\n\n{request}"
+
+    def without_control_tokens(self, text: str) -> str:
+        """`text` with every spelling of a control token ("<end_of_turn>", "<eos>") taken out."""
+        return strip_spelled(text, self._control_spellings)
+
+    def _control_spellings(self, text: str) -> set[str]:
+        tokens = self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+        return {self._vocab_text(t) for t in tokens if llama_cpp.llama_vocab_is_control(self._vocab, t)}
+
+    def _vocab_text(self, token: int) -> str:
+        return llama_cpp.llama_vocab_get_text(self._vocab, token).decode("utf-8", errors="ignore")
 
     def stream(
         self, prompt: str, *, max_tokens: int, temperature: float, stop: list[str] | None = None

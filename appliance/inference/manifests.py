@@ -71,10 +71,26 @@ def sha256_file(path: Path) -> str:
 def model_path(settings: Settings, manifest: Manifest) -> Path:
     """Where a model's weights live: a file in the models directory, or its Python package's folder."""
     if manifest.file:
-        return settings.models_path / manifest.file
+        return _inside_models(settings, manifest)
     if manifest.package:
         return Path(importlib.import_module(manifest.package).get_model_path())
     raise ConfigError(f"model manifest '{manifest.name}' names neither a file nor a package")
+
+
+def _inside_models(settings: Settings, manifest: Manifest) -> Path:
+    """The manifest's file, refused unless it lies in the models folder (links followed).
+
+    The models folder is writable by the service, yet root reads its manifests (`ragbot setup`):
+    a manifest must not be able to point root at another file, to hash, load or overwrite it.
+    """
+    folder = settings.models_path.resolve()
+    path = settings.models_path / manifest.file
+    if not path.resolve().is_relative_to(folder) or path.resolve() == folder:
+        raise ConfigError(
+            f"model manifest '{manifest.name}' names file {manifest.file!r}, which is outside the models folder "
+            f"{settings.models_path}; a manifest may only name a file in that folder"
+        )
+    return path
 
 
 def verify(settings: Settings, manifest: Manifest) -> Path:

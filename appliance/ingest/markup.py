@@ -4,20 +4,23 @@ import re
 
 from appliance.ingest.document import Section
 
+# Every pattern here runs on uploaded text while holding the GIL, so each must be linear: no two
+# quantifiers may compete for the same characters, and no scan may run past the next place a match
+# could start (so "[[[[..." or a line of spaces costs one pass, not one pass per character).
 FENCE = re.compile(r"^\s*(```|~~~)")
-MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+MD_HEADING = re.compile(r"^(#{1,6})\s+(\S.*)$")
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
-FRONT_TITLE = re.compile(r"^title:\s*['\"]?(.*?)['\"]?\s*$", re.M)
+FRONT_TITLE = re.compile(r"^title:(.*)$", re.M)
 JSX_TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s(?:[^<>{}]|\{[^{}]*\})*)?/?>")
-MDX_EXPR_COMMENT = re.compile(r"\{/\*.*?\*/\}", re.S)
-HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
-MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+COMMENTS = (("{/*", "*/}"), ("<!--", "-->"))
+LINK_TARGET = r"\((?:[^()]|\([^()]*\))*\)"  # one level of parentheses, as in wiki URLs
+MD_IMAGE = re.compile(r"!\[([^\[\]]*)\]" + LINK_TARGET)
+MD_LINK = re.compile(r"\[([^\[\]]+)\]" + LINK_TARGET)
 MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(.+?)\1")
 
 RST_ADORNMENT = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}\s*$")
-RST_ROLE = re.compile(r":[\w:.-]+:`([^`<]*?)\s*(?:<[^`>]*>)?`")
-RST_LINK = re.compile(r"`([^`<]+?)\s*<[^`>]*>`__?")
+RST_ROLE = re.compile(r":[\w:.-]{1,60}:`([^`<]*)(?:<[^`>]*>)?`")
+RST_LINK = re.compile(r"`([^`<]+)<[^`>]*>`__?")
 RST_LITERAL = re.compile(r"``(.+?)``")
 RST_DIRECTIVE = re.compile(r"^\s*\.\.\s")
 RST_OPTION = re.compile(r"^\s+:[\w-]+:")
@@ -59,9 +62,10 @@ def markdown(source: str) -> tuple[str, str, list[Section]]:
     title = ""
     if match := FRONT_MATTER.match(source):
         if found := FRONT_TITLE.search(match.group(1)):
-            title = found.group(1)
+            title = found.group(1).strip().strip("'\"").strip()
         source = source[match.end() :]
-    source = HTML_COMMENT.sub("", MDX_EXPR_COMMENT.sub("", source))
+    for opening, closing in COMMENTS:
+        source = _drop_comments(source, opening, closing)
     out, in_code = _Builder(), False
     for raw in source.split("\n"):
         if FENCE.match(raw):
@@ -72,11 +76,27 @@ def markdown(source: str) -> tuple[str, str, list[Section]]:
         elif re.match(r"^(import|export)\s", raw):
             continue
         elif match := MD_HEADING.match(raw):
-            out.heading(len(match.group(1)), _inline_md(match.group(2)))
+            out.heading(len(match.group(1)), _inline_md(_heading_title(match.group(2))))
         else:
             out.line(_inline_md(JSX_TAG.sub("", raw)).rstrip())
     text, sections = out.finish()
     return title or _first_heading(sections), text, sections
+
+
+def _drop_comments(source: str, opening: str, closing: str) -> str:
+    """The source without its comments; an unclosed one is kept, as the old regex did, in one pass."""
+    kept, at = [], 0
+    while (start := source.find(opening, at)) >= 0 and (end := source.find(closing, start + len(opening))) >= 0:
+        kept.append(source[at:start])
+        at = end + len(closing)
+    return "".join(kept) + source[at:]
+
+
+def _heading_title(body: str) -> str:
+    """An ATX heading's text without its optional closing run of '#' (which needs a space before it)."""
+    body = body.rstrip()
+    bare = body.rstrip("#")
+    return bare.rstrip() if bare != body and bare[-1:].isspace() else body
 
 
 def _inline_md(text: str) -> str:
@@ -113,7 +133,13 @@ def rst(source: str) -> tuple[str, str, list[Section]]:
 
 
 def _inline_rst(text: str) -> str:
-    return RST_LITERAL.sub(r"\1", RST_LINK.sub(r"\1", RST_ROLE.sub(r"\1", text)))
+    text = RST_LINK.sub(_label, RST_ROLE.sub(_label, text))
+    return RST_LITERAL.sub(r"\1", text)
+
+
+def _label(match: re.Match) -> str:
+    """A role's or link's visible text; the space before its '<target>' is trimmed here, not by the regex."""
+    return match.group(1).rstrip()
 
 
 def _first_heading(sections: list[Section]) -> str:

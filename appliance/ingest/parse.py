@@ -129,4 +129,4 @@ def text_title(text: str) -> str:
 def _tidy(text: str) -> str:
     """Normalise line endings and strip trailing spaces, keeping line structure."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return re.sub(r"[ \t]+\n", "\n", text).strip("\n")
+    return re.sub(r"(?<![ \t])[ \t]+\n", "\n", text).strip("\n")  # starts only at a run, so linear

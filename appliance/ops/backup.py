@@ -293,8 +293,12 @@ def _read_manifest(tar: tarfile.TarFile, name: Path) -> dict:
     return manifest
 
 
-def _extract(archive: Path, staging: Path) -> dict:
-    """Unpack into `staging`, checking every file against the manifest; any doubt raises InvalidInput."""
+def _extract(archive: Path, staging: Path, kept: set[str]) -> dict:
+    """Unpack into `staging`, checking every file against the manifest; any doubt raises InvalidInput.
+
+    `kept` names what a restore leaves in the data folder (the secret, locks, backups): a member
+    that would land on one of those is refused, since no archive `ragbot backup` writes holds one.
+    """
     try:
         with tarfile.open(archive, mode="r|*") as tar:
             manifest = _read_manifest(tar, archive)
@@ -312,6 +316,11 @@ def _extract(archive: Path, staging: Path) -> dict:
                     raise InvalidInput(f"{archive}: member {member.name!r} is not a regular file")
                 if member.name not in expected or member.name in seen:
                     raise InvalidInput(f"{archive}: member {member.name!r} is not in the manifest")
+                if path.parts[0] == "data" and len(path.parts) > 1 and path.parts[1] in kept:
+                    raise InvalidInput(f"{archive}: member {member.name!r} would replace a file a restore keeps")
+                if member.size != expected[member.name]["size"]:
+                    # Checked before writing: a member larger than the manifest says could fill the disk.
+                    raise InvalidInput(f"{archive}: {member.name} is not the size its manifest says")
                 target = staging.joinpath(*path.parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 digest = files.copy_hashing(tar.extractfile(member), target)
@@ -381,16 +390,10 @@ def restore(
     try:
         with tempfile.TemporaryDirectory(prefix=STAGING[1], dir=data) as tmp:
             staging = Path(tmp)
-            manifest = _extract(archive, staging)
+            keep = _kept(settings, archive)
+            manifest = _extract(archive, staging, keep - {"models"})
             if check_only:
                 return Restored(manifest, [])
-            # Kept in place: our lock, the backups (maybe the very archive being restored) and weights.
-            keep = {locks.DATA_LOCK, locks.VECTORS_LOCK, "models"}
-            keep |= {p.name for p in data.iterdir() if archive.is_relative_to(p.resolve())}
-            # The current secret stays (an archive holds one only with --with-secrets, restored by --with-config).
-            keep |= {
-                p.name for p in (backup_dir(settings), settings.secret_path) if p.parent.resolve() == data.resolve()
-            }
             # Model manifests (and weights, if archived) join the models folder instead of replacing it.
             models = staging / "data" / "models"
             if models.is_dir():
@@ -403,6 +406,17 @@ def restore(
     finally:
         if lock:
             lock.release()
+
+
+def _kept(settings: Settings, archive: Path) -> set[str]:
+    """Names in the data folder a restore leaves in place."""
+    data = settings.data_path
+    # Our lock, the backups (maybe the very archive being restored) and weights.
+    keep = {locks.DATA_LOCK, locks.VECTORS_LOCK, "models"}
+    keep |= {p.name for p in data.iterdir() if archive.is_relative_to(p.resolve())}
+    # The current secret stays (an archive holds one only with --with-secrets, restored by --with-config).
+    keep |= {p.name for p in (backup_dir(settings), settings.secret_path) if p.parent.resolve() == data.resolve()}
+    return keep
 
 
 def _restore_config(settings: Settings, staging: Path, config: Path | None) -> list[Path]:

@@ -1,11 +1,13 @@
 """`ragbot doctor`: check config, permissions, disk, models, database, stores and service; say what to do."""
 
+import datetime
 import errno
 import json
 import os
 import shutil
 import socket
 import sqlite3
+import ssl
 import stat
 import urllib.error
 import urllib.request
@@ -17,6 +19,7 @@ from appliance import services as services_module
 from appliance.errors import RagbotError
 from appliance.inference import manifests as models
 from appliance.ops import consistency as repair
+from appliance.ops import tls
 from appliance.ops.backup import DATABASE, PREFIX, SUFFIX, backup_dir
 from appliance.settings import Settings
 from appliance.store import locks
@@ -77,6 +80,7 @@ class Doctor:
                     self.check_stores,
                     self.check_uploads,
                     self.check_service,
+                    self.check_certificate,
                     self.check_backups,
                 )
                 for finding in check()
@@ -281,10 +285,13 @@ class Doctor:
             return
         # A wildcard listen address answers on loopback.
         target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
-        url = f"http://{'[' + target + ']' if ':' in target else target}:{port}/api/health"
+        scheme = "https" if self.settings.tls_cert_file else "http"
+        url = f"{scheme}://{'[' + target + ']' if ':' in target else target}:{port}/api/health"
+        # Over HTTPS the loopback address may not be in the certificate: the check is whether it answers.
+        unverified = urllib.request.HTTPSHandler(context=ssl._create_unverified_context())
         try:
             # No proxy, whatever the environment says: this request never leaves the machine.
-            with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(url, timeout=10):
+            with urllib.request.build_opener(urllib.request.ProxyHandler({}), unverified).open(url, timeout=10):
                 yield ok("service", f"answering at {url}")
         except urllib.error.HTTPError as error:
             body = error.read().decode(errors="replace")
@@ -325,6 +332,25 @@ class Doctor:
                     )
                 return
         yield ok("port", f"{host}:{port} is free for the service")
+
+    def check_certificate(self, now: datetime.datetime | None = None) -> Iterator[Finding]:
+        """Warn RENEW_DAYS before the HTTPS certificate expires; without one, say the appliance speaks plain HTTP."""
+        cert = self.settings.tls_cert_file
+        if not cert:
+            yield ok("https", "off: the appliance speaks plain HTTP (see OPERATIONS.md, HTTPS)")
+            return
+        renew = "run `sudo ragbot tls init` (it renews the generated certificate), or install a new one"
+        try:
+            left = tls.expires(Path(cert).expanduser()) - (now or datetime.datetime.now(datetime.UTC))
+        except RagbotError as error:
+            yield problem("https", error.message, renew + " and point tls_cert_file at it")
+            return
+        if left <= datetime.timedelta(0):
+            yield problem("https", f"the certificate {cert} has expired; browsers refuse the appliance", renew)
+        elif left < datetime.timedelta(days=tls.RENEW_DAYS):
+            yield problem("https", f"the certificate {cert} expires in {left.days} days", renew)
+        else:
+            yield ok("https", f"{cert} is valid for {left.days} more days")
 
     def check_backups(self) -> Iterator[Finding]:
         folder = backup_dir(self.settings)

@@ -152,6 +152,15 @@ def m003_checked_answers(db: sqlite_utils.Database) -> None:
     db["interactions"].add_column("mode", str, not_null_default="generative")
 
 
+@migration
+def m004_audit(db: sqlite_utils.Database) -> None:
+    # Who changed accounts, courses, memberships, documents or the data itself, and when (classroom/audit.py).
+    db["audit"].create(
+        {"id": int, "at": str, "actor_id": int, "actor": str, "action": str, "target": str, "detail": str}, pk="id"
+    )
+    db["audit"].create_index(["at"])
+
+
 def migrate(db: sqlite_utils.Database) -> int:
     """Apply pending migrations; returns the schema version."""
     db["migrations"].create({"number": int, "name": str, "applied_at": str}, pk="number", if_not_exists=True)

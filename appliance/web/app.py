@@ -20,9 +20,9 @@ from appliance import services as services_module
 from appliance.errors import RagbotError
 from appliance.services import Services
 from appliance.settings import Settings
-from appliance.web import auth, observability, secret
+from appliance.web import auth, headers, observability, secret
+from appliance.web.routes import audit, chat, courses, documents, health, search, web
 from appliance.web.routes import auth as auth_routes
-from appliance.web.routes import chat, courses, documents, health, search, web
 
 log = logging.getLogger(__name__)
 DOCS_ASSETS = "/api/docs/assets"
@@ -112,6 +112,7 @@ def create_app(
             *health.handlers,
             *auth_routes.handlers,
             *courses.handlers,
+            *audit.handlers,
             docs_assets,
             *web.route_handlers,
             observability.Metrics,
@@ -119,6 +120,7 @@ def create_app(
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         lifespan=[lifespan, observability.watch],
         middleware=[observability.RequestLog, observability.PROMETHEUS.middleware],
+        before_send=[headers.add_headers],
         on_app_init=[jwt.on_app_init],
         guards=[auth.role_guard],
         exception_handlers={Exception: error_response},

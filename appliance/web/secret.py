@@ -1,5 +1,7 @@
-"""The token-signing secret: generated once, kept in a file only its owner can read."""
+"""The server secret: generated once, kept in a file only its owner can read; signs tokens, keys pseudonyms."""
 
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -20,3 +22,8 @@ def load_or_create(path: Path) -> str:
     if len(secret) < 32:
         raise ConfigError(f"secret file {path} holds fewer than 32 characters")
     return secret
+
+
+def derive(secret: str, purpose: str) -> bytes:
+    """A key for one purpose, derived from the secret, so no second file has to be kept and backed up."""
+    return hmac.new(secret.encode(), f"ragbot {purpose}".encode(), hashlib.sha256).digest()

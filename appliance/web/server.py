@@ -1,11 +1,14 @@
 """`ragbot serve`: the app under uvicorn, logging JSON to stdout and telling systemd when it is ready."""
 
+import threading
+
 import uvicorn
 
 from appliance.ops.notify import notify
 from appliance.settings import Settings
 from appliance.web.app import create_app
 from appliance.web.observability import log_config
+from appliance.web.redirect import redirect_app
 
 
 class Server(uvicorn.Server):
@@ -30,8 +33,32 @@ def config(settings: Settings, app=None) -> uvicorn.Config:
         log_config=log_config(settings.log_level),
         access_log=False,
         timeout_graceful_shutdown=10,
+        # With a certificate configured the appliance speaks only HTTPS on its port.
+        ssl_certfile=settings.tls_cert_file or None,
+        ssl_keyfile=settings.tls_key_file or None,
+    )
+
+
+def redirect_config(settings: Settings) -> uvicorn.Config:
+    """The plain-HTTP port of an HTTPS appliance: it answers every request with a redirect to HTTPS."""
+    return uvicorn.Config(
+        redirect_app(settings.port),
+        host=settings.host,
+        port=settings.http_redirect_port,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
     )
 
 
 def serve(settings: Settings) -> None:
-    Server(config(settings)).run()
+    """Serve the app; with HTTPS and a redirect port, also redirect plain HTTP there (in a thread)."""
+    redirect = None
+    if settings.tls_cert_file and settings.http_redirect_port:
+        redirect = uvicorn.Server(redirect_config(settings))
+        threading.Thread(target=redirect.run, name="http-redirect", daemon=True).start()
+    try:
+        Server(config(settings)).run()
+    finally:
+        if redirect:
+            redirect.should_exit = True

@@ -7,7 +7,7 @@ from litestar import Request, get, patch, post
 from msgspec import Meta
 
 from appliance.classroom.accounts import public
-from appliance.errors import Forbidden, InvalidInput
+from appliance.errors import Forbidden, InvalidInput, Unauthorized
 from appliance.services import Services
 from appliance.web.auth import ANYONE, USERS, allow
 
@@ -51,7 +51,13 @@ def _session(request: Request, services: Services, user: dict, refresh: str) -> 
 def login(data: Credentials, request: Request, services: Services) -> dict:
     address = request.client.host if request.client else "unknown"
     services.login_limit.hit(address, services.settings.login_attempts_per_minute, "sign-in attempt")
-    user = services.accounts.authenticate(data.username, data.password)
+    services.login_backoff.check(data.username)
+    try:
+        user = services.accounts.authenticate(data.username, data.password)
+    except Unauthorized:
+        services.login_backoff.failed(data.username)
+        raise
+    services.login_backoff.succeeded(data.username)
     return _session(
         request, services, user, services.accounts.issue_refresh(user["id"], services.settings.refresh_days)
     )
@@ -94,6 +100,7 @@ def signup(data: SignUp, request: Request, services: Services) -> dict:
     course = services.courses.by_code(data.join_code) if data.join_code else services.courses.get(1)
     user = services.accounts.add(data.username, data.password, "student", data.software_level, data.hardware_level)
     services.courses.add_member(course["id"], user, "student")
+    services.audit.record(user, "account.create", f"user {user['username']}", role="student", course=course["id"])
     return _session(
         request, services, user, services.accounts.issue_refresh(user["id"], services.settings.refresh_days)
     )

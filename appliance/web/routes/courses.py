@@ -9,6 +9,7 @@ from msgspec import Meta
 from appliance.classroom import analytics
 from appliance.errors import InvalidInput
 from appliance.services import Services
+from appliance.web import secret
 from appliance.web.auth import STAFF, USERS, allow
 
 
@@ -39,6 +40,7 @@ def list_courses(request: Request, services: Services) -> dict:
 )
 def create_course(data: NewCourse, request: Request, services: Services) -> dict:
     course = services.courses.create(data.name, request.user["id"])
+    services.audit.record(request.user, "course.create", f"course {course['id']}", name=data.name)
     return {"id": course["id"], "name": course["name"], "join_code": course["join_code"]}
 
 
@@ -46,6 +48,7 @@ def create_course(data: NewCourse, request: Request, services: Services) -> dict
 def join_course(data: JoinCode, request: Request, services: Services) -> dict:
     course = services.courses.by_code(data.join_code)
     services.courses.add_member(course["id"], request.user, "student")
+    services.audit.record(request.user, "membership.add", f"course {course['id']}", user=request.user["username"])
     return {"id": course["id"], "name": course["name"]}
 
 
@@ -73,6 +76,7 @@ def add_member(course_id: int, data: Member, request: Request, services: Service
     services.courses.require_teacher(request.user, course_id)
     user = services.accounts.named(data.username)
     services.courses.add_member(course_id, user)
+    services.audit.record(request.user, "membership.add", f"course {course_id}", user=user["username"])
     return {"members": services.courses.members(course_id)}
 
 
@@ -88,7 +92,8 @@ def course_stats(course_id: int, request: Request, services: Services, format: s
     if format == "csv":
         # Admins see names; teachers see pseudonyms when the setting asks for it.
         hide = services.settings.hide_student_names and request.user["role"] != "admin"
-        body = analytics.export_csv(services.database, course_id, hide)
+        key = secret.derive(secret.load_or_create(services.settings.secret_path), "pseudonyms") if hide else None
+        body = analytics.export_csv(services.database, course_id, key)
         return Response(
             body,
             media_type="text/csv",

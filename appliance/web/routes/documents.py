@@ -44,6 +44,11 @@ def _accept(services: Services, owner: dict, filename: str, data: bytes) -> tupl
         return services.jobs.reject(filename or "(unnamed)", error.message, **owner), error
 
 
+def _audit_uploads(services: Services, user: dict, jobs: list[dict]) -> None:
+    for job in jobs:
+        services.audit.record(user, "document.upload", job["filename"], course=job["course_id"], job=job["id"])
+
+
 class DocumentController(Controller):
     path = "/api/v1/documents"
     tags = ["documents"]
@@ -55,6 +60,8 @@ class DocumentController(Controller):
         services.courses.require_teacher(request.user, course_id)
         owner = {"course_id": course_id, "user_id": request.user["id"]}
         results = [await asyncio.to_thread(_accept, services, owner, name, data) for name, data in files]
+        accepted = [job for job, error in results if not error]
+        await asyncio.to_thread(_audit_uploads, services, request.user, accepted)
         body = {"jobs": [job_view(job) for job, _ in results]}
         errors = [error for _, error in results if error]
         if len(errors) == len(results):
@@ -88,6 +95,9 @@ class DocumentController(Controller):
         document = visible_document(request, services, document_id)
         services.courses.require_teacher(request.user, document["course_id"])
         services.ingestor.delete(document_id)
+        services.audit.record(
+            request.user, "document.delete", document["filename"], course=document["course_id"], document=document_id
+        )
 
 
 def visible_document(request: Request, services: Services, document_id: str) -> dict:

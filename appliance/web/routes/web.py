@@ -1,7 +1,7 @@
 """The classroom web app: its page at `/` and its assets under /static, all shipped in the package.
 
 Both are open to anonymous users (the page signs in through the API). Nothing here reaches out: the
-Content-Security-Policy lets the page load and call only the appliance itself.
+Content-Security-Policy (headers.py, on every response) lets the page load and call only the appliance itself.
 """
 
 from pathlib import Path
@@ -11,26 +11,31 @@ from litestar.datastructures import CacheControlHeader
 from litestar.response import Response
 from litestar.static_files import create_static_files_router
 
+from appliance.errors import NotFound
+from appliance.services import Services
 from appliance.web.auth import ANYONE, allow
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PUBLIC = allow(ANYONE)  # routes anyone may fetch, signed in or not
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
 
 
 @get("/", include_in_schema=False, opt=PUBLIC, sync_to_thread=False)
 def index() -> Response:
     """The single page; the app routes itself with the URL fragment (#/chat, #/documents, ...)."""
     page = (STATIC / "index.html").read_bytes()
+    return Response(page, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
+
+
+@get("/ca.crt", include_in_schema=False, opt=PUBLIC, sync_to_thread=False)
+def ca_certificate(services: Services) -> Response:
+    """The box's CA certificate, for students to install once so their browser trusts the appliance's HTTPS."""
+    path = services.settings.tls_ca_path
+    if path is None or not path.is_file():
+        raise NotFound("this appliance has no certificate authority of its own to offer")
     return Response(
-        page, media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS | {"Cache-Control": "no-cache"}
+        path.read_bytes(),
+        media_type="application/x-x509-ca-cert",
+        headers={"Content-Disposition": 'attachment; filename="ragbot-ca.crt"'},
     )
 
 
@@ -43,4 +48,4 @@ assets = create_static_files_router(
     cache_control=CacheControlHeader(no_cache=True),
 )
 
-route_handlers = [index, assets]
+route_handlers = [index, ca_certificate, assets]

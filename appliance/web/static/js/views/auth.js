@@ -66,7 +66,25 @@ export function signIn(main) {
   h("button", {type: "submit", class: "button primary wide"}, "Sign in"));
   main.replaceChildren(card("Sign in", "Ask questions about your course material, with the pages the answers come from.",
     form, ["New here? ", h("a", {href: "#/signup"}, "Create an account")]));
+  if (location.protocol === "https:") main.append(certificateHelp());
   username.focus();
+}
+
+// The box signs its HTTPS certificate with its own authority; a device trusts it once that is installed.
+function certificateHelp() {
+  return h("details", {class: "page hint"},
+    h("summary", {}, "Your browser warns about this site's certificate?"),
+    h("p", {}, "This box protects your password with its own certificate. Install ",
+      h("a", {href: "/ca.crt", download: "ragbot-ca.crt"}, "its certificate authority"),
+      " once on your device, then reopen this page:"),
+    h("ul", {},
+      h("li", {}, "Windows: open the file, Install Certificate, Local Machine, \"Trusted Root Certification Authorities\"."),
+      h("li", {}, "macOS: open the file in Keychain Access, then set it to Always Trust."),
+      h("li", {}, "Android: Settings, Security, Encryption & credentials, Install a certificate, CA certificate."),
+      h("li", {}, "iPhone/iPad: open the file, install the profile in Settings, then turn it on under "
+        + "General, About, Certificate Trust Settings."),
+      h("li", {}, "Chromebook and Linux: the browser's settings, Certificates, Authorities, Import.")),
+    h("p", {}, "It is only valid for this box's own names and local addresses."));
 }
 
 function levelGroup(name, legend, hint) {

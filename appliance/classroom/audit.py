@@ -1,0 +1,41 @@
+"""The audit log: who created, changed or removed accounts, courses, memberships, documents or data, and when."""
+
+import getpass
+import json
+from datetime import UTC, datetime
+
+from appliance.store.database import Database
+
+
+class AuditLog:
+    """Append-only rows in the `audit` table; admins read them (GET /api/v1/audit, `ragbot audit`)."""
+
+    def __init__(self, database: Database):
+        self.database = database
+
+    def record(self, actor: dict | None, action: str, target: str, **detail) -> None:
+        """One entry, e.g. ("course.create", "course 3"); `actor` is None for someone signing themselves up."""
+        row = {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "actor_id": actor["id"] if actor else None,
+            "actor": actor["username"] if actor else "",
+            "action": action,
+            "target": target,
+            "detail": json.dumps(detail, ensure_ascii=False, default=str),
+        }
+        with self.database.lock, self.database.db.atomic():
+            self.database.db["audit"].insert(row)
+
+    def by_cli(self, action: str, target: str, **detail) -> None:
+        """An entry for a `ragbot` command, which acts as the machine's user running it, not as an account."""
+        self.record({"id": None, "username": f"cli:{getpass.getuser()}"}, action, target, **detail)
+
+    def entries(self, limit: int = 100, before: int | None = None) -> list[dict]:
+        """The newest entries first, `limit` at a time; `before` pages back from an entry id."""
+        with self.database.lock:
+            rows = list(
+                self.database.db.query(
+                    "SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?", [before or 2**62, limit]
+                )
+            )
+        return [row | {"detail": json.loads(row["detail"] or "{}")} for row in rows]

@@ -1,0 +1,217 @@
+"""The box's own certificate authority and server certificate, so the classroom network carries only HTTPS.
+
+The only module that imports `cryptography`. `ragbot tls init` (run by the machine install) makes a CA
+once and a server certificate for the box's names and addresses, and makes a new server certificate
+when the old one has fewer than RENEW_DAYS left or no longer names the box. Students install the CA
+certificate (offered at /ca.crt) once per device.
+"""
+
+import datetime
+import fcntl
+import ipaddress
+import os
+import socket
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from appliance.errors import ConfigError
+
+CA_DAYS = 3650
+SERVER_DAYS = 397  # what browsers accept for a server certificate
+RENEW_DAYS = 30
+SIOCGIFADDR = 0x8915
+# Where a classroom box's address can be (RFC 1918, loopback, link-local, IPv6 unique local), besides its own.
+PRIVATE_NETWORKS = (
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "::1/128",
+    "fc00::/7",
+    "fe80::/10",
+)
+
+
+@dataclass
+class Issued:
+    """What `ensure` left on disk, and whether it wrote a new server certificate."""
+
+    ca: Path
+    cert: Path
+    key: Path
+    names: list[str]
+    renewed: bool
+
+
+def box_names() -> list[str]:
+    """The names and addresses students may type: host name, <host>.local, localhost and each interface's IPv4."""
+    host = socket.gethostname().split(".")[0]
+    names = [host, f"{host}.local", "localhost", "127.0.0.1", "::1"]
+    return list(dict.fromkeys(names + _addresses()))
+
+
+def _addresses() -> list[str]:
+    """Each network interface's IPv4 address (read from the kernel: nothing goes on the network)."""
+    found = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        for _, name in socket.if_nameindex():
+            try:
+                packed = fcntl.ioctl(probe.fileno(), SIOCGIFADDR, struct.pack("256s", name[:15].encode()))
+            except OSError:  # an interface without an IPv4 address
+                continue
+            found.append(socket.inet_ntoa(packed[20:24]))
+    return found
+
+
+def ensure(folder: Path, names: list[str] | None = None, now: datetime.datetime | None = None) -> Issued:
+    """Make the CA if missing, and a server certificate if missing, due for renewal or naming other names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o750)
+    names = names or box_names()
+    now = now or datetime.datetime.now(datetime.UTC)
+    ca_cert, ca_key = _ca(folder, names, now)
+    cert_path, key_path = folder / "server.crt", folder / "server.key"
+    renewed = not _current(cert_path, names, now)
+    if renewed:
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = _server_cert(names, key, ca_cert, ca_key, now)
+        _write(key_path, _key_bytes(key), 0o640)
+        _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    return Issued(folder / "ca.crt", cert_path, key_path, names, renewed)
+
+
+def _ca(folder: Path, names: list[str], now: datetime.datetime):
+    """The box's CA certificate and key, made on first use (the key never leaves the box: mode 0600)."""
+    cert_path, key_path = folder / "ca.crt", folder / "ca.key"
+    if cert_path.exists() and key_path.exists():
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+        return x509.load_pem_x509_certificate(cert_path.read_bytes()), key
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"ragbot on {socket.gethostname()}")])
+    cert = (
+        _builder(name, name, key.public_key(), now, CA_DAYS)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_usage(ca=True), critical=True)
+        .add_extension(_constraints(names), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    _write(key_path, _key_bytes(key), 0o600)
+    _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    return cert, key
+
+
+def _constraints(names: list[str]) -> x509.NameConstraints:
+    """A device that trusts this CA trusts it only for the box's names, *.local and local addresses.
+
+    So even a stolen CA key cannot impersonate real sites to the students who installed it.
+    """
+    hosts = [n for n in names if not _is_address(n) and not n.endswith(".local")]
+    networks = [*PRIVATE_NETWORKS, *(str(ipaddress.ip_network(n)) for n in names if _is_address(n))]
+    return x509.NameConstraints(
+        permitted_subtrees=[
+            *(x509.DNSName(n) for n in dict.fromkeys([*hosts, "local"])),
+            *(x509.IPAddress(ipaddress.ip_network(n)) for n in dict.fromkeys(networks)),
+        ],
+        excluded_subtrees=None,
+    )
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _server_cert(names: list[str], key, ca_cert, ca_key, now: datetime.datetime) -> x509.Certificate:
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+    return (
+        _builder(subject, ca_cert.subject, key.public_key(), now, SERVER_DAYS)
+        .add_extension(x509.SubjectAlternativeName([_general_name(n) for n in names]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_usage(ca=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+
+
+def _builder(subject, issuer, public_key, now: datetime.datetime, days: int) -> x509.CertificateBuilder:
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))  # a client clock slightly behind still accepts it
+        .not_valid_after(now + datetime.timedelta(days=days))
+    )
+
+
+def _usage(ca: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=ca,
+        crl_sign=ca,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def _general_name(name: str) -> x509.GeneralName:
+    return x509.IPAddress(ipaddress.ip_address(name)) if _is_address(name) else x509.DNSName(name)
+
+
+def _current(cert_path: Path, names: list[str], now: datetime.datetime) -> bool:
+    """True when the certificate exists, has RENEW_DAYS left and names exactly `names`."""
+    if not cert_path.exists():
+        return False
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    if cert.not_valid_after_utc - now < datetime.timedelta(days=RENEW_DAYS):
+        return False
+    san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    return {str(v) for v in san.get_values_for_type(x509.DNSName) + san.get_values_for_type(x509.IPAddress)} == set(
+        str(_general_name(n).value) for n in names
+    )
+
+
+def expires(cert_path: Path) -> datetime.datetime:
+    """When a PEM certificate stops being valid; ConfigError when it cannot be read."""
+    try:
+        return x509.load_pem_x509_certificate(cert_path.read_bytes()).not_valid_after_utc
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"cannot read the certificate {cert_path}: {error}") from None
+
+
+def _key_bytes(key) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def _write(path: Path, body: bytes, mode: int) -> None:
+    """Write through a private partial file, then rename, so a reader never sees half a key."""
+    partial = path.with_name(f".{path.name}.partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(body)
+    os.chmod(partial, mode)
+    if os.geteuid() == 0:  # the folder's group (the service's, on a machine install) may read what the mode allows
+        os.chown(partial, 0, path.parent.stat().st_gid)
+    os.replace(partial, path)

@@ -1,0 +1,108 @@
+"""The audit log: account, course, membership, document and restore actions, with who and when, for admins."""
+
+import io
+import json
+
+import pytest
+from litestar.testing import TestClient
+
+from appliance.cli import main as cli
+from appliance.ops import backup
+from appliance.web.app import create_app
+from tests.conftest import PASSWORD, sign_in
+
+
+@pytest.fixture
+def admin(settings, services):
+    """A client signed in as admin, one as a teacher, and the services behind them."""
+    settings.signup = "open"
+    settings.login_attempts_per_minute = 10000
+    with TestClient(create_app(settings, services)) as client:
+        heads = {
+            "admin": sign_in(client, services, "root", "admin"),
+            "teacher": sign_in(client, services, "tina", "teacher"),
+        }
+        yield client, heads, services
+
+
+def _log(client, heads) -> list[dict]:
+    return client.get("/api/v1/audit", headers=heads["admin"]).json()["entries"]
+
+
+def _newest(client, heads, action: str) -> dict:
+    return next(e for e in _log(client, heads) if e["action"] == action)
+
+
+def test_course_creation_names_who_and_what(admin):
+    client, heads, _ = admin
+    course = client.post("/api/v1/courses", json={"name": "Robotics"}, headers=heads["teacher"]).json()
+    entry = _newest(client, heads, "course.create")
+    assert (entry["actor"], entry["target"], entry["detail"]) == (
+        "tina",
+        f"course {course['id']}",
+        {"name": "Robotics"},
+    )
+
+
+def test_adding_a_member_is_recorded(admin):
+    client, heads, services = admin
+    services.accounts.add("sam", PASSWORD, "student")
+    course = client.post("/api/v1/courses", json={"name": "Robotics"}, headers=heads["teacher"]).json()
+    client.post(f"/api/v1/courses/{course['id']}/members", json={"username": "sam"}, headers=heads["teacher"])
+    assert _newest(client, heads, "membership.add")["detail"] == {"user": "sam"}
+
+
+def test_signing_up_is_recorded_as_the_new_account(admin):
+    client, heads, _ = admin
+    client.post("/api/v1/auth/signup", json={"username": "newbie", "password": PASSWORD})
+    assert _newest(client, heads, "account.create")["actor"] == "newbie"
+
+
+def test_upload_and_delete_of_a_document_are_recorded(admin):
+    client, heads, services = admin
+    files = [("files", ("notes.txt", io.BytesIO(b"Servo motors hold a position."), "text/plain"))]
+    client.post("/api/v1/documents", files=files, data={"course_id": "1"}, headers=heads["admin"])
+    services.jobs.wait(30)
+    document = services.database.documents([1])[0]
+    client.delete(f"/api/v1/documents/{document['id']}", headers=heads["admin"])
+    actions = [e["action"] for e in _log(client, heads)]
+    assert actions[:2] == ["document.delete", "document.upload"]
+
+
+def test_entries_carry_a_time(admin):
+    client, heads, _ = admin
+    client.post("/api/v1/courses", json={"name": "Robotics"}, headers=heads["teacher"])
+    assert _newest(client, heads, "course.create")["at"][:2] == "20"
+
+
+def test_teachers_cannot_read_the_log(admin):
+    client, heads, _ = admin
+    assert client.get("/api/v1/audit", headers=heads["teacher"]).status_code == 403
+
+
+def _cli(config, *args) -> None:
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), *args])
+    assert exit.value.code == 0
+
+
+@pytest.fixture
+def config(settings, services, tmp_path):
+    path = tmp_path / "ragbot.toml"
+    path.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\n')
+    return path
+
+
+def test_cli_account_creation_and_restore_show_in_ragbot_audit(config, services, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    _cli(config, "users", "add", "carla", "--role", "teacher", "--password-stdin")
+    archive = backup.backup(services.settings, None, tmp_path / "a.tar.gz").path
+    services.close()
+    _cli(config, "restore", str(archive))
+    capsys.readouterr()
+    _cli(config, "audit", "--json")
+    entries = json.loads(capsys.readouterr().out)
+    assert [(e["action"], e["actor"][:4]) for e in entries[:2]] == [
+        ("data.restore", "cli:"),
+        ("account.create", "cli:"),
+    ]

@@ -1,0 +1,135 @@
+"""HTTPS out of the box: the generated CA and server certificate, a real server on loopback, the redirect, doctor."""
+
+import datetime
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+from cryptography import x509
+
+from appliance.ops import doctor, tls
+from appliance.web import server
+from appliance.web.app import create_app
+
+NAMES = ["box", "box.local", "localhost", "127.0.0.1", "::1"]
+LATER = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=tls.SERVER_DAYS - tls.RENEW_DAYS + 1)
+
+
+@pytest.fixture
+def issued(tmp_path):
+    return tls.ensure(tmp_path / "tls", NAMES)
+
+
+def test_second_run_keeps_the_certificate(issued):
+    assert tls.ensure(issued.cert.parent, NAMES).renewed is False
+
+
+def test_certificate_is_renewed_within_the_last_month(issued):
+    assert tls.ensure(issued.cert.parent, NAMES, now=LATER).renewed is True
+
+
+def test_certificate_is_renewed_when_the_box_has_new_names(issued):
+    assert tls.ensure(issued.cert.parent, [*NAMES, "10.1.2.3"]).renewed is True
+
+
+def test_renewal_keeps_the_ca_students_installed(issued):
+    before = issued.ca.read_bytes()
+    tls.ensure(issued.cert.parent, NAMES, now=LATER)
+    assert issued.ca.read_bytes() == before
+
+
+def test_ca_key_is_private(issued):
+    assert (issued.cert.parent / "ca.key").stat().st_mode & 0o077 == 0
+
+
+def test_box_names_include_localhost_and_dot_local():
+    names = tls.box_names()
+    assert {"localhost", f"{socket.gethostname().split('.')[0]}.local"} <= set(names)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _run(config: uvicorn.Config):
+    """Start a uvicorn server in a thread; return it once it listens."""
+    running = uvicorn.Server(config)
+    threading.Thread(target=running.run, daemon=True).start()
+    deadline = time.time() + 30
+    while not running.started and time.time() < deadline:
+        time.sleep(0.05)
+    assert running.started
+    return running
+
+
+@pytest.fixture
+def https(settings, services, issued):
+    """The app served over HTTPS with the generated certificate, and its plain-HTTP redirect port."""
+    settings.host, settings.port, settings.http_redirect_port = "127.0.0.1", _free_port(), _free_port()
+    settings.tls_cert_file, settings.tls_key_file = str(issued.cert), str(issued.key)
+    main = _run(server.config(settings, create_app(settings, services)))
+    redirect = _run(server.redirect_config(settings))
+    yield settings
+    main.should_exit = redirect.should_exit = True
+
+
+def test_server_answers_over_https_verified_by_the_generated_ca(https, issued):
+    with httpx.Client(verify=str(issued.ca)) as client:
+        assert client.get(f"https://localhost:{https.port}/api/health").status_code == 200
+
+
+def test_https_responses_carry_hsts(https, issued):
+    with httpx.Client(verify=str(issued.ca)) as client:
+        assert (
+            "max-age" in client.get(f"https://127.0.0.1:{https.port}/api/health").headers["strict-transport-security"]
+        )
+
+
+def test_plain_http_port_only_redirects_to_https(https):
+    response = httpx.get(f"http://localhost:{https.http_redirect_port}/api/v1/me?x=1")
+    assert (response.status_code, response.headers["location"]) == (
+        308,
+        f"https://localhost:{https.port}/api/v1/me?x=1",
+    )
+
+
+def test_ca_certificate_is_offered_for_download(https, issued):
+    with httpx.Client(verify=str(issued.ca)) as client:
+        assert client.get(f"https://localhost:{https.port}/ca.crt").content == issued.ca.read_bytes()
+
+
+def test_plain_http_on_the_https_port_is_refused(https):
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"http://127.0.0.1:{https.port}/api/health")
+
+
+def _https_finding(settings, issued, now):
+    settings.tls_cert_file, settings.tls_key_file = str(issued.cert), str(issued.key)
+    check = doctor.Doctor(settings, settings.data_path / "none.toml", repair=False, embedder=lambda: None)
+    return next(check.check_certificate(now))
+
+
+def test_doctor_warns_before_the_certificate_expires(settings, issued):
+    assert _https_finding(settings, issued, LATER).problem
+
+
+def test_doctor_is_content_with_a_fresh_certificate(settings, issued):
+    assert not _https_finding(settings, issued, None).problem
+
+
+def test_ca_is_limited_to_local_names_and_addresses(issued):
+    constraints = x509.load_pem_x509_certificate(issued.ca.read_bytes()).extensions.get_extension_for_class(
+        x509.NameConstraints
+    )
+    dns = {n.value for n in constraints.value.permitted_subtrees if isinstance(n, x509.DNSName)}
+    assert dns == {"box", "localhost", "local"}
+
+
+def test_doctor_names_a_missing_certificate(settings, issued):
+    issued.cert.unlink()
+    assert _https_finding(settings, issued, None).problem
