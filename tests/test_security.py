@@ -9,6 +9,7 @@ import pytest
 from litestar.testing import TestClient
 
 from appliance import services as services_module
+from appliance.answer.events import Done
 from appliance.answer.model_queue import ModelGate
 from appliance.classroom import analytics
 from appliance.classroom.limits import AccountBackoff, SlidingWindow
@@ -35,8 +36,8 @@ def course(services):
 
 def _ask(course, question: str) -> None:
     conversations = course["services"].conversations
-    talk = conversations.open(course["student"], course["id"], None, question)
-    done = {"answer": "an answer", "sources": [], "covered": True}
+    talk = conversations.create(course["student"], course["id"], question)
+    done = Done(answer="an answer", covered=True, mode="grounded", model="fake-llm", sources=[])
     conversations.record(talk, course["student"], question, question, "beginner", done)
 
 
