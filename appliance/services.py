@@ -112,7 +112,7 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
     retriever = Retriever(settings, database, vectors, embedder)
     ingestor = Ingestor(settings, database, vectors, embedder)
     answerer = Answerer(settings, retriever, model, ModelGate(settings.max_queue)) if model else None
-    jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers)
+    jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers, settings.max_queued_jobs)
     services = Services(
         settings,
         database,

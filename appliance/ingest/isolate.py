@@ -1,0 +1,106 @@
+"""Run a parser in a child process under CPU-time, memory and wall-clock limits, so no file can stall the service."""
+
+import functools
+import multiprocessing
+import resource
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from appliance.errors import InvalidInput, RagbotError
+
+# The forkserver imports the parsers once; each file is then read in a cheap fork of it that shares
+# nothing with the service (no threads, no open database), and whose death costs only that file.
+PRELOAD = ["appliance.ingest.parse"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one child may spend: wall seconds, address space in bytes, and CPU seconds (default: the wall's)."""
+
+    seconds: float
+    memory_bytes: int
+    cpu_seconds: int = 0
+
+
+@functools.cache
+def _context():
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+class Channel:
+    """The child's side: progress reports, each optionally granting a time budget until the next one."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def __call__(self, budget: float | None = None, step: str = "", **fields) -> None:
+        self.connection.send(("progress", fields, budget, step))
+
+
+def _child(connection, limits: Limits, function: Callable, args: tuple) -> None:
+    cpu = limits.cpu_seconds or max(1, int(limits.seconds))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    try:
+        connection.send(("done", function(*args, progress=Channel(connection))))
+    except RagbotError as error:
+        connection.send(("error", error))
+    except MemoryError:
+        connection.send(("error", InvalidInput(f"reading the file needs more than {limits.memory_bytes >> 20} MB")))
+    except RecursionError:
+        connection.send(("error", InvalidInput("the file is nested too deeply to read")))
+    except Exception as error:  # a parser's own bug on a hostile file: the file is refused, not the service
+        reason = f"{type(error).__name__}: {str(error)[:200]}"
+        connection.send(("error", InvalidInput(f"the file could not be read ({reason})")))
+
+
+def run(function: Callable, args: tuple, limits: Limits, progress: Callable[..., None] | None = None):
+    """`function(*args, progress=...)` in a child process; its RagbotError, or a clear InvalidInput, on failure."""
+    context = _context()
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(send, limits, function, args), daemon=True)
+    child.start()
+    send.close()
+    try:
+        return _collect(receive, child, limits, progress or (lambda **_: None))
+    finally:
+        child.kill()
+        child.join()
+        receive.close()
+
+
+def _collect(receive, child, limits: Limits, progress: Callable[..., None]):
+    """Relay the child's progress until its result, enforcing the whole-file and per-step deadlines."""
+    deadline = time.monotonic() + limits.seconds
+    step, step_deadline = "", None
+    while True:
+        due = min(deadline, step_deadline or deadline)
+        if not receive.poll(max(0.0, due - time.monotonic())):
+            if step_deadline and due == step_deadline:
+                raise InvalidInput(f"{step} took too long; the job was stopped")
+            raise InvalidInput(f"reading the file took longer than {limits.seconds:g} seconds; the job was stopped")
+        try:
+            message = receive.recv()
+        except EOFError:
+            raise InvalidInput(_death(child, limits)) from None
+        if message[0] == "done":
+            return message[1]
+        if message[0] == "error":
+            raise message[1]
+        _, fields, budget, step = message
+        step_deadline = time.monotonic() + budget if budget else None
+        if fields:
+            progress(**fields)
+
+
+def _death(child, limits: Limits) -> str:
+    """Why a child ended without an answer, in words a teacher can act on."""
+    child.join(5)
+    if child.exitcode == -signal.SIGXCPU:
+        cpu = limits.cpu_seconds or int(limits.seconds)
+        return f"reading the file used more than {cpu} CPU seconds; the job was stopped"
+    return f"the file could not be read: the reader stopped (exit {child.exitcode}), most likely out of memory"
