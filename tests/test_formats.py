@@ -2,6 +2,8 @@
 
 import io
 import os
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -30,7 +32,6 @@ from tests.filemaker import (
     pdf_bomb,
     zip_of,
 )
-from tests.runaways import crash, double, hang, hog, slow_step, spin
 
 LIMITS = isolate.Limits(seconds=20, memory_bytes=1 << 30)
 
@@ -239,31 +240,31 @@ def test_pdf_document_character_cap():
 
 
 @pytest.mark.parametrize(
-    "function, message",
+    "target, message",
     [
-        (hog, "needs more than 1024 MB"),
-        (crash, "the reader stopped"),
-        (slow_step, "OCR of page 7 took too long"),
+        ("tests.runaways:hog", "needs more than 1024 MB"),
+        ("tests.runaways:crash", "the reader stopped"),
+        ("tests.runaways:slow_step", "OCR of page 7 took too long"),
     ],
 )
-def test_a_runaway_parser_ends_with_a_clear_message(function, message):
+def test_a_runaway_parser_ends_with_a_clear_message(target, message):
     with pytest.raises(InvalidInput, match=message):
-        isolate.run(function, (), LIMITS)
+        isolate.run(target, (), LIMITS)
 
 
 def test_a_hung_parser_is_stopped_at_the_deadline():
     with pytest.raises(InvalidInput, match="took longer than 2 seconds"):
-        isolate.run(hang, (), isolate.Limits(seconds=2, memory_bytes=1 << 30))
+        isolate.run("tests.runaways:hang", (), isolate.Limits(seconds=2, memory_bytes=1 << 30))
 
 
 def test_cpu_time_is_limited_in_the_child():
     with pytest.raises(InvalidInput, match="CPU seconds"):
-        isolate.run(spin, (), isolate.Limits(seconds=30, memory_bytes=1 << 30, cpu_seconds=1))
+        isolate.run("tests.runaways:spin", (), isolate.Limits(seconds=30, memory_bytes=1 << 30, cpu_seconds=1))
 
 
 def test_the_child_result_and_progress_come_back():
     seen = []
-    assert isolate.run(double, (21,), LIMITS, lambda **fields: seen.append(fields)) == 42
+    assert isolate.run("tests.runaways:double", (21,), LIMITS, lambda **fields: seen.append(fields)) == 42
     assert seen == [{"pages_done": 1}]
 
 
@@ -276,3 +277,9 @@ def test_teacher_with_too_many_queued_jobs_gets_429(tmp_path, fakes):
             built.database.create_job(f"held{n}", f"held{n}.txt", user_id=built.accounts.named("teach")["id"])
         response = client.post("/api/v1/documents", files=[("files", ("one.txt", b"one more file", "text/plain"))])
     assert response.status_code == 429
+
+
+def test_the_service_never_loads_a_parser_itself():
+    code = "import sys, appliance.services; print(sorted({'pypdf', 'lxml', 'cv2', 'pptx'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

@@ -1,6 +1,7 @@
 """Run a parser in a child process under CPU-time, memory and wall-clock limits, so no file can stall the service."""
 
 import functools
+import importlib
 import multiprocessing
 import resource
 import signal
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 from appliance.errors import InvalidInput, RagbotError
 
 # The forkserver imports the parsers once; each file is then read in a cheap fork of it that shares
-# nothing with the service (no threads, no open database), and whose death costs only that file.
+# nothing with the service (no threads, no open database), and whose death costs only that file. The
+# service itself never imports them: it names the function to run, and only children load it.
 PRELOAD = ["appliance.ingest.parse"]
 
 
@@ -41,11 +43,13 @@ class Channel:
         self.connection.send(("progress", fields, budget, step))
 
 
-def _child(connection, limits: Limits, function: Callable, args: tuple) -> None:
+def _child(connection, limits: Limits, target: str, args: tuple) -> None:
     cpu = limits.cpu_seconds or max(1, int(limits.seconds))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    module, _, name = target.partition(":")
     try:
+        function = getattr(importlib.import_module(module), name)
         connection.send(("done", function(*args, progress=Channel(connection))))
     except RagbotError as error:
         connection.send(("error", error))
@@ -58,11 +62,11 @@ def _child(connection, limits: Limits, function: Callable, args: tuple) -> None:
         connection.send(("error", InvalidInput(f"the file could not be read ({reason})")))
 
 
-def run(function: Callable, args: tuple, limits: Limits, progress: Callable[..., None] | None = None):
-    """`function(*args, progress=...)` in a child process; its RagbotError, or a clear InvalidInput, on failure."""
+def run(target: str, args: tuple, limits: Limits, progress: Callable[..., None] | None = None):
+    """`module:function` called as function(*args, progress=...) in a child process; a RagbotError on failure."""
     context = _context()
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(send, limits, function, args), daemon=True)
+    child = context.Process(target=_child, args=(send, limits, target, args), daemon=True)
     child.start()
     send.close()
     try:

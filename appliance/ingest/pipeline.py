@@ -11,7 +11,6 @@ from appliance.errors import InvalidInput
 from appliance.ingest import isolate
 from appliance.ingest.chunk import chunk
 from appliance.ingest.document import Caps
-from appliance.ingest.parse import parse, precheck
 from appliance.settings import Settings
 from appliance.store.database import Database, now
 from appliance.store.text import embedding_text
@@ -50,7 +49,7 @@ class Ingestor:
 
     def check(self, data: bytes, source: str) -> int:
         """Type and caps of a file before it is queued, read in a child process; returns its page count."""
-        return isolate.run(precheck, (data, source, self.caps), self.limits)
+        return isolate.run("appliance.ingest.parse:precheck", (data, source, self.caps), self.limits)
 
     def ingest(
         self, data: bytes, source: str, progress: Progress | None = None, course_id: int = DEFAULT_COURSE
@@ -67,7 +66,7 @@ class Ingestor:
                 chunks_done=existing["chunks"],
             )
             return Outcome(existing, "unchanged")
-        parsed = isolate.run(parse, (data, source, self.caps), self.limits, report)
+        parsed = isolate.run("appliance.ingest.parse:parse", (data, source, self.caps), self.limits, report)
         report(pages_total=len(parsed.pages), pages_done=len(parsed.pages))
         chunks = chunk(parsed, self.embedder.count_tokens, self.settings.chunk_tokens, self.settings.chunk_overlap)
         document_id = uuid.uuid4().hex
