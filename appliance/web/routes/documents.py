@@ -10,6 +10,7 @@ from appliance.errors import InvalidInput, NotFound, RagbotError
 from appliance.ingest.pipeline import clean_source
 from appliance.services import Services
 from appliance.web.auth import STAFF, USERS, allow
+from appliance.web.rich import page_nodes
 from appliance.web.schemas import document_view, job_view
 
 
@@ -80,9 +81,9 @@ class DocumentController(Controller):
         summary="A page's text, for the reader",
     )
     def get_page(self, request: Request, services: Services, document_id: str, number: int) -> dict:
-        visible_document(request, services, document_id)
+        document = visible_document(request, services, document_id)
         page = services.database.page(document_id, number)
-        return {**page, "ocr": bool(page["ocr"])}
+        return {**page, "ocr": bool(page["ocr"]), "nodes": page_nodes(document["kind"], page["text"])}
 
     @delete("/{document_id:str}", opt=allow(STAFF), sync_to_thread=True, summary="Delete a document everywhere")
     def delete_document(self, request: Request, services: Services, document_id: str) -> None:
