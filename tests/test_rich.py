@@ -4,10 +4,10 @@ import httpx
 import playwright.sync_api as playwright_api
 import pytest
 
+from appliance.ingest.parse import parse
 from appliance.services import build
 from appliance.settings import load_settings
 from appliance.web.rich import page_nodes, to_nodes
-from appliance.ingest.parse import parse
 from tests.conftest import sign_in
 from tests.filemaker import make_docx
 from tests.realserver import no_network, serve
