@@ -145,6 +145,14 @@ def test_a_scanned_page_is_marked_as_ocr(server):
     assert client.get(f"/api/v1/documents/{job['document_id']}/pages/1").json()["ocr"] is True
 
 
+def test_ocr_progress_reaches_the_job_page_by_page(server):
+    _, running = server
+    seen = []
+    data = scanned_pdf(["Progress, one page at a time."])
+    running.services.ingestor.ingest(data, "progress.pdf", lambda **fields: seen.append(fields))
+    assert seen[:2] == [{"pages_total": 1, "pages_done": 0}, {"pages_done": 1}]
+
+
 def test_a_text_page_is_not_marked_as_ocr(server):
     client, _ = server
     job = _ingest(client, "text.html", make_html("Plain", "<p>Typed text, not a scan at all.</p>"))
