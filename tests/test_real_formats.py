@@ -218,3 +218,26 @@ def test_hostile_file_fails_its_job_and_changes_nothing(server, name, build, mes
     assert message in job["error"]
     assert _stores(running) == before
     assert watch.slowest < 1.0
+
+
+def test_a_parser_that_runs_too_long_is_stopped_and_health_answers_meanwhile(tmp_path):
+    """The shared-stream PDF with its caps lifted keeps pypdf busy for minutes: the child is stopped at the limit."""
+    settings = load_settings(
+        environ={},
+        data_dir=str(tmp_path),
+        ingest_sample=False,
+        parse_seconds=5,
+        max_page_chars=100_000_000,
+        max_document_chars=1_000_000_000,
+    )
+    with (
+        serve(settings, services=build(settings, with_llm=False)) as running,
+        httpx.Client(base_url=running.base_url, timeout=60) as client,
+    ):
+        client.headers.update(sign_in(client, running.services, "teacher", "teacher"))
+        with HealthWatch(running.base_url) as watch:
+            job = _ingest(client, "endless.pdf", pdf_bomb(pages=2000, chars=400_000))
+        stores = _stores(running)
+    assert "took longer than 5 seconds" in job["error"]
+    assert stores == ([], set(), set())
+    assert watch.slowest < 1.0
