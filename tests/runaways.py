@@ -30,3 +30,10 @@ def slow_step(progress) -> None:
 def double(value: int, progress) -> int:
     progress(pages_done=1)
     return value * 2
+
+
+def two_slow_pages(progress) -> str:
+    for page in (1, 2):
+        progress(budget=2, step=f"OCR of page {page}")
+        time.sleep(1.5)
+    return "read"

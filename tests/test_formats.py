@@ -283,3 +283,8 @@ def test_the_service_never_loads_a_parser_itself():
     code = "import sys, appliance.services; print(sorted({'pypdf', 'lxml', 'cv2', 'pptx'} & set(sys.modules)))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_each_granted_page_budget_extends_the_file_deadline():
+    limits = isolate.Limits(seconds=2, memory_bytes=1 << 30)
+    assert isolate.run("tests.runaways:two_slow_pages", (), limits) == "read"

@@ -3,6 +3,7 @@
 import functools
 import importlib
 import multiprocessing
+import os
 import resource
 import signal
 import time
@@ -34,18 +35,26 @@ def _context():
 
 
 class Channel:
-    """The child's side: progress reports, each optionally granting a time budget until the next one."""
+    """The child's side: progress reports, each optionally granting a time budget until the next one.
+
+    A budget (the OCR of one page) is time on top of the file's own: the parent moves the file's deadline
+    by it, and the child raises its CPU limit by as much on every core, since the recogniser uses them all.
+    """
 
     def __init__(self, connection):
         self.connection = connection
 
     def __call__(self, budget: float | None = None, step: str = "", **fields) -> None:
+        if budget:
+            soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+            resource.setrlimit(resource.RLIMIT_CPU, (soft + int(budget * (os.cpu_count() or 1)), hard))
         self.connection.send(("progress", fields, budget, step))
 
 
 def _child(connection, limits: Limits, target: str, args: tuple) -> None:
     cpu = limits.cpu_seconds or max(1, int(limits.seconds))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    # Only the soft limit binds: the hard one stays open so that granted budgets can raise it (see Channel).
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, resource.RLIM_INFINITY))
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     module, _, name = target.partition(":")
     try:
@@ -86,7 +95,7 @@ def _collect(receive, child, limits: Limits, progress: Callable[..., None]):
         if not receive.poll(max(0.0, due - time.monotonic())):
             if step_deadline and due == step_deadline:
                 raise InvalidInput(f"{step} took too long; the job was stopped")
-            raise InvalidInput(f"reading the file took longer than {limits.seconds:g} seconds; the job was stopped")
+            raise InvalidInput(f"reading the file took longer than {limits.seconds:g} seconds (parse_seconds); stopped")
         try:
             message = receive.recv()
         except EOFError:
@@ -97,6 +106,7 @@ def _collect(receive, child, limits: Limits, progress: Callable[..., None]):
             raise message[1]
         _, fields, budget, step = message
         step_deadline = time.monotonic() + budget if budget else None
+        deadline += budget or 0
         if fields:
             progress(**fields)
 
