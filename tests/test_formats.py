@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 from appliance import services as services_module
 from appliance.errors import InvalidInput, UnsupportedFile
 from appliance.ingest import isolate
+from appliance.ingest.formats import ocr
 from appliance.ingest.document import Caps
 from appliance.ingest.parse import parse, precheck
 from appliance.settings import load_settings
@@ -288,3 +289,11 @@ def test_the_service_never_loads_a_parser_itself():
 def test_each_granted_page_budget_extends_the_file_deadline():
     limits = isolate.Limits(seconds=2, memory_bytes=1 << 30)
     assert isolate.run("tests.runaways:two_slow_pages", (), limits) == "read"
+
+
+def test_ocr_without_its_system_libraries_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # as when OpenCV cannot find libGL
+    ocr._engine.cache_clear()
+    with pytest.raises(InvalidInput, match="libgl1"):
+        ocr.recognise(None)
+    ocr._engine.cache_clear()

@@ -3,11 +3,20 @@
 import functools
 import logging
 
-from rapidocr_onnxruntime import RapidOCR
+from appliance.errors import InvalidInput
 
 
 @functools.cache
-def _engine() -> RapidOCR:
+def _engine():
+    # Imported here, not at the top: RapidOCR pulls in OpenCV, which needs libGL and GLib from the system;
+    # a box without them still reads every other file, and a scan gets a message saying what is missing.
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except (ImportError, OSError) as error:
+        raise InvalidInput(
+            f"this page needs OCR, which cannot run on this machine ({error}); install the system packages "
+            "libgl1 and libglib2.0-0, or set ocr = false"
+        ) from None
     logging.getLogger("RapidOCR").setLevel(logging.WARNING)  # it logs every model it loads
     return RapidOCR()
 
