@@ -12,8 +12,8 @@ from litestar.testing import TestClient
 from appliance import services as services_module
 from appliance.errors import InvalidInput, UnsupportedFile
 from appliance.ingest import isolate
-from appliance.ingest.formats import ocr
 from appliance.ingest.document import Caps
+from appliance.ingest.formats import ocr
 from appliance.ingest.parse import parse, precheck
 from appliance.settings import load_settings
 from appliance.web.app import create_app
