@@ -68,7 +68,7 @@ def distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _ingestor(data_dir: str):
+def _services(data_dir: str):
     from appliance.services import build
     from appliance.settings import load_settings
 
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=Path("bench/results/formats.json"))
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
-        services = _ingestor(scratch)
+        services = _services(scratch)
         try:
             result = {
                 "machine": {"cores": os.cpu_count(), "load": os.getloadavg()},
