@@ -297,3 +297,8 @@ def test_ocr_without_its_system_libraries_says_what_to_install(monkeypatch):
     with pytest.raises(InvalidInput, match="libgl1"):
         ocr.recognise(None)
     ocr._engine.cache_clear()
+
+
+def test_html_inline_elements_stay_in_their_line():
+    parsed = parse(make_html("Inline", "<div>Press <b>Start</b>, then <a href='#'>Stop</a>.</div>"), "inline.html")
+    assert "Press Start, then Stop." in parsed.pages[0].text.split("\n")

@@ -12,6 +12,8 @@ from appliance.ingest.markup import Outline
 
 DROPPED = ("script", "style", "nav", "header", "footer", "aside", "noscript", "template", "iframe", "form", "svg")
 HEADING = re.compile(r"^h([1-6])$")
+INLINE = {"a", "abbr", "b", "cite", "code", "em", "i", "kbd", "mark", "q", "s", "small", "span", "strong", "sub", "sup"}
+INLINE |= {"time", "u", "var", "br", "img", "label", "bdi", "bdo", "data", "dfn", "samp"}
 BLOCKS = {"p", "dt", "dd", "figcaption", "caption", "blockquote", "address"}
 LANGUAGE = re.compile(r"(?:language|lang)-([\w+-]+)")
 DEPTH_LIMIT = "Excessive depth"  # libxml2 stops at 256 levels and says so
@@ -59,34 +61,43 @@ def main_content(root):
 
 
 def _walk(node, out: Outline) -> None:
+    """Blocks under `node` in order; runs of text and inline elements between them become one line each."""
+    run = [node.text]
     for child in node:
-        if not isinstance(child.tag, str):
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag in INLINE or not tag:
+            run += [child.text_content() if tag else "", child.tail]
             continue
-        tag = child.tag.lower()
-        if match := HEADING.match(tag):
-            out.heading(int(match.group(1)), _words(child))
-        elif tag in BLOCKS:
-            out.line(_words(child))
-            out.line("")
-        elif tag == "li":
-            out.line("- " + _words(child))
-        elif tag == "pre":
-            language = LANGUAGE.search(" ".join(child.xpath(".//@class")))
-            for line in code_lines(child.text_content(), language.group(1) if language else ""):
-                out.line(line)
-        elif tag == "table":
-            rows = [[_words(cell) for cell in row.xpath("./th|./td")] for row in child.xpath(".//tr")]
-            for line in table_lines(rows):
-                out.line(line)
-        else:
-            _text(child.text, out)
-            _walk(child, out)
-        _text(child.tail, out)
+        _flush(run, out)
+        _block(child, tag, out)
+        run = [child.tail]
+    _flush(run, out)
 
 
-def _text(text: str | None, out: Outline) -> None:
-    if text and text.strip():
-        out.line(" ".join(text.split()))
+def _block(child, tag: str, out: Outline) -> None:
+    if match := HEADING.match(tag):
+        out.heading(int(match.group(1)), _words(child))
+    elif tag in BLOCKS:
+        out.line(_words(child))
+        out.line("")
+    elif tag == "li":
+        out.line("- " + _words(child))
+    elif tag == "pre":
+        language = LANGUAGE.search(" ".join(child.xpath(".//@class")))
+        for line in code_lines(child.text_content(), language.group(1) if language else ""):
+            out.line(line)
+    elif tag == "table":
+        rows = [[_words(cell) for cell in row.xpath("./th|./td")] for row in child.xpath(".//tr")]
+        for line in table_lines(rows):
+            out.line(line)
+    else:
+        _walk(child, out)
+
+
+def _flush(run: list[str | None], out: Outline) -> None:
+    text = " ".join("".join(part or "" for part in run).split())
+    if text:
+        out.line(text)
 
 
 def _words(node) -> str:
