@@ -280,6 +280,8 @@ mode_download() {
     ensure_llama_wheel "$python"
     cp "$llama_wheel" "$dir/"
     "$python" -m pip wheel --quiet --no-deps -w "$dir" "$ROOT"
+    # odfpy is published only as a source archive: build its (pure-Python) wheel here, where pip may build.
+    "$python" -m pip wheel --quiet --no-deps -w "$dir" "odfpy>=1.4,<2"
     # Everything ragbot needs, as wheels only: the target has no compiler to build sdists with.
     # setuptools: what `./install.sh --user --wheelhouse` builds the editable checkout with.
     "$python" -m pip download --quiet --dest "$dir" --find-links "$dir" --only-binary :all: \

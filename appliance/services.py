@@ -119,7 +119,7 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
     ingestor = Ingestor(settings, database, vectors, embedder)
     gate = ModelGate(settings.max_queue, per_user=settings.max_questions_per_user)
     answerer = Answerer(settings, retriever, model, gate, embedder) if model else None
-    jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers)
+    jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers, settings.max_queued_jobs)
     courses, conversations = Courses(database), Conversations(database)
     question_limit, cache = SlidingWindow(3600), AnswerCache(database, settings.cache_ttl_seconds)
     services = Services(

@@ -128,6 +128,40 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     max_upload_mb: Annotated[int, Meta(ge=1, le=4096, description="Largest upload request, in MB.")] = 50
     ingest_workers: Annotated[int, Meta(ge=1, le=16, description="Ingestion jobs run at once.")] = 1
     ingest_sample: Annotated[bool, Meta(description="Ingest the bundled sample course on first start.")] = True
+    max_queued_jobs: Annotated[
+        int, Meta(ge=1, le=10000, description="Ingestion jobs one teacher may have waiting or running before 429.")
+    ] = 20
+    parse_seconds: Annotated[
+        int, Meta(ge=5, le=86400, description="Wall and CPU seconds the child process may spend reading one file.")
+    ] = 600
+    parse_memory_mb: Annotated[
+        int, Meta(ge=256, le=65536, description="Address space of the child process that reads one file, in MB.")
+    ] = 3072
+    max_pages: Annotated[
+        int, Meta(ge=1, le=100000, description="Most pages (slides, cells, chapters) a document may have.")
+    ] = 2000
+    max_page_chars: Annotated[
+        int, Meta(ge=1000, le=100_000_000, description="Most characters of text one page may yield.")
+    ] = 200_000
+    max_document_chars: Annotated[
+        int, Meta(ge=1000, le=1_000_000_000, description="Most characters of text one document may yield.")
+    ] = 10_000_000
+    max_archive_entries: Annotated[
+        int, Meta(ge=10, le=1_000_000, description="Most files inside an Office, OpenDocument or EPUB container.")
+    ] = 5000
+    max_unpacked_mb: Annotated[
+        int, Meta(ge=1, le=65536, description="Most bytes a container may unpack to, in MB.")
+    ] = 500
+    max_compression_ratio: Annotated[
+        int, Meta(ge=10, le=100000, description="Largest unpacked/packed ratio of one file inside a container.")
+    ] = 200
+    ocr: Annotated[bool, Meta(description="Recognise the text of scanned PDF pages (no text layer) with OCR.")] = True
+    ocr_page_seconds: Annotated[
+        int, Meta(ge=1, le=3600, description="Longest the OCR of one page may take before the job fails.")
+    ] = 60
+    ocr_max_pixels: Annotated[
+        int, Meta(ge=100_000, le=500_000_000, description="Largest page image (width x height) sent to OCR.")
+    ] = 25_000_000
 
     backup_dir: Annotated[
         str, Meta(description="Where `ragbot backup` writes archives; empty means DATA_DIR/backups.")

@@ -11,6 +11,7 @@ from appliance.errors import Unavailable
 from appliance.web.app import create_app
 from tests.chatscript import ScriptedAnswerer, quoted_answer
 from tests.conftest import parse_sse, sign_in
+from tests.filemaker import zip_of
 from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
 from tests.realserver import serve
 
@@ -76,7 +77,7 @@ BAD_FILES = [
     (("renamed.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "application/pdf"), 415, "not a PDF"),
     (("cut.pdf", truncate(make_pdf(["text"] * 3)), "application/pdf"), 400, "truncated"),
     (("locked.pdf", encrypt_pdf(make_pdf(["secret"]), "pw"), "application/pdf"), 400, "encrypted"),
-    (("sheet.xlsx", b"PK\x03\x04" + b"\x00" * 100, "application/octet-stream"), 415, "unsupported"),
+    (("sheet.xlsx", zip_of({"xl/workbook.xml": b"<workbook/>"}), "application/octet-stream"), 415, "unsupported"),
 ]
 
 

@@ -85,3 +85,9 @@ def test_every_benchmark_quick_through_the_one_command(tmp_path):
     assert classroom["errors"] == 0 and classroom["requests"] > 0 and classroom["memory_end"]["rss_mb"] > 0
     summary = (tmp_path / "latest.md").read_text()
     assert "## Targets" in summary and "## search" in summary and "cores" in summary
+
+
+def test_ocr_error_rate_counts_edits():
+    from bench.formats import distance
+
+    assert distance("kitten", "sitting") == 3

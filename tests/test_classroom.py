@@ -135,6 +135,7 @@ CALLS = {
     ),
     ("GET", "/api/v1/jobs/{job_id:str}"): (lambda w: (f"/api/v1/jobs/{_job(w)}", {}), STAFF_A),
     ("POST", "/api/v1/search"): (lambda w: ("/api/v1/search", {"json": {"query": "gripper"}}), SIGNED_IN),
+    ("POST", "/api/v1/render"): (lambda w: ("/api/v1/render", {"json": {"text": "**bold**"}}), SIGNED_IN),
     ("POST", "/api/v1/chat"): (lambda w: ("/api/v1/chat", {"json": {"message": "gripper force?"}}), SIGNED_IN),
     ("GET", "/api/v1/conversations"): (lambda w: ("/api/v1/conversations", {}), SIGNED_IN),
     ("GET", "/api/v1/conversations/{conversation_id:str}"): (

@@ -122,7 +122,7 @@ def test_pdf_pages_and_printed_labels():
         (b"   \n\n", "blank.txt", InvalidInput, "empty"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "photo.pdf", UnsupportedFile, "not a PDF"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "photo.png", UnsupportedFile, "image/png"),
-        (b"PK\x03\x04" + b"\x00" * 64, "slides.pptx", UnsupportedFile, "unsupported"),
+        (b"PK\x03\x04" + b"\x00" * 64, "slides.pptx", InvalidInput, "damaged zip"),
         (b"plain words", "table.xlsx", UnsupportedFile, "extension"),
         (b"\x00\x01\x02binary", "data.txt", UnsupportedFile, "binary"),
     ],

@@ -32,8 +32,14 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 @pytest.fixture(scope="module", params=["grounded", "extractive"])
 def server(request, tmp_path_factory):
     """The appliance on its packaged models in one answer mode, with the notes ingested, and no network."""
-    settings = load_settings(environ={}, data_dir=str(tmp_path_factory.mktemp("grounded")), max_answer_tokens=60,
-                             temperature=0.0, answer_mode=request.param, cache_ttl_seconds=0)
+    settings = load_settings(
+        environ={},
+        data_dir=str(tmp_path_factory.mktemp("grounded")),
+        max_answer_tokens=60,
+        temperature=0.0,
+        answer_mode=request.param,
+        cache_ttl_seconds=0,
+    )
     with (
         no_network() as attempts,
         serve(settings) as running,

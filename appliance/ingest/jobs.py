@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from appliance.classroom.courses import DEFAULT_COURSE
-from appliance.errors import RagbotError
+from appliance.errors import RagbotError, TooManyRequests
 from appliance.ingest.pipeline import Ingestor
 from appliance.store.database import Database
 
@@ -17,14 +17,23 @@ log = logging.getLogger(__name__)
 class JobRunner:
     """Runs ingestion jobs on a small pool of worker threads."""
 
-    def __init__(self, database: Database, ingestor: Ingestor, uploads: Path, workers: int):
+    def __init__(self, database: Database, ingestor: Ingestor, uploads: Path, workers: int, max_queued: int = 20):
         self.database = database
+        self.max_queued = max_queued
         self.ingestor = ingestor
         self.uploads = uploads
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
         self.idle = threading.Condition()
         self.pending = 0
         uploads.mkdir(parents=True, exist_ok=True)
+
+    def admit(self, user_id: int | None) -> None:
+        """Refuse one more upload from a user who already has max_queued_jobs waiting or running."""
+        if user_id is not None and self.database.open_jobs(user_id) >= self.max_queued:
+            raise TooManyRequests(
+                f"you already have {self.max_queued} files waiting to be ingested; upload more when they are done",
+                retry_after=30,
+            )
 
     def submit(
         self, filename: str, data: bytes, pages: int = 0, course_id: int = DEFAULT_COURSE, user_id: int | None = None

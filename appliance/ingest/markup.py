@@ -28,14 +28,14 @@ RST_OPTION = re.compile(r"^\s+:[\w-]+:")
 RST_PROSE = {"note", "warning", "tip", "important", "caution", "attention", "hint", "danger", "seealso", "topic"}
 
 
-class _Builder:
-    """Collects clean lines and opens a section at every heading."""
+class Outline:
+    """Collects clean lines and opens a section at every heading; `path` carries headings over from a page before."""
 
-    def __init__(self):
+    def __init__(self, path: tuple[tuple[int, str], ...] = ()):
         self.lines: list[str] = []
         self.offset = 0
-        self.path: list[tuple[int, str]] = []
-        self.sections: list[Section] = [Section("", "", 0)]
+        self.path: list[tuple[int, str]] = list(path)
+        self.sections: list[Section] = [Section("", " > ".join(t for _, t in path), 0)]
 
     def line(self, text: str) -> None:
         if not text.strip() and self.lines and not self.lines[-1].strip():
@@ -66,7 +66,7 @@ def markdown(source: str) -> tuple[str, str, list[Section]]:
         source = source[match.end() :]
     for opening, closing in COMMENTS:
         source = _drop_comments(source, opening, closing)
-    out, in_code = _Builder(), False
+    out, in_code = Outline(), False
     for raw in source.split("\n"):
         if FENCE.match(raw):
             in_code = not in_code
@@ -107,7 +107,7 @@ def rst(source: str) -> tuple[str, str, list[Section]]:
     """reStructuredText: headings by adornment order, directives and role markup removed."""
     lines = source.replace("\r\n", "\n").split("\n")
     styles: list[tuple[str, bool]] = []
-    out, i = _Builder(), 0
+    out, i = Outline(), 0
     while i < len(lines):
         line = lines[i]
         overline = bool(RST_ADORNMENT.match(line)) and i + 2 < len(lines) and lines[i + 2] == line

@@ -1,13 +1,23 @@
 """Turn an uploaded file into pages of clean text, split into sections under a heading path."""
 
 import re
+from collections.abc import Callable
 from pathlib import PurePath
 
 import filetype
 
 from appliance.errors import InvalidInput, UnsupportedFile
 from appliance.ingest import markup
-from appliance.ingest.document import Page, Parsed, Section
+from appliance.ingest.document import Caps, Page, Parsed, Section, check_chars
+from appliance.ingest.formats.container import container_kind, unpack
+from appliance.ingest.formats.ebook import read_epub
+from appliance.ingest.formats.notebook import looks_like_notebook, read_ipynb
+from appliance.ingest.formats.ocr import recognise
+from appliance.ingest.formats.opendocument import read_odp, read_odt
+from appliance.ingest.formats.render import render_page
+from appliance.ingest.formats.slides import read_pptx
+from appliance.ingest.formats.webpage import read_html
+from appliance.ingest.formats.word import read_docx
 from appliance.ingest.pdf import count_pages, read_pdf
 
 TEXT_KINDS = {
@@ -46,6 +56,23 @@ CODE_SUFFIXES = {
     ".m",
 }
 TITLE_CHARS = 200  # a longer first line is prose, not a title
+SUPPORTED = "upload PDF, Word, PowerPoint, OpenDocument, EPUB, notebooks, web pages, Markdown, text or code"
+HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S
+)
+OCR_BELOW_WORDS = 5  # an image page with fewer words has no real text layer: a scan, or a scan with a page number
+READERS: dict[str, Callable[[bytes], tuple[str, list[Page]]]] = {
+    "docx": read_docx,
+    "pptx": read_pptx,
+    "odt": read_odt,
+    "odp": read_odp,
+    "epub": read_epub,
+    "ipynb": read_ipynb,
+    "html": read_html,
+}
+DEFAULT_CAPS = Caps()
+CONTAINERS = {"docx", "pptx", "odt", "odp", "epub"}
+Progress = Callable[..., None]
 
 
 def detect_kind(data: bytes, filename: str) -> str:
@@ -57,10 +84,16 @@ def detect_kind(data: bytes, filename: str) -> str:
         return "pdf"
     if suffix == ".pdf":
         raise UnsupportedFile("the file is named .pdf but its content is not a PDF")
+    if kind := container_kind(data):
+        return kind
     guess = filetype.guess(data)
     if guess is not None or b"\x00" in data[:8192]:
         found = guess.mime if guess else "binary data"
-        raise UnsupportedFile(f"unsupported file type ({found}); upload PDF, Markdown, reStructuredText, text or code")
+        raise UnsupportedFile(f"unsupported file type ({found}); {SUPPORTED}")
+    if looks_like_notebook(data):
+        return "ipynb"
+    if HTML_START.match(data[:1024]):
+        return "html"
     if suffix in CODE_SUFFIXES:
         return "code"
     if suffix in TEXT_KINDS:
@@ -68,12 +101,15 @@ def detect_kind(data: bytes, filename: str) -> str:
     raise UnsupportedFile(f"unsupported file extension '{suffix}' for a text file")
 
 
-def precheck(data: bytes, filename: str) -> int:
-    """Cheap checks before queueing a file: its type, and for a PDF that it opens; returns its page count."""
+def precheck(data: bytes, filename: str, caps: Caps = DEFAULT_CAPS, progress: Progress | None = None) -> int:
+    """Cheap checks before queueing a file: its type and caps, and for a PDF that it opens; returns its pages."""
     kind = detect_kind(data, filename)
     if kind == "pdf":
-        return count_pages(data)
-    decode_text(data[:65536])
+        return count_pages(data, caps)
+    if kind in CONTAINERS:
+        unpack(data, caps)
+    elif kind not in READERS:
+        decode_text(data[:65536])
     return 1
 
 
@@ -88,35 +124,68 @@ def decode_text(data: bytes) -> str:
     return text
 
 
-def parse(data: bytes, filename: str) -> Parsed:
-    """Parse a file of any supported kind; raises InvalidInput with the reason if it cannot."""
+def parse(data: bytes, filename: str, caps: Caps = DEFAULT_CAPS, progress: Progress | None = None) -> Parsed:
+    """Parse a file of any supported kind within the caps; raises InvalidInput with the reason if it cannot."""
+    report = progress or (lambda **_: None)
     kind = detect_kind(data, filename)
     stem = PurePath(filename).stem
     if kind == "pdf":
-        pages = [Page(text=_tidy(text), number=n, label=label) for n, (text, label) in enumerate(read_pdf(data), 1)]
-        for page in pages:
-            page.sections = [Section(page.text)] if page.text.strip() else []
-        title = stem
+        title, pages = stem, _pdf(data, caps, report)
+    elif kind in READERS:
+        title, pages = READERS[kind](unpack(data, caps) if kind in CONTAINERS else data)
     else:
-        source = decode_text(data)
-        if kind == "markdown":
-            title, text, sections = markup.markdown(source)
-        elif kind == "rst":
-            title, text, sections = markup.rst(source)
-        elif kind == "code":
-            text = _tidy(source)
-            title, sections = "", [Section(text, PurePath(filename).name)]
-        else:
-            text = _tidy(source)
-            # Every chunk carries the title as its heading, as Markdown chunks carry theirs: a passage from
-            # the middle of "PID tuning notes" is about PID tuning even where it never says so.
-            title = text_title(text)
-            sections = [Section(text, title)]
-        pages = [Page(text=text, sections=[s for s in sections if s.text.strip()])]
-        title = title or stem
+        title, pages = _text(kind, decode_text(data), filename)
+    _check(pages, caps)
     if not any(page.sections for page in pages):
-        raise InvalidInput("no text could be extracted from the file (is it a scanned image?)")
-    return Parsed(kind=kind, title=title, pages=pages)
+        raise InvalidInput("no text could be extracted from the file")
+    return Parsed(kind=kind, title=title or stem, pages=pages)
+
+
+def _text(kind: str, source: str, filename: str) -> tuple[str, list[Page]]:
+    """Markdown, reStructuredText, code or plain text as one page."""
+    if kind == "markdown":
+        title, text, sections = markup.markdown(source)
+    elif kind == "rst":
+        title, text, sections = markup.rst(source)
+    elif kind == "code":
+        text = _tidy(source)
+        title, sections = "", [Section(text, PurePath(filename).name)]
+    else:
+        text = _tidy(source)
+        # Every chunk carries the title as its heading, as Markdown chunks carry theirs: a passage from
+        # the middle of "PID tuning notes" is about PID tuning even where it never says so.
+        title = text_title(text)
+        sections = [Section(text, title)]
+    return title, [Page(text=text, sections=[s for s in sections if s.text.strip()])]
+
+
+def _pdf(data: bytes, caps: Caps, report: Progress) -> list[Page]:
+    """A PDF's pages from their text layer; a page with (almost) none is read by OCR when that is on."""
+    read = read_pdf(data, caps)
+    pages = [Page(text=_tidy(text), number=n, label=label) for n, (text, label, _) in enumerate(read, 1)]
+    images = {n for n, (text, _, image) in enumerate(read, 1) if image and len(text.split()) < OCR_BELOW_WORDS}
+    scanned = [page for page in pages if page.number in images] if caps.ocr else []
+    report(pages_total=len(pages), pages_done=len(pages) - len(scanned))
+    for done, page in enumerate(scanned, len(pages) - len(scanned)):
+        report(budget=caps.ocr_page_seconds, step=f"OCR of page {page.number}")
+        text = _tidy(recognise(render_page(data, page.number, caps.ocr_max_pixels)))
+        if len(text) > len(page.text):
+            page.text, page.ocr = text, True
+        report(pages_done=done + 1)
+    for page in pages:
+        page.sections = [Section(page.text)] if page.text.strip() else []
+    return pages
+
+
+def _check(pages: list[Page], caps: Caps) -> None:
+    """Refuse a document with more pages or text than the caps allow, whatever its format."""
+    if len(pages) > caps.pages:
+        raise InvalidInput(f"the document has {len(pages)} pages, more than the limit of {caps.pages} (max_pages)")
+    total = 0
+    for index, page in enumerate(pages, 1):
+        total += len(page.text)
+        named = page.label if page.label and " " in page.label else ""  # "cell 3", "slide 2"; not a PDF's "iv"
+        check_chars(named or f"page {page.number or index}", len(page.text), total, caps)
 
 
 def text_title(text: str) -> str:

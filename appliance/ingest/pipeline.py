@@ -8,8 +8,9 @@ from pathlib import PurePosixPath
 
 from appliance.classroom.courses import DEFAULT_COURSE
 from appliance.errors import InvalidInput
+from appliance.ingest import isolate
 from appliance.ingest.chunk import chunk
-from appliance.ingest.parse import parse
+from appliance.ingest.document import Caps
 from appliance.settings import Settings
 from appliance.store.database import Database, now
 from appliance.store.text import embedding_text
@@ -43,6 +44,12 @@ class Ingestor:
         self.database = database
         self.vectors = vectors
         self.embedder = embedder
+        self.caps = Caps.of(settings)
+        self.limits = isolate.Limits(settings.parse_seconds, settings.parse_memory_mb << 20)
+
+    def check(self, data: bytes, source: str) -> int:
+        """Type and caps of a file before it is queued, read in a child process; returns its page count."""
+        return isolate.run("appliance.ingest.parse:precheck", (data, source, self.caps), self.limits)
 
     def ingest(
         self, data: bytes, source: str, progress: Progress | None = None, course_id: int = DEFAULT_COURSE
@@ -59,7 +66,7 @@ class Ingestor:
                 chunks_done=existing["chunks"],
             )
             return Outcome(existing, "unchanged")
-        parsed = parse(data, source)
+        parsed = isolate.run("appliance.ingest.parse:parse", (data, source, self.caps), self.limits, report)
         report(pages_total=len(parsed.pages), pages_done=len(parsed.pages))
         chunks = chunk(parsed, self.embedder.count_tokens, self.settings.chunk_tokens, self.settings.chunk_overlap)
         document_id = uuid.uuid4().hex
@@ -87,7 +94,13 @@ class Ingestor:
                 "course_id": course_id,
             }
             pages = [
-                {"document_id": document_id, "number": page.number or 1, "label": page.label, "text": page.text}
+                {
+                    "document_id": document_id,
+                    "number": page.number or 1,
+                    "label": page.label,
+                    "text": page.text,
+                    "ocr": int(page.ocr),
+                }
                 for page in parsed.pages
             ]
             rows = [

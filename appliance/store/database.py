@@ -205,6 +205,12 @@ class Database:
             raise NotFound(f"no job with id '{job_id}'")
         return rows[0]
 
+    def open_jobs(self, user_id: int) -> int:
+        """Jobs of one user still queued or running."""
+        sql = "SELECT count(*) FROM jobs WHERE user_id = ? AND status IN ('queued', 'running')"
+        with self.lock:
+            return self.db.execute(sql, [user_id]).fetchone()[0]
+
     def abandon_jobs(self) -> int:
         """Mark jobs cut off by a restart as failed, so no client waits on them forever."""
         with self.lock, self.db.atomic():

@@ -161,6 +161,12 @@ def m004_audit(db: sqlite_utils.Database) -> None:
     db["audit"].create_index(["at"])
 
 
+@migration
+def m005_page_ocr(db: sqlite_utils.Database) -> None:
+    """Pages read by OCR are marked, so the API and the reader can say so."""
+    db["pages"].add_column("ocr", int, not_null_default=0)
+
+
 def migrate(db: sqlite_utils.Database) -> int:
     """Apply pending migrations; returns the schema version."""
     db["migrations"].create({"number": int, "name": str, "applied_at": str}, pk="number", if_not_exists=True)

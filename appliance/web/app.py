@@ -108,6 +108,7 @@ def create_app(
             documents.DocumentController,
             documents.get_job,
             search.search,
+            search.render,
             *chat.handlers,
             *health.handlers,
             *auth_routes.handlers,

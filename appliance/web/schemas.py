@@ -35,6 +35,12 @@ class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
     ) = None
 
 
+class RenderRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """POST /api/v1/render."""
+
+    text: Annotated[str, Meta(max_length=100_000, description="Markdown: an answer or a passage.")]
+
+
 DOCUMENT_FIELDS = ("id", "filename", "title", "kind", "pages", "chunks", "sha256", "bytes", "created_at")
 
 

@@ -7,10 +7,10 @@ from litestar.response import Response
 
 from appliance.classroom.courses import DEFAULT_COURSE
 from appliance.errors import InvalidInput, NotFound, RagbotError
-from appliance.ingest.parse import precheck
 from appliance.ingest.pipeline import clean_source
 from appliance.services import Services
 from appliance.web.auth import STAFF, USERS, allow
+from appliance.web.rich import page_nodes
 from appliance.web.schemas import document_view, job_view
 
 
@@ -39,7 +39,8 @@ def _accept(services: Services, owner: dict, filename: str, data: bytes) -> tupl
     """Queue one uploaded file, or record why it was refused."""
     try:
         source = clean_source(filename)
-        return services.jobs.submit(source, data, pages=precheck(data, source), **owner), None
+        services.jobs.admit(owner["user_id"])
+        return services.jobs.submit(source, data, pages=services.ingestor.check(data, source), **owner), None
     except RagbotError as error:
         return services.jobs.reject(filename or "(unnamed)", error.message, **owner), error
 
@@ -87,8 +88,9 @@ class DocumentController(Controller):
         summary="A page's text, for the reader",
     )
     def get_page(self, request: Request, services: Services, document_id: str, number: int) -> dict:
-        visible_document(request, services, document_id)
-        return services.database.page(document_id, number)
+        document = visible_document(request, services, document_id)
+        page = services.database.page(document_id, number)
+        return {**page, "ocr": bool(page["ocr"]), "nodes": page_nodes(document["kind"], page["text"])}
 
     @delete("/{document_id:str}", opt=allow(STAFF), sync_to_thread=True, summary="Delete a document everywhere")
     def delete_document(self, request: Request, services: Services, document_id: str) -> None:

@@ -5,7 +5,8 @@ from litestar import Request, post
 from appliance.errors import InvalidInput
 from appliance.services import Services
 from appliance.web.auth import USERS, allow
-from appliance.web.schemas import SearchRequest
+from appliance.web.rich import to_nodes
+from appliance.web.schemas import RenderRequest, SearchRequest
 
 
 @post(
@@ -25,3 +26,15 @@ def search(data: SearchRequest, request: Request, services: Services) -> dict:
     courses = services.courses.scope(request.user, data.course_id)
     passages = services.retriever.search(data.query, data.k, data.mode, courses)
     return {"results": [p.to_dict() for p in passages]}
+
+
+@post(
+    "/api/v1/render",
+    opt=allow(USERS),
+    status_code=200,
+    sync_to_thread=True,
+    tags=["search"],
+    summary="Markdown as safe nodes for the page: code, tables, lists and equations (MathML); HTML stays text",
+)
+def render(data: RenderRequest) -> dict:
+    return {"nodes": to_nodes(data.text)}
