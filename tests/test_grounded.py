@@ -37,16 +37,13 @@ def grounded(settings, fakes):
     built.close()
 
 
-def test_sentences_keep_exact_offsets_and_skip_markup():
-    text = (
-        "# Title\n\nA lidar measures distance. It spins at 5.5 Hz, e.g. indoors.\n- First item here\n- Second item here"
-    )
+def test_sentences_keep_exact_offsets_and_skip_markup_and_headings():
+    text = "Lidar basics\n\nA lidar measures distance. It spins at 5.5 Hz, e.g. indoors.\n- Check the lens every week\n- Ok"
     spans = evidence.sentences(text)
     assert [text[a:b] for a, b in spans] == [
         "A lidar measures distance.",
         "It spins at 5.5 Hz, e.g. indoors.",
-        "First item here",
-        "Second item here",
+        "Check the lens every week",
     ]
 
 

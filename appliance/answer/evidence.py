@@ -23,6 +23,7 @@ ASKING = frozenset(
 # Sentences that lean on the one before: "It weighs 2 kg." is only evidence with its subject.
 LEANING = re.compile(r"^(?:it|its|this|that|these|those|they|their|them|he|she|his|her|such|both|here|there)\b", re.I)
 MIN_CHARS = 12
+MIN_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
         spans.append((begin, match.start()))
         begin = match.end()
     spans.append((begin, len(text)))
-    return [span for span in (_trim(text, a, b) for a, b in spans) if span[1] - span[0] >= MIN_CHARS]
+    return [span for span in (_trim(text, a, b) for a, b in spans) if _is_sentence(text[span[0] : span[1]])]
+
+
+def _is_sentence(text: str) -> bool:
+    """Long enough to state something: a heading ("Vexmoor bracket") or a label is context, not evidence."""
+    return len(text) >= MIN_CHARS and (len(text.split()) >= MIN_WORDS or text[-1] in ".!?")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

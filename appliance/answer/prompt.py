@@ -36,16 +36,17 @@ GROUNDED_INSTRUCTIONS = """Answer each question in one or two short sentences, u
 copying their words. After each sentence, put the number of the fact it comes from in brackets.
 
 Facts:
-[1] The Tarnwell-3 pump has a maximum flow rate of 12 litres per minute.
-[2] The Tarnwell-3 pump weighs 4 kilograms.
+[1] The Tarnwell-3 pump weighs 4 kilograms.
+[2] The Tarnwell-3 pump has a maximum flow rate of 12 litres per minute.
 Question: How heavy is the Tarnwell-3 pump?
-Answer: The Tarnwell-3 pump weighs 4 kilograms [2].
+Answer: The Tarnwell-3 pump weighs 4 kilograms [1].
 
 Facts:
 [1] The Ossing rover uses two encoders, one on each rear wheel.
-[1] Each encoder gives 600 counts per revolution, so the rover can measure how far it has driven.
+[2] Each encoder gives 600 counts per revolution, so the rover can measure how far it has driven.
+[2] The encoders are cleaned every month.
 Question: Why does the Ossing rover have encoders?
-Answer: Each encoder gives 600 counts per revolution, so the rover can measure how far it has driven [1]."""
+Answer: Each encoder gives 600 counts per revolution, so the rover can measure how far it has driven [2]."""
 # Where a grounded answer ends: the model would go on to invent the next example.
 GROUNDED_STOP = ["\n", "Question:", "Facts:"]
 
