@@ -90,7 +90,7 @@ def test_streamed_answer_has_sources_tokens_and_done(server, fact_document):
         assert response.headers["content-type"].startswith("text/event-stream")
         events = parse_sse(response.iter_lines())
     names = [name for name, _ in events]
-    assert names[:2] == ["conversation", "sources"] and names[-1] == "done" and names.count("token") >= 2
+    assert names[:2] == ["conversation", "sources"] and names[-1] == "done" and names.count("token") >= 1
     done = json.loads(events[-1][1])
     assert "".join(d for n, d in events if n == "token").strip() == done["answer"] and "97" in done["answer"]
     pages = [s["page"] for s in done["sources"] if s["cited"]]
@@ -170,7 +170,7 @@ def test_llama_openmp_spins_briefly_unless_the_admin_says_otherwise(given, kept)
     """llama.cpp's OpenMP barriers get a short spin before libgomp loads (see llm.py); an admin's value wins."""
     env = {k: v for k, v in os.environ.items() if k != "GOMP_SPINCOUNT"} | ({"GOMP_SPINCOUNT": given} if given else {})
     code = (
-        "import os; from appliance import llm; "
+        "import os; from appliance.inference import llm; "
         "print(os.environ['GOMP_SPINCOUNT'], any('libgomp' in line for line in open('/proc/self/maps')))"
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout

@@ -138,7 +138,8 @@ class Answerer:
         )
         clock.mark("evidence")
         answerable = "yes" if selected else self._answerable(scored)
-        if answerable == "no":
+        # Quotes cannot be verified against the question: an extractive answer needs a clear "yes".
+        if answerable == "no" or (mode == "extractive" and answerable == "maybe"):
             yield from self._not_covered(self._related(relevant, chosen), mode, timings)
             return
         evidence = {i + 1: items for i, items in chosen.items()}
