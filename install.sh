@@ -350,8 +350,11 @@ if [[ "$DEV" -eq 1 ]]; then
     command -v useradd >/dev/null 2>&1 || missing+=(passwd)
     command -v ip >/dev/null 2>&1 || missing+=(iproute2)
     command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+    # OCR of scanned pages: RapidOCR's OpenCV loads these two system libraries.
+    ldconfig -p 2>/dev/null | grep -q 'libGL\.so\.1' || missing+=(libgl1)
+    ldconfig -p 2>/dev/null | grep -q 'libglib-2\.0\.so\.0' || missing+=(libglib2.0-0)
     if [[ ${#missing[@]} -eq 0 ]]; then
-        say "test tools already installed (chromium, systemd-analyze, useradd, ip, unshare)"
+        say "test tools already installed (chromium, systemd-analyze, useradd, ip, unshare, OCR libraries)"
     else
         say "installing Debian packages for the tests: ${missing[*]}"
         command -v apt-get >/dev/null 2>&1 ||
