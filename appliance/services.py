@@ -12,6 +12,7 @@ from appliance.classroom.accounts import Accounts
 from appliance.classroom.courses import DEFAULT_COURSE, Courses
 from appliance.classroom.limits import SlidingWindow
 from appliance.inference import manifests as models
+from appliance.inference.protocols import EmbeddingModel, LanguageModel
 from appliance.ingest.jobs import JobRunner
 from appliance.ingest.pipeline import Ingestor
 from appliance.ops import consistency as repair
@@ -19,6 +20,7 @@ from appliance.search.retriever import Retriever
 from appliance.settings import PACKAGE_ROOT, Settings
 from appliance.store import locks
 from appliance.store.database import Database
+from appliance.store.protocols import VectorStore
 
 log = logging.getLogger(__name__)
 SAMPLE = PACKAGE_ROOT / "sample" / "robotics-basics.md"
@@ -66,9 +68,9 @@ class Services:
 
     settings: Settings
     database: Database
-    vectors: object
-    embedder: object
-    model: object | None
+    vectors: VectorStore
+    embedder: EmbeddingModel
+    model: LanguageModel | None
     retriever: Retriever
     ingestor: Ingestor
     answerer: Answerer | None

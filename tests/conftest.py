@@ -86,7 +86,7 @@ class FakeVectors:
 
     def add(self, ids, vectors, owners):
         with self.lock:
-            self.data.update({i: (list(v), course) for i, v, (_, course) in zip(ids, vectors, owners)})
+            self.data.update({i: (list(v), course) for i, v, (_, course) in zip(ids, vectors, owners, strict=True)})
 
     def delete(self, ids):
         with self.lock:
@@ -96,7 +96,7 @@ class FakeVectors:
     def query(self, vector, k, courses=None):
         with self.lock:
             scored = [
-                (i, sum(a * b for a, b in zip(vector, v)))
+                (i, sum(a * b for a, b in zip(vector, v, strict=True)))
                 for i, (v, course) in self.data.items()
                 if courses is None or course in courses
             ]

@@ -30,9 +30,14 @@ def test_prompt_never_overflows_and_cuts_the_last_source():
 
 def test_prompt_counts_each_source_once_and_matches_the_whole_count():
     """Fitting tokenizes about twice the prompt (sources alone, then the whole once), not once per source."""
-    model, counted = FakeModel(), []
-    count = model.count_tokens
-    model.count_tokens = lambda text: counted.append(len(text)) or count(text)
+    counted: list[int] = []
+
+    class Counting(FakeModel):
+        def count_tokens(self, text: str) -> int:
+            counted.append(len(text))
+            return super().count_tokens(text)
+
+    model, count = Counting(), FakeModel().count_tokens
     passages = [_passage(n, " ".join(f"w{n}x{i}" for i in range(100))) for n in range(1, 5)]
     built = prompt.build(model, "what?", passages, answer_tokens=100)
     assert len(built.sources) == 4 and built.tokens == count(built.text)
@@ -84,7 +89,7 @@ def test_gate_refuses_when_full_and_serializes():
             time.sleep(0.05)
             order.append(f"{name}-")
 
-    threads = [threading.Thread(target=run, args=(t, n)) for t, n in zip(tickets, "ab")]
+    threads = [threading.Thread(target=run, args=(t, n)) for t, n in zip(tickets, "ab", strict=True)]
     for t in threads:
         t.start()
     for t in threads:

@@ -149,7 +149,7 @@ def corrupt_middle(path):
 def tamper_member(path):
     """A well-formed archive whose database differs from the manifest's checksum."""
     with tarfile.open(path) as tar:
-        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+        members = [(m, backup.member_bytes(tar, m)) for m in tar.getmembers()]
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w:gz") as tar:
         for member, body in members:
@@ -161,10 +161,10 @@ def tamper_member(path):
 
 def unlisted_member(path):
     with tarfile.open(path) as tar:
-        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+        members = [(m, backup.member_bytes(tar, m)) for m in tar.getmembers()]
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w:gz") as tar:
-        for member, body in members + [(tarfile.TarInfo("data/extra.txt"), b"surprise")]:
+        for member, body in [*members, (tarfile.TarInfo("data/extra.txt"), b"surprise")]:
             member.size = len(body)
             tar.addfile(member, io.BytesIO(body))
     path.write_bytes(out.getvalue())
@@ -193,7 +193,7 @@ def test_damaged_archive_is_refused_and_changes_nothing(settings, archive, damag
 
 def edit_manifest(path, change) -> None:
     with tarfile.open(path) as tar:
-        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+        members = [(m, backup.member_bytes(tar, m)) for m in tar.getmembers()]
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w:gz") as tar:
         for member, body in members:
@@ -220,7 +220,7 @@ def test_restore_onto_a_full_disk_is_refused_up_front_and_changes_nothing(settin
     before = fingerprint(settings.data_path)
     real = shutil.disk_usage
     monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: real(path)._replace(free=4096))
-    with pytest.raises(backup.RagbotError, match="not enough space.*nothing was changed"):
+    with pytest.raises(backup.RagbotError, match=r"not enough space.*nothing was changed"):
         backup.restore(settings, archive, None)
     assert fingerprint(settings.data_path) == before
     assert not [p for p in settings.data_path.iterdir() if p.name.startswith(".restore-")]
@@ -234,7 +234,7 @@ def test_secret_stays_out_unless_asked_and_restore_keeps_the_current_one(setting
     assert backup.SECRET_MEMBER not in names and "data/secret.key" not in names
     with_secret = backup.backup(settings, None, tmp_path / "secret.tar.gz", with_secrets=True)
     with tarfile.open(with_secret.path) as tar:
-        assert tar.extractfile(backup.SECRET_MEMBER).read() == b"current-secret"
+        assert backup.member_bytes(tar, tar.getmember(backup.SECRET_MEMBER)) == b"current-secret"
     backup.restore(settings, plain.path, None)
     assert settings.secret_path.read_text() == "current-secret"
 
@@ -250,7 +250,7 @@ def test_cli_backup_prunes_and_restore_reports_bad_archives_without_traceback(se
     archives = sorted((settings.data_path / "backups").glob("ragbot-*.tar.gz"))
     assert len(archives) == 2 and "pruned" in capsys.readouterr().out
     with tarfile.open(archives[-1]) as tar:
-        assert tar.extractfile(backup.CONFIG_MEMBER).read() == config.read_bytes()
+        assert backup.member_bytes(tar, tar.getmember(backup.CONFIG_MEMBER)) == config.read_bytes()
 
     with pytest.raises(SystemExit) as exit:
         cli.main(["--config", str(config), "restore", "--check", str(archives[-1])])

@@ -8,6 +8,7 @@ Screenshots of each main screen (desktop and phone) go to test-artifacts/screens
 """
 
 import base64
+import contextlib
 import json
 import re
 import time
@@ -47,7 +48,8 @@ PUMP_PAGES = [
     "Preface\nThese notes belong to the Hollowmere greenhouse robotics unit.",
     "Safety\nAlways unplug the bench supply before touching a pump.",
     "Chapter 1: Pumps\nThe Brindle-5 pump has a maximum flow rate of 18 litres per minute.\nIt weighs 2 kilograms.",
-    "Chapter 2: Sensors\nThe Quorra soil probe measures moisture every 90 seconds.\nIt sends its readings over a CAN bus.",
+    "Chapter 2: Sensors\nThe Quorra soil probe measures moisture every 90 seconds.\n"
+    "It sends its readings over a CAN bus.",
 ]
 PUMP_LABELS = [{"start": 0, "style": "r"}, {"start": 2, "style": "D"}]
 LIGHT_NOTES = (
@@ -70,7 +72,7 @@ def test_page_and_assets_are_served_to_anonymous_users_with_a_self_only_policy(s
         assert "default-src 'self'" in policy and "connect-src 'self'" in policy and "http" not in policy
         assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)
         assert len(assets) >= 3
-        for path in assets + ["/static/js/views/chat.js"]:
+        for path in [*assets, "/static/js/views/chat.js"]:
             assert client.get(path).status_code == 200, path
         assert client.get("/api/v1/me").status_code == 401  # the API itself still needs a token
 
@@ -177,10 +179,8 @@ def visits(browser, appliance, request):
     yield visit
     for i, one in enumerate(opened):
         (SCREENSHOTS / "last").mkdir(parents=True, exist_ok=True)
-        try:
+        with contextlib.suppress(playwright_api.Error):
             one.page.screenshot(path=str(SCREENSHOTS / "last" / f"{request.node.name}-{i}.png"))
-        except playwright_api.Error:
-            pass
         one.close()
 
 
@@ -232,7 +232,8 @@ def ask(visit: Visit, question: str) -> "playwright_api.Locator":
     answer = page.locator(".message.assistant").nth(before)
     answer.wait_for()
     page.wait_for_function(
-        "n => { const a = document.querySelectorAll('.message.assistant')[n]; return a && a.dataset.state !== 'waiting' && a.dataset.state !== 'streaming'; }",
+        "n => { const a = document.querySelectorAll('.message.assistant')[n]; "
+        "return a && a.dataset.state !== 'waiting' && a.dataset.state !== 'streaming'; }",
         arg=before,
         timeout=ANSWER_TIMEOUT,
     )
@@ -273,7 +274,8 @@ WATCH_STREAM = """() => {
     new MutationObserver(() => {
         const answers = document.querySelectorAll('.message.assistant');
         const last = answers[answers.length - 1];
-        if (last && last.dataset.state === 'streaming') window.__lengths.push(last.querySelector('.answer-text').textContent.length);
+        if (last && last.dataset.state === 'streaming')
+            window.__lengths.push(last.querySelector('.answer-text').textContent.length);
     }).observe(document.querySelector('.messages'), {subtree: true, childList: true, characterData: true});
 }"""
 
@@ -399,7 +401,7 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
     assert answer.get_attribute("data-state") == "done" and "18" in answer.locator(".answer-text").inner_text()
     lengths = page.evaluate("() => window.__lengths")
     assert len(set(lengths)) >= 3 and lengths == sorted(lengths), f"the answer did not stream in: {lengths}"
-    assert int(answer.get_attribute("data-tokens")) >= 3
+    assert int(answer.get_attribute("data-tokens") or 0) >= 3
     chat_call = student.calls("POST", "/api/v1/chat")[-1]
     assert chat_call["stream"] is True and chat_call["course_id"] == FLOW["course_id"]
     # Sources panel: document, page label and snippet.
@@ -414,7 +416,7 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
 
     # The citation opens the reader at its page with the passage highlighted.
     link = answer.locator("a.cite").first
-    assert link.get_attribute("aria-label").startswith("Source ")
+    assert (link.get_attribute("aria-label") or "").startswith("Source ")
     link.click()
     mark = page.locator(".reader mark")
     mark.wait_for()
@@ -511,7 +513,7 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
 
     # Not covered: a clear message, no sources.
     answer = ask(student, "Who won the 1966 football World Cup final?")
-    assert "not-covered" in answer.get_attribute("class")
+    assert "not-covered" in (answer.get_attribute("class") or "")
     assert "Not in the course material" in answer.inner_text() and answer.locator(".source").count() == 0
 
     # Busy: the model queue is full (503 with Retry-After) and the message says when to retry.

@@ -1,6 +1,7 @@
 """Accounts, roles and courses over HTTP: the route table against every role, isolation, tokens, limits."""
 
 import itertools
+from collections.abc import Callable
 
 import pytest
 from litestar.testing import TestClient
@@ -25,7 +26,7 @@ def world(settings, services):
     settings.signup = "open"
     settings.login_attempts_per_minute = 10000  # the matrix signs in many times; the limit has its own test
     with TestClient(create_app(settings, services)) as client:
-        heads = {"anonymous": {}}
+        heads: dict[str, dict] = {"anonymous": {}}
         heads["admin"] = sign_in(client, services, "admin", "admin", None)
         heads["teacher"] = sign_in(client, services, "teacher", "teacher", None)
         heads["other_teacher"] = sign_in(client, services, "other", "teacher", None)
@@ -62,7 +63,7 @@ def _refresh(w) -> dict:
 
 
 # For each route: how to call it, and which roles may (course-level rules included).
-CALLS = {
+CALLS: dict[tuple[str, str], tuple[Callable[[dict], tuple[str, dict]], set[str]]] = {
     ("GET", "/"): (lambda w: ("/", {}), EVERYONE),
     ("GET", "/static/{file_path:path}"): (lambda w: ("/static/app.css", {}), EVERYONE),
     ("GET", "/api/docs/assets/{file_path:path}"): (lambda w: ("/api/docs/assets/swagger-ui.css", {}), EVERYONE),
@@ -352,7 +353,7 @@ def test_prompt_differs_by_background_level(world):
 
 
 def test_answer_cache_hits_and_is_invalidated_by_course_changes(world):
-    client, heads, services = world["client"], world["heads"], world["services"]
+    client, heads = world["client"], world["heads"]
     _document(world, b"The Zorblax-7 gripper closes with 42 newtons.")
     ask = {"message": "How strong is the Zorblax-7 gripper?"}
     first = client.post("/api/v1/chat", json=ask, headers=heads["student"]).json()

@@ -69,7 +69,7 @@ def check(settings, config, repair=False):
 
 
 def problems(findings) -> dict[str, list]:
-    found = {}
+    found: dict[str, list] = {}
     for f in findings:
         if f.problem and not f.fixed:
             assert f.fix, f"{f.check} has no fix: {f.detail}"

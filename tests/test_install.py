@@ -57,6 +57,18 @@ def ids(root: Path) -> tuple[int, int] | None:
     return None
 
 
+def ragbot_ids(root: Path) -> tuple[int, int]:
+    """The ragbot user's uid and gid, which the install must have made."""
+    found = ids(root)
+    assert found is not None, "the install made no ragbot user"
+    return found
+
+
+def output(process: subprocess.Popen) -> str:
+    """What a process started with stdout=PIPE has written."""
+    return process.stdout.read().decode() if process.stdout else ""
+
+
 def mode_owner(path: Path) -> tuple[str, int, int]:
     info = path.stat()
     return oct(stat.S_IMODE(info.st_mode))[2:], info.st_uid, info.st_gid
@@ -70,7 +82,7 @@ def free_port() -> int:
 
 def as_ragbot(root: Path, *command: str, **kwargs) -> subprocess.Popen:
     """Run a command of the installed venv as the ragbot user of the scratch root (it has no name on this host)."""
-    uid, gid = ids(root)
+    uid, gid = ragbot_ids(root)
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(root / "var/lib/ragbot"),
@@ -106,7 +118,7 @@ def root():
 
 
 def check_layout(root: Path) -> None:
-    uid, gid = ids(root)
+    uid, gid = ragbot_ids(root)
     data = root / "var/lib/ragbot"
     assert mode_owner(root / "opt/ragbot") == ("755", 0, 0)
     assert os.access(root / "opt/ragbot/venv/bin/ragbot", os.X_OK)
@@ -147,7 +159,7 @@ def test_installed_service_runs_as_ragbot_and_doctor_is_clean(root):
     try:
         deadline = time.time() + 240
         while True:
-            assert service.poll() is None, service.stdout.read().decode()[-3000:]
+            assert service.poll() is None, output(service)[-3000:]
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5).status_code == 200:
                     break
@@ -169,7 +181,7 @@ def test_upgrade_keeps_settings_data_and_secret(root):
     config.write_text(config.read_text() + "# changed by the admin\n")
     secret = (data / "secret.key").read_bytes()
     archive = as_ragbot(root, "backup", stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    assert archive.wait(300) == 0, archive.stdout.read().decode()
+    assert archive.wait(300) == 0, output(archive)
     backups = sorted((data / "backups").iterdir())
 
     out = install("--system", "--root", str(root))
@@ -240,7 +252,7 @@ def test_units_under_a_live_systemd(root, manager, service_port):
     # Every hardening setting took effect: the manager warns of any it had to skip.
     assert "Started ragbot.service" in manager.journal("_PID=1")
     assert "ragbot" not in manager.journal("_PID=1", "-p", "warning")
-    pid, (uid, gid) = manager.host_pid(unit["MainPID"]), ids(root)
+    pid, (uid, gid) = manager.host_pid(unit["MainPID"]), ragbot_ids(root)
     status = livesystemd.proc_status(pid)
     assert status["Uid"].split()[0] == str(uid) and status["Gid"].split()[0] == str(gid), status
     assert status["NoNewPrivs"] == "1" and status["Seccomp"] == "2" and int(status["CapEff"], 16) == 0

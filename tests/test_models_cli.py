@@ -36,6 +36,7 @@ def config(tmp_path):
 def run(config, *argv) -> int:
     with pytest.raises(SystemExit) as exit:
         cli.main(["--config", str(config), *argv])
+    assert isinstance(exit.value.code, int)
     return exit.value.code
 
 
@@ -44,7 +45,7 @@ def test_use_sets_llm_model_and_nothing_else(config, capsys):
     assert run(config, "models", "use", "tiny-llm") == 0
     assert "restart the service" in capsys.readouterr().out
     after = config.read_text().splitlines()
-    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert changed == [('llm_model = "gemma3-270m-q4-k-m"', 'llm_model = "tiny-llm"')] and len(before) == len(after)
     assert load_settings(config, environ={}).llm_model == "tiny-llm" and (config.stat().st_mode & 0o777) == 0o640
     assert run(config, "models", "list") == 0
@@ -54,7 +55,7 @@ def test_use_sets_llm_model_and_nothing_else(config, capsys):
 
 def test_use_refuses_unknown_embedding_and_damaged_models(config, capsys):
     settings = load_settings(config, environ={})
-    with pytest.raises(NotFound, match="known: .*tiny-llm"):
+    with pytest.raises(NotFound, match=r"known: .*tiny-llm"):
         model_admin.use(settings, config, "nope")
     with pytest.raises(InvalidInput, match="re-ingesting"):
         model_admin.use(settings, config, "all-minilm-l6-v2")

@@ -115,7 +115,7 @@ def test_flooding_student_does_not_starve_another(classroom):
         time.sleep(0.01)
     alice = threading.Thread(target=ask, args=("alice", "alice", "What is the grip force of the Zorblax-7?"))
     alice.start()
-    for thread in flood + [alice]:
+    for thread in [*flood, alice]:
         thread.join(300)
     later_bobs = sorted(t for name, t in finished.items() if name.startswith("bob"))
     assert len(later_bobs) == 5 and finished["alice"] < later_bobs[2]

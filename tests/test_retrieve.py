@@ -10,7 +10,7 @@ def test_fts_query_is_safe_and_drops_stopwords():
 
 def test_rrf_rewards_agreement():
     scores = fuse([(1.0, ["a", "b", "c"]), (1.0, ["c", "a"])], rrf_k=60)
-    assert sorted(scores, key=scores.get, reverse=True) == ["a", "c", "b"]
+    assert sorted(scores, key=scores.__getitem__, reverse=True) == ["a", "c", "b"]
     weighted = fuse([(0.0, ["a"]), (2.0, ["b"])], rrf_k=60)
     assert weighted["b"] > weighted["a"]
 

@@ -17,7 +17,7 @@ def unit(values):
 def brute_force(vectors: dict, query, k, courses=None):
     """The reference: cosine against every vector, plain Python."""
     scored = [
-        (cid, sum(a * b for a, b in zip(unit(v), unit(query))))
+        (cid, sum(a * b for a, b in zip(unit(v), unit(query), strict=True)))
         for cid, (v, course) in vectors.items()
         if courses is None or course in courses
     ]
@@ -37,7 +37,7 @@ def test_index_matches_a_brute_force_search_in_every_course_scope(data):
         got = index.nearest(query, 10, courses)
         want = brute_force(data, query, 10, courses)
         assert [cid for cid, _ in got] == [cid for cid, _ in want]
-        assert all(abs(a - b) < 1e-5 for (_, a), (_, b) in zip(got, want))
+        assert all(abs(a - b) < 1e-5 for (_, a), (_, b) in zip(got, want, strict=True))
     assert len(index.nearest(query, 500, [0])) == sum(1 for _, c in data.values() if c == 0)
 
 

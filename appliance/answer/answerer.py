@@ -90,7 +90,7 @@ class Answerer:
         if selected:
             first = _selected_passage(selected, found, question.origin)
             others = [p for p in relevant if p.chunk_id != first.chunk_id]
-            relevant = [first] + others[: self.settings.context_sources - 1]
+            relevant = [first, *others[: self.settings.context_sources - 1]]
         retrieval_ms = (time.perf_counter() - started) * 1000
         mark("retrieved")
         timings = {"retrieval_ms": round(retrieval_ms, 1), "at_ms": at}
@@ -116,13 +116,13 @@ class Answerer:
         with ticket.hold(cancel.is_set):
             began = time.perf_counter()
             mark("model_acquired")
-            first = None
+            first_token = None
             stream = self.model.stream(
                 built.text, max_tokens=self.settings.max_answer_tokens, temperature=self.settings.temperature
             )
             for piece in stream:
-                if first is None:
-                    first = time.perf_counter()
+                if first_token is None:
+                    first_token = time.perf_counter()
                     mark("first_token")
                 pieces.append(piece)
                 yield "token", piece
@@ -133,11 +133,11 @@ class Answerer:
         answer = "".join(pieces).strip()
         cited = cited_sources(answer, built.sources)
         tokens = len(pieces)
-        generation_s = ended - (first or ended)
+        generation_s = ended - (first_token or ended)
         timings |= {
             "queue_ms": round((began - queued) * 1000, 1),
             "prompt_tokens": built.tokens,
-            "first_token_ms": round(((first or ended) - began) * 1000, 1),
+            "first_token_ms": round(((first_token or ended) - began) * 1000, 1),
             "generation_ms": round((ended - began) * 1000, 1),
             "tokens": tokens,
             "tokens_per_second": round((tokens - 1) / generation_s, 2) if tokens > 1 and generation_s else None,

@@ -38,7 +38,7 @@ class AnswerCache:
         if not self.ttl:
             return None
         with self.database.lock:
-            row = next(self.database.db["answer_cache"].rows_where("key = ?", [key]), None)
+            row = next(self.database.db.table("answer_cache").rows_where("key = ?", [key]), None)
         if row is None or row["created_at"] < time.time() - self.ttl:
             return None
         return json.loads(row["body"])
@@ -49,7 +49,7 @@ class AnswerCache:
             return
         body = {k: v for k, v in done.items() if k not in PER_ASKING}
         with self.database.lock, self.database.db.atomic():
-            self.database.db["answer_cache"].upsert(
+            self.database.db.table("answer_cache").upsert(
                 {"key": key, "course_id": min(courses), "body": json.dumps(body), "created_at": time.time()}, pk="key"
             )
 

@@ -42,14 +42,14 @@ class Conversations:
             "updated_at": now(),
         }
         with self.database.lock, self.db.atomic():
-            self.db["conversations"].insert(row)
+            self.db.table("conversations").insert(row)
         return row
 
     def owned(self, user: dict, conversation_id: str) -> dict:
         """A conversation of this user; anyone else's looks exactly like a missing one."""
         with self.database.lock:
             row = next(
-                self.db["conversations"].rows_where("id = ? AND user_id = ?", [conversation_id, user["id"]]), None
+                self.db.table("conversations").rows_where("id = ? AND user_id = ?", [conversation_id, user["id"]]), None
             )
         if row is None:
             raise NotFound(f"no conversation with id '{conversation_id}'")
@@ -57,18 +57,24 @@ class Conversations:
 
     def listing(self, user: dict) -> list[dict]:
         with self.database.lock:
-            return list(self.db["conversations"].rows_where("user_id = ?", [user["id"]], order_by="updated_at desc"))
+            return list(
+                self.db.table("conversations").rows_where("user_id = ?", [user["id"]], order_by="updated_at desc")
+            )
 
     def questions(self, conversation_id: str) -> list[str]:
         with self.database.lock:
-            rows = self.db["interactions"].rows_where("conversation_id = ?", [conversation_id], order_by="created_at")
+            rows = self.db.table("interactions").rows_where(
+                "conversation_id = ?", [conversation_id], order_by="created_at"
+            )
             return [row["search_query"] for row in rows][-HISTORY_TURNS:]
 
     def messages(self, user: dict, conversation_id: str) -> dict:
         conversation = self.owned(user, conversation_id)
         with self.database.lock:
             rows = list(
-                self.db["interactions"].rows_where("conversation_id = ?", [conversation_id], order_by="created_at")
+                self.db.table("interactions").rows_where(
+                    "conversation_id = ?", [conversation_id], order_by="created_at"
+                )
             )
         messages = []
         for row in rows:
@@ -89,7 +95,7 @@ class Conversations:
         if not title.strip():
             raise InvalidInput("a title cannot be empty")
         with self.database.lock, self.db.atomic():
-            self.db["conversations"].update(conversation_id, {"title": title.strip()[:120], "updated_at": now()})
+            self.db.table("conversations").update(conversation_id, {"title": title.strip()[:120], "updated_at": now()})
         return self.owned(user, conversation_id)
 
     def delete(self, user: dict, conversation_id: str) -> None:
@@ -122,8 +128,8 @@ class Conversations:
             "created_at": now(),
         }
         with self.database.lock, self.db.atomic():
-            self.db["interactions"].insert(row)
-            self.db["conversations"].update(conversation["id"], {"updated_at": now()})
+            self.db.table("interactions").insert(row)
+            self.db.table("conversations").update(conversation["id"], {"updated_at": now()})
         return row["id"]
 
     def feedback(self, user: dict, interaction_id: str, rating: int) -> None:

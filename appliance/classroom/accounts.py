@@ -52,30 +52,27 @@ class Accounts:
         with self.database.lock, self.db.atomic():
             if self.find(username):
                 raise Conflict(f"the username '{username}' is taken")
-            user_id = (
-                self.db["users"]
-                .insert(
-                    {
-                        "username": username,
-                        "password_hash": hash_password(password),
-                        "role": role,
-                        "disabled": 0,
-                        "software_level": software_level,
-                        "hardware_level": hardware_level,
-                        "created_at": now(),
-                    }
-                )
-                .last_pk
+            user_id = self.database.insert_row(
+                "users",
+                {
+                    "username": username,
+                    "password_hash": hash_password(password),
+                    "role": role,
+                    "disabled": 0,
+                    "software_level": software_level,
+                    "hardware_level": hardware_level,
+                    "created_at": now(),
+                },
             )
         return self.get(user_id)
 
     def find(self, username: str) -> dict | None:
         with self.database.lock:
-            return next(self.db["users"].rows_where("username = ?", [username], limit=1), None)
+            return next(self.db.table("users").rows_where("username = ?", [username], limit=1), None)
 
     def get(self, user_id: int) -> dict:
         with self.database.lock:
-            rows = list(self.db["users"].rows_where("id = ?", [user_id]))
+            rows = list(self.db.table("users").rows_where("id = ?", [user_id]))
         if not rows:
             raise NotFound(f"no user with id {user_id}")
         return rows[0]
@@ -88,7 +85,7 @@ class Accounts:
 
     def list(self) -> list[dict]:
         with self.database.lock:
-            return [public(u) for u in self.db["users"].rows_where(order_by="username")]
+            return [public(u) for u in self.db.table("users").rows_where(order_by="username")]
 
     def update(self, user_id: int, **changes) -> dict:
         for key in ("software_level", "hardware_level"):
@@ -98,7 +95,7 @@ class Accounts:
             _check_password(changes["password"])
             changes["password_hash"] = hash_password(changes.pop("password"))
         with self.database.lock, self.db.atomic():
-            self.db["users"].update(user_id, changes)
+            self.db.table("users").update(user_id, changes)
         if changes.get("disabled") or "password_hash" in changes:
             self.revoke_all(user_id)
         return self.get(user_id)
@@ -118,7 +115,7 @@ class Accounts:
         token = secrets.token_urlsafe(32)
         expires = datetime.now(UTC) + timedelta(days=days)
         with self.database.lock, self.db.atomic():
-            self.db["refresh_tokens"].insert(
+            self.db.table("refresh_tokens").insert(
                 {
                     "token_hash": _token_hash(token),
                     "user_id": user_id,
@@ -133,13 +130,13 @@ class Accounts:
     def rotate_refresh(self, token: str, days: int) -> tuple[dict, str]:
         """Spend a refresh token for a new one in the same family."""
         with self.database.lock, self.db.atomic():
-            row = next(self.db["refresh_tokens"].rows_where("token_hash = ?", [_token_hash(token)]), None)
+            row = next(self.db.table("refresh_tokens").rows_where("token_hash = ?", [_token_hash(token)]), None)
             spent = row is not None and bool(row["used"] or row["revoked"])
-            if spent:
+            if row is not None and spent:
                 # Someone replayed a spent token: assume it was stolen and end every session of this family.
                 self.db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?", [row["family"]])
             elif row is not None:
-                self.db["refresh_tokens"].update(row["token_hash"], {"used": 1})
+                self.db.table("refresh_tokens").update(row["token_hash"], {"used": 1})
         if row is None:
             raise Unauthorized("unknown refresh token; sign in again")
         if spent:

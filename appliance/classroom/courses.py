@@ -20,25 +20,23 @@ class Courses:
         if not 1 <= len(name) <= 120:
             raise InvalidInput("a course name is 1–120 characters")
         with self.database.lock, self.db.atomic():
-            course_id = (
-                self.db["courses"]
-                .insert({"name": name, "join_code": secrets.token_urlsafe(6), "version": 0, "created_at": now()})
-                .last_pk
+            course_id = self.database.insert_row(
+                "courses", {"name": name, "join_code": secrets.token_urlsafe(6), "version": 0, "created_at": now()}
             )
             if teacher_id is not None:
-                self.db["memberships"].insert({"course_id": course_id, "user_id": teacher_id, "role": "teacher"})
+                self.db.table("memberships").insert({"course_id": course_id, "user_id": teacher_id, "role": "teacher"})
         return self.get(course_id)
 
     def get(self, course_id: int) -> dict:
         with self.database.lock:
-            rows = list(self.db["courses"].rows_where("id = ?", [course_id]))
+            rows = list(self.db.table("courses").rows_where("id = ?", [course_id]))
         if not rows:
             raise NotFound(f"no course with id {course_id}")
         return rows[0]
 
     def by_code(self, join_code: str) -> dict:
         with self.database.lock:
-            rows = list(self.db["courses"].rows_where("join_code = ?", [join_code.strip()]))
+            rows = list(self.db.table("courses").rows_where("join_code = ?", [join_code.strip()]))
         if not rows:
             raise InvalidInput("that join code does not match any course")
         return rows[0]
@@ -55,7 +53,7 @@ class Courses:
             ).fetchone()
             if current and current[0] == "teacher":
                 return
-            self.db["memberships"].upsert(
+            self.db.table("memberships").upsert(
                 {"course_id": course_id, "user_id": user["id"], "role": role}, pk=("course_id", "user_id")
             )
 
@@ -71,7 +69,7 @@ class Courses:
         """Courses the user may see, with their role in each; join codes only for those who teach it."""
         with self.database.lock:
             if user["role"] == "admin":
-                rows = [dict(c, member_role="teacher") for c in self.db["courses"].rows_where(order_by="id")]
+                rows = [dict(c, member_role="teacher") for c in self.db.table("courses").rows_where(order_by="id")]
             else:
                 rows = list(
                     self.db.query(

@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from appliance import services
 from appliance.answer.answerer import Question
-from appliance.errors import InvalidInput, RagbotError
+from appliance.errors import InvalidInput, RagbotError, Unavailable
 from appliance.inference import manifests
 from appliance.settings import Settings, config_path
 
@@ -89,12 +89,15 @@ def search(settings: Settings, args) -> int:
 
 def ask(settings: Settings, args) -> int:
     app = services.build(settings)
+    answerer = app.answerer
+    if answerer is None:
+        raise Unavailable("the language model is not loaded")
     if args.json:
-        print_json(app.answerer.answer(Question(args.question)))
+        print_json(answerer.answer(Question(args.question)))
         return 0
     import threading
 
-    for event, data in app.answerer.events(Question(args.question), app.answerer.reserve(), threading.Event()):
+    for event, data in answerer.events(Question(args.question), answerer.reserve(), threading.Event()):
         if event == "token":
             print(data, end="", flush=True)
         elif event == "done":

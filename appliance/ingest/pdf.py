@@ -43,8 +43,8 @@ def read_pdf(data: bytes) -> list[tuple[str, str | None]]:
     """Text and printed label (from /PageLabels, else None) of every page."""
 
     def read(reader: pypdf.PdfReader):
-        has_labels = "/PageLabels" in reader.trailer["/Root"]
+        has_labels = "/PageLabels" in reader.root_object
         labels = reader.page_labels if has_labels else [None] * len(reader.pages)
-        return [(page.extract_text() or "", label) for page, label in zip(reader.pages, labels)]
+        return [(page.extract_text() or "", label) for page, label in zip(reader.pages, labels, strict=True)]
 
     return _guarded(read, data)

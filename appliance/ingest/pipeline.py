@@ -103,7 +103,7 @@ class Ingestor:
                     "tokens": c.tokens,
                     "text": c.text,
                 }
-                for n, (cid, c) in enumerate(zip(ids, chunks))
+                for n, (cid, c) in enumerate(zip(ids, chunks, strict=True))
             ]
             replaced = self.database.replace_document(document, pages, rows)
         except BaseException:

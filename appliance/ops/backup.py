@@ -260,12 +260,20 @@ def _member_path(name: str) -> PurePosixPath:
     return path
 
 
+def member_bytes(tar: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
+    """The contents of a regular file in an archive."""
+    stream = tar.extractfile(member)
+    if stream is None:
+        raise InvalidInput(f"{member.name} in the archive is not a regular file")
+    return stream.read()
+
+
 def _read_manifest(tar: tarfile.TarFile, name: Path) -> dict:
     first = tar.next()
     if first is None or first.name != MANIFEST or not first.isfile() or first.size > 64 << 20:
         raise InvalidInput(f"{name} is not a ragbot backup: it does not start with {MANIFEST}")
     try:
-        manifest = json.loads(tar.extractfile(first).read())
+        manifest = json.loads(member_bytes(tar, first))
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise InvalidInput(f"{name}: its {MANIFEST} is not valid JSON; the archive is corrupted") from None
     if (

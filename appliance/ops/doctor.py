@@ -289,7 +289,7 @@ class Doctor:
         except urllib.error.HTTPError as error:
             body = error.read().decode(errors="replace")
             try:
-                down = {k: v for k, v in json.loads(body).get("components", {}).items() if v != "ok"}
+                down: dict | str = {k: v for k, v in json.loads(body).get("components", {}).items() if v != "ok"}
             except (ValueError, AttributeError):
                 down = body[:200]
             yield problem(

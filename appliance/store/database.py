@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from appliance.errors import NotFound
+from appliance.errors import NotFound, RagbotError
 from appliance.store.migrations import migrate
 from appliance.store.text import STOPWORDS, WORD
 
@@ -52,6 +52,13 @@ class Database:
         with self.lock:
             self.version = migrate(self.db)
 
+    def insert_row(self, table: str, row: dict) -> int:
+        """Insert one row, inside the caller's transaction, and return its rowid."""
+        rowid = self.db.table(table).insert(row).last_rowid
+        if rowid is None:  # sqlite-utils leaves it unset only when nothing was written
+            raise RagbotError(f"no row was written to {table}")
+        return rowid
+
     def close(self) -> None:
         for connection in self._reader_connections:
             connection.close()
@@ -77,11 +84,13 @@ class Database:
         """Documents, newest first, of the given courses (all when None)."""
         where, args = _in("course_id", courses)
         with self.lock:
-            return list(self.db["documents"].rows_where(where or None, args, order_by="created_at desc, filename"))
+            return list(
+                self.db.table("documents").rows_where(where or None, args, order_by="created_at desc, filename")
+            )
 
     def document(self, document_id: str) -> dict:
         with self.lock:
-            rows = list(self.db["documents"].rows_where("id = ?", [document_id]))
+            rows = list(self.db.table("documents").rows_where("id = ?", [document_id]))
         if not rows:
             raise NotFound(f"no document with id '{document_id}'")
         return rows[0]
@@ -91,7 +100,8 @@ class Database:
         column, value = ("sha256", sha256) if sha256 else ("source", source)
         with self.lock:
             return next(
-                self.db["documents"].rows_where(f"course_id = ? AND {column} = ?", [course_id, value], limit=1), None
+                self.db.table("documents").rows_where(f"course_id = ? AND {column} = ?", [course_id, value], limit=1),
+                None,
             )
 
     def replace_document(self, document: dict, pages: list[dict], chunks: list[dict]) -> list[str]:
@@ -100,9 +110,9 @@ class Database:
             old = self.find(document["course_id"], source=document["source"])
             dropped = self._delete(old["id"]) if old else []
             self._changed(document["course_id"])
-            self.db["documents"].insert(document)
-            self.db["pages"].insert_all(pages)
-            self.db["chunks"].insert_all(chunks, batch_size=500)
+            self.db.table("documents").insert(document)
+            self.db.table("pages").insert_all(pages)
+            self.db.table("chunks").insert_all(chunks, batch_size=500)
         return dropped
 
     def delete_document(self, document_id: str) -> list[str]:
@@ -118,7 +128,7 @@ class Database:
         self.db.execute("DELETE FROM answer_cache WHERE course_id = ?", [course_id])
 
     def _delete(self, document_id: str) -> list[str]:
-        ids = [row["id"] for row in self.db["chunks"].rows_where("document_id = ?", [document_id], select="id")]
+        ids = [row["id"] for row in self.db.table("chunks").rows_where("document_id = ?", [document_id], select="id")]
         self.db.execute("DELETE FROM chunks WHERE document_id = ?", [document_id])
         self.db.execute("DELETE FROM pages WHERE document_id = ?", [document_id])
         self.db.execute("DELETE FROM documents WHERE id = ?", [document_id])
@@ -126,7 +136,7 @@ class Database:
 
     def page(self, document_id: str, number: int) -> dict:
         with self.lock:
-            rows = list(self.db["pages"].rows_where("document_id = ? AND number = ?", [document_id, number]))
+            rows = list(self.db.table("pages").rows_where("document_id = ? AND number = ?", [document_id, number]))
         if not rows:
             raise NotFound(f"document '{document_id}' has no page {number}")
         return rows[0]
@@ -191,16 +201,16 @@ class Database:
             **fields,
         }
         with self.lock, self.db.atomic():
-            self.db["jobs"].insert(job)
+            self.db.table("jobs").insert(job)
         return job
 
     def update_job(self, job_id: str, **changes) -> None:
         with self.lock, self.db.atomic():
-            self.db["jobs"].update(job_id, {**changes, "updated_at": now()})
+            self.db.table("jobs").update(job_id, {**changes, "updated_at": now()})
 
     def job(self, job_id: str) -> dict:
         with self.lock:
-            rows = list(self.db["jobs"].rows_where("id = ?", [job_id]))
+            rows = list(self.db.table("jobs").rows_where("id = ?", [job_id]))
         if not rows:
             raise NotFound(f"no job with id '{job_id}'")
         return rows[0]

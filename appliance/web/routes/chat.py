@@ -2,16 +2,17 @@
 
 import json
 import time
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.response import ServerSentEvent, ServerSentEventMessage
+from litestar.types import ControllerRouterHandler
 from msgspec import Meta
 
 from appliance.answer.answerer import Question
 from appliance.answer.conversations import standalone
-from appliance.answer.model_queue import stream_from_thread
+from appliance.answer.model_queue import Ticket, stream_from_thread
 from appliance.errors import InvalidInput, RagbotError, Unavailable
 from appliance.services import Services
 from appliance.web.auth import USERS, allow
@@ -51,7 +52,8 @@ def _events(data: ChatRequest, request: Request, services: Services, received: f
     user = request.user
     if not data.message.strip():
         raise InvalidInput("the question is empty")
-    if services.answerer is None:
+    answerer = services.answerer
+    if answerer is None:
         raise Unavailable("the language model is not loaded")
     courses = services.courses.scope(user, data.course_id)
     conversations = services.conversations
@@ -67,7 +69,7 @@ def _events(data: ChatRequest, request: Request, services: Services, received: f
     standalone_question = search_query == data.message and courses
     key = cache.key(data.message, courses, level, data.selected_text) if standalone_question else None
     cached = cache.get(key) if key else None
-    ticket = None if cached else services.answerer.reserve(str(user["id"]))
+    ticket = None if cached else answerer.reserve(str(user["id"]))
 
     question = Question(
         data.message,
@@ -84,7 +86,7 @@ def _events(data: ChatRequest, request: Request, services: Services, received: f
             if cached:
                 events = cache.replay(cached, received)
             else:
-                events = services.answerer.events(question, ticket, cancel)
+                events = answerer.events(question, cast(Ticket, ticket), cancel)  # reserved when not cached
                 events = cache.storing(events, key, courses) if key else events
             yield from conversations.converse(events, conversation, user, data.message, search_query, level)
         finally:
@@ -135,7 +137,7 @@ class ConversationController(Controller):
     """A user's own conversations; anyone else's look like missing ones."""
 
     path = "/api/v1/conversations"
-    tags = ["chat"]
+    tags = ("chat",)
     opt = allow(USERS)
 
     @get("/", sync_to_thread=True, summary="Your conversations")
@@ -167,4 +169,4 @@ def feedback(interaction_id: str, data: Feedback, request: Request, services: Se
     services.conversations.feedback(request.user, interaction_id, data.rating)
 
 
-handlers = [chat, ConversationController, feedback]
+handlers: list[ControllerRouterHandler] = [chat, ConversationController, feedback]

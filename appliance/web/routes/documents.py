@@ -46,7 +46,7 @@ def _accept(services: Services, owner: dict, filename: str, data: bytes) -> tupl
 
 class DocumentController(Controller):
     path = "/api/v1/documents"
-    tags = ["documents"]
+    tags = ("documents",)
 
     @post("/", opt=allow(STAFF), status_code=202, summary="Upload files to a course; each becomes an ingestion job")
     async def upload(self, request: Request, services: Services) -> Response:

@@ -10,6 +10,7 @@ from litestar import get
 from litestar.datastructures import CacheControlHeader
 from litestar.response import Response
 from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
 
 from appliance.web.auth import ANYONE, allow
 
@@ -43,4 +44,4 @@ assets = create_static_files_router(
     cache_control=CacheControlHeader(no_cache=True),
 )
 
-route_handlers = [index, assets]
+route_handlers: list[ControllerRouterHandler] = [index, assets]
