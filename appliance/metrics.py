@@ -108,5 +108,9 @@ class StateCollector:
         yield CounterMetricFamily("ragbot_answer_cache_hits", "Answers served from the answer cache", value=cached)
 
 
-COLLECTOR = StateCollector()
-REGISTRY.register(COLLECTOR)
+@functools.cache
+def state_collector() -> StateCollector:
+    """The process's one collector of appliance state, registered with Prometheus on first use."""
+    collector = StateCollector()
+    REGISTRY.register(collector)
+    return collector

@@ -16,6 +16,7 @@ from appliance.inference.protocols import EmbeddingModel, LanguageModel
 from appliance.ingest.jobs import JobRunner
 from appliance.ingest.pipeline import Ingestor
 from appliance.ops import consistency as repair
+from appliance.runtime import configure_process
 from appliance.search.retriever import Retriever
 from appliance.settings import PACKAGE_ROOT, Settings
 from appliance.store import locks
@@ -94,6 +95,7 @@ class Services:
 
 def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_llm: bool = True) -> Services:
     """Open stores and load models (or take given ones: tests pass fakes), then reconcile the stores."""
+    configure_process()  # a caller that is not the CLI (tests, benchmarks) gets the same environment
     data = settings.data_path
     data.mkdir(parents=True, exist_ok=True)
     data_lock, alone = locks.use_data(data)

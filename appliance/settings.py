@@ -14,8 +14,8 @@ PACKAGE_ROOT = Path(__file__).resolve().parent
 DEFAULT_CONFIG = PACKAGE_ROOT.parent / "config" / "ragbot.toml"
 
 
-class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Every setting of the appliance; each one is documented in config/ragbot.toml."""
+class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    """Every setting of the appliance; each one is documented in config/ragbot.toml. Frozen once loaded."""
 
     data_dir: Annotated[str, Meta(min_length=1, description="Database, vector store, uploads.")] = (
         "~/.local/share/ragbot"

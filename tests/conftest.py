@@ -10,10 +10,16 @@ from collections.abc import Iterator
 import pytest
 
 from appliance import services as services_module
+from appliance.runtime import configure_process
 from appliance.settings import load_settings
 
 WORD = re.compile(r"\w+")
 DIMENSIONS = 64
+
+
+def pytest_configure(config):
+    """The tests' process gets the environment the CLI sets up (offline model hubs, short OpenMP spin)."""
+    configure_process()
 
 
 class FakeEmbedder:

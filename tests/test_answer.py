@@ -2,6 +2,7 @@ import asyncio
 import threading
 import time
 
+import msgspec
 import pytest
 
 from appliance.answer import prompt
@@ -57,7 +58,7 @@ def test_answer_cites_source_and_says_when_not_covered(services):
     assert result["covered"] and "42 newtons" in result["answer"]
     assert result["sources"][0]["filename"] == "grip.md" and result["sources"][0]["cited"]
     assert result["timings"]["tokens"] > 0
-    services.settings.min_similarity = 0.99
+    services.answerer.settings = msgspec.structs.replace(services.settings, min_similarity=0.99)
     missing = services.answerer.answer(Question("Which year was the bicycle invented?"))
     assert not missing["covered"] and missing["answer"] == prompt.NOT_COVERED and missing["sources"] == []
 

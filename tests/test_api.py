@@ -2,6 +2,7 @@ import json
 import time
 
 import httpx
+import msgspec
 import pytest
 from litestar.testing import TestClient
 
@@ -14,9 +15,14 @@ FACT = b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n"
 
 
 @pytest.fixture
+def settings(settings):
+    """Uploads limited to 1 MB, so that the limit is quick to reach."""
+    return msgspec.structs.replace(settings, max_upload_mb=1)
+
+
+@pytest.fixture
 def client(settings, services):
     """A client signed in as a teacher of the default course."""
-    settings.max_upload_mb = 1
     with TestClient(create_app(settings, services)) as client:
         client.headers.update(sign_in(client, services, "teacher1", "teacher"))
         yield client

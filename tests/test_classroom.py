@@ -3,6 +3,7 @@
 import itertools
 from collections.abc import Callable
 
+import msgspec
 import pytest
 from litestar.testing import TestClient
 
@@ -21,10 +22,14 @@ counter = itertools.count()
 
 
 @pytest.fixture
+def settings(settings):
+    """Open sign-up, and sign-in limits the matrix (which signs in many times) does not reach."""
+    return msgspec.structs.replace(settings, signup="open", login_attempts_per_minute=10000)
+
+
+@pytest.fixture
 def world(settings, services):
     """Course A (teacher, student), course B (other_teacher), an admin, a document and a conversation in A."""
-    settings.signup = "open"
-    settings.login_attempts_per_minute = 10000  # the matrix signs in many times; the limit has its own test
     with TestClient(create_app(settings, services)) as client:
         heads: dict[str, dict] = {"anonymous": {}}
         heads["admin"] = sign_in(client, services, "admin", "admin", None)
@@ -230,9 +235,9 @@ def test_wrong_password_disabled_user_and_signup_rules(world, settings):
         "disabled"
         in client.post("/api/v1/auth/login", json={"username": "student", "password": PASSWORD}).json()["error"]
     )
-    settings.signup = "closed"
+    services.settings = msgspec.structs.replace(settings, signup="closed")
     assert client.post("/api/v1/auth/signup", json={"username": "x1", "password": PASSWORD}).status_code == 403
-    settings.signup = "join_code"
+    services.settings = msgspec.structs.replace(settings, signup="join_code")
     assert client.post("/api/v1/auth/signup", json={"username": "x2", "password": PASSWORD}).status_code == 400
     made = client.post(
         "/api/v1/auth/signup",
@@ -248,14 +253,14 @@ def test_wrong_password_disabled_user_and_signup_rules(world, settings):
 
 
 def test_question_and_sign_in_limits_answer_429_with_retry_after(world, settings):
-    client, heads = world["client"], world["heads"]
-    settings.student_questions_per_hour = 2
+    client, heads, services = world["client"], world["heads"], world["services"]
+    services.settings = msgspec.structs.replace(settings, student_questions_per_hour=2)
     for _ in range(2):
         assert client.post("/api/v1/chat", json={"message": "gripper?"}, headers=heads["student"]).status_code == 200
     limited = client.post("/api/v1/chat", json={"message": "gripper?"}, headers=heads["student"])
     assert limited.status_code == 429 and 0 < int(limited.headers["retry-after"]) <= 3600
     assert client.post("/api/v1/chat", json={"message": "gripper?"}, headers=heads["teacher"]).status_code == 200
-    settings.login_attempts_per_minute = 3
+    services.settings = msgspec.structs.replace(services.settings, login_attempts_per_minute=3)
     client.app.state.services.login_limit.events.clear()
     codes = [
         client.post("/api/v1/auth/login", json={"username": "student", "password": "bad-bad-bad"}).status_code
@@ -297,7 +302,7 @@ def test_conversations_follow_ups_feedback_and_stats(world, settings):
     assert [m["role"] for m in talk["messages"]] == ["user", "assistant", "user", "assistant"]
     assert talk["messages"][3]["feedback"] == -1
     assert client.get(f"/api/v1/conversations/{first['conversation_id']}", headers=heads["teacher"]).status_code == 404
-    services.settings.min_similarity = 0.99
+    services.answerer.settings = msgspec.structs.replace(services.settings, min_similarity=0.99)
     client.post("/api/v1/chat", json={"message": "Who painted the Mona Lisa?"}, headers=heads["student"])
     stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
     assert stats["questions"] == 3 and stats["per_day"][0]["count"] == 3

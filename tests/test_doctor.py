@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 
+import msgspec
 import pytest
 
 from appliance import services as services_module
@@ -127,7 +128,7 @@ def test_model_checksum_missing_model_full_disk_and_taken_port(settings, config)
     with (settings.models_path / "tiny-llm.bin").open("ab") as handle:
         handle.write(b"!")
     (settings.models_path / "tiny-embed.bin").unlink()
-    settings.min_free_mb = 10_000_000
+    settings = msgspec.structs.replace(settings, min_free_mb=10_000_000)
     with socket.socket() as squatter:
         squatter.bind((settings.host, settings.port))
         squatter.listen()

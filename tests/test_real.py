@@ -167,10 +167,11 @@ def test_client_disconnect_stops_generation(server, fact_document):
 
 @pytest.mark.parametrize("given, kept", [(None, "1000"), ("50", "50")])
 def test_llama_openmp_spins_briefly_unless_the_admin_says_otherwise(given, kept):
-    """llama.cpp's OpenMP barriers get a short spin before libgomp loads (see llm.py); an admin's value wins."""
+    """llama.cpp's OpenMP barriers get a short spin before libgomp loads (see runtime.py); an admin's value wins."""
     env = {k: v for k, v in os.environ.items() if k != "GOMP_SPINCOUNT"} | ({"GOMP_SPINCOUNT": given} if given else {})
     code = (
-        "import os; from appliance import llm; "
+        "import os; from appliance.runtime import configure_process; configure_process(); "
+        "from appliance.inference import llm; "
         "print(os.environ['GOMP_SPINCOUNT'], any('libgomp' in line for line in open('/proc/self/maps')))"
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout

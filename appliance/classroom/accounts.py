@@ -6,7 +6,7 @@ import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from appliance.classroom.passwords import DUMMY_HASH, hash_password, verify_password
+from appliance.classroom.passwords import dummy_hash, hash_password, verify_password
 from appliance.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from appliance.store.database import Database, now
 
@@ -103,7 +103,7 @@ class Accounts:
     def authenticate(self, username: str, password: str) -> dict:
         """The user, if the password matches and the account is enabled; one vague error otherwise."""
         user = self.find(username)
-        if not verify_password(user["password_hash"] if user else DUMMY_HASH, password) or not user:
+        if not verify_password(user["password_hash"] if user else dummy_hash(), password) or not user:
             raise Unauthorized("wrong username or password")
         if user["disabled"]:
             raise Unauthorized("this account is disabled; ask your teacher or the administrator")

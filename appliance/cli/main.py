@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from appliance.errors import RagbotError
+from appliance.runtime import configure_process
 from appliance.settings import load_settings
 
 
@@ -105,6 +106,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
+    configure_process()  # before the commands import the libraries that read it
     try:
         overrides = {"host": getattr(args, "host", None), "port": getattr(args, "port", None)}
         settings = load_settings(args.config, **overrides)

@@ -24,12 +24,6 @@ from pathlib import Path
 
 from appliance.store.vector_index import token_batch
 
-# Weights come from the models directory or a package on disk; never ask a hub.
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-
 log = logging.getLogger(__name__)
 BACKENDS = ("onnx", "onnx-int8", "torch")
 EXPORT_VERSION = "1"  # bump when the exported graph changes, so cached files are remade

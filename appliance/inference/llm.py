@@ -5,13 +5,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
-# llama.cpp's CPU backend waits at every OpenMP barrier (many per token) by spinning, 300,000 rounds by
-# default. On a small machine that is never idle (searches, ingestion, other services) the spinning thread
-# takes the core from the one it waits for: measured on 2 loaded cores, prompt evaluation 2.5-5x slower and
-# generation 2-12x slower than with a short spin. libgomp reads this when llama_cpp loads it, so it is set
-# before the import; an administrator's own value wins.
-os.environ.setdefault("GOMP_SPINCOUNT", "1000")
-
 import llama_cpp
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 

@@ -9,8 +9,6 @@ from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from appliance.errors import InvalidInput
 
-# pypdf logs every recoverable oddity of real-world files; the appliance reports outcomes itself.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
 ENCRYPTED = "the PDF is encrypted; remove its password and upload it again"
 READ_ERRORS = (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError)
 
@@ -20,6 +18,8 @@ def _guarded(read: Callable[[pypdf.PdfReader], object], data: bytes):
     # pypdf quietly rebuilds a file cut short; a half-uploaded PDF must be refused, not half-read.
     if b"%%EOF" not in data[-2048:]:
         raise InvalidInput("the PDF is truncated (it has no end-of-file marker); upload the whole file")
+    # pypdf logs every recoverable oddity of real-world files; the appliance reports outcomes itself.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):

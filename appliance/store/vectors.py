@@ -6,9 +6,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
 
-# Chroma reads this before its settings; the appliance must never phone home.
-os.environ["ANONYMIZED_TELEMETRY"] = "False"
-
 import chromadb
 from chromadb.api.client import Client as ChromaClient
 from chromadb.config import Settings as ChromaSettings
@@ -40,7 +37,8 @@ class ChromaStore:
         self._client = cast(
             ChromaClient,
             chromadb.PersistentClient(
-                path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+                path=str(path),
+                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),  # and configure_process
             ),
         )
         self._collection = self._client.get_or_create_collection(
