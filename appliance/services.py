@@ -9,7 +9,7 @@ from appliance.answer.cache import AnswerCache
 from appliance.answer.conversations import Conversations
 from appliance.answer.model_queue import ModelGate
 from appliance.classroom.accounts import Accounts
-from appliance.classroom.courses import DEFAULT_COURSE, Courses
+from appliance.classroom.courses import Courses
 from appliance.classroom.limits import SlidingWindow
 from appliance.inference import manifests as models
 from appliance.inference.protocols import EmbeddingModel, LanguageModel
@@ -22,6 +22,7 @@ from appliance.settings import PACKAGE_ROOT, Settings
 from appliance.store import locks
 from appliance.store.database import Database
 from appliance.store.protocols import VectorStore
+from appliance.vocabulary import DEFAULT_COURSE
 
 log = logging.getLogger(__name__)
 SAMPLE = PACKAGE_ROOT / "sample" / "robotics-basics.md"

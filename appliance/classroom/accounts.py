@@ -9,9 +9,8 @@ from datetime import UTC, datetime, timedelta
 from appliance.classroom.passwords import dummy_hash, hash_password, verify_password
 from appliance.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from appliance.store.database import Database, now
+from appliance.vocabulary import LEVELS, ROLES
 
-ROLES = ("admin", "teacher", "student")
-LEVELS = ("beginner", "intermediate", "expert")
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
 MIN_PASSWORD = 8
 PUBLIC_FIELDS = ("id", "username", "role", "disabled", "software_level", "hardware_level", "created_at")

@@ -5,8 +5,6 @@ import secrets
 from appliance.errors import Forbidden, InvalidInput, NotFound
 from appliance.store.database import Database, now
 
-DEFAULT_COURSE = 1
-
 
 class Courses:
     """Course records and access rules; admins may do anything, teachers manage the courses they teach."""

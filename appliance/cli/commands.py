@@ -248,8 +248,9 @@ def _first_admin(settings: Settings) -> None:
     import secrets as tokens
 
     from appliance.classroom.accounts import Accounts
-    from appliance.classroom.courses import DEFAULT_COURSE, Courses
+    from appliance.classroom.courses import Courses
     from appliance.store.database import Database
+    from appliance.vocabulary import DEFAULT_COURSE
 
     database = Database(settings.data_path / "ragbot.db")
     accounts = Accounts(database)

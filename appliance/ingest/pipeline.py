@@ -6,13 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from appliance.classroom.courses import DEFAULT_COURSE
 from appliance.errors import InvalidInput
 from appliance.ingest.chunk import chunk
 from appliance.ingest.parse import parse
 from appliance.settings import Settings
 from appliance.store.database import Database, now
 from appliance.store.text import embedding_text
+from appliance.vocabulary import DEFAULT_COURSE
 
 EMBED_BATCH = 32
 

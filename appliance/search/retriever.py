@@ -4,14 +4,13 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Literal
 
 from appliance import metrics
 from appliance.settings import Settings
 from appliance.store.database import Database
 from appliance.store.text import STOPWORDS, WORD
+from appliance.vocabulary import SearchMode
 
-Mode = Literal["hybrid", "dense", "keyword"]
 SNIPPET_CHARS = 300
 
 
@@ -58,7 +57,9 @@ class Retriever:
         self.embedder = embedder
 
     @metrics.timed_retrieval
-    def search(self, query: str, k: int, mode: Mode = "hybrid", courses: list[int] | None = None) -> list[Passage]:
+    def search(
+        self, query: str, k: int, mode: SearchMode = "hybrid", courses: list[int] | None = None
+    ) -> list[Passage]:
         """The top k passages for `query` from the given courses (all when None), best first, each chunk once."""
         n = max(self.settings.candidates, k)
         vector = self.embedder.embed_query(query)

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from appliance.vocabulary import DEFAULT_COURSE
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = []
 
 
@@ -106,14 +108,14 @@ def m002_classroom(db: sqlite_utils.Database) -> None:
     # Every install starts with one course, so a single-class lab needs no set-up; existing documents join it.
     db.table("courses").insert(
         {
-            "id": 1,
+            "id": DEFAULT_COURSE,
             "name": "Default course",
             "join_code": secrets.token_urlsafe(6),
             "version": 0,
             "created_at": datetime.now(UTC).isoformat(),
         }
     )
-    db.table("documents").add_column("course_id", int, not_null_default=1)
+    db.table("documents").add_column("course_id", int, not_null_default=DEFAULT_COURSE)
     db.execute("DROP INDEX idx_documents_source")
     db.table("documents").create_index(["course_id", "source"], unique=True)
     db.table("conversations").create(

@@ -1,9 +1,11 @@
 """Request bodies and the JSON shapes of documents and jobs."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 from msgspec import Meta
+
+from appliance.vocabulary import Level, SearchMode
 
 
 class SearchRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -11,7 +13,7 @@ class SearchRequest(msgspec.Struct, forbid_unknown_fields=True):
 
     query: Annotated[str, Meta(min_length=1, max_length=2000, description="What to look for.")]
     k: Annotated[int, Meta(ge=1, le=200, description="How many passages to return.")] = 5
-    mode: Literal["hybrid", "dense", "keyword"] = "hybrid"
+    mode: SearchMode = "hybrid"
     course_id: Annotated[int, Meta(ge=1, description="Search one course; default: all of yours.")] | None = None
 
 
@@ -27,12 +29,7 @@ class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
     stream: Annotated[bool, Meta(description="Answer as Server-Sent Events.")] = False
     course_id: Annotated[int, Meta(ge=1, description="Ask one course; default: all of yours.")] | None = None
     conversation_id: Annotated[str, Meta(max_length=64, description="Continue this conversation.")] | None = None
-    level: (
-        Annotated[
-            Literal["beginner", "intermediate", "expert"], Meta(description="Override your background for this answer.")
-        ]
-        | None
-    ) = None
+    level: Annotated[Level, Meta(description="Override your background for this answer.")] | None = None
 
 
 DOCUMENT_FIELDS = ("id", "filename", "title", "kind", "pages", "chunks", "sha256", "bytes", "created_at")

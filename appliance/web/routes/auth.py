@@ -1,6 +1,6 @@
 """Sign-in, rotating refresh, sign-out, sign-up and the caller's own profile."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 from litestar import Request, get, patch, post
@@ -9,9 +9,8 @@ from msgspec import Meta
 from appliance.classroom.accounts import public
 from appliance.errors import Forbidden, InvalidInput
 from appliance.services import Services
+from appliance.vocabulary import Level
 from appliance.web.auth import ANYONE, USERS, allow
-
-Level = Literal["beginner", "intermediate", "expert"]
 
 
 class Credentials(msgspec.Struct, forbid_unknown_fields=True):

@@ -5,11 +5,11 @@ import asyncio
 from litestar import Controller, Request, delete, get, post
 from litestar.response import Response
 
-from appliance.classroom.courses import DEFAULT_COURSE
 from appliance.errors import InvalidInput, NotFound, RagbotError
 from appliance.ingest.parse import precheck
 from appliance.ingest.pipeline import clean_source
 from appliance.services import Services
+from appliance.vocabulary import DEFAULT_COURSE
 from appliance.web.auth import STAFF, USERS, allow
 from appliance.web.schemas import document_view, job_view
 
