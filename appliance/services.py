@@ -19,8 +19,7 @@ from appliance.ops import consistency as repair
 from appliance.runtime import configure_process
 from appliance.search.retriever import Retriever
 from appliance.settings import PACKAGE_ROOT, Settings
-from appliance.store import locks
-from appliance.store.database import Database
+from appliance.store.database import Database, open_database
 from appliance.store.protocols import VectorStore
 from appliance.vocabulary import DEFAULT_COURSE
 
@@ -83,24 +82,18 @@ class Services:
     login_limit: SlidingWindow
     question_limit: SlidingWindow
     answer_cache: AnswerCache
-    # Held while the stores are open so that `ragbot restore` refuses to swap them out (locks.py).
-    data_lock: locks.Lock | None = None
 
     def close(self) -> None:
         self.jobs.close()
-        self.database.close()
         self.vectors.close()
-        if self.data_lock:
-            self.data_lock.release()
+        self.database.close()  # last: it holds the data lock that keeps a restore from swapping the stores
 
 
 def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_llm: bool = True) -> Services:
     """Open stores and load models (or take given ones: tests pass fakes), then reconcile the stores."""
     configure_process()  # a caller that is not the CLI (tests, benchmarks) gets the same environment
     data = settings.data_path
-    data.mkdir(parents=True, exist_ok=True)
-    data_lock, alone = locks.use_data(data)
-    database = Database(data / "ragbot.db")
+    database = open_database(data)
     vectors = vectors or open_vectors(settings)
     embedder = embedder or load_embedder(settings)
     model = model or (load_llm(settings) if with_llm else None)
@@ -108,7 +101,7 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
     if not report.consistent:
         log.warning("stores were out of step and have been repaired: %s", report)
     # Only a process that started alone may call jobs abandoned: `ragbot search` beside the service must not.
-    if alone:
+    if database.alone:
         abandoned = database.abandon_jobs()
         if abandoned:
             log.warning("%d ingestion jobs were interrupted by a restart", abandoned)
@@ -135,7 +128,6 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
         SlidingWindow(3600),
         AnswerCache(database, settings.cache_ttl_seconds),
     )
-    services.data_lock = data_lock
     # A marker, not "no documents yet": a teacher who deletes the sample must not see it come back.
     marker = data / ".sample-ingested"
     if settings.ingest_sample and not marker.exists():

@@ -278,10 +278,9 @@ class Appliance:
     def _make_users(self) -> None:
         from appliance.classroom.accounts import Accounts
         from appliance.classroom.courses import Courses
-        from appliance.store.database import Database
+        from appliance.store.database import open_database
 
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        database = Database(self.data_dir / "ragbot.db")
+        database = open_database(self.data_dir)
         try:
             accounts, courses = Accounts(database), Courses(database)
             if not accounts_has(database, ADMIN):

@@ -3,6 +3,7 @@
 import hashlib
 import os
 import socket
+import sqlite3
 import threading
 import time
 
@@ -13,6 +14,7 @@ from appliance import services as services_module
 from appliance.cli import main as cli
 from appliance.ops import backup, doctor
 from appliance.settings import load_settings
+from appliance.store.migrations import MIGRATIONS
 from appliance.store.vectors import ChromaStore
 from appliance.web import server
 from appliance.web.app import create_app
@@ -122,6 +124,27 @@ def test_damaged_database_points_at_the_newest_backup(settings, config):
     path.write_bytes(bytes(data))
     found = problems(check(settings, config))
     assert "database" in found and f"ragbot restore {written.path}" in found["database"][0].fix
+
+
+def test_a_check_reports_a_pending_migration_and_leaves_the_schema_alone(settings, config):
+    path = settings.data_path / "ragbot.db"
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM migrations WHERE number = (SELECT max(number) FROM migrations)")
+    db.close()
+    found = problems(check(settings, config))
+    assert "1 schema migrations are pending" in found["database"][0].detail
+    with sqlite3.connect(path) as db:
+        applied = db.execute("SELECT count(*) FROM migrations").fetchone()[0]
+    db.close()
+    assert applied == len(MIGRATIONS) - 1
+
+
+def test_repair_applies_a_pending_migration(settings, config):
+    path = settings.data_path / "ragbot.db"
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM migrations WHERE number = (SELECT max(number) FROM migrations)")
+    db.close()
+    assert "database" not in problems(check(settings, config, repair=True))
 
 
 def test_model_checksum_missing_model_full_disk_and_taken_port(settings, config):

@@ -140,9 +140,9 @@ def _password(args) -> str:
 def users(settings: Settings, args) -> int:
     from appliance.classroom.accounts import Accounts
     from appliance.classroom.courses import Courses
-    from appliance.store.database import Database
+    from appliance.store.database import open_database
 
-    database = Database(settings.data_path / "ragbot.db")
+    database = open_database(settings.data_path)
     accounts = Accounts(database)
     if args.action == "add":
         user = accounts.add(args.name, _password(args), args.role)
@@ -249,10 +249,10 @@ def _first_admin(settings: Settings) -> None:
 
     from appliance.classroom.accounts import Accounts
     from appliance.classroom.courses import Courses
-    from appliance.store.database import Database
+    from appliance.store.database import open_database
     from appliance.vocabulary import DEFAULT_COURSE
 
-    database = Database(settings.data_path / "ragbot.db")
+    database = open_database(settings.data_path)
     accounts = Accounts(database)
     if not accounts.list():
         password = os.environ.get("RAGBOT_ADMIN_PASSWORD") or tokens.token_urlsafe(12)

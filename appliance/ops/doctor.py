@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from appliance import services as services_module
-from appliance.errors import RagbotError
+from appliance.errors import RagbotError, Unavailable
 from appliance.inference import manifests as models
 from appliance.ops import consistency as repair
 from appliance.ops.backup import DATABASE, PREFIX, SUFFIX, backup_dir
 from appliance.settings import Settings
 from appliance.store import locks
-from appliance.store.database import Database
+from appliance.store.database import Database, open_database
 
 RESTORE_HINT = "stop the service and restore the newest good backup: ragbot restore FILE"
 
@@ -226,12 +226,17 @@ class Doctor:
         if not (self.data / DATABASE).is_file():
             return
         try:
-            database = Database(self.data / DATABASE)
+            # A check only reads: no migration, no lock of its own beyond the shared one.
+            database = open_database(self.data, read_only=not self.repair, lock_held=self.repair)
         except sqlite3.DatabaseError as error:
             yield problem("stores", f"cannot open the database to compare stores: {error}", self._restore_hint())
             return
+        except Unavailable as error:
+            yield problem("stores", error.message, "run ragbot doctor again once the restore or repair has finished")
+            return
         vectors = services_module.open_vectors(self.settings)
         try:
+            yield from self._migrations(database)
             report = repair.check(database, vectors, repair=False)
             if report.consistent:
                 yield ok("stores", f"SQLite and the vector store agree on {vectors.count()} chunks")
@@ -248,6 +253,16 @@ class Doctor:
         finally:
             vectors.close()
             database.close()
+
+    def _migrations(self, database: Database) -> Iterator[Finding]:
+        """A schema left behind by an upgrade; opening the database to repair has just migrated it."""
+        pending = database.pending_migrations()
+        if pending:
+            yield problem(
+                "database",
+                f"{pending} schema migrations are pending",
+                "start the service (it migrates on start) or run ragbot doctor --repair with the service stopped",
+            )
 
     def check_uploads(self) -> Iterator[Finding]:
         """Upload files whose job is over are left behind when the service stops mid-job."""

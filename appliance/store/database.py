@@ -9,8 +9,11 @@ from pathlib import Path
 import sqlite_utils
 
 from appliance.errors import NotFound, RagbotError
-from appliance.store.migrations import migrate
+from appliance.store import locks
+from appliance.store.migrations import MIGRATIONS, migrate
 from appliance.store.text import STOPWORDS, WORD
+
+DATABASE_FILE = "ragbot.db"
 
 
 def now() -> str:
@@ -35,22 +38,51 @@ def _in(column: str, values: list[int] | None) -> tuple[str, list]:
     return f"{column} IN ({','.join('?' * len(values))})" if values else "0", list(values)
 
 
+def open_database(data: Path, *, read_only: bool = False, lock_held: bool = False) -> "Database":
+    """The appliance's database in `data`, the one way to open it: under the data lock, so that a restore
+    cannot swap it out meanwhile. The lock is taken shared here and released on close, unless the caller
+    holds it already (`lock_held`: a repair's exclusive one). `read_only` neither migrates nor writes."""
+    data.mkdir(parents=True, exist_ok=True)
+    data_lock, alone = (None, False) if lock_held else locks.use_data(data)
+    try:
+        return Database(data / DATABASE_FILE, data_lock, alone=alone, read_only=read_only)
+    except BaseException:
+        if data_lock:
+            data_lock.release()
+        raise
+
+
 class Database:
     """One shared connection; a lock serializes access because the app calls in from worker threads."""
 
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), check_same_thread=False)
+    def __init__(self, path: Path, data_lock: locks.Lock | None, *, alone: bool, read_only: bool):
+        if read_only:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(str(path), check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
+        # Whether this process was alone with the data when it opened it: then what a previous run left
+        # in progress (jobs, uploads) is over.
+        self.alone = alone
+        self._data_lock = data_lock
         self._path = path
         self._readers = threading.local()
         self._reader_connections: list[sqlite3.Connection] = []
+        self.db.execute("PRAGMA busy_timeout=5000")
+        if read_only:
+            return
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA busy_timeout=5000")
         with self.lock:
-            self.version = migrate(self.db)
+            migrate(self.db)
+
+    def pending_migrations(self) -> int:
+        """Schema migrations not yet applied (a database opened read-only is left as it is)."""
+        with self.lock:
+            if not self.db.table("migrations").exists():
+                return len(MIGRATIONS)
+            return len(MIGRATIONS) - self.db.table("migrations").count
 
     def insert_row(self, table: str, row: dict) -> int:
         """Insert one row, inside the caller's transaction, and return its rowid."""
@@ -63,6 +95,8 @@ class Database:
         for connection in self._reader_connections:
             connection.close()
         self.db.close()
+        if self._data_lock:
+            self._data_lock.release()
 
     def _read(self, sql: str, args: list) -> list[sqlite3.Row]:
         """Rows from this thread's own read-only connection: searches on both cores at once, not queued on
