@@ -4,6 +4,8 @@ from typing import Annotated
 
 import msgspec
 from litestar import Request, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 from msgspec import Meta
 
 from appliance.classroom.accounts import public
@@ -47,7 +49,7 @@ def _session(request: Request, services: Services, user: dict, refresh: str) -> 
 
 
 @post("/api/v1/auth/login", opt=allow(ANYONE), sync_to_thread=True, tags=["auth"], summary="Sign in")
-def login(data: Credentials, request: Request, services: Services) -> dict:
+def login(data: JSONBody[Credentials], request: Request, services: NamedDependency[Services]) -> dict:
     address = request.client.host if request.client else "unknown"
     services.login_limit.hit(address, services.settings.login_attempts_per_minute, "sign-in attempt")
     user = services.accounts.authenticate(data.username, data.password)
@@ -57,7 +59,7 @@ def login(data: Credentials, request: Request, services: Services) -> dict:
 
 
 @post("/api/v1/auth/refresh", opt=allow(ANYONE), sync_to_thread=True, tags=["auth"], summary="New tokens for old")
-def refresh(data: RefreshToken, request: Request, services: Services) -> dict:
+def refresh(data: JSONBody[RefreshToken], request: Request, services: NamedDependency[Services]) -> dict:
     user, token = services.accounts.rotate_refresh(data.refresh_token, services.settings.refresh_days)
     return _session(request, services, user, token)
 
@@ -70,7 +72,7 @@ def refresh(data: RefreshToken, request: Request, services: Services) -> dict:
     tags=["auth"],
     summary="Sign out (revokes the session)",
 )
-def logout(data: RefreshToken, services: Services) -> None:
+def logout(data: JSONBody[RefreshToken], services: NamedDependency[Services]) -> None:
     services.accounts.revoke(data.refresh_token)
 
 
@@ -82,7 +84,7 @@ def logout(data: RefreshToken, services: Services) -> None:
     tags=["auth"],
     summary="Create a student account (when sign-up is open or by join code)",
 )
-def signup(data: SignUp, request: Request, services: Services) -> dict:
+def signup(data: JSONBody[SignUp], request: Request, services: NamedDependency[Services]) -> dict:
     mode = services.settings.signup
     if mode == "closed":
         raise Forbidden("sign-up is closed; ask your teacher for an account")
@@ -104,7 +106,7 @@ def me(request: Request) -> dict:
 
 
 @patch("/api/v1/me", opt=allow(USERS), sync_to_thread=True, tags=["auth"], summary="Change your background levels")
-def update_me(data: Profile, request: Request, services: Services) -> dict:
+def update_me(data: JSONBody[Profile], request: Request, services: NamedDependency[Services]) -> dict:
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
     return public(services.accounts.update(request.user["id"], **changes) if changes else request.user)
 

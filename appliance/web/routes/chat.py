@@ -6,6 +6,8 @@ from typing import Annotated, Literal, cast
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.types import ControllerRouterHandler
 from msgspec import Meta
@@ -121,7 +123,7 @@ async def _sse(events, received: float):
     tags=["chat"],
     summary="Ask a question about your courses' material",
 )
-async def chat(data: ChatRequest, request: Request, services: Services) -> Response:
+async def chat(data: JSONBody[ChatRequest], request: Request, services: NamedDependency[Services]) -> Response:
     received = time.perf_counter()
     events = _events(data, request, services, received)
     if data.stream:
@@ -141,19 +143,29 @@ class ConversationController(Controller):
     opt = allow(USERS)
 
     @get("/", sync_to_thread=True, summary="Your conversations")
-    def list_conversations(self, request: Request, services: Services) -> dict:
+    def list_conversations(self, request: Request, services: NamedDependency[Services]) -> dict:
         return {"conversations": services.conversations.listing(request.user)}
 
     @get("/{conversation_id:str}", sync_to_thread=True, summary="One of your conversations with its messages")
-    def get_conversation(self, conversation_id: str, request: Request, services: Services) -> dict:
+    def get_conversation(
+        self, conversation_id: FromPath[str], request: Request, services: NamedDependency[Services]
+    ) -> dict:
         return services.conversations.messages(request.user, conversation_id)
 
     @patch("/{conversation_id:str}", sync_to_thread=True, summary="Rename a conversation")
-    def rename_conversation(self, conversation_id: str, data: Rename, request: Request, services: Services) -> dict:
+    def rename_conversation(
+        self,
+        conversation_id: FromPath[str],
+        data: JSONBody[Rename],
+        request: Request,
+        services: NamedDependency[Services],
+    ) -> dict:
         return services.conversations.rename(request.user, conversation_id, data.title)
 
     @delete("/{conversation_id:str}", sync_to_thread=True, summary="Delete a conversation")
-    def delete_conversation(self, conversation_id: str, request: Request, services: Services) -> None:
+    def delete_conversation(
+        self, conversation_id: FromPath[str], request: Request, services: NamedDependency[Services]
+    ) -> None:
         services.conversations.delete(request.user, conversation_id)
 
 
@@ -165,7 +177,9 @@ class ConversationController(Controller):
     tags=["chat"],
     summary="Thumbs up (1) or down (-1) for an answer",
 )
-def feedback(interaction_id: str, data: Feedback, request: Request, services: Services) -> None:
+def feedback(
+    interaction_id: FromPath[str], data: JSONBody[Feedback], request: Request, services: NamedDependency[Services]
+) -> None:
     services.conversations.feedback(request.user, interaction_id, data.rating)
 
 

@@ -4,6 +4,8 @@ from typing import Annotated
 
 import msgspec
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Meta
 
 from appliance.classroom import analytics
@@ -25,7 +27,7 @@ class JoinCode(msgspec.Struct, forbid_unknown_fields=True):
 
 
 @get("/api/v1/courses", opt=allow(USERS), sync_to_thread=True, tags=["courses"], summary="Your courses")
-def list_courses(request: Request, services: Services) -> dict:
+def list_courses(request: Request, services: NamedDependency[Services]) -> dict:
     return {"courses": services.courses.listing(request.user)}
 
 
@@ -37,13 +39,13 @@ def list_courses(request: Request, services: Services) -> dict:
     tags=["courses"],
     summary="Create a course (you teach it)",
 )
-def create_course(data: NewCourse, request: Request, services: Services) -> dict:
+def create_course(data: JSONBody[NewCourse], request: Request, services: NamedDependency[Services]) -> dict:
     course = services.courses.create(data.name, request.user["id"])
     return {"id": course["id"], "name": course["name"], "join_code": course["join_code"]}
 
 
 @post("/api/v1/courses/join", opt=allow(USERS), sync_to_thread=True, tags=["courses"], summary="Join by code")
-def join_course(data: JoinCode, request: Request, services: Services) -> dict:
+def join_course(data: JSONBody[JoinCode], request: Request, services: NamedDependency[Services]) -> dict:
     course = services.courses.by_code(data.join_code)
     services.courses.add_member(course["id"], request.user, "student")
     return {"id": course["id"], "name": course["name"]}
@@ -56,7 +58,7 @@ def join_course(data: JoinCode, request: Request, services: Services) -> dict:
     tags=["courses"],
     summary="A course's members",
 )
-def list_members(course_id: int, request: Request, services: Services) -> dict:
+def list_members(course_id: FromPath[int], request: Request, services: NamedDependency[Services]) -> dict:
     services.courses.require_teacher(request.user, course_id)
     return {"members": services.courses.members(course_id)}
 
@@ -69,7 +71,9 @@ def list_members(course_id: int, request: Request, services: Services) -> dict:
     tags=["courses"],
     summary="Add a user to a course",
 )
-def add_member(course_id: int, data: Member, request: Request, services: Services) -> dict:
+def add_member(
+    course_id: FromPath[int], data: JSONBody[Member], request: Request, services: NamedDependency[Services]
+) -> dict:
     services.courses.require_teacher(request.user, course_id)
     user = services.accounts.named(data.username)
     services.courses.add_member(course_id, user)
@@ -83,7 +87,9 @@ def add_member(course_id: int, data: Member, request: Request, services: Service
     tags=["courses"],
     summary="What the course's students ask (add ?format=csv for every interaction)",
 )
-def course_stats(course_id: int, request: Request, services: Services, format: str = "json") -> Response:
+def course_stats(
+    course_id: FromPath[int], request: Request, services: NamedDependency[Services], format: FromQuery[str] = "json"
+) -> Response:
     services.courses.require_teacher(request.user, course_id)
     if format == "csv":
         # Admins see names; teachers see pseudonyms when the setting asks for it.

@@ -3,6 +3,8 @@
 import asyncio
 
 from litestar import Controller, Request, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Response
 
 from appliance.errors import InvalidInput, NotFound, RagbotError
@@ -49,7 +51,7 @@ class DocumentController(Controller):
     tags = ("documents",)
 
     @post("/", opt=allow(STAFF), status_code=202, summary="Upload files to a course; each becomes an ingestion job")
-    async def upload(self, request: Request, services: Services) -> Response:
+    async def upload(self, request: Request, services: NamedDependency[Services]) -> Response:
         """Files over the body limit (max_upload_mb) are refused with 413 while still streaming in."""
         course_id, files = await _uploads(request)
         services.courses.require_teacher(request.user, course_id)
@@ -65,12 +67,14 @@ class DocumentController(Controller):
         return Response(body, status_code=202)
 
     @get("/", opt=allow(USERS), sync_to_thread=True, summary="Documents of your courses")
-    def list_documents(self, request: Request, services: Services, course_id: int | None = None) -> dict:
+    def list_documents(
+        self, request: Request, services: NamedDependency[Services], course_id: FromQuery[int | None] = None
+    ) -> dict:
         courses = services.courses.scope(request.user, course_id)
         return {"documents": [document_view(row) for row in services.database.documents(courses)]}
 
     @get("/{document_id:str}", opt=allow(USERS), sync_to_thread=True, summary="One document")
-    def get_document(self, request: Request, services: Services, document_id: str) -> dict:
+    def get_document(self, request: Request, services: NamedDependency[Services], document_id: FromPath[str]) -> dict:
         return document_view(visible_document(request, services, document_id))
 
     @get(
@@ -79,12 +83,16 @@ class DocumentController(Controller):
         sync_to_thread=True,
         summary="A page's text, for the reader",
     )
-    def get_page(self, request: Request, services: Services, document_id: str, number: int) -> dict:
+    def get_page(
+        self, request: Request, services: NamedDependency[Services], document_id: FromPath[str], number: FromPath[int]
+    ) -> dict:
         visible_document(request, services, document_id)
         return services.database.page(document_id, number)
 
     @delete("/{document_id:str}", opt=allow(STAFF), sync_to_thread=True, summary="Delete a document everywhere")
-    def delete_document(self, request: Request, services: Services, document_id: str) -> None:
+    def delete_document(
+        self, request: Request, services: NamedDependency[Services], document_id: FromPath[str]
+    ) -> None:
         document = visible_document(request, services, document_id)
         services.courses.require_teacher(request.user, document["course_id"])
         services.ingestor.delete(document_id)
@@ -105,7 +113,7 @@ def visible_document(request: Request, services: Services, document_id: str) -> 
     tags=["documents"],
     summary="An ingestion job's progress",
 )
-def get_job(request: Request, services: Services, job_id: str) -> dict:
+def get_job(request: Request, services: NamedDependency[Services], job_id: FromPath[str]) -> dict:
     job = services.database.job(job_id)
     if not services.courses.can_teach(request.user, job["course_id"]):
         raise NotFound(f"no job with id '{job_id}'")

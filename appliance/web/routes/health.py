@@ -1,6 +1,7 @@
 """Liveness of each component, and readiness to answer."""
 
 from litestar import get
+from litestar.di import NamedDependency
 from litestar.response import Response
 
 from appliance.services import Services
@@ -15,7 +16,7 @@ def _check(probe) -> str:
 
 
 @get("/api/health", opt=allow(ANYONE), sync_to_thread=True, tags=["health"], summary="Status of each component")
-def health(services: Services) -> Response:
+def health(services: NamedDependency[Services]) -> Response:
     components = {
         "database": _check(services.database.ping),
         "vector_store": _check(services.vectors.ping),
@@ -28,7 +29,7 @@ def health(services: Services) -> Response:
 
 
 @get("/api/ready", opt=allow(ANYONE), tags=["health"], summary="200 once the models are loaded")
-async def ready(services: Services) -> dict:
+async def ready(services: NamedDependency[Services]) -> dict:
     return {"status": "ready"}
 
 

@@ -1,6 +1,8 @@
 """Hybrid search over the course material."""
 
 from litestar import Request, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
 from appliance.errors import InvalidInput
 from appliance.services import Services
@@ -16,7 +18,7 @@ from appliance.web.schemas import SearchRequest
     tags=["search"],
     summary="Find passages in your courses",
 )
-def search(data: SearchRequest, request: Request, services: Services) -> dict:
+def search(data: JSONBody[SearchRequest], request: Request, services: NamedDependency[Services]) -> dict:
     max_k = services.settings.max_k
     if data.k > max_k:
         raise InvalidInput(f"k must be between 1 and {max_k}")
