@@ -218,3 +218,29 @@ def test_internal_errors_are_json_without_traceback(client, services, monkeypatc
     monkeypatch.setattr(services.retriever, "search", boom)
     response = client.post("/api/v1/search", json={"query": "x"})
     assert response.status_code == 500 and "secret" not in response.text and "Traceback" not in response.text
+
+
+CHAT_PATHS = ("/api/v1/chat", "/api/v1/conversations", "/api/v1/interactions")
+
+
+def _typed(operation: dict) -> bool:
+    """True when a success response has no body (204) or a body whose schema names a Struct."""
+    for status, response in operation["responses"].items():
+        if status == "204":
+            return True
+        schemas = [body.get("schema", {}) for body in response.get("content", {}).values()]
+        if status.startswith("2") and any("$ref" in json.dumps(schema) for schema in schemas):
+            return True
+    return False
+
+
+def test_every_route_but_chat_documents_its_response_schema(client):
+    paths = client.get("/api/docs/openapi.json").json()["paths"]
+    untyped = [
+        f"{method.upper()} {path}"
+        for path, operations in paths.items()
+        if not path.startswith(CHAT_PATHS)
+        for method, operation in operations.items()
+        if not _typed(operation)
+    ]
+    assert untyped == []

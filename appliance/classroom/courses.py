@@ -82,6 +82,13 @@ class Courses:
             for c in rows
         ]
 
+    def visible_document(self, user: dict, document_id: str) -> dict:
+        """The document, if the user belongs to its course; others get the same 404 as for a missing one."""
+        document = self.database.document(document_id)
+        if document["course_id"] not in self.visible(user):
+            raise NotFound(f"no document with id '{document_id}'")
+        return document
+
     def visible(self, user: dict) -> list[int]:
         return [c["id"] for c in self.listing(user)]
 

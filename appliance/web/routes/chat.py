@@ -18,7 +18,6 @@ from appliance.answer.model_queue import Ticket, stream_from_thread
 from appliance.errors import InvalidInput, RagbotError, Unavailable
 from appliance.services import Services
 from appliance.web.auth import USERS, allow
-from appliance.web.routes.documents import visible_document
 from appliance.web.schemas import ChatRequest
 
 
@@ -39,7 +38,7 @@ def _origin(request: Request, services: Services, data: ChatRequest) -> dict:
     """Where a selection came from, if the client says so (and the caller may read that document)."""
     if not (data.selected_text and data.selected_document_id):
         return {}
-    document = visible_document(request, services, data.selected_document_id)
+    document = services.courses.visible_document(request.user, data.selected_document_id)
     page = services.database.page(document["id"], data.selected_page or 1)
     return {
         "document_id": document["id"],

@@ -12,13 +12,14 @@ from appliance.classroom import analytics
 from appliance.errors import InvalidInput
 from appliance.services import Services
 from appliance.web.auth import STAFF, USERS, allow
+from appliance.web.schemas import Course, CourseList, CourseStats, CreatedCourse, JoinedCourse, Member, MemberList
 
 
 class NewCourse(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, Meta(min_length=1, max_length=120)]
 
 
-class Member(msgspec.Struct, forbid_unknown_fields=True):
+class NewMember(msgspec.Struct, forbid_unknown_fields=True):
     username: Annotated[str, Meta(min_length=1, max_length=40)]
 
 
@@ -27,8 +28,8 @@ class JoinCode(msgspec.Struct, forbid_unknown_fields=True):
 
 
 @get("/api/v1/courses", opt=allow(USERS), sync_to_thread=True, tags=["courses"], summary="Your courses")
-def list_courses(request: Request, services: NamedDependency[Services]) -> dict:
-    return {"courses": services.courses.listing(request.user)}
+def list_courses(request: Request, services: NamedDependency[Services]) -> CourseList:
+    return CourseList(msgspec.convert(services.courses.listing(request.user), list[Course]))
 
 
 @post(
@@ -39,16 +40,16 @@ def list_courses(request: Request, services: NamedDependency[Services]) -> dict:
     tags=["courses"],
     summary="Create a course (you teach it)",
 )
-def create_course(data: JSONBody[NewCourse], request: Request, services: NamedDependency[Services]) -> dict:
+def create_course(data: JSONBody[NewCourse], request: Request, services: NamedDependency[Services]) -> CreatedCourse:
     course = services.courses.create(data.name, request.user["id"])
-    return {"id": course["id"], "name": course["name"], "join_code": course["join_code"]}
+    return CreatedCourse(course["id"], course["name"], course["join_code"])
 
 
 @post("/api/v1/courses/join", opt=allow(USERS), sync_to_thread=True, tags=["courses"], summary="Join by code")
-def join_course(data: JSONBody[JoinCode], request: Request, services: NamedDependency[Services]) -> dict:
+def join_course(data: JSONBody[JoinCode], request: Request, services: NamedDependency[Services]) -> JoinedCourse:
     course = services.courses.by_code(data.join_code)
     services.courses.add_member(course["id"], request.user, "student")
-    return {"id": course["id"], "name": course["name"]}
+    return JoinedCourse(course["id"], course["name"])
 
 
 @get(
@@ -58,9 +59,9 @@ def join_course(data: JSONBody[JoinCode], request: Request, services: NamedDepen
     tags=["courses"],
     summary="A course's members",
 )
-def list_members(course_id: FromPath[int], request: Request, services: NamedDependency[Services]) -> dict:
+def list_members(course_id: FromPath[int], request: Request, services: NamedDependency[Services]) -> MemberList:
     services.courses.require_teacher(request.user, course_id)
-    return {"members": services.courses.members(course_id)}
+    return MemberList(msgspec.convert(services.courses.members(course_id), list[Member]))
 
 
 @post(
@@ -72,12 +73,12 @@ def list_members(course_id: FromPath[int], request: Request, services: NamedDepe
     summary="Add a user to a course",
 )
 def add_member(
-    course_id: FromPath[int], data: JSONBody[Member], request: Request, services: NamedDependency[Services]
-) -> dict:
+    course_id: FromPath[int], data: JSONBody[NewMember], request: Request, services: NamedDependency[Services]
+) -> MemberList:
     services.courses.require_teacher(request.user, course_id)
     user = services.accounts.named(data.username)
     services.courses.add_member(course_id, user)
-    return {"members": services.courses.members(course_id)}
+    return MemberList(msgspec.convert(services.courses.members(course_id), list[Member]))
 
 
 @get(
@@ -89,7 +90,7 @@ def add_member(
 )
 def course_stats(
     course_id: FromPath[int], request: Request, services: NamedDependency[Services], format: FromQuery[str] = "json"
-) -> Response:
+) -> Response[CourseStats | str]:
     services.courses.require_teacher(request.user, course_id)
     if format == "csv":
         # Admins see names; teachers see pseudonyms when the setting asks for it.
@@ -102,7 +103,7 @@ def course_stats(
         )
     if format != "json":
         raise InvalidInput("format must be json or csv")
-    return Response(analytics.stats(services.database, course_id))
+    return Response(msgspec.convert(analytics.stats(services.database, course_id), CourseStats))
 
 
 handlers = [list_courses, create_course, join_course, list_members, add_member, course_stats]

@@ -2,6 +2,7 @@
 
 import asyncio
 
+import msgspec
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -13,7 +14,16 @@ from appliance.ingest.pipeline import clean_source
 from appliance.services import Services
 from appliance.vocabulary import DEFAULT_COURSE
 from appliance.web.auth import STAFF, USERS, allow
-from appliance.web.schemas import document_view, job_view
+from appliance.web.schemas import (
+    Document,
+    DocumentList,
+    Job,
+    JobList,
+    Page,
+    UploadRefused,
+    document_view,
+    job_view,
+)
 
 
 async def _uploads(request: Request) -> tuple[int, list[tuple[str, bytes]]]:
@@ -51,31 +61,32 @@ class DocumentController(Controller):
     tags = ("documents",)
 
     @post("/", opt=allow(STAFF), status_code=202, summary="Upload files to a course; each becomes an ingestion job")
-    async def upload(self, request: Request, services: NamedDependency[Services]) -> Response:
+    async def upload(self, request: Request, services: NamedDependency[Services]) -> Response[JobList | UploadRefused]:
         """Files over the body limit (max_upload_mb) are refused with 413 while still streaming in."""
         course_id, files = await _uploads(request)
         services.courses.require_teacher(request.user, course_id)
         owner = {"course_id": course_id, "user_id": request.user["id"]}
         results = [await asyncio.to_thread(_accept, services, owner, name, data) for name, data in files]
-        body = {"jobs": [job_view(job) for job, _ in results]}
+        jobs = [job_view(job) for job, _ in results]
         errors = [error for _, error in results if error]
         if len(errors) == len(results):
             # Nothing was accepted: the request fails as a whole, each file's reason in its job.
-            return Response(
-                {"error": errors[0].message, "status": errors[0].status, **body}, status_code=errors[0].status
-            )
-        return Response(body, status_code=202)
+            refused = UploadRefused(errors[0].message, errors[0].status, jobs)
+            return Response(refused, status_code=errors[0].status)
+        return Response(JobList(jobs), status_code=202)
 
     @get("/", opt=allow(USERS), sync_to_thread=True, summary="Documents of your courses")
     def list_documents(
         self, request: Request, services: NamedDependency[Services], course_id: FromQuery[int | None] = None
-    ) -> dict:
+    ) -> DocumentList:
         courses = services.courses.scope(request.user, course_id)
-        return {"documents": [document_view(row) for row in services.database.documents(courses)]}
+        return DocumentList([document_view(row) for row in services.database.documents(courses)])
 
     @get("/{document_id:str}", opt=allow(USERS), sync_to_thread=True, summary="One document")
-    def get_document(self, request: Request, services: NamedDependency[Services], document_id: FromPath[str]) -> dict:
-        return document_view(visible_document(request, services, document_id))
+    def get_document(
+        self, request: Request, services: NamedDependency[Services], document_id: FromPath[str]
+    ) -> Document:
+        return document_view(services.courses.visible_document(request.user, document_id))
 
     @get(
         "/{document_id:str}/pages/{number:int}",
@@ -85,25 +96,17 @@ class DocumentController(Controller):
     )
     def get_page(
         self, request: Request, services: NamedDependency[Services], document_id: FromPath[str], number: FromPath[int]
-    ) -> dict:
-        visible_document(request, services, document_id)
-        return services.database.page(document_id, number)
+    ) -> Page:
+        services.courses.visible_document(request.user, document_id)
+        return msgspec.convert(services.database.page(document_id, number), Page)
 
     @delete("/{document_id:str}", opt=allow(STAFF), sync_to_thread=True, summary="Delete a document everywhere")
     def delete_document(
         self, request: Request, services: NamedDependency[Services], document_id: FromPath[str]
     ) -> None:
-        document = visible_document(request, services, document_id)
+        document = services.courses.visible_document(request.user, document_id)
         services.courses.require_teacher(request.user, document["course_id"])
         services.ingestor.delete(document_id)
-
-
-def visible_document(request: Request, services: Services, document_id: str) -> dict:
-    """The document, if the caller belongs to its course; others get the same 404 as a missing one."""
-    document = services.database.document(document_id)
-    if document["course_id"] not in services.courses.visible(request.user):
-        raise NotFound(f"no document with id '{document_id}'")
-    return document
 
 
 @get(
@@ -113,7 +116,7 @@ def visible_document(request: Request, services: Services, document_id: str) -> 
     tags=["documents"],
     summary="An ingestion job's progress",
 )
-def get_job(request: Request, services: NamedDependency[Services], job_id: FromPath[str]) -> dict:
+def get_job(request: Request, services: NamedDependency[Services], job_id: FromPath[str]) -> Job:
     job = services.database.job(job_id)
     if not services.courses.can_teach(request.user, job["course_id"]):
         raise NotFound(f"no job with id '{job_id}'")

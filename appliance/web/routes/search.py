@@ -1,5 +1,6 @@
 """Hybrid search over the course material."""
 
+import msgspec
 from litestar import Request, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
@@ -7,7 +8,7 @@ from litestar.params import JSONBody
 from appliance.errors import InvalidInput
 from appliance.services import Services
 from appliance.web.auth import USERS, allow
-from appliance.web.schemas import SearchRequest
+from appliance.web.schemas import SearchRequest, SearchResult, SearchResults
 
 
 @post(
@@ -18,7 +19,7 @@ from appliance.web.schemas import SearchRequest
     tags=["search"],
     summary="Find passages in your courses",
 )
-def search(data: JSONBody[SearchRequest], request: Request, services: NamedDependency[Services]) -> dict:
+def search(data: JSONBody[SearchRequest], request: Request, services: NamedDependency[Services]) -> SearchResults:
     max_k = services.settings.max_k
     if data.k > max_k:
         raise InvalidInput(f"k must be between 1 and {max_k}")
@@ -26,4 +27,4 @@ def search(data: JSONBody[SearchRequest], request: Request, services: NamedDepen
         raise InvalidInput("the query is empty")
     courses = services.courses.scope(request.user, data.course_id)
     passages = services.retriever.search(data.query, data.k, data.mode, courses)
-    return {"results": [p.to_dict() for p in passages]}
+    return SearchResults([msgspec.convert(p.to_dict(), SearchResult) for p in passages])
