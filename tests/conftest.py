@@ -3,6 +3,7 @@
 import hashlib
 import math
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -153,6 +154,13 @@ def sign_in(client, services, username: str, role: str = "student", course_id: i
     response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 201 or response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def free_port() -> int:
+    """A loopback TCP port that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def parse_sse(lines) -> list[tuple[str, str]]:

@@ -24,7 +24,8 @@ def test_prompt_never_overflows_and_cuts_the_last_source():
     built = prompt.build(model, "what?", passages, answer_tokens=100)
     assert built.tokens <= 400 - 100
     assert 1 <= len(built.sources) < 4
-    assert built.text.index(prompt.INSTRUCTIONS) == 0 and built.text.rstrip().endswith("Answer:")
+    assert built.text.index(prompt.INSTRUCTIONS) == 0
+    assert built.text.rstrip().endswith("Answer:")
     with pytest.raises(InvalidInput, match="too long"):
         prompt.build(model, "why " * 500, passages, answer_tokens=100)
 
@@ -41,7 +42,8 @@ def test_prompt_counts_each_source_once_and_matches_the_whole_count():
     model, count = Counting(), FakeModel().count_tokens
     passages = [_passage(n, " ".join(f"w{n}x{i}" for i in range(100))) for n in range(1, 5)]
     built = prompt.build(model, "what?", passages, answer_tokens=100)
-    assert len(built.sources) == 4 and built.tokens == count(built.text)
+    assert len(built.sources) == 4
+    assert built.tokens == count(built.text)
     assert sum(counted) <= 2.2 * len(built.text)
 
 
@@ -55,19 +57,25 @@ def test_citations_explicit_then_by_overlap():
 def test_answer_cites_source_and_says_when_not_covered(services):
     services.ingestor.ingest(b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons.", "grip.md")
     result = services.answerer.answer(Question("How hard does the Zorblax-7 gripper close?"))
-    assert result["covered"] and "42 newtons" in result["answer"]
-    assert result["sources"][0]["filename"] == "grip.md" and result["sources"][0]["cited"]
+    assert result["covered"]
+    assert "42 newtons" in result["answer"]
+    assert result["sources"][0]["filename"] == "grip.md"
+    assert result["sources"][0]["cited"]
     assert result["timings"]["tokens"] > 0
     services.answerer.settings = msgspec.structs.replace(services.settings, min_similarity=0.99)
     missing = services.answerer.answer(Question("Which year was the bicycle invented?"))
-    assert not missing["covered"] and missing["answer"] == prompt.NOT_COVERED and missing["sources"] == []
+    assert not missing["covered"]
+    assert missing["answer"] == prompt.NOT_COVERED
+    assert missing["sources"] == []
 
 
 def test_selected_text_is_source_one(services):
     services.ingestor.ingest(b"Encoders count wheel ticks. IMUs measure acceleration.", "s.txt")
     result = services.answerer.answer(Question("Explain this", selected_text="Encoders count wheel ticks."))
     first = result["sources"][0]
-    assert first["n"] == 1 and first["text"] == "Encoders count wheel ticks." and first["filename"] == "s.txt"
+    assert first["n"] == 1
+    assert first["text"] == "Encoders count wheel ticks."
+    assert first["filename"] == "s.txt"
     assert (first["start"], first["end"]) == (0, len("Encoders count wheel ticks."))
     assert result["answer"].startswith("Encoders count wheel ticks.")
     assert [s["n"] for s in result["sources"]] == list(range(1, len(result["sources"]) + 1))
@@ -124,7 +132,9 @@ def test_a_stream_never_read_still_gives_back_its_place():
         stream_from_thread(produce)  # never read
 
     asyncio.run(respond())
-    assert released.wait(5) and gate.waiting == 0 and not gate.busy
+    assert released.wait(5)
+    assert gate.waiting == 0
+    assert not gate.busy
 
 
 def test_gate_is_round_robin_by_user():
@@ -180,4 +190,5 @@ def test_leaving_the_stream_cancels_the_producer():
         return got
 
     assert asyncio.run(consume()) == [0, 1, 2]
-    assert stopped.wait(2) and len(produced) < 10
+    assert stopped.wait(2)
+    assert len(produced) < 10

@@ -74,7 +74,9 @@ def test_backup_while_serving_then_restore_gives_the_same_documents_and_results(
     finally:
         stop.set()
         searcher.join()
-    assert failures == [] and written.documents == 4 and written.path.parent == settings.data_path / "backups"
+    assert failures == []
+    assert written.documents == 4
+    assert written.path.parent == settings.data_path / "backups"
     app.close()
 
     kept = shutil.move(written.path, tmp_path / written.path.name)  # as if copied to another disk
@@ -100,9 +102,8 @@ def test_backup_during_ingestion_restores_to_consistent_stores(settings, tmp_pat
     restored = build(settings)  # start-up repair reconciles the two snapshots
     try:
         documents = restored.database.documents()
-        assert 1 <= len(documents) <= len(NOTES) and documents == sorted(
-            documents, key=lambda d: d["created_at"], reverse=True
-        )
+        assert 1 <= len(documents) <= len(NOTES)
+        assert documents == sorted(documents, key=lambda d: d["created_at"], reverse=True)
         assert sum(d["chunks"] for d in documents) == len(restored.database.chunk_ids())
         assert restored.database.chunk_ids() == restored.vectors.ids()
     finally:
@@ -231,7 +232,8 @@ def test_secret_stays_out_unless_asked_and_restore_keeps_the_current_one(setting
     plain = backup.backup(settings, None, tmp_path / "plain.tar.gz")
     with tarfile.open(plain.path) as tar:
         names = tar.getnames()
-    assert backup.SECRET_MEMBER not in names and "data/secret.key" not in names
+    assert backup.SECRET_MEMBER not in names
+    assert "data/secret.key" not in names
     with_secret = backup.backup(settings, None, tmp_path / "secret.tar.gz", with_secrets=True)
     with tarfile.open(with_secret.path) as tar:
         assert backup.member_bytes(tar, tar.getmember(backup.SECRET_MEMBER)) == b"current-secret"
@@ -248,19 +250,24 @@ def test_cli_backup_prunes_and_restore_reports_bad_archives_without_traceback(se
             cli.main(["--config", str(config), "backup"])
         assert exit.value.code == 0
     archives = sorted((settings.data_path / "backups").glob("ragbot-*.tar.gz"))
-    assert len(archives) == 2 and "pruned" in capsys.readouterr().out
+    assert len(archives) == 2
+    assert "pruned" in capsys.readouterr().out
     with tarfile.open(archives[-1]) as tar:
         assert backup.member_bytes(tar, tar.getmember(backup.CONFIG_MEMBER)) == config.read_bytes()
 
     with pytest.raises(SystemExit) as exit:
         cli.main(["--config", str(config), "restore", "--check", str(archives[-1])])
-    assert exit.value.code == 0 and "every checksum matches" in capsys.readouterr().out
+    assert exit.value.code == 0
+    assert "every checksum matches" in capsys.readouterr().out
     bad = tmp_path / "bad.tar.gz"
     bad.write_bytes(archives[-1].read_bytes()[:1000])
     with pytest.raises(SystemExit) as exit:
         cli.main(["--config", str(config), "restore", str(bad)])
     err = capsys.readouterr().err
-    assert exit.value.code == 1 and "truncated or corrupted" in err and "Traceback" not in err
+    assert exit.value.code == 1
+    assert "truncated or corrupted" in err
+    assert "Traceback" not in err
     with pytest.raises(SystemExit) as exit:
         cli.main(["--config", str(config), "restore", str(tmp_path / "missing.tar.gz")])
-    assert exit.value.code == 1 and "no such file" in capsys.readouterr().err
+    assert exit.value.code == 1
+    assert "no such file" in capsys.readouterr().err

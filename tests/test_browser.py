@@ -68,9 +68,12 @@ SELECTION_QUESTION = "How often does it measure?"
 def test_page_and_assets_are_served_to_anonymous_users_with_a_self_only_policy(settings, services):
     with TestClient(create_app(settings, services)) as client:
         page = client.get("/")
-        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
         policy = page.headers["content-security-policy"]
-        assert "default-src 'self'" in policy and "connect-src 'self'" in policy and "http" not in policy
+        assert "default-src 'self'" in policy
+        assert "connect-src 'self'" in policy
+        assert "http" not in policy
         assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)
         assert len(assets) >= 3
         for path in [*assets, "/static/js/views/chat.js"]:
@@ -340,13 +343,15 @@ def test_teacher_creates_course_and_uploads_with_progress(visits, appliance):
         )
     bad = page.locator(".upload[data-filename='empty.md']")
     bad.locator(".upload-status").filter(has_text=re.compile("empty", re.I)).wait_for()
-    assert bad.get_attribute("data-status") == "failed" and uploads.count() == 3
+    assert bad.get_attribute("data-status") == "failed"
+    assert uploads.count() == 3
     screenshot(teacher, "upload")
 
     progress = page.evaluate("() => window.__progress")
     for name in ("greenhouse.pdf", "light-sensors.md"):
         # The bar moved through intermediate values (upload, then the job's polled progress) before 100.
-        assert progress[name][-1] == 100 and any(0 < v < 100 for v in progress[name]), progress[name]
+        assert progress[name][-1] == 100, progress[name]
+        assert any(0 < v < 100 for v in progress[name]), progress[name]
     uploads_sent = teacher.calls("POST", "/api/v1/documents")
     assert len(uploads_sent) == 3
     job_polls = [u for m, u, _ in teacher.requests if m == "GET" and "/api/v1/jobs/" in u]
@@ -399,15 +404,19 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
 
     page.evaluate(WATCH_STREAM)
     answer = ask(student, PUMP_QUESTION)
-    assert answer.get_attribute("data-state") == "done" and "18" in answer.locator(".answer-text").inner_text()
+    assert answer.get_attribute("data-state") == "done"
+    assert "18" in answer.locator(".answer-text").inner_text()
     lengths = page.evaluate("() => window.__lengths")
-    assert len(set(lengths)) >= 3 and lengths == sorted(lengths), f"the answer did not stream in: {lengths}"
+    assert len(set(lengths)) >= 3, f"the answer did not stream in: {lengths}"
+    assert lengths == sorted(lengths), f"the answer did not stream in: {lengths}"
     assert int(answer.get_attribute("data-tokens") or 0) >= 3
     chat_call = student.calls("POST", "/api/v1/chat")[-1]
-    assert chat_call["stream"] is True and chat_call["course_id"] == FLOW["course_id"]
+    assert chat_call["stream"] is True
+    assert chat_call["course_id"] == FLOW["course_id"]
     # Sources panel: document, page label and snippet.
     cited = answer.locator(".source.cited").first
-    assert "greenhouse.pdf" in cited.inner_text() and "page 1" in cited.inner_text()
+    assert "greenhouse.pdf" in cited.inner_text()
+    assert "page 1" in cited.inner_text()
     assert "18 litres" in cited.locator(".snippet").inner_text()
     assert re.fullmatch(r"Answered in \d+\.\d s", answer.locator(".answer-footer .muted").inner_text())
     answer.get_by_role("button", name="Helpful answer").click()
@@ -467,7 +476,8 @@ def test_dashboard_shows_the_students_questions(visits, appliance):
         page.get_by_role("button", name="Export CSV").click()
     assert download.value.suggested_filename.endswith(".csv")
     csv_text = Path(download.value.path()).read_text()
-    assert csv_text.startswith("created_at,user,question") and "brindle-5" in csv_text.lower()
+    assert csv_text.startswith("created_at,user,question")
+    assert "brindle-5" in csv_text.lower()
 
     # Members by username: one that exists, one that does not (each form says how it went).
     appliance.services.accounts.add("dee", PASSWORD, "student")
@@ -515,7 +525,8 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
     # Not covered: a clear message, no sources.
     answer = ask(student, "Who won the 1966 football World Cup final?")
     assert "not-covered" in (answer.get_attribute("class") or "")
-    assert "Not in the course material" in answer.inner_text() and answer.locator(".source").count() == 0
+    assert "Not in the course material" in answer.inner_text()
+    assert answer.locator(".source").count() == 0
 
     # Busy: the model queue is full (503 with Retry-After) and the message says when to retry.
     tickets = [services.answerer.reserve() for _ in range(services.settings.max_queue)]
@@ -523,7 +534,8 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
         answer = ask(student, "What is a setpoint?")
         alert = answer.get_by_role("alert")
         assert alert.get_attribute("data-status") == "503"
-        assert "busy" in alert.inner_text() and re.search(r"Try again in \d+ seconds?", alert.inner_text())
+        assert "busy" in alert.inner_text()
+        assert re.search(r"Try again in \d+ seconds?", alert.inner_text())
         assert alert.get_by_role("button", name=re.compile("Try again")).is_disabled(), alert.inner_text()
         screenshot(student, "busy")
     finally:

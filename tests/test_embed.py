@@ -44,7 +44,8 @@ def cosine(a, b):
 def test_onnx_vectors_agree_with_sentence_transformers(model, reference):
     path, name, cache = model
     onnx = Embedder(path, name=name, backend="onnx", cache_dir=cache, query_int8=False)
-    assert onnx.backend == "onnx" and onnx.dimensions == reference.dimensions == 384
+    assert onnx.backend == "onnx"
+    assert onnx.dimensions == reference.dimensions == 384
     got, want = onnx.embed(TEXTS, batch_size=4), reference.embed(TEXTS)
     assert [round(cosine(a, b), 5) for a, b in zip(got, want, strict=True)] == [1.0] * len(TEXTS)
     assert all(abs(1 - math.sqrt(sum(x * x for x in v))) < 1e-5 for v in got)  # unit length, as normalised
@@ -72,7 +73,8 @@ def test_passage_batches_stay_under_the_token_budget(model, reference, monkeypat
     monkeypatch.setattr(session, "run", run, raising=False)
     texts = [LONG] * 20 + TEXTS
     got = onnx.embed(texts, batch_size=32)
-    assert all(rows * width <= embed.BATCH_TOKENS for rows, width in runs) and len(runs) > 3
+    assert all(rows * width <= embed.BATCH_TOKENS for rows, width in runs)
+    assert len(runs) > 3
     assert sum(rows for rows, _ in runs) == len(texts)
     want = reference.embed(texts)
     assert min(cosine(a, b) for a, b in zip(got, want, strict=True)) > 1 - 1e-5  # each vector back in its own place

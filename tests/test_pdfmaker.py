@@ -25,7 +25,8 @@ def read(data: bytes) -> PdfReader:
 def test_text_is_extractable_per_page(caplog):
     caplog.set_level(logging.WARNING, logger="pypdf")
     data = make_pdf(PAGES)
-    assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF")
+    assert data.startswith(b"%PDF-1.4")
+    assert data.rstrip().endswith(b"%%EOF")
     reader = read(data)
     assert len(reader.pages) == len(PAGES)
     for page, text in zip(reader.pages, PAGES, strict=True):
