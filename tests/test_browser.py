@@ -4,7 +4,7 @@ A teacher signs in, creates a course and uploads files; a student signs up with 
 reads the cited passage and asks about a selected sentence; the teacher's dashboard shows it all.
 Every request the page makes is recorded: anything not addressed to the appliance fails the test.
 Screenshots of each main screen (desktop and phone) go to test-artifacts/screenshots/, and axe-core
-(vendored in tests/vendor/axe, not shipped) checks each screen for critical and serious violations.
+(from the axe-playwright-python test package, never shipped) checks each screen for critical and serious violations.
 """
 
 import base64
@@ -12,6 +12,7 @@ import contextlib
 import json
 import re
 import time
+from importlib import resources
 from pathlib import Path
 
 import msgspec
@@ -28,7 +29,7 @@ real = pytest.mark.real
 STATIC = Path(__file__).resolve().parent.parent / "appliance" / "web" / "static"
 
 CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).resolve().parent / "vendor" / "axe" / "axe.min.js"
+AXE = Path(str(resources.files("axe_playwright_python") / "axe.min.js"))
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
