@@ -259,6 +259,109 @@ class Database:
             )
             return cursor.rowcount
 
+    # Courses -------------------------------------------------------------------------------
+
+    def add_course(self, row: dict, teacher_id: int | None) -> int:
+        """A new course's id; its teacher, if given, joins it in the same transaction."""
+        with self.lock, self.db.atomic():
+            course_id = self.insert_row("courses", row)
+            if teacher_id is not None:
+                self.db.table("memberships").insert({"course_id": course_id, "user_id": teacher_id, "role": "teacher"})
+        return course_id
+
+    def course(self, *, course_id: int | None = None, join_code: str | None = None) -> dict | None:
+        """The course with this id or this join code."""
+        where, value = ("id = ?", course_id) if join_code is None else ("join_code = ?", join_code)
+        with self.lock:
+            return next(self.db.table("courses").rows_where(where, [value]), None)
+
+    def courses_of(self, user_id: int | None) -> list[dict]:
+        """Courses with the user's role in each (`member_role`); every course, as teacher, for None."""
+        with self.lock:
+            if user_id is None:
+                return [dict(c, member_role="teacher") for c in self.db.table("courses").rows_where(order_by="id")]
+            return list(
+                self.db.query(
+                    "SELECT courses.*, memberships.role AS member_role FROM courses JOIN memberships "
+                    "ON memberships.course_id = courses.id WHERE memberships.user_id = ? ORDER BY courses.id",
+                    [user_id],
+                )
+            )
+
+    def add_member(self, course_id: int, user_id: int, role: str) -> None:
+        """Make the user a member with this role; a teacher of the course stays one."""
+        with self.lock, self.db.atomic():
+            current = self.db.execute(
+                "SELECT role FROM memberships WHERE course_id = ? AND user_id = ?", [course_id, user_id]
+            ).fetchone()
+            if current and current[0] == "teacher":
+                return
+            self.db.table("memberships").upsert(
+                {"course_id": course_id, "user_id": user_id, "role": role}, pk=("course_id", "user_id")
+            )
+
+    def members(self, course_id: int) -> list[dict]:
+        sql = (
+            "SELECT users.id, users.username, memberships.role FROM memberships "
+            "JOIN users ON users.id = memberships.user_id WHERE course_id = ? ORDER BY username"
+        )
+        with self.lock:
+            return list(self.db.query(sql, [course_id]))
+
+    # Users and sessions ----------------------------------------------------------------------
+
+    def add_user(self, row: dict) -> int | None:
+        """A new user's id, or None when the username is taken."""
+        with self.lock, self.db.atomic():
+            if self.user_named(row["username"]):
+                return None
+            return self.insert_row("users", row)
+
+    def user_named(self, username: str) -> dict | None:
+        with self.lock:
+            return next(self.db.table("users").rows_where("username = ?", [username], limit=1), None)
+
+    def user(self, user_id: int) -> dict | None:
+        with self.lock:
+            return next(self.db.table("users").rows_where("id = ?", [user_id]), None)
+
+    def users(self) -> list[dict]:
+        with self.lock:
+            return list(self.db.table("users").rows_where(order_by="username"))
+
+    def update_user(self, user_id: int, changes: dict) -> None:
+        with self.lock, self.db.atomic():
+            self.db.table("users").update(user_id, changes)
+
+    def add_refresh_token(self, row: dict) -> None:
+        with self.lock, self.db.atomic():
+            self.db.table("refresh_tokens").insert(row)
+
+    def spend_refresh_token(self, token_hash: str) -> tuple[dict | None, bool]:
+        """The token's row and whether it was already spent; spending a spent one revokes its family."""
+        with self.lock, self.db.atomic():
+            row = next(self.db.table("refresh_tokens").rows_where("token_hash = ?", [token_hash]), None)
+            if row is None:
+                return None, False
+            if row["used"] or row["revoked"]:
+                # Someone replayed a spent token: assume it was stolen and end every session of this family.
+                self.db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?", [row["family"]])
+                return row, True
+            self.db.table("refresh_tokens").update(token_hash, {"used": 1})
+            return row, False
+
+    def revoke_family_of(self, token_hash: str) -> None:
+        with self.lock, self.db.atomic():
+            self.db.execute(
+                "UPDATE refresh_tokens SET revoked = 1 WHERE family IN "
+                "(SELECT family FROM refresh_tokens WHERE token_hash = ?)",
+                [token_hash],
+            )
+
+    def revoke_user_tokens(self, user_id: int) -> None:
+        with self.lock, self.db.atomic():
+            self.db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?", [user_id])
+
     def ping(self) -> bool:
         with self.lock:
             return self.db.execute("SELECT 1").fetchone()[0] == 1
