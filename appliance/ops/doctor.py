@@ -17,10 +17,10 @@ from appliance import services as services_module
 from appliance.errors import RagbotError, Unavailable
 from appliance.inference import manifests as models
 from appliance.ops import consistency as repair
-from appliance.ops.backup import DATABASE, PREFIX, SUFFIX, backup_dir
+from appliance.ops.backup import PREFIX, SUFFIX, backup_dir
 from appliance.settings import Settings
 from appliance.store import locks
-from appliance.store.database import Database, open_database
+from appliance.store.database import DATABASE_FILE, Database, open_database
 
 RESTORE_HINT = "stop the service and restore the newest good backup: ragbot restore FILE"
 
@@ -204,7 +204,7 @@ class Doctor:
         return f"stop the service and restore a backup: ragbot restore {archives[-1]}" if archives else RESTORE_HINT
 
     def check_database(self) -> Iterator[Finding]:
-        path = self.data / DATABASE
+        path = self.data / DATABASE_FILE
         if not path.is_file():
             yield problem("database", f"{path} does not exist", "start the service once, or restore a backup")
             return
@@ -223,7 +223,7 @@ class Doctor:
 
     def check_stores(self) -> Iterator[Finding]:
         """SQLite and the vector store, chunk for chunk (repair.py); --repair re-embeds or drops the difference."""
-        if not (self.data / DATABASE).is_file():
+        if not (self.data / DATABASE_FILE).is_file():
             return
         try:
             # A check only reads: no migration, no lock of its own beyond the shared one.
@@ -267,9 +267,9 @@ class Doctor:
     def check_uploads(self) -> Iterator[Finding]:
         """Upload files whose job is over are left behind when the service stops mid-job."""
         uploads = self.data / "uploads"
-        if not uploads.is_dir() or not (self.data / DATABASE).is_file():
+        if not uploads.is_dir() or not (self.data / DATABASE_FILE).is_file():
             return
-        with sqlite3.connect(f"{(self.data / DATABASE).resolve().as_uri()}?mode=ro", uri=True) as db:
+        with sqlite3.connect(f"{(self.data / DATABASE_FILE).resolve().as_uri()}?mode=ro", uri=True) as db:
             live = {row[0] for row in db.execute("SELECT id FROM jobs WHERE status IN ('queued', 'running')")}
         db.close()
         orphans = [p for p in uploads.iterdir() if p.is_file() and (p.name not in live or not self.running)]

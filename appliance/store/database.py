@@ -308,6 +308,16 @@ class Database:
         with self.lock:
             return list(self.db.query(sql, [course_id]))
 
+    def state_counts(self) -> tuple[list, int, int, int]:
+        """(status, jobs, pages done) per job status, documents, chunks and cached answers: for /metrics."""
+        with self.lock:
+            jobs = self.db.execute(
+                "SELECT status, count(*), coalesce(sum(pages_done), 0) FROM jobs GROUP BY status"
+            ).fetchall()
+            documents, chunks = self.db.execute("SELECT count(*), coalesce(sum(chunks), 0) FROM documents").fetchone()
+            cached = self.db.execute("SELECT count(*) FROM interactions WHERE cached = 1").fetchone()[0]
+        return jobs, documents, chunks, cached
+
     # Users and sessions ----------------------------------------------------------------------
 
     def add_user(self, row: dict) -> int | None:
