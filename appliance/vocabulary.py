@@ -13,7 +13,6 @@ SearchMode = Literal["hybrid", "dense", "keyword"]
 SEARCH_MODES: tuple[SearchMode, ...] = get_args(SearchMode)
 
 JobStatus = Literal["queued", "running", "done", "failed"]
-JOB_STATUSES: tuple[JobStatus, ...] = get_args(JobStatus)
 
 # The course the first migration makes; material and users from before courses existed belong to it.
 DEFAULT_COURSE = 1
