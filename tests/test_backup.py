@@ -277,7 +277,7 @@ def test_cli_backup_prunes_and_restore_reports_bad_archives_without_traceback(se
 def add_member(path, name: str, body: bytes, listed_size: int | None = None) -> None:
     """Add a member the manifest lists with its true checksum (and its true size unless `listed_size`)."""
     with tarfile.open(path) as tar:
-        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+        members = [(m, file.read()) for m in tar.getmembers() if (file := tar.extractfile(m))]
     entry = {"size": len(body) if listed_size is None else listed_size, "sha256": hashlib.sha256(body).hexdigest()}
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w:gz") as tar:

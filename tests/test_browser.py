@@ -596,7 +596,9 @@ def inventing(tmp_path_factory):
 
 def _evidence(server, url: str, item) -> list[str]:
     """The evidence texts, as the server recorded them, of the source an evidence item of the last answer shows."""
-    conversation = re.search(r"#/chat/([0-9a-f]{32})", url).group(1)
+    found = re.search(r"#/chat/([0-9a-f]{32})", url)
+    assert found, url
+    conversation = found.group(1)
     stored = server.services.database.interactions(conversation)[-1]
     source = next(s for s in json.loads(stored["sources"]) if s["n"] == int(item.get_attribute("data-source")))
     return [evidence["text"] for evidence in source["evidence"]]

@@ -128,7 +128,7 @@ def test_ca_is_limited_to_local_names_and_addresses(issued):
     constraints = x509.load_pem_x509_certificate(issued.ca.read_bytes()).extensions.get_extension_for_class(
         x509.NameConstraints
     )
-    dns = {n.value for n in constraints.value.permitted_subtrees if isinstance(n, x509.DNSName)}
+    dns = {n.value for n in constraints.value.permitted_subtrees or [] if isinstance(n, x509.DNSName)}
     assert dns == {"box", "localhost", "local"}
 
 

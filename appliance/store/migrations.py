@@ -152,23 +152,23 @@ def m002_classroom(db: sqlite_utils.Database) -> None:
 @migration
 def m003_checked_answers(db: sqlite_utils.Database) -> None:
     """What an answer needs to come back exactly as it was shown: each sentence's check and the answer mode."""
-    db["interactions"].add_column("sentences", str, not_null_default="[]")
-    db["interactions"].add_column("mode", str, not_null_default="generative")
+    db.table("interactions").add_column("sentences", str, not_null_default="[]")
+    db.table("interactions").add_column("mode", str, not_null_default="generative")
 
 
 @migration
 def m004_audit(db: sqlite_utils.Database) -> None:
     # Who changed accounts, courses, memberships, documents or the data itself, and when (classroom/audit.py).
-    db["audit"].create(
+    db.table("audit").create(
         {"id": int, "at": str, "actor_id": int, "actor": str, "action": str, "target": str, "detail": str}, pk="id"
     )
-    db["audit"].create_index(["at"])
+    db.table("audit").create_index(["at"])
 
 
 @migration
 def m005_page_ocr(db: sqlite_utils.Database) -> None:
     """Pages read by OCR are marked, so the API and the reader can say so."""
-    db["pages"].add_column("ocr", int, not_null_default=0)
+    db.table("pages").add_column("ocr", int, not_null_default=0)
 
 
 def migrate(db: sqlite_utils.Database) -> int:
