@@ -199,7 +199,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     def __post_init__(self):
         if bool(self.tls_cert_file) != bool(self.tls_key_file):
             raise ValueError("tls_cert_file and tls_key_file are set together (a certificate needs its key)")
-        if self.http_redirect_port == self.port:
+        if self.http_redirect_port and self.http_redirect_port == self.port:  # 0 = no redirect port
             raise ValueError("http_redirect_port must differ from port (the HTTPS port)")
 
     @property
