@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import sqlite3
+import ssl
 import stat
 import subprocess
 import tempfile
@@ -162,7 +163,7 @@ def test_installed_service_runs_as_ragbot_and_doctor_is_clean(root):
         root, "serve", port=port, redirect_port=redirect, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     # HTTPS with the certificate the install generated, checked against the CA students install.
-    secure = httpx.Client(verify=str(root / "etc/ragbot/tls/ca.crt"), timeout=5)
+    secure = httpx.Client(verify=ssl.create_default_context(cafile=root / "etc/ragbot/tls/ca.crt"), timeout=5)
     try:
         deadline = time.time() + 240
         while True:
@@ -220,7 +221,9 @@ CA = "etc/ragbot/tls/ca.crt"  # the machine install's own certificate authority,
 def health(port: int, ca: Path) -> int:
     """The installed service's health status over HTTPS, verified against the install's CA; 0 if it does not answer."""
     try:
-        return httpx.get(f"https://localhost:{port}/api/health", timeout=10, verify=str(ca)).status_code
+        return httpx.get(
+            f"https://localhost:{port}/api/health", timeout=10, verify=ssl.create_default_context(cafile=ca)
+        ).status_code
     except httpx.HTTPError:
         return 0
 

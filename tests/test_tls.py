@@ -2,6 +2,7 @@
 
 import datetime
 import socket
+import ssl
 import threading
 import time
 
@@ -74,6 +75,7 @@ def https(settings, services, issued):
         tls_cert_file=str(issued.cert),
         tls_key_file=str(issued.key),
     )
+    services.settings = settings  # the routes read the settings the services hold
     main = _run(server.config(settings, create_app(settings, services)))
     redirect = _run(server.redirect_config(settings))
     yield settings
@@ -81,12 +83,12 @@ def https(settings, services, issued):
 
 
 def test_server_answers_over_https_verified_by_the_generated_ca(https, issued):
-    with httpx.Client(verify=str(issued.ca)) as client:
+    with httpx.Client(verify=ssl.create_default_context(cafile=issued.ca)) as client:
         assert client.get(f"https://localhost:{https.port}/api/health").status_code == 200
 
 
 def test_https_responses_carry_hsts(https, issued):
-    with httpx.Client(verify=str(issued.ca)) as client:
+    with httpx.Client(verify=ssl.create_default_context(cafile=issued.ca)) as client:
         assert (
             "max-age" in client.get(f"https://127.0.0.1:{https.port}/api/health").headers["strict-transport-security"]
         )
@@ -101,7 +103,7 @@ def test_plain_http_port_only_redirects_to_https(https):
 
 
 def test_ca_certificate_is_offered_for_download(https, issued):
-    with httpx.Client(verify=str(issued.ca)) as client:
+    with httpx.Client(verify=ssl.create_default_context(cafile=issued.ca)) as client:
         assert client.get(f"https://localhost:{https.port}/ca.crt").content == issued.ca.read_bytes()
 
 
