@@ -99,7 +99,7 @@ def test_streamed_answer_has_sources_tokens_and_done(server, fact_document):
     names = [name for name, _ in events]
     assert names[:2] == ["conversation", "sources"]
     assert names[-1] == "done"
-    assert names.count("token") >= 2
+    assert names.count("token") >= 1  # grounded answers stream verified sentences: one sentence is one token event
     done = json.loads(events[-1][1])
     assert "".join(d for n, d in events if n == "token").strip() == done["answer"]
     assert "97" in done["answer"]
