@@ -161,12 +161,6 @@ own_data() {
     chmod 0750 "$DATA"
 }
 
-# The bundled model manifests (models/*.toml) live beside the package in a checkout,
-# not inside an installed wheel: the models folder is where the installed code finds them.
-copy_manifests() {
-    install -m 0644 "$OPT"/src/models/*.toml "$DATA/models/"
-}
-
 install_units() {
     say "installing the systemd units into $UNITS"
     mkdir -p "$UNITS"
@@ -231,7 +225,6 @@ mode_system() {
     install_code
     write_config
     make_certificate
-    copy_manifests
     # Makes the secret and the first admin (RAGBOT_ADMIN_PASSWORD, or shown once), migrates the
     # database by opening it, assembles and checks the models, and tries one generation.
     say "running ragbot setup with the system settings"

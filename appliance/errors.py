@@ -1,4 +1,4 @@
-"""The appliance's error hierarchy; api.py maps it to HTTP statuses in one place."""
+"""The appliance's error hierarchy; web/app.py maps it to HTTP statuses in one place."""
 
 
 class RagbotError(Exception):

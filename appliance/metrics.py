@@ -83,12 +83,7 @@ class StateCollector:
     def _stores(db):
         """Counts from SQLite, so they survive restarts; a scrape reports what it can rather than fail."""
         try:
-            with db.lock:
-                jobs = db.db.execute(
-                    "SELECT status, count(*), coalesce(sum(pages_done), 0) FROM jobs GROUP BY status"
-                ).fetchall()
-                documents, chunks = db.db.execute("SELECT count(*), coalesce(sum(chunks), 0) FROM documents").fetchone()
-                cached = db.db.execute("SELECT count(*) FROM interactions WHERE cached = 1").fetchone()[0]
+            jobs, documents, chunks, cached = db.state_counts()
         except sqlite3.Error as error:
             log.warning("metrics: cannot read the database: %s", error)
             return
@@ -108,5 +103,9 @@ class StateCollector:
         yield CounterMetricFamily("ragbot_answer_cache_hits", "Answers served from the answer cache", value=cached)
 
 
-COLLECTOR = StateCollector()
-REGISTRY.register(COLLECTOR)
+@functools.cache
+def state_collector() -> StateCollector:
+    """The process's one collector of appliance state, registered with Prometheus on first use."""
+    collector = StateCollector()
+    REGISTRY.register(collector)
+    return collector

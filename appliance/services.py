@@ -11,16 +11,19 @@ from appliance.answer.conversations import Conversations
 from appliance.answer.model_queue import ModelGate
 from appliance.classroom.accounts import Accounts
 from appliance.classroom.audit import AuditLog
-from appliance.classroom.courses import DEFAULT_COURSE, Courses
+from appliance.classroom.courses import Courses
 from appliance.classroom.limits import AccountBackoff, SlidingWindow
 from appliance.inference import manifests as models
+from appliance.inference.protocols import EmbeddingModel, LanguageModel
 from appliance.ingest.jobs import JobRunner
 from appliance.ingest.pipeline import Ingestor
 from appliance.ops import consistency as repair
+from appliance.runtime import configure_process
 from appliance.search.retriever import Retriever
 from appliance.settings import PACKAGE_ROOT, Settings
-from appliance.store import locks
-from appliance.store.database import Database
+from appliance.store.database import Database, open_database
+from appliance.store.protocols import VectorStore
+from appliance.vocabulary import DEFAULT_COURSE
 
 log = logging.getLogger(__name__)
 SAMPLE = PACKAGE_ROOT / "sample" / "robotics-basics.md"
@@ -69,9 +72,9 @@ class Services:
 
     settings: Settings
     database: Database
-    vectors: object
-    embedder: object
-    model: object | None
+    vectors: VectorStore
+    embedder: EmbeddingModel
+    model: LanguageModel | None
     retriever: Retriever
     ingestor: Ingestor
     answerer: Answerer | None
@@ -85,23 +88,18 @@ class Services:
     login_backoff: AccountBackoff
     audit: AuditLog
     chat: ChatService
-    # Held while the stores are open so that `ragbot restore` refuses to swap them out (locks.py).
-    data_lock: locks.Lock | None = None
 
     def close(self) -> None:
         self.jobs.close()
-        self.database.close()
         self.vectors.close()
-        if self.data_lock:
-            self.data_lock.release()
+        self.database.close()  # last: it holds the data lock that keeps a restore from swapping the stores
 
 
 def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_llm: bool = True) -> Services:
     """Open stores and load models (or take given ones: tests pass fakes), then reconcile the stores."""
+    configure_process()  # a caller that is not the CLI (tests, benchmarks) gets the same environment
     data = settings.data_path
-    data.mkdir(parents=True, exist_ok=True)
-    data_lock, alone = locks.use_data(data)
-    database = Database(data / "ragbot.db")
+    database = open_database(data)
     vectors = vectors or open_vectors(settings)
     embedder = embedder or load_embedder(settings)
     model = model or (load_llm(settings) if with_llm else None)
@@ -109,7 +107,7 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
     if not report.consistent:
         log.warning("stores were out of step and have been repaired: %s", report)
     # Only a process that started alone may call jobs abandoned: `ragbot search` beside the service must not.
-    if alone:
+    if database.alone:
         abandoned = database.abandon_jobs()
         if abandoned:
             log.warning("%d ingestion jobs were interrupted by a restart", abandoned)
@@ -142,7 +140,6 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
         AuditLog(database),
         ChatService(settings, answerer, courses, conversations, cache, question_limit),
     )
-    services.data_lock = data_lock
     # A marker, not "no documents yet": a teacher who deletes the sample must not see it come back.
     marker = data / ".sample-ingested"
     if settings.ingest_sample and not marker.exists():

@@ -2,6 +2,7 @@
 
 import os
 import tomllib
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -11,11 +12,14 @@ from msgspec import Meta
 from appliance.errors import ConfigError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-DEFAULT_CONFIG = PACKAGE_ROOT.parent / "config" / "ragbot.toml"
+# Shipped inside the package (appliance/bundled links to the top-level config/ and models/ of a checkout),
+# so that an installed wheel finds them too.
+BUNDLED = Path(str(resources.files("appliance") / "bundled"))
+DEFAULT_CONFIG = BUNDLED / "config" / "ragbot.toml"
 
 
-class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Every setting of the appliance; each one is documented in config/ragbot.toml."""
+class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    """Every setting of the appliance; each one is documented in config/ragbot.toml. Frozen once loaded."""
 
     data_dir: Annotated[str, Meta(min_length=1, description="Database, vector store, uploads.")] = (
         "~/.local/share/ragbot"
@@ -195,7 +199,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     def __post_init__(self):
         if bool(self.tls_cert_file) != bool(self.tls_key_file):
             raise ValueError("tls_cert_file and tls_key_file are set together (a certificate needs its key)")
-        if self.http_redirect_port == self.port:
+        if self.http_redirect_port and self.http_redirect_port == self.port:  # 0 = no redirect port
             raise ValueError("http_redirect_port must differ from port (the HTTPS port)")
 
     @property

@@ -30,7 +30,7 @@ def synthetic_cranfield(folder: Path, documents: int = 12) -> Path:
     for n in range(1, documents + 1):
         name, text = topics[(n - 1) % len(topics)]
         docs.append(f".I {n}\n.T\n{name} notes {n}\n.A\nbench\n.B\nsynthetic\n.W\n{name} notes {n}\n{text}\n")
-    for q, (name, text) in enumerate(topics[:4], 1):
+    for q, (name, _text) in enumerate(topics[:4], 1):
         queries.append(f".I {q:03d}\n.W\nwhat is said about {name}?\n")
         qrels += [
             f"{q} {n} {1 + (n > len(topics))}"
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     for result in everything["results"].values():
         for t in result.get("targets", []):
             print(
-                f"{result['benchmark'] if 'benchmark' in result else ''}: {t['name']} {t['target']} -> "
+                f"{result.get('benchmark', '')}: {t['name']} {t['target']} -> "
                 f"{t['value']} ({'met' if t['met'] else 'NOT met'})"
             )
     print(f"written to {args.output / 'latest.json'} and {args.output / 'latest.md'}")

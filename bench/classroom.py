@@ -36,7 +36,7 @@ def _student(
         while time.time() < deadline:
             question = rng.choice(common.QUESTIONS[:8])
             started = time.perf_counter()
-            row = {"student": n, "status": None, "first_token_s": None}
+            row: dict = {"student": n, "status": None, "first_token_s": None}
             # Bounded: a question still unanswered `grace` seconds after the end is cut and counted as such.
             timeout = max(1.0, deadline + grace - time.time())
             try:
@@ -101,7 +101,7 @@ def measure(
         xs = [t for t, m in samples[len(samples) - len(half) :]]
         mx, my = sum(xs) / len(xs), sum(half) / len(half)
         den = sum((x - mx) ** 2 for x in xs)
-        growth = round(sum((x - mx) * (y - my) for x, y in zip(xs, half)) / den * 60, 2) if den else None
+        growth = round(sum((x - mx) * (y - my) for x, y in zip(xs, half, strict=True)) / den * 60, 2) if den else None
     return {
         "students": students,
         "seconds": seconds,

@@ -159,7 +159,7 @@ def record(
     notes: list[str] | None = None,
     started: float | None = None,
 ) -> dict:
-    out = {
+    out: dict = {
         "benchmark": name,
         "date": now(),
         "machine": machine(),
@@ -231,12 +231,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far (Linux /proc), all its threads together."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def memory_mb(pid: int) -> dict:
     """Resident and peak resident memory of a process, in MB (Linux /proc)."""
     found = {}
@@ -250,7 +244,7 @@ def memory_mb(pid: int) -> dict:
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time a process has used so far (Linux /proc), or None."""
+    """User + system CPU time a process has used so far (Linux /proc), all its threads together, or None."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
@@ -277,16 +271,16 @@ class Appliance:
         self.students = students
         self.process: subprocess.Popen | None = None
         self.url = ""
-        self.start_seconds = None
+        self.start_seconds: float | None = None
+        self.corpus: dict = {}
         self.tokens: dict[str, str] = {}
 
     def _make_users(self) -> None:
         from appliance.classroom.accounts import Accounts
         from appliance.classroom.courses import Courses
-        from appliance.store.database import Database
+        from appliance.store.database import open_database
 
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        database = Database(self.data_dir / "ragbot.db")
+        database = open_database(self.data_dir)
         try:
             accounts, courses = Accounts(database), Courses(database)
             if not accounts_has(database, ADMIN):
@@ -305,11 +299,12 @@ class Appliance:
             f"RAGBOT_{k.upper()}": str(v).lower() if isinstance(v, bool) else str(v) for k, v in self.settings.items()
         }
         env |= {"RAGBOT_DATA_DIR": str(self.data_dir), "RAGBOT_PORT": str(port), "RAGBOT_HOST": "127.0.0.1"}
-        self.log_file = open(self.data_dir / "bench-server.log", "ab")
         started = time.perf_counter()
-        self.process = subprocess.Popen(
-            [PYTHON, "-m", "appliance", "serve"], cwd=REPO, env=env, stdout=self.log_file, stderr=subprocess.STDOUT
-        )
+        # The child keeps its own copy of the descriptor; ours can close at once.
+        with open(self.data_dir / "bench-server.log", "ab") as log_file:
+            self.process = subprocess.Popen(
+                [PYTHON, "-m", "appliance", "serve"], cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT
+            )
         self.url = f"http://127.0.0.1:{port}"
         import httpx
 
@@ -381,8 +376,6 @@ class Appliance:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if getattr(self, "log_file", None):
-            self.log_file.close()
 
 
 def accounts_has(database, username: str) -> bool:
@@ -442,7 +435,7 @@ class Unanswered(RuntimeError):
 def chat(client, body: dict, **options) -> dict:
     """One streamed `POST /api/v1/chat`: HTTP status, each event as (name, seconds from sending, data), `done`."""
     started = time.perf_counter()
-    out = {"status": None, "events": [], "done": None, "error": None, "sent": started}
+    out: dict = {"status": None, "events": [], "done": None, "error": None, "sent": started}
     with client.stream("POST", "/api/v1/chat", json=body | {"stream": True}, **options) as response:
         out["status"] = response.status_code
         if response.status_code != 200:

@@ -11,6 +11,7 @@ from /api/ready (models loaded, stores opened). Memory is VmRSS / VmHWM from /pr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -24,10 +25,8 @@ def tree_mb(path: Path) -> float:
     total = 0
     for root, _, files in os.walk(path):
         for name in files:
-            try:
+            with contextlib.suppress(OSError):
                 total += os.lstat(os.path.join(root, name)).st_size
-            except OSError:
-                pass
     return round(total / 2**20, 1)
 
 

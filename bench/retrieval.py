@@ -90,7 +90,7 @@ def _squash(text: str) -> str:
 
 def _drop_words(text: str, n: int) -> str:
     """`text` without its first n whitespace-separated words, line structure of the rest kept."""
-    match = re.match(r"\s*(?:\S+\s+){%d}" % n, text + "\n")
+    match = re.match(rf"\s*(?:\S+\s+){{{n}}}", text + "\n")
     return text[match.end() :].strip() if match else ""
 
 
@@ -263,7 +263,7 @@ def machine() -> dict:
     try:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
-        usable = os.cpu_count()
+        usable = os.cpu_count() or 1
     try:
         pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
         memory = round(pages / 2**30, 1)
@@ -309,7 +309,7 @@ def run(data: Path, limit: int | None, overrides: dict, index_dir: Path | None =
             ingested = ingest(services, collection.documents, say)
             for mode in MODES:  # warm up: the first search of a process pays for lazy initialisation
                 services.retriever.search("warm up", SEARCH_K, mode)
-            modes = {}
+            modes: dict[str, dict] = {}
             for mode in MODES:
                 say(f"searching {len(collection.queries)} queries, {mode}")
                 rankings, ms = search_all(services.retriever, collection.queries, mode)

@@ -122,7 +122,7 @@ def measure(app, quick: bool) -> dict:
         n = max(per // max(1, clients // 8), 3) if clients > 1 else per * 2
         common.log(f"search: {clients} clients x {n} requests")
         levels[str(clients)] = _level(app, headers, clients, n, source)
-    stop, generating, refused = threading.Event(), threading.Event(), []
+    stop, generating, refused = threading.Event(), threading.Event(), list[str]()
     thread = _chat_in_background(app, stop, generating, refused)
     generating.wait(300)
     if refused:

@@ -31,9 +31,10 @@ def _rate(times: list[float]) -> float | None:
 
 
 def over_http(app, client, question: str) -> dict:
-    cpu = common.cpu_seconds(app.process.pid)
+    before = common.cpu_seconds(app.process.pid)
     result = common.require_answer(common.chat(client, {"message": question, "level": LEVEL}), f"SSE {question!r}")
-    cpu = common.cpu_seconds(app.process.pid) - cpu
+    after = common.cpu_seconds(app.process.pid)
+    cpu = after - before if before is not None and after is not None else None
     tokens = [seconds for event, seconds, _ in result["events"] if event == "token"]
     done = result["done"]
     return {
@@ -42,7 +43,7 @@ def over_http(app, client, question: str) -> dict:
         "tokens": len(tokens),
         "tokens_per_s": _rate(tokens),
         "total_ms": result["seconds"] * 1000,
-        "server_cpu_ms": cpu * 1000,
+        "server_cpu_ms": cpu * 1000 if cpu is not None else None,
         "server": done.get("timings", {}),
         "sources": done["sources"],
         "covered": done["covered"],

@@ -3,6 +3,7 @@
 import hashlib
 import math
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -10,10 +11,16 @@ from collections.abc import Iterator
 import pytest
 
 from appliance import services as services_module
+from appliance.runtime import configure_process
 from appliance.settings import load_settings
 
 WORD = re.compile(r"\w+")
 DIMENSIONS = 64
+
+
+def pytest_configure(config):
+    """The tests' process gets the environment the CLI sets up (offline model hubs, short OpenMP spin)."""
+    configure_process()
 
 
 class FakeEmbedder:
@@ -96,7 +103,7 @@ class FakeVectors:
 
     def add(self, ids, vectors, owners):
         with self.lock:
-            self.data.update({i: (list(v), course) for i, v, (_, course) in zip(ids, vectors, owners)})
+            self.data.update({i: (list(v), course) for i, v, (_, course) in zip(ids, vectors, owners, strict=True)})
 
     def delete(self, ids):
         with self.lock:
@@ -106,7 +113,7 @@ class FakeVectors:
     def query(self, vector, k, courses=None):
         with self.lock:
             scored = [
-                (i, sum(a * b for a, b in zip(vector, v)))
+                (i, sum(a * b for a, b in zip(vector, v, strict=True)))
                 for i, (v, course) in self.data.items()
                 if courses is None or course in courses
             ]
@@ -157,6 +164,13 @@ def sign_in(client, services, username: str, role: str = "student", course_id: i
     response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 201 or response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def free_port() -> int:
+    """A loopback TCP port that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def parse_sse(lines) -> list[tuple[str, str]]:

@@ -112,7 +112,7 @@ def make_notebook(cells: list[tuple[str, str, str]]) -> bytes:
     """A notebook of (kind, source, text output) cells, written as the JSON it is."""
     body = []
     for kind, source, output in cells:
-        cell = {"cell_type": kind, "metadata": {}, "source": source}
+        cell: dict[str, object] = {"cell_type": kind, "metadata": {}, "source": source}
         if kind == "code":
             outputs = [{"output_type": "stream", "name": "stdout", "text": output}] if output else []
             cell.update(execution_count=1, outputs=outputs)

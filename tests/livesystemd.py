@@ -254,7 +254,7 @@ class Manager:
         if self.launcher:
             self.launcher.wait(60)
         for top in self.cgroups:
-            for cgroup in sorted(top.rglob("*"), key=lambda p: len(p.parts), reverse=True) + [top]:
+            for cgroup in [*sorted(top.rglob("*"), key=lambda p: len(p.parts), reverse=True), top]:
                 if cgroup.is_dir():
                     remove_cgroup(cgroup)
 

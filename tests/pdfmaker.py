@@ -57,7 +57,7 @@ def make_pdf(pages: list[str], page_labels: list[dict] | None = None) -> bytes:
         b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % pid for pid in page_ids), len(pages)),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
-    for pid, text in zip(page_ids, pages):
+    for pid, text in zip(page_ids, pages, strict=True):
         stream = _content(text)
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "

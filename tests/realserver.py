@@ -34,11 +34,14 @@ def no_network() -> Iterator[list]:
 
         return connect
 
-    socket.socket.connect, socket.socket.connect_ex = guarded(real_connect), guarded(real_connect_ex)
+    originals = {"connect": real_connect, "connect_ex": real_connect_ex}
+    for name, original in originals.items():
+        setattr(socket.socket, name, guarded(original))
     try:
         yield attempts
     finally:
-        socket.socket.connect, socket.socket.connect_ex = real_connect, real_connect_ex
+        for name, original in originals.items():
+            setattr(socket.socket, name, original)
 
 
 class RealServer:

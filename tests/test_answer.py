@@ -25,19 +25,26 @@ def test_prompt_never_overflows_and_cuts_the_last_source():
     built = prompt.build(model, "what?", passages, answer_tokens=100)
     assert built.tokens <= 400 - 100
     assert 1 <= len(built.sources) < 4
-    assert built.text.index(prompt.INSTRUCTIONS) == 0 and built.text.rstrip().endswith("Answer:")
+    assert built.text.index(prompt.INSTRUCTIONS) == 0
+    assert built.text.rstrip().endswith("Answer:")
     with pytest.raises(InvalidInput, match="too long"):
         prompt.build(model, "why " * 500, passages, answer_tokens=100)
 
 
 def test_prompt_counts_each_source_once_and_matches_the_whole_count():
     """Fitting tokenizes about twice the prompt (sources alone, then the whole once), not once per source."""
-    model, counted = FakeModel(), []
-    count = model.count_tokens
-    model.count_tokens = lambda text: counted.append(len(text)) or count(text)
+    counted: list[int] = []
+
+    class Counting(FakeModel):
+        def count_tokens(self, text: str) -> int:
+            counted.append(len(text))
+            return super().count_tokens(text)
+
+    model, count = Counting(), FakeModel().count_tokens
     passages = [_passage(n, " ".join(f"w{n}x{i}" for i in range(100))) for n in range(1, 5)]
     built = prompt.build(model, "what?", passages, answer_tokens=100)
-    assert len(built.sources) == 4 and built.tokens == count(built.text)
+    assert len(built.sources) == 4
+    assert built.tokens == count(built.text)
     assert sum(counted) <= 2.2 * len(built.text)
 
 
@@ -51,14 +58,16 @@ def test_citations_explicit_then_by_overlap():
 def test_answer_cites_source_and_says_when_not_covered(settings, fakes):
     services = services_module.build(settings, **fakes)
     services.ingestor.ingest(b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons.", "grip.md")
+    assert services.answerer is not None
     result = services.answerer.answer(Question("How hard does the Zorblax-7 gripper close?"))
     assert result.covered
     assert "42 newtons" in result.answer
     assert result.sources[0].filename == "grip.md"
     assert result.sources[0].cited
-    assert result.timings.tokens > 0
+    assert (result.timings.tokens or 0) > 0
     services.close()
     strict = services_module.build(msgspec.structs.replace(settings, min_similarity=0.99), **fakes)
+    assert strict.answerer is not None
     missing = strict.answerer.answer(Question("Which year was the bicycle invented?"))
     assert not missing.covered
     assert missing.answer == prompt.NOT_COVERED
@@ -93,7 +102,7 @@ def test_gate_refuses_when_full_and_serializes():
             time.sleep(0.05)
             order.append(f"{name}-")
 
-    threads = [threading.Thread(target=run, args=(t, n)) for t, n in zip(tickets, "ab")]
+    threads = [threading.Thread(target=run, args=(t, n)) for t, n in zip(tickets, "ab", strict=True)]
     for t in threads:
         t.start()
     for t in threads:
@@ -127,7 +136,9 @@ def test_a_stream_never_read_still_gives_back_its_place():
         stream_from_thread(produce)  # never read
 
     asyncio.run(respond())
-    assert released.wait(5) and gate.waiting == 0 and not gate.busy
+    assert released.wait(5)
+    assert gate.waiting == 0
+    assert not gate.busy
 
 
 def test_gate_is_round_robin_by_user():
@@ -183,4 +194,5 @@ def test_leaving_the_stream_cancels_the_producer():
         return got
 
     assert asyncio.run(consume()) == [0, 1, 2]
-    assert stopped.wait(2) and len(produced) < 10
+    assert stopped.wait(2)
+    assert len(produced) < 10

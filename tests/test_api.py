@@ -19,9 +19,14 @@ FACT = b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n"
 
 
 @pytest.fixture
+def settings(settings):
+    """Uploads limited to 1 MB, so that the limit is quick to reach."""
+    return msgspec.structs.replace(settings, max_upload_mb=1)
+
+
+@pytest.fixture
 def client(settings, services):
     """A client signed in as a teacher of the default course."""
-    settings.max_upload_mb = 1
     with TestClient(create_app(settings, services)) as client:
         client.headers.update(sign_in(client, services, "teacher1", "teacher"))
         yield client
@@ -44,21 +49,25 @@ def test_upload_follow_job_reupload_noop_and_delete(client, services):
     response = _upload(client, ("grip.md", FACT, "text/markdown"), ("book.pdf", make_pdf(["Page one", "Page two"])))
     assert response.status_code == 202
     jobs = _finish(client, services, response)
-    assert [j["status"] for j in jobs] == ["done", "done"] and all(j["progress"] == 1.0 for j in jobs)
+    assert [j["status"] for j in jobs] == ["done", "done"]
+    assert all(j["progress"] == 1.0 for j in jobs)
     assert jobs[1]["pages_total"] == jobs[1]["pages_done"] == 2
     docs = client.get("/api/v1/documents").json()["documents"]
     assert {d["filename"] for d in docs} == {"grip.md", "book.pdf"}
     doc = client.get(f"/api/v1/documents/{jobs[0]['document_id']}").json()
-    assert doc["sha256"] and doc["chunks"] >= 1
+    assert doc["sha256"]
+    assert doc["chunks"] >= 1
 
     again = _finish(client, services, _upload(client, ("grip.md", FACT, "text/markdown")))
-    assert again[0]["outcome"] == "unchanged" and again[0]["document_id"] == doc["id"]
+    assert again[0]["outcome"] == "unchanged"
+    assert again[0]["document_id"] == doc["id"]
     assert len(client.get("/api/v1/documents").json()["documents"]) == 2
 
     page = client.get(f"/api/v1/documents/{jobs[1]['document_id']}/pages/2").json()
     assert "Page two" in page["text"]
     hits = client.post("/api/v1/search", json={"query": "Zorblax gripper force", "k": 3}).json()["results"]
-    assert hits[0]["filename"] == "grip.md" and set(hits[0]) >= {
+    assert hits[0]["filename"] == "grip.md"
+    assert set(hits[0]) >= {
         "document_id",
         "page",
         "page_label",
@@ -86,7 +95,8 @@ def test_bad_upload_is_4xx_with_reason_and_stores_unchanged(client, services, fi
     services.ingestor.ingest(b"Existing notes.", "existing.txt")
     before = _stores(services)
     response = _upload(client, file)
-    assert response.status_code == status and message in response.json()["error"]
+    assert response.status_code == status
+    assert message in response.json()["error"]
     assert response.json()["jobs"][0]["status"] == "failed"
     services.jobs.wait(5)
     assert _stores(services) == before
@@ -96,13 +106,15 @@ def test_batch_with_one_bad_file_goes_on(client, services):
     response = _upload(client, ("ok.txt", b"Good notes about wheels.", "text/plain"), BAD_FILES[0][0])
     assert response.status_code == 202
     jobs = _finish(client, services, response)
-    assert [j["status"] for j in jobs] == ["done", "failed"] and "empty" in jobs[1]["error"]
+    assert [j["status"] for j in jobs] == ["done", "failed"]
+    assert "empty" in jobs[1]["error"]
 
 
 def test_oversize_upload_is_413_and_nothing_stored(client, services):
     big = b"word " * 300_000  # 1.5 MB against a 1 MB limit
     response = _upload(client, ("big.txt", big, "text/plain"))
-    assert response.status_code == 413 and response.json()["error"]
+    assert response.status_code == 413
+    assert response.json()["error"]
     assert _stores(services) == ([], set(), set())
 
 
@@ -129,7 +141,8 @@ def test_bad_request_bodies_are_400_with_message(client, path, body, message):
 def test_upload_without_files_is_400(client):
     assert "multipart" in client.post("/api/v1/documents", json={}).json()["error"]
     response = client.post("/api/v1/documents", data={"other": "x"}, files=[("nope", ("a.txt", b"x"))])
-    assert response.status_code == 400 and "'files'" in response.json()["error"]
+    assert response.status_code == 400
+    assert "'files'" in response.json()["error"]
 
 
 def test_unknown_ids_are_404(client):
@@ -140,12 +153,16 @@ def test_unknown_ids_are_404(client):
 def test_chat_json_and_sse(client, services):
     services.ingestor.ingest(FACT, "grip.md")
     answer = client.post("/api/v1/chat", json={"message": "How strong is the Zorblax-7 gripper?"}).json()
-    assert "42 newtons" in answer["answer"] and answer["sources"][0]["cited"] and answer["model"] == "fake-llm"
+    assert "42 newtons" in answer["answer"]
+    assert answer["sources"][0]["cited"]
+    assert answer["model"] == "fake-llm"
     with client.stream("POST", "/api/v1/chat", json={"message": "Zorblax-7 force?", "stream": True}) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         events = parse_sse(response.iter_lines())
     names = [name for name, _ in events]
-    assert names[:2] == ["conversation", "sources"] and names[-1] == "done" and names.count("token") >= 1
+    assert names[:2] == ["conversation", "sources"]
+    assert names[-1] == "done"
+    assert names.count("token") >= 1
     done = json.loads(events[-1][1])
     assert "".join(data for name, data in events if name == "token").strip() == done["answer"]
     assert json.loads(events[1][1])[0]["filename"] == "grip.md"
@@ -160,7 +177,8 @@ def test_chat_json_and_sse(client, services):
         at["first_token"],
         done["timings"]["first_token_sent_ms"],
     ]
-    assert steps == sorted(steps) and steps[0] >= 0
+    assert steps == sorted(steps)
+    assert steps[0] >= 0
 
 
 def test_answer_stopped_before_done_keeps_its_conversation(settings, services):
@@ -181,18 +199,21 @@ def test_answer_stopped_before_done_keeps_its_conversation(settings, services):
         assert services.conversations.questions(conversation) == []
         services.model.delay = 0
         listed = client.get("/api/v1/conversations").json()["conversations"]
-        assert [c["id"] for c in listed] == [conversation] and listed[0]["title"] == "Zorblax-7 force?"
+        assert [c["id"] for c in listed] == [conversation]
+        assert listed[0]["title"] == "Zorblax-7 force?"
         follow = client.post(
             "/api/v1/chat", json={"message": "How strong is the Zorblax-7 gripper?", "conversation_id": conversation}
         ).json()
-        assert follow["conversation_id"] == conversation and "42 newtons" in follow["answer"]
+        assert follow["conversation_id"] == conversation
+        assert "42 newtons" in follow["answer"]
         assert len(client.get(f"/api/v1/conversations/{conversation}").json()["messages"]) == 2
 
 
 def test_full_queue_is_503_with_retry_after(client, services):
     tickets = [services.answerer.reserve() for _ in range(services.settings.max_queue)]
     response = client.post("/api/v1/chat", json={"message": "anything"})
-    assert response.status_code == 503 and int(response.headers["retry-after"]) > 0
+    assert response.status_code == 503
+    assert int(response.headers["retry-after"]) > 0
     assert client.get("/api/v1/conversations").json()["conversations"] == []
     for ticket in tickets:
         ticket.leave()
@@ -236,11 +257,9 @@ def test_health_ready_and_offline_docs(client):
     assert client.get("/api/health").json()["status"] == "ok"
     assert client.get("/api/ready").status_code == 200
     page = client.get("/api/docs").text
-    assert (
-        "swagger-ui-bundle.js" in page
-        and "http://" not in page
-        and "https://" not in page.replace("https://swagger.io", "")
-    )
+    assert "swagger-ui-bundle.js" in page
+    assert "http://" not in page
+    assert "https://" not in page.replace("https://swagger.io", "")
     assert client.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 200
     assert client.get("/api/docs/openapi.json").json()["paths"]["/api/v1/chat"]
 
@@ -251,4 +270,32 @@ def test_internal_errors_are_json_without_traceback(client, services, monkeypatc
 
     monkeypatch.setattr(services.retriever, "search", boom)
     response = client.post("/api/v1/search", json={"query": "x"})
-    assert response.status_code == 500 and "secret" not in response.text and "Traceback" not in response.text
+    assert response.status_code == 500
+    assert "secret" not in response.text
+    assert "Traceback" not in response.text
+
+
+CHAT_PATHS = ("/api/v1/chat", "/api/v1/conversations", "/api/v1/interactions")
+
+
+def _typed(operation: dict) -> bool:
+    """True when a success response has no body (204) or a body whose schema names a Struct."""
+    for status, response in operation["responses"].items():
+        if status == "204":
+            return True
+        schemas = [body.get("schema", {}) for body in response.get("content", {}).values()]
+        if status.startswith("2") and any("$ref" in json.dumps(schema) for schema in schemas):
+            return True
+    return False
+
+
+def test_every_route_but_chat_documents_its_response_schema(client):
+    paths = client.get("/api/docs/openapi.json").json()["paths"]
+    untyped = [
+        f"{method.upper()} {path}"
+        for path, operations in paths.items()
+        if not path.startswith(CHAT_PATHS)
+        for method, operation in operations.items()
+        if not _typed(operation)
+    ]
+    assert untyped == []

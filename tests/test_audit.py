@@ -3,6 +3,7 @@
 import io
 import json
 
+import msgspec
 import pytest
 from litestar.testing import TestClient
 
@@ -15,8 +16,8 @@ from tests.conftest import PASSWORD, sign_in
 @pytest.fixture
 def admin(settings, services):
     """A client signed in as admin, one as a teacher, and the services behind them."""
-    settings.signup = "open"
-    settings.login_attempts_per_minute = 10000
+    settings = msgspec.structs.replace(settings, signup="open", login_attempts_per_minute=10000)
+    services.settings = settings
     with TestClient(create_app(settings, services)) as client:
         heads = {
             "admin": sign_in(client, services, "root", "admin"),

@@ -75,7 +75,9 @@ def test_backup_while_serving_then_restore_gives_the_same_documents_and_results(
     finally:
         stop.set()
         searcher.join()
-    assert failures == [] and written.documents == 4 and written.path.parent == settings.data_path / "backups"
+    assert failures == []
+    assert written.documents == 4
+    assert written.path.parent == settings.data_path / "backups"
     app.close()
 
     kept = shutil.move(written.path, tmp_path / written.path.name)  # as if copied to another disk
@@ -101,9 +103,8 @@ def test_backup_during_ingestion_restores_to_consistent_stores(settings, tmp_pat
     restored = build(settings)  # start-up repair reconciles the two snapshots
     try:
         documents = restored.database.documents()
-        assert 1 <= len(documents) <= len(NOTES) and documents == sorted(
-            documents, key=lambda d: d["created_at"], reverse=True
-        )
+        assert 1 <= len(documents) <= len(NOTES)
+        assert documents == sorted(documents, key=lambda d: d["created_at"], reverse=True)
         assert sum(d["chunks"] for d in documents) == len(restored.database.chunk_ids())
         assert restored.database.chunk_ids() == restored.vectors.ids()
     finally:
@@ -150,7 +151,7 @@ def corrupt_middle(path):
 def tamper_member(path):
     """A well-formed archive whose database differs from the manifest's checksum."""
     with tarfile.open(path) as tar:
-        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+        members = [(m, backup.member_bytes(tar, m)) for m in tar.getmembers()]
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w:gz") as tar:
         for member, body in members:
@@ -162,10 +163,10 @@ def tamper_member(path):
 
 def unlisted_member(path):
     with tarfile.open(path) as tar:
-        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+        members = [(m, backup.member_bytes(tar, m)) for m in tar.getmembers()]
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w:gz") as tar:
-        for member, body in members + [(tarfile.TarInfo("data/extra.txt"), b"surprise")]:
+        for member, body in [*members, (tarfile.TarInfo("data/extra.txt"), b"surprise")]:
             member.size = len(body)
             tar.addfile(member, io.BytesIO(body))
     path.write_bytes(out.getvalue())
@@ -194,7 +195,7 @@ def test_damaged_archive_is_refused_and_changes_nothing(settings, archive, damag
 
 def edit_manifest(path, change) -> None:
     with tarfile.open(path) as tar:
-        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+        members = [(m, backup.member_bytes(tar, m)) for m in tar.getmembers()]
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w:gz") as tar:
         for member, body in members:
@@ -221,7 +222,7 @@ def test_restore_onto_a_full_disk_is_refused_up_front_and_changes_nothing(settin
     before = fingerprint(settings.data_path)
     real = shutil.disk_usage
     monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: real(path)._replace(free=4096))
-    with pytest.raises(backup.RagbotError, match="not enough space.*nothing was changed"):
+    with pytest.raises(backup.RagbotError, match=r"not enough space.*nothing was changed"):
         backup.restore(settings, archive, None)
     assert fingerprint(settings.data_path) == before
     assert not [p for p in settings.data_path.iterdir() if p.name.startswith(".restore-")]
@@ -232,10 +233,11 @@ def test_secret_stays_out_unless_asked_and_restore_keeps_the_current_one(setting
     plain = backup.backup(settings, None, tmp_path / "plain.tar.gz")
     with tarfile.open(plain.path) as tar:
         names = tar.getnames()
-    assert backup.SECRET_MEMBER not in names and "data/secret.key" not in names
+    assert backup.SECRET_MEMBER not in names
+    assert "data/secret.key" not in names
     with_secret = backup.backup(settings, None, tmp_path / "secret.tar.gz", with_secrets=True)
     with tarfile.open(with_secret.path) as tar:
-        assert tar.extractfile(backup.SECRET_MEMBER).read() == b"current-secret"
+        assert backup.member_bytes(tar, tar.getmember(backup.SECRET_MEMBER)) == b"current-secret"
     backup.restore(settings, plain.path, None)
     assert settings.secret_path.read_text() == "current-secret"
 
@@ -249,28 +251,33 @@ def test_cli_backup_prunes_and_restore_reports_bad_archives_without_traceback(se
             cli.main(["--config", str(config), "backup"])
         assert exit.value.code == 0
     archives = sorted((settings.data_path / "backups").glob("ragbot-*.tar.gz"))
-    assert len(archives) == 2 and "pruned" in capsys.readouterr().out
+    assert len(archives) == 2
+    assert "pruned" in capsys.readouterr().out
     with tarfile.open(archives[-1]) as tar:
-        assert tar.extractfile(backup.CONFIG_MEMBER).read() == config.read_bytes()
+        assert backup.member_bytes(tar, tar.getmember(backup.CONFIG_MEMBER)) == config.read_bytes()
 
     with pytest.raises(SystemExit) as exit:
         cli.main(["--config", str(config), "restore", "--check", str(archives[-1])])
-    assert exit.value.code == 0 and "every checksum matches" in capsys.readouterr().out
+    assert exit.value.code == 0
+    assert "every checksum matches" in capsys.readouterr().out
     bad = tmp_path / "bad.tar.gz"
     bad.write_bytes(archives[-1].read_bytes()[:1000])
     with pytest.raises(SystemExit) as exit:
         cli.main(["--config", str(config), "restore", str(bad)])
     err = capsys.readouterr().err
-    assert exit.value.code == 1 and "truncated or corrupted" in err and "Traceback" not in err
+    assert exit.value.code == 1
+    assert "truncated or corrupted" in err
+    assert "Traceback" not in err
     with pytest.raises(SystemExit) as exit:
         cli.main(["--config", str(config), "restore", str(tmp_path / "missing.tar.gz")])
-    assert exit.value.code == 1 and "no such file" in capsys.readouterr().err
+    assert exit.value.code == 1
+    assert "no such file" in capsys.readouterr().err
 
 
 def add_member(path, name: str, body: bytes, listed_size: int | None = None) -> None:
     """Add a member the manifest lists with its true checksum (and its true size unless `listed_size`)."""
     with tarfile.open(path) as tar:
-        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+        members = [(m, file.read()) for m in tar.getmembers() if (file := tar.extractfile(m))]
     entry = {"size": len(body) if listed_size is None else listed_size, "sha256": hashlib.sha256(body).hexdigest()}
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w:gz") as tar:

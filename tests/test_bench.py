@@ -15,10 +15,14 @@ pytestmark = pytest.mark.real
 
 def test_synthetic_corpus_and_statistics(tmp_path):
     files, described = common.corpus(True, tmp_path)
-    assert described["files"] == len(files) > 0 and all(path.is_file() for path, _ in files)
-    assert common.percentile([3, 1, 2, 4], 50) == 2 and common.percentile([], 50) is None
+    assert described["files"] == len(files) > 0
+    assert all(path.is_file() for path, _ in files)
+    assert common.percentile([3, 1, 2, 4], 50) == 2
+    assert common.percentile([], 50) is None
     stats = common.latency([1.0, 2.0, 3.0, 4.0])
-    assert stats["p50_ms"] == 2.0 and stats["p99_ms"] == 4.0 and stats["n"] == 4
+    assert stats["p50_ms"] == 2.0
+    assert stats["p99_ms"] == 4.0
+    assert stats["n"] == 4
     folder = bench_main.synthetic_cranfield(tmp_path / "cran")
     assert {p.name for p in folder.iterdir()} == {"cran.all.1400", "cran.qry", "cranqrel"}
 
@@ -45,12 +49,16 @@ def test_a_refused_chat_is_never_a_figure(capsys):
 def test_ingestion_quick():
     result = ingestion.run(quick=True)
     figures = result["figures"]
-    assert figures["chunks"] > 0 and figures["failed_files"] == 0
-    assert figures["chunks_per_s"] > 0 and figures["baseline_chunks_per_s"] > 0
+    assert figures["chunks"] > 0
+    assert figures["failed_files"] == 0
+    assert figures["chunks_per_s"] > 0
+    assert figures["baseline_chunks_per_s"] > 0
     assert 0 < figures["ratio_to_embedder"] < 10
     assert "embed_s" in figures["pipeline_profile"]
-    assert result["machine"]["cores"] >= 1 and result["corpus"]["name"].startswith("synthetic")
-    assert result["targets"][0]["met"] in (True, False)
+    assert result["machine"]["cores"] >= 1
+    assert result["corpus"]["name"].startswith("synthetic")
+    verdict = result["targets"][0]
+    assert verdict["met"] == (verdict["value"] >= ingestion.TARGET_RATIO)
 
 
 def test_every_benchmark_quick_through_the_one_command(tmp_path):
@@ -63,28 +71,40 @@ def test_every_benchmark_quick_through_the_one_command(tmp_path):
     results = everything["results"]
     assert set(results) == set(only)
     for name, result in results.items():
-        assert result["machine"]["cpu"] and result["figures"], name
+        assert result["machine"]["cpu"], name
+        assert result["figures"], name
         assert (tmp_path / f"{name if name != 'retrieval' else 'retrieval'}.json").is_file()
     assert results["footprint"]["figures"]["start_to_ready_s"] > 0
     assert results["footprint"]["figures"]["peak_rss_mb"] > 0
     for clients in ("1", "8", "32"):
         level = results["search"]["figures"]["levels"][clients]
-        assert level["n"] > 0 and level["p50_ms"] > 0 and level["rps"] > 0 and not level["errors"]
+        assert level["n"] > 0
+        assert level["p50_ms"] > 0
+        assert level["rps"] > 0
+        assert not level["errors"]
         assert level["server_cpu_ms_per_request"] > 0
     assert results["search"]["figures"]["during_generation"]["8"]["p50_ms"] > 0
     streaming = results["streaming"]["figures"]
-    assert streaming["answers_measured"] == streaming["questions"] >= 5 and streaming["statuses"] == [200]
-    assert streaming["ratio"] > 0 and streaming["same_prompt_all"]
+    assert streaming["answers_measured"] == streaming["questions"] >= 5
+    assert streaming["statuses"] == [200]
+    assert streaming["ratio"] > 0
+    assert streaming["same_prompt_all"]
     split = streaming["ttft_median"]
-    assert split["retrieval_ms"] > 0 and split["bare_prompt_eval_and_first_token_ms"] > 0
+    assert split["retrieval_ms"] > 0
+    assert split["bare_prompt_eval_and_first_token_ms"] > 0
     assert split["client_ttft_ms"] >= split["prompt_eval_and_first_token_ms"] > 0
     cache = results["cache"]["figures"]
-    assert cache["sse"]["cached"] == cache["sse"]["n"] > 0 and cache["answers_measured"] == 2 * cache["sse"]["n"] + 1
+    assert cache["sse"]["cached"] == cache["sse"]["n"] > 0
+    assert cache["answers_measured"] == 2 * cache["sse"]["n"] + 1
     assert results["generation"]["figures"]["levels"]["1"]["aggregate_tokens_per_s"] > 0
     classroom = results["classroom"]["figures"]
-    assert classroom["errors"] == 0 and classroom["requests"] > 0 and classroom["memory_end"]["rss_mb"] > 0
+    assert classroom["errors"] == 0
+    assert classroom["requests"] > 0
+    assert classroom["memory_end"]["rss_mb"] > 0
     summary = (tmp_path / "latest.md").read_text()
-    assert "## Targets" in summary and "## search" in summary and "cores" in summary
+    assert "## Targets" in summary
+    assert "## search" in summary
+    assert "cores" in summary
 
 
 def test_ocr_error_rate_counts_edits():

@@ -4,15 +4,18 @@ A teacher signs in, creates a course and uploads files; a student signs up with 
 reads the cited passage and asks about a selected sentence; the teacher's dashboard shows it all.
 Every request the page makes is recorded: anything not addressed to the appliance fails the test.
 Screenshots of each main screen (desktop and phone) go to test-artifacts/screenshots/, and axe-core
-(vendored in tests/vendor/axe, not shipped) checks each screen for critical and serious violations.
+(from the axe-playwright-python test package, never shipped) checks each screen for critical and serious violations.
 """
 
 import base64
+import contextlib
 import json
 import re
 import time
+from importlib import resources
 from pathlib import Path
 
+import msgspec
 import playwright.sync_api as playwright_api
 import pytest
 from litestar.testing import TestClient
@@ -29,7 +32,7 @@ STATIC = Path(__file__).resolve().parent.parent / "appliance" / "web" / "static"
 
 CHROMIUM = Path("/usr/bin/chromium")
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
-AXE = Path(__file__).resolve().parent / "vendor" / "axe" / "axe.min.js"
+AXE = Path(str(resources.files("axe_playwright_python") / "axe.min.js"))
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -50,7 +53,8 @@ PUMP_PAGES = [
     "Preface\nThese notes belong to the Hollowmere greenhouse robotics unit.",
     "Safety\nAlways unplug the bench supply before touching a pump.",
     "Chapter 1: Pumps\nThe Brindle-5 pump has a maximum flow rate of 18 litres per minute.\nIt weighs 2 kilograms.",
-    "Chapter 2: Sensors\nThe Quorra soil probe measures moisture every 90 seconds.\nIt sends its readings over a CAN bus.",
+    "Chapter 2: Sensors\nThe Quorra soil probe measures moisture every 90 seconds.\n"
+    "It sends its readings over a CAN bus.",
 ]
 PUMP_LABELS = [{"start": 0, "style": "r"}, {"start": 2, "style": "D"}]
 LIGHT_NOTES = (
@@ -68,12 +72,15 @@ SELECTION_QUESTION = "How often does it measure?"
 def test_page_and_assets_are_served_to_anonymous_users_with_a_self_only_policy(settings, services):
     with TestClient(create_app(settings, services)) as client:
         page = client.get("/")
-        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
         policy = page.headers["content-security-policy"]
-        assert "default-src 'self'" in policy and "connect-src 'self'" in policy and "http" not in policy
+        assert "default-src 'self'" in policy
+        assert "connect-src 'self'" in policy
+        assert "http" not in policy
         assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)
         assert len(assets) >= 3
-        for path in assets + ["/static/js/views/chat.js"]:
+        for path in [*assets, "/static/js/views/chat.js"]:
             assert client.get(path).status_code == 200, path
         assert client.get("/api/v1/me").status_code == 401  # the API itself still needs a token
 
@@ -180,10 +187,8 @@ def visits(browser, appliance, request):
     yield visit
     for i, one in enumerate(opened):
         (SCREENSHOTS / "last").mkdir(parents=True, exist_ok=True)
-        try:
+        with contextlib.suppress(playwright_api.Error):
             one.page.screenshot(path=str(SCREENSHOTS / "last" / f"{request.node.name}-{i}.png"))
-        except playwright_api.Error:
-            pass
         one.close()
 
 
@@ -235,7 +240,8 @@ def ask(visit: Visit, question: str) -> "playwright_api.Locator":
     answer = page.locator(".message.assistant").nth(before)
     answer.wait_for()
     page.wait_for_function(
-        "n => { const a = document.querySelectorAll('.message.assistant')[n]; return a && a.dataset.state !== 'waiting' && a.dataset.state !== 'streaming'; }",
+        "n => { const a = document.querySelectorAll('.message.assistant')[n]; "
+        "return a && a.dataset.state !== 'waiting' && a.dataset.state !== 'streaming'; }",
         arg=before,
         timeout=ANSWER_TIMEOUT,
     )
@@ -276,7 +282,8 @@ WATCH_STREAM = """() => {
     new MutationObserver(() => {
         const answers = document.querySelectorAll('.message.assistant');
         const last = answers[answers.length - 1];
-        if (last && last.dataset.state === 'streaming') window.__lengths.push(last.querySelector('.answer-text').textContent.length);
+        if (last && last.dataset.state === 'streaming')
+            window.__lengths.push(last.querySelector('.answer-text').textContent.length);
     }).observe(document.querySelector('.messages'), {subtree: true, childList: true, characterData: true});
 }"""
 
@@ -340,13 +347,15 @@ def test_teacher_creates_course_and_uploads_with_progress(visits, appliance):
         )
     bad = page.locator(".upload[data-filename='empty.md']")
     bad.locator(".upload-status").filter(has_text=re.compile("empty", re.I)).wait_for()
-    assert bad.get_attribute("data-status") == "failed" and uploads.count() == 3
+    assert bad.get_attribute("data-status") == "failed"
+    assert uploads.count() == 3
     screenshot(teacher, "upload")
 
     progress = page.evaluate("() => window.__progress")
     for name in ("greenhouse.pdf", "light-sensors.md"):
         # The bar moved through intermediate values (upload, then the job's polled progress) before 100.
-        assert progress[name][-1] == 100 and any(0 < v < 100 for v in progress[name]), progress[name]
+        assert progress[name][-1] == 100, progress[name]
+        assert any(0 < v < 100 for v in progress[name]), progress[name]
     uploads_sent = teacher.calls("POST", "/api/v1/documents")
     assert len(uploads_sent) == 3
     job_polls = [u for m, u, _ in teacher.requests if m == "GET" and "/api/v1/jobs/" in u]
@@ -399,16 +408,20 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
 
     page.evaluate(WATCH_STREAM)
     answer = ask(student, PUMP_QUESTION)
-    assert answer.get_attribute("data-state") == "done" and "18" in answer.locator(".answer-text").inner_text()
+    assert answer.get_attribute("data-state") == "done"
+    assert "18" in answer.locator(".answer-text").inner_text()
     lengths = page.evaluate("() => window.__lengths")
     # Text streams in sentence by sentence, each verified before it is shown.
-    assert lengths and lengths == sorted(lengths), f"the answer did not stream in: {lengths}"
-    assert int(answer.get_attribute("data-tokens")) >= 1
+    assert lengths, f"the answer did not stream in: {lengths}"
+    assert lengths == sorted(lengths), f"the answer did not stream in: {lengths}"
+    assert int(answer.get_attribute("data-tokens") or 0) >= 1
     chat_call = student.calls("POST", "/api/v1/chat")[-1]
-    assert chat_call["stream"] is True and chat_call["course_id"] == FLOW["course_id"]
+    assert chat_call["stream"] is True
+    assert chat_call["course_id"] == FLOW["course_id"]
     # Sources panel: document, page label and snippet.
     cited = answer.locator(".source.cited").first
-    assert "greenhouse.pdf" in cited.inner_text() and "page 1" in cited.inner_text()
+    assert "greenhouse.pdf" in cited.inner_text()
+    assert "page 1" in cited.inner_text()
     assert "18 litres" in cited.locator(".snippet").inner_text()
     assert re.fullmatch(r"Answered in \d+\.\d s", answer.locator(".answer-footer .muted").inner_text())
     answer.get_by_role("button", name="Helpful answer").click()
@@ -418,7 +431,7 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
 
     # The citation opens the reader at its page with the evidence sentences highlighted.
     link = answer.locator("a.cite").first
-    assert link.get_attribute("aria-label").startswith("Source ")
+    assert (link.get_attribute("aria-label") or "").startswith("Source ")
     link.click()
     mark = page.locator(".reader mark")
     mark.first.wait_for()
@@ -468,7 +481,8 @@ def test_dashboard_shows_the_students_questions(visits, appliance):
         page.get_by_role("button", name="Export CSV").click()
     assert download.value.suggested_filename.endswith(".csv")
     csv_text = Path(download.value.path()).read_text()
-    assert csv_text.startswith("created_at,user,question") and "brindle-5" in csv_text.lower()
+    assert csv_text.startswith("created_at,user,question")
+    assert "brindle-5" in csv_text.lower()
 
     # Members by username: one that exists, one that does not (each form says how it went).
     appliance.services.accounts.add("dee", PASSWORD, "student")
@@ -515,7 +529,7 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
 
     # Not covered: a clear message; any passages are related reading, never cited sources.
     answer = ask(student, "Who won the 1966 football World Cup final?")
-    assert "not-covered" in answer.get_attribute("class")
+    assert "not-covered" in (answer.get_attribute("class") or "")
     assert "The course material does not cover this question." in answer.inner_text()
     assert answer.locator(".sources, .badge").count() == 0
 
@@ -525,7 +539,8 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
         answer = ask(student, "What is a setpoint?")
         alert = answer.get_by_role("alert")
         assert alert.get_attribute("data-status") == "503"
-        assert "busy" in alert.inner_text() and re.search(r"Try again in \d+ seconds?", alert.inner_text())
+        assert "busy" in alert.inner_text()
+        assert re.search(r"Try again in \d+ seconds?", alert.inner_text())
         assert alert.get_by_role("button", name=re.compile("Try again")).is_disabled(), alert.inner_text()
         screenshot(student, "busy")
     finally:
@@ -533,8 +548,8 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
             ticket.leave()
 
     # Question limit: 429 with Retry-After, shown as a wait and a time of day.
-    limit = services.settings.student_questions_per_hour
-    services.settings.student_questions_per_hour = 1
+    before = services.chat.settings
+    services.chat.settings = msgspec.structs.replace(before, student_questions_per_hour=1)
     try:
         answer = ask(student, "What is a setpoint?")
         alert = answer.get_by_role("alert")
@@ -542,7 +557,7 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
         assert "Question limit reached" in alert.inner_text()
         assert re.search(r"ask again in \d+ (minutes|seconds?|hours) \(at \d", alert.inner_text())
     finally:
-        services.settings.student_questions_per_hour = limit
+        services.chat.settings = before
     check_accessibility(student, "chat with errors")
 
 
@@ -581,7 +596,9 @@ def inventing(tmp_path_factory):
 
 def _evidence(server, url: str, item) -> list[str]:
     """The evidence texts, as the server recorded them, of the source an evidence item of the last answer shows."""
-    conversation = re.search(r"#/chat/([0-9a-f]{32})", url).group(1)
+    found = re.search(r"#/chat/([0-9a-f]{32})", url)
+    assert found, url
+    conversation = found.group(1)
     stored = server.services.database.interactions(conversation)[-1]
     source = next(s for s in json.loads(stored["sources"]) if s["n"] == int(item.get_attribute("data-source")))
     return [evidence["text"] for evidence in source["evidence"]]

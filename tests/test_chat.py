@@ -5,6 +5,7 @@ import json
 import threading
 from typing import Any
 
+import msgspec
 import pytest
 
 from appliance import services as services_module
@@ -42,7 +43,8 @@ def test_answer_names_its_conversation_first_and_records_it(chat):
 
 
 def test_question_over_the_hourly_limit_leaves_no_conversation(chat):
-    chat["services"].settings.student_questions_per_hour = 1
+    service = chat["service"]
+    service.settings = msgspec.structs.replace(service.settings, student_questions_per_hour=1)
     _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))
     with pytest.raises(TooManyRequests):
         chat["service"].start(chat["student"], Ask("What voltage does it need?"))
@@ -142,6 +144,6 @@ def test_cli_ask_names_related_reading_when_not_covered(settings, fakes, monkeyp
 
 def test_cache_keeps_answers_of_each_answer_mode_apart(chat, services):
     _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))
-    services.settings.answer_mode = "extractive"
+    services.chat.settings = msgspec.structs.replace(services.chat.settings, answer_mode="extractive")
     again = _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))[-1][1]
     assert again.cached is False

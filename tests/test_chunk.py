@@ -16,11 +16,13 @@ def test_chunks_respect_budget_overlap_and_point_at_their_text():
     text = parsed.pages[0].text
     assert len(chunks) > 4
     for c in chunks:
-        assert c.tokens <= 80 and text[c.start : c.end] == c.text
+        assert c.tokens <= 80
+        assert text[c.start : c.end] == c.text
     # Consecutive chunks of one section share a paragraph (overlap), and together cover the section.
     first, second = chunks[0], chunks[1]
     assert second.start < first.end
-    assert chunks[-1].heading == "Title > Next" and chunks[-1].text.endswith("Short tail.")
+    assert chunks[-1].heading == "Title > Next"
+    assert chunks[-1].text.endswith("Short tail.")
 
 
 def test_oversized_paragraph_is_split_at_sentences_then_words():
@@ -31,7 +33,8 @@ def test_oversized_paragraph_is_split_at_sentences_then_words():
     assert all(c.tokens <= 60 for c in chunks)
     assert any(c.text.startswith("Sentence 2") for c in chunks)
     joined = " ".join(c.text for c in chunks)
-    assert "t0" in joined and "t499" in joined
+    assert "t0" in joined
+    assert "t499" in joined
 
 
 def test_pdf_chunks_keep_page_and_label():

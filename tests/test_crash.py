@@ -1,7 +1,6 @@
 """Power cuts: SIGKILL in the middle of an ingestion leaves no half document, no orphan vector, and doctor clean."""
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ import pytest
 from appliance import services as services_module
 from appliance.settings import load_settings
 from appliance.store.vectors import ChromaStore
-from tests.conftest import FakeEmbedder, FakeModel
+from tests.conftest import FakeEmbedder, FakeModel, free_port
 
 PASSWORD = "correct horse battery"
 
@@ -33,12 +32,6 @@ def test_only_a_process_that_starts_alone_calls_jobs_abandoned(settings, fakes):
         assert list((settings.data_path / "uploads").iterdir()) == []
     finally:
         restarted.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def ragbot(config, *args, **kwargs):
@@ -95,7 +88,8 @@ def test_sigkill_during_ingestion_then_restart_is_clean(tmp_path):
         job_id = upload.json()["jobs"][0]["id"]
         deadline = time.time() + 120
         while (job := httpx.get(f"{base}/api/v1/jobs/{job_id}", headers=headers).json())["chunks_done"] == 0:
-            assert job["status"] in ("queued", "running") and time.time() < deadline, job
+            assert job["status"] in ("queued", "running"), job
+            assert time.time() < deadline, job
             time.sleep(0.05)
         assert job["chunks_done"] < job["chunks_total"], "ingestion finished before the kill; make the file bigger"
     finally:
@@ -110,11 +104,13 @@ def test_sigkill_during_ingestion_then_restart_is_clean(tmp_path):
     service = start(config, port)  # start-up drops the stray vectors and fails the interrupted job
     try:
         job = httpx.get(f"{base}/api/v1/jobs/{job_id}", headers=headers).json()
-        assert job["status"] == "failed" and "interrupted" in job["error"]
+        assert job["status"] == "failed"
+        assert "interrupted" in job["error"]
         assert httpx.get(f"{base}/api/v1/documents", headers=headers).json()["documents"] == []
         doctor = ragbot(config, "doctor")
         assert doctor.returncode == 0, doctor.stdout
-        assert "agree on 0 chunks" in doctor.stdout and "answering at" in doctor.stdout
+        assert "agree on 0 chunks" in doctor.stdout
+        assert "answering at" in doctor.stdout
     finally:
         service.send_signal(signal.SIGTERM)
         service.wait(60)

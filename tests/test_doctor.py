@@ -3,27 +3,24 @@
 import hashlib
 import os
 import socket
+import sqlite3
 import threading
 import time
 
+import msgspec
 import pytest
 
 from appliance import services as services_module
 from appliance.cli import main as cli
 from appliance.ops import backup, doctor
 from appliance.settings import load_settings
+from appliance.store.migrations import MIGRATIONS
 from appliance.store.vectors import ChromaStore
 from appliance.web import server
 from appliance.web.app import create_app
-from tests.conftest import FakeEmbedder, FakeModel
+from tests.conftest import FakeEmbedder, FakeModel, free_port
 
 NOTE = "# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n\n## Care\n\nOil it weekly.\n"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -69,7 +66,7 @@ def check(settings, config, repair=False):
 
 
 def problems(findings) -> dict[str, list]:
-    found = {}
+    found: dict[str, list] = {}
     for f in findings:
         if f.problem and not f.fixed:
             assert f.fix, f"{f.check} has no fix: {f.detail}"
@@ -82,8 +79,12 @@ def test_clean_appliance_passes_and_cli_exits_zero(settings, config, capsys):
     with pytest.raises(SystemExit) as exit:
         cli.main(["--config", str(config), "doctor"])
     out = capsys.readouterr().out
-    assert exit.value.code == 0 and "no problems found" in out and "integrity_check ok" in out
-    assert "agree on" in out and "tiny-llm" in out and "is free for the service" in out
+    assert exit.value.code == 0
+    assert "no problems found" in out
+    assert "integrity_check ok" in out
+    assert "agree on" in out
+    assert "tiny-llm" in out
+    assert "is free for the service" in out
 
 
 def test_out_of_step_stores_orphan_uploads_and_loose_secret_are_repaired(settings, config, capsys):
@@ -102,7 +103,9 @@ def test_out_of_step_stores_orphan_uploads_and_loose_secret_are_repaired(setting
     with pytest.raises(SystemExit) as exit:
         cli.main(["--config", str(config), "doctor"])
     out = capsys.readouterr().out
-    assert exit.value.code == 1 and "4 problems found" in out and out.count("fix: ") == 4
+    assert exit.value.code == 1
+    assert "4 problems found" in out
+    assert out.count("fix: ") == 4
 
     repaired = check(settings, config, repair=True)
     assert {f.check for f in repaired if f.fixed} == {"stores", "uploads", "secret", "permissions"}
@@ -120,21 +123,45 @@ def test_damaged_database_points_at_the_newest_backup(settings, config):
     data[4096 * 2 : 4096 * 6] = os.urandom(4096 * 4)
     path.write_bytes(bytes(data))
     found = problems(check(settings, config))
-    assert "database" in found and f"ragbot restore {written.path}" in found["database"][0].fix
+    assert "database" in found
+    assert f"ragbot restore {written.path}" in found["database"][0].fix
+
+
+def test_a_check_reports_a_pending_migration_and_leaves_the_schema_alone(settings, config):
+    path = settings.data_path / "ragbot.db"
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM migrations WHERE number = (SELECT max(number) FROM migrations)")
+    db.close()
+    found = problems(check(settings, config))
+    assert "1 schema migrations are pending" in found["database"][0].detail
+    with sqlite3.connect(path) as db:
+        applied = db.execute("SELECT count(*) FROM migrations").fetchone()[0]
+    db.close()
+    assert applied == len(MIGRATIONS) - 1
+
+
+def test_repair_applies_a_pending_migration(settings, config):
+    path = settings.data_path / "ragbot.db"
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM migrations WHERE number = (SELECT max(number) FROM migrations)")
+    db.close()
+    assert "database" not in problems(check(settings, config, repair=True))
 
 
 def test_model_checksum_missing_model_full_disk_and_taken_port(settings, config):
     with (settings.models_path / "tiny-llm.bin").open("ab") as handle:
         handle.write(b"!")
     (settings.models_path / "tiny-embed.bin").unlink()
-    settings.min_free_mb = 10_000_000
+    settings = msgspec.structs.replace(settings, min_free_mb=10_000_000)
     with socket.socket() as squatter:
         squatter.bind((settings.host, settings.port))
         squatter.listen()
         found = problems(check(settings, config))
     assert {"models", "disk", "port"} <= set(found)
     details = " ".join(f.detail for f in found["models"])
-    assert "does not match the sha256" in details and "tiny-embed.bin" in details and "is missing" in details
+    assert "does not match the sha256" in details
+    assert "tiny-embed.bin" in details
+    assert "is missing" in details
     assert "taken by another program" in found["port"][0].detail
 
 
@@ -144,7 +171,9 @@ def test_running_service_is_checked_over_http_and_repair_waits_for_it_to_stop(se
         found = problems(check(settings, config))
         assert "does not answer" in found["service"][0].detail  # holds the data, listens nowhere
         refused = check(settings, config, repair=True)
-        assert len(refused) == 1 and refused[0].check == "repair" and "stop it first" in refused[0].fix
+        assert len(refused) == 1
+        assert refused[0].check == "repair"
+        assert "stop it first" in refused[0].fix
 
         web = server.Server(server.config(settings, create_app(settings, app)))
         thread = threading.Thread(target=web.run, daemon=True)

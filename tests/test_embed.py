@@ -38,46 +38,54 @@ def reference(model):
 
 
 def cosine(a, b):
-    return sum(x * y for x, y in zip(a, b)) / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
+    return sum(x * y for x, y in zip(a, b, strict=True)) / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
 
 
 def test_onnx_vectors_agree_with_sentence_transformers(model, reference):
     path, name, cache = model
     onnx = Embedder(path, name=name, backend="onnx", cache_dir=cache, query_int8=False)
-    assert onnx.backend == "onnx" and onnx.dimensions == reference.dimensions == 384
+    assert onnx.backend == "onnx"
+    assert onnx.dimensions == reference.dimensions == 384
     got, want = onnx.embed(TEXTS, batch_size=4), reference.embed(TEXTS)
-    assert [round(cosine(a, b), 5) for a, b in zip(got, want)] == [1.0] * len(TEXTS)
+    assert [round(cosine(a, b), 5) for a, b in zip(got, want, strict=True)] == [1.0] * len(TEXTS)
     assert all(abs(1 - math.sqrt(sum(x * x for x in v))) < 1e-5 for v in got)  # unit length, as normalised
     assert cosine(onnx.embed_query(TEXTS[0]), want[0]) > 1 - 1e-5
     assert [onnx.count_tokens(t) for t in TEXTS] == [reference.count_tokens(t) for t in TEXTS]
+
+
+def onnx_impl(embedder: Embedder) -> embed._OnnxModel:
+    """The ONNX model behind an embedder that must have taken the fast path."""
+    assert isinstance(embedder._impl, embed._OnnxModel)
+    return embedder._impl
 
 
 def test_passage_batches_stay_under_the_token_budget(model, reference, monkeypatch):
     path, name, cache = model
     onnx = Embedder(path, name=name, backend="onnx", cache_dir=cache)
     runs = []
-    session = onnx._impl._passages
+    session = onnx_impl(onnx)._passages
     real_run = session.run
-    monkeypatch.setattr(
-        session,
-        "run",
-        lambda out, inputs: runs.append(inputs["input_ids"].shape) or real_run(out, inputs),
-        raising=False,
-    )
+
+    def run(out, inputs):
+        runs.append(inputs["input_ids"].shape)
+        return real_run(out, inputs)
+
+    monkeypatch.setattr(session, "run", run, raising=False)
     texts = [LONG] * 20 + TEXTS
     got = onnx.embed(texts, batch_size=32)
-    assert all(rows * width <= embed.BATCH_TOKENS for rows, width in runs) and len(runs) > 3
+    assert all(rows * width <= embed.BATCH_TOKENS for rows, width in runs)
+    assert len(runs) > 3
     assert sum(rows for rows, _ in runs) == len(texts)
     want = reference.embed(texts)
-    assert min(cosine(a, b) for a, b in zip(got, want)) > 1 - 1e-5  # each vector back in its own place
+    assert min(cosine(a, b) for a, b in zip(got, want, strict=True)) > 1 - 1e-5  # each vector back in its own place
 
 
 def test_int8_queries_stay_close_to_the_full_model(model, reference):
     path, name, cache = model
     onnx = Embedder(path, name=name, backend="onnx", cache_dir=cache, query_int8=True)
-    assert onnx._impl._queries is not onnx._impl._passages
+    assert onnx_impl(onnx)._queries is not onnx_impl(onnx)._passages
     want = reference.embed(TEXTS[:4])
-    assert all(cosine(onnx.embed_query(t), w) > 0.98 for t, w in zip(TEXTS[:4], want))
+    assert all(cosine(onnx.embed_query(t), w) > 0.98 for t, w in zip(TEXTS[:4], want, strict=True))
     assert cosine(onnx.embed([TEXTS[0]])[0], want[0]) > 1 - 1e-5  # passages keep the full model
 
 

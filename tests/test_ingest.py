@@ -13,16 +13,19 @@ def _state(services):
 
 def test_add_then_identical_is_noop_then_changed_replaces(services):
     first = services.ingestor.ingest(NOTES, "grippers.md")
-    assert first.outcome == "added" and first.document["chunks"] >= 1
+    assert first.outcome == "added"
+    assert first.document["chunks"] >= 1
     before = _state(services)
     again = services.ingestor.ingest(NOTES, "grippers.md")
-    assert again.outcome == "unchanged" and again.document["id"] == first.document["id"]
+    assert again.outcome == "unchanged"
+    assert again.document["id"] == first.document["id"]
     assert _state(services) == before
     changed = services.ingestor.ingest(NOTES.replace(b"42", b"55"), "grippers.md")
     assert changed.outcome == "replaced"
     docs, chunk_ids, vector_ids = _state(services)
     assert [d["id"] for d in docs] == [changed.document["id"]]
-    assert chunk_ids == vector_ids and all(i.startswith(changed.document["id"]) for i in chunk_ids)
+    assert chunk_ids == vector_ids
+    assert all(i.startswith(changed.document["id"]) for i in chunk_ids)
     assert "55 newtons" in services.retriever.search("Zorblax force", 1)[0].text
 
 

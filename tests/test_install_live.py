@@ -75,7 +75,8 @@ def test_install_upgrade_and_uninstall_drive_the_live_manager(manager, scratch, 
         ).stdout
 
     out = install()
-    assert "creating system user ragbot" in out and "enabling and (re)starting" in out
+    assert "creating system user ragbot" in out
+    assert "enabling and (re)starting" in out
     first = service(manager)
     assert first == {
         "LoadState": "loaded",
@@ -98,9 +99,11 @@ def test_install_upgrade_and_uninstall_drive_the_live_manager(manager, scratch, 
     secret = (data / "secret.key").read_bytes()
 
     out = install()
-    assert "stopping ragbot.service for the upgrade" in out and "upgraded" in out
+    assert "stopping ragbot.service for the upgrade" in out
+    assert "upgraded" in out
     again = service(manager)
-    assert again == first | {"MainPID": again["MainPID"]} and again["MainPID"] != first["MainPID"]
+    assert again == first | {"MainPID": again["MainPID"]}
+    assert again["MainPID"] != first["MainPID"]
     assert "Stopped ragbot.service" in manager.journal("_PID=1")
     assert health(port, scratch / "upper" / CA) == 200
     assert (data / "secret.key").read_bytes() == secret
@@ -109,11 +112,15 @@ def test_install_upgrade_and_uninstall_drive_the_live_manager(manager, scratch, 
     assert "kept the settings" in out
     for unit in ("ragbot.service", "ragbot-backup.timer"):
         assert manager.show(unit, "LoadState", "ActiveState") == {"LoadState": "not-found", "ActiveState": "inactive"}
-    assert health(port, scratch / "upper" / CA) == 0 and not list((scratch / "units").rglob("ragbot*"))
-    assert not (scratch / "upper/opt/ragbot").exists() and not (scratch / "upper/usr/local/bin/ragbot").exists()
-    assert (data / "secret.key").read_bytes() == secret and (data / "ragbot.db").is_file()
+    assert health(port, scratch / "upper" / CA) == 0
+    assert not list((scratch / "units").rglob("ragbot*"))
+    assert not (scratch / "upper/opt/ragbot").exists()
+    assert not (scratch / "upper/usr/local/bin/ragbot").exists()
+    assert (data / "secret.key").read_bytes() == secret
+    assert (data / "ragbot.db").is_file()
     assert (scratch / "upper/etc/ragbot/ragbot.toml").is_file()
 
     # Everything went to the scratch folders: nothing of it reached the machine's own.
     assert not any(Path(path).exists() for path in INSTALLED)
-    assert "ragbot:" not in Path("/etc/passwd").read_text() and "ragbot:" not in Path("/etc/group").read_text()
+    assert "ragbot:" not in Path("/etc/passwd").read_text()
+    assert "ragbot:" not in Path("/etc/group").read_text()

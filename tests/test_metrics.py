@@ -25,7 +25,8 @@ def client(settings, services):
 def scrape(client) -> dict[str, float]:
     """Every sample of /metrics as {'name{labels}': value}."""
     response = client.get("/metrics")
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
     samples = {}
     for line in response.text.splitlines():
         if line and not line.startswith("#"):
@@ -65,10 +66,12 @@ def test_counters_move_with_requests(client, services):
     assert moved("ragbot_http_request_duration_seconds_count", path="/api/v1/search") == 3
     assert moved("ragbot_http_requests_total", path="/api/v1/documents", status_code=202) == 1
     assert moved("ragbot_retrieval_seconds_count") >= 4  # three searches and the chat's retrieval
-    assert moved("ragbot_generated_tokens_total") > 0 and moved("ragbot_model_wait_seconds_count") == 1
+    assert moved("ragbot_generated_tokens_total") > 0
+    assert moved("ragbot_model_wait_seconds_count") == 1
     assert moved("ragbot_ingestion_jobs_total", status="done") == 1
     assert moved("ragbot_ingested_pages_total", status="done") == 1
-    assert sample(after, "ragbot_documents") == 1 and sample(after, "ragbot_chunks") >= 1
+    assert sample(after, "ragbot_documents") == 1
+    assert sample(after, "ragbot_chunks") >= 1
     assert sample(after, "ragbot_model_queue_depth") == 0
     assert "ragbot_answer_cache_hits_total" in after
     # /metrics does not count itself, and unknown paths do not make new series.
@@ -109,8 +112,12 @@ def test_request_id_is_returned_and_logged_as_json(client, json_log):
         fresh.headers["x-request-id"],
         hostile.headers["x-request-id"],
     ]
-    assert lines[0]["status"] == 200 and lines[0]["method"] == "GET" and lines[0]["path"] == "/api/ready"
-    assert lines[0]["level"] == "info" and lines[0]["duration_ms"] >= 0 and lines[0]["time"].endswith("+00:00")
+    assert lines[0]["status"] == 200
+    assert lines[0]["method"] == "GET"
+    assert lines[0]["path"] == "/api/ready"
+    assert lines[0]["level"] == "info"
+    assert lines[0]["duration_ms"] >= 0
+    assert lines[0]["time"].endswith("+00:00")
 
 
 def test_request_id_reaches_log_lines_written_inside_a_request(client, services, json_log, monkeypatch):
@@ -124,4 +131,5 @@ def test_request_id_reaches_log_lines_written_inside_a_request(client, services,
     monkeypatch.setattr(services.retriever, "search", noisy)
     response = client.post("/api/v1/search", json={"query": "gripper"})
     line = next(line for line in json_log() if line["logger"] == "appliance.test")
-    assert line["request_id"] == response.headers["x-request-id"] and line["message"] == "searching"
+    assert line["request_id"] == response.headers["x-request-id"]
+    assert line["message"] == "searching"

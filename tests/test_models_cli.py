@@ -36,6 +36,7 @@ def config(tmp_path):
 def run(config, *argv) -> int:
     with pytest.raises(SystemExit) as exit:
         cli.main(["--config", str(config), *argv])
+    assert isinstance(exit.value.code, int)
     return exit.value.code
 
 
@@ -44,30 +45,36 @@ def test_use_sets_llm_model_and_nothing_else(config, capsys):
     assert run(config, "models", "use", "tiny-llm") == 0
     assert "restart the service" in capsys.readouterr().out
     after = config.read_text().splitlines()
-    changed = [(a, b) for a, b in zip(before, after) if a != b]
-    assert changed == [('llm_model = "gemma3-270m-q4-k-m"', 'llm_model = "tiny-llm"')] and len(before) == len(after)
-    assert load_settings(config, environ={}).llm_model == "tiny-llm" and (config.stat().st_mode & 0o777) == 0o640
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed == [('llm_model = "gemma3-270m-q4-k-m"', 'llm_model = "tiny-llm"')]
+    assert len(before) == len(after)
+    assert load_settings(config, environ={}).llm_model == "tiny-llm"
+    assert (config.stat().st_mode & 0o777) == 0o640
     assert run(config, "models", "list") == 0
     listed = capsys.readouterr().out
-    assert "* tiny-llm" in listed and "  gemma3-270m-q4-k-m" in listed
+    assert "* tiny-llm" in listed
+    assert "  gemma3-270m-q4-k-m" in listed
 
 
 def test_use_refuses_unknown_embedding_and_damaged_models(config, capsys):
     settings = load_settings(config, environ={})
-    with pytest.raises(NotFound, match="known: .*tiny-llm"):
+    with pytest.raises(NotFound, match=r"known: .*tiny-llm"):
         model_admin.use(settings, config, "nope")
     with pytest.raises(InvalidInput, match="re-ingesting"):
         model_admin.use(settings, config, "all-minilm-l6-v2")
     (settings.models_path / "tiny.gguf").write_bytes(b"GGUF other weights")
     before = config.read_text()
     assert run(config, "models", "use", "tiny-llm") == 1
-    assert "does not match the sha256" in capsys.readouterr().err and config.read_text() == before
+    assert "does not match the sha256" in capsys.readouterr().err
+    assert config.read_text() == before
 
 
 def test_verify_reports_each_model(config, capsys):
     assert run(config, "models", "verify") == 1  # the packaged GGUF is not assembled in this scratch folder
     out = capsys.readouterr().out
-    assert "ok   tiny-llm" in out and "ok   all-minilm-l6-v2" in out and "BAD  gemma3-270m-q4-k-m" in out
+    assert "ok   tiny-llm" in out
+    assert "ok   all-minilm-l6-v2" in out
+    assert "BAD  gemma3-270m-q4-k-m" in out
     (load_settings(config, environ={}).models_path / "tiny.gguf").write_bytes(b"GGUF changed")
     assert run(config, "models", "verify") == 1
     assert "BAD  tiny-llm: model file" in capsys.readouterr().out
@@ -87,7 +94,8 @@ def test_add_refuses_what_is_not_a_loadable_gguf_and_leaves_nothing(config, tmp_
     before = sorted(models.iterdir())
     assert run(config, "models", "add", str(source)) == 1
     err = capsys.readouterr().err
-    assert re.search(message, err) and "Traceback" not in err
+    assert re.search(message, err)
+    assert "Traceback" not in err
     assert sorted(models.iterdir()) == before
 
 
@@ -112,14 +120,17 @@ def test_add_real_gguf_then_use_it_and_the_service_loads_it(config, tmp_path, ca
     assert "context 32768, completion prompts" in capsys.readouterr().out
     settings = load_settings(config, environ={})
     manifest_text = (settings.models_path / "my-gemma.toml").read_text()
-    assert "gemma3" in manifest_text.splitlines()[0] and 'licence = "gemma"' in manifest_text
+    assert "gemma3" in manifest_text.splitlines()[0]
+    assert 'licence = "gemma"' in manifest_text
     assert f'sha256 = "{packaged.EXPECTED_SHA256}"' in manifest_text
     assert (settings.models_path / "my-gemma.gguf").stat().st_size == source.stat().st_size
 
     assert run(config, "models", "use", "my-gemma") == 0
     model = services_module.load_llm(load_settings(config, environ={}))
-    assert model.name == "my-gemma" and model.count_tokens("hello") > 0
+    assert model.name == "my-gemma"
+    assert model.count_tokens("hello") > 0
     shutil.rmtree(source.parent)
     assert run(config, "models", "verify") == 0  # the packaged model is no longer in use, nor present
     out = capsys.readouterr().out
-    assert "ok   my-gemma" in out and "gemma3-270m" not in out
+    assert "ok   my-gemma" in out
+    assert "gemma3-270m" not in out

@@ -59,9 +59,13 @@ Services answer requests.
 def test_mdx_strips_front_matter_imports_and_tags_and_keeps_heading_paths():
     parsed = parse(MDX, "sensors.mdx")
     text = parsed.pages[0].text
-    assert parsed.kind == "markdown" and parsed.title == "Sensors 101"
-    assert "sidebar_position" not in text and "import Tabs" not in text and "<Tab" not in text
-    assert "Lidar measures distance with light." in text and "a link and bold" in text
+    assert parsed.kind == "markdown"
+    assert parsed.title == "Sensors 101"
+    assert "sidebar_position" not in text
+    assert "import Tabs" not in text
+    assert "<Tab" not in text
+    assert "Lidar measures distance with light." in text
+    assert "a link and bold" in text
     headings = [s.heading for s in parsed.pages[0].sections]
     assert headings == ["Sensors", "Sensors > IMU", "Sensors > IMU > Drift"]
     code_section = parsed.pages[0].sections[1]
@@ -81,15 +85,19 @@ def test_rst_headings_by_adornment_and_markup_removed():
     ]
     assert "about nodes and ros2 run" in text
     assert "Topics are many-to-many." in text
-    assert "toctree" not in text and "maxdepth" not in text
+    assert "toctree" not in text
+    assert "maxdepth" not in text
 
 
 def test_code_and_text():
     code = parse(b"def pid(e):\n    return 2 * e\n", "control/pid.py")
-    assert code.kind == "code" and code.pages[0].sections[0].heading == "pid.py"
+    assert code.kind == "code"
+    assert code.pages[0].sections[0].heading == "pid.py"
     plain = parse("Caf\u00e9 notes\n".encode("utf-8"), "notes.txt")
-    assert plain.kind == "text" and "Café" in plain.pages[0].text
-    assert plain.title == "notes" and plain.pages[0].sections[0].heading == ""  # one line: no title above text
+    assert plain.kind == "text"
+    assert "Café" in plain.pages[0].text
+    assert plain.title == "notes"
+    assert plain.pages[0].sections[0].heading == ""
 
 
 def test_plain_text_first_line_is_its_title():
@@ -98,7 +106,8 @@ def test_plain_text_first_line_is_its_title():
     assert {s.heading for s in titled.pages[0].sections} == {"PID tuning notes"}
     assert titled.pages[0].text.startswith("PID tuning notes\n\nRaise")  # the title line stays in the text
     prose = parse(b"Raise the gain until it oscillates,\nthen halve it.\n\nThat is all.\n", "tips.txt")
-    assert prose.title == "tips" and prose.pages[0].sections[0].heading == ""  # a two-line paragraph is not a title
+    assert prose.title == "tips"
+    assert prose.pages[0].sections[0].heading == ""
     long_line = ("word " * 60).encode() + b"\n\nMore text.\n"
     assert text_title(long_line.decode()) == ""
 

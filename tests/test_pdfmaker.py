@@ -4,9 +4,10 @@ import io
 import logging
 
 import pytest
-from pdfmaker import encrypt_pdf, make_pdf, truncate
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+
+from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
 
 PAGES = [
     "Preface\nHow to use this course",
@@ -24,10 +25,11 @@ def read(data: bytes) -> PdfReader:
 def test_text_is_extractable_per_page(caplog):
     caplog.set_level(logging.WARNING, logger="pypdf")
     data = make_pdf(PAGES)
-    assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF")
+    assert data.startswith(b"%PDF-1.4")
+    assert data.rstrip().endswith(b"%%EOF")
     reader = read(data)
     assert len(reader.pages) == len(PAGES)
-    for page, text in zip(reader.pages, PAGES):
+    for page, text in zip(reader.pages, PAGES, strict=True):
         extracted = page.extract_text()
         for line in text.split("\n"):
             assert line in extracted

@@ -90,7 +90,7 @@ def test_a_near_topic_question_the_notes_do_not_answer_is_refused(server):
 
 
 def test_each_sentence_is_reported_with_its_verdict(server):
-    client, mode = server
+    client, _mode = server
     done = ask(client, "What is the Vexmoor bracket made of?")
     assert "titanium" in done["answer"]
     assert done["sentences"]

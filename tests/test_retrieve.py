@@ -10,7 +10,7 @@ def test_fts_query_is_safe_and_drops_stopwords():
 
 def test_rrf_rewards_agreement():
     scores = fuse([(1.0, ["a", "b", "c"]), (1.0, ["c", "a"])], rrf_k=60)
-    assert sorted(scores, key=scores.get, reverse=True) == ["a", "c", "b"]
+    assert sorted(scores, key=scores.__getitem__, reverse=True) == ["a", "c", "b"]
     weighted = fuse([(0.0, ["a"]), (2.0, ["b"])], rrf_k=60)
     assert weighted["b"] > weighted["a"]
 
@@ -20,7 +20,8 @@ def test_hybrid_finds_keyword_only_and_dense_matches_and_skips_orphans(services)
     services.ingestor.ingest(b"Servo motors hold a commanded angle.", "b.txt")
     services.vectors.add(["orphan:0"], [list(services.embedder.embed_query("servo motors angle"))], [("orphan", 1)])
     top = services.retriever.search("servo angle", 5)
-    assert top[0].filename == "b.txt" and all(p.chunk_id != "orphan:0" for p in top)
+    assert top[0].filename == "b.txt"
+    assert all(p.chunk_id != "orphan:0" for p in top)
     keyword = services.retriever.search("gigawatts", 5, "keyword")
     assert [p.filename for p in keyword] == ["a.txt"]
     assert keyword[0].similarity > 0  # computed from the stored vector even without a dense hit

@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 
+import msgspec
 import pytest
 from litestar.testing import TestClient
 
@@ -151,7 +152,8 @@ def test_idle_window_keys_are_forgotten():
 
 @pytest.fixture
 def client(settings, services):
-    settings.login_attempts_per_minute = 10000  # the per-address limit has its own test
+    settings = msgspec.structs.replace(settings, login_attempts_per_minute=10000)  # the per-address limit: own test
+    services.settings = settings
     with TestClient(create_app(settings, services)) as client:
         yield client
 

@@ -4,6 +4,7 @@ import socket
 import threading
 
 import httpx
+import msgspec
 import pytest
 
 from appliance.ops.notify import notify
@@ -24,7 +25,7 @@ def notify_socket(tmp_path, monkeypatch):
 
 
 def test_ready_is_sent_once_the_port_answers_and_stopping_on_exit(settings, services, notify_socket):
-    settings.port = 0
+    settings = msgspec.structs.replace(settings, port=0)
     app_server = server.Server(server.config(settings, create_app(settings, services)))
     thread = threading.Thread(target=app_server.run, daemon=True)
     thread.start()

@@ -15,7 +15,8 @@ def test_defaults_file_documents_every_setting_with_its_default():
     lines = text.splitlines()
     for name in Settings.__struct_fields__:
         at = next(n for n, line in enumerate(lines) if line.startswith(f"{name} ="))
-        assert lines[at - 1].startswith("# ") and len(lines[at - 1]) > 10, f"{name} has no comment"
+        assert lines[at - 1].startswith("# "), f"{name} has no comment"
+        assert len(lines[at - 1]) > 10, f"{name} has no comment"
 
 
 def test_environment_overrides_file_and_is_converted(tmp_path):

@@ -2,10 +2,12 @@
 
 import datetime
 import socket
+import ssl
 import threading
 import time
 
 import httpx
+import msgspec
 import pytest
 import uvicorn
 from cryptography import x509
@@ -13,6 +15,7 @@ from cryptography import x509
 from appliance.ops import doctor, tls
 from appliance.web import server
 from appliance.web.app import create_app
+from tests.conftest import free_port
 
 NAMES = ["box", "box.local", "localhost", "127.0.0.1", "::1"]
 LATER = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=tls.SERVER_DAYS - tls.RENEW_DAYS + 1)
@@ -50,12 +53,6 @@ def test_box_names_include_localhost_and_dot_local():
     assert {"localhost", f"{socket.gethostname().split('.')[0]}.local"} <= set(names)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _run(config: uvicorn.Config):
     """Start a uvicorn server in a thread; return it once it listens."""
     running = uvicorn.Server(config)
@@ -70,8 +67,15 @@ def _run(config: uvicorn.Config):
 @pytest.fixture
 def https(settings, services, issued):
     """The app served over HTTPS with the generated certificate, and its plain-HTTP redirect port."""
-    settings.host, settings.port, settings.http_redirect_port = "127.0.0.1", _free_port(), _free_port()
-    settings.tls_cert_file, settings.tls_key_file = str(issued.cert), str(issued.key)
+    settings = msgspec.structs.replace(
+        settings,
+        host="127.0.0.1",
+        port=free_port(),
+        http_redirect_port=free_port(),
+        tls_cert_file=str(issued.cert),
+        tls_key_file=str(issued.key),
+    )
+    services.settings = settings  # the routes read the settings the services hold
     main = _run(server.config(settings, create_app(settings, services)))
     redirect = _run(server.redirect_config(settings))
     yield settings
@@ -79,12 +83,12 @@ def https(settings, services, issued):
 
 
 def test_server_answers_over_https_verified_by_the_generated_ca(https, issued):
-    with httpx.Client(verify=str(issued.ca)) as client:
+    with httpx.Client(verify=ssl.create_default_context(cafile=issued.ca)) as client:
         assert client.get(f"https://localhost:{https.port}/api/health").status_code == 200
 
 
 def test_https_responses_carry_hsts(https, issued):
-    with httpx.Client(verify=str(issued.ca)) as client:
+    with httpx.Client(verify=ssl.create_default_context(cafile=issued.ca)) as client:
         assert (
             "max-age" in client.get(f"https://127.0.0.1:{https.port}/api/health").headers["strict-transport-security"]
         )
@@ -99,7 +103,7 @@ def test_plain_http_port_only_redirects_to_https(https):
 
 
 def test_ca_certificate_is_offered_for_download(https, issued):
-    with httpx.Client(verify=str(issued.ca)) as client:
+    with httpx.Client(verify=ssl.create_default_context(cafile=issued.ca)) as client:
         assert client.get(f"https://localhost:{https.port}/ca.crt").content == issued.ca.read_bytes()
 
 
@@ -109,7 +113,7 @@ def test_plain_http_on_the_https_port_is_refused(https):
 
 
 def _https_finding(settings, issued, now):
-    settings.tls_cert_file, settings.tls_key_file = str(issued.cert), str(issued.key)
+    settings = msgspec.structs.replace(settings, tls_cert_file=str(issued.cert), tls_key_file=str(issued.key))
     check = doctor.Doctor(settings, settings.data_path / "none.toml", repair=False, embedder=lambda: None)
     return next(check.check_certificate(now))
 
@@ -126,7 +130,7 @@ def test_ca_is_limited_to_local_names_and_addresses(issued):
     constraints = x509.load_pem_x509_certificate(issued.ca.read_bytes()).extensions.get_extension_for_class(
         x509.NameConstraints
     )
-    dns = {n.value for n in constraints.value.permitted_subtrees if isinstance(n, x509.DNSName)}
+    dns = {n.value for n in constraints.value.permitted_subtrees or [] if isinstance(n, x509.DNSName)}
     assert dns == {"box", "localhost", "local"}
 
 

@@ -22,7 +22,8 @@ def test_units_verify(tmp_path):
         text=True,
         cwd=tmp_path,
     )
-    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+    assert result.returncode == 0, result.stderr
+    assert not result.stderr.strip(), result.stderr
 
 
 @pytest.mark.parametrize("unit", ["ragbot.service", "ragbot-backup.service"])

@@ -17,7 +17,7 @@ def unit(values):
 def brute_force(vectors: dict, query, k, courses=None):
     """The reference: cosine against every vector, plain Python."""
     scored = [
-        (cid, sum(a * b for a, b in zip(unit(v), unit(query))))
+        (cid, sum(a * b for a, b in zip(unit(v), unit(query), strict=True)))
         for cid, (v, course) in vectors.items()
         if courses is None or course in courses
     ]
@@ -37,17 +37,19 @@ def test_index_matches_a_brute_force_search_in_every_course_scope(data):
         got = index.nearest(query, 10, courses)
         want = brute_force(data, query, 10, courses)
         assert [cid for cid, _ in got] == [cid for cid, _ in want]
-        assert all(abs(a - b) < 1e-5 for (_, a), (_, b) in zip(got, want))
+        assert all(abs(a - b) < 1e-5 for (_, a), (_, b) in zip(got, want, strict=True))
     assert len(index.nearest(query, 500, [0])) == sum(1 for _, c in data.values() if c == 0)
 
 
 def test_index_changes_are_new_indexes(data):
     index = VectorIndex(list(data), [v for v, _ in data.values()], [c for _, c in data.values()])
     moved = index.plus(["d:0", "new"], [[1.0] + [0.0] * 15, [0.0, 1.0] + [0.0] * 14], [5, 5])
-    assert len(index) == 200 and len(moved) == 201  # d:0 replaced, not doubled
+    assert len(index) == 200
+    assert len(moved) == 201
     assert [cid for cid, _ in moved.nearest([1.0] + [0.0] * 15, 2, [5])] == ["d:0", "new"]
     smaller = moved.without(["d:0", "unknown"])
-    assert "d:0" not in smaller.vectors(["d:0", "new"]) and len(smaller) == 200
+    assert "d:0" not in smaller.vectors(["d:0", "new"])
+    assert len(smaller) == 200
     assert index.vectors(["d:0"])["d:0"] == pytest.approx(unit(data["d:0"][0]), abs=1e-6)
 
 
@@ -67,20 +69,23 @@ def test_store_answers_from_its_copy_and_sees_another_writer(tmp_path, data):
     assert [cid for cid, _ in got] == [cid for cid, _ in want]
     assert [score for _, score in got] == pytest.approx([score for _, score in want], abs=1e-5)
     store.delete(["d:5"])
-    assert "d:5" not in dict(store.query(query, 5, None)) and store.vectors(["d:5", "d:6"]).keys() == {"d:6"}
+    assert "d:5" not in dict(store.query(query, 5, None))
+    assert store.vectors(["d:5", "d:6"]).keys() == {"d:6"}
     # Another writer (in production, `ragbot ingest` in another process) changes Chroma's files.
     other = ChromaStore(tmp_path / "chroma")
     other.add(["x:0"], [query], [("x", 9)])
     assert store.query(query, 1, [9])[0][0] == "x:0"
     other.delete(["x:0"])
     assert store.query(query, 1, [9]) == []
-    assert store.query(query, 0) == [] and store.query(query, 3, []) == []
+    assert store.query(query, 0) == []
+    assert store.query(query, 3, []) == []
 
 
 def test_an_empty_library_searches_to_nothing_and_fills_again(tmp_path):
     store = ChromaStore(tmp_path / "chroma")
     try:
-        assert store.query(unit([1.0, 0.5, 0.0]), 5) == [] and store.vectors(["a:0"]) == {}
+        assert store.query(unit([1.0, 0.5, 0.0]), 5) == []
+        assert store.vectors(["a:0"]) == {}
         store.add(["a:0", "a:1"], [unit([1.0, 0.0, 0.0]), unit([0.0, 1.0, 0.0])], [("a", 1), ("a", 1)])
         assert [cid for cid, _ in store.query(unit([1.0, 0.1, 0.0]), 5)] == ["a:0", "a:1"]
         store.delete(["a:0", "a:1"])

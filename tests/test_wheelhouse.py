@@ -65,11 +65,14 @@ def test_machine_install_from_wheelhouse_without_network_then_answer(wheelhouse)
             f'uid_gid=$(awk -F: \'$1 == "ragbot" {{print $3 " " $4}}\' "{root}/etc/passwd"); '
             f'/usr/bin/python3.11 "{CHECKOUT}/tests/offline_check.py" "{root}" $uid_gid 8000'
         )
-        assert "pip --no-index" in result.stderr and ids(root) is not None
+        assert "pip --no-index" in result.stderr
+        assert ids(root) is not None
         answer = json.loads(result.stdout.strip().splitlines()[-1])
-        assert answer["covered"] and answer["answer"].strip()
+        assert answer["covered"]
+        assert answer["answer"].strip()
         # The sample course answered it; whether the small base model cites [n] is not what is tested here.
-        assert answer["sources"] and all(s["filename"] == "robotics-basics.md" for s in answer["sources"])
+        assert answer["sources"]
+        assert all(s["filename"] == "robotics-basics.md" for s in answer["sources"])
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -88,7 +91,10 @@ def test_checkout_install_from_wheelhouse_without_network_then_answer(wheelhouse
         f'.venv/bin/ragbot ask --json "What does the derivative term of a PID controller do?"',
         HOME=str(home),
     )
-    assert "from the wheelhouse" in result.stderr and "building llama-cpp-python" not in result.stderr
+    assert "from the wheelhouse" in result.stderr
+    assert "building llama-cpp-python" not in result.stderr
     answer = json.loads(result.stdout[result.stdout.index("{") :])
-    assert answer["covered"] and answer["answer"].strip()
-    assert answer["sources"] and all(s["filename"] == "robotics-basics.md" for s in answer["sources"])
+    assert answer["covered"]
+    assert answer["answer"].strip()
+    assert answer["sources"]
+    assert all(s["filename"] == "robotics-basics.md" for s in answer["sources"])

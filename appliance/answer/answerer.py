@@ -149,7 +149,7 @@ class Answerer:
         events = self._grounded(text, relevant, evidence, ticket, cancel, clock, timings, started, answerable == "yes")
         for event, data in events:
             doubtful = answerable == "maybe" and event == "done" and isinstance(data, Done)
-            if doubtful and not any(s.status == "supported" for s in data.sentences):
+            if doubtful and isinstance(data, Done) and not any(s.status == "supported" for s in data.sentences):
                 # Only a verified sentence shows the material answers a doubtful question: none did.
                 yield from self._not_covered(self._related(relevant, chosen), mode, data.timings)
                 return

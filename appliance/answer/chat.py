@@ -2,7 +2,7 @@
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -20,6 +20,7 @@ from appliance.settings import Settings
 
 # (event, data): the data's type follows the event's name, as events.py lists them.
 Events = Iterator[tuple[str, Any]]
+EventGenerator = Generator[tuple[str, Any], None, None]  # what a web response streams (and can close)
 
 
 class Answers(Protocol):
@@ -74,7 +75,7 @@ class ChatService:
         self.cache = cache
         self.limit = limit
 
-    def start(self, user: dict | None, ask: Ask) -> Callable[[threading.Event], Events]:
+    def start(self, user: dict | None, ask: Ask) -> Callable[[threading.Event], EventGenerator]:
         """Refuse now (nothing written) or return the answer's event generator; `user` None is the system (CLI)."""
         if not ask.message.strip():
             raise InvalidInput("the question is empty")
@@ -149,7 +150,7 @@ class ChatService:
             return self.cache.storing(events, plan.cache_key, plan.courses)
         return events
 
-    def _events(self, user: dict | None, ask: Ask, plan: Plan, events: Events, ticket: Ticket | None) -> Events:
+    def _events(self, user: dict | None, ask: Ask, plan: Plan, events: Events, ticket: Ticket | None) -> EventGenerator:
         """Name the conversation first (so an answer stopped early still has one), then the answer; record `done`."""
         try:
             conversation = plan.conversation

@@ -4,7 +4,7 @@ import asyncio
 import itertools
 import threading
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Generator
 from contextlib import closing, contextmanager
 
 from appliance.errors import Busy, TooManyRequests
@@ -117,7 +117,7 @@ class Ticket:
                 gate._cond.notify_all()
 
 
-def stream_from_thread(produce: Callable[[threading.Event], Iterator]) -> AsyncIterator:
+def stream_from_thread(produce: Callable[[threading.Event], Generator]) -> AsyncGenerator:
     """Run `produce(cancel)` in its own thread, started now, and yield its items; leaving early sets `cancel`.
 
     Started at once, not on the first read: a response that is never streamed (the client left first)
@@ -151,7 +151,7 @@ def stream_from_thread(produce: Callable[[threading.Event], Iterator]) -> AsyncI
     return consumer
 
 
-async def _consume(queue: asyncio.Queue, cancel: threading.Event) -> AsyncIterator:
+async def _consume(queue: asyncio.Queue, cancel: threading.Event) -> AsyncGenerator:
     try:
         while (item := await queue.get()) is not END:
             if isinstance(item, BaseException):

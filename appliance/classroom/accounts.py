@@ -6,12 +6,11 @@ import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from appliance.classroom.passwords import DUMMY_HASH, hash_password, verify_password
+from appliance.classroom.passwords import dummy_hash, hash_password, verify_password
 from appliance.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from appliance.store.database import Database, now
+from appliance.vocabulary import LEVELS, ROLES
 
-ROLES = ("admin", "teacher", "student")
-LEVELS = ("beginner", "intermediate", "expert")
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
 MIN_PASSWORD = 8
 PUBLIC_FIELDS = ("id", "username", "role", "disabled", "software_level", "hardware_level", "created_at")
@@ -27,11 +26,10 @@ def _token_hash(token: str) -> str:
 
 
 class Accounts:
-    """User records and sign-in; every method takes the database lock."""
+    """User records and sign-in; the SQL is the database's."""
 
     def __init__(self, database: Database):
         self.database = database
-        self.db = database.db
 
     def add(
         self,
@@ -49,36 +47,29 @@ class Accounts:
             if level not in LEVELS:
                 raise InvalidInput(f"background levels are {', '.join(LEVELS)}")
         _check_password(password)
-        with self.database.lock, self.db.atomic():
-            if self.find(username):
-                raise Conflict(f"the username '{username}' is taken")
-            user_id = (
-                self.db["users"]
-                .insert(
-                    {
-                        "username": username,
-                        "password_hash": hash_password(password),
-                        "role": role,
-                        "disabled": 0,
-                        "software_level": software_level,
-                        "hardware_level": hardware_level,
-                        "created_at": now(),
-                    }
-                )
-                .last_pk
-            )
+        user_id = self.database.add_user(
+            {
+                "username": username,
+                "password_hash": hash_password(password),
+                "role": role,
+                "disabled": 0,
+                "software_level": software_level,
+                "hardware_level": hardware_level,
+                "created_at": now(),
+            }
+        )
+        if user_id is None:
+            raise Conflict(f"the username '{username}' is taken")
         return self.get(user_id)
 
     def find(self, username: str) -> dict | None:
-        with self.database.lock:
-            return next(self.db["users"].rows_where("username = ?", [username], limit=1), None)
+        return self.database.user_named(username)
 
     def get(self, user_id: int) -> dict:
-        with self.database.lock:
-            rows = list(self.db["users"].rows_where("id = ?", [user_id]))
-        if not rows:
+        user = self.database.user(user_id)
+        if user is None:
             raise NotFound(f"no user with id {user_id}")
-        return rows[0]
+        return user
 
     def named(self, username: str) -> dict:
         user = self.find(username)
@@ -87,8 +78,7 @@ class Accounts:
         return user
 
     def list(self) -> list[dict]:
-        with self.database.lock:
-            return [public(u) for u in self.db["users"].rows_where(order_by="username")]
+        return [public(u) for u in self.database.users()]
 
     def update(self, user_id: int, **changes) -> dict:
         for key in ("software_level", "hardware_level"):
@@ -97,8 +87,7 @@ class Accounts:
         if "password" in changes:
             _check_password(changes["password"])
             changes["password_hash"] = hash_password(changes.pop("password"))
-        with self.database.lock, self.db.atomic():
-            self.db["users"].update(user_id, changes)
+        self.database.update_user(user_id, changes)
         if changes.get("disabled") or "password_hash" in changes:
             self.revoke_all(user_id)
         return self.get(user_id)
@@ -106,7 +95,7 @@ class Accounts:
     def authenticate(self, username: str, password: str) -> dict:
         """The user, if the password matches and the account is enabled; one vague error otherwise."""
         user = self.find(username)
-        if not verify_password(user["password_hash"] if user else DUMMY_HASH, password) or not user:
+        if not verify_password(user["password_hash"] if user else dummy_hash(), password) or not user:
             raise Unauthorized("wrong username or password")
         if user["disabled"]:
             raise Unauthorized("this account is disabled; ask your teacher or the administrator")
@@ -117,29 +106,21 @@ class Accounts:
     def issue_refresh(self, user_id: int, days: int, family: str | None = None) -> str:
         token = secrets.token_urlsafe(32)
         expires = datetime.now(UTC) + timedelta(days=days)
-        with self.database.lock, self.db.atomic():
-            self.db["refresh_tokens"].insert(
-                {
-                    "token_hash": _token_hash(token),
-                    "user_id": user_id,
-                    "family": family or uuid.uuid4().hex,
-                    "used": 0,
-                    "revoked": 0,
-                    "expires_at": expires.isoformat(),
-                }
-            )
+        self.database.add_refresh_token(
+            {
+                "token_hash": _token_hash(token),
+                "user_id": user_id,
+                "family": family or uuid.uuid4().hex,
+                "used": 0,
+                "revoked": 0,
+                "expires_at": expires.isoformat(),
+            }
+        )
         return token
 
     def rotate_refresh(self, token: str, days: int) -> tuple[dict, str]:
         """Spend a refresh token for a new one in the same family."""
-        with self.database.lock, self.db.atomic():
-            row = next(self.db["refresh_tokens"].rows_where("token_hash = ?", [_token_hash(token)]), None)
-            spent = row is not None and bool(row["used"] or row["revoked"])
-            if spent:
-                # Someone replayed a spent token: assume it was stolen and end every session of this family.
-                self.db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?", [row["family"]])
-            elif row is not None:
-                self.db["refresh_tokens"].update(row["token_hash"], {"used": 1})
+        row, spent = self.database.spend_refresh_token(_token_hash(token))
         if row is None:
             raise Unauthorized("unknown refresh token; sign in again")
         if spent:
@@ -153,16 +134,10 @@ class Accounts:
 
     def revoke(self, token: str) -> None:
         """Sign out: revoke the family the token belongs to."""
-        with self.database.lock, self.db.atomic():
-            self.db.execute(
-                "UPDATE refresh_tokens SET revoked = 1 WHERE family IN "
-                "(SELECT family FROM refresh_tokens WHERE token_hash = ?)",
-                [_token_hash(token)],
-            )
+        self.database.revoke_family_of(_token_hash(token))
 
     def revoke_all(self, user_id: int) -> None:
-        with self.database.lock, self.db.atomic():
-            self.db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?", [user_id])
+        self.database.revoke_user_tokens(user_id)
 
 
 def _check_password(password: str) -> None:

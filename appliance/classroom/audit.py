@@ -24,7 +24,7 @@ class AuditLog:
             "detail": json.dumps(detail, ensure_ascii=False, default=str),
         }
         with self.database.lock, self.database.db.atomic():
-            self.database.db["audit"].insert(row)
+            self.database.db.table("audit").insert(row)
 
     def by_cli(self, action: str, target: str, **detail) -> None:
         """An entry for a `ragbot` command, which acts as the machine's user running it, not as an account."""

@@ -5,43 +5,31 @@ import secrets
 from appliance.errors import Forbidden, InvalidInput, NotFound
 from appliance.store.database import Database, now
 
-DEFAULT_COURSE = 1
-
 
 class Courses:
     """Course records and access rules; admins may do anything, teachers manage the courses they teach."""
 
     def __init__(self, database: Database):
         self.database = database
-        self.db = database.db
 
     def create(self, name: str, teacher_id: int | None) -> dict:
         name = name.strip()
         if not 1 <= len(name) <= 120:
             raise InvalidInput("a course name is 1–120 characters")
-        with self.database.lock, self.db.atomic():
-            course_id = (
-                self.db["courses"]
-                .insert({"name": name, "join_code": secrets.token_urlsafe(6), "version": 0, "created_at": now()})
-                .last_pk
-            )
-            if teacher_id is not None:
-                self.db["memberships"].insert({"course_id": course_id, "user_id": teacher_id, "role": "teacher"})
-        return self.get(course_id)
+        row = {"name": name, "join_code": secrets.token_urlsafe(6), "version": 0, "created_at": now()}
+        return self.get(self.database.add_course(row, teacher_id))
 
     def get(self, course_id: int) -> dict:
-        with self.database.lock:
-            rows = list(self.db["courses"].rows_where("id = ?", [course_id]))
-        if not rows:
+        course = self.database.course(course_id=course_id)
+        if course is None:
             raise NotFound(f"no course with id {course_id}")
-        return rows[0]
+        return course
 
     def by_code(self, join_code: str) -> dict:
-        with self.database.lock:
-            rows = list(self.db["courses"].rows_where("join_code = ?", [join_code.strip()]))
-        if not rows:
+        course = self.database.course(join_code=join_code.strip())
+        if course is None:
             raise InvalidInput("that join code does not match any course")
-        return rows[0]
+        return course
 
     def add_member(self, course_id: int, user: dict, role: str | None = None) -> None:
         """Add to a course: by default teachers as its teachers, students as students; never a demotion.
@@ -49,42 +37,26 @@ class Courses:
         A join code only ever makes a student member: students know the code, so it must not confer teaching.
         """
         role = role or ("teacher" if user["role"] in ("teacher", "admin") else "student")
-        with self.database.lock, self.db.atomic():
-            current = self.db.execute(
-                "SELECT role FROM memberships WHERE course_id = ? AND user_id = ?", [course_id, user["id"]]
-            ).fetchone()
-            if current and current[0] == "teacher":
-                return
-            self.db["memberships"].upsert(
-                {"course_id": course_id, "user_id": user["id"], "role": role}, pk=("course_id", "user_id")
-            )
+        self.database.add_member(course_id, user["id"], role)
 
     def members(self, course_id: int) -> list[dict]:
-        sql = (
-            "SELECT users.id, users.username, memberships.role FROM memberships "
-            "JOIN users ON users.id = memberships.user_id WHERE course_id = ? ORDER BY username"
-        )
-        with self.database.lock:
-            return list(self.db.query(sql, [course_id]))
+        return self.database.members(course_id)
 
     def listing(self, user: dict) -> list[dict]:
         """Courses the user may see, with their role in each; join codes only for those who teach it."""
-        with self.database.lock:
-            if user["role"] == "admin":
-                rows = [dict(c, member_role="teacher") for c in self.db["courses"].rows_where(order_by="id")]
-            else:
-                rows = list(
-                    self.db.query(
-                        "SELECT courses.*, memberships.role AS member_role FROM courses JOIN memberships "
-                        "ON memberships.course_id = courses.id WHERE memberships.user_id = ? ORDER BY courses.id",
-                        [user["id"]],
-                    )
-                )
+        rows = self.database.courses_of(None if user["role"] == "admin" else user["id"])
         return [
             {"id": c["id"], "name": c["name"], "role": c["member_role"]}
             | ({"join_code": c["join_code"]} if c["member_role"] == "teacher" else {})
             for c in rows
         ]
+
+    def visible_document(self, user: dict, document_id: str) -> dict:
+        """The document, if the user belongs to its course; others get the same 404 as for a missing one."""
+        document = self.database.document(document_id)
+        if document["course_id"] not in self.visible(user):
+            raise NotFound(f"no document with id '{document_id}'")
+        return document
 
     def visible(self, user: dict) -> list[int]:
         return [c["id"] for c in self.listing(user)]

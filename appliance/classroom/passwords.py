@@ -1,5 +1,7 @@
 """Password hashing with argon2id (memory-hard), the only module that imports argon2."""
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -18,5 +20,7 @@ def verify_password(stored: str, password: str) -> bool:
         return False
 
 
-# Verified against when the user does not exist, so a wrong username costs as long as a wrong password.
-DUMMY_HASH = hash_password("not-a-real-password")
+@cache
+def dummy_hash() -> str:
+    """Verified against when the user does not exist, so a wrong username costs as long as a wrong password."""
+    return hash_password("not-a-real-password")

@@ -159,9 +159,9 @@ def users(settings: Settings, args) -> int:
     from appliance.classroom.accounts import Accounts
     from appliance.classroom.audit import AuditLog
     from appliance.classroom.courses import Courses
-    from appliance.store.database import Database
+    from appliance.store.database import open_database
 
-    database = Database(settings.data_path / "ragbot.db")
+    database = open_database(settings.data_path)
     accounts, audit = Accounts(database), AuditLog(database)
     if args.action == "add":
         user = accounts.add(args.name, _password(args), args.role)
@@ -223,18 +223,18 @@ def restore(settings: Settings, args) -> int:
 def _audit_restore(settings: Settings, archive: Path, manifest: dict) -> None:
     """Recorded in the restored database, so the log says what its data came back from."""
     from appliance.classroom.audit import AuditLog
-    from appliance.store.database import Database
+    from appliance.store.database import open_database
 
-    database = Database(settings.data_path / "ragbot.db")
+    database = open_database(settings.data_path)
     AuditLog(database).by_cli("data.restore", str(archive), created=manifest["created"])
     database.close()
 
 
 def audit(settings: Settings, args) -> int:
     from appliance.classroom.audit import AuditLog
-    from appliance.store.database import Database
+    from appliance.store.database import open_database
 
-    database = Database(settings.data_path / "ragbot.db")
+    database = open_database(settings.data_path)
     entries = AuditLog(database).entries(args.limit)
     database.close()
     if args.json:
@@ -296,10 +296,11 @@ def _first_admin(settings: Settings) -> None:
     import secrets as tokens
 
     from appliance.classroom.accounts import Accounts
-    from appliance.classroom.courses import DEFAULT_COURSE, Courses
-    from appliance.store.database import Database
+    from appliance.classroom.courses import Courses
+    from appliance.store.database import open_database
+    from appliance.vocabulary import DEFAULT_COURSE
 
-    database = Database(settings.data_path / "ragbot.db")
+    database = open_database(settings.data_path)
     accounts = Accounts(database)
     if not accounts.list():
         password = os.environ.get("RAGBOT_ADMIN_PASSWORD") or tokens.token_urlsafe(12)

@@ -5,7 +5,9 @@ import sys
 from pathlib import Path
 
 from appliance.errors import RagbotError
+from appliance.runtime import configure_process
 from appliance.settings import load_settings
+from appliance.vocabulary import DEFAULT_COURSE, ROLES, SEARCH_MODES
 
 
 def _positive(text: str) -> int:
@@ -26,12 +28,14 @@ def parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="add files or folders to the course material")
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    ingest.add_argument("--course", type=_positive, default=1, help="course to add to (default: the default course)")
+    ingest.add_argument(
+        "--course", type=_positive, default=DEFAULT_COURSE, help="course to add to (default: the default course)"
+    )
 
     search = commands.add_parser("search", help="find passages")
     search.add_argument("query")
     search.add_argument("--k", type=_positive, default=None, help="how many passages")
-    search.add_argument("--mode", choices=["hybrid", "dense", "keyword"], default="hybrid")
+    search.add_argument("--mode", choices=SEARCH_MODES, default="hybrid")
     search.add_argument("--json", action="store_true", help="print JSON")
 
     ask = commands.add_parser("ask", help="answer a question, streaming to the terminal")
@@ -49,7 +53,7 @@ def parser() -> argparse.ArgumentParser:
     users_commands = users.add_subparsers(dest="action", required=True)
     add = users_commands.add_parser("add", help="create an account (password prompted or --password-stdin)")
     add.add_argument("name")
-    add.add_argument("--role", choices=["admin", "teacher", "student"], default="student")
+    add.add_argument("--role", choices=ROLES, default="student")
     add.add_argument("--course", type=_positive, default=1, help="course to join (default: the default course)")
     users_commands.add_parser("list", help="list accounts")
     passwd = users_commands.add_parser("passwd", help="set a new password")
@@ -117,6 +121,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
+    configure_process()  # before the commands import the libraries that read it
     try:
         overrides = {"host": getattr(args, "host", None), "port": getattr(args, "port", None)}
         settings = load_settings(args.config, **overrides)

@@ -24,12 +24,6 @@ from pathlib import Path
 
 from appliance.store.vector_index import token_batch
 
-# Weights come from the models directory or a package on disk; never ask a hub.
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-
 log = logging.getLogger(__name__)
 BACKENDS = ("onnx", "onnx-int8", "torch")
 EXPORT_VERSION = "1"  # bump when the exported graph changes, so cached files are remade
@@ -59,17 +53,16 @@ class Embedder:
         self.threads = threads
         self.query_threads = query_threads
         self.backend = "torch"
-        self._impl = None
+        impl: _OnnxModel | _TorchModel | None = None
         if backend != "torch":
             try:
-                self._impl = _OnnxModel(self.path, name, backend, cache_dir, threads, query_threads, query_int8)
+                impl = _OnnxModel(self.path, name, backend, cache_dir, threads, query_threads, query_int8)
                 self.backend = backend
             except Exception as error:  # any failure of the fast path leaves the packaged one
                 log.warning(
                     "ONNX embeddings unavailable (%s: %s); using sentence-transformers", type(error).__name__, error
                 )
-        if self._impl is None:
-            self._impl = _TorchModel(self.path, threads)
+        self._impl = impl or _TorchModel(self.path, threads)
         self.dimensions = self._impl.dimensions
         self.max_tokens = self._impl.max_tokens
         self.embed_query = lru_cache(maxsize=1024)(self._embed_query)
@@ -290,7 +283,7 @@ class _OnnxModel:
             longest = len(encoded[order[start]].ids)
             picked = order[start : start + max(1, min(batch_size, BATCH_TOKENS // max(longest, 1)))]
             vectors = self._passages.run(None, self._inputs([encoded[i] for i in picked]))[0]
-            for i, vector in zip(picked, vectors):
+            for i, vector in zip(picked, vectors, strict=True):
                 out[i] = vector.tolist()
             start += len(picked)
         return out

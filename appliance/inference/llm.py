@@ -3,14 +3,7 @@
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Protocol
-
-# llama.cpp's CPU backend waits at every OpenMP barrier (many per token) by spinning, 300,000 rounds by
-# default. On a small machine that is never idle (searches, ingestion, other services) the spinning thread
-# takes the core from the one it waits for: measured on 2 loaded cores, prompt evaluation 2.5-5x slower and
-# generation 2-12x slower than with a short spin. libgomp reads this when llama_cpp loads it, so it is set
-# before the import; an administrator's own value wins.
-os.environ.setdefault("GOMP_SPINCOUNT", "1000")
+from typing import cast
 
 import llama_cpp
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
@@ -35,9 +28,14 @@ def bare_completion(
     llama: "llama_cpp.Llama", prompt: str, *, max_tokens: int, temperature: float, stop: list[str] | None
 ) -> Iterator[str]:
     """Text pieces straight from llama-cpp-python, nothing around it: the streaming baseline."""
-    for piece in llama.create_completion(
-        prompt, max_tokens=max_tokens, temperature=temperature, stop=stop, stream=True
-    ):
+    yield from _texts(
+        llama.create_completion(prompt, max_tokens=max_tokens, temperature=temperature, stop=stop, stream=True)
+    )
+
+
+def _texts(pieces: object) -> Iterator[str]:
+    """The text of each piece of a streamed completion (stream=True always returns an iterator)."""
+    for piece in cast("Iterator[llama_cpp.CreateCompletionStreamResponse]", pieces):
         yield piece["choices"][0]["text"]
 
 
@@ -52,21 +50,8 @@ def strip_spelled(text: str, spellings: Callable[[str], set[str]]) -> str:
         text = cleaned
 
 
-class LanguageModel(Protocol):
-    """What the answering service needs from a model; an HTTP inference server can provide it too."""
-
-    name: str
-    context_length: int
-
-    def count_tokens(self, text: str) -> int: ...
-
-    def render(self, instructions: str, request: str) -> str: ...
-
-    def stream(self, prompt: str, *, max_tokens: int, temperature: float) -> Iterator[str]: ...
-
-
 class LlamaCppModel:
-    """A GGUF model run in-process. Not thread-safe: callers serialize access (see generate.py)."""
+    """A GGUF model run in-process. Not thread-safe: callers serialize access (see answer/model_queue.py)."""
 
     def __init__(
         self,
@@ -104,7 +89,10 @@ class LlamaCppModel:
         # (course material and the question: user-supplied text) must not spell any.
         request = self.without_control_tokens(request)
         if self._chat:
-            messages = [{"role": "system", "content": instructions}, {"role": "user", "content": request}]
+            messages: list[llama_cpp.ChatCompletionRequestMessage] = [
+                {"role": "system", "content": instructions},
+                {"role": "user", "content": request},
+            ]
             return self._chat(messages=messages).prompt
         return f"{instructions}\n\n{request}"
 
@@ -133,8 +121,7 @@ class LlamaCppModel:
             stream=True,
             repeat_penalty=self.repeat_penalty,
         )
-        for piece in pieces:
-            text = piece["choices"][0]["text"]
+        for text in _texts(pieces):
             if text:
                 yield text
 
@@ -145,7 +132,7 @@ def describe_gguf(path: Path) -> dict:
     try:
         meta = llama.metadata
         architecture = meta.get("general.architecture", "")
-        context = meta.get(f"{architecture}.context_length") or llama.n_ctx_train()
+        context = meta.get(f"{architecture}.context_length") or llama._model.n_ctx_train()
         return {
             "architecture": architecture,
             "title": meta.get("general.name", ""),

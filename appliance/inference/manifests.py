@@ -10,9 +10,9 @@ import msgspec
 from msgspec import Meta
 
 from appliance.errors import ConfigError, NotFound
-from appliance.settings import PACKAGE_ROOT, Settings
+from appliance.settings import BUNDLED, Settings
 
-BUNDLED_MANIFESTS = PACKAGE_ROOT.parent / "models"
+BUNDLED_MANIFESTS = BUNDLED / "models"
 
 
 class Manifest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

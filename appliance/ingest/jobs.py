@@ -6,10 +6,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from appliance.classroom.courses import DEFAULT_COURSE
 from appliance.errors import RagbotError, TooManyRequests
 from appliance.ingest.pipeline import Ingestor
 from appliance.store.database import Database
+from appliance.vocabulary import DEFAULT_COURSE
 
 log = logging.getLogger(__name__)
 

@@ -51,7 +51,7 @@ class Outline:
     def finish(self) -> tuple[str, list[Section]]:
         text = "\n".join(self.lines)
         ends = [s.start for s in self.sections[1:]] + [len(text)]
-        for section, end in zip(self.sections, ends):
+        for section, end in zip(self.sections, ends, strict=True):
             section.text = text[section.start : end].rstrip()
         return text, [s for s in self.sections if s.text.strip()]
 

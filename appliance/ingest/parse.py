@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable
 from pathlib import PurePath
+from typing import cast
 
 import filetype
 
@@ -168,7 +169,7 @@ def _pdf(data: bytes, caps: Caps, report: Progress) -> list[Page]:
     report(pages_total=len(pages), pages_done=len(pages) - len(scanned))
     for done, page in enumerate(scanned, len(pages) - len(scanned)):
         report(budget=caps.ocr_page_seconds, step=f"OCR of page {page.number}")
-        text = _tidy(recognise(render_page(data, page.number, caps.ocr_max_pixels)))
+        text = _tidy(recognise(render_page(data, cast(int, page.number), caps.ocr_max_pixels)))
         if len(text) > len(page.text):
             page.text, page.ocr = text, True
         report(pages_done=done + 1)

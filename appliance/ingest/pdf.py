@@ -10,8 +10,6 @@ from pypdf.errors import FileNotDecryptedError, PdfReadError
 from appliance.errors import InvalidInput
 from appliance.ingest.document import Caps, check_chars
 
-# pypdf logs every recoverable oddity of real-world files; the appliance reports outcomes itself.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
 ENCRYPTED = "the PDF is encrypted; remove its password and upload it again"
 READ_ERRORS = (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError)
 
@@ -21,6 +19,8 @@ def _guarded(read: Callable[[pypdf.PdfReader], object], data: bytes):
     # pypdf quietly rebuilds a file cut short; a half-uploaded PDF must be refused, not half-read.
     if b"%%EOF" not in data[-2048:]:
         raise InvalidInput("the PDF is truncated (it has no end-of-file marker); upload the whole file")
+    # pypdf logs every recoverable oddity of real-world files; the appliance reports outcomes itself.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -47,7 +47,7 @@ def read_pdf(data: bytes, caps: Caps) -> list[tuple[str, str | None, bool]]:
     count_pages(data, caps)
 
     def read(reader: pypdf.PdfReader):
-        has_labels = "/PageLabels" in reader.trailer["/Root"]
+        has_labels = "/PageLabels" in reader.root_object
         labels = reader.page_labels if has_labels else [None] * len(reader.pages)
         pages, total = [], 0
         for number, (page, label) in enumerate(zip(reader.pages, labels, strict=True), 1):

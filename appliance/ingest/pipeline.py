@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from appliance.classroom.courses import DEFAULT_COURSE
 from appliance.errors import InvalidInput
 from appliance.ingest import isolate
 from appliance.ingest.chunk import chunk
@@ -14,6 +13,7 @@ from appliance.ingest.document import Caps
 from appliance.settings import Settings
 from appliance.store.database import Database, now
 from appliance.store.text import embedding_text
+from appliance.vocabulary import DEFAULT_COURSE
 
 EMBED_BATCH = 32
 
@@ -116,7 +116,7 @@ class Ingestor:
                     "tokens": c.tokens,
                     "text": c.text,
                 }
-                for n, (cid, c) in enumerate(zip(ids, chunks))
+                for n, (cid, c) in enumerate(zip(ids, chunks, strict=True))
             ]
             replaced = self.database.replace_document(document, pages, rows)
         except BaseException:

@@ -18,11 +18,12 @@ from appliance.errors import InvalidInput, RagbotError
 from appliance.inference.manifests import sha256_file
 from appliance.settings import Settings
 from appliance.store import files, locks, migrations
+from appliance.store.database import DATABASE_FILE
 
 FORMAT = "ragbot-backup"
 VERSION = 1
 MANIFEST = "MANIFEST.json"
-DATABASE = "ragbot.db"
+
 CHROMA = "chroma"
 PREFIX = "ragbot-"
 SUFFIX = ".tar.gz"
@@ -123,8 +124,8 @@ def _stage(settings: Settings, config: Path | None, staging: Path, with_secrets:
     """
     data, models = settings.data_path, settings.models_path
     target = staging / "data"
-    _snapshot_sqlite(data / DATABASE, target / DATABASE)
-    _copy_tree(data, target, skip | {(data / DATABASE).resolve(), (data / CHROMA).resolve()})
+    _snapshot_sqlite(data / DATABASE_FILE, target / DATABASE_FILE)
+    _copy_tree(data, target, skip | {(data / DATABASE_FILE).resolve(), (data / CHROMA).resolve()})
     if models.is_dir() and not models.resolve().is_relative_to(data.resolve()):
         _copy_tree(models, target / "models", skip)
     chroma = data / CHROMA
@@ -178,8 +179,8 @@ def backup(
 ) -> Written:
     """Write one archive (to `to`, or a new timestamped file in the backup folder, pruned to `keep`)."""
     data = settings.data_path
-    if not (data / DATABASE).is_file():
-        raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE})")
+    if not (data / DATABASE_FILE).is_file():
+        raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE_FILE})")
     folder = (to.parent if to else backup_dir(settings)).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     destination = to.resolve() if to else _archive_name(folder)
@@ -196,7 +197,7 @@ def backup(
         with tempfile.TemporaryDirectory(prefix=STAGING[0], dir=folder) as tmp:
             staging = Path(tmp)
             _stage(settings, config, staging, with_secrets, skip)
-            schema, documents, chunks = _counts(staging / "data" / DATABASE)
+            schema, documents, chunks = _counts(staging / "data" / DATABASE_FILE)
             listed = {
                 p.relative_to(staging).as_posix(): {"size": p.stat().st_size, "sha256": sha256_file(p)}
                 for p in sorted(staging.rglob("*"))
@@ -260,12 +261,20 @@ def _member_path(name: str) -> PurePosixPath:
     return path
 
 
+def member_bytes(tar: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
+    """The contents of a regular file in an archive."""
+    stream = tar.extractfile(member)
+    if stream is None:
+        raise InvalidInput(f"{member.name} in the archive is not a regular file")
+    return stream.read()
+
+
 def _read_manifest(tar: tarfile.TarFile, name: Path) -> dict:
     first = tar.next()
     if first is None or first.name != MANIFEST or not first.isfile() or first.size > 64 << 20:
         raise InvalidInput(f"{name} is not a ragbot backup: it does not start with {MANIFEST}")
     try:
-        manifest = json.loads(tar.extractfile(first).read())
+        manifest = json.loads(member_bytes(tar, first))
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise InvalidInput(f"{name}: its {MANIFEST} is not valid JSON; the archive is corrupted") from None
     if (
@@ -288,7 +297,7 @@ def _read_manifest(tar: tarfile.TarFile, name: Path) -> dict:
         for e in manifest["files"].values()
     ):
         raise InvalidInput(f"{name}: its manifest lists a file without size and checksum; the archive is corrupted")
-    if "data/" + DATABASE not in manifest["files"]:
+    if "data/" + DATABASE_FILE not in manifest["files"]:
         raise InvalidInput(f"{name}: the manifest lists no database; the archive is incomplete")
     return manifest
 

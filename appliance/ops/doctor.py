@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from appliance import services as services_module
-from appliance.errors import RagbotError
+from appliance.errors import RagbotError, Unavailable
 from appliance.inference import manifests as models
 from appliance.ops import consistency as repair
 from appliance.ops import tls
-from appliance.ops.backup import DATABASE, PREFIX, SUFFIX, backup_dir
+from appliance.ops.backup import PREFIX, SUFFIX, backup_dir
 from appliance.settings import Settings
 from appliance.store import locks
-from appliance.store.database import Database
+from appliance.store.database import DATABASE_FILE, Database, open_database
 
 RESTORE_HINT = "stop the service and restore the newest good backup: ragbot restore FILE"
 
@@ -208,7 +208,7 @@ class Doctor:
         return f"stop the service and restore a backup: ragbot restore {archives[-1]}" if archives else RESTORE_HINT
 
     def check_database(self) -> Iterator[Finding]:
-        path = self.data / DATABASE
+        path = self.data / DATABASE_FILE
         if not path.is_file():
             yield problem("database", f"{path} does not exist", "start the service once, or restore a backup")
             return
@@ -227,15 +227,20 @@ class Doctor:
 
     def check_stores(self) -> Iterator[Finding]:
         """SQLite and the vector store, chunk for chunk (repair.py); --repair re-embeds or drops the difference."""
-        if not (self.data / DATABASE).is_file():
+        if not (self.data / DATABASE_FILE).is_file():
             return
         try:
-            database = Database(self.data / DATABASE)
+            # A check only reads: no migration, no lock of its own beyond the shared one.
+            database = open_database(self.data, read_only=not self.repair, lock_held=self.repair)
         except sqlite3.DatabaseError as error:
             yield problem("stores", f"cannot open the database to compare stores: {error}", self._restore_hint())
             return
+        except Unavailable as error:
+            yield problem("stores", error.message, "run ragbot doctor again once the restore or repair has finished")
+            return
         vectors = services_module.open_vectors(self.settings)
         try:
+            yield from self._migrations(database)
             report = repair.check(database, vectors, repair=False)
             if report.consistent:
                 yield ok("stores", f"SQLite and the vector store agree on {vectors.count()} chunks")
@@ -253,12 +258,22 @@ class Doctor:
             vectors.close()
             database.close()
 
+    def _migrations(self, database: Database) -> Iterator[Finding]:
+        """A schema left behind by an upgrade; opening the database to repair has just migrated it."""
+        pending = database.pending_migrations()
+        if pending:
+            yield problem(
+                "database",
+                f"{pending} schema migrations are pending",
+                "start the service (it migrates on start) or run ragbot doctor --repair with the service stopped",
+            )
+
     def check_uploads(self) -> Iterator[Finding]:
         """Upload files whose job is over are left behind when the service stops mid-job."""
         uploads = self.data / "uploads"
-        if not uploads.is_dir() or not (self.data / DATABASE).is_file():
+        if not uploads.is_dir() or not (self.data / DATABASE_FILE).is_file():
             return
-        with sqlite3.connect(f"{(self.data / DATABASE).resolve().as_uri()}?mode=ro", uri=True) as db:
+        with sqlite3.connect(f"{(self.data / DATABASE_FILE).resolve().as_uri()}?mode=ro", uri=True) as db:
             live = {row[0] for row in db.execute("SELECT id FROM jobs WHERE status IN ('queued', 'running')")}
         db.close()
         orphans = [p for p in uploads.iterdir() if p.is_file() and (p.name not in live or not self.running)]
@@ -296,7 +311,7 @@ class Doctor:
         except urllib.error.HTTPError as error:
             body = error.read().decode(errors="replace")
             try:
-                down = {k: v for k, v in json.loads(body).get("components", {}).items() if v != "ok"}
+                down: dict | str = {k: v for k, v in json.loads(body).get("components", {}).items() if v != "ok"}
             except (ValueError, AttributeError):
                 down = body[:200]
             yield problem(

@@ -135,7 +135,7 @@ def use(settings: Settings, config: Path, name: str) -> Path:
 
 def verify(settings: Settings) -> list[tuple[str, str | None]]:
     """(name, problem or None) for every model whose file is present or in use."""
-    results = []
+    results: list[tuple[str, str | None]] = []
     for manifest in models.list_manifests(settings).values():
         in_use = manifest.name in (settings.llm_model, settings.embed_model)
         try:
@@ -148,7 +148,7 @@ def verify(settings: Settings) -> list[tuple[str, str | None]]:
             models.verify(settings, manifest)
             results.append((manifest.name, None))
         except (RagbotError, ImportError) as error:
-            results.append((manifest.name, getattr(error, "message", str(error))))
+            results.append((manifest.name, error.message if isinstance(error, RagbotError) else str(error)))
     if not results:
         raise NotFound(f"no model files in {settings.models_path}")
     return results

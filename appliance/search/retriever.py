@@ -1,17 +1,16 @@
 """Hybrid retrieval: dense (vector store) and keyword (FTS5 BM25) candidates fused by reciprocal rank."""
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Literal
 
 from appliance import metrics
 from appliance.settings import Settings
 from appliance.store.database import Database
 from appliance.store.text import STOPWORDS, WORD
+from appliance.vocabulary import SearchMode
 
-Mode = Literal["hybrid", "dense", "keyword"]
 SNIPPET_CHARS = 300
 
 
@@ -58,7 +57,9 @@ class Retriever:
         self.embedder = embedder
 
     @metrics.timed_retrieval
-    def search(self, query: str, k: int, mode: Mode = "hybrid", courses: list[int] | None = None) -> list[Passage]:
+    def search(
+        self, query: str, k: int, mode: SearchMode = "hybrid", courses: list[int] | None = None
+    ) -> list[Passage]:
         """The top k passages for `query` from the given courses (all when None), best first, each chunk once."""
         n = max(self.settings.candidates, k)
         vector = self.embedder.embed_query(query)
@@ -71,14 +72,14 @@ class Retriever:
             # Pseudo-relevance feedback: the first pass's best passages say, in the course's own words,
             # what the question is about. Search again with the query vector moved towards them
             # (Rocchio) and the keyword query widened with their most frequent words.
-            feedback = sorted(scores, key=scores.get, reverse=True)[: self.settings.feedback_chunks]
+            feedback = sorted(scores, key=scores.__getitem__, reverse=True)[: self.settings.feedback_chunks]
             dense = self.vectors.query(_towards(vector, self.vectors.vectors(feedback).values()), n, courses)
             if self.settings.feedback_terms:
                 texts = [row["text"] for row in self.database.chunks(feedback, courses).values()]
                 words = expansion_words(query, texts, self.settings.feedback_terms)
                 keyword = self.database.keyword_search(query, n, courses, expansion=words, heading_weight=heading)
             scores = self._fuse(dense, keyword)
-        ranked = sorted(scores, key=scores.get, reverse=True)
+        ranked = sorted(scores, key=scores.__getitem__, reverse=True)
         # SQLite is the source of truth: a vector whose chunk is gone (mid-replace, mid-delete) is skipped.
         rows = self.database.chunks(ranked[: k * 2], courses)
         top = [cid for cid in ranked if cid in rows][:k]
@@ -99,13 +100,13 @@ class Retriever:
 def expansion_words(query: str, texts: list[str], n: int) -> list[str]:
     """The n words weighing most in `texts` (each text's share of each word, summed), the query's own left out."""
     asked = set(WORD.findall(query.lower()))
-    weight: Counter[str] = Counter()
+    weight: dict[str, float] = defaultdict(float)
     for text in texts:
         words = [w for w in WORD.findall(text.lower()) if len(w) > 2 and not w.isdigit() and w not in STOPWORDS]
         for word, count in Counter(words).items():
             if word not in asked:
                 weight[word] += count / len(words)
-    return [word for word, _ in weight.most_common(n)]
+    return sorted(weight, key=weight.__getitem__, reverse=True)[:n]
 
 
 def _towards(vector, stored: Iterable) -> tuple[float, ...]:
@@ -113,13 +114,13 @@ def _towards(vector, stored: Iterable) -> tuple[float, ...]:
     stored = [list(v) for v in stored]
     if not stored:
         return tuple(vector)
-    moved = [q + sum(column) / len(stored) for q, column in zip(vector, zip(*stored))]
+    moved = [q + sum(column) / len(stored) for q, column in zip(vector, zip(*stored, strict=True), strict=True)]
     norm = math.sqrt(sum(x * x for x in moved))
     return tuple(x / norm for x in moved) if norm else tuple(vector)
 
 
 def _cosine(a, b) -> float:
-    dot = sum(x * y for x, y in zip(a, b))
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
     norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
     return dot / norm if norm else 0.0
 

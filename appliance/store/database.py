@@ -8,9 +8,12 @@ from pathlib import Path
 
 import sqlite_utils
 
-from appliance.errors import NotFound
-from appliance.store.migrations import migrate
+from appliance.errors import NotFound, RagbotError
+from appliance.store import locks
+from appliance.store.migrations import MIGRATIONS, migrate
 from appliance.store.text import STOPWORDS, WORD
+
+DATABASE_FILE = "ragbot.db"
 
 
 def now() -> str:
@@ -35,27 +38,65 @@ def _in(column: str, values: list[int] | None) -> tuple[str, list]:
     return f"{column} IN ({','.join('?' * len(values))})" if values else "0", list(values)
 
 
+def open_database(data: Path, *, read_only: bool = False, lock_held: bool = False) -> "Database":
+    """The appliance's database in `data`, the one way to open it: under the data lock, so that a restore
+    cannot swap it out meanwhile. The lock is taken shared here and released on close, unless the caller
+    holds it already (`lock_held`: a repair's exclusive one). `read_only` neither migrates nor writes."""
+    data.mkdir(parents=True, exist_ok=True)
+    data_lock, alone = (None, False) if lock_held else locks.use_data(data)
+    try:
+        return Database(data / DATABASE_FILE, data_lock, alone=alone, read_only=read_only)
+    except BaseException:
+        if data_lock:
+            data_lock.release()
+        raise
+
+
 class Database:
     """One shared connection; a lock serializes access because the app calls in from worker threads."""
 
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), check_same_thread=False)
+    def __init__(self, path: Path, data_lock: locks.Lock | None, *, alone: bool, read_only: bool):
+        if read_only:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(str(path), check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
+        # Whether this process was alone with the data when it opened it: then what a previous run left
+        # in progress (jobs, uploads) is over.
+        self.alone = alone
+        self._data_lock = data_lock
         self._path = path
         self._readers = threading.local()
         self._reader_connections: list[sqlite3.Connection] = []
+        self.db.execute("PRAGMA busy_timeout=5000")
+        if read_only:
+            return
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA busy_timeout=5000")
         with self.lock:
-            self.version = migrate(self.db)
+            migrate(self.db)
+
+    def pending_migrations(self) -> int:
+        """Schema migrations not yet applied (a database opened read-only is left as it is)."""
+        with self.lock:
+            if not self.db.table("migrations").exists():
+                return len(MIGRATIONS)
+            return len(MIGRATIONS) - self.db.table("migrations").count
+
+    def insert_row(self, table: str, row: dict) -> int:
+        """Insert one row, inside the caller's transaction, and return its rowid."""
+        rowid = self.db.table(table).insert(row).last_rowid
+        if rowid is None:  # sqlite-utils leaves it unset only when nothing was written
+            raise RagbotError(f"no row was written to {table}")
+        return rowid
 
     def close(self) -> None:
         for connection in self._reader_connections:
             connection.close()
         self.db.close()
+        if self._data_lock:
+            self._data_lock.release()
 
     def _read(self, sql: str, args: list) -> list[sqlite3.Row]:
         """Rows from this thread's own read-only connection: searches on both cores at once, not queued on
@@ -77,11 +118,13 @@ class Database:
         """Documents, newest first, of the given courses (all when None)."""
         where, args = _in("course_id", courses)
         with self.lock:
-            return list(self.db["documents"].rows_where(where or None, args, order_by="created_at desc, filename"))
+            return list(
+                self.db.table("documents").rows_where(where or None, args, order_by="created_at desc, filename")
+            )
 
     def document(self, document_id: str) -> dict:
         with self.lock:
-            rows = list(self.db["documents"].rows_where("id = ?", [document_id]))
+            rows = list(self.db.table("documents").rows_where("id = ?", [document_id]))
         if not rows:
             raise NotFound(f"no document with id '{document_id}'")
         return rows[0]
@@ -91,7 +134,8 @@ class Database:
         column, value = ("sha256", sha256) if sha256 else ("source", source)
         with self.lock:
             return next(
-                self.db["documents"].rows_where(f"course_id = ? AND {column} = ?", [course_id, value], limit=1), None
+                self.db.table("documents").rows_where(f"course_id = ? AND {column} = ?", [course_id, value], limit=1),
+                None,
             )
 
     def replace_document(self, document: dict, pages: list[dict], chunks: list[dict]) -> list[str]:
@@ -100,9 +144,9 @@ class Database:
             old = self.find(document["course_id"], source=document["source"])
             dropped = self._delete(old["id"]) if old else []
             self._changed(document["course_id"])
-            self.db["documents"].insert(document)
-            self.db["pages"].insert_all(pages)
-            self.db["chunks"].insert_all(chunks, batch_size=500)
+            self.db.table("documents").insert(document)
+            self.db.table("pages").insert_all(pages)
+            self.db.table("chunks").insert_all(chunks, batch_size=500)
         return dropped
 
     def delete_document(self, document_id: str) -> list[str]:
@@ -118,7 +162,7 @@ class Database:
         self.db.execute("DELETE FROM answer_cache WHERE course_id = ?", [course_id])
 
     def _delete(self, document_id: str) -> list[str]:
-        ids = [row["id"] for row in self.db["chunks"].rows_where("document_id = ?", [document_id], select="id")]
+        ids = [row["id"] for row in self.db.table("chunks").rows_where("document_id = ?", [document_id], select="id")]
         self.db.execute("DELETE FROM chunks WHERE document_id = ?", [document_id])
         self.db.execute("DELETE FROM pages WHERE document_id = ?", [document_id])
         self.db.execute("DELETE FROM documents WHERE id = ?", [document_id])
@@ -126,7 +170,7 @@ class Database:
 
     def page(self, document_id: str, number: int) -> dict:
         with self.lock:
-            rows = list(self.db["pages"].rows_where("document_id = ? AND number = ?", [document_id, number]))
+            rows = list(self.db.table("pages").rows_where("document_id = ? AND number = ?", [document_id, number]))
         if not rows:
             raise NotFound(f"document '{document_id}' has no page {number}")
         return rows[0]
@@ -191,16 +235,16 @@ class Database:
             **fields,
         }
         with self.lock, self.db.atomic():
-            self.db["jobs"].insert(job)
+            self.db.table("jobs").insert(job)
         return job
 
     def update_job(self, job_id: str, **changes) -> None:
         with self.lock, self.db.atomic():
-            self.db["jobs"].update(job_id, {**changes, "updated_at": now()})
+            self.db.table("jobs").update(job_id, {**changes, "updated_at": now()})
 
     def job(self, job_id: str) -> dict:
         with self.lock:
-            rows = list(self.db["jobs"].rows_where("id = ?", [job_id]))
+            rows = list(self.db.table("jobs").rows_where("id = ?", [job_id]))
         if not rows:
             raise NotFound(f"no job with id '{job_id}'")
         return rows[0]
@@ -220,6 +264,119 @@ class Database:
                 [now()],
             )
             return cursor.rowcount
+
+    # Courses -------------------------------------------------------------------------------
+
+    def add_course(self, row: dict, teacher_id: int | None) -> int:
+        """A new course's id; its teacher, if given, joins it in the same transaction."""
+        with self.lock, self.db.atomic():
+            course_id = self.insert_row("courses", row)
+            if teacher_id is not None:
+                self.db.table("memberships").insert({"course_id": course_id, "user_id": teacher_id, "role": "teacher"})
+        return course_id
+
+    def course(self, *, course_id: int | None = None, join_code: str | None = None) -> dict | None:
+        """The course with this id or this join code."""
+        where, value = ("id = ?", course_id) if join_code is None else ("join_code = ?", join_code)
+        with self.lock:
+            return next(self.db.table("courses").rows_where(where, [value]), None)
+
+    def courses_of(self, user_id: int | None) -> list[dict]:
+        """Courses with the user's role in each (`member_role`); every course, as teacher, for None."""
+        with self.lock:
+            if user_id is None:
+                return [dict(c, member_role="teacher") for c in self.db.table("courses").rows_where(order_by="id")]
+            return list(
+                self.db.query(
+                    "SELECT courses.*, memberships.role AS member_role FROM courses JOIN memberships "
+                    "ON memberships.course_id = courses.id WHERE memberships.user_id = ? ORDER BY courses.id",
+                    [user_id],
+                )
+            )
+
+    def add_member(self, course_id: int, user_id: int, role: str) -> None:
+        """Make the user a member with this role; a teacher of the course stays one."""
+        with self.lock, self.db.atomic():
+            current = self.db.execute(
+                "SELECT role FROM memberships WHERE course_id = ? AND user_id = ?", [course_id, user_id]
+            ).fetchone()
+            if current and current[0] == "teacher":
+                return
+            self.db.table("memberships").upsert(
+                {"course_id": course_id, "user_id": user_id, "role": role}, pk=("course_id", "user_id")
+            )
+
+    def members(self, course_id: int) -> list[dict]:
+        sql = (
+            "SELECT users.id, users.username, memberships.role FROM memberships "
+            "JOIN users ON users.id = memberships.user_id WHERE course_id = ? ORDER BY username"
+        )
+        with self.lock:
+            return list(self.db.query(sql, [course_id]))
+
+    def state_counts(self) -> tuple[list, int, int, int]:
+        """(status, jobs, pages done) per job status, documents, chunks and cached answers: for /metrics."""
+        with self.lock:
+            jobs = self.db.execute(
+                "SELECT status, count(*), coalesce(sum(pages_done), 0) FROM jobs GROUP BY status"
+            ).fetchall()
+            documents, chunks = self.db.execute("SELECT count(*), coalesce(sum(chunks), 0) FROM documents").fetchone()
+            cached = self.db.execute("SELECT count(*) FROM interactions WHERE cached = 1").fetchone()[0]
+        return jobs, documents, chunks, cached
+
+    # Users and sessions ----------------------------------------------------------------------
+
+    def add_user(self, row: dict) -> int | None:
+        """A new user's id, or None when the username is taken."""
+        with self.lock, self.db.atomic():
+            if self.user_named(row["username"]):
+                return None
+            return self.insert_row("users", row)
+
+    def user_named(self, username: str) -> dict | None:
+        with self.lock:
+            return next(self.db.table("users").rows_where("username = ?", [username], limit=1), None)
+
+    def user(self, user_id: int) -> dict | None:
+        with self.lock:
+            return next(self.db.table("users").rows_where("id = ?", [user_id]), None)
+
+    def users(self) -> list[dict]:
+        with self.lock:
+            return list(self.db.table("users").rows_where(order_by="username"))
+
+    def update_user(self, user_id: int, changes: dict) -> None:
+        with self.lock, self.db.atomic():
+            self.db.table("users").update(user_id, changes)
+
+    def add_refresh_token(self, row: dict) -> None:
+        with self.lock, self.db.atomic():
+            self.db.table("refresh_tokens").insert(row)
+
+    def spend_refresh_token(self, token_hash: str) -> tuple[dict | None, bool]:
+        """The token's row and whether it was already spent; spending a spent one revokes its family."""
+        with self.lock, self.db.atomic():
+            row = next(self.db.table("refresh_tokens").rows_where("token_hash = ?", [token_hash]), None)
+            if row is None:
+                return None, False
+            if row["used"] or row["revoked"]:
+                # Someone replayed a spent token: assume it was stolen and end every session of this family.
+                self.db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?", [row["family"]])
+                return row, True
+            self.db.table("refresh_tokens").update(token_hash, {"used": 1})
+            return row, False
+
+    def revoke_family_of(self, token_hash: str) -> None:
+        with self.lock, self.db.atomic():
+            self.db.execute(
+                "UPDATE refresh_tokens SET revoked = 1 WHERE family IN "
+                "(SELECT family FROM refresh_tokens WHERE token_hash = ?)",
+                [token_hash],
+            )
+
+    def revoke_user_tokens(self, user_id: int) -> None:
+        with self.lock, self.db.atomic():
+            self.db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?", [user_id])
 
     def ping(self) -> bool:
         with self.lock:

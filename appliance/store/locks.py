@@ -21,15 +21,18 @@ class Lock:
 
     def __init__(self, path: Path, *, shared: bool, wait: bool):
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
         try:
-            fcntl.flock(self._fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB))
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB))
         except BaseException:
-            os.close(self._fd)
+            os.close(fd)
             raise
+        self._fd: int | None = fd
 
     def share(self) -> None:
         """Turn an exclusive lock into a shared one; not atomic, so a restore may take it in between."""
+        if self._fd is None:
+            raise ValueError("a released lock cannot be shared")
         fcntl.flock(self._fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
 
     def release(self) -> None:

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from appliance.vocabulary import DEFAULT_COURSE
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = []
 
 
@@ -17,7 +19,7 @@ def migration(fn: Callable[[sqlite_utils.Database], None]):
 
 @migration
 def m001_documents_chunks_jobs(db: sqlite_utils.Database) -> None:
-    db["documents"].create(
+    db.table("documents").create(
         {
             "id": str,
             "source": str,
@@ -32,14 +34,14 @@ def m001_documents_chunks_jobs(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["documents"].create_index(["source"], unique=True)
-    db["documents"].create_index(["sha256"])
-    db["pages"].create(
+    db.table("documents").create_index(["source"], unique=True)
+    db.table("documents").create_index(["sha256"])
+    db.table("pages").create(
         {"document_id": str, "number": int, "label": str, "text": str},
         pk=("document_id", "number"),
         foreign_keys=[("document_id", "documents", "id")],
     )
-    db["chunks"].create(
+    db.table("chunks").create(
         {
             "id": str,
             "document_id": str,
@@ -55,10 +57,12 @@ def m001_documents_chunks_jobs(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("document_id", "documents", "id")],
     )
-    db["chunks"].create_index(["document_id"])
+    db.table("chunks").create_index(["document_id"])
     # Porter stemming lets "controllers" match "controller"; triggers keep the index in step with the table.
-    db["chunks"].enable_fts(["text", "heading"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True)
-    db["jobs"].create(
+    db.table("chunks").enable_fts(
+        ["text", "heading"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True
+    )
+    db.table("jobs").create(
         {
             "id": str,
             "filename": str,
@@ -79,7 +83,7 @@ def m001_documents_chunks_jobs(db: sqlite_utils.Database) -> None:
 
 @migration
 def m002_classroom(db: sqlite_utils.Database) -> None:
-    db["users"].create(
+    db.table("users").create(
         {
             "id": int,
             "username": str,
@@ -92,32 +96,32 @@ def m002_classroom(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["users"].create_index(["username"], unique=True)
-    db["refresh_tokens"].create(
+    db.table("users").create_index(["username"], unique=True)
+    db.table("refresh_tokens").create(
         {"token_hash": str, "user_id": int, "family": str, "used": int, "revoked": int, "expires_at": str},
         pk="token_hash",
     )
-    db["refresh_tokens"].create_index(["family"])
-    db["courses"].create({"id": int, "name": str, "join_code": str, "version": int, "created_at": str}, pk="id")
-    db["courses"].create_index(["join_code"], unique=True)
-    db["memberships"].create({"course_id": int, "user_id": int, "role": str}, pk=("course_id", "user_id"))
+    db.table("refresh_tokens").create_index(["family"])
+    db.table("courses").create({"id": int, "name": str, "join_code": str, "version": int, "created_at": str}, pk="id")
+    db.table("courses").create_index(["join_code"], unique=True)
+    db.table("memberships").create({"course_id": int, "user_id": int, "role": str}, pk=("course_id", "user_id"))
     # Every install starts with one course, so a single-class lab needs no set-up; existing documents join it.
-    db["courses"].insert(
+    db.table("courses").insert(
         {
-            "id": 1,
+            "id": DEFAULT_COURSE,
             "name": "Default course",
             "join_code": secrets.token_urlsafe(6),
             "version": 0,
             "created_at": datetime.now(UTC).isoformat(),
         }
     )
-    db["documents"].add_column("course_id", int, not_null_default=1)
+    db.table("documents").add_column("course_id", int, not_null_default=DEFAULT_COURSE)
     db.execute("DROP INDEX idx_documents_source")
-    db["documents"].create_index(["course_id", "source"], unique=True)
-    db["conversations"].create(
+    db.table("documents").create_index(["course_id", "source"], unique=True)
+    db.table("conversations").create(
         {"id": str, "user_id": int, "course_id": int, "title": str, "created_at": str, "updated_at": str}, pk="id"
     )
-    db["interactions"].create(
+    db.table("interactions").create(
         {
             "id": str,
             "conversation_id": str,
@@ -138,44 +142,44 @@ def m002_classroom(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["interactions"].create_index(["conversation_id"])
-    db["interactions"].create_index(["course_id", "created_at"])
-    db["jobs"].add_column("course_id", int)
-    db["jobs"].add_column("user_id", int)
-    db["answer_cache"].create({"key": str, "course_id": int, "body": str, "created_at": float}, pk="key")
+    db.table("interactions").create_index(["conversation_id"])
+    db.table("interactions").create_index(["course_id", "created_at"])
+    db.table("jobs").add_column("course_id", int)
+    db.table("jobs").add_column("user_id", int)
+    db.table("answer_cache").create({"key": str, "course_id": int, "body": str, "created_at": float}, pk="key")
 
 
 @migration
 def m003_checked_answers(db: sqlite_utils.Database) -> None:
     """What an answer needs to come back exactly as it was shown: each sentence's check and the answer mode."""
-    db["interactions"].add_column("sentences", str, not_null_default="[]")
-    db["interactions"].add_column("mode", str, not_null_default="generative")
+    db.table("interactions").add_column("sentences", str, not_null_default="[]")
+    db.table("interactions").add_column("mode", str, not_null_default="generative")
 
 
 @migration
 def m004_audit(db: sqlite_utils.Database) -> None:
     # Who changed accounts, courses, memberships, documents or the data itself, and when (classroom/audit.py).
-    db["audit"].create(
+    db.table("audit").create(
         {"id": int, "at": str, "actor_id": int, "actor": str, "action": str, "target": str, "detail": str}, pk="id"
     )
-    db["audit"].create_index(["at"])
+    db.table("audit").create_index(["at"])
 
 
 @migration
 def m005_page_ocr(db: sqlite_utils.Database) -> None:
     """Pages read by OCR are marked, so the API and the reader can say so."""
-    db["pages"].add_column("ocr", int, not_null_default=0)
+    db.table("pages").add_column("ocr", int, not_null_default=0)
 
 
 def migrate(db: sqlite_utils.Database) -> int:
     """Apply pending migrations; returns the schema version."""
-    db["migrations"].create({"number": int, "name": str, "applied_at": str}, pk="number", if_not_exists=True)
-    done = {row["number"] for row in db["migrations"].rows}
+    db.table("migrations").create({"number": int, "name": str, "applied_at": str}, pk="number", if_not_exists=True)
+    done = {row["number"] for row in db.table("migrations").rows}
     for number, fn in enumerate(MIGRATIONS, 1):
         if number not in done:
             with db.atomic():
                 fn(db)
-                db["migrations"].insert(
+                db.table("migrations").insert(
                     {"number": number, "name": fn.__name__, "applied_at": datetime.now(UTC).isoformat()}
                 )
     return len(MIGRATIONS)

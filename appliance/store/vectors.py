@@ -4,11 +4,10 @@ import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-
-# Chroma reads this before its settings; the appliance must never phone home.
-os.environ["ANONYMIZED_TELEMETRY"] = "False"
+from typing import cast
 
 import chromadb
+from chromadb.api.client import Client as ChromaClient
 from chromadb.config import Settings as ChromaSettings
 
 from appliance.store.locks import VECTORS_LOCK, locked
@@ -34,8 +33,13 @@ class ChromaStore:
         self._index_lock = threading.Lock()
         # Writes hold this shared so that a backup (exclusive) copies the files between writes.
         self._write_lock = path.parent / VECTORS_LOCK
-        self._client = chromadb.PersistentClient(
-            path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        # PersistentClient is declared as the abstract ClientAPI, which lacks the close() every client has.
+        self._client = cast(
+            ChromaClient,
+            chromadb.PersistentClient(
+                path=str(path),
+                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),  # and configure_process
+            ),
         )
         self._collection = self._client.get_or_create_collection(
             COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"}
@@ -48,7 +52,7 @@ class ChromaStore:
             with locked(self._write_lock, shared=True), self._changing() as index:
                 self._collection.upsert(
                     ids=ids[start:end],
-                    embeddings=vectors[start:end],
+                    embeddings=cast(list, vectors[start:end]),
                     metadatas=[{"document_id": d, "course_id": c} for d, c in owners[start:end]],
                 )
                 if index is not None:
@@ -87,7 +91,7 @@ class ChromaStore:
                 self._seen = self._signature()  # before reading: a write during the read forces another
                 found = self._collection.get(include=["embeddings", "metadatas"])
                 self._index = VectorIndex(
-                    found["ids"], found["embeddings"], [m["course_id"] for m in found["metadatas"]]
+                    found["ids"], found["embeddings"], [cast(int, m["course_id"]) for m in found["metadatas"] or []]
                 )
             return self._index
 

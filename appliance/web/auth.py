@@ -7,9 +7,10 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.security.jwt import JWTAuth, Token
 
 from appliance.errors import Forbidden, Unauthorized
+from appliance.vocabulary import ROLES
 
-ANYONE = frozenset({"anonymous", "student", "teacher", "admin"})
-USERS = frozenset({"student", "teacher", "admin"})
+USERS = frozenset(ROLES)
+ANYONE = USERS | {"anonymous"}
 STAFF = frozenset({"teacher", "admin"})
 ADMIN = frozenset({"admin"})
 # The OpenAPI page and schema are public documentation; everything else states its roles.

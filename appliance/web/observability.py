@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from litestar import Litestar
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
-from appliance.metrics import COLLECTOR
+from appliance.metrics import state_collector
 from appliance.web import auth
 
 REQUEST_ID = contextvars.ContextVar("request_id", default="")
@@ -25,12 +25,13 @@ access_log = logging.getLogger("ragbot.access")
 @asynccontextmanager
 async def watch(app: Litestar):
     """Lifespan step: expose the app's services to the scrape-time collector while it runs."""
-    COLLECTOR.services = app.state.services
+    collector = state_collector()
+    collector.services = app.state.services
     try:
         yield
     finally:
-        if COLLECTOR.services is app.state.services:
-            COLLECTOR.services = None
+        if collector.services is app.state.services:
+            collector.services = None
 
 
 class Metrics(PrometheusController):

@@ -1,9 +1,11 @@
-"""Request bodies and the JSON shapes of documents and jobs."""
+"""Request bodies and response shapes of every route but chat's, defined once."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
+
+from appliance.vocabulary import JobStatus, Level, Role, SearchMode
 
 
 class SearchRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -11,7 +13,7 @@ class SearchRequest(msgspec.Struct, forbid_unknown_fields=True):
 
     query: Annotated[str, Meta(min_length=1, max_length=2000, description="What to look for.")]
     k: Annotated[int, Meta(ge=1, le=200, description="How many passages to return.")] = 5
-    mode: Literal["hybrid", "dense", "keyword"] = "hybrid"
+    mode: SearchMode = "hybrid"
     course_id: Annotated[int, Meta(ge=1, description="Search one course; default: all of yours.")] | None = None
 
 
@@ -27,12 +29,7 @@ class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
     stream: Annotated[bool, Meta(description="Answer as Server-Sent Events.")] = False
     course_id: Annotated[int, Meta(ge=1, description="Ask one course; default: all of yours.")] | None = None
     conversation_id: Annotated[str, Meta(max_length=64, description="Continue this conversation.")] | None = None
-    level: (
-        Annotated[
-            Literal["beginner", "intermediate", "expert"], Meta(description="Override your background for this answer.")
-        ]
-        | None
-    ) = None
+    level: Annotated[Level, Meta(description="Override your background for this answer.")] | None = None
 
 
 class RenderRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -41,31 +38,218 @@ class RenderRequest(msgspec.Struct, forbid_unknown_fields=True):
     text: Annotated[str, Meta(max_length=100_000, description="Markdown: an answer or a passage.")]
 
 
-DOCUMENT_FIELDS = ("id", "filename", "title", "kind", "pages", "chunks", "sha256", "bytes", "created_at")
+# Responses ---------------------------------------------------------------------------------------
+# What each route sends, field for field: the OpenAPI document shows these, and the web app reads them.
 
 
-def document_view(row: dict) -> dict:
-    return {field: row[field] for field in DOCUMENT_FIELDS}
+class User(msgspec.Struct):
+    """An account as its owner and staff see it (never its password hash)."""
+
+    id: int
+    username: str
+    role: Role
+    disabled: bool
+    software_level: Level
+    hardware_level: Level
+    created_at: str
 
 
-def job_view(row: dict) -> dict:
-    """A job as clients see it: status, a 0–1 progress figure and the counts behind it."""
+class Session(msgspec.Struct):
+    """Sign-in and refresh: a short-lived access token, a refresh token and who you are."""
+
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"]
+    expires_in: Annotated[int, Meta(description="Seconds the access token lasts.")]
+    user: User
+
+
+class Ready(msgspec.Struct):
+    status: Literal["ready"]
+
+
+class Health(msgspec.Struct):
+    status: Literal["ok", "degraded"]
+    components: Annotated[dict[str, str], Meta(description="Each component: ok, or down and why.")]
+
+
+class SearchResult(msgspec.Struct):
+    """A retrieved passage and where it comes from."""
+
+    chunk_id: str
+    document_id: str
+    filename: str
+    page: int | None
+    page_label: str | None
+    heading: str
+    text: str
+    start: int
+    end: int
+    score: float
+    similarity: float
+    snippet: str
+
+
+class SearchResults(msgspec.Struct):
+    results: list[SearchResult]
+
+
+class Course(msgspec.Struct, omit_defaults=True):
+    """A course you belong to, your role in it, and its join code if you teach it."""
+
+    id: int
+    name: str
+    role: Role
+    join_code: str | None = None
+
+
+class CourseList(msgspec.Struct):
+    courses: list[Course]
+
+
+class CreatedCourse(msgspec.Struct):
+    id: int
+    name: str
+    join_code: str
+
+
+class JoinedCourse(msgspec.Struct):
+    id: int
+    name: str
+
+
+class Member(msgspec.Struct):
+    id: int
+    username: str
+    role: Role
+
+
+class MemberList(msgspec.Struct):
+    members: list[Member]
+
+
+class Document(msgspec.Struct):
+    id: str
+    filename: str
+    title: str
+    kind: str
+    pages: int
+    chunks: int
+    sha256: str
+    bytes: int
+    created_at: str
+
+
+class DocumentList(msgspec.Struct):
+    documents: list[Document]
+
+
+class Page(msgspec.Struct):
+    """A page for the reader: its text, whether OCR read it, and its rich-text nodes if its format has them."""
+
+    document_id: str
+    number: int
+    label: str | None
+    text: str
+    ocr: Annotated[bool, Meta(description="The text was read from a scan by OCR.")] = False
+    nodes: Annotated[list[Any] | None, Meta(description="Safe rich-text nodes (see web/rich.py).")] = None
+
+
+class Rendered(msgspec.Struct):
+    """POST /api/v1/render: the Markdown as safe nodes, each a string or [tag, {attributes}, *children]."""
+
+    nodes: list[Any]
+
+
+class AuditEntry(msgspec.Struct):
+    """Who did what to which account, course, membership, document or data, and when."""
+
+    id: int
+    at: str
+    actor_id: int | None
+    actor: str
+    action: str
+    target: str
+    detail: dict[str, Any]
+
+
+class AuditLog(msgspec.Struct):
+    entries: list[AuditEntry]
+
+
+class Job(msgspec.Struct):
+    """An ingestion job as clients see it: status, a 0-1 progress figure and the counts behind it."""
+
+    id: str
+    filename: str
+    status: JobStatus
+    progress: float
+    pages_done: int
+    pages_total: int
+    chunks_done: int
+    chunks_total: int
+    document_id: str | None
+    outcome: Literal["added", "replaced", "unchanged"] | None
+    error: str | None
+    created_at: str
+    updated_at: str
+
+
+class JobList(msgspec.Struct):
+    jobs: list[Job]
+
+
+class UploadRefused(msgspec.Struct):
+    """No file of an upload was accepted: the first reason, and each file's in its job."""
+
+    error: str
+    status: int
+    jobs: list[Job]
+
+
+class DayCount(msgspec.Struct):
+    day: str
+    count: int
+
+
+class QuestionCount(msgspec.Struct):
+    question: str
+    count: int
+
+
+class Feedback(msgspec.Struct):
+    up: int
+    down: int
+
+
+class Latency(msgspec.Struct):
+    p50: float | None
+    p95: float | None
+
+
+class CourseStats(msgspec.Struct):
+    """What a course's students ask: per day, most often, left unanswered; their feedback; answer latency."""
+
+    course_id: int
+    questions: int
+    per_day: list[DayCount]
+    top_questions: list[QuestionCount]
+    unanswered: list[QuestionCount]
+    feedback: Feedback
+    latency_ms: Latency
+
+
+def document_view(row: dict) -> Document:
+    return msgspec.convert(row, Document, strict=False)
+
+
+def job_view(row: dict) -> Job:
+    """A job row with its progress: parsing is quick next to embedding, so pages weigh a tenth of the bar."""
     pages = row["pages_done"] / row["pages_total"] if row["pages_total"] else 0.0
     chunks = row["chunks_done"] / row["chunks_total"] if row["chunks_total"] else 0.0
-    # Parsing is quick next to embedding, so pages weigh a tenth of the bar.
     progress = 1.0 if row["status"] == "done" else round(0.1 * pages + 0.9 * chunks, 3)
-    return {
-        "id": row["id"],
-        "filename": row["filename"],
-        "status": row["status"],
-        "progress": progress,
-        "pages_done": row["pages_done"],
-        "pages_total": row["pages_total"],
-        "chunks_done": row["chunks_done"],
-        "chunks_total": row["chunks_total"],
-        "document_id": row["document_id"],
-        "outcome": row["outcome"],
-        "error": row["error"],
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
-    }
+    return msgspec.convert(row | {"progress": progress}, Job, strict=False)
+
+
+def user_view(row: dict) -> User:
+    return msgspec.convert(row | {"disabled": bool(row["disabled"])}, User, strict=False)

@@ -21,7 +21,7 @@ def read_epub(data: bytes) -> tuple[str, list[Page]]:
         raise InvalidInput(f"the EPUB cannot be read ({str(error)[:200]})") from None
     titles = book.get_metadata("DC", "title")
     title = titles[0][0] if titles else ""
-    pages = []
+    pages: list[Page] = []
     for item_id, _ in book.spine:
         item = book.get_item_with_id(item_id)
         if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT:

@@ -28,7 +28,8 @@ def read_ipynb(data: bytes) -> tuple[str, list[Page]]:
     except (NotJSONError, NBFormatError, UnicodeDecodeError, ValueError, KeyError, AttributeError) as error:
         raise InvalidInput(f"the notebook cannot be read ({str(error)[:200]})") from None
     language = notebook.metadata.get("kernelspec", {}).get("language", "") or ""
-    pages, path = [], ()
+    pages: list[Page] = []
+    path: tuple[tuple[int, str], ...] = ()
     for number, cell in enumerate(notebook.cells, 1):
         out = Outline(path)
         if cell.cell_type == "markdown":

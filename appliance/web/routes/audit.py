@@ -2,20 +2,23 @@
 
 from typing import Annotated
 
+import msgspec
 from litestar import get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 
 from appliance.services import Services
 from appliance.web.auth import ADMIN, allow
+from appliance.web.schemas import AuditEntry, AuditLog
 
 
 @get("/api/v1/audit", opt=allow(ADMIN), sync_to_thread=True, tags=["admin"], summary="The audit log, newest first")
 def audit_log(
-    services: Services,
-    limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
-    before: Annotated[int | None, Parameter(ge=1, description="page back from this entry id")] = None,
-) -> dict:
-    return {"entries": services.audit.entries(limit, before)}
+    services: NamedDependency[Services],
+    limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
+    before: Annotated[int | None, QueryParameter(ge=1, description="page back from this entry id")] = None,
+) -> AuditLog:
+    return AuditLog(msgspec.convert(services.audit.entries(limit, before), list[AuditEntry]))
 
 
 handlers = [audit_log]

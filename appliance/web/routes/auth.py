@@ -1,17 +1,18 @@
 """Sign-in, rotating refresh, sign-out, sign-up and the caller's own profile."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 from litestar import Request, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 from msgspec import Meta
 
-from appliance.classroom.accounts import public
 from appliance.errors import Forbidden, InvalidInput, Unauthorized
 from appliance.services import Services
+from appliance.vocabulary import Level
 from appliance.web.auth import ANYONE, USERS, allow
-
-Level = Literal["beginner", "intermediate", "expert"]
+from appliance.web.schemas import Session, User, user_view
 
 
 class Credentials(msgspec.Struct, forbid_unknown_fields=True):
@@ -34,21 +35,14 @@ class Profile(msgspec.Struct, forbid_unknown_fields=True):
     hardware_level: Level | None = None
 
 
-def _session(request: Request, services: Services, user: dict, refresh: str) -> dict:
+def _session(request: Request, services: Services, user: dict, refresh: str) -> Session:
     """The sign-in response: a short-lived access token, a refresh token and who you are."""
-    settings = services.settings
     access = request.app.state.jwt.create_token(identifier=str(user["id"]), token_extras={"role": user["role"]})
-    return {
-        "access_token": access,
-        "refresh_token": refresh,
-        "token_type": "bearer",
-        "expires_in": settings.access_minutes * 60,
-        "user": public(user),
-    }
+    return Session(access, refresh, "bearer", services.settings.access_minutes * 60, user_view(user))
 
 
 @post("/api/v1/auth/login", opt=allow(ANYONE), sync_to_thread=True, tags=["auth"], summary="Sign in")
-def login(data: Credentials, request: Request, services: Services) -> dict:
+def login(data: JSONBody[Credentials], request: Request, services: NamedDependency[Services]) -> Session:
     address = request.client.host if request.client else "unknown"
     services.login_limit.hit(address, services.settings.login_attempts_per_minute, "sign-in attempt")
     services.login_backoff.check(data.username)
@@ -64,7 +58,7 @@ def login(data: Credentials, request: Request, services: Services) -> dict:
 
 
 @post("/api/v1/auth/refresh", opt=allow(ANYONE), sync_to_thread=True, tags=["auth"], summary="New tokens for old")
-def refresh(data: RefreshToken, request: Request, services: Services) -> dict:
+def refresh(data: JSONBody[RefreshToken], request: Request, services: NamedDependency[Services]) -> Session:
     user, token = services.accounts.rotate_refresh(data.refresh_token, services.settings.refresh_days)
     return _session(request, services, user, token)
 
@@ -77,7 +71,7 @@ def refresh(data: RefreshToken, request: Request, services: Services) -> dict:
     tags=["auth"],
     summary="Sign out (revokes the session)",
 )
-def logout(data: RefreshToken, services: Services) -> None:
+def logout(data: JSONBody[RefreshToken], services: NamedDependency[Services]) -> None:
     services.accounts.revoke(data.refresh_token)
 
 
@@ -89,7 +83,7 @@ def logout(data: RefreshToken, services: Services) -> None:
     tags=["auth"],
     summary="Create a student account (when sign-up is open or by join code)",
 )
-def signup(data: SignUp, request: Request, services: Services) -> dict:
+def signup(data: JSONBody[SignUp], request: Request, services: NamedDependency[Services]) -> Session:
     mode = services.settings.signup
     if mode == "closed":
         raise Forbidden("sign-up is closed; ask your teacher for an account")
@@ -107,14 +101,14 @@ def signup(data: SignUp, request: Request, services: Services) -> dict:
 
 
 @get("/api/v1/me", opt=allow(USERS), sync_to_thread=False, tags=["auth"], summary="Your profile")
-def me(request: Request) -> dict:
-    return public(request.user)
+def me(request: Request) -> User:
+    return user_view(request.user)
 
 
 @patch("/api/v1/me", opt=allow(USERS), sync_to_thread=True, tags=["auth"], summary="Change your background levels")
-def update_me(data: Profile, request: Request, services: Services) -> dict:
+def update_me(data: JSONBody[Profile], request: Request, services: NamedDependency[Services]) -> User:
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
-    return public(services.accounts.update(request.user["id"], **changes) if changes else request.user)
+    return user_view(services.accounts.update(request.user["id"], **changes) if changes else request.user)
 
 
 handlers = [login, refresh, logout, signup, me, update_me]

@@ -6,8 +6,10 @@ from typing import Annotated, Literal, cast
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Reference
+from litestar.params import FromPath, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.types import ControllerRouterHandler
 from msgspec import Meta
@@ -19,7 +21,6 @@ from appliance.answer.model_queue import stream_from_thread
 from appliance.errors import RagbotError
 from appliance.services import Services
 from appliance.web.auth import USERS, allow
-from appliance.web.routes.documents import visible_document
 from appliance.web.schemas import ChatRequest
 
 
@@ -56,7 +57,7 @@ def _origin(request: Request, services: Services, data: ChatRequest) -> dict:
     """Where a selection came from, if the client says so (and the caller may read that document)."""
     if not (data.selected_text and data.selected_document_id):
         return {}
-    document = visible_document(request, services, data.selected_document_id)
+    document = services.courses.visible_document(request.user, data.selected_document_id)
     page = services.database.page(document["id"], data.selected_page or 1)
     return {
         "document_id": document["id"],
@@ -119,7 +120,7 @@ def _error(message: str) -> ServerSentEventMessage:
     },
     operation_class=ChatOperation,
 )
-async def chat(data: ChatRequest, request: Request, services: Services) -> Response:
+async def chat(data: JSONBody[ChatRequest], request: Request, services: NamedDependency[Services]) -> Response:
     """`Done` as JSON, or the answer's events as they come (the OpenAPI document shows both, see ChatOperation)."""
     ask = Ask(
         data.message,
@@ -147,21 +148,29 @@ class ConversationController(Controller):
     opt = allow(USERS)
 
     @get("/", sync_to_thread=True, summary="Your conversations")
-    def list_conversations(self, request: Request, services: Services) -> ConversationList:
+    def list_conversations(self, request: Request, services: NamedDependency[Services]) -> ConversationList:
         return services.conversations.listing(request.user)
 
     @get("/{conversation_id:str}", sync_to_thread=True, summary="One of your conversations with its messages")
-    def get_conversation(self, conversation_id: str, request: Request, services: Services) -> ConversationMessages:
+    def get_conversation(
+        self, conversation_id: FromPath[str], request: Request, services: NamedDependency[Services]
+    ) -> ConversationMessages:
         return services.conversations.messages(request.user, conversation_id)
 
     @patch("/{conversation_id:str}", sync_to_thread=True, summary="Rename a conversation")
     def rename_conversation(
-        self, conversation_id: str, data: Rename, request: Request, services: Services
+        self,
+        conversation_id: FromPath[str],
+        data: JSONBody[Rename],
+        request: Request,
+        services: NamedDependency[Services],
     ) -> Conversation:
         return services.conversations.rename(request.user, conversation_id, data.title)
 
     @delete("/{conversation_id:str}", sync_to_thread=True, summary="Delete a conversation")
-    def delete_conversation(self, conversation_id: str, request: Request, services: Services) -> None:
+    def delete_conversation(
+        self, conversation_id: FromPath[str], request: Request, services: NamedDependency[Services]
+    ) -> None:
         services.conversations.delete(request.user, conversation_id)
 
 
@@ -173,7 +182,9 @@ class ConversationController(Controller):
     tags=["chat"],
     summary="Thumbs up (1) or down (-1) for an answer",
 )
-def feedback(interaction_id: str, data: Feedback, request: Request, services: Services) -> None:
+def feedback(
+    interaction_id: FromPath[str], data: JSONBody[Feedback], request: Request, services: NamedDependency[Services]
+) -> None:
     services.conversations.feedback(request.user, interaction_id, data.rating)
 
 

@@ -4,6 +4,8 @@ from typing import Annotated
 
 import msgspec
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Meta
 
 from appliance.classroom import analytics
@@ -11,13 +13,14 @@ from appliance.errors import InvalidInput
 from appliance.services import Services
 from appliance.web import secret
 from appliance.web.auth import STAFF, USERS, allow
+from appliance.web.schemas import Course, CourseList, CourseStats, CreatedCourse, JoinedCourse, Member, MemberList
 
 
 class NewCourse(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, Meta(min_length=1, max_length=120)]
 
 
-class Member(msgspec.Struct, forbid_unknown_fields=True):
+class NewMember(msgspec.Struct, forbid_unknown_fields=True):
     username: Annotated[str, Meta(min_length=1, max_length=40)]
 
 
@@ -26,8 +29,8 @@ class JoinCode(msgspec.Struct, forbid_unknown_fields=True):
 
 
 @get("/api/v1/courses", opt=allow(USERS), sync_to_thread=True, tags=["courses"], summary="Your courses")
-def list_courses(request: Request, services: Services) -> dict:
-    return {"courses": services.courses.listing(request.user)}
+def list_courses(request: Request, services: NamedDependency[Services]) -> CourseList:
+    return CourseList(msgspec.convert(services.courses.listing(request.user), list[Course]))
 
 
 @post(
@@ -38,18 +41,18 @@ def list_courses(request: Request, services: Services) -> dict:
     tags=["courses"],
     summary="Create a course (you teach it)",
 )
-def create_course(data: NewCourse, request: Request, services: Services) -> dict:
+def create_course(data: JSONBody[NewCourse], request: Request, services: NamedDependency[Services]) -> CreatedCourse:
     course = services.courses.create(data.name, request.user["id"])
     services.audit.record(request.user, "course.create", f"course {course['id']}", name=data.name)
-    return {"id": course["id"], "name": course["name"], "join_code": course["join_code"]}
+    return CreatedCourse(course["id"], course["name"], course["join_code"])
 
 
 @post("/api/v1/courses/join", opt=allow(USERS), sync_to_thread=True, tags=["courses"], summary="Join by code")
-def join_course(data: JoinCode, request: Request, services: Services) -> dict:
+def join_course(data: JSONBody[JoinCode], request: Request, services: NamedDependency[Services]) -> JoinedCourse:
     course = services.courses.by_code(data.join_code)
     services.courses.add_member(course["id"], request.user, "student")
     services.audit.record(request.user, "membership.add", f"course {course['id']}", user=request.user["username"])
-    return {"id": course["id"], "name": course["name"]}
+    return JoinedCourse(course["id"], course["name"])
 
 
 @get(
@@ -59,9 +62,9 @@ def join_course(data: JoinCode, request: Request, services: Services) -> dict:
     tags=["courses"],
     summary="A course's members",
 )
-def list_members(course_id: int, request: Request, services: Services) -> dict:
+def list_members(course_id: FromPath[int], request: Request, services: NamedDependency[Services]) -> MemberList:
     services.courses.require_teacher(request.user, course_id)
-    return {"members": services.courses.members(course_id)}
+    return MemberList(msgspec.convert(services.courses.members(course_id), list[Member]))
 
 
 @post(
@@ -72,12 +75,14 @@ def list_members(course_id: int, request: Request, services: Services) -> dict:
     tags=["courses"],
     summary="Add a user to a course",
 )
-def add_member(course_id: int, data: Member, request: Request, services: Services) -> dict:
+def add_member(
+    course_id: FromPath[int], data: JSONBody[NewMember], request: Request, services: NamedDependency[Services]
+) -> MemberList:
     services.courses.require_teacher(request.user, course_id)
     user = services.accounts.named(data.username)
     services.courses.add_member(course_id, user)
     services.audit.record(request.user, "membership.add", f"course {course_id}", user=user["username"])
-    return {"members": services.courses.members(course_id)}
+    return MemberList(msgspec.convert(services.courses.members(course_id), list[Member]))
 
 
 @get(
@@ -87,7 +92,9 @@ def add_member(course_id: int, data: Member, request: Request, services: Service
     tags=["courses"],
     summary="What the course's students ask (add ?format=csv for every interaction)",
 )
-def course_stats(course_id: int, request: Request, services: Services, format: str = "json") -> Response:
+def course_stats(
+    course_id: FromPath[int], request: Request, services: NamedDependency[Services], format: FromQuery[str] = "json"
+) -> Response[CourseStats | str]:
     services.courses.require_teacher(request.user, course_id)
     if format == "csv":
         # Admins see names; teachers see pseudonyms when the setting asks for it.
@@ -101,7 +108,7 @@ def course_stats(course_id: int, request: Request, services: Services, format: s
         )
     if format != "json":
         raise InvalidInput("format must be json or csv")
-    return Response(analytics.stats(services.database, course_id))
+    return Response(msgspec.convert(analytics.stats(services.database, course_id), CourseStats))
 
 
 handlers = [list_courses, create_course, join_course, list_members, add_member, course_stats]

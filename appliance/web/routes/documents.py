@@ -2,16 +2,28 @@
 
 import asyncio
 
+import msgspec
 from litestar import Controller, Request, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Response
 
-from appliance.classroom.courses import DEFAULT_COURSE
 from appliance.errors import InvalidInput, NotFound, RagbotError
 from appliance.ingest.pipeline import clean_source
 from appliance.services import Services
+from appliance.vocabulary import DEFAULT_COURSE
 from appliance.web.auth import STAFF, USERS, allow
 from appliance.web.rich import page_nodes
-from appliance.web.schemas import document_view, job_view
+from appliance.web.schemas import (
+    Document,
+    DocumentList,
+    Job,
+    JobList,
+    Page,
+    UploadRefused,
+    document_view,
+    job_view,
+)
 
 
 async def _uploads(request: Request) -> tuple[int, list[tuple[str, bytes]]]:
@@ -52,10 +64,10 @@ def _audit_uploads(services: Services, user: dict, jobs: list[dict]) -> None:
 
 class DocumentController(Controller):
     path = "/api/v1/documents"
-    tags = ["documents"]
+    tags = ("documents",)
 
     @post("/", opt=allow(STAFF), status_code=202, summary="Upload files to a course; each becomes an ingestion job")
-    async def upload(self, request: Request, services: Services) -> Response:
+    async def upload(self, request: Request, services: NamedDependency[Services]) -> Response[JobList | UploadRefused]:
         """Files over the body limit (max_upload_mb) are refused with 413 while still streaming in."""
         course_id, files = await _uploads(request)
         services.courses.require_teacher(request.user, course_id)
@@ -63,23 +75,26 @@ class DocumentController(Controller):
         results = [await asyncio.to_thread(_accept, services, owner, name, data) for name, data in files]
         accepted = [job for job, error in results if not error]
         await asyncio.to_thread(_audit_uploads, services, request.user, accepted)
-        body = {"jobs": [job_view(job) for job, _ in results]}
+        jobs = [job_view(job) for job, _ in results]
         errors = [error for _, error in results if error]
         if len(errors) == len(results):
             # Nothing was accepted: the request fails as a whole, each file's reason in its job.
-            return Response(
-                {"error": errors[0].message, "status": errors[0].status, **body}, status_code=errors[0].status
-            )
-        return Response(body, status_code=202)
+            refused = UploadRefused(errors[0].message, errors[0].status, jobs)
+            return Response(refused, status_code=errors[0].status)
+        return Response(JobList(jobs), status_code=202)
 
     @get("/", opt=allow(USERS), sync_to_thread=True, summary="Documents of your courses")
-    def list_documents(self, request: Request, services: Services, course_id: int | None = None) -> dict:
+    def list_documents(
+        self, request: Request, services: NamedDependency[Services], course_id: FromQuery[int | None] = None
+    ) -> DocumentList:
         courses = services.courses.scope(request.user, course_id)
-        return {"documents": [document_view(row) for row in services.database.documents(courses)]}
+        return DocumentList([document_view(row) for row in services.database.documents(courses)])
 
     @get("/{document_id:str}", opt=allow(USERS), sync_to_thread=True, summary="One document")
-    def get_document(self, request: Request, services: Services, document_id: str) -> dict:
-        return document_view(visible_document(request, services, document_id))
+    def get_document(
+        self, request: Request, services: NamedDependency[Services], document_id: FromPath[str]
+    ) -> Document:
+        return document_view(services.courses.visible_document(request.user, document_id))
 
     @get(
         "/{document_id:str}/pages/{number:int}",
@@ -87,27 +102,23 @@ class DocumentController(Controller):
         sync_to_thread=True,
         summary="A page's text, for the reader",
     )
-    def get_page(self, request: Request, services: Services, document_id: str, number: int) -> dict:
-        document = visible_document(request, services, document_id)
+    def get_page(
+        self, request: Request, services: NamedDependency[Services], document_id: FromPath[str], number: FromPath[int]
+    ) -> Page:
+        document = services.courses.visible_document(request.user, document_id)
         page = services.database.page(document_id, number)
-        return {**page, "ocr": bool(page["ocr"]), "nodes": page_nodes(document["kind"], page["text"])}
+        return msgspec.convert(page | {"nodes": page_nodes(document["kind"], page["text"])}, Page, strict=False)
 
     @delete("/{document_id:str}", opt=allow(STAFF), sync_to_thread=True, summary="Delete a document everywhere")
-    def delete_document(self, request: Request, services: Services, document_id: str) -> None:
-        document = visible_document(request, services, document_id)
+    def delete_document(
+        self, request: Request, services: NamedDependency[Services], document_id: FromPath[str]
+    ) -> None:
+        document = services.courses.visible_document(request.user, document_id)
         services.courses.require_teacher(request.user, document["course_id"])
         services.ingestor.delete(document_id)
         services.audit.record(
             request.user, "document.delete", document["filename"], course=document["course_id"], document=document_id
         )
-
-
-def visible_document(request: Request, services: Services, document_id: str) -> dict:
-    """The document, if the caller belongs to its course; others get the same 404 as a missing one."""
-    document = services.database.document(document_id)
-    if document["course_id"] not in services.courses.visible(request.user):
-        raise NotFound(f"no document with id '{document_id}'")
-    return document
 
 
 @get(
@@ -117,7 +128,7 @@ def visible_document(request: Request, services: Services, document_id: str) -> 
     tags=["documents"],
     summary="An ingestion job's progress",
 )
-def get_job(request: Request, services: Services, job_id: str) -> dict:
+def get_job(request: Request, services: NamedDependency[Services], job_id: FromPath[str]) -> Job:
     job = services.database.job(job_id)
     if not services.courses.can_teach(request.user, job["course_id"]):
         raise NotFound(f"no job with id '{job_id}'")

@@ -1,10 +1,12 @@
 """Liveness of each component, and readiness to answer."""
 
 from litestar import get
+from litestar.di import NamedDependency
 from litestar.response import Response
 
 from appliance.services import Services
 from appliance.web.auth import ANYONE, allow
+from appliance.web.schemas import Health, Ready
 
 
 def _check(probe) -> str:
@@ -15,7 +17,7 @@ def _check(probe) -> str:
 
 
 @get("/api/health", opt=allow(ANYONE), sync_to_thread=True, tags=["health"], summary="Status of each component")
-def health(services: Services) -> Response:
+def health(services: NamedDependency[Services]) -> Response[Health]:
     components = {
         "database": _check(services.database.ping),
         "vector_store": _check(services.vectors.ping),
@@ -23,13 +25,12 @@ def health(services: Services) -> Response:
         "llm": _check(lambda: services.model is not None and services.model.count_tokens("ok") > 0),
     }
     healthy = all(state == "ok" for state in components.values())
-    body = {"status": "ok" if healthy else "degraded", "components": components}
-    return Response(body, status_code=200 if healthy else 503)
+    return Response(Health("ok" if healthy else "degraded", components), status_code=200 if healthy else 503)
 
 
 @get("/api/ready", opt=allow(ANYONE), tags=["health"], summary="200 once the models are loaded")
-async def ready(services: Services) -> dict:
-    return {"status": "ready"}
+async def ready(services: NamedDependency[Services]) -> Ready:
+    return Ready("ready")
 
 
 handlers = [health, ready]

@@ -1,12 +1,15 @@
 """Hybrid search over the course material."""
 
+import msgspec
 from litestar import Request, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
 from appliance.errors import InvalidInput
 from appliance.services import Services
 from appliance.web.auth import USERS, allow
 from appliance.web.rich import to_nodes
-from appliance.web.schemas import RenderRequest, SearchRequest
+from appliance.web.schemas import Rendered, RenderRequest, SearchRequest, SearchResult, SearchResults
 
 
 @post(
@@ -17,7 +20,7 @@ from appliance.web.schemas import RenderRequest, SearchRequest
     tags=["search"],
     summary="Find passages in your courses",
 )
-def search(data: SearchRequest, request: Request, services: Services) -> dict:
+def search(data: JSONBody[SearchRequest], request: Request, services: NamedDependency[Services]) -> SearchResults:
     max_k = services.settings.max_k
     if data.k > max_k:
         raise InvalidInput(f"k must be between 1 and {max_k}")
@@ -25,7 +28,7 @@ def search(data: SearchRequest, request: Request, services: Services) -> dict:
         raise InvalidInput("the query is empty")
     courses = services.courses.scope(request.user, data.course_id)
     passages = services.retriever.search(data.query, data.k, data.mode, courses)
-    return {"results": [p.to_dict() for p in passages]}
+    return SearchResults([msgspec.convert(p.to_dict(), SearchResult) for p in passages])
 
 
 @post(
@@ -36,5 +39,5 @@ def search(data: SearchRequest, request: Request, services: Services) -> dict:
     tags=["search"],
     summary="Markdown as safe nodes for the page: code, tables, lists and equations (MathML); HTML stays text",
 )
-def render(data: RenderRequest) -> dict:
-    return {"nodes": to_nodes(data.text)}
+def render(data: JSONBody[RenderRequest]) -> Rendered:
+    return Rendered(to_nodes(data.text))

@@ -8,8 +8,10 @@ from pathlib import Path
 
 from litestar import get
 from litestar.datastructures import CacheControlHeader
+from litestar.di import NamedDependency
 from litestar.response import Response
 from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
 
 from appliance.errors import NotFound
 from appliance.services import Services
@@ -27,7 +29,7 @@ def index() -> Response:
 
 
 @get("/ca.crt", include_in_schema=False, opt=PUBLIC, sync_to_thread=False)
-def ca_certificate(services: Services) -> Response:
+def ca_certificate(services: NamedDependency[Services]) -> Response:
     """The box's CA certificate, for students to install once so their browser trusts the appliance's HTTPS."""
     path = services.settings.tls_ca_path
     if path is None or not path.is_file():
@@ -48,4 +50,4 @@ assets = create_static_files_router(
     cache_control=CacheControlHeader(no_cache=True),
 )
 
-route_handlers = [index, ca_certificate, assets]
+route_handlers: list[ControllerRouterHandler] = [index, ca_certificate, assets]

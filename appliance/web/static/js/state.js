@@ -66,7 +66,7 @@ export function selectCourse(id) {
 /** After sign-in or sign-up: keep the tokens and the user. */
 export async function signInWith(body) {
   setSession({access_token: body.access_token, refresh_token: body.refresh_token});
-  state.user = body.user || (await api("/api/v1/me"));
+  state.user = body.user;
   await loadCourses();
   changed();
 }

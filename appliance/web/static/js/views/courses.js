@@ -38,12 +38,11 @@ function joinForm(render) {
       const body = await api("/api/v1/courses/join", {method: "POST", json: {join_code: code.value.trim()}});
       form.reset();
       await loadCourses();
-      const joined = body?.id ?? body?.course?.id;
-      if (joined != null) selectCourse(joined);
-      message(note, `You joined ${body?.name || body?.course?.name || "the course"}.`, "ok");
+      selectCourse(body.id);
+      message(note, `You joined ${body.name}.`, "ok");
       render();
     } catch (error) {
-      message(note, error.status === 404 ? "No course has that join code." : error.message, "error");
+      message(note, error.message, "error");
     }
   }}, field("Join code", code, "Your teacher gives it to the class."), h("button", {type: "submit", class: "button primary"}, "Join"));
   return h("section", {class: "card", "aria-labelledby": "join-course"}, h("h2", {id: "join-course"}, "Join a course"), form, note);

@@ -65,26 +65,26 @@ function panel(title, id, ...content) {
 }
 
 function render(body, stats) {
-  const days = fillDays(stats.per_day || []);
-  const total = stats.questions ?? (stats.per_day || []).reduce((sum, d) => sum + d.count, 0);
-  const up = stats.feedback?.up || 0;
-  const down = stats.feedback?.down || 0;
-  const unanswered = (stats.unanswered || []).reduce((sum, d) => sum + d.count, 0);
-  const questions = (list) => (list || []).map((q) => ({label: q.question, value: q.count}));
+  const days = fillDays(stats.per_day);
+  const total = stats.questions;
+  const up = stats.feedback.up;
+  const down = stats.feedback.down;
+  const unanswered = stats.unanswered.reduce((sum, d) => sum + d.count, 0);
+  const questions = (list) => list.map((q) => ({label: q.question, value: q.count}));
   body.replaceChildren(
     h("div", {class: "stats-row"},
       stat("questions", String(total)),
       stat("not covered", String(unanswered), total ? `${Math.round((unanswered / total) * 100)}% of questions` : null),
       stat("helpful", up + down ? `${Math.round((up / (up + down)) * 100)}%` : "–", `${up} up, ${down} down`),
-      stat("typical answer time", ms(stats.latency_ms?.p50), `95% within ${ms(stats.latency_ms?.p95)}`)),
+      stat("typical answer time", ms(stats.latency_ms.p50), `95% within ${ms(stats.latency_ms.p95)}`)),
     h("div", {class: "dash-grid"},
       panel("Questions per day", "per-day", total ? perDayChart(days) : h("p", {class: "muted"}, "No questions yet.")),
-      panel("Most frequent questions", "top-q", (stats.top_questions || []).length ?
+      panel("Most frequent questions", "top-q", stats.top_questions.length ?
         barList(questions(stats.top_questions).slice(0, 10), {title: "Most frequent questions", kind: "top"}) :
         h("p", {class: "muted"}, "No questions yet.")),
       panel("Not covered by the material", "unanswered",
         h("p", {class: "muted small"}, "Questions the documents could not answer: candidates for new material."),
-        (stats.unanswered || []).length ?
+        stats.unanswered.length ?
           barList(questions(stats.unanswered).slice(0, 10), {title: "Questions the material did not cover", kind: "warn"}) :
           h("p", {class: "muted"}, "None so far.")),
       panel("Feedback", "feedback",

@@ -30,7 +30,7 @@ function describe(item) {
   }
   if (job.status === "failed") return job.error || "Could not be added";
   if (job.outcome === "unchanged") return "Done: already in the library, unchanged";
-  if (job.outcome === "updated" || job.outcome === "replaced") return `Done: updated, ${count(job.chunks_total, "passage")}`;
+  if (job.outcome === "replaced") return `Done: updated, ${count(job.chunks_total, "passage")}`;
   return `Done: ${count(job.chunks_total, "passage")}${job.pages_total > 1 ? ` from ${job.pages_total} pages` : ""}`;
 }
 

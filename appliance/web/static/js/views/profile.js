@@ -19,7 +19,7 @@ export function show(main) {
     try {
       const updated = await api("/api/v1/me", {method: "PATCH",
         json: {software_level: software.value, hardware_level: hardware.value}});
-      state.user = {...state.user, ...(updated || {software_level: software.value, hardware_level: hardware.value})};
+      state.user = updated;
       changed();
       note.className = "alert alert-ok";
       note.textContent = "Saved. Your next answers will use these levels.";
