@@ -38,7 +38,10 @@ def grounded(settings, fakes):
 
 
 def test_sentences_keep_exact_offsets_and_skip_markup_and_headings():
-    text = "Lidar basics\n\nA lidar measures distance. It spins at 5.5 Hz, e.g. indoors.\n- Check the lens every week\n- Ok"
+    text = (
+        "Lidar basics\n\nA lidar measures distance. It spins at 5.5 Hz, e.g. indoors.\n"
+        "- Check the lens every week\n- Ok"
+    )
     spans = evidence.sentences(text)
     assert [text[a:b] for a, b in spans] == [
         "A lidar measures distance.",
