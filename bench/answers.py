@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import re
 import statistics
 import sys
@@ -37,7 +38,9 @@ from bench import common
 
 DEVSET = Path(__file__).resolve().parent / "answers"
 QUESTIONS_FILE = DEVSET / "questions.toml"
-TEXTBOOK = common.SHARED / "corpus" / "physical-ai-textbook"
+# ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).
+SHARED = next((p for p in (common.SHARED, common.REPO.parents[1] / "shared") if p.is_dir()), common.SHARED)
+TEXTBOOK = SHARED / "corpus" / "physical-ai-textbook"
 MODES = ("grounded", "extractive", "generative")
 TARGET_MODES = ("grounded", "extractive")  # the modes issue #10 builds; generative is the reference
 LEVEL = "intermediate"
@@ -370,7 +373,7 @@ def run(quick: bool = False, modes: tuple[str, ...] = MODES) -> dict:
         "name": "answers dev set (quick)" if quick else "answers dev set",
         "documents": devset["documents"],
         "distractors": devset["distractors"],
-        "distractor_folder": str(TEXTBOOK.relative_to(common.REPO.parent)) if devset["distractors"] else None,
+        "distractor_folder": os.path.relpath(TEXTBOOK, common.REPO) if devset["distractors"] else None,
         "questions": dict(Counter(q["kind"] for q in devset["questions"])),
         "splits": dict(Counter(q["split"] for q in devset["questions"])),
     }
