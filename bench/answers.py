@@ -412,6 +412,9 @@ def run(quick: bool = False, modes: tuple[str, ...] = MODES) -> dict:
             # What `done.mode` said (None: the server sent no mode, i.e. it has no answer modes yet).
             reported[mode] = sorted({str(r["mode_reported"]) for r in rows})
             common.log(f"answers: {mode} done\n{table(figures)}")
+            if not quick:  # a long run cut short still leaves the modes it finished
+                partial = {"benchmark": "answers-partial", "date": common.now(), "corpus": described}
+                common.save(partial | {"figures": figures, "details": details}, None)
     result = common.record(
         "answers",
         described,
