@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import re
 import statistics
@@ -127,7 +128,7 @@ def support(sentence: str, sources: list[str], question: str = "") -> dict:
 def invented_numbers(answer: str, sources: list[str], question: str = "") -> list[str]:
     """Numbers in the answer found in no returned source (nor in the question itself)."""
     known = set().union(numbers(question), *(numbers(s) for s in sources))
-    return sorted(numbers(answer) - known)
+    return sorted(numbers(" ".join(sentences(answer))) - known)  # list numbering ("2. ...") is no number
 
 
 def loop(text: str) -> str | None:
@@ -440,6 +441,17 @@ def run(quick: bool = False, modes: tuple[str, ...] = MODES) -> dict:
     return result
 
 
+def rejudge(result: dict) -> dict:
+    """Judge a saved result's answers again (after a change to the judge) without asking the models."""
+    for mode, rows in result["details"].items():
+        for row in rows:
+            row.update(judge(row, {"answer": row["answer"], "covered": row["covered"], "sources": row["sources"]}))
+        result["figures"][mode] = mode_figures(rows)
+    result["targets"] = targets_for({mode: result["figures"][mode] for mode in result["details"]})
+    result["notes"] = [*result.get("notes", []), f"judged again {common.now()} (bench.answers --rejudge)"]
+    return result
+
+
 def _server_settings(app) -> dict:
     """The settings in force on the server, as common.server_settings, plus the ones this benchmark pins.
     Settings the appliance does not know yet (`answer_mode` before #10) are left out here, as the server
@@ -456,12 +468,18 @@ def _server_settings(app) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--modes", default=",".join(MODES), help=f"comma-separated, of {', '.join(MODES)}")
+    parser.add_argument("--rejudge", type=Path, default=None, help="judge a saved answers.json again, no models")
     own, rest = parser.parse_known_args(argv)
+    if own.rejudge:
+        result = rejudge(json.loads(own.rejudge.read_text(encoding="utf-8")))
+        print(table(result["figures"]))
+        print("written to", common.save(result, own.rejudge.parent))
+        return 0
     modes = tuple(m.strip() for m in own.modes.split(",") if m.strip())
     unknown = [m for m in modes if m not in MODES]
     if unknown or not modes:
         parser.error(f"unknown mode(s) {unknown}; choose from {', '.join(MODES)}")
-    doc = __doc__ + "\n\n--modes M1,M2: only these answer modes (default all three)."
+    doc = __doc__ + "\n\n--modes M1,M2: only these answer modes (default all three); --rejudge FILE."
     return common.cli("answers", doc, lambda quick: run(quick, modes), rest)
 
 

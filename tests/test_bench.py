@@ -106,6 +106,7 @@ def test_answers_judge_on_written_strings():
     # A number the question itself gives is not invented; one in no source is.
     assert answers.invented_numbers("Yes, the Zorblax-7 reaches 42 newtons [1].", [source], question) == []
     assert answers.invented_numbers("It works up to 60 degrees [2].", [source], question) == ["60"]
+    assert answers.invented_numbers("Steps:\n7. Supply 6.5 bar.\n8. Done.", [source]) == []  # list numbering
     assert answers.loop("the arm is fast and the arm is fast and the arm is fast") == "the arm is fast"
     assert answers.loop("the arm is fast, the arm is fast, then it stops") is None
     item = {"question": question, "expect": r"42\s*(N\b|newtons?)", "document": "zorblax-7-gripper.md"}
