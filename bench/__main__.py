@@ -3,7 +3,8 @@
 Runs, in order: ingestion (in-process, against the embedder alone), retrieval (Cranfield, bench.retrieval),
 then one appliance process on a fresh data dir: footprint (start to ready, the corpus uploaded over HTTP,
 peak memory), search latency, streaming against bare llama-cpp-python, cache, aggregate generation and the
-classroom load test against that same appliance. Writes each result to bench/results/<name>.json, all of
+classroom load test against that same appliance; then answer quality (bench.answers: the dev set in each
+answer mode, on appliances of its own). Writes each result to bench/results/<name>.json, all of
 them to bench/results/latest.json, and a Markdown summary to bench/results/latest.md.
 """
 
@@ -17,9 +18,11 @@ import time
 import traceback
 from pathlib import Path
 
-from bench import cache, classroom, common, footprint, generation, ingestion, search, streaming
+from bench import answers, cache, classroom, common, footprint, generation, ingestion, search, streaming
 
-ORDER = ("ingestion", "retrieval", "footprint", "search", "streaming", "cache", "generation", "classroom")
+ORDER = ("ingestion", "retrieval", "footprint", "search", "streaming", "cache", "generation", "classroom", "answers")
+# These share one appliance; `answers` restarts appliances of its own (one per answer mode).
+ON_SHARED_APPLIANCE = ORDER[2:-1]
 
 
 def synthetic_cranfield(folder: Path, documents: int = 12) -> Path:
@@ -85,7 +88,7 @@ def run_all(quick: bool, output: Path, seconds: float | None, only: set[str] | N
         scratch = Path(tmp)
         attempt("ingestion", lambda: ingestion.run(quick))
         attempt("retrieval", lambda: run_retrieval(quick, output, scratch))
-        if any(wanted(n) for n in ORDER[2:]):
+        if any(wanted(n) for n in ON_SHARED_APPLIANCE):
             begun = time.perf_counter()
             app = None
             try:
@@ -107,6 +110,7 @@ def run_all(quick: bool, output: Path, seconds: float | None, only: set[str] | N
             finally:
                 if app:
                     app.stop()
+        attempt("answers", lambda: answers.run(quick))
     return {"date": common.now(), "quick": quick, "machine": common.machine(), "results": results, "failures": failures}
 
 

@@ -4,11 +4,12 @@ Not timed tests: the figures are only checked to exist and be sane, never agains
 """
 
 import json
+import re
 
 import pytest
 
 from bench import __main__ as bench_main
-from bench import common, ingestion
+from bench import answers, common, ingestion
 
 pytestmark = pytest.mark.real
 
@@ -111,3 +112,70 @@ def test_ocr_error_rate_counts_edits():
     from bench.formats import distance
 
     assert distance("kitten", "sitting") == 3
+
+
+def test_answers_judge_on_written_strings():
+    """The answer benchmark's own judge (numbers, supported sentences, loops), without the models."""
+    assert answers.numbers("6.50 bar at 08:30 [2], 42 N [1, 3]; 0.05 mm") == {"6.5", "8", "30", "42", "0.05"}
+    assert answers.sentences("- It grips with 42 N [1]. Supply 6.5 bar.\n2. Then test.") == [
+        "It grips with 42 N.",
+        "Supply 6.5 bar.",
+        "Then test.",
+    ]
+    source = "The Zorblax-7 can squeeze with a maximum grip force of 42 newtons. It needs 6.5 bar."
+    question = "What is the maximum grip force of the Zorblax-7?"
+    assert answers.support("It can squeeze with 42 newtons [1].", [source], question)["supported"]
+    wrong_number = answers.support("It can squeeze with 50 newtons.", [source], question)
+    assert not wrong_number["supported"] and wrong_number["missing_numbers"] == ["50"]
+    made_up = answers.support("The gripper is painted bright orange by its maker.", [source], question)
+    assert not made_up["supported"] and made_up["share"] < answers.SUPPORT_SHARE
+    # A number the question itself gives is not invented; one in no source is.
+    assert answers.invented_numbers("Yes, the Zorblax-7 reaches 42 newtons [1].", [source], question) == []
+    assert answers.invented_numbers("It works up to 60 degrees [2].", [source], question) == ["60"]
+    assert answers.invented_numbers("Steps:\n7. Supply 6.5 bar.\n8. Done.", [source]) == []  # list numbering
+    assert answers.loop("the arm is fast and the arm is fast and the arm is fast") == "the arm is fast"
+    assert answers.loop("the arm is fast, the arm is fast, then it stops") is None
+    item = {"question": question, "expect": r"42\s*(N\b|newtons?)", "document": "zorblax-7-gripper.md"}
+    cited = {"filename": "zorblax-7-gripper.md", "cited": True, "text": source}
+    judged = answers.judge(item, {"answer": "It squeezes with 42 newtons [1].", "covered": True, "sources": [cited]})
+    assert judged["correct"] and judged["cited_right_document"] and judged["correct_cited_supported"]
+    refused = {"answer": "The course material does not cover this question.", "covered": False, "sources": []}
+    judged = answers.judge(item, refused)
+    assert not judged["correct"] and judged["says_not_covered"] and judged["sentences"] == []
+
+
+def test_answers_devset_is_well_formed():
+    devset = answers.load_devset(quick=False)
+    kinds = [q["kind"] for q in devset["questions"]]
+    assert kinds.count("answerable") >= 48 and kinds.count("unanswerable") >= 14 and kinds.count("off-topic") >= 3
+    for q in devset["questions"]:
+        assert q["split"] in ("tune", "check"), q
+        if q["kind"] == "answerable":
+            assert q["document"] in devset["documents"] and re.compile(q["expect"]), q
+    quick = answers.load_devset(quick=True)
+    assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
+
+
+def test_answers_quick():
+    """`answers.run(quick=True)`: every mode's figures exist and are sane (never judged against the targets)."""
+    result = answers.run(quick=True)
+    figures = result["figures"]
+    assert set(figures["reported_modes"]) == set(answers.MODES)
+    assert result["corpus"]["ingest"]["failed"] == 0 and result["corpus"]["ingest"]["done"] == 2
+    for mode in answers.MODES:
+        overall, tune, check = (figures[mode][s] for s in answers.SPLITS)
+        assert overall["questions"] == 6 == tune["questions"] + check["questions"]
+        for name in ("answerable", "unanswerable", "off_topic", "sentences", "unsupported_sentences", "loops"):
+            assert overall[name] == tune[name] + check[name], (mode, name)
+        for key, value in overall.items():
+            if key.endswith("_n"):
+                assert value == tune[key] + check[key], (mode, key)
+                fraction = overall[key[:-2]]
+                assert fraction is None or 0 <= fraction <= 1, (mode, key)
+        assert overall["correct_cited_supported_n"] <= overall["correct_n"] <= overall["answerable"]
+        assert overall["unsupported_sentences"] <= overall["sentences"]
+        assert overall["ttft_ms"]["median"] > 0 and overall["total_ms_median"] >= overall["ttft_ms"]["median"]
+        rows = result["details"][mode]
+        assert len(rows) == 6 and all(r["answer"] for r in rows)
+    assert all(t["met"] in (True, False, None) for t in result["targets"])
+    assert "correct+cited+supported" in answers.table(figures)

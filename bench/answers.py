@@ -1,0 +1,487 @@
+"""Answer quality (issue #10, grounded answers): the dev set in bench/answers/ asked over HTTP in every answer mode.
+
+    .venv/bin/python -m bench.answers                   # 8 dev documents + 14 textbook chapters, 74 questions, 3 modes
+    .venv/bin/python -m bench.answers --modes grounded  # only some modes (comma-separated)
+    .venv/bin/python -m bench.answers --quick           # 2 dev documents, 6 questions, 3 modes, short answers
+    .venv/bin/python -m bench --only=answers            # the same through the one command
+
+The dev set (bench/answers/questions.toml) is about invented lab equipment, rules and people, so a right answer
+can only come from the material. The real appliance (the packaged GGUF and embedder) is started on a fresh data
+dir, the dev documents (one of them a PDF made here with tests/pdfmaker.py) and, on full runs, the textbook
+chapters listed in the dev set (distractors, from ../shared) are uploaded once; then for each mode the
+appliance is restarted on that data dir with RAGBOT_ANSWER_MODE=<mode> and RAGBOT_CACHE_TTL_SECONDS=0, and every
+question is asked as a new conversation with `"stream": true`. A request not answered with a 200 and a `done`
+event stops the benchmark (common.Unanswered).
+
+Every answer is judged here, independently of the appliance's own checks, by plain rules (see `judge`):
+`correct` (the shown answer, `done.answer`, matches the question's `expect`), `cited_right_document` (a source
+with `cited: true` has the expected filename), numbers in the answer that no returned source contains, sentences
+not supported by any source, loops. Figures are given over all questions and over the `tune` and `check` splits;
+the targets are judged on `check` only, for the grounded and extractive modes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+from bench import common
+
+DEVSET = Path(__file__).resolve().parent / "answers"
+QUESTIONS_FILE = DEVSET / "questions.toml"
+# ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).
+SHARED = next((p for p in (common.SHARED, common.REPO.parents[1] / "shared") if p.is_dir()), common.SHARED)
+TEXTBOOK = SHARED / "corpus" / "physical-ai-textbook"
+MODES = ("grounded", "extractive", "generative")
+TARGET_MODES = ("grounded", "extractive")  # the modes issue #10 builds; generative is the reference
+LEVEL = "intermediate"
+SPLITS = ("overall", "tune", "check")
+# Every setting a run pins; the mode is added per restart.
+SETTINGS = {"cache_ttl_seconds": 0}
+QUICK_SETTINGS = {"max_answer_tokens": 24, "context_sources": 2, "llm_context": 1024}
+PAGE_BREAK = "<<<page>>>"
+
+# The independent judge ----------------------------------------------------------------------------
+
+SUPPORT_SHARE = 0.6  # share of a sentence's content words one source must contain
+LOOP_NGRAM, LOOP_REPEATS = 4, 3
+CITATION = re.compile(r"\s*\[\s*\d{1,3}(?:\s*[,;-]\s*\d{1,3})*\s*\]")
+NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
+WORDS = re.compile(r"\w+")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+LIST_MARKER = re.compile(r"^\s*(?:[-*•]+|\d{1,2}[.)])\s+")
+# A sentence saying the material has no answer is not a claim about the material.
+REFUSAL = re.compile(
+    r"does not (?:cover|answer)|doesn't (?:cover|answer)|not covered|no information|"
+    r"(?:do|does|did)(?: not|n't) (?:contain|say|mention|provide|include|state|give|specify)|"
+    r"not (?:mentioned|stated|given|specified)|can(?:not|'t) (?:find|answer)",
+    re.IGNORECASE,
+)
+_STOPWORD_TEXT = """a about above after again against all also am an and any are as at be because been before
+    being below
+    between both but by can could did do does doing down during each either few for from further had has have
+    having he her here hers him his how however i if in into is it its itself just me more most my no nor not
+    now of off on once only or other our ours out over own same she should so some such than that the their
+    theirs them then there these they this those through to too under until up upon very was we were what when
+    where which while who whom why will with would you your yours use used using must may might shall one also
+    s t"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers in `text` (digits, with decimals), normalised ("08" → "8", "6.50" → "6.5"); [n] markers ignored."""
+    found = set()
+    for raw in NUMBER.findall(CITATION.sub(" ", text)):
+        whole, _, fraction = raw.partition(".")
+        whole, fraction = whole.lstrip("0") or "0", fraction.rstrip("0")
+        found.add(f"{whole}.{fraction}" if fraction else whole)
+    return found
+
+
+def words(text: str) -> set[str]:
+    """Lowercased `\\w+` words, a final plural/verb "s" dropped ("newtons" → "newton", "squeezes" → "squeeze")."""
+    return {
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in WORDS.findall(text.lower())
+    }
+
+
+def content_words(sentence: str, question: str = "") -> set[str]:
+    """Lowercased words of `sentence` minus stopwords, bare numbers and the question's own words."""
+    return {w for w in words(sentence) if w not in STOPWORDS and not w.isdigit()} - words(question) - STOPWORDS
+
+
+def sentences(answer: str) -> list[str]:
+    """The answer's sentences without citation markers or list bullets; empty pieces dropped."""
+    out = []
+    for line in CITATION.sub("", answer).splitlines():
+        for piece in SENTENCE_END.split(LIST_MARKER.sub("", line)):
+            if WORDS.search(piece):
+                out.append(piece.strip())
+    return out
+
+
+def support(sentence: str, sources: list[str], question: str = "") -> dict:
+    """Whether one sentence is supported: each of its numbers is in some source (or the question), and at least
+    SUPPORT_SHARE of its content words are in one source's text."""
+    source_numbers = set().union(*(numbers(s) for s in sources)) if sources else set()
+    missing = sorted(numbers(sentence) - numbers(question) - source_numbers)
+    content = content_words(sentence, question)
+    share = max((len(content & words(s)) / len(content) for s in sources), default=0.0) if content else 1.0
+    return {
+        "text": sentence,
+        "supported": not missing and share >= SUPPORT_SHARE,
+        "missing_numbers": missing,
+        "share": round(share, 2),
+    }
+
+
+def invented_numbers(answer: str, sources: list[str], question: str = "") -> list[str]:
+    """Numbers in the answer found in no returned source (nor in the question itself)."""
+    known = set().union(numbers(question), *(numbers(s) for s in sources))
+    return sorted(numbers(" ".join(sentences(answer))) - known)  # list numbering ("2. ...") is no number
+
+
+def loop(text: str) -> str | None:
+    """A LOOP_NGRAM-word sequence repeated LOOP_REPEATS or more times in `text`, or None."""
+    tokens = WORDS.findall(CITATION.sub(" ", text).lower())
+    grams = Counter(tuple(tokens[i : i + LOOP_NGRAM]) for i in range(len(tokens) - LOOP_NGRAM + 1))
+    repeated = [gram for gram, count in grams.items() if count >= LOOP_REPEATS]
+    return " ".join(repeated[0]) if repeated else None
+
+
+def judge(item: dict, done: dict) -> dict:
+    """Everything the figures need about one answer, from the question and the server's `done` event."""
+    answer, question = done.get("answer") or "", item["question"]
+    sources = done.get("sources") or []
+    texts = [s.get("text") or "" for s in sources]
+    cited = sorted({Path(s.get("filename") or "").name for s in sources if s.get("cited")})
+    # A refused answer (covered false) makes no claim; in an answer, a sentence saying "not covered" neither.
+    claims = [] if done.get("covered") is False else [s for s in sentences(answer) if not REFUSAL.search(s)]
+    judged = [support(s, texts, question) for s in claims]
+    expect = item.get("expect")
+    correct = bool(expect and re.search(expect, answer, re.IGNORECASE))
+    right_document = bool(item.get("document") and Path(item["document"]).name in cited)
+    return {
+        "covered": done.get("covered"),
+        "says_not_covered": bool(REFUSAL.search(answer)),
+        "correct": correct,
+        "cited_right_document": right_document,
+        "cited_files": cited,
+        "sentences": judged,
+        "unsupported": sum(not s["supported"] for s in judged),
+        "correct_cited_supported": correct and right_document and all(s["supported"] for s in judged),
+        "invented_numbers": invented_numbers(answer, texts, question),
+        "loop": loop(answer),
+    }
+
+
+# Figures ------------------------------------------------------------------------------------------
+
+
+def _share(count: int, total: int) -> float | None:
+    return round(count / total, 3) if total else None
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def figures_for(rows: list[dict]) -> dict:
+    """The figures of one mode over `rows` (one split or all): fractions of the relevant set, and counts."""
+    answerable = [r for r in rows if r["kind"] == "answerable"]
+    unanswerable = [r for r in rows if r["kind"] == "unanswerable"]
+    off_topic = [r for r in rows if r["kind"] == "off-topic"]
+    out: dict = {
+        "questions": len(rows),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        "off_topic": len(off_topic),
+    }
+
+    def count(name: str, subset: list[dict], test) -> None:
+        n = sum(1 for r in subset if test(r))
+        out[name], out[f"{name}_n"] = _share(n, len(subset)), n
+
+    count("correct", answerable, lambda r: r["correct"])
+    count("cited_right_document", answerable, lambda r: r["cited_right_document"])
+    count("correct_cited_supported", answerable, lambda r: r["correct_cited_supported"])
+    count("answerable_refused", answerable, lambda r: r["covered"] is False)
+    count("unanswerable_refused", unanswerable, lambda r: r["covered"] is False)
+    count("off_topic_refused", off_topic, lambda r: r["covered"] is False)
+    # The answer's text says "not covered" whatever `covered` says (today's model often writes the refusal).
+    count("answerable_says_not_covered", answerable, lambda r: r["says_not_covered"])
+    count("unanswerable_says_not_covered", unanswerable, lambda r: r["says_not_covered"])
+    count("invented_number_rate", rows, lambda r: r["invented_numbers"])
+    judged = sum(len(r["sentences"]) for r in rows)
+    unsupported = sum(r["unsupported"] for r in rows)
+    out |= {"sentences": judged, "unsupported_sentences": unsupported}
+    out["unsupported_sentence_rate"] = _share(unsupported, judged)
+    out["loops"] = sum(1 for r in rows if r["loop"])
+    ttft = [r["ttft_ms"] for r in rows if r["ttft_ms"] is not None]
+    out["ttft_ms"] = {
+        "median": _median(ttft),
+        "p90": common.percentile(ttft, 90) and round(common.percentile(ttft, 90)),
+    }
+    out["ttft_answerable_ms_median"] = _median([r["ttft_ms"] for r in answerable if r["ttft_ms"] is not None])
+    out["total_ms_median"] = _median([r["total_ms"] for r in rows])
+    out["answer_words_median"] = _median([len(r["answer"].split()) for r in rows])
+    return out
+
+
+def mode_figures(rows: list[dict]) -> dict:
+    return {split: figures_for([r for r in rows if split == "overall" or r["split"] == split]) for split in SPLITS}
+
+
+def targets_for(figures: dict) -> list[dict]:
+    out = []
+    for mode in TARGET_MODES:
+        if mode not in figures:
+            continue
+        check = figures[mode]["check"]
+        wanted = [
+            ("correct_cited_supported", ">= 0.90", lambda v: v >= 0.90),
+            ("invented_number_rate", "= 0", lambda v: v == 0),
+            ("unanswerable_refused", ">= 0.85", lambda v: v >= 0.85),
+            ("answerable_refused", "<= 0.05", lambda v: v <= 0.05),
+            ("loops", "= 0", lambda v: v == 0),
+        ]
+        for name, text, test in wanted:
+            value = check[name]
+            out.append(
+                common.target(f"{mode} {name} (check split)", text, value, None if value is None else test(value))
+            )
+    if "grounded" in figures and "generative" in figures:
+        grounded = figures["grounded"]["overall"]["ttft_answerable_ms_median"]
+        generative = figures["generative"]["overall"]["ttft_answerable_ms_median"]
+        met = None if grounded is None or generative is None else grounded <= generative
+        out.append(
+            common.target(
+                "grounded median TTFT (answerable) <= generative median TTFT x1.0, same run",
+                f"<= {generative} ms",
+                grounded,
+                met,
+            )
+        )
+    return out
+
+
+TABLE_ROWS = (
+    ("correct", "correct"),
+    ("cited_right_document", "cited right doc"),
+    ("correct_cited_supported", "correct+cited+supported"),
+    ("invented_number_rate", "invented numbers"),
+    ("unsupported_sentence_rate", "unsupported sentences"),
+    ("unanswerable_refused", "unanswerable refused"),
+    ("off_topic_refused", "off-topic refused"),
+    ("answerable_refused", "answerable refused"),
+    ("answerable_says_not_covered", "answerable says not covered"),
+    ("unanswerable_says_not_covered", "unanswerable says not covered"),
+    ("loops", "loops"),
+)
+
+
+def table(figures: dict) -> str:
+    """A compact text table: one column per mode and split."""
+    modes = [m for m in MODES if m in figures]
+    head = ["figure"] + [f"{m[:4]} {s}" for m in modes for s in SPLITS]
+    rows = [head]
+    for key, label in TABLE_ROWS:
+        cells = [label]
+        for m in modes:
+            for s in SPLITS:
+                f = figures[m][s]
+                value = f[key]
+                if key == "loops":
+                    cells.append(str(value))
+                elif key == "unsupported_sentence_rate":
+                    cells.append(f"{value} ({f['unsupported_sentences']}/{f['sentences']})")
+                else:
+                    cells.append(f"{value} ({f.get(key + '_n')})")
+        rows.append(cells)
+    rows.append(
+        ["ttft ms median / p90"]
+        + [f"{figures[m][s]['ttft_ms']['median']} / {figures[m][s]['ttft_ms']['p90']}" for m in modes for s in SPLITS]
+    )
+    rows.append(["total ms median"] + [str(figures[m][s]["total_ms_median"]) for m in modes for s in SPLITS])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
+
+
+# The run ------------------------------------------------------------------------------------------
+
+
+def load_devset(quick: bool) -> dict:
+    data = tomllib.loads(QUESTIONS_FILE.read_text(encoding="utf-8"))
+    questions = []
+    for n, item in enumerate(data["question"], 1):
+        item = {"id": n, "kind": "answerable"} | item
+        if not quick or item.get("quick"):
+            questions.append(item)
+    documents = data["documents"]
+    if quick:
+        documents = [d for d in documents if any(q.get("document") == d for q in questions)]
+    distractors = [] if quick or not TEXTBOOK.is_dir() else data["distractors"][: common.FILES]
+    return {"questions": questions, "documents": documents, "distractors": distractors}
+
+
+def _make_pdf(pages: list[str]) -> bytes:
+    path = common.REPO / "tests" / "pdfmaker.py"
+    spec = importlib.util.spec_from_file_location("bench_pdfmaker", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_pdf(pages)
+
+
+def materialise(devset: dict, folder: Path) -> list[tuple[Path, str]]:
+    """The files to upload as (path, filename): the dev documents (a .pdf made from pdf/<stem>.txt) and the
+    distractor chapters."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name in devset["documents"]:
+        if name.endswith(".pdf"):
+            text = (DEVSET / "pdf" / f"{Path(name).stem}.txt").read_text(encoding="utf-8")
+            pages = [page.strip("\n") for page in text.split(PAGE_BREAK)]
+            (folder / name).write_bytes(_make_pdf(pages))
+            files.append((folder / name, name))
+        else:
+            files.append((DEVSET / name, name))
+    files += [(TEXTBOOK / name, name) for name in devset["distractors"]]
+    return files
+
+
+def ask(client, item: dict) -> dict:
+    """One question over SSE: the judged answer, the streamed text and the timings."""
+    result = common.require_answer(
+        common.chat(client, {"message": item["question"], "level": LEVEL}), f"answers {item['question']!r}"
+    )
+    done = result["done"]
+    tokens = [(seconds, data) for event, seconds, data in result["events"] if event == "token"]
+    row = {k: item.get(k) for k in ("id", "question", "kind", "split", "document", "expect")}
+    row |= {
+        "mode_reported": done.get("mode"),
+        "answer": done.get("answer") or "",
+        "streamed": "".join(data for _, data in tokens),
+        "ttft_ms": round(tokens[0][0] * 1000, 1) if tokens else None,
+        "total_ms": round(result["seconds"] * 1000, 1),
+        "server_sentences": done.get("sentences"),
+        "sources": [
+            {k: s.get(k) for k in ("n", "filename", "page", "heading", "cited", "similarity", "text")}
+            for s in done.get("sources") or []
+        ],
+        "timings": done.get("timings"),
+    }
+    return row | judge(item, done)
+
+
+def run(quick: bool = False, modes: tuple[str, ...] = MODES) -> dict:
+    begun = time.perf_counter()
+    devset = load_devset(quick)
+    settings = SETTINGS | (QUICK_SETTINGS if quick else {})
+    details: dict[str, list[dict]] = {}
+    figures: dict = {}
+    reported: dict[str, list[str]] = {}
+    described = {
+        "name": "answers dev set (quick)" if quick else "answers dev set",
+        "documents": devset["documents"],
+        "distractors": devset["distractors"],
+        "distractor_folder": os.path.relpath(TEXTBOOK, common.REPO) if devset["distractors"] else None,
+        "questions": dict(Counter(q["kind"] for q in devset["questions"])),
+        "splits": dict(Counter(q["split"] for q in devset["questions"])),
+    }
+    server = {}
+    with tempfile.TemporaryDirectory(prefix="ragbot-answers-", ignore_cleanup_errors=True) as tmp:
+        data_dir = Path(tmp) / "data"
+        app = common.Appliance(data_dir, settings, students=0)
+        try:
+            app.start()
+            described["ingest"] = app.upload(materialise(devset, Path(tmp) / "files"))
+        finally:
+            app.stop()
+        if described["ingest"]["failed"]:
+            raise RuntimeError(f"ingestion failed: {described['ingest']}")
+        import httpx
+
+        for mode in modes:
+            app = common.Appliance(data_dir, settings | {"answer_mode": mode}, students=0)
+            try:
+                app.start()
+                server = _server_settings(app)
+                rows = []
+                with httpx.Client(base_url=app.url, headers=app.headers(), timeout=900) as client:
+                    for n, item in enumerate(devset["questions"], 1):
+                        row = ask(client, item)
+                        rows.append(row)
+                        common.log(
+                            f"answers {mode} {n}/{len(devset['questions'])}: {item['kind']} "
+                            f"{'correct' if row['correct'] else '-'} covered={row['covered']} "
+                            f"{row['total_ms'] / 1000:.1f}s {item['question']!r}"
+                        )
+            finally:
+                app.stop()
+            details[mode] = rows
+            figures[mode] = mode_figures(rows)
+            # What `done.mode` said (None: the server sent no mode, i.e. it has no answer modes yet).
+            reported[mode] = sorted({str(r["mode_reported"]) for r in rows})
+            common.log(f"answers: {mode} done\n{table(figures)}")
+            if not quick:  # a long run cut short still leaves the modes it finished
+                partial = {"benchmark": "answers-partial", "date": common.now(), "corpus": described}
+                common.save(partial | {"figures": figures, "details": details}, None)
+    result = common.record(
+        "answers",
+        described,
+        {k: v for k, v in server.items() if k != "answer_mode"} | {"modes": list(modes), "requested": settings},
+        figures | {"reported_modes": reported},
+        targets_for(figures),
+        [
+            "each mode: the appliance restarted on the same ingested data dir with RAGBOT_ANSWER_MODE=<mode> and "
+            "RAGBOT_CACHE_TTL_SECONDS=0; reported_modes is what `done.mode` said (None: the server sent no mode)",
+            "judge (bench/answers.py, independent of the appliance): numbers are digit runs with decimals, [n] "
+            "markers ignored, numbers in the question itself not counted; a sentence is supported when its numbers "
+            f"are in some returned source and >= {SUPPORT_SHARE:.0%} of its content words (lowercased, a final s "
+            "dropped, minus stopwords and question words) are in one source's text; a refused answer (covered "
+            "false) and sentences saying the material does not cover it are not claims; a loop is a "
+            f"{LOOP_NGRAM}-word sequence seen {LOOP_REPEATS}+ times",
+            "correct_cited_supported, cited_right_document, answerable_refused: over answerable questions; "
+            "unanswerable_refused over near-topic unanswerable ones; invented_number_rate, loops, sentence figures "
+            "over every answer; targets judged on the check split",
+        ],
+        begun,
+    )
+    result["details"] = details
+    return result
+
+
+def rejudge(result: dict) -> dict:
+    """Judge a saved result's answers again (after a change to the judge) without asking the models."""
+    for mode, rows in result["details"].items():
+        for row in rows:
+            row.update(judge(row, {"answer": row["answer"], "covered": row["covered"], "sources": row["sources"]}))
+        result["figures"][mode] = mode_figures(rows)
+    result["targets"] = targets_for({mode: result["figures"][mode] for mode in result["details"]})
+    result["notes"] = [*result.get("notes", []), f"judged again {common.now()} (bench.answers --rejudge)"]
+    return result
+
+
+def _server_settings(app) -> dict:
+    """The settings in force on the server, as common.server_settings, plus the ones this benchmark pins.
+    Settings the appliance does not know yet (`answer_mode` before #10) are left out here, as the server
+    ignores unknown RAGBOT_* variables; `answer_mode` is then None."""
+    from appliance.settings import Settings, load_settings
+
+    known = common.Appliance(app.data_dir, {k: v for k, v in app.settings.items() if k in Settings.__struct_fields__})
+    settings = load_settings(None, environ={}, data_dir=str(app.data_dir), **known.settings)
+    return common.server_settings(known) | {
+        k: getattr(settings, k, None) for k in ("cache_ttl_seconds", "min_similarity", "answer_mode")
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--modes", default=",".join(MODES), help=f"comma-separated, of {', '.join(MODES)}")
+    parser.add_argument("--rejudge", type=Path, default=None, help="judge a saved answers.json again, no models")
+    own, rest = parser.parse_known_args(argv)
+    if own.rejudge:
+        result = rejudge(json.loads(own.rejudge.read_text(encoding="utf-8")))
+        print(table(result["figures"]))
+        print("written to", common.save(result, own.rejudge.parent))
+        return 0
+    modes = tuple(m.strip() for m in own.modes.split(",") if m.strip())
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or not modes:
+        parser.error(f"unknown mode(s) {unknown}; choose from {', '.join(MODES)}")
+    doc = __doc__ + "\n\n--modes M1,M2: only these answer modes (default all three); --rejudge FILE."
+    return common.cli("answers", doc, lambda quick: run(quick, modes), rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
