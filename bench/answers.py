@@ -23,7 +23,6 @@ the targets are judged on `check` only, for the grounded and extractive modes.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import re
@@ -210,7 +209,7 @@ def figures_for(rows: list[dict]) -> dict:
     ttft = [r["ttft_ms"] for r in rows if r["ttft_ms"] is not None]
     out["ttft_ms"] = {
         "median": _median(ttft),
-        "p90": common.percentile(ttft, 90) and round(common.percentile(ttft, 90)),
+        "p90": _rounded(common.percentile(ttft, 90)),
     }
     out["ttft_answerable_ms_median"] = _median([r["ttft_ms"] for r in answerable if r["ttft_ms"] is not None])
     out["total_ms_median"] = _median([r["total_ms"] for r in rows])
@@ -300,6 +299,10 @@ def table(figures: dict) -> str:
 # The run ------------------------------------------------------------------------------------------
 
 
+def _rounded(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
 def load_devset(quick: bool) -> dict:
     data = tomllib.loads(QUESTIONS_FILE.read_text(encoding="utf-8"))
     questions = []
@@ -315,11 +318,9 @@ def load_devset(quick: bool) -> dict:
 
 
 def _make_pdf(pages: list[str]) -> bytes:
-    path = common.REPO / "tests" / "pdfmaker.py"
-    spec = importlib.util.spec_from_file_location("bench_pdfmaker", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.make_pdf(pages)
+    from tests.pdfmaker import make_pdf
+
+    return make_pdf(pages)
 
 
 def materialise(devset: dict, folder: Path) -> list[tuple[Path, str]]:
