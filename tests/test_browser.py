@@ -511,10 +511,13 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
     page.get_by_role("button", name="Create account").click()
     page.wait_for_selector("#question")
 
-    # Stop: the fetch is aborted as soon as tokens flow, and the server stops generating.
+    # Stop: the fetch is aborted while the answer is on its way (grounded answers show nothing until their first
+    # sentence is verified, so Stop is pressed as soon as the stream has named its conversation), and the server
+    # stops generating.
     page.get_by_label("Your question").fill("Describe the Brindle-5 pump and the Quorra soil probe in great detail.")
     page.get_by_role("button", name="Ask").click()
-    page.wait_for_selector(".message.assistant[data-state=streaming]", timeout=ANSWER_TIMEOUT)
+    page.wait_for_url(re.compile(r"#/chat/[0-9a-f]{32}$"), timeout=ANSWER_TIMEOUT)
+    page.wait_for_selector(".message.assistant:is([data-state=waiting], [data-state=streaming])")
     page.get_by_role("button", name="Stop").click()
     page.wait_for_selector(".message.assistant[data-state=stopped]")
     assert page.get_by_role("button", name="Ask").is_visible()
