@@ -134,7 +134,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     ingest_sample: Annotated[bool, Meta(description="Ingest the bundled sample course on first start.")] = True
     max_queued_jobs: Annotated[
         int, Meta(ge=1, le=10000, description="Ingestion jobs one teacher may have waiting or running before 429.")
-    ] = 20
+    ] = 200
     parse_seconds: Annotated[
         int, Meta(ge=5, le=86400, description="Wall and CPU seconds the child process may spend reading one file.")
     ] = 600

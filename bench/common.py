@@ -299,6 +299,8 @@ class Appliance:
             f"RAGBOT_{k.upper()}": str(v).lower() if isinstance(v, bool) else str(v) for k, v in self.settings.items()
         }
         env |= {"RAGBOT_DATA_DIR": str(self.data_dir), "RAGBOT_PORT": str(port), "RAGBOT_HOST": "127.0.0.1"}
+        # Benchmarks upload whole corpora at once: the per-teacher queue cap is not what they measure.
+        env.setdefault("RAGBOT_MAX_QUEUED_JOBS", "10000")
         started = time.perf_counter()
         # The child keeps its own copy of the descriptor; ours can close at once.
         with open(self.data_dir / "bench-server.log", "ab") as log_file:
