@@ -381,7 +381,7 @@ class Appliance:
 
 
 def accounts_has(database, username: str) -> bool:
-    return database.db.execute("select 1 from users where username = ?", [username]).fetchone() is not None
+    return database.has_user(username)
 
 
 @contextmanager

@@ -42,26 +42,7 @@ def _most_common(questions, n: int = 10) -> list[dict]:
 
 def stats(database: Database, course_id: int) -> dict:
     """Questions per day, the most frequent and the unanswered ones, feedback and latency percentiles."""
-    db = database.db
-    with database.lock:
-        per_day = list(
-            db.query(
-                "SELECT substr(created_at, 1, 10) AS day, count(*) AS count FROM interactions WHERE course_id = ? "
-                "GROUP BY day ORDER BY day",
-                [course_id],
-            )
-        )
-        asked = db.execute("SELECT question, covered FROM interactions WHERE course_id = ?", [course_id]).fetchall()
-        feedback = db.execute(
-            "SELECT sum(feedback = 1), sum(feedback = -1) FROM interactions WHERE course_id = ?", [course_id]
-        ).fetchone()
-        latencies = [
-            row[0]
-            for row in db.execute(
-                "SELECT coalesce(retrieval_ms, 0) + coalesce(generation_ms, 0) FROM interactions WHERE course_id = ?",
-                [course_id],
-            ).fetchall()
-        ]
+    per_day, asked, feedback, latencies = database.course_activity(course_id)
     return {
         "course_id": course_id,
         "questions": len(latencies),
@@ -75,14 +56,7 @@ def stats(database: Database, course_id: int) -> dict:
 
 def export_csv(database: Database, course_id: int, pseudonym_key: bytes | None) -> str:
     """Every interaction of a course; with a `pseudonym_key`, students appear as stable keyed pseudonyms."""
-    with database.lock:
-        rows = list(
-            database.db.query(
-                "SELECT interactions.*, users.username, users.role FROM interactions JOIN users "
-                "ON users.id = interactions.user_id WHERE course_id = ? ORDER BY interactions.created_at",
-                [course_id],
-            )
-        )
+    rows = database.course_interactions(course_id)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
     writer.writeheader()

@@ -23,8 +23,7 @@ class AuditLog:
             "target": target,
             "detail": json.dumps(detail, ensure_ascii=False, default=str),
         }
-        with self.database.lock, self.database.db.atomic():
-            self.database.db.table("audit").insert(row)
+        self.database.add_audit(row)
 
     def by_cli(self, action: str, target: str, **detail) -> None:
         """An entry for a `ragbot` command, which acts as the machine's user running it, not as an account."""
@@ -32,10 +31,5 @@ class AuditLog:
 
     def entries(self, limit: int = 100, before: int | None = None) -> list[dict]:
         """The newest entries first, `limit` at a time; `before` pages back from an entry id."""
-        with self.database.lock:
-            rows = list(
-                self.database.db.query(
-                    "SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?", [before or 2**62, limit]
-                )
-            )
+        rows = self.database.audit_entries(limit, before)
         return [row | {"detail": json.loads(row["detail"] or "{}")} for row in rows]

@@ -60,8 +60,8 @@ class Database:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         else:
             conn = sqlite3.connect(str(path), check_same_thread=False)
-        self.db = sqlite_utils.Database(conn)
-        self.lock = threading.RLock()
+        self._db = sqlite_utils.Database(conn)
+        self._lock = threading.RLock()
         # Whether this process was alone with the data when it opened it: then what a previous run left
         # in progress (jobs, uploads) is over.
         self.alone = alone
@@ -69,24 +69,24 @@ class Database:
         self._path = path
         self._readers = threading.local()
         self._reader_connections: list[sqlite3.Connection] = []
-        self.db.execute("PRAGMA busy_timeout=5000")
+        self._db.execute("PRAGMA busy_timeout=5000")
         if read_only:
             return
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        with self.lock:
-            migrate(self.db)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        with self._lock:
+            migrate(self._db)
 
     def pending_migrations(self) -> int:
         """Schema migrations not yet applied (a database opened read-only is left as it is)."""
-        with self.lock:
-            if not self.db.table("migrations").exists():
+        with self._lock:
+            if not self._db.table("migrations").exists():
                 return len(MIGRATIONS)
-            return len(MIGRATIONS) - self.db.table("migrations").count
+            return len(MIGRATIONS) - self._db.table("migrations").count
 
     def insert_row(self, table: str, row: dict) -> int:
         """Insert one row, inside the caller's transaction, and return its rowid."""
-        rowid = self.db.table(table).insert(row).last_rowid
+        rowid = self._db.table(table).insert(row).last_rowid
         if rowid is None:  # sqlite-utils leaves it unset only when nothing was written
             raise RagbotError(f"no row was written to {table}")
         return rowid
@@ -94,7 +94,7 @@ class Database:
     def close(self) -> None:
         for connection in self._reader_connections:
             connection.close()
-        self.db.close()
+        self._db.close()
         if self._data_lock:
             self._data_lock.release()
 
@@ -108,7 +108,7 @@ class Database:
             )
             connection.row_factory = sqlite3.Row
             self._readers.connection = connection
-            with self.lock:
+            with self._lock:
                 self._reader_connections.append(connection)
         return connection.execute(sql, args).fetchall()
 
@@ -117,14 +117,14 @@ class Database:
     def documents(self, courses: list[int] | None = None) -> list[dict]:
         """Documents, newest first, of the given courses (all when None)."""
         where, args = _in("course_id", courses)
-        with self.lock:
+        with self._lock:
             return list(
-                self.db.table("documents").rows_where(where or None, args, order_by="created_at desc, filename")
+                self._db.table("documents").rows_where(where or None, args, order_by="created_at desc, filename")
             )
 
     def document(self, document_id: str) -> dict:
-        with self.lock:
-            rows = list(self.db.table("documents").rows_where("id = ?", [document_id]))
+        with self._lock:
+            rows = list(self._db.table("documents").rows_where("id = ?", [document_id]))
         if not rows:
             raise NotFound(f"no document with id '{document_id}'")
         return rows[0]
@@ -132,45 +132,45 @@ class Database:
     def find(self, course_id: int, *, sha256: str | None = None, source: str | None = None) -> dict | None:
         """The course's document with this content hash or this source name, if any."""
         column, value = ("sha256", sha256) if sha256 else ("source", source)
-        with self.lock:
+        with self._lock:
             return next(
-                self.db.table("documents").rows_where(f"course_id = ? AND {column} = ?", [course_id, value], limit=1),
+                self._db.table("documents").rows_where(f"course_id = ? AND {column} = ?", [course_id, value], limit=1),
                 None,
             )
 
     def replace_document(self, document: dict, pages: list[dict], chunks: list[dict]) -> list[str]:
         """In one transaction, drop the document with the same source and insert this one; returns dropped chunk ids."""
-        with self.lock, self.db.atomic():
+        with self._lock, self._db.atomic():
             old = self.find(document["course_id"], source=document["source"])
             dropped = self._delete(old["id"]) if old else []
             self._changed(document["course_id"])
-            self.db.table("documents").insert(document)
-            self.db.table("pages").insert_all(pages)
-            self.db.table("chunks").insert_all(chunks, batch_size=500)
+            self._db.table("documents").insert(document)
+            self._db.table("pages").insert_all(pages)
+            self._db.table("chunks").insert_all(chunks, batch_size=500)
         return dropped
 
     def delete_document(self, document_id: str) -> list[str]:
         """Delete a document with its pages and chunks; returns the chunk ids to drop from the vector store."""
         document = self.document(document_id)
-        with self.lock, self.db.atomic():
+        with self._lock, self._db.atomic():
             self._changed(document["course_id"])
             return self._delete(document_id)
 
     def _changed(self, course_id: int) -> None:
         """A course's material changed: bump its version and drop its cached answers."""
-        self.db.execute("UPDATE courses SET version = version + 1 WHERE id = ?", [course_id])
-        self.db.execute("DELETE FROM answer_cache WHERE course_id = ?", [course_id])
+        self._db.execute("UPDATE courses SET version = version + 1 WHERE id = ?", [course_id])
+        self._db.execute("DELETE FROM answer_cache WHERE course_id = ?", [course_id])
 
     def _delete(self, document_id: str) -> list[str]:
-        ids = [row["id"] for row in self.db.table("chunks").rows_where("document_id = ?", [document_id], select="id")]
-        self.db.execute("DELETE FROM chunks WHERE document_id = ?", [document_id])
-        self.db.execute("DELETE FROM pages WHERE document_id = ?", [document_id])
-        self.db.execute("DELETE FROM documents WHERE id = ?", [document_id])
+        ids = [row["id"] for row in self._db.table("chunks").rows_where("document_id = ?", [document_id], select="id")]
+        self._db.execute("DELETE FROM chunks WHERE document_id = ?", [document_id])
+        self._db.execute("DELETE FROM pages WHERE document_id = ?", [document_id])
+        self._db.execute("DELETE FROM documents WHERE id = ?", [document_id])
         return ids
 
     def page(self, document_id: str, number: int) -> dict:
-        with self.lock:
-            rows = list(self.db.table("pages").rows_where("document_id = ? AND number = ?", [document_id, number]))
+        with self._lock:
+            rows = list(self._db.table("pages").rows_where("document_id = ? AND number = ?", [document_id, number]))
         if not rows:
             raise NotFound(f"document '{document_id}' has no page {number}")
         return rows[0]
@@ -190,8 +190,8 @@ class Database:
         return {row["id"]: dict(row) for row in self._read(sql, ids + args)}
 
     def chunk_ids(self) -> set[str]:
-        with self.lock:
-            return {row[0] for row in self.db.execute("SELECT id FROM chunks").fetchall()}
+        with self._lock:
+            return {row[0] for row in self._db.execute("SELECT id FROM chunks").fetchall()}
 
     def keyword_search(
         self,
@@ -234,17 +234,17 @@ class Database:
             "updated_at": now(),
             **fields,
         }
-        with self.lock, self.db.atomic():
-            self.db.table("jobs").insert(job)
+        with self._lock, self._db.atomic():
+            self._db.table("jobs").insert(job)
         return job
 
     def update_job(self, job_id: str, **changes) -> None:
-        with self.lock, self.db.atomic():
-            self.db.table("jobs").update(job_id, {**changes, "updated_at": now()})
+        with self._lock, self._db.atomic():
+            self._db.table("jobs").update(job_id, {**changes, "updated_at": now()})
 
     def job(self, job_id: str) -> dict:
-        with self.lock:
-            rows = list(self.db.table("jobs").rows_where("id = ?", [job_id]))
+        with self._lock:
+            rows = list(self._db.table("jobs").rows_where("id = ?", [job_id]))
         if not rows:
             raise NotFound(f"no job with id '{job_id}'")
         return rows[0]
@@ -252,13 +252,13 @@ class Database:
     def open_jobs(self, user_id: int) -> int:
         """Jobs of one user still queued or running."""
         sql = "SELECT count(*) FROM jobs WHERE user_id = ? AND status IN ('queued', 'running')"
-        with self.lock:
-            return self.db.execute(sql, [user_id]).fetchone()[0]
+        with self._lock:
+            return self._db.execute(sql, [user_id]).fetchone()[0]
 
     def abandon_jobs(self) -> int:
         """Mark jobs cut off by a restart as failed, so no client waits on them forever."""
-        with self.lock, self.db.atomic():
-            cursor = self.db.execute(
+        with self._lock, self._db.atomic():
+            cursor = self._db.execute(
                 "UPDATE jobs SET status = 'failed', error = 'interrupted by a restart; upload the file again', "
                 "updated_at = ? WHERE status IN ('queued', 'running')",
                 [now()],
@@ -269,25 +269,25 @@ class Database:
 
     def add_course(self, row: dict, teacher_id: int | None) -> int:
         """A new course's id; its teacher, if given, joins it in the same transaction."""
-        with self.lock, self.db.atomic():
+        with self._lock, self._db.atomic():
             course_id = self.insert_row("courses", row)
             if teacher_id is not None:
-                self.db.table("memberships").insert({"course_id": course_id, "user_id": teacher_id, "role": "teacher"})
+                self._db.table("memberships").insert({"course_id": course_id, "user_id": teacher_id, "role": "teacher"})
         return course_id
 
     def course(self, *, course_id: int | None = None, join_code: str | None = None) -> dict | None:
         """The course with this id or this join code."""
         where, value = ("id = ?", course_id) if join_code is None else ("join_code = ?", join_code)
-        with self.lock:
-            return next(self.db.table("courses").rows_where(where, [value]), None)
+        with self._lock:
+            return next(self._db.table("courses").rows_where(where, [value]), None)
 
     def courses_of(self, user_id: int | None) -> list[dict]:
         """Courses with the user's role in each (`member_role`); every course, as teacher, for None."""
-        with self.lock:
+        with self._lock:
             if user_id is None:
-                return [dict(c, member_role="teacher") for c in self.db.table("courses").rows_where(order_by="id")]
+                return [dict(c, member_role="teacher") for c in self._db.table("courses").rows_where(order_by="id")]
             return list(
-                self.db.query(
+                self._db.query(
                     "SELECT courses.*, memberships.role AS member_role FROM courses JOIN memberships "
                     "ON memberships.course_id = courses.id WHERE memberships.user_id = ? ORDER BY courses.id",
                     [user_id],
@@ -296,13 +296,13 @@ class Database:
 
     def add_member(self, course_id: int, user_id: int, role: str) -> None:
         """Make the user a member with this role; a teacher of the course stays one."""
-        with self.lock, self.db.atomic():
-            current = self.db.execute(
+        with self._lock, self._db.atomic():
+            current = self._db.execute(
                 "SELECT role FROM memberships WHERE course_id = ? AND user_id = ?", [course_id, user_id]
             ).fetchone()
             if current and current[0] == "teacher":
                 return
-            self.db.table("memberships").upsert(
+            self._db.table("memberships").upsert(
                 {"course_id": course_id, "user_id": user_id, "role": role}, pk=("course_id", "user_id")
             )
 
@@ -311,127 +311,129 @@ class Database:
             "SELECT users.id, users.username, memberships.role FROM memberships "
             "JOIN users ON users.id = memberships.user_id WHERE course_id = ? ORDER BY username"
         )
-        with self.lock:
-            return list(self.db.query(sql, [course_id]))
+        with self._lock:
+            return list(self._db.query(sql, [course_id]))
 
     def state_counts(self) -> tuple[list, int, int, int]:
         """(status, jobs, pages done) per job status, documents, chunks and cached answers: for /metrics."""
-        with self.lock:
-            jobs = self.db.execute(
+        with self._lock:
+            jobs = self._db.execute(
                 "SELECT status, count(*), coalesce(sum(pages_done), 0) FROM jobs GROUP BY status"
             ).fetchall()
-            documents, chunks = self.db.execute("SELECT count(*), coalesce(sum(chunks), 0) FROM documents").fetchone()
-            cached = self.db.execute("SELECT count(*) FROM interactions WHERE cached = 1").fetchone()[0]
+            documents, chunks = self._db.execute("SELECT count(*), coalesce(sum(chunks), 0) FROM documents").fetchone()
+            cached = self._db.execute("SELECT count(*) FROM interactions WHERE cached = 1").fetchone()[0]
         return jobs, documents, chunks, cached
 
     # Users and sessions ----------------------------------------------------------------------
 
     def add_user(self, row: dict) -> int | None:
         """A new user's id, or None when the username is taken."""
-        with self.lock, self.db.atomic():
+        with self._lock, self._db.atomic():
             if self.user_named(row["username"]):
                 return None
             return self.insert_row("users", row)
 
     def user_named(self, username: str) -> dict | None:
-        with self.lock:
-            return next(self.db.table("users").rows_where("username = ?", [username], limit=1), None)
+        with self._lock:
+            return next(self._db.table("users").rows_where("username = ?", [username], limit=1), None)
 
     def user(self, user_id: int) -> dict | None:
-        with self.lock:
-            return next(self.db.table("users").rows_where("id = ?", [user_id]), None)
+        with self._lock:
+            return next(self._db.table("users").rows_where("id = ?", [user_id]), None)
 
     def users(self) -> list[dict]:
-        with self.lock:
-            return list(self.db.table("users").rows_where(order_by="username"))
+        with self._lock:
+            return list(self._db.table("users").rows_where(order_by="username"))
 
     def update_user(self, user_id: int, changes: dict) -> None:
-        with self.lock, self.db.atomic():
-            self.db.table("users").update(user_id, changes)
+        with self._lock, self._db.atomic():
+            self._db.table("users").update(user_id, changes)
 
     def add_refresh_token(self, row: dict) -> None:
-        with self.lock, self.db.atomic():
-            self.db.table("refresh_tokens").insert(row)
+        with self._lock, self._db.atomic():
+            self._db.table("refresh_tokens").insert(row)
 
     def spend_refresh_token(self, token_hash: str) -> tuple[dict | None, bool]:
         """The token's row and whether it was already spent; spending a spent one revokes its family."""
-        with self.lock, self.db.atomic():
-            row = next(self.db.table("refresh_tokens").rows_where("token_hash = ?", [token_hash]), None)
+        with self._lock, self._db.atomic():
+            row = next(self._db.table("refresh_tokens").rows_where("token_hash = ?", [token_hash]), None)
             if row is None:
                 return None, False
             if row["used"] or row["revoked"]:
                 # Someone replayed a spent token: assume it was stolen and end every session of this family.
-                self.db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?", [row["family"]])
+                self._db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?", [row["family"]])
                 return row, True
-            self.db.table("refresh_tokens").update(token_hash, {"used": 1})
+            self._db.table("refresh_tokens").update(token_hash, {"used": 1})
             return row, False
 
     def revoke_family_of(self, token_hash: str) -> None:
-        with self.lock, self.db.atomic():
-            self.db.execute(
+        with self._lock, self._db.atomic():
+            self._db.execute(
                 "UPDATE refresh_tokens SET revoked = 1 WHERE family IN "
                 "(SELECT family FROM refresh_tokens WHERE token_hash = ?)",
                 [token_hash],
             )
 
     def revoke_user_tokens(self, user_id: int) -> None:
-        with self.lock, self.db.atomic():
-            self.db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?", [user_id])
+        with self._lock, self._db.atomic():
+            self._db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?", [user_id])
 
     def ping(self) -> bool:
-        with self.lock:
-            return self.db.execute("SELECT 1").fetchone()[0] == 1
+        with self._lock:
+            return self._db.execute("SELECT 1").fetchone()[0] == 1
 
     # Conversations and the answer cache (answer/conversations.py, answer/cache.py) ------------
 
     def add_conversation(self, row: dict) -> None:
-        with self.lock, self.db.atomic():
-            self.db.table("conversations").insert(row)
+        with self._lock, self._db.atomic():
+            self._db.table("conversations").insert(row)
 
     def conversation(self, user_id: int, conversation_id: str) -> dict | None:
         """The user's conversation with this id; None when it is missing or someone else's."""
-        with self.lock:
+        with self._lock:
             return next(
-                self.db.table("conversations").rows_where("id = ? AND user_id = ?", [conversation_id, user_id]), None
+                self._db.table("conversations").rows_where("id = ? AND user_id = ?", [conversation_id, user_id]), None
             )
 
     def conversations(self, user_id: int) -> list[dict]:
         """The user's conversations, most recently used first."""
-        with self.lock:
-            return list(self.db.table("conversations").rows_where("user_id = ?", [user_id], order_by="updated_at desc"))
+        with self._lock:
+            return list(
+                self._db.table("conversations").rows_where("user_id = ?", [user_id], order_by="updated_at desc")
+            )
 
     def rename_conversation(self, conversation_id: str, title: str) -> None:
-        with self.lock, self.db.atomic():
-            self.db.table("conversations").update(conversation_id, {"title": title, "updated_at": now()})
+        with self._lock, self._db.atomic():
+            self._db.table("conversations").update(conversation_id, {"title": title, "updated_at": now()})
 
     def delete_conversation(self, conversation_id: str) -> None:
         """Drop a conversation; its interactions stay (for the course's analytics), detached from it."""
-        with self.lock, self.db.atomic():
-            self.db.execute(
+        with self._lock, self._db.atomic():
+            self._db.execute(
                 "UPDATE interactions SET conversation_id = NULL WHERE conversation_id = ?", [conversation_id]
             )
-            self.db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
+            self._db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
 
     def interactions(self, conversation_id: str) -> list[dict]:
         """A conversation's questions and answers, oldest first."""
-        with self.lock:
+        with self._lock:
             return list(
-                self.db.table("interactions").rows_where(
+                self._db.table("interactions").rows_where(
                     "conversation_id = ?", [conversation_id], order_by="created_at"
                 )
             )
 
     def add_interaction(self, row: dict) -> None:
         """Record an answered question and mark its conversation as just used, in one transaction."""
-        with self.lock, self.db.atomic():
-            self.db.table("interactions").insert(row)
-            self.db.table("conversations").update(row["conversation_id"], {"updated_at": now()})
+        with self._lock, self._db.atomic():
+            self._db.table("interactions").insert(row)
+            self._db.table("conversations").update(row["conversation_id"], {"updated_at": now()})
 
     def rate_interaction(self, user_id: int, interaction_id: str, rating: int) -> bool:
         """Store the asker's rating of an answer; False when it is not theirs or missing."""
-        with self.lock, self.db.atomic():
+        with self._lock, self._db.atomic():
             return bool(
-                self.db.execute(
+                self._db.execute(
                     "UPDATE interactions SET feedback = ? WHERE id = ? AND user_id = ?",
                     [rating, interaction_id, user_id],
                 ).rowcount
@@ -439,19 +441,71 @@ class Database:
 
     def course_versions(self, courses: list[int]) -> list[int]:
         """The material versions of these courses, in course id order."""
-        with self.lock:
+        with self._lock:
             sql = f"SELECT version FROM courses WHERE id IN ({','.join('?' * len(courses))}) ORDER BY id"
-            return [row[0] for row in self.db.execute(sql, courses)]
+            return [row[0] for row in self._db.execute(sql, courses)]
 
     def cached_answer(self, key: str, since: float) -> str | None:
         """The cached answer body under this key if stored after `since` (a Unix time)."""
-        with self.lock:
-            row = self.db.execute("SELECT body FROM answer_cache WHERE key = ? AND created_at >= ?", [key, since])
+        with self._lock:
+            row = self._db.execute("SELECT body FROM answer_cache WHERE key = ? AND created_at >= ?", [key, since])
             found = row.fetchone()
         return found[0] if found else None
 
     def cache_answer(self, key: str, course_id: int, body: str, created_at: float) -> None:
-        with self.lock, self.db.atomic():
-            self.db.table("answer_cache").upsert(
+        with self._lock, self._db.atomic():
+            self._db.table("answer_cache").upsert(
                 {"key": key, "course_id": course_id, "body": body, "created_at": created_at}, pk="key"
             )
+
+    # Analytics and the audit log ----------------------------------------------------------------------
+
+    def course_activity(self, course_id: int) -> tuple[list[dict], list[tuple[str, int]], tuple, list[float]]:
+        """A course's questions per day, (question, covered) pairs, (up, down) feedback sums and latencies."""
+        with self._lock:
+            db = self._db
+            per_day = list(
+                db.query(
+                    "SELECT substr(created_at, 1, 10) AS day, count(*) AS count FROM interactions WHERE course_id = ? "
+                    "GROUP BY day ORDER BY day",
+                    [course_id],
+                )
+            )
+            asked = db.execute("SELECT question, covered FROM interactions WHERE course_id = ?", [course_id]).fetchall()
+            feedback = db.execute(
+                "SELECT sum(feedback = 1), sum(feedback = -1) FROM interactions WHERE course_id = ?", [course_id]
+            ).fetchone()
+            latencies = [
+                row[0]
+                for row in db.execute(
+                    "SELECT coalesce(retrieval_ms, 0) + coalesce(generation_ms, 0) FROM interactions "
+                    "WHERE course_id = ?",
+                    [course_id],
+                ).fetchall()
+            ]
+        return per_day, asked, feedback, latencies
+
+    def course_interactions(self, course_id: int) -> list[dict]:
+        """Every interaction of a course with its asker's username and role, oldest first."""
+        with self._lock:
+            return list(
+                self._db.query(
+                    "SELECT interactions.*, users.username, users.role FROM interactions JOIN users "
+                    "ON users.id = interactions.user_id WHERE course_id = ? ORDER BY interactions.created_at",
+                    [course_id],
+                )
+            )
+
+    def add_audit(self, row: dict) -> None:
+        with self._lock, self._db.atomic():
+            self._db.table("audit").insert(row)
+
+    def audit_entries(self, limit: int, before: int | None) -> list[dict]:
+        """Audit entries newest first, `limit` at a time, below entry id `before` when given."""
+        with self._lock:
+            return list(
+                self._db.query("SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?", [before or 2**62, limit])
+            )
+
+    def has_user(self, username: str) -> bool:
+        return self.user_named(username) is not None
