@@ -161,7 +161,7 @@ def test_gate_is_round_robin_by_user():
     for t in threads[1:]:
         t.start()
     deadline = time.time() + 5
-    while len(gate._line) < 4 and time.time() < deadline:
+    while gate.in_line < 4 and time.time() < deadline:
         time.sleep(0.01)
     release.set()
     for t in threads:

@@ -52,6 +52,12 @@ class ModelGate:
             self._active[user] = self._active.get(user, 0) + 1
             return Ticket(self, user, next(self._arrivals))
 
+    @property
+    def in_line(self) -> int:
+        """Tickets waiting for their turn at the model right now (not the one holding it)."""
+        with self._cond:
+            return len(self._line)
+
     def _next(self) -> "Ticket":
         return min(self._line, key=lambda t: (self._served.get(t.user, -1), t.arrival))
 
