@@ -467,10 +467,10 @@ def require_answer(result: dict, what: str) -> dict:
     return result
 
 
-def sse_events(response):
-    """(event, data, seconds since `response` was created) for each Server-Sent Event of a streamed response."""
+def sse_pairs(lines):
+    """(event, data) for each Server-Sent Event in the lines of a body (the tests read streams with it too)."""
     name, data = None, []
-    for line in response.iter_lines():
+    for line in lines:
         if line.startswith("event:"):
             name = line[6:].strip()
         elif line.startswith("data:"):
@@ -478,3 +478,8 @@ def sse_events(response):
         elif not line and name:
             yield name, "\n".join(data)
             name, data = None, []
+
+
+def sse_events(response):
+    """(event, data) for each Server-Sent Event of a streamed response, as it arrives."""
+    yield from sse_pairs(response.iter_lines())

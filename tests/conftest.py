@@ -13,6 +13,7 @@ import pytest
 from appliance import services as services_module
 from appliance.runtime import configure_process
 from appliance.settings import load_settings
+from bench.common import sse_pairs
 
 WORD = re.compile(r"\w+")
 DIMENSIONS = 64
@@ -175,13 +176,4 @@ def free_port() -> int:
 
 def parse_sse(lines) -> list[tuple[str, str]]:
     """(event, data) pairs from the lines of a Server-Sent Events body."""
-    events, name, data = [], None, []
-    for line in lines:
-        if line.startswith("event:"):
-            name = line[6:].strip()
-        elif line.startswith("data:"):
-            data.append(line[5:].removeprefix(" "))
-        elif not line and name:
-            events.append((name, "\n".join(data)))
-            name, data = None, []
-    return events
+    return list(sse_pairs(lines))
