@@ -63,11 +63,13 @@ def test_evidence_points_at_the_page_and_brings_the_sentence_a_pronoun_leans_on(
 def test_verifier_accepts_the_material_and_names_what_it_invents():
     fact = "The Zorblax-7 gripper closes with a force of 42 newtons."
     passage = Passage("c", "d", "g.md", None, None, "", fact, 0, len(fact), 1.0, 0.9)
-    checker = verify.Verifier("What force?", {1: [Evidence(0, len(fact), fact, 1.0)]}, [passage], FakeEmbedder(), 0.3)
+    evidence = {1: [Evidence(0, len(fact), fact, 1.0)]}
+    checker = verify.Verifier("What does the gripper do?", evidence, [passage], FakeEmbedder(), 0.3, 0.34)
     assert checker.check("The Zorblax-7 gripper closes with a force of 42 newtons [1].").source == 1
     assert checker.check("The gripper closes with 48 newtons [1].").reason == "the number 48 appears in no source"
     assert "'kessler'" in checker.check("Dr. Kessler designed the gripper [1].").reason
     assert "words" in checker.check("The gripper is waterproof and painted bright orange [1].").reason
+    assert checker.check("The Zorblax-7 closes with a force of 42 newtons [1].").reason == verify.OFF_QUESTION
 
 
 def test_numbers_are_normalised_and_markers_are_not_numbers():
@@ -160,4 +162,14 @@ def test_generative_mode_is_todays_unverified_path(settings, fakes):
     done = built.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
     assert done.mode == "generative"
     assert done.sentences == []
+    built.close()
+
+
+def test_a_true_sentence_about_something_else_is_replaced_by_the_best_evidence(settings, fakes):
+    wanderer = FakeModel(script="It needs 6 bar of air pressure [1].")
+    built = answer_with(settings, fakes, wanderer)
+    done = built.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
+    assert done.sentences[0].status == "quoted"
+    assert done.sentences[0].reason == "it does not answer the question"
+    assert "42 newtons" in done.answer
     built.close()

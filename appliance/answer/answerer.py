@@ -11,7 +11,7 @@ from appliance.answer import evidence as evidence_module
 from appliance.answer import prompt
 from appliance.answer.events import AnswerMode, Done, Evidence, Sentence, Source, Timings
 from appliance.answer.model_queue import ModelGate, Ticket
-from appliance.answer.verify import CITATION, Verifier, sentences_of
+from appliance.answer.verify import CITATION, OFF_QUESTION, Verifier, sentences_of
 from appliance.errors import InvalidInput
 from appliance.search.retriever import Passage, Retriever
 from appliance.settings import Settings
@@ -233,10 +233,12 @@ class Answerer:
         """Generate from the evidence alone, show each sentence only once it is verified; when `sure` the material
         answers, an unsupported sentence is replaced by the evidence quoted, else it is dropped."""
         sources = [source(n, p, evidence=evidence.get(n)) for n, p in enumerate(passages, 1)]
-        facts = [(n, e.text) for n in sorted(evidence) for e in evidence[n]]
+        facts = _facts(evidence)
         text_prompt = prompt.grounded(self.model, text, facts)
         timings.prompt_tokens = self.model.count_tokens(text_prompt)
-        verifier = Verifier(text, evidence, passages, self.embedder, self.settings.verify_similarity)
+        verifier = Verifier(
+            text, evidence, passages, self.embedder, self.settings.verify_similarity, self.settings.verify_relevance
+        )
         clock.mark("prompt_built")
         yield "sources", sources
         checked: list[Sentence] = []
@@ -288,6 +290,13 @@ class Answerer:
             return Sentence(
                 text=sentence, shown=_cite(plain, verdict.source), status="supported", source=verdict.source
             )
+        if quote and verdict.reason == OFF_QUESTION:
+            # A true sentence about something else: what the student needs is the best evidence for the question.
+            best = self._best_quote(verifier.evidence, shown)
+            if best is not None:
+                return Sentence(
+                    text=sentence, shown=best.shown, status="quoted", source=best.source, reason=verdict.reason
+                )
         closest = verifier.closest(plain, exclude=shown) if quote else None
         if closest is None:
             return Sentence(text=sentence, shown="", status="dropped", reason=verdict.reason)
@@ -303,6 +312,7 @@ class Answerer:
         ranked = sorted(((e.score, n, e) for n, items in evidence.items() for e in items), key=lambda t: -t[0])
         for _, n, item in ranked:
             if (n, item.start) not in shown:
+                shown.add((n, item.start))
                 return Sentence(
                     text=item.text,
                     shown=QUOTE.format(text=item.text, n=n),
@@ -412,6 +422,12 @@ def _unlooped(stream: Iterator[str]) -> Iterator[str]:
 def _repeats(words: list[str]) -> bool:
     """The last LOOP_WORDS words already appeared in this order, ending earlier."""
     return f" {' '.join(words[-LOOP_WORDS:])} " in f" {' '.join(words[:-1])} "
+
+
+def _facts(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str]]:
+    """The evidence as numbered facts, the source holding the best sentence first, each source in page order."""
+    best = {n: max(e.score for e in items) for n, items in evidence.items()}
+    return [(n, e.text) for n in sorted(evidence, key=lambda n: -best[n]) for e in evidence[n]]
 
 
 def _cite(sentence: str, n: int) -> str:

@@ -16,6 +16,7 @@ NAME = re.compile(r"(?<=\s)[A-Z][\w-]*[a-z0-9][\w-]*|\b(?=[\w-]*\d)(?=[\w-]*[A-Z
 SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
 # A sentence may use the question's words and a few of its own ("The", "It has"): this share must come from evidence.
 MIN_SUPPORTED_WORDS = 0.75
+OFF_QUESTION = "it does not answer the question"
 
 
 @dataclass(frozen=True)
@@ -68,19 +69,29 @@ class Verifier:
     """Checks sentences against each source's evidence: words, numbers, names and meaning."""
 
     def __init__(
-        self, question: str, evidence: dict[int, list[Evidence]], passages: Sequence, embedder, min_similarity: float
+        self,
+        question: str,
+        evidence: dict[int, list[Evidence]],
+        passages: Sequence,
+        embedder,
+        min_similarity: float,
+        relevance: float = 0.0,
     ):
         self.question_words = set(content_words(question, ASKING))
         self.evidence = evidence  # by 1-based source number
         self.embedder = embedder
         self.min_similarity = min_similarity
-        # Numbers and names may come from the whole passage the evidence sits in; words and meaning from the evidence.
+        self.relevance = relevance
+        # Words may come from the passage around the evidence (a heading, a subject); numbers, names and meaning
+        # only from the evidence itself, the facts the model was given.
         self.passage_text = {n: passages[n - 1].text for n in evidence}
         self.evidence_text = {n: " ".join(e.text for e in items) for n, items in evidence.items()}
         self._vectors = {n: embedder.embed([e.text for e in items]) for n, items in evidence.items()}
 
     def check(self, sentence: str) -> Checked:
         """The source that backs this sentence, preferring the one it cites; or the reason none does."""
+        if not self._on_question(sentence):
+            return Checked(sentence, None, OFF_QUESTION)
         cited = [int(n) for n in CITATION.findall(sentence) if int(n) in self.evidence]
         order = cited + [n for n in self.evidence if n not in cited]
         reasons = []
@@ -105,10 +116,21 @@ class Verifier:
         _, n, item = max(ranked, key=lambda t: t[0])
         return n, item
 
+    def _on_question(self, sentence: str) -> bool:
+        """Whether the sentence is about what was asked: it shares enough of the question's key terms.
+
+        A true sentence copied from the wrong fact ("The fire extinguisher hangs by the door." for a question
+        about testing the emergency stops) is supported by the material but answers nothing.
+        """
+        if not self.question_words:
+            return True
+        shared = self.question_words & set(content_words(CITATION.sub(" ", sentence)))
+        return len(shared) >= max(1, self.relevance * len(self.question_words))
+
     def _unsupported(self, sentence: str, n: int) -> str:
         """Why source n does not back the sentence ("" when it does)."""
         text = CITATION.sub(" ", sentence)
-        where = self.passage_text[n].lower()
+        where = self.evidence_text[n].lower()
         shown = numbers(where)
         for number in sorted(numbers(text)):
             if number not in shown:
