@@ -148,8 +148,13 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
         int, Meta(ge=1, le=100000, description="Most pages (slides, cells, chapters) a document may have.")
     ] = 2000
     max_page_chars: Annotated[
-        int, Meta(ge=1000, le=100_000_000, description="Most characters of text one page may yield.")
-    ] = 200_000
+        int,
+        Meta(
+            ge=1000,
+            le=100_000_000,
+            description="Most characters of text one page may yield (a Markdown or text file is one page).",
+        ),
+    ] = 5_000_000
     max_document_chars: Annotated[
         int, Meta(ge=1000, le=1_000_000_000, description="Most characters of text one document may yield.")
     ] = 10_000_000
