@@ -20,7 +20,7 @@ def health(services: Services) -> Response:
         "database": _check(services.database.ping),
         "vector_store": _check(services.vectors.ping),
         "embedder": _check(lambda: len(services.embedder.embed_query("health")) > 0),
-        "llm": _check(lambda: services.model is not None and services.model.count_tokens("ok") > 0),
+        "llm": _check(lambda: services.model is not None and services.model.ping()),
     }
     healthy = all(state == "ok" for state in components.values())
     body = {"status": "ok" if healthy else "degraded", "components": components}
