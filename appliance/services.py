@@ -81,8 +81,11 @@ def model_slots(settings: Settings) -> int:
 
 
 def open_vectors(settings: Settings):
-    from appliance.store.vectors import ChromaStore
+    """The vector store the settings name: Chroma on disk in DATA_DIR, or a Chroma server."""
+    from appliance.store.vectors import ChromaHttpStore, ChromaStore
 
+    if settings.vector_backend == "chroma_http":
+        return ChromaHttpStore(settings.chroma_url, settings.chroma_token, settings.chroma_collection)
     return ChromaStore(settings.data_path / "chroma")
 
 

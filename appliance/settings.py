@@ -88,6 +88,15 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
         str, Meta(description="With vector_backend = chroma_http: the server's URL, https:// means TLS.")
     ] = ""
     chroma_token: Annotated[str, Meta(description="Token the Chroma server wants (sent as a bearer token).")] = ""
+    chroma_collection: Annotated[
+        str,
+        Meta(
+            min_length=3,
+            max_length=63,
+            pattern="^[a-zA-Z0-9][a-zA-Z0-9._-]*[a-zA-Z0-9]$",
+            description="Collection on the Chroma server; one per app box (each box's repair drops vectors it lacks).",
+        ),
+    ] = "chunks"
 
     chunk_tokens: Annotated[int, Meta(ge=32, le=2048, description="Target chunk size in embedder tokens.")] = 200
     chunk_overlap: Annotated[int, Meta(ge=0, le=512, description="Tokens repeated between chunks.")] = 32

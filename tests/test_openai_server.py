@@ -12,6 +12,7 @@ from appliance import services as services_module
 from appliance.answer.model_queue import ModelGate
 from appliance.errors import ConfigError, Unavailable
 from appliance.inference.openai_server import OpenAICompatibleModel
+from appliance.ops import doctor
 from appliance.web.app import create_app
 from tests.conftest import FakeEmbedder, FakeVectors, parse_sse, sign_in
 from tests.fake_openai import FakeInferenceServer
@@ -186,3 +187,15 @@ def test_the_gate_lets_one_generation_per_server_slot_run_at_once():
 def test_services_size_the_gate_to_the_servers_slots(settings):
     openai = msgspec.structs.replace(settings, llm_backend="openai", llm_url="http://x", llm_parallel=3)
     assert services_module.model_slots(openai) == 3
+
+
+def test_doctor_names_a_model_the_server_does_not_have(settings, server, tmp_path):
+    wrong = msgspec.structs.replace(settings, llm_backend="openai", llm_url=server.url, llm_server_model="big")
+    found = [f for f in doctor.Doctor(wrong, tmp_path / "none.toml", repair=False).check_inference() if f.problem]
+    assert "llm_server_model 'big' is not served" in found[0].detail
+
+
+def test_doctor_passes_a_server_that_serves_the_model(settings, server, tmp_path):
+    right = msgspec.structs.replace(settings, llm_backend="openai", llm_url=server.url, llm_server_model="tiny")
+    found = list(doctor.Doctor(right, tmp_path / "none.toml", repair=False).check_inference())
+    assert [f.problem for f in found] == [False]
