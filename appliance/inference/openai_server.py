@@ -8,6 +8,7 @@ overcounts English text (about four characters a token), so a prompt that fits b
 """
 
 import json
+import logging
 import math
 import re
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ from appliance.errors import ConfigError, Unavailable
 from appliance.inference.prompting import COMPLETION_STOP, strip_spelled
 
 CHARS_PER_TOKEN = 3
+# httpx logs every request at INFO: several lines per answer (tokenize, generate, health) in the service's log.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 # Control tokens as chat templates spell them (Gemma, ChatML, Llama 3, SentencePiece): the server parses
 # special tokens in a completion prompt, so user-supplied text must not spell one.
 CONTROL = re.compile(
