@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class FakeInferenceServer:
     """Streams `words` as server-sent events; `mode` makes it misbehave: "die" (cut off mid-answer),
-    "silent" (accept, then never answer). It records each request body in `requests`."""
+    "error" (an error event mid-answer), "silent" (accept, then never answer). It records each request body in `requests`."""
 
     def __init__(self, words=("The", "gripper", "closes."), *, key="", models=("tiny",), tokenize=True):
         self.words, self.key, self.models, self.tokenize = list(words), key, list(models), tokenize
@@ -70,6 +70,9 @@ def _handler(fake: FakeInferenceServer):
             self.send_header("Connection", "close")
             self.end_headers()
             for n, word in enumerate(fake.words):
+                if fake.mode == "error" and n == 1:
+                    self.wfile.write(b'data: {"error": {"message": "slot crashed"}}\n\n')
+                    return
                 if fake.mode == "die" and n == 1:
                     self.close_connection = True
                     return  # the connection closes with no [DONE]: the server went away mid-answer

@@ -123,6 +123,13 @@ def test_a_server_that_dies_mid_answer_is_unavailable(server):
         _stream(model)
 
 
+def test_an_error_event_mid_answer_is_unavailable(server):
+    model = _model(server)
+    server.mode = "error"
+    with pytest.raises(Unavailable, match="slot crashed"):
+        _stream(model)
+
+
 def test_a_server_that_never_answers_times_out(server):
     model = _model(server, read_seconds=1.0)
     server.mode = "silent"

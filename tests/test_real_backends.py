@@ -62,13 +62,13 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) -> 
 class LlamaServer:
     """llama-server on one loopback port, which it keeps across a stop and a start."""
 
-    def __init__(self, gguf: Path, log: Path):
-        self.gguf, self.log, self.port = gguf, log, free_port()
+    def __init__(self, gguf: Path, log: Path, binary: Path = LLAMA_SERVER):
+        self.gguf, self.log, self.binary, self.port = gguf, log, binary, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        command = [str(LLAMA_SERVER), "-m", str(self.gguf), "--host", "127.0.0.1", "--port", str(self.port)]
+        command = [str(self.binary), "-m", str(self.gguf), "--host", "127.0.0.1", "--port", str(self.port)]
         command += ["--parallel", str(SLOTS), "--ctx-size", str(SLOTS * 2048), "--threads", "2", "--seed", "0"]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)

@@ -153,7 +153,13 @@ class OpenAICompatibleModel:
             data = line[5:].strip()
             if data == "[DONE]":
                 return
-            choice = (json.loads(data).get("choices") or [{}])[0]
+            try:
+                event = json.loads(data)
+            except ValueError:
+                raise Unavailable("the inference server sent something other than server-sent events") from None
+            if event.get("error"):  # llama-server and vLLM report a failure mid-stream as an event
+                raise Unavailable(f"the inference server failed mid-answer: {str(event['error'])[:200]}")
+            choice = (event.get("choices") or [{}])[0]
             text = choice.get("text") or (choice.get("delta") or {}).get("content") or ""
             if text:
                 yield text
