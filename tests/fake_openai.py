@@ -8,7 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class FakeInferenceServer:
     """Streams `words` as server-sent events; `mode` makes it misbehave: "die" (cut off mid-answer),
-    "error" (an error event mid-answer), "silent" (accept, then never answer). It records each request body in `requests`."""
+    "error" (an error event mid-answer), "silent" (accept, then never answer).
+    It records each request (path, body) in `requests`."""
 
     def __init__(self, words=("The", "gripper", "closes."), *, key="", models=("tiny",), tokenize=True):
         self.words, self.key, self.models, self.tokenize = list(words), key, list(models), tokenize
