@@ -65,7 +65,7 @@ already done are skipped.
 
 Options:
   --user    set up in this checkout even as root (containers, CI).
-  --dev     --user, and also install the test tools and what the tests
+  --dev     --user, and also install the test tools (and build llama-server) and what the tests
             drive for real: Debian's chromium, systemd (systemd-analyze),
             passwd, iproute2 (apt-get, via sudo when not root). Playwright
             never downloads a browser of its own.
@@ -372,6 +372,10 @@ if [[ "$DEV" -eq 1 ]]; then
             apt-get install -y --no-install-recommends "${missing[@]}"
         [[ -x /usr/bin/chromium ]] || die "apt-get install chromium did not provide /usr/bin/chromium"
     fi
+    # llama.cpp's llama-server, for the tests against an inference server: from the sources vendored in
+    # llama-cpp-python's sdist, with the wheel's CPU flags, into $WHEEL_DIR/ once (skipped when built).
+    RAGBOT_LLAMA_CMAKE_ARGS="$LLAMA_CMAKE_ARGS" PIP="$VENV/bin/pip" tests/build_llama_server.sh ||
+        die "building llama-server (tests/build_llama_server.sh) failed; see the messages above"
 fi
 
 # ---------------------------------------------------------------- 4. setup

@@ -45,6 +45,9 @@ def load_embedder(settings: Settings):
 
 
 def load_llm(settings: Settings):
+    """The LLM the settings name: in this process, or on an OpenAI-compatible server."""
+    if settings.llm_backend == "openai":
+        return _server_llm(settings)
     from appliance.inference.llm import LlamaCppModel
 
     manifest = models.find_manifest(settings, settings.llm_model)
@@ -60,9 +63,32 @@ def load_llm(settings: Settings):
     )
 
 
-def open_vectors(settings: Settings):
-    from appliance.store.vectors import ChromaStore
+def _server_llm(settings: Settings):
+    from appliance.inference.openai_server import OpenAICompatibleModel
 
+    return OpenAICompatibleModel(
+        settings.llm_url,
+        server_model=settings.llm_server_model,
+        api_key=settings.llm_api_key,
+        chat=settings.llm_chat,
+        context_length=settings.llm_context or 2048,
+        connect_seconds=settings.llm_connect_seconds,
+        read_seconds=settings.llm_read_seconds,
+        repeat_penalty=settings.repeat_penalty,
+    )
+
+
+def model_slots(settings: Settings) -> int:
+    """Generations the model runs at once: the server's parallel slots, else one (a llama.cpp context)."""
+    return settings.llm_parallel if settings.llm_backend == "openai" else 1
+
+
+def open_vectors(settings: Settings):
+    """The vector store the settings name: Chroma on disk in DATA_DIR, or a Chroma server."""
+    from appliance.store.vectors import ChromaHttpStore, ChromaStore
+
+    if settings.vector_backend == "chroma_http":
+        return ChromaHttpStore(settings.chroma_url, settings.chroma_token, settings.chroma_collection)
     return ChromaStore(settings.data_path / "chroma")
 
 
@@ -115,7 +141,7 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
             upload.unlink()
     retriever = Retriever(settings, database, vectors, embedder)
     ingestor = Ingestor(settings, database, vectors, embedder)
-    gate = ModelGate(settings.max_queue, per_user=settings.max_questions_per_user)
+    gate = ModelGate(settings.max_queue, per_user=settings.max_questions_per_user, slots=model_slots(settings))
     answerer = Answerer(settings, retriever, model, gate, embedder) if model else None
     jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers, settings.max_queued_jobs)
     courses, conversations = Courses(database), Conversations(database)

@@ -49,6 +49,30 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
         int, Meta(ge=0, le=1000, description="Questions one user may have waiting or generating (more: 429); 0 = none.")
     ] = 2
 
+    llm_backend: Annotated[
+        Literal["llama_cpp", "openai"],
+        Meta(description="llama_cpp: the model runs in this process; openai: on an OpenAI-compatible server."),
+    ] = "llama_cpp"
+    llm_url: Annotated[
+        str, Meta(description="With llm_backend = openai: the server's base URL, e.g. http://gpu.lan:8080.")
+    ] = ""
+    llm_api_key: Annotated[str, Meta(description="Bearer key the inference server wants; empty sends none.")] = ""
+    llm_server_model: Annotated[
+        str, Meta(description="Model name the inference server serves; empty takes the first it lists.")
+    ] = ""
+    llm_chat: Annotated[
+        bool, Meta(description="Use /v1/chat/completions (instruct models) instead of /v1/completions (base).")
+    ] = False
+    llm_parallel: Annotated[
+        int, Meta(ge=1, le=256, description="Answers generated at once on the server: its parallel slots.")
+    ] = 4
+    llm_connect_seconds: Annotated[
+        float, Meta(ge=0.1, le=120.0, description="Longest wait to connect to the inference server.")
+    ] = 5.0
+    llm_read_seconds: Annotated[
+        float, Meta(ge=1.0, le=3600.0, description="Longest silence of the inference server mid-answer.")
+    ] = 60.0
+
     embed_model: Annotated[str, Meta(min_length=1, description="Name of the embedding model manifest.")] = (
         "all-minilm-l6-v2"
     )
@@ -60,6 +84,24 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     embed_query_int8: Annotated[
         bool, Meta(description="Embed search queries with the int8-quantised ONNX graph (onnx backends only).")
     ] = False
+    vector_backend: Annotated[
+        Literal["embedded", "chroma_http"],
+        Meta(description="embedded: Chroma on disk in DATA_DIR; chroma_http: a Chroma server at chroma_url."),
+    ] = "embedded"
+    chroma_url: Annotated[
+        str, Meta(description="With vector_backend = chroma_http: the server's URL, https:// means TLS.")
+    ] = ""
+    chroma_token: Annotated[str, Meta(description="Token the Chroma server wants (sent as a bearer token).")] = ""
+    chroma_collection: Annotated[
+        str,
+        Meta(
+            min_length=3,
+            max_length=63,
+            pattern="^[a-zA-Z0-9][a-zA-Z0-9._-]*[a-zA-Z0-9]$",
+            description="Collection on the Chroma server; one per app box (each box's repair drops vectors it lacks).",
+        ),
+    ] = "chunks"
+
     chunk_tokens: Annotated[int, Meta(ge=32, le=2048, description="Target chunk size in embedder tokens.")] = 200
     chunk_overlap: Annotated[int, Meta(ge=0, le=512, description="Tokens repeated between chunks.")] = 32
 
@@ -209,6 +251,10 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
             raise ValueError("tls_cert_file and tls_key_file are set together (a certificate needs its key)")
         if self.http_redirect_port and self.http_redirect_port == self.port:  # 0 = no redirect port
             raise ValueError("http_redirect_port must differ from port (the HTTPS port)")
+        if self.llm_backend == "openai" and not self.llm_url.startswith(("http://", "https://")):
+            raise ValueError("llm_backend = 'openai' needs llm_url, the server's http:// or https:// address")
+        if self.vector_backend == "chroma_http" and not self.chroma_url.startswith(("http://", "https://")):
+            raise ValueError("vector_backend = 'chroma_http' needs chroma_url, the server's http(s):// address")
 
     @property
     def tls_ca_path(self) -> Path | None:

@@ -51,9 +51,9 @@ def over_http(app, client, question: str) -> dict:
 
 
 def bare(model, llama, text: str, settings) -> dict:
-    from appliance.inference import llm
+    from appliance.inference import llm, prompting
 
-    stop = None if model.prompt_style == "chat" else llm.COMPLETION_STOP
+    stop = None if model.prompt_style == "chat" else prompting.COMPLETION_STOP
     times = []
     cpu = time.process_time()  # this process does nothing else meanwhile: it is llama.cpp's CPU
     started = time.perf_counter()

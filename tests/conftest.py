@@ -69,6 +69,9 @@ class FakeModel:
     def count_tokens(self, text: str) -> int:
         return len(WORD.findall(text)) + text.count("\n")
 
+    def ping(self) -> bool:
+        return True
+
     def render(self, instructions: str, request: str) -> str:
         return f"{instructions}\n\n{request}"
 

@@ -16,8 +16,8 @@ from appliance.classroom import analytics
 from appliance.classroom.limits import AccountBackoff, SlidingWindow
 from appliance.errors import Busy, ConfigError, TooManyRequests
 from appliance.inference import manifests
-from appliance.inference.llm import strip_spelled
 from appliance.inference.manifests import Manifest
+from appliance.inference.prompting import strip_spelled
 from appliance.settings import load_settings
 from appliance.web import secret
 from appliance.web.app import create_app

@@ -17,7 +17,8 @@ class Cancelled(Exception):
 
 
 class ModelGate:
-    """One llama.cpp context is not thread-safe: one generation at a time, a bounded and fair line of waiters.
+    """One llama.cpp context is not thread-safe: one generation at a time (`slots` at once for an inference
+    server with that many parallel slots), a bounded and fair line of waiters.
 
     Fair means round-robin by user: the next turn goes to the waiting user served longest ago, so one
     student sending 20 questions delays each other student by at most one generation. Bounded means
@@ -25,8 +26,10 @@ class ModelGate:
     (0 = no per-user cap), so one student's flood cannot fill the line and turn the class away.
     """
 
-    def __init__(self, max_queue: int, retry_after: int = 5, per_user: int = 0):
+    def __init__(self, max_queue: int, retry_after: int = 5, per_user: int = 0, slots: int = 1):
         self.max_queue = max_queue
+        self.slots = slots
+        self.generating = 0
         self.retry_after = retry_after
         self.per_user = per_user
         self._active: dict[str, int] = {}  # user -> tickets not yet finished (waiting or generating)
@@ -36,7 +39,6 @@ class ModelGate:
         self._turns = itertools.count()
         self._arrivals = itertools.count()
         self.waiting = 0
-        self.busy = False
 
     def reserve(self, user: str = "") -> "Ticket":
         """A place in line, or Busy at once when the line is full (never hang)."""
@@ -57,6 +59,11 @@ class ModelGate:
         """Tickets waiting for their turn at the model right now (not the one holding it)."""
         with self._cond:
             return len(self._line)
+
+    @property
+    def busy(self) -> bool:
+        """True while every slot generates."""
+        return self.generating >= self.slots
 
     def _next(self) -> "Ticket":
         return min(self._line, key=lambda t: (self._served.get(t.user, -1), t.arrival))
@@ -107,7 +114,7 @@ class Ticket:
                     if cancelled():
                         raise Cancelled()
                     gate._cond.wait(0.1)
-                gate.busy = True
+                gate.generating += 1
                 self.had_turn = True
                 gate._served[self.user] = next(gate._turns)
             finally:
@@ -118,7 +125,7 @@ class Ticket:
             yield
         finally:
             with gate._cond:
-                gate.busy = False
+                gate.generating -= 1
                 self._finish()
                 gate._cond.notify_all()
 

@@ -1,15 +1,14 @@
 """The local LLM: llama.cpp through llama-cpp-python, the only module that imports it."""
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
 import llama_cpp
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
-# A base model continues the pattern it sees: stop before it writes another question or source header.
-COMPLETION_STOP = ["\nQuestion:", "\n\n\n", "\n\n[", "\nSource [", "\nSources:"]
+from appliance.inference.prompting import COMPLETION_STOP, strip_spelled
 
 
 def open_llama(path: Path, *, context_length: int, threads: int) -> "llama_cpp.Llama":
@@ -37,17 +36,6 @@ def _texts(pieces: object) -> Iterator[str]:
     """The text of each piece of a streamed completion (stream=True always returns an iterator)."""
     for piece in cast("Iterator[llama_cpp.CreateCompletionStreamResponse]", pieces):
         yield piece["choices"][0]["text"]
-
-
-def strip_spelled(text: str, spellings: Callable[[str], set[str]]) -> str:
-    """Take out what `spellings` finds until it finds nothing, so "<start_of<eos>_turn>" cannot reassemble one."""
-    while True:
-        cleaned = text
-        for piece in spellings(text) - {""}:
-            cleaned = cleaned.replace(piece, "")
-        if cleaned == text:  # nothing found, or nothing a plain replace can take out: stop either way
-            return text
-        text = cleaned
 
 
 class LlamaCppModel:
@@ -82,6 +70,10 @@ class LlamaCppModel:
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` under this model's tokenizer."""
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def ping(self) -> bool:
+        """True when the model answers (it runs here: when it tokenizes)."""
+        return self.count_tokens("ok") > 0
 
     def render(self, instructions: str, request: str) -> str:
         """The full prompt: the chat template for instruct models, plain completion text for base models."""

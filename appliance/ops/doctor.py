@@ -76,6 +76,7 @@ class Doctor:
                     self.check_data,
                     self.check_disk,
                     self.check_models,
+                    self.check_inference,
                     self.check_database,
                     self.check_stores,
                     self.check_uploads,
@@ -200,6 +201,23 @@ class Doctor:
             what = "sha256 matches" if manifest.sha256 and path.is_file() else "present (no checksum recorded)"
             yield ok("models", f"{manifest.name}: {path} {what}")
 
+    def check_inference(self) -> Iterator[Finding]:
+        """With llm_backend = openai: the server is reachable, takes the key and serves the model named."""
+        if self.settings.llm_backend != "openai":
+            return
+        try:
+            model = services_module.load_llm(self.settings)
+        except RagbotError as error:
+            yield problem("inference", error.message, "check llm_url, llm_api_key and llm_server_model")
+            return
+        try:
+            if model.ping():
+                yield ok("inference", f"{self.settings.llm_url} serves {model.name}")
+            else:
+                yield problem("inference", f"{self.settings.llm_url} is not ready", "see the inference server's log")
+        finally:
+            model.close()
+
     # Stores -----------------------------------------------------------------------------------------
 
     def _restore_hint(self) -> str:
@@ -238,7 +256,12 @@ class Doctor:
         except Unavailable as error:
             yield problem("stores", error.message, "run ragbot doctor again once the restore or repair has finished")
             return
-        vectors = services_module.open_vectors(self.settings)
+        try:
+            vectors = services_module.open_vectors(self.settings)
+        except RagbotError as error:
+            database.close()
+            yield problem("stores", error.message, "check chroma_url and chroma_token, and that the Chroma server runs")
+            return
         try:
             yield from self._migrations(database)
             report = repair.check(database, vectors, repair=False)

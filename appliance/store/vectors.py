@@ -1,19 +1,30 @@
-"""The vector store: Chroma embedded on disk, the only module that imports chromadb."""
+"""The vector store: Chroma embedded on disk or a Chroma server, the only module that imports chromadb."""
 
 import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
+from urllib.parse import urlsplit
 
 import chromadb
 from chromadb.api.client import Client as ChromaClient
 from chromadb.config import Settings as ChromaSettings
 
+from appliance.errors import ConfigError
 from appliance.store.locks import VECTORS_LOCK, locked
 from appliance.store.vector_index import VectorIndex
 
 COLLECTION = "chunks"
+BATCH = 1000
+
+
+def _open_collection(client, name: str = COLLECTION):
+    return client.get_or_create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+
+
+def _owners(owners: list[tuple[str, int]]) -> list[dict]:
+    return [{"document_id": d, "course_id": c} for d, c in owners]
 
 
 class ChromaStore:
@@ -41,30 +52,28 @@ class ChromaStore:
                 settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),  # and configure_process
             ),
         )
-        self._collection = self._client.get_or_create_collection(
-            COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"}
-        )
+        self._collection = _open_collection(self._client)
 
     def add(self, ids: list[str], vectors: list[list[float]], owners: list[tuple[str, int]]) -> None:
         """Store vectors with their (document id, course id); re-adding an id overwrites it."""
-        for start in range(0, len(ids), 1000):
-            end = start + 1000
+        for start in range(0, len(ids), BATCH):
+            end = start + BATCH
             with locked(self._write_lock, shared=True), self._changing() as index:
                 self._collection.upsert(
                     ids=ids[start:end],
                     embeddings=cast(list, vectors[start:end]),
-                    metadatas=[{"document_id": d, "course_id": c} for d, c in owners[start:end]],
+                    metadatas=_owners(owners[start:end]),
                 )
                 if index is not None:
                     self._index = index.plus(ids[start:end], vectors[start:end], [c for _, c in owners[start:end]])
 
     def delete(self, ids: list[str]) -> None:
         """Remove vectors by chunk id (unknown ids are ignored)."""
-        for start in range(0, len(ids), 1000):
+        for start in range(0, len(ids), BATCH):
             with locked(self._write_lock, shared=True), self._changing() as index:
-                self._collection.delete(ids=ids[start : start + 1000])
+                self._collection.delete(ids=ids[start : start + BATCH])
                 if index is not None:
-                    self._index = index.without(ids[start : start + 1000])
+                    self._index = index.without(ids[start : start + BATCH])
 
     def query(self, vector: list[float], k: int, courses: list[int] | None = None) -> list[tuple[str, float]]:
         """The k nearest chunk ids (of the given courses, all when None) with their cosine similarity."""
@@ -117,5 +126,78 @@ class ChromaStore:
 
     def ping(self) -> bool:
         """True when the store answers."""
+        self._client.heartbeat()
+        return True
+
+
+class ChromaHttpStore:
+    """Chunk vectors on a Chroma server (`chroma run`), shared by several app boxes or kept on a bigger one.
+
+    Searches use Chroma's own course-filtered query: the server holds the index, so there is no copy here to
+    keep in step with writes other boxes make. SQLite on the app box stays the source of truth; the start-up
+    consistency check and `ragbot doctor --repair` bring the server back in step with it.
+    """
+
+    def __init__(self, url: str, token: str = "", collection: str = COLLECTION):
+        where = urlsplit(url)
+        tls = where.scheme == "https"
+        try:
+            # Declared as the abstract ClientAPI, which lacks the close() every client has.
+            self._client = cast(
+                ChromaClient,
+                chromadb.HttpClient(
+                    host=where.hostname or "",
+                    port=where.port or (443 if tls else 8000),
+                    ssl=tls,
+                    headers={"Authorization": f"Bearer {token}"} if token else None,
+                    settings=ChromaSettings(anonymized_telemetry=False),
+                ),
+            )
+            self._collection = _open_collection(self._client, collection)
+        except Exception as error:  # chromadb raises plain ValueError/httpx errors for an unreachable server
+            raise ConfigError(
+                f"chroma_url {url}: cannot use the Chroma server ({type(error).__name__}: {error})"
+            ) from None
+
+    def add(self, ids: list[str], vectors: list[list[float]], owners: list[tuple[str, int]]) -> None:
+        """Store vectors with their (document id, course id); re-adding an id overwrites it."""
+        for start in range(0, len(ids), BATCH):
+            end = start + BATCH
+            self._collection.upsert(
+                ids=ids[start:end], embeddings=vectors[start:end], metadatas=_owners(owners[start:end])
+            )
+
+    def delete(self, ids: list[str]) -> None:
+        """Remove vectors by chunk id (unknown ids are ignored)."""
+        for start in range(0, len(ids), BATCH):
+            self._collection.delete(ids=ids[start : start + BATCH])
+
+    def query(self, vector: list[float], k: int, courses: list[int] | None = None) -> list[tuple[str, float]]:
+        """The k nearest chunk ids (of the given courses, all when None) with their cosine similarity."""
+        if k < 1 or courses == []:
+            return []
+        where = None if courses is None else {"course_id": {"$in": list(courses)}}
+        found = self._collection.query(query_embeddings=[list(vector)], n_results=k, where=where, include=["distances"])
+        return [(cid, 1.0 - distance) for cid, distance in zip(found["ids"][0], found["distances"][0], strict=True)]
+
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """Stored vectors of the given chunk ids, as unit vectors (as the embedded store gives them)."""
+        if not ids:
+            return {}
+        found = self._collection.get(ids=ids, include=["embeddings"])
+        return VectorIndex(found["ids"], found["embeddings"], [0] * len(found["ids"])).vectors(ids)
+
+    def ids(self) -> set[str]:
+        """Every chunk id in the store."""
+        return set(self._collection.get(include=[])["ids"])
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def ping(self) -> bool:
+        """True when the server answers."""
         self._client.heartbeat()
         return True

@@ -22,7 +22,7 @@ def health(services: NamedDependency[Services]) -> Response[Health]:
         "database": _check(services.database.ping),
         "vector_store": _check(services.vectors.ping),
         "embedder": _check(lambda: len(services.embedder.embed_query("health")) > 0),
-        "llm": _check(lambda: services.model is not None and services.model.count_tokens("ok") > 0),
+        "llm": _check(lambda: services.model is not None and services.model.ping()),
     }
     healthy = all(state == "ok" for state in components.values())
     return Response(Health("ok" if healthy else "degraded", components), status_code=200 if healthy else 503)
