@@ -4,10 +4,12 @@ import hashlib
 import math
 import re
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from appliance import services as services_module
@@ -180,3 +182,20 @@ def free_port() -> int:
 def parse_sse(lines) -> list[tuple[str, str]]:
     """(event, data) pairs from the lines of a Server-Sent Events body."""
     return list(sse_pairs(lines))
+
+
+def wait_until_up(
+    url: str, process: subprocess.Popen, timeout: float = 180, client: httpx.Client | None = None
+) -> None:
+    """Poll `url` until it answers 200; fail at once, with the process's status, if the process died."""
+    get = client.get if client else httpx.get
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        assert process.poll() is None, f"{process.args!r} exited with status {process.returncode}"
+        try:
+            if get(url, timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(f"{url} did not come up within {timeout} s")

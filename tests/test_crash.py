@@ -11,7 +11,7 @@ import pytest
 from appliance import services as services_module
 from appliance.settings import load_settings
 from appliance.store.vectors import ChromaStore
-from tests.conftest import FakeEmbedder, FakeModel, free_port
+from tests.conftest import FakeEmbedder, FakeModel, free_port, wait_until_up
 
 PASSWORD = "correct horse battery"
 
@@ -50,16 +50,8 @@ def start(config, port) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.time() + 300
-    while True:
-        assert process.poll() is None, "the service exited"
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            pass
-        assert time.time() < deadline, "the service did not come up"
-        time.sleep(0.5)
+    wait_until_up(f"http://127.0.0.1:{port}/api/health", process, timeout=300)
+    return process
 
 
 @pytest.mark.real

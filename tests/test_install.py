@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests import livesystemd
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_until_up
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 UNITS = ("ragbot.service", "ragbot-backup.service", "ragbot-backup.timer")
@@ -165,16 +165,7 @@ def test_installed_service_runs_as_ragbot_and_doctor_is_clean(root):
     # HTTPS with the certificate the install generated, checked against the CA students install.
     secure = httpx.Client(verify=ssl.create_default_context(cafile=root / "etc/ragbot/tls/ca.crt"), timeout=5)
     try:
-        deadline = time.time() + 240
-        while True:
-            assert service.poll() is None, output(service)[-3000:]
-            try:
-                if secure.get(f"https://localhost:{port}/api/health").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.time() < deadline, "the installed service did not come up"
-            time.sleep(1)
+        wait_until_up(f"https://localhost:{port}/api/health", service, timeout=240, client=secure)
         moved = httpx.get(f"http://localhost:{redirect}/api/health", timeout=5)
         assert moved.headers["location"] == f"https://localhost:{port}/api/health"
     finally:

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from appliance.inference import manifests
 from appliance.ops import consistency
 from appliance.settings import load_settings
 from appliance.store.vectors import ChromaHttpStore
-from tests.conftest import free_port, parse_sse, sign_in
+from tests.conftest import free_port, parse_sse, sign_in, wait_until_up
 from tests.realserver import no_network, serve, wait_job
 
 pytestmark = pytest.mark.real
@@ -36,20 +35,6 @@ The Vexmoor bracket is machined from anodised titanium. It holds the Quillon cam
 
 Spare Vexmoor brackets are kept in drawer 27 of the Harrowgate workshop.
 """
-
-
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
-    """Poll `url` until it answers 200; fail at once if the process died."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        assert process.poll() is None, f"{process.args!r} exited with status {process.returncode}"
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise TimeoutError(f"{url} did not come up")
 
 
 class LlamaServer:
