@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -222,6 +223,39 @@ def variants(services, collection: Judged, say) -> dict[str, tuple[dict[str, lis
     return runs
 
 
+def stages(services, collection: Judged) -> dict[str, float]:
+    """Median CPU milliseconds of each stage of one shipped-settings search (first pass only) and its serialisation."""
+    from appliance.search.retriever import _cosine, _passage
+
+    settings, spent = services.settings, {}
+    n, k = settings.candidates, settings.search_k
+
+    @contextmanager
+    def clock(name):
+        ticked = time.process_time()
+        yield
+        spent.setdefault(name, []).append(time.process_time() - ticked)
+
+    services.embedder.embed_query.cache_clear()
+    for _, text, _ in collection.queries:
+        with clock("embed query"):
+            vector = services.embedder.embed_query(text)
+        with clock("dense (vector index)"):
+            dense = services.vectors.query(vector, n)
+        with clock("keyword (FTS5 BM25)"):
+            keyword = services.database.keyword_search(text, n, heading_weight=settings.heading_weight)
+        with clock("fusion"):
+            scores = services.retriever._fuse(dense, keyword)
+            ranked = sorted(scores, key=scores.get, reverse=True)[:k]
+        with clock("chunk rows (SQLite)"):
+            rows = services.database.chunks(ranked)
+        with clock("stored vectors + cosine"):
+            similarity = {c: _cosine(vector, v) for c, v in services.vectors.vectors(ranked).items()}
+        with clock("serialise (JSON)"):
+            json.dumps([_passage(rows[c], scores[c], similarity.get(c, 0.0)).to_dict() for c in ranked if c in rows])
+    return {name: round(statistics.median(times) * 1000, 2) for name, times in spent.items()}
+
+
 def measure(collection: Judged, index: Path | None, say) -> dict:
     """Ingest (or reuse) the collection, run every variant, score them."""
     from appliance.services import build
@@ -236,6 +270,7 @@ def measure(collection: Judged, index: Path | None, say) -> dict:
             chunks = ingest(services, collection.files)
             services.retriever.search("warm up", SEARCH_K, "hybrid")
             runs = variants(services, collection, say)
+            profile = stages(services, collection)
         finally:
             services.close()
     halves = {qid: half for qid, _, half in collection.queries}
@@ -248,6 +283,7 @@ def measure(collection: Judged, index: Path | None, say) -> dict:
         "files": len(collection.files),
         "chunks": chunks,
         "queries": {"all": len(halves), "A": sum(h == "A" for h in halves.values())},
+        "stages_cpu_ms": profile,
         "variants": {
             name: summarise(figures[name], halves)
             | {"timing": runs[name][1]}
@@ -309,6 +345,7 @@ def table(result: dict) -> str:
             "| Δ vs rrf (A / B, ±se) | Δ vs shipped (A / B, ±se) | CPU ms |",
             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
+        stages = ", ".join(f"{name} {ms:g}" for name, ms in c["stages_cpu_ms"].items())
         for name, v in c["variants"].items():
             a, r, s = v["all"], v["vs_rrf"], v["vs_shipped"]
             lines.append(
@@ -318,6 +355,7 @@ def table(result: dict) -> str:
                 f"{s['delta']:+.3f} ({s['delta_A']:+.3f} / {s['delta_B']:+.3f}, ±{s['stderr']:.3f}) | "
                 f"{v['timing']['cpu_ms']} |"
             )
+        lines += ["", f"CPU ms per stage of one search (median): {stages}"]
     return "\n".join(lines)
 
 
