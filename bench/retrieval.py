@@ -27,9 +27,11 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "eval" / "cranfield"
@@ -163,18 +165,18 @@ def gain(grade: int) -> int:
     return 5 - grade
 
 
-def ndcg(ranking: list[int], judged: dict[int, int], k: int = CUTOFF) -> float:
+def ndcg(ranking: Sequence[Hashable], judged: Mapping[Any, int], k: int = CUTOFF) -> float:
     dcg = sum(gain(judged[d]) / math.log2(i + 2) for i, d in enumerate(ranking[:k]) if d in judged)
     ideal = sorted((gain(g) for g in judged.values()), reverse=True)[:k]
     best = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
     return dcg / best if best else 0.0
 
 
-def recall(ranking: list[int], judged: dict[int, int], k: int) -> float:
+def recall(ranking: Sequence[Hashable], judged: Mapping[Any, int], k: int) -> float:
     return len(set(ranking[:k]) & judged.keys()) / len(judged) if judged else 0.0
 
 
-def reciprocal_rank(ranking: list[int], judged: dict[int, int], k: int = CUTOFF) -> float:
+def reciprocal_rank(ranking: Sequence[Hashable], judged: Mapping[Any, int], k: int = CUTOFF) -> float:
     return next((1.0 / (i + 1) for i, d in enumerate(ranking[:k]) if d in judged), 0.0)
 
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bench import __main__ as bench_main
-from bench import answers, common, ingestion
+from bench import answers, common, generalize, ingestion
 
 pytestmark = pytest.mark.real
 
@@ -179,3 +179,32 @@ def test_answers_quick():
         assert len(rows) == 6 and all(r["answer"] for r in rows)
     assert all(t["met"] in (True, False, None) for t in result["targets"])
     assert "correct+cited+supported" in answers.table(figures)
+
+
+def test_generalize_quick_scores_both_collections(tmp_path):
+    """`python -m bench.generalize --quick`: every variant scored on a synthetic Cranfield and a synthetic docs set."""
+    out = tmp_path / "generalize.json"
+    assert generalize.main(["--quick", "--quiet", "--output", str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert [c["name"] for c in result["collections"]] == ["Cranfield", "synthetic docs"]
+    variants = result["collections"][1]["variants"]
+    assert {"keyword", "dense", "rrf", "shipped", "rrf + sentence re-rank w0.4"} <= variants.keys()
+    assert all(0.0 <= v[half][m] <= 1.0 for v in variants.values() for half in "AB" for m in generalize.METRICS)
+    assert variants["rrf"]["vs_rrf"]["delta"] == 0.0
+    assert variants["shipped"]["timing"]["cpu_ms"] > 0
+
+
+def test_generalize_metrics_on_a_known_ranking():
+    """First-rank accuracy and the paired difference are computed per query, then averaged per half."""
+    judged = {"a.rst": 1, "b.rst": 3}
+    figures = generalize.per_query(["c.rst", "a.rst"], judged)
+    assert figures["first"] == 0.0
+    assert figures["mrr@10"] == 0.5
+    better = {"1": {"ndcg@10": 1.0}, "2": {"ndcg@10": 0.5}}
+    worse = {"1": {"ndcg@10": 0.5}, "2": {"ndcg@10": 0.5}}
+    assert generalize.compare(better, worse, {"1": "A", "2": "B"}) == {
+        "delta": 0.25,
+        "delta_A": 0.5,
+        "delta_B": 0.0,
+        "stderr": 0.25,
+    }
