@@ -20,7 +20,7 @@ from appliance import services as services_module
 from appliance.errors import RagbotError
 from appliance.services import Services
 from appliance.settings import Settings
-from appliance.web import auth, headers, observability, secret
+from appliance.web import access, headers, observability, secret
 from appliance.web.routes import audit, chat, courses, documents, health, search, web
 from appliance.web.routes import auth as auth_routes
 
@@ -82,7 +82,7 @@ def create_app(
 ) -> Litestar:
     """The app; heavy services load once in the lifespan unless given (tests pass their own)."""
 
-    jwt = auth.jwt_auth(secret.load_or_create(settings.secret_path), settings.access_minutes)
+    jwt = access.jwt_auth(secret.load_or_create(settings.secret_path), settings.access_minutes)
 
     @asynccontextmanager
     async def lifespan(app: Litestar):
@@ -101,7 +101,7 @@ def create_app(
         path=DOCS_ASSETS,
         directories=[Path(swagger_ui_bundle.swagger_ui_path)],
         include_in_schema=False,
-        opt=auth.allow(auth.ANYONE),
+        opt=access.allow(access.ANYONE),
     )
     return Litestar(
         route_handlers=[
@@ -123,7 +123,7 @@ def create_app(
         middleware=[observability.RequestLog, observability.PROMETHEUS.middleware],
         before_send=[headers.add_headers],
         on_app_init=[jwt.on_app_init],
-        guards=[auth.role_guard],
+        guards=[access.role_guard],
         exception_handlers={Exception: error_response},
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_upload_mb * 1024 * 1024,

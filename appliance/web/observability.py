@@ -13,7 +13,7 @@ from litestar import Litestar
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from appliance.metrics import state_collector
-from appliance.web import auth
+from appliance.web import access
 
 REQUEST_ID = contextvars.ContextVar("request_id", default="")
 REQUEST_ID_HEADER = "x-request-id"
@@ -37,7 +37,7 @@ async def watch(app: Litestar):
 class Metrics(PrometheusController):
     """GET /metrics in Prometheus text format; open like any exporter (it holds counts, no content)."""
 
-    opt = auth.allow(auth.ANYONE)
+    opt = access.allow(access.ANYONE)
     include_in_schema = False
 
 

@@ -8,7 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from appliance.services import Services
-from appliance.web.auth import ADMIN, allow
+from appliance.web.access import ADMIN, allow
 from appliance.web.schemas import AuditEntry, AuditLog
 
 

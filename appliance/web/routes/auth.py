@@ -11,7 +11,7 @@ from msgspec import Meta
 from appliance.errors import Forbidden, InvalidInput, Unauthorized
 from appliance.services import Services
 from appliance.vocabulary import Level
-from appliance.web.auth import ANYONE, USERS, allow
+from appliance.web.access import ANYONE, USERS, allow
 from appliance.web.schemas import Session, User, user_view
 
 

@@ -20,7 +20,7 @@ from appliance.answer.events import ConversationEvent, Done, ErrorEvent, Source
 from appliance.answer.model_queue import stream_from_thread
 from appliance.errors import RagbotError
 from appliance.services import Services
-from appliance.web.auth import USERS, allow
+from appliance.web.access import USERS, allow
 from appliance.web.schemas import ChatRequest
 
 

@@ -12,7 +12,7 @@ from appliance.classroom import analytics
 from appliance.errors import InvalidInput
 from appliance.services import Services
 from appliance.web import secret
-from appliance.web.auth import STAFF, USERS, allow
+from appliance.web.access import STAFF, USERS, allow
 from appliance.web.schemas import Course, CourseList, CourseStats, CreatedCourse, JoinedCourse, Member, MemberList
 
 

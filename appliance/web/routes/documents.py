@@ -12,7 +12,7 @@ from appliance.errors import InvalidInput, NotFound, RagbotError
 from appliance.ingest.pipeline import clean_source
 from appliance.services import Services
 from appliance.vocabulary import DEFAULT_COURSE
-from appliance.web.auth import STAFF, USERS, allow
+from appliance.web.access import STAFF, USERS, allow
 from appliance.web.rich import page_nodes
 from appliance.web.schemas import (
     Document,

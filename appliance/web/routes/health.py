@@ -5,7 +5,7 @@ from litestar.di import NamedDependency
 from litestar.response import Response
 
 from appliance.services import Services
-from appliance.web.auth import ANYONE, allow
+from appliance.web.access import ANYONE, allow
 from appliance.web.schemas import Health, Ready
 
 

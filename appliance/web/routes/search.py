@@ -7,7 +7,7 @@ from litestar.params import JSONBody
 
 from appliance.errors import InvalidInput
 from appliance.services import Services
-from appliance.web.auth import USERS, allow
+from appliance.web.access import USERS, allow
 from appliance.web.rich import to_nodes
 from appliance.web.schemas import Rendered, RenderRequest, SearchRequest, SearchResult, SearchResults
 

@@ -15,7 +15,7 @@ from litestar.types import ControllerRouterHandler
 
 from appliance.errors import NotFound
 from appliance.services import Services
-from appliance.web.auth import ANYONE, allow
+from appliance.web.access import ANYONE, allow
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PUBLIC = allow(ANYONE)  # routes anyone may fetch, signed in or not
