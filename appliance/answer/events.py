@@ -8,6 +8,8 @@ from typing import Literal
 
 import msgspec
 
+from appliance.search.shapes import PassageView
+
 AnswerMode = Literal["grounded", "extractive", "generative"]
 # supported: the model's sentence, backed by the evidence of `source`;
 # quoted: the model's sentence was not supported, so the student sees the evidence it drew on, quoted;
@@ -24,22 +26,10 @@ class Evidence(msgspec.Struct, frozen=True):
     score: float
 
 
-class Source(msgspec.Struct, kw_only=True):
+class Source(PassageView, kw_only=True):
     """A passage offered with an answer, numbered from 1 as the answer cites it."""
 
     n: int
-    chunk_id: str
-    document_id: str
-    filename: str
-    page: int | None
-    page_label: str | None
-    heading: str
-    text: str
-    start: int
-    end: int
-    score: float
-    similarity: float
-    snippet: str
     cited: bool = False
     evidence: list[Evidence] = msgspec.field(default_factory=list)
 

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from appliance.search.shapes import PassageView
 from appliance.vocabulary import JobStatus, Level, Role, SearchMode
 
 
@@ -73,21 +74,8 @@ class Health(msgspec.Struct):
     components: Annotated[dict[str, str], Meta(description="Each component: ok, or down and why.")]
 
 
-class SearchResult(msgspec.Struct):
+class SearchResult(PassageView, kw_only=True):
     """A retrieved passage and where it comes from."""
-
-    chunk_id: str
-    document_id: str
-    filename: str
-    page: int | None
-    page_label: str | None
-    heading: str
-    text: str
-    start: int
-    end: int
-    score: float
-    similarity: float
-    snippet: str
 
 
 class SearchResults(msgspec.Struct):
