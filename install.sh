@@ -21,8 +21,6 @@
 set -euo pipefail
 
 readonly PYTHON_WANTED=3.11
-readonly TORCH_VERSION=2.13.0
-readonly LLAMA_VERSION=0.3.36
 # Explicit x86-64 flags, never -march=native: a native build crashed on a VM whose CPU advertises AMX the VM
 # does not enable. AVX-512 only where the CPU reports it (an AVX-512 build dies with "Illegal instruction" on
 # the AVX2-only EPYC machines this also runs on); RAGBOT_LLAMA_AVX512=0/1 overrides, e.g. for a wheelhouse
@@ -154,6 +152,14 @@ readonly MODE DEV PURGE PREFIX WHEELHOUSE
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
 readonly ROOT="$PWD"
+
+# The pins are pyproject.toml's alone; torch and llama-cpp-python are installed first, by name, from them.
+pin() { sed -n "s/^ *\"$1==\([^\"]*\)\",*$/\1/p" pyproject.toml; }
+TORCH_VERSION="$(pin torch)"
+LLAMA_VERSION="$(pin llama-cpp-python)"
+[[ -n "$TORCH_VERSION" && -n "$LLAMA_VERSION" ]] ||
+    die "cannot read the torch and llama-cpp-python pins from pyproject.toml"
+readonly TORCH_VERSION LLAMA_VERSION
 readonly PY="$VENV/bin/python"
 
 pip() { "$PY" -m pip "$@"; }
@@ -374,7 +380,8 @@ if [[ "$DEV" -eq 1 ]]; then
     fi
     # llama.cpp's llama-server, for the tests against an inference server: from the sources vendored in
     # llama-cpp-python's sdist, with the wheel's CPU flags, into $WHEEL_DIR/ once (skipped when built).
-    RAGBOT_LLAMA_CMAKE_ARGS="$LLAMA_CMAKE_ARGS" PIP="$VENV/bin/pip" tests/build_llama_server.sh ||
+    RAGBOT_LLAMA_CMAKE_ARGS="$LLAMA_CMAKE_ARGS" RAGBOT_LLAMA_VERSION="$LLAMA_VERSION" PIP="$VENV/bin/pip" \
+        tests/build_llama_server.sh ||
         die "building llama-server (tests/build_llama_server.sh) failed; see the messages above"
 fi
 

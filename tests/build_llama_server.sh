@@ -10,7 +10,8 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-readonly LLAMA_VERSION="${RAGBOT_LLAMA_VERSION:-0.3.36}"
+# install.sh passes the pin from pyproject.toml; run alone, the script reads it from there too.
+readonly LLAMA_VERSION="${RAGBOT_LLAMA_VERSION:-$(sed -n 's/^ *"llama-cpp-python==\([^"]*\)",*$/\1/p' pyproject.toml)}"
 readonly OUT_DIR="${RAGBOT_LLAMA_SERVER_DIR:-.wheels}"
 readonly BINARY="$OUT_DIR/llama-server"
 readonly STAMP="$OUT_DIR/llama-server.flags"
