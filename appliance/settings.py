@@ -196,7 +196,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
             le=100_000_000,
             description="Most characters of text one page may yield (a Markdown or text file is one page).",
         ),
-    ] = 5_000_000
+    ] = 200_000
     max_document_chars: Annotated[
         int, Meta(ge=1000, le=1_000_000_000, description="Most characters of text one document may yield.")
     ] = 10_000_000

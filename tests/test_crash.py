@@ -58,7 +58,11 @@ def start(config, port) -> subprocess.Popen:
 def test_sigkill_during_ingestion_then_restart_is_clean(tmp_path):
     port = free_port()
     config = tmp_path / "ragbot.toml"
-    config.write_text(f'data_dir = "{tmp_path / "data"}"\nport = {port}\ningest_sample = false\n')
+    # One Markdown file is one page: this one (680,000 characters, slow enough to kill mid-way) is let past
+    # the per-page cap that stops decompression bombs; the crash, not the cap, is what is tested here.
+    config.write_text(
+        f'data_dir = "{tmp_path / "data"}"\nport = {port}\ningest_sample = false\nmax_page_chars = 1000000\n'
+    )
     assert (
         ragbot(
             config, "users", "add", "teacher", "--role", "teacher", "--password-stdin", input=PASSWORD + "\n"
