@@ -10,10 +10,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import uvicorn
 
 from appliance.settings import Settings
 from appliance.web.app import create_app
+from tests.conftest import sign_in
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
@@ -84,3 +86,22 @@ def wait_job(client, job_id: str, timeout: float = 120) -> dict:
             raise TimeoutError(f"job {job_id} still {job['status']}")
         time.sleep(0.2)
     return job
+
+
+@contextmanager
+def serving_document(settings: Settings, filename: str, body: bytes, media_type: str = "text/markdown"):
+    """The appliance on `settings`, a teacher signed in, one document ingested, and no network beyond loopback.
+
+    Yields (client, services, document id).
+    """
+    with (
+        no_network() as attempts,
+        serve(settings) as running,
+        httpx.Client(base_url=running.base_url, timeout=180) as client,
+    ):
+        client.headers.update(sign_in(client, running.services, "teacher", "teacher"))
+        response = client.post("/api/v1/documents", files=[("files", (filename, body, media_type))])
+        job = wait_job(client, response.json()["jobs"][0]["id"])
+        assert job["status"] == "done", job
+        yield client, running.services, job["document_id"]
+    assert attempts == [], f"the appliance tried to reach the network: {attempts}"

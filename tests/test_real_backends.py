@@ -9,7 +9,6 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import msgspec
 import pytest
 
@@ -18,8 +17,8 @@ from appliance.inference import manifests
 from appliance.ops import consistency
 from appliance.settings import load_settings
 from appliance.store.vectors import ChromaHttpStore
-from tests.conftest import free_port, parse_sse, sign_in, wait_until_up
-from tests.realserver import no_network, serve, wait_job
+from tests.conftest import free_port, parse_sse, wait_until_up
+from tests.realserver import serving_document
 
 pytestmark = pytest.mark.real
 
@@ -108,20 +107,9 @@ def appliance_settings(tmp_path_factory, **overrides):
     )
 
 
-@contextmanager
 def appliance(settings):
-    """The appliance on `settings`, a teacher signed in, the notes ingested, and no network beyond loopback."""
-    with (
-        no_network() as attempts,
-        serve(settings) as running,
-        httpx.Client(base_url=running.base_url, timeout=180) as client,
-    ):
-        client.headers.update(sign_in(client, running.services, "teacher", "teacher"))
-        response = client.post("/api/v1/documents", files=[("files", ("bracket.md", NOTES, "text/markdown"))])
-        job = wait_job(client, response.json()["jobs"][0]["id"])
-        assert job["status"] == "done"
-        yield client, running.services, job["document_id"]
-    assert attempts == [], f"the appliance tried to reach the network: {attempts}"
+    """The appliance on `settings` with the bracket notes ingested."""
+    return serving_document(settings, "bracket.md", NOTES)
 
 
 # --- Vectors on a Chroma server

@@ -5,12 +5,10 @@ The document is made of invented facts, so no model can know them: whatever the 
 
 import re
 
-import httpx
 import pytest
 
 from appliance.settings import load_settings
-from tests.conftest import sign_in
-from tests.realserver import no_network, serve, wait_job
+from tests.realserver import serving_document
 
 pytestmark = pytest.mark.real
 
@@ -40,17 +38,8 @@ def server(request, tmp_path_factory):
         answer_mode=request.param,
         cache_ttl_seconds=0,
     )
-    with (
-        no_network() as attempts,
-        serve(settings) as running,
-        httpx.Client(base_url=running.base_url, timeout=180) as client,
-    ):
-        client.headers.update(sign_in(client, running.services, "teacher", "teacher"))
-        response = client.post("/api/v1/documents", files=[("files", ("bracket.md", NOTES, "text/markdown"))])
-        job = wait_job(client, response.json()["jobs"][0]["id"])
-        assert job["status"] == "done"
+    with serving_document(settings, "bracket.md", NOTES) as (client, _, _):
         yield client, request.param
-    assert attempts == [], f"the appliance tried to reach the network: {attempts}"
 
 
 def ask(client, question: str) -> dict:
