@@ -53,7 +53,7 @@ def test_sentences_keep_exact_offsets_and_skip_markup_and_headings():
 def test_evidence_points_at_the_page_and_brings_the_sentence_a_pronoun_leans_on():
     page = "Intro line here.\n\nThe Quorra probe reads moisture. It reports every 90 seconds over CAN."
     passage = Passage("c", "d", "p.md", None, None, "", page[18:], 18, len(page), 1.0, 0.9)
-    scored = evidence.score("How often does the Quorra probe report?", [passage], FakeEmbedder(), 0.5)
+    scored = evidence.score("How often does the Quorra probe report?", [passage], FakeEmbedder(), 0.5, 0.15)
     chosen = evidence.select(scored, [passage], most=1, within=0.0)
     texts = [e.text for e in chosen[0]]
     assert texts == ["The Quorra probe reads moisture.", "It reports every 90 seconds over CAN."]
