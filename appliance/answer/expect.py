@@ -107,7 +107,7 @@ BOUNDS = [
     for a, b in ((LOWER, UPPER), (UPPER, LOWER))
 ]
 # A title ("Handout G2: The Zorblax-7 Pneumatic Gripper") names its subject, not an answer.
-TITLE_SHARE = 0.6
+TITLE_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def _kind(question: str) -> Expected:
 
 def _is_title(sentence: str) -> bool:
     words = [w for w in sentence.split() if w[:1].isalpha() and len(w) > 3]
-    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= TITLE_SHARE
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) >= TITLE_SHARE
 
 
 def _stated_in(dimension: str, units: str) -> re.Pattern:
