@@ -23,6 +23,8 @@ from appliance.store.text import STOPWORDS, WORD
 ATTRIBUTION = 0.5
 SELECTED = "selected text"
 QUOTE = "The material says: “{text}” [{n}]"
+# Sentences at most this far apart on the page (a space, a line break, a list marker) are neighbours.
+ADJACENT = 5
 # A loop: the last LOOP_WORDS words already appeared, in order, earlier in the answer.
 LOOP_WORDS = 6
 
@@ -443,24 +445,25 @@ def _focus(
 
 
 def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[int]]]:
-    """(source, text, page starts) of each evidence sentence with the neighbours it brought (score 0), best first:
-    a quote keeps the subject before it and the step after it."""
-    runs: list[tuple[float, int, list[Evidence]]] = []
+    """(source, text, page starts) of each evidence sentence with the neighbours it brought, best first: a quote
+    keeps the subject before it and the step after it."""
+    runs: list[tuple[int, list[Evidence]]] = []
     for n, items in evidence.items():
         for item in items:  # page order
-            if runs and runs[-1][1] == n and (item.score == 0.0 or all(e.score == 0.0 for e in runs[-1][2])):
-                runs[-1][2].append(item)
-                runs[-1] = (max(runs[-1][0], item.score), n, runs[-1][2])
+            last = runs[-1][1] if runs and runs[-1][0] == n else []
+            brought = item.score == 0.0 or all(e.score == 0.0 for e in last)  # a neighbour, or what it leads to
+            if last and brought and item.start - last[-1].end <= ADJACENT:
+                last.append(item)
             else:
-                runs.append((item.score, n, [item]))
-    ranked = sorted(runs, key=lambda run: -run[0])
-    return [(n, " ".join(e.text for e in items), [e.start for e in items]) for _, n, items in ranked]
+                runs.append((n, [item]))
+    ranked = sorted(runs, key=lambda run: -max(e.score for e in run[1]))
+    return [(n, " ".join(e.text for e in items), [e.start for e in items]) for n, items in ranked]
 
 
 def _facts(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str]]:
-    """The evidence as numbered facts, the source holding the best sentence first, each source in page order."""
-    best = {n: max(e.score for e in items) for n, items in evidence.items()}
-    return [(n, e.text) for n in sorted(evidence, key=lambda n: -best[n]) for e in evidence[n]]
+    """The evidence as numbered facts, best first (a small model copies the first fact it is given), each with the
+    neighbours it brought."""
+    return [(n, text) for n, text, _ in quotable(evidence)]
 
 
 def _cite(sentence: str, n: int) -> str:
