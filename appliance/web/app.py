@@ -91,7 +91,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Litestar):
         app.state.jwt = jwt
-        app.state.services = services or await asyncio.to_thread(build, settings)
+        try:
+            app.state.services = services or await asyncio.to_thread(build, settings)
+        except RagbotError as error:  # a bad setting (a server that is not there, say): one line that says so
+            log.error("cannot start: %s", error.message)
+            raise
         try:
             yield
         finally:
