@@ -71,8 +71,9 @@ def test_models_are_the_callers_courses(app):
 def test_a_completion_is_the_grounded_answer_with_its_sources(app):
     response = _ask(app, [{"role": "system", "content": "You are a pirate."}, *_user(QUESTION)])
     assert response.status_code == 200, response.text
+    assert response.headers["cache-control"] == "no-store"
     body = response.json()
-    assert (body["object"], body["model"]) == ("chat.completion", "course-1")
+    assert (body["object"], body["model"], body["system_fingerprint"]) == ("chat.completion", "course-1", "fake-llm")
     choice = body["choices"][0]
     assert choice["finish_reason"] == "stop" and choice["message"]["role"] == "assistant"
     content = choice["message"]["content"]

@@ -112,6 +112,8 @@ class Completion(msgspec.Struct):
     choices: list[Choice]
     usage: Usage
     ragbot: Extension
+    # The appliance's language model: Moodle reads this field (and warns when it is missing).
+    system_fingerprint: str
 
 
 class Delta(msgspec.Struct, omit_defaults=True):
@@ -214,6 +216,7 @@ def completion(done: Done, model: str) -> Completion:
         [Choice(0, message, "stop")],
         Usage(prompt, generated, prompt + generated),
         extension(done),
+        done.model,
     )
 
 
