@@ -153,6 +153,7 @@ def test_wrong_missing_revoked_and_web_tokens_are_401_in_openais_format(app):
         ({"model": "course-1", "messages": [{"role": "assistant", "content": "x"}]}, "the last message"),
         ({"model": "course-1", "messages": [{"role": "user", "content": " "}]}, "the last message"),
         ({"model": "course-1", "messages": [{"role": "user", "content": "x" * 4001}]}, "longer than"),
+        ({"model": "course-1", "messages": [{"role": "user", "content": "x" * 4001}, *_user("and?")]}, "longer than"),
         ({"messages": [{"role": "user", "content": "x"}]}, "model"),
     ],
 )

@@ -175,14 +175,14 @@ def course_of(model: str, visible: list[int]) -> int:
 
 def ask(request: CompletionRequest, course_id: int) -> Ask:
     """The question (the last message, a user's) and the user messages before it as the conversation."""
-    *earlier, last = request.messages
+    last = request.messages[-1]
     question = _text(last)
     if last.role != "user" or not question.strip():
         raise InvalidInput("messages: the last message must be the user's question, with text")
-    if len(question) > MAX_QUESTION:
-        raise InvalidInput(f"messages: the question is longer than {MAX_QUESTION} characters")
-    asked = [text for m in earlier if m.role == "user" and (text := _text(m).strip())]
-    return Ask(question, course_id=course_id, earlier=asked)
+    asked = [text for m in request.messages if m.role == "user" and (text := _text(m).strip())]
+    if any(len(text) > MAX_QUESTION for text in asked):  # earlier ones are searched with a follow-up
+        raise InvalidInput(f"messages: a user message is longer than {MAX_QUESTION} characters")
+    return Ask(question, course_id=course_id, earlier=asked[:-1])
 
 
 def _text(message: ChatMessage) -> str:

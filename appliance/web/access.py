@@ -1,5 +1,6 @@
 """Who is calling: JWT access tokens (Litestar's JWTAuth), API keys on /v1, and the role every route declares."""
 
+import asyncio
 from datetime import timedelta
 
 from litestar.connection import ASGIConnection
@@ -67,5 +68,6 @@ class ApiKeyAuth(AbstractAuthenticationMiddleware):
         scheme, _, key = connection.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
             raise Unauthorized("send your API key as `Authorization: Bearer <key>` (make one on your profile page)")
-        user = connection.app.state.services.api_keys.user(key.strip())
+        # In a thread: the lookup also records the key's use, a write that may wait for the database.
+        user = await asyncio.to_thread(connection.app.state.services.api_keys.user, key.strip())
         return AuthenticationResult(user=user, auth=None)
