@@ -139,8 +139,23 @@ def test_a_true_sentence_that_does_not_state_what_was_asked_is_replaced_by_the_e
     built = answer_with(settings, fakes, wanderer)
     done = built.answerer.answer(Question("What air pressure does the Zorblax-7 gripper need?"))
     assert done.sentences[0].status == "quoted"
-    assert done.sentences[0].reason == "it does not state the quantity asked for"
+    assert done.sentences[0].reason == "it does not state the quantity asked for, as the best evidence gives it"
     assert "6 bar" in done.answer
+    built.close()
+
+
+def test_a_value_of_the_right_kind_from_weaker_evidence_is_no_answer(settings, fakes):
+    """Both numbers are forces in the material, but the best evidence for "closing" force is 42, not 30."""
+    notes = b"# Zorblax-7 gripper\n\nThe Zorblax-7 gripper closes with a force of 42 newtons.\n\n" + (
+        b"A side load above 30 newtons bends the jaw guides of the Zorblax-7 gripper.\n"
+    )
+    mixer = FakeModel(script="The Zorblax-7 gripper closes with a force of 30 newtons [1].")
+    built = answer_with(settings, fakes, mixer, evidence_type_weight=0.15)
+    built.ingestor.ingest(notes, "forces.md")
+    done = built.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
+    assert "30" not in done.answer
+    assert done.sentences[0].status == "quoted"
+    assert "42 newtons" in done.answer
     built.close()
 
 
