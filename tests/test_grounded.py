@@ -125,12 +125,13 @@ def test_a_near_topic_question_the_material_does_not_answer_is_refused(settings,
 
 def test_a_doubtful_question_is_refused_when_nothing_generated_is_verified(settings, fakes):
     """Near the material (its words are there) but not clearly answered: only a verified sentence would answer it."""
-    guesser = FakeModel(script="The gripper was tested for 60 hours [1].")
-    built = answer_with(settings, fakes, guesser, answerable_typed_similarity=1.0, answerable_paraphrase=1.0)
-    done = built.answerer.answer(Question("How many hours was the Zorblax-7 gripper tested in 2019?"))
+    guesser = FakeModel(script="The Zorblax-7 gripper has 5 fingers [1].")
+    clear = {"answerable_typed_similarity": 1.0, "answerable_paraphrase": 1.0, "answerable_similarity": 1.0}
+    built = answer_with(settings, fakes, guesser, **clear)
+    done = built.answerer.answer(Question("How many fingers does the Zorblax-7 gripper have?"))
     assert guesser.calls == 1
     assert not done.covered
-    assert "60" not in done.answer
+    assert "5" not in done.answer
     built.close()
 
 

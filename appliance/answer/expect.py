@@ -90,8 +90,13 @@ EXPLAIN = re.compile(
 # A name or code in a sentence: a capitalised word not opening it, or a word mixing letters and digits (VB-2231).
 NAME = re.compile(r"(?<=[\s(\"'])[A-Z][\w-]*[a-z0-9][\w-]*|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
 CODE = re.compile(rf"{NAME.pattern}|\b\d[\d -]*\d\b")
-# A person or an organisation is named in words, without digits (Ilse Marrow, not ZP-118).
-PERSON_NAME = re.compile(r"(?<=[\s(\"'])[A-Z][a-z][\w'-]*\b(?![\w-]*\d)")
+# A person or an organisation: two or more capitalised words without digits (Ilse Marrow, Halvorsen Robotics),
+# or a title and a name (Dr. Varga); one capitalised word is as likely a product (Vexmoor) as a maker.
+CAPITALISED = r"[A-Z][a-z][\w'-]*\b(?![\w-]*\d)"
+PERSON_NAME = re.compile(
+    rf"\b(?!(?:The|A|An|This|That|These|Those|It|Its|Each|Every|Our|Your|If|When|After|Before)\b)"
+    rf"{CAPITALISED}(?:\s+{CAPITALISED})+|\b(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+{CAPITALISED}"
+)
 # Where asks for a place: a room or building code, a name, or a phrase placing something.
 PLACE = re.compile(r"^\s*where\b", re.IGNORECASE)
 AT_PLACE = re.compile(
