@@ -12,12 +12,14 @@ change to evidence scoring or answerability is judged in seconds on the `tune` s
 - `retrieved`: a retrieved passage contains the expected fact (answerable questions);
 - `evidence_best`: the best evidence sentence does, `evidence_chosen`: one of the chosen sentences does;
 - `quote_correct`: the extractive answer (the `extractive_quotes` best sentences) states it and the decision is yes;
-- `answerable_yes/maybe/no`, `unanswerable_yes/maybe/no`: the decisions (near-topic and off-topic together).
+- `answerable_yes/maybe/no`, `unanswerable_yes/maybe/no`: the decisions (near-topic and off-topic together);
+- `retrieve_ms_median`, `evidence_ms_median`: wall time of the two steps (sentence embedding is most of the second).
 """
 
 from __future__ import annotations
 
 import re
+import statistics
 import tempfile
 import time
 from collections import Counter
@@ -50,8 +52,11 @@ def judge(built, item: dict) -> dict:
     answerer = Answerer(built.settings, built.retriever, None, ModelGate(1), built.embedder)
     question = Question(item["question"])
     wide = max(built.settings.context_sources, built.settings.evidence_passages)
+    began = time.perf_counter()
     relevant = answerer.retrieve(question, wide)
+    retrieved = time.perf_counter()
     chosen, decision = answerer.assess(question, relevant) if relevant else ({}, "no")
+    assessed = time.perf_counter()
     ranked = sorted((e for items in chosen.values() for e in items), key=lambda e: -e.score)
     expect = item.get("expect")
 
@@ -70,6 +75,8 @@ def judge(built, item: dict) -> dict:
         "evidence_chosen": any(has(e.text) for e in ranked),
         "quote_correct": decision == "yes" and has(quotes),
         "best": ranked[0].text if ranked else "",
+        "retrieve_ms": round((retrieved - began) * 1000, 1),
+        "evidence_ms": round((assessed - retrieved) * 1000, 1),
     }
 
 
@@ -80,6 +87,8 @@ def figures_for(rows: list[dict]) -> dict:
     out: dict = {"answerable": len(answerable), "unanswerable": len(other)}
     for name in ("retrieved", "evidence_best", "evidence_chosen", "quote_correct"):
         out[name] = round(sum(r[name] for r in answerable) / len(answerable), 3) if answerable else None
+    for step in ("retrieve_ms", "evidence_ms"):
+        out[f"{step}_median"] = round(statistics.median(r[step] for r in rows), 1) if rows else None
     for label, subset in (("answerable", answerable), ("unanswerable", other)):
         counts = Counter(r["decision"] for r in subset)
         for decision in ("yes", "maybe", "no"):

@@ -234,3 +234,24 @@ def test_a_true_sentence_about_something_else_is_replaced_by_the_best_evidence(s
     assert done.sentences[0].reason == "it does not answer the question"
     assert "42 newtons" in done.answer
     built.close()
+
+
+def test_sentence_vectors_are_kept_so_a_repeated_question_embeds_nothing_new(grounded):
+    question = Question("What force does the Zorblax-7 gripper close with?")
+    embedder = grounded.answerer.embedder.embedder
+    grounded.answerer.answer(question)
+    before = embedder.calls
+    grounded.answerer.answer(question)
+    assert embedder.calls == before  # the question's vector is the retriever's, not a batch embed
+
+
+def test_kept_sentence_vectors_are_bounded_least_recently_used_first():
+    kept = evidence.SentenceVectors(FakeEmbedder(), most=2)
+    kept.embed(["a b", "c d"])
+    kept.embed(["a b"])  # used again: "c d" is now the oldest
+    kept.embed(["e f"])
+    calls = kept.embedder.calls
+    kept.embed(["a b", "e f"])
+    assert kept.embedder.calls == calls
+    kept.embed(["c d"])
+    assert kept.embedder.calls == calls + 1

@@ -98,7 +98,7 @@ class Answerer:
         self.retriever = retriever
         self.model = model
         self.gate = gate
-        self.embedder = embedder
+        self.embedder = evidence_module.SentenceVectors(embedder)
 
     def reserve(self, user: str = "") -> Ticket:
         """Claim a place in the model's queue before any work, so a full queue is a 503 and not a hang."""

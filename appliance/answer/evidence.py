@@ -2,6 +2,9 @@
 
 import math
 import re
+import threading
+from array import array
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,8 +26,39 @@ ASKING = frozenset(
 )
 # Sentences that lean on the one before: "It weighs 2 kg." is only evidence with its subject.
 LEANING = re.compile(r"^(?:it|its|this|that|these|those|they|their|them|he|she|his|her|such|both|here|there)\b", re.I)
+# Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
+KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
 MIN_WORDS = 5
+
+
+class SentenceVectors:
+    """The embedder, keeping the vectors of the sentences it embeds: a class asks about the same pages again and
+    again, and embedding their sentences is most of the time before the model starts."""
+
+    def __init__(self, embedder, most: int = KEPT_SENTENCES):
+        self.embedder = embedder
+        self.most = most
+        self._kept: OrderedDict[str, array] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed_query(self, text: str):
+        return self.embedder.embed_query(text)
+
+    def embed(self, texts: list[str]) -> list[array]:
+        """The vectors of `texts`, embedding only those not kept; the least recently used are forgotten."""
+        with self._lock:
+            found = {t: self._kept[t] for t in texts if t in self._kept}
+            for text in found:
+                self._kept.move_to_end(text)
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            found |= {t: array("f", v) for t, v in zip(missing, self.embedder.embed(missing), strict=True)}
+            with self._lock:
+                self._kept.update((t, found[t]) for t in missing)
+                while len(self._kept) > self.most:
+                    self._kept.popitem(last=False)
+        return [found[t] for t in texts]
 
 
 @dataclass(frozen=True)
