@@ -18,6 +18,13 @@ STATES = [
     ("Vexmoor part number?", "code", "Its part number is VB-2231."),
     ("Where do I return a borrowed kit?", "place", "Kits go back to room B-119."),
     ("On what date is demo day?", "date", "Demo day is on 3 June 2027."),
+    ("What is the maximum flow rate of the pump?", "quantity", "It pumps at most 18 litres per minute."),
+    (
+        "How many litres of coolant does the pump move every minute?",
+        "quantity",
+        "It moves 85 litres of coolant every minute.",
+    ),
+    ("How quickly does the chamber change temperature?", "quantity", "It ramps at 3 degrees Celsius per minute."),
     ("How does a lidar measure distance?", "", "It times laser light reflected from surfaces."),
 ]
 
@@ -33,6 +40,7 @@ MISSES = [
     ("Where do I return a borrowed kit?", "The deposit is returned when the kit comes back complete."),
     ("On what date is demo day?", "On demo day every team shows its cell."),
     ("How much is the deposit for a kit?", "The deposit is returned when the kit comes back."),
+    ("How quickly does the chamber change temperature?", "It holds any temperature from 20 to 85 degrees."),
 ]
 
 

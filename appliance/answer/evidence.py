@@ -178,7 +178,7 @@ def select(
 ) -> dict[int, list[Evidence]]:
     """The best sentences (those within `within` of the best score, at most `most`) grouped by source, in page order.
 
-    Each brings the sentence before it when that one holds words of the question it lacks (its subject), and,
+    Each brings the sentence before it when it leans on it ("It weighs 2 kg.": the one before names "it"), and,
     when `follow`, the best one also brings the sentence after it (the next step of a procedure, the rest of a
     thought; a question asking for a value is answered within one sentence).
     """
@@ -192,17 +192,12 @@ def select(
         group[s.start] = Evidence(s.start, s.end, s.text, round(s.score, 4))
         spans = _spans(passages[s.source])
         at = next(i for i, (a, _) in enumerate(spans) if a == s.start)
-        lean = LEANING.match(s.text) or coverage_gain(s)
+        lean = LEANING.match(s.text)
         for i in ([at - 1] if lean else []) + ([at + 1] if rank == 0 and follow else []):
             if 0 <= i < len(spans) and spans[i][0] not in group:
                 a, b = spans[i]
                 group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0)
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
-
-
-def coverage_gain(s: Scored) -> bool:
-    """Whether the sentence before adds content words to this one (its subject, say)."""
-    return len(set(content_words(s.context)) - set(content_words(s.text))) > 0 and s.coverage > 0
 
 
 def _spans(passage: Passage) -> list[tuple[int, int]]:

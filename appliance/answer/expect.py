@@ -20,6 +20,8 @@ ANY_NUMBER = re.compile(NUMBER, re.IGNORECASE)
 # Each dimension: the question words that ask for it, and the units a sentence states it in (after a number).
 # Ordered from specific to generic: "temperature range" asks for a temperature, not a length.
 DIMENSIONS: list[tuple[str, str, str]] = [
+    # how fast something changes is a rate, whatever changes: "How quickly does the chamber change temperature?"
+    ("speed", r"fast|speed|velocity|quickly", r"m/s|km/h|mph|rpm|(?:\w+ )?per (?:second|minute|hour)|/s"),
     ("temperature", r"temperatures?", r"°|degrees?|celsius|kelvin|fahrenheit|[CFK]"),
     ("humidity", r"humidity", r"%|per ?cent|percent"),
     ("money", r"cost|costs|price|fee|fees|deposit|charged?|pay|fine|money", r"£|\$|€|pounds?|dollars?|euros?|pence"),
@@ -29,11 +31,20 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ("power", r"power|draws?|consumes?|consumption|watts?", r"k?w|watts?|kilowatts?"),
     ("current", r"current|amps?", r"m?a|amps?|amperes?|milliamps?"),
     ("force", r"force|forces|grip|squeeze", r"k?n|newtons?|kilonewtons?"),
-    ("volume", r"volume|capacity", r"l|litres?|liters?|ml|millilit\w*|m³|m3|cubic \w+"),
+    # a flow, a throughput: so much per unit of time ("12 litres per minute", "85 litres every minute")
+    (
+        "rate",
+        r"rate|flow|throughput|(?:per|every|each|a|an) (?:second|minute|hour|day)",
+        r"(?:\w+ )?(?:per|every|each|a|an) (?:second|minute|hour|day)|/s|/min|/h",
+    ),
+    ("volume", r"volume|capacity|litres?|liters?", r"l|litres?|liters?|ml|millilit\w*|m³|m3|cubic \w+"),
     ("wavelength", r"wavelength", r"nm|nanomet\w*|µm|micromet\w*"),
-    ("frequency", r"frequency|per second|hz|rate", r"k?hz|hertz|(?:times|scans|cycles|samples) (?:per|a) second|/s"),
-    ("mass", r"weigh|weighs|weight|mass|heavy|payload|load", r"k?g|grams?|kilo(?:gram)?s?|tonnes?|tons?|lbs?"),
-    ("speed", r"fast|speed|velocity|quickly", r"m/s|km/h|mph|rpm|(?:\w+ )?per (?:second|minute|hour)|/s"),
+    ("frequency", r"frequency|hz", r"k?hz|hertz|(?:times|scans|cycles|samples) (?:per|a) second|/s"),
+    (
+        "mass",
+        r"weigh|weighs|weight|mass|heavy|payload|load|kilograms?|grams?",
+        r"k?g|grams?|kilo(?:gram)?s?|tonnes?|tons?|lbs?",
+    ),
     ("recurrence", r"how often", r"times|(?:a|per|an) (?:day|week|month|year|hour)"),
     (
         "duration",

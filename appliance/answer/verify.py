@@ -87,6 +87,8 @@ class Verifier:
         ranked = sorted((e for items in evidence.values() for e in items), key=lambda e: -e.score)
         best = [e for e in ranked if self.wanted.kind and self.wanted.fits(e.text)][:LEADING]
         self.leading = set().union(*(values(self.wanted, e.text) for e in best))
+        # The question's terms the best evidence sentence itself uses ("repeatability"): an answer keeps them.
+        self.focus = self.question_words & set(content_words(ranked[0].text)) if ranked else set()
         self.evidence = evidence  # by 1-based source number
         self.embedder = embedder
         self.min_similarity = min_similarity
@@ -113,8 +115,11 @@ class Verifier:
 
     def answers(self, sentence: str) -> bool:
         """Whether the sentence states the kind of answer asked for, and the answer the best evidence gives: a
-        small model copying another number of the right kind ("5 bar" from the warning light) has not."""
+        small model copying another number of the right kind ("5 bar" from the warning light) has not. A question
+        asking for no kind of value is answered by a sentence using the question's terms the best evidence uses."""
         plain = CITATION.sub(" ", sentence)
+        if not self.wanted.kind:
+            return self.focus <= set(content_words(plain))
         stated = values(self.wanted, plain)
         return self.wanted.fits(plain) and (not stated or not self.leading or stated <= self.leading)
 
