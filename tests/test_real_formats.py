@@ -241,3 +241,12 @@ def test_a_parser_that_runs_too_long_is_stopped_and_health_answers_meanwhile(tmp
     assert "took longer than 5 seconds" in job["error"]
     assert stores == ([], set(), set())
     assert watch.slowest < 1.0
+
+
+def test_search_results_say_which_passages_ocr_read(server):
+    client, _ = server
+    _ingest(client, "valve-scan.pdf", scanned_pdf(["The Halvard valve opens at three bar."]))
+    _ingest(client, "valve.html", make_html("Valve", "<p>The Halvard valve closes again at one bar.</p>"))
+    results = client.post("/api/v1/search", json={"query": "Halvard valve bar", "k": 5}).json()["results"]
+    flags = {hit["filename"]: hit["ocr"] for hit in results if hit["filename"].startswith("valve")}
+    assert flags == {"valve-scan.pdf": True, "valve.html": False}
