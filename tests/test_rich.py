@@ -177,9 +177,13 @@ def test_a_code_file_is_one_placed_code_block():
 
 
 def _seconds(render, text: str) -> float:
-    started = time.perf_counter()
-    render(text)
-    return time.perf_counter() - started
+    """CPU seconds of this process (other load on the box does not count), the better of two runs."""
+    times = []
+    for _ in range(2):
+        started = time.process_time()
+        render(text)
+        times.append(time.process_time() - started)
+    return min(times)
 
 
 @pytest.mark.parametrize("page", ["&copy;" * 20_000, "a &amp; b\n" * 10_000], ids=["one-line", "many-lines"])
