@@ -34,11 +34,14 @@ FILLER = "This part of the course is about something else entirely, such as the 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The appliance on its packaged embedder with no network (search needs no LLM); a teacher's client."""
-    settings = load_settings(environ={}, data_dir=str(tmp_path_factory.mktemp("formats")), ingest_sample=False)
+    """The appliance on its packaged models with no network, answering by quoting its evidence (extractive: the
+    cited page is the material's, whatever a model would write); a teacher's client."""
+    settings = load_settings(
+        environ={}, data_dir=str(tmp_path_factory.mktemp("formats")), ingest_sample=False, answer_mode="extractive"
+    )
     with (
         no_network() as attempts,
-        serve(settings, services=build(settings, with_llm=False)) as running,
+        serve(settings, services=build(settings)) as running,
         httpx.Client(base_url=running.base_url, timeout=120) as client,
     ):
         client.headers.update(sign_in(client, running.services, "teacher", "teacher"))
@@ -130,13 +133,21 @@ FILES = [
 ]
 
 
+def _cited(client, question: str) -> set[tuple[str, int]]:
+    """(filename, page) of each source an answer's shown sentences cite."""
+    done = client.post("/api/v1/chat", json={"message": question}).json()
+    numbers = {s["source"] for s in done["sentences"] if s["status"] != "dropped"}
+    return {(s["filename"], s["page"] or 1) for s in done["sources"] if s["n"] in numbers}
+
+
 @pytest.mark.parametrize("name, build, question, page", FILES, ids=[f[0] for f in FILES])
-def test_each_format_is_found_at_its_page(server, name, build, question, page):
+def test_each_format_is_found_and_cited_at_its_page(server, name, build, question, page):
     client, _ = server
     job = _ingest(client, name, build())
     assert job["status"] == "done", job["error"]
     hit = _top(client, question)
     assert (hit["filename"], hit["page"] or 1) == (name, page)
+    assert _cited(client, question) == {(name, page)}
 
 
 def test_a_scanned_page_is_marked_as_ocr(server):
