@@ -10,6 +10,7 @@ from appliance.answer.chat import ChatService
 from appliance.answer.conversations import Conversations
 from appliance.answer.model_queue import ModelGate
 from appliance.classroom.accounts import Accounts
+from appliance.classroom.api_keys import ApiKeys
 from appliance.classroom.audit import AuditLog
 from appliance.classroom.courses import Courses
 from appliance.classroom.limits import AccountBackoff, SlidingWindow
@@ -24,6 +25,7 @@ from appliance.settings import PACKAGE_ROOT, Settings
 from appliance.store.database import Database, open_database
 from appliance.store.protocols import VectorStore
 from appliance.vocabulary import DEFAULT_COURSE
+from appliance.web import secret
 
 log = logging.getLogger(__name__)
 SAMPLE = PACKAGE_ROOT / "sample" / "robotics-basics.md"
@@ -92,6 +94,11 @@ def open_vectors(settings: Settings):
     return ChromaStore(settings.data_path / "chroma")
 
 
+def api_keys(settings: Settings, database: Database) -> ApiKeys:
+    """API keys hashed with a key derived from the server secret (read when a key is first used)."""
+    return ApiKeys(database, lambda: secret.derive(secret.load_or_create(settings.secret_path), "api keys"))
+
+
 @dataclass
 class Services:
     """Everything a request or a command needs; `model` is None when the LLM is not loaded (search-only CLI)."""
@@ -114,6 +121,7 @@ class Services:
     login_backoff: AccountBackoff
     audit: AuditLog
     chat: ChatService
+    api_keys: ApiKeys
 
     def close(self) -> None:
         self.jobs.close()
@@ -165,6 +173,7 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
         AccountBackoff(settings.login_free_failures, settings.login_backoff_max_seconds),
         AuditLog(database),
         ChatService(settings, answerer, courses, conversations, cache, question_limit),
+        api_keys(settings, database),
     )
     # A marker, not "no documents yet": a teacher who deletes the sample must not see it come back.
     marker = data / ".sample-ingested"

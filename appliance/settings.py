@@ -132,6 +132,15 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
             "extractive: quote the evidence only, no model call; generative: unverified, strong instruct models only."
         ),
     ] = "grounded"
+    evidence_passages: Annotated[
+        int,
+        Meta(
+            ge=1,
+            le=20,
+            description="Passages searched for evidence sentences in the grounded and extractive modes; the "
+            "answer's sources are those holding the chosen evidence, then the best others up to context_sources.",
+        ),
+    ] = 8
     evidence_sentences: Annotated[
         int, Meta(ge=1, le=20, description="Most evidence sentences selected for an answer.")
     ] = 4
@@ -144,6 +153,15 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
             ge=0.0, le=1.0, description="Weight of key-term coverage against embedder similarity in a sentence's score."
         ),
     ] = 0.5
+    evidence_type_weight: Annotated[
+        float,
+        Meta(
+            ge=0.0,
+            le=1.0,
+            description="Added to a sentence's score when it states the kind of answer asked for (a mass for "
+            "'how heavy', a name for 'who'); such a sentence is also needed for the question to count as answered.",
+        ),
+    ] = 0.15
     answerable_coverage: Annotated[
         float, Meta(ge=0.0, le=1.0, description="Share of the question's key terms one evidence sentence must cover.")
     ] = 0.75
@@ -153,6 +171,15 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     answerable_paraphrase: Annotated[
         float, Meta(ge=-1.0, le=1.0, description="Similarity at which a sentence answers whatever words it uses.")
     ] = 0.7
+    answerable_typed_similarity: Annotated[
+        float,
+        Meta(
+            ge=-1.0,
+            le=1.0,
+            description="Similarity at which a sentence stating the kind of answer asked for (a mass for 'how "
+            "heavy', a name for 'who') answers it, when it shares at least one key term.",
+        ),
+    ] = 0.5
     maybe_similarity: Annotated[
         float,
         Meta(ge=-1.0, le=1.0, description="Below this similarity (and maybe_coverage) a question is refused at once."),

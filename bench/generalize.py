@@ -164,12 +164,12 @@ def best_sentences(services, collection: Judged, found: dict[str, list]) -> dict
     """For each query, the best `evidence.score` sentence score of each of its top passages (by index)."""
     from appliance.answer import evidence
 
-    weight = services.settings.evidence_lexical_weight
+    weight, type_weight = services.settings.evidence_lexical_weight, services.settings.evidence_type_weight
     best: dict[str, dict[int, float]] = {}
     for qid, text, _ in collection.queries:
         top = found[qid][:RERANK_TOP]
         scores: dict[int, float] = {}
-        for s in evidence.score(text, top, services.embedder, weight):
+        for s in evidence.score(text, top, services.embedder, weight, type_weight):
             scores.setdefault(s.source, s.score)  # sorted best first
         best[qid] = scores
     return best

@@ -67,6 +67,7 @@ class FakeModel:
         self.script = script
         self.active = 0
         self.overlaps = 0
+        self.calls = 0
 
     def count_tokens(self, text: str) -> int:
         return len(WORD.findall(text)) + text.count("\n")
@@ -79,6 +80,7 @@ class FakeModel:
 
     def stream(self, prompt: str, *, max_tokens: int, temperature: float, stop=None) -> Iterator[str]:
         self.active += 1
+        self.calls += 1
         self.overlaps += self.active > 1
         try:
             answer = self.script if self.script is not None else self._answer(prompt)

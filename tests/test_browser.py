@@ -15,6 +15,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
+import httpx
 import msgspec
 import playwright.sync_api as playwright_api
 import pytest
@@ -901,3 +902,31 @@ def test_desktop_signin_and_profile_screens(visits, appliance):
     assert desktop.calls("PATCH", "/api/v1/me")[-1]["hardware_level"] == "expert"
     screenshot(desktop, "profile")
     check_accessibility(desktop, "profile")
+
+
+@real
+def test_an_api_key_is_made_shown_once_used_and_revoked_on_the_profile(visits, appliance):
+    desktop = visits()
+    sign_in(desktop, "ada")
+    desktop.open("#/profile")
+    page = desktop.page
+    page.get_by_label("What the key is for").fill("Moodle")
+    page.get_by_role("button", name="Create key").click()
+    key = page.locator("#new-key").inner_text()
+    assert re.fullmatch(r"rbk_[\w-]{43}", key), key
+    page.get_by_role("button", name="Copy the new key").click()
+    page.locator(".toast").first.wait_for()  # copied, or (without clipboard access) told to copy it by hand
+    screenshot(desktop, "profile-keys")
+    check_accessibility(desktop, "profile with a new key")
+    models = httpx.get(f"{appliance.base_url}/v1/models", headers={"Authorization": f"Bearer {key}"})
+    ada = appliance.services.accounts.named("ada")
+    assert [m["id"] for m in models.json()["data"]] == [f"course-{c}" for c in appliance.services.courses.visible(ada)]
+
+    page.reload()  # shown once: never again, only its name and first characters
+    listed = page.locator(".api-key", has_text="Moodle")
+    listed.wait_for()
+    assert page.locator("#new-key").count() == 0 and key not in page.content() and key[:10] in listed.inner_text()
+    page.get_by_role("button", name="Revoke the key Moodle").click()
+    listed.wait_for(state="detached")
+    again = httpx.get(f"{appliance.base_url}/v1/models", headers={"Authorization": f"Bearer {key}"})
+    assert again.status_code == 401

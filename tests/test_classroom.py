@@ -39,7 +39,20 @@ def world(settings, services):
         course_a = client.post("/api/v1/courses", json={"name": "A"}, headers=heads["teacher"]).json()
         course_b = client.post("/api/v1/courses", json={"name": "B"}, headers=heads["other_teacher"]).json()
         heads["student"] = sign_in(client, services, "student", "student", course_a["id"])
-        yield {"client": client, "services": services, "heads": heads, "a": course_a, "b": course_b}
+        # The OpenAI-compatible routes (/v1) take each role's API key instead of its access token.
+        keys = {"anonymous": {}} | {role: _api_key(services, role) for role in ROLES if role != "anonymous"}
+        yield {"client": client, "services": services, "heads": heads, "keys": keys, "a": course_a, "b": course_b}
+
+
+def _api_key(services, role: str) -> dict:
+    username = "other" if role == "other_teacher" else role
+    _, key = services.api_keys.create(services.accounts.named(username), "matrix")
+    return {"Authorization": f"Bearer {key}"}
+
+
+def _key_id(w) -> str:
+    """A new API key of the student's, to revoke."""
+    return str(w["services"].api_keys.create(w["services"].accounts.named("student"), "k")[0]["id"])
 
 
 def _document(w, text: bytes = b"The Zorblax-7 gripper closes with 42 newtons.", course: str = "a") -> str:
@@ -101,6 +114,17 @@ CALLS: dict[tuple[str, str], tuple[Callable[[dict], tuple[str, dict]], set[str]]
     ),
     ("GET", "/api/v1/me"): (lambda w: ("/api/v1/me", {}), SIGNED_IN),
     ("PATCH", "/api/v1/me"): (lambda w: ("/api/v1/me", {"json": {"software_level": "expert"}}), SIGNED_IN),
+    ("GET", "/api/v1/me/keys"): (lambda w: ("/api/v1/me/keys", {}), SIGNED_IN),
+    ("POST", "/api/v1/me/keys"): (lambda w: ("/api/v1/me/keys", {"json": {"name": "Moodle"}}), SIGNED_IN),
+    ("DELETE", "/api/v1/me/keys/{key_id:int}"): (lambda w: (f"/api/v1/me/keys/{_key_id(w)}", {}), OWNER),
+    ("GET", "/v1/models"): (lambda w: ("/v1/models", {}), SIGNED_IN),
+    ("POST", "/v1/chat/completions"): (
+        lambda w: (
+            "/v1/chat/completions",
+            {"json": {"model": f"course-{w['a']['id']}", "messages": [{"role": "user", "content": "gripper force?"}]}},
+        ),
+        MEMBERS_A,
+    ),
     ("GET", "/api/v1/courses"): (lambda w: ("/api/v1/courses", {}), SIGNED_IN),
     ("POST", "/api/v1/courses"): (
         lambda w: ("/api/v1/courses", {"json": {"name": "C"}}),
@@ -182,7 +206,8 @@ def test_every_route_has_a_rule_and_every_role_gets_what_it_should(world):
     for (method, _), (call, allowed) in CALLS.items():
         for role in ROLES:
             path, kwargs = call(world)
-            response = client.request(method, path, headers=heads[role], **kwargs)
+            headers = world["keys"][role] if path.startswith("/v1/") else heads[role]
+            response = client.request(method, path, headers=headers, **kwargs)
             if role in allowed:
                 assert response.status_code < 400, (method, path, role, response.status_code, response.text)
             else:

@@ -2,10 +2,16 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
+
+from appliance import services
+from appliance.errors import Unauthorized
+from appliance.settings import load_settings
+from appliance.store.database import open_database
 
 pytestmark = pytest.mark.real
 
@@ -33,6 +39,7 @@ def ragbot(tmp_path_factory):
             assert result.returncode == check_status, result.stderr
         return result
 
+    run.data = data  # type: ignore[attr-defined]
     return run
 
 
@@ -117,6 +124,29 @@ def test_users_and_courses(ragbot, tmp_path):
     assert "no course with id 9" in ragbot("ingest", str(notes), "--course", "9", check_status=1).stderr
     ragbot("ingest", str(notes), "--course", "1")
     assert "only-course-one.txt" in ragbot("documents", "list", "--course", "1").stdout
+
+
+def test_api_keys_are_printed_once_listed_without_the_key_revoked_and_audited(ragbot):
+    ragbot("users", "add", "frank", "--password-stdin", stdin="a long enough password\n")
+    made = ragbot("keys", "create", "frank", "--label", "Moodle").stdout
+    found = re.search(r"API key (\d+) for frank .*\n(rbk_\S+)", made)
+    assert found, made
+    key_id, key = found.groups()
+    listing = ragbot("keys", "list", "frank").stdout
+    assert "Moodle" in listing and key[:10] in listing and key not in listing
+    database = open_database(ragbot.data)
+    try:
+        keys = services.api_keys(load_settings(environ={}, data_dir=str(ragbot.data)), database)
+        assert keys.user(key)["username"] == "frank"
+        assert "no user named 'nobody'" in ragbot("keys", "create", "nobody", check_status=1).stderr
+        assert f"revoked API key {key_id} (Moodle)" in ragbot("keys", "revoke", key_id).stdout
+        with pytest.raises(Unauthorized):
+            keys.user(key)
+    finally:
+        database.close()
+    assert "no API key with id" in ragbot("keys", "revoke", key_id, check_status=1).stderr
+    audit = ragbot("audit").stdout
+    assert "api_key.create" in audit and "api_key.revoke" in audit
 
 
 def test_bad_setting_in_environment_names_it(tmp_path):

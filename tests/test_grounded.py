@@ -53,7 +53,7 @@ def test_sentences_keep_exact_offsets_and_skip_markup_and_headings():
 def test_evidence_points_at_the_page_and_brings_the_sentence_a_pronoun_leans_on():
     page = "Intro line here.\n\nThe Quorra probe reads moisture. It reports every 90 seconds over CAN."
     passage = Passage("c", "d", "p.md", None, None, "", page[18:], 18, len(page), 1.0, 0.9)
-    scored = evidence.score("How often does the Quorra probe report?", [passage], FakeEmbedder(), 0.5)
+    scored = evidence.score("How often does the Quorra probe report?", [passage], FakeEmbedder(), 0.5, 0.15)
     chosen = evidence.select(scored, [passage], most=1, within=0.0)
     texts = [e.text for e in chosen[0]]
     assert texts == ["The Quorra probe reads moisture.", "It reports every 90 seconds over CAN."]
@@ -111,7 +111,7 @@ def test_an_invented_number_never_reaches_the_student(settings, fakes):
 
 
 def test_a_near_topic_question_the_material_does_not_answer_is_refused(settings, fakes):
-    """Close enough to be doubtful, so it is the verifier that refuses: the invented temperature is unsupported."""
+    """The notes are about the gripper but state no temperature: refused before the model runs."""
     guesser = FakeModel(script="The Zorblax-7 gripper works at up to 60 degrees [1].")
     built = answer_with(settings, fakes, guesser)
     done = built.answerer.answer(Question("What is the maximum operating temperature of the Zorblax-7 gripper?"))
@@ -119,6 +119,51 @@ def test_a_near_topic_question_the_material_does_not_answer_is_refused(settings,
     assert done.answer == NOT_COVERED
     assert done.sources  # offered as related reading
     assert not any(s.cited for s in done.sources)
+    assert guesser.calls == 0
+    built.close()
+
+
+def test_a_doubtful_question_is_refused_when_nothing_generated_is_verified(settings, fakes):
+    """Near the material (its words are there) but not clearly answered: only a verified sentence would answer it."""
+    guesser = FakeModel(script="The gripper was tested for 60 hours [1].")
+    built = answer_with(settings, fakes, guesser, answerable_typed_similarity=1.0, answerable_paraphrase=1.0)
+    done = built.answerer.answer(Question("How many hours was the Zorblax-7 gripper tested in 2019?"))
+    assert guesser.calls == 1
+    assert not done.covered
+    assert "60" not in done.answer
+    built.close()
+
+
+def test_a_true_sentence_that_does_not_state_what_was_asked_is_replaced_by_the_evidence(settings, fakes):
+    wanderer = FakeModel(script="The Zorblax-7 gripper closes with a force of 42 newtons [1].")
+    built = answer_with(settings, fakes, wanderer)
+    done = built.answerer.answer(Question("What air pressure does the Zorblax-7 gripper need?"))
+    assert done.sentences[0].status == "quoted"
+    assert done.sentences[0].reason == "it does not state the quantity asked for"
+    assert "6 bar" in done.answer
+    built.close()
+
+
+def test_a_short_answer_naming_what_was_asked_is_supported(settings, fakes):
+    terse = FakeModel(script="Dr. Ilse Varga [1].")
+    built = answer_with(settings, fakes, terse)
+    done = built.answerer.answer(Question("Who designed the Zorblax-7 gripper?"))
+    assert [s.status for s in done.sentences] == ["supported"]
+    assert done.answer == "Dr. Ilse Varga [1]."
+    built.close()
+
+
+def test_once_answered_an_unsupported_sentence_is_dropped_not_quoted(settings, fakes):
+    talker = FakeModel(
+        script="The Zorblax-7 gripper closes with a force of 42 newtons [1]. "
+        "When new, the gripper squeezes with a force of 50 newtons [1]."
+    )
+    built = answer_with(settings, fakes, talker)
+    done = built.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
+    assert [s.status for s in done.sentences] == ["supported", "dropped"]
+    assert done.sentences[1].reason == "the number 50 appears in no source"
+    assert done.answer == "The Zorblax-7 gripper closes with a force of 42 newtons [1]."
+    assert "material says" not in done.answer
     built.close()
 
 

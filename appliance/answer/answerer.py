@@ -5,13 +5,15 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from appliance import metrics
 from appliance.answer import evidence as evidence_module
 from appliance.answer import prompt
 from appliance.answer.events import AnswerMode, Done, Evidence, Sentence, Source, Timings
+from appliance.answer.expect import expected
 from appliance.answer.model_queue import ModelGate, Ticket
-from appliance.answer.verify import CITATION, OFF_QUESTION, Verifier, sentences_of
+from appliance.answer.verify import CITATION, Verifier, sentences_of
 from appliance.errors import InvalidInput
 from appliance.search.retriever import Passage, Retriever
 from appliance.settings import Settings
@@ -21,10 +23,13 @@ from appliance.store.text import STOPWORDS, WORD
 ATTRIBUTION = 0.5
 SELECTED = "selected text"
 QUOTE = "The material says: “{text}” [{n}]"
+# Sentences at most this far apart on the page (a space, a line break, a list marker) are neighbours.
+ADJACENT = 5
 # A loop: the last LOOP_WORDS words already appeared, in order, earlier in the answer.
 LOOP_WORDS = 6
 
 Event = tuple[str, object]
+Answerability = Literal["yes", "maybe", "no"]
 
 
 def cited_sources(answer: str, sources: list[Passage]) -> set[int]:
@@ -117,28 +122,25 @@ class Answerer:
         return done
 
     def _events(self, question: Question, ticket: Ticket, cancel: threading.Event) -> Iterator[Event]:
-        text, selected = question.text.strip(), question.selected_text.strip()
+        text = question.text.strip()
         if not text:
             raise InvalidInput("the question is empty")
         clock, started = Clock(question.received), time.perf_counter()
         clock.mark("started")  # the request checked and this generator running in its thread
-        relevant = self._retrieve(question, text, selected)
+        mode = self.settings.answer_mode
+        wide = self.settings.evidence_passages if mode != "generative" else 0
+        relevant = self.retrieve(question, max(self.settings.context_sources, wide))
         clock.mark("retrieved")
         timings = Timings(retrieval_ms=round((time.perf_counter() - started) * 1000, 1), at_ms=clock.at)
-        mode = self.settings.answer_mode
         if not relevant:
             yield from self._not_covered([], mode, timings)
             return
         if mode == "generative":
             yield from self._generative(question, text, relevant, ticket, cancel, clock, timings, started)
             return
-        about = question.search_query or text
-        scored = evidence_module.score(about, relevant, self.embedder, self.settings.evidence_lexical_weight)
-        chosen = evidence_module.select(
-            scored, relevant, self.settings.evidence_sentences, self.settings.evidence_within
-        )
+        chosen, answerable = self.assess(question, relevant)
+        relevant, chosen = _focus(relevant, chosen, self.settings.context_sources)
         clock.mark("evidence")
-        answerable = "yes" if selected else self._answerable(scored)
         # Quotes cannot be verified against the question: an extractive answer needs a clear "yes".
         if answerable == "no" or (mode == "extractive" and answerable == "maybe"):
             yield from self._not_covered(self._related(relevant, chosen), mode, timings)
@@ -156,35 +158,51 @@ class Answerer:
                 return
             yield event, data
 
+    def assess(self, question: Question, relevant: list[Passage]) -> tuple[dict[int, list[Evidence]], Answerability]:
+        """The evidence chosen from the passages (by source index) and whether it answers the question."""
+        about = question.search_query or question.text.strip()
+        scored = evidence_module.score(
+            about, relevant, self.embedder, self.settings.evidence_lexical_weight, self.settings.evidence_type_weight
+        )
+        chosen = evidence_module.select(
+            scored, relevant, self.settings.evidence_sentences, self.settings.evidence_within
+        )
+        typed = bool(expected(about).kind)
+        return chosen, "yes" if question.selected_text.strip() else self._answerable(scored, typed)
+
     @staticmethod
     def _related(passages: list[Passage], chosen: dict[int, list[Evidence]]) -> list[Source]:
         """The closest passages, offered as related reading when the material does not answer the question."""
         return [source(n, p, evidence=chosen.get(n - 1)) for n, p in enumerate(passages, 1)]
 
-    def _retrieve(self, question: Question, text: str, selected: str) -> list[Passage]:
-        """The passages worth answering from: similar enough to the question, the selection first if any."""
+    def retrieve(self, question: Question, limit: int) -> list[Passage]:
+        """The `limit` passages worth answering from: similar enough to the question, the selection first if any."""
+        text, selected = question.text.strip(), question.selected_text.strip()
         query = question.search_query or text
         query = f"{query}\n{selected}" if selected else query
-        found = self.retriever.search(query, self.settings.context_sources, courses=question.courses)
+        found = self.retriever.search(query, limit, courses=question.courses)
         relevant = [p for p in found if p.similarity >= self.settings.min_similarity]
         if selected:
             first = _selected_passage(selected, found, question.origin)
             others = [p for p in relevant if p.chunk_id != first.chunk_id]
-            relevant = [first, *others[: self.settings.context_sources - 1]]
+            relevant = [first, *others[: limit - 1]]
         return relevant
 
-    def _answerable(self, scored: list[evidence_module.Scored]) -> str:
-        """Does the material answer it? "yes": a sentence covers the question's key terms and means much the same
-        (or means so nearly the same that a paraphrase's other words do not matter); "maybe": something is
-        close, and only a verified generated sentence will tell; "no": nothing is."""
+    def _answerable(self, scored: list[evidence_module.Scored], typed: bool) -> Answerability:
+        """Does the material answer it? "yes": a sentence stating the kind of answer asked for covers the question's
+        key terms and means much the same (or means so nearly the same that a paraphrase's other words do not
+        matter; or, when the question asks for a kind of answer such as a mass, is close and on its subject);
+        "maybe": such a sentence is close, and only a verified generated sentence will tell; "no": none is."""
         settings = self.settings
+        stating = [s for s in scored if s.fits]  # a sentence of the kind asked for: a mass for "how heavy"
         if any(
             (s.coverage >= settings.answerable_coverage and s.similarity >= settings.answerable_similarity)
             or s.similarity >= settings.answerable_paraphrase
-            for s in scored
+            or (typed and s.coverage > 0 and s.similarity >= settings.answerable_typed_similarity)
+            for s in stating
         ):
             return "yes"
-        if any(s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage for s in scored):
+        if any(s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage for s in stating):
             return "maybe"
         return "no"
 
@@ -209,10 +227,9 @@ class Answerer:
         """The best evidence, quoted with its source: no model call at all."""
         sources = [source(n, p, evidence=evidence.get(n)) for n, p in enumerate(passages, 1)]
         yield "sources", sources
-        best = sorted(((e.score, n, e) for n, items in evidence.items() for e in items), key=lambda t: -t[0])
         quotes = [
-            Sentence(text=e.text, shown=QUOTE.format(text=e.text, n=n), status="supported", source=n)
-            for _, n, e in best[: self.settings.extractive_quotes]
+            Sentence(text=text, shown=QUOTE.format(text=text, n=n), status="supported", source=n)
+            for n, text, _ in quotable(evidence)[: self.settings.extractive_quotes]
         ]
         answer = " ".join(q.shown for q in quotes)
         yield "token", answer
@@ -256,7 +273,7 @@ class Answerer:
                 stop=prompt.GROUNDED_STOP,
             )
             for sentence in sentences_of(_unlooped(counter.count(stream))):
-                verdict = self._judge(sentence, verifier, checked, shown, quote=sure)
+                verdict = self._judge(sentence, verifier, checked, shown, sure)
                 checked.append(verdict)
                 if verdict.shown:
                     first = "first_token" not in clock.at
@@ -280,43 +297,36 @@ class Answerer:
         yield "done", self._done(answer, sources, checked, timings)
 
     def _judge(
-        self, sentence: str, verifier: Verifier, earlier: list[Sentence], shown: set[tuple[int, int]], quote: bool
+        self, sentence: str, verifier: Verifier, earlier: list[Sentence], shown: set[tuple[int, int]], sure: bool
     ) -> Sentence:
-        """What the student reads for one generated sentence: itself if supported, else the evidence, quoted."""
+        """What the student reads for one generated sentence: itself if supported; until the question is answered,
+        the best evidence quoted in place of one that is not (when `sure` the material answers); after, nothing."""
         plain = CITATION.sub("", sentence).strip()
         if any(_same(plain, s.text) for s in earlier):
             return Sentence(text=sentence, shown="", status="dropped", reason="it repeats an earlier sentence")
         verdict = verifier.check(sentence)
-        if verdict.source is not None:
+        wanted = verifier.wanted
+        answered = any(s.status == "quoted" or (s.shown and wanted.fits(CITATION.sub("", s.text))) for s in earlier)
+        if verdict.source is not None and (answered or wanted.fits(plain)):
             return Sentence(
                 text=sentence, shown=_cite(plain, verdict.source), status="supported", source=verdict.source
             )
-        if quote and verdict.reason == OFF_QUESTION:
-            # A true sentence about something else: what the student needs is the best evidence for the question.
-            best = self._best_quote(verifier.evidence, shown)
-            if best is not None:
-                return Sentence(
-                    text=sentence, shown=best.shown, status="quoted", source=best.source, reason=verdict.reason
-                )
-        closest = verifier.closest(plain, exclude=shown) if quote else None
-        if closest is None:
-            return Sentence(text=sentence, shown="", status="dropped", reason=verdict.reason)
-        n, item = closest
-        shown.add((n, item.start))
-        return Sentence(
-            text=sentence, shown=QUOTE.format(text=item.text, n=n), status="quoted", source=n, reason=verdict.reason
-        )
+        # A true sentence that does not state what was asked ("The gripper is pneumatic." for its mass) is no answer.
+        reason = verdict.reason if verdict.source is None else f"it does not state the {wanted.kind} asked for"
+        best = self._best_quote(verifier.evidence, shown) if sure and not answered else None
+        if best is None:
+            return Sentence(text=sentence, shown="", status="dropped", reason=reason)
+        return Sentence(text=sentence, shown=best.shown, status="quoted", source=best.source, reason=reason)
 
     @staticmethod
     def _best_quote(evidence: dict[int, list[Evidence]], shown: set[tuple[int, int]]) -> Sentence | None:
         """The highest-scoring evidence not yet quoted: what the student sees when nothing generated survives."""
-        ranked = sorted(((e.score, n, e) for n, items in evidence.items() for e in items), key=lambda t: -t[0])
-        for _, n, item in ranked:
-            if (n, item.start) not in shown:
-                shown.add((n, item.start))
+        for n, text, starts in quotable(evidence):
+            if not any((n, start) in shown for start in starts):
+                shown.update((n, start) for start in starts)
                 return Sentence(
-                    text=item.text,
-                    shown=QUOTE.format(text=item.text, n=n),
+                    text=text,
+                    shown=QUOTE.format(text=text, n=n),
                     status="quoted",
                     source=n,
                     reason="nothing the model wrote was supported",
@@ -425,10 +435,36 @@ def _repeats(words: list[str]) -> bool:
     return f" {' '.join(words[-LOOP_WORDS:])} " in f" {' '.join(words[:-1])} "
 
 
+def _focus(
+    passages: list[Passage], chosen: dict[int, list[Evidence]], most: int
+) -> tuple[list[Passage], dict[int, list[Evidence]]]:
+    """The answer's sources: the passages holding evidence, then the best others up to `most`, in search order,
+    with the evidence re-keyed to its passage's new place."""
+    others = [i for i in range(len(passages)) if i not in chosen]
+    keep = sorted([*chosen, *others[: max(0, most - len(chosen))]])
+    return [passages[i] for i in keep], {new: chosen[old] for new, old in enumerate(keep) if old in chosen}
+
+
+def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[int]]]:
+    """(source, text, page starts) of each evidence sentence with the neighbours it brought, best first: a quote
+    keeps the subject before it and the step after it."""
+    runs: list[tuple[int, list[Evidence]]] = []
+    for n, items in evidence.items():
+        for item in items:  # page order
+            last = runs[-1][1] if runs and runs[-1][0] == n else []
+            brought = item.score == 0.0 or all(e.score == 0.0 for e in last)  # a neighbour, or what it leads to
+            if last and brought and item.start - last[-1].end <= ADJACENT:
+                last.append(item)
+            else:
+                runs.append((n, [item]))
+    ranked = sorted(runs, key=lambda run: -max(e.score for e in run[1]))
+    return [(n, " ".join(e.text for e in items), [e.start for e in items]) for n, items in ranked]
+
+
 def _facts(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str]]:
-    """The evidence as numbered facts, the source holding the best sentence first, each source in page order."""
-    best = {n: max(e.score for e in items) for n, items in evidence.items()}
-    return [(n, e.text) for n in sorted(evidence, key=lambda n: -best[n]) for e in evidence[n]]
+    """The evidence as numbered facts, best first (a small model copies the first fact it is given), each with the
+    neighbours it brought."""
+    return [(n, text) for n, text, _ in quotable(evidence)]
 
 
 def _cite(sentence: str, n: int) -> str:

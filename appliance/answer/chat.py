@@ -10,7 +10,7 @@ import msgspec
 
 from appliance.answer.answerer import Question
 from appliance.answer.cache import AnswerCache
-from appliance.answer.conversations import Conversation, Conversations, standalone
+from appliance.answer.conversations import Conversation, Conversations, searched, standalone
 from appliance.answer.events import ConversationEvent, Done
 from appliance.answer.model_queue import Ticket
 from appliance.classroom.courses import Courses
@@ -33,7 +33,11 @@ class Answers(Protocol):
 
 @dataclass
 class Ask:
-    """A question as a caller puts it; `origin` is where `selected_text` came from (already access-checked)."""
+    """A question as a caller puts it; `origin` is where `selected_text` came from (already access-checked).
+
+    `earlier` are the questions before it, oldest first, from a caller that keeps the conversation itself (the
+    OpenAI-compatible endpoint); the web chat names a stored conversation instead.
+    """
 
     message: str
     course_id: int | None = None
@@ -41,6 +45,7 @@ class Ask:
     level: str | None = None
     selected_text: str = ""
     origin: dict = field(default_factory=dict)
+    earlier: list[str] = field(default_factory=list)
     received: float = field(default_factory=time.perf_counter)  # when the request arrived: the TTFT clock
 
 
@@ -125,7 +130,7 @@ class ChatService:
         courses = self.courses.scope(user, course_id)
         if conversation is None and course_id is None and len(courses) == 1:
             course_id = courses[0]  # analytics belong to a course: the caller's only one
-        earlier = self.conversations.questions(conversation.id) if conversation else []
+        earlier = self.conversations.questions(conversation.id) if conversation else searched(ask.earlier)
         search_query = standalone(ask.message, earlier)
         levels = _levels(user, ask)
         # Follow-ups depend on their conversation, so only a question that stands alone is cached.

@@ -43,6 +43,14 @@ def standalone(question: str, earlier: list[str]) -> str:
     return question
 
 
+def searched(questions: list[str]) -> list[str]:
+    """The last few of a conversation's questions as the web chat searched them: each made standalone in turn."""
+    made: list[str] = []
+    for question in questions:
+        made.append(standalone(question, made))
+    return made[-HISTORY_TURNS:]
+
+
 def _conversation(row: dict) -> Conversation:
     return msgspec.convert(row, Conversation)
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from appliance.answer.events import Evidence
+from appliance.answer.expect import expected
 from appliance.search.retriever import Passage
 from appliance.store.text import STOPWORDS, WORD
 
@@ -37,6 +38,7 @@ class Scored:
     context: str  # the text its words are matched in: its heading and, for a leaning sentence, the one before
     similarity: float
     coverage: float
+    fits: bool  # it states the kind of answer the question asks for (a mass, a name...)
     score: float
 
 
@@ -101,34 +103,39 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, str]]:
     """(source, page start, page end, text, context) of every sentence of every passage.
 
-    The context is the sentence with its heading and the sentence before: an answer rarely repeats the
-    question's words ("It lasts 12 minutes."), the sentence naming its subject usually comes just before.
+    The context is the sentence with its heading and, for a sentence leaning on the one before ("It lasts 12
+    minutes."), that sentence: it names the subject. Any other sentence is judged on its own words, not its
+    neighbour's.
     """
     found = []
     for index, passage in enumerate(passages):
         spans = sentences(passage.text)
         for i, (a, b) in enumerate(spans):
             text = passage.text[a:b]
-            before = passage.text[spans[i - 1][0] : spans[i - 1][1]] if i else ""
+            before = passage.text[spans[i - 1][0] : spans[i - 1][1]] if i and LEANING.match(text) else ""
             context = " ".join(filter(None, [passage.heading, before, text]))
             found.append((index, passage.start + a, passage.start + b, text, context))
     return found
 
 
-def score(question: str, passages: Sequence[Passage], embedder, lexical_weight: float) -> list[Scored]:
-    """Every sentence scored against the question: embedder similarity blended with key-term coverage."""
+def score(
+    question: str, passages: Sequence[Passage], embedder, lexical_weight: float, type_weight: float
+) -> list[Scored]:
+    """Every sentence scored against the question: embedder similarity blended with key-term coverage, plus
+    `type_weight` when it states the kind of answer asked for."""
     found = candidates(passages)
     if not found:
         return []
     query = embedder.embed_query(question)
     vectors = embedder.embed([context for *_, context in found])
-    terms = key_terms(question)
+    terms, wanted = key_terms(question), expected(question)
     scored = []
     for (source, start, end, text, context), vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
         covered = coverage(terms, context)
-        blended = (1 - lexical_weight) * similarity + lexical_weight * covered
-        scored.append(Scored(source, start, end, text, context, similarity, covered, blended))
+        fits = wanted.fits(text)
+        blended = (1 - lexical_weight) * similarity + lexical_weight * covered + (type_weight if fits else 0.0)
+        scored.append(Scored(source, start, end, text, context, similarity, covered, fits, blended))
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 

@@ -5,7 +5,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from appliance.answer.events import Evidence
-from appliance.answer.evidence import ASKING, content_words, stem
+from appliance.answer.evidence import ABBREVIATION, ASKING, content_words, stem
+from appliance.answer.expect import expected
 from appliance.store.text import WORD
 
 CITATION = re.compile(r"\s*\[(\d{1,2})\]")
@@ -13,6 +14,7 @@ CITATION = re.compile(r"\s*\[(\d{1,2})\]")
 NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?![\w])|\d+(?=[A-Za-z°%])")
 # Names and codes: a capitalised word not opening the sentence, or any word mixing letters and digits (Zorblax-7).
 NAME = re.compile(r"(?<=\s)[A-Z][\w-]*[a-z0-9][\w-]*|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
+SENTENCE_STOP = re.compile(r"[.!?](?:\s*\[\d{1,2}\])*(?=\s+[^\s\[])|\n")
 SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
 # A sentence may use the question's words and a few of its own ("The", "It has"): this share must come from evidence.
 MIN_SUPPORTED_WORDS = 0.75
@@ -78,6 +80,7 @@ class Verifier:
         relevance: float = 0.0,
     ):
         self.question_words = set(content_words(question, ASKING))
+        self.wanted = expected(question)
         self.evidence = evidence  # by 1-based source number
         self.embedder = embedder
         self.min_similarity = min_similarity
@@ -124,7 +127,10 @@ class Verifier:
         """
         if not self.question_words:
             return True
-        shared = self.question_words & set(content_words(CITATION.sub(" ", sentence)))
+        plain = CITATION.sub(" ", sentence)
+        if self.wanted.kind and self.wanted.fits(plain):
+            return True  # "Ilse Marrow." answers "Who is the safety officer?" in none of its words
+        shared = self.question_words & set(content_words(plain))
         return len(shared) >= max(1, self.relevance * len(self.question_words))
 
     def _unsupported(self, sentence: str, n: int) -> str:
@@ -176,11 +182,12 @@ def sentences_of(stream: Iterator[str]) -> Iterator[str]:
 
 def _sentence_end(text: str) -> int | None:
     """Where the first complete sentence of `text` ends, markers included, or None if it has not ended yet."""
-    # A full stop followed by more than citation markers: the markers stay with the sentence they follow.
-    match = re.search(r"[.!?](?:\s*\[\d{1,2}\])*(?=\s+[^\s\[])|\n", text)
-    if not match:
-        return None
-    return match.end()
+    # A full stop followed by more than citation markers: the markers stay with the sentence they follow. The
+    # full stop of an abbreviation or an initial ("Dr. Ilse Varga") ends nothing.
+    for match in SENTENCE_STOP.finditer(text):
+        if match.group() == "\n" or not ABBREVIATION.search(text[: match.start() + 1]):
+            return match.end()
+    return None
 
 
 def _dot(a, b) -> float:

@@ -184,6 +184,32 @@ def users(settings: Settings, args) -> int:
     return 0
 
 
+def keys(settings: Settings, args) -> int:
+    from appliance.classroom.accounts import Accounts
+    from appliance.classroom.audit import AuditLog
+    from appliance.store.database import open_database
+
+    database = open_database(settings.data_path)
+    api_keys, audit = services.api_keys(settings, database), AuditLog(database)
+    try:
+        if args.action == "create":
+            row, key = api_keys.create(Accounts(database).named(args.name), args.label)
+            audit.by_cli("api_key.create", f"api key {row['id']}", name=row["name"], user=args.name)
+            print(f"API key {row['id']} for {args.name} ({row['name']}); it is shown only now:\n{key}")
+        elif args.action == "list":
+            owner = Accounts(database).named(args.name)["id"] if args.name else None
+            for row in api_keys.list(owner):
+                used = row["last_used_at"] or "never used"
+                print(f"{row['id']:5} {row['username']:24} {row['prefix']}…  {row['name']:24} {used}")
+        else:
+            row = api_keys.revoke(args.id, None)
+            audit.by_cli("api_key.revoke", f"api key {args.id}", name=row["name"], user_id=row["user_id"])
+            print(f"revoked API key {args.id} ({row['name']})")
+    finally:
+        database.close()
+    return 0
+
+
 def backup(settings: Settings, args) -> int:
     from appliance.ops import backup as backups
 

@@ -63,6 +63,16 @@ def parser() -> argparse.ArgumentParser:
             command.add_argument("name")
         command.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
+    keys = commands.add_parser("keys", help="API keys for the OpenAI-compatible endpoint (/v1)")
+    keys_commands = keys.add_subparsers(dest="action", required=True)
+    create_key = keys_commands.add_parser("create", help="make a key for an account (printed once, stored hashed)")
+    create_key.add_argument("name", metavar="USER")
+    create_key.add_argument("--label", default="API key", help="what the key is for, e.g. Moodle")
+    list_keys = keys_commands.add_parser("list", help="live keys (never the keys themselves)")
+    list_keys.add_argument("name", nargs="?", metavar="USER", help="only this account's keys")
+    revoke_key = keys_commands.add_parser("revoke", help="revoke a key by its id (from `ragbot keys list`)")
+    revoke_key.add_argument("id", type=_positive, metavar="ID")
+
     backup = commands.add_parser("backup", help="write a backup archive (safe while the service runs)")
     backup.add_argument(
         "--to",

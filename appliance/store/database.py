@@ -380,6 +380,41 @@ class Database:
         with self._lock, self._db.atomic():
             self._db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?", [user_id])
 
+    # API keys (classroom/api_keys.py) -----------------------------------------------------------
+
+    def add_api_key(self, row: dict) -> int:
+        with self._lock, self._db.atomic():
+            return self.insert_row("api_keys", row)
+
+    def api_key(self, key_hash: str) -> dict | None:
+        """The live (unrevoked) key with this hash, marked as used now; None when there is none."""
+        with self._lock, self._db.atomic():
+            row = next(self._db.table("api_keys").rows_where("key_hash = ? AND revoked_at IS NULL", [key_hash]), None)
+            if row:
+                self._db.table("api_keys").update(row["id"], {"last_used_at": now()})
+            return row
+
+    def api_keys(self, user_id: int | None) -> list[dict]:
+        """The live keys of a user (of everyone when None), oldest first; never their hashes."""
+        where = "revoked_at IS NULL" + ("" if user_id is None else " AND user_id = ?")
+        with self._lock:
+            return list(
+                self._db.query(
+                    "SELECT api_keys.id, user_id, username, name, prefix, api_keys.created_at, last_used_at "
+                    f"FROM api_keys JOIN users ON users.id = user_id WHERE {where} ORDER BY api_keys.id",
+                    [] if user_id is None else [user_id],
+                )
+            )
+
+    def revoke_api_key(self, key_id: int, user_id: int | None) -> dict | None:
+        """Revoke a live key (only the user's own unless `user_id` is None); the key as it was, or None."""
+        with self._lock, self._db.atomic():
+            row = next(self._db.table("api_keys").rows_where("id = ? AND revoked_at IS NULL", [key_id]), None)
+            if row is None or user_id not in (None, row["user_id"]):
+                return None
+            self._db.table("api_keys").update(key_id, {"revoked_at": now()})
+            return row
+
     def ping(self) -> bool:
         with self._lock:
             return self._db.execute("SELECT 1").fetchone()[0] == 1

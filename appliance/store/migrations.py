@@ -171,6 +171,26 @@ def m005_page_ocr(db: sqlite_utils.Database) -> None:
     db.table("pages").add_column("ocr", int, not_null_default=0)
 
 
+@migration
+def m006_api_keys(db: sqlite_utils.Database) -> None:
+    """Per-user API keys for the OpenAI-compatible endpoint, stored as keyed hashes (classroom/api_keys.py)."""
+    db.table("api_keys").create(
+        {
+            "id": int,
+            "user_id": int,
+            "name": str,
+            "prefix": str,
+            "key_hash": str,
+            "created_at": str,
+            "last_used_at": str,
+            "revoked_at": str,
+        },
+        pk="id",
+    )
+    db.table("api_keys").create_index(["key_hash"], unique=True)
+    db.table("api_keys").create_index(["user_id"])
+
+
 def migrate(db: sqlite_utils.Database) -> int:
     """Apply pending migrations; returns the schema version."""
     db.table("migrations").create({"number": int, "name": str, "applied_at": str}, pk="number", if_not_exists=True)

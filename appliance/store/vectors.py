@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import chromadb
 from chromadb.api.client import Client as ChromaClient
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import AuthorizationError, ChromaAuthError
 
 from appliance.errors import ConfigError
 from appliance.store.locks import VECTORS_LOCK, locked
@@ -154,6 +155,8 @@ class ChromaHttpStore:
                 ),
             )
             self._collection = _open_collection(self._client, collection)
+        except (AuthorizationError, ChromaAuthError) as error:
+            raise ConfigError(f"chroma_url {url}: the Chroma server refused chroma_token ({error})") from None
         except Exception as error:  # chromadb raises plain ValueError/httpx errors for an unreachable server
             raise ConfigError(
                 f"chroma_url {url}: cannot use the Chroma server ({type(error).__name__}: {error})"

@@ -1,9 +1,11 @@
-"""Who is calling: JWT access tokens (Litestar's JWTAuth) and the role every route declares."""
+"""Who is calling: JWT access tokens (Litestar's JWTAuth), API keys on /v1, and the role every route declares."""
 
+import asyncio
 from datetime import timedelta
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.security.jwt import JWTAuth, Token
 
 from appliance.errors import Forbidden, Unauthorized
@@ -15,6 +17,8 @@ STAFF = frozenset({"teacher", "admin"})
 ADMIN = frozenset({"admin"})
 # The OpenAPI page and schema are public documentation; everything else states its roles.
 PUBLIC_PREFIXES = ("/api/docs",)
+# The OpenAI-compatible routes take API keys (ApiKeyAuth), not the web app's access tokens.
+API_KEY_PATHS = "^/v1/"
 
 
 def allow(roles: frozenset[str]) -> dict:
@@ -52,6 +56,18 @@ def jwt_auth(secret: str, access_minutes: int) -> JWTAuth:
     return JWTAuth[dict](
         token_secret=secret,
         retrieve_user_handler=_user_from_token,
-        exclude=list(PUBLIC_PREFIXES),
+        exclude=[*PUBLIC_PREFIXES, API_KEY_PATHS],
         default_token_expiration=timedelta(minutes=access_minutes),
     )
+
+
+class ApiKeyAuth(AbstractAuthenticationMiddleware):
+    """`Authorization: Bearer <API key>`: the key's user, with their role and courses as they are now."""
+
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        scheme, _, key = connection.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            raise Unauthorized("send your API key as `Authorization: Bearer <key>` (make one on your profile page)")
+        # In a thread: the lookup also records the key's use, a write that may wait for the database.
+        user = await asyncio.to_thread(connection.app.state.services.api_keys.user, key.strip())
+        return AuthenticationResult(user=user, auth=None)

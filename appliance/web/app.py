@@ -17,11 +17,12 @@ from litestar.static_files import create_static_files_router
 
 from appliance import __version__
 from appliance import services as services_module
+from appliance.answer.completions import error_body
 from appliance.errors import RagbotError
 from appliance.services import Services
 from appliance.settings import Settings
 from appliance.web import access, headers, observability, secret
-from appliance.web.routes import audit, chat, courses, documents, health, search, web
+from appliance.web.routes import audit, chat, completions, courses, documents, health, search, web
 from appliance.web.routes import auth as auth_routes
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,8 @@ DOCS_ASSETS = "/api/docs/assets"
 
 
 def error_response(request: Request, exc: Exception) -> Response:
-    """Every error leaves as JSON `{"error", "status"}`; only RagbotError and HTTP errors say more than that."""
+    """Every error leaves as JSON `{"error", "status"}` (on /v1, OpenAI's `{"error": {...}}`); only RagbotError
+    and HTTP errors say more than that."""
     headers = {}
     if isinstance(exc, RagbotError):
         status, message = exc.status, exc.message
@@ -43,6 +45,8 @@ def error_response(request: Request, exc: Exception) -> Response:
     else:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         status, message = 500, "internal error; the details are in the server log"
+    if request.url.path.startswith(completions.router.path + "/"):
+        return Response(error_body(status, message), status_code=status, headers=headers)
     return Response({"error": message, "status": status}, status_code=status, headers=headers)
 
 
@@ -87,7 +91,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Litestar):
         app.state.jwt = jwt
-        app.state.services = services or await asyncio.to_thread(build, settings)
+        try:
+            app.state.services = services or await asyncio.to_thread(build, settings)
+        except RagbotError as error:  # a bad setting (a server that is not there, say): one line that says so
+            log.error("cannot start: %s", error.message)
+            raise
         try:
             yield
         finally:
@@ -110,6 +118,7 @@ def create_app(
             search.search,
             search.render,
             *chat.handlers,
+            completions.router,
             *health.handlers,
             *auth_routes.handlers,
             *courses.handlers,

@@ -23,7 +23,7 @@ def headers_for(path: str, scheme: str) -> dict[bytes, bytes]:
     """The headers a response to `path` over `scheme` gets, unless the route set its own."""
     policy = DOCS_POLICY if path == "/api/docs" or path.startswith("/api/docs/") else PAGE_POLICY
     extra = ALWAYS | {b"content-security-policy": policy.encode()}
-    if path.startswith("/api/v1/"):
+    if path.startswith(("/api/v1/", "/v1/")):
         # Answers and documents must not stay in a shared PC's disk cache.
         extra[b"cache-control"] = b"no-store"
     if scheme == "https":

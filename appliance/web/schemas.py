@@ -33,6 +33,12 @@ class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
     level: Annotated[Level, Meta(description="Override your background for this answer.")] | None = None
 
 
+class KeyRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """POST /api/v1/me/keys."""
+
+    name: Annotated[str, Meta(min_length=1, max_length=60, description="What the key is for, e.g. Moodle.")]
+
+
 class RenderRequest(msgspec.Struct, forbid_unknown_fields=True):
     """POST /api/v1/render."""
 
@@ -63,6 +69,26 @@ class Session(msgspec.Struct):
     token_type: Literal["bearer"]
     expires_in: Annotated[int, Meta(description="Seconds the access token lasts.")]
     user: User
+
+
+class ApiKey(msgspec.Struct):
+    """One of your API keys for the OpenAI-compatible endpoint, as listed: never the key itself."""
+
+    id: int
+    name: str
+    prefix: Annotated[str, Meta(description="The key's first characters, to tell your keys apart.")]
+    created_at: str
+    last_used_at: str | None
+
+
+class ApiKeyList(msgspec.Struct):
+    keys: list[ApiKey]
+
+
+class NewApiKey(ApiKey, kw_only=True):
+    """A key just made: `key` is shown this once and never stored (only a keyed hash of it is)."""
+
+    key: str
 
 
 class Ready(msgspec.Struct):
@@ -240,6 +266,10 @@ def job_view(row: dict) -> Job:
     chunks = row["chunks_done"] / row["chunks_total"] if row["chunks_total"] else 0.0
     progress = 1.0 if row["status"] == "done" else round(0.1 * pages + 0.9 * chunks, 3)
     return msgspec.convert(row | {"progress": progress}, Job, strict=False)
+
+
+def key_view(row: dict) -> ApiKey:
+    return msgspec.convert(row, ApiKey, strict=False)
 
 
 def user_view(row: dict) -> User:

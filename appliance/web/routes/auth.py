@@ -3,16 +3,24 @@
 from typing import Annotated
 
 import msgspec
-from litestar import Request, get, patch, post
+from litestar import Request, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 from msgspec import Meta
 
 from appliance.errors import Forbidden, InvalidInput, Unauthorized
 from appliance.services import Services
 from appliance.vocabulary import Level
 from appliance.web.access import ANYONE, USERS, allow
-from appliance.web.schemas import Session, User, user_view
+from appliance.web.schemas import (
+    ApiKeyList,
+    KeyRequest,
+    NewApiKey,
+    Session,
+    User,
+    key_view,
+    user_view,
+)
 
 
 class Credentials(msgspec.Struct, forbid_unknown_fields=True):
@@ -111,4 +119,29 @@ def update_me(data: JSONBody[Profile], request: Request, services: NamedDependen
     return user_view(services.accounts.update(request.user["id"], **changes) if changes else request.user)
 
 
-handlers = [login, refresh, logout, signup, me, update_me]
+@get("/api/v1/me/keys", opt=allow(USERS), sync_to_thread=True, tags=["auth"], summary="Your API keys")
+def list_keys(request: Request, services: NamedDependency[Services]) -> ApiKeyList:
+    return ApiKeyList([key_view(row) for row in services.api_keys.list(request.user["id"])])
+
+
+@post(
+    "/api/v1/me/keys",
+    opt=allow(USERS),
+    status_code=201,
+    sync_to_thread=True,
+    tags=["auth"],
+    summary="Make an API key for the OpenAI-compatible endpoint (/v1); the key is shown only in this response",
+)
+def create_key(data: JSONBody[KeyRequest], request: Request, services: NamedDependency[Services]) -> NewApiKey:
+    row, key = services.api_keys.create(request.user, data.name)
+    services.audit.record(request.user, "api_key.create", f"api key {row['id']}", name=row["name"])
+    return msgspec.convert(row | {"key": key}, NewApiKey, strict=False)
+
+
+@delete("/api/v1/me/keys/{key_id:int}", opt=allow(USERS), sync_to_thread=True, tags=["auth"], summary="Revoke a key")
+def revoke_key(key_id: FromPath[int], request: Request, services: NamedDependency[Services]) -> None:
+    row = services.api_keys.revoke(key_id, request.user["id"])
+    services.audit.record(request.user, "api_key.revoke", f"api key {key_id}", name=row["name"])
+
+
+handlers = [login, refresh, logout, signup, me, update_me, list_keys, create_key, revoke_key]

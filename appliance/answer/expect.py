@@ -1,0 +1,178 @@
+"""What kind of answer a question asks for (a quantity in some unit, a name, a time), and whether a sentence has one.
+
+Classic question answering types the expected answer before looking for it: "How much does the gripper weigh?"
+is answered by a sentence stating a mass, not by the sentence about the gripper that is most similar in words.
+The same test tells a near-topic question apart: a handout that gives the gripper's pressure but no temperature
+does not answer "What is its maximum operating temperature?".
+"""
+
+import re
+from dataclasses import dataclass, replace
+
+NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    "eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|dozen|half|"
+    "once|twice"
+)
+NUMBER = rf"(?:\d+(?:[.,]\d+)*|\b(?:{NUMBER_WORDS})\b)"
+ANY_NUMBER = re.compile(NUMBER, re.IGNORECASE)
+
+# Each dimension: the question words that ask for it, and the units a sentence states it in (after a number).
+# Ordered from specific to generic: "temperature range" asks for a temperature, not a length.
+DIMENSIONS: list[tuple[str, str, str]] = [
+    ("temperature", r"temperatures?", r"°|degrees?|celsius|kelvin|fahrenheit|[CFK]"),
+    ("humidity", r"humidity", r"%|per ?cent|percent"),
+    ("money", r"cost|costs|price|fee|fees|deposit|charged?|pay|fine|money", r"£|\$|€|pounds?|dollars?|euros?|pence"),
+    ("share", r"percent|percentage|proportion|worth|weight(?:ing)? in", r"%|per ?cent|percent"),
+    ("pressure", r"pressure", r"bar|psi|k?pa|mpa|pascals?"),
+    ("voltage", r"volts?|voltage", r"m?v|volts?"),
+    ("power", r"power|draws?|consumes?|consumption|watts?", r"k?w|watts?|kilowatts?"),
+    ("current", r"current|amps?", r"m?a|amps?|amperes?|milliamps?"),
+    ("wavelength", r"wavelength", r"nm|nanomet\w*|µm|micromet\w*"),
+    ("frequency", r"frequency|per second|hz|rate", r"k?hz|hertz|(?:times|scans|cycles|samples) (?:per|a) second|/s"),
+    ("mass", r"weigh|weighs|weight|mass|heavy|payload|load", r"k?g|grams?|kilo(?:gram)?s?|tonnes?|tons?|lbs?"),
+    ("speed", r"fast|speed|velocity|quickly", r"m/s|km/h|mph|rpm|(?:\w+ )?per (?:second|minute|hour)|/s"),
+    (
+        "duration",
+        r"how long|how often|in advance|ahead|hours?|minutes?|days?|weeks?|months?|duration|period|last|lasts|"
+        r"borrowed|lent",
+        r"s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|semesters?|terms?",
+    ),
+    (
+        "length",
+        r"long|far|length|distance|range|reach|wide|width|tall|high|height|deep|depth|diameter|thick|travel|stroke|"
+        r"move|moves",
+        r"mm|cm|m|km|metres?|meters?|millimet\w*|centimet\w*|kilomet\w*|inch(?:es)?|feet|foot|ft",
+    ),
+]
+# How often something happens can be said without a number ("every Monday", "weekly").
+RECURRING = r"\b(?:every|each|daily|weekly|fortnightly|monthly|yearly|annually|hourly|once an?|twice an?)\b"
+# A currency sign comes before its number.
+MONEY_FIRST = rf"[£$€]\s*{NUMBER}"
+# A question asking for an amount at all; its dimension (if any) comes from DIMENSIONS.
+QUANTITY = re.compile(
+    r"\bhow (?:much|many|long|far|often|fast|big|large|heavy|high|tall|wide|deep|old)\b|"
+    r"\b(?:maximum|minimum|max|min|limit|number of|amount of|size of)\b|\bweigh",
+    re.IGNORECASE,
+)
+# A day: "3 June", "June 3rd", "03/06/2027", "Monday".
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+DATE = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}(?!\w)|\b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+    re.IGNORECASE,
+)
+DATED = re.compile(
+    r"\b(?:what|which) (?:date|day)\b|\bwhen (?:is|are|was|were|does|do)\b.*\b(?:due|held)\b|"
+    r"\bdeadline\b",
+    re.IGNORECASE,
+)
+# When asks for a moment, which this module types only as a date (DATED); it asks for no dimension's value.
+PLACE_OR_TIME = re.compile(r"^\s*(?:where|when)\b", re.IGNORECASE)
+# Who asks for a person or organisation; "which X", "what ... name/number/model/class/code" for a name or a code.
+PERSON = re.compile(r"^\s*(?:who|whom|whose)\b|\bwho\s+(?:is|are|was|were)\b", re.IGNORECASE)
+NAMED = re.compile(
+    r"^\s*which\b|\bwhat\s+(?:is\s+the\s+)?(?:\w+\s+)?(?:name|model|class|code|type|brand|grade)\b|"
+    r"\b(?:e-?mail|address)\b",
+    re.IGNORECASE,
+)
+# A number that names rather than counts: its digits are the answer whatever its form.
+CODED = re.compile(r"\b(?:part|serial|phone|telephone|room|model|order) number\b|\bextension\b", re.IGNORECASE)
+# Questions asking how or why something is, not for a value, though they name a dimension ("How does a lidar
+# measure distance?").
+EXPLAIN = re.compile(
+    r"\b(?:why|explain|describe|happens?|mean|means|purpose|difference|compare|how (?:do|does|did|can|should|to))\b",
+    re.IGNORECASE,
+)
+# A name or code in a sentence: a capitalised word not opening it, or a word mixing letters and digits (VB-2231).
+NAME = re.compile(r"(?<=[\s(\"'])[A-Z][\w-]*[a-z0-9][\w-]*|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
+CODE = re.compile(rf"{NAME.pattern}|\b\d[\d -]*\d\b")
+# A person or an organisation is named in words, without digits (Ilse Marrow, not ZP-118).
+PERSON_NAME = re.compile(r"(?<=[\s(\"'])[A-Z][a-z][\w'-]*\b(?![\w-]*\d)")
+# Where asks for a place: a room or building code, a name, or a phrase placing something.
+PLACE = re.compile(r"^\s*where\b", re.IGNORECASE)
+AT_PLACE = re.compile(
+    r"\b(?:in|at|beside|next to|behind|under|underneath|inside|outside|near|opposite|above|below|on)\s+"
+    r"(?:the|a|an|room|building|our|your|its)\b",
+    re.IGNORECASE,
+)
+NAMES = {"name": NAME, "code": CODE, "person": PERSON_NAME, "place": CODE}
+
+
+# Opposite bounds: a sentence giving only the maximum does not answer a question about the minimum.
+LOWER = r"minimum|min|lowest|least|smallest|shortest|fewest|at least|no less than"
+UPPER = r"maximum|max|highest|most|largest|longest|greatest|up to|at most|no more than"
+BOUNDS = [
+    (re.compile(rf"\b(?:{a})\b", re.IGNORECASE), re.compile(rf"\b(?:{b})\b", re.IGNORECASE))
+    for a, b in ((LOWER, UPPER), (UPPER, LOWER))
+]
+# A title ("Handout G2: The Zorblax-7 Pneumatic Gripper") names its subject, not an answer.
+TITLE_SHARE = 0.75
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The kind of answer a question asks for: `quantity` (in `units` when a dimension is asked), `name`, `code`
+    (a name or a number that names: a phone extension, a room), `person`, `place`, `date`, or "" (anything)."""
+
+    kind: str = ""
+    units: re.Pattern | None = None
+    question_names: frozenset[str] = frozenset()
+    wrong_bound: re.Pattern | None = None  # "maximum" when the question asks for the minimum
+    bound: re.Pattern | None = None
+
+    def fits(self, sentence: str) -> bool:
+        """Whether the sentence states an answer of this kind; any sentence fits a question of no particular kind."""
+        if self.wrong_bound and self.wrong_bound.search(sentence) and not (self.bound and self.bound.search(sentence)):
+            return False
+        if self.kind == "date":
+            return bool(DATE.search(sentence))
+        if self.kind == "quantity":
+            return bool(self.units.search(sentence) if self.units else ANY_NUMBER.search(sentence))
+        if self.kind == "place" and AT_PLACE.search(sentence):
+            return True
+        if self.kind in NAMES:
+            if _is_title(sentence):
+                return False
+            found = NAMES[self.kind].findall(sentence)  # not its first word: "The ..."
+            return any(n.lower() not in self.question_names for n in found)
+        return True
+
+
+def expected(question: str) -> Expected:
+    """The kind of answer `question` asks for, and the bound (minimum, maximum) it asks about."""
+    bounds = next(((asked, wrong) for asked, wrong in BOUNDS if asked.search(question)), None)
+    return replace(_kind(question), bound=bounds[0], wrong_bound=bounds[1]) if bounds else _kind(question)
+
+
+def _kind(question: str) -> Expected:
+    names = frozenset(n.lower() for n in NAME.findall(f" {question}"))
+    if PERSON.search(question):
+        return Expected("person", question_names=names)
+    if PLACE.search(question):
+        return Expected("place", question_names=names)
+    if CODED.search(question):
+        return Expected("code", question_names=names)
+    if DATED.search(question):
+        return Expected("date")
+    found = next(
+        ((name, units) for name, asks, units in DIMENSIONS if re.search(rf"\b(?:{asks})\b", question, re.I)), None
+    )
+    asks_value = not (EXPLAIN.search(question) or NAMED.search(question) or PLACE_OR_TIME.search(question))
+    if QUANTITY.search(question) or (found and asks_value):
+        return Expected("quantity", _stated_in(*found) if found else None, names)
+    if NAMED.search(question):
+        return Expected("name", question_names=names)
+    return Expected()
+
+
+def _is_title(sentence: str) -> bool:
+    words = [w for w in sentence.split() if w[:1].isalpha() and len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) >= TITLE_SHARE
+
+
+def _stated_in(dimension: str, units: str) -> re.Pattern:
+    """A number with one of the units, a couple of words allowed between them ("40 operating hours")."""
+    pattern = rf"{NUMBER}\s*(?:[\w-]+\s+){{0,2}}?(?:{units})(?!\w)"
+    extra = {"money": MONEY_FIRST, "duration": RECURRING}.get(dimension)
+    return re.compile(rf"{pattern}|{extra}" if extra else pattern, re.IGNORECASE)

@@ -1,0 +1,53 @@
+"""The kind of answer a question asks for, and which sentences state one (appliance/answer/expect.py)."""
+
+import pytest
+
+from appliance.answer.expect import expected
+
+STATES = [
+    ("How much does the Zorblax-7 weigh?", "quantity", "It has a mass of 740 grams, fingers included."),
+    ("Zorblax-7 air pressure?", "quantity", "Supply it with dry air at 6.5 bar."),
+    ("How much is the deposit for a kit?", "quantity", "The deposit is £40."),
+    ("Late fee for kits?", "quantity", "A late fee of 3 pounds is charged for every day."),
+    ("After how many operating hours is the arm recalibrated?", "quantity", "Every 40 operating hours."),
+    ("How often are the emergency stops tested?", "quantity", "They are tested every Monday morning."),
+    ("How many students may be in the lab at once?", "quantity", "No more than six students may be in the lab."),
+    ("How many scans per second does the lidar make?", "quantity", "Its head spins to make 15 scans per second."),
+    ("Who is the lab's safety officer?", "person", "The safety officer is Ilse Marrow."),
+    ("Which booking system do we use?", "name", "Time is booked in the Kestrel booking system."),
+    ("Vexmoor part number?", "code", "Its part number is VB-2231."),
+    ("Where do I return a borrowed kit?", "place", "Kits go back to room B-119."),
+    ("On what date is demo day?", "date", "Demo day is on 3 June 2027."),
+    ("How does a lidar measure distance?", "", "It times laser light reflected from surfaces."),
+]
+
+MISSES = [
+    # the right subject, the wrong kind of answer: what makes a near-topic question unanswered
+    ("What is the maximum operating temperature of the gripper?", "Supply it with dry air at 6.5 bar."),
+    ("How much does the Zorblax-7 weigh?", "The Zorblax-7 is a two-finger pneumatic gripper."),
+    ("How much electrical power does the chamber use?", "The chamber holds 20 to 85 degrees Celsius."),
+    ("What is the minimum range of the lidar?", "It sees objects up to a maximum range of 12 metres."),
+    ("Who manufactures the Vexmoor bracket?", "Its part number is VB-2231."),
+    ("Who manufactures the Zorblax-7 gripper?", "Handout G2: The Zorblax-7 Pneumatic Gripper"),
+    ("Which booking system do we use?", "A booking nobody uses within 20 minutes is released."),
+    ("Where do I return a borrowed kit?", "The deposit is returned when the kit comes back complete."),
+    ("On what date is demo day?", "On demo day every team shows its cell."),
+    ("How much is the deposit for a kit?", "The deposit is returned when the kit comes back."),
+]
+
+
+@pytest.mark.parametrize(("question", "kind", "sentence"), STATES)
+def test_a_question_is_typed_and_a_sentence_stating_its_answer_fits(question, kind, sentence):
+    wanted = expected(question)
+    assert wanted.kind == kind
+    assert wanted.fits(sentence)
+
+
+@pytest.mark.parametrize(("question", "sentence"), MISSES)
+def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
+    assert not expected(question).fits(sentence)
+
+
+def test_a_question_explaining_a_dimension_asks_for_no_value():
+    assert expected("Why must the air pressure stay below 7 bar?").kind == ""
+    assert expected("What does it mean when the pressure drops?").kind == ""
