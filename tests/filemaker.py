@@ -222,5 +222,6 @@ def quillon_energy(k, x):
 
 It costs $5 to $10 and <b>raw HTML</b> stays text.
 """
-QUILLON_CODE_AND_TABLE = "What is the formula and the Python function for the Quillon spring energy?"
+QUILLON_CODE = "What is the formula and the Python function for the Quillon spring energy?"
+QUILLON_TABLE = "What is the stiffness of the large Quillon spring?"
 QUILLON_EQUATION = "What energy does the Quillon spring store?"

@@ -25,7 +25,7 @@ from appliance import services as services_module
 from appliance.settings import load_settings
 from appliance.web.app import create_app
 from tests.conftest import FakeModel
-from tests.filemaker import QUILLON_CODE_AND_TABLE, QUILLON_EQUATION, QUILLON_NOTES, scanned_pdf
+from tests.filemaker import QUILLON_CODE, QUILLON_EQUATION, QUILLON_NOTES, QUILLON_TABLE, scanned_pdf
 from tests.pdfmaker import make_pdf
 from tests.realserver import no_network, serve
 
@@ -688,16 +688,15 @@ def quoting(tmp_path_factory):
 def test_code_tables_and_equations_are_rendered_in_answers_and_the_reader(browser, quoting):
     with signed_in(browser, quoting) as visit:
         page = visit.page
-        code_and_table = ask(visit, QUILLON_CODE_AND_TABLE).locator(".answer-text")
-        equation = ask(visit, QUILLON_EQUATION)
-        answers = page.locator(".message.assistant .answer-text")
-        shown = [answers.nth(i).evaluate(RICH_SHOWN) for i in range(2)]
-        assert code_and_table.locator(".sentence").count() == 3
-        assert "null" not in code_and_table.inner_text()  # nothing but the sentences, in their own blocks or lines
-        assert shown[0]["cells"] >= 2
-        assert "monospace" in shown[0]["code"]
-        assert shown[1]["math"] == [MATHML_NS]
-        code_and_table.evaluate("el => el.scrollIntoView({block: 'start'})")
+        # Each answer quotes its evidence as the page shows it: a table row under its head, code, an equation.
+        answers = [ask(visit, question) for question in (QUILLON_CODE, QUILLON_TABLE, QUILLON_EQUATION)]
+        shown = [answer.locator(".answer-text").evaluate(RICH_SHOWN) for answer in answers]
+        assert sum(one["cells"] for one in shown) >= 2
+        assert any("monospace" in one["code"] for one in shown)
+        assert {namespace for one in shown for namespace in one["math"]} == {MATHML_NS}
+        assert not any("null" in answer.locator(".answer-text").inner_text() for answer in answers)
+        equation = answers[2]
+        answers[0].evaluate("el => el.scrollIntoView({block: 'start'})")
         screenshot(visit, "chat-rich")
         check_accessibility(visit, "chat with code, a table and an equation")
 

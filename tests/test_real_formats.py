@@ -127,7 +127,7 @@ FILES = [
     (
         "scan.pdf",
         lambda: scanned_pdf(["The Dervish pump moves 85 litres", "of coolant every minute."]),
-        "How many litres of coolant does the Dervish pump move?",
+        "How many litres of coolant does the Dervish pump move every minute?",
         1,
     ),
 ]

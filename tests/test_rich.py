@@ -6,12 +6,14 @@ import httpx
 import playwright.sync_api as playwright_api
 import pytest
 
+from appliance.answer.events import Done, Evidence, Sentence, Source
 from appliance.ingest.parse import parse
 from appliance.services import build
 from appliance.settings import load_settings
 from appliance.web.rich import clip, has_blocks, inline, page_nodes, to_nodes
+from appliance.web.shown import Shown
 from tests.conftest import sign_in
-from tests.filemaker import QUILLON_CODE_AND_TABLE, QUILLON_EQUATION, QUILLON_NOTES, make_docx
+from tests.filemaker import QUILLON_CODE, QUILLON_EQUATION, QUILLON_NOTES, QUILLON_TABLE, make_docx
 from tests.realserver import no_network, serve, serving_document
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -271,15 +273,15 @@ def _quoted_tags(done: dict) -> list[str]:
 @pytest.mark.real
 def test_a_quoted_table_row_is_a_row_of_its_table_under_its_head(quillon):
     client, _, _ = quillon
-    done = _ask(client, QUILLON_CODE_AND_TABLE)
-    table = next(s["nodes"] for s in done["sentences"] if "table" in _tags(s["nodes"]))
-    assert "Quillon spring size" in _texts(table)
+    done = _ask(client, QUILLON_TABLE)
+    row = next(s["nodes"] for s in done["sentences"] if "td" in _tags(s["nodes"]))
+    assert "Quillon spring size" in _texts(row)
 
 
 @pytest.mark.real
 def test_a_quoted_code_block_stays_a_code_block(quillon):
     client, _, _ = quillon
-    assert "pre" in _quoted_tags(_ask(client, QUILLON_CODE_AND_TABLE))
+    assert "pre" in _quoted_tags(_ask(client, QUILLON_CODE))
 
 
 @pytest.mark.real
@@ -324,3 +326,46 @@ def test_the_reader_page_is_placed_in_its_text(quillon):
     page = client.get(f"/api/v1/documents/{document_id}/pages/1").json()
     texts = [(at, text) for at, to, text in _placed(page["nodes"]) if to is None]
     assert [(at, page["text"][at : at + len(text)]) for at, text in texts] == texts
+
+
+# ---------- a quote of several evidence sentences (a sentence and the neighbours it brought) ----------
+
+
+def _quote_of_rows(services, rows: list[str]) -> list:
+    """The nodes of an answer sentence quoting `rows` of the Quillon notes' table, joined as a quote joins them."""
+    document = services.ingestor.ingest(QUILLON_NOTES.encode(), "quillon.md", course_id=1).document
+    text = services.database.page(document["id"], 1)["text"]
+    evidence = [Evidence(text.index(row), text.index(row) + len(row), row, 0.5) for row in rows]
+    source = Source(
+        n=1,
+        chunk_id="c",
+        document_id=document["id"],
+        filename="quillon.md",
+        page=None,
+        page_label=None,
+        heading="",
+        text=text,
+        start=0,
+        end=len(text),
+        score=1.0,
+        similarity=1.0,
+        snippet="",
+        evidence=evidence,
+    )
+    quote = " ".join(rows)
+    sentence = Sentence(text=quote, shown=f"The material says: “{quote}” [1]", status="supported", source=1)
+    done = Done(
+        answer=sentence.shown, covered=True, mode="extractive", model="m", sources=[source], sentences=[sentence]
+    )
+    return Shown(services.database).answer(done).sentences[0].nodes or []
+
+
+def test_a_quote_of_two_rows_is_one_table_of_both_under_its_head(services):
+    nodes = _quote_of_rows(services, ["small Quillon spring | 120 N/m", "large Quillon spring | 480 N/m"])
+    shown = [tag for tag in _tags(nodes) if tag in ("blockquote", "table", "th", "tr")]
+    assert shown == ["blockquote", "table", "tr", "th", "th", "tr", "tr"]
+
+
+def test_a_quote_of_a_sentence_in_a_paragraph_stays_in_its_line(services):
+    nodes = _quote_of_rows(services, ["It costs $5 to $10"])
+    assert _texts(nodes).startswith("The material says: “It costs $5 to $10”")

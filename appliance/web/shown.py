@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import msgspec
 
-from appliance.answer.events import Done, Message, Sentence, Source
+from appliance.answer.events import Done, Evidence, Message, Sentence, Source
 from appliance.errors import NotFound
 from appliance.search.shapes import PassageView
 from appliance.store.database import Database
@@ -40,21 +40,22 @@ class Shown:
                 self.pages[key] = None
         return self.pages[key]
 
-    def _cut(self, passage: PassageView, text: str, start: int, end: int) -> list:
-        """Page text [start, end) as its page shows it, if that is `text`; else `text` rendered on its own."""
+    def _cut(self, passage: PassageView, pieces: list[Evidence]) -> list:
+        """The page from the first piece's start to the last one's end as the page shows it, when the page still
+        holds each piece's text there; else the pieces' text rendered on its own."""
         page = self._page(passage.document_id, passage.page) if passage.document_id else None
-        if page and page[0][start:end] == text:
-            return clip(page[1], start, end)
-        return to_nodes(text)
+        if page and all(page[0][p.start : p.end] == p.text for p in pieces):
+            return clip(page[1], pieces[0].start, pieces[-1].end)
+        return to_nodes(" ".join(p.text for p in pieces))
 
     def passage(self, passage: P) -> P:
         """A passage with its nodes."""
-        return msgspec.structs.replace(passage, nodes=self._cut(passage, passage.text, passage.start, passage.end))
+        whole = Evidence(passage.start, passage.end, passage.text, 0.0)
+        return msgspec.structs.replace(passage, nodes=self._cut(passage, [whole]))
 
     def source(self, source: Source) -> Source:
         """A chat source with the nodes of its passage and of each evidence sentence."""
-        cut = self._cut
-        evidence = [msgspec.structs.replace(e, nodes=cut(source, e.text, e.start, e.end)) for e in source.evidence]
+        evidence = [msgspec.structs.replace(e, nodes=self._cut(source, [e])) for e in source.evidence]
         return msgspec.structs.replace(self.passage(source), evidence=evidence)
 
     def sentence(self, sentence: Sentence, sources: dict[int, Source]) -> Sentence:
@@ -63,11 +64,11 @@ class Shown:
             return sentence
         shown = MARKERS.sub("", sentence.shown).strip()
         source = sources.get(sentence.source or 0)
-        quote = next((e for e in source.evidence if e.text and e.text in shown), None) if source else None
-        if source is None or quote is None:
+        run = _quoted_run(shown, source.evidence) if source else []
+        if source is None or not run:
             return msgspec.structs.replace(sentence, nodes=inline(to_nodes(shown)))
-        before, _, after = shown.partition(quote.text)
-        quoted = inline(self._cut(source, quote.text, quote.start, quote.end))
+        before, _, after = shown.partition(" ".join(e.text for e in run))
+        quoted = inline(self._cut(source, run))
         if has_blocks(quoted):  # a table, code or a displayed equation: quoted as a block, not in quotation marks
             before, quoted, after = before.rstrip(" “"), [["blockquote", {}, *quoted]], after.lstrip("” ")
         return msgspec.structs.replace(sentence, nodes=[part for part in (before, *quoted, after) if part])
@@ -83,3 +84,11 @@ class Shown:
         text = answer.answer if isinstance(answer, Done) else answer.content
         nodes = None if sentences else to_nodes(text)
         return msgspec.structs.replace(answer, sources=sources, sentences=sentences, nodes=nodes)
+
+
+def _quoted_run(shown: str, evidence: list[Evidence]) -> list[Evidence]:
+    """The longest run of a source's evidence sentences (in page order) that `shown` quotes, joined by spaces as a
+    quote joins a sentence and the neighbours it brought; [] when it quotes none."""
+    runs = (evidence[i:j] for i in range(len(evidence)) for j in range(i + 1, len(evidence) + 1))
+    quoted = [run for run in runs if all(e.text for e in run) and " ".join(e.text for e in run) in shown]
+    return max(quoted, key=len, default=[])
