@@ -58,6 +58,7 @@ CITATION = re.compile(r"\s*\[\s*\d{1,3}(?:\s*[,;-]\s*\d{1,3})*\s*\]")
 NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 WORDS = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+QUOTE = re.compile(r"The material says: “(.+?)”", re.DOTALL)
 LIST_MARKER = re.compile(r"^\s*(?:[-*•]+|\d{1,2}[.)])\s+")
 # A sentence saying the material has no answer is not a claim about the material.
 REFUSAL = re.compile(
@@ -109,6 +110,18 @@ def sentences(answer: str) -> list[str]:
     return out
 
 
+def quoted(text: str, sources: list[str]) -> dict:
+    """A quote is supported when each of its sentences is in one source word for word (spacing and markup aside)."""
+
+    def flat(text: str) -> str:
+        return " " + " ".join(WORDS.findall(text.lower())) + " "
+
+    sources_flat = [flat(s) for s in sources]
+    pieces = [flat(p) for p in SENTENCE_END.split(text) if WORDS.search(p)]
+    missing = [p for p in pieces if not any(p in source for source in sources_flat)]
+    return {"text": f"“{text}”", "supported": not missing, "missing_numbers": [], "share": 1.0 if not missing else 0.0}
+
+
 def support(sentence: str, sources: list[str], question: str = "") -> dict:
     """Whether one sentence is supported: each of its numbers is in some source (or the question), and at least
     SUPPORT_SHARE of its content words are in one source's text."""
@@ -145,8 +158,12 @@ def judge(item: dict, done: dict) -> dict:
     texts = [s.get("text") or "" for s in sources]
     cited = sorted({Path(s.get("filename") or "").name for s in sources if s.get("cited")})
     # A refused answer (covered false) makes no claim; in an answer, a sentence saying "not covered" neither.
-    claims = [] if done.get("covered") is False else [s for s in sentences(answer) if not REFUSAL.search(s)]
-    judged = [support(s, texts, question) for s in claims]
+    # The material's own words, quoted ("The material says: “…” [n]"), are judged as quotes: verbatim or not.
+    quotes = [] if done.get("covered") is False else QUOTE.findall(answer)
+    claims = (
+        [] if done.get("covered") is False else [s for s in sentences(QUOTE.sub(" ", answer)) if not REFUSAL.search(s)]
+    )
+    judged = [quoted(q, texts) for q in quotes] + [support(s, texts, question) for s in claims]
     expect = item.get("expect")
     correct = bool(expect and re.search(expect, answer, re.IGNORECASE))
     right_document = bool(item.get("document") and Path(item["document"]).name in cited)

@@ -125,12 +125,13 @@ def test_a_near_topic_question_the_material_does_not_answer_is_refused(settings,
 
 def test_a_doubtful_question_is_refused_when_nothing_generated_is_verified(settings, fakes):
     """Near the material (its words are there) but not clearly answered: only a verified sentence would answer it."""
-    guesser = FakeModel(script="The gripper was tested for 60 hours [1].")
-    built = answer_with(settings, fakes, guesser, answerable_typed_similarity=1.0, answerable_paraphrase=1.0)
-    done = built.answerer.answer(Question("How many hours was the Zorblax-7 gripper tested in 2019?"))
+    guesser = FakeModel(script="The Zorblax-7 gripper has 5 fingers [1].")
+    clear = {"answerable_typed_similarity": 1.0, "answerable_paraphrase": 1.0, "answerable_similarity": 1.0}
+    built = answer_with(settings, fakes, guesser, **clear)
+    done = built.answerer.answer(Question("How many fingers does the Zorblax-7 gripper have?"))
     assert guesser.calls == 1
     assert not done.covered
-    assert "60" not in done.answer
+    assert "5" not in done.answer
     built.close()
 
 
@@ -139,8 +140,23 @@ def test_a_true_sentence_that_does_not_state_what_was_asked_is_replaced_by_the_e
     built = answer_with(settings, fakes, wanderer)
     done = built.answerer.answer(Question("What air pressure does the Zorblax-7 gripper need?"))
     assert done.sentences[0].status == "quoted"
-    assert done.sentences[0].reason == "it does not state the quantity asked for"
+    assert done.sentences[0].reason == "it does not state the quantity asked for, as the best evidence gives it"
     assert "6 bar" in done.answer
+    built.close()
+
+
+def test_a_value_of_the_right_kind_from_weaker_evidence_is_no_answer(settings, fakes):
+    """Both numbers are forces in the material, but the best evidence for "closing" force is 42, not 30."""
+    notes = b"# Zorblax-7 gripper\n\nThe Zorblax-7 gripper closes with a force of 42 newtons.\n\n" + (
+        b"A side load above 30 newtons bends the jaw guides of the Zorblax-7 gripper.\n"
+    )
+    mixer = FakeModel(script="The Zorblax-7 gripper closes with a force of 30 newtons [1].")
+    built = answer_with(settings, fakes, mixer, evidence_type_weight=0.15)
+    built.ingestor.ingest(notes, "forces.md")
+    done = built.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
+    assert "30" not in done.answer
+    assert done.sentences[0].status == "quoted"
+    assert "42 newtons" in done.answer
     built.close()
 
 

@@ -164,10 +164,10 @@ class Answerer:
         scored = evidence_module.score(
             about, relevant, self.embedder, self.settings.evidence_lexical_weight, self.settings.evidence_type_weight
         )
-        chosen = evidence_module.select(
-            scored, relevant, self.settings.evidence_sentences, self.settings.evidence_within
-        )
         typed = bool(expected(about).kind)
+        chosen = evidence_module.select(
+            scored, relevant, self.settings.evidence_sentences, self.settings.evidence_within, follow=not typed
+        )
         return chosen, "yes" if question.selected_text.strip() else self._answerable(scored, typed)
 
     @staticmethod
@@ -306,13 +306,15 @@ class Answerer:
             return Sentence(text=sentence, shown="", status="dropped", reason="it repeats an earlier sentence")
         verdict = verifier.check(sentence)
         wanted = verifier.wanted
-        answered = any(s.status == "quoted" or (s.shown and wanted.fits(CITATION.sub("", s.text))) for s in earlier)
-        if verdict.source is not None and (answered or wanted.fits(plain)):
+        answered = any(s.status == "quoted" or (s.shown and verifier.answers(s.text)) for s in earlier)
+        if verdict.source is not None and (answered or verifier.answers(plain)):
             return Sentence(
                 text=sentence, shown=_cite(plain, verdict.source), status="supported", source=verdict.source
             )
         # A true sentence that does not state what was asked ("The gripper is pneumatic." for its mass) is no answer.
-        reason = verdict.reason if verdict.source is None else f"it does not state the {wanted.kind} asked for"
+        reason = verdict.reason
+        if verdict.source is not None:
+            reason = f"it does not state the {wanted.kind} asked for, as the best evidence gives it"
         best = self._best_quote(verifier.evidence, shown) if sure and not answered else None
         if best is None:
             return Sentence(text=sentence, shown="", status="dropped", reason=reason)

@@ -139,11 +139,14 @@ def score(
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 
-def select(scored: list[Scored], passages: Sequence[Passage], most: int, within: float) -> dict[int, list[Evidence]]:
+def select(
+    scored: list[Scored], passages: Sequence[Passage], most: int, within: float, follow: bool = True
+) -> dict[int, list[Evidence]]:
     """The best sentences (those within `within` of the best score, at most `most`) grouped by source, in page order.
 
-    Each brings the sentence before it when that one holds words of the question it lacks (its subject), and
-    the best one also brings the sentence after it (the next step of a procedure, the rest of a thought).
+    Each brings the sentence before it when that one holds words of the question it lacks (its subject), and,
+    when `follow`, the best one also brings the sentence after it (the next step of a procedure, the rest of a
+    thought; a question asking for a value is answered within one sentence).
     """
     if not scored:
         return {}
@@ -156,7 +159,7 @@ def select(scored: list[Scored], passages: Sequence[Passage], most: int, within:
         spans = _spans(passages[s.source])
         at = next(i for i, (a, _) in enumerate(spans) if a == s.start)
         lean = LEANING.match(s.text) or coverage_gain(s)
-        for i in ([at - 1] if lean else []) + ([at + 1] if rank == 0 else []):
+        for i in ([at - 1] if lean else []) + ([at + 1] if rank == 0 and follow else []):
             if 0 <= i < len(spans) and spans[i][0] not in group:
                 a, b = spans[i]
                 group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0)

@@ -28,13 +28,16 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ("voltage", r"volts?|voltage", r"m?v|volts?"),
     ("power", r"power|draws?|consumes?|consumption|watts?", r"k?w|watts?|kilowatts?"),
     ("current", r"current|amps?", r"m?a|amps?|amperes?|milliamps?"),
+    ("force", r"force|forces|grip|squeeze", r"k?n|newtons?|kilonewtons?"),
+    ("volume", r"volume|capacity", r"l|litres?|liters?|ml|millilit\w*|m³|m3|cubic \w+"),
     ("wavelength", r"wavelength", r"nm|nanomet\w*|µm|micromet\w*"),
     ("frequency", r"frequency|per second|hz|rate", r"k?hz|hertz|(?:times|scans|cycles|samples) (?:per|a) second|/s"),
     ("mass", r"weigh|weighs|weight|mass|heavy|payload|load", r"k?g|grams?|kilo(?:gram)?s?|tonnes?|tons?|lbs?"),
     ("speed", r"fast|speed|velocity|quickly", r"m/s|km/h|mph|rpm|(?:\w+ )?per (?:second|minute|hour)|/s"),
+    ("recurrence", r"how often", r"times|(?:a|per|an) (?:day|week|month|year|hour)"),
     (
         "duration",
-        r"how long|how often|in advance|ahead|hours?|minutes?|days?|weeks?|months?|duration|period|last|lasts|"
+        r"how long|in advance|ahead|hours?|minutes?|days?|weeks?|months?|duration|period|last|lasts|"
         r"borrowed|lent",
         r"s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|semesters?|terms?",
     ),
@@ -87,8 +90,13 @@ EXPLAIN = re.compile(
 # A name or code in a sentence: a capitalised word not opening it, or a word mixing letters and digits (VB-2231).
 NAME = re.compile(r"(?<=[\s(\"'])[A-Z][\w-]*[a-z0-9][\w-]*|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
 CODE = re.compile(rf"{NAME.pattern}|\b\d[\d -]*\d\b")
-# A person or an organisation is named in words, without digits (Ilse Marrow, not ZP-118).
-PERSON_NAME = re.compile(r"(?<=[\s(\"'])[A-Z][a-z][\w'-]*\b(?![\w-]*\d)")
+# A person or an organisation: two or more capitalised words without digits (Ilse Marrow, Halvorsen Robotics),
+# or a title and a name (Dr. Varga); one capitalised word is as likely a product (Vexmoor) as a maker.
+CAPITALISED = r"[A-Z][a-z][\w'-]*\b(?![\w-]*\d)"
+PERSON_NAME = re.compile(
+    rf"\b(?!(?:The|A|An|This|That|These|Those|It|Its|Each|Every|Our|Your|If|When|After|Before)\b)"
+    rf"{CAPITALISED}(?:\s+{CAPITALISED})+|\b(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+{CAPITALISED}"
+)
 # Where asks for a place: a room or building code, a name, or a phrase placing something.
 PLACE = re.compile(r"^\s*where\b", re.IGNORECASE)
 AT_PLACE = re.compile(
@@ -139,6 +147,18 @@ class Expected:
         return True
 
 
+def values(wanted: Expected, sentence: str) -> set[str]:
+    """The answers of the kind asked for that a sentence states, lowercased: "6.5 bar", "ilse", "vb-2231"."""
+    if wanted.kind == "quantity":
+        spans = (m.group() for m in (wanted.units or ANY_NUMBER).finditer(sentence))
+        return {n.lower() for span in spans for n in ANY_NUMBER.findall(span)}
+    if wanted.kind == "date":
+        return {m.group().lower() for m in DATE.finditer(sentence)}
+    if wanted.kind in NAMES:
+        return {n.lower() for n in NAMES[wanted.kind].findall(sentence)} - wanted.question_names
+    return set()
+
+
 def expected(question: str) -> Expected:
     """The kind of answer `question` asks for, and the bound (minimum, maximum) it asks about."""
     bounds = next(((asked, wrong) for asked, wrong in BOUNDS if asked.search(question)), None)
@@ -174,5 +194,5 @@ def _is_title(sentence: str) -> bool:
 def _stated_in(dimension: str, units: str) -> re.Pattern:
     """A number with one of the units, a couple of words allowed between them ("40 operating hours")."""
     pattern = rf"{NUMBER}\s*(?:[\w-]+\s+){{0,2}}?(?:{units})(?!\w)"
-    extra = {"money": MONEY_FIRST, "duration": RECURRING}.get(dimension)
+    extra = {"money": MONEY_FIRST, "recurrence": RECURRING}.get(dimension)
     return re.compile(rf"{pattern}|{extra}" if extra else pattern, re.IGNORECASE)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from appliance.answer.events import Evidence
 from appliance.answer.evidence import ABBREVIATION, ASKING, content_words, stem
-from appliance.answer.expect import expected
+from appliance.answer.expect import expected, values
 from appliance.store.text import WORD
 
 CITATION = re.compile(r"\s*\[(\d{1,2})\]")
@@ -19,6 +19,8 @@ SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
 # A sentence may use the question's words and a few of its own ("The", "It has"): this share must come from evidence.
 MIN_SUPPORTED_WORDS = 0.75
 OFF_QUESTION = "it does not answer the question"
+# Evidence sentences of the kind asked for whose answers an answering sentence may state.
+LEADING = 2
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,10 @@ class Verifier:
     ):
         self.question_words = set(content_words(question, ASKING))
         self.wanted = expected(question)
+        # The answers the best evidence of the kind asked for states: what an answering sentence must say.
+        ranked = sorted((e for items in evidence.values() for e in items), key=lambda e: -e.score)
+        best = [e for e in ranked if self.wanted.kind and self.wanted.fits(e.text)][:LEADING]
+        self.leading = set().union(*(values(self.wanted, e.text) for e in best))
         self.evidence = evidence  # by 1-based source number
         self.embedder = embedder
         self.min_similarity = min_similarity
@@ -104,6 +110,13 @@ class Verifier:
                 return Checked(sentence, n, "")
             reasons.append(reason)
         return Checked(sentence, None, reasons[0] if reasons else "no evidence to check it against")
+
+    def answers(self, sentence: str) -> bool:
+        """Whether the sentence states the kind of answer asked for, and the answer the best evidence gives: a
+        small model copying another number of the right kind ("5 bar" from the warning light) has not."""
+        plain = CITATION.sub(" ", sentence)
+        stated = values(self.wanted, plain)
+        return self.wanted.fits(plain) and (not stated or not self.leading or stated <= self.leading)
 
     def closest(self, sentence: str, exclude: set[tuple[int, int]]) -> tuple[int, Evidence] | None:
         """The evidence sentence nearest in meaning to `sentence`, among those not yet quoted."""
