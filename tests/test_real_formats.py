@@ -126,8 +126,8 @@ FILES = [
     ),
     (
         "scan.pdf",
-        lambda: scanned_pdf(["The Dervish pump moves 85 litres", "of coolant every minute."]),
-        "How many litres of coolant does the Dervish pump move every minute?",
+        lambda: scanned_pdf(["The Dervish pump runs on", "a 24 volt supply."]),
+        "What voltage does the Dervish pump run on?",
         1,
     ),
 ]
