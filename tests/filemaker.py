@@ -199,3 +199,29 @@ def pdf_bomb(pages: int = 300, chars: int = 300_000) -> bytes:
     out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
     return out.getvalue()
+
+
+# Notes with an equation, a table and a code block, each on the Quillon spring: asked about with quotes of evidence.
+QUILLON_NOTES = """# The Quillon spring
+
+The Quillon spring stores an energy of $E = \\frac{1}{2} k x^2$ when it is stretched by a length x.
+
+The Quillon spring stiffness of each size is listed in this table:
+
+| Quillon spring size | stiffness k |
+|---|---|
+| small Quillon spring | 120 N/m |
+| large Quillon spring | 480 N/m |
+
+The Quillon spring energy is computed by this Python function:
+
+```python
+def quillon_energy(k, x):
+    return 0.5 * k * x ** 2
+```
+
+It costs $5 to $10 and <b>raw HTML</b> stays text.
+"""
+QUILLON_CODE = "What is the formula and the Python function for the Quillon spring energy?"
+QUILLON_TABLE = "What is the stiffness of the large Quillon spring?"
+QUILLON_EQUATION = "What energy does the Quillon spring store?"

@@ -25,6 +25,7 @@ from appliance import services as services_module
 from appliance.settings import load_settings
 from appliance.web.app import create_app
 from tests.conftest import FakeModel
+from tests.filemaker import QUILLON_CODE, QUILLON_EQUATION, QUILLON_NOTES, QUILLON_TABLE, scanned_pdf
 from tests.pdfmaker import make_pdf
 from tests.realserver import no_network, serve
 
@@ -579,23 +580,41 @@ class InventingModel(FakeModel):
         yield from ["The Brindle-5 pump ", "weighs 7 kilograms."]
 
 
-@pytest.fixture(scope="module")
-def inventing(tmp_path_factory):
-    """The appliance built the usual way (real embedder and stores) around the inventing model, pump notes in."""
+@contextlib.contextmanager
+def signed_in(browser, server):
+    """The teacher ada signed in on `server` (desktop); the visit is checked for foreign requests and script errors."""
+    visit = Visit(browser, server.base_url, DESKTOP)
+    try:
+        sign_in(visit, "ada")
+        yield visit
+    finally:
+        visit.close()
+
+
+@contextlib.contextmanager
+def with_documents(directory: Path, documents: dict[str, bytes], model=None, **overrides):
+    """The appliance built the usual way (real embedder and stores; `model`, else the packaged one), the teacher
+    ada in the default course and `documents` (filename: content) in; no connection may leave loopback."""
     with no_network() as attempts:
         settings = load_settings(
-            environ={},
-            data_dir=str(tmp_path_factory.mktemp("inventing")),
-            ingest_sample=False,
-            login_attempts_per_minute=1000,
+            environ={}, data_dir=str(directory), ingest_sample=False, login_attempts_per_minute=1000, **overrides
         )
-        built = services_module.build(settings, model=InventingModel())
+        built = services_module.build(settings, model=model)
         teacher = built.accounts.add("ada", PASSWORD, "teacher", "expert", "intermediate")
         built.courses.add_member(1, teacher)
-        built.ingestor.ingest("\n\n".join(PUMP_PAGES).encode(), "pump-notes.md", course_id=1)
+        for filename, body in documents.items():
+            built.ingestor.ingest(body, filename, course_id=1)
         with serve(settings, services=built) as server:
             yield server
     assert attempts == [], f"the appliance tried to reach the network: {attempts}"
+
+
+@pytest.fixture(scope="module")
+def inventing(tmp_path_factory):
+    """The appliance around the inventing model, pump notes in."""
+    notes = {"pump-notes.md": "\n\n".join(PUMP_PAGES).encode()}
+    with with_documents(tmp_path_factory.mktemp("inventing"), notes, InventingModel()) as server:
+        yield server
 
 
 def _evidence(server, url: str, item) -> list[str]:
@@ -610,9 +629,7 @@ def _evidence(server, url: str, item) -> list[str]:
 
 @real
 def test_evidence_is_highlighted_and_an_invented_number_is_withdrawn(browser, inventing):
-    visit = Visit(browser, inventing.base_url, DESKTOP)
-    try:
-        sign_in(visit, "ada")
+    with signed_in(browser, inventing) as visit:
         page = visit.page
         answer = ask(visit, WEIGHT_QUESTION)
         assert "7 kilograms" not in answer.locator(".answer-text").inner_text()
@@ -624,10 +641,118 @@ def test_evidence_is_highlighted_and_an_invented_number_is_withdrawn(browser, in
         evidence = _evidence(inventing, page.url, item)
         item.get_by_role("link", name="Show in the document").click()
         page.locator(".reader mark").first.wait_for()
-        assert page.locator(".reader mark").all_inner_texts() == evidence
+        # Exactly the evidence is marked (a mark per piece of rendered text it spans: a line, a table cell).
+        assert "".join(page.locator(".reader mark").all_inner_texts()) == "".join(evidence)
         check_accessibility(visit, "reader with evidence")
-    finally:
-        visit.close()
+
+
+# ---------- code, tables and equations: rendered in answers and in the reader ----------
+
+SELECT_BETWEEN = """([first, last]) => {
+    const root = document.querySelector('.reader .page-text');
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let start = null, end = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!start && node.data.includes(first)) start = [node, node.data.indexOf(first)];
+        if (start && node.data.includes(last)) end = [node, node.data.indexOf(last) + last.length];
+    }
+    if (!start || !end) return false;
+    const range = document.createRange();
+    range.setStart(...start);
+    range.setEnd(...end);
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
+    return true;
+}"""
+
+VALVE = "The Halvard valve opens at three bar."
+RICH_SHOWN = """root => ({
+    cells: root.querySelectorAll('table.rich-table td').length,
+    code: [...root.querySelectorAll('pre code')].map(c => getComputedStyle(c).fontFamily).join(),
+    math: [...root.querySelectorAll('math')].map(m => m.namespaceURI),
+    elements: root.querySelectorAll('script, b, img, iframe').length,
+})"""
+
+
+@pytest.fixture(scope="module")
+def quoting(tmp_path_factory):
+    """The appliance answering by quoting its evidence (extractive: no model writes the markup), with notes holding
+    an equation, a table and a code block, and a scanned page."""
+    directory = tmp_path_factory.mktemp("quoting")
+    documents = {"quillon.md": QUILLON_NOTES.encode(), "valve-scan.pdf": scanned_pdf([VALVE])}
+    with with_documents(directory, documents, answer_mode="extractive", extractive_quotes=3) as server:
+        yield server
+
+
+@real
+def test_code_tables_and_equations_are_rendered_in_answers_and_the_reader(browser, quoting):
+    with signed_in(browser, quoting) as visit:
+        page = visit.page
+        # Each answer quotes its evidence as the page shows it: a table row under its head, code, an equation.
+        answers = [ask(visit, question) for question in (QUILLON_CODE, QUILLON_TABLE, QUILLON_EQUATION)]
+        shown = [answer.locator(".answer-text").evaluate(RICH_SHOWN) for answer in answers]
+        assert sum(one["cells"] for one in shown) >= 2
+        assert any("monospace" in one["code"] for one in shown)
+        assert {namespace for one in shown for namespace in one["math"]} == {MATHML_NS}
+        assert not any("null" in answer.locator(".answer-text").inner_text() for answer in answers)
+        equation = answers[2]
+        answers[0].evaluate("el => el.scrollIntoView({block: 'start'})")
+        screenshot(visit, "chat-rich")
+        check_accessibility(visit, "chat with code, a table and an equation")
+
+        # The citation opens the page with its structure, the quoted sentences highlighted (the equation whole).
+        equation.locator("a.cite").first.click()
+        page.locator(".reader mark").first.wait_for()
+        reader = page.locator(".reader .page-text").evaluate(RICH_SHOWN)
+        assert (reader["cells"], "monospace" in reader["code"], reader["math"]) == (4, True, [MATHML_NS])
+        assert reader["elements"] == 0  # no element from the notes' <b>raw HTML</b>
+        assert page.locator(".reader mark math").count() == 1
+        assert "It costs $5 to $10" in page.locator(".reader .page-text").inner_text()
+        screenshot(visit, "reader-rich")
+        check_accessibility(visit, "reader with code, a table and an equation")
+
+        # A selection across a table row asks about the page's own text, not what the cells look like.
+        assert page.evaluate(SELECT_BETWEEN, ["large Quillon spring", "480 N/m"])
+        page.get_by_role("button", name="Ask about this").click()
+        ask(visit, "What is its stiffness?")
+        assert visit.calls("POST", "/api/v1/chat")[-1]["selected_text"] == "large Quillon spring | 480 N/m"
+
+
+# What a model writes in Markdown, cited: as a stronger model in `generative` mode would answer.
+WRITTEN = (
+    "The stored energy is $E = \\frac{1}{2} k x^2$ [1].\n\n"
+    "| size | stiffness |\n|---|---|\n| large | 480 N/m |\n\n"
+    "```python\nenergy = springs[1]\n```\n"
+)
+
+
+@pytest.fixture(scope="module")
+def writing(tmp_path_factory):
+    """The appliance around a model that answers in Markdown, unverified (generative), the Quillon notes in."""
+    directory = tmp_path_factory.mktemp("writing")
+    model = FakeModel(script=WRITTEN)
+    with with_documents(directory, {"quillon.md": QUILLON_NOTES.encode()}, model, answer_mode="generative") as server:
+        yield server
+
+
+@real
+def test_a_models_markdown_answer_is_rendered_with_its_citations_linked(browser, writing):
+    with signed_in(browser, writing) as visit:
+        answer = ask(visit, QUILLON_EQUATION)
+        shown = answer.locator(".answer-text").evaluate(RICH_SHOWN)
+        assert (shown["cells"], "monospace" in shown["code"], shown["math"]) == (2, True, [MATHML_NS])
+        # The [1] after the equation is a link to the source; springs[1] in the code stays code.
+        assert answer.locator(".answer-text a.cite").count() == 1
+        assert answer.locator(".answer-text pre code").inner_text().strip() == "energy = springs[1]"
+
+
+@real
+def test_a_passage_from_a_scanned_page_is_marked_as_read_by_ocr(browser, quoting):
+    with signed_in(browser, quoting) as visit:
+        answer = ask(visit, "At what pressure does the Halvard valve open?")
+        source = answer.locator(".source", has_text="valve-scan.pdf")
+        assert source.locator(".badge-ocr").inner_text().lower() == "scan (ocr)"
+        assert answer.locator(".source", has_text="quillon.md").locator(".badge-ocr").count() == 0
 
 
 # ---------- conversations, tokens, keyboard ----------

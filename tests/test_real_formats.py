@@ -34,11 +34,14 @@ FILLER = "This part of the course is about something else entirely, such as the 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The appliance on its packaged embedder with no network (search needs no LLM); a teacher's client."""
-    settings = load_settings(environ={}, data_dir=str(tmp_path_factory.mktemp("formats")), ingest_sample=False)
+    """The appliance on its packaged models with no network, answering by quoting its evidence (extractive: the
+    cited page is the material's, whatever a model would write); a teacher's client."""
+    settings = load_settings(
+        environ={}, data_dir=str(tmp_path_factory.mktemp("formats")), ingest_sample=False, answer_mode="extractive"
+    )
     with (
         no_network() as attempts,
-        serve(settings, services=build(settings, with_llm=False)) as running,
+        serve(settings, services=build(settings)) as running,
         httpx.Client(base_url=running.base_url, timeout=120) as client,
     ):
         client.headers.update(sign_in(client, running.services, "teacher", "teacher"))
@@ -123,20 +126,28 @@ FILES = [
     ),
     (
         "scan.pdf",
-        lambda: scanned_pdf(["The Dervish pump moves 85 litres", "of coolant every minute."]),
-        "How many litres of coolant does the Dervish pump move?",
+        lambda: scanned_pdf(["The Dervish pump runs on", "a 24 volt supply."]),
+        "What voltage does the Dervish pump run on?",
         1,
     ),
 ]
 
 
+def _cited(client, question: str) -> set[tuple[str, int]]:
+    """(filename, page) of each source an answer's shown sentences cite."""
+    done = client.post("/api/v1/chat", json={"message": question}).json()
+    numbers = {s["source"] for s in done["sentences"] if s["status"] != "dropped"}
+    return {(s["filename"], s["page"] or 1) for s in done["sources"] if s["n"] in numbers}
+
+
 @pytest.mark.parametrize("name, build, question, page", FILES, ids=[f[0] for f in FILES])
-def test_each_format_is_found_at_its_page(server, name, build, question, page):
+def test_each_format_is_found_and_cited_at_its_page(server, name, build, question, page):
     client, _ = server
     job = _ingest(client, name, build())
     assert job["status"] == "done", job["error"]
     hit = _top(client, question)
     assert (hit["filename"], hit["page"] or 1) == (name, page)
+    assert _cited(client, question) == {(name, page)}
 
 
 def test_a_scanned_page_is_marked_as_ocr(server):
@@ -241,3 +252,12 @@ def test_a_parser_that_runs_too_long_is_stopped_and_health_answers_meanwhile(tmp
     assert "took longer than 5 seconds" in job["error"]
     assert stores == ([], set(), set())
     assert watch.slowest < 1.0
+
+
+def test_search_results_say_which_passages_ocr_read(server):
+    client, _ = server
+    _ingest(client, "valve-scan.pdf", scanned_pdf(["The Halvard valve opens at three bar."]))
+    _ingest(client, "valve.html", make_html("Valve", "<p>The Halvard valve closes again at one bar.</p>"))
+    results = client.post("/api/v1/search", json={"query": "Halvard valve bar", "k": 5}).json()["results"]
+    flags = {hit["filename"]: hit["ocr"] for hit in results if hit["filename"].startswith("valve")}
+    assert flags == {"valve-scan.pdf": True, "valve.html": False}

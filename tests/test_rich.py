@@ -1,16 +1,20 @@
 """Markdown to safe nodes on the server, and those nodes built into the page by static/js/rich.js in Chromium."""
 
+import time
+
 import httpx
 import playwright.sync_api as playwright_api
 import pytest
 
+from appliance.answer.events import Done, Evidence, Sentence, Source
 from appliance.ingest.parse import parse
 from appliance.services import build
 from appliance.settings import load_settings
-from appliance.web.rich import page_nodes, to_nodes
+from appliance.web.rich import clip, has_blocks, inline, page_nodes, to_nodes
+from appliance.web.shown import Shown
 from tests.conftest import sign_in
-from tests.filemaker import make_docx
-from tests.realserver import no_network, serve
+from tests.filemaker import QUILLON_CODE, QUILLON_EQUATION, QUILLON_NOTES, QUILLON_TABLE, make_docx
+from tests.realserver import no_network, serve, serving_document
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 SAMPLE = (
@@ -76,8 +80,118 @@ def test_image_is_not_loaded(nodes):
     assert "[image: logo]" in _texts([nodes[4]])
 
 
-def test_pdf_page_text_is_left_plain():
-    assert page_nodes("pdf", "1. not a list *really*") is None
+def test_pdf_page_text_is_left_plain_as_one_span_at_its_start():
+    assert page_nodes("pdf", "1. not a list *really*") == [["span", {"data-at": 0}, "1. not a list *really*"]]
+
+
+# ---------- a page's nodes placed in its text: for highlights, selections and quoted passages ----------
+
+PAGE = (
+    "Notes\r\n\nEnergy is $E=mc^2$, a &amp; b \\*not emphasis\\* and **bold**.\n"
+    "Second line with `code` and \\(x^2\\).\n\n"
+    "| metal | density |\n|---|---|\n| iron | 7.87 |\n| gold | 19.3 |\n\n"
+    "    indented\n    code\n\n"
+    "$$\n\\frac{1}{2}\n$$\n"
+)
+
+
+def _placed(tree) -> list[tuple[int, int | None, str]]:
+    """(data-at, data-to, text) of every placed span."""
+    found = []
+    for node in tree:
+        if isinstance(node, list):
+            attrs = node[1]
+            if "data-at" in attrs:
+                found.append((attrs["data-at"], attrs.get("data-to"), _texts(node[2:])))
+            else:
+                found += _placed(node[2:])
+    return found
+
+
+@pytest.fixture(scope="module")
+def page_tree():
+    return page_nodes("markdown", PAGE)
+
+
+def test_every_placed_text_is_the_page_text_at_its_offset(page_tree):
+    texts = [(at, text) for at, to, text in _placed(page_tree) if to is None]
+    assert len(texts) >= 12
+    assert [(at, PAGE[at : at + len(text)]) for at, text in texts] == texts
+
+
+def test_placed_texts_follow_the_page_in_order(page_tree):
+    offsets = [at for at, _, _ in _placed(page_tree)]
+    assert offsets == sorted(offsets)
+
+
+def test_equations_are_placed_with_their_delimiters(page_tree):
+    equations = [PAGE[at:to] for at, to, _ in _placed(page_tree) if to is not None]
+    assert equations == ["$E=mc^2$", "\\(x^2\\)", "$$\n\\frac{1}{2}\n$$"]
+
+
+def test_an_entity_and_escapes_are_placed_around_what_the_markup_made(page_tree):
+    texts = {text: at for at, to, text in _placed(page_tree) if to is None}
+    assert PAGE[texts[", a &"] :].startswith(", a &amp;")
+    assert PAGE[texts["*not emphasis"] - 1] == "\\"
+
+
+def test_de_indented_code_is_placed_line_by_line(page_tree):
+    assert [PAGE[at : at + len(t)] for at, to, t in _placed(page_tree) if t.startswith(("indented", "code\n"))] == [
+        "indented\n",
+        "code\n",
+    ]
+
+
+def test_a_table_row_clipped_keeps_its_table_head(page_tree):
+    start = PAGE.index("gold")
+    table = clip(page_tree, start, start + len("gold | 19.3"))
+    shown = [tag for tag in _tags(table) if tag != "span"]
+    assert shown == ["table", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]
+
+
+def test_a_table_row_clipped_is_that_row_only(page_tree):
+    start = PAGE.index("gold")
+    assert _texts(clip(page_tree, start, start + len("gold | 19.3"))) == "metaldensitygold19.3"
+
+
+def test_a_clip_cuts_text_at_its_edges_and_keeps_an_equation_whole(page_tree):
+    start = PAGE.index("is $E")
+    cut = clip(page_tree, start, start + 6)
+    assert cut[0][0] == "p"
+    assert _texts(cut[0][2:3]) == "is "
+    assert cut[0][3][1]["class"] == "math"
+
+
+def test_a_clip_keeps_the_line_break_between_two_kept_lines(page_tree):
+    start = PAGE.index("bold")
+    cut = inline(clip(page_tree, start, PAGE.index("Second") + 6))
+    assert _texts(cut) == "bold.\nSecond"
+
+
+def test_blocks_are_told_from_inline_text(page_tree):
+    start = PAGE.index("gold")
+    assert has_blocks(clip(page_tree, start, start + 4))
+    assert not has_blocks(inline(clip(page_tree, PAGE.index("bold"), PAGE.index("bold") + 4)))
+
+
+def test_a_code_file_is_one_placed_code_block():
+    assert page_nodes("code", "x = 1\n") == [["pre", {}, ["code", {}, ["span", {"data-at": 0}, "x = 1\n"]]]]
+
+
+def _seconds(render, text: str) -> float:
+    """CPU seconds of this process (other load on the box does not count), the better of two runs."""
+    times = []
+    for _ in range(2):
+        started = time.process_time()
+        render(text)
+        times.append(time.process_time() - started)
+    return min(times)
+
+
+@pytest.mark.parametrize("page", ["&copy;" * 20_000, "a &amp; b\n" * 10_000], ids=["one-line", "many-lines"])
+def test_placing_text_the_page_does_not_have_costs_little_beyond_parsing(page):
+    """Entities rewritten by the parser on every line: each character is looked for nearby, never page-wide."""
+    assert _seconds(lambda text: page_nodes("markdown", text), page) < 2 * _seconds(to_nodes, page) + 0.5
 
 
 @pytest.mark.real
@@ -127,3 +241,131 @@ def test_a_word_page_reaches_the_reader_with_its_table():
         make_docx("Metals", [("Data", ["Densities below."])], [["metal", "density"], ["iron", "7.87"]]), "m.docx"
     )
     assert "table" in _tags(page_nodes("docx", parsed.pages[0].text))
+
+
+# ---------- answers, sources, conversations and search results carry their rich text (real appliance) ----------
+
+
+@pytest.fixture(scope="module")
+def quillon(tmp_path_factory):
+    """The real appliance answering by quoting evidence, with the Quillon notes (equation, table, code) ingested."""
+    settings = load_settings(
+        environ={},
+        data_dir=str(tmp_path_factory.mktemp("quillon")),
+        ingest_sample=False,
+        answer_mode="extractive",
+        extractive_quotes=3,
+    )
+    with serving_document(settings, "quillon.md", QUILLON_NOTES.encode()) as served:
+        yield served
+
+
+def _ask(client, question: str) -> dict:
+    response = client.post("/api/v1/chat", json={"message": question, "course_id": 1})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _quoted_tags(done: dict) -> list[str]:
+    return [tag for sentence in done["sentences"] for tag in _tags(sentence["nodes"])]
+
+
+@pytest.mark.real
+def test_a_quoted_table_row_is_a_row_of_its_table_under_its_head(quillon):
+    client, _, _ = quillon
+    done = _ask(client, QUILLON_TABLE)
+    row = next(s["nodes"] for s in done["sentences"] if "td" in _tags(s["nodes"]))
+    assert "Quillon spring size" in _texts(row)
+
+
+@pytest.mark.real
+def test_a_quoted_code_block_stays_a_code_block(quillon):
+    client, _, _ = quillon
+    assert "pre" in _quoted_tags(_ask(client, QUILLON_CODE))
+
+
+@pytest.mark.real
+def test_a_quoted_equation_is_mathml(quillon):
+    client, _, _ = quillon
+    assert "math" in _quoted_tags(_ask(client, QUILLON_EQUATION))
+
+
+@pytest.mark.real
+def test_sources_and_their_evidence_carry_their_page_rendering(quillon):
+    client, _, _ = quillon
+    source = _ask(client, QUILLON_EQUATION)["sources"][0]
+    tags = _tags(source["nodes"]) + [tag for e in source["evidence"] for tag in _tags(e["nodes"])]
+    assert {"table", "pre", "math"} <= set(tags)
+
+
+@pytest.mark.real
+def test_raw_html_and_money_in_material_stay_text(quillon):
+    client, _, _ = quillon
+    source = _ask(client, QUILLON_EQUATION)["sources"][0]
+    assert "$5 to $10" in _texts(source["nodes"])
+
+
+@pytest.mark.real
+def test_a_reopened_conversation_shows_the_same_rich_text(quillon):
+    client, _, _ = quillon
+    done = _ask(client, QUILLON_EQUATION)
+    stored = client.get(f"/api/v1/conversations/{done['conversation_id']}").json()["messages"][-1]
+    assert [s["nodes"] for s in stored["sentences"]] == [s["nodes"] for s in done["sentences"]]
+
+
+@pytest.mark.real
+def test_search_results_carry_their_rich_text(quillon):
+    client, _, _ = quillon
+    hit = client.post("/api/v1/search", json={"query": QUILLON_EQUATION, "k": 1}).json()["results"][0]
+    assert "math" in _tags(hit["nodes"])
+
+
+@pytest.mark.real
+def test_the_reader_page_is_placed_in_its_text(quillon):
+    client, _, document_id = quillon
+    page = client.get(f"/api/v1/documents/{document_id}/pages/1").json()
+    texts = [(at, text) for at, to, text in _placed(page["nodes"]) if to is None]
+    assert [(at, page["text"][at : at + len(text)]) for at, text in texts] == texts
+
+
+# ---------- a quote of several evidence sentences (a sentence and the neighbours it brought) ----------
+
+
+def _quote_of_rows(services, rows: list[str]) -> list:
+    """The nodes of an answer sentence quoting `rows` of the Quillon notes' table, joined as a quote joins them."""
+    document = services.ingestor.ingest(QUILLON_NOTES.encode(), "quillon.md", course_id=1).document
+    text = services.database.page(document["id"], 1)["text"]
+    evidence = [Evidence(text.index(row), text.index(row) + len(row), row, 0.5) for row in rows]
+    source = Source(
+        n=1,
+        chunk_id="c",
+        document_id=document["id"],
+        filename="quillon.md",
+        page=None,
+        page_label=None,
+        heading="",
+        text=text,
+        start=0,
+        end=len(text),
+        score=1.0,
+        similarity=1.0,
+        snippet="",
+        evidence=evidence,
+    )
+    quote = " ".join(rows)
+    sentence = Sentence(text=quote, shown=f"The material says: “{quote}” [1]", status="supported", source=1)
+    done = Done(
+        answer=sentence.shown, covered=True, mode="extractive", model="m", sources=[source], sentences=[sentence]
+    )
+    return Shown(services.database).answer(done).sentences[0].nodes or []
+
+
+def test_a_quote_of_two_rows_is_one_table_of_both_under_its_head(services):
+    nodes = _quote_of_rows(services, ["small Quillon spring | 120 N/m", "large Quillon spring | 480 N/m"])
+    shown = [tag for tag in _tags(nodes) if tag in ("blockquote", "table", "th", "tr")]
+    assert shown == ["blockquote", "table", "tr", "th", "th", "tr", "tr"]
+
+
+def test_a_quote_of_a_sentence_in_a_paragraph_stays_in_its_line(services):
+    nodes = _quote_of_rows(services, ["It costs $5 to $10"])
+    assert _texts(nodes).startswith("The material says: “It costs $5 to $10”")

@@ -61,6 +61,7 @@ def source(n: int, passage: Passage, cited: bool = False, evidence: list[Evidenc
         score=passage.score,
         similarity=passage.similarity,
         snippet=passage.snippet,
+        ocr=passage.ocr,
         cited=cited,
         evidence=evidence or [],
     )

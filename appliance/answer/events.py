@@ -8,7 +8,7 @@ from typing import Literal
 
 import msgspec
 
-from appliance.search.shapes import PassageView
+from appliance.search.shapes import Nodes, PassageView
 
 AnswerMode = Literal["grounded", "extractive", "generative"]
 # supported: the model's sentence, backed by the evidence of `source`;
@@ -24,6 +24,7 @@ class Evidence(msgspec.Struct, frozen=True):
     end: int
     text: str
     score: float
+    nodes: Nodes = None  # the sentence as its page shows it
 
 
 class Source(PassageView, kw_only=True):
@@ -42,6 +43,7 @@ class Sentence(msgspec.Struct, kw_only=True):
     status: SentenceStatus
     source: int | None = None  # the number of the source whose evidence backs (or is quoted for) it
     reason: str = ""  # why a sentence was not supported, e.g. "the number 18 appears in no source"
+    nodes: Nodes = None  # `shown` as rich text, a quote as its page shows it; no [n] markers
 
 
 class Timings(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -80,6 +82,7 @@ class Done(msgspec.Struct, kw_only=True):
     cached: bool = False
     conversation_id: str | None = None
     interaction_id: str | None = None
+    nodes: Nodes = None  # `answer` as rich text when it has no checked sentences; [n] markers kept as text
 
 
 class ErrorEvent(msgspec.Struct):
@@ -98,3 +101,4 @@ class Message(msgspec.Struct, kw_only=True, omit_defaults=True):
     covered: bool = True
     interaction_id: str | None = None
     feedback: int | None = None
+    nodes: Nodes = None  # `content` as rich text, as in Done

@@ -29,6 +29,7 @@ class Passage:
     end: int
     score: float
     similarity: float
+    ocr: bool = False  # its page was read by OCR
 
     @property
     def snippet(self) -> str:
@@ -138,4 +139,5 @@ def _passage(row: dict, score: float, similarity: float) -> Passage:
         end=row["end"],
         score=round(score, 6),
         similarity=round(similarity, 4),
+        ocr=bool(row["ocr"]),
     )

@@ -1,6 +1,12 @@
 """The shape a retrieved passage has on the wire: search results and chat sources both carry these fields."""
 
+from typing import Annotated, Any
+
 import msgspec
+from msgspec import Meta
+
+# The web layer fills these in as it sends an answer or a passage (appliance/web/rich.py, appliance/web/shown.py).
+Nodes = Annotated[list[Any] | None, Meta(description="Safe rich-text nodes: a string, or [tag, {attributes}, *nodes].")]
 
 
 class PassageView(msgspec.Struct, kw_only=True):
@@ -18,3 +24,5 @@ class PassageView(msgspec.Struct, kw_only=True):
     score: float
     similarity: float
     snippet: str
+    ocr: Annotated[bool, Meta(description="Its page was read from a scan by OCR.")] = False
+    nodes: Nodes = None  # the passage as its page shows it

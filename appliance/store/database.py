@@ -178,13 +178,15 @@ class Database:
     # Chunks ----------------------------------------------------------------------------------
 
     def chunks(self, ids: list[str], courses: list[int] | None = None) -> dict[str, dict]:
-        """Chunks by id with their document's filename and course; ids gone or outside `courses` are absent."""
+        """Chunks by id with their document's filename and course and whether OCR read their page; ids gone or
+        outside `courses` are absent."""
         if not ids:
             return {}
         where, args = _in("documents.course_id", courses)
         sql = (
-            "SELECT chunks.*, documents.filename, documents.course_id FROM chunks "
+            "SELECT chunks.*, documents.filename, documents.course_id, COALESCE(pages.ocr, 0) AS ocr FROM chunks "
             "JOIN documents ON documents.id = chunks.document_id "
+            "LEFT JOIN pages ON pages.document_id = chunks.document_id AND pages.number = COALESCE(chunks.page, 1) "
             f"WHERE chunks.id IN ({','.join('?' * len(ids))})" + (f" AND {where}" if where else "")
         )
         return {row["id"]: dict(row) for row in self._read(sql, ids + args)}

@@ -159,14 +159,17 @@ class DocumentList(msgspec.Struct):
 
 
 class Page(msgspec.Struct):
-    """A page for the reader: its text, whether OCR read it, and its rich-text nodes if its format has them."""
+    """A page for the reader: its text, whether OCR read it, and its rich-text nodes placed in its text."""
 
     document_id: str
     number: int
     label: str | None
     text: str
     ocr: Annotated[bool, Meta(description="The text was read from a scan by OCR.")] = False
-    nodes: Annotated[list[Any] | None, Meta(description="Safe rich-text nodes (see web/rich.py).")] = None
+    nodes: Annotated[
+        list[Any],
+        Meta(description="Safe rich-text nodes (web/rich.py); spans with data-at give their offset in `text`."),
+    ] = msgspec.field(default_factory=list)
 
 
 class Rendered(msgspec.Struct):

@@ -1,5 +1,6 @@
 """Answers with cited sources, as one JSON body or streamed as Server-Sent Events; conversations and feedback."""
 
+import asyncio
 import time
 from dataclasses import dataclass
 from typing import Annotated, ClassVar, Literal, cast
@@ -22,6 +23,7 @@ from appliance.errors import RagbotError
 from appliance.services import Services
 from appliance.web.access import USERS, allow
 from appliance.web.schemas import ChatRequest
+from appliance.web.shown import Shown
 
 
 class Rename(msgspec.Struct, forbid_unknown_fields=True):
@@ -75,13 +77,16 @@ def _first_token_sent(done: Done, sent: float | None) -> Done:
     return msgspec.structs.replace(done, timings=msgspec.structs.replace(done.timings, first_token_sent_ms=sent))
 
 
-async def _sse(events, received: float):
-    """Each event as an SSE message; a failure midway becomes an `error` event, never a broken stream."""
+async def _sse(events, received: float, shown: Shown):
+    """Each event as an SSE message, sources and answer with their rich text; a failure midway becomes an `error`
+    event, never a broken stream."""
     sent = None  # ms from the request's arrival until the first token was handed to the server (on the wire)
     try:
         async for event, payload in events:
+            if event == "sources":
+                payload = await asyncio.to_thread(lambda sources: [shown.source(s) for s in sources], payload)
             if event == "done":
-                payload = _first_token_sent(payload, sent)
+                payload = await asyncio.to_thread(shown.answer, _first_token_sent(payload, sent))
             data = payload if event == "token" else msgspec.json.encode(payload).decode()
             yield ServerSentEventMessage(event=event, data=data)
             if event == "token" and sent is None:
@@ -133,8 +138,9 @@ async def chat(data: JSONBody[ChatRequest], request: Request, services: NamedDep
     )
     events = stream_from_thread(services.chat.start(request.user, ask))
     if data.stream:
-        return ServerSentEvent(_sse(events, ask.received))
-    return Response(await final(events))
+        return ServerSentEvent(_sse(events, ask.received, Shown(services.database)))
+    done = await final(events)
+    return Response(await asyncio.to_thread(Shown(services.database).answer, done) if done else None)
 
 
 async def final(events) -> Done | None:
@@ -161,7 +167,9 @@ class ConversationController(Controller):
     def get_conversation(
         self, conversation_id: FromPath[str], request: Request, services: NamedDependency[Services]
     ) -> ConversationMessages:
-        return services.conversations.messages(request.user, conversation_id)
+        conversation = services.conversations.messages(request.user, conversation_id)
+        shown = Shown(services.database)
+        return msgspec.structs.replace(conversation, messages=[shown.answer(m) for m in conversation.messages])
 
     @patch("/{conversation_id:str}", sync_to_thread=True, summary="Rename a conversation")
     def rename_conversation(

@@ -10,6 +10,7 @@ from appliance.services import Services
 from appliance.web.access import USERS, allow
 from appliance.web.rich import to_nodes
 from appliance.web.schemas import Rendered, RenderRequest, SearchRequest, SearchResult, SearchResults
+from appliance.web.shown import Shown
 
 
 @post(
@@ -28,7 +29,8 @@ def search(data: JSONBody[SearchRequest], request: Request, services: NamedDepen
         raise InvalidInput("the query is empty")
     courses = services.courses.scope(request.user, data.course_id)
     passages = services.retriever.search(data.query, data.k, data.mode, courses)
-    return SearchResults([msgspec.convert(p.to_dict(), SearchResult) for p in passages])
+    shown = Shown(services.database)
+    return SearchResults([shown.passage(msgspec.convert(p.to_dict(), SearchResult)) for p in passages])
 
 
 @post(

@@ -1,17 +1,19 @@
-// Rich text from the server's node tree (/api/v1/render, a page's `nodes`): every element is created by name
-// from an allow-list and every text goes in as text, so nothing in material or answers is read as HTML.
+// Rich text from the server's node tree (web/rich.py: a page's, an answer's or a passage's `nodes`, /api/v1/render):
+// every element is created by name from an allow-list and every text goes in as text, so nothing in material or
+// answers is read as HTML. A span's data-at (and an equation's data-to) say where its text is in its page.
 
 const MATHML_NS = "http://www.w3.org/1998/Math/MathML";
 const HTML_TAGS = new Set([
   "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "em", "strong", "s", "code", "pre",
-  "table", "thead", "tbody", "tr", "th", "td", "a", "br", "hr", "div",
+  "table", "thead", "tbody", "tr", "th", "td", "a", "br", "hr", "div", "span",
 ]);
+const BLOCK_TAGS = new Set(["p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "table", "hr", "div"]);
 const MATH_TAGS = new Set([
   "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot",
   "mover", "munder", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose", "semantics",
   "annotation",
 ]);
-const HTML_ATTRS = { a: ["href"], ol: ["start"], code: ["class"] };
+const HTML_ATTRS = { a: ["href"], ol: ["start"], code: ["class"], span: ["class", "data-at", "data-to"] };
 const MATH_ATTRS = new Set([
   "display", "mathvariant", "displaystyle", "stretchy", "fence", "separator", "lspace", "rspace", "linethickness",
   "columnalign", "accent", "accentunder", "movablelimits", "form", "width", "height", "depth", "minsize",
@@ -46,7 +48,14 @@ function build(node) {
   return el;
 }
 
-/** The nodes as a fragment to append: renderRich(await api.post("/api/v1/render", {text}).nodes). */
+/** Whether the nodes hold a block (a paragraph, table, code block or display equation): not for inside a line. */
+export function hasBlocks(nodes) {
+  const block = (node) => Array.isArray(node) && (BLOCK_TAGS.has(node[0])
+    || (node[0] === "math" && node[1]?.display === "block") || node.slice(2).some(block));
+  return (nodes || []).some(block);
+}
+
+/** The nodes as a fragment to append: renderRich(answer.nodes). */
 export function renderRich(nodes) {
   const fragment = document.createDocumentFragment();
   for (const node of nodes || []) fragment.append(build(node));

@@ -1,10 +1,12 @@
 // Chat: conversations, streamed answers with [n] citations, the evidence they rest on, feedback, and the reader.
-// Answers are read exactly as the chat contract (appliance/answer/events.py) defines them.
+// Answers are read exactly as the chat contract (appliance/answer/events.py) defines them. A finished answer, its
+// sources and evidence are shown from their rich-text `nodes` (code, tables, equations); text streams in plain.
 
 import {api, ApiError, readEvents, request} from "../api.js";
 import {clockTime, formatWait, h, icon, toast} from "../dom.js";
 import {go} from "../nav.js";
 import {createReader} from "./reader.js";
+import {hasBlocks, renderRich} from "../rich.js";
 import {currentCourse, LEVELS, state, subscribe, withCourse} from "../state.js";
 
 const CITATION = /\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]/g;
@@ -66,6 +68,24 @@ function withCitations(text, sources) {
   return parts;
 }
 
+/** Rendered nodes with the [n] markers in their text (never in code or equations) as citation links. */
+function richWithCitations(nodes, sources) {
+  const fragment = renderRich(nodes);
+  const walker = document.createTreeWalker(fragment, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement?.closest("code, pre, math") && node.data.match(CITATION)) found.push(node);
+  }
+  for (const node of found) node.replaceWith(...withCitations(node.data, sources).filter((part) => part !== ""));
+  return fragment;
+}
+
+/** A passage or quote as rich text when the server sent its nodes, else as its plain text. */
+function passageBody(item, text, tag, attrs) {
+  if (!item.nodes) return h(tag, attrs, text);
+  return h("div", {...attrs, class: [attrs.class, "rich"]}, renderRich(item.nodes));
+}
+
 function sourceItem(source, badges) {
   const label = [pageName(source), source.heading].filter(Boolean).join(" · ");
   const name = h("span", {class: "source-file"}, source.filename);
@@ -73,9 +93,11 @@ function sourceItem(source, badges) {
     h("div", {class: "source-head"},
       h("span", {class: "source-n"}, `[${source.n}]`),
       source.document_id ? h("a", {href: sourceHref(source)}, name) : name,
-      badges && source.cited ? h("span", {class: "badge"}, "cited") : null),
+      badges && source.cited ? h("span", {class: "badge"}, "cited") : null,
+      source.ocr ? h("span", {class: "badge badge-ocr", title: "This page is a scan; its text was read by OCR and may hold misread words."},
+        "scan (OCR)") : null),
     label ? h("p", {class: "source-where"}, label) : null,
-    h("p", {class: "snippet"}, source.snippet || source.text));
+    passageBody(source, source.snippet || source.text, "p", {class: "snippet"}));
 }
 
 function sourceList(sources, open) {
@@ -99,7 +121,7 @@ function evidenceBlock(sources) {
     const where = [source.filename, pageName(source)].filter(Boolean).join(", ");
     return h("li", {class: "evidence-item", dataset: {source: String(source.n)}},
       h("div", {class: "evidence-head"}, citationLink(source.n, sources), " ", h("span", {class: "muted"}, where)),
-      source.evidence.map((e) => h("blockquote", {class: "evidence-quote"}, e.text)),
+      source.evidence.map((e) => passageBody(e, e.text, "blockquote", {class: "evidence-quote"})),
       source.document_id ? h("a", {class: "evidence-link", href: sourceHref(source),
         "aria-label": `Show in the document: ${where}`}, "Show in the document") : null);
   });
@@ -111,23 +133,29 @@ function evidenceBlock(sources) {
 // The model's own [n] markers are not trusted: verification names the source, shown after the sentence.
 const MARKERS = /\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\]/g;
 
-/** A sentence as verification left it: as written with its citation, or replaced by the material's words. */
+/** A sentence as verification left it: as written with its citation, or replaced by the material's words; rich
+ * text when it has nodes, in a block of its own when those hold a table, code block or displayed equation. */
 function sentenceNodes(sentence, sources) {
   const cite = sentence.source != null ? [" ", citationLink(sentence.source, sources)] : [];
-  const text = sentence.shown.replace(MARKERS, "").trim();
+  const text = sentence.nodes ? renderRich(sentence.nodes) : sentence.shown.replace(MARKERS, "").trim();
+  const block = hasBlocks(sentence.nodes);
+  // A quoted block (a table, code) is named as the words that introduce it end, not after it on a line of its own.
+  const lead = block && text.firstChild?.nodeType === Node.TEXT_NODE ? [text.firstChild, ...cite] : [];
+  const after = lead.length ? [] : cite;
+  const gap = block ? [] : [" "];
   if (sentence.status === "quoted") {
-    return [h("span", {class: "sentence quoted", dataset: {status: "quoted"}},
+    return [h(block ? "div" : "span", {class: "sentence quoted", dataset: {status: "quoted"}},
       h("span", {class: "quoted-label"}, "The model's sentence was not supported by the material; here is what the material says: "),
-      h("q", {class: "quoted-text"}, text), ...cite), " "];
+      ...lead, h(block ? "div" : "q", {class: "quoted-text"}, text), ...after), ...gap];
   }
-  return [h("span", {class: "sentence supported", dataset: {status: "supported"}}, text, ...cite), " "];
+  return [h(block ? "div" : "span", {class: "sentence supported", dataset: {status: "supported"}}, ...lead, text, ...after), ...gap];
 }
 
 /** The answer text: sentence by sentence when verified, else the text with its [n] markers as links. */
 function answerNodes(done) {
   const shown = (done.sentences || []).filter((s) => s.status !== "dropped");
-  if (!shown.length) return withCitations(done.answer, done.sources);
-  return shown.flatMap((sentence) => sentenceNodes(sentence, done.sources));
+  if (shown.length) return shown.flatMap((sentence) => sentenceNodes(sentence, done.sources));
+  return done.nodes ? [richWithCitations(done.nodes, done.sources)] : withCitations(done.answer, done.sources);
 }
 
 function droppedNote(sentences) {
@@ -475,7 +503,8 @@ async function removeConversation(conversation) {
 /** A stored Message in the shape of the `done` event (absent fields are the contract's defaults). */
 function storedAnswer(message) {
   return {answer: message.content, covered: message.covered ?? true, sources: message.sources ?? [],
-    sentences: message.sentences ?? [], interaction_id: message.interaction_id, feedback: message.feedback};
+    sentences: message.sentences ?? [], nodes: message.nodes, interaction_id: message.interaction_id,
+    feedback: message.feedback};
 }
 
 async function openConversation(id) {

@@ -1,7 +1,69 @@
-// The reader: one page of a document with the cited sentences highlighted; select text to ask about it.
+// The reader: one page of a document, rendered with its structure (code, tables, equations), the cited sentences
+// highlighted by their offsets in the page's text; select text to ask about it (the page's own text is asked).
 
 import {api} from "../api.js";
 import {h, icon} from "../dom.js";
+import {renderRich} from "../rich.js";
+
+/** Valid ranges into a text of `length`, sorted, overlapping or touching ones merged. */
+function merged(ranges, length) {
+  const valid = ranges.filter(([start, end]) => Number.isInteger(start) && Number.isInteger(end)
+    && start >= 0 && end > start && end <= length).sort((a, b) => a[0] - b[0]);
+  const out = [];
+  for (const [start, end] of valid) {
+    const last = out[out.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}
+
+/** Mark the page's text in `ranges`: each span placed in the page (data-at) is split at the ranges' edges, an
+ * equation (data-at to data-to) is marked whole. */
+function highlight(root, ranges) {
+  for (const span of root.querySelectorAll("[data-at]")) {
+    const at = Number(span.dataset.at);
+    const text = span.textContent;
+    const end = span.dataset.to === undefined ? at + text.length : Number(span.dataset.to);
+    const hits = ranges.filter(([start, stop]) => start < end && stop > at);
+    if (!hits.length) continue;
+    if (span.dataset.to !== undefined) {
+      span.replaceWith(h("mark", {class: "passage"}, span.cloneNode(true)));
+      continue;
+    }
+    const parts = [];
+    let from = at;
+    for (const [start, stop] of hits) {
+      const low = Math.max(start, at);
+      const high = Math.min(stop, end);
+      parts.push(text.slice(from - at, low - at), h("mark", {class: "passage"}, text.slice(low - at, high - at)));
+      from = high;
+    }
+    parts.push(text.slice(from - at));
+    span.replaceChildren(...parts.filter((part) => part !== ""));
+  }
+  root.querySelector("mark")?.setAttribute("id", "passage");
+}
+
+/** Where a range boundary falls in the page's text, given the placed span it is in or next to. */
+function offsetAt(span, container, offset, side) {
+  const at = Number(span.dataset.at);
+  if (span.dataset.to !== undefined) return side === "start" ? at : Number(span.dataset.to);
+  if (!span.contains(container)) return side === "start" ? at : at + span.textContent.length;
+  const before = document.createRange();
+  before.setStart(span, 0);
+  before.setEnd(container, offset);
+  return at + before.toString().length;
+}
+
+/** The page text a selection covers: from the first placed span it meets to the last, by their offsets. */
+function pageSelection(root, range, pageText) {
+  const spans = [...root.querySelectorAll("[data-at]")].filter((span) => range.intersectsNode(span));
+  if (!spans.length) return "";
+  const start = offsetAt(spans[0], range.startContainer, range.startOffset, "start");
+  const end = offsetAt(spans[spans.length - 1], range.endContainer, range.endOffset, "end");
+  return pageText.slice(start, end).trim();
+}
 
 export function createReader({onAsk, onClose, pageHref}) {
   const title = h("h2", {id: "reader-title", class: "reader-title", tabindex: "-1"}, "Reader");
@@ -35,26 +97,6 @@ export function createReader({onAsk, onClose, pageHref}) {
     else link.removeAttribute("href");
   }
 
-  /** The page's text with each valid range marked; overlapping or touching ranges become one mark. */
-  function marked(pageText, ranges) {
-    const valid = ranges.filter(([start, end]) => Number.isInteger(start) && Number.isInteger(end)
-      && start >= 0 && end > start && end <= pageText.length).sort((a, b) => a[0] - b[0]);
-    const merged = [];
-    for (const [start, end] of valid) {
-      const last = merged[merged.length - 1];
-      if (last && start <= last[1]) last[1] = Math.max(last[1], end);
-      else merged.push([start, end]);
-    }
-    const parts = [];
-    let at = 0;
-    merged.forEach(([start, end], i) => {
-      parts.push(pageText.slice(at, start), h("mark", {class: "passage", id: i ? null : "passage"}, pageText.slice(start, end)));
-      at = end;
-    });
-    parts.push(pageText.slice(at));
-    return parts;
-  }
-
   /** Show a page with `ranges` ([[start, end], ...] into its text) highlighted. */
   async function open(documentId, number, ranges = []) {
     el.hidden = false;
@@ -73,7 +115,8 @@ export function createReader({onAsk, onClose, pageHref}) {
         parts.push(page.label && page.label !== String(page.number) ? `Page ${page.label} (${of})` : `Page ${of}`);
       }
       where.textContent = parts.join(" · ");
-      text.replaceChildren(...marked(page.text || "", ranges));
+      text.replaceChildren(renderRich(page.nodes));
+      highlight(text, merged(ranges, (page.text || "").length));
       text.dataset.document = document.id;
       text.dataset.page = String(page.number);
       setLink(prev, page.number - 1);
@@ -112,7 +155,7 @@ export function createReader({onAsk, onClose, pageHref}) {
     if (el.hidden) return;
     const selection = window.getSelection();
     const inside = selection.rangeCount && !selection.isCollapsed && text.contains(selection.getRangeAt(0).commonAncestorContainer);
-    const value = inside ? selection.toString().trim() : "";
+    const value = inside && current ? pageSelection(text, selection.getRangeAt(0), current.page.text || "") : "";
     if (value.length < 2) {
       if (document.activeElement !== askButton) hideAsk();
       return;

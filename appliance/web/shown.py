@@ -1,0 +1,94 @@
+"""Answers and passages as the web app shows them: each with its safe rich-text nodes (web/rich.py).
+
+Passages and quoted evidence are cut out of their page's rendering, so a quoted table row is a row of its table,
+a quoted line of code stays code and an equation is typeset; the model's own sentences are rendered as written.
+"""
+
+import re
+from typing import TypeVar
+
+import msgspec
+
+from appliance.answer.events import Done, Evidence, Message, Sentence, Source
+from appliance.errors import NotFound
+from appliance.search.shapes import PassageView
+from appliance.store.database import Database
+from appliance.web.rich import clip, has_blocks, inline, page_nodes, to_nodes
+
+# The model's own [n] markers are not shown: verification names the source (as static/js/views/chat.js).
+MARKERS = re.compile(r"\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\]")
+P = TypeVar("P", bound=PassageView)
+A = TypeVar("A", Done, Message)
+
+
+class Shown:
+    """Renders for one response, each page rendered once."""
+
+    def __init__(self, database: Database):
+        self.database = database
+        self.pages: dict[tuple[str, int], tuple[str, list] | None] = {}
+
+    def _page(self, document_id: str, number: int | None) -> tuple[str, list] | None:
+        """A page's text and placed nodes; None when it is gone."""
+        key = (document_id, number or 1)
+        if key not in self.pages:
+            try:
+                kind = self.database.document(document_id)["kind"]
+                text = self.database.page(*key)["text"]
+                self.pages[key] = text, page_nodes(kind, text)
+            except NotFound:
+                self.pages[key] = None
+        return self.pages[key]
+
+    def _cut(self, passage: PassageView, pieces: list[Evidence]) -> list:
+        """The page from the first piece's start to the last one's end as the page shows it, when the page still
+        holds each piece's text there; else the pieces' text rendered on its own."""
+        page = self._page(passage.document_id, passage.page) if passage.document_id else None
+        if page and all(page[0][p.start : p.end] == p.text for p in pieces):
+            return clip(page[1], pieces[0].start, pieces[-1].end)
+        return to_nodes(" ".join(p.text for p in pieces))
+
+    def passage(self, passage: P) -> P:
+        """A passage with its nodes."""
+        whole = Evidence(passage.start, passage.end, passage.text, 0.0)
+        return msgspec.structs.replace(passage, nodes=self._cut(passage, [whole]))
+
+    def source(self, source: Source) -> Source:
+        """A chat source with the nodes of its passage and of each evidence sentence."""
+        evidence = [msgspec.structs.replace(e, nodes=self._cut(source, [e])) for e in source.evidence]
+        return msgspec.structs.replace(self.passage(source), evidence=evidence)
+
+    def sentence(self, sentence: Sentence, sources: dict[int, Source]) -> Sentence:
+        """A sentence's nodes; a quote of evidence (extractive, or for an unsupported sentence) as its page shows it."""
+        if sentence.status == "dropped":
+            return sentence
+        shown = MARKERS.sub("", sentence.shown).strip()
+        source = sources.get(sentence.source or 0)
+        run = _quoted_run(shown, source.evidence) if source else []
+        if source is None or not run:
+            return msgspec.structs.replace(sentence, nodes=inline(to_nodes(shown)))
+        before, _, after = shown.partition(" ".join(e.text for e in run))
+        quoted = inline(self._cut(source, run))
+        if has_blocks(quoted):  # a table, code or a displayed equation: quoted as a block, not in quotation marks
+            before, quoted, after = before.rstrip(" “"), [["blockquote", {}, *quoted]], after.lstrip("” ")
+        return msgspec.structs.replace(sentence, nodes=[part for part in (before, *quoted, after) if part])
+
+    def answer(self, answer: A) -> A:
+        """An answer (`done`, or a stored message) with the nodes of its sources, evidence and sentences, or of its
+        text when it has no checked sentences."""
+        if isinstance(answer, Message) and answer.role == "user":
+            return answer
+        sources = [self.source(s) for s in answer.sources]
+        numbered = {s.n: s for s in sources}
+        sentences = [self.sentence(s, numbered) for s in answer.sentences]
+        text = answer.answer if isinstance(answer, Done) else answer.content
+        nodes = None if sentences else to_nodes(text)
+        return msgspec.structs.replace(answer, sources=sources, sentences=sentences, nodes=nodes)
+
+
+def _quoted_run(shown: str, evidence: list[Evidence]) -> list[Evidence]:
+    """The longest run of a source's evidence sentences (in page order) that `shown` quotes, joined by spaces as a
+    quote joins a sentence and the neighbours it brought; [] when it quotes none."""
+    runs = (evidence[i:j] for i in range(len(evidence)) for j in range(i + 1, len(evidence) + 1))
+    quoted = [run for run in runs if all(e.text for e in run) and " ".join(e.text for e in run) in shown]
+    return max(quoted, key=len, default=[])
