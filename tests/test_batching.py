@@ -32,13 +32,12 @@ class FakeDecoder:
             raise RuntimeError("out of memory")
         self.batches.append(list(entries))
         self.rows = {}
-        for index, (token, pos, seqs, logits) in enumerate(entries):
-            for seq in seqs:
-                held = self.kv.setdefault(seq, [])
-                assert pos == len(held), f"sequence {seq} got position {pos} after {len(held)}"
-                held.append(token)
+        for index, (token, pos, seq, logits) in enumerate(entries):
+            held = self.kv.setdefault(seq, [])
+            assert pos == len(held), f"sequence {seq} got position {pos} after {len(held)}"
+            held.append(token)
             if logits:
-                self.rows[index] = list(self.kv[seqs[0]])
+                self.rows[index] = list(held)
         time.sleep(self.step_seconds)
 
     def start(self, seq, temperature):
@@ -113,7 +112,7 @@ def test_four_answers_together_each_get_their_own_answer():
     scheduler = Scheduler(decoder, parallel=4, context_length=512)
     prompts = [prompt(n, answer=10 + n) for n in range(4)]
     assert run_together(scheduler, prompts) == [alone(p) for p in prompts]
-    assert max(len({seqs[0] for _, _, seqs, _ in batch}) for batch in decoder.batches) > 1, "never batched"
+    assert max(len({seq for _, _, seq, _ in batch}) for batch in decoder.batches) > 1, "never batched"
 
 
 def test_a_shared_start_is_read_once_and_copied_into_later_answers():
@@ -149,7 +148,7 @@ def test_a_long_prompt_is_read_in_chunks_between_the_steps_of_a_streaming_answer
     assert "".join(scheduler.stream(job(long))) == alone(long)
     rest = "".join(first)
     assert rest
-    mixed = [b for b in decoder.batches if len({seqs[0] for _, _, seqs, _ in b}) == 2]
+    mixed = [b for b in decoder.batches if len({seq for _, _, seq, _ in b}) == 2]
     assert mixed, "the long prompt never shared a step with the streaming answer"
     assert all(len(b) <= INTERLEAVED_CHUNK for b in mixed)
 
@@ -179,7 +178,7 @@ def test_one_sequence_answers_one_question_at_a_time():
     scheduler = Scheduler(decoder, parallel=1, context_length=512)
     prompts = [prompt(n) for n in range(3)]
     assert run_together(scheduler, prompts) == [alone(p) for p in prompts]
-    assert all(len({seqs[0] for _, _, seqs, _ in batch}) == 1 for batch in decoder.batches)
+    assert all(len({seq for _, _, seq, _ in batch}) == 1 for batch in decoder.batches)
 
 
 def test_an_answer_ends_at_its_token_limit():

@@ -4,8 +4,9 @@ Each step puts into one batch the next token of every answer that is generating 
 each answer still being read, decodes it once, and samples a token for every answer that asked for one.
 A new answer joins between steps; a cancelled one gives its sequence back before the next step. The start
 the prompts share (the fixed instructions) is kept in a sequence of its own and copied into each new
-answer instead of being read again. The scheduler knows nothing of llama.cpp: a `Decoder` does the model
-work (inference/llm.py gives the real one, the tests a fake).
+answer instead of being read again (copied: each answer keeps a KV stream of its own, so what it attends
+to, and so its answer, does not depend on the others). The scheduler knows nothing of llama.cpp: a
+`Decoder` does the model work (inference/llm.py gives the real one, the tests a fake).
 """
 
 import queue
@@ -23,8 +24,8 @@ MIN_SHARED = 32
 # time its prompt chunk takes (about 0.4 s for 128 tokens on two cores), so a long prompt never freezes them.
 INTERLEAVED_CHUNK = 128
 
-# One token in a batch: (token, position, sequences it belongs to, whether its logits are wanted).
-Entry = tuple[int, int, tuple[int, ...], bool]
+# One token in a batch: (token, position, sequence, whether its logits are wanted).
+Entry = tuple[int, int, int, bool]
 
 
 class Decoder(Protocol):
@@ -105,7 +106,7 @@ class _Slot:
     pos: int = 0
     last: int | None = None
     generated: int = 0
-    builds: int = 0  # positions below this also go into the shared sequence
+    builds: int = 0  # once the prompt is read this far, that start is copied into the shared sequence
     text: _Text = field(init=False)
 
     def __post_init__(self) -> None:
@@ -188,7 +189,7 @@ class Scheduler:
             self.decoder.copy(SHARED_SEQ, seq, shared)
             slot.pos, slot.pending = shared, list(tokens[shared:])
         elif self._building is None and (common := _common(tokens, self._last)) >= MIN_SHARED:
-            # Two prompts in a row start alike: keep that start, read once more with this answer's prompt.
+            # Two prompts in a row start alike: once this answer has read that start, keep a copy of it.
             self.decoder.free(SHARED_SEQ)
             self._shared, self._candidate, self._building = [], tokens[:common], slot
             slot.builds = common
@@ -197,8 +198,7 @@ class Scheduler:
 
     def _release(self, slot: _Slot) -> None:
         """Give the slot's sequence back (its KV cache freed at once)."""
-        if slot is self._building:  # the shared start was half read: drop it
-            self.decoder.free(SHARED_SEQ)
+        if slot is self._building:  # it had not read the start to share yet
             self._building = None
         self.decoder.free(slot.seq)
         self._slots.remove(slot)
@@ -211,22 +211,21 @@ class Scheduler:
         for slot in self._slots:
             if slot.last is not None:
                 due.append((slot, len(entries)))
-                entries.append((slot.last, slot.pos, (slot.seq,), True))
+                entries.append((slot.last, slot.pos, slot.seq, True))
                 slot.pos += 1
         budget = (INTERLEAVED_CHUNK if entries else self.batch_tokens) - len(entries)
         for slot in self._slots:
             if slot.pending and budget > 0:
                 chunk, slot.pending = slot.pending[:budget], slot.pending[budget:]
                 budget -= len(chunk)
-                for token in chunk:
-                    seqs = (slot.seq, SHARED_SEQ) if slot.pos < slot.builds else (slot.seq,)
-                    entries.append((token, slot.pos, seqs, False))
-                    slot.pos += 1
+                entries += [(token, slot.pos + i, slot.seq, False) for i, token in enumerate(chunk)]
+                slot.pos += len(chunk)
                 if not slot.pending:  # the prompt is read: its last token gives the first answer token
                     due.append((slot, len(entries) - 1))
                     entries[-1] = (*entries[-1][:3], True)
         self.decoder.decode(entries)
-        if self._building is not None and self._building.pos >= self._building.builds:
+        if (building := self._building) is not None and building.pos >= building.builds:
+            self.decoder.copy(building.seq, SHARED_SEQ, building.builds)
             self._shared, self._building = self._candidate, None
         for slot, index in due:
             self._emit(slot, self.decoder.sample(slot.seq, index))

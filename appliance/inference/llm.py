@@ -129,23 +129,30 @@ class _Context:
         self.repeat_penalty = repeat_penalty
         # llama.cpp logs through this logger; llama_cpp.Llama(verbose=False) sets the same level.
         logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
-        self.model = _internals.LlamaModel(
-            path_model=str(path), params=llama_cpp.llama_model_default_params(), verbose=False
-        )
+        model_params = llama_cpp.llama_model_default_params()
+        # No repacked weights: their kernels take one path for a single row and another for several, so an
+        # answer's logits would depend on how many others share its step. Plain quantized dot products are
+        # the same for every batch size (four streams at temperature 0 then match each alone, see
+        # tests/test_real_batching.py); at this model's size the speed is within noise (BENCHMARKS.md).
+        model_params.use_extra_bufts = False
+        self.model = _internals.LlamaModel(path_model=str(path), params=model_params, verbose=False)
         params = llama_cpp.llama_context_default_params()
-        # Each answer may fill a whole context_length, and the shared start takes one more at most.
+        # A stream of context_length per answer, and one for the shared start.
         params.n_ctx = context_length * (parallel + 1)
         params.n_seq_max = parallel + 1
         params.n_batch = params.n_ubatch = BATCH
         params.n_threads = params.n_threads_batch = threads or os.cpu_count() or 1
-        params.kv_unified = True  # one cache, so a copied prompt start is stored once, not per answer
+        # A KV stream per sequence, not one unified cache: an answer attends over its own stream only, so the
+        # arithmetic, and at temperature 0 the answer, is the same alone or beside others (with a unified
+        # cache the other answers' masked cells change the summation order, and near ties flip).
+        params.kv_unified = False
         params.swa_full = True  # Gemma 3's sliding-window layers keep every position, so a copied start is whole
         params.no_perf = True
         self.context = llama_cpp.llama_init_from_model(self.model.model, params)
         if not self.context:
             raise Unavailable(f"llama.cpp could not make a context of {params.n_ctx} tokens for {path.name}")
         self.memory = llama_cpp.llama_get_memory(self.context)
-        self.batch = llama_cpp.llama_batch_init(BATCH, 0, 2)  # a prompt token may also go to the shared sequence
+        self.batch = llama_cpp.llama_batch_init(BATCH, 0, 1)
         self.samplers: dict[int, llama_cpp.llama_sampler_p] = {}
         self._buffer = ctypes.create_string_buffer(64)
         self.seed = 0  # as open_llama: the same prompt at the same temperature gives the same answer
@@ -153,11 +160,9 @@ class _Context:
     def decode(self, entries: Sequence[Entry]) -> None:
         """Evaluate one batch of (token, position, sequences, logits wanted)."""
         batch = self.batch
-        for i, (token, pos, seqs, logits) in enumerate(entries):
+        for i, (token, pos, seq, logits) in enumerate(entries):
             batch.token[i], batch.pos[i], batch.logits[i] = token, pos, logits
-            batch.n_seq_id[i] = len(seqs)
-            for j, seq in enumerate(seqs):
-                batch.seq_id[i][j] = seq
+            batch.n_seq_id[i], batch.seq_id[i][0] = 1, seq
         batch.n_tokens = len(entries)
         status = llama_cpp.llama_decode(self.context, batch)
         if status:
@@ -189,8 +194,10 @@ class _Context:
         return llama_cpp.llama_sampler_sample(self.samplers[seq], self.context, index)
 
     def copy(self, source: int, target: int, length: int) -> None:
-        """Share the first `length` positions of `source` with `target` (no copy: one cache)."""
-        llama_cpp.llama_memory_seq_cp(self.memory, source, target, 0, length)
+        """Give `target` the first `length` positions of `source`."""
+        # Between streams llama.cpp copies only whole sequences (a range asserts), so copy all, then cut.
+        llama_cpp.llama_memory_seq_cp(self.memory, source, target, -1, -1)
+        llama_cpp.llama_memory_seq_rm(self.memory, target, length, -1)
 
     def free(self, seq: int) -> None:
         """Drop everything `seq` holds in the KV cache, and its sampler."""
