@@ -118,7 +118,6 @@ class Scheduler:
 
     def __init__(self, decoder: Decoder, *, parallel: int, context_length: int, batch_tokens: int = 512):
         self.decoder = decoder
-        self.parallel = parallel
         self.context_length = context_length
         self.batch_tokens = batch_tokens
         self._cond = threading.Condition()
