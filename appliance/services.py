@@ -62,6 +62,7 @@ def load_llm(settings: Settings):
         threads=settings.llm_threads,
         prompt_style=manifest.prompt_style,
         repeat_penalty=settings.repeat_penalty,
+        parallel=settings.parallel_answers,
     )
 
 
@@ -81,8 +82,8 @@ def _server_llm(settings: Settings):
 
 
 def model_slots(settings: Settings) -> int:
-    """Generations the model runs at once: the server's parallel slots, else one (a llama.cpp context)."""
-    return settings.llm_parallel if settings.llm_backend == "openai" else 1
+    """Answers the model generates at once: the server's parallel slots, or the sequences decoded together here."""
+    return settings.llm_parallel if settings.llm_backend == "openai" else settings.parallel_answers
 
 
 def open_vectors(settings: Settings):

@@ -45,6 +45,14 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     max_answer_tokens: Annotated[int, Meta(ge=1, le=4096, description="Longest answer, in tokens.")] = 256
     temperature: Annotated[float, Meta(ge=0.0, le=2.0, description="Sampling temperature.")] = 0.2
     max_queue: Annotated[int, Meta(ge=1, le=1000, description="Chats waiting for the model before 503.")] = 16
+    parallel_answers: Annotated[
+        int,
+        Meta(
+            ge=1,
+            le=16,
+            description="Answers the in-process model decodes together (llm_backend = llama_cpp); 1 = one at a time.",
+        ),
+    ] = 4
     max_questions_per_user: Annotated[
         int, Meta(ge=0, le=1000, description="Questions one user may have waiting or generating (more: 429); 0 = none.")
     ] = 2
@@ -64,7 +72,12 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
         bool, Meta(description="Use /v1/chat/completions (instruct models) instead of /v1/completions (base).")
     ] = False
     llm_parallel: Annotated[
-        int, Meta(ge=1, le=256, description="Answers generated at once on the server: its parallel slots.")
+        int,
+        Meta(
+            ge=1,
+            le=256,
+            description="Answers generated at once on the server (llm_backend = openai): its parallel slots.",
+        ),
     ] = 4
     llm_connect_seconds: Annotated[
         float, Meta(ge=0.1, le=120.0, description="Longest wait to connect to the inference server.")

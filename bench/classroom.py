@@ -3,29 +3,50 @@
     .venv/bin/python -m bench.classroom                       # 30 students, 300 s, the ROS 2 docs
     .venv/bin/python -m bench.classroom --seconds 60
     .venv/bin/python -m bench.classroom --quick               # 30 students, ~20 s, a synthetic corpus
+    .venv/bin/python -m bench.classroom --fresh               # new questions, cache off, parallel_answers 1 vs 4
 
 Each student signs in, then loops until the time is up: think (a random pause), ask one of the common
 questions (so popular ones repeat and hit the answer cache, as in a class) over SSE, read the answer.
 Counted: completed answers (200 and a `done` event), refusals the appliance means (429 limits, 503 model
 queue full) and errors (anything else, a stream without `done` included: must be 0), answer latency
 percentiles, the server's memory sampled every 2 s.
+
+`--fresh` is a class asking new questions: the answer cache off, every question asked once (handed out in
+order from bench/class_questions.toml), students thinking 2-20 s; the same appliance runs with
+parallel_answers = 1 and then with the default, and reports answers per minute, time to first token, full
+answer p95, 503s and errors for each.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import sys
 import threading
 import time
+import tomllib
+from collections.abc import Callable
 
 from bench import common
 
 INTENTIONAL = {429, 503}
+FRESH_QUESTIONS = common.REPO / "bench" / "class_questions.toml"
+
+
+def _popular(rng: random.Random) -> str:
+    return rng.choice(common.QUESTIONS[:8])
 
 
 def _student(
-    app, n: int, deadline: float, think: tuple[float, float], out: list, lock: threading.Lock, grace: float
+    app,
+    n: int,
+    deadline: float,
+    think: tuple[float, float],
+    out: list,
+    lock: threading.Lock,
+    grace: float,
+    ask: Callable[[random.Random], str] = _popular,
 ) -> None:
     import httpx
 
@@ -34,7 +55,7 @@ def _student(
     with httpx.Client(base_url=app.url, headers=app.headers(name), timeout=900) as client:
         time.sleep(rng.uniform(0, think[1]))  # students do not all ask at the same second
         while time.time() < deadline:
-            question = rng.choice(common.QUESTIONS[:8])
+            question = ask(rng)
             started = time.perf_counter()
             row: dict = {"student": n, "status": None, "first_token_s": None}
             # Bounded: a question still unanswered `grace` seconds after the end is cut and counted as such.
@@ -70,7 +91,12 @@ def _student(
 
 
 def measure(
-    app, seconds: float, students: int = 30, think: tuple[float, float] = (5.0, 30.0), grace: float = 60.0
+    app,
+    seconds: float,
+    students: int = 30,
+    think: tuple[float, float] = (5.0, 30.0),
+    grace: float = 60.0,
+    ask: Callable[[random.Random], str] = _popular,
 ) -> dict:
     for n in range(students):
         app.headers(f"student-{n:02d}")
@@ -81,7 +107,7 @@ def measure(
     t0 = time.time()
     deadline = t0 + seconds
     threads = [
-        threading.Thread(target=_student, args=(app, n, deadline, think, rows, lock, grace), daemon=True)
+        threading.Thread(target=_student, args=(app, n, deadline, think, rows, lock, grace, ask), daemon=True)
         for n in range(students)
     ]
     for t in threads:
@@ -136,9 +162,7 @@ def run(quick: bool = False, seconds: float | None = None, shared=None) -> dict:
         figures = measure(app, seconds, 30, think, 5.0 if quick else 60.0)
         settings = common.server_settings(app)
         described = app.corpus
-    # Latency figures in ms from common.latency were renamed to s but hold ms values: convert.
-    for key in ("answer_latency_s", "first_token_s"):
-        figures[key] = {k: (round(v / 1000, 2) if isinstance(v, float) else v) for k, v in figures[key].items()}
+    figures = _in_seconds(figures)
     targets = [
         common.target("errors other than intentional 429/503", "0", figures["errors"], figures["errors"] == 0),
         common.target("completed answers", "> 0", figures["completed"], figures["completed"] > 0),
@@ -154,7 +178,66 @@ def run(quick: bool = False, seconds: float | None = None, shared=None) -> dict:
     )
 
 
+def _in_seconds(figures: dict) -> dict:
+    # Latency figures in ms from common.latency were renamed to s but hold ms values: convert.
+    for key in ("answer_latency_s", "first_token_s"):
+        figures[key] = {k: (round(v / 1000, 2) if isinstance(v, float) else v) for k, v in figures[key].items()}
+    return figures
+
+
+def _fresh_arm(app, seconds: float, questions) -> dict:
+    """One arm of the fresh class: every question new, the figures the issue asks for."""
+    lock = threading.Lock()
+
+    def ask(_: random.Random) -> str:
+        with lock:
+            return next(questions)
+
+    figures = _in_seconds(measure(app, seconds, 30, (2.0, 20.0), 60.0, ask))
+    asked = figures["requests"] or 1
+    return figures | {
+        "answers_per_min": round(figures["completed"] / (seconds / 60), 1),
+        "share_503": round(figures["refused_503"] / asked, 3),
+    }
+
+
+def run_fresh(quick: bool = False, seconds: float | None = None, shared=None) -> dict:
+    """The fresh class on one appliance, parallel_answers = 1 then the default, same corpus, same run."""
+    from appliance.settings import Settings
+
+    begun = time.perf_counter()
+    seconds = seconds if seconds is not None else (20 if quick else 300)
+    default = Settings.__struct_defaults__[Settings.__struct_fields__.index("parallel_answers")]
+    pool = tomllib.loads(FRESH_QUESTIONS.read_text())["questions"]
+    questions = (f"{q} ({n})" if n else q for n in itertools.count() for q in pool)  # never one asked twice
+    arms = {}
+    with common.appliance(quick, {"cache_ttl_seconds": 0, "parallel_answers": 1}, shared=shared) as app:
+        for parallel in (1, default):
+            app.stop()
+            app.settings["parallel_answers"] = parallel
+            app.start()
+            common.log(f"classroom --fresh: parallel_answers = {parallel}")
+            arms[str(parallel)] = _fresh_arm(app, seconds, questions)
+        settings = common.server_settings(app)
+        described = app.corpus
+    one, many = arms["1"], arms[str(default)]
+    figures = {"arms": arms, "answers_per_min_ratio": round(many["answers_per_min"] / (one["answers_per_min"] or 1), 2)}
+    p95 = many["first_token_s"].get("p95_s")
+    targets = [
+        common.target("answers/min vs parallel_answers = 1", ">= 3x", figures["answers_per_min_ratio"], None),
+        common.target("time to first token p95", "<= 10 s", p95, p95 is not None and p95 <= 10),
+        common.target("503s", "< 5% of questions", many["share_503"], many["share_503"] < 0.05),
+        common.target("errors", "0", many["errors"], many["errors"] == 0),
+    ]
+    notes = ["'3x' in the issue is against the answers/min measured before batching; parallel_answers = 1 stands in"]
+    return common.record("classroom-fresh", described, settings, figures, targets, notes, begun)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--fresh" in argv:
+        argv.remove("--fresh")
+        return common.cli("classroom", __doc__, run_fresh, argv, seconds=True)
     return common.cli("classroom", __doc__, run, argv, seconds=True)
 
 

@@ -1,14 +1,22 @@
 """The local LLM: llama.cpp through llama-cpp-python, the only module that imports it."""
 
+import ctypes
+import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import cast
 
 import llama_cpp
+from llama_cpp import _internals
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
+from appliance.errors import Unavailable
+from appliance.inference.batching import Entry, Job, Scheduler
 from appliance.inference.prompting import COMPLETION_STOP, strip_spelled
+
+BATCH = 512  # tokens per llama_decode call, as open_llama's n_batch
+PENALTY_LAST_N = 64  # tokens the repeat penalty looks back over: llama-cpp-python's default
 
 
 def open_llama(path: Path, *, context_length: int, threads: int) -> "llama_cpp.Llama":
@@ -39,7 +47,8 @@ def _texts(pieces: object) -> Iterator[str]:
 
 
 class LlamaCppModel:
-    """A GGUF model run in-process. Not thread-safe: callers serialize access (see answer/model_queue.py)."""
+    """A GGUF model run in-process, `parallel` answers decoded together (inference/batching.py). Thread-safe:
+    `stream` only queues a job for the scheduler's thread, which alone touches the llama.cpp context."""
 
     def __init__(
         self,
@@ -50,26 +59,27 @@ class LlamaCppModel:
         threads: int,
         prompt_style: str,
         repeat_penalty: float = 1.0,
+        parallel: int = 1,
     ):
         self.name = name
-        self.repeat_penalty = repeat_penalty
-        self._llama = open_llama(path, context_length=context_length, threads=threads)
-        self.context_length = self._llama.n_ctx()
-        self._vocab = llama_cpp.llama_model_get_vocab(self._llama.model)
-        template = self._llama.metadata.get("tokenizer.chat_template")
+        self.context_length = context_length
+        self._context = _Context(path, context_length, threads, parallel, repeat_penalty)
+        self._model = self._context.model
+        self._vocab = self._model.vocab
+        self._scheduler = Scheduler(self._context, parallel=parallel, context_length=context_length, batch_tokens=BATCH)
+        template = self._model.metadata().get("tokenizer.chat_template")
         self._chat = None
         if prompt_style == "chat" and template:
-            vocab = self._llama
             self._chat = Jinja2ChatFormatter(
                 template=template,
-                eos_token=vocab.detokenize([vocab.token_eos()]).decode(errors="ignore"),
-                bos_token=vocab.detokenize([vocab.token_bos()]).decode(errors="ignore"),
+                eos_token=self._context.piece(self._model.token_eos()).decode(errors="ignore"),
+                bos_token=self._context.piece(self._model.token_bos()).decode(errors="ignore"),
             )
         self.prompt_style = "chat" if self._chat else "completion"
 
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` under this model's tokenizer."""
-        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+        return len(self._model.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
     def ping(self) -> bool:
         """True when the model answers (it runs here: when it tokenizes)."""
@@ -93,7 +103,7 @@ class LlamaCppModel:
         return strip_spelled(text, self._control_spellings)
 
     def _control_spellings(self, text: str) -> set[str]:
-        tokens = self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+        tokens = self._model.tokenize(text.encode("utf-8"), add_bos=False, special=True)
         return {self._vocab_text(t) for t in tokens if llama_cpp.llama_vocab_is_control(self._vocab, t)}
 
     def _vocab_text(self, token: int) -> str:
@@ -104,18 +114,108 @@ class LlamaCppModel:
     ) -> Iterator[str]:
         """Generate text pieces as they are sampled, until a `stop` string. Closing the iterator stops generation."""
         if stop is None:
-            stop = None if self._chat else COMPLETION_STOP
-        pieces = self._llama.create_completion(
-            prompt,
-            max_tokens=max_tokens,
-            temperature=temperature,
-            stop=stop,
-            stream=True,
-            repeat_penalty=self.repeat_penalty,
-        )
-        for text in _texts(pieces):
-            if text:
-                yield text
+            stop = [] if self._chat else COMPLETION_STOP
+        # BOS first where the model wants one, as llama-cpp-python's create_completion puts it.
+        tokens = self._model.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
+        job = Job(tokens, max_tokens=max_tokens, temperature=temperature, stop=stop)
+        return self._scheduler.stream(job)
+
+
+class _Context:
+    """One llama.cpp context whose KV cache holds a sequence per answer plus the shared prompt start: the
+    `batching.Decoder` on llama-cpp-python's low-level API."""
+
+    def __init__(self, path: Path, context_length: int, threads: int, parallel: int, repeat_penalty: float):
+        self.repeat_penalty = repeat_penalty
+        # llama.cpp logs through this logger; llama_cpp.Llama(verbose=False) sets the same level.
+        logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
+        model_params = llama_cpp.llama_model_default_params()
+        # No repacked weights: their kernels take one path for a single row and another for several, so an
+        # answer's logits would depend on how many others share its step. Plain quantized dot products are
+        # the same for every batch size (four streams at temperature 0 then match each alone, see
+        # tests/test_real_batching.py); at this model's size the speed is within noise (BENCHMARKS.md).
+        model_params.use_extra_bufts = False
+        self.model = _internals.LlamaModel(path_model=str(path), params=model_params, verbose=False)
+        params = llama_cpp.llama_context_default_params()
+        # A stream of context_length per answer, and one for the shared start.
+        params.n_ctx = context_length * (parallel + 1)
+        params.n_seq_max = parallel + 1
+        params.n_batch = params.n_ubatch = BATCH
+        params.n_threads = params.n_threads_batch = threads or os.cpu_count() or 1
+        # A KV stream per sequence, not one unified cache: an answer attends over its own stream only, so the
+        # arithmetic, and at temperature 0 the answer, is the same alone or beside others (with a unified
+        # cache the other answers' masked cells change the summation order, and near ties flip).
+        params.kv_unified = False
+        params.swa_full = True  # Gemma 3's sliding-window layers keep every position, so a copied start is whole
+        params.no_perf = True
+        self.context = llama_cpp.llama_init_from_model(self.model.model, params)
+        if not self.context:
+            raise Unavailable(f"llama.cpp could not make a context of {params.n_ctx} tokens for {path.name}")
+        self.memory = llama_cpp.llama_get_memory(self.context)
+        self.batch = llama_cpp.llama_batch_init(BATCH, 0, 1)
+        self.samplers: dict[int, llama_cpp.llama_sampler_p] = {}
+        self._buffer = ctypes.create_string_buffer(64)
+        self.seed = 0  # as open_llama: the same prompt at the same temperature gives the same answer
+
+    def decode(self, entries: Sequence[Entry]) -> None:
+        """Evaluate one batch of (token, position, sequences, logits wanted)."""
+        batch = self.batch
+        for i, (token, pos, seq, logits) in enumerate(entries):
+            batch.token[i], batch.pos[i], batch.logits[i] = token, pos, logits
+            batch.n_seq_id[i], batch.seq_id[i][0] = 1, seq
+        batch.n_tokens = len(entries)
+        status = llama_cpp.llama_decode(self.context, batch)
+        if status:
+            raise Unavailable(f"llama_decode failed with status {status}")
+
+    def start(self, seq: int, temperature: float) -> None:
+        """A fresh sampler chain for sequence `seq`, the settings llama-cpp-python's create_completion uses."""
+        self._drop_sampler(seq)
+        chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
+        vocabulary = llama_cpp.llama_vocab_n_tokens(self.model.vocab)
+        links = [llama_cpp.llama_sampler_init_penalties(vocabulary, PENALTY_LAST_N, self.repeat_penalty, 0.0, 0.0)]
+        if temperature == 0:
+            links.append(llama_cpp.llama_sampler_init_greedy())
+        else:
+            links += [
+                llama_cpp.llama_sampler_init_top_k(40),
+                llama_cpp.llama_sampler_init_typical(1.0, 1),
+                llama_cpp.llama_sampler_init_top_p(0.95, 1),
+                llama_cpp.llama_sampler_init_min_p(0.05, 1),
+                llama_cpp.llama_sampler_init_temp(temperature),
+                llama_cpp.llama_sampler_init_dist(self.seed),
+            ]
+        for link in links:
+            llama_cpp.llama_sampler_chain_add(chain, link)
+        self.samplers[seq] = chain
+
+    def sample(self, seq: int, index: int) -> int:
+        """Sample (and accept, for the repeat penalty) the next token of `seq` from batch row `index`."""
+        return llama_cpp.llama_sampler_sample(self.samplers[seq], self.context, index)
+
+    def copy(self, source: int, target: int, length: int) -> None:
+        """Give `target` the first `length` positions of `source`."""
+        # Between streams llama.cpp copies only whole sequences (a range asserts), so copy all, then cut.
+        llama_cpp.llama_memory_seq_cp(self.memory, source, target, -1, -1)
+        llama_cpp.llama_memory_seq_rm(self.memory, target, length, -1)
+
+    def free(self, seq: int) -> None:
+        """Drop everything `seq` holds in the KV cache, and its sampler."""
+        llama_cpp.llama_memory_seq_rm(self.memory, seq, -1, -1)
+        self._drop_sampler(seq)
+
+    def _drop_sampler(self, seq: int) -> None:
+        chain = self.samplers.pop(seq, None)
+        if chain is not None:
+            llama_cpp.llama_sampler_free(chain)
+
+    def is_end(self, token: int) -> bool:
+        return bool(llama_cpp.llama_vocab_is_eog(self.model.vocab, token))
+
+    def piece(self, token: int) -> bytes:
+        """The bytes of `token` as text (control tokens spell nothing)."""
+        n = llama_cpp.llama_token_to_piece(self.model.vocab, token, self._buffer, len(self._buffer), 0, False)
+        return self._buffer.raw[:n]
 
 
 def describe_gguf(path: Path) -> dict:

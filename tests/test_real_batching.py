@@ -1,0 +1,167 @@
+"""Continuous batching on the packaged Gemma 3 270M: answers decoded together are the answers each prompt gets
+alone, a cancelled one frees its sequence, the fair queue still decides who gets one, and one at a time is as
+before (llama-cpp-python's own create_completion)."""
+
+import threading
+import time
+
+import httpx
+import pytest
+
+from appliance import services
+from appliance.answer import prompt
+from appliance.answer.model_queue import ModelGate
+from appliance.errors import TooManyRequests
+from appliance.inference import manifests
+from appliance.inference.llm import open_llama
+from appliance.settings import load_settings
+from tests.conftest import sign_in
+from tests.realserver import serving_document
+
+pytestmark = pytest.mark.real
+
+FACTS = [
+    ("The Zorblax-7 gripper has a maximum grip force of 42 newtons.", "How strong is the Zorblax-7 gripper?"),
+    ("The Quillon rover uses mecanum wheels 97 millimetres across.", "What wheels does the Quillon rover use?"),
+    ("The integral term of a PID controller removes steady-state error.", "What does the integral term do?"),
+    ("ROS 2 nodes talk over named topics with publishers and subscribers.", "How do ROS 2 nodes communicate?"),
+]
+ESSAY = "Question: Describe in detail how a mobile robot senses, plans and moves.\nAnswer:"
+
+
+def settings(tmp_path, **options):
+    return load_settings(environ={}, data_dir=str(tmp_path), **options)
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    """The packaged model with four sequences, with one, and llama-cpp-python's own Llama as used before."""
+    at_once = settings(tmp_path_factory.mktemp("batching"), parallel_answers=4)
+    path = manifests.assemble(at_once, manifests.find_manifest(at_once, at_once.llm_model))
+    one = services.load_llm(settings(tmp_path_factory.mktemp("one"), parallel_answers=1))
+    return services.load_llm(at_once), one, open_llama(path, context_length=at_once.llm_context, threads=0)
+
+
+def grounded(model, n: int) -> str:
+    fact, question = FACTS[n]
+    return model.render(prompt.GROUNDED_INSTRUCTIONS, f"Facts:\n[1] {fact}\nQuestion: {question}\nAnswer:")
+
+
+def generate(model, text: str, temperature: float, tokens: int = 40, stop=prompt.GROUNDED_STOP) -> str:
+    return "".join(model.stream(text, max_tokens=tokens, temperature=temperature, stop=stop))
+
+
+def together(model, prompts: list[str], temperature: float) -> tuple[list[str], int]:
+    """Every prompt streamed at once from its own thread; also the most sequences seen running together."""
+    out = [""] * len(prompts)
+    most = 0
+    threads = [
+        threading.Thread(target=lambda i=i: out.__setitem__(i, generate(model, prompts[i], temperature)))
+        for i in range(len(prompts))
+    ]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        most = max(most, model._scheduler.running)
+        time.sleep(0.005)
+    return out, most
+
+
+@pytest.mark.parametrize("temperature", [0.0, 0.2])
+def test_four_streams_at_once_each_get_the_answer_their_prompt_gets_alone(models, temperature):
+    model, _, _ = models
+    prompts = [grounded(model, n) for n in range(4)]
+    alone = [generate(model, p, temperature) for p in prompts]
+    answers, most = together(model, prompts, temperature)
+    assert most >= 3, "the streams were not decoded together"
+    assert answers == alone
+    assert all(alone) and len(set(alone)) == 4
+
+
+def test_a_stream_cancelled_mid_batch_frees_its_sequence_and_the_others_finish(models):
+    model, _, _ = models
+    prompts = [grounded(model, n) for n in range(3)]
+    alone = [generate(model, p, 0.0) for p in prompts]
+    leaving = model.stream(ESSAY, max_tokens=200, temperature=0.0, stop=[])
+    assert next(leaving)
+    answers: list[str] = []
+    others = threading.Thread(target=lambda: answers.extend(together(model, prompts, 0.0)[0]))
+    others.start()
+    deadline = time.monotonic() + 60
+    while model._scheduler.running < 4:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    leaving.close()
+    deadline = time.monotonic() + 5
+    while model._scheduler.running == 4:  # freed before the next step, not when the essay would have ended
+        assert time.monotonic() < deadline, "the cancelled stream kept its sequence"
+        time.sleep(0.005)
+    others.join(120)
+    assert answers == alone
+
+
+def test_one_sequence_answers_as_llama_cpp_python_did(models):
+    # Same prompt tokens, sampler chain and stop handling. Not bit for bit the same logits (llama_cpp.Llama
+    # uses repacked weights, see llm._Context), so a long free-running text may part at a near tie; these
+    # short grounded answers do not.
+    _, one, llama = models
+    for n, temperature in ((0, 0.0), (1, 0.2)):
+        text = grounded(one, n)
+        before = llama.create_completion(
+            text, max_tokens=40, temperature=temperature, stop=prompt.GROUNDED_STOP, repeat_penalty=1.15
+        )
+        assert generate(one, text, temperature) == before["choices"][0]["text"]
+
+
+def test_the_fair_queue_hands_out_sequences_round_robin_and_caps_each_user(models):
+    model, _, _ = models
+    gate = ModelGate(max_queue=8, per_user=3, slots=2)
+    order: list[str] = []
+
+    def ask(name: str, ticket) -> None:
+        with ticket.hold(lambda: False):
+            order.append(name)
+            generate(model, ESSAY, 0.0, tokens=30, stop=[])
+
+    first = [threading.Thread(target=ask, args=(f"a{n}", gate.reserve("a"))) for n in (1, 2)]
+    for t in first:
+        t.start()
+    while gate.generating < 2:
+        time.sleep(0.005)
+    later = [threading.Thread(target=ask, args=("a3", gate.reserve("a")))]
+    with pytest.raises(TooManyRequests):
+        gate.reserve("a")
+    later.append(threading.Thread(target=ask, args=("b1", gate.reserve("b"))))
+    for t in later:
+        t.start()
+        time.sleep(0.2)  # a3 is in line before b1
+    for t in first + later:
+        t.join(120)
+    assert order[2:] == ["b1", "a3"], order
+
+
+def test_students_asking_at_once_over_http_are_answered_together(tmp_path):
+    notes = b"# Zorblax\n\nThe Zorblax-7 gripper has a maximum grip force of 42 newtons. It weighs 310 grams.\n"
+    options = {"max_answer_tokens": 40, "temperature": 0.0, "cache_ttl_seconds": 0, "parallel_answers": 2}
+    with serving_document(settings(tmp_path, max_questions_per_user=1, **options), "zorblax.md", notes) as (
+        client,
+        running,
+        _,
+    ):
+        assert running.answerer.gate.slots == 2
+        heads = [sign_in(client, running, f"student{n}") for n in range(3)]
+        results: list[httpx.Response] = []
+
+        def ask(head: dict) -> None:
+            results.append(client.post("/api/v1/chat", json={"message": "How strong is the gripper?"}, headers=head))
+
+        threads = [threading.Thread(target=ask, args=(h,)) for h in [*heads, heads[0]]]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(180)
+    statuses = sorted(r.status_code for r in results)
+    assert statuses == [200, 200, 200, 429], [r.text for r in results]
+    # Content is not compared: two identical prompts read in one batch are cut into different llama.cpp
+    # batches than one read alone, and CPU arithmetic depends on that cut (near ties may part).
+    assert all(r.json()["answer"] and r.json()["mode"] == "grounded" for r in results if r.status_code == 200)
