@@ -1,27 +1,75 @@
 """`ragbot serve`: the app under uvicorn, logging JSON to stdout and telling systemd when it is ready."""
 
+import asyncio
 import threading
 
 import uvicorn
 
-from appliance.ops.notify import notify
+from appliance.ops.notify import notify, watchdog_seconds
 from appliance.settings import Settings
 from appliance.web.app import create_app
-from appliance.web.observability import log_config
+from appliance.web.observability import READY_PATH, log_config
 from appliance.web.redirect import redirect_app
 
 
 class Server(uvicorn.Server):
-    """uvicorn's server, sending READY=1 once the models are loaded and the socket listens (Type=notify)."""
+    """uvicorn's server, sending READY=1 once the models are loaded and the socket listens (Type=notify),
+    then WATCHDOG=1 while the app answers (WatchdogSec=)."""
+
+    watchdog: asyncio.Task | None = None
 
     async def startup(self, sockets=None) -> None:
         await super().startup(sockets)
         if self.started:
             notify(f"READY=1\nSTATUS=answering on {self.config.host}:{self.config.port}")
+            if interval := watchdog_seconds():
+                self.watchdog = asyncio.create_task(keep_alive(self.config.loaded_app, interval / 2))
 
     async def shutdown(self, sockets=None) -> None:
         notify("STOPPING=1")
+        if self.watchdog:
+            self.watchdog.cancel()
         await super().shutdown(sockets)
+
+
+async def keep_alive(app, every: float) -> None:
+    """Every `every` seconds, WATCHDOG=1 if the app answered /api/ready in time; a stuck loop sends nothing."""
+    while True:
+        if await answers(app, timeout=every):
+            notify("WATCHDOG=1")
+        await asyncio.sleep(every)
+
+
+async def answers(app, timeout: float) -> bool:
+    """True when the ASGI `app` answers GET /api/ready with 200 within `timeout` seconds (in this process)."""
+    statuses = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": READY_PATH,
+        "raw_path": READY_PATH.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [],
+        "client": ("127.0.0.1", 0),
+        "server": ("127.0.0.1", 0),
+    }
+    try:
+        await asyncio.wait_for(app(scope, receive, send), timeout)
+    except Exception:  # a probe reports failure by not vouching for the service, never by raising
+        return False
+    return statuses == [200]
 
 
 def config(settings: Settings, app=None) -> uvicorn.Config:
