@@ -224,7 +224,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
         int, Meta(ge=1, le=1000, description="Archives kept in backup_dir; older ones are deleted.")
     ] = 7
     min_free_mb: Annotated[
-        int, Meta(ge=0, le=10_000_000, description="Free disk below which `ragbot doctor` warns, in MB.")
+        int, Meta(ge=0, le=10_000_000, description="Free disk below which doctor warns and uploads are refused, MB.")
     ] = 1024
 
     secret_file: Annotated[
