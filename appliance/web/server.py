@@ -1,10 +1,12 @@
 """`ragbot serve`: the app under uvicorn, logging JSON to stdout and telling systemd when it is ready."""
 
 import asyncio
+import contextlib
 import threading
 
 import uvicorn
 
+from appliance.ops import announce
 from appliance.ops.notify import notify, watchdog_seconds
 from appliance.settings import Settings
 from appliance.web.app import create_app
@@ -100,13 +102,19 @@ def redirect_config(settings: Settings) -> uvicorn.Config:
 
 
 def serve(settings: Settings) -> None:
-    """Serve the app; with HTTPS and a redirect port, also redirect plain HTTP there (in a thread)."""
+    """Serve the app; with HTTPS and a redirect port, also redirect plain HTTP there (in a thread); announce
+    NAME.local on the LAN while serving beyond loopback."""
     redirect = None
     if settings.tls_cert_file and settings.http_redirect_port:
         redirect = uvicorn.Server(redirect_config(settings))
         threading.Thread(target=redirect.run, name="http-redirect", daemon=True).start()
-    try:
-        Server(config(settings)).run()
-    finally:
-        if redirect:
-            redirect.should_exit = True
+    with (
+        announce.announced(settings.mdns_name, settings.port, bool(settings.tls_cert_file), settings.host)
+        if settings.mdns_name
+        else contextlib.nullcontext()
+    ):
+        try:
+            Server(config(settings)).run()
+        finally:
+            if redirect:
+                redirect.should_exit = True
