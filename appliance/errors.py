@@ -1,5 +1,8 @@
 """The appliance's error hierarchy; web/app.py maps it to HTTP statuses in one place."""
 
+import errno
+import sqlite3
+
 
 class RagbotError(Exception):
     """Base of every error the appliance raises on purpose; its message is safe to show."""
@@ -50,6 +53,33 @@ class Unavailable(RagbotError):
     """A component (database, vector store, model) is not working."""
 
     status = 503
+
+
+class Damaged(Unavailable):
+    """A store's files are damaged; `ragbot doctor` names which and rebuilds or restores it."""
+
+
+class DiskFull(Unavailable):
+    """The data disk is full: what was being written was not stored."""
+
+    status = 507
+
+
+def disk_full(error: BaseException) -> DiskFull | None:
+    """The DiskFull an error amounts to (ENOSPC or EDQUOT from the OS, SQLITE_FULL, either wrapped), or None."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if (
+            (isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT))
+            or getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or "disk is full" in str(cause)  # Chroma's Rust core reports SQLite's error as text
+        ):
+            return DiskFull(
+                "the appliance's disk is full, so nothing was stored; free some space "
+                "(`ragbot doctor` shows how much is left) and try again"
+            )
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 class Unauthorized(RagbotError):

@@ -37,6 +37,13 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     http_redirect_port: Annotated[
         int, Meta(ge=0, le=65535, description="With HTTPS, a plain-HTTP port that only redirects to it; 0 = none.")
     ] = 0
+    mdns_name: Annotated[
+        str,
+        Meta(
+            pattern="^([a-z0-9][a-z0-9-]{0,62})?$",
+            description="Announce the appliance as NAME.local on the LAN (mDNS); empty = do not announce.",
+        ),
+    ] = "ragbot"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     llm_model: Annotated[str, Meta(min_length=1, description="Name of the LLM manifest to use.")] = "gemma3-270m-q4-k-m"
@@ -264,7 +271,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
         int, Meta(ge=1, le=1000, description="Archives kept in backup_dir; older ones are deleted.")
     ] = 7
     min_free_mb: Annotated[
-        int, Meta(ge=0, le=10_000_000, description="Free disk below which `ragbot doctor` warns, in MB.")
+        int, Meta(ge=0, le=10_000_000, description="Free disk below which doctor warns and uploads are refused, MB.")
     ] = 1024
 
     secret_file: Annotated[

@@ -4,12 +4,15 @@
     .venv/bin/python -m bench.classroom --seconds 60
     .venv/bin/python -m bench.classroom --quick               # 30 students, ~20 s, a synthetic corpus
     .venv/bin/python -m bench.classroom --fresh               # new questions, cache off, parallel_answers 1 vs 4
+    .venv/bin/python -m bench.classroom --minutes 30          # a soak: exits 1 unless memory and files stay flat
 
 Each student signs in, then loops until the time is up: think (a random pause), ask one of the common
 questions (so popular ones repeat and hit the answer cache, as in a class) over SSE, read the answer.
 Counted: completed answers (200 and a `done` event), refusals the appliance means (429 limits, 503 model
 queue full) and errors (anything else, a stream without `done` included: must be 0), answer latency
-percentiles, the server's memory sampled every 2 s.
+percentiles, the server's resident memory and open file descriptors sampled every 2 s. A soak (--minutes)
+also requires both to be flat: the second half of the run may not go beyond the first half's highest by
+more than noise (SOAK_RSS_MB or SOAK_RSS_SHARE of it, SOAK_FDS descriptors); a leak keeps setting new highs.
 
 `--fresh` is a class asking new questions: the answer cache off, every question asked once (handed out in
 order from bench/class_questions.toml), students thinking 2-20 s; the same appliance runs with
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import random
 import sys
 import threading
@@ -31,6 +35,33 @@ from collections.abc import Callable
 from bench import common
 
 INTENTIONAL = {429, 503}
+# What a soak's second half may add to the first half's highest before it counts as a leak.
+SOAK_RSS_MB = 32.0
+SOAK_RSS_SHARE = 0.05
+SOAK_FDS = 16
+
+
+def open_files(pid: int) -> int | None:
+    """How many file descriptors a process has open (Linux /proc), or None."""
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return None
+
+
+def second_half_rise(samples: list) -> float | None:
+    """How far the second half of `samples` rose above the first half's highest (0 when it did not)."""
+    if len(samples) < 4:
+        return None
+    half = len(samples) // 2
+    return round(max(0.0, max(samples[half:]) - max(samples[:half])), 1)
+
+
+def flat(rise: float | None, allowed: float) -> bool:
+    """Whether a second half's rise (second_half_rise) is within noise."""
+    return rise is not None and rise <= allowed
+
+
 FRESH_QUESTIONS = common.REPO / "bench" / "class_questions.toml"
 
 
@@ -112,10 +143,13 @@ def measure(
     ]
     for t in threads:
         t.start()
+    files = []
     while any(t.is_alive() for t in threads):
         samples.append((round(time.time() - t0, 1), app.memory().get("rss_mb")))
+        files.append(open_files(app.process.pid))
         time.sleep(2)
     end_mem = app.memory()
+    fds = [f for f in files if f is not None]
     done = [r for r in rows if r["status"] == 200]
     refused = [r for r in rows if r["status"] in INTENTIONAL]
     cut = [r for r in rows if r["status"] == "cut at the end"]
@@ -151,10 +185,25 @@ def measure(
         "memory_end": end_mem,
         "rss_growth_mb_per_min_second_half": growth,
         "rss_samples_mb": rss[:: max(1, len(rss) // 30)],
+        "rss_rise_second_half_mb": second_half_rise(rss),
+        "open_files_samples": fds[:: max(1, len(fds) // 30)],
+        "open_files_rise_second_half": second_half_rise(fds),
     }
 
 
-def run(quick: bool = False, seconds: float | None = None, shared=None) -> dict:
+def soak_targets(figures: dict) -> list[dict]:
+    """A soak's extra targets: resident memory and open files flat through the second half."""
+    rss_allowed = max(SOAK_RSS_MB, SOAK_RSS_SHARE * max(figures["rss_samples_mb"] or [0]))
+    rss, fds = figures["rss_rise_second_half_mb"], figures["open_files_rise_second_half"]
+    return [
+        common.target(
+            "resident memory rise in the second half, MB", f"<= {rss_allowed:.0f}", rss, flat(rss, rss_allowed)
+        ),
+        common.target("open files rise in the second half", f"<= {SOAK_FDS}", fds, flat(fds, SOAK_FDS)),
+    ]
+
+
+def run(quick: bool = False, seconds: float | None = None, shared=None, soak: bool = False) -> dict:
     begun = time.perf_counter()
     seconds = seconds if seconds is not None else (20 if quick else 300)
     think = (1.0, 5.0) if quick else (5.0, 30.0)
@@ -166,7 +215,7 @@ def run(quick: bool = False, seconds: float | None = None, shared=None) -> dict:
     targets = [
         common.target("errors other than intentional 429/503", "0", figures["errors"], figures["errors"] == 0),
         common.target("completed answers", "> 0", figures["completed"], figures["completed"] > 0),
-    ]
+    ] + (soak_targets(figures) if soak else [])
     return common.record(
         "classroom",
         described,
@@ -234,11 +283,24 @@ def run_fresh(quick: bool = False, seconds: float | None = None, shared=None) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if "--fresh" in argv:
-        argv.remove("--fresh")
-        return common.cli("classroom", __doc__, run_fresh, argv, seconds=True)
-    return common.cli("classroom", __doc__, run, argv, seconds=True)
+    """`--fresh`: the fresh class (new questions, parallel_answers 1 against the default); `--minutes N`: a soak
+    of N minutes, which exits 1 when a target is missed (errors, a leak)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--fresh" in args:
+        args.remove("--fresh")
+        return common.cli("classroom", __doc__, run_fresh, args, seconds=True)
+    if "--minutes" not in args:
+        return common.cli("classroom", __doc__, run, args, seconds=True)
+    at = args.index("--minutes")
+    args[at : at + 2] = ["--seconds", str(float(args[at + 1]) * 60)]
+    missed: list[dict] = []
+
+    def soak(quick: bool, seconds: float | None) -> dict:
+        result = run(quick, seconds, soak=True)
+        missed.extend(t for t in result["targets"] if t["met"] is False)
+        return result
+
+    return common.cli("classroom", __doc__, soak, args, seconds=True) or (1 if missed else 0)
 
 
 if __name__ == "__main__":

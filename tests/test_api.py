@@ -250,9 +250,27 @@ def test_openapi_documents_the_chat_contract(client):
     document = client.get("/api/docs/openapi.json").json()
     ok = document["paths"]["/api/v1/chat"]["post"]["responses"]["200"]["content"]
     assert ok["application/json"]["schema"]["$ref"] == "#/components/schemas/Done"
-    assert ok["text/event-stream"]["schema"]["$ref"] == "#/components/schemas/ChatStream"
-    contract = {"ConversationEvent", "Source", "Evidence", "Sentence", "Done", "ErrorEvent", "Message"}
+    # As OpenAPI has it for an event stream, the schema is one event: its name and data (a ChatStream field).
+    events = ok["text/event-stream"]["schema"]["oneOf"]
+    assert [e["properties"]["event"]["const"] for e in events] == ["conversation", "sources", "token", "done", "error"]
+    assert events[3]["properties"]["data"]["contentSchema"]["$ref"] == "#/components/schemas/ChatStream/properties/done"
+    contract = {"ChatStream", "ConversationEvent", "Source", "Evidence", "Sentence", "Done", "ErrorEvent", "Message"}
     assert contract <= set(document["components"]["schemas"])
+
+
+def test_openapi_documents_every_error_as_the_body_it_is(client, services):
+    """Each route lists the error statuses it can answer with the `{error, status}` body they come with."""
+    document = client.get("/api/docs/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status in ("400", "401", "403", "404", "429"):
+                schema = operation["responses"][status]["content"]["application/json"]["schema"]
+                assert schema["$ref"].rsplit("/", 1)[1] in ("ErrorBody", "UploadRefused"), (method, path, status)
+    assert set(document["components"]["schemas"]["ErrorBody"]["required"]) == {"error", "status"}
+    health = document["paths"]["/api/health"]["get"]["responses"]["503"]["content"]["application/json"]
+    assert health["schema"]["$ref"] == "#/components/schemas/Health"
+    refused = client.post("/api/v1/documents", content=b"not multipart", headers={"content-type": "text/plain"})
+    assert refused.status_code == 400 and set(refused.json()) == {"error", "status"}
 
 
 def test_health_ready_and_offline_docs(client):
@@ -301,3 +319,19 @@ def test_every_route_but_chat_documents_its_response_schema(client):
         if not _typed(operation)
     ]
     assert untyped == []
+
+
+def test_ids_beyond_sqlite_integers_are_refused_not_crashed(client):
+    """Found by tests/test_fuzz.py: a 2**70 course id reached SQLite and came back as a 500."""
+    huge = 2**70
+    requests = [
+        client.get(f"/api/v1/documents?course_id={huge}"),
+        client.get(f"/api/v1/courses/{huge}/members"),
+        client.get(f"/api/v1/courses/{huge}/stats"),
+        client.get(f"/api/v1/documents/abc/pages/{huge}"),
+        client.get(f"/api/v1/audit?before={huge}"),
+        client.post("/api/v1/search", json={"query": "gripper", "course_id": huge}),
+        client.post("/api/v1/chat", json={"message": "gripper?", "course_id": huge}),
+    ]
+    assert [r.status_code for r in requests] == [400, 400, 400, 400, 403, 400, 400]
+    assert all(set(r.json()) == {"error", "status"} for r in requests)

@@ -4,9 +4,14 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import tarfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +19,7 @@ import pytest
 from appliance import services as services_module
 from appliance.cli import main as cli
 from appliance.errors import InvalidInput, Unavailable
-from appliance.ops import backup
+from appliance.ops import backup, doctor
 from appliance.settings import load_settings
 from tests.conftest import FakeEmbedder, FakeModel
 
@@ -310,3 +315,38 @@ def test_member_larger_than_its_manifest_entry_is_refused(settings, archive):
     add_member(archive, "data/uploads/big.bin", b"x" * 4096, listed_size=10)
     with pytest.raises(InvalidInput, match="not the size its manifest says"):
         backup.restore(settings, archive, None, check_only=True)
+
+
+def test_sigkill_during_backup_leaves_no_archive_that_looks_valid(settings, tmp_path):
+    """`ragbot backup` killed while it writes: no ragbot-*.tar.gz appears, and its partial file is refused."""
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\n')
+    app = build(settings)
+    fill(app, tmp_path / "notes", ["week1.md"])
+    app.close()
+    # Incompressible bytes, so that gzip takes seconds over them and the kill lands mid-archive.
+    (settings.data_path / "uploads" / "bulk").write_bytes(os.urandom(96 << 20))
+    folder = settings.data_path / "backups"
+    command = [sys.executable, "-m", "appliance", "--config", str(config), "backup"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    partial = _growing_partial(folder, process)
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
+    assert list(folder.glob(f"{backup.PREFIX}*")) == []
+    copy = tmp_path / "partial.tar.gz"
+    shutil.copyfile(partial, copy)
+    with pytest.raises(InvalidInput, match="truncated or corrupted"):
+        backup.restore(settings, copy, None, check_only=True)
+    assert "none yet" in {f.check: f.detail for f in doctor.run(settings, config)}["backups"]
+
+
+def _growing_partial(folder: Path, process: subprocess.Popen, timeout: float = 120) -> Path:
+    """The archive a running backup is writing, once it holds more than its first megabyte."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        assert process.poll() is None, "the backup finished before it could be killed"
+        partials = [p for p in folder.glob(".backup-*/archive.partial") if p.stat().st_size > 1 << 20]
+        if partials:
+            return partials[0]
+        time.sleep(0.05)
+    raise TimeoutError("the backup never started writing its archive")

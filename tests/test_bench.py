@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bench import __main__ as bench_main
-from bench import answers, common, generalize, ingestion
+from bench import answers, classroom, common, generalize, ingestion
 
 pytestmark = pytest.mark.real
 
@@ -208,3 +208,28 @@ def test_generalize_metrics_on_a_known_ranking():
         "delta_B": 0.0,
         "stderr": 0.25,
     }
+
+
+def test_soak_rise_measure_tells_a_leak_from_noise():
+    assert classroom.second_half_rise([100, 120, 110, 121, 119, 118]) == 1.0
+    assert classroom.second_half_rise([1, 2]) is None
+    leak = [40 + 2 * n for n in range(30)]  # a descriptor lost every 4 s
+    assert not classroom.flat(classroom.second_half_rise(leak), classroom.SOAK_FDS)
+    assert classroom.flat(classroom.second_half_rise([40, 44, 42, 43, 41, 44, 42, 43]), classroom.SOAK_FDS)
+
+
+def test_one_minute_soak_samples_memory_and_open_files(tmp_path):
+    """`bench.classroom --minutes 1` on the synthetic corpus and the real model: no errors, flatness judged."""
+    status = classroom.main(["--quick", "--minutes", "1", "--output", str(tmp_path)])
+    result = json.loads((tmp_path / "classroom.json").read_text())
+    figures = result["figures"]
+    assert figures["seconds"] == 60
+    assert figures["errors"] == 0, figures["error_statuses"]
+    assert figures["completed"] > 0
+    assert len(figures["open_files_samples"]) >= 10
+    assert figures["open_files_rise_second_half"] is not None
+    assert figures["rss_rise_second_half_mb"] is not None
+    judged = {t["name"]: t["met"] for t in result["targets"]}
+    assert "open files rise in the second half" in judged
+    assert "resident memory rise in the second half, MB" in judged
+    assert status == (0 if all(judged.values()) else 1)

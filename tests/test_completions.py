@@ -203,7 +203,7 @@ def test_keys_from_the_profile_are_shown_once_stored_hashed_and_audited(app):
 
 def test_the_openapi_document_shows_the_openai_shapes(app):
     schema = app["client"].get("/api/docs/openapi.json").json()
-    for name in ("Completion", "Chunk", "CompletionRequest", "ModelList", "ErrorBody", "Extension", "NewApiKey"):
+    for name in ("Completion", "Chunk", "CompletionRequest", "ModelList", "OpenAIError", "Extension", "NewApiKey"):
         assert name in schema["components"]["schemas"], name
     ok = schema["paths"]["/v1/chat/completions"]["post"]["responses"]["200"]["content"]
     assert set(ok) == {"application/json", "text/event-stream"}

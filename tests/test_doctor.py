@@ -191,3 +191,39 @@ def test_running_service_is_checked_over_http_and_repair_waits_for_it_to_stop(se
             thread.join(10)
     finally:
         app.close()
+
+
+def _truncate(path):
+    with path.open("r+b") as handle:
+        handle.truncate(path.stat().st_size // 3)
+
+
+def _garble(path):
+    with path.open("r+b") as handle:
+        handle.write(os.urandom(4096))
+
+
+@pytest.mark.parametrize("damage", [_truncate, _garble], ids=["truncated", "garbled"])
+def test_damaged_vector_store_is_named_and_rebuilt_from_sqlite(settings, config, capsys, damage):
+    store = ChromaStore(settings.data_path / "chroma")
+    ids = store.ids()
+    store.close()
+    assert ids
+    damage(settings.data_path / "chroma" / "chroma.sqlite3")
+
+    found = problems(check(settings, config))
+    assert set(found) == {"vector store"}
+    assert "is damaged" in found["vector store"][0].detail
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "doctor"])
+    assert exit.value.code == 1
+    assert "vector store" in capsys.readouterr().out
+
+    repaired = [f for f in check(settings, config, repair=True) if f.check == "vector store"]
+    assert repaired[0].fixed, repaired
+    assert problems(check(settings, config)) == {}
+    store = ChromaStore(settings.data_path / "chroma")
+    assert store.ids() == ids
+    hits = store.query(list(FakeEmbedder().embed_query("Zorblax gripper force")), 1)
+    store.close()
+    assert hits and hits[0][1] > 0.3

@@ -230,11 +230,15 @@ def manager(root, tmp_path, service_port):
     reason = livesystemd.unavailable()
     if reason:
         pytest.skip(reason)
-    port = {"ragbot.service.d/port.conf": f"[Service]\nEnvironment=RAGBOT_PORT={service_port}\n"}
+    drop_ins = {
+        "ragbot.service.d/port.conf": f"[Service]\nEnvironment=RAGBOT_PORT={service_port}\n",
+        # The unit's WatchdogSec=60s, shortened so that a stuck service is restarted within the test's patience.
+        "ragbot.service.d/watchdog.conf": "[Service]\nWatchdogSec=10s\n",
+    }
     manager = livesystemd.Manager(
         tmp_path / "manager",
         [root / "etc/systemd/system"],
-        port,
+        drop_ins,
         [account(root, "passwd", home=True)],
         [account(root, "group")],
     )
@@ -284,15 +288,14 @@ def test_units_under_a_live_systemd(root, manager, service_port):
 
     # Killed outright, it is restarted (Restart=on-failure) and becomes ready again.
     manager.systemctl("kill", "-s", "KILL", "ragbot.service")
-    deadline = time.monotonic() + 900
-    while (now := manager.show("ragbot.service", "ActiveState", "NRestarts", "MainPID")) != {
-        "ActiveState": "active",
-        "NRestarts": "1",
-        "MainPID": now["MainPID"],
-    }:
-        assert time.monotonic() < deadline, manager.journal("-u", "ragbot.service")
-        time.sleep(1)
-    assert now["MainPID"] != unit["MainPID"]
+    restarted = restarts(manager, 1)
+    assert restarted != unit["MainPID"]
+    assert health(port, root / CA) == 200
+    # Stuck (stopped, so its event loop never answers): no WATCHDOG=1 within WatchdogSec, so systemd aborts
+    # it and starts it again.
+    os.kill(int(manager.host_pid(restarted)), signal.SIGSTOP)
+    assert restarts(manager, 2) != restarted
+    assert "Watchdog timeout" in manager.journal("_PID=1"), manager.journal("_PID=1")
     assert health(port, root / CA) == 200
 
     backups = root / "var/lib/ragbot/backups"
@@ -309,6 +312,19 @@ def test_units_under_a_live_systemd(root, manager, service_port):
     manager.systemctl("stop", "ragbot.service")
     stopped = manager.show("ragbot.service", "ActiveState", "Result")
     assert stopped == {"ActiveState": "inactive", "Result": "success"}, manager.journal("-u", "ragbot.service")
+
+
+def restarts(manager: livesystemd.Manager, count: int) -> str:
+    """Wait until ragbot.service has been restarted `count` times and is active again; its new main PID."""
+    deadline = time.monotonic() + 900
+    while (now := manager.show("ragbot.service", "ActiveState", "NRestarts", "MainPID")) != {
+        "ActiveState": "active",
+        "NRestarts": str(count),
+        "MainPID": now["MainPID"],
+    }:
+        assert time.monotonic() < deadline, manager.journal("-u", "ragbot.service")
+        time.sleep(1)
+    return now["MainPID"]
 
 
 def test_uninstall_keeps_data_and_purge_removes_everything(root):

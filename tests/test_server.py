@@ -1,13 +1,17 @@
-"""`ragbot serve` under systemd: READY=1 only once the port answers, STOPPING=1 on the way out."""
+"""`ragbot serve` under systemd: READY=1 only once the port answers, WATCHDOG=1 while the app answers,
+STOPPING=1 on the way out."""
 
+import asyncio
+import os
 import socket
 import threading
+import time
 
 import httpx
 import msgspec
 import pytest
 
-from appliance.ops.notify import notify
+from appliance.ops.notify import notify, watchdog_seconds
 from appliance.web import server
 from appliance.web.app import create_app
 
@@ -49,3 +53,56 @@ def test_notify_reaches_an_abstract_socket(monkeypatch):
         monkeypatch.setenv("NOTIFY_SOCKET", "@ragbot-test-notify")
         assert notify("READY=1") is True
         assert sock.recv(64) == b"READY=1"
+
+
+def _messages(sock: socket.socket, seconds: float) -> list[bytes]:
+    """Every datagram that arrives within `seconds`."""
+    received, deadline = [], time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        sock.settimeout(left)
+        try:
+            received.append(sock.recv(1024))
+        except TimeoutError:
+            break
+    return received
+
+
+def test_watchdog_is_fed_only_while_the_event_loop_answers(settings, services, notify_socket, monkeypatch):
+    """WatchdogSec=0.4 s: WATCHDOG=1 about every 0.2 s, none while the test blocks the loop, then again."""
+    monkeypatch.setenv("WATCHDOG_USEC", "400000")
+    monkeypatch.setenv("WATCHDOG_PID", str(os.getpid()))
+    settings = msgspec.structs.replace(settings, port=0)
+    app_server = server.Server(server.config(settings, create_app(settings, services)))
+    thread = threading.Thread(target=app_server.run, daemon=True)
+    thread.start()
+    assert notify_socket.recv(1024).startswith(b"READY=1")
+    assert _messages(notify_socket, 1.0).count(b"WATCHDOG=1") >= 3
+    loop = app_server.watchdog.get_loop()  # type: ignore[union-attr]
+    loop.call_soon_threadsafe(time.sleep, 1.5)  # a handler that blocks the loop, as a stuck service would
+    time.sleep(0.3)
+    _messages(notify_socket, 0.0)  # drop any sent before the loop stopped
+    assert b"WATCHDOG=1" not in _messages(notify_socket, 1.0)
+    assert b"WATCHDOG=1" in _messages(notify_socket, 1.5)
+    app_server.should_exit = True
+    thread.join(10)
+
+
+def test_watchdog_probe_needs_a_200_in_time():
+    async def ready(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+
+    async def stuck(scope, receive, send):
+        await asyncio.sleep(10)
+
+    assert asyncio.run(server.answers(ready, timeout=1)) is True
+    assert asyncio.run(server.answers(stuck, timeout=0.1)) is False
+
+
+def test_watchdog_is_off_without_watchdog_usec_or_for_another_pid(monkeypatch):
+    monkeypatch.delenv("WATCHDOG_USEC", raising=False)
+    assert watchdog_seconds() is None
+    monkeypatch.setenv("WATCHDOG_USEC", "60000000")
+    monkeypatch.setenv("WATCHDOG_PID", "1")
+    assert watchdog_seconds() is None
+    monkeypatch.setenv("WATCHDOG_PID", str(os.getpid()))
+    assert watchdog_seconds() == 60.0

@@ -51,6 +51,7 @@ def test_ca_key_is_private(issued):
 def test_box_names_include_localhost_and_dot_local():
     names = tls.box_names()
     assert {"localhost", f"{socket.gethostname().split('.')[0]}.local"} <= set(names)
+    assert "ragbot.local" in tls.box_names("ragbot")  # the name announced over mDNS (mdns_name)
 
 
 def _run(config: uvicorn.Config):

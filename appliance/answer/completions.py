@@ -145,7 +145,7 @@ class ErrorDetail(msgspec.Struct):
     param: str | None = None
 
 
-class ErrorBody(msgspec.Struct):
+class OpenAIError(msgspec.Struct):
     """Every error of the /v1 routes, as OpenAI sends them (also as a `data:` event when a stream fails)."""
 
     error: ErrorDetail
@@ -246,9 +246,9 @@ async def chunks(events: AsyncIterator[tuple[str, Any]], model: str) -> AsyncIte
     yield "[DONE]"
 
 
-def error_body(status: int, message: str) -> ErrorBody:
+def error_body(status: int, message: str) -> OpenAIError:
     kind, code = ERROR_KINDS.get(status, ("server_error" if status >= 500 else "invalid_request_error", None))
-    return ErrorBody(ErrorDetail(message, kind, code))
+    return OpenAIError(ErrorDetail(message, kind, code))
 
 
 def _completion_id() -> str:

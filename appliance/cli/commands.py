@@ -44,7 +44,8 @@ def serve(settings: Settings, args) -> int:
 def tls(settings: Settings, args) -> int:
     from appliance.ops import tls as certificates
 
-    issued = certificates.ensure(args.dir or settings.data_path / "tls", args.name)
+    names = args.name or certificates.box_names(settings.mdns_name)
+    issued = certificates.ensure(args.dir or settings.data_path / "tls", names)
     print(f"{'new' if issued.renewed else 'current'} server certificate {issued.cert} for {', '.join(issued.names)}")
     print(f'tls_cert_file = "{issued.cert}"\ntls_key_file = "{issued.key}"\nCA for student devices: {issued.ca}')
     return 0

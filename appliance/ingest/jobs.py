@@ -6,7 +6,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from appliance.errors import RagbotError, TooManyRequests
+from appliance.errors import RagbotError, TooManyRequests, disk_full
 from appliance.ingest.pipeline import Ingestor
 from appliance.store.database import Database
 from appliance.vocabulary import DEFAULT_COURSE
@@ -43,7 +43,13 @@ class JobRunner:
             uuid.uuid4().hex, filename, pages_total=pages, course_id=course_id, user_id=user_id
         )
         path = self.uploads / job["id"]
-        path.write_bytes(data)
+        try:
+            path.write_bytes(data)
+        except OSError as error:
+            path.unlink(missing_ok=True)
+            refused = disk_full(error) or RagbotError(f"cannot save the upload: {error.strerror}")
+            self.database.update_job(job["id"], status="failed", error=refused.message)
+            raise refused from error
         with self.idle:
             self.pending += 1
         self.pool.submit(self._run, job["id"], filename, path, course_id)
@@ -64,9 +70,13 @@ class JobRunner:
             self.database.update_job(job_id, status="done", document_id=outcome.document["id"], outcome=outcome.outcome)
         except RagbotError as error:
             self.database.update_job(job_id, status="failed", error=error.message)
-        except Exception:
-            log.exception("ingestion job %s failed", job_id)
-            self.database.update_job(job_id, status="failed", error="internal error while ingesting; see the logs")
+        except Exception as error:
+            if full := disk_full(error):
+                log.error("ingestion job %s failed: %s", job_id, error)
+                self.database.update_job(job_id, status="failed", error=full.message)
+            else:
+                log.exception("ingestion job %s failed", job_id)
+                self.database.update_job(job_id, status="failed", error="internal error while ingesting; see the logs")
         finally:
             path.unlink(missing_ok=True)
             with self.idle:

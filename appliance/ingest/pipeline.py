@@ -1,12 +1,13 @@
 """Upload → parse → chunk → embed → store, all or nothing for each file."""
 
 import hashlib
+import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from appliance.errors import InvalidInput
+from appliance.errors import DiskFull, InvalidInput
 from appliance.ingest import isolate
 from appliance.ingest.chunk import chunk
 from appliance.ingest.document import Caps
@@ -69,6 +70,7 @@ class Ingestor:
         parsed = isolate.run("appliance.ingest.parse:parse", (data, source, self.caps), self.limits, report)
         report(pages_total=len(parsed.pages), pages_done=len(parsed.pages))
         chunks = chunk(parsed, self.embedder.count_tokens, self.settings.chunk_tokens, self.settings.chunk_overlap)
+        self._need_room(data, chunks)
         document_id = uuid.uuid4().hex
         ids = [f"{document_id}:{n}" for n in range(len(chunks))]
         report(chunks_total=len(chunks), chunks_done=0)
@@ -124,6 +126,20 @@ class Ingestor:
             raise
         self.vectors.delete(replaced)
         return Outcome(document, "replaced" if replaced else "added")
+
+    def _need_room(self, data: bytes, chunks: list) -> None:
+        """Refuse before anything is written when storing the file would leave less than min_free_mb free.
+
+        Chroma wedges after a write that fills the disk (its later writes hang), so it must not be the one to
+        find the disk full. Per chunk: its vector with Chroma's log and index, its text in SQLite and FTS.
+        """
+        needed = len(data) + sum(len(c.text) * 4 + self.embedder.dimensions * 16 for c in chunks)
+        free = shutil.disk_usage(self.settings.data_path).free
+        if free - needed < self.settings.min_free_mb << 20:
+            raise DiskFull(
+                f"the appliance's disk is too full to store this file ({free >> 20} MB free, "
+                f"min_free_mb = {self.settings.min_free_mb}); free some space and upload it again"
+            )
 
     def delete(self, document_id: str) -> None:
         """Remove a document from SQLite (first, so searches stop seeing it) and then its vectors."""

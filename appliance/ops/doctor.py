@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from appliance import services as services_module
-from appliance.errors import RagbotError, Unavailable
+from appliance.errors import Damaged, RagbotError, Unavailable
 from appliance.inference import manifests as models
 from appliance.ops import consistency as repair
 from appliance.ops import tls
-from appliance.ops.backup import PREFIX, SUFFIX, backup_dir
+from appliance.ops.backup import CHROMA, PREFIX, SUFFIX, backup_dir
 from appliance.settings import Settings
 from appliance.store import locks
 from appliance.store.database import DATABASE_FILE, Database, open_database
@@ -257,7 +257,11 @@ class Doctor:
             yield problem("stores", error.message, "run ragbot doctor again once the restore or repair has finished")
             return
         try:
-            vectors = services_module.open_vectors(self.settings)
+            vectors = self._open_vectors()
+        except Damaged as error:
+            yield from self._rebuild_vectors(database, error)
+            database.close()
+            return
         except RagbotError as error:
             database.close()
             yield problem("stores", error.message, "check chroma_url and chroma_token, and that the Chroma server runs")
@@ -280,6 +284,33 @@ class Doctor:
         finally:
             vectors.close()
             database.close()
+
+    def _open_vectors(self):
+        """The vector store, having read every id: a damaged file shows there if not on opening."""
+        vectors = services_module.open_vectors(self.settings)
+        try:
+            vectors.ids()
+        except Damaged:
+            vectors.close()
+            raise
+        return vectors
+
+    def _rebuild_vectors(self, database: Database, error: Damaged) -> Iterator[Finding]:
+        """A damaged Chroma on disk: --repair deletes it and embeds every chunk of SQLite into a new one."""
+        found = problem(
+            "vector store", error.message, "ragbot doctor --repair with the service stopped rebuilds it from SQLite"
+        )
+        if self.repair and self.settings.vector_backend == "embedded":
+            # Only derived data is lost: every vector is embedded again from the chunks SQLite keeps.
+            shutil.rmtree(self.data / CHROMA)
+            vectors = services_module.open_vectors(self.settings)
+            try:
+                report = repair.check(database, vectors, self.embedder(), repair=True)
+                found.fixed = repair.check(database, vectors, repair=False).consistent
+                found.detail += f"; rebuilt with {report.missing_vectors} vectors"
+            finally:
+                vectors.close()
+        yield found
 
     def _migrations(self, database: Database) -> Iterator[Finding]:
         """A schema left behind by an upgrade; opening the database to repair has just migrated it."""

@@ -1,4 +1,4 @@
-"""sd_notify for Type=notify units: tell systemd the service is ready or stopping; a no-op outside systemd."""
+"""sd_notify for Type=notify units: tell systemd the service is ready, alive or stopping; a no-op outside systemd."""
 
 import os
 import socket
@@ -15,3 +15,11 @@ def notify(state: str) -> bool:
         sock.connect(address)
         sock.sendall(state.encode())
     return True
+
+
+def watchdog_seconds() -> float | None:
+    """WatchdogSec= of the unit that started this process (sd_watchdog_enabled), or None when there is none."""
+    usec, pid = os.environ.get("WATCHDOG_USEC", ""), os.environ.get("WATCHDOG_PID", "")
+    if not usec.isdigit() or int(usec) == 0 or (pid and pid != str(os.getpid())):
+        return None
+    return int(usec) / 1_000_000

@@ -50,10 +50,11 @@ class Issued:
     renewed: bool
 
 
-def box_names() -> list[str]:
-    """The names and addresses students may type: host name, <host>.local, localhost and each interface's IPv4."""
+def box_names(announced: str = "") -> list[str]:
+    """The names and addresses students may type: host name, <host>.local, the name the box announces over
+    mDNS (<announced>.local), localhost and each interface's IPv4."""
     host = socket.gethostname().split(".")[0]
-    names = [host, f"{host}.local", "localhost", "127.0.0.1", "::1"]
+    names = [host, f"{host}.local", *([f"{announced}.local"] if announced else []), "localhost", "127.0.0.1", "::1"]
     return list(dict.fromkeys(names + _addresses()))
 
 

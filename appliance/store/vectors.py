@@ -1,6 +1,7 @@
 """The vector store: Chroma embedded on disk or a Chroma server, the only module that imports chromadb."""
 
 import os
+import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -8,16 +9,20 @@ from typing import cast
 from urllib.parse import urlsplit
 
 import chromadb
+import chromadb.errors
 from chromadb.api.client import Client as ChromaClient
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import AuthorizationError, ChromaAuthError
 
-from appliance.errors import ConfigError
+from appliance.errors import ConfigError, Damaged
 from appliance.store.locks import VECTORS_LOCK, locked
 from appliance.store.vector_index import VectorIndex
 
 COLLECTION = "chunks"
 BATCH = 1000
+# What Chroma raises when its files are damaged: the Rust core's errors, or SQLite's from Python.
+DAMAGE = (chromadb.errors.ChromaError, sqlite3.DatabaseError)
 
 
 def _open_collection(client, name: str = COLLECTION):
@@ -26,6 +31,27 @@ def _open_collection(client, name: str = COLLECTION):
 
 def _owners(owners: list[tuple[str, int]]) -> list[dict]:
     return [{"document_id": d, "course_id": c} for d, c in owners]
+
+
+@contextmanager
+def _damage_named(path: Path, opening: bool = False):
+    """Chroma's own errors about its files (a truncated or garbled SQLite file) become Damaged."""
+    try:
+        yield
+    except Exception as error:
+        if opening:
+            # chromadb caches a path's system before starting it, so one that failed to start would be
+            # handed to every later client of that path in this process (a rebuilt store too): drop it.
+            SharedSystemClient._identifier_to_system.pop(str(path), None)
+        # chromadb's clean-up after a failed start raises AttributeErrors, the real error deep in their context.
+        cause: BaseException | None = error
+        while cause is not None and not isinstance(cause, DAMAGE):
+            cause = cause.__context__
+        if cause is None:
+            raise
+        raise Damaged(
+            f"the vector store in {path} is damaged ({cause}); `ragbot doctor --repair` rebuilds it from the database"
+        ) from error
 
 
 class ChromaStore:
@@ -45,15 +71,17 @@ class ChromaStore:
         self._index_lock = threading.Lock()
         # Writes hold this shared so that a backup (exclusive) copies the files between writes.
         self._write_lock = path.parent / VECTORS_LOCK
-        # PersistentClient is declared as the abstract ClientAPI, which lacks the close() every client has.
-        self._client = cast(
-            ChromaClient,
-            chromadb.PersistentClient(
-                path=str(path),
-                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),  # and configure_process
-            ),
-        )
-        self._collection = _open_collection(self._client)
+        with _damage_named(path, opening=True):
+            # PersistentClient is declared as the abstract ClientAPI, which lacks the close() every client has.
+            self._client = cast(
+                ChromaClient,
+                chromadb.PersistentClient(
+                    path=str(path),
+                    settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),  # and configure_process
+                ),
+            )
+            self._collection = _open_collection(self._client)
+        self._path = path
 
     def add(self, ids: list[str], vectors: list[list[float]], owners: list[tuple[str, int]]) -> None:
         """Store vectors with their (document id, course id); re-adding an id overwrites it."""
@@ -116,7 +144,8 @@ class ChromaStore:
 
     def ids(self) -> set[str]:
         """Every chunk id in the store."""
-        return set(self._collection.get(include=[])["ids"])
+        with _damage_named(self._path):
+            return set(self._collection.get(include=[])["ids"])
 
     def count(self) -> int:
         return self._collection.count()

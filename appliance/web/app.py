@@ -11,22 +11,37 @@ from litestar import Litestar, Request, Response
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from appliance import __version__
 from appliance import services as services_module
-from appliance.answer.completions import error_body
-from appliance.errors import RagbotError
+from appliance.answer.completions import OpenAIError, error_body
+from appliance.errors import RagbotError, disk_full
 from appliance.services import Services
 from appliance.settings import Settings
 from appliance.web import access, headers, observability, secret
 from appliance.web.routes import audit, chat, completions, courses, documents, health, search, web
 from appliance.web.routes import auth as auth_routes
+from appliance.web.schemas import ErrorBody
 
 log = logging.getLogger(__name__)
 DOCS_ASSETS = "/api/docs/assets"
+# What each error status means; error_response sends every one of them as an ErrorBody.
+ERRORS = {
+    400: "Malformed request: which field broke which rule",
+    401: "Not signed in, or the token expired or was revoked",
+    403: "Signed in, but this role or course may not do that",
+    404: "No such thing, or not yours to see",
+    405: "The route does not take this method",
+    409: "Clashes with what exists (a taken username, a member already in)",
+    413: "The body or file is over the configured size limit",
+    415: "A file of a type the appliance cannot read",
+    429: "A rate limit was hit; Retry-After says when to try again",
+    503: "The model queue is full or a component is down; Retry-After may say when",
+    507: "The appliance's disk is full: nothing was stored",
+}
 
 
 def error_response(request: Request, exc: Exception) -> Response:
@@ -42,12 +57,28 @@ def error_response(request: Request, exc: Exception) -> Response:
     elif isinstance(exc, HTTPException):
         status, message = exc.status_code, exc.detail
         headers.update(exc.headers or {})
+    elif full := disk_full(exc):
+        log.error("disk full on %s %s: %s", request.method, request.url.path, exc)
+        status, message = full.status, full.message
     else:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         status, message = 500, "internal error; the details are in the server log"
     if request.url.path.startswith(completions.router.path + "/"):
         return Response(error_body(status, message), status_code=status, headers=headers)
-    return Response({"error": message, "status": status}, status_code=status, headers=headers)
+    return Response(ErrorBody(message, status), status_code=status, headers=headers)
+
+
+def _document_errors(app: Litestar) -> None:
+    """Every route's OpenAPI entry lists the error statuses it can answer, each an ErrorBody (OpenAI's error shape
+    under /v1); a route's own win."""
+    for route in app.routes:
+        body = OpenAIError if route.path.startswith(completions.router.path + "/") else ErrorBody
+        errors = {
+            status: ResponseSpec(body, description=description, generate_examples=False)
+            for status, description in ERRORS.items()
+        }
+        for handler in getattr(route, "route_handlers", ()):
+            handler.responses = errors | dict(handler.responses or {})
 
 
 def _validation_message(exc: ValidationException) -> str:
@@ -111,7 +142,7 @@ def create_app(
         include_in_schema=False,
         opt=access.allow(access.ANYONE),
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             documents.DocumentController,
             documents.get_job,
@@ -138,3 +169,5 @@ def create_app(
         request_max_body_size=settings.max_upload_mb * 1024 * 1024,
         debug=False,
     )
+    _document_errors(app)
+    return app

@@ -18,6 +18,7 @@ from appliance.web import access
 REQUEST_ID = contextvars.ContextVar("request_id", default="")
 REQUEST_ID_HEADER = "x-request-id"
 # An id a proxy or client sends is kept if it is short and plain; anything else is replaced.
+READY_PATH = "/api/ready"
 GOOD_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 access_log = logging.getLogger("ragbot.access")
 
@@ -71,7 +72,9 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            access_log.info(
+            # Probes poll readiness (systemd's watchdog every WatchdogSec/2): their lines would drown the rest.
+            access_log.log(
+                logging.DEBUG if scope["path"] == READY_PATH else logging.INFO,
                 "%s %s %s",
                 scope["method"],
                 scope["path"],

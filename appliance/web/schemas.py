@@ -8,6 +8,9 @@ from msgspec import Meta
 from appliance.search.shapes import PassageView
 from appliance.vocabulary import JobStatus, Level, Role, SearchMode
 
+# Ids and page numbers are SQLite integers; a larger number would crash the query instead of finding nothing.
+MAX_ROW = 2**63 - 1
+
 
 class SearchRequest(msgspec.Struct, forbid_unknown_fields=True):
     """POST /api/v1/search."""
@@ -15,7 +18,9 @@ class SearchRequest(msgspec.Struct, forbid_unknown_fields=True):
     query: Annotated[str, Meta(min_length=1, max_length=2000, description="What to look for.")]
     k: Annotated[int, Meta(ge=1, le=200, description="How many passages to return.")] = 5
     mode: SearchMode = "hybrid"
-    course_id: Annotated[int, Meta(ge=1, description="Search one course; default: all of yours.")] | None = None
+    course_id: (
+        Annotated[int, Meta(ge=1, le=MAX_ROW, description="Search one course; default: all of yours.")] | None
+    ) = None
 
 
 class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -26,9 +31,11 @@ class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
     selected_document_id: Annotated[str, Meta(max_length=64, description="Document the selection is from.")] | None = (
         None
     )
-    selected_page: Annotated[int, Meta(ge=1, description="Page the selection is from.")] | None = None
+    selected_page: Annotated[int, Meta(ge=1, le=MAX_ROW, description="Page the selection is from.")] | None = None
     stream: Annotated[bool, Meta(description="Answer as Server-Sent Events.")] = False
-    course_id: Annotated[int, Meta(ge=1, description="Ask one course; default: all of yours.")] | None = None
+    course_id: Annotated[int, Meta(ge=1, le=MAX_ROW, description="Ask one course; default: all of yours.")] | None = (
+        None
+    )
     conversation_id: Annotated[str, Meta(max_length=64, description="Continue this conversation.")] | None = None
     level: Annotated[Level, Meta(description="Override your background for this answer.")] | None = None
 
@@ -47,6 +54,13 @@ class RenderRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 # Responses ---------------------------------------------------------------------------------------
 # What each route sends, field for field: the OpenAPI document shows these, and the web app reads them.
+
+
+class ErrorBody(msgspec.Struct):
+    """Every refusal and failure (web/app.py error_response): what went wrong, safe to show, and the status."""
+
+    error: str
+    status: int
 
 
 class User(msgspec.Struct):
@@ -216,12 +230,10 @@ class JobList(msgspec.Struct):
     jobs: list[Job]
 
 
-class UploadRefused(msgspec.Struct):
+class UploadRefused(ErrorBody, kw_only=True):
     """No file of an upload was accepted: the first reason, and each file's in its job."""
 
-    error: str
-    status: int
-    jobs: list[Job]
+    jobs: Annotated[list[Job], Meta(description="Each file's job; none when the request was malformed.")] = []
 
 
 class DayCount(msgspec.Struct):

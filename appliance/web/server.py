@@ -1,27 +1,77 @@
 """`ragbot serve`: the app under uvicorn, logging JSON to stdout and telling systemd when it is ready."""
 
+import asyncio
+import contextlib
 import threading
 
 import uvicorn
 
-from appliance.ops.notify import notify
+from appliance.ops import announce
+from appliance.ops.notify import notify, watchdog_seconds
 from appliance.settings import Settings
 from appliance.web.app import create_app
-from appliance.web.observability import log_config
+from appliance.web.observability import READY_PATH, log_config
 from appliance.web.redirect import redirect_app
 
 
 class Server(uvicorn.Server):
-    """uvicorn's server, sending READY=1 once the models are loaded and the socket listens (Type=notify)."""
+    """uvicorn's server, sending READY=1 once the models are loaded and the socket listens (Type=notify),
+    then WATCHDOG=1 while the app answers (WatchdogSec=)."""
+
+    watchdog: asyncio.Task | None = None
 
     async def startup(self, sockets=None) -> None:
         await super().startup(sockets)
         if self.started:
             notify(f"READY=1\nSTATUS=answering on {self.config.host}:{self.config.port}")
+            if interval := watchdog_seconds():
+                self.watchdog = asyncio.create_task(keep_alive(self.config.loaded_app, interval / 2))
 
     async def shutdown(self, sockets=None) -> None:
         notify("STOPPING=1")
+        if self.watchdog:
+            self.watchdog.cancel()
         await super().shutdown(sockets)
+
+
+async def keep_alive(app, every: float) -> None:
+    """Every `every` seconds, WATCHDOG=1 if the app answered /api/ready in time; a stuck loop sends nothing."""
+    while True:
+        if await answers(app, timeout=every):
+            notify("WATCHDOG=1")
+        await asyncio.sleep(every)
+
+
+async def answers(app, timeout: float) -> bool:
+    """True when the ASGI `app` answers GET /api/ready with 200 within `timeout` seconds (in this process)."""
+    statuses = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": READY_PATH,
+        "raw_path": READY_PATH.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [],
+        "client": ("127.0.0.1", 0),
+        "server": ("127.0.0.1", 0),
+    }
+    try:
+        await asyncio.wait_for(app(scope, receive, send), timeout)
+    except Exception:  # a probe reports failure by not vouching for the service, never by raising
+        return False
+    return statuses == [200]
 
 
 def config(settings: Settings, app=None) -> uvicorn.Config:
@@ -52,13 +102,19 @@ def redirect_config(settings: Settings) -> uvicorn.Config:
 
 
 def serve(settings: Settings) -> None:
-    """Serve the app; with HTTPS and a redirect port, also redirect plain HTTP there (in a thread)."""
+    """Serve the app; with HTTPS and a redirect port, also redirect plain HTTP there (in a thread); announce
+    NAME.local on the LAN while serving beyond loopback."""
     redirect = None
     if settings.tls_cert_file and settings.http_redirect_port:
         redirect = uvicorn.Server(redirect_config(settings))
         threading.Thread(target=redirect.run, name="http-redirect", daemon=True).start()
-    try:
-        Server(config(settings)).run()
-    finally:
-        if redirect:
-            redirect.should_exit = True
+    with (
+        announce.announced(settings.mdns_name, settings.port, bool(settings.tls_cert_file), settings.host)
+        if settings.mdns_name
+        else contextlib.nullcontext()
+    ):
+        try:
+            Server(config(settings)).run()
+        finally:
+            if redirect:
+                redirect.should_exit = True

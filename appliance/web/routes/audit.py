@@ -9,14 +9,14 @@ from litestar.params import QueryParameter
 
 from appliance.services import Services
 from appliance.web.access import ADMIN, allow
-from appliance.web.schemas import AuditEntry, AuditLog
+from appliance.web.schemas import MAX_ROW, AuditEntry, AuditLog
 
 
 @get("/api/v1/audit", opt=allow(ADMIN), sync_to_thread=True, tags=["admin"], summary="The audit log, newest first")
 def audit_log(
     services: NamedDependency[Services],
     limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
-    before: Annotated[int | None, QueryParameter(ge=1, description="page back from this entry id")] = None,
+    before: Annotated[int | None, QueryParameter(ge=1, le=MAX_ROW, description="page back from this entry id")] = None,
 ) -> AuditLog:
     return AuditLog(msgspec.convert(services.audit.entries(limit, before), list[AuditEntry]))
 

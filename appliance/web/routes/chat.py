@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Reference
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Reference, Schema
 from litestar.params import FromPath, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.types import ControllerRouterHandler
@@ -44,16 +44,38 @@ class ChatStream(msgspec.Struct):
     error: Annotated[ErrorEvent, Meta(description="Instead of `done` when the answer fails midway.")]
 
 
+def _event(name: str) -> Schema:
+    """One Server-Sent Event: its name, and its `data:` line holding the ChatStream field of that name."""
+    data = Schema(
+        type=OpenAPIType.STRING,
+        content_media_type="text/plain" if name == "token" else "application/json",
+        content_schema=Reference(f"#/components/schemas/ChatStream/properties/{name}"),
+    )
+    return Schema(
+        type=OpenAPIType.OBJECT,
+        required=["event", "data"],
+        properties={"event": Schema(type=OpenAPIType.STRING, const=name), "data": data},
+    )
+
+
 @dataclass
 class ChatOperation(Operation):
-    """The chat operation's 200 response: `Done` as JSON, or the `ChatStream` events as Server-Sent Events."""
+    """The chat operation's 200 response: `Done` as JSON, or the `ChatStream` events as Server-Sent Events.
+
+    As OpenAPI has it for an event stream, the schema describes one event: a name and its data.
+    """
 
     json_schema: ClassVar[str] = "Done"  # a component the stream's schema also uses, so it is in the document
 
     def __post_init__(self) -> None:
         ok = cast(dict[str, OpenAPIResponse], self.responses)["200"]
         schema = Reference(f"#/components/schemas/{self.json_schema}")
-        ok.content = {"application/json": OpenAPIMediaType(schema=schema)} | (ok.content or {})
+        ok.content = {"application/json": OpenAPIMediaType(schema=schema)} | self.stream_content(ok.content or {})
+
+    def stream_content(self, content: dict[str, OpenAPIMediaType]) -> dict[str, OpenAPIMediaType]:
+        """The event stream's entry: one named event per ChatStream field."""
+        events = Schema(one_of=[_event(name) for name in ChatStream.__struct_fields__])
+        return {"text/event-stream": OpenAPIMediaType(schema=events)}
 
 
 def _origin(request: Request, services: Services, data: ChatRequest) -> dict:

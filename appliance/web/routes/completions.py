@@ -7,12 +7,13 @@ from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIMediaType
 from litestar.params import JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from msgspec import Meta
 
 from appliance.answer import completions
-from appliance.answer.completions import Chunk, Completion, CompletionRequest, ErrorBody, ModelList
+from appliance.answer.completions import Chunk, Completion, CompletionRequest, ModelList, OpenAIError
 from appliance.answer.model_queue import stream_from_thread
 from appliance.errors import Unavailable
 from appliance.services import Services
@@ -27,7 +28,7 @@ class CompletionStream(msgspec.Struct):
         Chunk,
         Meta(description="Repeated: first the role, then answer text; the last has finish_reason `stop` and `ragbot`."),
     ]
-    error: Annotated[ErrorBody, Meta(description="Instead of the last chunk when the answer fails midway.")]
+    error: Annotated[OpenAIError, Meta(description="Instead of the last chunk when the answer fails midway.")]
     done: Annotated[Literal["[DONE]"], Meta(description="The last event's data, as plain text.")]
     # Not an event: named here so the document holds the schema the JSON response refers to.
     completion: Annotated[Completion, Meta(description="Not an event: the whole answer, without `stream`.")]
@@ -37,6 +38,10 @@ class CompletionOperation(ChatOperation):
     """The completion's 200 response: `Completion` as JSON, or the `CompletionStream` events."""
 
     json_schema: ClassVar[str] = "Completion"
+
+    def stream_content(self, content: dict[str, OpenAPIMediaType]) -> dict[str, OpenAPIMediaType]:
+        """OpenAI's stream has no event names: its entry stays the CompletionStream schema it was given."""
+        return content
 
 
 @get("/models", sync_to_thread=True, summary="The courses you may ask, one model each")
@@ -52,7 +57,7 @@ def list_models(request: Request, services: NamedDependency[Services]) -> ModelL
         "OpenAI's chat completions over the course material, exactly as the web chat answers: the last message is "
         "the question (a user's), the user messages before it the conversation; system messages and generation "
         "parameters are ignored. The text cites sources as [n] and lists the cited ones at its end; `ragbot` "
-        "carries the sources and each sentence's check. Errors are OpenAI's `{\"error\": {...}}` (ErrorBody)."
+        "carries the sources and each sentence's check. Errors are OpenAI's `{\"error\": {...}}` (OpenAIError)."
     ),
     responses={
         200: ResponseSpec(
@@ -61,7 +66,7 @@ def list_models(request: Request, services: NamedDependency[Services]) -> ModelL
             description="`Completion` as JSON, or with `stream: true` the events of CompletionStream",
             generate_examples=False,
         ),
-        401: ResponseSpec(ErrorBody, description="A missing, wrong or revoked API key", generate_examples=False),
+        401: ResponseSpec(OpenAIError, description="A missing, wrong or revoked API key", generate_examples=False),
     },
     operation_class=CompletionOperation,
 )

@@ -5,7 +5,7 @@ from typing import Annotated
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody, PathParameter
 from msgspec import Meta
 
 from appliance.classroom import analytics
@@ -13,7 +13,18 @@ from appliance.errors import InvalidInput
 from appliance.services import Services
 from appliance.web import secret
 from appliance.web.access import STAFF, USERS, allow
-from appliance.web.schemas import Course, CourseList, CourseStats, CreatedCourse, JoinedCourse, Member, MemberList
+from appliance.web.schemas import (
+    MAX_ROW,
+    Course,
+    CourseList,
+    CourseStats,
+    CreatedCourse,
+    JoinedCourse,
+    Member,
+    MemberList,
+)
+
+CourseId = Annotated[int, PathParameter(ge=1, le=MAX_ROW)]
 
 
 class NewCourse(msgspec.Struct, forbid_unknown_fields=True):
@@ -62,7 +73,7 @@ def join_course(data: JSONBody[JoinCode], request: Request, services: NamedDepen
     tags=["courses"],
     summary="A course's members",
 )
-def list_members(course_id: FromPath[int], request: Request, services: NamedDependency[Services]) -> MemberList:
+def list_members(course_id: CourseId, request: Request, services: NamedDependency[Services]) -> MemberList:
     services.courses.require_teacher(request.user, course_id)
     return MemberList(msgspec.convert(services.courses.members(course_id), list[Member]))
 
@@ -76,7 +87,7 @@ def list_members(course_id: FromPath[int], request: Request, services: NamedDepe
     summary="Add a user to a course",
 )
 def add_member(
-    course_id: FromPath[int], data: JSONBody[NewMember], request: Request, services: NamedDependency[Services]
+    course_id: CourseId, data: JSONBody[NewMember], request: Request, services: NamedDependency[Services]
 ) -> MemberList:
     services.courses.require_teacher(request.user, course_id)
     user = services.accounts.named(data.username)
@@ -93,7 +104,7 @@ def add_member(
     summary="What the course's students ask (add ?format=csv for every interaction)",
 )
 def course_stats(
-    course_id: FromPath[int], request: Request, services: NamedDependency[Services], format: FromQuery[str] = "json"
+    course_id: CourseId, request: Request, services: NamedDependency[Services], format: FromQuery[str] = "json"
 ) -> Response[CourseStats | str]:
     services.courses.require_teacher(request.user, course_id)
     if format == "csv":

@@ -1,11 +1,13 @@
 """Documents and ingestion jobs: upload, follow, list, read, delete."""
 
 import asyncio
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.openapi import ResponseSpec
+from litestar.params import FromPath, PathParameter, QueryParameter
 from litestar.response import Response
 
 from appliance.errors import InvalidInput, NotFound, RagbotError
@@ -15,6 +17,7 @@ from appliance.vocabulary import DEFAULT_COURSE
 from appliance.web.access import STAFF, USERS, allow
 from appliance.web.rich import page_nodes
 from appliance.web.schemas import (
+    MAX_ROW,
     Document,
     DocumentList,
     Job,
@@ -62,12 +65,24 @@ def _audit_uploads(services: Services, user: dict, jobs: list[dict]) -> None:
         services.audit.record(user, "document.upload", job["filename"], course=job["course_id"], job=job["id"])
 
 
+# A malformed upload is refused before any file is read, so its error has no jobs.
+REFUSED = ResponseSpec(
+    UploadRefused, description="Nothing was accepted: the first reason, and each file's job", generate_examples=False
+)
+
+
 class DocumentController(Controller):
     path = "/api/v1/documents"
     tags = ("documents",)
 
-    @post("/", opt=allow(STAFF), status_code=202, summary="Upload files to a course; each becomes an ingestion job")
-    async def upload(self, request: Request, services: NamedDependency[Services]) -> Response[JobList | UploadRefused]:
+    @post(
+        "/",
+        opt=allow(STAFF),
+        status_code=202,
+        summary="Upload files to a course; each becomes an ingestion job",
+        responses={status: REFUSED for status in (400, 413, 415, 429)},
+    )
+    async def upload(self, request: Request, services: NamedDependency[Services]) -> Response[JobList]:
         """Files over the body limit (max_upload_mb) are refused with 413 while still streaming in."""
         course_id, files = await _uploads(request)
         services.courses.require_teacher(request.user, course_id)
@@ -79,13 +94,16 @@ class DocumentController(Controller):
         errors = [error for _, error in results if error]
         if len(errors) == len(results):
             # Nothing was accepted: the request fails as a whole, each file's reason in its job.
-            refused = UploadRefused(errors[0].message, errors[0].status, jobs)
-            return Response(refused, status_code=errors[0].status)
+            refused = UploadRefused(errors[0].message, errors[0].status, jobs=jobs)
+            return Response(refused, status_code=errors[0].status)  # type: ignore[arg-type]
         return Response(JobList(jobs), status_code=202)
 
     @get("/", opt=allow(USERS), sync_to_thread=True, summary="Documents of your courses")
     def list_documents(
-        self, request: Request, services: NamedDependency[Services], course_id: FromQuery[int | None] = None
+        self,
+        request: Request,
+        services: NamedDependency[Services],
+        course_id: Annotated[int | None, QueryParameter(ge=1, le=MAX_ROW)] = None,
     ) -> DocumentList:
         courses = services.courses.scope(request.user, course_id)
         return DocumentList([document_view(row) for row in services.database.documents(courses)])
@@ -103,7 +121,11 @@ class DocumentController(Controller):
         summary="A page's text, for the reader",
     )
     def get_page(
-        self, request: Request, services: NamedDependency[Services], document_id: FromPath[str], number: FromPath[int]
+        self,
+        request: Request,
+        services: NamedDependency[Services],
+        document_id: FromPath[str],
+        number: Annotated[int, PathParameter(ge=1, le=MAX_ROW)],
     ) -> Page:
         document = services.courses.visible_document(request.user, document_id)
         page = services.database.page(document_id, number)

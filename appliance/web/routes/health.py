@@ -2,10 +2,12 @@
 
 from litestar import get
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.response import Response
 
 from appliance.services import Services
 from appliance.web.access import ANYONE, allow
+from appliance.web.observability import READY_PATH
 from appliance.web.schemas import Health, Ready
 
 
@@ -16,7 +18,14 @@ def _check(probe) -> str:
         return f"down: {type(error).__name__}"
 
 
-@get("/api/health", opt=allow(ANYONE), sync_to_thread=True, tags=["health"], summary="Status of each component")
+@get(
+    "/api/health",
+    opt=allow(ANYONE),
+    sync_to_thread=True,
+    tags=["health"],
+    summary="Status of each component",
+    responses={503: ResponseSpec(Health, description="Degraded: at least one component is down")},
+)
 def health(services: NamedDependency[Services]) -> Response[Health]:
     components = {
         "database": _check(services.database.ping),
@@ -28,7 +37,7 @@ def health(services: NamedDependency[Services]) -> Response[Health]:
     return Response(Health("ok" if healthy else "degraded", components), status_code=200 if healthy else 503)
 
 
-@get("/api/ready", opt=allow(ANYONE), tags=["health"], summary="200 once the models are loaded")
+@get(READY_PATH, opt=allow(ANYONE), tags=["health"], summary="200 once the models are loaded")
 async def ready(services: NamedDependency[Services]) -> Ready:
     return Ready("ready")
 
