@@ -259,13 +259,15 @@ def test_openapi_documents_the_chat_contract(client):
 
 
 def test_openapi_documents_every_error_as_the_body_it_is(client, services):
-    """Each route lists the error statuses it can answer with the `{error, status}` body they come with."""
+    """Each route lists the error statuses it can answer with the `{error, status}` body they come with (OpenAI's
+    `{"error": {...}}` under /v1)."""
     document = client.get("/api/docs/openapi.json").json()
     for path, operations in document["paths"].items():
+        bodies = ("OpenAIError",) if path.startswith("/v1/") else ("ErrorBody", "UploadRefused")
         for method, operation in operations.items():
             for status in ("400", "401", "403", "404", "429"):
                 schema = operation["responses"][status]["content"]["application/json"]["schema"]
-                assert schema["$ref"].rsplit("/", 1)[1] in ("ErrorBody", "UploadRefused"), (method, path, status)
+                assert schema["$ref"].rsplit("/", 1)[1] in bodies, (method, path, status)
     assert set(document["components"]["schemas"]["ErrorBody"]["required"]) == {"error", "status"}
     health = document["paths"]["/api/health"]["get"]["responses"]["503"]["content"]["application/json"]
     assert health["schema"]["$ref"] == "#/components/schemas/Health"
