@@ -135,16 +135,6 @@ def test_a_doubtful_question_is_refused_when_nothing_generated_is_verified(setti
     built.close()
 
 
-def test_a_true_sentence_that_does_not_state_what_was_asked_is_replaced_by_the_evidence(settings, fakes):
-    wanderer = FakeModel(script="The Zorblax-7 gripper closes with a force of 42 newtons [1].")
-    built = answer_with(settings, fakes, wanderer)
-    done = built.answerer.answer(Question("What air pressure does the Zorblax-7 gripper need?"))
-    assert done.sentences[0].status == "quoted"
-    assert done.sentences[0].reason == "it does not state the quantity asked for, as the best evidence gives it"
-    assert "6 bar" in done.answer
-    built.close()
-
-
 def test_a_value_of_the_right_kind_from_weaker_evidence_is_no_answer(settings, fakes):
     """Both numbers are forces in the material, but the best evidence for "closing" force is 42, not 30."""
     notes = b"# Zorblax-7 gripper\n\nThe Zorblax-7 gripper closes with a force of 42 newtons.\n\n" + (
@@ -226,13 +216,33 @@ def test_generative_mode_is_todays_unverified_path(settings, fakes):
     built.close()
 
 
-def test_a_true_sentence_about_something_else_is_replaced_by_the_best_evidence(settings, fakes):
-    wanderer = FakeModel(script="It needs 6 bar of air pressure [1].")
-    built = answer_with(settings, fakes, wanderer)
-    done = built.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
+@pytest.mark.parametrize(
+    ("said", "question", "reason", "quoted"),
+    [
+        # a true sentence about something else
+        (
+            "It needs 6 bar of air pressure [1].",
+            "What force does the Zorblax-7 gripper close with?",
+            "it does not answer the question",
+            "42 newtons",
+        ),
+        # a true sentence on the subject that does not state the kind of answer asked for
+        (
+            "The Zorblax-7 gripper closes with a force of 42 newtons [1].",
+            "What air pressure does the Zorblax-7 gripper need?",
+            "it does not state the quantity asked for, as the best evidence gives it",
+            "6 bar",
+        ),
+    ],
+)
+def test_a_true_sentence_that_does_not_answer_is_replaced_by_the_best_evidence(
+    settings, fakes, said, question, reason, quoted
+):
+    built = answer_with(settings, fakes, FakeModel(script=said))
+    done = built.answerer.answer(Question(question))
     assert done.sentences[0].status == "quoted"
-    assert done.sentences[0].reason == "it does not answer the question"
-    assert "42 newtons" in done.answer
+    assert done.sentences[0].reason == reason
+    assert quoted in done.answer
     built.close()
 
 
