@@ -106,3 +106,25 @@ def test_watchdog_is_off_without_watchdog_usec_or_for_another_pid(monkeypatch):
     assert watchdog_seconds() is None
     monkeypatch.setenv("WATCHDOG_PID", str(os.getpid()))
     assert watchdog_seconds() == 60.0
+
+
+def test_an_idle_connection_outlives_a_students_pause(settings, services, monkeypatch):
+    """A question sent on a connection kept from the last one, after a pause longer than uvicorn's default
+    keep-alive (5 s), is answered: the server did not close it under the student."""
+    monkeypatch.delenv("NOTIFY_SOCKET", raising=False)
+    settings = msgspec.structs.replace(settings, port=0)
+    app_server = server.Server(server.config(settings, create_app(settings, services)))
+    thread = threading.Thread(target=app_server.run, daemon=True)
+    thread.start()
+    while not app_server.started:
+        time.sleep(0.05)
+    port = app_server.servers[0].sockets[0].getsockname()[1]
+    request = f"GET /api/ready HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(request)
+        assert conn.recv(4096).startswith(b"HTTP/1.1 200")
+        time.sleep(6)
+        conn.sendall(request)
+        assert conn.recv(4096).startswith(b"HTTP/1.1 200")
+    app_server.should_exit = True
+    thread.join(10)
