@@ -29,8 +29,14 @@ LABELS = [{"start": 0, "style": "r"}, {"start": 2, "style": "D"}]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The appliance on its packaged models, served by uvicorn on a free loopback port, with no network."""
+    # One answer at a time, as on a box with parallel_answers = 1: these tests check the queue in front of the
+    # model (answers wait, searches do not); tests/test_real_batching.py checks answers decoded together.
     settings = load_settings(
-        environ={}, data_dir=str(tmp_path_factory.mktemp("real")), max_answer_tokens=40, temperature=0.0
+        environ={},
+        data_dir=str(tmp_path_factory.mktemp("real")),
+        max_answer_tokens=40,
+        temperature=0.0,
+        parallel_answers=1,
     )
     with (
         no_network() as attempts,

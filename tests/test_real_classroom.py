@@ -33,6 +33,7 @@ def classroom(tmp_path_factory):
         login_attempts_per_minute=1000,
         # Bob's five questions at once test the round-robin order; the per-user cap has its own test (test_security).
         max_questions_per_user=5,
+        parallel_answers=1,  # fairness is judged by who gets the one model next (slots: test_real_batching.py)
     )
     with no_network() as attempts, serve(settings) as running:
         clients = {}
