@@ -9,7 +9,7 @@ time to first token split into retrieval, prompt evaluation and first token (med
 For each question: the appliance answers it over SSE (clock on the client; the server's own per-step
 timestamps come back in `done`); then this process rebuilds the very prompt the appliance used
 (prompt.build over the sources it returned, checked by token count) and runs it through a llama.cpp context
-opened exactly as the appliance opens its own (llm.open_llama), while the appliance is idle. Both sides see
+opened with llm.open_llama on the same GGUF, threads and context, while the appliance is idle. Both sides see
 the same sequence of prompts, so llama.cpp's prefix (KV) reuse is alike. Any request not answered with a
 200 and a `done` event stops the benchmark (common.Unanswered): a refusal is never counted as an answer.
 """
@@ -79,6 +79,17 @@ def load_model(app):
     return settings, services.load_llm(settings)
 
 
+def bare_llama(settings):
+    """A plain llama-cpp-python context on the same GGUF, threads and context length: the baseline (the
+    appliance's own model decodes through its batch scheduler, inference/batching.py)."""
+    from appliance.inference import llm, manifests
+
+    manifest = manifests.find_manifest(settings, settings.llm_model)
+    context = min(settings.llm_context or manifest.context_length, manifest.context_length)
+    path = manifests.assemble(settings, manifest)
+    return llm.open_llama(path, context_length=context, threads=settings.llm_threads)
+
+
 def rebuild_prompt(model, question: str, sources: list[dict], settings):
     from appliance.answer import prompt
     from appliance.search.retriever import Passage
@@ -120,7 +131,7 @@ def measure(app, quick: bool) -> dict:
     import httpx
 
     settings, model = load_model(app)
-    llama = model._llama  # opened by llm.open_llama, exactly as in the server process
+    llama = bare_llama(settings)
     questions = [f"{q} (streaming {n})" for n, q in enumerate(common.QUESTIONS[:QUESTIONS])]
     rows = []
     with httpx.Client(base_url=app.url, headers=app.headers(), timeout=600) as client:
