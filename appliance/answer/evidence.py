@@ -96,11 +96,11 @@ def key_terms(question: str) -> list[str]:
     return list(dict.fromkeys(content_words(question, ASKING)))
 
 
-def coverage(terms: Sequence[str], text: str) -> float:
-    """Share of the terms found in the text (after stemming)."""
+def coverage(terms: Sequence[str], text: str, said: frozenset[str] = frozenset()) -> float:
+    """Share of the terms found in the text (after stemming) or in `said`, the terms it answers otherwise."""
     if not terms:
         return 0.0
-    found = set(content_words(text))
+    found = set(content_words(text)) | said
     return sum(term in found for term in terms) / len(terms)
 
 
@@ -163,11 +163,13 @@ def score(
     query = embedder.embed_query(question)
     vectors = embedder.embed([context for *_, context in found])
     terms, wanted = key_terms(question), expected(question)
+    # A sentence stating a mass says what "How much does it weigh?" asked, in whatever words.
+    asking = frozenset(content_words(" ".join(wanted.asking)))
     scored = []
     for (source, start, end, text, context), vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
-        covered = coverage(terms, context)
         fits = wanted.fits(text)
+        covered = coverage(terms, context, asking if fits and wanted.kind else frozenset())
         blended = (1 - lexical_weight) * similarity + lexical_weight * covered + (type_weight if fits else 0.0)
         scored.append(Scored(source, start, end, text, context, similarity, covered, fits, blended))
     return sorted(scored, key=lambda s: s.score, reverse=True)

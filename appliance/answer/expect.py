@@ -17,6 +17,8 @@ NUMBER_WORDS = (
 NUMBER = rf"(?:\d+(?:[.,]\d+)*|\b(?:{NUMBER_WORDS})\b)"
 ANY_NUMBER = re.compile(NUMBER, re.IGNORECASE)
 
+DURATION_UNITS = r"s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|semesters?|terms?"
+LENGTH_UNITS = r"mm|cm|m|km|metres?|meters?|millimet\w*|centimet\w*|kilomet\w*|inch(?:es)?|feet|foot|ft"
 # Each dimension: the question words that ask for it, and the units a sentence states it in (after a number).
 # Ordered from specific to generic: "temperature range" asks for a temperature, not a length.
 DIMENSIONS: list[tuple[str, str, str]] = [
@@ -46,17 +48,19 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         r"k?g|grams?|kilo(?:gram)?s?|tonnes?|tons?|lbs?",
     ),
     ("recurrence", r"how often", r"times|(?:a|per|an) (?:day|week|month|year|hour)"),
+    # "How long is the stroke?" asks for a length, "How long is the loan?" for a time: either answers.
+    ("extent", r"how long (?:is|are|was|were)", rf"{DURATION_UNITS}|{LENGTH_UNITS}"),
     (
         "duration",
         r"how long|in advance|ahead|hours?|minutes?|days?|weeks?|months?|duration|period|last|lasts|"
         r"borrowed|lent",
-        r"s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|semesters?|terms?",
+        DURATION_UNITS,
     ),
     (
         "length",
         r"long|far|length|distance|range|reach|wide|width|tall|high|height|deep|depth|diameter|thick|travel|stroke|"
         r"move|moves",
-        r"mm|cm|m|km|metres?|meters?|millimet\w*|centimet\w*|kilomet\w*|inch(?:es)?|feet|foot|ft",
+        LENGTH_UNITS,
     ),
 ]
 # How often something happens can be said without a number ("every Monday", "weekly").
@@ -80,6 +84,10 @@ DATED = re.compile(
     r"\b(?:what|which) (?:date|day)\b|\bwhen (?:is|are|was|were|does|do)\b.*\b(?:due|held)\b|"
     r"\bdeadline\b",
     re.IGNORECASE,
+)
+# The words of DATED and NAMED that ask for the kind (their other words name the subject: "the report").
+ASKS_NAMED = re.compile(
+    r"\b(?:date|day|due|held|deadline|name|model|class|code|type|brand|grade|e-?mail|address)\b", re.IGNORECASE
 )
 # When asks for a moment, which this module types only as a date (DATED); it asks for no dimension's value.
 PLACE_OR_TIME = re.compile(r"^\s*(?:where|when)\b", re.IGNORECASE)
@@ -116,6 +124,16 @@ AT_PLACE = re.compile(
     re.IGNORECASE,
 )
 NAMES = {"name": NAME, "code": CODE, "person": PERSON_NAME, "place": CODE}
+# Lengths of different things are not interchangeable: a lidar's mounting height does not answer its range.
+# A question naming one of these asks for that length; "how long" or "how far" takes any length.
+LENGTHS = [
+    r"range|reach",
+    r"height|heights|high|higher|tall",
+    r"width|widths|wide|wider",
+    r"depth|deep|deeper",
+    r"diameter|diameters",
+    r"thick|thickness",
+]
 
 
 # Opposite bounds: a sentence giving only the maximum does not answer a question about the minimum.
@@ -139,10 +157,15 @@ class Expected:
     question_names: frozenset[str] = frozenset()
     wrong_bound: re.Pattern | None = None  # "maximum" when the question asks for the minimum
     bound: re.Pattern | None = None
+    dimension: str = ""  # of a quantity: "mass", "length"...
+    measure: re.Pattern | None = None  # the length it asks for ("range") when a length of another thing won't do
+    asking: frozenset[str] = frozenset()  # the question's words that ask for the kind: "weigh", "maximum", "date"
 
     def fits(self, sentence: str) -> bool:
         """Whether the sentence states an answer of this kind; any sentence fits a question of no particular kind."""
         if self.wrong_bound and self.wrong_bound.search(sentence) and not (self.bound and self.bound.search(sentence)):
+            return False
+        if self.measure and not self.measure.search(sentence):
             return False
         if self.kind == "date":
             return bool(DATE.search(sentence))
@@ -171,9 +194,30 @@ def values(wanted: Expected, sentence: str) -> set[str]:
 
 
 def expected(question: str) -> Expected:
-    """The kind of answer `question` asks for, and the bound (minimum, maximum) it asks about."""
+    """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it."""
+    kind = _kind(question)
+    if kind.dimension == "length":
+        kind = replace(kind, measure=_measure(question))
     bounds = next(((asked, wrong) for asked, wrong in BOUNDS if asked.search(question)), None)
-    return replace(_kind(question), bound=bounds[0], wrong_bound=bounds[1]) if bounds else _kind(question)
+    if bounds:
+        kind = replace(kind, bound=bounds[0], wrong_bound=bounds[1])
+    return replace(kind, asking=_asking(question, kind)) if kind.kind else kind
+
+
+def _asking(question: str, wanted: Expected) -> frozenset[str]:
+    """The words of `question` that ask for the kind: a sentence stating a mass says what "weigh" asked."""
+    patterns = [QUANTITY, CODED, ASKS_NAMED, *(bound for bound, _ in BOUNDS)]
+    patterns += [re.compile(rf"\b(?:{asks})\b", re.I) for name, asks, _ in DIMENSIONS if name == wanted.dimension]
+    if wanted.measure:
+        patterns.append(wanted.measure)
+    spans = (m.group() for p in patterns for m in p.finditer(question))
+    return frozenset(w.lower() for span in spans for w in re.findall(r"[\w-]+", span))
+
+
+def _measure(question: str) -> re.Pattern | None:
+    """The particular length a question names (its range, its height), if any."""
+    named = [words for words in LENGTHS if re.search(rf"\b(?:{words})\b", question, re.I)]
+    return re.compile(rf"\b(?:{'|'.join(named)})\b", re.I) if named else None
 
 
 def _kind(question: str) -> Expected:
@@ -191,7 +235,7 @@ def _kind(question: str) -> Expected:
     )
     asks_value = not (EXPLAIN.search(question) or NAMED.search(question) or PLACE_OR_TIME.search(question))
     if QUANTITY.search(question) or (found and asks_value):
-        return Expected("quantity", _stated_in(*found) if found else None, names)
+        return Expected("quantity", _stated_in(*found) if found else None, names, dimension=found[0] if found else "")
     if NAMED.search(question):
         return Expected("name", question_names=names)
     return Expected()
