@@ -123,15 +123,29 @@ def test_a_near_topic_question_the_material_does_not_answer_is_refused(settings,
     built.close()
 
 
+CLEAR = {"answerable_typed_similarity": 1.0, "answerable_paraphrase": 1.0, "answerable_similarity": 1.0}
+
+
 def test_a_doubtful_question_is_refused_when_nothing_generated_is_verified(settings, fakes):
     """Near the material (its words are there) but not clearly answered: only a verified sentence would answer it."""
-    guesser = FakeModel(script="The Zorblax-7 gripper has 5 fingers [1].")
-    clear = {"answerable_typed_similarity": 1.0, "answerable_paraphrase": 1.0, "answerable_similarity": 1.0}
-    built = answer_with(settings, fakes, guesser, **clear)
-    done = built.answerer.answer(Question("How many fingers does the Zorblax-7 gripper have?"))
+    guesser = FakeModel(script="The Zorblax-7 gripper is powered by a small battery [1].")
+    built = answer_with(settings, fakes, guesser, **CLEAR)
+    done = built.answerer.answer(Question("What powers the Zorblax-7 gripper?"))
     assert guesser.calls == 1
     assert not done.covered
-    assert "5" not in done.answer
+    assert "battery" not in done.answer
+    built.close()
+
+
+def test_a_question_asking_for_a_value_not_clearly_stated_is_refused_without_the_model(settings, fakes):
+    """A count near the material (the gripper's newtons, bar, euros) is no reason to let the model try: a sentence
+    copying one of those numbers would pass the check."""
+    guesser = FakeModel(script="The Zorblax-7 gripper has 42 fingers [1].")
+    built = answer_with(settings, fakes, guesser, **CLEAR)
+    done = built.answerer.answer(Question("How many fingers does the Zorblax-7 gripper have?"))
+    assert guesser.calls == 0
+    assert not done.covered
+    assert done.answer == NOT_COVERED
     built.close()
 
 
@@ -179,6 +193,31 @@ def test_a_question_far_from_the_material_is_refused_before_the_model_runs(setti
     done = built.answerer.answer(Question("Which composer wrote the opera Tosca?"))
     assert not done.covered
     assert "never" not in done.answer
+    built.close()
+
+
+def test_a_long_page_holding_every_key_term_is_searched_whatever_its_similarity(settings, fakes):
+    """A PDF page about many things sits below min_similarity as a whole; its one sentence on the shelf answers."""
+    filler = " ".join(f"Step {n} of the cold test is logged by hand in the blue folder." for n in range(40))
+    page = f"Loading\n\nThe heaviest load allowed on the chamber shelf is 4 kilograms. {filler}\n".encode()
+    built = answer_with(settings, fakes, FakeModel(script="never"), answer_mode="extractive", min_similarity=0.99)
+    built.ingestor.ingest(page, "chamber.md")
+    done = built.answerer.answer(Question("What is the maximum load on the chamber shelf?"))
+    assert done.covered
+    assert "4 kilograms" in done.answer
+    assert not built.answerer.answer(Question("Which composer wrote the opera Tosca?")).covered
+    built.close()
+
+
+def test_a_sentence_stating_the_kind_asked_for_answers_in_its_own_words(settings, fakes):
+    """ "Weigh" is answered by a mass, and the heading names the gripper the sentence does not."""
+    notes = b"# Zorblax-7 gripper\n\n## Key figures\n\nThe complete unit has a mass of 740 grams.\n"
+    by_terms_only = {"answerable_typed_similarity": 1.0, "answerable_paraphrase": 1.0}
+    built = answer_with(settings, fakes, FakeModel(script="never"), answer_mode="extractive", **by_terms_only)
+    built.ingestor.ingest(notes, "figures.md")
+    done = built.answerer.answer(Question("How much does the Zorblax-7 weigh?"))
+    assert done.covered
+    assert "740 grams" in done.answer
     built.close()
 
 

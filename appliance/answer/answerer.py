@@ -181,7 +181,15 @@ class Answerer:
         query = question.search_query or text
         query = f"{query}\n{selected}" if selected else query
         found = self.retriever.search(query, limit, courses=question.courses)
-        relevant = [p for p in found if p.similarity >= self.settings.min_similarity]
+        # A long page about many things can sit below min_similarity as a whole while it holds every key term of
+        # the question: its sentences, not its average, decide whether it answers.
+        terms = evidence_module.key_terms(question.search_query or text)
+        relevant = [
+            p
+            for p in found
+            if p.similarity >= self.settings.min_similarity
+            or evidence_module.coverage(terms, f"{p.heading} {p.text}") >= self.settings.answerable_coverage
+        ]
         if selected:
             first = _selected_passage(selected, found, question.origin)
             others = [p for p in relevant if p.chunk_id != first.chunk_id]
@@ -192,7 +200,10 @@ class Answerer:
         """Does the material answer it? "yes": a sentence stating the kind of answer asked for covers the question's
         key terms and means much the same (or means so nearly the same that a paraphrase's other words do not
         matter; or, when the question asks for a kind of answer such as a mass, is close and on its subject);
-        "maybe": such a sentence is close, and only a verified generated sentence will tell; "no": none is."""
+        "maybe": such a sentence is close, and only a verified generated sentence will tell; "no": none is.
+
+        A question asking for a value (a mass, a date, a person) gets no "maybe": a sentence the model writes from
+        a near-topic value (the maximum for a minimum, another device's mass) would pass the check as well."""
         settings = self.settings
         stating = [s for s in scored if s.fits]  # a sentence of the kind asked for: a mass for "how heavy"
         if any(
@@ -202,9 +213,8 @@ class Answerer:
             for s in stating
         ):
             return "yes"
-        if any(s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage for s in stating):
-            return "maybe"
-        return "no"
+        close = any(s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage for s in stating)
+        return "maybe" if close and not typed else "no"
 
     def _not_covered(self, related: list[Source], mode: AnswerMode, timings: Timings) -> Iterator[Event]:
         yield "sources", related
