@@ -124,6 +124,15 @@ def test_pdf_pages_and_printed_labels():
     assert precheck(data, "book.pdf") == 4
 
 
+def test_a_pdf_titled_on_its_first_line_carries_the_title_on_every_page():
+    titled = parse(make_pdf(["TC-90 Thermal Chamber\nIt holds 64 litres.", "The shelf takes 4 kg."]), "t1.pdf")
+    assert titled.title == "TC-90 Thermal Chamber"
+    assert [s.heading for p in titled.pages for s in p.sections] == ["TC-90 Thermal Chamber"] * 2
+    prose = parse(make_pdf(["The chamber holds 64 litres of air.", "The shelf takes 4 kg."]), "t1.pdf")
+    assert prose.title == "t1"
+    assert [s.heading for p in prose.pages for s in p.sections] == ["", ""]
+
+
 @pytest.mark.parametrize(
     "data, name, error, message",
     [

@@ -57,6 +57,7 @@ CODE_SUFFIXES = {
     ".m",
 }
 TITLE_CHARS = 200  # a longer first line is prose, not a title
+PDF_TITLE_WORDS = 16  # a PDF's first line longer than this is the start of its text
 SUPPORTED = "upload PDF, Word, PowerPoint, OpenDocument, EPUB, notebooks, web pages, Markdown, text or code"
 HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S
@@ -131,7 +132,7 @@ def parse(data: bytes, filename: str, caps: Caps = DEFAULT_CAPS, progress: Progr
     kind = detect_kind(data, filename)
     stem = PurePath(filename).stem
     if kind == "pdf":
-        title, pages = stem, _pdf(data, caps, report)
+        title, pages = _pdf(data, caps, report)
     elif kind in READERS:
         title, pages = READERS[kind](unpack(data, caps) if kind in CONTAINERS else data)
     else:
@@ -160,8 +161,8 @@ def _text(kind: str, source: str, filename: str) -> tuple[str, list[Page]]:
     return title, [Page(text=text, sections=[s for s in sections if s.text.strip()])]
 
 
-def _pdf(data: bytes, caps: Caps, report: Progress) -> list[Page]:
-    """A PDF's pages from their text layer; a page with (almost) none is read by OCR when that is on."""
+def _pdf(data: bytes, caps: Caps, report: Progress) -> tuple[str, list[Page]]:
+    """A PDF's title and pages from their text layer; a page with (almost) none is read by OCR when that is on."""
     read = read_pdf(data, caps)
     pages = [Page(text=_tidy(text), number=n, label=label) for n, (text, label, _) in enumerate(read, 1)]
     images = {n for n, (text, _, image) in enumerate(read, 1) if image and len(text.split()) < OCR_BELOW_WORDS}
@@ -173,9 +174,20 @@ def _pdf(data: bytes, caps: Caps, report: Progress) -> list[Page]:
         if len(text) > len(page.text):
             page.text, page.ocr = text, True
         report(pages_done=done + 1)
+    # Every page carries the title as its heading, as Markdown sections carry theirs: page 2 of a handout on
+    # the TC-90 is about the TC-90 where it never says so.
+    title = pdf_title(pages[0].text) if pages else ""
     for page in pages:
-        page.sections = [Section(page.text)] if page.text.strip() else []
-    return pages
+        page.sections = [Section(page.text, title)] if page.text.strip() else []
+    return title, pages
+
+
+def pdf_title(first_page: str) -> str:
+    """The first line of a PDF's first page when it reads as a title (a few words, no full stop); else ''."""
+    line = next((line.strip() for line in first_page.splitlines() if line.strip()), "")
+    words = line.split()
+    titled = 2 <= len(words) <= PDF_TITLE_WORDS and not line.endswith((".", ",", ";", ":"))
+    return line if titled and len(line) <= TITLE_CHARS and any(c.isalpha() for c in line) else ""
 
 
 def _check(pages: list[Page], caps: Caps) -> None:
