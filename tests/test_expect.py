@@ -30,6 +30,8 @@ STATES = [
     ("How long is a loan?", "quantity", "A kit may be borrowed for 14 days."),
     ("How high is the lidar mounted?", "quantity", "It is mounted at a height of 22 centimetres."),
     ("How far can the lidar see?", "quantity", "It sees objects up to 12 metres away."),
+    ("How many fingers does the gripper have?", "quantity", "It is a two-finger pneumatic gripper."),
+    ("How many batteries does the rover take?", "quantity", "The rover runs on 2 battery packs."),
 ]
 
 MISSES = [
@@ -48,6 +50,8 @@ MISSES = [
     # a length of another thing: the mounting height is not the range
     ("What is the range of the lidar?", "On the rover it is mounted at a height of 22 centimetres."),
     ("How wide is the bracket?", "The bracket is 4 millimetres thick."),
+    # a count of something else
+    ("How many students are there in each project team?", "Each team has a part budget of 150 euros."),
 ]
 
 

@@ -73,6 +73,13 @@ QUANTITY = re.compile(
     r"\b(?:maximum|minimum|max|min|limit|number of|amount of|size of)\b|\bweigh",
     re.IGNORECASE,
 )
+# "How many students": the thing counted, which the answer counts ("six students", "a two-finger gripper").
+COUNTED = re.compile(
+    r"\bhow many\s+(?!(?:times|of|do|does|did|is|are|was|were|can|could|will|would|should|may|might|must|have|has)\b)"
+    r"([a-z][a-z-]+)",
+    re.IGNORECASE,
+)
+COUNT_STEM = 4  # letters of the counted word kept to match its other forms: "batter" for batteries and battery
 # A day: "3 June", "June 3rd", "03/06/2027", "Monday".
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 DATE = re.compile(
@@ -234,6 +241,10 @@ def _kind(question: str) -> Expected:
         ((name, units) for name, asks, units in DIMENSIONS if re.search(rf"\b(?:{asks})\b", question, re.I)), None
     )
     asks_value = not (EXPLAIN.search(question) or NAMED.search(question) or PLACE_OR_TIME.search(question))
+    counted = None if found else COUNTED.search(question)
+    if counted:  # "How many students ...?" is answered by a number of students, not by any number
+        noun = counted.group(1).lower()
+        found = ("count", rf"{re.escape(noun[: max(COUNT_STEM, len(noun) - 3)])}\w*")
     if QUANTITY.search(question) or (found and asks_value):
         return Expected("quantity", _stated_in(*found) if found else None, names, dimension=found[0] if found else "")
     if NAMED.search(question):
@@ -248,6 +259,6 @@ def _is_title(sentence: str) -> bool:
 
 def _stated_in(dimension: str, units: str) -> re.Pattern:
     """A number with one of the units, a couple of words allowed between them ("40 operating hours")."""
-    pattern = rf"{NUMBER}\s*(?:[\w-]+\s+){{0,2}}?(?:{units})(?!\w)"
+    pattern = rf"{NUMBER}[\s-]*(?:[\w-]+\s+){{0,2}}?(?:{units})(?!\w)"
     extra = {"money": MONEY_FIRST, "recurrence": RECURRING}.get(dimension)
     return re.compile(rf"{pattern}|{extra}" if extra else pattern, re.IGNORECASE)
