@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.answers                   # 8 dev documents + 14 textbook chapters, 74 questions, 3 modes
     .venv/bin/python -m bench.answers --modes grounded  # only some modes (comma-separated)
     .venv/bin/python -m bench.answers --quick           # 2 dev documents, 6 questions, 3 modes, short answers
+    .venv/bin/python -m bench.answers --set fresh       # the held-out set (bench/answers/fresh/) instead
     .venv/bin/python -m bench --only=answers            # the same through the one command
 
 The dev set (bench/answers/questions.toml) is about invented lab equipment, rules and people, so a right answer
@@ -16,8 +17,9 @@ event stops the benchmark (common.Unanswered).
 Every answer is judged here, independently of the appliance's own checks, by plain rules (see `judge`):
 `correct` (the shown answer, `done.answer`, matches the question's `expect`), `cited_right_document` (a source
 with `cited: true` has the expected filename), numbers in the answer that no returned source contains, sentences
-not supported by any source, loops. Figures are given over all questions and over the `tune` and `check` splits;
-the targets are judged on `check` only, for the grounded and extractive modes.
+not supported by any source, loops. Figures are given over all questions and over each split of the set (the dev
+set's `tune` and `check`; the held-out set's one split, `fresh`); the targets are judged on `check` (dev set) or
+`fresh` (held-out set) only, for the grounded and extractive modes.
 """
 
 from __future__ import annotations
@@ -32,19 +34,34 @@ import tempfile
 import time
 import tomllib
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from bench import common
 
 DEVSET = Path(__file__).resolve().parent / "answers"
-QUESTIONS_FILE = DEVSET / "questions.toml"
+
+
+class QuestionSet(NamedTuple):
+    """A folder holding questions.toml and its documents, the splits its questions are in, and the one judged."""
+
+    folder: Path
+    splits: tuple[str, ...]
+    judged: str
+
+
+# The dev set was tuned on (its `tune` split); the fresh set was written later and is held out as a whole.
+SETS = {
+    "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
+    "fresh": QuestionSet(DEVSET / "fresh", ("fresh",), "fresh"),
+}
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).
 SHARED = next((p for p in (common.SHARED, common.REPO.parents[1] / "shared") if p.is_dir()), common.SHARED)
 TEXTBOOK = SHARED / "corpus" / "physical-ai-textbook"
 MODES = ("grounded", "extractive", "generative")
 TARGET_MODES = ("grounded", "extractive")  # the modes issue #10 builds; generative is the reference
 LEVEL = "intermediate"
-SPLITS = ("overall", "tune", "check")
 # Every setting a run pins; the mode is added per restart.
 SETTINGS = {"cache_ttl_seconds": 0}
 QUICK_SETTINGS = {"max_answer_tokens": 24, "context_sources": 2, "llm_context": 1024}
@@ -234,16 +251,21 @@ def figures_for(rows: list[dict]) -> dict:
     return out
 
 
-def mode_figures(rows: list[dict]) -> dict:
-    return {split: figures_for([r for r in rows if split == "overall" or r["split"] == split]) for split in SPLITS}
+def by_split(rows: list[dict], splits: tuple[str, ...], figures_of: Callable[[list[dict]], dict]) -> dict:
+    """`figures_of` over all rows ("overall") and over the rows of each of `splits`."""
+    return {
+        split: figures_of([r for r in rows if split == "overall" or r["split"] == split])
+        for split in ("overall", *splits)
+    }
 
 
-def targets_for(figures: dict) -> list[dict]:
+def targets_for(figures: dict, judged: str) -> list[dict]:
+    """The targets of issue #10, judged on the `judged` split, and the TTFT target over all questions."""
     out = []
     for mode in TARGET_MODES:
         if mode not in figures:
             continue
-        check = figures[mode]["check"]
+        check = figures[mode][judged]
         wanted = [
             ("correct_cited_supported", ">= 0.90", lambda v: v >= 0.90),
             ("invented_number_rate", "= 0", lambda v: v == 0),
@@ -254,7 +276,7 @@ def targets_for(figures: dict) -> list[dict]:
         for name, text, test in wanted:
             value = check[name]
             out.append(
-                common.target(f"{mode} {name} (check split)", text, value, None if value is None else test(value))
+                common.target(f"{mode} {name} ({judged} split)", text, value, None if value is None else test(value))
             )
     if "grounded" in figures and "generative" in figures:
         grounded = figures["grounded"]["overall"]["ttft_answerable_ms_median"]
@@ -289,12 +311,13 @@ TABLE_ROWS = (
 def table(figures: dict) -> str:
     """A compact text table: one column per mode and split."""
     modes = [m for m in MODES if m in figures]
-    head = ["figure"] + [f"{m[:4]} {s}" for m in modes for s in SPLITS]
+    splits = list(figures[modes[0]]) if modes else []
+    head = ["figure"] + [f"{m[:4]} {s}" for m in modes for s in splits]
     rows = [head]
     for key, label in TABLE_ROWS:
         cells = [label]
         for m in modes:
-            for s in SPLITS:
+            for s in splits:
                 f = figures[m][s]
                 value = f[key]
                 if key == "loops":
@@ -306,9 +329,9 @@ def table(figures: dict) -> str:
         rows.append(cells)
     rows.append(
         ["ttft ms median / p90"]
-        + [f"{figures[m][s]['ttft_ms']['median']} / {figures[m][s]['ttft_ms']['p90']}" for m in modes for s in SPLITS]
+        + [f"{figures[m][s]['ttft_ms']['median']} / {figures[m][s]['ttft_ms']['p90']}" for m in modes for s in splits]
     )
-    rows.append(["total ms median"] + [str(figures[m][s]["total_ms_median"]) for m in modes for s in SPLITS])
+    rows.append(["total ms median"] + [str(figures[m][s]["total_ms_median"]) for m in modes for s in splits])
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
 
@@ -320,8 +343,11 @@ def _rounded(value: float | None) -> int | None:
     return None if value is None else round(value)
 
 
-def load_devset(quick: bool) -> dict:
-    data = tomllib.loads(QUESTIONS_FILE.read_text(encoding="utf-8"))
+def load_devset(quick: bool, name: str = "dev") -> dict:
+    """The question set `name` (see SETS): its questions (only the `quick` ones with `quick`), documents,
+    distractors, and the splits figures are given for."""
+    chosen = SETS[name]
+    data = tomllib.loads((chosen.folder / "questions.toml").read_text(encoding="utf-8"))
     questions = []
     for n, item in enumerate(data["question"], 1):
         item = {"id": n, "kind": "answerable"} | item
@@ -331,7 +357,22 @@ def load_devset(quick: bool) -> dict:
     if quick:
         documents = [d for d in documents if any(q.get("document") == d for q in questions)]
     distractors = [] if quick or not TEXTBOOK.is_dir() else data["distractors"][: common.FILES]
-    return {"questions": questions, "documents": documents, "distractors": distractors}
+    return {
+        "set": name,
+        "folder": chosen.folder,
+        "splits": chosen.splits,
+        "judged": chosen.judged,
+        "questions": questions,
+        "documents": documents,
+        "distractors": distractors,
+    }
+
+
+def document_text(devset: dict, name: str) -> str:
+    """A dev document's text as written: a `.pdf` is its pdf/<stem>.txt, pages split at PAGE_BREAK lines."""
+    folder = devset["folder"]
+    path = folder / "pdf" / f"{Path(name).stem}.txt" if name.endswith(".pdf") else folder / name
+    return path.read_text(encoding="utf-8")
 
 
 def _make_pdf(pages: list[str]) -> bytes:
@@ -347,12 +388,11 @@ def materialise(devset: dict, folder: Path) -> list[tuple[Path, str]]:
     files = []
     for name in devset["documents"]:
         if name.endswith(".pdf"):
-            text = (DEVSET / "pdf" / f"{Path(name).stem}.txt").read_text(encoding="utf-8")
-            pages = [page.strip("\n") for page in text.split(PAGE_BREAK)]
+            pages = [page.strip("\n") for page in document_text(devset, name).split(PAGE_BREAK)]
             (folder / name).write_bytes(_make_pdf(pages))
             files.append((folder / name, name))
         else:
-            files.append((DEVSET / name, name))
+            files.append((devset["folder"] / name, name))
     files += [(TEXTBOOK / name, name) for name in devset["distractors"]]
     return files
 
@@ -381,15 +421,22 @@ def ask(client, item: dict) -> dict:
     return row | judge(item, done)
 
 
-def run(quick: bool = False, modes: tuple[str, ...] = MODES) -> dict:
+def result_name(benchmark: str, name: str) -> str:
+    """The result's name (and JSON file's stem): the benchmark's for the dev set, suffixed for another set."""
+    return benchmark if name == "dev" else f"{benchmark}-{name}"
+
+
+def run(quick: bool = False, modes: tuple[str, ...] = MODES, name: str = "dev") -> dict:
     begun = time.perf_counter()
-    devset = load_devset(quick)
+    devset = load_devset(quick, name)
     settings = SETTINGS | (QUICK_SETTINGS if quick else {})
     details: dict[str, list[dict]] = {}
     figures: dict = {}
     reported: dict[str, list[str]] = {}
     described = {
-        "name": "answers dev set (quick)" if quick else "answers dev set",
+        "name": f"answers {name} set" + (" (quick)" if quick else ""),
+        "set": name,
+        "judged_split": devset["judged"],
         "documents": devset["documents"],
         "distractors": devset["distractors"],
         "distractor_folder": os.path.relpath(TEXTBOOK, common.REPO) if devset["distractors"] else None,
@@ -427,19 +474,23 @@ def run(quick: bool = False, modes: tuple[str, ...] = MODES) -> dict:
             finally:
                 app.stop()
             details[mode] = rows
-            figures[mode] = mode_figures(rows)
+            figures[mode] = by_split(rows, devset["splits"], figures_for)
             # What `done.mode` said (None: the server sent no mode, i.e. it has no answer modes yet).
             reported[mode] = sorted({str(r["mode_reported"]) for r in rows})
             common.log(f"answers: {mode} done\n{table(figures)}")
             if not quick:  # a long run cut short still leaves the modes it finished
-                partial = {"benchmark": "answers-partial", "date": common.now(), "corpus": described}
+                partial = {
+                    "benchmark": result_name("answers", name) + "-partial",
+                    "date": common.now(),
+                    "corpus": described,
+                }
                 common.save(partial | {"figures": figures, "details": details}, None)
     result = common.record(
-        "answers",
+        result_name("answers", name),
         described,
         {k: v for k, v in server.items() if k != "answer_mode"} | {"modes": list(modes), "requested": settings},
         figures | {"reported_modes": reported},
-        targets_for(figures),
+        targets_for(figures, devset["judged"]),
         [
             "each mode: the appliance restarted on the same ingested data dir with RAGBOT_ANSWER_MODE=<mode> and "
             "RAGBOT_CACHE_TTL_SECONDS=0; reported_modes is what `done.mode` said (None: the server sent no mode)",
@@ -451,7 +502,7 @@ def run(quick: bool = False, modes: tuple[str, ...] = MODES) -> dict:
             f"{LOOP_NGRAM}-word sequence seen {LOOP_REPEATS}+ times",
             "correct_cited_supported, cited_right_document, answerable_refused: over answerable questions; "
             "unanswerable_refused over near-topic unanswerable ones; invented_number_rate, loops, sentence figures "
-            "over every answer; targets judged on the check split",
+            f"over every answer; targets judged on the {devset['judged']} split",
         ],
         begun,
     )
@@ -461,11 +512,12 @@ def run(quick: bool = False, modes: tuple[str, ...] = MODES) -> dict:
 
 def rejudge(result: dict) -> dict:
     """Judge a saved result's answers again (after a change to the judge) without asking the models."""
+    chosen = SETS[result["corpus"].get("set", "dev")]  # results saved before --set existed are of the dev set
     for mode, rows in result["details"].items():
         for row in rows:
             row.update(judge(row, {"answer": row["answer"], "covered": row["covered"], "sources": row["sources"]}))
-        result["figures"][mode] = mode_figures(rows)
-    result["targets"] = targets_for({mode: result["figures"][mode] for mode in result["details"]})
+        result["figures"][mode] = by_split(rows, chosen.splits, figures_for)
+    result["targets"] = targets_for({mode: result["figures"][mode] for mode in result["details"]}, chosen.judged)
     result["notes"] = [*result.get("notes", []), f"judged again {common.now()} (bench.answers --rejudge)"]
     return result
 
@@ -487,6 +539,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--modes", default=",".join(MODES), help=f"comma-separated, of {', '.join(MODES)}")
     parser.add_argument("--rejudge", type=Path, default=None, help="judge a saved answers.json again, no models")
+    parser.add_argument("--set", default="dev", choices=sorted(SETS), help="the question set (default dev)")
     own, rest = parser.parse_known_args(argv)
     if own.rejudge:
         result = rejudge(json.loads(own.rejudge.read_text(encoding="utf-8")))
@@ -497,8 +550,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in modes if m not in MODES]
     if unknown or not modes:
         parser.error(f"unknown mode(s) {unknown}; choose from {', '.join(MODES)}")
-    doc = __doc__ + "\n\n--modes M1,M2: only these answer modes (default all three); --rejudge FILE."
-    return common.cli("answers", doc, lambda quick: run(quick, modes), rest)
+    doc = __doc__ + "\n\n--modes M1,M2: only these answer modes (default all three); --set dev|fresh; --rejudge FILE."
+    return common.cli("answers", doc, lambda quick: run(quick, modes, own.set), rest)
 
 
 if __name__ == "__main__":

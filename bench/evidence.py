@@ -3,11 +3,13 @@
     .venv/bin/python -m bench.evidence                     # ingest the dev set (+ textbook distractors), judge
     .venv/bin/python -m bench.evidence --data /tmp/evi     # keep the ingested data dir and reuse it next time
     .venv/bin/python -m bench.evidence --quick             # 2 dev documents, 6 questions
+    .venv/bin/python -m bench.evidence --set fresh         # the held-out set (bench/answers/fresh/) instead
 
 The grounded answer can only be as good as what comes before the model: the passages retrieved, the evidence
 sentences chosen from them and the yes/maybe/no decision on whether they answer the question. This benchmark
 measures those steps in process (the packaged embedder, the appliance's own retriever and answerer, no LLM) so a
-change to evidence scoring or answerability is judged in seconds on the `tune` split and reported on `check`:
+change to evidence scoring or answerability is judged in seconds on the `tune` split and reported on `check`
+(or, with `--set fresh`, on the held-out set's one split, `fresh`, which nothing is tuned on):
 
 - `retrieved`: a retrieved passage contains the expected fact (answerable questions);
 - `evidence_best`: the best evidence sentence does, `evidence_chosen`: one of the chosen sentences does;
@@ -27,20 +29,18 @@ from pathlib import Path
 
 from bench import answers, common
 
-SPLITS = ("overall", "tune", "check")
 
-
-def build(data_dir: Path, quick: bool):
-    """The appliance's services on `data_dir` (no LLM), the dev set ingested unless it already is."""
+def build(data_dir: Path, quick: bool, name: str = "dev"):
+    """The appliance's services on `data_dir` (no LLM), the question set `name` ingested unless one already is."""
     from appliance import services
     from appliance.settings import load_settings
 
     settings = load_settings(None, environ={}, data_dir=str(data_dir), ingest_sample=False)
     built = services.build(settings, with_llm=False)
-    devset = answers.load_devset(quick)
+    devset = answers.load_devset(quick, name)
     if not built.database.documents():
-        for path, name in answers.materialise(devset, data_dir.parent / "files"):
-            services.ingest_path(built, path, name)
+        for path, filename in answers.materialise(devset, data_dir.parent / "files"):
+            services.ingest_path(built, path, filename)
     return built, devset
 
 
@@ -96,19 +96,19 @@ def figures_for(rows: list[dict]) -> dict:
     return out
 
 
-def run(quick: bool = False, data: Path | None = None) -> dict:
+def run(quick: bool = False, data: Path | None = None, name: str = "dev") -> dict:
     begun = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ragbot-evidence-", ignore_cleanup_errors=True) as tmp:
         data_dir = data or Path(tmp) / "data"
-        built, devset = build(data_dir, quick)
+        built, devset = build(data_dir, quick, name)
         try:
             rows = [judge(built, item) for item in devset["questions"]]
         finally:
             built.close()
-    figures = {split: figures_for([r for r in rows if split == "overall" or r["split"] == split]) for split in SPLITS}
+    figures = answers.by_split(rows, devset["splits"], figures_for)
     result = common.record(
-        "evidence",
-        {"documents": devset["documents"], "distractors": devset["distractors"]},
+        answers.result_name("evidence", name),
+        {"set": name, "documents": devset["documents"], "distractors": devset["distractors"]},
         {},
         figures,
         [],
@@ -123,13 +123,16 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="2 dev documents and 6 questions, no distractors")
-    parser.add_argument("--data", type=Path, help="a data dir to ingest into once and reuse")
-    parser.add_argument("--output", type=Path, help="the folder to write evidence.json to (default bench/results)")
+    parser.add_argument("--data", type=Path, help="a data dir to ingest into once and reuse (one per set)")
+    parser.add_argument("--set", default="dev", choices=sorted(answers.SETS), help="the question set (default dev)")
+    parser.add_argument(
+        "--output", type=Path, help="the folder to write evidence.json (evidence-fresh.json) to (default bench/results)"
+    )
     args = parser.parse_args(argv)
-    result = run(args.quick, args.data)
+    result = run(args.quick, args.data, args.set)
     common.save(result, args.output)
-    for split in SPLITS:
-        print(split, result["figures"][split])
+    for split, figures in result["figures"].items():
+        print(split, figures)
     return 0
 
 

@@ -5,6 +5,7 @@ Not timed tests: the figures are only checked to exist and be sane, never agains
 
 import json
 import re
+from collections import Counter
 
 import pytest
 
@@ -156,6 +157,30 @@ def test_answers_devset_is_well_formed():
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
+def test_answers_fresh_set_is_well_formed(tmp_path):
+    """The held-out set: 48 answerable, 16 near-topic and 4 off-topic questions, none twice, all in split "fresh";
+    every document exists, every answerable fact is in its document and no unanswerable one's `absent` is."""
+    fresh = answers.load_devset(quick=False, name="fresh")
+    questions = fresh["questions"]
+    assert Counter(q["kind"] for q in questions) == {"answerable": 48, "unanswerable": 16, "off-topic": 4}
+    assert {q["split"] for q in questions} == set(answers.SETS["fresh"].splits) == {"fresh"}
+    asked = [" ".join(q["question"].casefold().split()) for q in questions]
+    assert len(set(asked)) == len(asked)
+    texts = {name: answers.document_text(fresh, name) for name in fresh["documents"]}
+    assert not set(texts) & set(answers.load_devset(quick=False)["documents"])  # no handout of the dev set
+    assert Counter(q["document"] for q in questions if q["kind"] == "answerable") == dict.fromkeys(texts, 6)
+    for q in questions:
+        if q["kind"] == "answerable":
+            assert re.search(q["expect"], texts[q["document"]], re.IGNORECASE), q
+        elif q["kind"] == "unanswerable":
+            assert q["missing"] and not re.search(q["absent"], texts[q["document"]], re.IGNORECASE), q
+    assert any(answers.PAGE_BREAK in text for text in texts.values())  # one handout is a PDF of several pages
+    files = answers.materialise(fresh | {"distractors": []}, tmp_path)
+    assert [name for _, name in files] == fresh["documents"] and all(path.is_file() for path, _ in files)
+    quick = answers.load_devset(quick=True, name="fresh")
+    assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
+
+
 def test_answers_quick():
     """`answers.run(quick=True)`: every mode's figures exist and are sane (never judged against the targets)."""
     result = answers.run(quick=True)
@@ -163,7 +188,7 @@ def test_answers_quick():
     assert set(figures["reported_modes"]) == set(answers.MODES)
     assert result["corpus"]["ingest"]["failed"] == 0 and result["corpus"]["ingest"]["done"] == 2
     for mode in answers.MODES:
-        overall, tune, check = (figures[mode][s] for s in answers.SPLITS)
+        overall, tune, check = (figures[mode][s] for s in ("overall", *answers.SETS["dev"].splits))
         assert overall["questions"] == 6 == tune["questions"] + check["questions"]
         for name in ("answerable", "unanswerable", "off_topic", "sentences", "unsupported_sentences", "loops"):
             assert overall[name] == tune[name] + check[name], (mode, name)
