@@ -54,7 +54,7 @@ class QuestionSet(NamedTuple):
 # The dev set was tuned on (its `tune` split); the fresh set was written later and is held out as a whole.
 SETS = {
     "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
-    "fresh": QuestionSet(DEVSET / "fresh", ("fresh",), "fresh"),
+    "fresh": QuestionSet(DEVSET / "fresh", ("fresh-tune", "fresh"), "fresh"),
 }
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).
 SHARED = next((p for p in (common.SHARED, common.REPO.parents[1] / "shared") if p.is_dir()), common.SHARED)

@@ -9,7 +9,7 @@ The grounded answer can only be as good as what comes before the model: the pass
 sentences chosen from them and the yes/maybe/no decision on whether they answer the question. This benchmark
 measures those steps in process (the packaged embedder, the appliance's own retriever and answerer, no LLM) so a
 change to evidence scoring or answerability is judged in seconds on the `tune` split and reported on `check`
-(or, with `--set fresh`, on the held-out set's one split, `fresh`, which nothing is tuned on):
+(or, with `--set fresh`, read on the held-out set's `fresh-tune` half and reported on its `fresh` half):
 
 - `retrieved`: a retrieved passage contains the expected fact (answerable questions);
 - `evidence_best`: the best evidence sentence does, `evidence_chosen`: one of the chosen sentences does;

@@ -158,12 +158,15 @@ def test_answers_devset_is_well_formed():
 
 
 def test_answers_fresh_set_is_well_formed(tmp_path):
-    """The held-out set: 48 answerable, 16 near-topic and 4 off-topic questions, none twice, all in split "fresh";
+    """The held-out set: 48 answerable, 16 near-topic and 4 off-topic questions, none twice, halved by kind;
     every document exists, every answerable fact is in its document and no unanswerable one's `absent` is."""
     fresh = answers.load_devset(quick=False, name="fresh")
     questions = fresh["questions"]
     assert Counter(q["kind"] for q in questions) == {"answerable": 48, "unanswerable": 16, "off-topic": 4}
-    assert {q["split"] for q in questions} == set(answers.SETS["fresh"].splits) == {"fresh"}
+    assert {q["split"] for q in questions} == set(answers.SETS["fresh"].splits) == {"fresh-tune", "fresh"}
+    for kind in ("answerable", "unanswerable", "off-topic"):  # each kind halved: one half read, one held out
+        of_kind = [q["split"] for q in questions if q["kind"] == kind]
+        assert of_kind.count("fresh") == of_kind.count("fresh-tune")
     asked = [" ".join(q["question"].casefold().split()) for q in questions]
     assert len(set(asked)) == len(asked)
     texts = {name: answers.document_text(fresh, name) for name in fresh["documents"]}
