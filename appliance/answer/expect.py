@@ -26,7 +26,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ("speed", r"fast|speed|velocity|quickly", r"m/s|km/h|mph|rpm|(?:\w+ )?per (?:second|minute|hour)|/s"),
     ("temperature", r"temperatures?", r"°|degrees?|celsius|kelvin|fahrenheit|[CFK]"),
     ("humidity", r"humidity", r"%|per ?cent|percent"),
-    ("money", r"cost|costs|price|fee|fees|deposit|charged?|pay|fine|money", r"£|\$|€|pounds?|dollars?|euros?|pence"),
+    # not "charge": in a lab a battery is charged far more often than a student
+    ("money", r"cost|costs|price|fee|fees|deposit|pay|fine|money", r"£|\$|€|pounds?|dollars?|euros?|pence"),
     ("share", r"percent|percentage|proportion|worth|weight(?:ing)? in", r"%|per ?cent|percent"),
     ("pressure", r"pressure", r"bar|psi|k?pa|mpa|pascals?"),
     ("voltage", r"volts?|voltage", r"m?v|volts?"),
@@ -44,7 +45,7 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ("frequency", r"frequency|hz", r"k?hz|hertz|(?:times|scans|cycles|samples) (?:per|a) second|/s"),
     (
         "mass",
-        r"weigh|weighs|weight|mass|heavy|payload|load|kilograms?|grams?",
+        r"weigh|weighs|weight|mass|heavy|heavier|heaviest|payload|load|kilograms?|grams?",
         r"k?g|grams?|kilo(?:gram)?s?|tonnes?|tons?|lbs?",
     ),
     ("recurrence", r"how often", r"times|(?:a|per|an) (?:day|week|month|year|hour)"),
@@ -74,11 +75,8 @@ QUANTITY = re.compile(
     re.IGNORECASE,
 )
 # "How many students": the thing counted, which the answer counts ("six students", "a two-finger gripper").
-COUNTED = re.compile(
-    r"\bhow many\s+(?!(?:times|of|do|does|did|is|are|was|were|can|could|will|would|should|may|might|must|have|has)\b)"
-    r"([a-z][a-z-]+)",
-    re.IGNORECASE,
-)
+NOT_COUNTED = r"times|of|do|does|did|is|are|was|were|can|could|will|would|should|may|might|must|have|has|in|on|at|for"
+COUNTED = re.compile(rf"\bhow many((?:\s+(?!(?:{NOT_COUNTED})\b)[a-z][a-z-]+){{1,3}})", re.IGNORECASE)
 COUNT_STEM = 4  # letters of the counted word kept to match its other forms: "batter" for batteries and battery
 # A day: "3 June", "June 3rd", "03/06/2027", "Monday".
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -92,19 +90,18 @@ DATED = re.compile(
     r"\bdeadline\b",
     re.IGNORECASE,
 )
-# The words of DATED and NAMED that ask for the kind (their other words name the subject: "the report").
-ASKS_NAMED = re.compile(
-    r"\b(?:date|day|due|held|deadline|name|model|class|code|type|brand|grade|e-?mail|address)\b", re.IGNORECASE
-)
+# The words of DATED that ask for a date (its other words name the subject: "the report").
+ASKS_DATE = re.compile(r"\b(?:date|day|due|held|deadline)\b", re.IGNORECASE)
 # When asks for a moment, which this module types only as a date (DATED); it asks for no dimension's value.
 PLACE_OR_TIME = re.compile(r"^\s*(?:where|when)\b", re.IGNORECASE)
 # Who asks for a person or organisation; "which X", "what ... name/number/model/class/code" for a name or a code.
 PERSON = re.compile(r"^\s*(?:who|whom|whose)\b|\bwho\s+(?:is|are|was|were)\b", re.IGNORECASE)
 NAMED = re.compile(
-    r"^\s*which\b|\bwhat\s+(?:is\s+the\s+)?(?:\w+\s+)?(?:name|model|class|code|type|brand|grade)\b|"
-    r"\b(?:e-?mail|address)\b",
+    r"\bwhat\s+(?:is\s+the\s+)?(?:\w+\s+)?(?:name|model|class|code|type|brand|grade)\b|\b(?:e-?mail|address)\b",
     re.IGNORECASE,
 )
+# "Which booking system?" asks for a name; "Which wire diameter?" for a length.
+WHICH = re.compile(r"^\s*which\b", re.IGNORECASE)
 # A number that names rather than counts: its digits are the answer whatever its form.
 CODED = re.compile(r"\b(?:part|serial|phone|telephone|room|model|order) number\b|\bextension\b", re.IGNORECASE)
 # Questions asking how or why something is, not for a value, though they name a dimension ("How does a lidar
@@ -165,14 +162,16 @@ class Expected:
     wrong_bound: re.Pattern | None = None  # "maximum" when the question asks for the minimum
     bound: re.Pattern | None = None
     dimension: str = ""  # of a quantity: "mass", "length"...
-    measure: re.Pattern | None = None  # the length it asks for ("range") when a length of another thing won't do
+    measure: re.Pattern | None = None  # the particular length it asks for: "range"
+    other_measures: re.Pattern | None = None  # the lengths it does not ask for: "height", "width"...
     asking: frozenset[str] = frozenset()  # the question's words that ask for the kind: "weigh", "maximum", "date"
 
     def fits(self, sentence: str) -> bool:
         """Whether the sentence states an answer of this kind; any sentence fits a question of no particular kind."""
         if self.wrong_bound and self.wrong_bound.search(sentence) and not (self.bound and self.bound.search(sentence)):
             return False
-        if self.measure and not self.measure.search(sentence):
+        other = self.other_measures and self.other_measures.search(sentence)
+        if other and self.measure and not self.measure.search(sentence):  # a height of 22 cm is not its range
             return False
         if self.kind == "date":
             return bool(DATE.search(sentence))
@@ -204,16 +203,18 @@ def expected(question: str) -> Expected:
     """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it."""
     kind = _kind(question)
     if kind.dimension == "length":
-        kind = replace(kind, measure=_measure(question))
+        kind = replace(kind, **_measures(question))
     bounds = next(((asked, wrong) for asked, wrong in BOUNDS if asked.search(question)), None)
     if bounds:
         kind = replace(kind, bound=bounds[0], wrong_bound=bounds[1])
-    return replace(kind, asking=_asking(question, kind)) if kind.kind else kind
+    # Only a value's kind is precise enough to say what the question's words asked: any capitalised name would
+    # "say" a brand, any code a room number.
+    return replace(kind, asking=_asking(question, kind)) if kind.kind in ("quantity", "date") else kind
 
 
 def _asking(question: str, wanted: Expected) -> frozenset[str]:
     """The words of `question` that ask for the kind: a sentence stating a mass says what "weigh" asked."""
-    patterns = [QUANTITY, CODED, ASKS_NAMED, *(bound for bound, _ in BOUNDS)]
+    patterns = [QUANTITY, ASKS_DATE, *(bound for bound, _ in BOUNDS)]
     patterns += [re.compile(rf"\b(?:{asks})\b", re.I) for name, asks, _ in DIMENSIONS if name == wanted.dimension]
     if wanted.measure:
         patterns.append(wanted.measure)
@@ -221,10 +222,16 @@ def _asking(question: str, wanted: Expected) -> frozenset[str]:
     return frozenset(w.lower() for span in spans for w in re.findall(r"[\w-]+", span))
 
 
-def _measure(question: str) -> re.Pattern | None:
-    """The particular length a question names (its range, its height), if any."""
+def _measures(question: str) -> dict[str, re.Pattern | None]:
+    """The particular lengths a question names (its range, its height), if any, and the others."""
     named = [words for words in LENGTHS if re.search(rf"\b(?:{words})\b", question, re.I)]
-    return re.compile(rf"\b(?:{'|'.join(named)})\b", re.I) if named else None
+    others = [words for words in LENGTHS if words not in named]
+    if not named:
+        return {"measure": None, "other_measures": None}
+    return {
+        name: re.compile(rf"\b(?:{'|'.join(found)})\b", re.I)
+        for name, found in (("measure", named), ("other_measures", others))
+    }
 
 
 def _kind(question: str) -> Expected:
@@ -237,19 +244,24 @@ def _kind(question: str) -> Expected:
         return Expected("code", question_names=names)
     if DATED.search(question):
         return Expected("date")
-    found = next(
-        ((name, units) for name, asks, units in DIMENSIONS if re.search(rf"\b(?:{asks})\b", question, re.I)), None
-    )
+    found = _dimension(question)
     asks_value = not (EXPLAIN.search(question) or NAMED.search(question) or PLACE_OR_TIME.search(question))
-    counted = None if found else COUNTED.search(question)
-    if counted:  # "How many students ...?" is answered by a number of students, not by any number
-        noun = counted.group(1).lower()
-        found = ("count", rf"{re.escape(noun[: max(COUNT_STEM, len(noun) - 3)])}\w*")
+    counted = COUNTED.search(question)
+    # "How many students ...?" is answered by a number of students, not any number; "how many volts" is a voltage,
+    # but "how many packs can be charged" is a count of packs, not a sum of money.
+    if counted and not _dimension(counted.group(1)):
+        nouns = counted.group(1).lower().split()  # "LiPo packs": either word may name what is counted
+        found = ("count", "|".join(rf"{re.escape(n[: max(COUNT_STEM, len(n) - 3)])}\w*" for n in nouns))
     if QUANTITY.search(question) or (found and asks_value):
         return Expected("quantity", _stated_in(*found) if found else None, names, dimension=found[0] if found else "")
-    if NAMED.search(question):
+    if NAMED.search(question) or WHICH.search(question):
         return Expected("name", question_names=names)
     return Expected()
+
+
+def _dimension(text: str) -> tuple[str, str] | None:
+    """The first dimension whose question words `text` uses, and its units."""
+    return next(((name, units) for name, asks, units in DIMENSIONS if re.search(rf"\b(?:{asks})\b", text, re.I)), None)
 
 
 def _is_title(sentence: str) -> bool:
