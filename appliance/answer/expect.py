@@ -203,7 +203,8 @@ def expected(question: str) -> Expected:
     """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it."""
     kind = _kind(question)
     if kind.dimension == "length":
-        kind = replace(kind, **_measures(question))
+        measure, others = _measures(question)
+        kind = replace(kind, measure=measure, other_measures=others)
     bounds = next(((asked, wrong) for asked, wrong in BOUNDS if asked.search(question)), None)
     if bounds:
         kind = replace(kind, bound=bounds[0], wrong_bound=bounds[1])
@@ -222,16 +223,13 @@ def _asking(question: str, wanted: Expected) -> frozenset[str]:
     return frozenset(w.lower() for span in spans for w in re.findall(r"[\w-]+", span))
 
 
-def _measures(question: str) -> dict[str, re.Pattern | None]:
+def _measures(question: str) -> tuple[re.Pattern | None, re.Pattern | None]:
     """The particular lengths a question names (its range, its height), if any, and the others."""
     named = [words for words in LENGTHS if re.search(rf"\b(?:{words})\b", question, re.I)]
-    others = [words for words in LENGTHS if words not in named]
     if not named:
-        return {"measure": None, "other_measures": None}
-    return {
-        name: re.compile(rf"\b(?:{'|'.join(found)})\b", re.I)
-        for name, found in (("measure", named), ("other_measures", others))
-    }
+        return None, None
+    others = [words for words in LENGTHS if words not in named]
+    return re.compile(rf"\b(?:{'|'.join(named)})\b", re.I), re.compile(rf"\b(?:{'|'.join(others)})\b", re.I)
 
 
 def _kind(question: str) -> Expected:
