@@ -197,7 +197,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
             ge=-1.0,
             le=1.0,
             description="Similarity at which a sentence stating the kind of answer asked for (a mass for 'how "
-            "heavy', a name for 'who') answers it, when it shares at least one key term.",
+            "heavy', a name for 'who') answers it, when it covers maybe_coverage of the question's key terms.",
         ),
     ] = 0.5
     maybe_similarity: Annotated[
