@@ -209,7 +209,9 @@ class Answerer:
         if any(
             (s.coverage >= settings.answerable_coverage and s.similarity >= settings.answerable_similarity)
             or s.similarity >= settings.answerable_paraphrase
-            or (typed and s.coverage >= settings.maybe_coverage and s.similarity >= settings.answerable_typed_similarity)
+            or (
+                typed and s.coverage >= settings.maybe_coverage and s.similarity >= settings.answerable_typed_similarity
+            )
             for s in stating
         ):
             return "yes"

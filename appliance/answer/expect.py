@@ -94,7 +94,7 @@ DATED = re.compile(
 ASKS_DATE = re.compile(r"\b(?:date|day|due|held|deadline)\b", re.IGNORECASE)
 # When asks for a moment, which this module types only as a date (DATED); it asks for no dimension's value.
 PLACE_OR_TIME = re.compile(r"^\s*(?:where|when)\b", re.IGNORECASE)
-# Who asks for a person or organisation; "which X", "what ... name/number/model/class/code" for a name or a code.
+# Who asks for a person or organisation; "what ... name/model/class/code" for a name or a code.
 PERSON = re.compile(r"^\s*(?:who|whom|whose)\b|\bwho\s+(?:is|are|was|were)\b", re.IGNORECASE)
 NAMED = re.compile(
     r"\bwhat\s+(?:is\s+the\s+)?(?:\w+\s+)?(?:name|model|class|code|type|brand|grade)\b|\b(?:e-?mail|address)\b",
