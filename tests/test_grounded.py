@@ -72,6 +72,20 @@ def test_verifier_accepts_the_material_and_names_what_it_invents():
     assert checker.check("The Zorblax-7 closes with a force of 42 newtons [1].").reason == verify.OFF_QUESTION
 
 
+def test_a_number_given_in_another_unit_than_the_materials_is_not_supported():
+    """The board has 9 by 6 corners and 24.5 mm squares: "9 by 6 cm" squares put the material's numbers in a unit
+    it never gives them in; "24.5 mm" or a range's shared unit is the material's own."""
+    fact = "The checkerboard has 9 by 6 inner corners; each square is 24.5 mm. Hold it 0.6 to 1.5 metres away."
+    passage = Passage("c", "d", "rig.md", None, None, "", fact, 0, len(fact), 1.0, 0.9)
+    evidence = {1: [Evidence(0, len(fact), fact, 1.0)]}
+    checker = verify.Verifier("How big is each checkerboard square?", evidence, [passage], FakeEmbedder(), 0.0)
+    assert checker.check("Each checkerboard square measures 9 by 6 cm [1].").reason == (
+        "the material does not give 6 as a length"
+    )
+    assert checker.check("Each checkerboard square is 24.5 mm [1].").source == 1
+    assert checker.check("Each checkerboard square is held 0.6 metres away [1].").source == 1
+
+
 def test_numbers_are_normalised_and_markers_are_not_numbers():
     assert verify.numbers("A 1,024-line disc at 2.50 V [3], -5 °C and 12bit") == {"1024", "2.5", "-5", "12"}
 

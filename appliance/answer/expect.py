@@ -66,6 +66,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
 ]
 # How often something happens can be said without a number ("every Monday", "weekly").
 RECURRING = r"\b(?:every|each|daily|weekly|fortnightly|monthly|yearly|annually|hourly|once an?|twice an?)\b"
+# Two numbers sharing the unit after them: "0.6 to 1.5 metres", "9 by 6 mm" (x, the multiplication sign, dashes).
+JOINED = "(?:to|and|or|by|x|\u00d7|-|\u2013)"
 # A currency sign comes before its number.
 MONEY_FIRST = rf"[£$€]\s*{NUMBER}"
 # A question asking for an amount at all; its dimension (if any) comes from DIMENSIONS.
@@ -197,6 +199,23 @@ def values(wanted: Expected, sentence: str) -> set[str]:
     if wanted.kind in NAMES:
         return {n.lower() for n in NAMES[wanted.kind].findall(sentence)} - wanted.question_names
     return set()
+
+
+def quantities(text: str) -> set[tuple[str, str]]:
+    """The (number, dimension) pairs a text states with a unit: "6 cm" is ("6", "length"). In "between 0.6 and
+    1.5 metres" and "9 by 6 mm" both numbers take the unit."""
+    found: set[tuple[str, str]] = set()
+    for dimension, _, units in (d for d in DIMENSIONS if d[0] != "extent"):  # extent: a length or a duration
+        stated = rf"({NUMBER})(?:\s*{JOINED}\s*({NUMBER}))?[\s-]*(?:{units})(?!\w)"
+        for match in re.finditer(stated, text, re.IGNORECASE):
+            found.update((_number(n), dimension) for n in match.groups() if n)
+    return found
+
+
+def _number(raw: str) -> str:
+    """A number as one form: "1,024" → "1024", "2.50" → "2.5", "Two" → "two"."""
+    value = raw.lower().replace(",", "")
+    return value.rstrip("0").rstrip(".") if "." in value else value
 
 
 def expected(question: str) -> Expected:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from appliance.answer.events import Evidence
 from appliance.answer.evidence import ABBREVIATION, ASKING, content_words, stem
-from appliance.answer.expect import expected, values
+from appliance.answer.expect import expected, quantities, values
 from appliance.store.text import WORD
 
 CITATION = re.compile(r"\s*\[(\d{1,2})\]")
@@ -159,6 +159,11 @@ class Verifier:
         for number in sorted(numbers(text)):
             if number not in shown:
                 return f"the number {number} appears in no source"
+        # A number the material gives in one unit is not the model's to give in another ("9 by 6 cm" from a
+        # board of 9 by 6 corners).
+        invented = sorted(quantities(text) - quantities(self.evidence_text[n]))
+        if invented:
+            return "the material does not give {} as a {}".format(*invented[0])
         for name in sorted(names(text)):
             if name not in where and stem(name) not in where:
                 return f"'{name}' appears in no source"
