@@ -1,12 +1,15 @@
 """Aggregate generation: total tokens per second with 1, 2, 4 and 8 simultaneous chats (different students,
 different questions) against the same number of different questions asked one after another, same run.
 
-    .venv/bin/python -m bench.generation            # the ROS 2 docs, 1 / 2 / 4 / 8 chats
+    .venv/bin/python -m bench.generation            # the ROS 2 docs, 1 / 2 / 4 / 8 chats, each answer mode
     .venv/bin/python -m bench.generation --quick    # a synthetic corpus, 1 / 2 chats, a few tokens
 
 The model decodes up to `parallel_answers` answers together (inference/batching.py), so the aggregate grows
 with the chats until the cores are saturated; `ratio_to_sequential` is the figure the machine's other load
-affects least, as both arms share it.
+affects least, as both arms share it. Run on its own appliance, it measures the appliance's default answer
+mode (grounded) and then the generative mode (long answers: the model streaming most of the time). Tokens are
+the model's, from each answer's `done` timings: a grounded answer streams whole verified sentences, not tokens.
+Each mode also reports what its answers cost: prompt and generated tokens, and where the time went.
 """
 
 from __future__ import annotations
@@ -23,15 +26,17 @@ def _chat(app, username: str, question: str, out: list, t0: float) -> None:
 
     with httpx.Client(base_url=app.url, headers=app.headers(username), timeout=900) as client:
         result = common.chat(client, {"message": question})
-    tokens = [seconds for event, seconds, _ in result["events"] if event == "token"]
-    first = result["sent"] + tokens[0] if tokens else None
+    shown = [seconds for event, seconds, _ in result["events"] if event == "token"]
+    first = result["sent"] + shown[0] if shown else None
+    timings = (result["done"] or {}).get("timings", {})
     out.append(
         {
             "user": username,
             "status": result["status"],
             "answered": common.answered(result),
             "error": result["error"],
-            "tokens": len(tokens),
+            "tokens": timings.get("tokens") or 0,
+            "timings": timings,
             "ttft_s": round(first - t0, 2) if first else None,
             "done_s": round(time.perf_counter() - t0, 2),
         }
@@ -69,8 +74,34 @@ def _figures(out: list[dict]) -> dict:
     }
 
 
+# Steps an answer's clock marks (answer/answerer.py Clock), in order: where its time to first text goes.
+STEPS = ("retrieved", "evidence", "prompt_built", "model_acquired", "first_token")
+
+
+def answer_costs(timings: list[dict]) -> dict:
+    """Medians and 95th percentiles of what answers cost (their `done` timings): prompt and generated tokens,
+    and the time from the request to the end of each step."""
+
+    def spread(values: list) -> dict:
+        values = [v for v in values if v is not None]
+        return {"p50": common.percentile(values, 50), "p95": common.percentile(values, 95), "n": len(values)}
+
+    generated = [t for t in timings if t.get("tokens")]  # a question the material does not cover skips the model
+    return {
+        "answers": len(timings),
+        "model_answers": len(generated),
+        "prompt_tokens": spread([t.get("prompt_tokens") for t in generated]),
+        "generated_tokens": spread([t["tokens"] for t in generated]),
+        "tokens_per_s_each": spread([t.get("tokens_per_second") for t in generated]),
+        "at_ms": {step: spread([t.get("at_ms", {}).get(step) for t in generated]) for step in STEPS},
+        "queue_ms": spread([t.get("queue_ms") for t in generated]),
+        "generation_ms": spread([t.get("generation_ms") for t in generated]),
+    }
+
+
 def measure(app, quick: bool, tag: str = "generation") -> dict:
     levels = {}
+    costs: list[dict] = []
     for n in (1, 2) if quick else (1, 2, 4, 8):
         users = [f"student-{i:02d}" for i in range(n)]
         for user in users:
@@ -82,19 +113,46 @@ def measure(app, quick: bool, tag: str = "generation") -> dict:
                 (user, f"{common.QUESTIONS[(i + n) % len(common.QUESTIONS)]} ({tag} {arm} {n}-{i})")
                 for i, user in enumerate(users)
             ]
-            level[arm] = _figures(_round(app, questions, at_once))
+            rows = _round(app, questions, at_once)
+            costs += [r["timings"] for r in rows]
+            level[arm] = _figures(rows)
         together, alone = (
             level["at_once"]["aggregate_tokens_per_s"],
             level["one_after_another"]["aggregate_tokens_per_s"],
         )
         level["ratio_to_sequential"] = round(together / alone, 2) if together and alone else None
         levels[str(n)] = level
-    return {"levels": levels}
+    return {"levels": levels, "answers": answer_costs(costs)}
+
+
+def default_setting(name: str):
+    """The appliance's own default for setting `name` (what a deployment runs unless told otherwise)."""
+    from appliance.settings import Settings
+
+    fields, defaults = Settings.__struct_fields__, Settings.__struct_defaults__
+    return defaults[fields.index(name) - (len(fields) - len(defaults))]
+
+
+def modes_to_measure(app, shared) -> list[str]:
+    """The answer modes a run measures: the appliance's default and generative on its own appliance; a shared
+    appliance (`python -m bench`) only in the mode it runs."""
+    if shared is not None:
+        return [app.settings["answer_mode"]]
+    return list(dict.fromkeys([default_setting("answer_mode"), "generative"]))
 
 
 def run(quick: bool = False, shared=None) -> dict:
     begun = time.perf_counter()
-    figures, settings, described = common.measure_on_appliance(measure, quick, shared)
+    figures: dict = {"modes": {}}
+    with common.appliance(quick, shared=shared) as app:
+        for mode in modes_to_measure(app, shared):
+            if app.settings["answer_mode"] != mode:
+                app.stop()
+                app.settings["answer_mode"] = mode
+                app.start()
+            common.log(f"generation: answer_mode = {mode}")
+            figures["modes"][mode] = measure(app, quick, f"generation {mode}")
+        settings, described = common.server_settings(app), app.corpus
     return common.record(
         "generation",
         described,
@@ -102,8 +160,10 @@ def run(quick: bool = False, shared=None) -> dict:
         figures,
         [],
         [
-            "aggregate = all tokens streamed / wall time from the first request to the last `done`, "
-            "prompt evaluation included; target (issue 11): 4 at once >= 2.0x one after another"
+            "aggregate = all tokens the model generated (each answer's `done` timings) / wall time from the first "
+            "request to the last `done`, prompt evaluation included; target (issue 11): 4 at once >= 2.0x one "
+            "after another",
+            "ttft_s_each = when each chat's first text was shown: in grounded mode its first verified sentence",
         ],
         begun,
     )
