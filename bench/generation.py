@@ -92,7 +92,6 @@ def answer_costs(timings: list[dict]) -> dict:
         "model_answers": len(generated),
         "prompt_tokens": spread([t.get("prompt_tokens") for t in generated]),
         "generated_tokens": spread([t["tokens"] for t in generated]),
-        "tokens_per_s_each": spread([t.get("tokens_per_second") for t in generated]),
         "at_ms": {step: spread([t.get("at_ms", {}).get(step) for t in generated]) for step in STEPS},
         "queue_ms": spread([t.get("queue_ms") for t in generated]),
         "generation_ms": spread([t.get("generation_ms") for t in generated]),
