@@ -9,7 +9,10 @@ with the chats until the cores are saturated; `ratio_to_sequential` is the figur
 affects least, as both arms share it. Run on its own appliance, it measures the appliance's default answer
 mode (grounded) and then the generative mode (long answers: the model streaming most of the time). Tokens are
 the model's, from each answer's `done` timings: a grounded answer streams whole verified sentences, not tokens.
-Each mode also reports what its answers cost: prompt and generated tokens, and where the time went.
+Each mode also reports what its answers cost: prompt and generated tokens, and where the time went. With the
+answer cache off (as on its own appliance) both arms ask the same questions, so they generate the same answers
+(batched == alone, tests/test_real_batching.py) and the ratio compares the same work; with it on, each arm's
+questions are made new.
 """
 
 from __future__ import annotations
@@ -99,6 +102,7 @@ def answer_costs(timings: list[dict]) -> dict:
 
 
 def measure(app, quick: bool, tag: str = "generation") -> dict:
+    same = app.settings.get("cache_ttl_seconds") == 0  # else the second arm would be answered from the cache
     levels = {}
     costs: list[dict] = []
     for n in (1, 2) if quick else (1, 2, 4, 8):
@@ -108,8 +112,9 @@ def measure(app, quick: bool, tag: str = "generation") -> dict:
         level: dict = {"chats": n}
         for arm, at_once in (("one_after_another", False), ("at_once", True)):
             common.log(f"generation: {n} chats {arm.replace('_', ' ')}")
+            label = tag if same else f"{tag} {arm}"
             questions = [
-                (user, f"{common.QUESTIONS[(i + n) % len(common.QUESTIONS)]} ({tag} {arm} {n}-{i})")
+                (user, f"{common.QUESTIONS[(i + n) % len(common.QUESTIONS)]} ({label} {n}-{i})")
                 for i, user in enumerate(users)
             ]
             rows = _round(app, questions, at_once)
@@ -143,7 +148,7 @@ def modes_to_measure(app, shared) -> list[str]:
 def run(quick: bool = False, shared=None) -> dict:
     begun = time.perf_counter()
     figures: dict = {"modes": {}}
-    with common.appliance(quick, shared=shared) as app:
+    with common.appliance(quick, {"cache_ttl_seconds": 0}, shared=shared) as app:
         for mode in modes_to_measure(app, shared):
             if app.settings["answer_mode"] != mode:
                 app.stop()
