@@ -3,6 +3,7 @@ different questions) against the same number of different questions asked one af
 
     .venv/bin/python -m bench.generation            # the ROS 2 docs, 1 / 2 / 4 / 8 chats, each answer mode
     .venv/bin/python -m bench.generation --quick    # a synthetic corpus, 1 / 2 chats, a few tokens
+    .venv/bin/python -m bench.generation --engine   # the llama.cpp context alone: its ceiling for 1 / 2 / 4 / 8
 
 The model decodes up to `parallel_answers` answers together (inference/batching.py), so the aggregate grows
 with the chats until the cores are saturated; `ratio_to_sequential` is the figure the machine's other load
@@ -173,8 +174,60 @@ def run(quick: bool = False, shared=None) -> dict:
     )
 
 
+# The engine alone (`--engine`): each sequence reads this many prompt tokens, then this many steps are timed.
+ENGINE_PROMPT = 200
+ENGINE_STEPS = 40
+
+
+def engine_step_ms(sequences: int, logits: bool) -> float:
+    """Median milliseconds of one decode step carrying a token of each of `sequences` answers, on the appliance's
+    own llama.cpp context and nothing else; without `logits` the vocabulary projection is skipped."""
+    import statistics
+    import tempfile
+
+    from appliance.inference import llm, manifests
+    from appliance.settings import load_settings
+
+    with tempfile.TemporaryDirectory(prefix="ragbot-engine-") as tmp:
+        settings = load_settings(environ={}, data_dir=tmp)
+        path = manifests.assemble(settings, manifests.find_manifest(settings, settings.llm_model))
+        context = llm._Context(path, settings.llm_context, settings.llm_threads, sequences, 1.0)
+        for seq in range(1, sequences + 1):
+            context.decode([(1000 + i % 50, i, seq, i == ENGINE_PROMPT - 1) for i in range(ENGINE_PROMPT)])
+        steps = []
+        for step in range(ENGINE_STEPS):
+            started = time.perf_counter()
+            context.decode([(2000 + step, ENGINE_PROMPT + step, seq, logits) for seq in range(1, sequences + 1)])
+            steps.append(time.perf_counter() - started)
+    return round(statistics.median(steps) * 1000, 1)
+
+
+def run_engine(quick: bool = False) -> dict:
+    """What batching can reach here at best: tokens/s of 1, 2, 4 and 8 sequences decoded together, with and
+    without the vocabulary projection (Gemma 3's 262k-token output layer)."""
+    begun = time.perf_counter()
+    figures = {}
+    for n in (1, 2) if quick else (1, 2, 4, 8):
+        common.log(f"generation --engine: {n} sequences")
+        with_logits, without = engine_step_ms(n, True), engine_step_ms(n, False)
+        figures[str(n)] = {
+            "step_ms": with_logits,
+            "tokens_per_s": round(n * 1000 / with_logits, 1),
+            "step_ms_without_logits": without,
+        }
+    for level in figures.values():
+        level["ratio_to_one"] = round(level["tokens_per_s"] / figures["1"]["tokens_per_s"], 2)
+    notes = [f"median of {ENGINE_STEPS} steps after a {ENGINE_PROMPT}-token prompt per sequence; no sampling"]
+    return common.record("generation-engine", {}, {}, figures, [], notes, begun)
+
+
 def main(argv: list[str] | None = None) -> int:
-    return common.cli("generation", __doc__, run, argv)
+    """`--engine`: the llama.cpp context alone (run_engine); otherwise chats through the appliance."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--engine" in args:
+        args.remove("--engine")
+        return common.cli("generation", __doc__, run_engine, args)
+    return common.cli("generation", __doc__, run, args)
 
 
 if __name__ == "__main__":
