@@ -179,9 +179,10 @@ ENGINE_PROMPT = 200
 ENGINE_STEPS = 40
 
 
-def engine_step_ms(sequences: int, logits: bool) -> float:
+def engine_step_ms(sequences: int, logits: bool) -> tuple[float, float]:
     """Median milliseconds of one decode step carrying a token of each of `sequences` answers, on the appliance's
-    own llama.cpp context and nothing else; without `logits` the vocabulary projection is skipped."""
+    own llama.cpp context and nothing else (without `logits` the vocabulary projection is skipped), and the
+    prompt tokens per second with which each sequence read its prompt in one batch."""
     import statistics
     import tempfile
 
@@ -192,14 +193,17 @@ def engine_step_ms(sequences: int, logits: bool) -> float:
         settings = load_settings(environ={}, data_dir=tmp)
         path = manifests.assemble(settings, manifests.find_manifest(settings, settings.llm_model))
         context = llm._Context(path, settings.llm_context, settings.llm_threads, sequences, 1.0)
+        reads = []
         for seq in range(1, sequences + 1):
+            started = time.perf_counter()
             context.decode([(1000 + i % 50, i, seq, i == ENGINE_PROMPT - 1) for i in range(ENGINE_PROMPT)])
+            reads.append(time.perf_counter() - started)
         steps = []
         for step in range(ENGINE_STEPS):
             started = time.perf_counter()
             context.decode([(2000 + step, ENGINE_PROMPT + step, seq, logits) for seq in range(1, sequences + 1)])
             steps.append(time.perf_counter() - started)
-    return round(statistics.median(steps) * 1000, 1)
+    return round(statistics.median(steps) * 1000, 1), round(ENGINE_PROMPT / statistics.median(reads), 1)
 
 
 def run_engine(quick: bool = False) -> dict:
@@ -209,11 +213,12 @@ def run_engine(quick: bool = False) -> dict:
     figures = {}
     for n in (1, 2) if quick else (1, 2, 4, 8):
         common.log(f"generation --engine: {n} sequences")
-        with_logits, without = engine_step_ms(n, True), engine_step_ms(n, False)
+        (with_logits, reading), (without, _) = engine_step_ms(n, True), engine_step_ms(n, False)
         figures[str(n)] = {
             "step_ms": with_logits,
             "tokens_per_s": round(n * 1000 / with_logits, 1),
             "step_ms_without_logits": without,
+            "prompt_tokens_per_s": reading,
         }
     for level in figures.values():
         level["ratio_to_one"] = round(level["tokens_per_s"] / figures["1"]["tokens_per_s"], 2)
