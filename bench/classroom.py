@@ -15,9 +15,11 @@ also requires both to be flat: the second half of the run may not go beyond the 
 more than noise (SOAK_RSS_MB or SOAK_RSS_SHARE of it, SOAK_FDS descriptors); a leak keeps setting new highs.
 
 `--fresh` is a class asking new questions: the answer cache off, every question asked once (handed out in
-order from bench/class_questions.toml), students thinking 2-20 s; the same appliance runs with
-parallel_answers = 1 and then with the default, and reports answers per minute, time to first token, full
-answer p95, 503s and errors for each.
+order from bench/class_questions.toml), students thinking 2-20 s, in the appliance's default answer mode
+(grounded; `answer_mode` in the figures); the same appliance runs with parallel_answers = 1 and then with the
+default, and reports answers per minute, time to first token (the first text shown: in grounded mode the first
+verified sentence), full answer p95, 503s and errors for each, and what the answers cost (prompt and generated
+tokens, where the time went: bench.generation.answer_costs).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import tomllib
 from collections.abc import Callable
 
 from bench import common
+from bench.generation import answer_costs, default_setting
 
 INTENTIONAL = {429, 503}
 # What a soak's second half may add to the first half's highest before it counts as a leak.
@@ -101,7 +104,9 @@ def _student(
                             if event == "token" and row["first_token_s"] is None:
                                 row["first_token_s"] = time.perf_counter() - started
                             elif event == "done":
-                                row["cached"] = json.loads(data).get("cached", False)
+                                done = json.loads(data)
+                                row["cached"] = done.get("cached", False)
+                                row["timings"] = done.get("timings", {})
                             elif event == "error":
                                 row["status"] = "stream-error"
                         if row["status"] == 200 and "cached" not in row:
@@ -183,6 +188,7 @@ def measure(
         },
         "memory_start": start_mem,
         "memory_end": end_mem,
+        "answers": answer_costs([r["timings"] for r in done if not r.get("cached") and "timings" in r]),
         "rss_growth_mb_per_min_second_half": growth,
         "rss_samples_mb": rss[:: max(1, len(rss) // 30)],
         "rss_rise_second_half_mb": second_half_rise(rss),
@@ -251,16 +257,16 @@ def _fresh_arm(app, seconds: float, questions) -> dict:
 
 
 def run_fresh(quick: bool = False, seconds: float | None = None, shared=None) -> dict:
-    """The fresh class on one appliance, parallel_answers = 1 then the default, same corpus, same run."""
-    from appliance.settings import Settings
-
+    """The fresh class on one appliance in the default answer mode, parallel_answers = 1 then the default, same
+    corpus, same run."""
     begun = time.perf_counter()
     seconds = seconds if seconds is not None else (20 if quick else 300)
-    default = Settings.__struct_defaults__[Settings.__struct_fields__.index("parallel_answers")]
+    default, mode = default_setting("parallel_answers"), default_setting("answer_mode")
     pool = tomllib.loads(FRESH_QUESTIONS.read_text())["questions"]
     questions = (f"{q} ({n})" if n else q for n in itertools.count() for q in pool)  # never one asked twice
     arms = {}
-    with common.appliance(quick, {"cache_ttl_seconds": 0, "parallel_answers": 1}, shared=shared) as app:
+    fresh = {"cache_ttl_seconds": 0, "parallel_answers": 1, "answer_mode": mode}
+    with common.appliance(quick, fresh, shared=shared) as app:
         for parallel in (1, default):
             app.stop()
             app.settings["parallel_answers"] = parallel
@@ -270,7 +276,11 @@ def run_fresh(quick: bool = False, seconds: float | None = None, shared=None) ->
         settings = common.server_settings(app)
         described = app.corpus
     one, many = arms["1"], arms[str(default)]
-    figures = {"arms": arms, "answers_per_min_ratio": round(many["answers_per_min"] / (one["answers_per_min"] or 1), 2)}
+    figures = {
+        "answer_mode": app.settings["answer_mode"],
+        "arms": arms,
+        "answers_per_min_ratio": round(many["answers_per_min"] / (one["answers_per_min"] or 1), 2),
+    }
     p95 = many["first_token_s"].get("p95_s")
     targets = [
         common.target("answers/min vs parallel_answers = 1", ">= 3x", figures["answers_per_min_ratio"], None),

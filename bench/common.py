@@ -24,7 +24,8 @@ from pathlib import Path
 from bench.retrieval import machine
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# Beside the checkout, or beside the folder of worktrees (a worktree in /work/wt/NAME reads /work/shared).
+SHARED = next((p for p in (REPO.parent / "shared", REPO.parents[1] / "shared") if p.is_dir()), REPO.parent / "shared")
 ROS_DOCS = SHARED / "corpus" / "ros2-docs"
 PDFS = SHARED / "pdfs"
 RESULTS = REPO / "bench" / "results"

@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from bench import __main__ as bench_main
-from bench import answers, classroom, common, generalize, ingestion
+from bench import answers, classroom, common, generalize, generation, ingestion
 
 pytestmark = pytest.mark.real
 
@@ -98,7 +98,9 @@ def test_every_benchmark_quick_through_the_one_command(tmp_path):
     cache = results["cache"]["figures"]
     assert cache["sse"]["cached"] == cache["sse"]["n"] > 0
     assert cache["answers_measured"] == 2 * cache["sse"]["n"] + 1
-    assert results["generation"]["figures"]["levels"]["1"]["at_once"]["aggregate_tokens_per_s"] > 0
+    generation = results["generation"]["figures"]["modes"]["generative"]  # the shared appliance's mode
+    assert generation["levels"]["1"]["at_once"]["aggregate_tokens_per_s"] > 0
+    assert generation["answers"]["model_answers"] == generation["answers"]["answers"] > 0
     classroom = results["classroom"]["figures"]
     assert classroom["errors"] == 0
     assert classroom["requests"] > 0
@@ -236,6 +238,16 @@ def test_generalize_metrics_on_a_known_ranking():
         "delta_B": 0.0,
         "stderr": 0.25,
     }
+
+
+def test_engine_ceiling_times_steps_with_and_without_the_vocabulary_projection(tmp_path):
+    """`bench.generation --engine --quick`: the llama.cpp context alone, 1 and 2 sequences."""
+    assert generation.main(["--engine", "--quick", "--output", str(tmp_path)]) == 0
+    figures = json.loads((tmp_path / "generation-engine.json").read_text())["figures"]
+    assert set(figures) == {"1", "2"}
+    for level in figures.values():
+        assert 0 < level["step_ms_without_logits"] < level["step_ms"]  # 262k logits a token are not free
+    assert figures["1"]["ratio_to_one"] == 1.0
 
 
 def test_soak_rise_measure_tells_a_leak_from_noise():

@@ -113,6 +113,26 @@ def test_one_sequence_answers_as_llama_cpp_python_did(models):
         assert generate(one, text, temperature) == before["choices"][0]["text"]
 
 
+# A pattern the model would keep repeating: what it writes next depends on the repeat penalty.
+REPEATING = "Question: Count with me.\nAnswer: one two three, one two three, one two three, one two three,"
+
+
+def test_the_repeat_penalty_is_llama_cpps_own(models, tmp_path):
+    # The scheduler penalises recent tokens itself (inference/llm.py _Context.sample), not with llama.cpp's
+    # penalties sampler: the line must be the one llama-cpp-python's sampler chain gives, and must differ from
+    # the line without a penalty (it counts on: else this prompt would not test the penalty at all). One line
+    # only: past it the repacked weights of llama_cpp.Llama may part at a near tie (see the test above).
+    _, one, llama = models
+    plain = services.load_llm(settings(tmp_path, parallel_answers=1, repeat_penalty=1.0))
+    for temperature in (0.0, 0.2):
+        before = llama.create_completion(
+            REPEATING, max_tokens=48, temperature=temperature, repeat_penalty=1.15, stop=["\n"]
+        )
+        penalised = generate(one, REPEATING, temperature, tokens=48, stop=["\n"])
+        assert penalised == before["choices"][0]["text"]
+        assert penalised != generate(plain, REPEATING, temperature, tokens=48, stop=["\n"])
+
+
 def test_the_fair_queue_hands_out_sequences_round_robin_and_caps_each_user(models):
     model, _, _ = models
     gate = ModelGate(max_queue=8, per_user=3, slots=2)
