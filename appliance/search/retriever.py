@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from appliance import metrics
 from appliance.settings import Settings
 from appliance.store.database import Database
+from appliance.store.keywords import KeywordIndex
 from appliance.store.text import STOPWORDS, WORD
 from appliance.vocabulary import SearchMode
 
@@ -51,11 +52,14 @@ def fuse(rankings: list[tuple[float, list[str]]], rrf_k: int) -> dict[str, float
 class Retriever:
     """Finds the passages that best answer a query."""
 
-    def __init__(self, settings: Settings, database: Database, vectors, embedder):
+    def __init__(self, settings: Settings, database: Database, vectors, embedder, keywords=None):
         self.settings = settings
         self.database = database
         self.vectors = vectors
         self.embedder = embedder
+        # Retrievers with other settings (benchmarks) share one in-memory keyword index by passing it.
+        memory = settings.keyword_backend == "memory"
+        self.keywords = keywords or (KeywordIndex(database) if memory else database)
 
     @metrics.timed_retrieval
     def search(
@@ -66,7 +70,7 @@ class Retriever:
         vector = self.embedder.embed_query(query)
         dense = self.vectors.query(vector, n, courses) if mode != "keyword" else []
         heading = self.settings.heading_weight
-        keyword = self.database.keyword_search(query, n, courses, heading_weight=heading) if mode != "dense" else []
+        keyword = self.keywords.keyword_search(query, n, courses, heading_weight=heading) if mode != "dense" else []
         scores = self._fuse(dense, keyword)
         asked = dict(dense)  # similarity to the question as asked, whatever the second pass finds
         if mode == "hybrid" and self.settings.feedback_chunks and scores:
@@ -78,7 +82,7 @@ class Retriever:
             if self.settings.feedback_terms:
                 texts = [row["text"] for row in self.database.chunks(feedback, courses).values()]
                 words = expansion_words(query, texts, self.settings.feedback_terms)
-                keyword = self.database.keyword_search(query, n, courses, expansion=words, heading_weight=heading)
+                keyword = self.keywords.keyword_search(query, n, courses, expansion=words, heading_weight=heading)
             scores = self._fuse(dense, keyword)
         ranked = sorted(scores, key=scores.__getitem__, reverse=True)
         # SQLite is the source of truth: a vector whose chunk is gone (mid-replace, mid-delete) is skipped.
