@@ -188,7 +188,17 @@ def test_generalize_quick_scores_both_collections(tmp_path):
     result = json.loads(out.read_text())
     assert [c["name"] for c in result["collections"]] == ["Cranfield", "synthetic docs"]
     variants = result["collections"][1]["variants"]
-    assert {"keyword", "dense", "rrf", "shipped", "rrf + sentence re-rank w0.4"} <= variants.keys()
+    assert {
+        "keyword",
+        "dense",
+        "rrf",
+        "shipped",
+        "rrf + sentence re-rank w0.4",
+        "shipped, int8 queries",
+    } <= variants.keys()
+    # The in-memory keyword copy ranks as SQLite's FTS5 does: the same figures on every query.
+    assert variants["shipped, keyword ranks by FTS5"]["vs_shipped"] == variants["shipped"]["vs_shipped"]
+    assert "keyword (in-memory BM25)" in result["collections"][1]["stages_cpu_ms"]
     assert all(0.0 <= v[half][m] <= 1.0 for v in variants.values() for half in "AB" for m in generalize.METRICS)
     assert variants["rrf"]["vs_rrf"]["delta"] == 0.0
     assert variants["shipped"]["timing"]["cpu_ms"] > 0

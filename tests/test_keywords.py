@@ -76,11 +76,10 @@ def test_a_change_is_searched_at_once_and_copied_in_the_background(library):
 
 
 def test_retriever_ranks_keywords_where_the_setting_says(services):
-    assert isinstance(services.retriever.keywords, KeywordIndex)
+    keywords = services.retriever.keywords
+    assert isinstance(keywords, KeywordIndex)
     sqlite = msgspec.structs.replace(services.settings, keyword_backend="sqlite")
     retriever = Retriever(sqlite, services.database, services.vectors, services.embedder)
     assert retriever.keywords is services.database
-    shared = Retriever(
-        services.settings, services.database, services.vectors, services.embedder, services.retriever.keywords
-    )
-    assert shared.keywords is services.retriever.keywords
+    shared = Retriever(services.settings, services.database, services.vectors, services.embedder, keywords)
+    assert shared.keywords is keywords

@@ -52,14 +52,14 @@ def fuse(rankings: list[tuple[float, list[str]]], rrf_k: int) -> dict[str, float
 class Retriever:
     """Finds the passages that best answer a query."""
 
-    def __init__(self, settings: Settings, database: Database, vectors, embedder, keywords=None):
+    def __init__(self, settings: Settings, database: Database, vectors, embedder, keywords: KeywordIndex | None = None):
         self.settings = settings
         self.database = database
         self.vectors = vectors
         self.embedder = embedder
         # Retrievers with other settings (benchmarks) share one in-memory keyword index by passing it.
         memory = settings.keyword_backend == "memory"
-        self.keywords = keywords or (KeywordIndex(database) if memory else database)
+        self.keywords: KeywordIndex | Database = keywords or (KeywordIndex(database) if memory else database)
 
     @metrics.timed_retrieval
     def search(
