@@ -80,6 +80,6 @@ def test_retriever_ranks_keywords_where_the_setting_says(services):
     assert isinstance(keywords, KeywordIndex)
     sqlite = msgspec.structs.replace(services.settings, keyword_backend="sqlite")
     retriever = Retriever(sqlite, services.database, services.vectors, services.embedder)
-    assert retriever.keywords is services.database
     shared = Retriever(services.settings, services.database, services.vectors, services.embedder, keywords)
+    assert retriever.keywords is services.database
     assert shared.keywords is keywords
