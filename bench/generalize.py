@@ -249,7 +249,8 @@ def _alternatives(services, collection: Judged, say, retriever) -> dict[str, tup
 def stages(services, collection: Judged, int8) -> dict[str, float]:
     """Median CPU milliseconds of each stage of one shipped-settings search, feedback pass included, with the
     keyword passes timed both ways (in-memory copy, SQLite FTS5) and the query embedded both ways (fp32, int8)."""
-    from appliance.search.retriever import _cosine, _passage, _towards, expansion_words
+    from appliance.search.retriever import _passage, expansion_words
+    from appliance.store.vector_index import cosine, rocchio
 
     settings = services.settings
     spent: dict[str, list[float]] = {}
@@ -279,7 +280,7 @@ def stages(services, collection: Judged, int8) -> dict[str, float]:
             scores = services.retriever._fuse(dense, keyword)
             best = sorted(scores, key=scores.get, reverse=True)
         with clock("feedback: Rocchio vector + dense"):
-            dense = services.vectors.query(_towards(vector, services.vectors.vectors(best[:5]).values()), n)
+            dense = services.vectors.query(rocchio(vector, list(services.vectors.vectors(best[:5]).values())), n)
         with clock("feedback: passages + words"):
             texts = [row["text"] for row in services.database.chunks(best[:5]).values()]
             words = expansion_words(text, texts, settings.feedback_terms)
@@ -293,7 +294,7 @@ def stages(services, collection: Judged, int8) -> dict[str, float]:
         with clock("chunk rows (SQLite)"):
             rows = services.database.chunks(ranked)
         with clock("stored vectors + cosine"):
-            similarity = {c: _cosine(vector, v) for c, v in services.vectors.vectors(ranked).items()}
+            similarity = {c: cosine(vector, v) for c, v in services.vectors.vectors(ranked).items()}
         with clock("serialise (JSON)"):
             json.dumps([_passage(rows[c], scores[c], similarity.get(c, 0.0)).to_dict() for c in ranked if c in rows])
     return {name: round(statistics.median(times) * 1000, 2) for name, times in spent.items()}

@@ -1,8 +1,6 @@
 """Hybrid retrieval: dense (vector store) and keyword (FTS5 BM25) candidates fused by reciprocal rank."""
 
-import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from appliance import metrics
@@ -10,6 +8,7 @@ from appliance.settings import Settings
 from appliance.store.database import Database
 from appliance.store.keywords import KeywordIndex
 from appliance.store.text import STOPWORDS, WORD
+from appliance.store.vector_index import cosine, rocchio
 from appliance.vocabulary import SearchMode
 
 SNIPPET_CHARS = 300
@@ -78,7 +77,7 @@ class Retriever:
             # what the question is about. Search again with the query vector moved towards them
             # (Rocchio) and the keyword query widened with their most frequent words.
             feedback = sorted(scores, key=scores.__getitem__, reverse=True)[: self.settings.feedback_chunks]
-            dense = self.vectors.query(_towards(vector, self.vectors.vectors(feedback).values()), n, courses)
+            dense = self.vectors.query(rocchio(vector, list(self.vectors.vectors(feedback).values())), n, courses)
             if self.settings.feedback_terms:
                 texts = [row["text"] for row in self.database.chunks(feedback, courses).values()]
                 words = expansion_words(query, texts, self.settings.feedback_terms)
@@ -91,7 +90,7 @@ class Retriever:
         similarity = {cid: asked[cid] for cid in top if cid in asked}
         missing = [cid for cid in top if cid not in similarity]
         for cid, stored in self.vectors.vectors(missing).items():
-            similarity[cid] = _cosine(vector, stored)
+            similarity[cid] = cosine(vector, stored)
         return [_passage(rows[cid], scores[cid], similarity.get(cid, 0.0)) for cid in top]
 
     def _fuse(self, dense: list[tuple[str, float]], keyword: list[tuple[str, float]]) -> dict[str, float]:
@@ -112,22 +111,6 @@ def expansion_words(query: str, texts: list[str], n: int) -> list[str]:
             if word not in asked:
                 weight[word] += count / len(words)
     return sorted(weight, key=weight.__getitem__, reverse=True)[:n]
-
-
-def _towards(vector, stored: Iterable) -> tuple[float, ...]:
-    """Rocchio: the query vector plus the mean of the feedback vectors, back to unit length."""
-    stored = [list(v) for v in stored]
-    if not stored:
-        return tuple(vector)
-    moved = [q + sum(column) / len(stored) for q, column in zip(vector, zip(*stored, strict=True), strict=True)]
-    norm = math.sqrt(sum(x * x for x in moved))
-    return tuple(x / norm for x in moved) if norm else tuple(vector)
-
-
-def _cosine(a, b) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0
 
 
 def _passage(row: dict, score: float, similarity: float) -> Passage:

@@ -13,6 +13,22 @@ def token_batch(rows: list[list[int]], pad: int) -> dict:
     return {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
 
 
+def rocchio(vector, stored: list) -> list[float]:
+    """The query vector plus the mean of the feedback vectors, back to unit length (the query when none)."""
+    if not stored:
+        return list(vector)
+    moved = np.asarray(vector, dtype=np.float64) + np.mean(np.asarray(stored, dtype=np.float64), axis=0)
+    norm = np.linalg.norm(moved)
+    return (moved / norm).tolist() if norm else list(vector)
+
+
+def cosine(a, b) -> float:
+    """Cosine similarity of two vectors (0 when either is zero)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    norm = np.linalg.norm(a) * np.linalg.norm(b)
+    return float(a @ b / norm) if norm else 0.0
+
+
 class VectorIndex:
     """Unit vectors with an id and a course each, searched exactly; changes return a new index, so readers
     in other threads keep a consistent one without locks."""
