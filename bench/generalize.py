@@ -384,7 +384,7 @@ def synthetic(scratch: Path) -> list[Judged]:
 def table(result: dict) -> str:
     """One Markdown table per collection: every variant's figures, the halves and the differences."""
     m = result["machine"]
-    lines = [f"Retrieval on two collections, {result['date']}; {m['cpu']}, {m['cores']} cores"]
+    lines = [f"Retrieval on judged collections, {result['date']}; {m['cpu']}, {m['cores']} cores"]
     for c in result["collections"]:
         lines += [
             "",

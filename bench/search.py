@@ -5,9 +5,10 @@ both cores busy).
 
     .venv/bin/python -m bench.search            # the ROS 2 docs, uploaded to a fresh appliance
     .venv/bin/python -m bench.search --quick    # a synthetic corpus, a few requests
-    .venv/bin/python -m bench.search --data DIR --baseline sqlite   # serve a copy of an ingested data dir
-                                                # (e.g. bench.generalize --index's), then the same levels with
-                                                # keyword_backend = sqlite, the search before issue #16
+    .venv/bin/python -m bench.search --data DIR --against keyword_backend=sqlite
+                                                # serve a copy of an ingested data dir (bench.generalize
+                                                # --index's), then the same levels with one setting changed
+                                                # (here the search before issue #16), in the same run
 
 Every request is a query never asked before in the run (templates x topics x a counter), so the
 query-embedding cache does not flatter the figures: each search embeds its query, asks Chroma and FTS5
@@ -156,21 +157,19 @@ def saturation(levels: dict) -> dict:
     return {"searches_per_s": best["rps"], "clients": best["clients"], "cpu_ms": best.get("server_cpu_ms_per_request")}
 
 
-def run(quick: bool = False, shared=None, data: Path | None = None, baseline: str | None = None) -> dict:
+def run(quick: bool = False, shared=None, data: Path | None = None, against: str | None = None) -> dict:
     begun = time.perf_counter()
     figures, settings, described = common.measure_on_appliance(measure, quick, shared, data)
     figures["saturation"] = saturation(figures["levels"])
-    if baseline and shared is None:
-        # The same levels on the same data with keywords ranked the way they were before, in this run.
+    if against and shared is None:
+        # The same levels on the same data with one setting changed, in this run: the ratios are fair.
+        name, _, value = against.partition("=")
         before, _, _ = common.measure_on_appliance(
-            lambda app, quick: measure(app, quick, with_chat=False),
-            quick,
-            data=data,
-            settings={"keyword_backend": baseline},
+            lambda app, quick: measure(app, quick, with_chat=False), quick, data=data, settings={name: value}
         )
         before["saturation"] = saturation(before["levels"])
-        figures[f"baseline keyword_backend={baseline}"] = before
-        figures["ratio to baseline"] = {
+        figures[f"against {against}"] = before
+        figures[f"ratio to {against}"] = {
             "cpu_ms_per_search": _ratio(figures["saturation"]["cpu_ms"], before["saturation"]["cpu_ms"]),
             "searches_per_s": _ratio(figures["saturation"]["searches_per_s"], before["saturation"]["searches_per_s"]),
             "p50_8_clients": _ratio(figures["levels"]["8"]["p50_ms"], before["levels"]["8"]["p50_ms"]),
@@ -206,8 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     options = [
         ("--data", {"type": Path, "default": None, "metavar": "DIR", "help": "serve a copy of this ingested data dir"}),
         (
-            "--baseline",
-            {"choices": ("sqlite",), "default": None, "help": "measure again with keyword_backend set to this"},
+            "--against",
+            {"default": None, "metavar": "SETTING=VALUE", "help": "measure the levels again with this setting"},
         ),
     ]
     return common.cli("search", __doc__, run, argv, options=options)

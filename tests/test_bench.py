@@ -243,3 +243,10 @@ def test_one_minute_soak_samples_memory_and_open_files(tmp_path):
     assert "open files rise in the second half" in judged
     assert "resident memory rise in the second half, MB" in judged
     assert status == (0 if all(judged.values()) else 1)
+
+
+def test_search_saturation_is_the_busiest_level():
+    from bench import search
+
+    levels = {"1": {"rps": 30.0, "clients": 1}, "8": {"rps": 50.0, "clients": 8, "server_cpu_ms_per_request": 20.0}}
+    assert search.saturation(levels) == {"searches_per_s": 50.0, "clients": 8, "cpu_ms": 20.0}
