@@ -41,8 +41,7 @@ class KeywordIndex:
 
     def __init__(self, database: Database):
         self.database = database
-        self._postings: TermPostings | None = None
-        self._state: tuple | None = None
+        self._copy: tuple[tuple, TermPostings] | None = None  # (keyword_state it was read at, the copy)
         self._building = threading.Lock()
         self._current()  # start reading the index now, in the background
 
@@ -67,8 +66,9 @@ class KeywordIndex:
     def _current(self) -> TermPostings | None:
         """The copy if it matches the chunks; else None, and a rebuild starts in the background (a few seconds
         for 4,000 chunks), so that no search waits for it."""
-        if self._postings is not None and self.database.keyword_state() == self._state:
-            return self._postings
+        copy = self._copy
+        if copy is not None and self.database.keyword_state() == copy[0]:
+            return copy[1]
         if self._building.acquire(blocking=False):
             threading.Thread(target=self._rebuild, name="keyword-index", daemon=True).start()
         return None
@@ -85,5 +85,4 @@ class KeywordIndex:
     def refresh(self) -> None:
         """Make the copy match the chunks now (at start, and in benchmarks before they time searches)."""
         state, rows, tokens = self.database.keyword_tokens()
-        self._postings = TermPostings([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], tokens)
-        self._state = state
+        self._copy = state, TermPostings([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], tokens)

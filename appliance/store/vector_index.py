@@ -129,9 +129,6 @@ class TermPostings:
         self.row_starts = np.searchsorted(self.rows[0], np.arange(len(names) + 1))
         self.rows = self.rows[1]
 
-    def __len__(self) -> int:
-        return len(self.ids)
-
     def phrase(self, tokens: list[str]) -> tuple:
         """The rows holding `tokens` one after the other, with the phrase's count in the text and the heading."""
         if any(token not in self.terms for token in tokens):
