@@ -42,8 +42,9 @@ class KeywordIndex:
     def __init__(self, database: Database):
         self.database = database
         self._copy: tuple[tuple, TermPostings] | None = None  # (keyword_state it was read at, the copy)
+        # Held while a build runs. The first search starts the first one, so commands that never search
+        # (`ragbot users add`, ...) do not read the index for nothing.
         self._building = threading.Lock()
-        self._current()  # start reading the index now, in the background
 
     def keyword_search(
         self,
