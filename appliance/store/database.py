@@ -108,12 +108,8 @@ class Database:
             self._data_lock.release()
 
     def _read(self, sql: str, args: list) -> list[sqlite3.Row]:
-        """Rows from this thread's own read-only connection."""
-        return self._reader().execute(sql, args).fetchall()
-
-    def _reader(self) -> sqlite3.Connection:
-        """This thread's own read-only connection: searches on both cores at once, not queued on `lock`
-        behind each other (WAL lets readers run beside the writer; they see committed data)."""
+        """Rows from this thread's own read-only connection: searches on both cores at once, not queued on
+        `lock` behind each other (WAL lets readers run beside the writer; they see committed data)."""
         connection = getattr(self._readers, "connection", None)
         if connection is None:
             connection = sqlite3.connect(
@@ -123,7 +119,7 @@ class Database:
             self._readers.connection = connection
             with self._lock:
                 self._reader_connections.append(connection)
-        return connection
+        return connection.execute(sql, args).fetchall()
 
     # Documents -------------------------------------------------------------------------------
 
