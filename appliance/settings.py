@@ -134,6 +134,10 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     heading_weight: Annotated[
         float, Meta(ge=0.0, le=10.0, description="Keyword weight of a heading or title word against a text word.")
     ] = 3.0
+    keyword_backend: Annotated[
+        Literal["memory", "sqlite"],
+        Meta(description="memory: BM25 from an in-memory copy of the FTS5 index (same scores); sqlite: FTS5's bm25()."),
+    ] = "memory"
     feedback_chunks: Annotated[
         int, Meta(ge=0, le=20, description="Best passages of a first hybrid pass used to refine it; 0 is off.")
     ] = 5

@@ -12,6 +12,7 @@ import json
 import math
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -206,15 +207,19 @@ def standard_args(parser, seconds: bool = False) -> None:
         parser.add_argument("--seconds", type=float, default=None, help="how long to run (default 300; quick 20)")
 
 
-def cli(name: str, doc: str, run, argv: list[str] | None, seconds: bool = False) -> int:
-    """The command line every single benchmark shares: parse the standard options, run, print, save."""
+def cli(name: str, doc: str, run, argv: list[str] | None, seconds: bool = False, options=()) -> int:
+    """The command line every single benchmark shares: parse the standard options, run, print, save.
+
+    `options` are a benchmark's own: (flag, argparse keywords) pairs, handed to `run` by their names."""
     parser = argparse.ArgumentParser(prog=f"python -m bench.{name}", description=doc.split("\n\n")[0])
     standard_args(parser, seconds)
+    own = [parser.add_argument(flag, **keywords).dest for flag, keywords in options]
     args = parser.parse_args(argv)
     global FILES
     FILES = args.files
+    extra = {dest: getattr(args, dest) for dest in own}
     try:
-        result = run(args.quick, args.seconds) if seconds else run(args.quick)
+        result = run(args.quick, args.seconds, **extra) if seconds else run(args.quick, **extra)
     except Unanswered as refused:
         log(f"{name}: FAILED, a request was not answered, so no figure is valid: {refused}")
         return 1
@@ -389,10 +394,22 @@ def accounts_has(database, username: str) -> bool:
 
 
 @contextmanager
-def appliance(quick: bool, settings: dict | None = None, shared=None):
-    """An appliance with the benchmark corpus ingested: the one given (`shared`), or a fresh one for this run."""
+def appliance(quick: bool, settings: dict | None = None, shared=None, data: Path | None = None):
+    """An appliance with the benchmark corpus ingested: the one given (`shared`), one serving a copy of the
+    data dir `data` (a corpus ingested before, e.g. by `bench.generalize --index`), or a fresh one."""
     if shared is not None:
         yield shared
+        return
+    if data is not None:
+        with tempfile.TemporaryDirectory(prefix="ragbot-bench-", ignore_cleanup_errors=True) as tmp:
+            shutil.copytree(data, Path(tmp) / "data")
+            app = Appliance(Path(tmp) / "data", settings)
+            try:
+                app.start()
+                app.corpus = {"name": f"the data dir {data}", "documents": _documents(app)}
+                yield app
+            finally:
+                app.stop()
         return
     with tempfile.TemporaryDirectory(prefix="ragbot-bench-", ignore_cleanup_errors=True) as tmp:
         files, described = corpus(quick, Path(tmp))
@@ -405,9 +422,19 @@ def appliance(quick: bool, settings: dict | None = None, shared=None):
             app.stop()
 
 
-def measure_on_appliance(measure, quick: bool, shared=None) -> tuple[dict, dict, dict]:
+def _documents(app: Appliance) -> dict:
+    """Files and chunks the appliance holds."""
+    import httpx
+
+    documents = httpx.get(f"{app.url}/api/v1/documents/", headers=app.headers(), timeout=60).json()["documents"]
+    return {"files": len(documents), "chunks": sum(d.get("chunks", 0) for d in documents)}
+
+
+def measure_on_appliance(
+    measure, quick: bool, shared=None, data: Path | None = None, settings: dict | None = None
+) -> tuple[dict, dict, dict]:
     """Run `measure(app, quick)` on a running appliance; returns its figures, settings and corpus."""
-    with appliance(quick, shared=shared) as app:
+    with appliance(quick, settings, shared=shared, data=data) as app:
         return measure(app, quick), server_settings(app), app.corpus
 
 
@@ -427,6 +454,11 @@ def server_settings(app: Appliance) -> dict:
         "embed_threads",
         "chunk_tokens",
         "candidates",
+        "heading_weight",
+        "feedback_chunks",
+        "feedback_terms",
+        "keyword_backend",
+        "embed_query_int8",
         "context_sources",
         "max_queue",
         "max_questions_per_user",

@@ -1,7 +1,9 @@
-"""Retrieval on two judged collections, Cranfield and the ROS 2 docs questions, with the alternatives tried (issue #16).
+"""Retrieval on three judged collections, Cranfield, the ROS 2 docs and the textbook questions, with the
+alternatives tried (issue #16).
 
-    .venv/bin/python -m bench.generalize                      # both collections, every variant
-    .venv/bin/python -m bench.generalize --index /tmp/idx     # keep (and reuse) the two indexes there
+    .venv/bin/python -m bench.generalize                      # every collection, every variant
+    .venv/bin/python -m bench.generalize --index /tmp/idx     # keep (and reuse) the indexes there
+    .venv/bin/python -m bench.generalize --brief              # only the variants the defaults are decided on
     .venv/bin/python -m bench.generalize --quick              # tiny synthetic collections, for the tests
 
 Each collection is ingested through the real pipeline (`Ingestor.ingest`), then every query is searched with
@@ -14,8 +16,11 @@ error. Searches are deterministic, so two runs give the same quality figures: th
 Variants: keyword and dense alone; `rrf` (plain reciprocal-rank fusion: no feedback, heading weight 1);
 hybrid with pseudo-relevance feedback on/off at heading weight 1, 2, 3; adaptive feedback (feedback only
 when the first pass's top-1/top-2 fused score gap is below a threshold, emulated per query from the on/off
-runs); and a sentence-level re-rank of the top passages (the best sentence's `evidence.score` blended with
-the fused score). Figures go to stdout (a Markdown table) and bench/results/generalize.json.
+runs); a sentence-level re-rank of the top passages (the best sentence's `evidence.score` blended with
+the fused score); the shipped settings with queries embedded by the int8 graph, with vector-only (Rocchio)
+feedback, and with keyword ranks computed by SQLite's FTS5 instead of the in-memory copy (the same
+ranking: its row says what the copy saves). `--brief` runs keyword, dense, rrf, shipped and the last four.
+Figures go to stdout (a Markdown table) and bench/results/generalize.json.
 """
 
 from __future__ import annotations
@@ -38,6 +43,9 @@ SHARED = Path("/work/shared") if Path("/work/shared").is_dir() else REPO.parent 
 CRANFIELD = SHARED / "eval" / "cranfield"
 ROS_DOCS = SHARED / "corpus" / "ros2-docs"
 QUESTIONS = REPO / "bench" / "ros2_questions.toml"
+TEXTBOOK = SHARED / "corpus" / "physical-ai-textbook"
+TEXTBOOK_QUESTIONS = REPO / "bench" / "textbook_questions.toml"
+COLLECTIONS = ("cranfield", "docs", "textbook")
 OUTPUT = REPO / "bench" / "results" / "generalize.json"
 SEARCH_K = retrieval.SEARCH_K
 GRADES = {"relevant": 1, "partial": 3}  # Cleverdon grades: gain 4 and gain 2 (retrieval.gain)
@@ -71,12 +79,12 @@ def cranfield(folder: Path) -> Judged:
 
 
 def questions(path: Path, docs: Path, name: str = "ROS 2 docs") -> Judged:
-    """A corpus folder of .rst/.md/.txt files and its judged questions file (bench/ros2_questions.toml)."""
+    """A corpus folder of .rst/.md/.mdx/.txt files and its judged questions file (bench/*_questions.toml)."""
     asked = tomllib.loads(path.read_text(encoding="utf-8"))["question"]
     files = [
         (f"docs/{f.relative_to(docs).as_posix()}", f.read_bytes())
         for f in sorted(docs.rglob("*"))
-        if f.suffix in (".rst", ".md", ".txt") and f.is_file()
+        if f.suffix in (".rst", ".md", ".mdx", ".txt") and f.is_file()
     ]
     queries = [(str(i), q["text"], q["half"]) for i, q in enumerate(asked, 1)]
     qrels = {
@@ -186,20 +194,38 @@ def reranked(found: dict[str, list], best: dict[str, dict[int, float]], weight: 
     return out
 
 
-def variants(services, collection: Judged, say) -> dict[str, tuple[dict[str, list], dict]]:
+def variants(services, collection: Judged, say, brief: bool = False) -> dict[str, tuple[dict[str, list], dict]]:
     """Every variant's passages by query and its timing (derived variants carry the timing they add to)."""
     import msgspec
 
     from appliance.search.retriever import Retriever
+    from appliance.services import load_embedder
+    from appliance.store.keywords import KeywordIndex
 
-    def retriever(**changes):
+    def retriever(embedder=None, **changes):
         settings = msgspec.structs.replace(services.settings, **changes)
-        return Retriever(settings, services.database, services.vectors, services.embedder)
+        shared = services.retriever.keywords
+        keywords = shared if settings.keyword_backend == "memory" and isinstance(shared, KeywordIndex) else None
+        return Retriever(settings, services.database, services.vectors, embedder or services.embedder, keywords)
 
     runs: dict[str, tuple[dict[str, list], dict]] = {}
-    default_heading = services.settings.heading_weight
     runs["keyword"] = searched(retriever(), collection, "keyword")
     runs["dense"] = searched(retriever(), collection, "dense")
+    runs["rrf"] = searched(retriever(heading_weight=1.0, feedback_chunks=0), collection, "hybrid")
+    runs["shipped"] = searched(retriever(), collection, "hybrid")
+    say(f"  {collection.name}: the shipped settings with int8 queries, Rocchio-only feedback, FTS5 keyword ranks")
+    int8 = load_embedder(msgspec.structs.replace(services.settings, embed_query_int8=True))
+    runs["shipped, int8 queries"] = searched(retriever(int8), collection, "hybrid")
+    runs["shipped, feedback without words"] = searched(retriever(feedback_terms=0), collection, "hybrid")
+    runs["shipped, keyword ranks by FTS5"] = searched(retriever(keyword_backend="sqlite"), collection, "hybrid")
+    if not brief:
+        runs |= _alternatives(services, collection, say, retriever)
+    return runs
+
+
+def _alternatives(services, collection: Judged, say, retriever) -> dict[str, tuple[dict[str, list], dict]]:
+    """The previous round's alternatives: heading weights, feedback on/off/adaptive, the sentence re-rank."""
+    runs: dict[str, tuple[dict[str, list], dict]] = {}
     feedback = {"feedback_chunks": services.settings.feedback_chunks or 5}
     for heading in (1.0, 2.0, 3.0):
         say(f"  {collection.name}: hybrid, heading weight {heading:g}")
@@ -209,27 +235,27 @@ def variants(services, collection: Judged, say) -> dict[str, tuple[dict[str, lis
         runs[f"hybrid hw{heading:g} feedback on"] = on
         for gap in GAPS:
             runs[f"hybrid hw{heading:g} feedback if gap<{gap:g}"] = (adaptive(on[0], off[0], gap), on[1])
-    runs["rrf"] = runs["hybrid hw1 feedback off"]
-    shipped = "on" if services.settings.feedback_chunks else "off"
-    runs["shipped"] = runs[f"hybrid hw{default_heading:g} feedback {shipped}"]
-    for base in ("rrf",):
-        say(f"  {collection.name}: sentence re-rank of {base}")
-        started = time.process_time()
-        best = best_sentences(services, collection, runs[base][0])
-        extra = (time.process_time() - started) * 1000 / max(len(collection.queries), 1)
-        for weight in RERANK_WEIGHTS:
-            timing = {"cpu_ms": round(runs[base][1]["cpu_ms"] + extra, 1), "wall_ms": None}
-            runs[f"{base} + sentence re-rank w{weight:g}"] = (reranked(runs[base][0], best, weight), timing)
+    say(f"  {collection.name}: sentence re-rank of rrf")
+    base = searched(retriever(heading_weight=1.0, feedback_chunks=0), collection, "hybrid")
+    started = time.process_time()
+    best = best_sentences(services, collection, base[0])
+    extra = (time.process_time() - started) * 1000 / max(len(collection.queries), 1)
+    for weight in RERANK_WEIGHTS:
+        timing = {"cpu_ms": round(base[1]["cpu_ms"] + extra, 1), "wall_ms": None}
+        runs[f"rrf + sentence re-rank w{weight:g}"] = (reranked(base[0], best, weight), timing)
     return runs
 
 
-def stages(services, collection: Judged) -> dict[str, float]:
-    """Median CPU milliseconds of each stage of one shipped-settings search (first pass only) and its serialisation."""
-    from appliance.search.retriever import _cosine, _passage
+def stages(services, collection: Judged, int8) -> dict[str, float]:
+    """Median CPU milliseconds of each stage of one shipped-settings search, feedback pass included, with the
+    keyword passes timed both ways (in-memory copy, SQLite FTS5) and the query embedded both ways (fp32, int8)."""
+    from appliance.search.retriever import _passage, expansion_words
+    from appliance.store.vector_index import cosine, rocchio
 
     settings = services.settings
     spent: dict[str, list[float]] = {}
-    n, k = settings.candidates, settings.search_k
+    n, k, heading = settings.candidates, settings.search_k, settings.heading_weight
+    memory, sqlite = services.retriever.keywords, services.database
 
     @contextmanager
     def clock(name):
@@ -238,29 +264,49 @@ def stages(services, collection: Judged) -> dict[str, float]:
         spent.setdefault(name, []).append(time.process_time() - ticked)
 
     services.embedder.embed_query.cache_clear()
+    int8.embed_query.cache_clear()
     for _, text, _ in collection.queries:
-        with clock("embed query"):
+        with clock("embed query (fp32)"):
             vector = services.embedder.embed_query(text)
+        with clock("embed query (int8)"):
+            int8.embed_query(text)
         with clock("dense (vector index)"):
             dense = services.vectors.query(vector, n)
+        with clock("keyword (in-memory BM25)"):
+            keyword = memory.keyword_search(text, n, heading_weight=heading)
         with clock("keyword (FTS5 BM25)"):
-            keyword = services.database.keyword_search(text, n, heading_weight=settings.heading_weight)
+            sqlite.keyword_search(text, n, heading_weight=heading)
+        with clock("fusion"):
+            scores = services.retriever._fuse(dense, keyword)
+            best = sorted(scores, key=scores.get, reverse=True)
+        with clock("feedback: Rocchio vector + dense"):
+            dense = services.vectors.query(rocchio(vector, list(services.vectors.vectors(best[:5]).values())), n)
+        with clock("feedback: passages + words"):
+            texts = [row["text"] for row in services.database.chunks(best[:5]).values()]
+            words = expansion_words(text, texts, settings.feedback_terms)
+        with clock("feedback: keyword (in-memory BM25)"):
+            keyword = memory.keyword_search(text, n, expansion=words, heading_weight=heading)
+        with clock("feedback: keyword (FTS5 BM25)"):
+            sqlite.keyword_search(text, n, expansion=words, heading_weight=heading)
         with clock("fusion"):
             scores = services.retriever._fuse(dense, keyword)
             ranked = sorted(scores, key=scores.get, reverse=True)[:k]
         with clock("chunk rows (SQLite)"):
             rows = services.database.chunks(ranked)
         with clock("stored vectors + cosine"):
-            similarity = {c: _cosine(vector, v) for c, v in services.vectors.vectors(ranked).items()}
+            similarity = {c: cosine(vector, v) for c, v in services.vectors.vectors(ranked).items()}
         with clock("serialise (JSON)"):
             json.dumps([_passage(rows[c], scores[c], similarity.get(c, 0.0)).to_dict() for c in ranked if c in rows])
     return {name: round(statistics.median(times) * 1000, 2) for name, times in spent.items()}
 
 
-def measure(collection: Judged, index: Path | None, say) -> dict:
+def measure(collection: Judged, index: Path | None, say, brief: bool = False) -> dict:
     """Ingest (or reuse) the collection, run every variant, score them."""
-    from appliance.services import build
+    import msgspec
+
+    from appliance.services import build, load_embedder
     from appliance.settings import load_settings
+    from appliance.store.keywords import KeywordIndex
 
     with tempfile.TemporaryDirectory(prefix="ragbot-generalize-", ignore_cleanup_errors=True) as tmp:
         data_dir = index or Path(tmp)
@@ -269,9 +315,12 @@ def measure(collection: Judged, index: Path | None, say) -> dict:
         try:
             say(f"{collection.name}: ingesting {len(collection.files)} files into {data_dir}")
             chunks = ingest(services, collection.files)
+            if isinstance(services.retriever.keywords, KeywordIndex):
+                services.retriever.keywords.refresh()  # searches time the in-memory copy, not its first build
             services.retriever.search("warm up", SEARCH_K, "hybrid")
-            runs = variants(services, collection, say)
-            profile = stages(services, collection)
+            runs = variants(services, collection, say, brief)
+            int8 = load_embedder(msgspec.structs.replace(services.settings, embed_query_int8=True))
+            profile = stages(services, collection, int8)
         finally:
             services.close()
     halves = {qid: half for qid, _, half in collection.queries}
@@ -335,7 +384,7 @@ def synthetic(scratch: Path) -> list[Judged]:
 def table(result: dict) -> str:
     """One Markdown table per collection: every variant's figures, the halves and the differences."""
     m = result["machine"]
-    lines = [f"Retrieval on two collections, {result['date']}; {m['cpu']}, {m['cores']} cores"]
+    lines = [f"Retrieval on judged collections, {result['date']}; {m['cpu']}, {m['cores']} cores"]
     for c in result["collections"]:
         lines += [
             "",
@@ -360,11 +409,21 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
-def run(quick: bool, index: Path | None, say, only: set[str] | None = None) -> dict:
+def run(quick: bool, index: Path | None, say, only: set[str] | None = None, brief: bool = False) -> dict:
     with tempfile.TemporaryDirectory(prefix="ragbot-generalize-", ignore_cleanup_errors=True) as tmp:
-        judged = synthetic(Path(tmp)) if quick else [cranfield(CRANFIELD), questions(QUESTIONS, ROS_DOCS)]
-        judged = [c for i, c in enumerate(judged) if not only or ("cranfield", "docs")[i] in only]
-        collections = [measure(c, index / c.name.replace(" ", "-").lower() if index else None, say) for c in judged]
+        judged = (
+            synthetic(Path(tmp))
+            if quick
+            else [
+                cranfield(CRANFIELD),
+                questions(QUESTIONS, ROS_DOCS),
+                questions(TEXTBOOK_QUESTIONS, TEXTBOOK, "Physical-AI textbook"),
+            ]
+        )
+        judged = [c for i, c in enumerate(judged) if not only or COLLECTIONS[i] in only]
+        collections = [
+            measure(c, index / c.name.replace(" ", "-").lower() if index else None, say, brief) for c in judged
+        ]
     return {
         "benchmark": "generalize",
         "date": retrieval.datetime.now(retrieval.UTC).isoformat(timespec="seconds"),
@@ -380,15 +439,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny synthetic collections (seconds)")
     parser.add_argument("--index", type=Path, default=None, metavar="DIR", help="keep and reuse the indexes here")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the JSON figures")
-    parser.add_argument(
-        "--only", action="append", choices=("cranfield", "docs"), help="only this collection (repeatable)"
-    )
+    parser.add_argument("--only", action="append", choices=COLLECTIONS, help="only this collection (repeatable)")
+    parser.add_argument("--brief", action="store_true", help="only the variants the defaults are decided on")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = parser.parse_args(argv)
-    if not args.quick and not (CRANFIELD.is_dir() and ROS_DOCS.is_dir()):
-        parser.error(f"{CRANFIELD} or {ROS_DOCS} not found; use --quick without the shared folder")
+    if not args.quick and not (CRANFIELD.is_dir() and ROS_DOCS.is_dir() and TEXTBOOK.is_dir()):
+        parser.error(f"{CRANFIELD}, {ROS_DOCS} or {TEXTBOOK} not found; use --quick without the shared folder")
     say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
-    result = run(args.quick, args.index, say, set(args.only or []))
+    result = run(args.quick, args.index, say, set(args.only or []), args.brief)
     print(table(result))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

@@ -218,7 +218,17 @@ def test_generalize_quick_scores_both_collections(tmp_path):
     result = json.loads(out.read_text())
     assert [c["name"] for c in result["collections"]] == ["Cranfield", "synthetic docs"]
     variants = result["collections"][1]["variants"]
-    assert {"keyword", "dense", "rrf", "shipped", "rrf + sentence re-rank w0.4"} <= variants.keys()
+    assert {
+        "keyword",
+        "dense",
+        "rrf",
+        "shipped",
+        "rrf + sentence re-rank w0.4",
+        "shipped, int8 queries",
+    } <= variants.keys()
+    # The in-memory keyword copy ranks as SQLite's FTS5 does: the same figures on every query.
+    assert variants["shipped, keyword ranks by FTS5"]["vs_shipped"] == variants["shipped"]["vs_shipped"]
+    assert "keyword (in-memory BM25)" in result["collections"][1]["stages_cpu_ms"]
     assert all(0.0 <= v[half][m] <= 1.0 for v in variants.values() for half in "AB" for m in generalize.METRICS)
     assert variants["rrf"]["vs_rrf"]["delta"] == 0.0
     assert variants["shipped"]["timing"]["cpu_ms"] > 0
@@ -273,3 +283,10 @@ def test_one_minute_soak_samples_memory_and_open_files(tmp_path):
     assert "open files rise in the second half" in judged
     assert "resident memory rise in the second half, MB" in judged
     assert status == (0 if all(judged.values()) else 1)
+
+
+def test_search_saturation_is_the_busiest_level():
+    from bench import search
+
+    levels = {"1": {"rps": 30.0, "clients": 1}, "8": {"rps": 50.0, "clients": 8, "server_cpu_ms_per_request": 20.0}}
+    assert search.saturation(levels) == {"searches_per_s": 50.0, "clients": 8, "cpu_ms": 20.0}

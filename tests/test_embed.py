@@ -100,3 +100,22 @@ def test_onnx_embedder_does_not_load_torch(model):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_question_asked_again_is_not_embedded_again(model):
+    """A class asks the same things: the query vector comes from the LRU, the model runs once."""
+    path, name, cache = model
+    embedder = Embedder(path, name=name, cache_dir=cache)
+    first = embedder.embed_query("What is a ROS 2 node?")
+    session = onnx_impl(embedder)._queries
+    runs, calls = session.run, []
+
+    def counted(*args):
+        calls.append(args)
+        return runs(*args)
+
+    session.run = counted
+    assert embedder.embed_query("What is a ROS 2 node?") is first
+    assert calls == []
+    assert embedder.embed_query("What is a topic?") != first
+    assert len(calls) == 1

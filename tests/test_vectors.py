@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from appliance.store.vector_index import VectorIndex, token_batch
+from appliance.store.vector_index import VectorIndex, cosine, rocchio, token_batch
 from appliance.store.vectors import ChromaStore
 
 
@@ -94,3 +94,16 @@ def test_an_empty_library_searches_to_nothing_and_fills_again(tmp_path):
         assert [cid for cid, _ in store.query(unit([0.0, 0.2, 1.0]), 5, [2])] == ["b:0"]
     finally:
         store.close()
+
+
+def test_rocchio_moves_the_query_towards_the_feedback_mean_at_unit_length():
+    assert rocchio([1.0, 0.0], []) == [1.0, 0.0]
+    moved = rocchio([1.0, 0.0], [[0.0, 1.0], [0.0, 3.0]])  # mean (0, 2): (1, 2) / sqrt(5)
+    assert moved == pytest.approx([1 / 5**0.5, 2 / 5**0.5])
+    assert rocchio([1.0, 0.0], [[-1.0, 0.0]]) == [1.0, 0.0]  # cancelled out: the query as asked
+
+
+def test_cosine():
+    assert cosine([1.0, 0.0], [2.0, 0.0]) == pytest.approx(1.0)
+    assert cosine([1.0, 1.0], [1.0, -1.0]) == pytest.approx(0.0)
+    assert cosine([0.0, 0.0], [1.0, 0.0]) == 0.0

@@ -1,14 +1,14 @@
 """Hybrid retrieval: dense (vector store) and keyword (FTS5 BM25) candidates fused by reciprocal rank."""
 
-import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from appliance import metrics
 from appliance.settings import Settings
 from appliance.store.database import Database
+from appliance.store.keywords import KeywordIndex
 from appliance.store.text import STOPWORDS, WORD
+from appliance.store.vector_index import cosine, rocchio
 from appliance.vocabulary import SearchMode
 
 SNIPPET_CHARS = 300
@@ -51,11 +51,14 @@ def fuse(rankings: list[tuple[float, list[str]]], rrf_k: int) -> dict[str, float
 class Retriever:
     """Finds the passages that best answer a query."""
 
-    def __init__(self, settings: Settings, database: Database, vectors, embedder):
+    def __init__(self, settings: Settings, database: Database, vectors, embedder, keywords: KeywordIndex | None = None):
         self.settings = settings
         self.database = database
         self.vectors = vectors
         self.embedder = embedder
+        # Retrievers with other settings (benchmarks) share one in-memory keyword index by passing it.
+        memory = settings.keyword_backend == "memory"
+        self.keywords: KeywordIndex | Database = keywords or (KeywordIndex(database) if memory else database)
 
     @metrics.timed_retrieval
     def search(
@@ -66,7 +69,7 @@ class Retriever:
         vector = self.embedder.embed_query(query)
         dense = self.vectors.query(vector, n, courses) if mode != "keyword" else []
         heading = self.settings.heading_weight
-        keyword = self.database.keyword_search(query, n, courses, heading_weight=heading) if mode != "dense" else []
+        keyword = self.keywords.keyword_search(query, n, courses, heading_weight=heading) if mode != "dense" else []
         scores = self._fuse(dense, keyword)
         asked = dict(dense)  # similarity to the question as asked, whatever the second pass finds
         if mode == "hybrid" and self.settings.feedback_chunks and scores:
@@ -74,11 +77,11 @@ class Retriever:
             # what the question is about. Search again with the query vector moved towards them
             # (Rocchio) and the keyword query widened with their most frequent words.
             feedback = sorted(scores, key=scores.__getitem__, reverse=True)[: self.settings.feedback_chunks]
-            dense = self.vectors.query(_towards(vector, self.vectors.vectors(feedback).values()), n, courses)
+            dense = self.vectors.query(rocchio(vector, list(self.vectors.vectors(feedback).values())), n, courses)
             if self.settings.feedback_terms:
                 texts = [row["text"] for row in self.database.chunks(feedback, courses).values()]
                 words = expansion_words(query, texts, self.settings.feedback_terms)
-                keyword = self.database.keyword_search(query, n, courses, expansion=words, heading_weight=heading)
+                keyword = self.keywords.keyword_search(query, n, courses, expansion=words, heading_weight=heading)
             scores = self._fuse(dense, keyword)
         ranked = sorted(scores, key=scores.__getitem__, reverse=True)
         # SQLite is the source of truth: a vector whose chunk is gone (mid-replace, mid-delete) is skipped.
@@ -87,7 +90,7 @@ class Retriever:
         similarity = {cid: asked[cid] for cid in top if cid in asked}
         missing = [cid for cid in top if cid not in similarity]
         for cid, stored in self.vectors.vectors(missing).items():
-            similarity[cid] = _cosine(vector, stored)
+            similarity[cid] = cosine(vector, stored)
         return [_passage(rows[cid], scores[cid], similarity.get(cid, 0.0)) for cid in top]
 
     def _fuse(self, dense: list[tuple[str, float]], keyword: list[tuple[str, float]]) -> dict[str, float]:
@@ -108,22 +111,6 @@ def expansion_words(query: str, texts: list[str], n: int) -> list[str]:
             if word not in asked:
                 weight[word] += count / len(words)
     return sorted(weight, key=weight.__getitem__, reverse=True)[:n]
-
-
-def _towards(vector, stored: Iterable) -> tuple[float, ...]:
-    """Rocchio: the query vector plus the mean of the feedback vectors, back to unit length."""
-    stored = [list(v) for v in stored]
-    if not stored:
-        return tuple(vector)
-    moved = [q + sum(column) / len(stored) for q, column in zip(vector, zip(*stored, strict=True), strict=True)]
-    norm = math.sqrt(sum(x * x for x in moved))
-    return tuple(x / norm for x in moved) if norm else tuple(vector)
-
-
-def _cosine(a, b) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0
 
 
 def _passage(row: dict, score: float, similarity: float) -> Passage:

@@ -14,21 +14,30 @@ from appliance.store.migrations import MIGRATIONS, migrate
 from appliance.store.text import STOPWORDS, WORD
 
 DATABASE_FILE = "ragbot.db"
+KEYWORD_STATE = (
+    "SELECT (SELECT COALESCE(SUM(version), 0) FROM courses), (SELECT COUNT(*) FROM chunks), "
+    "(SELECT COALESCE(MAX(rowid), 0) FROM chunks)"
+)
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def fts_query(text: str, expansion: Iterable[str] = ()) -> str:
-    """A safe FTS5 query: the question's distinct content words, quoted, any of them matching.
+def query_words(text: str, expansion: Iterable[str] = ()) -> list[str]:
+    """The phrases of a keyword query: the question's distinct content words, any of them matching.
 
     With `expansion` words (from feedback) added, the question's own words are listed twice: bm25()
     sums over every phrase of the query, so they keep double the weight of the added ones.
     """
     words = list(dict.fromkeys(w for w in WORD.findall(text.lower()) if w not in STOPWORDS))
     extra = [w for w in dict.fromkeys(expansion) if WORD.fullmatch(w) and w not in STOPWORDS and w not in words]
-    return " OR ".join(f'"{w}"' for w in (words * 2 + extra if extra else words))
+    return words * 2 + extra if extra else words
+
+
+def fts_query(text: str, expansion: Iterable[str] = ()) -> str:
+    """A safe FTS5 query: `query_words`, each quoted."""
+    return " OR ".join(f'"{w}"' for w in query_words(text, expansion))
 
 
 def _in(column: str, values: list[int] | None) -> tuple[str, list]:
@@ -217,6 +226,27 @@ class Database:
             "WHERE chunks_fts MATCH ?" + (f" AND {where}" if where else "") + " ORDER BY score DESC LIMIT ?"
         )
         return [(row[0], row[1]) for row in self._read(sql, [heading_weight, query, *args, k])]
+
+    def keyword_state(self) -> tuple:
+        """Changes whenever chunks do: every upload or deletion bumps its course's version."""
+        return tuple(self._read(KEYWORD_STATE, [])[0])
+
+    def keyword_tokens(self) -> tuple[tuple, list[tuple], list[tuple]]:
+        """The FTS5 index as rows: (keyword_state, [(rowid, chunk id, course)], [(term, rowid, in heading,
+        offset)]), read in one transaction, on a connection of its own, so that the three agree."""
+        connection = sqlite3.connect(f"{self._path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            connection.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, chunks_fts, instance)")
+            connection.execute("BEGIN")
+            state = connection.execute(KEYWORD_STATE).fetchone()
+            rows = connection.execute(
+                "SELECT chunks.rowid, chunks.id, documents.course_id FROM chunks "
+                "JOIN documents ON documents.id = chunks.document_id"
+            ).fetchall()
+            tokens = connection.execute("SELECT term, doc, col = 'heading', offset FROM temp.terms").fetchall()
+        finally:
+            connection.close()
+        return tuple(state), rows, tokens
 
     # Jobs ------------------------------------------------------------------------------------
 

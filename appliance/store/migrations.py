@@ -8,6 +8,9 @@ import sqlite_utils
 
 from appliance.vocabulary import DEFAULT_COURSE
 
+# How FTS5 splits and stems words; store/keywords.py tokenizes questions with the same one.
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = []
 
 
@@ -59,9 +62,7 @@ def m001_documents_chunks_jobs(db: sqlite_utils.Database) -> None:
     )
     db.table("chunks").create_index(["document_id"])
     # Porter stemming lets "controllers" match "controller"; triggers keep the index in step with the table.
-    db.table("chunks").enable_fts(
-        ["text", "heading"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True
-    )
+    db.table("chunks").enable_fts(["text", "heading"], tokenize=FTS_TOKENIZER, create_triggers=True)
     db.table("jobs").create(
         {
             "id": str,

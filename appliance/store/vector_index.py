@@ -1,4 +1,4 @@
-"""Arrays for the embedder and the vector store: the only module that imports numpy."""
+"""Arrays for the embedder, the vector store and the keyword index: the only module that imports numpy."""
 
 import numpy as np
 
@@ -11,6 +11,22 @@ def token_batch(rows: list[list[int]], pad: int) -> dict:
         ids[n, : len(row)] = row
         mask[n, : len(row)] = 1
     return {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+
+
+def rocchio(vector, stored: list) -> list[float]:
+    """The query vector plus the mean of the feedback vectors, back to unit length (the query when none)."""
+    if not stored:
+        return list(vector)
+    moved = np.asarray(vector, dtype=np.float64) + np.mean(np.asarray(stored, dtype=np.float64), axis=0)
+    norm = np.linalg.norm(moved)
+    return (moved / norm).tolist() if norm else list(vector)
+
+
+def cosine(a, b) -> float:
+    """Cosine similarity of two vectors (0 when either is zero)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    norm = np.linalg.norm(a) * np.linalg.norm(b)
+    return float(a @ b / norm) if norm else 0.0
 
 
 class VectorIndex:
@@ -62,3 +78,93 @@ class VectorIndex:
             np.vstack([rest.matrix, added]) if rest.ids else added,
             rest.courses.tolist() + list(courses),
         )
+
+
+def _counts(term, places) -> tuple:
+    """Per (term, row): ((term, row) arrays, count in the text, count in the heading), from sorted places."""
+    cell = places >> 32  # row * 2 + column
+    row = cell >> 1
+    new = np.concatenate(([True], (term[1:] != term[:-1]) | (row[1:] != row[:-1]))) if len(row) else row.astype(bool)
+    first = np.flatnonzero(new)
+    heading = (cell & 1).astype(np.float64)
+    in_heading = np.add.reduceat(heading, first) if len(first) else heading
+    total = np.diff(np.append(first, len(row))).astype(np.float64)
+    return (term[first], row[first]), total - in_heading, in_heading
+
+
+_NONE = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+
+# FTS5's bm25() constants (fts5_aux.c); the in-memory ranking must give the scores SQLite would.
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+class TermPostings:
+    """Every token of an FTS5 index by term, row, column (text 0, heading 1) and offset, for BM25 in memory.
+
+    `rank` gives FTS5's own bm25() scores, so the ranking matches SQLite's without computing it there row
+    by row. Offsets are kept so that a phrase (a word FTS5 splits, like "ament_cmake") is counted exactly.
+    """
+
+    def __init__(self, rowids: list[int], ids: list[str], courses: list[int], tokens: list[tuple[str, int, int, int]]):
+        order = np.argsort(np.asarray(rowids, dtype=np.int64), kind="stable")
+        self.rowids = np.asarray(rowids, dtype=np.int64)[order]
+        self.ids = [ids[n] for n in order]
+        self.courses = np.asarray(courses, dtype=np.int64)[order]
+        names = sorted({t[0] for t in tokens})
+        self.terms = {name: n for n, name in enumerate(names)}
+        term = np.fromiter((self.terms[t[0]] for t in tokens), np.int64, len(tokens))
+        row = np.searchsorted(self.rowids, np.fromiter((t[1] for t in tokens), np.int64, len(tokens)))
+        column = np.fromiter((t[2] for t in tokens), np.int64, len(tokens))
+        offset = np.fromiter((t[3] for t in tokens), np.int64, len(tokens))
+        self.length = np.bincount(row, minlength=len(self.ids)).astype(np.float64)  # tokens per row
+        self.average = float(self.length.sum() / len(self.ids)) if self.ids else 1.0
+        # A token's place as one sortable number, (row, column, offset), grouped by term and in order.
+        places = (row * 2 + column) << 32 | offset
+        order = np.lexsort((places, term))
+        self.places, term = places[order], term[order]
+        self.starts = np.searchsorted(term, np.arange(len(names) + 1))
+        # Each term's rows with its count in the text and in the heading, what a one-word phrase is scored by.
+        self.rows, self.text, self.heading = _counts(term, self.places)
+        self.row_starts = np.searchsorted(self.rows[0], np.arange(len(names) + 1))
+        self.rows = self.rows[1]
+
+    def phrase(self, tokens: list[str]) -> tuple:
+        """The rows holding `tokens` one after the other, with the phrase's count in the text and the heading."""
+        if any(token not in self.terms for token in tokens):
+            return _NONE
+        numbers = [self.terms[token] for token in tokens]
+        if len(numbers) == 1:
+            span = slice(self.row_starts[numbers[0]], self.row_starts[numbers[0] + 1])
+            return self.rows[span], self.text[span], self.heading[span]
+        found = [self.places[self.starts[n] : self.starts[n + 1]] for n in numbers]
+        places = found[0]
+        for step, following in enumerate(found[1:], 1):
+            places = places[np.isin(places + step, following, assume_unique=True)]
+        (_, rows), text, heading = _counts(np.zeros(len(places), np.int64), places)
+        return rows, text, heading
+
+    def rank(
+        self, phrases: list[tuple], k: int, heading_weight: float, courses: list[int] | None = None
+    ) -> list[tuple[str, float]]:
+        """The k best rows matching any phrase, by FTS5's bm25 (higher is better), among the given courses."""
+        scores = np.zeros(len(self.ids))
+        matched = np.zeros(len(self.ids), dtype=bool)
+        total = len(self.ids)
+        for rows, text, heading in phrases:
+            if not len(rows):
+                continue
+            idf = np.log((total - len(rows) + 0.5) / (len(rows) + 0.5))
+            frequency = text + heading_weight * heading
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * self.length[rows] / self.average)
+            scores[rows] += (idf if idf > 0 else 1e-6) * frequency * (BM25_K1 + 1) / (frequency + norm)
+            matched[rows] = True
+        if courses is not None:
+            matched &= np.isin(self.courses, list(courses))
+        candidates = np.flatnonzero(matched)
+        k = min(k, len(candidates))
+        if k < 1:
+            return []
+        top = candidates[np.argpartition(-scores[candidates], k - 1)[:k]] if k < len(candidates) else candidates
+        top = top[np.lexsort((top, -scores[top]))]
+        return [(self.ids[n], float(scores[n])) for n in top]
