@@ -1,8 +1,11 @@
 """The ONNX embedder on the packaged model against sentence-transformers itself (the "torch" backend)."""
 
 import math
+import os
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -119,3 +122,39 @@ def test_a_question_asked_again_is_not_embedded_again(model):
     assert calls == []
     assert embedder.embed_query("What is a topic?") != first
     assert len(calls) == 1
+
+
+def test_one_onnx_run_at_a_time_whatever_the_threads(model):
+    """onnxruntime keeps the activations of every run in flight: a class's request threads embed one at a time."""
+    path, name, cache = model
+    embedder = Embedder(path, name=name, cache_dir=cache, query_int8=True)
+    impl = onnx_impl(embedder)
+    guard = threading.Lock()
+
+    def watched(session) -> list[int]:
+        real, counts = session.run, [0, 0]  # runs in flight now, most ever
+
+        def run(*args):
+            with guard:
+                counts[0] += 1
+                counts[1] = max(counts[1], counts[0])
+            time.sleep(0.01)  # long enough for another thread to get in, were it let
+            try:
+                return real(*args)
+            finally:
+                with guard:
+                    counts[0] -= 1
+
+        session.run = run
+        return counts
+
+    passages, queries = watched(impl._passages), watched(impl._queries)
+    work = [threading.Thread(target=embedder.embed, args=([f"passage {n}"] * 3,)) for n in range(6)]
+    cores = max(1, (os.cpu_count() or 1) // embedder.query_threads)  # query runs allowed at once
+    work += [threading.Thread(target=embedder.embed_query, args=(f"question {n}?",)) for n in range(cores + 4)]
+    for thread in work:
+        thread.start()
+    for thread in work:
+        thread.join()
+    assert passages[1] == 1  # a passage run uses every core
+    assert queries[1] <= cores  # a query run is single-threaded: one per core
