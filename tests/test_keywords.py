@@ -1,5 +1,6 @@
 """The in-memory keyword index gives SQLite FTS5's own bm25() ranking, and follows the chunks as they change."""
 
+import threading
 import time
 
 import msgspec
@@ -83,3 +84,18 @@ def test_retriever_ranks_keywords_where_the_setting_says(services):
     shared = Retriever(services.settings, services.database, services.vectors, services.embedder, keywords)
     assert retriever.keywords is services.database
     assert shared.keywords is keywords
+
+
+def test_reads_from_threads_that_come_and_go_reuse_their_connections(services):
+    """Worker threads exit when idle and new ones start: a connection per thread kept every one of them open."""
+    for _ in range(20):  # one short-lived thread after another, as a server's idle workers come and go
+        thread = threading.Thread(target=services.database.keyword_state)
+        thread.start()
+        thread.join()
+    assert len(services.database._reader_connections) == 1
+    both = [threading.Thread(target=services.database.keyword_state) for _ in range(8)]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join()
+    assert len(services.database._reader_connections) <= 8  # at most as many as read at once

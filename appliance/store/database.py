@@ -1,5 +1,6 @@
 """SQLite through sqlite-utils: the source of truth for documents, pages, chunks and jobs."""
 
+import queue
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -76,7 +77,10 @@ class Database:
         self.alone = alone
         self._data_lock = data_lock
         self._path = path
-        self._readers = threading.local()
+        # Read-only connections lent to one read at a time, whichever thread: worker threads come and go (an idle
+        # one exits after seconds), so a connection per thread, kept for closing, grew by one with every new
+        # thread, three descriptors each, for as long as the service ran.
+        self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._reader_connections: list[sqlite3.Connection] = []
         self._db.execute("PRAGMA busy_timeout=5000")
         if read_only:
@@ -108,18 +112,21 @@ class Database:
             self._data_lock.release()
 
     def _read(self, sql: str, args: list) -> list[sqlite3.Row]:
-        """Rows from this thread's own read-only connection: searches on both cores at once, not queued on
-        `lock` behind each other (WAL lets readers run beside the writer; they see committed data)."""
-        connection = getattr(self._readers, "connection", None)
-        if connection is None:
+        """Rows from a read-only connection of its own: searches on both cores at once, not queued on `lock`
+        behind each other (WAL lets readers run beside the writer; they see committed data)."""
+        try:
+            connection = self._readers.get_nowait()
+        except queue.Empty:  # as many as reads ever ran at once, no more
             connection = sqlite3.connect(
                 f"{self._path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=5
             )
             connection.row_factory = sqlite3.Row
-            self._readers.connection = connection
             with self._lock:
                 self._reader_connections.append(connection)
-        return connection.execute(sql, args).fetchall()
+        try:
+            return connection.execute(sql, args).fetchall()
+        finally:
+            self._readers.put(connection)
 
     # Documents -------------------------------------------------------------------------------
 
