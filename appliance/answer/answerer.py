@@ -178,12 +178,12 @@ class Answerer:
     def retrieve(self, question: Question, limit: int) -> list[Passage]:
         """The `limit` passages worth answering from: similar enough to the question, the selection first if any."""
         text, selected = question.text.strip(), question.selected_text.strip()
-        query = question.search_query or text
-        query = f"{query}\n{selected}" if selected else query
+        asked = question.search_query or text
+        query = f"{asked}\n{selected}" if selected else asked
         found = self.retriever.search(query, limit, courses=question.courses)
         # A long page about many things can sit below min_similarity as a whole while it holds every key term of
         # the question: its sentences, not its average, decide whether it answers.
-        terms = evidence_module.key_terms(question.search_query or text)
+        terms = evidence_module.key_terms(asked)
         relevant = [
             p
             for p in found

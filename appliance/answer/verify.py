@@ -97,6 +97,7 @@ class Verifier:
         # only from the evidence itself, the facts the model was given.
         self.passage_text = {n: passages[n - 1].text for n in evidence}
         self.evidence_text = {n: " ".join(e.text for e in items) for n, items in evidence.items()}
+        self.evidence_quantities = {n: quantities(text) for n, text in self.evidence_text.items()}
         self._vectors = {n: embedder.embed([e.text for e in items]) for n, items in evidence.items()}
 
     def check(self, sentence: str) -> Checked:
@@ -161,7 +162,7 @@ class Verifier:
                 return f"the number {number} appears in no source"
         # A number the material gives in one unit is not the model's to give in another ("9 by 6 cm" from a
         # board of 9 by 6 corners).
-        invented = sorted(quantities(text) - quantities(self.evidence_text[n]))
+        invented = sorted(quantities(text) - self.evidence_quantities[n])
         if invented:
             return "the material does not give {} as a {}".format(*invented[0])
         for name in sorted(names(text)):
