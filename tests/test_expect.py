@@ -36,6 +36,7 @@ STATES = [
     ("What is the heaviest part allowed on the belt?", "quantity", "A part must not weigh more than two kilograms."),
     ("How many LiPo packs can be charged at once?", "quantity", "At most four packs can be charged at once."),
     ("Which solder wire diameter is used for boards?", "quantity", "Use the 0.7 mm solder wire for boards."),
+    ("How much do late projects lose per day?", "quantity", "A late project loses ten percent of its mark per day."),
 ]
 
 MISSES = [
@@ -56,6 +57,8 @@ MISSES = [
     ("How wide is the bracket?", "The bracket is 4 millimetres thick."),
     # a count of something else
     ("How many students are there in each project team?", "Each team has a part budget of 150 euros."),
+    # a rate needs its "per day"
+    ("How much do late projects lose per day?", "A late project loses ten percent of its mark."),
 ]
 
 

@@ -64,6 +64,9 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         LENGTH_UNITS,
     ),
 ]
+# Words allowed between a number and its unit ("40 operating hours"), and before a rate's "per day".
+UNIT_WORDS = 2
+RATE_WORDS = 6
 # How often something happens can be said without a number ("every Monday", "weekly").
 RECURRING = r"\b(?:every|each|daily|weekly|fortnightly|monthly|yearly|annually|hourly|once an?|twice an?)\b"
 # Two numbers sharing the unit after them: "0.6 to 1.5 metres", "9 by 6 mm" (x, the multiplication sign, dashes).
@@ -288,6 +291,8 @@ def _is_title(sentence: str) -> bool:
 
 def _stated_in(dimension: str, units: str) -> re.Pattern:
     """A number with one of the units, a couple of words allowed between them ("40 operating hours")."""
-    pattern = rf"{NUMBER}[\s-]*(?:[\w-]+\s+){{0,2}}?(?:{units})(?!\w)"
+    # A rate's "per day" may come after what is counted: "lose five percent of the report mark per day".
+    between = RATE_WORDS if dimension == "rate" else UNIT_WORDS
+    pattern = rf"{NUMBER}[\s-]*(?:[\w-]+\s+){{0,{between}}}?(?:{units})(?!\w)"
     extra = {"money": MONEY_FIRST, "recurrence": RECURRING}.get(dimension)
     return re.compile(rf"{pattern}|{extra}" if extra else pattern, re.IGNORECASE)
