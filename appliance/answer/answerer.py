@@ -239,6 +239,18 @@ class Answerer:
         """The best evidence, quoted with its source: no model call at all."""
         sources = [source(n, p, evidence=evidence.get(n)) for n, p in enumerate(passages, 1)]
         yield "sources", sources
+        yield from self._quoted(sources, evidence, timings, started)
+
+    def _quoted(
+        self,
+        sources: list[Source],
+        evidence: dict[int, list[Evidence]],
+        timings: Timings,
+        started: float,
+        model_busy: bool = False,
+    ) -> Iterator[Event]:
+        """The answer as the best evidence quoted (`token`, `done`): an extractive answer, or a grounded one whose
+        model slot did not come in time."""
         quotes = [
             Sentence(text=text, shown=QUOTE.format(text=text, n=n), status="supported", source=n)
             for n, text, _ in quotable(evidence)[: self.settings.extractive_quotes]
@@ -246,7 +258,7 @@ class Answerer:
         answer = " ".join(q.shown for q in quotes)
         yield "token", answer
         timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
-        yield "done", self._done(answer, sources, quotes, timings)
+        yield "done", self._done(answer, sources, quotes, timings, model_busy)
 
     def _grounded(
         self,
@@ -274,7 +286,13 @@ class Answerer:
         checked: list[Sentence] = []
         shown: set[tuple[int, int]] = set()  # (source, start) of evidence already quoted
         queued = time.perf_counter()
-        with ticket.hold(cancel.is_set):
+        # Only an answer the material surely gives can be quoted instead: a doubtful one waits for the model.
+        patience = self.settings.model_wait_seconds if sure and self.settings.quote_when_busy else None
+        with ticket.hold(cancel.is_set, patience) as turn:
+            if not turn:
+                clock.mark("model_busy")
+                yield from self._quoted(sources, evidence, timings, started, model_busy=True)
+                return
             began = time.perf_counter()
             clock.mark("model_acquired")
             counter = _Counter()
@@ -393,14 +411,18 @@ class Answerer:
             ),
         )
 
-    def _done(self, answer: str, sources: list[Source], sentences: list[Sentence], timings: Timings) -> Done:
+    def _done(
+        self, answer: str, sources: list[Source], sentences: list[Sentence], timings: Timings, model_busy: bool = False
+    ) -> Done:
+        """The finished answer; one quoted because the model was busy is an extractive answer, and says why."""
         cited = {s.source for s in sentences if s.shown and s.source is not None}
         for item in sources:
             item.cited = item.n in cited
         return Done(
             answer=answer,
             covered=True,
-            mode=self.settings.answer_mode,
+            mode="extractive" if model_busy else self.settings.answer_mode,
+            model_busy=model_busy,
             model=self.model.name,
             sources=sources,
             sentences=sentences,
