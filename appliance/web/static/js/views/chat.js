@@ -165,6 +165,13 @@ function droppedNote(sentences) {
     `${dropped} unsupported sentence${dropped === 1 ? "" : "s"} removed`);
 }
 
+/** Why an answer is the material's words alone: every model slot was busy, so its evidence was quoted at once. */
+function busyNote(done) {
+  if (!done.model_busy) return null;
+  return h("p", {class: "busy-note small muted", dataset: {modelBusy: "true"}},
+    "The model was busy with other questions, so here are the material's own words. Ask again later for an answer in the model's words.");
+}
+
 /** Sources cited by the answer, else those its sentences rest on. */
 function citedSources(done) {
   const numbers = new Set((done.sentences || []).filter((s) => s.status !== "dropped").map((s) => s.source));
@@ -206,7 +213,7 @@ function createAnswer() {
     const parts = [];
     if (done.covered) {
       text.replaceChildren(...answerNodes(done));
-      parts.push(droppedNote(done.sentences), evidenceBlock(citedSources(done)));
+      parts.push(busyNote(done), droppedNote(done.sentences), evidenceBlock(citedSources(done)));
       if (done.sources.length) parts.push(sourceList(done.sources, !window.matchMedia("(max-width: 720px)").matches));
     } else {
       el.classList.add("not-covered");
@@ -502,7 +509,8 @@ async function removeConversation(conversation) {
 
 /** A stored Message in the shape of the `done` event (absent fields are the contract's defaults). */
 function storedAnswer(message) {
-  return {answer: message.content, covered: message.covered ?? true, sources: message.sources ?? [],
+  return {answer: message.content, covered: message.covered ?? true, model_busy: message.model_busy ?? false,
+    sources: message.sources ?? [],
     sentences: message.sentences ?? [], nodes: message.nodes, interaction_id: message.interaction_id,
     feedback: message.feedback};
 }
