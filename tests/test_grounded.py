@@ -154,6 +154,22 @@ def test_a_doubtful_question_is_refused_when_nothing_generated_is_verified(setti
     built.close()
 
 
+def test_a_doubtful_question_the_busy_model_cannot_take_is_not_covered_and_says_why(settings, fakes):
+    guesser = FakeModel(script="The Zorblax-7 gripper is powered by a small battery [1].")
+    built = answer_with(settings, fakes, guesser, parallel_answers=1, model_wait_seconds=0.1, **CLEAR)
+    with model_held(built):
+        events = list(
+            built.answerer.events(
+                Question("What powers the Zorblax-7 gripper?"), built.answerer.reserve(), threading.Event()
+            )
+        )
+    done = events[-1][1]
+    assert (done.covered, done.model_busy, done.mode, guesser.calls) == (False, True, "grounded", 0)
+    assert [name for name, _ in events] == ["sources", "sources", "token", "done"]  # the related reading last
+    assert done.sources and not any(s.cited for s in done.sources)
+    built.close()
+
+
 def test_a_question_asking_for_a_value_not_clearly_stated_is_refused_without_the_model(settings, fakes):
     """A count near the material (the gripper's newtons, bar, euros) is no reason to let the model try: a sentence
     copying one of those numbers would pass the check."""

@@ -153,8 +153,9 @@ class Answerer:
         for event, data in events:
             doubtful = answerable == "maybe" and event == "done" and isinstance(data, Done)
             if doubtful and isinstance(data, Done) and not any(s.status == "supported" for s in data.sentences):
-                # Only a verified sentence shows the material answers a doubtful question: none did.
-                yield from self._not_covered(self._related(relevant, chosen), mode, data.timings)
+                # Only a verified sentence shows the material answers a doubtful question: none did (or the model
+                # was too busy to write one).
+                yield from self._not_covered(self._related(relevant, chosen), mode, data.timings, data.model_busy)
                 return
             yield event, data
 
@@ -218,7 +219,9 @@ class Answerer:
         close = any(s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage for s in stating)
         return "maybe" if close and not typed else "no"
 
-    def _not_covered(self, related: list[Source], mode: AnswerMode, timings: Timings) -> Iterator[Event]:
+    def _not_covered(
+        self, related: list[Source], mode: AnswerMode, timings: Timings, model_busy: bool = False
+    ) -> Iterator[Event]:
         yield "sources", related
         yield "token", prompt.NOT_COVERED
         yield (
@@ -227,6 +230,7 @@ class Answerer:
                 answer=prompt.NOT_COVERED,
                 covered=False,
                 mode=mode,
+                model_busy=model_busy,
                 model=self.model.name,
                 sources=related,
                 timings=timings,
@@ -286,12 +290,14 @@ class Answerer:
         checked: list[Sentence] = []
         shown: set[tuple[int, int]] = set()  # (source, start) of evidence already quoted
         queued = time.perf_counter()
-        # Only an answer the material surely gives can be quoted instead: a doubtful one waits for the model.
-        patience = self.settings.model_wait_seconds if sure and self.settings.quote_when_busy else None
+        patience = self.settings.model_wait_seconds if self.settings.quote_when_busy else None
         with ticket.hold(cancel.is_set, patience) as turn:
             if not turn:
                 clock.mark("model_busy")
-                yield from self._quoted(sources, evidence, timings, started, model_busy=True)
+                if sure:
+                    yield from self._quoted(sources, evidence, timings, started, model_busy=True)
+                else:  # quotes cannot show they answer a doubtful question: nothing verified, so not covered
+                    yield "done", self._done("", sources, [], timings, model_busy=True)
                 return
             began = time.perf_counter()
             clock.mark("model_acquired")

@@ -18,9 +18,10 @@ SentenceStatus = Literal["supported", "quoted", "dropped"]
 ModelBusy = Annotated[
     bool,
     msgspec.Meta(
-        description="True: every model slot stayed busy, so this grounded question was answered at once with its "
-        "evidence quoted (mode `extractive`) instead of waiting or being refused (settings quote_when_busy, "
-        "model_wait_seconds)."
+        description="True: every model slot stayed busy, so this grounded question was answered at once without "
+        "the model (settings quote_when_busy, model_wait_seconds): covered, with its evidence quoted (mode "
+        "`extractive`); or, when the material may not answer it and only a verified sentence could tell, not "
+        "covered, with the closest passages as related reading."
     ),
 ]
 
