@@ -150,7 +150,13 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
             upload.unlink()
     retriever = Retriever(settings, database, vectors, embedder)
     ingestor = Ingestor(settings, database, vectors, embedder)
-    gate = ModelGate(settings.max_queue, per_user=settings.max_questions_per_user, slots=model_slots(settings))
+    gate = ModelGate(
+        settings.max_queue,
+        per_user=settings.max_questions_per_user,
+        slots=model_slots(settings),
+        max_preparing=settings.max_preparing,
+        quotes=settings.answer_mode == "grounded" and settings.quote_when_busy,
+    )
     answerer = Answerer(settings, retriever, model, gate, embedder) if model else None
     jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers, settings.max_queued_jobs)
     courses, conversations = Courses(database), Conversations(database)

@@ -51,7 +51,18 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     llm_threads: Annotated[int, Meta(ge=0, le=256, description="CPU threads for generation; 0 means all cores.")] = 0
     max_answer_tokens: Annotated[int, Meta(ge=1, le=4096, description="Longest answer, in tokens.")] = 256
     temperature: Annotated[float, Meta(ge=0.0, le=2.0, description="Sampling temperature.")] = 0.2
-    max_queue: Annotated[int, Meta(ge=1, le=1000, description="Chats waiting for the model before 503.")] = 16
+    max_queue: Annotated[
+        int,
+        Meta(
+            ge=1,
+            le=1000,
+            description="Chats waiting for the model before 503 (with quote_when_busy, grounded: before quoting).",
+        ),
+    ] = 16
+    max_preparing: Annotated[
+        int,
+        Meta(ge=1, le=1000, description="Questions being searched and weighed at once before 503 (every mode)."),
+    ] = 32
     parallel_answers: Annotated[
         int,
         Meta(
@@ -63,6 +74,17 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     max_questions_per_user: Annotated[
         int, Meta(ge=0, le=1000, description="Questions one user may have waiting or generating (more: 429); 0 = none.")
     ] = 2
+    quote_when_busy: Annotated[
+        bool,
+        Meta(
+            description="Grounded mode: a question the material answers that gets no model slot within "
+            "model_wait_seconds is answered at once with its evidence quoted, marked model_busy, instead of waiting."
+        ),
+    ] = True
+    model_wait_seconds: Annotated[
+        float,
+        Meta(ge=0.0, le=120.0, description="With quote_when_busy: longest wait for a model slot before quoting."),
+    ] = 3.0
 
     llm_backend: Annotated[
         Literal["llama_cpp", "openai"],

@@ -38,6 +38,7 @@ from bench import common
 from bench.generation import answer_costs, default_setting
 
 INTENTIONAL = {429, 503}
+ISSUE_ANSWERS_PER_MIN = 34.0  # issue #11's class before batching, the cache helping
 # What a soak's second half may add to the first half's highest before it counts as a leak.
 SOAK_RSS_MB = 32.0
 SOAK_RSS_SHARE = 0.05
@@ -65,7 +66,39 @@ def flat(rise: float | None, allowed: float) -> bool:
     return rise is not None and rise <= allowed
 
 
+KINDS = ("generated", "quoted_busy", "not_covered", "cached")
 FRESH_QUESTIONS = common.REPO / "bench" / "class_questions.toml"
+
+
+def answer_kind(done: dict) -> str:
+    """What a `done` answer is: cached, not covered, quoted because the model was busy, or generated."""
+    if done.get("cached"):
+        return "cached"
+    if not done.get("covered", True):
+        return "not_covered"
+    return "quoted_busy" if done.get("model_busy") else "generated"
+
+
+def kinds(rows: list[dict]) -> dict:
+    """How many answers of each kind (answer_kind), and each kind's share of the answers."""
+    counts = {kind: sum(1 for r in rows if r.get("kind") == kind) for kind in KINDS}
+    total = sum(counts.values()) or 1
+    return counts | {f"share_{kind}": round(n / total, 3) for kind, n in counts.items()}
+
+
+def peak_preparing(rows: list[dict]) -> int:
+    """The most answers being searched and weighed at once: overlapping spans from the request to the end of
+    its evidence step (the appliance's `at_ms`), as the students' clocks saw them."""
+    edges = []
+    for r in rows:
+        ready = r.get("timings", {}).get("at_ms", {}).get("evidence")
+        if ready is not None:
+            edges += [(r["started"], 1), (r["started"] + ready / 1000, -1)]
+    peak = level = 0
+    for _, step in sorted(edges):
+        level += step
+        peak = max(peak, level)
+    return peak
 
 
 def _popular(rng: random.Random) -> str:
@@ -107,6 +140,7 @@ def _student(
                                 done = json.loads(data)
                                 row["cached"] = done.get("cached", False)
                                 row["timings"] = done.get("timings", {})
+                                row["kind"] = answer_kind(done)
                             elif event == "error":
                                 row["status"] = "stream-error"
                         if row["status"] == 200 and "cached" not in row:
@@ -118,6 +152,7 @@ def _student(
             except httpx.HTTPError as error:
                 row["status"] = type(error).__name__
             row["seconds"] = time.perf_counter() - started
+            row["started"] = started
             with lock:
                 out.append(row)
             if row["status"] in INTENTIONAL:
@@ -174,6 +209,13 @@ def measure(
         "requests": len(rows),
         "completed": len(done),
         "cached": sum(1 for r in done if r.get("cached")),
+        "kinds": kinds(done),
+        "first_token_s_by_kind": {
+            kind: {k.replace("_ms", "_s"): v for k, v in common.latency(ms).items()}
+            for kind in KINDS
+            if (ms := [r["first_token_s"] * 1000 for r in done if r.get("kind") == kind and r["first_token_s"]])
+        },
+        "preparing_peak": peak_preparing(done),
         "refused_429": sum(1 for r in refused if r["status"] == 429),
         "refused_503": sum(1 for r in refused if r["status"] == 503),
         "cut_at_end": len(cut),
@@ -236,8 +278,15 @@ def run(quick: bool = False, seconds: float | None = None, shared=None, soak: bo
 def _in_seconds(figures: dict) -> dict:
     # Latency figures in ms from common.latency were renamed to s but hold ms values: convert.
     for key in ("answer_latency_s", "first_token_s"):
-        figures[key] = {k: (round(v / 1000, 2) if isinstance(v, float) else v) for k, v in figures[key].items()}
+        figures[key] = _seconds(figures[key])
+    figures["first_token_s_by_kind"] = {
+        kind: _seconds(spread) for kind, spread in figures["first_token_s_by_kind"].items()
+    }
     return figures
+
+
+def _seconds(spread: dict) -> dict:
+    return {k: (round(v / 1000, 2) if isinstance(v, float) else v) for k, v in spread.items()}
 
 
 def _fresh_arm(app, seconds: float, questions) -> dict:
@@ -266,13 +315,16 @@ def run_fresh(quick: bool = False, seconds: float | None = None, shared=None) ->
     questions = (f"{q} ({n})" if n else q for n in itertools.count() for q in pool)  # never one asked twice
     arms = {}
     fresh = {"cache_ttl_seconds": 0, "parallel_answers": 1, "answer_mode": mode}
+    # The default with its quotes for a busy model, one slot, and the default without the quotes (every
+    # question waits for the model or is refused), as the issue's note compares them.
+    plan = [(str(default), default, True), ("1", 1, True), (f"{default} without quotes", default, False)]
     with common.appliance(quick, fresh, shared=shared) as app:
-        for parallel in (1, default):
+        for name, parallel, quotes in plan:
             app.stop()
-            app.settings["parallel_answers"] = parallel
+            app.settings |= {"parallel_answers": parallel, "quote_when_busy": quotes}
             app.start()
-            common.log(f"classroom --fresh: parallel_answers = {parallel}")
-            arms[str(parallel)] = _fresh_arm(app, seconds, questions)
+            common.log(f"classroom --fresh: parallel_answers = {parallel}, quote_when_busy = {quotes}")
+            arms[name] = _fresh_arm(app, seconds, questions)
         settings = common.server_settings(app)
         described = app.corpus
     one, many = arms["1"], arms[str(default)]
@@ -280,15 +332,24 @@ def run_fresh(quick: bool = False, seconds: float | None = None, shared=None) ->
         "answer_mode": app.settings["answer_mode"],
         "arms": arms,
         "answers_per_min_ratio": round(many["answers_per_min"] / (one["answers_per_min"] or 1), 2),
+        "answers_per_min_vs_issue": round(many["answers_per_min"] / ISSUE_ANSWERS_PER_MIN, 2),
     }
     p95 = many["first_token_s"].get("p95_s")
     targets = [
-        common.target("answers/min vs parallel_answers = 1", ">= 3x", figures["answers_per_min_ratio"], None),
+        common.target(
+            "answers/min vs the issue's 34/min",
+            ">= 3x",
+            figures["answers_per_min_vs_issue"],
+            figures["answers_per_min_vs_issue"] >= 3,
+        ),
         common.target("time to first token p95", "<= 10 s", p95, p95 is not None and p95 <= 10),
         common.target("503s", "< 5% of questions", many["share_503"], many["share_503"] < 0.05),
         common.target("errors", "0", many["errors"], many["errors"] == 0),
     ]
-    notes = ["'3x' in the issue is against the answers/min measured before batching; parallel_answers = 1 stands in"]
+    notes = [
+        "'3x' is against the 34 answers/min the issue measured before batching",
+        "arms: the default (quotes when the model is busy), parallel_answers = 1, the default without quotes",
+    ]
     return common.record("classroom-fresh", described, settings, figures, targets, notes, begun)
 
 

@@ -111,6 +111,49 @@ def test_gate_refuses_when_full_and_serializes():
     assert gate.waiting == 0
 
 
+def test_a_ticket_out_of_patience_gives_up_its_wait_and_its_users_place():
+    gate = ModelGate(max_queue=4, per_user=1, quotes=True)
+    holder = gate.reserve("holder")
+    with holder.hold(lambda: False):
+        waiter = gate.reserve("student")
+        started = time.perf_counter()
+        with waiter.hold(lambda: False, patience=0.2) as turn:
+            assert not turn
+        assert 0.2 <= time.perf_counter() - started < 1
+        assert (gate.waiting, gate.generating, gate.in_line) == (0, 1, 0)
+        gate.reserve("student").leave()  # the per-user cap counted it only while it waited
+    with gate.reserve("student").hold(lambda: False, patience=0.2) as turn:
+        assert turn  # a free slot is taken at once, patience or not
+
+
+def test_with_quotes_a_full_line_refuses_nobody_and_is_not_waited_in():
+    gate = ModelGate(max_queue=1, max_preparing=2, quotes=True)
+    holder, queued = gate.reserve("holder"), gate.reserve("queued")
+
+    def wait_in_line() -> None:
+        with queued.hold(lambda: False):  # no patience: it waits its turn however long
+            pass
+
+    with holder.hold(lambda: False):
+        worker = threading.Thread(target=wait_in_line)
+        worker.start()
+        deadline = time.time() + 5
+        while gate.in_line < 1 and time.time() < deadline:
+            time.sleep(0.01)
+        late = gate.reserve("late")  # the line is full: still taken, as one more being prepared
+        started = time.perf_counter()
+        with late.hold(lambda: False, patience=30) as turn:
+            assert not turn
+        assert time.perf_counter() - started < 1  # a full line is not waited in
+        others = [gate.reserve(f"burst{n}") for n in range(2)]
+        with pytest.raises(Busy, match="looked up"):
+            gate.reserve("one too many")  # max_preparing questions are being searched: that is refused
+        for ticket in others:
+            ticket.leave()
+    worker.join(5)
+    assert (gate.waiting, gate.generating) == (0, 0)
+
+
 def test_an_abandoned_ticket_gives_its_place_back():
     gate = ModelGate(max_queue=1)
     gate.reserve("someone")  # dropped at once, as when a client leaves before its stream starts

@@ -1,3 +1,4 @@
+import contextlib
 import json
 import time
 
@@ -211,13 +212,38 @@ def test_answer_stopped_before_done_keeps_its_conversation(settings, services):
 
 
 def test_full_queue_is_503_with_retry_after(client, services):
-    tickets = [services.answerer.reserve() for _ in range(services.settings.max_queue)]
+    # Grounded answers quote their evidence when the model's line is full: what still refuses is a full
+    # preparation (questions being searched and weighed), in every mode.
+    tickets = [services.answerer.reserve() for _ in range(services.settings.max_preparing)]
     response = client.post("/api/v1/chat", json={"message": "anything"})
     assert response.status_code == 503
     assert int(response.headers["retry-after"]) > 0
     assert client.get("/api/v1/conversations").json()["conversations"] == []
     for ticket in tickets:
         ticket.leave()
+
+
+def test_a_question_the_busy_model_cannot_take_is_quoted_marked_recorded_and_not_cached(client, services):
+    services.ingestor.ingest(FACT, "grip.md")
+    services.answerer.settings = msgspec.structs.replace(services.answerer.settings, model_wait_seconds=0.1)
+    gate = services.answerer.gate
+    held = [gate.reserve(f"other{n}") for n in range(gate.slots)]
+    with contextlib.ExitStack() as busy:
+        for ticket in held:
+            assert busy.enter_context(ticket.hold(lambda: False))
+        quoted = client.post("/api/v1/chat", json={"message": "How strong is the Zorblax-7 gripper?"})
+    assert quoted.status_code == 200
+    done = quoted.json()
+    assert (done["mode"], done["model_busy"], done["covered"]) == ("extractive", True, True)
+    assert done["answer"].startswith("The material says: “The Zorblax-7 gripper closes with 42 newtons of force.”")
+    stored = client.get(f"/api/v1/conversations/{done['conversation_id']}").json()["messages"][-1]
+    assert stored["model_busy"] is True
+    # Not kept in the answer cache: with the model free, the same question gets the model's answer.
+    again = client.post("/api/v1/chat", json={"message": "How strong is the Zorblax-7 gripper?"}).json()
+    assert (again["mode"], again["model_busy"], again["cached"]) == ("grounded", False, False)
+    assert "model_busy" not in client.get(f"/api/v1/conversations/{again['conversation_id']}").json()["messages"][-1]
+    schema = client.get("/api/docs/openapi.json").json()["components"]["schemas"]["Done"]["properties"]
+    assert "busy" in schema["model_busy"]["description"]
 
 
 def test_sse_events_are_the_contracts_structs(client, services):

@@ -268,6 +268,24 @@ def test_soak_rise_measure_tells_a_leak_from_noise():
     assert classroom.flat(classroom.second_half_rise([40, 44, 42, 43, 41, 44, 42, 43]), classroom.SOAK_FDS)
 
 
+def test_class_answers_are_told_apart_and_the_preparation_peak_counted():
+    done = [
+        {"covered": True, "model_busy": False},
+        {"covered": True, "model_busy": True},
+        {"covered": True, "model_busy": True},
+        {"covered": False},
+        {"covered": True, "cached": True},
+    ]
+    rows = [{"kind": classroom.answer_kind(d)} for d in done]
+    counted = classroom.kinds(rows)
+    assert [counted[k] for k in classroom.KINDS] == [1, 2, 1, 1]
+    assert counted["share_quoted_busy"] == 0.4
+    # Requests at 0, 0.5 and 3 s, each searched and weighed for 1 s: two at once at most.
+    spans = [(0.0, 1000.0), (0.5, 1000.0), (3.0, 1000.0)]
+    timed = [{"started": t, "timings": {"at_ms": {"evidence": ms}}} for t, ms in spans]
+    assert classroom.peak_preparing([*timed, {"started": 0.2, "timings": {}}]) == 2
+
+
 def test_one_minute_soak_samples_memory_and_open_files(tmp_path):
     """`bench.classroom --minutes 1` on the synthetic corpus and the real model: no errors, flatness judged."""
     status = classroom.main(["--quick", "--minutes", "1", "--output", str(tmp_path)])

@@ -539,7 +539,7 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
     assert answer.locator(".sources, .badge").count() == 0
 
     # Busy: the model queue is full (503 with Retry-After) and the message says when to retry.
-    tickets = [services.answerer.reserve() for _ in range(services.settings.max_queue)]
+    tickets = [services.answerer.reserve() for _ in range(services.settings.max_preparing)]
     try:
         answer = ask(student, "What is a setpoint?")
         alert = answer.get_by_role("alert")
@@ -644,6 +644,29 @@ def test_evidence_is_highlighted_and_an_invented_number_is_withdrawn(browser, in
         # Exactly the evidence is marked (a mark per piece of rendered text it spans: a line, a table cell).
         assert "".join(page.locator(".reader mark").all_inner_texts()) == "".join(evidence)
         check_accessibility(visit, "reader with evidence")
+
+
+@real
+def test_an_answer_quoted_because_the_model_was_busy_says_so_live_and_reopened(browser, inventing):
+    answerer = inventing.services.answerer
+    before = answerer.settings
+    answerer.settings = msgspec.structs.replace(before, model_wait_seconds=0.2)
+    held = [answerer.gate.reserve(f"other{n}") for n in range(answerer.gate.slots)]
+    try:
+        with signed_in(browser, inventing) as visit, contextlib.ExitStack() as busy:
+            for ticket in held:
+                assert busy.enter_context(ticket.hold(lambda: False))
+            answer = ask(visit, "What does the Brindle-5 pump weigh?")
+            note = answer.locator(".busy-note")
+            assert "The model was busy" in note.inner_text()
+            assert "It weighs 2 kilograms." in answer.locator(".answer-text").inner_text()
+            assert "7 kilograms" not in answer.inner_text()  # the model was never asked
+            screenshot(visit, "chat-model-busy")
+            check_accessibility(visit, "chat with a quoted answer")
+            visit.page.reload()  # the stored message keeps the note
+            visit.page.locator(".message.assistant[data-state=done] .busy-note").wait_for()
+    finally:
+        answerer.settings = before
 
 
 # ---------- code, tables and equations: rendered in answers and in the reader ----------

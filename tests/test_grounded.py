@@ -1,6 +1,8 @@
 """Grounded answers on the deterministic fakes: evidence, answerability, verification and the answer modes."""
 
+import contextlib
 import threading
+import time
 
 import msgspec
 import pytest
@@ -10,6 +12,7 @@ from appliance.answer import evidence, verify
 from appliance.answer.answerer import Question
 from appliance.answer.events import Evidence
 from appliance.answer.prompt import NOT_COVERED
+from appliance.errors import Busy, TooManyRequests
 from appliance.search.retriever import Passage
 from tests.conftest import FakeEmbedder, FakeModel
 
@@ -151,6 +154,22 @@ def test_a_doubtful_question_is_refused_when_nothing_generated_is_verified(setti
     built.close()
 
 
+def test_a_doubtful_question_the_busy_model_cannot_take_is_not_covered_and_says_why(settings, fakes):
+    guesser = FakeModel(script="The Zorblax-7 gripper is powered by a small battery [1].")
+    built = answer_with(settings, fakes, guesser, parallel_answers=1, model_wait_seconds=0.1, **CLEAR)
+    with model_held(built):
+        events = list(
+            built.answerer.events(
+                Question("What powers the Zorblax-7 gripper?"), built.answerer.reserve(), threading.Event()
+            )
+        )
+    done = events[-1][1]
+    assert (done.covered, done.model_busy, done.mode, guesser.calls) == (False, True, "grounded", 0)
+    assert [name for name, _ in events] == ["sources", "sources", "token", "done"]  # the related reading last
+    assert done.sources and not any(s.cited for s in done.sources)
+    built.close()
+
+
 def test_a_question_asking_for_a_value_not_clearly_stated_is_refused_without_the_model(settings, fakes):
     """A count near the material (the gripper's newtons, bar, euros) is no reason to let the model try: a sentence
     copying one of those numbers would pass the check."""
@@ -258,6 +277,63 @@ def test_when_nothing_generated_survives_the_best_evidence_is_quoted(settings, f
     done = built.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
     assert done.answer.startswith("The material says: “The Zorblax-7 gripper closes with a force of 42 newtons.”")
     assert done.covered
+    built.close()
+
+
+FORCE = "What force does the Zorblax-7 gripper close with?"
+
+
+@contextlib.contextmanager
+def model_held(built):
+    """Every model slot busy with someone else's answer for as long as the block runs."""
+    ticket = built.answerer.reserve("someone else")
+    with ticket.hold(lambda: False) as turn:
+        assert turn
+        yield
+
+
+def test_a_grounded_question_the_busy_model_cannot_take_in_time_is_answered_from_quotes(settings, fakes):
+    built = answer_with(settings, fakes, parallel_answers=1, model_wait_seconds=0.2)
+    with model_held(built):
+        started = time.perf_counter()
+        events = list(built.answerer.events(Question(FORCE), built.answerer.reserve("student"), threading.Event()))
+        waited = time.perf_counter() - started
+        refused = built.answerer.answer(Question("What temperature does the Zorblax-7 gripper work at?"))
+    done = events[-1][1]
+    assert [name for name, _ in events] == ["sources", "token", "done"]
+    assert (done.covered, done.mode, done.model_busy) == (True, "extractive", True)
+    assert done.answer.startswith("The material says: “The Zorblax-7 gripper closes with a force of 42 newtons.”")
+    assert [s.status for s in done.sentences] == ["supported"] * len(done.sentences)
+    assert fakes["model"].calls == 0
+    assert 0.2 <= waited < 2
+    # Refusing needs no model either: "not covered" stays that, not a quote.
+    assert (refused.covered, refused.model_busy) == (False, False)
+    # Once the model is free again, the same question is the model's own.
+    again = built.answerer.answer(Question(FORCE))
+    assert (again.mode, again.model_busy, fakes["model"].calls) == ("grounded", False, 1)
+    built.close()
+
+
+def test_without_quotes_or_in_generative_mode_a_full_line_is_still_refused(settings, fakes):
+    for changes in ({"quote_when_busy": False}, {"answer_mode": "generative"}):
+        built = answer_with(settings, fakes, parallel_answers=1, max_queue=1, **changes)
+        with model_held(built):
+            waiting = built.answerer.reserve("student")
+            with pytest.raises(Busy):
+                built.answerer.reserve("classmate")
+            waiting.leave()
+        built.close()
+
+
+def test_with_quotes_the_per_user_cap_still_refuses_a_flood(settings, fakes):
+    built = answer_with(settings, fakes, parallel_answers=1, max_questions_per_user=2, model_wait_seconds=0.1)
+    with model_held(built):
+        kept = [built.answerer.reserve("flooder") for _ in range(2)]
+        with pytest.raises(TooManyRequests):
+            built.answerer.reserve("flooder")
+        assert built.answerer.answer(Question(FORCE)).model_busy  # a classmate is still answered
+        for ticket in kept:
+            ticket.leave()
     built.close()
 
 

@@ -2,6 +2,7 @@
 alone, a cancelled one frees its sequence, the fair queue still decides who gets one, and one at a time is as
 before (llama-cpp-python's own create_completion)."""
 
+import json
 import threading
 import time
 
@@ -15,7 +16,7 @@ from appliance.errors import TooManyRequests
 from appliance.inference import manifests
 from appliance.inference.llm import open_llama
 from appliance.settings import load_settings
-from tests.conftest import sign_in
+from tests.conftest import parse_sse, sign_in
 from tests.realserver import serving_document
 
 pytestmark = pytest.mark.real
@@ -162,7 +163,9 @@ def test_the_fair_queue_hands_out_sequences_round_robin_and_caps_each_user(model
 
 def test_students_asking_at_once_over_http_are_answered_together(tmp_path):
     notes = b"# Zorblax\n\nThe Zorblax-7 gripper has a maximum grip force of 42 newtons. It weighs 310 grams.\n"
+    # Without quotes for a busy model: every question here is to be the model's own, however slow the box.
     options = {"max_answer_tokens": 40, "temperature": 0.0, "cache_ttl_seconds": 0, "parallel_answers": 2}
+    options |= {"quote_when_busy": False}
     with serving_document(settings(tmp_path, max_questions_per_user=1, **options), "zorblax.md", notes) as (
         client,
         running,
@@ -185,3 +188,30 @@ def test_students_asking_at_once_over_http_are_answered_together(tmp_path):
     # Content is not compared: two identical prompts read in one batch are cut into different llama.cpp
     # batches than one read alone, and CPU arithmetic depends on that cut (near ties may part).
     assert all(r.json()["answer"] and r.json()["mode"] == "grounded" for r in results if r.status_code == 200)
+
+
+def test_a_question_the_busy_model_cannot_take_is_answered_from_quotes_over_http(tmp_path):
+    """The packaged model, a real server and socket: with the one slot held, a grounded question is answered
+    from its evidence, marked, within the wait; with the slot free, the model answers it."""
+    notes = b"# Zorblax\n\nThe Zorblax-7 gripper has a maximum grip force of 42 newtons. It weighs 310 grams.\n"
+    options = {"max_answer_tokens": 40, "temperature": 0.0, "cache_ttl_seconds": 0, "parallel_answers": 1}
+    question = {"message": "How strong is the Zorblax-7 gripper?", "stream": True}
+    with serving_document(settings(tmp_path, model_wait_seconds=1.0, **options), "zorblax.md", notes) as (
+        client,
+        running,
+        _,
+    ):
+        held = running.answerer.gate.reserve("another student")
+        with held.hold(lambda: False) as turn:
+            assert turn
+            started = time.perf_counter()
+            with client.stream("POST", "/api/v1/chat", json=question) as response:
+                busy = dict(parse_sse(response.iter_lines()))
+            waited = time.perf_counter() - started
+        free = client.post("/api/v1/chat", json=question | {"stream": False}).json()
+    done = json.loads(busy["done"])
+    assert (done["mode"], done["model_busy"], done["covered"]) == ("extractive", True, True)
+    assert busy["token"].startswith("The material says: “The Zorblax-7 gripper has a maximum grip force of 42 newtons")
+    assert 1.0 <= waited < 30
+    assert (free["mode"], free["model_busy"]) == ("grounded", False)
+    assert free["timings"]["tokens"] > 0  # the model wrote this one

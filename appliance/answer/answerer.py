@@ -153,8 +153,9 @@ class Answerer:
         for event, data in events:
             doubtful = answerable == "maybe" and event == "done" and isinstance(data, Done)
             if doubtful and isinstance(data, Done) and not any(s.status == "supported" for s in data.sentences):
-                # Only a verified sentence shows the material answers a doubtful question: none did.
-                yield from self._not_covered(self._related(relevant, chosen), mode, data.timings)
+                # Only a verified sentence shows the material answers a doubtful question: none did (or the model
+                # was too busy to write one).
+                yield from self._not_covered(self._related(relevant, chosen), mode, data.timings, data.model_busy)
                 return
             yield event, data
 
@@ -218,7 +219,9 @@ class Answerer:
         close = any(s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage for s in stating)
         return "maybe" if close and not typed else "no"
 
-    def _not_covered(self, related: list[Source], mode: AnswerMode, timings: Timings) -> Iterator[Event]:
+    def _not_covered(
+        self, related: list[Source], mode: AnswerMode, timings: Timings, model_busy: bool = False
+    ) -> Iterator[Event]:
         yield "sources", related
         yield "token", prompt.NOT_COVERED
         yield (
@@ -227,6 +230,7 @@ class Answerer:
                 answer=prompt.NOT_COVERED,
                 covered=False,
                 mode=mode,
+                model_busy=model_busy,
                 model=self.model.name,
                 sources=related,
                 timings=timings,
@@ -239,6 +243,18 @@ class Answerer:
         """The best evidence, quoted with its source: no model call at all."""
         sources = [source(n, p, evidence=evidence.get(n)) for n, p in enumerate(passages, 1)]
         yield "sources", sources
+        yield from self._quoted(sources, evidence, timings, started)
+
+    def _quoted(
+        self,
+        sources: list[Source],
+        evidence: dict[int, list[Evidence]],
+        timings: Timings,
+        started: float,
+        model_busy: bool = False,
+    ) -> Iterator[Event]:
+        """The answer as the best evidence quoted (`token`, `done`): an extractive answer, or a grounded one whose
+        model slot did not come in time."""
         quotes = [
             Sentence(text=text, shown=QUOTE.format(text=text, n=n), status="supported", source=n)
             for n, text, _ in quotable(evidence)[: self.settings.extractive_quotes]
@@ -246,7 +262,7 @@ class Answerer:
         answer = " ".join(q.shown for q in quotes)
         yield "token", answer
         timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
-        yield "done", self._done(answer, sources, quotes, timings)
+        yield "done", self._done(answer, sources, quotes, timings, model_busy)
 
     def _grounded(
         self,
@@ -274,7 +290,15 @@ class Answerer:
         checked: list[Sentence] = []
         shown: set[tuple[int, int]] = set()  # (source, start) of evidence already quoted
         queued = time.perf_counter()
-        with ticket.hold(cancel.is_set):
+        patience = self.settings.model_wait_seconds if self.settings.quote_when_busy else None
+        with ticket.hold(cancel.is_set, patience) as turn:
+            if not turn:
+                clock.mark("model_busy")
+                if sure:
+                    yield from self._quoted(sources, evidence, timings, started, model_busy=True)
+                else:  # quotes cannot show they answer a doubtful question: nothing verified, so not covered
+                    yield "done", self._done("", sources, [], timings, model_busy=True)
+                return
             began = time.perf_counter()
             clock.mark("model_acquired")
             counter = _Counter()
@@ -393,14 +417,18 @@ class Answerer:
             ),
         )
 
-    def _done(self, answer: str, sources: list[Source], sentences: list[Sentence], timings: Timings) -> Done:
+    def _done(
+        self, answer: str, sources: list[Source], sentences: list[Sentence], timings: Timings, model_busy: bool = False
+    ) -> Done:
+        """The finished answer; one quoted because the model was busy is an extractive answer, and says why."""
         cited = {s.source for s in sentences if s.shown and s.source is not None}
         for item in sources:
             item.cited = item.n in cited
         return Done(
             answer=answer,
             covered=True,
-            mode=self.settings.answer_mode,
+            mode="extractive" if model_busy else self.settings.answer_mode,
+            model_busy=model_busy,
             model=self.model.name,
             sources=sources,
             sentences=sentences,

@@ -42,8 +42,9 @@ class AnswerCache:
         return msgspec.json.decode(body, type=Done) if body else None
 
     def put(self, key: str, courses: list[int], done: Done) -> None:
-        """Keep a covered answer (an uncovered one may be covered by tomorrow's upload; it is cheap anyway)."""
-        if not self.ttl or not done.covered or not courses:
+        """Keep a covered answer the model was free to give (an uncovered one may be covered by tomorrow's upload,
+        one quoted while the model was busy deserves the model's answer next time; both are cheap anyway)."""
+        if not self.ttl or not done.covered or done.model_busy or not courses:
             return
         body = msgspec.json.encode(_answer_only(done)).decode()
         self.database.cache_answer(key, min(courses), body, time.time())

@@ -16,7 +16,7 @@ import msgspec
 from msgspec import Meta
 
 from appliance.answer.chat import Ask
-from appliance.answer.events import AnswerMode, Done, Sentence, Source
+from appliance.answer.events import AnswerMode, Done, ModelBusy, Sentence, Source
 from appliance.errors import InvalidInput, NotFound, RagbotError
 
 MODEL = re.compile(r"^course-([1-9][0-9]{0,9})$")
@@ -82,6 +82,7 @@ class Extension(msgspec.Struct):
     sentences: list[Sentence]
     covered: Annotated[bool, Meta(description="False: the material does not answer this; sources are related.")]
     mode: AnswerMode
+    model_busy: ModelBusy
     cached: bool
     conversation_id: str | None
     interaction_id: str | None
@@ -200,7 +201,14 @@ def sources_note(done: Done) -> str:
 
 def extension(done: Done) -> Extension:
     return Extension(
-        done.sources, done.sentences, done.covered, done.mode, done.cached, done.conversation_id, done.interaction_id
+        done.sources,
+        done.sentences,
+        done.covered,
+        done.mode,
+        done.model_busy,
+        done.cached,
+        done.conversation_id,
+        done.interaction_id,
     )
 
 

@@ -63,6 +63,7 @@ def _messages(row: dict) -> list[Message]:
         sources=msgspec.json.decode(row["sources"], type=list[Source]),
         sentences=msgspec.json.decode(row["sentences"], type=list[Sentence]),
         covered=bool(row["covered"]),
+        model_busy=bool(row["model_busy"]),
         interaction_id=row["id"],
         feedback=row["feedback"],
     )
@@ -136,6 +137,7 @@ class Conversations:
             "sources": msgspec.json.encode(done.sources).decode(),
             "sentences": msgspec.json.encode(done.sentences).decode(),
             "mode": done.mode,
+            "model_busy": int(done.model_busy),
             "covered": int(done.covered),
             "cached": int(done.cached),
             "level": level,

@@ -4,7 +4,7 @@ The HTTP layer serialises exactly these Structs (and shows them as response sche
 exactly their fields.
 """
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -15,6 +15,15 @@ AnswerMode = Literal["grounded", "extractive", "generative"]
 # quoted: the model's sentence was not supported, so the student sees the evidence it drew on, quoted;
 # dropped: not supported and nothing to quote in its place: never shown.
 SentenceStatus = Literal["supported", "quoted", "dropped"]
+ModelBusy = Annotated[
+    bool,
+    msgspec.Meta(
+        description="True: every model slot stayed busy, so this grounded question was answered at once without "
+        "the model (settings quote_when_busy, model_wait_seconds): covered, with its evidence quoted (mode "
+        "`extractive`); or, when the material may not answer it and only a verified sentence could tell, not "
+        "covered, with the closest passages as related reading."
+    ),
+]
 
 
 class Evidence(msgspec.Struct, frozen=True):
@@ -75,6 +84,7 @@ class Done(msgspec.Struct, kw_only=True):
     answer: str
     covered: bool  # False: the material does not answer this; `sources` are related reading only
     mode: AnswerMode
+    model_busy: ModelBusy = False
     model: str
     sources: list[Source]
     sentences: list[Sentence] = msgspec.field(default_factory=list)
@@ -99,6 +109,7 @@ class Message(msgspec.Struct, kw_only=True, omit_defaults=True):
     sources: list[Source] = msgspec.field(default_factory=list)
     sentences: list[Sentence] = msgspec.field(default_factory=list)
     covered: bool = True
+    model_busy: ModelBusy = False
     interaction_id: str | None = None
     feedback: int | None = None
     nodes: Nodes = None  # `content` as rich text, as in Done

@@ -3,8 +3,9 @@
 import asyncio
 import itertools
 import threading
+import time
 import weakref
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator
 from contextlib import closing, contextmanager
 
 from appliance.errors import Busy, TooManyRequests
@@ -24,10 +25,26 @@ class ModelGate:
     student sending 20 questions delays each other student by at most one generation. Bounded means
     both at most `max_queue` waiting in all and at most `per_user` waiting or generating per user
     (0 = no per-user cap), so one student's flood cannot fill the line and turn the class away.
+
+    With `quotes` (grounded answers that can quote their evidence instead), a full line refuses nobody: a
+    ticket gives up its wait at once (`hold` with a patience) and its question is answered from quotes; what
+    is refused then is a question arriving while `max_preparing` others are still being searched and weighed,
+    the work no answer can skip. A ticket that gives up keeps its user's place in the rotation, so that
+    user's next turn comes sooner.
     """
 
-    def __init__(self, max_queue: int, retry_after: int = 5, per_user: int = 0, slots: int = 1):
+    def __init__(
+        self,
+        max_queue: int,
+        retry_after: int = 5,
+        per_user: int = 0,
+        slots: int = 1,
+        max_preparing: int = 1000,
+        quotes: bool = False,
+    ):
         self.max_queue = max_queue
+        self.max_preparing = max_preparing
+        self.quotes = quotes
         self.slots = slots
         self.generating = 0
         self.retry_after = retry_after
@@ -38,17 +55,21 @@ class ModelGate:
         self._served: dict[str, int] = {}
         self._turns = itertools.count()
         self._arrivals = itertools.count()
-        self.waiting = 0
+        self.waiting = 0  # tickets not yet holding a slot: being prepared, or in line
 
     def reserve(self, user: str = "") -> "Ticket":
-        """A place in line, or Busy at once when the line is full (never hang)."""
+        """A place in line, or Busy at once when the line (or, with quotes, the preparation) is full: never hang."""
         with self._cond:
             if self.per_user and user and self._active.get(user, 0) >= self.per_user:
                 raise TooManyRequests(
                     f"you already have {self.per_user} questions being answered; wait for one to finish",
                     retry_after=self.retry_after,
                 )
-            if self.waiting >= self.max_queue:
+            if self.waiting - len(self._line) >= self.max_preparing:
+                raise Busy(
+                    "too many questions are being looked up at once; try again shortly", retry_after=self.retry_after
+                )
+            if not self.quotes and self.waiting >= self.max_queue:
                 raise Busy("the model is busy with other questions; try again shortly", retry_after=self.retry_after)
             self.waiting += 1
             self._active[user] = self._active.get(user, 0) + 1
@@ -104,29 +125,44 @@ class Ticket:
         self.leave()
 
     @contextmanager
-    def hold(self, cancelled: Callable[[], bool]):
-        """Wait for this ticket's turn (giving up if the client leaves), hold the model, release it."""
+    def hold(self, cancelled: Callable[[], bool], patience: float | None = None) -> Iterator[bool]:
+        """Wait for this ticket's turn (giving up if the client leaves), hold the model, release it. The value is
+        whether the turn came: False once `patience` seconds passed first, and the model was never held."""
+        gate = self.gate
+        turn = self._wait_turn(cancelled, None if patience is None else time.monotonic() + patience)
+        self.leave()
+        if not turn:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with gate._cond:
+                gate.generating -= 1
+                self._finish()
+                gate._cond.notify_all()
+
+    def _wait_turn(self, cancelled: Callable[[], bool], give_up: float | None) -> bool:
+        """Stand in line until a slot is this ticket's (True) or until `give_up` (False); either way, leave the line."""
         gate = self.gate
         with gate._cond:
+            if give_up is not None and len(gate._line) >= gate.max_queue:
+                give_up = time.monotonic()  # a full line: no use waiting, unless a slot is free right now
             gate._line.append(self)
             try:
                 while gate.busy or gate._next() is not self:
                     if cancelled():
                         raise Cancelled()
-                    gate._cond.wait(0.1)
+                    left = 0.1 if give_up is None else min(0.1, give_up - time.monotonic())
+                    if left <= 0:
+                        return False
+                    gate._cond.wait(left)
                 gate.generating += 1
                 self.had_turn = True
                 gate._served[self.user] = next(gate._turns)
+                return True
             finally:
                 gate._line.remove(self)
-                gate._cond.notify_all()
-        self.leave()
-        try:
-            yield
-        finally:
-            with gate._cond:
-                gate.generating -= 1
-                self._finish()
                 gate._cond.notify_all()
 
 

@@ -16,6 +16,8 @@ CSV_FIELDS = (
     "question",
     "answer",
     "covered",
+    "mode",
+    "model_busy",
     "cached",
     "feedback",
     "retrieval_ms",

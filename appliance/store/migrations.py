@@ -192,6 +192,12 @@ def m006_api_keys(db: sqlite_utils.Database) -> None:
     db.table("api_keys").create_index(["user_id"])
 
 
+@migration
+def m007_model_busy(db: sqlite_utils.Database) -> None:
+    """Answers quoted because the model was busy are marked, for the student and the course's analytics."""
+    db.table("interactions").add_column("model_busy", int, not_null_default=0)
+
+
 def migrate(db: sqlite_utils.Database) -> int:
     """Apply pending migrations; returns the schema version."""
     db.table("migrations").create({"number": int, "name": str, "applied_at": str}, pk="number", if_not_exists=True)

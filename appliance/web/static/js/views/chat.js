@@ -165,6 +165,23 @@ function droppedNote(sentences) {
     `${dropped} unsupported sentence${dropped === 1 ? "" : "s"} removed`);
 }
 
+/** Why an answer is the material's words alone: every model slot was busy, so its evidence was quoted at once. */
+function busyNote(done) {
+  if (!done.model_busy) return null;
+  return h("p", {class: "busy-note small muted", dataset: {modelBusy: "true"}},
+    "The model was busy with other questions, so here are the material's own words. Ask again later for an answer in the model's words.");
+}
+
+/** Why there is no answer: the material does not cover it, or (model busy) nothing could check that it does. */
+function notCovered(done) {
+  if (done.model_busy) {
+    return [h("strong", {class: "notice-title"}, "The model was too busy to check whether the material answers this."),
+      h("span", {class: "hint", dataset: {modelBusy: "true"}}, "The closest passages are below; ask again in a moment for a checked answer.")];
+  }
+  return [h("strong", {class: "notice-title"}, "The course material does not cover this question."),
+    h("span", {class: "hint"}, "Try other words, check the selected course, or ask your teacher to add material about it.")];
+}
+
 /** Sources cited by the answer, else those its sentences rest on. */
 function citedSources(done) {
   const numbers = new Set((done.sentences || []).filter((s) => s.status !== "dropped").map((s) => s.source));
@@ -206,18 +223,16 @@ function createAnswer() {
     const parts = [];
     if (done.covered) {
       text.replaceChildren(...answerNodes(done));
-      parts.push(droppedNote(done.sentences), evidenceBlock(citedSources(done)));
+      parts.push(busyNote(done), droppedNote(done.sentences), evidenceBlock(citedSources(done)));
       if (done.sources.length) parts.push(sourceList(done.sources, !window.matchMedia("(max-width: 720px)").matches));
     } else {
       el.classList.add("not-covered");
-      text.replaceChildren(
-        h("strong", {class: "notice-title"}, "The course material does not cover this question."),
-        h("span", {class: "hint"}, "Try other words, check the selected course, or ask your teacher to add material about it."));
+      text.replaceChildren(...notCovered(done));
       if (done.sources.length) parts.push(relatedReading(done.sources));
     }
     parts.push(answerFooter(done));
     extra.replaceChildren(...parts.filter(Boolean));
-    announce(done.covered ? "The answer is ready." : "The course material does not cover this question.");
+    announce(done.covered ? "The answer is ready." : text.firstChild.textContent);
   };
   answer.stopped = () => {
     el.dataset.state = "stopped";
@@ -502,7 +517,8 @@ async function removeConversation(conversation) {
 
 /** A stored Message in the shape of the `done` event (absent fields are the contract's defaults). */
 function storedAnswer(message) {
-  return {answer: message.content, covered: message.covered ?? true, sources: message.sources ?? [],
+  return {answer: message.content, covered: message.covered ?? true, model_busy: message.model_busy ?? false,
+    sources: message.sources ?? [],
     sentences: message.sentences ?? [], nodes: message.nodes, interaction_id: message.interaction_id,
     feedback: message.feedback};
 }
