@@ -1,6 +1,7 @@
 """The appliance's long-lived parts, built once from Settings and shared by the HTTP app and the CLI."""
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def load_llm(settings: Settings):
         threads=settings.llm_threads,
         prompt_style=manifest.prompt_style,
         repeat_penalty=settings.repeat_penalty,
-        parallel=settings.parallel_answers,
+        parallel=answer_slots(settings),
     )
 
 
@@ -81,9 +82,23 @@ def _server_llm(settings: Settings):
     )
 
 
+# Cores up to which the in-process model decodes one answer at a time by default, and the slots beyond.
+SMALL_BOX_CORES = 2
+SLOTS_ON_MORE_CORES = 4
+
+
 def model_slots(settings: Settings) -> int:
     """Answers the model generates at once: the server's parallel slots, or the sequences decoded together here."""
-    return settings.llm_parallel if settings.llm_backend == "openai" else settings.parallel_answers
+    return settings.llm_parallel if settings.llm_backend == "openai" else answer_slots(settings)
+
+
+def answer_slots(settings: Settings, cores: int | None = None) -> int:
+    """Sequences the in-process model decodes together: `parallel_answers`, or when 0 the choice for this machine."""
+    if settings.parallel_answers:
+        return settings.parallel_answers
+    # On two cores one slot served a class best, with quotes for the questions it could not take in time (126
+    # answers/min and first text p95 5.3 s, against 110 and 14.3 s with four: BENCHMARKS.md, "Third round").
+    return 1 if (cores or os.cpu_count() or 1) <= SMALL_BOX_CORES else SLOTS_ON_MORE_CORES
 
 
 def open_vectors(settings: Settings):

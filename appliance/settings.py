@@ -66,11 +66,12 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     parallel_answers: Annotated[
         int,
         Meta(
-            ge=1,
+            ge=0,
             le=16,
-            description="Answers the in-process model decodes together (llm_backend = llama_cpp); 1 = one at a time.",
+            description="Answers the in-process model decodes together (llm_backend = llama_cpp); 1 = one at a "
+            "time; 0 = chosen for the machine: 1 on two cores or fewer, 4 on more.",
         ),
-    ] = 4
+    ] = 0
     max_questions_per_user: Annotated[
         int, Meta(ge=0, le=1000, description="Questions one user may have waiting or generating (more: 429); 0 = none.")
     ] = 2

@@ -196,6 +196,16 @@ def test_services_size_the_gate_to_the_servers_slots(settings):
     assert services_module.model_slots(openai) == 3
 
 
+def test_the_in_process_model_decodes_one_answer_at_a_time_on_two_cores_unless_told(settings):
+    chosen = settings
+    assert chosen.parallel_answers == 0  # the shipped default: chosen for the machine
+    assert services_module.answer_slots(chosen, cores=2) == 1
+    assert services_module.answer_slots(chosen, cores=8) == services_module.SLOTS_ON_MORE_CORES
+    told = msgspec.structs.replace(chosen, parallel_answers=3)
+    assert services_module.answer_slots(told, cores=2) == 3
+    assert services_module.model_slots(told) == 3
+
+
 def test_doctor_names_a_model_the_server_does_not_have(settings, server, tmp_path):
     wrong = msgspec.structs.replace(settings, llm_backend="openai", llm_url=server.url, llm_server_model="big")
     found = [f for f in doctor.Doctor(wrong, tmp_path / "none.toml", repair=False).check_inference() if f.problem]
