@@ -537,6 +537,11 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
     assert "not-covered" in (answer.get_attribute("class") or "")
     assert "The course material does not cover this question." in answer.inner_text()
     assert answer.locator(".sources, .badge").count() == 0
+    # Near the material but not answered by it: its closest sentences, in its own words, as related reading.
+    answer = ask(student, "What is the maximum operating temperature of the Brindle-5 pump?")
+    assert "not-covered" in (answer.get_attribute("class") or "")
+    closest = answer.locator(".related .closest")
+    assert "18 litres per minute" in closest.first.inner_text()
 
     # Busy: the model queue is full (503 with Retry-After) and the message says when to retry.
     tickets = [services.answerer.reserve() for _ in range(services.settings.max_preparing)]

@@ -86,7 +86,7 @@ function passageBody(item, text, tag, attrs) {
   return h("div", {...attrs, class: [attrs.class, "rich"]}, renderRich(item.nodes));
 }
 
-function sourceItem(source, badges) {
+function sourceItem(source, badges, closest = false) {
   const label = [pageName(source), source.heading].filter(Boolean).join(" · ");
   const name = h("span", {class: "source-file"}, source.filename);
   return h("li", {class: ["source", badges && source.cited && "cited", badges === "uncited" && !source.cited && "uncited"]},
@@ -97,7 +97,9 @@ function sourceItem(source, badges) {
       source.ocr ? h("span", {class: "badge badge-ocr", title: "This page is a scan; its text was read by OCR and may hold misread words."},
         "scan (OCR)") : null),
     label ? h("p", {class: "source-where"}, label) : null,
-    passageBody(source, source.snippet || source.text, "p", {class: "snippet"}));
+    closest && (source.evidence || []).length
+      ? source.evidence.map((e) => passageBody(e, e.text, "blockquote", {class: "evidence-quote closest"}))
+      : passageBody(source, source.snippet || source.text, "p", {class: "snippet"}));
 }
 
 function sourceList(sources, open) {
@@ -108,11 +110,12 @@ function sourceList(sources, open) {
     h("ol", {class: "source-list"}, ordered.map((source) => sourceItem(source, badges))));
 }
 
-/** Passages near the question when the material does not answer it: reading, not an answer. */
+/** Passages near the question when the material does not answer it: reading, not an answer. Each shows the
+ * sentences closest to the question in the material's own words, so a student can judge for themselves. */
 function relatedReading(sources) {
   return h("section", {class: "related", "aria-label": "Related reading"},
     h("h3", {class: "related-title"}, "Related reading"),
-    h("ol", {class: "source-list"}, sources.map((source) => sourceItem(source, null))));
+    h("ol", {class: "source-list"}, sources.map((source) => sourceItem(source, null, true))));
 }
 
 /** The evidence sentences an answer rests on, quoted, each source with a link that highlights them. */
