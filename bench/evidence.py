@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from appliance.runtime import configure_process
 from bench import answers, common
 
 
@@ -119,6 +120,7 @@ def run(quick: bool = False, data: Path | None = None, name: str = "dev") -> dic
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_process()  # before numpy loads: OpenBLAS on one thread, as in the served appliance
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from appliance.runtime import configure_process
 from bench import retrieval
 
 REPO = Path(__file__).resolve().parents[1]
@@ -435,6 +436,7 @@ def run(quick: bool, index: Path | None, say, only: set[str] | None = None, brie
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_process()  # before numpy loads: OpenBLAS on one thread, as in the served appliance
     parser = argparse.ArgumentParser(prog="python -m bench.generalize", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny synthetic collections (seconds)")
     parser.add_argument("--index", type=Path, default=None, metavar="DIR", help="keep and reuse the indexes here")

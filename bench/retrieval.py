@@ -33,6 +33,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from appliance.runtime import configure_process
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "eval" / "cranfield"
 DEFAULT_OUTPUT = REPO / "bench" / "results" / "retrieval.json"
@@ -408,6 +410,7 @@ def _setting(text: str) -> tuple[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_process()  # before numpy loads: OpenBLAS on one thread, as in the served appliance
     parser = argparse.ArgumentParser(prog="python -m bench.retrieval", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--data",
