@@ -12,6 +12,7 @@ import pytest
 from appliance.inference import embedder as embed
 from appliance.inference import manifests as models
 from appliance.inference.embedder import Embedder
+from appliance.services import load_embedder
 from appliance.settings import load_settings
 
 pytestmark = pytest.mark.real
@@ -90,6 +91,15 @@ def test_int8_queries_stay_close_to_the_full_model(model, reference):
     want = reference.embed(TEXTS[:4])
     assert all(cosine(onnx.embed_query(t), w) > 0.98 for t, w in zip(TEXTS[:4], want, strict=True))
     assert cosine(onnx.embed([TEXTS[0]])[0], want[0]) > 1 - 1e-5  # passages keep the full model
+
+
+def test_the_shipped_settings_embed_queries_with_the_int8_graph(model, tmp_path):
+    path, name, cache = model
+    shipped = load_embedder(load_settings(environ={}, data_dir=str(tmp_path)))
+    int8 = Embedder(path, name=name, backend="onnx", cache_dir=cache, query_int8=True)
+    fp32 = Embedder(path, name=name, backend="onnx", cache_dir=cache, query_int8=False)
+    assert shipped.embed_query(TEXTS[0]) == int8.embed_query(TEXTS[0]) != fp32.embed_query(TEXTS[0])
+    assert shipped.embed([TEXTS[0]]) == fp32.embed([TEXTS[0]])  # passages keep the fp32 graph
 
 
 def test_onnx_embedder_does_not_load_torch(model):
