@@ -147,7 +147,9 @@ class Services:
 
 def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_llm: bool = True) -> Services:
     """Open stores and load models (or take given ones: tests pass fakes), then reconcile the stores."""
-    configure_process()  # a caller that is not the CLI (tests, benchmarks) gets the same environment
+    # A caller that is not the CLI gets the same environment for what loads from here on; OpenBLAS read its
+    # threads when numpy loaded, so scripts call configure_process() themselves first (as bench/ does).
+    configure_process()
     data = settings.data_path
     database = open_database(data)
     vectors = vectors or open_vectors(settings)

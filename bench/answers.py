@@ -38,7 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from bench import common
+from bench import common, retrieval
 
 DEVSET = Path(__file__).resolve().parent / "answers"
 
@@ -426,10 +426,10 @@ def result_name(benchmark: str, name: str) -> str:
     return benchmark if name == "dev" else f"{benchmark}-{name}"
 
 
-def run(quick: bool = False, modes: tuple[str, ...] = MODES, name: str = "dev") -> dict:
+def run(quick: bool = False, modes: tuple[str, ...] = MODES, name: str = "dev", overrides: dict | None = None) -> dict:
     begun = time.perf_counter()
     devset = load_devset(quick, name)
-    settings = SETTINGS | (QUICK_SETTINGS if quick else {})
+    settings = SETTINGS | (QUICK_SETTINGS if quick else {}) | (overrides or {})
     details: dict[str, list[dict]] = {}
     figures: dict = {}
     reported: dict[str, list[str]] = {}
@@ -540,6 +540,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default=",".join(MODES), help=f"comma-separated, of {', '.join(MODES)}")
     parser.add_argument("--rejudge", type=Path, default=None, help="judge a saved answers.json again, no models")
     parser.add_argument("--set", default="dev", choices=sorted(SETS), help="the question set (default dev)")
+    parser.add_argument("--with", dest="overrides", type=retrieval.setting, action="append", default=[])
     own, rest = parser.parse_known_args(argv)
     if own.rejudge:
         result = rejudge(json.loads(own.rejudge.read_text(encoding="utf-8")))
@@ -551,7 +552,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown or not modes:
         parser.error(f"unknown mode(s) {unknown}; choose from {', '.join(MODES)}")
     doc = __doc__ + "\n\n--modes M1,M2: only these answer modes (default all three); --set dev|fresh; --rejudge FILE."
-    return common.cli("answers", doc, lambda quick: run(quick, modes, own.set), rest)
+    doc += " --with NAME=VALUE: a setting of the appliance changed (repeatable)."
+    return common.cli("answers", doc, lambda quick: run(quick, modes, own.set, dict(own.overrides)), rest)
 
 
 if __name__ == "__main__":

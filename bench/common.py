@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from appliance.runtime import configure_process
 from bench.retrieval import machine
 
 REPO = Path(__file__).resolve().parents[1]
@@ -211,6 +212,7 @@ def cli(name: str, doc: str, run, argv: list[str] | None, seconds: bool = False,
     """The command line every single benchmark shares: parse the standard options, run, print, save.
 
     `options` are a benchmark's own: (flag, argparse keywords) pairs, handed to `run` by their names."""
+    configure_process()  # before numpy loads: OpenBLAS on one thread, as in the served appliance
     parser = argparse.ArgumentParser(prog=f"python -m bench.{name}", description=doc.split("\n\n")[0])
     standard_args(parser, seconds)
     own = [parser.add_argument(flag, **keywords).dest for flag, keywords in options]

@@ -27,15 +27,16 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench import answers, common
+from appliance.runtime import configure_process
+from bench import answers, common, retrieval
 
 
-def build(data_dir: Path, quick: bool, name: str = "dev"):
+def build(data_dir: Path, quick: bool, name: str = "dev", overrides: dict | None = None):
     """The appliance's services on `data_dir` (no LLM), the question set `name` ingested unless one already is."""
     from appliance import services
     from appliance.settings import load_settings
 
-    settings = load_settings(None, environ={}, data_dir=str(data_dir), ingest_sample=False)
+    settings = load_settings(None, environ={}, data_dir=str(data_dir), ingest_sample=False, **(overrides or {}))
     built = services.build(settings, with_llm=False)
     devset = answers.load_devset(quick, name)
     if not built.database.documents():
@@ -96,11 +97,11 @@ def figures_for(rows: list[dict]) -> dict:
     return out
 
 
-def run(quick: bool = False, data: Path | None = None, name: str = "dev") -> dict:
+def run(quick: bool = False, data: Path | None = None, name: str = "dev", overrides: dict | None = None) -> dict:
     begun = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ragbot-evidence-", ignore_cleanup_errors=True) as tmp:
         data_dir = data or Path(tmp) / "data"
-        built, devset = build(data_dir, quick, name)
+        built, devset = build(data_dir, quick, name, overrides)
         try:
             rows = [judge(built, item) for item in devset["questions"]]
         finally:
@@ -119,6 +120,7 @@ def run(quick: bool = False, data: Path | None = None, name: str = "dev") -> dic
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_process()  # before numpy loads: OpenBLAS on one thread, as in the served appliance
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -128,8 +130,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output", type=Path, help="the folder to write evidence.json (evidence-fresh.json) to (default bench/results)"
     )
+    parser.add_argument(
+        "--with", dest="overrides", type=retrieval.setting, action="append", default=[], help="NAME=VALUE: a setting"
+    )
     args = parser.parse_args(argv)
-    result = run(args.quick, args.data, args.set)
+    result = run(args.quick, args.data, args.set, dict(args.overrides))
     common.save(result, args.output)
     for split, figures in result["figures"].items():
         print(split, figures)

@@ -17,8 +17,8 @@ Variants: keyword and dense alone; `rrf` (plain reciprocal-rank fusion: no feedb
 hybrid with pseudo-relevance feedback on/off at heading weight 1, 2, 3; adaptive feedback (feedback only
 when the first pass's top-1/top-2 fused score gap is below a threshold, emulated per query from the on/off
 runs); a sentence-level re-rank of the top passages (the best sentence's `evidence.score` blended with
-the fused score); the shipped settings with queries embedded by the int8 graph, with vector-only (Rocchio)
-feedback, and with keyword ranks computed by SQLite's FTS5 instead of the in-memory copy (the same
+the fused score); the shipped settings with queries embedded by the other graph (fp32 or int8), with
+vector-only (Rocchio) feedback, and with keyword ranks computed by SQLite's FTS5 instead of the in-memory copy (the same
 ranking: its row says what the copy saves). `--brief` runs keyword, dense, rrf, shipped and the last four.
 Figures go to stdout (a Markdown table) and bench/results/generalize.json.
 """
@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from appliance.runtime import configure_process
 from bench import retrieval
 
 REPO = Path(__file__).resolve().parents[1]
@@ -145,17 +146,7 @@ def documents(collection: Judged, passages) -> list[str]:
 
 def searched(retriever, collection: Judged, mode: str) -> tuple[dict[str, list], dict[str, float]]:
     """Every query's passages, and the median CPU and wall milliseconds per search (query embedding included)."""
-    cache_clear = getattr(retriever.embedder.embed_query, "cache_clear", None)
-    if cache_clear:
-        cache_clear()  # every variant pays for its query embeddings, as a first-time question does
-    found, cpu, wall = {}, [], []
-    for qid, text, _ in collection.queries:
-        started, ticked = time.perf_counter(), time.process_time()
-        found[qid] = retriever.search(text, SEARCH_K, mode)
-        cpu.append(time.process_time() - ticked)
-        wall.append(time.perf_counter() - started)
-    timing = {"cpu_ms": round(statistics.median(cpu) * 1000, 1), "wall_ms": round(statistics.median(wall) * 1000, 1)}
-    return found, timing
+    return retrieval.searches(retriever, [(qid, text) for qid, text, _ in collection.queries], mode, SEARCH_K)
 
 
 def adaptive(on: dict[str, list], off: dict[str, list], gap: float) -> dict[str, list]:
@@ -194,12 +185,12 @@ def reranked(found: dict[str, list], best: dict[str, dict[int, float]], weight: 
     return out
 
 
-def variants(services, collection: Judged, say, brief: bool = False) -> dict[str, tuple[dict[str, list], dict]]:
-    """Every variant's passages by query and its timing (derived variants carry the timing they add to)."""
+def variants(services, collection: Judged, say, other, brief: bool = False) -> dict[str, tuple[dict[str, list], dict]]:
+    """Every variant's passages by query and its timing (derived variants carry the timing they add to); `other`
+    embeds queries with the graph the settings do not use."""
     import msgspec
 
     from appliance.search.retriever import Retriever
-    from appliance.services import load_embedder
     from appliance.store.keywords import KeywordIndex
 
     def retriever(embedder=None, **changes):
@@ -213,9 +204,9 @@ def variants(services, collection: Judged, say, brief: bool = False) -> dict[str
     runs["dense"] = searched(retriever(), collection, "dense")
     runs["rrf"] = searched(retriever(heading_weight=1.0, feedback_chunks=0), collection, "hybrid")
     runs["shipped"] = searched(retriever(), collection, "hybrid")
-    say(f"  {collection.name}: the shipped settings with int8 queries, Rocchio-only feedback, FTS5 keyword ranks")
-    int8 = load_embedder(msgspec.structs.replace(services.settings, embed_query_int8=True))
-    runs["shipped, int8 queries"] = searched(retriever(int8), collection, "hybrid")
+    graph = other_queries(services.settings)
+    say(f"  {collection.name}: the shipped settings with {graph} queries, Rocchio-only feedback, FTS5 keyword ranks")
+    runs[f"shipped, {graph} queries"] = searched(retriever(other), collection, "hybrid")
     runs["shipped, feedback without words"] = searched(retriever(feedback_terms=0), collection, "hybrid")
     runs["shipped, keyword ranks by FTS5"] = searched(retriever(keyword_backend="sqlite"), collection, "hybrid")
     if not brief:
@@ -246,9 +237,15 @@ def _alternatives(services, collection: Judged, say, retriever) -> dict[str, tup
     return runs
 
 
-def stages(services, collection: Judged, int8) -> dict[str, float]:
+def other_queries(settings) -> str:
+    """The query graph the shipped settings do not use, which the variants and the profile time beside it."""
+    return "fp32" if settings.embed_query_int8 else "int8"
+
+
+def stages(services, collection: Judged, other) -> dict[str, float]:
     """Median CPU milliseconds of each stage of one shipped-settings search, feedback pass included, with the
-    keyword passes timed both ways (in-memory copy, SQLite FTS5) and the query embedded both ways (fp32, int8)."""
+    keyword passes timed both ways (in-memory copy, SQLite FTS5) and the query embedded by both graphs (`other`
+    is an embedder with the query graph the settings do not use)."""
     from appliance.search.retriever import _passage, expansion_words
     from appliance.store.vector_index import cosine, rocchio
 
@@ -256,6 +253,8 @@ def stages(services, collection: Judged, int8) -> dict[str, float]:
     spent: dict[str, list[float]] = {}
     n, k, heading = settings.candidates, settings.search_k, settings.heading_weight
     memory, sqlite = services.retriever.keywords, services.database
+    unused = other_queries(settings)
+    shipped = "int8" if unused == "fp32" else "fp32"
 
     @contextmanager
     def clock(name):
@@ -264,12 +263,12 @@ def stages(services, collection: Judged, int8) -> dict[str, float]:
         spent.setdefault(name, []).append(time.process_time() - ticked)
 
     services.embedder.embed_query.cache_clear()
-    int8.embed_query.cache_clear()
+    other.embed_query.cache_clear()
     for _, text, _ in collection.queries:
-        with clock("embed query (fp32)"):
+        with clock(f"embed query ({shipped}, shipped)"):
             vector = services.embedder.embed_query(text)
-        with clock("embed query (int8)"):
-            int8.embed_query(text)
+        with clock(f"embed query ({unused})"):
+            other.embed_query(text)
         with clock("dense (vector index)"):
             dense = services.vectors.query(vector, n)
         with clock("keyword (in-memory BM25)"):
@@ -318,9 +317,9 @@ def measure(collection: Judged, index: Path | None, say, brief: bool = False) ->
             if isinstance(services.retriever.keywords, KeywordIndex):
                 services.retriever.keywords.refresh()  # searches time the in-memory copy, not its first build
             services.retriever.search("warm up", SEARCH_K, "hybrid")
-            runs = variants(services, collection, say, brief)
-            int8 = load_embedder(msgspec.structs.replace(services.settings, embed_query_int8=True))
-            profile = stages(services, collection, int8)
+            other = load_embedder(msgspec.structs.replace(settings, embed_query_int8=not settings.embed_query_int8))
+            runs = variants(services, collection, say, other, brief)
+            profile = stages(services, collection, other)
         finally:
             services.close()
     halves = {qid: half for qid, _, half in collection.queries}
@@ -435,6 +434,7 @@ def run(quick: bool, index: Path | None, say, only: set[str] | None = None, brie
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_process()  # before numpy loads: OpenBLAS on one thread, as in the served appliance
     parser = argparse.ArgumentParser(prog="python -m bench.generalize", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny synthetic collections (seconds)")
     parser.add_argument("--index", type=Path, default=None, metavar="DIR", help="keep and reuse the indexes here")
@@ -447,11 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{CRANFIELD}, {ROS_DOCS} or {TEXTBOOK} not found; use --quick without the shared folder")
     say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
     result = run(args.quick, args.index, say, set(args.only or []), args.brief)
-    print(table(result))
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    print(f"\nwritten to {args.output}")
-    return 0
+    return retrieval.report(result, table(result), args.output)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,12 @@ Not timed tests: the figures are only checked to exist and be sane, never agains
 """
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +17,7 @@ from bench import __main__ as bench_main
 from bench import answers, classroom, common, generalize, generation, ingestion
 
 pytestmark = pytest.mark.real
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_synthetic_corpus_and_statistics(tmp_path):
@@ -211,6 +216,27 @@ def test_answers_quick():
     assert "correct+cited+supported" in answers.table(figures)
 
 
+BAD_ARGUMENTS = [
+    ("generalize", "--only=none"),
+    ("retrieval", "--limit=0"),
+    ("evidence", "--set=none"),
+    ("search", "--x"),
+]
+
+
+@pytest.mark.parametrize(("module", "bad"), BAD_ARGUMENTS)
+def test_benchmarks_run_openblas_on_one_thread_as_the_appliance_does(module, bad):
+    """OpenBLAS reads its thread count when numpy loads; its spinning helper thread doubled in-process search CPU."""
+    code = (
+        f"import os, sys; from bench import {module}\n"
+        f"try:\n    {module}.main([{bad!r}])\nexcept SystemExit:\n    pass\n"
+        "print(os.environ.get('OPENBLAS_NUM_THREADS'), 'numpy' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    assert out.stdout.split() == ["1", "False"], out.stderr  # set before anything loaded numpy
+
+
 def test_generalize_quick_scores_both_collections(tmp_path):
     """`python -m bench.generalize --quick`: every variant scored on a synthetic Cranfield and a synthetic docs set."""
     out = tmp_path / "generalize.json"
@@ -224,7 +250,7 @@ def test_generalize_quick_scores_both_collections(tmp_path):
         "rrf",
         "shipped",
         "rrf + sentence re-rank w0.4",
-        "shipped, int8 queries",
+        "shipped, fp32 queries",
     } <= variants.keys()
     # The in-memory keyword copy ranks as SQLite's FTS5 does: the same figures on every query.
     assert variants["shipped, keyword ranks by FTS5"]["vs_shipped"] == variants["shipped"]["vs_shipped"]

@@ -12,6 +12,7 @@ import pytest
 from appliance.inference import embedder as embed
 from appliance.inference import manifests as models
 from appliance.inference.embedder import Embedder
+from appliance.services import load_embedder
 from appliance.settings import load_settings
 
 pytestmark = pytest.mark.real
@@ -92,6 +93,15 @@ def test_int8_queries_stay_close_to_the_full_model(model, reference):
     assert cosine(onnx.embed([TEXTS[0]])[0], want[0]) > 1 - 1e-5  # passages keep the full model
 
 
+def test_the_shipped_settings_embed_queries_with_the_int8_graph(model, tmp_path):
+    path, name, cache = model
+    shipped = load_embedder(load_settings(environ={}, data_dir=str(tmp_path)))
+    int8 = Embedder(path, name=name, backend="onnx", cache_dir=cache, query_int8=True)
+    fp32 = Embedder(path, name=name, backend="onnx", cache_dir=cache, query_int8=False)
+    assert shipped.embed_query(TEXTS[0]) == int8.embed_query(TEXTS[0]) != fp32.embed_query(TEXTS[0])
+    assert shipped.embed([TEXTS[0]]) == fp32.embed([TEXTS[0]])  # passages keep the fp32 graph
+
+
 def test_onnx_embedder_does_not_load_torch(model):
     path, name, cache = model
     code = (
@@ -103,6 +113,22 @@ def test_onnx_embedder_does_not_load_torch(model):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_query_runs_at_its_own_length_not_the_tokenizers_fixed_128(model):
+    """tokenizer.json pads every text to 128 tokens: a 12-token question run at 128 cost 52 ms where 12 cost 12."""
+    path, name, cache = model
+    embedder = Embedder(path, name=name, cache_dir=cache)
+    session = onnx_impl(embedder)._queries
+    runs, shapes = session.run, []
+
+    def recorded(outputs, inputs):
+        shapes.append(inputs["input_ids"].shape)
+        return runs(outputs, inputs)
+
+    session.run = recorded
+    embedder.embed_query(TEXTS[0])
+    assert shapes == [(1, embedder.count_tokens(TEXTS[0]) + 2)]  # and [CLS], [SEP]
 
 
 def test_a_question_asked_again_is_not_embedded_again(model):

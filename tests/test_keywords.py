@@ -58,10 +58,15 @@ def test_a_split_word_matches_as_a_phrase(library):
 
 
 def test_words_are_split_and_stemmed_as_fts5_does():
-    assert fts_tokens("ament_cmake") == ("ament", "cmake")
-    assert fts_tokens("Controllers") == ("control",)
-    assert fts_tokens("café") == ("cafe",)
-    assert fts_tokens("_") == ()
+    assert fts_tokens(["ament_cmake", "Controllers", "café", "_"]) == [("ament", "cmake"), ("control",), ("cafe",), ()]
+
+
+def test_words_tokenized_together_get_each_its_own_terms():
+    words = ["zq_first_word", "_", "zqnodes", "zqrunning", "zq_first_word", "", "zqcafé_zqservo"]
+    together = fts_tokens(words)  # none seen before: one pass through FTS5 for all of them
+    assert together == [fts_tokens([word])[0] for word in words]
+    first, cafe = ("zq", "first", "word"), ("zqcafe", "zqservo")
+    assert together == [first, (), ("zqnode",), ("zqrun",), first, (), cafe]
 
 
 def test_a_change_is_searched_at_once_and_copied_in_the_background(library):

@@ -117,8 +117,9 @@ class TermPostings:
         row = np.searchsorted(self.rowids, np.fromiter((t[1] for t in tokens), np.int64, len(tokens)))
         column = np.fromiter((t[2] for t in tokens), np.int64, len(tokens))
         offset = np.fromiter((t[3] for t in tokens), np.int64, len(tokens))
-        self.length = np.bincount(row, minlength=len(self.ids)).astype(np.float64)  # tokens per row
-        self.average = float(self.length.sum() / len(self.ids)) if self.ids else 1.0
+        length = np.bincount(row, minlength=len(self.ids)).astype(np.float64)  # tokens per row
+        average = float(length.sum() / len(self.ids)) if self.ids else 1.0
+        self.norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)  # bm25's length normalisation per row
         # A token's place as one sortable number, (row, column, offset), grouped by term and in order.
         places = (row * 2 + column) << 32 | offset
         order = np.lexsort((places, term))
@@ -148,17 +149,20 @@ class TermPostings:
         self, phrases: list[tuple], k: int, heading_weight: float, courses: list[int] | None = None
     ) -> list[tuple[str, float]]:
         """The k best rows matching any phrase, by FTS5's bm25 (higher is better), among the given courses."""
-        scores = np.zeros(len(self.ids))
+        found = [phrase for phrase in phrases if len(phrase[0])]
+        if not found:
+            return []
+        # Every phrase's rows at once: one sum per row (np.bincount adds in phrase order, as a loop would).
+        rows = np.concatenate([phrase[0] for phrase in found])
+        sizes = np.array([len(phrase[0]) for phrase in found])
+        idf = np.log((len(self.ids) - sizes + 0.5) / (sizes + 0.5))
+        frequency = np.concatenate([phrase[1] for phrase in found])
+        frequency += heading_weight * np.concatenate([phrase[2] for phrase in found])
+        idf = np.repeat(np.where(idf > 0, idf, 1e-6), sizes)
+        part = idf * frequency * (BM25_K1 + 1) / (frequency + self.norm[rows])
+        scores = np.bincount(rows, weights=part, minlength=len(self.ids))
         matched = np.zeros(len(self.ids), dtype=bool)
-        total = len(self.ids)
-        for rows, text, heading in phrases:
-            if not len(rows):
-                continue
-            idf = np.log((total - len(rows) + 0.5) / (len(rows) + 0.5))
-            frequency = text + heading_weight * heading
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * self.length[rows] / self.average)
-            scores[rows] += (idf if idf > 0 else 1e-6) * frequency * (BM25_K1 + 1) / (frequency + norm)
-            matched[rows] = True
+        matched[rows] = True
         if courses is not None:
             matched &= np.isin(self.courses, list(courses))
         candidates = np.flatnonzero(matched)

@@ -3,9 +3,10 @@
 import os
 import sqlite3
 import threading
+from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import chromadb
@@ -54,7 +55,63 @@ def _damage_named(path: Path, opening: bool = False):
         ) from error
 
 
-class ChromaStore:
+class _Chroma(ABC):
+    """What both stores do alike through their chromadb client: batched writes, the guards of a query, counts."""
+
+    _client: ChromaClient
+    _collection: Any
+
+    def add(self, ids: list[str], vectors: list[list[float]], owners: list[tuple[str, int]]) -> None:
+        """Store vectors with their (document id, course id); re-adding an id overwrites it."""
+        for start in range(0, len(ids), BATCH):
+            end = start + BATCH
+            self._upsert(ids[start:end], vectors[start:end], owners[start:end])
+
+    def delete(self, ids: list[str]) -> None:
+        """Remove vectors by chunk id (unknown ids are ignored)."""
+        for start in range(0, len(ids), BATCH):
+            self._delete(ids[start : start + BATCH])
+
+    def query(self, vector, k: int, courses: list[int] | None = None) -> list[tuple[str, float]]:
+        """The k nearest chunk ids (of the given courses, all when None) with their cosine similarity."""
+        return self._nearest(vector, k, courses) if k >= 1 and courses != [] else []
+
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """Stored (unit) vectors of the given chunk ids."""
+        return self._stored(ids) if ids else {}
+
+    def ids(self) -> set[str]:
+        """Every chunk id in the store."""
+        return set(self._collection.get(include=[])["ids"])
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def close(self) -> None:
+        """Release the store; Chroma shares one embedded client per path in a process until the last one closes."""
+        self._client.close()
+
+    def ping(self) -> bool:
+        """True when the store answers."""
+        self._client.heartbeat()
+        return True
+
+    def _upsert(self, ids: list[str], vectors: list[list[float]], owners: list[tuple[str, int]]) -> None:
+        self._collection.upsert(ids=ids, embeddings=cast(list, vectors), metadatas=_owners(owners))
+
+    def _delete(self, ids: list[str]) -> None:
+        self._collection.delete(ids=ids)
+
+    @abstractmethod
+    def _nearest(self, vector, k: int, courses: list[int] | None) -> list[tuple[str, float]]:
+        """The k nearest, with k ≥ 1 and courses not empty."""
+
+    @abstractmethod
+    def _stored(self, ids: list[str]) -> dict[str, list[float]]:
+        """The stored vectors of a non-empty list of ids."""
+
+
+class ChromaStore(_Chroma):
     """Chunk vectors by chunk id, searched by cosine similarity.
 
     Chroma keeps them on disk; searches read a copy in memory (VectorIndex: 7 MB for 4,800 chunks), because
@@ -83,36 +140,23 @@ class ChromaStore:
             self._collection = _open_collection(self._client)
         self._path = path
 
-    def add(self, ids: list[str], vectors: list[list[float]], owners: list[tuple[str, int]]) -> None:
-        """Store vectors with their (document id, course id); re-adding an id overwrites it."""
-        for start in range(0, len(ids), BATCH):
-            end = start + BATCH
-            with locked(self._write_lock, shared=True), self._changing() as index:
-                self._collection.upsert(
-                    ids=ids[start:end],
-                    embeddings=cast(list, vectors[start:end]),
-                    metadatas=_owners(owners[start:end]),
-                )
-                if index is not None:
-                    self._index = index.plus(ids[start:end], vectors[start:end], [c for _, c in owners[start:end]])
+    def _upsert(self, ids: list[str], vectors: list[list[float]], owners: list[tuple[str, int]]) -> None:
+        with locked(self._write_lock, shared=True), self._changing() as index:
+            super()._upsert(ids, vectors, owners)
+            if index is not None:
+                self._index = index.plus(ids, vectors, [c for _, c in owners])
 
-    def delete(self, ids: list[str]) -> None:
-        """Remove vectors by chunk id (unknown ids are ignored)."""
-        for start in range(0, len(ids), BATCH):
-            with locked(self._write_lock, shared=True), self._changing() as index:
-                self._collection.delete(ids=ids[start : start + BATCH])
-                if index is not None:
-                    self._index = index.without(ids[start : start + BATCH])
+    def _delete(self, ids: list[str]) -> None:
+        with locked(self._write_lock, shared=True), self._changing() as index:
+            super()._delete(ids)
+            if index is not None:
+                self._index = index.without(ids)
 
-    def query(self, vector: list[float], k: int, courses: list[int] | None = None) -> list[tuple[str, float]]:
-        """The k nearest chunk ids (of the given courses, all when None) with their cosine similarity."""
-        if k < 1 or courses == []:
-            return []
+    def _nearest(self, vector, k: int, courses: list[int] | None) -> list[tuple[str, float]]:
         return self._current().nearest(vector, k, courses)
 
-    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
-        """Stored vectors of the given chunk ids."""
-        return self._current().vectors(ids) if ids else {}
+    def _stored(self, ids: list[str]) -> dict[str, list[float]]:
+        return self._current().vectors(ids)
 
     def _signature(self) -> tuple:
         """Size and time of Chroma's SQLite file, which every write to the collection changes."""
@@ -145,22 +189,10 @@ class ChromaStore:
     def ids(self) -> set[str]:
         """Every chunk id in the store."""
         with _damage_named(self._path):
-            return set(self._collection.get(include=[])["ids"])
-
-    def count(self) -> int:
-        return self._collection.count()
-
-    def close(self) -> None:
-        """Release the store; Chroma shares one client per path in a process until the last one closes."""
-        self._client.close()
-
-    def ping(self) -> bool:
-        """True when the store answers."""
-        self._client.heartbeat()
-        return True
+            return super().ids()
 
 
-class ChromaHttpStore:
+class ChromaHttpStore(_Chroma):
     """Chunk vectors on a Chroma server (`chroma run`), shared by several app boxes or kept on a bigger one.
 
     Searches use Chroma's own course-filtered query: the server holds the index, so there is no copy here to
@@ -191,45 +223,12 @@ class ChromaHttpStore:
                 f"chroma_url {url}: cannot use the Chroma server ({type(error).__name__}: {error})"
             ) from None
 
-    def add(self, ids: list[str], vectors: list[list[float]], owners: list[tuple[str, int]]) -> None:
-        """Store vectors with their (document id, course id); re-adding an id overwrites it."""
-        for start in range(0, len(ids), BATCH):
-            end = start + BATCH
-            self._collection.upsert(
-                ids=ids[start:end], embeddings=vectors[start:end], metadatas=_owners(owners[start:end])
-            )
-
-    def delete(self, ids: list[str]) -> None:
-        """Remove vectors by chunk id (unknown ids are ignored)."""
-        for start in range(0, len(ids), BATCH):
-            self._collection.delete(ids=ids[start : start + BATCH])
-
-    def query(self, vector: list[float], k: int, courses: list[int] | None = None) -> list[tuple[str, float]]:
-        """The k nearest chunk ids (of the given courses, all when None) with their cosine similarity."""
-        if k < 1 or courses == []:
-            return []
+    def _nearest(self, vector, k: int, courses: list[int] | None) -> list[tuple[str, float]]:
         where = None if courses is None else {"course_id": {"$in": list(courses)}}
         found = self._collection.query(query_embeddings=[list(vector)], n_results=k, where=where, include=["distances"])
         return [(cid, 1.0 - distance) for cid, distance in zip(found["ids"][0], found["distances"][0], strict=True)]
 
-    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
-        """Stored vectors of the given chunk ids, as unit vectors (as the embedded store gives them)."""
-        if not ids:
-            return {}
+    def _stored(self, ids: list[str]) -> dict[str, list[float]]:
+        # As unit vectors, as the embedded store gives them.
         found = self._collection.get(ids=ids, include=["embeddings"])
         return VectorIndex(found["ids"], found["embeddings"], [0] * len(found["ids"])).vectors(ids)
-
-    def ids(self) -> set[str]:
-        """Every chunk id in the store."""
-        return set(self._collection.get(include=[])["ids"])
-
-    def count(self) -> int:
-        return self._collection.count()
-
-    def close(self) -> None:
-        self._client.close()
-
-    def ping(self) -> bool:
-        """True when the server answers."""
-        self._client.heartbeat()
-        return True
