@@ -260,7 +260,9 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-QUICK_SETTINGS = {"max_answer_tokens": 8, "llm_context": 1024, "context_sources": 1}
+# Greedy in quick runs: a smoke test answers the same every time (a sampled first token can end an 8-token answer
+# before it starts, and then an arm has an answer with nothing generated).
+QUICK_SETTINGS = {"max_answer_tokens": 8, "llm_context": 1024, "context_sources": 1, "temperature": 0.0}
 
 
 class Appliance:
