@@ -29,6 +29,15 @@ def cosine(a, b) -> float:
     return float(a @ b / norm) if norm else 0.0
 
 
+def among(values, wanted) -> np.ndarray:
+    """Which of `values` are in `wanted`: one comparison per wanted value, for the few courses a search names
+    (np.isin sorts both: ~90 µs for 4,383 chunks against 3 µs, two or four times a search)."""
+    found = np.zeros(len(values), dtype=bool)
+    for value in set(wanted):
+        found |= values == value
+    return found
+
+
 class VectorIndex:
     """Unit vectors with an id and a course each, searched exactly; changes return a new index, so readers
     in other threads keep a consistent one without locks."""
@@ -54,7 +63,7 @@ class VectorIndex:
         query = np.asarray(vector, dtype=np.float32)
         scores = (query / (np.linalg.norm(query) or 1)) @ self.columns
         if courses is not None:
-            scores = np.where(np.isin(self.courses, list(courses)), scores, -np.inf)
+            scores = np.where(among(self.courses, courses), scores, -np.inf)
         k = min(k, int(np.isfinite(scores).sum()))
         if k < 1:
             return []
@@ -166,7 +175,7 @@ class TermPostings:
         matched = np.zeros(len(self.ids), dtype=bool)
         matched[rows] = True
         if courses is not None:
-            matched &= np.isin(self.courses, list(courses))
+            matched &= among(self.courses, courses)
         candidates = np.flatnonzero(matched)
         k = min(k, len(candidates))
         if k < 1:
