@@ -26,7 +26,6 @@ Figures go to stdout (a Markdown table) and bench/results/generalize.json.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -246,7 +245,10 @@ def stages(services, collection: Judged, other) -> dict[str, float]:
     """Median CPU milliseconds of each stage of one shipped-settings search, feedback pass included, with the
     keyword passes timed both ways (in-memory copy, SQLite FTS5) and the query embedded by both graphs (`other`
     is an embedder with the query graph the settings do not use)."""
+    import msgspec
+
     from appliance.search.retriever import _passage, expansion_words
+    from appliance.search.shapes import PassageView, view
     from appliance.store.vector_index import cosine, rocchio
 
     settings = services.settings
@@ -295,7 +297,8 @@ def stages(services, collection: Judged, other) -> dict[str, float]:
         with clock("stored vectors + cosine"):
             similarity = {c: cosine(vector, v) for c, v in services.vectors.vectors(ranked).items()}
         with clock("serialise (JSON)"):
-            json.dumps([_passage(rows[c], scores[c], similarity.get(c, 0.0)).to_dict() for c in ranked if c in rows])
+            passages = [_passage(rows[c], scores[c], similarity.get(c, 0.0)) for c in ranked if c in rows]
+            msgspec.json.encode([view(p, PassageView) for p in passages])
     return {name: round(statistics.median(times) * 1000, 2) for name, times in spent.items()}
 
 
