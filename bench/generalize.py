@@ -29,7 +29,6 @@ Figures go to stdout (a Markdown table) and bench/results/generalize.json.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -286,7 +285,10 @@ def stages(services, collection: Judged, other, plain=None) -> tuple[dict[str, f
     keyword passes timed both ways (in-memory copy, SQLite FTS5) and the query embedded by every graph (`other`
     is an embedder with the query graph the settings do not use, `plain` one with the plain int8 graph); and
     the share of searches the shipped settings make the feedback pass for."""
+    import msgspec
+
     from appliance.search.retriever import _passage, expansion_words
+    from appliance.search.shapes import PassageView, view
     from appliance.store.vector_index import cosine, rocchio
 
     settings = services.settings
@@ -339,7 +341,8 @@ def stages(services, collection: Judged, other, plain=None) -> tuple[dict[str, f
         with clock("stored vectors + cosine"):
             similarity = {c: cosine(vector, v) for c, v in services.vectors.vectors(ranked).items()}
         with clock("serialise (JSON)"):
-            json.dumps([_passage(rows[c], scores[c], similarity.get(c, 0.0)).to_dict() for c in ranked if c in rows])
+            passages = [_passage(rows[c], scores[c], similarity.get(c, 0.0)) for c in ranked if c in rows]
+            msgspec.json.encode([view(p, PassageView) for p in passages])
     share = round(statistics.fmean(unsure), 3) if unsure else 0.0
     return {name: round(statistics.median(times) * 1000, 2) for name, times in spent.items()}, share
 

@@ -91,11 +91,12 @@ def bare_llama(settings):
 
 
 def rebuild_prompt(model, question: str, sources: list[dict], settings):
-    from appliance.answer import prompt
-    from appliance.search.retriever import Passage
+    import msgspec
 
-    fields = Passage.__dataclass_fields__
-    passages = [Passage(**{k: v for k, v in s.items() if k in fields}) for s in sources]
+    from appliance.answer import prompt
+    from appliance.search.shapes import Passage
+
+    passages = [msgspec.convert(s, Passage) for s in sources]
     return prompt.build(model, question, passages, settings.max_answer_tokens, (LEVEL, LEVEL))
 
 

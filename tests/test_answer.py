@@ -10,7 +10,7 @@ from appliance.answer import prompt
 from appliance.answer.answerer import Question, cited_sources
 from appliance.answer.model_queue import ModelGate, stream_from_thread
 from appliance.errors import Busy, InvalidInput
-from appliance.search.retriever import Passage
+from appliance.search.shapes import Passage
 from tests.conftest import FakeModel
 
 

@@ -13,7 +13,7 @@ from appliance.answer.answerer import Question
 from appliance.answer.events import Evidence
 from appliance.answer.prompt import NOT_COVERED
 from appliance.errors import Busy, TooManyRequests
-from appliance.search.retriever import Passage
+from appliance.search.shapes import Passage
 from tests.conftest import FakeEmbedder, FakeModel
 
 GRIPPER = (

@@ -4,8 +4,10 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
+
+import msgspec
 
 from appliance import metrics
 from appliance.answer import evidence as evidence_module
@@ -15,7 +17,8 @@ from appliance.answer.expect import expected
 from appliance.answer.model_queue import ModelGate, Ticket
 from appliance.answer.verify import CITATION, Verifier, sentences_of
 from appliance.errors import InvalidInput
-from appliance.search.retriever import Passage, Retriever
+from appliance.search.retriever import Retriever
+from appliance.search.shapes import Passage, view
 from appliance.settings import Settings
 from appliance.store.text import STOPWORDS, WORD
 
@@ -47,24 +50,7 @@ def cited_sources(answer: str, sources: list[Passage]) -> set[int]:
 
 def source(n: int, passage: Passage, cited: bool = False, evidence: list[Evidence] | None = None) -> Source:
     """A passage as a numbered chat source."""
-    return Source(
-        n=n,
-        chunk_id=passage.chunk_id,
-        document_id=passage.document_id,
-        filename=passage.filename,
-        page=passage.page,
-        page_label=passage.page_label,
-        heading=passage.heading,
-        text=passage.text,
-        start=passage.start,
-        end=passage.end,
-        score=passage.score,
-        similarity=passage.similarity,
-        snippet=passage.snippet,
-        ocr=passage.ocr,
-        cited=cited,
-        evidence=evidence or [],
-    )
+    return view(passage, Source, n=n, cited=cited, evidence=evidence or [])
 
 
 @dataclass
@@ -525,7 +511,7 @@ def _selected_passage(selected: str, found: list[Passage], origin: dict) -> Pass
     match = next((p for p in found if selected[:200] in p.text), None)
     if match and (not origin or match.document_id == origin["document_id"]):
         start = match.start + match.text.find(selected[:200])
-        return replace(
+        return msgspec.structs.replace(
             match,
             text=selected,
             heading=match.heading or SELECTED,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from appliance.answer.events import Evidence
 from appliance.answer.expect import expected
-from appliance.search.retriever import Passage
+from appliance.search.shapes import Passage
 from appliance.store.text import STOPWORDS, WORD
 
 # A sentence ends at . ! ? (not inside 1.5 or e.g.) before a space, or at a line break that starts a new block

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from appliance.errors import InvalidInput
-from appliance.search.retriever import Passage
+from appliance.search.shapes import Passage
 
 NOT_COVERED = "The course material does not cover this question."
 

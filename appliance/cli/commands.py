@@ -14,6 +14,7 @@ from appliance.answer.chat import Ask
 from appliance.answer.events import Done
 from appliance.errors import InvalidInput, RagbotError
 from appliance.inference import manifests
+from appliance.search.shapes import PassageView, snippet, view
 from appliance.settings import Settings, config_path
 
 SMOKE_PROMPT = "The three primary colours are"
@@ -92,10 +93,10 @@ def search(settings: Settings, args) -> int:
     app = services.build(settings, with_llm=False)
     passages = app.retriever.search(args.query, args.k or settings.search_k, args.mode)
     if args.json:
-        print_json({"results": [p.to_dict() for p in passages]})
+        print_json({"results": [view(p, PassageView) for p in passages]})
     for n, p in enumerate(passages if not args.json else [], 1):
         where = f"page {p.page_label or p.page}" if p.page else p.heading
-        print(f"[{n}] {p.filename} — {where} (score {p.score:.4f})\n    {p.snippet}\n")
+        print(f"[{n}] {p.filename} — {where} (score {p.score:.4f})\n    {snippet(p.text)}\n")
     app.close()
     return 0
 

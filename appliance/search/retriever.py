@@ -1,42 +1,15 @@
 """Hybrid retrieval: dense (vector store) and keyword (FTS5 BM25) candidates fused by reciprocal rank."""
 
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass
 
 from appliance import metrics
+from appliance.search.shapes import Passage
 from appliance.settings import Settings
 from appliance.store.database import Database
 from appliance.store.keywords import KeywordIndex
 from appliance.store.text import STOPWORDS, WORD
 from appliance.store.vector_index import cosine, rocchio
 from appliance.vocabulary import SearchMode
-
-SNIPPET_CHARS = 300
-
-
-@dataclass
-class Passage:
-    """A retrieved chunk with where it comes from; chat sources use the same shape."""
-
-    chunk_id: str
-    document_id: str
-    filename: str
-    page: int | None
-    page_label: str | None
-    heading: str
-    text: str
-    start: int
-    end: int
-    score: float
-    similarity: float
-    ocr: bool = False  # its page was read by OCR
-
-    @property
-    def snippet(self) -> str:
-        return self.text if len(self.text) <= SNIPPET_CHARS else self.text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
-
-    def to_dict(self) -> dict:
-        return asdict(self) | {"snippet": self.snippet}
 
 
 def fuse(rankings: list[tuple[float, list[str]]], rrf_k: int) -> dict[str, float]:

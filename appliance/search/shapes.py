@@ -1,15 +1,17 @@
-"""The shape a retrieved passage has on the wire: search results and chat sources both carry these fields."""
+"""A retrieved passage: as the retriever finds it, and as search results and chat sources carry it on the wire."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from msgspec import Meta
+
+SNIPPET_CHARS = 300
 
 # The web layer fills these in as it sends an answer or a passage (appliance/web/rich.py, appliance/web/shown.py).
 Nodes = Annotated[list[Any] | None, Meta(description="Safe rich-text nodes: a string, or [tag, {attributes}, *nodes].")]
 
 
-class PassageView(msgspec.Struct, kw_only=True):
+class Passage(msgspec.Struct):
     """A retrieved passage and where it comes from; start and end index its page's text."""
 
     chunk_id: str
@@ -23,6 +25,24 @@ class PassageView(msgspec.Struct, kw_only=True):
     end: int
     score: float
     similarity: float
-    snippet: str
     ocr: Annotated[bool, Meta(description="Its page was read from a scan by OCR.")] = False
+
+
+class PassageView(Passage, kw_only=True):
+    """A passage as it is sent: with a short snippet of its text and, once the web layer renders it, its nodes."""
+
+    snippet: str
     nodes: Nodes = None  # the passage as its page shows it
+
+
+View = TypeVar("View", bound=PassageView)
+
+
+def snippet(text: str) -> str:
+    """The text cut at a word boundary to about SNIPPET_CHARS."""
+    return text if len(text) <= SNIPPET_CHARS else text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def view(passage: Passage, shape: type[View], **extra: Any) -> View:
+    """The passage as `shape` (a search result, a chat source), its snippet filled in."""
+    return shape(**msgspec.structs.asdict(passage), snippet=snippet(passage.text), **extra)

@@ -1,11 +1,11 @@
 """Hybrid search over the course material."""
 
-import msgspec
 from litestar import Request, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from appliance.errors import InvalidInput
+from appliance.search.shapes import view
 from appliance.services import Services
 from appliance.web.access import USERS, allow
 from appliance.web.rich import to_nodes
@@ -30,7 +30,7 @@ def search(data: JSONBody[SearchRequest], request: Request, services: NamedDepen
     courses = services.courses.scope(request.user, data.course_id)
     passages = services.retriever.search(data.query, data.k, data.mode, courses)
     shown = Shown(services.database)
-    return SearchResults([shown.passage(msgspec.convert(p.to_dict(), SearchResult)) for p in passages])
+    return SearchResults([shown.passage(view(p, SearchResult)) for p in passages])
 
 
 @post(
