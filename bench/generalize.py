@@ -251,7 +251,8 @@ def _alternatives(services, collection: Judged, say, retriever) -> dict[str, tup
 
 def as_served(services, collection: Judged, plain=None) -> dict[str, float]:
     """Median CPU milliseconds of a search as the web app asks it (k = search_k, the course's passages only),
-    with the shipped settings, with feedback on every search, and (`plain` given) with the defaults before."""
+    with the shipped settings, with feedback on every search, and (`plain` given) with the defaults before; the
+    arms take turns query by query, so a drift of the machine's load falls on all of them alike."""
     import msgspec
 
     from appliance.search.retriever import Retriever
@@ -260,19 +261,18 @@ def as_served(services, collection: Judged, plain=None) -> dict[str, float]:
     settings, keywords = services.settings, services.retriever.keywords
     arms = {"shipped": ({}, services.embedder), "feedback always": ({"feedback_when": "always"}, services.embedder)}
     arms |= {"before (plain int8 queries, feedback always)": ({"feedback_when": "always"}, plain)} if plain else {}
-    out = {}
-    for name, (changes, embedder) in arms.items():
-        retriever = Retriever(
-            msgspec.structs.replace(settings, **changes), services.database, services.vectors, embedder, keywords
-        )
-        embedder.embed_query.cache_clear()
-        spent = []
-        for _, text, _ in collection.queries:
+    retrievers = {
+        name: Retriever(msgspec.structs.replace(settings, **changes), services.database, services.vectors, e, keywords)
+        for name, (changes, e) in arms.items()
+    }
+    spent: dict[str, list[float]] = {name: [] for name in arms}
+    for _, text, _ in collection.queries:
+        for name, retriever in retrievers.items():
+            retriever.embedder.embed_query.cache_clear()  # every arm embeds the question, as a new one is
             ticked = time.process_time()
             retriever.search(text, settings.search_k, "hybrid", [DEFAULT_COURSE])
-            spent.append(time.process_time() - ticked)
-        out[name] = round(statistics.median(spent) * 1000, 2)
-    return out
+            spent[name].append(time.process_time() - ticked)
+    return {name: round(statistics.median(times) * 1000, 2) for name, times in spent.items()}
 
 
 def other_queries(settings) -> str:
