@@ -175,7 +175,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
         Literal["always", "disagree"],
         Meta(
             description="always: every hybrid search makes the feedback pass; disagree: only when dense and "
-            "keyword search rank different documents first (where they agree it changed little, at a third of the CPU)."
+            "keyword search rank different documents first (where they agree, feedback changed little)."
         ),
     ] = "disagree"
     min_similarity: Annotated[
