@@ -239,3 +239,20 @@ def test_leaving_the_stream_cancels_the_producer():
     assert asyncio.run(consume()) == [0, 1, 2]
     assert stopped.wait(2)
     assert len(produced) < 10
+
+
+class _Ranked:
+    """A retriever whose fused ranking misses the one passage its keyword ranking puts first."""
+
+    def __init__(self):
+        self.fused = [_passage(1, "ZMP is the point where the net moment is zero."), _passage(2, "Point clouds.")]
+        self.worded = [_passage(3, "The assembly point is at the bike shelter."), self.fused[0]]
+
+    def search(self, query, k, mode="hybrid", courses=None):
+        return (self.worded if mode == "keyword" else self.fused)[:k]
+
+
+def test_the_keyword_searchs_best_passages_are_weighed_whatever_their_fused_rank(services):
+    services.answerer.retriever = _Ranked()
+    found = services.answerer.retrieve(Question("Where is the assembly point?"), 2)
+    assert [p.chunk_id for p in found] == ["d:1", "d:2", "d:3"]  # each passage once, the fused ranking first

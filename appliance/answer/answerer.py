@@ -33,6 +33,8 @@ LOOP_WORDS = 6
 
 Event = tuple[str, object]
 Answerability = Literal["yes", "maybe", "no"]
+# Passages the keyword search ranks best, weighed for evidence whatever their place in the fused ranking.
+KEYWORD_PASSAGES = 2
 
 
 def cited_sources(answer: str, sources: list[Passage]) -> set[int]:
@@ -168,6 +170,12 @@ class Answerer:
         asked = question.search_query or text
         query = f"{asked}\n{selected}" if selected else asked
         found = self.retriever.search(query, limit, courses=question.courses)
+        # The keyword search's best passages are weighed too: a short question with a common word ("Where is the
+        # assembly point?") can send the dense search, and the fused ranking with it, to another document's
+        # "point" while the one page naming the assembly point ranks first by its words alone.
+        seen = {p.chunk_id for p in found}
+        worded = self.retriever.search(query, KEYWORD_PASSAGES, mode="keyword", courses=question.courses)
+        found += [p for p in worded if p.chunk_id not in seen]
         # A long page about many things can sit below min_similarity as a whole while it holds every key term of
         # the question: its sentences, not its average, decide whether it answers.
         terms = evidence_module.key_terms(asked)
