@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 SAMPLE = PACKAGE_ROOT / "sample" / "robotics-basics.md"
 
 
-def load_embedder(settings: Settings):
+def load_embedder(settings: Settings, query_fused: bool = True):
+    """The embedder the settings name (`query_fused=False`: int8 queries from the plain int8 graph, for benchmarks)."""
     from appliance.inference.embedder import Embedder
 
     manifest = models.find_manifest(settings, settings.embed_model)
@@ -44,6 +45,7 @@ def load_embedder(settings: Settings):
         cache_dir=settings.models_path / "onnx",
         query_threads=settings.embed_query_threads,
         query_int8=settings.embed_query_int8,
+        query_fused=query_fused,
     )
 
 

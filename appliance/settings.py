@@ -171,6 +171,13 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     feedback_terms: Annotated[
         int, Meta(ge=0, le=50, description="Words from those passages added to the keyword query; 0 adds none.")
     ] = 20
+    feedback_when: Annotated[
+        Literal["always", "disagree"],
+        Meta(
+            description="always: every hybrid search makes the feedback pass; disagree: only when dense and "
+            "keyword search rank different documents first (where they agree, feedback changed little)."
+        ),
+    ] = "disagree"
     min_similarity: Annotated[
         float, Meta(ge=-1.0, le=1.0, description="Cosine similarity below which a passage counts as unrelated.")
     ] = 0.25

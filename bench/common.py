@@ -461,6 +461,7 @@ def server_settings(app: Appliance) -> dict:
         "heading_weight",
         "feedback_chunks",
         "feedback_terms",
+        "feedback_when",
         "keyword_backend",
         "embed_query_int8",
         "context_sources",

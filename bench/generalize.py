@@ -14,12 +14,15 @@ noise of a difference between two variants is given by its value on each half an
 error. Searches are deterministic, so two runs give the same quality figures: the halves are the noise.
 
 Variants: keyword and dense alone; `rrf` (plain reciprocal-rank fusion: no feedback, heading weight 1);
-hybrid with pseudo-relevance feedback on/off at heading weight 1, 2, 3; adaptive feedback (feedback only
-when the first pass's top-1/top-2 fused score gap is below a threshold, emulated per query from the on/off
-runs); a sentence-level re-rank of the top passages (the best sentence's `evidence.score` blended with
-the fused score); the shipped settings with queries embedded by the other graph (fp32 or int8), with
-vector-only (Rocchio) feedback, and with keyword ranks computed by SQLite's FTS5 instead of the in-memory copy (the same
-ranking: its row says what the copy saves). `--brief` runs keyword, dense, rrf, shipped and the last four.
+hybrid with pseudo-relevance feedback on/off/only when dense and keyword search rank different documents
+first, at heading weight 1, 2, 3; adaptive feedback by score gap (feedback only when the first pass's
+top-1/top-2 fused score gap is below a threshold, emulated per query from the on/off runs); a sentence-level
+re-rank of the top passages (the best sentence's `evidence.score` blended with the fused score); the shipped
+settings with feedback on every search, with queries embedded by the other graph (fp32 or int8), by the plain
+int8 graph (before the attention-fused one), both of those (the defaults before the fifth round), with
+vector-only (Rocchio) feedback, and with keyword ranks computed by SQLite's FTS5 instead of the in-memory copy
+(the same ranking: its row says what the copy saves). `--brief` runs keyword, dense, rrf, shipped and the
+shipped variants.
 Figures go to stdout (a Markdown table) and bench/results/generalize.json.
 """
 
@@ -184,9 +187,12 @@ def reranked(found: dict[str, list], best: dict[str, dict[int, float]], weight: 
     return out
 
 
-def variants(services, collection: Judged, say, other, brief: bool = False) -> dict[str, tuple[dict[str, list], dict]]:
+def variants(
+    services, collection: Judged, say, other, plain=None, brief: bool = False
+) -> dict[str, tuple[dict[str, list], dict]]:
     """Every variant's passages by query and its timing (derived variants carry the timing they add to); `other`
-    embeds queries with the graph the settings do not use."""
+    embeds queries with the graph the settings do not use, `plain` (if given) with the plain int8 graph, the
+    query graph before the fused one."""
     import msgspec
 
     from appliance.search.retriever import Retriever
@@ -204,8 +210,13 @@ def variants(services, collection: Judged, say, other, brief: bool = False) -> d
     runs["rrf"] = searched(retriever(heading_weight=1.0, feedback_chunks=0), collection, "hybrid")
     runs["shipped"] = searched(retriever(), collection, "hybrid")
     graph = other_queries(services.settings)
-    say(f"  {collection.name}: the shipped settings with {graph} queries, Rocchio-only feedback, FTS5 keyword ranks")
+    say(f"  {collection.name}: the shipped settings with feedback always, {graph} and plain int8 queries, ...")
+    runs["shipped, feedback always"] = searched(retriever(feedback_when="always"), collection, "hybrid")
     runs[f"shipped, {graph} queries"] = searched(retriever(other), collection, "hybrid")
+    if plain is not None:
+        runs["shipped, plain int8 queries"] = searched(retriever(plain), collection, "hybrid")
+        before = retriever(plain, feedback_when="always")
+        runs["before (plain int8 queries, feedback always)"] = searched(before, collection, "hybrid")
     runs["shipped, feedback without words"] = searched(retriever(feedback_terms=0), collection, "hybrid")
     runs["shipped, keyword ranks by FTS5"] = searched(retriever(keyword_backend="sqlite"), collection, "hybrid")
     if not brief:
@@ -220,9 +231,11 @@ def _alternatives(services, collection: Judged, say, retriever) -> dict[str, tup
     for heading in (1.0, 2.0, 3.0):
         say(f"  {collection.name}: hybrid, heading weight {heading:g}")
         off = searched(retriever(heading_weight=heading, feedback_chunks=0), collection, "hybrid")
-        on = searched(retriever(heading_weight=heading, **feedback), collection, "hybrid")
+        on = searched(retriever(heading_weight=heading, feedback_when="always", **feedback), collection, "hybrid")
+        disagree = retriever(heading_weight=heading, feedback_when="disagree", **feedback)
         runs[f"hybrid hw{heading:g} feedback off"] = off
         runs[f"hybrid hw{heading:g} feedback on"] = on
+        runs[f"hybrid hw{heading:g} feedback if dense and keyword disagree"] = searched(disagree, collection, "hybrid")
         for gap in GAPS:
             runs[f"hybrid hw{heading:g} feedback if gap<{gap:g}"] = (adaptive(on[0], off[0], gap), on[1])
     say(f"  {collection.name}: sentence re-rank of rrf")
@@ -236,15 +249,42 @@ def _alternatives(services, collection: Judged, say, retriever) -> dict[str, tup
     return runs
 
 
+def as_served(services, collection: Judged, plain=None) -> dict[str, float]:
+    """Median CPU milliseconds of a search as the web app asks it (k = search_k, the course's passages only),
+    with the shipped settings, with feedback on every search, and (`plain` given) with the defaults before; the
+    arms take turns query by query, so a drift of the machine's load falls on all of them alike."""
+    import msgspec
+
+    from appliance.search.retriever import Retriever
+    from appliance.vocabulary import DEFAULT_COURSE
+
+    settings, keywords = services.settings, services.retriever.keywords
+    arms = {"shipped": ({}, services.embedder), "feedback always": ({"feedback_when": "always"}, services.embedder)}
+    arms |= {"before (plain int8 queries, feedback always)": ({"feedback_when": "always"}, plain)} if plain else {}
+    retrievers = {
+        name: Retriever(msgspec.structs.replace(settings, **changes), services.database, services.vectors, e, keywords)
+        for name, (changes, e) in arms.items()
+    }
+    spent: dict[str, list[float]] = {name: [] for name in arms}
+    for _, text, _ in collection.queries:
+        for name, retriever in retrievers.items():
+            retriever.embedder.embed_query.cache_clear()  # every arm embeds the question, as a new one is
+            ticked = time.process_time()
+            retriever.search(text, settings.search_k, "hybrid", [DEFAULT_COURSE])
+            spent[name].append(time.process_time() - ticked)
+    return {name: round(statistics.median(times) * 1000, 2) for name, times in spent.items()}
+
+
 def other_queries(settings) -> str:
     """The query graph the shipped settings do not use, which the variants and the profile time beside it."""
     return "fp32" if settings.embed_query_int8 else "int8"
 
 
-def stages(services, collection: Judged, other) -> dict[str, float]:
+def stages(services, collection: Judged, other, plain=None) -> tuple[dict[str, float], float]:
     """Median CPU milliseconds of each stage of one shipped-settings search, feedback pass included, with the
-    keyword passes timed both ways (in-memory copy, SQLite FTS5) and the query embedded by both graphs (`other`
-    is an embedder with the query graph the settings do not use)."""
+    keyword passes timed both ways (in-memory copy, SQLite FTS5) and the query embedded by every graph (`other`
+    is an embedder with the query graph the settings do not use, `plain` one with the plain int8 graph); and
+    the share of searches the shipped settings make the feedback pass for."""
     import msgspec
 
     from appliance.search.retriever import _passage, expansion_words
@@ -264,17 +304,21 @@ def stages(services, collection: Judged, other) -> dict[str, float]:
         yield
         spent.setdefault(name, []).append(time.process_time() - ticked)
 
-    services.embedder.embed_query.cache_clear()
-    other.embed_query.cache_clear()
+    graphs = {f"embed query ({shipped}, shipped)": services.embedder, f"embed query ({unused})": other}
+    graphs |= {"embed query (plain int8)": plain} if plain is not None else {}
+    for embedder in graphs.values():
+        embedder.embed_query.cache_clear()
+    unsure = []
     for _, text, _ in collection.queries:
-        with clock(f"embed query ({shipped}, shipped)"):
-            vector = services.embedder.embed_query(text)
-        with clock(f"embed query ({unused})"):
-            other.embed_query(text)
+        for name, embedder in graphs.items():
+            with clock(name):
+                embedder.embed_query(text)
+        vector = services.embedder.embed_query(text)
         with clock("dense (vector index)"):
             dense = services.vectors.query(vector, n)
         with clock("keyword (in-memory BM25)"):
             keyword = memory.keyword_search(text, n, heading_weight=heading)
+        unsure.append(services.retriever._unsure(dense, keyword))
         with clock("keyword (FTS5 BM25)"):
             sqlite.keyword_search(text, n, heading_weight=heading)
         with clock("fusion"):
@@ -299,7 +343,8 @@ def stages(services, collection: Judged, other) -> dict[str, float]:
         with clock("serialise (JSON)"):
             passages = [_passage(rows[c], scores[c], similarity.get(c, 0.0)) for c in ranked if c in rows]
             msgspec.json.encode([view(p, PassageView) for p in passages])
-    return {name: round(statistics.median(times) * 1000, 2) for name, times in spent.items()}
+    share = round(statistics.fmean(unsure), 3) if unsure else 0.0
+    return {name: round(statistics.median(times) * 1000, 2) for name, times in spent.items()}, share
 
 
 def measure(collection: Judged, index: Path | None, say, brief: bool = False) -> dict:
@@ -321,8 +366,10 @@ def measure(collection: Judged, index: Path | None, say, brief: bool = False) ->
                 services.retriever.keywords.refresh()  # searches time the in-memory copy, not its first build
             services.retriever.search("warm up", SEARCH_K, "hybrid")
             other = load_embedder(msgspec.structs.replace(settings, embed_query_int8=not settings.embed_query_int8))
-            runs = variants(services, collection, say, other, brief)
-            profile = stages(services, collection, other)
+            plain = load_embedder(settings, query_fused=False) if settings.embed_query_int8 else None
+            runs = variants(services, collection, say, other, plain, brief)
+            profile, share = stages(services, collection, other, plain)
+            served = as_served(services, collection, plain)
         finally:
             services.close()
     halves = {qid: half for qid, _, half in collection.queries}
@@ -336,6 +383,8 @@ def measure(collection: Judged, index: Path | None, say, brief: bool = False) ->
         "chunks": chunks,
         "queries": {"all": len(halves), "A": sum(h == "A" for h in halves.values())},
         "stages_cpu_ms": profile,
+        "feedback_share": share,
+        "served_cpu_ms": served,
         "variants": {
             name: summarise(figures[name], halves)
             | {"timing": runs[name][1]}
@@ -408,6 +457,9 @@ def table(result: dict) -> str:
                 f"{v['timing']['cpu_ms']} |"
             )
         lines += ["", f"CPU ms per stage of one search (median): {stages}"]
+        lines += [f"Searches making the feedback pass with the shipped settings: {c['feedback_share']:.0%}"]
+        served = ", ".join(f"{name} {ms:g}" for name, ms in c["served_cpu_ms"].items())
+        lines += [f"CPU ms of a search as the web app asks it (k = search_k, one course; median): {served}"]
     return "\n".join(lines)
 
 

@@ -251,7 +251,19 @@ def test_generalize_quick_scores_both_collections(tmp_path):
         "shipped",
         "rrf + sentence re-rank w0.4",
         "shipped, fp32 queries",
+        "shipped, feedback always",
+        "shipped, plain int8 queries",
+        "before (plain int8 queries, feedback always)",
+        "hybrid hw3 feedback if dense and keyword disagree",
     } <= variants.keys()
+    # The shipped default makes the feedback pass only where dense and keyword disagree: the same figures as
+    # the explicit row, and the profile says for how many searches.
+    assert variants["hybrid hw3 feedback if dense and keyword disagree"]["vs_shipped"]["delta"] == 0.0
+    assert 0.0 <= result["collections"][1]["feedback_share"] <= 1.0
+    assert "embed query (plain int8)" in result["collections"][1]["stages_cpu_ms"]
+    served = result["collections"][1]["served_cpu_ms"]
+    assert served.keys() == {"shipped", "feedback always", "before (plain int8 queries, feedback always)"}
+    assert all(ms > 0 for ms in served.values())
     # The in-memory keyword copy ranks as SQLite's FTS5 does: the same figures on every query.
     assert variants["shipped, keyword ranks by FTS5"]["vs_shipped"] == variants["shipped"]["vs_shipped"]
     assert "keyword (in-memory BM25)" in result["collections"][1]["stages_cpu_ms"]

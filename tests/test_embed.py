@@ -93,6 +93,39 @@ def test_int8_queries_stay_close_to_the_full_model(model, reference):
     assert cosine(onnx.embed([TEXTS[0]])[0], want[0]) > 1 - 1e-5  # passages keep the full model
 
 
+def test_the_query_graph_has_its_attention_fused_and_int8(model, reference):
+    """Queries run a graph of their own: one QAttention per layer (the exported SDPA attention matched no fusion
+    pattern), the vectors still those of the model, and not those of the plain int8 graph."""
+    path, name, cache = model
+    fused = embed.onnx_file(path, name, "query-int8", cache)
+    kinds = embed.operators(fused)
+    assert kinds["QAttention"] == 6 and kinds["EmbedLayerNormalization"] == 1
+    assert "Softmax" not in kinds and "Where" not in kinds
+    assert embed.operators(embed.onnx_file(path, name, "onnx-int8", cache)).get("QAttention", 0) == 0
+    shipped = Embedder(path, name=name, cache_dir=cache, query_int8=True)
+    plain = Embedder(path, name=name, cache_dir=cache, query_int8=True, query_fused=False)
+    want = reference.embed(TEXTS[:4])
+    for text, vector in zip(TEXTS[:4], want, strict=True):
+        assert cosine(shipped.embed_query(text), vector) > 0.98
+        assert shipped.embed_query(text) != plain.embed_query(text)
+
+
+def test_without_a_fused_query_graph_queries_take_the_plain_int8_one(model, monkeypatch, caplog):
+    """Another transformers may trace attention the optimizer cannot fuse: searches keep working, a bit slower."""
+    path, name, cache = model
+
+    def unfusable(*args):
+        raise ValueError("the fused query graph does not reproduce the model")
+
+    monkeypatch.setattr(embed, "_export_query", unfusable)
+    monkeypatch.setattr(embed, "QUERY_VERSION", "test")  # a file no test made, so it must be exported
+    plain = Embedder(path, name=name, cache_dir=cache, query_int8=True, query_fused=False)
+    fallen = Embedder(path, name=name, cache_dir=cache, query_int8=True)
+    assert fallen.backend == "onnx"
+    assert fallen.embed_query(TEXTS[0]) == plain.embed_query(TEXTS[0])
+    assert "fused query graph unavailable" in caplog.text
+
+
 def test_the_shipped_settings_embed_queries_with_the_int8_graph(model, tmp_path):
     path, name, cache = model
     shipped = load_embedder(load_settings(environ={}, data_dir=str(tmp_path)))

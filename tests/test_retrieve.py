@@ -1,4 +1,6 @@
-from appliance.search.retriever import fuse
+import msgspec
+
+from appliance.search.retriever import Retriever, document_of, fuse
 from appliance.store.database import fts_query
 
 
@@ -39,3 +41,64 @@ def test_heading_weight_ranks_a_passage_titled_with_the_word_first(services):
     assert order(0.0) == ["b.txt", "a.md"]  # text alone: b says it twice, a once
     assert order(3.0) == ["a.md", "b.txt"]  # the heading's "servo" counts three times more
     assert [p.filename for p in services.retriever.search("servo", 5, "keyword")] == ["a.md", "b.txt"]
+
+
+def test_document_of_a_chunk_id():
+    assert document_of("0d40395b63ed4bd984cacf03cd722e03:13") == "0d40395b63ed4bd984cacf03cd722e03"
+
+
+LIBRARY = {
+    "a.txt": b"servo servo servo servo",
+    "b.txt": b"Servo calibration table with many more words here and there.",
+    "c.txt": b"The flux capacitor needs 1.21 gigawatts.",
+    "d.txt": b"Launch files start nodes with parameters.",
+    "e.txt": b"Topics carry messages between publishers and subscribers.",
+}
+
+
+def feedback_passes(services, monkeypatch, query: str, when: str) -> tuple[int, list]:
+    """How many keyword searches one hybrid search makes with `feedback_when = when` (2: it made the feedback
+    pass), and the expansion words each was given."""
+    retriever = Retriever(
+        msgspec.structs.replace(services.settings, feedback_when=when),
+        services.database,
+        services.vectors,
+        services.embedder,
+        services.retriever.keywords,
+    )
+    calls = []
+    search = retriever.keywords.keyword_search
+
+    def recorded(*args, **kw):
+        calls.append(kw.get("expansion", ()))
+        return search(*args, **kw)
+
+    monkeypatch.setattr(retriever.keywords, "keyword_search", recorded)
+    retriever.search(query, 5)
+    return len(calls), calls
+
+
+def first_documents(services, query: str) -> tuple[str, str]:
+    """The documents dense and keyword search (heading weight as shipped) rank first for `query`."""
+    n, heading = services.settings.candidates, services.settings.heading_weight
+    dense = services.vectors.query(services.embedder.embed_query(query), n)
+    keyword = services.retriever.keywords.keyword_search(query, n, heading_weight=heading)
+    return document_of(dense[0][0]), document_of(keyword[0][0])
+
+
+def test_feedback_only_when_dense_and_keyword_disagree_on_the_first_document(services, monkeypatch):
+    for name, text in LIBRARY.items():
+        services.ingestor.ingest(text, name)
+    assert services.settings.feedback_when == "disagree"  # the default
+    # Both retrievers put the capacitor's document first: the first pass stands, one keyword search.
+    agreed = first_documents(services, "flux capacitor gigawatts")
+    assert agreed[0] == agreed[1]
+    assert feedback_passes(services, monkeypatch, "flux capacitor gigawatts", "disagree")[0] == 1
+    assert feedback_passes(services, monkeypatch, "flux capacitor gigawatts", "always")[0] == 2
+    # Dense prefers the short all-servo text, keyword the one that also says "calibration": feedback runs,
+    # its second keyword search widened with the first pass's words.
+    disagreed = first_documents(services, "servo calibration")
+    assert disagreed[0] != disagreed[1]
+    count, expansions = feedback_passes(services, monkeypatch, "servo calibration", "disagree")
+    assert count == 2 and not expansions[0] and expansions[1]
+    assert feedback_passes(services, monkeypatch, "servo calibration", "always")[0] == 2

@@ -45,7 +45,7 @@ class Retriever:
         keyword = self.keywords.keyword_search(query, n, courses, heading_weight=heading) if mode != "dense" else []
         scores = self._fuse(dense, keyword)
         asked = dict(dense)  # similarity to the question as asked, whatever the second pass finds
-        if mode == "hybrid" and self.settings.feedback_chunks and scores:
+        if mode == "hybrid" and self.settings.feedback_chunks and scores and self._unsure(dense, keyword):
             # Pseudo-relevance feedback: the first pass's best passages say, in the course's own words,
             # what the question is about. Search again with the query vector moved towards them
             # (Rocchio) and the keyword query widened with their most frequent words.
@@ -66,12 +66,25 @@ class Retriever:
             similarity[cid] = cosine(vector, stored)
         return [_passage(rows[cid], scores[cid], similarity.get(cid, 0.0)) for cid in top]
 
+    def _unsure(self, dense: list[tuple[str, float]], keyword: list[tuple[str, float]]) -> bool:
+        """Whether a first hybrid pass needs the feedback pass: always, or (`feedback_when = "disagree"`) only
+        when dense and keyword search put different documents first. Two retrievers that agree from different
+        evidence (meaning, words) rarely both err; where they agree, feedback changed little (BENCHMARKS.md)."""
+        if self.settings.feedback_when == "always" or not dense or not keyword:
+            return True
+        return document_of(dense[0][0]) != document_of(keyword[0][0])
+
     def _fuse(self, dense: list[tuple[str, float]], keyword: list[tuple[str, float]]) -> dict[str, float]:
         rankings = [
             (self.settings.dense_weight, [cid for cid, _ in dense]),
             (self.settings.keyword_weight, [cid for cid, _ in keyword]),
         ]
         return fuse(rankings, self.settings.rrf_k)
+
+
+def document_of(chunk_id: str) -> str:
+    """The document a chunk id belongs to (ids are "<document id>:<n>", `ingest.pipeline`)."""
+    return chunk_id.rsplit(":", 1)[0]
 
 
 def expansion_words(query: str, texts: list[str], n: int) -> list[str]:

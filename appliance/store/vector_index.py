@@ -29,6 +29,15 @@ def cosine(a, b) -> float:
     return float(a @ b / norm) if norm else 0.0
 
 
+def among(values, wanted) -> np.ndarray:
+    """Which of `values` are in `wanted`: one comparison per wanted value, for the few courses a search names
+    (np.isin sorts both: ~90 µs for 4,383 chunks against 3 µs, two or four times a search)."""
+    found = np.zeros(len(values), dtype=bool)
+    for value in set(wanted):
+        found |= values == value
+    return found
+
+
 class VectorIndex:
     """Unit vectors with an id and a course each, searched exactly; changes return a new index, so readers
     in other threads keep a consistent one without locks."""
@@ -37,7 +46,9 @@ class VectorIndex:
         # An empty library has no vectors to learn the width from (reshape(0, -1) is ambiguous).
         matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1) if ids else np.zeros((0, 0), np.float32)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        self.matrix = matrix / np.where(norms > 0, norms, 1)
+        # Kept one dimension per row (the vectors as columns): OpenBLAS scans that layout in half the time when
+        # the matrix is not in cache, as after a query embedding (ROS 2 docs, 4,383 x 384: 1.0 -> 0.5 ms).
+        self.columns = np.ascontiguousarray((matrix / np.where(norms > 0, norms, 1)).T)
         self.ids = list(ids)
         self.courses = np.asarray(courses, dtype=np.int64)
         self.rows = {cid: n for n, cid in enumerate(self.ids)}
@@ -50,9 +61,9 @@ class VectorIndex:
         if not self.ids:
             return []
         query = np.asarray(vector, dtype=np.float32)
-        scores = self.matrix @ (query / (np.linalg.norm(query) or 1))
+        scores = (query / (np.linalg.norm(query) or 1)) @ self.columns
         if courses is not None:
-            scores = np.where(np.isin(self.courses, list(courses)), scores, -np.inf)
+            scores = np.where(among(self.courses, courses), scores, -np.inf)
         k = min(k, int(np.isfinite(scores).sum()))
         if k < 1:
             return []
@@ -62,12 +73,12 @@ class VectorIndex:
 
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
         """Stored (unit) vectors of those ids that are present."""
-        return {cid: self.matrix[self.rows[cid]].tolist() for cid in ids if cid in self.rows}
+        return {cid: self.columns[:, self.rows[cid]].tolist() for cid in ids if cid in self.rows}
 
     def without(self, ids: list[str]) -> "VectorIndex":
         gone = set(ids)
         keep = [n for n, cid in enumerate(self.ids) if cid not in gone]
-        return VectorIndex([self.ids[n] for n in keep], self.matrix[keep], self.courses[keep].tolist())
+        return VectorIndex([self.ids[n] for n in keep], self.columns[:, keep].T, self.courses[keep].tolist())
 
     def plus(self, ids: list[str], vectors, courses: list[int]) -> "VectorIndex":
         """This index with these vectors added; an id already present is replaced."""
@@ -75,7 +86,7 @@ class VectorIndex:
         added = np.asarray(vectors, dtype=np.float32)
         return VectorIndex(
             rest.ids + list(ids),
-            np.vstack([rest.matrix, added]) if rest.ids else added,
+            np.vstack([rest.columns.T, added]) if rest.ids else added,
             rest.courses.tolist() + list(courses),
         )
 
@@ -164,7 +175,7 @@ class TermPostings:
         matched = np.zeros(len(self.ids), dtype=bool)
         matched[rows] = True
         if courses is not None:
-            matched &= np.isin(self.courses, list(courses))
+            matched &= among(self.courses, courses)
         candidates = np.flatnonzero(matched)
         k = min(k, len(candidates))
         if k < 1:
