@@ -90,7 +90,9 @@ def answer_costs(timings: list[dict]) -> dict:
         values = [v for v in values if v is not None]
         return {"p50": common.percentile(values, 50), "p95": common.percentile(values, 95), "n": len(values)}
 
-    generated = [t for t in timings if t.get("tokens")]  # a question the material does not cover skips the model
+    # A question the material does not cover skips the model; one it reached may still end at once (a greedy
+    # first token that is a stop), which is a model answer of no tokens, not a skipped one.
+    generated = [t for t in timings if "model_acquired" in t.get("at_ms", {})]
     return {
         "answers": len(timings),
         "model_answers": len(generated),
