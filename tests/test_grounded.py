@@ -9,7 +9,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.answer import evidence, verify
-from appliance.answer.answerer import Question
+from appliance.answer.answerer import FOLLOWING_QUOTE, Question
 from appliance.answer.events import Evidence
 from appliance.answer.prompt import NOT_COVERED
 from appliance.errors import Busy, TooManyRequests
@@ -394,3 +394,28 @@ def test_kept_sentence_vectors_are_bounded_least_recently_used_first():
     assert kept.embedder.calls == calls
     kept.embed(["c d"])
     assert kept.embedder.calls == calls + 1
+
+
+def test_a_wrong_sentence_is_replaced_by_what_an_extractive_answer_quotes(settings, fakes):
+    """The model's wrong date is no guide to the evidence: its place takes the best evidence as an extractive
+    answer quotes it, the table row giving the date included, not only the best sentence."""
+    notes = (
+        b"# RBT-305 assessment\n\nThe midterm test is a 50-minute written test during the Wednesday lecture.\n\n"
+        b"| part | weight | date |\n|---|---|---|\n| midterm test | 20% | 4 November 2026 |\n"
+    )
+    question = Question("When is the RBT-305 midterm test?")
+    liar = FakeModel(script="The RBT-305 midterm test is held on the 1st day of November [1].")
+    built = answer_with(settings, fakes, liar)
+    built.ingestor.ingest(notes, "assessment.md")
+    done = built.answerer.answer(question)
+    extractive = answer_with(settings, fakes, answer_mode="extractive")
+    extractive.ingestor.ingest(notes, "assessment.md")
+    quoted = extractive.answerer.answer(question)
+    assert len(quoted.sentences) == 2 and "4 November 2026" in quoted.answer
+    assert done.answer == quoted.answer
+    assert [s.status for s in done.sentences] == ["quoted", "quoted"]
+    assert done.sentences[0].text.startswith("The RBT-305 midterm test is held on the 1st day")
+    assert done.sentences[0].reason == "the number 1 appears in no source"
+    assert done.sentences[1].reason == FOLLOWING_QUOTE
+    built.close()
+    extractive.close()

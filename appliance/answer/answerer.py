@@ -26,6 +26,7 @@ from appliance.store.text import STOPWORDS, WORD
 ATTRIBUTION = 0.5
 SELECTED = "selected text"
 QUOTE = "The material says: “{text}” [{n}]"
+FOLLOWING_QUOTE = "the next best evidence, quoted with the one before"
 # Sentences at most this far apart on the page (a space, a line break, a list marker) are neighbours.
 ADJACENT = 5
 # A loop: the last LOOP_WORDS words already appeared, in order, earlier in the answer.
@@ -303,24 +304,24 @@ class Answerer:
                 stop=prompt.GROUNDED_STOP,
             )
             for sentence in sentences_of(_unlooped(counter.count(stream))):
-                verdict = self._judge(sentence, verifier, checked, shown, sure)
-                checked.append(verdict)
-                if verdict.shown:
-                    first = "first_token" not in clock.at
-                    if first:
-                        clock.mark("first_token")
-                        timings.first_token_ms = round((time.perf_counter() - began) * 1000, 1)
-                    yield "token", ("" if first else " ") + verdict.shown
+                for verdict in self._judge(sentence, verifier, checked, shown, sure):
+                    checked.append(verdict)
+                    if verdict.shown:
+                        first = "first_token" not in clock.at
+                        if first:
+                            clock.mark("first_token")
+                            timings.first_token_ms = round((time.perf_counter() - began) * 1000, 1)
+                        yield "token", ("" if first else " ") + verdict.shown
                 if cancel.is_set():
                     stream.close()
                     return
             ended = time.perf_counter()
         if sure and not any(s.shown for s in checked):
-            fallback = self._best_quote(evidence, shown)
+            fallback = self._best_quotes(evidence, shown, "nothing the model wrote was supported")
             if fallback:
-                checked.append(fallback)
+                checked += fallback
                 clock.mark("first_token")
-                yield "token", fallback.shown
+                yield "token", " ".join(q.shown for q in fallback)
         answer = " ".join(s.shown for s in checked if s.shown)
         self._time(timings, queued, began, ended, counter.tokens, started)
         metrics.answered(timings)
@@ -328,42 +329,47 @@ class Answerer:
 
     def _judge(
         self, sentence: str, verifier: Verifier, earlier: list[Sentence], shown: set[tuple[int, int]], sure: bool
-    ) -> Sentence:
+    ) -> list[Sentence]:
         """What the student reads for one generated sentence: itself if supported; until the question is answered,
-        the best evidence quoted in place of one that is not (when `sure` the material answers); after, nothing."""
+        the best evidence quoted in its place, as an extractive answer quotes it (when `sure` the material answers
+        it); after, nothing."""
         plain = CITATION.sub("", sentence).strip()
         if any(_same(plain, s.text) for s in earlier):
-            return Sentence(text=sentence, shown="", status="dropped", reason="it repeats an earlier sentence")
+            return [Sentence(text=sentence, shown="", status="dropped", reason="it repeats an earlier sentence")]
         verdict = verifier.check(sentence)
         wanted = verifier.wanted
         answered = any(s.status == "quoted" or (s.shown and verifier.answers(s.text)) for s in earlier)
         if verdict.source is not None and (answered or verifier.answers(plain)):
-            return Sentence(
-                text=sentence, shown=_cite(plain, verdict.source), status="supported", source=verdict.source
-            )
+            return [
+                Sentence(text=sentence, shown=_cite(plain, verdict.source), status="supported", source=verdict.source)
+            ]
         # A true sentence that does not state what was asked ("The gripper is pneumatic." for its mass) is no answer.
         reason = verdict.reason
         if verdict.source is not None:
             reason = f"it does not state the {wanted.kind} asked for, as the best evidence gives it"
-        best = self._best_quote(verifier.evidence, shown) if sure and not answered else None
-        if best is None:
-            return Sentence(text=sentence, shown="", status="dropped", reason=reason)
-        return Sentence(text=sentence, shown=best.shown, status="quoted", source=best.source, reason=reason)
+        quotes = self._best_quotes(verifier.evidence, shown, reason) if sure and not answered else []
+        if not quotes:
+            return [Sentence(text=sentence, shown="", status="dropped", reason=reason)]
+        # The sentence's verdict carries the first quote; the others follow it as quotes of their own.
+        return [msgspec.structs.replace(quotes[0], text=sentence), *quotes[1:]]
 
-    @staticmethod
-    def _best_quote(evidence: dict[int, list[Evidence]], shown: set[tuple[int, int]]) -> Sentence | None:
-        """The highest-scoring evidence not yet quoted: what the student sees when nothing generated survives."""
+    def _best_quotes(
+        self, evidence: dict[int, list[Evidence]], shown: set[tuple[int, int]], reason: str
+    ) -> list[Sentence]:
+        """The best evidence not yet quoted, as many runs as an extractive answer quotes: what the student sees in
+        place of what the model got wrong. A wrong sentence is no guide to which evidence answers the question,
+        and the second-best sentence is often the one stating the fact (a table row giving the date)."""
+        quotes: list[Sentence] = []
         for n, text, starts in quotable(evidence):
+            if len(quotes) == self.settings.extractive_quotes:
+                break
             if not any((n, start) in shown for start in starts):
                 shown.update((n, start) for start in starts)
-                return Sentence(
-                    text=text,
-                    shown=QUOTE.format(text=text, n=n),
-                    status="quoted",
-                    source=n,
-                    reason="nothing the model wrote was supported",
+                why = reason if not quotes else FOLLOWING_QUOTE
+                quotes.append(
+                    Sentence(text=text, shown=QUOTE.format(text=text, n=n), status="quoted", source=n, reason=why)
                 )
-        return None
+        return quotes
 
     def _generative(
         self,
