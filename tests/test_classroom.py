@@ -1,11 +1,13 @@
 """Accounts, roles and courses over HTTP: the route table against every role, isolation, tokens, limits."""
 
 import itertools
+import threading
 from collections.abc import Callable
 
 import msgspec
 import pytest
 from litestar.testing import TestClient
+from litestar.utils import sync
 
 from appliance.classroom.limits import SlidingWindow
 from appliance.errors import TooManyRequests
@@ -213,6 +215,22 @@ def test_every_route_has_a_rule_and_every_role_gets_what_it_should(world):
             else:
                 expected = {401} if role == "anonymous" else {403, 404}
                 assert response.status_code in expected, (method, path, role, response.status_code)
+
+
+def test_the_role_check_runs_without_a_thread_hand_off(world, monkeypatch):
+    """A route that runs on the event loop (/me) is answered without handing anything to a worker thread: Litestar
+    runs a plain-function guard in one, which cost more per request than the check itself."""
+    handed = []
+    real = sync.sync_to_thread
+
+    def recorded(fn, *args, **kwargs):
+        handed.append(fn)
+        return real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(sync, "sync_to_thread", recorded)
+    assert world["client"].get("/api/v1/me", headers=world["heads"]["student"]).status_code == 200
+    assert world["client"].get("/api/v1/me").status_code == 401
+    assert handed == []
 
 
 def test_student_of_a_gets_nothing_from_b(world):
@@ -460,3 +478,28 @@ def test_answer_cache_hits_and_is_invalidated_by_course_changes(world):
     assert client.post("/api/v1/chat", json=ask, headers=heads["student"]).json()["cached"] is False
     stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
     assert stats["questions"] == 6
+
+
+def test_the_lookups_of_every_request_neither_wait_for_the_writer_nor_miss_its_commits(services):
+    """The caller's account and courses and a result's document and page are read beside a long write (an ingest
+    holds the writer's lock for its whole transaction), and a committed change shows on the next request."""
+    student = services.accounts.add("walker", PASSWORD, "student")
+    services.courses.add_member(1, student)
+    document = services.ingestor.ingest(b"# Walking\n\nThe walker takes 3 steps.\n", "walk.md", course_id=1).document
+    read: dict = {}
+
+    def lookups():
+        read["user"] = services.accounts.get(student["id"])
+        read["courses"] = services.courses.scope(read["user"], None)
+        read["page"] = services.database.page(document["id"], 1)["text"]
+        read["kind"] = services.database.document(document["id"])["kind"]
+
+    with services.database._lock:  # a write in progress on another thread
+        reader = threading.Thread(target=lookups)
+        reader.start()
+        reader.join(10)
+        assert not reader.is_alive(), "a lookup waited for the writer"
+    assert read["courses"] == [1] and read["kind"] == "markdown"
+    assert "3 steps" in read["page"] and not read["user"]["disabled"]
+    services.accounts.update(student["id"], disabled=1)
+    assert services.accounts.get(student["id"])["disabled"]

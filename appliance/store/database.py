@@ -128,6 +128,13 @@ class Database:
         finally:
             self._readers.put(connection)
 
+    def _read_one(self, sql: str, args: list) -> dict | None:
+        """The first row of a read as a dict, or None. Lookups every request makes (the caller's account, their
+        courses, the pages of the results shown) read this way: one statement, where sqlite-utils' table() asked
+        the schema twice more first, and not behind the writer's lock."""
+        rows = self._read(sql, args)
+        return dict(rows[0]) if rows else None
+
     # Documents -------------------------------------------------------------------------------
 
     def documents(self, courses: list[int] | None = None) -> list[dict]:
@@ -139,11 +146,10 @@ class Database:
             )
 
     def document(self, document_id: str) -> dict:
-        with self._lock:
-            rows = list(self._db.table("documents").rows_where("id = ?", [document_id]))
-        if not rows:
+        document = self._read_one("SELECT * FROM documents WHERE id = ?", [document_id])
+        if document is None:
             raise NotFound(f"no document with id '{document_id}'")
-        return rows[0]
+        return document
 
     def find(self, course_id: int, *, sha256: str | None = None, source: str | None = None) -> dict | None:
         """The course's document with this content hash or this source name, if any."""
@@ -185,11 +191,10 @@ class Database:
         return ids
 
     def page(self, document_id: str, number: int) -> dict:
-        with self._lock:
-            rows = list(self._db.table("pages").rows_where("document_id = ? AND number = ?", [document_id, number]))
-        if not rows:
+        page = self._read_one("SELECT * FROM pages WHERE document_id = ? AND number = ?", [document_id, number])
+        if page is None:
             raise NotFound(f"document '{document_id}' has no page {number}")
-        return rows[0]
+        return page
 
     # Chunks ----------------------------------------------------------------------------------
 
@@ -317,21 +322,19 @@ class Database:
     def course(self, *, course_id: int | None = None, join_code: str | None = None) -> dict | None:
         """The course with this id or this join code."""
         where, value = ("id = ?", course_id) if join_code is None else ("join_code = ?", join_code)
-        with self._lock:
-            return next(self._db.table("courses").rows_where(where, [value]), None)
+        return self._read_one(f"SELECT * FROM courses WHERE {where}", [value])
 
     def courses_of(self, user_id: int | None) -> list[dict]:
         """Courses with the user's role in each (`member_role`); every course, as teacher, for None."""
-        with self._lock:
-            if user_id is None:
-                return [dict(c, member_role="teacher") for c in self._db.table("courses").rows_where(order_by="id")]
-            return list(
-                self._db.query(
-                    "SELECT courses.*, memberships.role AS member_role FROM courses JOIN memberships "
-                    "ON memberships.course_id = courses.id WHERE memberships.user_id = ? ORDER BY courses.id",
-                    [user_id],
-                )
+        if user_id is None:
+            rows = self._read("SELECT *, 'teacher' AS member_role FROM courses ORDER BY id", [])
+        else:
+            rows = self._read(
+                "SELECT courses.*, memberships.role AS member_role FROM courses JOIN memberships "
+                "ON memberships.course_id = courses.id WHERE memberships.user_id = ? ORDER BY courses.id",
+                [user_id],
             )
+        return [dict(row) for row in rows]
 
     def add_member(self, course_id: int, user_id: int, role: str) -> None:
         """Make the user a member with this role; a teacher of the course stays one."""
@@ -377,8 +380,7 @@ class Database:
             return next(self._db.table("users").rows_where("username = ?", [username], limit=1), None)
 
     def user(self, user_id: int) -> dict | None:
-        with self._lock:
-            return next(self._db.table("users").rows_where("id = ?", [user_id]), None)
+        return self._read_one("SELECT * FROM users WHERE id = ?", [user_id])
 
     def users(self) -> list[dict]:
         with self._lock:
