@@ -191,7 +191,9 @@ def _seconds(render, text: str) -> float:
 @pytest.mark.parametrize("page", ["&copy;" * 20_000, "a &amp; b\n" * 10_000], ids=["one-line", "many-lines"])
 def test_placing_text_the_page_does_not_have_costs_little_beyond_parsing(page):
     """Entities rewritten by the parser on every line: each character is looked for nearby, never page-wide."""
-    assert _seconds(lambda text: page_nodes("markdown", text), page) < 2 * _seconds(to_nodes, page) + 0.5
+    # Placing costs 1.2-1.8x parsing; a page-wide search per character costs hundreds of times more. The margin
+    # is wide because a loaded box once stretched one CPU-time measurement 3.5x (CI runs beside other jobs).
+    assert _seconds(lambda text: page_nodes("markdown", text), page) < 4 * _seconds(to_nodes, page) + 0.5
 
 
 @pytest.mark.real
