@@ -11,7 +11,7 @@ from appliance import services as services_module
 from appliance.answer import evidence, verify
 from appliance.answer.answerer import FOLLOWING_QUOTE, Question
 from appliance.answer.events import Evidence
-from appliance.answer.prompt import NOT_COVERED
+from appliance.answer.prompt import NO_ANSWER, NOT_COVERED
 from appliance.errors import Busy, TooManyRequests
 from appliance.search.shapes import Passage
 from tests.conftest import FakeEmbedder, FakeModel
@@ -419,3 +419,13 @@ def test_a_wrong_sentence_is_replaced_by_what_an_extractive_answer_quotes(settin
     assert done.sentences[1].reason == FOLLOWING_QUOTE
     built.close()
     extractive.close()
+
+
+def test_a_generative_answer_of_nothing_says_so_and_cites_nothing(settings, fakes):
+    """A model whose first token is a stop wrote nothing: the student reads that, not an empty answer."""
+    built = answer_with(settings, fakes, FakeModel(script=""), answer_mode="generative")
+    done = built.answerer.answer(Question(FORCE))
+    assert done.answer == NO_ANSWER
+    assert done.covered and done.sources
+    assert not any(s.cited for s in done.sources)
+    built.close()

@@ -404,8 +404,9 @@ class Answerer:
                     stream.close()
                     return
             ended = time.perf_counter()
-        answer = "".join(pieces).strip()
-        cited = cited_sources(answer, built.sources)
+        generated = "".join(pieces).strip()
+        cited = cited_sources(generated, built.sources)
+        answer = generated or prompt.NO_ANSWER
         timings.prompt_tokens = built.tokens
         self._time(timings, queued, began, ended, len(pieces), started)
         metrics.answered(timings)

@@ -6,6 +6,8 @@ from appliance.errors import InvalidInput
 from appliance.search.shapes import Passage
 
 NOT_COVERED = "The course material does not cover this question."
+# What a generative answer says when the model wrote nothing (its first token was a stop): never an empty answer.
+NO_ANSWER = "The model gave no answer. The closest passages of the material are below."
 
 # Kept identical across questions so llama.cpp can reuse its KV cache for this prefix.
 INSTRUCTIONS = (
