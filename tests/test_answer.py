@@ -7,7 +7,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.answer import prompt
-from appliance.answer.answerer import Question, cited_sources
+from appliance.answer.answerer import KEYWORD_PASSAGES, Question, cited_sources
 from appliance.answer.model_queue import ModelGate, stream_from_thread
 from appliance.errors import Busy, InvalidInput
 from appliance.search.shapes import Passage
@@ -241,18 +241,18 @@ def test_leaving_the_stream_cancels_the_producer():
     assert len(produced) < 10
 
 
-class _Ranked:
-    """A retriever whose fused ranking misses the one passage its keyword ranking puts first."""
+class _Recording:
+    """A retriever that records how it was asked."""
 
     def __init__(self):
-        self.fused = [_passage(1, "ZMP is the point where the net moment is zero."), _passage(2, "Point clouds.")]
-        self.worded = [_passage(3, "The assembly point is at the bike shelter."), self.fused[0]]
+        self.asked: list[dict] = []
 
-    def search(self, query, k, mode="hybrid", courses=None):
-        return (self.worded if mode == "keyword" else self.fused)[:k]
+    def search(self, query, k, mode="hybrid", courses=None, worded=0):
+        self.asked.append({"k": k, "mode": mode, "worded": worded})
+        return [_passage(1, "The assembly point is at the bike shelter.")]
 
 
-def test_the_keyword_searchs_best_passages_are_weighed_whatever_their_fused_rank(services):
-    services.answerer.retriever = _Ranked()
-    found = services.answerer.retrieve(Question("Where is the assembly point?"), 2)
-    assert [p.chunk_id for p in found] == ["d:1", "d:2", "d:3"]  # each passage once, the fused ranking first
+def test_answers_weigh_the_keyword_searchs_best_passages_too(services):
+    services.answerer.retriever = _Recording()
+    services.answerer.retrieve(Question("Where is the assembly point?"), 4)
+    assert services.answerer.retriever.asked == [{"k": 4, "mode": "hybrid", "worded": KEYWORD_PASSAGES}]

@@ -102,3 +102,22 @@ def test_feedback_only_when_dense_and_keyword_disagree_on_the_first_document(ser
     count, expansions = feedback_passes(services, monkeypatch, "servo calibration", "disagree")
     assert count == 2 and not expansions[0] and expansions[1]
     assert feedback_passes(services, monkeypatch, "servo calibration", "always")[0] == 2
+
+
+def test_the_first_keyword_passs_best_passages_follow_the_top_k_when_asked(services, monkeypatch):
+    """A page ranked first by its words alone, which the fused ranking leaves out (the dense search went to another
+    document's "point"), is offered after the top k, once, when `worded` asks for it."""
+    safety = services.ingestor.ingest(b"The assembly point is at the bike shelter.", "safety.txt").document["id"]
+    for n in range(6):
+        services.ingestor.ingest(f"Point {n}: the zero moment point keeps a walker upright.".encode(), f"zmp{n}.txt")
+    query = services.vectors.query
+    monkeypatch.setattr(
+        services.vectors, "query", lambda *a, **kw: [(c, s) for c, s in query(*a, **kw) if document_of(c) != safety]
+    )
+    asked = "Where is the assembly point?"
+    plain = services.retriever.search(asked, 1)
+    assert plain[0].filename != "safety.txt"
+    worded = services.retriever.search(asked, 1, worded=2)
+    assert worded[0].chunk_id == plain[0].chunk_id
+    assert "safety.txt" in [p.filename for p in worded[1:]]
+    assert len({p.chunk_id for p in worded}) == len(worded) <= 3

@@ -170,13 +170,10 @@ class Answerer:
         text, selected = question.text.strip(), question.selected_text.strip()
         asked = question.search_query or text
         query = f"{asked}\n{selected}" if selected else asked
-        found = self.retriever.search(query, limit, courses=question.courses)
         # The keyword search's best passages are weighed too: a short question with a common word ("Where is the
         # assembly point?") can send the dense search, and the fused ranking with it, to another document's
         # "point" while the one page naming the assembly point ranks first by its words alone.
-        seen = {p.chunk_id for p in found}
-        worded = self.retriever.search(query, KEYWORD_PASSAGES, mode="keyword", courses=question.courses)
-        found += [p for p in worded if p.chunk_id not in seen]
+        found = self.retriever.search(query, limit, courses=question.courses, worded=KEYWORD_PASSAGES)
         # A long page about many things can sit below min_similarity as a whole while it holds every key term of
         # the question: its sentences, not its average, decide whether it answers.
         terms = evidence_module.key_terms(asked)

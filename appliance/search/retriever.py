@@ -35,9 +35,10 @@ class Retriever:
 
     @metrics.timed_retrieval
     def search(
-        self, query: str, k: int, mode: SearchMode = "hybrid", courses: list[int] | None = None
+        self, query: str, k: int, mode: SearchMode = "hybrid", courses: list[int] | None = None, worded: int = 0
     ) -> list[Passage]:
-        """The top k passages for `query` from the given courses (all when None), best first, each chunk once."""
+        """The top k passages for `query` from the given courses (all when None), best first, each chunk once; then
+        the first keyword pass's best `worded` passages the fused ranking left out."""
         n = max(self.settings.candidates, k)
         vector = self.embedder.embed_query(query)
         dense = self.vectors.query(vector, n, courses) if mode != "keyword" else []
@@ -45,6 +46,7 @@ class Retriever:
         keyword = self.keywords.keyword_search(query, n, courses, heading_weight=heading) if mode != "dense" else []
         scores = self._fuse(dense, keyword)
         asked = dict(dense)  # similarity to the question as asked, whatever the second pass finds
+        by_words = [cid for cid, _ in keyword[:worded]]
         if mode == "hybrid" and self.settings.feedback_chunks and scores and self._unsure(dense, keyword):
             # Pseudo-relevance feedback: the first pass's best passages say, in the course's own words,
             # what the question is about. Search again with the query vector moved towards them
@@ -58,13 +60,14 @@ class Retriever:
             scores = self._fuse(dense, keyword)
         ranked = sorted(scores, key=scores.__getitem__, reverse=True)
         # SQLite is the source of truth: a vector whose chunk is gone (mid-replace, mid-delete) is skipped.
-        rows = self.database.chunks(ranked[: k * 2], courses)
+        rows = self.database.chunks(ranked[: k * 2] + by_words, courses)
         top = [cid for cid in ranked if cid in rows][:k]
+        top += [cid for cid in by_words if cid in rows and cid not in top]
         similarity = {cid: asked[cid] for cid in top if cid in asked}
         missing = [cid for cid in top if cid not in similarity]
         for cid, stored in self.vectors.vectors(missing).items():
             similarity[cid] = cosine(vector, stored)
-        return [_passage(rows[cid], scores[cid], similarity.get(cid, 0.0)) for cid in top]
+        return [_passage(rows[cid], scores.get(cid, 0.0), similarity.get(cid, 0.0)) for cid in top]
 
     def _unsure(self, dense: list[tuple[str, float]], keyword: list[tuple[str, float]]) -> bool:
         """Whether a first hybrid pass needs the feedback pass: always, or (`feedback_when = "disagree"`) only
