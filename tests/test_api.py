@@ -186,7 +186,11 @@ def test_chat_json_and_sse(client, services):
 def test_answer_stopped_before_done_keeps_its_conversation(settings, services):
     """The stream names its conversation first: a follow-up after Stop continues it instead of starting anew."""
     services.ingestor.ingest(FACT, "grip.md")
+    # A long answer (four sentences, 0.3 s a word: about 12 s): the server learns the client left, and stops,
+    # long before it could finish, even on a loaded box. Cut to one 3 s sentence, a late-noticed disconnect let
+    # the whole answer be recorded now and then.
     services.model.delay = 0.3
+    services.model.script = " ".join(["The Zorblax-7 gripper closes with 42 newtons of force [1]."] * 4)
     with serve(settings, services=services) as server, httpx.Client(base_url=server.base_url, timeout=30) as client:
         client.headers.update(sign_in(client, services, "teacher1", "teacher"))
         with client.stream("POST", "/api/v1/chat", json={"message": "Zorblax-7 force?", "stream": True}) as response:
@@ -199,7 +203,7 @@ def test_answer_stopped_before_done_keeps_its_conversation(settings, services):
             assert time.time() < deadline, "generation kept running after the client left"
             time.sleep(0.05)
         assert services.conversations.questions(conversation) == []
-        services.model.delay = 0
+        services.model.delay, services.model.script = 0, None
         listed = client.get("/api/v1/conversations").json()["conversations"]
         assert [c["id"] for c in listed] == [conversation]
         assert listed[0]["title"] == "Zorblax-7 force?"
