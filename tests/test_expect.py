@@ -37,6 +37,9 @@ STATES = [
     ("How many LiPo packs can be charged at once?", "quantity", "At most four packs can be charged at once."),
     ("Which solder wire diameter is used for boards?", "quantity", "Use the 0.7 mm solder wire for boards."),
     ("How much do late projects lose per day?", "quantity", "A late project loses ten percent of its mark per day."),
+    ("What is the lidar's angular resolution?", "quantity", "Its angular resolution is near 0.5 to 1 degree."),
+    ("How many degrees does the lidar scan?", "quantity", "It scans a full 360 degrees at 10 Hz."),
+    ("What is the highest temperature allowed?", "quantity", "Keep it below 40 °C."),
 ]
 
 MISSES = [
@@ -52,6 +55,9 @@ MISSES = [
     ("On what date is demo day?", "On demo day every team shows its cell."),
     ("How much is the deposit for a kit?", "The deposit is returned when the kit comes back."),
     ("How quickly does the chamber change temperature?", "It holds any temperature from 20 to 85 degrees."),
+    # an angle is not a temperature: robotics notes give angles in bare degrees
+    ("What is the maximum operating temperature of a lidar?", "A 2D lidar scans a full 360 degrees at 5 to 15 Hz."),
+    ("What is the lidar's field of view?", "It is mounted 22 cm high and works from 0 to 50 degrees Celsius."),
     # a length of another thing: the mounting height is not the range
     ("What is the range of the lidar?", "On the rover it is mounted at a height of 22 centimetres."),
     ("How wide is the bracket?", "The bracket is 4 millimetres thick."),

@@ -122,6 +122,15 @@ def test_unrelated_question_is_not_covered(server):
     assert body["sources"] == []
 
 
+def test_a_near_topic_question_on_the_sample_course_is_refused(server):
+    """The sample's lidar scans "a full 360 degrees" and states no temperature: an angle is no temperature."""
+    client, _ = server
+    body = client.post("/api/v1/chat", json={"message": "What is the maximum operating temperature of a lidar?"}).json()
+    assert body["covered"] is False
+    assert "does not cover" in body["answer"]
+    assert any(s["filename"] == "robotics-basics.md" for s in body["sources"])  # offered as related reading
+
+
 def test_reupload_is_noop_and_delete_removes_from_search(server, fact_document):
     client, _ = server
     document_id, pdf = fact_document

@@ -18,13 +18,22 @@ NUMBER = rf"(?:\d+(?:[.,]\d+)*|\b(?:{NUMBER_WORDS})\b)"
 ANY_NUMBER = re.compile(NUMBER, re.IGNORECASE)
 
 DURATION_UNITS = r"s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|semesters?|terms?"
+# Degrees of no scale: "90°", "360 degrees", not "40 °C" or "50 degrees Celsius".
+SCALE = r"\s*(?:celsius|centigrade|fahrenheit|kelvin|[CFK])(?!\w)"
+ANGLE_UNITS = rf"°(?!{SCALE})|degrees?(?!{SCALE})|deg|rad|radians?"
 LENGTH_UNITS = r"mm|cm|m|km|metres?|meters?|millimet\w*|centimet\w*|kilomet\w*|inch(?:es)?|feet|foot|ft"
 # Each dimension: the question words that ask for it, and the units a sentence states it in (after a number).
 # Ordered from specific to generic: "temperature range" asks for a temperature, not a length.
 DIMENSIONS: list[tuple[str, str, str]] = [
     # how fast something changes is a rate, whatever changes: "How quickly does the chamber change temperature?"
     ("speed", r"fast|speed|velocity|quickly", r"m/s|km/h|mph|rpm|(?:\w+ )?per (?:second|minute|hour)|/s"),
-    ("temperature", r"temperatures?", r"°|degrees?|celsius|kelvin|fahrenheit|[CFK]"),
+    # A temperature names its scale: a bare "360 degrees" or "90°" is an angle in a robotics course.
+    (
+        "temperature",
+        r"temperatures?",
+        rf"(?:°|degrees?){SCALE}|celsius|centigrade|kelvin|fahrenheit|[CFK]",
+    ),
+    ("angle", r"angles?|angular|field of view|degrees", ANGLE_UNITS),
     ("humidity", r"humidity", r"%|per ?cent|percent"),
     # not "charge": in a lab a battery is charged far more often than a student
     ("money", r"cost|costs|price|fee|fees|deposit|pay|fine|money", r"£|\$|€|pounds?|dollars?|euros?|pence"),
