@@ -80,6 +80,10 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
     assert not expected(question).fits(sentence)
 
 
+def test_degrees_of_freedom_are_no_angle():
+    assert expected("What are degrees of freedom?").kind == ""
+
+
 def test_a_question_explaining_a_dimension_asks_for_no_value():
     assert expected("Why must the air pressure stay below 7 bar?").kind == ""
     assert expected("What does it mean when the pressure drops?").kind == ""

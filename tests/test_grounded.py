@@ -89,6 +89,23 @@ def test_a_number_given_in_another_unit_than_the_materials_is_not_supported():
     assert checker.check("Each checkerboard square is held 0.6 metres away [1].").source == 1
 
 
+def test_a_sentence_joining_one_facts_subject_to_anothers_predicate_is_not_supported():
+    """A glossary defines both kinds: every word of the swapped definition is on the page, but no one sentence
+    says it, so it is not supported; each definition as the material gives it is."""
+    page = (
+        "Forward kinematics: computing the end effector position from joint angles. "
+        "Inverse kinematics: computing the joint angles needed to reach a given position."
+    )
+    passage = Passage("c", "d", "glossary.md", None, None, "Glossary", page, 0, len(page), 1.0, 0.9)
+    spans = evidence.sentences(page)
+    items = [Evidence(a, b, page[a:b], 1.0) for a, b in spans]
+    checker = verify.Verifier("What is forward kinematics?", {1: items}, [passage], FakeEmbedder(), 0.3, 0.34)
+    swapped = checker.check("Forward kinematics is computing the joint angles needed to reach a given position [1].")
+    assert swapped.source is None
+    assert swapped.reason == "the material does not say 'forward' here"
+    assert checker.check("Forward kinematics is computing the end effector position from joint angles [1].").source == 1
+
+
 def test_numbers_are_normalised_and_markers_are_not_numbers():
     assert verify.numbers("A 1,024-line disc at 2.50 V [3], -5 °C and 12bit") == {"1024", "2.5", "-5", "12"}
 

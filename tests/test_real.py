@@ -131,6 +131,17 @@ def test_a_near_topic_question_on_the_sample_course_is_refused(server):
     assert any(s["filename"] == "robotics-basics.md" for s in body["sources"])  # offered as related reading
 
 
+def test_forward_kinematics_is_never_given_the_definition_of_inverse_kinematics(server):
+    """The sample's glossary defines both; the small model joins "Forward kinematics" to the inverse's definition,
+    every word of which is on the page. No one sentence says it, so the student reads the material's own words."""
+    client, _ = server
+    body = client.post("/api/v1/chat", json={"message": "What is forward kinematics?"}).json()
+    assert body["covered"] is True
+    assert "end effector position" in body["answer"]
+    for sentence in body["sentences"]:
+        assert sentence["status"] != "supported" or "joint angles needed" not in sentence["shown"]
+
+
 def test_reupload_is_noop_and_delete_removes_from_search(server, fact_document):
     client, _ = server
     document_id, pdf = fact_document

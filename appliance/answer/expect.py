@@ -33,7 +33,7 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         r"temperatures?",
         rf"(?:°|degrees?){SCALE}|celsius|centigrade|kelvin|fahrenheit|[CFK]",
     ),
-    ("angle", r"angles?|angular|field of view|degrees", ANGLE_UNITS),
+    ("angle", r"angles?|angular|field of view|how many degrees", ANGLE_UNITS),
     ("humidity", r"humidity", r"%|per ?cent|percent"),
     # not "charge": in a lab a battery is charged far more often than a student
     ("money", r"cost|costs|price|fee|fees|deposit|pay|fine|money", r"£|\$|€|pounds?|dollars?|euros?|pence"),

@@ -5,7 +5,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from appliance.answer.events import Evidence
-from appliance.answer.evidence import ABBREVIATION, ASKING, content_words, stem
+from appliance.answer.evidence import ABBREVIATION, ASKING, candidates, content_words, stem
 from appliance.answer.expect import expected, quantities, values
 from appliance.store.text import WORD
 
@@ -93,12 +93,15 @@ class Verifier:
         self.embedder = embedder
         self.min_similarity = min_similarity
         self.relevance = relevance
-        # Words may come from the passage around the evidence (a heading, a subject); numbers, names and meaning
-        # only from the evidence itself, the facts the model was given.
-        self.passage_text = {n: passages[n - 1].text for n in evidence}
+        # Numbers and names may come from any of a source's evidence, the facts the model was given; words only
+        # from the one evidence sentence a generated sentence is closest to, with its context (the heading, the
+        # sentence it leans on). Words gathered from all over a passage let a small model join one fact's subject
+        # to another's predicate: "Forward kinematics is computing the joint angles needed to reach a position"
+        # from a glossary defining both kinds.
         self.evidence_text = {n: " ".join(e.text for e in items) for n, items in evidence.items()}
         self.evidence_quantities = {n: quantities(text) for n, text in self.evidence_text.items()}
         self._vectors = {n: embedder.embed([e.text for e in items]) for n, items in evidence.items()}
+        self._context_words = {n: _context_words(items, passages[n - 1]) for n, items in evidence.items()}
 
     def check(self, sentence: str) -> Checked:
         """The source that backs this sentence, preferring the one it cites; or the reason none does."""
@@ -107,8 +110,9 @@ class Verifier:
         cited = [int(n) for n in CITATION.findall(sentence) if int(n) in self.evidence]
         order = cited + [n for n in self.evidence if n not in cited]
         reasons = []
+        vector = self.embedder.embed_query(CITATION.sub(" ", sentence))
         for n in order:
-            reason = self._unsupported(sentence, n)
+            reason = self._unsupported(sentence, n, vector)
             if not reason:
                 return Checked(sentence, n, "")
             reasons.append(reason)
@@ -152,8 +156,8 @@ class Verifier:
         shared = self.question_words & set(content_words(plain))
         return len(shared) >= max(1, self.relevance * len(self.question_words))
 
-    def _unsupported(self, sentence: str, n: int) -> str:
-        """Why source n does not back the sentence ("" when it does)."""
+    def _unsupported(self, sentence: str, n: int, vector) -> str:
+        """Why source n does not back the sentence ("" when it does): its closest evidence sentence must."""
         text = CITATION.sub(" ", sentence)
         where = self.evidence_text[n].lower()
         shown = numbers(where)
@@ -168,7 +172,9 @@ class Verifier:
         for name in sorted(names(text)):
             if name not in where and stem(name) not in where:
                 return f"'{name}' appears in no source"
-        found = set(content_words(self.evidence_text[n])) | set(content_words(self.passage_text[n]))
+        similarities = [_dot(vector, v) for v in self._vectors[n]]
+        closest = max(range(len(similarities)), key=similarities.__getitem__)
+        found = self._context_words[n][closest]
         words = content_words(text, ASKING)
         # The question's own words may be restated only where the material has them too: "The arm's maximum
         # reach is 2 kg" answers a question about reach from a sentence that never mentions it.
@@ -179,13 +185,20 @@ class Verifier:
         if words:
             share = sum(w in found for w in words) / len(words)
             if share < MIN_SUPPORTED_WORDS:
-                return f"only {share:.0%} of its words are in the material"
+                return f"only {share:.0%} of its words are in the material it is closest to"
         if not WORD.search(text):
             return "it says nothing"
-        similarity = max(_dot(self.embedder.embed_query(text), v) for v in self._vectors[n])
+        similarity = similarities[closest]
         if similarity < self.min_similarity:
             return f"its meaning is far from the material (similarity {similarity:.2f})"
         return ""
+
+
+def _context_words(items: list[Evidence], passage) -> list[set[str]]:
+    """The words each evidence sentence may lend a generated one: its own, its heading's and, when it leans on the
+    sentence before ("It weighs 2 kg."), that sentence's: as evidence scoring reads it."""
+    context = {start: text for _, start, _, _, text in candidates([passage])}
+    return [set(content_words(f"{passage.heading} {item.text} {context.get(item.start, '')}")) for item in items]
 
 
 def sentences_of(stream: Iterator[str]) -> Iterator[str]:
