@@ -80,6 +80,30 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
     assert not expected(question).fits(sentence)
 
 
+@pytest.mark.parametrize(
+    ("question", "kind", "dimension"),
+    [
+        # the "what ..." phrase names what is asked: a rate, not the current of the loop it is about
+        ("At what rate is a motor current loop typically run?", "quantity", "rate"),
+        ("Which solder wire diameter is used for boards?", "quantity", "length"),
+        # ... or names something that is no dimension: the depth camera's resolution is not a depth
+        ("What resolution does a depth camera have?", "", ""),
+        # a word of a compound asks for nothing: long-term is no length
+        ("Which long-term support releases of ROS 2 are there?", "name", ""),
+        # what something does to a quantity is an explanation, not a value
+        ("What does a 50:1 gearbox do to speed and torque?", "", ""),
+        ("What is the depth of the tank?", "quantity", "length"),
+    ],
+)
+def test_the_question_phrase_names_the_dimension_asked_for(question, kind, dimension):
+    wanted = expected(question)
+    assert (wanted.kind, wanted.dimension) == (kind, dimension)
+
+
+def test_how_fast_a_loop_runs_is_stated_in_hertz():
+    assert expected("How fast does a small mobile robot run its main loop?").fits("It runs its main loop at 50 Hz.")
+
+
 def test_degrees_of_freedom_are_no_angle():
     assert expected("What are degrees of freedom?").kind == ""
 

@@ -26,7 +26,8 @@ LENGTH_UNITS = r"mm|cm|m|km|metres?|meters?|millimet\w*|centimet\w*|kilomet\w*|i
 # Ordered from specific to generic: "temperature range" asks for a temperature, not a length.
 DIMENSIONS: list[tuple[str, str, str]] = [
     # how fast something changes is a rate, whatever changes: "How quickly does the chamber change temperature?"
-    ("speed", r"fast|speed|velocity|quickly", r"m/s|km/h|mph|rpm|(?:\w+ )?per (?:second|minute|hour)|/s"),
+    # how fast a loop runs or a head spins is a frequency
+    ("speed", r"fast|speed|velocity|quickly", r"m/s|km/h|mph|rpm|k?hz|hertz|(?:\w+ )?per (?:second|minute|hour)|/s"),
     # A temperature names its scale: a bare "360 degrees" or "90°" is an angle in a robotics course.
     (
         "temperature",
@@ -47,7 +48,7 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     (
         "rate",
         r"rate|flow|throughput|(?:per|every|each|a|an) (?:second|minute|hour|day)",
-        r"(?:\w+ )?(?:per|every|each|a|an) (?:second|minute|hour|day)|/s|/min|/h",
+        r"(?:\w+ )?(?:per|every|each|a|an) (?:second|minute|hour|day)|/s|/min|/h|k?hz|hertz",
     ),
     ("volume", r"volume|capacity|litres?|liters?", r"l|litres?|liters?|ml|millilit\w*|m³|m3|cubic \w+"),
     ("wavelength", r"wavelength", r"nm|nanomet\w*|µm|micromet\w*"),
@@ -108,6 +109,10 @@ DATED = re.compile(
 ASKS_DATE = re.compile(r"\b(?:date|day|due|held|deadline)\b", re.IGNORECASE)
 # When asks for a moment, which this module types only as a date (DATED); it asks for no dimension's value.
 PLACE_OR_TIME = re.compile(r"^\s*(?:where|when)\b", re.IGNORECASE)
+# What a "what ..." or "which ..." question names as asked for: the words before its verb ("which solder wire
+# diameter", "what rate"); none in "What is the range ...?", where the verb comes first.
+AUXILIARY = r"is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|must|may|might"
+ASKED = re.compile(rf"\b(?:what|which)\s+((?:(?!(?:{AUXILIARY})\b)[\w-]+\s+)*?)(?:{AUXILIARY})\b", re.IGNORECASE)
 # Who asks for a person or organisation; "what ... name/model/class/code" for a name or a code.
 PERSON = re.compile(r"^\s*(?:who|whom|whose)\b|\bwho\s+(?:is|are|was|were)\b", re.IGNORECASE)
 NAMED = re.compile(
@@ -121,7 +126,8 @@ CODED = re.compile(r"\b(?:part|serial|phone|telephone|room|model|order) number\b
 # Questions asking how or why something is, not for a value, though they name a dimension ("How does a lidar
 # measure distance?").
 EXPLAIN = re.compile(
-    r"\b(?:why|explain|describe|happens?|mean|means|purpose|difference|compare|how (?:do|does|did|can|should|to))\b",
+    r"\b(?:why|explain|describe|happens?|mean|means|purpose|difference|compare|how (?:do|does|did|can|should|to))\b|"
+    r"\bwhat (?:do|does|did)\b.*\bdo\b",
     re.IGNORECASE,
 )
 # A name or code in a sentence: a capitalised word not opening it, or a word mixing letters and digits (VB-2231).
@@ -278,7 +284,7 @@ def _kind(question: str) -> Expected:
     counted = COUNTED.search(question)
     # "How many students ...?" is answered by a number of students, not any number; "how many volts" is a voltage,
     # but "how many packs can be charged" is a count of packs, not a sum of money.
-    if counted and not _dimension(counted.group(1)):
+    if counted and not _named_dimension(counted.group(1)):
         nouns = counted.group(1).lower().split()  # "LiPo packs": either word may name what is counted
         found = ("count", "|".join(rf"{re.escape(n[: max(COUNT_STEM, len(n) - 3)])}\w*" for n in nouns))
     if QUANTITY.search(question) or (found and asks_value):
@@ -289,8 +295,20 @@ def _kind(question: str) -> Expected:
 
 
 def _dimension(text: str) -> tuple[str, str] | None:
-    """The first dimension whose question words `text` uses, and its units."""
-    return next(((name, units) for name, asks, units in DIMENSIONS if re.search(rf"\b(?:{asks})\b", text, re.I)), None)
+    """The dimension a question asks for, and its units: the one its "what ..." or "which ..." phrase names, if it
+    names one ("At what rate is a current loop run?" asks for a rate; "What resolution does a depth camera have?"
+    for none); otherwise the first one whose question words `text` uses."""
+    named = ASKED.search(text)
+    return _named_dimension(named.group(1) if named and named.group(1) else text)
+
+
+def _named_dimension(text: str) -> tuple[str, str] | None:
+    """The first dimension whose question words `text` uses, and its units; a word of a compound ("long-term",
+    "high-level") asks for nothing."""
+    return next(
+        ((name, units) for name, asks, units in DIMENSIONS if re.search(rf"\b(?:{asks})\b(?!-\w)", text, re.I)),
+        None,
+    )
 
 
 def _is_title(sentence: str) -> bool:
