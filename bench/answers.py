@@ -55,6 +55,7 @@ class QuestionSet(NamedTuple):
 SETS = {
     "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
     "fresh": QuestionSet(DEVSET / "fresh", ("fresh-tune", "fresh"), "fresh"),
+    "sample": QuestionSet(DEVSET / "sample", ("sample",), "sample"),
 }
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).
 SHARED = next((p for p in (common.SHARED, common.REPO.parents[1] / "shared") if p.is_dir()), common.SHARED)

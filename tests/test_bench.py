@@ -191,6 +191,25 @@ def test_answers_fresh_set_is_well_formed(tmp_path):
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
+def test_answers_sample_set_is_well_formed(tmp_path):
+    """The set on the course the appliance ships with: its document is the bundled sample itself, every
+    answerable fact is in it and no unanswerable question's `absent` is."""
+    sample = answers.load_devset(quick=False, name="sample")
+    questions = sample["questions"]
+    kinds = Counter(q["kind"] for q in questions)
+    assert kinds["answerable"] >= 30 and kinds["unanswerable"] >= 10 and kinds["off-topic"] >= 2
+    assert {q["split"] for q in questions} == {"sample"}
+    text = answers.document_text(sample, "robotics-basics.md")
+    assert text == (common.REPO / "appliance" / "sample" / "robotics-basics.md").read_text(encoding="utf-8")
+    for q in questions:
+        if q["kind"] == "answerable":
+            assert re.search(q["expect"], text, re.IGNORECASE), q
+        elif q["kind"] == "unanswerable":
+            assert q["missing"] and not re.search(q["absent"], text, re.IGNORECASE), q
+    files = answers.materialise(sample | {"distractors": []}, tmp_path)
+    assert [name for _, name in files] == ["robotics-basics.md"] and all(path.is_file() for path, _ in files)
+
+
 def test_answers_quick():
     """`answers.run(quick=True)`: every mode's figures exist and are sane (never judged against the targets)."""
     result = answers.run(quick=True)
