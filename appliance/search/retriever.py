@@ -1,6 +1,7 @@
 """Hybrid retrieval: dense (vector store) and keyword (FTS5 BM25) candidates fused by reciprocal rank."""
 
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from appliance import metrics
 from appliance.search.shapes import Passage
@@ -95,11 +96,19 @@ def expansion_words(query: str, texts: list[str], n: int) -> list[str]:
     asked = set(WORD.findall(query.lower()))
     weight: dict[str, float] = defaultdict(float)
     for text in texts:
-        words = [w for w in WORD.findall(text.lower()) if len(w) > 2 and not w.isdigit() and w not in STOPWORDS]
-        for word, count in Counter(words).items():
+        for word, share in word_shares(text):
             if word not in asked:
-                weight[word] += count / len(words)
+                weight[word] += share
     return sorted(weight, key=weight.__getitem__, reverse=True)[:n]
+
+
+@lru_cache(maxsize=4096)
+def word_shares(text: str) -> tuple[tuple[str, float], ...]:
+    """Each word's share of a passage's words (stopwords, numbers and short words left out), in first-seen order.
+    Kept per text: the feedback pass reads the same best passages for many questions, and splitting and counting
+    them was most of its Python time; keyed by the text itself, so an edited passage is counted afresh."""
+    words = [w for w in WORD.findall(text.lower()) if len(w) > 2 and not w.isdigit() and w not in STOPWORDS]
+    return tuple((word, count / len(words)) for word, count in Counter(words).items())
 
 
 def _passage(row: dict, score: float, similarity: float) -> Passage:
