@@ -146,3 +146,33 @@ def test_expansion_words_count_each_passage_once_and_an_edited_passage_afresh():
     assert retriever.word_shares.cache_info().misses == len(set(texts))  # each passage split and counted once
     assert retriever.expansion_words("servo", ["gearbox gearbox motor"], 1) == ["gearbox"]
     assert retriever.expansion_words("servo", ["gearbox motor motor"], 1) == ["motor"]  # edited: counted afresh
+
+
+def test_no_more_searches_at_once_than_cores(services, monkeypatch):
+    import threading
+    import time
+
+    from appliance.search import retriever
+
+    services.ingestor.ingest(b"Servo motors hold a commanded angle.", "b.txt")
+    monkeypatch.setattr(retriever.os, "cpu_count", lambda: 2)
+    gated = Retriever(services.settings, services.database, services.vectors, services.embedder)
+    running, most, lock = [0], [0], threading.Lock()
+    embed = services.embedder.embed_query
+
+    def slow_embed(text):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return embed(text)
+
+    monkeypatch.setattr(services.embedder, "embed_query", slow_embed)
+    threads = [threading.Thread(target=gated.search, args=(f"servo angle {n}", 3)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 2
