@@ -121,3 +121,58 @@ def test_the_first_keyword_passs_best_passages_follow_the_top_k_when_asked(servi
     assert worded[0].chunk_id == plain[0].chunk_id
     assert "safety.txt" in [p.filename for p in worded[1:]]
     assert len({p.chunk_id for p in worded}) == len(worded) <= 3
+
+
+def test_expansion_words_count_each_passage_once_and_an_edited_passage_afresh():
+    from collections import Counter
+
+    from appliance.search import retriever
+    from appliance.store.text import STOPWORDS, WORD
+
+    def uncached(query: str, texts: list[str], n: int) -> list[str]:  # the computation before the cache
+        asked, weight = set(WORD.findall(query.lower())), dict[str, float]()
+        for text in texts:
+            words = [w for w in WORD.findall(text.lower()) if len(w) > 2 and not w.isdigit() and w not in STOPWORDS]
+            for word, count in Counter(words).items():
+                if word not in asked:
+                    weight[word] = weight.get(word, 0.0) + count / len(words)
+        return sorted(weight, key=weight.__getitem__, reverse=True)[:n]
+
+    texts = [t.decode() for t in LIBRARY.values()] + ["Servo servo gearbox 2024 gearbox", ""]
+    retriever.word_shares.cache_clear()
+    for query in ("servo calibration", "flux", "nodes and topics"):
+        for n in (1, 3, 20):
+            assert retriever.expansion_words(query, texts, n) == uncached(query, texts, n)
+    assert retriever.word_shares.cache_info().misses == len(set(texts))  # each passage split and counted once
+    assert retriever.expansion_words("servo", ["gearbox gearbox motor"], 1) == ["gearbox"]
+    assert retriever.expansion_words("servo", ["gearbox motor motor"], 1) == ["motor"]  # edited: counted afresh
+
+
+def test_no_more_searches_at_once_than_cores(services, monkeypatch):
+    import threading
+    import time
+
+    from appliance.search import retriever
+
+    services.ingestor.ingest(b"Servo motors hold a commanded angle.", "b.txt")
+    monkeypatch.setattr(retriever.os, "cpu_count", lambda: 2)
+    gated = Retriever(services.settings, services.database, services.vectors, services.embedder)
+    running, most, lock = [0], [0], threading.Lock()
+    embed = services.embedder.embed_query
+
+    def slow_embed(text):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return embed(text)
+
+    monkeypatch.setattr(services.embedder, "embed_query", slow_embed)
+    threads = [threading.Thread(target=gated.search, args=(f"servo angle {n}", 3)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 2

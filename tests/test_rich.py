@@ -371,3 +371,33 @@ def test_a_quote_of_two_rows_is_one_table_of_both_under_its_head(services):
 def test_a_quote_of_a_sentence_in_a_paragraph_stays_in_its_line(services):
     nodes = _quote_of_rows(services, ["It costs $5 to $10"])
     assert _texts(nodes).startswith("The material says: “It costs $5 to $10”")
+
+
+def test_a_page_is_rendered_once_and_a_replaced_or_deleted_document_shows_only_its_own(services, monkeypatch):
+    from appliance.search.shapes import view
+    from appliance.web import shown as shown_module
+    from appliance.web.schemas import SearchResult
+
+    rendered: list[str] = []
+
+    def counted(kind: str, text: str) -> list:
+        rendered.append(text)
+        return page_nodes(kind, text)
+
+    monkeypatch.setattr(shown_module, "page_nodes", counted)
+    shown_module.placed_page.cache_clear()
+
+    def shown_hit() -> list:
+        hit = services.retriever.search("gearbox stages", 1)[0]
+        return Shown(services.database).passage(view(hit, SearchResult)).nodes or []
+
+    first = services.ingestor.ingest(b"# Gearbox\n\nThe **old** gearbox has 3 stages.\n", "g.md").document
+    old = shown_hit()
+    assert "old" in _texts(old)
+    assert shown_hit() == old and len(rendered) == 1  # the next search reuses the page's rendering
+    second = services.ingestor.ingest(b"# Gearbox\n\nThe **new** gearbox has 3 stages.\n", "g.md").document
+    assert second["id"] != first["id"]  # what the kept renderings rely on
+    new = shown_hit()
+    assert "new" in _texts(new) and "old" not in _texts(new) and len(rendered) == 2
+    services.database.delete_document(second["id"])
+    assert Shown(services.database)._page(second["id"], 1) is None  # gone, though its rendering is still kept

@@ -1,6 +1,9 @@
 """Hybrid retrieval: dense (vector store) and keyword (FTS5 BM25) candidates fused by reciprocal rank."""
 
+import os
+import threading
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from appliance import metrics
 from appliance.search.shapes import Passage
@@ -32,6 +35,10 @@ class Retriever:
         # Retrievers with other settings (benchmarks) share one in-memory keyword index by passing it.
         memory = settings.keyword_backend == "memory"
         self.keywords: KeywordIndex | Database = keywords or (KeywordIndex(database) if memory else database)
+        # No more searches at once than cores: most of a search is Python, which runs one thread at a time, and
+        # eight request threads taking turns on the GIL cost more CPU per search and left a core idle (BENCHMARKS.md,
+        # "Search over HTTP, sixth round"); the others wait here in turn.
+        self._slots = threading.BoundedSemaphore(os.cpu_count() or 1)
 
     @metrics.timed_retrieval
     def search(
@@ -39,6 +46,11 @@ class Retriever:
     ) -> list[Passage]:
         """The top k passages for `query` from the given courses (all when None), best first, each chunk once; then
         the first keyword pass's best `worded` passages the fused ranking left out."""
+        with self._slots:
+            return self._search(query, k, mode, courses, worded)
+
+    def _search(self, query: str, k: int, mode: SearchMode, courses: list[int] | None, worded: int) -> list[Passage]:
+        """The search itself (`search`, in a slot)."""
         n = max(self.settings.candidates, k)
         vector = self.embedder.embed_query(query)
         dense = self.vectors.query(vector, n, courses) if mode != "keyword" else []
@@ -95,11 +107,19 @@ def expansion_words(query: str, texts: list[str], n: int) -> list[str]:
     asked = set(WORD.findall(query.lower()))
     weight: dict[str, float] = defaultdict(float)
     for text in texts:
-        words = [w for w in WORD.findall(text.lower()) if len(w) > 2 and not w.isdigit() and w not in STOPWORDS]
-        for word, count in Counter(words).items():
+        for word, share in word_shares(text):
             if word not in asked:
-                weight[word] += count / len(words)
+                weight[word] += share
     return sorted(weight, key=weight.__getitem__, reverse=True)[:n]
+
+
+@lru_cache(maxsize=1024)
+def word_shares(text: str) -> tuple[tuple[str, float], ...]:
+    """Each word's share of a passage's words (stopwords, numbers and short words left out), in first-seen order.
+    Kept per text: the feedback pass reads the same best passages for many questions, and splitting and counting
+    them was most of its Python time; keyed by the text itself, so an edited passage is counted afresh."""
+    words = [w for w in WORD.findall(text.lower()) if len(w) > 2 and not w.isdigit() and w not in STOPWORDS]
+    return tuple((word, count / len(words)) for word, count in Counter(words).items())
 
 
 def _passage(row: dict, score: float, similarity: float) -> Passage:

@@ -5,6 +5,7 @@ a quoted line of code stays code and an equation is typeset; the model's own sen
 """
 
 import re
+from functools import lru_cache
 from typing import TypeVar
 
 import msgspec
@@ -21,8 +22,12 @@ P = TypeVar("P", bound=PassageView)
 A = TypeVar("A", Done, Message)
 
 
+# Pages kept rendered per process: the same few pages hold the best passages search after search.
+PAGES_KEPT = 256
+
+
 class Shown:
-    """Renders for one response, each page rendered once."""
+    """Renders for one response, each page looked up once."""
 
     def __init__(self, database: Database):
         self.database = database
@@ -33,9 +38,9 @@ class Shown:
         key = (document_id, number or 1)
         if key not in self.pages:
             try:
+                # Read every time: a deleted document's page is gone, however recently it was rendered.
                 kind = self.database.document(document_id)["kind"]
-                text = self.database.page(*key)["text"]
-                self.pages[key] = text, page_nodes(kind, text)
+                self.pages[key] = placed_page(self.database, kind, *key)
             except NotFound:
                 self.pages[key] = None
         return self.pages[key]
@@ -92,3 +97,12 @@ def _quoted_run(shown: str, evidence: list[Evidence]) -> list[Evidence]:
     runs = (evidence[i:j] for i in range(len(evidence)) for j in range(i + 1, len(evidence) + 1))
     quoted = [run for run in runs if all(e.text for e in run) and " ".join(e.text for e in run) in shown]
     return max(quoted, key=len, default=[])
+
+
+@lru_cache(maxsize=PAGES_KEPT)
+def placed_page(database: Database, kind: str, document_id: str, number: int) -> tuple[str, list]:
+    """A page's text and its nodes placed in it, read and rendered once per process: what is stored under a
+    document id never changes (a replaced file is stored under a new id, ingest/pipeline.py), and a page that is
+    gone raises NotFound, which is not kept. Callers share the nodes and must not change them (clip makes new lists)."""
+    text = database.page(document_id, number)["text"]
+    return text, page_nodes(kind, text)
