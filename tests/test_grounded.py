@@ -63,6 +63,26 @@ def test_evidence_points_at_the_page_and_brings_the_sentence_a_pronoun_leans_on(
     assert all(page[e.start : e.end] == e.text for e in chosen[0])
 
 
+def test_a_table_rows_header_names_what_its_cells_are():
+    """The 2D lidar's main weakness is "Glass and mirrors" only by its column: the header's words count for the row
+    (not the words of a chunk that starts below its header, whose first row is no header)."""
+    table = (
+        "| Sensor | Measures | Main weakness |\n|---|---|---|\n"
+        "| Encoder | Shaft rotation | Wheel slip is invisible |\n"
+        "| 2D lidar | Distance around the robot | Glass and mirrors |"
+    )
+    passage = Passage("c", "d", "s.md", None, None, "Sensors", table, 0, len(table), 1.0, 0.9)
+    labels = {text: header for _, _, _, text, _, header in evidence.candidates([passage])}
+    assert labels["2D lidar | Distance around the robot | Glass and mirrors"] == "Sensor | Measures | Main weakness"
+    assert labels["Sensor | Measures | Main weakness"] == ""
+    rows = table.split("\n", 2)[2]
+    cut = Passage("c", "d", "s.md", None, None, "Sensors", rows, 0, len(rows), 1.0, 0.9)
+    assert {header for *_, header in evidence.candidates([cut])} == {""}
+    scored = evidence.score("What is the main weakness of a 2D lidar?", [passage], FakeEmbedder(), 0.5, 0.15)
+    row = next(s for s in scored if s.text.startswith("2D lidar"))
+    assert row.coverage == 1.0
+
+
 def test_verifier_accepts_the_material_and_names_what_it_invents():
     fact = "The Zorblax-7 gripper closes with a force of 42 newtons."
     passage = Passage("c", "d", "g.md", None, None, "", fact, 0, len(fact), 1.0, 0.9)

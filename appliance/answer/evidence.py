@@ -17,6 +17,7 @@ from appliance.store.text import STOPWORDS, WORD
 # (blank line, list item, heading, table row): course notes are full of lists and headings without full stops.
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*+>#|]|\d+[.)]\s))")
 ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|No|Fig|approx|cf|St)|\b[A-Z])\.$")
+TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
 MARKUP = re.compile(r"^\s*(?:[-*+>]|#+|\d+[.)]|\|)\s*|\*\*|__|`")
 # Words a question uses to ask, not to say what about: they need not appear in the answer.
 ASKING = frozenset(
@@ -134,12 +135,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, str]]:
-    """(source, page start, page end, text, context) of every sentence of every passage.
+def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, str, str]]:
+    """(source, page start, page end, text, context, labels) of every sentence of every passage.
 
     The context is the sentence with its heading and, for a sentence leaning on the one before ("It lasts 12
     minutes."), that sentence: it names the subject. Any other sentence is judged on its own words, not its
-    neighbour's.
+    neighbour's. A table row's labels are its table's header row, which names what each cell is ("Main weakness"
+    for "Glass and mirrors"): words the row says, though not what it means on its own.
     """
     found = []
     for index, passage in enumerate(passages):
@@ -148,8 +150,21 @@ def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, st
             text = passage.text[a:b]
             before = passage.text[spans[i - 1][0] : spans[i - 1][1]] if i and LEANING.match(text) else ""
             context = " ".join(filter(None, [passage.heading, before, text]))
-            found.append((index, passage.start + a, passage.start + b, text, context))
+            found.append((index, passage.start + a, passage.start + b, text, context, _table_header(passage.text, a)))
     return found
+
+
+def _table_header(text: str, at: int) -> str:
+    """The header row of the Markdown table whose row starts at `at`, if it is a row of one below its header."""
+    line = text.rfind("\n", 0, at) + 1
+    if text[line:at].strip() != "|":
+        return ""
+    header = line
+    while header and text[text.rfind("\n", 0, header - 1) + 1 : header].lstrip().startswith("|"):
+        header = text.rfind("\n", 0, header - 1) + 1
+    end = text.find("\n", header)
+    # A chunk may start inside a table: its first row is a header only when the |---| rule follows it.
+    return text[header:end].strip(" |") if header != line and TABLE_RULE.match(text, end + 1) else ""
 
 
 def score(
@@ -161,15 +176,15 @@ def score(
     if not found:
         return []
     query = embedder.embed_query(question)
-    vectors = embedder.embed([context for *_, context in found])
+    vectors = embedder.embed([context for *_, context, _ in found])
     terms, wanted = key_terms(question), expected(question)
     # A sentence stating a mass says what "How much does it weigh?" asked, in whatever words.
     asking = frozenset(content_words(" ".join(wanted.asking)))
     scored = []
-    for (source, start, end, text, context), vector in zip(found, vectors, strict=True):
+    for (source, start, end, text, context, labels), vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
         fits = wanted.fits(text)
-        covered = coverage(terms, context, asking if fits and wanted.kind else frozenset())
+        covered = coverage(terms, f"{labels} {context}", asking if fits and wanted.kind else frozenset())
         blended = (1 - lexical_weight) * similarity + lexical_weight * covered + (type_weight if fits else 0.0)
         scored.append(Scored(source, start, end, text, context, similarity, covered, fits, blended))
     return sorted(scored, key=lambda s: s.score, reverse=True)

@@ -197,7 +197,7 @@ class Verifier:
 def _context_words(items: list[Evidence], passage) -> list[set[str]]:
     """The words each evidence sentence may lend a generated one: its own, its heading's and, when it leans on the
     sentence before ("It weighs 2 kg."), that sentence's: as evidence scoring reads it."""
-    context = {start: text for _, start, _, _, text in candidates([passage])}
+    context = {start: f"{labels} {text}" for _, start, _, _, text, labels in candidates([passage])}
     return [set(content_words(f"{passage.heading} {item.text} {context.get(item.start, '')}")) for item in items]
 
 
