@@ -129,12 +129,13 @@ def sentences(answer: str) -> list[str]:
 
 
 def quoted(text: str, sources: list[str]) -> dict:
-    """A quote is supported when each of its sentences is in one source word for word (spacing and markup aside)."""
+    """A quote is supported when each of its sentences is in one source word for word (spacing, markup and list
+    numbering aside: a quoted run of list items leaves out their "1." and "2.")."""
 
     def flat(text: str) -> str:
         return " " + " ".join(WORDS.findall(text.lower())) + " "
 
-    sources_flat = [flat(s) for s in sources]
+    sources_flat = [flat(" ".join(LIST_MARKER.sub("", line) for line in s.splitlines())) for s in sources]
     pieces = [flat(p) for p in SENTENCE_END.split(text) if WORDS.search(p)]
     missing = [p for p in pieces if not any(p in source for source in sources_flat)]
     return {"text": f"“{text}”", "supported": not missing, "missing_numbers": [], "share": 1.0 if not missing else 0.0}
@@ -552,7 +553,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in modes if m not in MODES]
     if unknown or not modes:
         parser.error(f"unknown mode(s) {unknown}; choose from {', '.join(MODES)}")
-    doc = __doc__ + "\n\n--modes M1,M2: only these answer modes (default all three); --set dev|fresh; --rejudge FILE."
+    doc = __doc__ + "\n\n--modes M1,M2: only these answer modes (default all three); --set dev|fresh|sample;"
+    doc += " --rejudge FILE."
     doc += " --with NAME=VALUE: a setting of the appliance changed (repeatable)."
     return common.cli("answers", doc, lambda quick: run(quick, modes, own.set, dict(own.overrides)), rest)
 

@@ -152,6 +152,12 @@ def test_answers_judge_on_written_strings():
     assert not judged["correct"] and judged["says_not_covered"] and judged["sentences"] == []
 
 
+def test_a_quote_of_list_items_is_the_materials_words_without_their_numbers():
+    source = "The loop:\n\n1. Sense: read the sensors.\n2. Think: choose the next command."
+    assert answers.quoted("The loop: Sense: read the sensors.", [source])["supported"]
+    assert answers.quoted("Think: read the sensors.", [source])["supported"] is False
+
+
 def test_answers_devset_is_well_formed():
     devset = answers.load_devset(quick=False)
     kinds = [q["kind"] for q in devset["questions"]]
