@@ -257,6 +257,24 @@ def test_once_answered_an_unsupported_sentence_is_dropped_not_quoted(settings, f
     built.close()
 
 
+SENSORS = (
+    b"# Sensors\n\nProprioceptive sensors measure the robot itself, such as its joint angles.\n\n"
+    b"Exteroceptive sensors measure the outside world, such as distances and images.\n"
+)
+
+
+def test_a_comparison_is_answered_by_a_sentence_on_each_side(settings, fakes):
+    """Neither sentence covers both kinds of sensor; together they answer the question comparing them."""
+    built = answer_with(settings, fakes, answer_mode="extractive")
+    built.ingestor.ingest(SENSORS, "sensors.md")
+    done = built.answerer.answer(Question("What is the difference between proprioceptive and exteroceptive sensors?"))
+    assert done.covered
+    assert "robot itself" in done.answer and "outside world" in done.answer
+    refused = built.answerer.answer(Question("What is the difference between proprioceptive and tactile sensors?"))
+    assert not refused.covered  # one side only: not an answer
+    built.close()
+
+
 def test_a_question_far_from_the_material_is_refused_before_the_model_runs(settings, fakes):
     silent = FakeModel(script="This must never be read.")
     built = answer_with(settings, fakes, silent)

@@ -158,7 +158,14 @@ class Answerer:
         chosen = evidence_module.select(
             scored, relevant, self.settings.evidence_sentences, self.settings.evidence_within, follow=not typed
         )
-        return chosen, "yes" if question.selected_text.strip() else self._answerable(scored, typed)
+        if question.selected_text.strip():
+            return chosen, "yes"
+        settings = self.settings
+        # Two sentences answering a comparison between them are an answer: extractive quotes take the best two.
+        paired = evidence_module.answered_together(
+            about, scored, settings.answerable_coverage, settings.answerable_similarity
+        )
+        return chosen, "yes" if paired else self._answerable(scored, typed)
 
     @staticmethod
     def _related(passages: list[Passage], chosen: dict[int, list[Evidence]]) -> list[Source]:

@@ -23,8 +23,12 @@ MARKUP = re.compile(r"^\s*(?:[-*+>]|#+|\d+[.)]|\|)\s*|\*\*|__|`")
 ASKING = frozenset(
     "what which who whom whose when where why how much many long often does do did is are was were can could "
     "should would will tell explain describe give list name mean means meaning define definition kind type "
-    "please there any".split()
+    "please there any difference differences differ between compare compared comparison versus vs".split()
 )
+# A question comparing two things ("What is the difference between A and B?") is answered by a sentence on each.
+COMPARING = re.compile(r"\b(?:difference|differences|differ|compare|compared|comparison|versus|vs)\b", re.I)
+# Sentences looked at for such a pair: the best few.
+PAIRED = 6
 # Sentences that lean on the one before: "It weighs 2 kg." is only evidence with its subject.
 LEANING = re.compile(r"^(?:it|its|this|that|these|those|they|their|them|he|she|his|her|such|both|here|there)\b", re.I)
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
@@ -188,6 +192,21 @@ def score(
         blended = (1 - lexical_weight) * similarity + lexical_weight * covered + (type_weight if fits else 0.0)
         scored.append(Scored(source, start, end, text, context, similarity, covered, fits, blended))
     return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def answered_together(question: str, scored: list[Scored], least_coverage: float, least_similarity: float) -> bool:
+    """Whether two of the best sentences, each close to a comparing question, cover its key terms together though
+    neither does alone: "Proprioceptive sensors measure the robot itself." and "Exteroceptive sensors measure the
+    outside world." answer "What is the difference between proprioceptive and exteroceptive sensors?"."""
+    if not COMPARING.search(question):
+        return False
+    terms = key_terms(question)
+    close = [s for s in scored[:PAIRED] if s.fits and s.similarity >= least_similarity]
+    return any(
+        coverage(terms, f"{a.context} {b.context}") >= least_coverage
+        for i, a in enumerate(close)
+        for b in close[i + 1 :]
+    )
 
 
 def select(
