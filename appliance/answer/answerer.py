@@ -158,14 +158,7 @@ class Answerer:
         chosen = evidence_module.select(
             scored, relevant, self.settings.evidence_sentences, self.settings.evidence_within, follow=not typed
         )
-        if question.selected_text.strip():
-            return chosen, "yes"
-        settings = self.settings
-        # Two sentences answering a comparison between them are an answer: extractive quotes take the best two.
-        paired = evidence_module.answered_together(
-            about, scored, settings.answerable_coverage, settings.answerable_similarity
-        )
-        return chosen, "yes" if paired else self._answerable(scored, typed)
+        return chosen, "yes" if question.selected_text.strip() else self._answerable(about, scored, typed)
 
     @staticmethod
     def _related(passages: list[Passage], chosen: dict[int, list[Evidence]]) -> list[Source]:
@@ -196,10 +189,11 @@ class Answerer:
             relevant = [first, *others[: limit - 1]]
         return relevant
 
-    def _answerable(self, scored: list[evidence_module.Scored], typed: bool) -> Answerability:
+    def _answerable(self, question: str, scored: list[evidence_module.Scored], typed: bool) -> Answerability:
         """Does the material answer it? "yes": a sentence stating the kind of answer asked for covers the question's
         key terms and means much the same (or means so nearly the same that a paraphrase's other words do not
-        matter; or, when the question asks for a kind of answer such as a mass, is close and on its subject);
+        matter; or, when the question asks for a kind of answer such as a mass, is close and on its subject; or, for
+        a comparison, two close sentences cover them together, and extractive quotes take the best two);
         "maybe": such a sentence is close, and only a verified generated sentence will tell; "no": none is.
 
         A question asking for a value (a mass, a date, a person) gets no "maybe": a sentence the model writes from
@@ -213,6 +207,8 @@ class Answerer:
                 typed and s.coverage >= settings.maybe_coverage and s.similarity >= settings.answerable_typed_similarity
             )
             for s in stating
+        ) or evidence_module.answered_together(
+            question, scored, settings.answerable_coverage, settings.answerable_similarity
         ):
             return "yes"
         close = any(s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage for s in stating)

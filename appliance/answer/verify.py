@@ -198,7 +198,8 @@ def _context_words(items: list[Evidence], passage) -> list[set[str]]:
     """The words each evidence sentence may lend a generated one: its own, its heading's and, when it leans on the
     sentence before ("It weighs 2 kg."), that sentence's: as evidence scoring reads it."""
     context = {start: f"{labels} {text}" for _, start, _, _, text, labels in candidates([passage])}
-    return [set(content_words(f"{passage.heading} {item.text} {context.get(item.start, '')}")) for item in items]
+    # An evidence item of several sentences (a run) lends all its words, its first sentence's context too.
+    return [set(content_words(f"{item.text} {context.get(item.start, passage.heading)}")) for item in items]
 
 
 def sentences_of(stream: Iterator[str]) -> Iterator[str]:
