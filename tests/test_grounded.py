@@ -63,6 +63,22 @@ def test_evidence_points_at_the_page_and_brings_the_sentence_a_pronoun_leans_on(
     assert all(page[e.start : e.end] == e.text for e in chosen[0])
 
 
+def test_a_pronoun_after_the_first_word_leans_on_the_sentence_before_too():
+    """ "Charge them in a fire-resistant bag." says how LiPo batteries are charged only with the sentence naming
+    them; a pronoun later in a sentence that names its own subject leans on nothing."""
+    page = "LiPo batteries can burn when damaged. Charge them in a fire-resistant bag. The base weighs 27 kg, lift it."
+    passage = Passage("c", "d", "s.md", None, None, "Safety", page, 0, len(page), 1.0, 0.9)
+    contexts = {text: context for _, _, _, text, context, _ in evidence.candidates([passage])}
+    assert contexts["Charge them in a fire-resistant bag."] == (
+        "Safety LiPo batteries can burn when damaged. Charge them in a fire-resistant bag."
+    )
+    assert contexts["The base weighs 27 kg, lift it."] == "Safety The base weighs 27 kg, lift it."
+    scored = evidence.score("How should LiPo batteries be charged?", [passage], FakeEmbedder(), 0.5, 0.15)
+    assert next(s for s in scored if s.text.startswith("Charge")).coverage == 1.0
+    chosen = evidence.select(scored, [passage], most=1, within=0.0, follow=False)
+    assert [e.text for e in chosen[0]] == [page.split(". ")[0] + ".", "Charge them in a fire-resistant bag."]
+
+
 def test_a_table_rows_header_names_what_its_cells_are():
     """The 2D lidar's main weakness is "Glass and mirrors" only by its column: the header's words count for the row
     (not the words of a chunk that starts below its header, whose first row is no header)."""

@@ -30,7 +30,11 @@ COMPARING = re.compile(r"\b(?:difference|differences|differ|compare|compared|com
 # Sentences looked at for such a pair: the best few.
 PAIRED = 6
 # Sentences that lean on the one before: "It weighs 2 kg." is only evidence with its subject.
-LEANING = re.compile(r"^(?:it|its|this|that|these|those|they|their|them|he|she|his|her|such|both|here|there)\b", re.I)
+LEANING = re.compile(
+    r"^(?:\w+,?\s+)?(?:it|its|this|these|those|they|their|them|he|she|his|her)\b"
+    r"|^(?:that|such|both|here|there)\b",
+    re.I,
+)
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
