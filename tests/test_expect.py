@@ -40,6 +40,10 @@ STATES = [
     ("What is the lidar's angular resolution?", "quantity", "Its angular resolution is near 0.5 to 1 degree."),
     ("How many degrees does the lidar scan?", "quantity", "It scans a full 360 degrees at 10 Hz."),
     ("What is the highest temperature allowed?", "quantity", "Keep it below 40 °C."),
+    # a value given as "a <property> of": the property asked for, one of its dimension's words, or no property
+    ("What is the maximum reach of the arm?", "quantity", "The arm reaches objects at a distance of 0.9 metres."),
+    ("How long is the arm's reach?", "quantity", "It has a reach of about 90 cm."),
+    ("How many students are there in each project team?", "quantity", "You work in teams of three students."),
 ]
 
 MISSES = [
@@ -61,6 +65,9 @@ MISSES = [
     # a length of another thing: the mounting height is not the range
     ("What is the range of the lidar?", "On the rover it is mounted at a height of 22 centimetres."),
     ("How wide is the bracket?", "The bracket is 4 millimetres thick."),
+    # a value of another property of the same dimension: a repeatability is no reach, a tolerance no range
+    ("What is the maximum reach of the arm?", "The arm reaches the same point with a repeatability of 0.05 mm."),
+    ("What is the lidar's minimum range?", "It is accurate to a tolerance of about 3 cm."),
     # a count of something else
     ("How many students are there in each project team?", "Each team has a part budget of 150 euros."),
     # a rate needs its "per day"

@@ -167,6 +167,18 @@ BOUNDS = [
     (re.compile(rf"\b(?:{a})\b", re.IGNORECASE), re.compile(rf"\b(?:{b})\b", re.IGNORECASE))
     for a, b in ((LOWER, UPPER), (UPPER, LOWER))
 ]
+# A value a sentence gives as "a repeatability of 0.05 mm" or "a payload of 2.8 kilograms" is of that property.
+PROPERTY_OF = re.compile(
+    r"\b([a-z][a-z-]{2,})\s+of\s+(?:about|around|roughly|approximately|nearly|up to|at least|at most|only|just)?\s*$",
+    re.IGNORECASE,
+)
+# Words before "of" that name no property of their own: "a total of 12 kg", "teams of three", "a pack of four".
+GENERIC_PROPERTY = re.compile(
+    r"^(?:total|sum|value|amount|number|maximum|minimum|average|mean|peak|limit|set|pair|couple|batch|pack|lot|"
+    r"group|series|one|each|any|all|most|some)",
+    re.IGNORECASE,
+)
+PREFIX = 5  # letters of a question's word a property must start with to be the one asked: "reach" for "reaches"
 # A title ("Handout G2: The Zorblax-7 Pneumatic Gripper") names its subject, not an answer.
 TITLE_SHARE = 0.75
 
@@ -185,6 +197,16 @@ class Expected:
     measure: re.Pattern | None = None  # the particular length it asks for: "range"
     other_measures: re.Pattern | None = None  # the lengths it does not ask for: "height", "width"...
     asking: frozenset[str] = frozenset()  # the question's words that ask for the kind: "weigh", "maximum", "date"
+    words: frozenset[str] = frozenset()  # the question's words, their first PREFIX letters
+
+    def of_another_property(self, before: str) -> bool:
+        """Whether a value after `before` is of a property the question does not ask about: "a repeatability of"
+        for "What is the arm's reach?"."""
+        named = PROPERTY_OF.search(before[-80:])
+        if not named or GENERIC_PROPERTY.match(named.group(1)):
+            return False
+        word = named.group(1).lower()
+        return not any(word.startswith(w) for w in self.words if len(w) > 3) and not _named_dimension(word)
 
     def fits(self, sentence: str) -> bool:
         """Whether the sentence states an answer of this kind; any sentence fits a question of no particular kind."""
@@ -196,7 +218,8 @@ class Expected:
         if self.kind == "date":
             return bool(DATE.search(sentence))
         if self.kind == "quantity":
-            return bool(self.units.search(sentence) if self.units else ANY_NUMBER.search(sentence))
+            found = (self.units or ANY_NUMBER).finditer(sentence)
+            return any(not self.of_another_property(sentence[: m.start()]) for m in found)
         if self.kind == "place" and AT_PLACE.search(sentence):
             return True
         if self.kind in NAMES:
@@ -238,7 +261,7 @@ def _number(raw: str) -> str:
 
 def expected(question: str) -> Expected:
     """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it."""
-    kind = _kind(question)
+    kind = replace(_kind(question), words=frozenset(w.lower()[:PREFIX] for w in re.findall(r"[\w-]+", question)))
     if kind.dimension == "length":
         measure, others = _measures(question)
         kind = replace(kind, measure=measure, other_measures=others)
