@@ -218,8 +218,8 @@ class Expected:
         if self.kind == "date":
             return bool(DATE.search(sentence))
         if self.kind == "quantity":
-            found = (self.units or ANY_NUMBER).finditer(sentence)
-            return any(not self.of_another_property(sentence[: m.start()]) for m in found)
+            stated = (self.units or ANY_NUMBER).finditer(sentence)
+            return any(not self.of_another_property(sentence[: m.start()]) for m in stated)
         if self.kind == "place" and AT_PLACE.search(sentence):
             return True
         if self.kind in NAMES:
