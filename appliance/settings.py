@@ -250,7 +250,13 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
         float, Meta(ge=-1.0, le=1.0, description="Least similarity of a generated sentence to its evidence.")
     ] = 0.5
     verify_relevance: Annotated[
-        float, Meta(ge=0.0, le=1.0, description="Share of the question's key terms a generated sentence must restate.")
+        float,
+        Meta(
+            ge=0.0,
+            le=1.0,
+            description="Share of the question's key terms a generated sentence must restate, unless the evidence "
+            "sentence it is drawn from covers answerable_coverage of them.",
+        ),
     ] = 0.34
     extractive_quotes: Annotated[
         int, Meta(ge=1, le=10, description="Evidence sentences an extractive answer quotes.")

@@ -1,6 +1,7 @@
 """Grounded answers on the deterministic fakes: evidence, answerability, verification and the answer modes."""
 
 import contextlib
+import itertools
 import threading
 import time
 
@@ -108,7 +109,33 @@ def test_verifier_accepts_the_material_and_names_what_it_invents():
     assert checker.check("The gripper closes with 48 newtons [1].").reason == "the number 48 appears in no source"
     assert "'kessler'" in checker.check("Dr. Kessler designed the gripper [1].").reason
     assert "words" in checker.check("The gripper is waterproof and painted bright orange [1].").reason
-    assert checker.check("The Zorblax-7 closes with a force of 42 newtons [1].").reason == verify.OFF_QUESTION
+    # it does not say "gripper", the evidence it is drawn from does
+    assert checker.check("The Zorblax-7 closes with a force of 42 newtons [1].").source == 1
+
+
+def test_a_short_answer_drawn_from_evidence_covering_the_question_is_on_it_and_a_restated_premise_is_not():
+    """ "A topic is a named channel for messages." restates one of the question's three terms, but the evidence it is
+    drawn from covers them all; a sentence drawn from the step before the one asked about (the question's premise)
+    is drawn from evidence that does not cover the question, so it answers nothing."""
+    page = (
+        "In ROS 2, a topic is a named channel over which nodes exchange messages. "
+        "Connect the air hose to the push-in fitting. Brush soapy water over the fitting and watch for bubbles."
+    )
+    at = [0, page.index("Connect"), page.index("Brush"), len(page) + 1]
+    passage = Passage("c", "d", "notes.md", None, None, "Lab notes", page, 0, len(page), 1.0, 0.9)
+    evidence = {1: [Evidence(a, b - 1, page[a : b - 1], 1.0) for a, b in itertools.pairwise(at)]}
+
+    def verifier(question):
+        return verify.Verifier(question, evidence, [passage], FakeEmbedder(), 0.3, 0.34, 0.75)
+
+    topic = verifier("What is a ROS 2 topic?")
+    answer = "A topic is a named channel over which nodes exchange messages [1]."
+    assert topic.check(answer).source == 1
+    assert topic.answers(answer)
+    question = "In the gripper start-up routine of the lab, what comes right after connecting the air hose?"
+    assert verifier(question).check("The air hose is connected to the push-in fitting [1].").reason == (
+        verify.OFF_QUESTION
+    )
 
 
 def test_a_number_given_in_another_unit_than_the_materials_is_not_supported():

@@ -277,8 +277,15 @@ class Answerer:
         facts = _facts(evidence)
         text_prompt = prompt.grounded(self.model, text, facts)
         timings.prompt_tokens = self.model.count_tokens(text_prompt)
+        settings = self.settings
         verifier = Verifier(
-            text, evidence, passages, self.embedder, self.settings.verify_similarity, self.settings.verify_relevance
+            text,
+            evidence,
+            passages,
+            self.embedder,
+            settings.verify_similarity,
+            settings.verify_relevance,
+            settings.answerable_coverage,
         )
         clock.mark("prompt_built")
         yield "sources", sources

@@ -80,6 +80,7 @@ class Verifier:
         embedder,
         min_similarity: float,
         relevance: float = 0.0,
+        covering: float = 1.0,
     ):
         self.question_words = set(content_words(question, ASKING))
         self.wanted = expected(question)
@@ -93,6 +94,7 @@ class Verifier:
         self.embedder = embedder
         self.min_similarity = min_similarity
         self.relevance = relevance
+        self.covering = covering
         # Numbers and names may come from any of a source's evidence, the facts the model was given; words only
         # from the one evidence sentence a generated sentence is closest to, with its context (the heading, the
         # sentence it leans on). Words gathered from all over a passage let a small model join one fact's subject
@@ -102,29 +104,41 @@ class Verifier:
         self.evidence_quantities = {n: quantities(text) for n, text in self.evidence_text.items()}
         self._vectors = {n: embedder.embed([e.text for e in items]) for n, items in evidence.items()}
         self._context_words = {n: _context_words(items, passages[n - 1]) for n, items in evidence.items()}
+        self._said: dict[str, set[str]] = {}  # the evidence words of a sentence on the question through them
 
     def check(self, sentence: str) -> Checked:
         """The source that backs this sentence, preferring the one it cites; or the reason none does."""
-        if not self._on_question(sentence):
-            return Checked(sentence, None, OFF_QUESTION)
         cited = [int(n) for n in CITATION.findall(sentence) if int(n) in self.evidence]
         order = cited + [n for n in self.evidence if n not in cited]
         reasons = []
-        vector = self.embedder.embed_query(CITATION.sub(" ", sentence))
+        plain = CITATION.sub(" ", sentence)
+        own = self._on_question(plain)
+        vector = self.embedder.embed_query(plain)
         for n in order:
-            reason = self._unsupported(sentence, n, vector)
+            closest = self._closest(n, vector)
+            reason = self._unsupported(sentence, n, closest)
             if not reason:
+                said = self._context_words[n][closest[0]]
+                drawn = self._covers(said)
+                if not (own or drawn):
+                    return Checked(sentence, None, OFF_QUESTION)
+                if drawn:
+                    self._said[plain.strip()] = said
                 return Checked(sentence, n, "")
             reasons.append(reason)
+        if not own:  # about another fact, whatever else is wrong with it
+            return Checked(sentence, None, OFF_QUESTION)
         return Checked(sentence, None, reasons[0] if reasons else "no evidence to check it against")
 
     def answers(self, sentence: str) -> bool:
         """Whether the sentence states the kind of answer asked for, and the answer the best evidence gives: a
         small model copying another number of the right kind ("5 bar" from the warning light) has not. A question
-        asking for no kind of value is answered by a sentence using the question's terms the best evidence uses."""
+        asking for no kind of value is answered by a sentence that, with the evidence it is drawn from, has the
+        question's terms the best evidence has: "Press the blue resume button." drawn from the sentence saying the
+        base will not move again after the bumper was pressed until someone presses it."""
         plain = CITATION.sub(" ", sentence)
         if not self.wanted.kind:
-            return self.focus <= set(content_words(plain))
+            return self.focus <= set(content_words(plain)) | self._said.get(plain.strip(), set())
         stated = values(self.wanted, plain)
         return self.wanted.fits(plain) and (not stated or not self.leading or stated <= self.leading)
 
@@ -142,7 +156,7 @@ class Verifier:
         _, n, item = max(ranked, key=lambda t: t[0])
         return n, item
 
-    def _on_question(self, sentence: str) -> bool:
+    def _on_question(self, plain: str) -> bool:
         """Whether the sentence is about what was asked: it shares enough of the question's key terms.
 
         A true sentence copied from the wrong fact ("The fire extinguisher hangs by the door." for a question
@@ -150,13 +164,25 @@ class Verifier:
         """
         if not self.question_words:
             return True
-        plain = CITATION.sub(" ", sentence)
         if self.wanted.kind and self.wanted.fits(plain):
             return True  # "Ilse Marrow." answers "Who is the safety officer?" in none of its words
         shared = self.question_words & set(content_words(plain))
         return len(shared) >= max(1, self.relevance * len(self.question_words))
 
-    def _unsupported(self, sentence: str, n: int, vector) -> str:
+    def _covers(self, said: set[str]) -> bool:
+        """Whether an evidence sentence's words (with its context) cover the question as answering evidence must:
+        a sentence drawn from it is about the question in however few of its words ("A topic is a named channel
+        for messages." for "What is a ROS 2 topic?"); one drawn from a step before the one asked about is not."""
+        shared = self.question_words & said
+        return bool(self.question_words) and len(shared) >= self.covering * len(self.question_words)
+
+    def _closest(self, n: int, vector) -> tuple[int, float]:
+        """The evidence sentence of source n nearest in meaning to a sentence's vector: its index and similarity."""
+        similarities = [_dot(vector, v) for v in self._vectors[n]]
+        closest = max(range(len(similarities)), key=similarities.__getitem__)
+        return closest, similarities[closest]
+
+    def _unsupported(self, sentence: str, n: int, closest: tuple[int, float]) -> str:
         """Why source n does not back the sentence ("" when it does): its closest evidence sentence must."""
         text = CITATION.sub(" ", sentence)
         where = self.evidence_text[n].lower()
@@ -172,9 +198,7 @@ class Verifier:
         for name in sorted(names(text)):
             if name not in where and stem(name) not in where:
                 return f"'{name}' appears in no source"
-        similarities = [_dot(vector, v) for v in self._vectors[n]]
-        closest = max(range(len(similarities)), key=similarities.__getitem__)
-        found = self._context_words[n][closest]
+        found = self._context_words[n][closest[0]]
         words = content_words(text, ASKING)
         # The question's own words may be restated only where the material has them too: "The arm's maximum
         # reach is 2 kg" answers a question about reach from a sentence that never mentions it.
@@ -188,7 +212,7 @@ class Verifier:
                 return f"only {share:.0%} of its words are in the material it is closest to"
         if not WORD.search(text):
             return "it says nothing"
-        similarity = similarities[closest]
+        similarity = closest[1]
         if similarity < self.min_similarity:
             return f"its meaning is far from the material (similarity {similarity:.2f})"
         return ""
