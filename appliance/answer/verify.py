@@ -133,9 +133,9 @@ class Verifier:
     def answers(self, sentence: str) -> bool:
         """Whether the sentence states the kind of answer asked for, and the answer the best evidence gives: a
         small model copying another number of the right kind ("5 bar" from the warning light) has not. A question
-        asking for no kind of value is answered by a sentence that, with the evidence it is drawn from, has the
-        question's terms the best evidence has: "Press the blue resume button." drawn from the sentence saying the
-        base will not move again after the bumper was pressed until someone presses it."""
+        asking for no kind of value is answered by a sentence that, itself or with the evidence covering the
+        question it is drawn from, has the question's terms the best evidence has: "A topic is a named channel for
+        messages." drawn from "In ROS 2, a topic is a named channel ..." answers "What is a ROS 2 topic?"."""
         plain = CITATION.sub(" ", sentence)
         if not self.wanted.kind:
             return self.focus <= set(content_words(plain)) | self._said.get(plain.strip(), set())
