@@ -69,7 +69,7 @@ class VectorIndex:
             return []
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.ids[n], float(scores[n])) for n in top]
+        return _named(self.ids, top, scores)
 
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
         """Stored (unit) vectors of those ids that are present."""
@@ -91,6 +91,11 @@ class VectorIndex:
         )
 
 
+def _named(ids: list[str], top, scores) -> list[tuple[str, float]]:
+    """(id, score) of the rows `top`, in order: the scores converted to Python floats in one call, not one by one."""
+    return list(zip([ids[n] for n in top.tolist()], scores[top].tolist(), strict=True))
+
+
 def _counts(term, places) -> tuple:
     """Per (term, row): ((term, row) arrays, count in the text, count in the heading), from sorted places."""
     cell = places >> 32  # row * 2 + column
@@ -108,6 +113,8 @@ _NONE = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
 # FTS5's bm25() constants (fts5_aux.c); the in-memory ranking must give the scores SQLite would.
 BM25_K1 = 1.2
 BM25_B = 0.75
+# Phrases kept looked up per index (a single word's are views of its arrays; all are forgotten at once past that).
+PHRASES_KEPT = 20_000
 
 
 class TermPostings:
@@ -140,9 +147,21 @@ class TermPostings:
         self.rows, self.text, self.heading = _counts(term, self.places)
         self.row_starts = np.searchsorted(self.rows[0], np.arange(len(names) + 1))
         self.rows = self.rows[1]
+        self._phrases: dict[tuple[str, ...], tuple] = {}
 
-    def phrase(self, tokens: list[str]) -> tuple:
-        """The rows holding `tokens` one after the other, with the phrase's count in the text and the heading."""
+    def phrase(self, tokens: tuple[str, ...]) -> tuple:
+        """The rows holding `tokens` one after the other, with the phrase's count in the text and the heading.
+        Kept per phrase: the index never changes (a new copy is built), and the feedback pass's twenty words
+        are mostly the same few hundred, looked up again search after search."""
+        found = self._phrases.get(tokens)
+        if found is None:
+            if len(self._phrases) >= PHRASES_KEPT:
+                self._phrases.clear()
+            found = self._phrases[tokens] = self._phrase(tokens)
+        return found
+
+    def _phrase(self, tokens: tuple[str, ...]) -> tuple:
+        """`phrase`, computed."""
         if any(token not in self.terms for token in tokens):
             return _NONE
         numbers = [self.terms[token] for token in tokens]
@@ -182,4 +201,4 @@ class TermPostings:
             return []
         top = candidates[np.argpartition(-scores[candidates], k - 1)[:k]] if k < len(candidates) else candidates
         top = top[np.lexsort((top, -scores[top]))]
-        return [(self.ids[n], float(scores[n])) for n in top]
+        return _named(self.ids, top, scores)
