@@ -163,7 +163,7 @@ def create_app(
         ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         lifespan=[lifespan, observability.watch],
-        middleware=[observability.RequestLog, observability.PROMETHEUS.middleware],
+        middleware=[observability.RequestLog],
         before_send=[headers.add_headers],
         on_app_init=[jwt.on_app_init],
         guards=[access.role_guard],
