@@ -4,7 +4,7 @@ import functools
 import logging
 import sqlite3
 
-from prometheus_client import REGISTRY, Counter, Histogram
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,43 @@ RETRIEVAL = Histogram(
     "Hybrid retrieval (dense + keyword + fusion) latency",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
+
+# Every request to a route, by its template: the series Litestar's Prometheus middleware kept, under the same names
+# and labels, recorded by the request log's middleware instead (web/observability.py).
+HTTP_LABELS = ("method", "path", "status_code", "app_name")
+APP_NAME = "ragbot"
+HTTP_REQUESTS = Counter("ragbot_http_requests_total", "Total requests", HTTP_LABELS)
+HTTP_ERRORS = Counter("ragbot_http_requests_error_total", "Total errors in requests", HTTP_LABELS)
+HTTP_DURATION = Histogram("ragbot_http_request_duration_seconds", "Request duration, in seconds", HTTP_LABELS)
+HTTP_IN_PROGRESS = Gauge(
+    "ragbot_http_requests_in_progress", "Total requests currently in progress", HTTP_LABELS, multiprocess_mode="livesum"
+)
+SERIES_KEPT = 1024  # (method, route, status) triples; an app has a few dozen
+
+
+@functools.lru_cache(maxsize=SERIES_KEPT)
+def in_progress(method: str, path: str):
+    """The in-progress gauge of a route (labelled status 200 while running, as Litestar's plugin labelled it)."""
+    return HTTP_IN_PROGRESS.labels(method, path, 200, APP_NAME)
+
+
+@functools.lru_cache(maxsize=SERIES_KEPT)
+def _finished(method: str, path: str, status: int) -> tuple:
+    """A route's count, duration and error series for one status: looked up once, not with `labels()` (a lock, a
+    dict and label checks) four times per request as the plugin did."""
+    labels = (method, path, status, APP_NAME)
+    errors = HTTP_ERRORS.labels(*labels) if status >= 500 else None
+    return HTTP_REQUESTS.labels(*labels), HTTP_DURATION.labels(*labels), errors
+
+
+def request_done(method: str, path: str, status: int, seconds: float) -> None:
+    """Record one finished request to a route."""
+    count, duration, errors = _finished(method, path, status)
+    in_progress(method, path).dec()
+    count.inc()
+    duration.observe(seconds)
+    if errors is not None:
+        errors.inc()
 
 
 def answered(timings) -> None:

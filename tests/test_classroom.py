@@ -1,7 +1,9 @@
 """Accounts, roles and courses over HTTP: the route table against every role, isolation, tokens, limits."""
 
 import itertools
+import os
 import threading
+import time
 from collections.abc import Callable
 
 import msgspec
@@ -231,6 +233,63 @@ def test_the_role_check_runs_without_a_thread_hand_off(world, monkeypatch):
     assert world["client"].get("/api/v1/me", headers=world["heads"]["student"]).status_code == 200
     assert world["client"].get("/api/v1/me").status_code == 401
     assert handed == []
+
+
+def test_a_search_runs_on_the_search_threads_without_litestars_hand_off(world, monkeypatch):
+    """The search route hands its work to the app's own search threads (as many as cores), not to Litestar's pool
+    of request threads, where eight searches queued at the Retriever's slots and each wake-up held the GIL."""
+    services, handed, ran = world["services"], [], []
+    real_sync, real_search = sync.sync_to_thread, services.retriever.search
+
+    def recorded(fn, *args, **kwargs):
+        handed.append(fn)
+        return real_sync(fn, *args, **kwargs)
+
+    def search(*args, **kwargs):
+        ran.append(threading.current_thread().name)
+        return real_search(*args, **kwargs)
+
+    monkeypatch.setattr(sync, "sync_to_thread", recorded)
+    monkeypatch.setattr(services.retriever, "search", search)
+    for n in range(6):
+        response = world["client"].post(
+            "/api/v1/search", json={"query": f"servo {n}"}, headers=world["heads"]["student"]
+        )
+        assert response.status_code == 200
+    assert handed == []
+    cores = os.cpu_count() or 1
+    assert set(ran) <= {f"search_{n}" for n in range(cores)}
+
+
+def test_an_access_token_is_verified_once_and_its_expiry_every_time(world, monkeypatch):
+    """pyjwt checks a token's signature and claims once per process; a token past its expiry is refused though
+    kept, and a forged one is refused every time (it is never kept)."""
+    from litestar.security.jwt import Token
+
+    from appliance.web import access
+
+    access._verified.cache_clear()
+    client, student = world["client"], world["heads"]["student"]
+    verified = []
+    real = Token.decode_payload.__func__  # type: ignore[attr-defined]
+
+    def decode_payload(cls, *args, **kwargs):
+        verified.append(args)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Token, "decode_payload", classmethod(decode_payload))
+    for _ in range(3):
+        assert client.get("/api/v1/me", headers=student).status_code == 200
+    assert len(verified) == 1
+    signed, signature = student["Authorization"].rsplit(".", 1)
+    forged = {"Authorization": f"{signed}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"}
+    for _ in range(2):
+        assert client.get("/api/v1/me", headers=forged).status_code == 401
+    assert len(verified) == 3
+    later = time.time() + world["services"].settings.access_minutes * 60 + 1
+    monkeypatch.setattr(access.time, "time", lambda: later)
+    assert client.get("/api/v1/me", headers=student).status_code == 401
+    assert len(verified) == 3  # refused from what was kept, by its expiry
 
 
 def test_student_of_a_gets_nothing_from_b(world):

@@ -104,3 +104,28 @@ def test_reads_from_threads_that_come_and_go_reuse_their_connections(services):
     for thread in both:
         thread.join()
     assert len(services.database._reader_connections) <= 8  # at most as many as read at once
+
+
+def test_a_phrase_is_looked_up_once_per_index_and_ranks_as_computed_afresh(library, monkeypatch):
+    from appliance.store import vector_index
+
+    _, index, _ = library
+    queries = [(q, e) for q in QUERIES for e in ((), ["cmake", "horn", "coffee"])]
+    fresh = [index.keyword_search(q, 10, None, e, 3.0) for q, e in queries]  # every phrase computed here
+    postings = index._current()
+    computed = []
+    real = vector_index.TermPostings._phrase
+
+    def phrase(self, tokens):
+        computed.append(tokens)
+        return real(self, tokens)
+
+    monkeypatch.setattr(vector_index.TermPostings, "_phrase", phrase)
+    assert [index.keyword_search(q, 10, None, e, 3.0) for q, e in queries] == fresh
+    assert computed == []  # all kept from the first round
+    monkeypatch.setattr(vector_index, "PHRASES_KEPT", 2)
+    postings._phrases.clear()
+    for terms in (("servo",), ("horn",), ("ament", "cmake")):
+        postings.phrase(terms)
+    assert list(postings._phrases) == [("ament", "cmake")]  # past the bound, all forgotten at once
+    assert index.keyword_search("ament_cmake", 10, None, (), 3.0) == fresh[QUERIES.index("ament_cmake") * 2]

@@ -134,3 +134,29 @@ def test_request_id_reaches_log_lines_written_inside_a_request(client, services,
     line = next(line for line in json_log() if line["logger"] == "appliance.test")
     assert line["request_id"] == response.headers["x-request-id"]
     assert line["message"] == "searching"
+
+
+def test_a_routes_series_are_looked_up_once_and_count_every_status(client, monkeypatch):
+    """The request log's middleware counts each request by route and status (errors ≥ 500 apart), leaves nothing in
+    progress, and finds a series it recorded before without asking prometheus_client's `labels()` again."""
+    from appliance import metrics
+
+    before = scrape(client)
+    assert client.post("/api/v1/search", json={"query": " "}).status_code == 400
+    looked = []
+    real = metrics.HTTP_REQUESTS.labels
+
+    def labels(*values):
+        looked.append(values)
+        return real(*values)
+
+    monkeypatch.setattr(metrics.HTTP_REQUESTS, "labels", labels)
+    for _ in range(3):
+        assert client.post("/api/v1/search", json={"query": " "}).status_code == 400
+    assert looked == []
+    after = scrape(client)
+    counted = sample(after, "ragbot_http_requests_total", path="/api/v1/search", method="POST", status_code=400)
+    assert counted - sample(before, "ragbot_http_requests_total", path="/api/v1/search", status_code=400) == 4
+    assert sample(after, "ragbot_http_requests_in_progress", path="/api/v1/search") == 0
+    errors = [sample(s, "ragbot_http_requests_error_total", path="/api/v1/search") for s in (before, after)]
+    assert errors[1] == errors[0]  # a 400 is not an error of the server

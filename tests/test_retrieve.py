@@ -176,3 +176,22 @@ def test_no_more_searches_at_once_than_cores(services, monkeypatch):
     for thread in threads:
         thread.join()
     assert most[0] == 2
+
+
+def test_fusion_adds_each_ranks_share_as_the_formula_did():
+    import random
+
+    def formula(rankings, rrf_k):  # fusion before the shares were kept
+        scores: dict[str, float] = {}
+        for weight, ids in rankings:
+            for rank, cid in enumerate(ids, 1):
+                scores[cid] = scores.get(cid, 0.0) + weight / (rrf_k + rank)
+        return scores
+
+    pick = random.Random(16)
+    for _ in range(50):
+        pool = [f"d:{n}" for n in range(60)]
+        rankings = [(w, pick.sample(pool, pick.randint(0, 40))) for w in (pick.choice([0.0, 0.7, 1.0, 2.5]), 1.0)]
+        rrf_k = pick.choice([1, 60])
+        fused = fuse(rankings, rrf_k)
+        assert list(fused.items()) == list(formula(rankings, rrf_k).items())  # same floats, same order

@@ -107,3 +107,22 @@ def test_cosine():
     assert cosine([1.0, 0.0], [2.0, 0.0]) == pytest.approx(1.0)
     assert cosine([1.0, 1.0], [1.0, -1.0]) == pytest.approx(0.0)
     assert cosine([0.0, 0.0], [1.0, 0.0]) == 0.0
+
+
+def test_stored_vectors_are_read_only_and_rocchio_gives_the_floats_it_gave_as_lists(data):
+    import numpy as np
+
+    def as_lists(vector, stored):  # rocchio before it returned an array
+        moved = np.asarray(vector, dtype=np.float64) + np.mean(np.asarray(stored, dtype=np.float64), axis=0)
+        return (moved / np.linalg.norm(moved)).tolist()
+
+    ids = list(data)
+    index = VectorIndex(ids, [v for v, _ in data.values()], [c for _, c in data.values()])
+    stored = index.vectors(ids[:5])
+    with pytest.raises(ValueError):
+        stored[ids[0]][0] = 1.0  # a view of the index: it must not be changed through it
+    query = tuple(index.vectors([ids[7]])[ids[7]].tolist())  # as the embedder hands it over
+    listed = [v.tolist() for v in stored.values()]
+    moved = rocchio(query, list(stored.values()))
+    assert moved.tolist() == as_lists(query, listed)
+    assert index.nearest(moved, 10) == index.nearest(as_lists(query, listed), 10)

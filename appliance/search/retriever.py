@@ -18,10 +18,17 @@ from appliance.vocabulary import SearchMode
 def fuse(rankings: list[tuple[float, list[str]]], rrf_k: int) -> dict[str, float]:
     """Weighted reciprocal rank fusion: each list adds weight / (rrf_k + rank) to its ids."""
     scores: dict[str, float] = {}
+    get = scores.get
     for weight, ids in rankings:
-        for rank, cid in enumerate(ids, 1):
-            scores[cid] = scores.get(cid, 0.0) + weight / (rrf_k + rank)
+        for cid, share in zip(ids, _shares(weight, rrf_k, len(ids)), strict=True):
+            scores[cid] = get(cid, 0.0) + share
     return scores
+
+
+@lru_cache(maxsize=64)
+def _shares(weight: float, rrf_k: int, n: int) -> tuple[float, ...]:
+    """What ranks 1..n of a list add under `fuse` (the same few lists' shares are needed search after search)."""
+    return tuple(weight / (rrf_k + rank) for rank in range(1, n + 1))
 
 
 class Retriever:

@@ -1,5 +1,6 @@
 """What the rest of the appliance needs from a vector store; Chroma (vectors.py) and the tests' fake provide it."""
 
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 
@@ -13,7 +14,7 @@ class VectorStore(Protocol):
 
     def query(self, vector: list[float], k: int, courses: list[int] | None = None) -> list[tuple[str, float]]: ...
 
-    def vectors(self, ids: list[str]) -> dict[str, list[float]]: ...
+    def vectors(self, ids: list[str]) -> dict[str, Sequence[float]]: ...
 
     def ids(self) -> set[str]: ...
 

@@ -1,5 +1,7 @@
 """Arrays for the embedder, the vector store and the keyword index: the only module that imports numpy."""
 
+from typing import Any
+
 import numpy as np
 
 
@@ -13,13 +15,14 @@ def token_batch(rows: list[list[int]], pad: int) -> dict:
     return {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
 
 
-def rocchio(vector, stored: list) -> list[float]:
-    """The query vector plus the mean of the feedback vectors, back to unit length (the query when none)."""
+def rocchio(vector, stored: list):
+    """The query vector plus the mean of the feedback vectors, back to unit length (the query when none); an
+    array, which the vector store's search reads as it is (a list of 384 floats was made and read back)."""
     if not stored:
-        return list(vector)
+        return vector
     moved = np.asarray(vector, dtype=np.float64) + np.mean(np.asarray(stored, dtype=np.float64), axis=0)
     norm = np.linalg.norm(moved)
-    return (moved / norm).tolist() if norm else list(vector)
+    return moved / norm if norm else vector
 
 
 def cosine(a, b) -> float:
@@ -49,6 +52,7 @@ class VectorIndex:
         # Kept one dimension per row (the vectors as columns): OpenBLAS scans that layout in half the time when
         # the matrix is not in cache, as after a query embedding (ROS 2 docs, 4,383 x 384: 1.0 -> 0.5 ms).
         self.columns = np.ascontiguousarray((matrix / np.where(norms > 0, norms, 1)).T)
+        self.columns.flags.writeable = False  # `vectors` hands out views of it
         self.ids = list(ids)
         self.courses = np.asarray(courses, dtype=np.int64)
         self.rows = {cid: n for n, cid in enumerate(self.ids)}
@@ -69,11 +73,12 @@ class VectorIndex:
             return []
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.ids[n], float(scores[n])) for n in top]
+        return _named(self.ids, top, scores)
 
-    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
-        """Stored (unit) vectors of those ids that are present."""
-        return {cid: self.columns[:, self.rows[cid]].tolist() for cid in ids if cid in self.rows}
+    def vectors(self, ids: list[str]) -> dict[str, Any]:
+        """Stored (unit) vectors of those ids that are present: read-only views of the index's arrays (a list of
+        384 floats each cost more than the arithmetic the feedback pass does with them)."""
+        return {cid: self.columns[:, self.rows[cid]] for cid in ids if cid in self.rows}
 
     def without(self, ids: list[str]) -> "VectorIndex":
         gone = set(ids)
@@ -89,6 +94,11 @@ class VectorIndex:
             np.vstack([rest.columns.T, added]) if rest.ids else added,
             rest.courses.tolist() + list(courses),
         )
+
+
+def _named(ids: list[str], top, scores) -> list[tuple[str, float]]:
+    """(id, score) of the rows `top`, in order: the scores converted to Python floats in one call, not one by one."""
+    return list(zip([ids[n] for n in top.tolist()], scores[top].tolist(), strict=True))
 
 
 def _counts(term, places) -> tuple:
@@ -108,6 +118,8 @@ _NONE = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
 # FTS5's bm25() constants (fts5_aux.c); the in-memory ranking must give the scores SQLite would.
 BM25_K1 = 1.2
 BM25_B = 0.75
+# Phrases kept looked up per index (a single word's are views of its arrays; all are forgotten at once past that).
+PHRASES_KEPT = 20_000
 
 
 class TermPostings:
@@ -140,9 +152,21 @@ class TermPostings:
         self.rows, self.text, self.heading = _counts(term, self.places)
         self.row_starts = np.searchsorted(self.rows[0], np.arange(len(names) + 1))
         self.rows = self.rows[1]
+        self._phrases: dict[tuple[str, ...], tuple] = {}
 
-    def phrase(self, tokens: list[str]) -> tuple:
-        """The rows holding `tokens` one after the other, with the phrase's count in the text and the heading."""
+    def phrase(self, tokens: tuple[str, ...]) -> tuple:
+        """The rows holding `tokens` one after the other, with the phrase's count in the text and the heading.
+        Kept per phrase: the index never changes (a new copy is built), and the feedback pass's twenty words
+        are mostly the same few hundred, looked up again search after search."""
+        found = self._phrases.get(tokens)
+        if found is None:
+            if len(self._phrases) >= PHRASES_KEPT:
+                self._phrases.clear()
+            found = self._phrases[tokens] = self._phrase(tokens)
+        return found
+
+    def _phrase(self, tokens: tuple[str, ...]) -> tuple:
+        """`phrase`, computed."""
         if any(token not in self.terms for token in tokens):
             return _NONE
         numbers = [self.terms[token] for token in tokens]
@@ -182,4 +206,4 @@ class TermPostings:
             return []
         top = candidates[np.argpartition(-scores[candidates], k - 1)[:k]] if k < len(candidates) else candidates
         top = top[np.lexsort((top, -scores[top]))]
-        return [(self.ids[n], float(scores[n])) for n in top]
+        return _named(self.ids, top, scores)

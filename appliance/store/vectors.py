@@ -4,6 +4,7 @@ import os
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -76,7 +77,7 @@ class _Chroma(ABC):
         """The k nearest chunk ids (of the given courses, all when None) with their cosine similarity."""
         return self._nearest(vector, k, courses) if k >= 1 and courses != [] else []
 
-    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+    def vectors(self, ids: list[str]) -> dict[str, Sequence[float]]:
         """Stored (unit) vectors of the given chunk ids."""
         return self._stored(ids) if ids else {}
 
@@ -107,7 +108,7 @@ class _Chroma(ABC):
         """The k nearest, with k ≥ 1 and courses not empty."""
 
     @abstractmethod
-    def _stored(self, ids: list[str]) -> dict[str, list[float]]:
+    def _stored(self, ids: list[str]) -> dict[str, Sequence[float]]:
         """The stored vectors of a non-empty list of ids."""
 
 
@@ -155,7 +156,7 @@ class ChromaStore(_Chroma):
     def _nearest(self, vector, k: int, courses: list[int] | None) -> list[tuple[str, float]]:
         return self._current().nearest(vector, k, courses)
 
-    def _stored(self, ids: list[str]) -> dict[str, list[float]]:
+    def _stored(self, ids: list[str]) -> dict[str, Sequence[float]]:
         return self._current().vectors(ids)
 
     def _signature(self) -> tuple:
@@ -228,7 +229,7 @@ class ChromaHttpStore(_Chroma):
         found = self._collection.query(query_embeddings=[list(vector)], n_results=k, where=where, include=["distances"])
         return [(cid, 1.0 - distance) for cid, distance in zip(found["ids"][0], found["distances"][0], strict=True)]
 
-    def _stored(self, ids: list[str]) -> dict[str, list[float]]:
+    def _stored(self, ids: list[str]) -> dict[str, Sequence[float]]:
         # As unit vectors, as the embedded store gives them.
         found = self._collection.get(ids=ids, include=["embeddings"])
         return VectorIndex(found["ids"], found["embeddings"], [0] * len(found["ids"])).vectors(ids)

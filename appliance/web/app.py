@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -127,9 +128,11 @@ def create_app(
         except RagbotError as error:  # a bad setting (a server that is not there, say): one line that says so
             log.error("cannot start: %s", error.message)
             raise
+        app.state.searches = search.searches(os.cpu_count() or 1)
         try:
             yield
         finally:
+            app.state.searches.shutdown(wait=True)
             if services is None:
                 await asyncio.to_thread(app.state.services.close)
 
@@ -160,7 +163,7 @@ def create_app(
         ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         lifespan=[lifespan, observability.watch],
-        middleware=[observability.RequestLog, observability.PROMETHEUS.middleware],
+        middleware=[observability.RequestLog],
         before_send=[headers.add_headers],
         on_app_init=[jwt.on_app_init],
         guards=[access.role_guard],

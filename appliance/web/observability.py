@@ -10,8 +10,9 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from litestar import Litestar
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusController
 
+from appliance import metrics
 from appliance.metrics import state_collector
 from appliance.web import access
 
@@ -42,13 +43,11 @@ class Metrics(PrometheusController):
     include_in_schema = False
 
 
-PROMETHEUS = PrometheusConfig(
-    app_name="ragbot", prefix="ragbot_http", group_path=True, exclude_unhandled_paths=True, exclude=["/metrics"]
-)
-
-
 class RequestLog:
-    """ASGI middleware: a request id per request (X-Request-ID, kept if sane, returned) and one access-log line."""
+    """ASGI middleware: a request id per request (X-Request-ID, kept if sane, returned), one access-log line, and
+    the request counted by route (`metrics.request_done`; /metrics itself is not counted). One middleware: Litestar's
+    Prometheus plugin, a second one, cost ~0.8 ms of the event loop per request (BENCHMARKS.md, "Search over HTTP,
+    seventh round"). It runs after routing, so a path no route handles makes no series."""
 
     def __init__(self, app):
         self.app = app
@@ -60,6 +59,10 @@ class RequestLog:
         sent = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
         request_id = sent if GOOD_ID.fullmatch(sent) else uuid.uuid4().hex
         token = REQUEST_ID.set(request_id)
+        method, route = scope["method"], scope["path_template"]
+        counted = scope["path"] != Metrics.path
+        if counted:
+            metrics.in_progress(method, route).inc()
         started, status = time.perf_counter(), 500
 
         async def send_with_id(message):
@@ -72,6 +75,8 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            if counted:
+                metrics.request_done(method, route, status, time.perf_counter() - started)
             # Probes poll readiness (systemd's watchdog every WatchdogSec/2): their lines would drown the rest.
             access_log.log(
                 logging.DEBUG if scope["path"] == READY_PATH else logging.INFO,
