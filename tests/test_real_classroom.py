@@ -34,6 +34,9 @@ def classroom(tmp_path_factory):
         # Bob's five questions at once test the round-robin order; the per-user cap has its own test (test_security).
         max_questions_per_user=5,
         parallel_answers=1,  # fairness is judged by who gets the one model next (slots: test_real_batching.py)
+        # ... so every question waits for it: on a loaded machine a wait past model_wait_seconds would answer the
+        # waiting ones from quotes at one moment, in no particular order (quotes when busy: test_grounded.py).
+        quote_when_busy=False,
     )
     with no_network() as attempts, serve(settings) as running:
         clients = {}
