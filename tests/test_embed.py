@@ -226,7 +226,12 @@ def test_other_threads_run_while_a_query_is_tokenised(model):
     embedder = Embedder(path, name=name, cache_dir=cache)
     huge = "Nodes talk over topics and services. " * 10_000
     done = threading.Event()
-    worker = threading.Thread(target=lambda: (embedder.embed_query(huge), done.set()))
+
+    def embed() -> None:
+        embedder.embed_query(huge)
+        done.set()
+
+    worker = threading.Thread(target=embed)
     started = last = time.perf_counter()
     longest = 0.0
     worker.start()

@@ -120,9 +120,9 @@ def test_a_phrase_is_looked_up_and_scored_once_per_index_and_ranks_as_computed_a
         computed.append(tokens)
         return looked_up(self, tokens)
 
-    def score(self, *phrase):
-        computed.append(phrase)
-        return scored(self, *phrase)
+    def score(self, phrase, heading_weight):
+        computed.append(heading_weight)
+        return scored(self, phrase, heading_weight)
 
     monkeypatch.setattr(vector_index.TermPostings, "_phrase", phrase)
     monkeypatch.setattr(vector_index.TermPostings, "_scored", score)

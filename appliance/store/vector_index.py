@@ -164,11 +164,12 @@ class TermPostings:
         if found is None:
             if len(self._phrases) >= PHRASES_KEPT:
                 self._phrases.clear()
-            found = self._phrases[key] = self._scored(*self._phrase(tokens), heading_weight)
+            found = self._phrases[key] = self._scored(self._phrase(tokens), heading_weight)
         return found
 
-    def _scored(self, rows, text, heading, heading_weight: float) -> tuple:
+    def _scored(self, phrase: tuple, heading_weight: float) -> tuple:
         """A phrase's rows and its share of their bm25 scores (FTS5's formula, term by term as `rank` adds them)."""
+        rows, text, heading = phrase
         idf = np.log((len(self.ids) - len(rows) + 0.5) / (len(rows) + 0.5))
         frequency = text + heading_weight * heading
         return rows, (idf if idf > 0 else 1e-6) * frequency * (BM25_K1 + 1) / (frequency + self.norm[rows])
