@@ -217,3 +217,26 @@ def test_one_onnx_run_at_a_time_whatever_the_threads(model):
         thread.join()
     assert passages[1] == 1  # a passage run uses every core
     assert queries[1] <= cores  # a query run is single-threaded: one per core
+
+
+def test_other_threads_run_while_a_query_is_tokenised(model):
+    """A query's tokenisation lets go of the GIL (encode_batch; encode holds it), so a search's tokenising does not
+    stop the web app's other threads. A 370 kB query takes the tokenizer ~0.3 s: this thread must not stall for it."""
+    path, name, cache = model
+    embedder = Embedder(path, name=name, cache_dir=cache)
+    huge = "Nodes talk over topics and services. " * 10_000
+    done = threading.Event()
+
+    def embed() -> None:
+        embedder.embed_query(huge)
+        done.set()
+
+    worker = threading.Thread(target=embed)
+    started = last = time.perf_counter()
+    longest = 0.0
+    worker.start()
+    while not done.is_set():
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+    worker.join()
+    assert longest < (last - started) / 5  # held, it stalls this thread for half the time or more

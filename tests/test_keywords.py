@@ -106,7 +106,7 @@ def test_reads_from_threads_that_come_and_go_reuse_their_connections(services):
     assert len(services.database._reader_connections) <= 8  # at most as many as read at once
 
 
-def test_a_phrase_is_looked_up_once_per_index_and_ranks_as_computed_afresh(library, monkeypatch):
+def test_a_phrase_is_looked_up_and_scored_once_per_index_and_ranks_as_computed_afresh(library, monkeypatch):
     from appliance.store import vector_index
 
     _, index, _ = library
@@ -114,18 +114,26 @@ def test_a_phrase_is_looked_up_once_per_index_and_ranks_as_computed_afresh(libra
     fresh = [index.keyword_search(q, 10, None, e, 3.0) for q, e in queries]  # every phrase computed here
     postings = index._current()
     computed = []
-    real = vector_index.TermPostings._phrase
+    looked_up, scored = vector_index.TermPostings._phrase, vector_index.TermPostings._scored
 
     def phrase(self, tokens):
         computed.append(tokens)
-        return real(self, tokens)
+        return looked_up(self, tokens)
+
+    def score(self, phrase, heading_weight):
+        computed.append(heading_weight)
+        return scored(self, phrase, heading_weight)
 
     monkeypatch.setattr(vector_index.TermPostings, "_phrase", phrase)
+    monkeypatch.setattr(vector_index.TermPostings, "_scored", score)
     assert [index.keyword_search(q, 10, None, e, 3.0) for q, e in queries] == fresh
     assert computed == []  # all kept from the first round
+    index.keyword_search("servo", 10, None, (), 1.0)
+    assert len(computed) == 2  # another heading weight scores the phrase afresh
+    computed.clear()
     monkeypatch.setattr(vector_index, "PHRASES_KEPT", 2)
     postings._phrases.clear()
     for terms in (("servo",), ("horn",), ("ament", "cmake")):
-        postings.phrase(terms)
-    assert list(postings._phrases) == [("ament", "cmake")]  # past the bound, all forgotten at once
+        postings.scored(terms, 3.0)
+    assert list(postings._phrases) == [(("ament", "cmake"), 3.0)]  # past the bound, all forgotten at once
     assert index.keyword_search("ament_cmake", 10, None, (), 3.0) == fresh[QUERIES.index("ament_cmake") * 2]

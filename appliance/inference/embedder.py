@@ -385,6 +385,8 @@ class _OnnxModel:
         return out
 
     def embed_query(self, text: str) -> list[float]:
-        inputs = self._inputs([self._batcher.encode(text)])
+        # encode_batch lets go of the GIL while it tokenizes (encode holds it), and gives the same ids: the
+        # web app's other threads run meanwhile (TOKENIZERS_PARALLELISM is off, so it stays in this thread).
+        inputs = self._inputs(self._batcher.encode_batch([text]))
         with self._queries_gate:
             return self._queries.run(None, inputs)[0][0].tolist()

@@ -84,8 +84,8 @@ class KeywordIndex:
             return self.database.keyword_search(text, k, courses, expansion, heading_weight)
         tokens = [terms for terms in fts_tokens(words) if terms]
         # The question's own words come twice when feedback adds words: look each phrase up once.
-        found = {terms: postings.phrase(terms) for terms in dict.fromkeys(tokens)}
-        return postings.rank([found[terms] for terms in tokens], k, heading_weight, courses)
+        found = {terms: postings.scored(terms, heading_weight) for terms in dict.fromkeys(tokens)}
+        return postings.rank([found[terms] for terms in tokens], k, courses)
 
     def _current(self) -> TermPostings | None:
         """The copy if it matches the chunks; else None, and a rebuild starts in the background (a few seconds

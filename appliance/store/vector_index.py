@@ -118,7 +118,8 @@ _NONE = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
 # FTS5's bm25() constants (fts5_aux.c); the in-memory ranking must give the scores SQLite would.
 BM25_K1 = 1.2
 BM25_B = 0.75
-# Phrases kept looked up per index (a single word's are views of its arrays; all are forgotten at once past that).
+# Phrases kept looked up and scored per index (a single word's rows are views of its arrays; past that number
+# all are forgotten at once).
 PHRASES_KEPT = 20_000
 
 
@@ -152,21 +153,29 @@ class TermPostings:
         self.rows, self.text, self.heading = _counts(term, self.places)
         self.row_starts = np.searchsorted(self.rows[0], np.arange(len(names) + 1))
         self.rows = self.rows[1]
-        self._phrases: dict[tuple[str, ...], tuple] = {}
+        self._phrases: dict[tuple, tuple] = {}
 
-    def phrase(self, tokens: tuple[str, ...]) -> tuple:
-        """The rows holding `tokens` one after the other, with the phrase's count in the text and the heading.
-        Kept per phrase: the index never changes (a new copy is built), and the feedback pass's twenty words
-        are mostly the same few hundred, looked up again search after search."""
-        found = self._phrases.get(tokens)
+    def scored(self, tokens: tuple[str, ...], heading_weight: float) -> tuple:
+        """The rows holding `tokens` one after the other, with the phrase's bm25 share of each row's score.
+        Kept per phrase and heading weight: the index never changes (a new copy is built), and the feedback
+        pass's twenty words are mostly the same few hundred, looked up and scored again search after search."""
+        key = tokens, heading_weight
+        found = self._phrases.get(key)
         if found is None:
             if len(self._phrases) >= PHRASES_KEPT:
                 self._phrases.clear()
-            found = self._phrases[tokens] = self._phrase(tokens)
+            found = self._phrases[key] = self._scored(self._phrase(tokens), heading_weight)
         return found
 
+    def _scored(self, phrase: tuple, heading_weight: float) -> tuple:
+        """A phrase's rows and its share of their bm25 scores (FTS5's formula, term by term as `rank` adds them)."""
+        rows, text, heading = phrase
+        idf = np.log((len(self.ids) - len(rows) + 0.5) / (len(rows) + 0.5))
+        frequency = text + heading_weight * heading
+        return rows, (idf if idf > 0 else 1e-6) * frequency * (BM25_K1 + 1) / (frequency + self.norm[rows])
+
     def _phrase(self, tokens: tuple[str, ...]) -> tuple:
-        """`phrase`, computed."""
+        """The rows holding `tokens` one after the other, with the phrase's count in the text and the heading."""
         if any(token not in self.terms for token in tokens):
             return _NONE
         numbers = [self.terms[token] for token in tokens]
@@ -180,21 +189,15 @@ class TermPostings:
         (_, rows), text, heading = _counts(np.zeros(len(places), np.int64), places)
         return rows, text, heading
 
-    def rank(
-        self, phrases: list[tuple], k: int, heading_weight: float, courses: list[int] | None = None
-    ) -> list[tuple[str, float]]:
-        """The k best rows matching any phrase, by FTS5's bm25 (higher is better), among the given courses."""
+    def rank(self, phrases: list[tuple], k: int, courses: list[int] | None = None) -> list[tuple[str, float]]:
+        """The k best rows matching any phrase (`scored`), by FTS5's bm25 (higher is better), among the given
+        courses."""
         found = [phrase for phrase in phrases if len(phrase[0])]
         if not found:
             return []
         # Every phrase's rows at once: one sum per row (np.bincount adds in phrase order, as a loop would).
         rows = np.concatenate([phrase[0] for phrase in found])
-        sizes = np.array([len(phrase[0]) for phrase in found])
-        idf = np.log((len(self.ids) - sizes + 0.5) / (sizes + 0.5))
-        frequency = np.concatenate([phrase[1] for phrase in found])
-        frequency += heading_weight * np.concatenate([phrase[2] for phrase in found])
-        idf = np.repeat(np.where(idf > 0, idf, 1e-6), sizes)
-        part = idf * frequency * (BM25_K1 + 1) / (frequency + self.norm[rows])
+        part = np.concatenate([phrase[1] for phrase in found])
         scores = np.bincount(rows, weights=part, minlength=len(self.ids))
         matched = np.zeros(len(self.ids), dtype=bool)
         matched[rows] = True
