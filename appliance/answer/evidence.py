@@ -29,7 +29,8 @@ ASKING = frozenset(
 COMPARING = re.compile(r"\b(?:difference|differences|differ|compare|compared|comparison|versus|vs)\b", re.I)
 # Sentences looked at for such a pair: the best few.
 PAIRED = 6
-# Sentences that lean on the one before: "It weighs 2 kg." is only evidence with its subject.
+# Sentences that lean on the one before: "It weighs 2 kg." is only evidence with its subject, and so are "Charge
+# them in a bag." and "When it is pressed, ..." (a pronoun as the second word; "that" only first: "Check that ...").
 LEANING = re.compile(
     r"^(?:\w+,?\s+)?(?:it|its|this|these|those|they|their|them|he|she|his|her)\b"
     r"|^(?:that|such|both|here|there)\b",
