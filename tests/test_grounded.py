@@ -132,6 +132,7 @@ def test_a_short_answer_drawn_from_evidence_covering_the_question_is_on_it_and_a
     answer = "A topic is a named channel over which nodes exchange messages [1]."
     assert topic.check(answer).source == 1
     assert topic.answers(answer)
+    assert topic.answers(verify.CITATION.sub("", answer))  # as the answerer asks it, its markers taken off
     question = "In the gripper start-up routine of the lab, what comes right after connecting the air hose?"
     assert verifier(question).check("The air hose is connected to the push-in fitting [1].").reason == (
         verify.OFF_QUESTION

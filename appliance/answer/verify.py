@@ -104,7 +104,8 @@ class Verifier:
         self.evidence_quantities = {n: quantities(text) for n, text in self.evidence_text.items()}
         self._vectors = {n: embedder.embed([e.text for e in items]) for n, items in evidence.items()}
         self._context_words = {n: _context_words(items, passages[n - 1]) for n, items in evidence.items()}
-        self._said: dict[str, set[str]] = {}  # the evidence words of a sentence on the question through them
+        # The evidence words of a sentence on the question through them, by its words (with or without markers).
+        self._said: dict[tuple[str, ...], set[str]] = {}
 
     def check(self, sentence: str) -> Checked:
         """The source that backs this sentence, preferring the one it cites; or the reason none does."""
@@ -123,7 +124,7 @@ class Verifier:
                 if not (own or drawn):
                     return Checked(sentence, None, OFF_QUESTION)
                 if drawn:
-                    self._said[plain.strip()] = said
+                    self._said[tuple(content_words(plain))] = said
                 return Checked(sentence, n, "")
             reasons.append(reason)
         if not own:  # about another fact, whatever else is wrong with it
@@ -138,7 +139,8 @@ class Verifier:
         messages." drawn from "In ROS 2, a topic is a named channel ..." answers "What is a ROS 2 topic?"."""
         plain = CITATION.sub(" ", sentence)
         if not self.wanted.kind:
-            return self.focus <= set(content_words(plain)) | self._said.get(plain.strip(), set())
+            words = content_words(plain)
+            return self.focus <= set(words) | self._said.get(tuple(words), set())
         stated = values(self.wanted, plain)
         return self.wanted.fits(plain) and (not stated or not self.leading or stated <= self.leading)
 
