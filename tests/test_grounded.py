@@ -80,6 +80,18 @@ def test_a_pronoun_after_the_first_word_leans_on_the_sentence_before_too():
     assert [e.text for e in chosen[0]] == [page.split(". ")[0] + ".", "Charge them in a fire-resistant bag."]
 
 
+def test_a_stopword_written_as_an_acronym_is_a_key_term():
+    """The "CAN" of "the default CAN ID" names a bus, so a sentence giving the CAN ID covers more of the
+    question than one giving another ID; a question typed all in capitals keeps its stopwords out."""
+    assert evidence.key_terms("What is the default CAN ID of the controller?") == ["default", "can", "id", "controller"]
+    assert evidence.key_terms("Can IT support reset my password?") == ["it", "support", "reset", "password"]
+    assert evidence.key_terms("WHAT IS THE DEFAULT ID?") == ["default", "id"]
+    terms = evidence.key_terms("What is the default CAN ID?")
+    assert evidence.coverage(terms, "Its default CAN ID is 0x2A.") == 1.0
+    assert evidence.coverage(terms, "The default Domain ID is 0.") == evidence.coverage(terms, "You can set its default ID.")
+    assert evidence.coverage(terms, "The default Domain ID is 0.") < 1.0
+
+
 def test_a_table_rows_header_names_what_its_cells_are():
     """The 2D lidar's main weakness is "Glass and mirrors" only by its column: the header's words count for the row
     (not the words of a chunk that starts below its header, whose first row is no header)."""

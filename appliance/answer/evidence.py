@@ -97,7 +97,14 @@ def stem(word: str) -> str:
 
 def content_words(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
     """Stemmed words that carry meaning: no stopwords, no asking words, no single letters."""
-    words = (w for w in WORD.findall(text.lower()) if w not in STOPWORDS and w not in drop)
+    # A stopword written in capitals in text that is not all capitals is an acronym: the "CAN" of "the default
+    # CAN ID", the "IT" of "IT support", the "OR" of an operating room.
+    acronyms = text != text.upper()
+    words = (
+        w.lower()
+        for w in WORD.findall(text)
+        if (w.lower() not in STOPWORDS and w.lower() not in drop) or (acronyms and len(w) > 1 and w.isupper())
+    )
     return [stem(w) for w in words if len(w) > 1 or w.isdigit()]
 
 
