@@ -4,6 +4,7 @@
     .venv/bin/python -m bench.answers --modes grounded  # only some modes (comma-separated)
     .venv/bin/python -m bench.answers --quick           # 2 dev documents, 6 questions, 3 modes, short answers
     .venv/bin/python -m bench.answers --set fresh       # the held-out set (bench/answers/fresh/) instead
+    .venv/bin/python -m bench.answers --set fresh2      # the third, held-out set (bench/answers/fresh2/)
     .venv/bin/python -m bench --only=answers            # the same through the one command
 
 The dev set (bench/answers/questions.toml) is about invented lab equipment, rules and people, so a right answer
@@ -18,8 +19,8 @@ Every answer is judged here, independently of the appliance's own checks, by pla
 `correct` (the shown answer, `done.answer`, matches the question's `expect`), `cited_right_document` (a source
 with `cited: true` has the expected filename), numbers in the answer that no returned source contains, sentences
 not supported by any source, loops. Figures are given over all questions and over each split of the set (the dev
-set's `tune` and `check`; the held-out set's one split, `fresh`); the targets are judged on `check` (dev set) or
-`fresh` (held-out set) only, for the grounded and extractive modes.
+set's `tune` and `check`; the held-out sets' `fresh-tune` and `fresh`, `fresh2-tune` and `fresh2`); the targets
+are judged on `check` (dev set), `fresh` or `fresh2` (held-out sets) only, for the grounded and extractive modes.
 """
 
 from __future__ import annotations
@@ -51,10 +52,12 @@ class QuestionSet(NamedTuple):
     judged: str
 
 
-# The dev set was tuned on (its `tune` split); the fresh set was written later and is held out as a whole.
+# The dev set was tuned on (its `tune` split); the fresh and fresh2 sets were written later, each by a new hand,
+# and only their `-tune` halves may be read.
 SETS = {
     "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
     "fresh": QuestionSet(DEVSET / "fresh", ("fresh-tune", "fresh"), "fresh"),
+    "fresh2": QuestionSet(DEVSET / "fresh2", ("fresh2-tune", "fresh2"), "fresh2"),
     "sample": QuestionSet(DEVSET / "sample", ("sample",), "sample"),
 }
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).
@@ -553,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in modes if m not in MODES]
     if unknown or not modes:
         parser.error(f"unknown mode(s) {unknown}; choose from {', '.join(MODES)}")
-    doc = __doc__ + "\n\n--modes M1,M2: only these answer modes (default all three); --set dev|fresh|sample;"
+    doc = __doc__ + f"\n\n--modes M1,M2: only these answer modes (default all three); --set {'|'.join(SETS)};"
     doc += " --rejudge FILE."
     doc += " --with NAME=VALUE: a setting of the appliance changed (repeatable)."
     return common.cli("answers", doc, lambda quick: run(quick, modes, own.set, dict(own.overrides)), rest)

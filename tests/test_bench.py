@@ -170,20 +170,23 @@ def test_answers_devset_is_well_formed():
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
-def test_answers_fresh_set_is_well_formed(tmp_path):
-    """The held-out set: 48 answerable, 16 near-topic and 4 off-topic questions, none twice, halved by kind;
-    every document exists, every answerable fact is in its document and no unanswerable one's `absent` is."""
-    fresh = answers.load_devset(quick=False, name="fresh")
-    questions = fresh["questions"]
+def held_out_set_is_well_formed(name: str, tmp_path: Path) -> None:
+    """A held-out set: 48 answerable, 16 near-topic and 4 off-topic questions, none twice, each kind halved
+    between its read split and its judged one; every document exists and is in no other set, every answerable
+    fact is in its document and no unanswerable one's `absent` is; one document is a PDF of several pages."""
+    held_out = answers.load_devset(quick=False, name=name)
+    questions = held_out["questions"]
     assert Counter(q["kind"] for q in questions) == {"answerable": 48, "unanswerable": 16, "off-topic": 4}
-    assert {q["split"] for q in questions} == set(answers.SETS["fresh"].splits) == {"fresh-tune", "fresh"}
+    read, judged = answers.SETS[name].splits
+    assert {q["split"] for q in questions} == {read, judged} and answers.SETS[name].judged == judged
     for kind in ("answerable", "unanswerable", "off-topic"):  # each kind halved: one half read, one held out
         of_kind = [q["split"] for q in questions if q["kind"] == kind]
-        assert of_kind.count("fresh") == of_kind.count("fresh-tune")
+        assert of_kind.count(judged) == of_kind.count(read)
     asked = [" ".join(q["question"].casefold().split()) for q in questions]
     assert len(set(asked)) == len(asked)
-    texts = {name: answers.document_text(fresh, name) for name in fresh["documents"]}
-    assert not set(texts) & set(answers.load_devset(quick=False)["documents"])  # no handout of the dev set
+    texts = {doc: answers.document_text(held_out, doc) for doc in held_out["documents"]}
+    others = [answers.load_devset(quick=False, name=other)["documents"] for other in answers.SETS if other != name]
+    assert not set(texts) & set().union(*others)  # no handout of another set
     assert Counter(q["document"] for q in questions if q["kind"] == "answerable") == dict.fromkeys(texts, 6)
     for q in questions:
         if q["kind"] == "answerable":
@@ -191,10 +194,22 @@ def test_answers_fresh_set_is_well_formed(tmp_path):
         elif q["kind"] == "unanswerable":
             assert q["missing"] and not re.search(q["absent"], texts[q["document"]], re.IGNORECASE), q
     assert any(answers.PAGE_BREAK in text for text in texts.values())  # one handout is a PDF of several pages
-    files = answers.materialise(fresh | {"distractors": []}, tmp_path)
-    assert [name for _, name in files] == fresh["documents"] and all(path.is_file() for path, _ in files)
-    quick = answers.load_devset(quick=True, name="fresh")
+    files = answers.materialise(held_out | {"distractors": []}, tmp_path)
+    assert [doc for _, doc in files] == held_out["documents"] and all(path.is_file() for path, _ in files)
+    quick = answers.load_devset(quick=True, name=name)
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
+
+
+def test_answers_fresh_set_is_well_formed(tmp_path):
+    """The second held-out set (bench/answers/fresh/), written after the dev set had been tuned on."""
+    assert answers.SETS["fresh"].splits == ("fresh-tune", "fresh")
+    held_out_set_is_well_formed("fresh", tmp_path)
+
+
+def test_answers_fresh2_set_is_well_formed(tmp_path):
+    """The third held-out set (bench/answers/fresh2/), written by a new hand without reading the answer code."""
+    assert answers.SETS["fresh2"].splits == ("fresh2-tune", "fresh2")
+    held_out_set_is_well_formed("fresh2", tmp_path)
 
 
 def test_answers_sample_set_is_well_formed(tmp_path):
