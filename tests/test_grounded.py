@@ -92,6 +92,25 @@ def test_a_stopword_written_as_an_acronym_is_a_key_term():
     assert other_id == evidence.coverage(terms, "You can set its default ID.") < 1.0
 
 
+def test_an_faq_answer_is_read_with_its_question_and_a_question_is_no_evidence():
+    """ "A: Only the coordinator can grant extensions." answers "Who do I ask for an extension?" because its
+    FAQ entry asks that, in bold with the answer on the next line or as the paragraph before."""
+    page = (
+        "**Q: Who do I ask for an extension?**\nA: Only the coordinator, Dr. Vale, can grant them. Write early.\n\n"
+        "Q: Is the quiz open book?\n\nA: Not quite. One A4 sheet is allowed."
+    )
+    passage = Passage("c", "d", "faq.md", None, None, "FAQ", page, 0, len(page), 1.0, 0.9)
+    contexts = {text: context for _, _, _, text, context, _ in evidence.candidates([passage])}
+    assert contexts == {
+        "A: Only the coordinator, Dr. Vale, can grant them.": (
+            "FAQ Who do I ask for an extension? A: Only the coordinator, Dr. Vale, can grant them."
+        ),
+        "Write early.": "FAQ Who do I ask for an extension? Write early.",
+        "A: Not quite.": "FAQ Is the quiz open book? A: Not quite.",
+        "One A4 sheet is allowed.": "FAQ Is the quiz open book? One A4 sheet is allowed.",
+    }
+
+
 def test_a_table_rows_header_names_what_its_cells_are():
     """The 2D lidar's main weakness is "Glass and mirrors" only by its column: the header's words count for the row
     (not the words of a chunk that starts below its header, whose first row is no header)."""

@@ -15,7 +15,7 @@ from appliance.store.text import STOPWORDS, WORD
 
 # A sentence ends at . ! ? (not inside 1.5 or e.g.) before a space, or at a line break that starts a new block
 # (blank line, list item, heading, table row): course notes are full of lists and headings without full stops.
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*+>#|]|\d+[.)]\s))")
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]*_]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*+>#|]|\d+[.)]\s))")
 ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|No|Fig|approx|cf|St)|\b[A-Z])\.$")
 TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
 MARKUP = re.compile(r"^\s*(?:[-*+>]|#+|\d+[.)]|\|)\s*|\*\*|__|`")
@@ -36,6 +36,9 @@ LEANING = re.compile(
     r"|^(?:that|such|both|here|there)\b",
     re.I,
 )
+# An FAQ's question line ("**Q: Can we work in groups?**") and answer line ("A: For the final project, yes").
+QUESTION_LINE = re.compile(r"[\s*_#]*(?:Q|Question)\s*[:.]\s*(.+?\?)[\s*_]*$", re.I)
+ANSWER_LINE = re.compile(r"[\s*_]*(?:A|Answer)\s*[:.]", re.I)
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
@@ -164,10 +167,25 @@ def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, st
         spans = sentences(passage.text)
         for i, (a, b) in enumerate(spans):
             text = passage.text[a:b]
+            if text.endswith("?"):  # a question states nothing; the answer below it takes it as its context
+                continue
             before = passage.text[spans[i - 1][0] : spans[i - 1][1]] if i and LEANING.match(text) else ""
-            context = " ".join(filter(None, [passage.heading, before, text]))
+            context = " ".join(filter(None, [passage.heading, _asked(passage.text, a), before, text]))
             found.append((index, passage.start + a, passage.start + b, text, context, _table_header(passage.text, a)))
     return found
+
+
+def _asked(text: str, at: int) -> str:
+    """The question of the FAQ entry the sentence at `at` answers: its paragraph's first line when that is a
+    "Q: ...?" line ("Q: Who do I ask for an extension?" then "A: Only the course coordinator ... can grant
+    extensions."), or the last line of the paragraph before when its own begins "A:"."""
+    start = text.rfind("\n\n", 0, at)
+    start = start + 2 if start >= 0 else 0
+    if ANSWER_LINE.match(text, start) and start >= 2:
+        start = text.rfind("\n", 0, text.rfind("\n", 0, start - 1)) + 1
+    line = text[start : text.find("\n", start) if "\n" in text[start:at] else at]
+    asked = QUESTION_LINE.match(line)
+    return asked.group(1) if asked and not text[start:at].endswith(asked.group(1)) else ""
 
 
 def _table_header(text: str, at: int) -> str:
