@@ -100,6 +100,8 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         # what something does to a quantity is an explanation, not a value
         ("What does a 50:1 gearbox do to speed and torque?", "", ""),
         ("What is the depth of the tank?", "quantity", "length"),
+        # "the number of" counts what follows it, as "how many" does
+        ("What is the maximum number of students allowed in the lab at once?", "quantity", "count"),
     ],
 )
 def test_the_question_phrase_names_the_dimension_asked_for(question, kind, dimension):
@@ -109,6 +111,13 @@ def test_the_question_phrase_names_the_dimension_asked_for(question, kind, dimen
 
 def test_how_fast_a_loop_runs_is_stated_in_hertz():
     assert expected("How fast does a small mobile robot run its main loop?").fits("It runs its main loop at 50 Hz.")
+
+
+def test_a_value_is_precise_when_its_kind_shows_what_it_is_of():
+    assert expected("How heavy is the base?").precise and expected("Who runs the lab?").precise
+    assert expected("How many pins does it have?").precise  # a count of pins
+    assert not expected("What's the maximum incline of the treadmill?").precise  # any number would do
+    assert not expected("How does a lidar work?").precise
 
 
 def test_degrees_of_freedom_are_no_angle():

@@ -12,6 +12,7 @@ from appliance import services as services_module
 from appliance.answer import evidence, verify
 from appliance.answer.answerer import FOLLOWING_QUOTE, Question
 from appliance.answer.events import Evidence
+from appliance.answer.expect import expected
 from appliance.answer.prompt import NO_ANSWER, NOT_COVERED
 from appliance.errors import Busy, TooManyRequests
 from appliance.search.shapes import Passage
@@ -292,6 +293,17 @@ def test_a_question_asking_for_a_value_not_clearly_stated_is_refused_without_the
     assert not done.covered
     assert done.answer == NOT_COVERED
     built.close()
+
+
+def test_only_a_value_whose_kind_shows_it_answers_is_taken_from_a_close_sentence_covering_half(grounded):
+    """A close sentence stating a speed, and covering half the key terms, answers the maximum speed; it does
+    not answer the maximum incline, whose dimension the question does not name: any number would "fit"."""
+    row = "Speed range | 0.1 to 4.2 m/s, in steps of 0.05 m/s"
+    close = [evidence.Scored(0, 0, len(row), row, row, similarity=0.52, coverage=0.67, fits=True, score=0.74)]
+    assess = grounded.answerer._answerable
+    assert assess("What is the maximum speed of the treadmill?", close, expected("What is the maximum speed?")) == "yes"
+    incline = "What is the maximum incline of the treadmill?"
+    assert assess(incline, close, expected(incline)) == "no"
 
 
 def test_a_value_of_the_right_kind_from_weaker_evidence_is_no_answer(settings, fakes):

@@ -13,7 +13,7 @@ from appliance import metrics
 from appliance.answer import evidence as evidence_module
 from appliance.answer import prompt
 from appliance.answer.events import AnswerMode, Done, Evidence, Sentence, Source, Timings
-from appliance.answer.expect import expected
+from appliance.answer.expect import Expected, expected
 from appliance.answer.model_queue import ModelGate, Ticket
 from appliance.answer.verify import CITATION, Verifier, sentences_of
 from appliance.errors import InvalidInput
@@ -154,11 +154,12 @@ class Answerer:
         scored = evidence_module.score(
             about, relevant, self.embedder, self.settings.evidence_lexical_weight, self.settings.evidence_type_weight
         )
-        typed = bool(expected(about).kind)
+        wanted = expected(about)
+        typed = bool(wanted.kind)
         chosen = evidence_module.select(
             scored, relevant, self.settings.evidence_sentences, self.settings.evidence_within, follow=not typed
         )
-        return chosen, "yes" if question.selected_text.strip() else self._answerable(about, scored, typed)
+        return chosen, "yes" if question.selected_text.strip() else self._answerable(about, scored, wanted)
 
     @staticmethod
     def _related(passages: list[Passage], chosen: dict[int, list[Evidence]]) -> list[Source]:
@@ -189,7 +190,7 @@ class Answerer:
             relevant = [first, *others[: limit - 1]]
         return relevant
 
-    def _answerable(self, question: str, scored: list[evidence_module.Scored], typed: bool) -> Answerability:
+    def _answerable(self, question: str, scored: list[evidence_module.Scored], wanted: Expected) -> Answerability:
         """Does the material answer it? "yes": a sentence stating the kind of answer asked for covers the question's
         key terms and means much the same (or means so nearly the same that a paraphrase's other words do not
         matter; or, when the question asks for a kind of answer such as a mass, is close and on its subject; or, for
@@ -204,7 +205,9 @@ class Answerer:
             (s.coverage >= settings.answerable_coverage and s.similarity >= settings.answerable_similarity)
             or s.similarity >= settings.answerable_paraphrase
             or (
-                typed and s.coverage >= settings.maybe_coverage and s.similarity >= settings.answerable_typed_similarity
+                wanted.precise
+                and s.coverage >= settings.maybe_coverage
+                and s.similarity >= settings.answerable_typed_similarity
             )
             for s in stating
         ) or evidence_module.answered_together(
@@ -212,7 +215,7 @@ class Answerer:
         ):
             return "yes"
         close = any(s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage for s in stating)
-        return "maybe" if close and not typed else "no"
+        return "maybe" if close and not wanted.kind else "no"
 
     def _not_covered(
         self, related: list[Source], mode: AnswerMode, timings: Timings, model_busy: bool = False

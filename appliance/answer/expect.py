@@ -90,8 +90,11 @@ QUANTITY = re.compile(
     re.IGNORECASE,
 )
 # "How many students": the thing counted, which the answer counts ("six students", "a two-finger gripper").
-NOT_COUNTED = r"times|of|do|does|did|is|are|was|were|can|could|will|would|should|may|might|must|have|has|in|on|at|for"
-COUNTED = re.compile(rf"\bhow many((?:\s+(?!(?:{NOT_COUNTED})\b)[a-z][a-z-]+){{1,3}})", re.IGNORECASE)
+NOT_COUNTED = (
+    r"times|of|do|does|did|is|are|was|were|can|could|will|would|should|may|might|must|have|has|in|on|at|for|"
+    r"allowed|needed|required|permitted|used"
+)
+COUNTED = re.compile(rf"\b(?:how many|number of)((?:\s+(?!(?:{NOT_COUNTED})\b)[a-z][a-z-]+){{1,3}})", re.IGNORECASE)
 COUNT_STEM = 4  # letters of the counted word kept to match its other forms: "batter" for batteries and battery
 # A day: "3 June", "June 3rd", "03/06/2027", "Monday".
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -198,6 +201,13 @@ class Expected:
     other_measures: re.Pattern | None = None  # the lengths it does not ask for: "height", "width"...
     asking: frozenset[str] = frozenset()  # the question's words that ask for the kind: "weigh", "maximum", "date"
     words: frozenset[str] = frozenset()  # the question's words, their first PREFIX letters
+
+    @property
+    def precise(self) -> bool:
+        """Whether a sentence stating this kind shows it answers: a mass, a date, a name do; a bare number, the
+        value of a quantity whose dimension the question does not name ("the maximum incline"), could be of
+        anything."""
+        return bool(self.kind) and (self.kind != "quantity" or bool(self.dimension))
 
     def of_another_property(self, before: str) -> bool:
         """Whether a value after `before` is of a property the question does not ask about: "a repeatability of"
