@@ -14,6 +14,7 @@ STATES = [
     ("How many students may be in the lab at once?", "quantity", "No more than six students may be in the lab."),
     ("How many scans per second does the lidar make?", "quantity", "Its head spins to make 15 scans per second."),
     ("Who is the lab's safety officer?", "person", "The safety officer is Ilse Marrow."),
+    ("Who replaced the pull cord?", "person", "2026-07-02 | A. Ferreira-Knox | Pull-cord switch replaced."),
     ("Which booking system do we use?", "name", "Time is booked in the Kestrel booking system."),
     ("Vexmoor part number?", "code", "Its part number is VB-2231."),
     ("Where do I return a borrowed kit?", "place", "Kits go back to room B-119."),
@@ -68,6 +69,8 @@ MISSES = [
     # a value of another property of the same dimension: a repeatability is no reach, a tolerance no range
     ("What is the maximum reach of the arm?", "The arm reaches the same point with a repeatability of 0.05 mm."),
     ("What is the lidar's minimum range?", "It is accurate to a tolerance of about 3 cm."),
+    # a speed is no length: the metres of m/s² divide
+    ("What is the gyro's maximum range?", "VN-100 | $749 | 0.0035°/s | 0.0014 m/s² | Research"),
     # a count of something else
     ("How many students are there in each project team?", "Each team has a part budget of 150 euros."),
     # a rate needs its "per day"

@@ -93,6 +93,10 @@ def test_a_stopword_written_as_an_acronym_is_a_key_term():
     assert other_id == evidence.coverage(terms, "You can set its default ID.") < 1.0
 
 
+def test_the_words_a_question_asks_with_are_no_key_terms():
+    assert evidence.key_terms("How high am I allowed to fly?") == ["high", "allow", "fly"]
+
+
 def test_an_faq_answer_is_read_with_its_question_and_a_question_is_no_evidence():
     """ "A: Only the coordinator can grant extensions." answers "Who do I ask for an extension?" because its
     FAQ entry asks that, in bold with the answer on the next line or as the paragraph before."""

@@ -21,7 +21,7 @@ TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
 MARKUP = re.compile(r"^\s*(?:[-*+>]|#+|\d+[.)]|\|)\s*|\*\*|__|`")
 # Words a question uses to ask, not to say what about: they need not appear in the answer.
 ASKING = frozenset(
-    "what which who whom whose when where why how much many long often does do did is are was were can could "
+    "what which who whom whose when where why how much many long often does do did am is are was were can could "
     "should would will tell explain describe give list name mean means meaning define definition kind type "
     "please there any difference differences differ between compare compared comparison versus vs".split()
 )

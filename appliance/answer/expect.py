@@ -137,11 +137,12 @@ EXPLAIN = re.compile(
 NAME = re.compile(r"(?<=[\s(\"'])[A-Z][\w-]*[a-z0-9][\w-]*|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
 CODE = re.compile(rf"{NAME.pattern}|\b\d[\d -]*\d\b")
 # A person or an organisation: two or more capitalised words without digits (Ilse Marrow, Halvorsen Robotics),
-# or a title and a name (Dr. Varga); one capitalised word is as likely a product (Vexmoor) as a maker.
+# or a title or an initial and a name (Dr. Varga, A. Ferreira-Knox); one capitalised word is as likely a product
+# (Vexmoor) as a maker.
 CAPITALISED = r"[A-Z][a-z][\w'-]*\b(?![\w-]*\d)"
 PERSON_NAME = re.compile(
     rf"\b(?!(?:The|A|An|This|That|These|Those|It|Its|Each|Every|Our|Your|If|When|After|Before)\b)"
-    rf"{CAPITALISED}(?:\s+{CAPITALISED})+|\b(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+{CAPITALISED}"
+    rf"{CAPITALISED}(?:\s+{CAPITALISED})+|\b(?:Dr|Prof|Professor|Mr|Mrs|Ms|[A-Z])\.?\s+{CAPITALISED}"
 )
 # Where asks for a place: a room or building code, a name, or a phrase placing something.
 PLACE = re.compile(r"^\s*where\b", re.IGNORECASE)
@@ -353,6 +354,7 @@ def _stated_in(dimension: str, units: str) -> re.Pattern:
     """A number with one of the units, a couple of words allowed between them ("40 operating hours")."""
     # A rate's "per day" may come after what is counted: "lose five percent of the report mark per day".
     between = RATE_WORDS if dimension == "rate" else UNIT_WORDS
-    pattern = rf"{NUMBER}[\s-]*(?:[\w-]+\s+){{0,{between}}}?(?:{units})(?!\w)"
+    # A unit divided by another is a rate of its own: the "m" of 0.0014 m/s² is no length.
+    pattern = rf"{NUMBER}[\s-]*(?:[\w-]+\s+){{0,{between}}}?(?:{units})(?![\w/])"
     extra = {"money": MONEY_FIRST, "recurrence": RECURRING}.get(dimension)
     return re.compile(rf"{pattern}|{extra}" if extra else pattern, re.IGNORECASE)
