@@ -116,6 +116,23 @@ def test_an_faq_answer_is_read_with_its_question_and_a_question_is_no_evidence()
     }
 
 
+def test_a_table_cells_number_takes_the_unit_its_header_label_or_unit_column_gives():
+    """ "2.5" under "Altitude above floor (m)" is a height in metres; "35" under "Weight (%)" a share."""
+    page = (
+        "| Limit | Value |\n|---|---|\n| Altitude above floor (m) | 2.5 |\n\n"
+        "| Parameter | Max | Unit |\n|---|---|---|\n| Gyroscope range | ±2000 | °/s |"
+    )
+    passage = Passage("c", "d", "cage.md", None, None, "Limits", page, 0, len(page), 1.0, 0.9)
+    scored = evidence.score("How high may I fly?", [passage], FakeEmbedder(), 0.5, 0.15)
+    assert [s.fits for s in scored if s.text.startswith("Altitude")] == [True]
+    assert evidence._with_units("Gyroscope range | ±2000 | °/s", "Parameter | Max | Unit") == (
+        "Gyroscope range | ±2000 °/s | °/s"
+    )
+    assert evidence._with_units("Final project | 35 | in teams", "Component | Weight (%) | Done") == (
+        "Final project | 35 % | in teams"
+    )
+
+
 def test_a_table_rows_header_names_what_its_cells_are():
     """The 2D lidar's main weakness is "Glass and mirrors" only by its column: the header's words count for the row
     (not the words of a chunk that starts below its header, whose first row is no header)."""

@@ -39,6 +39,11 @@ LEANING = re.compile(
 # An FAQ's question line ("**Q: Can we work in groups?**") and answer line ("A: For the final project, yes").
 QUESTION_LINE = re.compile(r"[\s*_#]*(?:Q|Question)\s*[:.]\s*(.+?\?)[\s*_]*$", re.I)
 ANSWER_LINE = re.compile(r"[\s*_]*(?:A|Answer)\s*[:.]", re.I)
+# A table cell that is only a number, and the units its table gives apart from it: "Weight (%)" in a header,
+# "Altitude above floor (m)" as a row's label, or a column headed "Unit".
+BARE_NUMBER = re.compile(r"[±~≈<>≤≥+-]?\s*\d+(?:[.,]\d+)?(?:\s*(?:to|-|–)\s*\d+(?:[.,]\d+)?)?")
+UNIT_IN_LABEL = re.compile(r"\(([^()\d]{1,12})\)\s*$")
+UNIT_HEADER = re.compile(r"units?", re.I)
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
@@ -201,6 +206,25 @@ def _table_header(text: str, at: int) -> str:
     return text[header:end].strip(" |") if header != line and TABLE_RULE.match(text, end + 1) else ""
 
 
+def _with_units(row: str, header: str) -> str:
+    """A table row with each bare number followed by the unit its table gives apart: in its column's header
+    ("Weight (%)"), its row's label ("Altitude above floor (m) | 2.5") or a "Unit" column ("±2000 | °/s")."""
+    cells, heads = [c.strip() for c in row.split("|")], [h.strip() for h in header.split("|")]
+    if len(heads) != len(cells):
+        return row
+    own = _unit(cells[0]) or next((cells[i] for i, h in enumerate(heads) if UNIT_HEADER.fullmatch(h)), "")
+    return " | ".join(
+        f"{cell} {_unit(heads[i]) or own}".strip() if i and BARE_NUMBER.fullmatch(cell) else cell
+        for i, cell in enumerate(cells)
+    )
+
+
+def _unit(label: str) -> str:
+    """The unit a table label gives in brackets at its end: "%" of "Weight (%)"."""
+    found = UNIT_IN_LABEL.search(label)
+    return found.group(1) if found else ""
+
+
 def score(
     question: str, passages: Sequence[Passage], embedder, lexical_weight: float, type_weight: float
 ) -> list[Scored]:
@@ -217,7 +241,7 @@ def score(
     scored = []
     for (source, start, end, text, context, labels), vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
-        fits = wanted.fits(text)
+        fits = wanted.fits(_with_units(text, labels) if labels else text)
         covered = coverage(terms, f"{labels} {context}", asking if fits and wanted.kind else frozenset())
         blended = (1 - lexical_weight) * similarity + lexical_weight * covered + (type_weight if fits else 0.0)
         scored.append(Scored(source, start, end, text, context, similarity, covered, fits, blended))
