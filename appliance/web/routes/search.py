@@ -28,9 +28,9 @@ async def search(
     loop, unless it would wait for something (`Retriever.search_at_once`), and then on a search thread too.
 
     Most of a search besides its vector is Python, which runs one thread at a time: on search threads it took turns
-    on the GIL with the event loop, and the hand-offs cost ~1.7 ms of CPU per search at 8 clients (BENCHMARKS.md,
-    "Search over HTTP, ninth round"). The vector (onnxruntime, which lets go of the GIL) is most of a search's CPU
-    and still runs beside the loop, one per core."""
+    on the GIL with the event loop's, six times as many hand-offs, and cost ~1.5 ms more CPU per search at 8
+    clients (BENCHMARKS.md, "Search over HTTP, ninth round"). The vector (onnxruntime, which lets go of the GIL)
+    is most of a search's CPU and still runs beside the loop, one per core."""
     max_k = services.settings.max_k
     if data.k > max_k:
         raise InvalidInput(f"k must be between 1 and {max_k}")
