@@ -68,8 +68,11 @@ class Retriever:
         self, query: str, k: int, mode: SearchMode, courses: list[int] | None, vector: Sequence[float]
     ) -> list[Passage] | None:
         """`search` with the query's vector, or None when it would have to wait: for a slot, or for the vector store
-        (a copy being loaded or written to, or a store across the network). The web app runs it on its event loop."""
-        if not self.vectors.at_hand() or not self._slots.acquire(blocking=False):
+        (a copy being loaded or written to, or a store across the network), or for SQLite's keyword ranking (the
+        `sqlite` keyword backend: tens of milliseconds). The web app runs it on its event loop. (While the in-memory
+        keyword copy is rebuilt, a few seconds after an ingestion, SQLite ranks here too.)"""
+        memory = isinstance(self.keywords, KeywordIndex)
+        if not memory or not self.vectors.at_hand() or not self._slots.acquire(blocking=False):
             return None
         try:
             with metrics.RETRIEVAL.time():
