@@ -235,30 +235,52 @@ def test_the_role_check_runs_without_a_thread_hand_off(world, monkeypatch):
     assert handed == []
 
 
-def test_a_search_runs_on_the_search_threads_without_litestars_hand_off(world, monkeypatch):
-    """The search route hands its work to the app's own search threads (as many as cores), not to Litestar's pool
-    of request threads, where eight searches queued at the Retriever's slots and each wake-up held the GIL."""
+def test_a_search_makes_its_vector_on_the_search_threads_and_the_rest_on_the_loop(world, monkeypatch):
+    """The query's vector is made on the app's own search threads (as many as cores), never through Litestar's
+    hand-off; the rest of the search runs at once on the event loop when nothing it reads would wait, and on a
+    search thread otherwise, finding the same passages."""
     services, handed, ran = world["services"], [], []
-    real_sync, real_search = sync.sync_to_thread, services.retriever.search
+    retriever, embedder = services.retriever, services.embedder
+    real_sync, real_embed, real_at_once, real_search = (
+        sync.sync_to_thread,
+        embedder.embed_query,
+        retriever.search_at_once,
+        retriever.search,
+    )
 
     def recorded(fn, *args, **kwargs):
         handed.append(fn)
         return real_sync(fn, *args, **kwargs)
 
-    def search(*args, **kwargs):
-        ran.append(threading.current_thread().name)
-        return real_search(*args, **kwargs)
+    def on(name: str, real: Callable) -> Callable:
+        def call(*args, **kwargs):
+            ran.append((name, threading.current_thread().name))
+            return real(*args, **kwargs)
+
+        return call
 
     monkeypatch.setattr(sync, "sync_to_thread", recorded)
-    monkeypatch.setattr(services.retriever, "search", search)
+    monkeypatch.setattr(embedder, "embed_query", on("embed", real_embed))
+    monkeypatch.setattr(retriever, "search_at_once", on("at once", real_at_once))
+    monkeypatch.setattr(retriever, "search", on("search", real_search))
+    _document(world)
+    student, found = world["heads"]["student"], []
     for n in range(6):
-        response = world["client"].post(
-            "/api/v1/search", json={"query": f"servo {n}"}, headers=world["heads"]["student"]
-        )
+        response = world["client"].post("/api/v1/search", json={"query": f"gripper {n}"}, headers=student)
         assert response.status_code == 200
-    assert handed == []
-    cores = os.cpu_count() or 1
-    assert set(ran) <= {f"search_{n}" for n in range(cores)}
+        found.append(response.json())
+    assert handed == [] and all(f["results"] for f in found)
+    searching = {f"search_{n}" for n in range(os.cpu_count() or 1)}
+    assert {thread for name, thread in ran if name == "embed"} <= searching
+    assert [name for name, _ in ran] == ["embed", "at once"] * 6
+    assert not {thread for name, thread in ran if name == "at once"} & searching
+    ran.clear()
+    monkeypatch.setattr(services.vectors, "at_hand", lambda: False)  # as while a write is under way
+    for n in range(6):
+        response = world["client"].post("/api/v1/search", json={"query": f"gripper {n}"}, headers=student)
+        assert response.json() == found[n]
+    assert [name for name, _ in ran] == ["embed", "at once", "search"] * 6
+    assert {thread for name, thread in ran if name == "search"} <= searching
 
 
 def test_an_access_token_is_verified_once_and_its_expiry_every_time(world, monkeypatch):

@@ -4,6 +4,7 @@ import io
 import json
 import logging
 import re
+import threading
 
 import pytest
 from litestar.testing import TestClient
@@ -122,18 +123,20 @@ def test_request_id_is_returned_and_logged_as_json(client, json_log):
 
 
 def test_request_id_reaches_log_lines_written_inside_a_request(client, services, json_log, monkeypatch):
-    """A warning logged in a worker thread while handling a request carries the id the client got back."""
-    original = services.retriever.search
+    """A warning logged in a worker thread (the search's, making the query's vector) while handling a request
+    carries the id the client got back."""
+    original, threads = services.embedder.embed_query, []
 
     def noisy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
         logging.getLogger("appliance.test").warning("searching")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services.retriever, "search", noisy)
+    monkeypatch.setattr(services.embedder, "embed_query", noisy)
     response = client.post("/api/v1/search", json={"query": "gripper"})
     line = next(line for line in json_log() if line["logger"] == "appliance.test")
     assert line["request_id"] == response.headers["x-request-id"]
-    assert line["message"] == "searching"
+    assert line["message"] == "searching" and threads[0].startswith("search_")
 
 
 def test_a_routes_series_are_looked_up_once_and_count_every_status(client, monkeypatch):

@@ -1,3 +1,5 @@
+import os
+
 import msgspec
 
 from appliance.search.retriever import Retriever, document_of, fuse
@@ -176,6 +178,42 @@ def test_no_more_searches_at_once_than_cores(services, monkeypatch):
     for thread in threads:
         thread.join()
     assert most[0] == 2
+
+
+def test_a_search_at_once_is_the_search_or_nothing_when_it_would_wait(services, monkeypatch):
+    """`search_at_once` (the web app runs it on its event loop) finds what `search` finds from the same vector, timed
+    as a retrieval; with no slot free or the vector store not at hand it returns None at once, and times nothing."""
+    from appliance import metrics
+
+    services.ingestor.ingest(b"Servo motors hold a commanded angle.", "b.txt")
+    services.ingestor.ingest(b"The flux capacitor needs 1.21 gigawatts.", "a.txt")
+    retriever = services.retriever
+
+    def timed() -> float:
+        return metrics.REGISTRY.get_sample_value("ragbot_retrieval_seconds_count") or 0.0
+
+    vector = services.embedder.embed_query("servo angle")
+    before = timed()
+    found = retriever.search("servo angle", 5, "hybrid", [1])
+    assert found and retriever.search_at_once("servo angle", 5, "hybrid", [1], vector) == found
+    assert timed() == before + 2
+    taken = [retriever._slots.acquire(blocking=False) for _ in range(os.cpu_count() or 1)]
+    assert all(taken)
+    assert retriever.search_at_once("servo angle", 5, "hybrid", [1], vector) is None
+    for _ in taken:
+        retriever._slots.release()
+    monkeypatch.setattr(services.vectors, "at_hand", lambda: False)
+    assert retriever.search_at_once("servo angle", 5, "hybrid", [1], vector) is None
+    monkeypatch.undo()
+    by_sqlite = Retriever(
+        msgspec.structs.replace(services.settings, keyword_backend="sqlite"),
+        services.database,
+        services.vectors,
+        services.embedder,
+    )
+    assert by_sqlite.search_at_once("servo angle", 5, "hybrid", [1], vector) is None
+    assert by_sqlite.search("servo angle", 5, "hybrid", [1]) == found
+    assert timed() == before + 3
 
 
 def test_fusion_adds_each_ranks_share_as_the_formula_did():

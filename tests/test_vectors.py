@@ -81,6 +81,29 @@ def test_store_answers_from_its_copy_and_sees_another_writer(tmp_path, data):
     assert store.query(query, 3, []) == []
 
 
+def test_a_store_is_at_hand_only_with_its_copy_loaded_current_and_no_write_under_way(tmp_path, data):
+    """What lets the web app query it on its event loop: nothing a query does can wait."""
+    store = ChromaStore(tmp_path / "chroma")
+    try:
+        ids = list(data)
+        store.add(ids, [v for v, _ in data.values()], [("doc", c) for _, c in data.values()])
+        assert not store.at_hand()  # nothing loaded yet: the first query reads Chroma
+        query = data["d:5"][0]
+        store.query(query, 1)
+        assert store.at_hand()
+        store.add(["y:0"], [query], [("y", 8)])  # this process's write patches the copy
+        assert store.at_hand()
+        with store._index_lock:  # as while one of this process's writes is under way
+            assert not store.at_hand()
+        other = ChromaStore(tmp_path / "chroma")
+        other.add(["x:0"], [query], [("x", 9)])
+        assert not store.at_hand()  # another writer changed the files: the next query reloads
+        assert store.query(query, 1, [9])[0][0] == "x:0"
+        assert store.at_hand()
+    finally:
+        store.close()
+
+
 def test_an_empty_library_searches_to_nothing_and_fills_again(tmp_path):
     store = ChromaStore(tmp_path / "chroma")
     try:

@@ -3,6 +3,7 @@
 import os
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from functools import lru_cache
 
 from appliance import metrics
@@ -49,17 +50,49 @@ class Retriever:
 
     @metrics.timed_retrieval
     def search(
-        self, query: str, k: int, mode: SearchMode = "hybrid", courses: list[int] | None = None, worded: int = 0
+        self,
+        query: str,
+        k: int,
+        mode: SearchMode = "hybrid",
+        courses: list[int] | None = None,
+        worded: int = 0,
+        vector: Sequence[float] | None = None,
     ) -> list[Passage]:
         """The top k passages for `query` from the given courses (all when None), best first, each chunk once; then
-        the first keyword pass's best `worded` passages the fused ranking left out."""
+        the first keyword pass's best `worded` passages the fused ranking left out. `vector`: the query's, when the
+        caller has it already."""
         with self._slots:
-            return self._search(query, k, mode, courses, worded)
+            return self._search(query, k, mode, courses, worded, vector)
 
-    def _search(self, query: str, k: int, mode: SearchMode, courses: list[int] | None, worded: int) -> list[Passage]:
+    def search_at_once(
+        self, query: str, k: int, mode: SearchMode, courses: list[int] | None, vector: Sequence[float]
+    ) -> list[Passage] | None:
+        """`search` with the query's vector, or None when it would have to wait: for a slot, or for the vector store
+        (a copy being loaded or written to, or a store across the network), or for SQLite's keyword ranking (the
+        `sqlite` keyword backend: tens of milliseconds). The web app runs it on its event loop. (While the in-memory
+        keyword copy is rebuilt, a few seconds after an ingestion, SQLite ranks here too.)"""
+        memory = isinstance(self.keywords, KeywordIndex)
+        if not memory or not self.vectors.at_hand() or not self._slots.acquire(blocking=False):
+            return None
+        try:
+            with metrics.RETRIEVAL.time():
+                return self._search(query, k, mode, courses, 0, vector)
+        finally:
+            self._slots.release()
+
+    def _search(
+        self,
+        query: str,
+        k: int,
+        mode: SearchMode,
+        courses: list[int] | None,
+        worded: int,
+        vector: Sequence[float] | None,
+    ) -> list[Passage]:
         """The search itself (`search`, in a slot)."""
         n = max(self.settings.candidates, k)
-        vector = self.embedder.embed_query(query)
+        if vector is None:
+            vector = self.embedder.embed_query(query)
         dense = self.vectors.query(vector, n, courses) if mode != "keyword" else []
         heading = self.settings.heading_weight
         keyword = self.keywords.keyword_search(query, n, courses, heading_weight=heading) if mode != "dense" else []

@@ -97,6 +97,10 @@ class _Chroma(ABC):
         self._client.heartbeat()
         return True
 
+    def at_hand(self) -> bool:
+        """Whether a query would be answered without waiting (for a lock, a load, the network): not by a server."""
+        return False
+
     def _upsert(self, ids: list[str], vectors: list[list[float]], owners: list[tuple[str, int]]) -> None:
         self._collection.upsert(ids=ids, embeddings=cast(list, vectors), metadatas=_owners(owners))
 
@@ -163,6 +167,11 @@ class ChromaStore(_Chroma):
         """Size and time of Chroma's SQLite file, which every write to the collection changes."""
         stat = os.stat(self._files)
         return stat.st_size, stat.st_mtime_ns
+
+    def at_hand(self) -> bool:
+        """The copy is loaded, matches the files and no write of this process is under way: a query reads it
+        at once (a write that starts during a search still makes its next query wait for it)."""
+        return self._index is not None and not self._index_lock.locked() and self._signature() == self._seen
 
     def _current(self) -> VectorIndex:
         """The in-memory copy, (re)loaded from Chroma when missing or when the files changed under it."""

@@ -3,6 +3,8 @@
 import asyncio
 import contextvars
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import cast
 
 from litestar import Request, post
 from litestar.datastructures import State
@@ -10,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from appliance.errors import InvalidInput
-from appliance.search.shapes import view
+from appliance.search.shapes import Passage, view
 from appliance.services import Services
 from appliance.web.access import USERS, allow
 from appliance.web.rich import to_nodes
@@ -22,29 +24,35 @@ from appliance.web.shown import Shown
 async def search(
     data: JSONBody[SearchRequest], request: Request, services: NamedDependency[Services], state: State
 ) -> SearchResults:
-    """The search runs on the app's own search threads (`searches`), not Litestar's pool of request threads."""
+    """The query's vector is made on a search thread (`searches`); the rest of the search runs here, on the event
+    loop, unless it would wait for something (`Retriever.search_at_once`), and then on a search thread too.
+
+    Most of a search besides its vector is Python, which runs one thread at a time: on search threads it took turns
+    on the GIL with the event loop's, six times as many hand-offs, and cost ~1.5 ms more CPU per search at 8
+    clients (BENCHMARKS.md, "Search over HTTP, ninth round"). The vector (onnxruntime, which lets go of the GIL)
+    is most of a search's CPU and still runs beside the loop, one per core."""
     max_k = services.settings.max_k
     if data.k > max_k:
         raise InvalidInput(f"k must be between 1 and {max_k}")
     if not data.query.strip():
         raise InvalidInput("the query is empty")
-    run = contextvars.copy_context().run  # the request id stays on what the search logs
-    return await asyncio.get_running_loop().run_in_executor(state.searches, run, _found, services, request.user, data)
-
-
-def _found(services: Services, user: dict, data: SearchRequest) -> SearchResults:
-    """The passages found for a search request, each with its nodes (blocks: runs on a search thread)."""
-    courses = services.courses.scope(user, data.course_id)
-    passages = services.retriever.search(data.query, data.k, data.mode, courses)
+    loop, run = asyncio.get_running_loop(), contextvars.copy_context().run  # the request id stays on what it logs
+    vector = await loop.run_in_executor(state.searches, run, services.embedder.embed_query, data.query)
+    courses = services.courses.scope(request.user, data.course_id)
+    retriever = services.retriever
+    passages = retriever.search_at_once(data.query, data.k, data.mode, courses, vector)
+    if passages is None:
+        waits = partial(retriever.search, data.query, data.k, data.mode, courses, vector=vector)
+        passages = cast(list[Passage], await loop.run_in_executor(state.searches, run, waits))
     shown = Shown(services.database)
     return SearchResults([shown.passage(view(p, SearchResult)) for p in passages])
 
 
 def searches(cores: int) -> ThreadPoolExecutor:
-    """The threads searches run on: as many as cores. A search is mostly Python, which runs one thread at a time;
-    more threads only queued at the Retriever's slots, and each wait and wake-up there held the GIL
-    (BENCHMARKS.md, "Search over HTTP, seventh round"). A request beyond them waits in the pool's queue, and a
-    thread that finishes a search takes the next without being put to sleep and woken."""
+    """The threads the search route hands work to: as many as cores. A request beyond them waits in the pool's
+    queue, and a thread that finishes takes the next without being put to sleep and woken; more threads only
+    queued at the Retriever's slots, and each wait and wake-up there held the GIL (BENCHMARKS.md, "Search over
+    HTTP, seventh round")."""
     return ThreadPoolExecutor(max_workers=cores, thread_name_prefix="search")
 
 
