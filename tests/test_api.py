@@ -1,5 +1,7 @@
+import asyncio
 import contextlib
 import json
+import threading
 import time
 
 import httpx
@@ -10,6 +12,7 @@ from litestar.testing import TestClient
 from appliance.answer.events import ConversationEvent, Done, ErrorEvent, Source
 from appliance.errors import Unavailable
 from appliance.web.app import create_app
+from appliance.web.routes import chat as chat_routes
 from appliance.web.shown import Shown
 from tests.chatscript import ScriptedAnswerer, quoted_answer
 from tests.conftest import parse_sse, sign_in
@@ -213,6 +216,39 @@ def test_answer_stopped_before_done_keeps_its_conversation(settings, services):
         assert follow["conversation_id"] == conversation
         assert "42 newtons" in follow["answer"]
         assert len(client.get(f"/api/v1/conversations/{conversation}").json()["messages"]) == 2
+
+
+def test_a_stream_left_while_its_sources_are_rendered_stops_its_answer_at_once():
+    """The client leaves while the stream waits on the sources' rich text: the answer's events are closed then,
+    which stops the generation, not whenever the garbage collector gets to them."""
+    closed, rendering, release = [], threading.Event(), threading.Event()
+
+    async def answer():
+        try:
+            yield "sources", ["a source"]
+            yield "token", "never sent"
+        finally:
+            closed.append(True)
+
+    class SlowShown:
+        def source(self, source):
+            rendering.set()
+            release.wait(5)
+            return source
+
+    async def leave_while_rendering():
+        stream = chat_routes._sse(answer(), time.perf_counter(), SlowShown())
+        sending = asyncio.ensure_future(anext(stream))
+        await asyncio.to_thread(rendering.wait, 5)
+        sending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sending
+        return list(closed)
+
+    try:
+        assert asyncio.run(leave_while_rendering()) == [True]
+    finally:
+        release.set()
 
 
 def test_full_queue_is_503_with_retry_after(client, services):

@@ -118,6 +118,10 @@ async def _sse(events, received: float, shown: Shown):
     except Exception:
         yield _error("internal error; see the logs")
         raise
+    finally:
+        # A client that left while this was awaiting something else (the sources' rich text) leaves `events`
+        # suspended, and it would stop the generation only when garbage collected: stop it now.
+        await events.aclose()
 
 
 def _error(message: str) -> ServerSentEventMessage:
