@@ -3,6 +3,7 @@ import contextlib
 import json
 import threading
 import time
+from typing import cast
 
 import httpx
 import msgspec
@@ -237,7 +238,7 @@ def test_a_stream_left_while_its_sources_are_rendered_stops_its_answer_at_once()
             return source
 
     async def leave_while_rendering():
-        stream = chat_routes._sse(answer(), time.perf_counter(), SlowShown())
+        stream = chat_routes._sse(answer(), time.perf_counter(), cast(Shown, SlowShown()))
         sending = asyncio.ensure_future(anext(stream))
         await asyncio.to_thread(rendering.wait, 5)
         sending.cancel()
