@@ -162,8 +162,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, str, str]]:
     """(source, page start, page end, text, context, labels) of every sentence of every passage.
 
-    The context is the sentence with its heading and, for a sentence leaning on the one before ("It lasts 12
-    minutes."), that sentence: it names the subject. Any other sentence is judged on its own words, not its
+    The context is the sentence with its heading, the question of the FAQ entry it answers, and, for a sentence
+    leaning on the one before ("It lasts 12 minutes."), that sentence: it names the subject. A sentence that is a
+    question states nothing and is no candidate. Any other sentence is judged on its own words, not its
     neighbour's. A table row's labels are its table's header row, which names what each cell is ("Main weakness"
     for "Glass and mirrors"): words the row says, though not what it means on its own.
     """
@@ -172,7 +173,7 @@ def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, st
         spans = sentences(passage.text)
         for i, (a, b) in enumerate(spans):
             text = passage.text[a:b]
-            if text.endswith("?"):  # a question states nothing; the answer below it takes it as its context
+            if text.endswith("?"):
                 continue
             before = passage.text[spans[i - 1][0] : spans[i - 1][1]] if i and LEANING.match(text) else ""
             context = " ".join(filter(None, [passage.heading, _asked(passage.text, a), before, text]))
