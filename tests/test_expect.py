@@ -45,6 +45,11 @@ STATES = [
     ("What is the maximum reach of the arm?", "quantity", "The arm reaches objects at a distance of 0.9 metres."),
     ("How long is the arm's reach?", "quantity", "It has a reach of about 90 cm."),
     ("How many students are there in each project team?", "quantity", "You work in teams of three students."),
+    # what a device draws: amps when the question names the current, watts or a share of full power for the power
+    ("How much current does the sensor draw?", "quantity", "It draws 4.1 mA with all three axes on."),
+    ("How much does the board draw?", "quantity", "The regulator supplies at most 500 mA to the board."),
+    ("How much does the board draw?", "quantity", "The board draws 2.5 W."),
+    ("What is the most power the laser may be run at?", "quantity", "It must never be run above 85 % power."),
 ]
 
 MISSES = [
@@ -73,6 +78,10 @@ MISSES = [
     ("What is the gyro's maximum range?", "VN-100 | $749 | 0.0035°/s | 0.0014 m/s² | Research"),
     # a count of something else
     ("How many students are there in each project team?", "Each team has a part budget of 150 euros."),
+    # a current is no power, a share no power unless it is a share of the power
+    ("How much current does the sensor draw?", "The coils take 2.5 W each."),
+    ("How much power does the lidar draw?", "It draws 0.5 A at 12 V."),
+    ("How much electrical power does the chamber use?", "It keeps the humidity at 40 %."),
     # a rate needs its "per day"
     ("How much do late projects lose per day?", "A late project loses ten percent of its mark."),
 ]
@@ -105,6 +114,10 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("What is the depth of the tank?", "quantity", "length"),
         # "the number of" counts what follows it, as "how many" does
         ("What is the maximum number of students allowed in the lab at once?", "quantity", "count"),
+        # the current asked for by name, though the question says "draw"; "draw" alone is a power or a current
+        ("How much current does the sensor draw?", "quantity", "current"),
+        ("How much power does the conveyor motor draw?", "quantity", "power"),
+        ("How much does the board draw?", "quantity", "draw"),
     ],
 )
 def test_the_question_phrase_names_the_dimension_asked_for(question, kind, dimension):

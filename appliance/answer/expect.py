@@ -22,6 +22,8 @@ DURATION_UNITS = r"s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|mo
 SCALE = r"\s*(?:celsius|centigrade|fahrenheit|kelvin|[CFK])(?!\w)"
 ANGLE_UNITS = rf"°(?!{SCALE})|degrees?(?!{SCALE})|deg|rad|radians?"
 LENGTH_UNITS = r"mm|cm|m|km|metres?|meters?|millimet\w*|centimet\w*|kilomet\w*|inch(?:es)?|feet|foot|ft"
+POWER_UNITS = r"k?w|watts?|kilowatts?"
+CURRENT_UNITS = r"m?a|amps?|amperes?|milliamps?"
 # Each dimension: the question words that ask for it, and the units a sentence states it in (after a number).
 # Ordered from specific to generic: "temperature range" asks for a temperature, not a length.
 DIMENSIONS: list[tuple[str, str, str]] = [
@@ -41,8 +43,15 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ("share", r"percent|percentage|proportion|worth|weight(?:ing)? in", r"%|per ?cent|percent"),
     ("pressure", r"pressure", r"bar|psi|k?pa|mpa|pascals?"),
     ("voltage", r"volts?|voltage", r"m?v|volts?"),
-    ("power", r"power|draws?|consumes?|consumption|watts?", r"k?w|watts?|kilowatts?"),
-    ("current", r"current|amps?", r"m?a|amps?|amperes?|milliamps?"),
+    # A question naming the current asks for amps though it says "draw"; one naming the power, for watts, or for a
+    # share of the full power ("never above 85 % power"); one saying only "draw" or "consume", for either.
+    ("current", r"current|amps?", CURRENT_UNITS),
+    (
+        "power",
+        r"power|watts?",
+        rf"{POWER_UNITS}|(?:%|per ?cent)\s+(?:of\s+(?:its\s+|the\s+)?(?:full\s+|maximum\s+)?)?power",
+    ),
+    ("draw", r"draws?|consumes?|consumption", rf"{POWER_UNITS}|{CURRENT_UNITS}"),
     ("force", r"force|forces|grip|squeeze", r"k?n|newtons?|kilonewtons?"),
     # a flow, a throughput: so much per unit of time ("12 litres per minute", "85 litres every minute")
     (
@@ -74,6 +83,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         LENGTH_UNITS,
     ),
 ]
+# Dimensions taking the units of two others: an extent is a length or a duration, a draw a power or a current.
+EITHER = ("extent", "draw")
 # Words allowed between a number and its unit ("40 operating hours"), and before a rate's "per day".
 UNIT_WORDS = 2
 RATE_WORDS = 6
@@ -257,7 +268,7 @@ def quantities(text: str) -> set[tuple[str, str]]:
     """The (number, dimension) pairs a text states with a unit: "6 cm" is ("6", "length"). In "between 0.6 and
     1.5 metres" and "9 by 6 mm" both numbers take the unit."""
     found: set[tuple[str, str]] = set()
-    for dimension, _, units in (d for d in DIMENSIONS if d[0] != "extent"):  # extent: a length or a duration
+    for dimension, _, units in (d for d in DIMENSIONS if d[0] not in EITHER):
         stated = rf"({NUMBER})(?:\s*{JOINED}\s*({NUMBER}))?[\s-]*(?:{units})(?!\w)"
         for match in re.finditer(stated, text, re.IGNORECASE):
             found.update((_number(n), dimension) for n in match.groups() if n)
