@@ -154,15 +154,6 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
 
     search_k: Annotated[int, Meta(ge=1, le=50, description="Passages returned by default.")] = 5
     max_k: Annotated[int, Meta(ge=1, le=200, description="Largest k a client may ask for.")] = 50
-    search_threads: Annotated[
-        int,
-        Meta(
-            ge=0,
-            le=256,
-            description="Threads making search queries' vectors beside the web app's event loop; 0 means one fewer "
-            "than the cores, at least 1.",
-        ),
-    ] = 0
     candidates: Annotated[int, Meta(ge=1, le=1000, description="Candidates per retriever before fusion.")] = 40
     rrf_k: Annotated[int, Meta(ge=1, le=1000, description="Reciprocal rank fusion constant.")] = 60
     dense_weight: Annotated[float, Meta(ge=0.0, le=10.0, description="Weight of dense ranks in fusion.")] = 1.0

@@ -463,7 +463,6 @@ def server_settings(app: Appliance) -> dict:
         "feedback_terms",
         "feedback_when",
         "keyword_backend",
-        "search_threads",
         "embed_query_int8",
         "context_sources",
         "max_queue",

@@ -283,21 +283,6 @@ def test_a_search_makes_its_vector_on_the_search_threads_and_the_rest_on_the_loo
     assert {thread for name, thread in ran if name == "search"} <= searching
 
 
-def test_the_search_threads_leave_the_event_loop_a_core(settings, services, monkeypatch):
-    """By default one vector thread fewer than the cores, at least one: the event loop runs the rest of each search
-    on a core of its own. `search_threads` names the number."""
-    from appliance.web.routes import search
-
-    for cores, threads in ((1, 1), (2, 1), (8, 7)):
-        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
-        pool = search.searches(0)
-        assert pool._max_workers == threads
-        pool.shutdown()
-    three = msgspec.structs.replace(settings, search_threads=3)
-    with TestClient(create_app(three, services)) as client:
-        assert client.app.state.searches._max_workers == 3
-
-
 def test_an_access_token_is_verified_once_and_its_expiry_every_time(world, monkeypatch):
     """pyjwt checks a token's signature and claims once per process; a token past its expiry is refused though
     kept, and a forged one is refused every time (it is never kept)."""

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -127,7 +128,7 @@ def create_app(
         except RagbotError as error:  # a bad setting (a server that is not there, say): one line that says so
             log.error("cannot start: %s", error.message)
             raise
-        app.state.searches = search.searches(settings.search_threads)
+        app.state.searches = search.searches(os.cpu_count() or 1)
         try:
             yield
         finally:

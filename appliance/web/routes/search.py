@@ -2,7 +2,6 @@
 
 import asyncio
 import contextvars
-import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import cast
@@ -31,7 +30,7 @@ async def search(
     Most of a search besides its vector is Python, which runs one thread at a time: on search threads it took turns
     on the GIL with the event loop's, six times as many hand-offs, and cost ~1.5 ms more CPU per search at 8
     clients (BENCHMARKS.md, "Search over HTTP, ninth round"). The vector (onnxruntime, which lets go of the GIL)
-    is most of a search's CPU and still runs beside the loop, on the cores the loop leaves (`searches`)."""
+    is most of a search's CPU and still runs beside the loop, one per core."""
     max_k = services.settings.max_k
     if data.k > max_k:
         raise InvalidInput(f"k must be between 1 and {max_k}")
@@ -49,13 +48,12 @@ async def search(
     return SearchResults([shown.passage(view(p, SearchResult)) for p in passages])
 
 
-def searches(threads: int) -> ThreadPoolExecutor:
-    """The threads the search route hands work to: `threads` (the `search_threads` setting), or for 0 one fewer than
-    the cores, at least one. The event loop runs the rest of each search on a core of its own: on 2 cores a second
-    vector thread took turns on the GIL with it and cost more than it made (BENCHMARKS.md, "Search over HTTP, tenth
-    round"). A request beyond them waits in the pool's queue, and a thread that finishes takes the next without being
-    put to sleep and woken (the seventh round)."""
-    return ThreadPoolExecutor(max_workers=threads or max(1, (os.cpu_count() or 1) - 1), thread_name_prefix="search")
+def searches(cores: int) -> ThreadPoolExecutor:
+    """The threads the search route hands work to: as many as cores. A request beyond them waits in the pool's
+    queue, and a thread that finishes takes the next without being put to sleep and woken; more threads only
+    queued at the Retriever's slots, and each wait and wake-up there held the GIL (BENCHMARKS.md, "Search over
+    HTTP, seventh round")."""
+    return ThreadPoolExecutor(max_workers=cores, thread_name_prefix="search")
 
 
 @post(
