@@ -128,3 +128,18 @@ def test_an_idle_connection_outlives_a_students_pause(settings, services, monkey
         assert conn.recv(4096).startswith(b"HTTP/1.1 200")
     app_server.should_exit = True
     thread.join(10)
+
+
+def test_the_server_runs_on_uvloop_and_httptools(settings, services):
+    """`ragbot serve` picks the C event loop and HTTP parser pyproject installs (uvicorn's `auto` choices when they
+    are importable): on asyncio's loop and h11 a search cost more CPU (BENCHMARKS.md, tenth round)."""
+    config = server.config(settings, create_app(settings, services))
+    config.load()
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
+    make_loop = config.get_loop_factory()
+    assert make_loop is not None
+    loop = make_loop()
+    try:
+        assert type(loop).__module__.startswith("uvloop")
+    finally:
+        loop.close()

@@ -82,7 +82,11 @@ KEEP_ALIVE_SECONDS = 75
 
 
 def config(settings: Settings, app=None) -> uvicorn.Config:
-    """Access lines come from observability.RequestLog (with the request id), so uvicorn's own are off."""
+    """Access lines come from observability.RequestLog (with the request id), so uvicorn's own are off.
+
+    The event loop and HTTP parser are uvicorn's `auto` choices: uvloop and httptools, which pyproject installs
+    (a search costs less CPU on them: BENCHMARKS.md, "Search over HTTP, tenth round"), and asyncio's loop and
+    h11 where they are missing, so a box without them still serves, only slower."""
     return uvicorn.Config(
         app or create_app(settings),
         host=settings.host,
