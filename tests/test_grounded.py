@@ -327,6 +327,20 @@ def test_only_a_value_whose_kind_shows_it_answers_is_taken_from_a_close_sentence
     assert assess(incline, close, expected(incline)) == "no"
 
 
+def test_a_sentence_holding_every_key_term_and_the_kind_asked_for_answers_however_far_in_meaning(grounded):
+    """A list sentence placing the assembly point among other things is far from "Where is the assembly point?" in
+    meaning, yet it names the point and places it; a sentence naming a place but missing a key term does not."""
+    walk = "The evacuation walk: the two fire exits and the assembly point at the bike shelter behind building G."
+    far = [evidence.Scored(0, 0, len(walk), walk, walk, similarity=0.25, coverage=1.0, fits=True, score=0.7)]
+    assess, question = grounded.answerer._answerable, "Where is the assembly point?"
+    assert assess(question, far, expected(question)) == "yes"
+    half = [evidence.Scored(0, 0, len(walk), walk, walk, similarity=0.25, coverage=0.5, fits=True, score=0.45)]
+    assert assess(question, half, expected(question)) == "no"
+    # a question asking for no particular kind of value needs the sentence to be close as well
+    vague = "What about the assembly point?"
+    assert assess(vague, far, expected(vague)) != "yes"
+
+
 def test_a_value_of_the_right_kind_from_weaker_evidence_is_no_answer(settings, fakes):
     """Both numbers are forces in the material, but the best evidence for "closing" force is 42, not 30."""
     notes = b"# Zorblax-7 gripper\n\nThe Zorblax-7 gripper closes with a force of 42 newtons.\n\n" + (

@@ -193,7 +193,8 @@ class Answerer:
     def _answerable(self, question: str, scored: list[evidence_module.Scored], wanted: Expected) -> Answerability:
         """Does the material answer it? "yes": a sentence stating the kind of answer asked for covers the question's
         key terms and means much the same (or means so nearly the same that a paraphrase's other words do not
-        matter; or, when the question asks for a kind of answer such as a mass, is close and on its subject; or, for
+        matter; or, when the question asks for a kind of answer such as a mass, is close and on its subject, or holds
+        every key term whatever its similarity; or, for
         a comparison, two close sentences cover them together, and extractive quotes take the best two);
         "maybe": such a sentence is close, and only a verified generated sentence will tell; "no": none is.
 
@@ -204,6 +205,9 @@ class Answerer:
         if any(
             (s.coverage >= settings.answerable_coverage and s.similarity >= settings.answerable_similarity)
             or s.similarity >= settings.answerable_paraphrase
+            # every key term and the kind of value asked for: a place in a long list ("the fire exits and the
+            # assembly point at the bike shelter") is far in meaning from the short question it answers
+            or (wanted.precise and s.coverage >= 1.0)
             or (
                 wanted.precise
                 and s.coverage >= settings.maybe_coverage
