@@ -45,6 +45,9 @@ STATES = [
     ("What is the maximum reach of the arm?", "quantity", "The arm reaches objects at a distance of 0.9 metres."),
     ("How long is the arm's reach?", "quantity", "It has a reach of about 90 cm."),
     ("How many students are there in each project team?", "quantity", "You work in teams of three students."),
+    # people counted by what the material calls them
+    ("How many people can be in a project team?", "quantity", "Teams have at most three students, formed by week 6."),
+    ("How many persons may fly at once?", "quantity", "Only one pilot flies at a time, with a spotter."),
     # what a device draws: amps when the question names the current, watts or a share of full power for the power
     ("How much current does the sensor draw?", "quantity", "It draws 4.1 mA with all three axes on."),
     ("How much does the board draw?", "quantity", "The regulator supplies at most 500 mA to the board."),
@@ -82,6 +85,8 @@ MISSES = [
     ("How much current does the sensor draw?", "The coils take 2.5 W each."),
     ("How much power does the lidar draw?", "It draws 0.5 A at 12 V."),
     ("How much electrical power does the chamber use?", "It keeps the humidity at 40 %."),
+    # a count of things is no count of people
+    ("How many people can be in a project team?", "Each team gets two kits and a part budget of 150 euros."),
     # a rate needs its "per day"
     ("How much do late projects lose per day?", "A late project loses ten percent of its mark."),
 ]

@@ -107,6 +107,13 @@ NOT_COUNTED = (
 )
 COUNTED = re.compile(rf"\b(?:how many|number of)((?:\s+(?!(?:{NOT_COUNTED})\b)[a-z][a-z-]+){{1,3}})", re.IGNORECASE)
 COUNT_STEM = 4  # letters of the counted word kept to match its other forms: "batter" for batteries and battery
+# People counted in general ("how many people") are counted by whatever the material calls them: "teams of at most
+# three students", "no more than six visitors".
+PEOPLE = frozenset("people persons person individuals".split())
+PERSONS = (
+    r"people|persons?|individuals?|students?|pupils?|learners?|members?|users?|visitors?|participants?|attendees?|"
+    r"adults?|children|staff|engineers?|operators?|pilots?|spotters?|technicians?|teachers?|instructors?"
+)
 # A day: "3 June", "June 3rd", "03/06/2027", "Monday".
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 DATE = re.compile(
@@ -331,7 +338,8 @@ def _kind(question: str) -> Expected:
     # but "how many packs can be charged" is a count of packs, not a sum of money.
     if counted and not _named_dimension(counted.group(1)):
         nouns = counted.group(1).lower().split()  # "LiPo packs": either word may name what is counted
-        found = ("count", "|".join(rf"{re.escape(n[: max(COUNT_STEM, len(n) - 3)])}\w*" for n in nouns))
+        counts = [PERSONS if n in PEOPLE else rf"{re.escape(n[: max(COUNT_STEM, len(n) - 3)])}\w*" for n in nouns]
+        found = ("count", "|".join(counts))
     if QUANTITY.search(question) or (found and asks_value):
         return Expected("quantity", _stated_in(*found) if found else None, names, dimension=found[0] if found else "")
     if NAMED.search(question) or WHICH.search(question):
