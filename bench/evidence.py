@@ -47,14 +47,23 @@ def build(data_dir: Path, quick: bool, name: str = "dev", overrides: dict | None
     return built, devset
 
 
-def judge(built, item: dict) -> dict:
-    """What comes before the model for one question."""
-    from appliance.answer.answerer import Answerer, Question, quotable
+def answerer(built):
+    """An answerer on the built services with no model: enough to retrieve and assess."""
+    from appliance import services
+    from appliance.answer.answerer import Answerer
     from appliance.answer.model_queue import ModelGate
 
-    answerer = Answerer(built.settings, built.retriever, None, ModelGate(1), built.embedder)
+    settings = built.settings
+    return Answerer(settings, built.retriever, None, ModelGate(1), built.embedder, services.load_kin(settings))
+
+
+def judge(answerer, item: dict) -> dict:
+    """What comes before the model for one question."""
+    from appliance.answer.answerer import Question, quotable
+
+    settings = answerer.settings
     question = Question(item["question"])
-    wide = max(built.settings.context_sources, built.settings.evidence_passages)
+    wide = max(settings.context_sources, settings.evidence_passages)
     began = time.perf_counter()
     relevant = answerer.retrieve(question, wide)
     retrieved = time.perf_counter()
@@ -66,7 +75,7 @@ def judge(built, item: dict) -> dict:
     def has(text: str) -> bool:
         return bool(expect and re.search(expect, text, re.IGNORECASE))
 
-    quotes = " ".join(text for _, text, _ in quotable(chosen)[: built.settings.extractive_quotes])
+    quotes = " ".join(text for _, text, _ in quotable(chosen)[: settings.extractive_quotes])
     return {
         "id": item["id"],
         "kind": item["kind"],
@@ -105,7 +114,8 @@ def run(quick: bool = False, data: Path | None = None, name: str = "dev", overri
         data_dir = data or Path(tmp) / "data"
         built, devset = build(data_dir, quick, name, overrides)
         try:
-            rows = [judge(built, item) for item in devset["questions"]]
+            assessing = answerer(built)
+            rows = [judge(assessing, item) for item in devset["questions"]]
         finally:
             built.close()
     figures = answers.by_split(rows, devset["splits"], figures_for)

@@ -154,7 +154,7 @@ def settings(tmp_path):
 
 @pytest.fixture
 def fakes():
-    return {"embedder": FakeEmbedder(), "model": FakeModel(), "vectors": FakeVectors()}
+    return {"embedder": FakeEmbedder(), "model": FakeModel(), "vectors": FakeVectors(), "kin": {}}
 
 
 @pytest.fixture

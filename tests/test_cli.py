@@ -102,6 +102,7 @@ def test_setup_makes_secret_first_admin_and_checks_generation(tmp_path):
     assert first.returncode == 0, first.stderr
     assert "first account: admin" in first.stdout
     assert "generation works" in first.stdout
+    assert re.search(r"synonyms: \d{5} words from WordNet", first.stdout)
     assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600
     again = subprocess.run(run, capture_output=True, text=True, env=env, timeout=600)
     assert again.returncode == 0

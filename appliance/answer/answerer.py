@@ -83,8 +83,17 @@ class Clock:
 class Answerer:
     """Answers questions from the course material, showing only what the material supports."""
 
-    def __init__(self, settings: Settings, retriever: Retriever, model, gate: ModelGate, embedder):
+    def __init__(
+        self,
+        settings: Settings,
+        retriever: Retriever,
+        model,
+        gate: ModelGate,
+        embedder,
+        kin: evidence_module.Kin = evidence_module.NO_KIN,
+    ):
         self.settings = settings
+        self.kin = kin
         self.retriever = retriever
         self.model = model
         self.gate = gate
@@ -152,7 +161,12 @@ class Answerer:
         """The evidence chosen from the passages (by source index) and whether it answers the question."""
         about = question.search_query or question.text.strip()
         scored = evidence_module.score(
-            about, relevant, self.embedder, self.settings.evidence_lexical_weight, self.settings.evidence_type_weight
+            about,
+            relevant,
+            self.embedder,
+            self.settings.evidence_lexical_weight,
+            self.settings.evidence_type_weight,
+            self.kin,
         )
         wanted = expected(about)
         typed = bool(wanted.kind)
@@ -178,11 +192,12 @@ class Answerer:
         # A long page about many things can sit below min_similarity as a whole while it holds every key term of
         # the question: its sentences, not its average, decide whether it answers.
         terms = evidence_module.key_terms(asked)
+        least = self.settings.answerable_coverage
         relevant = [
             p
             for p in found
             if p.similarity >= self.settings.min_similarity
-            or evidence_module.coverage(terms, f"{p.heading} {p.text}") >= self.settings.answerable_coverage
+            or evidence_module.coverage(terms, f"{p.heading} {p.text}", kin=self.kin) >= least
         ]
         if selected:
             first = _selected_passage(selected, found, question.origin)
@@ -215,7 +230,7 @@ class Answerer:
             )
             for s in stating
         ) or evidence_module.answered_together(
-            question, scored, settings.answerable_coverage, settings.answerable_similarity
+            question, scored, settings.answerable_coverage, settings.answerable_similarity, self.kin
         ):
             return "yes"
         close = any(s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage for s in stating)

@@ -5,8 +5,9 @@ import re
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from appliance.answer.events import Evidence
 from appliance.answer.expect import expected
@@ -48,6 +49,9 @@ UNIT_HEADER = re.compile(r"units?", re.I)
 KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
 MIN_WORDS = 5
+# A key term's kin by stem ("shut" and "clos"): words the material may say it with (appliance/answer/kin.py).
+Kin = Mapping[str, tuple[str, ...]]
+NO_KIN: Kin = MappingProxyType({})
 
 
 class SentenceVectors:
@@ -121,12 +125,13 @@ def key_terms(question: str) -> list[str]:
     return list(dict.fromkeys(content_words(question, ASKING)))
 
 
-def coverage(terms: Sequence[str], text: str, said: frozenset[str] = frozenset()) -> float:
-    """Share of the terms found in the text (after stemming) or in `said`, the terms it answers otherwise."""
+def coverage(terms: Sequence[str], text: str, said: frozenset[str] = frozenset(), kin: Kin = NO_KIN) -> float:
+    """Share of the terms found in the text (after stemming), itself or as one of its `kin`, or in `said`, the
+    terms it answers otherwise."""
     if not terms:
         return 0.0
     found = set(content_words(text)) | said
-    return sum(term in found for term in terms) / len(terms)
+    return sum(term in found or any(k in found for k in kin.get(term, ())) for term in terms) / len(terms)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -227,10 +232,11 @@ def _unit(label: str) -> str:
 
 
 def score(
-    question: str, passages: Sequence[Passage], embedder, lexical_weight: float, type_weight: float
+    question: str, passages: Sequence[Passage], embedder, lexical_weight: float, type_weight: float, kin: Kin = NO_KIN
 ) -> list[Scored]:
-    """Every sentence scored against the question: embedder similarity blended with key-term coverage, plus
-    `type_weight` when it states the kind of answer asked for."""
+    """Every sentence scored against the question: embedder similarity blended with coverage of the question's
+    own key terms, plus `type_weight` when it states the kind of answer asked for. Its `coverage`, which decides
+    whether it answers, also counts a term's kin."""
     found = candidates(passages)
     if not found:
         return []
@@ -243,13 +249,18 @@ def score(
     for (source, start, end, text, context, labels), vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
         fits = wanted.fits(_with_units(text, labels) if labels else text)
-        covered = coverage(terms, f"{labels} {context}", asking if fits and wanted.kind else frozenset())
-        blended = (1 - lexical_weight) * similarity + lexical_weight * covered + (type_weight if fits else 0.0)
+        said = asking if fits and wanted.kind else frozenset()
+        covered = coverage(terms, f"{labels} {context}", said, kin)
+        # Ranked on the question's own words: a kin word ("fast" for "fastest") is weaker evidence than the word.
+        exact = coverage(terms, f"{labels} {context}", said) if kin else covered
+        blended = (1 - lexical_weight) * similarity + lexical_weight * exact + (type_weight if fits else 0.0)
         scored.append(Scored(source, start, end, text, context, similarity, covered, fits, blended))
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 
-def answered_together(question: str, scored: list[Scored], least_coverage: float, least_similarity: float) -> bool:
+def answered_together(
+    question: str, scored: list[Scored], least_coverage: float, least_similarity: float, kin: Kin = NO_KIN
+) -> bool:
     """Whether two of the best sentences, each close to a comparing question, cover its key terms together though
     neither does alone: "Proprioceptive sensors measure the robot itself." and "Exteroceptive sensors measure the
     outside world." answer "What is the difference between proprioceptive and exteroceptive sensors?"."""
@@ -258,7 +269,7 @@ def answered_together(question: str, scored: list[Scored], least_coverage: float
     terms = key_terms(question)
     close = [s for s in scored[:PAIRED] if s.fits and s.similarity >= least_similarity]
     return any(
-        coverage(terms, f"{a.context} {b.context}") >= least_coverage
+        coverage(terms, f"{a.context} {b.context}", kin=kin) >= least_coverage
         for i, a in enumerate(close)
         for b in close[i + 1 :]
     )

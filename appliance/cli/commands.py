@@ -348,6 +348,8 @@ def setup(settings: Settings, args) -> int:
         manifest = manifests.find_manifest(settings, name)
         path = manifests.assemble(settings, manifest)
         print(f"model {name}: {path} verified")
+    if settings.evidence_synonyms:
+        print(f"synonyms: {len(services.load_kin(settings))} words from WordNet")
     return 0 if smoke_test_subprocess(args.config) else 1
 
 

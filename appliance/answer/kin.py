@@ -1,0 +1,44 @@
+"""Kin: the words the material may use for a question's word ("shut" for "closed"), by stem, from the table of
+WordNet synonyms exported at install (appliance/inference/wordnet.py)."""
+
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from appliance.answer.evidence import NO_KIN, Kin, stem
+from appliance.store.text import STOPWORDS
+
+# A short vowel before a last consonant doubles it: unplug, unplugged; a consonant's y becomes ie: carry, carries.
+DOUBLING = re.compile(r"(?:^|[^aeiou])[aeiou][bdgklmnprt]$")
+ENDING_Y = re.compile(r"..[^aeiou]y$")
+
+
+def read(path: Path | None) -> Kin:
+    """The table at `path` (lines of a word, a tab and its kin), keyed by stem; none without a table."""
+    if path is None:
+        return NO_KIN
+    with path.open(encoding="utf-8") as lines:
+        return table(line.rstrip("\n").split("\t", 1) for line in lines)
+
+
+def table(rows: Iterable[list[str]]) -> Kin:
+    """Rows of (word, its kin separated by spaces) as stems, each stem's kin gathered from all its words."""
+    # Tuples of interned stems: some 50,000 entries in ~13 MB, where sets would take ~50 MB.
+    found: dict[str, tuple[str, ...]] = {}
+    for word, kin in rows:
+        new = tuple(s for k in kin.split() if k not in STOPWORDS for s in stems(k))
+        for key in stems(word):
+            found[key] = tuple(dict.fromkeys(found.get(key, ()) + new))
+    return {key: others for key, kin in found.items() if (others := tuple(k for k in kin if k != key))}
+
+
+def stems(word: str) -> tuple[str, ...]:
+    """The stems of a word and of the inflected forms the crude stemmer keeps apart from it: "unplug" and
+    "unplugg" (unplugged), "battery" and "batteri" (batteries)."""
+    forms = [word]
+    if DOUBLING.search(word):
+        forms.append(f"{word}{word[-1]}ed")
+    if ENDING_Y.search(word):
+        forms.append(f"{word[:-1]}ies")
+    return tuple(dict.fromkeys(sys.intern(stem(form)) for form in forms))

