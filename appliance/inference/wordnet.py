@@ -125,8 +125,9 @@ def _irregular(copy: str) -> set[str]:
 
 
 def _kin(reader, word: str) -> set[str]:
-    """The single words sharing one of the first senses of `word`, or derived from one that does, where that
-    sense is also among the kin word's own first senses: "closed" for "shut", not "fine" for "ok"."""
+    """The single words sharing one of the first senses of `word`, or derived from one that does ("closed" for
+    "shut", "storage" for "stored"), where that sense is also among the kin word's own first senses: a word whose
+    rare sense it is ("damage" for "price", "count" for "weigh") is no kin of it."""
     found = set()
     for pos in PARTS:
         for synset in reader.synsets(word, pos)[:SENSES]:
