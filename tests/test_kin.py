@@ -97,3 +97,42 @@ def test_without_wordnet_or_with_synonyms_off_there_is_no_kin(settings, monkeypa
     assert "not installed" in caplog.text
     monkeypatch.setattr(wordnet, "database", lambda: pytest.fail("synonyms are off: WordNet is not looked for"))
     assert services.load_kin(msgspec.structs.replace(settings, evidence_synonyms=False)) == {}
+
+
+CUTTER = b"""# Brimwell laser cutter
+
+## After a cut
+
+Keep the lid of the Brimwell laser cutter closed for 40 seconds after the job ends, so the fan clears the fumes.
+
+## Materials
+
+Acrylic up to 6 mm thick may be cut. PVC must never be cut: it releases chlorine gas.
+"""
+
+
+@pytest.mark.real
+def test_the_packaged_embedder_and_wordnet_answer_a_question_in_other_words(tmp_path):
+    """The real table of kin, embedder and stores: "shut" finds "closed"; without the table the question is
+    refused, and a question the notes do not answer stays refused with it."""
+    from appliance.answer.answerer import Answerer, Question
+    from appliance.answer.model_queue import ModelGate
+    from appliance.settings import load_settings
+
+    settings = load_settings(environ={}, data_dir=str(tmp_path), ingest_sample=False)
+    built = services.build(settings, with_llm=False)
+    built.ingestor.ingest(CUTTER, "cutter.md")
+    table = services.load_kin(settings)
+
+    def decide(question: str, kin_table) -> tuple[str, list[str]]:
+        answerer = Answerer(settings, built.retriever, None, ModelGate(1), built.embedder, kin_table)
+        asked = Question(question)
+        chosen, decision = answerer.assess(asked, answerer.retrieve(asked, settings.evidence_passages))
+        return decision, [e.text for items in chosen.values() for e in items]
+
+    decision, evidence_texts = decide("How long do I keep the lid shut?", table)
+    assert decision == "yes"
+    assert any("closed for 40 seconds" in text for text in evidence_texts)
+    assert decide("How long do I keep the lid shut?", {})[0] != "yes"
+    assert decide("What is the laser power of the Brimwell laser cutter?", table)[0] != "yes"
+    built.close()
