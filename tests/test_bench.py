@@ -200,16 +200,11 @@ def held_out_set_is_well_formed(name: str, tmp_path: Path) -> None:
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
-def test_answers_fresh_set_is_well_formed(tmp_path):
-    """The second held-out set (bench/answers/fresh/), written after the dev set had been tuned on."""
-    assert answers.SETS["fresh"].splits == ("fresh-tune", "fresh")
-    held_out_set_is_well_formed("fresh", tmp_path)
-
-
-def test_answers_fresh2_set_is_well_formed(tmp_path):
-    """The third held-out set (bench/answers/fresh2/), written by a new hand without reading the answer code."""
-    assert answers.SETS["fresh2"].splits == ("fresh2-tune", "fresh2")
-    held_out_set_is_well_formed("fresh2", tmp_path)
+@pytest.mark.parametrize("name", ["fresh", "fresh2", "fresh3"])
+def test_answers_held_out_set_is_well_formed(name, tmp_path):
+    """The held-out sets (bench/answers/<name>/), each written after the sets before it, by a new hand."""
+    assert answers.SETS[name].splits == (f"{name}-tune", name)
+    held_out_set_is_well_formed(name, tmp_path)
 
 
 def test_answers_sample_set_is_well_formed(tmp_path):
