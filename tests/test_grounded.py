@@ -133,6 +133,11 @@ def test_a_table_cells_number_takes_the_unit_its_header_label_or_unit_column_giv
     )
 
 
+def test_a_short_table_row_pairing_a_label_with_its_value_is_evidence_and_its_header_is_not():
+    page = "| Parameter | Value |\n|---|---|\n| Weight (g) | 72 |\n| Output spline | 25 teeth |\n"
+    assert [page[a:b] for a, b in evidence.sentences(page)] == ["Weight (g) | 72", "Output spline | 25 teeth"]
+
+
 def test_a_table_rows_header_names_what_its_cells_are():
     """The 2D lidar's main weakness is "Glass and mirrors" only by its column: the header's words count for the row
     (not the words of a chunk that starts below its header, whose first row is no header)."""

@@ -18,6 +18,7 @@ from appliance.store.text import STOPWORDS, WORD
 # (blank line, list item, heading, table row): course notes are full of lists and headings without full stops.
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]*_]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*+>#|]|\d+[.)]\s))")
 ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|No|Fig|approx|cf|St)|\b[A-Z])\.$")
+WORDED = re.compile(r"\w")
 TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
 MARKUP = re.compile(r"^\s*(?:[-*+>]|#+|\d+[.)]|\|)\s*|\*\*|__|`")
 # Words a question uses to ask, not to say what about: they need not appear in the answer.
@@ -144,12 +145,21 @@ def sentences(text: str) -> list[tuple[int, int]]:
         spans.append((begin, match.start()))
         begin = match.end()
     spans.append((begin, len(text)))
-    return [span for span in (_trim(text, a, b) for a, b in spans) if _is_sentence(text[span[0] : span[1]])]
+    trimmed = (_trim(text, a, b) for a, b in spans)
+    return [(a, b) for a, b in trimmed if _is_sentence(text[a:b]) or _is_row(text, a, b)]
 
 
 def _is_sentence(text: str) -> bool:
     """Long enough to state something: a heading ("Vexmoor bracket") or a label is context, not evidence."""
     return len(text) >= MIN_CHARS and (len(text.split()) >= MIN_WORDS or text[-1] in ".!?")
+
+
+def _is_row(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a table row pairing a label with its values ("Weight (g) | 72"): a fact however
+    short, unlike its table's header row, which the |---| rule follows."""
+    cells = [cell for cell in text[start:end].split("|") if WORDED.search(cell)]  # not the |---| rule
+    after = text.find("\n", end)
+    return len(cells) >= 2 and not (after >= 0 and TABLE_RULE.match(text, after + 1))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

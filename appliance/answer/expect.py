@@ -24,12 +24,13 @@ ANGLE_UNITS = rf"°(?!{SCALE})|degrees?(?!{SCALE})|deg|rad|radians?"
 LENGTH_UNITS = r"mm|cm|m|km|metres?|meters?|millimet\w*|centimet\w*|kilomet\w*|inch(?:es)?|feet|foot|ft"
 POWER_UNITS = r"k?w|watts?|kilowatts?"
 CURRENT_UNITS = r"m?a|amps?|amperes?|milliamps?"
+HERTZ = r"[kmg]?hz|hertz"  # 50 Hz, 2 kHz, 100 MHz, 1.2 GHz
 # Each dimension: the question words that ask for it, and the units a sentence states it in (after a number).
 # Ordered from specific to generic: "temperature range" asks for a temperature, not a length.
 DIMENSIONS: list[tuple[str, str, str]] = [
     # how fast something changes is a rate, whatever changes: "How quickly does the chamber change temperature?"
     # how fast a loop runs or a head spins is a frequency
-    ("speed", r"fast|speed|velocity|quickly", r"m/s|km/h|mph|rpm|k?hz|hertz|(?:\w+ )?per (?:second|minute|hour)|/s"),
+    ("speed", r"fast|speed|velocity|quickly", rf"m/s|km/h|mph|rpm|{HERTZ}|(?:\w+ )?per (?:second|minute|hour)|/s"),
     # A temperature names its scale: a bare "360 degrees" or "90°" is an angle in a robotics course.
     (
         "temperature",
@@ -57,11 +58,11 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     (
         "rate",
         r"rate|flow|throughput|(?:per|every|each|a|an) (?:second|minute|hour|day)",
-        r"(?:\w+ )?(?:per|every|each|a|an) (?:second|minute|hour|day)|/s|/min|/h|k?hz|hertz",
+        rf"(?:\w+ )?(?:per|every|each|a|an) (?:second|minute|hour|day)|/s|/min|/h|{HERTZ}",
     ),
     ("volume", r"volume|capacity|litres?|liters?", r"l|litres?|liters?|ml|millilit\w*|m³|m3|cubic \w+"),
     ("wavelength", r"wavelength", r"nm|nanomet\w*|µm|micromet\w*"),
-    ("frequency", r"frequency|hz", r"k?hz|hertz|(?:times|scans|cycles|samples) (?:per|a) second|/s"),
+    ("frequency", r"frequency|hz|bandwidth", rf"{HERTZ}|(?:times|scans|cycles|samples) (?:per|a) second|/s"),
     (
         "mass",
         r"weigh|weighs|weight|mass|heavy|heavier|heaviest|payload|load|kilograms?|grams?",
@@ -201,6 +202,8 @@ GENERIC_PROPERTY = re.compile(
     re.IGNORECASE,
 )
 PREFIX = 5  # letters of a question's word a property must start with to be the one asked: "reach" for "reaches"
+# A label, a colon and its value: "Head referee: Priya Okonkwo-Lindqvist."
+LABELLED = re.compile(r"[^:\n]{1,40}:\s+(.+?)\.?\s*$")
 # A title ("Handout G2: The Zorblax-7 Pneumatic Gripper") names its subject, not an answer.
 TITLE_SHARE = 0.75
 
@@ -252,7 +255,7 @@ class Expected:
         if self.kind == "place" and AT_PLACE.search(sentence):
             return True
         if self.kind in NAMES:
-            if _is_title(sentence):
+            if _is_title(sentence) and not _labelled(sentence, NAMES[self.kind]):
                 return False
             found = NAMES[self.kind].findall(sentence)  # not its first word: "The ..."
             return any(n.lower() not in self.question_names for n in found)
@@ -362,6 +365,13 @@ def _named_dimension(text: str) -> tuple[str, str] | None:
         ((name, units) for name, asks, units in DIMENSIONS if re.search(rf"\b(?:{asks})\b(?!-\w)", text, re.I)),
         None,
     )
+
+
+def _labelled(sentence: str, names: re.Pattern) -> bool:
+    """Whether the sentence is a label and, after its colon, only a name of the kind: "Head referee: Priya
+    Okonkwo-Lindqvist." is a field of a list of contacts, not a title."""
+    field = LABELLED.match(sentence)
+    return bool(field and names.fullmatch(field.group(1)))
 
 
 def _is_title(sentence: str) -> bool:
