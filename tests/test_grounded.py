@@ -55,6 +55,15 @@ def test_sentences_keep_exact_offsets_and_skip_markup_and_headings():
     ]
 
 
+def test_a_clause_number_is_kept_whole_and_a_list_number_is_markup():
+    """Half of "5.1" would be a number the material never gave: "1 A match lasts 150 seconds"."""
+    text = "## 5. Matches\n\n5.1 A match lasts 150 seconds in all.\n\n1. Open the valve before the pump starts.\n"
+    assert [text[a:b] for a, b in evidence.sentences(text)] == [
+        "5.1 A match lasts 150 seconds in all.",
+        "Open the valve before the pump starts.",
+    ]
+
+
 def test_evidence_points_at_the_page_and_brings_the_sentence_a_pronoun_leans_on():
     page = "Intro line here.\n\nThe Quorra probe reads moisture. It reports every 90 seconds over CAN."
     passage = Passage("c", "d", "p.md", None, None, "", page[18:], 18, len(page), 1.0, 0.9)

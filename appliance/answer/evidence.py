@@ -20,7 +20,9 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]*_]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\
 ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|No|Fig|approx|cf|St)|\b[A-Z])\.$")
 WORDED = re.compile(r"\w")
 TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
-MARKUP = re.compile(r"^\s*(?:[-*+>]|#+|\d+[.)]|\|)\s*|\*\*|__|`")
+# A list's "1." is markup; a clause's "5.1" is the material's own words, and half of it would be a number it never
+# gave ("1 A match lasts 150 seconds").
+MARKUP = re.compile(r"^\s*(?:[-*+>]|#+|\d+[.)](?!\d)|\|)\s*|\*\*|__|`")
 # Words a question uses to ask, not to say what about: they need not appear in the answer.
 ASKING = frozenset(
     "what which who whom whose when where why how much many long often does do did am is are was were can could "
