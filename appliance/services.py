@@ -196,8 +196,9 @@ def build(
         max_preparing=settings.max_preparing,
         quotes=settings.answer_mode == "grounded" and settings.quote_when_busy,
     )
-    kin = load_kin(settings) if kin is None and model else kin
-    answerer = Answerer(settings, retriever, model, gate, embedder, kin) if model and kin is not None else None
+    answerer = None
+    if model:  # the table of kin is loaded only for answering
+        answerer = Answerer(settings, retriever, model, gate, embedder, load_kin(settings) if kin is None else kin)
     jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers, settings.max_queued_jobs)
     courses, conversations = Courses(database), Conversations(database)
     question_limit, cache = SlidingWindow(3600), AnswerCache(database, settings.cache_ttl_seconds)
