@@ -131,9 +131,13 @@ def key_terms(question: str) -> list[str]:
 def coverage(terms: Sequence[str], text: str, said: frozenset[str] = frozenset(), kin: Kin = NO_KIN) -> float:
     """Share of the terms found in the text (after stemming), itself or as one of its `kin`, or in `said`, the
     terms it answers otherwise."""
+    return _share(terms, set(content_words(text)) | said, kin)
+
+
+def _share(terms: Sequence[str], found: set[str] | frozenset[str], kin: Kin = NO_KIN) -> float:
+    """Share of the terms among the `found` words, itself or as one of its `kin`."""
     if not terms:
         return 0.0
-    found = set(content_words(text)) | said
     return sum(term in found or any(k in found for k in kin.get(term, ())) for term in terms) / len(terms)
 
 
@@ -261,10 +265,10 @@ def score(
     for (source, start, end, text, context, labels), vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
         fits = wanted.fits(_with_units(text, labels) if labels else text)
-        said = asking if fits and wanted.kind else frozenset()
-        covered = coverage(terms, f"{labels} {context}", said, kin)
+        words = set(content_words(f"{labels} {context}")) | (asking if fits and wanted.kind else frozenset())
+        covered = _share(terms, words, kin)
         # Ranked on the question's own words: a kin word ("fast" for "fastest") is weaker evidence than the word.
-        exact = coverage(terms, f"{labels} {context}", said) if kin else covered
+        exact = _share(terms, words) if kin else covered
         blended = (1 - lexical_weight) * similarity + lexical_weight * exact + (type_weight if fits else 0.0)
         scored.append(Scored(source, start, end, text, context, similarity, covered, fits, blended))
     return sorted(scored, key=lambda s: s.score, reverse=True)
