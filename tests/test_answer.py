@@ -7,7 +7,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.answer import prompt
-from appliance.answer.answerer import KEYWORD_PASSAGES, Question, cited_sources
+from appliance.answer.answerer import FIRST_PASS_PASSAGES, Question, cited_sources
 from appliance.answer.model_queue import ModelGate, stream_from_thread
 from appliance.errors import Busy, InvalidInput
 from appliance.search.shapes import Passage
@@ -247,12 +247,12 @@ class _Recording:
     def __init__(self):
         self.asked: list[dict] = []
 
-    def search(self, query, k, mode="hybrid", courses=None, worded=0):
-        self.asked.append({"k": k, "mode": mode, "worded": worded})
+    def search(self, query, k, mode="hybrid", courses=None, first_best=0):
+        self.asked.append({"k": k, "mode": mode, "first_best": first_best})
         return [_passage(1, "The assembly point is at the bike shelter.")]
 
 
-def test_answers_weigh_the_keyword_searchs_best_passages_too(services):
+def test_answers_weigh_the_first_search_passs_best_passages_too(services):
     services.answerer.retriever = _Recording()
     services.answerer.retrieve(Question("Where is the assembly point?"), 4)
-    assert services.answerer.retriever.asked == [{"k": 4, "mode": "hybrid", "worded": KEYWORD_PASSAGES}]
+    assert services.answerer.retriever.asked == [{"k": 4, "mode": "hybrid", "first_best": FIRST_PASS_PASSAGES}]

@@ -108,7 +108,7 @@ def test_feedback_only_when_dense_and_keyword_disagree_on_the_first_document(ser
 
 def test_the_first_keyword_passs_best_passages_follow_the_top_k_when_asked(services, monkeypatch):
     """A page ranked first by its words alone, which the fused ranking leaves out (the dense search went to another
-    document's "point"), is offered after the top k, once, when `worded` asks for it."""
+    document's "point"), is offered after the top k, once, when `first_best` asks for it."""
     safety = services.ingestor.ingest(b"The assembly point is at the bike shelter.", "safety.txt").document["id"]
     for n in range(6):
         services.ingestor.ingest(f"Point {n}: the zero moment point keeps a walker upright.".encode(), f"zmp{n}.txt")
@@ -119,10 +119,49 @@ def test_the_first_keyword_passs_best_passages_follow_the_top_k_when_asked(servi
     asked = "Where is the assembly point?"
     plain = services.retriever.search(asked, 1)
     assert plain[0].filename != "safety.txt"
-    worded = services.retriever.search(asked, 1, worded=2)
-    assert worded[0].chunk_id == plain[0].chunk_id
-    assert "safety.txt" in [p.filename for p in worded[1:]]
-    assert len({p.chunk_id for p in worded}) == len(worded) <= 3
+    kept = services.retriever.search(asked, 1, first_best=2)
+    assert kept[0].chunk_id == plain[0].chunk_id
+    assert "safety.txt" in [p.filename for p in kept[1:]]
+    assert len({p.chunk_id for p in kept}) == len(kept) <= 1 + 2 + 2  # top k, best two by words, best two fused
+
+
+def test_the_first_passs_best_fused_passage_survives_a_feedback_pass_that_drifts_away(services, monkeypatch):
+    """The feedback pass can draw both searches away from the page the first pass ranked best (the textbook's URDF
+    cylinders for a question about the handout's pneumatic cylinder): asked for, that page still follows the top k,
+    though the keyword search alone ranked another page first."""
+    handout = services.ingestor.ingest(b"The cylinder push is hard: about 125 N at 4 bar.", "pneumatics.txt")
+    handout_id = handout.document["id"]
+    for n in range(4):
+        services.ingestor.ingest(f"A cylinder element {n} of a URDF link has a radius.".encode(), f"urdf{n}.txt")
+    retriever = Retriever(
+        msgspec.structs.replace(services.settings, feedback_when="always"),
+        services.database,
+        services.vectors,
+        services.embedder,
+        services.retriever.keywords,
+    )
+    asked = "How hard does the cylinder push?"
+    query, keyword_search = services.vectors.query, retriever.keywords.keyword_search
+    assert document_of(query(services.embedder.embed_query(asked), 10)[0][0]) == handout_id
+
+    def drifted(rows):  # the feedback pass's rankings, without the handout
+        return [(c, s) for c, s in rows if document_of(c) != handout_id]
+
+    def second(rows):  # the first keyword pass, with the handout second
+        mine = [r for r in rows if document_of(r[0]) == handout_id]
+        others = drifted(rows)
+        return others[:1] + mine + others[1:]
+
+    vectors = iter([query, lambda *a, **kw: drifted(query(*a, **kw))] * 2)
+    monkeypatch.setattr(services.vectors, "query", lambda *a, **kw: next(vectors)(*a, **kw))
+    monkeypatch.setattr(
+        retriever.keywords,
+        "keyword_search",
+        lambda *a, **kw: drifted(keyword_search(*a, **kw)) if kw.get("expansion") else second(keyword_search(*a, **kw)),
+    )
+    assert "pneumatics.txt" not in [p.filename for p in retriever.search(asked, 2)]
+    kept = retriever.search(asked, 2, first_best=1)
+    assert "pneumatics.txt" in [p.filename for p in kept[2:]]
 
 
 def test_expansion_words_count_each_passage_once_and_an_edited_passage_afresh():

@@ -34,8 +34,9 @@ LOOP_WORDS = 6
 
 Event = tuple[str, object]
 Answerability = Literal["yes", "maybe", "no"]
-# Passages the keyword search ranks best, weighed for evidence whatever their place in the fused ranking.
-KEYWORD_PASSAGES = 2
+# Passages the first search pass ranks best (by words alone, and fused), weighed for evidence whatever their place
+# in the final ranking.
+FIRST_PASS_PASSAGES = 2
 
 
 def cited_sources(answer: str, sources: list[Passage]) -> set[int]:
@@ -185,10 +186,11 @@ class Answerer:
         text, selected = question.text.strip(), question.selected_text.strip()
         asked = question.search_query or text
         query = f"{asked}\n{selected}" if selected else asked
-        # The keyword search's best passages are weighed too: a short question with a common word ("Where is the
+        # The first pass's best passages are weighed too: a short question with a common word ("Where is the
         # assembly point?") can send the dense search, and the fused ranking with it, to another document's
-        # "point" while the one page naming the assembly point ranks first by its words alone.
-        found = self.retriever.search(query, limit, courses=question.courses, worded=KEYWORD_PASSAGES)
+        # "point" while the one page naming the assembly point ranks first by its words alone; and the feedback
+        # pass can draw the search away from the page both retrievers first ranked high.
+        found = self.retriever.search(query, limit, courses=question.courses, first_best=FIRST_PASS_PASSAGES)
         # A long page about many things can sit below min_similarity as a whole while it holds every key term of
         # the question: its sentences, not its average, decide whether it answers.
         terms = evidence_module.key_terms(asked)

@@ -55,14 +55,14 @@ class Retriever:
         k: int,
         mode: SearchMode = "hybrid",
         courses: list[int] | None = None,
-        worded: int = 0,
+        first_best: int = 0,
         vector: Sequence[float] | None = None,
     ) -> list[Passage]:
         """The top k passages for `query` from the given courses (all when None), best first, each chunk once; then
-        the first keyword pass's best `worded` passages the fused ranking left out. `vector`: the query's, when the
-        caller has it already."""
+        the first pass's best `first_best` passages by words alone and by fused rank, where the final ranking left
+        them out. `vector`: the query's, when the caller has it already."""
         with self._slots:
-            return self._search(query, k, mode, courses, worded, vector)
+            return self._search(query, k, mode, courses, first_best, vector)
 
     def search_at_once(
         self, query: str, k: int, mode: SearchMode, courses: list[int] | None, vector: Sequence[float]
@@ -86,7 +86,7 @@ class Retriever:
         k: int,
         mode: SearchMode,
         courses: list[int] | None,
-        worded: int,
+        first_best: int,
         vector: Sequence[float] | None,
     ) -> list[Passage]:
         """The search itself (`search`, in a slot)."""
@@ -98,12 +98,16 @@ class Retriever:
         keyword = self.keywords.keyword_search(query, n, courses, heading_weight=heading) if mode != "dense" else []
         scores = self._fuse(dense, keyword)
         asked = dict(dense)  # similarity to the question as asked, whatever the second pass finds
-        by_words = [cid for cid, _ in keyword[:worded]]
+        # The feedback pass can move a passage both retrievers ranked high out of the top k (the query vector drawn
+        # towards the textbook's URDF "cylinder" elements, away from the handout's pneumatic cylinder): the first
+        # pass's best stay available to whoever asks for them.
+        first = sorted(scores, key=scores.__getitem__, reverse=True)
+        firsts = list(dict.fromkeys([cid for cid, _ in keyword[:first_best]] + first[:first_best]))
         if mode == "hybrid" and self.settings.feedback_chunks and scores and self._unsure(dense, keyword):
             # Pseudo-relevance feedback: the first pass's best passages say, in the course's own words,
             # what the question is about. Search again with the query vector moved towards them
             # (Rocchio) and the keyword query widened with their most frequent words.
-            feedback = sorted(scores, key=scores.__getitem__, reverse=True)[: self.settings.feedback_chunks]
+            feedback = first[: self.settings.feedback_chunks]
             dense = self.vectors.query(rocchio(vector, list(self.vectors.vectors(feedback).values())), n, courses)
             if self.settings.feedback_terms:
                 texts = [row["text"] for row in self.database.chunks(feedback, courses).values()]
@@ -112,9 +116,9 @@ class Retriever:
             scores = self._fuse(dense, keyword)
         ranked = sorted(scores, key=scores.__getitem__, reverse=True)
         # SQLite is the source of truth: a vector whose chunk is gone (mid-replace, mid-delete) is skipped.
-        rows = self.database.chunks(ranked[: k * 2] + by_words, courses)
+        rows = self.database.chunks(ranked[: k * 2] + firsts, courses)
         top = [cid for cid in ranked if cid in rows][:k]
-        top += [cid for cid in by_words if cid in rows and cid not in top]
+        top += [cid for cid in firsts if cid in rows and cid not in top]
         similarity = {cid: asked[cid] for cid in top if cid in asked}
         missing = [cid for cid in top if cid not in similarity]
         for cid, stored in self.vectors.vectors(missing).items():
