@@ -106,6 +106,15 @@ def test_the_words_a_question_asks_with_are_no_key_terms():
     assert evidence.key_terms("How high am I allowed to fly?") == ["high", "allow", "fly"]
 
 
+def test_the_pieces_of_a_contraction_are_no_key_terms():
+    """ "we're" is no "re" the material must say, "don't" no "don", with a typed or a curly apostrophe or none."""
+    assert evidence.key_terms("Where do lipos go when we're not using them?") == ["lipo", "go", "using"]
+    assert evidence.key_terms("Why don't they'll isn\u2019t you've I'm it's whats dont cant") == []
+    assert evidence.key_terms("Is the CA office open?") == ["ca", "offic", "open"]  # an acronym stays
+    terms = evidence.key_terms("Whats the penalty if I can't hand in on time?")
+    assert evidence.coverage(terms, "Work handed in late has a penalty; hand it in on time.") == 1.0
+
+
 def test_an_faq_answer_is_read_with_its_question_and_a_question_is_no_evidence():
     """ "A: Only the coordinator can grant extensions." answers "Who do I ask for an extension?" because its
     FAQ entry asks that, in bold with the answer on the next line or as the paragraph before."""

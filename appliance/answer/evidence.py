@@ -23,6 +23,13 @@ TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
 # A list's "1." is markup; a clause's "5.1" is the material's own words, and half of it would be a number it never
 # gave ("1 A match lasts 150 seconds").
 MARKUP = re.compile(r"^\s*(?:[-*+>]|#+|\d+[.)](?!\d)|\|)\s*|\*\*|__|`")
+# The endings of contractions ("we're", "don't", "they'll"): without them their pieces ("re", "don", "ll") would be
+# terms no answer holds. The same words typed without an apostrophe, and what "can't" and "won't" leave, are none.
+CONTRACTION = re.compile(r"(?:n['\u2019]t|['\u2019](?:re|ll|ve|d|m|s))\b", re.IGNORECASE)
+UNAPOSTROPHED = frozenset(
+    "whats wheres whos hows whens whys thats theres heres dont doesnt didnt isnt arent wasnt werent cant wont ca wo "
+    "im ive youre theyre".split()
+)
 # Words a question uses to ask, not to say what about: they need not appear in the answer.
 ASKING = frozenset(
     "what which who whom whose when where why how much many long often does do did am is are was were can could "
@@ -117,8 +124,9 @@ def content_words(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
     acronyms = text != text.upper()
     words = (
         w.lower()
-        for w in WORD.findall(text)
-        if (w.lower() not in STOPWORDS and w.lower() not in drop) or (acronyms and len(w) > 1 and w.isupper())
+        for w in WORD.findall(CONTRACTION.sub("", text))
+        if (w.lower() not in STOPWORDS and w.lower() not in UNAPOSTROPHED and w.lower() not in drop)
+        or (acronyms and len(w) > 1 and w.isupper())
     )
     return [stem(w) for w in words if len(w) > 1 or w.isdigit()]
 
