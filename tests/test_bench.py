@@ -92,7 +92,11 @@ def test_every_benchmark_quick_through_the_one_command(tmp_path):
         assert level["server_cpu_ms_per_request"] > 0
     assert results["search"]["figures"]["during_generation"]["8"]["p50_ms"] > 0
     streaming = results["streaming"]["figures"]
-    assert streaming["answers_measured"] == streaming["questions"] >= 5
+    assert streaming["questions"] >= 5 and streaming["answers_measured"] >= streaming["questions"] - 1
+    # A rate needs two tokens: an answer is left out of the ratio only when one side stopped after its first (the
+    # 270M model at temperature 0 can stop at once on a near tie, served from its KV cache or run bare).
+    for run in streaming["runs"]:
+        assert run["covered"] and (min(run["sse"]["tokens"], run["bare"]["tokens"]) <= 1 or run["sse"]["tokens_per_s"])
     assert streaming["statuses"] == [200]
     assert streaming["ratio"] > 0
     assert streaming["same_prompt_all"]
@@ -147,7 +151,11 @@ def test_answers_judge_on_written_strings():
     cited = {"filename": "zorblax-7-gripper.md", "cited": True, "text": source}
     judged = answers.judge(item, {"answer": "It squeezes with 42 newtons [1].", "covered": True, "sources": [cited]})
     assert judged["correct"] and judged["cited_right_document"] and judged["correct_cited_supported"]
-    refused = {"answer": "The course material does not cover this question.", "covered": False, "sources": []}
+    refused = {
+        "answer": "No answer to this question was found in the course material.",
+        "covered": False,
+        "sources": [],
+    }
     judged = answers.judge(item, refused)
     assert not judged["correct"] and judged["says_not_covered"] and judged["sentences"] == []
 
