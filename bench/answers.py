@@ -88,7 +88,7 @@ LIST_MARKER = re.compile(r"^\s*(?:[-*•]+|\d{1,2}[.)])\s+")
 REFUSAL = re.compile(
     r"does not (?:cover|answer)|doesn't (?:cover|answer)|not covered|no information|"
     r"(?:do|does|did)(?: not|n't) (?:contain|say|mention|provide|include|state|give|specify)|"
-    r"not (?:mentioned|stated|given|specified)|can(?:not|'t) (?:find|answer)",
+    r"not (?:mentioned|stated|given|specified)|can(?:not|'t) (?:find|answer)|no answer (?:\w+ )*?(?:was|is) found",
     re.IGNORECASE,
 )
 _STOPWORD_TEXT = """a about above after again against all also am an and any are as at be because been before

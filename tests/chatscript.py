@@ -50,7 +50,7 @@ def quoted_answer() -> Done:
 
 def not_covered() -> Done:
     return Done(
-        answer="The course material does not cover this question.",
+        answer="No answer to this question was found in the course material.",
         covered=False,
         mode="grounded",
         model="scripted",

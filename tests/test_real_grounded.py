@@ -75,7 +75,7 @@ def test_a_near_topic_question_the_notes_do_not_answer_is_refused(server):
     client, _ = server
     done = ask(client, "What does a Vexmoor bracket cost?")
     assert done["covered"] is False
-    assert "does not cover" in done["answer"]
+    assert "No answer to this question was found" in done["answer"]
 
 
 def test_each_sentence_is_reported_with_its_verdict(server):

@@ -5,7 +5,11 @@ from dataclasses import dataclass
 from appliance.errors import InvalidInput
 from appliance.search.shapes import Passage
 
-NOT_COVERED = "The course material does not cover this question."
+# What a refusal says: that no answer was found, not that the material has none. A refusal is not sure either, and
+# often the answer is in the closest passages shown with it, in other words than the question's.
+NOT_COVERED = "No answer to this question was found in the course material."
+# What a generative model is told to reply when its sources hold no answer (its figures were measured with it).
+DECLINE = "The course material does not cover this question."
 # What a generative answer says when the model wrote nothing (its first token was a stop): never an empty answer.
 NO_ANSWER = "The model gave no answer. The closest passages of the material are below."
 
@@ -13,7 +17,7 @@ NO_ANSWER = "The model gave no answer. The closest passages of the material are 
 INSTRUCTIONS = (
     "You are a teaching assistant. Answer the student's question using only the numbered sources. "
     "Cite each fact with its source number in brackets, like [1]. Keep the answer short. "
-    f'If the sources do not contain the answer, reply: "{NOT_COVERED}"'
+    f'If the sources do not contain the answer, reply: "{DECLINE}"'
 )
 MARGIN = 16
 # Tokens a source may add where it joins its neighbours: the "\n\n" between blocks, merges across the seam.

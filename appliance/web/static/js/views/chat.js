@@ -175,14 +175,16 @@ function busyNote(done) {
     "The model was busy with other questions, so here are the material's own words. Ask again later for an answer in the model's words.");
 }
 
-/** Why there is no answer: the material does not cover it, or (model busy) nothing could check that it does. */
+/** Why there is no answer: none was found in the material (which is no proof it has none: the closest passages
+ * follow), or (model busy) nothing could check that it does. */
 function notCovered(done) {
   if (done.model_busy) {
     return [h("strong", {class: "notice-title"}, "The model was too busy to check whether the material answers this."),
       h("span", {class: "hint", dataset: {modelBusy: "true"}}, "The closest passages are below; ask again in a moment for a checked answer.")];
   }
-  return [h("strong", {class: "notice-title"}, "The course material does not cover this question."),
-    h("span", {class: "hint"}, "Try other words, check the selected course, or ask your teacher to add material about it.")];
+  const closest = done.sources.length ? "The closest passages are below, in the material's own words: the answer may be among them. " : "";
+  return [h("strong", {class: "notice-title"}, "No answer to this question was found in the course material."),
+    h("span", {class: "hint"}, `${closest}Try other words, check the selected course, or ask your teacher to add material about it.`)];
 }
 
 /** Sources cited by the answer, else those its sentences rest on. */

@@ -74,7 +74,7 @@ function render(body, stats) {
   body.replaceChildren(
     h("div", {class: "stats-row"},
       stat("questions", String(total)),
-      stat("not covered", String(unanswered), total ? `${Math.round((unanswered / total) * 100)}% of questions` : null),
+      stat("not answered", String(unanswered), total ? `${Math.round((unanswered / total) * 100)}% of questions` : null),
       stat("helpful", up + down ? `${Math.round((up / (up + down)) * 100)}%` : "–", `${up} up, ${down} down`),
       stat("typical answer time", ms(stats.latency_ms.p50), `95% within ${ms(stats.latency_ms.p95)}`)),
     h("div", {class: "dash-grid"},
@@ -82,10 +82,10 @@ function render(body, stats) {
       panel("Most frequent questions", "top-q", stats.top_questions.length ?
         barList(questions(stats.top_questions).slice(0, 10), {title: "Most frequent questions", kind: "top"}) :
         h("p", {class: "muted"}, "No questions yet.")),
-      panel("Not covered by the material", "unanswered",
+      panel("Not answered from the material", "unanswered",
         h("p", {class: "muted small"}, "Questions the documents could not answer: candidates for new material."),
         stats.unanswered.length ?
-          barList(questions(stats.unanswered).slice(0, 10), {title: "Questions the material did not cover", kind: "warn"}) :
+          barList(questions(stats.unanswered).slice(0, 10), {title: "Questions not answered from the material", kind: "warn"}) :
           h("p", {class: "muted"}, "None so far.")),
       panel("Feedback", "feedback",
         splitBar(up, down, {title: "Helpful against not helpful answers"}),
