@@ -191,10 +191,13 @@ def judge(item: dict, done: dict) -> dict:
     judged = [quoted(q, texts) for q in quotes] + [support(s, texts, question) for s in claims]
     expect = item.get("expect")
     correct = bool(expect and re.search(expect, answer, re.IGNORECASE))
+    # A refusal shows the closest sentences of its related reading: the student may read the answer there.
+    closest = " ".join(e.get("text") or "" for s in sources for e in s.get("evidence") or [])
     right_document = bool(item.get("document") and Path(item["document"]).name in cited)
     return {
         "covered": done.get("covered"),
         "says_not_covered": bool(REFUSAL.search(answer)),
+        "refused_fact_shown": done.get("covered") is False and bool(expect and re.search(expect, closest, re.I)),
         "correct": correct,
         "cited_right_document": right_document,
         "cited_files": cited,
@@ -237,6 +240,10 @@ def figures_for(rows: list[dict]) -> dict:
     count("cited_right_document", answerable, lambda r: r["cited_right_document"])
     count("correct_cited_supported", answerable, lambda r: r["correct_cited_supported"])
     count("answerable_refused", answerable, lambda r: r["covered"] is False)
+    # Refused, with the fact in the closest sentences shown as related reading; and the fact in front of the student
+    # either way (stated by the answer, or there).
+    count("answerable_refused_fact_shown", answerable, lambda r: r.get("refused_fact_shown", False))
+    count("fact_shown", answerable, lambda r: r["correct"] or r.get("refused_fact_shown", False))
     count("unanswerable_refused", unanswerable, lambda r: r["covered"] is False)
     count("off_topic_refused", off_topic, lambda r: r["covered"] is False)
     # The answer's text says "not covered" whatever `covered` says (today's model often writes the refusal).
@@ -310,6 +317,8 @@ TABLE_ROWS = (
     ("unanswerable_refused", "unanswerable refused"),
     ("off_topic_refused", "off-topic refused"),
     ("answerable_refused", "answerable refused"),
+    ("answerable_refused_fact_shown", "refused, fact in closest shown"),
+    ("fact_shown", "fact in front of the student"),
     ("answerable_says_not_covered", "answerable says not covered"),
     ("unanswerable_says_not_covered", "unanswerable says not covered"),
     ("loops", "loops"),
@@ -421,7 +430,7 @@ def ask(client, item: dict) -> dict:
         "total_ms": round(result["seconds"] * 1000, 1),
         "server_sentences": done.get("sentences"),
         "sources": [
-            {k: s.get(k) for k in ("n", "filename", "page", "heading", "cited", "similarity", "text")}
+            {k: s.get(k) for k in ("n", "filename", "page", "heading", "cited", "similarity", "text", "evidence")}
             for s in done.get("sources") or []
         ],
         "timings": done.get("timings"),

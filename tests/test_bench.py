@@ -158,6 +158,15 @@ def test_answers_judge_on_written_strings():
     }
     judged = answers.judge(item, refused)
     assert not judged["correct"] and judged["says_not_covered"] and judged["sentences"] == []
+    assert not judged["refused_fact_shown"]
+    # Refused, but the closest sentences shown as related reading state the fact: the student can read it there.
+    related = cited | {"cited": False, "evidence": [{"start": 0, "end": 20, "text": source, "score": 0.6}]}
+    judged = answers.judge(item, refused | {"sources": [related]})
+    assert judged["refused_fact_shown"] and not judged["correct"]
+    rows = [{"kind": "answerable", "ttft_ms": None, "total_ms": 1.0, "answer": "", **judged}]
+    figures = answers.figures_for(rows)
+    assert figures["answerable_refused_fact_shown"] == figures["fact_shown"] == 1.0
+    assert figures["correct"] == 0.0
 
 
 def test_a_quote_of_list_items_is_the_materials_words_without_their_numbers():

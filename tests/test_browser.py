@@ -542,6 +542,9 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
     assert "not-covered" in (answer.get_attribute("class") or "")
     closest = answer.locator(".related .closest")
     assert "18 litres per minute" in closest.first.inner_text()
+    # A refusal is no proof the material has no answer: it says so, and points at the closest passages.
+    assert "No answer to this question was found" in answer.inner_text()
+    assert "the answer may be among them" in answer.inner_text()
 
     # Busy: the model queue is full (503 with Retry-After) and the message says when to retry.
     tickets = [services.answerer.reserve() for _ in range(services.settings.max_preparing)]
