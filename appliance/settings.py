@@ -179,8 +179,14 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
         ),
     ] = "disagree"
     min_similarity: Annotated[
-        float, Meta(ge=-1.0, le=1.0, description="Cosine similarity below which a passage counts as unrelated.")
-    ] = 0.25
+        float,
+        Meta(
+            ge=-1.0,
+            le=1.0,
+            description="Cosine similarity below which a passage counts as unrelated to a question, unless it holds "
+            "answerable_coverage of its key terms; its sentences, not this, decide whether it answers.",
+        ),
+    ] = 0.15
     context_sources: Annotated[int, Meta(ge=1, le=20, description="Most sources put into a prompt.")] = 4
 
     answer_mode: Annotated[
