@@ -28,6 +28,7 @@ STATES = [
     ("How quickly does the chamber change temperature?", "quantity", "It ramps at 3 degrees Celsius per minute."),
     ("what's the bandwidth of the scope", "quantity", "Each has a bandwidth of 100 MHz."),
     ("At what frequency does the radio transmit?", "quantity", "It transmits at 2.4 GHz."),
+    ("frame rate of the camera at full res", "quantity", "Frame rate at full resolution | 54 fps"),
     ("who's the head referee", "person", "Head referee: Priya Okonkwo-Lindqvist."),
     ("How does a lidar measure distance?", "", "It times laser light reflected from surfaces."),
     ("How long is the jaw stroke?", "quantity", "Each jaw travels 38 millimetres."),

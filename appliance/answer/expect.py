@@ -25,6 +25,7 @@ LENGTH_UNITS = r"mm|cm|m|km|metres?|meters?|millimet\w*|centimet\w*|kilomet\w*|i
 POWER_UNITS = r"k?w|watts?|kilowatts?"
 CURRENT_UNITS = r"m?a|amps?|amperes?|milliamps?"
 HERTZ = r"[kmg]?hz|hertz"  # 50 Hz, 2 kHz, 100 MHz, 1.2 GHz
+FRAMES = r"fps"  # a camera's 54 fps: frames per second
 # Each dimension: the question words that ask for it, and the units a sentence states it in (after a number).
 # Ordered from specific to generic: "temperature range" asks for a temperature, not a length.
 DIMENSIONS: list[tuple[str, str, str]] = [
@@ -58,11 +59,11 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     (
         "rate",
         r"rate|flow|throughput|(?:per|every|each|a|an) (?:second|minute|hour|day)",
-        rf"(?:\w+ )?(?:per|every|each|a|an) (?:second|minute|hour|day)|/s|/min|/h|{HERTZ}",
+        rf"(?:\w+ )?(?:per|every|each|a|an) (?:second|minute|hour|day)|/s|/min|/h|{HERTZ}|{FRAMES}",
     ),
     ("volume", r"volume|capacity|litres?|liters?", r"l|litres?|liters?|ml|millilit\w*|m³|m3|cubic \w+"),
     ("wavelength", r"wavelength", r"nm|nanomet\w*|µm|micromet\w*"),
-    ("frequency", r"frequency|hz|bandwidth", rf"{HERTZ}|(?:times|scans|cycles|samples) (?:per|a) second|/s"),
+    ("frequency", r"frequency|hz|bandwidth", rf"{HERTZ}|{FRAMES}|(?:times|scans|cycles|samples) (?:per|a) second|/s"),
     (
         "mass",
         r"weigh|weighs|weight|mass|heavy|heavier|heaviest|payload|load|kilograms?|grams?",
