@@ -16,6 +16,7 @@ STATES = [
     ("Who is the lab's safety officer?", "person", "The safety officer is Ilse Marrow."),
     ("Who replaced the pull cord?", "person", "2026-07-02 | A. Ferreira-Knox | Pull-cord switch replaced."),
     ("Which booking system do we use?", "name", "Time is booked in the Kestrel booking system."),
+    ("which pin do i use for the hardware trigger", "name", "Use pin 2 for triggering from the light barrier."),
     ("Vexmoor part number?", "code", "Its part number is VB-2231."),
     ("Where do I return a borrowed kit?", "place", "Kits go back to room B-119."),
     ("On what date is demo day?", "date", "Demo day is on 3 June 2027."),
@@ -68,6 +69,8 @@ MISSES = [
     ("Who manufactures the Vexmoor bracket?", "Its part number is VB-2231."),
     ("Who manufactures the Zorblax-7 gripper?", "Handout G2: The Zorblax-7 Pneumatic Gripper"),
     ("Which booking system do we use?", "A booking nobody uses within 20 minutes is released."),
+    # another thing's number is no pin's
+    ("which pin do i use for the hardware trigger", "The trigger fires within 2 ms of the light barrier."),
     ("Where do I return a borrowed kit?", "The deposit is returned when the kit comes back complete."),
     ("On what date is demo day?", "On demo day every team shows its cell."),
     ("How much is the deposit for a kit?", "The deposit is returned when the kit comes back."),

@@ -142,8 +142,9 @@ NAMED = re.compile(
     r"\bwhat\s+(?:is\s+the\s+)?(?:\w+\s+)?(?:name|model|class|code|type|brand|grade)\b|\b(?:e-?mail|address)\b",
     re.IGNORECASE,
 )
-# "Which booking system?" asks for a name; "Which wire diameter?" for a length.
-WHICH = re.compile(r"^\s*which\b", re.IGNORECASE)
+# "Which booking system?" asks for a name; "Which wire diameter?" for a length. "Which pin ...?" may be answered by
+# the pin's number: "Use pin 2".
+WHICH = re.compile(r"^\s*which\s+([a-z][\w-]*)", re.IGNORECASE)
 # A number that names rather than counts: its digits are the answer whatever its form.
 CODED = re.compile(r"\b(?:part|serial|phone|telephone|room|model|order) number\b|\bextension\b", re.IGNORECASE)
 # Questions asking how or why something is, not for a value, though they name a dimension ("How does a lidar
@@ -224,6 +225,7 @@ class Expected:
     other_measures: re.Pattern | None = None  # the lengths it does not ask for: "height", "width"...
     asking: frozenset[str] = frozenset()  # the question's words that ask for the kind: "weigh", "maximum", "date"
     words: frozenset[str] = frozenset()  # the question's words, their first PREFIX letters
+    numbered: re.Pattern | None = None  # "pin 2" for "Which pin ...?": the thing asked about and its number
 
     @property
     def precise(self) -> bool:
@@ -259,7 +261,8 @@ class Expected:
             if _is_title(sentence) and not _labelled(sentence, NAMES[self.kind]):
                 return False
             found = NAMES[self.kind].findall(sentence)  # not its first word: "The ..."
-            return any(n.lower() not in self.question_names for n in found)
+            numbered = bool(self.numbered and self.numbered.search(sentence))
+            return numbered or any(n.lower() not in self.question_names for n in found)
         return True
 
 
@@ -271,7 +274,8 @@ def values(wanted: Expected, sentence: str) -> set[str]:
     if wanted.kind == "date":
         return {m.group().lower() for m in DATE.finditer(sentence)}
     if wanted.kind in NAMES:
-        return {n.lower() for n in NAMES[wanted.kind].findall(sentence)} - wanted.question_names
+        numbered = {m.group().lower() for m in wanted.numbered.finditer(sentence)} if wanted.numbered else set()
+        return ({n.lower() for n in NAMES[wanted.kind].findall(sentence)} | numbered) - wanted.question_names
     return set()
 
 
@@ -346,8 +350,10 @@ def _kind(question: str) -> Expected:
         found = ("count", "|".join(counts))
     if QUANTITY.search(question) or (found and asks_value):
         return Expected("quantity", _stated_in(*found) if found else None, names, dimension=found[0] if found else "")
-    if NAMED.search(question) or WHICH.search(question):
-        return Expected("name", question_names=names)
+    which = WHICH.search(question)
+    if NAMED.search(question) or which:
+        numbered = rf"\b{re.escape(which.group(1))}s?\s+(?:no\.?\s*|#\s*)?\d[\w.-]*" if which else None
+        return Expected("name", question_names=names, numbered=re.compile(numbered, re.I) if numbered else None)
     return Expected()
 
 
