@@ -101,13 +101,12 @@ class Retriever:
         # The feedback pass can move a passage both retrievers ranked high out of the top k (the query vector drawn
         # towards the textbook's URDF "cylinder" elements, away from the handout's pneumatic cylinder): the first
         # pass's best stay available to whoever asks for them.
-        first = sorted(scores, key=scores.__getitem__, reverse=True)
-        firsts = list(dict.fromkeys([cid for cid, _ in keyword[:first_best]] + first[:first_best]))
+        firsts = self._first_best(keyword, scores, first_best) if first_best else []
         if mode == "hybrid" and self.settings.feedback_chunks and scores and self._unsure(dense, keyword):
             # Pseudo-relevance feedback: the first pass's best passages say, in the course's own words,
             # what the question is about. Search again with the query vector moved towards them
             # (Rocchio) and the keyword query widened with their most frequent words.
-            feedback = first[: self.settings.feedback_chunks]
+            feedback = sorted(scores, key=scores.__getitem__, reverse=True)[: self.settings.feedback_chunks]
             dense = self.vectors.query(rocchio(vector, list(self.vectors.vectors(feedback).values())), n, courses)
             if self.settings.feedback_terms:
                 texts = [row["text"] for row in self.database.chunks(feedback, courses).values()]
@@ -124,6 +123,12 @@ class Retriever:
         for cid, stored in self.vectors.vectors(missing).items():
             similarity[cid] = cosine(vector, stored)
         return [_passage(rows[cid], scores.get(cid, 0.0), similarity.get(cid, 0.0)) for cid in top]
+
+    @staticmethod
+    def _first_best(keyword: list[tuple[str, float]], scores: dict[str, float], n: int) -> list[str]:
+        """The first pass's best n passages by words alone, then its best n fused, each once."""
+        fused = sorted(scores, key=scores.__getitem__, reverse=True)[:n]
+        return list(dict.fromkeys([cid for cid, _ in keyword[:n]] + fused))
 
     def _unsure(self, dense: list[tuple[str, float]], keyword: list[tuple[str, float]]) -> bool:
         """Whether a first hybrid pass needs the feedback pass: always, or (`feedback_when = "disagree"`) only
