@@ -246,6 +246,36 @@ def test_a_sentence_joining_one_facts_subject_to_anothers_predicate_is_not_suppo
     assert checker.check("Forward kinematics is computing the end effector position from joint angles [1].").source == 1
 
 
+def test_a_sentence_saying_of_one_thing_what_the_same_sentence_of_the_material_says_of_another_is_not_supported():
+    """One sentence of the material holds both kinds, so every word of the swapped claim is in the evidence it is
+    closest to and its meaning is near: the word put in place of "forward" beside the copied run gives it away.
+    The material's own claims, shortened or with a word left out, are supported."""
+    page = (
+        "Key points: forward kinematics goes from joints to position and has one answer; inverse kinematics goes "
+        "from position to joints and may have zero, one or two answers for a 2-link arm."
+    )
+    passage = Passage("c", "d", "kinematics.md", None, None, "Kinematics", page, 0, len(page), 1.0, 0.9)
+    checker = verify.Verifier(
+        "What is inverse kinematics?", {1: [Evidence(0, len(page), page, 1.0)]}, [passage], FakeEmbedder(), 0.0, 0.34
+    )
+    swapped = checker.check("Inverse kinematics goes from joints to position and has one answer [1].")
+    assert (swapped.source, swapped.reason) == (None, "it puts 'Inverse' where the material says 'forward'")
+    assert checker.check("Inverse kinematics goes from position to joints [1].").source == 1
+    assert checker.check("Inverse kinematics goes from position to joints and may have two answers [1].").source == 1
+    assert checker.check("Forward kinematics goes from joints to position and has one answer [1].").source == 1
+
+
+def test_a_word_from_outside_the_sentence_or_a_longer_rewording_is_no_swap():
+    """A pronoun made a name, a heading's name for the subject, or a rewording of several words is for the other
+    checks to judge: none of them puts one of the sentence's own words in place of another."""
+    evidence = "It weighs 4 kg and closes with a force of 42 newtons."
+    assert verify.swapped("The Zorblax-7 gripper weighs 4 kg [1].", evidence) is None
+    named = "The Zorblax-7 closes with a force of 42 newtons."
+    assert verify.swapped("The gripper closes with a force of 42 newtons.", named) is None
+    assert verify.swapped("It grips with a force of 42 newtons.", evidence) is None
+    assert verify.swapped("It weighs 4 kg and closes with a force of 4 newtons.", evidence) == ("4", "42")
+
+
 def test_numbers_are_normalised_and_markers_are_not_numbers():
     assert verify.numbers("A 1,024-line disc at 2.50 V [3], -5 °C and 12bit") == {"1024", "2.5", "-5", "12"}
 

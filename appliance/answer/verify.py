@@ -1,5 +1,6 @@
 """Verification: each generated sentence must be backed by the evidence it is attributed to, or it is not shown."""
 
+import difflib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from appliance.answer.events import Evidence
 from appliance.answer.evidence import ABBREVIATION, ASKING, candidates, content_words, stem
 from appliance.answer.expect import expected, quantities, values
-from appliance.store.text import WORD
+from appliance.store.text import STOPWORDS, WORD
 
 CITATION = re.compile(r"\s*\[(\d{1,2})\]")
 # 1,024 / 0.088 / 12 / -5 / 3.5: a number as the material writes it; commas between digit groups are dropped.
@@ -21,6 +22,9 @@ MIN_SUPPORTED_WORDS = 0.75
 OFF_QUESTION = "it does not answer the question"
 # Evidence sentences of the kind asked for whose answers an answering sentence may state.
 LEADING = 2
+# A run of words copied from the evidence (two of them meaningful) long enough that a word put in place of the one
+# beside it there says of one thing what the material says of another.
+COPIED_RUN = 4
 
 
 @dataclass(frozen=True)
@@ -212,12 +216,48 @@ class Verifier:
             share = sum(w in found for w in words) / len(words)
             if share < MIN_SUPPORTED_WORDS:
                 return f"only {share:.0%} of its words are in the material it is closest to"
+        swap = swapped(text, self.evidence[n][closest[0]].text)
+        if swap:
+            return "it puts '{}' where the material says '{}'".format(*swap)
         if not WORD.search(text):
             return "it says nothing"
         similarity = closest[1]
         if similarity < self.min_similarity:
             return f"its meaning is far from the material (similarity {similarity:.2f})"
         return ""
+
+
+def swapped(sentence: str, evidence: str) -> tuple[str, str] | None:
+    """(the sentence's word, the evidence's) where the sentence puts one word of the evidence in place of another
+    next to a run it copies from there: "Inverse kinematics goes from joints to position" from "forward kinematics
+    goes from joints to position; inverse kinematics goes from position to joints". Every word is the material's
+    and the meaning is close, yet the material says it of something else."""
+    said, source = _words(sentence), _words(evidence)
+    said_stems, source_stems = [stem for _, stem in said], [stem for _, stem in source]
+    ops = difflib.SequenceMatcher(None, said_stems, source_stems, autojunk=False).get_opcodes()
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
+        if op != "replace" or i2 - i1 > 2 or j2 - j1 > 3:
+            continue  # a longer difference is a paraphrase, for the words and meaning checks to judge
+        put = [word for word, stem in said[i1:i2] if _meaningful(word) and stem in source_stems]
+        displaced = [word for word, stem in source[j1:j2] if _meaningful(word) and stem not in said_stems]
+        beside = (ops[x] for x in (k - 1, k + 1) if 0 <= x < len(ops))
+        if put and displaced and any(op == "equal" and _copied(said[a:b]) for op, a, b, _, _ in beside):
+            return put[0], displaced[-1]
+    return None
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    """Each word of `text` (markers left out) with its stem, in order."""
+    return [(word, stem(word.lower())) for word in WORD.findall(CITATION.sub(" ", text))]
+
+
+def _meaningful(word: str) -> bool:
+    return word.isdigit() or (len(word) > 1 and word.lower() not in STOPWORDS)
+
+
+def _copied(run: list[tuple[str, str]]) -> bool:
+    """Whether a run of words the sentence shares with the evidence carries a claim of the material's."""
+    return len(run) >= COPIED_RUN and sum(_meaningful(word) for word, _ in run) >= 2
 
 
 def _context_words(items: list[Evidence], passage) -> list[set[str]]:
