@@ -265,6 +265,23 @@ def test_a_sentence_saying_of_one_thing_what_the_same_sentence_of_the_material_s
     assert checker.check("Forward kinematics goes from joints to position and has one answer [1].").source == 1
 
 
+def test_a_sentence_in_none_but_the_questions_own_words_is_not_supported():
+    """Asked whether the scope decodes CAN, a small model turns the question into a claim; every word of it is in
+    the evidence, which says the opposite. A sentence adding one word of the material's (the answer) is checked as
+    any other."""
+    page = (
+        "For serial buses the OS-4 has decoding and triggering for UART, I2C and SPI; CAN needs a licence that the "
+        "lab did not buy."
+    )
+    passage = Passage("c", "d", "scope.md", None, None, "Triggering", page, 0, len(page), 1.0, 0.9)
+    evidence = {1: [Evidence(0, len(page), page, 1.0)]}
+    checker = verify.Verifier("can the os-4 decode can bus", evidence, [passage], FakeEmbedder(), 0.0, 0.34)
+    assert checker.check("The OS-4 can decode CAN bus [1].").reason == verify.RESTATED
+    assert checker.check("Os-4 decode can bus?").reason == verify.RESTATED
+    assert checker.check("CAN needs a licence that the lab did not buy [1].").source == 1
+    assert checker.check("The OS-4 decodes UART [1].").source == 1
+
+
 def test_a_word_from_outside_the_sentence_or_a_longer_rewording_is_no_swap():
     """A pronoun made a name, a heading's name for the subject, or a rewording of several words is for the other
     checks to judge: none of them puts one of the sentence's own words in place of another."""

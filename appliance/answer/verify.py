@@ -20,6 +20,10 @@ SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
 # A sentence may use the question's words and a few of its own ("The", "It has"): this share must come from evidence.
 MIN_SUPPORTED_WORDS = 0.75
 OFF_QUESTION = "it does not answer the question"
+# A sentence in none but the question's own words answers nothing: an echo ("Calivane rig room."), or the question
+# turned into a claim ("The OS-4 can decode CAN bus." where the material says CAN decoding needs a licence the lab
+# did not buy). Every word of it is in the evidence, so only this tells it apart.
+RESTATED = "it only restates the question"
 # Evidence sentences of the kind asked for whose answers an answering sentence may state.
 LEADING = 2
 # A run of words copied from the evidence (two of them meaningful) long enough that a word put in place of the one
@@ -87,6 +91,7 @@ class Verifier:
         covering: float = 1.0,
     ):
         self.question_words = set(content_words(question, ASKING))
+        self.asked = {stem(word.lower()) for word in WORD.findall(question)}  # its asking words too, any case
         self.wanted = expected(question)
         # The answers the best evidence of the kind asked for states: what an answering sentence must say.
         ranked = sorted((e for items in evidence.values() for e in items), key=lambda e: -e.score)
@@ -117,6 +122,9 @@ class Verifier:
         order = cited + [n for n in self.evidence if n not in cited]
         reasons = []
         plain = CITATION.sub(" ", sentence)
+        stated = set(content_words(plain))
+        if stated and stated <= self.asked:
+            return Checked(sentence, None, RESTATED)
         own = self._on_question(plain)
         vector = self.embedder.embed_query(plain)
         for n in order:
