@@ -58,6 +58,8 @@ STATES = [
     ("How much does the board draw?", "quantity", "The regulator supplies at most 500 mA to the board."),
     ("How much does the board draw?", "quantity", "The board draws 2.5 W."),
     ("What is the most power the laser may be run at?", "quantity", "It must never be run above 85 % power."),
+    ("how loud is the fume extractor in db", "quantity", "At full suction it runs at 52 dB(A)."),
+    ("How noisy is the compressor?", "quantity", "It is quiet: 40 decibels at one metre."),
 ]
 
 MISSES = [
@@ -94,6 +96,9 @@ MISSES = [
     ("How much electrical power does the chamber use?", "It keeps the humidity at 40 %."),
     # a count of things is no count of people
     ("How many people can be in a project team?", "Each team gets two kits and a part budget of 150 euros."),
+    # a sound level is stated in decibels: a count of the machines or a distance is none
+    ("how loud is the fume extractor in db", "Room E-118 has eight solder fume extractors, one per station."),
+    ("How loud is the compressor?", "Keep the compressor 2 m from the bench."),
     # a rate needs its "per day"
     ("How much do late projects lose per day?", "A late project loses ten percent of its mark."),
 ]

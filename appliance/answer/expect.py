@@ -63,6 +63,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ),
     ("volume", r"volume|capacity|litres?|liters?", r"l|litres?|liters?|ml|millilit\w*|m³|m3|cubic \w+"),
     ("wavelength", r"wavelength", r"nm|nanomet\w*|µm|micromet\w*"),
+    # how loud: a sound level in decibels, 52 dB(A); an IMU's "noise density" is no sound
+    ("loudness", r"loud|louder|loudest|loudness|noise level|noisy|decibels?|db", r"db\(?a\)?|decibels?"),
     ("frequency", r"frequency|hz|bandwidth", rf"{HERTZ}|{FRAMES}|(?:times|scans|cycles|samples) (?:per|a) second|/s"),
     (
         "mass",
