@@ -241,15 +241,15 @@ def swapped(sentence: str, evidence: str) -> tuple[str, str] | None:
     goes from joints to position; inverse kinematics goes from position to joints". Every word is the material's
     and the meaning is close, yet the material says it of something else."""
     said, source = _words(sentence), _words(evidence)
-    said_stems, source_stems = [stem for _, stem in said], [stem for _, stem in source]
-    ops = difflib.SequenceMatcher(None, said_stems, source_stems, autojunk=False).get_opcodes()
+    said_roots, source_roots = [root for _, root in said], [root for _, root in source]
+    ops = difflib.SequenceMatcher(None, said_roots, source_roots, autojunk=False).get_opcodes()
     for k, (op, i1, i2, j1, j2) in enumerate(ops):
         if op != "replace" or i2 - i1 > 2 or j2 - j1 > 3:
             continue  # a longer difference is a paraphrase, for the words and meaning checks to judge
-        put = [word for word, stem in said[i1:i2] if _meaningful(word) and stem in source_stems]
-        displaced = [word for word, stem in source[j1:j2] if _meaningful(word) and stem not in said_stems]
+        put = [word for word, root in said[i1:i2] if _meaningful(word) and root in source_roots]
+        displaced = [word for word, root in source[j1:j2] if _meaningful(word) and root not in said_roots]
         beside = (ops[x] for x in (k - 1, k + 1) if 0 <= x < len(ops))
-        if put and displaced and any(op == "equal" and _copied(said[a:b]) for op, a, b, _, _ in beside):
+        if put and displaced and any(kind == "equal" and _copied(said[a:b]) for kind, a, b, _, _ in beside):
             return put[0], displaced[-1]
     return None
 
