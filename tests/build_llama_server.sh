@@ -42,9 +42,10 @@ src="$work/llama_cpp_python-$LLAMA_VERSION/vendor/llama.cpp"
 echo "==> building llama-server with: $flags (several minutes)"
 generator=()
 command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
+# The tests need no web UI: without LLAMA_USE_PREBUILT_UI=OFF the build tries to download one from Hugging Face.
 # shellcheck disable=SC2086  # the flags are a list of words
 cmake -S "$src" -B "$work/build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release $flags \
-    -DBUILD_SHARED_LIBS=OFF -DLLAMA_CURL=OFF -DLLAMA_BUILD_SERVER=ON \
+    -DBUILD_SHARED_LIBS=OFF -DLLAMA_CURL=OFF -DLLAMA_BUILD_SERVER=ON -DLLAMA_USE_PREBUILT_UI=OFF \
     -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF >"$work/configure.log" ||
     { cat "$work/configure.log" >&2; exit 1; }
 cmake --build "$work/build" --target llama-server -j "$(nproc)"
