@@ -53,6 +53,7 @@ def test_completion_request_carries_prompt_and_sampling(server):
 
 def test_instruct_model_sends_system_and_user_messages(server):
     model = _model(server, chat=True)
+    assert (model.prompt_style, _model(server).prompt_style) == ("chat", "completion")
     _stream(model, model.render("Be brief.", "What force?"))
     path, body = server.requests[-1]
     assert (path, body["messages"]) == (

@@ -58,6 +58,7 @@ class OpenAICompatibleModel:
     ):
         self.url = url.rstrip("/")
         self.chat = chat
+        self.prompt_style = "chat" if chat else "completion"  # the server applies the chat template itself
         self.repeat_penalty = repeat_penalty
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         timeout = httpx.Timeout(read_seconds, connect=connect_seconds)
