@@ -78,7 +78,7 @@ def test_a_grounded_answer_from_the_instruct_model_is_verified_and_states_the_fa
     assert refused["covered"] is False
 
 
-def test_a_generative_answer_from_the_instruct_model_streams_its_reply_and_no_control_token(settings, tmp_path):
+def test_a_generative_answer_from_the_instruct_model_is_its_reply_with_no_control_token(settings, tmp_path):
     with serving(settings, "generative", tmp_path) as (client, _, _):
         done = ask(client, "How far above the deck does the Vexmoor bracket hold the camera?")
     assert (done["model"], done["mode"]) == (NAME, "generative")
