@@ -282,6 +282,20 @@ def test_a_sentence_in_none_but_the_questions_own_words_is_not_supported():
     assert checker.check("The OS-4 decodes UART [1].").source == 1
 
 
+def test_a_why_questions_premise_restated_with_a_word_more_gives_no_reason():
+    """Asked why an IMU's orientation drifts, a model writes the premise as a claim with "over time" added: true,
+    in the material, and no reason. A sentence giving the reason is checked as any other; a question not asking
+    why is answered by one word of the material's own (the value asked for)."""
+    page = "The orientation from an IMU drifts over time, because the gyroscope's small errors add up when integrated."
+    passage = Passage("c", "d", "imu.md", None, None, "IMU", page, 0, len(page), 1.0, 0.9)
+    evidence = {1: [Evidence(0, len(page), page, 1.0)]}
+    checker = verify.Verifier("Why does the orientation from an IMU drift?", evidence, [passage], FakeEmbedder(), 0.0)
+    assert checker.check("The orientation from an IMU drifts over time [1].").reason == verify.RESTATED
+    assert checker.check("The gyroscope's small errors add up when integrated [1].").source == 1
+    how = verify.Verifier("How does the orientation from an IMU drift?", evidence, [passage], FakeEmbedder(), 0.0)
+    assert how.check("The orientation from an IMU drifts over time [1].").source == 1
+
+
 def test_a_word_from_outside_the_sentence_or_a_longer_rewording_is_no_swap():
     """A pronoun made a name, a heading's name for the subject, or a rewording of several words is for the other
     checks to judge: none of them puts one of the sentence's own words in place of another."""

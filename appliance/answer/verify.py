@@ -24,6 +24,11 @@ OFF_QUESTION = "it does not answer the question"
 # turned into a claim ("The OS-4 can decode CAN bus." where the material says CAN decoding needs a licence the lab
 # did not buy). Every word of it is in the evidence, so only this tells it apart.
 RESTATED = "it only restates the question"
+# A reason says more than its premise: "The orientation from an IMU drifts over time." adds one word of its own to
+# "Why does the orientation from an IMU drift?" and gives no reason; every answer to a why-question seen adds three
+# or more ("..., so they drift over time": gyroscope, accelerometer, accurate, time).
+WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
+REASON_WORDS = 2
 # Evidence sentences of the kind asked for whose answers an answering sentence may state.
 LEADING = 2
 # A run of words copied from the evidence (two of them meaningful) long enough that a word put in place of the one
@@ -92,6 +97,7 @@ class Verifier:
     ):
         self.question_words = set(content_words(question, ASKING))
         self.asked = {stem(word.lower()) for word in WORD.findall(question)}  # its asking words too, any case
+        self.least_own = REASON_WORDS if WHY.search(question) else 1  # words of its own a sentence must add
         self.wanted = expected(question)
         # The answers the best evidence of the kind asked for states: what an answering sentence must say.
         ranked = sorted((e for items in evidence.values() for e in items), key=lambda e: -e.score)
@@ -123,7 +129,7 @@ class Verifier:
         reasons = []
         plain = CITATION.sub(" ", sentence)
         stated = set(content_words(plain))
-        if stated and stated <= self.asked:
+        if stated and len(stated - self.asked) < self.least_own:
             return Checked(sentence, None, RESTATED)
         own = self._on_question(plain)
         vector = self.embedder.embed_query(plain)
