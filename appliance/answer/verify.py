@@ -128,10 +128,11 @@ class Verifier:
         order = cited + [n for n in self.evidence if n not in cited]
         reasons = []
         plain = CITATION.sub(" ", sentence)
-        stated = set(content_words(plain))
+        words = content_words(plain)
+        stated = set(words)
         if stated and len(stated - self.asked) < self.least_own:
             return Checked(sentence, None, RESTATED)
-        own = self._on_question(plain)
+        own = self._on_question(plain, stated)
         vector = self.embedder.embed_query(plain)
         for n in order:
             closest = self._closest(n, vector)
@@ -142,7 +143,7 @@ class Verifier:
                 if not (own or drawn):
                     return Checked(sentence, None, OFF_QUESTION)
                 if drawn:
-                    self._said[tuple(content_words(plain))] = said
+                    self._said[tuple(words)] = said
                 return Checked(sentence, n, "")
             reasons.append(reason)
         if not own:  # about another fact, whatever else is wrong with it
@@ -176,7 +177,7 @@ class Verifier:
         _, n, item = max(ranked, key=lambda t: t[0])
         return n, item
 
-    def _on_question(self, plain: str) -> bool:
+    def _on_question(self, plain: str, stated: set[str]) -> bool:
         """Whether the sentence is about what was asked: it shares enough of the question's key terms.
 
         A true sentence copied from the wrong fact ("The fire extinguisher hangs by the door." for a question
@@ -186,7 +187,7 @@ class Verifier:
             return True
         if self.wanted.kind and self.wanted.fits(plain):
             return True  # "Ilse Marrow." answers "Who is the safety officer?" in none of its words
-        shared = self.question_words & set(content_words(plain))
+        shared = self.question_words & stated
         return len(shared) >= max(1, self.relevance * len(self.question_words))
 
     def _covers(self, said: set[str]) -> bool:
