@@ -67,7 +67,7 @@ def load_kin(settings: Settings) -> Kin:
     return read_kin(path)
 
 
-def load_llm(settings: Settings):
+def load_llm(settings: Settings) -> LanguageModel:
     """The LLM the settings name: in this process, or on an OpenAI-compatible server."""
     if settings.llm_backend == "openai":
         return _server_llm(settings)
@@ -87,7 +87,7 @@ def load_llm(settings: Settings):
     )
 
 
-def _server_llm(settings: Settings):
+def _server_llm(settings: Settings) -> LanguageModel:
     from appliance.inference.openai_server import OpenAICompatibleModel
 
     return OpenAICompatibleModel(
@@ -158,9 +158,12 @@ class Services:
     audit: AuditLog
     chat: ChatService
     api_keys: ApiKeys
+    owns_model: bool = False  # loaded by build(), not passed in: closing the services unloads it
 
     def close(self) -> None:
         self.jobs.close()
+        if self.model and self.owns_model:
+            self.model.close()
         self.vectors.close()
         self.database.close()  # last: it holds the data lock that keeps a restore from swapping the stores
 
@@ -176,6 +179,7 @@ def build(
     database = open_database(data)
     vectors = vectors or open_vectors(settings)
     embedder = embedder or load_embedder(settings)
+    owns_model = model is None and with_llm
     model = model or (load_llm(settings) if with_llm else None)
     report = repair.check(database, vectors, embedder, repair=True)
     if not report.consistent:
@@ -222,6 +226,7 @@ def build(
         AuditLog(database),
         ChatService(settings, answerer, courses, conversations, cache, question_limit),
         api_keys(settings, database),
+        owns_model,
     )
     # A marker, not "no documents yet": a teacher who deletes the sample must not see it come back.
     marker = data / ".sample-ingested"

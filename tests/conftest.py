@@ -68,6 +68,7 @@ class FakeModel:
         self.active = 0
         self.overlaps = 0
         self.calls = 0
+        self.closed = False
 
     def count_tokens(self, text: str) -> int:
         return len(WORD.findall(text)) + text.count("\n")
@@ -90,6 +91,9 @@ class FakeModel:
                 yield word + " "
         finally:
             self.active -= 1
+
+    def close(self) -> None:
+        self.closed = True
 
     @staticmethod
     def _answer(prompt: str) -> str:

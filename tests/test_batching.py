@@ -201,6 +201,34 @@ def test_a_failing_model_ends_the_answers_it_runs_with_an_error_and_serves_the_n
     assert "".join(scheduler.stream(job(tokens))) == alone(tokens)
 
 
+def test_closing_ends_running_and_waiting_answers_frees_their_sequences_and_refuses_new_ones():
+    decoder = FakeDecoder(step_seconds=0.002)
+    scheduler = Scheduler(decoder, parallel=1, context_length=512)
+    running = scheduler.stream(job(prompt(1, answer=80)))
+    assert next(running)
+    errors: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            list(scheduler.stream(job(prompt(2))))
+        except Unavailable as error:
+            errors.append(error)
+
+    waiting = threading.Thread(target=wait)
+    waiting.start()
+    wait_for(lambda: len(scheduler._waiting) == 1)
+    scheduler.close()
+    waiting.join(5)
+    assert [str(e) for e in errors] == [batching.CLOSED]
+    with pytest.raises(Unavailable, match=batching.CLOSED):
+        list(running)
+    assert not scheduler._thread.is_alive()
+    assert not decoder.kv.get(1) and not decoder.samplers, "a closed scheduler kept a sequence"
+    with pytest.raises(Unavailable, match=batching.CLOSED):
+        next(scheduler.stream(job(prompt(3))))
+    scheduler.close()  # twice is harmless
+
+
 def test_text_stops_before_a_stop_string_and_holds_back_what_may_begin_one():
     text = batching._Text(["\nQuestion:", "[x"])
     assert text.add(b"The answer") == "The answer"

@@ -12,9 +12,9 @@ import pytest
 from appliance import services
 from appliance.answer import prompt
 from appliance.answer.model_queue import ModelGate
-from appliance.errors import TooManyRequests
+from appliance.errors import TooManyRequests, Unavailable
 from appliance.inference import manifests
-from appliance.inference.llm import open_llama
+from appliance.inference.llm import LlamaCppModel, open_llama
 from appliance.settings import load_settings
 from tests.conftest import parse_sse, sign_in
 from tests.realserver import serving_document
@@ -132,6 +132,21 @@ def test_the_repeat_penalty_is_llama_cpps_own(models, tmp_path):
         penalised = generate(one, REPEATING, temperature, tokens=48, stop=["\n"])
         assert penalised == before["choices"][0]["text"]
         assert penalised != generate(plain, REPEATING, temperature, tokens=48, stop=["\n"])
+    plain.close()
+
+
+def test_closing_the_model_ends_its_answer_refuses_new_ones_and_frees_it(tmp_path):
+    model = services.load_llm(settings(tmp_path, parallel_answers=2))
+    assert isinstance(model, LlamaCppModel)
+    stream = model.stream(ESSAY, max_tokens=400, temperature=0.0, stop=[])
+    assert next(stream)
+    model.close()
+    with pytest.raises(Unavailable, match="unloaded"):
+        list(stream)
+    with pytest.raises(Unavailable, match="unloaded"):
+        next(model.stream(ESSAY, max_tokens=4, temperature=0.0))
+    assert model._context.context is None and model._context.model.model is None
+    model.close()  # twice is harmless
 
 
 def test_the_fair_queue_hands_out_sequences_round_robin_and_caps_each_user(models):

@@ -23,6 +23,7 @@ MIN_SHARED = 32
 # Prompt tokens read per step while other answers stream: each step delays every streaming answer by the
 # time its prompt chunk takes (about 0.4 s for 128 tokens on two cores), so a long prompt never freezes them.
 INTERLEAVED_CHUNK = 128
+CLOSED = "the model was unloaded"
 
 # One token in a batch: (token, position, sequence, whether its logits are wanted).
 Entry = tuple[int, int, int, bool]
@@ -128,7 +129,9 @@ class Scheduler:
         self._last: list[int] = []  # the prompt admitted before, to find the start prompts share
         self._building: _Slot | None = None
         self._candidate: list[int] = []
-        threading.Thread(target=self._run, name="batching", daemon=True).start()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="batching", daemon=True)
+        self._thread.start()
 
     def stream(self, job: Job) -> Generator[str]:
         """Queue `job` and yield its text as it is generated; closing the iterator cancels the job."""
@@ -138,6 +141,8 @@ class Scheduler:
             )
         job.max_tokens = min(job.max_tokens, self.context_length - len(job.tokens))
         with self._cond:
+            if self._closed:
+                raise Unavailable(CLOSED)
             self._waiting.append(job)
             self._cond.notify()
         try:
@@ -155,8 +160,22 @@ class Scheduler:
         """Answers holding a sequence right now."""
         return len(self._slots)
 
+    def close(self) -> None:
+        """Stop the thread after its step; every answer waiting or running ends with Unavailable. Idempotent."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+        self._thread.join()
+        with self._cond:
+            for job in self._waiting:
+                job.out.put(Unavailable(CLOSED))
+            self._waiting.clear()
+            for slot in list(self._slots):
+                slot.job.out.put(Unavailable(CLOSED))
+                self._release(slot)
+
     def _run(self) -> None:
-        while True:
+        while not self._closed:
             try:
                 self._turn()
             except Exception as error:  # the model failed: every answer running ends with the error
@@ -166,6 +185,8 @@ class Scheduler:
         """Admit what waits into free sequences, then decode one step (or sleep until there is work)."""
         with self._cond:
             self._drop_cancelled()
+            if self._closed:
+                return
             while self._free and self._waiting:
                 self._admit(self._waiting.pop(0), self._free.pop(0))
             if not self._slots:

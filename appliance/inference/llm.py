@@ -3,8 +3,10 @@
 import ctypes
 import logging
 import os
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
 
@@ -13,7 +15,7 @@ from llama_cpp import _internals
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 from appliance.errors import Unavailable
-from appliance.inference.batching import Entry, Job, Scheduler
+from appliance.inference.batching import CLOSED, Entry, Job, Scheduler
 from appliance.inference.prompting import COMPLETION_STOP, strip_spelled
 
 BATCH = 512  # tokens per llama_decode call, as open_llama's n_batch
@@ -77,10 +79,13 @@ class LlamaCppModel:
                 bos_token=self._context.piece(self._model.token_bos()).decode(errors="ignore"),
             )
         self.prompt_style = "chat" if self._chat else "completion"
+        self._users = 0  # request threads tokenizing right now: close() waits for them before freeing the model
+        self._closed = False
+        self._idle = threading.Condition()
 
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` under this model's tokenizer."""
-        return len(self._model.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+        return len(self._tokenize(text, add_bos=False))
 
     def ping(self) -> bool:
         """True when the model answers (it runs here: when it tokenizes)."""
@@ -104,8 +109,27 @@ class LlamaCppModel:
         return strip_spelled(text, self._control_spellings)
 
     def _control_spellings(self, text: str) -> set[str]:
-        tokens = self._model.tokenize(text.encode("utf-8"), add_bos=False, special=True)
-        return {self._vocab_text(t) for t in tokens if llama_cpp.llama_vocab_is_control(self._vocab, t)}
+        with self._in_use():
+            tokens = self._model.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+            return {self._vocab_text(t) for t in tokens if llama_cpp.llama_vocab_is_control(self._vocab, t)}
+
+    def _tokenize(self, text: str, *, add_bos: bool) -> list[int]:
+        with self._in_use():
+            return self._model.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True)
+
+    @contextmanager
+    def _in_use(self) -> Iterator[None]:
+        """Hold the model open while a request thread reads it (a freed model would crash the process)."""
+        with self._idle:
+            if self._closed:
+                raise Unavailable(CLOSED)
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._users -= 1
+                self._idle.notify_all()
 
     def _vocab_text(self, token: int) -> str:
         return llama_cpp.llama_vocab_get_text(self._vocab, token).decode("utf-8", errors="ignore")
@@ -117,9 +141,17 @@ class LlamaCppModel:
         if stop is None:
             stop = [] if self._chat else COMPLETION_STOP
         # BOS first where the model wants one, as llama-cpp-python's create_completion puts it.
-        tokens = self._model.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
+        tokens = self._tokenize(prompt, add_bos=True)
         job = Job(tokens, max_tokens=max_tokens, temperature=temperature, stop=stop)
         return self._scheduler.stream(job)
+
+    def close(self) -> None:
+        """End every answer, stop the batching thread and free the model's memory. Idempotent."""
+        with self._idle:
+            self._closed = True
+            self._idle.wait_for(lambda: self._users == 0)
+        self._scheduler.close()
+        self._context.close()
 
 
 class _Context:
@@ -159,6 +191,16 @@ class _Context:
         self.recent: dict[int, deque[int]] = {}  # each sequence's last PENALTY_LAST_N sampled tokens
         self._buffer = ctypes.create_string_buffer(64)
         self.seed = 0  # as open_llama: the same prompt at the same temperature gives the same answer
+
+    def close(self) -> None:
+        """Free the samplers, the batch, the context and then the model (llama.cpp needs that order)."""
+        for seq in list(self.samplers):
+            self._drop_sampler(seq)
+        if self.context:
+            llama_cpp.llama_batch_free(self.batch)
+            llama_cpp.llama_free(self.context)
+            self.context = None
+        self.model.close()
 
     def decode(self, entries: Sequence[Entry]) -> None:
         """Evaluate one batch of (token, position, sequences, logits wanted)."""
