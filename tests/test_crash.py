@@ -1,4 +1,5 @@
-"""Power cuts: SIGKILL in the middle of an ingestion leaves no half document, no orphan vector, and doctor clean."""
+"""Power cuts: SIGKILL in the middle of an ingestion leaves no half document, no orphan vector, and doctor clean;
+SIGTERM in the middle of an answer stops the service cleanly."""
 
 import signal
 import subprocess
@@ -116,3 +117,52 @@ def test_sigkill_during_ingestion_then_restart_is_clean(tmp_path):
         assert app.database.chunk_ids() == app.vectors.ids() == set()
     finally:
         app.close()
+
+
+@pytest.mark.real
+def test_sigterm_while_the_model_streams_an_answer_stops_cleanly(tmp_path):
+    """systemctl stop mid-answer: the answer ends, the model is unloaded after its last step, and the process exits
+    as a stopped service does, by the SIGTERM it was sent (a model freed under a running step would crash it:
+    SIGSEGV)."""
+    port = free_port()
+    config = tmp_path / "ragbot.toml"
+    config.write_text(
+        f'data_dir = "{tmp_path / "data"}"\nport = {port}\nanswer_mode = "generative"\n'
+        "max_answer_tokens = 1200\ntemperature = 0.8\ncache_ttl_seconds = 0\n"
+    )
+    added = ragbot(config, "users", "add", "teacher", "--role", "teacher", "--password-stdin", input=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    log = tmp_path / "stderr.log"
+    with log.open("wb") as stderr:
+        service = subprocess.Popen(
+            [sys.executable, "-m", "appliance", "--config", str(config), "serve"],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{base}/api/health", service, timeout=300)
+        token = httpx.post(f"{base}/api/v1/auth/login", json={"username": "teacher", "password": PASSWORD}).json()
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        question = {
+            "message": "Describe in detail every sensor a mobile robot uses and how each works.",
+            "stream": True,
+        }
+        events = []
+        try:
+            with httpx.stream("POST", f"{base}/api/v1/chat", json=question, headers=headers, timeout=120) as response:
+                for line in response.iter_lines():
+                    if line.startswith("event:"):
+                        events.append(line.split(":", 1)[1].strip())
+                        if events[-1] == "token" and service.poll() is None:
+                            service.send_signal(signal.SIGTERM)
+        except httpx.RemoteProtocolError:
+            pass  # an answer still streaming at the graceful timeout (10 s) is cut off
+        assert "token" in events, events
+        # Killed by its own SIGTERM, re-raised by uvicorn once shut down: what systemd counts as a clean stop.
+        assert service.wait(60) == -signal.SIGTERM, log.read_text()
+    finally:
+        if service.poll() is None:
+            service.kill()
+            service.wait(30)
+    assert "Fatal Python error" not in log.read_text()
