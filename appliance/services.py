@@ -17,6 +17,7 @@ from appliance.classroom.api_keys import ApiKeys
 from appliance.classroom.audit import AuditLog
 from appliance.classroom.courses import Courses
 from appliance.classroom.limits import AccountBackoff, SlidingWindow
+from appliance.errors import ConfigError
 from appliance.inference import manifests as models
 from appliance.inference.protocols import EmbeddingModel, LanguageModel
 from appliance.ingest.jobs import JobRunner
@@ -24,7 +25,7 @@ from appliance.ingest.pipeline import Ingestor
 from appliance.ops import consistency as repair
 from appliance.runtime import configure_process
 from appliance.search.retriever import Retriever
-from appliance.settings import PACKAGE_ROOT, Settings
+from appliance.settings import PACKAGE_ROOT, Settings, answer_room
 from appliance.store.database import Database, open_database
 from appliance.store.protocols import VectorStore
 from appliance.vocabulary import DEFAULT_COURSE
@@ -76,6 +77,8 @@ def load_llm(settings: Settings) -> LanguageModel:
     manifest = models.find_manifest(settings, settings.llm_model)
     path = models.assemble(settings, manifest)
     context = min(settings.llm_context or manifest.context_length, manifest.context_length)
+    if settings.max_answer_tokens > context // 2:
+        raise ConfigError(answer_room(settings.max_answer_tokens, context, f"the context window of {manifest.name}"))
     return LlamaCppModel(
         path,
         name=manifest.name,

@@ -49,7 +49,9 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     llm_model: Annotated[str, Meta(min_length=1, description="Name of the LLM manifest to use.")] = "gemma3-270m-q4-k-m"
     llm_context: Annotated[int, Meta(ge=0, le=131072, description="Context window; 0 uses the manifest's.")] = 2048
     llm_threads: Annotated[int, Meta(ge=0, le=256, description="CPU threads for generation; 0 means all cores.")] = 0
-    max_answer_tokens: Annotated[int, Meta(ge=1, le=4096, description="Longest answer, in tokens.")] = 256
+    max_answer_tokens: Annotated[
+        int, Meta(ge=1, le=4096, description="Longest answer, in tokens; at most half the context window.")
+    ] = 256
     temperature: Annotated[float, Meta(ge=0.0, le=2.0, description="Sampling temperature.")] = 0.2
     max_queue: Annotated[
         int,
@@ -359,6 +361,8 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
             raise ValueError("llm_backend = 'openai' needs llm_url, the server's http:// or https:// address")
         if self.vector_backend == "chroma_http" and not self.chroma_url.startswith(("http://", "https://")):
             raise ValueError("vector_backend = 'chroma_http' needs chroma_url, the server's http(s):// address")
+        if self.llm_context and self.max_answer_tokens > self.llm_context // 2:
+            raise ValueError(answer_room(self.max_answer_tokens, self.llm_context, "llm_context"))
 
     @property
     def tls_ca_path(self) -> Path | None:
@@ -381,6 +385,14 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
 
 
 FIELDS = Settings.__struct_fields__
+
+
+def answer_room(answer_tokens: int, context: int, named: str) -> str:
+    """Why `answer_tokens` does not fit a context window of `context` tokens: the prompt needs the other half."""
+    return (
+        f"max_answer_tokens ({answer_tokens}) must be at most half of {named} ({context}): the prompt, "
+        "with its sources, needs the rest, and every question would be refused"
+    )
 
 
 def _from_env(environ) -> dict:

@@ -128,7 +128,7 @@ def test_sigterm_while_the_model_streams_an_answer_stops_cleanly(tmp_path):
     config = tmp_path / "ragbot.toml"
     config.write_text(
         f'data_dir = "{tmp_path / "data"}"\nport = {port}\nanswer_mode = "generative"\n'
-        "max_answer_tokens = 1200\ntemperature = 0.8\ncache_ttl_seconds = 0\n"
+        "max_answer_tokens = 1000\ntemperature = 0.8\ncache_ttl_seconds = 0\n"
     )
     added = ragbot(config, "users", "add", "teacher", "--role", "teacher", "--password-stdin", input=PASSWORD + "\n")
     assert added.returncode == 0, added.stderr

@@ -1,3 +1,4 @@
+import hashlib
 import tomllib
 
 import msgspec
@@ -52,3 +53,26 @@ def test_unknown_key_and_bad_toml_and_missing_file(tmp_path):
         load_settings(config, environ={})
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings(tmp_path / "missing.toml", environ={})
+
+
+def test_an_answer_longer_than_half_the_context_window_is_refused_at_start(tmp_path):
+    """Every prompt would overflow: the appliance would start and then refuse every question."""
+    with pytest.raises(ConfigError, match=r"max_answer_tokens \(1500\) must be at most half of llm_context \(2048\)"):
+        load_settings(environ={"RAGBOT_MAX_ANSWER_TOKENS": "1500"})
+    assert load_settings(environ={"RAGBOT_MAX_ANSWER_TOKENS": "1024"}).max_answer_tokens == 1024
+    assert load_settings(environ={"RAGBOT_MAX_ANSWER_TOKENS": "1500", "RAGBOT_LLM_CONTEXT": "4096"})
+
+
+def test_an_answer_longer_than_half_the_models_own_context_window_is_refused_at_load(tmp_path):
+    """With llm_context = 0 the manifest's window counts, known only when the model is chosen."""
+    from appliance import services
+
+    (tmp_path / "tiny.gguf").write_bytes(b"GGUF weights")
+    digest = hashlib.sha256(b"GGUF weights").hexdigest()
+    manifest = f'name = "tiny"\nkind = "llm"\nfile = "tiny.gguf"\nsha256 = "{digest}"\ncontext_length = 256\n'
+    (tmp_path / "tiny.toml").write_text(manifest)
+    settings = load_settings(
+        environ={}, models_dir=str(tmp_path), llm_model="tiny", llm_context=0, max_answer_tokens=200
+    )
+    with pytest.raises(ConfigError, match=r"at most half of the context window of tiny \(256\)"):
+        services.load_llm(settings)
