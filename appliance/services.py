@@ -75,10 +75,10 @@ def load_llm(settings: Settings) -> LanguageModel:
     from appliance.inference.llm import LlamaCppModel
 
     manifest = models.find_manifest(settings, settings.llm_model)
-    path = models.assemble(settings, manifest)
     context = min(settings.llm_context or manifest.context_length, manifest.context_length)
     if settings.max_answer_tokens > context // 2:
         raise ConfigError(answer_room(settings.max_answer_tokens, context, f"the context window of {manifest.name}"))
+    path = models.assemble(settings, manifest)
     return LlamaCppModel(
         path,
         name=manifest.name,
