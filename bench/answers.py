@@ -7,6 +7,7 @@
     .venv/bin/python -m bench.answers --set fresh2      # the third, held-out set (bench/answers/fresh2/)
     .venv/bin/python -m bench.answers --set fresh3      # the fourth, held-out set (bench/answers/fresh3/)
     .venv/bin/python -m bench.answers --set fresh4      # the fifth, held-out set (bench/answers/fresh4/)
+    .venv/bin/python -m bench.answers --set fresh5      # the sixth, held-out set (bench/answers/fresh5/)
     .venv/bin/python -m bench --only=answers            # the same through the one command
 
 The dev set (bench/answers/questions.toml) is about invented lab equipment, rules and people, so a right answer
@@ -22,8 +23,8 @@ Every answer is judged here, independently of the appliance's own checks, by pla
 with `cited: true` has the expected filename), numbers in the answer that no returned source contains, sentences
 not supported by any source, loops. Figures are given over all questions and over each split of the set (the dev
 set's `tune` and `check`; the held-out sets' `fresh-tune` and `fresh`, `fresh2-tune` and `fresh2`, `fresh3-tune`
-and `fresh3`, `fresh4-tune` and `fresh4`); the targets are judged on `check` (dev set), `fresh`, `fresh2`, `fresh3`
-or `fresh4` (held-out sets) only, for the grounded and extractive modes.
+and `fresh3`, `fresh4-tune` and `fresh4`, `fresh5-tune` and `fresh5`); the targets are judged on `check` (dev set),
+`fresh`, `fresh2`, `fresh3`, `fresh4` or `fresh5` (held-out sets) only, for the grounded and extractive modes.
 """
 
 from __future__ import annotations
@@ -55,14 +56,15 @@ class QuestionSet(NamedTuple):
     judged: str
 
 
-# The dev set was tuned on (its `tune` split); the fresh, fresh2, fresh3 and fresh4 sets were written later, each by
-# a new hand, and only their `-tune` halves may be read.
+# The dev set was tuned on (its `tune` split); the fresh, fresh2, fresh3, fresh4 and fresh5 sets were written later,
+# each by a new hand, and only their `-tune` halves may be read.
 SETS = {
     "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
     "fresh": QuestionSet(DEVSET / "fresh", ("fresh-tune", "fresh"), "fresh"),
     "fresh2": QuestionSet(DEVSET / "fresh2", ("fresh2-tune", "fresh2"), "fresh2"),
     "fresh3": QuestionSet(DEVSET / "fresh3", ("fresh3-tune", "fresh3"), "fresh3"),
     "fresh4": QuestionSet(DEVSET / "fresh4", ("fresh4-tune", "fresh4"), "fresh4"),
+    "fresh5": QuestionSet(DEVSET / "fresh5", ("fresh5-tune", "fresh5"), "fresh5"),
     "sample": QuestionSet(DEVSET / "sample", ("sample",), "sample"),
 }
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).
