@@ -115,6 +115,15 @@ def test_the_pieces_of_a_contraction_are_no_key_terms():
     assert evidence.coverage(terms, "Work handed in late has a penalty; hand it in on time.") == 1.0
 
 
+def test_a_code_covers_the_question_in_whichever_spelling_either_uses():
+    """Students type "tq50" or "tq 50" for the material's TQ-50, and "TQ-50" for its TQ50."""
+    for asked in ("whats the rated capacity of the tq50", "tq 50 rated capacity", "TQ-50 rated capacity"):
+        terms = evidence.key_terms(asked)
+        for text in ("The TQ-50 has a rated capacity of 50 N·m.", "The TQ50 has a rated capacity of 50 N·m."):
+            assert evidence.coverage(terms, text) == 1.0, (asked, text)
+    assert evidence.coverage(evidence.key_terms("tq50 capacity"), "The TQ-5 has a capacity of 50 N·m.") == 0.5
+
+
 def test_an_faq_answer_is_read_with_its_question_and_a_question_is_no_evidence():
     """ "A: Only the coordinator can grant extensions." answers "Who do I ask for an extension?" because its
     FAQ entry asks that, in bold with the answer on the next line or as the paragraph before."""

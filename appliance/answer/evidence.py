@@ -56,6 +56,8 @@ BARE_NUMBER = re.compile(r"[±~≈<>≤≥+-]?\s*\d+(?:[.,]\d+)?(?:\s*(?:to|-|�
 UNIT_IN_LABEL = re.compile(r"\(([^()\d]{1,12})\)\s*$")
 UNIT_HEADER = re.compile(r"units?", re.I)
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
+# A code of a few letters and a number, with or without a hyphen: TQ-50, SD56, CAM-04.
+CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
 KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
 MIN_WORDS = 5
@@ -131,6 +133,16 @@ def content_words(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
     return [stem(w) for w in words if len(w) > 1 or w.isdigit()]
 
 
+def text_words(text: str) -> set[str]:
+    """The content words a text offers a question's key terms, its codes in every spelling: "TQ-50" and "TQ50"
+    each give tq50, tq and 50, as students type a code either way ("tq50", "tq 50")."""
+    words = set(content_words(text))
+    for letters, digits in CODE_SPELLED.findall(text):
+        spellings = (f"{letters}{digits}".lower(), stem(letters.lower()), digits)
+        words.update(w for w in spellings if len(w) > 1 or w.isdigit())
+    return words
+
+
 def key_terms(question: str) -> list[str]:
     """The question's distinct content words: what an answer must be about."""
     return list(dict.fromkeys(content_words(question, ASKING)))
@@ -139,7 +151,7 @@ def key_terms(question: str) -> list[str]:
 def coverage(terms: Sequence[str], text: str, said: frozenset[str] = frozenset(), kin: Kin = NO_KIN) -> float:
     """Share of the terms found in the text (after stemming), itself or as one of its `kin`, or in `said`, the
     terms it answers otherwise."""
-    return _share(terms, set(content_words(text)) | said, kin)
+    return _share(terms, text_words(text) | said, kin)
 
 
 def _share(terms: Sequence[str], found: set[str] | frozenset[str], kin: Kin = NO_KIN) -> float:
@@ -273,7 +285,7 @@ def score(
     for (source, start, end, text, context, labels), vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
         fits = wanted.fits(_with_units(text, labels) if labels else text)
-        words = set(content_words(f"{labels} {context}")) | (asking if fits and wanted.kind else frozenset())
+        words = text_words(f"{labels} {context}") | (asking if fits and wanted.kind else frozenset())
         covered = _share(terms, words, kin)
         # Ranked on the question's own words: a kin word ("fast" for "fastest") is weaker evidence than the word.
         exact = _share(terms, words) if kin else covered
