@@ -60,6 +60,17 @@ STATES = [
     ("What is the most power the laser may be run at?", "quantity", "It must never be run above 85 % power."),
     ("how loud is the fume extractor in db", "quantity", "At full suction it runs at 52 dB(A)."),
     ("How noisy is the compressor?", "quantity", "It is quiet: 40 decibels at one metre."),
+    # a capacity in whatever the thing takes; a size in lengths, whatever the thing measured is called
+    ("whats the rated capacity of the tq50", "quantity", "It has a rated capacity of 50 N·m in both directions."),
+    ("What is the battery capacity?", "quantity", "The pack is rated 5000 mAh."),
+    ("What is the load capacity of the cart?", "quantity", "It carries up to 40 kg."),
+    ("how big is the mocap capture volume", "quantity", "The capture volume is 5 m \u00d7 4 m and 2.5 m high."),
+    ("What torque does the servo give?", "quantity", "It gives 1.2 N·m at 6 V."),
+    # a number to call answers "who do I call", as a name does
+    ("who do i call if the network goes down", "contact", "For an outage, call the IT office on extension 4417."),
+    ("who do i call if i miss the bus", "contact", "Call Aino Vestergaard on 0172 448 903."),
+    ("Who should I contact about a broken kit?", "contact", "Broken kits are reported to Ilse Marrow at the desk."),
+    ("whats the phone extension of the workshop", "phone", "The workshop answers on extension 4417."),
 ]
 
 MISSES = [
@@ -101,6 +112,16 @@ MISSES = [
     ("How loud is the compressor?", "Keep the compressor 2 m from the bench."),
     # a rate needs its "per day"
     ("How much do late projects lose per day?", "A late project loses ten percent of its mark."),
+    # a battery's capacity is no voltage; a tank's size no pressure; a torque no force
+    ("What is the battery capacity?", "The pack gives 14.8 V."),
+    ("How big is the tank?", "It is filled at 2 bar."),
+    ("What torque does the servo give?", "It grips with a force of 42 N."),
+    # a number to call is none of: the question's own code in another spelling, a week, a year, a date
+    ("whats the phone number of the rbt260 tas", "The teaching assistants (TAs) of RBT-260 hold office hours."),
+    ("whats the phone number of the rbt260 tas", "Their rooms are announced in the course forum in week 12."),
+    ("whats the phone number of the rbt260 tas", "Policy for the autumn semester 2026."),
+    ("what is the phone number of the workshop", "The workshop opens on 2026-03-01 at 8.30."),
+    ("who do i call if the network goes down", "The network goes down for maintenance every Sunday night."),
 ]
 
 
@@ -168,7 +189,8 @@ def test_a_question_explaining_a_dimension_asks_for_no_value():
         ("How much does the Zorblax-7 weigh?", {"how", "much", "weigh"}),
         ("What is the maximum load on the chamber shelf?", {"maximum", "load"}),
         ("When is the final report due?", {"due"}),
-        ("What is the phone extension of the technician?", set()),  # any code would "say" an extension
+        # a number to call says what "phone extension" asked (any code would not: a room, a part, a course)
+        ("What is the phone extension of the technician?", {"phone", "extension"}),
         ("Which brand of soldering station is used?", set()),
         ("What is the minimum range of the lidar?", {"minimum", "range"}),
         ("How does a lidar measure distance?", set()),

@@ -26,6 +26,10 @@ POWER_UNITS = r"k?w|watts?|kilowatts?"
 CURRENT_UNITS = r"m?a|amps?|amperes?|milliamps?"
 HERTZ = r"[kmg]?hz|hertz"  # 50 Hz, 2 kHz, 100 MHz, 1.2 GHz
 FRAMES = r"fps"  # a camera's 54 fps: frames per second
+TORQUE_UNITS = r"[mk]?n[·⋅.\s-]?m|newton[\s-]?met\w*"  # 50 N·m, 2.5 Nm, 300 mN·m
+VOLUME_UNITS = r"l|litres?|liters?|ml|millilit\w*|m³|m3|cubic \w+"
+MASS_UNITS = r"k?g|grams?|kilo(?:gram)?s?|tonnes?|tons?|lbs?"
+AREA_UNITS = r"m²|m2|cm²|mm²|square \w+"
 # Each dimension: the question words that ask for it, and the units a sentence states it in (after a number).
 # Ordered from specific to generic: "temperature range" asks for a temperature, not a length.
 DIMENSIONS: list[tuple[str, str, str]] = [
@@ -61,7 +65,18 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         r"rate|flow|throughput|(?:per|every|each|a|an) (?:second|minute|hour|day)",
         rf"(?:\w+ )?(?:per|every|each|a|an) (?:second|minute|hour|day)|/s|/min|/h|{HERTZ}|{FRAMES}",
     ),
-    ("volume", r"volume|capacity|litres?|liters?", r"l|litres?|liters?|ml|millilit\w*|m³|m3|cubic \w+"),
+    ("torque", r"torques?", TORQUE_UNITS),
+    # What a thing can take, in whatever it takes: a tank's litres, a payload's kilograms, a torque sensor's N·m, a
+    # battery's mAh, a room's people.
+    (
+        "capacity",
+        r"capacity|capacities",
+        rf"{VOLUME_UNITS}|{MASS_UNITS}|{TORQUE_UNITS}|m?ah|k?wh|people|persons?|students?|seats?",
+    ),
+    # How big a thing is: its lengths, area or volume. "How big is the capture volume?" asks for a size; the volume
+    # is the thing measured ("5 m by 4 m and 2.5 m high").
+    ("size", r"how big|how large|dimensions?|footprint", rf"{LENGTH_UNITS}|{AREA_UNITS}|{VOLUME_UNITS}"),
+    ("volume", r"volume|litres?|liters?", VOLUME_UNITS),
     ("wavelength", r"wavelength", r"nm|nanomet\w*|µm|micromet\w*"),
     # how loud: a sound level in decibels, 52 dB(A); an IMU's "noise density" is no sound
     ("loudness", r"loud|louder|loudest|loudness|noise level|noisy|decibels?|db", r"db\(?a\)?|decibels?"),
@@ -69,7 +84,7 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     (
         "mass",
         r"weigh|weighs|weight|mass|heavy|heavier|heaviest|payload|load|kilograms?|grams?",
-        r"k?g|grams?|kilo(?:gram)?s?|tonnes?|tons?|lbs?",
+        MASS_UNITS,
     ),
     ("recurrence", r"how often", r"times|(?:a|per|an) (?:day|week|month|year|hour)"),
     # "How long is the stroke?" asks for a length, "How long is the loan?" for a time: either answers.
@@ -87,8 +102,9 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         LENGTH_UNITS,
     ),
 ]
-# Dimensions taking the units of two others: an extent is a length or a duration, a draw a power or a current.
-EITHER = ("extent", "draw")
+# Dimensions taking the units of others: an extent is a length or a duration, a draw a power or a current, a
+# capacity and a size any of several.
+EITHER = ("extent", "draw", "capacity", "size")
 # Words allowed between a number and its unit ("40 operating hours"), and before a rate's "per day".
 UNIT_WORDS = 2
 RATE_WORDS = 6
@@ -147,6 +163,13 @@ NAMED = re.compile(
 # "Which booking system?" asks for a name; "Which wire diameter?" for a length. "Which pin ...?" may be answered by
 # the pin's number: "Use pin 2".
 WHICH = re.compile(r"^\s*which\s+([a-z][\w-]*)", re.IGNORECASE)
+# A number to call: a phone number or an extension ("extension 4417", "0172 448 903"), not a code's digits
+# (RBT-260), a week (week 12), a year, a date or a decimal.
+PHONED = re.compile(r"\b(?:phone|telephone|extension|ext|mobile number)\b", re.IGNORECASE)
+PHONE = re.compile(r"(?<![\w.,/-])(?!\d{4}-\d\d-\d\d|(?:19|20)\d\d\b)\+?\d(?:[ ()/-]?\d){2,}(?![\w.,/-]?\d)(?!\w)")
+# Who to call, phone or contact: a person, or a number to call.
+CALLING = r"\b(?:call|phone|ring|contact|text)\b"
+CALLED = re.compile(rf"\bwho\b.*{CALLING}", re.IGNORECASE)
 # A number that names rather than counts: its digits are the answer whatever its form.
 CODED = re.compile(r"\b(?:part|serial|phone|telephone|room|model|order) number\b|\bextension\b", re.IGNORECASE)
 # Questions asking how or why something is, not for a value, though they name a dimension ("How does a lidar
@@ -174,7 +197,14 @@ AT_PLACE = re.compile(
     r"(?:the|a|an|room|building|our|your|its)\b",
     re.IGNORECASE,
 )
-NAMES = {"name": NAME, "code": CODE, "person": PERSON_NAME, "place": CODE}
+NAMES = {
+    "name": NAME,
+    "code": CODE,
+    "person": PERSON_NAME,
+    "place": CODE,
+    "phone": PHONE,
+    "contact": re.compile(f"{PERSON_NAME.pattern}|{PHONE.pattern}"),
+}
 # Lengths of different things are not interchangeable: a lidar's mounting height does not answer its range.
 # A question naming one of these asks for that length; "how long" or "how far" takes any length.
 LENGTHS = [
@@ -260,11 +290,12 @@ class Expected:
         if self.kind == "place" and AT_PLACE.search(sentence):
             return True
         if self.kind in NAMES:
-            if _is_title(sentence) and not _labelled(sentence, NAMES[self.kind]):
+            called = self.kind in ("phone", "contact") and PHONE.search(sentence)  # "Call Aino Vestergaard on ..."
+            if _is_title(sentence) and not _labelled(sentence, NAMES[self.kind]) and not called:
                 return False
             found = NAMES[self.kind].findall(sentence)  # not its first word: "The ..."
             numbered = bool(self.numbered and self.numbered.search(sentence))
-            return numbered or any(n.lower() not in self.question_names for n in found)
+            return numbered or any(_spelled(n) not in self.question_names for n in found)
         return True
 
 
@@ -277,7 +308,8 @@ def values(wanted: Expected, sentence: str) -> set[str]:
         return {m.group().lower() for m in DATE.finditer(sentence)}
     if wanted.kind in NAMES:
         numbered = {m.group().lower() for m in wanted.numbered.finditer(sentence)} if wanted.numbered else set()
-        return ({n.lower() for n in NAMES[wanted.kind].findall(sentence)} | numbered) - wanted.question_names
+        found = {n.lower() for n in NAMES[wanted.kind].findall(sentence) if _spelled(n) not in wanted.question_names}
+        return found | numbered
     return set()
 
 
@@ -298,6 +330,9 @@ def _number(raw: str) -> str:
     return value.rstrip("0").rstrip(".") if "." in value else value
 
 
+SAYS_WHAT_ASKED = ("quantity", "date", "phone", "contact")
+
+
 def expected(question: str) -> Expected:
     """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it."""
     kind = replace(_kind(question), words=frozenset(w.lower()[:PREFIX] for w in re.findall(r"[\w-]+", question)))
@@ -308,13 +343,15 @@ def expected(question: str) -> Expected:
     if bounds:
         kind = replace(kind, bound=bounds[0], wrong_bound=bounds[1])
     # Only a value's kind is precise enough to say what the question's words asked: any capitalised name would
-    # "say" a brand, any code a room number.
-    return replace(kind, asking=_asking(question, kind)) if kind.kind in ("quantity", "date") else kind
+    # "say" a brand, any code a room number; a number to call says what "phone" or "who do I call" asked.
+    return replace(kind, asking=_asking(question, kind)) if kind.kind in SAYS_WHAT_ASKED else kind
 
 
 def _asking(question: str, wanted: Expected) -> frozenset[str]:
     """The words of `question` that ask for the kind: a sentence stating a mass says what "weigh" asked."""
     patterns = [QUANTITY, ASKS_DATE, *(bound for bound, _ in BOUNDS)]
+    if wanted.kind in ("phone", "contact"):
+        patterns += [PHONED, re.compile(CALLING, re.I)]
     patterns += [re.compile(rf"\b(?:{asks})\b", re.I) for name, asks, _ in DIMENSIONS if name == wanted.dimension]
     if wanted.measure:
         patterns.append(wanted.measure)
@@ -332,11 +369,15 @@ def _measures(question: str) -> tuple[re.Pattern | None, re.Pattern | None]:
 
 
 def _kind(question: str) -> Expected:
-    names = frozenset(n.lower() for n in NAME.findall(f" {question}"))
+    names = frozenset(_spelled(n) for n in NAME.findall(f" {question}"))
+    if CALLED.search(question):
+        return Expected("contact", question_names=names)
     if PERSON.search(question):
         return Expected("person", question_names=names)
     if PLACE.search(question):
         return Expected("place", question_names=names)
+    if PHONED.search(question):
+        return Expected("phone", question_names=names)
     if CODED.search(question):
         return Expected("code", question_names=names)
     if DATED.search(question):
@@ -374,6 +415,11 @@ def _named_dimension(text: str) -> tuple[str, str] | None:
         ((name, units) for name, asks, units in DIMENSIONS if re.search(rf"\b(?:{asks})\b(?!-\w)", text, re.I)),
         None,
     )
+
+
+def _spelled(name: str) -> str:
+    """A name or code as one spelling: the question's "rbt260" is the material's "RBT-260"."""
+    return name.lower().replace("-", "")
 
 
 def _labelled(sentence: str, names: re.Pattern) -> bool:
