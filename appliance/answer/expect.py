@@ -168,10 +168,9 @@ WHICH = re.compile(r"^\s*which\s+([a-z][\w-]*)", re.IGNORECASE)
 PHONED = re.compile(r"\b(?:phone|telephone|extension|ext|mobile number)\b", re.IGNORECASE)
 PHONE = re.compile(r"(?<![\w.,/-])(?!\d{4}-\d\d-\d\d|(?:19|20)\d\d\b)\+?\d(?:[ ()/-]?\d){2,}(?![\w.,/-]?\d)(?!\w)")
 # Who to call, phone or contact: a person, or a number to call.
-CALLING = r"\b(?:call|phone|ring|contact|text)\b"
-CALLED = re.compile(rf"\bwho\b.*{CALLING}", re.IGNORECASE)
+CALLED = re.compile(r"\bwho\b.*\b(?:call|phone|ring|contact|text)\b", re.IGNORECASE)
 # A number that names rather than counts: its digits are the answer whatever its form.
-CODED = re.compile(r"\b(?:part|serial|phone|telephone|room|model|order) number\b|\bextension\b", re.IGNORECASE)
+CODED = re.compile(r"\b(?:part|serial|room|model|order) number\b", re.IGNORECASE)
 # Questions asking how or why something is, not for a value, though they name a dimension ("How does a lidar
 # measure distance?").
 EXPLAIN = re.compile(
@@ -245,7 +244,8 @@ TITLE_SHARE = 0.75
 @dataclass(frozen=True)
 class Expected:
     """The kind of answer a question asks for: `quantity` (in `units` when a dimension is asked), `name`, `code`
-    (a name or a number that names: a phone extension, a room), `person`, `place`, `date`, or "" (anything)."""
+    (a name or a number that names: a room, a part), `phone` (a number to call), `contact` (a person or a number to
+    call), `person`, `place`, `date`, or "" (anything)."""
 
     kind: str = ""
     units: re.Pattern | None = None
@@ -330,7 +330,7 @@ def _number(raw: str) -> str:
     return value.rstrip("0").rstrip(".") if "." in value else value
 
 
-SAYS_WHAT_ASKED = ("quantity", "date", "phone", "contact")
+SAYS_WHAT_ASKED = ("quantity", "date", "phone")
 
 
 def expected(question: str) -> Expected:
@@ -343,15 +343,15 @@ def expected(question: str) -> Expected:
     if bounds:
         kind = replace(kind, bound=bounds[0], wrong_bound=bounds[1])
     # Only a value's kind is precise enough to say what the question's words asked: any capitalised name would
-    # "say" a brand, any code a room number; a number to call says what "phone" or "who do I call" asked.
+    # "say" a brand, any code a room number; a number to call says what "phone" asked.
     return replace(kind, asking=_asking(question, kind)) if kind.kind in SAYS_WHAT_ASKED else kind
 
 
 def _asking(question: str, wanted: Expected) -> frozenset[str]:
     """The words of `question` that ask for the kind: a sentence stating a mass says what "weigh" asked."""
     patterns = [QUANTITY, ASKS_DATE, *(bound for bound, _ in BOUNDS)]
-    if wanted.kind in ("phone", "contact"):
-        patterns += [PHONED, re.compile(CALLING, re.I)]
+    if wanted.kind == "phone":
+        patterns.append(PHONED)
     patterns += [re.compile(rf"\b(?:{asks})\b", re.I) for name, asks, _ in DIMENSIONS if name == wanted.dimension]
     if wanted.measure:
         patterns.append(wanted.measure)
