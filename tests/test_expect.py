@@ -66,6 +66,8 @@ STATES = [
     ("What is the load capacity of the cart?", "quantity", "It carries up to 40 kg."),
     ("how big is the mocap capture volume", "quantity", "The capture volume is 5 m \u00d7 4 m and 2.5 m high."),
     ("What torque does the servo give?", "quantity", "It gives 1.2 N·m at 6 V."),
+    # a factor is a number of no unit, whatever quantity it multiplies
+    ("How much does the Vorlan gearbox multiply torque?", "quantity", "It multiplies torque by exactly eleven."),
     # a number to call answers "who do I call", as a name does
     ("who do i call if the network goes down", "contact", "For an outage, call the IT office on extension 4417."),
     ("who do i call if i miss the bus", "contact", "Call Aino Vestergaard on 0172 448 903."),

@@ -169,6 +169,8 @@ PHONED = re.compile(r"\b(?:phone|telephone|extension|ext|mobile number)\b", re.I
 PHONE = re.compile(r"(?<![\w.,/-])(?!\d{4}-\d\d-\d\d|(?:19|20)\d\d\b)\+?\d(?:[ ()/-]?\d){2,}(?![\w.,/-]?\d)(?!\w)")
 # Who to call, phone or contact: a person, or a number to call.
 CALLED = re.compile(r"\bwho\b.*\b(?:call|phone|ring|contact|text)\b", re.IGNORECASE)
+# A change by a factor: its answer is a number of no unit, whatever quantity it changes.
+FACTOR = re.compile(r"\bmultipl\w*|\bfactor\b|\bhow many times (?:more|less|as|faster|slower|bigger)\b", re.I)
 # A number that names rather than counts: its digits are the answer whatever its form.
 CODED = re.compile(r"\b(?:part|serial|room|model|order) number\b", re.IGNORECASE)
 # Questions asking how or why something is, not for a value, though they name a dimension ("How does a lidar
@@ -382,7 +384,8 @@ def _kind(question: str) -> Expected:
         return Expected("code", question_names=names)
     if DATED.search(question):
         return Expected("date")
-    found = _dimension(question)
+    # "How much does the gearbox multiply torque?" asks for a factor ("by eleven"), a number of no unit.
+    found = None if FACTOR.search(question) else _dimension(question)
     asks_value = not (EXPLAIN.search(question) or NAMED.search(question) or PLACE_OR_TIME.search(question))
     counted = COUNTED.search(question)
     # "How many students ...?" is answered by a number of students, not any number; "how many volts" is a voltage,
