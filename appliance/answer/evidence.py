@@ -55,9 +55,9 @@ ANSWER_LINE = re.compile(r"[\s*_]*(?:A|Answer)\s*[:.]", re.I)
 BARE_NUMBER = re.compile(r"[±~≈<>≤≥+-]?\s*\d+(?:[.,]\d+)?(?:\s*(?:to|-|–)\s*\d+(?:[.,]\d+)?)?")
 UNIT_IN_LABEL = re.compile(r"\(([^()\d]{1,12})\)\s*$")
 UNIT_HEADER = re.compile(r"units?", re.I)
-# Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 # A code of a few letters and a number, with or without a hyphen: TQ-50, SD56, CAM-04.
 CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
+# Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
 MIN_WORDS = 5
