@@ -198,6 +198,22 @@ def test_verifier_accepts_the_material_and_names_what_it_invents():
     assert checker.check("The Zorblax-7 closes with a force of 42 newtons [1].").source == 1
 
 
+def test_verifier_takes_a_code_in_the_students_spelling_for_the_materials():
+    fact = "The TQ-50 sensor has a rated capacity of 50 N·m."
+    passage = Passage("c", "d", "tq.md", None, None, "", fact, 0, len(fact), 1.0, 0.9)
+    checker = verify.Verifier(
+        "whats the rated capacity of the tq50",
+        {1: [Evidence(0, len(fact), fact, 1.0)]},
+        [passage],
+        FakeEmbedder(),
+        0.3,
+        0.34,
+    )
+    for code in ("tq50", "TQ50", "TQ-50"):
+        assert checker.check(f"The {code} sensor has a rated capacity of 50 N·m [1].").source == 1, code
+    assert "'tq60'" in checker.check("The tq60 sensor has a rated capacity of 50 N·m [1].").reason
+
+
 def test_a_short_answer_drawn_from_evidence_covering_the_question_is_on_it_and_a_restated_premise_is_not():
     """ "A topic is a named channel for messages." restates one of the question's three terms, but the evidence it is
     drawn from covers them all; a sentence drawn from the step before the one asked about (the question's premise)
@@ -714,4 +730,20 @@ def test_a_generative_answer_of_nothing_says_so_and_cites_nothing(settings, fake
     assert done.answer == NO_ANSWER
     assert done.covered and done.sources
     assert not any(s.cited for s in done.sources)
+    built.close()
+
+
+def test_a_sentence_stating_one_of_two_answers_the_best_evidence_gives_is_replaced_by_both_quoted(settings, fakes):
+    """Both sentences give a duration of the battery: a small model copies the first, whichever was asked for."""
+    notes = (
+        b"# Zorblax-7 battery\n\nThe Zorblax-7 battery charges fully in 90 minutes.\n\n"
+        b"A full Zorblax-7 battery lasts 6 hours of gripping.\n"
+    )
+    copier = FakeModel(script="The Zorblax-7 battery charges fully in 90 minutes [1].")
+    built = answer_with(settings, fakes, copier)
+    built.ingestor.ingest(notes, "battery.md")
+    done = built.answerer.answer(Question("How long does the Zorblax-7 battery last?"))
+    assert done.sentences[0].status == "quoted"
+    assert done.sentences[0].reason == verify.UNDECIDED.format(kind="quantity")
+    assert "6 hours" in done.answer and "90 minutes" in done.answer
     built.close()

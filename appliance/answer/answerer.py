@@ -15,7 +15,7 @@ from appliance.answer import prompt
 from appliance.answer.events import AnswerMode, Done, Evidence, Sentence, Source, Timings
 from appliance.answer.expect import Expected, expected
 from appliance.answer.model_queue import ModelGate, Ticket
-from appliance.answer.verify import CITATION, Verifier, sentences_of
+from appliance.answer.verify import CITATION, NOT_STATED, UNDECIDED, Verifier, sentences_of
 from appliance.errors import InvalidInput
 from appliance.search.retriever import Retriever
 from appliance.search.shapes import Passage, view
@@ -377,7 +377,7 @@ class Answerer:
         # A true sentence that does not state what was asked ("The gripper is pneumatic." for its mass) is no answer.
         reason = verdict.reason
         if verdict.source is not None:
-            reason = f"it does not state the {wanted.kind} asked for, as the best evidence gives it"
+            reason = (UNDECIDED if verifier.undecided else NOT_STATED).format(kind=wanted.kind)
         quotes = self._best_quotes(verifier.evidence, shown, reason) if sure and not answered else []
         if not quotes:
             return [Sentence(text=sentence, shown="", status="dropped", reason=reason)]

@@ -1,12 +1,13 @@
 """Verification: each generated sentence must be backed by the evidence it is attributed to, or it is not shown."""
 
 import difflib
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from appliance.answer.events import Evidence
-from appliance.answer.evidence import ABBREVIATION, ASKING, candidates, content_words, stem
+from appliance.answer.evidence import ABBREVIATION, ASKING, candidates, content_words, stem, text_words
 from appliance.answer.expect import expected, quantities, values
 from appliance.store.text import STOPWORDS, WORD
 
@@ -20,6 +21,8 @@ SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
 # A sentence may use the question's words and a few of its own ("The", "It has"): this share must come from evidence.
 MIN_SUPPORTED_WORDS = 0.75
 OFF_QUESTION = "it does not answer the question"
+NOT_STATED = "it does not state the {kind} asked for, as the best evidence gives it"
+UNDECIDED = "the best evidence gives more than one {kind}: its own words show which was asked for"
 # A sentence in none but the question's own words answers nothing: an echo ("Calivane rig room."), or the question
 # turned into a claim ("The OS-4 can decode CAN bus." where the material says CAN decoding needs a licence the lab
 # did not buy). Every word of it is in the evidence, so only this tells it apart.
@@ -102,7 +105,12 @@ class Verifier:
         # The answers the best evidence of the kind asked for states: what an answering sentence must say.
         ranked = sorted((e for items in evidence.values() for e in items), key=lambda e: -e.score)
         best = [e for e in ranked if self.wanted.kind and self.wanted.fits(e.text)][:LEADING]
-        self.leading = set().union(*(values(self.wanted, e.text) for e in best))
+        given = [found for e in best if (found := values(self.wanted, e.text))]
+        self.leading = set().union(*given)
+        # Two of them giving different answers (a package's "3 mm" and a gyroscope's "±2000 °/s" for "max gyro
+        # range"): a small model copies the first fact it is given, so a sentence stating one of them is no sign
+        # it is the one asked for; only the material's own words, both quoted, let the student tell.
+        self.undecided = any(not (a <= b or b <= a) for a, b in itertools.combinations(given, 2))
         # The question's terms the best evidence sentence itself uses ("repeatability"): an answer keeps them.
         self.focus = self.question_words & set(content_words(ranked[0].text)) if ranked else set()
         self.evidence = evidence  # by 1-based source number
@@ -117,6 +125,7 @@ class Verifier:
         # from a glossary defining both kinds.
         self.evidence_text = {n: " ".join(e.text for e in items) for n, items in evidence.items()}
         self.evidence_quantities = {n: quantities(text) for n, text in self.evidence_text.items()}
+        self.evidence_words = {n: text_words(text) for n, text in self.evidence_text.items()}
         self._vectors = {n: embedder.embed([e.text for e in items]) for n, items in evidence.items()}
         self._context_words = {n: _context_words(items, passages[n - 1]) for n, items in evidence.items()}
         # The evidence words of a sentence on the question through them, by its words (with or without markers).
@@ -161,6 +170,8 @@ class Verifier:
             words = content_words(plain)
             return self.focus <= set(words) | self._said.get(tuple(words), set())
         stated = values(self.wanted, plain)
+        if self.undecided:
+            return False
         return self.wanted.fits(plain) and (not stated or not self.leading or stated <= self.leading)
 
     def closest(self, sentence: str, exclude: set[tuple[int, int]]) -> tuple[int, Evidence] | None:
@@ -217,7 +228,8 @@ class Verifier:
         if invented:
             return "the material does not give {} as a {}".format(*invented[0])
         for name in sorted(names(text)):
-            if name not in where and stem(name) not in where:
+            # A code in the student's spelling ("tq50") is the material's in another ("TQ-50").
+            if name not in where and stem(name) not in where and name.replace("-", "") not in self.evidence_words[n]:
                 return f"'{name}' appears in no source"
         found = self._context_words[n][closest[0]]
         words = content_words(text, ASKING)
@@ -280,7 +292,7 @@ def _context_words(items: list[Evidence], passage) -> list[set[str]]:
     sentence before ("It weighs 2 kg."), that sentence's: as evidence scoring reads it."""
     context = {start: f"{labels} {text}" for _, start, _, _, text, labels in candidates([passage])}
     # An evidence item of several sentences (a run) lends all its words, its first sentence's context too.
-    return [set(content_words(f"{item.text} {context.get(item.start, passage.heading)}")) for item in items]
+    return [text_words(f"{item.text} {context.get(item.start, passage.heading)}") for item in items]
 
 
 def sentences_of(stream: Iterator[str]) -> Iterator[str]:
