@@ -577,6 +577,12 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
 # ---------- grounded answers: evidence and a sentence the material does not support ----------
 
 WEIGHT_QUESTION = "How heavy is the Brindle-5 pump?"
+# The text of an element as a reader sees it: a <q> shows quotation marks its text does not hold.
+READ_WITH_QUOTE_MARKS = """element => {
+    const copy = element.cloneNode(true);
+    for (const q of copy.querySelectorAll('q')) q.replaceWith('“' + q.textContent + '”');
+    return copy.textContent;
+}"""
 
 
 class InventingModel(FakeModel):
@@ -643,6 +649,11 @@ def test_evidence_is_highlighted_and_an_invented_number_is_withdrawn(browser, in
         assert "7 kilograms" not in answer.locator(".answer-text").inner_text()
         # The unsupported sentence is visibly replaced by the material's words, or counted as removed.
         assert answer.locator(".sentence.quoted .quoted-label, .dropped-note").count() >= 1
+        # A quote reads as the material's words once: not "what the material says: “The material says: “...””".
+        for quoted in answer.locator(".sentence.quoted").all():
+            read = quoted.evaluate(READ_WITH_QUOTE_MARKS)
+            assert read.lower().count("the material says") == 1, read
+            assert read.count("“") == 1, read
         screenshot(visit, "chat-evidence")
         check_accessibility(visit, "chat with evidence")
         item = answer.locator(".evidence-item").first
