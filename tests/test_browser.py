@@ -394,6 +394,8 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
     page = student.page
     screenshot(student, "signup")
     check_accessibility(student, "sign-up")
+    # Join codes tell "a" from "A": a phone keyboard must not capitalise what the student types.
+    assert page.get_by_label("Course join code").get_attribute("autocapitalize") == "none"
     page.get_by_label("Username").fill("bo")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Course join code").fill(FLOW["join_code"])
@@ -826,6 +828,7 @@ def test_conversations_list_rename_reopen_and_delete(visits, appliance):
 
     # Joining another course with a wrong code says so.
     nav(page, "Courses").click()
+    assert page.get_by_label("Join code").get_attribute("autocapitalize") == "none"  # codes tell "a" from "A"
     page.get_by_label("Join code").fill("NOT-A-CODE")
     page.get_by_role("button", name="Join").click()
     page.get_by_role("status").filter(has_text="join code does not match").wait_for()

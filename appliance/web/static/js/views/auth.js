@@ -103,7 +103,7 @@ export function signUp(main) {
   const username = h("input", {name: "username", autocomplete: "username", required: true, minlength: 2, maxlength: 40,
     autocapitalize: "none", spellcheck: "false"});
   const password = h("input", {name: "password", type: "password", autocomplete: "new-password", required: true, minlength: 8});
-  const joinCode = h("input", {name: "join_code", autocomplete: "off", autocapitalize: "characters", spellcheck: "false"});
+  const joinCode = h("input", {name: "join_code", autocomplete: "off", autocapitalize: "none", spellcheck: "false"});
   const form = h("form", {class: "stack", onSubmit: (event) => {
     event.preventDefault();
     const data = new FormData(form);

@@ -30,7 +30,7 @@ function createForm(render) {
 }
 
 function joinForm(render) {
-  const code = h("input", {name: "join_code", required: true, autocomplete: "off", autocapitalize: "characters", spellcheck: "false"});
+  const code = h("input", {name: "join_code", required: true, autocomplete: "off", autocapitalize: "none", spellcheck: "false"});
   const note = h("div", {role: "status", hidden: true});
   const form = h("form", {class: "inline-form", onSubmit: async (event) => {
     event.preventDefault();
