@@ -747,3 +747,20 @@ def test_a_sentence_stating_one_of_two_answers_the_best_evidence_gives_is_replac
     assert done.sentences[0].reason == verify.UNDECIDED.format(kind="quantity")
     assert "6 hours" in done.answer and "90 minutes" in done.answer
     built.close()
+
+
+def test_the_two_answers_are_quoted_whatever_evidence_ranks_above_them(settings, fakes):
+    """Sentences on the question's words but of no duration rank above the two durations: those are quoted."""
+    notes = (
+        b"# Zorblax-7 battery\n\nThe Zorblax-7 battery charges fully in 90 minutes.\n\n"
+        b"A full Zorblax-7 battery lasts 6 hours of gripping.\n\n"
+        b"The Zorblax-7 battery lasts longer when the Zorblax-7 battery is kept cool.\n\n"
+        b"Store the Zorblax-7 battery so the Zorblax-7 battery lasts: half charged.\n"
+    )
+    copier = FakeModel(script="The Zorblax-7 battery charges fully in 90 minutes [1].")
+    built = answer_with(settings, fakes, copier, evidence_type_weight=0.0)
+    built.ingestor.ingest(notes, "battery.md")
+    done = built.answerer.answer(Question("How long does the Zorblax-7 battery last?"))
+    assert done.sentences[0].reason == verify.UNDECIDED.format(kind="quantity")
+    assert "6 hours" in done.answer and "90 minutes" in done.answer
+    built.close()

@@ -3,7 +3,7 @@
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -378,20 +378,28 @@ class Answerer:
         reason = verdict.reason
         if verdict.source is not None:
             reason = (UNDECIDED if verifier.undecided else NOT_STATED).format(kind=wanted.kind)
-        quotes = self._best_quotes(verifier.evidence, shown, reason) if sure and not answered else []
+        # When the best evidence gives two answers, those two are what the student must see, whatever ranks above.
+        first = verifier.leading_at if verifier.undecided else frozenset()
+        quotes = self._best_quotes(verifier.evidence, shown, reason, first) if sure and not answered else []
         if not quotes:
             return [Sentence(text=sentence, shown="", status="dropped", reason=reason)]
         # The sentence's verdict carries the first quote; the others follow it as quotes of their own.
         return [msgspec.structs.replace(quotes[0], text=sentence), *quotes[1:]]
 
     def _best_quotes(
-        self, evidence: dict[int, list[Evidence]], shown: set[tuple[int, int]], reason: str
+        self,
+        evidence: dict[int, list[Evidence]],
+        shown: set[tuple[int, int]],
+        reason: str,
+        first: Set[tuple[int, int]] = frozenset(),
     ) -> list[Sentence]:
-        """The best evidence not yet quoted, as many runs as an extractive answer quotes: what the student sees in
-        place of what the model got wrong. A wrong sentence is no guide to which evidence answers the question,
-        and the second-best sentence is often the one stating the fact (a table row giving the date)."""
+        """The best evidence not yet quoted, as many runs as an extractive answer quotes, the runs holding the
+        sentences at `first` (source, start) before the others: what the student sees in place of what the model
+        got wrong. A wrong sentence is no guide to which evidence answers the question, and the second-best
+        sentence is often the one stating the fact (a table row giving the date)."""
         quotes: list[Sentence] = []
-        for n, text, starts in quotable(evidence):
+        runs = quotable(evidence)
+        for n, text, starts in sorted(runs, key=lambda run: not any((run[0], at) in first for at in run[2])):
             if len(quotes) == self.settings.extractive_quotes:
                 break
             if not any((n, start) in shown for start in starts):

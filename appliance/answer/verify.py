@@ -103,16 +103,17 @@ class Verifier:
         self.least_own = REASON_WORDS if WHY.search(question) else 1  # words of its own a sentence must add
         self.wanted = expected(question)
         # The answers the best evidence of the kind asked for states: what an answering sentence must say.
-        ranked = sorted((e for items in evidence.values() for e in items), key=lambda e: -e.score)
-        best = [e for e in ranked if self.wanted.kind and self.wanted.fits(e.text)][:LEADING]
-        given = [found for e in best if (found := values(self.wanted, e.text))]
+        ranked = sorted(((n, e) for n, items in evidence.items() for e in items), key=lambda ne: -ne[1].score)
+        best = [(n, e) for n, e in ranked if self.wanted.kind and self.wanted.fits(e.text)][:LEADING]
+        given = [found for _, e in best if (found := values(self.wanted, e.text))]
         self.leading = set().union(*given)
+        self.leading_at = {(n, e.start) for n, e in best}  # where they are: (source, page offset)
         # Two of them giving different answers (a package's "3 mm" and a gyroscope's "±2000 °/s" for "max gyro
         # range"): a small model copies the first fact it is given, so a sentence stating one of them is no sign
         # it is the one asked for; only the material's own words, both quoted, let the student tell.
         self.undecided = any(not (a <= b or b <= a) for a, b in itertools.combinations(given, 2))
         # The question's terms the best evidence sentence itself uses ("repeatability"): an answer keeps them.
-        self.focus = self.question_words & set(content_words(ranked[0].text)) if ranked else set()
+        self.focus = self.question_words & set(content_words(ranked[0][1].text)) if ranked else set()
         self.evidence = evidence  # by 1-based source number
         self.embedder = embedder
         self.min_similarity = min_similarity
