@@ -193,9 +193,28 @@ def test_verifier_accepts_the_material_and_names_what_it_invents():
     assert checker.check("The Zorblax-7 gripper closes with a force of 42 newtons [1].").source == 1
     assert checker.check("The gripper closes with 48 newtons [1].").reason == "the number 48 appears in no source"
     assert "'kessler'" in checker.check("Dr. Kessler designed the gripper [1].").reason
+    # an acronym is a name too, wherever it stands: "PMPM" for the material's "PRM"
+    assert "'pmpm'" in checker.check("PMPM closes the Zorblax-7 gripper with 42 newtons [1].").reason
+    assert "'pmpm'" in checker.check("The PMPM gripper closes with a force of 42 newtons [1].").reason
     assert "words" in checker.check("The gripper is waterproof and painted bright orange [1].").reason
     # it does not say "gripper", the evidence it is drawn from does
     assert checker.check("The Zorblax-7 closes with a force of 42 newtons [1].").source == 1
+
+
+def test_an_acronym_the_material_does_not_give_is_not_supported():
+    fact = "For repeated queries in the same environment, use the PRM planner (multi-query)."
+    passage = Passage("c", "d", "plan.md", None, None, "", fact, 0, len(fact), 1.0, 0.9)
+    checker = verify.Verifier(
+        "Which planner suits repeated queries?",
+        {1: [Evidence(0, len(fact), fact, 1.0)]},
+        [passage],
+        FakeEmbedder(),
+        0.3,
+        0.34,
+    )
+    assert checker.check("For repeated queries in the same environment, use the PRM planner [1].").source == 1
+    invented = checker.check("For repeated queries in the same environment, use the RRT planner [1].")
+    assert invented.reason == "'rrt' appears in no source"
 
 
 def test_verifier_takes_a_code_in_the_students_spelling_for_the_materials():

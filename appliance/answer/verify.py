@@ -14,8 +14,9 @@ from appliance.store.text import STOPWORDS, WORD
 CITATION = re.compile(r"\s*\[(\d{1,2})\]")
 # 1,024 / 0.088 / 12 / -5 / 3.5: a number as the material writes it; commas between digit groups are dropped.
 NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?![\w])|\d+(?=[A-Za-z°%])")
-# Names and codes: a capitalised word not opening the sentence, or any word mixing letters and digits (Zorblax-7).
-NAME = re.compile(r"(?<=\s)[A-Z][\w-]*[a-z0-9][\w-]*|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
+# Names and codes: a capitalised word not opening the sentence, an acronym anywhere (PRM, RRT: in a robotics
+# course often the answer itself), or any word mixing letters and digits (Zorblax-7).
+NAME = re.compile(r"(?<=\s)[A-Z][\w-]*[a-z0-9][\w-]*|\b[A-Z]{2,}s?\b|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
 SENTENCE_STOP = re.compile(r"[.!?](?:\s*\[\d{1,2}\])*(?=\s+[^\s\[])|\n")
 SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
 # A sentence may use the question's words and a few of its own ("The", "It has"): this share must come from evidence.
