@@ -33,6 +33,8 @@ STATES = [
     ("who's the head referee", "person", "Head referee: Priya Okonkwo-Lindqvist."),
     ("How does a lidar measure distance?", "", "It times laser light reflected from surfaces."),
     ("How long is the jaw stroke?", "quantity", "Each jaw travels 38 millimetres."),
+    ("What are the lab's opening hours on Friday?", "quantity", "On Fridays the lab is open 10:00 to 14:00."),
+    ("What are the office hours?", "quantity", "Office hours: Tuesdays from 2 pm in room B-12."),
     ("How long is a loan?", "quantity", "A kit may be borrowed for 14 days."),
     ("How high is the lidar mounted?", "quantity", "It is mounted at a height of 22 centimetres."),
     ("How far can the lidar see?", "quantity", "It sees objects up to 12 metres away."),
@@ -82,6 +84,7 @@ MISSES = [
     ("How much electrical power does the chamber use?", "The chamber holds 20 to 85 degrees Celsius."),
     ("What is the minimum range of the lidar?", "It sees objects up to a maximum range of 12 metres."),
     ("Who manufactures the Vexmoor bracket?", "Its part number is VB-2231."),
+    ("What are the lab's opening hours on Friday?", "A lab session on Friday lasts 90 minutes."),
     ("Who manufactures the Zorblax-7 gripper?", "Handout G2: The Zorblax-7 Pneumatic Gripper"),
     ("Which booking system do we use?", "A booking nobody uses within 20 minutes is released."),
     # another thing's number is no pin's
@@ -158,6 +161,17 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("How much current does the sensor draw?", "quantity", "current"),
         ("How much power does the conveyor motor draw?", "quantity", "power"),
         ("How much does the board draw?", "quantity", "draw"),
+        # a term a measure's word begins asks what it is; a measure asked of something asks for its value
+        ("What is force closure?", "", ""),
+        ("What is a torque sensor?", "", ""),
+        ("what is a rate limiter", "", ""),
+        ("What is the gripper force?", "quantity", "force"),
+        ("What is the force limit?", "quantity", "force"),
+        ("What is the price of the Wren-7 arm?", "quantity", "money"),
+        # opening and office hours are times of day, not a length of time
+        ("What are the lab's opening hours on Friday?", "quantity", "clock"),
+        ("what are the office hours", "quantity", "clock"),
+        ("How many hours may I book?", "quantity", "duration"),
     ],
 )
 def test_the_question_phrase_names_the_dimension_asked_for(question, kind, dimension):

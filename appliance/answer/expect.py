@@ -30,6 +30,9 @@ TORQUE_UNITS = r"[mk]?n[·⋅.\s-]?m|newton[\s-]?met\w*"  # 50 N·m, 2.5 Nm, 300
 VOLUME_UNITS = r"l|litres?|liters?|ml|millilit\w*|m³|m3|cubic \w+"
 MASS_UNITS = r"k?g|grams?|kilo(?:gram)?s?|tonnes?|tons?|lbs?"
 AREA_UNITS = r"m²|m2|cm²|mm²|square \w+"
+# A time of day after its hour: the ":00" of "10:00", the "am" of "9 am".
+CLOCK_UNITS = r":\d\d|[ap]\.?m\.?|o'clock"
+HOURS_OF = r"(?:opening|office|lab|consultation|visiting|business|working|support|help ?desk|library)\s+(?:hours|times)"
 # Each dimension: the question words that ask for it, and the units a sentence states it in (after a number).
 # Ordered from specific to generic: "temperature range" asks for a temperature, not a length.
 DIMENSIONS: list[tuple[str, str, str]] = [
@@ -87,6 +90,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         MASS_UNITS,
     ),
     ("recurrence", r"how often", r"times|(?:a|per|an) (?:day|week|month|year|hour)"),
+    # Opening and office hours are times of day ("10:00 to 16:00", "9 am"), not a length of time.
+    ("clock", HOURS_OF, CLOCK_UNITS),
     # "How long is the stroke?" asks for a length, "How long is the loan?" for a time: either answers.
     ("extent", r"how long (?:is|are|was|were)", rf"{DURATION_UNITS}|{LENGTH_UNITS}"),
     (
@@ -173,6 +178,14 @@ CALLED = re.compile(r"\bwho\b.*\b(?:call|phone|ring|contact|text)\b", re.IGNOREC
 FACTOR = re.compile(r"\bmultipl\w*|\bfactor\b|\bhow many times (?:more|less|as|faster|slower|bigger)\b", re.I)
 # A number that names rather than counts: its digits are the answer whatever its form.
 CODED = re.compile(r"\b(?:part|serial|room|model|order) number\b", re.IGNORECASE)
+# "What is force closure?" asks what a term means, though a measure's word begins it: the phrase's last word names
+# no measure ("What is the gripper force?" asks for a force).
+# A term is a few words and no preposition: "the price of the arm" and "the opening hours on Friday" name a
+# property of something.
+TERM_WORD = r"(?!(?:of|on|in|at|for|with|from|per|to|by|during|when|if)\b)[\w-]+"
+DEFINED = re.compile(
+    rf"^\s*what\s+(?:is|are)\s+(?:an?\s+|the\s+)?((?:{TERM_WORD}\s+){{0,3}}?({TERM_WORD}))\s*\??\s*$", re.IGNORECASE
+)
 # Questions asking how or why something is, not for a value, though they name a dimension ("How does a lidar
 # measure distance?").
 EXPLAIN = re.compile(
@@ -385,7 +398,7 @@ def _kind(question: str) -> Expected:
     if DATED.search(question):
         return Expected("date")
     # "How much does the gearbox multiply torque?" asks for a factor ("by eleven"), a number of no unit.
-    found = None if FACTOR.search(question) else _dimension(question)
+    found = None if FACTOR.search(question) or _defines(question) else _dimension(question)
     asks_value = not (EXPLAIN.search(question) or NAMED.search(question) or PLACE_OR_TIME.search(question))
     counted = COUNTED.search(question)
     # "How many students ...?" is answered by a number of students, not any number; "how many volts" is a voltage,
@@ -401,6 +414,17 @@ def _kind(question: str) -> Expected:
         numbered = rf"\b{re.escape(which.group(1))}s?\s+(?:no\.?\s*|#\s*)?\d[\w.-]*" if which else None
         return Expected("name", question_names=names, numbered=re.compile(numbered, re.I) if numbered else None)
     return Expected()
+
+
+def _defines(question: str) -> bool:
+    """Whether the question asks what a term is ("What is force closure?", "What are torque sensors?"), though a
+    word of the term names a measure; one asking for an amount ("What is the force limit?") does not."""
+    term = DEFINED.match(question)
+    if not term or QUANTITY.search(question) or re.search(HOURS_OF, term.group(1), re.IGNORECASE):
+        return False
+    if any(bound.search(question) for bound, _ in BOUNDS):  # "What is the highest temperature allowed?"
+        return False
+    return not _named_dimension(term.group(2))
 
 
 def _dimension(text: str) -> tuple[str, str] | None:
