@@ -783,3 +783,40 @@ def test_the_two_answers_are_quoted_whatever_evidence_ranks_above_them(settings,
     assert done.sentences[0].reason == verify.UNDECIDED.format(kind="quantity")
     assert "6 hours" in done.answer and "90 minutes" in done.answer
     built.close()
+
+
+def test_a_value_of_another_thing_than_the_code_the_question_names_is_no_answer(settings, fakes):
+    """Another arm's price covers "price" and "arm", and states a price: not the Wren-7's, however close."""
+    built = answer_with(settings, fakes, answer_mode="extractive", answerable_typed_similarity=-1.0)
+    built.ingestor.ingest(b"# Wren-7 arm\n\nThe Wren-7 arm lifts a payload of 3.2 kg at full reach.\n", "wren.md")
+    built.ingestor.ingest(b"# Unitree Z1\n\nThe Unitree Z1 arm sells at a price of $3,000 per arm.\n", "z1.md")
+    assert not built.answerer.answer(Question("What is the price of the Wren-7 arm?")).covered
+    assert built.answerer.answer(Question("What is the price of the Z1 arm?")).covered
+    assert built.answerer.answer(Question("What payload does the wren7 arm lift?")).covered
+    built.close()
+
+
+def test_a_table_rows_value_in_the_unit_its_label_gives_is_one_of_the_answers_quoted(settings, fakes):
+    """The row's bare "2.5" is a height through its label's "(m)": two heights, so both are quoted."""
+    notes = (
+        b"# Flight cage\n\nThe flight cage is 3.2 m high.\n\n"
+        b"| Flight cage limit | Value |\n|---|---|\n| Flight height above floor (m) | 2.5 |\n"
+    )
+    copier = FakeModel(script="The flight cage is 3.2 m high [1].")
+    built = answer_with(settings, fakes, copier)
+    built.ingestor.ingest(notes, "cage.md")
+    done = built.answerer.answer(Question("How high is the flight height in the flight cage?"))
+    assert done.sentences[0].reason == verify.UNDECIDED.format(kind="quantity")
+    assert "2.5" in done.answer
+    built.close()
+
+
+def test_names_the_best_evidence_gives_are_not_weighed_as_two_answers(settings, fakes):
+    """Any capitalised word fits a question asking for a name: a sentence naming the right one stands."""
+    notes = b"# Transmitter\n\nSwitch SF2 is the motor kill.\n\nThe switch called Arm Lever arms the motor kill.\n"
+    terse = FakeModel(script="Switch SF2 is the motor kill [1].")
+    built = answer_with(settings, fakes, terse)
+    built.ingestor.ingest(notes, "transmitter.md")
+    done = built.answerer.answer(Question("Which switch is the motor kill?"))
+    assert [s.status for s in done.sentences] == ["supported"]
+    built.close()

@@ -219,16 +219,20 @@ class Answerer:
         a near-topic value (the maximum for a minimum, another device's mass) would pass the check as well."""
         settings = self.settings
         stating = [s for s in scored if s.fits]  # a sentence of the kind asked for: a mass for "how heavy"
+        codes = evidence_module.codes(question)
         if any(
             (s.coverage >= settings.answerable_coverage and s.similarity >= settings.answerable_similarity)
             or s.similarity >= settings.answerable_paraphrase
             # every key term and the kind of value asked for: a place in a long list ("the fire exits and the
             # assembly point at the bike shelter") is far in meaning from the short question it answers
             or (wanted.precise and s.coverage >= 1.0)
+            # half the key terms and the kind asked for, of the thing the question names by its code: the Unitree
+            # Z1's price covers "price" and "arm" of "What is the price of the Wren-7 arm?" and answers nothing
             or (
                 wanted.precise
                 and s.coverage >= settings.maybe_coverage
                 and s.similarity >= settings.answerable_typed_similarity
+                and evidence_module.names_all(codes, s)
             )
             for s in stating
         ) or evidence_module.answered_together(
@@ -378,9 +382,9 @@ class Answerer:
         reason = verdict.reason
         if verdict.source is not None:
             reason = (UNDECIDED if verifier.undecided else NOT_STATED).format(kind=wanted.kind)
-        # When the best evidence gives two answers, those two are what the student must see, whatever ranks above.
-        first = verifier.leading_at if verifier.undecided else frozenset()
-        quotes = self._best_quotes(verifier.evidence, shown, reason, first) if sure and not answered else []
+        # When the best evidence gives two answers, the student must see both, whatever ranks above them.
+        also = verifier.leading_at if verifier.undecided else frozenset()
+        quotes = self._best_quotes(verifier.evidence, shown, reason, also) if sure and not answered else []
         if not quotes:
             return [Sentence(text=sentence, shown="", status="dropped", reason=reason)]
         # The sentence's verdict carries the first quote; the others follow it as quotes of their own.
@@ -391,23 +395,24 @@ class Answerer:
         evidence: dict[int, list[Evidence]],
         shown: set[tuple[int, int]],
         reason: str,
-        first: Set[tuple[int, int]] = frozenset(),
+        also: Set[tuple[int, int]] = frozenset(),
     ) -> list[Sentence]:
-        """The best evidence not yet quoted, as many runs as an extractive answer quotes, the runs holding the
-        sentences at `first` (source, start) before the others: what the student sees in place of what the model
+        """The best evidence not yet quoted, as many runs as an extractive answer quotes, and the runs holding the
+        sentences at `also` (source, start) however they rank: what the student sees in place of what the model
         got wrong. A wrong sentence is no guide to which evidence answers the question, and the second-best
         sentence is often the one stating the fact (a table row giving the date)."""
         quotes: list[Sentence] = []
-        runs = quotable(evidence)
-        for n, text, starts in sorted(runs, key=lambda run: not any((run[0], at) in first for at in run[2])):
-            if len(quotes) == self.settings.extractive_quotes:
-                break
-            if not any((n, start) in shown for start in starts):
-                shown.update((n, start) for start in starts)
-                why = reason if not quotes else FOLLOWING_QUOTE
-                quotes.append(
-                    Sentence(text=text, shown=QUOTE.format(text=text, n=n), status="quoted", source=n, reason=why)
-                )
+        for n, text, starts in quotable(evidence):
+            held = any((n, start) in also for start in starts)
+            if (len(quotes) >= self.settings.extractive_quotes and not held) or any(
+                (n, start) in shown for start in starts
+            ):
+                continue
+            shown.update((n, start) for start in starts)
+            why = reason if not quotes else FOLLOWING_QUOTE
+            quotes.append(
+                Sentence(text=text, shown=QUOTE.format(text=text, n=n), status="quoted", source=n, reason=why)
+            )
         return quotes
 
     def _generative(

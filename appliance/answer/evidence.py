@@ -148,6 +148,16 @@ def key_terms(question: str) -> list[str]:
     return list(dict.fromkeys(content_words(question, ASKING)))
 
 
+def codes(question: str) -> frozenset[str]:
+    """The codes a question names, each in one spelling: "wren7" for "Wren-7", "tq50" for "tq50"."""
+    return frozenset(f"{letters}{digits}".lower() for letters, digits in CODE_SPELLED.findall(question))
+
+
+def names_all(codes: frozenset[str], sentence: Scored) -> bool:
+    """Whether the sentence, with its heading, names every one of the codes, in whichever spelling."""
+    return not codes or codes <= text_words(sentence.context)
+
+
 def coverage(terms: Sequence[str], text: str, said: frozenset[str] = frozenset(), kin: Kin = NO_KIN) -> float:
     """Share of the terms found in the text (after stemming), itself or as one of its `kin`, or in `said`, the
     terms it answers otherwise."""
@@ -248,6 +258,11 @@ def _table_header(text: str, at: int) -> str:
     return text[header:end].strip(" |") if header != line and TABLE_RULE.match(text, end + 1) else ""
 
 
+def read_with_units(text: str, labels: str) -> str:
+    """A sentence as its values read: a table row's bare numbers followed by their units (`labels` is its header)."""
+    return _with_units(text, labels) if labels else text
+
+
 def _with_units(row: str, header: str) -> str:
     """A table row with each bare number followed by the unit its table gives apart: in its column's header
     ("Weight (%)"), its row's label ("Altitude above floor (m) | 2.5") or a "Unit" column ("±2000 | °/s")."""
@@ -284,7 +299,7 @@ def score(
     scored = []
     for (source, start, end, text, context, labels), vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
-        fits = wanted.fits(_with_units(text, labels) if labels else text)
+        fits = wanted.fits(read_with_units(text, labels))
         words = text_words(f"{labels} {context}") | (asking if fits and wanted.kind else frozenset())
         covered = _share(terms, words, kin)
         # Ranked on the question's own words: a kin word ("fast" for "fastest") is weaker evidence than the word.

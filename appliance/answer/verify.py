@@ -7,8 +7,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from appliance.answer.events import Evidence
-from appliance.answer.evidence import ABBREVIATION, ASKING, candidates, content_words, stem, text_words
-from appliance.answer.expect import expected, quantities, values
+from appliance.answer.evidence import ABBREVIATION, ASKING, candidates, content_words, read_with_units, stem, text_words
+from appliance.answer.expect import SAYS_WHAT_ASKED, expected, quantities, values
 from appliance.store.text import STOPWORDS, WORD
 
 CITATION = re.compile(r"\s*\[(\d{1,2})\]")
@@ -105,14 +105,17 @@ class Verifier:
         self.wanted = expected(question)
         # The answers the best evidence of the kind asked for states: what an answering sentence must say.
         ranked = sorted(((n, e) for n, items in evidence.items() for e in items), key=lambda ne: -ne[1].score)
-        best = [(n, e) for n, e in ranked if self.wanted.kind and self.wanted.fits(e.text)][:LEADING]
-        given = [found for _, e in best if (found := values(self.wanted, e.text))]
+        read = _read_with_units(evidence, passages)  # a table row's "2.5" is "2.5 m" when its label says "(m)"
+        best = [(n, e) for n, e in ranked if self.wanted.kind and self.wanted.fits(read[n, e.start])][:LEADING]
+        given = [found for n, e in best if (found := values(self.wanted, read[n, e.start]))]
         self.leading = set().union(*given)
         self.leading_at = {(n, e.start) for n, e in best}  # where they are: (source, page offset)
-        # Two of them giving different answers (a package's "3 mm" and a gyroscope's "±2000 °/s" for "max gyro
+        # Two of them giving different values (a package's "3 mm" and a gyroscope's "±2000 °/s" for "max gyro
         # range"): a small model copies the first fact it is given, so a sentence stating one of them is no sign
-        # it is the one asked for; only the material's own words, both quoted, let the student tell.
-        self.undecided = any(not (a <= b or b <= a) for a, b in itertools.combinations(given, 2))
+        # it is the one asked for; only the material's own words, both quoted, let the student tell. Names are
+        # not weighed so: any capitalised word fits a question asking for one.
+        differ = any(not (a <= b or b <= a) for a, b in itertools.combinations(given, 2))
+        self.undecided = differ and self.wanted.precise and self.wanted.kind in SAYS_WHAT_ASKED
         # The question's terms the best evidence sentence itself uses ("repeatability"): an answer keeps them.
         self.focus = self.question_words & set(content_words(ranked[0][1].text)) if ranked else set()
         self.evidence = evidence  # by 1-based source number
@@ -287,6 +290,15 @@ def _meaningful(word: str) -> bool:
 def _copied(run: list[tuple[str, str]]) -> bool:
     """Whether a run of words the sentence shares with the evidence carries a claim of the material's."""
     return len(run) >= COPIED_RUN and sum(_meaningful(word) for word, _ in run) >= 2
+
+
+def _read_with_units(evidence: dict[int, list[Evidence]], passages: Sequence) -> dict[tuple[int, int], str]:
+    """Each evidence sentence, by (source, page start), as its values read (a table row with its units)."""
+    read = {}
+    for n, items in evidence.items():
+        labels = {start: found for _, start, _, _, _, found in candidates([passages[n - 1]])}
+        read.update({(n, e.start): read_with_units(e.text, labels.get(e.start, "")) for e in items})
+    return read
 
 
 def _context_words(items: list[Evidence], passage) -> list[set[str]]:
