@@ -149,7 +149,7 @@ def key_terms(question: str) -> list[str]:
 
 
 def codes(question: str) -> frozenset[str]:
-    """The codes a question names, each in one spelling: "wren7" for "Wren-7", "tq50" for "tq50"."""
+    """The codes a question names, each in one spelling: "wren7" for "Wren-7", "tq50" for "TQ-50" or "tq50"."""
     return frozenset(f"{letters}{digits}".lower() for letters, digits in CODE_SPELLED.findall(question))
 
 

@@ -178,10 +178,9 @@ CALLED = re.compile(r"\bwho\b.*\b(?:call|phone|ring|contact|text)\b", re.IGNOREC
 FACTOR = re.compile(r"\bmultipl\w*|\bfactor\b|\bhow many times (?:more|less|as|faster|slower|bigger)\b", re.I)
 # A number that names rather than counts: its digits are the answer whatever its form.
 CODED = re.compile(r"\b(?:part|serial|room|model|order) number\b", re.IGNORECASE)
-# "What is force closure?" asks what a term means, though a measure's word begins it: the phrase's last word names
-# no measure ("What is the gripper force?" asks for a force).
-# A term is a few words and no preposition: "the price of the arm" and "the opening hours on Friday" name a
-# property of something.
+# "What is force closure?" asks what a term means, though a measure's word begins it: the term's last word names no
+# measure ("What is the gripper force?" asks for a force). A term is a few words and no preposition: "the price of
+# the arm" and "the opening hours on Friday" name a property of something.
 TERM_WORD = r"(?!(?:of|on|in|at|for|with|from|per|to|by|during|when|if)\b)[\w-]+"
 DEFINED = re.compile(
     rf"^\s*what\s+(?:is|are)\s+(?:an?\s+|the\s+)?((?:{TERM_WORD}\s+){{0,3}}?({TERM_WORD}))\s*\??\s*$", re.IGNORECASE

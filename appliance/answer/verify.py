@@ -174,9 +174,9 @@ class Verifier:
         if not self.wanted.kind:
             words = content_words(plain)
             return self.focus <= set(words) | self._said.get(tuple(words), set())
-        stated = values(self.wanted, plain)
         if self.undecided:
             return False
+        stated = values(self.wanted, plain)
         return self.wanted.fits(plain) and (not stated or not self.leading or stated <= self.leading)
 
     def closest(self, sentence: str, exclude: set[tuple[int, int]]) -> tuple[int, Evidence] | None:
