@@ -752,36 +752,47 @@ def test_a_generative_answer_of_nothing_says_so_and_cites_nothing(settings, fake
     built.close()
 
 
-def test_a_sentence_stating_one_of_two_answers_the_best_evidence_gives_is_replaced_by_both_quoted(settings, fakes):
-    """Both sentences give a duration of the battery: a small model copies the first, whichever was asked for."""
-    notes = (
-        b"# Zorblax-7 battery\n\nThe Zorblax-7 battery charges fully in 90 minutes.\n\n"
-        b"A full Zorblax-7 battery lasts 6 hours of gripping.\n"
-    )
-    copier = FakeModel(script="The Zorblax-7 battery charges fully in 90 minutes [1].")
-    built = answer_with(settings, fakes, copier)
-    built.ingestor.ingest(notes, "battery.md")
-    done = built.answerer.answer(Question("How long does the Zorblax-7 battery last?"))
+BATTERY = (
+    b"# Zorblax-7 battery\n\nThe Zorblax-7 battery charges fully in 90 minutes.\n\n"
+    b"A full Zorblax-7 battery lasts 6 hours of gripping.\n"
+)
+BATTERY_LAST = "How long does the Zorblax-7 battery last?"
+
+
+@pytest.mark.parametrize(
+    ("notes", "copied", "question", "changes", "quoted"),
+    [
+        # both sentences give a duration of the battery: a small model copies the first, whichever was asked for
+        (BATTERY, "The Zorblax-7 battery charges fully in 90 minutes.", BATTERY_LAST, {}, ["6 hours", "90 minutes"]),
+        # sentences on the question's words but of no duration rank above the two durations: those are quoted
+        (
+            BATTERY + b"\nThe Zorblax-7 battery lasts longer when the Zorblax-7 battery is kept cool.\n\n"
+            b"Store the Zorblax-7 battery so the Zorblax-7 battery lasts: half charged.\n",
+            "The Zorblax-7 battery charges fully in 90 minutes.",
+            BATTERY_LAST,
+            {"evidence_type_weight": 0.0},
+            ["6 hours", "90 minutes"],
+        ),
+        # the row's bare "2.5" is a height through its label's "(m)": two heights
+        (
+            b"# Flight cage\n\nThe flight cage is 3.2 m high.\n\n"
+            b"| Flight cage limit | Value |\n|---|---|\n| Flight height above floor (m) | 2.5 |\n",
+            "The flight cage is 3.2 m high.",
+            "How high is the flight height in the flight cage?",
+            {},
+            ["2.5"],
+        ),
+    ],
+)
+def test_a_sentence_stating_one_of_two_answers_the_best_evidence_gives_is_replaced_by_both_quoted(
+    settings, fakes, notes, copied, question, changes, quoted
+):
+    built = answer_with(settings, fakes, FakeModel(script=copied[:-1] + " [1]."), **changes)
+    built.ingestor.ingest(notes, "notes.md")
+    done = built.answerer.answer(Question(question))
     assert done.sentences[0].status == "quoted"
     assert done.sentences[0].reason == verify.UNDECIDED.format(kind="quantity")
-    assert "6 hours" in done.answer and "90 minutes" in done.answer
-    built.close()
-
-
-def test_the_two_answers_are_quoted_whatever_evidence_ranks_above_them(settings, fakes):
-    """Sentences on the question's words but of no duration rank above the two durations: those are quoted."""
-    notes = (
-        b"# Zorblax-7 battery\n\nThe Zorblax-7 battery charges fully in 90 minutes.\n\n"
-        b"A full Zorblax-7 battery lasts 6 hours of gripping.\n\n"
-        b"The Zorblax-7 battery lasts longer when the Zorblax-7 battery is kept cool.\n\n"
-        b"Store the Zorblax-7 battery so the Zorblax-7 battery lasts: half charged.\n"
-    )
-    copier = FakeModel(script="The Zorblax-7 battery charges fully in 90 minutes [1].")
-    built = answer_with(settings, fakes, copier, evidence_type_weight=0.0)
-    built.ingestor.ingest(notes, "battery.md")
-    done = built.answerer.answer(Question("How long does the Zorblax-7 battery last?"))
-    assert done.sentences[0].reason == verify.UNDECIDED.format(kind="quantity")
-    assert "6 hours" in done.answer and "90 minutes" in done.answer
+    assert all(value in done.answer for value in quoted)
     built.close()
 
 
@@ -793,21 +804,6 @@ def test_a_value_of_another_thing_than_the_code_the_question_names_is_no_answer(
     assert not built.answerer.answer(Question("What is the price of the Wren-7 arm?")).covered
     assert built.answerer.answer(Question("What is the price of the Z1 arm?")).covered
     assert built.answerer.answer(Question("What payload does the wren7 arm lift?")).covered
-    built.close()
-
-
-def test_a_table_rows_value_in_the_unit_its_label_gives_is_one_of_the_answers_quoted(settings, fakes):
-    """The row's bare "2.5" is a height through its label's "(m)": two heights, so both are quoted."""
-    notes = (
-        b"# Flight cage\n\nThe flight cage is 3.2 m high.\n\n"
-        b"| Flight cage limit | Value |\n|---|---|\n| Flight height above floor (m) | 2.5 |\n"
-    )
-    copier = FakeModel(script="The flight cage is 3.2 m high [1].")
-    built = answer_with(settings, fakes, copier)
-    built.ingestor.ingest(notes, "cage.md")
-    done = built.answerer.answer(Question("How high is the flight height in the flight cage?"))
-    assert done.sentences[0].reason == verify.UNDECIDED.format(kind="quantity")
-    assert "2.5" in done.answer
     built.close()
 
 
