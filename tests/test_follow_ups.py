@@ -34,14 +34,14 @@ def lab(request, settings, fakes):
     built.close()
 
 
-def _conversation(lab, *questions: str) -> list:
+def conversation(lab, *questions: str) -> list:
     """Each question asked in turn in one conversation; the answers as shown."""
     built, student = lab
-    answers, conversation = [], None
+    answers, talk = [], None
     for question in questions:
-        events = list(built.chat.start(student, Ask(question, conversation_id=conversation))(threading.Event()))
+        events = list(built.chat.start(student, Ask(question, conversation_id=talk))(threading.Event()))
         answers.append(events[-1][1])
-        conversation = answers[-1].conversation_id
+        talk = answers[-1].conversation_id
     return answers
 
 
@@ -51,7 +51,7 @@ def _first_quote(done) -> str:
 
 def test_a_follow_up_asking_another_measure_is_answered_by_its_sentence(lab):
     """ "and its reach?" after the payload was searched with the payload question, and once was judged by it too."""
-    _, reach = _conversation(lab, PAYLOAD, "and its reach?")
+    _, reach = conversation(lab, PAYLOAD, "and its reach?")
     assert reach.covered is True
     assert "820 mm" in _first_quote(reach)
 
@@ -59,14 +59,14 @@ def test_a_follow_up_asking_another_measure_is_answered_by_its_sentence(lab):
 def test_a_follow_up_asking_the_weight_is_answered_by_the_weight_not_the_payload(lab):
     """The payload in kilograms is the mass the previous question asked for; the weight is the one this asks, and
     the previous question's "max" does not make the weight sentence's "at least two people" a wrong bound."""
-    answers = _conversation(lab, PAYLOAD, "and its reach?", "and what about its weight?")
+    answers = conversation(lab, PAYLOAD, "and its reach?", "and what about its weight?")
     assert "14.5 kg" in _first_quote(answers[-1])
     assert "3.2 kg" not in _first_quote(answers[-1])
 
 
 def test_a_follow_up_of_a_refused_question_is_answered_when_the_material_answers_it(lab):
     """A temperature the handout never gives is refused; asking for the weight next does not ask for it again."""
-    refused, weight = _conversation(lab, "What is the operating temperature of the Wren-7?", "and its weight?")
+    refused, weight = conversation(lab, "What is the operating temperature of the Wren-7?", "and its weight?")
     assert refused.covered is False
     assert weight.covered is True
     assert "14.5 kg" in _first_quote(weight)

@@ -3,14 +3,12 @@
 Extractive answers: what is quoted is the evidence the answerer chose, with no model to word it otherwise.
 """
 
-import threading
-
 import pytest
 
 from appliance import services as services_module
-from appliance.answer.chat import Ask
 from appliance.settings import load_settings
 from tests.conftest import FakeModel
+from tests.test_follow_ups import conversation
 
 pytestmark = pytest.mark.real
 
@@ -49,18 +47,8 @@ def lab(tmp_path_factory):
     built.close()
 
 
-def _conversation(lab, *questions: str) -> list:
-    built, student = lab
-    answers, conversation = [], None
-    for question in questions:
-        events = list(built.chat.start(student, Ask(question, conversation_id=conversation))(threading.Event()))
-        answers.append(events[-1][1])
-        conversation = answers[-1].conversation_id
-    return answers
-
-
 def test_each_follow_up_about_the_arm_quotes_the_measure_it_asks_for_first(lab):
-    payload, reach, weight = _conversation(
+    payload, reach, weight = conversation(
         lab, "What is the max payload of the Wren-7?", "and its reach?", "and what about its weight?"
     )
     assert "3.2 kg" in payload.sentences[0].shown
@@ -69,7 +57,7 @@ def test_each_follow_up_about_the_arm_quotes_the_measure_it_asks_for_first(lab):
 
 
 def test_a_follow_up_of_a_refused_question_is_answered_from_the_material(lab):
-    refused, weight = _conversation(lab, "What is the operating temperature of the Wren-7?", "and its weight?")
+    refused, weight = conversation(lab, "What is the operating temperature of the Wren-7?", "and its weight?")
     assert refused.covered is False
     assert weight.covered is True
     assert "14.5 kg" in weight.sentences[0].shown
