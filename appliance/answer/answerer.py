@@ -66,6 +66,9 @@ class Question:
     courses: list[int] | None = None  # None: every course (the CLI)
     levels: prompt.Levels = ("intermediate", "intermediate")  # software and hardware background
     search_query: str = ""  # the standalone form of a follow-up; the question itself when empty
+    # What the answer is judged on: a follow-up's own words and the subject it refers to (the searched form, which
+    # carries the previous question's property along, when empty).
+    focus: str = ""
     origin: dict = field(default_factory=dict)  # document_id, filename, page, page_label of the selection
     received: float = field(default_factory=time.perf_counter)  # when the request arrived: the TTFT clock
 
@@ -160,7 +163,7 @@ class Answerer:
 
     def assess(self, question: Question, relevant: list[Passage]) -> tuple[dict[int, list[Evidence]], Answerability]:
         """The evidence chosen from the passages (by source index) and whether it answers the question."""
-        about = question.search_query or question.text.strip()
+        about = question.focus or question.search_query or question.text.strip()
         scored = evidence_module.score(
             about,
             relevant,

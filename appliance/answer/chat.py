@@ -10,7 +10,7 @@ import msgspec
 
 from appliance.answer.answerer import Question
 from appliance.answer.cache import AnswerCache
-from appliance.answer.conversations import Conversation, Conversations, searched, standalone
+from appliance.answer.conversations import Conversation, Conversations, focused, searched, standalone
 from appliance.answer.events import ConversationEvent, Done
 from appliance.answer.model_queue import Ticket
 from appliance.classroom.courses import Courses
@@ -57,6 +57,7 @@ class Plan:
     conversation: Conversation | None
     course_id: int | None  # the course the question is recorded in (analytics)
     search_query: str
+    focus: str  # what the answer is judged on: a follow-up's own words and the subject it refers to
     levels: tuple[str, str]
     cache_key: str | None
 
@@ -115,7 +116,7 @@ class ChatService:
 
     def _system_plan(self, ask: Ask) -> Plan:
         """The system asks over every course, in no conversation, uncached."""
-        return Plan(None, None, None, ask.message, _levels(None, ask), None)
+        return Plan(None, None, None, ask.message, ask.message, _levels(None, ask), None)
 
     def _plan(self, user: dict, ask: Ask) -> Plan:
         """Scope, ownership and the conversation's course, all checked without writing anything."""
@@ -131,13 +132,13 @@ class ChatService:
         if conversation is None and course_id is None and len(courses) == 1:
             course_id = courses[0]  # analytics belong to a course: the caller's only one
         earlier = self.conversations.questions(conversation.id) if conversation else searched(ask.earlier)
-        search_query = standalone(ask.message, earlier)
+        search_query, focus = standalone(ask.message, earlier), focused(ask.message, earlier)
         levels = _levels(user, ask)
         # Follow-ups depend on their conversation, so only a question that stands alone is cached.
         key = None
         if search_query == ask.message and courses:
             key = self.cache.key(ask.message, courses, "/".join(levels), ask.selected_text, self.settings.answer_mode)
-        return Plan(courses, conversation, course_id, search_query, levels, key)
+        return Plan(courses, conversation, course_id, search_query, focus, levels, key)
 
     def _generate(self, answerer: Answers, ask: Ask, plan: Plan, ticket: Ticket, cancel: threading.Event) -> Events:
         """A new answer from the answerer, kept in the cache when the question stands alone."""
@@ -147,6 +148,7 @@ class ChatService:
             courses=plan.courses,
             levels=plan.levels,
             search_query=plan.search_query,
+            focus=plan.focus,
             origin=ask.origin,
             received=ask.received,
         )

@@ -6,6 +6,8 @@ import uuid
 import msgspec
 
 from appliance.answer.events import Done, Message, Sentence, Source
+from appliance.answer.evidence import key_terms
+from appliance.answer.expect import NAME, expected
 from appliance.errors import InvalidInput, NotFound
 from appliance.store.database import Database, now
 
@@ -14,6 +16,9 @@ FOLLOW_UP = re.compile(
     r"^(and|also|what about|how about|so)\b|\b(it|its|it's|that|this|they|them|their|those|these|he|she)\b", re.I
 )
 HISTORY_TURNS = 3
+# Words that point back without naming anything of their own: "and the other one?"
+POINTING = re.compile(r"\b(?:one|ones|other|others|another|same)\b", re.I)
+TOKEN = re.compile(r"\w(?:[\w-]*\w)?")  # a word, a code kept whole: Wren-7
 
 
 class Conversation(msgspec.Struct, kw_only=True):
@@ -36,11 +41,62 @@ class ConversationMessages(Conversation, kw_only=True):
     messages: list[Message]
 
 
+def follows(question: str, earlier: list[str]) -> bool:
+    """Whether a question follows up the one before: it points back at it, or is too short to stand alone."""
+    return bool(earlier) and bool(FOLLOW_UP.search(question) or len(question.split()) < 4)
+
+
 def standalone(question: str, earlier: list[str]) -> str:
     """The question to search with: a follow-up carries the previous question's words along."""
-    if earlier and (FOLLOW_UP.search(question) or len(question.split()) < 4):
-        return f"{earlier[-1]} {question}"
-    return question
+    return f"{earlier[-1]} {question}" if follows(question, earlier) else question
+
+
+def focused(question: str, earlier: list[str]) -> str:
+    """What a question's answer is judged on: a follow-up's own words, and what it refers to before.
+
+    The searched form finds the page, but judged by it the previous question's property wins: "and its reach?"
+    after "What is the max payload of the Wren-7?" asks for the Wren-7's reach, not its payload. A follow-up asking
+    for a property of its own takes the subject (Wren-7, battery); one naming a subject of its own ("and the
+    Wren-9?") takes the property asked before; one naming neither ("why?", "and the other one?") takes both.
+    """
+    if not follows(question, earlier):
+        return question
+    names = bool(NAME.findall(question))
+    asks = bool(expected(question).kind or key_terms(POINTING.sub(" ", NAME.sub(" ", question))))
+    carried = [
+        word
+        for word, role in _roles(earlier[-1])
+        if role == "subject" or (role == "name" and not names) or (role == "property" and not asks)
+    ]
+    return " ".join([question, *dict.fromkeys(carried)])
+
+
+def _roles(question: str) -> list[tuple[str, str]]:
+    """Each word of a question with its part in what it asks: a `name` (Wren-7), a `property` it asks for
+    (payload, weigh, deadline, and the words naming it before an "of": "operating temperature of"), its `subject`
+    (battery), `asking` for a value of no property (max, limit), or "" (a stopword, "how")."""
+    names = set(NAME.findall(question))
+    words = TOKEN.findall(question)
+    roles = [_role(word, word in names) for word in words]
+    for i, word in enumerate(words[1:], 1):
+        if word.lower() == "of" and roles[i - 1] == "property":
+            before = i - 2
+            while before >= 0 and roles[before] in ("subject", "asking"):
+                roles[before] = "property" if roles[before] == "subject" else "asking"
+                before -= 1
+    return list(zip(words, roles, strict=True))
+
+
+def _role(word: str, named: bool) -> str:
+    """A word's part in a question, on its own."""
+    if named:
+        return "name"
+    if not key_terms(word):
+        return ""
+    wanted = expected(word)
+    if wanted.kind:
+        return "property" if wanted.kind != "quantity" or wanted.dimension else "asking"
+    return "subject"
 
 
 def searched(questions: list[str]) -> list[str]:

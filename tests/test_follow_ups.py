@@ -1,0 +1,119 @@
+"""Follow-ups on the deterministic fakes: searched with the question before them, judged on what they ask."""
+
+import threading
+
+import msgspec
+import pytest
+
+from appliance import services as services_module
+from appliance.answer.chat import Ask
+from appliance.answer.conversations import focused, searched
+from tests.chatscript import ScriptedAnswerer, quoted_answer
+
+# A robotics lab handout's arm: three measures of one arm, each a follow-up away from the others.
+ARM = (
+    b"# The Wren-7 robot arm\n\n"
+    b"Each bench has one Wren-7 robot arm.\n"
+    b"The max payload of the arm is 3.2 kg.\n"
+    b"It has six joints and a reach of 820 mm.\n"
+    b"The arm has a weight of 14.5 kg, so at least two people lift it.\n\n"
+    b"# Booking\n\n"
+    b"Benches are booked through the Kestrel booking portal up to 7 days in advance.\n"
+)
+PAYLOAD = "What is the max payload of the Wren-7?"
+
+
+@pytest.fixture(params=["extractive", "grounded"])
+def lab(request, settings, fakes):
+    """The chat service on the fakes in one answer mode, the handout ingested, and a student of its course."""
+    built = services_module.build(msgspec.structs.replace(settings, answer_mode=request.param), **fakes)
+    built.ingestor.ingest(ARM, "handout.md")
+    student = built.accounts.add("student1", "correct horse battery", "student")
+    built.courses.add_member(1, student)
+    yield built, student
+    built.close()
+
+
+def conversation(lab, *questions: str) -> list:
+    """Each question asked in turn in one conversation; the answers as shown."""
+    built, student = lab
+    answers, talk = [], None
+    for question in questions:
+        events = list(built.chat.start(student, Ask(question, conversation_id=talk))(threading.Event()))
+        answers.append(events[-1][1])
+        talk = answers[-1].conversation_id
+    return answers
+
+
+def _first_quote(done) -> str:
+    return next(s.shown for s in done.sentences if s.shown)
+
+
+def test_a_follow_up_asking_another_measure_is_answered_by_its_sentence(lab):
+    """ "and its reach?" after the payload was searched with the payload question, and once was judged by it too."""
+    _, reach = conversation(lab, PAYLOAD, "and its reach?")
+    assert reach.covered is True
+    assert "820 mm" in _first_quote(reach)
+
+
+def test_a_follow_up_asking_the_weight_is_answered_by_the_weight_not_the_payload(lab):
+    """The payload in kilograms is the mass the previous question asked for; the weight is the one this asks, and
+    the previous question's "max" does not make the weight sentence's "at least two people" a wrong bound."""
+    answers = conversation(lab, PAYLOAD, "and its reach?", "and what about its weight?")
+    assert "14.5 kg" in _first_quote(answers[-1])
+    assert "3.2 kg" not in _first_quote(answers[-1])
+
+
+def test_a_follow_up_of_a_refused_question_is_answered_when_the_material_answers_it(lab):
+    """A temperature the handout never gives is refused; asking for the weight next does not ask for it again."""
+    refused, weight = conversation(lab, "What is the operating temperature of the Wren-7?", "and its weight?")
+    assert refused.covered is False
+    assert weight.covered is True
+    assert "14.5 kg" in _first_quote(weight)
+
+
+def test_a_question_that_stands_alone_is_judged_on_its_own_words(settings, fakes):
+    built = services_module.build(settings, **fakes)
+    built.chat.answerer = scripted = ScriptedAnswerer(quoted_answer())
+    student = built.accounts.add("student1", "correct horse battery", "student")
+    built.courses.add_member(1, student)
+    try:
+        first = built.chat.start(student, Ask(PAYLOAD))(threading.Event())
+        conversation = list(first)[-1][1].conversation_id
+        alone = "What is the reach of the Wren-7 robot arm?"
+        list(built.chat.start(student, Ask(alone, conversation_id=conversation))(threading.Event()))
+        list(built.chat.start(student, Ask("and its weight?", conversation_id=conversation))(threading.Event()))
+        list(built.chat.ask(Ask(alone)))  # the CLI's question
+    finally:
+        built.close()
+    asked = [(q.text, q.search_query, q.focus) for q in scripted.questions]
+    assert asked == [
+        (PAYLOAD, PAYLOAD, PAYLOAD),
+        (alone, alone, alone),
+        ("and its weight?", f"{alone} and its weight?", "and its weight? Wren-7 robot arm"),
+        (alone, alone, alone),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "before", "judged"),
+    [
+        # a measure of its own: the subject's name, not the measure asked before it, nor its "max"
+        ("and its reach?", PAYLOAD, "and its reach? Wren-7"),
+        ("and what about its weight?", f"{PAYLOAD} and its reach?", "and what about its weight? Wren-7"),
+        # the words naming the measure before its "of" are the measure's: "operating" is no subject
+        ("and its weight?", "What is the operating temperature of the Wren-7?", "and its weight? Wren-7"),
+        # no name before: the subject's own words
+        ("how long does that take?", "How do I charge the battery?", "how long does that take? charge battery"),
+        # a subject of its own: the measure asked before
+        ("and the Wren-9?", PAYLOAD, "and the Wren-9? payload"),
+        # neither: what the question before was about
+        ("and the other one?", PAYLOAD, "and the other one? payload Wren-7"),
+        ("why?", "Should I wear goggles when soldering?", "why? wear goggles soldering"),
+        # no follow-up, or nothing before it: itself
+        ("What is the reach of the Wren-7?", PAYLOAD, "What is the reach of the Wren-7?"),
+        ("and its reach?", None, "and its reach?"),
+    ],
+)
+def test_a_follow_up_is_judged_on_its_own_words_and_what_it_refers_to(question, before, judged):
+    assert focused(question, searched([before]) if before else []) == judged

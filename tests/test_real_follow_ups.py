@@ -1,0 +1,63 @@
+"""Follow-ups through the chat service on the packaged embedder and Chroma: the walkthrough's robot arm questions.
+
+Extractive answers: what is quoted is the evidence the answerer chose, with no model to word it otherwise.
+"""
+
+import pytest
+
+from appliance import services as services_module
+from appliance.settings import load_settings
+from tests.conftest import FakeModel
+from tests.test_follow_ups import conversation
+
+pytestmark = pytest.mark.real
+
+HANDOUT = b"""# Robotics Lab B12: Student Handout
+
+## Opening hours
+
+The Robotics Lab (room B12, Kestrel Building) is open Monday to Thursday from 09:30 to 18:00.
+
+## The Wren-7 robot arm
+
+Each bench has one Wren-7 robot arm.
+The Wren-7 has a maximum payload of 3.2 kg.
+It has six joints and a reach of 820 mm.
+The arm itself weighs 14.5 kg and is bolted to the bench.
+Its gripper is the Talon-2 parallel gripper, with a maximum opening of 85 mm.
+
+## Booking
+
+Benches are booked through the Kestrel booking portal up to 7 days in advance.
+Each booking lasts at most 2 hours, and each student may hold at most 3 bookings per week.
+"""
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """The services on the packaged embedder (no language model: quotes need none), the handout ingested."""
+    settings = load_settings(
+        environ={}, data_dir=str(tmp_path_factory.mktemp("follow-ups")), answer_mode="extractive", cache_ttl_seconds=0
+    )
+    built = services_module.build(settings, model=FakeModel())
+    built.ingestor.ingest(HANDOUT, "robotics-lab-handout.md")
+    student = built.accounts.add("student1", "correct horse battery", "student")
+    built.courses.add_member(1, student)
+    yield built, student
+    built.close()
+
+
+def test_each_follow_up_about_the_arm_quotes_the_measure_it_asks_for_first(lab):
+    payload, reach, weight = conversation(
+        lab, "What is the max payload of the Wren-7?", "and its reach?", "and what about its weight?"
+    )
+    assert "3.2 kg" in payload.sentences[0].shown
+    assert "820 mm" in reach.sentences[0].shown
+    assert "14.5 kg" in weight.sentences[0].shown and "3.2 kg" not in weight.sentences[0].shown
+
+
+def test_a_follow_up_of_a_refused_question_is_answered_from_the_material(lab):
+    refused, weight = conversation(lab, "What is the operating temperature of the Wren-7?", "and its weight?")
+    assert refused.covered is False
+    assert weight.covered is True
+    assert "14.5 kg" in weight.sentences[0].shown
