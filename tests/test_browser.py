@@ -324,6 +324,8 @@ def test_teacher_creates_course_and_uploads_with_progress(visits, appliance):
     code = page.locator(".course", has_text="Greenhouse robotics").locator("code")
     code.wait_for()
     FLOW["join_code"] = code.inner_text().strip()
+    # Read aloud in class: two groups of five capitals and digits, none of I, L, O or U.
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}", FLOW["join_code"]), FLOW["join_code"]
     course_id = int(page.locator(".course", has_text="Greenhouse robotics").get_attribute("data-course"))
     FLOW["course_id"] = course_id
     assert page.locator("#course-select").input_value() == str(course_id)
