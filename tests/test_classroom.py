@@ -119,6 +119,7 @@ CALLS: dict[tuple[str, str], tuple[Callable[[dict], tuple[str, dict]], set[str]]
         ),
         EVERYONE,
     ),
+    ("GET", "/api/v1/auth/signup"): (lambda w: ("/api/v1/auth/signup", {}), EVERYONE),
     ("GET", "/api/v1/me"): (lambda w: ("/api/v1/me", {}), SIGNED_IN),
     ("PATCH", "/api/v1/me"): (lambda w: ("/api/v1/me", {"json": {"software_level": "expert"}}), SIGNED_IN),
     ("GET", "/api/v1/me/keys"): (lambda w: ("/api/v1/me/keys", {}), SIGNED_IN),
@@ -394,6 +395,13 @@ def test_wrong_password_disabled_user_and_signup_rules(world, settings):
         "/api/v1/auth/signup", json={"username": "x3", "password": PASSWORD, "join_code": world["a"]["join_code"]}
     )
     assert taken.status_code == 409
+
+
+def test_the_sign_up_form_can_ask_how_sign_up_works(world, settings):
+    client, services = world["client"], world["services"]
+    for mode in ("closed", "open", "join_code"):
+        services.settings = msgspec.structs.replace(settings, signup=mode)
+        assert client.get("/api/v1/auth/signup").json() == {"mode": mode}
 
 
 def test_join_codes_read_aloud_and_typed_loosely_find_their_course(world):
