@@ -179,6 +179,9 @@ class Document(msgspec.Struct):
 
 class DocumentList(msgspec.Struct):
     documents: list[Document]
+    formats: Annotated[
+        list[str], Meta(description="The kinds of file a course's teachers may upload here, as people name them.")
+    ]
 
 
 class Page(msgspec.Struct):
