@@ -10,6 +10,7 @@ import msgspec
 from msgspec import Meta
 
 from appliance.errors import ConfigError
+from appliance.vocabulary import SignUpMode
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 # Shipped inside the package (appliance/bundled links to the top-level config/ and models/ of a checkout),
@@ -336,7 +337,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     secret_file: Annotated[
         str, Meta(description="Token-signing secret (mode 0600); empty means DATA_DIR/secret.key.")
     ] = ""
-    signup: Literal["closed", "open", "join_code"] = "closed"
+    signup: SignUpMode = "closed"
     access_minutes: Annotated[int, Meta(ge=1, le=1440, description="Lifetime of an access token, in minutes.")] = 15
     refresh_days: Annotated[int, Meta(ge=1, le=365, description="Lifetime of a sign-in session, in days.")] = 14
     student_questions_per_hour: Annotated[int, Meta(ge=0, le=100000, description="Per-student limit; 0 = none.")] = 100

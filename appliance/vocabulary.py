@@ -1,4 +1,4 @@
-"""The appliance's enumerations, each defined once: roles, background levels, search modes, job statuses."""
+"""The appliance's enumerations, each defined once: roles, background levels, search modes, job statuses, sign-up."""
 
 from typing import Literal, get_args
 
@@ -13,6 +13,9 @@ SearchMode = Literal["hybrid", "dense", "keyword"]
 SEARCH_MODES: tuple[SearchMode, ...] = get_args(SearchMode)
 
 JobStatus = Literal["queued", "running", "done", "failed"]
+
+# Who may make an account over HTTP: nobody (admins make them), anyone, or whoever has a course's join code.
+SignUpMode = Literal["closed", "open", "join_code"]
 
 # The course the first migration makes; material and users from before courses existed belong to it.
 DEFAULT_COURSE = 1

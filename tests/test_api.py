@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 
 from appliance.answer.events import ConversationEvent, Done, ErrorEvent, Source
 from appliance.errors import Unavailable
+from appliance.ingest.document import Caps
 from appliance.web.app import create_app
 from appliance.web.routes import chat as chat_routes
 from appliance.web.shown import Shown
@@ -49,6 +50,16 @@ def _finish(client, services, response):
 
 def _stores(services):
     return services.database.documents(), services.database.chunk_ids(), services.vectors.ids()
+
+
+def test_the_document_list_names_the_uploads_it_takes_as_a_refusal_does(client, services, monkeypatch):
+    formats = client.get("/api/v1/documents").json()["formats"]
+    for name in ("PDF", "scanned PDF (read by OCR)", "Word", "PowerPoint", "OpenDocument", "EPUB", "notebooks"):
+        assert name in formats
+    refused = _upload(client, ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png")).json()["error"]
+    assert all(name in refused for name in formats if name != "scanned PDF (read by OCR)"), refused
+    monkeypatch.setattr(services.ingestor, "caps", Caps(ocr=False))
+    assert "scanned PDF (read by OCR)" not in client.get("/api/v1/documents").json()["formats"]
 
 
 def test_upload_follow_job_reupload_noop_and_delete(client, services):

@@ -22,6 +22,7 @@ import pytest
 from litestar.testing import TestClient
 
 from appliance import services as services_module
+from appliance.ingest.document import accepted_formats
 from appliance.settings import load_settings
 from appliance.web.app import create_app
 from tests.conftest import FakeModel
@@ -143,18 +144,24 @@ class Visit:
         self.requests: list[tuple[str, str, str | None]] = []
         self.foreign: list[str] = []
         self.errors: list[str] = []
+        self.console: list[str] = []  # errors the browser logged, failed requests among them
         self.context = browser.new_context(viewport=viewport, service_workers="block")
         self.context.on("request", self._record)
         # Anything not for the appliance is refused before it leaves the browser (and recorded above).
         self.context.route(lambda url: not self._ours(url), lambda route: route.abort())
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", self._logged)
         self.size = "phone" if viewport["width"] < 600 else "desktop"
 
     def _ours(self, url: str) -> bool:
         return (
             url == self.base_url or url.startswith(self.base_url + "/") or url.startswith(("data:", "blob:", "about:"))
         )
+
+    def _logged(self, message) -> None:
+        if message.type == "error":
+            self.console.append(message.text)
 
     def _record(self, request) -> None:
         self.requests.append((request.method, request.url, request.post_data))
@@ -324,6 +331,8 @@ def test_teacher_creates_course_and_uploads_with_progress(visits, appliance):
     code = page.locator(".course", has_text="Greenhouse robotics").locator("code")
     code.wait_for()
     FLOW["join_code"] = code.inner_text().strip()
+    # Read aloud in class: two groups of five capitals and digits, none of I, L, O or U.
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}", FLOW["join_code"]), FLOW["join_code"]
     course_id = int(page.locator(".course", has_text="Greenhouse robotics").get_attribute("data-course"))
     FLOW["course_id"] = course_id
     assert page.locator("#course-select").input_value() == str(course_id)
@@ -332,6 +341,11 @@ def test_teacher_creates_course_and_uploads_with_progress(visits, appliance):
 
     nav(page, "Material").click()
     page.wait_for_selector("#drop-zone")
+    # The drop zone names what the server reads, from the server's own list.
+    formats = page.locator("#drop-formats")
+    formats.filter(has_text="PowerPoint").wait_for()
+    for name in accepted_formats(appliance.services.ingestor.caps):
+        assert name in formats.inner_text(), (name, formats.inner_text())
     page.evaluate(WATCH_PROGRESS)
     drop_files(
         teacher,
@@ -394,18 +408,28 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
     page = student.page
     screenshot(student, "signup")
     check_accessibility(student, "sign-up")
-    # Join codes tell "a" from "A": a phone keyboard must not capitalise what the student types.
-    assert page.get_by_label("Course join code").get_attribute("autocapitalize") == "none"
+    # Older join codes tell "a" from "A": a phone keyboard must not capitalise what the student types.
+    code = page.get_by_label("Course join code")
+    assert code.get_attribute("autocapitalize") == "none"
+    # This appliance needs a join code to sign up, and the form says so.
+    assert code.evaluate("input => input.required")
+    assert page.locator(f"#{code.get_attribute('aria-describedby')}").inner_text() == (
+        "From your teacher: you need it to sign up."
+    )
+    # A signed-out visitor's page made no failing request (no probe of a session it does not have).
+    assert student.console == []
     page.get_by_label("Username").fill("bo")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Course join code").fill(FLOW["join_code"])
+    # Typed as heard: lower case, a space for the dash, o for 0 and l for 1.
+    typed = FLOW["join_code"].lower().replace("-", " ").replace("0", "o").replace("1", "l")
+    code.fill(typed)
     page.get_by_role("group", name=re.compile("software background", re.I)).get_by_role(
         "radio", name=re.compile("^Intermediate")
     ).check()
     page.get_by_role("button", name="Create account").click()
     page.wait_for_selector("#question")
     signup = student.calls("POST", "/api/v1/auth/signup")[0]
-    assert signup["join_code"] == FLOW["join_code"]
+    assert signup["join_code"] == typed
     assert (signup["software_level"], signup["hardware_level"]) == ("intermediate", "beginner")
     assert page.locator("#course-select option:checked").inner_text() == "Greenhouse robotics"
     screenshot(student, "chat-empty")
@@ -974,3 +998,33 @@ def test_an_api_key_is_made_shown_once_used_and_revoked_on_the_profile(visits, a
     listed.wait_for(state="detached")
     again = httpx.get(f"{appliance.base_url}/v1/models", headers={"Authorization": f"Bearer {key}"})
     assert again.status_code == 401
+
+
+@real
+def test_a_long_course_name_is_shown_whole(visits, appliance):
+    name = "ROB210 Robot Manipulation and Grasping"
+    teacher = appliance.services.accounts.named("ada")
+    course = appliance.services.courses.create(name, teacher["id"])
+    fits = """select => {
+        const style = getComputedStyle(select);
+        const context = document.createElement("canvas").getContext("2d");
+        context.font = style.font;
+        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;
+        return context.measureText(select.selectedOptions[0].text).width <= room;  // 16 px: the arrow
+    }"""
+    for viewport in (DESKTOP, {"width": 375, "height": 740}):
+        visit = visits(viewport)
+        sign_in(visit, "ada")
+        page = visit.page
+        page.locator("#course-select").select_option(str(course["id"]))
+        select = page.locator("#course-select")
+        assert select.get_attribute("title") == name  # whole, however narrow the select
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+        box = select.bounding_box()
+        assert box["x"] + box["width"] <= viewport["width"]
+        if viewport is DESKTOP:
+            assert select.evaluate(fits), "the course name is cut on a desktop screen"
+        else:
+            assert page.evaluate(
+                "() => { const nav = document.querySelector('.nav'); return nav.scrollWidth <= nav.clientWidth; }"
+            ), "the links scroll on a phone"

@@ -2,6 +2,8 @@
 
 import itertools
 import os
+import re
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -11,8 +13,9 @@ import pytest
 from litestar.testing import TestClient
 from litestar.utils import sync
 
+from appliance import join_codes
 from appliance.classroom.limits import SlidingWindow
-from appliance.errors import TooManyRequests
+from appliance.errors import InvalidInput, TooManyRequests
 from appliance.web.app import create_app
 from tests.chatscript import ScriptedAnswerer, not_covered, quoted_answer
 from tests.conftest import PASSWORD, sign_in
@@ -116,6 +119,7 @@ CALLS: dict[tuple[str, str], tuple[Callable[[dict], tuple[str, dict]], set[str]]
         ),
         EVERYONE,
     ),
+    ("GET", "/api/v1/auth/signup"): (lambda w: ("/api/v1/auth/signup", {}), EVERYONE),
     ("GET", "/api/v1/me"): (lambda w: ("/api/v1/me", {}), SIGNED_IN),
     ("PATCH", "/api/v1/me"): (lambda w: ("/api/v1/me", {"json": {"software_level": "expert"}}), SIGNED_IN),
     ("GET", "/api/v1/me/keys"): (lambda w: ("/api/v1/me/keys", {}), SIGNED_IN),
@@ -391,6 +395,49 @@ def test_wrong_password_disabled_user_and_signup_rules(world, settings):
         "/api/v1/auth/signup", json={"username": "x3", "password": PASSWORD, "join_code": world["a"]["join_code"]}
     )
     assert taken.status_code == 409
+
+
+def test_the_sign_up_form_can_ask_how_sign_up_works(world, settings):
+    client, services = world["client"], world["services"]
+    for mode in ("closed", "open", "join_code"):
+        services.settings = msgspec.structs.replace(settings, signup=mode)
+        assert client.get("/api/v1/auth/signup").json() == {"mode": mode}
+
+
+def test_join_codes_read_aloud_and_typed_loosely_find_their_course(world):
+    client, services = world["client"], world["services"]
+    code = world["a"]["join_code"]
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}", code), code
+    student = world["heads"]["student"]
+    symbols = code.replace("-", "")
+    for typed in (code, code.lower(), f" {symbols[:3]} {symbols[3:7]} {symbols[7:]} ", symbols.replace("0", "o")):
+        joined = client.post("/api/v1/courses/join", json={"join_code": typed}, headers=student)
+        assert joined.status_code == 201, (typed, joined.json())
+        assert joined.json()["id"] == world["a"]["id"]
+    assert services.courses.by_code(symbols.replace("1", "l").replace("0", "O").lower())["id"] == world["a"]["id"]
+    wrong = client.post("/api/v1/courses/join", json={"join_code": symbols[:-1]}, headers=student)
+    assert wrong.json() == {"error": "that join code does not match any course", "status": 400}
+
+
+def test_a_course_made_before_readable_codes_keeps_its_exact_case_sensitive_code(world):
+    services = world["services"]
+    older = services.database.add_course({"name": "Old", "join_code": "35Q0a37L", "version": 0}, None)
+    twin = services.database.add_course({"name": "Twin", "join_code": "35Q0A37L", "version": 0}, None)
+    assert services.courses.by_code(" 35Q0a37L ")["id"] == older
+    assert services.courses.by_code("35Q0A37L")["id"] == twin  # the old alphabet told them apart; so must we
+    for near in ("35q0a37l", "35Q0a37-L", "35QOa37L"):
+        with pytest.raises(InvalidInput):
+            services.courses.by_code(near)
+
+
+def test_join_codes_are_at_least_as_strong_as_before_and_never_mistaken_for_an_older_one():
+    assert len(join_codes.ALPHABET) ** join_codes.SYMBOLS == 2**join_codes.BITS >= 2**48  # token_urlsafe(6)
+    assert not set("ILOU") & set(join_codes.ALPHABET)
+    assert len({join_codes.new_code() for _ in range(1000)}) == 1000
+    # Older codes are eight characters of base64url: none can read as a new code, which is eleven with its dash.
+    assert all(join_codes.read_code(secrets.token_urlsafe(6)) is None for _ in range(1000))
+    assert join_codes.read_code("7k3qm – 9xw2d") == "7K3QM-9XW2D"
+    assert join_codes.read_code("7K3QM-9XW2U") is None  # U is not a symbol
 
 
 def test_question_and_sign_in_limits_answer_429_with_retry_after(world, settings):

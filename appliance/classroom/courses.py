@@ -1,8 +1,7 @@
 """Courses, their members, and who may see or manage which course."""
 
-import secrets
-
 from appliance.errors import Forbidden, InvalidInput, NotFound
+from appliance.join_codes import new_code, read_code
 from appliance.store.database import Database, now
 
 
@@ -16,7 +15,7 @@ class Courses:
         name = name.strip()
         if not 1 <= len(name) <= 120:
             raise InvalidInput("a course name is 1–120 characters")
-        row = {"name": name, "join_code": secrets.token_urlsafe(6), "version": 0, "created_at": now()}
+        row = {"name": name, "join_code": new_code(), "version": 0, "created_at": now()}
         return self.get(self.database.add_course(row, teacher_id))
 
     def get(self, course_id: int) -> dict:
@@ -26,7 +25,13 @@ class Courses:
         return course
 
     def by_code(self, join_code: str) -> dict:
-        course = self.database.course(join_code=join_code.strip())
+        """The course of a typed join code: exactly as stored first, as the case-sensitive codes of older courses
+        must be; then read as a new code, forgiving case, spacing and lookalikes. An older code is never read so
+        (it is eight characters, a read code eleven), so one typed code finds at most one course."""
+        typed = join_code.strip()
+        course = self.database.course(join_code=typed)
+        if course is None and (code := read_code(typed)) is not None:
+            course = self.database.course(join_code=code)
         if course is None:
             raise InvalidInput("that join code does not match any course")
         return course

@@ -4,6 +4,12 @@ from dataclasses import dataclass, field
 
 from appliance.errors import InvalidInput
 
+# What a teacher may upload, as people name it: the refusal of any other file and the web app's drop zone both say
+# this, and parse.detect_kind (which types a file by its content) reads each of them. Light to import: the service
+# names them without loading any parser.
+FORMATS = ("PDF", "Word", "PowerPoint", "OpenDocument", "EPUB", "notebooks", "web pages", "Markdown", "text", "code")
+SCANS = "scanned PDF (read by OCR)"
+
 
 @dataclass
 class Section:
@@ -72,3 +78,8 @@ def check_chars(where: str, chars: int, total: int, caps: Caps) -> None:
         )
     if total > caps.document_chars:
         raise InvalidInput(f"the document yields more than {caps.document_chars} characters (max_document_chars)")
+
+
+def accepted_formats(caps: Caps) -> list[str]:
+    """The kinds of file these caps let a teacher upload: scanned PDFs only while OCR is on."""
+    return [FORMATS[0], *([SCANS] if caps.ocr else []), *FORMATS[1:]]

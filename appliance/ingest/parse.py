@@ -9,7 +9,7 @@ import filetype
 
 from appliance.errors import InvalidInput, UnsupportedFile
 from appliance.ingest import markup
-from appliance.ingest.document import Caps, Page, Parsed, Section, check_chars
+from appliance.ingest.document import FORMATS, Caps, Page, Parsed, Section, check_chars
 from appliance.ingest.formats.container import container_kind, unpack
 from appliance.ingest.formats.ebook import read_epub
 from appliance.ingest.formats.notebook import looks_like_notebook, read_ipynb
@@ -58,7 +58,7 @@ CODE_SUFFIXES = {
 }
 TITLE_CHARS = 200  # a longer first line is prose, not a title
 PDF_TITLE_WORDS = 16  # a PDF's first line longer than this is the start of its text
-SUPPORTED = "upload PDF, Word, PowerPoint, OpenDocument, EPUB, notebooks, web pages, Markdown, text or code"
+SUPPORTED = f"upload {', '.join(FORMATS[:-1])} or {FORMATS[-1]}"
 HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S
 )

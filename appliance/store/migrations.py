@@ -1,11 +1,11 @@
 """Numbered SQLite migrations; each runs once, in order, recorded in the `migrations` table."""
 
-import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlite_utils
 
+from appliance.join_codes import new_code
 from appliance.vocabulary import DEFAULT_COURSE
 
 # How FTS5 splits and stems words; store/keywords.py tokenizes questions with the same one.
@@ -111,7 +111,7 @@ def m002_classroom(db: sqlite_utils.Database) -> None:
         {
             "id": DEFAULT_COURSE,
             "name": "Default course",
-            "join_code": secrets.token_urlsafe(6),
+            "join_code": new_code(),  # installs made before readable codes keep the one they were given
             "version": 0,
             "created_at": datetime.now(UTC).isoformat(),
         }

@@ -6,7 +6,7 @@ import msgspec
 from msgspec import Meta
 
 from appliance.search.shapes import PassageView
-from appliance.vocabulary import JobStatus, Level, Role, SearchMode
+from appliance.vocabulary import JobStatus, Level, Role, SearchMode, SignUpMode
 
 # Ids and page numbers are SQLite integers; a larger number would crash the query instead of finding nothing.
 MAX_ROW = 2**63 - 1
@@ -83,6 +83,15 @@ class Session(msgspec.Struct):
     token_type: Literal["bearer"]
     expires_in: Annotated[int, Meta(description="Seconds the access token lasts.")]
     user: User
+
+
+class SignUpRules(msgspec.Struct):
+    """How a visitor may make an account here (the `signup` setting), so a sign-up form asks for what it needs."""
+
+    mode: Annotated[
+        SignUpMode,
+        Meta(description="closed: only staff make accounts; open: anyone; join_code: with a course's join code."),
+    ]
 
 
 class ApiKey(msgspec.Struct):
@@ -170,6 +179,9 @@ class Document(msgspec.Struct):
 
 class DocumentList(msgspec.Struct):
     documents: list[Document]
+    formats: Annotated[
+        list[str], Meta(description="The kinds of file a course's teachers may upload here, as people name them.")
+    ]
 
 
 class Page(msgspec.Struct):

@@ -17,6 +17,7 @@ from appliance.web.schemas import (
     KeyRequest,
     NewApiKey,
     Session,
+    SignUpRules,
     User,
     key_view,
     user_view,
@@ -108,6 +109,17 @@ def signup(data: JSONBody[SignUp], request: Request, services: NamedDependency[S
     )
 
 
+@get(
+    "/api/v1/auth/signup",
+    opt=allow(ANYONE),
+    sync_to_thread=False,
+    tags=["auth"],
+    summary="Whether sign-up is closed, open, or needs a course's join code",
+)
+def signup_rules(services: NamedDependency[Services]) -> SignUpRules:
+    return SignUpRules(services.settings.signup)
+
+
 @get("/api/v1/me", opt=allow(USERS), sync_to_thread=False, tags=["auth"], summary="Your profile")
 def me(request: Request) -> User:
     return user_view(request.user)
@@ -144,4 +156,4 @@ def revoke_key(key_id: FromPath[int], request: Request, services: NamedDependenc
     services.audit.record(request.user, "api_key.revoke", f"api key {key_id}", name=row["name"])
 
 
-handlers = [login, refresh, logout, signup, me, update_me, list_keys, create_key, revoke_key]
+handlers = [login, refresh, logout, signup, signup_rules, me, update_me, list_keys, create_key, revoke_key]

@@ -11,6 +11,7 @@ from litestar.params import FromPath, PathParameter, QueryParameter
 from litestar.response import Response
 
 from appliance.errors import InvalidInput, NotFound, RagbotError
+from appliance.ingest.document import accepted_formats
 from appliance.ingest.pipeline import clean_source
 from appliance.services import Services
 from appliance.vocabulary import DEFAULT_COURSE
@@ -98,7 +99,7 @@ class DocumentController(Controller):
             return Response(refused, status_code=errors[0].status)  # type: ignore[arg-type]
         return Response(JobList(jobs), status_code=202)
 
-    @get("/", opt=allow(USERS), sync_to_thread=True, summary="Documents of your courses")
+    @get("/", opt=allow(USERS), sync_to_thread=True, summary="Documents of your courses, and what may be uploaded")
     def list_documents(
         self,
         request: Request,
@@ -106,7 +107,8 @@ class DocumentController(Controller):
         course_id: Annotated[int | None, QueryParameter(ge=1, le=MAX_ROW)] = None,
     ) -> DocumentList:
         courses = services.courses.scope(request.user, course_id)
-        return DocumentList([document_view(row) for row in services.database.documents(courses)])
+        documents = [document_view(row) for row in services.database.documents(courses)]
+        return DocumentList(documents, accepted_formats(services.ingestor.caps))
 
     @get("/{document_id:str}", opt=allow(USERS), sync_to_thread=True, summary="One document")
     def get_document(

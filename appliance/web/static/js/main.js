@@ -3,7 +3,7 @@
 import {onSessionLost} from "./api.js";
 import {h, icon} from "./dom.js";
 import {go} from "./nav.js";
-import {boot, isStaff, selectCourse, signedIn, signOut, state, subscribe} from "./state.js";
+import {boot, currentCourse, isStaff, selectCourse, signedIn, signOut, state, subscribe} from "./state.js";
 import * as auth from "./views/auth.js";
 import * as chat from "./views/chat.js";
 import * as courses from "./views/courses.js";
@@ -63,8 +63,10 @@ function renderHeader() {
   }
   const end = [];
   if (signedIn() && state.courses.length) {
-    const select = h("select", {id: "course-select", class: "course-select", onChange: (e) => selectCourse(e.target.value)},
-      state.courses.map((c) => h("option", {value: c.id, selected: c.id === state.courseId}, c.name)));
+    // A long name is cut to the select's width, most on a phone: the title shows it whole.
+    const select = h("select", {id: "course-select", class: "course-select", title: currentCourse()?.name,
+      onChange: (e) => selectCourse(e.target.value)},
+    state.courses.map((c) => h("option", {value: c.id, selected: c.id === state.courseId, title: c.name}, c.name)));
     end.push(h("div", {class: "course-pick"}, h("label", {for: "course-select"}, "Course"), select));
   }
   if (state.user) {

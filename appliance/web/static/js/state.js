@@ -39,11 +39,13 @@ export function currentCourse() {
 
 /** Who we are (a stored session may still be valid) and our courses. */
 export async function boot() {
+  state.user = null;
+  // Without a stored session there is nobody to ask about: /me would only answer 401, an error in the console.
+  if (!getSession()) return changed();
   try {
     state.user = await api("/api/v1/me");
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 401) throw error;
-    state.user = null; // not signed in
+    if (!(error instanceof ApiError) || error.status !== 401) throw error; // 401: the session ended
   }
   if (signedIn()) await loadCourses();
   changed();

@@ -98,12 +98,33 @@ function levelGroup(name, legend, hint) {
         h("span", {class: "level-hint"}, level.hint)))));
 }
 
-export function signUp(main) {
+// What the join code field says, by the server's sign-up mode (GET /api/v1/auth/signup).
+const JOIN_CODE_HINTS = {
+  join_code: "From your teacher: you need it to sign up.",
+  open: "From your teacher. Leave empty if you have none.",
+};
+
+async function signUpMode() {
+  try {
+    return (await api("/api/v1/auth/signup", {anonymous: true})).mode;
+  } catch {
+    return null; // unknown: the form stays, and the server's answer to it will say what is missing
+  }
+}
+
+export async function signUp(main) {
+  const mode = await signUpMode();
+  if (mode === "closed") {
+    main.replaceChildren(card("Create your account", "Sign-up is closed on this appliance: ask your teacher for an account.",
+      null, ["Already have an account? ", h("a", {href: "#/signin"}, "Sign in")]));
+    return;
+  }
   const alert = alertBox();
   const username = h("input", {name: "username", autocomplete: "username", required: true, minlength: 2, maxlength: 40,
     autocapitalize: "none", spellcheck: "false"});
   const password = h("input", {name: "password", type: "password", autocomplete: "new-password", required: true, minlength: 8});
-  const joinCode = h("input", {name: "join_code", autocomplete: "off", autocapitalize: "none", spellcheck: "false"});
+  const joinCode = h("input", {name: "join_code", autocomplete: "off", autocapitalize: "none", spellcheck: "false",
+    required: mode === "join_code"});
   const form = h("form", {class: "stack", onSubmit: (event) => {
     event.preventDefault();
     const data = new FormData(form);
@@ -124,7 +145,7 @@ export function signUp(main) {
   alert,
   field("Username", username),
   field("Password", password, "At least 8 characters."),
-  field("Course join code", joinCode, "From your teacher. Leave empty if you have none."),
+  field("Course join code", joinCode, JOIN_CODE_HINTS[mode] || "From your teacher."),
   levelGroup("software_level", "Your software background", "Programming, tools and code."),
   levelGroup("hardware_level", "Your hardware background", "Electronics, motors and sensors."),
   h("p", {class: "hint"}, "Answers adapt to your background. You can change it later in your profile."),

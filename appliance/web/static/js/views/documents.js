@@ -152,10 +152,17 @@ async function refreshList() {
   if (!ui) return;
   try {
     const body = await api(`/api/v1/documents${courseQuery()}`);
+    renderFormats(body.formats || []);
     renderList(body.documents || []);
   } catch (error) {
     ui.list.replaceChildren(h("li", {class: "alert alert-error", role: "alert"}, `Could not load the documents: ${error.message}`));
   }
+}
+
+// The server's own list of what it reads, so the drop zone never promises less (or more) than it takes.
+function renderFormats(formats) {
+  const names = formats.length > 1 ? `${formats.slice(0, -1).join(", ")} or ${formats.at(-1)}` : formats.join("");
+  ui.formats.textContent = names ? `${names} files, several at once.` : "Several files at once.";
 }
 
 function renderList(documents) {
@@ -216,7 +223,7 @@ function dropZone() {
   const zone = h("div", {class: "drop-zone", id: "drop-zone"},
     icon("upload"),
     h("p", {class: "drop-title"}, "Drag and drop files here"),
-    h("p", {class: "muted small"}, "PDF, Markdown, text and source files, several at once."),
+    h("p", {class: "muted small", id: "drop-formats"}, "Several files at once."),
     input,
     h("label", {for: "file-input", class: "button primary"}, "Choose files"));
   let depth = 0;
@@ -256,7 +263,8 @@ function build() {
     addSection, uploadSection,
     h("section", {class: "card", "aria-labelledby": "docs-title"},
       h("div", {class: "section-head"}, h("h2", {id: "docs-title"}, "Documents"), count), list));
-  ui = {root, title, subtitle, uploadList, uploadSection, list, count, addSection};
+  ui = {root, title, subtitle, uploadList, uploadSection, list, count, addSection,
+    formats: addSection.querySelector("#drop-formats")};
   uploads.forEach((item) => uploadList.append(item.row));
   uploadSection.hidden = uploads.length === 0;
   // Files dropped anywhere else would make the browser open them: ignore those drops.
