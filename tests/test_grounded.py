@@ -124,6 +124,17 @@ def test_a_code_covers_the_question_in_whichever_spelling_either_uses():
     assert evidence.coverage(evidence.key_terms("tq50 capacity"), "The TQ-5 has a capacity of 50 N·m.") == 0.5
 
 
+def test_a_quantity_covers_the_question_with_or_without_a_space_before_its_unit():
+    """Students type "24v" for the material's "24 V", and "12 V" for its "12V"; another number is no match."""
+    for asked, text in (
+        ("what resistor for 24v logic", "For 24 V logic, put a 2.2 kΩ resistor in series."),
+        ("resistor for 24 V logic", "For 24V logic, put a resistor in series."),
+        ("is a 300mm part too big", "A 300 mm part is too big."),
+    ):
+        assert evidence.coverage(evidence.key_terms(asked), text) == 1.0, (asked, text)
+    assert evidence.coverage(evidence.key_terms("resistor for 24v"), "For 12 V logic, use a resistor.") == 0.5
+
+
 def test_an_faq_answer_is_read_with_its_question_and_a_question_is_no_evidence():
     """ "A: Only the coordinator can grant extensions." answers "Who do I ask for an extension?" because its
     FAQ entry asks that, in bold with the answer on the next line or as the paragraph before."""

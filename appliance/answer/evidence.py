@@ -57,6 +57,8 @@ UNIT_IN_LABEL = re.compile(r"\(([^()\d]{1,12})\)\s*$")
 UNIT_HEADER = re.compile(r"units?", re.I)
 # A code of a few letters and a number, with or without a hyphen: TQ-50, SD56, CAM-04.
 CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
+# A whole number and the unit after it, with a space or without: "24 V" and "24V", "300 mm" and "300mm".
+QUANTITY_SPELLED = re.compile(r"(?<![\w.])(\d{1,6}) ?([^\W\d_]{1,3})\b")
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
@@ -134,12 +136,14 @@ def content_words(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
 
 
 def text_words(text: str) -> set[str]:
-    """The content words a text offers a question's key terms, its codes in every spelling: "TQ-50" and "TQ50"
-    each give tq50, tq and 50, as students type a code either way ("tq50", "tq 50")."""
+    """The content words a text offers a question's key terms, its codes and quantities in every spelling: "TQ-50"
+    and "TQ50" each give tq50, tq and 50, "24 V" and "24V" each 24v and 24, as students type them either way."""
     words = set(content_words(text))
     for letters, digits in CODE_SPELLED.findall(text):
         spellings = (f"{letters}{digits}".lower(), stem(letters.lower()), digits)
         words.update(w for w in spellings if len(w) > 1 or w.isdigit())
+    for digits, unit in QUANTITY_SPELLED.findall(text):
+        words.update((f"{digits}{unit}".lower(), digits))
     return words
 
 
