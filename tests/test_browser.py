@@ -814,6 +814,25 @@ def test_a_models_markdown_answer_is_rendered_with_its_citations_linked(browser,
         assert answer.locator(".answer-text pre code").inner_text().strip() == "energy = springs[1]"
 
 
+@pytest.fixture(scope="module")
+def citing(tmp_path_factory):
+    """The appliance around a model that cites its second source (generative), two documents in."""
+    directory = tmp_path_factory.mktemp("citing")
+    documents = {"quillon.md": QUILLON_NOTES.encode(), "light.md": LIGHT_NOTES}
+    model = FakeModel(script="Both are in the notes [2].")
+    with with_documents(directory, documents, model, answer_mode="generative") as server:
+        yield server
+
+
+@real
+def test_sources_are_listed_in_the_order_of_their_numbers_with_the_cited_one_marked(browser, citing):
+    with signed_in(browser, citing) as visit:
+        answer = ask(visit, "What does the Quillon spring store, and where is the Velt light sensor mounted?")
+        numbers = answer.locator(".source-list .source-n").all_inner_texts()
+        assert numbers == [f"[{n}]" for n in range(1, len(numbers) + 1)] and len(numbers) > 1, numbers
+        assert answer.locator(".source-list .source.cited .source-n").all_inner_texts() == ["[2]"]
+
+
 @real
 def test_a_passage_from_a_scanned_page_is_marked_as_read_by_ocr(browser, quoting):
     with signed_in(browser, quoting) as visit:

@@ -104,7 +104,8 @@ function sourceItem(source, badges, closest = false) {
 
 function sourceList(sources, open) {
   const badges = sources.some((s) => s.cited) ? "uncited" : "cited";
-  const ordered = [...sources].sort((a, b) => (b.cited === true) - (a.cited === true) || a.n - b.n);
+  // In the order of their numbers, as the answer's [n] markers count them; the cited ones wear a badge.
+  const ordered = [...sources].sort((a, b) => a.n - b.n);
   return h("details", {class: "sources", open},
     h("summary", {}, `Sources (${sources.length})`),
     h("ol", {class: "source-list"}, ordered.map((source) => sourceItem(source, badges))));
