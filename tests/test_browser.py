@@ -571,6 +571,12 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
     # A refusal is no proof the material has no answer: it says so, and points at the closest passages.
     assert "No answer to this question was found" in answer.inner_text()
     assert "the answer may be among them" in answer.inner_text()
+    # Opened, those sentences are what is closest to the question, not what an answer rests on.
+    answer.locator(".related .source-head a").first.click()
+    page.locator(".reader mark").first.wait_for()
+    assert "closest to your question" in page.locator(".reader-status").inner_text()
+    page.get_by_role("button", name="Close the reader").click()
+    page.locator(".reader").wait_for(state="hidden")
 
     # Busy: the model queue is full (503 with Retry-After) and the message says when to retry.
     tickets = [services.answerer.reserve() for _ in range(services.settings.max_preparing)]
@@ -657,14 +663,14 @@ def inventing(tmp_path_factory):
         yield server
 
 
-def _evidence(server, url: str, item) -> list[str]:
-    """The evidence texts, as the server recorded them, of the source an evidence item of the last answer shows."""
+def _evidence(server, url: str, item) -> list[dict]:
+    """The evidence, as the server recorded it, of the source an evidence item of the last answer shows."""
     found = re.search(r"#/chat/([0-9a-f]{32})", url)
     assert found, url
     conversation = found.group(1)
     stored = server.services.database.interactions(conversation)[-1]
     source = next(s for s in json.loads(stored["sources"]) if s["n"] == int(item.get_attribute("data-source")))
-    return [evidence["text"] for evidence in source["evidence"]]
+    return source["evidence"]
 
 
 @real
@@ -686,8 +692,16 @@ def test_evidence_is_highlighted_and_an_invented_number_is_withdrawn(browser, in
         evidence = _evidence(inventing, page.url, item)
         item.get_by_role("link", name="Show in the document").click()
         page.locator(".reader mark").first.wait_for()
-        # Exactly the evidence is marked (a mark per piece of rendered text it spans: a line, a table cell).
-        assert "".join(page.locator(".reader mark").all_inner_texts()) == "".join(evidence)
+        # Exactly the evidence is highlighted (a mark per piece of rendered text it spans: a line, a table cell),
+        # and a sentence shown only for its sake is marked apart, as context.
+        chosen = [e["text"] for e in evidence if not e.get("context")]
+        context = [e["text"] for e in evidence if e.get("context")]
+        assert context, '"It weighs 2 kilograms." is shown with the sentence naming the pump'
+        assert "".join(page.locator(".reader mark.passage").all_inner_texts()) == "".join(chosen)
+        assert "".join(page.locator(".reader mark.near").all_inner_texts()) == "".join(context)
+        status = page.locator(".reader-status").inner_text()
+        assert status.startswith("The sentence" if len(chosen) == 1 else "The sentences"), status
+        assert "rests on" in status and ("context" in status) == bool(context), status
         check_accessibility(visit, "reader with evidence")
 
 

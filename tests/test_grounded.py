@@ -72,6 +72,8 @@ def test_evidence_points_at_the_page_and_brings_the_sentence_a_pronoun_leans_on(
     texts = [e.text for e in chosen[0]]
     assert texts == ["The Quorra probe reads moisture.", "It reports every 90 seconds over CAN."]
     assert all(page[e.start : e.end] == e.text for e in chosen[0])
+    # The sentence leaned on is context, marked as such: the reader shows it more lightly than the one chosen.
+    assert [e.context for e in chosen[0]] == [True, False]
 
 
 def test_a_pronoun_after_the_first_word_leans_on_the_sentence_before_too():

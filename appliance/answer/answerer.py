@@ -542,7 +542,7 @@ def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[i
     for n, items in evidence.items():
         for item in items:  # page order
             last = runs[-1][1] if runs and runs[-1][0] == n else []
-            brought = item.score == 0.0 or all(e.score == 0.0 for e in last)  # a neighbour, or what it leads to
+            brought = item.context or all(e.context for e in last)  # a neighbour, or what it leads to
             if last and brought and item.start - last[-1].end <= ADJACENT:
                 last.append(item)
             else:

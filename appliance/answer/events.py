@@ -34,6 +34,9 @@ class Evidence(msgspec.Struct, frozen=True):
     text: str
     score: float
     nodes: Nodes = None  # the sentence as its page shows it
+    # True: not chosen itself but shown for a chosen neighbour's sake (the sentence an "It weighs 2 kg." leans on,
+    # the next step of a procedure), so the reader marks it more lightly than the sentences the answer rests on.
+    context: bool = False
 
 
 class Source(PassageView, kw_only=True):

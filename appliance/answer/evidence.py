@@ -353,7 +353,7 @@ def select(
         for i in ([at - 1] if lean else []) + ([at + 1] if rank == 0 and follow else []):
             if 0 <= i < len(spans) and spans[i][0] not in group:
                 a, b = spans[i]
-                group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0)
+                group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0, context=True)
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
 
 

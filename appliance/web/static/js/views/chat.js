@@ -19,20 +19,29 @@ let conversations = [];
 
 // ---------- addresses ----------
 
-/** The reader at a page, highlighting `ranges` ([[start, end], ...] offsets into the page's text). */
-function readHref(documentId, page, ranges = []) {
-  const query = ranges.length ? `?hl=${ranges.map(([start, end]) => `${start}-${end}`).join(",")}` : "";
-  return `#/read/${encodeURIComponent(documentId)}/${page || 1}${query}`;
+/** The reader at a page with marks ({hl, near, kind}): `hl` ranges ([[start, end], ...] offsets into the page's
+ * text) highlighted, `near` ones marked lightly, and `kind` saying what `hl` holds (see reader.js HIGHLIGHTED). */
+function readHref(documentId, page, marks = {}) {
+  const spans = (ranges) => ranges.map(([start, end]) => `${start}-${end}`).join(",");
+  const params = [];
+  if (marks.hl?.length) params.push(`hl=${spans(marks.hl)}`);
+  if (marks.near?.length) params.push(`near=${spans(marks.near)}`);
+  if (marks.kind) params.push(`kind=${marks.kind}`);
+  return `#/read/${encodeURIComponent(documentId)}/${page || 1}${params.length ? `?${params.join("&")}` : ""}`;
 }
 
-/** What a source's link highlights: its evidence sentences, else the whole passage. */
-function sourceRanges(source) {
+/** What a source's link highlights: its evidence sentences, the sentences around them lightly (those shown for a
+ * neighbour's sake), else the whole passage. Evidence of an unanswered question is only the closest reading. */
+function sourceMarks(source, closest = false) {
   const evidence = source.evidence || [];
-  return evidence.length ? evidence.map((e) => [e.start, e.end]) : [[source.start, source.end]];
+  if (!evidence.length) return {hl: [[source.start, source.end]], kind: "passage"};
+  const ranges = (items) => items.map((e) => [e.start, e.end]);
+  return {hl: ranges(evidence.filter((e) => !e.context)), near: ranges(evidence.filter((e) => e.context)),
+    kind: closest ? "closest" : "evidence"};
 }
 
-function sourceHref(source) {
-  return readHref(source.document_id, source.page, sourceRanges(source));
+function sourceHref(source, closest = false) {
+  return readHref(source.document_id, source.page, sourceMarks(source, closest));
 }
 
 function chatHash() {
@@ -92,7 +101,7 @@ function sourceItem(source, badges, closest = false) {
   return h("li", {class: ["source", badges && source.cited && "cited", badges === "uncited" && !source.cited && "uncited"]},
     h("div", {class: "source-head"},
       h("span", {class: "source-n"}, `[${source.n}]`),
-      source.document_id ? h("a", {href: sourceHref(source)}, name) : name,
+      source.document_id ? h("a", {href: sourceHref(source, closest)}, name) : name,
       badges && source.cited ? h("span", {class: "badge"}, "cited") : null,
       source.ocr ? h("span", {class: "badge badge-ocr", title: "This page is a scan; its text was read by OCR and may hold misread words."},
         "scan (OCR)") : null),
@@ -687,9 +696,10 @@ export async function showReader(main, [documentId, page], params) {
   if (conversations.length === 0) loadConversations();
 }
 
-/** Ranges to highlight from the address: `hl=120-180,300-342`, or the older `start=..&end=..`. */
+/** What to highlight from the address: `hl=120-180,300-342`, `near=...` and `kind=...` (readHref), or the older
+ * `start=..&end=..`. */
 function highlights(params) {
-  if (params.has("hl")) return params.get("hl").split(",").map((range) => range.split("-").map(Number));
-  if (params.has("start") && params.has("end")) return [[Number(params.get("start")), Number(params.get("end"))]];
-  return [];
+  const ranges = (key) => (params.get(key) || "").split(",").filter(Boolean).map((range) => range.split("-").map(Number));
+  if (params.has("start") && params.has("end")) return {hl: [[Number(params.get("start")), Number(params.get("end"))]]};
+  return {hl: ranges("hl"), near: ranges("near"), kind: params.get("kind") || "passage"};
 }

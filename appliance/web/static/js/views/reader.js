@@ -18,8 +18,24 @@ function merged(ranges, length) {
   return out;
 }
 
-/** Mark the page's text in `ranges`: each span placed in the page (data-at) is split at the ranges' edges, an
- * equation (data-at to data-to) is marked whole. */
+/** What the status line says of the highlighted `hl` ranges, by the link's kind, one or several. */
+const HIGHLIGHTED = {
+  evidence: ["The sentence the answer rests on is highlighted.", "The sentences the answer rests on are highlighted."],
+  closest: ["The sentence closest to your question is highlighted.", "The sentences closest to your question are highlighted."],
+  passage: ["The cited passage is highlighted.", "The cited passages are highlighted."],
+};
+/** What it says of the sentences around them, underlined. */
+const NEAR = [" The underlined sentences around it are shown for context.", " The underlined sentences around them are shown for context."];
+
+/** The ranges to mark, as [start, end, class]: `hl` ones as "passage", `near` ones not overlapping them as "near". */
+function marked({hl = [], near = []}, length) {
+  const strong = merged(hl, length);
+  const light = merged(near, length).filter(([start, end]) => !strong.some(([a, b]) => start < b && end > a));
+  return [...strong.map((r) => [...r, "passage"]), ...light.map((r) => [...r, "near"])].sort((a, b) => a[0] - b[0]);
+}
+
+/** Mark the page's text in `ranges` ([start, end, class]): each span placed in the page (data-at) is split at the
+ * ranges' edges, an equation (data-at to data-to) is marked whole. */
 function highlight(root, ranges) {
   for (const span of root.querySelectorAll("[data-at]")) {
     const at = Number(span.dataset.at);
@@ -28,21 +44,21 @@ function highlight(root, ranges) {
     const hits = ranges.filter(([start, stop]) => start < end && stop > at);
     if (!hits.length) continue;
     if (span.dataset.to !== undefined) {
-      span.replaceWith(h("mark", {class: "passage"}, span.cloneNode(true)));
+      span.replaceWith(h("mark", {class: hits[0][2]}, span.cloneNode(true)));
       continue;
     }
     const parts = [];
     let from = at;
-    for (const [start, stop] of hits) {
+    for (const [start, stop, kind] of hits) {
       const low = Math.max(start, at);
       const high = Math.min(stop, end);
-      parts.push(text.slice(from - at, low - at), h("mark", {class: "passage"}, text.slice(low - at, high - at)));
+      parts.push(text.slice(from - at, low - at), h("mark", {class: kind}, text.slice(low - at, high - at)));
       from = high;
     }
     parts.push(text.slice(from - at));
     span.replaceChildren(...parts.filter((part) => part !== ""));
   }
-  root.querySelector("mark")?.setAttribute("id", "passage");
+  root.querySelector("mark.passage")?.setAttribute("id", "passage");
 }
 
 /** Where a range boundary falls in the page's text, given the placed span it is in or next to. */
@@ -97,8 +113,8 @@ export function createReader({onAsk, onClose, pageHref}) {
     else link.removeAttribute("href");
   }
 
-  /** Show a page with `ranges` ([[start, end], ...] into its text) highlighted. */
-  async function open(documentId, number, ranges = []) {
+  /** Show a page with its marks ({hl, near, kind}: ranges [[start, end], ...] into its text) highlighted. */
+  async function open(documentId, number, marks = {}) {
     el.hidden = false;
     hideAsk();
     status.textContent = "Opening…";
@@ -116,16 +132,19 @@ export function createReader({onAsk, onClose, pageHref}) {
       }
       where.textContent = parts.join(" · ");
       text.replaceChildren(renderRich(page.nodes));
-      highlight(text, merged(ranges, (page.text || "").length));
+      const ranges = marked(marks, (page.text || "").length);
+      highlight(text, ranges);
       text.dataset.document = document.id;
       text.dataset.page = String(page.number);
       setLink(prev, page.number - 1);
       setLink(next, page.number + 1);
       prev.hidden = next.hidden = (document.pages || 1) <= 1;
       status.textContent = "";
-      const mark = text.querySelector("mark");
+      const mark = text.querySelector("mark.passage");
       if (mark) {
-        status.textContent = ranges.length > 1 ? "The sentences the answer rests on are highlighted." : "The cited passage is highlighted.";
+        const several = (marks.hl || []).length > 1 ? 1 : 0;
+        const near = text.querySelector("mark.near") ? NEAR[several] : "";
+        status.textContent = (HIGHLIGHTED[marks.kind] || HIGHLIGHTED.passage)[several] + near;
         requestAnimationFrame(() => mark.scrollIntoView({block: "center"}));
       } else {
         body.scrollTop = 0;
