@@ -9,6 +9,7 @@ from appliance import services as services_module
 from appliance.answer.chat import Ask
 from appliance.answer.conversations import focused, searched
 from tests.chatscript import ScriptedAnswerer, quoted_answer
+from tests.conftest import FakeModel
 
 # A robotics lab handout's arm: three measures of one arm, each a follow-up away from the others.
 ARM = (
@@ -117,3 +118,21 @@ def test_a_question_that_stands_alone_is_judged_on_its_own_words(settings, fakes
 )
 def test_a_follow_up_is_judged_on_its_own_words_and_what_it_refers_to(question, before, judged):
     assert focused(question, searched([before]) if before else []) == judged
+
+
+def test_a_follow_ups_generated_sentence_is_verified_against_what_it_asks(settings, fakes):
+    """ "and the Wren-9?" after the payload asks the Wren-9's payload: a true sentence giving its weight answers
+    nothing asked, so it is not shown as the answer; the payload's sentence is quoted instead."""
+    arms = b"# Arms\n\nThe max payload of the Wren-7 is 3.2 kg.\nThe Wren-9 weighs 21 kg.\n"
+    arms += b"The max payload of the Wren-9 is 6 kg.\n"
+    fakes["model"] = FakeModel(script="The Wren-9 weighs 21 kg [1].")
+    built = services_module.build(msgspec.structs.replace(settings, answer_mode="grounded"), **fakes)
+    built.ingestor.ingest(arms, "arms.md")
+    student = built.accounts.add("student1", "correct horse battery", "student")
+    built.courses.add_member(1, student)
+    try:
+        _, other = conversation((built, student), PAYLOAD, "and the Wren-9?")
+    finally:
+        built.close()
+    assert not any(s.status == "supported" and "21 kg" in s.text for s in other.sentences)
+    assert "6 kg" in " ".join(s.shown for s in other.sentences)

@@ -151,7 +151,8 @@ class Answerer:
         if mode == "extractive":
             yield from self._extractive(relevant, evidence, timings, started)
             return
-        events = self._grounded(text, relevant, evidence, ticket, cancel, clock, timings, started, answerable == "yes")
+        sure = answerable == "yes"
+        events = self._grounded(question, relevant, evidence, ticket, cancel, clock, timings, started, sure)
         for event, data in events:
             doubtful = answerable == "maybe" and event == "done" and isinstance(data, Done)
             if doubtful and isinstance(data, Done) and not any(s.status == "supported" for s in data.sentences):
@@ -292,7 +293,7 @@ class Answerer:
 
     def _grounded(
         self,
-        text: str,
+        question: Question,
         passages: list[Passage],
         evidence: dict[int, list[Evidence]],
         ticket: Ticket,
@@ -306,11 +307,12 @@ class Answerer:
         answers, an unsupported sentence is replaced by the evidence quoted, else it is dropped."""
         sources = [source(n, p, evidence=evidence.get(n)) for n, p in enumerate(passages, 1)]
         facts = _facts(evidence)
-        text_prompt = prompt.grounded(self.model, text, facts)
+        text_prompt = prompt.grounded(self.model, question.text.strip(), facts)
         timings.prompt_tokens = self.model.count_tokens(text_prompt)
         settings = self.settings
+        # Verified against what the answer is judged on: a follow-up's own words and the subject it refers to.
         verifier = Verifier(
-            text,
+            question.focus or question.text.strip(),
             evidence,
             passages,
             self.embedder,
