@@ -17,9 +17,6 @@ STATES = [
     ("Who replaced the pull cord?", "person", "2026-07-02 | A. Ferreira-Knox | Pull-cord switch replaced."),
     ("Which booking system do we use?", "name", "Time is booked in the Kestrel booking system."),
     ("which pin do i use for the hardware trigger", "name", "Use pin 2 for triggering from the light barrier."),
-    # an acronym names a thing too, when it does not open the sentence
-    ("What is the name of the emergency switch?", "name", "Turn off the main switch SF on the wall."),
-    ("which planner does the lab use", "name", "For planning, the lab uses PRM."),
     ("Vexmoor part number?", "code", "Its part number is VB-2231."),
     ("Where do I return a borrowed kit?", "place", "Kits go back to room B-119."),
     ("On what date is demo day?", "date", "Demo day is on 3 June 2027."),
@@ -130,8 +127,6 @@ MISSES = [
     ("whats the phone number of the rbt260 tas", "Policy for the autumn semester 2026."),
     ("what is the phone number of the workshop", "The workshop opens on 2026-03-01 at 8.30."),
     ("who do i call if the network goes down", "The network goes down for maintenance every Sunday night."),
-    # the question's own acronym is not its answer
-    ("Which planner does the PRM course use?", "The PRM course is taught in the evening."),
 ]
 
 

@@ -195,9 +195,6 @@ EXPLAIN = re.compile(
 # A name or code in a sentence: a capitalised word not opening it, or a word mixing letters and digits (VB-2231).
 NAME = re.compile(r"(?<=[\s(\"'])[A-Z][\w-]*[a-z0-9][\w-]*|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
 CODE = re.compile(rf"{NAME.pattern}|\b\d[\d -]*\d\b")
-# What answers "which ...?" or "what is the name of ...?": a name, or an acronym not opening the sentence ("the main
-# switch SF", "we plan with PRM"). Only for names: an acronym is no code, place or person.
-NAMED_THING = re.compile(rf"{NAME.pattern}|(?<=[\s(\"'])[A-Z]{{2,}}s?\b")
 # A person or an organisation: two or more capitalised words without digits (Ilse Marrow, Halvorsen Robotics),
 # or a title or an initial and a name (Dr. Varga, A. Ferreira-Knox); one capitalised word is as likely a product
 # (Vexmoor) as a maker.
@@ -214,7 +211,7 @@ AT_PLACE = re.compile(
     re.IGNORECASE,
 )
 NAMES = {
-    "name": NAMED_THING,
+    "name": NAME,
     "code": CODE,
     "person": PERSON_NAME,
     "place": CODE,
@@ -386,7 +383,7 @@ def _measures(question: str) -> tuple[re.Pattern | None, re.Pattern | None]:
 
 
 def _kind(question: str) -> Expected:
-    names = frozenset(_spelled(n) for n in NAMED_THING.findall(f" {question}"))
+    names = frozenset(_spelled(n) for n in NAME.findall(f" {question}"))
     if CALLED.search(question):
         return Expected("contact", question_names=names)
     if PERSON.search(question):
