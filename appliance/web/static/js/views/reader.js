@@ -144,7 +144,7 @@ export function createReader({onAsk, onClose, pageHref}) {
       if (mark) {
         const several = (marks.hl || []).length > 1 ? 1 : 0;
         const near = text.querySelector("mark.near") ? NEAR[several] : "";
-        status.textContent = (HIGHLIGHTED[marks.kind] || HIGHLIGHTED.passage)[several] + near;
+        status.textContent = HIGHLIGHTED[Object.hasOwn(HIGHLIGHTED, marks.kind) ? marks.kind : "passage"][several] + near;
         requestAnimationFrame(() => mark.scrollIntoView({block: "center"}));
       } else {
         body.scrollTop = 0;
