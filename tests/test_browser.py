@@ -856,6 +856,41 @@ def test_a_passage_from_a_scanned_page_is_marked_as_read_by_ocr(browser, quoting
         assert answer.locator(".source", has_text="quillon.md").locator(".badge-ocr").count() == 0
 
 
+LONG_CODE_NOTES = (
+    b"# Telemetry\n\nThe Ostrava logger writes one telemetry record with this Python call:\n\n"
+    b"```python\nlogger.write_record(timestamp=clock.now(), battery_voltage=pack.voltage(), "
+    b"wheel_speeds=(left.speed(), right.speed()))\n```\n"
+)
+
+
+@pytest.fixture(scope="module")
+def long_code(tmp_path_factory):
+    """The appliance quoting its evidence (extractive), with notes holding a code line far wider than a phone."""
+    documents = {"telemetry.md": LONG_CODE_NOTES}
+    with with_documents(tmp_path_factory.mktemp("long-code"), documents, answer_mode="extractive") as server:
+        yield server
+
+
+@real
+def test_a_quoted_code_line_scrolls_in_its_block_on_a_phone(browser, long_code):
+    visit = Visit(browser, long_code.base_url, PHONE)
+    try:
+        sign_in(visit, "ada")
+        answer = ask(visit, "How does the Ostrava logger write a telemetry record?")
+        assert answer.locator(".evidence pre, .related pre").count() >= 1, answer.inner_text()
+        # Each code block ends inside the answer (it scrolls in itself), and the chat does not scroll sideways.
+        edges = answer.evaluate(
+            "a => ({answer: a.getBoundingClientRect().right,"
+            " code: Math.max(...[...a.querySelectorAll('pre')].map(p => p.getBoundingClientRect().right))})"
+        )
+        assert edges["code"] <= edges["answer"], edges
+        scroller = visit.page.locator(".chat-scroll")
+        assert scroller.evaluate("s => s.scrollWidth <= s.clientWidth"), "the chat scrolls sideways on a phone"
+        screenshot(visit, "chat-long-code")
+    finally:
+        visit.close()
+
+
 # ---------- conversations, tokens, keyboard ----------
 
 
