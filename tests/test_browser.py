@@ -1024,6 +1024,25 @@ def test_phone_screens_are_usable_and_accessible(visits, appliance):
 
 
 @real
+def test_a_sign_up_error_is_shown_where_the_student_tapped_on_a_phone(visits, appliance):
+    phone = visits(PHONE)
+    phone.open("#/signup")
+    page = phone.page
+    page.get_by_label("Username").fill("Lee Park")  # a space, as a student might type their name: refused
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Course join code").fill("abcde fghjk")
+    page.get_by_role("button", name="Create account").click()  # at the foot of a form taller than the screen
+    alert = page.locator(".auth-card .alert-error")
+    alert.wait_for()
+    page.wait_for_function(
+        "() => { const r = document.querySelector('.auth-card .alert-error').getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= innerHeight; }",
+        timeout=5000,
+    )
+    assert alert.inner_text()[0].isupper(), alert.inner_text()  # a sentence, as the other forms show theirs
+
+
+@real
 def test_desktop_signin_and_profile_screens(visits, appliance):
     desktop = visits()
     desktop.open("#/signin")

@@ -18,8 +18,10 @@ function alertBox() {
 }
 
 function showError(box, message) {
-  box.textContent = message;
+  box.textContent = message ? message[0].toUpperCase() + message.slice(1) : message;
   box.hidden = false;
+  // The form is taller than a phone's screen: without this the message appears above, out of sight of the button.
+  box.scrollIntoView({block: "center"});
 }
 
 function card(title, intro, form, footer) {
