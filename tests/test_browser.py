@@ -891,6 +891,24 @@ def test_a_quoted_code_line_scrolls_in_its_block_on_a_phone(browser, long_code):
         visit.close()
 
 
+@pytest.fixture(scope="module")
+def unlabelled(tmp_path_factory):
+    """The appliance quoting its evidence (extractive), with a two-page PDF that has no page labels."""
+    pages = ["The Kestrel-3 rover weighs 1.4 kilograms.", "Late lab reports lose 10 percent of the mark per day."]
+    documents = {"kestrel.pdf": make_pdf(pages)}
+    with with_documents(tmp_path_factory.mktemp("unlabelled"), documents, answer_mode="extractive") as server:
+        yield server
+
+
+@real
+def test_a_source_on_the_first_page_of_a_pdf_names_its_page(browser, unlabelled):
+    with signed_in(browser, unlabelled) as visit:
+        answer = ask(visit, "How much does the Kestrel-3 rover weigh?")
+        cited = answer.locator(".source.cited").first
+        assert "page 1" in cited.locator(".source-where").inner_text(), cited.inner_text()
+        assert "kestrel.pdf, page 1" in answer.locator(".evidence-head").first.inner_text()
+
+
 # ---------- conversations, tokens, keyboard ----------
 
 

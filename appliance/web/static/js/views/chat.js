@@ -48,9 +48,11 @@ function chatHash() {
   return conversationId ? `#/chat/${encodeURIComponent(conversationId)}` : "#/chat";
 }
 
+/** Where in its document a source is: a paged one (PDF, slides) always names its page, the first too; a plain
+ * text has no page (null). */
 function pageName(source) {
   if (source.page_label) return `page ${source.page_label}`;
-  return source.page && source.page > 1 ? `page ${source.page}` : "";
+  return source.page ? `page ${source.page}` : "";
 }
 
 // ---------- one answer ----------
