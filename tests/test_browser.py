@@ -26,7 +26,7 @@ from appliance.ingest.document import accepted_formats
 from appliance.settings import load_settings
 from appliance.web.app import create_app
 from tests.conftest import FakeModel
-from tests.filemaker import QUILLON_CODE, QUILLON_EQUATION, QUILLON_NOTES, QUILLON_TABLE, scanned_pdf
+from tests.filemaker import QUILLON_CODE, QUILLON_EQUATION, QUILLON_NOTES, QUILLON_TABLE, make_pptx, scanned_pdf
 from tests.pdfmaker import make_pdf
 from tests.realserver import no_network, serve
 
@@ -892,21 +892,35 @@ def test_a_quoted_code_line_scrolls_in_its_block_on_a_phone(browser, long_code):
 
 
 @pytest.fixture(scope="module")
-def unlabelled(tmp_path_factory):
-    """The appliance quoting its evidence (extractive), with a two-page PDF that has no page labels."""
+def paged(tmp_path_factory):
+    """The appliance quoting its evidence (extractive), with a two-page PDF that has no page labels and slides."""
     pages = ["The Kestrel-3 rover weighs 1.4 kilograms.", "Late lab reports lose 10 percent of the mark per day."]
-    documents = {"kestrel.pdf": make_pdf(pages)}
-    with with_documents(tmp_path_factory.mktemp("unlabelled"), documents, answer_mode="extractive") as server:
+    slides = [("Lab 5", ["Line following"], ""), ("Motors", ["The Corvel N20 gear motor turns at 300 rpm."], "")]
+    documents = {"kestrel.pdf": make_pdf(pages), "lab5.pptx": make_pptx(slides)}
+    with with_documents(tmp_path_factory.mktemp("paged"), documents, answer_mode="extractive") as server:
         yield server
 
 
 @real
-def test_a_source_on_the_first_page_of_a_pdf_names_its_page(browser, unlabelled):
-    with signed_in(browser, unlabelled) as visit:
+def test_a_source_on_the_first_page_of_a_pdf_names_its_page(browser, paged):
+    with signed_in(browser, paged) as visit:
         answer = ask(visit, "How much does the Kestrel-3 rover weigh?")
         cited = answer.locator(".source.cited").first
         assert "page 1" in cited.locator(".source-where").inner_text(), cited.inner_text()
         assert "kestrel.pdf, page 1" in answer.locator(".evidence-head").first.inner_text()
+
+
+@real
+def test_a_slide_is_named_as_a_slide_not_a_page(browser, paged):
+    with signed_in(browser, paged) as visit:
+        answer = ask(visit, "How fast does the Corvel N20 gear motor turn?")
+        cited = answer.locator(".source.cited", has_text="lab5.pptx")
+        assert cited.locator(".source-where").inner_text().startswith("slide 2"), cited.inner_text()
+        assert "page slide" not in answer.inner_text()
+        cited.locator(".source-head a").click()
+        where = visit.page.locator(".reader-where")
+        where.filter(has_text="(2 of 2)").wait_for()
+        assert where.inner_text().endswith("Slide 2 (2 of 2)"), where.inner_text()
 
 
 # ---------- conversations, tokens, keyboard ----------

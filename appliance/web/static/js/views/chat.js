@@ -5,7 +5,7 @@
 import {api, ApiError, readEvents, request} from "../api.js";
 import {clockTime, formatWait, h, icon, toast} from "../dom.js";
 import {go} from "../nav.js";
-import {createReader} from "./reader.js";
+import {createReader, pageName} from "./reader.js";
 import {hasBlocks, renderRich} from "../rich.js";
 import {currentCourse, LEVELS, state, subscribe, withCourse} from "../state.js";
 
@@ -50,9 +50,8 @@ function chatHash() {
 
 /** Where in its document a source is: a paged one (PDF, slides) always names its page, the first too; a plain
  * text has no page (null). */
-function pageName(source) {
-  if (source.page_label) return `page ${source.page_label}`;
-  return source.page ? `page ${source.page}` : "";
+function sourcePage(source) {
+  return pageName(source.page_label, source.page);
 }
 
 // ---------- one answer ----------
@@ -60,7 +59,7 @@ function pageName(source) {
 function citationLink(n, sources) {
   const source = sources.find((s) => s.n === n);
   if (!source) return `[${n}]`;
-  const where = [source.filename, pageName(source)].filter(Boolean).join(", ");
+  const where = [source.filename, sourcePage(source)].filter(Boolean).join(", ");
   if (!source.document_id) return h("span", {class: "cite cite-plain", title: where}, `[${n}]`);
   return h("a", {class: "cite", href: sourceHref(source),
     "aria-label": `Source ${n}: ${where}`, title: where}, `[${n}]`);
@@ -98,7 +97,7 @@ function passageBody(item, text, tag, attrs) {
 }
 
 function sourceItem(source, badges, closest = false) {
-  const label = [pageName(source), source.heading].filter(Boolean).join(" · ");
+  const label = [sourcePage(source), source.heading].filter(Boolean).join(" · ");
   const name = h("span", {class: "source-file"}, source.filename);
   return h("li", {class: ["source", badges && source.cited && "cited", badges === "uncited" && !source.cited && "uncited"]},
     h("div", {class: "source-head"},
@@ -133,7 +132,7 @@ function relatedReading(sources) {
 /** The evidence sentences an answer rests on, quoted, each source with a link that highlights them. */
 function evidenceBlock(sources) {
   const items = sources.filter((s) => (s.evidence || []).length).map((source) => {
-    const where = [source.filename, pageName(source)].filter(Boolean).join(", ");
+    const where = [source.filename, sourcePage(source)].filter(Boolean).join(", ");
     return h("li", {class: "evidence-item", dataset: {source: String(source.n)}},
       h("div", {class: "evidence-head"}, citationLink(source.n, sources), " ", h("span", {class: "muted"}, where)),
       source.evidence.map((e) => passageBody(e, e.text, "blockquote", {class: "evidence-quote"})),
@@ -352,7 +351,7 @@ function announce(message) {
 function userMessage(text, selected) {
   return h("article", {class: "message user", "aria-label": "You asked"},
     selected ? h("blockquote", {class: "selection-quote"},
-      h("span", {class: "small muted"}, `About the selection from ${selected.filename}${selected.page_label ? `, page ${selected.page_label}` : ""}:`),
+      h("span", {class: "small muted"}, `About the selection from ${[selected.filename, pageName(selected.page_label, null)].filter(Boolean).join(", ")}:`),
       h("span", {class: "quote-text"}, selected.text)) : null,
     h("div", {class: "bubble"}, text));
 }
@@ -459,7 +458,7 @@ function setSelection(value) {
   ui.chip.hidden = !value;
   if (value) {
     ui.chipText.textContent = value.text.length > 220 ? `${value.text.slice(0, 220)}…` : value.text;
-    ui.chipWhere.textContent = `Asking about your selection from ${value.filename}${value.page_label ? `, page ${value.page_label}` : ""}:`;
+    ui.chipWhere.textContent = `Asking about your selection from ${[value.filename, pageName(value.page_label, null)].filter(Boolean).join(", ")}:`;
     ui.input.placeholder = "What would you like to know about it?";
   } else {
     ui.input.placeholder = "Ask a question about the course…";

@@ -81,6 +81,13 @@ function pageSelection(root, range, pageText) {
   return pageText.slice(start, end).trim();
 }
 
+/** A page's name in a sentence: a PDF's label or number as "page iv", a label that names itself as it is ("slide 3",
+ * "cell 2", "chapter 1"); a plain text (no number) has none. */
+export function pageName(label, number) {
+  if (label) return /\s/.test(label) ? label : `page ${label}`;
+  return number ? `page ${number}` : "";
+}
+
 export function createReader({onAsk, onClose, pageHref}) {
   const title = h("h2", {id: "reader-title", class: "reader-title", tabindex: "-1"}, "Reader");
   const where = h("p", {class: "reader-where muted"});
@@ -128,7 +135,8 @@ export function createReader({onAsk, onClose, pageHref}) {
       if (document.title && document.title !== document.filename) parts.push(document.filename);
       if ((document.pages || 1) > 1) {
         const of = `${page.number} of ${document.pages}`;
-        parts.push(page.label && page.label !== String(page.number) ? `Page ${page.label} (${of})` : `Page ${of}`);
+        const name = pageName(page.label, null);
+        parts.push(page.label && page.label !== String(page.number) ? `${name[0].toUpperCase()}${name.slice(1)} (${of})` : `Page ${of}`);
       }
       where.textContent = parts.join(" · ");
       text.replaceChildren(renderRich(page.nodes));
