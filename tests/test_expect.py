@@ -6,6 +6,8 @@ from appliance.answer.expect import expected
 
 STATES = [
     ("How much does the Zorblax-7 weigh?", "quantity", "It has a mass of 740 grams, fingers included."),
+    ("What is the maximum payload of the Kestrel-3?", "quantity", "It carries at most 0.5 kg."),
+    ("How heavy is the arm?", "quantity", "The arm has a weight of 14.5 kg, so at least two people lift it."),
     ("Zorblax-7 air pressure?", "quantity", "Supply it with dry air at 6.5 bar."),
     ("How much is the deposit for a kit?", "quantity", "The deposit is £40."),
     ("Late fee for kits?", "quantity", "A late fee of 3 pounds is charged for every day."),
@@ -99,6 +101,9 @@ MISSES = [
     # a length of another thing: the mounting height is not the range
     ("What is the range of the lidar?", "On the rover it is mounted at a height of 22 centimetres."),
     ("How wide is the bracket?", "The bracket is 4 millimetres thick."),
+    # a mass of another property: the weight is no payload, the payload no weight
+    ("What is the maximum payload of the Kestrel-3?", "The Kestrel-3 weighs 1.4 kilograms."),
+    ("How heavy is the arm?", "The max payload of the arm is 3.2 kg."),
     # a value of another property of the same dimension: a repeatability is no reach, a tolerance no range
     ("What is the maximum reach of the arm?", "The arm reaches the same point with a repeatability of 0.05 mm."),
     ("What is the lidar's minimum range?", "It is accurate to a tolerance of about 3 cm."),

@@ -228,6 +228,13 @@ LENGTHS = [
     r"diameter|diameters",
     r"thick|thickness",
 ]
+# Masses of different things likewise: an arm's own weight does not answer what it can carry.
+MASSES = [
+    r"payloads?|loads?|carry|carries|carrying",
+    r"weigh|weighs|weight|weights|heavy|heavier|heaviest|mass",
+]
+# The measures a question of a dimension may name, each answered only by a sentence naming it.
+MEASURES = {"length": LENGTHS, "mass": MASSES}
 
 
 # Opposite bounds: a sentence giving only the maximum does not answer a question about the minimum.
@@ -267,8 +274,8 @@ class Expected:
     wrong_bound: re.Pattern | None = None  # "maximum" when the question asks for the minimum
     bound: re.Pattern | None = None
     dimension: str = ""  # of a quantity: "mass", "length"...
-    measure: re.Pattern | None = None  # the particular length it asks for: "range"
-    other_measures: re.Pattern | None = None  # the lengths it does not ask for: "height", "width"...
+    measure: re.Pattern | None = None  # the particular measure it asks for: "range", "payload"
+    other_measures: re.Pattern | None = None  # the measures it does not ask for: "height", "width", "weight"...
     asking: frozenset[str] = frozenset()  # the question's words that ask for the kind: "weigh", "maximum", "date"
     words: frozenset[str] = frozenset()  # the question's words, their first PREFIX letters
     numbered: re.Pattern | None = None  # "pin 2" for "Which pin ...?": the thing asked about and its number
@@ -350,8 +357,8 @@ SAYS_WHAT_ASKED = ("quantity", "date", "phone")
 def expected(question: str) -> Expected:
     """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it."""
     kind = replace(_kind(question), words=frozenset(w.lower()[:PREFIX] for w in re.findall(r"[\w-]+", question)))
-    if kind.dimension == "length":
-        measure, others = _measures(question)
+    if kind.dimension in MEASURES:
+        measure, others = _measures(question, MEASURES[kind.dimension])
         kind = replace(kind, measure=measure, other_measures=others)
     bounds = next(((asked, wrong) for asked, wrong in BOUNDS if asked.search(question)), None)
     if bounds:
@@ -373,12 +380,13 @@ def _asking(question: str, wanted: Expected) -> frozenset[str]:
     return frozenset(w.lower() for span in spans for w in re.findall(r"[\w-]+", span))
 
 
-def _measures(question: str) -> tuple[re.Pattern | None, re.Pattern | None]:
-    """The particular lengths a question names (its range, its height), if any, and the others."""
-    named = [words for words in LENGTHS if re.search(rf"\b(?:{words})\b", question, re.I)]
+def _measures(question: str, measures: list[str]) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """The particular measures a question names (a length's range or height, a mass's payload or weight), if any,
+    and the others."""
+    named = [words for words in measures if re.search(rf"\b(?:{words})\b", question, re.I)]
     if not named:
         return None, None
-    others = [words for words in LENGTHS if words not in named]
+    others = [words for words in measures if words not in named]
     return re.compile(rf"\b(?:{'|'.join(named)})\b", re.I), re.compile(rf"\b(?:{'|'.join(others)})\b", re.I)
 
 
