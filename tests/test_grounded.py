@@ -76,6 +76,18 @@ def test_evidence_points_at_the_page_and_brings_the_sentence_a_pronoun_leans_on(
     assert [e.context for e in chosen[0]] == [True, False]
 
 
+def test_a_sentence_two_overlapping_passages_hold_is_evidence_once():
+    """Chunks of one page overlap: the sentence both hold is chosen from the first only, not quoted twice."""
+    page = "Intro line here.\n\nThe rover carries five infrared sensors, mounted 8 mm above the floor. It is red."
+    first = Passage("c1", "d", "p.md", 1, None, "", page, 0, len(page), 1.0, 0.9)
+    second = Passage("c2", "d", "p.md", 1, None, "", page[18:], 18, len(page), 0.9, 0.8)
+    scored = evidence.score("How high are the rover's sensors mounted?", [first, second], FakeEmbedder(), 0.5, 0.15)
+    chosen = evidence.select(scored, [first, second], most=4, within=1.0)
+    texts = [e.text for items in chosen.values() for e in items]
+    assert len(texts) == len(set(texts)), texts
+    assert "The rover carries five infrared sensors, mounted 8 mm above the floor." in texts
+
+
 def test_a_pronoun_after_the_first_word_leans_on_the_sentence_before_too():
     """ "Charge them in a fire-resistant bag." says how LiPo batteries are charged only with the sentence naming
     them; a pronoun later in a sentence that names its own subject leans on nothing."""

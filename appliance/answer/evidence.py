@@ -342,7 +342,14 @@ def select(
     if not scored:
         return {}
     best = scored[0].score
-    chosen = [s for s in scored if s.score >= best - within][:most]
+    # Chunks of a page overlap: a sentence two passages hold is one sentence of the page, chosen once.
+    seen: set[tuple[str, int | None, int]] = set()
+    chosen: list[Scored] = []
+    for s in (s for s in scored if s.score >= best - within):
+        where = (passages[s.source].document_id, passages[s.source].page, s.start)
+        if where not in seen and len(chosen) < most:
+            seen.add(where)
+            chosen.append(s)
     by_source: dict[int, dict[int, Evidence]] = {}
     for rank, s in enumerate(chosen):
         group = by_source.setdefault(s.source, {})
@@ -350,9 +357,11 @@ def select(
         spans = _spans(passages[s.source])
         at = next(i for i, (a, _) in enumerate(spans) if a == s.start)
         lean = LEANING.match(s.text)
+        page = (passages[s.source].document_id, passages[s.source].page)
         for i in ([at - 1] if lean else []) + ([at + 1] if rank == 0 and follow else []):
-            if 0 <= i < len(spans) and spans[i][0] not in group:
+            if 0 <= i < len(spans) and spans[i][0] not in group and (*page, spans[i][0]) not in seen:
                 a, b = spans[i]
+                seen.add((*page, a))
                 group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0, context=True)
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
 
