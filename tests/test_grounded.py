@@ -88,6 +88,21 @@ def test_a_sentence_two_overlapping_passages_hold_is_evidence_once():
     assert "The rover carries five infrared sensors, mounted 8 mm above the floor." in texts
 
 
+def test_a_sentence_a_chunk_cuts_short_is_evidence_whole_from_the_chunk_holding_it():
+    """A chunk ending mid-sentence holds its first words only; the next chunk holds all of it, and that is quoted."""
+    page = (
+        "Intro line here.\n\nThe scope decodes UART, I2C and SPI; CAN\nneeds a licence the lab did not buy. Then stop."
+    )
+    cut = page.index("\nneeds")
+    first = Passage("c1", "d", "p.md", 1, None, "", page[:cut], 0, cut, 1.0, 0.9)
+    second = Passage("c2", "d", "p.md", 1, None, "", page[18:], 18, len(page), 0.9, 0.8)
+    scored = evidence.score("Can the scope decode CAN?", [first, second], FakeEmbedder(), 0.5, 0.15)
+    chosen = evidence.select(scored, [first, second], most=4, within=1.0)
+    texts = [e.text for items in chosen.values() for e in items]
+    assert "The scope decodes UART, I2C and SPI; CAN\nneeds a licence the lab did not buy." in texts, texts
+    assert not any(t.endswith("; CAN") for t in texts), texts
+
+
 def test_a_pronoun_after_the_first_word_leans_on_the_sentence_before_too():
     """ "Charge them in a fire-resistant bag." says how LiPo batteries are charged only with the sentence naming
     them; a pronoun later in a sentence that names its own subject leans on nothing."""

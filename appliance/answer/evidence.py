@@ -6,7 +6,7 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from appliance.answer.events import Evidence
@@ -342,14 +342,20 @@ def select(
     if not scored:
         return {}
     best = scored[0].score
-    # Chunks of a page overlap: a sentence two passages hold is one sentence of the page, chosen once.
-    seen: set[tuple[str, int | None, int]] = set()
+    # Chunks of a page overlap: a sentence two passages hold is one sentence of the page, chosen once, as the
+    # passage holding more of it and of the page after it has it (a chunk may cut it, or the next step, short).
+    seen: dict[tuple[str, int | None, int], int] = {}
     chosen: list[Scored] = []
     for s in (s for s in scored if s.score >= best - within):
         where = (passages[s.source].document_id, passages[s.source].page, s.start)
-        if where not in seen and len(chosen) < most:
-            seen.add(where)
+        if where in seen:
+            i = seen[where]
+            if (s.end, passages[s.source].end) > (chosen[i].end, passages[chosen[i].source].end):
+                chosen[i] = replace(s, score=chosen[i].score)
+        elif len(chosen) < most:
+            seen[where] = len(chosen)
             chosen.append(s)
+    taken = set(seen)  # the page sentences already evidence: none is brought again as a neighbour
     by_source: dict[int, dict[int, Evidence]] = {}
     for rank, s in enumerate(chosen):
         group = by_source.setdefault(s.source, {})
@@ -359,9 +365,9 @@ def select(
         lean = LEANING.match(s.text)
         page = (passages[s.source].document_id, passages[s.source].page)
         for i in ([at - 1] if lean else []) + ([at + 1] if rank == 0 and follow else []):
-            if 0 <= i < len(spans) and spans[i][0] not in group and (*page, spans[i][0]) not in seen:
+            if 0 <= i < len(spans) and spans[i][0] not in group and (*page, spans[i][0]) not in taken:
                 a, b = spans[i]
-                seen.add((*page, a))
+                taken.add((*page, a))
                 group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0, context=True)
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
 
