@@ -96,6 +96,32 @@ def test_a_question_that_stands_alone_is_judged_on_its_own_words(settings, fakes
     ]
 
 
+def test_a_question_about_a_selection_refers_to_it_not_to_the_question_before(settings, fakes):
+    """ "How often does it measure?" asked of a selected passage: its "it" is the selection, so the question before
+    neither joins its search nor its judging, and the teacher's lists count it as asked."""
+    built = services_module.build(settings, **fakes)
+    built.chat.answerer = scripted = ScriptedAnswerer(quoted_answer())
+    student = built.accounts.add("student1", "correct horse battery", "student")
+    built.courses.add_member(1, student)
+    selection = "The Quorra probe reads soil moisture every 90 seconds."
+    try:
+        first = built.chat.start(student, Ask(PAYLOAD))(threading.Event())
+        conversation = list(first)[-1][1].conversation_id
+        about = Ask("How often does it measure?", conversation_id=conversation, selected_text=selection)
+        list(built.chat.start(student, about)(threading.Event()))
+        listed = built.database.course_activity(1)[1]
+    finally:
+        built.close()
+    asked = scripted.questions[-1]
+    assert (asked.text, asked.search_query, asked.focus, asked.selected_text) == (
+        "How often does it measure?",
+        "How often does it measure?",
+        "How often does it measure?",
+        selection,
+    )
+    assert "How often does it measure?" in [row[0] for row in listed]
+
+
 @pytest.mark.parametrize(
     ("question", "before", "judged"),
     [

@@ -132,6 +132,8 @@ class ChatService:
         if conversation is None and course_id is None and len(courses) == 1:
             course_id = courses[0]  # analytics belong to a course: the caller's only one
         earlier = self.conversations.questions(conversation.id) if conversation else searched(ask.earlier)
+        if ask.selected_text.strip():
+            earlier = []  # a question about a selection ("How often does it measure?") refers to it, not to the last
         search_query, focus = standalone(ask.message, earlier), focused(ask.message, earlier)
         levels = _levels(user, ask)
         # Follow-ups depend on their conversation, so only a question that stands alone is cached.
