@@ -495,9 +495,14 @@ def test_dashboard_shows_the_students_questions(visits, appliance):
     page = teacher.page
     nav(page, "Dashboard").click()
     page.wait_for_selector(".dashboard .stats-row")
-    top = page.locator(".bar-list.top")
-    for question in FLOW["student_questions"]:
-        assert top.get_by_text(question.lower().rstrip("?")).count() == 1
+    # The question about a selection follows the pump question in its conversation: it is listed as it was
+    # searched (made standalone), the student's own words beneath.
+    pump, selection = (question.lower().rstrip("?") for question in FLOW["student_questions"])
+    listed = {
+        item.locator(".bar-label").inner_text(): item.locator(".bar-note").all_inner_texts()
+        for item in page.locator(".bar-list.top li").all()
+    }
+    assert listed == {pump: [], f"{pump}? {selection}": [f"asked as: {SELECTION_QUESTION}"]}, listed
     stats = page.locator(".stats-row .stat")
     assert stats.nth(0).locator(".stat-value").inner_text() == "2"
     assert "1 up, 0 down" in stats.nth(2).inner_text()
@@ -726,6 +731,25 @@ def test_an_answer_quoted_because_the_model_was_busy_says_so_live_and_reopened(b
             visit.page.locator(".message.assistant[data-state=done] .busy-note").wait_for()
     finally:
         answerer.settings = before
+
+
+@real
+def test_the_dashboard_lists_a_follow_up_not_answered_as_it_asked_with_the_students_words(browser, inventing):
+    """ "And its maximum operating temperature?" alone tells a teacher nothing: the not-answered list names the
+    question it asked (its standalone form), with the student's words beneath."""
+    with signed_in(browser, inventing) as visit:
+        page = visit.page
+        ask(visit, WEIGHT_QUESTION)
+        follow_up = ask(visit, "And its maximum operating temperature?")
+        assert "not-covered" in (follow_up.get_attribute("class") or "")
+        nav(page, "Dashboard").click()
+        entry = page.locator(".bar-list.warn li").filter(has_text="maximum operating temperature")
+        entry.wait_for()
+        understood = "how heavy is the brindle-5 pump? and its maximum operating temperature"
+        assert entry.locator(".bar-label").inner_text() == understood
+        assert entry.locator(".bar-note").inner_text() == "asked as: And its maximum operating temperature?"
+        screenshot(visit, "dashboard-follow-up")
+        check_accessibility(visit, "dashboard with a follow-up")
 
 
 # ---------- code, tables and equations: rendered in answers and in the reader ----------

@@ -1,5 +1,7 @@
 """Accounts, roles and courses over HTTP: the route table against every role, isolation, tokens, limits."""
 
+import csv
+import io
 import itertools
 import os
 import re
@@ -499,14 +501,42 @@ def test_conversations_follow_ups_feedback_and_stats(world, settings):
     stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
     assert stats["questions"] == 3
     assert stats["per_day"][0]["count"] == 3
-    assert stats["unanswered"] == [{"question": "who painted the mona lisa", "count": 1}]
+    assert stats["unanswered"] == [{"question": "who painted the mona lisa", "count": 1, "asked_as": []}]
+    # The follow-up is counted under what it asked, the student's own words with it.
+    assert {(q["question"], tuple(q["asked_as"])) for q in stats["top_questions"]} == {
+        ("what is the zorblax-7 gripper", ()),
+        ("what is the zorblax-7 gripper? and how much does it cost", ("and how much does it cost?",)),
+        ("who painted the mona lisa", ()),
+    }
     assert stats["feedback"] == {"up": 0, "down": 1}
     assert stats["latency_ms"]["p50"] is not None
     csv_text = client.get(f"/api/v1/courses/{world['a']['id']}/stats?format=csv", headers=heads["teacher"]).text
     assert "mona lisa" in csv_text.lower()
+    follow_up = next(row for row in csv.DictReader(io.StringIO(csv_text)) if row["question"].startswith("and"))
+    assert follow_up["understood_as"] == "What is the Zorblax-7 gripper? and how much does it cost?"
     assert "student-" in csv_text
     assert ",student," not in csv_text
     assert client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["other_teacher"]).status_code == 403
+
+
+def test_a_follow_up_not_answered_is_listed_as_understood_with_the_students_words(world):
+    """ "and its payload?" tells a teacher nothing: the not-answered list says what it asked, and how it was put."""
+    client, heads, services = world["client"], world["heads"], world["services"]
+    for follow_up in ("and its payload?", "  And its payload "):
+        services.chat.answerer = ScriptedAnswerer(quoted_answer())
+        first = client.post(
+            "/api/v1/chat", json={"message": "What is the reach of the Wren-7?"}, headers=heads["student"]
+        )
+        services.chat.answerer = ScriptedAnswerer(not_covered())
+        ask = {"message": follow_up, "conversation_id": first.json()["conversation_id"]}
+        assert client.post("/api/v1/chat", json=ask, headers=heads["student"]).status_code == 200
+    stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
+    understood = {"question": "what is the reach of the wren-7? and its payload", "count": 2}
+    assert stats["unanswered"] == [understood | {"asked_as": ["and its payload?"]}]
+    assert stats["top_questions"] == [
+        {"question": "what is the reach of the wren-7", "count": 2, "asked_as": []},
+        understood | {"asked_as": ["and its payload?"]},
+    ]
 
 
 def test_a_course_a_conversation_asked_with_course_b_selected_is_refused_and_not_counted_in_a(world):

@@ -35,11 +35,12 @@ def course(services):
     return {"id": course["id"], "student": student, "services": services}
 
 
-def _ask(course, question: str) -> None:
+def _ask(course, question: str, understood: str | None = None) -> None:
+    """Record a question, searched as `understood` (a follow-up's standalone form) or as itself."""
     conversations = course["services"].conversations
     talk = conversations.create(course["student"], course["id"], question)
     done = Done(answer="an answer", covered=True, mode="grounded", model="fake-llm", sources=[])
-    conversations.record(talk, course["student"], question, question, "beginner", done)
+    conversations.record(talk, course["student"], question, understood or question, "beginner", done)
 
 
 def _rows(course, key=KEY) -> list[dict]:
@@ -50,7 +51,16 @@ def _rows(course, key=KEY) -> list[dict]:
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_csv_export_neutralises_formulas(course, start):
     _ask(course, start + 'HYPERLINK("http://evil.example","x")')
-    assert _rows(course)[0]["question"].startswith("'" + start)
+    row = _rows(course)[0]
+    assert row["question"].startswith("'" + start)
+    assert row["understood_as"].startswith("'" + start)
+
+
+def test_csv_export_shows_a_follow_up_as_understood_still_inert(course):
+    evil = '=HYPERLINK("http://evil.example","x")'
+    _ask(course, "and its cost?", understood=f"{evil} and its cost?")
+    row = _rows(course)[0]
+    assert (row["question"], row["understood_as"]) == ("and its cost?", f"'{evil} and its cost?")
 
 
 def test_csv_export_keeps_ordinary_text(course):

@@ -5,7 +5,8 @@ import hashlib
 import hmac
 import io
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from appliance.answer.cache import normalise
 from appliance.store.database import Database
@@ -14,6 +15,7 @@ CSV_FIELDS = (
     "created_at",
     "user",
     "question",
+    "understood_as",  # as it was searched (interactions.search_query): a follow-up made standalone, else the same
     "answer",
     "covered",
     "mode",
@@ -36,10 +38,22 @@ def _percentile(values: list[float], q: float) -> float | None:
     return round(statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1], 1)
 
 
-def _most_common(questions, n: int = 10) -> list[dict]:
-    """The same question asked with other case or punctuation counts once."""
-    counts = Counter(normalise(q) for q in questions)
-    return [{"question": q, "count": c} for q, c in sorted(counts.items(), key=lambda qc: (-qc[1], qc[0]))[:n]]
+def _most_common(asked: Iterable[tuple[str, str]], n: int = 10) -> list[dict]:
+    """(typed, understood) questions counted under what they asked: a follow-up ("and its reach?") under its
+    standalone form, the same question in other case or punctuation once; each with the students' own words,
+    most often first, where they differ from it."""
+    counts: Counter[str] = Counter()
+    own: defaultdict[str, dict[str, list[str]]] = defaultdict(dict)
+    for typed, understood in asked:
+        question = normalise(understood)
+        counts[question] += 1
+        if normalise(typed) != question:
+            own[question].setdefault(normalise(typed), []).append(typed.strip())
+    top = sorted(counts.items(), key=lambda qc: (-qc[1], qc[0]))[:n]
+    return [
+        {"question": q, "count": c, "asked_as": [words[0] for words in sorted(own[q].values(), key=len, reverse=True)]}
+        for q, c in top
+    ]
 
 
 def stats(database: Database, course_id: int) -> dict:
@@ -49,8 +63,8 @@ def stats(database: Database, course_id: int) -> dict:
         "course_id": course_id,
         "questions": len(latencies),
         "per_day": per_day,
-        "top_questions": _most_common(q for q, _ in asked),
-        "unanswered": _most_common(q for q, c in asked if not c),
+        "top_questions": _most_common((q, u) for q, u, _ in asked),
+        "unanswered": _most_common((q, u) for q, u, c in asked if not c),
         "feedback": {"up": feedback[0] or 0, "down": feedback[1] or 0},
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
     }
@@ -66,7 +80,8 @@ def export_csv(database: Database, course_id: int, pseudonym_key: bytes | None) 
         user = row["username"]
         if pseudonym_key is not None and row["role"] == "student":
             user = pseudonym(pseudonym_key, course_id, row["user_id"])
-        writer.writerow({field: inert(value) for field, value in (row | {"user": user}).items()})
+        shown = row | {"user": user, "understood_as": row["search_query"]}
+        writer.writerow({field: inert(value) for field, value in shown.items()})
     return out.getvalue()
 
 

@@ -536,8 +536,9 @@ class Database:
 
     # Analytics and the audit log ----------------------------------------------------------------------
 
-    def course_activity(self, course_id: int) -> tuple[list[dict], list[tuple[str, int]], tuple, list[float]]:
-        """A course's questions per day, (question, covered) pairs, (up, down) feedback sums and latencies."""
+    def course_activity(self, course_id: int) -> tuple[list[dict], list[tuple[str, str, int]], tuple, list[float]]:
+        """A course's questions per day, (question, as searched, covered) triples, (up, down) feedback sums and
+        latencies."""
         with self._lock:
             db = self._db
             per_day = list(
@@ -547,7 +548,9 @@ class Database:
                     [course_id],
                 )
             )
-            asked = db.execute("SELECT question, covered FROM interactions WHERE course_id = ?", [course_id]).fetchall()
+            asked = db.execute(
+                "SELECT question, search_query, covered FROM interactions WHERE course_id = ?", [course_id]
+            ).fetchall()
             feedback = db.execute(
                 "SELECT sum(feedback = 1), sum(feedback = -1) FROM interactions WHERE course_id = ?", [course_id]
             ).fetchone()

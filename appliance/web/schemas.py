@@ -254,8 +254,13 @@ class DayCount(msgspec.Struct):
 
 
 class QuestionCount(msgspec.Struct):
+    """A question as the appliance understood it (a follow-up made standalone, as it was searched) and how often."""
+
     question: str
     count: int
+    asked_as: Annotated[
+        list[str], Meta(description="The students' own words where they differ: a follow-up's, 'and its reach?'.")
+    ]
 
 
 class Feedback(msgspec.Struct):

@@ -59,12 +59,13 @@ export function columnChart(items, {title, unit = "", width = 640}) {
   return chart;
 }
 
-/** Horizontal bars with HTML labels that wrap (for questions): [{label, value}]. */
+/** Horizontal bars with HTML labels that wrap (for questions): [{label, value, note}], a note a line beneath its label. */
 export function barList(items, {title, kind = "", format = String}) {
   const max = Math.max(1, ...items.map((d) => d.value));
   return h("ol", {class: ["bar-list", kind], "aria-label": title}, items.map((d) =>
     h("li", {},
       h("span", {class: "bar-label"}, d.label),
+      d.note ? h("span", {class: "bar-note"}, d.note) : null,
       h("span", {class: "bar-line"},
         s("svg", {class: "bar-svg", viewBox: "0 0 100 10", preserveAspectRatio: "none", "aria-hidden": "true", focusable: "false"},
           s("rect", {x: 0, y: 0, width: 100, height: 10, rx: 2, class: "track"}),

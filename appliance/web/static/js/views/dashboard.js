@@ -70,7 +70,9 @@ function render(body, stats) {
   const up = stats.feedback.up;
   const down = stats.feedback.down;
   const unanswered = stats.unanswered.reduce((sum, d) => sum + d.count, 0);
-  const questions = (list) => list.map((q) => ({label: q.question, value: q.count}));
+  // A follow-up is listed as it was understood, with the student's own words beneath ("asked as: and its reach?").
+  const questions = (list) => list.map((q) => ({label: q.question, value: q.count,
+    note: q.asked_as.length ? `asked as: ${q.asked_as.join(" · ")}` : ""}));
   body.replaceChildren(
     h("div", {class: "stats-row"},
       stat("questions", String(total)),
