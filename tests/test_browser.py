@@ -891,12 +891,21 @@ def test_a_quoted_code_line_scrolls_in_its_block_on_a_phone(browser, long_code):
         visit.close()
 
 
+# Numbered steps: evidence starts after a step's number (answer/evidence.py), its quote shows it.
+VARN_STEPS = (
+    b"# Varn boiler shutdown\n\n1. Close the inlet tap of the Varn boiler.\n"
+    b"2. Drain the Varn boiler tank into the floor drain.\n3. Turn off the main gas valve of the Varn boiler.\n"
+)
+
+
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory):
-    """The appliance quoting its evidence (extractive), with a two-page PDF that has no page labels and slides."""
+    """The appliance quoting its evidence (extractive), with a two-page PDF that has no page labels, slides
+    and numbered steps."""
     pages = ["The Kestrel-3 rover weighs 1.4 kilograms.", "Late lab reports lose 10 percent of the mark per day."]
     slides = [("Lab 5", ["Line following"], ""), ("Motors", ["The Corvel N20 gear motor turns at 300 rpm."], "")]
     documents = {"kestrel.pdf": make_pdf(pages), "lab5.pptx": make_pptx(slides)}
+    documents |= {"varn.md": VARN_STEPS}
     with with_documents(tmp_path_factory.mktemp("paged"), documents, answer_mode="extractive") as server:
         yield server
 
@@ -921,6 +930,18 @@ def test_a_slide_is_named_as_a_slide_not_a_page(browser, paged):
         where = visit.page.locator(".reader-where")
         where.filter(has_text="(2 of 2)").wait_for()
         assert where.inner_text().endswith("Slide 2 (2 of 2)"), where.inner_text()
+
+
+# ---------- a quote shows the material's own words as the material shows them ----------
+
+
+@real
+def test_a_quoted_step_keeps_its_number(browser, paged):
+    with signed_in(browser, paged) as visit:
+        answer = ask(visit, "What must be done with the main gas valve of the Varn boiler?")
+        for where in (".answer-text", ".evidence-quote"):
+            quoted = answer.locator(where).locator("ol", has_text="main gas valve").first
+            assert quoted.evaluate("ol => ol.start") == 3, where  # the third step, as the page numbers it
 
 
 # ---------- conversations, tokens, keyboard ----------
