@@ -683,6 +683,8 @@ def test_evidence_is_highlighted_and_an_invented_number_is_withdrawn(browser, in
         assert answer.locator(".sentence.quoted .quoted-label, .dropped-note").count() >= 1
         # A quote reads as the material's words once: not "what the material says: “The material says: “...””".
         for quoted in answer.locator(".sentence.quoted").all():
+            label = quoted.locator(".quoted-label").inner_text().strip()
+            assert label == "The model's sentence was withdrawn: the material does not confirm it.", label
             read = quoted.evaluate(READ_WITH_QUOTE_MARKS)
             assert read.lower().count("the material says") == 1, read
             assert read.count("“") == 1, read
