@@ -688,6 +688,8 @@ def test_evidence_is_highlighted_and_an_invented_number_is_withdrawn(browser, in
         assert answer.locator(".sentence.quoted .quoted-label, .dropped-note").count() >= 1
         # A quote reads as the material's words once: not "what the material says: “The material says: “...””".
         for quoted in answer.locator(".sentence.quoted").all():
+            label = quoted.locator(".quoted-label").inner_text().strip()
+            assert label == "The model's sentence was withdrawn: the material does not confirm it.", label
             read = quoted.evaluate(READ_WITH_QUOTE_MARKS)
             assert read.lower().count("the material says") == 1, read
             assert read.count("“") == 1, read
@@ -915,12 +917,26 @@ def test_a_quoted_code_line_scrolls_in_its_block_on_a_phone(browser, long_code):
         visit.close()
 
 
+# Numbered steps: evidence starts after a step's number (answer/evidence.py), its quote shows it.
+VARN_STEPS = (
+    b"# Varn boiler shutdown\n\n1. Close the inlet tap of the Varn boiler.\n"
+    b"2. Drain the Varn boiler tank into the floor drain.\n3. Turn off the main gas valve of the Varn boiler.\n"
+)
+# A PDF page keeps its line breaks (pypdf): one stands inside the sentence on charging.
+TOLLAN_PAGE = (
+    "Look after the Tollan battery pack.\nThe Tollan battery pack charges fully in\n"
+    "ninety minutes at the bench charger.\nStore it half charged over the summer."
+)
+
+
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory):
-    """The appliance quoting its evidence (extractive), with a two-page PDF that has no page labels and slides."""
+    """The appliance quoting its evidence (extractive), with a two-page PDF that has no page labels, slides,
+    numbered steps and a PDF page's broken lines."""
     pages = ["The Kestrel-3 rover weighs 1.4 kilograms.", "Late lab reports lose 10 percent of the mark per day."]
     slides = [("Lab 5", ["Line following"], ""), ("Motors", ["The Corvel N20 gear motor turns at 300 rpm."], "")]
     documents = {"kestrel.pdf": make_pdf(pages), "lab5.pptx": make_pptx(slides)}
+    documents |= {"varn.md": VARN_STEPS, "tollan.pdf": make_pdf([TOLLAN_PAGE])}
     with with_documents(tmp_path_factory.mktemp("paged"), documents, answer_mode="extractive") as server:
         yield server
 
@@ -945,6 +961,30 @@ def test_a_slide_is_named_as_a_slide_not_a_page(browser, paged):
         where = visit.page.locator(".reader-where")
         where.filter(has_text="(2 of 2)").wait_for()
         assert where.inner_text().endswith("Slide 2 (2 of 2)"), where.inner_text()
+
+
+# ---------- a quote shows the material's own words as the material shows them ----------
+
+
+@real
+def test_a_quoted_step_keeps_its_number(browser, paged):
+    with signed_in(browser, paged) as visit:
+        answer = ask(visit, "What must be done with the main gas valve of the Varn boiler?")
+        for where in (".answer-text", ".evidence-quote"):
+            quoted = answer.locator(where).locator("ol", has_text="main gas valve").first
+            assert quoted.evaluate("ol => ol.start") == 3, where  # the third step, as the page numbers it
+
+
+@real
+def test_a_pdf_line_break_inside_a_quoted_sentence_reads_as_a_space(browser, paged):
+    with signed_in(browser, paged) as visit:
+        answer = ask(visit, "How long does the Tollan battery pack take to charge?")
+        for where in (".answer-text", ".evidence-quote"):
+            shown = answer.locator(where).first.inner_text()
+            assert "charges fully in ninety minutes" in shown, (where, shown)
+        answer.locator(".evidence-link").first.click()  # the reader shows the page as it is
+        visit.page.locator(".reader mark").first.wait_for()
+        assert "fully in\nninety" in visit.page.locator(".reader .page-text").inner_text()
 
 
 # ---------- conversations, tokens, keyboard ----------

@@ -14,6 +14,7 @@ from appliance.web.rich import clip, has_blocks, inline, page_nodes, to_nodes
 from appliance.web.shown import Shown
 from tests.conftest import sign_in
 from tests.filemaker import QUILLON_CODE, QUILLON_EQUATION, QUILLON_NOTES, QUILLON_TABLE, make_docx
+from tests.pdfmaker import make_pdf
 from tests.realserver import no_network, serve, serving_document
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -333,16 +334,17 @@ def test_the_reader_page_is_placed_in_its_text(quillon):
 # ---------- a quote of several evidence sentences (a sentence and the neighbours it brought) ----------
 
 
-def _quote_of_rows(services, rows: list[str]) -> list:
-    """The nodes of an answer sentence quoting `rows` of the Quillon notes' table, joined as a quote joins them."""
-    document = services.ingestor.ingest(QUILLON_NOTES.encode(), "quillon.md", course_id=1).document
+def _shown_quote(services, rows: list[str], filename: str = "quillon.md", body: bytes = QUILLON_NOTES.encode()) -> Done:
+    """An answer quoting `rows` of a document's first page (the Quillon notes'), joined as a quote joins them, as
+    the web app is sent it."""
+    document = services.ingestor.ingest(body, filename, course_id=1).document
     text = services.database.page(document["id"], 1)["text"]
     evidence = [Evidence(text.index(row), text.index(row) + len(row), row, 0.5) for row in rows]
     source = Source(
         n=1,
         chunk_id="c",
         document_id=document["id"],
-        filename="quillon.md",
+        filename=filename,
         page=None,
         page_label=None,
         heading="",
@@ -359,7 +361,12 @@ def _quote_of_rows(services, rows: list[str]) -> list:
     done = Done(
         answer=sentence.shown, covered=True, mode="extractive", model="m", sources=[source], sentences=[sentence]
     )
-    return Shown(services.database).answer(done).sentences[0].nodes or []
+    return Shown(services.database).answer(done)
+
+
+def _quote_of_rows(services, rows: list[str]) -> list:
+    """The nodes of an answer sentence quoting `rows` of the Quillon notes."""
+    return _shown_quote(services, rows).sentences[0].nodes or []
 
 
 def test_a_quote_of_two_rows_is_one_table_of_both_under_its_head(services):
@@ -401,3 +408,55 @@ def test_a_page_is_rendered_once_and_a_replaced_or_deleted_document_shows_only_i
     assert "new" in _texts(new) and "old" not in _texts(new) and len(rendered) == 2
     services.database.delete_document(second["id"])
     assert Shown(services.database)._page(second["id"], 1) is None  # gone, though its rendering is still kept
+
+
+# ---------- a quote shows its line's marker: evidence starts after it ("3" is no number the material states) ----------
+
+STEPS = "# Shutdown\n\n1. Close the inlet tap.\n2. Drain the tank into the floor drain.\n3. Turn off the main valve.\n"
+
+
+def test_a_list_item_clipped_keeps_its_number():
+    page = STEPS + "\nThen, later:\n\n7. Unplug the pump.\n8. Lock the cabinet door.\n"
+    tree = page_nodes("markdown", page)
+    third, eighth = page.index("Turn off"), page.index("Lock")
+    assert clip(tree, third, third + 8)[0][:2] == ["ol", {"start": 3}]
+    assert clip(tree, eighth, eighth + 4)[0][:2] == ["ol", {"start": 8}]  # a list that itself starts at 7
+    assert clip(tree, STEPS.index("Close"), third + 8)[0][:2] == ["ol", {}]  # from its first item: as the page
+
+
+def test_a_quoted_markdown_list_item_is_shown_with_its_number(services):
+    sentence = _shown_quote(services, ["Turn off the main valve."], "steps.md", STEPS.encode()).sentences[0]
+    quoted = next(node for node in sentence.nodes or [] if isinstance(node, list))
+    assert quoted[0] == "blockquote" and quoted[2][:2] == ["ol", {"start": 3}]
+
+
+@pytest.mark.parametrize(
+    ("line", "quoted"),
+    [
+        ("3. Turn off the main valve.", "Turn off the main valve."),
+        ("2.1 Charging the Tollan pack takes ninety minutes.", "Charging the Tollan pack takes ninety minutes."),
+        ("  - Wear gloves near the open tank.", "Wear gloves near the open tank."),
+        ("\u2022 Wear gloves near the open tank.", "Wear gloves near the open tank."),
+        ("a) Wear gloves near the open tank.", "Wear gloves near the open tank."),
+    ],
+)
+def test_a_quote_of_a_pdf_line_begins_at_its_marker(services, line, quoted):
+    body = make_pdf([f"Shutdown procedure\n{line}\nCall the technician afterwards."])
+    done = _shown_quote(services, [quoted], "steps.pdf", body)
+    marker = line.strip()[: -len(quoted)]
+    expected = f"The material says: \u201c{marker}{quoted}\u201d"
+    assert _texts(done.sentences[0].nodes or []) == expected
+    assert _texts(done.sources[0].evidence[0].nodes or []) == f"{marker}{quoted}"  # listed under the answer too
+
+
+def test_a_quote_of_a_sentence_after_another_on_its_line_begins_with_it(services):
+    body = make_pdf(["Shutdown procedure\nClose the inlet tap. Turn off the main valve.\n"])
+    done = _shown_quote(services, ["Turn off the main valve."], "steps.pdf", body)
+    assert _texts(done.sentences[0].nodes or []) == "The material says: \u201cTurn off the main valve.\u201d"
+
+
+def test_a_quoted_code_line_keeps_its_comment_mark(services):
+    notes = "# Gain\n\n```python\n# set the gain to 5\namp.gain = 5\n```\n"
+    done = _shown_quote(services, ["set the gain to 5"], "gain.md", notes.encode())
+    assert "# set the gain to 5" in _texts(done.sentences[0].nodes or [])
+    assert "pre" in _tags(done.sentences[0].nodes or [])

@@ -80,7 +80,8 @@ def has_blocks(nodes: list) -> bool:
 
 
 def clip(nodes: list, start: int, end: int) -> list:
-    """The part of a page's tree that shows its text [start, end): a quoted table row keeps the table's head."""
+    """The part of a page's tree that shows its text [start, end): a quoted table row keeps the table's head, a
+    quoted list item its number."""
     return _clip_children(nodes, start, end)
 
 
@@ -107,6 +108,10 @@ def _clip(node: list, start: int, end: int) -> list:
     kept = _clip_children(children, start, end)
     if tag == "table" and kept and kept[0][0] != "thead" and children[0][0] == "thead":
         kept.insert(0, children[0])
+    if tag == "ol" and kept:
+        # A list cut to its third item starts at 3: the item keeps the number the page gives it.
+        skipped = next(i for i, child in enumerate(children) if _clip(child, start, end))
+        attrs = attrs | {"start": int(attrs.get("start", 1)) + skipped} if skipped else attrs
     return [[tag, attrs, *kept]] if kept else []
 
 

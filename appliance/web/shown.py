@@ -18,6 +18,12 @@ from appliance.web.rich import clip, has_blocks, inline, page_nodes, to_nodes
 
 # The model's own [n] markers are not shown: verification names the source (as static/js/views/chat.js).
 MARKERS = re.compile(r"\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\]")
+# What may stand between a line's start and a sentence on it, shown with a quote of the sentence: a list marker or
+# section number ("3.", "2.1", "a)", "-", "•"), a heading's or code comment's "#", a table's "|", emphasis marks.
+# Evidence begins after it (answer/evidence.py: "3" is no number the material states); its quote shows the line as
+# the page does ("3. Turn off the main valve.", "# set the gain to 5").
+# Each piece is matched once (atomic): "2024" is never tried as "20" and "24", whatever the line.
+LEAD = re.compile(r"[ \t]*((?>(?:[-*+>|•◦▪‣–]|#+|\d+(?:\.\d+)*[.)]?|\(?[A-Za-z]\)|[A-Za-z]\.)[ \t]*|\*\*|__|`)*)")
 P = TypeVar("P", bound=PassageView)
 A = TypeVar("A", Done, Message)
 
@@ -46,11 +52,11 @@ class Shown:
         return self.pages[key]
 
     def _cut(self, passage: PassageView, pieces: list[Evidence]) -> list:
-        """The page from the first piece's start to the last one's end as the page shows it, when the page still
-        holds each piece's text there; else the pieces' text rendered on its own."""
+        """The page from the first piece's start (with its line's marker) to the last one's end as the page shows
+        it, when the page still holds each piece's text there; else the pieces' text rendered on its own."""
         page = self._page(passage.document_id, passage.page) if passage.document_id else None
         if page and all(page[0][p.start : p.end] == p.text for p in pieces):
-            return clip(page[1], pieces[0].start, pieces[-1].end)
+            return clip(page[1], quote_start(page[0], pieces[0].start), pieces[-1].end)
         return to_nodes(" ".join(p.text for p in pieces))
 
     def passage(self, passage: P) -> P:
@@ -97,6 +103,13 @@ def _quoted_run(shown: str, evidence: list[Evidence]) -> list[Evidence]:
     runs = (evidence[i:j] for i in range(len(evidence)) for j in range(i + 1, len(evidence) + 1))
     quoted = [run for run in runs if all(e.text for e in run) and " ".join(e.text for e in run) in shown]
     return max(quoted, key=len, default=[])
+
+
+def quote_start(text: str, start: int) -> int:
+    """Where a quote of the text at `start` begins: at its line's marker when only markup stands before it."""
+    line = text.rfind("\n", 0, start) + 1
+    lead = LEAD.fullmatch(text, line, start)
+    return lead.start(1) if lead and lead.group(1) else start
 
 
 @lru_cache(maxsize=PAGES_KEPT)

@@ -158,9 +158,10 @@ function sentenceNodes(sentence, sources) {
   const after = lead.length ? [] : cite;
   const gap = block ? [] : [" "];
   if (sentence.status === "quoted") {
-    // The quote already reads "The material says: “...”": the label says why, and adds no quotation marks of its own.
+    // The quote already reads "The material says: “...”": the label says what became of the model's sentence, and
+    // adds no quotation marks of its own.
     return [h(block ? "div" : "span", {class: "sentence quoted", dataset: {status: "quoted"}},
-      h("span", {class: "quoted-label"}, "The model's sentence was not supported by the material, so it is replaced by a quote: "),
+      h("span", {class: "quoted-label"}, "The model's sentence was withdrawn: the material does not confirm it. "),
       ...lead, h(block ? "div" : "span", {class: "quoted-text"}, text), ...after), ...gap];
   }
   return [h(block ? "div" : "span", {class: "sentence supported", dataset: {status: "supported"}}, ...lead, text, ...after), ...gap];
