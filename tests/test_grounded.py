@@ -64,6 +64,57 @@ def test_a_clause_number_is_kept_whole_and_a_list_number_is_markup():
     ]
 
 
+def test_a_pdf_line_standing_alone_ends_where_it_ends_and_a_label_with_its_value_is_evidence():
+    """A PDF keeps its layout's lines: a heading ran into the sentence after it, and a title page's lines made one
+    long "sentence" of everything up to the first full stop. A line standing alone that states nothing is a heading,
+    however many its words ("Course ROB-214, Halvorsen Robotics Lab"); one giving a label's value is evidence."""
+    text = (
+        "Handout T1: The Brindle TC-90 Thermal Test Chamber\n"
+        "Course ROB-214, Halvorsen Robotics Lab\n"
+        "What it is for\n"
+        "The Brindle TC-90 is the thermal test chamber in the corner of the lab. Teams use it to check\n"
+        "that their sensors and electronics still work when they are very cold or very warm, before a\n"
+        "robot is taken outside.\n"
+        "Specifications\n"
+        "Weight 41 kg\n"
+        "Instructor: Dr. Maya Lindqvist\n"
+    )
+    assert [text[a:b] for a, b in evidence.sentences(text)] == [
+        "Handout T1: The Brindle TC-90 Thermal Test Chamber",
+        "The Brindle TC-90 is the thermal test chamber in the corner of the lab.",
+        "Teams use it to check\nthat their sensors and electronics still work when they are very cold or very warm, "
+        "before a\nrobot is taken outside.",
+        "Weight 41 kg",
+        "Instructor: Dr. Maya Lindqvist",
+    ]
+
+
+def test_lines_of_like_length_are_wrapped_text_not_lines_standing_alone():
+    """Slides and short notes: every line short, none shorter than the others' wrapping; and a short line that
+    says it goes on ("... for the", "Note:") runs on."""
+    slide = "Wren-7 arm\nPayload 2.5 kg\nReach 700 mm\nSupply 24 V DC\n"
+    assert evidence._lone_lines(slide) == []
+    text = (
+        "The gripper closes in 0.4 seconds when it is driven at the full supply pressure of the\n"
+        "lab's compressed air line, and it opens again in 0.3 seconds when the valve is released for the\n"
+        "Note:\n"
+        "next cycle of the conveyor, which waits for the gripper's sensor before it starts to move again.\n"
+    )
+    assert evidence._lone_lines(text) == []
+    # A table's rows are as short as their cells: no row is a line standing alone, its heading is.
+    table = (
+        "Useful settings for common lab signals\n"
+        "Signal | Time base (per division) | Vertical (V/div) | Trigger\n"
+        "PWM from a motor driver at 20 kHz | 10 us | 5 V | rising edge, 6 V\n"
+        "I2C at 400 kHz | 2 us | 1 V | decode\n"
+        "Object size (mm)   Working distance (mm)   Exposure (ms)\n"
+        "The settings above are a starting point; adjust the trigger level until the trace stands still.\n"
+    )
+    assert [table[: at + 1].splitlines()[-1] for at in evidence._lone_lines(table)] == [
+        "Useful settings for common lab signals"
+    ]
+
+
 def test_evidence_points_at_the_page_and_brings_the_sentence_a_pronoun_leans_on():
     page = "Intro line here.\n\nThe Quorra probe reads moisture. It reports every 90 seconds over CAN."
     passage = Passage("c", "d", "p.md", None, None, "", page[18:], 18, len(page), 1.0, 0.9)
@@ -856,3 +907,17 @@ def test_names_the_best_evidence_gives_are_not_weighed_as_two_answers(settings, 
     done = built.answerer.answer(Question("Which switch is the motor kill?"))
     assert [s.status for s in done.sentences] == ["supported"]
     built.close()
+
+
+def test_a_sentence_wrapped_over_lines_is_a_sentence_however_short_its_last_line():
+    """A chunk may end mid-sentence, and a PDF sentence may end without a full stop: its short last line makes no
+    heading of it."""
+    text = (
+        "The Brindle TC-90 changes temperature at a ramp rate of 3 degrees Celsius per minute, so plan\n"
+        "the test time for it and book the chamber for the whole of it with the lab technician on duty\n"
+        "before the test begins\n"
+        "Cold tests start with a nitrogen purge that lasts 12 minutes and stops ice from forming on the\n"
+        "boards, which the technician starts for you once the door is shut and the\n"
+        "valve open\n"
+    )
+    assert [text[a:b].split()[-1] for a, b in evidence.sentences(text)] == ["begins", "open"]

@@ -7,6 +7,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from types import MappingProxyType
 
 from appliance.answer.events import Evidence
@@ -60,6 +61,15 @@ CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
 # A whole number and the unit after it, with a space or without: "24 V" and "24V", "300 mm" and "300mm".
 QUANTITY_SPELLED = re.compile(r"(?<![\w.])(\d{1,6}) ?([^\W\d_]{1,3})\b")
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
+# A line stands alone when it is shorter than this share of the text's wrapped lines (the longest but a tenth),
+# ends in no mark that it goes on and the next starts as a sentence does; a text of fewer lines has no wrapping.
+LONE_LINE = 0.6
+LONE_LINES_AMONG = 4
+GOES_ON = re.compile(r"[,;:(/&+=\-\u2010-\u2014]\s*$")
+CELLS = re.compile(r"\S(?: *\| *| {3,}|\t)(?=\S)")  # a table line's cell separators: "a | b", "a    b"
+STARTS = re.compile(r"\s*[\"'(\[]?[A-Z0-9]")
+# A label and its value on a line of their own: "Instructor: Dr. Maya Lindqvist", "Weight 1.4 kg".
+LABEL_VALUE = re.compile(r"[^\W\d_][^:\n]{0,40}:\s+\S.*|[^\W\d_]{2,}[^\n]*?\d[\d.,]*\s*[^\W\d_]{0,5}")
 KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
 MIN_WORDS = 5
@@ -177,16 +187,51 @@ def _share(terms: Sequence[str], found: set[str] | frozenset[str], kin: Kin = NO
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) spans of the sentences of `text`, markup and surrounding space excluded."""
+    return [(a, b) for a, b, lone in _pieces(text) if _states(text, a, b, lone)]
+
+
+def _pieces(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, whether a line standing alone) of every piece of `text` between two sentence ends, trimmed."""
+    lone = set(_lone_lines(text))
+    found = {(m.start(), m.end(), "\n" in m.group()) for m in SENTENCE_END.finditer(text)}
     spans, begin = [], 0
-    for match in SENTENCE_END.finditer(text):
-        piece = text[begin : match.start()]
-        if ABBREVIATION.search(piece.rstrip("\"')]")) and "\n" not in match.group():
+    for start, end, lined in sorted(found | {(at, at + 1, True) for at in lone if at < len(text)}):
+        piece = text[begin:start]
+        if start < begin or (ABBREVIATION.search(piece.rstrip("\"')]")) and not lined):
             continue
-        spans.append((begin, match.start()))
-        begin = match.end()
-    spans.append((begin, len(text)))
-    trimmed = (_trim(text, a, b) for a, b in spans)
-    return [(a, b) for a, b in trimmed if _is_sentence(text[a:b]) or _is_row(text, a, b)]
+        spans.append((*_trim(text, begin, start), start in lone))
+        begin = end
+    return [*spans, (*_trim(text, begin, len(text)), len(text) in lone)]
+
+
+def _states(text: str, start: int, end: int, lone: bool) -> bool:
+    """Whether text[start:end] states something: a sentence, a table row, or a line standing alone that gives a
+    label's value ("Weight 1.4 kg"); a line standing alone that does not is a heading, however many its words."""
+    piece = text[start:end]
+    if lone and "\n" not in piece:  # a sentence wrapped over lines is judged as one, however short its last
+        return len(piece) >= MIN_CHARS and bool(LABEL_VALUE.fullmatch(piece))
+    return _is_sentence(piece) or _is_row(text, start, end)
+
+
+def _lone_lines(text: str) -> list[int]:
+    """The ends (a line break, or the text's end) of the lines that stand alone: a PDF keeps its layout's lines, so
+    a heading, a title or a "Weight 1.4 kg" line runs into the next sentence unless a line much shorter than the
+    text's wrapped lines, without a mark that it goes on, ends where it ends."""
+    lines = text.split("\n")
+    widths = sorted(len(line.strip()) for line in lines if line.strip())
+    if len(widths) < LONE_LINES_AMONG:
+        return []
+    wrapped = widths[(len(widths) - 1) * 9 // 10]
+    last = max(i for i, line in enumerate(lines) if line.strip())
+    found, at = [], 0
+    for i, (line, after) in enumerate(pairwise([*lines, ""])):
+        at += len(line) + 1
+        short = 0 < len(line.strip()) < LONE_LINE * wrapped and not line.rstrip().endswith((".", "!", "?"))
+        # A table's rows are as long as their cells: one no wider than the rest is one of them, not a heading.
+        short = short and len(CELLS.findall(line)) < 2
+        if short and not GOES_ON.search(line) and (STARTS.match(after) or i == last):
+            found.append(min(at - 1, len(text)))
+    return found
 
 
 def _is_sentence(text: str) -> bool:
@@ -341,21 +386,9 @@ def select(
     """
     if not scored:
         return {}
-    best = scored[0].score
-    # Chunks of a page overlap: a sentence two passages hold is one sentence of the page, chosen once, as the
-    # passage holding more of it and of the page after it has it (a chunk may cut it, or the next step, short).
-    seen: dict[tuple[str, int | None, int], int] = {}
-    chosen: list[Scored] = []
-    for s in (s for s in scored if s.score >= best - within):
-        where = (passages[s.source].document_id, passages[s.source].page, s.start)
-        if where in seen:
-            i = seen[where]
-            if (s.end, passages[s.source].end) > (chosen[i].end, passages[chosen[i].source].end):
-                chosen[i] = replace(s, score=chosen[i].score)
-        elif len(chosen) < most:
-            seen[where] = len(chosen)
-            chosen.append(s)
-    taken = set(seen)  # the page sentences already evidence: none is brought again as a neighbour
+    chosen = _unique([s for s in scored if s.score >= scored[0].score - within], passages, most)
+    # The page sentences already evidence: none is brought again as a neighbour.
+    taken = {(passages[s.source].document_id, passages[s.source].page, s.start) for s in chosen}
     by_source: dict[int, dict[int, Evidence]] = {}
     for rank, s in enumerate(chosen):
         group = by_source.setdefault(s.source, {})
@@ -370,6 +403,24 @@ def select(
                 taken.add((*page, a))
                 group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0, context=True)
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
+
+
+def _unique(best: list[Scored], passages: Sequence[Passage], most: int) -> list[Scored]:
+    """The first `most` distinct page sentences of `best`, each with its best score. Chunks of a page overlap: a
+    sentence two passages hold is one sentence of the page, chosen once, as the passage holding more of it and of
+    the page after it has it (a chunk may cut it, or the next step, short)."""
+    seen: dict[tuple[str, int | None, int], int] = {}
+    chosen: list[Scored] = []
+    for s in best:
+        where = (passages[s.source].document_id, passages[s.source].page, s.start)
+        if where in seen:
+            i = seen[where]
+            if (s.end, passages[s.source].end) > (chosen[i].end, passages[chosen[i].source].end):
+                chosen[i] = replace(s, score=chosen[i].score)
+        elif len(chosen) < most:
+            seen[where] = len(chosen)
+            chosen.append(s)
+    return chosen
 
 
 def _spans(passage: Passage) -> list[tuple[int, int]]:
