@@ -7,7 +7,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.answer.chat import Ask
-from appliance.answer.conversations import focused, searched
+from appliance.answer.conversations import focused, follows, searched
 from tests.chatscript import ScriptedAnswerer, quoted_answer
 from tests.conftest import FakeModel
 
@@ -162,3 +162,31 @@ def test_a_follow_ups_generated_sentence_is_verified_against_what_it_asks(settin
         built.close()
     assert not any(s.status == "supported" and "21 kg" in s.text for s in other.sentences)
     assert "6 kg" in " ".join(s.shown for s in other.sentences)
+
+
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        # going on from the question before, with no subject of its own besides a name
+        ("and its reach?", True),
+        ("What about the Wren-9?", True),
+        ("and the other one?", True),
+        # pointing back before naming anything
+        ("How much does it cost?", True),
+        ("What voltage does its charger need?", True),
+        ("how long does that take?", True),
+        # too short to stand alone
+        ("why?", True),
+        ("Weight?", True),
+        # a subject of its own, whatever comes after it: these were searched and judged with the Wren-7's payload
+        ("What is the late penalty if I hand it in two days late?", False),
+        ("Does the Wren-7 need calibration before I use it?", False),
+        ("Is the lab open on Saturday and who do I ask about it?", False),
+        ("And what is the deadline for the final report?", False),
+        ("Lab opening hours?", False),
+        ("Where is the lab held?", False),
+    ],
+)
+def test_a_question_naming_its_own_subject_stands_alone_in_a_conversation(question, follow_up):
+    assert follows(question, [PAYLOAD]) is follow_up
+    assert follows(question, []) is False

@@ -11,10 +11,12 @@ from appliance.answer.expect import NAME, expected
 from appliance.errors import InvalidInput, NotFound
 from appliance.store.database import Database, now
 
-# Words that point back at an earlier question: "and how much does it cost?"
-FOLLOW_UP = re.compile(
-    r"^(and|also|what about|how about|so)\b|\b(it|its|it's|that|this|they|them|their|those|these|he|she)\b", re.I
-)
+# Words that go on from an earlier question ("and its reach?") or point back at it ("how much does it cost?").
+GOING_ON = re.compile(r"^\W*(?:and|also|what about|how about|so)\b", re.I)
+POINTER = re.compile(r"\b(?:it|its|it's|that|this|they|them|their|those|these|he|she)\b", re.I)
+# Key terms of its own that make a question stand alone, before any pointing word: "What is the late penalty if I
+# hand it in two days late?" says what "it" is; "What voltage does it need?" does not.
+OWN_TERMS = 2
 HISTORY_TURNS = 3
 # Words that point back without naming anything of their own: "and the other one?"
 POINTING = re.compile(r"\b(?:one|ones|other|others|another|same)\b", re.I)
@@ -42,8 +44,22 @@ class ConversationMessages(Conversation, kw_only=True):
 
 
 def follows(question: str, earlier: list[str]) -> bool:
-    """Whether a question follows up the one before: it points back at it, or is too short to stand alone."""
-    return bool(earlier) and bool(FOLLOW_UP.search(question) or len(question.split()) < 4)
+    """Whether a question follows up the one before: it goes on from it ("and ...", "what about ...") with fewer
+    than two words of its own besides a name, points back ("it", "that") before naming anything itself, or is too
+    short to stand alone. A question that names its own subject stands alone, in a conversation however long."""
+    if not earlier:
+        return False
+    if GOING_ON.match(question):
+        return len(key_terms(NAME.sub(" ", question))) < OWN_TERMS  # "and the Wren-9?" asks what was asked before
+    pointer = POINTER.search(question)
+    if pointer:
+        return not _names_a_subject(question[: pointer.start()])
+    return len(question.split()) < 4 and len(key_terms(question)) < OWN_TERMS
+
+
+def _names_a_subject(words: str) -> bool:
+    """Whether the words name a subject of their own: a name (Wren-7) or two key terms."""
+    return bool(NAME.findall(words)) or len(key_terms(words)) >= OWN_TERMS
 
 
 def standalone(question: str, earlier: list[str]) -> str:
