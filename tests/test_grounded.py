@@ -184,6 +184,16 @@ def test_a_stopword_written_as_an_acronym_is_a_key_term():
 
 def test_the_words_a_question_asks_with_are_no_key_terms():
     assert evidence.key_terms("How high am I allowed to fly?") == ["high", "allow", "fly"]
+    # The verbs of asking and wanting, and the asker's self: "For 24 V logic, put a 2.2 kΩ resistor in series with
+    # each input." answers whether one needs a resistor, in none of these words.
+    assert evidence.key_terms("Do I need a resistor if my logic signals are 24 V?") == [
+        "resistor",
+        "logic",
+        "signal",
+        "24",
+    ]
+    assert evidence.key_terms("Who do I ask to borrow a cabinet key?") == ["borrow", "cabinet", "key"]
+    assert evidence.key_terms("Can I buy the part myself if I want it sooner?") == ["buy", "part", "sooner"]
 
 
 def test_the_pieces_of_a_contraction_are_no_key_terms():
