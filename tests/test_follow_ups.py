@@ -171,6 +171,9 @@ def test_a_follow_ups_generated_sentence_is_verified_against_what_it_asks(settin
         ("and its reach?", True),
         ("What about the Wren-9?", True),
         ("and the other one?", True),
+        ("and its wavelength range?", True),
+        ("and what comes after that?", True),
+        ("What is her extension?", True),
         # pointing back before naming anything
         ("How much does it cost?", True),
         ("What voltage does its charger need?", True),

@@ -13,7 +13,7 @@ from appliance.store.database import Database, now
 
 # Words that go on from an earlier question ("and its reach?") or point back at it ("how much does it cost?").
 GOING_ON = re.compile(r"^\W*(?:and|also|what about|how about|so)\b", re.I)
-POINTER = re.compile(r"\b(?:it|its|it's|that|this|they|them|their|those|these|he|she)\b", re.I)
+POINTER = re.compile(r"\b(?:it|its|it's|that|this|they|them|their|those|these|he|she|him|his|her)\b", re.I)
 # Key terms of its own that make a question stand alone, before any pointing word: "What is the late penalty if I
 # hand it in two days late?" says what "it" is; "What voltage does it need?" does not.
 OWN_TERMS = 2
@@ -44,14 +44,15 @@ class ConversationMessages(Conversation, kw_only=True):
 
 
 def follows(question: str, earlier: list[str]) -> bool:
-    """Whether a question follows up the one before: it goes on from it ("and ...", "what about ...") with fewer
-    than two words of its own besides a name, points back ("it", "that") before naming anything itself, or is too
-    short to stand alone. A question that names its own subject stands alone, in a conversation however long."""
+    """Whether a question follows up the one before: it goes on from it ("and ...", "what about ...") pointing back
+    or with fewer than two words of its own besides a name, points back ("it", "her") before naming anything
+    itself, or is too short to stand alone. A question naming its own subject stands alone, however long the
+    conversation."""
     if not earlier:
         return False
-    if GOING_ON.match(question):
-        return len(key_terms(NAME.sub(" ", question))) < OWN_TERMS  # "and the Wren-9?" asks what was asked before
     pointer = POINTER.search(question)
+    if GOING_ON.match(question):  # "and its wavelength range?", "and the Wren-9?" (what was asked before)
+        return bool(pointer) or len(key_terms(NAME.sub(" ", question))) < OWN_TERMS
     if pointer:
         return not _names_a_subject(question[: pointer.start()])
     return len(question.split()) < 4 and len(key_terms(question)) < OWN_TERMS
