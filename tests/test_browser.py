@@ -1030,6 +1030,30 @@ def test_conversations_list_rename_reopen_and_delete(visits, appliance):
 
 
 @real
+def test_a_conversation_gone_back_to_from_another_screen_keeps_its_address(visits, appliance):
+    """Back on "Ask" from another screen, the conversation still shown goes on, and the address names it: a reload
+    or a bookmark reopens it, not an empty new chat, however many questions were asked after coming back."""
+    appliance.services.accounts.add("eli", PASSWORD, "student")
+    student = visits()
+    sign_in(student, "eli")
+    page = student.page
+    ask(student, PUMP_QUESTION)
+    page.wait_for_url(re.compile(r"#/chat/[0-9a-f]{32}$"))
+    address = page.url
+    nav(page, "Courses").click()
+    page.get_by_label("Join code").wait_for()
+    nav(page, "Ask").click()
+    page.wait_for_selector(".message.assistant[data-state=done]")
+    ask(student, SELECTION_QUESTION)
+    assert page.locator(".message.user").count() == 2  # the same conversation went on
+    assert page.url == address
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_function("() => document.querySelectorAll('.message.user').length === 2")
+    assert page.locator(".message.user").all_inner_texts() == [PUMP_QUESTION, SELECTION_QUESTION]
+
+
+@real
 def test_expired_token_is_refreshed_and_sign_out_revokes(visits, appliance):
     student = visits()
     sign_in(student, "bo")

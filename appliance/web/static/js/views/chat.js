@@ -686,6 +686,9 @@ export async function show(main, [id]) {
   ui.reader.close();
   ui.root.classList.remove("reading", "show-conversations");
   if (id && id !== String(conversationId)) openConversation(id);
+  // Back from another screen ("Ask" is #/chat) the conversation still shown goes on: the address names it, so a
+  // reload or a bookmark reopens it instead of an empty new chat.
+  else if (!id && conversationId) history.replaceState(null, "", chatHash());
   await loadConversations();
 }
 
