@@ -931,3 +931,24 @@ def test_a_sentence_wrapped_over_lines_is_a_sentence_however_short_its_last_line
         "valve open\n"
     )
     assert [text[a:b].split()[-1] for a, b in evidence.sentences(text)] == ["begins", "open"]
+
+
+def test_a_sentence_further_in_meaning_and_covering_less_than_the_best_is_no_evidence():
+    """ "Cancel bookings you will not use." beside how long one booking may be adds nothing the best does not, and
+    was quoted as if it answered; a sentence closer in meaning, or covering more, may hold what the best lacks."""
+    page = (
+        "A single printer booking lasts at most four hours. Cancel bookings you will not use. "
+        "Longer prints need the technician's approval."
+    )
+    passage = Passage("c", "d", "printers.md", None, None, "Printers", page, 0, len(page), 1.0, 0.9)
+    spans = evidence.sentences(page)
+
+    def scored(i: int, similarity: float, coverage: float, score: float) -> evidence.Scored:
+        a, b = spans[i]
+        return evidence.Scored(0, a, b, page[a:b], page[a:b], similarity, coverage, True, score)
+
+    best = scored(0, 0.70, 1.0, 0.90)
+    weaker = scored(1, 0.62, 0.67, 0.85)  # further and covering less: dropped
+    closer = scored(2, 0.72, 0.5, 0.84)  # closer in meaning though covering less: kept
+    chosen = evidence.select([best, weaker, closer], [passage], most=3, within=0.2, follow=False)
+    assert [e.text for e in chosen[0]] == [page[a:b] for a, b in (spans[0], spans[2])]

@@ -391,6 +391,10 @@ def select(
     if not scored:
         return {}
     chosen = _unique([s for s in scored if s.score >= scored[0].score - within], passages, most)
+    # A sentence both further in meaning from the question and covering less of it than the best adds nothing the
+    # best does not: "Cancel bookings you will not use" beside how long one booking may be.
+    best = chosen[0]
+    chosen = [best, *(s for s in chosen[1:] if s.similarity >= best.similarity or s.coverage >= best.coverage)]
     # The page sentences already evidence: none is brought again as a neighbour.
     taken = {(passages[s.source].document_id, passages[s.source].page, s.start) for s in chosen}
     by_source: dict[int, dict[int, Evidence]] = {}
