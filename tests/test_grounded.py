@@ -952,3 +952,17 @@ def test_a_sentence_further_in_meaning_and_covering_less_than_the_best_is_no_evi
     closer = scored(2, 0.72, 0.5, 0.84)  # closer in meaning though covering less: kept
     chosen = evidence.select([best, weaker, closer], [passage], most=3, within=0.2, follow=False)
     assert [e.text for e in chosen[0]] == [page[a:b] for a, b in (spans[0], spans[2])]
+
+
+def test_a_number_given_to_words_the_material_gives_another_number_is_not_supported():
+    """The third walkthrough: "I need to pass at least 50 percent on the final project." was shown as checked. Every
+    number and word is the material's, in the wrong pairs."""
+    page = "You need at least 50 percent overall to pass, and at least 40 percent on the final project."
+    passage = Passage("c", "d", "rules.md", None, None, "Grading", page, 0, len(page), 1.0, 0.9)
+    items = [Evidence(0, len(page), page, 1.0)]
+    checker = verify.Verifier("What do I need to pass?", {1: items}, [passage], FakeEmbedder(), 0.3, 0.34)
+    wrong = checker.check("To pass you need at least 50 percent on the final project [1].")
+    assert wrong.source is None
+    assert wrong.reason == "the material gives 40 for 'final project', not 50"
+    assert checker.check("To pass you need at least 40 percent on the final project [1].").source == 1
+    assert checker.check("You need at least 50 percent overall to pass [1].").source == 1

@@ -19,6 +19,11 @@ NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?![\w])|\d+(?=[A-Za-z°%])"
 NAME = re.compile(r"(?<=\s)[A-Z][\w-]*[a-z0-9][\w-]*|\b[A-Z]{2,}s?\b|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
 SENTENCE_STOP = re.compile(r"[.!?](?:\s*\[\d{1,2}\])*(?=\s+[^\s\[])|\n")
 SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
+# A clause, and the words after a number within it that say what the number is of ("40 percent on the final
+# project"), past its unit.
+CLAUSE = re.compile(r"[,;:()]|\band\b|\bor\b|\bbut\b")
+TOKEN = re.compile(r"[-+]?\d+(?:[.,]\d+)*|[^\W\d_][\w'-]*")
+FOLLOWING = 4
 # A sentence may use the question's words and a few of its own ("The", "It has"): this share must come from evidence.
 MIN_SUPPORTED_WORDS = 0.75
 OFF_QUESTION = "it does not answer the question"
@@ -251,6 +256,9 @@ class Verifier:
         swap = swapped(text, self.evidence[n][closest[0]].text)
         if swap:
             return "it puts '{}' where the material says '{}'".format(*swap)
+        bound = rebound(text, self.evidence_text[n])
+        if bound:
+            return "the material gives {} for '{}', not {}".format(*bound)
         if not WORD.search(text):
             return "it says nothing"
         similarity = closest[1]
@@ -276,6 +284,36 @@ def swapped(sentence: str, evidence: str) -> tuple[str, str] | None:
         if put and displaced and any(kind == "equal" and _copied(said[a:b]) for kind, a, b, _, _ in beside):
             return put[0], displaced[-1]
     return None
+
+
+def rebound(sentence: str, evidence: str) -> tuple[str, str, str] | None:
+    """(the evidence's number, the words, the sentence's number) where the sentence gives a number of the material's
+    to words the material gives another: "at least 50 percent on the final project" from "at least 50 percent
+    overall to pass, and at least 40 percent on the final project". Every number and word is the material's, in the
+    wrong pairs. Words are a number's when they follow it within its clause, past its unit."""
+    given = _followers(evidence)
+    for number, words in _followers(sentence):
+        if not words:
+            continue
+        own = [w for m, w in given if m == number]
+        other = next((m for m, w in given if m != number and words <= w), None)
+        if other and own and not any(words <= w for w in own):
+            return other, " ".join(sorted(words)), number
+    return None
+
+
+def _followers(text: str) -> list[tuple[str, frozenset[str]]]:
+    """Each number of `text` with the meaningful word stems that follow it in its clause, its unit left out."""
+    found = []
+    for clause in CLAUSE.split(CITATION.sub(" ", text)):
+        tokens = [(word, stem(word.lower())) for word in TOKEN.findall(clause)]
+        for i, (word, _) in enumerate(tokens):
+            if NUMBER.fullmatch(word):
+                after = tokens[i + 2 : i + 2 + FOLLOWING]
+                found.append(
+                    (numbers(word).pop(), frozenset(r for w, r in after if _meaningful(w) and not w.isdigit()))
+                )
+    return found
 
 
 def _words(text: str) -> list[tuple[str, str]]:
