@@ -64,7 +64,6 @@ UNIT_HEADER = re.compile(r"units?", re.I)
 CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
 # A whole number and the unit after it, with a space or without: "24 V" and "24V", "300 mm" and "300mm".
 QUANTITY_SPELLED = re.compile(r"(?<![\w.])(\d{1,6}) ?([^\W\d_]{1,3})\b")
-# Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 # A line stands alone when it is shorter than this share of the text's wrapped lines (the longest but a tenth),
 # ends in no mark that it goes on and the next starts as a sentence does; a text of fewer lines has no wrapping.
 LONE_LINE = 0.6
@@ -74,6 +73,7 @@ CELLS = re.compile(r"\S(?: *\| *| {3,}|\t)(?=\S)")  # a table line's cell separa
 STARTS = re.compile(r"\s*[\"'(\[]?[A-Z0-9]")
 # A label and its value on a line of their own: "Instructor: Dr. Maya Lindqvist", "Weight 1.4 kg".
 LABEL_VALUE = re.compile(r"[^\W\d_][^:\n]{0,40}:\s+\S.*|[^\W\d_]{2,}[^\n]*?\d[\d.,]*\s*[^\W\d_]{0,5}")
+# Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
 MIN_WORDS = 5
