@@ -966,3 +966,18 @@ def test_a_number_given_to_words_the_material_gives_another_number_is_not_suppor
     assert wrong.reason == "the material gives 40 for 'final project', not 50"
     assert checker.check("To pass you need at least 40 percent on the final project [1].").source == 1
     assert checker.check("You need at least 50 percent overall to pass [1].").source == 1
+
+
+def test_a_sentence_is_held_to_the_verbs_of_wanting_the_question_needs_not_cover():
+    """ "need" is no key term the evidence must cover, but "You do not need a resistor ..." is a claim of its own:
+    every other word is the material's, and the material says no such thing."""
+    assert evidence.key_terms("Do I need a resistor?") == ["resistor"]
+    page = "For 24 V logic, put a 2.2 kOhm resistor in series with each input."
+    passage = Passage("c", "d", "io.md", None, None, "Inputs", page, 0, len(page), 1.0, 0.9)
+    items = [Evidence(0, len(page), page, 1.0)]
+    checker = verify.Verifier(
+        "Do I need a resistor if my logic signals are 24 V?", {1: items}, [passage], FakeEmbedder(), 0.3, 0.34
+    )
+    negated = checker.check("You do not need a resistor in series with each input for 24 V logic [1].")
+    assert (negated.source, negated.reason) == (None, "the material does not say 'need' here")
+    assert checker.check("Put a resistor in series with each input for 24 V logic [1].").source == 1

@@ -31,16 +31,18 @@ UNAPOSTROPHED = frozenset(
     "whats wheres whos hows whens whys thats theres heres dont doesnt didnt isnt arent wasnt werent cant wont ca wo "
     "im ive youre theyre".split()
 )
-# Words a question uses to ask, not to say what about: they need not appear in the answer. Among them the verbs of
-# asking and wanting, and the asker's own self ("who do I ask to borrow a key", "do I need a resistor", "can I buy
-# it myself"): the answer says what, not how it was asked. Not "get" (measured: "how do I get my print off the
-# bed" then counted as answered by the pickup shelf, and a near-topic question as answered).
+# Words a question uses to ask, not to say what about: they need not appear in the answer.
 ASKING = frozenset(
     "what which who whom whose when where why how much many long often does do did am is are was were can could "
     "should would will tell explain describe give list name mean means meaning define definition kind type "
-    "please there any difference differences differ between compare compared comparison versus vs "
-    "ask need needs want wants myself ourselves yourself".split()
+    "please there any difference differences differ between compare compared comparison versus vs".split()
 )
+# The verbs of asking and wanting, and the asker's own self ("who do I ask to borrow a key", "do I need a resistor",
+# "can I buy it myself"): no key terms the evidence must cover, as the answer says what, not how it was asked. A
+# sentence the model writes is still held to them (verify.py): "You do not need a resistor" is a claim of its own.
+# Not "get" (measured: "how do I get my print off the bed" then counted as answered by the pickup shelf, and a
+# near-topic question as answered).
+WANTING = frozenset("ask need needs want wants myself ourselves yourself".split())
 # A question comparing two things ("What is the difference between A and B?") is answered by a sentence on each.
 COMPARING = re.compile(r"\b(?:difference|differences|differ|compare|compared|comparison|versus|vs)\b", re.I)
 # Sentences looked at for such a pair: the best few.
@@ -163,7 +165,7 @@ def text_words(text: str) -> set[str]:
 
 def key_terms(question: str) -> list[str]:
     """The question's distinct content words: what an answer must be about."""
-    return list(dict.fromkeys(content_words(question, ASKING)))
+    return list(dict.fromkeys(content_words(question, ASKING | WANTING)))
 
 
 def codes(question: str) -> frozenset[str]:
