@@ -43,6 +43,12 @@ LEADING = 2
 # A run of words copied from the evidence (two of them meaningful) long enough that a word put in place of the one
 # beside it there says of one thing what the material says of another.
 COPIED_RUN = 4
+# The words that turn a claim round ("cannot" and "n't" read as "not"), and where their reach ends: a clause's
+# punctuation, a sentence's end or a turn ("but"); not a comma, which "Do not eat, drink or smoke" reaches past.
+# "without" is none: it reaches one thing, and "do not run it without a guard" is no double negative to count.
+NEGATION = frozenset("not no never none nor neither nothing nobody nowhere".split())
+CONTRACTED = re.compile(r"n['\u2019]t\b|(?<=\bcan)not\b", re.IGNORECASE)
+TURN = re.compile(r"[;:()]|[.!?](?=\s|$)|\b(?:but|however|whereas|although|though)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -256,6 +262,9 @@ class Verifier:
         swap = swapped(text, self.evidence[n][closest[0]].text)
         if swap:
             return "it puts '{}' where the material says '{}'".format(*swap)
+        turned = negated(text, self.evidence[n][closest[0]].text)
+        if turned:
+            return turned
         bound = rebound(text, self.evidence_text[n])
         if bound:
             return "the material gives {} for '{}', not {}".format(*bound)
@@ -284,6 +293,57 @@ def swapped(sentence: str, evidence: str) -> tuple[str, str] | None:
         if put and displaced and any(kind == "equal" and _copied(said[a:b]) for kind, a, b, _, _ in beside):
             return put[0], displaced[-1]
     return None
+
+
+def negated(sentence: str, evidence: str) -> str:
+    """Why the sentence says the opposite of the evidence it copies ("" when it does not): "The lab is not open on
+    Saturday mornings" from "The lab is open on Saturday mornings", or "... open on Saturdays" from "open on
+    weekdays, but not on Saturdays". "not" is a stopword, so no word check sees it. The clauses the two share words
+    in must hold as many negations (so "No food is allowed" is "Food is not allowed"), and a word they share must
+    stand on the same side of one (so "open on weekdays" is still the material's)."""
+    said, source = _polarities(sentence), _polarities(evidence)
+    matcher = difflib.SequenceMatcher(None, [w.root for w in said], [w.root for w in source], autojunk=False)
+    pairs = [
+        (said[i + k], source[j + k])
+        for i, j, size in matcher.get_matching_blocks()
+        for k in range(size)
+        if _meaningful(said[i + k].word)
+    ]
+    if len(pairs) < 2:
+        return ""  # too little copied to say what the sentence copies
+    counts = [sum(dict((w.clause, w.negations) for w in side).values()) for side in zip(*pairs, strict=True)]
+    flipped = next((a.word for a, b in pairs if a.negated != b.negated), "")
+    if counts[0] % 2 == counts[1] % 2 or not flipped:
+        return ""
+    if counts[0] % 2:
+        return f"it says 'not' of '{flipped}' where the material does not"
+    return f"it leaves out the material's 'not' of '{flipped}'"
+
+
+@dataclass(frozen=True)
+class _Polar:
+    """A word of a text (no negation), its stem, its clause, that clause's negations and whether one comes before it."""
+
+    word: str
+    root: str
+    clause: int
+    negations: int
+    negated: bool
+
+
+def _polarities(text: str) -> list[_Polar]:
+    """The words of `text` but its negations, each with the side of a negation it stands on within its clause."""
+    found = []
+    for clause, part in enumerate(TURN.split(CONTRACTED.sub(" not", CITATION.sub(" ", text)))):
+        words = WORD.findall(part)
+        count = sum(w.lower() in NEGATION for w in words)
+        before = 0
+        for word in words:
+            if word.lower() in NEGATION:
+                before += 1
+            else:
+                found.append(_Polar(word, stem(word.lower()), clause, count, before % 2 == 1))
+    return found
 
 
 def rebound(sentence: str, evidence: str) -> tuple[str, str, str] | None:
