@@ -490,6 +490,26 @@ def test_an_invented_number_never_reaches_the_student(settings, fakes):
     built.close()
 
 
+def test_a_sentence_turning_the_fact_round_never_reaches_the_student(settings, fakes):
+    """Every word the checks read is the material's; the "not" the model put in is what would mislead."""
+    contrary = FakeModel(script="The Zorblax-7 gripper does not close with a force of 42 newtons [1].")
+    built = answer_with(settings, fakes, contrary)
+    events = list(
+        built.answerer.events(
+            Question("What force does the Zorblax-7 gripper close with?"), built.answerer.reserve(), threading.Event()
+        )
+    )
+    shown = "".join(data for name, data in events if name == "token")
+    done = events[-1][1]
+    assert "not" not in shown and "not" not in done.answer
+    assert (done.sentences[0].status, done.sentences[0].reason) == (
+        "quoted",
+        "it says 'not' of 'close' where the material does not",
+    )
+    assert "42 newtons" in done.sentences[0].shown
+    built.close()
+
+
 def test_a_near_topic_question_the_material_does_not_answer_is_refused(settings, fakes):
     """The notes are about the gripper but state no temperature: refused before the model runs."""
     guesser = FakeModel(script="The Zorblax-7 gripper works at up to 60 degrees [1].")
