@@ -988,6 +988,25 @@ def test_a_number_given_to_words_the_material_gives_another_number_is_not_suppor
     assert checker.check("You need at least 50 percent overall to pass [1].").source == 1
 
 
+def test_a_number_given_to_a_name_the_material_gives_another_number_is_not_supported():
+    """The third walkthrough: a number bound to the name before it ("the Wren-9 weighs 2.1 kg" from a sentence
+    giving the Wren-7's) was not checked. A number's words end with its sentence, and words before it bind it
+    only when a name is among them: "at least" before the pass mark is no subject to hold it to."""
+    page = "The Wren-7 weighs 2.1 kg. The Wren-9 weighs 3.4 kg. You need at least 50 percent to pass the course."
+    assert verify.rebound("The Wren-9 weighs 2.1 kg [1].", page) == ("3.4", "wren-9", "2.1")
+    assert verify.rebound("The Wren-7 weighs 3.4 kg.", page) == ("2.1", "wren-7", "3.4")
+    joined = "The Wren-7 weighs 2.1 kg and the Wren-9 weighs 3.4 kg."
+    assert verify.rebound("The Wren-7 weighs 3.4 kg.", joined) == ("2.1", "wren-7", "3.4")
+    assert verify.rebound("The Wren-9 weighs 3.4 kg [1].", page) is None
+    assert verify.rebound("The Wren-9 arm weighs 3.4 kg.", page) is None
+    assert verify.rebound("You need 50 percent.", page) is None
+    items = [Evidence(a, b, page[a:b], 1.0) for a, b in evidence.sentences(page)]
+    passage = Passage("c", "d", "arms.md", None, None, "Arms", page, 0, len(page), 1.0, 0.9)
+    checker = verify.Verifier("How heavy is the Wren-9?", {1: items}, [passage], FakeEmbedder(), 0.0)
+    assert checker.check("The Wren-9 weighs 2.1 kg [1].").source is None
+    assert checker.check("The Wren-9 weighs 3.4 kg [1].").source == 1
+
+
 def test_a_sentence_is_held_to_the_verbs_of_wanting_the_question_needs_not_cover():
     """ "need" is no key term the evidence must cover, but "You do not need a resistor ..." is a claim of its own:
     every other word is the material's, and the material says no such thing."""

@@ -21,7 +21,7 @@ SENTENCE_STOP = re.compile(r"[.!?](?:\s*\[\d{1,2}\])*(?=\s+[^\s\[])|\n")
 SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
 # A clause, and the words after a number within it that say what the number is of ("40 percent on the final
 # project"), past its unit.
-CLAUSE = re.compile(r"[,;:()]|\band\b|\bor\b|\bbut\b")
+CLAUSE = re.compile(r"[,;:()]|[.!?](?=\s|$)|\band\b|\bor\b|\bbut\b")
 TOKEN = re.compile(r"[-+]?\d+(?:[.,]\d+)*|[^\W\d_][\w'-]*")
 FOLLOWING = 4
 # A sentence may use the question's words and a few of its own ("The", "It has"): this share must come from evidence.
@@ -349,31 +349,42 @@ def _polarities(text: str) -> list[_Polar]:
 def rebound(sentence: str, evidence: str) -> tuple[str, str, str] | None:
     """(the evidence's number, the words, the sentence's number) where the sentence gives a number of the material's
     to words the material gives another: "at least 50 percent on the final project" from "at least 50 percent
-    overall to pass, and at least 40 percent on the final project". Every number and word is the material's, in the
-    wrong pairs. Words are a number's when they follow it within its clause, past its unit."""
-    given = _followers(evidence)
-    for number, words in _followers(sentence):
-        if not words:
-            continue
-        own = [w for m, w in given if m == number]
-        other = next((m for m, w in given if m != number and words <= w), None)
-        if other and own and not any(words <= w for w in own):
-            return other, " ".join(sorted(words)), number
+    overall to pass, and at least 40 percent on the final project", or "The Wren-9 weighs 2.1 kg" from "The Wren-7
+    weighs 2.1 kg and the Wren-9 3.4 kg". Every number and word is the material's, in the wrong pairs. Words are a
+    number's when they follow it within its clause, past its unit; or, when none that follow say so, the name or
+    code before it there (a subject's other words, "need at least", bind too loosely to judge by)."""
+    given = _bindings(evidence)
+    for number, after, before in _bindings(sentence):
+        for words, side in ((after, 1), (before & _name_roots(sentence), 2)):
+            own = [binding[side] for binding in given if binding[0] == number]
+            if words and any(words <= w for w in own):
+                break  # bound as the material binds it
+            other = next((b[0] for b in given if b[0] != number and words and words <= b[side]), None)
+            if other and own:
+                return other, " ".join(sorted(words)), number
     return None
 
 
-def _followers(text: str) -> list[tuple[str, frozenset[str]]]:
-    """Each number of `text` with the meaningful word stems that follow it in its clause, its unit left out."""
+def _bindings(text: str) -> list[tuple[str, frozenset[str], frozenset[str]]]:
+    """Each number of `text` with the meaningful word stems that follow it in its clause (its unit left out) and
+    those before it there."""
     found = []
     for clause in CLAUSE.split(CITATION.sub(" ", text)):
         tokens = [(word, stem(word.lower())) for word in TOKEN.findall(clause)]
         for i, (word, _) in enumerate(tokens):
             if NUMBER.fullmatch(word):
-                after = tokens[i + 2 : i + 2 + FOLLOWING]
-                found.append(
-                    (numbers(word).pop(), frozenset(r for w, r in after if _meaningful(w) and not w.isdigit()))
-                )
+                after, before = tokens[i + 2 : i + 2 + FOLLOWING], tokens[:i]
+                found.append((numbers(word).pop(), _roots(after), _roots(before)))
     return found
+
+
+def _roots(tokens: list[tuple[str, str]]) -> frozenset[str]:
+    return frozenset(root for word, root in tokens if _meaningful(word) and not NUMBER.fullmatch(word))
+
+
+def _name_roots(text: str) -> frozenset[str]:
+    """The stems of the names and codes a text states, as `_bindings` gives its words."""
+    return frozenset(stem(name) for name in names(text))
 
 
 def _words(text: str) -> list[tuple[str, str]]:
