@@ -355,11 +355,12 @@ def rebound(sentence: str, evidence: str) -> tuple[str, str, str] | None:
     code before it there (a subject's other words, "need at least", bind too loosely to judge by)."""
     given = _bindings(evidence)
     for number, after, before in _bindings(sentence):
-        for words, side in ((after, 1), (before & _name_roots(sentence), 2)):
-            own = [binding[side] for binding in given if binding[0] == number]
+        for side, words in enumerate((after, before & _name_roots(sentence))):
+            pairs = [(m, bound[side]) for m, *bound in given]
+            own = [w for m, w in pairs if m == number]
             if words and any(words <= w for w in own):
                 break  # bound as the material binds it
-            other = next((b[0] for b in given if b[0] != number and words and words <= b[side]), None)
+            other = next((m for m, w in pairs if m != number and words and words <= w), None)
             if other and own:
                 return other, " ".join(sorted(words)), number
     return None
