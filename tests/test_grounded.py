@@ -154,6 +154,25 @@ def test_a_sentence_a_chunk_cuts_short_is_evidence_whole_from_the_chunk_holding_
     assert not any(t.endswith("; CAN") for t in texts), texts
 
 
+def test_an_ordered_lists_item_is_the_step_its_number_says():
+    """The third walkthrough: "What is step 4 of the procedure?" was refused with the step in the related reading;
+    the item's "4." is markup to its words, so neither "step" nor "4" was in them. A bullet is no step."""
+    page = (
+        "1. Switch the pump off.\n2. Open the bleed valve.\n3. Wait until the gauge reads zero.\n"
+        "4. **Unscrew** the filter bowl by hand.\n\n- Wear gloves throughout.\n"
+    )
+    passage = Passage("c", "d", "pump.md", None, None, "Filter change procedure", page, 0, len(page), 1.0, 0.9)
+    contexts = {text: context for _, _, _, text, context, _ in evidence.candidates([passage])}
+    assert contexts["Unscrew** the filter bowl by hand."] == (
+        "Filter change procedure Step 4 Unscrew** the filter bowl by hand."
+    )
+    assert contexts["Switch the pump off."] == "Filter change procedure Step 1 Switch the pump off."
+    assert contexts["Wear gloves throughout."] == "Filter change procedure Wear gloves throughout."
+    for asked, step in [("What is step 4 of the procedure?", "Unscrew"), ("What do I do in step 2?", "Open")]:
+        scored = evidence.score(asked, [passage], FakeEmbedder(), 0.5, 0.15)
+        assert scored[0].text.startswith(step) and scored[0].coverage == 1.0, (asked, scored[0])
+
+
 def test_a_pronoun_after_the_first_word_leans_on_the_sentence_before_too():
     """ "Charge them in a fire-resistant bag." says how LiPo batteries are charged only with the sentence naming
     them; a pronoun later in a sentence that names its own subject leans on nothing."""

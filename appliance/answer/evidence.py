@@ -75,6 +75,8 @@ CELLS = re.compile(r"\S(?: *\| *| {3,}|\t)(?=\S)")  # a table line's cell separa
 STARTS = re.compile(r"\s*[\"'(\[]?[A-Z0-9]")
 # A label and its value on a line of their own: "Instructor: Dr. Maya Lindqvist", "Weight 1.4 kg".
 LABEL_VALUE = re.compile(r"[^\W\d_][^:\n]{0,40}:\s+\S.*|[^\W\d_]{2,}[^\n]*?\d[\d.,]*\s*[^\W\d_]{0,5}")
+# An ordered list's item number before a sentence, past the emphasis it may open with: "4. **Close** the valve".
+STEP_MARK = re.compile(r"[ \t]*(\d{1,2})[.)][ \t]+[*_`]*")
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
@@ -268,8 +270,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, str, str]]:
     """(source, page start, page end, text, context, labels) of every sentence of every passage.
 
-    The context is the sentence with its heading, the question of the FAQ entry it answers, and, for a sentence
-    leaning on the one before ("It lasts 12 minutes."), that sentence: it names the subject. A sentence that is a
+    The context is the sentence with its heading, its step's number in an ordered list, the question of the FAQ
+    entry it answers, and, for a sentence leaning on the one before ("It lasts 12 minutes."), that sentence: it
+    names the subject. A sentence that is a
     question states nothing and is no candidate. Any other sentence is judged on its own words, not its
     neighbour's. A table row's labels are its table's header row, which names what each cell is ("Main weakness"
     for "Glass and mirrors"): words the row says, though not what it means on its own.
@@ -282,9 +285,18 @@ def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, st
             if text.endswith("?"):
                 continue
             before = passage.text[spans[i - 1][0] : spans[i - 1][1]] if i and LEANING.match(text) else ""
-            context = " ".join(filter(None, [passage.heading, _asked(passage.text, a), before, text]))
+            asked = _asked(passage.text, a)
+            context = " ".join(filter(None, [passage.heading, _step(passage.text, a), asked, before, text]))
             found.append((index, passage.start + a, passage.start + b, text, context, _table_header(passage.text, a)))
     return found
+
+
+def _step(text: str, at: int) -> str:
+    """ "Step 4" when the sentence at `at` opens the item an ordered list numbers 4: "What is step 4?" asks for it,
+    and its own words say neither (the number is markup to them). Not "the fourth": measured, "first" then
+    answered "how do I set up ROS the first time I log in" with step 1."""
+    mark = STEP_MARK.fullmatch(text, text.rfind("\n", 0, at) + 1, at)
+    return f"Step {int(mark.group(1))}" if mark else ""
 
 
 def _asked(text: str, at: int) -> str:
