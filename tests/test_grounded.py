@@ -1069,6 +1069,32 @@ def test_a_sentence_saying_the_opposite_of_the_material_it_copies_is_not_support
     assert verify.negated("The OS-4 can't decode CAN frames without the licence [1].", items[4].text) == ""
 
 
+def test_a_sentence_bounding_or_ordering_a_fact_otherwise_than_the_material_is_not_supported():
+    """Found probing the verifier: "at most 50 percent" passed from "at least 50 percent", "before the final
+    session" from "after" and "the minimum payload" from "maximum": the word put in is a stopword no word check
+    reads, or one foreign word in four that the share of words allows. The material must say each such word there."""
+    page = (
+        "You need at least 50 percent overall to pass the course. "
+        "Hand in the lab report after the final lab session. "
+        "The arm's maximum payload is 3 kg."
+    )
+    passage = Passage("c", "d", "rules.md", None, None, "Course rules", page, 0, len(page), 1.0, 0.9)
+    items = [Evidence(a, b, page[a:b], 1.0) for a, b in evidence.sentences(page)]
+    cases = [  # (question, the material's sentence with a blank, its word, [(another, the word it is judged by)])
+        ("What do I need to pass?", "You need {} 50 percent overall to pass the course [1].", "at least",
+         [("at most", "most"), ("more than", "more"), ("less than", "less")]),
+        ("When is the lab report due?", "Hand in the lab report {} the final lab session [1].", "after",
+         [("before", "before")]),
+        ("How much can the arm lift?", "The arm's {} payload is 3 kg [1].", "maximum", [("minimum", "minimum")]),
+    ]  # fmt: skip
+    for asked, sentence, said, others in cases:
+        checker = verify.Verifier(asked, {1: items}, [passage], FakeEmbedder(), 0.0)
+        assert checker.check(sentence.format(said)).source == 1
+        for other, word in others:
+            wrong = checker.check(sentence.format(other))
+            assert (wrong.source, wrong.reason) == (None, f"the material does not say '{word}' here")
+
+
 def test_a_negation_said_another_way_is_the_materials_own():
     """Negations are counted per clause, so a reworded one ("No food ..." for "Food is not ...") and "never" for
     "not" keep the material's sense; a sentence copying too little says nothing to turn round."""

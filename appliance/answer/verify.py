@@ -43,6 +43,14 @@ LEADING = 2
 # A run of words copied from the evidence (two of them meaningful) long enough that a word put in place of the one
 # beside it there says of one thing what the material says of another.
 COPIED_RUN = 4
+# Words that bound, order or limit a claim: "at most 50 percent" for "at least", "before the last session" for
+# "after", "the minimum payload" for "maximum". One such word in four others passes the share of words a sentence
+# must take from the material, and most are stopwords no word check reads; the material must say each one a
+# sentence states, there.
+BOUNDING = frozenset(
+    "least most more less fewer over under above below before after minimum maximum max min earlier later higher "
+    "lower longer shorter faster slower exceed exceeds within until only all always".split()
+)
 # The words that turn a claim round ("cannot" and "n't" read as "not"), and where their reach ends: a clause's
 # punctuation, a sentence's end or a turn ("but"); not a comma, which "Do not eat, drink or smoke" reaches past.
 # "without" is none: it reaches one thing, and "do not run it without a guard" is no double negative to count.
@@ -143,7 +151,9 @@ class Verifier:
         self.evidence_quantities = {n: quantities(text) for n, text in self.evidence_text.items()}
         self.evidence_words = {n: text_words(text) for n, text in self.evidence_text.items()}
         self._vectors = {n: embedder.embed([e.text for e in items]) for n, items in evidence.items()}
-        self._context_words = {n: _context_words(items, passages[n - 1]) for n, items in evidence.items()}
+        contexts = {n: _contexts(items, passages[n - 1]) for n, items in evidence.items()}
+        self._context_words = {n: [text_words(text) for text in texts] for n, texts in contexts.items()}
+        self._context_terms = {n: [_terms(text) for text in texts] for n, texts in contexts.items()}
         # The evidence words of a sentence on the question through them, by its words (with or without markers).
         self._said: dict[tuple[str, ...], set[str]] = {}
 
@@ -259,6 +269,9 @@ class Verifier:
             share = sum(w in found for w in words) / len(words)
             if share < MIN_SUPPORTED_WORDS:
                 return f"only {share:.0%} of its words are in the material it is closest to"
+        unsaid = sorted(_terms(text) & BOUNDING - self._context_terms[n][closest[0]])
+        if unsaid:
+            return f"the material does not say '{unsaid[0]}' here"
         swap = swapped(text, self.evidence[n][closest[0]].text)
         if swap:
             return "it puts '{}' where the material says '{}'".format(*swap)
@@ -388,6 +401,11 @@ def _name_roots(text: str) -> frozenset[str]:
     return frozenset(stem(name) for name in names(text))
 
 
+def _terms(text: str) -> frozenset[str]:
+    """Every word of `text` as written, lowercased, stopwords too."""
+    return frozenset(word.lower() for word in WORD.findall(text))
+
+
 def _words(text: str) -> list[tuple[str, str]]:
     """Each word of `text` (markers left out) with its stem, in order."""
     return [(word, stem(word.lower())) for word in WORD.findall(CITATION.sub(" ", text))]
@@ -411,12 +429,12 @@ def _read_with_units(evidence: dict[int, list[Evidence]], passages: Sequence) ->
     return read
 
 
-def _context_words(items: list[Evidence], passage) -> list[set[str]]:
-    """The words each evidence sentence may lend a generated one: its own, its heading's and, when it leans on the
-    sentence before ("It weighs 2 kg."), that sentence's: as evidence scoring reads it."""
+def _contexts(items: list[Evidence], passage) -> list[str]:
+    """The text each evidence sentence may lend a generated one its words from: its own, its heading's and, when it
+    leans on the sentence before ("It weighs 2 kg."), that sentence's: as evidence scoring reads it."""
     context = {start: f"{labels} {text}" for _, start, _, _, text, labels in candidates([passage])}
     # An evidence item of several sentences (a run) lends all its words, its first sentence's context too.
-    return [text_words(f"{item.text} {context.get(item.start, passage.heading)}") for item in items]
+    return [f"{item.text} {context.get(item.start, passage.heading)}" for item in items]
 
 
 def sentences_of(stream: Iterator[str]) -> Iterator[str]:
