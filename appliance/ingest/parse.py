@@ -65,6 +65,10 @@ PDF_TITLE_WORDS = 16  # a PDF's first line longer than this is the start of its 
 FILE_NAME = re.compile(
     r"^Microsoft \w+ - |\.(?:docx?|odt|rtf|pptx?|odp|xlsx?|pdf|tex|txt|md|html?|pages|key)$|^(?:[a-z]:)?[\\/]|\\", re.I
 )
+# A letterhead: who issued a handout, above what it is about ("Department of Applied Optics").
+LETTERHEAD = re.compile(
+    r"(?:the\s+)?(?:department|school|faculty|division|institute|college|university)\s+(?:of|for)\s", re.I
+)
 TITLE_SIZE = 1.2  # a title is set clearly larger than most of the page; a line a point or two larger is emphasis
 WORD = re.compile(r"\w+")
 SUPPORTED = f"upload {', '.join(FORMATS[:-1])} or {FORMATS[-1]}"
@@ -195,7 +199,7 @@ def pdf_title(read: PdfText, first_page: str) -> str:
     """A PDF's title: the /Title it was given, else its first page's line set largest, else that page's first line."""
     # A word processor's handout often opens with its department's or course's name above its title: its first
     # line names who wrote it, not what it is about.
-    return _given_title(read.title, first_page) or _largest_line(read.lines) or _titled(_first_line(first_page))
+    return _given_title(read.title, first_page) or _largest_line(read.lines) or _first_line(first_page)
 
 
 def _given_title(title: str, first_page: str) -> str:
@@ -223,8 +227,11 @@ def _largest_line(lines: list[tuple[str, float]]) -> str:
 
 
 def _first_line(page: str) -> str:
-    """A page's first line of text."""
-    return next((line.strip() for line in page.splitlines() if line.strip()), "")
+    """A page's first line when it reads as a title, or the next when the first is a letterhead above one; else ''."""
+    first, second = ([line.strip() for line in page.splitlines() if line.strip()] + ["", ""])[:2]
+    if LETTERHEAD.match(first) and _titled(second):
+        return second
+    return _titled(first)
 
 
 def _titled(line: str) -> str:
