@@ -61,7 +61,7 @@ CODE_SUFFIXES = {
 TITLE_CHARS = 200  # a longer first line is prose, not a title
 PDF_TITLE_WORDS = 16  # a PDF's first line longer than this is the start of its text
 # What a PDF's maker writes as its /Title when the author gave none: the file's name or path, as Acrobat's
-# "Microsoft Word - handout3.docx" or a print driver's "C:\\Users\\ana\\handout3.docx".
+# "Microsoft Word - handout3.docx" or a print driver's "C:\Users\ana\handout3.docx".
 FILE_NAME = re.compile(
     r"^Microsoft \w+ - |\.(?:docx?|odt|rtf|pptx?|odp|xlsx?|pdf|tex|txt|md|html?|pages|key)$|^(?:[a-z]:)?[\\/]|\\", re.I
 )
