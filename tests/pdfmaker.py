@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 FONT_SIZE = 12
 LEADING = 16
@@ -14,12 +15,23 @@ def _escape(text: str) -> bytes:
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def _content(text: str) -> bytes:
-    """Return a page content stream that draws each line of text."""
+def _content(text: str | list[tuple[str, int]]) -> bytes:
+    """Return a page content stream that draws each line of text, or each (line, font size) pair."""
+    if isinstance(text, list):
+        return _sized(text)
     ops = [b"BT", b"/F1 %d Tf" % FONT_SIZE, b"%d TL" % LEADING, b"72 720 Td"]
     for index, line in enumerate(text.split("\n")):
         ops.append((b"T* " if index else b"") + b"(" + _escape(line) + b") Tj")
     ops.append(b"ET")
+    return b"\n".join(ops)
+
+
+def _sized(lines: list[tuple[str, int]]) -> bytes:
+    """Return a content stream drawing each line at its size, as Cairo does: a font of size 1 and a scaled matrix."""
+    ops, y = [], 740
+    for line, size in lines:
+        y -= size * 4 // 3
+        ops.append(b"BT /F1 1 Tf %d 0 0 %d 72 %d Tm (%s) Tj ET" % (size, size, y, _escape(line)))
     return b"\n".join(ops)
 
 
@@ -43,8 +55,11 @@ def _page_labels(labels: list[dict]) -> bytes:
     return b"<< /Nums [" + b" ".join(nums) + b"] >>"
 
 
-def make_pdf(pages: list[str], page_labels: list[dict] | None = None) -> bytes:
-    """Return a PDF with one Helvetica text page per string in pages."""
+def make_pdf(
+    pages: Sequence[str | list[tuple[str, int]]], page_labels: list[dict] | None = None, title: str = ""
+) -> bytes:
+    """Return a PDF with one Helvetica text page per string (or list of lines with their sizes) in pages, and the
+    title, if any, in its document information."""
     if not pages:
         raise ValueError("a PDF needs at least one page")
     # Objects 1-3 are catalog, page tree and font; each page then takes two ids (page, content).
@@ -64,6 +79,9 @@ def make_pdf(pages: list[str], page_labels: list[dict] | None = None) -> bytes:
             b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (pid + 1)
         )
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+    if title:
+        objects.append(b"<< /Title " + _string(title) + b" >>")
+    info = b" /Info %d 0 R" % len(objects) if title else b""
 
     out = io.BytesIO()
     # The binary comment line marks the file as binary for transfer tools.
@@ -76,7 +94,7 @@ def make_pdf(pages: list[str], page_labels: list[dict] | None = None) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, info, xref))
     return out.getvalue()
 
 

@@ -3,6 +3,7 @@ import pytest
 from appliance.errors import InvalidInput, NotFound
 from appliance.ingest.pipeline import clean_source
 from appliance.ops import consistency as repair
+from tests.pdfmaker import make_pdf
 
 NOTES = b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n"
 
@@ -27,6 +28,16 @@ def test_add_then_identical_is_noop_then_changed_replaces(services):
     assert chunk_ids == vector_ids
     assert all(i.startswith(changed.document["id"]) for i in chunk_ids)
     assert "55 newtons" in services.retriever.search("Zorblax force", 1)[0].text
+
+
+def test_a_pdf_handout_s_title_heads_every_passage_of_it(services):
+    """Its department's name comes first on its first page; its /Title names the device, so does every passage."""
+    first = "Department of Applied Optics\nKestrel Spectrometer: user guide\nIt covers 350 to 1050 nm."
+    pdf = make_pdf([first, "It weighs 9 kg."], title="Kestrel Spectrometer: user guide")
+    assert services.ingestor.ingest(pdf, "handout3.pdf").document["title"] == "Kestrel Spectrometer: user guide"
+    found = services.retriever.search("How much does the Kestrel Spectrometer weigh?", 2)
+    weight = next(p for p in found if p.text == "It weighs 9 kg.")
+    assert weight.heading == "Kestrel Spectrometer: user guide"
 
 
 def test_delete_removes_everywhere(services):

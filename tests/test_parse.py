@@ -133,6 +133,53 @@ def test_a_pdf_titled_on_its_first_line_carries_the_title_on_every_page():
     assert [s.heading for p in prose.pages for s in p.sections] == ["", ""]
 
 
+HANDOUT = [
+    "Course OPT-214, autumn term\nKestrel Spectrometer: user guide\nWarm the lamp for ten minutes.",
+    "It weighs 9 kg.",
+]
+
+
+def test_a_pdf_given_a_title_is_titled_by_it_not_by_its_first_line():
+    """A word processor's handout opens with its course above its title; the PDF's /Title names the device."""
+    given = parse(make_pdf(HANDOUT, title="Kestrel Spectrometer: user guide"), "handout3.pdf")
+    assert given.title == "Kestrel Spectrometer: user guide"
+    assert [s.heading for p in given.pages for s in p.sections] == ["Kestrel Spectrometer: user guide"] * 2
+
+
+@pytest.mark.parametrize(
+    "junk",
+    ["Microsoft Word - handout3.docx", "handout3.docx", "C:\\Users\\ana\\handout3", "/home/ana/handout3", "Untitled"],
+)
+def test_a_pdf_titled_by_its_file_name_or_a_placeholder_keeps_its_first_line(junk):
+    assert parse(make_pdf(HANDOUT, title=junk), "handout3.pdf").title == "Course OPT-214, autumn term"
+
+
+def test_a_pdf_title_not_printed_on_its_first_page_is_not_its_title():
+    """A template's or an earlier version's /Title names another document."""
+    stale = parse(make_pdf(HANDOUT, title="Osprey Spectrometer: user guide"), "handout3.pdf")
+    assert stale.title == "Course OPT-214, autumn term"
+
+
+def test_a_pdf_s_letterhead_is_not_its_title():
+    """The walkthrough's handout: one font and size throughout, no /Title, its department's name above its title."""
+    lines = "Department of Applied Optics\nLab Handout 3: The Kestrel LX-9 Spectral Bench\nThe LX-9 weighs 17.5 kg."
+    assert parse(make_pdf([lines]), "handout3.pdf").title == "Lab Handout 3: The Kestrel LX-9 Spectral Bench"
+    below = ["School of Physics\nThe lamp must warm up for ten minutes before use."]
+    assert parse(make_pdf(below), "handout3.pdf").title == "School of Physics"  # no title under it
+
+
+def test_a_pdf_title_set_larger_than_its_text_is_its_title():
+    first = [("Course OPT-214, autumn term", 12), ("Kestrel Spectrometer:", 20), ("user guide", 20)]
+    first += [("Warm the lamp for ten minutes before you take a reference spectrum.", 11)] * 3
+    first += [("Calibration steps", 16)]
+    sized = parse(make_pdf([first, "It weighs 9 kg."], title="Microsoft Word - handout3.docx"), "handout3.pdf")
+    assert sized.title == "Kestrel Spectrometer: user guide"  # the two lines it wraps onto
+    assert [s.heading for p in sized.pages for s in p.sections] == ["Kestrel Spectrometer: user guide"] * 2
+    # A line a little larger than the text is emphasis, not a title: the first line stays the title.
+    bold = [("Course OPT-214, autumn term", 12), ("Kestrel Spectrometer", 13), ("Warm the lamp first.", 12)]
+    assert parse(make_pdf([bold]), "handout3.pdf").title == "Course OPT-214, autumn term"
+
+
 @pytest.mark.parametrize(
     "data, name, error, message",
     [

@@ -1,6 +1,8 @@
 """Turn an uploaded file into pages of clean text, split into sections under a heading path."""
 
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import cast
@@ -19,7 +21,7 @@ from appliance.ingest.formats.render import render_page
 from appliance.ingest.formats.slides import read_pptx
 from appliance.ingest.formats.webpage import read_html
 from appliance.ingest.formats.word import read_docx
-from appliance.ingest.pdf import count_pages, read_pdf
+from appliance.ingest.pdf import PdfText, count_pages, read_pdf
 
 TEXT_KINDS = {
     ".md": "markdown",
@@ -58,6 +60,17 @@ CODE_SUFFIXES = {
 }
 TITLE_CHARS = 200  # a longer first line is prose, not a title
 PDF_TITLE_WORDS = 16  # a PDF's first line longer than this is the start of its text
+# What a PDF's maker writes as its /Title when the author gave none: the file's name or path, as Acrobat's
+# "Microsoft Word - handout3.docx" or a print driver's "C:\Users\ana\handout3.docx".
+FILE_NAME = re.compile(
+    r"^Microsoft \w+ - |\.(?:docx?|odt|rtf|pptx?|odp|xlsx?|pdf|tex|txt|md|html?|pages|key)$|^(?:[a-z]:)?[\\/]|\\", re.I
+)
+# A letterhead: who issued a handout, above what it is about ("Department of Applied Optics").
+LETTERHEAD = re.compile(
+    r"(?:the\s+)?(?:department|school|faculty|division|institute|college|university)\s+(?:of|for)\s", re.I
+)
+TITLE_SIZE = 1.2  # a title is set clearly larger than most of the page; a line a point or two larger is emphasis
+WORD = re.compile(r"\w+")
 SUPPORTED = f"upload {', '.join(FORMATS[:-1])} or {FORMATS[-1]}"
 HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S
@@ -164,8 +177,8 @@ def _text(kind: str, source: str, filename: str) -> tuple[str, list[Page]]:
 def _pdf(data: bytes, caps: Caps, report: Progress) -> tuple[str, list[Page]]:
     """A PDF's title and pages from their text layer; a page with (almost) none is read by OCR when that is on."""
     read = read_pdf(data, caps)
-    pages = [Page(text=_tidy(text), number=n, label=label) for n, (text, label, _) in enumerate(read, 1)]
-    images = {n for n, (text, _, image) in enumerate(read, 1) if image and len(text.split()) < OCR_BELOW_WORDS}
+    pages = [Page(text=_tidy(text), number=n, label=label) for n, (text, label, _) in enumerate(read.pages, 1)]
+    images = {n for n, (text, _, image) in enumerate(read.pages, 1) if image and len(text.split()) < OCR_BELOW_WORDS}
     scanned = [page for page in pages if page.number in images] if caps.ocr else []
     report(pages_total=len(pages), pages_done=len(pages) - len(scanned))
     for done, page in enumerate(scanned, len(pages) - len(scanned)):
@@ -176,18 +189,61 @@ def _pdf(data: bytes, caps: Caps, report: Progress) -> tuple[str, list[Page]]:
         report(pages_done=done + 1)
     # Every page carries the title as its heading, as Markdown sections carry theirs: page 2 of a handout on
     # the TC-90 is about the TC-90 where it never says so.
-    title = pdf_title(pages[0].text) if pages else ""
+    title = pdf_title(read, pages[0].text) if pages else ""
     for page in pages:
         page.sections = [Section(page.text, title)] if page.text.strip() else []
     return title, pages
 
 
-def pdf_title(first_page: str) -> str:
-    """The first line of a PDF's first page when it reads as a title (a few words, no full stop); else ''."""
-    line = next((line.strip() for line in first_page.splitlines() if line.strip()), "")
+def pdf_title(read: PdfText, first_page: str) -> str:
+    """A PDF's title: the /Title it was given, else its first page's line set largest, else that page's first line."""
+    # A word processor's handout often opens with its department's or course's name above its title: its first
+    # line names who wrote it, not what it is about.
+    return _given_title(read.title, first_page) or _largest_line(read.lines) or _first_line(first_page)
+
+
+def _given_title(title: str, first_page: str) -> str:
+    """The /Title when it names the document: no file name or path, and every word of it printed on the first page
+    (a template's or an older version's title, or a placeholder like 'Untitled', is not)."""
+    words = _words(title)
+    printed = words and words <= _words(first_page) and len(title) <= TITLE_CHARS
+    return title if printed and not FILE_NAME.search(title) else ""
+
+
+def _largest_line(lines: list[tuple[str, float]]) -> str:
+    """The first page's line set in its largest font, with the lines it wraps onto, when that is clearly larger than
+    most of its text and reads as a title; else ''."""
+    if not lines:
+        return ""
+    body = Counter[float]()
+    for text, size in lines:
+        body[size] += len(text)
+    largest = max(size for _, size in lines)
+    if largest < TITLE_SIZE * body.most_common(1)[0][0]:
+        return ""
+    start = next(n for n, (_, size) in enumerate(lines) if size == largest)
+    end = next((n for n, (_, size) in enumerate(lines[start:], start) if size != largest), len(lines))
+    return _titled(" ".join(text for text, _ in lines[start:end]))
+
+
+def _first_line(page: str) -> str:
+    """A page's first line when it reads as a title, or the next when the first is a letterhead above one; else ''."""
+    first, second = ([line.strip() for line in page.splitlines() if line.strip()] + ["", ""])[:2]
+    if LETTERHEAD.match(first) and _titled(second):
+        return second
+    return _titled(first)
+
+
+def _titled(line: str) -> str:
+    """The line when it reads as a title (a few words, no full stop); else ''."""
     words = line.split()
     titled = 2 <= len(words) <= PDF_TITLE_WORDS and not line.endswith((".", ",", ";", ":"))
     return line if titled and len(line) <= TITLE_CHARS and any(c.isalpha() for c in line) else ""
+
+
+def _words(text: str) -> set[str]:
+    """A text's words, in one case and with ligatures ('ﬁ') spelled out."""
+    return set(WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
 def _check(pages: list[Page], caps: Caps) -> None:
