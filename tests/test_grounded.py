@@ -1069,6 +1069,24 @@ def test_a_sentence_saying_the_opposite_of_the_material_it_copies_is_not_support
     assert verify.negated("The OS-4 can't decode CAN frames without the licence [1].", items[4].text) == ""
 
 
+def test_a_name_the_heading_gives_beside_one_the_evidence_states_is_the_materials():
+    """The third walkthrough: "The Kestrel LX-9 weighs 17.5 kg" was withdrawn as "'kestrel' appears in no source",
+    the handout naming the device in full only in its title, which heads every passage. A heading's name is the
+    material's where it stands beside a name the evidence states; a heading naming two things lends neither."""
+    page = "The LX-9 weighs 17.5 kg with its cover on."
+    items = [Evidence(0, len(page), page, 1.0)]
+    title = "Lab Handout 3: The Kestrel LX-9 Spectral Bench"
+    passage = Passage("c", "d", "lx9.pdf", 1, None, title, page, 0, len(page), 1.0, 0.9)
+    checker = verify.Verifier("How heavy is the LX-9?", {1: items}, [passage], FakeEmbedder(), 0.0)
+    assert checker.check("The Kestrel LX-9 weighs 17.5 kg [1].").source == 1
+    assert checker.check("The Osprey LX-9 weighs 17.5 kg [1].").reason == "'osprey' appears in no source"
+    page = "It weighs 17.5 kg with its cover on."
+    items = [Evidence(0, len(page), page, 1.0)]
+    passage = Passage("c", "d", "b.pdf", 1, None, "Kestrel and Osprey benches", page, 0, len(page), 1.0, 0.9)
+    checker = verify.Verifier("How heavy is the bench?", {1: items}, [passage], FakeEmbedder(), 0.0)
+    assert checker.check("The Osprey weighs 17.5 kg [1].").reason == "'osprey' appears in no source"
+
+
 def test_a_sentence_bounding_or_ordering_a_fact_otherwise_than_the_material_is_not_supported():
     """Found probing the verifier: "at most 50 percent" passed from "at least 50 percent", "before the final
     session" from "after" and "the minimum payload" from "maximum": the word put in is a stopword no word check

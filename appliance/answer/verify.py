@@ -150,6 +150,7 @@ class Verifier:
         self.evidence_text = {n: " ".join(e.text for e in items) for n, items in evidence.items()}
         self.evidence_quantities = {n: quantities(text) for n, text in self.evidence_text.items()}
         self.evidence_words = {n: text_words(text) for n, text in self.evidence_text.items()}
+        self.titled = {n: _beside(passages[n - 1].heading, self.evidence_text[n]) for n in evidence}
         self._vectors = {n: embedder.embed([e.text for e in items]) for n, items in evidence.items()}
         contexts = {n: _contexts(items, passages[n - 1]) for n, items in evidence.items()}
         self._context_words = {n: [text_words(text) for text in texts] for n, texts in contexts.items()}
@@ -253,7 +254,7 @@ class Verifier:
         invented = sorted(quantities(text) - self.evidence_quantities[n])
         if invented:
             return "the material does not give {} as a {}".format(*invented[0])
-        for name in sorted(names(text)):
+        for name in sorted(names(text) - self.titled[n]):
             # A code in the student's spelling ("tq50") is the material's in another ("TQ-50").
             if name not in where and stem(name) not in where and name.replace("-", "") not in self.evidence_words[n]:
                 return f"'{name}' appears in no source"
@@ -399,6 +400,19 @@ def _roots(tokens: list[tuple[str, str]]) -> frozenset[str]:
 def _name_roots(text: str) -> frozenset[str]:
     """The stems of the names and codes a text states, as `_bindings` gives its words."""
     return frozenset(stem(name) for name in names(text))
+
+
+def _beside(heading: str, evidence: str) -> frozenset[str]:
+    """The names of a heading that stand next to one the evidence states: "Kestrel" of "The Kestrel LX-9 Spectral
+    Bench" where the evidence says "The LX-9 weighs 17.5 kg", so "The Kestrel LX-9 weighs 17.5 kg" is the
+    material's. A name merely in the heading is not: "Kestrel and Osprey benches" says nothing of which "It" is."""
+    words = [word.lower().strip("-") for word in re.findall(r"[\w-]+", heading)]
+    headed, stated = names(f" {heading}"), names(evidence)
+    return frozenset(
+        word
+        for i, word in enumerate(words)
+        if word in headed and stated & set(words[max(i - 1, 0) : i] + words[i + 1 : i + 2])
+    )
 
 
 def _terms(text: str) -> frozenset[str]:
