@@ -158,10 +158,10 @@ function sentenceNodes(sentence, sources) {
   const after = lead.length ? [] : cite;
   const gap = block ? [] : [" "];
   if (sentence.status === "quoted") {
-    // The quote already reads "The material says: “...”": the label says what became of the model's sentence, and
-    // adds no quotation marks of its own.
+    // The quote reads "The material says: “...”" and is the material's own words, so it is set as a quote, not a
+    // warning: the model's sentence it stands for was never shown (each is checked first), and the note under the
+    // answer says what became of it.
     return [h(block ? "div" : "span", {class: "sentence quoted", dataset: {status: "quoted"}},
-      h("span", {class: "quoted-label"}, "The model's sentence was withdrawn: the material does not confirm it. "),
       ...lead, h(block ? "div" : "span", {class: "quoted-text"}, text), ...after), ...gap];
   }
   return [h(block ? "div" : "span", {class: "sentence supported", dataset: {status: "supported"}}, ...lead, text, ...after), ...gap];
@@ -174,11 +174,15 @@ function answerNodes(done) {
   return done.nodes ? [richWithCitations(done.nodes, done.sources)] : withCitations(done.answer, done.sources);
 }
 
-function droppedNote(sentences) {
-  const dropped = (sentences || []).filter((s) => s.status === "dropped").length;
-  if (!dropped) return null;
-  return h("p", {class: "dropped-note small muted"},
-    `${dropped} unsupported sentence${dropped === 1 ? "" : "s"} removed`);
+/** What became of the model's sentences the material does not confirm: replaced or removed, never shown. */
+function checkedNote(sentences) {
+  const count = (status) => (sentences || []).filter((s) => s.status === status).length;
+  const quoted = count("quoted"), dropped = count("dropped");
+  const told = [[quoted, "replaced by the material's words"], [dropped, "removed"]]
+    .filter(([n]) => n).map(([n, what]) => `${n} unconfirmed sentence${n === 1 ? "" : "s"} ${what}`);
+  if (!told.length) return null;
+  return h("p", {class: "checked-note small muted", dataset: {quoted: String(quoted), dropped: String(dropped)}},
+    told.join("; "));
 }
 
 /** Why an answer is the material's words alone: every model slot was busy, so its evidence was quoted at once. */
@@ -241,7 +245,7 @@ function createAnswer() {
     const parts = [];
     if (done.covered) {
       text.replaceChildren(...answerNodes(done));
-      parts.push(busyNote(done), droppedNote(done.sentences), evidenceBlock(citedSources(done)));
+      parts.push(busyNote(done), checkedNote(done.sentences), evidenceBlock(citedSources(done)));
       if (done.sources.length) parts.push(sourceList(done.sources, !window.matchMedia("(max-width: 720px)").matches));
     } else {
       el.classList.add("not-covered");
