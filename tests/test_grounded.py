@@ -471,6 +471,29 @@ def test_a_word_from_outside_the_sentence_or_a_longer_rewording_is_no_swap():
     assert verify.swapped("It weighs 4 kg and closes with a force of 4 newtons.", evidence) == ("4", "42")
 
 
+def test_a_word_of_its_own_for_one_of_the_materials_inside_a_copied_sentence_is_a_swap():
+    """Found probing the verifier: "on the right shoulder" passed from "left", "a teacher is present" from "a
+    technician", "must use" from "may use": one foreign word in a long copied sentence is within the share of
+    words a sentence must take from the material. In a sentence otherwise copied it is no paraphrase; it says
+    another thing."""
+    left = "Confirm that switch SF on the left shoulder of the transmitter is set as the motor kill."
+    assert verify.swapped(left.replace("left", "right"), left) == ("right", "left")
+    may = "Students may use the lab on Saturdays if a technician is present."
+    assert verify.swapped(may.replace("technician", "teacher"), may) == ("teacher", "technician")
+    assert verify.swapped(may.replace("may", "must"), may) == ("must", "may")
+    assert verify.swapped(may.replace("Students", "Teachers"), may) == ("Teachers", "Students")
+    assert verify.swapped("Students may use the lab on Saturdays.", may) is None
+    # Reworded in more than one word: for the word and meaning checks to judge.
+    assert verify.swapped("Students are allowed to use the lab on Saturdays if a technician is present.", may) is None
+    assert verify.swapped("All students may use the lab on Saturdays if a technician is present.", may) is None
+    # The word its context gives the thing: the heading "Zorblax-7 gripper" over "The Zorblax-7 closes ...".
+    named = "The Zorblax-7 closes with a force of 42 newtons."
+    lent = evidence.text_words(f"Zorblax-7 gripper {named}")
+    unnamed = named.replace("-7", "")
+    assert verify.swapped("The gripper closes with a force of 42 newtons.", unnamed) == ("gripper", "Zorblax")
+    assert verify.swapped("The gripper closes with a force of 42 newtons.", unnamed, lent) is None
+
+
 def test_numbers_are_normalised_and_markers_are_not_numbers():
     assert verify.numbers("A 1,024-line disc at 2.50 V [3], -5 °C and 12bit") == {"1024", "2.5", "-5", "12"}
 

@@ -3,7 +3,7 @@
 import difflib
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 
 from appliance.answer.events import Evidence
@@ -273,7 +273,7 @@ class Verifier:
         unsaid = sorted(_terms(text) & BOUNDING - self._context_terms[n][closest[0]])
         if unsaid:
             return f"the material does not say '{unsaid[0]}' here"
-        swap = swapped(text, self.evidence[n][closest[0]].text)
+        swap = swapped(text, self.evidence[n][closest[0]].text, found)
         if swap:
             return "it puts '{}' where the material says '{}'".format(*swap)
         turned = negated(text, self.evidence[n][closest[0]].text)
@@ -290,11 +290,12 @@ class Verifier:
         return ""
 
 
-def swapped(sentence: str, evidence: str) -> tuple[str, str] | None:
+def swapped(sentence: str, evidence: str, lent: Set[str] = frozenset()) -> tuple[str, str] | None:
     """(the sentence's word, the evidence's) where the sentence puts one word of the evidence in place of another
     next to a run it copies from there: "Inverse kinematics goes from joints to position" from "forward kinematics
     goes from joints to position; inverse kinematics goes from position to joints". Every word is the material's
-    and the meaning is close, yet the material says it of something else."""
+    and the meaning is close, yet the material says it of something else. `lent`: the stems its context lends it
+    (a heading's "gripper" for the "Zorblax-7" of its sentence)."""
     said, source = _words(sentence), _words(evidence)
     said_roots, source_roots = [root for _, root in said], [root for _, root in source]
     ops = difflib.SequenceMatcher(None, said_roots, source_roots, autojunk=False).get_opcodes()
@@ -303,9 +304,18 @@ def swapped(sentence: str, evidence: str) -> tuple[str, str] | None:
             continue  # a longer difference is a paraphrase, for the words and meaning checks to judge
         put = [word for word, root in said[i1:i2] if _meaningful(word) and root in source_roots]
         displaced = [word for word, root in source[j1:j2] if _meaningful(word) and root not in said_roots]
-        beside = (ops[x] for x in (k - 1, k + 1) if 0 <= x < len(ops))
+        beside = [ops[x] for x in (k - 1, k + 1) if 0 <= x < len(ops)]
         if put and displaced and any(kind == "equal" and _copied(said[a:b]) for kind, a, b, _, _ in beside):
             return put[0], displaced[-1]
+        # One word of its own for one of the material's in a sentence otherwise copied, between copied words or
+        # at its start or end: "on the right shoulder" for "left", "a teacher is present" for "a technician",
+        # "Teachers may use the lab" for "Students". A paraphrase rewords more than one word.
+        own = [word for word, root in said[i1:i2] if _meaningful(word) and not word.isdigit() and root not in lent]
+        edge = (k == 0) + (k == len(ops) - 1)
+        flanks = [said[a:b] for kind, a, b, _, _ in beside if kind == "equal"]
+        copied = len(flanks) + edge == 2 and _copied([word for flank in flanks for word in flank])
+        if i2 - i1 == j2 - j1 == 1 and own and displaced and copied:
+            return own[0], displaced[-1]
     return None
 
 
