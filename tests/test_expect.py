@@ -2,7 +2,7 @@
 
 import pytest
 
-from appliance.answer.expect import expected
+from appliance.answer.expect import expected, without_units
 
 STATES = [
     ("How much does the Zorblax-7 weigh?", "quantity", "It has a mass of 740 grams, fingers included."),
@@ -220,3 +220,10 @@ def test_a_question_explaining_a_dimension_asks_for_no_value():
 def test_the_words_asking_for_the_kind_are_told_from_the_subject(question, asking):
     """A sentence stating a mass says what "weigh" asked; "report" and "shelf" it must still name."""
     assert expected(question).asking == asking
+
+
+def test_a_text_without_units_keeps_its_numbers_and_its_codes():
+    """The verifier reads a sentence's words without its units, which it checks with their numbers: "42 newtons"
+    says what "42 N" does. A code's letters are no unit: "0x2A" is not 2 amperes."""
+    assert without_units("It holds 42 newtons at 24V, 0.6 to 1.5 metres away.") == "It holds 42 at 24, 0.6 to 1.5 away."
+    assert without_units("Its CAN ID is 0x2A.") == "Its CAN ID is 0x2A."

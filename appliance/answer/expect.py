@@ -345,6 +345,14 @@ def quantities(text: str) -> set[tuple[str, str]]:
     return found
 
 
+def without_units(text: str) -> str:
+    """The text with the unit after each number left out: "42 newtons" states what "42 N" does, as `quantities`
+    reads them."""
+    for _, _, units in DIMENSIONS:
+        text = re.sub(rf"(?<![\w.])({NUMBER})[\s-]*(?:{units})(?!\w)", r"\1", text, flags=re.IGNORECASE)
+    return text
+
+
 def _number(raw: str) -> str:
     """A number as one form: "1,024" → "1024", "2.50" → "2.5", "Two" → "two"."""
     value = raw.lower().replace(",", "")
