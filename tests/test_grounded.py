@@ -9,6 +9,7 @@ import msgspec
 import pytest
 
 from appliance import services as services_module
+from appliance.answer import answerer as answerer_module
 from appliance.answer import evidence, verify
 from appliance.answer.answerer import FOLLOWING_QUOTE, Question
 from appliance.answer.events import Evidence
@@ -576,6 +577,24 @@ def test_a_sentence_turning_the_fact_round_never_reaches_the_student(settings, f
         "it says 'not' of 'close' where the material does not",
     )
     assert "42 newtons" in done.sentences[0].shown
+    built.close()
+
+
+def test_a_yes_or_no_opening_a_sentence_is_not_shown_and_the_claim_after_it_is_checked(settings, fakes):
+    """No material says "Yes", so "Yes, the gripper closes with 42 newtons." was withdrawn whole though its claim is
+    the material's; shown, the "Yes" would be a claim nothing checks. "No more than ..." is a claim of its own."""
+    assert (
+        answerer_module._without_particle(" No, the lab is closed on Sundays [1].")
+        == "The lab is closed on Sundays [1]."
+    )
+    assert answerer_module._without_particle("No more than six students.") == "No more than six students."
+    agreeing = FakeModel(script="Yes, the Zorblax-7 gripper closes with a force of 42 newtons [1].")
+    built = answer_with(settings, fakes, agreeing)
+    done = built.answerer.answer(Question("Does the Zorblax-7 gripper close with force?"))
+    assert [(s.status, s.shown) for s in done.sentences] == [
+        ("supported", "The Zorblax-7 gripper closes with a force of 42 newtons [1].")
+    ]
+    assert done.sentences[0].text.startswith("Yes, ")  # the model's own words, as recorded
     built.close()
 
 

@@ -27,6 +27,10 @@ ATTRIBUTION = 0.5
 SELECTED = "selected text"
 QUOTE = "The material says: “{text}” [{n}]"
 FOLLOWING_QUOTE = "the next best evidence, quoted with the one before"
+# "Yes," or "No," opening a sentence answers the question in a word no material states, so no check can back it:
+# the claim after it is what is checked and shown ("No, the lab is closed on Sundays." reads "The lab is closed on
+# Sundays."). Not "No more than six ...", which is the claim itself.
+PARTICLE = re.compile(r"(?:yes|no)\s*,\s+(?=\w)", re.IGNORECASE)
 # Sentences at most this far apart on the page (a space, a line break, a list marker) are neighbours.
 ADJACENT = 5
 # A loop: the last LOOP_WORDS words already appeared, in order, earlier in the answer.
@@ -373,10 +377,11 @@ class Answerer:
         """What the student reads for one generated sentence: itself if supported; until the question is answered,
         the best evidence quoted in its place, as an extractive answer quotes it (when `sure` the material answers
         it); after, nothing."""
-        plain = CITATION.sub("", sentence).strip()
+        claim = _without_particle(sentence)
+        plain = CITATION.sub("", claim).strip()
         if any(_same(plain, s.text) for s in earlier):
             return [Sentence(text=sentence, shown="", status="dropped", reason="it repeats an earlier sentence")]
-        verdict = verifier.check(sentence)
+        verdict = verifier.check(claim)
         wanted = verifier.wanted
         answered = any(s.status == "quoted" or (s.shown and verifier.answers(s.text)) for s in earlier)
         if verdict.source is not None and (answered or verifier.answers(plain)):
@@ -564,6 +569,13 @@ def _cite(sentence: str, n: int) -> str:
     if sentence[-1:] in ".!?":
         return f"{sentence[:-1]} [{n}]{sentence[-1]}"
     return f"{sentence} [{n}]"
+
+
+def _without_particle(sentence: str) -> str:
+    """The sentence without a "Yes," or "No," opening it, its next word capitalised."""
+    sentence = sentence.strip()
+    found = PARTICLE.match(sentence)
+    return sentence[found.end()].upper() + sentence[found.end() + 1 :] if found else sentence
 
 
 def _same(a: str, b: str) -> bool:
