@@ -174,6 +174,40 @@ def test_an_ordered_lists_item_is_the_step_its_number_says():
         assert scored[0].text.startswith(step) and scored[0].coverage == 1.0, (asked, scored[0])
 
 
+def test_a_why_question_brings_the_reason_the_page_gives_after_the_step():
+    """The third walkthrough: "why?" after a step quoted the steps, not the sentence giving the reason two lines
+    below. When the best sentence gives no reason, the first one after it that does is evidence too; a question
+    not asking why brings nothing more."""
+    page = (
+        "Filter change\n\n1. Switch the pump off.\n2. Unscrew the filter bowl by hand.\n3. Take the filter out.\n\n"
+        "Never use a wrench on the filter bowl, because it cracks the plastic thread."
+    )
+    passage = Passage("c", "d", "pump.md", None, None, "Filter change", page, 0, len(page), 1.0, 0.9)
+    scored = evidence.score("why? step 2 unscrew filter bowl", [passage], FakeEmbedder(), 0.5, 0.15)
+    chosen = evidence.select(scored, [passage], most=1, within=0.0, follow=False, reason=True)
+    assert [e.text for e in chosen[0]] == [
+        "Unscrew the filter bowl by hand.",
+        "Never use a wrench on the filter bowl, because it cracks the plastic thread.",
+    ]
+    assert not any(e.context for e in chosen[0])
+    plain = evidence.select(scored, [passage], most=1, within=0.0, follow=False)
+    assert [e.text for e in plain[0]] == ["Unscrew the filter bowl by hand."]
+
+
+def test_a_sentence_giving_a_reason_ranks_for_a_why_question_as_one_of_the_kind_asked_for():
+    """Two sentences about the voucher limit: for "why", the one giving a reason ranks first; for "what", the one
+    stating the limit (a tuning-half question of fresh5 quoted the limit for "why is there a limit ...")."""
+    page = (
+        "The voucher limit is at most 15 euros per hour of participation. "
+        "The voucher limit exists because larger payments could pressure people into taking part."
+    )
+    passage = Passage("c", "d", "study.md", None, None, "Payment", page, 0, len(page), 1.0, 0.9)
+    why = evidence.score("Why is there a voucher limit?", [passage], FakeEmbedder(), 0.5, 0.15)
+    assert why[0].text.startswith("The voucher limit exists because"), why[0]
+    what = evidence.score("What is the voucher limit?", [passage], FakeEmbedder(), 0.5, 0.15)
+    assert what[0].text.startswith("The voucher limit is at most"), what[0]
+
+
 def test_a_pronoun_after_the_first_word_leans_on_the_sentence_before_too():
     """ "Charge them in a fire-resistant bag." says how LiPo batteries are charged only with the sentence naming
     them; a pronoun later in a sentence that names its own subject leans on nothing."""

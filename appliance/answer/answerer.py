@@ -180,7 +180,12 @@ class Answerer:
         wanted = expected(about)
         typed = bool(wanted.kind)
         chosen = evidence_module.select(
-            scored, relevant, self.settings.evidence_sentences, self.settings.evidence_within, follow=not typed
+            scored,
+            relevant,
+            self.settings.evidence_sentences,
+            self.settings.evidence_within,
+            follow=not typed,
+            reason=bool(evidence_module.WHY.search(about)),
         )
         return chosen, "yes" if question.selected_text.strip() else self._answerable(about, scored, wanted)
 

@@ -43,6 +43,16 @@ ASKING = frozenset(
 # Not "get" (measured: "how do I get my print off the bed" then counted as answered by the pickup shelf, and a
 # near-topic question as answered).
 WANTING = frozenset("ask need needs want wants myself ourselves yourself".split())
+# A why-question is answered by a reason: a sentence giving one ("..., because ...", "so that", "to avoid", "which
+# means") ranks as one stating the kind of answer asked for does. It is no kind of its own: a why-question's
+# answer may give its reason in any words, and its decision stays that of a question of no kind.
+WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
+CAUSE = re.compile(
+    r"\b(?:because|since|so that|so|otherwise|or else|in order to|to (?:avoid|prevent|keep|protect|stop|make sure|"
+    r"ensure)|which (?:means|is why)|(?:that|this) is why|as a result|due to|caused by|reason)\b",
+    re.IGNORECASE,
+)
+REASON_AFTER = 4  # sentences after a step looked at for its reason
 # A question comparing two things ("What is the difference between A and B?") is answered by a sentence on each.
 COMPARING = re.compile(r"\b(?:difference|differences|differ|compare|compared|comparison|versus|vs)\b", re.I)
 # Sentences looked at for such a pair: the best few.
@@ -360,7 +370,7 @@ def score(
         return []
     query = embedder.embed_query(question)
     vectors = embedder.embed([context for *_, context, _ in found])
-    terms, wanted = key_terms(question), expected(question)
+    terms, wanted, why = key_terms(question), expected(question), bool(WHY.search(question))
     # A sentence stating a mass says what "How much does it weigh?" asked, in whatever words.
     asking = frozenset(content_words(" ".join(wanted.asking)))
     scored = []
@@ -371,7 +381,8 @@ def score(
         covered = _share(terms, words, kin)
         # Ranked on the question's own words: a kin word ("fast" for "fastest") is weaker evidence than the word.
         exact = _share(terms, words) if kin else covered
-        blended = (1 - lexical_weight) * similarity + lexical_weight * exact + (type_weight if fits else 0.0)
+        typed = bool(CAUSE.search(text)) if why else fits
+        blended = (1 - lexical_weight) * similarity + lexical_weight * exact + (type_weight if typed else 0.0)
         scored.append(Scored(source, start, end, text, context, similarity, covered, fits, blended))
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
@@ -394,13 +405,20 @@ def answered_together(
 
 
 def select(
-    scored: list[Scored], passages: Sequence[Passage], most: int, within: float, follow: bool = True
+    scored: list[Scored],
+    passages: Sequence[Passage],
+    most: int,
+    within: float,
+    follow: bool = True,
+    reason: bool = False,
 ) -> dict[int, list[Evidence]]:
     """The best sentences (those within `within` of the best score, at most `most`) grouped by source, in page order.
 
     Each brings the sentence before it when it leans on it ("It weighs 2 kg.": the one before names "it"), and,
     when `follow`, the best one also brings the sentence after it (the next step of a procedure, the rest of a
-    thought; a question asking for a value is answered within one sentence).
+    thought; a question asking for a value is answered within one sentence). When a `reason` is asked for and the
+    best gives none, the first sentence a few after it that gives one is evidence too: "why?" after a step is
+    answered by the reason the page gives below it, not by the step.
     """
     if not scored:
         return {}
@@ -409,6 +427,8 @@ def select(
     # best does not: "Cancel bookings you will not use" beside how long one booking may be.
     best = chosen[0]
     chosen = [best, *(s for s in chosen[1:] if s.similarity >= best.similarity or s.coverage >= best.coverage)]
+    if reason and not CAUSE.search(best.text):
+        chosen += _reason_after(best, scored, chosen)
     # The page sentences already evidence: none is brought again as a neighbour.
     taken = {(passages[s.source].document_id, passages[s.source].page, s.start) for s in chosen}
     by_source: dict[int, dict[int, Evidence]] = {}
@@ -425,6 +445,13 @@ def select(
                 taken.add((*page, a))
                 group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0, context=True)
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
+
+
+def _reason_after(best: Scored, scored: list[Scored], chosen: list[Scored]) -> list[Scored]:
+    """The first sentence giving a reason among the few after the best one in its passage, if not chosen yet."""
+    after = sorted((s for s in scored if s.source == best.source and s.start > best.start), key=lambda s: s.start)
+    found = next((s for s in after[:REASON_AFTER] if CAUSE.search(s.text)), None)
+    return [found] if found and found not in chosen else []
 
 
 def _unique(best: list[Scored], passages: Sequence[Passage], most: int) -> list[Scored]:
