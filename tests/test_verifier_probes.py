@@ -1,0 +1,220 @@
+"""Probes of the verifier: sentences a small model writes from the one it copies, with one thing put in, left out
+or changed (a negation, a bound, a side, a day, a modal, an added claim). Each false one must be withdrawn; the
+material's own sentences, shortened, must pass. Written while probing the verifier (BENCHMARKS.md, eighteenth
+round); at the round's start 19 of the 35 false ones passed as supported."""
+
+import pytest
+
+from appliance.answer import evidence, verify
+from appliance.answer.events import Evidence
+from appliance.search.shapes import Passage
+from tests.conftest import FakeEmbedder
+
+# (question, the material, a sentence written from it, whether the material supports it)
+PROBES = [
+    (
+        "What do I need to pass?",
+        "You need at least 50 percent overall to pass the course.",
+        "You need at most 50 percent overall to pass the course.",
+        False,
+    ),
+    (
+        "What do I need to pass?",
+        "You need at least 50 percent overall to pass the course.",
+        "You need more than 50 percent overall to pass the course.",
+        False,
+    ),
+    (
+        "What do I need to pass?",
+        "You need at least 50 percent overall to pass the course.",
+        "You need less than 50 percent to pass the course.",
+        False,
+    ),
+    (
+        "When is the report due?",
+        "Hand in the lab report after the final lab session.",
+        "Hand in the lab report before the final lab session.",
+        False,
+    ),
+    ("What is the maximum payload?", "The arm's maximum payload is 3 kg.", "The arm's minimum payload is 3 kg.", False),
+    (
+        "How fast can the robot drive?",
+        "The robot drives at up to 1.5 m/s indoors.",
+        "The robot drives at up to 1.5 m/s outdoors.",
+        False,
+    ),
+    (
+        "Who may use the laser cutter?",
+        "Only students who completed the induction may use the laser cutter.",
+        "All students may use the laser cutter.",
+        False,
+    ),
+    (
+        "Who may use the laser cutter?",
+        "Only students who completed the induction may use the laser cutter.",
+        "Students who completed the induction may use the laser cutter.",
+        True,
+    ),
+    (
+        "When must the battery be charged?",
+        "Always charge the battery in the fire-safe bag.",
+        "Never charge the battery in the fire-safe bag.",
+        False,
+    ),
+    (
+        "When must the battery be charged?",
+        "Always charge the battery in the fire-safe bag.",
+        "Sometimes charge the battery in the fire-safe bag.",
+        False,
+    ),
+    ("Is the lab open?", "The lab is open on weekdays.", "The lab is closed on weekdays.", False),
+    (
+        "How often are the coveralls replaced?",
+        "Coveralls and hoods are replaced every Monday morning by the laundry service, or at once if they are soiled.",
+        "Coveralls and hoods are replaced every Tuesday morning by the laundry service.",
+        False,
+    ),
+    (
+        "How often are the coveralls replaced?",
+        "Coveralls and hoods are replaced every Monday morning by the laundry service, or at once if they are soiled.",
+        "Coveralls and hoods are replaced every Monday evening by the laundry service.",
+        False,
+    ),
+    (
+        "What does the LED show?",
+        "The red LED blinks a code when the driver stops the motor.",
+        "The green LED blinks a code when the driver stops the motor.",
+        False,
+    ),
+    (
+        "Which switch is the motor kill?",
+        "Confirm that switch SF on the left shoulder of the transmitter is set as the motor kill.",
+        "Confirm that switch SF on the right shoulder of the transmitter is set as the motor kill.",
+        False,
+    ),
+    (
+        "Can students use the lab at weekends?",
+        "Students may use the lab on Saturdays if a technician is present.",
+        "Students must use the lab on Saturdays if a technician is present.",
+        False,
+    ),
+    (
+        "Can students use the lab at weekends?",
+        "Students may use the lab on Saturdays if a technician is present.",
+        "Students may use the lab on Saturdays even if no technician is present.",
+        False,
+    ),
+    (
+        "Can students use the lab at weekends?",
+        "Students may use the lab on Saturdays if a technician is present.",
+        "Students may use the lab on Saturdays if a teacher is present.",
+        False,
+    ),
+    (
+        "When is the exam?",
+        "The written exam is in March, two weeks after the last lecture.",
+        "The written exam is in May, two weeks after the last lecture.",
+        False,
+    ),
+    (
+        "How do I switch the pump on?",
+        "Turn the key clockwise to switch the pump on.",
+        "Turn the key anticlockwise to switch the pump on.",
+        False,
+    ),
+    (
+        "How do I switch the pump on?",
+        "Turn the key clockwise to switch the pump on.",
+        "Turn the key counterclockwise to switch the pump on.",
+        False,
+    ),
+    (
+        "How heavy is the Wren-9?",
+        "The Wren-9 arm weighs 3.4 kg, about as much as the Wren-7.",
+        "The Wren-9 arm weighs 3.4 kg, more than the Wren-7.",
+        False,
+    ),
+    (
+        "How heavy is the Wren-9?",
+        "The Wren-9 arm weighs 3.4 kg, about as much as the Wren-7.",
+        "The Wren-9 arm weighs 3.4 kg and is heavier than the Wren-7.",
+        False,
+    ),
+    (
+        "How heavy is the Wren-9?",
+        "The Wren-9 arm weighs 3.4 kg, about as much as the Wren-7.",
+        "The Wren-9 arm is the heaviest arm in the lab at 3.4 kg.",
+        False,
+    ),
+    (
+        "How do I clean the lens?",
+        "Clean the lens with the isopropyl wipes from the kit.",
+        "Usually clean the lens with the isopropyl wipes from the kit.",
+        False,
+    ),
+    (
+        "How do I clean the lens?",
+        "Clean the lens with the isopropyl wipes from the kit.",
+        "Clean the lens with the isopropyl wipes from the kit once a week.",
+        False,
+    ),
+    (
+        "When does the lab open?",
+        "The lab opens at 9:00 on weekdays.",
+        "The lab opens at 9:00 on weekdays and weekends.",
+        False,
+    ),
+    ("When does the lab open?", "The lab opens at 9:00 on weekdays.", "The lab opens at 9:00 every day.", False),
+    ("Can I use my own laptop on RoboNet-Lab?", "Personal laptops are not registered on RoboNet-Lab.", "No.", False),
+    ("Can I use my own laptop on RoboNet-Lab?", "Personal laptops are not registered on RoboNet-Lab.", "Yes.", False),
+    (
+        "Can I use my own laptop on RoboNet-Lab?",
+        "Personal laptops are not registered on RoboNet-Lab.",
+        "Yes, you can.",
+        False,
+    ),
+    (
+        "Can I use my own laptop on RoboNet-Lab?",
+        "Personal laptops are not registered on RoboNet-Lab.",
+        "No, you cannot.",
+        False,
+    ),
+    (
+        "Can I use my own laptop on RoboNet-Lab?",
+        "Personal laptops are not registered on RoboNet-Lab.",
+        "Personal laptops are registered on RoboNet-Lab.",
+        False,
+    ),
+    (
+        "Can I use my own laptop on RoboNet-Lab?",
+        "Personal laptops are not registered on RoboNet-Lab.",
+        "Yes, personal laptops are registered on RoboNet-Lab.",
+        False,
+    ),
+    (
+        "Is the lab open on Sundays?",
+        "The lab is closed on Sundays and public holidays.",
+        "Yes, the lab is open on Sundays.",
+        False,
+    ),
+    (
+        "Is the lab open on Sundays?",
+        "The lab is closed on Sundays and public holidays.",
+        "The lab is closed on Sundays.",
+        True,
+    ),
+    (
+        "Is the lab open on Sundays?",
+        "The lab is closed on Sundays and public holidays.",
+        "The lab is not closed on Sundays.",
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "page", "sentence", "supported"), PROBES)
+def test_a_sentence_changing_what_the_material_says_is_withdrawn(question, page, sentence, supported):
+    passage = Passage("c", "d", "probe.md", None, None, "Notes", page, 0, len(page), 1.0, 0.9)
+    items = [Evidence(a, b, page[a:b], 1.0) for a, b in evidence.sentences(page)]
+    checked = verify.Verifier(question, {1: items}, [passage], FakeEmbedder(), 0.0).check(f"{sentence} [1]")
+    assert checked.supported == supported, checked.reason
