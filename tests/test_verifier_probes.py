@@ -1,7 +1,7 @@
-"""Probes of the verifier: sentences a small model writes from the one it copies, with one thing put in, left out
-or changed (a negation, a bound, a side, a day, a modal, an added claim). Each false one must be withdrawn; the
-material's own sentences, shortened, must pass. Written while probing the verifier (BENCHMARKS.md, eighteenth
-round); at the round's start 19 of the 35 false ones passed as supported."""
+"""Probes of the verifier: sentences of the kinds a small model writes from one it copies, with one thing put in,
+left out or changed (a negation, a bound, a side, a day, a modal, an added claim). Each false one must be
+withdrawn; the material's own sentences, shortened, must pass. Written while probing the verifier (BENCHMARKS.md,
+eighteenth round); at the round's start 19 of the 35 false ones passed as supported."""
 
 import pytest
 
