@@ -140,6 +140,15 @@ def test_a_markdown_paragraphs_line_standing_alone_is_a_line_of_its_own():
     ]
 
 
+def test_a_clip_keeps_a_hard_line_break_between_kept_lines():
+    page = "Lab office\\\nRoom 4, Hall B\n"
+    assert [node[0] for node in inline(clip(page_nodes("markdown", page), 0, page.index("Hall")))] == [
+        "span",
+        "br",
+        "span",
+    ]
+
+
 # ---------- a page's nodes placed in its text: for highlights, selections and quoted passages ----------
 
 PAGE = (

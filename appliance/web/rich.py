@@ -109,12 +109,13 @@ def clip(nodes: list, start: int, end: int) -> list:
 
 
 def _clip_children(children: list, start: int, end: int) -> list:
-    parts = [None if isinstance(child, str) else _clip(child, start, end) for child in children]
+    # Text the markup made and an element holding none (a line break, a rule) are no part of the page's text.
+    parts = [None if isinstance(child, str) or len(child) == 2 else _clip(child, start, end) for child in children]
     kept = [i for i, part in enumerate(parts) if part]
     out: list = []
     for i, (child, part) in enumerate(zip(children, parts, strict=True)):
         if part is None and kept and kept[0] < i < kept[-1]:
-            out.append(child)  # text the markup made (a line break) between kept text
+            out.append(child)  # between kept text: a hard line break keeps "Room 4" off the line "Address" is on
         elif part:
             out += part
     return out
