@@ -697,6 +697,9 @@ def test_evidence_is_highlighted_and_an_invented_number_is_withdrawn(browser, in
             read = quoted.evaluate(READ_WITH_QUOTE_MARKS)
             assert read.lower().count("the material says") == 1, read
             assert read.count("“") == 1, read
+        # The notes' headings stand on lines of their own in the source's snippet, as in the material.
+        snippet = answer.locator(".source .snippet").first.inner_text()
+        assert "Chapter 1: Pumps\nThe Brindle-5 pump" in snippet, snippet
         screenshot(visit, "chat-evidence")
         check_accessibility(visit, "chat with evidence")
         item = answer.locator(".evidence-item").first
@@ -926,9 +929,9 @@ VARN_STEPS = (
     b"# Varn boiler shutdown\n\n1. Close the inlet tap of the Varn boiler.\n"
     b"2. Drain the Varn boiler tank into the floor drain.\n3. Turn off the main gas valve of the Varn boiler.\n"
 )
-# A PDF page keeps its line breaks (pypdf): one stands inside the sentence on charging.
+# A PDF page keeps its line breaks (pypdf): one stands inside the sentence on charging, one after its heading.
 TOLLAN_PAGE = (
-    "Look after the Tollan battery pack.\nThe Tollan battery pack charges fully in\n"
+    "Battery care\nLook after the Tollan battery pack.\nThe Tollan battery pack charges fully in\n"
     "ninety minutes at the bench charger.\nStore it half charged over the summer."
 )
 
@@ -986,9 +989,13 @@ def test_a_pdf_line_break_inside_a_quoted_sentence_reads_as_a_space(browser, pag
         for where in (".answer-text", ".evidence-quote"):
             shown = answer.locator(where).first.inner_text()
             assert "charges fully in ninety minutes" in shown, (where, shown)
+        # The page's heading stands on a line of its own in its snippet, as on the page; its wrapped lines run on.
+        snippet = answer.locator(".source", has_text="tollan.pdf").locator(".snippet").first.inner_text()
+        assert snippet.startswith("Battery care\nLook after") and "fully in ninety" in snippet, snippet
         answer.locator(".evidence-link").first.click()  # the reader shows the page as it is
         visit.page.locator(".reader mark").first.wait_for()
-        assert "fully in\nninety" in visit.page.locator(".reader .page-text").inner_text()
+        shown = visit.page.locator(".reader .page-text").inner_text()
+        assert "Battery care\nLook after" in shown and "fully in\nninety" in shown, shown
 
 
 # ---------- conversations, tokens, keyboard ----------

@@ -94,14 +94,14 @@ def test_lines_of_like_length_are_wrapped_text_not_lines_standing_alone():
     """Slides and short notes: every line short, none shorter than the others' wrapping; and a short line that
     says it goes on ("... for the", "Note:") runs on."""
     slide = "Wren-7 arm\nPayload 2.5 kg\nReach 700 mm\nSupply 24 V DC\n"
-    assert evidence._lone_lines(slide) == []
+    assert evidence.lone_lines(slide) == []
     text = (
         "The gripper closes in 0.4 seconds when it is driven at the full supply pressure of the\n"
         "lab's compressed air line, and it opens again in 0.3 seconds when the valve is released for the\n"
         "Note:\n"
         "next cycle of the conveyor, which waits for the gripper's sensor before it starts to move again.\n"
     )
-    assert evidence._lone_lines(text) == []
+    assert evidence.lone_lines(text) == []
     # A table's rows are as short as their cells: no row is a line standing alone, its heading is.
     table = (
         "Useful settings for common lab signals\n"
@@ -111,7 +111,7 @@ def test_lines_of_like_length_are_wrapped_text_not_lines_standing_alone():
         "Object size (mm)   Working distance (mm)   Exposure (ms)\n"
         "The settings above are a starting point; adjust the trigger level until the trace stands still.\n"
     )
-    assert [table[: at + 1].splitlines()[-1] for at in evidence._lone_lines(table)] == [
+    assert [table[: at + 1].splitlines()[-1] for at in evidence.lone_lines(table)] == [
         "Useful settings for common lab signals"
     ]
 

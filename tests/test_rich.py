@@ -85,6 +85,70 @@ def test_pdf_page_text_is_left_plain_as_one_span_at_its_start():
     assert page_nodes("pdf", "1. not a list *really*") == [["span", {"data-at": 0}, "1. not a list *really*"]]
 
 
+# A PDF's page keeps its layout's lines: headings and a label's line stand alone, a paragraph is wrapped.
+PDF_PAGE = (
+    "Chapter 1: Pumps\n"
+    "The Brindle-5 pump has a maximum flow rate of 18 litres per minute when\n"
+    "it is driven from the 24 V bench supply through its own fuse holder.\n"
+    "Weight 2 kg\n"
+    "Mounting\n"
+    "The pump is bolted to the frame with four M4 screws through its\n"
+    "rubber feet, which keep its hum out of the bench.\n"
+)
+
+
+def _line_ends(tree) -> list[int]:
+    """Where the line breaks shown as breaks are (the rest of a page's line breaks read as spaces)."""
+    found: list[int] = []
+    for node in tree:
+        if isinstance(node, list):
+            found += [node[1]["data-at"]] if node[1].get("class") == "line-end" else _line_ends(node[2:])
+    return found
+
+
+def test_a_pdf_line_standing_alone_is_a_line_of_its_own_and_wrapped_lines_run_on():
+    tree = page_nodes("pdf", PDF_PAGE)
+    texts = [(at, text) for at, _, text in _placed(tree)]
+    assert [(at, PDF_PAGE[at : at + len(text)]) for at, text in texts] == texts
+    assert "".join(text for _, text in texts) == PDF_PAGE
+    assert [PDF_PAGE[:at].split("\n")[-1] for at in _line_ends(tree)] == [
+        "Chapter 1: Pumps",
+        "it is driven from the 24 V bench supply through its own fuse holder.",  # the line before "Weight 2 kg"
+        "Weight 2 kg",
+        "Mounting",
+    ]
+
+
+def test_a_clip_of_a_pdf_page_keeps_the_line_ends_it_spans():
+    tree = page_nodes("pdf", PDF_PAGE)
+    start, end = PDF_PAGE.index("Weight"), PDF_PAGE.index(" through its\nrubber")
+    cut = clip(tree, start, end)
+    assert _texts(cut) == PDF_PAGE[start:end]
+    assert _line_ends(cut) == [PDF_PAGE.index("\nMounting"), PDF_PAGE.index("\nThe pump is")]
+    assert _line_ends(clip(tree, PDF_PAGE.index("Mounting"), PDF_PAGE.index("\nThe pump is"))) == []
+
+
+def test_a_markdown_paragraphs_line_standing_alone_is_a_line_of_its_own():
+    page = "# Pumps\n\n" + PDF_PAGE
+    tree = page_nodes("markdown", page)
+    assert [tag for tag in _tags(tree) if tag != "span"] == ["h1", "p"]
+    assert [page[:at].split("\n")[-1] for at in _line_ends(tree)] == [
+        "Chapter 1: Pumps",
+        "it is driven from the 24 V bench supply through its own fuse holder.",
+        "Weight 2 kg",
+        "Mounting",
+    ]
+
+
+def test_a_clip_keeps_a_hard_line_break_between_kept_lines():
+    page = "Lab office\\\nRoom 4, Hall B\n"
+    assert [node[0] for node in inline(clip(page_nodes("markdown", page), 0, page.index("Hall")))] == [
+        "span",
+        "br",
+        "span",
+    ]
+
+
 # ---------- a page's nodes placed in its text: for highlights, selections and quoted passages ----------
 
 PAGE = (
@@ -447,6 +511,14 @@ def test_a_quote_of_a_pdf_line_begins_at_its_marker(services, line, quoted):
     expected = f"The material says: \u201c{marker}{quoted}\u201d"
     assert _texts(done.sentences[0].nodes or []) == expected
     assert _texts(done.sources[0].evidence[0].nodes or []) == f"{marker}{quoted}"  # listed under the answer too
+
+
+def test_a_pdf_passage_shows_its_heading_on_a_line_of_its_own(services):
+    page = "Battery care\nLook after the Tollan battery pack.\nThe Tollan battery pack charges fully in\n"
+    page += "ninety minutes at the bench charger.\nStore it half charged over the summer."
+    done = _shown_quote(services, ["Store it half charged over the summer."], "tollan.pdf", make_pdf([page]))
+    assert done.sources[0].text.startswith("Battery care\n")
+    assert _line_ends(done.sources[0].nodes or []) == [len("Battery care")]
 
 
 def test_a_quote_of_a_sentence_after_another_on_its_line_begins_with_it(services):

@@ -210,7 +210,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def _pieces(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, whether a line standing alone) of every piece of `text` between two sentence ends, trimmed."""
-    lone = set(_lone_lines(text))
+    lone = set(lone_lines(text))
     found = {(m.start(), m.end(), "\n" in m.group()) for m in SENTENCE_END.finditer(text)}
     spans, begin = [], 0
     for start, end, lined in sorted(found | {(at, at + 1, True) for at in lone if at < len(text)}):
@@ -231,7 +231,7 @@ def _states(text: str, start: int, end: int, lone: bool) -> bool:
     return _is_sentence(piece) or _is_row(text, start, end)
 
 
-def _lone_lines(text: str) -> list[int]:
+def lone_lines(text: str) -> list[int]:
     """The ends (a line break, or the text's end) of the lines that stand alone: a PDF keeps its layout's lines, so
     a heading, a title or a "Weight 1.4 kg" line runs into the next sentence unless a line much shorter than the
     text's wrapped lines, without a mark that it goes on, ends where it ends."""

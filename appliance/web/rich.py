@@ -4,8 +4,10 @@ A node is a string (text) or `[tag, {attributes}, *children]`; the browser (stat
 createElement and textContent, so nothing in material or answers is ever interpreted as HTML.
 
 A page's tree also says where its text is in the page: `["span", {"data-at": n}, text]` is the page's text from
-offset n, `["span", {"class": "math", "data-at": a, "data-to": b}, math]` an equation written at [a, b). The reader
-highlights evidence and maps a selection back to the page by these offsets, and `clip` cuts a passage out of it.
+offset n, `["span", {"class": "math", "data-at": a, "data-to": b}, math]` an equation written at [a, b), and
+`["span", {"class": "line-end", "data-at": n}, "\n"]` a line break shown as one (around a line standing alone)
+where the rest of a page's line breaks read as spaces. The reader highlights evidence and maps a selection back to
+the page by these offsets, and `clip` cuts a passage out of it.
 """
 
 import re
@@ -15,6 +17,7 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.texmath import texmath_plugin
 
+from appliance.answer.evidence import lone_lines
 from appliance.web.mathml import math_nodes
 
 # allow_space/allow_digits off: "$5 to $10" is money, "$x$" is maths.
@@ -61,8 +64,28 @@ def page_nodes(kind: str, text: str) -> list:
     if kind in MARKDOWN_KINDS:
         # Length-kept for the parser, which would turn \r\n into \n and shift every offset after it.
         return _Builder(_Placer(text)).children(SyntaxTreeNode(PARSER.parse(text.replace("\r", " "))))
-    placed = ["span", {"data-at": 0}, text] if text else ""
-    return [["pre", {}, ["code", {}, placed]]] if kind == "code" else [placed]
+    if kind == "code":
+        return [["pre", {}, ["code", {}, ["span", {"data-at": 0}, text] if text else ""]]]
+    return _plain(text) if text else [""]
+
+
+def _plain(text: str) -> list:
+    """A plain page (a PDF's, a text file's) as spans at their offsets, its line ends that show as breaks apart."""
+    out: list = []
+    at = 0
+    for end in _line_ends(text):
+        out += [["span", {"data-at": at}, text[at:end]]] if end > at else []
+        out.append(["span", {"class": "line-end", "data-at": end}, "\n"])
+        at = end + 1
+    return [*out, ["span", {"data-at": at}, text[at:]]] if at < len(text) else out
+
+
+def _line_ends(text: str) -> list[int]:
+    """The line breaks a page shows as breaks: before and after each line standing alone (a heading, a title, a
+    "Weight 1.4 kg" line). A PDF keeps its layout's lines and a Markdown paragraph may be wrapped by hand: the lines
+    of a wrapped paragraph read as running text (answer/evidence.py tells them apart, for its sentences)."""
+    ends = lone_lines(text)
+    return sorted(({text.rfind("\n", 0, end) for end in ends} | set(ends)) - {-1, len(text)})
 
 
 def inline(nodes: list) -> list:
@@ -86,12 +109,13 @@ def clip(nodes: list, start: int, end: int) -> list:
 
 
 def _clip_children(children: list, start: int, end: int) -> list:
-    parts = [None if isinstance(child, str) else _clip(child, start, end) for child in children]
+    # Text the markup made and an element holding none (a line break, a rule) are no part of the page's text.
+    parts = [None if isinstance(child, str) or len(child) == 2 else _clip(child, start, end) for child in children]
     kept = [i for i, part in enumerate(parts) if part]
     out: list = []
     for i, (child, part) in enumerate(zip(children, parts, strict=True)):
         if part is None and kept and kept[0] < i < kept[-1]:
-            out.append(child)  # text the markup made (a line break) between kept text
+            out.append(child)  # between kept text: a hard line break keeps "Room 4" off the line "Address" is on
         elif part:
             out += part
     return out
@@ -127,6 +151,9 @@ class _Unplaced:
     def text(self, text: str) -> list:
         return [text] if text else []
 
+    def line_end(self) -> list:
+        return ["\n"]
+
     def atom(self, latex: str, shown: list) -> list:
         return shown
 
@@ -138,6 +165,7 @@ class _Placer:
         self.source = source
         self.lines = [0] + [m.end() for m in re.finditer("\n", source)]
         self.at, self.limit = 0, len(source)
+        self.ends = set(_line_ends(source))
 
     def enter(self, node: SyntaxTreeNode) -> tuple[int, int]:
         """Look within a block's lines (markdown-it maps each block to them); the old bounds to restore after."""
@@ -174,6 +202,13 @@ class _Placer:
             self.at = hit + 1
         return out
 
+    def line_end(self) -> list:
+        """A paragraph's line break, marked to show as a break where a line stands alone."""
+        placed, at = self.text("\n"), self.at - 1
+        if placed == [["span", {"data-at": at}, "\n"]] and at in self.ends:
+            return [["span", {"class": "line-end", "data-at": at}, "\n"]]
+        return placed
+
     def atom(self, latex: str, shown: list) -> list:
         """An equation as one piece of the page, its delimiters included."""
         found = self.source.find(latex, self.at, self.limit)
@@ -208,7 +243,7 @@ class _Builder:
         if kind in ("text", "html_inline", "html_block"):
             return self.place.text(node.content)
         if kind == "softbreak":
-            return self.place.text("\n")
+            return self.place.line_end()
         if kind == "hardbreak":
             return [["br", {}]]
         if kind == "code_inline":
