@@ -87,6 +87,8 @@ STARTS = re.compile(r"\s*[\"'(\[]?[A-Z0-9]")
 LABEL_VALUE = re.compile(r"[^\W\d_][^:\n]{0,40}:\s+\S.*|[^\W\d_]{2,}[^\n]*?\d[\d.,]*\s*[^\W\d_]{0,5}")
 # An ordered list's item number before a sentence, past the emphasis it may open with: "4. **Close** the valve".
 STEP_MARK = re.compile(r"[ \t]*(\d{1,2})[.)][ \t]+[*_`]*")
+# A list item's marker before its words on its line ("- **", "2. ").
+ITEM_MARKER = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+[*_`]*")
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
@@ -220,6 +222,30 @@ def _pieces(text: str) -> list[tuple[int, int, bool]]:
         spans.append((*_trim(text, begin, start), start in lone))
         begin = end
     return [*spans, (*_trim(text, begin, len(text)), len(text) in lone)]
+
+
+def lists(text: str) -> list[list[tuple[int, int]]]:
+    """The spans of each list of `text` under a lead-in line ending in ":" ("The course grade is made up of:"), the
+    lead-in first, then each piece of its items, whether or not a sentence ("Lab reports: 30%"): an item says what
+    it says only under its lead-in, and the lead-in says nothing without its items."""
+    pieces = [(a, b) for a, b, _ in _pieces(text) if a < b]  # a numbered item's "1." leaves an empty piece
+    found: list[list[tuple[int, int]]] = []
+    for i, (a, b) in enumerate(pieces[:-1]):
+        if not text[a:b].endswith(":") or _marked(text, a) or not _marked(text, pieces[i + 1][0]):
+            continue
+        block = [(a, b)]
+        for start, end in pieces[i + 1 :]:
+            # An item's own later sentences follow it on its lines; a piece after a blank line is past the list.
+            if not (_marked(text, start) or "\n\n" not in text[block[-1][1] : start]):
+                break
+            block.append((start, end))
+        found.append(block)
+    return found
+
+
+def _marked(text: str, at: int) -> bool:
+    """Whether the piece at `at` opens a list item: only a list marker is before it on its line."""
+    return bool(ITEM_MARKER.fullmatch(text, text.rfind("\n", 0, at) + 1, at))
 
 
 def _states(text: str, start: int, end: int, lone: bool) -> bool:
