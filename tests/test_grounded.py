@@ -1227,6 +1227,10 @@ def test_a_negation_said_another_way_is_the_materials_own():
     )
 
 
+GRADING = (
+    b"# Course rules\n\n## Grading\n\nThe course grade is made up of:\n\n"
+    b"- Lab reports: 30%\n- Midterm exam: 30%\n- Final project: 40%\n\nLate work loses 10% per day.\n"
+)
 # The third walkthrough's handout: items long enough to be sentences of their own.
 GRADING_SENTENCES = (
     b"# Course rules\n\n## Grading\n\nThe course grade is made up as follows:\n\n"
@@ -1241,6 +1245,8 @@ ITEMS = ["Lab reports", "Midterm quiz", "Final project"]
 @pytest.mark.parametrize(
     ("notes", "said"),
     [
+        (GRADING, "Lab reports: 30%."),
+        (GRADING, "The course grade is made up of lab reports: 30%."),
         # the walkthrough's: the lead-in and the first item, as the model was given them
         (
             GRADING_SENTENCES,
@@ -1248,6 +1254,8 @@ ITEMS = ["Lab reports", "Midterm quiz", "Final project"]
         ),
         (GRADING_SENTENCES, "Lab reports: 40 percent (the best five of six reports count)."),
         (GRADING_SENTENCES, "Lab reports count for 40 percent."),
+        # the whole list, as the model is given it now
+        (GRADING, "The course grade is made up of: Lab reports: 30% Midterm exam: 30% Final project: 40%."),
     ],
 )
 def test_a_sentence_copied_from_a_list_item_under_its_lead_in_is_supported(settings, fakes, notes, said):
@@ -1257,6 +1265,48 @@ def test_a_sentence_copied_from_a_list_item_under_its_lead_in_is_supported(setti
     built.ingestor.ingest(notes, "rules.md")
     done = built.answerer.answer(Question(GRADE_MADE_UP))
     assert [(s.status, s.reason) for s in done.sentences] == [("supported", "")]
+    built.close()
+
+
+@pytest.mark.parametrize(
+    ("notes", "said"),
+    [
+        (GRADING, "Midterm exam: 40%."),
+        (GRADING_SENTENCES, "Midterm quiz: 40 percent."),
+        (GRADING_SENTENCES, "Final project: 20 percent."),
+    ],
+)
+def test_a_number_of_another_item_of_the_list_is_not_supported(settings, fakes, notes, said):
+    """With the whole list in the evidence, every number of it is the material's: a sentence giving one item
+    another's is still not shown."""
+    built = answer_with(settings, fakes, FakeModel(script=said[:-1] + " [1]."))
+    built.ingestor.ingest(notes, "rules.md")
+    done = built.answerer.answer(Question(GRADE_MADE_UP))
+    assert done.sentences[0].status != "supported"
+    assert "Midterm" not in done.answer.split("“")[0]
+    built.close()
+
+
+@pytest.mark.parametrize(
+    "notes", [GRADING, GRADING_SENTENCES, GRADING.replace(b"- ", b"1. **").replace(b": ", b"**: ")]
+)
+def test_a_lists_lead_in_as_the_best_evidence_brings_the_whole_list(settings, fakes, notes):
+    """The walkthrough quoted the lead-in and the first of three items for how the grade is made up: the list is
+    the material's answer, so the quote holds it all, each item pointing at its own place in the page."""
+    built = answer_with(settings, fakes, FakeModel(script="never"), answer_mode="extractive")
+    built.ingestor.ingest(notes, "rules.md")
+    done = built.answerer.answer(Question(GRADE_MADE_UP))
+    (cited,) = [s for s in done.sources if s.cited]
+    page = built.database.page(cited.document_id, 1)["text"]
+    texts = [e.text for e in cited.evidence]
+    assert texts[0].startswith("The course grade is made up")
+    assert [t.split(":")[0] for t in texts[1:]] in (
+        ["Lab reports", "Midterm quiz", "Final project"],
+        ["Lab reports", "Midterm exam", "Final project"],
+    )
+    assert all(page[e.start : e.end] == e.text for e in cited.evidence)
+    assert all(item in done.answer for item in texts)
+    assert "Late work" not in done.answer and "You need" not in done.answer
     built.close()
 
 

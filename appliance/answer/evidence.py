@@ -87,8 +87,10 @@ STARTS = re.compile(r"\s*[\"'(\[]?[A-Z0-9]")
 LABEL_VALUE = re.compile(r"[^\W\d_][^:\n]{0,40}:\s+\S.*|[^\W\d_]{2,}[^\n]*?\d[\d.,]*\s*[^\W\d_]{0,5}")
 # An ordered list's item number before a sentence, past the emphasis it may open with: "4. **Close** the valve".
 STEP_MARK = re.compile(r"[ \t]*(\d{1,2})[.)][ \t]+[*_`]*")
-# A list item's marker before its words on its line ("- **", "2. ").
+# A list item's marker before its words on its line ("- **", "2. "), and the most of a page a list brought whole as
+# the best evidence's may take: a short list under a lead-in line is one answer, a long one is many.
 ITEM_MARKER = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+[*_`]*")
+LIST_CHARS = 600
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
@@ -442,9 +444,10 @@ def select(
 
     Each brings the sentence before it when it leans on it ("It weighs 2 kg.": the one before names "it"), and,
     when `follow`, the best one also brings the sentence after it (the next step of a procedure, the rest of a
-    thought; a question asking for a value is answered within one sentence). When a `reason` is asked for and the
-    best gives none, the first sentence a few after it that gives one is evidence too: "why?" after a step is
-    answered by the reason the page gives below it, not by the step.
+    thought; a question asking for a value is answered within one sentence), or, when it is the lead-in of a short
+    list or one of its items, the whole list: "How is the course grade made up?" is answered by all three parts.
+    When a `reason` is asked for and the best gives none, the first sentence a few after it that gives one is
+    evidence too: "why?" after a step is answered by the reason the page gives below it, not by the step.
     """
     if not scored:
         return {}
@@ -463,11 +466,12 @@ def select(
         group[s.start] = Evidence(s.start, s.end, s.text, round(s.score, 4))
         spans = _spans(passages[s.source])
         at = next(i for i, (a, _) in enumerate(spans) if a == s.start)
-        lean = LEANING.match(s.text)
+        near = spans[at - 1 : at] if LEANING.match(s.text) and at else []
+        if rank == 0 and follow:
+            near += _listed(passages[s.source], s.start) or spans[at + 1 : at + 2]
         page = (passages[s.source].document_id, passages[s.source].page)
-        for i in ([at - 1] if lean else []) + ([at + 1] if rank == 0 and follow else []):
-            if 0 <= i < len(spans) and spans[i][0] not in group and (*page, spans[i][0]) not in taken:
-                a, b = spans[i]
+        for a, b in near:
+            if a not in group and (*page, a) not in taken:
                 taken.add((*page, a))
                 group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0, context=True)
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
@@ -496,6 +500,16 @@ def _unique(best: list[Scored], passages: Sequence[Passage], most: int) -> list[
             seen[where] = len(chosen)
             chosen.append(s)
     return chosen
+
+
+def _listed(passage: Passage, start: int) -> list[tuple[int, int]]:
+    """The page spans of the list under a lead-in that the sentence at `start` leads into or is an item of, when it
+    is short enough to quote whole; else none."""
+    at = start - passage.start
+    block = next((spans for spans in lists(passage.text) if any(a == at for a, _ in spans)), [])
+    if not block or block[-1][1] - block[0][0] > LIST_CHARS:
+        return []
+    return [(passage.start + a, passage.start + b) for a, b in block]
 
 
 def _spans(passage: Passage) -> list[tuple[int, int]]:
