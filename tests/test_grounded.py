@@ -1341,3 +1341,23 @@ def test_a_copy_of_a_lists_lead_in_and_items_is_the_materials_whichever_is_neare
     wrong = checker.check("The midterm quiz is 40 percent of the course grade [1].")
     assert (wrong.source, wrong.reason) == (None, "the list gives 40 to another of its items")
     assert checker.check("The midterm quiz is 20 percent of the course grade [1].").source == 1
+
+
+def test_a_step_of_a_numbered_procedure_brings_the_step_after_it_and_its_lead_in_the_whole_procedure():
+    """A numbered list is a procedure: "what comes right after connecting the air hose?" is answered by the next
+    step, not by all five; a question its lead-in answers ("What are the start-up steps?") by all of them."""
+    page = (
+        "Follow these steps in this order at the start of every session:\n\n1. Check that the gripper is seated.\n"
+        "2. Connect the air hose to the push-in fitting.\n3. Brush soapy water over the fitting.\n"
+        "4. Run the jaw sweep test from the pendant."
+    )
+    passage = Passage("c", "d", "gripper.md", None, None, "Start-up", page, 0, len(page), 1.0, 0.9)
+    spans = evidence.sentences(page)
+
+    def chosen(i: int) -> list[str]:
+        a, b = spans[i]
+        best = evidence.Scored(0, a, b, page[a:b], page[a:b], 0.8, 1.0, False, 0.9)
+        return [e.text for e in evidence.select([best], [passage], most=1, within=0.0)[0]]
+
+    assert chosen(2) == ["Connect the air hose to the push-in fitting.", "Brush soapy water over the fitting."]
+    assert chosen(0) == [page[a:b] for a, b in spans]

@@ -445,9 +445,9 @@ def select(
     Each brings the sentence before it when it leans on it ("It weighs 2 kg.": the one before names "it"), and,
     when `follow`, the best one also brings the sentence after it (the next step of a procedure, the rest of a
     thought; a question asking for a value is answered within one sentence), or, when it is the lead-in of a short
-    list or one of its items, the whole list: "How is the course grade made up?" is answered by all three parts.
-    When a `reason` is asked for and the best gives none, the first sentence a few after it that gives one is
-    evidence too: "why?" after a step is answered by the reason the page gives below it, not by the step.
+    list or an item of one not numbered, the whole list: "How is the course grade made up?" is answered by all
+    three parts. When a `reason` is asked for and the best gives none, the first sentence a few after it that gives
+    one is evidence too: "why?" after a step is answered by the reason the page gives below it, not by the step.
     """
     if not scored:
         return {}
@@ -503,13 +503,20 @@ def _unique(best: list[Scored], passages: Sequence[Passage], most: int) -> list[
 
 
 def _listed(passage: Passage, start: int) -> list[tuple[int, int]]:
-    """The page spans of the list under a lead-in that the sentence at `start` leads into or is an item of, when it
-    is short enough to quote whole; else none."""
+    """The page spans of the list under a lead-in that the sentence at `start` leads into, or is an item of, when it
+    is short enough to quote whole; else none. A numbered list is a procedure: one of its steps brings the step
+    after it, as a sentence does ("what comes right after connecting the air hose?" is answered by the next)."""
     at = start - passage.start
     block = next((spans for spans in lists(passage.text) if any(a == at for a, _ in spans)), [])
-    if not block or block[-1][1] - block[0][0] > LIST_CHARS:
+    step = bool(block) and at != block[0][0] and _numbered(passage.text, block[1][0])
+    if not block or step or block[-1][1] - block[0][0] > LIST_CHARS:
         return []
     return [(passage.start + a, passage.start + b) for a, b in block]
+
+
+def _numbered(text: str, at: int) -> bool:
+    """Whether the list item whose words start at `at` is numbered ("1. Check the gripper's seat")."""
+    return text[text.rfind("\n", 0, at) + 1 : at].lstrip()[:1].isdigit()
 
 
 def _spans(passage: Passage) -> list[tuple[int, int]]:
