@@ -1225,3 +1225,139 @@ def test_a_negation_said_another_way_is_the_materials_own():
     assert verify.negated("Look into the beam.", "Never look into the beam.") == (
         "it leaves out the material's 'not' of 'Look'"
     )
+
+
+GRADING = (
+    b"# Course rules\n\n## Grading\n\nThe course grade is made up of:\n\n"
+    b"- Lab reports: 30%\n- Midterm exam: 30%\n- Final project: 40%\n\nLate work loses 10% per day.\n"
+)
+# The third walkthrough's handout: items long enough to be sentences of their own.
+GRADING_SENTENCES = (
+    b"# Course rules\n\n## Grading\n\nThe course grade is made up as follows:\n\n"
+    b"- Lab reports: 40 percent (the best five of six reports count)\n- Midterm quiz: 20 percent\n"
+    b"- Final project: 40 percent\n\n"
+    b"You need at least 50 percent overall to pass, and at least 40 percent on the final project.\n"
+)
+GRADE_MADE_UP = "How is the course grade made up?"
+ITEMS = ["Lab reports", "Midterm quiz", "Final project"]
+
+
+@pytest.mark.parametrize(
+    ("notes", "said"),
+    [
+        (GRADING, "Lab reports: 30%."),
+        (GRADING, "The course grade is made up of lab reports: 30%."),
+        # the walkthrough's: the lead-in and the first item, as the model was given them
+        (
+            GRADING_SENTENCES,
+            "The course grade is made up as follows: Lab reports: 40 percent (the best five of six reports count).",
+        ),
+        (GRADING_SENTENCES, "Lab reports: 40 percent (the best five of six reports count)."),
+        (GRADING_SENTENCES, "Lab reports count for 40 percent."),
+        # the whole list, as the model is given it now
+        (GRADING, "The course grade is made up of: Lab reports: 30% Midterm exam: 30% Final project: 40%."),
+    ],
+)
+def test_a_sentence_copied_from_a_list_item_under_its_lead_in_is_supported(settings, fakes, notes, said):
+    """The third walkthrough: the model's word-for-word copy of a grade breakdown's first item was withdrawn as
+    "only 10% of its words are in the material it is closest to": it was judged against the lead-in line alone."""
+    built = answer_with(settings, fakes, FakeModel(script=said[:-1] + " [1]."))
+    built.ingestor.ingest(notes, "rules.md")
+    done = built.answerer.answer(Question(GRADE_MADE_UP))
+    assert [(s.status, s.reason) for s in done.sentences] == [("supported", "")]
+    built.close()
+
+
+@pytest.mark.parametrize(
+    ("notes", "said"),
+    [
+        (GRADING, "Midterm exam: 40%."),
+        (GRADING_SENTENCES, "Midterm quiz: 40 percent."),
+        (GRADING_SENTENCES, "Final project: 20 percent."),
+    ],
+)
+def test_a_number_of_another_item_of_the_list_is_not_supported(settings, fakes, notes, said):
+    """With the whole list in the evidence, every number of it is the material's: a sentence giving one item
+    another's is still not shown."""
+    built = answer_with(settings, fakes, FakeModel(script=said[:-1] + " [1]."))
+    built.ingestor.ingest(notes, "rules.md")
+    done = built.answerer.answer(Question(GRADE_MADE_UP))
+    assert done.sentences[0].status != "supported"
+    assert "Midterm" not in done.answer.split("“")[0]
+    built.close()
+
+
+@pytest.mark.parametrize(
+    "notes", [GRADING, GRADING_SENTENCES, GRADING.replace(b"- ", b"1. **").replace(b": ", b"**: ")]
+)
+def test_a_lists_lead_in_as_the_best_evidence_brings_the_whole_list(settings, fakes, notes):
+    """The walkthrough quoted the lead-in and the first of three items for how the grade is made up: the list is
+    the material's answer, so the quote holds it all, each item pointing at its own place in the page."""
+    built = answer_with(settings, fakes, FakeModel(script="never"), answer_mode="extractive")
+    built.ingestor.ingest(notes, "rules.md")
+    done = built.answerer.answer(Question(GRADE_MADE_UP))
+    (cited,) = [s for s in done.sources if s.cited]
+    page = built.database.page(cited.document_id, 1)["text"]
+    texts = [e.text for e in cited.evidence]
+    assert texts[0].startswith("The course grade is made up")
+    assert [t.split(":")[0] for t in texts[1:]] in (
+        ["Lab reports", "Midterm quiz", "Final project"],
+        ["Lab reports", "Midterm exam", "Final project"],
+    )
+    assert all(page[e.start : e.end] == e.text for e in cited.evidence)
+    assert all(item in done.answer for item in texts)
+    assert "Late work" not in done.answer and "You need" not in done.answer
+    built.close()
+
+
+class Nearest(FakeEmbedder):
+    """Every sentence nearest in meaning to one text, as the packaged embedder found the walkthrough's copy of a
+    list's lead-in and first item nearest to the lead-in."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def embed_query(self, text: str) -> tuple[float, ...]:
+        return super().embed_query(self.text)
+
+
+def test_a_copy_of_a_lists_lead_in_and_items_is_the_materials_whichever_is_nearest_and_an_items_number_its_own():
+    """The walkthrough's copy of the lead-in and first item was judged against the lead-in alone, the sentence its
+    embedding was nearest to. With the whole list as evidence each of its numbers is the material's, so an item
+    given another's is caught by the list, not by the source."""
+    page = (
+        "The course grade is made up as follows:\n\n- Lab reports: 40 percent (the best five of six reports count)\n"
+        "- Midterm quiz: 20 percent\n- Final project: 40 percent"
+    )
+    passage = Passage("c", "d", "rules.md", None, None, "Grading", page, 0, len(page), 1.0, 0.9)
+    (spans,) = evidence.lists(page)
+    items = [Evidence(a, b, page[a:b], 0.0 if i else 1.0, context=bool(i)) for i, (a, b) in enumerate(spans)]
+    assert [e.text.split(":")[0] for e in items] == ["The course grade is made up as follows", *ITEMS]
+    copied = "The course grade is made up as follows: Lab reports: 40 percent (the best five of six reports count) [1]."
+    lead_in = Nearest("The course grade is made up as follows:")
+    assert verify.Verifier(GRADE_MADE_UP, {1: items}, [passage], lead_in, 0.3, 0.34, 0.75).check(copied).source == 1
+    checker = verify.Verifier(GRADE_MADE_UP, {1: items}, [passage], Nearest(items[2].text), 0.3, 0.34, 0.75)
+    wrong = checker.check("The midterm quiz is 40 percent of the course grade [1].")
+    assert (wrong.source, wrong.reason) == (None, "the list gives 40 to another of its items")
+    assert checker.check("The midterm quiz is 20 percent of the course grade [1].").source == 1
+
+
+def test_a_step_of_a_numbered_procedure_brings_the_step_after_it_and_its_lead_in_the_whole_procedure():
+    """A numbered list is a procedure: "what comes right after connecting the air hose?" is answered by the next
+    step, not by all five; a question its lead-in answers ("What are the start-up steps?") by all of them."""
+    page = (
+        "Follow these steps in this order at the start of every session:\n\n1. Check that the gripper is seated.\n"
+        "2. Connect the air hose to the push-in fitting.\n3. Brush soapy water over the fitting.\n"
+        "4. Run the jaw sweep test from the pendant."
+    )
+    passage = Passage("c", "d", "gripper.md", None, None, "Start-up", page, 0, len(page), 1.0, 0.9)
+    spans = evidence.sentences(page)
+
+    def chosen(i: int) -> list[str]:
+        a, b = spans[i]
+        best = evidence.Scored(0, a, b, page[a:b], page[a:b], 0.8, 1.0, False, 0.9)
+        return [e.text for e in evidence.select([best], [passage], most=1, within=0.0)[0]]
+
+    assert chosen(2) == ["Connect the air hose to the push-in fitting.", "Brush soapy water over the fitting."]
+    assert chosen(0) == [page[a:b] for a, b in spans]

@@ -87,6 +87,10 @@ STARTS = re.compile(r"\s*[\"'(\[]?[A-Z0-9]")
 LABEL_VALUE = re.compile(r"[^\W\d_][^:\n]{0,40}:\s+\S.*|[^\W\d_]{2,}[^\n]*?\d[\d.,]*\s*[^\W\d_]{0,5}")
 # An ordered list's item number before a sentence, past the emphasis it may open with: "4. **Close** the valve".
 STEP_MARK = re.compile(r"[ \t]*(\d{1,2})[.)][ \t]+[*_`]*")
+# A list item's marker before its words on its line ("- **", "2. "), and the most of a page a list brought whole as
+# the best evidence's may take: a short list under a lead-in line is one answer, a long one is many.
+ITEM_MARKER = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+[*_`]*")
+LIST_CHARS = 600
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
@@ -220,6 +224,30 @@ def _pieces(text: str) -> list[tuple[int, int, bool]]:
         spans.append((*_trim(text, begin, start), start in lone))
         begin = end
     return [*spans, (*_trim(text, begin, len(text)), len(text) in lone)]
+
+
+def lists(text: str) -> list[list[tuple[int, int]]]:
+    """The spans of each list of `text` under a lead-in line ending in ":" ("The course grade is made up of:"), the
+    lead-in first, then each piece of its items, whether or not a sentence ("Lab reports: 30%"): an item says what
+    it says only under its lead-in, and the lead-in says nothing without its items."""
+    pieces = [(a, b) for a, b, _ in _pieces(text) if a < b]  # a numbered item's "1." leaves an empty piece
+    found: list[list[tuple[int, int]]] = []
+    for i, (a, b) in enumerate(pieces[:-1]):
+        if not text[a:b].endswith(":") or _marked(text, a) or not _marked(text, pieces[i + 1][0]):
+            continue
+        block = [(a, b)]
+        for start, end in pieces[i + 1 :]:
+            # An item's own later sentences follow it on its lines; a piece after a blank line is past the list.
+            if not (_marked(text, start) or "\n\n" not in text[block[-1][1] : start]):
+                break
+            block.append((start, end))
+        found.append(block)
+    return found
+
+
+def _marked(text: str, at: int) -> bool:
+    """Whether the piece at `at` opens a list item: only a list marker is before it on its line."""
+    return bool(ITEM_MARKER.fullmatch(text, text.rfind("\n", 0, at) + 1, at))
 
 
 def _states(text: str, start: int, end: int, lone: bool) -> bool:
@@ -416,9 +444,10 @@ def select(
 
     Each brings the sentence before it when it leans on it ("It weighs 2 kg.": the one before names "it"), and,
     when `follow`, the best one also brings the sentence after it (the next step of a procedure, the rest of a
-    thought; a question asking for a value is answered within one sentence). When a `reason` is asked for and the
-    best gives none, the first sentence a few after it that gives one is evidence too: "why?" after a step is
-    answered by the reason the page gives below it, not by the step.
+    thought; a question asking for a value is answered within one sentence), or, when it is the lead-in of a short
+    list or an item of one not numbered, the whole list: "How is the course grade made up?" is answered by all
+    three parts. When a `reason` is asked for and the best gives none, the first sentence a few after it that gives
+    one is evidence too: "why?" after a step is answered by the reason the page gives below it, not by the step.
     """
     if not scored:
         return {}
@@ -437,11 +466,12 @@ def select(
         group[s.start] = Evidence(s.start, s.end, s.text, round(s.score, 4))
         spans = _spans(passages[s.source])
         at = next(i for i, (a, _) in enumerate(spans) if a == s.start)
-        lean = LEANING.match(s.text)
+        near = spans[at - 1 : at] if LEANING.match(s.text) and at else []
+        if rank == 0 and follow:
+            near += _listed(passages[s.source], s.start) or spans[at + 1 : at + 2]
         page = (passages[s.source].document_id, passages[s.source].page)
-        for i in ([at - 1] if lean else []) + ([at + 1] if rank == 0 and follow else []):
-            if 0 <= i < len(spans) and spans[i][0] not in group and (*page, spans[i][0]) not in taken:
-                a, b = spans[i]
+        for a, b in near:
+            if a not in group and (*page, a) not in taken:
                 taken.add((*page, a))
                 group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0, context=True)
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
@@ -470,6 +500,23 @@ def _unique(best: list[Scored], passages: Sequence[Passage], most: int) -> list[
             seen[where] = len(chosen)
             chosen.append(s)
     return chosen
+
+
+def _listed(passage: Passage, start: int) -> list[tuple[int, int]]:
+    """The page spans of the list under a lead-in that the sentence at `start` leads into, or is an item of, when it
+    is short enough to quote whole; else none. A numbered list is a procedure: one of its steps brings the step
+    after it, as a sentence does ("what comes right after connecting the air hose?" is answered by the next)."""
+    at = start - passage.start
+    block = next((spans for spans in lists(passage.text) if any(a == at for a, _ in spans)), [])
+    step = bool(block) and at != block[0][0] and _numbered(passage.text, block[1][0])
+    if not block or step or block[-1][1] - block[0][0] > LIST_CHARS:
+        return []
+    return [(passage.start + a, passage.start + b) for a, b in block]
+
+
+def _numbered(text: str, at: int) -> bool:
+    """Whether the list item whose words start at `at` is numbered ("1. Check the gripper's seat")."""
+    return text[text.rfind("\n", 0, at) + 1 : at].lstrip()[:1].isdigit()
 
 
 def _spans(passage: Passage) -> list[tuple[int, int]]:

@@ -7,7 +7,16 @@ from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 
 from appliance.answer.events import Evidence
-from appliance.answer.evidence import ABBREVIATION, ASKING, candidates, content_words, read_with_units, stem, text_words
+from appliance.answer.evidence import (
+    ABBREVIATION,
+    ASKING,
+    candidates,
+    content_words,
+    lists,
+    read_with_units,
+    stem,
+    text_words,
+)
 from appliance.answer.expect import SAYS_WHAT_ASKED, expected, quantities, values, without_units
 from appliance.store.text import STOPWORDS, WORD
 
@@ -142,19 +151,22 @@ class Verifier:
         self.min_similarity = min_similarity
         self.relevance = relevance
         self.covering = covering
-        # Numbers and names may come from any of a source's evidence, the facts the model was given; words only
-        # from the one evidence sentence a generated sentence is closest to, with its context (the heading, the
-        # sentence it leans on). Words gathered from all over a passage let a small model join one fact's subject
-        # to another's predicate: "Forward kinematics is computing the joint angles needed to reach a position"
-        # from a glossary defining both kinds.
+        # Numbers and names may come from any of a source's evidence, the facts the model was given (but a list
+        # item's from itself); words only from the one evidence sentence a generated sentence is closest to, with
+        # its context (the heading, the sentence it leans on, a list item's lead-in), or from those it copies word
+        # for word. Words gathered from all over a passage let a small model join one fact's subject to another's
+        # predicate: "Forward kinematics is computing the joint angles needed to reach a position" from a glossary
+        # defining both kinds.
         self.evidence_text = {n: " ".join(e.text for e in items) for n, items in evidence.items()}
         self.evidence_quantities = {n: quantities(text) for n, text in self.evidence_text.items()}
         self.evidence_words = {n: text_words(text) for n, text in self.evidence_text.items()}
         self.titled = {n: _beside(passages[n - 1].heading, self.evidence_text[n]) for n in evidence}
         self._vectors = {n: embedder.embed([e.text for e in items]) for n, items in evidence.items()}
-        contexts = {n: _contexts(items, passages[n - 1]) for n, items in evidence.items()}
+        self._leads = {n: _lead_ins(items, passages[n - 1]) for n, items in evidence.items()}
+        contexts = {n: _contexts(items, passages[n - 1], self._leads[n]) for n, items in evidence.items()}
         self._context_words = {n: [text_words(text) for text in texts] for n, texts in contexts.items()}
         self._context_terms = {n: [_terms(text) for text in texts] for n, texts in contexts.items()}
+        self._item_words = {n: [_said(e.text) for e in items] for n, items in evidence.items()}
         # The evidence words of a sentence on the question through them, by its words (with or without markers).
         self._said: dict[tuple[str, ...], set[str]] = {}
 
@@ -172,9 +184,10 @@ class Verifier:
         vector = self.embedder.embed_query(plain)
         for n in order:
             closest = self._closest(n, vector)
-            reason = self._unsupported(sentence, n, closest)
+            copied = self._copying(n, plain)
+            reason = "" if copied else self._unsupported(sentence, n, closest)
             if not reason:
-                said = self._context_words[n][closest[0]]
+                said = set().union(*(self._context_words[n][i] for i in copied or [closest[0]]))
                 drawn = self._covers(said)
                 if not (own or drawn):
                     return Checked(sentence, None, OFF_QUESTION)
@@ -215,6 +228,21 @@ class Verifier:
         _, n, item = max(ranked, key=lambda t: t[0])
         return n, item
 
+    def _copying(self, n: int, plain: str) -> range:
+        """The evidence sentences of source n, one after another, that the sentence copies word for word (markup and
+        punctuation aside), or none: the model given a list as one fact ("The course grade is made up of: Lab
+        reports: 30% Midterm exam: 30% ...") copies several at once, and a copy says only what the material says."""
+        said, items = _said(plain), self._item_words[n]
+        for first in range(len(items) if said else 0):
+            run: list[str] = []
+            for last in range(first, len(items)):
+                run += items[last]
+                if run == said:
+                    return range(first, last + 1)
+                if said[: len(run)] != run:
+                    break
+        return range(0)
+
     def _on_question(self, plain: str, stated: set[str]) -> bool:
         """Whether the sentence is about what was asked: it shares enough of the question's key terms.
 
@@ -249,6 +277,12 @@ class Verifier:
         for number in sorted(numbers(text)):
             if number not in shown:
                 return f"the number {number} appears in no source"
+        # A list's items give each its own value: another item's number given to this one's words says of one
+        # thing what the material says of another ("Midterm quiz: 40 percent" when the final project is 40).
+        lead = self._leads[n][closest[0]]
+        other = sorted(numbers(text) - numbers(f"{lead} {self.evidence[n][closest[0]].text}")) if lead else []
+        if other:
+            return f"the list gives {other[0]} to another of its items"
         # A number the material gives in one unit is not the model's to give in another ("9 by 6 cm" from a
         # board of 9 by 6 corners).
         invented = sorted(quantities(text) - self.evidence_quantities[n])
@@ -444,6 +478,11 @@ def _words(text: str) -> list[tuple[str, str]]:
     return [(word, stem(word.lower())) for word in WORD.findall(CITATION.sub(" ", text))]
 
 
+def _said(text: str) -> list[str]:
+    """The words of `text` as said, in order: its case, markup and punctuation left out."""
+    return [word.lower() for word in WORD.findall(text)]
+
+
 def _meaningful(word: str) -> bool:
     return word.isdigit() or (len(word) > 1 and word.lower() not in STOPWORDS)
 
@@ -462,12 +501,24 @@ def _read_with_units(evidence: dict[int, list[Evidence]], passages: Sequence) ->
     return read
 
 
-def _contexts(items: list[Evidence], passage) -> list[str]:
+def _contexts(items: list[Evidence], passage, leads: list[str]) -> list[str]:
     """The text each evidence sentence may lend a generated one its words from: its own, its heading's and, when it
-    leans on the sentence before ("It weighs 2 kg."), that sentence's: as evidence scoring reads it."""
+    leans on the sentence before ("It weighs 2 kg."), that sentence's: as evidence scoring reads it; and a list
+    item's lead-in's ("Lab reports: 30%" is part of the course grade only under "The course grade is made up of:")."""
     context = {start: f"{labels} {text}" for _, start, _, _, text, labels in candidates([passage])}
     # An evidence item of several sentences (a run) lends all its words, its first sentence's context too.
-    return [f"{item.text} {context.get(item.start, passage.heading)}" for item in items]
+    return [
+        f"{item.text} {lead} {context.get(item.start, passage.heading)}"
+        for item, lead in zip(items, leads, strict=True)
+    ]
+
+
+def _lead_ins(items: list[Evidence], passage) -> list[str]:
+    """The lead-in line of the list each evidence sentence is an item of ("" for one that is none)."""
+    leads: dict[int, str] = {}
+    for (a, b), *pieces in lists(passage.text):
+        leads |= {passage.start + start: passage.text[a:b] for start, _ in pieces}
+    return [leads.get(item.start, "") for item in items]
 
 
 def sentences_of(stream: Iterator[str]) -> Iterator[str]:
