@@ -56,6 +56,25 @@ def test_sentences_keep_exact_offsets_and_skip_markup_and_headings():
     ]
 
 
+def test_a_pdf_slides_bullets_are_sentences_of_their_own():
+    """A slide deck printed to PDF keeps the bullets its maker drew: the whole slide, title and every bullet, read
+    as one "sentence", so a quote showed the slide and a sentence joining one bullet's subject to another's
+    predicate had every word in its evidence."""
+    slide = (
+        "Kinematics\n\u2022 Forward kinematics maps joint angles to the end pose\n"
+        "\u2022 Inverse kinematics maps a pose to joint angles"
+    )
+    assert [slide[a:b] for a, b in evidence.sentences(slide)] == [
+        "Forward kinematics maps joint angles to the end pose",
+        "Inverse kinematics maps a pose to joint angles",
+    ]
+    passage = Passage("c", "d", "slides.pdf", 3, None, "Kinematics", slide, 0, len(slide), 1.0, 0.9)
+    items = [Evidence(a, b, slide[a:b], 1.0) for a, b in evidence.sentences(slide)]
+    checker = verify.Verifier("What does forward kinematics map?", {1: items}, [passage], FakeEmbedder(), 0.0)
+    assert checker.check("Forward kinematics maps joint angles to the end pose [1].").source == 1
+    assert checker.check("Forward kinematics maps a pose to joint angles [1].").source is None
+
+
 def test_a_clause_number_is_kept_whole_and_a_list_number_is_markup():
     """Half of "5.1" would be a number the material never gave: "1 A match lasts 150 seconds"."""
     text = "## 5. Matches\n\n5.1 A match lasts 150 seconds in all.\n\n1. Open the valve before the pump starts.\n"

@@ -16,14 +16,18 @@ from appliance.search.shapes import Passage
 from appliance.store.text import STOPWORDS, WORD
 
 # A sentence ends at . ! ? (not inside 1.5 or e.g.) before a space, or at a line break that starts a new block
-# (blank line, list item, heading, table row): course notes are full of lists and headings without full stops.
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]*_]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*+>#|]|\d+[.)]\s))")
+# (blank line, list item, heading, table row): course notes are full of lists and headings without full stops. A
+# PDF's list items keep the bullet its maker drew ("•", "◦", "▪", "‣", "●", "■"): a slide's bullets, each a fact.
+BULLETS = "\u2022\u25e6\u25aa\u2023\u25cf\u25a0"
+SENTENCE_END = re.compile(
+    rf"(?<=[.!?])[\"')\]*_]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*+>#|{BULLETS}]|\d+[.)]\s))"
+)
 ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|No|Fig|approx|cf|St)|\b[A-Z])\.$")
 WORDED = re.compile(r"\w")
 TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
 # A list's "1." is markup; a clause's "5.1" is the material's own words, and half of it would be a number it never
 # gave ("1 A match lasts 150 seconds").
-MARKUP = re.compile(r"^\s*(?:[-*+>]|#+|\d+[.)](?!\d)|\|)\s*|\*\*|__|`")
+MARKUP = re.compile(rf"^\s*(?:[-*+>{BULLETS}]|#+|\d+[.)](?!\d)|\|)\s*|\*\*|__|`")
 # The endings of contractions ("we're", "don't", "they'll"): without them their pieces ("re", "don", "ll") would be
 # terms no answer holds. The same words typed without an apostrophe, and what "can't" and "won't" leave, are none.
 CONTRACTION = re.compile(r"(?:n['\u2019]t|['\u2019](?:re|ll|ve|d|m|s))\b", re.IGNORECASE)
