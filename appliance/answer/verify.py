@@ -33,8 +33,10 @@ SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
 CLAUSE = re.compile(r"[,;:()]|[.!?](?=\s|$)|\band\b|\bor\b|\bbut\b")
 TOKEN = re.compile(r"[-+]?\d+(?:[.,]\d+)*|[^\W\d_][\w'-]*")
 FOLLOWING = 4
-# Words of one family share this many first letters, the whole of the shorter: "weigh" and "weight".
+# Words of one family share this many first letters, the whole of the shorter: "weigh" and "weight"; but the
+# endings of a degree make a claim of their own ("smaller than", "the largest").
 FAMILY = 5
+COMPARING_ENDINGS = frozenset({"r", "er", "st", "est"})
 OFF_QUESTION = "it does not answer the question"
 NOT_STATED = "it does not state the {kind} asked for, as the best evidence gives it"
 UNDECIDED = "the best evidence gives more than one {kind}: its own words show which was asked for"
@@ -456,8 +458,14 @@ def _beside(heading: str, evidence: str) -> frozenset[str]:
 
 def _family(word: str, found: Set[str]) -> bool:
     """Whether a word of `found` is of the word's family: one begins with the whole of the other, five letters or
-    more ("weigh", "weight"; "measur", "measurement")."""
-    return len(word) >= FAMILY and any(len(f) >= FAMILY and (f.startswith(word) or word.startswith(f)) for f in found)
+    more ("weigh", "weight"; "measur", "measurement"), and is no degree of it ("smaller" compares; "small" does
+    not)."""
+    return len(word) >= FAMILY and any(len(f) >= FAMILY and _kin_by_ending(word, f) for f in found)
+
+
+def _kin_by_ending(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and long[len(short) :] not in COMPARING_ENDINGS
 
 
 def _as_written(root: str, text: str) -> str:
