@@ -68,6 +68,10 @@ def test_a_pdf_slides_bullets_are_sentences_of_their_own():
         "Forward kinematics maps joint angles to the end pose",
         "Inverse kinematics maps a pose to joint angles",
     ]
+    grading = "The course grade is made up of:\n\u2022 Lab reports: 30%\n\u2022 Final project: 70%"
+    assert [[grading[a:b] for a, b in block] for block in evidence.lists(grading)] == [
+        ["The course grade is made up of:", "Lab reports: 30%", "Final project: 70%"]
+    ]
     passage = Passage("c", "d", "slides.pdf", 3, None, "Kinematics", slide, 0, len(slide), 1.0, 0.9)
     items = [Evidence(a, b, slide[a:b], 1.0) for a, b in evidence.sentences(slide)]
     checker = verify.Verifier("What does forward kinematics map?", {1: items}, [passage], FakeEmbedder(), 0.0)

@@ -93,7 +93,7 @@ LABEL_VALUE = re.compile(r"[^\W\d_][^:\n]{0,40}:\s+\S.*|[^\W\d_]{2,}[^\n]*?\d[\d
 STEP_MARK = re.compile(r"[ \t]*(\d{1,2})[.)][ \t]+[*_`]*")
 # A list item's marker before its words on its line ("- **", "2. "), and the most of a page a list brought whole as
 # the best evidence's may take: a short list under a lead-in line is one answer, a long one is many.
-ITEM_MARKER = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+[*_`]*")
+ITEM_MARKER = re.compile(rf"[ \t]*(?:[-*+{BULLETS}]|\d+[.)])[ \t]+[*_`]*")
 LIST_CHARS = 600
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
