@@ -1,7 +1,7 @@
 """Probes of the verifier: sentences of the kinds a small model writes from one it copies, with one thing put in,
 left out or changed (a negation, a bound, a side, a day, a modal, an added claim). Each false one must be
 withdrawn; the material's own sentences, shortened, must pass. Written while probing the verifier (BENCHMARKS.md,
-eighteenth round); at the round's start 20 of the 37 false ones passed as supported."""
+eighteenth round); at the round's start 21 of the 38 false ones passed as supported."""
 
 import pytest
 
@@ -12,6 +12,24 @@ from tests.conftest import FakeEmbedder
 
 # (question, the material, a sentence written from it, whether the material supports it)
 PROBES = [
+    (
+        "What do I do about the driver?",
+        "If the LED blinks red, reset the driver with the black button.",
+        "Reset the driver with the black button.",
+        False,
+    ),
+    (
+        "What do I do if the LED blinks red?",
+        "If the LED blinks red, reset the driver with the black button.",
+        "Reset the driver with the black button.",
+        True,
+    ),
+    (
+        "What do I do about the driver?",
+        "If the LED blinks red, reset the driver with the black button.",
+        "If the LED blinks red, reset the driver with the black button.",
+        True,
+    ),
     (
         "How big is the Wren-7?",
         "The Wren-7 is a small arm; the Wren-9 is its big brother.",

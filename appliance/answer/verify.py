@@ -59,6 +59,10 @@ COPIED_RUN = 4
 # ("less", "before", "minimum") are words a sentence states like any other. Not the modals: "The window should be
 # cleaned with ..." says what "Clean the window with ..." does (measured: they withdrew seven right sentences).
 BOUNDING = frozenset("more most over under".split())
+# A condition the material puts first on a claim: "If the LED blinks red, reset the driver." One later in a sentence
+# may belong to a part of it alone ("... after 300 hours, or earlier if the rubber cracks"; "... because the errors
+# add up when integrated"), so only a leading one is read (measured: later ones withdrew two true sentences).
+CONDITION = re.compile(r"\s*(?:if|unless|when|whenever)\s+(?P<condition>[^,;:.!?]+),", re.IGNORECASE)
 # The words that turn a claim round ("cannot" and "n't" read as "not"), and where their reach ends: a clause's
 # punctuation, a sentence's end or a turn ("but"); not a comma, which "Do not eat, drink or smoke" reaches past.
 # "without" is none: it reaches one thing, and "do not run it without a guard" is no double negative to count.
@@ -310,6 +314,9 @@ class Verifier:
         turned = negated(text, self.evidence[n][closest[0]].text)
         if turned:
             return turned
+        condition = unconditioned(text, self.evidence[n][closest[0]].text, self.question_words)
+        if condition:
+            return f"it leaves out the material's condition ('{condition}')"
         bound = rebound(text, self.evidence_text[n])
         if bound:
             return "the material gives {} for '{}', not {}".format(*bound)
@@ -399,6 +406,18 @@ def _polarities(text: str) -> list[_Polar]:
             else:
                 found.append(_Polar(word, stem(word.lower()), clause, count, before % 2 == 1))
     return found
+
+
+def unconditioned(sentence: str, evidence: str, asked: Set[str] = frozenset()) -> str:
+    """The condition of the evidence that the sentence copies the claim of without ("" when none): "Reset the
+    driver." from "If the LED blinks red, reset the driver." says it always holds. A condition the question itself
+    states ("What do I do if the LED blinks red?") goes without saying."""
+    found = CONDITION.match(evidence)
+    if not found:
+        return ""
+    said, terms = set(content_words(sentence)), set(content_words(found.group("condition")))
+    claim = set(content_words(evidence[found.end() :]))
+    return found.group().strip(" ,") if terms and not terms & (said | asked) and len(said & claim) >= 2 else ""
 
 
 def rebound(sentence: str, evidence: str) -> tuple[str, str, str] | None:
