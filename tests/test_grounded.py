@@ -36,6 +36,12 @@ def answer_with(settings, fakes, model: FakeModel | None = None, **changes):
     return built
 
 
+def streamed(built, asked: str):
+    """The text a student is shown while the answer streams, and its `done` event."""
+    events = list(built.answerer.events(Question(asked), built.answerer.reserve(), threading.Event()))
+    return "".join(data for name, data in events if name == "token"), events[-1][1]
+
+
 @pytest.fixture
 def grounded(settings, fakes):
     built = answer_with(settings, fakes)
@@ -602,13 +608,7 @@ def test_grounded_answer_is_verified_and_points_at_its_evidence(grounded):
 def test_an_invented_number_never_reaches_the_student(settings, fakes):
     liar = FakeModel(script="The Zorblax-7 gripper closes with a force of 48 newtons [1].")
     built = answer_with(settings, fakes, liar)
-    events = list(
-        built.answerer.events(
-            Question("What force does the Zorblax-7 gripper close with?"), built.answerer.reserve(), threading.Event()
-        )
-    )
-    shown = "".join(data for name, data in events if name == "token")
-    done = events[-1][1]
+    shown, done = streamed(built, "What force does the Zorblax-7 gripper close with?")
     assert "48" not in shown
     assert "48" not in done.answer
     assert done.sentences[0].status == "quoted"
@@ -621,13 +621,7 @@ def test_a_sentence_turning_the_fact_round_never_reaches_the_student(settings, f
     """Every word the checks read is the material's; the "not" the model put in is what would mislead."""
     contrary = FakeModel(script="The Zorblax-7 gripper does not close with a force of 42 newtons [1].")
     built = answer_with(settings, fakes, contrary)
-    events = list(
-        built.answerer.events(
-            Question("What force does the Zorblax-7 gripper close with?"), built.answerer.reserve(), threading.Event()
-        )
-    )
-    shown = "".join(data for name, data in events if name == "token")
-    done = events[-1][1]
+    shown, done = streamed(built, "What force does the Zorblax-7 gripper close with?")
     assert "not" not in shown and "not" not in done.answer
     assert (done.sentences[0].status, done.sentences[0].reason) == (
         "quoted",
