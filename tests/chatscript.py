@@ -1,6 +1,8 @@
 """A scripted answerer and typed answers for chat tests: the chat contract without any retrieval or model."""
 
-from appliance.answer.answerer import Question
+import msgspec
+
+from appliance.answer.answerer import FOLLOWING_QUOTE, QUOTE, Question
 from appliance.answer.events import Done, Evidence, Sentence, Source
 from appliance.answer.model_queue import ModelGate
 
@@ -41,9 +43,54 @@ def quoted_answer() -> Done:
         sources=[source()],
         sentences=[
             Sentence(
-                text="The pump weighs 2 kilograms.", shown="The pump weighs 2 kilograms.", status="supported", source=1
+                text="The pump weighs 2 kilograms.",
+                shown="The pump weighs 2 kilograms.",
+                status="supported",
+                stands_for="model",
+                source=1,
             ),
-            Sentence(text="It weighs 7 tonnes.", shown=evidence, status="quoted", source=1, reason="7 is in no source"),
+            Sentence(
+                text="It weighs 7 tonnes.",
+                shown=evidence,
+                status="quoted",
+                stands_for="model",
+                source=1,
+                reason="7 is in no source",
+            ),
+        ],
+    )
+
+
+def twice_quoted_answer() -> Done:
+    """One invented sentence replaced by two quotes of the material, then that sentence written again and dropped as
+    a repeat, as the answerer gives them: one unconfirmed sentence replaced, none removed."""
+    invented = "The P-9 pump weighs 7 tonnes [1]."
+    weight, voltage = "The P-9 pump weighs 2 kilograms.", "It runs on 12 volts."
+    quotes = [QUOTE.format(text=weight, n=1), QUOTE.format(text=voltage, n=1)]
+    start = PAGE.index(voltage)
+    cited = source()
+    evidence = [*cited.evidence, Evidence(start, start + len(voltage), voltage, 0.7)]
+    return Done(
+        answer=" ".join(quotes),
+        covered=True,
+        mode="grounded",
+        model="scripted",
+        sources=[msgspec.structs.replace(cited, evidence=evidence)],
+        sentences=[
+            Sentence(
+                text=invented,
+                shown=quotes[0],
+                status="quoted",
+                stands_for="model",
+                source=1,
+                reason="the number 7 appears in no source",
+            ),
+            Sentence(
+                text=voltage, shown=quotes[1], status="quoted", stands_for="material", source=1, reason=FOLLOWING_QUOTE
+            ),
+            Sentence(
+                text=invented, shown="", status="dropped", stands_for="repeat", reason="it repeats an earlier sentence"
+            ),
         ],
     )
 

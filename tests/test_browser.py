@@ -25,6 +25,7 @@ from appliance import services as services_module
 from appliance.ingest.document import accepted_formats
 from appliance.settings import load_settings
 from appliance.web.app import create_app
+from tests.chatscript import ScriptedAnswerer, twice_quoted_answer
 from tests.conftest import FakeModel
 from tests.filemaker import QUILLON_CODE, QUILLON_EQUATION, QUILLON_NOTES, QUILLON_TABLE, make_pptx, scanned_pdf
 from tests.pdfmaker import make_pdf
@@ -668,12 +669,16 @@ def inventing(tmp_path_factory):
         yield server
 
 
-def _evidence(server, url: str, item) -> list[dict]:
-    """The evidence, as the server recorded it, of the source an evidence item of the last answer shows."""
+def _last_answer(server, url: str) -> dict:
+    """The last answer of the conversation at `url`, as the server recorded it."""
     found = re.search(r"#/chat/([0-9a-f]{32})", url)
     assert found, url
-    conversation = found.group(1)
-    stored = server.services.database.interactions(conversation)[-1]
+    return server.services.database.interactions(found.group(1))[-1]
+
+
+def _evidence(server, url: str, item) -> list[dict]:
+    """The evidence, as the server recorded it, of the source an evidence item of the last answer shows."""
+    stored = _last_answer(server, url)
     source = next(s for s in json.loads(stored["sources"]) if s["n"] == int(item.get_attribute("data-source")))
     return source["evidence"]
 
@@ -685,11 +690,14 @@ def test_evidence_is_highlighted_and_an_invented_number_is_withdrawn(browser, in
         answer = ask(visit, WEIGHT_QUESTION)
         assert "7 kilograms" not in answer.locator(".answer-text").inner_text()
         # The unsupported sentence is replaced by the material's words, or removed, and the note under the answer
-        # counts each: a quote is set as a quote, with no warning in front of the material's own words.
+        # counts each model sentence (not each quote in its place): a quote is set as a quote, with no warning in
+        # front of the material's own words.
         note = answer.locator(".checked-note")
         quotes = answer.locator(".sentence.quoted").count()
         assert quotes + int(note.get_attribute("data-dropped") or 0) >= 1
-        assert note.get_attribute("data-quoted") == str(quotes)
+        checked = json.loads(_last_answer(inventing, page.url)["sentences"])
+        replaced = sum(s["stands_for"] == "model" and s["status"] == "quoted" for s in checked)
+        assert note.get_attribute("data-quoted") == str(replaced) and bool(replaced) == bool(quotes)
         told = note.inner_text()
         assert "unconfirmed sentence" in told and ("replaced by the material's words" in told) == bool(quotes), told
         # A quote reads as the material's words once: not "what the material says: “The material says: “...””".
@@ -740,6 +748,30 @@ def test_an_answer_quoted_because_the_model_was_busy_says_so_live_and_reopened(b
             visit.page.locator(".message.assistant[data-state=done] .busy-note").wait_for()
     finally:
         answerer.settings = before
+
+
+@pytest.fixture(scope="module")
+def scripted(tmp_path_factory):
+    """The appliance answering every question with one invented sentence replaced by two quotes, then that sentence
+    written again (tests/chatscript.py), as the answerer gives them."""
+    with with_documents(tmp_path_factory.mktemp("scripted"), {}, FakeModel()) as server:
+        server.services.chat.answerer = ScriptedAnswerer(twice_quoted_answer())
+        yield server
+
+
+@real
+def test_the_checked_note_counts_the_models_sentences_live_and_reopened(browser, scripted):
+    """Two quotes in one wrong sentence's place are one sentence replaced, not two; a sentence dropped for repeating
+    one already shown was never unconfirmed, so nothing is told removed."""
+    told = "1 unconfirmed sentence replaced by the material's words"
+    with signed_in(browser, scripted) as visit:
+        answer = ask(visit, "How heavy is the P-9 pump?")
+        assert answer.locator(".sentence.quoted").count() == 2
+        assert answer.locator(".checked-note").inner_text() == told
+        visit.page.reload()  # the stored message gives the same note
+        reopened = visit.page.locator(".message.assistant[data-state=done] .checked-note")
+        reopened.wait_for()
+        assert reopened.inner_text() == told
 
 
 @real

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import sqlite3
 import threading
 from typing import Any
 
@@ -12,7 +13,8 @@ from appliance import services as services_module
 from appliance.answer.chat import Ask
 from appliance.cli import commands
 from appliance.errors import Busy, Conflict, Forbidden, NotFound, TooManyRequests
-from tests.chatscript import ScriptedAnswerer, not_covered, quoted_answer, source
+from appliance.store.database import Database
+from tests.chatscript import ScriptedAnswerer, not_covered, quoted_answer, source, twice_quoted_answer
 
 
 @pytest.fixture
@@ -101,6 +103,28 @@ def test_reopened_conversation_gives_back_each_answer_as_shown(chat, services):
     assert messages[1].covered is False
     assert messages[3].sentences == quoted_answer().sentences
     assert messages[3].sources[0].evidence == source().evidence
+
+
+def test_an_answer_stored_before_sentences_said_what_they_stand_for_is_reopened_with_it(chat, services, settings):
+    """Stored before m008, a sentence told a quote following another, or a repeat, by its reason's words alone: the
+    migration says what each stands for, so the reopened answer's note counts as the live one did; cached answers,
+    stored without it, are dropped."""
+    chat["service"].answerer.done = twice_quoted_answer()
+    done = _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))[-1][1]
+    path = settings.data_path / "ragbot.db"
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM answer_cache").fetchone()[0] == 1
+        stored = [{k: v for k, v in s.items() if k != "stands_for"} for s in msgspec.to_builtins(done.sentences)]
+        db.execute("UPDATE interactions SET sentences = ?", [json.dumps(stored)])
+        db.execute("DELETE FROM migrations WHERE name = 'm008_sentences_stand_for'")
+    db.close()
+    Database(path, None, alone=False, read_only=False).close()
+    messages = services.conversations.messages(chat["student"], done.conversation_id).messages
+    assert [s.stands_for for s in messages[1].sentences] == ["model", "material", "repeat"]
+    assert messages[1].sentences == twice_quoted_answer().sentences
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM answer_cache").fetchone()[0] == 0
+    db.close()
 
 
 def test_cache_replays_the_answer_without_the_first_askings_conversation(chat, services):

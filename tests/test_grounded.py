@@ -977,20 +977,22 @@ def test_kept_sentence_vectors_are_bounded_least_recently_used_first():
     assert kept.embedder.calls == calls + 1
 
 
+ASSESSMENT = (
+    b"# RBT-305 assessment\n\nThe midterm test is a 50-minute written test during the Wednesday lecture.\n\n"
+    b"| part | weight | date |\n|---|---|---|\n| midterm test | 20% | 4 November 2026 |\n"
+)
+
+
 def test_a_wrong_sentence_is_replaced_by_what_an_extractive_answer_quotes(settings, fakes):
     """The model's wrong date is no guide to the evidence: its place takes the best evidence as an extractive
     answer quotes it, the table row giving the date included, not only the best sentence."""
-    notes = (
-        b"# RBT-305 assessment\n\nThe midterm test is a 50-minute written test during the Wednesday lecture.\n\n"
-        b"| part | weight | date |\n|---|---|---|\n| midterm test | 20% | 4 November 2026 |\n"
-    )
     question = Question("When is the RBT-305 midterm test?")
     liar = FakeModel(script="The RBT-305 midterm test is held on the 1st day of November [1].")
     built = answer_with(settings, fakes, liar)
-    built.ingestor.ingest(notes, "assessment.md")
+    built.ingestor.ingest(ASSESSMENT, "assessment.md")
     done = built.answerer.answer(question)
     extractive = answer_with(settings, fakes, answer_mode="extractive")
-    extractive.ingestor.ingest(notes, "assessment.md")
+    extractive.ingestor.ingest(ASSESSMENT, "assessment.md")
     quoted = extractive.answerer.answer(question)
     assert len(quoted.sentences) == 2 and "4 November 2026" in quoted.answer
     assert done.answer == quoted.answer
@@ -1000,6 +1002,36 @@ def test_a_wrong_sentence_is_replaced_by_what_an_extractive_answer_quotes(settin
     assert done.sentences[1].reason == FOLLOWING_QUOTE
     built.close()
     extractive.close()
+
+
+def test_a_wrong_sentence_quoted_twice_stands_for_one_model_sentence(settings, fakes):
+    """The web app's note counts the model's sentences the material does not confirm: the two quotes in place of
+    one wrong sentence are one sentence replaced, not two; an extractive answer's quotes stand for none."""
+    liar = FakeModel(script="The RBT-305 midterm test is held on the 1st day of November [1].")
+    built = answer_with(settings, fakes, liar)
+    built.ingestor.ingest(ASSESSMENT, "assessment.md")
+    done = built.answerer.answer(Question("When is the RBT-305 midterm test?"))
+    assert [(s.status, s.stands_for) for s in done.sentences] == [("quoted", "model"), ("quoted", "material")]
+    extractive = answer_with(settings, fakes, answer_mode="extractive")
+    extractive.ingestor.ingest(ASSESSMENT, "assessment.md")
+    quoted = extractive.answerer.answer(Question("When is the RBT-305 midterm test?"))
+    assert [s.stands_for for s in quoted.sentences] == ["material", "material"]
+    built.close()
+    extractive.close()
+
+
+def test_a_repeated_sentence_is_dropped_as_a_repeat_not_as_unconfirmed(settings, fakes):
+    """A sentence the model writes twice is shown once; the second was not unconfirmed, so it says it repeats. (Short:
+    a longer one written again is cut off as a loop before it is read.)"""
+    repeating = FakeModel(script="It needs 6 bar [1]. It needs 6 bar [1]. Spare fingers cost 99 euros each [1].")
+    built = answer_with(settings, fakes, repeating)
+    done = built.answerer.answer(Question("What air pressure does the Zorblax-7 gripper need?"))
+    assert [(s.status, s.stands_for) for s in done.sentences] == [
+        ("supported", "model"),
+        ("dropped", "repeat"),
+        ("dropped", "model"),
+    ]
+    built.close()
 
 
 def test_a_generative_answer_of_nothing_says_so_and_cites_nothing(settings, fakes):

@@ -421,7 +421,9 @@ def _shown_quote(services, rows: list[str], filename: str = "quillon.md", body: 
         evidence=evidence,
     )
     quote = " ".join(rows)
-    sentence = Sentence(text=quote, shown=f"The material says: “{quote}” [1]", status="supported", source=1)
+    sentence = Sentence(
+        text=quote, shown=f"The material says: “{quote}” [1]", status="supported", stands_for="material", source=1
+    )
     done = Done(
         answer=sentence.shown, covered=True, mode="extractive", model="m", sources=[source], sentences=[sentence]
     )

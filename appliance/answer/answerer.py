@@ -292,7 +292,7 @@ class Answerer:
         """The answer as the best evidence quoted (`token`, `done`): an extractive answer, or a grounded one whose
         model slot did not come in time."""
         quotes = [
-            Sentence(text=text, shown=QUOTE.format(text=text, n=n), status="supported", source=n)
+            Sentence(text=text, shown=QUOTE.format(text=text, n=n), status="supported", stands_for="material", source=n)
             for n, text, _ in quotable(evidence)[: self.settings.extractive_quotes]
         ]
         answer = " ".join(q.shown for q in quotes)
@@ -385,13 +385,27 @@ class Answerer:
         claim = _without_particle(sentence)
         plain = CITATION.sub("", claim).strip()
         if any(_same(plain, s.text) for s in earlier):
-            return [Sentence(text=sentence, shown="", status="dropped", reason="it repeats an earlier sentence")]
+            return [
+                Sentence(
+                    text=sentence,
+                    shown="",
+                    status="dropped",
+                    stands_for="repeat",
+                    reason="it repeats an earlier sentence",
+                )
+            ]
         verdict = verifier.check(claim)
         wanted = verifier.wanted
         answered = any(s.status == "quoted" or (s.shown and verifier.answers(s.text)) for s in earlier)
         if verdict.source is not None and (answered or verifier.answers(plain)):
             return [
-                Sentence(text=sentence, shown=_cite(plain, verdict.source), status="supported", source=verdict.source)
+                Sentence(
+                    text=sentence,
+                    shown=_cite(plain, verdict.source),
+                    status="supported",
+                    stands_for="model",
+                    source=verdict.source,
+                )
             ]
         # A true sentence that does not state what was asked ("The gripper is pneumatic." for its mass) is no answer.
         reason = verdict.reason
@@ -401,9 +415,9 @@ class Answerer:
         also = verifier.leading_at if verifier.undecided else frozenset()
         quotes = self._best_quotes(verifier.evidence, shown, reason, also) if sure and not answered else []
         if not quotes:
-            return [Sentence(text=sentence, shown="", status="dropped", reason=reason)]
+            return [Sentence(text=sentence, shown="", status="dropped", stands_for="model", reason=reason)]
         # The sentence's verdict carries the first quote; the others follow it as quotes of their own.
-        return [msgspec.structs.replace(quotes[0], text=sentence), *quotes[1:]]
+        return [msgspec.structs.replace(quotes[0], text=sentence, stands_for="model"), *quotes[1:]]
 
     def _best_quotes(
         self,
@@ -426,7 +440,14 @@ class Answerer:
             shown.update((n, start) for start in starts)
             why = reason if not quotes else FOLLOWING_QUOTE
             quotes.append(
-                Sentence(text=text, shown=QUOTE.format(text=text, n=n), status="quoted", source=n, reason=why)
+                Sentence(
+                    text=text,
+                    shown=QUOTE.format(text=text, n=n),
+                    status="quoted",
+                    stands_for="material",
+                    source=n,
+                    reason=why,
+                )
             )
         return quotes
 

@@ -15,6 +15,16 @@ AnswerMode = Literal["grounded", "extractive", "generative"]
 # quoted: the model's sentence was not supported, so the student sees the evidence it drew on, quoted;
 # dropped: not supported and nothing to quote in its place: never shown.
 SentenceStatus = Literal["supported", "quoted", "dropped"]
+StandsFor = Annotated[
+    Literal["model", "repeat", "material"],
+    msgspec.Meta(
+        description="What the entry stands for. `model`: a sentence the model wrote, checked (`quoted`: the first "
+        "quote in its place; `dropped`: unconfirmed). `repeat`: a sentence the model wrote again, dropped unchecked, "
+        "as it was shown already. `material`: no sentence of the model's, a quote of the material's own (each of an "
+        "`extractive` or busy model's answer, a quote following the one in a model sentence's place, a quote shown "
+        "when nothing the model wrote was supported)."
+    ),
+]
 ModelBusy = Annotated[
     bool,
     msgspec.Meta(
@@ -53,6 +63,7 @@ class Sentence(msgspec.Struct, kw_only=True):
     text: str  # what the model wrote (for `extractive` answers: the quoted evidence)
     shown: str  # what the student reads in its place ("" when dropped)
     status: SentenceStatus
+    stands_for: StandsFor  # the web app counts the model's unconfirmed sentences by it, never by `reason`
     source: int | None = None  # the number of the source whose evidence backs (or is quoted for) it
     reason: str = ""  # why a sentence was not supported, e.g. "the number 18 appears in no source"
     nodes: Nodes = None  # `shown` as rich text, a quote as its page shows it; no [n] markers

@@ -1,5 +1,6 @@
 """Numbered SQLite migrations; each runs once, in order, recorded in the `migrations` table."""
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -196,6 +197,34 @@ def m006_api_keys(db: sqlite_utils.Database) -> None:
 def m007_model_busy(db: sqlite_utils.Database) -> None:
     """Answers quoted because the model was busy are marked, for the student and the course's analytics."""
     db.table("interactions").add_column("model_busy", int, not_null_default=0)
+
+
+# How an answer stored before m008 told a sentence that stands for no model sentence, or repeats one: by its reason
+# (the answerer's words at the time, kept here as they were).
+REPEAT_REASON = "it repeats an earlier sentence"
+QUOTE_REASONS = {"the next best evidence, quoted with the one before", "nothing the model wrote was supported"}
+
+
+@migration
+def m008_sentences_stand_for(db: sqlite_utils.Database) -> None:
+    """Each stored sentence says what it stands for (answer/events.py, `stands_for`), so a reopened answer's note
+    counts the model's unconfirmed sentences as the live one does. Cached answers are made again, with it."""
+    for row in list(db.query("SELECT id, mode, model_busy, sentences FROM interactions WHERE sentences != '[]'")):
+        quotes_only = row["mode"] == "extractive" or bool(row["model_busy"])
+        sentences = json.loads(row["sentences"])
+        for sentence in sentences:
+            sentence.setdefault("stands_for", _stood_for(sentence, quotes_only))
+        stored = json.dumps(sentences, ensure_ascii=False)
+        db.execute("UPDATE interactions SET sentences = ? WHERE id = ?", [stored, row["id"]])
+    db.execute("DELETE FROM answer_cache")
+
+
+def _stood_for(sentence: dict, quotes_only: bool) -> str:
+    """What a sentence stored before m008 stands for; `quotes_only`: its answer quoted the material alone."""
+    reason = sentence.get("reason", "")
+    if reason == REPEAT_REASON:
+        return "repeat"
+    return "material" if quotes_only or reason in QUOTE_REASONS else "model"
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -174,9 +174,11 @@ function answerNodes(done) {
   return done.nodes ? [richWithCitations(done.nodes, done.sources)] : withCitations(done.answer, done.sources);
 }
 
-/** What became of the model's sentences the material does not confirm: replaced or removed, never shown. */
+/** What became of the model's sentences the material does not confirm: replaced or removed, never shown. Counted
+ * by what each entry stands for: two quotes in one sentence's place are one sentence replaced, and a sentence
+ * dropped as a repeat of one shown was not unconfirmed. */
 function checkedNote(sentences) {
-  const count = (status) => (sentences || []).filter((s) => s.status === status).length;
+  const count = (status) => (sentences || []).filter((s) => s.stands_for === "model" && s.status === status).length;
   const quoted = count("quoted"), dropped = count("dropped");
   const told = [[quoted, "replaced by the material's words"], [dropped, "removed"]]
     .filter(([n]) => n).map(([n, what]) => `${n} unconfirmed sentence${n === 1 ? "" : "s"} ${what}`);
