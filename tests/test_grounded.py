@@ -1034,6 +1034,17 @@ def test_a_repeated_sentence_is_dropped_as_a_repeat_not_as_unconfirmed(settings,
     built.close()
 
 
+def test_a_sentence_the_loop_cutter_stopped_is_dropped_as_a_repeat(settings, fakes):
+    """A long sentence written again is cut off as a loop partway ("The Zorblax-7 gripper needs 6 bar of"): that is
+    the start of the sentence shown, not an unconfirmed claim; an unfinished sentence of its own is one."""
+    said = "The Zorblax-7 gripper needs 6 bar of air pressure [1]. "
+    for script, last in ((said * 3, "repeat"), (f"{said}Its fingers are grey and", "model")):
+        built = answer_with(settings, fakes, FakeModel(script=script))
+        done = built.answerer.answer(Question("What air pressure does the Zorblax-7 gripper need?"))
+        assert [(s.status, s.stands_for) for s in done.sentences] == [("supported", "model"), ("dropped", last)]
+        built.close()
+
+
 def test_a_generative_answer_of_nothing_says_so_and_cites_nothing(settings, fakes):
     """A model whose first token is a stop wrote nothing: the student reads that, not an empty answer."""
     built = answer_with(settings, fakes, FakeModel(script=""), answer_mode="generative")

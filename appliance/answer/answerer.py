@@ -384,7 +384,7 @@ class Answerer:
         it); after, nothing."""
         claim = _without_particle(sentence)
         plain = CITATION.sub("", claim).strip()
-        if any(_same(plain, s.text) for s in earlier):
+        if any(_repeats_earlier(plain, s.text) for s in earlier):
             return [
                 Sentence(
                     text=sentence,
@@ -604,8 +604,17 @@ def _without_particle(sentence: str) -> str:
     return sentence[found.end()].upper() + sentence[found.end() + 1 :] if found else sentence
 
 
-def _same(a: str, b: str) -> bool:
-    return re.sub(r"\W+", " ", a.lower()).strip() == re.sub(r"\W+", " ", CITATION.sub("", b).lower()).strip()
+def _repeats_earlier(sentence: str, earlier: str) -> bool:
+    """Whether the sentence says again what an earlier one said: the same words, or, unfinished (the loop cut it
+    off, or the token limit), the start of them: "The Zorblax-7 gripper closes with a" is no claim of its own."""
+    said, again = _words(earlier), _words(sentence)
+    unfinished = not sentence.rstrip().endswith((".", "!", "?"))
+    return again == said or (unfinished and bool(again) and said.startswith(f"{again} "))
+
+
+def _words(text: str) -> str:
+    """A sentence's words, lowercased and spaced: what a repeat is judged on, its markers and punctuation aside."""
+    return re.sub(r"\W+", " ", CITATION.sub("", text).lower()).strip()
 
 
 def _selected_passage(selected: str, found: list[Passage], origin: dict) -> Passage:
