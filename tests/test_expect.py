@@ -33,6 +33,9 @@ STATES = [
     ("At what frequency does the radio transmit?", "quantity", "It transmits at 2.4 GHz."),
     ("frame rate of the camera at full res", "quantity", "Frame rate at full resolution | 54 fps"),
     ("who's the head referee", "person", "Head referee: Priya Okonkwo-Lindqvist."),
+    # a first name alone, where a sentence asks or borrows from one
+    ("who do i ask to borrow a cabinet key", "person", "Students borrow a key from Jonas and sign it out."),
+    ("Who hands out the lockers?", "person", "For a locker, ask Priya."),
     ("How does a lidar measure distance?", "", "It times laser light reflected from surfaces."),
     ("How long is the jaw stroke?", "quantity", "Each jaw travels 38 millimetres."),
     ("What are the lab's opening hours on Friday?", "quantity", "On Fridays the lab is open 10:00 to 14:00."),
@@ -86,6 +89,7 @@ MISSES = [
     ("How much electrical power does the chamber use?", "The chamber holds 20 to 85 degrees Celsius."),
     ("What is the minimum range of the lidar?", "It sees objects up to a maximum range of 12 metres."),
     ("Who manufactures the Vexmoor bracket?", "Its part number is VB-2231."),
+    ("Who supplies the keys?", "Keys come from Vexmoor boxes in the store."),
     ("What are the lab's opening hours on Friday?", "A lab session on Friday lasts 90 minutes."),
     ("Who manufactures the Zorblax-7 gripper?", "Handout G2: The Zorblax-7 Pneumatic Gripper"),
     ("Which booking system do we use?", "A booking nobody uses within 20 minutes is released."),

@@ -327,6 +327,27 @@ def test_an_faq_answer_is_read_with_its_question_and_a_question_is_no_evidence()
     }
 
 
+def test_a_sentence_is_read_with_the_question_its_paragraph_opens_with():
+    """ "**Can I pay myself and claim the money back?** Only up to €40 ..." answers its bold question, as an FAQ's
+    "Q:" line is answered; a paragraph whose first sentence is no question lends none."""
+    page = (
+        "**Can I pay myself and claim the money back?** Only in exceptional cases and only up to €40, with the\n"
+        "receipt. Receipts older than 30 days are not refunded.\n\n"
+        "Orders go through stores. Why so slow? Suppliers deliver weekly."
+    )
+    passage = Passage("c", "d", "faq.md", None, None, "FAQ", page, 0, len(page), 1.0, 0.9)
+    contexts = {text: context for _, _, _, text, context, _ in evidence.candidates([passage])}
+    asked = "FAQ Can I pay myself and claim the money back?"
+    assert contexts == {
+        "Only in exceptional cases and only up to €40, with the\nreceipt.": (
+            f"{asked} Only in exceptional cases and only up to €40, with the\nreceipt."
+        ),
+        "Receipts older than 30 days are not refunded.": f"{asked} Receipts older than 30 days are not refunded.",
+        "Orders go through stores.": "FAQ Orders go through stores.",
+        "Suppliers deliver weekly.": "FAQ Suppliers deliver weekly.",
+    }
+
+
 def test_a_table_cells_number_takes_the_unit_its_header_label_or_unit_column_gives():
     """ "2.5" under "Altitude above floor (m)" is a height in metres; "35" under "Weight (%)" a share."""
     page = (

@@ -70,6 +70,9 @@ LEANING = re.compile(
 )
 # An FAQ's question line ("**Q: Can we work in groups?**") and answer line ("A: For the final project, yes").
 QUESTION_LINE = re.compile(r"[\s*_#]*(?:Q|Question)\s*[:.]\s*(.+?\?)[\s*_]*$", re.I)
+# A paragraph opening with a question its own sentences answer: "**Can I pay myself and claim the money back?** Only
+# up to €40 ..." (no sentence end before the question mark, so it is the paragraph's first sentence).
+OPENING_QUESTION = re.compile(r"[\s*_#>-]*([^\s*_#>-][^.!?]{4,200}\?)[*_]*\s")
 ANSWER_LINE = re.compile(r"[\s*_]*(?:A|Answer)\s*[:.]", re.I)
 # A table cell that is only a number, and the units its table gives apart from it: "Weight (%)" in a header,
 # "Altitude above floor (m)" as a row's label, or a column headed "Unit".
@@ -344,14 +347,15 @@ def _step(text: str, at: int) -> str:
 def _asked(text: str, at: int) -> str:
     """The question of the FAQ entry the sentence at `at` answers: its paragraph's first line when that is a
     "Q: ...?" line ("Q: Who do I ask for an extension?" then "A: Only the course coordinator ... can grant
-    extensions."), or the last line of the paragraph before when its own begins "A:"."""
+    extensions."), the question its paragraph opens with ("**Can I pay myself?** Only up to €40."), or the last
+    line of the paragraph before when its own begins "A:"."""
     start = text.rfind("\n\n", 0, at)
     start = start + 2 if start >= 0 else 0
     if ANSWER_LINE.match(text, start) and start >= 2:
         start = text.rfind("\n", 0, text.rfind("\n", 0, start - 1)) + 1
     line = text[start : text.find("\n", start) if "\n" in text[start:at] else at]
-    asked = QUESTION_LINE.match(line)
-    return asked.group(1) if asked and not text[start:at].endswith(asked.group(1)) else ""
+    asked = QUESTION_LINE.match(line) or OPENING_QUESTION.match(text, start, at)
+    return " ".join(asked.group(1).split()) if asked and not text[start:at].endswith(asked.group(1)) else ""
 
 
 def _table_header(text: str, at: int) -> str:

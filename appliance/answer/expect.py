@@ -197,11 +197,14 @@ NAME = re.compile(r"(?<=[\s(\"'])[A-Z][\w-]*[a-z0-9][\w-]*|\b(?=[\w-]*\d)(?=[\w-
 CODE = re.compile(rf"{NAME.pattern}|\b\d[\d -]*\d\b")
 # A person or an organisation: two or more capitalised words without digits (Ilse Marrow, Halvorsen Robotics),
 # or a title or an initial and a name (Dr. Varga, A. Ferreira-Knox); one capitalised word is as likely a product
-# (Vexmoor) as a maker.
+# (Vexmoor) as a maker, unless a sentence asks, borrows or hears from it ("borrow a key from Jonas", "ask Priya")
+# and it ends there, not before a noun it names ("from Vexmoor boxes").
 CAPITALISED = r"[A-Z][a-z][\w'-]*\b(?![\w-]*\d)"
+NAME_ENDS = r"(?=\s*(?:[.,;:!?)]|$)|\s+(?:and|or|on|at|in|for|to|by|who|before|after|if|when|first)\b)"
 PERSON_NAME = re.compile(
     rf"\b(?!(?:The|A|An|This|That|These|Those|It|Its|Each|Every|Our|Your|If|When|After|Before)\b)"
     rf"{CAPITALISED}(?:\s+{CAPITALISED})+|\b(?:Dr|Prof|Professor|Mr|Mrs|Ms|[A-Z])\.?\s+{CAPITALISED}"
+    rf"|\b(?:from|ask|asks|contact|contacts|tell|tells|email|emails)\s+{CAPITALISED}{NAME_ENDS}"
 )
 # Where asks for a place: a room or building code, a name, or a phrase placing something.
 PLACE = re.compile(r"^\s*where\b", re.IGNORECASE)
