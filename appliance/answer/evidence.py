@@ -269,12 +269,12 @@ def _states(text: str, start: int, end: int, lone: bool) -> bool:
 
 
 def _is_item(text: str, start: int, piece: str) -> bool:
-    """Whether the piece is a list item stating something in a few words ("Midterm quiz: 20 percent", "Uses the DH
-    parameters"): a slide's or a handout's point, where as few words outside a list are a heading."""
-    words = len(piece.split())
-    return (
-        _marked(text, start) and len(piece) >= MIN_CHARS and (words >= ITEM_WORDS or bool(LABEL_VALUE.fullmatch(piece)))
-    )
+    """Whether the piece is a point of a list stating something in a few words ("Midterm quiz: 20 percent", "Uses
+    the DH parameters"), where as few words outside a list are a heading. A numbered item is a step of a procedure,
+    read as a sentence is ("set the CAN ID;" says nothing of its own)."""
+    if not _marked(text, start) or len(piece) < MIN_CHARS or _numbered(text, start):
+        return False
+    return len(piece.split()) >= ITEM_WORDS or bool(LABEL_VALUE.fullmatch(piece))
 
 
 def lone_lines(text: str) -> list[int]:
@@ -337,7 +337,13 @@ def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, st
     found = []
     for index, passage in enumerate(passages):
         spans = sentences(passage.text)
-        leads = {start: passage.text[a:b] for (a, b), *items in lists(passage.text) for start, _ in items}
+        # A point's lead-in says what it is a part of; a procedure's steps are read as sentences are.
+        leads = {
+            start: passage.text[a:b]
+            for (a, b), *items in lists(passage.text)
+            for start, _ in items
+            if not _numbered(passage.text, start)
+        }
         for i, (a, b) in enumerate(spans):
             text = passage.text[a:b]
             if text.endswith("?"):
