@@ -10,6 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from appliance import services as services_module
+from appliance.answer import evidence
 from appliance.errors import InvalidInput, UnsupportedFile
 from appliance.ingest import isolate
 from appliance.ingest.document import Caps
@@ -57,6 +58,22 @@ def slides():
         ),
         "deck.pptx",
     )
+
+
+def test_pptx_points_are_items_each_a_sentence_of_its_own_a_single_paragraph_is_plain_text():
+    """A slide's points have no full stops: run together they read as one sentence, quoted whole; as list items each
+    is evidence of its own."""
+    points = ["Maps joint angles to a pose", "Uses the DH parameters", "Cheap: one product per joint"]
+    parsed = parse(
+        make_pptx([("Forward kinematics", points, ""), ("Summary", ["Kinematics is geometry only"], "")]), "k.pptx"
+    )
+    first, second = (page.sections[0].text for page in parsed.pages)
+    assert (
+        first
+        == "Forward kinematics\n- Maps joint angles to a pose\n- Uses the DH parameters\n- Cheap: one product per joint"
+    )
+    assert [first[a:b] for a, b in evidence.sentences(first)] == points
+    assert second == "Summary\nKinematics is geometry only"
 
 
 def test_pptx_slide_number_is_the_page(slides):

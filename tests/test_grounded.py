@@ -1386,8 +1386,22 @@ def test_a_lists_lead_in_as_the_best_evidence_brings_the_whole_list(settings, fa
         ["Lab reports", "Midterm exam", "Final project"],
     )
     assert all(page[e.start : e.end] == e.text for e in cited.evidence)
-    assert all(item in done.answer for item in texts)
+    assert all(item in done.answer for item in texts), (done.answer, texts)
     assert "Late work" not in done.answer and "You need" not in done.answer
+    built.close()
+
+
+def test_a_short_list_item_is_evidence_of_its_own_and_answers_what_it_states(settings, fakes):
+    """ "Midterm quiz: 20 percent" is too short to be a sentence, so the question it answers went unanswered with
+    the fact in the related reading; a list item states what it states in a few words. A one-word item is a label."""
+    page = "The course grade is made up of:\n\n- Midterm quiz: 20 percent\n- Safety\n- Final project: 80 percent\n"
+    passage = Passage("c", "d", "rules.md", None, None, "Grading", page, 0, len(page), 1.0, 0.9)
+    texts = [text for _, _, _, text, _, _ in evidence.candidates([passage])]
+    assert texts == ["The course grade is made up of:", "Midterm quiz: 20 percent", "Final project: 80 percent"]
+    built = answer_with(settings, fakes, FakeModel(script="never"), answer_mode="extractive")
+    built.ingestor.ingest(page.encode(), "rules.md")
+    done = built.answerer.answer(Question("What share of the course grade is the midterm quiz?"))
+    assert done.covered and "Midterm quiz: 20 percent" in done.answer
     built.close()
 
 

@@ -102,6 +102,7 @@ LIST_CHARS = 600
 KEPT_SENTENCES = 20_000
 MIN_CHARS = 12
 MIN_WORDS = 5
+ITEM_WORDS = 3  # a list item's: its marker says it is a point of its own
 # A key term's kin by stem ("shut" and "clos"): words the material may say it with (appliance/answer/kin.py).
 Kin = Mapping[str, tuple[str, ...]]
 NO_KIN: Kin = MappingProxyType({})
@@ -258,12 +259,22 @@ def _marked(text: str, at: int) -> bool:
 
 
 def _states(text: str, start: int, end: int, lone: bool) -> bool:
-    """Whether text[start:end] states something: a sentence, a table row, or a line standing alone that gives a
-    label's value ("Weight 1.4 kg"); a line standing alone that does not is a heading, however many its words."""
+    """Whether text[start:end] states something: a sentence, a table row, a list item of a few words, or a line
+    standing alone that gives a label's value ("Weight 1.4 kg"); a line standing alone that does not is a heading,
+    however many its words."""
     piece = text[start:end]
     if lone and "\n" not in piece:  # a sentence wrapped over lines is judged as one, however short its last
         return len(piece) >= MIN_CHARS and bool(LABEL_VALUE.fullmatch(piece))
-    return _is_sentence(piece) or _is_row(text, start, end)
+    return _is_sentence(piece) or _is_row(text, start, end) or _is_item(text, start, piece)
+
+
+def _is_item(text: str, start: int, piece: str) -> bool:
+    """Whether the piece is a point of a list stating something in a few words ("Midterm quiz: 20 percent", "Uses
+    the DH parameters"), where as few words outside a list are a heading. A numbered item is a step of a procedure,
+    read as a sentence is ("set the CAN ID;" says nothing of its own)."""
+    if not _marked(text, start) or len(piece) < MIN_CHARS or _numbered(text, start):
+        return False
+    return len(piece.split()) >= ITEM_WORDS or bool(LABEL_VALUE.fullmatch(piece))
 
 
 def lone_lines(text: str) -> list[int]:
@@ -316,8 +327,9 @@ def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, st
     """(source, page start, page end, text, context, labels) of every sentence of every passage.
 
     The context is the sentence with its heading, its step's number in an ordered list, the question of the FAQ
-    entry it answers, and, for a sentence leaning on the one before ("It lasts 12 minutes."), that sentence: it
-    names the subject. A sentence that is a
+    entry it answers, a list item's lead-in ("The course grade is made up of:" over "Midterm quiz: 20 percent"),
+    and, for a sentence leaning on the one before ("It lasts 12 minutes."), that sentence: it names the subject.
+    A sentence that is a
     question states nothing and is no candidate. Any other sentence is judged on its own words, not its
     neighbour's. A table row's labels are its table's header row, which names what each cell is ("Main weakness"
     for "Glass and mirrors"): words the row says, though not what it means on its own.
@@ -325,13 +337,21 @@ def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, st
     found = []
     for index, passage in enumerate(passages):
         spans = sentences(passage.text)
+        # A point's lead-in says what it is a part of; a procedure's steps are read as sentences are.
+        leads = {
+            start: passage.text[a:b]
+            for (a, b), *items in lists(passage.text)
+            for start, _ in items
+            if not _numbered(passage.text, start)
+        }
         for i, (a, b) in enumerate(spans):
             text = passage.text[a:b]
             if text.endswith("?"):
                 continue
             before = passage.text[spans[i - 1][0] : spans[i - 1][1]] if i and LEANING.match(text) else ""
             asked = _asked(passage.text, a)
-            context = " ".join(filter(None, [passage.heading, _step(passage.text, a), asked, before, text]))
+            parts = [passage.heading, _step(passage.text, a), asked, leads.get(a, ""), before, text]
+            context = " ".join(filter(None, parts))
             found.append((index, passage.start + a, passage.start + b, text, context, _table_header(passage.text, a)))
     return found
 
@@ -466,8 +486,13 @@ def select(
     chosen = [best, *(s for s in chosen[1:] if s.similarity >= best.similarity or s.coverage >= best.coverage)]
     if reason and not CAUSE.search(best.text):
         chosen += _reason_after(best, scored, chosen)
+    # The list the best brings is quoted whole, in one piece: its items, evidence of their own too, are not chosen
+    # apart from it.
+    listed = _listed(passages[best.source], best.start) if follow else []
+    in_list = {_place(passages[best.source], a) for a, _ in listed}
+    chosen = [best, *(s for s in chosen[1:] if _place(passages[s.source], s.start) not in in_list)]
     # The page sentences already evidence: none is brought again as a neighbour.
-    taken = {(passages[s.source].document_id, passages[s.source].page, s.start) for s in chosen}
+    taken = {_place(passages[s.source], s.start) for s in chosen}
     by_source: dict[int, dict[int, Evidence]] = {}
     for rank, s in enumerate(chosen):
         group = by_source.setdefault(s.source, {})
@@ -476,13 +501,17 @@ def select(
         at = next(i for i, (a, _) in enumerate(spans) if a == s.start)
         near = spans[at - 1 : at] if LEANING.match(s.text) and at else []
         if rank == 0 and follow:
-            near += _listed(passages[s.source], s.start) or spans[at + 1 : at + 2]
-        page = (passages[s.source].document_id, passages[s.source].page)
+            near += listed or spans[at + 1 : at + 2]
         for a, b in near:
-            if a not in group and (*page, a) not in taken:
-                taken.add((*page, a))
+            if a not in group and _place(passages[s.source], a) not in taken:
+                taken.add(_place(passages[s.source], a))
                 group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0, context=True)
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
+
+
+def _place(passage: Passage, start: int) -> tuple[str, int | None, int]:
+    """Where on its page a sentence of the passage starts (chunks of a page overlap: one place, two passages)."""
+    return passage.document_id, passage.page, start
 
 
 def _reason_after(best: Scored, scored: list[Scored], chosen: list[Scored]) -> list[Scored]:
@@ -499,7 +528,7 @@ def _unique(best: list[Scored], passages: Sequence[Passage], most: int) -> list[
     seen: dict[tuple[str, int | None, int], int] = {}
     chosen: list[Scored] = []
     for s in best:
-        where = (passages[s.source].document_id, passages[s.source].page, s.start)
+        where = _place(passages[s.source], s.start)
         if where in seen:
             i = seen[where]
             if (s.end, passages[s.source].end) > (chosen[i].end, passages[chosen[i].source].end):

@@ -45,8 +45,12 @@ def _shapes(shapes):
 
 
 def _shape_lines(shape) -> list[str]:
+    """A shape's text as lines: a frame of several paragraphs is a list of points, each an item (nested by its
+    level), as a slide shows them: run together, a slide's points read as one sentence without a full stop."""
     if shape.has_text_frame:
-        return ["  " * p.level + "- " + p.text if p.level else p.text for p in shape.text_frame.paragraphs if p.text]
+        paragraphs = [p for p in shape.text_frame.paragraphs if p.text.strip()]
+        points = len(paragraphs) > 1
+        return ["  " * p.level + "- " + p.text if p.level or points else p.text for p in paragraphs]
     if getattr(shape, "has_table", False) and shape.has_table:
         return table_lines([cell.text for cell in row.cells] for row in shape.table.rows)
     return []
