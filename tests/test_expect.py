@@ -33,6 +33,9 @@ STATES = [
     ("At what frequency does the radio transmit?", "quantity", "It transmits at 2.4 GHz."),
     ("frame rate of the camera at full res", "quantity", "Frame rate at full resolution | 54 fps"),
     ("who's the head referee", "person", "Head referee: Priya Okonkwo-Lindqvist."),
+    # what is counted before its number: a label's value, a limit
+    ("how many seats are in the lab", "quantity", "Seats: 24"),
+    ("how many spots are there on the field trip", "quantity", "Spots are limited to 36, given in order."),
     # a first name alone, where a sentence asks or borrows from one
     ("who do i ask to borrow a cabinet key", "person", "Students borrow a key from Jonas and sign it out."),
     ("Who hands out the lockers?", "person", "For a locker, ask Priya."),
@@ -90,6 +93,8 @@ MISSES = [
     ("What is the minimum range of the lidar?", "It sees objects up to a maximum range of 12 metres."),
     ("Who manufactures the Vexmoor bracket?", "Its part number is VB-2231."),
     ("Who supplies the keys?", "Keys come from Vexmoor boxes in the store."),
+    # a count's noun before a number of something measured
+    ("how many spots are there on the field trip", "Spots are 3 km from the bus stop."),
     ("What are the lab's opening hours on Friday?", "A lab session on Friday lasts 90 minutes."),
     ("Who manufactures the Zorblax-7 gripper?", "Handout G2: The Zorblax-7 Pneumatic Gripper"),
     ("Which booking system do we use?", "A booking nobody uses within 20 minutes is released."),

@@ -119,6 +119,13 @@ RECURRING = r"\b(?:every|each|daily|weekly|fortnightly|monthly|yearly|annually|h
 JOINED = "(?:to|and|or|by|x|\u00d7|-|\u2013)"
 # A currency sign comes before its number.
 MONEY_FIRST = rf"[£$€]\s*{NUMBER}"
+# What is counted may come before its number, as a label's or a limit's ("Seats: 24", "Seats | 24", "places are
+# limited to 36"), when no unit follows the number ("Places are 3 km away").
+MEASURED = rf"%|°|(?:{LENGTH_UNITS}|{MASS_UNITS}|{DURATION_UNITS})\b"
+COUNT_FIRST = (
+    rf"\b(?:{{units}})\s*(?::|\||=|(?:is|are)(?:\s+(?:limited|restricted|capped))?(?:\s+to)?)\s*{NUMBER}\b"
+    rf"(?!\s*(?:{MEASURED}))"
+)
 # A question asking for an amount at all; its dimension (if any) comes from DIMENSIONS.
 QUANTITY = re.compile(
     r"\bhow (?:much|many|long|far|often|fast|big|large|heavy|high|tall|wide|deep|old)\b|"
@@ -485,5 +492,5 @@ def _stated_in(dimension: str, units: str) -> re.Pattern:
     between = RATE_WORDS if dimension == "rate" else UNIT_WORDS
     # A unit divided by another is a rate of its own: the "m" of 0.0014 m/s² is no length.
     pattern = rf"{NUMBER}[\s-]*(?:[\w-]+\s+){{0,{between}}}?(?:{units})(?![\w/])"
-    extra = {"money": MONEY_FIRST, "recurrence": RECURRING}.get(dimension)
+    extra = {"money": MONEY_FIRST, "recurrence": RECURRING, "count": COUNT_FIRST.format(units=units)}.get(dimension)
     return re.compile(rf"{pattern}|{extra}" if extra else pattern, re.IGNORECASE)
