@@ -36,6 +36,16 @@ def answer_with(settings, fakes, model: FakeModel | None = None, **changes):
     return built
 
 
+def passage_of(page: str, heading: str) -> Passage:
+    """A page as the one passage retrieved, under `heading`."""
+    return Passage("c", "d", "page.md", None, None, heading, page, 0, len(page), 1.0, 0.9)
+
+
+def contexts_of(passage: Passage) -> dict[str, str]:
+    """Each evidence candidate of the passage, with the context its words are matched in."""
+    return {text: context for _, _, _, text, context, _ in evidence.candidates([passage])}
+
+
 def streamed(built, asked: str):
     """The text a student is shown while the answer streams, and its `done` event."""
     events = list(built.answerer.events(Question(asked), built.answerer.reserve(), threading.Event()))
@@ -191,8 +201,8 @@ def test_an_ordered_lists_item_is_the_step_its_number_says():
         "1. Switch the pump off.\n2. Open the bleed valve.\n3. Wait until the gauge reads zero.\n"
         "4. **Unscrew** the filter bowl by hand.\n\n- Wear gloves throughout.\n"
     )
-    passage = Passage("c", "d", "pump.md", None, None, "Filter change procedure", page, 0, len(page), 1.0, 0.9)
-    contexts = {text: context for _, _, _, text, context, _ in evidence.candidates([passage])}
+    passage = passage_of(page, "Filter change procedure")
+    contexts = contexts_of(passage)
     assert contexts["Unscrew** the filter bowl by hand."] == (
         "Filter change procedure Step 4 Unscrew** the filter bowl by hand."
     )
@@ -241,8 +251,8 @@ def test_a_pronoun_after_the_first_word_leans_on_the_sentence_before_too():
     """ "Charge them in a fire-resistant bag." says how LiPo batteries are charged only with the sentence naming
     them; a pronoun later in a sentence that names its own subject leans on nothing."""
     page = "LiPo batteries can burn when damaged. Charge them in a fire-resistant bag. The base weighs 27 kg, lift it."
-    passage = Passage("c", "d", "s.md", None, None, "Safety", page, 0, len(page), 1.0, 0.9)
-    contexts = {text: context for _, _, _, text, context, _ in evidence.candidates([passage])}
+    passage = passage_of(page, "Safety")
+    contexts = contexts_of(passage)
     assert contexts["Charge them in a fire-resistant bag."] == (
         "Safety LiPo batteries can burn when damaged. Charge them in a fire-resistant bag."
     )
@@ -315,8 +325,8 @@ def test_an_faq_answer_is_read_with_its_question_and_a_question_is_no_evidence()
         "**Q: Who do I ask for an extension?**\nA: Only the coordinator, Dr. Vale, can grant them. Write early.\n\n"
         "Q: Is the quiz open book?\n\nA: Not quite. One A4 sheet is allowed."
     )
-    passage = Passage("c", "d", "faq.md", None, None, "FAQ", page, 0, len(page), 1.0, 0.9)
-    contexts = {text: context for _, _, _, text, context, _ in evidence.candidates([passage])}
+    passage = passage_of(page, "FAQ")
+    contexts = contexts_of(passage)
     assert contexts == {
         "A: Only the coordinator, Dr. Vale, can grant them.": (
             "FAQ Who do I ask for an extension? A: Only the coordinator, Dr. Vale, can grant them."
@@ -335,8 +345,8 @@ def test_a_sentence_is_read_with_the_question_its_paragraph_opens_with():
         "receipt. Receipts older than 30 days are not refunded.\n\n"
         "Orders go through stores. Why so slow? Suppliers deliver weekly."
     )
-    passage = Passage("c", "d", "faq.md", None, None, "FAQ", page, 0, len(page), 1.0, 0.9)
-    contexts = {text: context for _, _, _, text, context, _ in evidence.candidates([passage])}
+    passage = passage_of(page, "FAQ")
+    contexts = contexts_of(passage)
     asked = "FAQ Can I pay myself and claim the money back?"
     assert contexts == {
         "Only in exceptional cases and only up to €40, with the\nreceipt.": (
