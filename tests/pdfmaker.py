@@ -7,6 +7,13 @@ from collections.abc import Sequence
 
 FONT_SIZE = 12
 LEADING = 16
+# A bullet set in a symbol font, as PowerPoint and Word set theirs: its ToUnicode map gives a private-use character.
+SYMBOL_BULLET = "\uf0b7"
+SYMBOL_CMAP = (
+    b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /SymbolBullet def\n"
+    b"1 begincodespacerange <00> <FF> endcodespacerange\n1 beginbfchar <B7> <F0B7> endbfchar\n"
+    b"endcmap CMapName currentdict /CMap defineresource pop end end"
+)
 
 
 def _escape(text: str) -> bytes:
@@ -21,7 +28,9 @@ def _content(text: str | list[tuple[str, int]]) -> bytes:
         return _sized(text)
     ops = [b"BT", b"/F1 %d Tf" % FONT_SIZE, b"%d TL" % LEADING, b"72 720 Td"]
     for index, line in enumerate(text.split("\n")):
-        ops.append((b"T* " if index else b"") + b"(" + _escape(line) + b") Tj")
+        bullet = b"/F2 %d Tf (\xb7) Tj /F1 %d Tf " % (FONT_SIZE, FONT_SIZE) if line.startswith(SYMBOL_BULLET) else b""
+        line = line.removeprefix(SYMBOL_BULLET)
+        ops.append((b"T* " if index else b"") + bullet + b"(" + _escape(line) + b") Tj")
     ops.append(b"ET")
     return b"\n".join(ops)
 
@@ -59,11 +68,12 @@ def make_pdf(
     pages: Sequence[str | list[tuple[str, int]]], page_labels: list[dict] | None = None, title: str = ""
 ) -> bytes:
     """Return a PDF with one Helvetica text page per string (or list of lines with their sizes) in pages, and the
-    title, if any, in its document information."""
+    title, if any, in its document information. A line starting with SYMBOL_BULLET starts with a Symbol bullet."""
     if not pages:
         raise ValueError("a PDF needs at least one page")
     # Objects 1-3 are catalog, page tree and font; each page then takes two ids (page, content).
     page_ids = [4 + 2 * i for i in range(len(pages))]
+    symbol = 4 + 2 * len(pages)  # the Symbol font, then its ToUnicode map
     catalog = b"<< /Type /Catalog /Pages 2 0 R"
     if page_labels:
         catalog += b" /PageLabels " + _page_labels(page_labels)
@@ -76,9 +86,11 @@ def make_pdf(
         stream = _content(text)
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (pid + 1)
+            b"/Resources << /Font << /F1 3 0 R /F2 %d 0 R >> >> /Contents %d 0 R >>" % (symbol, pid + 1)
         )
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Symbol /ToUnicode %d 0 R >>" % (symbol + 1))
+    objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(SYMBOL_CMAP), SYMBOL_CMAP))
     if title:
         objects.append(b"<< /Title " + _string(title) + b" >>")
     info = b" /Info %d 0 R" % len(objects) if title else b""

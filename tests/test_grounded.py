@@ -130,10 +130,8 @@ def test_a_pdf_line_standing_alone_ends_where_it_ends_and_a_label_with_its_value
 
 
 def test_lines_of_like_length_are_wrapped_text_not_lines_standing_alone():
-    """Slides and short notes: every line short, none shorter than the others' wrapping; and a short line that
-    says it goes on ("... for the", "Note:") runs on."""
-    slide = "Wren-7 arm\nPayload 2.5 kg\nReach 700 mm\nSupply 24 V DC\n"
-    assert evidence.lone_lines(slide) == []
+    """Wrapped prose: a line a little shorter than the others, or one that says it goes on ("... for the",
+    "Note:"), runs on."""
     text = (
         "The gripper closes in 0.4 seconds when it is driven at the full supply pressure of the\n"
         "lab's compressed air line, and it opens again in 0.3 seconds when the valve is released for the\n"
@@ -152,6 +150,50 @@ def test_lines_of_like_length_are_wrapped_text_not_lines_standing_alone():
     )
     assert [table[: at + 1].splitlines()[-1] for at in evidence.lone_lines(table)] == [
         "Useful settings for common lab signals"
+    ]
+
+
+def test_a_slides_lines_are_points_under_its_title():
+    """A PDF of slides gives its points as lines with no mark: each stood alone only when much shorter than the
+    longest, so a slide ran into one "sentence" quoted whole. A text whose breaks within a statement mostly go on
+    to a line starting anew is points: each line is evidence of its own, read under its title, its first line."""
+    slide = "Wren-7 arm\nPayload 2.5 kg\nReach 700 mm\nSupply 24 V DC\nMounts on the rail of bench 3\n"
+    assert [slide[a:b] for a, b in evidence.sentences(slide)] == [
+        "Payload 2.5 kg",
+        "Reach 700 mm",
+        "Supply 24 V DC",
+        "Mounts on the rail of bench 3",
+    ]
+    assert contexts_of(passage_of(slide, "Lab robots"))["Reach 700 mm"] == "Lab robots Wren-7 arm Reach 700 mm"
+    scored = evidence.score("How far does the Wren-7 reach?", [passage_of(slide, "")], FakeEmbedder(), 0.5, 0.15)
+    assert scored[0].text == "Reach 700 mm"
+    # Three lines are enough to tell: a page with a title, a label's line and a sentence.
+    short = "Thermal chamber\nWeight 41 kg\nIt stands in the corner of the lab."
+    assert [short[a:b] for a, b in evidence.sentences(short)] == ["Weight 41 kg", "It stands in the corner of the lab."]
+    # A point wrapped onto a second line is one point; prose wrapped over lines, whatever their length, is prose.
+    wrapped = (
+        "Charging\nCharge on the LiPo-safe mat\nNever leave a charging pack alone on the\n"
+        "bench, not even for a minute\nStore packs at 3.8 V\nReport a swollen pack at once\n"
+    )
+    assert [wrapped[a:b] for a, b in evidence.sentences(wrapped)] == [
+        "Charge on the LiPo-safe mat",
+        "Never leave a charging pack alone on the\nbench, not even for a minute",
+        "Store packs at 3.8 V",
+        "Report a swollen pack at once",
+    ]
+    # Prose names things at the start of its lines too ("H-3", "Pendra"): after a line as wide as the widest,
+    # or one ending in "the", a capital starts nothing.
+    prose = (
+        "BotNight 2027 \u2014 Robotics Club Hackathon Weekend\n"
+        "Organised by the Sprocket Society, from Friday 12 to Sunday 14 February 2027, in the test hall\n"
+        "H-3 and the seminar room M-101. The Thursday session is in the robot lab, for questions on the\n"
+        "Pendra balancing robots.\n"
+    )
+    assert not evidence.pointed(prose.split("\n"))
+    assert [prose[a:b] for a, b in evidence.sentences(prose)] == [
+        "Organised by the Sprocket Society, from Friday 12 to Sunday 14 February 2027, in the test hall\nH-3 and the "
+        "seminar room M-101.",
+        "The Thursday session is in the robot lab, for questions on the\nPendra balancing robots.",
     ]
 
 

@@ -1,8 +1,9 @@
 import pytest
 
+from appliance.answer import evidence
 from appliance.errors import InvalidInput, UnsupportedFile
 from appliance.ingest.parse import parse, precheck, text_title
-from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
+from tests.pdfmaker import SYMBOL_BULLET, encrypt_pdf, make_pdf, truncate
 
 MDX = b"""---
 title: Sensors 101
@@ -131,6 +132,18 @@ def test_a_pdf_titled_on_its_first_line_carries_the_title_on_every_page():
     prose = parse(make_pdf(["The chamber holds 64 litres of air.", "The shelf takes 4 kg."]), "t1.pdf")
     assert prose.title == "t1"
     assert [s.heading for p in prose.pages for s in p.sections] == ["", ""]
+
+
+def test_a_pdf_s_bullets_set_in_a_symbol_font_are_bullets():
+    """PowerPoint and Word set bullets in the Symbol font, whose text comes out as a private-use character: a box on
+    the student's screen, and no mark of a list, so a slide's points ran into one "sentence"."""
+    slide = f"Charging LiPo packs\n{SYMBOL_BULLET} Charge only on the safe mat\n{SYMBOL_BULLET}Never leave a pack alone"
+    page = parse(make_pdf([slide, "Next slide"]), "slides.pdf").pages[0].text
+    assert page == "Charging LiPo packs\n\u2022 Charge only on the safe mat\n\u2022 Never leave a pack alone"
+    assert [page[a:b] for a, b in evidence.sentences(page)] == [
+        "Charge only on the safe mat",
+        "Never leave a pack alone",
+    ]
 
 
 HANDOUT = [

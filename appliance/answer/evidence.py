@@ -18,7 +18,7 @@ from appliance.store.text import STOPWORDS, WORD
 # A sentence ends at . ! ? (not inside 1.5 or e.g.) before a space, or at a line break that starts a new block
 # (blank line, list item, heading, table row): course notes are full of lists and headings without full stops. A
 # PDF's list items keep the bullet its maker drew ("•", "◦", "▪", "‣", "●", "■"): a slide's bullets, each a fact.
-BULLETS = "\u2022\u25e6\u25aa\u2023\u25cf\u25a0"
+BULLETS = "\u2022\u25e6\u25aa\u2023\u25cf\u25a0\u25ba\u25b8\u25b6\u27a2\u27a4\u2756\u25c6\u2713\u2714"
 SENTENCE_END = re.compile(
     rf"(?<=[.!?])[\"')\]*_]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*+>#|{BULLETS}]|\d+[.)]\s))"
 )
@@ -87,6 +87,11 @@ QUANTITY_SPELLED = re.compile(r"(?<![\w.])(\d{1,6}) ?([^\W\d_]{1,3})\b")
 # ends in no mark that it goes on and the next starts as a sentence does; a text of fewer lines has no wrapping.
 LONE_LINE = 0.6
 LONE_LINES_AMONG = 4
+# A text whose line breaks within a statement mostly go on to a line starting anew is points, as a slide's are:
+# prose wraps onto its next word, mostly in lower case.
+POINTS = 0.75
+POINT_BREAKS = 2  # line breaks a text needs for its share to tell points from prose
+FULL_LINE = 0.9  # of the widest line's length: a line this long may have been wrapped
 GOES_ON = re.compile(r"[,;:(/&+=\-\u2010-\u2014]\s*$")
 CELLS = re.compile(r"\S(?: *\| *| {3,}|\t)(?=\S)")  # a table line's cell separators: "a | b", "a    b"
 STARTS = re.compile(r"\s*[\"'(\[]?[A-Z0-9]")
@@ -217,7 +222,9 @@ def _share(terms: Sequence[str], found: set[str] | frozenset[str], kin: Kin = NO
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) spans of the sentences of `text`, markup and surrounding space excluded."""
-    return [(a, b) for a, b, lone in _pieces(text) if _states(text, a, b, lone)]
+    points = pointed(text.split("\n"))
+    opening = len(text) - len(text.lstrip())  # the first line of points is their title, as a slide's is
+    return [(a, b) for a, b, lone in _pieces(text) if _states(text, a, b, lone, points and a > opening)]
 
 
 def _pieces(text: str) -> list[tuple[int, int, bool]]:
@@ -258,13 +265,14 @@ def _marked(text: str, at: int) -> bool:
     return bool(ITEM_MARKER.fullmatch(text, text.rfind("\n", 0, at) + 1, at))
 
 
-def _states(text: str, start: int, end: int, lone: bool) -> bool:
+def _states(text: str, start: int, end: int, lone: bool, points: bool = False) -> bool:
     """Whether text[start:end] states something: a sentence, a table row, a list item of a few words, or a line
-    standing alone that gives a label's value ("Weight 1.4 kg"); a line standing alone that does not is a heading,
-    however many its words."""
+    standing alone that gives a label's value ("Weight 1.4 kg"), or is a point of a few words; a line standing
+    alone that does neither is a heading, however many its words."""
     piece = text[start:end]
     if lone and "\n" not in piece:  # a sentence wrapped over lines is judged as one, however short its last
-        return len(piece) >= MIN_CHARS and bool(LABEL_VALUE.fullmatch(piece))
+        point = points and len(piece.split()) >= ITEM_WORDS
+        return len(piece) >= MIN_CHARS and (point or bool(LABEL_VALUE.fullmatch(piece)))
     return _is_sentence(piece) or _is_row(text, start, end) or _is_item(text, start, piece)
 
 
@@ -280,22 +288,63 @@ def _is_item(text: str, start: int, piece: str) -> bool:
 def lone_lines(text: str) -> list[int]:
     """The ends (a line break, or the text's end) of the lines that stand alone: a PDF keeps its layout's lines, so
     a heading, a title or a "Weight 1.4 kg" line runs into the next sentence unless a line much shorter than the
-    text's wrapped lines, without a mark that it goes on, ends where it ends."""
+    text's wrapped lines, without a mark that it goes on, ends where it ends; in points, every such line does."""
     lines = text.split("\n")
     widths = sorted(len(line.strip()) for line in lines if line.strip())
-    if len(widths) < LONE_LINES_AMONG:
+    points = pointed(lines)
+    if len(widths) < LONE_LINES_AMONG and not points:
         return []
     wrapped = widths[(len(widths) - 1) * 9 // 10]
-    last = max(i for i, line in enumerate(lines) if line.strip())
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
     found, at = [], 0
     for i, (line, after) in enumerate(pairwise([*lines, ""])):
         at += len(line) + 1
-        short = 0 < len(line.strip()) < LONE_LINE * wrapped and not line.rstrip().endswith((".", "!", "?"))
+        width = len(line.strip())
+        short = bool(width) and (points or width < LONE_LINE * wrapped) and not line.rstrip().endswith((".", "!", "?"))
         # A table's rows are as long as their cells: one no wider than the rest is one of them, not a heading.
         short = short and len(CELLS.findall(line)) < 2
         if short and not GOES_ON.search(line) and (STARTS.match(after) or i == last):
             found.append(min(at - 1, len(text)))
     return found
+
+
+def pointed(lines: list[str]) -> bool:
+    """Whether the lines are points without marks, as a PDF of slides gives them ("Payload 2.5 kg", "Reach 700
+    mm"): most breaks within a statement come after a line ending short of the widest and go on to a line starting
+    anew, where prose wraps onto its next word, in lower case or after "the". A break after a line as wide as the
+    widest before a capital ("on the test bench\nH-3") tells nothing, nor one after a sentence's end, a list item,
+    a table row or a Markdown heading."""
+    widest = max((len(line.strip()) for line in lines), default=0)
+    anew = runs_on = 0
+    for line, after in pairwise(lines):
+        if not (_open(line) and _joins(after)):
+            continue
+        if _runs_on(line, after):
+            runs_on += 1
+        elif len(line.strip()) < FULL_LINE * widest:
+            anew += 1
+    return anew >= POINT_BREAKS and anew >= POINTS * (anew + runs_on)
+
+
+def _runs_on(line: str, after: str) -> bool:
+    """Whether a line's statement runs on into the next line: that line starts with no capital or digit, or the
+    line ends in a word such as "the" or "of"."""
+    last = WORD.findall(line)[-1:]
+    return not STARTS.match(after) or bool(last and last[0].lower() in STOPWORDS)
+
+
+def _open(line: str) -> bool:
+    """Whether a line may run on into the next: it is not blank, and ends no sentence and says it goes on no more
+    than it is a piece of its own."""
+    stripped = line.strip()
+    return _joins(line) and not (stripped.endswith((".", "!", "?")) or GOES_ON.search(stripped))
+
+
+def _joins(line: str) -> bool:
+    """Whether a line may be part of a statement: not blank, nor by its marks a piece of its own (a list item, a
+    table row, a Markdown heading)."""
+    stripped = line.strip()
+    return bool(stripped) and not (stripped.startswith("#") or ITEM_MARKER.match(line) or len(CELLS.findall(line)) >= 2)
 
 
 def _is_sentence(text: str) -> bool:
@@ -344,6 +393,8 @@ def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, st
             for start, _ in items
             if not _numbered(passage.text, start)
         }
+        title = _title(passage.text, spans)
+        leads = {a: leads.get(a, title) for a, _ in spans} if title else leads
         for i, (a, b) in enumerate(spans):
             text = passage.text[a:b]
             if text.endswith("?"):
@@ -354,6 +405,16 @@ def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, st
             context = " ".join(filter(None, parts))
             found.append((index, passage.start + a, passage.start + b, text, context, _table_header(passage.text, a)))
     return found
+
+
+def _title(text: str, spans: list[tuple[int, int]]) -> str:
+    """The title of a text of points, its first line when that states nothing ("Wren-7 arm" over "Payload 2.5
+    kg"): what its points are about, as a heading is; else ''."""
+    if not pointed(text.split("\n")):
+        return ""
+    first = text.strip().split("\n", 1)[0].strip()
+    opening = len(text) - len(text.lstrip())
+    return "" if spans and spans[0][0] == opening else first
 
 
 def _step(text: str, at: int) -> str:

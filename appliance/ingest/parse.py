@@ -75,6 +75,7 @@ SUPPORTED = f"upload {', '.join(FORMATS[:-1])} or {FORMATS[-1]}"
 HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S
 )
+GLYPH_BULLET = re.compile(r"^([ \t]*)[\ue000-\uf8ff][ \t]*", re.MULTILINE)  # Unicode's private use area
 OCR_BELOW_WORDS = 5  # an image page with fewer words has no real text layer: a scan, or a scan with a page number
 READERS: dict[str, Callable[[bytes], tuple[str, list[Page]]]] = {
     "docx": read_docx,
@@ -177,7 +178,9 @@ def _text(kind: str, source: str, filename: str) -> tuple[str, list[Page]]:
 def _pdf(data: bytes, caps: Caps, report: Progress) -> tuple[str, list[Page]]:
     """A PDF's title and pages from their text layer; a page with (almost) none is read by OCR when that is on."""
     read = read_pdf(data, caps)
-    pages = [Page(text=_tidy(text), number=n, label=label) for n, (text, label, _) in enumerate(read.pages, 1)]
+    pages = [
+        Page(text=_tidy(_bullets(text)), number=n, label=label) for n, (text, label, _) in enumerate(read.pages, 1)
+    ]
     images = {n for n, (text, _, image) in enumerate(read.pages, 1) if image and len(text.split()) < OCR_BELOW_WORDS}
     scanned = [page for page in pages if page.number in images] if caps.ocr else []
     report(pages_total=len(pages), pages_done=len(pages) - len(scanned))
@@ -262,6 +265,12 @@ def text_title(text: str) -> str:
     first, blank, rest = text.strip().partition("\n\n")
     first = first.strip()
     return first if blank and rest.strip() and "\n" not in first and len(first) <= TITLE_CHARS else ""
+
+
+def _bullets(text: str) -> str:
+    """A PDF's bullets as bullets: one set in a symbol font (Symbol, Wingdings), as slides and word processors set
+    theirs, comes out of its text layer as a private-use character that shows as a box and marks no list."""
+    return GLYPH_BULLET.sub("\\1\u2022 ", text)
 
 
 def _tidy(text: str) -> str:
