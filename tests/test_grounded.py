@@ -197,6 +197,22 @@ def test_a_slides_lines_are_points_under_its_title():
     ]
 
 
+def test_a_passage_is_read_once_for_its_sentences_lists_and_neighbours():
+    """Scoring and choosing evidence look at a passage's sentences and lists many times over (its candidates, the
+    list the best brings, each chosen sentence's neighbours): the text is split once, and again only when it comes
+    back in another question after many other texts."""
+    page = (
+        "Grading:\n- Midterm quiz: 20 percent\n- Final exam: 50 percent\n\nThe quiz is in week 6. It lasts 40 minutes."
+    )
+    passage = passage_of(page, "RBT 101")
+    evidence.read.cache_clear()
+    scored = evidence.score("How much does the final exam count?", [passage], FakeEmbedder(), 0.5, 0.15)
+    evidence.select(scored, [passage], most=3, within=1.0)
+    evidence.select(scored, [passage], most=3, within=1.0)
+    info = evidence.read.cache_info()
+    assert (info.misses, info.currsize) == (1, 1) and info.hits >= 3
+
+
 def test_evidence_points_at_the_page_and_brings_the_sentence_a_pronoun_leans_on():
     page = "Intro line here.\n\nThe Quorra probe reads moisture. It reports every 90 seconds over CAN."
     passage = Passage("c", "d", "p.md", None, None, "", page[18:], 18, len(page), 1.0, 0.9)

@@ -7,6 +7,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import pairwise
 from types import MappingProxyType
 
@@ -105,6 +106,7 @@ ITEM_MARKER = re.compile(rf"[ \t]*(?:[-*+{BULLETS}]|\d+[.)])[ \t]+[*_`]*")
 LIST_CHARS = 600
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
+READINGS = 2048  # passage texts whose reading is kept: a few MB
 MIN_CHARS = 12
 MIN_WORDS = 5
 ITEM_WORDS = 3  # a list item's: its marker says it is a point of its own
@@ -220,16 +222,42 @@ def _share(terms: Sequence[str], found: set[str] | frozenset[str], kin: Kin = NO
     return sum(term in found or any(k in found for k in kin.get(term, ())) for term in terms) / len(terms)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How a text reads: the spans of its statements, of its lists under their lead-ins and the title of its points."""
+
+    sentences: tuple[tuple[int, int], ...]
+    lists: tuple[tuple[tuple[int, int], ...], ...]
+    title: str  # its first line, when the text is points ("Wren-7 arm" over "Payload 2.5 kg") stating nothing
+
+
+@lru_cache(maxsize=READINGS)
+def read(text: str) -> Reading:
+    """The text's reading, made once: a question reads its passages' texts for their sentences, lists and titles
+    again and again (the candidates, the lists the best brings, each chosen sentence's neighbours)."""
+    lines = text.split("\n")
+    points = pointed(lines)
+    pieces = _pieces(text, _lone(text, lines, points))
+    opening = len(text) - len(text.lstrip())  # the first line of points is their title, as a slide's is
+    spans = tuple((a, b) for a, b, lone in pieces if _states(text, a, b, lone, points and a > opening))
+    titled = points and not (spans and spans[0][0] == opening)
+    return Reading(spans, _lists(text, pieces), text.strip().split("\n", 1)[0].strip() if titled else "")
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) spans of the sentences of `text`, markup and surrounding space excluded."""
-    points = pointed(text.split("\n"))
-    opening = len(text) - len(text.lstrip())  # the first line of points is their title, as a slide's is
-    return [(a, b) for a, b, lone in _pieces(text) if _states(text, a, b, lone, points and a > opening)]
+    return list(read(text).sentences)
 
 
-def _pieces(text: str) -> list[tuple[int, int, bool]]:
+def lists(text: str) -> list[list[tuple[int, int]]]:
+    """The spans of each list of `text` under a lead-in line ending in ":" ("The course grade is made up of:"), the
+    lead-in first, then each piece of its items, whether or not a sentence ("Lab reports: 30%"): an item says what
+    it says only under its lead-in, and the lead-in says nothing without its items."""
+    return [list(block) for block in read(text).lists]
+
+
+def _pieces(text: str, lone: set[int]) -> list[tuple[int, int, bool]]:
     """(start, end, whether a line standing alone) of every piece of `text` between two sentence ends, trimmed."""
-    lone = set(lone_lines(text))
     found = {(m.start(), m.end(), "\n" in m.group()) for m in SENTENCE_END.finditer(text)}
     spans, begin = [], 0
     for start, end, lined in sorted(found | {(at, at + 1, True) for at in lone if at < len(text)}):
@@ -241,12 +269,10 @@ def _pieces(text: str) -> list[tuple[int, int, bool]]:
     return [*spans, (*_trim(text, begin, len(text)), len(text) in lone)]
 
 
-def lists(text: str) -> list[list[tuple[int, int]]]:
-    """The spans of each list of `text` under a lead-in line ending in ":" ("The course grade is made up of:"), the
-    lead-in first, then each piece of its items, whether or not a sentence ("Lab reports: 30%"): an item says what
-    it says only under its lead-in, and the lead-in says nothing without its items."""
-    pieces = [(a, b) for a, b, _ in _pieces(text) if a < b]  # a numbered item's "1." leaves an empty piece
-    found: list[list[tuple[int, int]]] = []
+def _lists(text: str, found: list[tuple[int, int, bool]]) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """The lists among the text's pieces, each its lead-in's span and then its items'."""
+    pieces = [(a, b) for a, b, _ in found if a < b]  # a numbered item's "1." leaves an empty piece
+    blocks = []
     for i, (a, b) in enumerate(pieces[:-1]):
         if not text[a:b].endswith(":") or _marked(text, a) or not _marked(text, pieces[i + 1][0]):
             continue
@@ -256,8 +282,8 @@ def lists(text: str) -> list[list[tuple[int, int]]]:
             if not (_marked(text, start) or "\n\n" not in text[block[-1][1] : start]):
                 break
             block.append((start, end))
-        found.append(block)
-    return found
+        blocks.append(tuple(block))
+    return tuple(blocks)
 
 
 def _marked(text: str, at: int) -> bool:
@@ -290,13 +316,17 @@ def lone_lines(text: str) -> list[int]:
     a heading, a title or a "Weight 1.4 kg" line runs into the next sentence unless a line much shorter than the
     text's wrapped lines, without a mark that it goes on, ends where it ends; in points, every such line does."""
     lines = text.split("\n")
+    return sorted(_lone(text, lines, pointed(lines)))
+
+
+def _lone(text: str, lines: list[str], points: bool) -> set[int]:
+    """The ends of the text's lines standing alone (lone_lines), its `lines` known to be points or not."""
     widths = sorted(len(line.strip()) for line in lines if line.strip())
-    points = pointed(lines)
     if len(widths) < LONE_LINES_AMONG and not points:
-        return []
+        return set()
     wrapped = widths[(len(widths) - 1) * 9 // 10]
     last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
-    found, at = [], 0
+    found, at = set(), 0
     for i, (line, after) in enumerate(pairwise([*lines, ""])):
         at += len(line) + 1
         width = len(line.strip())
@@ -304,7 +334,7 @@ def lone_lines(text: str) -> list[int]:
         # A table's rows are as long as their cells: one no wider than the rest is one of them, not a heading.
         short = short and len(CELLS.findall(line)) < 2
         if short and not GOES_ON.search(line) and (STARTS.match(after) or i == last):
-            found.append(min(at - 1, len(text)))
+            found.add(min(at - 1, len(text)))
     return found
 
 
@@ -385,16 +415,18 @@ def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, st
     """
     found = []
     for index, passage in enumerate(passages):
-        spans = sentences(passage.text)
-        # A point's lead-in says what it is a part of; a procedure's steps are read as sentences are.
+        reading = read(passage.text)
+        spans = reading.sentences
+        # A point's lead-in says what it is a part of, as the title of points does; a procedure's steps are read
+        # as sentences are.
         leads = {
             start: passage.text[a:b]
-            for (a, b), *items in lists(passage.text)
+            for (a, b), *items in reading.lists
             for start, _ in items
             if not _numbered(passage.text, start)
         }
-        title = _title(passage.text, spans)
-        leads = {a: leads.get(a, title) for a, _ in spans} if title else leads
+        if reading.title:
+            leads = {a: leads.get(a, reading.title) for a, _ in spans}
         for i, (a, b) in enumerate(spans):
             text = passage.text[a:b]
             if text.endswith("?"):
@@ -405,16 +437,6 @@ def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, st
             context = " ".join(filter(None, parts))
             found.append((index, passage.start + a, passage.start + b, text, context, _table_header(passage.text, a)))
     return found
-
-
-def _title(text: str, spans: list[tuple[int, int]]) -> str:
-    """The title of a text of points, its first line when that states nothing ("Wren-7 arm" over "Payload 2.5
-    kg"): what its points are about, as a heading is; else ''."""
-    if not pointed(text.split("\n")):
-        return ""
-    first = text.strip().split("\n", 1)[0].strip()
-    opening = len(text) - len(text.lstrip())
-    return "" if spans and spans[0][0] == opening else first
 
 
 def _step(text: str, at: int) -> str:
@@ -605,7 +627,7 @@ def _listed(passage: Passage, start: int) -> list[tuple[int, int]]:
     is short enough to quote whole; else none. A numbered list is a procedure: one of its steps brings the step
     after it, as a sentence does ("what comes right after connecting the air hose?" is answered by the next)."""
     at = start - passage.start
-    block = next((spans for spans in lists(passage.text) if any(a == at for a, _ in spans)), [])
+    block = next((spans for spans in read(passage.text).lists if any(a == at for a, _ in spans)), ())
     step = bool(block) and at != block[0][0] and _numbered(passage.text, block[1][0])
     if not block or step or block[-1][1] - block[0][0] > LIST_CHARS:
         return []
@@ -619,7 +641,7 @@ def _numbered(text: str, at: int) -> bool:
 
 def _spans(passage: Passage) -> list[tuple[int, int]]:
     """The passage's sentences as page offsets."""
-    return [(passage.start + a, passage.start + b) for a, b in sentences(passage.text)]
+    return [(passage.start + a, passage.start + b) for a, b in read(passage.text).sentences]
 
 
 def _text(passage: Passage, start: int, end: int) -> str:
