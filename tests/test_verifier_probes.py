@@ -1,7 +1,8 @@
 """Probes of the verifier: sentences of the kinds a small model writes from one it copies, with one thing put in,
 left out or changed (a negation, a bound, a side, a day, a modal, an added claim). Each false one must be
 withdrawn; the material's own sentences, shortened, must pass. Written while probing the verifier (BENCHMARKS.md,
-eighteenth round); at the round's start 21 of the 38 false ones passed as supported."""
+eighteenth round); at the round's start 21 of the 38 false ones passed as supported. A condition after the claim is read
+from the twenty-first round on."""
 
 import pytest
 
@@ -244,6 +245,49 @@ PROBES = [
         "The lab is closed on Sundays and public holidays.",
         "The lab is not closed on Sundays.",
         False,
+    ),
+    # A condition after the claim, in its clause, is the claim's too; one after "or" or a reason is that part's.
+    (
+        "Who may use the lab on Saturdays?",
+        "Students may use the lab on Saturdays if a technician is present.",
+        "Students may use the lab on Saturdays.",
+        False,
+    ),
+    (
+        "Can I borrow the oscilloscope?",
+        "Oscilloscopes may be borrowed for one week with the technician's written permission.",
+        "You can borrow an oscilloscope for one week.",
+        False,
+    ),
+    (
+        "Can I borrow the oscilloscope?",
+        "Oscilloscopes may be borrowed for one week with the technician's written permission.",
+        "You can borrow an oscilloscope for one week with the technician's permission.",
+        True,
+    ),
+    (
+        "Is the lab open on Sundays?",
+        "The lab is closed on Sundays except during exam weeks.",
+        "The lab is closed on Sundays.",
+        False,
+    ),
+    (
+        "Do I need goggles?",
+        "Goggles must be worn when the laser is running.",
+        "Goggles must be worn.",
+        False,
+    ),
+    (
+        "When is the pad replaced?",
+        "Replace the pad after 300 hours of use, or earlier if the rubber cracks.",
+        "Replace the pad after 300 hours of use.",
+        True,
+    ),
+    (
+        "Why does the IMU drift?",
+        "The position drifts because the small errors add up when the accelerations are integrated.",
+        "The position drifts because the small errors add up.",
+        True,
     ),
 ]
 

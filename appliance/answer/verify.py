@@ -59,10 +59,18 @@ COPIED_RUN = 4
 # ("less", "before", "minimum") are words a sentence states like any other. Not the modals: "The window should be
 # cleaned with ..." says what "Clean the window with ..." does (measured: they withdrew seven right sentences).
 BOUNDING = frozenset("more most over under".split())
-# A condition the material puts first on a claim: "If the LED blinks red, reset the driver." One later in a sentence
-# may belong to a part of it alone ("... after 300 hours, or earlier if the rubber cracks"; "... because the errors
-# add up when integrated"), so only a leading one is read (measured: later ones withdrew two true sentences).
+# A condition the material puts first on a claim: "If the LED blinks red, reset the driver."
 CONDITION = re.compile(r"\s*(?:if|unless|when|whenever)\s+(?P<condition>[^,;:.!?]+),", re.IGNORECASE)
+# One it puts after the claim, in the claim's own clause: "Students may use the lab on Saturdays if a technician is
+# present", "... for one week with the technician's permission", "closed on Sundays except in exam weeks". One after
+# "or", "and" or a reason belongs to that part alone ("... after 300 hours, or earlier if the rubber cracks";
+# "... because the errors add up when integrated"): measured, reading those withdrew two true sentences.
+TRAILING = re.compile(
+    r"[\s,]+(?P<condition>(?:(?:only\s+)?(?:if|unless|when|whenever)|provided|as long as|except)\s[^;:.!?]+|"
+    r"with\s+(?:[\w'\u2019-]+\s+){0,3}?(?:permission|approval|consent)\b[^;:.!?]*)",
+    re.IGNORECASE,
+)
+PART_OF = re.compile(r"\b(?:or|and|but|because|since|so|than|earlier|later|after|before|until)\b", re.IGNORECASE)
 # The words that turn a claim round ("cannot" and "n't" read as "not"), and where their reach ends: a clause's
 # punctuation, a sentence's end or a turn ("but"); not a comma, which "Do not eat, drink or smoke" reaches past.
 # "without" is none: it reaches one thing, and "do not run it without a guard" is no double negative to count.
@@ -410,14 +418,20 @@ def _polarities(text: str) -> list[_Polar]:
 
 def unconditioned(sentence: str, evidence: str, asked: Set[str] = frozenset()) -> str:
     """The condition of the evidence that the sentence copies the claim of without ("" when none): "Reset the
-    driver." from "If the LED blinks red, reset the driver." says it always holds. A condition the question itself
-    states ("What do I do if the LED blinks red?") goes without saying."""
+    driver." from "If the LED blinks red, reset the driver." says it always holds, as "Students may use the lab on
+    Saturdays." does from "... if a technician is present". A condition the question itself states ("What do I do
+    if the LED blinks red?") goes without saying."""
     found = CONDITION.match(evidence)
-    if not found:
-        return ""
-    said, terms = set(content_words(sentence)), set(content_words(found.group("condition")))
-    claim = set(content_words(evidence[found.end() :]))
-    return found.group().strip(" ,") if terms and not terms & (said | asked) and len(said & claim) >= 2 else ""
+    if found:
+        condition, claim = found.group().strip(" ,"), evidence[found.end() :]
+    else:
+        after = TRAILING.search(evidence)
+        clause = re.split(r"[,;:()]", evidence[: after.start()])[-1] if after else ""
+        if not after or PART_OF.search(clause):
+            return ""
+        condition, claim = after.group("condition").strip(), evidence[: after.start()]
+    said, terms = set(content_words(sentence)), set(content_words(condition))
+    return condition if terms and not terms & (said | asked) and len(said & set(content_words(claim))) >= 2 else ""
 
 
 def rebound(sentence: str, evidence: str) -> tuple[str, str, str] | None:
