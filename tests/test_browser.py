@@ -28,7 +28,7 @@ from appliance.web.app import create_app
 from tests.chatscript import ScriptedAnswerer, twice_quoted_answer
 from tests.conftest import FakeModel
 from tests.filemaker import QUILLON_CODE, QUILLON_EQUATION, QUILLON_NOTES, QUILLON_TABLE, make_pptx, scanned_pdf
-from tests.pdfmaker import make_pdf
+from tests.pdfmaker import SYMBOL_BULLET, make_pdf
 from tests.realserver import no_network, serve
 
 real = pytest.mark.real
@@ -966,16 +966,22 @@ TOLLAN_PAGE = (
     "Battery care\nLook after the Tollan battery pack.\nThe Tollan battery pack charges fully in\n"
     "ninety minutes at the bench charger.\nStore it half charged over the summer."
 )
+# PDFs of slides: bullets set in the Symbol font, as PowerPoint sets them, and points with no mark at all.
+SLIDE_PAGES = [
+    f"Charging LiPo packs\n{SYMBOL_BULLET} Charge only on the safe mat in B-203\n{SYMBOL_BULLET} Never leave a "
+    f"charging pack alone\n{SYMBOL_BULLET} Store packs at 3.8 V per cell",
+    "Wren-7 arm\nPayload 2.5 kg\nReach 700 mm\nSupply 24 V DC\nMounts on the rail of bench 3",
+]
 
 
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory):
     """The appliance quoting its evidence (extractive), with a two-page PDF that has no page labels, slides,
-    numbered steps and a PDF page's broken lines."""
+    numbered steps, a PDF page's broken lines and a PDF of slides."""
     pages = ["The Kestrel-3 rover weighs 1.4 kilograms.", "Late lab reports lose 10 percent of the mark per day."]
     slides = [("Lab 5", ["Line following"], ""), ("Motors", ["The Corvel N20 gear motor turns at 300 rpm."], "")]
     documents = {"kestrel.pdf": make_pdf(pages), "lab5.pptx": make_pptx(slides)}
-    documents |= {"varn.md": VARN_STEPS, "tollan.pdf": make_pdf([TOLLAN_PAGE])}
+    documents |= {"varn.md": VARN_STEPS, "tollan.pdf": make_pdf([TOLLAN_PAGE]), "slides.pdf": make_pdf(SLIDE_PAGES)}
     with with_documents(tmp_path_factory.mktemp("paged"), documents, answer_mode="extractive") as server:
         yield server
 
@@ -1028,6 +1034,23 @@ def test_a_pdf_line_break_inside_a_quoted_sentence_reads_as_a_space(browser, pag
         visit.page.locator(".reader mark").first.wait_for()
         shown = visit.page.locator(".reader .page-text").inner_text()
         assert "Battery care\nLook after" in shown and "fully in\nninety" in shown, shown
+
+
+@real
+def test_a_pdf_slides_points_are_quoted_one_by_one_and_shown_as_the_slide_shows_them(browser, paged):
+    """A slide's points ran into one "sentence" quoted whole, and its Symbol-font bullets showed as boxes."""
+    with signed_in(browser, paged) as visit:
+        answer = ask(visit, "At what voltage per cell are LiPo packs stored?")
+        # Quoted as the slide shows it: with its bullet.
+        assert answer.locator(".evidence-quote").first.inner_text().strip() == "\u2022 Store packs at 3.8 V per cell"
+        answer.locator(".evidence-link").first.click()
+        visit.page.locator(".reader mark").first.wait_for()
+        shown = visit.page.locator(".reader .page-text").inner_text()
+        assert "\u2022 Never leave a charging pack alone\n\u2022 Store packs" in shown, shown
+        assert SYMBOL_BULLET not in shown
+        assert visit.page.locator(".reader mark").first.inner_text() == "Store packs at 3.8 V per cell"
+        answer = ask(visit, "How far does the Wren-7 arm reach?")
+        assert answer.locator(".evidence-quote").first.inner_text().strip() == "Reach 700 mm"
 
 
 # ---------- conversations, tokens, keyboard ----------
