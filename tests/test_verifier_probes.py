@@ -289,6 +289,37 @@ PROBES = [
         "The position drifts because the small errors add up.",
         True,
     ),
+    # A time of day is one number: 17:30 is none the material states, though it states 17 and 30.
+    (
+        "When does the lab close?",
+        "The lab closes at 17:00, after a 30 minute clean-up.",
+        "The lab closes at 17:30.",
+        False,
+    ),
+    (
+        "When does the lab close?",
+        "The lab closes at 17:00, after a 30 minute clean-up.",
+        "The lab closes at 17:00.",
+        True,
+    ),
+    (
+        "When is the lab open?",
+        "The lab is open from 9:00 to 17:00 on weekdays, and until 20:00 during exam weeks.",
+        "The lab is open until 20:00 on weekdays.",
+        False,
+    ),
+    (
+        "When does the coach leave?",
+        "The coach leaves at 07:30 from bus bay 2.",
+        "The coach leaves at 7:30 from bus bay 2.",
+        True,
+    ),
+    (
+        "What is the gear ratio?",
+        "The gearbox has a ratio of 11:1.",
+        "The gearbox has a ratio of 12:1.",
+        False,
+    ),
 ]
 
 

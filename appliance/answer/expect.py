@@ -364,8 +364,10 @@ def without_units(text: str) -> str:
 
 
 def _number(raw: str) -> str:
-    """A number as one form: "1,024" → "1024", "2.50" → "2.5", "Two" → "two"."""
+    """A number as one form: "1,024" → "1024", "2.50" → "2.5", "07" (of 07:30) → "7", "Two" → "two"."""
     value = raw.lower().replace(",", "")
+    if value.isdigit():
+        return value.lstrip("0") or "0"
     return value.rstrip("0").rstrip(".") if "." in value else value
 
 

@@ -21,8 +21,10 @@ from appliance.answer.expect import SAYS_WHAT_ASKED, expected, quantities, value
 from appliance.store.text import STOPWORDS, WORD
 
 CITATION = re.compile(r"\s*\[(\d{1,2})\]")
-# 1,024 / 0.088 / 12 / -5 / 3.5: a number as the material writes it; commas between digit groups are dropped.
-NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?![\w])|\d+(?=[A-Za-z°%])")
+# 1,024 / 0.088 / 12 / -5 / 3.5: a number as the material writes it; commas between digit groups are dropped. A
+# time of day is one number ("17:30", not 17 and 30, each of which the material may state for something else).
+CLOCK = r"\d{1,2}:\d\d(?!\d)"
+NUMBER = re.compile(rf"(?<![\w.:]){CLOCK}|(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?![\w])|\d+(?=[A-Za-z°%])")
 # Names and codes: a capitalised word not opening the sentence, an acronym anywhere (PRM, RRT: in a robotics
 # course often the answer itself), or any word mixing letters and digits (Zorblax-7).
 NAME = re.compile(r"(?<=\s)[A-Z][\w-]*[a-z0-9][\w-]*|\b[A-Z]{2,}s?\b|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
@@ -30,8 +32,8 @@ SENTENCE_STOP = re.compile(r"[.!?](?:\s*\[\d{1,2}\])*(?=\s+[^\s\[])|\n")
 SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
 # A clause, and the words after a number within it that say what the number is of ("40 percent on the final
 # project"), past its unit.
-CLAUSE = re.compile(r"[,;:()]|[.!?](?=\s|$)|\band\b|\bor\b|\bbut\b")
-TOKEN = re.compile(r"[-+]?\d+(?:[.,]\d+)*|[^\W\d_][\w'-]*")
+CLAUSE = re.compile(r"[,;()]|:(?!\d)|[.!?](?=\s|$)|\band\b|\bor\b|\bbut\b")
+TOKEN = re.compile(rf"{CLOCK}|[-+]?\d+(?:[.,]\d+)*|[^\W\d_][\w'-]*")
 FOLLOWING = 4
 # Words of one family share this many first letters, the whole of the shorter: "weigh" and "weight"; but the
 # endings of a degree make a claim of their own ("smaller than", "the largest").
@@ -97,7 +99,9 @@ def numbers(text: str) -> set[str]:
     found = set()
     for raw in NUMBER.findall(CITATION.sub(" ", text)):
         value = raw.lstrip("+").replace(",", "")
-        if "." in value:
+        if ":" in value:  # 07:30 is 7:30
+            value = value.lstrip("0").rjust(4, "0")
+        elif "." in value:
             value = value.rstrip("0").rstrip(".")
         found.add(value)
     return found
@@ -309,7 +313,12 @@ class Verifier:
         # of their own to a copied one (a share of three words in four let them pass). A word of the same family
         # ("weighs" for "weight") is the material's; a unit is checked with its number, in any spelling.
         plain = without_units(text)
-        unsaid = [w for w in content_words(plain, ASKING) if w not in found and not _family(w, found)]
+        hours = {w.lstrip("0") for w in found if w.isdigit()}  # the 7 of "7:30" is the material's 07 of "07:30"
+        unsaid = [
+            w
+            for w in content_words(plain, ASKING)
+            if w not in found and not _family(w, found) and not (w.isdigit() and w.lstrip("0") in hours)
+        ]
         if unsaid:
             first = next((w for w in unsaid if w in self.question_words), unsaid[0])
             return f"the material does not say '{_as_written(first, plain)}' here"
