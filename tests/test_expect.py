@@ -13,6 +13,9 @@ STATES = [
     ("Late fee for kits?", "quantity", "A late fee of 3 pounds is charged for every day."),
     ("After how many operating hours is the arm recalibrated?", "quantity", "Every 40 operating hours."),
     ("How often are the emergency stops tested?", "quantity", "They are tested every Monday morning."),
+    ("how often is the pre-filter changed", "quantity", "Change it every 100 operating hours."),
+    ("how often is the nozzle cleaned", "quantity", "The nozzle is wiped after each use and replaced monthly."),
+    ("how often do the coveralls get swapped", "quantity", "They are replaced every other week by the laundry."),
     ("How many students may be in the lab at once?", "quantity", "No more than six students may be in the lab."),
     ("How many scans per second does the lidar make?", "quantity", "Its head spins to make 15 scans per second."),
     ("Who is the lab's safety officer?", "person", "The safety officer is Ilse Marrow."),
@@ -102,6 +105,9 @@ MISSES = [
     ("which pin do i use for the hardware trigger", "The trigger fires within 2 ms of the light barrier."),
     ("Where do I return a borrowed kit?", "The deposit is returned when the kit comes back complete."),
     ("On what date is demo day?", "On demo day every team shows its cell."),
+    # how often is asked of a time, not of things: "every" before a thing says nothing of it
+    ("how often is the fume extractor checked", "There is a fume extractor at every station."),
+    ("how often is the gripper serviced", "Each jaw of the gripper travels 38 mm."),
     ("How much is the deposit for a kit?", "The deposit is returned when the kit comes back."),
     ("How quickly does the chamber change temperature?", "It holds any temperature from 20 to 85 degrees."),
     # an angle is not a temperature: robotics notes give angles in bare degrees

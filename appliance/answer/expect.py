@@ -113,8 +113,17 @@ EITHER = ("extent", "draw", "capacity", "size")
 # Words allowed between a number and its unit ("40 operating hours"), and before a rate's "per day".
 UNIT_WORDS = 2
 RATE_WORDS = 6
-# How often something happens can be said without a number ("every Monday", "weekly").
-RECURRING = r"\b(?:every|each|daily|weekly|fortnightly|monthly|yearly|annually|hourly|once an?|twice an?)\b"
+# How often something happens can be said without a number ("every Monday", "weekly", "after each use"): "every"
+# or "each" before a time, or an occasion, not before a thing ("at every station", "each jaw").
+OCCASIONS = (
+    r"(?:second|minute|hour|day|night|morning|afternoon|evening|week|weekday|weekend|fortnight|month|quarter|year|"
+    r"semester|term|session|lesson|lecture|class|shift|use|time|run|visit|cycle|batch|print|job|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
+)
+RECURRING = (
+    rf"\b(?:every|each)\s+(?:(?:other|second|third|few|{NUMBER})\s+(?:[a-z-]+\s+)?)?{OCCASIONS}\b|"
+    r"\b(?:daily|weekly|fortnightly|monthly|yearly|annually|hourly|nightly|once an?|twice an?)\b"
+)
 # Two numbers sharing the unit after them: "0.6 to 1.5 metres", "9 by 6 mm" (x, the multiplication sign, dashes).
 JOINED = "(?:to|and|or|by|x|\u00d7|-|\u2013)"
 # A currency sign comes before its number.
