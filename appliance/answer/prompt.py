@@ -36,10 +36,8 @@ HARDWARE_GUIDANCE = {
 Levels = tuple[str, str]  # (software background, hardware background)
 
 # The fixed, KV-cached prefix of a grounded prompt. A small base model continues patterns far more reliably
-# than it follows instructions, so the instructions come with worked examples (about made-up devices, so no
-# example fact can leak into a real answer) in exactly the form of the request that follows; the third, a
-# question asking whether, is answered by the fact with its limit and condition, not by "Yes" and the question
-# turned round (which the verifier withdraws: it says nothing the question does not).
+# than it follows instructions, so the instructions come with two worked examples (about made-up devices, so
+# no example fact can leak into a real answer) in exactly the form of the request that follows.
 GROUNDED_INSTRUCTIONS = """Answer each question in one or two short sentences, using only the facts given with it and \
 copying their words. After each sentence, put the number of the fact it comes from in brackets.
 
@@ -54,13 +52,7 @@ Facts:
 [2] Each encoder gives 600 counts per revolution, so the rover can measure how far it has driven.
 [2] The encoders are cleaned every month.
 Question: Why does the Ossing rover have encoders?
-Answer: Each encoder gives 600 counts per revolution, so the rover can measure how far it has driven [2].
-
-Facts:
-[1] Borrowed meters are signed out at the counter.
-[2] Students may take a Kelton multimeter home for up to three days, with the technician's permission.
-Question: can i take a kelton multimeter home
-Answer: Students may take a Kelton multimeter home for up to three days, with the technician's permission [2]."""
+Answer: Each encoder gives 600 counts per revolution, so the rover can measure how far it has driven [2]."""
 # Where a grounded answer ends: the model would go on to invent the next example.
 GROUNDED_STOP = ["\n", "Question:", "Facts:"]
 
