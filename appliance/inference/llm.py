@@ -30,6 +30,7 @@ def open_llama(path: Path, *, context_length: int, threads: int) -> "llama_cpp.L
         n_threads=threads or os.cpu_count(),
         n_batch=512,
         seed=0,
+        flash_attn=False,
         verbose=False,
     )
 
@@ -181,6 +182,11 @@ class _Context:
         # cache the other answers' masked cells change the summation order, and near ties flip).
         params.kv_unified = False
         params.swa_full = True  # Gemma 3's sliding-window layers keep every position, so a copied start is whole
+        # No flash attention (llama.cpp's "auto" turns it on): its CPU kernel gives a prompt read in two pieces, or
+        # after a start copied from the shared sequence, logits some 0.2 away from the same prompt read whole, so a
+        # near tie answered a question otherwise the second time it was asked. Without it every way of reading a
+        # prompt gives the same logits to the bit, at no measured cost at this model's size (BENCHMARKS.md).
+        params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
         params.no_perf = True
         self.context = llama_cpp.llama_init_from_model(self.model.model, params)
         if not self.context:
