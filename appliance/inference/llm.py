@@ -177,9 +177,10 @@ class _Context:
         params.n_seq_max = parallel + 1
         params.n_batch = params.n_ubatch = BATCH
         params.n_threads = params.n_threads_batch = threads or os.cpu_count() or 1
-        # A KV stream per sequence, not one unified cache: an answer attends over its own stream only, so the
-        # arithmetic, and at temperature 0 the answer, is the same alone or beside others (with a unified
-        # cache the other answers' masked cells change the summation order, and near ties flip).
+        # A KV stream per sequence, not one unified cache: an answer attends over its own stream only (with a
+        # unified cache the other answers' masked cells change the summation order, and near ties flip). Answers
+        # decoded in one batch still come out a little apart from each alone at times (one of the four test
+        # prompts at the logit level, its tokens the same; BENCHMARKS.md, twentieth round).
         params.kv_unified = False
         params.swa_full = True  # Gemma 3's sliding-window layers keep every position, so a copied start is whole
         # No flash attention (llama.cpp's "auto" turns it on): its CPU kernel gives a prompt read in two pieces, or
