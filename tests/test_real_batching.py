@@ -104,8 +104,9 @@ def test_a_stream_cancelled_mid_batch_frees_its_sequence_and_the_others_finish(m
 
 def first_logits(model: LlamaCppModel, text: str) -> list[float]:
     """The logits the model samples a prompt's first answer token from, all of them."""
-    context, seen = model._context, []
+    context = model._context
     sample = context.sample
+    seen: list[list[float]] = []
 
     def recording(seq: int, index: int) -> int:
         if not seen:
@@ -113,11 +114,11 @@ def first_logits(model: LlamaCppModel, text: str) -> list[float]:
             seen.append(row[: model._model.n_vocab()])
         return sample(seq, index)
 
-    context.sample = recording
+    setattr(context, "sample", recording)  # the instance's method, for this one answer
     try:
         generate(model, text, 0.0, tokens=1)
     finally:
-        context.sample = sample
+        setattr(context, "sample", sample)
     return seen[0]
 
 
@@ -126,6 +127,7 @@ def test_a_prompt_gets_the_same_logits_however_it_is_read(tmp_path):
     same), or in two pieces: the same logits to the bit. With llama.cpp's flash attention on, the copied and the
     pieced ones were some 0.2 away, and a near tie was answered otherwise the second time a question was asked."""
     model = services.load_llm(settings(tmp_path, parallel_answers=1))
+    assert isinstance(model, LlamaCppModel)
     try:
         prompts = [grounded(model, n) for n in range(3)]
         whole = first_logits(model, prompts[2])
