@@ -39,6 +39,9 @@ STATES = [
     # what is counted before its number: a label's value, a limit
     ("how many seats are in the lab", "quantity", "Seats: 24"),
     ("how many spots are there on the field trip", "quantity", "Spots are limited to 36, given in order."),
+    # room counted in whichever word the material uses for it
+    ("how many spots are there on the field trip", "quantity", "Places are limited to 36, given in order."),
+    ("how many seats does the bus have", "quantity", "The coach has 48 places."),
     # a first name alone, where a sentence asks or borrows from one
     ("who do i ask to borrow a cabinet key", "person", "Students borrow a key from Jonas and sign it out."),
     ("Who hands out the lockers?", "person", "For a locker, ask Priya."),
@@ -132,6 +135,8 @@ MISSES = [
     ("How much electrical power does the chamber use?", "It keeps the humidity at 40 %."),
     # a count of things is no count of people
     ("How many people can be in a project team?", "Each team gets two kits and a part budget of 150 euros."),
+    # room is no count of people or of anything else
+    ("how many spots are there on the field trip", "Sign up with 3 friends by 20 January."),
     # a sound level is stated in decibels: a count of the machines or a distance is none
     ("how loud is the fume extractor in db", "Room E-118 has eight solder fume extractors, one per station."),
     ("How loud is the compressor?", "Keep the compressor 2 m from the bench."),

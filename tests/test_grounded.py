@@ -365,6 +365,17 @@ def test_a_code_covers_the_question_in_whichever_spelling_either_uses():
     assert evidence.coverage(evidence.key_terms("tq50 capacity"), "The TQ-5 has a capacity of 50 N·m.") == 0.5
 
 
+def test_a_hyphenated_word_covers_the_question_written_as_one_word():
+    """Students type "wifi" and "prefilter" for the material's "Wi-Fi" and "pre-filter"; its parts still count."""
+    for asked, text in (
+        ("whats the wifi password", "The Wi-Fi password is on the whiteboard."),
+        ("how often do we change the prefilters", "Change the pre-filter every 100 hours."),
+        ("which filter is changed", "Change the pre-filter every 100 hours."),
+    ):
+        assert evidence.coverage(evidence.key_terms(asked), text) == 1.0, (asked, text)
+    assert evidence.coverage(evidence.key_terms("prefilter"), "Change the pre filter.") == 0.0
+
+
 def test_a_quantity_covers_the_question_with_or_without_a_space_before_its_unit():
     """Students type "24v" for the material's "24 V", and "12 V" for its "12V"; another number is no match."""
     for asked, text in (

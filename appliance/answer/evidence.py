@@ -84,6 +84,8 @@ UNIT_HEADER = re.compile(r"units?", re.I)
 CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
 # A whole number and the unit after it, with a space or without: "24 V" and "24V", "300 mm" and "300mm".
 QUANTITY_SPELLED = re.compile(r"(?<![\w.])(\d{1,6}) ?([^\W\d_]{1,3})\b")
+# A word written with hyphens, as students write it as one: "Wi-Fi" and "wifi", "pre-filter" and "prefilter".
+HYPHENATED = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
 # A line stands alone when it is shorter than this share of the text's wrapped lines (the longest but a tenth),
 # ends in no mark that it goes on and the next starts as a sentence does; a text of fewer lines has no wrapping.
 LONE_LINE = 0.6
@@ -183,14 +185,16 @@ def content_words(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
 
 
 def text_words(text: str) -> set[str]:
-    """The content words a text offers a question's key terms, its codes and quantities in every spelling: "TQ-50"
-    and "TQ50" each give tq50, tq and 50, "24 V" and "24V" each 24v and 24, as students type them either way."""
+    """The content words a text offers a question's key terms, its codes, quantities and hyphenated words in every
+    spelling: "TQ-50" and "TQ50" each give tq50, tq and 50, "24 V" and "24V" each 24v and 24, "Wi-Fi" wi, fi and
+    wifi, as students type them either way."""
     words = set(content_words(text))
     for letters, digits in CODE_SPELLED.findall(text):
         spellings = (f"{letters}{digits}".lower(), stem(letters.lower()), digits)
         words.update(w for w in spellings if len(w) > 1 or w.isdigit())
     for digits, unit in QUANTITY_SPELLED.findall(text):
         words.update((f"{digits}{unit}".lower(), digits))
+    words.update(stem(joined.replace("-", "").lower()) for joined in HYPHENATED.findall(text))
     return words
 
 

@@ -155,6 +155,10 @@ PERSONS = (
     r"people|persons?|individuals?|students?|pupils?|learners?|members?|users?|visitors?|participants?|attendees?|"
     r"adults?|children|staff|engineers?|operators?|pilots?|spotters?|technicians?|teachers?|instructors?"
 )
+# Room for people counted in whichever word the material uses: "how many spots" is answered by "places are limited
+# to 36", "how many seats" by "24 places".
+ROOM = frozenset("spot spots place places seat seats slot slots space spaces".split())
+ROOMS = r"spots?|places?|seats?|slots?|spaces?"
 # A day: "3 June", "June 3rd", "03/06/2027", "Monday".
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 DATE = re.compile(
@@ -441,7 +445,7 @@ def _kind(question: str) -> Expected:
     # but "how many packs can be charged" is a count of packs, not a sum of money.
     if counted and not _named_dimension(counted.group(1)):
         nouns = counted.group(1).lower().split()  # "LiPo packs": either word may name what is counted
-        counts = [PERSONS if n in PEOPLE else rf"{re.escape(n[: max(COUNT_STEM, len(n) - 3)])}\w*" for n in nouns]
+        counts = [_counted(n) for n in nouns]
         found = ("count", "|".join(counts))
     if QUANTITY.search(question) or (found and asks_value):
         return Expected("quantity", _stated_in(*found) if found else None, names, dimension=found[0] if found else "")
@@ -450,6 +454,14 @@ def _kind(question: str) -> Expected:
         numbered = rf"\b{re.escape(which.group(1))}s?\s+(?:no\.?\s*|#\s*)?\d[\w.-]*" if which else None
         return Expected("name", question_names=names, numbered=re.compile(numbered, re.I) if numbered else None)
     return Expected()
+
+
+def _counted(noun: str) -> str:
+    """What counts the noun's things in the material: any word for people counts people, any word for room room,
+    and the noun itself in its other forms ("batter" for batteries and battery)."""
+    if noun in PEOPLE:
+        return PERSONS
+    return ROOMS if noun in ROOM else rf"{re.escape(noun[: max(COUNT_STEM, len(noun) - 3)])}\w*"
 
 
 def _defines(question: str) -> bool:
