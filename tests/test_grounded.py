@@ -487,6 +487,19 @@ def test_verifier_accepts_the_material_and_names_what_it_invents():
     assert checker.check("The Zorblax-7 closes with a force of 42 newtons [1].").source == 1
 
 
+def test_a_number_or_name_cited_to_the_wrong_source_is_said_to_be_in_the_other():
+    """ "0.1 appears in no source" was the reason for a sentence citing the turntable's load with the hand-held
+    scans' 0.1 mm from another source: the reason says where it is."""
+    scans = "The accuracy is 0.05 mm on the turntable and about 0.1 mm for hand-positioned scans by Quillon."
+    load = "Turntable maximum load: 5 kg."
+    passages = [Passage("c", "d", n, None, None, "", t, 0, len(t), 1.0, 0.9) for n, t in (("a", scans), ("b", load))]
+    evidence = {1: [Evidence(0, len(scans), scans, 1.0)], 2: [Evidence(0, len(load), load, 0.9)]}
+    checker = verify.Verifier("How accurate is the turntable?", evidence, passages, FakeEmbedder(), 0.0)
+    assert checker.check("The turntable is accurate to 0.1 mm [2].").reason == "the number 0.1 is in source 1, not 2"
+    assert checker.check("The turntable is accurate to 0.3 mm [2].").reason == "the number 0.3 appears in no source"
+    assert checker.check("The Quillon turntable is accurate to 5 kg [2].").reason == "'quillon' is in source 1, not 2"
+
+
 def test_an_acronym_the_material_does_not_give_is_not_supported():
     fact = "For repeated queries in the same environment, use the PRM planner (multi-query)."
     passage = Passage("c", "d", "plan.md", None, None, "", fact, 0, len(fact), 1.0, 0.9)

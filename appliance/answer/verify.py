@@ -3,8 +3,9 @@
 import difflib
 import itertools
 import re
-from collections.abc import Iterator, Sequence, Set
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
+from functools import partial
 
 from appliance.answer.events import Evidence
 from appliance.answer.evidence import (
@@ -284,14 +285,28 @@ class Verifier:
         closest = max(range(len(similarities)), key=similarities.__getitem__)
         return closest, similarities[closest]
 
+    def _unshown(self, what: str, n: int, shows: Callable[[int], bool]) -> str:
+        """Why source n does not back a number or name: no source shows it, or another's evidence does (the
+        "0.1 mm" of hand-held scans, cited to the turntable's load)."""
+        elsewhere = next((m for m in sorted(self.evidence_text) if m != n and shows(m)), None)
+        return f"{what} appears in no source" if elsewhere is None else f"{what} is in source {elsewhere}, not {n}"
+
+    def _shows_number(self, number: str, n: int) -> bool:
+        """Whether source n's evidence shows the number."""
+        return number in numbers(self.evidence_text[n].lower())
+
+    def _names(self, name: str, n: int) -> bool:
+        """Whether source n's evidence names it: as written, stemmed, or a code in another spelling ("tq50" for
+        the material's "TQ-50")."""
+        where = self.evidence_text[n].lower()
+        return name in where or stem(name) in where or name.replace("-", "") in self.evidence_words[n]
+
     def _unsupported(self, sentence: str, n: int, closest: tuple[int, float]) -> str:
         """Why source n does not back the sentence ("" when it does): its closest evidence sentence must."""
         text = CITATION.sub(" ", sentence)
-        where = self.evidence_text[n].lower()
-        shown = numbers(where)
         for number in sorted(numbers(text)):
-            if number not in shown:
-                return f"the number {number} appears in no source"
+            if not self._shows_number(number, n):
+                return self._unshown(f"the number {number}", n, partial(self._shows_number, number))
         # A list's items give each its own value: another item's number given to this one's words says of one
         # thing what the material says of another ("Midterm quiz: 40 percent" when the final project is 40).
         lead = self._leads[n][closest[0]]
@@ -305,8 +320,8 @@ class Verifier:
             return "the material does not give {} as a {}".format(*invented[0])
         for name in sorted(names(text) - self.titled[n]):
             # A code in the student's spelling ("tq50") is the material's in another ("TQ-50").
-            if name not in where and stem(name) not in where and name.replace("-", "") not in self.evidence_words[n]:
-                return f"'{name}' appears in no source"
+            if not self._names(name, n):
+                return self._unshown(f"'{name}'", n, partial(self._names, name))
         found = self._context_words[n][closest[0]]
         # Every word it states is the material's, there: "The arm's maximum reach is 2 kg" answers a question about
         # reach from a sentence that never mentions it, and "and weekends", "heavier than", "usually" add a claim
