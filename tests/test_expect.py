@@ -137,6 +137,8 @@ MISSES = [
     ("How many people can be in a project team?", "Each team gets two kits and a part budget of 150 euros."),
     # room is no count of people or of anything else
     ("how many spots are there on the field trip", "Sign up with 3 friends by 20 January."),
+    ("how many seats does the bus have", "A no-show is charged €25 for the seat."),
+    ("how many seats does the bus have", "A no-show is charged € 25 for the seat."),
     # a sound level is stated in decibels: a count of the machines or a distance is none
     ("how loud is the fume extractor in db", "Room E-118 has eight solder fume extractors, one per station."),
     ("How loud is the compressor?", "Keep the compressor 2 m from the bench."),

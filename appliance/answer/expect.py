@@ -515,5 +515,7 @@ def _stated_in(dimension: str, units: str) -> re.Pattern:
     between = RATE_WORDS if dimension == "rate" else UNIT_WORDS
     # A unit divided by another is a rate of its own: the "m" of 0.0014 m/s² is no length.
     pattern = rf"{NUMBER}[\s-]*(?:[\w-]+\s+){{0,{between}}}?(?:{units})(?![\w/])"
+    if dimension == "count":  # a sum of money is no count: "charged €25 for the seat"
+        pattern = rf"(?<![\d.,£$€])(?<![£$€]\s){pattern}"
     extra = {"money": MONEY_FIRST, "recurrence": RECURRING, "count": COUNT_FIRST.format(units=units)}.get(dimension)
     return re.compile(rf"{pattern}|{extra}" if extra else pattern, re.IGNORECASE)
