@@ -444,6 +444,17 @@ def test_a_table_cells_number_takes_the_unit_its_header_label_or_unit_column_giv
     )
 
 
+def test_a_number_in_a_column_of_intervals_says_how_often():
+    """ "100" under "Change interval (operating hours)" answers "how often": every 100 operating hours."""
+    header = "Stage | Filter | Change interval (operating hours) | Who changes it"
+    row = "1 | Pre-filter mat | 100 | Students"
+    assert evidence._with_units(row, header) == "1 | Pre-filter mat | every 100 operating hours | Students"
+    page = f"| {header} |\n|---|---|---|---|\n| {row} |"
+    passage = Passage("c", "d", "fume.md", None, None, "Filters", page, 0, len(page), 1.0, 0.9)
+    scored = evidence.score("how often do we change the prefilter", [passage], FakeEmbedder(), 0.5, 0.15)
+    assert [s.fits for s in scored if s.text.startswith("1 |")] == [True]
+
+
 def test_a_short_table_row_pairing_a_label_with_its_value_is_evidence_and_its_header_is_not():
     page = "| Parameter | Value |\n|---|---|\n| Weight (g) | 72 |\n| Output spline | 25 teeth |\n"
     assert [page[a:b] for a, b in evidence.sentences(page)] == ["Weight (g) | 72", "Output spline | 25 teeth"]

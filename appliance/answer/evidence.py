@@ -78,7 +78,9 @@ ANSWER_LINE = re.compile(r"[\s*_]*(?:A|Answer)\s*[:.]", re.I)
 # A table cell that is only a number, and the units its table gives apart from it: "Weight (%)" in a header,
 # "Altitude above floor (m)" as a row's label, or a column headed "Unit".
 BARE_NUMBER = re.compile(r"[±~≈<>≤≥+-]?\s*\d+(?:[.,]\d+)?(?:\s*(?:to|-|–)\s*\d+(?:[.,]\d+)?)?")
-UNIT_IN_LABEL = re.compile(r"\(([^()\d]{1,12})\)\s*$")
+UNIT_IN_LABEL = re.compile(r"\(([^()\d]{1,20})\)\s*$")
+# A column of intervals: its "100" under "Change interval (operating hours)" is every 100 operating hours.
+INTERVAL_HEADER = re.compile(r"\b(?:interval|every)\b", re.I)
 UNIT_HEADER = re.compile(r"units?", re.I)
 # A code of a few letters and a number, with or without a hyphen: TQ-50, SD56, CAM-04.
 CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
@@ -485,13 +487,16 @@ def read_with_units(text: str, labels: str) -> str:
 
 def _with_units(row: str, header: str) -> str:
     """A table row with each bare number followed by the unit its table gives apart: in its column's header
-    ("Weight (%)"), its row's label ("Altitude above floor (m) | 2.5") or a "Unit" column ("±2000 | °/s")."""
+    ("Weight (%)"), its row's label ("Altitude above floor (m) | 2.5") or a "Unit" column ("±2000 | °/s"); under
+    a header of intervals, after "every"."""
     cells, heads = [c.strip() for c in row.split("|")], [h.strip() for h in header.split("|")]
     if len(heads) != len(cells):
         return row
     own = _unit(cells[0]) or next((cells[i] for i, h in enumerate(heads) if UNIT_HEADER.fullmatch(h)), "")
     return " | ".join(
-        f"{cell} {_unit(heads[i]) or own}".strip() if i and BARE_NUMBER.fullmatch(cell) else cell
+        f"{'every ' if INTERVAL_HEADER.search(heads[i]) else ''}{cell} {_unit(heads[i]) or own}".strip()
+        if i and BARE_NUMBER.fullmatch(cell)
+        else cell
         for i, cell in enumerate(cells)
     )
 
