@@ -24,6 +24,7 @@ STATES = [
     ("which pin do i use for the hardware trigger", "name", "Use pin 2 for triggering from the light barrier."),
     ("Vexmoor part number?", "code", "Its part number is VB-2231."),
     ("Where do I return a borrowed kit?", "place", "Kits go back to room B-119."),
+    ("where's the exchange coordinator's office", "place", "International Office, room A-1.42."),
     ("On what date is demo day?", "date", "Demo day is on 3 June 2027."),
     ("What is the maximum flow rate of the pump?", "quantity", "It pumps at most 18 litres per minute."),
     (

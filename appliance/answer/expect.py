@@ -505,7 +505,8 @@ def _labelled(sentence: str, names: re.Pattern) -> bool:
 
 
 def _is_title(sentence: str) -> bool:
-    words = [w for w in sentence.split() if w[:1].isalpha() and len(w) > 3]
+    """Whether most of its longer words are capitalised, as a title's are; a code ("A-1.42") is no word of one."""
+    words = [w for w in (w.strip(".,;:!?()'\"") for w in sentence.split()) if w.isalpha() and len(w) > 3]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) >= TITLE_SHARE
 
 
