@@ -305,6 +305,8 @@ def _states(text: str, start: int, end: int, lone: bool, points: bool = False) -
     if lone and "\n" not in piece:  # a sentence wrapped over lines is judged as one, however short its last
         point = points and len(piece.split()) >= ITEM_WORDS
         return len(piece) >= MIN_CHARS and (point or bool(LABEL_VALUE.fullmatch(piece)))
+    if _is_header(text, end):
+        return False
     return _is_sentence(piece) or _is_row(text, start, end) or _is_item(text, start, piece)
 
 
@@ -390,10 +392,16 @@ def _is_sentence(text: str) -> bool:
 
 def _is_row(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is a table row pairing a label with its values ("Weight (g) | 72"): a fact however
-    short, unlike its table's header row, which the |---| rule follows."""
+    short."""
     cells = [cell for cell in text[start:end].split("|") if WORDED.search(cell)]  # not the |---| rule
+    return len(cells) >= 2
+
+
+def _is_header(text: str, end: int) -> bool:
+    """Whether the line ending at `end` is a table's header row ("Pin(s) | Function | Notes"), which the |---|
+    rule follows: it names what the cells below are and states nothing, however many its words."""
     after = text.find("\n", end)
-    return len(cells) >= 2 and not (after >= 0 and TABLE_RULE.match(text, after + 1))
+    return after >= 0 and bool(TABLE_RULE.match(text, after + 1))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
