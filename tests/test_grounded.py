@@ -842,6 +842,29 @@ def test_only_a_value_whose_kind_shows_it_answers_is_taken_from_a_close_sentence
     assert assess(incline, close, expected(incline)) == "no"
 
 
+def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
+    """The gyroscope's noise density covered four of five key terms of the accelerometer's, whose row the table
+    does not have: another row's label names the accelerometer, so the table tells its rows apart by that word."""
+    rows = [
+        "Gyroscope noise density | — | 0.007 | — | °/s/√Hz",
+        "Accelerometer full-scale range | ±2 | — | ±16 | g",
+    ]
+    scored = [
+        evidence.Scored(0, 100 * i, 100 * i + len(r), r, f"Ostrel IMU-9 datasheet {r}", 0.6, 0.8, True, 0.7 - i / 10)
+        for i, r in enumerate(rows)
+    ]
+    assess, asked = grounded.answerer._answerable, "What is the accelerometer noise density of the IMU-9?"
+    terms = evidence.key_terms(asked)
+    assert evidence.of_another_row(terms, scored[0], scored)
+    assert assess(asked, scored[:1], expected(asked)) == "yes"  # alone, nothing tells the row apart
+    assert assess(asked, scored, expected(asked)) != "yes"
+    gyro = "What is the gyroscope noise density of the IMU-9?"
+    assert not evidence.of_another_row(evidence.key_terms(gyro), scored[0], scored)
+    assert assess(gyro, scored, expected(gyro)) == "yes"
+    prose = evidence.Scored(0, 300, 340, "The gyroscope is quiet.", "The gyroscope is quiet.", 0.6, 0.8, True, 0.7)
+    assert not evidence.of_another_row(terms, prose, [prose, *scored])  # a sentence is no row
+
+
 def test_a_sentence_holding_every_key_term_and_the_kind_asked_for_answers_however_far_in_meaning(grounded):
     """A list sentence placing the assembly point among other things is far from "Where is the assembly point?" in
     meaning, yet it names the point and places it; a sentence naming a place but missing a key term does not."""

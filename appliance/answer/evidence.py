@@ -543,6 +543,22 @@ def score(
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 
+def of_another_row(terms: Sequence[str], sentence: Scored, scored: Sequence[Scored]) -> bool:
+    """Whether a table row is another thing's than the one asked about: a key term its context lacks labels
+    another row of the same passage ("Gyroscope noise density | 0.007" for the accelerometer's noise density,
+    beside "Accelerometer full-scale range | ±16")."""
+    if "|" not in sentence.text:
+        return False
+    have = text_words(sentence.context)
+    missing = {t for t in terms if t not in have}
+    labels = (
+        set(content_words(other.text.split("|", 1)[0]))
+        for other in scored
+        if other.source == sentence.source and other.start != sentence.start and "|" in other.text
+    )
+    return bool(missing) and any(missing & label for label in labels)
+
+
 def answered_together(
     question: str, scored: list[Scored], least_coverage: float, least_similarity: float, kin: Kin = NO_KIN
 ) -> bool:
