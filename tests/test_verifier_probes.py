@@ -314,6 +314,25 @@ PROBES = [
         "The coach leaves at 7:30 from bus bay 2.",
         True,
     ),
+    # a range's end is the time it lasts until; another time, or another range's end, is not
+    (
+        "When does the lab close on Fridays?",
+        "On Fridays the lab is open from 9:00 to 17:00.",
+        "The lab is open until 17:00 on Fridays.",
+        True,
+    ),
+    (
+        "When does the lab close on Fridays?",
+        "On Fridays the lab is open from 9:00 to 17:00.",
+        "The lab is open until 18:00 on Fridays.",
+        False,
+    ),
+    (
+        "When does the lab close on Fridays?",
+        "On Fridays the lab is open from 17:00 to 20:00.",
+        "The lab is open until 17:00 on Fridays.",
+        False,
+    ),
     (
         "What is the gear ratio?",
         "The gearbox has a ratio of 11:1.",

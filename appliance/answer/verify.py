@@ -25,6 +25,9 @@ CITATION = re.compile(r"\s*\[(\d{1,2})\]")
 # 1,024 / 0.088 / 12 / -5 / 3.5: a number as the material writes it; commas between digit groups are dropped. A
 # time of day is one number ("17:30", not 17 and 30, each of which the material may state for something else).
 CLOCK = r"\d{1,2}:\d\d(?!\d)"
+# "Open until 17:00" says what "open from 9:00 to 17:00" does: the end of the range is the time it lasts until.
+UNTIL = re.compile(rf"\b(?:until|till)\s+({CLOCK})", re.IGNORECASE)
+RANGE_END = r"(?:\bto|\buntil|\btill|[-\u2013])\s*{time}(?!\d)"
 NUMBER = re.compile(rf"(?<![\w.:]){CLOCK}|(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?![\w])|\d+(?=[A-Za-z°%])")
 # Names and codes: a capitalised word not opening the sentence, an acronym anywhere (PRM, RRT: in a robotics
 # course often the answer itself), or any word mixing letters and digits (Zorblax-7).
@@ -329,10 +332,14 @@ class Verifier:
         # ("weighs" for "weight") is the material's; a unit is checked with its number, in any spelling.
         plain = without_units(text)
         hours = {w.lstrip("0") for w in found if w.isdigit()}  # the 7 of "7:30" is the material's 07 of "07:30"
+        ended = _ends_ranges(text, self.evidence[n][closest[0]].text)
         unsaid = [
             w
             for w in content_words(plain, ASKING)
-            if w not in found and not _family(w, found) and not (w.isdigit() and w.lstrip("0") in hours)
+            if w not in found
+            and not _family(w, found)
+            and not (w.isdigit() and w.lstrip("0") in hours)
+            and not (ended and w in ("until", "till"))
         ]
         if unsaid:
             first = next((w for w in unsaid if w in self.question_words), unsaid[0])
@@ -528,6 +535,13 @@ def _kin_by_ending(a: str, b: str) -> bool:
 def _as_written(root: str, text: str) -> str:
     """The word of `text` whose stem is `root`, lowercased: "evening", not "even"."""
     return next((w.lower() for w in WORD.findall(text) if stem(w.lower()) == root), root)
+
+
+def _ends_ranges(sentence: str, evidence: str) -> bool:
+    """Whether every time the sentence says something lasts until, the evidence gives as the end of a range or a
+    time it lasts until: "until 17:00" from "from 9:00 to 17:00" or "9:00–17:00"."""
+    times = UNTIL.findall(sentence)
+    return bool(times) and all(re.search(RANGE_END.format(time=re.escape(t)), evidence, re.I) for t in times)
 
 
 def _terms(text: str) -> frozenset[str]:
