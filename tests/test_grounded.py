@@ -855,14 +855,14 @@ def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
     ]
     assess, asked = grounded.answerer._answerable, "What is the accelerometer noise density of the IMU-9?"
     terms = evidence.key_terms(asked)
-    assert evidence.of_another_row(terms, scored[0], scored)
+    assert evidence.of_another_row(terms, scored[0], evidence.row_labels(scored))
     assert assess(asked, scored[:1], expected(asked)) == "yes"  # alone, nothing tells the row apart
     assert assess(asked, scored, expected(asked)) != "yes"
     gyro = "What is the gyroscope noise density of the IMU-9?"
-    assert not evidence.of_another_row(evidence.key_terms(gyro), scored[0], scored)
+    assert not evidence.of_another_row(evidence.key_terms(gyro), scored[0], evidence.row_labels(scored))
     assert assess(gyro, scored, expected(gyro)) == "yes"
     prose = evidence.Scored(0, 300, 340, "The gyroscope is quiet.", "The gyroscope is quiet.", 0.6, 0.8, True, 0.7)
-    assert not evidence.of_another_row(terms, prose, [prose, *scored])  # a sentence is no row
+    assert not evidence.of_another_row(terms, prose, evidence.row_labels([prose, *scored]))  # a sentence is no row
 
 
 def test_a_sentence_holding_every_key_term_and_the_kind_asked_for_answers_however_far_in_meaning(grounded):

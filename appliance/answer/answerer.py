@@ -231,9 +231,9 @@ class Answerer:
         A question asking for a value (a mass, a date, a person) gets no "maybe": a sentence the model writes from
         a near-topic value (the maximum for a minimum, another device's mass) would pass the check as well."""
         settings = self.settings
-        terms = evidence_module.key_terms(question)
+        terms, labels = evidence_module.key_terms(question), evidence_module.row_labels(scored)
         # a sentence of the kind asked for (a mass for "how heavy"), not a row of another thing
-        stating = [s for s in scored if s.fits and not evidence_module.of_another_row(terms, s, scored)]
+        stating = [s for s in scored if s.fits and not evidence_module.of_another_row(terms, s, labels)]
         codes = evidence_module.codes(question)
         if any(
             (s.coverage >= settings.answerable_coverage and s.similarity >= settings.answerable_similarity)

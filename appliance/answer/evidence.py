@@ -543,20 +543,24 @@ def score(
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 
-def of_another_row(terms: Sequence[str], sentence: Scored, scored: Sequence[Scored]) -> bool:
+def row_labels(scored: Sequence[Scored]) -> dict[tuple[int, int], set[str]]:
+    """The content words of each table row's label (its first cell), by (source, page start)."""
+    return {(s.source, s.start): set(content_words(s.text.split("|", 1)[0])) for s in scored if "|" in s.text}
+
+
+def of_another_row(terms: Sequence[str], sentence: Scored, labels: dict[tuple[int, int], set[str]]) -> bool:
     """Whether a table row is another thing's than the one asked about: a key term its context lacks labels
     another row of the same passage ("Gyroscope noise density | 0.007" for the accelerometer's noise density,
-    beside "Accelerometer full-scale range | ±16")."""
-    if "|" not in sentence.text:
+    beside "Accelerometer full-scale range | ±16"). `labels` are the rows' labels (`row_labels`)."""
+    if (sentence.source, sentence.start) not in labels:
         return False
     have = text_words(sentence.context)
     missing = {t for t in terms if t not in have}
-    labels = (
-        set(content_words(other.text.split("|", 1)[0]))
-        for other in scored
-        if other.source == sentence.source and other.start != sentence.start and "|" in other.text
+    return bool(missing) and any(
+        missing & label
+        for (source, start), label in labels.items()
+        if source == sentence.source and start != sentence.start
     )
-    return bool(missing) and any(missing & label for label in labels)
 
 
 def answered_together(
