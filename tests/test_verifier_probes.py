@@ -333,6 +333,38 @@ PROBES = [
         "The lab is open until 17:00 on Fridays.",
         False,
     ),
+    # a time written with a dot ("7.30", as British and German handouts write it) is the same time with a colon;
+    # a decimal is no time, nor another time with the same digits
+    (
+        "When does the coach leave?",
+        "The coach leaves at 7.30 from bus bay 2, and the workshop runs from 9.15 to 12.45.",
+        "The coach leaves at 7:30 from bus bay 2.",
+        True,
+    ),
+    (
+        "When does the workshop end?",
+        "The coach leaves at 7.30 from bus bay 2, and the workshop runs from 9.15 to 12.45.",
+        "The workshop runs from 9:15 to 12:45.",
+        True,
+    ),
+    (
+        "When does the workshop end?",
+        "The coach leaves at 7.30 from bus bay 2, and the workshop runs from 9.15 to 12.45.",
+        "The workshop runs until 12:45.",
+        True,
+    ),
+    (
+        "When does the coach leave?",
+        "The coach leaves at 7.30 from bus bay 2.",
+        "The coach leaves at 7:03 from bus bay 2.",
+        False,
+    ),
+    (
+        "When does the coach leave?",
+        "The coach weighs 7.30 tonnes and leaves from bus bay 2.",
+        "The coach leaves at 7:30 from bus bay 2.",
+        False,
+    ),
     (
         "What is the gear ratio?",
         "The gearbox has a ratio of 11:1.",

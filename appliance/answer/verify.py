@@ -28,6 +28,14 @@ CLOCK = r"\d{1,2}:\d\d(?!\d)"
 # "Open until 17:00" says what "open from 9:00 to 17:00" does: the end of the range is the time it lasts until.
 UNTIL = re.compile(rf"\b(?:until|till)\s+({CLOCK})", re.IGNORECASE)
 RANGE_END = r"(?:\bto|\buntil|\btill|[-\u2013])\s*{time}(?!\d)"
+# A time of day written with a dot where a word or dash puts a time ("at 7.30", "from 9.15 to 12.45"), as British
+# and German handouts write it, is that time with a colon too; "7.30 tonnes" is a mass.
+DOTTED_CLOCK = re.compile(
+    r"(?:\b(?:at|from|until|till|to|by|before|after|between|and)\s+|[-\u2013]\s*)"
+    r"([01]?\d|2[0-4])\.([0-5]\d)(?!\d|[.,]\d)",
+    re.IGNORECASE,
+)
+UNIT_AFTER = 12  # characters after a number its unit is looked for in
 NUMBER = re.compile(rf"(?<![\w.:]){CLOCK}|(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?![\w])|\d+(?=[A-Za-z°%])")
 # Names and codes: a capitalised word not opening the sentence, an acronym anywhere (PRM, RRT: in a robotics
 # course often the answer itself), or any word mixing letters and digits (Zorblax-7).
@@ -108,7 +116,20 @@ def numbers(text: str) -> set[str]:
         elif "." in value:
             value = value.rstrip("0").rstrip(".")
         found.add(value)
-    return found
+    return found | dotted_clocks(text)
+
+
+def dotted_clocks(text: str) -> set[str]:
+    """The times of day a text writes with a dot ("at 7.30"), as `numbers` gives a time: "7:30"."""
+    return {
+        f"{int(hour)}:{minute}"
+        for match in DOTTED_CLOCK.finditer(text)
+        for hour, minute in [match.groups()]
+        if not any(
+            n == f"{int(hour)}.{minute}".rstrip("0").rstrip(".")
+            for n, _ in quantities(text[match.start(1) : match.end() + UNIT_AFTER])
+        )
+    }
 
 
 def names(text: str) -> set[str]:
@@ -177,7 +198,10 @@ class Verifier:
         # predicate: "Forward kinematics is computing the joint angles needed to reach a position" from a glossary
         # defining both kinds.
         self.evidence_text = {n: " ".join(e.text for e in items) for n, items in evidence.items()}
-        self.evidence_quantities = {n: quantities(text) for n, text in self.evidence_text.items()}
+        self.evidence_quantities = {
+            n: quantities(text) | {(clock.split(":")[0], "clock") for clock in dotted_clocks(text)}
+            for n, text in self.evidence_text.items()
+        }
         self.evidence_words = {n: text_words(text) for n, text in self.evidence_text.items()}
         self.titled = {n: _beside(passages[n - 1].heading, self.evidence_text[n]) for n in evidence}
         self._vectors = {n: embedder.embed([e.text for e in items]) for n, items in evidence.items()}
@@ -541,7 +565,13 @@ def _ends_ranges(sentence: str, evidence: str) -> bool:
     """Whether every time the sentence says something lasts until, the evidence gives as the end of a range or a
     time it lasts until: "until 17:00" from "from 9:00 to 17:00" or "9:00–17:00"."""
     times = UNTIL.findall(sentence)
-    return bool(times) and all(re.search(RANGE_END.format(time=re.escape(t)), evidence, re.I) for t in times)
+    return bool(times) and all(re.search(RANGE_END.format(time=_either_way(t)), evidence, re.I) for t in times)
+
+
+def _either_way(clock: str) -> str:
+    """A pattern of a time of day with a colon or a dot: "17:00" or "17.00"."""
+    hour, minute = clock.split(":")
+    return rf"0?{int(hour)}[:.]{minute}"
 
 
 def _terms(text: str) -> frozenset[str]:
