@@ -572,6 +572,38 @@ def test_a_short_answer_drawn_from_evidence_covering_the_question_is_on_it_and_a
     )
 
 
+def test_a_later_sentence_of_a_labelled_list_item_is_read_with_its_label():
+    """ "The password changes every Monday." is the guest network's: the item's label names what it is about, as
+    a table row's names its cells. The walkthrough's copy of it was withdrawn as no answer to "whats the wifi
+    password for guests"; a first sentence says its label itself, and an unlabelled item lends nothing."""
+    page = (
+        "- RoboNet-Lab (5 GHz only): for robots registered to a project. WPA2 with a per-device key.\n"
+        "- RoboNet-Guest (2.4 and 5 GHz): for visitors' laptops. The password changes every Monday at\n"
+        "  08:00 and is written on the whiteboard next to the door of M-204.\n"
+        "- Screen frozen: press Ctrl+Alt+F3. If that does not help, reboot the desk.\n"
+        "- Bring your attempt to the help desk. Tutors help you find the next step.\n\n"
+        "Guests sign in at the porter's lodge. The lodge closes at 18:00.\n"
+    )
+    contexts = contexts_of(passage_of(page, "The two Wi-Fi networks"))
+    password = (
+        "The password changes every Monday at\n  08:00 and is written on the whiteboard next to the door of M-204."
+    )
+    assert "RoboNet-Guest (2.4 and 5 GHz)" in contexts[password]
+    assert "RoboNet-Lab" in contexts["WPA2 with a per-device key."]
+    assert "Screen frozen" in contexts["If that does not help, reboot the desk."]
+    assert (
+        contexts["Tutors help you find the next step."] == "The two Wi-Fi networks Tutors help you find the next step."
+    )
+    assert contexts["The lodge closes at 18:00."] == "The two Wi-Fi networks The lodge closes at 18:00."
+    at = page.index("The password")
+    evidence = {1: [Evidence(at, at + len(password), password, 1.0)]}
+    passage = passage_of(page, "The two Wi-Fi networks")
+    checker = verify.Verifier(
+        "whats the wifi password for guests", evidence, [passage], FakeEmbedder(), 0.3, 0.34, 0.75
+    )
+    assert checker.check(" ".join(password.split()) + " [1]").source == 1
+
+
 def test_a_number_given_in_another_unit_than_the_materials_is_not_supported():
     """The board has 9 by 6 corners and 24.5 mm squares: "9 by 6 cm" squares put the material's numbers in a unit
     it never gives them in; "24.5 mm" or a range's shared unit is the material's own."""
@@ -1565,6 +1597,48 @@ def test_a_copy_of_a_lists_lead_in_and_items_is_the_materials_whichever_is_neare
     wrong = checker.check("The midterm quiz is 40 percent of the course grade [1].")
     assert (wrong.source, wrong.reason) == (None, "the list gives 40 to another of its items")
     assert checker.check("The midterm quiz is 20 percent of the course grade [1].").source == 1
+
+
+def test_a_how_to_question_is_answered_by_its_procedure_from_the_first_step():
+    """ "how do i set up ros the first time i log in" was answered by step 2 of the "First login" procedure, the
+    step scoring best: its answer is the procedure from step 1. A how-to question one step names in its own words
+    is that step's, and a step after prose, of another list, is no procedure's later step."""
+    page = (
+        "Your home folder is on the network drive.\n\n"
+        "1. Open a terminal and run lab-setup --ros. It adds the ROS environment to your .bashrc.\n"
+        "2. Set your ROS domain ID. Every student has one on the seating plan.\n"
+        "3. Log out and back in.\n\n"
+        "Printing happens in room C-120.\n\n"
+        "2. Set the printer's queue to colour.\n"
+    )
+    passage = Passage("c", "d", "desk.md", None, None, "RoboDesk > First login", page, 0, len(page), 1.0, 0.9)
+    spans = {page[a:b]: (a, b) for a, b in evidence.sentences(page)}
+
+    def scored(text: str, score: float) -> evidence.Scored:
+        a, b = spans[text]
+        return evidence.Scored(0, a, b, text, text, 0.7, 0.6, True, score)
+
+    everything = [
+        scored("Set your ROS domain ID.", 0.8),
+        scored("Log out and back in.", 0.77),
+        scored("Open a terminal and run lab-setup --ros.", 0.6),
+        scored("Set the printer's queue to colour.", 0.75),
+    ]
+
+    def chosen(question: str, ranked: list[evidence.Scored]) -> list[str]:
+        task = evidence.key_terms(question) if evidence.HOW_TO.match(question) else ()
+        found = evidence.select(ranked, [passage], most=2, within=0.1, task=task)
+        return [e.text for e in found[0]]
+
+    asked = "how do i set up ros the first time i log in"
+    assert chosen(asked, everything)[:2] == [
+        "Open a terminal and run lab-setup --ros.",
+        "It adds the ROS environment to your .bashrc.",
+    ]
+    assert "Open a terminal and run lab-setup --ros." not in chosen("What is step 2 of the first login?", everything)
+    assert chosen("how do I set my ROS domain ID", everything)[0] == "Set your ROS domain ID."
+    printer = [everything[3], everything[2]]
+    assert chosen("how do i print in colour on the desk printer", printer)[0] == "Set the printer's queue to colour."
 
 
 def test_a_step_of_a_numbered_procedure_brings_the_step_after_it_and_its_lead_in_the_whole_procedure():

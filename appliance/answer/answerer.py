@@ -186,6 +186,7 @@ class Answerer:
             self.settings.evidence_within,
             follow=not typed,
             reason=bool(evidence_module.WHY.search(about)),
+            task=evidence_module.key_terms(about) if evidence_module.HOW_TO.match(about) else (),
         )
         return chosen, "yes" if question.selected_text.strip() else self._answerable(about, scored, wanted)
 

@@ -52,6 +52,8 @@ WANTING = frozenset("ask need needs want wants myself ourselves yourself".split(
 # means") ranks as one stating the kind of answer asked for does. It is no kind of its own: a why-question's
 # answer may give its reason in any words, and its decision stays that of a question of no kind.
 WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
+# A how-to question ("how do I set up ROS the first time I log in") is answered by a procedure from its first step.
+HOW_TO = re.compile(r"^\W*how\s+(?:do|can|should|must|would|to)\b(?:\s+(?:i|we|you|one)\b)?", re.IGNORECASE)
 CAUSE = re.compile(
     r"\b(?:because|since|so that|so|otherwise|or else|in order to|to (?:avoid|prevent|keep|protect|stop|make sure|"
     r"ensure)|which (?:means|is why)|(?:that|this) is why|as a result|due to|caused by|reason)\b",
@@ -107,6 +109,12 @@ STEP_MARK = re.compile(r"[ \t]*(\d{1,2})[.)][ \t]+[*_`]*")
 # A list item's marker before its words on its line ("- **", "2. "), and the most of a page a list brought whole as
 # the best evidence's may take: a short list under a lead-in line is one answer, a long one is many.
 ITEM_MARKER = re.compile(rf"[ \t]*(?:[-*+{BULLETS}]|\d+[.)])[ \t]+[*_`]*")
+# A list item's label: its emphasised opening words ("- **RoboNet-Guest** (5 GHz): ...") or its few words before a
+# colon ("- Screen frozen: press ...").
+ITEM_LABEL = re.compile(
+    rf"[ \t]*(?:[-*+{BULLETS}]|\d+[.)])[ \t]+"
+    r"(?:\*\*([^*\n]+)\*\*|__([^_\n]+)__|([^\W\d_](?:[^:.\n]|\.(?=\S)){0,40}):\s)"
+)
 LIST_CHARS = 600
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
@@ -447,7 +455,8 @@ def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, st
                 continue
             before = passage.text[spans[i - 1][0] : spans[i - 1][1]] if i and LEANING.match(text) else ""
             asked = _asked(passage.text, a)
-            parts = [passage.heading, _step(passage.text, a), asked, leads.get(a, ""), before, text]
+            label = _item_label(passage.text, a)
+            parts = [passage.heading, _step(passage.text, a), asked, leads.get(a, ""), label, before, text]
             context = " ".join(filter(None, parts))
             found.append((index, passage.start + a, passage.start + b, text, context, _table_header(passage.text, a)))
     return found
@@ -459,6 +468,27 @@ def _step(text: str, at: int) -> str:
     answered "how do I set up ROS the first time I log in" with step 1."""
     mark = STEP_MARK.fullmatch(text, text.rfind("\n", 0, at) + 1, at)
     return f"Step {int(mark.group(1))}" if mark else ""
+
+
+def _item_label(text: str, at: int) -> str:
+    """The label of the list item the sentence at `at` is a later sentence of: "RoboNet-Guest" names what "The
+    password changes every Monday." is about, as a table row's label names its cells. A first sentence says it."""
+    line = _item_line(text, at)
+    marker, label = ITEM_MARKER.match(text, line or 0), ITEM_LABEL.match(text, line or 0)
+    if line is None or not marker or not label or marker.end() >= at - 2:
+        return ""
+    return next(group for group in label.groups() if group)
+
+
+def _item_line(text: str, at: int) -> int | None:
+    """Where the line opening the list item that holds `at` starts (its marker's line), if a list item does."""
+    line = text.rfind("\n", 0, at) + 1
+    # Up the item's indented continuation lines to the line its marker opens.
+    while not ITEM_MARKER.match(text, line):
+        if not line or not text[line : line + 1].isspace() or (line < at and not text[line:at].strip()):
+            return None
+        line = text.rfind("\n", 0, line - 1) + 1
+    return line
 
 
 def _asked(text: str, at: int) -> str:
@@ -587,6 +617,7 @@ def select(
     within: float,
     follow: bool = True,
     reason: bool = False,
+    task: Sequence[str] = (),
 ) -> dict[int, list[Evidence]]:
     """The best sentences (those within `within` of the best score, at most `most`) grouped by source, in page order.
 
@@ -604,6 +635,13 @@ def select(
     # best does not: "Cancel bookings you will not use" beside how long one booking may be.
     best = chosen[0]
     chosen = [best, *(s for s in chosen[1:] if s.similarity >= best.similarity or s.coverage >= best.coverage)]
+    first = _first_step(best, scored, passages, task) if follow else None
+    if first:
+        best = replace(first, score=best.score)
+        chosen = [
+            best,
+            *(s for s in chosen if _place(passages[s.source], s.start) != _place(passages[best.source], best.start)),
+        ][:most]
     if reason and not CAUSE.search(best.text):
         chosen += _reason_after(best, scored, chosen)
     # The list the best brings is quoted whole, in one piece: its items, evidence of their own too, are not chosen
@@ -627,6 +665,28 @@ def select(
                 taken.add(_place(passages[s.source], a))
                 group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0, context=True)
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
+
+
+def _first_step(best: Scored, scored: list[Scored], passages: Sequence[Passage], task: Sequence[str]) -> Scored | None:
+    """The first step of the procedure a later step of which is the best evidence for a how-to question whose `task`
+    (key terms) that step's own words do not name: the procedure is the answer, from step 1 ("Open a terminal and
+    run lab-setup" under "First login" for "how do I set up ROS the first time I log in", not its step 2)."""
+    text, offset = passages[best.source].text, passages[best.source].start
+    if not task or coverage(task, best.text) >= 1.0:
+        return None  # a step naming the task itself: "how do I set my domain ID" is answered by that step
+    line = _item_line(text, best.start - offset)
+    mark = STEP_MARK.match(text, line) if line is not None else None
+    if not mark or int(mark.group(1)) < 2:
+        return None
+    # Step 1 of the same list: above it, with only list items and their lines between.
+    firsts = [
+        s
+        for s in scored
+        if s.source == best.source and s.start < best.start and _step(text, s.start - offset) == "Step 1"
+    ]
+    first = max(firsts, key=lambda s: s.start, default=None)
+    between = text[first.start - offset : line] if first else ""
+    return first if first and not re.search(r"\n\s*\n(?![ \t]|\d+[.)])", between) else None
 
 
 def _place(passage: Passage, start: int) -> tuple[str, int | None, int]:
