@@ -36,6 +36,9 @@ def answer_with(settings, fakes, model: FakeModel | None = None, **changes):
     return built
 
 
+UNDER = ["Lab notes"]  # the heading of the one passage a decision is made on
+
+
 def passage_of(page: str, heading: str) -> Passage:
     """A page as the one passage retrieved, under `heading`."""
     return Passage("c", "d", "page.md", None, None, heading, page, 0, len(page), 1.0, 0.9)
@@ -869,9 +872,12 @@ def test_only_a_value_whose_kind_shows_it_answers_is_taken_from_a_close_sentence
     row = "Speed range | 0.1 to 4.2 m/s, in steps of 0.05 m/s"
     close = [evidence.Scored(0, 0, len(row), row, row, similarity=0.52, coverage=0.67, fits=True, score=0.74)]
     assess = grounded.answerer._answerable
-    assert assess("What is the maximum speed of the treadmill?", close, expected("What is the maximum speed?")) == "yes"
+    assert (
+        assess("What is the maximum speed of the treadmill?", close, expected("What is the maximum speed?"), UNDER)
+        == "yes"
+    )
     incline = "What is the maximum incline of the treadmill?"
-    assert assess(incline, close, expected(incline)) == "no"
+    assert assess(incline, close, expected(incline), UNDER) == "no"
 
 
 def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
@@ -888,13 +894,34 @@ def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
     assess, asked = grounded.answerer._answerable, "What is the accelerometer noise density of the IMU-9?"
     terms = evidence.key_terms(asked)
     assert evidence.of_another_row(terms, scored[0], evidence.row_labels(scored))
-    assert assess(asked, scored[:1], expected(asked)) == "yes"  # alone, nothing tells the row apart
-    assert assess(asked, scored, expected(asked)) != "yes"
+    assert assess(asked, scored[:1], expected(asked), UNDER) == "yes"  # alone, nothing tells the row apart
+    assert assess(asked, scored, expected(asked), UNDER) != "yes"
     gyro = "What is the gyroscope noise density of the IMU-9?"
     assert not evidence.of_another_row(evidence.key_terms(gyro), scored[0], evidence.row_labels(scored))
-    assert assess(gyro, scored, expected(gyro)) == "yes"
+    assert assess(gyro, scored, expected(gyro), UNDER) == "yes"
     prose = evidence.Scored(0, 300, 340, "The gyroscope is quiet.", "The gyroscope is quiet.", 0.6, 0.8, True, 0.7)
     assert not evidence.of_another_row(terms, prose, evidence.row_labels([prose, *scored]))  # a sentence is no row
+
+
+def test_a_sentence_of_its_own_subject_answers_nothing_its_heading_names(grounded):
+    """ "How much does a new Tarrow M2 base cost?" was answered by the bumper strip's €85: the title names the base,
+    the section and the sentence the bumper. A sentence naming no part takes the title's subject, and one naming a
+    key term itself is about it."""
+    heading, asked = "Tarrow M2 mobile base > Bumper", "How much does a new Tarrow M2 base cost?"
+    terms = evidence.key_terms(asked)
+
+    def under_heading(text: str) -> evidence.Scored:
+        return evidence.Scored(0, 0, len(text), text, f"{heading} {text}", 0.58, 0.8, True, 0.84)
+
+    strip = under_heading("A torn bumper strip is replaced by the workshop for €85, charged to the team that tore it.")
+    assert evidence.of_its_own_subject(terms, strip, heading)
+    assert grounded.answerer._answerable(asked, [strip], expected(asked), [heading]) == "no"
+    assert grounded.answerer._answerable(asked, [strip], expected(asked), [""]) == "yes"  # the base's words its own
+    for not_the_strips in ("It costs €2,400 new.", "Price: €2,400", "The base costs €2,400 new."):
+        assert not evidence.of_its_own_subject(terms, under_heading(not_the_strips), heading), not_the_strips
+    # a section naming what the question asks about, or a heading of one level, is no part's
+    assert not evidence.of_its_own_subject(evidence.key_terms("How much does a bumper cost?"), strip, heading)
+    assert not evidence.of_its_own_subject(terms, strip, "Bumper")
 
 
 def test_a_sentence_holding_every_key_term_and_the_kind_asked_for_answers_however_far_in_meaning(grounded):
@@ -903,12 +930,12 @@ def test_a_sentence_holding_every_key_term_and_the_kind_asked_for_answers_howeve
     walk = "The evacuation walk: the two fire exits and the assembly point at the bike shelter behind building G."
     far = [evidence.Scored(0, 0, len(walk), walk, walk, similarity=0.25, coverage=1.0, fits=True, score=0.7)]
     assess, question = grounded.answerer._answerable, "Where is the assembly point?"
-    assert assess(question, far, expected(question)) == "yes"
+    assert assess(question, far, expected(question), UNDER) == "yes"
     half = [evidence.Scored(0, 0, len(walk), walk, walk, similarity=0.25, coverage=0.5, fits=True, score=0.45)]
-    assert assess(question, half, expected(question)) == "no"
+    assert assess(question, half, expected(question), UNDER) == "no"
     # a question asking for no particular kind of value needs the sentence to be close as well
     vague = "What about the assembly point?"
-    assert assess(vague, far, expected(vague)) != "yes"
+    assert assess(vague, far, expected(vague), UNDER) != "yes"
 
 
 def test_a_question_in_other_words_is_answered_by_the_materials_own_through_its_kin(settings, fakes):

@@ -188,7 +188,8 @@ class Answerer:
             reason=bool(evidence_module.WHY.search(about)),
             task=evidence_module.key_terms(about) if evidence_module.HOW_TO.match(about) else (),
         )
-        return chosen, "yes" if question.selected_text.strip() else self._answerable(about, scored, wanted)
+        headings = [p.heading for p in relevant]
+        return chosen, "yes" if question.selected_text.strip() else self._answerable(about, scored, wanted, headings)
 
     @staticmethod
     def _related(passages: list[Passage], chosen: dict[int, list[Evidence]]) -> list[Source]:
@@ -221,7 +222,9 @@ class Answerer:
             relevant = [first, *others[: limit - 1]]
         return relevant
 
-    def _answerable(self, question: str, scored: list[evidence_module.Scored], wanted: Expected) -> Answerability:
+    def _answerable(
+        self, question: str, scored: list[evidence_module.Scored], wanted: Expected, headings: list[str]
+    ) -> Answerability:
         """Does the material answer it? "yes": a sentence stating the kind of answer asked for covers the question's
         key terms and means much the same (or means so nearly the same that a paraphrase's other words do not
         matter; or, when the question asks for a kind of answer such as a mass, is close and on its subject, or holds
@@ -233,8 +236,15 @@ class Answerer:
         a near-topic value (the maximum for a minimum, another device's mass) would pass the check as well."""
         settings = self.settings
         terms, labels = evidence_module.key_terms(question), evidence_module.row_labels(scored)
-        # a sentence of the kind asked for (a mass for "how heavy"), not a row of another thing
-        stating = [s for s in scored if s.fits and not evidence_module.of_another_row(terms, s, labels)]
+        # a sentence of the kind asked for (a mass for "how heavy"), not a row of another thing, nor a sentence of
+        # another subject under the heading of the one asked about
+        stating = [
+            s
+            for s in scored
+            if s.fits
+            and not evidence_module.of_another_row(terms, s, labels)
+            and not evidence_module.of_its_own_subject(terms, s, headings[s.source], self.kin)
+        ]
         codes = evidence_module.codes(question)
         if any(
             (s.coverage >= settings.answerable_coverage and s.similarity >= settings.answerable_similarity)

@@ -593,6 +593,22 @@ def of_another_row(terms: Sequence[str], sentence: Scored, labels: dict[tuple[in
     )
 
 
+def of_its_own_subject(terms: Sequence[str], sentence: Scored, heading: str, kin: Kin = NO_KIN) -> bool:
+    """Whether the sentence is about its section's subject, a part of what the headings above name, and not about
+    what the question asks: "A torn bumper strip is replaced by the workshop for €85" in the section "Bumper" of
+    the handout on the Tarrow M2 base gives the strip's price, not the base's. It names its section and none of
+    the question's key terms; the question names nothing of the section. "The complete unit has a mass of 740
+    grams" under "Key figures" names no part: the title's subject is its own."""
+    *above, section = heading.split(" > ")
+    named = set(content_words(section))
+    return (
+        bool(above)
+        and bool(named & set(content_words(sentence.text)))
+        and coverage(terms, section, kin=kin) == 0.0
+        and coverage(terms, sentence.text, kin=kin) == 0.0
+    )
+
+
 def answered_together(
     question: str, scored: list[Scored], least_coverage: float, least_similarity: float, kin: Kin = NO_KIN
 ) -> bool:
