@@ -109,8 +109,17 @@ def clip(nodes: list, start: int, end: int) -> list:
 
 
 def _clip_children(children: list, start: int, end: int) -> list:
-    # Text the markup made and an element holding none (a line break, a rule) are no part of the page's text.
-    parts = [None if isinstance(child, str) or len(child) == 2 else _clip(child, start, end) for child in children]
+    return _joined(children, _parts(children, start, end))
+
+
+def _parts(children: list, start: int, end: int) -> list:
+    """Each child clipped (None for text the markup made and an element holding none: a line break, a rule, no
+    part of the page's text)."""
+    return [None if isinstance(child, str) or len(child) == 2 else _clip(child, start, end) for child in children]
+
+
+def _joined(children: list, parts: list) -> list:
+    """The clipped children in order, with the markup-made ones between kept text."""
     kept = [i for i, part in enumerate(parts) if part]
     out: list = []
     for i, (child, part) in enumerate(zip(children, parts, strict=True)):
@@ -129,12 +138,13 @@ def _clip(node: list, start: int, end: int) -> list:
         at, text = attrs["data-at"], children[0]
         low, high = max(start, at), min(end, at + len(text))
         return [[tag, attrs | {"data-at": low}, text[low - at : high - at]]] if low < high else []
-    kept = _clip_children(children, start, end)
+    parts = _parts(children, start, end)
+    kept = _joined(children, parts)
     if tag == "table" and kept and kept[0][0] != "thead" and children[0][0] == "thead":
         kept.insert(0, children[0])
     if tag == "ol" and kept:
         # A list cut to its third item starts at 3: the item keeps the number the page gives it.
-        skipped = next(i for i, child in enumerate(children) if _clip(child, start, end))
+        skipped = next(i for i, part in enumerate(parts) if part)
         attrs = attrs | {"start": int(attrs.get("start", 1)) + skipped} if skipped else attrs
     return [[tag, attrs, *kept]] if kept else []
 
