@@ -89,6 +89,7 @@ CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
 # A whole number and the unit after it, with a space or without: "24 V" and "24V", "300 mm" and "300mm".
 QUANTITY_SPELLED = re.compile(r"(?<![\w.])(\d{1,6}) ?([^\W\d_]{1,3})\b")
 # A word written with hyphens, as students write it as one: "Wi-Fi" and "wifi", "pre-filter" and "prefilter".
+DOUBLED = re.compile(r"([b-df-hj-kmnp-rtv-y])\1$")
 HYPHENATED = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
 # A line stands alone when it is shorter than this share of the text's wrapped lines (the longest but a tenth),
 # ends in no mark that it goes on and the next starts as a sentence does; a text of fewer lines has no wrapping.
@@ -172,10 +173,15 @@ class Scored:
 
 
 def stem(word: str) -> str:
-    """A crude English stem, enough to match close/closes/closed/closing and measure/measurement's kin."""
+    """A crude English stem, enough to match close/closes/closed/closing, set/setting and measure/measurement's
+    kin."""
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix) and not word.endswith(("ss", "us", "is")):
             word = word[: -len(suffix)]
+            # The consonant doubled before -ing and -ed goes with them, as Porter's stemmer drops it: "sett" of
+            # "setting" is "set", "unplugg" "unplug"; not an l, s or z ("fall" of "falling").
+            if suffix in ("ing", "ed") and DOUBLED.search(word):
+                word = word[:-1]
             break
     return word[:-1] if len(word) > 3 and word.endswith("e") else word
 
@@ -685,11 +691,13 @@ def select(
 
 def _first_step(best: Scored, scored: list[Scored], passages: Sequence[Passage], task: Sequence[str]) -> Scored | None:
     """The first step of the procedure a later step of which is the best evidence for a how-to question whose `task`
-    (key terms) that step's own words do not name: the procedure is the answer, from step 1 ("Open a terminal and
-    run lab-setup" under "First login" for "how do I set up ROS the first time I log in", not its step 2)."""
+    (key terms) the procedure's headings name more of than that step does: the procedure is the answer, from step 1
+    ("Open a terminal and run lab-setup" under "Setting up ... for ROS 2 > First login" for "how do I set up ROS
+    the first time I log in", not its step 2). A step naming as much of the task is its own answer ("how do I set
+    my domain ID"; "To remove a tube, ..." in a list of ways to make and change connections)."""
     text, offset = passages[best.source].text, passages[best.source].start
-    if not task or coverage(task, best.text) >= 1.0:
-        return None  # a step naming the task itself: "how do I set my domain ID" is answered by that step
+    if not task or coverage(task, passages[best.source].heading) <= coverage(task, best.text):
+        return None
     line = _item_line(text, best.start - offset)
     mark = STEP_MARK.match(text, line) if line is not None else None
     if not mark or int(mark.group(1)) < 2:

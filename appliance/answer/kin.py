@@ -9,8 +9,7 @@ from pathlib import Path
 from appliance.answer.evidence import NO_KIN, Kin, stem
 from appliance.store.text import STOPWORDS
 
-# A short vowel before a last consonant doubles it: unplug, unplugged; a consonant's y becomes ie: carry, carries.
-DOUBLING = re.compile(r"(?:^|[^aeiou])[aeiou][bdgklmnprt]$")
+# A consonant's y becomes ie: carry, carries (a consonant doubled before -ed, "unplugged", the stem drops itself).
 ENDING_Y = re.compile(r"..[^aeiou]y$")
 
 
@@ -41,11 +40,9 @@ def table(rows: Iterable[list[str]]) -> Kin:
 
 
 def stems(word: str) -> tuple[str, ...]:
-    """The stems of a word and of the inflected forms the crude stemmer keeps apart from it: "unplug" and
-    "unplugg" (unplugged), "battery" and "batteri" (batteries)."""
+    """The stems of a word and of the inflected forms the crude stemmer keeps apart from it: "battery" and
+    "batteri" (batteries)."""
     forms = [word]
-    if DOUBLING.search(word):
-        forms.append(f"{word}{word[-1]}ed")
     if ENDING_Y.search(word):
         forms.append(f"{word[:-1]}ies")
     return tuple(dict.fromkeys(sys.intern(stem(form)) for form in forms))
