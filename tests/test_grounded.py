@@ -392,6 +392,14 @@ def test_a_consonant_doubled_before_ing_or_ed_is_its_words_own():
     assert evidence.stem("missed") == evidence.stem("miss") and evidence.stem("buzzing") == "buzz"
 
 
+def test_a_phrasal_verbs_particle_is_no_key_term():
+    """ "where is the used filter mat thrown away" asked the material to say "away"; "who do i call if the network
+    goes down" to say "down". The verb and its object are still the question's."""
+    assert evidence.key_terms("where is the used filter mat thrown away") == ["used", "filter", "mat", "thrown"]
+    assert "down" not in evidence.key_terms("who do i call if the network goes down during a lab session")
+    assert evidence.key_terms("how do I get my finished print off the bed") == ["get", "finish", "print", "bed"]
+
+
 def test_a_quantity_covers_the_question_with_or_without_a_space_before_its_unit():
     """Students type "24v" for the material's "24 V", and "12 V" for its "12V"; another number is no match."""
     for asked, text in (

@@ -48,6 +48,10 @@ ASKING = frozenset(
 # Not "get" (measured: "how do I get my print off the bed" then counted as answered by the pickup shelf, and a
 # near-topic question as answered).
 WANTING = frozenset("ask need needs want wants myself ourselves yourself".split())
+# A phrasal verb's particle ("thrown away", "goes down", "get my print off the bed") is no term of its own: "up" and
+# "over" are stopwords, "down" and "away" say as little, and the material says the verb in other words ("put it in
+# the yellow bin", "an outage").
+PARTICLES = frozenset("away off out back down".split())
 # A why-question is answered by a reason: a sentence giving one ("..., because ...", "so that", "to avoid", "which
 # means") ranks as one stating the kind of answer asked for does. It is no kind of its own: a why-question's
 # answer may give its reason in any words, and its decision stays that of a question of no kind.
@@ -216,7 +220,7 @@ def text_words(text: str) -> set[str]:
 
 def key_terms(question: str) -> list[str]:
     """The question's distinct content words: what an answer must be about."""
-    return list(dict.fromkeys(content_words(question, ASKING | WANTING)))
+    return list(dict.fromkeys(content_words(question, ASKING | WANTING | PARTICLES)))
 
 
 def codes(question: str) -> frozenset[str]:
