@@ -236,8 +236,8 @@ class Answerer:
         a near-topic value (the maximum for a minimum, another device's mass) would pass the check as well."""
         settings = self.settings
         terms, labels = evidence_module.key_terms(question), evidence_module.row_labels(scored)
-        # a sentence of the kind asked for (a mass for "how heavy"), not a row of another thing, nor a sentence of
-        # another subject under the heading of the one asked about
+        # a sentence of the kind asked for (a mass for "how heavy"), not a row of another thing, nor a sentence on
+        # its section's part of what the question asks about
         stating = [
             s
             for s in scored

@@ -92,8 +92,9 @@ UNIT_HEADER = re.compile(r"units?", re.I)
 CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
 # A whole number and the unit after it, with a space or without: "24 V" and "24V", "300 mm" and "300mm".
 QUANTITY_SPELLED = re.compile(r"(?<![\w.])(\d{1,6}) ?([^\W\d_]{1,3})\b")
-# A word written with hyphens, as students write it as one: "Wi-Fi" and "wifi", "pre-filter" and "prefilter".
+# A word ending in a doubled consonant, not l, s or z: "sett" of "setting" (`stem`).
 DOUBLED = re.compile(r"([b-df-hj-kmnp-rtv-y])\1$")
+# A word written with hyphens, as students write it as one: "Wi-Fi" and "wifi", "pre-filter" and "prefilter".
 HYPHENATED = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
 # A line stands alone when it is shorter than this share of the text's wrapped lines (the longest but a tenth),
 # ends in no mark that it goes on and the next starts as a sentence does; a text of fewer lines has no wrapping.
@@ -120,6 +121,8 @@ ITEM_LABEL = re.compile(
     rf"[ \t]*(?:[-*+{BULLETS}]|\d+[.)])[ \t]+"
     r"(?:\*\*([^*\n]+)\*\*|__([^_\n]+)__|([^\W\d_](?:[^:.\n]|\.(?=\S)){0,40}):\s)"
 )
+# A blank line followed by a line that is neither indented nor numbered: a paragraph of prose between two lines.
+PROSE_AFTER = re.compile(r"\n\s*\n(?![ \t]|\d+[.)])")
 LIST_CHARS = 600
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
@@ -484,8 +487,10 @@ def _item_label(text: str, at: int) -> str:
     """The label of the list item the sentence at `at` is a later sentence of: "RoboNet-Guest" names what "The
     password changes every Monday." is about, as a table row's label names its cells. A first sentence says it."""
     line = _item_line(text, at)
-    marker, label = ITEM_MARKER.match(text, line or 0), ITEM_LABEL.match(text, line or 0)
-    if line is None or not marker or not label or marker.end() >= at - 2:
+    if line is None:
+        return ""
+    marker, label = ITEM_MARKER.match(text, line), ITEM_LABEL.match(text, line)
+    if not marker or not label or marker.end() >= at - 2:
         return ""
     return next(group for group in label.groups() if group)
 
@@ -661,6 +666,7 @@ def select(
     # best does not: "Cancel bookings you will not use" beside how long one booking may be.
     best = chosen[0]
     chosen = [best, *(s for s in chosen[1:] if s.similarity >= best.similarity or s.coverage >= best.coverage)]
+    # A how-to question's answer is its procedure, from step 1, ranked as the step it was found by.
     first = _first_step(best, scored, passages, task) if follow else None
     if first:
         best = replace(first, score=best.score)
@@ -706,7 +712,7 @@ def _first_step(best: Scored, scored: list[Scored], passages: Sequence[Passage],
     mark = STEP_MARK.match(text, line) if line is not None else None
     if not mark or int(mark.group(1)) < 2:
         return None
-    # Step 1 of the same list: above it, with only list items and their lines between.
+    # Step 1 of the same list: above it, with only list items and their lines between (no paragraph of prose).
     firsts = [
         s
         for s in scored
@@ -714,7 +720,7 @@ def _first_step(best: Scored, scored: list[Scored], passages: Sequence[Passage],
     ]
     first = max(firsts, key=lambda s: s.start, default=None)
     between = text[first.start - offset : line] if first else ""
-    return first if first and not re.search(r"\n\s*\n(?![ \t]|\d+[.)])", between) else None
+    return first if first and not PROSE_AFTER.search(between) else None
 
 
 def _place(passage: Passage, start: int) -> tuple[str, int | None, int]:
