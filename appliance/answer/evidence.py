@@ -56,7 +56,7 @@ PARTICLES = frozenset("away off out back down".split())
 # means") ranks as one stating the kind of answer asked for does. It is no kind of its own: a why-question's
 # answer may give its reason in any words, and its decision stays that of a question of no kind.
 WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
-# A how-to question ("how do I set up ROS the first time I log in") is answered by a procedure from its first step.
+# A how-to question ("how do I set up ROS the first time I log in"): its answer may be a procedure from step 1.
 HOW_TO = re.compile(r"^\W*how\s+(?:do|can|should|must|would|to)\b(?:\s+(?:i|we|you|one)\b)?", re.IGNORECASE)
 CAUSE = re.compile(
     r"\b(?:because|since|so that|so|otherwise|or else|in order to|to (?:avoid|prevent|keep|protect|stop|make sure|"

@@ -9,7 +9,7 @@ from pathlib import Path
 from appliance.answer.evidence import NO_KIN, Kin, stem
 from appliance.store.text import STOPWORDS
 
-# A consonant's y becomes ie: carry, carries (a consonant doubled before -ed, "unplugged", the stem drops itself).
+# A consonant's y becomes ie: carry, carries. (A consonant doubled before -ed, "unplugged", `stem` drops itself.)
 ENDING_Y = re.compile(r"..[^aeiou]y$")
 
 
