@@ -27,6 +27,9 @@ STATES = [
     ("where's the exchange coordinator's office", "place", "International Office, room A-1.42."),
     ("On what date is demo day?", "date", "Demo day is on 3 June 2027."),
     ("What is the maximum flow rate of the pump?", "quantity", "It pumps at most 18 litres per minute."),
+    # a sensor's range is in what it senses
+    ("imu-9 max gyro range", "quantity", "The gyroscope's full-scale range is ±2000 °/s."),
+    ("what is the accelerometer range", "quantity", "Its accelerometer full-scale range is ±16 g."),
     (
         "How many litres of coolant does the pump move every minute?",
         "quantity",
@@ -126,6 +129,8 @@ MISSES = [
     # a value of another property of the same dimension: a repeatability is no reach, a tolerance no range
     ("What is the maximum reach of the arm?", "The arm reaches the same point with a repeatability of 0.05 mm."),
     ("What is the lidar's minimum range?", "It is accurate to a tolerance of about 3 cm."),
+    # a sensor's range is not its package's size
+    ("imu-9 max gyro range", "The IMU-9 is a 3 by 3 by 0.83 mm LGA-14 package."),
     # a speed is no length: the metres of m/s² divide
     ("What is the gyro's maximum range?", "VN-100 | $749 | 0.0035°/s | 0.0014 m/s² | Research"),
     # a count of something else
@@ -200,6 +205,9 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("What are the lab's opening hours on Friday?", "quantity", "clock"),
         ("what are the office hours", "quantity", "clock"),
         ("How many hours may I book?", "quantity", "duration"),
+        # a sensor's range is in what it senses; a lidar's in metres
+        ("imu-9 max gyro range", "quantity", "sensing"),
+        ("What is the range of the lidar?", "quantity", "length"),
     ],
 )
 def test_the_question_phrase_names_the_dimension_asked_for(question, kind, dimension):

@@ -36,6 +36,13 @@ HOURS_OF = r"(?:opening|office|lab|consultation|visiting|business|working|suppor
 # Each dimension: the question words that ask for it, and the units a sentence states it in (after a number).
 # Ordered from specific to generic: "temperature range" asks for a temperature, not a length.
 DIMENSIONS: list[tuple[str, str, str]] = [
+    # A sensor's range is in what it senses: a gyroscope's ±2000 °/s, an accelerometer's ±16 g, a magnetometer's
+    # µT; not the package's millimetres.
+    (
+        "sensing",
+        r"(?:gyro\w*|acceleromet\w*|magnetomet\w*|full[- ]?scale|measuring|measurement)\s+range",
+        r"°/s|deg/s|dps|rad/s|g|m/s²|m/s2|µT|uT|mT|gauss",
+    ),
     # how fast something changes is a rate, whatever changes: "How quickly does the chamber change temperature?"
     # how fast a loop runs or a head spins is a frequency
     ("speed", r"fast|speed|velocity|quickly", rf"m/s|km/h|mph|rpm|{HERTZ}|(?:\w+ )?per (?:second|minute|hour)|/s"),
@@ -108,8 +115,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ),
 ]
 # Dimensions taking the units of others: an extent is a length or a duration, a draw a power or a current, a
-# capacity and a size any of several.
-EITHER = ("extent", "draw", "capacity", "size")
+# capacity, a size and a sensor's range any of several.
+EITHER = ("extent", "draw", "capacity", "size", "sensing")
 # Words allowed between a number and its unit ("40 operating hours"), and before a rate's "per day".
 UNIT_WORDS = 2
 RATE_WORDS = 6
