@@ -245,6 +245,15 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     answerable_paraphrase: Annotated[
         float, Meta(ge=-1.0, le=1.0, description="Similarity at which a sentence answers whatever words it uses.")
     ] = 0.7
+    answerable_faq: Annotated[
+        float,
+        Meta(
+            ge=-1.0,
+            le=1.0,
+            description="Similarity of an FAQ entry's question to the student's at which the entry's answer answers "
+            "it, whatever words each uses.",
+        ),
+    ] = 0.6
     answerable_typed_similarity: Annotated[
         float,
         Meta(

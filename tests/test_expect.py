@@ -29,6 +29,7 @@ STATES = [
     ("What is the maximum flow rate of the pump?", "quantity", "It pumps at most 18 litres per minute."),
     # a sensor's range is in what it senses
     ("imu-9 max gyro range", "quantity", "The gyroscope's full-scale range is ±2000 °/s."),
+    ("what's the biggest part I can print on a P4", "quantity", "The P4 build volume is 230 by 210 by 245 mm."),
     ("what is the accelerometer range", "quantity", "Its accelerometer full-scale range is ±16 g."),
     (
         "How many litres of coolant does the pump move every minute?",
@@ -207,6 +208,9 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("How many hours may I book?", "quantity", "duration"),
         # a sensor's range is in what it senses; a lidar's in metres
         ("imu-9 max gyro range", "quantity", "sensing"),
+        # the biggest part is a size; the biggest risk no quantity
+        ("what's the biggest part I can print on a P4", "quantity", "size"),
+        ("what is the biggest risk when soldering", "", ""),
         ("What is the range of the lidar?", "quantity", "length"),
     ],
 )

@@ -4,6 +4,7 @@ import contextlib
 import itertools
 import threading
 import time
+from dataclasses import replace
 
 import msgspec
 import pytest
@@ -390,6 +391,20 @@ def test_a_consonant_doubled_before_ing_or_ed_is_its_words_own():
     ):
         assert evidence.coverage(evidence.key_terms(asked), text) == 1.0, (asked, text)
     assert evidence.stem("missed") == evidence.stem("miss") and evidence.stem("buzzing") == "buzz"
+
+
+def test_an_adjectives_noun_in_acy_is_its_kin():
+    """ "how accurate is the scanner" is answered by "The stated accuracy is 0.05 millimetres"."""
+    asked = evidence.key_terms("how accurate is the scanner on the turntable")
+    assert evidence.coverage(asked, "The stated accuracy is 0.05 mm on the turntable for the scanner.") == 1.0
+    assert evidence.stem("privacy") == evidence.stem("private") and evidence.stem("pharmacy") != evidence.stem("farm")
+
+
+def test_a_greek_nouns_plural_in_es_is_its_singulars():
+    """ "what is the budget for a thesis" is answered by "Budgets: bachelor and master theses €250"."""
+    asked = evidence.key_terms("what is the budget for a thesis")
+    assert evidence.coverage(asked, "Budgets: bachelor and master theses €250.") == 1.0
+    assert evidence.stem("analyses") == evidence.stem("analysis") and evidence.stem("this") == "this"
 
 
 def test_a_phrasal_verbs_particle_is_no_key_term():
@@ -885,6 +900,29 @@ def test_a_question_asking_for_a_value_not_clearly_stated_is_refused_without_the
     assert not done.covered
     assert done.answer == NOT_COVERED
     built.close()
+
+
+def test_the_answer_to_an_faq_entry_asking_what_the_student_asks_answers_it(grounded):
+    """ "can i get reimbursed if i buy a part myself" asks the FAQ's "Can I pay myself and claim the money back?":
+    its answer covers half the key terms and is far in meaning, the entry's question is close."""
+    page = (
+        "**Can I pay myself and claim the money back?** Only in exceptional cases and only up to €40.\n\n"
+        "Orders go through stores."
+    )
+    scored = evidence.score(
+        "Can I pay myself and claim the money back?", [passage_of(page, "FAQ")], FakeEmbedder(), 0.5, 0.15
+    )
+    assert {s.text: round(s.asked, 2) for s in scored} == {
+        "Only in exceptional cases and only up to €40.": 1.0,
+        "Orders go through stores.": 0.0,
+    }
+    asked = "can i get reimbursed if i buy a part myself"
+    answer = "Only in exceptional cases and only up to €40, with the receipt."
+    faq = evidence.Scored(0, 0, len(answer), answer, answer, similarity=0.45, coverage=0.5, fits=True, score=0.6)
+    assess = grounded.answerer._answerable
+    assert assess(asked, [faq], expected(asked), UNDER) == "maybe"
+    assert assess(asked, [replace(faq, asked=0.63)], expected(asked), UNDER) == "yes"
+    assert assess(asked, [replace(faq, asked=0.5)], expected(asked), UNDER) == "maybe"
 
 
 def test_only_a_value_whose_kind_shows_it_answers_is_taken_from_a_close_sentence_covering_half(grounded):
@@ -1417,6 +1455,26 @@ def test_a_number_given_to_a_name_the_material_gives_another_number_is_not_suppo
     checker = verify.Verifier("How heavy is the Wren-9?", {1: items}, [passage], FakeEmbedder(), 0.0)
     assert checker.check("The Wren-9 weighs 2.1 kg [1].").source is None
     assert checker.check("The Wren-9 weighs 3.4 kg [1].").source == 1
+
+
+def test_a_word_put_before_a_number_the_material_gives_another_number_is_not_supported():
+    """ "The turntable is accurate to 0.1 mm" from a sentence giving the turntable 0.05 mm and hand-positioned scans
+    0.1 mm: every word is the material's ("accurate" is "accuracy"'s), the pairs are not."""
+    scans = "The accuracy is 0.05 mm on the turntable and about 0.1 mm for hand-positioned scans by Quillon."
+    assert verify.rebound("The turntable is accurate to 0.1 mm.", scans) == ("0.05", "turntable", "0.1")
+    assert verify.rebound("The turntable is accurate to 0.05 mm.", scans) is None
+    assert verify.rebound("Hand-positioned scans are accurate to about 0.1 mm.", scans) is None
+    assert verify.rebound("On the turntable the accuracy is 0.05 mm.", scans) is None
+    weights = "It weighs 2.1 kg with the battery and 1.8 kg without it."
+    assert verify.rebound("With the battery it weighs 2.1 kg.", weights) is None
+    passage = Passage("c", "d", "scanner.md", None, None, "Quillon", scans, 0, len(scans), 1.0, 0.9)
+    checker = verify.Verifier(
+        "How accurate is the turntable?", {1: [Evidence(0, len(scans), scans, 1.0)]}, [passage], FakeEmbedder(), 0.0
+    )
+    assert checker.check("The turntable is accurate to 0.1 mm [1].").reason == (
+        "the material gives 0.05 for 'turntable', not 0.1"
+    )
+    assert checker.check("The turntable is accurate to 0.05 mm [1].").source == 1
 
 
 def test_a_sentence_is_held_to_the_verbs_of_wanting_the_question_needs_not_cover():

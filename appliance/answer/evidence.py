@@ -177,11 +177,19 @@ class Scored:
     coverage: float
     fits: bool  # it states the kind of answer the question asks for (a mass, a name...)
     score: float
+    asked: float = 0.0  # similarity to the question of the FAQ entry's question it answers, if it answers one
 
 
 def stem(word: str) -> str:
-    """A crude English stem, enough to match close/closes/closed/closing, set/setting and measure/measurement's
-    kin."""
+    """A crude English stem, enough to match close/closes/closed/closing, set/setting, accurate/accuracy,
+    thesis/theses and measure/measurement's kin."""
+    # An adjective's noun in -acy is its -ate's: "how accurate is it" asks for "the stated accuracy", "private" for
+    # "privacy".
+    if len(word) > 5 and word.endswith("acy"):
+        return f"{word[:-2]}t"
+    # A Greek noun's -is is its plural's -es: thesis and theses, analysis and analyses.
+    if len(word) > 4 and word.endswith("is"):
+        return word[:-2]
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix) and not word.endswith(("ss", "us", "is")):
             word = word[: -len(suffix)]
@@ -571,6 +579,7 @@ def score(
         return []
     query = embedder.embed_query(question)
     vectors = embedder.embed([context for *_, context, _ in found])
+    faq = _asked_similarities(query, passages, found, embedder)
     terms, wanted, why = key_terms(question), expected(question), bool(WHY.search(question))
     # A sentence stating a mass says what "How much does it weigh?" asked, in whatever words.
     asking = frozenset(content_words(" ".join(wanted.asking)))
@@ -584,8 +593,25 @@ def score(
         exact = _share(terms, words) if kin else covered
         typed = bool(CAUSE.search(text)) if why else fits
         blended = (1 - lexical_weight) * similarity + lexical_weight * exact + (type_weight if typed else 0.0)
-        scored.append(Scored(source, start, end, text, context, similarity, covered, fits, blended))
+        asked = faq.get((source, start), 0.0)
+        scored.append(Scored(source, start, end, text, context, similarity, covered, fits, blended, asked))
     return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def _asked_similarities(query, passages: Sequence[Passage], found: list, embedder) -> dict[tuple[int, int], float]:
+    """Each FAQ answer sentence's (source, page start) and the similarity of its entry's question to the question:
+    a student asking "can i get reimbursed if i buy a part myself" asks the FAQ's "Can I pay myself and claim the
+    money back?", which the sentence's own words, with the question in its context, are far from."""
+    asked = {
+        (source, start): question
+        for source, start, *_ in found
+        if (question := _asked(passages[source].text, start - passages[source].start))
+    }
+    questions = list(dict.fromkeys(asked.values()))
+    if not questions:
+        return {}
+    similarity = dict(zip(questions, (_cosine(query, v) for v in embedder.embed(questions)), strict=True))
+    return {at: similarity[question] for at, question in asked.items()}
 
 
 def row_labels(scored: Sequence[Scored]) -> dict[tuple[int, int], set[str]]:

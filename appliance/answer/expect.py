@@ -84,8 +84,13 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         rf"{VOLUME_UNITS}|{MASS_UNITS}|{TORQUE_UNITS}|m?ah|k?wh|people|persons?|students?|seats?",
     ),
     # How big a thing is: its lengths, area or volume. "How big is the capture volume?" asks for a size; the volume
-    # is the thing measured ("5 m by 4 m and 2.5 m high").
-    ("size", r"how big|how large|dimensions?|footprint", rf"{LENGTH_UNITS}|{AREA_UNITS}|{VOLUME_UNITS}"),
+    # is the thing measured ("5 m by 4 m and 2.5 m high"), as the biggest part a printer prints is its build volume.
+    (
+        "size",
+        r"how big|how large|dimensions?|footprint|"
+        r"(?:biggest|largest|smallest)\s+(?:part|object|piece|print|model|item|box|parcel|package|sheet|board)s?",
+        rf"{LENGTH_UNITS}|{AREA_UNITS}|{VOLUME_UNITS}",
+    ),
     ("volume", r"volume|litres?|liters?", VOLUME_UNITS),
     ("wavelength", r"wavelength", r"nm|nanomet\w*|µm|micromet\w*"),
     # how loud: a sound level in decibels, 52 dB(A); an IMU's "noise density" is no sound
