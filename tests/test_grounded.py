@@ -1424,6 +1424,19 @@ def test_a_sentence_further_in_meaning_and_covering_less_than_the_best_is_no_evi
     assert [e.text for e in chosen[0]] == [page[a:b] for a, b in (spans[0], spans[2])]
 
 
+def test_a_sentence_stating_the_kind_asked_for_is_evidence_beside_a_best_that_does_not():
+    """ "how long is a booking slot in hangarbook": "If you cannot come, cancel the slot in Hangarbook." covers
+    every key term and states no length of time; "A slot is 90 minutes long" was dropped as further and covering
+    less, and the answer quoted the cancelling."""
+    page = "If you cannot come, cancel the slot in Hangarbook. A slot is 90 minutes long."
+    passage = Passage("c", "d", "cage.md", None, None, "Booking", page, 0, len(page), 1.0, 0.9)
+    (a, b), (c, d) = evidence.sentences(page)
+    cancel = evidence.Scored(0, a, b, page[a:b], page[a:b], 0.68, 1.0, False, 0.84)
+    slot = evidence.Scored(0, c, d, page[c:d], page[c:d], 0.62, 0.67, True, 0.79)
+    chosen = evidence.select([cancel, slot], [passage], most=3, within=0.15, follow=False)
+    assert [e.text for e in chosen[0]] == [page[a:b], page[c:d]]
+
+
 def test_a_number_given_to_words_the_material_gives_another_number_is_not_supported():
     """The third walkthrough: "I need to pass at least 50 percent on the final project." was shown as checked. Every
     number and word is the material's, in the wrong pairs."""

@@ -689,9 +689,17 @@ def select(
         return {}
     chosen = _unique([s for s in scored if s.score >= scored[0].score - within], passages, most)
     # A sentence both further in meaning from the question and covering less of it than the best adds nothing the
-    # best does not: "Cancel bookings you will not use" beside how long one booking may be.
+    # best does not: "Cancel bookings you will not use" beside how long one booking may be; unless it states the
+    # kind of answer asked for and the best does not ("A slot is 90 minutes long" beside "cancel the slot").
     best = chosen[0]
-    chosen = [best, *(s for s in chosen[1:] if s.similarity >= best.similarity or s.coverage >= best.coverage)]
+    chosen = [
+        best,
+        *(
+            s
+            for s in chosen[1:]
+            if s.similarity >= best.similarity or s.coverage >= best.coverage or (s.fits and not best.fits)
+        ),
+    ]
     # A how-to question's answer is its procedure, from step 1, ranked as the step it was found by.
     first = _first_step(best, scored, passages, task) if follow else None
     if first:
