@@ -54,6 +54,7 @@ STATES = [
     ("How long is the jaw stroke?", "quantity", "Each jaw travels 38 millimetres."),
     ("What are the lab's opening hours on Friday?", "quantity", "On Fridays the lab is open 10:00 to 14:00."),
     ("What are the office hours?", "quantity", "Office hours: Tuesdays from 2 pm in room B-12."),
+    ("stores opening hours?", "quantity", "Stores are staffed 9:00–12:30 on weekdays."),
     ("How long is a loan?", "quantity", "A kit may be borrowed for 14 days."),
     ("How high is the lidar mounted?", "quantity", "It is mounted at a height of 22 centimetres."),
     ("How far can the lidar see?", "quantity", "It sees objects up to 12 metres away."),
@@ -107,6 +108,8 @@ MISSES = [
     # a count's noun before a number of something measured
     ("how many spots are there on the field trip", "Spots are 3 km from the bus stop."),
     ("What are the lab's opening hours on Friday?", "A lab session on Friday lasts 90 minutes."),
+    # hours are a span: a session at a time is an event
+    ("what are the opening hours of room B-114", "The induction is a session held every Tuesday at 15:10."),
     ("Who manufactures the Zorblax-7 gripper?", "Handout G2: The Zorblax-7 Pneumatic Gripper"),
     ("Which booking system do we use?", "A booking nobody uses within 20 minutes is released."),
     # another thing's number is no pin's

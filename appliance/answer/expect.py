@@ -33,6 +33,9 @@ AREA_UNITS = r"m²|m2|cm²|mm²|square \w+"
 # A time of day after its hour: the ":00" of "10:00", the "am" of "9 am".
 CLOCK_UNITS = r":\d\d|[ap]\.?m\.?|o'clock"
 HOURS_OF = r"(?:opening|office|lab|consultation|visiting|business|working|support|help ?desk|library)\s+(?:hours|times)"
+# Hours are a span: they begin or end at a time ("from 2 pm", "10:00 to 14:00", "open until 17:00", "9–12"); a
+# session "at 15:10" is an event, no hours.
+SPAN = re.compile(r"\b(?:from|until|till|to|open|opens|closes|hours)\b|\d\s*[–-]\s*\d", re.IGNORECASE)
 # Each dimension: the question words that ask for it, and the units a sentence states it in (after a number).
 # Ordered from specific to generic: "temperature range" asks for a temperature, not a length.
 DIMENSIONS: list[tuple[str, str, str]] = [
@@ -341,6 +344,8 @@ class Expected:
         if self.kind == "date":
             return bool(DATE.search(sentence))
         if self.kind == "quantity":
+            if self.dimension == "clock" and not SPAN.search(sentence):
+                return False
             stated = (self.units or ANY_NUMBER).finditer(sentence)
             return any(not self.of_another_property(sentence[: m.start()]) for m in stated)
         if self.kind == "place" and AT_PLACE.search(sentence):
