@@ -47,6 +47,8 @@ SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
 CLAUSE = re.compile(r"[,;()]|:(?!\d)|[.!?](?=\s|$)|\band\b|\bor\b|\bbut\b")
 TOKEN = re.compile(rf"{CLOCK}|[-+]?\d+(?:[.,]\d+)*|[^\W\d_][\w'-]*")
 FOLLOWING = 4
+# A number of a text, with the word stems after it in its clause and those before it there (`_bindings`).
+Binding = tuple[str, frozenset[str], frozenset[str]]
 # Words of one family share this many first letters, the whole of the shorter: "weigh" and "weight"; but the
 # endings of a degree make a claim of their own ("smaller than", "the largest").
 FAMILY = 5
@@ -513,7 +515,7 @@ def rebound(sentence: str, evidence: str) -> tuple[str, str, str] | None:
     return None
 
 
-def _moved(number: str, before: frozenset[str], given: list) -> tuple[str, str, str] | None:
+def _moved(number: str, before: frozenset[str], given: list[Binding]) -> tuple[str, str, str] | None:
     """(the material's number, the word's stem, `number`) where a sentence ending on its number puts before it a
     word the material binds after another number and not to this one: "The turntable is accurate to 0.1 mm" from
     "0.05 mm on the turntable and about 0.1 mm for hand-positioned scans". A word of the number's own clause in the
@@ -528,7 +530,7 @@ def _moved(number: str, before: frozenset[str], given: list) -> tuple[str, str, 
     return None
 
 
-def _bindings(text: str) -> list[tuple[str, frozenset[str], frozenset[str]]]:
+def _bindings(text: str) -> list[Binding]:
     """Each number of `text` with the meaningful word stems that follow it in its clause (its unit left out) and
     those before it there."""
     found = []
