@@ -47,7 +47,7 @@ def passage_of(page: str, heading: str) -> Passage:
 
 def contexts_of(passage: Passage) -> dict[str, str]:
     """Each evidence candidate of the passage, with the context its words are matched in."""
-    return {text: context for _, _, _, text, context, _ in evidence.candidates([passage])}
+    return {c.text: c.context for c in evidence.candidates([passage])}
 
 
 def streamed(built, asked: str):
@@ -511,12 +511,12 @@ def test_a_table_rows_header_names_what_its_cells_are():
         "| 2D lidar | Distance around the robot | Glass and mirrors |"
     )
     passage = Passage("c", "d", "s.md", None, None, "Sensors", table, 0, len(table), 1.0, 0.9)
-    labels = {text: header for _, _, _, text, _, header in evidence.candidates([passage])}
+    labels = {c.text: c.labels for c in evidence.candidates([passage])}
     assert labels["2D lidar | Distance around the robot | Glass and mirrors"] == "Sensor | Measures | Main weakness"
     assert "Sensor | Measures | Main weakness" not in labels  # the header names, it states nothing
     rows = table.split("\n", 2)[2]
     cut = Passage("c", "d", "s.md", None, None, "Sensors", rows, 0, len(rows), 1.0, 0.9)
-    assert {header for *_, header in evidence.candidates([cut])} == {""}
+    assert {c.labels for c in evidence.candidates([cut])} == {""}
     scored = evidence.score("What is the main weakness of a 2D lidar?", [passage], FakeEmbedder(), 0.5, 0.15)
     row = next(s for s in scored if s.text.startswith("2D lidar"))
     assert row.coverage == 1.0
@@ -1676,7 +1676,7 @@ def test_a_short_list_item_is_evidence_of_its_own_and_answers_what_it_states(set
     the fact in the related reading; a list item states what it states in a few words. A one-word item is a label."""
     page = "The course grade is made up of:\n\n- Midterm quiz: 20 percent\n- Safety\n- Final project: 80 percent\n"
     passage = Passage("c", "d", "rules.md", None, None, "Grading", page, 0, len(page), 1.0, 0.9)
-    texts = [text for _, _, _, text, _, _ in evidence.candidates([passage])]
+    texts = [c.text for c in evidence.candidates([passage])]
     assert texts == ["The course grade is made up of:", "Midterm quiz: 20 percent", "Final project: 80 percent"]
     built = answer_with(settings, fakes, FakeModel(script="never"), answer_mode="extractive")
     built.ingestor.ingest(page.encode(), "rules.md")

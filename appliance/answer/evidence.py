@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 from types import MappingProxyType
+from typing import NamedTuple
 
 from appliance.answer.events import Evidence
 from appliance.answer.expect import expected
@@ -162,6 +163,18 @@ class SentenceVectors:
                 while len(self._kept) > self.most:
                     self._kept.popitem(last=False)
         return [found[t] for t in texts]
+
+
+class Candidate(NamedTuple):
+    """One sentence of one passage, as `candidates` reads it."""
+
+    source: int  # index into the passages, from 0
+    start: int  # page offsets
+    end: int
+    text: str
+    context: str  # the sentence with what it is read with (`candidates`)
+    labels: str  # its table's header row, for a table row
+    asked: str  # the question of the FAQ entry it answers, if it answers one
 
 
 @dataclass(frozen=True)
@@ -445,8 +458,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, str, str]]:
-    """(source, page start, page end, text, context, labels) of every sentence of every passage.
+def candidates(passages: Sequence[Passage]) -> list[Candidate]:
+    """Every sentence of every passage, with what it is read with.
 
     The context is the sentence with its heading, its step's number in an ordered list, the question of the FAQ
     entry it answers, a list item's lead-in ("The course grade is made up of:" over "Midterm quiz: 20 percent"),
@@ -479,7 +492,8 @@ def candidates(passages: Sequence[Passage]) -> list[tuple[int, int, int, str, st
             label = _item_label(passage.text, a)
             parts = [passage.heading, _step(passage.text, a), asked, leads.get(a, ""), label, before, text]
             context = " ".join(filter(None, parts))
-            found.append((index, passage.start + a, passage.start + b, text, context, _table_header(passage.text, a)))
+            header = _table_header(passage.text, a)
+            found.append(Candidate(index, passage.start + a, passage.start + b, text, context, header, asked))
     return found
 
 
@@ -578,13 +592,13 @@ def score(
     if not found:
         return []
     query = embedder.embed_query(question)
-    vectors = embedder.embed([context for *_, context, _ in found])
-    faq = _asked_similarities(query, passages, found, embedder)
+    vectors = embedder.embed([c.context for c in found])
+    faq = _asked_similarities(query, found, embedder)
     terms, wanted, why = key_terms(question), expected(question), bool(WHY.search(question))
     # A sentence stating a mass says what "How much does it weigh?" asked, in whatever words.
     asking = frozenset(content_words(" ".join(wanted.asking)))
     scored = []
-    for (source, start, end, text, context, labels), vector in zip(found, vectors, strict=True):
+    for (source, start, end, text, context, labels, asked), vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
         fits = wanted.fits(read_with_units(text, labels))
         words = text_words(f"{labels} {context}") | (asking if fits and wanted.kind else frozenset())
@@ -593,25 +607,18 @@ def score(
         exact = _share(terms, words) if kin else covered
         typed = bool(CAUSE.search(text)) if why else fits
         blended = (1 - lexical_weight) * similarity + lexical_weight * exact + (type_weight if typed else 0.0)
-        asked = faq.get((source, start), 0.0)
-        scored.append(Scored(source, start, end, text, context, similarity, covered, fits, blended, asked))
+        faq_similarity = faq.get(asked, 0.0)
+        scored.append(Scored(source, start, end, text, context, similarity, covered, fits, blended, faq_similarity))
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 
-def _asked_similarities(query, passages: Sequence[Passage], found: list, embedder) -> dict[tuple[int, int], float]:
-    """Each FAQ answer sentence's (source, page start) and the similarity of its entry's question to the question:
-    a student asking "can i get reimbursed if i buy a part myself" asks the FAQ's "Can I pay myself and claim the
-    money back?", which the sentence's own words, with the question in its context, are far from."""
-    asked = {
-        (source, start): question
-        for source, start, *_ in found
-        if (question := _asked(passages[source].text, start - passages[source].start))
-    }
-    questions = list(dict.fromkeys(asked.values()))
-    if not questions:
-        return {}
-    similarity = dict(zip(questions, (_cosine(query, v) for v in embedder.embed(questions)), strict=True))
-    return {at: similarity[question] for at, question in asked.items()}
+def _asked_similarities(query, found: list[Candidate], embedder) -> dict[str, float]:
+    """The similarity to the question of each FAQ entry's question the sentences answer: a student asking "can i get
+    reimbursed if i buy a part myself" asks the FAQ's "Can I pay myself and claim the money back?", which the
+    sentence's own words, with the question in its context, are far from."""
+    questions = list(dict.fromkeys(c.asked for c in found if c.asked))
+    vectors = embedder.embed(questions) if questions else []
+    return {question: _cosine(query, vector) for question, vector in zip(questions, vectors, strict=True)}
 
 
 def row_labels(scored: Sequence[Scored]) -> dict[tuple[int, int], set[str]]:

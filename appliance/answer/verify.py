@@ -623,7 +623,7 @@ def _read_with_units(evidence: dict[int, list[Evidence]], passages: Sequence) ->
     """Each evidence sentence, by (source, page start), as its values read (a table row with its units)."""
     read = {}
     for n, items in evidence.items():
-        labels = {start: found for _, start, _, _, _, found in candidates([passages[n - 1]])}
+        labels = {c.start: c.labels for c in candidates([passages[n - 1]])}
         read.update({(n, e.start): read_with_units(e.text, labels.get(e.start, "")) for e in items})
     return read
 
@@ -632,7 +632,7 @@ def _contexts(items: list[Evidence], passage, leads: list[str]) -> list[str]:
     """The text each evidence sentence may lend a generated one its words from: its own, its heading's and, when it
     leans on the sentence before ("It weighs 2 kg."), that sentence's: as evidence scoring reads it; and a list
     item's lead-in's ("Lab reports: 30%" is part of the course grade only under "The course grade is made up of:")."""
-    context = {start: f"{labels} {text}" for _, start, _, _, text, labels in candidates([passage])}
+    context = {c.start: f"{c.labels} {c.context}" for c in candidates([passage])}
     # An evidence item of several sentences (a run) lends all its words, its first sentence's context too.
     return [
         f"{item.text} {lead} {context.get(item.start, passage.heading)}"
