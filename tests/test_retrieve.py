@@ -122,7 +122,8 @@ def test_the_first_keyword_passs_best_passages_follow_the_top_k_when_asked(servi
     kept = services.retriever.search(asked, 1, first_best=2)
     assert kept[0].chunk_id == plain[0].chunk_id
     assert "safety.txt" in [p.filename for p in kept[1:]]
-    assert len({p.chunk_id for p in kept}) == len(kept) <= 1 + 2 + 2  # top k, best two by words, best two fused
+    # top k, best two by words, by meaning and fused
+    assert len({p.chunk_id for p in kept}) == len(kept) <= 1 + 2 + 2 + 2
 
 
 def test_the_first_passs_best_fused_passage_survives_a_feedback_pass_that_drifts_away(services, monkeypatch):
@@ -162,6 +163,40 @@ def test_the_first_passs_best_fused_passage_survives_a_feedback_pass_that_drifts
     assert "pneumatics.txt" not in [p.filename for p in retriever.search(asked, 2)]
     kept = retriever.search(asked, 2, first_best=1)
     assert "pneumatics.txt" in [p.filename for p in kept[2:]]
+
+
+def test_the_first_passs_best_passage_by_meaning_survives_a_feedback_pass_when_its_words_rank_it_low(
+    services, monkeypatch
+):
+    """The page the dense search ranks first ("## Your budget" for "how much budget do i get for my thesis") can
+    rank low by its words (other pages say "thesis" more often) and fall out of the fused top k once the feedback
+    pass drifts away: asked for, it still follows the top k."""
+    handout = services.ingestor.ingest(b"Bachelor and master theses get a parts budget of 250 euros.", "parts.txt")
+    handout_id = handout.document["id"]
+    for n in range(4):
+        services.ingestor.ingest(f"Thesis {n}: submit the thesis as one PDF of the thesis.".encode(), f"thesis{n}.txt")
+    retriever = Retriever(
+        msgspec.structs.replace(services.settings, feedback_when="always"),
+        services.database,
+        services.vectors,
+        services.embedder,
+        services.retriever.keywords,
+    )
+    asked = "How much budget do I get for parts for my thesis?"
+    query, keyword_search = services.vectors.query, retriever.keywords.keyword_search
+
+    def without(rows):
+        return [(c, s) for c, s in rows if document_of(c) != handout_id]
+
+    def first(rows):  # the first dense pass, with the handout first
+        return [r for r in rows if document_of(r[0]) == handout_id] + without(rows)
+
+    vectors = iter([lambda *a, **kw: first(query(*a, **kw)), lambda *a, **kw: without(query(*a, **kw))] * 2)
+    monkeypatch.setattr(services.vectors, "query", lambda *a, **kw: next(vectors)(*a, **kw))
+    monkeypatch.setattr(retriever.keywords, "keyword_search", lambda *a, **kw: without(keyword_search(*a, **kw)))
+    assert "parts.txt" not in [p.filename for p in retriever.search(asked, 2)]
+    kept = retriever.search(asked, 2, first_best=1)
+    assert "parts.txt" in [p.filename for p in kept[2:]]
 
 
 def test_expansion_words_count_each_passage_once_and_an_edited_passage_afresh():

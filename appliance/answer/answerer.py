@@ -204,7 +204,8 @@ class Answerer:
         # The first pass's best passages are weighed too: a short question with a common word ("Where is the
         # assembly point?") can send the dense search, and the fused ranking with it, to another document's
         # "point" while the one page naming the assembly point ranks first by its words alone; and the feedback
-        # pass can draw the search away from the page both retrievers first ranked high.
+        # pass can draw the search away from the page both retrievers first ranked high, or from the page the dense
+        # search ranked first while its words ranked it low ("## Your budget" among pages saying "thesis" often).
         found = self.retriever.search(query, limit, courses=question.courses, first_best=FIRST_PASS_PASSAGES)
         # A long page about many things can sit below min_similarity as a whole while it holds every key term of
         # the question: its sentences, not its average, decide whether it answers.

@@ -59,8 +59,8 @@ class Retriever:
         vector: Sequence[float] | None = None,
     ) -> list[Passage]:
         """The top k passages for `query` from the given courses (all when None), best first, each chunk once; then
-        the first pass's best `first_best` passages by words alone and by fused rank, where the final ranking left
-        them out. `vector`: the query's, when the caller has it already."""
+        the first pass's best `first_best` passages by words alone, by meaning alone and by fused rank, where the
+        final ranking left them out. `vector`: the query's, when the caller has it already."""
         with self._slots:
             return self._search(query, k, mode, courses, first_best, vector)
 
@@ -101,7 +101,7 @@ class Retriever:
         # The feedback pass can move a passage both retrievers ranked high out of the top k (the query vector drawn
         # towards the textbook's URDF "cylinder" elements, away from the handout's pneumatic cylinder): the first
         # pass's best stay available to whoever asks for them.
-        firsts = self._first_best(keyword, scores, first_best) if first_best else []
+        firsts = self._first_best(dense, keyword, scores, first_best) if first_best else []
         if mode == "hybrid" and self.settings.feedback_chunks and scores and self._unsure(dense, keyword):
             # Pseudo-relevance feedback: the first pass's best passages say, in the course's own words,
             # what the question is about. Search again with the query vector moved towards them
@@ -125,10 +125,12 @@ class Retriever:
         return [_passage(rows[cid], scores.get(cid, 0.0), similarity.get(cid, 0.0)) for cid in top]
 
     @staticmethod
-    def _first_best(keyword: list[tuple[str, float]], scores: dict[str, float], n: int) -> list[str]:
-        """The first pass's best n passages by words alone, then its best n fused, each once."""
+    def _first_best(
+        dense: list[tuple[str, float]], keyword: list[tuple[str, float]], scores: dict[str, float], n: int
+    ) -> list[str]:
+        """The first pass's best n passages by words alone, by meaning alone, then its best n fused, each once."""
         fused = sorted(scores, key=scores.__getitem__, reverse=True)[:n]
-        return list(dict.fromkeys([cid for cid, _ in keyword[:n]] + fused))
+        return list(dict.fromkeys([cid for cid, _ in keyword[:n]] + [cid for cid, _ in dense[:n]] + fused))
 
     def _unsure(self, dense: list[tuple[str, float]], keyword: list[tuple[str, float]]) -> bool:
         """Whether a first hybrid pass needs the feedback pass: always, or (`feedback_when = "disagree"`) only
