@@ -95,6 +95,21 @@ STATES = [
     ("who do i call if i miss the bus", "contact", "Call Aino Vestergaard on 0172 448 903."),
     ("Who should I contact about a broken kit?", "contact", "Broken kits are reported to Ilse Marrow at the desk."),
     ("whats the phone extension of the workshop", "phone", "The workshop answers on extension 4417."),
+    # nothing to pay is a price
+    ("How much does printing cost?", "quantity", "Printing on the lab printer is free for students."),
+    ("How much does the induction cost?", "quantity", "The induction is offered at no cost."),
+    # coursework counts for a share of the grade
+    ("how much does the colloquium count towards the grade", "quantity", "The colloquium is weighted 25 %."),
+    # a report is long in pages or words; a file big in bytes
+    ("How long should the report be?", "quantity", "The report is 30 to 50 pages long."),
+    ("How long is the essay?", "quantity", "At most 3000 words, appendices excluded."),
+    ("how big can the zip archive be", "quantity", "Pack code and data into one ZIP archive of at most 2 GB."),
+    # a deadline as a course's rules write it: a teaching week, a month, a time after something, a period's end
+    ("When is the lab report due?", "date", "Reports are due at the end of week 11."),
+    ("When is the resit held?", "date", "The resit demonstration is held in January."),
+    ("What's the deadline for a regrade request?", "date", "Ask within 7 days of the grade being published."),
+    ("What's the deadline for registration?", "date", "Register two weeks before the exam."),
+    ("What's the deadline for the poster?", "date", "Posters are due by the end of the semester."),
 ]
 
 MISSES = [
@@ -164,6 +179,16 @@ MISSES = [
     ("whats the phone number of the rbt260 tas", "Policy for the autumn semester 2026."),
     ("what is the phone number of the workshop", "The workshop opens on 2026-03-01 at 8.30."),
     ("who do i call if the network goes down", "The network goes down for maintenance every Sunday night."),
+    # free of something is no price
+    ("How much does the induction cost?", "The bench must be free of clutter."),
+    ("How much does the induction cost?", "The part should pop free of the sheet."),
+    ("how much is the lab report worth", "The report is due on 3 June."),
+    # a part's points are not what the whole is worth
+    ("how much is the project demo worth", "The demo rubric awards up to 40 points for the task succeeding."),
+    # a loan is long in time, not in pages
+    ("How long can I borrow a kit?", "The manual has 40 pages."),
+    ("When is the lab report due?", "Reports are marked by two examiners."),
+    ("When is the lab report due?", "You may resit it if we may allow this."),
 ]
 
 
@@ -215,6 +240,11 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("what's the biggest part I can print on a P4", "quantity", "size"),
         ("what is the biggest risk when soldering", "", ""),
         ("What is the range of the lidar?", "quantity", "length"),
+        ("How long should the report be?", "quantity", "extent"),
+        ("How long can I borrow a kit?", "quantity", "duration"),
+        ("How long can a print be left on the bed?", "quantity", "duration"),
+        ("how much does the colloquium count towards the final grade", "quantity", "share"),
+        ("what is the exam's weight in the final grade", "quantity", "share"),
     ],
 )
 def test_the_question_phrase_names_the_dimension_asked_for(question, kind, dimension):

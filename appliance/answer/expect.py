@@ -30,6 +30,10 @@ TORQUE_UNITS = r"[mk]?n[·⋅.\s-]?m|newton[\s-]?met\w*"  # 50 N·m, 2.5 Nm, 300
 VOLUME_UNITS = r"l|litres?|liters?|ml|millilit\w*|m³|m3|cubic \w+"
 MASS_UNITS = r"k?g|grams?|kilo(?:gram)?s?|tonnes?|tons?|lbs?"
 AREA_UNITS = r"m²|m2|cm²|mm²|square \w+"
+# A file's size: "at most 2 GB", "500 MB".
+DATA_UNITS = r"[kmgt]i?b|bytes?|(?:kilo|mega|giga|tera)bytes?"
+# A text's or a talk's length: "30 to 50 pages", "3000 words", "12 slides".
+DOCUMENT_UNITS = r"pages?|words|characters|slides"
 # A time of day after its hour: the ":00" of "10:00", the "am" of "9 am".
 CLOCK_UNITS = r":\d\d|[ap]\.?m\.?|o'clock"
 HOURS_OF = r"(?:opening|office|lab|consultation|visiting|business|working|support|help ?desk|library)\s+(?:hours|times)"
@@ -59,7 +63,13 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ("humidity", r"humidity", r"%|per ?cent|percent"),
     # not "charge": in a lab a battery is charged far more often than a student
     ("money", r"cost|costs|price|fee|fees|deposit|pay|fine|money", r"£|\$|€|pounds?|dollars?|euros?|pence"),
-    ("share", r"percent|percentage|proportion|worth|weight(?:ing)? in", r"%|per ?cent|percent"),
+    # What a piece of coursework counts for is its share of the grade; not its points, which may be a part's ("up to
+    # 40 points for the task succeeding" for what the whole demonstration is worth).
+    (
+        "share",
+        r"percent|percentage|proportion|worth|counts?\s+(?:for|towards?)|weight(?:ed|ing)?\s+in|weighted|weighting",
+        r"%|per ?cent|percent",
+    ),
     ("pressure", r"pressure", r"bar|psi|k?pa|mpa|pascals?"),
     ("voltage", r"volts?|voltage", r"m?v|volts?"),
     # A question naming the current asks for amps though it says "draw"; one naming the power, for watts, or for a
@@ -92,7 +102,7 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         "size",
         r"how big|how large|dimensions?|footprint|"
         r"(?:biggest|largest|smallest)\s+(?:part|object|piece|print|model|item|box|parcel|package|sheet|board)s?",
-        rf"{LENGTH_UNITS}|{AREA_UNITS}|{VOLUME_UNITS}",
+        rf"{LENGTH_UNITS}|{AREA_UNITS}|{VOLUME_UNITS}|{DATA_UNITS}",
     ),
     ("volume", r"volume|litres?|liters?", VOLUME_UNITS),
     ("wavelength", r"wavelength", r"nm|nanomet\w*|µm|micromet\w*"),
@@ -108,7 +118,13 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     # Opening and office hours are times of day ("10:00 to 16:00", "9 am"), not a length of time.
     ("clock", HOURS_OF, CLOCK_UNITS),
     # "How long is the stroke?" asks for a length, "How long is the loan?" for a time: either answers.
-    ("extent", r"how long (?:is|are|was|were)", rf"{DURATION_UNITS}|{LENGTH_UNITS}"),
+    # So is "How long should the report be?", in pages or words; "How long can a print be left?" asks for a time.
+    (
+        "extent",
+        r"how long (?:is|are|was|were)|"
+        r"how long (?:should|must|can|may|will|does|do|has to|have to) (?:[\w'-]+ ){1,5}be(?=\W*$)",
+        rf"{DURATION_UNITS}|{LENGTH_UNITS}|{DOCUMENT_UNITS}",
+    ),
     (
         "duration",
         r"how long|in advance|ahead|hours?|minutes?|days?|weeks?|months?|duration|period|last|lasts|"
@@ -143,6 +159,12 @@ RECURRING = (
 JOINED = "(?:to|and|or|by|x|\u00d7|-|\u2013)"
 # A currency sign comes before its number.
 MONEY_FIRST = rf"[£$€]\s*{NUMBER}"
+# Nothing to pay is a price too: "free of charge", "for free", "Printing is free", "at no cost"; not "free of dust".
+FREE = (
+    r"\bfree of charge\b|\bfor free\b|\b(?:is|are|be|stays?|remains?)\s+free\b(?!-|\s+(?:of|from)\b)|"
+    r"\bno\s+(?:charge|fee|fees|cost)\b|\bat\s+no\s+(?:extra\s+|additional\s+)?cost\b|\bcosts?\s+nothing\b"
+)
+PAID = f"{MONEY_FIRST}|{FREE}"
 # What is counted may come before its number, as a label's or a limit's ("Seats: 24", "Seats | 24", "places are
 # limited to 36"), when no unit follows the number ("Places are 3 km away").
 MEASURED = rf"%|°|(?:{LENGTH_UNITS}|{MASS_UNITS}|{DURATION_UNITS})\b"
@@ -176,9 +198,20 @@ ROOM = frozenset("spot spots place places seat seats slot slots space spaces".sp
 ROOMS = r"spots?|places?|seats?|slots?|spaces?"
 # A day: "3 June", "June 3rd", "03/06/2027", "Monday".
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+MONTH_NAME = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+PERIOD = r"(?:week|month|term|semester|year|course|(?:lecture|exam|examination|teaching|registration) period)"
+# A day may also be given as a month ("in January", "December 2026"), a teaching week ("week 11"), a time before or
+# after something ("within 7 days of the grade", "two weeks before the exam") or a period's edge ("the end of the
+# semester"): what a deadline in a course's rules is written as.
 DATE = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}(?!\w)|\b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
-    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+    rf"\b(?:in|by|until|till|before|after|from|during|early|late|mid-?|end of|start of|beginning of)\s+{MONTH_NAME}\b|"
+    rf"\b{MONTH_NAME}\s+\d{{4}}\b|\bweek\s+\d{{1,2}}\b|"
+    rf"\bwithin\s+{NUMBER}\s+(?:working\s+|calendar\s+|school\s+)?(?:days?|weeks?|months?|hours?)\b|"
+    rf"\b{NUMBER}\s+(?:working\s+|calendar\s+|school\s+)?(?:days?|weeks?|months?|hours?)\s+(?:before|after|ahead of)\b|"
+    rf"\b(?:end|start|beginning|middle|first day|last day|first week|last week)\s+of\s+(?:the\s+)?"
+    rf"(?:(?:spring|autumn|fall|summer|winter)\s+)?{PERIOD}\b",
     re.IGNORECASE,
 )
 DATED = re.compile(
@@ -535,5 +568,5 @@ def _stated_in(dimension: str, units: str) -> re.Pattern:
     pattern = rf"{NUMBER}[\s-]*(?:[\w-]+\s+){{0,{between}}}?(?:{units})(?![\w/])"
     if dimension == "count":  # a sum of money is no count: "charged €25 for the seat"
         pattern = rf"(?<![\d.,£$€])(?<![£$€]\s){pattern}"
-    extra = {"money": MONEY_FIRST, "recurrence": RECURRING, "count": COUNT_FIRST.format(units=units)}.get(dimension)
+    extra = {"money": PAID, "recurrence": RECURRING, "count": COUNT_FIRST.format(units=units)}.get(dimension)
     return re.compile(rf"{pattern}|{extra}" if extra else pattern, re.IGNORECASE)
