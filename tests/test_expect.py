@@ -104,6 +104,11 @@ STATES = [
     ("How long should the report be?", "quantity", "The report is 30 to 50 pages long."),
     ("How long is the essay?", "quantity", "At most 3000 words, appendices excluded."),
     ("how big can the zip archive be", "quantity", "Pack code and data into one ZIP archive of at most 2 GB."),
+    # a speed in millimetres a second, a network's in bits; a time in milliseconds; a price in a currency's code
+    ("How fast does the conveyor run?", "quantity", "The belt runs at 150 mm/s when loaded."),
+    ("How fast is the lab network?", "quantity", "Each desk has a 100 Mbit/s port."),
+    ("How long does the trigger take to fire?", "quantity", "It fires within 2 ms of the light barrier."),
+    ("How much does the sensor cost?", "quantity", "It costs 49 EUR from the stores."),
     # a deadline as a course's rules write it: a teaching week, a month, a time after something, a period's end
     ("When is the lab report due?", "date", "Reports are due at the end of week 11."),
     ("When is the resit held?", "date", "The resit demonstration is held in January."),
@@ -185,6 +190,8 @@ MISSES = [
     ("how much is the lab report worth", "The report is due on 3 June."),
     # a part's points are not what the whole is worth
     ("how much is the project demo worth", "The demo rubric awards up to 40 points for the task succeeding."),
+    # a speed is no length: the conveyor's belt width is not how fast it runs
+    ("How fast does the conveyor run?", "The belt is 150 mm wide."),
     # a loan is long in time, not in pages
     ("How long can I borrow a kit?", "The manual has 40 pages."),
     ("When is the lab report due?", "Reports are marked by two examiners."),

@@ -17,7 +17,10 @@ NUMBER_WORDS = (
 NUMBER = rf"(?:\d+(?:[.,]\d+)*|\b(?:{NUMBER_WORDS})\b)"
 ANY_NUMBER = re.compile(NUMBER, re.IGNORECASE)
 
-DURATION_UNITS = r"s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|semesters?|terms?"
+DURATION_UNITS = (
+    r"ms|millisec\w*|µs|microsec\w*|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|"
+    r"semesters?|terms?"
+)
 # Degrees of no scale: "90°", "360 degrees", not "40 °C" or "50 degrees Celsius".
 SCALE = r"\s*(?:celsius|centigrade|fahrenheit|kelvin|[CFK])(?!\w)"
 ANGLE_UNITS = rf"°(?!{SCALE})|degrees?(?!{SCALE})|deg|rad|radians?"
@@ -52,7 +55,13 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ),
     # how fast something changes is a rate, whatever changes: "How quickly does the chamber change temperature?"
     # how fast a loop runs or a head spins is a frequency
-    ("speed", r"fast|speed|velocity|quickly", rf"m/s|km/h|mph|rpm|{HERTZ}|(?:\w+ )?per (?:second|minute|hour)|/s"),
+    # a conveyor's 150 mm/s, a CNC feed's 600 mm/min, a network's 100 Mbit/s
+    (
+        "speed",
+        r"fast|speed|velocity|quickly",
+        rf"(?:mm|cm|km|m)/(?:s|min|h)|km/h|mph|rpm|(?:°|deg|rad)/s|[kmg]?bits?/s|[kmg]?bps|{HERTZ}|"
+        r"(?:\w+ )?per (?:second|minute|hour)|/s",
+    ),
     # A temperature names its scale: a bare "360 degrees" or "90°" is an angle in a robotics course.
     (
         "temperature",
@@ -62,7 +71,11 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ("angle", r"angles?|angular|field of view|how many degrees", ANGLE_UNITS),
     ("humidity", r"humidity", r"%|per ?cent|percent"),
     # not "charge": in a lab a battery is charged far more often than a student
-    ("money", r"cost|costs|price|fee|fees|deposit|pay|fine|money", r"£|\$|€|pounds?|dollars?|euros?|pence"),
+    (
+        "money",
+        r"cost|costs|price|fee|fees|deposit|pay|fine|money",
+        r"£|\$|€|pounds?|dollars?|euros?|pence|eur|usd|gbp|chf",
+    ),
     # What a piece of coursework counts for is its share of the grade; not its points, which may be a part's ("up to
     # 40 points for the task succeeding" for what the whole demonstration is worth).
     (
