@@ -104,6 +104,8 @@ STATES = [
     ("How long should the report be?", "quantity", "The report is 30 to 50 pages long."),
     ("How long is the essay?", "quantity", "At most 3000 words, appendices excluded."),
     ("how big can the zip archive be", "quantity", "Pack code and data into one ZIP archive of at most 2 GB."),
+    # a power supply is told by its volts and amps
+    ("What power supply does the stepper driver need?", "quantity", "Use a 24 V, 5 A supply from the cabinet."),
     # a speed in millimetres a second, a network's in bits; a time in milliseconds; a price in a currency's code
     ("How fast does the conveyor run?", "quantity", "The belt runs at 150 mm/s when loaded."),
     ("How fast is the lab network?", "quantity", "Each desk has a 100 Mbit/s port."),
@@ -155,6 +157,7 @@ MISSES = [
     ("What is the lidar's minimum range?", "It is accurate to a tolerance of about 3 cm."),
     # a sensor's range is not its package's size
     ("imu-9 max gyro range", "The IMU-9 is a 3 by 3 by 0.83 mm LGA-14 package."),
+    ("What power supply does the stepper driver need?", "The driver weighs 300 g."),
     # a speed is no length: the metres of m/s² divide
     ("What is the gyro's maximum range?", "VN-100 | $749 | 0.0035°/s | 0.0014 m/s² | Research"),
     # a count of something else
@@ -190,6 +193,7 @@ MISSES = [
     ("how much is the lab report worth", "The report is due on 3 June."),
     # a part's points are not what the whole is worth
     ("how much is the project demo worth", "The demo rubric awards up to 40 points for the task succeeding."),
+    ("What power supply does the stepper driver need?", "The driver weighs 300 g."),
     # a speed is no length: the conveyor's belt width is not how fast it runs
     ("How fast does the conveyor run?", "The belt is 150 mm wide."),
     # a loan is long in time, not in pages
@@ -250,6 +254,8 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("How long should the report be?", "quantity", "extent"),
         ("How long can I borrow a kit?", "quantity", "duration"),
         ("How long can a print be left on the bed?", "quantity", "duration"),
+        ("What power supply does the stepper driver need?", "quantity", "supply"),
+        ("How long does the charger take?", "quantity", "duration"),
         ("how much does the colloquium count towards the final grade", "quantity", "share"),
         ("what is the exam's weight in the final grade", "quantity", "share"),
     ],

@@ -84,6 +84,12 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         r"%|per ?cent|percent",
     ),
     ("pressure", r"pressure", r"bar|psi|k?pa|mpa|pascals?"),
+    # A power supply is chosen by its voltage and current as much as by its watts: "a 12 V, 2 A adapter".
+    (
+        "supply",
+        r"power\s+(?:suppl(?:y|ies)|adapters?|bricks?|packs?)|psus?|mains\s+adapters?",
+        rf"m?v|volts?|{CURRENT_UNITS}|{POWER_UNITS}",
+    ),
     ("voltage", r"volts?|voltage", r"m?v|volts?"),
     # A question naming the current asks for amps though it says "draw"; one naming the power, for watts, or for a
     # share of the full power ("never above 85 % power"); one saying only "draw" or "consume", for either.
@@ -152,8 +158,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ),
 ]
 # Dimensions taking the units of others: an extent is a length or a duration, a draw a power or a current, a
-# capacity, a size and a sensor's range any of several.
-EITHER = ("extent", "draw", "capacity", "size", "sensing")
+# capacity, a size, a sensor's range and a power supply any of several.
+EITHER = ("extent", "draw", "capacity", "size", "sensing", "supply")
 # Words allowed between a number and its unit ("40 operating hours"), and before a rate's "per day".
 UNIT_WORDS = 2
 RATE_WORDS = 6
