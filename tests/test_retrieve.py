@@ -126,43 +126,60 @@ def test_the_first_keyword_passs_best_passages_follow_the_top_k_when_asked(servi
     assert len({p.chunk_id for p in kept}) == len(kept) <= 1 + 2 + 2 + 2
 
 
+def _handout_among(services, text: bytes, name: str, other: str) -> tuple[str, Retriever]:
+    """A handout among four other pages (`other` with {n} in it), and a retriever that always runs the feedback
+    pass."""
+    handout_id = services.ingestor.ingest(text, name).document["id"]
+    for n in range(4):
+        services.ingestor.ingest(other.format(n=n).encode(), f"other{n}.txt")
+    settings = msgspec.structs.replace(services.settings, feedback_when="always")
+    keywords = services.retriever.keywords
+    return handout_id, Retriever(settings, services.database, services.vectors, services.embedder, keywords)
+
+
+def _drifting(services, monkeypatch, retriever: Retriever, handout_id: str, dense_first, keyword_first) -> None:
+    """Searches whose feedback pass leaves the handout out, and whose first pass ranks as `dense_first` and
+    `keyword_first` rank the real rankings (rows of chunk id and score)."""
+    query, keyword_search = services.vectors.query, retriever.keywords.keyword_search
+
+    def first(*a, **kw):
+        return dense_first(query(*a, **kw))
+
+    vectors = iter([first, lambda *a, **kw: _without(handout_id, query(*a, **kw))] * 2)
+    monkeypatch.setattr(services.vectors, "query", lambda *a, **kw: next(vectors)(*a, **kw))
+
+    def keywords(*a, **kw):
+        rows = keyword_search(*a, **kw)
+        return _without(handout_id, rows) if kw.get("expansion") else keyword_first(rows)
+
+    monkeypatch.setattr(retriever.keywords, "keyword_search", keywords)
+
+
+def _without(document_id: str, rows: list) -> list:
+    return [(c, s) for c, s in rows if document_of(c) != document_id]
+
+
 def test_the_first_passs_best_fused_passage_survives_a_feedback_pass_that_drifts_away(services, monkeypatch):
     """The feedback pass can draw both searches away from the page the first pass ranked best (the textbook's URDF
     cylinders for a question about the handout's pneumatic cylinder): asked for, that page still follows the top k,
     though the keyword search alone ranked another page first."""
-    handout = services.ingestor.ingest(b"The cylinder push is hard: about 125 N at 4 bar.", "pneumatics.txt")
-    handout_id = handout.document["id"]
-    for n in range(4):
-        services.ingestor.ingest(f"A cylinder element {n} of a URDF link has a radius.".encode(), f"urdf{n}.txt")
-    retriever = Retriever(
-        msgspec.structs.replace(services.settings, feedback_when="always"),
-        services.database,
-        services.vectors,
-        services.embedder,
-        services.retriever.keywords,
+    handout_id, retriever = _handout_among(
+        services,
+        b"The cylinder push is hard: about 125 N at 4 bar.",
+        "pneumatics.txt",
+        "A cylinder element {n} of a URDF link has a radius.",
     )
     asked = "How hard does the cylinder push?"
-    query, keyword_search = services.vectors.query, retriever.keywords.keyword_search
-    assert document_of(query(services.embedder.embed_query(asked), 10)[0][0]) == handout_id
-
-    def drifted(rows):  # the feedback pass's rankings, without the handout
-        return [(c, s) for c, s in rows if document_of(c) != handout_id]
+    assert document_of(services.vectors.query(services.embedder.embed_query(asked), 10)[0][0]) == handout_id
 
     def second(rows):  # the first keyword pass, with the handout second
         mine = [r for r in rows if document_of(r[0]) == handout_id]
-        others = drifted(rows)
+        others = _without(handout_id, rows)
         return others[:1] + mine + others[1:]
 
-    vectors = iter([query, lambda *a, **kw: drifted(query(*a, **kw))] * 2)
-    monkeypatch.setattr(services.vectors, "query", lambda *a, **kw: next(vectors)(*a, **kw))
-    monkeypatch.setattr(
-        retriever.keywords,
-        "keyword_search",
-        lambda *a, **kw: drifted(keyword_search(*a, **kw)) if kw.get("expansion") else second(keyword_search(*a, **kw)),
-    )
+    _drifting(services, monkeypatch, retriever, handout_id, lambda rows: rows, second)
     assert "pneumatics.txt" not in [p.filename for p in retriever.search(asked, 2)]
-    kept = retriever.search(asked, 2, first_best=1)
-    assert "pneumatics.txt" in [p.filename for p in kept[2:]]
+    assert "pneumatics.txt" in [p.filename for p in retriever.search(asked, 2, first_best=1)[2:]]
 
 
 def test_the_first_passs_best_passage_by_meaning_survives_a_feedback_pass_when_its_words_rank_it_low(
@@ -171,32 +188,20 @@ def test_the_first_passs_best_passage_by_meaning_survives_a_feedback_pass_when_i
     """The page the dense search ranks first ("## Your budget" for "how much budget do i get for my thesis") can
     rank low by its words (other pages say "thesis" more often) and fall out of the fused top k once the feedback
     pass drifts away: asked for, it still follows the top k."""
-    handout = services.ingestor.ingest(b"Bachelor and master theses get a parts budget of 250 euros.", "parts.txt")
-    handout_id = handout.document["id"]
-    for n in range(4):
-        services.ingestor.ingest(f"Thesis {n}: submit the thesis as one PDF of the thesis.".encode(), f"thesis{n}.txt")
-    retriever = Retriever(
-        msgspec.structs.replace(services.settings, feedback_when="always"),
-        services.database,
-        services.vectors,
-        services.embedder,
-        services.retriever.keywords,
+    handout_id, retriever = _handout_among(
+        services,
+        b"Bachelor and master theses get a parts budget of 250 euros.",
+        "parts.txt",
+        "Thesis {n}: submit the thesis as one PDF of the thesis.",
     )
     asked = "How much budget do I get for parts for my thesis?"
-    query, keyword_search = services.vectors.query, retriever.keywords.keyword_search
-
-    def without(rows):
-        return [(c, s) for c, s in rows if document_of(c) != handout_id]
 
     def first(rows):  # the first dense pass, with the handout first
-        return [r for r in rows if document_of(r[0]) == handout_id] + without(rows)
+        return [r for r in rows if document_of(r[0]) == handout_id] + _without(handout_id, rows)
 
-    vectors = iter([lambda *a, **kw: first(query(*a, **kw)), lambda *a, **kw: without(query(*a, **kw))] * 2)
-    monkeypatch.setattr(services.vectors, "query", lambda *a, **kw: next(vectors)(*a, **kw))
-    monkeypatch.setattr(retriever.keywords, "keyword_search", lambda *a, **kw: without(keyword_search(*a, **kw)))
+    _drifting(services, monkeypatch, retriever, handout_id, first, lambda rows: _without(handout_id, rows))
     assert "parts.txt" not in [p.filename for p in retriever.search(asked, 2)]
-    kept = retriever.search(asked, 2, first_best=1)
-    assert "parts.txt" in [p.filename for p in kept[2:]]
+    assert "parts.txt" in [p.filename for p in retriever.search(asked, 2, first_best=1)[2:]]
 
 
 def test_expansion_words_count_each_passage_once_and_an_edited_passage_afresh():
