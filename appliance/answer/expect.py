@@ -87,7 +87,7 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     # A power supply is chosen by its voltage and current as much as by its watts: "a 12 V, 2 A adapter".
     (
         "supply",
-        r"power\s+(?:suppl(?:y|ies)|adapters?|bricks?|packs?)|psus?|mains\s+adapters?",
+        r"power\s+(?:suppl(?:y|ies)|adapters?|bricks?)|psus?|mains\s+adapters?",
         rf"m?v|volts?|{CURRENT_UNITS}|{POWER_UNITS}",
     ),
     ("voltage", r"volts?|voltage", r"m?v|volts?"),
