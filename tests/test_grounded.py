@@ -481,6 +481,8 @@ def test_a_table_cells_number_takes_the_unit_its_header_label_or_unit_column_giv
     assert evidence._with_units("Final project | 35 | in teams", "Component | Weight (%) | Done") == (
         "Final project | 35 % | in teams"
     )
+    # in square brackets, as engineering tables write it
+    assert evidence._with_units("Kit M5 | 2.4 | 49", "Kit | Mass [kg] | Deposit [€]") == "Kit M5 | 2.4 kg | 49 €"
 
 
 def test_a_number_in_a_column_of_intervals_says_how_often():

@@ -85,7 +85,8 @@ ANSWER_LINE = re.compile(r"[\s*_]*(?:A|Answer)\s*[:.]", re.I)
 # A table cell that is only a number, and the units its table gives apart from it: "Weight (%)" in a header,
 # "Altitude above floor (m)" as a row's label, or a column headed "Unit".
 BARE_NUMBER = re.compile(r"[±~≈<>≤≥+-]?\s*\d+(?:[.,]\d+)?(?:\s*(?:to|-|–)\s*\d+(?:[.,]\d+)?)?")
-UNIT_IN_LABEL = re.compile(r"\(([^()\d]{1,20})\)\s*$")
+# Engineering tables write it in square brackets as often: "Mass [kg]".
+UNIT_IN_LABEL = re.compile(r"[(\[]([^()\[\]\d]{1,20})[)\]]\s*$")
 # A column of intervals: its "100" under "Change interval (operating hours)" is every 100 operating hours.
 INTERVAL_HEADER = re.compile(r"\b(?:interval|every)\b", re.I)
 UNIT_HEADER = re.compile(r"units?", re.I)
@@ -577,7 +578,7 @@ def _with_units(row: str, header: str) -> str:
 
 
 def _unit(label: str) -> str:
-    """The unit a table label gives in brackets at its end: "%" of "Weight (%)"."""
+    """The unit a table label gives in brackets at its end: "%" of "Weight (%)", "kg" of "Mass [kg]"."""
     found = UNIT_IN_LABEL.search(label)
     return found.group(1) if found else ""
 
