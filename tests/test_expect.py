@@ -104,6 +104,10 @@ STATES = [
     ("How long should the report be?", "quantity", "The report is 30 to 50 pages long."),
     ("How long is the essay?", "quantity", "At most 3000 words, appendices excluded."),
     ("how big can the zip archive be", "quantity", "Pack code and data into one ZIP archive of at most 2 GB."),
+    # a numbered place, a place in a word; a first name questions go to
+    ("Where is the key to the cage kept?", "place", "The key is kept in drawer 2 of the desk."),
+    ("Where do I pick up my badge?", "place", "Badges are handed out at reception."),
+    ("Who do questions about grades go to?", "person", "Questions about grades go to Carys first."),
     # a power supply is told by its volts and amps
     ("What power supply does the stepper driver need?", "quantity", "Use a 24 V, 5 A supply from the cabinet."),
     # a speed in millimetres a second, a network's in bits; a time in milliseconds; a price in a currency's code
@@ -158,6 +162,9 @@ MISSES = [
     # a sensor's range is not its package's size
     ("imu-9 max gyro range", "The IMU-9 is a 3 by 3 by 0.83 mm LGA-14 package."),
     ("What power supply does the stepper driver need?", "The driver weighs 300 g."),
+    # a number of things is no place; a thing one goes to is no person
+    ("Where is the key to the cage kept?", "There are 2 keys to the cage."),
+    ("Who do questions about grades go to?", "Questions about grades go to Moodle forum threads."),
     # a speed is no length: the metres of m/s² divide
     ("What is the gyro's maximum range?", "VN-100 | $749 | 0.0035°/s | 0.0014 m/s² | Research"),
     # a count of something else
@@ -194,6 +201,9 @@ MISSES = [
     # a part's points are not what the whole is worth
     ("how much is the project demo worth", "The demo rubric awards up to 40 points for the task succeeding."),
     ("What power supply does the stepper driver need?", "The driver weighs 300 g."),
+    # a number of things is no place; a thing one goes to is no person
+    ("Where is the key to the cage kept?", "There are 2 keys to the cage."),
+    ("Who do questions about grades go to?", "Questions about grades go to Moodle forum threads."),
     # a speed is no length: the conveyor's belt width is not how fast it runs
     ("How fast does the conveyor run?", "The belt is 150 mm wide."),
     # a loan is long in time, not in pages

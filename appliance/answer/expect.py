@@ -292,12 +292,15 @@ PERSON_NAME = re.compile(
     rf"\b(?!(?:The|A|An|This|That|These|Those|It|Its|Each|Every|Our|Your|If|When|After|Before)\b)"
     rf"{CAPITALISED}(?:\s+{CAPITALISED})+|\b(?:Dr|Prof|Professor|Mr|Mrs|Ms|[A-Z])\.?\s+{CAPITALISED}"
     rf"|\b(?:from|ask|asks|contact|contacts|tell|tells|email|emails)\s+{CAPITALISED}{NAME_ENDS}"
+    rf"|\b(?:go|goes|talk|speak|write|report|turn|come|comes)\s+to\s+{CAPITALISED}{NAME_ENDS}"
 )
 # Where asks for a place: a room or building code, a name, or a phrase placing something.
 PLACE = re.compile(r"^\s*where\b", re.IGNORECASE)
+# A numbered place ("in drawer 2", "on shelf 3") or one said in a word ("upstairs", "at reception") places it too.
 AT_PLACE = re.compile(
     r"\b(?:in|at|beside|next to|behind|under|underneath|inside|outside|near|opposite|above|below|on)\s+"
-    r"(?:the|a|an|room|building|our|your|its)\b",
+    r"(?:the|a|an|room|building|our|your|its|[a-z]+\s+\d+\b)\b|"
+    r"\b(?:upstairs|downstairs|next door|at reception|on campus|off campus)\b",
     re.IGNORECASE,
 )
 NAMES = {
