@@ -104,6 +104,9 @@ STATES = [
     ("How long should the report be?", "quantity", "The report is 30 to 50 pages long."),
     ("How long is the essay?", "quantity", "At most 3000 words, appendices excluded."),
     ("how big can the zip archive be", "quantity", "Pack code and data into one ZIP archive of at most 2 GB."),
+    # a servo's torque in kgf·cm, a supply's 12 VDC
+    ("What torque does the servo give?", "quantity", "Stall torque: 9.4 kgf·cm at 4.8 V."),
+    ("What voltage does the controller take?", "quantity", "It takes 12VDC on the screw terminal."),
     # a numbered place, a place in a word; a first name questions go to
     ("Where is the key to the cage kept?", "place", "The key is kept in drawer 2 of the desk."),
     ("Where do I pick up my badge?", "place", "Badges are handed out at reception."),

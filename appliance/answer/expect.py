@@ -26,10 +26,12 @@ SCALE = r"\s*(?:celsius|centigrade|fahrenheit|kelvin|[CFK])(?!\w)"
 ANGLE_UNITS = rf"°(?!{SCALE})|degrees?(?!{SCALE})|deg|rad|radians?"
 LENGTH_UNITS = r"mm|cm|m|km|metres?|meters?|millimet\w*|centimet\w*|kilomet\w*|inch(?:es)?|feet|foot|ft"
 POWER_UNITS = r"k?w|watts?|kilowatts?"
+VOLTAGE_UNITS = r"m?v(?:\s?(?:dc|ac))?|volts?"  # 5 V, 12 VDC, 230 V AC
 CURRENT_UNITS = r"m?a|amps?|amperes?|milliamps?"
 HERTZ = r"[kmg]?hz|hertz"  # 50 Hz, 2 kHz, 100 MHz, 1.2 GHz
 FRAMES = r"fps"  # a camera's 54 fps: frames per second
-TORQUE_UNITS = r"[mk]?n[·⋅.\s-]?m|newton[\s-]?met\w*"  # 50 N·m, 2.5 Nm, 300 mN·m
+# 50 N·m, 2.5 Nm, 300 mN·m; a hobby servo's 9.4 kgf·cm or 130 oz·in
+TORQUE_UNITS = r"[mk]?n[·⋅.\s-]?m|newton[\s-]?met\w*|kgf?[·⋅.\s-]?cm|oz[·⋅.\s-]?in"
 VOLUME_UNITS = r"l|litres?|liters?|ml|millilit\w*|m³|m3|cubic \w+"
 MASS_UNITS = r"k?g|grams?|kilo(?:gram)?s?|tonnes?|tons?|lbs?"
 AREA_UNITS = r"m²|m2|cm²|mm²|square \w+"
@@ -74,7 +76,7 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     (
         "money",
         r"cost|costs|price|fee|fees|deposit|pay|fine|money",
-        r"£|\$|€|pounds?|dollars?|euros?|pence|eur|usd|gbp|chf",
+        r"£|\$|€|pounds?|dollars?|euros?|pence|cents?|eur|usd|gbp|chf",
     ),
     # What a piece of coursework counts for is its share of the grade; not its points, which may be a part's ("up to
     # 40 points for the task succeeding" for what the whole demonstration is worth).
@@ -88,9 +90,9 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     (
         "supply",
         r"power\s+(?:suppl(?:y|ies)|adapters?|bricks?)|psus?|mains\s+adapters?",
-        rf"m?v|volts?|{CURRENT_UNITS}|{POWER_UNITS}",
+        rf"{VOLTAGE_UNITS}|{CURRENT_UNITS}|{POWER_UNITS}",
     ),
-    ("voltage", r"volts?|voltage", r"m?v|volts?"),
+    ("voltage", r"volts?|voltage", VOLTAGE_UNITS),
     # A question naming the current asks for amps though it says "draw"; one naming the power, for watts, or for a
     # share of the full power ("never above 85 % power"); one saying only "draw" or "consume", for either.
     ("current", r"current|amps?", CURRENT_UNITS),
