@@ -156,6 +156,7 @@ def _drifting(services, monkeypatch, retriever: Retriever, handout_id: str, dens
 
 
 def _without(document_id: str, rows: list) -> list:
+    """The rankings' rows of other documents than this one."""
     return [(c, s) for c, s in rows if document_of(c) != document_id]
 
 

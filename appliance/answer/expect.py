@@ -219,6 +219,7 @@ ROOM = frozenset("spot spots place places seat seats slot slots space spaces".sp
 ROOMS = r"spots?|places?|seats?|slots?|spaces?"
 # A day: "3 June", "June 3rd", "03/06/2027", "Monday".
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# Whole names only where no day stands beside it: MONTH's "mar" would make "in marketing" a date.
 MONTH_NAME = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 PERIOD = r"(?:week|month|term|semester|year|course|(?:lecture|exam|examination|teaching|registration) period)"
 # A day may also be given as a month ("in January", "December 2026"), a teaching week ("week 11"), a time before or
