@@ -496,6 +496,17 @@ def test_a_number_in_a_column_of_intervals_says_how_often():
     assert [s.fits for s in scored if s.text.startswith("1 |")] == [True]
 
 
+def test_a_number_under_a_header_of_words_counts_what_the_header_names():
+    """ "48" under "Teeth" is 48 teeth: the row answers "how many teeth"; a header with a unit keeps its unit."""
+    header = "Gear | Module (mm) | Teeth | Interval"
+    row = "Output gear | 1.5 | 48 | 200"
+    assert evidence._with_units(row, header) == "Output gear | 1.5 mm | 48 Teeth | every 200"
+    page = f"| {header} |\n|---|---|---|---|\n| {row} |"
+    passage = Passage("c", "d", "gears.md", None, None, "Gear train", page, 0, len(page), 1.0, 0.9)
+    scored = evidence.score("how many teeth on the output gear", [passage], FakeEmbedder(), 0.5, 0.15)
+    assert [s.fits for s in scored if s.text.startswith("Output")] == [True]
+
+
 def test_a_short_table_row_pairing_a_label_with_its_value_is_evidence_and_its_header_is_not():
     page = "| Parameter | Value |\n|---|---|\n| Weight (g) | 72 |\n| Output spline | 25 teeth |\n"
     assert [page[a:b] for a, b in evidence.sentences(page)] == ["Weight (g) | 72", "Output spline | 25 teeth"]

@@ -90,6 +90,9 @@ UNIT_IN_LABEL = re.compile(r"[(\[]([^()\[\]\d]{1,20})[)\]]\s*$")
 # A column of intervals: its "100" under "Change interval (operating hours)" is every 100 operating hours.
 INTERVAL_HEADER = re.compile(r"\b(?:interval|every)\b", re.I)
 UNIT_HEADER = re.compile(r"units?", re.I)
+# A column header of a few words and no unit says what its numbers count or measure: "1600" under "Pulses per
+# revolution" is 1600 pulses per revolution, "16" under "Turntable steps" 16 steps.
+LABEL_HEADER = re.compile(r"[^\W\d_]+(?:[ /-][^\W\d_]+){0,3}")
 # A code of a few letters and a number, with or without a hyphen: TQ-50, SD56, CAM-04.
 CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
 # A whole number and the unit after it, with a space or without: "24 V" and "24V", "300 mm" and "300mm".
@@ -563,18 +566,27 @@ def read_with_units(text: str, labels: str) -> str:
 
 def _with_units(row: str, header: str) -> str:
     """A table row with each bare number followed by the unit its table gives apart: in its column's header
-    ("Weight (%)"), its row's label ("Altitude above floor (m) | 2.5") or a "Unit" column ("±2000 | °/s"); under
-    a header of intervals, after "every"."""
+    ("Weight (%)"), its row's label ("Altitude above floor (m) | 2.5") or a "Unit" column ("±2000 | °/s"), else by
+    its column's header when that is a few words ("Pulses per revolution"); under a header of intervals, after
+    "every"."""
     cells, heads = [c.strip() for c in row.split("|")], [h.strip() for h in header.split("|")]
     if len(heads) != len(cells):
         return row
     own = _unit(cells[0]) or next((cells[i] for i, h in enumerate(heads) if UNIT_HEADER.fullmatch(h)), "")
     return " | ".join(
-        f"{'every ' if INTERVAL_HEADER.search(heads[i]) else ''}{cell} {_unit(heads[i]) or own}".strip()
-        if i and BARE_NUMBER.fullmatch(cell)
-        else cell
-        for i, cell in enumerate(cells)
+        _read_cell(cell, heads[i], own) if i and BARE_NUMBER.fullmatch(cell) else cell for i, cell in enumerate(cells)
     )
+
+
+def _read_cell(number: str, head: str, own: str) -> str:
+    """A bare number as its table reads: with its column's unit, else its row's, else its column's label."""
+    every = "every " if INTERVAL_HEADER.search(head) else ""
+    return f"{every}{number} {_unit(head) or own or _label(head)}".strip()
+
+
+def _label(header: str) -> str:
+    """A column header read after its numbers: a few words, not a header of intervals (read before them)."""
+    return header if LABEL_HEADER.fullmatch(header) and not INTERVAL_HEADER.search(header) else ""
 
 
 def _unit(label: str) -> str:
