@@ -490,10 +490,15 @@ def test_a_number_in_a_column_of_intervals_says_how_often():
     header = "Stage | Filter | Change interval (operating hours) | Who changes it"
     row = "1 | Pre-filter mat | 100 | Students"
     assert evidence._with_units(row, header) == "1 | Pre-filter mat | every 100 operating hours | Students"
-    page = f"| {header} |\n|---|---|---|---|\n| {row} |"
-    passage = Passage("c", "d", "fume.md", None, None, "Filters", page, 0, len(page), 1.0, 0.9)
-    scored = evidence.score("how often do we change the prefilter", [passage], FakeEmbedder(), 0.5, 0.15)
-    assert [s.fits for s in scored if s.text.startswith("1 |")] == [True]
+    assert _row_fits(header, row, "how often do we change the prefilter")
+
+
+def _row_fits(header: str, row: str, question: str) -> bool:
+    """Whether a table's one row, under its header, states the kind of answer the question asks for."""
+    page = f"| {header} |\n|{'---|' * (header.count('|') + 1)}\n| {row} |"
+    passage = Passage("c", "d", "table.md", None, None, "Table", page, 0, len(page), 1.0, 0.9)
+    scored = evidence.score(question, [passage], FakeEmbedder(), 0.5, 0.15)
+    return [s.fits for s in scored if s.text.startswith(row)] == [True]
 
 
 def test_a_number_under_a_header_of_words_counts_what_the_header_names():
@@ -501,10 +506,7 @@ def test_a_number_under_a_header_of_words_counts_what_the_header_names():
     header = "Gear | Module (mm) | Teeth | Interval"
     row = "Output gear | 1.5 | 48 | 200"
     assert evidence._with_units(row, header) == "Output gear | 1.5 mm | 48 Teeth | every 200"
-    page = f"| {header} |\n|---|---|---|---|\n| {row} |"
-    passage = Passage("c", "d", "gears.md", None, None, "Gear train", page, 0, len(page), 1.0, 0.9)
-    scored = evidence.score("how many teeth on the output gear", [passage], FakeEmbedder(), 0.5, 0.15)
-    assert [s.fits for s in scored if s.text.startswith("Output")] == [True]
+    assert _row_fits(header, row, "how many teeth on the output gear")
 
 
 def test_a_short_table_row_pairing_a_label_with_its_value_is_evidence_and_its_header_is_not():
@@ -925,7 +927,7 @@ def test_the_answer_to_an_faq_entry_asking_what_the_student_asks_answers_it(grou
     scored = evidence.score(
         "Can I pay myself and claim the money back?", [passage_of(page, "FAQ")], FakeEmbedder(), 0.5, 0.15
     )
-    assert {s.text: round(s.asked, 2) for s in scored} == {
+    assert {s.text: round(s.faq, 2) for s in scored} == {
         "Only in exceptional cases and only up to €40.": 1.0,
         "Orders go through stores.": 0.0,
     }
@@ -934,8 +936,8 @@ def test_the_answer_to_an_faq_entry_asking_what_the_student_asks_answers_it(grou
     faq = evidence.Scored(0, 0, len(answer), answer, answer, similarity=0.45, coverage=0.5, fits=True, score=0.6)
     assess = grounded.answerer._answerable
     assert assess(asked, [faq], expected(asked), UNDER) == "maybe"
-    assert assess(asked, [replace(faq, asked=0.63)], expected(asked), UNDER) == "yes"
-    assert assess(asked, [replace(faq, asked=0.5)], expected(asked), UNDER) == "maybe"
+    assert assess(asked, [replace(faq, faq=0.63)], expected(asked), UNDER) == "yes"
+    assert assess(asked, [replace(faq, faq=0.5)], expected(asked), UNDER) == "maybe"
 
 
 def test_only_a_value_whose_kind_shows_it_answers_is_taken_from_a_close_sentence_covering_half(grounded):
@@ -960,7 +962,17 @@ def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
         "Accelerometer full-scale range | ±2 | — | ±16 | g",
     ]
     scored = [
-        evidence.Scored(0, 100 * i, 100 * i + len(r), r, f"Ostrel IMU-9 datasheet {r}", 0.6, 0.8, True, 0.7 - i / 10)
+        evidence.Scored(
+            0,
+            100 * i,
+            100 * i + len(r),
+            r,
+            f"Ostrel IMU-9 datasheet {r}",
+            similarity=0.6,
+            coverage=0.8,
+            fits=True,
+            score=0.7 - i / 10,
+        )
         for i, r in enumerate(rows)
     ]
     assess, asked = grounded.answerer._answerable, "What is the accelerometer noise density of the IMU-9?"
@@ -971,7 +983,17 @@ def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
     gyro = "What is the gyroscope noise density of the IMU-9?"
     assert not evidence.of_another_row(evidence.key_terms(gyro), scored[0], evidence.row_labels(scored))
     assert assess(gyro, scored, expected(gyro), UNDER) == "yes"
-    prose = evidence.Scored(0, 300, 340, "The gyroscope is quiet.", "The gyroscope is quiet.", 0.6, 0.8, True, 0.7)
+    prose = evidence.Scored(
+        0,
+        300,
+        340,
+        "The gyroscope is quiet.",
+        "The gyroscope is quiet.",
+        similarity=0.6,
+        coverage=0.8,
+        fits=True,
+        score=0.7,
+    )
     assert not evidence.of_another_row(terms, prose, evidence.row_labels([prose, *scored]))  # a sentence is no row
 
 
@@ -983,7 +1005,9 @@ def test_a_sentence_of_its_own_subject_answers_nothing_its_heading_names(grounde
     terms = evidence.key_terms(asked)
 
     def under_heading(text: str) -> evidence.Scored:
-        return evidence.Scored(0, 0, len(text), text, f"{heading} {text}", 0.58, 0.8, True, 0.84)
+        return evidence.Scored(
+            0, 0, len(text), text, f"{heading} {text}", similarity=0.58, coverage=0.8, fits=True, score=0.84
+        )
 
     strip = under_heading("A torn bumper strip is replaced by the workshop for €85, charged to the team that tore it.")
     assert evidence.of_its_own_subject(terms, strip, heading)
@@ -1428,7 +1452,9 @@ def test_a_sentence_further_in_meaning_and_covering_less_than_the_best_is_no_evi
 
     def scored(i: int, similarity: float, coverage: float, score: float) -> evidence.Scored:
         a, b = spans[i]
-        return evidence.Scored(0, a, b, page[a:b], page[a:b], similarity, coverage, True, score)
+        return evidence.Scored(
+            0, a, b, page[a:b], page[a:b], similarity=similarity, coverage=coverage, fits=True, score=score
+        )
 
     best = scored(0, 0.70, 1.0, 0.90)
     weaker = scored(1, 0.62, 0.67, 0.85)  # further and covering less: dropped
@@ -1444,8 +1470,8 @@ def test_a_sentence_stating_the_kind_asked_for_is_evidence_beside_a_best_that_do
     page = "If you cannot come, cancel the slot in Hangarbook. A slot is 90 minutes long."
     passage = Passage("c", "d", "cage.md", None, None, "Booking", page, 0, len(page), 1.0, 0.9)
     (a, b), (c, d) = evidence.sentences(page)
-    cancel = evidence.Scored(0, a, b, page[a:b], page[a:b], 0.68, 1.0, False, 0.84)
-    slot = evidence.Scored(0, c, d, page[c:d], page[c:d], 0.62, 0.67, True, 0.79)
+    cancel = evidence.Scored(0, a, b, page[a:b], page[a:b], similarity=0.68, coverage=1.0, fits=False, score=0.84)
+    slot = evidence.Scored(0, c, d, page[c:d], page[c:d], similarity=0.62, coverage=0.67, fits=True, score=0.79)
     chosen = evidence.select([cancel, slot], [passage], most=3, within=0.15, follow=False)
     assert [e.text for e in chosen[0]] == [page[a:b], page[c:d]]
 
@@ -1750,7 +1776,7 @@ def test_a_how_to_question_is_answered_by_its_procedure_from_the_first_step():
 
     def scored(text: str, score: float) -> evidence.Scored:
         a, b = spans[text]
-        return evidence.Scored(0, a, b, text, text, 0.7, 0.6, True, score)
+        return evidence.Scored(0, a, b, text, text, similarity=0.7, coverage=0.6, fits=True, score=score)
 
     everything = [
         scored("Set your ROS domain ID.", 0.8),
@@ -1789,7 +1815,7 @@ def test_a_step_of_a_numbered_procedure_brings_the_step_after_it_and_its_lead_in
 
     def chosen(i: int) -> list[str]:
         a, b = spans[i]
-        best = evidence.Scored(0, a, b, page[a:b], page[a:b], 0.8, 1.0, False, 0.9)
+        best = evidence.Scored(0, a, b, page[a:b], page[a:b], similarity=0.8, coverage=1.0, fits=False, score=0.9)
         return [e.text for e in evidence.select([best], [passage], most=1, within=0.0)[0]]
 
     assert chosen(2) == ["Connect the air hose to the push-in fitting.", "Brush soapy water over the fitting."]

@@ -251,7 +251,7 @@ class Answerer:
             (s.coverage >= settings.answerable_coverage and s.similarity >= settings.answerable_similarity)
             or s.similarity >= settings.answerable_paraphrase
             # the FAQ entry it answers asks what the student asks, in other words
-            or s.asked >= settings.answerable_faq
+            or s.faq >= settings.answerable_faq
             # every key term and the kind of value asked for: a place in a long list ("the fire exits and the
             # assembly point at the bike shelter") is far in meaning from the short question it answers
             or (wanted.precise and s.coverage >= 1.0)

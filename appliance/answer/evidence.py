@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 from types import MappingProxyType
-from typing import NamedTuple
 
 from appliance.answer.events import Evidence
 from appliance.answer.expect import expected
@@ -169,32 +168,28 @@ class SentenceVectors:
         return [found[t] for t in texts]
 
 
-class Candidate(NamedTuple):
+@dataclass(frozen=True)
+class Candidate:
     """One sentence of one passage, as `candidates` reads it."""
 
     source: int  # index into the passages, from 0
     start: int  # page offsets
     end: int
     text: str
-    context: str  # the sentence with what it is read with (`candidates`)
-    labels: str  # its table's header row, for a table row
-    asked: str  # the question of the FAQ entry it answers, if it answers one
-
-
-@dataclass(frozen=True)
-class Scored:
-    """One candidate sentence of one source, with its page offsets and scores."""
-
-    source: int  # index into the passages, from 0
-    start: int
-    end: int
-    text: str
     context: str  # the text its words are matched in: its heading and, for a leaning sentence, the one before
+    labels: str = ""  # its table's header row, for a table row
+    asked: str = ""  # the question of the FAQ entry it answers, if it answers one
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scored(Candidate):
+    """A candidate sentence with its scores against the question."""
+
     similarity: float
     coverage: float
     fits: bool  # it states the kind of answer the question asks for (a mass, a name...)
     score: float
-    asked: float = 0.0  # similarity to the question of the FAQ entry's question it answers, if it answers one
+    faq: float = 0.0  # similarity to the question of the FAQ entry it answers, if it answers one
 
 
 def stem(word: str) -> str:
@@ -611,17 +606,21 @@ def score(
     # A sentence stating a mass says what "How much does it weigh?" asked, in whatever words.
     asking = frozenset(content_words(" ".join(wanted.asking)))
     scored = []
-    for (source, start, end, text, context, labels, asked), vector in zip(found, vectors, strict=True):
+    for sentence, vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
-        fits = wanted.fits(read_with_units(text, labels))
-        words = text_words(f"{labels} {context}") | (asking if fits and wanted.kind else frozenset())
+        fits = wanted.fits(read_with_units(sentence.text, sentence.labels))
+        words = text_words(f"{sentence.labels} {sentence.context}") | (asking if fits and wanted.kind else frozenset())
         covered = _share(terms, words, kin)
         # Ranked on the question's own words: a kin word ("fast" for "fastest") is weaker evidence than the word.
         exact = _share(terms, words) if kin else covered
-        typed = bool(CAUSE.search(text)) if why else fits
+        typed = bool(CAUSE.search(sentence.text)) if why else fits
         blended = (1 - lexical_weight) * similarity + lexical_weight * exact + (type_weight if typed else 0.0)
-        faq_similarity = faq.get(asked, 0.0)
-        scored.append(Scored(source, start, end, text, context, similarity, covered, fits, blended, faq_similarity))
+        faq_similarity = faq.get(sentence.asked, 0.0)
+        scored.append(
+            Scored(
+                **vars(sentence), similarity=similarity, coverage=covered, fits=fits, score=blended, faq=faq_similarity
+            )
+        )
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 
