@@ -124,6 +124,16 @@ STATES = [
     ("What's the deadline for a regrade request?", "date", "Ask within 7 days of the grade being published."),
     ("What's the deadline for registration?", "date", "Register two weeks before the exam."),
     ("What's the deadline for the poster?", "date", "Posters are due by the end of the semester."),
+    # a deadline at a session's start or the day before an event
+    ("When is the lab report due?", "date", "Hand it in at the start of the next lab session."),
+    ("What's the deadline for the slides?", "date", "Send your slides the day before the presentation."),
+    # a laser's power in milliwatts, a spindle's in horsepower; a price with its currency's code first
+    ("What is the laser's power?", "quantity", "The laser diode emits 5 mW at 650 nm."),
+    ("What power does the spindle have?", "quantity", "The spindle motor is rated at 0.8 hp."),
+    ("How much does a kit cost?", "quantity", "A kit costs CHF 40, paid at the stores."),
+    ("How much is the deposit?", "quantity", "The deposit is 200 kr, returned with the kit."),
+    # a thin layer in micrometres
+    ("How thick is the coating?", "quantity", "The coating is 25 µm thick."),
 ]
 
 MISSES = [
@@ -203,16 +213,16 @@ MISSES = [
     ("how much is the lab report worth", "The report is due on 3 June."),
     # a part's points are not what the whole is worth
     ("how much is the project demo worth", "The demo rubric awards up to 40 points for the task succeeding."),
-    ("What power supply does the stepper driver need?", "The driver weighs 300 g."),
-    # a number of things is no place; a thing one goes to is no person
-    ("Where is the key to the cage kept?", "There are 2 keys to the cage."),
-    ("Who do questions about grades go to?", "Questions about grades go to Moodle forum threads."),
     # a speed is no length: the conveyor's belt width is not how fast it runs
     ("How fast does the conveyor run?", "The belt is 150 mm wide."),
     # a loan is long in time, not in pages
     ("How long can I borrow a kit?", "The manual has 40 pages."),
     ("When is the lab report due?", "Reports are marked by two examiners."),
     ("When is the lab report due?", "You may resit it if we may allow this."),
+    # a session is no deadline without its edge; a CAD model's number is no price; a torque is no length
+    ("When is the lab report due?", "Bring your notebook to every lab session."),
+    ("How much does a kit cost?", "The kit's parts are drawn in CAD 2 of the course files."),
+    ("How thick is the bracket?", "Tighten its screws to 2.5 Nm."),
 ]
 
 

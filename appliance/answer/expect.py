@@ -24,8 +24,15 @@ DURATION_UNITS = (
 # Degrees of no scale: "90°", "360 degrees", not "40 °C" or "50 degrees Celsius".
 SCALE = r"\s*(?:celsius|centigrade|fahrenheit|kelvin|[CFK])(?!\w)"
 ANGLE_UNITS = rf"°(?!{SCALE})|degrees?(?!{SCALE})|deg|rad|radians?"
-LENGTH_UNITS = r"mm|cm|m|km|metres?|meters?|millimet\w*|centimet\w*|kilomet\w*|inch(?:es)?|feet|foot|ft"
-POWER_UNITS = r"k?w|watts?|kilowatts?"
+# Not nm: "2.5 Nm" is a torque as often as "650 nm" a wavelength.
+LENGTH_UNITS = (
+    r"mm|cm|m|km|metres?|meters?|millimet\w*|centimet\w*|kilomet\w*|µm|um|microns?|micromet\w*|inch(?:es)?|feet|foot|"
+    r"ft|yards?|yd|miles?"
+)
+# Currencies' codes, written after a price or before it ("49 EUR", "CHF 40").
+CURRENCY_CODES = r"eur|usd|gbp|chf|sek|nok|dkk|pln|czk|jpy|inr|aud|nzd"
+# A laser's 5 mW, a spindle's 0.8 hp, a transformer's 500 VA.
+POWER_UNITS = r"[mk]?w|watts?|milliwatts?|kilowatts?|hp|horsepower|k?va"
 VOLTAGE_UNITS = r"m?v(?:\s?(?:dc|ac))?|volts?"  # 5 V, 12 VDC, 230 V AC
 CURRENT_UNITS = r"m?a|amps?|amperes?|milliamps?"
 HERTZ = r"[kmg]?hz|hertz"  # 50 Hz, 2 kHz, 100 MHz, 1.2 GHz
@@ -76,7 +83,7 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     (
         "money",
         r"cost|costs|price|fee|fees|deposit|pay|fine|money",
-        r"£|\$|€|pounds?|dollars?|euros?|pence|cents?|eur|usd|gbp|chf",
+        rf"£|\$|€|¥|₹|pounds?|dollars?|euros?|pence|cents?|francs?|yen|rupees?|kr|kronor|kroner|{CURRENCY_CODES}",
     ),
     # What a piece of coursework counts for is its share of the grade; not its points, which may be a part's ("up to
     # 40 points for the task succeeding" for what the whole demonstration is worth).
@@ -178,8 +185,8 @@ RECURRING = (
 )
 # Two numbers sharing the unit after them: "0.6 to 1.5 metres", "9 by 6 mm" (x, the multiplication sign, dashes).
 JOINED = "(?:to|and|or|by|x|\u00d7|-|\u2013)"
-# A currency sign comes before its number.
-MONEY_FIRST = rf"[£$€]\s*{NUMBER}"
+# A currency sign comes before its number, and a currency's code may ("CHF 40"); not CAD, a lab's design software.
+MONEY_FIRST = rf"(?:[£$€¥₹]|\b(?:{CURRENCY_CODES})\b)\s*{NUMBER}"
 # Nothing to pay is a price too: "free of charge", "for free", "Printing is free", "at no cost"; not "free of dust".
 FREE = (
     r"\bfree of charge\b|\bfor free\b|\b(?:is|are|be|stays?|remains?)\s+free\b(?!-|\s+(?:of|from)\b)|"
@@ -221,7 +228,12 @@ ROOMS = r"spots?|places?|seats?|slots?|spaces?"
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # Whole names only where no day stands beside it: MONTH's "mar" would make "in marketing" a date.
 MONTH_NAME = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
-PERIOD = r"(?:week|month|term|semester|year|course|(?:lecture|exam|examination|teaching|registration) period)"
+PERIOD = (
+    r"(?:week|month|term|semester|year|course|(?:lecture|exam|examination|teaching|registration) period|"
+    # a session's start: "at the start of the next lab session", "by the end of the last lecture"
+    r"(?:(?:next|first|last|final)\s+)?(?:lab|lecture|class|tutorial|seminar)(?:\s+session)?|"
+    r"(?:next|first|last|final)\s+session)"
+)
 # A day may also be given as a month ("in January", "December 2026"), a teaching week ("week 11"), a time before or
 # after something ("within 7 days of the grade", "two weeks before the exam") or a period's edge ("the end of the
 # semester"): what a deadline in a course's rules is written as.
@@ -232,6 +244,7 @@ DATE = re.compile(
     rf"\b{MONTH_NAME}\s+\d{{4}}\b|\bweek\s+\d{{1,2}}\b|"
     rf"\bwithin\s+{NUMBER}\s+(?:working\s+|calendar\s+|school\s+)?(?:days?|weeks?|months?|hours?)\b|"
     rf"\b{NUMBER}\s+(?:working\s+|calendar\s+|school\s+)?(?:days?|weeks?|months?|hours?)\s+(?:before|after|ahead of)\b|"
+    r"\bthe\s+(?:day|evening|night|morning|week)\s+(?:before|after)\b|"
     rf"\b(?:end|start|beginning|middle|first day|last day|first week|last week)\s+of\s+(?:the\s+)?"
     rf"(?:(?:spring|autumn|fall|summer|winter)\s+)?{PERIOD}\b",
     re.IGNORECASE,
