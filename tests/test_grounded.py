@@ -2,6 +2,7 @@
 
 import contextlib
 import itertools
+import re
 import threading
 import time
 from dataclasses import replace
@@ -1401,6 +1402,9 @@ def test_a_sentence_stating_one_of_two_answers_the_best_evidence_gives_is_replac
     assert done.sentences[0].status == "quoted"
     assert done.sentences[0].reason == verify.UNDECIDED.format(kind="quantity")
     assert all(value in done.answer for value in quoted)
+    # the sentences giving the answers come first, and fill the quotes: none giving no answer is read before them
+    assert re.search(r"\d", done.sentences[0].shown)
+    assert "kept cool" not in done.answer and "half charged" not in done.answer
     built.close()
 
 

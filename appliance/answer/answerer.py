@@ -442,12 +442,16 @@ class Answerer:
         reason: str,
         also: Set[tuple[int, int]] = frozenset(),
     ) -> list[Sentence]:
-        """The best evidence not yet quoted, as many runs as an extractive answer quotes, and the runs holding the
-        sentences at `also` (source, start) however they rank: what the student sees in place of what the model
-        got wrong. A wrong sentence is no guide to which evidence answers the question, and the second-best
-        sentence is often the one stating the fact (a table row giving the date)."""
+        """The runs holding the sentences at `also` (source, start) however they rank, then the best other evidence
+        not yet quoted, up to as many runs as an extractive answer quotes: what the student sees in place of what
+        the model got wrong. A wrong sentence is no guide to which evidence answers the question, and the
+        second-best sentence is often the one stating the fact (a table row giving the date)."""
         quotes: list[Sentence] = []
-        for n, text, starts in quotable(evidence):
+        runs = quotable(evidence)
+        # The sentences giving the answers first: a student choosing between two durations reads both, not first
+        # what ranks above them and gives none ("cancel the slot in Hangarbook" for "how long is a slot").
+        runs.sort(key=lambda run: not any((run[0], start) in also for start in run[2]))
+        for n, text, starts in runs:
             held = any((n, start) in also for start in starts)
             if (len(quotes) >= self.settings.extractive_quotes and not held) or any(
                 (n, start) in shown for start in starts
