@@ -124,9 +124,8 @@ STATES = [
     ("What's the deadline for a regrade request?", "date", "Ask within 7 days of the grade being published."),
     ("What's the deadline for registration?", "date", "Register two weeks before the exam."),
     ("What's the deadline for the poster?", "date", "Posters are due by the end of the semester."),
-    # a deadline at a session's start or the day before an event
+    # a deadline at a session's start
     ("When is the lab report due?", "date", "Hand it in at the start of the next lab session."),
-    ("What's the deadline for the slides?", "date", "Send your slides the day before the presentation."),
     # a laser's power in milliwatts, a spindle's in horsepower; a price with its currency's code first
     ("What is the laser's power?", "quantity", "The laser diode emits 5 mW at 650 nm."),
     ("What power does the spindle have?", "quantity", "The spindle motor is rated at 0.8 hp."),

@@ -442,34 +442,33 @@ class Answerer:
         reason: str,
         also: Set[tuple[int, int]] = frozenset(),
     ) -> list[Sentence]:
-        """The runs holding the sentences at `also` (source, start) however they rank, then the best other evidence
-        not yet quoted, up to as many runs as an extractive answer quotes: what the student sees in place of what
+        """The best evidence not yet quoted, as many runs as an extractive answer quotes, and the runs holding the
+        sentences at `also` (source, start) however they rank, these first: what the student sees in place of what
         the model got wrong. A wrong sentence is no guide to which evidence answers the question, and the
         second-best sentence is often the one stating the fact (a table row giving the date)."""
-        quotes: list[Sentence] = []
-        runs = quotable(evidence)
-        # The sentences giving the answers first: a student choosing between two durations reads both, not first
-        # what ranks above them and gives none ("cancel the slot in Hangarbook" for "how long is a slot").
-        runs.sort(key=lambda run: not any((run[0], start) in also for start in run[2]))
-        for n, text, starts in runs:
+        picked: list[tuple[int, str, bool]] = []
+        for n, text, starts in quotable(evidence):
             held = any((n, start) in also for start in starts)
-            if (len(quotes) >= self.settings.extractive_quotes and not held) or any(
+            if (len(picked) >= self.settings.extractive_quotes and not held) or any(
                 (n, start) in shown for start in starts
             ):
                 continue
             shown.update((n, start) for start in starts)
-            why = reason if not quotes else FOLLOWING_QUOTE
-            quotes.append(
-                Sentence(
-                    text=text,
-                    shown=QUOTE.format(text=text, n=n),
-                    status="quoted",
-                    stands_for="material",
-                    source=n,
-                    reason=why,
-                )
+            picked.append((n, text, held))
+        # The sentences giving the answers first: a student choosing between two durations reads both before what
+        # ranks above them and gives none ("cancel the slot in Hangarbook" for "how long is a slot").
+        picked.sort(key=lambda quote: not quote[2])
+        return [
+            Sentence(
+                text=text,
+                shown=QUOTE.format(text=text, n=n),
+                status="quoted",
+                stands_for="material",
+                source=n,
+                reason=reason if not i else FOLLOWING_QUOTE,
             )
-        return quotes
+            for i, (n, text, _) in enumerate(picked)
+        ]
 
     def _generative(
         self,

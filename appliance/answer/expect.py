@@ -244,7 +244,6 @@ DATE = re.compile(
     rf"\b{MONTH_NAME}\s+\d{{4}}\b|\bweek\s+\d{{1,2}}\b|"
     rf"\bwithin\s+{NUMBER}\s+(?:working\s+|calendar\s+|school\s+)?(?:days?|weeks?|months?|hours?)\b|"
     rf"\b{NUMBER}\s+(?:working\s+|calendar\s+|school\s+)?(?:days?|weeks?|months?|hours?)\s+(?:before|after|ahead of)\b|"
-    r"\bthe\s+(?:day|evening|night|morning|week)\s+(?:before|after)\b|"
     rf"\b(?:end|start|beginning|middle|first day|last day|first week|last week)\s+of\s+(?:the\s+)?"
     rf"(?:(?:spring|autumn|fall|summer|winter)\s+)?{PERIOD}\b",
     re.IGNORECASE,
