@@ -11,6 +11,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.answer.chat import Ask
+from appliance.answer.events import withheld
 from appliance.cli import commands
 from appliance.errors import Busy, Conflict, Forbidden, NotFound, TooManyRequests
 from appliance.store.database import Database
@@ -101,8 +102,28 @@ def test_reopened_conversation_gives_back_each_answer_as_shown(chat, services):
     messages = services.conversations.messages(chat["student"], done.conversation_id).messages
     assert [m.role for m in messages] == ["user", "assistant", "user", "assistant"]
     assert messages[1].covered is False
-    assert messages[3].sentences == quoted_answer().sentences
+    supported, replaced = quoted_answer().sentences
+    assert messages[3].sentences == [supported, msgspec.structs.replace(replaced, text="", reason="")]
     assert messages[3].sources[0].evidence == source().evidence
+
+
+def test_a_student_never_receives_the_words_of_a_sentence_the_material_does_not_confirm(chat, services):
+    """The invented "7 tonnes" was replaced by a quote on screen; it is not in what the browser receives either,
+    live or reopened, while what became of the sentence (quoted, the model's) stays for the note under the answer."""
+    done = _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))[-1][1]
+    reopened = services.conversations.messages(chat["student"], done.conversation_id)
+    for sent in (done, reopened):
+        body = msgspec.json.encode(sent).decode()
+        assert "7 tonnes" not in body and "7 is in no source" not in body
+        assert "The pump weighs 2 kilograms." in body
+    assert [(s.status, s.stands_for) for s in done.sentences] == [("supported", "model"), ("quoted", "model")]
+
+
+def test_staff_receive_what_the_model_wrote_in_place_of_a_quote(chat, services):
+    teacher = services.accounts.add("teacher9", "correct horse battery", "teacher")
+    services.courses.add_member(1, teacher)
+    done = _run(chat, teacher, Ask("How heavy is the P-9 pump?", course_id=1))[-1][1]
+    assert done.sentences[1].text == "It weighs 7 tonnes." and done.sentences[1].reason == "7 is in no source"
 
 
 def test_an_answer_stored_before_sentences_said_what_they_stand_for_is_reopened_with_it(chat, services, settings):
@@ -114,14 +135,15 @@ def test_an_answer_stored_before_sentences_said_what_they_stand_for_is_reopened_
     path = settings.data_path / "ragbot.db"
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM answer_cache").fetchone()[0] == 1
-        stored = [{k: v for k, v in s.items() if k != "stands_for"} for s in msgspec.to_builtins(done.sentences)]
+        written = msgspec.to_builtins(twice_quoted_answer().sentences)
+        stored = [{k: v for k, v in s.items() if k != "stands_for"} for s in written]
         db.execute("UPDATE interactions SET sentences = ?", [json.dumps(stored)])
         db.execute("DELETE FROM migrations WHERE name = 'm008_sentences_stand_for'")
     db.close()
     Database(path, None, alone=False, read_only=False).close()
     messages = services.conversations.messages(chat["student"], done.conversation_id).messages
     assert [s.stands_for for s in messages[1].sentences] == ["model", "material", "repeat"]
-    assert messages[1].sentences == twice_quoted_answer().sentences
+    assert messages[1].sentences == withheld(twice_quoted_answer()).sentences
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM answer_cache").fetchone()[0] == 0
     db.close()

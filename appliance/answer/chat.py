@@ -11,7 +11,7 @@ import msgspec
 from appliance.answer.answerer import Question
 from appliance.answer.cache import AnswerCache
 from appliance.answer.conversations import Conversation, Conversations, focused, searched, standalone
-from appliance.answer.events import ConversationEvent, Done
+from appliance.answer.events import ConversationEvent, Done, withheld
 from appliance.answer.model_queue import Ticket
 from appliance.classroom.courses import Courses
 from appliance.classroom.limits import SlidingWindow
@@ -168,6 +168,8 @@ class ChatService:
             for event, data in events:
                 if event == "done" and user and conversation:
                     data = self._record(user, conversation, ask, plan, data)
+                if event == "done" and user and user["role"] == "student":
+                    data = withheld(data)
                 yield event, data
         finally:
             # Also when the answer never started (stopped at the first event): the place in line is given back.

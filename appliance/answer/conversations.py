@@ -5,7 +5,7 @@ import uuid
 
 import msgspec
 
-from appliance.answer.events import Done, Message, Sentence, Source
+from appliance.answer.events import Done, Message, Sentence, Source, withheld
 from appliance.answer.evidence import key_terms
 from appliance.answer.expect import NAME, expected
 from appliance.errors import InvalidInput, NotFound
@@ -180,6 +180,8 @@ class Conversations:
     def messages(self, user: dict, conversation_id: str) -> ConversationMessages:
         conversation = self.owned(user, conversation_id)
         messages = [m for row in self.database.interactions(conversation_id) for m in _messages(row)]
+        if user["role"] == "student":
+            messages = [withheld(m) for m in messages]
         return ConversationMessages(**msgspec.structs.asdict(conversation), messages=messages)
 
     def rename(self, user: dict, conversation_id: str, title: str) -> Conversation:

@@ -4,7 +4,7 @@ The HTTP layer serialises exactly these Structs (and shows them as response sche
 exactly their fields.
 """
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 import msgspec
 
@@ -60,12 +60,12 @@ class Source(PassageView, kw_only=True):
 class Sentence(msgspec.Struct, kw_only=True):
     """One sentence of the answer and what verification made of it."""
 
-    text: str  # what the model wrote (for `extractive` answers: the quoted evidence)
+    text: str  # what the model wrote (for `extractive` answers: the quoted evidence); "" to students, unconfirmed
     shown: str  # what the student reads in its place ("" when dropped)
     status: SentenceStatus
     stands_for: StandsFor  # the web app counts the model's unconfirmed sentences by it, never by `reason`
     source: int | None = None  # the number of the source whose evidence backs (or is quoted for) it
-    reason: str = ""  # why a sentence was not supported, e.g. "the number 18 appears in no source"
+    reason: str = ""  # why a sentence was not supported, e.g. "the number 18 appears in no source"; not to students
     nodes: Nodes = None  # `shown` as rich text, a quote as its page shows it; no [n] markers
 
 
@@ -127,3 +127,17 @@ class Message(msgspec.Struct, kw_only=True, omit_defaults=True):
     interaction_id: str | None = None
     feedback: int | None = None
     nodes: Nodes = None  # `content` as rich text, as in Done
+
+
+Answer = TypeVar("Answer", Done, Message)
+
+
+def withheld(answer: Answer) -> Answer:
+    """The answer as a student is sent it: each sentence the material does not confirm keeps what became of it, not
+    the model's words or the reason quoting them. An invented number is kept from the student's screen by the check;
+    this keeps it out of what their browser receives and stores as well."""
+    sentences = [
+        s if s.status == "supported" or s.stands_for == "material" else msgspec.structs.replace(s, text="", reason="")
+        for s in answer.sentences
+    ]
+    return msgspec.structs.replace(answer, sentences=sentences)
