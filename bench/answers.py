@@ -8,6 +8,7 @@
     .venv/bin/python -m bench.answers --set fresh3      # the fourth, held-out set (bench/answers/fresh3/)
     .venv/bin/python -m bench.answers --set fresh4      # the fifth, held-out set (bench/answers/fresh4/)
     .venv/bin/python -m bench.answers --set fresh5      # the sixth, held-out set (bench/answers/fresh5/)
+    .venv/bin/python -m bench.answers --set fresh6      # the seventh, held-out set (bench/answers/fresh6/)
     .venv/bin/python -m bench --only=answers            # the same through the one command
 
 The dev set (bench/answers/questions.toml) is about invented lab equipment, rules and people, so a right answer
@@ -23,8 +24,9 @@ Every answer is judged here, independently of the appliance's own checks, by pla
 with `cited: true` has the expected filename), numbers in the answer that no returned source contains, sentences
 not supported by any source, loops. Figures are given over all questions and over each split of the set (the dev
 set's `tune` and `check`; the held-out sets' `fresh-tune` and `fresh`, `fresh2-tune` and `fresh2`, `fresh3-tune`
-and `fresh3`, `fresh4-tune` and `fresh4`, `fresh5-tune` and `fresh5`); the targets are judged on `check` (dev set),
-`fresh`, `fresh2`, `fresh3`, `fresh4` or `fresh5` (held-out sets) only, for the grounded and extractive modes.
+and `fresh3`, `fresh4-tune` and `fresh4`, `fresh5-tune` and `fresh5`, `fresh6-tune` and `fresh6`); the targets are
+judged on `check` (dev set), `fresh`, `fresh2`, `fresh3`, `fresh4`, `fresh5` or `fresh6` (held-out sets) only, for the
+grounded and extractive modes.
 """
 
 from __future__ import annotations
@@ -56,8 +58,8 @@ class QuestionSet(NamedTuple):
     judged: str
 
 
-# The dev set was tuned on (its `tune` split); the fresh, fresh2, fresh3, fresh4 and fresh5 sets were written later,
-# each by a new hand, and only their `-tune` halves may be read.
+# The dev set was tuned on (its `tune` split); the fresh, fresh2, fresh3, fresh4, fresh5 and fresh6 sets were written
+# later, each by a new hand, and only their `-tune` halves may be read.
 SETS = {
     "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
     "fresh": QuestionSet(DEVSET / "fresh", ("fresh-tune", "fresh"), "fresh"),
@@ -65,6 +67,7 @@ SETS = {
     "fresh3": QuestionSet(DEVSET / "fresh3", ("fresh3-tune", "fresh3"), "fresh3"),
     "fresh4": QuestionSet(DEVSET / "fresh4", ("fresh4-tune", "fresh4"), "fresh4"),
     "fresh5": QuestionSet(DEVSET / "fresh5", ("fresh5-tune", "fresh5"), "fresh5"),
+    "fresh6": QuestionSet(DEVSET / "fresh6", ("fresh6-tune", "fresh6"), "fresh6"),
     "sample": QuestionSet(DEVSET / "sample", ("sample",), "sample"),
 }
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).
