@@ -25,8 +25,9 @@ from appliance import services as services_module
 from appliance.ingest.document import accepted_formats
 from appliance.settings import load_settings
 from appliance.web.app import create_app
-from tests.chatscript import ScriptedAnswerer, twice_quoted_answer
+from tests.chatscript import ScriptedAnswerer, not_covered, twice_quoted_answer
 from tests.conftest import FakeModel
+from tests.conftest import sign_in as account_headers
 from tests.filemaker import QUILLON_CODE, QUILLON_EQUATION, QUILLON_NOTES, QUILLON_TABLE, make_pptx, scanned_pdf
 from tests.pdfmaker import SYMBOL_BULLET, make_pdf
 from tests.realserver import no_network, serve
@@ -791,6 +792,30 @@ def test_the_dashboard_lists_a_follow_up_not_answered_as_it_asked_with_the_stude
         assert entry.locator(".bar-note").inner_text() == "asked as: And its maximum operating temperature?"
         screenshot(visit, "dashboard-follow-up")
         check_accessibility(visit, "dashboard with a follow-up")
+
+
+@real
+def test_the_dashboard_counts_every_question_not_answered_not_only_the_ten_listed(browser, scripted):
+    """Twelve different questions the material did not answer: the tile says twelve, though the list shows ten."""
+    services = scripted.services
+    answered = services.chat.answerer
+    services.chat.answerer = ScriptedAnswerer(not_covered())
+    try:
+        with httpx.Client(base_url=scripted.base_url) as client:
+            client.headers.update(account_headers(client, services, "eve"))
+            for n in range(12):
+                assert client.post("/api/v1/chat", json={"message": f"What colour is the P-{n} pump?"}).is_success
+    finally:
+        services.chat.answerer = answered
+    with signed_in(browser, scripted) as visit:
+        page = visit.page
+        nav(page, "Dashboard").click()
+        page.locator(".bar-list.warn li").nth(9).wait_for()
+        assert page.locator(".bar-list.warn li").count() == 10
+        stats = page.locator(".stats-row .stat")
+        total = int(stats.nth(0).locator(".stat-value").inner_text())
+        assert stats.nth(1).locator(".stat-value").inner_text() == "12"
+        assert f"{round(1200 / total)}% of questions" in stats.nth(1).inner_text()
 
 
 # ---------- code, tables and equations: rendered in answers and in the reader ----------

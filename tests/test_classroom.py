@@ -539,6 +539,19 @@ def test_a_follow_up_not_answered_is_listed_as_understood_with_the_students_word
     ]
 
 
+def test_every_question_not_answered_is_counted_not_only_the_ten_listed(world):
+    """The dashboard's "not answered" figure is all of them: twelve different ones, though ten are listed."""
+    client, heads, services = world["client"], world["heads"], world["services"]
+    services.chat.answerer = ScriptedAnswerer(not_covered())
+    for n in range(12):
+        ask = {"message": f"What colour is the Wren-{n} rover?"}
+        assert client.post("/api/v1/chat", json=ask, headers=heads["student"]).status_code == 200
+    services.chat.answerer = ScriptedAnswerer(quoted_answer())
+    client.post("/api/v1/chat", json={"message": "What is the reach of the Wren-7?"}, headers=heads["student"])
+    stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
+    assert (stats["questions"], stats["not_answered"], len(stats["unanswered"])) == (13, 12, 10)
+
+
 def test_a_course_a_conversation_asked_with_course_b_selected_is_refused_and_not_counted_in_a(world):
     client, heads, services = world["client"], world["heads"], world["services"]
     services.chat.answerer = ScriptedAnswerer(quoted_answer())

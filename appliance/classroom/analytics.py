@@ -57,7 +57,8 @@ def _most_common(asked: Iterable[tuple[str, str]], n: int = 10) -> list[dict]:
 
 
 def stats(database: Database, course_id: int) -> dict:
-    """Questions per day, the most frequent and the unanswered ones, feedback and latency percentiles."""
+    """Questions per day, the most frequent and the unanswered ones (and how many those are in all), feedback and
+    latency percentiles."""
     per_day, asked, feedback, latencies = database.course_activity(course_id)
     return {
         "course_id": course_id,
@@ -65,6 +66,7 @@ def stats(database: Database, course_id: int) -> dict:
         "per_day": per_day,
         "top_questions": _most_common((q, u) for q, u, _ in asked),
         "unanswered": _most_common((q, u) for q, u, c in asked if not c),
+        "not_answered": sum(not covered for _, _, covered in asked),
         "feedback": {"up": feedback[0] or 0, "down": feedback[1] or 0},
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
     }

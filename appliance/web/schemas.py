@@ -279,8 +279,9 @@ class CourseStats(msgspec.Struct):
     course_id: int
     questions: int
     per_day: list[DayCount]
-    top_questions: list[QuestionCount]
-    unanswered: list[QuestionCount]
+    top_questions: Annotated[list[QuestionCount], Meta(description="The ten asked most often.")]
+    unanswered: Annotated[list[QuestionCount], Meta(description="The ten not answered most often.")]
+    not_answered: Annotated[int, Meta(description="Questions not answered from the material, all of them.")]
     feedback: Feedback
     latency_ms: Latency
 

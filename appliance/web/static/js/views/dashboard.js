@@ -69,7 +69,7 @@ function render(body, stats) {
   const total = stats.questions;
   const up = stats.feedback.up;
   const down = stats.feedback.down;
-  const unanswered = stats.unanswered.reduce((sum, d) => sum + d.count, 0);
+  const unanswered = stats.not_answered;
   // A follow-up is listed as it was understood, with the student's own words beneath ("asked as: and its reach?").
   const questions = (list) => list.map((q) => ({label: q.question, value: q.count,
     note: q.asked_as.length ? `asked as: ${q.asked_as.join(" · ")}` : ""}));
