@@ -818,6 +818,26 @@ def test_the_dashboard_counts_every_question_not_answered_not_only_the_ten_liste
         assert f"{round(1200 / total)}% of questions" in stats.nth(1).inner_text()
 
 
+@pytest.fixture(scope="module")
+def small_uploads(tmp_path_factory):
+    """The appliance taking uploads of up to 1 MB."""
+    with with_documents(tmp_path_factory.mktemp("small-uploads"), {}, FakeModel(), max_upload_mb=1) as server:
+        yield server
+
+
+@real
+def test_an_upload_over_the_limit_says_how_big_it_is_and_what_the_limit_is(browser, small_uploads):
+    with signed_in(browser, small_uploads) as visit:
+        page = visit.page
+        nav(page, "Material").click()
+        big = {"name": "lecture.txt", "mimeType": "text/plain", "buffer": b"word " * 300_000}  # 1.5 MB
+        page.get_by_label("Choose files").set_input_files(files=[big])
+        row = page.locator(".upload[data-filename='lecture.txt'][data-status=failed]")
+        row.wait_for()
+        told = "The upload is 1.5 MB; uploads are limited to 1 MB (setting max_upload_mb)"
+        assert row.locator(".upload-status").inner_text() == told
+
+
 # ---------- code, tables and equations: rendered in answers and in the reader ----------
 
 SELECT_BETWEEN = """([first, last]) => {

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import math
 import os
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -19,7 +20,7 @@ from litestar.static_files import create_static_files_router
 from appliance import __version__
 from appliance import services as services_module
 from appliance.answer.completions import OpenAIError, error_body
-from appliance.errors import RagbotError, disk_full
+from appliance.errors import RagbotError, TooLarge, disk_full
 from appliance.services import Services
 from appliance.settings import Settings
 from appliance.web import access, headers, observability, secret
@@ -29,6 +30,7 @@ from appliance.web.schemas import ErrorBody
 
 log = logging.getLogger(__name__)
 DOCS_ASSETS = "/api/docs/assets"
+MB = 1024 * 1024  # max_upload_mb's unit
 # What each error status means; error_response sends every one of them as an ErrorBody.
 ERRORS = {
     400: "Malformed request: which field broke which rule",
@@ -49,6 +51,8 @@ def error_response(request: Request, exc: Exception) -> Response:
     """Every error leaves as JSON `{"error", "status"}` (on /v1, OpenAI's `{"error": {...}}`); only RagbotError
     and HTTP errors say more than that."""
     headers = {}
+    if isinstance(exc, HTTPException) and exc.status_code == TooLarge.status:  # Litestar's, over the body limit
+        exc = _too_large(request)
     if isinstance(exc, RagbotError):
         status, message = exc.status, exc.message
         if exc.retry_after:
@@ -67,6 +71,16 @@ def error_response(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith(completions.router.path + "/"):
         return Response(error_body(status, message), status_code=status, headers=headers)
     return Response(ErrorBody(message, status), status_code=status, headers=headers)
+
+
+def _too_large(request: Request) -> TooLarge:
+    """Litestar's bare 413 as one that tells a teacher the limit, the setting behind it and, when the client said,
+    how big the upload was."""
+    limit = f"{(request.route_handler.resolve_request_max_body_size() or 0) / MB:g} MB"
+    size = request.content_length  # absent when the body came in chunks: then it was cut off at the limit
+    # Rounded up, so that an upload just over the limit does not read as the limit itself.
+    told = f"the upload is {math.ceil(size * 10 / MB) / 10} MB" if size else f"the upload is over {limit}"
+    return TooLarge(f"{told}; uploads are limited to {limit} (setting max_upload_mb)")
 
 
 def _document_errors(app: Litestar) -> None:
@@ -169,7 +183,7 @@ def create_app(
         guards=[access.role_guard],
         exception_handlers={Exception: error_response},
         openapi_config=openapi_config(),
-        request_max_body_size=settings.max_upload_mb * 1024 * 1024,
+        request_max_body_size=settings.max_upload_mb * MB,
         debug=False,
     )
     _document_errors(app)
