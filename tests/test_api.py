@@ -165,6 +165,18 @@ def test_bad_request_bodies_are_400_with_message(client, path, body, message):
     assert message.lower() in response.json()["error"].lower()
 
 
+def test_the_largest_k_documented_is_the_one_enforced(settings, services):
+    for n, max_k in enumerate((50, 120)):
+        services.settings = msgspec.structs.replace(settings, max_k=max_k)  # the route reads the services' settings
+        with TestClient(create_app(services.settings, services)) as client:
+            client.headers.update(sign_in(client, services, f"student{n}"))
+            document = client.get("/api/docs/openapi.json").json()
+            assert document["components"]["schemas"]["SearchRequest"]["properties"]["k"]["maximum"] == max_k
+            assert client.post("/api/v1/search", json={"query": "gripper", "k": max_k}).status_code == 200
+            refused = client.post("/api/v1/search", json={"query": "gripper", "k": max_k + 1})
+            assert refused.status_code == 400 and refused.json()["error"] == f"k must be between 1 and {max_k}"
+
+
 def test_upload_without_files_is_400(client):
     assert "multipart" in client.post("/api/v1/documents", json={}).json()["error"]
     response = client.post("/api/v1/documents", data={"other": "x"}, files=[("nope", ("a.txt", b"x"))])

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import cast
 
 import swagger_ui_bundle
 from litestar import Litestar, Request, Response
@@ -15,6 +16,7 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Schema
 from litestar.static_files import create_static_files_router
 
 from appliance import __version__
@@ -26,7 +28,7 @@ from appliance.settings import Settings
 from appliance.web import access, headers, observability, secret
 from appliance.web.routes import audit, chat, completions, courses, documents, health, search, web
 from appliance.web.routes import auth as auth_routes
-from appliance.web.schemas import ErrorBody
+from appliance.web.schemas import ErrorBody, SearchRequest
 
 log = logging.getLogger(__name__)
 DOCS_ASSETS = "/api/docs/assets"
@@ -94,6 +96,13 @@ def _document_errors(app: Litestar) -> None:
         }
         for handler in getattr(route, "route_handlers", ()):
             handler.responses = errors | dict(handler.responses or {})
+
+
+def _document_limits(app: Litestar, settings: Settings) -> None:
+    """The OpenAPI document gives the largest k this box takes (max_k, which the search route enforces), not the
+    widest any box may be set to (SearchRequest's bound)."""
+    properties = app.openapi_schema.components.schemas[SearchRequest.__name__].properties or {}
+    cast(Schema, properties["k"]).maximum = settings.max_k
 
 
 def _validation_message(exc: ValidationException) -> str:
@@ -187,4 +196,5 @@ def create_app(
         debug=False,
     )
     _document_errors(app)
+    _document_limits(app, settings)
     return app

@@ -16,6 +16,7 @@ class SearchRequest(msgspec.Struct, forbid_unknown_fields=True):
     """POST /api/v1/search."""
 
     query: Annotated[str, Meta(min_length=1, max_length=2000, description="What to look for.")]
+    # The widest any box may allow; this box's own bound is its max_k setting, which the OpenAPI document gives.
     k: Annotated[int, Meta(ge=1, le=200, description="How many passages to return.")] = 5
     mode: SearchMode = "hybrid"
     course_id: (
