@@ -1,5 +1,5 @@
 """`ragbot serve` under systemd: READY=1 only once the port answers, WATCHDOG=1 while the app answers,
-STOPPING=1 on the way out."""
+STOPPING=1 on the way out; and, on a data directory with no admin, how to make one."""
 
 import asyncio
 import os
@@ -10,10 +10,13 @@ import time
 import httpx
 import msgspec
 import pytest
+from litestar.testing import TestClient
 
 from appliance.ops.notify import notify, watchdog_seconds
+from appliance.web import app as app_module
 from appliance.web import server
 from appliance.web.app import create_app
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -143,3 +146,25 @@ def test_the_server_runs_on_uvloop_and_httptools(settings, services):
         assert type(loop).__module__.startswith("uvloop")
     finally:
         loop.close()
+
+
+def test_a_server_without_an_admin_says_how_to_make_one(settings, services, monkeypatch):
+    """A fresh data directory has no accounts, so nobody can sign in: the log says how to make the first."""
+    told = (
+        f"no admin account in {settings.data_path}: make one with `ragbot users add NAME --role admin` "
+        "(same RAGBOT_DATA_DIR)"
+    )
+    said: list[str] = []
+    # Litestar sets up the root logger's handlers afresh, pytest's caplog among them: listen on the app's own.
+    monkeypatch.setattr(app_module.log, "warning", lambda message, *args: said.append(message % args))
+
+    def said_at_start() -> list[str]:
+        said.clear()
+        with TestClient(create_app(settings, services)):
+            return [message for message in said if "admin account" in message]
+
+    assert said_at_start() == [told]
+    services.accounts.add("ada", PASSWORD, "teacher")
+    assert said_at_start() == [told]  # a teacher can sign in, but not make accounts or see the audit log
+    services.accounts.add("root", PASSWORD, "admin")
+    assert said_at_start() == []

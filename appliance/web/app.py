@@ -75,6 +75,15 @@ def error_response(request: Request, exc: Exception) -> Response:
     return Response(ErrorBody(message, status), status_code=status, headers=headers)
 
 
+def _tell_if_no_admin(services: Services) -> None:
+    """On a new data directory nobody can sign in, and nothing in the web app can change that: say what can."""
+    if not any(user["role"] == "admin" and not user["disabled"] for user in services.accounts.list()):
+        log.warning(
+            "no admin account in %s: make one with `ragbot users add NAME --role admin` (same RAGBOT_DATA_DIR)",
+            services.settings.data_path,
+        )
+
+
 def _too_large(request: Request) -> TooLarge:
     """Litestar's bare 413 as one that tells a teacher the limit, the setting behind it and, when the client said,
     how big the upload was."""
@@ -151,6 +160,7 @@ def create_app(
         except RagbotError as error:  # a bad setting (a server that is not there, say): one line that says so
             log.error("cannot start: %s", error.message)
             raise
+        _tell_if_no_admin(app.state.services)
         app.state.searches = search.searches(os.cpu_count() or 1)
         try:
             yield
