@@ -177,6 +177,14 @@ def test_the_largest_k_documented_is_the_one_enforced(settings, services):
             assert refused.status_code == 400 and refused.json()["error"] == f"k must be between 1 and {max_k}"
 
 
+def test_the_question_length_a_client_is_told_is_the_one_enforced(client):
+    most = client.get("/api/v1/chat/limits").json()["question_chars"]
+    question = ("Why does the Zorblax-7 gripper grip? " * 200)[: most - 1] + "é"  # counted in characters, not bytes
+    assert client.post("/api/v1/chat", json={"message": question}).status_code == 200
+    refused = client.post("/api/v1/chat", json={"message": question + "?"})
+    assert refused.status_code == 400 and f"length <= {most}" in refused.json()["error"]
+
+
 def test_upload_without_files_is_400(client):
     assert "multipart" in client.post("/api/v1/documents", json={}).json()["error"]
     response = client.post("/api/v1/documents", data={"other": "x"}, files=[("nope", ("a.txt", b"x"))])

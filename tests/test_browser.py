@@ -25,6 +25,7 @@ from appliance import services as services_module
 from appliance.ingest.document import accepted_formats
 from appliance.settings import load_settings
 from appliance.web.app import create_app
+from appliance.web.schemas import MAX_QUESTION
 from tests.chatscript import ScriptedAnswerer, not_covered, twice_quoted_answer
 from tests.conftest import FakeModel
 from tests.conftest import sign_in as account_headers
@@ -792,6 +793,58 @@ def test_the_dashboard_lists_a_follow_up_not_answered_as_it_asked_with_the_stude
         assert entry.locator(".bar-note").inner_text() == "asked as: And its maximum operating temperature?"
         screenshot(visit, "dashboard-follow-up")
         check_accessibility(visit, "dashboard with a follow-up")
+
+
+@real
+def test_an_empty_or_too_long_question_is_not_sent_and_the_student_is_told_why(browser, scripted):
+    """Nothing to send says so; near the server's limit a count shows; over it the whole text stays, marked, unsent
+    (a paste is not cut short without a word)."""
+    with signed_in(browser, scripted) as visit:
+        page = visit.page
+        box, note = page.get_by_label("Your question"), page.locator("#question-note")
+        assert box.get_attribute("aria-describedby") == "question-note"
+        box.fill("   ")
+        box.press("Enter")
+        assert note.inner_text() == "Type a question first."
+        assert note.get_attribute("data-kind") == "error"
+        box.fill("")
+        page.get_by_role("button", name="Ask").click()
+        assert note.inner_text() == "Type a question first."
+        box.fill("How")
+        assert not note.is_visible()
+        box.fill("a" * (MAX_QUESTION - 10))
+        note.filter(has_text=f"{MAX_QUESTION - 10:,} of {MAX_QUESTION:,} characters").wait_for()
+        assert note.get_attribute("data-kind") == ""
+        pasted = "é" * (MAX_QUESTION + 1)  # characters as the server counts them, not bytes or UTF-16 units
+        box.fill(pasted)
+        told = f"{MAX_QUESTION + 1:,} of {MAX_QUESTION:,} characters: shorten your question to ask it."
+        assert note.inner_text() == told
+        assert box.get_attribute("aria-invalid") == "true"
+        box.press("Enter")
+        assert box.input_value() == pasted and note.inner_text() == told
+        box.fill("é" * MAX_QUESTION)
+        assert box.get_attribute("aria-invalid") == "false"
+        box.fill(pasted)
+        screenshot(visit, "chat-long-question")
+        check_accessibility(visit, "chat with a long question")
+        assert visit.calls("POST", "/api/v1/chat") == []
+
+
+@real
+def test_a_question_too_long_for_the_server_shows_its_refusal(browser, scripted):
+    """Had the web app not learnt the limit, the server's refusal is what the student reads."""
+    visit = Visit(browser, scripted.base_url, DESKTOP)
+    try:
+        visit.context.route(f"{scripted.base_url}/api/v1/chat/limits", lambda route: route.abort())
+        sign_in(visit, "ada")
+        visit.page.get_by_label("Your question").fill("é" * (MAX_QUESTION + 1))
+        visit.page.get_by_label("Your question").press("Enter")
+        alert = visit.page.locator(".message.assistant").get_by_role("alert")
+        alert.wait_for()
+        assert alert.get_attribute("data-status") == "400"
+        assert f"message: Expected `str` of length <= {MAX_QUESTION}" in alert.inner_text()
+    finally:
+        visit.close()
 
 
 @real

@@ -123,6 +123,7 @@ CALLS: dict[tuple[str, str], tuple[Callable[[dict], tuple[str, dict]], set[str]]
     ),
     ("GET", "/api/v1/auth/signup"): (lambda w: ("/api/v1/auth/signup", {}), EVERYONE),
     ("GET", "/api/v1/me"): (lambda w: ("/api/v1/me", {}), SIGNED_IN),
+    ("GET", "/api/v1/chat/limits"): (lambda w: ("/api/v1/chat/limits", {}), SIGNED_IN),
     ("PATCH", "/api/v1/me"): (lambda w: ("/api/v1/me", {"json": {"software_level": "expert"}}), SIGNED_IN),
     ("GET", "/api/v1/me/keys"): (lambda w: ("/api/v1/me/keys", {}), SIGNED_IN),
     ("POST", "/api/v1/me/keys"): (lambda w: ("/api/v1/me/keys", {"json": {"name": "Moodle"}}), SIGNED_IN),

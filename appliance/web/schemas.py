@@ -10,6 +10,7 @@ from appliance.vocabulary import JobStatus, Level, Role, SearchMode, SignUpMode
 
 # Ids and page numbers are SQLite integers; a larger number would crash the query instead of finding nothing.
 MAX_ROW = 2**63 - 1
+MAX_QUESTION = 4000  # characters of a chat question; the web app learns it from GET /api/v1/chat/limits
 
 
 class SearchRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -27,7 +28,7 @@ class SearchRequest(msgspec.Struct, forbid_unknown_fields=True):
 class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
     """POST /api/v1/chat."""
 
-    message: Annotated[str, Meta(min_length=1, max_length=4000, description="The question.")]
+    message: Annotated[str, Meta(min_length=1, max_length=MAX_QUESTION, description="The question.")]
     selected_text: Annotated[str, Meta(max_length=8000, description="A passage to ask about.")] | None = None
     selected_document_id: Annotated[str, Meta(max_length=64, description="Document the selection is from.")] | None = (
         None
@@ -39,6 +40,12 @@ class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
     )
     conversation_id: Annotated[str, Meta(max_length=64, description="Continue this conversation.")] | None = None
     level: Annotated[Level, Meta(description="Override your background for this answer.")] | None = None
+
+
+class ChatLimits(msgspec.Struct):
+    """GET /api/v1/chat/limits: how long a question may be, so a client can say so before sending one."""
+
+    question_chars: Annotated[int, Meta(description="The most characters (Unicode code points) `message` may have.")]
 
 
 class KeyRequest(msgspec.Struct, forbid_unknown_fields=True):

@@ -22,7 +22,7 @@ from appliance.answer.model_queue import stream_from_thread
 from appliance.errors import RagbotError
 from appliance.services import Services
 from appliance.web.access import USERS, allow
-from appliance.web.schemas import ChatRequest
+from appliance.web.schemas import MAX_QUESTION, ChatLimits, ChatRequest
 from appliance.web.shown import Shown
 
 
@@ -178,6 +178,11 @@ async def final(events) -> Done | None:
     return done
 
 
+@get("/api/v1/chat/limits", opt=allow(USERS), sync_to_thread=False, tags=["chat"], summary="How long a question may be")
+def limits() -> ChatLimits:
+    return ChatLimits(MAX_QUESTION)
+
+
 class ConversationController(Controller):
     """A user's own conversations; anyone else's look like missing ones."""
 
@@ -228,4 +233,4 @@ def feedback(
     services.conversations.feedback(request.user, interaction_id, data.rating)
 
 
-handlers: list[ControllerRouterHandler] = [chat, ConversationController, feedback]
+handlers: list[ControllerRouterHandler] = [chat, limits, ConversationController, feedback]

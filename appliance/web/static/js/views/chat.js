@@ -16,6 +16,8 @@ let conversationId = null;
 let controller = null; // aborts the answer being streamed
 let selection = null; // text picked in the reader to ask about
 let conversations = [];
+let questionChars = null; // the longest question the server takes (GET /api/v1/chat/limits)
+const NEAR_LIMIT = 0.9; // the count shows from here on
 
 // ---------- addresses ----------
 
@@ -381,9 +383,15 @@ function collapseOldSources() {
 async function ask(rawText) {
   const selected = selection;
   const question = rawText.trim() || (selected ? "Explain this passage." : "");
-  if (!question || controller) return;
+  if (controller) return;
+  if (!question || tooLong(question)) {
+    sayLength(question ? "" : "Type a question first.");
+    ui.input.focus();
+    return;
+  }
   ui.input.value = "";
   autoGrow();
+  sayLength();
   setSelection(null);
   collapseOldSources();
   addMessage(userMessage(question, selected));
@@ -470,6 +478,27 @@ function setSelection(value) {
   } else {
     ui.input.placeholder = "Ask a question about the course…";
   }
+}
+
+/** A question's length as the server counts it: in characters (code points), not UTF-16 units. */
+function characters(text) {
+  return [...text].length;
+}
+
+function tooLong(question) {
+  return questionChars != null && characters(question) > questionChars;
+}
+
+/** Under the question box: `problem` if given, else how near the question is to the limit (or over it, which keeps
+ * it from being sent: the box does not cut a long paste short without a word). */
+function sayLength(problem = "") {
+  const used = characters(ui.input.value.trim());
+  const over = used > (questionChars ?? Infinity);
+  const count = questionChars != null && used >= questionChars * NEAR_LIMIT ?
+    `${used.toLocaleString()} of ${questionChars.toLocaleString()} characters${over ? ": shorten your question to ask it." : ""}` : "";
+  ui.note.textContent = problem || count;
+  ui.note.dataset.kind = problem || over ? "error" : "";
+  ui.input.setAttribute("aria-invalid", String(over));
 }
 
 function autoGrow() {
@@ -591,8 +620,11 @@ function levelSelect() {
 }
 
 function build() {
-  const input = h("textarea", {id: "question", rows: 1, maxlength: 4000, placeholder: "Ask a question about the course…",
-    autocomplete: "off", onInput: () => autoGrow(), onKeydown: (event) => {
+  const input = h("textarea", {id: "question", rows: 1, placeholder: "Ask a question about the course…",
+    autocomplete: "off", "aria-describedby": "question-note", onInput: () => {
+      autoGrow();
+      sayLength();
+    }, onKeydown: (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         ask(input.value);
@@ -611,6 +643,7 @@ function build() {
     h("button", {type: "button", class: "button icon-button small", "aria-label": "Do not ask about the selection",
       onClick: () => setSelection(null)}, icon("close")));
   const levelWrap = h("div", {class: "level-pick"}, h("label", {for: "answer-level"}, "Answer for"), level);
+  const note = h("p", {id: "question-note", class: "composer-note", "aria-live": "polite"});
   const form = h("form", {class: "composer", "aria-label": "Ask a question", onSubmit: (event) => {
     event.preventDefault();
     ask(input.value);
@@ -619,6 +652,7 @@ function build() {
   h("div", {class: "composer-row"},
     h("label", {for: "question", class: "sr-only"}, "Your question"),
     input, send, stopButton),
+  note,
   h("div", {class: "composer-meta"}, levelWrap,
     h("span", {class: "hint"}, "Enter to send, Shift+Enter for a new line. Answers cite their sources as [1].")));
 
@@ -655,8 +689,13 @@ function build() {
     scroller, form, live);
   title.id = "chat-title-id";
   const root = h("div", {class: "chat-view has-sidebar"}, sidebar, chatColumn, reader.el);
-  ui = {root, input, send, stop: stopButton, form, level, levelWrap, chip, chipText, chipWhere, messages, empty, scroller,
-    title, sidebar, convList, convEmpty, reader, live};
+  ui = {root, input, send, stop: stopButton, form, note, level, levelWrap, chip, chipText, chipWhere, messages, empty,
+    scroller, title, sidebar, convList, convEmpty, reader, live};
+  // Without the limit the server's own refusal of a long question is what the student sees (answer.fail).
+  api("/api/v1/chat/limits").then((limits) => {
+    questionChars = limits.question_chars;
+    sayLength();
+  }, () => {});
 
   // Another course: another conversation (a conversation belongs to the course it was asked in).
   let shownCourse = state.courseId;
