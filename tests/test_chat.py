@@ -13,7 +13,7 @@ from appliance import services as services_module
 from appliance.answer.chat import Ask
 from appliance.answer.events import withheld
 from appliance.cli import commands
-from appliance.errors import Busy, Conflict, Forbidden, NotFound, TooManyRequests
+from appliance.errors import Busy, Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from appliance.store.database import Database
 from tests.chatscript import ScriptedAnswerer, not_covered, quoted_answer, source, twice_quoted_answer
 
@@ -43,6 +43,12 @@ def test_answer_names_its_conversation_first_and_records_it(chat):
     assert names[:2] == ["conversation", "sources"]
     assert done.interaction_id and done.conversation_id == events[0][1].conversation_id
     assert _conversations(chat, chat["student"])[0].course_id == 1
+
+
+def test_a_question_longer_than_any_way_of_asking_takes_is_refused_before_any_write(chat):
+    with pytest.raises(InvalidInput, match="longer than 4000 characters"):
+        chat["service"].start(chat["student"], Ask("How heavy is the P-9 pump? " * 200))
+    assert _conversations(chat, chat["student"]) == []
 
 
 def test_question_over_the_hourly_limit_leaves_no_conversation(chat):

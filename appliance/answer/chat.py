@@ -18,6 +18,8 @@ from appliance.classroom.limits import SlidingWindow
 from appliance.errors import Conflict, InvalidInput, Unavailable
 from appliance.settings import Settings
 
+# The longest question in characters, however it is asked: the web app learns it from GET /api/v1/chat/limits.
+MAX_QUESTION = 4000
 # (event, data): the data's type follows the event's name, as events.py lists them.
 Events = Iterator[tuple[str, Any]]
 EventGenerator = Generator[tuple[str, Any], None, None]  # what a web response streams (and can close)
@@ -85,6 +87,8 @@ class ChatService:
         """Refuse now (nothing written) or return the answer's event generator; `user` None is the system (CLI)."""
         if not ask.message.strip():
             raise InvalidInput("the question is empty")
+        if len(ask.message) > MAX_QUESTION:
+            raise InvalidInput(f"the question is longer than {MAX_QUESTION} characters")
         answerer = self.answerer
         if answerer is None:
             raise Unavailable("the language model is not loaded")

@@ -15,12 +15,11 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from appliance.answer.chat import Ask
+from appliance.answer.chat import MAX_QUESTION, Ask
 from appliance.answer.events import AnswerMode, Done, ModelBusy, Sentence, Source
 from appliance.errors import InvalidInput, NotFound, RagbotError
 
 MODEL = re.compile(r"^course-([1-9][0-9]{0,9})$")
-MAX_QUESTION = 4000  # characters, as the web chat's `message`
 OWNER = "ragbot"
 # OpenAI's error `type` and `code` for each status the appliance answers with (clients branch on the status).
 ERROR_KINDS = {

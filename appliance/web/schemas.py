@@ -5,12 +5,12 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from appliance.answer.chat import MAX_QUESTION
 from appliance.search.shapes import PassageView
 from appliance.vocabulary import JobStatus, Level, Role, SearchMode, SignUpMode
 
 # Ids and page numbers are SQLite integers; a larger number would crash the query instead of finding nothing.
 MAX_ROW = 2**63 - 1
-MAX_QUESTION = 4000  # characters of a chat question; the web app learns it from GET /api/v1/chat/limits
 
 
 class SearchRequest(msgspec.Struct, forbid_unknown_fields=True):

@@ -15,14 +15,14 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.types import ControllerRouterHandler
 from msgspec import Meta
 
-from appliance.answer.chat import Ask
+from appliance.answer.chat import MAX_QUESTION, Ask
 from appliance.answer.conversations import Conversation, ConversationList, ConversationMessages
 from appliance.answer.events import ConversationEvent, Done, ErrorEvent, Source
 from appliance.answer.model_queue import stream_from_thread
 from appliance.errors import RagbotError
 from appliance.services import Services
 from appliance.web.access import USERS, allow
-from appliance.web.schemas import MAX_QUESTION, ChatLimits, ChatRequest
+from appliance.web.schemas import ChatLimits, ChatRequest
 from appliance.web.shown import Shown
 
 
