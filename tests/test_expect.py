@@ -71,6 +71,8 @@ STATES = [
     # a value given as "a <property> of": the property asked for, one of its dimension's words, or no property
     ("What is the maximum reach of the arm?", "quantity", "The arm reaches objects at a distance of 0.9 metres."),
     ("How long is the arm's reach?", "quantity", "It has a reach of about 90 cm."),
+    ("What is the maximum opening of the Panda's gripper?", "quantity", "Parallel-jaw gripper (max 0.08m opening)"),
+    ("how much vram does each gpu have", "quantity", "Each node holds four GPUs with 48 GB of memory each."),
     ("How many students are there in each project team?", "quantity", "You work in teams of three students."),
     # people counted by what the material calls them
     ("How many people can be in a project team?", "quantity", "Teams have at most three students, formed by week 6."),
@@ -165,6 +167,8 @@ MISSES = [
     # a length of another thing: the mounting height is not the range
     ("What is the range of the lidar?", "On the rover it is mounted at a height of 22 centimetres."),
     ("How wide is the bracket?", "The bracket is 4 millimetres thick."),
+    # a gripper's opening is no reach (a walkthrough: the Panda's reach answered with "max 0.08m opening")
+    ("What is the maximum reach of the Franka Emika Panda?", "Parallel-jaw gripper (max 0.08m opening)"),
     # a mass of another property: the weight is no payload, the payload no weight
     ("What is the maximum payload of the Kestrel-3?", "The Kestrel-3 weighs 1.4 kilograms."),
     ("How heavy is the arm?", "The max payload of the arm is 3.2 kg."),
@@ -280,6 +284,11 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("How long does the charger take?", "quantity", "duration"),
         ("how much does the colloquium count towards the final grade", "quantity", "share"),
         ("what is the exam's weight in the final grade", "quantity", "share"),
+        # how early is how long before; an actuator's travel is a length, a travel grant none
+        ("how early do i have to apply for a travel grant", "quantity", "duration"),
+        ("can i get two travel grants in one year", "", ""),
+        ("what is the travel of the la-25", "quantity", "length"),
+        ("how much vram does each gpu on kestrun have", "quantity", "memory"),
     ],
 )
 def test_the_question_phrase_names_the_dimension_asked_for(question, kind, dimension):

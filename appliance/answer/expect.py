@@ -132,6 +132,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         r"(?:biggest|largest|smallest)\s+(?:part|object|piece|print|model|item|box|parcel|package|sheet|board)s?",
         rf"{LENGTH_UNITS}|{AREA_UNITS}|{VOLUME_UNITS}|{DATA_UNITS}",
     ),
+    # a computer's or a GPU's memory: "48 GB of memory each" for "how much vram does each gpu have"
+    ("memory", r"memory|v?ram|disk space", DATA_UNITS),
     ("volume", r"volume|litres?|liters?", VOLUME_UNITS),
     ("wavelength", r"wavelength", r"nm|nanomet\w*|µm|micromet\w*"),
     # how loud: a sound level in decibels, 52 dB(A); an IMU's "noise density" is no sound
@@ -155,14 +157,15 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ),
     (
         "duration",
-        r"how long|in advance|ahead|hours?|minutes?|days?|weeks?|months?|duration|period|last|lasts|"
+        r"how long|how early|in advance|ahead|hours?|minutes?|days?|weeks?|months?|duration|period|last|lasts|"
         r"borrowed|lent",
         DURATION_UNITS,
     ),
     (
         "length",
-        r"long|far|length|distance|range|reach|wide|width|tall|high|height|deep|depth|diameter|thick|travel|stroke|"
-        r"move|moves",
+        r"long|far|length|distance|range|reach|wide|width|tall|high|height|deep|depth|diameter|thick|stroke|"
+        # an actuator's travel, not a travel grant or travel costs
+        r"travel(?=\s*(?:$|[?.!,]|(?:of|is|range|distance|length|does|do|has|have)\b))|move|moves",
         LENGTH_UNITS,
     ),
 ]
@@ -331,7 +334,7 @@ NAMES = {
 LENGTHS = [
     r"range|reach",
     r"height|heights|high|higher|tall",
-    r"width|widths|wide|wider",
+    r"width|widths|wide|wider|opening|openings",  # a gripper's opening is how wide its jaws part
     r"depth|deep|deeper",
     r"diameter|diameters",
     r"thick|thickness",
