@@ -361,6 +361,26 @@ def test_the_pieces_of_a_contraction_are_no_key_terms():
     assert evidence.coverage(terms, "Work handed in late has a penalty; hand it in on time.") == 1.0
 
 
+def test_a_sentence_wrapped_in_a_quote_box_is_read_whole():
+    """A handout's warning box wraps its lines with ">": "Never\n> reach under the heater." was read as "reach under
+    the heater.", the material's "never" lost, and the gloves' hook as a sentence of its own."""
+    text = (
+        "> **Warning.** The heater's elements stay hot after it is switched off. Never\n"
+        "> reach under the heater. When you unclamp it, wear the heat-resistant\n"
+        "> gloves, which hang on hook H2.\n"
+        ">\n"
+        "> Sheets are kept in drawer 3.\n"
+        "> - Offcuts go in the red bin."
+    )
+    assert [text[a:b] for a, b in evidence.sentences(text)] == [
+        "The heater's elements stay hot after it is switched off.",
+        "Never\n> reach under the heater.",
+        "When you unclamp it, wear the heat-resistant\n> gloves, which hang on hook H2.",
+        "Sheets are kept in drawer 3.",
+        "Offcuts go in the red bin.",
+    ]
+
+
 def test_a_code_covers_the_question_in_whichever_spelling_either_uses():
     """Students type "tq50" or "tq 50" for the material's TQ-50, and "TQ-50" for its TQ50."""
     for asked in ("whats the rated capacity of the tq50", "tq 50 rated capacity", "TQ-50 rated capacity"):
@@ -379,6 +399,33 @@ def test_a_hyphenated_word_covers_the_question_written_as_one_word():
     ):
         assert evidence.coverage(evidence.key_terms(asked), text) == 1.0, (asked, text)
     assert evidence.coverage(evidence.key_terms("prefilter"), "Change the pre filter.") == 0.0
+
+
+def test_a_word_misspelt_by_one_letter_still_covers_the_materials():
+    """A walkthrough's "whats the repeatabilty of the corvid 3" was refused beside the Corvid-3's repeatability."""
+    text = "The Corvid-3 has a repeatability of plus or minus 0.05 mm and a reach of 610 mm."
+    for asked in ("whats the repeatabilty of the corvid 3", "corvid 3 repeatabillity", "corvid 3 reach lenght"):
+        assert evidence.coverage(evidence.key_terms(asked), f"{text} Its length is 1 m.") == 1.0, asked
+    for asked, other in (("weight", "height"), ("trial", "trail"), ("maker", "markers")):  # another word; too short
+        assert evidence.coverage([asked], f"The {other} of it.") == 0.0, asked
+
+
+def test_a_range_of_days_or_a_word_for_them_covers_each_day():
+    """A walkthrough's "When does the lab open on Wednesdays?" was refused beside "open Monday to Thursday from
+    08:30", and "Is the lab open on Saturdays?" beside "closed at weekends"."""
+    for asked, text in (
+        ("When does the lab open on Wednesdays?", "The lab is open Monday to Thursday from 08:30 to 19:00."),
+        ("lab open wednesday", "The lab is open Mon–Thu, 08:30–19:00."),
+        ("Is the lab closed on Saturdays?", "The lab is closed at weekends and on public holidays."),
+        ("Is the lab closed at the weekend?", "The lab is closed on Saturdays and Sundays."),
+        ("Is the workshop open on Sundays?", "The workshop is open Friday to Monday."),
+    ):
+        assert evidence.coverage(evidence.key_terms(asked), text) == 1.0, (asked, text)
+    for asked, text in (
+        ("Is the lab open on Fridays?", "The lab is open Monday to Thursday."),
+        ("Is the lab closed at the weekend?", "The lab is closed on Sundays."),
+    ):
+        assert evidence.coverage(evidence.key_terms(asked), text) < 1.0, (asked, text)
 
 
 def test_a_consonant_doubled_before_ing_or_ed_is_its_words_own():
@@ -953,6 +1000,22 @@ def test_only_a_value_whose_kind_shows_it_answers_is_taken_from_a_close_sentence
     )
     incline = "What is the maximum incline of the treadmill?"
     assert assess(incline, close, expected(incline), UNDER) == "no"
+
+
+def test_a_value_given_without_something_is_not_that_things_value(grounded):
+    """A walkthrough's "How much does the Corvid-3 controller weigh?" was answered from "The Corvid-3 weighs 23.5 kg
+    without its controller.", which has every key term: the one it names only to leave out states nothing of it."""
+    passage = passage_of("The Corvid-3 weighs 23.5 kg without its controller.", "Lab notes")
+
+    def scored(question: str) -> evidence.Scored:
+        return evidence.score(question, [passage], FakeEmbedder(), 0.5, 0.15)[0]
+
+    controller = "How much does the Corvid-3 controller weigh?"
+    assert (scored(controller).fits, scored(controller).coverage) == (False, 0.75)
+    assert grounded.answerer._answerable(controller, [scored(controller)], expected(controller), UNDER) == "no"
+    without = scored("How much does the Corvid-3 weigh without its controller?")
+    assert (without.fits, without.coverage) == (True, 1.0)
+    assert evidence.left_out("Never run the press without a guard.") == frozenset()  # a negation turns it round
 
 
 def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):

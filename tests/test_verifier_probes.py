@@ -289,6 +289,63 @@ PROBES = [
         "The position drifts because the small errors add up.",
         True,
     ),
+    # What the material names only to leave it out ("without its controller") is part of its claim, and never the
+    # thing it states the value of (a walkthrough: "The Corvid-3 controller weighs 23.5 kg without its controller.").
+    (
+        "How heavy is the Corvid-3?",
+        "The Corvid-3 weighs 23.5 kg without its controller.",
+        "The Corvid-3 weighs 23.5 kg.",
+        False,
+    ),
+    (
+        "How heavy is the Corvid-3?",
+        "The Corvid-3 weighs 23.5 kg without its controller.",
+        "The Corvid-3 weighs 23.5 kg without its controller.",
+        True,
+    ),
+    (
+        "How much does the Corvid-3 controller weigh?",
+        "The Corvid-3 weighs 23.5 kg without its controller.",
+        "The Corvid-3 controller weighs 23.5 kg without its controller.",
+        False,
+    ),
+    (
+        "How heavy is the base?",
+        "Without the battery, the base weighs 9 kg.",
+        "The base weighs 9 kg.",
+        False,
+    ),
+    (
+        "Is the lab open on Sundays?",
+        "The lab is open every day except Sundays.",
+        "The lab is open on Sundays.",
+        False,
+    ),
+    (
+        "Who may open the cabinet?",
+        "No one other than the safety officer may open the cabinet.",
+        "No one other than the safety officer may open the cabinet.",
+        True,
+    ),
+    # A date in parts is one date: "on Friday" of "in week 9 on Friday" is any Friday.
+    (
+        "When is the final report due?",
+        "The final project report is due in week 9 on Friday at 17:00.",
+        "The final project report is due on Friday at 17:00.",
+        False,
+    ),
+    (
+        "When is the final report due?",
+        "The final project report is due in week 9 on Friday at 17:00.",
+        "The final project report is due in week 9 on Friday.",
+        True,
+    ),
+    (
+        "When is the lab open?",
+        "The lab is open on Mondays, Wednesdays and Fridays.",
+        "The lab is open on Mondays.",
+        True,
+    ),
     # A time of day is one number: 17:30 is none the material states, though it states 17 and 30.
     (
         "When does the lab close?",

@@ -21,8 +21,13 @@ from appliance.store.text import STOPWORDS, WORD
 # PDF's list items keep the bullet its maker drew ("•", "◦", "▪", "‣", "●", "■"): a slide's bullets, each a fact.
 BULLETS = "\u2022\u25e6\u25aa\u2023\u25cf\u25a0\u25ba\u25b8\u25b6\u27a2\u27a4\u2756\u25c6\u2713\u2714"
 SENTENCE_END = re.compile(
-    rf"(?<=[.!?])[\"')\]*_]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*+>#|{BULLETS}]|\d+[.)]\s))"
+    rf"(?<=[.!?])[\"')\]*_]*\s+(?:>[ \t]*)*(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*+>#|{BULLETS}]|\d+[.)]\s))"
 )
+# A line of a quote box ("> **Warning.** ... Never\n> reach under the heater.") wrapped onto the next: the ">" that
+# opens it continues the sentence, unless the box's line is empty or starts an item, a heading or a table row.
+QUOTE_LINE = re.compile(r"[ \t]*>[ \t]*[^\s>]")
+QUOTE_MARK = re.compile(r"\s*>[ \t]*(?=[-*+#|\d])")
+QUOTE_GOES_ON = re.compile(rf"[ \t]*>[ \t]*(?![\s>]|[-*+#|{BULLETS}]|\d+[.)]\s)")
 ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|No|Fig|approx|cf|St)|\b[A-Z])\.$")
 WORDED = re.compile(r"\w")
 TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
@@ -100,6 +105,28 @@ QUANTITY_SPELLED = re.compile(r"(?<![\w.])(\d{1,6}) ?([^\W\d_]{1,3})\b")
 DOUBLED = re.compile(r"([b-df-hj-kmnp-rtv-y])\1$")
 # A word written with hyphens, as students write it as one: "Wi-Fi" and "wifi", "pre-filter" and "prefilter".
 HYPHENATED = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
+# The days a text names together: "Monday to Thursday" names Wednesday, "at weekends" Saturday; and "on Saturdays and
+# Sundays" names the weekend a question asks about.
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?\.?"
+DAY_RANGE = re.compile(rf"\b({DAY})\s*(?:to|through|thru|till|until|-|\u2013|\u2014)\s*({DAY})(?!\w)", re.IGNORECASE)
+DAYS_NAMED = {"weekend": WEEKDAYS[5:], "weekday": WEEKDAYS[:5], "working day": WEEKDAYS[:5]}
+DAYS_WORD = re.compile(r"\b(weekend|weekday|working day)s?\b", re.IGNORECASE)
+# A student's slip of one letter in a word this long or longer still names the material's word ("repeatabilty"); not
+# in shorter ones, where it is as likely another word ("maker" and "marker", "trial" and "trail").
+SLIPPED = 6
+# What a sentence names only to leave it out: "The Corvid-3 weighs 23.5 kg without its controller" gives no mass of
+# the controller, "open every day except Sunday" no hours on Sunday. The phrase ends at its clause's end or a
+# conjunction ("... without its controller and costs ...").
+LEAVING_OUT = re.compile(
+    r"\b(?:without|excluding|except(?:\s+for)?|not\s+including|apart\s+from|other\s+than)\s+"
+    r"((?:(?!\b(?:and|or|but|which|that|while|whereas|because|so|if|when|unless)\b)[^,;:.!?()])+)",
+    re.IGNORECASE,
+)
+# After a negation in its clause it says the opposite: "never run it without a guard", "no one other than the
+# safety officer may open it" name what must be there.
+NEGATED_CLAUSE = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot)\b|n['\u2019]t\b", re.I)
+CLAUSE_START = re.compile(r"[,;:.!?()\n][^,;:.!?()\n]*$")
 # A line stands alone when it is shorter than this share of the text's wrapped lines (the longest but a tenth),
 # ends in no mark that it goes on and the next starts as a sentence does; a text of fewer lines has no wrapping.
 LONE_LINE = 0.6
@@ -238,7 +265,47 @@ def text_words(text: str) -> set[str]:
     for digits, unit in QUANTITY_SPELLED.findall(text):
         words.update((f"{digits}{unit}".lower(), digits))
     words.update(stem(joined.replace("-", "").lower()) for joined in HYPHENATED.findall(text))
-    return words
+    return words | days(text, words)
+
+
+def days(text: str, words: set[str]) -> set[str]:
+    """The days a text names by a range or a word for them, and the words for days it names each of."""
+    named = {day for found in DAYS_WORD.finditer(text) for day in DAYS_NAMED[found.group(1).lower()]}
+    for first, last in DAY_RANGE.findall(text):
+        a, b = (next(i for i, day in enumerate(WEEKDAYS) if day.startswith(d[:3].lower())) for d in (first, last))
+        named.update(WEEKDAYS[a : b + 1] if a <= b else WEEKDAYS[a:] + WEEKDAYS[: b + 1])
+    have = words | named
+    named.update(word for word, its in DAYS_NAMED.items() if " " not in word and set(its) <= have)
+    return named
+
+
+def left_out(text: str) -> frozenset[str]:
+    """The content words a text names only to leave them out ("controller" of "23.5 kg without its controller")."""
+    phrases = _leaving_out(text)
+    named = {word for found in phrases for word in content_words(found.group(1))}
+    return frozenset(named - set(content_words(_without(text, phrases)))) if named else frozenset()
+
+
+def stated(text: str) -> str:
+    """The text without what it names only to leave it out: what it states."""
+    return _without(text, _leaving_out(text))
+
+
+def _leaving_out(text: str) -> list[re.Match]:
+    """The phrases of a text that leave something out, not those a negation turns round."""
+    return [found for found in LEAVING_OUT.finditer(text) if not _negated_before(text, found.start())]
+
+
+def _without(text: str, phrases: list[re.Match]) -> str:
+    for found in reversed(phrases):
+        text = f"{text[: found.start()]} {text[found.end() :]}"
+    return text
+
+
+def _negated_before(text: str, at: int) -> bool:
+    """Whether a negation stands before `at` in its clause."""
+    clause = CLAUSE_START.search(text, 0, at)
+    return bool(NEGATED_CLAUSE.search(text, clause.start() if clause else 0, at))
 
 
 def key_terms(question: str) -> list[str]:
@@ -263,10 +330,29 @@ def coverage(terms: Sequence[str], text: str, said: frozenset[str] = frozenset()
 
 
 def _share(terms: Sequence[str], found: set[str] | frozenset[str], kin: Kin = NO_KIN) -> float:
-    """Share of the terms among the `found` words, itself or as one of its `kin`."""
+    """Share of the terms among the `found` words, itself, as one of its `kin` or misspelt by a slip of one letter."""
     if not terms:
         return 0.0
-    return sum(term in found or any(k in found for k in kin.get(term, ())) for term in terms) / len(terms)
+    return sum(
+        term in found or any(k in found for k in kin.get(term, ())) or _misspelt(term, found) for term in terms
+    ) / len(terms)
+
+
+def _misspelt(term: str, found: set[str] | frozenset[str]) -> bool:
+    """Whether the term is one of the words misspelt as students type: a letter left out or in ("repeatabilty") or
+    two swapped ("lenght"), in words long enough that no other word is that close."""
+    return len(term) >= SLIPPED and not term.isdigit() and any(_slip(term, word) for word in found)
+
+
+def _slip(a: str, b: str) -> bool:
+    """Whether two words differ by one letter left out or in, or two side by side swapped."""
+    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < SLIPPED or a == b:
+        return False
+    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    if len(a) != len(b):
+        short, long = (a, b) if len(a) < len(b) else (b, a)
+        return short[at:] == long[at + 1 :]
+    return a[at + 2 :] == b[at + 2 :] and a[at : at + 2] == b[at : at + 2][::-1]
 
 
 @dataclass(frozen=True)
@@ -305,7 +391,11 @@ def lists(text: str) -> list[list[tuple[int, int]]]:
 
 def _pieces(text: str, lone: set[int]) -> list[tuple[int, int, bool]]:
     """(start, end, whether a line standing alone) of every piece of `text` between two sentence ends, trimmed."""
-    found = {(m.start(), m.end(), "\n" in m.group()) for m in SENTENCE_END.finditer(text)}
+    found = {
+        (m.start(), m.end(), "\n" in m.group())
+        for m in SENTENCE_END.finditer(text)
+        if not (m.group() == "\n" and _quote_goes_on(text, m.start()))
+    }
     spans, begin = [], 0
     for start, end, lined in sorted(found | {(at, at + 1, True) for at in lone if at < len(text)}):
         piece = text[begin:start]
@@ -314,6 +404,11 @@ def _pieces(text: str, lone: set[int]) -> list[tuple[int, int, bool]]:
         spans.append((*_trim(text, begin, start), start in lone))
         begin = end
     return [*spans, (*_trim(text, begin, len(text)), len(text) in lone)]
+
+
+def _quote_goes_on(text: str, at: int) -> bool:
+    """Whether the line after the newline at `at` goes on with the quote box's line before it."""
+    return bool(QUOTE_LINE.match(text, text.rfind("\n", 0, at) + 1) and QUOTE_GOES_ON.match(text, at + 1))
 
 
 def _lists(text: str, found: list[tuple[int, int, bool]]) -> tuple[tuple[tuple[int, int], ...], ...]:
@@ -447,8 +542,9 @@ def _is_header(text: str, end: int) -> bool:
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Narrow a span to its words: no list marker, heading hashes or emphasis marks at its edges."""
-    piece = text[start:end]
-    lead = MARKUP.match(piece)
+    quoted = QUOTE_MARK.match(text, start, end)  # a quote box's ">" before an item's own marker: "> - Offcuts ..."
+    start = quoted.end() if quoted else start
+    lead = MARKUP.match(text[start:end])
     start += lead.end() if lead else 0
     while start < end and (text[start].isspace() or text[start] in "*_`"):
         start += 1
@@ -605,11 +701,16 @@ def score(
     terms, wanted, why = key_terms(question), expected(question), bool(WHY.search(question))
     # A sentence stating a mass says what "How much does it weigh?" asked, in whatever words.
     asking = frozenset(content_words(" ".join(wanted.asking)))
+    # A value given without something is not that thing's: "23.5 kg without its controller" states no mass of the
+    # controller, unless the question leaves it out too.
+    unasked = left_out(question)
     scored = []
     for sentence, vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
-        fits = wanted.fits(read_with_units(sentence.text, sentence.labels))
-        words = text_words(f"{sentence.labels} {sentence.context}") | (asking if fits and wanted.kind else frozenset())
+        text = f"{sentence.labels} {sentence.context}"
+        excluded = left_out(text) - unasked if wanted.kind else frozenset()
+        fits = wanted.fits(read_with_units(sentence.text, sentence.labels)) and not excluded & set(terms)
+        words = (text_words(text) - excluded) | (asking if fits and wanted.kind else frozenset())
         covered = _share(terms, words, kin)
         # Ranked on the question's own words: a kin word ("fast" for "fastest") is weaker evidence than the word.
         exact = _share(terms, words) if kin else covered

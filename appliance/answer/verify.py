@@ -13,12 +13,14 @@ from appliance.answer.evidence import (
     ASKING,
     candidates,
     content_words,
+    left_out,
     lists,
     read_with_units,
+    stated,
     stem,
     text_words,
 )
-from appliance.answer.expect import SAYS_WHAT_ASKED, expected, quantities, values, without_units
+from appliance.answer.expect import DATE, SAYS_WHAT_ASKED, expected, quantities, values, without_units
 from appliance.store.text import STOPWORDS, WORD
 
 CITATION = re.compile(r"\s*\[(\d{1,2})\]")
@@ -70,19 +72,25 @@ LEADING = 2
 # A run of words copied from the evidence (two of them meaningful) long enough that a word put in place of the one
 # beside it there says of one thing what the material says of another.
 COPIED_RUN = 4
+# What may stand between the parts of one date: "in week 9 on Friday", "Friday, 12 March".
+DATE_GLUE = re.compile(r"(?:\s|,|\b(?:on|at|in|of|the)\b)*", re.IGNORECASE)
+WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
 # Stopwords that bound a claim ("at most 50 percent" for "at least", "more than", "over", "under"): no word check
 # reads a stopword, so the material must say each one a sentence states, there. The other words that bound or order
 # ("less", "before", "minimum") are words a sentence states like any other. Not the modals: "The window should be
 # cleaned with ..." says what "Clean the window with ..." does (measured: they withdrew seven right sentences).
 BOUNDING = frozenset("more most over under".split())
 # A condition the material puts first on a claim: "If the LED blinks red, reset the driver."
-CONDITION = re.compile(r"\s*(?:if|unless|when|whenever)\s+(?P<condition>[^,;:.!?]+),", re.IGNORECASE)
+CONDITION = re.compile(
+    r"\s*(?:if|unless|when|whenever|without|excluding|apart from|except for)\s+(?P<condition>[^,;:.!?]+),", re.I
+)
 # One it puts after the claim, in the claim's own clause: "Students may use the lab on Saturdays if a technician is
 # present", "... for one week with the technician's permission", "closed on Sundays except in exam weeks". One after
 # "or", "and" or a reason belongs to that part alone ("... after 300 hours, or earlier if the rubber cracks";
 # "... because the errors add up when integrated"): measured, reading those withdrew two true sentences.
 TRAILING = re.compile(
-    r"[\s,]+(?P<condition>(?:(?:only\s+)?(?:if|unless|when|whenever)|provided|as long as|except)\s[^;:.!?]+|"
+    r"[\s,]+(?P<condition>(?:(?:only\s+)?(?:if|unless|when|whenever)|provided|as long as|except|without|excluding|"
+    r"not including|apart from)\s[^;:.!?]+|"
     r"with\s+(?:[\w'\u2019-]+\s+){0,3}?(?:permission|approval|consent)\b[^;:.!?]*)",
     re.IGNORECASE,
 )
@@ -382,6 +390,14 @@ class Verifier:
         condition = unconditioned(text, self.evidence[n][closest[0]].text, self.question_words)
         if condition:
             return f"it leaves out the material's condition ('{condition}')"
+        part = _date_cut(text, self.evidence[n][closest[0]].text)
+        if part:
+            return "it gives '{}' without '{}', which the material's date has".format(*part)
+        # What the material names only to leave out is not what it gives the value of: "The Corvid-3 controller
+        # weighs 23.5 kg without its controller." has every word of its evidence.
+        claimed = sorted(left_out(self.evidence[n][closest[0]].text) & set(content_words(stated(text))))
+        if claimed:
+            return f"the material leaves out '{_as_written(claimed[0], plain)}' where it says this"
         bound = rebound(text, self.evidence_text[n])
         if bound:
             return "the material gives {} for '{}', not {}".format(*bound)
@@ -580,6 +596,37 @@ def _kin_by_ending(a: str, b: str) -> bool:
 def _as_written(root: str, text: str) -> str:
     """The word of `text` whose stem is `root`, lowercased: "evening", not "even"."""
     return next((w.lower() for w in WORD.findall(text) if stem(w.lower()) == root), root)
+
+
+def _date_cut(sentence: str, evidence: str) -> tuple[str, str] | None:
+    """(a part of one of the evidence's dates the sentence states, a part it leaves out), if any: "on Friday" of
+    "in week 9 on Friday" is any Friday. A list of days ("Mondays, Wednesdays and Fridays") is several dates."""
+    said = {found.group().lower() for found in DATE.finditer(sentence)}
+    for date in _dates(evidence) if said else []:
+        given, left = [p for p in date if p in said], [p for p in date if p not in said]
+        if given and left:
+            return given[0], left[0]
+    return None
+
+
+def _dates(text: str) -> list[list[str]]:
+    """The text's dates, each as its parts (lowercased): a week, a weekday, a day of a month... written side by
+    side with no more than "on", "at", "in", "of", "the" or a comma between them, each of another form."""
+    dates: list[list[str]] = []
+    end, form = 0, ""
+    for found in DATE.finditer(text):
+        part, its_form = found.group().lower(), _date_form(found.group())
+        if dates and its_form != form and DATE_GLUE.fullmatch(text, end, found.start()):
+            dates[-1].append(part)
+        else:
+            dates.append([part])
+        end, form = found.end(), its_form
+    return dates
+
+
+def _date_form(part: str) -> str:
+    """What a date's part names: a weekday, a week, or another form (a day of a month, a month, a period)."""
+    return "weekday" if WEEKDAY.fullmatch(part) else "week" if part.lower().startswith("week") else "other"
 
 
 def _ends_ranges(sentence: str, evidence: str) -> bool:
