@@ -132,8 +132,6 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         r"(?:biggest|largest|smallest)\s+(?:part|object|piece|print|model|item|box|parcel|package|sheet|board)s?",
         rf"{LENGTH_UNITS}|{AREA_UNITS}|{VOLUME_UNITS}|{DATA_UNITS}",
     ),
-    # a computer's or a GPU's memory: "48 GB of memory each" for "how much vram does each gpu have"
-    ("memory", r"memory|v?ram|disk space", DATA_UNITS),
     ("volume", r"volume|litres?|liters?", VOLUME_UNITS),
     ("wavelength", r"wavelength", r"nm|nanomet\w*|µm|micromet\w*"),
     # how loud: a sound level in decibels, 52 dB(A); an IMU's "noise density" is no sound
