@@ -342,8 +342,8 @@ PROBES = [
     ),
     (
         "When is the lab open?",
-        "The lab is open on Mondays, Wednesdays and Fridays.",
-        "The lab is open on Mondays.",
+        "The lab is open on Monday, Wednesday and Friday.",
+        "The lab is open on Monday.",
         True,
     ),
     # A time of day is one number: 17:30 is none the material states, though it states 17 and 30.

@@ -600,7 +600,7 @@ def _as_written(root: str, text: str) -> str:
 
 def _date_cut(sentence: str, evidence: str) -> tuple[str, str] | None:
     """(a part of one of the evidence's dates the sentence states, a part it leaves out), if any: "on Friday" of
-    "in week 9 on Friday" is any Friday. A list of days ("Mondays, Wednesdays and Fridays") is several dates."""
+    "in week 9 on Friday" is any Friday. A list of days ("Monday, Wednesday and Friday") is several dates."""
     said = {found.group().lower() for found in DATE.finditer(sentence)}
     for date in _dates(evidence) if said else []:
         given, left = [p for p in date if p in said], [p for p in date if p not in said]
