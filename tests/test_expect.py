@@ -287,6 +287,10 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("how early do i have to apply for a travel grant", "quantity", "duration"),
         ("can i get two travel grants in one year", "", ""),
         ("what is the travel of the la-25", "quantity", "length"),
+        # what a student may reach or move is no length asked for; an arm's reach is
+        ("can i reach under the heater", "", ""),
+        ("do i need to move the robot to charge it", "", ""),
+        ("How far can the Wren-7 reach?", "quantity", "length"),
     ],
 )
 def test_the_question_phrase_names_the_dimension_asked_for(question, kind, dimension):

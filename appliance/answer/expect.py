@@ -52,6 +52,8 @@ HOURS_OF = r"(?:opening|office|lab|consultation|visiting|business|working|suppor
 # Hours are a span: they begin or end at a time ("from 2 pm", "10:00 to 14:00", "open until 17:00", "9–12"); a
 # session "at 15:10" is an event, no hours.
 SPAN = re.compile(r"\b(?:from|until|till|to|open|opens|closes|hours)\b|\d\s*[–-]\s*\d", re.IGNORECASE)
+# A verb a student does, not a measure asked for: "reach" and "move" after "i", "we", "you", "they" or "to".
+DONE_BY = r"(?<!\bi )(?<!\bwe )(?<!\byou )(?<!\bthey )(?<!\bto )"
 # Each dimension: the question words that ask for it, and the units a sentence states it in (after a number).
 # Ordered from specific to generic: "temperature range" asks for a temperature, not a length.
 DIMENSIONS: list[tuple[str, str, str]] = [
@@ -161,9 +163,11 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ),
     (
         "length",
-        r"long|far|length|distance|range|reach|wide|width|tall|high|height|deep|depth|diameter|thick|stroke|"
-        # an actuator's travel, not a travel grant or travel costs
-        r"travel(?=\s*(?:$|[?.!,]|(?:of|is|range|distance|length|does|do|has|have)\b))|move|moves",
+        r"long|far|length|distance|range|wide|width|tall|high|height|deep|depth|diameter|thick|stroke|"
+        # an actuator's travel, not a travel grant or travel costs; an arm's reach, not what a student may reach or
+        # move ("can i reach under the heater", "do i need to move the robot")
+        r"travel(?=\s*(?:$|[?.!,]|(?:of|is|range|distance|length|does|do|has|have)\b))|"
+        rf"{DONE_BY}(?:reach|move|moves)",
         LENGTH_UNITS,
     ),
 ]
