@@ -428,6 +428,32 @@ PROBES = [
         "The gearbox has a ratio of 12:1.",
         False,
     ),
+    # A day inside the material's range of days is the material's: a model answering a question about one day
+    # names that day ("on Wednesdays"), and its sentence was replaced by the quote.
+    (
+        "When can I work in the lab on Wednesdays?",
+        "The lab is open Monday to Thursday from 08:30 to 19:00.",
+        "The lab is open on Wednesdays.",
+        True,
+    ),
+    (
+        "When can I work in the lab on Wednesdays?",
+        "The lab is open Mon\u2013Thu from 08:30 to 19:00.",
+        "The lab is open on Wednesdays from 08:30 to 19:00.",
+        True,
+    ),
+    (
+        "When can I work in the lab on Fridays?",
+        "The lab is open Monday to Thursday from 08:30 to 19:00.",
+        "The lab is open on Fridays.",
+        False,
+    ),
+    (
+        "When can I work in the lab on Wednesdays?",
+        "The lab is open Monday to Friday, except Wednesday.",
+        "The lab is open on Wednesdays.",
+        False,
+    ),
 ]
 
 

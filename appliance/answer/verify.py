@@ -333,10 +333,11 @@ class Verifier:
         return number in numbers(self.evidence_text[n].lower())
 
     def _names(self, name: str, n: int) -> bool:
-        """Whether source n's evidence names it: as written, stemmed, or a code in another spelling ("tq50" for
-        the material's "TQ-50")."""
-        where = self.evidence_text[n].lower()
-        return name in where or stem(name) in where or name.replace("-", "") in self.evidence_words[n]
+        """Whether source n's evidence names it: as written, stemmed, a code in another spelling ("tq50" for
+        the material's "TQ-50"), or a day inside a range of days it gives ("Wednesday" of "Monday to Thursday")."""
+        where, words = self.evidence_text[n].lower(), self.evidence_words[n]
+        day = WEEKDAY.match(name) and stem(name) in words
+        return name in where or stem(name) in where or name.replace("-", "") in words or bool(day)
 
     def _unsupported(self, sentence: str, n: int, closest: tuple[int, float]) -> str:
         """Why source n does not back the sentence ("" when it does): its closest evidence sentence must."""
