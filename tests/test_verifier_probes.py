@@ -454,6 +454,20 @@ PROBES = [
         "The lab is open on Wednesdays.",
         False,
     ),
+    # A word of the sentence a pronoun leans on, put in place of the sentence's own verb: the walkthrough's "where
+    # do I store lipos" was answered "I store them in a fire-resistant bag", shown as checked.
+    (
+        "Where do I store the batteries?",
+        "LiPo batteries store a lot of energy. Charge them in a fire-resistant bag, never leave them unattended.",
+        "I store them in a fire-resistant bag, never leave them unattended.",
+        False,
+    ),
+    (
+        "Where do I charge the batteries?",
+        "LiPo batteries store a lot of energy. Charge them in a fire-resistant bag, never leave them unattended.",
+        "Charge them in a fire-resistant bag.",
+        True,
+    ),
 ]
 
 

@@ -429,12 +429,20 @@ def swapped(sentence: str, evidence: str, lent: Set[str] = frozenset()) -> tuple
             return put[0], displaced[-1]
         # One word of its own for one of the material's in a sentence otherwise copied, between copied words or
         # at its start or end: "on the right shoulder" for "left", "a teacher is present" for "a technician",
-        # "Teachers may use the lab" for "Students". A paraphrase rewords more than one word.
-        own = [word for word, root in said[i1:i2] if _meaningful(word) and not word.isdigit() and root not in lent]
+        # "Teachers may use the lab" for "Students", "I store them" for "Charge them". A paraphrase rewords more
+        # than one word. The context lends a word for a name only (the heading's "gripper" for "Zorblax-7"), not
+        # for a verb ("store" of the sentence before, that "them" leans on, for "Charge").
+        named = any(word.lower() in names(evidence) for word in displaced)
+        own = [
+            word
+            for word, root in said[i1:i2]
+            if _meaningful(word) and not word.isdigit() and (root not in lent or not named)
+        ]
         edge = (k == 0) + (k == len(ops) - 1)
         flanks = [said[a:b] for kind, a, b, _, _ in beside if kind == "equal"]
         copied = len(flanks) + edge == 2 and _copied([word for flank in flanks for word in flank])
-        if i2 - i1 == j2 - j1 == 1 and own and displaced and copied:
+        one = sum(_meaningful(word) for word, _ in said[i1:i2]) == 1 and j2 - j1 == 1
+        if one and own and displaced and copied:
             return own[0], displaced[-1]
     return None
 
