@@ -1018,6 +1018,28 @@ def test_a_value_given_without_something_is_not_that_things_value(grounded):
     assert evidence.left_out("Never run the press without a guard.") == frozenset()  # a negation turns it round
 
 
+def test_a_short_form_is_covered_by_the_words_the_material_spells_it_out_in(grounded):
+    """A walkthrough's "Where should I keep my LiPo batteries?" was refused beside "Lithium-polymer batteries must
+    be stored in the yellow fireproof cabinet.": that sentence never writes "LiPo", another passage does."""
+    page = (
+        "Lithium-polymer batteries are stored in the yellow fireproof cabinet. "
+        "The inertial measurement unit is calibrated weekly. LiPo packs hold a lot of energy."
+    )
+    passage, kin = passage_of(page, "Lab notes"), {"arm": ("limb",)}
+
+    def covered(question: str) -> dict[str, float]:
+        return {s.text: s.coverage for s in evidence.score(question, [passage], FakeEmbedder(), 0.5, 0.15, kin)}
+
+    assert covered("Where should I store my LiPo batteries?")[page.split(". ")[0] + "."] == 1.0
+    assert covered("where are lipos stored")[page.split(". ")[0] + "."] == 1.0
+    assert covered("how often is the imu calibrated")["The inertial measurement unit is calibrated weekly."] == 1.0
+    assert grounded.answerer.assess(Question("Where should I store my LiPo batteries?"), [passage])[1] == "yes"
+    # Not an English word written in lower case, nor words that are not side by side.
+    assert set(evidence.spelled_out("arm", [passage_of("Always reach moving.", "")], kin)) == set()
+    assert set(evidence.spelled_out("ARM", [passage_of("Always reach moving.", "")], kin)) == {"arm"}
+    assert set(evidence.spelled_out("lipo", [passage_of("Lithium packs. Polymer sheets.", "")], kin)) == set()
+
+
 def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
     """The gyroscope's noise density covered four of five key terms of the accelerometer's, whose row the table
     does not have: another row's label names the accelerometer, so the table tells its rows apart by that word."""

@@ -115,6 +115,12 @@ DAYS_WORD = re.compile(r"\b(weekend|weekday|working day)s?\b", re.IGNORECASE)
 # A student's slip of one letter in a word this long or longer still names the material's word ("repeatabilty"); not
 # in shorter ones, where it is as likely another word ("maker" and "marker", "trial" and "trail").
 SLIPPED = 6
+# A short form a student types for what the material spells out ("lipo" for its "lithium-polymer", "imu" for
+# "inertial measurement unit"): of three to six letters, standing for two to four words.
+SHORT_FORM = re.compile(r"\b[^\W\d_]{3,6}\b")
+LETTERS = re.compile(r"[^\W\d_]+")
+SPELLED_OUT = range(2, 5)
+SPELL_GAP = re.compile(r"[ \t-]+")  # what may stand between the words spelled out: a space or hyphen, no line break
 # What a sentence names only to leave it out: "The Corvid-3 weighs 23.5 kg without its controller" gives no mass of
 # the controller, "open every day except Sunday" no hours on Sunday. The phrase ends at its clause's end or a
 # conjunction ("... without its controller and costs ...").
@@ -306,6 +312,51 @@ def _negated_before(text: str, at: int) -> bool:
     """Whether a negation stands before `at` in its clause."""
     clause = CLAUSE_START.search(text, 0, at)
     return bool(NEGATED_CLAUSE.search(text, clause.start() if clause else 0, at))
+
+
+def spelled_out(question: str, passages: Sequence[Passage], kin: Kin = NO_KIN) -> dict[str, re.Pattern]:
+    """The question's short forms the passages spell out, by stem, each with the words they spell it in: "lipo" of
+    "can we use lipo batteries" with "lithium-polymer" where they say "Lithium-polymer packs are banned". Not an
+    English word (one with synonyms in `kin`) unless written in capitals: "arm" stands for no "anti-roll mount"."""
+    texts = [f"{p.heading}\n{p.text}" for p in passages]
+    found = {}
+    for short in dict.fromkeys(SHORT_FORM.findall(question)):
+        word = short.lower()
+        bare = word[:-1] if word.endswith("s") and len(word) > 3 else word  # "lipos"
+        if word in STOPWORDS or (stem(word) in kin and not short.isupper()):
+            continue
+        words = next((spelled for text in texts if (spelled := _spelling(bare, text))), None)
+        if words:
+            found[stem(word)] = re.compile(r"\b" + SPELL_GAP.pattern.join(map(re.escape, words)) + r"\b", re.I)
+    return found
+
+
+def _spelling(short: str, text: str) -> list[str]:
+    """The first run of two to four words in `text` that `short` stands for: their initials ("imu"), or the first
+    two letters or more of each ("lipo" for "lithium-polymer")."""
+    words = list(LETTERS.finditer(text))
+    for i in range(len(words)):
+        for size in SPELLED_OUT:
+            run = words[i : i + size]
+            if len(run) < size or any(not SPELL_GAP.fullmatch(text, a.end(), b.start()) for a, b in pairwise(run)):
+                break
+            spelled = [w.group().lower() for w in run]
+            if any(w in STOPWORDS or len(w) < 2 for w in spelled):
+                break
+            initials = len(short) == size > 2 and all(w[0] == c for w, c in zip(spelled, short, strict=True))
+            if initials or _syllables(short, spelled):
+                return spelled
+    return []
+
+
+def _syllables(short: str, words: list[str]) -> bool:
+    """Whether `short` is the first two letters or more of each of the words, in turn."""
+    if not words:
+        return not short
+    first = words[0]
+    return any(
+        short[:n] == first[:n] and _syllables(short[n:], words[1:]) for n in range(2, min(len(first), len(short)) + 1)
+    )
 
 
 def key_terms(question: str) -> list[str]:
@@ -704,6 +755,7 @@ def score(
     # A value given without something is not that thing's: "23.5 kg without its controller" states no mass of the
     # controller, unless the question leaves it out too.
     unasked = left_out(question)
+    spelled = spelled_out(question, passages, kin)
     scored = []
     for sentence, vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
@@ -711,6 +763,7 @@ def score(
         excluded = left_out(text) - unasked if wanted.kind else frozenset()
         fits = wanted.fits(read_with_units(sentence.text, sentence.labels)) and not excluded & set(terms)
         words = (text_words(text) - excluded) | (asking if fits and wanted.kind else frozenset())
+        words |= {short for short, long in spelled.items() if long.search(text)}
         covered = _share(terms, words, kin)
         # Ranked on the question's own words: a kin word ("fast" for "fastest") is weaker evidence than the word.
         exact = _share(terms, words) if kin else covered
