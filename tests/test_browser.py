@@ -1399,3 +1399,33 @@ def test_a_long_course_name_is_shown_whole(visits, appliance):
             assert page.evaluate(
                 "() => { const nav = document.querySelector('.nav'); return nav.scrollWidth <= nav.clientWidth; }"
             ), "the links scroll on a phone"
+
+
+@real
+def test_an_upload_to_one_course_is_listed_under_that_course_only(visits, appliance):
+    """A teacher who uploads to one course and then picks another saw the first course's uploads ("Done: 5
+    passages") under the second's material, as if they were its own: each course lists only its own uploads."""
+    appliance.services.accounts.add("gus", PASSWORD, "teacher")
+    gus = appliance.services.accounts.named("gus")
+    workshop = appliance.services.courses.create("Soldering workshop", gus["id"])
+    scratch = appliance.services.courses.create("Scratch course", gus["id"])
+    teacher = visits()
+    sign_in(teacher, "gus")
+    page = teacher.page
+    page.locator("#course-select").select_option(str(scratch["id"]))
+    nav(page, "Material").click()
+    page.get_by_label("Choose files").set_input_files(
+        files=[{"name": "scratch.md", "mimeType": "text/markdown", "buffer": b"# Scratch\n\nA note for one course.\n"}]
+    )
+    row = page.locator(".upload[data-filename='scratch.md']")
+    page.wait_for_selector(".upload[data-filename='scratch.md'][data-status=done]", timeout=120_000)
+    assert row.is_visible()
+
+    page.locator("#course-select").select_option(str(workshop["id"]))
+    page.locator(".page-head").filter(has_text="Documents of Soldering workshop").wait_for()
+    assert not row.is_visible()
+    assert not page.get_by_role("heading", name="Uploads").is_visible()
+
+    page.locator("#course-select").select_option(str(scratch["id"]))
+    page.locator(".page-head").filter(has_text="Documents of Scratch course").wait_for()
+    assert row.is_visible()

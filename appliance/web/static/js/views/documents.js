@@ -81,7 +81,7 @@ function addUploads(files) {
     renderRow(item);
     queue.push(item);
   }
-  ui.uploadSection.hidden = false;
+  showUploads();
   pump();
 }
 
@@ -144,6 +144,13 @@ async function follow(item) {
   if (item.job.status === "failed") item.job.error = capital(item.job.error);
   renderRow(item);
   if (item.job.status === "done") refreshList();
+}
+
+/** Only the uploads to the course shown: a file sent to another course is not material of this one. */
+function showUploads() {
+  if (!ui) return;
+  for (const item of uploads) item.row.hidden = item.courseId !== state.courseId;
+  ui.uploadSection.hidden = !uploads.some((item) => item.courseId === state.courseId);
 }
 
 // ---------- the list ----------
@@ -266,7 +273,6 @@ function build() {
   ui = {root, title, subtitle, uploadList, uploadSection, list, count, addSection,
     formats: addSection.querySelector("#drop-formats")};
   uploads.forEach((item) => uploadList.append(item.row));
-  uploadSection.hidden = uploads.length === 0;
   // Files dropped anywhere else would make the browser open them: ignore those drops.
   window.addEventListener("dragover", (e) => e.preventDefault());
   window.addEventListener("drop", (e) => e.preventDefault());
@@ -277,6 +283,7 @@ function update() {
   ui.subtitle.textContent = course ? `Documents of ${course.name}. Answers draw only on these.` :
     "The documents answers are drawn from.";
   ui.addSection.hidden = !isStaff();
+  showUploads();
   refreshList();
 }
 
