@@ -1429,3 +1429,69 @@ def test_an_upload_to_one_course_is_listed_under_that_course_only(visits, applia
     page.locator("#course-select").select_option(str(scratch["id"]))
     page.locator(".page-head").filter(has_text="Documents of Scratch course").wait_for()
     assert row.is_visible()
+
+
+KIT_NOTES = """# Kits
+
+Kits are sold at the front desk:
+
+| Kit | Contents | Price | Used in |
+|---|---|---|---|
+| Kestrel-3 | practice board, 40 through-hole resistors, 6 LEDs | 18 euros | weeks 1 to 3 |
+| Marten-SMD | surface-mount board, 24 SMD parts, stencil | 32 euros | weeks 4 and 5 |
+| Heron-Amp | audio amplifier board, potentiometer, 2 speakers | 47 euros | week 6 project |
+"""
+KIT_QUESTION = "How much does the Marten-SMD kit cost?"
+# Each word of a table cell that the browser set on more than one line (a hyphen is a fair place to break).
+SPLIT_WORDS = """root => {
+    const split = [];
+    for (const cell of root.querySelectorAll('td, th')) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const word of node.data.matchAll(/[^\\s-]+/g)) {
+                const range = document.createRange();
+                range.setStart(node, word.index);
+                range.setEnd(node, word.index + word[0].length);
+                const lines = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
+                if (lines.size > 1) split.push(word[0]);
+            }
+        }
+    }
+    return split;
+}"""
+
+
+@pytest.fixture(scope="module")
+def kits(tmp_path_factory):
+    """The appliance quoting its evidence (extractive), with a four-column table of kits."""
+    with with_documents(
+        tmp_path_factory.mktemp("kits"), {"kits.md": KIT_NOTES.encode()}, answer_mode="extractive"
+    ) as server:
+        yield server
+
+
+@real
+def test_a_quoted_table_keeps_its_words_whole_on_a_phone(browser, kits):
+    """On a phone a quoted table row was squeezed into the answer until its words broke mid-word ("Pri ce",
+    "eur os", "wee ks"), in the answer and in the reader: a cell keeps its words whole and the table scrolls."""
+    visit = Visit(browser, kits.base_url, PHONE)
+    try:
+        sign_in(visit, "ada")
+        page = visit.page
+        answer = ask(visit, KIT_QUESTION)
+        assert "32 euros" in answer.locator(".answer-text").inner_text()
+        for where in (answer.locator(".answer-text"), answer.locator(".evidence")):
+            assert where.locator("td").count() >= 4
+            assert where.evaluate(SPLIT_WORDS) == []
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+        check_accessibility(visit, "chat with a quoted table")
+
+        answer.locator("a.cite").first.click()
+        page.locator(".reader mark").first.wait_for()
+        reader = page.locator(".reader .page-text")
+        assert reader.locator("td").count() == 12
+        assert reader.evaluate(SPLIT_WORDS) == []
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+        check_accessibility(visit, "reader with a table")
+    finally:
+        visit.close()

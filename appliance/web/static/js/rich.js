@@ -59,6 +59,15 @@ export function hasBlocks(nodes) {
 export function renderRich(nodes) {
   const fragment = document.createDocumentFragment();
   for (const node of nodes || []) fragment.append(build(node));
-  fragment.querySelectorAll?.("table").forEach((table) => table.classList.add("rich-table"));
+  fragment.querySelectorAll?.("table").forEach((table) => {
+    table.classList.add("rich-table");
+    // A table wider than a phone scrolls sideways in its own box (focusable, so a keyboard can scroll it) instead
+    // of squeezing its columns until words break mid-word ("Pri ce", "eur os").
+    const box = document.createElement("div");
+    box.className = "table-scroll";
+    box.tabIndex = 0;
+    table.replaceWith(box);
+    box.append(table);
+  });
   return fragment;
 }
