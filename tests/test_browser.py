@@ -1495,3 +1495,31 @@ def test_a_quoted_table_keeps_its_words_whole_on_a_phone(browser, kits):
         check_accessibility(visit, "reader with a table")
     finally:
         visit.close()
+
+
+@real
+def test_the_same_file_under_another_name_says_which_document_it_already_is(visits, appliance):
+    """A teacher who uploaded a copy of a handout under another name read "Done: already in the library, unchanged"
+    and found no document of that name in the list: the row names the document the copy already is."""
+    appliance.services.accounts.add("hal", PASSWORD, "teacher")
+    course = appliance.services.courses.create("Copies", appliance.services.accounts.named("hal")["id"])
+    teacher = visits()
+    sign_in(teacher, "hal")
+    page = teacher.page
+    page.locator("#course-select").select_option(str(course["id"]))
+    nav(page, "Material").click()
+    handout = b"# Fees\n\nThe workshop fee is 145 euros.\n"
+    for name in ("handout.md", "handout-copy.md"):
+        page.get_by_label("Choose files").set_input_files(
+            files=[{"name": name, "mimeType": "text/markdown", "buffer": handout}]
+        )
+        page.wait_for_selector(f".upload[data-filename='{name}'][data-status=done]", timeout=120_000)
+    copy = page.locator(".upload[data-filename='handout-copy.md'] .upload-status")
+    copy.filter(has_text="already in the library as handout.md").wait_for()
+    page.get_by_label("Choose files").set_input_files(
+        files=[{"name": "handout.md", "mimeType": "text/markdown", "buffer": handout}]
+    )
+    page.locator(".upload[data-filename='handout.md'] .upload-status").first.filter(
+        has_text="already in the library, unchanged"
+    ).wait_for()
+    assert page.locator(".doc-list .doc").count() == 1

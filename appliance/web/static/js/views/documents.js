@@ -29,7 +29,11 @@ function describe(item) {
     return "Reading";
   }
   if (job.status === "failed") return job.error || "Could not be added";
-  if (job.outcome === "unchanged") return "Done: already in the library, unchanged";
+  if (job.outcome === "unchanged") {
+    // The same content under another name is not added again: say which document it already is.
+    return item.sameAs && item.sameAs !== item.file.name ? `Done: already in the library as ${item.sameAs}, not added again`
+      : "Done: already in the library, unchanged";
+  }
   if (job.outcome === "replaced") return `Done: updated, ${count(job.chunks_total, "passage")}`;
   return `Done: ${count(job.chunks_total, "passage")}${job.pages_total > 1 ? ` from ${job.pages_total} pages` : ""}`;
 }
@@ -142,6 +146,13 @@ async function follow(item) {
     renderRow(item);
   }
   if (item.job.status === "failed") item.job.error = capital(item.job.error);
+  if (item.job.status === "done" && item.job.outcome === "unchanged" && item.job.document_id) {
+    try {
+      item.sameAs = (await api(`/api/v1/documents/${encodeURIComponent(item.job.document_id)}`)).filename;
+    } catch {
+      // unnamed: the row says it was already there
+    }
+  }
   renderRow(item);
   if (item.job.status === "done") refreshList();
 }
