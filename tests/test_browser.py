@@ -1523,3 +1523,30 @@ def test_the_same_file_under_another_name_says_which_document_it_already_is(visi
         has_text="already in the library, unchanged"
     ).wait_for()
     assert page.locator(".doc-list .doc").count() == 1
+
+
+@real
+def test_a_deleted_document_is_no_longer_done_in_the_uploads_and_the_keyboard_stays_on_the_list(visits, appliance):
+    """After deleting a document its upload still read "Done: 1 passage", and a keyboard user who confirmed the
+    delete was sent back to the top of the page (the button pressed was gone): the row says it was deleted and
+    the focus stays on the document list."""
+    appliance.services.accounts.add("ida", PASSWORD, "teacher")
+    course = appliance.services.courses.create("Deletions", appliance.services.accounts.named("ida")["id"])
+    teacher = visits()
+    sign_in(teacher, "ida")
+    page = teacher.page
+    page.locator("#course-select").select_option(str(course["id"]))
+    nav(page, "Material").click()
+    page.get_by_label("Choose files").set_input_files(
+        files=[{"name": "old.md", "mimeType": "text/markdown", "buffer": b"# Old\n\nLast year's rules.\n"}]
+    )
+    page.wait_for_selector(".upload[data-filename='old.md'][data-status=done]", timeout=120_000)
+    page.get_by_role("button", name="Delete old.md").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Shift+Tab")  # from Cancel back to the confirming button
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".doc[data-filename='old.md']", state="detached")
+    row = page.locator(".upload[data-filename='old.md']")
+    row.locator(".upload-status").filter(has_text="deleted from the library").wait_for()
+    assert row.get_attribute("data-status") == "deleted"
+    assert page.evaluate("() => document.activeElement.id") == "docs-title"

@@ -21,6 +21,7 @@ function describe(item) {
   if (item.phase === "uploading") return `Uploading ${Math.round(item.sent * 100)}%`;
   if (item.phase === "waiting") return "Waiting to upload";
   if (item.phase === "error") return item.error;
+  if (item.deleted) return "Done, then deleted from the library";
   if (!job) return "Sending";
   if (job.status === "queued") return "Queued for processing";
   if (job.status === "running") {
@@ -44,6 +45,7 @@ function count(n, noun) {
 
 function status(item) {
   if (item.phase === "error") return "failed";
+  if (item.deleted) return "deleted";
   if (item.job) return item.job.status;
   return item.phase;
 }
@@ -214,10 +216,17 @@ function deleteButton(doc, actions) {
         try {
           await api(`/api/v1/documents/${encodeURIComponent(doc.id)}`, {method: "DELETE"});
           toast(`${doc.filename} deleted.`);
+          // An upload of it no longer says "Done": its document is gone.
+          for (const item of uploads.filter((one) => one.job?.document_id === doc.id)) {
+            item.deleted = true;
+            renderRow(item);
+          }
         } catch (error) {
           toast(`Not deleted: ${error.message}`, "error");
         }
-        refreshList();
+        await refreshList();
+        // The button pressed is gone with its row: the keyboard goes on from the list, not from the page's top.
+        ui.listTitle.focus();
       }}, `Delete ${doc.filename}`);
       const cancel = h("button", {type: "button", class: "button small", onClick: () => {
         group.replaceWith(button);
@@ -280,8 +289,8 @@ function build() {
     h("div", {class: "page-head"}, title, subtitle),
     addSection, uploadSection,
     h("section", {class: "card", "aria-labelledby": "docs-title"},
-      h("div", {class: "section-head"}, h("h2", {id: "docs-title"}, "Documents"), count), list));
-  ui = {root, title, subtitle, uploadList, uploadSection, list, count, addSection,
+      h("div", {class: "section-head"}, h("h2", {id: "docs-title", tabindex: "-1"}, "Documents"), count), list));
+  ui = {root, title, subtitle, uploadList, uploadSection, list, count, addSection, listTitle: root.querySelector("#docs-title"),
     formats: addSection.querySelector("#drop-formats")};
   uploads.forEach((item) => uploadList.append(item.row));
   // Files dropped anywhere else would make the browser open them: ignore those drops.
