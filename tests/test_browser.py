@@ -1550,3 +1550,21 @@ def test_a_deleted_document_is_no_longer_done_in_the_uploads_and_the_keyboard_st
     row.locator(".upload-status").filter(has_text="deleted from the library").wait_for()
     assert row.get_attribute("data-status") == "deleted"
     assert page.evaluate("() => document.activeElement.id") == "docs-title"
+
+
+@real
+def test_a_sign_up_error_goes_once_the_field_it_was_about_is_changed(visits, appliance):
+    """A student told "The username 'ada' is taken" chose another name, and the old message stayed above the form
+    while the browser complained about the password: an error goes once the form is edited."""
+    course = appliance.services.courses.create("Sign-ups", appliance.services.accounts.named("ada")["id"])
+    visit = visits()
+    visit.open("#/signup")
+    page = visit.page
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Course join code").fill(course["join_code"])
+    page.get_by_role("button", name="Create account").click()
+    alert = page.locator(".auth-card .alert-error")
+    alert.filter(has_text="taken").wait_for()
+    page.get_by_label("Username").fill("ada-two")
+    assert alert.is_hidden()

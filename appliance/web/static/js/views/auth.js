@@ -17,6 +17,15 @@ function alertBox() {
   return h("div", {class: "alert alert-error", role: "alert", hidden: true});
 }
 
+/** An error answers what was sent: once the form is changed it no longer applies (a username "taken" that was
+ * since changed), so it goes. */
+function clearedOnEdit(form, box) {
+  form.addEventListener("input", () => {
+    box.hidden = true;
+  });
+  return form;
+}
+
 function showError(box, message) {
   box.textContent = message ? message[0].toUpperCase() + message.slice(1) : message;
   box.hidden = false;
@@ -66,6 +75,7 @@ export function signIn(main) {
   }},
   alert, field("Username", username), field("Password", password),
   h("button", {type: "submit", class: "button primary wide"}, "Sign in"));
+  clearedOnEdit(form, alert);
   main.replaceChildren(card("Sign in", "Ask questions about your course material, with the pages the answers come from.",
     form, ["New here? ", h("a", {href: "#/signup"}, "Create an account")]));
   if (location.protocol === "https:") main.append(certificateHelp());
@@ -152,6 +162,7 @@ export async function signUp(main) {
   levelGroup("hardware_level", "Your hardware background", "Electronics, motors and sensors."),
   h("p", {class: "hint"}, "Answers adapt to your background. You can change it later in your profile."),
   h("button", {type: "submit", class: "button primary wide"}, "Create account"));
+  clearedOnEdit(form, alert);
   main.replaceChildren(card("Create your account", "Join your course and start asking.", form,
     ["Already have an account? ", h("a", {href: "#/signin"}, "Sign in")]));
   username.focus();
