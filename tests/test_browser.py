@@ -1568,3 +1568,27 @@ def test_a_sign_up_error_goes_once_the_field_it_was_about_is_changed(visits, app
     alert.filter(has_text="taken").wait_for()
     page.get_by_label("Username").fill("ada-two")
     assert alert.is_hidden()
+
+
+@real
+def test_a_teacher_sees_who_is_in_a_course(visits, appliance):
+    """A teacher could add a member by username but nowhere see who had joined with the code: each course card
+    lists its members, and one just added appears in the list."""
+    services = appliance.services
+    services.accounts.add("kit", PASSWORD, "teacher")
+    course = services.courses.create("Members", services.accounts.named("kit")["id"])
+    services.accounts.add("lou", PASSWORD, "student")
+    services.accounts.add("max", PASSWORD, "student")
+    services.courses.add_member(course["id"], services.accounts.named("lou"))
+    teacher = visits()
+    sign_in(teacher, "kit")
+    page = teacher.page
+    nav(page, "Courses").click()
+    card = page.locator(f".course[data-course='{course['id']}']")
+    card.locator("summary").filter(has_text="Members (2)").click()
+    assert set(card.locator(".member").evaluate_all("items => items.map(i => i.dataset.username)")) == {"kit", "lou"}
+    card.get_by_label("Add a member by username").fill("max")
+    card.get_by_role("button", name="Add").click()
+    card.locator("summary").filter(has_text="Members (3)").wait_for()
+    card.locator(".member[data-username='max']").wait_for()
+    check_accessibility(teacher, "courses with members")

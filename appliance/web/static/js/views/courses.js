@@ -48,14 +48,32 @@ function joinForm(render) {
   return h("section", {class: "card", "aria-labelledby": "join-course"}, h("h2", {id: "join-course"}, "Join a course"), form, note);
 }
 
-function memberForm(course) {
+/** Who is in the course, so a teacher sees whether the class has joined: loaded with the card, and shown again
+ * from the server's list after a member is added. */
+function memberList(course) {
+  const summary = h("summary", {}, "Members");
+  const list = h("ul", {class: "member-list"});
+  const box = h("details", {class: "members"}, summary, list);
+  box.show = (members) => {
+    summary.textContent = `Members (${members.length})`;
+    list.replaceChildren(...members.map((member) =>
+      h("li", {class: "member", dataset: {username: member.username}}, member.username,
+        h("span", {class: "muted small"}, ` ${member.role}`))));
+  };
+  api(`/api/v1/courses/${encodeURIComponent(course.id)}/members`).then((body) => box.show(body.members || []),
+    (error) => list.replaceChildren(h("li", {class: "muted small"}, `Could not load the members: ${error.message}`)));
+  return box;
+}
+
+function memberForm(course, members) {
   const username = h("input", {name: "username", required: true, autocomplete: "off", autocapitalize: "none", spellcheck: "false"});
   const note = h("div", {role: "status", hidden: true});
   const form = h("form", {class: "inline-form", onSubmit: async (event) => {
     event.preventDefault();
     try {
-      await api(`/api/v1/courses/${encodeURIComponent(course.id)}/members`, {method: "POST", json: {username: username.value.trim()}});
+      const body = await api(`/api/v1/courses/${encodeURIComponent(course.id)}/members`, {method: "POST", json: {username: username.value.trim()}});
       message(note, `${username.value.trim()} is now in ${course.name}.`, "ok");
+      members.show(body.members || []);
       form.reset();
     } catch (error) {
       message(note, error.message, "error");
@@ -84,7 +102,10 @@ function courseCard(course) {
         }
       }}, icon("copy"), "Copy")));
   }
-  if (staff) items.push(...memberForm(course));
+  if (staff) {
+    const members = memberList(course);
+    items.push(...memberForm(course, members), members);
+  }
   items.push(h("div", {class: "course-actions"},
     h("a", {class: "button small", href: "#/documents", "aria-label": `Material of ${course.name}`,
       onClick: () => selectCourse(course.id)}, "Material"),
