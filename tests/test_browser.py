@@ -1592,3 +1592,22 @@ def test_a_teacher_sees_who_is_in_a_course(visits, appliance):
     card.locator("summary").filter(has_text="Members (3)").wait_for()
     card.locator(".member[data-username='max']").wait_for()
     check_accessibility(teacher, "courses with members")
+
+
+@real
+def test_a_question_in_a_course_without_material_says_the_course_has_none(visits, appliance):
+    """A student whose teacher had not yet uploaded anything was told "No answer to this question was found ... Try
+    other words": the answer says the course has no material yet."""
+    services = appliance.services
+    services.accounts.add("ned", PASSWORD, "teacher")
+    course = services.courses.create("Starts next week", services.accounts.named("ned")["id"])
+    services.accounts.add("ona", PASSWORD, "student")
+    services.courses.add_member(course["id"], services.accounts.named("ona"))
+    student = visits()
+    sign_in(student, "ona")
+    page = student.page
+    page.locator("#course-select").select_option(str(course["id"]))
+    answer = ask(student, "How much is the workshop fee?")
+    answer.locator(".notice-title").filter(has_text="This course has no material yet.").wait_for()
+    assert "Starts next week" in answer.locator(".hint").inner_text()
+    assert "Try other words" not in answer.inner_text()

@@ -7,7 +7,7 @@ import {clockTime, formatWait, h, icon, toast} from "../dom.js";
 import {go} from "../nav.js";
 import {createReader, pageName} from "./reader.js";
 import {hasBlocks, renderRich} from "../rich.js";
-import {currentCourse, LEVELS, state, subscribe, withCourse} from "../state.js";
+import {courseQuery, currentCourse, LEVELS, state, subscribe, withCourse} from "../state.js";
 
 const CITATION = /\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]/g;
 
@@ -260,6 +260,14 @@ function createAnswer() {
     extra.replaceChildren(...parts.filter(Boolean));
     announce(done.covered ? "The answer is ready." : text.firstChild.textContent);
   };
+  // Nothing found because the course has no documents at all: "try other words" would send the student in circles.
+  answer.noMaterial = (course) => {
+    text.replaceChildren(h("strong", {class: "notice-title"}, "This course has no material yet."),
+      h("span", {class: "hint"}, `No documents have been added to ${course ? course.name : "this course"}, so no question `
+        + "can be answered from it yet. Check the selected course, or ask your teacher to add the course material."));
+    el.dataset.noMaterial = "true";
+    announce(text.firstChild.textContent);
+  };
   answer.stopped = () => {
     el.dataset.state = "stopped";
     el.removeAttribute("aria-busy");
@@ -425,6 +433,7 @@ async function ask(rawText) {
       } else if (event === "done") {
         const done = JSON.parse(data);
         answer.finish(done);
+        if (!done.covered && !done.sources.length && !done.model_busy) checkMaterial(answer);
         joinConversation(done.conversation_id);
         loadConversations();
       } else if (event === "error") {
@@ -441,6 +450,17 @@ async function ask(rawText) {
     controller = null;
     setStreaming(false);
     keepScrolled();
+  }
+}
+
+/** Whether the course asked in has any documents; says so in the answer when it has none. */
+async function checkMaterial(answer) {
+  const course = currentCourse();
+  try {
+    const body = await api(`/api/v1/documents${courseQuery()}`);
+    if (!(body.documents || []).length) answer.noMaterial(course);
+  } catch {
+    // the answer as it is says nothing was found
   }
 }
 
