@@ -422,6 +422,21 @@ def test_join_codes_read_aloud_and_typed_loosely_find_their_course(world):
     assert wrong.json() == {"error": "that join code does not match any course", "status": 400}
 
 
+def test_a_teacher_cannot_make_a_second_course_of_the_same_name(world):
+    """A teacher who pressed "Create course" twice had two identical entries in the course picker, with material and
+    students split between them: a name the teacher already teaches (case and spacing aside) is refused."""
+    client, heads = world["client"], world["heads"]
+    for again in ("A", " a ", "a"):
+        twice = client.post("/api/v1/courses", json={"name": again}, headers=heads["teacher"])
+        assert twice.status_code == 409, twice.json()
+        assert twice.json()["error"].startswith("you already teach 'A':"), twice.json()
+    mine = [c["name"] for c in client.get("/api/v1/courses", headers=heads["teacher"]).json()["courses"]]
+    assert mine.count("A") == 1
+    # Another teacher's course of that name is theirs; and the teacher may still make another name.
+    assert client.post("/api/v1/courses", json={"name": "A"}, headers=heads["other_teacher"]).status_code == 201
+    assert client.post("/api/v1/courses", json={"name": "A 2027"}, headers=heads["teacher"]).status_code == 201
+
+
 def test_a_course_made_before_readable_codes_keeps_its_exact_case_sensitive_code(world):
     services = world["services"]
     older = services.database.add_course({"name": "Old", "join_code": "35Q0a37L", "version": 0}, None)

@@ -1,6 +1,6 @@
 """Courses, their members, and who may see or manage which course."""
 
-from appliance.errors import Forbidden, InvalidInput, NotFound
+from appliance.errors import Conflict, Forbidden, InvalidInput, NotFound
 from appliance.join_codes import new_code, read_code
 from appliance.store.database import Database, now
 
@@ -15,6 +15,12 @@ class Courses:
         name = name.strip()
         if not 1 <= len(name) <= 120:
             raise InvalidInput("a course name is 1–120 characters")
+        taught = self.database.courses_of(teacher_id) if teacher_id is not None else []
+        if same := next((c for c in taught if c["member_role"] == "teacher" and _same_name(c["name"], name)), None):
+            # Two courses of one name are two identical entries in the course picker, material split between them.
+            raise Conflict(
+                f"you already teach '{same['name']}': give this course another name (a year, a group) or use that one"
+            )
         row = {"name": name, "join_code": new_code(), "version": 0, "created_at": now()}
         return self.get(self.database.add_course(row, teacher_id))
 
@@ -85,3 +91,8 @@ class Courses:
             self.require_member(user, course_id)
             return [course_id]
         return self.visible(user)
+
+
+def _same_name(one: str, other: str) -> bool:
+    """Whether two course names read the same: case and spacing aside."""
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
