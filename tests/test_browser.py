@@ -1611,3 +1611,31 @@ def test_a_question_in_a_course_without_material_says_the_course_has_none(visits
     answer.locator(".notice-title").filter(has_text="This course has no material yet.").wait_for()
     assert "Starts next week" in answer.locator(".hint").inner_text()
     assert "Try other words" not in answer.inner_text()
+
+
+@real
+def test_the_reader_closes_with_escape_and_the_keyboard_returns_to_the_citation(browser, kits):
+    """A keyboard user who opened a citation could not close the reader with Escape, and closing it with its button
+    left the focus on the page's body, the answer lost: Escape closes it, and either way the focus is back on the
+    citation it was opened from."""
+    for viewport in (DESKTOP, PHONE):
+        visit = Visit(browser, kits.base_url, viewport)
+        try:
+            sign_in(visit, "ada")
+            page = visit.page
+            answer = ask(visit, KIT_QUESTION)
+            cite = answer.locator("a.cite").first
+            for close in ("Escape", "button"):
+                cite.focus()
+                page.keyboard.press("Enter")
+                page.locator(".reader mark").first.wait_for()
+                if close == "Escape":
+                    page.keyboard.press("Escape")
+                else:
+                    page.get_by_role("button", name="Close the reader").focus()
+                    page.keyboard.press("Enter")
+                page.locator(".reader").wait_for(state="hidden")
+                assert "#/read/" not in page.url
+                assert cite.evaluate("link => document.activeElement === link"), (viewport, close)
+        finally:
+            visit.close()

@@ -18,6 +18,8 @@ let selection = null; // text picked in the reader to ask about
 let conversations = [];
 let questionChars = null; // the longest question the server takes (GET /api/v1/chat/limits)
 const NEAR_LIMIT = 0.9; // the count shows from here on
+let readerOpener = null; // the citation or source link the reader was opened from
+let returnFocus = null; // where the keyboard goes back to once the reader is closed
 
 // ---------- addresses ----------
 
@@ -695,7 +697,12 @@ function build() {
     convEmpty, convList);
   const reader = createReader({
     pageHref: (doc, page) => readHref(doc, page),
-    onClose: () => go(chatHash()),
+    onClose: () => {
+      // Back where the reader was opened from (a citation), not the top of the page; else the question box.
+      returnFocus = readerOpener?.isConnected ? readerOpener : ui.input;
+      readerOpener = null;
+      go(chatHash());
+    },
     onAsk: (picked) => {
       setSelection(picked);
       if (window.matchMedia("(max-width: 900px)").matches) go(chatHash());
@@ -750,6 +757,10 @@ export async function show(main, [id]) {
   mount(main);
   ui.reader.close();
   ui.root.classList.remove("reading", "show-conversations");
+  if (returnFocus) {
+    returnFocus.focus();
+    returnFocus = null;
+  }
   if (id && id !== String(conversationId)) openConversation(id);
   // Back from another screen ("Ask" is #/chat) the conversation still shown goes on: the address names it, so a
   // reload or a bookmark reopens it instead of an empty new chat.
@@ -758,6 +769,8 @@ export async function show(main, [id]) {
 }
 
 export async function showReader(main, [documentId, page], params) {
+  const from = document.activeElement;
+  if (from && ui?.messages.contains(from)) readerOpener = from;
   mount(main);
   ui.root.classList.add("reading");
   ui.root.classList.remove("show-conversations");

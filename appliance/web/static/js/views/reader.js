@@ -110,6 +110,14 @@ export function createReader({onAsk, onClose, pageHref}) {
     askButton,
     h("p", {class: "reader-hint hint"}, "Select any text to ask about it."));
 
+  // Escape closes the reader, as it closes any panel.
+  el.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !el.hidden) {
+      event.preventDefault();
+      onClose();
+    }
+  });
+
   let current = null; // {document, page}
   let selected = "";
 
