@@ -1639,3 +1639,28 @@ def test_the_reader_closes_with_escape_and_the_keyboard_returns_to_the_citation(
                 assert cite.evaluate("link => document.activeElement === link"), (viewport, close)
         finally:
             visit.close()
+
+
+@real
+def test_a_student_changes_their_password_on_the_profile(visits, appliance):
+    appliance.services.accounts.add("pat", PASSWORD, "student")
+    student = visits()
+    sign_in(student, "pat")
+    page = student.page
+    student.open("#/profile")
+    card = page.locator("section", has=page.get_by_role("heading", name="Password"))
+    card.get_by_label("Current password").fill("not-my-password")
+    card.get_by_label("New password").fill("a-new-pass-42")
+    card.get_by_role("button", name="Change password").click()
+    card.get_by_role("status").filter(has_text="Not changed: your current password").wait_for()
+    card.get_by_label("Current password").fill(PASSWORD)
+    card.get_by_role("button", name="Change password").click()
+    card.get_by_role("status").filter(has_text="Password changed").wait_for()
+    check_accessibility(student, "profile")
+    # Still signed in here, with the new session.
+    nav(page, "Ask").click()
+    page.wait_for_selector("#question")
+    page.reload()
+    page.wait_for_selector("#question")
+    other = visits()
+    sign_in(other, "pat", "a-new-pass-42")

@@ -125,6 +125,10 @@ CALLS: dict[tuple[str, str], tuple[Callable[[dict], tuple[str, dict]], set[str]]
     ("GET", "/api/v1/me"): (lambda w: ("/api/v1/me", {}), SIGNED_IN),
     ("GET", "/api/v1/chat/limits"): (lambda w: ("/api/v1/chat/limits", {}), SIGNED_IN),
     ("PATCH", "/api/v1/me"): (lambda w: ("/api/v1/me", {"json": {"software_level": "expert"}}), SIGNED_IN),
+    ("POST", "/api/v1/me/password"): (
+        lambda w: ("/api/v1/me/password", {"json": {"current_password": PASSWORD, "new_password": PASSWORD}}),
+        SIGNED_IN,
+    ),
     ("GET", "/api/v1/me/keys"): (lambda w: ("/api/v1/me/keys", {}), SIGNED_IN),
     ("POST", "/api/v1/me/keys"): (lambda w: ("/api/v1/me/keys", {"json": {"name": "Moodle"}}), SIGNED_IN),
     ("DELETE", "/api/v1/me/keys/{key_id:int}"): (lambda w: (f"/api/v1/me/keys/{_key_id(w)}", {}), OWNER),
@@ -420,6 +424,36 @@ def test_join_codes_read_aloud_and_typed_loosely_find_their_course(world):
     assert services.courses.by_code(symbols.replace("1", "l").replace("0", "O").lower())["id"] == world["a"]["id"]
     wrong = client.post("/api/v1/courses/join", json={"join_code": symbols[:-1]}, headers=student)
     assert wrong.json() == {"error": "that join code does not match any course", "status": 400}
+
+
+def test_a_user_changes_their_own_password_and_their_other_sessions_are_signed_out(world):
+    """A student who signed up (or an admin with the password printed at install) had no way to change it but to
+    ask for `ragbot users passwd`: the profile changes it, with the current password, and signs out other devices
+    while this one goes on."""
+    client, services = world["client"], world["services"]
+    services.accounts.add("pia", PASSWORD, "student")
+    elsewhere = client.post("/api/v1/auth/login", json={"username": "pia", "password": PASSWORD}).json()
+    here = client.post("/api/v1/auth/login", json={"username": "pia", "password": PASSWORD}).json()
+    head = {"Authorization": f"Bearer {here['access_token']}"}
+    wrong = client.post(
+        "/api/v1/me/password", json={"current_password": "not-it-at-all", "new_password": "new-pass-1234"}, headers=head
+    )
+    assert wrong.status_code == 400, wrong.json()  # not 401: the session is fine, the password typed is not
+    assert "current password" in wrong.json()["error"]
+    short = client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "x"}, headers=head)
+    assert short.status_code == 400
+    changed = client.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "new-pass-1234"}, headers=head
+    )
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["user"]["username"] == "pia"
+    assert client.post("/api/v1/auth/login", json={"username": "pia", "password": PASSWORD}).status_code == 401
+    assert client.post("/api/v1/auth/login", json={"username": "pia", "password": "new-pass-1234"}).status_code == 201
+    # Other devices are signed out; this one goes on with the session the change returned.
+    for session, status in ((elsewhere, 401), (changed.json(), 201)):
+        again = client.post("/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]})
+        assert again.status_code == status, again.json()
+    assert services.audit.entries(limit=1)[0]["action"] == "account.password"
 
 
 def test_a_teacher_cannot_make_a_second_course_of_the_same_name(world):

@@ -39,6 +39,11 @@ class RefreshToken(msgspec.Struct, forbid_unknown_fields=True):
     refresh_token: Annotated[str, Meta(min_length=1, max_length=200)]
 
 
+class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):
+    current_password: Annotated[str, Meta(min_length=1, max_length=200)]
+    new_password: Annotated[str, Meta(min_length=1, max_length=200)]
+
+
 class Profile(msgspec.Struct, forbid_unknown_fields=True):
     software_level: Level | None = None
     hardware_level: Level | None = None
@@ -131,6 +136,32 @@ def update_me(data: JSONBody[Profile], request: Request, services: NamedDependen
     return user_view(services.accounts.update(request.user["id"], **changes) if changes else request.user)
 
 
+@post(
+    "/api/v1/me/password",
+    opt=allow(USERS),
+    status_code=200,
+    sync_to_thread=True,
+    tags=["auth"],
+    summary="Change your password: your other sessions are signed out, this one goes on with the new session",
+)
+def change_password(data: JSONBody[PasswordChange], request: Request, services: NamedDependency[Services]) -> Session:
+    user = request.user
+    # The current password is asked for, as at sign-in and with its backoff: a device left signed in is not enough.
+    services.login_backoff.check(user["username"])
+    try:
+        services.accounts.authenticate(user["username"], data.current_password)
+    except Unauthorized:
+        services.login_backoff.failed(user["username"])
+        # Not 401: the session itself is fine, only the password typed is wrong.
+        raise InvalidInput("your current password is not the one typed") from None
+    services.login_backoff.succeeded(user["username"])
+    changed = services.accounts.update(user["id"], password=data.new_password)
+    services.audit.record(user, "account.password", f"user {user['username']}")
+    return _session(
+        request, services, changed, services.accounts.issue_refresh(user["id"], services.settings.refresh_days)
+    )
+
+
 @get("/api/v1/me/keys", opt=allow(USERS), sync_to_thread=True, tags=["auth"], summary="Your API keys")
 def list_keys(request: Request, services: NamedDependency[Services]) -> ApiKeyList:
     return ApiKeyList([key_view(row) for row in services.api_keys.list(request.user["id"])])
@@ -156,4 +187,16 @@ def revoke_key(key_id: FromPath[int], request: Request, services: NamedDependenc
     services.audit.record(request.user, "api_key.revoke", f"api key {key_id}", name=row["name"])
 
 
-handlers = [login, refresh, logout, signup, signup_rules, me, update_me, list_keys, create_key, revoke_key]
+handlers = [
+    login,
+    refresh,
+    logout,
+    signup,
+    signup_rules,
+    me,
+    update_me,
+    change_password,
+    list_keys,
+    create_key,
+    revoke_key,
+]

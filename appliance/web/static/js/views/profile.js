@@ -3,7 +3,7 @@
 import {api} from "../api.js";
 import {field, formatDate, h, icon, toast} from "../dom.js";
 import {go} from "../nav.js";
-import {changed, LEVELS, signOut, state} from "../state.js";
+import {changed, LEVELS, signInWith, signOut, state} from "../state.js";
 
 /** A new key, shown this once, with a button that copies it. */
 function shownOnce(made) {
@@ -70,6 +70,33 @@ function apiKeys() {
     form, note, list);
 }
 
+/** A new password, with the current one: other devices are signed out, this one stays signed in. */
+function passwordCard() {
+  const current = h("input", {type: "password", name: "current_password", autocomplete: "current-password", required: true});
+  const fresh = h("input", {type: "password", name: "new_password", autocomplete: "new-password", required: true, minlength: 8});
+  const note = h("div", {role: "status", hidden: true});
+  const form = h("form", {class: "stack", onSubmit: async (event) => {
+    event.preventDefault();
+    try {
+      const session = await api("/api/v1/me/password", {method: "POST",
+        json: {current_password: current.value, new_password: fresh.value}});
+      await signInWith(session);
+      form.reset();
+      note.className = "alert alert-ok";
+      note.textContent = "Password changed. Your other devices are signed out.";
+    } catch (error) {
+      note.className = "alert alert-error";
+      note.textContent = `Not changed: ${error.message}`;
+    }
+    note.hidden = false;
+  }},
+  field("Current password", current),
+  field("New password", fresh, "At least 8 characters."),
+  h("div", {class: "row"}, h("button", {type: "submit", class: "button primary"}, "Change password")),
+  note);
+  return h("section", {class: "card", "aria-labelledby": "password"}, h("h2", {id: "password"}, "Password"), form);
+}
+
 function levelSelect(name, value) {
   return h("select", {name}, LEVELS.map((l) => h("option", {value: l.value, selected: l.value === value}, `${l.label}: ${l.hint}`)));
 }
@@ -110,6 +137,7 @@ export function show(main) {
       h("h2", {id: "levels"}, "Your background"),
       h("p", {class: "muted"}, "Answers adapt their depth and words to it: plain words and an example for beginners, precise and technical for experts. You can also pick a level for one question in the chat."),
       form),
+    passwordCard(),
     apiKeys(),
     h("section", {class: "card", "aria-labelledby": "signout"},
       h("h2", {id: "signout"}, "Sign out"),
