@@ -1664,3 +1664,24 @@ def test_a_student_changes_their_password_on_the_profile(visits, appliance):
     page.wait_for_selector("#question")
     other = visits()
     sign_in(other, "pat", "a-new-pass-42")
+
+
+@real
+def test_a_citation_of_a_document_uploaded_again_opens_its_current_version(browser, kits):
+    """A teacher who fixed a typo and uploaded the handout again made it a new document: every earlier answer's
+    citation then opened "This document or page is no longer in the library". It opens the file's current version
+    and says the quoted passage may have changed, so it is not highlighted."""
+    visit = Visit(browser, kits.base_url, DESKTOP)
+    try:
+        sign_in(visit, "ada")
+        page = visit.page
+        answer = ask(visit, KIT_QUESTION)
+        updated = KIT_NOTES + "\nKits are paid for at the front desk.\n"
+        assert kits.services.ingestor.ingest(updated.encode(), "kits.md", course_id=1).outcome == "replaced"
+        answer.locator("a.cite").first.click()
+        status = page.locator(".reader .reader-status")
+        status.filter(has_text="kits.md was updated after this answer").wait_for()
+        assert "Kits are paid for at the front desk." in page.locator(".reader .page-text").inner_text()
+        assert page.locator(".reader mark").count() == 0
+    finally:
+        visit.close()

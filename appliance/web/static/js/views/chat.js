@@ -31,6 +31,9 @@ function readHref(documentId, page, marks = {}) {
   if (marks.hl?.length) params.push(`hl=${spans(marks.hl)}`);
   if (marks.near?.length) params.push(`near=${spans(marks.near)}`);
   if (marks.kind) params.push(`kind=${marks.kind}`);
+  // The file's name, for when the document is updated (uploaded again, it is a new document): the reader then
+  // opens its current version instead of saying it is gone.
+  if (marks.file) params.push(`file=${encodeURIComponent(marks.file)}`);
   return `#/read/${encodeURIComponent(documentId)}/${page || 1}${params.length ? `?${params.join("&")}` : ""}`;
 }
 
@@ -45,7 +48,7 @@ function sourceMarks(source, closest = false) {
 }
 
 function sourceHref(source, closest = false) {
-  return readHref(source.document_id, source.page, sourceMarks(source, closest));
+  return readHref(source.document_id, source.page, {...sourceMarks(source, closest), file: source.filename});
 }
 
 function chatHash() {
@@ -783,6 +786,7 @@ export async function showReader(main, [documentId, page], params) {
  * `start=..&end=..`. */
 function highlights(params) {
   const ranges = (key) => (params.get(key) || "").split(",").filter(Boolean).map((range) => range.split("-").map(Number));
-  if (params.has("start") && params.has("end")) return {hl: [[Number(params.get("start")), Number(params.get("end"))]]};
-  return {hl: ranges("hl"), near: ranges("near"), kind: params.get("kind") || "passage"};
+  const file = params.get("file") || null;
+  if (params.has("start") && params.has("end")) return {hl: [[Number(params.get("start")), Number(params.get("end"))]], file};
+  return {hl: ranges("hl"), near: ranges("near"), kind: params.get("kind") || "passage", file};
 }

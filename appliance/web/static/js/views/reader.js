@@ -4,6 +4,7 @@
 import {api} from "../api.js";
 import {h, icon} from "../dom.js";
 import {renderRich} from "../rich.js";
+import {courseQuery} from "../state.js";
 
 /** Valid ranges into a text of `length`, sorted, overlapping or touching ones merged. */
 function merged(ranges, length) {
@@ -167,12 +168,30 @@ export function createReader({onAsk, onClose, pageHref}) {
       }
       title.focus({preventScroll: true});
     } catch (error) {
+      if (error.status === 404 && marks.file && await openUpdated(marks.file, number)) return;
       current = null;
       title.textContent = "Reader";
       where.textContent = "";
       text.replaceChildren();
       status.textContent = error.status === 404 ? "This document or page is no longer in the library." : `Could not open it: ${error.message}`;
     }
+  }
+
+  /** A document uploaded again is a new document: an older answer's citation opens the current version of its
+   * file (same page, or its last), saying the passage it quoted is not highlighted in it. */
+  async function openUpdated(filename, number) {
+    let found = null;
+    try {
+      found = ((await api(`/api/v1/documents${courseQuery()}`)).documents || []).find((d) => d.filename === filename);
+    } catch {
+      return false;
+    }
+    if (!found) return false;
+    await open(found.id, Math.min(number, found.pages || 1));
+    if (!current || current.document.id !== found.id) return false;
+    status.textContent = `${filename} was updated after this answer: here is its current version. The passage the answer `
+      + "quoted may have changed, so it is not highlighted.";
+    return true;
   }
 
   function close() {
