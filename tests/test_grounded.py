@@ -793,7 +793,7 @@ def test_a_word_from_outside_the_sentence_or_a_longer_rewording_is_no_swap():
     evidence = "It weighs 4 kg and closes with a force of 42 newtons."
     assert verify.swapped("The Zorblax-7 gripper weighs 4 kg [1].", evidence) is None
     named = "The Zorblax-7 closes with a force of 42 newtons."
-    assert verify.swapped("The gripper closes with a force of 42 newtons.", named) is None
+    assert verify.swapped("The gripper closes with a force of 42 newtons.", named, f"Zorblax-7 gripper {named}") is None
     assert verify.swapped("It grips with a force of 42 newtons.", evidence) is None
     assert verify.swapped("It weighs 4 kg and closes with a force of 4 newtons.", evidence) == ("4", "42")
 
@@ -838,12 +838,21 @@ def test_a_word_of_its_own_for_one_of_the_materials_inside_a_copied_sentence_is_
     # Reworded in more than one word: for the word and meaning checks to judge.
     assert verify.swapped("Students are allowed to use the lab on Saturdays if a technician is present.", may) is None
     assert verify.swapped("All students may use the lab on Saturdays if a technician is present.", may) is None
-    # The word its context gives the thing: the heading "Zorblax-7 gripper" over "The Zorblax-7 closes ...".
-    named = "The Zorblax-7 closes with a force of 42 newtons."
-    lent = evidence.text_words(f"Zorblax-7 gripper {named}")
-    unnamed = named.replace("-7", "")
-    assert verify.swapped("The gripper closes with a force of 42 newtons.", unnamed) == ("gripper", "Zorblax")
-    assert verify.swapped("The gripper closes with a force of 42 newtons.", unnamed, lent) is None
+    # The word its context gives the thing: the heading "Zorblax gripper" over "The Zorblax closes ..."; not a
+    # word of the context standing elsewhere ("flying" for a name).
+    named = "The Zorblax closes with a force of 42 newtons."
+    context = f"Zorblax gripper {named}"
+    assert verify.swapped("The gripper closes with a force of 42 newtons.", named) == ("gripper", "Zorblax")
+    assert verify.swapped("The gripper closes with a force of 42 newtons.", named, context) is None
+    assert verify.swapped("The grippers close with a force of 42 newtons.", named, context) is None
+    # The material's word standing elsewhere in the sentence too: "to robotics" for the first "to position".
+    kinematics = "Forward kinematics goes from joints to position; inverse kinematics goes from position to joints."
+    assert verify.swapped(kinematics.replace("to position", "to robotics"), kinematics) == ("robotics", "position")
+    flying = "Flying in the cage. Written by Tamsin Okoro-Lindqvist, flight cage supervisor."
+    assert verify.swapped("Written by flying Okoro-Lindqvist, flight cage supervisor.", flying[20:], flying) == (
+        "flying",
+        "Tamsin",
+    )
 
 
 def test_numbers_are_normalised_and_markers_are_not_numbers():
@@ -1232,6 +1241,16 @@ def test_extractive_mode_quotes_the_evidence_without_the_model(settings, fakes):
     done = built.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
     assert done.answer.startswith("The material says: “The Zorblax-7 gripper closes with a force of 42 newtons.”")
     assert "never" not in done.answer
+    built.close()
+
+
+def test_a_sentence_two_documents_hold_is_quoted_once(settings, fakes):
+    """A fifth walkthrough's handout and the PDF made of it gave the same sentence twice: "The material says: “The
+    workshop is led by ...” [2] The material says: “The workshop is led by ...” [4]"."""
+    built = answer_with(settings, fakes, answer_mode="extractive")
+    built.ingestor.ingest(b"# Gripper card\n\nThe Zorblax-7 gripper closes with a force of 42 newtons.\n", "card.md")
+    done = built.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
+    assert done.answer.count("closes with a force of 42 newtons") == 1, done.answer
     built.close()
 
 

@@ -468,6 +468,39 @@ PROBES = [
         "Charge them in a fire-resistant bag.",
         True,
     ),
+    # A fifth walkthrough's two sentences shown as checked: one person's name given another's role, and a
+    # sentence joining the first clause's place to the second's time ("kept in the fridge for 30 minutes").
+    (
+        "Who is the bench technician?",
+        "The workshop is led by Priya Vandersloot, with Tomasz Ekwueme as the bench technician.",
+        "Priya Vandersloot is the bench technician.",
+        False,
+    ),
+    (
+        "Who is the bench technician?",
+        "The workshop is led by Priya Vandersloot, with Tomasz Ekwueme as the bench technician.",
+        "Tomasz Ekwueme is the bench technician.",
+        True,
+    ),
+    (
+        "In which weeks is the Kestrel-3 kit used?",
+        "| Kit | Contents | Price | Used in |\n|---|---|---|---|\n"
+        "| Kestrel-3 | practice board, 40 through-hole resistors, 6 LEDs | 18 euros | weeks 1–3 |",
+        "The Kestrel-3 kit is used in weeks 1–3.",
+        True,
+    ),
+    (
+        "How long does solder paste need to warm up before use?",
+        "Solder paste is kept in the fridge in B14 and must warm up for 30 minutes at room temperature before use.",
+        "Solder paste must be kept in the fridge for 30 minutes at room temperature before use.",
+        False,
+    ),
+    (
+        "How long does solder paste need to warm up before use?",
+        "Solder paste is kept in the fridge in B14 and must warm up for 30 minutes at room temperature before use.",
+        "Solder paste must warm up for 30 minutes at room temperature before use.",
+        True,
+    ),
 ]
 
 

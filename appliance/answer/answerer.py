@@ -600,7 +600,14 @@ def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[i
             else:
                 runs.append((n, [item]))
     ranked = sorted(runs, key=lambda run: -max(e.score for e in run[1]))
-    return [(n, " ".join(e.text for e in items), [e.start for e in items]) for n, items in ranked]
+    quotes, seen = [], set()
+    for n, items in ranked:
+        text = " ".join(e.text for e in items)
+        # The same words in two documents (a handout and the PDF made of it) are one quote, from the better.
+        if (words := " ".join(text.split())) not in seen:
+            seen.add(words)
+            quotes.append((n, text, [e.start for e in items]))
+    return quotes
 
 
 def _facts(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str]]:

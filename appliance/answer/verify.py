@@ -48,6 +48,7 @@ SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
 # project"), past its unit.
 CLAUSE = re.compile(r"[,;()]|:(?!\d)|[.!?](?=\s|$)|\band\b|\bor\b|\bbut\b")
 TOKEN = re.compile(rf"{CLOCK}|[-+]?\d+(?:[.,]\d+)*|[^\W\d_][\w'-]*")
+HYPHENATED_WORD = re.compile(r"\w+(?:-\w+)*")
 FOLLOWING = 4
 # A number of a text, with the word stems after it in its clause and those before it there (`_bindings`).
 Binding = tuple[str, frozenset[str], frozenset[str]]
@@ -80,6 +81,8 @@ WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECAS
 # ("less", "before", "minimum") are words a sentence states like any other. Not the modals: "The window should be
 # cleaned with ..." says what "Clean the window with ..." does (measured: they withdrew seven right sentences).
 BOUNDING = frozenset("more most over under".split())
+# Where a sentence's subject ends: at its first verb of these ("Solder paste | is kept in the fridge").
+SUBJECT_ENDS = re.compile(r"\b(?:is|are|was|were|must|can|should|will|may|has|have|had|does|do|did)\b", re.I)
 # A condition the material puts first on a claim: "If the LED blinks red, reset the driver."
 CONDITION = re.compile(
     r"\s*(?:if|unless|when|whenever|without|excluding|apart from|except for)\s+(?P<condition>[^,;:.!?]+),", re.I
@@ -217,6 +220,7 @@ class Verifier:
         self._vectors = {n: embedder.embed([e.text for e in items]) for n, items in evidence.items()}
         self._leads = {n: _lead_ins(items, passages[n - 1]) for n, items in evidence.items()}
         contexts = {n: _contexts(items, passages[n - 1], self._leads[n]) for n, items in evidence.items()}
+        self._contexts = contexts
         self._context_words = {n: [text_words(text) for text in texts] for n, texts in contexts.items()}
         self._context_terms = {n: [_terms(text) for text in texts] for n, texts in contexts.items()}
         self._item_words = {n: [_said(e.text) for e in items] for n, items in evidence.items()}
@@ -382,7 +386,7 @@ class Verifier:
         unsaid = sorted(_terms(text) & BOUNDING - self._context_terms[n][closest[0]])
         if unsaid:
             return f"the material does not say '{unsaid[0]}' here"
-        swap = swapped(text, self.evidence[n][closest[0]].text, found)
+        swap = swapped(text, self.evidence[n][closest[0]].text, self._contexts[n][closest[0]])
         if swap:
             return "it puts '{}' where the material says '{}'".format(*swap)
         turned = negated(text, self.evidence[n][closest[0]].text)
@@ -394,6 +398,12 @@ class Verifier:
         part = _date_cut(text, self.evidence[n][closest[0]].text)
         if part:
             return "it gives '{}' without '{}', which the material's date has".format(*part)
+        role = misnamed(text, self.evidence[n][closest[0]].text)
+        if role:
+            return "it says '{1}' of {0}, which the material says of {2}".format(*role)
+        moved = unbound(text, self.evidence[n][closest[0]].text)
+        if moved:
+            return "it puts {} with '{}', which the material says in another part of the sentence".format(*moved)
         # What the material names only to leave out is not what it gives the value of: "The Corvid-3 controller
         # weighs 23.5 kg without its controller." has every word of its evidence.
         claimed = sorted(left_out(self.evidence[n][closest[0]].text) & set(content_words(stated(text))))
@@ -410,12 +420,12 @@ class Verifier:
         return ""
 
 
-def swapped(sentence: str, evidence: str, lent: Set[str] = frozenset()) -> tuple[str, str] | None:
+def swapped(sentence: str, evidence: str, context: str = "") -> tuple[str, str] | None:
     """(the sentence's word, the evidence's) where the sentence puts one word of the evidence in place of another
     next to a run it copies from there: "Inverse kinematics goes from joints to position" from "forward kinematics
     goes from joints to position; inverse kinematics goes from position to joints". Every word is the material's
-    and the meaning is close, yet the material says it of something else. `lent`: the stems its context lends it
-    (a heading's "gripper" for the "Zorblax-7" of its sentence)."""
+    and the meaning is close, yet the material says it of something else. Not a name's word beside it in the
+    `context` (the heading "Zorblax gripper" names the "Zorblax" of its sentence "gripper")."""
     said, source = _words(sentence), _words(evidence)
     said_roots, source_roots = [root for _, root in said], [root for _, root in source]
     ops = difflib.SequenceMatcher(None, said_roots, source_roots, autojunk=False).get_opcodes()
@@ -429,21 +439,20 @@ def swapped(sentence: str, evidence: str, lent: Set[str] = frozenset()) -> tuple
             return put[0], displaced[-1]
         # One word of its own for one of the material's in a sentence otherwise copied, between copied words or
         # at its start or end: "on the right shoulder" for "left", "a teacher is present" for "a technician",
-        # "Teachers may use the lab" for "Students", "I store them" for "Charge them". A paraphrase rewords more
-        # than one word. The context lends a word for a name only (the heading's "gripper" for "Zorblax-7"), not
-        # for a verb ("store" of the sentence before, that "them" leans on, for "Charge").
-        named = any(word.lower() in names(evidence) for word in displaced)
-        own = [
-            word
-            for word, root in said[i1:i2]
-            if _meaningful(word) and not word.isdigit() and (root not in lent or not named)
-        ]
+        # "Teachers may use the lab" for "Students", "I store them" for "Charge them", whatever other words of
+        # the sentence or its context (the one its "them" leans on says "store") it was taken from, and though the
+        # material's word stands elsewhere in the sentence too ("goes from joints to robotics" for "to position").
+        # A paraphrase rewords more than one word; a name may be called what its context calls it.
+        own = [word for word, _ in said[i1:i2] if _meaningful(word) and not word.isdigit()]
+        lost = [word for word, _ in source[j1:j2] if _meaningful(word)]
+        if own and lost and _names_beside(lost[-1], own[0], context):
+            continue
         edge = (k == 0) + (k == len(ops) - 1)
         flanks = [said[a:b] for kind, a, b, _, _ in beside if kind == "equal"]
         copied = len(flanks) + edge == 2 and _copied([word for flank in flanks for word in flank])
-        one = sum(_meaningful(word) for word, _ in said[i1:i2]) == 1 and j2 - j1 == 1
-        if one and own and displaced and copied:
-            return own[0], displaced[-1]
+        alone = len(own) == 1 == j2 - j1 == sum(_meaningful(word) for word, _ in said[i1:i2])
+        if alone and lost and copied:
+            return own[0], lost[-1]
     return None
 
 
@@ -538,6 +547,60 @@ def rebound(sentence: str, evidence: str) -> tuple[str, str, str] | None:
             if moved:
                 return moved[0], _as_written(moved[1], sentence), number
     return None
+
+
+def misnamed(sentence: str, evidence: str) -> tuple[str, str, str] | None:
+    """(a name, a word, another name) where the sentence says of a name a word the evidence says, in a part of its
+    own, of another name only: "Priya Vandersloot is the bench technician." from "The workshop is led by Priya
+    Vandersloot, with Tomasz Ekwueme as the bench technician.". Words only (a number's pairs are `rebound`'s), and
+    not in a table row, whose cells are all its label's."""
+    if "|" in evidence:
+        return None
+    parts = [(_named(part), set(content_words(part))) for part in CLAUSE.split(CITATION.sub(" ", evidence))]
+    for clause in CLAUSE.split(CITATION.sub(" ", sentence)):
+        named = _named(clause)
+        for name in sorted(named):
+            with_it = set().union(*(words for names_there, words in parts if name in names_there))
+            if not with_it:
+                continue
+            for word in sorted(w for w in set(content_words(clause)) - with_it - named if not w.isdigit()):
+                other = next(
+                    (m for names_there, words in parts if word in words for m in sorted(names_there - named)), ""
+                )
+                if other:
+                    return _as_written(name, sentence), _as_written(word, sentence), _as_written(other, evidence)
+    return None
+
+
+def _named(text: str) -> set[str]:
+    """The names a part of a sentence states, its first word too (not a stopword), as content words give them."""
+    return {stem(name) for name in names(f" {text.strip()}") if name not in STOPWORDS}
+
+
+def unbound(sentence: str, evidence: str) -> tuple[str, str] | None:
+    """(a number, a word) where the sentence puts before a number of the evidence's sentence words of another part
+    of it in place of the number's own: "Solder paste must be kept in the fridge for 30 minutes" from "Solder paste
+    is kept in the fridge in B14 and must warm up for 30 minutes". The sentence's subject (the words before its
+    first verb) is every part's."""
+    parts = CLAUSE.split(CITATION.sub(" ", evidence))
+    opening = SUBJECT_ENDS.search(parts[0])
+    subject = _stems(parts[0][: opening.start()]) if opening else frozenset()
+    words = [_stems(part) for part in parts]
+    given = _bindings(evidence)
+    for number, _, before in _bindings(sentence):
+        own = {w for m, _, b in given if m == number for w in b if not SUBJECT_ENDS.fullmatch(w)}  # "warm", no "must"
+        if not own or own & before:
+            continue
+        its = frozenset().union(*(w for part, w in zip(parts, words, strict=True) if number in numbers(part)))
+        moved = sorted(w for w in before - subject - its if any(w in other for other in words))
+        if moved:
+            return number, _as_written(moved[0], sentence)
+    return None
+
+
+def _stems(text: str) -> frozenset[str]:
+    """The meaningful word stems of a text, as `_bindings` gives them."""
+    return _roots([(word, stem(word.lower())) for word in TOKEN.findall(text)])
 
 
 def _moved(number: str, before: frozenset[str], given: list[Binding]) -> tuple[str, str, str] | None:
@@ -656,9 +719,18 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(word.lower() for word in WORD.findall(text))
 
 
+def _names_beside(name: str, word: str, context: str) -> bool:
+    """Whether the context puts the word (in any form) next to the name: what the name is ("Zorblax gripper")."""
+    if name.lower() not in names(context):
+        return False
+    near = re.compile(rf"\b{re.escape(name)}\W+(\w+)|(\w+)\W+{re.escape(name)}\b")
+    return any(stem(w.lower()) == stem(word.lower()) for found in near.finditer(context) for w in found.groups() if w)
+
+
 def _words(text: str) -> list[tuple[str, str]]:
-    """Each word of `text` (markers left out) with its stem, in order."""
-    return [(word, stem(word.lower())) for word in WORD.findall(CITATION.sub(" ", text))]
+    """Each word of `text` (markers left out) with its stem, in order; a hyphenated one whole ("Quennell-Achebe"),
+    its stem in any spelling ("tq50" of "TQ-50")."""
+    return [(word, stem(word.lower().replace("-", ""))) for word in HYPHENATED_WORD.findall(CITATION.sub(" ", text))]
 
 
 def _said(text: str) -> list[str]:
