@@ -127,6 +127,11 @@ STATES = [
     ("What's the deadline for the poster?", "date", "Posters are due by the end of the semester."),
     # a deadline at a session's start
     ("When is the lab report due?", "date", "Hand it in at the start of the next lab session."),
+    # which teaching weeks: when, not how long (a walkthrough's question was typed as a duration and refused the
+    # table's row); a week in a word or a range of them
+    ("In which weeks is the Kestrel-3 kit used?", "date", "Kestrel-3 | practice board | 18 euros | weeks 1–3"),
+    ("Which week is the final assessment in?", "date", "The final assessment takes place in week six."),
+    ("In what month is the fair?", "date", "The fair is held in March."),
     # a laser's power in milliwatts, a spindle's in horsepower; a price with its currency's code first
     ("What is the laser's power?", "quantity", "The laser diode emits 5 mW at 650 nm."),
     ("What power does the spindle have?", "quantity", "The spindle motor is rated at 0.8 hp."),
@@ -137,6 +142,8 @@ STATES = [
 ]
 
 MISSES = [
+    # which weeks asks when: a length of weeks is no answer
+    ("In which weeks is the Kestrel-3 kit used?", "The Kestrel-3 kit lasts three weeks."),
     # the right subject, the wrong kind of answer: what makes a near-topic question unanswered
     ("What is the maximum operating temperature of the gripper?", "Supply it with dry air at 6.5 bar."),
     ("How much does the Zorblax-7 weigh?", "The Zorblax-7 is a two-finger pneumatic gripper."),

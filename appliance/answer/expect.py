@@ -239,6 +239,8 @@ PERIOD = (
     r"(?:(?:next|first|last|final)\s+)?(?:lab|lecture|class|tutorial|seminar)(?:\s+session)?|"
     r"(?:next|first|last|final)\s+session)"
 )
+# A teaching week said in a word: "week six", "weeks four and five".
+TEACHING_WEEK = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
 # A day may also be given as a month ("in January", "December 2026"), a teaching week ("week 11"), a time before or
 # after something ("within 7 days of the grade", "two weeks before the exam") or a period's edge ("the end of the
 # semester"): what a deadline in a course's rules is written as.
@@ -246,7 +248,7 @@ DATE = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}(?!\w)|\b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
     r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
     rf"\b(?:in|by|until|till|before|after|from|during|early|late|mid-?|end of|start of|beginning of)\s+{MONTH_NAME}\b|"
-    rf"\b{MONTH_NAME}\s+\d{{4}}\b|\bweek\s+\d{{1,2}}\b|"
+    rf"\b{MONTH_NAME}\s+\d{{4}}\b|\bweeks?\s+(?:\d{{1,2}}|{TEACHING_WEEK})\b|"
     rf"\bwithin\s+{NUMBER}\s+(?:working\s+|calendar\s+|school\s+)?(?:days?|weeks?|months?|hours?)\b|"
     rf"\b{NUMBER}\s+(?:working\s+|calendar\s+|school\s+)?(?:days?|weeks?|months?|hours?)\s+(?:before|after|ahead of)\b|"
     rf"\b(?:end|start|beginning|middle|first day|last day|first week|last week)\s+of\s+(?:the\s+)?"
@@ -255,11 +257,13 @@ DATE = re.compile(
 )
 DATED = re.compile(
     r"\b(?:what|which) (?:date|day)\b|\bwhen (?:is|are|was|were|does|do)\b.*\b(?:due|held)\b|"
+    # "In which weeks is the kit used?" asks when, as "on which day" does; "How many weeks" asks how long.
+    r"\b(?:what|which) (?:weeks?|months?|semesters?|terms?)\b|"
     r"\bdeadline\b",
     re.IGNORECASE,
 )
 # The words of DATED that ask for a date (its other words name the subject: "the report").
-ASKS_DATE = re.compile(r"\b(?:date|day|due|held|deadline)\b", re.IGNORECASE)
+ASKS_DATE = re.compile(r"\b(?:date|day|due|held|deadline|weeks?|months?|semesters?|terms?)\b", re.IGNORECASE)
 # When asks for a moment, which this module types only as a date (DATED); it asks for no dimension's value.
 PLACE_OR_TIME = re.compile(r"^\s*(?:where|when)\b", re.IGNORECASE)
 # What a "what ..." or "which ..." question names as asked for: the words before its verb ("which solder wire
