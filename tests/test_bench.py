@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench import __main__ as bench_main
-from bench import answers, classroom, common, generalize, generation, ingestion
+from bench import answers, classroom, common, generalize, generation, ingestion, verifier
 
 pytestmark = pytest.mark.real
 REPO = Path(__file__).resolve().parents[1]
@@ -273,6 +273,7 @@ BAD_ARGUMENTS = [
     ("retrieval", "--limit=0"),
     ("evidence", "--set=none"),
     ("search", "--x"),
+    ("verifier", "--x"),
 ]
 
 
@@ -398,3 +399,14 @@ def test_search_saturation_is_the_busiest_level():
 
     levels = {"1": {"rps": 30.0, "clients": 1}, "8": {"rps": 50.0, "clients": 8, "server_cpu_ms_per_request": 20.0}}
     assert search.saturation(levels) == {"searches_per_s": 50.0, "clients": 8, "cpu_ms": 20.0}
+
+
+def test_verifier_quick_scans_changed_sentences(tmp_path):
+    """`python -m bench.verifier --quick`: the material's sentences are accepted, each kind of change is made."""
+    assert verifier.main(["--quick", "--output", str(tmp_path)]) == 0
+    result = json.loads((tmp_path / "verifier.json").read_text())
+    figures = result["figures"]
+    assert figures["control_sentences"] > 20 and figures["control_accepted"] > 0.9
+    for kind in verifier.KINDS:
+        assert figures[kind]["sentences"] > 0 and 0.0 <= figures[kind]["passed"] <= 1.0, kind
+    assert set(result["examples"]) == set(verifier.KINDS)

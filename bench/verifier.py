@@ -1,0 +1,150 @@
+"""The verifier against sentences that change what the material says (issue #10), no LLM:
+
+    .venv/bin/python -m bench.verifier            # every handout of bench/answers/, all sets
+    .venv/bin/python -m bench.verifier --quick    # two handouts
+
+A small model writes sentences of the material's own words that say something else: a word of the sentence before
+put in place of its verb, another line's number, another person's name, a "not" put in or left out. For each
+evidence sentence of every handout under bench/answers/ (chunked and read as the appliance reads them), the scan
+makes one such sentence of each kind, deterministically, and asks the appliance's own verifier (the packaged
+embedder, the shipped thresholds) whether the material supports it, with the material's sentence itself as the
+control:
+
+- `control_accepted`: share of the material's own sentences the verifier accepts (only these are mutated);
+- per kind, `passed`: share of changed sentences it accepts. Each one passed is a false sentence a student could
+  read as checked; the figure is the share, the `examples` the first few.
+
+Kinds: `context_word` (a word of the sentence replaced by one of its context's: heading, the sentence it leans on,
+a list's lead-in), `number` (a number replaced by another of the same passage), `name` (a capitalised name by
+another of the passage), `negation` ("is" made "is not", or a "not"/"never" taken out).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from pathlib import Path
+
+from appliance.store.text import STOPWORDS
+from bench import answers, common
+
+KINDS = ("context_word", "number", "name", "negation")
+WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
+NAME = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?")
+AFFIRMED = re.compile(r"\b(is|are|must|can|may|should)\b")
+DENIED = re.compile(r"\s(?:not|never)\b")
+EXAMPLES = 8
+
+
+def handouts(quick: bool) -> list[Path]:
+    """The handouts of every question set: the material the bench's questions are about."""
+    found = sorted({path for spec in answers.SETS.values() for path in spec.folder.glob("*.md")})
+    return found[:2] if quick else found
+
+
+def mutants(sentence: str, context: str, passage: str, pick: random.Random) -> dict[str, str]:
+    """One changed sentence of each kind that applies to this one."""
+    out = {}
+    own = {w.lower() for w in WORD.findall(sentence)}
+    words = [w for w in WORD.findall(sentence) if len(w) > 3 and w.lower() not in STOPWORDS]
+    lent = [w for w in WORD.findall(context.replace(sentence, " ")) if len(w) > 3 and w.lower() not in STOPWORDS]
+    lent = [w for w in dict.fromkeys(lent) if w.lower() not in own]
+    if words and lent:
+        out["context_word"] = _replace(sentence, pick.choice(words), pick.choice(lent).lower())
+    numbers = NUMBER.findall(sentence)
+    others = sorted(set(NUMBER.findall(passage)) - set(numbers))
+    if numbers and others:
+        out["number"] = _replace(sentence, pick.choice(numbers), pick.choice(others))
+    names = NAME.findall(sentence)
+    other_names = sorted(set(NAME.findall(passage)) - set(names))
+    if names and other_names:
+        out["name"] = _replace(sentence, pick.choice(names), pick.choice(other_names))
+    denied = DENIED.search(sentence)
+    if denied:
+        out["negation"] = sentence[: denied.start()] + sentence[denied.end() :]
+    elif affirmed := AFFIRMED.search(sentence):
+        out["negation"] = f"{sentence[: affirmed.end()]} not{sentence[affirmed.end() :]}"
+    return out
+
+
+def _replace(sentence: str, old: str, new: str) -> str:
+    return re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", new, sentence, count=1)
+
+
+def scan(quick: bool) -> tuple[dict, dict]:
+    """Figures per kind, and the first examples of each kind passed."""
+    from appliance import services
+    from appliance.answer import evidence
+    from appliance.answer.events import Evidence
+    from appliance.answer.verify import Verifier
+    from appliance.ingest.chunk import chunk
+    from appliance.ingest.parse import parse
+    from appliance.search.shapes import Passage
+    from appliance.settings import load_settings
+
+    settings = load_settings(None, environ={}, data_dir="/nonexistent-ragbot-bench", ingest_sample=False)
+    embedder = services.load_embedder(settings)
+    vectors = evidence.SentenceVectors(embedder)
+    pick = random.Random(0)
+    counts = {kind: [0, 0] for kind in ("control", *KINDS)}
+    examples: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    for path in handouts(quick):
+        parsed = parse(path.read_bytes(), path.name)
+        for piece in chunk(parsed, embedder.count_tokens, settings.chunk_tokens, settings.chunk_overlap):
+            passage = Passage("c", "d", path.name, None, None, piece.heading, piece.text, 0, len(piece.text), 1.0, 0.9)
+            items = [Evidence(a, b, piece.text[a:b], 1.0) for a, b in evidence.sentences(piece.text)]
+            for candidate in evidence.candidates([passage]):
+                terms = evidence.key_terms(candidate.text)[:2]
+                if len(terms) < 2 or len(WORD.findall(candidate.text)) < 5:
+                    continue
+                verifier = Verifier(
+                    f"What about the {' '.join(terms)}?",
+                    {1: items},
+                    [passage],
+                    vectors,
+                    settings.verify_similarity,
+                    settings.verify_relevance,
+                    settings.answerable_coverage,
+                )
+                counts["control"][0] += 1
+                if not verifier.check(f"{candidate.text} [1]").supported:
+                    continue
+                counts["control"][1] += 1
+                for kind, changed in mutants(candidate.text, candidate.context, piece.text, pick).items():
+                    counts[kind][0] += 1
+                    if changed != candidate.text and verifier.check(f"{changed} [1]").supported:
+                        counts[kind][1] += 1
+                        if len(examples[kind]) < EXAMPLES:
+                            examples[kind].append(f"{changed!r} from {candidate.text!r}")
+    figures: dict[str, object] = {
+        "control_accepted": _share(*counts["control"]),
+        "control_sentences": counts["control"][0],
+    }
+    for kind in KINDS:
+        figures[kind] = {"sentences": counts[kind][0], "passed": _share(*counts[kind])}
+    return figures, examples
+
+
+def _share(total: int, hits: int) -> float | None:
+    return round(hits / total, 4) if total else None
+
+
+def run(quick: bool) -> dict:
+    begun = time.perf_counter()
+    figures, examples = scan(quick)
+    targets = [
+        common.target(f"{kind} passed", "0", figures[kind]["passed"], figures[kind]["passed"] == 0) for kind in KINDS
+    ]
+    documents = [path.name for path in handouts(quick)]
+    result = common.record("verifier", {"handouts": documents}, {}, figures, targets, [], begun)
+    return result | {"examples": examples}
+
+
+def main(argv: list[str] | None = None) -> int:
+    return common.cli("verifier", __doc__, run, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
