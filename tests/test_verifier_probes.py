@@ -482,6 +482,19 @@ PROBES = [
         "Tomasz Ekwueme is the bench technician.",
         True,
     ),
+    # Found by bench/verifier.py: a "not" put in or left out where no word of meaning follows it.
+    (
+        "Does the extractor have to be on?",
+        "Soldering only at the four soldering stations; the extractor must be on.",
+        "Soldering only at the four soldering stations; the extractor must not be on.",
+        False,
+    ),
+    (
+        "Can I bring my laptop to the exam?",
+        "Calculators are allowed; phones and laptops are not.",
+        "Calculators are allowed; phones and laptops are.",
+        False,
+    ),
     (
         "In which weeks is the Kestrel-3 kit used?",
         "| Kit | Contents | Price | Used in |\n|---|---|---|---|\n"
@@ -510,3 +523,14 @@ def test_a_sentence_changing_what_the_material_says_is_withdrawn(question, page,
     items = [Evidence(a, b, page[a:b], 1.0) for a, b in evidence.sentences(page)]
     checked = verify.Verifier(question, {1: items}, [passage], FakeEmbedder(), 0.0).check(f"{sentence} [1]")
     assert checked.supported == supported, checked.reason
+
+
+def test_a_number_its_context_has_only_as_a_codes_digits_is_not_the_materials():
+    """Found by bench/verifier.py: "Up to 20 servos can share one bus." passed beside "Up to 60 servos ..." under the
+    heading "Kessra KS-20 Smart Servo", whose code gave the "20"."""
+    page = "Up to 60 servos can share one half-duplex TTL bus."
+    passage = Passage("c", "d", "probe.md", None, None, "Kessra KS-20 Smart Servo", page, 0, len(page), 1.0, 0.9)
+    items = [Evidence(0, len(page), page, 1.0)]
+    checker = verify.Verifier("How many servos share a bus?", {1: items}, [passage], FakeEmbedder(), 0.0)
+    assert not checker.check("Up to 20 servos can share one half-duplex TTL bus [1].").supported
+    assert checker.check("Up to 60 servos can share one half-duplex TTL bus [1].").supported

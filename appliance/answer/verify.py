@@ -38,7 +38,10 @@ DOTTED_CLOCK = re.compile(
     re.IGNORECASE,
 )
 UNIT_AFTER = 12  # characters after a number its unit is looked for in
-NUMBER = re.compile(rf"(?<![\w.:]){CLOCK}|(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?![\w])|\d+(?=[A-Za-z°%])")
+# Not the digits of a code ("KS-20", "M-204"): the name check holds those; a claim's "20" is no code's.
+NUMBER = re.compile(
+    rf"(?<![\w.:]){CLOCK}|(?<![\w.])(?<![^\W\d_]-)[-+]?\d+(?:[.,]\d+)*(?![\w])|(?<![^\W\d_]-)\d+(?=[A-Za-z°%])"
+)
 # Names and codes: a capitalised word not opening the sentence, an acronym anywhere (PRM, RRT: in a robotics
 # course often the answer itself), or any word mixing letters and digits (Zorblax-7).
 NAME = re.compile(r"(?<=\s)[A-Z][\w-]*[a-z0-9][\w-]*|\b[A-Z]{2,}s?\b|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
@@ -383,6 +386,11 @@ class Verifier:
         if unsaid:
             first = next((w for w in unsaid if w in self.question_words), unsaid[0])
             return f"the material does not say '{_as_written(first, plain)}' here"
+        # A number of the sentence's own that its context has only as a code's digits ("Up to 20 servos" beside the
+        # "KS-20" of its heading, where the material says 60).
+        coded = sorted(numbers(text) - numbers(self._contexts[n][closest[0]]))
+        if coded:
+            return f"the material does not say '{coded[0]}' here"
         unsaid = sorted(_terms(text) & BOUNDING - self._context_terms[n][closest[0]])
         if unsaid:
             return f"the material does not say '{unsaid[0]}' here"
@@ -473,9 +481,17 @@ def negated(sentence: str, evidence: str) -> str:
     if len(pairs) < 2:
         return ""  # too little copied to say what the sentence copies
     counts = [sum(dict((w.clause, w.negations) for w in side).values()) for side in zip(*pairs, strict=True)]
-    flipped = next((a.word for a, b in pairs if a.negated != b.negated), "")
-    if counts[0] % 2 == counts[1] % 2 or not flipped:
+    if counts[0] % 2 == counts[1] % 2:
         return ""
+    flipped = next((a.word for a, b in pairs if a.negated != b.negated), "")
+    # No copied word after the negation: it turns what comes before it when no word of meaning follows it ("the
+    # extractor must not be on", "laptops are not"), and only what follows it otherwise ("Charge them in a bag" of
+    # "Charge them in a bag, never leave them unattended").
+    side, at = (said, 0) if counts[0] % 2 else (source, 1)
+    clauses = {pair[at].clause for pair in pairs}
+    if not flipped and any(w.negated and _meaningful(w.word) for w in side if w.clause in clauses):
+        return ""
+    flipped = flipped or pairs[-1][0].word
     if counts[0] % 2:
         return f"it says 'not' of '{flipped}' where the material does not"
     return f"it leaves out the material's 'not' of '{flipped}'"
