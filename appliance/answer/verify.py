@@ -590,7 +590,7 @@ def misnamed(sentence: str, evidence: str) -> tuple[str, str, str] | None:
 
 def _named(text: str) -> set[str]:
     """The names a part of a sentence states, its first word too (not a stopword), as content words give them."""
-    return {stem(name) for name in names(f" {text.strip()}") if name not in STOPWORDS}
+    return {stem(name) for name in names(f" {text.strip()}") - STOPWORDS}
 
 
 def unbound(sentence: str, evidence: str) -> tuple[str, str] | None:
