@@ -845,6 +845,9 @@ def test_a_word_of_its_own_for_one_of_the_materials_inside_a_copied_sentence_is_
     assert verify.swapped("The gripper closes with a force of 42 newtons.", named) == ("gripper", "Zorblax")
     assert verify.swapped("The gripper closes with a force of 42 newtons.", named, context) is None
     assert verify.swapped("The grippers close with a force of 42 newtons.", named, context) is None
+    # Not a heading's last word that merely stands before the sentence's first (bench.verifier).
+    budget = "Unspent money does not carry over to the next semester."
+    assert verify.swapped(budget.replace("Unspent", "budget"), budget, f"Your budget {budget}") == ("budget", "Unspent")
     # The material's word standing elsewhere in the sentence too: "to robotics" for the first "to position".
     kinematics = "Forward kinematics goes from joints to position; inverse kinematics goes from position to joints."
     assert verify.swapped(kinematics.replace("to position", "to robotics"), kinematics) == ("robotics", "position")

@@ -453,7 +453,7 @@ def swapped(sentence: str, evidence: str, context: str = "") -> tuple[str, str] 
         # A paraphrase rewords more than one word; a name may be called what its context calls it.
         own = [word for word, _ in said[i1:i2] if _meaningful(word) and not word.isdigit()]
         lost = [word for word, _ in source[j1:j2] if _meaningful(word)]
-        if own and lost and _names_beside(lost[-1], own[0], context):
+        if own and lost and _names_beside(lost[-1], own[0], context, evidence):
             continue
         edge = (k == 0) + (k == len(ops) - 1)
         flanks = [said[a:b] for kind, a, b, _, _ in beside if kind == "equal"]
@@ -735,12 +735,18 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(word.lower() for word in WORD.findall(text))
 
 
-def _names_beside(name: str, word: str, context: str) -> bool:
-    """Whether the context puts the word (in any form) next to the name: what the name is ("Zorblax gripper")."""
-    if name.lower() not in names(context):
-        return False
+def _names_beside(name: str, word: str, context: str, evidence: str) -> bool:
+    """Whether the context puts the word (in any form) next to the name: what the name is ("Zorblax gripper").
+    Within one of its parts: a heading's last word ("Your budget") is not beside its sentence's first ("Unspent")."""
     near = re.compile(rf"\b{re.escape(name)}\W+(\w+)|(\w+)\W+{re.escape(name)}\b")
-    return any(stem(w.lower()) == stem(word.lower()) for found in near.finditer(context) for w in found.groups() if w)
+    return any(
+        stem(w.lower()) == stem(word.lower())
+        for part in context.split(evidence)
+        if name.lower() in names(f" {part}")
+        for found in near.finditer(part)
+        for w in found.groups()
+        if w
+    )
 
 
 def _words(text: str) -> list[tuple[str, str]]:
