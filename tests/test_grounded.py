@@ -845,6 +845,17 @@ def test_a_word_of_its_own_for_one_of_the_materials_inside_a_copied_sentence_is_
     assert verify.swapped("The gripper closes with a force of 42 newtons.", named) == ("gripper", "Zorblax")
     assert verify.swapped("The gripper closes with a force of 42 newtons.", named, context) is None
     assert verify.swapped("The grippers close with a force of 42 newtons.", named, context) is None
+    # A short sentence copied whole but for a name's word or two (bench.verifier): another's words, not the name
+    # shortened, unless the shortened name is another one of the context's.
+    ta = "Teaching assistant: Björn Sakamoto-Reyes."
+    heading = f"Embedded Systems for Robots: frequently asked questions {ta}"
+    assert verify.swapped("Teaching assistant: Björn Systems.", ta, heading) == ("Systems", "Sakamoto-Reyes")
+    assert verify.swapped("Teaching assistant: Björn Sakamoto.", ta, heading) is None
+    club = "Organised by the Ardent Valley Robotics Society."
+    assert verify.swapped("Organised by the Ardent Valley Cup.", club) == ("Cup", "Society")
+    guest = "RoboNet-Guest (2.4 and 5 GHz): for visitors' laptops and phones."
+    networks = f"Wi-Fi. RoboNet (5 GHz): for the robots. {guest}"
+    assert verify.swapped(guest.replace("RoboNet-Guest", "RoboNet"), guest, networks) == ("RoboNet", "RoboNet-Guest")
     # Not a heading's last word that merely stands before the sentence's first (bench.verifier).
     budget = "Unspent money does not carry over to the next semester."
     assert verify.swapped(budget.replace("Unspent", "budget"), budget, f"Your budget {budget}") == ("budget", "Unspent")

@@ -79,6 +79,7 @@ COPIED_RUN = 4
 # What may stand between the parts of one date: "in week 9 on Friday", "Friday, 12 March".
 DATE_GLUE = re.compile(r"(?:\s|,|\b(?:on|at|in|of|the)\b)*", re.IGNORECASE)
 WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
+DAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)", re.IGNORECASE)  # a weekday, or its first letters
 # Stopwords that bound a claim ("at most 50 percent" for "at least", "more than", "over", "under"): no word check
 # reads a stopword, so the material must say each one a sentence states, there. The other words that bound or order
 # ("less", "before", "minimum") are words a sentence states like any other. Not the modals: "The window should be
@@ -457,11 +458,25 @@ def swapped(sentence: str, evidence: str, context: str = "") -> tuple[str, str] 
             continue
         edge = (k == 0) + (k == len(ops) - 1)
         flanks = [said[a:b] for kind, a, b, _, _ in beside if kind == "equal"]
-        copied = len(flanks) + edge == 2 and _copied([word for flank in flanks for word in flank])
-        alone = len(own) == 1 == j2 - j1 == sum(_meaningful(word) for word, _ in said[i1:i2])
-        if alone and lost and copied:
+        kept = [word for flank in flanks for word in flank]
+        # A short sentence is copied whole but for the words put in ("Teaching assistant: Björn Systems.").
+        whole = len(ops) == len(flanks) + 1 and sum(_meaningful(word) for word, _ in kept) >= 2
+        copied = len(flanks) + edge == 2 and (_copied(kept) or whole)
+        # One or two words for one or two of a name ("Ostmark Room" for "Ostmark Mechatronics Workshop"), not the
+        # name shortened, nor a day for a range of days ("Mon–Thu": the names check's).
+        alone = 1 <= len(own) == sum(_meaningful(word) for word, _ in said[i1:i2]) <= 2 and j2 - j1 <= 2
+        day = alone and WEEKDAY.match(own[0]) and all(DAY.match(word) for word in lost)
+        if alone and lost and copied and not day and not _shortened(own, source[j1:j2], context):
             return own[0], lost[-1]
     return None
+
+
+def _shortened(own: list[str], lost: list[tuple[str, str]], context: str) -> bool:
+    """Whether the words put in are parts of the name they stand for, shortened ("Björn Sakamoto" for "Björn
+    Sakamoto-Reyes"), and no name of their own in the context ("RoboNet" beside "RoboNet-Guest" is another)."""
+    parts = {part.lower() for word, _ in lost for part in word.split("-")}
+    alone = {word.lower() for word in HYPHENATED_WORD.findall(context)}
+    return all(word.lower() in parts and word.lower() not in alone for word in own)
 
 
 def negated(sentence: str, evidence: str) -> str:
