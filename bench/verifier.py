@@ -26,6 +26,7 @@ import re
 import time
 from pathlib import Path
 
+from appliance.answer.evidence import stem
 from appliance.store.text import STOPWORDS
 from bench import answers, common
 
@@ -47,10 +48,12 @@ def handouts(quick: bool) -> list[Path]:
 def mutants(sentence: str, context: str, passage: str, pick: random.Random) -> dict[str, str]:
     """One changed sentence of each kind that applies to this one."""
     out = {}
-    own = {w.lower() for w in WORD.findall(sentence)}
+    own_words = set(WORD.findall(sentence))
+    own = {stem(w.lower()) for w in own_words}
     words = [w for w in WORD.findall(sentence) if len(w) > 3 and w.lower() not in STOPWORDS]
     lent = [w for w in WORD.findall(context.replace(sentence, " ")) if len(w) > 3 and w.lower() not in STOPWORDS]
-    lent = [w for w in dict.fromkeys(lent) if w.lower() not in own]
+    # Not a form of one of its own words ("charging" for "charge"): that says the same.
+    lent = [w for w in dict.fromkeys(lent) if stem(w.lower()) not in own]
     if words and lent:
         out["context_word"] = _replace(sentence, pick.choice(words), pick.choice(lent).lower())
     numbers = NUMBER.findall(sentence)
@@ -58,7 +61,8 @@ def mutants(sentence: str, context: str, passage: str, pick: random.Random) -> d
     if numbers and others:
         out["number"] = _replace(sentence, pick.choice(numbers), pick.choice(others))
     names = NAME.findall(sentence)
-    other_names = sorted(set(NAME.findall(passage)) - set(names))
+    # Another name, not one sharing a word with the sentence's ("Korsgaard" for "Korsgaard Automation").
+    other_names = sorted(n for n in set(NAME.findall(passage)) - set(names) if not set(re.split("[ -]", n)) & own_words)
     if names and other_names:
         out["name"] = _replace(sentence, pick.choice(names), pick.choice(other_names))
     denied = DENIED.search(sentence)
