@@ -856,6 +856,14 @@ def test_a_word_of_its_own_for_one_of_the_materials_inside_a_copied_sentence_is_
     guest = "RoboNet-Guest (2.4 and 5 GHz): for visitors' laptops and phones."
     networks = f"Wi-Fi. RoboNet (5 GHz): for the robots. {guest}"
     assert verify.swapped(guest.replace("RoboNet-Guest", "RoboNet"), guest, networks) == ("RoboNet", "RoboNet-Guest")
+    # A number for another though the context has it; not a number written another way.
+    week = "There are no office hours in week 8, the reading week, and none in the exam weeks."
+    context = f"Office hours run in teaching weeks 1 to 7 and 9 to 14. {week}"
+    assert verify.swapped(week.replace("8", "7"), week, context) == ("7", "8")
+    row = "Cube placed in a floor zone | 2"
+    assert verify.swapped("Cube placed in a floor zone | 5", row, f"5. Matches {row}") == ("5", "2")
+    assert verify.swapped("Cube placed in a floor zone | 2.0", row, f"5. Matches {row}") is None
+    assert verify.swapped(week.replace("8", "08"), week, context) is None
     # Not a heading's last word that merely stands before the sentence's first (bench.verifier).
     budget = "Unspent money does not carry over to the next semester."
     assert verify.swapped(budget.replace("Unspent", "budget"), budget, f"Your budget {budget}") == ("budget", "Unspent")

@@ -468,6 +468,12 @@ def swapped(sentence: str, evidence: str, context: str = "") -> tuple[str, str] 
         day = alone and WEEKDAY.match(own[0]) and all(DAY.match(word) for word in lost)
         if alone and lost and copied and not day and not _shortened(own, source[j1:j2], context):
             return own[0], lost[-1]
+        # A number for another in a sentence otherwise copied, though its context has it: "in week 7" from "in week
+        # 8" under "weeks 1 to 7", a row's "| 5" under the heading "5. Matches". Not one written another way.
+        figure = [word for word, _ in said[i1:i2] + source[j1:j2] if word.isdigit()]
+        other = len(figure) == 2 == i2 - i1 + j2 - j1 and int(figure[0]) != int(figure[1])
+        if other and copied and numbers(sentence) != numbers(evidence):
+            return figure[0], figure[1]
     return None
 
 
