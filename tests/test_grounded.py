@@ -1954,3 +1954,23 @@ def test_a_step_of_a_numbered_procedure_brings_the_step_after_it_and_its_lead_in
 
     assert chosen(2) == ["Connect the air hose to the push-in fitting.", "Brush soapy water over the fitting."]
     assert chosen(0) == [page[a:b] for a, b in spans]
+
+
+def test_a_sentence_is_checked_for_swaps_against_the_one_it_copies_most_of():
+    """Found by bench.verifier: "The Greta Lindqvist Station in Room G-11" is nearest in meaning to the sentence
+    naming her, which has none of the title's words it changes, yet it copies the title but for its name."""
+    title = "The Battery Charging Station in Room G-11"
+    page = f"{title}\n\nThe station is run by the workshop technician, Greta Lindqvist-Obi."
+    passage = Passage("c", "d", "station.md", None, None, title, page, 0, len(page), 1.0, 0.9)
+    items = [Evidence(a, b, page[a:b], 1.0) for a, b in evidence.sentences(page)]
+    assert items[0].text.strip() == title
+
+    class NearestHer(FakeEmbedder):
+        def embed_query(self, text: str) -> tuple[float, ...]:
+            return tuple(self._vector(items[1].text))
+
+    checker = verify.Verifier("Where is the charging station?", {1: items}, [passage], NearestHer(), 0.0)
+    assert checker.check("The Greta Lindqvist Station in Room G-11 [1].").reason == (
+        "it puts 'Greta' where the material says 'Charging'"
+    )
+    assert checker.check("The Battery Charging Station is in Room G-11 [1].").source == 1

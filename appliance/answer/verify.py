@@ -330,6 +330,17 @@ class Verifier:
         closest = max(range(len(similarities)), key=similarities.__getitem__)
         return closest, similarities[closest]
 
+    def _sources(self, n: int, text: str, closest: int) -> list[int]:
+        """The evidence sentences of source n a sentence may be taken from: the nearest in meaning, and the one
+        sharing the most of its words in order."""
+        said = [root for _, root in _words(text)]
+        shared = [
+            difflib.SequenceMatcher(None, said, [root for _, root in _words(e.text)], autojunk=False).ratio()
+            for e in self.evidence[n]
+        ]
+        most = max(range(len(shared)), key=shared.__getitem__)
+        return [closest] if most == closest else [closest, most]
+
     def _unshown(self, what: str, n: int, shows: Callable[[int], bool]) -> str:
         """Why source n does not back a number or name: no source shows it, or another's evidence does (the
         "0.1 mm" of hand-held scans, cited to the turntable's load)."""
@@ -395,7 +406,18 @@ class Verifier:
         unsaid = sorted(_terms(text) & BOUNDING - self._context_terms[n][closest[0]])
         if unsaid:
             return f"the material does not say '{unsaid[0]}' here"
-        swap = swapped(text, self.evidence[n][closest[0]].text, self._contexts[n][closest[0]])
+        # Against the sentence it copies most of too, when another is nearer in meaning: "The Greta Lindqvist
+        # Station in Room G-11" is nearest the one naming her, but copies the title it changes.
+        swap = next(
+            filter(
+                None,
+                (
+                    swapped(text, self.evidence[n][i].text, self._contexts[n][i])
+                    for i in self._sources(n, text, closest[0])
+                ),
+            ),
+            None,
+        )
         if swap:
             return "it puts '{}' where the material says '{}'".format(*swap)
         turned = negated(text, self.evidence[n][closest[0]].text)
