@@ -104,6 +104,10 @@ BAD_FILES = [
     (("cut.pdf", truncate(make_pdf(["text"] * 3)), "application/pdf"), 400, "truncated"),
     (("locked.pdf", encrypt_pdf(make_pdf(["secret"]), "pw"), "application/pdf"), 400, "encrypted"),
     (("sheet.xlsx", zip_of({"xl/workbook.xml": b"<workbook/>"}), "application/octet-stream"), 415, "unsupported"),
+    # What would fail at ingest is refused at upload: a queued file goes in.
+    (("notes.md", b"---\ntitle: Notes\n---\n<!-- to do -->\n", "text/markdown"), 400, "no text could be extracted"),
+    (("lab.ipynb", b'{"cells": [], "nbformat": 4}', "application/json"), 400, "notebook cannot be read"),
+    (("long.txt", b"word " * 50_000, "text/plain"), 400, "max_page_chars"),
 ]
 
 

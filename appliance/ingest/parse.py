@@ -118,15 +118,11 @@ def detect_kind(data: bytes, filename: str) -> str:
 
 
 def precheck(data: bytes, filename: str, caps: Caps = DEFAULT_CAPS, progress: Progress | None = None) -> int:
-    """Cheap checks before queueing a file: its type and caps, and for a PDF that it opens; returns its pages."""
-    kind = detect_kind(data, filename)
-    if kind == "pdf":
+    """Read a file before it is queued as ingesting will, so a file queued goes in; returns its pages. A PDF is
+    only opened and counted: reading its pages (OCR among them) costs as much as ingesting it."""
+    if detect_kind(data, filename) == "pdf":
         return count_pages(data, caps)
-    if kind in CONTAINERS:
-        unpack(data, caps)
-    elif kind not in READERS:
-        decode_text(data[:65536])
-    return 1
+    return len(parse(data, filename, caps).pages)
 
 
 def decode_text(data: bytes) -> str:

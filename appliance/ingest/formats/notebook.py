@@ -2,7 +2,7 @@
 
 import warnings
 
-from nbformat import NBFormatError, reads
+from nbformat import NBFormatError, ValidationError, reads
 from nbformat.reader import NotJSONError
 
 from appliance.errors import InvalidInput
@@ -11,6 +11,8 @@ from appliance.ingest.formats.layout import code_lines
 from appliance.ingest.markup import MD_HEADING, Outline
 
 TEXT_OUTPUTS = ("stream", "execute_result", "display_data", "error")
+# What nbformat raises for a file that is no notebook, or one that breaks its schema (no "metadata", say).
+UNREADABLE = (NotJSONError, NBFormatError, ValidationError, UnicodeDecodeError, ValueError, KeyError, AttributeError)
 
 
 def looks_like_notebook(data: bytes) -> bool:
@@ -25,7 +27,7 @@ def read_ipynb(data: bytes) -> tuple[str, list[Page]]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # nbformat warns of fields that older notebooks lack
             notebook = reads(data.decode("utf-8"), as_version=4)
-    except (NotJSONError, NBFormatError, UnicodeDecodeError, ValueError, KeyError, AttributeError) as error:
+    except UNREADABLE as error:
         raise InvalidInput(f"the notebook cannot be read ({str(error)[:200]})") from None
     language = notebook.metadata.get("kernelspec", {}).get("language", "") or ""
     pages: list[Page] = []
