@@ -108,6 +108,12 @@ BAD_FILES = [
     (("notes.md", b"---\ntitle: Notes\n---\n<!-- to do -->\n", "text/markdown"), 400, "no text could be extracted"),
     (("lab.ipynb", b'{"cells": [], "nbformat": 4}', "application/json"), 400, "notebook cannot be read"),
     (("long.txt", b"word " * 50_000, "text/plain"), 400, "max_page_chars"),
+    (("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(64), "text/csv"), 415, "unsupported file type"),
+    (("old.csv", bytes(range(128, 256)) * 4, "text/csv"), 415, "not readable text"),
+    (("rota.csv", b'day,room\nMon,"B12\nTue,B14\n', "text/csv"), 400, "line 3: unexpected end of data"),
+    (("wide.csv", b",".join([b"x"] * 150) + b"\n1,2\n", "text/csv"), 400, "150 cells; a table may have at most 100"),
+    (("huge.csv", b'part,notes\nB-1,"' + b"x" * 140_000 + b'"\n', "text/csv"), 400, "field larger than field limit"),
+    (("title.csv", b"Lab schedule, spring term\n", "text/csv"), 400, "no rows below its header row"),
 ]
 
 
@@ -121,6 +127,31 @@ def test_bad_upload_is_4xx_with_reason_and_stores_unchanged(client, services, fi
     assert response.json()["jobs"][0]["status"] == "failed"
     services.jobs.wait(5)
     assert _stores(services) == before
+
+
+PARTS = "Part,Quantity,Unit price (EUR)\n" + "".join(f"Bracket B-{n},{n % 7 + 1},{n}.50\n" for n in range(1, 100))
+
+
+def test_a_csv_handout_is_a_table_cited_by_its_rows_and_quoted_under_its_header(client, services):
+    """A parts list read as tables under its header row, a page per fifty rows: a passage from its middle still
+    says what its cells are, and the row answering a question is quoted from it."""
+    parts = PARTS + "Kessra KS-20 servo,4,38.90\n"
+    response = _upload(client, ("parts-list.csv", parts.encode(), "text/csv"))
+    assert response.status_code == 202
+    [job] = _finish(client, services, response)
+    assert job["status"] == "done", job["error"]
+    document = client.get(f"/api/v1/documents/{job['document_id']}").json()
+    assert (document["kind"], document["pages"], document["title"]) == ("csv", 2, "parts-list")
+    hit = client.post("/api/v1/search", json={"query": "Kessra KS-20 servo", "k": 1}).json()["results"][0]
+    assert (hit["page"], hit["page_label"]) == (2, "rows 52–101")
+    assert hit["text"].startswith("| Part | Quantity | Unit price (EUR) |\n| --- | --- | --- |\n")
+    page = client.get(f"/api/v1/documents/{job['document_id']}/pages/2").json()
+    assert "| Kessra KS-20 servo | 4 | 38.90 |" in page["text"]
+    assert '"table"' in json.dumps(page["nodes"])
+    answer = client.post("/api/v1/chat", json={"message": "What does the Kessra KS-20 servo cost?"}).json()
+    cited = [source for source in answer["sources"] if source["cited"]]
+    assert cited[0]["filename"] == "parts-list.csv"
+    assert any("Kessra KS-20 servo | 4 | 38.90" in evidence["text"] for evidence in cited[0]["evidence"])
 
 
 def test_batch_with_one_bad_file_goes_on(client, services):

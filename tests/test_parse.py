@@ -101,6 +101,20 @@ def test_code_and_text():
     assert plain.pages[0].sections[0].heading == ""
 
 
+def test_csv_and_tsv_are_tables_under_their_header_whatever_the_delimiter():
+    """Commas, Excel's semicolons or tabs; a quoted cell keeps its comma and its line break becomes a space."""
+    comma = parse(b'Day,Topic,Room\r\nMon,"Gears, belts",B12\r\nTue,"PID\ntuning",B14\r\n', "rota.csv")
+    assert comma.kind == "csv"
+    assert comma.pages[0].text == (
+        "| Day | Topic | Room |\n| --- | --- | --- |\n| Mon | Gears, belts | B12 |\n| Tue | PID tuning | B14 |"
+    )
+    assert (comma.title, comma.pages[0].number, comma.pages[0].sections[0].heading) == ("rota", None, "rota")
+    semicolons = parse("Teil;Preis\nServo;38,90 €\n".encode(), "teile.csv")
+    assert semicolons.pages[0].text.endswith("| Servo | 38,90 € |")
+    tabs = parse(b"Part\tQty\nM3 bolt, 10 mm\t40\n", "bolts.tsv")
+    assert tabs.pages[0].text.endswith("| M3 bolt, 10 mm | 40 |")
+
+
 def test_plain_text_first_line_is_its_title():
     titled = parse(b"PID tuning notes\n\nRaise the gain until it oscillates.\n\nThen halve it.\n", "week3.txt")
     assert titled.title == "PID tuning notes"

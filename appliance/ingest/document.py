@@ -7,7 +7,19 @@ from appliance.errors import InvalidInput
 # What a teacher may upload, as people name it: the refusal of any other file and the web app's drop zone both say
 # this, and parse.detect_kind (which types a file by its content) reads each of them. Light to import: the service
 # names them without loading any parser.
-FORMATS = ("PDF", "Word", "PowerPoint", "OpenDocument", "EPUB", "notebooks", "web pages", "Markdown", "text", "code")
+FORMATS = (
+    "PDF",
+    "Word",
+    "PowerPoint",
+    "OpenDocument",
+    "EPUB",
+    "notebooks",
+    "web pages",
+    "Markdown",
+    "text",
+    "CSV",
+    "code",
+)
 SCANS = "scanned PDF (read by OCR)"
 
 

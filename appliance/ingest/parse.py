@@ -13,6 +13,7 @@ from appliance.errors import InvalidInput, UnsupportedFile
 from appliance.ingest import markup
 from appliance.ingest.document import FORMATS, Caps, Page, Parsed, Section, check_chars
 from appliance.ingest.formats.container import container_kind, unpack
+from appliance.ingest.formats.delimited import read_delimited
 from appliance.ingest.formats.ebook import read_epub
 from appliance.ingest.formats.notebook import looks_like_notebook, read_ipynb
 from appliance.ingest.formats.ocr import recognise
@@ -31,6 +32,8 @@ TEXT_KINDS = {
     ".txt": "text",
     ".text": "text",
     "": "text",
+    ".csv": "csv",
+    ".tsv": "csv",
 }
 CODE_SUFFIXES = {
     ".py",
@@ -145,6 +148,8 @@ def parse(data: bytes, filename: str, caps: Caps = DEFAULT_CAPS, progress: Progr
         title, pages = _pdf(data, caps, report)
     elif kind in READERS:
         title, pages = READERS[kind](unpack(data, caps) if kind in CONTAINERS else data)
+    elif kind == "csv":
+        title, pages = read_delimited(decode_text(data), stem, tabs=filename.lower().endswith(".tsv"))
     else:
         title, pages = _text(kind, decode_text(data), filename)
     _check(pages, caps)

@@ -47,7 +47,7 @@ TAGS = {
 }
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "table", "hr", "div"}
 MATH = {"math_inline", "math_inline_double", "math_single", "math_block", "math_block_eqno"}
-MARKDOWN_KINDS = {"markdown", "docx", "pptx", "odt", "odp", "epub", "ipynb", "html"}
+MARKDOWN_KINDS = {"markdown", "docx", "pptx", "odt", "odp", "epub", "ipynb", "html", "csv"}
 OPENERS = ("$$", "\\[", "\\(", "$")  # longest first
 CLOSERS = {"$$": "$$", "\\[": "\\]", "\\(": "\\)", "$": "$"}
 NEARBY = 64  # how far on a character of rewritten text (an entity, an escape, de-indented code) is looked for
