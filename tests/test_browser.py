@@ -499,8 +499,8 @@ def test_dashboard_shows_the_students_questions(visits, appliance):
     nav(page, "Dashboard").click()
     page.wait_for_selector(".dashboard .stats-row")
     # The question about a selection asks about the selection, not about the pump question before it in its
-    # conversation: it is listed as the student asked it (tests/test_follow_ups.py).
-    pump, selection = (question.lower().rstrip("?") for question in FLOW["student_questions"])
+    # conversation: it is listed as the student asked it (tests/test_follow_ups.py), in the student's own spelling.
+    pump, selection = FLOW["student_questions"]
     listed = {
         item.locator(".bar-label").inner_text(): item.locator(".bar-note").all_inner_texts()
         for item in page.locator(".bar-list.top li").all()
@@ -788,7 +788,7 @@ def test_the_dashboard_lists_a_follow_up_not_answered_as_it_asked_with_the_stude
         nav(page, "Dashboard").click()
         entry = page.locator(".bar-list.warn li").filter(has_text="maximum operating temperature")
         entry.wait_for()
-        understood = "how heavy is the brindle-5 pump? and its maximum operating temperature"
+        understood = "How heavy is the Brindle-5 pump? And its maximum operating temperature?"
         assert entry.locator(".bar-label").inner_text() == understood
         assert entry.locator(".bar-note").inner_text() == "asked as: And its maximum operating temperature?"
         screenshot(visit, "dashboard-follow-up")

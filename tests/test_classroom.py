@@ -551,12 +551,12 @@ def test_conversations_follow_ups_feedback_and_stats(world, settings):
     stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
     assert stats["questions"] == 3
     assert stats["per_day"][0]["count"] == 3
-    assert stats["unanswered"] == [{"question": "who painted the mona lisa", "count": 1, "asked_as": []}]
+    assert stats["unanswered"] == [{"question": "Who painted the Mona Lisa?", "count": 1, "asked_as": []}]
     # The follow-up is counted under what it asked, the student's own words with it.
     assert {(q["question"], tuple(q["asked_as"])) for q in stats["top_questions"]} == {
-        ("what is the zorblax-7 gripper", ()),
-        ("what is the zorblax-7 gripper? and how much does it cost", ("and how much does it cost?",)),
-        ("who painted the mona lisa", ()),
+        ("What is the Zorblax-7 gripper?", ()),
+        ("What is the Zorblax-7 gripper? and how much does it cost?", ("and how much does it cost?",)),
+        ("Who painted the Mona Lisa?", ()),
     }
     assert stats["feedback"] == {"up": 0, "down": 1}
     assert stats["latency_ms"]["p50"] is not None
@@ -581,12 +581,23 @@ def test_a_follow_up_not_answered_is_listed_as_understood_with_the_students_word
         ask = {"message": follow_up, "conversation_id": first.json()["conversation_id"]}
         assert client.post("/api/v1/chat", json=ask, headers=heads["student"]).status_code == 200
     stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
-    understood = {"question": "what is the reach of the wren-7? and its payload", "count": 2}
+    understood = {"question": "What is the reach of the Wren-7? and its payload?", "count": 2}
     assert stats["unanswered"] == [understood | {"asked_as": ["and its payload?"]}]
     assert stats["top_questions"] == [
-        {"question": "what is the reach of the wren-7", "count": 2, "asked_as": []},
+        {"question": "What is the reach of the Wren-7?", "count": 2, "asked_as": []},
         understood | {"asked_as": ["and its payload?"]},
     ]
+
+
+def test_a_question_is_listed_as_students_most_often_put_it_counted_whatever_its_case(world):
+    """The dashboard shows what students typed, not a lowercased key: "PID" stays "PID", however a few wrote it."""
+    client, heads, services = world["client"], world["heads"], world["services"]
+    services.chat.answerer = ScriptedAnswerer(not_covered())
+    for put in ("How do I tune the PID loop?", "how do i tune the pid loop", "How do I tune the PID loop?"):
+        assert client.post("/api/v1/chat", json={"message": put}, headers=heads["student"]).status_code == 200
+    stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
+    listed = {"question": "How do I tune the PID loop?", "count": 3, "asked_as": []}
+    assert stats["top_questions"] == stats["unanswered"] == [listed]
 
 
 def test_every_question_not_answered_is_counted_not_only_the_ten_listed(world):

@@ -40,20 +40,29 @@ def _percentile(values: list[float], q: float) -> float | None:
 
 def _most_common(asked: Iterable[tuple[str, str]], n: int = 10) -> list[dict]:
     """(typed, understood) questions counted under what they asked: a follow-up ("and its reach?") under its
-    standalone form, the same question in other case or punctuation once; each with the students' own words,
-    most often first, where they differ from it."""
-    counts: Counter[str] = Counter()
-    own: defaultdict[str, dict[str, list[str]]] = defaultdict(dict)
+    standalone form, the same question in other case or punctuation once, shown as it was most often put; each with
+    the students' own words, most often first, where they differ from it."""
+    spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    own: defaultdict[str, defaultdict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     for typed, understood in asked:
         question = normalise(understood)
-        counts[question] += 1
+        spellings[question][" ".join(understood.split())] += 1
         if normalise(typed) != question:
-            own[question].setdefault(normalise(typed), []).append(typed.strip())
-    top = sorted(counts.items(), key=lambda qc: (-qc[1], qc[0]))[:n]
+            own[question][normalise(typed)][typed.strip()] += 1
+    top = sorted(spellings.items(), key=lambda qs: (-qs[1].total(), qs[0]))[:n]
     return [
-        {"question": q, "count": c, "asked_as": [words[0] for words in sorted(own[q].values(), key=len, reverse=True)]}
-        for q, c in top
+        {
+            "question": _usual(put),
+            "count": put.total(),
+            "asked_as": [_usual(words) for words in sorted(own[q].values(), key=Counter.total, reverse=True)],
+        }
+        for q, put in top
     ]
+
+
+def _usual(spellings: Counter[str]) -> str:
+    """The spelling used most often; of those used as often, the first."""
+    return spellings.most_common(1)[0][0]
 
 
 def stats(database: Database, course_id: int) -> dict:
