@@ -263,6 +263,19 @@ def test_chat_json_and_sse(client, services):
     assert steps[0] >= 0
 
 
+def test_a_reopened_answer_says_how_long_it_took_or_that_it_came_from_the_cache(client, services):
+    """The stored message carries what the live answer's footer showed: its time, or that it was cached."""
+    services.ingestor.ingest(FACT, "grip.md")
+    live = client.post("/api/v1/chat", json={"message": "How strong is the Zorblax-7 gripper?"}).json()
+    again = client.post("/api/v1/chat", json={"message": "how strong is the zorblax-7 gripper"}).json()
+    assert live["timings"]["total_ms"] > 0 and again["cached"] and "total_ms" not in again["timings"]
+    reopened = [
+        client.get(f"/api/v1/conversations/{done['conversation_id']}").json()["messages"][1] for done in (live, again)
+    ]
+    assert reopened[0]["total_ms"] == live["timings"]["total_ms"] and "cached" not in reopened[0]
+    assert reopened[1]["cached"] is True and "total_ms" not in reopened[1]
+
+
 def test_answer_stopped_before_done_keeps_its_conversation(settings, services):
     """The stream names its conversation first: a follow-up after Stop continues it instead of starting anew."""
     services.ingestor.ingest(FACT, "grip.md")

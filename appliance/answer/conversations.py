@@ -137,6 +137,8 @@ def _messages(row: dict) -> list[Message]:
         sentences=msgspec.json.decode(row["sentences"], type=list[Sentence]),
         covered=bool(row["covered"]),
         model_busy=bool(row["model_busy"]),
+        cached=bool(row["cached"]),
+        total_ms=row["total_ms"],
         interaction_id=row["id"],
         feedback=row["feedback"],
     )
@@ -219,6 +221,7 @@ class Conversations:
             "retrieval_ms": timings.retrieval_ms,
             "generation_ms": timings.generation_ms,
             "tokens": timings.tokens,
+            "total_ms": timings.total_ms,
             "feedback": None,
             "created_at": now(),
         }

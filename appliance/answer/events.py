@@ -124,6 +124,8 @@ class Message(msgspec.Struct, kw_only=True, omit_defaults=True):
     sentences: list[Sentence] = msgspec.field(default_factory=list)
     covered: bool = True
     model_busy: ModelBusy = False
+    cached: bool = False  # answered from the answer cache, as Done says
+    total_ms: float | None = None  # the answer's time, Done's `timings.total_ms` (none if cached or stored before)
     interaction_id: str | None = None
     feedback: int | None = None
     nodes: Nodes = None  # `content` as rich text, as in Done

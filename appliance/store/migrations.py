@@ -219,6 +219,13 @@ def m008_sentences_stand_for(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM answer_cache")
 
 
+@migration
+def m009_answer_time(db: sqlite_utils.Database) -> None:
+    """How long each answer took, so a reopened answer says "Answered in 2.4 s" as the live one did (none before)."""
+    if "total_ms" not in db.table("interactions").columns_dict:  # `ragbot doctor --repair` may run it again
+        db.table("interactions").add_column("total_ms", float)
+
+
 def _stood_for(sentence: dict, quotes_only: bool) -> str:
     """What a sentence stored before m008 stands for; `quotes_only`: its answer quoted the material alone."""
     reason = sentence.get("reason", "")

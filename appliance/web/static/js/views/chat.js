@@ -596,7 +596,7 @@ async function removeConversation(conversation) {
 /** A stored Message in the shape of the `done` event (absent fields are the contract's defaults). */
 function storedAnswer(message) {
   return {answer: message.content, covered: message.covered ?? true, model_busy: message.model_busy ?? false,
-    sources: message.sources ?? [],
+    cached: message.cached ?? false, timings: {total_ms: message.total_ms ?? null}, sources: message.sources ?? [],
     sentences: message.sentences ?? [], nodes: message.nodes, interaction_id: message.interaction_id,
     feedback: message.feedback};
 }
