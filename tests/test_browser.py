@@ -888,7 +888,10 @@ def test_an_upload_over_the_limit_says_how_big_it_is_and_what_the_limit_is(brows
         page.get_by_label("Choose files").set_input_files(files=[big])
         row = page.locator(".upload[data-filename='lecture.txt'][data-status=failed]")
         row.wait_for()
-        told = "The upload is 1.5 MB; uploads are limited to 1 MB (setting max_upload_mb)"
+        told = (
+            "The upload is 1.5 MB, more than the 1 MB this appliance accepts; make the file smaller, or ask the lab "
+            "admin to raise the limit (setting max_upload_mb)"
+        )
         assert row.locator(".upload-status").inner_text() == told
 
 

@@ -85,13 +85,16 @@ def _tell_if_no_admin(services: Services) -> None:
 
 
 def _too_large(request: Request) -> TooLarge:
-    """Litestar's bare 413 as one that tells a teacher the limit, the setting behind it and, when the client said,
-    how big the upload was."""
+    """Litestar's bare 413 as one a teacher can act on: the limit in MB, how big the upload was when the client said,
+    and who can raise the limit (a setting only the lab admin can change, named for them)."""
     limit = f"{(request.route_handler.resolve_request_max_body_size() or 0) / MB:g} MB"
     size = request.content_length  # absent when the body came in chunks: then it was cut off at the limit
     # Rounded up, so that an upload just over the limit does not read as the limit itself.
-    told = f"the upload is {math.ceil(size * 10 / MB) / 10} MB" if size else f"the upload is over {limit}"
-    return TooLarge(f"{told}; uploads are limited to {limit} (setting max_upload_mb)")
+    told = f"the upload is {math.ceil(size * 10 / MB) / 10} MB, more than" if size else "the upload is larger than"
+    return TooLarge(
+        f"{told} the {limit} this appliance accepts; make the file smaller, or ask the lab admin to raise the limit "
+        "(setting max_upload_mb)"
+    )
 
 
 def _document_errors(app: Litestar) -> None:
