@@ -107,3 +107,20 @@ def test_cli_account_creation_and_restore_show_in_ragbot_audit(config, services,
         ("data.restore", "cli:"),
         ("account.create", "cli:"),
     ]
+
+
+def test_only_an_admin_may_list_the_accounts_and_read_the_audit_log(admin):
+    """The admin screen's two routes answer 403 to a teacher and a student, whatever the web app shows them."""
+    client, heads, services = admin
+    heads["student"] = sign_in(client, services, "sami", "student")
+    for route in ("/api/v1/users", "/api/v1/audit"):
+        for role in ("teacher", "student"):
+            response = client.get(route, headers=heads[role])
+            assert (response.status_code, response.json()["status"]) == (403, 403), (route, role)
+    users = {user["username"]: user for user in client.get("/api/v1/users", headers=heads["admin"]).json()["users"]}
+    assert {name: user["role"] for name, user in users.items()} == {
+        "root": "admin",
+        "sami": "student",
+        "tina": "teacher",
+    }
+    assert all(user["created_at"] and "password_hash" not in user for user in users.values())

@@ -1648,6 +1648,36 @@ def test_the_reader_closes_with_escape_and_the_keyboard_returns_to_the_citation(
 
 
 @real
+def test_the_admin_sees_the_accounts_and_the_audit_log_and_a_teacher_no_admin_screen(visits, appliance):
+    services = appliance.services
+    services.accounts.add("root", PASSWORD, "admin")
+    with httpx.Client(base_url=appliance.base_url) as client:
+        signed = client.post("/api/v1/auth/login", json={"username": "ada", "password": PASSWORD}).json()
+        client.headers["Authorization"] = f"Bearer {signed['access_token']}"
+        course = client.post("/api/v1/courses", json={"name": "Audited robotics"}).json()["id"]
+    teacher = visits()
+    sign_in(teacher, "ada")
+    assert nav(teacher.page, "Admin").count() == 0
+    teacher.open("#/admin")
+    teacher.page.wait_for_function("() => location.hash === '#/chat'")
+    admin = visits()
+    sign_in(admin, "root")
+    page = admin.page
+    nav(page, "Admin").click()
+    accounts = page.get_by_role("region", name="Accounts")
+    accounts.locator("td", has_text="root").wait_for()
+    rows = {
+        cells[0]: cells for cells in (row.locator("td").all_inner_texts() for row in accounts.locator("tbody tr").all())
+    }
+    assert rows["ada"][1:3] == ["teacher", "active"] and rows["root"][1] == "admin", rows
+    audit = page.get_by_role("region", name=re.compile("^Audit log"))
+    created = audit.locator("tbody tr", has_text="course.create").first.locator("td").all_inner_texts()
+    assert created[1:] == ["ada", "course.create", f"course {course}"], created
+    screenshot(admin, "admin")
+    check_accessibility(admin, "admin")
+
+
+@real
 def test_a_student_changes_their_password_on_the_profile(visits, appliance):
     appliance.services.accounts.add("pat", PASSWORD, "student")
     student = visits()

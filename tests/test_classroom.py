@@ -103,6 +103,7 @@ CALLS: dict[tuple[str, str], tuple[Callable[[dict], tuple[str, dict]], set[str]]
     ("GET", "/"): (lambda w: ("/", {}), EVERYONE),
     ("GET", "/ca.crt"): (lambda w: _offer_ca(w), EVERYONE),
     ("GET", "/api/v1/audit"): (lambda w: ("/api/v1/audit", {}), {"admin"}),
+    ("GET", "/api/v1/users"): (lambda w: ("/api/v1/users", {}), {"admin"}),
     ("GET", "/static/{file_path:path}"): (lambda w: ("/static/app.css", {}), EVERYONE),
     ("GET", "/api/docs/assets/{file_path:path}"): (lambda w: ("/api/docs/assets/swagger-ui.css", {}), EVERYONE),
     ("GET", "/api/health"): (lambda w: ("/api/health", {}), EVERYONE),

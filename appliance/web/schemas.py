@@ -83,6 +83,12 @@ class User(msgspec.Struct):
     created_at: str
 
 
+class UserList(msgspec.Struct):
+    """Every account, by username, for the admin screen."""
+
+    users: list[User]
+
+
 class Session(msgspec.Struct):
     """Sign-in and refresh: a short-lived access token, a refresh token and who you are."""
 

@@ -1,4 +1,5 @@
-"""The audit log for admins: who created, changed or removed accounts, courses, memberships, documents or data."""
+"""For admins: the accounts, and the audit log of who created, changed or removed accounts, courses, memberships,
+documents or data."""
 
 from typing import Annotated
 
@@ -9,7 +10,7 @@ from litestar.params import QueryParameter
 
 from appliance.services import Services
 from appliance.web.access import ADMIN, allow
-from appliance.web.schemas import MAX_ROW, AuditEntry, AuditLog
+from appliance.web.schemas import MAX_ROW, AuditEntry, AuditLog, User, UserList
 
 
 @get("/api/v1/audit", opt=allow(ADMIN), sync_to_thread=True, tags=["admin"], summary="The audit log, newest first")
@@ -21,4 +22,9 @@ def audit_log(
     return AuditLog(msgspec.convert(services.audit.entries(limit, before), list[AuditEntry]))
 
 
-handlers = [audit_log]
+@get("/api/v1/users", opt=allow(ADMIN), sync_to_thread=True, tags=["admin"], summary="Every account, by username")
+def users(services: NamedDependency[Services]) -> UserList:
+    return UserList(msgspec.convert(services.accounts.list(), list[User]))
+
+
+handlers = [audit_log, users]

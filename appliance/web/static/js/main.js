@@ -3,7 +3,8 @@
 import {onSessionLost} from "./api.js";
 import {h, icon} from "./dom.js";
 import {go} from "./nav.js";
-import {boot, currentCourse, isStaff, selectCourse, signedIn, signOut, state, subscribe} from "./state.js";
+import {boot, currentCourse, isAdmin, isStaff, selectCourse, signedIn, signOut, state, subscribe} from "./state.js";
+import * as admin from "./views/admin.js";
 import * as auth from "./views/auth.js";
 import * as chat from "./views/chat.js";
 import * as courses from "./views/courses.js";
@@ -20,6 +21,7 @@ const ROUTES = [
   {pattern: /^\/courses$/, view: courses.show},
   {pattern: /^\/dashboard$/, view: dashboard.show, when: isStaff},
   {pattern: /^\/profile$/, view: profile.show},
+  {pattern: /^\/admin$/, view: admin.show, when: isAdmin},
 ];
 
 const main = document.getElementById("main");
@@ -60,6 +62,7 @@ function renderHeader() {
     links.push(navLink("#/chat", "Ask"), navLink("#/documents", "Material"));
     links.push(navLink("#/courses", "Courses"));
     if (isStaff()) links.push(navLink("#/dashboard", "Dashboard"));
+    if (isAdmin()) links.push(navLink("#/admin", "Admin"));
   }
   const end = [];
   if (signedIn() && state.courses.length) {

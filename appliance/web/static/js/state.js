@@ -29,6 +29,10 @@ export function isStaff() {
   return ["teacher", "admin"].includes(state.user?.role);
 }
 
+export function isAdmin() {
+  return state.user?.role === "admin";
+}
+
 export function signedIn() {
   return !!state.user;
 }
