@@ -1704,6 +1704,17 @@ def test_a_sentence_saying_the_opposite_of_the_material_it_copies_is_not_support
     assert verify.negated("Do not smoke at the benches [1].", items[2].text) == ""
     assert verify.negated("The OS-4 decodes UART [1].", items[3].text) == ""
     assert verify.negated("The OS-4 can't decode CAN frames without the licence [1].", items[4].text) == ""
+    # Found by bench.verifier: a "not" taken out with every other word kept, in a clause holding another negation or
+    # with no word of meaning after it.
+    page = "The TAs say what they can and cannot help with, and what to do with questions that are not for them."
+    assert verify.negated(page.replace("are not for", "are for"), page) == (
+        "it leaves out the material's 'not' of 'questions'"
+    )
+    probe = "Probably not: check that you did not connect the probe to the calibration output."
+    assert verify.negated(probe.replace("Probably not:", "Probably:"), probe) == (
+        "it leaves out the material's 'not' of 'Probably'"
+    )
+    assert verify.negated("Food is not allowed in the lab.", "No food is allowed in the lab.") == ""
 
 
 def test_a_name_the_heading_gives_beside_one_the_evidence_states_is_the_materials():

@@ -107,6 +107,7 @@ PART_OF = re.compile(r"\b(?:or|and|but|because|since|so|than|earlier|later|after
 # "without" is none: it reaches one thing, and "do not run it without a guard" is no double negative to count.
 NEGATION = frozenset("not no never none nor neither nothing nobody nowhere".split())
 CONTRACTED = re.compile(r"n['\u2019]t\b|(?<=\bcan)not\b", re.IGNORECASE)
+CLAUSE_END = re.compile(r"[,;:()]|[.!?](?=\s|$)")
 TURN = re.compile(r"[;:()]|[.!?](?=\s|$)|\b(?:but|however|whereas|although|though)\b", re.IGNORECASE)
 
 
@@ -513,6 +514,9 @@ def negated(sentence: str, evidence: str) -> str:
     weekdays, but not on Saturdays". "not" is a stopword, so no word check sees it. The clauses the two share words
     in must hold as many negations (so "No food is allowed" is "Food is not allowed"), and a word they share must
     stand on the same side of one (so "open on weekdays" is still the material's)."""
+    lone = _lone_negation(sentence, evidence)
+    if lone:
+        return lone
     said, source = _polarities(sentence), _polarities(evidence)
     matcher = difflib.SequenceMatcher(None, [w.root for w in said], [w.root for w in source], autojunk=False)
     pairs = [
@@ -530,14 +534,52 @@ def negated(sentence: str, evidence: str) -> str:
     # No copied word after the negation: it turns what comes before it when no word of meaning follows it ("the
     # extractor must not be on", "laptops are not"), and only what follows it otherwise ("Charge them in a bag" of
     # "Charge them in a bag, never leave them unattended").
-    side, at = (said, 0) if counts[0] % 2 else (source, 1)
-    clauses = {pair[at].clause for pair in pairs}
+    turned = [pair for pair in pairs if pair[0].negations % 2 != pair[1].negations % 2] or pairs
+    adds = turned[0][0].negations > turned[0][1].negations if turned is not pairs else counts[0] % 2 == 1
+    side, at = (said, 0) if adds else (source, 1)
+    clauses = {pair[at].clause for pair in turned}
     if not flipped and any(w.negated and _meaningful(w.word) for w in side if w.clause in clauses):
         return ""
-    flipped = flipped or pairs[-1][0].word
-    if counts[0] % 2:
+    flipped = flipped or turned[-1][0].word
+    if adds:
         return f"it says 'not' of '{flipped}' where the material does not"
     return f"it leaves out the material's 'not' of '{flipped}'"
+
+
+def _lone_negation(sentence: str, evidence: str) -> str:
+    """Why the sentence is the evidence with a "not" put in or taken out and every other word kept ("" when it is
+    not): "questions that are for them" of "... that are not for them", which a clause's count of negations misses
+    when the clause has another ("can and cannot help with")."""
+    said, source = _said(sentence), _said(evidence)
+    if _negations(sentence, said) % 2 == _negations(evidence, source) % 2:
+        return ""  # "Food is not allowed" for "No food is allowed"
+    ops = difflib.SequenceMatcher(None, said, source, autojunk=False).get_opcodes()
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
+        beside = [ops[x] for x in (k - 1, k + 1) if 0 <= x < len(ops)]
+        kept = [word for kind, a, b, _, _ in beside if kind == "equal" for word in said[a:b]]
+        if op not in ("insert", "delete") or not set(said[i1:i2] + source[j1:j2]) <= NEGATION:
+            continue
+        copied = beside and all(kind == "equal" for kind, *_ in beside)
+        if copied and sum(_meaningful(word) for word in kept) >= 2:
+            word = _turned_word(sentence, i1, i2)
+            if op == "delete":
+                return f"it says 'not' of '{word}' where the material does not"
+            return f"it leaves out the material's 'not' of '{word}'"
+    return ""
+
+
+def _turned_word(sentence: str, start: int, end: int) -> str:
+    """The word a "not" between the sentence's words `start` and `end` turns: the next of meaning in its clause,
+    else the last before it ("Probably" of "Probably not:")."""
+    found = list(WORD.finditer(sentence))
+    stop = CLAUSE_END.search(sentence, found[end - 1].end() if end else 0)
+    after = [m.group() for m in found[end:] if not stop or m.start() < stop.start()]
+    return next((w for w in [*after, *(m.group() for m in reversed(found[:start]))] if _meaningful(w)), "")
+
+
+def _negations(text: str, words: list[str]) -> int:
+    """How many negations a text's words hold, contracted ones ("can't", "cannot") too."""
+    return sum(word in NEGATION for word in words) + len(CONTRACTED.findall(text))
 
 
 @dataclass(frozen=True)
