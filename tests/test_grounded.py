@@ -1985,3 +1985,21 @@ def test_a_sentence_is_checked_for_swaps_against_the_one_it_copies_most_of():
         "it puts 'Greta' where the material says 'Charging'"
     )
     assert checker.check("The Battery Charging Station is in Room G-11 [1].").source == 1
+
+
+def test_a_table_row_the_model_copies_is_shown_as_the_materials_row_to_read_under_its_head(settings, fakes):
+    """Found by the judged sets: "ABS | 1.5 | 85 | 110 [3]" was a supported answer, bare numbers a student cannot
+    read. The material's row is quoted in its place: the web app shows a quoted row under its table's head."""
+    table = (
+        b"# Vacuum forming settings\n\n| Material | Thickness (mm) | Heater setting (%) | Heating time (s) |\n"
+        b"|---|---|---|---|\n| HIPS | 1.0 | 70 | 45 |\n| ABS | 1.5 | 85 | 110 |\n"
+    )
+    built = services_module.build(settings, **(fakes | {"model": FakeModel(script="ABS | 1.5 | 85 [1].")}))
+    built.ingestor.ingest(table, "forming.md")
+    shown, done = streamed(built, "What is the heating time for ABS sheets?")
+    first = done.sentences[0]
+    assert (first.status, first.stands_for, first.text) == ("supported", "material", "ABS | 1.5 | 85 [1].")
+    row = next(e for s in done.sources for e in s.evidence if e.text.startswith("ABS"))
+    assert shown == first.shown == f"The material says: “{row.text}” [{first.source}]"
+    assert row.text.endswith("110")
+    built.close()

@@ -414,12 +414,17 @@ class Answerer:
         wanted = verifier.wanted
         answered = any(s.status == "quoted" or (s.shown and verifier.answers(s.text)) for s in earlier)
         if verdict.source is not None and (answered or verifier.answers(plain)):
+            # A table row the model copies ("ABS | 1.5 | 85 | 110") is bare numbers: the material's row, quoted, is
+            # shown under its table's head.
+            row = _row_of(plain, verifier.evidence[verdict.source])
+            if row:
+                shown.add((verdict.source, row.start))
             return [
                 Sentence(
                     text=sentence,
-                    shown=_cite(plain, verdict.source),
+                    shown=QUOTE.format(text=row.text, n=verdict.source) if row else _cite(plain, verdict.source),
                     status="supported",
-                    stands_for="model",
+                    stands_for="material" if row else "model",
                     source=verdict.source,
                 )
             ]
@@ -614,6 +619,21 @@ def _facts(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str]]:
     """The evidence as numbered facts, best first (a small model copies the first fact it is given), each with the
     neighbours it brought."""
     return [(n, text) for n, text, _ in quotable(evidence)]
+
+
+def _row_of(sentence: str, items: list[Evidence]) -> Evidence | None:
+    """The evidence table row whose first cells the sentence is, if it is a row ("ABS | 1.5 | 85")."""
+    cells = _cells(sentence)
+    if len(cells) < 2:
+        return None
+    return next((e for e in items if _cells(e.text)[: len(cells)] == cells), None)
+
+
+def _cells(text: str) -> list[str]:
+    """A table row's cells, their spacing, the row's outer bars and a full stop after it left out ([] of a text that
+    is no row)."""
+    row = text.strip().removesuffix(".").strip("|")
+    return [" ".join(cell.split()) for cell in row.split("|")] if "|" in text else []
 
 
 def _cite(sentence: str, n: int) -> str:
