@@ -1071,6 +1071,30 @@ def test_a_short_form_is_covered_by_the_words_the_material_spells_it_out_in(grou
     assert set(evidence.spelled_out("lipo", [passage_of("Lithium packs. Polymer sheets.", "")], kin)) == set()
 
 
+def test_a_sentence_naming_another_thing_has_not_the_name_its_heading_gives():
+    """The fifth walkthrough: "In which weeks is the Kestrel-3 kit used?" quoted "Weeks four and five use the
+    Marten-SMD kit." first, from the PDF titled "Kestrel-3 Bench Card": the title put the Kestrel-3 into every
+    sentence's context. A sentence naming another kit is that kit's; the row naming the Kestrel-3 comes first."""
+    page = "Weeks four and five use the Marten-SMD kit. Kestrel-3 kit | practice board | weeks 1–3"
+    asked = "In which weeks is the Kestrel-3 kit used?"
+    card = {
+        s.text: s for s in evidence.score(asked, [passage_of(page, "Kestrel-3 Bench Card")], FakeEmbedder(), 0.5, 0.15)
+    }
+    other, row = card["Weeks four and five use the Marten-SMD kit."], card["Kestrel-3 kit | practice board | weeks 1–3"]
+    assert (other.coverage, row.coverage) == (0.4, 0.8)
+    assert row.score > other.score
+    named = evidence.asked_names(asked)
+    assert named == {"kestrel", "3"}
+    assert evidence.names_another("Weeks four and five use the Marten-SMD kit.", evidence.key_terms(asked), named)
+    assert not evidence.names_another("The Kestrel-3 kit is used in weeks 1 to 3.", evidence.key_terms(asked), named)
+    assert not evidence.names_another("Kits are used in weeks 1 to 3.", evidence.key_terms(asked), named)
+    assert evidence.asked_names("which weeks is the kit used") == frozenset()
+    # Not across a table's cells: a row's pins "A0–A5" are no other board's.
+    resolution = "What is the resolution of the B7's analogue inputs?"
+    terms, named = evidence.key_terms(resolution), evidence.asked_names(resolution)
+    assert not evidence.names_another("A0–A5 | analogue inputs (ADC) | 12-bit", terms, named)
+
+
 def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
     """The gyroscope's noise density covered four of five key terms of the accelerometer's, whose row the table
     does not have: another row's label names the accelerometer, so the table tells its rows apart by that word."""

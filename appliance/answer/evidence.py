@@ -98,6 +98,8 @@ UNIT_HEADER = re.compile(r"units?", re.I)
 # revolution" is 1600 pulses per revolution, "16" under "Turntable steps" 16 steps.
 LABEL_HEADER = re.compile(r"[^\W\d_]+(?:[ /-][^\W\d_]+){0,3}")
 # A code of a few letters and a number, with or without a hyphen: TQ-50, SD56, CAM-04.
+NAME_TOKEN = re.compile(r"\w+(?:-\w+)*")  # a word, hyphenated ones whole ("Marten-SMD")
+DIGIT = re.compile(r"\d")
 CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
 # A whole number and the unit after it, with a space or without: "24 V" and "24V", "300 mm" and "300mm".
 QUANTITY_SPELLED = re.compile(r"(?<![\w.])(\d{1,6}) ?([^\W\d_]{1,3})\b")
@@ -756,12 +758,17 @@ def score(
     # controller, unless the question leaves it out too.
     unasked = left_out(question)
     spelled = spelled_out(question, passages, kin)
+    named = asked_names(question)
     scored = []
     for sentence, vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
         text = f"{sentence.labels} {sentence.context}"
         excluded = left_out(text) - unasked if wanted.kind else frozenset()
         fits = wanted.fits(read_with_units(sentence.text, sentence.labels)) and not excluded & set(terms)
+        # The name asked about, given by the heading only, is not of a sentence naming another thing of its kind:
+        # "Weeks four and five use the Marten-SMD kit." on the "Kestrel-3 Bench Card" is no Kestrel-3 kit's.
+        if named and names_another(sentence.text, terms, named):
+            excluded |= named - text_words(sentence.text)
         words = (text_words(text) - excluded) | (asking if fits and wanted.kind else frozenset())
         words |= {short for short, long in spelled.items() if long.search(text)}
         covered = _share(terms, words, kin)
@@ -776,6 +783,26 @@ def score(
             )
         )
     return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def asked_names(question: str) -> frozenset[str]:
+    """The words of the names a question asks about, as `text_words` gives them: a word with a digit or a capital
+    after its first ("Kestrel-3", "RBT-305"), not its opening word."""
+    tokens = NAME_TOKEN.findall(question)[1:]
+    return frozenset(w for token in tokens if token[0].isupper() or DIGIT.search(token) for w in text_words(token))
+
+
+def names_another(sentence: str, terms: Sequence[str], named: frozenset[str]) -> bool:
+    """Whether the sentence puts another name than the question's before one of its key terms: "the Marten-SMD
+    kit" for a question on the Kestrel-3 kit. Not the sentence's opening word, capitalised as every first word."""
+    tokens = list(NAME_TOKEN.finditer(sentence))[1:]
+    return any(
+        sentence[a.end() : b.start()].isspace()  # side by side: not across a table's cells ("A0–A5 | analogue")
+        and a.group()[0].isupper()
+        and not text_words(a.group()) & named
+        and stem(b.group().lower()) in terms
+        for a, b in pairwise(tokens)
+    )
 
 
 def _asked_similarities(query, found: list[Candidate], embedder) -> dict[str, float]:
