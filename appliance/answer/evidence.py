@@ -104,6 +104,7 @@ CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
 # A whole number and the unit after it, with a space or without: "24 V" and "24V", "300 mm" and "300mm".
 QUANTITY_SPELLED = re.compile(r"(?<![\w.])(\d{1,6}) ?([^\W\d_]{1,3})\b")
 # A word ending in a doubled consonant, not l, s or z: "sett" of "setting" (`stem`).
+SHORT_VERB = re.compile(r"([aiouy][b-df-hj-np-tv-z])(?:ed|ing)")  # "us" of "used", "ag" of "aging"
 DOUBLED = re.compile(r"([b-df-hj-kmnp-rtv-y])\1$")
 # A word written with hyphens, as students write it as one: "Wi-Fi" and "wifi", "pre-filter" and "prefilter".
 HYPHENATED = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
@@ -237,6 +238,9 @@ def stem(word: str) -> str:
     # A Greek noun's -is is its plural's -es: thesis and theses, analysis and analyses.
     if len(word) > 4 and word.endswith("is"):
         return word[:-2]
+    # A short verb's -ed and -ing take its e: "used" and "using" are "use", "aged" is "age" (not "need" or "bring").
+    if short := SHORT_VERB.fullmatch(word):
+        return f"{short.group(1)}e"
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix) and not word.endswith(("ss", "us", "is")):
             word = word[: -len(suffix)]
