@@ -15,7 +15,7 @@ from appliance.answer import answerer as answerer_module
 from appliance.answer import evidence, verify
 from appliance.answer.answerer import FOLLOWING_QUOTE, Question
 from appliance.answer.events import Evidence
-from appliance.answer.expect import expected
+from appliance.answer.expect import expected, scaled
 from appliance.answer.prompt import NO_ANSWER, NOT_COVERED
 from appliance.errors import Busy, TooManyRequests
 from appliance.search.shapes import Passage
@@ -2031,3 +2031,53 @@ def test_a_table_row_the_model_copies_is_shown_as_the_materials_row_to_read_unde
     assert shown == first.shown == f"The material says: “{row.text}” [{first.source}]"
     assert row.text.endswith("110")
     built.close()
+
+
+def test_a_number_in_another_unit_of_its_scale_than_the_materials_is_not_supported():
+    """Found by bench.verifier: "1.5 g" passed from "1.5 kg" and "10 ms" from "10 s": a number is checked with its
+    dimension (a mass, a time), which both units share. Another spelling of the same unit is the material's."""
+    page = "The maximum take-off mass inside the cage is 1.5 kg. Exposure can be set from 20 µs to 10 s."
+    passage = passage_of(page, "Flight cage")
+    items = [Evidence(a, b, page[a:b], 1.0) for a, b in evidence.sentences(page)]
+    checker = verify.Verifier("What is the maximum take-off mass?", {1: items}, [passage], FakeEmbedder(), 0.0)
+    grams = checker.check("The maximum take-off mass inside the cage is 1.5 g [1].")
+    assert (grams.source, grams.reason) == (None, "the material gives 1.5 kg, not 1.5 g")
+    assert checker.check("The maximum take-off mass inside the cage is 1.5 kilograms [1].").source == 1
+    exposure = verify.Verifier("How long can the exposure be?", {1: items}, [passage], FakeEmbedder(), 0.0)
+    assert exposure.check("Exposure can be set from 20 µs to 10 ms [1].").reason == "the material gives 10 s, not 10 ms"
+    assert scaled("from 20 µs to 10 s, 5 students") == {("20", "time", "µs"), ("10", "time", "s")}
+
+
+def test_two_numbers_given_in_each_others_place_are_not_supported():
+    """Found by bench.verifier: "Current at full load: 9 A; stall current about 4.2 A" passed from the material's
+    4.2 A at full load and 9 A stalled: every number is the material's, and every word. Two of a list or a range
+    ("between 22 and 17 °C", "weeks 7 to 1") say the same in either order."""
+    load = "Current at full load: 4.2 A; stall current about 9 A"
+    assert verify.reordered("Current at full load: 9 A; stall current about 4.2 A", load) == ("9", "4.2")
+    grade = "The grade is the thesis (weighted 75 %) and the colloquium (weighted 25 %)."
+    assert verify.reordered(grade.replace("75", "x").replace("25", "75").replace("x", "25"), grade) == ("25", "75")
+    chiller = "Wait until its display reads between 17 and 22 °C."
+    assert verify.reordered(chiller.replace("17 and 22", "22 and 17"), chiller) is None
+    assert verify.reordered("Office hours run in weeks 7 to 1.", "Office hours run in weeks 1 to 7.") is None
+    assert verify.reordered(load, load) is None
+
+
+def test_a_claim_copied_without_the_condition_closing_it_is_not_supported():
+    """Found by bench.verifier: a condition after "than" ("more than three days late ... unless an extension was
+    agreed") was read as another part's, and one sharing a word with its claim ("only by the lead TA, only when
+    asked before the deadline") as stated; a part after "or" is its condition's only when the sentence states it."""
+    late = "Work more than three days late gets a mark of zero unless an extension was agreed beforehand."
+    assert verify.unconditioned("Work more than three days late gets a mark of zero.", late) == (
+        "unless an extension was agreed beforehand"
+    )
+    extension = "An extension is granted only by the lead TA, only when asked before the deadline."
+    assert verify.unconditioned("An extension is granted only by the lead TA.", extension) == (
+        "only when asked before the deadline"
+    )
+    pads = "The pads must be replaced after 300 hours of use, or earlier if you can see the rubber cracking."
+    assert verify.unconditioned("The pads must be replaced after 300 hours of use.", pads) == ""
+    assert verify.unconditioned("The pads must be replaced after 300 hours of use, or earlier.", pads) == (
+        "if you can see the rubber cracking"
+    )
+    drift = "The position drifts because the small errors add up when the accelerations are integrated."
+    assert verify.unconditioned("The position drifts because the small errors add up.", drift) == ""

@@ -190,6 +190,34 @@ RECURRING = (
 )
 # Two numbers sharing the unit after them: "0.6 to 1.5 metres", "9 by 6 mm" (x, the multiplication sign, dashes).
 JOINED = "(?:to|and|or|by|x|\u00d7|-|\u2013)"
+# Units of one dimension at other scales, each with its spellings: a symbol as written, its name in any case.
+SCALES = [
+    ("mass", "kg", r"kg|(?i:kilo(?:gram)?s?)"),
+    ("mass", "g", r"g|(?i:grams?)"),
+    ("mass", "mg", r"mg|(?i:milligrams?)"),
+    ("length", "km", r"km|(?i:kilomet(?:re|er)s?)"),
+    ("length", "m", r"m|(?i:met(?:re|er)s?)"),
+    ("length", "cm", r"cm|(?i:centimet(?:re|er)s?)"),
+    ("length", "mm", r"mm|(?i:millimet(?:re|er)s?)"),
+    ("length", "µm", r"µm|um|(?i:micro(?:met(?:re|er)|n)s?)"),
+    ("time", "h", r"h|(?i:hours?|hrs?)"),
+    ("time", "min", r"min|(?i:minutes?|mins)"),
+    ("time", "s", r"s|(?i:seconds?|secs?)"),
+    ("time", "ms", r"ms|(?i:milliseconds?)"),
+    ("time", "µs", r"µs|us|(?i:microseconds?)"),
+    ("voltage", "kV", r"kV|(?i:kilovolts?)"),
+    ("voltage", "V", r"V|(?i:volts?)"),
+    ("voltage", "mV", r"mV|(?i:millivolts?)"),
+    ("current", "A", r"A|(?i:amps?|amperes?)"),
+    ("current", "mA", r"mA|(?i:milliamps?|milliamperes?)"),
+    ("power", "kW", r"kW|(?i:kilowatts?)"),
+    ("power", "W", r"W|(?i:watts?)"),
+    ("power", "mW", r"mW|(?i:milliwatts?)"),
+    ("frequency", "GHz", r"GHz"),
+    ("frequency", "MHz", r"MHz"),
+    ("frequency", "kHz", r"kHz"),
+    ("frequency", "Hz", r"Hz|(?i:hertz)"),
+]
 # A currency sign comes before its number, and a currency's code may ("CHF 40"); not CAD, a lab's design software.
 MONEY_FIRST = rf"(?:[£$€¥₹]|\b(?:{CURRENCY_CODES})\b)\s*{NUMBER}"
 # Nothing to pay is a price too: "free of charge", "for free", "Printing is free", "at no cost"; not "free of dust".
@@ -461,6 +489,17 @@ def quantities(text: str) -> set[tuple[str, str]]:
         stated = rf"({NUMBER})(?:\s*{JOINED}\s*({NUMBER}))?[\s-]*(?:{units})(?!\w)"
         for match in re.finditer(stated, text, re.IGNORECASE):
             found.update((_number(n), dimension) for n in match.groups() if n)
+    return found
+
+
+def scaled(text: str) -> set[tuple[str, str, str]]:
+    """The (number, dimension, unit) triples a text states in a unit of a scale ("1.5 kg" is ("1.5", "mass", "kg"),
+    "10 milliseconds" ("10", "time", "ms")): `quantities` reads 1.5 g and 1.5 kg as the same mass."""
+    found: set[tuple[str, str, str]] = set()
+    for dimension, unit, spelled in SCALES:
+        stated = rf"({NUMBER})(?:\s*{JOINED}\s*({NUMBER}))?[\s-]*(?:{spelled})(?![\w/])"
+        for match in re.finditer(stated, text):
+            found.update((_number(n), dimension, unit) for n in match.groups() if n)
     return found
 
 

@@ -20,7 +20,7 @@ from appliance.answer.evidence import (
     stem,
     text_words,
 )
-from appliance.answer.expect import DATE, SAYS_WHAT_ASKED, expected, quantities, values, without_units
+from appliance.answer.expect import DATE, SAYS_WHAT_ASKED, expected, quantities, scaled, values, without_units
 from appliance.store.text import STOPWORDS, WORD
 
 CITATION = re.compile(r"\s*\[(\d{1,2})\]")
@@ -44,6 +44,9 @@ NUMBER = re.compile(
 )
 # Names and codes: a capitalised word not opening the sentence, an acronym anywhere (PRM, RRT: in a robotics
 # course often the answer itself), or any word mixing letters and digits (Zorblax-7).
+# A sentence cut at its numbers (kept, as the split's odd pieces), and what may join two of a list or a range.
+NUMBER_SPLIT = re.compile(r"(?<![\w.])([-+±]?\d+(?:[.,]\d+)*)(?![\w.]|[.,]\d)")
+JOINER = re.compile(r"\s*(?:,|and|or|to|[-\u2013\u2014])?\s*", re.IGNORECASE)
 NAME = re.compile(r"(?<=\s)[A-Z][\w-]*[a-z0-9][\w-]*|\b[A-Z]{2,}s?\b|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
 SENTENCE_STOP = re.compile(r"[.!?](?:\s*\[\d{1,2}\])*(?=\s+[^\s\[])|\n")
 SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
@@ -101,6 +104,7 @@ TRAILING = re.compile(
     r"with\s+(?:[\w'\u2019-]+\s+){0,3}?(?:permission|approval|consent)\b[^;:.!?]*)",
     re.IGNORECASE,
 )
+REASON = re.compile(r"because|since|so", re.IGNORECASE)
 PART_OF = re.compile(r"\b(?:or|and|but|because|since|so|than|earlier|later|after|before|until)\b", re.IGNORECASE)
 # The words that turn a claim round ("cannot" and "n't" read as "not"), and where their reach ends: a clause's
 # punctuation, a sentence's end or a turn ("but"); not a comma, which "Do not eat, drink or smoke" reaches past.
@@ -376,6 +380,12 @@ class Verifier:
         invented = sorted(quantities(text) - self.evidence_quantities[n])
         if invented:
             return "the material does not give {} as a {}".format(*invented[0])
+        # Nor in another unit of the scale than the material's: "1.5 g" of its "1.5 kg", "10 ms" of "10 s".
+        given = scaled(self.evidence_text[n])
+        for number, dimension, unit in sorted(scaled(text) - given):
+            its = next((u for m, d, u in sorted(given) if (m, d) == (number, dimension)), "")
+            if its:
+                return f"the material gives {number} {its}, not {number} {unit}"
         for name in sorted(names(text) - self.titled[n]):
             # A code in the student's spelling ("tq50") is the material's in another ("TQ-50").
             if not self._names(name, n):
@@ -421,6 +431,9 @@ class Verifier:
         )
         if swap:
             return "it puts '{}' where the material says '{}'".format(*swap)
+        order = reordered(text, self.evidence[n][closest[0]].text)
+        if order:
+            return "it gives {} and {} in each other's place".format(*order)
         turned = negated(text, self.evidence[n][closest[0]].text)
         if turned:
             return turned
@@ -489,7 +502,8 @@ def swapped(sentence: str, evidence: str, context: str = "") -> tuple[str, str] 
         # name shortened, nor a day for a range of days ("Mon–Thu": the names check's).
         alone = 1 <= len(own) == sum(_meaningful(word) for word, _ in said[i1:i2]) <= 2 and j2 - j1 <= 2
         day = alone and WEEKDAY.match(own[0]) and all(DAY.match(word) for word in lost)
-        if alone and lost and copied and not day and not _shortened(own, source[j1:j2], context):
+        spelled = alone and lost and _same_unit(own[-1], lost[-1])  # "kilograms" for "kg": its own check's
+        if alone and lost and copied and not day and not spelled and not _shortened(own, source[j1:j2], context):
             return own[0], lost[-1]
         # A number for another in a sentence otherwise copied, though its context has it: "in week 7" from "in week
         # 8" under "weeks 1 to 7", a row's "| 5" under the heading "5. Matches". Not one written another way.
@@ -498,6 +512,30 @@ def swapped(sentence: str, evidence: str, context: str = "") -> tuple[str, str] 
         if other and copied and numbers(sentence) != numbers(evidence):
             return figure[0], figure[1]
     return None
+
+
+def reordered(sentence: str, evidence: str) -> tuple[str, str] | None:
+    """(two numbers) the sentence, copying the evidence's words, gives in each other's place: "Current at full load:
+    9 A; stall current about 4.2 A" from "... 4.2 A; ... about 9 A". Not two of a list or a range, with nothing but
+    "and", "or", "to" or a dash between them ("between 22 and 17 °C")."""
+    said, given = NUMBER_SPLIT.split(sentence), NUMBER_SPLIT.split(evidence)
+    if len(said) != len(given) or _said(" ".join(said[::2])) != _said(" ".join(given[::2])):
+        return None  # more than the numbers' places differ: for the other checks
+    mine, theirs = said[1::2], given[1::2]
+    for k, (a, b) in enumerate(zip(mine, theirs, strict=True)):
+        if numbers(a) != numbers(b) and numbers(a) <= numbers(evidence) and not JOINER.fullmatch(given[2 * k + 2]):
+            moved = next((m for m in range(k + 1, len(theirs)) if numbers(theirs[m]) == numbers(a)), None)
+            if moved is not None and not all(JOINER.fullmatch(given[2 * x + 2]) for x in range(k, moved)):
+                return a, b
+    return None
+
+
+def _same_unit(a: str, b: str) -> bool:
+    """Whether two words are one unit in two spellings ("kilograms" and "kg", "newtons" and "N")."""
+    one, other = f"1 {a}", f"1 {b}"
+    if scaled(one) or scaled(other):
+        return scaled(one) == scaled(other)
+    return bool(quantities(one)) and quantities(one) == quantities(other)
 
 
 def _shortened(own: list[str], lost: list[tuple[str, str]], context: str) -> bool:
@@ -618,12 +656,23 @@ def unconditioned(sentence: str, evidence: str, asked: Set[str] = frozenset()) -
         condition, claim = found.group().strip(" ,"), evidence[found.end() :]
     else:
         after = TRAILING.search(evidence)
-        clause = re.split(r"[,;:()]", evidence[: after.start()])[-1] if after else ""
-        if not after or PART_OF.search(clause):
+        if not after:
             return ""
         condition, claim = after.group("condition").strip(), evidence[: after.start()]
-    said, terms = set(content_words(sentence)), set(content_words(condition))
-    return condition if terms and not terms & (said | asked) and len(said & set(content_words(claim))) >= 2 else ""
+        # After "or", "and" or a reason it belongs to that part alone ("... after 300 hours, or earlier if the rubber
+        # cracks"), which the sentence must state for it to be left out ("... or earlier."): measured, reading those
+        # always withdrew two true sentences; a reason's condition is the reason's ("... add up when integrated"). A
+        # "than" inside the claim ("more than three days late") is no part.
+        clause = re.split(r"[,;:()]", claim)[-1]
+        parts = [found for found in PART_OF.finditer(clause) if found.group().lower() != "than"]
+        if parts and REASON.fullmatch(parts[-1].group()):
+            return ""
+        if parts and not set(content_words(clause[parts[-1].start() :])) & set(content_words(sentence)):
+            return ""
+    # The condition's own words: those it shares with the claim ("only", "exercises") are no sign it was stated.
+    said, stated = set(content_words(sentence)), set(content_words(claim))
+    terms = set(content_words(condition)) - stated
+    return condition if terms and not terms & (said | asked) and len(said & stated) >= 2 else ""
 
 
 def rebound(sentence: str, evidence: str) -> tuple[str, str, str] | None:
