@@ -24,18 +24,43 @@ from __future__ import annotations
 import random
 import re
 import time
+from itertools import pairwise
 from pathlib import Path
 
 from appliance.answer.evidence import stem
 from appliance.store.text import STOPWORDS
 from bench import answers, common
 
-KINDS = ("context_word", "number", "name", "negation")
+KINDS = ("context_word", "number", "name", "negation", "bound", "unit", "numbers_swapped", "condition")
 WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 NAME = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?")
 AFFIRMED = re.compile(r"\b(is|are|must|can|may|should)\b")
 DENIED = re.compile(r"\s(?:not|never)\b")
+# A word bounding a value or an order, and the one saying the opposite.
+OPEN = re.compile(r"(?:[;:,]|\b(?:and|but|or|even|then))$")  # what leaves the claim unfinished before a condition
+WORDY = re.compile(r"[A-Za-z]{3,}(?<!and)")  # a word between two numbers, not "and"
+OPPOSITE = {
+    "most": "least",
+    "least": "most",
+    "maximum": "minimum",
+    "minimum": "maximum",
+    "before": "after",
+    "after": "before",
+    "more": "less",
+    "less": "more",
+    "above": "below",
+    "below": "above",
+    "over": "under",
+    "under": "over",
+    "earliest": "latest",
+    "latest": "earliest",
+    "first": "last",
+    "last": "first",
+}
+BOUND = re.compile(rf"\b({'|'.join(OPPOSITE)})\b", re.IGNORECASE)
+UNIT = re.compile(r"(?<=\d )(mm|cm|m|km|kg|g|V|A|W|mA|mAh|Hz|kHz|MHz|GHz|s|ms|min|h|bar|N|Nm|°C|%|euros?|EUR)\b")
+CONDITION = re.compile(r",?\s+\b(?:if|unless|only if|only when|except|provided that|as long as)\s[^.;:]*(?=[.;:]?\s*$)")
 EXAMPLES = 8
 
 
@@ -65,12 +90,42 @@ def mutants(sentence: str, context: str, passage: str, pick: random.Random) -> d
     other_names = sorted(n for n in set(NAME.findall(passage)) - set(names) if not set(re.split("[ -]", n)) & own_words)
     if names and other_names:
         out["name"] = _replace(sentence, pick.choice(names), pick.choice(other_names))
+    if bound := BOUND.search(sentence):
+        word = bound.group()
+        opposite = OPPOSITE[word.lower()]
+        out["bound"] = _at(sentence, bound, opposite.capitalize() if word[0].isupper() else opposite)
+    units = list(UNIT.finditer(sentence))
+    other_units = sorted({u.group() for u in UNIT.finditer(passage)} - {u.group() for u in units})
+    if units and other_units:
+        out["unit"] = _at(sentence, pick.choice(units), pick.choice(other_units))
+    # Two numbers with words between them: of a list or a range ("17 and 22 °C") their order says nothing.
+    found = list(NUMBER.finditer(sentence))
+    apart = [
+        (a, b) for a, b in pairwise(found) if a.group() != b.group() and WORDY.search(sentence, a.end(), b.start())
+    ]
+    if apart:
+        a, b = (m.group() for m in apart[0])
+        out["numbers_swapped"] = NUMBER.sub(lambda m: {a: b, b: a}.get(m.group(), m.group()), sentence)
+    # A condition of three words or more closing the sentence's claim, which stands as a sentence without it.
+    condition = CONDITION.search(sentence)
+    rest = sentence[: condition.start()].rstrip() if condition else ""
+    if (
+        condition
+        and len(WORD.findall(rest)) >= 4
+        and len(WORD.findall(condition.group())) >= 4
+        and not OPEN.search(rest)
+    ):
+        out["condition"] = rest + sentence[condition.end() :]
     denied = DENIED.search(sentence)
     if denied:
         out["negation"] = sentence[: denied.start()] + sentence[denied.end() :]
     elif affirmed := AFFIRMED.search(sentence):
         out["negation"] = f"{sentence[: affirmed.end()]} not{sentence[affirmed.end() :]}"
     return out
+
+
+def _at(sentence: str, found: re.Match, new: str) -> str:
+    return sentence[: found.start()] + new + sentence[found.end() :]
 
 
 def _replace(sentence: str, old: str, new: str) -> str:
