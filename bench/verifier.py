@@ -1,7 +1,7 @@
 """The verifier against sentences that change what the material says (issue #10), no LLM:
 
     .venv/bin/python -m bench.verifier            # every handout of bench/answers/, all sets
-    .venv/bin/python -m bench.verifier --quick    # two handouts
+    .venv/bin/python -m bench.verifier --quick    # two handouts giving every kind of change
 
 A small model writes sentences of the material's own words that say something else: a word of the sentence before
 put in place of its verb, another line's number, another person's name, a "not" put in or left out. For each
@@ -16,7 +16,10 @@ control:
 
 Kinds: `context_word` (a word of the sentence replaced by one of its context's: heading, the sentence it leans on,
 a list's lead-in), `number` (a number replaced by another of the same passage), `name` (a capitalised name by
-another of the passage), `negation` ("is" made "is not", or a "not"/"never" taken out).
+another of the passage), `negation` ("is" made "is not", or a "not"/"never" taken out), `bound` ("at most" made
+"at least", "before" "after"), `unit` (a number's unit made another of the passage's: "1.5 g" for "1.5 kg"),
+`numbers_swapped` (two numbers with words between them given in each other's place), `condition` (a closing
+condition of four words or more left out: "... unless an extension was agreed").
 """
 
 from __future__ import annotations
@@ -62,12 +65,13 @@ BOUND = re.compile(rf"\b({'|'.join(OPPOSITE)})\b", re.IGNORECASE)
 UNIT = re.compile(r"(?<=\d )(mm|cm|m|km|kg|g|V|A|W|mA|mAh|Hz|kHz|MHz|GHz|s|ms|min|h|bar|N|Nm|°C|%|euros?|EUR)\b")
 CONDITION = re.compile(r",?\s+\b(?:if|unless|only if|only when|except|provided that|as long as)\s[^.;:]*(?=[.;:]?\s*$)")
 EXAMPLES = 8
+QUICK = ("halvard-pt2-pneumatics.md", "flight-cage-h003.md")  # two handouts each giving every kind of change
 
 
 def handouts(quick: bool) -> list[Path]:
     """The handouts of every question set: the material the bench's questions are about."""
     found = sorted({path for spec in answers.SETS.values() for path in spec.folder.glob("*.md")})
-    return found[:2] if quick else found
+    return [path for path in found if path.name in QUICK] if quick else found
 
 
 def mutants(sentence: str, context: str, passage: str, pick: random.Random) -> dict[str, str]:
