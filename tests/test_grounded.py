@@ -2081,3 +2081,17 @@ def test_a_claim_copied_without_the_condition_closing_it_is_not_supported():
     )
     drift = "The position drifts because the small errors add up when the accelerations are integrated."
     assert verify.unconditioned("The position drifts because the small errors add up.", drift) == ""
+
+
+def test_a_sentence_leaving_out_one_of_what_the_material_says_only_of_is_not_supported():
+    """Found in the answers of this round's run: "the thicker 1.2 mm wire only for battery leads [1]" was shown
+    from "... only for battery and motor leads": every word is the material's, but "only" now excludes the motors."""
+    wire = "Use the 0.7 mm solder wire for boards and the thicker 1.2 mm wire only for battery and motor leads."
+    cut = "The 0.7 mm solder wire is used for boards and the thicker 1.2 mm wire only for battery leads."
+    assert verify.narrowed(cut, wire) == "motor"
+    assert verify.narrowed("The thicker 1.2 mm wire is only for battery and motor leads.", wire) == ""
+    assert verify.narrowed("Use the 0.7 mm solder wire for boards.", wire) == ""
+    page = passage_of(wire, "Soldering")
+    items = [Evidence(0, len(wire), wire, 1.0)]
+    checker = verify.Verifier("Which solder wire is used for boards?", {1: items}, [page], FakeEmbedder(), 0.0)
+    assert checker.check(f"{cut} [1]").reason == "it leaves out 'motor' of what the material says 'only' of"

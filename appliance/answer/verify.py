@@ -104,6 +104,8 @@ TRAILING = re.compile(
     r"with\s+(?:[\w'\u2019-]+\s+){0,3}?(?:permission|approval|consent)\b[^;:.!?]*)",
     re.IGNORECASE,
 )
+ONLY = re.compile(r"\bonly\b([^,;:.!?()]*)", re.IGNORECASE)  # what a clause says "only" of
+JOINS = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
 REASON = re.compile(r"because|since|so", re.IGNORECASE)
 PART_OF = re.compile(r"\b(?:or|and|but|because|since|so|than|earlier|later|after|before|until)\b", re.IGNORECASE)
 # The words that turn a claim round ("cannot" and "n't" read as "not"), and where their reach ends: a clause's
@@ -446,6 +448,9 @@ class Verifier:
         role = misnamed(text, self.evidence[n][closest[0]].text)
         if role:
             return "it says '{1}' of {0}, which the material says of {2}".format(*role)
+        kept = narrowed(text, self.evidence[n][closest[0]].text)
+        if kept:
+            return f"it leaves out '{kept}' of what the material says 'only' of"
         moved = unbound(text, self.evidence[n][closest[0]].text)
         if moved:
             return "it puts {} with '{}', which the material says in another part of the sentence".format(*moved)
@@ -725,6 +730,20 @@ def misnamed(sentence: str, evidence: str) -> tuple[str, str, str] | None:
 def _named(text: str) -> set[str]:
     """The names a part of a sentence states, its first word too (not a stopword), as content words give them."""
     return {stem(name) for name in names(f" {text.strip()}") - STOPWORDS}
+
+
+def narrowed(sentence: str, evidence: str) -> str:
+    """A word of the things the evidence says "only" of, joined by "and" or "or", that the sentence's "only" leaves
+    out ("" when none): "the 1.2 mm wire only for battery leads" from "... only for battery and motor leads" says
+    the motors take another."""
+    given = [(set(content_words(found.group(1))), found.group(1)) for found in ONLY.finditer(evidence)]
+    for found in ONLY.finditer(sentence):
+        said = set(content_words(found.group(1)))
+        for words, phrase in given:
+            left = sorted(words - said) if said & words and JOINS.search(phrase) else []
+            if left and not JOINS.search(found.group(1)):
+                return _as_written(left[0], phrase)
+    return ""
 
 
 def unbound(sentence: str, evidence: str) -> tuple[str, str] | None:
