@@ -2095,3 +2095,19 @@ def test_a_sentence_leaving_out_one_of_what_the_material_says_only_of_is_not_sup
     items = [Evidence(0, len(wire), wire, 1.0)]
     checker = verify.Verifier("Which solder wire is used for boards?", {1: items}, [page], FakeEmbedder(), 0.0)
     assert checker.check(f"{cut} [1]").reason == "it leaves out 'motor' of what the material says 'only' of"
+
+
+def test_a_bound_or_order_turned_into_its_opposite_is_not_supported():
+    """Found by bench.verifier: "at most ten days ahead" passed from "at least ten days ahead", the "most" being the
+    material's in the next clause; "over a quartz heater" from "under". The little words are stopwords."""
+    ahead = "Ask the cluster coordinator at least ten days ahead; a reservation lasts at most 48 hours."
+    turned = "Ask the cluster coordinator at most ten days ahead; a reservation lasts at most 48 hours."
+    assert verify.opposed(turned, ahead) == ("most", "least")
+    assert verify.opposed(ahead, ahead) is None
+    assert verify.opposed("Ask the coordinator early.", ahead) is None
+    page = passage_of(ahead, "Reservations")
+    checker = verify.Verifier(
+        "How early must I reserve?", {1: [Evidence(0, len(ahead), ahead, 1.0)]}, [page], FakeEmbedder(), 0.0
+    )
+    assert checker.check(f"{turned} [1]").reason == "it says 'most' where the material says 'least'"
+    assert checker.check(f"{ahead} [1]").source == 1

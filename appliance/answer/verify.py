@@ -88,6 +88,25 @@ DAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)", re.IGNORECASE)  # a weekday
 # ("less", "before", "minimum") are words a sentence states like any other. Not the modals: "The window should be
 # cleaned with ..." says what "Clean the window with ..." does (measured: they withdrew seven right sentences).
 BOUNDING = frozenset("more most over under".split())
+# A bound or an order and the word saying the opposite.
+OPPOSITES = {
+    a: b
+    for pair in (
+        "most least",
+        "more less",
+        "maximum minimum",
+        "max min",
+        "before after",
+        "above below",
+        "over under",
+        "earliest latest",
+        "first last",
+        "higher lower",
+        "longer shorter",
+        "faster slower",
+    )
+    for a, b in (pair.split(), pair.split()[::-1])
+}
 # Where a sentence's subject ends: at its first verb of these ("Solder paste | is kept in the fridge").
 SUBJECT_ENDS = re.compile(r"\b(?:is|are|was|were|must|can|should|will|may|has|have|had|does|do|did)\b", re.I)
 # A condition the material puts first on a claim: "If the LED blinks red, reset the driver."
@@ -421,6 +440,9 @@ class Verifier:
             return f"the material does not say '{unsaid[0]}' here"
         # Against the sentence it copies most of too, when another is nearer in meaning: "The Greta Lindqvist
         # Station in Room G-11" is nearest the one naming her, but copies the title it changes.
+        turned_bound = opposed(text, self.evidence[n][closest[0]].text)
+        if turned_bound:
+            return "it says '{}' where the material says '{}'".format(*turned_bound)
         swap = next(
             filter(
                 None,
@@ -587,6 +609,21 @@ def negated(sentence: str, evidence: str) -> str:
     if adds:
         return f"it says 'not' of '{flipped}' where the material does not"
     return f"it leaves out the material's 'not' of '{flipped}'"
+
+
+def opposed(sentence: str, evidence: str) -> tuple[str, str] | None:
+    """(the sentence's word, the evidence's) where the sentence, copying the evidence, turns a bound or an order
+    into its opposite: "at most ten days ahead" from "at least ten days ahead", though "at most" stands in its
+    next clause. Those little words are stopwords, which no word check reads."""
+    said, source = _said(sentence), _said(evidence)
+    ops = difflib.SequenceMatcher(None, said, source, autojunk=False).get_opcodes()
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
+        pair = (said[i1], source[j1]) if op == "replace" and i2 - i1 == 1 == j2 - j1 else None
+        beside = [ops[x] for x in (k - 1, k + 1) if 0 <= x < len(ops)]
+        copied = sum(_meaningful(w) for kind, a, b, _, _ in beside if kind == "equal" for w in said[a:b]) >= 2
+        if pair and OPPOSITES.get(pair[1]) == pair[0] and copied:
+            return pair
+    return None
 
 
 def _lone_negation(sentence: str, evidence: str) -> str:
