@@ -97,14 +97,14 @@ UNIT_HEADER = re.compile(r"units?", re.I)
 # A column header of a few words and no unit says what its numbers count or measure: "1600" under "Pulses per
 # revolution" is 1600 pulses per revolution, "16" under "Turntable steps" 16 steps.
 LABEL_HEADER = re.compile(r"[^\W\d_]+(?:[ /-][^\W\d_]+){0,3}")
-# A code of a few letters and a number, with or without a hyphen: TQ-50, SD56, CAM-04.
 NAME_TOKEN = re.compile(r"\w+(?:-\w+)*")  # a word, hyphenated ones whole ("Marten-SMD")
 DIGIT = re.compile(r"\d")
+# A code of a few letters and a number, with or without a hyphen: TQ-50, SD56, CAM-04.
 CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
 # A whole number and the unit after it, with a space or without: "24 V" and "24V", "300 mm" and "300mm".
 QUANTITY_SPELLED = re.compile(r"(?<![\w.])(\d{1,6}) ?([^\W\d_]{1,3})\b")
-# A word ending in a doubled consonant, not l, s or z: "sett" of "setting" (`stem`).
 SHORT_VERB = re.compile(r"([aiouy][b-df-hj-np-tv-z])(?:ed|ing)")  # "us" of "used", "ag" of "aging"
+# A word ending in a doubled consonant, not l, s or z: "sett" of "setting" (`stem`).
 DOUBLED = re.compile(r"([b-df-hj-kmnp-rtv-y])\1$")
 # A word written with hyphens, as students write it as one: "Wi-Fi" and "wifi", "pre-filter" and "prefilter".
 HYPHENATED = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")

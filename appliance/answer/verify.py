@@ -42,11 +42,11 @@ UNIT_AFTER = 12  # characters after a number its unit is looked for in
 NUMBER = re.compile(
     rf"(?<![\w.:]){CLOCK}|(?<![\w.])(?<![^\W\d_]-)[-+]?\d+(?:[.,]\d+)*(?![\w])|(?<![^\W\d_]-)\d+(?=[A-Za-z°%])"
 )
-# Names and codes: a capitalised word not opening the sentence, an acronym anywhere (PRM, RRT: in a robotics
-# course often the answer itself), or any word mixing letters and digits (Zorblax-7).
 # A sentence cut at its numbers (kept, as the split's odd pieces), and what may join two of a list or a range.
 NUMBER_SPLIT = re.compile(r"(?<![\w.])([-+±]?\d+(?:[.,]\d+)*)(?![\w.]|[.,]\d)")
 JOINER = re.compile(r"\s*(?:,|and|or|to|[-\u2013\u2014])?\s*", re.IGNORECASE)
+# Names and codes: a capitalised word not opening the sentence, an acronym anywhere (PRM, RRT: in a robotics
+# course often the answer itself), or any word mixing letters and digits (Zorblax-7).
 NAME = re.compile(r"(?<=\s)[A-Z][\w-]*[a-z0-9][\w-]*|\b[A-Z]{2,}s?\b|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
 SENTENCE_STOP = re.compile(r"[.!?](?:\s*\[\d{1,2}\])*(?=\s+[^\s\[])|\n")
 SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
@@ -246,6 +246,7 @@ class Verifier:
             for n, text in self.evidence_text.items()
         }
         self.evidence_words = {n: text_words(text) for n, text in self.evidence_text.items()}
+        self.evidence_scales = {n: scaled(text) for n, text in self.evidence_text.items()}
         self.titled = {n: _beside(passages[n - 1].heading, self.evidence_text[n]) for n in evidence}
         self._vectors = {n: embedder.embed([e.text for e in items]) for n, items in evidence.items()}
         self._leads = {n: _lead_ins(items, passages[n - 1]) for n, items in evidence.items()}
@@ -402,7 +403,7 @@ class Verifier:
         if invented:
             return "the material does not give {} as a {}".format(*invented[0])
         # Nor in another unit of the scale than the material's: "1.5 g" of its "1.5 kg", "10 ms" of "10 s".
-        given = scaled(self.evidence_text[n])
+        given = self.evidence_scales[n]
         for number, dimension, unit in sorted(scaled(text) - given):
             its = next((u for m, d, u in sorted(given) if (m, d) == (number, dimension)), "")
             if its:
@@ -438,21 +439,13 @@ class Verifier:
         unsaid = sorted(_terms(text) & BOUNDING - self._context_terms[n][closest[0]])
         if unsaid:
             return f"the material does not say '{unsaid[0]}' here"
-        # Against the sentence it copies most of too, when another is nearer in meaning: "The Greta Lindqvist
-        # Station in Room G-11" is nearest the one naming her, but copies the title it changes.
         turned_bound = opposed(text, self.evidence[n][closest[0]].text)
         if turned_bound:
             return "it says '{}' where the material says '{}'".format(*turned_bound)
-        swap = next(
-            filter(
-                None,
-                (
-                    swapped(text, self.evidence[n][i].text, self._contexts[n][i])
-                    for i in self._sources(n, text, closest[0])
-                ),
-            ),
-            None,
-        )
+        # Against the sentence it copies most of too, when another is nearer in meaning: "The Greta Lindqvist
+        # Station in Room G-11" is nearest the one naming her, but copies the title it changes.
+        sources = self._sources(n, text, closest[0])
+        swap = next((s for i in sources if (s := swapped(text, self.evidence[n][i].text, self._contexts[n][i]))), None)
         if swap:
             return "it puts '{}' where the material says '{}'".format(*swap)
         order = reordered(text, self.evidence[n][closest[0]].text)
