@@ -561,6 +561,18 @@ def test_a_number_under_a_header_of_words_counts_what_the_header_names():
     assert _row_fits(header, row, "how many teeth on the output gear")
 
 
+def test_a_range_under_the_courses_weeks_says_when_and_a_duration_column_how_long():
+    """ "1-3" under "Weeks" is weeks 1-3 and answers "in which weeks"; "2" under "Duration (weeks)" is 2 weeks."""
+    header = "Kit | Contents | Fee (EUR) | Weeks"
+    row = "Kestrel-3 | practice board, 40 resistors | 18 | 1-3"
+    assert evidence._with_units(row, header) == "Kestrel-3 | practice board, 40 resistors | 18 EUR | Weeks 1-3"
+    assert _row_fits(header, row, "In which weeks is the Kestrel-3 used?")
+    assert _row_fits("Topic | Teaching week", "Soldering | 4", "Which week is soldering taught in?")
+    lasting = "Kit | Duration (weeks)"
+    assert evidence._with_units("Marten-SMD | 2", lasting) == "Marten-SMD | 2 weeks"
+    assert _row_fits(lasting, "Marten-SMD | 2", "How many weeks is the Marten-SMD kit lent for?")
+
+
 def test_a_short_table_row_pairing_a_label_with_its_value_is_evidence_and_its_header_is_not():
     page = "| Parameter | Value |\n|---|---|\n| Weight (g) | 72 |\n| Output spline | 25 teeth |\n"
     assert [page[a:b] for a, b in evidence.sentences(page)] == ["Weight (g) | 72", "Output spline | 25 teeth"]

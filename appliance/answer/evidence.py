@@ -97,6 +97,9 @@ UNIT_HEADER = re.compile(r"units?", re.I)
 # A column header of a few words and no unit says what its numbers count or measure: "1600" under "Pulses per
 # revolution" is 1600 pulses per revolution, "16" under "Turntable steps" 16 steps.
 LABEL_HEADER = re.compile(r"[^\W\d_]+(?:[ /-][^\W\d_]+){0,3}")
+# A column of the course's weeks or sessions places its numbers in the course, as a name before them: "1-3" under
+# "Weeks" is weeks 1-3 (when), not three weeks (how long, which "Duration (weeks)" says with its unit).
+PLACE_HEADER = re.compile(r"(?:teaching |lab )?(?:weeks?|sessions?|lectures?|semesters?|terms?)", re.I)
 NAME_TOKEN = re.compile(r"\w+(?:-\w+)*")  # a word, hyphenated ones whole ("Marten-SMD")
 DIGIT = re.compile(r"\d")
 # A code of a few letters and a number, with or without a hyphen: TQ-50, SD56, CAM-04.
@@ -716,7 +719,7 @@ def _with_units(row: str, header: str) -> str:
     """A table row with each bare number followed by the unit its table gives apart: in its column's header
     ("Weight (%)"), its row's label ("Altitude above floor (m) | 2.5") or a "Unit" column ("±2000 | °/s"), else by
     its column's header when that is a few words ("Pulses per revolution"); under a header of intervals, after
-    "every"."""
+    "every"; under the course's weeks or sessions, after their name ("Weeks 1-3")."""
     cells, heads = [c.strip() for c in row.split("|")], [h.strip() for h in header.split("|")]
     if len(heads) != len(cells):
         return row
@@ -727,7 +730,10 @@ def _with_units(row: str, header: str) -> str:
 
 
 def _read_cell(number: str, head: str, own: str) -> str:
-    """A bare number as its table reads: with its column's unit, else its row's, else its column's label."""
+    """A bare number as its table reads: after the weeks or sessions its column names, else with its column's unit,
+    else its row's, else its column's label."""
+    if PLACE_HEADER.fullmatch(head):
+        return f"{head} {number}"
     every = "every " if INTERVAL_HEADER.search(head) else ""
     return f"{every}{number} {_unit(head) or own or _label(head)}".strip()
 
