@@ -55,6 +55,9 @@ SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
 CLAUSE = re.compile(r"[,;()]|:(?!\d)|[.!?](?=\s|$)|\band\b|\bor\b|\bbut\b")
 TOKEN = re.compile(rf"{CLOCK}|[-+]?\d+(?:[.,]\d+)*|[^\W\d_][\w'-]*")
 HYPHENATED_WORD = re.compile(r"\w+(?:-\w+)*")
+SAID_WORD = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:-\w+)*")  # a decimal whole ("4.0"), a hyphenated word whole
+FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+HEADING_STEP = re.compile(r"\s>\s")  # between a section's heading and its subsection's in a context
 FOLLOWING = 4
 # A number of a text, with the word stems after it in its clause and those before it there (`_bindings`).
 Binding = tuple[str, frozenset[str], frozenset[str]]
@@ -508,7 +511,7 @@ def swapped(sentence: str, evidence: str, context: str = "") -> tuple[str, str] 
         # the sentence or its context (the one its "them" leans on says "store") it was taken from, and though the
         # material's word stands elsewhere in the sentence too ("goes from joints to robotics" for "to position").
         # A paraphrase rewords more than one word; a name may be called what its context calls it.
-        own = [word for word, _ in said[i1:i2] if _meaningful(word) and not word.isdigit()]
+        own = [word for word, _ in said[i1:i2] if _stands(word, i1) and not FIGURE.fullmatch(word)]
         lost = [word for word, _ in source[j1:j2] if _meaningful(word)]
         if own and lost and _names_beside(lost[-1], own[0], context, evidence):
             continue
@@ -520,15 +523,15 @@ def swapped(sentence: str, evidence: str, context: str = "") -> tuple[str, str] 
         copied = len(flanks) + edge == 2 and (_copied(kept) or whole)
         # One or two words for one or two of a name ("Ostmark Room" for "Ostmark Mechatronics Workshop"), not the
         # name shortened, nor a day for a range of days ("Mon–Thu": the names check's).
-        alone = 1 <= len(own) == sum(_meaningful(word) for word, _ in said[i1:i2]) <= 2 and j2 - j1 <= 2
+        alone = 1 <= len(own) == sum(_stands(word, i1) for word, _ in said[i1:i2]) <= 2 and j2 - j1 <= 2
         day = alone and WEEKDAY.match(own[0]) and all(DAY.match(word) for word in lost)
         spelled = alone and lost and _same_unit(own[-1], lost[-1])  # "kilograms" for "kg": its own check's
         if alone and lost and copied and not day and not spelled and not _shortened(own, source[j1:j2], context):
             return own[0], lost[-1]
         # A number for another in a sentence otherwise copied, though its context has it: "in week 7" from "in week
         # 8" under "weeks 1 to 7", a row's "| 5" under the heading "5. Matches". Not one written another way.
-        figure = [word for word, _ in said[i1:i2] + source[j1:j2] if word.isdigit()]
-        other = len(figure) == 2 == i2 - i1 + j2 - j1 and int(figure[0]) != int(figure[1])
+        figure = [word for word, _ in said[i1:i2] + source[j1:j2] if FIGURE.fullmatch(word)]
+        other = len(figure) == 2 == i2 - i1 + j2 - j1 and _value(figure[0]) != _value(figure[1])
         if other and copied and numbers(sentence) != numbers(evidence):
             return figure[0], figure[1]
     return None
@@ -548,6 +551,11 @@ def reordered(sentence: str, evidence: str) -> tuple[str, str] | None:
             if moved is not None and not all(JOINER.fullmatch(given[2 * x + 2]) for x in range(k, moved)):
                 return a, b
     return None
+
+
+def _value(figure: str) -> float:
+    """A figure's value, however written ("08" and "8", "4.0" and "4", "1,600" and "1600")."""
+    return float(figure.replace(",", ""))
 
 
 def _same_unit(a: str, b: str) -> bool:
@@ -920,11 +928,13 @@ def _terms(text: str) -> frozenset[str]:
 
 def _names_beside(name: str, word: str, context: str, evidence: str) -> bool:
     """Whether the context puts the word (in any form) next to the name: what the name is ("Zorblax gripper").
-    Within one of its parts: a heading's last word ("Your budget") is not beside its sentence's first ("Unspent")."""
+    Within one of its parts: a heading's last word ("Your budget") is not beside its sentence's first ("Unspent"),
+    nor a section's ("Lab Equipment > Take-home kits") beside its subsection's."""
     near = re.compile(rf"\b{re.escape(name)}\W+(\w+)|(\w+)\W+{re.escape(name)}\b")
     return any(
         stem(w.lower()) == stem(word.lower())
-        for part in context.split(evidence)
+        for whole in context.split(evidence)
+        for part in HEADING_STEP.split(whole)
         if name.lower() in names(f" {part}")
         for found in near.finditer(part)
         for w in found.groups()
@@ -934,8 +944,8 @@ def _names_beside(name: str, word: str, context: str, evidence: str) -> bool:
 
 def _words(text: str) -> list[tuple[str, str]]:
     """Each word of `text` (markers left out) with its stem, in order; a hyphenated one whole ("Quennell-Achebe"),
-    its stem in any spelling ("tq50" of "TQ-50")."""
-    return [(word, stem(word.lower().replace("-", ""))) for word in HYPHENATED_WORD.findall(CITATION.sub(" ", text))]
+    its stem in any spelling ("tq50" of "TQ-50"), and a decimal whole ("4.0")."""
+    return [(word, stem(word.lower().replace("-", ""))) for word in SAID_WORD.findall(CITATION.sub(" ", text))]
 
 
 def _said(text: str) -> list[str]:
@@ -945,6 +955,12 @@ def _said(text: str) -> list[str]:
 
 def _meaningful(word: str) -> bool:
     return word.isdigit() or (len(word) > 1 and word.lower() not in STOPWORDS)
+
+
+def _stands(word: str, at: int) -> bool:
+    """Whether a word put in at word `at` says something of its own: a meaningful word, or a capitalised one inside
+    the sentence, as a name's ("Dr. Malin You Are" for "Dr. Malin Oduya")."""
+    return _meaningful(word) or (at > 0 and len(word) > 1 and word[0].isupper())
 
 
 def _copied(run: list[tuple[str, str]]) -> bool:
