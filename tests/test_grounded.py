@@ -2107,6 +2107,16 @@ def test_a_claim_copied_without_the_condition_closing_it_is_not_supported():
     )
     drift = "The position drifts because the small errors add up when the accelerations are integrated."
     assert verify.unconditioned("The position drifts because the small errors add up.", drift) == ""
+    # One after its claim as well as one before it, the first stated (bench.verifier).
+    queue = (
+        "When more than three students are waiting, each student gets at most ten minutes, and then goes back to the"
+        " end of the queue if there is more to ask."
+    )
+    assert verify.unconditioned(queue.replace(" if there is more to ask", ""), queue) == "if there is more to ask"
+    assert verify.unconditioned(queue, queue) == ""
+    assert verify.unconditioned("Each student gets at most ten minutes.", queue) == (
+        "When more than three students are waiting"
+    )
 
 
 def test_a_sentence_leaving_out_one_of_what_the_material_says_only_of_is_not_supported():

@@ -696,22 +696,32 @@ def unconditioned(sentence: str, evidence: str, asked: Set[str] = frozenset()) -
     if the LED blinks red?") goes without saying."""
     found = CONDITION.match(evidence)
     if found:
-        condition, claim = found.group().strip(" ,"), evidence[found.end() :]
-    else:
-        after = TRAILING.search(evidence)
-        if not after:
-            return ""
-        condition, claim = after.group("condition").strip(), evidence[: after.start()]
-        # After "or", "and" or a reason it belongs to that part alone ("... after 300 hours, or earlier if the rubber
-        # cracks"), which the sentence must state for it to be left out ("... or earlier."): measured, reading those
-        # always withdrew two true sentences; a reason's condition is the reason's ("... add up when integrated"). A
-        # "than" inside the claim ("more than three days late") is no part.
-        clause = re.split(r"[,;:()]", claim)[-1]
-        parts = [found for found in PART_OF.finditer(clause) if found.group().lower() != "than"]
-        if parts and REASON.fullmatch(parts[-1].group()):
-            return ""
-        if parts and not set(content_words(clause[parts[-1].start() :])) & set(content_words(sentence)):
-            return ""
+        first = _unstated(found.group().strip(" ,"), evidence[found.end() :], sentence, asked)
+        if first:
+            return first
+        # Stated, it leaves the rest to check: "When more than three students are waiting, ..., and then goes back
+        # to the end of the queue if there is more to ask." has one after its claim too.
+        evidence, own = evidence[found.end() :], CONDITION.match(sentence)
+        sentence = sentence[own.end() :] if own else sentence
+    after = TRAILING.search(evidence)
+    if not after:
+        return ""
+    condition, claim = after.group("condition").strip(), evidence[: after.start()]
+    # After "or", "and" or a reason it belongs to that part alone ("... after 300 hours, or earlier if the rubber
+    # cracks"), which the sentence must state for it to be left out ("... or earlier."): measured, reading those
+    # always withdrew two true sentences; a reason's condition is the reason's ("... add up when integrated"). A
+    # "than" inside the claim ("more than three days late") is no part.
+    clause = re.split(r"[,;:()]", claim)[-1]
+    parts = [found for found in PART_OF.finditer(clause) if found.group().lower() != "than"]
+    if parts and REASON.fullmatch(parts[-1].group()):
+        return ""
+    if parts and not set(content_words(clause[parts[-1].start() :])) & set(content_words(sentence)):
+        return ""
+    return _unstated(condition, claim, sentence, asked)
+
+
+def _unstated(condition: str, claim: str, sentence: str, asked: Set[str]) -> str:
+    """The condition, when the sentence copies its claim without it or any word of it ("" when it states it)."""
     # The condition's own words: those it shares with the claim ("only", "exercises") are no sign it was stated.
     said, stated = set(content_words(sentence)), set(content_words(claim))
     terms = set(content_words(condition)) - stated
