@@ -18,7 +18,7 @@ from appliance.web.routes import chat as chat_routes
 from appliance.web.shown import Shown
 from tests.chatscript import ScriptedAnswerer, quoted_answer
 from tests.conftest import parse_sse, sign_in
-from tests.filemaker import zip_of
+from tests.filemaker import scanned_pdf, zip_of
 from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
 from tests.realserver import serve
 
@@ -125,6 +125,19 @@ def test_bad_upload_is_4xx_with_reason_and_stores_unchanged(client, services, fi
     assert response.status_code == status
     assert message in response.json()["error"]
     assert response.json()["jobs"][0]["status"] == "failed"
+    services.jobs.wait(5)
+    assert _stores(services) == before
+
+
+def test_a_scan_uploaded_while_ocr_is_off_is_415_saying_so_and_queues_nothing(client, services, monkeypatch):
+    monkeypatch.setattr(services.ingestor, "caps", Caps(ocr=False))
+    before = _stores(services)
+    response = _upload(client, ("scan.pdf", scanned_pdf(["The Halvard valve opens at three bar."]), "application/pdf"))
+    assert response.status_code == 415
+    error = response.json()["error"]
+    assert "no text layer (a scan?) and OCR is off" in error and "setting ocr" in error, error
+    assert [(job["status"], job["error"]) for job in response.json()["jobs"]] == [("failed", error)]
+    assert services.database.open_jobs(services.accounts.find("teacher1")["id"]) == 0
     services.jobs.wait(5)
     assert _stores(services) == before
 

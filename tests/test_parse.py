@@ -2,7 +2,10 @@ import pytest
 
 from appliance.answer import evidence
 from appliance.errors import InvalidInput, UnsupportedFile
+from appliance.ingest.document import Caps
 from appliance.ingest.parse import parse, precheck, text_title
+from appliance.ingest.pdf import read_pdf
+from tests.filemaker import scanned_pdf
 from tests.pdfmaker import SYMBOL_BULLET, encrypt_pdf, make_pdf, truncate
 
 MDX = b"""---
@@ -234,3 +237,30 @@ def test_truncated_encrypted_and_imageonly_pdfs():
         precheck(encrypt_pdf(good, "secret"), "locked.pdf")
     with pytest.raises(InvalidInput, match="no text"):
         parse(make_pdf(["", ""]), "scan.pdf")
+    # Pages with neither text nor an image have nothing for OCR either: refused at upload whether it is on or not.
+    for ocr in (True, False):
+        with pytest.raises(InvalidInput, match="no text to read"):
+            precheck(make_pdf(["", ""]), "blank.pdf", Caps(ocr=ocr))
+
+
+def test_a_scan_is_refused_at_upload_while_ocr_is_off_saying_so_and_who_can_turn_it_on():
+    scan = scanned_pdf(["The Halvard valve opens at three bar."])
+    with pytest.raises(UnsupportedFile, match=r"no text layer \(a scan\?\) and OCR is off.*setting ocr"):
+        precheck(scan, "scan.pdf", Caps(ocr=False))
+    with pytest.raises(InvalidInput, match="no text could be extracted"):
+        parse(scan, "scan.pdf", Caps(ocr=False))  # what the upload spares the teacher from finding in a failed job
+
+
+def test_a_scan_is_accepted_at_upload_while_ocr_is_on():
+    assert precheck(scanned_pdf(["The Halvard valve opens at three bar."]), "scan.pdf", Caps(ocr=True)) == 1
+
+
+def test_a_pdf_with_text_is_accepted_at_upload_while_ocr_is_off_even_after_blank_pages():
+    assert precheck(make_pdf(["Some text on a page"] * 2), "notes.pdf", Caps(ocr=False)) == 2
+    assert precheck(make_pdf(["", "", "Text on page three"]), "late.pdf", Caps(ocr=False)) == 3
+
+
+def test_reading_a_pdf_until_a_page_stops_after_it_and_still_counts_every_page():
+    read = read_pdf(make_pdf(["", "Page two", "Page three"]), Caps(), until=lambda text: bool(text.strip()))
+    assert [text for text, _, _ in read.pages] == ["", "Page two"]
+    assert read.count == 3

@@ -22,7 +22,7 @@ from appliance.ingest.formats.render import render_page
 from appliance.ingest.formats.slides import read_pptx
 from appliance.ingest.formats.webpage import read_html
 from appliance.ingest.formats.word import read_docx
-from appliance.ingest.pdf import PdfText, count_pages, read_pdf
+from appliance.ingest.pdf import PdfText, read_pdf
 
 TEXT_KINDS = {
     ".md": "markdown",
@@ -79,6 +79,11 @@ HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S
 )
 GLYPH_BULLET = re.compile(r"^([ \t]*)[\ue000-\uf8ff][ \t]*", re.MULTILINE)  # Unicode's private use area
+NO_TEXT = "the PDF has no text to read: its pages hold neither text nor a scanned image"
+SCAN_WITHOUT_OCR = (
+    "the PDF has no text layer (a scan?) and OCR is off on this appliance, so nothing in it can be read; upload a "
+    "PDF with text (saved or exported from the original document), or ask the lab admin to turn OCR on (setting ocr)"
+)
 OCR_BELOW_WORDS = 5  # an image page with fewer words has no real text layer: a scan, or a scan with a page number
 READERS: dict[str, Callable[[bytes], tuple[str, list[Page]]]] = {
     "docx": read_docx,
@@ -121,11 +126,24 @@ def detect_kind(data: bytes, filename: str) -> str:
 
 
 def precheck(data: bytes, filename: str, caps: Caps = DEFAULT_CAPS, progress: Progress | None = None) -> int:
-    """Read a file before it is queued as ingesting will, so a file queued goes in; returns its pages. A PDF is
-    only opened and counted: reading its pages (OCR among them) costs as much as ingesting it."""
+    """Read a file before it is queued as ingesting will, so a file queued goes in; returns its pages."""
     if detect_kind(data, filename) == "pdf":
-        return count_pages(data, caps)
+        return _precheck_pdf(data, caps)
     return len(parse(data, filename, caps).pages)
+
+
+def _precheck_pdf(data: bytes, caps: Caps) -> int:
+    """A PDF's pages, refusing one that ingesting would find no text in; never OCR, which costs as much as ingesting."""
+    # One page with text is enough for ingesting to keep the file: reading on (117 pages of a book take seconds)
+    # would hold the upload for what ingesting reads anyway.
+    read = read_pdf(data, caps, until=_has_text)
+    if any(_has_text(text) for text, _, _ in read.pages):
+        return read.count
+    if not any(_scanned(text, image) for text, _, image in read.pages):
+        raise InvalidInput(NO_TEXT)
+    if not caps.ocr:
+        raise UnsupportedFile(SCAN_WITHOUT_OCR)
+    return read.count
 
 
 def decode_text(data: bytes) -> str:
@@ -182,7 +200,7 @@ def _pdf(data: bytes, caps: Caps, report: Progress) -> tuple[str, list[Page]]:
     pages = [
         Page(text=_tidy(_bullets(text)), number=n, label=label) for n, (text, label, _) in enumerate(read.pages, 1)
     ]
-    images = {n for n, (text, _, image) in enumerate(read.pages, 1) if image and len(text.split()) < OCR_BELOW_WORDS}
+    images = {n for n, (text, _, image) in enumerate(read.pages, 1) if _scanned(text, image)}
     scanned = [page for page in pages if page.number in images] if caps.ocr else []
     report(pages_total=len(pages), pages_done=len(pages) - len(scanned))
     for done, page in enumerate(scanned, len(pages) - len(scanned)):
@@ -195,8 +213,18 @@ def _pdf(data: bytes, caps: Caps, report: Progress) -> tuple[str, list[Page]]:
     # the TC-90 is about the TC-90 where it never says so.
     title = pdf_title(read, pages[0].text) if pages else ""
     for page in pages:
-        page.sections = [Section(page.text, title)] if page.text.strip() else []
+        page.sections = [Section(page.text, title)] if _has_text(page.text) else []
     return title, pages
+
+
+def _has_text(text: str) -> bool:
+    """Whether a PDF page's text gives it a section: a file with none is refused, at upload or at ingest."""
+    return bool(text.strip())
+
+
+def _scanned(text: str, image: bool) -> bool:
+    """Whether a PDF page is read by OCR when that is on: it draws an image and has (almost) no text layer."""
+    return image and len(text.split()) < OCR_BELOW_WORDS
 
 
 def pdf_title(read: PdfText, first_page: str) -> str:

@@ -24,6 +24,7 @@ class PdfText:
     pages: list[tuple[str, str | None, bool]]
     title: str  # the /Title its maker wrote in its document information, often junk ("Microsoft Word - a.docx")
     lines: list[tuple[str, float]]  # the first page's lines, each with the font size most of it is set in
+    count: int  # pages in the file: more than `pages` when reading stopped early
 
 
 def _guarded(read: Callable[[pypdf.PdfReader], object], data: bytes):
@@ -54,25 +55,35 @@ def count_pages(data: bytes, caps: Caps) -> int:
     return pages
 
 
-def read_pdf(data: bytes, caps: Caps) -> PdfText:
+def read_pdf(data: bytes, caps: Caps, until: Callable[[str], bool] | None = None) -> PdfText:
     """Every page's text, printed label (from /PageLabels, else None) and whether it draws an image, within caps;
-    with the document's /Title and the first page's lines with their font sizes."""
+    with the document's /Title and the first page's lines with their font sizes. With `until`, reading stops after
+    the first page whose text it holds for."""
     count_pages(data, caps)
 
     def read(reader: pypdf.PdfReader):
-        has_labels = "/PageLabels" in reader.root_object
-        labels = reader.page_labels if has_labels else [None] * len(reader.pages)
-        pages, total, runs = [], 0, list[tuple[str, float]]()
-        for number, (page, label) in enumerate(zip(reader.pages, labels, strict=True), 1):
-            # One small compressed stream shared by every page can decompress to gigabytes of text: each page
-            # and the whole are measured as they are read, and reading stops at the first one over its cap.
-            text = page.extract_text(visitor_text=_sizes(runs) if number == 1 else None) or ""
-            total += len(text)
-            check_chars(f"page {number}", len(text), total, caps)
-            pages.append((text, label, _draws_image(page)))
-        return PdfText(pages, _title(reader), _lines(runs))
+        pages, runs = [], list[tuple[str, float]]()
+        for text, label, image in _pages(reader, caps, runs):
+            pages.append((text, label, image))
+            if until and until(text):
+                break
+        return PdfText(pages, _title(reader), _lines(runs), len(reader.pages))
 
     return _guarded(read, data)
+
+
+def _pages(reader: pypdf.PdfReader, caps: Caps, runs: list[tuple[str, float]]):
+    """Each page's text, label and whether it draws an image, in order; the first page's runs of text into `runs`."""
+    has_labels = "/PageLabels" in reader.root_object
+    labels = reader.page_labels if has_labels else [None] * len(reader.pages)
+    total = 0
+    for number, (page, label) in enumerate(zip(reader.pages, labels, strict=True), 1):
+        # One small compressed stream shared by every page can decompress to gigabytes of text: each page
+        # and the whole are measured as they are read, and reading stops at the first one over its cap.
+        text = page.extract_text(visitor_text=_sizes(runs) if number == 1 else None) or ""
+        total += len(text)
+        check_chars(f"page {number}", len(text), total, caps)
+        yield text, label, _draws_image(page)
 
 
 def _title(reader: pypdf.PdfReader) -> str:
