@@ -45,9 +45,9 @@ def _guarded(read: Callable[[pypdf.PdfReader], object], data: bytes):
         raise InvalidInput(f"the PDF is damaged and cannot be read ({error})") from None
 
 
-def count_pages(data: bytes, caps: Caps) -> int:
-    """Pages of a PDF, checking on the way that it opens, is not encrypted and is within the page cap."""
-    pages = _guarded(lambda reader: len(reader.pages), data)
+def _count_pages(reader: pypdf.PdfReader, caps: Caps) -> int:
+    """Pages of an open PDF, checking that it has some and is within the page cap."""
+    pages = len(reader.pages)
     if not pages:
         raise InvalidInput("the PDF has no pages")
     if pages > caps.pages:
@@ -59,15 +59,15 @@ def read_pdf(data: bytes, caps: Caps, until: Callable[[str], bool] | None = None
     """Every page's text, printed label (from /PageLabels, else None) and whether it draws an image, within caps;
     with the document's /Title and the first page's lines with their font sizes. With `until`, reading stops after
     the first page whose text it holds for."""
-    count_pages(data, caps)
 
     def read(reader: pypdf.PdfReader):
+        count = _count_pages(reader, caps)  # before any page is read: the cap bounds the work
         pages, runs = [], list[tuple[str, float]]()
         for text, label, image in _pages(reader, caps, runs):
             pages.append((text, label, image))
             if until and until(text):
                 break
-        return PdfText(pages, _title(reader), _lines(runs), len(reader.pages))
+        return PdfText(pages, _title(reader), _lines(runs), count)
 
     return _guarded(read, data)
 
