@@ -325,7 +325,13 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     max_compression_ratio: Annotated[
         int, Meta(ge=10, le=100000, description="Largest unpacked/packed ratio of one file inside a container.")
     ] = 200
-    ocr: Annotated[bool, Meta(description="Recognise the text of scanned PDF pages (no text layer) with OCR.")] = True
+    ocr: Annotated[
+        bool,
+        Meta(
+            description="Recognise the text of scanned PDF pages (no text layer) with OCR; when off, a PDF that is "
+            "only a scan is refused at upload."
+        ),
+    ] = True
     ocr_page_seconds: Annotated[
         int, Meta(ge=1, le=3600, description="Longest the OCR of one page may take before the job fails.")
     ] = 60

@@ -4,7 +4,7 @@ import io
 import logging
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pypdf
@@ -72,7 +72,9 @@ def read_pdf(data: bytes, caps: Caps, until: Callable[[str], bool] | None = None
     return _guarded(read, data)
 
 
-def _pages(reader: pypdf.PdfReader, caps: Caps, runs: list[tuple[str, float]]):
+def _pages(
+    reader: pypdf.PdfReader, caps: Caps, runs: list[tuple[str, float]]
+) -> Iterator[tuple[str, str | None, bool]]:
     """Each page's text, label and whether it draws an image, in order; the first page's runs of text into `runs`."""
     has_labels = "/PageLabels" in reader.root_object
     labels = reader.page_labels if has_labels else [None] * len(reader.pages)
