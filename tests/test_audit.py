@@ -5,10 +5,14 @@ import json
 
 import msgspec
 import pytest
+import sqlite_utils
 from litestar.testing import TestClient
 
+from appliance.classroom.accounts import Accounts
 from appliance.cli import main as cli
 from appliance.ops import backup
+from appliance.store import migrations
+from appliance.store.database import Database
 from appliance.web.app import create_app
 from tests.conftest import PASSWORD, sign_in
 
@@ -124,3 +128,51 @@ def test_only_an_admin_may_list_the_accounts_and_read_the_audit_log(admin):
         "tina": "teacher",
     }
     assert all(user["created_at"] and "password_hash" not in user for user in users.values())
+
+
+def _last_sign_in(client, heads, username: str) -> str | None:
+    users = client.get("/api/v1/users", headers=heads["admin"]).json()["users"]
+    return next(user["last_sign_in_at"] for user in users if user["username"] == username)
+
+
+def test_the_accounts_say_when_each_last_signed_in_with_its_password_not_when_it_refreshed(admin, monkeypatch):
+    client, heads, services = admin
+    services.accounts.add("sam", PASSWORD, "student")
+    assert _last_sign_in(client, heads, "sam") is None
+    signed = client.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD}).json()
+    first = _last_sign_in(client, heads, "sam")
+    assert first and first[:2] == "20"
+    # A refresh, however much later, is not a sign-in: the time stays the login's.
+    later = "2999-01-01T00:00:00+00:00"
+    monkeypatch.setattr("appliance.classroom.accounts.now", lambda: later)
+    refreshed = client.post("/api/v1/auth/refresh", json={"refresh_token": signed["refresh_token"]})
+    assert refreshed.status_code == 201 and _last_sign_in(client, heads, "sam") == first
+    client.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD})
+    assert _last_sign_in(client, heads, "sam") == later
+
+
+def test_a_wrong_password_is_no_sign_in_and_signing_up_is_one(admin):
+    client, heads, services = admin
+    services.accounts.add("sam", PASSWORD, "student")
+    client.post("/api/v1/auth/login", json={"username": "sam", "password": "not the password"})
+    assert _last_sign_in(client, heads, "sam") is None
+    client.post("/api/v1/auth/signup", json={"username": "newbie", "password": PASSWORD})
+    assert _last_sign_in(client, heads, "newbie")
+
+
+def test_an_existing_database_gains_an_empty_last_sign_in_for_its_accounts(tmp_path, monkeypatch):
+    """A database made before m010, with an account, is migrated on opening: the account has signed in "never"."""
+    path = tmp_path / "ragbot.db"
+    before = [fn.__name__ for fn in migrations.MIGRATIONS].index("m010_last_sign_in")
+    with monkeypatch.context() as old:
+        old.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:before])
+        made = Database(path, None, alone=True, read_only=False)
+        Accounts(made).add("sam", PASSWORD)
+        made.close()
+    database = Database(path, None, alone=True, read_only=False)
+    assert [user["last_sign_in_at"] for user in Accounts(database).list()] == [None]
+    assert database.pending_migrations() == 0
+    database.close()
+    again = sqlite_utils.Database(path)
+    migrations.m010_last_sign_in(again)  # `ragbot doctor --repair` may apply it again
+    again.close()

@@ -13,7 +13,16 @@ from appliance.vocabulary import LEVELS, ROLES
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
 MIN_PASSWORD = 8
-PUBLIC_FIELDS = ("id", "username", "role", "disabled", "software_level", "hardware_level", "created_at")
+PUBLIC_FIELDS = (
+    "id",
+    "username",
+    "role",
+    "disabled",
+    "software_level",
+    "hardware_level",
+    "created_at",
+    "last_sign_in_at",
+)
 
 
 def public(user: dict) -> dict:
@@ -100,6 +109,11 @@ class Accounts:
         if user["disabled"]:
             raise Unauthorized("this account is disabled; ask your teacher or the administrator")
         return user
+
+    def signed_in(self, user_id: int) -> None:
+        """Record now as the account's last sign-in."""
+        # Only a session begun with the password counts: a refresh or a password change goes on with one.
+        self.database.update_user(user_id, {"last_sign_in_at": now()})
 
     # Refresh tokens: opaque, stored hashed, rotated on use; a reused token revokes its whole family.
 

@@ -226,6 +226,13 @@ def m009_answer_time(db: sqlite_utils.Database) -> None:
         db.table("interactions").add_column("total_ms", float)
 
 
+@migration
+def m010_last_sign_in(db: sqlite_utils.Database) -> None:
+    """When each account last signed in with its password, for the admin screen (none before: null, "never")."""
+    if "last_sign_in_at" not in db.table("users").columns_dict:  # `ragbot doctor --repair` may run it again
+        db.table("users").add_column("last_sign_in_at", str)
+
+
 def _stood_for(sentence: dict, quotes_only: bool) -> str:
     """What a sentence stored before m008 stands for; `quotes_only`: its answer quoted the material alone."""
     reason = sentence.get("reason", "")

@@ -83,10 +83,19 @@ class User(msgspec.Struct):
     created_at: str
 
 
+class Account(User):
+    """An account as the admin screen lists it: a user and when they last signed in."""
+
+    last_sign_in_at: Annotated[
+        str | None,
+        Meta(description="Last sign-in or sign-up with the password (a token refresh is not one); null: never."),
+    ]
+
+
 class UserList(msgspec.Struct):
     """Every account, by username, for the admin screen."""
 
-    users: list[User]
+    users: list[Account]
 
 
 class Session(msgspec.Struct):

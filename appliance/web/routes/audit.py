@@ -10,7 +10,7 @@ from litestar.params import QueryParameter
 
 from appliance.services import Services
 from appliance.web.access import ADMIN, allow
-from appliance.web.schemas import MAX_ROW, AuditEntry, AuditLog, User, UserList
+from appliance.web.schemas import MAX_ROW, Account, AuditEntry, AuditLog, UserList
 
 
 @get("/api/v1/audit", opt=allow(ADMIN), sync_to_thread=True, tags=["admin"], summary="The audit log, newest first")
@@ -24,7 +24,7 @@ def audit_log(
 
 @get("/api/v1/users", opt=allow(ADMIN), sync_to_thread=True, tags=["admin"], summary="Every account, by username")
 def users(services: NamedDependency[Services]) -> UserList:
-    return UserList(msgspec.convert(services.accounts.list(), list[User]))
+    return UserList(msgspec.convert(services.accounts.list(), list[Account]))
 
 
 handlers = [audit_log, users]

@@ -66,6 +66,7 @@ def login(data: JSONBody[Credentials], request: Request, services: NamedDependen
         services.login_backoff.failed(data.username)
         raise
     services.login_backoff.succeeded(data.username)
+    services.accounts.signed_in(user["id"])
     return _session(
         request, services, user, services.accounts.issue_refresh(user["id"], services.settings.refresh_days)
     )
@@ -109,6 +110,7 @@ def signup(data: JSONBody[SignUp], request: Request, services: NamedDependency[S
     user = services.accounts.add(data.username, data.password, "student", data.software_level, data.hardware_level)
     services.courses.add_member(course["id"], user, "student")
     services.audit.record(user, "account.create", f"user {user['username']}", role="student", course=course["id"])
+    services.accounts.signed_in(user["id"])  # signing up signs the new student in
     return _session(
         request, services, user, services.accounts.issue_refresh(user["id"], services.settings.refresh_days)
     )
