@@ -19,7 +19,9 @@ a list's lead-in), `number` (a number replaced by another of the same passage), 
 another of the passage), `negation` ("is" made "is not", or a "not"/"never" taken out), `bound` ("at most" made
 "at least", "before" "after"), `unit` (a number's unit made another of the passage's: "1.5 g" for "1.5 kg"),
 `numbers_swapped` (two numbers with words between them given in each other's place), `condition` (a closing
-condition of four words or more left out: "... unless an extension was agreed").
+condition of four words or more left out: "... unless an extension was agreed"), `code` (a room's, part's or
+course's code made another of the passage's: "room G-20" for "room D-005"), `clock` (a time of day made another
+of the passage's), `weekday` (a day of the week made another the passage names).
 """
 
 from __future__ import annotations
@@ -34,7 +36,19 @@ from appliance.answer.evidence import stem
 from appliance.store.text import STOPWORDS
 from bench import answers, common
 
-KINDS = ("context_word", "number", "name", "negation", "bound", "unit", "numbers_swapped", "condition")
+KINDS = (
+    "context_word",
+    "number",
+    "name",
+    "negation",
+    "bound",
+    "unit",
+    "numbers_swapped",
+    "condition",
+    "code",
+    "clock",
+    "weekday",
+)
 WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 NAME = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?")
@@ -64,8 +78,12 @@ OPPOSITE = {
 BOUND = re.compile(rf"\b({'|'.join(OPPOSITE)})\b", re.IGNORECASE)
 UNIT = re.compile(r"(?<=\d )(mm|cm|m|km|kg|g|V|A|W|mA|mAh|Hz|kHz|MHz|GHz|s|ms|min|h|bar|N|Nm|°C|%|euros?|EUR)\b")
 CONDITION = re.compile(r",?\s+\b(?:if|unless|only if|only when|except|provided that|as long as)\s[^.;:]*(?=[.;:]?\s*$)")
+# A room's, part's or course's code ("D-005", "LA-25", "RBT-330"), a time of day, a weekday.
+CODE = re.compile(r"(?<![\w-])[A-Z]{1,4}-?\d{1,4}[A-Z]?(?![\w-])")
+CLOCK = re.compile(r"(?<![\d:.])\d{1,2}:\d{2}(?![\d:])")
+WEEKDAY = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b")
 EXAMPLES = 8
-QUICK = ("halvard-pt2-pneumatics.md", "flight-cage-h003.md")  # two handouts each giving every kind of change
+QUICK = ("halvard-pt2-pneumatics.md", "botnight-hackathon.md")  # two handouts giving every kind of change between them
 
 
 def handouts(quick: bool) -> list[Path]:
@@ -120,6 +138,13 @@ def mutants(sentence: str, context: str, passage: str, pick: random.Random) -> d
         and not OPEN.search(rest)
     ):
         out["condition"] = rest + sentence[condition.end() :]
+    # Another code, time or day of the passage's for one of the sentence's; picked without `pick`, so the kinds
+    # above keep the changes they made before these were added.
+    for kind, pattern in (("code", CODE), ("clock", CLOCK), ("weekday", WEEKDAY)):
+        given = pattern.findall(sentence)
+        instead = sorted(set(pattern.findall(passage)) - set(given))
+        if given and instead:
+            out[kind] = _replace(sentence, given[0], instead[len(sentence) % len(instead)])
     denied = DENIED.search(sentence)
     if denied:
         out["negation"] = sentence[: denied.start()] + sentence[denied.end() :]

@@ -897,6 +897,12 @@ def test_a_word_of_its_own_for_one_of_the_materials_inside_a_copied_sentence_is_
     assessed = f"RBT-305 Mobile Robotics: How You Are Assessed {leader}"
     assert verify.swapped(leader.replace("Oduya", "You Are"), leader, assessed) == ("You", "Oduya")
     assert verify.swapped(leader.replace("Dr. Malin Oduya", "Dr. Oduya"), leader, assessed) is None
+    # Another day for a row's day (bench.verifier); not the day written short, nor a day of a range.
+    friday = "Friday | 17:00 | Check-in, kit collection | M-101"
+    assert verify.swapped(friday.replace("Friday", "Sunday"), friday) == ("Sunday", "Friday")
+    assert verify.swapped(friday.replace("Friday", "Fri"), friday) is None
+    opening = "The lab is open Mon–Thu, 08:30–19:00."
+    assert verify.swapped("The lab is open Wednesday, 08:30–19:00.", opening) is None
     # The material's word standing elsewhere in the sentence too: "to robotics" for the first "to position".
     kinematics = "Forward kinematics goes from joints to position; inverse kinematics goes from position to joints."
     assert verify.swapped(kinematics.replace("to position", "to robotics"), kinematics) == ("robotics", "position")

@@ -85,7 +85,8 @@ COPIED_RUN = 4
 # What may stand between the parts of one date: "in week 9 on Friday", "Friday, 12 March".
 DATE_GLUE = re.compile(r"(?:\s|,|\b(?:on|at|in|of|the)\b)*", re.IGNORECASE)
 WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
-DAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)", re.IGNORECASE)  # a weekday, or its first letters
+# A weekday's name, or its first letters: "Friday", "Fridays", "Fri"; not "Monitor".
+DAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?", re.IGNORECASE)
 # Stopwords that bound a claim ("at most 50 percent" for "at least", "more than", "over", "under"): no word check
 # reads a stopword, so the material must say each one a sentence states, there. The other words that bound or order
 # ("less", "before", "minimum") are words a sentence states like any other. Not the modals: "The window should be
@@ -522,9 +523,11 @@ def swapped(sentence: str, evidence: str, context: str = "") -> tuple[str, str] 
         whole = len(ops) == len(flanks) + 1 and sum(_meaningful(word) for word, _ in kept) >= 2
         copied = len(flanks) + edge == 2 and (_copied(kept) or whole)
         # One or two words for one or two of a name ("Ostmark Room" for "Ostmark Mechatronics Workshop"), not the
-        # name shortened, nor a day for a range of days ("Mon–Thu": the names check's).
+        # name shortened, nor a day for a range of days ("Mon–Thu": the names check's) or for itself ("Fri"); another
+        # day for a day is a swap ("Sunday | 17:00 | Check-in" of "Friday | 17:00 | ...").
         alone = 1 <= len(own) == sum(_stands(word, i1) for word, _ in said[i1:i2]) <= 2 and j2 - j1 <= 2
-        day = alone and WEEKDAY.match(own[0]) and all(DAY.match(word) for word in lost)
+        day = alone and bool(lost) and DAY.fullmatch(own[0]) and all(DAY.fullmatch(word) for word in lost)
+        day = day and (len(lost) > 1 or own[0][:3].lower() == lost[0][:3].lower())
         spelled = alone and lost and _same_unit(own[-1], lost[-1])  # "kilograms" for "kg": its own check's
         if alone and lost and copied and not day and not spelled and not _shortened(own, source[j1:j2], context):
             return own[0], lost[-1]
