@@ -119,7 +119,7 @@ def test_users_and_courses(ragbot, tmp_path):
     assert "invalid choice" in ragbot("users", "add", "erin", "--role", "owner", check_status=2).stderr
     ragbot("users", "passwd", "carol", "--password-stdin", stdin="a brand new password\n")
     ragbot("users", "disable", "carol")
-    assert "carol                    teacher  disabled" in ragbot("users", "list").stdout
+    assert "carol                    teacher  disabled last sign-in never" in ragbot("users", "list").stdout
     notes = tmp_path / "only-course-one.txt"
     notes.write_text("Default course notes about servo horns.")
     assert "no course with id 9" in ragbot("ingest", str(notes), "--course", "9", check_status=1).stderr

@@ -173,7 +173,7 @@ def users(settings: Settings, args) -> int:
     elif args.action == "list":
         for user in accounts.list():
             state = "disabled" if user["disabled"] else "active"
-            print(f"{user['username']:24} {user['role']:8} {state}")
+            print(f"{user['username']:24} {user['role']:8} {state:8} last sign-in {user['last_sign_in_at'] or 'never'}")
     elif args.action == "passwd":
         accounts.update(accounts.named(args.name)["id"], password=_password(args))
         audit.by_cli("account.password", f"user {args.name}")
