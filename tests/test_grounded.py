@@ -350,11 +350,13 @@ def test_the_words_a_question_asks_with_are_no_key_terms():
     ]
     assert evidence.key_terms("Who do I ask to borrow a cabinet key?") == ["borrow", "cabinet", "key"]
     assert evidence.key_terms("Can I buy the part myself if I want it sooner?") == ["buy", "part", "sooner"]
+    # A consequence asked for: "the relief valve opens at 13 bar" answers it in neither verb (a walkthrough's).
+    assert evidence.key_terms("What happens if the pressure goes above 13 bar?") == ["pressur", "abov", "13", "bar"]
 
 
 def test_the_pieces_of_a_contraction_are_no_key_terms():
     """ "we're" is no "re" the material must say, "don't" no "don", with a typed or a curly apostrophe or none."""
-    assert evidence.key_terms("Where do lipos go when we're not using them?") == ["lipo", "go", "use"]
+    assert evidence.key_terms("Where do lipos go when we're not using them?") == ["lipo", "use"]
     assert evidence.key_terms("Why don't they'll isn\u2019t you've I'm it's whats dont cant") == []
     assert evidence.key_terms("Is the CA office open?") == ["ca", "offic", "open"]  # an acronym stays
     terms = evidence.key_terms("Whats the penalty if I can't hand in on time?")

@@ -53,6 +53,9 @@ ASKING = frozenset(
 # Not "get" (measured: "how do I get my print off the bed" then counted as answered by the pickup shelf, and a
 # near-topic question as answered).
 WANTING = frozenset("ask need needs want wants myself ourselves yourself".split())
+# "What happens if it goes above 13 bar?" asks for a consequence, which the material states without either verb
+# ("the relief valve opens at 13 bar"): a walkthrough's question was refused beside that sentence.
+HAPPENING = frozenset("happen happens happened happening go goes going gone went".split())
 # A phrasal verb's particle ("thrown away", "goes down", "get my print off the bed") is no term of its own: "up" and
 # "over" are stopwords, "down" and "away" say as little, and the material says the verb in other words ("put it in
 # the yellow bin", "an outage").
@@ -370,7 +373,7 @@ def _syllables(short: str, words: list[str]) -> bool:
 
 def key_terms(question: str) -> list[str]:
     """The question's distinct content words: what an answer must be about."""
-    return list(dict.fromkeys(content_words(question, ASKING | WANTING | PARTICLES)))
+    return list(dict.fromkeys(content_words(question, ASKING | WANTING | PARTICLES | HAPPENING)))
 
 
 def codes(question: str) -> frozenset[str]:
