@@ -2164,3 +2164,19 @@ def test_a_bound_or_order_turned_into_its_opposite_is_not_supported():
     )
     assert checker.check(f"{turned} [1]").reason == "it says 'most' where the material says 'least'"
     assert checker.check(f"{ahead} [1]").source == 1
+
+
+def test_a_sentence_standing_whole_in_a_quote_shown_before_it_is_dropped_as_a_repeat(settings, fakes):
+    """Found in a walkthrough: the quote put in place of a wrong first sentence held "It was built by ...", which
+    the model then wrote and was shown again."""
+    first = FakeModel(script="The gripper is painted blue [1].")
+    built = answer_with(settings, fakes, first)
+    quote = built.answerer.answer(Question(FORCE)).sentences[0]
+    built.close()
+    assert quote.status == "quoted"
+    copied = quote.shown.split("“")[1].split("”")[0].split(". ")[0].rstrip(".") + " [1]."
+    built = answer_with(settings, fakes, FakeModel(script=f"The gripper is painted blue [1]. {copied}"))
+    done = built.answerer.answer(Question(FORCE))
+    assert [(s.status, s.stands_for) for s in done.sentences][-1] == ("dropped", "repeat")
+    assert done.answer.count(copied.removesuffix(" [1].")) == 1
+    built.close()

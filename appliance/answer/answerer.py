@@ -400,7 +400,7 @@ class Answerer:
         it); after, nothing."""
         claim = _without_particle(sentence)
         plain = CITATION.sub("", claim).strip()
-        if any(_repeats_earlier(plain, s.text) for s in earlier):
+        if any(_repeats_earlier(plain, s.text) or _in_quote(plain, s) for s in earlier):
             return [
                 Sentence(
                     text=sentence,
@@ -656,6 +656,12 @@ def _repeats_earlier(sentence: str, earlier: str) -> bool:
     said, again = _words(earlier), _words(sentence)
     unfinished = not sentence.rstrip().endswith((".", "!", "?"))
     return again == said or (unfinished and bool(again) and said.startswith(f"{again} "))
+
+
+def _in_quote(sentence: str, earlier: Sentence) -> bool:
+    """Whether the sentence's words stand whole in the material an earlier sentence quoted: "It was built by Dr.
+    Oksana Pereira in 2021." after a quote holding it (found in a walkthrough, shown twice)."""
+    return earlier.status == "quoted" and f" {_words(sentence)} " in f" {_words(earlier.shown)} "
 
 
 def _words(text: str) -> str:
