@@ -134,6 +134,18 @@ def test_a_pdf_line_standing_alone_ends_where_it_ends_and_a_label_with_its_value
     ]
 
 
+def test_a_short_pdf_pages_title_is_a_line_of_its_own():
+    """A walkthrough's one-page PDF quoted "Marlow Lab Rules The lab opens at 08:30 on weekdays.": among three lines
+    none stood alone. A sentence wrapped over a few lines still runs on."""
+    page = "Marlow Lab Rules\nThe lab opens at 08:30 on weekdays.\nFood and drink are not allowed in room B-214.\n"
+    assert [page[a:b] for a, b in evidence.sentences(page)] == [
+        "The lab opens at 08:30 on weekdays.",
+        "Food and drink are not allowed in room B-214.",
+    ]
+    wrapped = "The Tidewell-3 was built by Dr. Oksana Pereira in the\nMarlow workshop in 2021.\n"
+    assert [wrapped[a:b] for a, b in evidence.sentences(wrapped)] == [wrapped.strip()]
+
+
 def test_lines_of_like_length_are_wrapped_text_not_lines_standing_alone():
     """Wrapped prose: a line a little shorter than the others, or one that says it goes on ("... for the",
     "Note:"), runs on."""

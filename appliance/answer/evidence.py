@@ -142,8 +142,8 @@ LEAVING_OUT = re.compile(
 # safety officer may open it" name what must be there.
 NEGATED_CLAUSE = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot)\b|n['\u2019]t\b", re.I)
 CLAUSE_START = re.compile(r"[,;:.!?()\n][^,;:.!?()\n]*$")
-# A line stands alone when it is shorter than this share of the text's wrapped lines (the longest but a tenth),
-# ends in no mark that it goes on and the next starts as a sentence does; a text of fewer lines has no wrapping.
+# A line stands alone when it is shorter than this share of the text's wrapped lines (the longest but a tenth, or
+# the longest of a text of fewer lines), ends in no mark that it goes on and the next starts as a sentence does.
 LONE_LINE = 0.6
 LONE_LINES_AMONG = 4
 # A text whose line breaks within a statement mostly go on to a line starting anew is points, as a slide's are:
@@ -529,9 +529,9 @@ def lone_lines(text: str) -> list[int]:
 def _lone(text: str, lines: list[str], points: bool) -> set[int]:
     """The ends of the text's lines standing alone (lone_lines), its `lines` known to be points or not."""
     widths = sorted(len(line.strip()) for line in lines if line.strip())
-    if len(widths) < LONE_LINES_AMONG and not points:
-        return set()
-    wrapped = widths[(len(widths) - 1) * 9 // 10]
+    # Among a few lines the widest stands for the wrapped ones: a short page's title ("Marlow Lab Rules") is a line
+    # of its own, not the start of its first sentence.
+    wrapped = widths[-1] if len(widths) < LONE_LINES_AMONG else widths[(len(widths) - 1) * 9 // 10]
     last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
     found, at = set(), 0
     for i, (line, after) in enumerate(pairwise([*lines, ""])):
