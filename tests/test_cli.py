@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from appliance import services
+from appliance.classroom.accounts import Accounts
 from appliance.errors import Unauthorized
 from appliance.settings import load_settings
 from appliance.store.database import open_database
@@ -125,6 +126,23 @@ def test_users_and_courses(ragbot, tmp_path):
     assert "no course with id 9" in ragbot("ingest", str(notes), "--course", "9", check_status=1).stderr
     ragbot("ingest", str(notes), "--course", "1")
     assert "only-course-one.txt" in ragbot("documents", "list", "--course", "1").stdout
+
+
+def test_a_disabled_account_is_enabled_again_and_only_password_commands_read_one(ragbot):
+    """An account disabled by mistake had no way back: neither a new password nor a new account with its name."""
+    ragbot("users", "add", "mrbeck", "--role", "teacher", "--password-stdin", stdin="a long enough password\n")
+    ragbot("users", "disable", "mrbeck")
+    assert ragbot("users", "enable", "mrbeck").stdout == "enabled mrbeck; they can sign in again\n"
+    assert "mrbeck                   teacher  active" in ragbot("users", "list").stdout
+    database = open_database(ragbot.data)
+    try:
+        assert Accounts(database).authenticate("mrbeck", "a long enough password")["username"] == "mrbeck"
+    finally:
+        database.close()
+    assert "no user named 'nobody'" in ragbot("users", "enable", "nobody", check_status=1).stderr
+    assert "account.enable" in ragbot("audit").stdout
+    for command, reads in (("add", True), ("passwd", True), ("disable", False), ("enable", False), ("list", False)):
+        assert ("--password-stdin" in ragbot("users", command, "--help").stdout) is reads, command
 
 
 def test_api_keys_are_printed_once_listed_without_the_key_revoked_and_audited(ragbot):

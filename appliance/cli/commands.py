@@ -178,6 +178,10 @@ def users(settings: Settings, args) -> int:
         accounts.update(accounts.named(args.name)["id"], password=_password(args))
         audit.by_cli("account.password", f"user {args.name}")
         print(f"password changed for {args.name}; their sessions are signed out")
+    elif args.action == "enable":
+        accounts.update(accounts.named(args.name)["id"], disabled=0)
+        audit.by_cli("account.enable", f"user {args.name}")
+        print(f"enabled {args.name}; they can sign in again")
     else:
         accounts.update(accounts.named(args.name)["id"], disabled=1)
         audit.by_cli("account.disable", f"user {args.name}")

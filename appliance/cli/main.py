@@ -57,10 +57,12 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--course", type=_positive, default=1, help="course to join (default: the default course)")
     users_commands.add_parser("list", help="list accounts")
     passwd = users_commands.add_parser("passwd", help="set a new password")
+    passwd.add_argument("name")
     disable = users_commands.add_parser("disable", help="disable an account and end its sessions")
-    for command in (add, passwd, disable):
-        if command is not add:
-            command.add_argument("name")
+    disable.add_argument("name")
+    enable = users_commands.add_parser("enable", help="let a disabled account sign in again")
+    enable.add_argument("name")
+    for command in (add, passwd):  # only these read a password
         command.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
     keys = commands.add_parser("keys", help="API keys for the OpenAI-compatible endpoint (/v1)")
