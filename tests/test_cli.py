@@ -145,6 +145,22 @@ def test_a_disabled_account_is_enabled_again_and_only_password_commands_read_one
         assert ("--password-stdin" in ragbot("users", command, "--help").stdout) is reads, command
 
 
+def test_a_password_prompt_without_a_terminal_is_a_clear_error(ragbot):
+    """Run from a script with no terminal, `users add` printed getpass's traceback (termios.error, EOFError)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "appliance", "users", "add", "nina", "--role", "teacher"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "RAGBOT_DATA_DIR": str(ragbot.data), "RAGBOT_INGEST_SAMPLE": "false"},
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # no controlling terminal, so no /dev/tty to prompt on
+        timeout=60,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == "ragbot: error: no terminal to read the password from; pipe it with --password-stdin\n"
+    assert "nina" not in ragbot("users", "list").stdout
+
+
 def test_api_keys_are_printed_once_listed_without_the_key_revoked_and_audited(ragbot):
     ragbot("users", "add", "frank", "--password-stdin", stdin="a long enough password\n")
     made = ragbot("keys", "create", "frank", "--label", "Moodle").stdout

@@ -150,9 +150,16 @@ def _password(args) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
     import getpass
+    import warnings
 
-    first = getpass.getpass("password: ")
-    if first != getpass.getpass("again: "):
+    with warnings.catch_warnings():
+        # Without a terminal getpass would read standard input, echoed, or die on its end: refuse instead.
+        warnings.simplefilter("error", getpass.GetPassWarning)
+        try:
+            first, again = getpass.getpass("password: "), getpass.getpass("again: ")
+        except (getpass.GetPassWarning, EOFError):
+            raise InvalidInput("no terminal to read the password from; pipe it with --password-stdin") from None
+    if first != again:
         raise InvalidInput("the passwords differ")
     return first
 
