@@ -373,6 +373,35 @@ def test_tokens_refresh_rotation_reuse_detection_and_logout(world, settings):
     assert client.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"}).status_code == 401
 
 
+def test_a_session_ended_by_sign_out_password_or_disabling_is_not_called_a_reused_token(world):
+    """After `ragbot users disable` a refresh answered "this refresh token was already used", of a token never used:
+    a revoked token says its session was ended, a disabled account says so as sign-in does."""
+    client, services = world["client"], world["services"]
+    rita = services.accounts.add("rita", PASSWORD, "student")
+
+    def session() -> str:
+        login = client.post("/api/v1/auth/login", json={"username": "rita", "password": PASSWORD})
+        return login.json()["refresh_token"]
+
+    def refresh(token: str) -> str:
+        answer = client.post("/api/v1/auth/refresh", json={"refresh_token": token})
+        assert answer.status_code == 401, answer.json()
+        return answer.json()["error"]
+
+    signed_out = session()
+    client.post("/api/v1/auth/logout", json={"refresh_token": signed_out})
+    assert refresh(signed_out) == "this session was signed out; sign in again"
+    before_the_change = session()
+    services.accounts.update(rita["id"], password="another-password")
+    assert refresh(before_the_change) == "this session was signed out; sign in again"
+    services.accounts.update(rita["id"], password=PASSWORD)
+    kept, spent = session(), session()
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": spent}).status_code == 201
+    services.accounts.update(rita["id"], disabled=1)
+    for token in (kept, spent):  # unused or used, the account is what stops it
+        assert refresh(token) == "this account is disabled; ask your teacher or the administrator"
+
+
 def test_wrong_password_disabled_user_and_signup_rules(world, settings):
     client, services = world["client"], world["services"]
     wrong = client.post("/api/v1/auth/login", json={"username": "student", "password": "nope-nope"})

@@ -13,6 +13,7 @@ from appliance.vocabulary import LEVELS, ROLES
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
 MIN_PASSWORD = 8
+DISABLED = "this account is disabled; ask your teacher or the administrator"
 PUBLIC_FIELDS = (
     "id",
     "username",
@@ -107,7 +108,7 @@ class Accounts:
         if not verify_password(user["password_hash"] if user else dummy_hash(), password) or not user:
             raise Unauthorized("wrong username or password")
         if user["disabled"]:
-            raise Unauthorized("this account is disabled; ask your teacher or the administrator")
+            raise Unauthorized(DISABLED)
         return user
 
     def signed_in(self, user_id: int) -> None:
@@ -134,16 +135,19 @@ class Accounts:
 
     def rotate_refresh(self, token: str, days: int) -> tuple[dict, str]:
         """Spend a refresh token for a new one in the same family."""
-        row, spent = self.database.spend_refresh_token(_token_hash(token))
+        row, reused = self.database.spend_refresh_token(_token_hash(token))
         if row is None:
             raise Unauthorized("unknown refresh token; sign in again")
-        if spent:
+        user = self.get(row["user_id"])
+        # Disabling revoked every token of the account: say why it ended, as sign-in does, not how.
+        if user["disabled"]:
+            raise Unauthorized(DISABLED)
+        if reused:
             raise Unauthorized("this refresh token was already used; all its sessions are signed out")
+        if row["revoked"]:  # by a sign-out or a password change, never used: nothing suspicious
+            raise Unauthorized("this session was signed out; sign in again")
         if row["expires_at"] < datetime.now(UTC).isoformat():
             raise Unauthorized("the session has expired; sign in again")
-        user = self.get(row["user_id"])
-        if user["disabled"]:
-            raise Unauthorized("this account is disabled")
         return user, self.issue_refresh(user["id"], days, row["family"])
 
     def revoke(self, token: str) -> None:

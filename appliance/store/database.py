@@ -395,16 +395,17 @@ class Database:
             self._db.table("refresh_tokens").insert(row)
 
     def spend_refresh_token(self, token_hash: str) -> tuple[dict | None, bool]:
-        """The token's row and whether it was already spent; spending a spent one revokes its family."""
+        """The token's row and whether it was already used; reusing one revokes its family, a revoked one stays."""
         with self._lock, self._db.atomic():
             row = next(self._db.table("refresh_tokens").rows_where("token_hash = ?", [token_hash]), None)
             if row is None:
                 return None, False
-            if row["used"] or row["revoked"]:
+            if row["used"]:
                 # Someone replayed a spent token: assume it was stolen and end every session of this family.
                 self._db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?", [row["family"]])
                 return row, True
-            self._db.table("refresh_tokens").update(token_hash, {"used": 1})
+            if not row["revoked"]:  # a revoked token is refused as it is (the caller reads `revoked`)
+                self._db.table("refresh_tokens").update(token_hash, {"used": 1})
             return row, False
 
     def revoke_family_of(self, token_hash: str) -> None:
