@@ -42,9 +42,10 @@ def test_course_creation_names_who_and_what(admin):
     client, heads, _ = admin
     course = client.post("/api/v1/courses", json={"name": "Robotics"}, headers=heads["teacher"]).json()
     entry = _newest(client, heads, "course.create")
+    # The admin screen shows the target, not the detail: "course 2" alone said nothing of which course.
     assert (entry["actor"], entry["target"], entry["detail"]) == (
         "tina",
-        f"course {course['id']}",
+        f"course {course['id']} (Robotics)",
         {"name": "Robotics"},
     )
 
@@ -54,7 +55,11 @@ def test_adding_a_member_is_recorded(admin):
     services.accounts.add("sam", PASSWORD, "student")
     course = client.post("/api/v1/courses", json={"name": "Robotics"}, headers=heads["teacher"]).json()
     client.post(f"/api/v1/courses/{course['id']}/members", json={"username": "sam"}, headers=heads["teacher"])
-    assert _newest(client, heads, "membership.add")["detail"] == {"user": "sam"}
+    entry = _newest(client, heads, "membership.add")
+    assert (entry["target"], entry["detail"]) == (f"course {course['id']} (Robotics)", {"user": "sam"})
+    student = sign_in(client, services, "sid", "student")
+    client.post("/api/v1/courses/join", json={"join_code": course["join_code"]}, headers=student)
+    assert _newest(client, heads, "membership.add")["target"] == f"course {course['id']} (Robotics)"
 
 
 def test_signing_up_is_recorded_as_the_new_account(admin):

@@ -7,6 +7,11 @@ from datetime import UTC, datetime
 from appliance.store.database import Database
 
 
+def course_target(course: dict) -> str:
+    """How an entry names a course: its number and its name, as the admin screen shows only the target."""
+    return f"course {course['id']} ({course['name']})"
+
+
 class AuditLog:
     """Append-only rows in the `audit` table; admins read them (GET /api/v1/audit, `ragbot audit`)."""
 

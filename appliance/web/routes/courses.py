@@ -9,6 +9,7 @@ from litestar.params import FromQuery, JSONBody, PathParameter
 from msgspec import Meta
 
 from appliance.classroom import analytics
+from appliance.classroom.audit import course_target
 from appliance.errors import InvalidInput
 from appliance.services import Services
 from appliance.web import secret
@@ -54,7 +55,7 @@ def list_courses(request: Request, services: NamedDependency[Services]) -> Cours
 )
 def create_course(data: JSONBody[NewCourse], request: Request, services: NamedDependency[Services]) -> CreatedCourse:
     course = services.courses.create(data.name, request.user["id"])
-    services.audit.record(request.user, "course.create", f"course {course['id']}", name=data.name)
+    services.audit.record(request.user, "course.create", course_target(course), name=data.name)
     return CreatedCourse(course["id"], course["name"], course["join_code"])
 
 
@@ -62,7 +63,7 @@ def create_course(data: JSONBody[NewCourse], request: Request, services: NamedDe
 def join_course(data: JSONBody[JoinCode], request: Request, services: NamedDependency[Services]) -> JoinedCourse:
     course = services.courses.by_code(data.join_code)
     services.courses.add_member(course["id"], request.user, "student")
-    services.audit.record(request.user, "membership.add", f"course {course['id']}", user=request.user["username"])
+    services.audit.record(request.user, "membership.add", course_target(course), user=request.user["username"])
     return JoinedCourse(course["id"], course["name"])
 
 
@@ -92,7 +93,8 @@ def add_member(
     services.courses.require_teacher(request.user, course_id)
     user = services.accounts.named(data.username)
     services.courses.add_member(course_id, user)
-    services.audit.record(request.user, "membership.add", f"course {course_id}", user=user["username"])
+    target = course_target(services.courses.get(course_id))
+    services.audit.record(request.user, "membership.add", target, user=user["username"])
     return MemberList(msgspec.convert(services.courses.members(course_id), list[Member]))
 
 
