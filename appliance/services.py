@@ -206,7 +206,8 @@ def build(
     answerer = None
     if model:  # the table of kin is loaded only for answering
         answerer = Answerer(settings, retriever, model, gate, embedder, load_kin(settings) if kin is None else kin)
-    jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers, settings.max_queued_jobs)
+    audit = AuditLog(database)
+    jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers, settings.max_queued_jobs, audit)
     courses, conversations = Courses(database), Conversations(database)
     question_limit, cache = SlidingWindow(3600), AnswerCache(database, settings.cache_ttl_seconds)
     services = Services(
@@ -226,7 +227,7 @@ def build(
         question_limit,
         cache,
         AccountBackoff(settings.login_free_failures, settings.login_backoff_max_seconds),
-        AuditLog(database),
+        audit,
         ChatService(settings, answerer, courses, conversations, cache, question_limit),
         api_keys(settings, database),
         owns_model,

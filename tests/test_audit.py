@@ -79,6 +79,21 @@ def test_upload_and_delete_of_a_document_are_recorded(admin):
     assert actions[:2] == ["document.delete", "document.upload"]
 
 
+def test_a_copy_of_a_document_already_there_is_not_logged_as_an_upload(admin):
+    """A copy under another name is "already in the library as kits.txt, not added again": nothing changed."""
+    client, heads, services = admin
+    text = b"Servo motors hold a position."
+    for name in ("kits.txt", "copy of kits.txt"):
+        files = [("files", (name, io.BytesIO(text), "text/plain"))]
+        assert client.post("/api/v1/documents", files=files, headers=heads["admin"]).status_code == 202
+        services.jobs.wait(30)
+    uploads = [e for e in _log(client, heads) if e["action"].startswith("document.")]
+    assert [(e["action"], e["target"], e["detail"]["outcome"]) for e in uploads] == [
+        ("document.upload", "kits.txt", "added")
+    ]
+    assert uploads[0]["actor"] == "root"
+
+
 def test_entries_carry_a_time(admin):
     client, heads, _ = admin
     client.post("/api/v1/courses", json={"name": "Robotics"}, headers=heads["teacher"])

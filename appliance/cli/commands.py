@@ -79,7 +79,8 @@ def ingest(settings: Settings, args) -> int:
             bar.set_postfix_str(source[-40:])
             try:
                 outcome = services.ingest_path(app, path, source, args.course)
-                app.audit.by_cli("document.upload", source, course=args.course, outcome=outcome.outcome)
+                if outcome.outcome != "unchanged":  # as for uploads: a copy of what is there changed nothing
+                    app.audit.by_cli("document.upload", source, course=args.course, outcome=outcome.outcome)
                 bar.write(f"{outcome.outcome:9} {source} ({outcome.document['chunks']} chunks)")
             except RagbotError as error:
                 failed += 1

@@ -61,11 +61,6 @@ def _accept(services: Services, owner: dict, filename: str, data: bytes) -> tupl
         return services.jobs.reject(filename or "(unnamed)", error.message, **owner), error
 
 
-def _audit_uploads(services: Services, user: dict, jobs: list[dict]) -> None:
-    for job in jobs:
-        services.audit.record(user, "document.upload", job["filename"], course=job["course_id"], job=job["id"])
-
-
 # A malformed upload is refused before any file is read, so its error has no jobs.
 REFUSED = ResponseSpec(
     UploadRefused, description="Nothing was accepted: the first reason, and each file's job", generate_examples=False
@@ -89,8 +84,7 @@ class DocumentController(Controller):
         services.courses.require_teacher(request.user, course_id)
         owner = {"course_id": course_id, "user_id": request.user["id"]}
         results = [await asyncio.to_thread(_accept, services, owner, name, data) for name, data in files]
-        accepted = [job for job, error in results if not error]
-        await asyncio.to_thread(_audit_uploads, services, request.user, accepted)
+        # Each accepted file is audited when its job has ingested it (ingest/jobs.py), with what it changed.
         jobs = [job_view(job) for job, _ in results]
         errors = [error for _, error in results if error]
         if len(errors) == len(results):
