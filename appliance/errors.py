@@ -1,6 +1,7 @@
 """The appliance's error hierarchy; web/app.py maps it to HTTP statuses in one place."""
 
 import errno
+import math
 import sqlite3
 
 
@@ -35,6 +36,19 @@ class TooLarge(InvalidInput):
     """An upload exceeds the configured size limit."""
 
     status = 413
+
+
+MB = 1024 * 1024  # max_upload_mb's unit
+
+
+def upload_too_large(size: int | None, limit_mb: int) -> TooLarge:
+    """The 413 a teacher can act on: the upload's size (None: unknown), the limit, and who can raise it."""
+    # Rounded up, so that an upload just over the limit does not read as the limit itself.
+    told = f"the upload is {math.ceil(size * 10 / MB) / 10} MB, more than" if size else "the upload is larger than"
+    return TooLarge(
+        f"{told} the {limit_mb} MB this appliance accepts; make the file smaller, or ask the lab admin to raise the "
+        "limit (setting max_upload_mb)"
+    )
 
 
 class NotFound(RagbotError):

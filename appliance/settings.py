@@ -290,7 +290,9 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
         float, Meta(ge=1.0, le=2.0, description="llama.cpp penalty on repeating recent tokens; 1.0 is off.")
     ] = 1.15
 
-    max_upload_mb: Annotated[int, Meta(ge=1, le=4096, description="Largest upload request, in MB.")] = 50
+    max_upload_mb: Annotated[
+        int, Meta(ge=1, le=4096, description="Largest upload, in MB: the files of one request together.")
+    ] = 50
     ingest_workers: Annotated[int, Meta(ge=1, le=16, description="Ingestion jobs run at once.")] = 1
     ingest_sample: Annotated[bool, Meta(description="Ingest the bundled sample course on first start.")] = True
     max_queued_jobs: Annotated[

@@ -196,6 +196,29 @@ def test_oversize_upload_is_413_saying_the_limit_and_nothing_stored(settings, se
     assert _stores(services) == ([], set(), set())
 
 
+def test_a_file_of_the_limit_is_taken_and_one_a_few_kb_over_is_refused_saying_its_own_size(
+    settings, services, monkeypatch
+):
+    """With a 60 MB limit a 60.0 MB file was refused as "60.1 MB": the limit counted the multipart framing too, and
+    the size was the request's, rounded up. The limit is the files' bytes, as a teacher's file manager shows them."""
+    limit = 1024 * 1024  # the fixture's max_upload_mb = 1
+    # A text file is one page: let a page be as long as the file.
+    monkeypatch.setattr(services.ingestor, "caps", Caps.of(msgspec.structs.replace(settings, max_page_chars=2 * limit)))
+    with serve(settings, services=services) as server, httpx.Client(base_url=server.base_url, timeout=30) as client:
+        client.headers.update(sign_in(client, services, "teacher1", "teacher"))
+        for size, status in ((limit - 4096, 202), (limit, 202), (limit + 4096, 413)):
+            text = (f"size {size} ".encode() + b"word " * (size // 5))[:size]
+            response = _upload(client, (f"notes-{size}.txt", text, "text/plain"))
+            assert response.status_code == status, (size, response.json())
+        told = (
+            "the upload is 1.1 MB, more than the 1 MB this appliance accepts; make the file smaller, or ask the lab "
+            "admin to raise the limit (setting max_upload_mb)"
+        )
+        assert response.json() == {"error": told, "status": 413}
+        services.jobs.wait(60)
+    assert len(services.database.documents()) == 2
+
+
 @pytest.mark.parametrize(
     "path, body, message",
     [

@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-import math
 import os
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -22,7 +21,7 @@ from litestar.static_files import create_static_files_router
 from appliance import __version__
 from appliance import services as services_module
 from appliance.answer.completions import OpenAIError, error_body
-from appliance.errors import RagbotError, TooLarge, disk_full
+from appliance.errors import MB, RagbotError, TooLarge, disk_full, upload_too_large
 from appliance.services import Services
 from appliance.settings import Settings
 from appliance.web import access, headers, observability, secret
@@ -32,7 +31,9 @@ from appliance.web.schemas import ErrorBody, SearchRequest
 
 log = logging.getLogger(__name__)
 DOCS_ASSETS = "/api/docs/assets"
-MB = 1024 * 1024  # max_upload_mb's unit
+# Room over max_upload_mb for the multipart framing (boundaries, part headers: a few hundred bytes a file), so that
+# the limit is the files' size; the upload route refuses files over it (routes/documents.py).
+FRAMING = 64 * 1024
 # What each error status means; error_response sends every one of them as an ErrorBody.
 ERRORS = {
     400: "Malformed request: which field broke which rule",
@@ -85,16 +86,11 @@ def _tell_if_no_admin(services: Services) -> None:
 
 
 def _too_large(request: Request) -> TooLarge:
-    """Litestar's bare 413 as one a teacher can act on: the limit in MB, how big the upload was when the client said,
-    and who can raise the limit (a setting only the lab admin can change, named for them)."""
-    limit = f"{(request.route_handler.resolve_request_max_body_size() or 0) / MB:g} MB"
-    size = request.content_length  # absent when the body came in chunks: then it was cut off at the limit
-    # Rounded up, so that an upload just over the limit does not read as the limit itself.
-    told = f"the upload is {math.ceil(size * 10 / MB) / 10} MB, more than" if size else "the upload is larger than"
-    return TooLarge(
-        f"{told} the {limit} this appliance accepts; make the file smaller, or ask the lab admin to raise the limit "
-        "(setting max_upload_mb)"
-    )
+    """Litestar's bare 413, for a body over the limit and its framing, as one a teacher can act on."""
+    limit_mb = ((request.route_handler.resolve_request_max_body_size() or FRAMING) - FRAMING) // MB
+    # The body's size when the client said it (not when it came in chunks, cut off at the limit): over the limit
+    # by more than the framing, it reads as its files' size once rounded up to a tenth of a MB.
+    return upload_too_large(request.content_length, limit_mb)
 
 
 def _document_errors(app: Litestar) -> None:
@@ -205,7 +201,7 @@ def create_app(
         guards=[access.role_guard],
         exception_handlers={Exception: error_response},
         openapi_config=openapi_config(),
-        request_max_body_size=settings.max_upload_mb * MB,
+        request_max_body_size=settings.max_upload_mb * MB + FRAMING,
         debug=False,
     )
     _document_errors(app)

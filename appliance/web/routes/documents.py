@@ -10,7 +10,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, PathParameter, QueryParameter
 from litestar.response import Response
 
-from appliance.errors import InvalidInput, NotFound, RagbotError
+from appliance.errors import MB, InvalidInput, NotFound, RagbotError, upload_too_large
 from appliance.ingest.document import accepted_formats
 from appliance.ingest.pipeline import clean_source
 from appliance.services import Services
@@ -30,8 +30,8 @@ from appliance.web.schemas import (
 )
 
 
-async def _uploads(request: Request) -> tuple[int, list[tuple[str, bytes]]]:
-    """The course and the `files` parts of a multipart upload as (filename, bytes)."""
+async def _uploads(request: Request, limit_mb: int) -> tuple[int, list[tuple[str, bytes]]]:
+    """The course and the `files` parts of a multipart upload as (filename, bytes), together at most limit_mb."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise InvalidInput("upload files as multipart/form-data in the field 'files'")
     form = await request.form()
@@ -39,6 +39,8 @@ async def _uploads(request: Request) -> tuple[int, list[tuple[str, bytes]]]:
     files = [(part.filename or "", await part.read()) for part in parts if hasattr(part, "read")]
     if not files:
         raise InvalidInput("no files in the upload; send them in the multipart field 'files'")
+    if (size := sum(len(data) for _, data in files)) > limit_mb * MB:
+        raise upload_too_large(size, limit_mb)
     return _course_field(form), files
 
 
@@ -79,8 +81,8 @@ class DocumentController(Controller):
         responses={status: REFUSED for status in (400, 413, 415, 429)},
     )
     async def upload(self, request: Request, services: NamedDependency[Services]) -> Response[JobList]:
-        """Files over the body limit (max_upload_mb) are refused with 413 while still streaming in."""
-        course_id, files = await _uploads(request)
+        """Files over max_upload_mb together are refused with 413 (while still streaming in, when well over)."""
+        course_id, files = await _uploads(request, services.settings.max_upload_mb)
         services.courses.require_teacher(request.user, course_id)
         owner = {"course_id": course_id, "user_id": request.user["id"]}
         results = [await asyncio.to_thread(_accept, services, owner, name, data) for name, data in files]
