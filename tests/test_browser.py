@@ -1672,7 +1672,7 @@ def test_the_admin_sees_the_accounts_and_the_audit_log_and_a_teacher_no_admin_sc
     assert rows["ada"][1:3] == ["teacher", "active"] and rows["root"][1] == "admin", rows
     audit = page.get_by_role("region", name=re.compile("^Audit log"))
     created = audit.locator("tbody tr", has_text="course.create").first.locator("td").all_inner_texts()
-    assert created[1:] == ["ada", "course.create", f"course {course}"], created
+    assert created[1:] == ["ada", "course.create", f"course {course} (Audited robotics)"], created
     screenshot(admin, "admin")
     check_accessibility(admin, "admin")
 
