@@ -207,7 +207,9 @@ def build(
     if model:  # the table of kin is loaded only for answering
         answerer = Answerer(settings, retriever, model, gate, embedder, load_kin(settings) if kin is None else kin)
     audit = AuditLog(database)
-    jobs = JobRunner(database, ingestor, data / "uploads", settings.ingest_workers, settings.max_queued_jobs, audit)
+    jobs = JobRunner(
+        database, ingestor, data / "uploads", settings.ingest_workers, settings.max_queued_jobs, audit.uploaded
+    )
     courses, conversations = Courses(database), Conversations(database)
     question_limit, cache = SlidingWindow(3600), AnswerCache(database, settings.cache_ttl_seconds)
     services = Services(

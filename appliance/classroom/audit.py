@@ -4,6 +4,7 @@ import getpass
 import json
 from datetime import UTC, datetime
 
+from appliance.ingest.pipeline import Outcome
 from appliance.store.database import Database
 
 
@@ -29,6 +30,15 @@ class AuditLog:
             "detail": json.dumps(detail, ensure_ascii=False, default=str),
         }
         self.database.add_audit(row)
+
+    def uploaded(self, job: dict, outcome: Outcome) -> None:
+        """An upload's entry, once its job has changed the library: a copy of a document already there changed
+        nothing, and a file that failed to go in is no upload."""
+        if outcome.outcome == "unchanged":
+            return
+        user = self.database.user(job["user_id"]) if job["user_id"] is not None else None
+        detail = {"course": job["course_id"], "job": job["id"], "document": outcome.document["id"]}
+        self.record(user, "document.upload", job["filename"], **detail, outcome=outcome.outcome)
 
     def by_cli(self, action: str, target: str, **detail) -> None:
         """An entry for a `ragbot` command, which acts as the machine's user running it, not as an account."""

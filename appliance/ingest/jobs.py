@@ -3,10 +3,10 @@
 import logging
 import threading
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from appliance.classroom.audit import AuditLog
 from appliance.errors import RagbotError, TooManyRequests, disk_full
 from appliance.ingest.pipeline import Ingestor, Outcome
 from appliance.store.database import Database
@@ -25,10 +25,10 @@ class JobRunner:
         uploads: Path,
         workers: int,
         max_queued: int = 20,
-        audit: AuditLog | None = None,
+        finished: Callable[[dict, Outcome], None] | None = None,
     ):
         self.database = database
-        self.audit = audit
+        self.finished = finished  # told of each job that went in (the audit log's), with what it did
         self.max_queued = max_queued
         self.ingestor = ingestor
         self.uploads = uploads
@@ -88,24 +88,21 @@ class JobRunner:
                 log.exception("ingestion job %s failed", job_id)
                 self.database.update_job(job_id, status="failed", error="internal error while ingesting; see the logs")
         else:  # outside the try: the document is stored, whatever becomes of its audit entry
-            self._audit(job_id, outcome)
+            self._finished(job_id, outcome)
         finally:
             path.unlink(missing_ok=True)
             with self.idle:
                 self.pending -= 1
                 self.idle.notify_all()
 
-    def _audit(self, job_id: str, outcome: Outcome) -> None:
-        """Log an upload once it has changed the library: a copy of a document already there changed nothing."""
-        if self.audit is None or outcome.outcome == "unchanged":
+    def _finished(self, job_id: str, outcome: Outcome) -> None:
+        """Tell `finished` of a job that went in."""
+        if self.finished is None:
             return
         try:
-            job = self.database.job(job_id)
-            user = self.database.user(job["user_id"]) if job["user_id"] is not None else None
-            detail = {"course": job["course_id"], "job": job_id, "document": outcome.document["id"]}
-            self.audit.record(user, "document.upload", job["filename"], **detail, outcome=outcome.outcome)
+            self.finished(self.database.job(job_id), outcome)
         except Exception:  # a worker thread's error is seen by no one unless logged
-            log.exception("could not audit ingestion job %s", job_id)
+            log.exception("could not report ingestion job %s", job_id)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until no job is pending (tests and shutdown)."""
