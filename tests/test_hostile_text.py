@@ -47,11 +47,11 @@ def test_trailing_spaces_without_a_newline_tidy_in_linear_time():
 
 
 def test_heading_keeps_a_hash_that_is_part_of_the_word():
-    assert markup.markdown("# Learning C#")[2][0].heading == "Learning C#"
+    assert markup.markdown("# Learning C#\nNotes.")[2][0].heading == "Learning C#"
 
 
 def test_heading_drops_its_closing_hashes():
-    assert markup.markdown("## Sensors ##")[2][0].heading == "Sensors"
+    assert markup.markdown("## Sensors ##\nNotes.")[2][0].heading == "Sensors"
 
 
 def test_front_matter_title_loses_its_quotes():

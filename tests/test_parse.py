@@ -93,6 +93,16 @@ def test_rst_headings_by_adornment_and_markup_removed():
     assert "maxdepth" not in text
 
 
+def test_a_heading_with_nothing_under_it_is_no_section():
+    """A walkthrough's sources listed "tidewell-handout.md — The Tidewell Pressure Rig", the title alone, as a
+    passage: a heading with nothing before the next is none; its title stays in the headings under it."""
+    parsed = parse(b"# The Tidewell Pressure Rig\n\n## Overview\n\nIt holds 40 litres.\n", "rig.md")
+    assert parsed.title == "The Tidewell Pressure Rig"
+    assert [s.heading for s in parsed.pages[0].sections] == ["The Tidewell Pressure Rig > Overview"]
+    with pytest.raises(InvalidInput, match="no text"):
+        parse(b"# Only a title\n", "title.md")
+
+
 def test_code_and_text():
     code = parse(b"def pid(e):\n    return 2 * e\n", "control/pid.py")
     assert code.kind == "code"

@@ -53,7 +53,9 @@ class Outline:
         ends = [s.start for s in self.sections[1:]] + [len(text)]
         for section, end in zip(self.sections, ends, strict=True):
             section.text = text[section.start : end].rstrip()
-        return text, [s for s in self.sections if s.text.strip()]
+        # A heading with nothing under it before the next ("# The Tidewell Pressure Rig" over "## Overview") is no
+        # passage: it answers nothing, and its title is in every heading under it.
+        return text, [s for s in self.sections if s.text.strip() not in ("", s.heading.rsplit(" > ", 1)[-1])]
 
 
 def markdown(source: str) -> tuple[str, str, list[Section]]:
