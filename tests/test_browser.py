@@ -1224,6 +1224,29 @@ def test_a_conversation_gone_back_to_from_another_screen_keeps_its_address(visit
 
 
 @real
+def test_a_reopened_conversation_selects_its_course_and_the_list_names_each_ones_course(visits, appliance):
+    """A student in two courses reopened a conversation of the other one and the header still named the first:
+    reopening selects the conversation's course, and the list says which course each conversation is in."""
+    services = appliance.services
+    two = services.accounts.add("two", PASSWORD, "student")
+    lab = services.courses.create("Fluid Lab 101", services.accounts.named("ada")["id"])
+    services.courses.add_member(1, two)
+    services.courses.add_member(lab["id"], two)
+    conversation = services.conversations.create(two, lab["id"], "What is the Tidewell-3?")
+    student = visits()
+    sign_in(student, "two")
+    page = student.page
+    page.locator("#course-select").select_option("1")
+    link = page.locator(".conv-link", has_text="What is the Tidewell-3?")
+    assert link.locator(".conv-course").inner_text() == "Fluid Lab 101"
+    link.click()
+    page.wait_for_function(f"() => document.querySelector('#course-select').value === '{lab['id']}'")
+    assert page.url.endswith(f"#/chat/{conversation.id}")
+    assert page.locator(".chat-title").inner_text() == "What is the Tidewell-3?"
+    check_accessibility(student, "chat with conversations of two courses")
+
+
+@real
 def test_expired_token_is_refreshed_and_sign_out_revokes(visits, appliance):
     student = visits()
     sign_in(student, "bo")

@@ -7,12 +7,13 @@ import {clockTime, formatWait, h, icon, toast} from "../dom.js";
 import {go} from "../nav.js";
 import {createReader, pageName} from "./reader.js";
 import {hasBlocks, renderRich} from "../rich.js";
-import {courseQuery, currentCourse, LEVELS, state, subscribe, withCourse} from "../state.js";
+import {courseQuery, currentCourse, LEVELS, selectCourse, state, subscribe, withCourse} from "../state.js";
 
 const CITATION = /\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]/g;
 
 let ui = null; // the view's elements, built once and kept while the app runs
 let conversationId = null;
+let conversationCourse = null; // the course the conversation shown is asked in
 let controller = null; // aborts the answer being streamed
 let selection = null; // text picked in the reader to ask about
 let conversations = [];
@@ -411,6 +412,7 @@ async function ask(rawText) {
   const answer = createAnswer();
   addMessage(answer.el);
   const body = withCourse({message: question, stream: true});
+  const course = conversationId ? conversationCourse : state.courseId;
   if (selected) body.selected_text = selected.text;
   if (conversationId) {
     // A conversation stays in the course it began in: the server answers in that course's material.
@@ -430,7 +432,7 @@ async function ask(rawText) {
     const response = await request("/api/v1/chat", {method: "POST", json: body, signal: controller.signal,
       headers: {Accept: "text/event-stream"}});
     for await (const {event, data} of readEvents(response)) {
-      if (event === "conversation") joinConversation(JSON.parse(data).conversation_id);
+      if (event === "conversation") joinConversation(JSON.parse(data).conversation_id, course);
       else if (event === "sources") answer.setSources(JSON.parse(data));
       else if (event === "token") {
         answer.addToken(data);
@@ -439,7 +441,7 @@ async function ask(rawText) {
         const done = JSON.parse(data);
         answer.finish(done);
         if (!done.covered && !done.sources.length && !done.model_busy) checkMaterial(answer);
-        joinConversation(done.conversation_id);
+        joinConversation(done.conversation_id, course);
         loadConversations();
       } else if (event === "error") {
         answer.fail(JSON.parse(data).error || "The answer failed.", retry);
@@ -470,9 +472,10 @@ async function checkMaterial(answer) {
 }
 
 // The server names the conversation before the answer, so a question stopped early still continues it.
-function joinConversation(id) {
+function joinConversation(id, course) {
   if (id == null || id === conversationId) return;
   conversationId = id;
+  conversationCourse = course;
   history.replaceState(null, "", chatHash());
   loadConversations();
 }
@@ -546,7 +549,8 @@ function renderConversations() {
   ui.convList.replaceChildren(...conversations.map((c) => {
     const title = c.title || "Untitled conversation";
     const link = h("a", {href: `#/chat/${encodeURIComponent(c.id)}`, class: "conv-link",
-      "aria-current": c.id === conversationId ? "page" : null}, title);
+      "aria-current": c.id === conversationId ? "page" : null},
+    h("span", {class: "conv-title"}, title), courseLabel(c.course_id));
     const item = h("li", {class: "conv"}, link,
       h("button", {type: "button", class: "button icon-button small", "aria-label": `Rename “${title}”`,
         onClick: () => renameInline(item, c)}, icon("edit")),
@@ -557,6 +561,12 @@ function renderConversations() {
   ui.convEmpty.hidden = conversations.length > 0;
   const current = conversations.find((c) => c.id === conversationId);
   if (current) ui.title.textContent = current.title || "Conversation";
+}
+
+/** The course a conversation is in, shown when there is more than one it could be in. */
+function courseLabel(courseId) {
+  const course = state.courses.length > 1 && state.courses.find((c) => c.id === courseId);
+  return course ? h("span", {class: "conv-course"}, course.name) : null;
 }
 
 function renameInline(item, conversation) {
@@ -608,6 +618,9 @@ async function openConversation(id) {
   try {
     const body = await api(`/api/v1/conversations/${encodeURIComponent(id)}`);
     ui.title.textContent = body.title || "Conversation";
+    // Its follow-ups are asked in its course (ask), so the header shows that one.
+    conversationCourse = body.course_id;
+    if (body.course_id != null && body.course_id !== state.courseId) selectCourse(body.course_id);
     for (const message of body.messages || []) {
       if (message.role === "user") {
         addMessage(userMessage(message.content, null));
@@ -732,7 +745,7 @@ function build() {
   subscribe(() => {
     if (state.courseId !== shownCourse) {
       shownCourse = state.courseId;
-      if (!controller && conversationId) {
+      if (!controller && conversationId && conversationCourse !== state.courseId) {
         conversationId = null;
         clearMessages();
         title.textContent = "New conversation";
