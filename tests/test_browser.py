@@ -1741,6 +1741,24 @@ def test_the_admin_sees_each_last_sign_in_and_pages_back_through_the_audit_log(v
 
 
 @real
+def test_the_admin_screen_fits_a_phone(visits, appliance):
+    """On a 390 px phone the admin's tables made the page scroll sideways and cut the "Admin" link: the tables
+    scroll in their boxes and the links fit."""
+    appliance.services.accounts.add("root3", PASSWORD, "admin")
+    phone = visits(PHONE)
+    sign_in(phone, "root3")
+    page = phone.page
+    nav(page, "Admin").click()
+    page.get_by_role("region", name="Accounts").locator("td", has_text="root3").wait_for()
+    # At 375 px too: the narrowest phone the other screens are checked at.
+    for width in (PHONE["width"], 375):
+        page.set_viewport_size({"width": width, "height": PHONE["height"]})
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        assert page.evaluate("() => { const nav = document.querySelector('.nav'); return nav.scrollWidth <= nav.clientWidth; }")
+    screenshot(phone, "admin")
+
+
+@real
 def test_a_student_changes_their_password_on_the_profile(visits, appliance):
     appliance.services.accounts.add("pat", PASSWORD, "student")
     student = visits()
