@@ -1247,6 +1247,28 @@ def test_a_reopened_conversation_selects_its_course_and_the_list_names_each_ones
 
 
 @real
+def test_the_keyboard_stays_on_the_course_select_as_its_arrow_keys_change_the_course(visits, appliance):
+    """The header was built anew on every change, the select with it: an arrow key that changed the course sent
+    the keyboard back to the page's start."""
+    services = appliance.services
+    wyn = services.accounts.add("wyn", PASSWORD, "student")
+    services.courses.add_member(1, wyn)
+    services.courses.add_member(services.courses.create("Second course", None)["id"], wyn)
+    student = visits()
+    sign_in(student, "wyn")
+    page = student.page
+    for screen, key in (("Ask", "ArrowDown"), ("Material", "ArrowUp")):
+        nav(page, screen).click()
+        select = page.locator("#course-select")
+        before = select.input_value()
+        select.focus()
+        page.keyboard.press(key)
+        page.wait_for_timeout(200)
+        assert select.input_value() != before, screen
+        assert page.evaluate("() => document.activeElement.id") == "course-select", screen
+
+
+@real
 def test_expired_token_is_refreshed_and_sign_out_revokes(visits, appliance):
     student = visits()
     sign_in(student, "bo")

@@ -56,6 +56,9 @@ function navLink(hash, label) {
 }
 
 function renderHeader() {
+  // The header is built anew on every change: the keyboard stays on the control it was on (the course select
+  // whose arrow keys just changed the course), not sent back to the page's start.
+  const focusedId = header.contains(document.activeElement) ? document.activeElement.id : "";
   document.body.classList.toggle("signed-out", !signedIn());
   const links = [];
   if (signedIn()) {
@@ -87,6 +90,7 @@ function renderHeader() {
     links.length ? h("nav", {class: "nav", "aria-label": "Main"}, links) : null,
     h("div", {class: "topbar-end"}, end),
   ].filter(Boolean));
+  if (focusedId) document.getElementById(focusedId)?.focus();
 }
 
 document.querySelector(".skip")?.addEventListener("click", (event) => {
