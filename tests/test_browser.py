@@ -1378,6 +1378,28 @@ def test_a_sign_up_error_is_shown_where_the_student_tapped_on_a_phone(visits, ap
 
 
 @real
+def test_the_sign_in_page_says_how_the_first_admin_is_made_and_offers_no_closed_sign_up(browser, tmp_path):
+    """On a new box a would-be admin was told only "That username and password do not match.", under an offer to
+    create an account that sign-up, closed, then refused."""
+    with with_documents(tmp_path, {}, FakeModel(), signup="closed") as server:
+        visit = Visit(browser, server.base_url, DESKTOP)
+        try:
+            visit.open("#/signin")
+            page = visit.page
+            hint = page.locator(".auth-card .alert-warn")
+            hint.filter(has_text="ragbot users add NAME --role admin").wait_for()
+            assert page.locator(".auth-switch").inner_text() == "No account? Ask your teacher for one."
+            assert page.get_by_role("link", name="Create an account").count() == 0
+            check_accessibility(visit, "sign-in on a new box")
+            server.services.accounts.add("boss", PASSWORD, "admin")
+            page.reload()
+            page.locator(".auth-switch", has_text="Ask your teacher").wait_for()
+            assert hint.is_hidden()
+        finally:
+            visit.close()
+
+
+@real
 def test_desktop_signin_and_profile_screens(visits, appliance):
     desktop = visits()
     desktop.open("#/signin")
@@ -1776,7 +1798,7 @@ def test_the_admin_screen_fits_a_phone(visits, appliance):
     for width in (PHONE["width"], 375):
         page.set_viewport_size({"width": width, "height": PHONE["height"]})
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
-        assert page.evaluate("() => { const nav = document.querySelector('.nav'); return nav.scrollWidth <= nav.clientWidth; }")
+        assert page.locator(".nav").evaluate("nav => nav.scrollWidth <= nav.clientWidth")
     screenshot(phone, "admin")
 
 

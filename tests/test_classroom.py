@@ -438,7 +438,7 @@ def test_the_sign_up_form_can_ask_how_sign_up_works(world, settings):
     client, services = world["client"], world["services"]
     for mode in ("closed", "open", "join_code"):
         services.settings = msgspec.structs.replace(settings, signup=mode)
-        assert client.get("/api/v1/auth/signup").json() == {"mode": mode}
+        assert client.get("/api/v1/auth/signup").json() == {"mode": mode, "admin_exists": True}
 
 
 def test_join_codes_read_aloud_and_typed_loosely_find_their_course(world):

@@ -115,6 +115,10 @@ class SignUpRules(msgspec.Struct):
         SignUpMode,
         Meta(description="closed: only staff make accounts; open: anyone; join_code: with a course's join code."),
     ]
+    admin_exists: Annotated[
+        bool,
+        Meta(description="An admin account can sign in; without one, nobody can make accounts from the web app."),
+    ]
 
 
 class ApiKey(msgspec.Struct):

@@ -119,12 +119,13 @@ def signup(data: JSONBody[SignUp], request: Request, services: NamedDependency[S
 @get(
     "/api/v1/auth/signup",
     opt=allow(ANYONE),
-    sync_to_thread=False,
+    sync_to_thread=True,
     tags=["auth"],
-    summary="Whether sign-up is closed, open, or needs a course's join code",
+    summary="Whether sign-up is closed, open, or needs a course's join code; whether there is an admin yet",
 )
 def signup_rules(services: NamedDependency[Services]) -> SignUpRules:
-    return SignUpRules(services.settings.signup)
+    admin = any(user["role"] == "admin" and not user["disabled"] for user in services.accounts.list())
+    return SignUpRules(services.settings.signup, admin)
 
 
 @get("/api/v1/me", opt=allow(USERS), sync_to_thread=False, tags=["auth"], summary="Your profile")

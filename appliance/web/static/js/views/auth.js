@@ -76,10 +76,26 @@ export function signIn(main) {
   alert, field("Username", username), field("Password", password),
   h("button", {type: "submit", class: "button primary wide"}, "Sign in"));
   clearedOnEdit(form, alert);
+  const firstRun = h("div", {class: "alert alert-warn", hidden: true});
+  const switchTo = h("span");
   main.replaceChildren(card("Sign in", "Ask questions about your course material, with the pages the answers come from.",
-    form, ["New here? ", h("a", {href: "#/signup"}, "Create an account")]));
+    [firstRun, form], switchTo));
   if (location.protocol === "https:") main.append(certificateHelp());
   username.focus();
+  sayHowAccountsAreMade(firstRun, switchTo);
+}
+
+/** Under the form: sign-up only where it is open; with no admin yet, how the first one is made (nobody could
+ * sign in to make it, and the server's log is all that would say so). */
+async function sayHowAccountsAreMade(firstRun, switchTo) {
+  const rules = await signUpRules();
+  switchTo.replaceChildren(...(rules?.mode === "closed" ? ["No account? Ask your teacher for one."]
+    : ["New here? ", h("a", {href: "#/signup"}, "Create an account")]));
+  if (rules?.admin_exists !== false) return;
+  firstRun.replaceChildren(h("strong", {}, "This appliance has no admin account yet."),
+    h("p", {}, "Make the first one on the appliance itself, with the same data directory as the server: ",
+      h("code", {}, "ragbot users add NAME --role admin"), ", then sign in with it here."));
+  firstRun.hidden = false;
 }
 
 // The box signs its HTTPS certificate with its own authority; a device trusts it once that is installed.
@@ -116,16 +132,16 @@ const JOIN_CODE_HINTS = {
   open: "From your teacher. Leave empty if you have none.",
 };
 
-async function signUpMode() {
+async function signUpRules() {
   try {
-    return (await api("/api/v1/auth/signup", {anonymous: true})).mode;
+    return await api("/api/v1/auth/signup", {anonymous: true});
   } catch {
     return null; // unknown: the form stays, and the server's answer to it will say what is missing
   }
 }
 
 export async function signUp(main) {
-  const mode = await signUpMode();
+  const mode = (await signUpRules())?.mode ?? null;
   if (mode === "closed") {
     main.replaceChildren(card("Create your account", "Sign-up is closed on this appliance: ask your teacher for an account.",
       null, ["Already have an account? ", h("a", {href: "#/signin"}, "Sign in")]));
