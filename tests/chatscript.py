@@ -95,6 +95,19 @@ def twice_quoted_answer() -> Done:
     )
 
 
+def cited_list_item(item: str) -> Done:
+    """An answer of one checked sentence that is a Markdown list item ("- ..."), citing source 1."""
+    shown = f"- {item} [1]"
+    return Done(
+        answer=shown,
+        covered=True,
+        mode="grounded",
+        model="scripted",
+        sources=[source()],
+        sentences=[Sentence(text=shown, shown=shown, status="supported", stands_for="model", source=1)],
+    )
+
+
 def not_covered() -> Done:
     return Done(
         answer="No answer to this question was found in the course material.",

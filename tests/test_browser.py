@@ -26,7 +26,7 @@ from appliance.ingest.document import accepted_formats
 from appliance.settings import load_settings
 from appliance.web.app import create_app
 from appliance.web.schemas import MAX_QUESTION
-from tests.chatscript import ScriptedAnswerer, not_covered, twice_quoted_answer
+from tests.chatscript import ScriptedAnswerer, cited_list_item, not_covered, twice_quoted_answer
 from tests.conftest import FakeModel
 from tests.conftest import sign_in as account_headers
 from tests.filemaker import QUILLON_CODE, QUILLON_EQUATION, QUILLON_NOTES, QUILLON_TABLE, make_pptx, scanned_pdf
@@ -794,6 +794,23 @@ def test_the_dashboard_lists_a_follow_up_not_answered_as_it_asked_with_the_stude
         assert entry.locator(".bar-note").inner_text() == "asked as: And its maximum operating temperature?"
         screenshot(visit, "dashboard-follow-up")
         check_accessibility(visit, "dashboard with a follow-up")
+
+
+@real
+def test_a_cited_list_item_keeps_its_citation_on_its_line(browser, scripted):
+    """An answer sentence written as a bullet showed its [1] alone on the line under it."""
+    item = "The maximum working pressure of the Tidewell-3 is 6 bar."
+    services = scripted.services
+    answered = services.chat.answerer
+    services.chat.answerer = ScriptedAnswerer(cited_list_item(item))
+    try:
+        with signed_in(browser, scripted) as visit:
+            answer = ask(visit, "What is the maximum working pressure of the Tidewell-3?")
+            listed = answer.locator(".answer-text li")
+            assert listed.inner_text() == f"{item} [1]"
+            assert listed.locator("a.cite").count() == 1
+    finally:
+        services.chat.answerer = answered
 
 
 @real

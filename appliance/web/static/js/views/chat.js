@@ -155,15 +155,28 @@ function evidenceBlock(sources) {
 // The model's own [n] markers are not trusted: verification names the source, shown after the sentence.
 const MARKERS = /\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\]/g;
 
+/** The end of the last list item rendered nodes end with (its paragraph, if it holds one), when they end with a
+ * list, quoted or not; else null. */
+function endingItem(fragment) {
+  let last = fragment.lastElementChild;
+  while (last?.tagName === "BLOCKQUOTE") last = last.lastElementChild;
+  if (!["UL", "OL"].includes(last?.tagName)) return null;
+  const item = last.lastElementChild;
+  return item?.lastElementChild?.tagName === "P" ? item.lastElementChild : item;
+}
+
 /** A sentence as verification left it: as written with its citation, or replaced by the material's words; rich
  * text when it has nodes, in a block of its own when those hold a table, code block or displayed equation. */
 function sentenceNodes(sentence, sources) {
   const cite = sentence.source != null ? [" ", citationLink(sentence.source, sources)] : [];
   const text = sentence.nodes ? renderRich(sentence.nodes) : sentence.shown.replace(MARKERS, "").trim();
   const block = hasBlocks(sentence.nodes);
+  // A list item (a bullet the model wrote, a quoted step) ends with its citation, as a line of text does.
+  const item = block ? endingItem(text) : null;
+  item?.append(...cite);
   // A quoted block (a table, code) is named as the words that introduce it end, not after it on a line of its own.
-  const lead = block && text.firstChild?.nodeType === Node.TEXT_NODE ? [text.firstChild, ...cite] : [];
-  const after = lead.length ? [] : cite;
+  const lead = !item && block && text.firstChild?.nodeType === Node.TEXT_NODE ? [text.firstChild, ...cite] : [];
+  const after = lead.length || item ? [] : cite;
   const gap = block ? [] : [" "];
   if (sentence.status === "quoted") {
     // The quote reads "The material says: “...”" and is the material's own words, so it is set as a quote, not a
