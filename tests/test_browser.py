@@ -1779,6 +1779,9 @@ def test_the_admin_sees_each_last_sign_in_and_pages_back_through_the_audit_log(v
         cells[0]: cells for cells in (row.locator("td").all_inner_texts() for row in accounts.locator("tbody tr").all())
     }
     assert rows["quiet"][4] == "never" and re.search(r"\d", rows["root2"][4]), rows
+    # Created and last signed in, both when to the minute, written the same way.
+    at = re.compile(r"\d{1,2}:\d{2}")
+    assert at.search(rows["root2"][3]) and at.search(rows["root2"][4]), rows
     audit = page.get_by_role("region", name=re.compile("^Audit log"))
     assert audit.locator("tbody tr").count() == 100
     assert audit.locator("td", has_text=re.compile("^filler 0$")).count() == 0

@@ -2,7 +2,7 @@
 // at a time. The server answers both only to an admin; the link to this screen is shown only to one.
 
 import {api} from "../api.js";
-import {formatDate, h} from "../dom.js";
+import {h} from "../dom.js";
 
 const AUDIT_PAGE = 100;
 const AUDIT_HEADS = ["When", "Who", "Action", "What"];
@@ -22,14 +22,16 @@ function row(cells) {
   return h("tr", {}, cells.map((cell) => h("td", {}, cell)));
 }
 
+/** A moment as people read it, the same in every column: "3 Dec 2026, 14:05" (as the browser's locale puts it). */
 function when(at) {
   const date = new Date(at);
-  return Number.isNaN(date.getTime()) ? String(at) : date.toLocaleString();
+  return Number.isNaN(date.getTime()) ? String(at)
+    : date.toLocaleString(undefined, {day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit"});
 }
 
 function accountCells(user) {
   const lastSignIn = user.last_sign_in_at ? when(user.last_sign_in_at) : "never";
-  return [user.username, user.role, user.disabled ? "disabled" : "active", formatDate(user.created_at), lastSignIn];
+  return [user.username, user.role, user.disabled ? "disabled" : "active", when(user.created_at), lastSignIn];
 }
 
 function auditCells(entry) {
