@@ -1680,6 +1680,7 @@ def test_a_teacher_sees_who_is_in_a_course(visits, appliance):
     card.get_by_label("Add a member by username").fill("max")
     card.get_by_role("button", name="Add").click()
     card.locator("summary").filter(has_text="Members (3)").wait_for()
+    assert card.get_by_role("status").inner_text() == "max is now in Members."  # a username keeps its case
     card.locator(".member[data-username='max']").wait_for()
     check_accessibility(teacher, "courses with members")
 

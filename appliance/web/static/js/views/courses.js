@@ -6,7 +6,9 @@ import {isStaff, loadCourses, selectCourse, state} from "../state.js";
 
 function message(box, text, kind) {
   box.className = `alert alert-${kind}`;
-  box.textContent = text ? text[0].toUpperCase() + text.slice(1) : text;
+  // The server's refusals begin in lower case; this screen's own messages are sentences, and may begin with a
+  // username, which keeps its case.
+  box.textContent = kind === "error" && text ? text[0].toUpperCase() + text.slice(1) : text;
   box.hidden = false;
 }
 
