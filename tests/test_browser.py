@@ -1286,6 +1286,22 @@ def test_the_keyboard_stays_on_the_course_select_as_its_arrow_keys_change_the_co
 
 
 @real
+def test_a_reader_opened_on_a_deleted_document_says_it_is_no_longer_in_the_course(visits, appliance):
+    """A link to a deleted document opened an empty page with arrows and "Select any text to ask about it."."""
+    services = appliance.services
+    gone = services.ingestor.ingest(b"# Withdrawn\n\nLast year's handout.\n", "withdrawn.md", course_id=1).document
+    services.ingestor.delete(gone["id"])
+    services.courses.add_member(1, services.accounts.add("yul", PASSWORD, "student"))
+    student = visits()
+    sign_in(student, "yul")
+    student.open(f"#/read/{gone['id']}/1")
+    reader = student.page.locator(".reader")
+    reader.locator(".reader-status").filter(has_text="no longer in the course").wait_for()
+    for part in (".reader-body", ".reader-pages", ".reader-hint"):
+        assert reader.locator(part).is_hidden(), part
+
+
+@real
 def test_expired_token_is_refreshed_and_sign_out_revokes(visits, appliance):
     student = visits()
     sign_in(student, "bo")

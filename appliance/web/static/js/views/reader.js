@@ -100,16 +100,18 @@ export function createReader({onAsk, onClose, pageHref}) {
     onMousedown: (event) => event.preventDefault(), // keep the selection when clicked
     onClick: () => ask()}, icon("ask"), "Ask about this");
   const status = h("p", {class: "reader-status", role: "status"});
+  const pages = h("div", {class: "reader-pages"}, prev, next);
+  const hint = h("p", {class: "reader-hint hint"}, "Select any text to ask about it.");
   const el = h("aside", {class: "reader", "aria-labelledby": "reader-title", hidden: true},
     h("div", {class: "reader-bar"},
       h("button", {type: "button", class: "button icon-button", "aria-label": "Close the reader", onClick: () => onClose()},
         icon("close")),
       h("div", {class: "reader-heading"}, title, where),
-      h("div", {class: "reader-pages"}, prev, next)),
+      pages),
     status,
     body,
     askButton,
-    h("p", {class: "reader-hint hint"}, "Select any text to ask about it."));
+    hint);
 
   // Escape closes the reader, as it closes any panel.
   el.addEventListener("keydown", (event) => {
@@ -139,6 +141,7 @@ export function createReader({onAsk, onClose, pageHref}) {
       const document = sameDoc ? current.document : await api(`/api/v1/documents/${encodeURIComponent(documentId)}`);
       const page = await api(`/api/v1/documents/${encodeURIComponent(documentId)}/pages/${number}`);
       current = {document, page};
+      showPage(true);
       title.textContent = document.title || document.filename;
       const parts = [];
       if (document.title && document.title !== document.filename) parts.push(document.filename);
@@ -173,8 +176,14 @@ export function createReader({onAsk, onClose, pageHref}) {
       title.textContent = "Reader";
       where.textContent = "";
       text.replaceChildren();
-      status.textContent = error.status === 404 ? "This document or page is no longer in the library." : `Could not open it: ${error.message}`;
+      showPage(false);
+      status.textContent = error.status === 404 ? "This document or page is no longer in the course." : `Could not open it: ${error.message}`;
     }
+  }
+
+  /** The page, its arrows and the hint to select in it, or (none open) only the status line saying why. */
+  function showPage(shown) {
+    for (const part of [pages, body, hint]) part.hidden = !shown;
   }
 
   /** A document uploaded again is a new document: an older answer's citation opens the current version of its
