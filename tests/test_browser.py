@@ -1302,6 +1302,15 @@ def test_a_reader_opened_on_a_deleted_document_says_it_is_no_longer_in_the_cours
 
 
 @real
+def test_the_question_box_has_the_keyboard_after_sign_in(visits, appliance):
+    services = appliance.services
+    services.courses.add_member(1, services.accounts.add("zed", PASSWORD, "student"))
+    student = visits()
+    sign_in(student, "zed")
+    student.page.wait_for_function("() => document.activeElement.id === 'question'", timeout=5000)
+
+
+@real
 def test_expired_token_is_refreshed_and_sign_out_revokes(visits, appliance):
     student = visits()
     sign_in(student, "bo")

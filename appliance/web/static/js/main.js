@@ -27,6 +27,7 @@ const ROUTES = [
 const main = document.getElementById("main");
 const header = document.getElementById("topbar");
 let leave = null;
+let shown = null; // the route on screen
 
 function parseHash() {
   const raw = location.hash.replace(/^#/, "") || "/chat";
@@ -47,6 +48,9 @@ async function route() {
   const result = await found.view(main, match.slice(1).map((part) => (part == null ? part : decodeURIComponent(part))), params);
   leave = typeof result === "function" ? result : null;
   renderHeader();
+  // Just signed in (or up): the form the keyboard was in is gone, so it goes to the screen's field, not the page.
+  if (shown?.public && !found.public && document.activeElement === document.body) main.querySelector("[data-focus]")?.focus();
+  shown = found;
 }
 
 function navLink(hash, label) {

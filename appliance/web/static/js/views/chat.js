@@ -671,7 +671,7 @@ function levelSelect() {
 }
 
 function build() {
-  const input = h("textarea", {id: "question", rows: 1, placeholder: "Ask a question about the course…",
+  const input = h("textarea", {id: "question", rows: 1, placeholder: "Ask a question about the course…", dataset: {focus: ""},
     autocomplete: "off", "aria-describedby": "question-note", onInput: () => {
       autoGrow();
       sayLength();
