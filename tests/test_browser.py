@@ -1210,8 +1210,8 @@ def test_conversations_list_rename_reopen_and_delete(visits, appliance):
     check_accessibility(student, "student courses")
     nav(page, "Ask").click()
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Delete “Pump questions”").click()
+    page.get_by_role("group", name="Confirm delete").get_by_role("button", name="Delete “Pump questions”").click()
     page.wait_for_function(f"() => document.querySelectorAll('.conv').length === {count - 1}")
     assert page.locator(".message").count() == 0
 
@@ -1308,6 +1308,23 @@ def test_the_question_box_has_the_keyboard_after_sign_in(visits, appliance):
     student = visits()
     sign_in(student, "zed")
     student.page.wait_for_function("() => document.activeElement.id === 'question'", timeout=5000)
+
+
+@real
+def test_a_conversation_is_deleted_after_an_inline_confirmation(visits, appliance):
+    """Deleting a conversation asked in a browser dialog, a document on the page: both ask on the page."""
+    services = appliance.services
+    ana = services.accounts.add("ana", PASSWORD, "student")
+    services.courses.add_member(1, ana)
+    services.conversations.create(ana, 1, "Old question")
+    student = visits()
+    sign_in(student, "ana")
+    page = student.page
+    page.on("dialog", lambda dialog: dialog.dismiss())  # a dialog would keep the conversation
+    page.get_by_role("button", name="Delete “Old question”").click()
+    page.get_by_role("group", name="Confirm delete").get_by_role("button", name="Delete “Old question”").click()
+    page.locator(".conv").wait_for(state="detached")
+    assert page.evaluate("() => document.activeElement.textContent") == "Conversations"  # the list's heading
 
 
 @real

@@ -107,6 +107,22 @@ export function clockTime(date) {
   return date.toLocaleTimeString(undefined, {hour: "2-digit", minute: "2-digit"});
 }
 
+/** Asks on the page before a deletion: `button` gives way to a confirming button (`text`, named `name` if given)
+ * and Cancel, which brings the button back. `act` runs once confirmed. */
+export function askFirst(button, {text, name, act}) {
+  const confirm = h("button", {type: "button", class: "button small danger", "aria-label": name, onClick: () => {
+    confirm.disabled = true;
+    act();
+  }}, text);
+  const cancel = h("button", {type: "button", class: "button small", onClick: () => {
+    group.replaceWith(button);
+    button.focus();
+  }}, "Cancel");
+  const group = h("span", {class: "confirm", role: "group", "aria-label": "Confirm delete"}, confirm, cancel);
+  button.replaceWith(group);
+  cancel.focus();
+}
+
 /** Announce a short message to screen readers and show it briefly. */
 export function toast(message, kind = "info") {
   const box = document.getElementById("toasts");

@@ -3,7 +3,7 @@
 // sources and evidence are shown from their rich-text `nodes` (code, tables, equations); text streams in plain.
 
 import {api, ApiError, readEvents, request} from "../api.js";
-import {clockTime, formatWait, h, icon, toast} from "../dom.js";
+import {askFirst, clockTime, formatWait, h, icon, toast} from "../dom.js";
 import {go} from "../nav.js";
 import {createReader, pageName} from "./reader.js";
 import {hasBlocks, renderRich} from "../rich.js";
@@ -568,7 +568,8 @@ function renderConversations() {
       h("button", {type: "button", class: "button icon-button small", "aria-label": `Rename “${title}”`,
         onClick: () => renameInline(item, c)}, icon("edit")),
       h("button", {type: "button", class: "button icon-button small", "aria-label": `Delete “${title}”`,
-        onClick: () => removeConversation(c)}, icon("trash")));
+        onClick: (event) => askFirst(event.currentTarget, {text: "Delete", name: `Delete “${title}”`,
+          act: () => removeConversation(c)})}, icon("trash")));
     return item;
   }));
   ui.convEmpty.hidden = conversations.length > 0;
@@ -606,14 +607,15 @@ function renameInline(item, conversation) {
 }
 
 async function removeConversation(conversation) {
-  if (!window.confirm(`Delete “${conversation.title || "this conversation"}”?`)) return;
   try {
     await api(`/api/v1/conversations/${encodeURIComponent(conversation.id)}`, {method: "DELETE"});
     if (conversation.id === conversationId) newChat();
   } catch (error) {
     toast(`Not deleted: ${error.message}`, "error");
   }
-  loadConversations();
+  await loadConversations();
+  // The button pressed is gone with its row: the keyboard goes on from the list (newChat gave it the question box).
+  if (document.activeElement === document.body) ui.convTitle.focus();
 }
 
 /** A stored Message in the shape of the `done` event (absent fields are the contract's defaults). */
@@ -718,10 +720,11 @@ function build() {
       const open = root.classList.toggle("show-conversations");
       convToggle.setAttribute("aria-expanded", String(open));
     }}, icon("menu"), h("span", {}, "Conversations"));
+  const convTitle = h("h2", {tabindex: "-1"}, "Conversations");
   const convList = h("ul", {class: "conv-list"});
   const convEmpty = h("p", {class: "muted small conv-empty"}, "Your conversations appear here.");
   const sidebar = h("aside", {id: "conversations", class: "conversations", "aria-label": "Conversations"},
-    h("div", {class: "conv-head"}, h("h2", {}, "Conversations"),
+    h("div", {class: "conv-head"}, convTitle,
       h("button", {type: "button", class: "button small", onClick: newChat}, icon("plus"), "New")),
     convEmpty, convList);
   const reader = createReader({
@@ -746,7 +749,7 @@ function build() {
   title.id = "chat-title-id";
   const root = h("div", {class: "chat-view has-sidebar"}, sidebar, chatColumn, reader.el);
   ui = {root, input, send, stop: stopButton, form, note, level, levelWrap, chip, chipText, chipWhere, messages, empty,
-    scroller, title, sidebar, convList, convEmpty, reader, live};
+    scroller, title, sidebar, convTitle, convList, convEmpty, reader, live};
   // Without the limit the server's own refusal of a long question is what the student sees (answer.fail).
   api("/api/v1/chat/limits").then((limits) => {
     questionChars = limits.question_chars;

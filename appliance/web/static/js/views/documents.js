@@ -2,7 +2,7 @@
 // and the document list with status, open and delete.
 
 import {api, upload} from "../api.js";
-import {formatBytes, formatDate, h, icon, toast} from "../dom.js";
+import {askFirst, formatBytes, formatDate, h, icon, toast} from "../dom.js";
 import {courseQuery, currentCourse, isStaff, state, subscribe} from "../state.js";
 
 const POLL_MS = 400;
@@ -210,32 +210,22 @@ function renderList(documents) {
 
 function deleteButton(doc, actions) {
   const button = h("button", {type: "button", class: "button small danger-outline", "aria-label": `Delete ${doc.filename}`,
-    onClick: () => {
-      const confirm = h("button", {type: "button", class: "button small danger", onClick: async () => {
-        confirm.disabled = true;
-        try {
-          await api(`/api/v1/documents/${encodeURIComponent(doc.id)}`, {method: "DELETE"});
-          toast(`${doc.filename} deleted.`);
-          // An upload of it no longer says "Done": its document is gone.
-          for (const item of uploads.filter((one) => one.job?.document_id === doc.id)) {
-            item.deleted = true;
-            renderRow(item);
-          }
-        } catch (error) {
-          toast(`Not deleted: ${error.message}`, "error");
+    onClick: () => askFirst(button, {text: `Delete ${doc.filename}`, act: async () => {
+      try {
+        await api(`/api/v1/documents/${encodeURIComponent(doc.id)}`, {method: "DELETE"});
+        toast(`${doc.filename} deleted.`);
+        // An upload of it no longer says "Done": its document is gone.
+        for (const item of uploads.filter((one) => one.job?.document_id === doc.id)) {
+          item.deleted = true;
+          renderRow(item);
         }
-        await refreshList();
-        // The button pressed is gone with its row: the keyboard goes on from the list, not from the page's top.
-        ui.listTitle.focus();
-      }}, `Delete ${doc.filename}`);
-      const cancel = h("button", {type: "button", class: "button small", onClick: () => {
-        group.replaceWith(button);
-        button.focus();
-      }}, "Cancel");
-      const group = h("span", {class: "confirm", role: "group", "aria-label": "Confirm delete"}, confirm, cancel);
-      button.replaceWith(group);
-      cancel.focus();
-    }}, icon("trash"), "Delete");
+      } catch (error) {
+        toast(`Not deleted: ${error.message}`, "error");
+      }
+      await refreshList();
+      // The button pressed is gone with its row: the keyboard goes on from the list, not from the page's top.
+      ui.listTitle.focus();
+    }})}, icon("trash"), "Delete");
   return button;
 }
 
