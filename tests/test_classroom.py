@@ -456,6 +456,16 @@ def test_join_codes_read_aloud_and_typed_loosely_find_their_course(world):
     assert wrong.json() == {"error": "that join code does not match any course", "status": 400}
 
 
+def test_a_join_code_entered_again_says_so_and_logs_no_second_membership(world):
+    """A walkthrough's student, added by the teacher, then entering the code, was told "You joined ..."."""
+    client, services = world["client"], world["services"]
+    student, code = world["heads"]["student"], world["b"]["join_code"]
+    answers = [client.post("/api/v1/courses/join", json={"join_code": code}, headers=student).json() for _ in "ab"]
+    assert [a["already_member"] for a in answers] == [False, True]
+    added = [e["detail"]["user"] for e in services.audit.entries() if e["action"] == "membership.add"]
+    assert added.count("student") == 1
+
+
 def test_a_user_changes_their_own_password_and_their_other_sessions_are_signed_out(world):
     """A student who signed up (or an admin with the password printed at install) had no way to change it but to
     ask for `ragbot users passwd`: the profile changes it, with the current password, and signs out other devices

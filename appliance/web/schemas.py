@@ -180,6 +180,7 @@ class CreatedCourse(msgspec.Struct):
 class JoinedCourse(msgspec.Struct):
     id: int
     name: str
+    already_member: Annotated[bool, Meta(description="The code's course was already one of yours: nothing changed.")]
 
 
 class Member(msgspec.Struct):

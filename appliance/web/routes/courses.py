@@ -62,9 +62,12 @@ def create_course(data: JSONBody[NewCourse], request: Request, services: NamedDe
 @post("/api/v1/courses/join", opt=allow(USERS), sync_to_thread=True, tags=["courses"], summary="Join by code")
 def join_course(data: JSONBody[JoinCode], request: Request, services: NamedDependency[Services]) -> JoinedCourse:
     course = services.courses.by_code(data.join_code)
-    services.courses.add_member(course["id"], request.user, "student")
-    services.audit.record(request.user, "membership.add", course_target(course), user=request.user["username"])
-    return JoinedCourse(course["id"], course["name"])
+    # Entered again, or by a student the teacher added: told so, and no membership is logged as added.
+    already = course["id"] in services.courses.visible(request.user)
+    if not already:
+        services.courses.add_member(course["id"], request.user, "student")
+        services.audit.record(request.user, "membership.add", course_target(course), user=request.user["username"])
+    return JoinedCourse(course["id"], course["name"], already)
 
 
 @get(

@@ -41,7 +41,7 @@ function joinForm(render) {
       form.reset();
       await loadCourses();
       selectCourse(body.id);
-      message(note, `You joined ${body.name}.`, "ok");
+      message(note, body.already_member ? `You are already in ${body.name}.` : `You joined ${body.name}.`, "ok");
       render();
     } catch (error) {
       message(note, error.message, "error");
