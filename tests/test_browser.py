@@ -1779,6 +1779,40 @@ def test_the_reader_closes_with_escape_and_the_keyboard_returns_to_the_citation(
 
 
 @real
+def test_a_citation_opened_again_shows_no_marks_while_its_page_loads(browser, kits):
+    """Under load the reader showed the last page's marks while the next loaded, with the keyboard still on the
+    citation: a test pressing Escape then closed nothing (the reader's Escape is its own)."""
+    visit = Visit(browser, kits.base_url, DESKTOP)
+    try:
+        sign_in(visit, "ada")
+        page = visit.page
+        cite = ask(visit, KIT_QUESTION).locator("a.cite").first
+        cite.focus()
+        page.keyboard.press("Enter")
+        page.locator(".reader mark").first.wait_for()
+        page.keyboard.press("Escape")
+        page.locator(".reader").wait_for(state="hidden")
+        held = []
+
+        def hold(route):  # the page's answer, held back
+            held.append(route)
+
+        page.route("**/api/v1/documents/*/pages/*", hold)
+        cite.focus()
+        page.keyboard.press("Enter")
+        page.get_by_role("status").filter(has_text="Opening").wait_for()
+        page.wait_for_function("() => document.querySelector('.reader') && !document.querySelector('.reader').hidden")
+        assert page.locator(".reader mark").count() == 0
+        held[0].continue_()
+        page.unroute("**/api/v1/documents/*/pages/*")
+        page.locator(".reader mark").first.wait_for()
+        page.keyboard.press("Escape")
+        page.locator(".reader").wait_for(state="hidden")
+    finally:
+        visit.close()
+
+
+@real
 def test_the_admin_sees_the_accounts_and_the_audit_log_and_a_teacher_no_admin_screen(visits, appliance):
     services = appliance.services
     services.accounts.add("root", PASSWORD, "admin")

@@ -136,6 +136,9 @@ export function createReader({onAsk, onClose, pageHref}) {
     el.hidden = false;
     hideAsk();
     status.textContent = "Opening…";
+    // No marks of the page shown before while this one loads: they would read as this citation's, and the
+    // keyboard is still on the citation until it is shown (found by a browser test under load).
+    text.replaceChildren();
     try {
       const sameDoc = current?.document.id === documentId;
       const document = sameDoc ? current.document : await api(`/api/v1/documents/${encodeURIComponent(documentId)}`);
