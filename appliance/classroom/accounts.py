@@ -87,6 +87,10 @@ class Accounts:
             raise NotFound(f"no user named '{username}'")
         return user
 
+    def admin_exists(self) -> bool:
+        """Whether someone can sign in as an admin (a new data directory has nobody)."""
+        return self.database.admin_exists()
+
     def list(self) -> list[dict]:
         return [public(u) for u in self.database.users()]
 

@@ -382,6 +382,11 @@ class Database:
     def user(self, user_id: int) -> dict | None:
         return self._read_one("SELECT * FROM users WHERE id = ?", [user_id])
 
+    def admin_exists(self) -> bool:
+        """Whether an admin account that is not disabled exists: one row looked up, not every account read."""
+        found = self._read_one("SELECT 1 AS found FROM users WHERE role = 'admin' AND NOT disabled LIMIT 1", [])
+        return found is not None
+
     def users(self) -> list[dict]:
         with self._lock:
             return list(self._db.table("users").rows_where(order_by="username"))

@@ -78,7 +78,7 @@ def error_response(request: Request, exc: Exception) -> Response:
 
 def _tell_if_no_admin(services: Services) -> None:
     """On a new data directory nobody can sign in, and nothing in the web app can change that: say what can."""
-    if not any(user["role"] == "admin" and not user["disabled"] for user in services.accounts.list()):
+    if not services.accounts.admin_exists():
         log.warning(
             "no admin account in %s: make one with `ragbot users add NAME --role admin` (same RAGBOT_DATA_DIR)",
             services.settings.data_path,

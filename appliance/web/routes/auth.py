@@ -124,8 +124,7 @@ def signup(data: JSONBody[SignUp], request: Request, services: NamedDependency[S
     summary="Whether sign-up is closed, open, or needs a course's join code; whether there is an admin yet",
 )
 def signup_rules(services: NamedDependency[Services]) -> SignUpRules:
-    admin = any(user["role"] == "admin" and not user["disabled"] for user in services.accounts.list())
-    return SignUpRules(services.settings.signup, admin)
+    return SignUpRules(services.settings.signup, services.accounts.admin_exists())
 
 
 @get("/api/v1/me", opt=allow(USERS), sync_to_thread=False, tags=["auth"], summary="Your profile")
