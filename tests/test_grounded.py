@@ -2192,3 +2192,51 @@ def test_a_sentence_standing_whole_in_a_quote_shown_before_it_is_dropped_as_a_re
     assert [(s.status, s.stands_for) for s in done.sentences][-1] == ("dropped", "repeat")
     assert done.answer.count(copied.removesuffix(" [1].")) == 1
     built.close()
+
+
+RESERVING = "who do i ask to reserve whole nodes before my thesis deadline"
+SUBJECT = "Before a paper or thesis deadline you may reserve whole nodes."
+VALUE = "Ask the cluster coordinator, Dr. Quarrow, at least ten days ahead."
+
+
+def in_turn(question: str, page: str) -> tuple[evidence.Scored, evidence.Scored] | None:
+    """The pair of neighbouring sentences of `page` that answers `question` together, if any."""
+    passages = [passage_of(page, "Cluster")]
+    scored = evidence.score(question, passages, FakeEmbedder(), 0.5, 0.15)
+    stating = [s for s in scored if s.fits]
+    return evidence.answered_in_turn(question, scored, stating, passages, FakeEmbedder(), 0.75, 0.3)
+
+
+def test_two_neighbouring_sentences_answer_together_what_neither_does_alone(grounded):
+    """A session's cluster handout named the subject in one sentence and the person to ask in the next: neither
+    answers "who do i ask ...", the first naming no one and the second not the reservation."""
+    page = f"{SUBJECT} {VALUE}\n\nJobs run for at most 72 hours."
+    pair = in_turn(RESERVING, page)
+    assert pair and [s.text for s in pair] == [SUBJECT, VALUE]
+    assert all(grounded.answerer._answerable(RESERVING, [s], expected(RESERVING), UNDER) == "no" for s in pair)
+    # neither was chosen: the value is the evidence, its subject the context it is quoted with
+    brought = evidence.with_pair({}, pair, [passage_of(page, "Cluster")])
+    assert [(e.text, e.context) for e in brought[0]] == [(SUBJECT, True), (VALUE, False)]
+    assert answerer_module.quotable({1: brought[0]})[0][1] == f"{SUBJECT} {VALUE}"
+    # the subject chosen alone: it becomes the context of the value brought, and both are quoted, as the better
+    chosen = {0: [Evidence(0, len(SUBJECT), SUBJECT, 0.8)]}
+    brought = evidence.with_pair(chosen, pair, [passage_of(page, "Cluster")])
+    assert [(e.text, e.context) for e in brought[0]] == [(SUBJECT, True), (VALUE, False)]
+    assert brought[0][0].score == 0.8
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        f"{SUBJECT}\n\n{VALUE}",  # another paragraph
+        f"{VALUE} {SUBJECT}",  # the person named before the subject: no value about it follows
+        f"| Task | Contact |\n|---|---|\n| {SUBJECT[:-1]} | none |\n| {VALUE[:-1]} | Dr. Quarrow |",  # table rows
+    ],
+)
+def test_sentences_apart_or_out_of_turn_answer_nothing_together(page):
+    assert in_turn(RESERVING, page) is None
+
+
+def test_neighbours_not_covering_the_question_together_answer_nothing():
+    """The subject's sentence and a person after it answer nothing the question asks beyond them."""
+    assert in_turn("who do i ask to cancel a reservation of whole nodes", f"{SUBJECT} {VALUE}") is None

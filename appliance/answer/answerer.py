@@ -189,7 +189,28 @@ class Answerer:
             task=evidence_module.key_terms(about) if evidence_module.HOW_TO.match(about) else (),
         )
         headings = [p.heading for p in relevant]
-        return chosen, "yes" if question.selected_text.strip() else self._answerable(about, scored, wanted, headings)
+        if question.selected_text.strip():
+            return chosen, "yes"
+        answerable = self._answerable(about, scored, wanted, headings)
+        # What no one sentence answers, two in turn may: the subject, then what the question asks of it.
+        pair = self._in_turn(about, scored, relevant) if answerable != "yes" else None
+        return (evidence_module.with_pair(chosen, pair, relevant), "yes") if pair else (chosen, answerable)
+
+    def _in_turn(
+        self, question: str, scored: list[evidence_module.Scored], relevant: list[Passage]
+    ) -> tuple[evidence_module.Scored, evidence_module.Scored] | None:
+        """Two neighbouring sentences answering the question together (`evidence.answered_in_turn`)."""
+        terms, settings = evidence_module.key_terms(question), self.settings
+        return evidence_module.answered_in_turn(
+            question,
+            scored,
+            self._stating(terms, scored, [p.heading for p in relevant]),
+            relevant,
+            self.embedder,
+            settings.answerable_coverage,
+            settings.answerable_similarity,
+            self.kin,
+        )
 
     @staticmethod
     def _related(passages: list[Passage], chosen: dict[int, list[Evidence]]) -> list[Source]:
@@ -230,22 +251,15 @@ class Answerer:
         key terms and means much the same (or means so nearly the same that a paraphrase's other words do not
         matter; or, when the question asks for a kind of answer such as a mass, is close and on its subject, or holds
         every key term whatever its similarity; or, for
-        a comparison, two close sentences cover them together, and extractive quotes take the best two);
+        a comparison, two close sentences cover them together, and extractive quotes take the best two; `assess`
+        also takes two neighbouring sentences answering together, `evidence.answered_in_turn`);
         "maybe": such a sentence is close, and only a verified generated sentence will tell; "no": none is.
 
         A question asking for a value (a mass, a date, a person) gets no "maybe": a sentence the model writes from
         a near-topic value (the maximum for a minimum, another device's mass) would pass the check as well."""
         settings = self.settings
-        terms, labels = evidence_module.key_terms(question), evidence_module.row_labels(scored)
-        # a sentence of the kind asked for (a mass for "how heavy"), not a row of another thing, nor a sentence on
-        # its section's part of what the question asks about
-        stating = [
-            s
-            for s in scored
-            if s.fits
-            and not evidence_module.of_another_row(terms, s, labels)
-            and not evidence_module.of_its_own_subject(terms, s, headings[s.source], self.kin)
-        ]
+        terms = evidence_module.key_terms(question)
+        stating = self._stating(terms, scored, headings)
         codes = evidence_module.codes(question)
         if any(
             (s.coverage >= settings.answerable_coverage and s.similarity >= settings.answerable_similarity)
@@ -270,6 +284,20 @@ class Answerer:
             return "yes"
         close = any(s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage for s in stating)
         return "maybe" if close and not wanted.kind else "no"
+
+    def _stating(
+        self, terms: list[str], scored: list[evidence_module.Scored], headings: list[str]
+    ) -> list[evidence_module.Scored]:
+        """The sentences of the kind asked for (a mass for "how heavy"), none a row of another thing, nor a sentence
+        on its section's part of what the question asks about."""
+        labels = evidence_module.row_labels(scored)
+        return [
+            s
+            for s in scored
+            if s.fits
+            and not evidence_module.of_another_row(terms, s, labels)
+            and not evidence_module.of_its_own_subject(terms, s, headings[s.source], self.kin)
+        ]
 
     def _not_covered(
         self, related: list[Source], mode: AnswerMode, timings: Timings, model_busy: bool = False

@@ -169,6 +169,7 @@ ITEM_LABEL = re.compile(
 )
 # A blank line followed by a line that is neither indented nor numbered: a paragraph of prose between two lines.
 PROSE_AFTER = re.compile(r"\n\s*\n(?![ \t]|\d+[.)])")
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 LIST_CHARS = 600
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
@@ -878,6 +879,63 @@ def answered_together(
         for i, a in enumerate(close)
         for b in close[i + 1 :]
     )
+
+
+def answered_in_turn(
+    question: str,
+    scored: list[Scored],
+    stating: list[Scored],
+    passages: Sequence[Passage],
+    embedder,
+    least_coverage: float,
+    least_similarity: float,
+    kin: Kin = NO_KIN,
+) -> tuple[Scored, Scored] | None:
+    """Two neighbouring sentences of one paragraph that cover the question's key terms together and, read together,
+    are close to it, the first close on its own and the second `stating` the kind of answer asked for about what
+    the first names: "Before a thesis deadline you may reserve whole nodes. Ask the cluster coordinator, Dr.
+    Quarrow, ..." answers "who do i ask to reserve whole nodes", which neither does alone. Never two table rows:
+    the next row is another thing's."""
+    terms, at = key_terms(question), {(s.source, s.start): s for s in scored}
+    pairs = []
+    for second in stating:
+        passage = passages[second.source]
+        spans = _spans(passage)
+        i = next((i for i, (a, _) in enumerate(spans) if a == second.start), 0)
+        first = at.get((second.source, spans[i - 1][0])) if i else None
+        if (
+            first
+            and not first.labels
+            and not second.labels
+            and first.similarity >= least_similarity
+            and not PARAGRAPH_BREAK.search(_text(passage, first.end, second.start))
+            and coverage(terms, f"{first.context} {second.context}", kin=kin) >= least_coverage
+        ):
+            pairs.append((first, second))
+    if not pairs:
+        return None
+    query = embedder.embed_query(question)
+    together = embedder.embed([f"{first.context} {second.text}" for first, second in pairs])
+    return next(
+        (pair for pair, vector in zip(pairs, together, strict=True) if _cosine(query, vector) >= least_similarity), None
+    )
+
+
+def with_pair(
+    chosen: dict[int, list[Evidence]], pair: tuple[Scored, Scored], passages: Sequence[Passage]
+) -> dict[int, list[Evidence]]:
+    """`chosen` with both sentences of an `answered_in_turn` pair, quoted as one: the first as the context of the
+    second, which is the evidence (each with its score, if chosen; one not chosen is brought)."""
+    first, second = pair
+    taken = {_place(passages[n], e.start) for n, items in chosen.items() for e in items}
+    group = {e.start: e for e in chosen.get(first.source, [])}
+    if _place(passages[first.source], second.start) not in taken:
+        group[second.start] = Evidence(second.start, second.end, second.text, round(second.score, 4))
+    had = group.get(first.start)
+    if had or _place(passages[first.source], first.start) not in taken:
+        score = had.score if had else 0.0
+        group[first.start] = Evidence(first.start, first.end, first.text, score, context=True)
+    return {**chosen, first.source: [group[k] for k in sorted(group)]}
 
 
 def select(
