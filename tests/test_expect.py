@@ -273,6 +273,12 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("What is the gripper force?", "quantity", "force"),
         ("What is the force limit?", "quantity", "force"),
         ("What is the price of the Wren-7 arm?", "quantity", "money"),
+        # how much a thing is, is its price; how much it weighs, its mass
+        ("how much is an abs sheet", "quantity", "money"),
+        ("How much is one spare battery?", "quantity", "money"),
+        ("How much is the payload?", "quantity", "mass"),
+        ("how much does a KS-20 weigh", "quantity", "mass"),
+        ("How much is the deposit?", "quantity", "money"),
         # opening and office hours are times of day, not a length of time
         ("What are the lab's opening hours on Friday?", "quantity", "clock"),
         ("what are the office hours", "quantity", "clock"),

@@ -81,10 +81,11 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ),
     ("angle", r"angles?|angular|field of view|how many degrees", ANGLE_UNITS),
     ("humidity", r"humidity", r"%|per ?cent|percent"),
-    # not "charge": in a lab a battery is charged far more often than a student
+    # not "charge": in a lab a battery is charged far more often than a student; "how much is a sheet of ABS?"
+    # asks its price, as a thing bought is asked after
     (
         "money",
-        r"cost|costs|price|fee|fees|deposit|pay|fine|money",
+        r"cost|costs|price|fee|fees|deposit|pay|fine|money|how much (?:is|are) (?:a|an|one)",
         rf"£|\$|€|¥|₹|pounds?|dollars?|euros?|pence|cents?|francs?|yen|rupees?|kr|kronor|kroner|{CURRENCY_CODES}",
     ),
     # What a piece of coursework counts for is its share of the grade; not its points, which may be a part's ("up to
