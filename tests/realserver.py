@@ -13,9 +13,10 @@ from contextlib import contextmanager
 import httpx
 import uvicorn
 
-from appliance.settings import Settings
+from appliance import services as services_module
+from appliance.settings import Settings, load_settings
 from appliance.web.app import create_app
-from tests.conftest import sign_in
+from tests.conftest import FakeModel, sign_in
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
@@ -105,3 +106,16 @@ def serving_document(settings: Settings, filename: str, body: bytes, media_type:
         assert job["status"] == "done", job
         yield client, running.services, job["document_id"]
     assert attempts == [], f"the appliance tried to reach the network: {attempts}"
+
+
+@contextmanager
+def quoting(data_dir: str, filename: str, body: bytes) -> Iterator[services_module.Services]:
+    """The services on the packaged embedder with `body` ingested, answering by quoting (no language model: quotes
+    need none, so what is quoted is the evidence the answerer chose)."""
+    settings = load_settings(environ={}, data_dir=data_dir, answer_mode="extractive", cache_ttl_seconds=0)
+    built = services_module.build(settings, model=FakeModel())
+    try:
+        built.ingestor.ingest(body, filename)
+        yield built
+    finally:
+        built.close()

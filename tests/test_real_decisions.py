@@ -6,10 +6,8 @@ Extractive answers: what is quoted is the evidence the answerer chose, with no m
 
 import pytest
 
-from appliance import services as services_module
 from appliance.answer.answerer import Question
-from appliance.settings import load_settings
-from tests.conftest import FakeModel
+from tests.realserver import quoting
 
 pytestmark = pytest.mark.real
 
@@ -33,14 +31,9 @@ The basin is filled with fresh water and filtered every night.
 
 @pytest.fixture(scope="module")
 def answerer(tmp_path_factory):
-    """The answerer on the packaged embedder (no language model: quotes need none), the handout ingested."""
-    settings = load_settings(
-        environ={}, data_dir=str(tmp_path_factory.mktemp("decisions")), answer_mode="extractive", cache_ttl_seconds=0
-    )
-    built = services_module.build(settings, model=FakeModel())
-    built.ingestor.ingest(HANDOUT, "harrowmere.md")
-    yield built.answerer
-    built.close()
+    """The answerer quoting from the handout, on the packaged embedder."""
+    with quoting(str(tmp_path_factory.mktemp("decisions")), "harrowmere.md", HANDOUT) as built:
+        yield built.answerer
 
 
 @pytest.mark.parametrize(

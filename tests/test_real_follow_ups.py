@@ -5,9 +5,7 @@ Extractive answers: what is quoted is the evidence the answerer chose, with no m
 
 import pytest
 
-from appliance import services as services_module
-from appliance.settings import load_settings
-from tests.conftest import FakeModel
+from tests.realserver import quoting
 from tests.test_follow_ups import conversation
 
 pytestmark = pytest.mark.real
@@ -35,16 +33,11 @@ Each booking lasts at most 2 hours, and each student may hold at most 3 bookings
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """The services on the packaged embedder (no language model: quotes need none), the handout ingested."""
-    settings = load_settings(
-        environ={}, data_dir=str(tmp_path_factory.mktemp("follow-ups")), answer_mode="extractive", cache_ttl_seconds=0
-    )
-    built = services_module.build(settings, model=FakeModel())
-    built.ingestor.ingest(HANDOUT, "robotics-lab-handout.md")
-    student = built.accounts.add("student1", "correct horse battery", "student")
-    built.courses.add_member(1, student)
-    yield built, student
-    built.close()
+    """The services quoting from the handout, on the packaged embedder; a student of its course."""
+    with quoting(str(tmp_path_factory.mktemp("follow-ups")), "robotics-lab-handout.md", HANDOUT) as built:
+        student = built.accounts.add("student1", "correct horse battery", "student")
+        built.courses.add_member(1, student)
+        yield built, student
 
 
 def test_each_follow_up_about_the_arm_quotes_the_measure_it_asks_for_first(lab):
