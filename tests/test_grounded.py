@@ -2240,3 +2240,32 @@ def test_sentences_apart_or_out_of_turn_answer_nothing_together(page):
 def test_neighbours_not_covering_the_question_together_answer_nothing():
     """The subject's sentence and a person after it answer nothing the question asks beyond them."""
     assert in_turn("who do i ask to cancel a reservation of whole nodes", f"{SUBJECT} {VALUE}") is None
+
+
+@pytest.mark.parametrize(
+    "question, quoted",
+    [
+        ("Who designed the Zorblax-7 gripper, and when?", True),
+        ("who designed the zorblax-7 gripper and when was that", True),
+        ("Who designed the Zorblax-7 gripper?", False),  # one thing asked, and answered
+    ],
+)
+def test_a_question_asking_two_things_gets_the_best_evidence_quoted_after_the_answer(settings, fakes, question, quoted):
+    """A walkthrough's "Who empties the yellow bin, and when?" was answered for who only: the small model answers
+    the first thing asked and stops, so the material's own sentence follows, for the rest."""
+    model = FakeModel(script="The gripper was designed by Dr. Ilse Varga [1].")
+    built = answer_with(settings, fakes, model)
+    done = built.answerer.answer(Question(question))
+    assert done.sentences[0].shown == "The gripper was designed by Dr. Ilse Varga [1]."
+    rest = [(s.status, s.stands_for, s.reason) for s in done.sentences[1:]]
+    assert rest == ([("quoted", "material", answerer_module.REST_QUOTED)] if quoted else [])
+    assert ("2019" in done.answer) is quoted
+    built.close()
+
+
+def test_a_question_asking_two_things_answered_in_the_material_s_own_sentence_gets_no_quote_again(settings, fakes):
+    copier = FakeModel(script="It was designed by Dr. Ilse Varga in 2019 [1].")
+    built = answer_with(settings, fakes, copier)
+    done = built.answerer.answer(Question("Who designed the Zorblax-7 gripper, and when?"))
+    assert [s.status for s in done.sentences] == ["supported"]
+    built.close()

@@ -33,6 +33,12 @@ FOLLOWING_QUOTE = "the next best evidence, quoted with the one before"
 PARTICLE = re.compile(r"(?:yes|no)\s*,\s+(?=\w)", re.IGNORECASE)
 # Sentences at most this far apart on the page (a space, a line break, a list marker) are neighbours.
 ADJACENT = 5
+# A question asking two things ("Who empties the yellow bin, and when?", "where and when is the quiz"): a small
+# model answers the first and stops, so the best evidence is quoted after its answer, for the rest.
+TWO_ASKED = re.compile(
+    r"\b(?:who|when|where|what|which|how)\b[^?]*?(?:\band|,)\s+(?:who|when|where|what|which|how)\b", re.I
+)
+REST_QUOTED = "the question asks two things: the best evidence is quoted for the rest"
 # A loop: the last LOOP_WORDS words already appeared, in order, earlier in the answer.
 LOOP_WORDS = 6
 
@@ -415,6 +421,10 @@ class Answerer:
                 checked += fallback
                 clock.mark("first_token")
                 yield "token", " ".join(q.shown for q in fallback)
+        elif sure and TWO_ASKED.search(question.focus or question.text):
+            rest = self._rest(evidence, shown, checked)
+            checked += rest
+            yield from (("token", f" {q.shown}") for q in rest)
         answer = " ".join(s.shown for s in checked if s.shown)
         self._time(timings, queued, began, ended, counter.tokens, started)
         metrics.answered(timings)
@@ -467,6 +477,25 @@ class Answerer:
             return [Sentence(text=sentence, shown="", status="dropped", stands_for="model", reason=reason)]
         # The sentence's verdict carries the first quote; the others follow it as quotes of their own.
         return [msgspec.structs.replace(quotes[0], text=sentence, stands_for="model"), *quotes[1:]]
+
+    def _rest(
+        self, evidence: dict[int, list[Evidence]], shown: set[tuple[int, int]], checked: list[Sentence]
+    ) -> list[Sentence]:
+        """The best evidence not yet quoted, quoted after an answer to a question asking two things, unless the
+        answer already says each sentence of it whole (the model copied it)."""
+        said = " ".join(f" {_words(s.shown)} " for s in checked if s.shown)
+        for n, text, starts in quotable(evidence):
+            if any((n, start) in shown for start in starts):
+                continue
+            stated = [e for e in evidence[n] if e.start in starts and not e.context]
+            if all(f" {_words(e.text)} " in said for e in stated):
+                return []
+            shown.update((n, start) for start in starts)
+            quote = QUOTE.format(text=text, n=n)
+            return [
+                Sentence(text=text, shown=quote, status="quoted", stands_for="material", source=n, reason=REST_QUOTED)
+            ]
+        return []
 
     def _best_quotes(
         self,
