@@ -38,6 +38,15 @@ def answer_with(settings, fakes, model: FakeModel | None = None, **changes):
     return built
 
 
+def answer_of(settings, fakes, script: str, question: str):
+    """The answer to `question` of a model saying `script`, on the gripper notes."""
+    built = answer_with(settings, fakes, FakeModel(script=script))
+    try:
+        return built.answerer.answer(Question(question))
+    finally:
+        built.close()
+
+
 UNDER = ["Lab notes"]  # the heading of the one passage a decision is made on
 
 
@@ -1266,12 +1275,9 @@ def test_a_value_of_the_right_kind_from_weaker_evidence_is_no_answer(settings, f
 
 
 def test_a_short_answer_naming_what_was_asked_is_supported(settings, fakes):
-    terse = FakeModel(script="Dr. Ilse Varga [1].")
-    built = answer_with(settings, fakes, terse)
-    done = built.answerer.answer(Question("Who designed the Zorblax-7 gripper?"))
+    done = answer_of(settings, fakes, "Dr. Ilse Varga [1].", "Who designed the Zorblax-7 gripper?")
     assert [s.status for s in done.sentences] == ["supported"]
     assert done.answer == "Dr. Ilse Varga [1]."
-    built.close()
 
 
 def test_once_answered_an_unsupported_sentence_is_dropped_not_quoted(settings, fakes):
@@ -2253,19 +2259,14 @@ def test_neighbours_not_covering_the_question_together_answer_nothing():
 def test_a_question_asking_two_things_gets_the_best_evidence_quoted_after_the_answer(settings, fakes, question, quoted):
     """A walkthrough's "Who empties the yellow bin, and when?" was answered for who only: the small model answers
     the first thing asked and stops, so the material's own sentence follows, for the rest."""
-    model = FakeModel(script="The gripper was designed by Dr. Ilse Varga [1].")
-    built = answer_with(settings, fakes, model)
-    done = built.answerer.answer(Question(question))
+    done = answer_of(settings, fakes, "The gripper was designed by Dr. Ilse Varga [1].", question)
     assert done.sentences[0].shown == "The gripper was designed by Dr. Ilse Varga [1]."
     rest = [(s.status, s.stands_for, s.reason) for s in done.sentences[1:]]
     assert rest == ([("quoted", "material", answerer_module.REST_QUOTED)] if quoted else [])
     assert ("2019" in done.answer) is quoted
-    built.close()
 
 
 def test_a_question_asking_two_things_answered_in_the_material_s_own_sentence_gets_no_quote_again(settings, fakes):
-    copier = FakeModel(script="It was designed by Dr. Ilse Varga in 2019 [1].")
-    built = answer_with(settings, fakes, copier)
-    done = built.answerer.answer(Question("Who designed the Zorblax-7 gripper, and when?"))
-    assert [s.status for s in done.sentences] == ["supported"]
-    built.close()
+    copied = "It was designed by Dr. Ilse Varga in 2019 [1]."
+    done = answer_of(settings, fakes, copied, "Who designed the Zorblax-7 gripper, and when?")
+    assert [s.shown for s in done.sentences] == [copied]
