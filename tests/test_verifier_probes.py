@@ -482,6 +482,20 @@ PROBES = [
         "Tomasz Ekwueme is the bench technician.",
         True,
     ),
+    # A title's full stop ends no part of a sentence: "Dr. Ilse Varga designed it" was withdrawn as saying of Ilse
+    # what the material says of "Dr"; another person given the role still is.
+    (
+        "Who designed the Zorblax-7 gripper?",
+        "The Zorblax-7 gripper was designed by Dr. Ilse Varga in 2019.",
+        "Dr. Ilse Varga designed it.",
+        True,
+    ),
+    (
+        "Who is the bench technician?",
+        "The workshop is led by Dr. Priya Vandersloot, with Prof. Tomasz Ekwueme as the bench technician.",
+        "Dr. Priya Vandersloot is the bench technician.",
+        False,
+    ),
     # Found by bench/verifier.py: a "not" put in or left out where no word of meaning follows it.
     (
         "Does the extractor have to be on?",

@@ -51,8 +51,10 @@ NAME = re.compile(r"(?<=\s)[A-Z][\w-]*[a-z0-9][\w-]*|\b[A-Z]{2,}s?\b|\b(?=[\w-]*
 SENTENCE_STOP = re.compile(r"[.!?](?:\s*\[\d{1,2}\])*(?=\s+[^\s\[])|\n")
 SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
 # A clause, and the words after a number within it that say what the number is of ("40 percent on the final
-# project"), past its unit.
-CLAUSE = re.compile(r"[,;()]|:(?!\d)|[.!?](?=\s|$)|\band\b|\bor\b|\bbut\b")
+# project"), past its unit. A title's full stop ends no clause: "Dr. Ilse Varga" is one name.
+CLAUSE = re.compile(
+    r"[,;()]|:(?!\d)|(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bProf)[.!?](?=\s|$)|\band\b|\bor\b|\bbut\b"
+)
 TOKEN = re.compile(rf"{CLOCK}|[-+]?\d+(?:[.,]\d+)*|[^\W\d_][\w'-]*")
 HYPHENATED_WORD = re.compile(r"\w+(?:-\w+)*")
 SAID_WORD = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:-\w+)*")  # a decimal whole ("4.0"), a hyphenated word whole
