@@ -482,6 +482,26 @@ PROBES = [
         "Tomasz Ekwueme is the bench technician.",
         True,
     ),
+    # A seventh walkthrough's "Mirela Oduya, the new user." was shown as checked: every word is the material's, but
+    # the role it gives her is of the people she trains; the one beside her name in the material is hers.
+    (
+        "Who trains new users on the 3D printer?",
+        "A: The printer technician, Mirela Oduya, trains new users every Wednesday at 10:15.",
+        "Mirela Oduya, the new user.",
+        False,
+    ),
+    (
+        "Who trains new users on the 3D printer?",
+        "A: The printer technician, Mirela Oduya, trains new users every Wednesday at 10:15.",
+        "Mirela Oduya, the printer technician, trains new users.",
+        True,
+    ),
+    (
+        "Who is the teaching assistant?",
+        "Teaching assistant: Kofi Brandauer (office C-2).",
+        "Kofi Brandauer is the teaching assistant.",
+        True,
+    ),
     # A title's full stop ends no part of a sentence: "Dr. Ilse Varga designed it" was withdrawn as saying of Ilse
     # what the material says of "Dr"; another person given the role still is.
     (

@@ -48,6 +48,20 @@ JOINER = re.compile(r"\s*(?:,|and|or|to|[-\u2013\u2014])?\s*", re.IGNORECASE)
 # Names and codes: a capitalised word not opening the sentence, an acronym anywhere (PRM, RRT: in a robotics
 # course often the answer itself), or any word mixing letters and digits (Zorblax-7).
 NAME = re.compile(r"(?<=\s)[A-Z][\w-]*[a-z0-9][\w-]*|\b[A-Z]{2,}s?\b|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
+LABEL_FIRST = re.compile(r"^\W*([^\W\d_]+(?:[ -][^\W\d_]+){0,3}):\s+")
+# A name called a role: "Mirela Oduya, the technician.", "Kofi Brandauer is our teaching assistant" (a role of up
+# to three words without a number, ending its part of the sentence).
+CALLED_ROLE = re.compile(
+    r"(?P<name>(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+)"
+    r"(?:\s*,\s*|\s+(?:is|was)\s+)(?:the|a|an|our|your|its)\s+(?P<role>[^\W\d_]+(?:\s+[^\W\d_]+){0,2})"
+    r"(?=\s*(?:[,.;:!?]|\[|$))"
+)
+# The role beside a name in the material: its last word just before the name (and any first names or title), or
+# after it by apposition, "is" or "as" ("Tomasz Ekwueme as the bench technician").
+ROLE_BEFORE = re.compile(r"(?P<head>[^\W\d_]+)s?\s*[,:]?\s*(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?(?:[A-Z][\w'-]+\s+)*$")
+ROLE_AFTER = re.compile(
+    r"\s*(?:,\s*|,?\s+(?:is|was|as)\s+)(?:the|a|an|our|your|its)\s+(?P<head>[^\W\d_]+(?:\s+[^\W\d_]+){0,2})"
+)
 SENTENCE_STOP = re.compile(r"[.!?](?:\s*\[\d{1,2}\])*(?=\s+[^\s\[])|\n")
 SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
 # A clause, and the words after a number within it that say what the number is of ("40 percent on the final
@@ -469,6 +483,9 @@ class Verifier:
         role = misnamed(text, self.evidence[n][closest[0]].text)
         if role:
             return "it says '{1}' of {0}, which the material says of {2}".format(*role)
+        called = misroled(text, self.evidence_text[n])
+        if called:
+            return "it calls {} '{}', which the material does not".format(*called)
         kept = narrowed(text, self.evidence[n][closest[0]].text)
         if kept:
             return f"it leaves out '{kept}' of what the material says 'only' of"
@@ -764,6 +781,8 @@ def misnamed(sentence: str, evidence: str) -> tuple[str, str, str] | None:
     not in a table row, whose cells are all its label's."""
     if "|" in evidence:
         return None
+    # A label says what the name after it is ("Teaching assistant: Kofi Brandauer"): one part with it, no name.
+    evidence = LABEL_FIRST.sub(lambda label: f"{label.group(1).lower()} ", evidence)
     parts = [(_named(part), set(content_words(part))) for part in CLAUSE.split(CITATION.sub(" ", evidence))]
     for clause in CLAUSE.split(CITATION.sub(" ", sentence)):
         named = _named(clause)
@@ -778,6 +797,30 @@ def misnamed(sentence: str, evidence: str) -> tuple[str, str, str] | None:
                 if other:
                     return _as_written(name, sentence), _as_written(word, sentence), _as_written(other, evidence)
     return None
+
+
+def misroled(sentence: str, evidence: str) -> tuple[str, str] | None:
+    """(a name, the role) where the sentence calls a name of the evidence a role the evidence does not stand beside
+    it ("Mirela Oduya, the new user." from "The printer technician, Mirela Oduya, trains new users"): a role is
+    given by apposition or "is the", before the name ("technician, Mirela Oduya", "Technician: ...") or after it
+    ("Mirela Oduya, the technician", "... as the bench technician")."""
+    for found in CALLED_ROLE.finditer(CITATION.sub(" ", sentence)):
+        name, role = found.group("name"), found.group("role")
+        head = stem(role.split()[-1].lower())
+        last = re.escape(name.split()[-1])
+        at = [m for m in re.finditer(rf"\b{last}\b", evidence)]
+        if at and not any(_beside_name(evidence, m.start(), m.end(), head) for m in at):
+            return name, role
+    return None
+
+
+def _beside_name(evidence: str, start: int, end: int, head: str) -> bool:
+    """Whether a role whose last word's stem is `head` stands beside the name ending at `end` in the evidence, whose
+    last word starts at `start`: right before the name, or among the few words after it by apposition or "is",
+    "as"."""
+    before = ROLE_BEFORE.search(evidence[max(0, start - 80) : start])
+    after = ROLE_AFTER.match(evidence, end)
+    return any(m and head in {stem(w.lower()) for w in m.group("head").split()} for m in (before, after))
 
 
 def _named(text: str) -> set[str]:
