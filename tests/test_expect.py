@@ -139,6 +139,9 @@ STATES = [
     ("How much is the deposit?", "quantity", "The deposit is 200 kr, returned with the kit."),
     # a thin layer in micrometres
     ("How thick is the coating?", "quantity", "The coating is 25 µm thick."),
+    # a colour, in any of its words
+    ("What colour is the emergency stop?", "colour", "The emergency stop is the red mushroom button."),
+    ("which colours of PLA are there", "colour", "PLA comes in black, white and transparent."),
 ]
 
 MISSES = [
@@ -232,6 +235,9 @@ MISSES = [
     ("When is the lab report due?", "Bring your notebook to every lab session."),
     ("How much does a kit cost?", "The kit's parts are drawn in CAD 2 of the course files."),
     ("How thick is the bracket?", "Tighten its screws to 2.5 Nm."),
+    # a walkthrough's colour of filament was answered with its diameter
+    ("What colour of filament should I use for the Talvik P3?", "The Talvik P3 uses PLA filament of 1.75 mm diameter."),
+    ("which color are the lab coats", "Lab coats hang by the door of room B12."),
 ]
 
 
@@ -277,6 +283,8 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("how much is an abs sheet", "quantity", "money"),
         ("How much is one spare battery?", "quantity", "money"),
         ("How much is the payload?", "quantity", "mass"),
+        # a colour temperature is no colour
+        ("What colour temperature should the LED panels be set to?", "quantity", "temperature"),
         ("how much does a KS-20 weigh", "quantity", "mass"),
         ("How much is the deposit?", "quantity", "money"),
         # opening and office hours are times of day, not a length of time

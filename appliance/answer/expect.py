@@ -305,6 +305,19 @@ NAMED = re.compile(
     r"\bwhat\s+(?:is\s+the\s+)?(?:\w+\s+)?(?:name|model|class|code|type|brand|grade)\b|\b(?:e-?mail|address)\b",
     re.IGNORECASE,
 )
+# "What colour is the emergency stop?" asks for a colour: a sentence naming none ("PLA filament of 1.75 mm") does not
+# answer it, as a walkthrough's filament question was answered with the diameter. A colour temperature is in kelvin,
+# a colour depth in bits: no colour.
+COLOURED = re.compile(
+    r"\b(?:what|which)\s+colou?rs?\b(?!\s+(?:temperature|depth|space|balance|profile|mode|channel|code)s?\b)|"
+    r"\bcolou?rs?\s+(?:is|are|was|were|does|do|should|must|of)\b",
+    re.IGNORECASE,
+)
+COLOUR = re.compile(
+    r"\b(?:red|orange|yellow|green|blue|purple|violet|pink|brown|black|white|grey|gray|silver|gold|golden|beige|"
+    r"cyan|magenta|turquoise|navy|transparent|translucent|colou?rless)(?:ish)?\b",
+    re.IGNORECASE,
+)
 # "Which booking system?" asks for a name; "Which wire diameter?" for a length. "Which pin ...?" may be answered by
 # the pin's number: "Use pin 2".
 WHICH = re.compile(r"^\s*which\s+([a-z][\w-]*)", re.IGNORECASE)
@@ -412,7 +425,7 @@ TITLE_SHARE = 0.75
 class Expected:
     """The kind of answer a question asks for: `quantity` (in `units` when a dimension is asked), `name`, `code`
     (a name or a number that names: a room, a part), `phone` (a number to call), `contact` (a person or a number to
-    call), `person`, `place`, `date`, or "" (anything)."""
+    call), `person`, `place`, `date`, `colour`, or "" (anything)."""
 
     kind: str = ""
     units: re.Pattern | None = None
@@ -451,6 +464,8 @@ class Expected:
             return False
         if self.kind == "date":
             return bool(DATE.search(sentence))
+        if self.kind == "colour":
+            return bool(COLOUR.search(sentence))
         if self.kind == "quantity":
             if self.dimension == "clock" and not SPAN.search(sentence):
                 return False
@@ -475,6 +490,8 @@ def values(wanted: Expected, sentence: str) -> set[str]:
         return {n.lower() for span in spans for n in ANY_NUMBER.findall(span)}
     if wanted.kind == "date":
         return {m.group().lower() for m in DATE.finditer(sentence)}
+    if wanted.kind == "colour":
+        return {m.group().lower() for m in COLOUR.finditer(sentence)}
     if wanted.kind in NAMES:
         numbered = {m.group().lower() for m in wanted.numbered.finditer(sentence)} if wanted.numbered else set()
         found = {n.lower() for n in NAMES[wanted.kind].findall(sentence) if _spelled(n) not in wanted.question_names}
@@ -520,7 +537,7 @@ def _number(raw: str) -> str:
     return value.rstrip("0").rstrip(".") if "." in value else value
 
 
-SAYS_WHAT_ASKED = ("quantity", "date", "phone")
+SAYS_WHAT_ASKED = ("quantity", "date", "phone", "colour")
 
 
 def expected(question: str) -> Expected:
@@ -542,6 +559,8 @@ def _asking(question: str, wanted: Expected) -> frozenset[str]:
     patterns = [QUANTITY, ASKS_DATE, *(bound for bound, _ in BOUNDS)]
     if wanted.kind == "phone":
         patterns.append(PHONED)
+    if wanted.kind == "colour":
+        patterns.append(COLOURED)
     patterns += [re.compile(rf"\b(?:{asks})\b", re.I) for name, asks, _ in DIMENSIONS if name == wanted.dimension]
     if wanted.measure:
         patterns.append(wanted.measure)
@@ -573,6 +592,8 @@ def _kind(question: str) -> Expected:
         return Expected("code", question_names=names)
     if DATED.search(question):
         return Expected("date")
+    if COLOURED.search(question):
+        return Expected("colour", question_names=names)
     # "How much does the gearbox multiply torque?" asks for a factor ("by eleven"), a number of no unit.
     found = None if FACTOR.search(question) or _defines(question) else _dimension(question)
     asks_value = not (EXPLAIN.search(question) or NAMED.search(question) or PLACE_OR_TIME.search(question))
