@@ -510,12 +510,11 @@ def test_an_faq_answer_is_read_with_its_question_and_a_question_is_no_evidence()
     )
     passage = passage_of(page, "FAQ")
     contexts = contexts_of(passage)
-    assert contexts == {
-        "A: Only the coordinator, Dr. Vale, can grant them.": (
-            "FAQ Who do I ask for an extension? A: Only the coordinator, Dr. Vale, can grant them."
+    assert contexts == {  # each without its "A:" ("Not quite." too short to state anything)
+        "Only the coordinator, Dr. Vale, can grant them.": (
+            "FAQ Who do I ask for an extension? Only the coordinator, Dr. Vale, can grant them."
         ),
         "Write early.": "FAQ Who do I ask for an extension? Write early.",
-        "A: Not quite.": "FAQ Is the quiz open book? A: Not quite.",
         "One A4 sheet is allowed.": "FAQ Is the quiz open book? One A4 sheet is allowed.",
     }
 
@@ -2266,7 +2265,27 @@ def test_a_question_asking_two_things_gets_the_best_evidence_quoted_after_the_an
     assert ("2019" in done.answer) is quoted
 
 
+def test_the_other_thing_a_question_asks_is_answered_by_its_own_evidence(settings, fakes):
+    """A walkthrough's "How much is the field trip and when does the coach leave?" was answered for the coach
+    alone: the evidence for the whole question was the coach's sentence; each part now brings its best."""
+    asked = "Who designed the Zorblax-7 gripper, and how much do spare fingers cost?"
+    done = answer_of(settings, fakes, "The gripper was designed by Dr. Ilse Varga [1].", asked)
+    assert [s.status for s in done.sentences] == ["supported", "quoted"]
+    assert "Spare fingers cost 18.50 euros each." in done.sentences[1].shown
+    cited = [e.text for s in done.sources if s.cited for e in s.evidence]
+    assert "Spare fingers cost 18.50 euros each." in cited
+
+
 def test_a_question_asking_two_things_answered_in_the_material_s_own_sentence_gets_no_quote_again(settings, fakes):
     copied = "It was designed by Dr. Ilse Varga in 2019 [1]."
     done = answer_of(settings, fakes, copied, "Who designed the Zorblax-7 gripper, and when?")
     assert [s.shown for s in done.sentences] == [copied]
+
+
+def test_an_faq_answer_is_quoted_without_its_a_marker_and_read_with_its_question():
+    """A walkthrough's answer began "A: Printing costs 0.12 euros ...": the marker says where the answer starts."""
+    page = "Q: How much does printing cost?\nA: Printing costs 0.12 euros per gram.\n\n**A:** Bring your own card."
+    spans = evidence.sentences(page)
+    assert [page[a:b] for a, b in spans][1:] == ["Printing costs 0.12 euros per gram.", "Bring your own card."]
+    contexts = contexts_of(passage_of(page, "Printing FAQ"))
+    assert "How much does printing cost?" in contexts["Printing costs 0.12 euros per gram."]

@@ -36,9 +36,9 @@ ADJACENT = 5
 # A question asking two things ("Who empties the yellow bin, and when?", "where and when is the quiz"): a small
 # model answers the first and stops, so the best evidence is quoted after its answer, for the rest.
 TWO_ASKED = re.compile(
-    r"\b(?:who|when|where|what|which|how)\b[^?]*?(?:\band|,)\s+(?:who|when|where|what|which|how)\b", re.I
+    r"\b(?:who|when|where|what|which|how)\b[^?]*?(?:\band|,)\s+(?P<second>(?:who|when|where|what|which|how)\b)", re.I
 )
-REST_QUOTED = "the question asks two things: the best evidence is quoted for the rest"
+REST_QUOTED = "the question asks two things: the evidence for the other is quoted"
 # A loop: the last LOOP_WORDS words already appeared, in order, earlier in the answer.
 LOOP_WORDS = 6
 
@@ -195,12 +195,38 @@ class Answerer:
             task=evidence_module.key_terms(about) if evidence_module.HOW_TO.match(about) else (),
         )
         headings = [p.heading for p in relevant]
+        each = False
+        if two := TWO_ASKED.search(about):
+            parts = (about[: two.start("second")], about[two.start("second") :])
+            chosen, each = self._each_asked(parts, relevant, chosen)
         if question.selected_text.strip():
             return chosen, "yes"
-        answerable = self._answerable(about, scored, wanted, headings)
+        # A question asking two things is answered when each is, though no sentence covers both.
+        answerable = "yes" if each else self._answerable(about, scored, wanted, headings)
         # What no one sentence answers, two in turn may: the subject, then what the question asks of it.
         pair = self._in_turn(about, scored, relevant) if answerable != "yes" else None
         return (evidence_module.with_pair(chosen, pair, relevant), "yes") if pair else (chosen, answerable)
+
+    def _each_asked(
+        self, parts: tuple[str, str], relevant: list[Passage], chosen: dict[int, list[Evidence]]
+    ) -> tuple[dict[int, list[Evidence]], bool]:
+        """`chosen` with the best sentence for each of the two things a question asks, if it has a word of it (the
+        evidence for the whole of "How much is the trip and when does the coach leave?" is the coach's alone), and
+        whether the material answers each."""
+        headings, answered = [p.heading for p in relevant], True
+        for part in parts:
+            scored = evidence_module.score(
+                part,
+                relevant,
+                self.embedder,
+                self.settings.evidence_lexical_weight,
+                self.settings.evidence_type_weight,
+                self.kin,
+            )
+            if scored and scored[0].coverage > 0:
+                chosen = evidence_module.with_sentence(chosen, scored[0], relevant)
+            answered = answered and self._answerable(part, scored, expected(part), headings) == "yes"
+        return chosen, answered
 
     def _in_turn(
         self, question: str, scored: list[evidence_module.Scored], relevant: list[Passage]
@@ -421,8 +447,8 @@ class Answerer:
                 checked += fallback
                 clock.mark("first_token")
                 yield "token", " ".join(q.shown for q in fallback)
-        elif sure and TWO_ASKED.search(question.focus or question.text):
-            rest = self._rest(evidence, shown, checked)
+        elif sure and (two := TWO_ASKED.search(asked := question.focus or question.text)):
+            rest = self._rest((asked[: two.start("second")], asked[two.start("second") :]), evidence, shown, checked)
             checked += rest
             yield from (("token", f" {q.shown}") for q in rest)
         answer = " ".join(s.shown for s in checked if s.shown)
@@ -479,14 +505,24 @@ class Answerer:
         return [msgspec.structs.replace(quotes[0], text=sentence, stands_for="model"), *quotes[1:]]
 
     def _rest(
-        self, evidence: dict[int, list[Evidence]], shown: set[tuple[int, int]], checked: list[Sentence]
+        self,
+        parts: tuple[str, str],
+        evidence: dict[int, list[Evidence]],
+        shown: set[tuple[int, int]],
+        checked: list[Sentence],
     ) -> list[Sentence]:
-        """The best evidence not yet quoted, quoted after an answer to a question asking two things, unless the
-        answer already says each sentence of it whole (the model copied it)."""
+        """After an answer to a question asking two things, the evidence for the part it says least of, quoted: the
+        run covering that part's key terms best, the best run if it has none ("..., and when?"), unless the answer
+        already says each of its sentences whole (the model copied it)."""
         said = " ".join(f" {_words(s.shown)} " for s in checked if s.shown)
-        for n, text, starts in quotable(evidence):
-            if any((n, start) in shown for start in starts):
-                continue
+        terms = min(
+            (evidence_module.key_terms(part) for part in parts),
+            key=lambda terms: evidence_module.coverage(terms, said, kin=self.kin) if terms else 1.0,
+        )
+        runs = [run for run in quotable(evidence) if not any((run[0], start) in shown for start in run[2])]
+        # best first, as quotable ranks them, among those covering as much of the part
+        runs.sort(key=lambda run: -evidence_module.coverage(terms, run[1], kin=self.kin) if terms else 0.0)
+        for n, text, starts in runs[:1]:
             stated = [e for e in evidence[n] if e.start in starts and not e.context]
             if all(f" {_words(e.text)} " in said for e in stated):
                 return []

@@ -89,6 +89,7 @@ QUESTION_LINE = re.compile(r"[\s*_#]*(?:Q|Question)\s*[:.]\s*(.+?\?)[\s*_]*$", r
 # up to €40 ..." (no sentence end before the question mark, so it is the paragraph's first sentence).
 OPENING_QUESTION = re.compile(r"[\s*_#>-]*([^\s*_#>-][^.!?]{4,200}\?)[*_]*\s")
 ANSWER_LINE = re.compile(r"[\s*_]*(?:A|Answer)\s*[:.]", re.I)
+ANSWER_MARK = re.compile(r"(?:A|Answer)\s*:[*_\s]*", re.I)
 # A table cell that is only a number, and the units its table gives apart from it: "Weight (%)" in a header,
 # "Altitude above floor (m)" as a row's label, or a column headed "Unit".
 BARE_NUMBER = re.compile(r"[±~≈<>≤≥+-]?\s*\d+(?:[.,]\d+)?(?:\s*(?:to|-|–)\s*\d+(?:[.,]\d+)?)?")
@@ -605,13 +606,16 @@ def _is_header(text: str, end: int) -> bool:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Narrow a span to its words: no list marker, heading hashes or emphasis marks at its edges."""
+    """Narrow a span to its words: no list marker, heading hashes, emphasis marks or FAQ "A:" at its edges."""
     quoted = QUOTE_MARK.match(text, start, end)  # a quote box's ">" before an item's own marker: "> - Offcuts ..."
     start = quoted.end() if quoted else start
     lead = MARKUP.match(text[start:end])
     start += lead.end() if lead else 0
     while start < end and (text[start].isspace() or text[start] in "*_`"):
         start += 1
+    # An FAQ's "A:" says where the answer starts, not what it says: a quote begins after it.
+    answer = ANSWER_MARK.match(text, start, end)
+    start = answer.end() if answer and answer.end() < end else start
     while end > start and (text[end - 1].isspace() or text[end - 1] in "*_`|"):
         end -= 1
     return start, end
@@ -927,15 +931,26 @@ def with_pair(
     """`chosen` with both sentences of an `answered_in_turn` pair, quoted as one: the first as the context of the
     second, which is the evidence (each with its score, if chosen; one not chosen is brought)."""
     first, second = pair
+    chosen = with_sentence(chosen, second, passages)
     taken = {_place(passages[n], e.start) for n, items in chosen.items() for e in items}
     group = {e.start: e for e in chosen.get(first.source, [])}
-    if _place(passages[first.source], second.start) not in taken:
-        group[second.start] = Evidence(second.start, second.end, second.text, round(second.score, 4))
     had = group.get(first.start)
     if had or _place(passages[first.source], first.start) not in taken:
         score = had.score if had else 0.0
         group[first.start] = Evidence(first.start, first.end, first.text, score, context=True)
     return {**chosen, first.source: [group[k] for k in sorted(group)]}
+
+
+def with_sentence(
+    chosen: dict[int, list[Evidence]], sentence: Scored, passages: Sequence[Passage]
+) -> dict[int, list[Evidence]]:
+    """`chosen` with the sentence as evidence too, with its score, unless its page sentence is chosen already."""
+    taken = {_place(passages[n], e.start) for n, items in chosen.items() for e in items}
+    if _place(passages[sentence.source], sentence.start) in taken:
+        return chosen
+    group = {e.start: e for e in chosen.get(sentence.source, [])}
+    group[sentence.start] = Evidence(sentence.start, sentence.end, sentence.text, round(sentence.score, 4))
+    return {**chosen, sentence.source: [group[k] for k in sorted(group)]}
 
 
 def select(
