@@ -2253,6 +2253,7 @@ def test_neighbours_not_covering_the_question_together_answer_nothing():
         ("Who designed the Zorblax-7 gripper, and when?", True),
         ("who designed the zorblax-7 gripper and when was that", True),
         ("Who designed the Zorblax-7 gripper?", False),  # one thing asked, and answered
+        ("When the gripper was new, who designed the Zorblax-7 gripper?", False),  # "when" joins no second question
     ],
 )
 def test_a_question_asking_two_things_gets_the_best_evidence_quoted_after_the_answer(settings, fakes, question, quoted):
@@ -2289,3 +2290,19 @@ def test_an_faq_answer_is_quoted_without_its_a_marker_and_read_with_its_question
     assert [page[a:b] for a, b in spans][1:] == ["Printing costs 0.12 euros per gram.", "Bring your own card."]
     contexts = contexts_of(passage_of(page, "Printing FAQ"))
     assert "How much does printing cost?" in contexts["Printing costs 0.12 euros per gram."]
+
+
+def test_a_value_whose_heading_alone_names_the_subject_asked_about_answers_nothing(grounded):
+    """A walkthrough's "How much does a Kestmoor turbine cost?" was answered with the field trip's price, on a page
+    headed "Field Trip to the Kestmoor Wind Farm": close, half the key terms (with the heading's) and a price, but
+    the sentence itself says nothing of what is asked about."""
+    asked = "How much does a Kestmoor turbine cost?"
+    heading = "Field Trip to the Kestmoor Wind Farm"
+    trip = "The trip costs 42 euros per student, which includes lunch."
+    sentence = evidence.Scored(
+        0, 0, len(trip), trip, f"{heading} {trip}", similarity=0.6, coverage=0.67, fits=True, score=0.78
+    )
+    assert grounded.answerer._answerable(asked, [sentence], expected(asked), [heading]) == "no"
+    rotor = "Each Kestmoor turbine costs 3 million euros."
+    own = replace(sentence, text=rotor, context=f"{heading} {rotor}", end=len(rotor))
+    assert grounded.answerer._answerable(asked, [own], expected(asked), [heading]) == "yes"

@@ -34,9 +34,10 @@ PARTICLE = re.compile(r"(?:yes|no)\s*,\s+(?=\w)", re.IGNORECASE)
 # Sentences at most this far apart on the page (a space, a line break, a list marker) are neighbours.
 ADJACENT = 5
 # A question asking two things ("Who empties the yellow bin, and when?", "where and when is the quiz"): a small
-# model answers the first and stops, so the best evidence is quoted after its answer, for the rest.
+# model answers the first and stops, so the best evidence is quoted after its answer, for the rest. Joined by "and":
+# "When restarting the cell, what do I do?" asks one thing.
 TWO_ASKED = re.compile(
-    r"\b(?:who|when|where|what|which|how)\b[^?]*?(?:\band|,)\s+(?P<second>(?:who|when|where|what|which|how)\b)", re.I
+    r"\b(?:who|when|where|what|which|how)\b[^?]*?\band\s+(?P<second>(?:who|when|where|what|which|how)\b)", re.I
 )
 REST_QUOTED = "the question asks two things: the evidence for the other is quoted"
 # A loop: the last LOOP_WORDS words already appeared, in order, earlier in the answer.
@@ -293,6 +294,7 @@ class Answerer:
         terms = evidence_module.key_terms(question)
         stating = self._stating(terms, scored, headings)
         codes = evidence_module.codes(question)
+        asking = frozenset(evidence_module.content_words(" ".join(wanted.asking)))
         if any(
             (s.coverage >= settings.answerable_coverage and s.similarity >= settings.answerable_similarity)
             or s.similarity >= settings.answerable_paraphrase
@@ -302,12 +304,14 @@ class Answerer:
             # assembly point at the bike shelter") is far in meaning from the short question it answers
             or (wanted.precise and s.coverage >= 1.0)
             # half the key terms and the kind asked for, of the thing the question names by its code: the Unitree
-            # Z1's price covers "price" and "arm" of "What is the price of the Wren-7 arm?" and answers nothing
+            # Z1's price covers "price" and "arm" of "What is the price of the Wren-7 arm?" and answers nothing;
+            # nor one whose heading alone says what it is about ("The trip costs 42 euros" for a Kestmoor turbine)
             or (
                 wanted.precise
                 and s.coverage >= settings.maybe_coverage
                 and s.similarity >= settings.answerable_typed_similarity
                 and evidence_module.names_all(codes, s)
+                and evidence_module.says_its_subject(terms, s, headings[s.source], asking, self.kin)
             )
             for s in stating
         ) or evidence_module.answered_together(
