@@ -128,6 +128,17 @@ def test_users_and_courses(ragbot, tmp_path):
     assert "only-course-one.txt" in ragbot("documents", "list", "--course", "1").stdout
 
 
+def test_adding_a_user_to_a_missing_course_is_refused_and_makes_no_account(ragbot):
+    """`users add --course 99` said "added student stu9" and audited it, leaving a student in no course."""
+    result = ragbot(
+        "users", "add", "stu9", "--course", "99", "--password-stdin", stdin="Student-Pass-01\n", check_status=1
+    )
+    assert result.stderr == "ragbot: error: no course with id 99\n"
+    assert result.stdout == ""
+    assert "stu9" not in ragbot("users", "list").stdout
+    assert "stu9" not in ragbot("audit").stdout
+
+
 def test_a_disabled_account_is_enabled_again_and_only_password_commands_read_one(ragbot):
     """An account disabled by mistake had no way back: neither a new password nor a new account with its name."""
     ragbot("users", "add", "mrbeck", "--role", "teacher", "--password-stdin", stdin="a long enough password\n")

@@ -174,8 +174,10 @@ def users(settings: Settings, args) -> int:
     database = open_database(settings.data_path)
     accounts, audit = Accounts(database), AuditLog(database)
     if args.action == "add":
+        courses = Courses(database)
+        courses.get(args.course)  # before the account exists: a missing course leaves nothing half made
         user = accounts.add(args.name, _password(args), args.role)
-        Courses(database).add_member(args.course, user)
+        courses.add_member(args.course, user)
         audit.by_cli("account.create", f"user {args.name}", role=args.role, course=args.course)
         print(f"added {args.role} {args.name}")
     elif args.action == "list":
