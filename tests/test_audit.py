@@ -62,6 +62,19 @@ def test_adding_a_member_is_recorded(admin):
     assert _newest(client, heads, "membership.add")["target"] == f"course {course['id']} (Robotics)"
 
 
+def test_adding_a_member_again_says_so_and_is_recorded_once(admin):
+    """Adding by username a student already in the course said "sam is now in ..." again and logged a second add,
+    where a join code entered again answers `already_member` and logs nothing."""
+    client, heads, services = admin
+    services.accounts.add("sam", PASSWORD, "student")
+    course = client.post("/api/v1/courses", json={"name": "Robotics"}, headers=heads["teacher"]).json()
+    route = f"/api/v1/courses/{course['id']}/members"
+    answers = [client.post(route, json={"username": "sam"}, headers=heads["teacher"]).json() for _ in range(2)]
+    assert [a["already_member"] for a in answers] == [False, True]
+    assert answers[0]["members"] == answers[1]["members"]
+    assert [e["detail"] for e in _log(client, heads) if e["action"] == "membership.add"] == [{"user": "sam"}]
+
+
 def test_signing_up_is_recorded_as_the_new_account(admin):
     client, heads, _ = admin
     client.post("/api/v1/auth/signup", json={"username": "newbie", "password": PASSWORD})

@@ -1728,6 +1728,10 @@ def test_a_teacher_sees_who_is_in_a_course(visits, appliance):
     card.locator("summary").filter(has_text="Members (3)").wait_for()
     assert card.get_by_role("status").inner_text() == "max is now in Members."  # a username keeps its case
     card.locator(".member[data-username='max']").wait_for()
+    card.get_by_label("Add a member by username").fill("lou")
+    card.get_by_role("button", name="Add").click()
+    card.get_by_role("status").filter(has_text="lou is already in Members.").wait_for()
+    assert card.locator("summary").inner_text() == "Members (3)"
     check_accessibility(teacher, "courses with members")
 
 
@@ -1840,6 +1844,32 @@ def test_the_admin_sees_the_accounts_and_the_audit_log_and_a_teacher_no_admin_sc
     assert created[1:] == ["ada", "course.create", f"course {course} (Audited robotics)"], created
     screenshot(admin, "admin")
     check_accessibility(admin, "admin")
+
+
+@real
+def test_the_admin_audit_log_says_who_was_added_and_which_course_a_document_went_to(visits, appliance):
+    """The log showed "membership.add | course 2 (RX-214 Robotics Lab)" without who was added, and an upload
+    without its course."""
+    services = appliance.services
+    services.accounts.add("root4", PASSWORD, "admin")
+    services.accounts.add("uma", PASSWORD, "student")
+    course = services.courses.create("RX-214 Robotics Lab", services.accounts.named("ada")["id"])["id"]
+    with httpx.Client(base_url=appliance.base_url) as client:
+        signed = client.post("/api/v1/auth/login", json={"username": "ada", "password": PASSWORD}).json()
+        client.headers["Authorization"] = f"Bearer {signed['access_token']}"
+        for _ in range(2):  # the second changes nothing and is not logged
+            client.post(f"/api/v1/courses/{course}/members", json={"username": "uma"}).raise_for_status()
+        files = {"files": ("rx-notes.txt", b"The RX-214 arm has six joints.", "text/plain")}
+        client.post("/api/v1/documents", files=files, data={"course_id": str(course)}).raise_for_status()
+    services.jobs.wait(120)
+    admin = visits()
+    sign_in(admin, "root4")
+    admin.open("#/admin")
+    audit = admin.page.get_by_role("region", name=re.compile("^Audit log"))
+    audit.locator("td", has_text="rx-notes.txt").wait_for()
+    shown = [row.locator("td").all_inner_texts()[2:] for row in audit.locator("tbody tr").all()]
+    assert shown.count(["membership.add", f"uma to course {course} (RX-214 Robotics Lab)"]) == 1, shown
+    assert ["document.upload", f"rx-notes.txt to course {course} (RX-214 Robotics Lab)"] in shown, shown
 
 
 @real

@@ -42,13 +42,14 @@ class Courses:
             raise InvalidInput("that join code does not match any course")
         return course
 
-    def add_member(self, course_id: int, user: dict, role: str | None = None) -> None:
+    def add_member(self, course_id: int, user: dict, role: str | None = None) -> bool:
         """Add to a course: by default teachers as its teachers, students as students; never a demotion.
+        Whether the membership changed (False: already a member so).
 
         A join code only ever makes a student member: students know the code, so it must not confer teaching.
         """
         role = role or ("teacher" if user["role"] in ("teacher", "admin") else "student")
-        self.database.add_member(course_id, user["id"], role)
+        return self.database.add_member(course_id, user["id"], role)
 
     def members(self, course_id: int) -> list[dict]:
         return self.database.members(course_id)

@@ -336,17 +336,18 @@ class Database:
             )
         return [dict(row) for row in rows]
 
-    def add_member(self, course_id: int, user_id: int, role: str) -> None:
-        """Make the user a member with this role; a teacher of the course stays one."""
+    def add_member(self, course_id: int, user_id: int, role: str) -> bool:
+        """Make the user a member with this role; a teacher of the course stays one. Whether anything changed."""
         with self._lock, self._db.atomic():
             current = self._db.execute(
                 "SELECT role FROM memberships WHERE course_id = ? AND user_id = ?", [course_id, user_id]
             ).fetchone()
-            if current and current[0] == "teacher":
-                return
+            if current and current[0] in ("teacher", role):
+                return False
             self._db.table("memberships").upsert(
                 {"course_id": course_id, "user_id": user_id, "role": role}, pk=("course_id", "user_id")
             )
+            return True
 
     def members(self, course_id: int) -> list[dict]:
         sql = (

@@ -193,6 +193,11 @@ class MemberList(msgspec.Struct):
     members: list[Member]
 
 
+class AddedMember(msgspec.Struct):
+    members: list[Member]
+    already_member: Annotated[bool, Meta(description="The user was already a member so: nothing changed.")]
+
+
 class Document(msgspec.Struct):
     id: str
     filename: str

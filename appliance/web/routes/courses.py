@@ -16,6 +16,7 @@ from appliance.web import secret
 from appliance.web.access import STAFF, USERS, allow
 from appliance.web.schemas import (
     MAX_ROW,
+    AddedMember,
     Course,
     CourseList,
     CourseStats,
@@ -92,13 +93,15 @@ def list_members(course_id: CourseId, request: Request, services: NamedDependenc
 )
 def add_member(
     course_id: CourseId, data: JSONBody[NewMember], request: Request, services: NamedDependency[Services]
-) -> MemberList:
+) -> AddedMember:
     services.courses.require_teacher(request.user, course_id)
     user = services.accounts.named(data.username)
-    services.courses.add_member(course_id, user)
-    target = course_target(services.courses.get(course_id))
-    services.audit.record(request.user, "membership.add", target, user=user["username"])
-    return MemberList(msgspec.convert(services.courses.members(course_id), list[Member]))
+    # Added again: told so, and, as for a join code entered again, no membership is logged as added.
+    added = services.courses.add_member(course_id, user)
+    if added:
+        target = course_target(services.courses.get(course_id))
+        services.audit.record(request.user, "membership.add", target, user=user["username"])
+    return AddedMember(msgspec.convert(services.courses.members(course_id), list[Member]), not added)
 
 
 @get(

@@ -3,6 +3,7 @@
 
 import {api} from "../api.js";
 import {h} from "../dom.js";
+import {state} from "../state.js";
 
 const AUDIT_PAGE = 100;
 const AUDIT_HEADS = ["When", "Who", "Action", "What"];
@@ -34,8 +35,20 @@ function accountCells(user) {
   return [user.username, user.role, user.disabled ? "disabled" : "active", when(user.created_at), lastSignIn];
 }
 
+/** What an entry changed: its target, with what the detail adds that the target leaves out (who was added to a
+ * course; which course a document went to, named as the course list names it). */
+function auditWhat(entry) {
+  const {user, course} = entry.detail || {};
+  if (entry.action === "membership.add" && user) return `${user} to ${entry.target}`;
+  if (entry.action === "document.upload" && course) {
+    const known = state.courses.find((c) => c.id === course);
+    return `${entry.target} to course ${course}${known ? ` (${known.name})` : ""}`;
+  }
+  return entry.target;
+}
+
 function auditCells(entry) {
-  return [when(entry.at), entry.actor || "(signed up)", entry.action, entry.target];
+  return [when(entry.at), entry.actor || "(signed up)", entry.action, auditWhat(entry)];
 }
 
 /** The audit entries older than entry id `before` (the newest when null), a page of them, and whether more are older. */

@@ -73,8 +73,9 @@ function memberForm(course, members) {
   const form = h("form", {class: "inline-form", onSubmit: async (event) => {
     event.preventDefault();
     try {
-      const body = await api(`/api/v1/courses/${encodeURIComponent(course.id)}/members`, {method: "POST", json: {username: username.value.trim()}});
-      message(note, `${username.value.trim()} is now in ${course.name}.`, "ok");
+      const name = username.value.trim();
+      const body = await api(`/api/v1/courses/${encodeURIComponent(course.id)}/members`, {method: "POST", json: {username: name}});
+      message(note, body.already_member ? `${name} is already in ${course.name}.` : `${name} is now in ${course.name}.`, "ok");
       members.show(body.members || []);
       form.reset();
     } catch (error) {
