@@ -27,6 +27,7 @@ from appliance.settings import load_settings
 from appliance.web.app import create_app
 from appliance.web.schemas import MAX_QUESTION
 from tests.chatscript import ScriptedAnswerer, cited_list_item, not_covered, twice_quoted_answer
+from tests.conftest import PASSWORD as ACCOUNT_PASSWORD
 from tests.conftest import FakeModel
 from tests.conftest import sign_in as account_headers
 from tests.filemaker import QUILLON_CODE, QUILLON_EQUATION, QUILLON_NOTES, QUILLON_TABLE, make_pptx, scanned_pdf
@@ -887,6 +888,44 @@ def test_the_dashboard_counts_every_question_not_answered_not_only_the_ten_liste
         total = int(stats.nth(0).locator(".stat-value").inner_text())
         assert stats.nth(1).locator(".stat-value").inner_text() == "12"
         assert f"{round(1200 / total)}% of questions" in stats.nth(1).inner_text()
+
+
+@contextlib.contextmanager
+def dashboard_of(browser, server, teacher: str, asked: list[tuple[str, str]]):
+    """The dashboard of a new course of `teacher`'s, once each (username, question) was asked in it and not answered
+    from the material; a username not yet known is made a student of the course."""
+    services = server.services
+    with httpx.Client(base_url=server.base_url) as client:
+        headers = {teacher: account_headers(client, services, teacher, "teacher", None)}
+        course = services.courses.create(f"Course of {teacher}", services.accounts.named(teacher)["id"])["id"]
+        answered, services.chat.answerer = services.chat.answerer, ScriptedAnswerer(not_covered())
+        try:
+            for username, question in asked:
+                if username not in headers:
+                    headers[username] = account_headers(client, services, username, "student", course)
+                ask = {"message": question, "course_id": course}
+                client.post("/api/v1/chat", json=ask, headers=headers[username]).raise_for_status()
+        finally:
+            services.chat.answerer = answered
+    visit = Visit(browser, server.base_url, DESKTOP)
+    try:
+        sign_in(visit, teacher, ACCOUNT_PASSWORD)
+        nav(visit.page, "Dashboard").click()
+        visit.page.wait_for_selector(f".dashboard[data-course='{course}'] .stats-row")
+        yield visit
+    finally:
+        visit.close()
+
+
+@real
+def test_the_dashboard_counts_the_students_questions_not_the_teachers_own_tries(browser, scripted):
+    """A teacher's test questions were counted with the students': in the total and the most frequent list."""
+    asked = [("sol", "What voltage does the D-3 drive take?"), ("tess", "Teacher test: is this thing on?")]
+    with dashboard_of(browser, scripted, "tess", asked) as visit:
+        page = visit.page
+        assert "teachers' and admins' own questions are not counted" in page.locator(".page-head p").inner_text()
+        assert page.locator(".bar-list.top .bar-label").all_inner_texts() == [asked[0][1]]
+        assert page.locator(".stats-row .stat").nth(0).locator(".stat-value").inner_text() == "1"
 
 
 @pytest.fixture(scope="module")

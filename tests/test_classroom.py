@@ -653,6 +653,24 @@ def test_every_question_not_answered_is_counted_not_only_the_ten_listed(world):
     assert (stats["questions"], stats["not_answered"], len(stats["unanswered"])) == (13, 12, 10)
 
 
+def test_the_course_figures_and_csv_are_the_students_questions_not_the_staffs_own_tries(world):
+    """A teacher's test questions were counted with the students' in the dashboard's totals, lists and CSV."""
+    client, heads, services = world["client"], world["heads"], world["services"]
+    services.chat.answerer = ScriptedAnswerer(not_covered())
+    course = world["a"]["id"]
+    for who, question in (("student", "What colour is the Wren-7?"), ("teacher", "Test: does it answer?")):
+        for _ in range(2):
+            ask = {"message": question, "course_id": course}
+            assert client.post("/api/v1/chat", json=ask, headers=heads[who]).status_code == 200
+    assert client.post("/api/v1/chat", json=ask, headers=heads["admin"]).status_code == 200
+    stats = client.get(f"/api/v1/courses/{course}/stats", headers=heads["teacher"]).json()
+    listed = [{"question": "What colour is the Wren-7?", "count": 2, "asked_as": []}]
+    assert (stats["questions"], stats["not_answered"], stats["per_day"][0]["count"]) == (2, 2, 2)
+    assert stats["top_questions"] == stats["unanswered"] == listed
+    csv_text = client.get(f"/api/v1/courses/{course}/stats?format=csv", headers=heads["admin"]).text
+    assert [row["user"] for row in csv.DictReader(io.StringIO(csv_text))] == ["student", "student"]
+
+
 def test_a_course_a_conversation_asked_with_course_b_selected_is_refused_and_not_counted_in_a(world):
     client, heads, services = world["client"], world["heads"], world["services"]
     services.chat.answerer = ScriptedAnswerer(quoted_answer())

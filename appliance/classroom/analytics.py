@@ -1,4 +1,4 @@
-"""What students ask: per-course figures for teachers, and a CSV of every interaction."""
+"""What students ask: per-course figures for teachers, and a CSV of every question (staff's own tries left out)."""
 
 import csv
 import hashlib
@@ -82,14 +82,14 @@ def stats(database: Database, course_id: int) -> dict:
 
 
 def export_csv(database: Database, course_id: int, pseudonym_key: bytes | None) -> str:
-    """Every interaction of a course; with a `pseudonym_key`, students appear as stable keyed pseudonyms."""
+    """Every question of a course's students; with a `pseudonym_key`, they appear as stable keyed pseudonyms."""
     rows = database.course_interactions(course_id)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
         user = row["username"]
-        if pseudonym_key is not None and row["role"] == "student":
+        if pseudonym_key is not None:
             user = pseudonym(pseudonym_key, course_id, row["user_id"])
         shown = row | {"user": user, "understood_as": row["search_query"]}
         writer.writerow({field: inert(value) for field, value in shown.items()})

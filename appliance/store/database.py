@@ -19,6 +19,9 @@ KEYWORD_STATE = (
     "SELECT (SELECT COALESCE(SUM(version), 0) FROM courses), (SELECT COUNT(*) FROM chunks), "
     "(SELECT COALESCE(MAX(rowid), 0) FROM chunks)"
 )
+# A course's analytics are its students' questions: a teacher's or admin's own tries (and `ragbot ask`, asked by no
+# account) would be counted as the class's and crowd its most frequent and not-answered lists.
+BY_STUDENTS = "WHERE course_id = ? AND user_id IN (SELECT id FROM users WHERE role = 'student')"
 
 
 def now() -> str:
@@ -544,40 +547,34 @@ class Database:
     # Analytics and the audit log ----------------------------------------------------------------------
 
     def course_activity(self, course_id: int) -> tuple[list[dict], list[tuple[str, str, int]], tuple, list[float]]:
-        """A course's questions per day, (question, as searched, covered) triples, (up, down) feedback sums and
-        latencies."""
+        """A course's students' questions per day, (question, as searched, covered) triples, (up, down) feedback
+        sums and latencies."""
         with self._lock:
             db = self._db
             per_day = list(
                 db.query(
-                    "SELECT substr(created_at, 1, 10) AS day, count(*) AS count FROM interactions WHERE course_id = ? "
+                    f"SELECT substr(created_at, 1, 10) AS day, count(*) AS count FROM interactions {BY_STUDENTS} "
                     "GROUP BY day ORDER BY day",
                     [course_id],
                 )
             )
-            asked = db.execute(
-                "SELECT question, search_query, covered FROM interactions WHERE course_id = ?", [course_id]
-            ).fetchall()
+            asked = db.execute(f"SELECT question, search_query, covered FROM interactions {BY_STUDENTS}", [course_id])
             feedback = db.execute(
-                "SELECT sum(feedback = 1), sum(feedback = -1) FROM interactions WHERE course_id = ?", [course_id]
+                f"SELECT sum(feedback = 1), sum(feedback = -1) FROM interactions {BY_STUDENTS}", [course_id]
             ).fetchone()
-            latencies = [
-                row[0]
-                for row in db.execute(
-                    "SELECT coalesce(retrieval_ms, 0) + coalesce(generation_ms, 0) FROM interactions "
-                    "WHERE course_id = ?",
-                    [course_id],
-                ).fetchall()
-            ]
-        return per_day, asked, feedback, latencies
+            latencies = db.execute(
+                f"SELECT coalesce(retrieval_ms, 0) + coalesce(generation_ms, 0) FROM interactions {BY_STUDENTS}",
+                [course_id],
+            )
+            return per_day, asked.fetchall(), feedback, [row[0] for row in latencies.fetchall()]
 
     def course_interactions(self, course_id: int) -> list[dict]:
-        """Every interaction of a course with its asker's username and role, oldest first."""
+        """Every question a course's students asked in it, with the asker's username, oldest first."""
         with self._lock:
             return list(
                 self._db.query(
-                    "SELECT interactions.*, users.username, users.role FROM interactions JOIN users "
-                    "ON users.id = interactions.user_id WHERE course_id = ? ORDER BY interactions.created_at",
+                    "SELECT interactions.*, users.username FROM interactions JOIN users "
+                    f"ON users.id = interactions.user_id {BY_STUDENTS} ORDER BY interactions.created_at",
                     [course_id],
                 )
             )

@@ -112,7 +112,8 @@ export async function show(main) {
   document.title = "Dashboard · ragbot";
   const load = async () => {
     const course = currentCourse();
-    subtitle.textContent = course ? `What students ask in ${course.name}.` : "";
+    // Staff questions are left out (the server counts students' only): say so, or a teacher's tries seem lost.
+    subtitle.textContent = course ? `What students ask in ${course.name} (teachers' and admins' own questions are not counted).` : "";
     if (!course) {
       body.replaceChildren(h("p", {class: "muted"}, "Create or choose a course first."));
       return;
