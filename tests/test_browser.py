@@ -928,6 +928,26 @@ def test_the_dashboard_counts_the_students_questions_not_the_teachers_own_tries(
         assert page.locator(".stats-row .stat").nth(0).locator(".stat-value").inner_text() == "1"
 
 
+@real
+def test_the_dashboard_shortens_a_long_question_and_shows_it_whole_on_request(browser, scripted):
+    """A 2,300-character question pasted by a student filled the whole page under "Not answered from the material"."""
+    pasted = "Please explain this part of the lab sheet: " + " ".join(f"step {n} turns valve V{n}." for n in range(95))
+    asked = [("pia", pasted), ("pia", "What does valve V3 do?")]
+    with dashboard_of(browser, scripted, "tom", asked) as visit:
+        unanswered = visit.page.locator(".bar-list.warn li", has_text="lab sheet")
+        label = unanswered.locator(".question-text")
+        shown = label.inner_text()
+        assert len(pasted) > 2000 and len(shown) <= 201 and shown.endswith("…"), shown
+        assert pasted.startswith(shown[:-1]) and label.get_attribute("title") == pasted
+        toggle = unanswered.locator("button[aria-expanded]")
+        assert toggle.inner_text() == "Show all"
+        toggle.click()
+        assert label.inner_text() == pasted
+        assert toggle.get_attribute("aria-expanded") == "true" and toggle.inner_text() == "Show less"
+        assert visit.page.locator(".bar-list.warn .bar-label", has_text="What does").inner_text() == asked[1][1]
+        check_accessibility(visit, "dashboard with a long question")
+
+
 @pytest.fixture(scope="module")
 def small_uploads(tmp_path_factory):
     """The appliance taking uploads of up to 1 MB."""

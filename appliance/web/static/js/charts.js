@@ -59,7 +59,8 @@ export function columnChart(items, {title, unit = "", width = 640}) {
   return chart;
 }
 
-/** Horizontal bars with HTML labels that wrap (for questions): [{label, value, note}], a note a line beneath its label. */
+/** Horizontal bars with HTML labels that wrap (for questions): [{label (text or an element), value, note}], a note a
+ * line beneath its label. */
 export function barList(items, {title, kind = "", format = String}) {
   const max = Math.max(1, ...items.map((d) => d.value));
   return h("ol", {class: ["bar-list", kind], "aria-label": title}, items.map((d) =>

@@ -7,6 +7,8 @@ import {h, toast} from "../dom.js";
 import {currentCourse, state, subscribe} from "../state.js";
 
 const DAY = 86400000;
+// A question is shown whole up to this many characters; a longer one (a pasted page) would fill the panel.
+const LONG_QUESTION = 200;
 
 /** The last two weeks (or back to the first question, up to 60 days), zeros included, oldest first. */
 function fillDays(perDay) {
@@ -60,6 +62,20 @@ function ms(value) {
   return value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
 }
 
+/** A question as a list shows it: a long one cut at a word, whole in its title and behind "Show all". */
+function questionLabel(text) {
+  if (text.length <= LONG_QUESTION) return text;
+  const short = `${text.slice(0, LONG_QUESTION).replace(/\s+\S*$/, "")}…`;
+  const label = h("span", {class: "question-text", title: text}, short);
+  const toggle = h("button", {type: "button", class: "button subtle small", "aria-expanded": "false", onClick: () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    label.textContent = open ? text : short;
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.textContent = open ? "Show less" : "Show all";
+  }}, "Show all");
+  return h("span", {}, label, " ", toggle);
+}
+
 function panel(title, id, ...content) {
   return h("section", {class: "card panel", "aria-labelledby": id}, h("h2", {id}, title), ...content);
 }
@@ -71,7 +87,7 @@ function render(body, stats) {
   const down = stats.feedback.down;
   const unanswered = stats.not_answered;
   // A follow-up is listed as it was understood, with the student's own words beneath ("asked as: and its reach?").
-  const questions = (list) => list.map((q) => ({label: q.question, value: q.count,
+  const questions = (list) => list.map((q) => ({label: questionLabel(q.question), value: q.count,
     note: q.asked_as.length ? `asked as: ${q.asked_as.join(" · ")}` : ""}));
   body.replaceChildren(
     h("div", {class: "stats-row"},
