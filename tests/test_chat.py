@@ -182,7 +182,7 @@ def test_cli_ask_goes_through_the_chat_service(settings, fakes, monkeypatch, cap
     built = services_module.build(settings, **fakes)
     built.chat.answerer = ScriptedAnswerer(quoted_answer())
     monkeypatch.setattr(commands.services, "build", lambda settings: built)
-    commands.ask(settings, argparse.Namespace(question="How heavy is the P-9 pump?", json=True))
+    commands.ask(settings, argparse.Namespace(question="How heavy is the P-9 pump?", json=True, course=None))
     assert json.loads(capsys.readouterr().out)["sentences"][1]["status"] == "quoted"
 
 
@@ -190,8 +190,23 @@ def test_cli_ask_names_related_reading_when_not_covered(settings, fakes, monkeyp
     built = services_module.build(settings, **fakes)
     built.chat.answerer = ScriptedAnswerer(not_covered())
     monkeypatch.setattr(commands.services, "build", lambda settings: built)
-    commands.ask(settings, argparse.Namespace(question="What colour is the P-9 pump?", json=False))
+    commands.ask(settings, argparse.Namespace(question="What colour is the P-9 pump?", json=False, course=None))
     assert "Related reading" in capsys.readouterr().out
+
+
+def test_cli_ask_in_a_course_asks_only_it_and_names_each_sources_course(chat, monkeypatch, capsys):
+    """`ragbot ask` mixed every course's material and could not be scoped."""
+    built = chat["services"]
+    pump = built.ingestor.ingest(b"The P-9 pump weighs 4 kilograms.", "pump.md", course_id=chat["other"])
+    built.chat.answerer.done.sources = [msgspec.structs.replace(source(), document_id=pump.document["id"])]
+    monkeypatch.setattr(commands.services, "build", lambda settings: built)
+    monkeypatch.setattr(built, "close", lambda: None)  # the fixture closes it
+    ask = argparse.Namespace(question="How heavy is the P-9 pump?", json=False, course=chat["other"])
+    commands.ask(built.settings, ask)
+    assert built.chat.answerer.questions[-1].courses == [chat["other"]]
+    assert capsys.readouterr().out.endswith(f"[1] pump.md, page 1 — Pumps — course {chat['other']} (Other)\n")
+    with pytest.raises(NotFound, match="no course with id 99"):
+        commands.ask(built.settings, argparse.Namespace(question="How heavy?", json=False, course=99))
 
 
 def test_cache_keeps_answers_of_each_answer_mode_apart(chat, services):

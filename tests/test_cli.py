@@ -10,6 +10,7 @@ import pytest
 
 from appliance import services
 from appliance.classroom.accounts import Accounts
+from appliance.classroom.courses import Courses
 from appliance.errors import Unauthorized
 from appliance.settings import load_settings
 from appliance.store.database import open_database
@@ -137,6 +138,29 @@ def test_adding_a_user_to_a_missing_course_is_refused_and_makes_no_account(ragbo
     assert result.stdout == ""
     assert "stu9" not in ragbot("users", "list").stdout
     assert "stu9" not in ragbot("audit").stdout
+
+
+def test_search_and_ask_in_one_course_name_each_sources_course(ragbot, tmp_path):
+    """`ragbot search` and `ragbot ask` mixed every course and could not be scoped."""
+    database = open_database(ragbot.data)
+    try:
+        course = Courses(database).create("RX-214 Robotics Lab", None)["id"]
+    finally:
+        database.close()
+    (tmp_path / "rx-arm.md").write_text("# Arm\n\nThe Vexlor arm has a reach of 812 millimetres.\n")
+    (tmp_path / "lab-arm.md").write_text("# Arm\n\nThe Vexlor arm of the default lab reaches 300 millimetres.\n")
+    ragbot("ingest", str(tmp_path / "rx-arm.md"), "--course", str(course))
+    ragbot("ingest", str(tmp_path / "lab-arm.md"))
+    scoped = ragbot("search", "Vexlor arm reach", "--course", str(course)).stdout
+    assert f"[1] rx-arm.md — Arm — course {course} (RX-214 Robotics Lab) (score" in scoped
+    assert "lab-arm.md" not in scoped
+    assert "lab-arm.md — Arm — course 1 (" in ragbot("search", "Vexlor arm reach").stdout
+    for command in ("search", "ask"):
+        refused = ragbot(command, "Vexlor arm reach", "--course", "99", check_status=1)
+        # `ask` has loaded the model by then, and llama.cpp says so on standard error first.
+        assert refused.stderr.endswith("\nragbot: error: no course with id 99\n") or refused.stderr == (
+            "ragbot: error: no course with id 99\n"
+        ), command
 
 
 def test_a_disabled_account_is_enabled_again_and_only_password_commands_read_one(ragbot):

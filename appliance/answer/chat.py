@@ -115,12 +115,15 @@ class ChatService:
         return lambda cancel: self._events(user, ask, plan, answer(cancel), ticket)
 
     def ask(self, ask: Ask) -> Events:
-        """The system's own question over every course (the CLI): the same checks and events, nothing recorded."""
+        """The system's own question (the CLI), over its course or every one: the same checks and events, nothing
+        recorded."""
         return self.start(None, ask)(threading.Event())
 
     def _system_plan(self, ask: Ask) -> Plan:
-        """The system asks over every course, in no conversation, uncached."""
-        return Plan(None, None, None, ask.message, ask.message, _levels(None, ask), None)
+        """The system asks over the course asked for (which must exist) or every course, in no conversation,
+        uncached."""
+        courses = self.courses.system_scope(ask.course_id)
+        return Plan(courses, None, ask.course_id, ask.message, ask.message, _levels(None, ask), None)
 
     def _plan(self, user: dict, ask: Ask) -> Plan:
         """Scope, ownership and the conversation's course, all checked without writing anything."""

@@ -86,6 +86,10 @@ class Courses:
         if not self.can_teach(user, course_id):
             raise Forbidden("only the course's teachers can do that")
 
+    def system_scope(self, course_id: int | None) -> list[int] | None:
+        """The courses the system (the CLI) draws on: the one asked for, which must exist, else every one (None)."""
+        return None if course_id is None else [self.get(course_id)["id"]]
+
     def scope(self, user: dict, course_id: int | None) -> list[int]:
         """The courses a search may draw on: the one asked for (if a member), else every visible one."""
         if course_id is not None:

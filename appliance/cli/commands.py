@@ -12,7 +12,8 @@ from tqdm import tqdm
 from appliance import services
 from appliance.answer.chat import Ask
 from appliance.answer.events import Done
-from appliance.errors import InvalidInput, RagbotError
+from appliance.classroom.audit import course_target
+from appliance.errors import InvalidInput, NotFound, RagbotError
 from appliance.inference import manifests
 from appliance.search.shapes import PassageView, snippet, view
 from appliance.settings import Settings, config_path
@@ -90,34 +91,48 @@ def ingest(settings: Settings, args) -> int:
     return 1 if failed else 0
 
 
-def search(settings: Settings, args) -> int:
-    app = services.build(settings, with_llm=False)
-    passages = app.retriever.search(args.query, args.k or settings.search_k, args.mode)
-    if args.json:
-        print_json({"results": [view(p, PassageView) for p in passages]})
-    for n, p in enumerate(passages if not args.json else [], 1):
-        where = f"page {p.page_label or p.page}" if p.page else p.heading
-        print(f"[{n}] {p.filename} — {where} (score {p.score:.4f})\n    {snippet(p.text)}\n")
-    app.close()
-    return 0
-
-
-def ask(settings: Settings, args) -> int:
-    """Ask as the system (every course) through the same chat service as the web app."""
-    app = services.build(settings)
+def _course_of(app: services.Services, document_id: str) -> str:
+    """The course a passage's document is in, as the audit log names it ("course 2 (RX-214 Robotics Lab)"); a
+    document removed while the answer was written (the service runs beside the CLI) is in none any more."""
     try:
-        for event, data in app.chat.ask(Ask(args.question)):
-            if event == "token" and not args.json:
-                print(data, end="", flush=True)
-            elif event == "done":
-                _print_done(data, args.json)
+        return course_target(app.courses.get(app.database.document(document_id)["course_id"]))
+    except NotFound:
+        return "removed since"
+
+
+def search(settings: Settings, args) -> int:
+    """Search as the system, in one course or every one, with the same course scope as the HTTP search."""
+    app = services.build(settings, with_llm=False)
+    try:
+        courses = app.courses.system_scope(args.course)
+        passages = app.retriever.search(args.query, args.k or settings.search_k, args.mode, courses)
+        if args.json:
+            print_json({"results": [view(p, PassageView) for p in passages]})
+        for n, p in enumerate(passages if not args.json else [], 1):
+            where = f"page {p.page_label or p.page}" if p.page else p.heading
+            course = _course_of(app, p.document_id)
+            print(f"[{n}] {p.filename} — {where} — {course} (score {p.score:.4f})\n    {snippet(p.text)}\n")
     finally:
         app.close()
     return 0
 
 
-def _print_done(done: Done, as_json: bool) -> None:
-    """The finished answer: all of it as JSON, or the sources under the streamed text."""
+def ask(settings: Settings, args) -> int:
+    """Ask as the system (one course, or every one) through the same chat service as the web app."""
+    app = services.build(settings)
+    try:
+        for event, data in app.chat.ask(Ask(args.question, course_id=args.course)):
+            if event == "token" and not args.json:
+                print(data, end="", flush=True)
+            elif event == "done":
+                _print_done(app, data, args.json)
+    finally:
+        app.close()
+    return 0
+
+
+def _print_done(app: services.Services, done: Done, as_json: bool) -> None:
+    """The finished answer: all of it as JSON, or the sources, with their courses, under the streamed text."""
     if as_json:
         print_json(done)
         return
@@ -126,7 +141,7 @@ def _print_done(done: Done, as_json: bool) -> None:
         print("Related reading (the material does not answer this):")
     for source in done.sources:
         where = f", page {source.page_label or source.page}" if source.page else ""
-        print(f"[{source.n}] {source.filename}{where} — {source.heading}")
+        print(f"[{source.n}] {source.filename}{where} — {source.heading} — {_course_of(app, source.document_id)}")
 
 
 def documents(settings: Settings, args) -> int:

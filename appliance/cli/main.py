@@ -41,6 +41,8 @@ def parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer a question, streaming to the terminal")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the whole answer as JSON")
+    for command in (search, ask):
+        command.add_argument("--course", type=_positive, default=None, help="only this course (default: every one)")
 
     docs = commands.add_parser("documents", help="list or remove documents")
     docs_commands = docs.add_subparsers(dest="action", required=True)
