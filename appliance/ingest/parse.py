@@ -75,6 +75,19 @@ LETTERHEAD = re.compile(
 TITLE_SIZE = 1.2  # a title is set clearly larger than most of the page; a line a point or two larger is emphasis
 WORD = re.compile(r"\w+")
 SUPPORTED = f"upload {', '.join(FORMATS[:-1])} or {FORMATS[-1]}"
+# A refused file's kind as a teacher knows it (filetype's extension for it); else its MIME type's family, in words.
+KIND_WORDS = {
+    "exe": "a Windows program",
+    "elf": "a Linux program",
+    "zip": "a ZIP archive",
+    "xls": "an Excel spreadsheet (save it as CSV)",
+    "xlsx": "an Excel spreadsheet (save it as CSV)",
+    "ods": "a spreadsheet (save it as CSV)",
+    "doc": "an old Word document (save it as .docx)",
+    "ppt": "an old PowerPoint file (save it as .pptx)",
+    "rtf": "a rich-text document (save it as .docx)",
+}
+FAMILY_WORDS = {"image": "an image", "video": "a video", "audio": "a sound recording", "font": "a font"}
 HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S
 )
@@ -112,8 +125,7 @@ def detect_kind(data: bytes, filename: str) -> str:
         return kind
     guess = filetype.guess(data)
     if guess is not None or b"\x00" in data[:8192]:
-        found = guess.mime if guess else "binary data"
-        raise UnsupportedFile(f"unsupported file type ({found}); {SUPPORTED}")
+        raise UnsupportedFile(f"{_refused_kind(guess, suffix)}, which cannot be read here; {SUPPORTED}")
     if looks_like_notebook(data):
         return "ipynb"
     if HTML_START.match(data[:1024]):
@@ -123,6 +135,15 @@ def detect_kind(data: bytes, filename: str) -> str:
     if suffix in TEXT_KINDS:
         return TEXT_KINDS[suffix]
     raise UnsupportedFile(f"unsupported file extension '{suffix}' for a text file")
+
+
+def _refused_kind(guess: filetype.Type | None, suffix: str) -> str:
+    """What a refused file is, in a teacher's words rather than a MIME type: "the file is a Windows program (.exe)";
+    content of no known kind is named by the file's own extension."""
+    if guess is None:
+        return f"the file ({suffix})" if suffix else "the file"
+    words = KIND_WORDS.get(guess.extension) or FAMILY_WORDS.get(guess.mime.split("/")[0], "a kind of file")
+    return f"the file is {words} (.{guess.extension})"
 
 
 def precheck(data: bytes, filename: str, caps: Caps = DEFAULT_CAPS, progress: Progress | None = None) -> int:
