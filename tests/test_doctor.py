@@ -15,6 +15,7 @@ from appliance.cli import main as cli
 from appliance.inference import wordnet
 from appliance.ops import backup, doctor
 from appliance.settings import load_settings
+from appliance.store.database import open_database
 from appliance.store.migrations import MIGRATIONS
 from appliance.store.vectors import ChromaStore
 from appliance.web import server
@@ -115,6 +116,32 @@ def test_out_of_step_stores_orphan_uploads_and_loose_secret_are_repaired(setting
     store = ChromaStore(settings.data_path / "chroma")
     assert store.ids() == set(ids)
     store.close()
+
+
+def test_a_data_folder_open_to_other_users_is_named_and_closed(settings, config, tmp_path):
+    """A walkthrough's checkout set-up left the data folder 0755 and its database 0644, and the doctor said fine:
+    anyone on the box could read the password hashes and every student's question."""
+    data = settings.data_path
+    os.chmod(data, 0o755)
+    found = problems(check(settings, config))
+    assert set(found) == {"privacy"}
+    assert "open to other users (mode 755)" in found["privacy"][0].detail
+    assert [f.fixed for f in check(settings, config, repair=True) if f.check == "privacy"] == [True]
+    assert data.stat().st_mode & 0o777 == 0o750
+    # a new data folder is made closed, and the CLI writes files closed to others
+    fresh = tmp_path / "fresh" / "data"
+    open_database(fresh).close()
+    assert fresh.stat().st_mode & 0o007 == 0
+
+
+def test_the_cli_writes_nothing_other_users_can_read(config, tmp_path):
+    before = os.umask(0o022)
+    try:
+        with pytest.raises(SystemExit):
+            cli.main(["--config", str(config), "doctor"])
+        assert os.umask(0o022) & 0o027 == 0o027
+    finally:
+        os.umask(before)
 
 
 def test_damaged_database_points_at_the_newest_backup(settings, config):

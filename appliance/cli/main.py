@@ -1,6 +1,7 @@
 """The `ragbot` command: serve, ingest, search, ask, documents, setup."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -136,6 +137,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     configure_process()  # before the commands import the libraries that read it
+    # What the appliance writes is closed to other users (group read, as the machine install's 0750): a checkout's
+    # usual umask 022 left the database, with its password hashes, readable by anyone. A stricter one stays.
+    os.umask(os.umask(0o027) | 0o027)
     try:
         overrides = {"host": getattr(args, "host", None), "port": getattr(args, "port", None)}
         settings = load_settings(args.config, **overrides)

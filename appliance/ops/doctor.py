@@ -159,8 +159,14 @@ class Doctor:
                     os.chmod(path, stat.S_IMODE(found[path].st_mode) & ~stat.S_IWOTH)
                 finding.fixed = True
             yield finding
-        if not strangers and not writable:
-            yield ok("data", f"{data} is owned by uid {owner} and not writable by others")
+        # Other users must not read it: it holds password hashes, students' questions and the course material. The
+        # folder's own mode keeps them out of everything in it, whatever the files' modes.
+        mode = stat.S_IMODE(data.stat().st_mode)
+        if mode & 0o007:
+            detail = f"{data} is open to other users (mode {mode:o}): it holds password hashes and students' questions"
+            yield self._chmod("privacy", data, mode & ~0o007, detail)
+        if not strangers and not writable and not mode & 0o007:
+            yield ok("data", f"{data} is owned by uid {owner} and closed to others")
 
     def check_disk(self) -> Iterator[Finding]:
         folders = {self.data, backup_dir(self.settings)}

@@ -55,7 +55,7 @@ def open_database(data: Path, *, read_only: bool = False, lock_held: bool = Fals
     """The appliance's database in `data`, the one way to open it: under the data lock, so that a restore
     cannot swap it out meanwhile. The lock is taken shared here and released on close, unless the caller
     holds it already (`lock_held`: a repair's exclusive one). `read_only` neither migrates nor writes."""
-    data.mkdir(parents=True, exist_ok=True)
+    data.mkdir(mode=0o750, parents=True, exist_ok=True)  # closed to other users: see `ops/doctor.py`
     data_lock, alone = (None, False) if lock_held else locks.use_data(data)
     try:
         return Database(data / DATABASE_FILE, data_lock, alone=alone, read_only=read_only)
