@@ -871,10 +871,11 @@ def of_its_own_subject(terms: Sequence[str], sentence: Scored, heading: str, kin
 def says_its_subject(
     terms: Sequence[str], sentence: Scored, heading: str, asking: frozenset[str], kin: Kin = NO_KIN
 ) -> bool:
-    """Whether the sentence, not only its heading, says a key term that does not ask for the kind of answer: "The
-    trip costs 42 euros per student." under "Field Trip to the Kestmoor Wind Farm" says a price, of no turbine."""
-    own = sentence.context.removeprefix(heading)
-    return coverage([t for t in terms if t not in asking], f"{sentence.labels} {own}", kin=kin) > 0
+    """Whether the sentence says a key term that does not ask for the kind of answer, or its heading says them all:
+    "The trip costs 42 euros per student." under "Field Trip to the Kestmoor Wind Farm" says a price, of no turbine;
+    "Speed range | 0.1 to 4.2 m/s" under "Treadmill" is the treadmill's."""
+    subject, own = [t for t in terms if t not in asking], f"{sentence.labels} {sentence.context.removeprefix(heading)}"
+    return coverage(subject, own, kin=kin) > 0 or coverage(subject, f"{heading} {own}", kin=kin) >= 1.0
 
 
 def answered_together(
