@@ -34,8 +34,8 @@ PARTICLE = re.compile(r"(?:yes|no)\s*,\s+(?=\w)", re.IGNORECASE)
 # Sentences at most this far apart on the page (a space, a line break, a list marker) are neighbours.
 ADJACENT = 5
 # A question asking two things ("Who empties the yellow bin, and when?", "where and when is the quiz"): a small
-# model answers the first and stops, so the best evidence is quoted after its answer, for the rest. Joined by "and":
-# "When restarting the cell, what do I do?" asks one thing.
+# model answers one and stops, so the evidence for the other is quoted after its answer. Joined by "and": "When
+# restarting the cell, what do I do?" asks one thing.
 TWO_ASKED = re.compile(
     r"\b(?:who|when|where|what|which|how)\b[^?]*?\band\s+(?P<second>(?:who|when|where|what|which|how)\b)", re.I
 )
@@ -197,8 +197,7 @@ class Answerer:
         )
         headings = [p.heading for p in relevant]
         each = False
-        if two := TWO_ASKED.search(about):
-            parts = (about[: two.start("second")], about[two.start("second") :])
+        if parts := two_asked(about):
             chosen, each = self._each_asked(parts, relevant, chosen)
         if question.selected_text.strip():
             return chosen, "yes"
@@ -451,8 +450,8 @@ class Answerer:
                 checked += fallback
                 clock.mark("first_token")
                 yield "token", " ".join(q.shown for q in fallback)
-        elif sure and (two := TWO_ASKED.search(asked := question.focus or question.text)):
-            rest = self._rest((asked[: two.start("second")], asked[two.start("second") :]), evidence, shown, checked)
+        elif sure and (parts := two_asked(question.focus or question.text)):
+            rest = self._rest(parts, evidence, shown, checked)
             checked += rest
             yield from (("token", f" {q.shown}") for q in rest)
         answer = " ".join(s.shown for s in checked if s.shown)
@@ -519,23 +518,21 @@ class Answerer:
         run covering that part's key terms best, the best run if it has none ("..., and when?"), unless the answer
         already says each of its sentences whole (the model copied it)."""
         said = " ".join(f" {_words(s.shown)} " for s in checked if s.shown)
-        terms = min(
+        least = min(
             (evidence_module.key_terms(part) for part in parts),
             key=lambda terms: evidence_module.coverage(terms, said, kin=self.kin) if terms else 1.0,
         )
         runs = [run for run in quotable(evidence) if not any((run[0], start) in shown for start in run[2])]
+        if not runs:
+            return []
         # best first, as quotable ranks them, among those covering as much of the part
-        runs.sort(key=lambda run: -evidence_module.coverage(terms, run[1], kin=self.kin) if terms else 0.0)
-        for n, text, starts in runs[:1]:
-            stated = [e for e in evidence[n] if e.start in starts and not e.context]
-            if all(f" {_words(e.text)} " in said for e in stated):
-                return []
-            shown.update((n, start) for start in starts)
-            quote = QUOTE.format(text=text, n=n)
-            return [
-                Sentence(text=text, shown=quote, status="quoted", stands_for="material", source=n, reason=REST_QUOTED)
-            ]
-        return []
+        n, text, starts = min(runs, key=lambda run: -evidence_module.coverage(least, run[1], kin=self.kin))
+        stated = [e for e in evidence[n] if e.start in starts and not e.context]
+        if all(f" {_words(e.text)} " in said for e in stated):
+            return []
+        shown.update((n, start) for start in starts)
+        quote = QUOTE.format(text=text, n=n)
+        return [Sentence(text=text, shown=quote, status="quoted", stands_for="material", source=n, reason=REST_QUOTED)]
 
     def _best_quotes(
         self,
@@ -687,6 +684,12 @@ def _focus(
     others = [i for i in range(len(passages)) if i not in chosen]
     keep = sorted([*chosen, *others[: max(0, most - len(chosen))]])
     return [passages[i] for i in keep], {new: chosen[old] for new, old in enumerate(keep) if old in chosen}
+
+
+def two_asked(question: str) -> tuple[str, str] | None:
+    """The two things a question asks, split before the second's question word, if it asks two."""
+    two = TWO_ASKED.search(question)
+    return (question[: two.start("second")], question[two.start("second") :]) if two else None
 
 
 def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[int]]]:
