@@ -110,7 +110,11 @@ BAD_FILES = [
     (("long.txt", b"word " * 50_000, "text/plain"), 400, "max_page_chars"),
     (("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(64), "text/csv"), 415, "the file is an image (.png), which cannot"),
     (("program.exe", b"MZ\x90\x00" + bytes(60), "application/x-msdownload"), 415, "a Windows program (.exe), which"),
-    (("blob.bin", b"\x01\x00\x02" * 40, "application/octet-stream"), 415, "the file (.bin), which cannot be read"),
+    (
+        ("blob.bin", b"\x01\x00\x02" * 40, "application/octet-stream"),
+        415,
+        "the file is binary data (.bin), which cannot be read",
+    ),
     (("old.csv", bytes(range(128, 256)) * 4, "text/csv"), 415, "not readable text"),
     (("rota.csv", b'day,room\nMon,"B12\nTue,B14\n', "text/csv"), 400, "line 3: unexpected end of data"),
     (("wide.csv", b",".join([b"x"] * 150) + b"\n1,2\n", "text/csv"), 400, "150 cells; a table may have at most 100"),

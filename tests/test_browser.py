@@ -782,11 +782,18 @@ def test_the_checked_note_counts_the_models_sentences_live_and_reopened(browser,
 def test_the_dashboard_lists_a_follow_up_not_answered_as_it_asked_with_the_students_words(browser, inventing):
     """ "And its maximum operating temperature?" alone tells a teacher nothing: the not-answered list names the
     question it asked (its standalone form), with the student's words beneath."""
-    with signed_in(browser, inventing) as visit:
-        page = visit.page
-        ask(visit, WEIGHT_QUESTION)
-        follow_up = ask(visit, "And its maximum operating temperature?")
+    services = inventing.services
+    services.courses.add_member(1, services.accounts.add("mira", PASSWORD, "student"))
+    student = Visit(browser, inventing.base_url, DESKTOP)
+    try:
+        sign_in(student, "mira")
+        ask(student, WEIGHT_QUESTION)
+        follow_up = ask(student, "And its maximum operating temperature?")
         assert "not-covered" in (follow_up.get_attribute("class") or "")
+    finally:
+        student.close()
+    with signed_in(browser, inventing) as visit:  # the teacher, whose dashboard counts the students' questions
+        page = visit.page
         nav(page, "Dashboard").click()
         entry = page.locator(".bar-list.warn li").filter(has_text="maximum operating temperature")
         entry.wait_for()

@@ -134,12 +134,22 @@ def test_a_data_folder_open_to_other_users_is_named_and_closed(settings, config,
     assert fresh.stat().st_mode & 0o007 == 0
 
 
-def test_the_cli_writes_nothing_other_users_can_read(config, tmp_path):
+def test_a_command_writes_nothing_other_users_can_read_and_leaves_the_callers_umask(config, monkeypatch):
+    """A command runs with umask 027 at least; `main` called in a process (a test, an installer) gives it back."""
+    seen = []
+
+    def doctor(settings, args):
+        seen.append(os.umask(0o077))
+        os.umask(seen[0])
+        return 0
+
+    monkeypatch.setattr("appliance.cli.commands.doctor", doctor)
     before = os.umask(0o022)
     try:
         with pytest.raises(SystemExit):
             cli.main(["--config", str(config), "doctor"])
-        assert os.umask(0o022) & 0o027 == 0o027
+        assert seen == [0o027]
+        assert os.umask(0o022) == 0o022
     finally:
         os.umask(before)
 

@@ -137,21 +137,31 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     configure_process()  # before the commands import the libraries that read it
-    # What the appliance writes is closed to other users (group read, as the machine install's 0750): a checkout's
-    # usual umask 022 left the database, with its password hashes, readable by anyone. A stricter one stays.
-    os.umask(os.umask(0o027) | 0o027)
+    # What the command writes is closed to other users (group read, as the machine install's 0750): a checkout's
+    # usual umask 022 left the database, with its password hashes, readable by anyone. A stricter one stays; the
+    # caller's is back afterwards (a test or an installer calling `main` in its own process).
+    previous = os.umask(0o027)
+    os.umask(previous | 0o027)
+    try:
+        status = _run(args)
+    finally:
+        os.umask(previous)
+    sys.exit(status or 0)
+
+
+def _run(args: argparse.Namespace) -> int | None:
+    """Run the command, a clear one-line error instead of a traceback; its exit status."""
     try:
         overrides = {"host": getattr(args, "host", None), "port": getattr(args, "port", None)}
         settings = load_settings(args.config, **overrides)
         from appliance.cli import commands
 
-        status = getattr(commands, args.command.replace("-", "_"))(settings, args)
+        return getattr(commands, args.command.replace("-", "_"))(settings, args)
     except RagbotError as error:
         print(f"ragbot: error: {error.message}", file=sys.stderr)
-        status = 1
+        return 1
     except OSError as error:  # unreadable file, full disk...: a message, not a traceback
         print(f"ragbot: error: {error}", file=sys.stderr)
-        status = 1
+        return 1
     except KeyboardInterrupt:
-        status = 130
-    sys.exit(status or 0)
+        return 130

@@ -139,9 +139,9 @@ def detect_kind(data: bytes, filename: str) -> str:
 
 def _refused_kind(guess: filetype.Type | None, suffix: str) -> str:
     """What a refused file is, in a teacher's words rather than a MIME type: "the file is a Windows program (.exe)";
-    content of no known kind is named by the file's own extension."""
+    content of no known kind is binary data, named with the file's own extension."""
     if guess is None:
-        return f"the file ({suffix})" if suffix else "the file"
+        return f"the file is binary data ({suffix})" if suffix else "the file is binary data"
     words = KIND_WORDS.get(guess.extension) or FAMILY_WORDS.get(guess.mime.split("/")[0], "a kind of file")
     return f"the file is {words} (.{guess.extension})"
 
