@@ -7,7 +7,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.answer.chat import Ask
-from appliance.answer.conversations import focused, follows, searched
+from appliance.answer.conversations import asked, focused, follows, searched
 from tests.chatscript import ScriptedAnswerer, quoted_answer
 from tests.conftest import FakeModel
 
@@ -193,3 +193,47 @@ def test_a_follow_ups_generated_sentence_is_verified_against_what_it_asks(settin
 def test_a_question_naming_its_own_subject_stands_alone_in_a_conversation(question, follow_up):
     assert follows(question, [PAYLOAD]) is follow_up
     assert follows(question, []) is False
+
+
+@pytest.mark.parametrize(
+    ("message", "question", "said"),
+    [
+        # a story, then the question: judged on the question, the story the turn it follows
+        (
+            "I have a bad back. How heavy is the Wren-7?",
+            "How heavy is the Wren-7?",
+            ["I have a bad back."],
+        ),
+        (
+            "Dr. Quarrow sent me here. Tell me when the lab opens",
+            "Tell me when the lab opens",
+            ["Quarrow"],
+        ),
+        # a story naming nothing: all of it
+        (
+            "I missed the lab because I was ill. What do I do now?",
+            "What do I do now?",
+            ["I missed the lab because I was ill."],
+        ),
+        # one sentence, several questions, or a story with nothing asked last: all one question
+        ("How heavy is the Wren-7?", "How heavy is the Wren-7?", []),
+        ("Is the lab open? Where is it?", "Is the lab open? Where is it?", []),
+        ("How heavy is the Wren-7? I have a bad back.", "How heavy is the Wren-7? I have a bad back.", []),
+        ("The Wren-7 weighs 14.5 kg. That is heavy.", "The Wren-7 weighs 14.5 kg. That is heavy.", []),
+        # a decimal's point or a title's full stop parts nothing
+        ("What is the 3.2 kg payload of Dr. Quarrow's arm?", "What is the 3.2 kg payload of Dr. Quarrow's arm?", []),
+    ],
+)
+def test_a_message_is_asked_in_its_last_sentence_after_a_story(message, question, said):
+    assert asked(message) == (question, said)
+
+
+def test_a_question_after_a_story_is_searched_with_the_subject_the_story_names(lab):
+    """ "How far can it reach?" after "We were given the Wren-7." is the Wren-7's reach, as a follow-up would be."""
+    built, _ = lab
+    (done,) = conversation(lab, "Our group was given the Wren-7 for the demo on Friday. How far can it reach?")
+    (row,) = built.database.interactions(done.conversation_id)
+    assert row["question"].startswith("Our group was given")
+    assert row["search_query"] == "Wren-7 How far can it reach?"
+    assert done.covered is True
+    assert "820 mm" in _first_quote(done)

@@ -54,3 +54,17 @@ def test_a_follow_up_of_a_refused_question_is_answered_from_the_material(lab):
     assert refused.covered is False
     assert weight.covered is True
     assert "14.5 kg" in weight.sentences[0].shown
+
+
+def test_a_question_after_a_story_is_judged_on_what_it_asks(lab):
+    """A student often says why before asking: the sentence asking is what the material must answer, and "it" in
+    it is the subject said before."""
+    story, pointing = conversation(
+        lab,
+        "I have to carry the robot arm to another room for our project demo next week and I have a bad back. "
+        "How heavy is the Wren-7?",
+    ) + conversation(lab, "Our group was given the Wren-7 for the demo on Friday. How far can it reach?")
+    assert story.covered is True
+    assert "14.5 kg" in story.sentences[0].shown
+    assert pointing.covered is True
+    assert "820 mm" in pointing.sentences[0].shown

@@ -10,7 +10,7 @@ import msgspec
 
 from appliance.answer.answerer import Question
 from appliance.answer.cache import AnswerCache
-from appliance.answer.conversations import Conversation, Conversations, focused, searched, standalone
+from appliance.answer.conversations import Conversation, Conversations, asked, focused, searched, standalone
 from appliance.answer.events import ConversationEvent, Done, withheld
 from appliance.answer.model_queue import Ticket
 from appliance.classroom.courses import Courses
@@ -123,7 +123,8 @@ class ChatService:
         """The system asks over the course asked for (which must exist) or every course, in no conversation,
         uncached."""
         courses = self.courses.system_scope(ask.course_id)
-        return Plan(courses, None, ask.course_id, ask.message, ask.message, _levels(None, ask), None)
+        search_query, focus = _understood(ask.message, [])
+        return Plan(courses, None, ask.course_id, search_query, focus, _levels(None, ask), None)
 
     def _plan(self, user: dict, ask: Ask) -> Plan:
         """Scope, ownership and the conversation's course, all checked without writing anything."""
@@ -141,7 +142,7 @@ class ChatService:
         earlier = self.conversations.questions(conversation.id) if conversation else searched(ask.earlier)
         if ask.selected_text.strip():
             earlier = []  # a question about a selection ("How often does it measure?") refers to it, not to the last
-        search_query, focus = standalone(ask.message, earlier), focused(ask.message, earlier)
+        search_query, focus = _understood(ask.message, earlier)
         levels = _levels(user, ask)
         # Follow-ups depend on their conversation, so only a question that stands alone is cached.
         key = None
@@ -196,3 +197,11 @@ def _levels(user: dict | None, ask: Ask) -> tuple[str, str]:
     if user:
         return user["software_level"], user["hardware_level"]
     return "intermediate", "intermediate"
+
+
+def _understood(message: str, earlier: list[str]) -> tuple[str, str]:
+    """A question as searched and as judged: a story told before it is the turn it follows ("it" in the question
+    is the subject said before), as is the conversation's earlier question."""
+    question, said = asked(message)
+    earlier = [*earlier, *said]
+    return standalone(question, earlier), focused(question, earlier)

@@ -21,6 +21,21 @@ HISTORY_TURNS = 3
 # Words that point back without naming anything of their own: "and the other one?"
 POINTING = re.compile(r"\b(?:one|ones|other|others|another|same)\b", re.I)
 TOKEN = re.compile(r"\w(?:[\w-]*\w)?")  # a word, a code kept whole: Wren-7
+# Where a message's sentences part: after a full stop, question or exclamation mark and a space, before a capital.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
+TITLE_STOP = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|St|e\.g|i\.e|etc|vs|approx|[A-Z])\.$")
+# Capitalised words that name no subject: "the demo on Friday", "in March".
+CALENDAR = re.compile(
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december",
+    re.I,
+)
+# How a sentence asks without a question mark: "How do I book a bench", "Tell me when the lab opens."
+ASKING_START = re.compile(
+    r"^\W*(?:what|when|where|which|who|whom|whose|why|how|can|could|may|do|does|did|is|are|was|were|will|would|"
+    r"should|must|shall|have|has|tell|explain|describe|give|list|show)\b",
+    re.I,
+)
 
 
 class Conversation(msgspec.Struct, kw_only=True):
@@ -61,6 +76,34 @@ def follows(question: str, earlier: list[str]) -> bool:
 def _names_a_subject(words: str) -> bool:
     """Whether the words name a subject of their own: a name (Wren-7) or two key terms."""
     return bool(NAME.findall(words)) or len(key_terms(words)) >= OWN_TERMS
+
+
+def asked(message: str) -> tuple[str, list[str]]:
+    """The sentence a message asks in, and what it says before as the turn it follows (its names, if it has any):
+    "I have a bad back and must carry the arm to the demo. How heavy is the Wren-7?" is judged on its question, not
+    on the story's words. A message of one sentence, or asking more than once, is all one question."""
+    parts = _sentences(message.strip())
+    if len(parts) < 2 or any(part.endswith("?") for part in parts[:-1]):
+        return message, []
+    last = parts[-1]
+    if not (last.endswith("?") or ASKING_START.match(last)):
+        return message, []
+    story = " ".join(parts[:-1])
+    # A story's names are what its question points back at ("... given the Wren-7 ... How far can it reach?"), its
+    # other words mostly by the way; with no name, all of it may be.
+    names = [name for name in dict.fromkeys(NAME.findall(story)) if not CALENDAR.fullmatch(name)]
+    return last, [" ".join(names) or story]
+
+
+def _sentences(text: str) -> list[str]:
+    """A message's sentences; a title's full stop ("Dr. Quarrow") ends none."""
+    parts: list[str] = []
+    for piece in SENTENCE_BREAK.split(text):
+        if parts and TITLE_STOP.search(parts[-1]):
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    return [part.strip() for part in parts if part.strip()]
 
 
 def standalone(question: str, earlier: list[str]) -> str:
