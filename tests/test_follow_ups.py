@@ -209,6 +209,17 @@ def test_a_question_naming_its_own_subject_stands_alone_in_a_conversation(questi
             "Tell me when the lab opens",
             ["Quarrow"],
         ),
+        # a long sentence's last clause asking, after a story of its own
+        (
+            "I have been reading the handbook for our lab very carefully and I am confused about several things, "
+            "so, in the end, where are the spare grippers for the Heron-4 kept?",
+            "where are the spare grippers for the Heron-4 kept?",
+            [
+                "I have been reading the handbook for our lab very carefully and I am confused about several things, "
+                "so, in the end"
+            ],
+        ),
+        ("Can you tell me, please, where the lab is?", "Can you tell me, please, where the lab is?", []),
         # a story naming nothing: all of it
         (
             "I missed the lab because I was ill. What do I do now?",

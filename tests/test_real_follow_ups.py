@@ -64,7 +64,12 @@ def test_a_question_after_a_story_is_judged_on_what_it_asks(lab):
         "I have to carry the robot arm to another room for our project demo next week and I have a bad back. "
         "How heavy is the Wren-7?",
     ) + conversation(lab, "Our group was given the Wren-7 for the demo on Friday. How far can it reach?")
+    # the walkthrough's pasted ramble: one sentence of some 2,300 characters, its question in the last clause
+    ramble = "I have been reading the handbook for our robotics lab very carefully and I am confused, " * 25
+    (rambling,) = conversation(lab, f"{ramble}so, in the end, how heavy is the Wren-7 arm?")
     assert story.covered is True
     assert "14.5 kg" in story.sentences[0].shown
     assert pointing.covered is True
     assert "820 mm" in pointing.sentences[0].shown
+    assert rambling.covered is True
+    assert "14.5 kg" in rambling.sentences[0].shown

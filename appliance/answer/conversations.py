@@ -24,6 +24,9 @@ TOKEN = re.compile(r"\w(?:[\w-]*\w)?")  # a word, a code kept whole: Wren-7
 # Where a message's sentences part: after a full stop, question or exclamation mark and a space, before a capital.
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
 TITLE_STOP = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|St|e\.g|i\.e|etc|vs|approx|[A-Z])\.$")
+# Where a long sentence's clauses part, and the words before an asking clause that make them a story of their own.
+CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s[-\u2013\u2014]\s")
+STORY_WORDS = 15
 # Capitalised words that name no subject: "the demo on Friday", "in March".
 CALENDAR = re.compile(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|"
@@ -81,18 +84,31 @@ def _names_a_subject(words: str) -> bool:
 def asked(message: str) -> tuple[str, list[str]]:
     """The sentence a message asks in, and what it says before as the turn it follows (its names, if it has any):
     "I have a bad back and must carry the arm to the demo. How heavy is the Wren-7?" is judged on its question, not
-    on the story's words. A message of one sentence, or asking more than once, is all one question."""
+    on the story's words; so is a long sentence's last clause asking ("I have read the handbook and am confused
+    about many things, so, in the end, where are the spare grippers kept?"). A message of one short sentence, or
+    asking more than once, is all one question."""
     parts = _sentences(message.strip())
-    if len(parts) < 2 or any(part.endswith("?") for part in parts[:-1]):
+    if not parts or any(part.endswith("?") for part in parts[:-1]):
         return message, []
-    last = parts[-1]
-    if not (last.endswith("?") or ASKING_START.match(last)):
+    lead, last = _asking_clause(parts[-1])
+    story = " ".join([*parts[:-1], lead]).strip()
+    if not story or not (last.endswith("?") or ASKING_START.match(last)):
         return message, []
-    story = " ".join(parts[:-1])
     # A story's names are what its question points back at ("... given the Wren-7 ... How far can it reach?"), its
     # other words mostly by the way; with no name, all of it may be.
     names = [name for name in dict.fromkeys(NAME.findall(story)) if not CALENDAR.fullmatch(name)]
     return last, [" ".join(names) or story]
+
+
+def _asking_clause(sentence: str) -> tuple[str, str]:
+    """A long sentence parted before its last clause that asks, when STORY_WORDS or more come before it; else
+    ("", the sentence): "Can you tell me where the lab is?" is one question."""
+    clauses = list(CLAUSE_BREAK.finditer(sentence))
+    for match in reversed(clauses):
+        rest = GOING_ON.sub("", sentence[match.end() :]).strip()
+        if ASKING_START.match(rest) and len(sentence[: match.start()].split()) >= STORY_WORDS:
+            return sentence[: match.start()].strip(), rest
+    return "", sentence
 
 
 def _sentences(text: str) -> list[str]:
