@@ -205,7 +205,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
             ge=1,
             le=20,
             description="Passages searched for evidence sentences in the grounded and extractive modes; the "
-            "answer's sources are those holding the chosen evidence, then the best others up to context_sources.",
+            "answer's sources are those holding the chosen evidence (the best context_sources when none does).",
         ),
     ] = 8
     evidence_sentences: Annotated[

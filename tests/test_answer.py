@@ -75,6 +75,21 @@ def test_answer_cites_source_and_says_when_not_covered(settings, fakes):
     strict.close()
 
 
+def test_an_answers_sources_are_the_passages_its_evidence_comes_from(settings, fakes):
+    """Passages no evidence was chosen from are reading on other subjects: listed as sources, a student saw four
+    sources (a German textbook page among them) for an answer from one."""
+    services = services_module.build(msgspec.structs.replace(settings, min_similarity=-1.0), **fakes)
+    services.ingestor.ingest(b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons.", "grip.md")
+    for n, text in enumerate(["Der Satz von Heine-Borel gilt.", "Bananas are yellow.", "Rivers flow to the sea."]):
+        services.ingestor.ingest(f"# Other {n}\n\n{text}".encode(), f"other{n}.md")
+    assert services.answerer is not None
+    result = services.answerer.answer(Question("How hard does the Zorblax-7 gripper close?"))
+    services.close()
+    assert result.covered
+    assert [s.filename for s in result.sources] == ["grip.md"]
+    assert all(s.evidence for s in result.sources)
+
+
 def test_selected_text_is_source_one(services):
     services.ingestor.ingest(b"Encoders count wheel ticks. IMUs measure acceleration.", "s.txt")
     result = services.answerer.answer(Question("Explain this", selected_text="Encoders count wheel ticks."))

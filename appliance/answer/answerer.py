@@ -679,10 +679,10 @@ def _repeats(words: list[str]) -> bool:
 def _focus(
     passages: list[Passage], chosen: dict[int, list[Evidence]], most: int
 ) -> tuple[list[Passage], dict[int, list[Evidence]]]:
-    """The answer's sources: the passages holding evidence, then the best others up to `most`, in search order,
-    with the evidence re-keyed to its passage's new place."""
-    others = [i for i in range(len(passages)) if i not in chosen]
-    keep = sorted([*chosen, *others[: max(0, most - len(chosen))]])
+    """The answer's sources: the passages holding evidence, in search order, with the evidence re-keyed to its
+    passage's new place; the best `most` when none does. A passage none of whose sentences was chosen is no source
+    of the answer: listed, it was reading on another subject (a German textbook page for an arm's weight)."""
+    keep = sorted(chosen) or list(range(min(most, len(passages))))
     return [passages[i] for i in keep], {new: chosen[old] for new, old in enumerate(keep) if old in chosen}
 
 
