@@ -181,6 +181,8 @@ MISSES = [
     # a mass of another property: the weight is no payload, the payload no weight
     ("What is the maximum payload of the Kestrel-3?", "The Kestrel-3 weighs 1.4 kilograms."),
     ("How heavy is the arm?", "The max payload of the arm is 3.2 kg."),
+    ("How much does the Heron-4 weigh?", "Its gripper can hold at most 1.8 kg."),
+    ("How much can the arm lift?", "The arm weighs 7.3 kg."),
     # a value of another property of the same dimension: a repeatability is no reach, a tolerance no range
     ("What is the maximum reach of the arm?", "The arm reaches the same point with a repeatability of 0.05 mm."),
     ("What is the lidar's minimum range?", "It is accurate to a tolerance of about 3 cm."),

@@ -2307,3 +2307,24 @@ def test_a_value_whose_heading_alone_names_the_subject_asked_about_answers_nothi
     rotor = "Each Kestmoor turbine costs 3 million euros."
     own = replace(sentence, text=rotor, context=f"{heading} {rotor}", end=len(rotor))
     assert grounded.answerer._answerable(asked, [own], expected(asked), [heading]) == "yes"
+
+
+ARM = b"# The Heron-4 arm\n\nThe Heron-4 weighs 7.3 kg and has a reach of 640 mm. Its gripper can hold at most 1.8 kg."
+
+
+@pytest.mark.parametrize("script", ["The Heron-4 weighs 9 kg [1].", "The arm is blue [1]."])
+def test_a_replaced_sentence_is_quoted_with_the_value_asked_for_and_no_other(settings, fakes, script):
+    """Once a quote states the mass asked for (the best evidence's), a second of another mass is one more value
+    for the student to choose from: the walkthrough's "Its gripper can hold at most 1.8 kg." after the weight."""
+    built = services_module.build(
+        msgspec.structs.replace(settings, answer_mode="grounded"), **(fakes | {"model": FakeModel(script=script)})
+    )
+    built.ingestor.ingest(ARM, "arm.md")
+    try:
+        done = built.answerer.answer(Question("How much does the Heron-4 weigh?"))
+    finally:
+        built.close()
+    shown = " ".join(s.shown for s in done.sentences)
+    assert "7.3 kg" in shown
+    assert "1.8 kg" not in shown
+    assert "9 kg" not in shown

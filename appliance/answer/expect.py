@@ -142,7 +142,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ("frequency", r"frequency|hz|bandwidth", rf"{HERTZ}|{FRAMES}|(?:times|scans|cycles|samples) (?:per|a) second|/s"),
     (
         "mass",
-        r"weigh|weighs|weight|mass|heavy|heavier|heaviest|payload|load|kilograms?|grams?",
+        r"weigh|weighs|weight|mass|heavy|heavier|heaviest|payload|load|kilograms?|grams?|"
+        r"how much (?:weight |mass )?(?:can|could|will|does|do|may) (?:[\w-]+ ){0,3}(?:lift|carry|hold)",
         MASS_UNITS,
     ),
     ("recurrence", r"how often", r"times|(?:a|per|an) (?:day|week|month|year|hour)"),
@@ -387,9 +388,9 @@ LENGTHS = [
     r"diameter|diameters",
     r"thick|thickness",
 ]
-# Masses of different things likewise: an arm's own weight does not answer what it can carry.
+# Masses of different things likewise: an arm's own weight does not answer what it can carry (or hold, or lift).
 MASSES = [
-    r"payloads?|loads?|carry|carries|carrying",
+    r"payloads?|loads?|carry|carries|carrying|hold|holds|holding|lift|lifts|lifting",
     r"weigh|weighs|weight|weights|heavy|heavier|heaviest|mass",
 ]
 # The measures a question of a dimension may name, each answered only by a sentence naming it.
