@@ -2313,13 +2313,14 @@ ARM = b"# The Heron-4 arm\n\nThe Heron-4 weighs 7.3 kg and has a reach of 640 mm
 
 
 @pytest.mark.parametrize("script", ["The Heron-4 weighs 9 kg [1].", "The arm is blue [1]."])
-def test_a_replaced_sentence_is_quoted_with_the_value_asked_for_and_no_other(settings, fakes, script):
-    """Once a quote states the mass asked for (the best evidence's), a second of another mass is one more value
-    for the student to choose from: the walkthrough's "Its gripper can hold at most 1.8 kg." after the weight."""
+def test_a_replaced_sentence_is_quoted_without_a_value_of_another_measure(settings, fakes, script):
+    """A quote of another measure's mass is one more value for the student to choose from, and never the answer:
+    the walkthrough's "Its gripper can hold at most 1.8 kg." beside the weight."""
     built = services_module.build(
         msgspec.structs.replace(settings, answer_mode="grounded"), **(fakes | {"model": FakeModel(script=script)})
     )
     built.ingestor.ingest(ARM, "arm.md")
+    assert built.answerer is not None
     try:
         done = built.answerer.answer(Question("How much does the Heron-4 weigh?"))
     finally:

@@ -13,7 +13,7 @@ from appliance import metrics
 from appliance.answer import evidence as evidence_module
 from appliance.answer import prompt
 from appliance.answer.events import AnswerMode, Done, Evidence, Sentence, Source, Timings
-from appliance.answer.expect import Expected, expected
+from appliance.answer.expect import Expected, expected, values
 from appliance.answer.model_queue import ModelGate, Ticket
 from appliance.answer.verify import CITATION, NOT_STATED, UNDECIDED, Verifier, sentences_of
 from appliance.errors import InvalidInput
@@ -445,7 +445,9 @@ class Answerer:
                     return
             ended = time.perf_counter()
         if sure and not any(s.shown for s in checked):
-            fallback = self._best_quotes(evidence, shown, "nothing the model wrote was supported", enough=verifier)
+            fallback = self._best_quotes(
+                evidence, shown, "nothing the model wrote was supported", wanted=verifier.wanted
+            )
             if fallback:
                 checked += fallback
                 clock.mark("first_token")
@@ -501,7 +503,7 @@ class Answerer:
             reason = (UNDECIDED if verifier.undecided else NOT_STATED).format(kind=wanted.kind)
         # When the best evidence gives two answers, the student must see both, whatever ranks above them.
         also = verifier.leading_at if verifier.undecided else frozenset()
-        quotes = self._best_quotes(verifier.evidence, shown, reason, also, verifier) if sure and not answered else []
+        quotes = self._best_quotes(verifier.evidence, shown, reason, also, wanted) if sure and not answered else []
         if not quotes:
             return [Sentence(text=sentence, shown="", status="dropped", stands_for="model", reason=reason)]
         # The sentence's verdict carries the first quote; the others follow it as quotes of their own.
@@ -540,25 +542,25 @@ class Answerer:
         shown: set[tuple[int, int]],
         reason: str,
         also: Set[tuple[int, int]] = frozenset(),
-        enough: Verifier | None = None,
+        wanted: Expected | None = None,
     ) -> list[Sentence]:
         """The best evidence not yet quoted, as many runs as an extractive answer quotes, and the runs holding the
         sentences at `also` (source, start) however they rank, these first: what the student sees in place of what
         the model got wrong. A wrong sentence is no guide to which evidence answers the question, and the
-        second-best sentence is often the one stating the fact (a table row giving the date); but when one of them
-        states the value a question asks for, the best evidence's (`enough.answers`), it is quoted alone: beside
-        "The Heron-4 weighs 7.3 kg." the gripper's "at most 1.8 kg" was another mass to choose from."""
-        picked: list[tuple[int, str, bool, list[int]]] = []
+        second-best sentence is often the one stating the fact (a table row giving the date). A run giving a value
+        of another measure or bound than the one `wanted` is never it: beside "The Heron-4 weighs 7.3 kg." the
+        gripper's "can hold at most 1.8 kg" was another mass to choose from."""
+        picked: list[tuple[int, str, bool]] = []
         for n, text, starts in quotable(evidence):
             held = any((n, start) in also for start in starts)
-            if (len(picked) >= self.settings.extractive_quotes and not held) or any(
-                (n, start) in shown for start in starts
+            if (
+                (len(picked) >= self.settings.extractive_quotes and not held)
+                or any((n, start) in shown for start in starts)
+                or (wanted and wanted.kind == "quantity" and values(wanted, text) and not wanted.fits(text))
             ):
                 continue
-            picked.append((n, text, held, starts))
-        if enough and enough.wanted.kind and not also:
-            picked = next(([quote] for quote in picked if enough.answers(quote[1])), picked)
-        shown.update((n, start) for n, _, _, starts in picked for start in starts)
+            shown.update((n, start) for start in starts)
+            picked.append((n, text, held))
         # The sentences giving the answers first: a student choosing between two durations reads both before what
         # ranks above them and gives none ("cancel the slot in Hangarbook" for "how long is a slot").
         picked.sort(key=lambda quote: not quote[2])
@@ -571,7 +573,7 @@ class Answerer:
                 source=n,
                 reason=reason if not i else FOLLOWING_QUOTE,
             )
-            for i, (n, text, _, _) in enumerate(picked)
+            for i, (n, text, _) in enumerate(picked)
         ]
 
     def _generative(
