@@ -2278,6 +2278,15 @@ def test_the_other_thing_a_question_asks_is_answered_by_its_own_evidence(setting
     assert "Spare fingers cost 18.50 euros each." in cited
 
 
+def test_the_other_thing_asked_is_not_quoted_for_when_the_material_does_not_say_it(settings, fakes):
+    """Last session's open item: "... and when was the gripper painted?" got the closest sentence quoted after the
+    answer, "It was designed by Dr. Ilse Varga in 2019.", which a student reads as the answer to it."""
+    asked = "Who designed the Zorblax-7 gripper, and when was the gripper painted?"
+    done = answer_of(settings, fakes, "The gripper was designed by Dr. Ilse Varga [1].", asked)
+    assert [s.status for s in done.sentences] == ["supported"]
+    assert "2019" not in done.answer
+
+
 def test_a_question_asking_two_things_answered_in_the_material_s_own_sentence_gets_no_quote_again(settings, fakes):
     copied = "It was designed by Dr. Ilse Varga in 2019 [1]."
     done = answer_of(settings, fakes, copied, "Who designed the Zorblax-7 gripper, and when?")

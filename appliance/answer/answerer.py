@@ -453,7 +453,7 @@ class Answerer:
                 clock.mark("first_token")
                 yield "token", " ".join(q.shown for q in fallback)
         elif sure and (parts := two_asked(question.focus or question.text)):
-            rest = self._rest(parts, evidence, shown, checked)
+            rest = self._rest(parts, evidence, shown, checked, [p.heading for p in passages])
             checked += rest
             yield from (("token", f" {q.shown}") for q in rest)
         answer = " ".join(s.shown for s in checked if s.shown)
@@ -515,20 +515,25 @@ class Answerer:
         evidence: dict[int, list[Evidence]],
         shown: set[tuple[int, int]],
         checked: list[Sentence],
+        headings: list[str],
     ) -> list[Sentence]:
         """After an answer to a question asking two things, the evidence for the part it says least of, quoted: the
-        run covering that part's key terms best, the best run if it has none ("..., and when?"), unless the answer
-        already says each of its sentences whole (the model copied it)."""
+        run covering that part's own key terms best, the best run if it has none ("..., and when?"), unless the answer
+        already says each of its sentences whole (the model copied it) or no run covers them with its heading (nothing
+        answers it)."""
         said = " ".join(f" {_words(s.shown)} " for s in checked if s.shown)
-        least = min(
-            (evidence_module.key_terms(part) for part in parts),
-            key=lambda terms: evidence_module.coverage(terms, said, kin=self.kin) if terms else 1.0,
-        )
+        first, second = (evidence_module.key_terms(part) for part in parts)
+        # Each part by its own terms: "the gripper" of "... and when was the gripper painted?" is the first part's.
+        own = ([t for t in first if t not in second], [t for t in second if t not in first])
+        least = min(own, key=lambda terms: evidence_module.coverage(terms, said, kin=self.kin) if terms else 1.0)
         runs = [run for run in quotable(evidence) if not any((run[0], start) in shown for start in run[2])]
         if not runs:
             return []
         # best first, as quotable ranks them, among those covering as much of the part
         n, text, starts = min(runs, key=lambda run: -evidence_module.coverage(least, run[1], kin=self.kin))
+        covered = evidence_module.coverage(least, f"{headings[n - 1]}\n{text}", kin=self.kin) if least else 1.0
+        if covered < self.settings.answerable_coverage:
+            return []  # the material does not say it: a quote on something else would read as its answer
         stated = [e for e in evidence[n] if e.start in starts and not e.context]
         if all(f" {_words(e.text)} " in said for e in stated):
             return []
