@@ -6,7 +6,7 @@ import uuid
 import msgspec
 
 from appliance.answer.events import Done, Message, Sentence, Source, withheld
-from appliance.answer.evidence import key_terms
+from appliance.answer.evidence import ABBREVIATION, key_terms
 from appliance.answer.expect import NAME, expected
 from appliance.errors import InvalidInput, NotFound
 from appliance.store.database import Database, now
@@ -23,7 +23,6 @@ POINTING = re.compile(r"\b(?:one|ones|other|others|another|same)\b", re.I)
 TOKEN = re.compile(r"\w(?:[\w-]*\w)?")  # a word, a code kept whole: Wren-7
 # Where a message's sentences part: after a full stop, question or exclamation mark and a space, before a capital.
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
-TITLE_STOP = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|St|e\.g|i\.e|etc|vs|approx|[A-Z])\.$")
 # Where a long sentence's clauses part, and the words before an asking clause that make them a story of their own.
 CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s[-\u2013\u2014]\s")
 STORY_WORDS = 15
@@ -115,7 +114,7 @@ def _sentences(text: str) -> list[str]:
     """A message's sentences; a title's full stop ("Dr. Quarrow") ends none."""
     parts: list[str] = []
     for piece in SENTENCE_BREAK.split(text):
-        if parts and TITLE_STOP.search(parts[-1]):
+        if parts and ABBREVIATION.search(parts[-1]):
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)
