@@ -1,4 +1,5 @@
-"""The audit log: account, course, membership, document and restore actions, with who and when, for admins."""
+"""The admin's screen and the audit log: accounts an admin makes and changes, and who created, changed or removed
+accounts, courses, memberships, documents or data, and when."""
 
 import io
 import json
@@ -209,3 +210,132 @@ def test_an_existing_database_gains_an_empty_last_sign_in_for_its_accounts(tmp_p
     again = sqlite_utils.Database(path)
     migrations.m010_last_sign_in(again)  # `ragbot doctor --repair` may apply it again
     again.close()
+
+
+def _made(client, heads, **body) -> dict:
+    response = client.post("/api/v1/users", json=body, headers=heads["admin"])
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _login(client, username: str, password: str):
+    return client.post("/api/v1/auth/login", json={"username": username, "password": password})
+
+
+def test_an_admin_makes_an_account_whose_one_time_password_signs_in_once_shown(admin):
+    client, heads, services = admin
+    course = services.courses.create("Robotics 1", None)
+    made = _made(client, heads, username="nora", role="teacher", course_id=course["id"])
+    assert (made["user"]["username"], made["user"]["role"], made["user"]["last_sign_in_at"]) == (
+        "nora",
+        "teacher",
+        None,
+    )
+    password = made["password"]
+    assert len(password) >= 16 and password != _made(client, heads, username="olaf")["password"]
+    # Stored hashed only, and it signs in.
+    assert password not in json.dumps(services.database.user_named("nora"))
+    assert _login(client, "nora", password).status_code == 201
+    # A teacher of the course asked for; a student made without a course joins the default course.
+    assert [(m["username"], m["role"]) for m in services.courses.members(course["id"])] == [("nora", "teacher")]
+    assert "olaf" in {m["username"] for m in services.courses.members(1)}
+    entry = _newest(client, heads, "account.create")
+    assert (entry["actor"], entry["target"], entry["detail"]) == ("root", "user olaf", {"role": "student", "course": 1})
+    assert password not in json.dumps(_log(client, heads))
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "says"),
+    [
+        ({"username": "tina"}, 409, "taken"),
+        ({"username": "a b"}, 400, "usernames are"),
+        ({"username": "x"}, 400, "usernames are"),
+        ({"username": "ann", "role": "owner"}, 400, "role"),
+        ({"username": "ann", "course_id": 999}, 404, "course"),
+        ({"username": "ann", "course_id": 0}, 400, "course_id"),
+        ({"username": "ann", "password": "chosen-by-admin"}, 400, "password"),
+        ({}, 400, "username"),
+    ],
+)
+def test_an_account_the_admin_cannot_make_is_refused_with_why_and_nothing_is_made(admin, body, status, says):
+    client, heads, services = admin
+    before = services.accounts.list()
+    response = client.post("/api/v1/users", json=body, headers=heads["admin"])
+    assert (response.status_code, response.json()["status"]) == (status, status)
+    assert says in response.json()["error"]
+    assert services.accounts.list() == before
+    assert not [e for e in _log(client, heads) if e["action"] == "account.create" and e["target"] == "user ann"]
+
+
+def test_an_admin_changes_a_role_and_disabling_ends_every_session_and_key_until_enabled(admin):
+    client, heads, services = admin
+    made = _made(client, heads, username="sid")
+    user_id, password = made["user"]["id"], made["password"]
+    session = _login(client, "sid", password).json()
+    own = {"Authorization": f"Bearer {session['access_token']}"}
+    _, key = services.api_keys.create(services.accounts.named("sid"), "Moodle")
+
+    promoted = client.patch(f"/api/v1/users/{user_id}", json={"role": "teacher"}, headers=heads["admin"])
+    assert (promoted.status_code, promoted.json()["role"]) == (200, "teacher")
+    # The role is the account's as it is now: the teacher's routes open at once, with the same token.
+    assert client.post("/api/v1/courses", json={"name": "Sid's"}, headers=own).status_code == 201
+    assert _newest(client, heads, "account.role")["detail"] == {"role": "teacher", "was": "student"}
+
+    disabled = client.patch(f"/api/v1/users/{user_id}", json={"disabled": True}, headers=heads["admin"])
+    assert (disabled.status_code, disabled.json()["disabled"]) == (200, True)
+    assert client.get("/api/v1/me", headers=own).status_code == 401
+    assert client.get("/v1/models", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]}).status_code == 401
+    refused = _login(client, "sid", password)
+    assert refused.status_code == 401 and "disabled" in refused.json()["error"]
+    assert _newest(client, heads, "account.disable")["target"] == "user sid"
+
+    enabled = client.patch(f"/api/v1/users/{user_id}", json={"disabled": False}, headers=heads["admin"])
+    assert (enabled.status_code, enabled.json()["disabled"]) == (200, False)
+    assert _login(client, "sid", password).status_code == 201
+    assert _newest(client, heads, "account.enable")["target"] == "user sid"
+
+
+def test_a_reset_password_replaces_the_old_one_and_signs_the_account_out(admin):
+    client, heads, _ = admin
+    made = _made(client, heads, username="rae")
+    old = _login(client, "rae", made["password"]).json()
+    reset = client.post(f"/api/v1/users/{made['user']['id']}/password", headers=heads["admin"])
+    assert reset.status_code == 201
+    assert reset.json()["password"] != made["password"]
+    assert _login(client, "rae", made["password"]).status_code == 401
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": old["refresh_token"]}).status_code == 401
+    assert _login(client, "rae", reset.json()["password"]).status_code == 201
+    entry = _newest(client, heads, "account.password")
+    assert (entry["actor"], entry["target"]) == ("root", "user rae")
+    assert reset.json()["password"] not in json.dumps(_log(client, heads))
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "says"),
+    [
+        ("PATCH", "/api/v1/users/{own}", {"role": "student"}, 409, "own"),
+        ("PATCH", "/api/v1/users/{own}", {"disabled": True}, 409, "own"),
+        ("POST", "/api/v1/users/{own}/password", None, 409, "own"),
+        ("PATCH", "/api/v1/users/{other}", {}, 400, "say what to change"),
+        ("PATCH", "/api/v1/users/{other}", {"role": "owner"}, 400, "role"),
+        ("PATCH", "/api/v1/users/{other}", {"disabled": "yes"}, 400, "disabled"),
+        ("PATCH", "/api/v1/users/{other}", {"username": "new"}, 400, "username"),
+        ("PATCH", "/api/v1/users/99999", {"role": "teacher"}, 404, "no user"),
+        ("POST", "/api/v1/users/99999/password", None, 404, "no user"),
+        ("PATCH", "/api/v1/users/0", {"role": "teacher"}, 400, "user_id"),
+    ],
+)
+def test_a_change_the_admin_cannot_make_is_refused_with_why_and_nothing_changes(
+    admin, method, path, body, status, says
+):
+    """Not their own account (the appliance would be left with no admin), nothing unsaid, nothing unknown."""
+    client, heads, services = admin
+    own, other = services.accounts.named("root")["id"], services.accounts.named("tina")["id"]
+    before, log = services.accounts.list(), _log(client, heads)
+    url = path.format(own=own, other=other)
+    response = client.request(method, url, json=body, headers=heads["admin"])
+    assert (response.status_code, response.json()["status"]) == (status, status), response.text
+    assert says in response.json()["error"]
+    assert services.accounts.list() == before and _log(client, heads) == log
+    assert _login(client, "root", PASSWORD).status_code == 201

@@ -1982,6 +1982,51 @@ def test_the_admin_sees_each_last_sign_in_and_pages_back_through_the_audit_log(v
 
 
 @real
+def test_the_admin_makes_an_account_resets_its_password_changes_its_role_and_disables_it(visits, appliance):
+    """Accounts were made and changed only with `ragbot users` on the box: the admin screen does it, shows the
+    one-time password the appliance made once, and logs each change."""
+    appliance.services.accounts.add("root5", PASSWORD, "admin")
+    admin = visits()
+    sign_in(admin, "root5")
+    page = admin.page
+    admin.open("#/admin")
+    form = page.get_by_role("region", name="New account")
+    form.get_by_label("Username").fill("wen")
+    form.get_by_label("Role").select_option("teacher")
+    form.get_by_role("button", name="Create account").click()
+    password = page.locator(".one-time-password")
+    password.wait_for()
+    first = password.inner_text()
+    row = page.locator("tr[data-username=wen]")
+    assert row.locator("td").all_inner_texts()[1:3] == ["teacher", "active"]
+    audit = page.get_by_role("region", name=re.compile("^Audit log"))
+    audit.locator("tr", has_text="account.create").filter(has_text="user wen").wait_for()
+    newcomer = visits()
+    sign_in(newcomer, "wen", first)
+
+    row.get_by_role("button", name="Reset password").click()
+    page.get_by_role("button", name="Give wen a new password and sign them out").click()
+    page.wait_for_function("old => document.querySelector('.one-time-password').textContent !== old", arg=first)
+    second = password.inner_text()
+    assert second != first and "signed out" in page.locator(".account-note").inner_text()
+    assert page.evaluate("() => document.activeElement.textContent") == "Reset password"
+
+    row.get_by_label("Role of wen").select_option("student")
+    page.locator(".account-note", has_text="wen is now a student").wait_for()
+    row.get_by_role("button", name="Disable").click()
+    row.get_by_role("button", name="Enable").wait_for()
+    assert row.locator("td").all_inner_texts()[1:3] == ["student", "disabled"]
+    # The keyboard stays on the button it pressed, made anew with the row.
+    assert page.evaluate("() => document.activeElement.textContent") == "Enable"
+    audit.locator("tr", has_text="account.disable").filter(has_text="user wen").wait_for()
+    assert page.locator("tr[data-username=root5] td").nth(5).inner_text() == "you"
+    check_accessibility(admin, "admin")
+    with httpx.Client(base_url=appliance.base_url) as client:
+        refused = client.post("/api/v1/auth/login", json={"username": "wen", "password": second})
+        assert refused.status_code == 401 and "disabled" in refused.json()["error"]
+
+
+@real
 def test_the_admin_screen_fits_a_phone(visits, appliance):
     """On a 390 px phone the admin's tables made the page scroll sideways and cut the "Admin" link: the tables
     scroll in their boxes and the links fit."""

@@ -76,6 +76,11 @@ def _conversation(w) -> tuple[str, str]:
     return body["conversation_id"], body["interaction_id"]
 
 
+def _account(w) -> int:
+    """A new student's account id, for the admin to change."""
+    return w["services"].accounts.add(f"someone{next(counter)}", PASSWORD, "student")["id"]
+
+
 def _job(w) -> str:
     return w["services"].jobs.submit("j.txt", b"job text", course_id=w["a"]["id"])["id"]
 
@@ -104,6 +109,18 @@ CALLS: dict[tuple[str, str], tuple[Callable[[dict], tuple[str, dict]], set[str]]
     ("GET", "/ca.crt"): (lambda w: _offer_ca(w), EVERYONE),
     ("GET", "/api/v1/audit"): (lambda w: ("/api/v1/audit", {}), {"admin"}),
     ("GET", "/api/v1/users"): (lambda w: ("/api/v1/users", {}), {"admin"}),
+    ("POST", "/api/v1/users"): (
+        lambda w: ("/api/v1/users", {"json": {"username": f"made{next(counter)}", "course_id": w["a"]["id"]}}),
+        {"admin"},
+    ),
+    ("PATCH", "/api/v1/users/{user_id:int}"): (
+        lambda w: (f"/api/v1/users/{_account(w)}", {"json": {"role": "teacher"}}),
+        {"admin"},
+    ),
+    ("POST", "/api/v1/users/{user_id:int}/password"): (
+        lambda w: (f"/api/v1/users/{_account(w)}/password", {}),
+        {"admin"},
+    ),
     ("GET", "/static/{file_path:path}"): (lambda w: ("/static/app.css", {}), EVERYONE),
     ("GET", "/api/docs/assets/{file_path:path}"): (lambda w: ("/api/docs/assets/swagger-ui.css", {}), EVERYONE),
     ("GET", "/api/health"): (lambda w: ("/api/health", {}), EVERYONE),

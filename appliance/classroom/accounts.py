@@ -31,6 +31,11 @@ def public(user: dict) -> dict:
     return {field: user[field] for field in PUBLIC_FIELDS} | {"disabled": bool(user["disabled"])}
 
 
+def one_time_password() -> str:
+    """A password the appliance makes for someone and shows once (96 random bits); they change it on their profile."""
+    return secrets.token_urlsafe(12)
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -98,6 +103,8 @@ class Accounts:
         for key in ("software_level", "hardware_level"):
             if key in changes and changes[key] not in LEVELS:
                 raise InvalidInput(f"{key} must be one of {', '.join(LEVELS)}")
+        if "role" in changes and changes["role"] not in ROLES:
+            raise InvalidInput(f"role must be one of {', '.join(ROLES)}")
         if "password" in changes:
             _check_password(changes["password"])
             changes["password_hash"] = hash_password(changes.pop("password"))
@@ -105,6 +112,16 @@ class Accounts:
         if changes.get("disabled") or "password_hash" in changes:
             self.revoke_all(user_id)
         return self.get(user_id)
+
+    def change_other(self, admin: dict, user_id: int, **changes) -> dict:
+        """An admin's change to another account (its role, whether it is disabled, its password); never to their
+        own, which could leave the appliance with no admin to sign in as."""
+        self.get(user_id)  # a missing account is a 404, not a silent no-op
+        if user_id == admin["id"]:
+            raise Conflict(
+                "an admin cannot change their own role or status here; another admin can (or `ragbot users`)"
+            )
+        return self.update(user_id, **changes)
 
     def authenticate(self, username: str, password: str) -> dict:
         """The user, if the password matches and the account is enabled; one vague error otherwise."""

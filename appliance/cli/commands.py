@@ -350,9 +350,7 @@ def doctor(settings: Settings, args) -> int:
 
 def _first_admin(settings: Settings) -> None:
     """A fresh install gets one admin: password from RAGBOT_ADMIN_PASSWORD, or generated and shown once."""
-    import secrets as tokens
-
-    from appliance.classroom.accounts import Accounts
+    from appliance.classroom.accounts import Accounts, one_time_password
     from appliance.classroom.courses import Courses
     from appliance.store.database import open_database
     from appliance.vocabulary import DEFAULT_COURSE
@@ -360,7 +358,7 @@ def _first_admin(settings: Settings) -> None:
     database = open_database(settings.data_path)
     accounts = Accounts(database)
     if not accounts.list():
-        password = os.environ.get("RAGBOT_ADMIN_PASSWORD") or tokens.token_urlsafe(12)
+        password = os.environ.get("RAGBOT_ADMIN_PASSWORD") or one_time_password()
         Courses(database).add_member(DEFAULT_COURSE, accounts.add("admin", password, "admin"))
         shown = "(from RAGBOT_ADMIN_PASSWORD)" if "RAGBOT_ADMIN_PASSWORD" in os.environ else password
         print(f"first account: admin / {shown}  (shown once; change it with `ragbot users passwd admin`)")

@@ -25,7 +25,7 @@ from appliance.errors import MB, RagbotError, TooLarge, disk_full, upload_too_la
 from appliance.services import Services
 from appliance.settings import Settings
 from appliance.web import access, headers, observability, secret
-from appliance.web.routes import audit, chat, completions, courses, documents, health, search, web
+from appliance.web.routes import admin, chat, completions, courses, documents, health, search, web
 from appliance.web.routes import auth as auth_routes
 from appliance.web.schemas import ErrorBody, SearchRequest
 
@@ -188,7 +188,7 @@ def create_app(
             *health.handlers,
             *auth_routes.handlers,
             *courses.handlers,
-            *audit.handlers,
+            *admin.handlers,
             docs_assets,
             *web.route_handlers,
             observability.Metrics,

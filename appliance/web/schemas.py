@@ -98,6 +98,14 @@ class UserList(msgspec.Struct):
     users: list[Account]
 
 
+class IssuedPassword(msgspec.Struct):
+    """An account the admin created or reset, and the one-time password made for it: shown only in this response,
+    stored only hashed; its owner changes it on their profile page."""
+
+    user: Account
+    password: str
+
+
 class Session(msgspec.Struct):
     """Sign-in and refresh: a short-lived access token, a refresh token and who you are."""
 
@@ -333,6 +341,10 @@ def job_view(row: dict) -> Job:
 
 def key_view(row: dict) -> ApiKey:
     return msgspec.convert(row, ApiKey, strict=False)
+
+
+def account_view(row: dict) -> Account:
+    return msgspec.convert(row | {"disabled": bool(row["disabled"])}, Account, strict=False)
 
 
 def user_view(row: dict) -> User:
