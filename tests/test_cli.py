@@ -120,8 +120,11 @@ def test_users_and_courses(ragbot, tmp_path):
     )
     assert "invalid choice" in ragbot("users", "add", "erin", "--role", "owner", check_status=2).stderr
     ragbot("users", "passwd", "carol", "--password-stdin", stdin="a brand new password\n")
+    assert "carol is now a student" in ragbot("users", "role", "carol", "student").stdout
+    assert "invalid choice" in ragbot("users", "role", "carol", "owner", check_status=2).stderr
+    assert "no user named 'zed'" in ragbot("users", "role", "zed", "teacher", check_status=1).stderr
     ragbot("users", "disable", "carol")
-    assert "carol                    teacher  disabled last sign-in never" in ragbot("users", "list").stdout
+    assert "carol                    student  disabled last sign-in never" in ragbot("users", "list").stdout
     notes = tmp_path / "only-course-one.txt"
     notes.write_text("Default course notes about servo horns.")
     assert "no course with id 9" in ragbot("ingest", str(notes), "--course", "9", check_status=1).stderr

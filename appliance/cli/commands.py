@@ -203,6 +203,11 @@ def users(settings: Settings, args) -> int:
         accounts.update(accounts.named(args.name)["id"], password=_password(args))
         audit.by_cli("account.password", f"user {args.name}")
         print(f"password changed for {args.name}; their sessions are signed out")
+    elif args.action == "role":
+        user = accounts.named(args.name)
+        accounts.update(user["id"], role=args.role)
+        audit.by_cli("account.role", f"user {args.name}", role=args.role, was=user["role"])
+        print(f"{args.name} is now a {args.role}")
     elif args.action == "enable":
         accounts.update(accounts.named(args.name)["id"], disabled=0)
         audit.by_cli("account.enable", f"user {args.name}")

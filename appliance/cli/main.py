@@ -65,6 +65,9 @@ def parser() -> argparse.ArgumentParser:
     disable.add_argument("name")
     enable = users_commands.add_parser("enable", help="let a disabled account sign in again")
     enable.add_argument("name")
+    role = users_commands.add_parser("role", help="change an account's role (it applies to its next request)")
+    role.add_argument("name")
+    role.add_argument("role", choices=ROLES)
     for command in (add, passwd):  # only these read a password
         command.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
