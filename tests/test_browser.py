@@ -2013,6 +2013,7 @@ def test_the_admin_makes_an_account_resets_its_password_changes_its_role_and_dis
 
     row.get_by_label("Role of wen").select_option("student")
     page.locator(".account-note", has_text="wen is now a student").wait_for()
+    audit.locator("td", has_text="user wen: teacher → student").wait_for()
     row.get_by_role("button", name="Disable").click()
     row.get_by_role("button", name="Enable").wait_for()
     assert row.locator("td").all_inner_texts()[1:3] == ["student", "disabled"]

@@ -155,10 +155,11 @@ function accountCells(user) {
 }
 
 /** What an entry changed: its target, with what the detail adds that the target leaves out (who was added to a
- * course; which course a document went to, named as the course list names it). */
+ * course; which course a document went to, named as the course list names it; a role from and to). */
 function auditWhat(entry) {
-  const {user, course} = entry.detail || {};
+  const {user, course, role, was} = entry.detail || {};
   if (entry.action === "membership.add" && user) return `${user} to ${entry.target}`;
+  if (entry.action === "account.role" && role) return `${entry.target}: ${was} → ${role}`;
   if (entry.action === "document.upload" && course) {
     const known = state.courses.find((c) => c.id === course);
     return `${entry.target} to course ${course}${known ? ` (${known.name})` : ""}`;
