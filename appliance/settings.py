@@ -263,6 +263,15 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
             "heavy', a name for 'who') answers it, when it covers maybe_coverage of the question's key terms.",
         ),
     ] = 0.5
+    answerable_meaning_kept: Annotated[
+        float,
+        Meta(
+            ge=0.0,
+            le=1.0,
+            description="Similarity of the question to itself without the key terms a close sentence lacks at "
+            "which those terms add too little to what is asked to refuse it for them (1.0: never).",
+        ),
+    ] = 0.9
     maybe_similarity: Annotated[
         float,
         Meta(ge=-1.0, le=1.0, description="Below this similarity (and maybe_coverage) a question is refused at once."),

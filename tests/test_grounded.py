@@ -1021,7 +1021,12 @@ def test_a_near_topic_question_the_material_does_not_answer_is_refused(settings,
     built.close()
 
 
-CLEAR = {"answerable_typed_similarity": 1.0, "answerable_paraphrase": 1.0, "answerable_similarity": 1.0}
+CLEAR = {
+    "answerable_typed_similarity": 1.0,
+    "answerable_paraphrase": 1.0,
+    "answerable_similarity": 1.0,
+    "answerable_meaning_kept": 1.0,
+}
 
 
 def test_a_doubtful_question_is_refused_when_nothing_generated_is_verified(settings, fakes):
@@ -2338,3 +2343,16 @@ def test_a_replaced_sentence_is_quoted_without_a_value_of_another_measure(settin
     assert "7.3 kg" in shown
     assert "1.8 kg" not in shown
     assert "9 kg" not in shown
+
+
+@pytest.mark.parametrize(
+    "question, missing, left",
+    [
+        ("What happens if I fail the induction quiz?", ["fail"], "What happens if I the induction quiz?"),
+        ("What is the noise density of the IMU-9?", ["nois", "density"], "What is the of the IMU-9?"),
+        ("can i get two travel grants in one year", ["get", "two"], "can i travel grants in one year"),
+        ("Where are the spare grippers kept?", [], "Where are the spare grippers kept?"),
+    ],
+)
+def test_a_question_without_the_key_terms_a_sentence_lacks_keeps_every_other_word(question, missing, left):
+    assert evidence.without_terms(question, missing) == left

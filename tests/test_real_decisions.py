@@ -56,3 +56,32 @@ def test_a_near_topic_question_is_still_refused(answerer):
     """The basin's water is named, and the sentence after it states a time: no temperature is given."""
     done = answerer.answer(Question("What temperature is the basin water kept at?"))
     assert not done.covered, done.answer
+
+
+INDUCTION = b"""# Workshop induction
+
+## The induction quiz
+
+Every new student takes the induction quiz before using the workshop. Students who do not pass the quiz repeat it
+after one week and may not use the machines until then.
+
+## Opening hours
+
+The workshop is open from 9:00 to 17:00 on weekdays.
+"""
+
+
+@pytest.fixture(scope="module")
+def induction(tmp_path_factory):
+    with quoting(str(tmp_path_factory.mktemp("induction")), "induction.md", INDUCTION) as built:
+        yield built.answerer
+
+
+def test_a_key_term_that_adds_little_to_what_is_asked_does_not_refuse_the_sentence_answering_it(induction):
+    """No sentence says "fail" ("do not pass" does). Without the word the question asks much the same, so the
+    sentence answers; "topics" and "cover", which it also lacks, ask something else, and refuse it."""
+    done = induction.answer(Question("What happens if I fail the induction quiz?"))
+    assert done.covered, done.answer
+    assert "after one week" in done.sentences[0].shown
+    refused = induction.answer(Question("What topics does the induction quiz cover?"))
+    assert not refused.covered, refused.answer

@@ -48,6 +48,8 @@ Answerability = Literal["yes", "maybe", "no"]
 # Passages the first search pass ranks best (by words alone, and fused), weighed for evidence whatever their place
 # in the final ranking.
 FIRST_PASS_PASSAGES = 2
+# The close sentences (best first) whose missing key terms are weighed by the meaning they add to the question.
+KEPT_MEANING_SENTENCES = 3
 
 
 def cited_sources(answer: str, sources: list[Passage]) -> set[int]:
@@ -285,7 +287,8 @@ class Answerer:
         every key term whatever its similarity; or, for
         a comparison, two close sentences cover them together, and extractive quotes take the best two; `assess`
         also takes two neighbouring sentences answering together, `evidence.answered_in_turn`);
-        "maybe": such a sentence is close, and only a verified generated sentence will tell; "no": none is.
+        "maybe": such a sentence is close, and only a verified generated sentence will tell (unless the key terms
+        it lacks add too little to what is asked: "yes"); "no": none is.
 
         A question asking for a value (a mass, a date, a person) gets no "maybe": a sentence the model writes from
         a near-topic value (the maximum for a minimum, another device's mass) would pass the check as well."""
@@ -317,8 +320,25 @@ class Answerer:
             question, scored, settings.answerable_coverage, settings.answerable_similarity, self.kin
         ):
             return "yes"
-        close = any(s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage for s in stating)
-        return "maybe" if close and not wanted.kind else "no"
+        close = [
+            s for s in stating if s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage
+        ]
+        if not close or wanted.kind:
+            return "no"
+        return "yes" if self._lacking_little(question, terms, close) else "maybe"
+
+    def _lacking_little(self, question: str, terms: list[str], close: list[evidence_module.Scored]) -> bool:
+        """Whether the key terms one of the best close sentences lacks add too little to what is asked to refuse it
+        for them ("fail" in "What happens if I fail the induction quiz?", answered by what happens to those who do
+        not pass it). Never a comparison's: each side is what it asks about."""
+        if evidence_module.COMPARING.search(question):
+            return False
+        least = self.settings.answerable_meaning_kept
+        for sentence in close[:KEPT_MEANING_SENTENCES]:
+            missing = evidence_module.missing_terms(terms, sentence, self.kin)
+            if missing and evidence_module.meaning_kept(question, missing, self.embedder) >= least:
+                return True
+        return False
 
     def _stating(
         self, terms: list[str], scored: list[evidence_module.Scored], headings: list[str]

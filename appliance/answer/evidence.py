@@ -5,7 +5,7 @@ import re
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -801,6 +801,25 @@ def score(
             )
         )
     return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def without_terms(question: str, terms: Collection[str]) -> str:
+    """The question without the words that are the given key terms ("What happens if I fail the quiz?" without
+    "fail": "What happens if I the quiz?")."""
+    return " ".join(word for word in question.split() if not set(content_words(word)) & set(terms))
+
+
+def missing_terms(terms: Sequence[str], sentence: Scored, kin: Kin = NO_KIN) -> list[str]:
+    """The key terms the sentence, with its heading and table labels, does not hold."""
+    found = text_words(f"{sentence.labels} {sentence.context}")
+    return [term for term in terms if not _share([term], found, kin)]
+
+
+def meaning_kept(question: str, missing: Sequence[str], embedder) -> float:
+    """The cosine of the question with the question left without the `missing` terms: near 1.0 when the terms add
+    little to what it asks."""
+    whole, rest = embedder.embed([question, without_terms(question, missing)])
+    return _cosine(whole, rest)
 
 
 def asked_names(question: str) -> frozenset[str]:
