@@ -333,12 +333,9 @@ class Answerer:
         not pass it). Never a comparison's: each side is what it asks about."""
         if evidence_module.COMPARING.search(question):
             return False
-        least = self.settings.answerable_meaning_kept
-        for sentence in close[:KEPT_MEANING_SENTENCES]:
-            missing = evidence_module.missing_terms(terms, sentence, self.kin)
-            if missing and evidence_module.meaning_kept(question, missing, self.embedder) >= least:
-                return True
-        return False
+        lacking = [evidence_module.missing_terms(terms, s, self.kin) for s in close[:KEPT_MEANING_SENTENCES]]
+        kept = evidence_module.meaning_kept(question, [missing for missing in lacking if missing], self.embedder)
+        return any(share >= self.settings.answerable_meaning_kept for share in kept)
 
     def _stating(
         self, terms: list[str], scored: list[evidence_module.Scored], headings: list[str]

@@ -815,11 +815,15 @@ def missing_terms(terms: Sequence[str], sentence: Scored, kin: Kin = NO_KIN) -> 
     return [term for term in terms if not _share([term], found, kin)]
 
 
-def meaning_kept(question: str, missing: Sequence[str], embedder) -> float:
-    """The cosine of the question with the question left without the `missing` terms: near 1.0 when the terms add
-    little to what it asks."""
-    whole, rest = embedder.embed([question, without_terms(question, missing)])
-    return _cosine(whole, rest)
+def meaning_kept(question: str, missing: Sequence[Sequence[str]], embedder) -> list[float]:
+    """For each set of `missing` terms, the cosine of the question with the question left without them: near 1.0
+    when the terms add little to what it asks. One embedding call, the question and each shortened form once."""
+    rests = list(dict.fromkeys(without_terms(question, terms) for terms in missing))
+    if not rests:
+        return []
+    whole, *vectors = embedder.embed([question, *rests])
+    kept = {rest: _cosine(whole, vector) for rest, vector in zip(rests, vectors, strict=True)}
+    return [kept[without_terms(question, terms)] for terms in missing]
 
 
 def asked_names(question: str) -> frozenset[str]:
