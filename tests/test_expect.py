@@ -118,6 +118,9 @@ STATES = [
     ("How fast does the conveyor run?", "quantity", "The belt runs at 150 mm/s when loaded."),
     ("How fast is the lab network?", "quantity", "Each desk has a 100 Mbit/s port."),
     ("How long does the trigger take to fire?", "quantity", "It fires within 2 ms of the light barrier."),
+    # a time counted from something else answers a question about waiting, and the thing's own length its own
+    ("How long until I can retake the quiz?", "quantity", "Students who fail repeat it after one week."),
+    ("How long does the tour last?", "quantity", "After a 10-minute briefing, the tour lasts 90 minutes."),
     ("How much does the sensor cost?", "quantity", "It costs 49 EUR from the stores."),
     # a deadline as a course's rules write it: a teaching week, a month, a time after something, a period's end
     ("When is the lab report due?", "date", "Reports are due at the end of week 11."),
@@ -240,6 +243,9 @@ MISSES = [
     # a walkthrough's colour of filament was answered with its diameter
     ("What colour of filament should I use for the Talvik P3?", "The Talvik P3 uses PLA filament of 1.75 mm diameter."),
     ("which color are the lab coats", "Lab coats hang by the door of room B12."),
+    # how long a thing itself lasts is not a time counted from something else, nor between repeats
+    ("How long does the induction quiz take?", "Students who do not pass the quiz repeat it after one week."),
+    ("How long is the safety briefing?", "The briefing is given again every 6 months."),
 ]
 
 

@@ -85,3 +85,14 @@ def test_a_key_term_that_adds_little_to_what_is_asked_does_not_refuse_the_senten
     assert "after one week" in done.sentences[0].shown
     refused = induction.answer(Question("What topics does the induction quiz cover?"))
     assert not refused.covered, refused.answer
+
+
+def test_how_long_a_thing_lasts_is_not_answered_by_a_time_counted_from_something_else(induction):
+    """The handout says when a failed quiz is repeated ("after one week"), never how long the quiz takes; a student
+    asking how long to wait before the retake is answered by that sentence."""
+    for question in ("How long does the induction quiz take?", "How long is the induction quiz?"):
+        refused = induction.answer(Question(question))
+        assert not refused.covered, refused.answer
+    done = induction.answer(Question("How long until I can retake the induction quiz?"))
+    assert done.covered, done.answer
+    assert "after one week" in done.answer

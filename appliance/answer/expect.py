@@ -409,6 +409,16 @@ PROPERTY_OF = re.compile(
     r"\b([a-z][a-z-]{2,})\s+of\s+(?:about|around|roughly|approximately|nearly|up to|at least|at most|only|just)?\s*$",
     re.IGNORECASE,
 )
+# "How long does the quiz take?" and "How long is the tour?" ask how long the thing itself lasts: a time counted
+# from something else ("repeat it after one week") or between repeats ("every two years") is no length of it. A
+# question about waiting ("how long until", "how long after") asks for exactly such a time, and keeps it.
+OWN_LENGTH = re.compile(r"^\W*how long\s+(?:does|do|did|will|would|is|are|was|were)\b", re.IGNORECASE)
+WAITING = re.compile(
+    r"\b(?:wait\w*|until|till|before|after|again|notice|advance|ahead|delay|soon|take to)\b", re.IGNORECASE
+)
+FROM_ELSE = re.compile(
+    r"\b(?:after|every|each)\s+(?:about\s+|around\s+|roughly\s+|at least\s+|at most\s+)?$", re.IGNORECASE
+)
 # Words before "of" that name no property of their own: "a total of 12 kg", "teams of three", "a pack of four".
 GENERIC_PROPERTY = re.compile(
     r"^(?:total|sum|value|amount|number|maximum|minimum|average|mean|peak|limit|set|pair|couple|batch|pack|lot|"
@@ -439,6 +449,7 @@ class Expected:
     asking: frozenset[str] = frozenset()  # the question's words that ask for the kind: "weigh", "maximum", "date"
     words: frozenset[str] = frozenset()  # the question's words, their first PREFIX letters
     numbered: re.Pattern | None = None  # "pin 2" for "Which pin ...?": the thing asked about and its number
+    own_length: bool = False  # it asks how long the thing itself lasts, not a time counted from something else
 
     @property
     def precise(self) -> bool:
@@ -456,6 +467,11 @@ class Expected:
         word = named.group(1).lower()
         return not any(word.startswith(w) for w in self.words if len(w) > 3) and not _named_dimension(word)
 
+    def _of_another(self, before: str) -> bool:
+        """Whether a value after `before` is of another property, or a time from something else when the question
+        asks how long the thing itself lasts."""
+        return self.of_another_property(before) or (self.own_length and bool(FROM_ELSE.search(before)))
+
     def fits(self, sentence: str) -> bool:
         """Whether the sentence states an answer of this kind; any sentence fits a question of no particular kind."""
         if self.wrong_bound and self.wrong_bound.search(sentence) and not (self.bound and self.bound.search(sentence)):
@@ -471,7 +487,7 @@ class Expected:
             if self.dimension == "clock" and not SPAN.search(sentence):
                 return False
             stated = (self.units or ANY_NUMBER).finditer(sentence)
-            return any(not self.of_another_property(sentence[: m.start()]) for m in stated)
+            return any(not self._of_another(sentence[: m.start()]) for m in stated)
         if self.kind == "place" and AT_PLACE.search(sentence):
             return True
         if self.kind in NAMES:
@@ -544,6 +560,8 @@ SAYS_WHAT_ASKED = ("quantity", "date", "phone", "colour")
 def expected(question: str) -> Expected:
     """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it."""
     kind = replace(_kind(question), words=frozenset(w.lower()[:PREFIX] for w in re.findall(r"[\w-]+", question)))
+    if kind.dimension in ("extent", "duration") and OWN_LENGTH.search(question) and not WAITING.search(question):
+        kind = replace(kind, own_length=True)
     if kind.dimension in MEASURES:
         measure, others = _measures(question, MEASURES[kind.dimension])
         kind = replace(kind, measure=measure, other_measures=others)
