@@ -121,6 +121,8 @@ STATES = [
     # a time counted from something else answers a question about waiting, and the thing's own length its own
     ("How long until I can retake the quiz?", "quantity", "Students who fail repeat it after one week."),
     ("How long does the tour last?", "quantity", "After a 10-minute briefing, the tour lasts 90 minutes."),
+    ("how deep is the basin", "quantity", "It is 12 m long, 6 m wide and 3.5 m deep."),
+    ("how deep is the test basin at the deep end", "quantity", "The floor slopes to 3.5 metres at the deep end."),
     ("How much does the sensor cost?", "quantity", "It costs 49 EUR from the stores."),
     # a deadline as a course's rules write it: a teaching week, a month, a time after something, a period's end
     ("When is the lab report due?", "date", "Reports are due at the end of week 11."),
@@ -243,6 +245,8 @@ MISSES = [
     # a walkthrough's colour of filament was answered with its diameter
     ("What colour of filament should I use for the Talvik P3?", "The Talvik P3 uses PLA filament of 1.75 mm diameter."),
     ("which color are the lab coats", "Lab coats hang by the door of room B12."),
+    # a length said to be another measure by its adjective is no depth, though the sentence names the deep end
+    ("how deep is the test basin at the deep end", "The test basin at the deep end is 12 m long and 6 m wide."),
     # how long a thing itself lasts is not a time counted from something else, nor between repeats
     ("How long does the induction quiz take?", "Students who do not pass the quiz repeat it after one week."),
     ("How long is the safety briefing?", "The briefing is given again every 6 months."),

@@ -712,6 +712,19 @@ def test_a_short_answer_drawn_from_evidence_covering_the_question_is_on_it_and_a
     )
 
 
+def test_a_length_its_adjective_says_is_another_measure_does_not_answer_a_depth_question():
+    """The model joins the question's "deep end" to the basin's length and width: every word is the material's, but
+    it gives no depth; the depth the same sentence of the material gives does answer."""
+    page = "The basin is 12 m long and 6 m wide; the floor slopes from 1.2 m to 3.5 metres at the deep end."
+    passage = Passage("c", "d", "basin.md", None, None, "Test basin", page, 0, len(page), 1.0, 0.9)
+    evidence = {1: [Evidence(0, len(page), page, 1.0)]}
+    basin = verify.Verifier(
+        "how deep is the test basin at the deep end", evidence, [passage], FakeEmbedder(), 0.3, 0.34, 0.75
+    )
+    assert not basin.answers("The test basin at the deep end is 12 m long and 6 m wide [1].")
+    assert basin.answers("The basin is 3.5 metres deep at the deep end [1].")
+
+
 def test_a_later_sentence_of_a_labelled_list_item_is_read_with_its_label():
     """ "The password changes every Monday." is the guest network's: the item's label names what it is about, as
     a table row's names its cells. The walkthrough's copy of it was withdrawn as no answer to "whats the wifi

@@ -419,6 +419,9 @@ WAITING = re.compile(
 FROM_ELSE = re.compile(
     r"\b(?:after|every|each)\s+(?:about\s+|around\s+|roughly\s+|at least\s+|at most\s+)?$", re.IGNORECASE
 )
+# A length said by the adjective after it ("12 m long and 6 m wide") is of that measure: a question naming another
+# ("how deep is the basin at the deep end") is not answered by it, though its sentence says "deep" elsewhere.
+MEASURED_BY = re.compile(r"\s*(long|wide|high|tall|deep|thick)\b", re.IGNORECASE)
 # Words before "of" that name no property of their own: "a total of 12 kg", "teams of three", "a pack of four".
 GENERIC_PROPERTY = re.compile(
     r"^(?:total|sum|value|amount|number|maximum|minimum|average|mean|peak|limit|set|pair|couple|batch|pack|lot|"
@@ -467,10 +470,16 @@ class Expected:
         word = named.group(1).lower()
         return not any(word.startswith(w) for w in self.words if len(w) > 3) and not _named_dimension(word)
 
-    def _of_another(self, before: str) -> bool:
-        """Whether a value after `before` is of another property, or a time from something else when the question
-        asks how long the thing itself lasts."""
-        return self.of_another_property(before) or (self.own_length and bool(FROM_ELSE.search(before)))
+    def _of_another(self, sentence: str, value: re.Match) -> bool:
+        """Whether the value is of another property, of another measure than the one the question names, or a time
+        from something else when the question asks how long the thing itself lasts."""
+        before = sentence[: value.start()]
+        said = MEASURED_BY.match(sentence, value.end())
+        return (
+            self.of_another_property(before)
+            or (self.own_length and bool(FROM_ELSE.search(before)))
+            or bool(said and self.measure and not self.measure.fullmatch(said.group(1)))
+        )
 
     def fits(self, sentence: str) -> bool:
         """Whether the sentence states an answer of this kind; any sentence fits a question of no particular kind."""
@@ -487,7 +496,7 @@ class Expected:
             if self.dimension == "clock" and not SPAN.search(sentence):
                 return False
             stated = (self.units or ANY_NUMBER).finditer(sentence)
-            return any(not self._of_another(sentence[: m.start()]) for m in stated)
+            return any(not self._of_another(sentence, m) for m in stated)
         if self.kind == "place" and AT_PLACE.search(sentence):
             return True
         if self.kind in NAMES:
