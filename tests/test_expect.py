@@ -349,6 +349,9 @@ def test_degrees_of_freedom_are_no_angle():
 def test_a_question_explaining_a_dimension_asks_for_no_value():
     assert expected("Why must the air pressure stay below 7 bar?").kind == ""
     assert expected("What does it mean when the pressure drops?").kind == ""
+    # a why-question naming an amount asks for the reason, not the amount
+    assert expected("why is there a limit on how much participants get paid").kind == ""
+    assert expected("Why do late reports lose 10 % per day?").kind == ""
 
 
 @pytest.mark.parametrize(

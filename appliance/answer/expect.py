@@ -346,6 +346,9 @@ EXPLAIN = re.compile(
     r"\bwhat (?:do|does|did)\b.*\bdo\b",
     re.IGNORECASE,
 )
+# A why-question asks for a reason, never a value, though it names one ("why is there a limit on how much participants
+# get paid"): its answer is the sentence giving the reason, which states no amount.
+REASON = re.compile(r"^\W*why\b", re.IGNORECASE)
 # A name or code in a sentence: a capitalised word not opening it, or a word mixing letters and digits (VB-2231).
 NAME = re.compile(r"(?<=[\s(\"'])[A-Z][\w-]*[a-z0-9][\w-]*|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
 CODE = re.compile(rf"{NAME.pattern}|\b\d[\d -]*\d\b")
@@ -608,6 +611,8 @@ def _measures(question: str, measures: list[str]) -> tuple[re.Pattern | None, re
 
 def _kind(question: str) -> Expected:
     names = frozenset(_spelled(n) for n in NAME.findall(f" {question}"))
+    if REASON.match(question):
+        return Expected(question_names=names)
     if CALLED.search(question):
         return Expected("contact", question_names=names)
     if PERSON.search(question):
