@@ -9,6 +9,7 @@
     .venv/bin/python -m bench.answers --set fresh4      # the fifth, held-out set (bench/answers/fresh4/)
     .venv/bin/python -m bench.answers --set fresh5      # the sixth, held-out set (bench/answers/fresh5/)
     .venv/bin/python -m bench.answers --set fresh6      # the seventh, held-out set (bench/answers/fresh6/)
+    .venv/bin/python -m bench.answers --set fresh7      # the eighth, held-out set (bench/answers/fresh7/)
     .venv/bin/python -m bench --only=answers            # the same through the one command
 
 The dev set (bench/answers/questions.toml) is about invented lab equipment, rules and people, so a right answer
@@ -23,10 +24,9 @@ Every answer is judged here, independently of the appliance's own checks, by pla
 `correct` (the shown answer, `done.answer`, matches the question's `expect`), `cited_right_document` (a source
 with `cited: true` has the expected filename), numbers in the answer that no returned source contains, sentences
 not supported by any source, loops. Figures are given over all questions and over each split of the set (the dev
-set's `tune` and `check`; the held-out sets' `fresh-tune` and `fresh`, `fresh2-tune` and `fresh2`, `fresh3-tune`
-and `fresh3`, `fresh4-tune` and `fresh4`, `fresh5-tune` and `fresh5`, `fresh6-tune` and `fresh6`); the targets are
-judged on `check` (dev set), `fresh`, `fresh2`, `fresh3`, `fresh4`, `fresh5` or `fresh6` (held-out sets) only, for the
-grounded and extractive modes.
+set's `tune` and `check`; each held-out set's `-tune` half and its judged half: `fresh-tune` and `fresh`, ...,
+`fresh7-tune` and `fresh7`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
+(`fresh`, `fresh2`, ..., `fresh7`) only, for the grounded and extractive modes.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ class QuestionSet(NamedTuple):
     judged: str
 
 
-# The dev set was tuned on (its `tune` split); the fresh, fresh2, fresh3, fresh4, fresh5 and fresh6 sets were written
-# later, each by a new hand, and only their `-tune` halves may be read.
+# The dev set was tuned on (its `tune` split); the fresh to fresh7 sets were written later, each by a new hand, and
+# only their `-tune` halves may be read.
 SETS = {
     "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
     "fresh": QuestionSet(DEVSET / "fresh", ("fresh-tune", "fresh"), "fresh"),
@@ -68,6 +68,7 @@ SETS = {
     "fresh4": QuestionSet(DEVSET / "fresh4", ("fresh4-tune", "fresh4"), "fresh4"),
     "fresh5": QuestionSet(DEVSET / "fresh5", ("fresh5-tune", "fresh5"), "fresh5"),
     "fresh6": QuestionSet(DEVSET / "fresh6", ("fresh6-tune", "fresh6"), "fresh6"),
+    "fresh7": QuestionSet(DEVSET / "fresh7", ("fresh7-tune", "fresh7"), "fresh7"),
     "sample": QuestionSet(DEVSET / "sample", ("sample",), "sample"),
 }
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).
