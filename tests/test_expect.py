@@ -120,6 +120,8 @@ STATES = [
     ("How long does the trigger take to fire?", "quantity", "It fires within 2 ms of the light barrier."),
     # a time counted from something else answers a question about waiting, and the thing's own length its own
     ("How long until I can retake the quiz?", "quantity", "Students who fail repeat it after one week."),
+    # people counted by the size of their group
+    ("how many people in a team at nordvik", "quantity", "Students work in teams of four, formed on day one."),
     ("How long does the tour last?", "quantity", "After a 10-minute briefing, the tour lasts 90 minutes."),
     ("how deep is the basin", "quantity", "It is 12 m long, 6 m wide and 3.5 m deep."),
     ("how deep is the test basin at the deep end", "quantity", "The floor slopes to 3.5 metres at the deep end."),
@@ -247,6 +249,8 @@ MISSES = [
     ("which color are the lab coats", "Lab coats hang by the door of room B12."),
     # a length said to be another measure by its adjective is no depth, though the sentence names the deep end
     ("how deep is the test basin at the deep end", "The test basin at the deep end is 12 m long and 6 m wide."),
+    # a group's size counts people, not the group's things
+    ("how many people in a team", "Each team gets two kits."),
     # how long a thing itself lasts is not a time counted from something else, nor between repeats
     ("How long does the induction quiz take?", "Students who do not pass the quiz repeat it after one week."),
     ("How long is the safety briefing?", "The briefing is given again every 6 months."),
@@ -349,6 +353,9 @@ def test_degrees_of_freedom_are_no_angle():
 def test_a_question_explaining_a_dimension_asks_for_no_value():
     assert expected("Why must the air pressure stay below 7 bar?").kind == ""
     assert expected("What does it mean when the pressure drops?").kind == ""
+    # a word count's "for" asks for no share of a grade
+    assert expected("max word count for the internship report").dimension != "share"
+    assert expected("how much does the demo count for").dimension == "share"
     # a why-question naming an amount asks for the reason, not the amount
     assert expected("why is there a limit on how much participants get paid").kind == ""
     assert expected("Why do late reports lose 10 % per day?").kind == ""

@@ -28,6 +28,18 @@ def test_a_key_term_counts_as_covered_by_its_kin_only_with_the_table():
     assert evidence.coverage(terms, "Keep the Brimwell lid open.", kin={"shut": ("clos",)}) == pytest.approx(2 / 3)
 
 
+def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tmp_path):
+    """WordNet's table has no "lent" for "borrow"; the table read from it does, and keeps the table's own kin."""
+    path = tmp_path / NAME
+    path.write_text("shut\tclose closing\n", encoding="utf-8")
+    read = kin.read(path)
+    terms = evidence.key_terms("who do i ask to borrow an hg14 unit")
+    sentence = "Ask the drives lab engineer; HG14 units are lent for one semester."
+    assert evidence.coverage(terms, sentence) < 1.0
+    assert evidence.coverage(terms, sentence, kin=read) == 1.0
+    assert "clos" in read["shut"] and "borrow" in read["lend"] and "sold" in read["buy"]
+
+
 @pytest.fixture(scope="module")
 def wordnet_kin():
     """The installed WordNet's kin of a few words (the whole table takes ~15 s; these, the reader's start)."""

@@ -92,7 +92,9 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     # 40 points for the task succeeding" for what the whole demonstration is worth).
     (
         "share",
-        r"percent|percentage|proportion|worth|counts?\s+(?:for|towards?)|weight(?:ed|ing)?\s+in|weighted|weighting",
+        # not a word count's "for": "max word count for the internship report" asks for a number of words
+        r"percent|percentage|proportion|worth|(?<!word )(?<!page )(?<!character )counts?\s+(?:for|towards?)|"
+        r"weight(?:ed|ing)?\s+in|weighted|weighting",
         r"%|per ?cent|percent",
     ),
     ("pressure", r"pressure", r"bar|psi|k?pa|mpa|pascals?"),
@@ -255,6 +257,8 @@ PERSONS = (
     r"people|persons?|individuals?|students?|pupils?|learners?|members?|users?|visitors?|participants?|attendees?|"
     r"adults?|children|staff|engineers?|operators?|pilots?|spotters?|technicians?|teachers?|instructors?"
 )
+# People counted by the size of their group: "Students work in teams of four" for "how many people in a team".
+GROUP_OF = rf"\b(?:teams?|groups?|pairs?|crews?)\s+of\s+(?:up to\s+|at most\s+|at least\s+)?{NUMBER}\b"
 # Room for people counted in whichever word the material uses: "how many spots" is answered by "places are limited
 # to 36", "how many seats" by "24 places".
 ROOM = frozenset("spot spots place places seat seats slot slots space spaces".split())
@@ -709,4 +713,6 @@ def _stated_in(dimension: str, units: str) -> re.Pattern:
     if dimension == "count":  # a sum of money is no count: "charged €25 for the seat"
         pattern = rf"(?<![\d.,£$€])(?<![£$€]\s){pattern}"
     extra = {"money": PAID, "recurrence": RECURRING, "count": COUNT_FIRST.format(units=units)}.get(dimension)
+    if dimension == "count" and units == PERSONS:
+        extra = f"{extra}|{GROUP_OF}"
     return re.compile(rf"{pattern}|{extra}" if extra else pattern, re.IGNORECASE)

@@ -13,12 +13,24 @@ from appliance.store.text import STOPWORDS
 ENDING_Y = re.compile(r"..[^aeiou]y$")
 
 
+# The two sides of one exchange, which WordNet keeps apart: a student borrows what the lab lends ("who do i ask to
+# borrow an hg14 unit", answered by "units are lent for one semester"), buys what it sells.
+CONVERSES = [
+    ["borrow", "lend lent lending loan loaned"],
+    ["lend", "borrow borrowed borrowing"],
+    ["loan", "borrow borrowed borrowing"],
+    ["buy", "sell sold selling"],
+    ["sell", "buy bought buying"],
+]
+
+
 def read(path: Path | None) -> Kin:
-    """The table at `path` (lines of a word, a tab and its kin), keyed by stem; none without a table."""
+    """The table at `path` (lines of a word, a tab and its kin) with the CONVERSES, keyed by stem; none without a
+    table."""
     if path is None:
         return NO_KIN
     with path.open(encoding="utf-8") as lines:
-        return table(line.rstrip("\n").split("\t", 1) for line in lines)
+        return table([*(line.rstrip("\n").split("\t", 1) for line in lines), *CONVERSES])
 
 
 def table(rows: Iterable[list[str]]) -> Kin:
