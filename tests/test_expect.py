@@ -123,6 +123,12 @@ STATES = [
     # people counted by the size of their group
     ("how many people in a team at nordvik", "quantity", "Students work in teams of four, formed on day one."),
     ("How long does the tour last?", "quantity", "After a 10-minute briefing, the tour lasts 90 minutes."),
+    ("How long is the control theory exam?", "quantity", "A written exam of 120 minutes (two hours)."),
+    ("How long does the hearing last?", "quantity", "The hearing lasts two hours, after which the panel decides."),
+    ("what is the deposit for a day card", "quantity", "Reception lends a day card against a deposit of 20 EUR."),
+    # how long one has to do something is a time allowed, a deadline among them
+    ("how long do i have to appeal a decision", "quantity", "Appeal within one month after you receive it."),
+    ("how much does a day card cost", "quantity", "Reception lends a day card against a deposit of 20 EUR."),
     ("how deep is the basin", "quantity", "It is 12 m long, 6 m wide and 3.5 m deep."),
     ("how deep is the test basin at the deep end", "quantity", "The floor slopes to 3.5 metres at the deep end."),
     ("How much does the sensor cost?", "quantity", "It costs 49 EUR from the stores."),
@@ -254,6 +260,11 @@ MISSES = [
     # how long a thing itself lasts is not a time counted from something else, nor between repeats
     ("How long does the induction quiz take?", "Students who do not pass the quiz repeat it after one week."),
     ("How long is the safety briefing?", "The briefing is given again every 6 months."),
+    # a sum of money owed for another thing: a deposit is no fine
+    ("whats the fine if i lend my card to someone", "Reception lends a day card against a deposit of 20 EUR."),
+    # nor a time before or after something else, nor a deadline
+    ("How long is the control theory exam?", "You may withdraw until seven days before the exam."),
+    ("how long does the misconduct hearing last", "The hearing takes place within ten working days after the report."),
 ]
 
 

@@ -417,18 +417,25 @@ PROPERTY_OF = re.compile(
     re.IGNORECASE,
 )
 # "How long does the quiz take?" and "How long is the tour?" ask how long the thing itself lasts: a time counted
-# from something else ("repeat it after one week") or between repeats ("every two years") is no length of it. A
-# question about waiting ("how long until", "how long after") asks for exactly such a time, and keeps it.
+# from something else ("repeat it after one week", "seven days before the exam"), a deadline ("within ten working
+# days") or a time between repeats ("every two years") is no length of it. A question about waiting ("how long
+# until", "how long after") or a time allowed ("how long do I have to appeal") asks for exactly such a time, and
+# keeps it.
 OWN_LENGTH = re.compile(r"^\W*how long\s+(?:does|do|did|will|would|is|are|was|were)\b", re.IGNORECASE)
 WAITING = re.compile(
-    r"\b(?:wait\w*|until|till|before|after|again|notice|advance|ahead|delay|soon|take to)\b", re.IGNORECASE
+    r"\b(?:wait\w*|until|till|before|after|again|notice|advance|ahead|delay|soon|take to|have|has|get|allowed)\b",
+    re.IGNORECASE,
 )
 FROM_ELSE = re.compile(
-    r"\b(?:after|every|each)\s+(?:about\s+|around\s+|roughly\s+|at least\s+|at most\s+)?$", re.IGNORECASE
+    r"\b(?:after|every|each|within)\s+(?:about\s+|around\s+|roughly\s+|at least\s+|at most\s+)?$", re.IGNORECASE
 )
+BEFORE_ELSE = re.compile(r"\s+(?:before|after|prior to|ahead of|in advance|beforehand)\b(?!\s+which)", re.IGNORECASE)
 # A length said by the adjective after it ("12 m long and 6 m wide") is of that measure: a question naming another
 # ("how deep is the basin at the deep end") is not answered by it, though its sentence says "deep" elsewhere.
 MEASURED_BY = re.compile(r"\s*(long|wide|high|tall|deep|thick)\b", re.IGNORECASE)
+# Sums of money owed for different things: a question naming one ("whats the fine if i lend my card") is not
+# answered by another ("a deposit of 20 EUR"), though both are sums and either may answer "how much".
+SUMS = frozenset("fine fines deposit deposits penalty refund rent wage wages salary grant prize allowance".split())
 # Words before "of" that name no property of their own: "a total of 12 kg", "teams of three", "a pack of four".
 GENERIC_PROPERTY = re.compile(
     r"^(?:total|sum|value|amount|number|maximum|minimum|average|mean|peak|limit|set|pair|couple|batch|pack|lot|"
@@ -475,6 +482,8 @@ class Expected:
         if not named or GENERIC_PROPERTY.match(named.group(1)):
             return False
         word = named.group(1).lower()
+        if word in SUMS and self.asking & SUMS:
+            return word not in self.asking
         return not any(word.startswith(w) for w in self.words if len(w) > 3) and not _named_dimension(word)
 
     def _of_another(self, sentence: str, value: re.Match) -> bool:
@@ -484,7 +493,7 @@ class Expected:
         said = MEASURED_BY.match(sentence, value.end())
         return (
             self.of_another_property(before)
-            or (self.own_length and bool(FROM_ELSE.search(before)))
+            or (self.own_length and bool(FROM_ELSE.search(before) or BEFORE_ELSE.match(sentence, value.end())))
             or bool(said and self.measure and not self.measure.fullmatch(said.group(1)))
         )
 
