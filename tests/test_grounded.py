@@ -373,6 +373,9 @@ def test_the_words_a_question_asks_with_are_no_key_terms():
     assert evidence.key_terms("Can I buy the part myself if I want it sooner?") == ["buy", "part", "sooner"]
     # A consequence asked for: "the relief valve opens at 13 bar" answers it in neither verb (a walkthrough's).
     assert evidence.key_terms("What happens if the pressure goes above 13 bar?") == ["pressur", "abov", "13", "bar"]
+    # Someone, anything: who or what the question leaves out ("If a card is lent, both lose their access").
+    assert evidence.key_terms("what happens if i lend my card to someone") == ["lend", "card"]
+    assert evidence.key_terms("Can anybody use the printer?") == ["use", "printer"]
 
 
 def test_the_pieces_of_a_contraction_are_no_key_terms():

@@ -53,6 +53,9 @@ ASKING = frozenset(
 # Not "get" (measured: "how do I get my print off the bed" then counted as answered by the pickup shelf, and a
 # near-topic question as answered).
 WANTING = frozenset("ask need needs want wants myself ourselves yourself".split())
+# Someone, anything: the question leaves out who or what, and the material names it or says nothing of it ("if a
+# card is lent" for "if i lend my card to someone").
+INDEFINITE = frozenset("someone somebody anyone anybody everyone everybody something anything".split())
 # "What happens if it goes above 13 bar?" asks for a consequence, which the material states without either verb
 # ("the relief valve opens at 13 bar"): a walkthrough's question was refused beside that sentence.
 HAPPENING = frozenset("happen happens happened happening go goes going gone went".split())
@@ -375,7 +378,7 @@ def _syllables(short: str, words: list[str]) -> bool:
 
 def key_terms(question: str) -> list[str]:
     """The question's distinct content words: what an answer must be about."""
-    return list(dict.fromkeys(content_words(question, ASKING | WANTING | PARTICLES | HAPPENING)))
+    return list(dict.fromkeys(content_words(question, ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE)))
 
 
 def codes(question: str) -> frozenset[str]:
