@@ -125,6 +125,7 @@ STATES = [
     ("How long does the tour last?", "quantity", "After a 10-minute briefing, the tour lasts 90 minutes."),
     ("How long is the control theory exam?", "quantity", "A written exam of 120 minutes (two hours)."),
     ("How long does the hearing last?", "quantity", "The hearing lasts two hours, after which the panel decides."),
+    ("How long is the lid shut?", "quantity", "Keep the lid shut for 30 seconds after a cut."),
     ("what is the deposit for a day card", "quantity", "Reception lends a day card against a deposit of 20 EUR."),
     # how long one has to do something is a time allowed, a deadline among them
     ("how long do i have to appeal a decision", "quantity", "Appeal within one month after you receive it."),

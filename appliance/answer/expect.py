@@ -430,6 +430,10 @@ FROM_ELSE = re.compile(
     r"\b(?:after|every|each|within)\s+(?:about\s+|around\s+|roughly\s+|at least\s+|at most\s+)?$", re.IGNORECASE
 )
 BEFORE_ELSE = re.compile(r"\s+(?:before|after|prior to|ahead of|in advance|beforehand)\b(?!\s+which)", re.IGNORECASE)
+# A time said to last ("closed for 30 seconds after a cut") is a length of its own, whatever it follows.
+LASTING = re.compile(
+    r"\b(?:for|lasts?|takes?)\s+(?:about\s+|around\s+|roughly\s+|at least\s+|at most\s+)?$", re.IGNORECASE
+)
 # A length said by the adjective after it ("12 m long and 6 m wide") is of that measure: a question naming another
 # ("how deep is the basin at the deep end") is not answered by it, though its sentence says "deep" elsewhere.
 MEASURED_BY = re.compile(r"\s*(long|wide|high|tall|deep|thick)\b", re.IGNORECASE)
@@ -493,9 +497,15 @@ class Expected:
         said = MEASURED_BY.match(sentence, value.end())
         return (
             self.of_another_property(before)
-            or (self.own_length and bool(FROM_ELSE.search(before) or BEFORE_ELSE.match(sentence, value.end())))
+            or (self.own_length and bool(FROM_ELSE.search(before) or self._before_else(sentence, value)))
             or bool(said and self.measure and not self.measure.fullmatch(said.group(1)))
         )
+
+    @staticmethod
+    def _before_else(sentence: str, value: re.Match) -> bool:
+        """Whether the time is counted before or after something else ("seven days before the exam") and not said
+        to last."""
+        return bool(BEFORE_ELSE.match(sentence, value.end())) and not LASTING.search(sentence[: value.start()])
 
     def fits(self, sentence: str) -> bool:
         """Whether the sentence states an answer of this kind; any sentence fits a question of no particular kind."""
