@@ -8,6 +8,7 @@ import pytest
 from appliance.errors import InvalidInput, Unavailable
 from appliance.inference import batching
 from appliance.inference.batching import INTERLEAVED_CHUNK, MIN_SHARED, SHARED_SEQ, Job, Scheduler
+from appliance.inference.prompting import COMPLETION_STOP
 
 END = 0
 FIRST_GENERATED = 100  # prompt tokens are below it, generated ones from it
@@ -235,6 +236,13 @@ def test_text_stops_before_a_stop_string_and_holds_back_what_may_begin_one():
     assert text.add(b" is 4\nQues") == " is 4"
     assert text.add(b"tion: and more") == ""
     assert text.stopped and text.rest() == ""
+
+
+def test_a_base_model_stops_before_it_asks_the_next_question_of_a_faq():
+    """Given a FAQ's "Q:" and "A:" pairs, the base model answered and went on inventing pairs (fresh8)."""
+    text = batching._Text(COMPLETION_STOP)
+    shown = text.add(b"105 minutes.\n\nQ: What is the exam?\nA: A written test.") + text.rest()
+    assert shown == "105 minutes.\n" and text.stopped
 
 
 def test_text_waits_for_a_character_split_across_tokens():

@@ -1394,6 +1394,16 @@ def test_a_looping_model_is_cut_off_and_repeats_are_dropped(settings, fakes):
     built.close()
 
 
+def test_a_looping_model_is_cut_off_in_generative_mode_too(settings, fakes):
+    """Unverified answers are no excuse for a loop: a base model continuing a FAQ wrote the same pairs till its
+    token limit (fresh8, generative)."""
+    looping = FakeModel(script=" ".join(["The gripper closes with a force of 42 newtons [1]."] * 6))
+    built = answer_with(settings, fakes, looping, answer_mode="generative")
+    done = built.answerer.answer(Question("What force does the Zorblax-7 gripper close with?"))
+    assert done.answer.count("42 newtons") == 1, done.answer
+    built.close()
+
+
 def test_when_nothing_generated_survives_the_best_evidence_is_quoted(settings, fakes):
     rambler = FakeModel(script="Not in the material.")
     built = answer_with(settings, fakes, rambler)

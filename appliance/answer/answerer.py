@@ -460,6 +460,7 @@ class Answerer:
                 if cancel.is_set():
                     stream.close()
                     return
+            stream.close()  # cut off as a loop: free the model for the next answer
             ended = time.perf_counter()
         if sure and not any(s.shown for s in checked):
             fallback = self._best_quotes(
@@ -609,7 +610,8 @@ class Answerer:
         timings: Timings,
         started: float,
     ) -> Iterator[Event]:
-        """The model's own words from whole passages, unverified: for strong instruct models only."""
+        """The model's own words from whole passages, unverified: for strong instruct models only. A loop is still
+        cut off."""
         built = prompt.build(self.model, text, relevant, self.settings.max_answer_tokens, question.levels)
         clock.mark("prompt_built")
         yield "sources", [source(n, p) for n, p in enumerate(built.sources, 1)]
@@ -621,7 +623,7 @@ class Answerer:
             stream = self.model.stream(
                 built.text, max_tokens=self.settings.max_answer_tokens, temperature=self.settings.temperature
             )
-            for piece in stream:
+            for piece in _unlooped(stream):
                 if not pieces:
                     clock.mark("first_token")
                     timings.first_token_ms = round((time.perf_counter() - began) * 1000, 1)
@@ -630,6 +632,7 @@ class Answerer:
                 if cancel.is_set():
                     stream.close()
                     return
+            stream.close()  # cut off as a loop: free the model for the next answer
             ended = time.perf_counter()
         generated = "".join(pieces).strip()
         cited = cited_sources(generated, built.sources)

@@ -2,8 +2,9 @@
 
 from collections.abc import Callable
 
-# A base model continues the pattern it sees: stop before it writes another question or source header.
-COMPLETION_STOP = ["\nQuestion:", "\n\n\n", "\n\n[", "\nSource [", "\nSources:"]
+# A base model continues the pattern it sees: stop before it writes another question (a FAQ's "Q:" too, whose
+# pairs it would go on inventing) or source header.
+COMPLETION_STOP = ["\nQuestion:", "\nQ:", "\n\n\n", "\n\n[", "\nSource [", "\nSources:"]
 
 
 def strip_spelled(text: str, spellings: Callable[[str], set[str]]) -> str:
