@@ -962,6 +962,18 @@ def test_a_change_the_verifier_scan_let_through_is_a_swap(claim, evidence, befor
 
 def test_numbers_are_normalised_and_markers_are_not_numbers():
     assert verify.numbers("A 1,024-line disc at 2.50 V [3], -5 °C and 12bit") == {"1024", "2.5", "-5", "12"}
+    assert verify.numbers("From \u221240 °C to +150 °C, gloves below minus 20 °C") == {"-40", "150", "-20"}
+
+
+def test_a_temperature_below_zero_is_no_temperature_above_it():
+    """The verifier's own probe, on a climate chamber's range: "at most 40 °C" passed, the range's typeset
+    minus 40 °C read as 40; the range copied with a typed minus is the material's own."""
+    fact = "Temperature range: \u221240 °C to +150 °C. Each shelf holds at most 20 kg, the chamber at most 40 kg."
+    passage = Passage("c", "d", "chamber.md", None, None, "", fact, 0, len(fact), 1.0, 0.9)
+    evidence = {1: [Evidence(0, len(fact), fact, 1.0)]}
+    checker = verify.Verifier("What does the chamber hold?", evidence, [passage], FakeEmbedder(), 0.0)
+    assert checker.check("The chamber holds at most 40 °C [1].").source is None
+    assert checker.check("The temperature range is -40 °C to +150 °C [1].").source == 1
 
 
 def test_streamed_text_is_grouped_into_whole_sentences_with_their_markers():

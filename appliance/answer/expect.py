@@ -15,6 +15,8 @@ NUMBER_WORDS = (
     "once|twice"
 )
 NUMBER = rf"(?:\d+(?:[.,]\d+)*|\b(?:{NUMBER_WORDS})\b)"
+# A minus sign before a number (typed, typeset as U+2212 or spelt "minus"), not a range's hyphen ("10-40 °C").
+SIGN = r"(?:(?<![\w.])[-\u2212]|\bminus\s+)"
 ANY_NUMBER = re.compile(NUMBER, re.IGNORECASE)
 
 DURATION_UNITS = (
@@ -556,7 +558,7 @@ def quantities(text: str) -> set[tuple[str, str]]:
     1.5 metres" and "9 by 6 mm" both numbers take the unit."""
     found: set[tuple[str, str]] = set()
     for dimension, _, units in (d for d in DIMENSIONS if d[0] not in EITHER):
-        stated = rf"({NUMBER})(?:\s*{JOINED}\s*({NUMBER}))?[\s-]*(?:{units})(?!\w)"
+        stated = rf"({SIGN}?{NUMBER})(?:\s*{JOINED}\s*({NUMBER}))?[\s-]*(?:{units})(?!\w)"
         for match in re.finditer(stated, text, re.IGNORECASE):
             found.update((_number(n), dimension) for n in match.groups() if n)
     return found
@@ -567,7 +569,7 @@ def scaled(text: str) -> set[tuple[str, str, str]]:
     "10 milliseconds" ("10", "time", "ms")): `quantities` reads 1.5 g and 1.5 kg as the same mass."""
     found: set[tuple[str, str, str]] = set()
     for dimension, unit, spelled in SCALES:
-        stated = rf"({NUMBER})(?:\s*{JOINED}\s*({NUMBER}))?[\s-]*(?:{spelled})(?![\w/])"
+        stated = rf"({SIGN}?{NUMBER})(?:\s*{JOINED}\s*({NUMBER}))?[\s-]*(?:{spelled})(?![\w/])"
         for match in re.finditer(stated, text):
             found.update((_number(n), dimension, unit) for n in match.groups() if n)
     return found
@@ -582,7 +584,11 @@ def without_units(text: str) -> str:
 
 
 def _number(raw: str) -> str:
-    """A number as one form: "1,024" → "1024", "2.50" → "2.5", "07" (of 07:30) → "7", "Two" → "two"."""
+    """A number as one form: "1,024" → "1024", "2.50" → "2.5", "07" (of 07:30) → "7", "Two" → "two", "minus 40"
+    and a typeset minus (U+2212) 40 → "-40"."""
+    signed = re.match(SIGN, raw, re.IGNORECASE)
+    if signed:
+        return f"-{_number(raw[signed.end() :])}"
     value = raw.lower().replace(",", "")
     if value.isdigit():
         return value.lstrip("0") or "0"

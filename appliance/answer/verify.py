@@ -42,6 +42,8 @@ UNIT_AFTER = 12  # characters after a number its unit is looked for in
 NUMBER = re.compile(
     rf"(?<![\w.:]){CLOCK}|(?<![\w.])(?<![^\W\d_]-)[-+]?\d+(?:[.,]\d+)*(?![\w])|(?<![^\W\d_]-)\d+(?=[A-Za-z°%])"
 )
+# A minus sign typeset (U+2212) or spelt out is a typed one: "at most 40 °C" passed on a range from minus 40 °C.
+MINUS = re.compile(r"\u2212(?=\d)|\bminus\s+(?=\d)", re.IGNORECASE)
 # A sentence cut at its numbers (kept, as the split's odd pieces), and what may join two of a list or a range.
 NUMBER_SPLIT = re.compile(r"(?<![\w.])([-+±]?\d+(?:[.,]\d+)*)(?![\w.]|[.,]\d)")
 JOINER = re.compile(r"\s*(?:,|and|or|to|[-\u2013\u2014])?\s*", re.IGNORECASE)
@@ -170,9 +172,9 @@ class Checked:
 
 
 def numbers(text: str) -> set[str]:
-    """The numbers a text states, normalised (1,024 → 1024; 2.50 → 2.5)."""
+    """The numbers a text states, normalised (1,024 → 1024; 2.50 → 2.5; minus 40 → -40)."""
     found = set()
-    for raw in NUMBER.findall(CITATION.sub(" ", text)):
+    for raw in NUMBER.findall(MINUS.sub("-", CITATION.sub(" ", text))):
         value = raw.lstrip("+").replace(",", "")
         if ":" in value:  # 07:30 is 7:30
             value = value.lstrip("0").rjust(4, "0")
