@@ -376,6 +376,18 @@ def test_the_words_a_question_asks_with_are_no_key_terms():
     # Someone, anything: who or what the question leaves out ("If a card is lent, both lose their access").
     assert evidence.key_terms("what happens if i lend my card to someone") == ["lend", "card"]
     assert evidence.key_terms("Can anybody use the printer?") == ["use", "printer"]
+    # Where a thing is kept, stored or found asks where it is: "which hang on hook H2 beside the machine".
+    assert evidence.key_terms("where are the heat proof gloves kept") == ["heat", "proof", "glov"]
+    assert evidence.key_terms("Where can I find the spare fuses?") == ["spar", "fus"]
+    assert evidence.key_terms("How do I find the fault?") == ["find", "fault"]
+
+
+def test_a_place_said_with_another_verb_answers_where_a_thing_is_kept(grounded):
+    """A tuning half's "where are the heat proof gloves kept" was refused beside the sentence saying where they
+    hang, for its "kept"."""
+    page = "A formed sheet is still hot: wear the heat-resistant gloves, which hang on hook H2 beside the machine."
+    passage = passage_of(page, "Forming a sheet")
+    assert grounded.answerer.assess(Question("Where are the gloves kept?"), [passage])[1] == "yes"
 
 
 def test_the_pieces_of_a_contraction_are_no_key_terms():

@@ -12,7 +12,7 @@ from itertools import pairwise
 from types import MappingProxyType
 
 from appliance.answer.events import Evidence
-from appliance.answer.expect import expected
+from appliance.answer.expect import PLACE, expected
 from appliance.search.shapes import Passage
 from appliance.store.text import STOPWORDS, WORD
 
@@ -63,6 +63,9 @@ HAPPENING = frozenset("happen happens happened happening go goes going gone went
 # "over" are stopwords, "down" and "away" say as little, and the material says the verb in other words ("put it in
 # the yellow bin", "an outage").
 PARTICLES = frozenset("away off out back down".split())
+# Where a thing is kept, stored or found asks only where it is, which the material says with any verb or none ("the
+# heat-resistant gloves, which hang on hook H2" for "where are the heat proof gloves kept").
+PLACING = frozenset("kept keep keeps stored store stores located locate find found".split())
 # A why-question is answered by a reason: a sentence giving one ("..., because ...", "so that", "to avoid", "which
 # means") ranks as one stating the kind of answer asked for does. It is no kind of its own: a why-question's
 # answer may give its reason in any words, and its decision stays that of a question of no kind.
@@ -378,7 +381,8 @@ def _syllables(short: str, words: list[str]) -> bool:
 
 def key_terms(question: str) -> list[str]:
     """The question's distinct content words: what an answer must be about."""
-    return list(dict.fromkeys(content_words(question, ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE)))
+    drop = ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE
+    return list(dict.fromkeys(content_words(question, drop | PLACING if PLACE.search(question) else drop)))
 
 
 def codes(question: str) -> frozenset[str]:
