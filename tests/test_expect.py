@@ -141,6 +141,8 @@ STATES = [
     ("What's the deadline for the poster?", "date", "Posters are due by the end of the semester."),
     # a deadline at a session's start
     ("When is the lab report due?", "date", "Hand it in at the start of the next lab session."),
+    # "by when": a deadline asked for (a tuning half's was left in doubt beside the day and hour it asks for)
+    ("by when do i have to upload my slides", "date", "Upload your slides by Tuesday 23:59 of the week of your talk."),
     # which teaching weeks: when, not how long (a walkthrough's question was typed as a duration and refused the
     # table's row); a week in a word or a range of them
     ("In which weeks is the Kestrel-3 kit used?", "date", "Kestrel-3 | practice board | 18 euros | weeks 1–3"),

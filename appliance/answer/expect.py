@@ -295,7 +295,8 @@ DATED = re.compile(
     r"\b(?:what|which) (?:date|day)\b|\bwhen (?:is|are|was|were|does|do)\b.*\b(?:due|held)\b|"
     # "In which weeks is the kit used?" asks when, as "on which day" does; "How many weeks" asks how long.
     r"\b(?:what|which) (?:weeks?|months?|semesters?|terms?)\b|"
-    r"\bdeadline\b",
+    # "By when do I have to upload my slides?" asks for a deadline, as "when is it due" does.
+    r"\bdeadline\b|\bby when\b",
     re.IGNORECASE,
 )
 # The words of DATED that ask for a date (its other words name the subject: "the report").
