@@ -380,6 +380,10 @@ def test_the_words_a_question_asks_with_are_no_key_terms():
     assert evidence.key_terms("where are the heat proof gloves kept") == ["heat", "proof", "glov"]
     assert evidence.key_terms("Where can I find the spare fuses?") == ["spar", "fus"]
     assert evidence.key_terms("How do I find the fault?") == ["find", "fault"]
+    # How long a thing is kept, left or waited asks for a time: "Cool the burn under running water for 20 minutes."
+    assert evidence.key_terms("how long do i keep a burn under water") == ["burn", "water"]
+    assert evidence.key_terms("How long can I leave a print on the bed?") == ["print", "bed"]
+    assert evidence.key_terms("Where do I leave my bag?") == ["leav", "bag"]
 
 
 def test_a_place_said_with_another_verb_answers_where_a_thing_is_kept(grounded):
@@ -426,6 +430,15 @@ def test_a_code_covers_the_question_in_whichever_spelling_either_uses():
         for text in ("The TQ-50 has a rated capacity of 50 N·m.", "The TQ50 has a rated capacity of 50 N·m."):
             assert evidence.coverage(terms, text) == 1.0, (asked, text)
     assert evidence.coverage(evidence.key_terms("tq50 capacity"), "The TQ-5 has a capacity of 50 N·m.") == 0.5
+
+
+def test_a_numbered_thing_covers_the_short_form_students_type():
+    """A tuning half's "what voltages can ch3 do" was left in doubt beside the row "Channel 3 | 2.5, 3.3 or 5"."""
+    for asked in ("what voltages can ch3 do", "ch 3 voltage", "CH-3 voltage", "chan3 voltage"):
+        assert evidence.coverage(evidence.key_terms(asked), "Channel 3 | 2.5, 3.3 or 5 | voltage") == 1.0, asked
+    assert evidence.coverage(evidence.key_terms("ch3 voltage"), "Channel 2 gives any voltage.") == 0.5
+    assert evidence.coverage(evidence.key_terms("ch3 voltage"), "Check 3 times for voltage.") == 1.0  # its letters
+    assert evidence.coverage(evidence.key_terms("c3 voltage"), "Channel 3 gives any voltage.") == 0.5  # one letter
 
 
 def test_a_hyphenated_word_covers_the_question_written_as_one_word():

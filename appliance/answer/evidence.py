@@ -12,7 +12,7 @@ from itertools import pairwise
 from types import MappingProxyType
 
 from appliance.answer.events import Evidence
-from appliance.answer.expect import PLACE, expected
+from appliance.answer.expect import expected
 from appliance.search.shapes import Passage
 from appliance.store.text import STOPWORDS, WORD
 
@@ -64,8 +64,19 @@ HAPPENING = frozenset("happen happens happened happening go goes going gone went
 # the yellow bin", "an outage").
 PARTICLES = frozenset("away off out back down".split())
 # Where a thing is kept, stored or found asks only where it is, which the material says with any verb or none ("the
-# heat-resistant gloves, which hang on hook H2" for "where are the heat proof gloves kept").
-PLACING = frozenset("kept keep keeps stored store stores located locate find found".split())
+# heat-resistant gloves, which hang on hook H2" for "where are the heat proof gloves kept"); how long it is kept,
+# left or waited asks only for a time ("Cool the burn under running water for twenty minutes" for "how long do i keep
+# a burn under water").
+RESTATING = (
+    (
+        re.compile(r"^\W*where\b", re.IGNORECASE),
+        frozenset("kept keep keeps stored store stores located locate find found".split()),
+    ),
+    (
+        re.compile(r"^\W*how long\b", re.IGNORECASE),
+        frozenset("keep keeps kept leave leaves left stay stays remain wait".split()),
+    ),
+)
 # A why-question is answered by a reason: a sentence giving one ("..., because ...", "so that", "to avoid", "which
 # means") ranks as one stating the kind of answer asked for does. It is no kind of its own: a why-question's
 # answer may give its reason in any words, and its decision stays that of a question of no kind.
@@ -114,6 +125,9 @@ NAME_TOKEN = re.compile(r"\w+(?:-\w+)*")  # a word, hyphenated ones whole ("Mart
 DIGIT = re.compile(r"\d")
 # A code of a few letters and a number, with or without a hyphen: TQ-50, SD56, CAM-04.
 CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
+# A word and its number, which students shorten to the word's first letters as they write a code: "ch3" or "ch 3"
+# for "Channel 3", "rm204" for "Room 204".
+NUMBERED = re.compile(r"\b([^\W\d_]{2,}) (\d{1,5})\b")
 # A whole number and the unit after it, with a space or without: "24 V" and "24V", "300 mm" and "300mm".
 QUANTITY_SPELLED = re.compile(r"(?<![\w.])(\d{1,6}) ?([^\W\d_]{1,3})\b")
 SHORT_VERB = re.compile(r"([aiouy][b-df-hj-np-tv-z])(?:ed|ing)")  # "us" of "used", "ag" of "aging"
@@ -288,6 +302,9 @@ def text_words(text: str) -> set[str]:
     for letters, digits in CODE_SPELLED.findall(text):
         spellings = (f"{letters}{digits}".lower(), stem(letters.lower()), digits)
         words.update(w for w in spellings if len(w) > 1 or w.isdigit())
+    for word, digits in NUMBERED.findall(text):
+        short = [word[:n].lower() for n in range(2, len(word) + 1)]
+        words.update(short + [f"{letters}{digits}" for letters in short])
     for digits, unit in QUANTITY_SPELLED.findall(text):
         words.update((f"{digits}{unit}".lower(), digits))
     words.update(stem(joined.replace("-", "").lower()) for joined in HYPHENATED.findall(text))
@@ -382,7 +399,8 @@ def _syllables(short: str, words: list[str]) -> bool:
 def key_terms(question: str) -> list[str]:
     """The question's distinct content words: what an answer must be about."""
     drop = ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE
-    return list(dict.fromkeys(content_words(question, drop | PLACING if PLACE.search(question) else drop)))
+    drop = drop.union(*(verbs for asks, verbs in RESTATING if asks.match(question)))
+    return list(dict.fromkeys(content_words(question, drop)))
 
 
 def codes(question: str) -> frozenset[str]:
