@@ -1197,6 +1197,19 @@ def test_a_short_form_is_covered_by_the_words_the_material_spells_it_out_in(grou
     assert set(evidence.spelled_out("lipo", [passage_of("Lithium packs. Polymer sheets.", "")], kin)) == set()
 
 
+def test_what_holds_on_other_days_does_not_answer_for_the_day_asked_about(grounded):
+    """A tuning half's "is the mocap studio open on saturdays" was answered with "On public holidays the studio is
+    closed." beside an hours table of Monday to Friday: the days the material names are not the one asked about."""
+    page = "On public holidays the studio is closed.\n\nMonday to Thursday | 08:00-18:00\nFriday | 08:00-14:00"
+    passage = passage_of(page, "Opening times")
+    for asked in ("is the studio open on saturdays", "Is the studio open at the weekend?"):
+        assert grounded.answerer.assess(Question(asked), [passage])[1] != "yes", asked
+    for asked in ("is the studio open on fridays", "Is the studio open on Wednesday?"):  # a day named, or in a range
+        assert grounded.answerer.assess(Question(asked), [passage])[1] == "yes", asked
+    daily = passage_of("The studio is open daily except on public holidays.", "Opening times")
+    assert grounded.answerer.assess(Question("is the studio open on saturdays"), [daily])[1] == "yes"
+
+
 def test_a_sentence_naming_another_thing_has_not_the_name_its_heading_gives():
     """The fifth walkthrough: "In which weeks is the Kestrel-3 kit used?" quoted "Weeks four and five use the
     Marten-SMD kit." first, from the PDF titled "Kestrel-3 Bench Card": the title put the Kestrel-3 into every

@@ -340,14 +340,15 @@ class Answerer:
     def _stating(
         self, terms: list[str], scored: list[evidence_module.Scored], headings: list[str]
     ) -> list[evidence_module.Scored]:
-        """The sentences of the kind asked for (a mass for "how heavy"), none a row of another thing, nor a sentence
-        on its section's part of what the question asks about."""
+        """The sentences of the kind asked for (a mass for "how heavy"), none a row of another thing or another day,
+        nor a sentence on its section's part of what the question asks about."""
         labels = evidence_module.row_labels(scored)
         return [
             s
             for s in scored
             if s.fits
             and not evidence_module.of_another_row(terms, s, labels)
+            and not evidence_module.of_another_day(terms, s)
             and not evidence_module.of_its_own_subject(terms, s, headings[s.source], self.kin)
         ]
 

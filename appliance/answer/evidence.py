@@ -142,6 +142,9 @@ DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?\.?"
 DAY_RANGE = re.compile(rf"\b({DAY})\s*(?:to|through|thru|till|until|-|\u2013|\u2014)\s*({DAY})(?!\w)", re.IGNORECASE)
 DAYS_NAMED = {"weekend": WEEKDAYS[5:], "weekday": WEEKDAYS[:5], "working day": WEEKDAYS[:5]}
 DAYS_WORD = re.compile(r"\b(weekend|weekday|working day)s?\b", re.IGNORECASE)
+# A sentence naming days (or holidays) gives what holds on those; one saying "every day" or "daily" holds on each.
+NAMES_DAYS = re.compile(rf"\b(?:{DAY}|weekends?|weekdays?|working days?|(?:public |bank )?holidays?)(?!\w)", re.I)
+EVERY_DAY = re.compile(r"\b(?:every day|daily|all week|seven days a week|7 days a week)\b", re.IGNORECASE)
 # A student's slip of one letter in a word this long or longer still names the material's word ("repeatabilty"); not
 # in shorter ones, where it is as likely another word ("maker" and "marker", "trial" and "trail").
 SLIPPED = 6
@@ -898,6 +901,16 @@ def of_another_row(terms: Sequence[str], sentence: Scored, labels: dict[tuple[in
         for (source, start), label in labels.items()
         if source == sentence.source and start != sentence.start
     )
+
+
+def of_another_day(terms: Sequence[str], sentence: Scored) -> bool:
+    """Whether the sentence gives what holds on other days than the one the question names: "On public holidays
+    the studio is closed." or "Friday | 08:00-14:00" for "is the studio open on saturdays"."""
+    asked = {term for term in terms if term in WEEKDAYS or term in DAYS_NAMED}
+    if not asked:
+        return False
+    text = f"{sentence.labels} {sentence.context}"
+    return not asked & text_words(text) and bool(NAMES_DAYS.search(text)) and not EVERY_DAY.search(text)
 
 
 def of_its_own_subject(terms: Sequence[str], sentence: Scored, heading: str, kin: Kin = NO_KIN) -> bool:
