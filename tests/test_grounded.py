@@ -1208,6 +1208,11 @@ def test_what_holds_on_other_days_does_not_answer_for_the_day_asked_about(ground
         assert grounded.answerer.assess(Question(asked), [passage])[1] == "yes", asked
     daily = passage_of("The studio is open daily except on public holidays.", "Opening times")
     assert grounded.answerer.assess(Question("is the studio open on saturdays"), [daily])[1] == "yes"
+    # A time of the year: a week's hours say nothing of the semester break, unless they say it is theirs.
+    hours = passage_of("The studio opening hours are 08:00-18:00 from Monday to Friday.", "Studio")
+    assert grounded.answerer.assess(Question("studio opening hours in the summer"), [hours])[1] != "yes"
+    during = passage_of("In the summer the studio opening hours are 10:00-16:00.", "Studio")
+    assert grounded.answerer.assess(Question("studio opening hours in the summer"), [during])[1] == "yes"
 
 
 def test_a_sentence_naming_another_thing_has_not_the_name_its_heading_gives():

@@ -144,6 +144,8 @@ DAYS_NAMED = {"weekend": WEEKDAYS[5:], "weekday": WEEKDAYS[:5], "working day": W
 DAYS_WORD = re.compile(r"\b(weekend|weekday|working day)s?\b", re.IGNORECASE)
 # A sentence naming days (or holidays) gives what holds on those; one saying "every day" or "daily" holds on each.
 NAMES_DAYS = re.compile(rf"\b(?:{DAY}|weekends?|weekdays?|working days?|(?:public |bank )?holidays?)(?!\w)", re.I)
+# Times of the year a question may ask about, which a week's hours do not cover (as stems).
+PERIODS = frozenset("break holiday vacation summer winter christma easter".split())
 EVERY_DAY = re.compile(r"\b(?:every day|daily|all week|seven days a week|7 days a week)\b", re.IGNORECASE)
 # A student's slip of one letter in a word this long or longer still names the material's word ("repeatabilty"); not
 # in shorter ones, where it is as likely another word ("maker" and "marker", "trial" and "trail").
@@ -904,9 +906,10 @@ def of_another_row(terms: Sequence[str], sentence: Scored, labels: dict[tuple[in
 
 
 def of_another_day(terms: Sequence[str], sentence: Scored) -> bool:
-    """Whether the sentence gives what holds on other days than the one the question names: "On public holidays
-    the studio is closed." or "Friday | 08:00-14:00" for "is the studio open on saturdays"."""
-    asked = {term for term in terms if term in WEEKDAYS or term in DAYS_NAMED}
+    """Whether the sentence gives what holds on other days than the ones the question names: "On public holidays
+    the studio is closed." or "Friday | 08:00-14:00" for "is the studio open on saturdays", a week's hours for the
+    semester break."""
+    asked = {term for term in terms if term in WEEKDAYS or term in DAYS_NAMED or term in PERIODS}
     if not asked:
         return False
     text = f"{sentence.labels} {sentence.context}"
