@@ -109,6 +109,26 @@ def test_a_pdf_slides_bullets_are_sentences_of_their_own():
     assert checker.check("Forward kinematics maps a pose to joint angles [1].").source is None
 
 
+def test_points_without_marks_under_a_lead_in_are_a_list_of_their_own_lines():
+    """A PDF's text keeps no list marks nor blank lines: "Cutting capacity ... :" ran into its first point, so a
+    tuning half's "how thick aluminium can the plasma cutter cut" was answered with the mild steel's 12 mm."""
+    page = (
+        "The PT-1530 cuts sheet and plate of electrically conductive metals with a plasma torch on a water bed.\n"
+        "Cutting capacity for a clean cut (material thickness):\nMild steel: up to 12 mm\n"
+        "Stainless steel: up to 8 mm\nAluminium: up to 6 mm\n\nThicker plates can be cut, but the edge is rough."
+    )
+    lead, *points = ["Cutting capacity for a clean cut (material thickness):", "Mild steel: up to 12 mm"]
+    points += ["Stainless steel: up to 8 mm", "Aluminium: up to 6 mm"]
+    assert [page[a:b] for a, b in evidence.sentences(page)][1:5] == [lead, *points]
+    assert [[page[a:b] for a, b in block] for block in evidence.lists(page)] == [[lead, *points]]
+    asked = "how thick aluminium can the plasma cutter cut"
+    best = evidence.score(asked, [passage_of(page, "Plasma table")], FakeEmbedder(), 0.5, 0.15)[0]
+    assert best.text == "Aluminium: up to 6 mm" and "thickness" in best.context
+    # Prose going on after a colon is no list: "Note: the torch\nstays hot." is one sentence.
+    note = "Note: the torch stays hot for a while:\nkeep your hands off it."
+    assert [note[a:b] for a, b in evidence.sentences(note)] == [note] and evidence.lists(note) == []
+
+
 def test_a_clause_number_is_kept_whole_and_a_list_number_is_markup():
     """Half of "5.1" would be a number the material never gave: "1 A match lasts 150 seconds"."""
     text = "## 5. Matches\n\n5.1 A match lasts 150 seconds in all.\n\n1. Open the valve before the pump starts.\n"

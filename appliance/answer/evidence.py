@@ -181,6 +181,9 @@ GOES_ON = re.compile(r"[,;:(/&+=\-\u2010-\u2014]\s*$")
 CELLS = re.compile(r"\S(?: *\| *| {3,}|\t)(?=\S)")  # a table line's cell separators: "a | b", "a    b"
 STARTS = re.compile(r"\s*[\"'(\[]?[A-Z0-9]")
 # A label and its value on a line of their own: "Instructor: Dr. Maya Lindqvist", "Weight 1.4 kg".
+# A label and its value with a colon, as the points under a lead-in give them without marks in a PDF ("Cutting
+# capacity (material thickness):" over "Mild steel: up to 12 mm" and "Aluminium: up to 6 mm").
+LABELLED = re.compile(r"[^\W\d_][^:\n]{0,40}:[ \t]+\S[^\n]*")
 LABEL_VALUE = re.compile(r"[^\W\d_][^:\n]{0,40}:\s+\S.*|[^\W\d_]{2,}[^\n]*?\d[\d.,]*\s*[^\W\d_]{0,5}")
 # An ordered list's item number before a sentence, past the emphasis it may open with: "4. **Close** the valve".
 STEP_MARK = re.compile(r"[ \t]*(\d{1,2})[.)][ \t]+[*_`]*")
@@ -511,16 +514,28 @@ def _lists(text: str, found: list[tuple[int, int, bool]]) -> tuple[tuple[tuple[i
     pieces = [(a, b) for a, b, _ in found if a < b]  # a numbered item's "1." leaves an empty piece
     blocks = []
     for i, (a, b) in enumerate(pieces[:-1]):
-        if not text[a:b].endswith(":") or _marked(text, a) or not _marked(text, pieces[i + 1][0]):
+        if not text[a:b].endswith(":") or _marked(text, a):
+            continue
+        # Points without marks are labels with their values, each a line of its own.
+        unmarked = not _marked(text, pieces[i + 1][0])
+        if unmarked and not _labelled(text, *pieces[i + 1]):
             continue
         block = [(a, b)]
         for start, end in pieces[i + 1 :]:
             # An item's own later sentences follow it on its lines; a piece after a blank line is past the list.
-            if not (_marked(text, start) or "\n\n" not in text[block[-1][1] : start]):
+            joined = "\n\n" not in text[block[-1][1] : start]
+            if not (_labelled(text, start, end) and joined if unmarked else _marked(text, start) or joined):
                 break
             block.append((start, end))
         blocks.append(tuple(block))
     return tuple(blocks)
+
+
+def _labelled(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a line of its own giving a label and its value ("Aluminium: up to 6 mm")."""
+    line_end = text.find("\n", end)
+    before, after = text[text.rfind("\n", 0, start) + 1 : start], text[end : line_end if line_end >= 0 else len(text)]
+    return bool(LABELLED.fullmatch(text[start:end])) and not before.strip() and not after.strip()
 
 
 def _marked(text: str, at: int) -> bool:
@@ -572,7 +587,9 @@ def _lone(text: str, lines: list[str], points: bool) -> set[int]:
         short = bool(width) and (points or width < LONE_LINE * wrapped) and not line.rstrip().endswith((".", "!", "?"))
         # A table's rows are as long as their cells: one no wider than the rest is one of them, not a heading.
         short = short and len(CELLS.findall(line)) < 2
-        if short and not GOES_ON.search(line) and (STARTS.match(after) or i == last):
+        # A lead-in ending in ":" stands alone over points it leads into: it goes on in each of them, not the first.
+        goes_on = GOES_ON.search(line) and not (line.rstrip().endswith(":") and LABELLED.fullmatch(after.strip()))
+        if short and not goes_on and (STARTS.match(after) or i == last):
             found.add(min(at - 1, len(text)))
     return found
 
