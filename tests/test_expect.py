@@ -342,6 +342,15 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("can i reach under the heater", "", ""),
         ("do i need to move the robot to charge it", "", ""),
         ("How far can the Wren-7 reach?", "quantity", "length"),
+        # asking whether one can or does asks for no value, whatever it names; how much or a limit does, and so
+        # does whether there is a sum (fresh9-tune's lab power supply question was refused for want of volts)
+        ("can i charge my lipo with the lab power supply", "", ""),
+        ("do you get money for being a mentor", "", ""),
+        ("can the arm lift 5 kg", "", ""),
+        ("can i borrow it for more than two weeks", "", ""),
+        ("can i find out how much the arm weighs", "quantity", "mass"),
+        ("is there a fee for booking the cage", "quantity", "money"),
+        ("does the cage have a speed limit", "quantity", "speed"),
     ],
 )
 def test_the_question_phrase_names_the_dimension_asked_for(question, kind, dimension):

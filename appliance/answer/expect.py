@@ -301,6 +301,10 @@ DATED = re.compile(
 )
 # The words of DATED that ask for a date (its other words name the subject: "the report").
 ASKS_DATE = re.compile(r"\b(?:date|day|due|held|deadline|weeks?|months?|semesters?|terms?)\b", re.IGNORECASE)
+# A question asking whether one can or does ("can i charge my lipo with the lab power supply") asks for no value,
+# whatever it names; unless it asks how much, how many or for a limit (QUANTITY). Not "is there a fee ...", which
+# asks for the sum if there is one.
+POLAR = re.compile(r"^\W*(?:can|could|may|might|do|does|did|will|would|should|must)\b", re.IGNORECASE)
 # When asks for a moment, which this module types only as a date (DATED); it asks for no dimension's value.
 PLACE_OR_TIME = re.compile(r"^\s*(?:where|when)\b", re.IGNORECASE)
 # What a "what ..." or "which ..." question names as asked for: the words before its verb ("which solder wire
@@ -659,7 +663,9 @@ def _kind(question: str) -> Expected:
         return Expected("colour", question_names=names)
     # "How much does the gearbox multiply torque?" asks for a factor ("by eleven"), a number of no unit.
     found = None if FACTOR.search(question) or _defines(question) else _dimension(question)
-    asks_value = not (EXPLAIN.search(question) or NAMED.search(question) or PLACE_OR_TIME.search(question))
+    asks_value = not (
+        EXPLAIN.search(question) or NAMED.search(question) or PLACE_OR_TIME.search(question) or POLAR.match(question)
+    )
     counted = COUNTED.search(question)
     # "How many students ...?" is answered by a number of students, not any number; "how many volts" is a voltage,
     # but "how many packs can be charged" is a count of packs, not a sum of money.
