@@ -180,10 +180,10 @@ FULL_LINE = 0.9  # of the widest line's length: a line this long may have been w
 GOES_ON = re.compile(r"[,;:(/&+=\-\u2010-\u2014]\s*$")
 CELLS = re.compile(r"\S(?: *\| *| {3,}|\t)(?=\S)")  # a table line's cell separators: "a | b", "a    b"
 STARTS = re.compile(r"\s*[\"'(\[]?[A-Z0-9]")
-# A label and its value on a line of their own: "Instructor: Dr. Maya Lindqvist", "Weight 1.4 kg".
 # A label and its value with a colon, as the points under a lead-in give them without marks in a PDF ("Cutting
 # capacity (material thickness):" over "Mild steel: up to 12 mm" and "Aluminium: up to 6 mm").
 LABELLED = re.compile(r"[^\W\d_][^:\n]{0,40}:[ \t]+\S[^\n]*")
+# A label and its value on a line of their own: "Instructor: Dr. Maya Lindqvist", "Weight 1.4 kg".
 LABEL_VALUE = re.compile(r"[^\W\d_][^:\n]{0,40}:\s+\S.*|[^\W\d_]{2,}[^\n]*?\d[\d.,]*\s*[^\W\d_]{0,5}")
 # An ordered list's item number before a sentence, past the emphasis it may open with: "4. **Close** the valve".
 STEP_MARK = re.compile(r"[ \t]*(\d{1,2})[.)][ \t]+[*_`]*")
@@ -524,7 +524,7 @@ def _lists(text: str, found: list[tuple[int, int, bool]]) -> tuple[tuple[tuple[i
         for start, end in pieces[i + 1 :]:
             # An item's own later sentences follow it on its lines; a piece after a blank line is past the list.
             joined = "\n\n" not in text[block[-1][1] : start]
-            if not (_labelled(text, start, end) and joined if unmarked else _marked(text, start) or joined):
+            if not ((_labelled(text, start, end) and joined) if unmarked else (_marked(text, start) or joined)):
                 break
             block.append((start, end))
         blocks.append(tuple(block))
