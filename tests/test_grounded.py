@@ -2097,6 +2097,23 @@ def test_a_copy_of_a_lists_lead_in_and_items_is_the_materials_whichever_is_neare
     assert checker.check("The midterm quiz is 20 percent of the course grade [1].").source == 1
 
 
+def test_a_list_items_quantity_is_its_own_in_its_unit_too():
+    """bench.verifier on a power supply's "Further data" list: "Display resolution: 10 mV and 1 V." (changed from
+    "1 mA") passed, as the 1 V of another item made (1, voltage) the source's. A list item's quantities, as its
+    numbers, come from itself."""
+    page = (
+        "Further data:\n\n- Ripple and noise: below 1 mV rms.\n- Display resolution: 10 mV and 1 mA.\n"
+        "- Over-voltage protection: adjustable from 1 V to 33 V."
+    )
+    passage = Passage("c", "d", "psu.md", None, None, "Ratings", page, 0, len(page), 1.0, 0.9)
+    (spans,) = evidence.lists(page)
+    items = [Evidence(a, b, page[a:b], 0.0 if i else 1.0, context=bool(i)) for i, (a, b) in enumerate(spans)]
+    checker = verify.Verifier("display resolution", {1: items}, [passage], Nearest(items[2].text), 0.3, 0.34, 0.75)
+    wrong = checker.check("Display resolution: 10 mV and 1 V [1].")
+    assert (wrong.source, wrong.reason) == (None, "the list gives 1 as a voltage to another of its items")
+    assert checker.check("Display resolution: 10 mV and 1 mA [1].").source == 1
+
+
 def test_a_how_to_question_is_answered_by_its_procedure_from_the_first_step():
     """ "how do i set up ros the first time i log in" was answered by step 2 of the "First login" procedure, the
     step scoring best: its headings name more of the task than the step, so its answer is the procedure from step

@@ -416,9 +416,13 @@ class Verifier:
         # A list's items give each its own value: another item's number given to this one's words says of one
         # thing what the material says of another ("Midterm quiz: 40 percent" when the final project is 40).
         lead = self._leads[n][closest[0]]
-        other = sorted(numbers(text) - numbers(f"{lead} {self.evidence[n][closest[0]].text}")) if lead else []
+        item = f"{lead} {self.evidence[n][closest[0]].text}"
+        other = sorted(numbers(text) - numbers(item)) if lead else []
         if other:
             return f"the list gives {other[0]} to another of its items"
+        others = sorted(quantities(text) - quantities(item)) if lead else []  # and its unit: "1 V" for "1 mA"
+        if others:
+            return "the list gives {} as a {} to another of its items".format(*others[0])
         # A number the material gives in one unit is not the model's to give in another ("9 by 6 cm" from a
         # board of 9 by 6 corners).
         invented = sorted(quantities(text) - self.evidence_quantities[n])
