@@ -2076,6 +2076,13 @@ class Nearest(FakeEmbedder):
         return super().embed_query(self.text)
 
 
+def listed_evidence(page: str, filename: str, heading: str) -> tuple[Passage, list[Evidence]]:
+    """The page's one list as evidence: its lead-in the best sentence, its items the neighbours it brought."""
+    passage = Passage("c", "d", filename, None, None, heading, page, 0, len(page), 1.0, 0.9)
+    (spans,) = evidence.lists(page)
+    return passage, [Evidence(a, b, page[a:b], 0.0 if i else 1.0, context=bool(i)) for i, (a, b) in enumerate(spans)]
+
+
 def test_a_copy_of_a_lists_lead_in_and_items_is_the_materials_whichever_is_nearest_and_an_items_number_its_own():
     """The walkthrough's copy of the lead-in and first item was judged against the lead-in alone, the sentence its
     embedding was nearest to. With the whole list as evidence each of its numbers is the material's, so an item
@@ -2084,9 +2091,7 @@ def test_a_copy_of_a_lists_lead_in_and_items_is_the_materials_whichever_is_neare
         "The course grade is made up as follows:\n\n- Lab reports: 40 percent (the best five of six reports count)\n"
         "- Midterm quiz: 20 percent\n- Final project: 40 percent"
     )
-    passage = Passage("c", "d", "rules.md", None, None, "Grading", page, 0, len(page), 1.0, 0.9)
-    (spans,) = evidence.lists(page)
-    items = [Evidence(a, b, page[a:b], 0.0 if i else 1.0, context=bool(i)) for i, (a, b) in enumerate(spans)]
+    passage, items = listed_evidence(page, "rules.md", "Grading")
     assert [e.text.split(":")[0] for e in items] == ["The course grade is made up as follows", *ITEMS]
     copied = "The course grade is made up as follows: Lab reports: 40 percent (the best five of six reports count) [1]."
     lead_in = Nearest("The course grade is made up as follows:")
@@ -2105,9 +2110,7 @@ def test_a_list_items_quantity_is_its_own_in_its_unit_too():
         "Further data:\n\n- Ripple and noise: below 1 mV rms.\n- Display resolution: 10 mV and 1 mA.\n"
         "- Over-voltage protection: adjustable from 1 V to 33 V."
     )
-    passage = Passage("c", "d", "psu.md", None, None, "Ratings", page, 0, len(page), 1.0, 0.9)
-    (spans,) = evidence.lists(page)
-    items = [Evidence(a, b, page[a:b], 0.0 if i else 1.0, context=bool(i)) for i, (a, b) in enumerate(spans)]
+    passage, items = listed_evidence(page, "psu.md", "Ratings")
     checker = verify.Verifier("display resolution", {1: items}, [passage], Nearest(items[2].text), 0.3, 0.34, 0.75)
     wrong = checker.check("Display resolution: 10 mV and 1 V [1].")
     assert (wrong.source, wrong.reason) == (None, "the list gives 1 as a voltage to another of its items")
