@@ -2278,6 +2278,13 @@ def test_a_claim_copied_without_the_condition_closing_it_is_not_supported():
     assert verify.unconditioned("Each student gets at most ten minutes.", queue) == (
         "When more than three students are waiting"
     )
+    # Two closing it, the second after a comma: each is a condition of its own (bench.verifier on fresh9).
+    consent = "Mentors only pass something on with your consent, unless somebody is in danger."
+    assert verify.unconditioned("Mentors only pass something on with your consent.", consent) == (
+        "unless somebody is in danger"
+    )
+    assert verify.unconditioned("Mentors only pass something on.", consent) == "with your consent"
+    assert verify.unconditioned(consent, consent) == ""
 
 
 def test_a_sentence_leaving_out_one_of_what_the_material_says_only_of_is_not_supported():

@@ -145,6 +145,11 @@ TRAILING = re.compile(
     r"with\s+(?:[\w'\u2019-]+\s+){0,3}?(?:permission|approval|consent)\b[^;:.!?]*)",
     re.IGNORECASE,
 )
+# A second condition closing the claim with the first, after a comma: "... with your consent, unless somebody is
+# in danger". Each is a condition of its own, which the sentence must state.
+FURTHER = re.compile(
+    r",\s*(?=(?:only\s+)?(?:if|unless|when|whenever|provided|as long as|except|excluding|apart from)\s)", re.I
+)
 ONLY = re.compile(r"\bonly\b([^,;:.!?()]*)", re.IGNORECASE)  # what a clause says "only" of
 JOINS = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
 REASON = re.compile(r"because|since|so", re.IGNORECASE)
@@ -745,7 +750,12 @@ def unconditioned(sentence: str, evidence: str, asked: Set[str] = frozenset()) -
         return ""
     if parts and not set(content_words(clause[parts[-1].start() :])) & set(content_words(sentence)):
         return ""
-    return _unstated(condition, claim, sentence, asked)
+    for each in FURTHER.split(condition):
+        missing = _unstated(each, claim, sentence, asked)
+        if missing:
+            return missing
+        claim += f", {each}"
+    return ""
 
 
 def _unstated(condition: str, claim: str, sentence: str, asked: Set[str]) -> str:
