@@ -351,11 +351,29 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("can i find out how much the arm weighs", "quantity", "mass"),
         ("is there a fee for booking the cage", "quantity", "money"),
         ("does the cage have a speed limit", "quantity", "speed"),
+        # how cold or hot a thing goes is its temperature (fresh8-tune's climate chamber question was refused)
+        ("how cold can the climate chamber go", "quantity", "temperature"),
+        ("how hot does the nozzle get", "quantity", "temperature"),
+        ("whats the hottest the bed can be", "quantity", "temperature"),
     ],
 )
 def test_the_question_phrase_names_the_dimension_asked_for(question, kind, dimension):
     wanted = expected(question)
     assert (wanted.kind, wanted.dimension) == (kind, dimension)
+
+
+def test_a_question_after_how_far_a_thing_can_go_is_answered_by_a_range_or_a_bound():
+    """fresh8-tune's "how cold can the climate chamber go" quoted a rule's threshold ("below 0 °C, do not keep the
+    door open") above the chamber's range: both state a temperature, only the range says how far it goes."""
+    cold = expected("how cold can the climate chamber go")
+    assert cold.states_limit("Temperature range: \u221240 °C to +150 °C.")
+    assert cold.states_limit("Heating: up to 4 K/min.") and cold.states_limit("It runs from 5 to 40 °C.")
+    assert not cold.states_limit("Caution: below 0 °C, do not keep the door open for longer than thirty seconds.")
+    assert not cold.states_limit("Let the chamber return to 23 °C before you open the door.")
+    assert expected("what is the max speed of the conveyor").limit
+    assert expected("how much can i get for a conference in the us").limit
+    assert not expected("how fast does the conveyor run").limit
+    assert not expected("who runs the lab").states_limit("The lab is open from 9 to 17.")
 
 
 def test_how_fast_a_loop_runs_is_stated_in_hertz():

@@ -404,6 +404,21 @@ def test_the_words_a_question_asks_with_are_no_key_terms():
     assert evidence.key_terms("how long do i keep a burn under water") == ["burn", "water"]
     assert evidence.key_terms("How long can I leave a print on the bed?") == ["print", "bed"]
     assert evidence.key_terms("Where do I leave my bag?") == ["leav", "bag"]
+    # What a thing takes asks for what it is fed: "Supply voltage | 9–32 V DC" (fresh8-tune's LX16 question).
+    assert evidence.key_terms("what input voltage does the lx16 take") == ["input", "voltag", "lx16"]
+    assert evidence.key_terms("How long does the charger take?") == ["charger", "tak"]
+
+
+def test_a_range_outranks_a_rules_threshold_for_how_far_a_thing_can_go():
+    """fresh8-tune's "how cold can the climate chamber go" quoted "below 0 °C, do not keep the door open ..." above
+    the chamber's range: both state a temperature and the rule is nearer the question in meaning."""
+    page = (
+        "Caution: below 0 °C, do not keep the chamber door open for longer than thirty seconds. "
+        "Chamber range: -40 °C to +150 °C."
+    )
+    question = "how cold can the climate chamber go"
+    scored = evidence.score(question, [passage_of(page, "Climate chamber")], FakeEmbedder(), 0.5, 0.15)
+    assert scored[0].text.startswith("Chamber range") and scored[0].fits and scored[1].fits
 
 
 def test_a_place_said_with_another_verb_answers_where_a_thing_is_kept(grounded):

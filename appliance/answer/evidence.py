@@ -76,6 +76,9 @@ RESTATING = (
         re.compile(r"^\W*how long\b", re.IGNORECASE),
         frozenset("keep keeps kept leave leaves left stay stays remain wait".split()),
     ),
+    # What a thing takes is what it is fed or fitted with: "what input voltage does the lx16 take" asks only the
+    # voltage, which a datasheet states without the verb ("Supply voltage | 9–32 V DC").
+    (re.compile(r"^\W*(?:what|which)\b", re.IGNORECASE), frozenset("take takes".split())),
 )
 # A why-question is answered by a reason: a sentence giving one ("..., because ...", "so that", "to avoid", "which
 # means") ranks as one stating the kind of answer asked for does. It is no kind of its own: a why-question's
@@ -841,6 +844,8 @@ def score(
         exact = _share(terms, words) if kin else covered
         typed = bool(CAUSE.search(sentence.text)) if why else fits
         blended = (1 - lexical_weight) * similarity + lexical_weight * exact + (type_weight if typed else 0.0)
+        # Of two sentences of the kind, a range or a bound answers what a thing can do; a rule's threshold does not.
+        blended += type_weight / 3 if fits and wanted.states_limit(text) else 0.0
         faq_similarity = faq.get(sentence.asked, 0.0)
         scored.append(
             Scored(

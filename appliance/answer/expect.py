@@ -78,7 +78,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     # A temperature names its scale: a bare "360 degrees" or "90°" is an angle in a robotics course.
     (
         "temperature",
-        r"temperatures?",
+        # "How cold can it go?" asks how low its temperature goes, as "how heavy" asks for a mass.
+        r"temperatures?|how (?:cold|hot|warm|cool)\b|cold(?:er|est)|hott(?:er|est)|warm(?:er|est)",
         rf"(?:°|degrees?){SCALE}|celsius|centigrade|kelvin|fahrenheit|[CFK]",
     ),
     ("angle", r"angles?|angular|field of view|how many degrees", ANGLE_UNITS),
@@ -418,6 +419,15 @@ BOUNDS = [
     (re.compile(rf"\b(?:{a})\b", re.IGNORECASE), re.compile(rf"\b(?:{b})\b", re.IGNORECASE))
     for a, b in ((LOWER, UPPER), (UPPER, LOWER))
 ]
+# A question after how far a thing can go ("how cold can the chamber go", "how much can i get", "the max speed")
+# asks for the bound of what it can do, which a range or a bound states; a threshold setting a rule ("below 0 °C,
+# do not keep the door open") states a value of the kind, but no bound of the thing's own.
+ASKS_LIMIT = re.compile(rf"\bhow (?:much|many|[a-z]+) (?:can|could|may)\b|\b(?:{LOWER}|{UPPER})\b", re.IGNORECASE)
+STATES_LIMIT = re.compile(
+    rf"{NUMBER}[^\d\n,;.]{{0,12}}?\s(?:to|-|\u2013)\s*(?:{SIGN})?{NUMBER}|{NUMBER}\s*(?:-|\u2013)\s*{NUMBER}|"
+    rf"\b(?:{LOWER}|{UPPER}|range|limit|limited to|rated|capacity|max\.)\b",
+    re.IGNORECASE,
+)
 # A value a sentence gives as "a repeatability of 0.05 mm" or "a payload of 2.8 kilograms" is of that property.
 PROPERTY_OF = re.compile(
     r"\b([a-z][a-z-]{2,})\s+of\s+(?:about|around|roughly|approximately|nearly|up to|at least|at most|only|just)?\s*$",
@@ -478,6 +488,7 @@ class Expected:
     words: frozenset[str] = frozenset()  # the question's words, their first PREFIX letters
     numbered: re.Pattern | None = None  # "pin 2" for "Which pin ...?": the thing asked about and its number
     own_length: bool = False  # it asks how long the thing itself lasts, not a time counted from something else
+    limit: bool = False  # it asks for the bound of what a thing can do: "how cold can the chamber go"
 
     @property
     def precise(self) -> bool:
@@ -513,6 +524,10 @@ class Expected:
         """Whether the time is counted before or after something else ("seven days before the exam") and not said
         to last."""
         return bool(BEFORE_ELSE.match(sentence, value.end())) and not LASTING.search(sentence[: value.start()])
+
+    def states_limit(self, sentence: str) -> bool:
+        """Whether the question asks for a bound and the sentence states a range or a bound."""
+        return self.limit and bool(STATES_LIMIT.search(sentence))
 
     def fits(self, sentence: str) -> bool:
         """Whether the sentence states an answer of this kind; any sentence fits a question of no particular kind."""
@@ -611,6 +626,8 @@ def expected(question: str) -> Expected:
     if kind.dimension in MEASURES:
         measure, others = _measures(question, MEASURES[kind.dimension])
         kind = replace(kind, measure=measure, other_measures=others)
+    if kind.kind == "quantity" and ASKS_LIMIT.search(question):
+        kind = replace(kind, limit=True)
     bounds = next(((asked, wrong) for asked, wrong in BOUNDS if asked.search(question)), None)
     if bounds:
         kind = replace(kind, bound=bounds[0], wrong_bound=bounds[1])

@@ -23,14 +23,21 @@ CONVERSES = [
     ["sell", "buy bought buying"],
 ]
 
+# What a device is fed is its supply and its input alike, which WordNet keeps apart: "what input voltage does the
+# lx16 take", answered by "Supply voltage | 9–32 V DC".
+SAME_IN_ELECTRONICS = [
+    ["input", "supply supplied"],
+    ["supply", "input"],
+]
+
 
 def read(path: Path | None) -> Kin:
-    """The table at `path` (lines of a word, a tab and its kin) with the CONVERSES, keyed by stem; none without a
-    table."""
+    """The table at `path` (lines of a word, a tab and its kin) with the CONVERSES and SAME_IN_ELECTRONICS, keyed by
+    stem; none without a table."""
     if path is None:
         return NO_KIN
     with path.open(encoding="utf-8") as lines:
-        return table([*(line.rstrip("\n").split("\t", 1) for line in lines), *CONVERSES])
+        return table([*(line.rstrip("\n").split("\t", 1) for line in lines), *CONVERSES, *SAME_IN_ELECTRONICS])
 
 
 def table(rows: Iterable[list[str]]) -> Kin:
