@@ -407,6 +407,16 @@ def test_the_words_a_question_asks_with_are_no_key_terms():
     # What a thing takes asks for what it is fed: "Supply voltage | 9–32 V DC" (fresh8-tune's LX16 question).
     assert evidence.key_terms("what input voltage does the lx16 take") == ["input", "voltag", "lx16"]
     assert evidence.key_terms("How long does the charger take?") == ["charger", "tak"]
+    # "ones" stands for a thing the question has named.
+    assert evidence.key_terms("how often do the coveralls get swapped for clean ones") == [
+        "coverall",
+        "get",
+        "swap",
+        "clean",
+    ]
+    # The penalty for a deed asks what follows it: "Work handed in late loses 10 % of its mark".
+    assert evidence.key_terms("whats the penalty for handing in late") == ["hand", "lat"]
+    assert evidence.key_terms("Is there a penalty?") == ["penalty"]
 
 
 def test_a_range_outranks_a_rules_threshold_for_how_far_a_thing_can_go():

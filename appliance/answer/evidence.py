@@ -54,8 +54,9 @@ ASKING = frozenset(
 # near-topic question as answered).
 WANTING = frozenset("ask need needs want wants myself ourselves yourself".split())
 # Someone, anything: the question leaves out who or what, and the material names it or says nothing of it ("if a
-# card is lent" for "if i lend my card to someone").
-INDEFINITE = frozenset("someone somebody anyone anybody everyone everybody something anything".split())
+# card is lent" for "if i lend my card to someone"); "ones" stands for a thing the question has named ("swapped for
+# clean ones").
+INDEFINITE = frozenset("someone somebody anyone anybody everyone everybody something anything ones".split())
 # "What happens if it goes above 13 bar?" asks for a consequence, which the material states without either verb
 # ("the relief valve opens at 13 bar"): a walkthrough's question was refused beside that sentence.
 HAPPENING = frozenset("happen happens happened happening go goes going gone went".split())
@@ -75,6 +76,12 @@ RESTATING = (
     (
         re.compile(r"^\W*how long\b", re.IGNORECASE),
         frozenset("keep keeps kept leave leaves left stay stays remain wait".split()),
+    ),
+    # The penalty for a deed is what happens after it, which the material states in its own words ("Work handed in
+    # late loses 10 % of its mark" for "whats the penalty for handing in late").
+    (
+        re.compile(r"^.*?\b(?:penalty|penalties|punishment|consequences?)\s+(?:for|if|of|when)\b", re.IGNORECASE),
+        frozenset("penalty penalties punishment consequence consequences".split()),
     ),
     # What a thing takes is what it is fed or fitted with: "what input voltage does the lx16 take" asks only the
     # voltage, which a datasheet states without the verb ("Supply voltage | 9–32 V DC").
