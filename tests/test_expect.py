@@ -372,6 +372,7 @@ def test_a_question_after_how_far_a_thing_can_go_is_answered_by_a_range_or_a_bou
     assert not cold.states_limit("Let the chamber return to 23 °C before you open the door.")
     assert expected("what is the max speed of the conveyor").limit
     assert expected("how much can i get for a conference in the us").limit
+    assert expected("what is the biggest part the printer can print").limit
     assert not expected("how fast does the conveyor run").limit
     assert not expected("who runs the lab").states_limit("The lab is open from 9 to 17.")
 

@@ -414,7 +414,7 @@ MEASURES = {"length": LENGTHS, "mass": MASSES}
 
 # Opposite bounds: a sentence giving only the maximum does not answer a question about the minimum.
 LOWER = r"minimum|min|lowest|least|smallest|shortest|fewest|at least|no less than"
-UPPER = r"maximum|max|highest|most|largest|longest|greatest|up to|at most|no more than"
+UPPER = r"maximum|max|highest|most|largest|biggest|longest|greatest|up to|at most|no more than"
 BOUNDS = [
     (re.compile(rf"\b(?:{a})\b", re.IGNORECASE), re.compile(rf"\b(?:{b})\b", re.IGNORECASE))
     for a, b in ((LOWER, UPPER), (UPPER, LOWER))
