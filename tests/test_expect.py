@@ -170,6 +170,11 @@ MISSES = [
     ("What is the minimum range of the lidar?", "It sees objects up to a maximum range of 12 metres."),
     ("Who manufactures the Vexmoor bracket?", "Its part number is VB-2231."),
     ("Who supplies the keys?", "Keys come from Vexmoor boxes in the store."),
+    # a unit's letter stands apart from its number only in words: "3 gives a" is an article, no amperes (fresh9)
+    (
+        "how many amps can channel 1 of the dp3205 give",
+        "Channels 1 and 2 are adjustable and isolated; channel 3 gives a fixed low voltage for logic circuits.",
+    ),
     # a count's noun before a number of something measured
     ("how many spots are there on the field trip", "Spots are 3 km from the bus stop."),
     ("What are the lab's opening hours on Friday?", "A lab session on Friday lasts 90 minutes."),

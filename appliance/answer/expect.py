@@ -754,11 +754,12 @@ def _is_title(sentence: str) -> bool:
 
 
 def _stated_in(dimension: str, units: str) -> re.Pattern:
-    """A number with one of the units, a couple of words allowed between them ("40 operating hours")."""
+    """A number with one of the units, a couple of words allowed before a unit in words ("40 operating hours")."""
     # A rate's "per day" may come after what is counted: "lose five percent of the report mark per day".
     between = RATE_WORDS if dimension == "rate" else UNIT_WORDS
-    # A unit divided by another is a rate of its own: the "m" of 0.0014 m/s² is no length.
-    pattern = rf"{NUMBER}[\s-]*(?:[\w-]+\s+){{0,{between}}}?(?:{units})(?![\w/])"
+    # A unit divided by another is a rate of its own: the "m" of 0.0014 m/s² is no length. Only a unit in words
+    # stands apart from its number: the "A" of "channel 3 gives a fixed voltage" is an article, no amperes.
+    pattern = rf"{NUMBER}[\s-]*(?:(?:[\w-]+\s+){{1,{between}}}?(?=[^\W\d_]{{3}}))?(?:{units})(?![\w/])"
     if dimension == "count":  # a sum of money is no count: "charged €25 for the seat"
         pattern = rf"(?<![\d.,£$€])(?<![£$€]\s){pattern}"
     extra = {"money": PAID, "recurrence": RECURRING, "count": COUNT_FIRST.format(units=units)}.get(dimension)
