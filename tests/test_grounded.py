@@ -431,6 +431,20 @@ def test_a_range_outranks_a_rules_threshold_for_how_far_a_thing_can_go():
     assert scored[0].text.startswith("Chamber range") and scored[0].fits and scored[1].fits
 
 
+def test_a_sentence_on_another_room_than_the_code_asked_about_answers_nothing(grounded):
+    """A fresh ingest of `fresh2` retrieved a course FAQ beside the printer room's rules, and "what are the opening
+    hours of room B-114" was answered by the TA's office hours in room D-118: the kind, "hours" and "room"."""
+    booking = "Booking\n\nOne booking may last at most 9 hours."
+    rules = Passage("c1", "d1", "printers.md", None, None, "Rules for room B-114 > Booking", booking, 0, 46, 1.0, 0.5)
+    office = "Q: When are office hours?\nA: The TA holds office hours on Wednesdays from 13:00 to 14:30 in room D-118."
+    faq = Passage("c2", "d2", "faq.md", None, None, "Course FAQ", office, 0, len(office), 1.0, 0.5)
+    asked = "what are the opening hours of room B-114"
+    assert grounded.answerer.assess(Question(asked), [rules, faq])[1] == "no"
+    # Named by its code, the room's own hours answer.
+    own = passage_of("Room B-114 is open from 09:00 to 18:00 on weekdays.", "Printer room")
+    assert grounded.answerer.assess(Question(asked), [own, faq])[1] == "yes"
+
+
 def test_a_place_said_with_another_verb_answers_where_a_thing_is_kept(grounded):
     """A tuning half's "where are the heat proof gloves kept" was refused beside the sentence saying where they
     hang, for its "kept"."""

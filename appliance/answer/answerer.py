@@ -297,6 +297,8 @@ class Answerer:
         stating = self._stating(terms, scored, headings)
         codes = evidence_module.codes(question)
         asking = frozenset(evidence_module.content_words(" ".join(wanted.asking)))
+        # A sentence on another room or part than the one the question names by its code answers nothing of it:
+        # "The TA holds office hours ... in room D-118" for "what are the opening hours of room B-114".
         if any(
             (s.coverage >= settings.answerable_coverage and s.similarity >= settings.answerable_similarity)
             or s.similarity >= settings.answerable_paraphrase
@@ -312,10 +314,10 @@ class Answerer:
                 wanted.precise
                 and s.coverage >= settings.maybe_coverage
                 and s.similarity >= settings.answerable_typed_similarity
-                and evidence_module.names_all(codes, s)
                 and evidence_module.says_its_subject(terms, s, headings[s.source], asking, self.kin)
             )
             for s in stating
+            if evidence_module.names_all(codes, s)
         ) or evidence_module.answered_together(
             question, scored, settings.answerable_coverage, settings.answerable_similarity, self.kin
         ):
