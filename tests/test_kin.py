@@ -29,7 +29,8 @@ def test_a_key_term_counts_as_covered_by_its_kin_only_with_the_table():
 
 
 def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tmp_path):
-    """WordNet's table has no "lent" for "borrow"; the table read from it does, and keeps the table's own kin."""
+    """WordNet's table has no "lent" for "borrow", nor "supply" for "input"; the table read from it does, and keeps
+    the table's own kin."""
     path = tmp_path / NAME
     path.write_text("shut\tclose closing\n", encoding="utf-8")
     read = kin.read(path)
@@ -42,6 +43,9 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
     voltage = evidence.key_terms("what input voltage does the lx16 take")
     assert evidence.coverage(voltage, "LX16 supply voltage: 9–32 V DC", kin=read) == 1.0
     assert "supply" in read["input"] and "input" in read["supply"]
+    # Heat proof is heat resistant: "wear the heat-resistant gloves, which hang on hook H2" (fresh6-tune).
+    gloves = evidence.key_terms("where are the heat proof gloves kept")
+    assert evidence.coverage(gloves, "Wear the heat-resistant gloves, which hang on hook H2.", kin=read) == 1.0
 
 
 @pytest.fixture(scope="module")

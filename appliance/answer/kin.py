@@ -23,21 +23,24 @@ CONVERSES = [
     ["sell", "buy bought buying"],
 ]
 
-# What a device is fed is its supply and its input alike, which WordNet keeps apart: "what input voltage does the
-# lx16 take", answered by "Supply voltage | 9–32 V DC".
-SAME_IN_ELECTRONICS = [
+# Words a lab's handouts use for one another, which WordNet keeps apart: what a device is fed is its supply and its
+# input alike ("what input voltage does the lx16 take", answered by "Supply voltage | 9–32 V DC"); what is heat or
+# water proof is heat or water resistant ("the heat proof gloves", "the heat-resistant gloves").
+ALSO_SAID = [
     ["input", "supply supplied"],
     ["supply", "input"],
+    ["proof", "resistant resistance"],
+    ["resistant", "proof"],
 ]
 
 
 def read(path: Path | None) -> Kin:
-    """The table at `path` (lines of a word, a tab and its kin) with the CONVERSES and SAME_IN_ELECTRONICS, keyed by
+    """The table at `path` (lines of a word, a tab and its kin) with the CONVERSES and ALSO_SAID, keyed by
     stem; none without a table."""
     if path is None:
         return NO_KIN
     with path.open(encoding="utf-8") as lines:
-        return table([*(line.rstrip("\n").split("\t", 1) for line in lines), *CONVERSES, *SAME_IN_ELECTRONICS])
+        return table([*(line.rstrip("\n").split("\t", 1) for line in lines), *CONVERSES, *ALSO_SAID])
 
 
 def table(rows: Iterable[list[str]]) -> Kin:
