@@ -1341,6 +1341,45 @@ def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
     assert not evidence.of_another_row(terms, prose, evidence.row_labels([prose, *scored]))  # a sentence is no row
 
 
+def test_an_item_of_a_list_that_lacks_the_thing_asked_about_does_not_answer(grounded):
+    """ "how thick copper can the pt-1530 cut" was answered by "Aluminium: up to 6 mm": the list names no copper, and
+    its items' labels name nothing the question asks, so each item is another thing's value."""
+    heading = "Brannholt PT-1530 > Cutting capacity for a clean cut (material thickness)"
+    lines = ["Aluminium: up to 6 mm", "Mild steel: up to 12 mm", "Warning: never cut with the lid open."]
+    scored = [
+        evidence.Scored(
+            0, 40 * i, 40 * i + len(t), t, f"{heading} {t}", similarity=0.6, coverage=0.8, fits=True, score=0.7
+        )
+        for i, t in enumerate(lines)
+    ]
+    aluminium, steel, warning = scored
+
+    def unnamed(asked: str, item: evidence.Scored, among: list[evidence.Scored]) -> bool:
+        terms = evidence.key_terms(asked)
+        nowhere = evidence.named_nowhere(terms, among, answerer_module._asking(expected(asked)))
+        return evidence.of_an_unnamed_item(terms, item, nowhere, evidence.items(among))
+
+    copper = "how thick copper can the pt-1530 cut"
+    assert unnamed(copper, aluminium, scored)
+    assert grounded.answerer._answerable(copper, scored[:2], expected(copper), [heading]) != "yes"
+    # The item the question names, or no item at all: "thick" asks for the value, which no item need say.
+    assert not unnamed("how thick aluminium can the pt-1530 cut", aluminium, scored)
+    assert not unnamed("how thick can the pt-1530 cut", steel, scored)
+    # Nor an item alone, nor a box: neither is one of a list's items.
+    assert not unnamed(copper, aluminium, [aluminium, warning])
+    assert evidence.item_label(warning) == ""
+    assert evidence.item_label(aluminium) == "Aluminium"
+    # A row's label may be what is asked: "data" and "line" are the "SDA" of pin D18's row.
+    pins = [
+        evidence.Scored(0, 40 * i, 40 * i + len(t), t, t, similarity=0.68, coverage=0.5, fits=True, score=0.7)
+        for i, t in enumerate(["D18 | I²C SDA | 4.7 kΩ pull-up", "D19 | I²C SCL | 4.7 kΩ pull-up"])
+    ]
+    which = "Which pin is the I2C data line on the Brindle board?"
+    assert answerer_module._items_apart(expected(which), ["data", "lin"]) == []
+    assert answerer_module._items_apart(expected(copper), ["copper"]) == ["copper"]
+    assert pins[0] in grounded.answerer._stating(evidence.key_terms(which), pins, ["Brindle board"], [])
+
+
 def test_a_sentence_of_its_own_subject_answers_nothing_its_heading_names(grounded):
     """ "How much does a new Tarrow M2 base cost?" was answered by the bumper strip's €85: the title names the base,
     the section and the sentence the bumper. A sentence naming no part takes the title's subject, and one naming a

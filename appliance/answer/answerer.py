@@ -235,10 +235,12 @@ class Answerer:
     ) -> tuple[evidence_module.Scored, evidence_module.Scored] | None:
         """Two neighbouring sentences answering the question together (`evidence.answered_in_turn`)."""
         terms, settings = evidence_module.key_terms(question), self.settings
+        wanted = expected(question)
+        nowhere = evidence_module.named_nowhere(terms, scored, _asking(wanted), self.kin)
         return evidence_module.answered_in_turn(
             question,
             scored,
-            self._stating(terms, scored, [p.heading for p in relevant]),
+            self._stating(terms, scored, [p.heading for p in relevant], _items_apart(wanted, nowhere)),
             relevant,
             self.embedder,
             settings.answerable_coverage,
@@ -294,9 +296,10 @@ class Answerer:
         a near-topic value (the maximum for a minimum, another device's mass) would pass the check as well."""
         settings = self.settings
         terms = evidence_module.key_terms(question)
-        stating = self._stating(terms, scored, headings)
+        asking = _asking(wanted)
+        nowhere = evidence_module.named_nowhere(terms, scored, asking, self.kin)
+        stating = self._stating(terms, scored, headings, _items_apart(wanted, nowhere))
         codes = evidence_module.codes(question)
-        asking = frozenset(evidence_module.content_words(" ".join(wanted.asking)))
         # A sentence on another room or part than the one the question names by its code answers nothing of it:
         # "The TA holds office hours ... in room D-118" for "what are the opening hours of room B-114".
         if any(
@@ -340,16 +343,19 @@ class Answerer:
         return any(share >= self.settings.answerable_meaning_kept for share in kept)
 
     def _stating(
-        self, terms: list[str], scored: list[evidence_module.Scored], headings: list[str]
+        self, terms: list[str], scored: list[evidence_module.Scored], headings: list[str], nowhere: list[str]
     ) -> list[evidence_module.Scored]:
-        """The sentences of the kind asked for (a mass for "how heavy"), none a row of another thing or another day,
-        nor a sentence on its section's part of what the question asks about."""
-        labels = evidence_module.row_labels(scored)
+        """The sentences of the kind asked for (a mass for "how heavy"), none a row of another thing, an item of a
+        list that lacks the thing asked about, or another day, nor a sentence on its section's part of what the
+        question asks about. `nowhere` are the key terms no passage names that tell a list's items apart
+        (`_items_apart`)."""
+        labels, listed = evidence_module.row_labels(scored), evidence_module.items(scored)
         return [
             s
             for s in scored
             if s.fits
             and not evidence_module.of_another_row(terms, s, labels)
+            and not evidence_module.of_an_unnamed_item(terms, s, nowhere, listed)
             and not evidence_module.of_another_day(terms, s)
             and not evidence_module.of_its_own_subject(terms, s, headings[s.source], self.kin)
         ]
@@ -693,6 +699,18 @@ class _Counter:
         for piece in stream:
             self.tokens += 1
             yield piece
+
+
+def _asking(wanted: Expected) -> frozenset[str]:
+    """The content words of a question that ask for the kind of answer ("weigh", "thick")."""
+    return frozenset(evidence_module.content_words(" ".join(wanted.asking)))
+
+
+def _items_apart(wanted: Expected, nowhere: list[str]) -> list[str]:
+    """The key terms no passage names, when a list's items state the value asked for after their labels ("Mild
+    steel: up to 12 mm"); none when the label may be the answer ("D18 | I²C SDA" for "which pin is the I2C data
+    line", where "data" and "line" are the row's "SDA")."""
+    return nowhere if wanted.kind in ("quantity", "date") else []
 
 
 def _unlooped(stream: Iterator[str]) -> Iterator[str]:

@@ -4,7 +4,7 @@ import math
 import re
 import threading
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -135,6 +135,10 @@ NAME_TOKEN = re.compile(r"\w+(?:-\w+)*")  # a word, hyphenated ones whole ("Mart
 DIGIT = re.compile(r"\d")
 # A code of a few letters and a number, with or without a hyphen: TQ-50, SD56, CAM-04.
 CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
+# A list item's label before its value: "Mild steel: up to 12 mm" (not a time, "09:00").
+LABEL_FIRST = re.compile(r"([^\W\d_][^:|\n]{0,40}?):\s")
+# Labels that open a box or a FAQ's pair, not an item of a list.
+NOT_ITEMS = frozenset({"note", "warning", "caution", "tip", "important", "danger", "notice", "q", "a", "example"})
 # A word and its number, which students shorten to the word's first letters as they write a code: "ch3" or "ch 3"
 # for "Channel 3", "rm204" for "Room 204".
 NUMBERED = re.compile(r"\b([^\W\d_]{2,}) (\d{1,5})\b")
@@ -932,6 +936,43 @@ def of_another_row(terms: Sequence[str], sentence: Scored, labels: dict[tuple[in
         for (source, start), label in labels.items()
         if source == sentence.source and start != sentence.start
     )
+
+
+def item_label(sentence: Candidate) -> str:
+    """The label of a labelled item, a table row's first cell or the "Mild steel" of "Mild steel: up to 12 mm";
+    "" for a sentence, a box's "Warning:" or a FAQ's "Q:"."""
+    if "|" in sentence.text:
+        return sentence.text.split("|", 1)[0]
+    found = LABEL_FIRST.match(sentence.text)
+    return "" if not found or found.group(1).strip().lower() in NOT_ITEMS else found.group(1)
+
+
+def items(scored: Sequence[Scored]) -> dict[int, int]:
+    """How many labelled items (`item_label`) each source's sentences hold."""
+    return Counter(s.source for s in scored if item_label(s))
+
+
+def of_an_unnamed_item(terms: Sequence[str], sentence: Scored, nowhere: Sequence[str], listed: dict[int, int]) -> bool:
+    """Whether a labelled item of a list gives another item's value than the one asked about: the question names a
+    thing no passage names (`nowhere`, `named_nowhere`), and the item's label none of the question's words
+    ("Aluminium: up to 6 mm" beside "Mild steel: up to 12 mm" for "how thick copper can the pt-1530 cut").
+    `listed` counts each source's items (`items`)."""
+    label = item_label(sentence)
+    return (
+        bool(nowhere)
+        and bool(content_words(label))
+        and listed.get(sentence.source, 0) > 1
+        and not coverage(terms, label)
+    )
+
+
+def named_nowhere(
+    terms: Sequence[str], scored: Sequence[Scored], asking: frozenset[str], kin: Kin = NO_KIN
+) -> list[str]:
+    """The key terms no sentence of the passages names, itself or as one of its kin, but for those asking for the
+    kind of value: "copper" of "how thick copper can the pt-1530 cut" where the table lists steel and aluminium."""
+    named = set().union(*(text_words(f"{s.labels} {s.context}") for s in scored))
+    return [t for t in terms if t not in asking and not _share([t], named, kin)]
 
 
 def of_another_day(terms: Sequence[str], sentence: Scored) -> bool:
