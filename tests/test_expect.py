@@ -111,6 +111,7 @@ STATES = [
     # a numbered place, a place in a word; a first name questions go to
     ("Where is the key to the cage kept?", "place", "The key is kept in drawer 2 of the desk."),
     ("Where do I pick up my badge?", "place", "Badges are handed out at reception."),
+    ("Where is demo day held?", "place", "Demo day takes place in V-114 from 14:00 on 3 June 2027."),
     ("Who do questions about grades go to?", "person", "Questions about grades go to Carys first."),
     # a power supply is told by its volts and amps
     ("What power supply does the stepper driver need?", "quantity", "Use a 24 V, 5 A supply from the cabinet."),
@@ -212,6 +213,9 @@ MISSES = [
     ("What power supply does the stepper driver need?", "The driver weighs 300 g."),
     # a number of things is no place; a thing one goes to is no person
     ("Where is the key to the cage kept?", "There are 2 keys to the cage."),
+    # a date, a year or an hour is no place (the dev set's "Where is demo day held?")
+    ("Where is demo day held?", "The course ends with demo day, which is on 3 June 2027."),
+    ("where does the shuttle leave from", "It leaves at 07:45 on weekdays."),
     ("Who do questions about grades go to?", "Questions about grades go to Moodle forum threads."),
     # a speed is no length: the metres of m/s² divide
     ("What is the gyro's maximum range?", "VN-100 | $749 | 0.0035°/s | 0.0014 m/s² | Research"),

@@ -385,6 +385,8 @@ AT_PLACE = re.compile(
     r"\b(?:upstairs|downstairs|next door|at reception|on campus|off campus)\b",
     re.IGNORECASE,
 )
+# A date, a year or an hour of the clock, which a capitalised or numbered word of a place is not.
+WHEN = re.compile(rf"{DATE.pattern}|\b(?:19|20)\d\d\b|\b\d{{1,2}}(?:{CLOCK_UNITS})", re.IGNORECASE)
 NAMES = {
     "name": NAME,
     "code": CODE,
@@ -545,8 +547,11 @@ class Expected:
                 return False
             stated = (self.units or ANY_NUMBER).finditer(sentence)
             return any(not self._of_another(sentence, m) for m in stated)
-        if self.kind == "place" and AT_PLACE.search(sentence):
-            return True
+        if self.kind == "place":
+            if AT_PLACE.search(sentence):
+                return True
+            # A date or an hour places nothing: "demo day, which is on 3 June 2027" says when, not where.
+            sentence = WHEN.sub(" ", sentence)
         if self.kind in NAMES:
             called = self.kind in ("phone", "contact") and PHONE.search(sentence)  # "Call Aino Vestergaard on ..."
             if _is_title(sentence) and not _labelled(sentence, NAMES[self.kind]) and not called:
