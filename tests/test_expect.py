@@ -111,6 +111,15 @@ STATES = [
     # a numbered place, a place in a word; a first name questions go to
     ("Where is the key to the cage kept?", "place", "The key is kept in drawer 2 of the desk."),
     ("Where do I pick up my badge?", "place", "Badges are handed out at reception."),
+    # what one may put on a thing is its load (a fresh10 tuning question)
+    ("whats the heaviest thing i can put on the turntable", "quantity", "Maximum load (kg) | 5 kg"),
+    # a time of day (a fresh10 tuning question), a deadline told by the day before
+    ("what time does the nightly backup run", "quantity", "The server makes a backup every night at 02:00."),
+    (
+        "whats the deadline to book a seat on the shuttle",
+        "date",
+        "Seats are booked on the intranet by 12:00 on the working day before the trip.",
+    ),
     ("Where is demo day held?", "place", "Demo day takes place in V-114 from 14:00 on 3 June 2027."),
     ("Who do questions about grades go to?", "person", "Questions about grades go to Carys first."),
     # a power supply is told by its volts and amps
@@ -215,6 +224,8 @@ MISSES = [
     ("Where is the key to the cage kept?", "There are 2 keys to the cage."),
     # a date, a year or an hour is no place (the dev set's "Where is demo day held?")
     ("Where is demo day held?", "The course ends with demo day, which is on 3 June 2027."),
+    # a length of time is no time of day
+    ("what time is the briefing", "The briefing lasts 90 minutes."),
     ("where does the shuttle leave from", "It leaves at 07:45 on weekdays."),
     ("Who do questions about grades go to?", "Questions about grades go to Moodle forum threads."),
     # a speed is no length: the metres of m/s² divide
@@ -410,6 +421,11 @@ def test_a_question_explaining_a_dimension_asks_for_no_value():
     # a why-question naming an amount asks for the reason, not the amount
     assert expected("why is there a limit on how much participants get paid").kind == ""
     assert expected("Why do late reports lose 10 % per day?").kind == ""
+    # naming a deadline, a how-question asks for a way, not a date (a fresh10 tuning question)
+    assert expected("the portal crashed right before the deadline, how do i submit").kind == ""
+    assert expected("whats the deadline for the report").kind == "date"
+    # an oscilloscope's time/div is a setting, no time of day (a fresh3 tuning question)
+    assert expected("what time/div for a 20 khz pwm signal").dimension != "hour"
 
 
 @pytest.mark.parametrize(
@@ -423,6 +439,7 @@ def test_a_question_explaining_a_dimension_asks_for_no_value():
         ("Which brand of soldering station is used?", set()),
         ("What is the minimum range of the lidar?", {"minimum", "range"}),
         ("How does a lidar measure distance?", set()),
+        ("what time does the nightly backup run", {"time"}),
     ],
 )
 def test_the_words_asking_for_the_kind_are_told_from_the_subject(question, asking):

@@ -508,7 +508,40 @@ def test_a_hyphenated_word_covers_the_question_written_as_one_word():
         ("which filter is changed", "Change the pre-filter every 100 hours."),
     ):
         assert evidence.coverage(evidence.key_terms(asked), text) == 1.0, (asked, text)
-    assert evidence.coverage(evidence.key_terms("prefilter"), "Change the pre filter.") == 0.0
+    # Two words side by side too (a fresh10 tuning question: "flatrate" for the "Monthly flat rate" row), but not
+    # across a comma or a table's cells.
+    assert evidence.coverage(evidence.key_terms("monthly coffee flatrate"), "Coffee: monthly flat rate | 12") == 1.0
+    assert evidence.coverage(evidence.key_terms("prefilter"), "Change the pre filter.") == 1.0
+    assert evidence.coverage(evidence.key_terms("prefilter"), "Keep it clean before use, pre, filter.") == 0.0
+    assert evidence.coverage(evidence.key_terms("ratemany"), "Flat rate | many cups") == 0.0
+
+
+def test_a_decimal_and_a_units_power_are_read_as_students_type_them():
+    """A fresh10 tuning question, "which die do i use for 0.5 mm2 wire": its "0.5" was the terms 0 and 5, which the
+    row of 2.5 mm² and 7.0 mm covered as well, and its "mm2" no row's "mm²"."""
+    header = "Wire cross-section (mm²) | AWG | Die colour | Strip length (mm)"
+    terms = evidence.key_terms("which die do i use for 0.5 mm2 wire")
+    assert "0_5" in terms and "mm2" in terms
+    assert evidence.coverage(terms, f"{header} 0.5 | 20 | orange | 4.0") > evidence.coverage(
+        terms, f"{header} 2.5 | 14 | yellow | 7.0"
+    )
+    # An hour of the clock too, written either way.
+    assert evidence.coverage(evidence.key_terms("is it open at 10.30"), "It opens at 10:30.") == 1.0
+
+
+def test_a_table_column_naming_the_thing_asked_for_gives_it_in_each_row():
+    """ "which die do i use" is answered by a row's "Die colour" cell: that column names the die, no capital does."""
+    header = "Wire cross-section (mm²) | AWG | Die colour | Strip length (mm)"
+    which = expected("which die do i use for 0.5 mm2 wire")
+    assert which.heads(header) and not which.fits("0.5 | 20 | orange | 4.0")
+    assert not which.heads("Wire cross-section (mm²) | AWG | Colour | Strip length (mm)")
+    page = f"| {header} |\n|---|---|---|---|\n| 0.5 | 20 | orange | 4.0 |\n| 2.5 | 14 | yellow | 7.0 |"
+    scored = evidence.score(
+        "which die do i use for 0.5 mm2 wire", [passage_of(page, "Crimping")], FakeEmbedder(), 0.5, 0.15
+    )
+    assert scored[0].text.startswith("0.5") and scored[0].fits
+    # Its "mm2" reads as a code, which the header names (in either spelling): the row answers.
+    assert evidence.names_all(evidence.codes("which die do i use for 0.5 mm2 wire"), scored[0])
 
 
 def test_a_word_misspelt_by_one_letter_still_covers_the_materials():
@@ -1341,6 +1374,21 @@ def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
     assert not evidence.of_another_row(terms, prose, evidence.row_labels([prose, *scored]))  # a sentence is no row
 
 
+def test_a_day_asked_about_is_never_too_little_to_refuse_for(grounded):
+    """ "does the shuttle run on mondays" was answered by "In the two weeks between semesters the shuttle does not run
+    at all.": without "mondays" the question kept most of its meaning, but the day is what it asks."""
+    text = "In the two weeks between semesters the shuttle does not run at all."
+    close = [evidence.Scored(0, 0, len(text), text, text, similarity=0.5, coverage=0.67, fits=True, score=0.6)]
+    assess = grounded.answerer._answerable
+    mondays, on_time = "does the shuttle run on mondays", "does the shuttle run on time"
+    assert evidence.days_asked(evidence.key_terms(mondays)) == {"monday"}
+    assert assess(mondays, close, expected(mondays), UNDER) == "maybe"
+    assert assess(on_time, close, expected(on_time), UNDER) == "yes"  # another word that adds little still may
+    # A day the question takes as given is no more than its other words ("if i order on monday when can i ...").
+    premise = "if i book on monday does the shuttle run"
+    assert not evidence.asks_whether(premise) and evidence.asks_whether(mondays)
+
+
 def test_an_item_of_a_list_that_lacks_the_thing_asked_about_does_not_answer(grounded):
     """ "how thick copper can the pt-1530 cut" was answered by "Aluminium: up to 6 mm": the list names no copper, and
     its items' labels name nothing the question asks, so each item is another thing's value."""
@@ -1369,6 +1417,9 @@ def test_an_item_of_a_list_that_lacks_the_thing_asked_about_does_not_answer(grou
     assert not unnamed(copper, aluminium, [aluminium, warning])
     assert evidence.item_label(warning) == ""
     assert evidence.item_label(aluminium) == "Aluminium"
+    # A word standing for what is asked names nothing the material lacks (a fresh10 tuning question refused beside
+    # "Maximum load (kg) | 5", whose label does not say "thing").
+    assert "thing" not in evidence.key_terms("whats the heaviest thing i can put on the turntable")
     # A row's label may be what is asked: "data" and "line" are the "SDA" of pin D18's row.
     pins = [
         evidence.Scored(0, 40 * i, 40 * i + len(t), t, t, similarity=0.68, coverage=0.5, fits=True, score=0.7)
@@ -2422,6 +2473,16 @@ def in_turn(question: str, page: str) -> tuple[evidence.Scored, evidence.Scored]
     scored = evidence.score(question, passages, FakeEmbedder(), 0.5, 0.15)
     stating = [s for s in scored if s.fits]
     return evidence.answered_in_turn(question, scored, stating, passages, FakeEmbedder(), 0.75, 0.3)
+
+
+def test_table_rows_quoted_together_each_keep_a_line():
+    """A fresh10 tuning answer quoted "Single-shot accuracy (mm) | 0.04 Point distance (mm) | 0.1": two rows read
+    as one, the first's value running into the second's label."""
+    first, second = "Single-shot accuracy (mm) | 0.04", "Point distance (mm) | 0.1"
+    rows = [Evidence(0, 32, first, 0.9), Evidence(35, 60, second, 0.5, context=True)]
+    assert answerer_module.quotable({1: rows})[0][1] == f"{first}\n{second}"
+    prose = [Evidence(0, 10, "It is red.", 0.9), Evidence(11, 30, "It weighs 2 kg.", 0.5, context=True)]
+    assert answerer_module.quotable({1: prose})[0][1] == "It is red. It weighs 2 kg."
 
 
 def test_two_neighbouring_sentences_answer_together_what_neither_does_alone(grounded):

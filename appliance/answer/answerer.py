@@ -5,6 +5,7 @@ import threading
 import time
 from collections.abc import Iterator, Set
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 import msgspec
@@ -335,10 +336,15 @@ class Answerer:
     def _lacking_little(self, question: str, terms: list[str], close: list[evidence_module.Scored]) -> bool:
         """Whether the key terms one of the best close sentences lacks add too little to what is asked to refuse it
         for them ("fail" in "What happens if I fail the induction quiz?", answered by what happens to those who do
-        not pass it). Never a comparison's: each side is what it asks about."""
+        not pass it). Never a comparison's: each side is what it asks about; nor a day a question asking whether
+        names."""
         if evidence_module.COMPARING.search(question):
             return False
         lacking = [evidence_module.missing_terms(terms, s, self.kin) for s in close[:KEPT_MEANING_SENTENCES]]
+        # The day asked about is what a question asking whether asks ("does the shuttle run on mondays"), however
+        # little the word weighs in its meaning; not one of its premises ("if i order on monday when can i ...").
+        if evidence_module.asks_whether(question):
+            lacking = [missing for missing in lacking if not evidence_module.days_asked(missing)]
         kept = evidence_module.meaning_kept(question, [missing for missing in lacking if missing], self.embedder)
         return any(share >= self.settings.answerable_meaning_kept for share in kept)
 
@@ -760,7 +766,10 @@ def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[i
     ranked = sorted(runs, key=lambda run: -max(e.score for e in run[1]))
     quotes, seen = [], set()
     for n, items in ranked:
-        text = " ".join(e.text for e in items)
+        # Table rows each on a line of their own: "Single-shot accuracy (mm) | 0.04", then the next row.
+        text = items[0].text + "".join(
+            ("\n" if "|" in a.text and "|" in b.text else " ") + b.text for a, b in pairwise(items)
+        )
         # The same words in two documents (a handout and the PDF made of it) are one quote, from the better.
         if (words := " ".join(text.split())) not in seen:
             seen.add(words)

@@ -5,7 +5,7 @@ import re
 import threading
 from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -55,8 +55,10 @@ ASKING = frozenset(
 WANTING = frozenset("ask need needs want wants myself ourselves yourself".split())
 # Someone, anything: the question leaves out who or what, and the material names it or says nothing of it ("if a
 # card is lent" for "if i lend my card to someone"); "ones" stands for a thing the question has named ("swapped for
-# clean ones").
-INDEFINITE = frozenset("someone somebody anyone anybody everyone everybody something anything ones".split())
+# clean ones"); "thing" and "stuff" stand for what it asks about ("the heaviest thing i can put on the turntable").
+INDEFINITE = frozenset(
+    "someone somebody anyone anybody everyone everybody something anything ones thing things stuff".split()
+)
 # "What happens if it goes above 13 bar?" asks for a consequence, which the material states without either verb
 # ("the relief valve opens at 13 bar"): a walkthrough's question was refused beside that sentence.
 HAPPENING = frozenset("happen happens happened happening go goes going gone went".split())
@@ -135,6 +137,15 @@ NAME_TOKEN = re.compile(r"\w+(?:-\w+)*")  # a word, hyphenated ones whole ("Mart
 DIGIT = re.compile(r"\d")
 # A code of a few letters and a number, with or without a hyphen: TQ-50, SD56, CAM-04.
 CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
+# A decimal (or an hour of the clock, "10.30" as "10:30"), which a question's decimal is read whole against.
+DECIMAL = re.compile(r"\b\d+[.:]\d+\b")
+DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+# Units' powers as students type them: "mm2" for "mm²".
+SUPERSCRIPTS = str.maketrans("²³", "23")
+# A question asking whether: a day it names is then what it asks about, not a premise ("if i order on monday ...").
+WHETHER = re.compile(r"^\W*(?:is|are|can|could|may|might|do|does|did|will|would|should|must|has|have)\b", re.I)
+# Two words side by side, each of three letters or more (overlapping: "monthly flat rate" gives both pairs).
+WORD_PAIR = re.compile(r"\b([^\W\d_]{3,})[ \t]+(?=([^\W\d_]{3,})\b)")
 # A list item's label before its value: "Mild steel: up to 12 mm" (not a time, "09:00").
 LABEL_FIRST = re.compile(r"([^\W\d_][^:|\n]{0,40}?):\s")
 # Labels that open a box or a FAQ's pair, not an item of a list.
@@ -320,7 +331,8 @@ def text_words(text: str) -> set[str]:
     """The content words a text offers a question's key terms, its codes, quantities and hyphenated words in every
     spelling: "TQ-50" and "TQ50" each give tq50, tq and 50, "24 V" and "24V" each 24v and 24, "Wi-Fi" wi, fi and
     wifi, as students type them either way."""
-    words = set(content_words(text))
+    text = text.translate(SUPERSCRIPTS)
+    words = set(content_words(text)) | {joined.replace(".", "_").replace(":", "_") for joined in DECIMAL.findall(text)}
     for letters, digits in CODE_SPELLED.findall(text):
         spellings = (f"{letters}{digits}".lower(), stem(letters.lower()), digits)
         words.update(w for w in spellings if len(w) > 1 or w.isdigit())
@@ -330,12 +342,17 @@ def text_words(text: str) -> set[str]:
     for digits, unit in QUANTITY_SPELLED.findall(text):
         words.update((f"{digits}{unit}".lower(), digits))
     words.update(stem(joined.replace("-", "").lower()) for joined in HYPHENATED.findall(text))
+    # Two words a student may write as one: "flatrate" for the "flat rate", "timetable" for a "time table".
+    pairs = ((a.lower(), b.lower()) for a, b in WORD_PAIR.findall(text))
+    words.update(stem(a + b) for a, b in pairs if a not in STOPWORDS and b not in STOPWORDS)
     return words | days(text, words)
 
 
 def days(text: str, words: set[str]) -> set[str]:
     """The days a text names by a range or a word for them, and the words for days it names each of."""
     named = {day for found in DAYS_WORD.finditer(text) for day in DAYS_NAMED[found.group(1).lower()]}
+    if EVERY_DAY.search(text):  # "open daily" is open on Saturdays
+        named.update(WEEKDAYS)
     for first, last in DAY_RANGE.findall(text):
         a, b = (next(i for i, day in enumerate(WEEKDAYS) if day.startswith(d[:3].lower())) for d in (first, last))
         named.update(WEEKDAYS[a : b + 1] if a <= b else WEEKDAYS[a:] + WEEKDAYS[: b + 1])
@@ -422,7 +439,8 @@ def key_terms(question: str) -> list[str]:
     """The question's distinct content words: what an answer must be about."""
     drop = ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE
     drop = drop.union(*(verbs for asks, verbs in RESTATING if asks.match(question)))
-    return list(dict.fromkeys(content_words(question, drop)))
+    # A decimal is one term: "0.5 mm2 wire" is not answered by the row of 2.5 mm² and 7.0 mm.
+    return list(dict.fromkeys(content_words(DECIMAL_POINT.sub("_", question), drop)))
 
 
 def codes(question: str) -> frozenset[str]:
@@ -431,8 +449,9 @@ def codes(question: str) -> frozenset[str]:
 
 
 def names_all(codes: frozenset[str], sentence: Scored) -> bool:
-    """Whether the sentence, with its heading, names every one of the codes, in whichever spelling."""
-    return not codes or codes <= text_words(sentence.context)
+    """Whether the sentence, with its heading and table labels, names every one of the codes, in whichever
+    spelling (the "mm2" of "0.5 mm2 wire" in a header's "Wire cross-section (mm²)")."""
+    return not codes or codes <= text_words(f"{sentence.labels} {sentence.context}")
 
 
 def coverage(terms: Sequence[str], text: str, said: frozenset[str] = frozenset(), kin: Kin = NO_KIN) -> float:
@@ -843,7 +862,8 @@ def score(
         similarity = _cosine(query, vector)
         text = f"{sentence.labels} {sentence.context}"
         excluded = left_out(text) - unasked if wanted.kind else frozenset()
-        fits = wanted.fits(read_with_units(sentence.text, sentence.labels)) and not excluded & set(terms)
+        fits = wanted.fits(read_with_units(sentence.text, sentence.labels)) or wanted.heads(sentence.labels)
+        fits = fits and not excluded & set(terms)
         # The name asked about, given by the heading only, is not of a sentence naming another thing of its kind:
         # "Weeks four and five use the Marten-SMD kit." on the "Kestrel-3 Bench Card" is no Kestrel-3 kit's.
         if named and names_another(sentence.text, terms, named):
@@ -975,11 +995,21 @@ def named_nowhere(
     return [t for t in terms if t not in asking and not _share([t], named, kin)]
 
 
+def asks_whether(question: str) -> bool:
+    """Whether the question asks whether something is or holds ("does the shuttle run on mondays"), not when."""
+    return bool(WHETHER.match(question))
+
+
+def days_asked(terms: Iterable[str]) -> set[str]:
+    """The terms naming days or times of the year: "monday", "weekend", "break"."""
+    return {term for term in terms if term in WEEKDAYS or term in DAYS_NAMED or term in PERIODS}
+
+
 def of_another_day(terms: Sequence[str], sentence: Scored) -> bool:
     """Whether the sentence gives what holds on other days than the ones the question names: "On public holidays
     the studio is closed." or "Friday | 08:00-14:00" for "is the studio open on saturdays", a week's hours for the
     semester break."""
-    asked = {term for term in terms if term in WEEKDAYS or term in DAYS_NAMED or term in PERIODS}
+    asked = days_asked(terms)
     if not asked:
         return False
     text = f"{sentence.labels} {sentence.context}"

@@ -154,6 +154,10 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ("recurrence", r"how often", r"times|(?:a|per|an) (?:day|week|month|year|hour)"),
     # Opening and office hours are times of day ("10:00 to 16:00", "9 am"), not a length of time.
     ("clock", HOURS_OF, CLOCK_UNITS),
+    # "What time does the nightly backup run?" asks for a time of day: "every night at 02:00" (an oscilloscope's
+    # "time/div" is a setting).
+    # (Matched on the "what ..." phrase, "time ", and on the question, for the words asking it.)
+    ("hour", r"^time(?!\s*/)|(?<=what )time(?!\s*/)|(?<=which )time(?!\s*/)", CLOCK_UNITS),
     # "How long is the stroke?" asks for a length, "How long is the loan?" for a time: either answers.
     # So is "How long should the report be?", in pages or words; "How long can a print be left?" asks for a time.
     (
@@ -179,8 +183,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ),
 ]
 # Dimensions taking the units of others: an extent is a length or a duration, a draw a power or a current, a
-# capacity, a size, a sensor's range and a power supply any of several.
-EITHER = ("extent", "draw", "capacity", "size", "sensing", "supply")
+# capacity, a size, a sensor's range and a power supply any of several; an hour asked for is a clock's.
+EITHER = ("extent", "draw", "capacity", "size", "sensing", "supply", "hour")
 # Words allowed between a number and its unit ("40 operating hours"), and before a rate's "per day".
 UNIT_WORDS = 2
 RATE_WORDS = 6
@@ -288,6 +292,8 @@ DATE = re.compile(
     rf"\b{MONTH_NAME}\s+\d{{4}}\b|\bweeks?\s+(?:\d{{1,2}}|{TEACHING_WEEK})\b|"
     rf"\bwithin\s+{NUMBER}\s+(?:working\s+|calendar\s+|school\s+)?(?:days?|weeks?|months?|hours?)\b|"
     rf"\b{NUMBER}\s+(?:working\s+|calendar\s+|school\s+)?(?:days?|weeks?|months?|hours?)\s+(?:before|after|ahead of)\b|"
+    # a day told by another: "by 12:00 on the working day before the trip"
+    r"\b(?:the|a)\s+(?:working\s+|school\s+)?(?:day|evening|night|week)\s+(?:before|after)\b|"
     rf"\b(?:end|start|beginning|middle|first day|last day|first week|last week)\s+of\s+(?:the\s+)?"
     rf"(?:(?:spring|autumn|fall|summer|winter)\s+)?{PERIOD}\b",
     re.IGNORECASE,
@@ -407,7 +413,8 @@ LENGTHS = [
 ]
 # Masses of different things likewise: an arm's own weight does not answer what it can carry (or hold, or lift).
 MASSES = [
-    r"payloads?|loads?|carry|carries|carrying|hold|holds|holding|lift|lifts|lifting",
+    # what one may put on a thing is its load: "whats the heaviest thing i can put on the turntable"
+    r"payloads?|loads?|carry|carries|carrying|hold|holds|holding|lift|lifts|lifting|put on|placed? on",
     r"weigh|weighs|weight|weights|heavy|heavier|heaviest|mass",
 ]
 # The measures a question of a dimension may name, each answered only by a sentence naming it.
@@ -489,8 +496,14 @@ class Expected:
     asking: frozenset[str] = frozenset()  # the question's words that ask for the kind: "weigh", "maximum", "date"
     words: frozenset[str] = frozenset()  # the question's words, their first PREFIX letters
     numbered: re.Pattern | None = None  # "pin 2" for "Which pin ...?": the thing asked about and its number
+    column: re.Pattern | None = None  # "die" for "Which die ...?": a table column naming it gives it in each row
     own_length: bool = False  # it asks how long the thing itself lasts, not a time counted from something else
     limit: bool = False  # it asks for the bound of what a thing can do: "how cold can the chamber go"
+
+    def heads(self, labels: str) -> bool:
+        """Whether a table's header row has a column naming the thing asked about: "Die colour" for "which die do i
+        use", whose answer is a row's colour."""
+        return bool(self.column and self.column.search(labels))
 
     @property
     def precise(self) -> bool:
@@ -679,7 +692,8 @@ def _kind(question: str) -> Expected:
         return Expected("phone", question_names=names)
     if CODED.search(question):
         return Expected("code", question_names=names)
-    if DATED.search(question):
+    # "the portal crashed right before the deadline, how do i submit" asks how, not when.
+    if DATED.search(question) and not EXPLAIN.search(question):
         return Expected("date")
     if COLOURED.search(question):
         return Expected("colour", question_names=names)
@@ -700,7 +714,10 @@ def _kind(question: str) -> Expected:
     which = WHICH.search(question)
     if NAMED.search(question) or which:
         numbered = rf"\b{re.escape(which.group(1))}s?\s+(?:no\.?\s*|#\s*)?\d[\w.-]*" if which else None
-        return Expected("name", question_names=names, numbered=re.compile(numbered, re.I) if numbered else None)
+        column = re.compile(rf"\b{re.escape(which.group(1))}s?\b", re.I) if which else None
+        return Expected(
+            "name", question_names=names, numbered=re.compile(numbered, re.I) if numbered else None, column=column
+        )
     return Expected()
 
 
