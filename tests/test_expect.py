@@ -111,6 +111,9 @@ STATES = [
     # a numbered place, a place in a word; a first name questions go to
     ("Where is the key to the cage kept?", "place", "The key is kept in drawer 2 of the desk."),
     ("Where do I pick up my badge?", "place", "Badges are handed out at reception."),
+    # a ratio, one number to another (a fresh6 tuning question)
+    ("mix ratio maravel 10", "quantity", "Maravel 10: a tin-cure silicone, mixed 10:1 by weight."),
+    ("what is the gear ratio of the ks-20", "quantity", "A steel gear train (ratio 1:212)."),
     # what one may put on a thing is its load (a fresh10 tuning question)
     ("whats the heaviest thing i can put on the turntable", "quantity", "Maximum load (kg) | 5 kg"),
     # a time of day (a fresh10 tuning question), a deadline told by the day before
@@ -226,6 +229,8 @@ MISSES = [
     ("Where is demo day held?", "The course ends with demo day, which is on 3 June 2027."),
     # a length of time is no time of day
     ("what time is the briefing", "The briefing lasts 90 minutes."),
+    # an hour of the clock is no ratio
+    ("what is the gear ratio of the ks-20", "The lab opens at 14:00."),
     ("where does the shuttle leave from", "It leaves at 07:45 on weekdays."),
     ("Who do questions about grades go to?", "Questions about grades go to Moodle forum threads."),
     # a speed is no length: the metres of m/s² divide

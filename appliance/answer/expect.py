@@ -152,6 +152,9 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         MASS_UNITS,
     ),
     ("recurrence", r"how often", r"times|(?:a|per|an) (?:day|week|month|year|hour)"),
+    # a mix's or a gear's ratio is stated as one number to another: "mixed 10:1 by weight", "ratio 1:212" (not
+    # an hour's minutes, "14:00")
+    ("ratio", r"ratios?", r":\s?(?![0-5]\d(?!\d))\d+(?:[.,]\d+)?(?![\d:])"),
     # Opening and office hours are times of day ("10:00 to 16:00", "9 am"), not a length of time.
     ("clock", HOURS_OF, CLOCK_UNITS),
     # "What time does the nightly backup run?" asks for a time of day: "every night at 02:00" (an oscilloscope's
@@ -183,8 +186,9 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ),
 ]
 # Dimensions taking the units of others: an extent is a length or a duration, a draw a power or a current, a
-# capacity, a size, a sensor's range and a power supply any of several; an hour asked for is a clock's.
-EITHER = ("extent", "draw", "capacity", "size", "sensing", "supply", "hour")
+# capacity, a size, a sensor's range and a power supply any of several; an hour asked for is a clock's, and a
+# ratio's "10:1" is read as a clock's "10:15" is.
+EITHER = ("extent", "draw", "capacity", "size", "sensing", "supply", "hour", "ratio")
 # Words allowed between a number and its unit ("40 operating hours"), and before a rate's "per day".
 UNIT_WORDS = 2
 RATE_WORDS = 6
