@@ -13,6 +13,7 @@
     .venv/bin/python -m bench.answers --set fresh8      # the ninth, held-out set (bench/answers/fresh8/)
     .venv/bin/python -m bench.answers --set fresh9      # the tenth, held-out set (bench/answers/fresh9/)
     .venv/bin/python -m bench.answers --set fresh10     # the eleventh, held-out set (bench/answers/fresh10/)
+    .venv/bin/python -m bench.answers --set fresh11     # the twelfth, held-out set (bench/answers/fresh11/)
     .venv/bin/python -m bench --only=answers            # the same through the one command
 
 The dev set (bench/answers/questions.toml) is about invented lab equipment, rules and people, so a right answer
@@ -28,8 +29,8 @@ Every answer is judged here, independently of the appliance's own checks, by pla
 with `cited: true` has the expected filename), numbers in the answer that no returned source contains, sentences
 not supported by any source, loops. Figures are given over all questions and over each split of the set (the dev
 set's `tune` and `check`; each held-out set's `-tune` half and its judged half: `fresh-tune` and `fresh`, ...,
-`fresh10-tune` and `fresh10`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
-(`fresh`, `fresh2`, ..., `fresh10`) only, for the grounded and extractive modes.
+`fresh11-tune` and `fresh11`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
+(`fresh`, `fresh2`, ..., `fresh11`) only, for the grounded and extractive modes.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class QuestionSet(NamedTuple):
     judged: str
 
 
-# The dev set was tuned on (its `tune` split); the fresh to fresh10 sets were written later, each by a new hand, and
+# The dev set was tuned on (its `tune` split); the fresh to fresh11 sets were written later, each by a new hand, and
 # only their `-tune` halves may be read.
 SETS = {
     "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
@@ -75,6 +76,7 @@ SETS = {
     "fresh8": QuestionSet(DEVSET / "fresh8", ("fresh8-tune", "fresh8"), "fresh8"),
     "fresh9": QuestionSet(DEVSET / "fresh9", ("fresh9-tune", "fresh9"), "fresh9"),
     "fresh10": QuestionSet(DEVSET / "fresh10", ("fresh10-tune", "fresh10"), "fresh10"),
+    "fresh11": QuestionSet(DEVSET / "fresh11", ("fresh11-tune", "fresh11"), "fresh11"),
     "sample": QuestionSet(DEVSET / "sample", ("sample",), "sample"),
 }
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).
