@@ -111,6 +111,10 @@ STATES = [
     # a numbered place, a place in a word; a first name questions go to
     ("Where is the key to the cage kept?", "place", "The key is kept in drawer 2 of the desk."),
     ("Where do I pick up my badge?", "place", "Badges are handed out at reception."),
+    # "what size" asks for a size, a "temp" is a temperature, people are counted as students (fresh11 tuning)
+    ("what size pcb fits in the ro6", "quantity", "Maximum board size (mm) | 240 \u00d7 180 mm"),
+    ("whats the max temp of the oven", "quantity", "Maximum temperature (°C) | 300 °C"),
+    ("how many people per team in rbt372", "quantity", "Four or five students."),
     # a ratio, one number to another (a fresh6 tuning question)
     ("mix ratio maravel 10", "quantity", "Maravel 10: a tin-cure silicone, mixed 10:1 by weight."),
     ("what is the gear ratio of the ks-20", "quantity", "A steel gear train (ratio 1:212)."),
@@ -429,6 +433,10 @@ def test_a_question_explaining_a_dimension_asks_for_no_value():
     # naming a deadline, a how-question asks for a way, not a date (a fresh10 tuning question)
     assert expected("the portal crashed right before the deadline, how do i submit").kind == ""
     assert expected("whats the deadline for the report").kind == "date"
+    # is it ok to ... asks whether, not for a value it names (a fresh11 tuning question)
+    assert expected("is it ok to change teams in week 6").kind == ""
+    # a temporary folder holds no temperature
+    assert expected("how long are files kept in the temp folder").dimension != "temperature"
     # an oscilloscope's time/div is a setting, no time of day (a fresh3 tuning question)
     assert expected("what time/div for a 20 khz pwm signal").dimension != "hour"
 
@@ -445,6 +453,8 @@ def test_a_question_explaining_a_dimension_asks_for_no_value():
         ("What is the minimum range of the lidar?", {"minimum", "range"}),
         ("How does a lidar measure distance?", set()),
         ("what time does the nightly backup run", {"time"}),
+        # what is counted, not what it is counted in
+        ("how many people per team in rbt372", {"how", "many", "people"}),
     ],
 )
 def test_the_words_asking_for_the_kind_are_told_from_the_subject(question, asking):

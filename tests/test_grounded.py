@@ -525,6 +525,10 @@ def test_a_decimal_and_a_units_power_are_read_as_students_type_them():
     assert evidence.coverage(terms, f"{header} 0.5 | 20 | orange | 4.0") > evidence.coverage(
         terms, f"{header} 2.5 | 14 | yellow | 7.0"
     )
+    # "per" is no term: "60 per cent" says nothing of "how many people per team".
+    assert "per" not in evidence.key_terms("how many people per team in rbt372")
+    # A row's dimensions (240 by 180) take its label's unit: "Maximum board size (mm)".
+    assert evidence.read_with_units("Maximum board size (mm) | 240 \u00d7 180", "Property | Value").endswith("180 mm")
     # An hour of the clock too, written either way.
     assert evidence.coverage(evidence.key_terms("is it open at 10.30"), "It opens at 10:30.") == 1.0
 

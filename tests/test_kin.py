@@ -46,6 +46,12 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
     # Heat proof is heat resistant: "wear the heat-resistant gloves, which hang on hook H2" (fresh6-tune).
     gloves = evidence.key_terms("where are the heat proof gloves kept")
     assert evidence.coverage(gloves, "Wear the heat-resistant gloves, which hang on hook H2.", kin=read) == 1.0
+    # A student's temp is a temperature, a pcb a board (fresh11-tune).
+    for asked, said in (
+        ("peak temp of the oven", "The oven's peak temperature is 245 °C."),
+        ("what size pcb fits", "Maximum board size fits 240 by 180 mm."),
+    ):
+        assert evidence.coverage(evidence.key_terms(asked), said, kin=read) == 1.0, asked
 
 
 @pytest.fixture(scope="module")

@@ -56,6 +56,8 @@ WANTING = frozenset("ask need needs want wants myself ourselves yourself".split(
 # Someone, anything: the question leaves out who or what, and the material names it or says nothing of it ("if a
 # card is lent" for "if i lend my card to someone"); "ones" stands for a thing the question has named ("swapped for
 # clean ones"); "thing" and "stuff" stand for what it asks about ("the heaviest thing i can put on the turntable").
+# A preposition the stopwords lack: "per" of "how many people per team" is no term ("60 per cent" has it).
+PREPOSITIONS = frozenset({"per"})
 INDEFINITE = frozenset(
     "someone somebody anyone anybody everyone everybody something anything ones thing things stuff".split()
 )
@@ -121,7 +123,7 @@ ANSWER_LINE = re.compile(r"[\s*_]*(?:A|Answer)\s*[:.]", re.I)
 ANSWER_MARK = re.compile(r"(?:A|Answer)\s*:[*_\s]*", re.I)
 # A table cell that is only a number, and the units its table gives apart from it: "Weight (%)" in a header,
 # "Altitude above floor (m)" as a row's label, or a column headed "Unit".
-BARE_NUMBER = re.compile(r"[±~≈<>≤≥+-]?\s*\d+(?:[.,]\d+)?(?:\s*(?:to|-|–)\s*\d+(?:[.,]\d+)?)?")
+BARE_NUMBER = re.compile(r"[±~≈<>≤≥+-]?\s*\d+(?:[.,]\d+)?(?:\s*(?:to|-|–|\u00d7|x)\s*\d+(?:[.,]\d+)?)*")
 # Engineering tables write it in square brackets as often: "Mass [kg]".
 UNIT_IN_LABEL = re.compile(r"[(\[]([^()\[\]\d]{1,20})[)\]]\s*$")
 # A column of intervals: its "100" under "Change interval (operating hours)" is every 100 operating hours.
@@ -437,7 +439,7 @@ def _syllables(short: str, words: list[str]) -> bool:
 
 def key_terms(question: str) -> list[str]:
     """The question's distinct content words: what an answer must be about."""
-    drop = ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE
+    drop = ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE | PREPOSITIONS
     drop = drop.union(*(verbs for asks, verbs in RESTATING if asks.match(question)))
     # A decimal is one term: "0.5 mm2 wire" is not answered by the row of 2.5 mm² and 7.0 mm.
     return list(dict.fromkeys(content_words(DECIMAL_POINT.sub("_", question), drop)))

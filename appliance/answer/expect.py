@@ -78,8 +78,10 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     # A temperature names its scale: a bare "360 degrees" or "90°" is an angle in a robotics course.
     (
         "temperature",
-        # "How cold can it go?" asks how low its temperature goes, as "how heavy" asks for a mass.
-        r"temperatures?|how (?:cold|hot|warm|cool)\b|cold(?:er|est)|hott(?:er|est)|warm(?:er|est)",
+        # "How cold can it go?" asks how low its temperature goes, as "how heavy" asks for a mass; a "temp" is a
+        # temperature, but for a temporary file, folder or job.
+        r"temperatures?|temps?(?!\s+(?:files?|folders?|director(?:y|ies)|data|storage|contracts?|jobs?|workers?))|"
+        r"how (?:cold|hot|warm|cool)\b|cold(?:er|est)|hott(?:er|est)|warm(?:er|est)",
         rf"(?:°|degrees?){SCALE}|celsius|centigrade|kelvin|fahrenheit|[CFK]",
     ),
     ("angle", r"angles?|angular|field of view|how many degrees", ANGLE_UNITS),
@@ -136,7 +138,7 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     # is the thing measured ("5 m by 4 m and 2.5 m high"), as the biggest part a printer prints is its build volume.
     (
         "size",
-        r"how big|how large|dimensions?|footprint|"
+        r"how big|how large|dimensions?|footprint|(?<=what )size|(?<=which )size|^size|"
         r"(?:biggest|largest|smallest)\s+(?:part|object|piece|print|model|item|box|parcel|package|sheet|board)s?",
         rf"{LENGTH_UNITS}|{AREA_UNITS}|{VOLUME_UNITS}|{DATA_UNITS}",
     ),
@@ -260,6 +262,8 @@ NOT_COUNTED = (
     r"allowed|needed|required|permitted|used"
 )
 COUNTED = re.compile(rf"\b(?:how many|number of)((?:\s+(?!(?:{NOT_COUNTED})\b)[a-z][a-z-]+){{1,3}})", re.IGNORECASE)
+# The first word counted ("people" of "how many people per team"), which a sentence counting it says.
+COUNTED_FIRST = re.compile(r"\b(?:how many|number of)\s+[a-z][a-z-]+", re.IGNORECASE)
 COUNT_STEM = 4  # letters of the counted word kept to match its other forms: "batter" for batteries and battery
 # People counted in general ("how many people") are counted by whatever the material calls them: "teams of at most
 # three students", "no more than six visitors".
@@ -314,8 +318,12 @@ DATED = re.compile(
 ASKS_DATE = re.compile(r"\b(?:date|day|due|held|deadline|weeks?|months?|semesters?|terms?)\b", re.IGNORECASE)
 # A question asking whether one can or does ("can i charge my lipo with the lab power supply") asks for no value,
 # whatever it names; unless it asks how much, how many or for a limit (QUANTITY). Not "is there a fee ...", which
-# asks for the sum if there is one.
-POLAR = re.compile(r"^\W*(?:can|could|may|might|do|does|did|will|would|should|must)\b", re.IGNORECASE)
+# asks for the sum if there is one; but "is it ok to ...", "am i allowed to ...".
+POLAR = re.compile(
+    r"^\W*(?:can|could|may|might|do|does|did|will|would|should|must|"
+    r"is\s+it\s+(?:ok|okay|alright|allowed|possible|fine)|am\s+i|are\s+we\s+allowed)\b",
+    re.IGNORECASE,
+)
 # When asks for a moment, which this module types only as a date (DATED); it asks for no dimension's value.
 PLACE_OR_TIME = re.compile(r"^\s*(?:where|when)\b", re.IGNORECASE)
 # What a "what ..." or "which ..." question names as asked for: the words before its verb ("which solder wire
@@ -661,6 +669,8 @@ def expected(question: str) -> Expected:
 def _asking(question: str, wanted: Expected) -> frozenset[str]:
     """The words of `question` that ask for the kind: a sentence stating a mass says what "weigh" asked."""
     patterns = [QUANTITY, ASKS_DATE, *(bound for bound, _ in BOUNDS)]
+    if wanted.dimension == "count":  # "how many people": a count of students says what "people" asked
+        patterns.append(COUNTED_FIRST)
     if wanted.kind == "phone":
         patterns.append(PHONED)
     if wanted.kind == "colour":

@@ -25,12 +25,15 @@ CONVERSES = [
 
 # Words a lab's handouts use for one another, which WordNet keeps apart: what a device is fed is its supply and its
 # input alike ("what input voltage does the lx16 take", answered by "Supply voltage | 9–32 V DC"); what is heat or
-# water proof is heat or water resistant ("the heat proof gloves", "the heat-resistant gloves").
+# water proof is heat or water resistant ("the heat proof gloves", "the heat-resistant gloves"); a student's "temp"
+# is a temperature (WordNet: a temporary worker), a "pcb" the handout's board.
 ALSO_SAID = [
     ["input", "supply supplied"],
     ["supply", "input"],
     ["proof", "resistant resistance"],
     ["resistant", "proof"],
+    ["temp", "temperature"],
+    ["pcb", "board"],
 ]
 
 
