@@ -1430,8 +1430,9 @@ def test_an_item_of_a_list_that_lacks_the_thing_asked_about_does_not_answer(grou
         for i, t in enumerate(["D18 | I²C SDA | 4.7 kΩ pull-up", "D19 | I²C SCL | 4.7 kΩ pull-up"])
     ]
     which = "Which pin is the I2C data line on the Brindle board?"
-    assert answerer_module._items_apart(expected(which), ["data", "lin"]) == []
-    assert answerer_module._items_apart(expected(copper), ["copper"]) == ["copper"]
+    apart = grounded.answerer._items_apart
+    assert apart(expected(which), evidence.key_terms(which), pins) == []
+    assert apart(expected(copper), evidence.key_terms(copper), scored) == ["copper"]
     assert pins[0] in grounded.answerer._stating(evidence.key_terms(which), pins, ["Brindle board"], [])
 
 

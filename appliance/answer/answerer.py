@@ -236,12 +236,11 @@ class Answerer:
     ) -> tuple[evidence_module.Scored, evidence_module.Scored] | None:
         """Two neighbouring sentences answering the question together (`evidence.answered_in_turn`)."""
         terms, settings = evidence_module.key_terms(question), self.settings
-        wanted = expected(question)
-        nowhere = evidence_module.named_nowhere(terms, scored, _asking(wanted), self.kin)
+        apart = self._items_apart(expected(question), terms, scored)
         return evidence_module.answered_in_turn(
             question,
             scored,
-            self._stating(terms, scored, [p.heading for p in relevant], _items_apart(wanted, nowhere)),
+            self._stating(terms, scored, [p.heading for p in relevant], apart),
             relevant,
             self.embedder,
             settings.answerable_coverage,
@@ -298,8 +297,7 @@ class Answerer:
         settings = self.settings
         terms = evidence_module.key_terms(question)
         asking = _asking(wanted)
-        nowhere = evidence_module.named_nowhere(terms, scored, asking, self.kin)
-        stating = self._stating(terms, scored, headings, _items_apart(wanted, nowhere))
+        stating = self._stating(terms, scored, headings, self._items_apart(wanted, terms, scored))
         codes = evidence_module.codes(question)
         # A sentence on another room or part than the one the question names by its code answers nothing of it:
         # "The TA holds office hours ... in room D-118" for "what are the opening hours of room B-114".
@@ -347,6 +345,14 @@ class Answerer:
             lacking = [missing for missing in lacking if not evidence_module.days_asked(missing)]
         kept = evidence_module.meaning_kept(question, [missing for missing in lacking if missing], self.embedder)
         return any(share >= self.settings.answerable_meaning_kept for share in kept)
+
+    def _items_apart(self, wanted: Expected, terms: list[str], scored: list[evidence_module.Scored]) -> list[str]:
+        """The key terms no passage names, when a list's items state the value asked for after their labels ("Mild
+        steel: up to 12 mm"); none when the label may be the answer ("D18 | I²C SDA" for "which pin is the I2C data
+        line", where "data" and "line" are the row's "SDA"), and then no passage is read for them."""
+        if wanted.kind not in ("quantity", "date"):
+            return []
+        return evidence_module.named_nowhere(terms, scored, _asking(wanted), self.kin)
 
     def _stating(
         self, terms: list[str], scored: list[evidence_module.Scored], headings: list[str], nowhere: list[str]
@@ -710,13 +716,6 @@ class _Counter:
 def _asking(wanted: Expected) -> frozenset[str]:
     """The content words of a question that ask for the kind of answer ("weigh", "thick")."""
     return frozenset(evidence_module.content_words(" ".join(wanted.asking)))
-
-
-def _items_apart(wanted: Expected, nowhere: list[str]) -> list[str]:
-    """The key terms no passage names, when a list's items state the value asked for after their labels ("Mild
-    steel: up to 12 mm"); none when the label may be the answer ("D18 | I²C SDA" for "which pin is the I2C data
-    line", where "data" and "line" are the row's "SDA")."""
-    return nowhere if wanted.kind in ("quantity", "date") else []
 
 
 def _unlooped(stream: Iterator[str]) -> Iterator[str]:
