@@ -371,11 +371,14 @@ if [[ "$DEV" -eq 1 ]]; then
                 die "not root and sudo not found: install ${missing[*]} by hand"
             sudo=(sudo)
         fi
-        "${sudo[@]}" apt-get update
+        # Wait for the package lock rather than fail: on a new box unattended-upgrades
+        # (or another install) often holds it for a few minutes.
+        apt_get=(apt-get -o DPkg::Lock::Timeout=600)
+        "${sudo[@]}" "${apt_get[@]}" update
         # No recommends (avahi, cups, upower... are no use here); the
         # Liberation fonts give pages sane metrics in screenshots.
         "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-            apt-get install -y --no-install-recommends "${missing[@]}"
+            "${apt_get[@]}" install -y --no-install-recommends "${missing[@]}"
         [[ -x /usr/bin/chromium ]] || die "apt-get install chromium did not provide /usr/bin/chromium"
     fi
     # An instruct GGUF with a chat template, for the tests of that prompt path: its weights only.

@@ -3,6 +3,7 @@ live systemd manager; upgrade; uninstall."""
 
 import errno
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -373,3 +374,12 @@ def test_a_normal_user_gets_the_checkout_set_up_not_the_machine_install():
     assert result.returncode == 1
     assert "--system needs root" in result.stderr
     assert "--user" in result.stderr
+
+
+def test_package_installs_wait_for_the_package_lock():
+    """Every apt-get that changes the system waits for dpkg's lock, which a new box's updater often holds."""
+    script = (CHECKOUT / "install.sh").read_text()
+    apt_calls = [line for line in script.splitlines() if "apt" in line and re.search(r"\b(update|install -y)\b", line)]
+    assert len(apt_calls) == 2
+    assert all("apt_get[@]" in line for line in apt_calls), apt_calls
+    assert "apt_get=(apt-get -o DPkg::Lock::Timeout=" in script
