@@ -2,6 +2,7 @@
 
 import pytest
 
+from appliance.answer.evidence import kin_of
 from appliance.answer.expect import expected, without_units
 
 STATES = [
@@ -467,3 +468,15 @@ def test_a_text_without_units_keeps_its_numbers_and_its_codes():
     says what "42 N" does. A code's letters are no unit: "0x2A" is not 2 amperes."""
     assert without_units("It holds 42 newtons at 24V, 0.6 to 1.5 metres away.") == "It holds 42 at 24, 0.6 to 1.5 away."
     assert without_units("Its CAN ID is 0x2A.") == "Its CAN ID is 0x2A."
+
+
+def test_a_thing_counted_may_be_counted_by_one_of_its_kin():
+    """ "how many bikes" is answered by "64 bicycles" when the word table gives bicycles as kin of bikes; not by
+    another thing counted, nor by a kin word of fewer letters than a stem is kept."""
+    kin = kin_of({"bik": ("bicycl", "cyc")})
+    wanted = expected("how many bikes fit in the bike shelter", kin)
+    assert wanted.fits("It holds 64 bicycles in two-level racks.")
+    assert wanted.fits("Room for 12 bikes.")
+    assert not wanted.fits("It holds 64 scooters.")
+    assert not wanted.fits("It runs 500 cycles a day.")
+    assert not expected("how many bikes fit in the bike shelter").fits("It holds 64 bicycles in two-level racks.")

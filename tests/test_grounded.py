@@ -417,6 +417,22 @@ def test_the_words_a_question_asks_with_are_no_key_terms():
     # The penalty for a deed asks what follows it: "Work handed in late loses 10 % of its mark".
     assert evidence.key_terms("whats the penalty for handing in late") == ["hand", "lat"]
     assert evidence.key_terms("Is there a penalty?") == ["penalty"]
+    # How many things fit in a place asks for its room: "It holds 64 bicycles" (fresh11-tune's bike shelter).
+    assert evidence.key_terms("how many bikes fit in the bike shelter") == ["bik", "shelter"]
+    assert evidence.key_terms("Does the gripper fit the arm?") == ["gripper", "fit", "arm"]
+
+
+def test_a_thing_counted_by_another_name_is_counted(settings, fakes):
+    """fresh11-tune's "how many bikes fit in the bike shelter" was refused beside "It holds 64 bicycles": a count
+    of bicycles was no count of bikes, which the question's words take as kin everywhere else."""
+    page = "The department runs a covered bicycle shelter behind Building P. It holds 64 bicycles in two racks."
+    asked = Question("how many bikes fit in the bike shelter")
+    for table, decision in (({}, "no"), ({"bik": ("bicycl",)}, "yes")):
+        built = answer_with(settings, fakes | {"kin": table})
+        try:
+            assert built.answerer.assess(asked, [passage_of(page, "Bicycle shelter")])[1] == decision
+        finally:
+            built.close()
 
 
 def test_a_range_outranks_a_rules_threshold_for_how_far_a_thing_can_go():

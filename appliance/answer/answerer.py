@@ -187,7 +187,7 @@ class Answerer:
             self.settings.evidence_type_weight,
             self.kin,
         )
-        wanted = expected(about)
+        wanted = self._expected(about)
         typed = bool(wanted.kind)
         chosen = evidence_module.select(
             scored,
@@ -228,7 +228,7 @@ class Answerer:
             )
             if scored and scored[0].coverage > 0:
                 chosen = evidence_module.with_sentence(chosen, scored[0], relevant)
-            answered = answered and self._answerable(part, scored, expected(part), headings) == "yes"
+            answered = answered and self._answerable(part, scored, self._expected(part), headings) == "yes"
         return chosen, answered
 
     def _in_turn(
@@ -236,7 +236,7 @@ class Answerer:
     ) -> tuple[evidence_module.Scored, evidence_module.Scored] | None:
         """Two neighbouring sentences answering the question together (`evidence.answered_in_turn`)."""
         terms, settings = evidence_module.key_terms(question), self.settings
-        apart = self._items_apart(expected(question), terms, scored)
+        apart = self._items_apart(self._expected(question), terms, scored)
         return evidence_module.answered_in_turn(
             question,
             scored,
@@ -346,6 +346,10 @@ class Answerer:
         kept = evidence_module.meaning_kept(question, [missing for missing in lacking if missing], self.embedder)
         return any(share >= self.settings.answerable_meaning_kept for share in kept)
 
+    def _expected(self, question: str) -> Expected:
+        """What the question asks for, a thing it counts by any of its kin."""
+        return expected(question, evidence_module.kin_of(self.kin))
+
     def _items_apart(self, wanted: Expected, terms: list[str], scored: list[evidence_module.Scored]) -> list[str]:
         """The key terms no passage names, when a list's items state the value asked for after their labels ("Mild
         steel: up to 12 mm"); none when the label may be the answer ("D18 | I²C SDA" for "which pin is the I2C data
@@ -445,6 +449,7 @@ class Answerer:
             settings.verify_similarity,
             settings.verify_relevance,
             settings.answerable_coverage,
+            self.kin,
         )
         clock.mark("prompt_built")
         yield "sources", sources

@@ -5,7 +5,7 @@ import re
 import threading
 from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -90,6 +90,9 @@ RESTATING = (
     # What a thing takes is what it is fed or fitted with: "what input voltage does the lx16 take" asks only the
     # voltage, which a datasheet states without the verb ("Supply voltage | 9–32 V DC").
     (re.compile(r"^\W*(?:what|which)\b", re.IGNORECASE), frozenset("take takes".split())),
+    # How many things fit in a place is its room for them, which the material states with any verb ("It holds 64
+    # bicycles" for "how many bikes fit in the bike shelter").
+    (re.compile(r"^\W*how many\b", re.IGNORECASE), frozenset("fit fits".split())),
 )
 # A why-question is answered by a reason: a sentence giving one ("..., because ...", "so that", "to avoid", "which
 # means") ranks as one stating the kind of answer asked for does. It is no kind of its own: a why-question's
@@ -851,7 +854,7 @@ def score(
     query = embedder.embed_query(question)
     vectors = embedder.embed([c.context for c in found])
     faq = _asked_similarities(query, found, embedder)
-    terms, wanted, why = key_terms(question), expected(question), bool(WHY.search(question))
+    terms, wanted, why = key_terms(question), expected(question, kin_of(kin)), bool(WHY.search(question))
     # A sentence stating a mass says what "How much does it weigh?" asked, in whatever words.
     asking = frozenset(content_words(" ".join(wanted.asking)))
     # A value given without something is not that thing's: "23.5 kg without its controller" states no mass of the
@@ -886,6 +889,11 @@ def score(
             )
         )
     return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def kin_of(kin: Kin) -> Callable[[str], Sequence[str]]:
+    """The stems of a word's kin, for what a question counts: "bicycl" for "bikes"."""
+    return lambda word: kin.get(stem(word), ())
 
 
 def without_terms(question: str, terms: Collection[str]) -> str:

@@ -7,6 +7,7 @@ does not answer "What is its maximum operating temperature?".
 """
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 NUMBER_WORDS = (
@@ -648,9 +649,10 @@ def _number(raw: str) -> str:
 SAYS_WHAT_ASKED = ("quantity", "date", "phone", "colour")
 
 
-def expected(question: str) -> Expected:
-    """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it."""
-    kind = replace(_kind(question), words=frozenset(w.lower()[:PREFIX] for w in re.findall(r"[\w-]+", question)))
+def expected(question: str, kin: Callable[[str], Sequence[str]] = lambda word: ()) -> Expected:
+    """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it; `kin`
+    gives the stems of a word's kin, the other names the material may count a thing by."""
+    kind = replace(_kind(question, kin), words=frozenset(w.lower()[:PREFIX] for w in re.findall(r"[\w-]+", question)))
     if kind.dimension in ("extent", "duration") and OWN_LENGTH.search(question) and not WAITING.search(question):
         kind = replace(kind, own_length=True)
     if kind.dimension in MEASURES:
@@ -692,7 +694,7 @@ def _measures(question: str, measures: list[str]) -> tuple[re.Pattern | None, re
     return re.compile(rf"\b(?:{'|'.join(named)})\b", re.I), re.compile(rf"\b(?:{'|'.join(others)})\b", re.I)
 
 
-def _kind(question: str) -> Expected:
+def _kind(question: str, kin: Callable[[str], Sequence[str]]) -> Expected:
     names = frozenset(_spelled(n) for n in NAME.findall(f" {question}"))
     if REASON.match(question):
         return Expected(question_names=names)
@@ -721,7 +723,7 @@ def _kind(question: str) -> Expected:
     # but "how many packs can be charged" is a count of packs, not a sum of money.
     if counted and not _named_dimension(counted.group(1)):
         nouns = counted.group(1).lower().split()  # "LiPo packs": either word may name what is counted
-        counts = [_counted(n) for n in nouns]
+        counts = [_counted(n, kin(n)) for n in nouns]
         found = ("count", "|".join(counts))
     if QUANTITY.search(question) or (found and asks_value):
         return Expected("quantity", _stated_in(*found) if found else None, names, dimension=found[0] if found else "")
@@ -735,12 +737,16 @@ def _kind(question: str) -> Expected:
     return Expected()
 
 
-def _counted(noun: str) -> str:
+def _counted(noun: str, kin: Sequence[str]) -> str:
     """What counts the noun's things in the material: any word for people counts people, any word for room room,
-    and the noun itself in its other forms ("batter" for batteries and battery)."""
+    and the noun itself in its other forms ("batter" for batteries and battery) or one of its `kin` ("64 bicycles"
+    for "how many bikes")."""
     if noun in PEOPLE:
         return PERSONS
-    return ROOMS if noun in ROOM else rf"{re.escape(noun[: max(COUNT_STEM, len(noun) - 3)])}\w*"
+    if noun in ROOM:
+        return ROOMS
+    forms = [noun[: max(COUNT_STEM, len(noun) - 3)], *(k for k in kin if len(k) >= COUNT_STEM)]
+    return "|".join(rf"{re.escape(form)}\w*" for form in forms)
 
 
 def _defines(question: str) -> bool:

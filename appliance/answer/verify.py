@@ -11,8 +11,11 @@ from appliance.answer.events import Evidence
 from appliance.answer.evidence import (
     ABBREVIATION,
     ASKING,
+    NO_KIN,
+    Kin,
     candidates,
     content_words,
+    kin_of,
     left_out,
     lists,
     read_with_units,
@@ -236,11 +239,12 @@ class Verifier:
         min_similarity: float,
         relevance: float = 0.0,
         covering: float = 1.0,
+        kin: Kin = NO_KIN,
     ):
         self.question_words = set(content_words(question, ASKING))
         self.asked = {stem(word.lower()) for word in WORD.findall(question)}  # its asking words too, any case
         self.least_own = REASON_WORDS if WHY.search(question) else 1  # words of its own a sentence must add
-        self.wanted = expected(question)
+        self.wanted = expected(question, kin_of(kin))
         # The answers the best evidence of the kind asked for states: what an answering sentence must say.
         ranked = sorted(((n, e) for n, items in evidence.items() for e in items), key=lambda ne: -ne[1].score)
         read = _read_with_units(evidence, passages)  # a table row's "2.5" is "2.5 m" when its label says "(m)"
