@@ -1409,6 +1409,19 @@ def test_a_day_asked_about_is_never_too_little_to_refuse_for(grounded):
     assert not evidence.asks_whether(premise) and evidence.asks_whether(mondays)
 
 
+def test_a_sentence_far_in_meaning_cannot_tell_that_the_words_it_lacks_add_little(grounded):
+    """fresh10-tune's "does the shuttle run on mondays" was answered beside the coordinator's "weekday mornings":
+    that sentence names the day (a weekday) and "run", and the question keeps most of its meaning without the
+    "shuttle" it lacks, but a sentence so far from the question in meaning says nothing of what it asks."""
+    text = "Ask the coordinator in room V-008 on weekday mornings whether a run is full."
+    far = evidence.Scored(0, 0, len(text), text, text, similarity=0.2, coverage=0.67, fits=True, score=0.4)
+    asked = "does the shuttle run on mondays"
+    assert evidence.missing_terms(evidence.key_terms(asked), far) == ["shuttl"]
+    assess = grounded.answerer._answerable
+    assert assess(asked, [far], expected(asked), UNDER) == "maybe"
+    assert assess(asked, [replace(far, similarity=0.45)], expected(asked), UNDER) == "yes"
+
+
 def test_an_item_of_a_list_that_lacks_the_thing_asked_about_does_not_answer(grounded):
     """ "how thick copper can the pt-1530 cut" was answered by "Aluminium: up to 6 mm": the list names no copper, and
     its items' labels name nothing the question asks, so each item is another thing's value."""

@@ -338,7 +338,13 @@ class Answerer:
         names."""
         if evidence_module.COMPARING.search(question):
             return False
-        lacking = [evidence_module.missing_terms(terms, s, self.kin) for s in close[:KEPT_MEANING_SENTENCES]]
+        # Only a sentence near the question in meaning tells that what it lacks adds little: the coordinator's
+        # "weekday mornings" names the day of "does the shuttle run on mondays" and says nothing of the shuttle.
+        # A table row or a list's item is terse, far from any question: its label says what it is of.
+        near = [
+            s for s in close if s.similarity >= self.settings.answerable_similarity or evidence_module.item_label(s)
+        ]
+        lacking = [evidence_module.missing_terms(terms, s, self.kin) for s in near[:KEPT_MEANING_SENTENCES]]
         # The day asked about is what a question asking whether asks ("does the shuttle run on mondays"), however
         # little the word weighs in its meaning; not one of its premises ("if i order on monday when can i ...").
         if evidence_module.asks_whether(question):
