@@ -111,6 +111,20 @@ def test_setup_makes_secret_first_admin_and_checks_generation(tmp_path):
     assert "first account" not in again.stdout
 
 
+def test_an_empty_admin_password_variable_shows_the_generated_password(tmp_path, monkeypatch, capsys):
+    # `export RAGBOT_ADMIN_PASSWORD=` made a password and printed "(from RAGBOT_ADMIN_PASSWORD)": nobody could sign in.
+    from appliance.cli.commands import _first_admin
+
+    monkeypatch.setenv("RAGBOT_ADMIN_PASSWORD", "")
+    settings = load_settings(environ={}, data_dir=str(tmp_path))
+    _first_admin(settings)
+    password = re.search(r"first account: admin / (\S+)", capsys.readouterr().out)
+    assert password and password[1] != "(from"
+    database = open_database(settings.data_path)
+    assert Accounts(database).authenticate("admin", password[1])["role"] == "admin"
+    database.close()
+
+
 def test_users_and_courses(ragbot, tmp_path):
     ragbot("users", "add", "carol", "--role", "teacher", "--password-stdin", stdin="a long enough password\n")
     assert "at least 8" in ragbot("users", "add", "dan", "--password-stdin", stdin="short\n", check_status=1).stderr

@@ -363,9 +363,11 @@ def _first_admin(settings: Settings) -> None:
     database = open_database(settings.data_path)
     accounts = Accounts(database)
     if not accounts.list():
-        password = os.environ.get("RAGBOT_ADMIN_PASSWORD") or one_time_password()
+        chosen = os.environ.get("RAGBOT_ADMIN_PASSWORD")
+        password = chosen or one_time_password()
         Courses(database).add_member(DEFAULT_COURSE, accounts.add("admin", password, "admin"))
-        shown = "(from RAGBOT_ADMIN_PASSWORD)" if "RAGBOT_ADMIN_PASSWORD" in os.environ else password
+        # An empty variable chooses nothing: the generated password must be shown, or nobody can sign in.
+        shown = "(from RAGBOT_ADMIN_PASSWORD)" if chosen else password
         print(f"first account: admin / {shown}  (shown once; change it with `ragbot users passwd admin`)")
     database.close()
 
