@@ -85,6 +85,9 @@ def test_ingest_search_ask_list_and_remove(ragbot, tmp_path):
     "args, status, message",
     [
         (["search", "x", "--k", "0"], 2, "must be at least 1"),
+        (["search", "x", "--k", "ten"], 2, "--k: must be a whole number, got 'ten'"),
+        (["audit", "--limit", "99999999999999999999"], 2, "--limit: must be at most"),
+        (["keys", "revoke", "99999999999999999999"], 2, "ID: must be at most"),
         (["search", "x", "--mode", "fuzzy"], 2, "invalid choice"),
         (["ingest", "/no/such/path"], 1, "no such file or folder"),
         (["--config", "/no/such.toml", "documents", "list"], 1, "does not exist"),

@@ -10,11 +10,20 @@ from appliance.runtime import configure_process
 from appliance.settings import load_settings
 from appliance.vocabulary import DEFAULT_COURSE, ROLES, SEARCH_MODES
 
+# SQLite's largest integer: a bigger count or id overflowed in the database query, with a traceback.
+LARGEST = 2**63 - 1
+
 
 def _positive(text: str) -> int:
-    value = int(text)
+    """A whole number from 1 up; argparse's own message would name this function ("invalid _positive value")."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    if value > LARGEST:
+        raise argparse.ArgumentTypeError(f"must be at most {LARGEST}, got {value}")
     return value
 
 
