@@ -407,6 +407,11 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
         return Path(self.secret_file).expanduser() if self.secret_file else self.data_path / "secret.key"
 
     @property
+    def tls_path(self) -> Path:
+        """Where `ragbot tls init` keeps the box's CA and server certificate when not told --dir."""
+        return self.data_path / "tls"
+
+    @property
     def models_path(self) -> Path:
         return Path(self.models_dir).expanduser() if self.models_dir else self.data_path / "models"
 

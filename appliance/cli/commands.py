@@ -47,7 +47,7 @@ def tls(settings: Settings, args) -> int:
     from appliance.ops import tls as certificates
 
     names = args.name or certificates.box_names(settings.mdns_name)
-    issued = certificates.ensure(args.dir or settings.data_path / "tls", names)
+    issued = certificates.ensure(args.dir or settings.tls_path, names)
     print(f"{'new' if issued.renewed else 'current'} server certificate {issued.cert} for {', '.join(issued.names)}")
     print(f'tls_cert_file = "{issued.cert}"\ntls_key_file = "{issued.key}"\nCA for student devices: {issued.ca}')
     return 0

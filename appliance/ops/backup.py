@@ -106,9 +106,12 @@ def _counts(database: Path) -> tuple[int, int, int]:
     return schema, documents, chunks
 
 
-def _excluded(settings: Settings, with_models: bool) -> set[Path]:
-    """Left out of the data: archives, the secret (see SECRET_MEMBER) and model weights unless asked."""
+def _excluded(settings: Settings, with_models: bool, with_secrets: bool) -> set[Path]:
+    """Left out of the data: archives, the secret (see SECRET_MEMBER), model weights unless asked, and the box's
+    certificates (`ragbot tls init`'s CA key, which can vouch for any name on the LAN) unless secrets are asked."""
     skip = {backup_dir(settings).resolve(), settings.secret_path.resolve()}
+    if not with_secrets:
+        skip.add(settings.tls_path.resolve())
     models = settings.models_path
     if not with_models and models.is_dir():
         skip |= {p.resolve() for p in models.iterdir() if p.suffix != ".toml"}
@@ -184,7 +187,7 @@ def backup(
     folder = (to.parent if to else backup_dir(settings)).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     destination = to.resolve() if to else _archive_name(folder)
-    skip = _excluded(settings, with_models) | {destination}
+    skip = _excluded(settings, with_models, with_secrets) | {destination}
     # Room for the staged copy plus the archive, at worst as big as the data.
     _need_room(
         folder,
@@ -407,6 +410,11 @@ def restore(
             models = staging / "data" / "models"
             if models.is_dir():
                 models = models.rename(staging / "models")
+            # The box's certificates stay, as its secret does: students' devices trust this CA. An archive's
+            # (older backups held one) comes in only where there is none, a new box recovering the old one's.
+            if settings.tls_path.is_dir():
+                shutil.rmtree(staging / "data" / settings.tls_path.name, ignore_errors=True)
+                keep.add(settings.tls_path.name)
             restored = _swap(data, staging / "data", keep)
             if models.is_dir():
                 restored += _merge(models, settings.models_path)
