@@ -172,6 +172,20 @@ def test_a_missing_document_row_is_named_and_repair_removes_its_pages_chunks_and
     store.close()
 
 
+def test_a_vector_store_on_a_full_disk_is_not_called_damaged_nor_deleted(settings, config, monkeypatch):
+    # SQLite's "database or disk is full" on opening Chroma was "damaged ... --repair rebuilds it", and --repair
+    # deleted the whole vector store to re-embed it onto the same full disk.
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr("appliance.store.vectors._open_collection", full)
+    found = problems(check(settings, config, repair=True))
+    assert list(found) == ["stores"]
+    assert "disk is full" in found["stores"][0].detail
+    assert found["stores"][0].fix.startswith("free space on that disk")
+    assert (settings.data_path / "chroma" / "chroma.sqlite3").is_file()
+
+
 def test_damaged_database_points_at_the_newest_backup(settings, config):
     written = backup.backup(settings, config)
     path = settings.data_path / "ragbot.db"

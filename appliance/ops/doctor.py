@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from appliance import services as services_module
-from appliance.errors import Damaged, RagbotError, Unavailable
+from appliance.errors import Damaged, DiskFull, RagbotError, Unavailable
 from appliance.inference import manifests as models
 from appliance.inference import wordnet
 from appliance.ops import consistency as repair
@@ -318,6 +318,14 @@ class Doctor:
         except Damaged as error:
             yield from self._rebuild_vectors(database, error)
             database.close()
+            return
+        except DiskFull:
+            database.close()
+            yield problem(
+                "stores",
+                f"the vector store in {self.data / CHROMA} cannot be opened: its disk is full",
+                "free space on that disk (see `disk` above), then run ragbot doctor again; its files are not damaged",
+            )
             return
         except RagbotError as error:
             database.close()

@@ -17,7 +17,7 @@ from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import AuthorizationError, ChromaAuthError
 
-from appliance.errors import ConfigError, Damaged, Unavailable
+from appliance.errors import ConfigError, Damaged, Unavailable, disk_full
 from appliance.store.locks import VECTORS_LOCK, locked
 from appliance.store.vector_index import VectorIndex
 
@@ -51,6 +51,8 @@ def _damage_named(path: Path, opening: bool = False):
             cause = cause.__context__
         if cause is None:
             raise
+        if full := disk_full(cause):  # SQLite says so when it cannot write: the files are sound, the disk is not
+            raise full from error
         raise Damaged(
             f"the vector store in {path} is damaged ({cause}); `ragbot doctor --repair` rebuilds it from the database"
         ) from error
