@@ -160,6 +160,23 @@ def test_adding_a_user_to_a_missing_course_is_refused_and_makes_no_account(ragbo
     assert "stu9" not in ragbot("audit").stdout
 
 
+def test_an_admin_at_the_box_makes_a_course_reads_its_join_code_and_puts_students_in_it(ragbot):
+    """A course, and its join code, could only be made in the web app: the CLI had `users add --course N` but no N."""
+    ragbot("users", "add", "mrsdoe", "--role", "teacher", "--password-stdin", stdin="a long enough password\n")
+    made = ragbot("courses", "add", "Fluid Lab 101", "--teacher", "mrsdoe").stdout
+    found = re.fullmatch(r"added course (\d+) \(Fluid Lab 101\), join code ([0-9A-Z]{5}-[0-9A-Z]{5})\n", made)
+    assert found, made
+    ragbot("users", "add", "stu42", "--course", found[1], "--password-stdin", stdin="Student-Pass-01\n")
+    listed = [line.split() for line in ragbot("courses", "list").stdout.splitlines()]
+    assert [found[1], found[2], "2", "members", "0", "documents", "Fluid", "Lab", "101"] in listed
+    assert "course.create" in ragbot("audit").stdout
+    again = ragbot("courses", "add", "fluid lab 101", check_status=1).stderr
+    assert again.startswith("ragbot: error: there is already a course 'Fluid Lab 101'")
+    assert "no user named 'zed'" in ragbot("courses", "add", "Optics", "--teacher", "zed", check_status=1).stderr
+    assert "is a student" in ragbot("courses", "add", "Optics", "--teacher", "stu42", check_status=1).stderr
+    assert "Optics" not in ragbot("courses", "list").stdout
+
+
 def test_search_and_ask_in_one_course_name_each_sources_course(ragbot, tmp_path):
     """`ragbot search` and `ragbot ask` mixed every course and could not be scoped."""
     database = open_database(ragbot.data)

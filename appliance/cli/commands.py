@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import msgspec
@@ -217,6 +218,35 @@ def users(settings: Settings, args) -> int:
         audit.by_cli("account.disable", f"user {args.name}")
         print(f"disabled {args.name}")
     database.close()
+    return 0
+
+
+def courses(settings: Settings, args) -> int:
+    """`ragbot courses list|add`: an admin at the box makes a course and reads its join code, as the web app does."""
+    from appliance.classroom.accounts import Accounts
+    from appliance.classroom.audit import AuditLog
+    from appliance.classroom.courses import Courses
+    from appliance.store.database import open_database
+
+    database = open_database(settings.data_path)
+    try:
+        if args.action == "add":
+            teacher = Accounts(database).named(args.teacher) if args.teacher else None
+            if teacher and teacher["role"] == "student":
+                raise InvalidInput(f"{args.teacher} is a student: first `ragbot users role {args.teacher} teacher`")
+            course = Courses(database).create(args.name, teacher["id"] if teacher else None)
+            AuditLog(database).by_cli("course.create", course_target(course), name=course["name"])
+            print(f"added course {course['id']} ({course['name']}), join code {course['join_code']}")
+        else:
+            documents = Counter(d["course_id"] for d in database.documents())
+            for course in database.courses_of(None):
+                members = len(database.members(course["id"]))
+                print(
+                    f"{course['id']:>4}  {course['join_code']:12} {members:>4} members "
+                    f"{documents[course['id']]:>4} documents  {course['name']}"
+                )
+    finally:
+        database.close()
     return 0
 
 

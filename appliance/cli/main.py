@@ -80,6 +80,13 @@ def parser() -> argparse.ArgumentParser:
     for command in (add, passwd):  # only these read a password
         command.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
+    courses = commands.add_parser("courses", help="list courses with their join codes, or add one")
+    courses_commands = courses.add_subparsers(dest="action", required=True)
+    courses_commands.add_parser("list", help="every course: id, join code, members, documents, name")
+    new_course = courses_commands.add_parser("add", help="make a course and print its join code")
+    new_course.add_argument("name")
+    new_course.add_argument("--teacher", metavar="USER", help="an account to teach it (default: none yet)")
+
     keys = commands.add_parser("keys", help="API keys for the OpenAI-compatible endpoint (/v1)")
     keys_commands = keys.add_subparsers(dest="action", required=True)
     create_key = keys_commands.add_parser("create", help="make a key for an account (printed once, stored hashed)")
