@@ -265,6 +265,17 @@ def test_the_boxs_ca_key_stays_out_unless_asked_and_restore_keeps_the_current_ce
     assert (tls / "ca.key").read_text() == "the CA key"
 
 
+def test_a_folder_given_to_backup_gets_a_new_archive_and_one_given_to_restore_is_named(settings, archive, tmp_path):
+    # `ragbot backup --to /media/usb` said "[Errno 21] Is a directory", and `ragbot restore /media/usb` "no such file".
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    written = backup.backup(settings, None, stick)
+    assert written.path.parent == stick and written.path.name.startswith(backup.PREFIX)
+    assert backup.restore(settings, written.path, None, check_only=True).manifest["documents"] == 2
+    with pytest.raises(InvalidInput, match="is a folder: give the archive in it"):
+        backup.restore(settings, stick, None)
+
+
 def test_cli_backup_prunes_and_restore_reports_bad_archives_without_traceback(settings, tmp_path, capsys):
     config = tmp_path / "ragbot.toml"
     config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\nbackup_keep = 2\n')

@@ -102,7 +102,8 @@ def parser() -> argparse.ArgumentParser:
         "--to",
         type=Path,
         metavar="FILE",
-        help="archive to write (default: a new timestamped file in backup_dir, old ones pruned)",
+        help="archive to write, or a folder to write a new timestamped one in "
+        "(default: a new timestamped file in backup_dir, old ones pruned)",
     )
     backup.add_argument(
         "--keep", type=_positive, metavar="N", help="archives to keep in backup_dir (default: backup_keep)"

@@ -180,13 +180,16 @@ def backup(
     with_secrets: bool = False,
     with_models: bool = False,
 ) -> Written:
-    """Write one archive (to `to`, or a new timestamped file in the backup folder, pruned to `keep`)."""
+    """Write one archive (to `to`, a new timestamped file in `to` if it is a folder, or one in the backup folder,
+    pruned to `keep`)."""
     data = settings.data_path
     if not (data / DATABASE_FILE).is_file():
         raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE_FILE})")
-    folder = (to.parent if to else backup_dir(settings)).resolve()
+    # A folder (a USB stick's) was taken for the archive's own name: "[Errno 21] Is a directory".
+    into = to if to and to.is_dir() else None
+    folder = (into or (to.parent if to else backup_dir(settings))).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    destination = to.resolve() if to else _archive_name(folder)
+    destination = to.resolve() if to and not into else _archive_name(folder)
     skip = _excluded(settings, with_models, with_secrets) | {destination}
     # Room for the staged copy plus the archive, at worst as big as the data.
     _need_room(
@@ -393,6 +396,8 @@ def restore(
     Refused while any process has the data open (see locks.py); nothing changes unless every file
     of the manifest is present and matches its checksum.
     """
+    if archive.is_dir():
+        raise InvalidInput(f"{archive} is a folder: give the archive in it (ragbot-....tar.gz)")
     if not archive.is_file():
         raise InvalidInput(f"{archive}: no such file")
     archive = archive.resolve()
