@@ -1,5 +1,6 @@
 """One validated Settings object, read from a TOML file and RAGBOT_* environment variables."""
 
+import difflib
 import os
 import tomllib
 from importlib import resources
@@ -407,11 +408,17 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
         return Path(self.secret_file).expanduser() if self.secret_file else self.data_path / "secret.key"
 
     @property
+    def tls_path(self) -> Path:
+        """Where `ragbot tls init` keeps the box's CA and server certificate when not told --dir."""
+        return self.data_path / "tls"
+
+    @property
     def models_path(self) -> Path:
         return Path(self.models_dir).expanduser() if self.models_dir else self.data_path / "models"
 
 
 FIELDS = Settings.__struct_fields__
+VARIABLES = {f"RAGBOT_{name.upper()}" for name in FIELDS}
 
 
 def answer_room(answer_tokens: int, context: int, named: str) -> str:
@@ -429,12 +436,32 @@ def _from_env(environ) -> dict:
         value = environ.get(f"RAGBOT_{name.upper()}")
         if value is not None:
             found[name] = value
+    for variable in environ:
+        _refuse_misspelt(variable)
     return found
+
+
+def _closest(name: str) -> str | None:
+    """The setting `name` was most likely meant to be, if any is that close."""
+    close = difflib.get_close_matches(name.lower(), FIELDS, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def _refuse_misspelt(variable: str) -> None:
+    """RAGBOT_PORTT=9000 (or RAGBOT_port) was silently ignored: the appliance served on the file's port. A variable
+    nowhere near a setting's name stays allowed: other tools use the prefix (RAGBOT_ADMIN_PASSWORD, RAGBOT_CONFIG)."""
+    if not variable.startswith("RAGBOT_") or variable in VARIABLES:
+        return
+    meant = _closest(variable[7:])
+    if meant:
+        raise ConfigError(f"{variable} is not a setting, and would be ignored: did you mean RAGBOT_{meant.upper()}?")
 
 
 def _explain(error: msgspec.ValidationError, values: dict, sources: str) -> str:
     """Turn msgspec's `... - at `$.port`` into a message that names the setting and its value first."""
     message = str(error)
+    if message.startswith("Object contains unknown field `") and (meant := _closest(message.split("`")[1])):
+        return f"{sources}: {message}: did you mean {meant}?"
     if " - at `$." in message:
         text, _, where = message.rpartition(" - at `$.")
         name = where.rstrip("`")

@@ -247,6 +247,35 @@ def test_secret_stays_out_unless_asked_and_restore_keeps_the_current_one(setting
     assert settings.secret_path.read_text() == "current-secret"
 
 
+def test_the_boxs_ca_key_stays_out_unless_asked_and_restore_keeps_the_current_certificates(settings, archive, tmp_path):
+    # `ragbot tls init` keeps the CA in DATA_DIR/tls: every nightly archive held its private key, and a restore
+    # put an older CA (or none) in place of the one students' devices trust.
+    tls = settings.data_path / "tls"
+    tls.mkdir()
+    (tls / "ca.key").write_text("the CA key")
+    plain = backup.backup(settings, None, tmp_path / "plain.tar.gz")
+    with tarfile.open(plain.path) as tar:
+        assert not [name for name in tar.getnames() if name.startswith("data/tls/")]
+    with_secrets = backup.backup(settings, None, tmp_path / "secrets.tar.gz", with_secrets=True)
+    (tls / "ca.key").write_text("a renewed CA key")
+    backup.restore(settings, with_secrets.path, None)
+    assert (tls / "ca.key").read_text() == "a renewed CA key"
+    shutil.rmtree(tls)  # a new box, recovering the old one's data and CA
+    backup.restore(settings, with_secrets.path, None)
+    assert (tls / "ca.key").read_text() == "the CA key"
+
+
+def test_a_folder_given_to_backup_gets_a_new_archive_and_one_given_to_restore_is_named(settings, archive, tmp_path):
+    # `ragbot backup --to /media/usb` said "[Errno 21] Is a directory", and `ragbot restore /media/usb` "no such file".
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    written = backup.backup(settings, None, stick)
+    assert written.path.parent == stick and written.path.name.startswith(backup.PREFIX)
+    assert backup.restore(settings, written.path, None, check_only=True).manifest["documents"] == 2
+    with pytest.raises(InvalidInput, match="is a folder: give the archive in it"):
+        backup.restore(settings, stick, None)
+
+
 def test_cli_backup_prunes_and_restore_reports_bad_archives_without_traceback(settings, tmp_path, capsys):
     config = tmp_path / "ragbot.toml"
     config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\nbackup_keep = 2\n')

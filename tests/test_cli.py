@@ -85,6 +85,9 @@ def test_ingest_search_ask_list_and_remove(ragbot, tmp_path):
     "args, status, message",
     [
         (["search", "x", "--k", "0"], 2, "must be at least 1"),
+        (["search", "x", "--k", "ten"], 2, "--k: must be a whole number, got 'ten'"),
+        (["audit", "--limit", "99999999999999999999"], 2, "--limit: must be at most"),
+        (["keys", "revoke", "99999999999999999999"], 2, "ID: must be at most"),
         (["search", "x", "--mode", "fuzzy"], 2, "invalid choice"),
         (["ingest", "/no/such/path"], 1, "no such file or folder"),
         (["--config", "/no/such.toml", "documents", "list"], 1, "does not exist"),
@@ -109,6 +112,20 @@ def test_setup_makes_secret_first_admin_and_checks_generation(tmp_path):
     again = subprocess.run(run, capture_output=True, text=True, env=env, timeout=600)
     assert again.returncode == 0
     assert "first account" not in again.stdout
+
+
+def test_an_empty_admin_password_variable_shows_the_generated_password(tmp_path, monkeypatch, capsys):
+    # `export RAGBOT_ADMIN_PASSWORD=` made a password and printed "(from RAGBOT_ADMIN_PASSWORD)": nobody could sign in.
+    from appliance.cli.commands import _first_admin
+
+    monkeypatch.setenv("RAGBOT_ADMIN_PASSWORD", "")
+    settings = load_settings(environ={}, data_dir=str(tmp_path))
+    _first_admin(settings)
+    password = re.search(r"first account: admin / (\S+)", capsys.readouterr().out)
+    assert password and password[1] != "(from"
+    database = open_database(settings.data_path)
+    assert Accounts(database).authenticate("admin", password[1])["role"] == "admin"
+    database.close()
 
 
 def test_users_and_courses(ragbot, tmp_path):
@@ -141,6 +158,23 @@ def test_adding_a_user_to_a_missing_course_is_refused_and_makes_no_account(ragbo
     assert result.stdout == ""
     assert "stu9" not in ragbot("users", "list").stdout
     assert "stu9" not in ragbot("audit").stdout
+
+
+def test_an_admin_at_the_box_makes_a_course_reads_its_join_code_and_puts_students_in_it(ragbot):
+    """A course, and its join code, could only be made in the web app: the CLI had `users add --course N` but no N."""
+    ragbot("users", "add", "mrsdoe", "--role", "teacher", "--password-stdin", stdin="a long enough password\n")
+    made = ragbot("courses", "add", "Fluid Lab 101", "--teacher", "mrsdoe").stdout
+    found = re.fullmatch(r"added course (\d+) \(Fluid Lab 101\), join code ([0-9A-Z]{5}-[0-9A-Z]{5})\n", made)
+    assert found, made
+    ragbot("users", "add", "stu42", "--course", found[1], "--password-stdin", stdin="Student-Pass-01\n")
+    listed = [line.split() for line in ragbot("courses", "list").stdout.splitlines()]
+    assert [found[1], found[2], "2", "members", "0", "documents", "Fluid", "Lab", "101"] in listed
+    assert "course.create" in ragbot("audit").stdout
+    again = ragbot("courses", "add", "fluid lab 101", check_status=1).stderr
+    assert again.startswith("ragbot: error: there is already a course 'Fluid Lab 101'")
+    assert "no user named 'zed'" in ragbot("courses", "add", "Optics", "--teacher", "zed", check_status=1).stderr
+    assert "is a student" in ragbot("courses", "add", "Optics", "--teacher", "stu42", check_status=1).stderr
+    assert "Optics" not in ragbot("courses", "list").stdout
 
 
 def test_search_and_ask_in_one_course_name_each_sources_course(ragbot, tmp_path):

@@ -154,6 +154,38 @@ def test_a_command_writes_nothing_other_users_can_read_and_leaves_the_callers_um
         os.umask(before)
 
 
+def test_a_missing_document_row_is_named_and_repair_removes_its_pages_chunks_and_vectors(settings, config):
+    # integrity_check passes a database whose document row was deleted: doctor said "no problems found" while its
+    # chunks, pages and vectors stayed, never found by a search.
+    with sqlite3.connect(settings.data_path / "ragbot.db") as db:
+        db.execute("DELETE FROM documents")
+    db.close()
+    found = problems(check(settings, config))
+    assert list(found) == ["database"]
+    assert "chunks and 1 pages belong to no document" in found["database"][0].detail
+    assert "--repair" in found["database"][0].fix
+    repaired = check(settings, config, repair=True)
+    assert {f.check for f in repaired if f.fixed} == {"database", "stores"}
+    assert problems(check(settings, config)) == {}
+    store = ChromaStore(settings.data_path / "chroma")
+    assert store.ids() == set()
+    store.close()
+
+
+def test_a_vector_store_on_a_full_disk_is_not_called_damaged_nor_deleted(settings, config, monkeypatch):
+    # SQLite's "database or disk is full" on opening Chroma was "damaged ... --repair rebuilds it", and --repair
+    # deleted the whole vector store to re-embed it onto the same full disk.
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr("appliance.store.vectors._open_collection", full)
+    found = problems(check(settings, config, repair=True))
+    assert list(found) == ["stores"]
+    assert "disk is full" in found["stores"][0].detail
+    assert found["stores"][0].fix.startswith("free space on that disk")
+    assert (settings.data_path / "chroma" / "chroma.sqlite3").is_file()
+
+
 def test_damaged_database_points_at_the_newest_backup(settings, config):
     written = backup.backup(settings, config)
     path = settings.data_path / "ragbot.db"

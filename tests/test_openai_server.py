@@ -179,6 +179,14 @@ def test_a_silent_server_ends_the_answer_with_an_error_event(client, server):
     assert _ask(client)[-1][0] == "error"
 
 
+def test_a_student_asking_while_the_server_is_gone_is_told_the_model_is_unavailable(client, server):
+    server.close()
+    event, data = _ask(client)[-1]
+    said = json.loads(data)["error"]
+    assert event == "error"
+    assert said.startswith("the language model is not available right now; ask again in a minute"), said
+
+
 def test_health_is_503_for_the_llm_when_the_server_is_gone(client, server):
     server.close()
     response = client.get("/api/health")

@@ -12,7 +12,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from appliance.errors import ConfigError
+from appliance.errors import ConfigError, Unavailable
 from appliance.inference import manifests
 from appliance.ops import consistency
 from appliance.settings import load_settings
@@ -58,9 +58,9 @@ class LlamaServer:
 
 
 @contextmanager
-def chroma_server(path: Path):
-    """`chroma run` on a free loopback port; yields its URL."""
-    port = free_port()
+def chroma_server(path: Path, port: int | None = None):
+    """`chroma run` on a loopback port (a free one unless given); yields its URL."""
+    port = port or free_port()
     with (path.parent / "chroma.log").open("ab") as log:
         process = subprocess.Popen(
             [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
@@ -128,6 +128,23 @@ def test_a_chroma_server_query_keeps_to_the_courses_asked(chroma_url):
 def test_an_unreachable_chroma_server_stops_start_up():
     with pytest.raises(ConfigError, match="cannot use the Chroma server"):
         ChromaHttpStore(f"http://127.0.0.1:{free_port()}")
+
+
+def test_a_chroma_server_gone_after_start_up_is_unavailable_until_it_is_back(tmp_path):
+    if not CHROMA.exists():
+        pytest.skip(f"no chroma command beside {sys.executable} (the chromadb package ships it)")
+    port = free_port()
+    with chroma_server(tmp_path / "db", port) as url:
+        store = ChromaHttpStore(url, collection="outage-test")
+        store.add(["a"], [[1.0, 0.0]], [("d1", 1)])
+    try:
+        # A student's search then was "internal error; see the logs", with a traceback in the log.
+        with pytest.raises(Unavailable, match=f"vector server \\(chroma_url {url}\\) is not answering"):
+            store.query([1.0, 0.0], 5, [1])
+        with chroma_server(tmp_path / "db", port):
+            assert [cid for cid, _ in store.query([1.0, 0.0], 5, [1])] == ["a"]
+    finally:
+        store.close()
 
 
 @pytest.fixture(scope="module")

@@ -55,6 +55,25 @@ def test_unknown_key_and_bad_toml_and_missing_file(tmp_path):
         load_settings(tmp_path / "missing.toml", environ={})
 
 
+@pytest.mark.parametrize("variable", ["RAGBOT_PORTT", "RAGBOT_port", "RAGBOT_TEMPRATURE"])
+def test_a_misspelt_variable_is_refused_with_the_setting_it_was_meant_for(variable):
+    # RAGBOT_PORTT=9000 was silently ignored: the appliance served on another port than the admin chose.
+    meant = "RAGBOT_TEMPERATURE" if "TEMP" in variable else "RAGBOT_PORT"
+    with pytest.raises(ConfigError, match=f"{variable} is not a setting.*did you mean {meant}\\?"):
+        load_settings(environ={variable: "9000"})
+
+
+def test_variables_of_other_tools_sharing_the_prefix_are_left_alone():
+    assert load_settings(environ={"RAGBOT_ADMIN_PASSWORD": "x", "RAGBOT_LLAMA_SERVER": "/x"}) == Settings()
+
+
+def test_a_misspelt_key_in_the_file_names_the_setting_it_was_meant_for(tmp_path):
+    config = tmp_path / "r.toml"
+    config.write_text("tempreature = 0.5\n")
+    with pytest.raises(ConfigError, match="unknown field `tempreature`: did you mean temperature\\?"):
+        load_settings(config, environ={})
+
+
 def test_an_answer_longer_than_half_the_context_window_is_refused_at_start(tmp_path):
     """Every prompt would overflow: the appliance would start and then refuse every question."""
     with pytest.raises(ConfigError, match=r"max_answer_tokens \(1500\) must be at most half of llm_context \(2048\)"):

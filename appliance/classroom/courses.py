@@ -15,12 +15,11 @@ class Courses:
         name = name.strip()
         if not 1 <= len(name) <= 120:
             raise InvalidInput("a course name is 1–120 characters")
-        taught = self.database.courses_of(teacher_id) if teacher_id is not None else []
+        taught = self.database.courses_of(teacher_id)  # every course for None: an admin at the box (`ragbot courses`)
         if same := next((c for c in taught if c["member_role"] == "teacher" and _same_name(c["name"], name)), None):
             # Two courses of one name are two identical entries in the course picker, material split between them.
-            raise Conflict(
-                f"you already teach '{same['name']}': give this course another name (a year, a group) or use that one"
-            )
+            whose = "you already teach" if teacher_id is not None else "there is already a course"
+            raise Conflict(f"{whose} '{same['name']}': give this course another name (a year, a group) or use that one")
         row = {"name": name, "join_code": new_code(), "version": 0, "created_at": now()}
         return self.get(self.database.add_course(row, teacher_id))
 

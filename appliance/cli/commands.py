@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import msgspec
@@ -47,7 +48,7 @@ def tls(settings: Settings, args) -> int:
     from appliance.ops import tls as certificates
 
     names = args.name or certificates.box_names(settings.mdns_name)
-    issued = certificates.ensure(args.dir or settings.data_path / "tls", names)
+    issued = certificates.ensure(args.dir or settings.tls_path, names)
     print(f"{'new' if issued.renewed else 'current'} server certificate {issued.cert} for {', '.join(issued.names)}")
     print(f'tls_cert_file = "{issued.cert}"\ntls_key_file = "{issued.key}"\nCA for student devices: {issued.ca}')
     return 0
@@ -220,6 +221,35 @@ def users(settings: Settings, args) -> int:
     return 0
 
 
+def courses(settings: Settings, args) -> int:
+    """`ragbot courses list|add`: an admin at the box makes a course and reads its join code, as the web app does."""
+    from appliance.classroom.accounts import Accounts
+    from appliance.classroom.audit import AuditLog
+    from appliance.classroom.courses import Courses
+    from appliance.store.database import open_database
+
+    database = open_database(settings.data_path)
+    try:
+        if args.action == "add":
+            teacher = Accounts(database).named(args.teacher) if args.teacher else None
+            if teacher and teacher["role"] == "student":
+                raise InvalidInput(f"{args.teacher} is a student: first `ragbot users role {args.teacher} teacher`")
+            course = Courses(database).create(args.name, teacher["id"] if teacher else None)
+            AuditLog(database).by_cli("course.create", course_target(course), name=course["name"])
+            print(f"added course {course['id']} ({course['name']}), join code {course['join_code']}")
+        else:
+            documents = Counter(d["course_id"] for d in database.documents())
+            for course in database.courses_of(None):
+                members = len(database.members(course["id"]))
+                print(
+                    f"{course['id']:>4}  {course['join_code']:12} {members:>4} members "
+                    f"{documents[course['id']]:>4} documents  {course['name']}"
+                )
+    finally:
+        database.close()
+    return 0
+
+
 def keys(settings: Settings, args) -> int:
     from appliance.classroom.accounts import Accounts
     from appliance.classroom.audit import AuditLog
@@ -363,9 +393,11 @@ def _first_admin(settings: Settings) -> None:
     database = open_database(settings.data_path)
     accounts = Accounts(database)
     if not accounts.list():
-        password = os.environ.get("RAGBOT_ADMIN_PASSWORD") or one_time_password()
+        chosen = os.environ.get("RAGBOT_ADMIN_PASSWORD")
+        password = chosen or one_time_password()
         Courses(database).add_member(DEFAULT_COURSE, accounts.add("admin", password, "admin"))
-        shown = "(from RAGBOT_ADMIN_PASSWORD)" if "RAGBOT_ADMIN_PASSWORD" in os.environ else password
+        # An empty variable chooses nothing: the generated password must be shown, or nobody can sign in.
+        shown = "(from RAGBOT_ADMIN_PASSWORD)" if chosen else password
         print(f"first account: admin / {shown}  (shown once; change it with `ragbot users passwd admin`)")
     database.close()
 

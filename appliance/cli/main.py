@@ -10,11 +10,20 @@ from appliance.runtime import configure_process
 from appliance.settings import load_settings
 from appliance.vocabulary import DEFAULT_COURSE, ROLES, SEARCH_MODES
 
+# SQLite's largest integer: a bigger count or id overflowed in the database query, with a traceback.
+LARGEST = 2**63 - 1
+
 
 def _positive(text: str) -> int:
-    value = int(text)
+    """A whole number from 1 up; argparse's own message would name this function ("invalid _positive value")."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    if value > LARGEST:
+        raise argparse.ArgumentTypeError(f"must be at most {LARGEST}, got {value}")
     return value
 
 
@@ -71,6 +80,13 @@ def parser() -> argparse.ArgumentParser:
     for command in (add, passwd):  # only these read a password
         command.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
+    courses = commands.add_parser("courses", help="list courses with their join codes, or add one")
+    courses_commands = courses.add_subparsers(dest="action", required=True)
+    courses_commands.add_parser("list", help="every course: id, join code, members, documents, name")
+    new_course = courses_commands.add_parser("add", help="make a course and print its join code")
+    new_course.add_argument("name")
+    new_course.add_argument("--teacher", metavar="USER", help="an account to teach it (default: none yet)")
+
     keys = commands.add_parser("keys", help="API keys for the OpenAI-compatible endpoint (/v1)")
     keys_commands = keys.add_subparsers(dest="action", required=True)
     create_key = keys_commands.add_parser("create", help="make a key for an account (printed once, stored hashed)")
@@ -86,7 +102,8 @@ def parser() -> argparse.ArgumentParser:
         "--to",
         type=Path,
         metavar="FILE",
-        help="archive to write (default: a new timestamped file in backup_dir, old ones pruned)",
+        help="archive to write, or a folder to write a new timestamped one in "
+        "(default: a new timestamped file in backup_dir, old ones pruned)",
     )
     backup.add_argument(
         "--keep", type=_positive, metavar="N", help="archives to keep in backup_dir (default: backup_keep)"

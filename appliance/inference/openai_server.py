@@ -109,7 +109,7 @@ class OpenAICompatibleModel:
             response = self._client.post("/tokenize", json={"content": text, "add_special": False})
             response.raise_for_status()
         except httpx.HTTPError as error:
-            raise Unavailable(f"the inference server did not count tokens ({_why(error)})") from None
+            raise _down(f"the inference server did not count tokens: {_why(error)}") from None
         return len(response.json()["tokens"])
 
     def render(self, instructions: str, request: str) -> str:
@@ -133,10 +133,10 @@ class OpenAICompatibleModel:
             with self._client.stream("POST", path, json=body) as response:
                 if response.status_code != 200:
                     response.read()
-                    raise Unavailable(f"the inference server answered HTTP {response.status_code}: {_brief(response)}")
+                    raise _down(f"the inference server answered HTTP {response.status_code}: {_brief(response)}")
                 yield from self._pieces(response)
         except httpx.HTTPError as error:
-            raise Unavailable(f"the inference server stopped answering ({_why(error)})") from None
+            raise _down(f"the inference server stopped answering: {_why(error)}") from None
 
     def _request(self, prompt: str, stop: list[str] | None) -> tuple[str, dict]:
         if isinstance(prompt, ChatPrompt):
@@ -157,14 +157,14 @@ class OpenAICompatibleModel:
             try:
                 event = json.loads(data)
             except ValueError:
-                raise Unavailable("the inference server sent something other than server-sent events") from None
+                raise _down("the inference server sent something other than server-sent events") from None
             if event.get("error"):  # llama-server and vLLM report a failure mid-stream as an event
-                raise Unavailable(f"the inference server failed mid-answer: {str(event['error'])[:200]}")
+                raise _down(f"the inference server failed mid-answer: {str(event['error'])[:200]}")
             choice = (event.get("choices") or [{}])[0]
             text = choice.get("text") or (choice.get("delta") or {}).get("content") or ""
             if text:
                 yield text
-        raise Unavailable("the inference server closed the answer before finishing it")
+        raise _down("the inference server closed the answer before finishing it")
 
     def ping(self) -> bool:
         """True when the server is up and ready: llama-server's /health, else its model list."""
@@ -175,6 +175,12 @@ class OpenAICompatibleModel:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _down(detail: str) -> Unavailable:
+    """What a student reads when the server fails them: that the model is unavailable and to ask again, then why
+    (they read "the inference server did not count tokens (ConnectError ...)" alone)."""
+    return Unavailable(f"the language model is not available right now; ask again in a minute ({detail})")
 
 
 def _why(error: httpx.HTTPError) -> str:

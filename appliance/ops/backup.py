@@ -106,9 +106,12 @@ def _counts(database: Path) -> tuple[int, int, int]:
     return schema, documents, chunks
 
 
-def _excluded(settings: Settings, with_models: bool) -> set[Path]:
-    """Left out of the data: archives, the secret (see SECRET_MEMBER) and model weights unless asked."""
+def _excluded(settings: Settings, with_models: bool, with_secrets: bool) -> set[Path]:
+    """Left out of the data: archives, the secret (see SECRET_MEMBER), model weights unless asked, and the box's
+    certificates (`ragbot tls init`'s CA key, which can vouch for any name on the LAN) unless secrets are asked."""
     skip = {backup_dir(settings).resolve(), settings.secret_path.resolve()}
+    if not with_secrets:
+        skip.add(settings.tls_path.resolve())
     models = settings.models_path
     if not with_models and models.is_dir():
         skip |= {p.resolve() for p in models.iterdir() if p.suffix != ".toml"}
@@ -177,14 +180,17 @@ def backup(
     with_secrets: bool = False,
     with_models: bool = False,
 ) -> Written:
-    """Write one archive (to `to`, or a new timestamped file in the backup folder, pruned to `keep`)."""
+    """Write one archive (to `to`, a new timestamped file in `to` if it is a folder, or one in the backup folder,
+    pruned to `keep`)."""
     data = settings.data_path
     if not (data / DATABASE_FILE).is_file():
         raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE_FILE})")
-    folder = (to.parent if to else backup_dir(settings)).resolve()
+    # A folder (a USB stick's) was taken for the archive's own name: "[Errno 21] Is a directory".
+    into = to if to and to.is_dir() else None
+    folder = (into or (to.parent if to else backup_dir(settings))).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    destination = to.resolve() if to else _archive_name(folder)
-    skip = _excluded(settings, with_models) | {destination}
+    destination = to.resolve() if to and not into else _archive_name(folder)
+    skip = _excluded(settings, with_models, with_secrets) | {destination}
     # Room for the staged copy plus the archive, at worst as big as the data.
     _need_room(
         folder,
@@ -390,6 +396,8 @@ def restore(
     Refused while any process has the data open (see locks.py); nothing changes unless every file
     of the manifest is present and matches its checksum.
     """
+    if archive.is_dir():
+        raise InvalidInput(f"{archive} is a folder: give the archive in it (ragbot-....tar.gz)")
     if not archive.is_file():
         raise InvalidInput(f"{archive}: no such file")
     archive = archive.resolve()
@@ -407,6 +415,11 @@ def restore(
             models = staging / "data" / "models"
             if models.is_dir():
                 models = models.rename(staging / "models")
+            # The box's certificates stay, as its secret does: students' devices trust this CA. An archive's
+            # (older backups held one) comes in only where there is none, a new box recovering the old one's.
+            if settings.tls_path.is_dir():
+                shutil.rmtree(staging / "data" / settings.tls_path.name, ignore_errors=True)
+                keep.add(settings.tls_path.name)
             restored = _swap(data, staging / "data", keep)
             if models.is_dir():
                 restored += _merge(models, settings.models_path)

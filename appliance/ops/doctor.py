@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from appliance import services as services_module
-from appliance.errors import Damaged, RagbotError, Unavailable
+from appliance.errors import Damaged, DiskFull, RagbotError, Unavailable
 from appliance.inference import manifests as models
 from appliance.inference import wordnet
 from appliance.ops import consistency as repair
@@ -27,6 +27,8 @@ from appliance.store import locks
 from appliance.store.database import DATABASE_FILE, Database, open_database
 
 RESTORE_HINT = "stop the service and restore the newest good backup: ragbot restore FILE"
+# The tables whose rows are parts of a document, by `document_id`.
+ORPHANED = ("chunks", "pages")
 
 
 @dataclass
@@ -261,8 +263,42 @@ class Doctor:
             rows = [str(error)]
         if rows == ["ok"]:
             yield ok("database", f"{path}: integrity_check ok")
+            yield from self._orphans(path)
         else:
             yield problem("database", f"{path} is damaged: {'; '.join(rows[:3])}", self._restore_hint())
+
+    def _orphans(self, path: Path) -> Iterator[Finding]:
+        """Pages and chunks whose document row is gone: integrity_check passes them, and search silently skips them.
+
+        --repair deletes them (their vectors go in the stores check next); the file must be uploaded again.
+        """
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode={'rw' if self.repair else 'ro'}", uri=True, timeout=30)
+        try:
+            counts = {
+                table: db.execute(
+                    f"SELECT count(*) FROM {table} WHERE document_id NOT IN (SELECT id FROM documents)"
+                ).fetchone()[0]
+                for table in ORPHANED
+            }
+            if not any(counts.values()):
+                return
+            found = problem(
+                "database",
+                f"{path}: {counts['chunks']} chunks and {counts['pages']} pages belong to no document "
+                "(a document's row is missing): students cannot find them",
+                "ragbot doctor --repair with the service stopped deletes them (upload the file again), or "
+                + self._restore_hint(),
+            )
+            if self.repair:
+                with db:
+                    for table in ORPHANED:
+                        db.execute(f"DELETE FROM {table} WHERE document_id NOT IN (SELECT id FROM documents)")
+                found.fixed = True
+            yield found
+        except sqlite3.DatabaseError as error:  # a database too old to have these tables is the migrations' business
+            yield ok("database", f"documents not compared with their pages and chunks: {error}")
+        finally:
+            db.close()
 
     def check_stores(self) -> Iterator[Finding]:
         """SQLite and the vector store, chunk for chunk (repair.py); --repair re-embeds or drops the difference."""
@@ -282,6 +318,14 @@ class Doctor:
         except Damaged as error:
             yield from self._rebuild_vectors(database, error)
             database.close()
+            return
+        except DiskFull:
+            database.close()
+            yield problem(
+                "stores",
+                f"the vector store in {self.data / CHROMA} cannot be opened: its disk is full",
+                "free space on that disk (see `disk` above), then run ragbot doctor again; its files are not damaged",
+            )
             return
         except RagbotError as error:
             database.close()

@@ -17,7 +17,7 @@ from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import AuthorizationError, ChromaAuthError
 
-from appliance.errors import ConfigError, Damaged
+from appliance.errors import ConfigError, Damaged, Unavailable, disk_full
 from appliance.store.locks import VECTORS_LOCK, locked
 from appliance.store.vector_index import VectorIndex
 
@@ -51,6 +51,8 @@ def _damage_named(path: Path, opening: bool = False):
             cause = cause.__context__
         if cause is None:
             raise
+        if full := disk_full(cause):  # SQLite says so when it cannot write: the files are sound, the disk is not
+            raise full from error
         raise Damaged(
             f"the vector store in {path} is damaged ({cause}); `ragbot doctor --repair` rebuilds it from the database"
         ) from error
@@ -232,13 +234,45 @@ class ChromaHttpStore(_Chroma):
             raise ConfigError(
                 f"chroma_url {url}: cannot use the Chroma server ({type(error).__name__}: {error})"
             ) from None
+        self._url = url
+
+    @contextmanager
+    def _answering(self):
+        """A server gone after start-up is Unavailable, saying which: it was 'internal error' and a traceback."""
+        try:
+            yield
+        except Exception as error:  # chromadb lets httpx's errors through, and raises plain ones of its own
+            raise Unavailable(
+                f"the vector server (chroma_url {self._url}) is not answering ({type(error).__name__}); "
+                "searches work again as soon as it is back"
+            ) from error
+
+    def _upsert(self, ids: list[str], vectors: list[list[float]], owners: list[tuple[str, int]]) -> None:
+        with self._answering():
+            super()._upsert(ids, vectors, owners)
+
+    def _delete(self, ids: list[str]) -> None:
+        with self._answering():
+            super()._delete(ids)
+
+    def ids(self) -> set[str]:
+        with self._answering():
+            return super().ids()
+
+    def count(self) -> int:
+        with self._answering():
+            return super().count()
 
     def _nearest(self, vector, k: int, courses: list[int] | None) -> list[tuple[str, float]]:
         where = None if courses is None else {"course_id": {"$in": list(courses)}}
-        found = self._collection.query(query_embeddings=[list(vector)], n_results=k, where=where, include=["distances"])
+        with self._answering():
+            found = self._collection.query(
+                query_embeddings=[list(vector)], n_results=k, where=where, include=["distances"]
+            )
         return [(cid, 1.0 - distance) for cid, distance in zip(found["ids"][0], found["distances"][0], strict=True)]
 
     def _stored(self, ids: list[str]) -> dict[str, Sequence[float]]:
         # As unit vectors, as the embedded store gives them.
-        found = self._collection.get(ids=ids, include=["embeddings"])
+        with self._answering():
+            found = self._collection.get(ids=ids, include=["embeddings"])
         return VectorIndex(found["ids"], found["embeddings"], [0] * len(found["ids"])).vectors(ids)

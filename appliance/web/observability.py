@@ -115,13 +115,30 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+# The last line of a traceback whose error is the appliance's own (in an exception group too: "  | ...").
+OWN_ERROR = re.compile(r"^[\s|+]*appliance\.errors\.\w+: ", re.MULTILINE)
+
+
+class ExplainedFailure(logging.Filter):
+    """Drops uvicorn's copy of the traceback of a start-up the app refused with one of its own errors: the app
+    has logged `cannot start: ...`, the one line OPERATIONS.md promises, which sixty lines after it buried."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        return not ("Traceback (most recent call last)" in text and OWN_ERROR.search(text))
+
+
 def log_config(level: str) -> dict:
     """logging.dictConfig for `ragbot serve`: everything, uvicorn's own lines included, as JSON on stdout."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter}},
+        "filters": {"explained": {"()": ExplainedFailure}},
         "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}},
         "root": {"handlers": ["stdout"], "level": level.upper()},
-        "loggers": {name: {"handlers": [], "propagate": True} for name in ("uvicorn", "uvicorn.error")},
+        "loggers": {
+            "uvicorn": {"handlers": [], "propagate": True},
+            "uvicorn.error": {"handlers": [], "propagate": True, "filters": ["explained"]},
+        },
     }
