@@ -152,6 +152,24 @@ def test_pdf_pages_and_printed_labels():
     assert precheck(data, "book.pdf") == 4
 
 
+def test_a_pdf_pages_printed_number_is_no_part_of_its_text():
+    """A LaTeX book's footer number ended its page's last sentence: a quote read "... it should be written\n3"."""
+    pages = ["A blind text like this gives\nno information.\n1", "- 2 -\nThe text goes on.\n\nPage 2 of 3", "Steps:\n7"]
+    parsed = parse(make_pdf(pages), "book.pdf")
+    assert [p.text for p in parsed.pages] == [
+        "A blind text like this gives\nno information.",
+        "The text goes on.",
+        "Steps:\n7",  # not this page's number: the text's own
+    ]
+    labelled = parse(
+        make_pdf(
+            ["Preface text\ni", "Body text\n1"], page_labels=[{"start": 0, "style": "r"}, {"start": 1, "style": "D"}]
+        ),
+        "b.pdf",
+    )
+    assert [p.text for p in labelled.pages] == ["Preface text", "Body text"]
+
+
 def test_a_pdf_titled_on_its_first_line_carries_the_title_on_every_page():
     titled = parse(make_pdf(["TC-90 Thermal Chamber\nIt holds 64 litres.", "The shelf takes 4 kg."]), "t1.pdf")
     assert titled.title == "TC-90 Thermal Chamber"

@@ -97,6 +97,10 @@ SCAN_WITHOUT_OCR = (
     "the PDF has no text layer (a scan?) and OCR is off on this appliance, so nothing in it can be read; upload a "
     "PDF with text (saved or exported from the original document), or ask the lab admin to turn OCR on (setting ocr)"
 )
+# A page's printed number alone on its first or last line: "3", "Page 3", "- 3 -", "3 / 12", "iv".
+PAGE_NUMBER = re.compile(
+    r"(?:page\s+)?[-\u2013\u2014]?\s*(\w{1,6})\s*[-\u2013\u2014]?(?:\s*(?:/|of)\s*\d+)?", re.IGNORECASE
+)
 OCR_BELOW_WORDS = 5  # an image page with fewer words has no real text layer: a scan, or a scan with a page number
 READERS: dict[str, Callable[[bytes], tuple[str, list[Page]]]] = {
     "docx": read_docx,
@@ -219,7 +223,8 @@ def _pdf(data: bytes, caps: Caps, report: Progress) -> tuple[str, list[Page]]:
     """A PDF's title and pages from their text layer; a page with (almost) none is read by OCR when that is on."""
     read = read_pdf(data, caps)
     pages = [
-        Page(text=_tidy(_bullets(text)), number=n, label=label) for n, (text, label, _) in enumerate(read.pages, 1)
+        Page(text=_unnumbered(_tidy(_bullets(text)), {str(n), label or str(n)}), number=n, label=label)
+        for n, (text, label, _) in enumerate(read.pages, 1)
     ]
     images = {n for n, (text, _, image) in enumerate(read.pages, 1) if _scanned(text, image)}
     scanned = [page for page in pages if page.number in images] if caps.ocr else []
@@ -236,6 +241,17 @@ def _pdf(data: bytes, caps: Caps, report: Progress) -> tuple[str, list[Page]]:
     for page in pages:
         page.sections = [Section(page.text, title)] if _has_text(page.text) else []
     return title, pages
+
+
+def _unnumbered(text: str, numbers: set[str]) -> str:
+    """A page's text without the number printed in its footer or header ("3", "Page 3", "- 3 -", "3 / 12"): it
+    is no word of the sentence the page's text ends with ("... it should be written\n3" quoted to a student)."""
+    lines = text.split("\n")
+    for end in (-1, 0):
+        found = PAGE_NUMBER.fullmatch(lines[end].strip()) if len(lines) > 1 else None
+        if found and found.group(1).lower() in numbers:
+            del lines[end]
+    return "\n".join(lines).strip("\n")
 
 
 def _has_text(text: str) -> bool:
