@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tarfile
@@ -253,6 +254,7 @@ def test_the_boxs_ca_key_stays_out_unless_asked_and_restore_keeps_the_current_ce
     tls = settings.data_path / "tls"
     tls.mkdir()
     (tls / "ca.key").write_text("the CA key")
+    (tls / "ca.key").chmod(0o600)
     plain = backup.backup(settings, None, tmp_path / "plain.tar.gz")
     with tarfile.open(plain.path) as tar:
         assert not [name for name in tar.getnames() if name.startswith("data/tls/")]
@@ -263,6 +265,7 @@ def test_the_boxs_ca_key_stays_out_unless_asked_and_restore_keeps_the_current_ce
     shutil.rmtree(tls)  # a new box, recovering the old one's data and CA
     backup.restore(settings, with_secrets.path, None)
     assert (tls / "ca.key").read_text() == "the CA key"
+    assert stat.S_IMODE((tls / "ca.key").stat().st_mode) == 0o600  # as private as it was, not the umask's 0640
 
 
 def test_a_folder_given_to_backup_gets_a_new_archive_and_one_given_to_restore_is_named(settings, archive, tmp_path):

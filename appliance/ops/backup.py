@@ -71,12 +71,13 @@ def _walk(source: Path, skip: set[Path]):
 
 
 def _copy_tree(source: Path, target: Path, skip: set[Path]) -> None:
-    """Copy the files under `source`; one that vanishes meanwhile (a finished upload) is left out."""
+    """Copy the files under `source` with their modes (a key's 0600 is archived as such); one that vanishes
+    meanwhile (a finished upload) is left out."""
     for path in _walk(source, skip):
         destination = target / path.relative_to(source)
         destination.parent.mkdir(parents=True, exist_ok=True)
         try:
-            shutil.copyfile(path, destination)
+            shutil.copy(path, destination)
         except FileNotFoundError:
             continue
 
@@ -339,6 +340,8 @@ def _extract(archive: Path, staging: Path, kept: set[str]) -> dict:
                 target = staging.joinpath(*path.parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 digest = files.copy_hashing(tar.extractfile(member), target)
+                # As private as it was archived (a CA key's 0600), never more open than the data's 0640.
+                os.chmod(target, member.mode & 0o640)
                 if digest != expected[member.name]["sha256"]:
                     raise InvalidInput(
                         f"{archive}: {member.name} does not match its checksum; the archive is corrupted"
