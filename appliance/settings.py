@@ -457,15 +457,16 @@ def _refuse_misspelt(variable: str) -> None:
         raise ConfigError(f"{variable} is not a setting, and would be ignored: did you mean RAGBOT_{meant.upper()}?")
 
 
-def _explain(error: msgspec.ValidationError, values: dict, sources: str) -> str:
-    """Turn msgspec's `... - at `$.port`` into a message that names the setting and its value first."""
+def _explain(error: msgspec.ValidationError, values: dict, sources: str, origin: dict[str, str]) -> str:
+    """Turn msgspec's `... - at `$.port`` into a message that names the setting, its value and where it was given
+    (`origin`: the file, its RAGBOT_* variable or the command line) first."""
     message = str(error)
     if message.startswith("Object contains unknown field `") and (meant := _closest(message.split("`")[1])):
         return f"{sources}: {message}: did you mean {meant}?"
     if " - at `$." in message:
         text, _, where = message.rpartition(" - at `$.")
         name = where.rstrip("`")
-        return f"setting '{name}' = {values.get(name)!r} ({sources}): {text}"
+        return f"setting '{name}' = {values.get(name)!r} (from {origin.get(name, sources)}): {text}"
     return f"{sources}: {message}"
 
 
@@ -487,10 +488,13 @@ def load_settings(config_file: str | Path | None = None, environ=None, **overrid
             raise ConfigError(f"config file {path} does not exist") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
-    values.update(_from_env(environ))
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    origin = dict.fromkeys(values, str(path))
+    variables = _from_env(environ)
+    given = {k: v for k, v in overrides.items() if v is not None}
+    values.update(variables | given)
+    origin.update({name: f"RAGBOT_{name.upper()}" for name in variables} | dict.fromkeys(given, "the command line"))
     try:
         # TOML values are typed already; strict=False lets "9000" from the environment become 9000.
         return msgspec.convert(values, Settings, strict=False)
     except msgspec.ValidationError as error:
-        raise ConfigError(_explain(error, values, f"from {path} and RAGBOT_* variables")) from None
+        raise ConfigError(_explain(error, values, f"from {path} and RAGBOT_* variables", origin)) from None

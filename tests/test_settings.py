@@ -1,4 +1,5 @@
 import hashlib
+import re
 import tomllib
 
 import msgspec
@@ -95,3 +96,16 @@ def test_an_answer_longer_than_half_the_models_own_context_window_is_refused_at_
     )
     with pytest.raises(ConfigError, match=r"at most half of the context window of tiny \(256\)"):
         services.load_llm(settings)
+
+
+def test_a_bad_value_says_where_it_was_given(tmp_path):
+    """`serve --port 99999` was said to come "from the file and RAGBOT_* variables": a teacher looked in both."""
+    config = tmp_path / "ragbot.toml"
+    config.write_text("port = 70000\n")
+    for environ, overrides, origin in (
+        ({}, {"port": 99999}, "the command line"),
+        ({"RAGBOT_PORT": "99999"}, {}, "RAGBOT_PORT"),
+        ({}, {}, str(config)),
+    ):
+        with pytest.raises(ConfigError, match=f"setting 'port' = .* \\(from {re.escape(origin)}\\)"):
+            load_settings(config, environ=environ, **overrides)
