@@ -128,6 +128,9 @@ def test_a_data_folder_open_to_other_users_is_named_and_closed(settings, config,
     assert "open to other users (mode 755)" in found["privacy"][0].detail
     assert [f.fixed for f in check(settings, config, repair=True) if f.check == "privacy"] == [True]
     assert data.stat().st_mode & 0o777 == 0o750
+    os.chmod(data, 0o777)  # open to anyone's writes too: repaired to the same 0750, not 0770
+    check(settings, config, repair=True)
+    assert data.stat().st_mode & 0o777 == 0o750
     # a new data folder is made closed, and the CLI writes files closed to others
     fresh = tmp_path / "fresh" / "data"
     open_database(fresh).close()

@@ -166,7 +166,8 @@ class Doctor:
         mode = stat.S_IMODE(data.stat().st_mode)
         if mode & 0o007:
             detail = f"{data} is open to other users (mode {mode:o}): it holds password hashes and students' questions"
-            yield self._chmod("privacy", data, mode & ~0o007, detail)
+            # Closed to others and to the group's writes, as a new data folder is made (0750): 0777 becomes 0750.
+            yield self._chmod("privacy", data, mode & ~0o027, detail)
         if not strangers and not writable and not mode & 0o007:
             yield ok("data", f"{data} is owned by uid {owner} and closed to others")
 
