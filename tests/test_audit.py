@@ -3,6 +3,7 @@ accounts, courses, memberships, documents or data, and when."""
 
 import io
 import json
+import sqlite3
 
 import msgspec
 import pytest
@@ -10,7 +11,9 @@ import sqlite_utils
 from litestar.testing import TestClient
 
 from appliance.classroom.accounts import Accounts
+from appliance.classroom.passwords import hash_password
 from appliance.cli import main as cli
+from appliance.errors import Conflict
 from appliance.ops import backup
 from appliance.store import migrations
 from appliance.store.database import Database
@@ -210,6 +213,40 @@ def test_an_existing_database_gains_an_empty_last_sign_in_for_its_accounts(tmp_p
     again = sqlite_utils.Database(path)
     migrations.m010_last_sign_in(again)  # `ragbot doctor --repair` may apply it again
     again.close()
+
+
+def test_a_username_is_one_account_in_any_case(tmp_path):
+    """ "sam" and "SAM" could both be made (an ops walkthrough's): one student passing for another in the teacher's
+    lists and the audit log. Now a name is taken in any case, and signs in in any case."""
+    database = Database(tmp_path / "ragbot.db", None, alone=True, read_only=False)
+    accounts = Accounts(database)
+    sam = accounts.add("sam", PASSWORD)
+    with pytest.raises(Conflict, match="the username 'SAM' is taken"):
+        accounts.add("SAM", PASSWORD)
+    assert accounts.authenticate("Sam", PASSWORD)["id"] == sam["id"]
+    with pytest.raises(sqlite3.IntegrityError):  # the database holds to it too, whoever writes
+        database._db.execute("INSERT INTO users (username, password_hash, role) VALUES ('SaM', 'x', 'student')")
+    database.close()
+
+
+def test_accounts_made_before_that_differ_only_in_case_keep_their_own_sign_in(tmp_path, monkeypatch):
+    """A database with "sam" and "SAM" from before m011 opens: each signs in to its own account by its own spelling."""
+    path = tmp_path / "ragbot.db"
+    before = [fn.__name__ for fn in migrations.MIGRATIONS].index("m011_usernames_in_any_case")
+    with monkeypatch.context() as old:
+        old.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:before])
+        made = Database(path, None, alone=True, read_only=False)
+        made.close()
+    raw = sqlite_utils.Database(path)
+    hashed = hash_password(PASSWORD)
+    for name in ("sam", "SAM"):
+        raw.table("users").insert({"username": name, "password_hash": hashed, "role": "student", "disabled": 0})
+    raw.close()
+    database = Database(path, None, alone=True, read_only=False)
+    accounts = Accounts(database)
+    assert [accounts.authenticate(name, PASSWORD)["username"] for name in ("sam", "SAM")] == ["sam", "SAM"]
+    assert database.pending_migrations() == 0
+    database.close()
 
 
 def _made(client, heads, **body) -> dict:

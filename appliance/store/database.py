@@ -380,8 +380,12 @@ class Database:
             return self.insert_row("users", row)
 
     def user_named(self, username: str) -> dict | None:
-        with self._lock:
-            return next(self._db.table("users").rows_where("username = ?", [username], limit=1), None)
+        """The account of that name in any case ("Sam" signs in as "sam"); the one spelt so first, where two older
+        accounts differ only in case."""
+        return self._read_one(
+            "SELECT * FROM users WHERE username = ? COLLATE NOCASE ORDER BY username = ? DESC LIMIT 1",
+            [username, username],
+        )
 
     def user(self, user_id: int) -> dict | None:
         return self._read_one("SELECT * FROM users WHERE id = ?", [user_id])

@@ -233,6 +233,15 @@ def m010_last_sign_in(db: sqlite_utils.Database) -> None:
         db.table("users").add_column("last_sign_in_at", str)
 
 
+@migration
+def m011_usernames_in_any_case(db: sqlite_utils.Database) -> None:
+    """One account per name in any case: "SAM" beside "sam" let one student pass for another in the teacher's lists
+    and the audit log. Names that already differ only in case keep their accounts and go without the index."""
+    clashes = db.execute("SELECT 1 FROM users GROUP BY username COLLATE NOCASE HAVING COUNT(*) > 1 LIMIT 1")
+    if clashes.fetchone() is None:
+        db.execute("CREATE UNIQUE INDEX IF NOT EXISTS idx_users_username_nocase ON users (username COLLATE NOCASE)")
+
+
 def _stood_for(sentence: dict, quotes_only: bool) -> str:
     """What a sentence stored before m008 stands for; `quotes_only`: its answer quoted the material alone."""
     reason = sentence.get("reason", "")
