@@ -1604,6 +1604,28 @@ def test_a_long_course_name_is_shown_whole(visits, appliance):
 
 
 @real
+def test_the_course_chosen_is_selected_again_in_a_new_tab_and_after_signing_out(visits, appliance):
+    """A teacher back the next day is in the course she left, not the first she belongs to, where a corrected
+    handout would be added as a new document while the students' course keeps the old one."""
+    ada = appliance.services.accounts.named("ada")["id"]
+    made = [appliance.services.courses.create(name, ada)["id"] for name in ("Orchard robotics", "Vineyard robotics")]
+    visit = visits()
+    sign_in(visit, "ada")
+    first = visit.page
+    course = {"id": next(i for i in made if str(i) != first.locator("#course-select").input_value())}
+    first.locator("#course-select").select_option(str(course["id"]))
+    visit.page = visit.context.new_page()  # the next day: a new tab (its session storage empty), signed in again
+    first.close()
+    sign_in(visit, "ada")
+    assert visit.page.locator("#course-select").input_value() == str(course["id"])
+    visit.page.locator(".user-link").click()
+    visit.page.get_by_role("main").get_by_role("button", name="Sign out").click()
+    visit.page.wait_for_selector("#auth-title")
+    sign_in(visit, "ada")
+    assert visit.page.locator("#course-select").input_value() == str(course["id"])
+
+
+@real
 def test_an_upload_to_one_course_is_listed_under_that_course_only(visits, appliance):
     """A teacher who uploads to one course and then picks another saw the first course's uploads ("Done: 5
     passages") under the second's material, as if they were its own: each course lists only its own uploads."""
