@@ -1398,6 +1398,33 @@ def test_a_conversation_is_deleted_after_an_inline_confirmation(visits, applianc
 
 
 @real
+def test_the_keyboard_stays_on_a_conversation_renamed_or_not(visits, appliance):
+    """Renaming with Enter (or giving up with Escape) leaves the keyboard on that conversation's rename button,
+    not thrown back to the top of the page."""
+    services = appliance.services
+    kai = services.accounts.add("kai", PASSWORD, "student")
+    services.courses.add_member(1, kai)
+    services.conversations.create(kai, 1, "Old question")
+    student = visits()
+    sign_in(student, "kai")
+    page = student.page
+    page.get_by_role("button", name="Rename “Old question”").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.type("Motor questions")
+    page.keyboard.press("Enter")
+    renamed = page.get_by_role("button", name="Rename “Motor questions”")
+    renamed.wait_for()
+    page.wait_for_function("() => document.activeElement !== document.body")
+    assert renamed.evaluate("button => button === document.activeElement")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "() => document.activeElement !== document.body && document.activeElement.tagName !== 'INPUT'"
+    )
+    assert renamed.evaluate("button => button === document.activeElement")
+
+
+@real
 def test_expired_token_is_refreshed_and_sign_out_revokes(visits, appliance):
     student = visits()
     sign_in(student, "bo")
