@@ -1534,6 +1534,23 @@ def test_a_sign_up_error_is_shown_where_the_student_tapped_on_a_phone(visits, ap
 
 
 @real
+def test_a_field_the_browser_refuses_on_a_phone_is_not_hidden_under_the_top_bar(visits, appliance):
+    """A password too short: the browser scrolls to the field and points at it, below the bar that stays on top."""
+    phone = visits(PHONE)
+    phone.open("#/signup")
+    page = phone.page
+    page.get_by_label("Username").fill("lee")
+    page.get_by_label("Password").fill("short")
+    page.get_by_label("Course join code").fill("abcde fghjk")
+    page.get_by_role("button", name="Create account").click()  # at the foot of a form taller than the screen
+    page.wait_for_function("() => document.activeElement.name === 'password'")
+    page.wait_for_timeout(300)  # the scroll to it
+    field = page.get_by_label("Password").bounding_box()
+    bar = page.locator(".topbar").bounding_box()
+    assert field["y"] >= bar["y"] + bar["height"], (field, bar)
+
+
+@real
 def test_the_sign_in_page_says_how_the_first_admin_is_made_and_offers_no_closed_sign_up(browser, tmp_path):
     """On a new box a would-be admin was told only "That username and password do not match.", under an offer to
     create an account that sign-up, closed, then refused."""
