@@ -1398,6 +1398,33 @@ def test_a_conversation_is_deleted_after_an_inline_confirmation(visits, applianc
 
 
 @real
+def test_the_keyboard_stays_on_a_conversation_renamed_or_not(visits, appliance):
+    """Renaming with Enter (or giving up with Escape) leaves the keyboard on that conversation's rename button,
+    not thrown back to the top of the page."""
+    services = appliance.services
+    kai = services.accounts.add("kai", PASSWORD, "student")
+    services.courses.add_member(1, kai)
+    services.conversations.create(kai, 1, "Old question")
+    student = visits()
+    sign_in(student, "kai")
+    page = student.page
+    page.get_by_role("button", name="Rename “Old question”").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.type("Motor questions")
+    page.keyboard.press("Enter")
+    renamed = page.get_by_role("button", name="Rename “Motor questions”")
+    renamed.wait_for()
+    page.wait_for_function("() => document.activeElement !== document.body")
+    assert renamed.evaluate("button => button === document.activeElement")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "() => document.activeElement !== document.body && document.activeElement.tagName !== 'INPUT'"
+    )
+    assert renamed.evaluate("button => button === document.activeElement")
+
+
+@real
 def test_expired_token_is_refreshed_and_sign_out_revokes(visits, appliance):
     student = visits()
     sign_in(student, "bo")
@@ -1507,6 +1534,23 @@ def test_a_sign_up_error_is_shown_where_the_student_tapped_on_a_phone(visits, ap
 
 
 @real
+def test_a_field_the_browser_refuses_on_a_phone_is_not_hidden_under_the_top_bar(visits, appliance):
+    """A password too short: the browser scrolls to the field and points at it, below the bar that stays on top."""
+    phone = visits(PHONE)
+    phone.open("#/signup")
+    page = phone.page
+    page.get_by_label("Username").fill("lee")
+    page.get_by_label("Password").fill("short")
+    page.get_by_label("Course join code").fill("abcde fghjk")
+    page.get_by_role("button", name="Create account").click()  # at the foot of a form taller than the screen
+    page.wait_for_function("() => document.activeElement.name === 'password'")
+    page.wait_for_timeout(300)  # the scroll to it
+    field = page.get_by_label("Password").bounding_box()
+    bar = page.locator(".topbar").bounding_box()
+    assert field["y"] >= bar["y"] + bar["height"], (field, bar)
+
+
+@real
 def test_the_sign_in_page_says_how_the_first_admin_is_made_and_offers_no_closed_sign_up(browser, tmp_path):
     """On a new box a would-be admin was told only "That username and password do not match.", under an offer to
     create an account that sign-up, closed, then refused."""
@@ -1601,6 +1645,28 @@ def test_a_long_course_name_is_shown_whole(visits, appliance):
             assert page.evaluate(
                 "() => { const nav = document.querySelector('.nav'); return nav.scrollWidth <= nav.clientWidth; }"
             ), "the links scroll on a phone"
+
+
+@real
+def test_the_course_chosen_is_selected_again_in_a_new_tab_and_after_signing_out(visits, appliance):
+    """A teacher back the next day is in the course she left, not the first she belongs to, where a corrected
+    handout would be added as a new document while the students' course keeps the old one."""
+    ada = appliance.services.accounts.named("ada")["id"]
+    made = [appliance.services.courses.create(name, ada)["id"] for name in ("Orchard robotics", "Vineyard robotics")]
+    visit = visits()
+    sign_in(visit, "ada")
+    first = visit.page
+    course = {"id": next(i for i in made if str(i) != first.locator("#course-select").input_value())}
+    first.locator("#course-select").select_option(str(course["id"]))
+    visit.page = visit.context.new_page()  # the next day: a new tab (its session storage empty), signed in again
+    first.close()
+    sign_in(visit, "ada")
+    assert visit.page.locator("#course-select").input_value() == str(course["id"])
+    visit.page.locator(".user-link").click()
+    visit.page.get_by_role("main").get_by_role("button", name="Sign out").click()
+    visit.page.wait_for_selector("#auth-title")
+    sign_in(visit, "ada")
+    assert visit.page.locator("#course-select").input_value() == str(course["id"])
 
 
 @real

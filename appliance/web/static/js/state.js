@@ -55,9 +55,15 @@ export async function boot() {
   changed();
 }
 
+/** Where this device remembers the user's course: kept across tabs, restarts and sign-outs, so a teacher who
+ * comes back is in the course she left, not the first one she belongs to (where an upload would go unnoticed). */
+function courseKey() {
+  return `ragbot.course.${state.user?.id}`;
+}
+
 export async function loadCourses() {
   state.courses = (await api("/api/v1/courses")).courses || [];
-  const saved = sessionStorage.getItem("ragbot.course");
+  const saved = localStorage.getItem(courseKey());
   const keep = state.courses.find((c) => String(c.id) === saved) || state.courses.find((c) => c.id === state.courseId);
   state.courseId = (keep || state.courses[0])?.id ?? null;
 }
@@ -65,7 +71,7 @@ export async function loadCourses() {
 export function selectCourse(id) {
   const course = state.courses.find((c) => String(c.id) === String(id));
   state.courseId = course ? course.id : null;
-  if (course) sessionStorage.setItem("ragbot.course", String(course.id));
+  if (course) localStorage.setItem(courseKey(), String(course.id));
   changed();
 }
 
@@ -87,7 +93,6 @@ export async function signOut() {
     }
   }
   setSession(null);
-  sessionStorage.removeItem("ragbot.course");
   state.user = null;
   state.courses = [];
   state.courseId = null;

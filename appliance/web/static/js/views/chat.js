@@ -566,7 +566,7 @@ function renderConversations() {
     h("span", {class: "conv-title"}, title), courseLabel(c.course_id));
     const item = h("li", {class: "conv"}, link,
       h("button", {type: "button", class: "button icon-button small", "aria-label": `Rename “${title}”`,
-        onClick: () => renameInline(item, c)}, icon("edit")),
+        dataset: {rename: c.id}, onClick: () => renameInline(item, c)}, icon("edit")),
       h("button", {type: "button", class: "button icon-button small", "aria-label": `Delete “${title}”`,
         onClick: (event) => askFirst(event.currentTarget, {text: "Delete", name: `Delete “${title}”`,
           act: () => removeConversation(c)})}, icon("trash")));
@@ -595,15 +595,25 @@ function renameInline(item, conversation) {
       }
     }
     await loadConversations();
+    focusRename(conversation.id);
   };
   const form = h("form", {class: "conv-rename", onSubmit: (e) => {
     e.preventDefault();
     save();
   }}, input, h("button", {type: "submit", class: "button small"}, "Save"));
-  input.addEventListener("keydown", (e) => e.key === "Escape" && renderConversations());
+  input.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    renderConversations();
+    focusRename(conversation.id);
+  });
   item.replaceChildren(form);
   input.focus();
   input.select();
+}
+
+/** The form replaced by the list took the keyboard with it: it goes back to the conversation's rename button. */
+function focusRename(id) {
+  ui.convList.querySelector(`[data-rename="${CSS.escape(id)}"]`)?.focus();
 }
 
 async function removeConversation(conversation) {
