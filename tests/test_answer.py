@@ -72,6 +72,8 @@ def test_answer_cites_source_and_says_when_not_covered(settings, fakes):
     assert not missing.covered
     assert missing.answer == prompt.NOT_COVERED
     assert missing.sources == []
+    # Timed as any answer: a refusal decided before the model had no "Answered in ..." line (a walkthrough's).
+    assert missing.timings.total_ms is not None and missing.timings.total_ms >= (missing.timings.retrieval_ms or 0)
     strict.close()
 
 

@@ -149,7 +149,7 @@ class Answerer:
         clock.mark("retrieved")
         timings = Timings(retrieval_ms=round((time.perf_counter() - started) * 1000, 1), at_ms=clock.at)
         if not relevant:
-            yield from self._not_covered([], mode, timings)
+            yield from self._not_covered([], mode, timings, started)
             return
         if mode == "generative":
             yield from self._generative(question, text, relevant, ticket, cancel, clock, timings, started)
@@ -159,7 +159,7 @@ class Answerer:
         clock.mark("evidence")
         # Quotes cannot be verified against the question: an extractive answer needs a clear "yes".
         if answerable == "no" or (mode == "extractive" and answerable == "maybe"):
-            yield from self._not_covered(self._related(relevant, chosen), mode, timings)
+            yield from self._not_covered(self._related(relevant, chosen), mode, timings, started)
             return
         evidence = {i + 1: items for i, items in chosen.items()}
         if mode == "extractive":
@@ -172,7 +172,9 @@ class Answerer:
             if doubtful and isinstance(data, Done) and not any(s.status == "supported" for s in data.sentences):
                 # Only a verified sentence shows the material answers a doubtful question: none did (or the model
                 # was too busy to write one).
-                yield from self._not_covered(self._related(relevant, chosen), mode, data.timings, data.model_busy)
+                yield from self._not_covered(
+                    self._related(relevant, chosen), mode, data.timings, started, data.model_busy
+                )
                 return
             yield event, data
 
@@ -383,8 +385,10 @@ class Answerer:
         ]
 
     def _not_covered(
-        self, related: list[Source], mode: AnswerMode, timings: Timings, model_busy: bool = False
+        self, related: list[Source], mode: AnswerMode, timings: Timings, started: float, model_busy: bool = False
     ) -> Iterator[Event]:
+        # Its time, as an answer's: a refusal decided before the model showed no "Answered in ..." line.
+        timings.total_ms = timings.total_ms or round((time.perf_counter() - started) * 1000, 1)
         yield "sources", related
         yield "token", prompt.NOT_COVERED
         yield (
