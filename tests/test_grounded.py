@@ -422,6 +422,17 @@ def test_the_words_a_question_asks_with_are_no_key_terms():
     assert evidence.key_terms("Does the gripper fit the arm?") == ["gripper", "fit", "arm"]
 
 
+def test_a_unit_wrapped_onto_the_next_line_is_read_whole():
+    """A class walkthrough's "What speed does the CAN bus run at?" was refused beside a PDF's "running at 500
+    kilobits per\nsecond": the unit broken by the line was no speed."""
+    page = "The controllers talk to the main computer over a CAN bus running at 500 kilobits per\nsecond."
+    scored = evidence.score(
+        "What speed does the CAN bus run at?", [passage_of(page, "MC-40")], FakeEmbedder(), 0.5, 0.15
+    )
+    assert scored[0].fits
+    assert evidence.read_with_units("at 500 kilobits per\nsecond", "") == "at 500 kilobits per second"
+
+
 def test_a_thing_counted_by_another_name_is_counted(settings, fakes):
     """fresh11-tune's "how many bikes fit in the bike shelter" was refused beside "It holds 64 bicycles": a count
     of bicycles was no count of bikes, which the question's words take as kin everywhere else."""

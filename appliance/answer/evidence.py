@@ -804,7 +804,9 @@ def _table_header(text: str, at: int) -> str:
 
 
 def read_with_units(text: str, labels: str) -> str:
-    """A sentence as its values read: a table row's bare numbers followed by their units (`labels` is its header)."""
+    """A sentence as its values read: a table row's bare numbers followed by their units (`labels` is its header),
+    and a line break as a space ("500 kilobits per\nsecond" of a PDF's wrapped line is a rate)."""
+    text = " ".join(text.split())
     return _with_units(text, labels) if labels else text
 
 
