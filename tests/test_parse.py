@@ -170,6 +170,12 @@ def test_a_pdf_pages_printed_number_is_no_part_of_its_text():
     assert [p.text for p in labelled.pages] == ["Preface text", "Body text"]
 
 
+def test_a_pdf_fonts_control_characters_are_no_part_of_its_text():
+    """A TeX book's math fonts map glyphs to control characters ("\x0f", "\x14"): the reader showed empty boxes."""
+    parsed = parse(make_pdf(["A set \x0fS\x12 T is open.\tTabs stay."]), "topo.pdf")
+    assert parsed.pages[0].text == "A set S T is open.\tTabs stay."
+
+
 def test_a_pdf_titled_on_its_first_line_carries_the_title_on_every_page():
     titled = parse(make_pdf(["TC-90 Thermal Chamber\nIt holds 64 litres.", "The shelf takes 4 kg."]), "t1.pdf")
     assert titled.title == "TC-90 Thermal Chamber"

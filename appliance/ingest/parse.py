@@ -97,6 +97,8 @@ SCAN_WITHOUT_OCR = (
     "the PDF has no text layer (a scan?) and OCR is off on this appliance, so nothing in it can be read; upload a "
     "PDF with text (saved or exported from the original document), or ask the lab admin to turn OCR on (setting ocr)"
 )
+# Control characters a PDF's fonts map their glyphs to (TeX math fonts: "\x0f", "\x14"): shown as empty boxes.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # A page's printed number alone on its first or last line: "3", "Page 3", "- 3 -", "3 / 12", "iv".
 PAGE_NUMBER = re.compile(
     r"(?:page\s+)?[-\u2013\u2014]?\s*(\w{1,6})\s*[-\u2013\u2014]?(?:\s*(?:/|of)\s*\d+)?", re.IGNORECASE
@@ -340,6 +342,6 @@ def _bullets(text: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    """Normalise line endings and strip trailing spaces, keeping line structure."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """Normalise line endings and strip trailing spaces and control characters, keeping line structure."""
+    text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     return re.sub(r"(?<![ \t])[ \t]+\n", "\n", text).strip("\n")  # starts only at a run, so linear
