@@ -132,8 +132,9 @@ function sourceList(sources, open) {
 /** Passages near the question when the material does not answer it: reading, not an answer. Each shows the
  * sentences closest to the question in the material's own words, so a student can judge for themselves. */
 function relatedReading(sources) {
-  return h("section", {class: "related", "aria-label": "Related reading"},
-    h("h3", {class: "related-title"}, "Related reading"),
+  // No landmark of its own (every answer has one, all named alike); a heading one below the chat's title.
+  return h("div", {class: "related"},
+    h("h2", {class: "related-title"}, "Related reading"),
     h("ol", {class: "source-list"}, sources.map((source) => sourceItem(source, null, true))));
 }
 
@@ -148,8 +149,8 @@ function evidenceBlock(sources) {
         "aria-label": `Show in the document: ${where}`}, "Show in the document") : null);
   });
   if (!items.length) return null;
-  return h("section", {class: "evidence", "aria-label": "What the material says"},
-    h("h3", {class: "evidence-title"}, "What the material says"), h("ol", {class: "evidence-list"}, items));
+  return h("div", {class: "evidence"},
+    h("h2", {class: "evidence-title"}, "What the material says"), h("ol", {class: "evidence-list"}, items));
 }
 
 // The model's own [n] markers are not trusted: verification names the source, shown after the sentence.
