@@ -197,15 +197,20 @@ def test_a_wrong_password_is_no_sign_in_and_signing_up_is_one(admin):
     assert _last_sign_in(client, heads, "newbie")
 
 
+def _made_before(path, migration: str, monkeypatch) -> Database:
+    """A database at `path` as it was made before `migration` came."""
+    before = [fn.__name__ for fn in migrations.MIGRATIONS].index(migration)
+    with monkeypatch.context() as old:
+        old.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:before])
+        return Database(path, None, alone=True, read_only=False)
+
+
 def test_an_existing_database_gains_an_empty_last_sign_in_for_its_accounts(tmp_path, monkeypatch):
     """A database made before m010, with an account, is migrated on opening: the account has signed in "never"."""
     path = tmp_path / "ragbot.db"
-    before = [fn.__name__ for fn in migrations.MIGRATIONS].index("m010_last_sign_in")
-    with monkeypatch.context() as old:
-        old.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:before])
-        made = Database(path, None, alone=True, read_only=False)
-        Accounts(made).add("sam", PASSWORD)
-        made.close()
+    made = _made_before(path, "m010_last_sign_in", monkeypatch)
+    Accounts(made).add("sam", PASSWORD)
+    made.close()
     database = Database(path, None, alone=True, read_only=False)
     assert [user["last_sign_in_at"] for user in Accounts(database).list()] == [None]
     assert database.pending_migrations() == 0
@@ -232,11 +237,7 @@ def test_a_username_is_one_account_in_any_case(tmp_path):
 def test_accounts_made_before_that_differ_only_in_case_keep_their_own_sign_in(tmp_path, monkeypatch):
     """A database with "sam" and "SAM" from before m011 opens: each signs in to its own account by its own spelling."""
     path = tmp_path / "ragbot.db"
-    before = [fn.__name__ for fn in migrations.MIGRATIONS].index("m011_usernames_in_any_case")
-    with monkeypatch.context() as old:
-        old.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:before])
-        made = Database(path, None, alone=True, read_only=False)
-        made.close()
+    _made_before(path, "m011_usernames_in_any_case", monkeypatch).close()
     raw = sqlite_utils.Database(path)
     hashed = hash_password(PASSWORD)
     for name in ("sam", "SAM"):

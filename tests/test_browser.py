@@ -1381,16 +1381,21 @@ def test_the_question_box_has_the_keyboard_after_sign_in(visits, appliance):
     student.page.wait_for_function("() => document.activeElement.id === 'question'", timeout=5000)
 
 
+def _student_with_a_conversation(visits, appliance, name: str) -> Visit:
+    """A student of course 1 with one conversation, "Old question", signed in."""
+    services = appliance.services
+    user = services.accounts.add(name, PASSWORD, "student")
+    services.courses.add_member(1, user)
+    services.conversations.create(user, 1, "Old question")
+    student = visits()
+    sign_in(student, name)
+    return student
+
+
 @real
 def test_a_conversation_is_deleted_after_an_inline_confirmation(visits, appliance):
     """Deleting a conversation asked in a browser dialog, a document on the page: both ask on the page."""
-    services = appliance.services
-    ana = services.accounts.add("ana", PASSWORD, "student")
-    services.courses.add_member(1, ana)
-    services.conversations.create(ana, 1, "Old question")
-    student = visits()
-    sign_in(student, "ana")
-    page = student.page
+    page = _student_with_a_conversation(visits, appliance, "ana").page
     page.on("dialog", lambda dialog: dialog.dismiss())  # a dialog would keep the conversation
     page.get_by_role("button", name="Delete “Old question”").click()
     page.get_by_role("group", name="Confirm delete").get_by_role("button", name="Delete “Old question”").click()
@@ -1402,13 +1407,7 @@ def test_a_conversation_is_deleted_after_an_inline_confirmation(visits, applianc
 def test_the_keyboard_stays_on_a_conversation_renamed_or_not(visits, appliance):
     """Renaming with Enter (or giving up with Escape) leaves the keyboard on that conversation's rename button,
     not thrown back to the top of the page."""
-    services = appliance.services
-    kai = services.accounts.add("kai", PASSWORD, "student")
-    services.courses.add_member(1, kai)
-    services.conversations.create(kai, 1, "Old question")
-    student = visits()
-    sign_in(student, "kai")
-    page = student.page
+    page = _student_with_a_conversation(visits, appliance, "kai").page
     page.get_by_role("button", name="Rename “Old question”").focus()
     page.keyboard.press("Enter")
     page.keyboard.type("Motor questions")
