@@ -54,6 +54,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "scree
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 ANSWER_TIMEOUT = 180_000
+CHAT_READY = "#main:not([aria-busy]) #question"  # the chat on screen and its top bar rebuilt
 PASSWORD = "correct-horse-42"
 
 PUMP_PAGES = [
@@ -241,7 +242,7 @@ def sign_in(visit: Visit, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_selector("#question")
+    page.wait_for_selector(CHAT_READY)
 
 
 def ask(visit: Visit, question: str) -> "playwright_api.Locator":
@@ -431,7 +432,7 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
         "radio", name=re.compile("^Intermediate")
     ).check()
     page.get_by_role("button", name="Create account").click()
-    page.wait_for_selector("#question")
+    page.wait_for_selector(CHAT_READY)
     signup = student.calls("POST", "/api/v1/auth/signup")[0]
     assert signup["join_code"] == typed
     assert (signup["software_level"], signup["hardware_level"]) == ("intermediate", "beginner")
@@ -547,7 +548,7 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Course join code").fill(FLOW["join_code"])
     page.get_by_role("button", name="Create account").click()
-    page.wait_for_selector("#question")
+    page.wait_for_selector(CHAT_READY)
 
     # Stop: the fetch is aborted while the answer is on its way (grounded answers show nothing until their first
     # sentence is verified, so Stop is pressed as soon as the stream has named its conversation), and the server
@@ -1456,10 +1457,10 @@ def test_keyboard_only_sign_in_and_question(visits, appliance):
     keyboard.press("Tab")
     keyboard.type(PASSWORD)
     keyboard.press("Enter")
-    page.wait_for_selector("#question")
+    page.wait_for_selector(CHAT_READY)
     # After a reload: the skip link first, then into the app; the question box is reachable and Enter sends.
     page.reload()
-    page.wait_for_selector("#question")
+    page.wait_for_selector(CHAT_READY)
     keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.className") == "skip"
     for _ in range(40):
@@ -1645,6 +1646,36 @@ def test_a_long_course_name_is_shown_whole(visits, appliance):
             assert page.evaluate(
                 "() => { const nav = document.querySelector('.nav'); return nav.scrollWidth <= nav.clientWidth; }"
             ), "the links scroll on a phone"
+
+
+@real
+def test_a_screen_is_busy_until_it_and_its_top_bar_are_whole(visits, appliance):
+    """The top bar is rebuilt once a screen has loaded: until then the screen says it is busy, so a screen reader
+    (and a test choosing a course) waits rather than act on a control about to be replaced."""
+    appliance.services.courses.create("Busy robotics", appliance.services.accounts.named("ada")["id"])
+    visit = visits()
+    sign_in(visit, "ada")
+    page = visit.page
+    held = []
+
+    def hold(route):  # the chat's conversations, held back
+        held.append(route)
+
+    page.route("**/api/v1/conversations*", hold)
+    visit.open("#/documents")
+    page.wait_for_selector("#main:not([aria-busy]) h1")
+    visit.open("#/chat")
+    page.wait_for_function("() => document.getElementById('main').getAttribute('aria-busy') === 'true'")
+    while not held:  # the request was made and is held
+        page.wait_for_timeout(50)
+    assert page.locator("#main").get_attribute("aria-busy") == "true"
+    for route in held:
+        route.continue_()
+    page.unroute("**/api/v1/conversations*")
+    page.wait_for_selector(CHAT_READY)
+    select = page.locator("#course-select").element_handle()
+    page.wait_for_timeout(200)
+    assert select.evaluate("s => s.isConnected"), "the course select was replaced after the screen said it was whole"
 
 
 @real
@@ -2129,9 +2160,9 @@ def test_a_student_changes_their_password_on_the_profile(visits, appliance):
     check_accessibility(student, "profile")
     # Still signed in here, with the new session.
     nav(page, "Ask").click()
-    page.wait_for_selector("#question")
+    page.wait_for_selector(CHAT_READY)
     page.reload()
-    page.wait_for_selector("#question")
+    page.wait_for_selector(CHAT_READY)
     other = visits()
     sign_in(other, "pat", "a-new-pass-42")
 

@@ -45,9 +45,15 @@ async function route() {
   if (found.public && signedIn()) return go("#/chat");
   leave?.();
   leave = null;
-  const result = await found.view(main, match.slice(1).map((part) => (part == null ? part : decodeURIComponent(part))), params);
-  leave = typeof result === "function" ? result : null;
-  renderHeader();
+  // Busy until the screen and its top bar are whole: a screen reader waits, and so can a test.
+  main.setAttribute("aria-busy", "true");
+  try {
+    const result = await found.view(main, match.slice(1).map((part) => (part == null ? part : decodeURIComponent(part))), params);
+    leave = typeof result === "function" ? result : null;
+    renderHeader();
+  } finally {
+    main.removeAttribute("aria-busy");
+  }
   // Just signed in (or up): the form the keyboard was in is gone, so it goes to the screen's field, not the page.
   if (shown?.public && !found.public && document.activeElement === document.body) main.querySelector("[data-focus]")?.focus();
   shown = found;
