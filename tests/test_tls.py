@@ -108,6 +108,22 @@ def test_ca_certificate_is_offered_for_download(https, issued):
         assert client.get(f"https://localhost:{https.port}/ca.crt").content == issued.ca.read_bytes()
 
 
+def test_the_page_and_the_ca_certificate_answer_head_with_headers_only(https, issued):
+    """An admin's `curl -I` or a link checker asks with HEAD: the same headers as GET, no body, no 405."""
+    with httpx.Client(verify=ssl.create_default_context(cafile=issued.ca)) as client:
+        for path in ("/ca.crt", "/"):
+            got, head = (
+                client.get(f"https://localhost:{https.port}{path}"),
+                client.head(f"https://localhost:{https.port}{path}"),
+            )
+            assert (head.status_code, head.content) == (200, b""), path
+            assert head.headers["content-type"] == got.headers["content-type"], path
+        assert int(head.headers["content-length"]) == len(got.content)
+        ca = client.head(f"https://localhost:{https.port}/ca.crt")
+        assert 'filename="ragbot-ca.crt"' in ca.headers["content-disposition"]
+        assert int(ca.headers["content-length"]) == issued.ca.stat().st_size
+
+
 def test_plain_http_on_the_https_port_is_refused(https):
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"http://127.0.0.1:{https.port}/api/health")

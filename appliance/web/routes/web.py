@@ -6,10 +6,10 @@ Content-Security-Policy (headers.py, on every response) lets the page load and c
 
 from pathlib import Path
 
-from litestar import get
+from litestar import HttpMethod, route
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
-from litestar.response import Response
+from litestar.response import File, Response
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
@@ -21,24 +21,28 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 PUBLIC = allow(ANYONE)  # routes anyone may fetch, signed in or not
 
 
-@get("/", include_in_schema=False, opt=PUBLIC, sync_to_thread=False)
+@route("/", http_method=[HttpMethod.GET, HttpMethod.HEAD], include_in_schema=False, opt=PUBLIC, sync_to_thread=False)
 def index() -> Response:
-    """The single page; the app routes itself with the URL fragment (#/chat, #/documents, ...)."""
+    """The single page; the app routes itself with the URL fragment (#/chat, #/documents, ...).
+
+    HEAD answers too (headers only): a school's uptime monitor asks the page that way.
+    """
     page = (STATIC / "index.html").read_bytes()
     return Response(page, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
 
 
-@get("/ca.crt", include_in_schema=False, opt=PUBLIC, sync_to_thread=False)
-def ca_certificate(services: NamedDependency[Services]) -> Response:
-    """The box's CA certificate, for students to install once so their browser trusts the appliance's HTTPS."""
+@route(
+    "/ca.crt", http_method=[HttpMethod.GET, HttpMethod.HEAD], include_in_schema=False, opt=PUBLIC, sync_to_thread=False
+)
+def ca_certificate(services: NamedDependency[Services]) -> File:
+    """The box's CA certificate, for students to install once so their browser trusts the appliance's HTTPS.
+
+    HEAD answers too: an admin's `curl -I` or a school's link checker sees it is there without downloading it.
+    """
     path = services.settings.tls_ca_path
     if path is None or not path.is_file():
         raise NotFound("this appliance has no certificate authority of its own to offer")
-    return Response(
-        path.read_bytes(),
-        media_type="application/x-x509-ca-cert",
-        headers={"Content-Disposition": 'attachment; filename="ragbot-ca.crt"'},
-    )
+    return File(path, filename="ragbot-ca.crt", media_type="application/x-x509-ca-cert")
 
 
 assets = create_static_files_router(
