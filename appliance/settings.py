@@ -470,6 +470,18 @@ def _explain(error: msgspec.ValidationError, values: dict, sources: str, origin:
     return f"{sources}: {message}"
 
 
+def _check_file_types(values: dict, path: Path) -> None:
+    """A file's values (those not overridden) are typed by TOML: `port = "9000"` is a mistake to name, not a string
+    to read as a number (only RAGBOT_* variables, always strings, are converted)."""
+    types = {field.name: field.type for field in msgspec.structs.fields(Settings)}
+    for name, value in values.items():
+        if name in types:
+            try:
+                msgspec.convert(value, types[name], strict=True)
+            except msgspec.ValidationError as error:
+                raise ConfigError(f"setting '{name}' = {value!r} (from {path}): {error}") from None
+
+
 def config_path(config_file: str | Path | None = None, environ=None) -> Path:
     """The config file in force: --config, else $RAGBOT_CONFIG, else config/ragbot.toml."""
     environ = os.environ if environ is None else environ
@@ -491,10 +503,11 @@ def load_settings(config_file: str | Path | None = None, environ=None, **overrid
     origin = dict.fromkeys(values, str(path))
     variables = _from_env(environ)
     given = {k: v for k, v in overrides.items() if v is not None}
+    _check_file_types({k: v for k, v in values.items() if k not in variables and k not in given}, path)
     values.update(variables | given)
     origin.update({name: f"RAGBOT_{name.upper()}" for name in variables} | dict.fromkeys(given, "the command line"))
     try:
-        # TOML values are typed already; strict=False lets "9000" from the environment become 9000.
+        # The file's values were checked strictly above; strict=False lets "9000" from the environment become 9000.
         return msgspec.convert(values, Settings, strict=False)
     except msgspec.ValidationError as error:
         raise ConfigError(_explain(error, values, f"from {path} and RAGBOT_* variables", origin)) from None

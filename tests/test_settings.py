@@ -44,6 +44,26 @@ def test_bad_value_names_the_setting(environ, named):
         load_settings(environ=environ)
 
 
+@pytest.mark.parametrize(
+    "line, named, said",
+    [
+        ('port = "9000"', "port", "Expected `int`, got `str`"),
+        ('ingest_sample = "false"', "ingest_sample", "Expected `bool`, got `str`"),
+        ("temperature = true", "temperature", "Expected `float`, got `bool`"),
+        ("port = 80000", "port", "<= 65535"),
+    ],
+)
+def test_a_value_of_the_wrong_type_in_the_file_is_named_not_read_loosely(tmp_path, line, named, said):
+    """`port = "9000"` was read as 9000 and `ingest_sample = "false"` as false: the file has a mistake to fix, and
+    the same loose reading would take a quoted value the admin meant differently."""
+    config = tmp_path / "r.toml"
+    config.write_text(line + "\n")
+    with pytest.raises(ConfigError, match=f"setting '{named}' = .* \\(from {config}\\): .*{re.escape(said)}"):
+        load_settings(config, environ={})
+    config.write_text("temperature = 1\nport = 9000\n")  # an integer where a float belongs is no mistake
+    assert (load_settings(config, environ={}).temperature, load_settings(config, environ={}).port) == (1.0, 9000)
+
+
 def test_unknown_key_and_bad_toml_and_missing_file(tmp_path):
     config = tmp_path / "r.toml"
     config.write_text("prot = 8000\n")
