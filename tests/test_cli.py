@@ -149,6 +149,21 @@ def test_users_and_courses(ragbot, tmp_path):
     assert "only-course-one.txt" in ragbot("documents", "list", "--course", "1").stdout
 
 
+def test_the_only_admin_cannot_be_demoted_or_disabled_until_there_is_another(ragbot):
+    """`ragbot users role admin teacher` on a box with one admin left nobody to manage accounts or models."""
+    ragbot("users", "add", "boss", "--role", "admin", "--password-stdin", stdin="a long enough password\n")
+    for command in (("role", "boss", "teacher"), ("disable", "boss")):
+        refused = ragbot("users", *command, check_status=1).stderr
+        assert refused.startswith("ragbot: error: boss is the only admin: make another account an admin first")
+    assert "boss                     admin    active" in ragbot("users", "list").stdout
+    ragbot("users", "add", "deputy", "--role", "admin", "--password-stdin", stdin="a long enough password\n")
+    ragbot("users", "disable", "deputy")  # a disabled admin is no admin to sign in as
+    assert "only admin" in ragbot("users", "role", "boss", "teacher", check_status=1).stderr
+    ragbot("users", "enable", "deputy")
+    assert "boss is now a teacher" in ragbot("users", "role", "boss", "teacher").stdout
+    assert "only admin" in ragbot("users", "disable", "deputy", check_status=1).stderr
+
+
 def test_adding_a_user_to_a_missing_course_is_refused_and_makes_no_account(ragbot):
     """`users add --course 99` said "added student stu9" and audited it, leaving a student in no course."""
     result = ragbot(

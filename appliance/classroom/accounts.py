@@ -105,6 +105,7 @@ class Accounts:
                 raise InvalidInput(f"{key} must be one of {', '.join(LEVELS)}")
         if "role" in changes and changes["role"] not in ROLES:
             raise InvalidInput(f"role must be one of {', '.join(ROLES)}")
+        self._keep_an_admin(user_id, changes)
         if "password" in changes:
             _check_password(changes["password"])
             changes["password_hash"] = hash_password(changes.pop("password"))
@@ -112,6 +113,17 @@ class Accounts:
         if changes.get("disabled") or "password_hash" in changes:
             self.revoke_all(user_id)
         return self.get(user_id)
+
+    def _keep_an_admin(self, user_id: int, changes: dict) -> None:
+        """Refuse to demote or disable the last admin able to sign in: nobody could manage accounts or models any
+        more (`ragbot users role admin teacher` did it on a box with one admin)."""
+        user = self.get(user_id)
+        stops = changes.get("role", "admin") != "admin" or changes.get("disabled")
+        if user["role"] == "admin" and not user["disabled"] and stops and not self.database.admin_exists(user_id):
+            raise Conflict(
+                f"{user['username']} is the only admin: make another account an admin first "
+                "(`ragbot users role NAME admin`), or nobody could manage the appliance"
+            )
 
     def change_other(self, admin: dict, user_id: int, **changes) -> dict:
         """An admin's change to another account (its role, whether it is disabled, its password); never to their

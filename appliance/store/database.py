@@ -390,9 +390,12 @@ class Database:
     def user(self, user_id: int) -> dict | None:
         return self._read_one("SELECT * FROM users WHERE id = ?", [user_id])
 
-    def admin_exists(self) -> bool:
-        """Whether an admin account that is not disabled exists: one row looked up, not every account read."""
-        found = self._read_one("SELECT 1 AS found FROM users WHERE role = 'admin' AND NOT disabled LIMIT 1", [])
+    def admin_exists(self, besides: int | None = None) -> bool:
+        """Whether an admin account that is not disabled exists (`besides` one user's): one row looked up, not every
+        account read."""
+        found = self._read_one(
+            "SELECT 1 AS found FROM users WHERE role = 'admin' AND NOT disabled AND id IS NOT ? LIMIT 1", [besides]
+        )
         return found is not None
 
     def users(self) -> list[dict]:
