@@ -147,6 +147,32 @@ def test_a_chroma_server_gone_after_start_up_is_unavailable_until_it_is_back(tmp
         store.close()
 
 
+def test_a_mistake_in_our_own_call_to_the_chroma_server_is_no_outage(chroma_url, monkeypatch):
+    """Every exception from the Chroma client was "the vector server is not answering": a programming error would
+    have sent the admin to check a server that was fine."""
+    store = ChromaHttpStore(chroma_url, collection="mistake-test")
+    try:
+        store.add(["a"], [[1.0, 0.0]], [("d1", 1)])
+
+        def mistaken(**_):
+            raise TypeError("query() got an unexpected keyword argument")
+
+        monkeypatch.setattr(store._collection, "query", mistaken)
+        with pytest.raises(TypeError, match="unexpected keyword"):
+            store.query([1.0, 0.0], 5, [1])
+
+        def refused(**_):  # as chromadb raises a server's 500 without an error of its own
+            raise Exception("Internal Server Error (trace ID: 1)")
+
+        monkeypatch.setattr(store._collection, "query", refused)
+        with pytest.raises(Unavailable, match="not answering \\(Exception\\)"):
+            store.query([1.0, 0.0], 5, [1])
+    finally:
+        monkeypatch.undo()
+        store.delete(["a"])
+        store.close()
+
+
 @pytest.fixture(scope="module")
 def on_chroma(tmp_path_factory, chroma_url):
     settings = appliance_settings(

@@ -204,6 +204,10 @@ class ChromaStore(_Chroma):
             return super().ids()
 
 
+# What a call gone wrong in this process raises; a server that is gone, refuses or answers garbage raises others.
+MISTAKES = (TypeError, AttributeError, KeyError, IndexError, NameError, AssertionError)
+
+
 class ChromaHttpStore(_Chroma):
     """Chunk vectors on a Chroma server (`chroma run`), shared by several app boxes or kept on a bigger one.
 
@@ -241,6 +245,8 @@ class ChromaHttpStore(_Chroma):
         """A server gone after start-up is Unavailable, saying which: it was 'internal error' and a traceback."""
         try:
             yield
+        except MISTAKES:
+            raise  # our own code's fault, not the server's: reported as one, with its traceback
         except Exception as error:  # chromadb lets httpx's errors through, and raises plain ones of its own
             raise Unavailable(
                 f"the vector server (chroma_url {self._url}) is not answering ({type(error).__name__}); "
