@@ -219,16 +219,12 @@ def test_one_onnx_run_at_a_time_whatever_the_threads(model):
     assert queries[1] <= cores  # a query run is single-threaded: one per core
 
 
-def test_other_threads_run_while_a_query_is_tokenised(model):
-    """A query's tokenisation lets go of the GIL (encode_batch; encode holds it), so a search's tokenising does not
-    stop the web app's other threads. A 370 kB query takes the tokenizer ~0.3 s: this thread must not stall for it."""
-    path, name, cache = model
-    embedder = Embedder(path, name=name, cache_dir=cache)
-    huge = "Nodes talk over topics and services. " * 10_000
+def _longest_stall(embedder, query: str) -> float:
+    """The longest this thread went without running while another embedded `query`, as a share of the time taken."""
     done = threading.Event()
 
     def embed() -> None:
-        embedder.embed_query(huge)
+        embedder.embed_query(query)
         done.set()
 
     worker = threading.Thread(target=embed)
@@ -239,4 +235,18 @@ def test_other_threads_run_while_a_query_is_tokenised(model):
         now = time.perf_counter()
         longest, last = max(longest, now - last), now
     worker.join()
-    assert longest < (last - started) / 5  # held, it stalls this thread for half the time or more
+    return longest / (last - started) if last > started else 1.0  # never ran between start and end: all stalled
+
+
+def test_other_threads_run_while_a_query_is_tokenised(model):
+    """A query's tokenisation lets go of the GIL (encode_batch; encode holds it), so a search's tokenising does not
+    stop the web app's other threads. A 370 kB query takes the tokenizer ~0.3 s: this thread must not stall for it.
+    Held, the GIL stalls this thread for half the time or more in every try; a busy machine (other processes on both
+    cores) can stall it once, so it gets three tries."""
+    path, name, cache = model
+    embedder = Embedder(path, name=name, cache_dir=cache)
+    huge = "Nodes talk over topics and services. " * 10_000
+    stalls = []
+    while len(stalls) < 3 and not (stalls and stalls[-1] < 1 / 5):
+        stalls.append(_longest_stall(embedder, huge))
+    assert stalls[-1] < 1 / 5, stalls
