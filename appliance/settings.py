@@ -493,11 +493,14 @@ def load_settings(config_file: str | Path | None = None, environ=None, **overrid
     environ = os.environ if environ is None else environ
     path = config_path(config_file, environ)
     values: dict = {}
-    if config_file or path.exists():
+    # A file named by RAGBOT_CONFIG must be there too: a typo in it (or a lost /etc/ragbot/ragbot.toml) ran every
+    # command on the built-in defaults, another data folder, and `models use` wrote a new file of one line.
+    named = "" if config_file or not environ.get("RAGBOT_CONFIG") else " (from RAGBOT_CONFIG)"
+    if config_file or named or path.exists():
         try:
             values.update(tomllib.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
-            raise ConfigError(f"config file {path} does not exist") from None
+            raise ConfigError(f"config file {path}{named} does not exist") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
     origin = dict.fromkeys(values, str(path))

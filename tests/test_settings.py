@@ -129,3 +129,10 @@ def test_a_bad_value_says_where_it_was_given(tmp_path):
     ):
         with pytest.raises(ConfigError, match=f"setting 'port' = .* \\(from {re.escape(origin)}\\)"):
             load_settings(config, environ=environ, **overrides)
+
+
+def test_a_config_file_named_by_ragbot_config_that_is_not_there_is_an_error(tmp_path):
+    missing = tmp_path / "ragbot.tom"  # a typo in a unit's Environment= line, or a lost /etc/ragbot/ragbot.toml
+    with pytest.raises(ConfigError, match=f"config file {missing} \\(from RAGBOT_CONFIG\\) does not exist"):
+        load_settings(environ={"RAGBOT_CONFIG": str(missing)})
+    assert load_settings(environ={"RAGBOT_CONFIG": ""}) == Settings()  # empty names no file: the defaults
