@@ -279,3 +279,30 @@ def test_bad_setting_in_environment_names_it(tmp_path):
     assert result.returncode == 1
     assert "setting 'port' = 'eighty'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ingest_and_rm_are_refused_while_another_process_has_the_embedded_stores_open(ragbot, tmp_path):
+    """The service's copy of Chroma's files failed every search ("Error finding id") after `ragbot ingest` wrote them
+    beside it; the admin is told to upload in the web app or stop the service, and nothing is written."""
+    notes = tmp_path / "late.md"
+    notes.write_text("# Late work\n\nThe Vexorin lab closes at 18:00.\n")
+    before = ragbot("documents", "list").stdout
+    hold = "import sys, pathlib; from appliance.store import locks; locks.use_data(pathlib.Path(sys.argv[1]))"
+    holder = subprocess.Popen(  # the service, as far as the data lock tells
+        [sys.executable, "-c", hold + "; print('held', flush=True); input()", str(ragbot.data)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout and holder.stdout.readline() == "held\n"
+        for args in (("ingest", str(notes)), ("documents", "rm", "whatever")):
+            result = ragbot(*args, check_status=1)
+            assert "ragbot is running on" in result.stderr and "upload in the web app" in result.stderr
+            assert "Traceback" not in result.stderr
+        assert ragbot("search", "Vexorin", "--mode", "keyword").stdout.count("late.md") == 0
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert ragbot("documents", "list").stdout == before
+    ragbot("ingest", str(notes))  # alone again: it goes in
+    assert "late.md" in ragbot("documents", "list").stdout

@@ -14,7 +14,7 @@ from appliance import services
 from appliance.answer.chat import Ask
 from appliance.answer.events import Done
 from appliance.classroom.audit import course_target
-from appliance.errors import InvalidInput, NotFound, RagbotError
+from appliance.errors import InvalidInput, NotFound, RagbotError, Unavailable
 from appliance.inference import manifests
 from appliance.search.shapes import PassageView, snippet, view
 from appliance.settings import Settings, config_path
@@ -71,9 +71,24 @@ def _files(paths: list[Path]) -> list[tuple[Path, str]]:
     return found
 
 
+def _writing_vectors(settings: Settings) -> services.Services:
+    """The stores, for a command that writes vectors: refused beside another process on Chroma in DATA_DIR, whose
+    files take one writer (the service's own copy of them failed every search with "Error finding id", or missed
+    what the command added, until it was restarted)."""
+    app = services.build(settings, with_llm=False)
+    if app.database.alone or settings.vector_backend == "chroma_http":
+        return app
+    app.close()
+    raise Unavailable(
+        f"ragbot is running on {settings.data_path} (the service or another command), and its vector store takes "
+        "one process's writes: upload in the web app instead, or stop the service (sudo systemctl stop ragbot), "
+        "run this again, then start it"
+    )
+
+
 def ingest(settings: Settings, args) -> int:
     files = _files(args.paths)
-    app = services.build(settings, with_llm=False)
+    app = _writing_vectors(settings)
     app.courses.get(args.course)
     failed = 0
     with tqdm(files, unit="file", desc="ingesting", file=sys.stderr) as bar:
@@ -146,7 +161,7 @@ def _print_done(app: services.Services, done: Done, as_json: bool) -> None:
 
 
 def documents(settings: Settings, args) -> int:
-    app = services.build(settings, with_llm=False)
+    app = services.build(settings, with_llm=False) if args.action == "list" else _writing_vectors(settings)
     if args.action == "list":
         for doc in app.database.documents([args.course] if args.course else None):
             print(
