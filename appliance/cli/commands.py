@@ -48,8 +48,14 @@ def tls(settings: Settings, args) -> int:
     from appliance.ops import tls as certificates
 
     names = args.name or certificates.box_names(settings.mdns_name)
-    issued = certificates.ensure(args.dir or settings.tls_path, names)
+    issued = certificates.ensure(args.dir or settings.tls_path, names, strict=bool(args.name))
     print(f"{'new' if issued.renewed else 'current'} server certificate {issued.cert} for {', '.join(issued.names)}")
+    if issued.left_out:  # the box renamed since its CA was made: the rest stays trusted, this name is not certified
+        print(
+            f"note: not certified: {', '.join(issued.left_out)}, which the box's CA ({issued.ca}) may not vouch for; "
+            "students use the names above (for another name, serve a certificate of your own: tls_cert_file)",
+            file=sys.stderr,
+        )
     print(f'tls_cert_file = "{issued.cert}"\ntls_key_file = "{issued.key}"\nCA for student devices: {issued.ca}')
     return 0
 
