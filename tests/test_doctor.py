@@ -2,8 +2,11 @@
 
 import hashlib
 import os
+import shutil
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 
@@ -187,6 +190,36 @@ def test_a_vector_store_on_a_full_disk_is_not_called_damaged_nor_deleted(setting
     assert "disk is full" in found["stores"][0].detail
     assert found["stores"][0].fix.startswith("free space on that disk")
     assert (settings.data_path / "chroma" / "chroma.sqlite3").is_file()
+
+
+def _on_a_read_only_mount(data, *command) -> subprocess.CompletedProcess:
+    """`python -m appliance COMMAND` with `data` mounted read-only (a disk the kernel remounted after errors)."""
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        pytest.skip("a read-only bind mount needs root and unshare")
+    script = f'mount --bind "{data}" "{data}" && mount -o remount,bind,ro "{data}" && exec "$0" -m appliance "$@"'
+    result = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", script, sys.executable, *command],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if "mount:" in result.stderr:
+        pytest.skip(f"cannot bind-mount here: {result.stderr}")
+    return result
+
+
+def test_a_read_only_data_folder_is_named_as_that_not_as_a_damaged_database(settings, config):
+    # The doctor stopped at the data lock ("[Errno 30] Read-only file system"); past it, SQLite's "unable to open
+    # database file" was "damaged" with a backup to restore; `serve` logged a traceback instead of its one line.
+    result = _on_a_read_only_mount(settings.data_path, "--config", str(config), "doctor")
+    assert result.returncode == 1, result.stderr
+    assert "mounted read-only" in result.stdout and "fsck" in result.stdout
+    assert "damaged" not in result.stdout and "restore" not in result.stdout
+    assert result.stdout.endswith("\n1 problem found\n")
+    served = _on_a_read_only_mount(settings.data_path, "--config", str(config), "serve")
+    assert served.returncode == 3
+    assert "Traceback" not in served.stdout + served.stderr
+    assert "cannot start: [Errno 30] Read-only file system" in served.stdout
 
 
 def test_damaged_database_points_at_the_newest_backup(settings, config):

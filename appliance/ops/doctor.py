@@ -50,6 +50,15 @@ def problem(check: str, detail: str, fix: str) -> Finding:
     return Finding(check, detail, problem=True, fix=fix)
 
 
+def _unwritable(data: Path) -> str:
+    """Why this process cannot write the data folder ("read-only", "user"), or "" when it can (or it is missing)."""
+    if not data.is_dir():
+        return ""
+    if os.statvfs(data).f_flag & os.ST_RDONLY:
+        return "read-only"
+    return "" if os.access(data, os.W_OK | os.X_OK) else "user"
+
+
 class Doctor:
     """Runs every check in order; with `repair`, fixes what is safe to fix while the service is stopped."""
 
@@ -60,6 +69,7 @@ class Doctor:
         self.data = settings.data_path
         self.embedder = embedder or (lambda: services_module.load_embedder(settings))
         self.running = locks.in_use(self.data)
+        self.unwritable = _unwritable(self.data)
 
     def run(self) -> list[Finding]:
         if self.repair and self.running:
@@ -70,11 +80,13 @@ class Doctor:
                     "stop it first (sudo systemctl stop ragbot), run `ragbot doctor --repair`, start it",
                 )
             ]
-        lock = locks.own_data(self.data, "repair") if self.repair and self.data.is_dir() else None
+        lock = (
+            locks.own_data(self.data, "repair") if self.repair and self.data.is_dir() and not self.unwritable else None
+        )
         try:
             return [
                 finding
-                for check in (
+                for check in self._checks(
                     self.check_config,
                     self.check_data,
                     self.check_disk,
@@ -93,6 +105,13 @@ class Doctor:
         finally:
             if lock:
                 lock.release()
+
+    def _checks(self, *checks: Callable[[], Iterator[Finding]]) -> list[Callable[[], Iterator[Finding]]]:
+        """Every check, but those that open the stores when the data folder cannot be written: SQLite opens a WAL
+        database only where it can write beside it, and "unable to open database file" read as a damaged database,
+        whose fix said to restore a backup."""
+        skipped = (self.check_database, self.check_stores, self.check_uploads)
+        return [check for check in checks if not (self.unwritable and check in skipped)]
 
     # Configuration and files ---------------------------------------------------------------------
 
@@ -128,10 +147,19 @@ class Doctor:
         if not data.is_dir():
             yield problem("data", f"{data} does not exist", "start the service once, or restore a backup into it")
             return
-        if not os.access(data, os.W_OK | os.X_OK):
+        if self.unwritable == "read-only":
             yield problem(
                 "data",
-                f"{data} is not writable by this user (uid {os.geteuid()})",
+                f"{data} is on a file system mounted read-only (as the kernel does after disk errors); the database "
+                "and stores were not checked",
+                "look for disk errors (`dmesg`), check the disk (fsck) and mount it read-write again (or reboot), "
+                "then run `ragbot doctor` again",
+            )
+            return
+        if self.unwritable:
+            yield problem(
+                "data",
+                f"{data} is not writable by this user (uid {os.geteuid()}); the database and stores were not checked",
                 f"run ragbot as the owner of {data}, e.g. sudo -u ragbot ragbot ...",
             )
         owner, group = data.stat().st_uid, data.stat().st_gid
