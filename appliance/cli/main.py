@@ -100,9 +100,8 @@ def parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="write a backup archive (safe while the service runs)")
     backup.add_argument(
         "--to",
-        type=Path,
-        metavar="FILE",
-        help="archive to write, or a folder to write a new timestamped one in "
+        metavar="FILE",  # a string: a Path drops the trailing "/" that says a folder is meant
+        help="archive to write, or a folder (existing, or ending in /) to write a new timestamped one in "
         "(default: a new timestamped file in backup_dir, old ones pruned)",
     )
     backup.add_argument(

@@ -175,19 +175,22 @@ def prune(folder: Path, keep: int) -> list[Path]:
 def backup(
     settings: Settings,
     config: Path | None,
-    to: Path | None = None,
+    to: Path | str | None = None,
     *,
     keep: int | None = None,
     with_secrets: bool = False,
     with_models: bool = False,
 ) -> Written:
-    """Write one archive (to `to`, a new timestamped file in `to` if it is a folder, or one in the backup folder,
-    pruned to `keep`)."""
+    """Write one archive (to `to`, a new timestamped file in `to` if it is a folder or ends in "/", or one in the
+    backup folder, pruned to `keep`)."""
     data = settings.data_path
     if not (data / DATABASE_FILE).is_file():
         raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE_FILE})")
-    # A folder (a USB stick's) was taken for the archive's own name: "[Errno 21] Is a directory".
-    into = to if to and to.is_dir() else None
+    # A folder (a USB stick's) was taken for the archive's own name: "[Errno 21] Is a directory"; and one yet to be
+    # made, `--to /media/usb/ragbot/`, became a file named "ragbot" (a Path drops the "/" that says it is a folder).
+    folder_meant = str(to).endswith(os.sep)
+    to = Path(to) if to else None
+    into = to if to and (folder_meant or to.is_dir()) else None
     folder = (into or (to.parent if to else backup_dir(settings))).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     destination = to.resolve() if to and not into else _archive_name(folder)
