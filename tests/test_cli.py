@@ -89,6 +89,7 @@ def test_ingest_search_ask_list_and_remove(ragbot, tmp_path):
         (["audit", "--limit", "99999999999999999999"], 2, "--limit: must be at most"),
         (["keys", "revoke", "99999999999999999999"], 2, "ID: must be at most"),
         (["search", "x", "--mode", "fuzzy"], 2, "invalid choice"),
+        (["search", "  "], 1, "the query is empty"),  # passages of nothing in particular, as if found
         (["ingest", "/no/such/path"], 1, "no such file or folder"),
         (["--config", "/no/such.toml", "documents", "list"], 1, "does not exist"),
         (["frobnicate"], 2, "invalid choice"),

@@ -124,6 +124,8 @@ def _course_of(app: services.Services, document_id: str) -> str:
 
 def search(settings: Settings, args) -> int:
     """Search as the system, in one course or every one, with the same course scope as the HTTP search."""
+    if not args.query.strip():  # as the HTTP search refuses it
+        raise InvalidInput("the query is empty")
     app = services.build(settings, with_llm=False)
     try:
         courses = app.courses.system_scope(args.course)
