@@ -307,3 +307,14 @@ def test_ingest_and_rm_are_refused_while_another_process_has_the_embedded_stores
     assert ragbot("documents", "list").stdout == before
     ragbot("ingest", str(notes))  # alone again: it goes in
     assert "late.md" in ragbot("documents", "list").stdout
+
+
+def test_an_account_typed_in_another_case_is_named_and_audited_as_it_is_spelt(ragbot):
+    """`users disable SAMIRA` said "disabled SAMIRA" and logged "user SAMIRA": the log had two names for one account."""
+    ragbot("users", "add", "samira", "--password-stdin", stdin="a long enough password\n")
+    assert ragbot("users", "disable", "SAMIRA").stdout == "disabled samira\n"
+    assert ragbot("users", "role", "Samira", "teacher").stdout == "samira is now a teacher\n"
+    entries = json.loads(ragbot("audit", "--limit", "2", "--json").stdout)
+    assert [e["target"] for e in entries] == ["user samira", "user samira"]
+    assert re.match(r"API key \d+ for samira \(API key\)", ragbot("keys", "create", "SAMIRA").stdout)
+    assert json.loads(ragbot("audit", "--limit", "1", "--json").stdout)[0]["detail"]["user"] == "samira"

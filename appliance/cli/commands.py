@@ -223,25 +223,33 @@ def users(settings: Settings, args) -> int:
         for user in accounts.list():
             state = "disabled" if user["disabled"] else "active"
             print(f"{user['username']:24} {user['role']:8} {state:8} last sign-in {user['last_sign_in_at'] or 'never'}")
-    elif args.action == "passwd":
-        accounts.update(accounts.named(args.name)["id"], password=_password(args))
-        audit.by_cli("account.password", f"user {args.name}")
-        print(f"password changed for {args.name}; their sessions are signed out")
-    elif args.action == "role":
-        user = accounts.named(args.name)
-        accounts.update(user["id"], role=args.role)
-        audit.by_cli("account.role", f"user {args.name}", role=args.role, was=user["role"])
-        print(f"{args.name} is now a {args.role}")
-    elif args.action == "enable":
-        accounts.update(accounts.named(args.name)["id"], disabled=0)
-        audit.by_cli("account.enable", f"user {args.name}")
-        print(f"enabled {args.name}; they can sign in again")
     else:
-        accounts.update(accounts.named(args.name)["id"], disabled=1)
-        audit.by_cli("account.disable", f"user {args.name}")
-        print(f"disabled {args.name}")
+        _change_user(accounts, audit, args)
     database.close()
     return 0
+
+
+def _change_user(accounts, audit, args) -> None:
+    """passwd, role, enable, disable: named and audited as the account is spelt ("sam" for `disable SAM`), so the
+    log lists one account under one name."""
+    user = accounts.named(args.name)
+    name = user["username"]
+    if args.action == "passwd":
+        accounts.update(user["id"], password=_password(args))
+        audit.by_cli("account.password", f"user {name}")
+        print(f"password changed for {name}; their sessions are signed out")
+    elif args.action == "role":
+        accounts.update(user["id"], role=args.role)
+        audit.by_cli("account.role", f"user {name}", role=args.role, was=user["role"])
+        print(f"{name} is now a {args.role}")
+    elif args.action == "enable":
+        accounts.update(user["id"], disabled=0)
+        audit.by_cli("account.enable", f"user {name}")
+        print(f"enabled {name}; they can sign in again")
+    else:
+        accounts.update(user["id"], disabled=1)
+        audit.by_cli("account.disable", f"user {name}")
+        print(f"disabled {name}")
 
 
 def courses(settings: Settings, args) -> int:
@@ -282,9 +290,10 @@ def keys(settings: Settings, args) -> int:
     api_keys, audit = services.api_keys(settings, database), AuditLog(database)
     try:
         if args.action == "create":
-            row, key = api_keys.create(Accounts(database).named(args.name), args.label)
-            audit.by_cli("api_key.create", f"api key {row['id']}", name=row["name"], user=args.name)
-            print(f"API key {row['id']} for {args.name} ({row['name']}); it is shown only now:\n{key}")
+            account = Accounts(database).named(args.name)
+            row, key = api_keys.create(account, args.label)
+            audit.by_cli("api_key.create", f"api key {row['id']}", name=row["name"], user=account["username"])
+            print(f"API key {row['id']} for {account['username']} ({row['name']}); it is shown only now:\n{key}")
         elif args.action == "list":
             owner = Accounts(database).named(args.name)["id"] if args.name else None
             for row in api_keys.list(owner):
