@@ -13,7 +13,7 @@ import pytest
 import uvicorn
 from cryptography import x509
 
-from appliance.errors import InvalidInput
+from appliance.errors import ConfigError, InvalidInput
 from appliance.ops import doctor, tls
 from appliance.web import server
 from appliance.web.app import create_app
@@ -198,3 +198,19 @@ def test_ca_is_limited_to_local_names_and_addresses(issued):
 def test_doctor_names_a_missing_certificate(settings, issued):
     issued.cert.unlink()
     assert _https_finding(settings, issued, None).problem
+
+
+@pytest.mark.parametrize("key", ["another box's key", "the certificate itself", "a key not there"])
+def test_a_key_that_cannot_serve_the_certificate_is_named_by_doctor_and_serve(settings, issued, tmp_path, key):
+    # `serve` said "[X509: KEY_VALUES_MISMATCH] key values mismatch", "[SSL] PEM lib" or "[Errno 2] No such file or
+    # directory", naming neither setting nor file, and `doctor` found no problem.
+    path = {
+        "another box's key": tls.ensure(tmp_path / "other", NAMES).key,
+        "the certificate itself": issued.cert,
+        "a key not there": tmp_path / "gone.key",
+    }[key]
+    settings = msgspec.structs.replace(settings, tls_cert_file=str(issued.cert), tls_key_file=str(path))
+    finding = next(doctor.Doctor(settings, tmp_path / "none.toml", repair=False).check_certificate())
+    assert finding.problem and f"tls_key_file {path}" in finding.detail
+    with pytest.raises(ConfigError, match=f"tls_key_file {re.escape(str(path))}"):
+        server.serve(settings)

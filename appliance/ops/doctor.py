@@ -508,6 +508,11 @@ class Doctor:
         except RagbotError as error:
             yield problem("https", error.message, renew + " and point tls_cert_file at it")
             return
+        try:
+            tls.check_pair(cert, self.settings.tls_key_file)
+        except RagbotError as error:  # the service would not start
+            yield problem("https", error.message, "point tls_key_file at the certificate's own private key (PEM)")
+            return
         if left <= datetime.timedelta(0):
             yield problem("https", f"the certificate {cert} has expired; browsers refuse the appliance", renew)
         elif left < datetime.timedelta(days=tls.RENEW_DAYS):

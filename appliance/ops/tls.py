@@ -12,6 +12,7 @@ import ipaddress
 import os
 import re
 import socket
+import ssl
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,6 +256,24 @@ def expires(cert_path: Path) -> datetime.datetime:
         return x509.load_pem_x509_certificate(cert_path.read_bytes()).not_valid_after_utc
     except (OSError, ValueError) as error:
         raise ConfigError(f"cannot read the certificate {cert_path}: {error}") from None
+
+
+def check_pair(cert: str, key: str) -> None:
+    """ConfigError naming the setting and its file when HTTPS cannot be served with them: uvicorn said only
+    "[Errno 2] No such file or directory", "[SSL] PEM lib" or "key values mismatch", and `doctor` saw nothing."""
+    for setting, path in (("tls_cert_file", cert), ("tls_key_file", key)):
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as error:
+            raise ConfigError(f"{setting} {path} cannot be read: {error.strerror}") from None
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(cert, key)
+    except ssl.SSLError as error:
+        raise ConfigError(
+            f"tls_cert_file {cert} with tls_key_file {key} cannot serve HTTPS ({error.reason or error}): each must be "
+            "PEM, the key the private key of the certificate"
+        ) from None
 
 
 def _key_bytes(key) -> bytes:
