@@ -214,3 +214,14 @@ def test_a_key_that_cannot_serve_the_certificate_is_named_by_doctor_and_serve(se
     assert finding.problem and f"tls_key_file {path}" in finding.detail
     with pytest.raises(ConfigError, match=f"tls_key_file {re.escape(str(path))}"):
         server.serve(settings)
+
+
+def test_a_ca_file_that_cannot_be_read_is_named_by_doctor(settings, issued, tmp_path):
+    # A typo in tls_ca_file: /ca.crt answered students "no certificate authority of its own", and doctor saw nothing.
+    settings = msgspec.structs.replace(
+        settings, tls_cert_file=str(issued.cert), tls_key_file=str(issued.key), tls_ca_file=str(tmp_path / "ca.crt")
+    )
+    finding = next(doctor.Doctor(settings, tmp_path / "none.toml", repair=False).check_certificate())
+    assert finding.problem and f"tls_ca_file: cannot read the certificate {tmp_path / 'ca.crt'}" in finding.detail
+    settings = msgspec.structs.replace(settings, tls_ca_file=str(issued.ca))
+    assert not next(doctor.Doctor(settings, tmp_path / "none.toml", repair=False).check_certificate()).problem

@@ -26,6 +26,7 @@ from appliance.settings import Settings
 from appliance.store import locks
 from appliance.store.database import DATABASE_FILE, Database, open_database
 
+CA_FIX = "point tls_ca_file at the CA certificate (PEM) students install, or empty it for ca.crt beside tls_cert_file"
 RESTORE_HINT = "stop the service and restore the newest good backup: ragbot restore FILE"
 # The tables whose rows are parts of a document, by `document_id`.
 ORPHANED = ("chunks", "pages")
@@ -513,6 +514,12 @@ class Doctor:
         except RagbotError as error:  # the service would not start
             yield problem("https", error.message, "point tls_key_file at the certificate's own private key (PEM)")
             return
+        if self.settings.tls_ca_file:  # a typo here gave students "no certificate authority" at /ca.crt, unnoticed
+            try:
+                tls.expires(Path(self.settings.tls_ca_file).expanduser())
+            except RagbotError as error:
+                yield problem("https", f"tls_ca_file: {error.message}; /ca.crt offers students nothing", CA_FIX)
+                return
         if left <= datetime.timedelta(0):
             yield problem("https", f"the certificate {cert} has expired; browsers refuse the appliance", renew)
         elif left < datetime.timedelta(days=tls.RENEW_DAYS):
