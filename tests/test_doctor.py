@@ -246,6 +246,21 @@ def test_a_check_reports_a_pending_migration_and_leaves_the_schema_alone(setting
     assert applied == len(MIGRATIONS) - 1
 
 
+def test_a_database_a_newer_ragbot_upgraded_is_named_and_not_opened(settings, config, capsys):
+    # Rolled back after an upgrade, the old code ran on a schema it never knew; doctor said "-1 schema migrations
+    # are pending".
+    path = settings.data_path / "ragbot.db"
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO migrations VALUES (?, 'm_from_the_future', '2027-01-01')", [len(MIGRATIONS) + 1])
+    db.close()
+    newer = f"upgraded by a newer ragbot (schema {len(MIGRATIONS) + 1}; this one knows {len(MIGRATIONS)})"
+    assert newer in problems(check(settings, config))["database"][0].detail
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "users", "list"])
+    assert exit.value.code == 1
+    assert newer in capsys.readouterr().err
+
+
 def test_repair_applies_a_pending_migration(settings, config):
     path = settings.data_path / "ragbot.db"
     with sqlite3.connect(path) as db:

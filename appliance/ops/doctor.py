@@ -25,6 +25,7 @@ from appliance.ops.backup import CHROMA, PREFIX, SUFFIX, backup_dir
 from appliance.settings import Settings
 from appliance.store import locks
 from appliance.store.database import DATABASE_FILE, Database, open_database
+from appliance.store.migrations import MIGRATIONS, NEWER_FIX, newer_schema
 
 CA_FIX = "point tls_ca_file at the CA certificate (PEM) students install, or empty it for ca.crt beside tls_cert_file"
 RESTORE_HINT = "stop the service and restore the newest good backup: ragbot restore FILE"
@@ -410,7 +411,9 @@ class Doctor:
     def _migrations(self, database: Database) -> Iterator[Finding]:
         """A schema left behind by an upgrade; opening the database to repair has just migrated it."""
         pending = database.pending_migrations()
-        if pending:
+        if pending < 0:  # "-1 schema migrations are pending"
+            yield problem("database", newer_schema(len(MIGRATIONS) - pending), NEWER_FIX)
+        elif pending:
             yield problem(
                 "database",
                 f"{pending} schema migrations are pending",
