@@ -318,3 +318,17 @@ def test_an_account_typed_in_another_case_is_named_and_audited_as_it_is_spelt(ra
     assert [e["target"] for e in entries] == ["user samira", "user samira"]
     assert re.match(r"API key \d+ for samira \(API key\)", ragbot("keys", "create", "SAMIRA").stdout)
     assert json.loads(ragbot("audit", "--limit", "1", "--json").stdout)[0]["detail"]["user"] == "samira"
+
+
+def test_output_piped_into_a_reader_that_stops_ends_quietly(ragbot):
+    """`ragbot audit | head` ended with "ragbot: error: [Errno 32] Broken pipe" (or Python's "Exception ignored")."""
+    ragbot("users", "add", "pipa", "--password-stdin", stdin="a long enough password\n")  # something to print
+    env = {**os.environ, "RAGBOT_DATA_DIR": str(ragbot.data), "RAGBOT_INGEST_SAMPLE": "false"}
+    for command in (["audit"], ["users", "list"], ["courses", "list"]):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "appliance", *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        )
+        assert process.stdout and process.stderr
+        process.stdout.close()  # the reader is gone before a line is written
+        assert process.stderr.read() == b"", command
+        assert process.wait(timeout=60) == 141
