@@ -163,10 +163,21 @@ def _archive_name(folder: Path) -> Path:
     return path
 
 
+def archives(folder: Path) -> list[Path]:
+    """The archives named ragbot-*.tar.gz in `folder`, oldest first: by their time, then their number, for a second
+    archive of the same second ("-1") sorted before the first by name, so a prune deleted the newer one."""
+
+    def made(path: Path) -> tuple[str, int]:
+        stamp, _, number = path.name[len(PREFIX) : -len(SUFFIX)].partition("-")
+        return stamp, int(number) if number.isdigit() else 0
+
+    return sorted((p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file()), key=made) if folder.is_dir() else []
+
+
 def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` archives named ragbot-*.tar.gz in `folder` (names sort by time)."""
-    archives = sorted(p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file())
-    old = archives[:-keep] if keep else archives
+    """Delete all but the newest `keep` archives named ragbot-*.tar.gz in `folder`."""
+    found = archives(folder)
+    old = found[:-keep] if keep else found
     for path in old:
         path.unlink()
     return old

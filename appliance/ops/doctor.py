@@ -21,7 +21,7 @@ from appliance.inference import manifests as models
 from appliance.inference import wordnet
 from appliance.ops import consistency as repair
 from appliance.ops import tls
-from appliance.ops.backup import CHROMA, PREFIX, SUFFIX, backup_dir
+from appliance.ops.backup import CHROMA, archives, backup_dir
 from appliance.settings import Settings
 from appliance.store import locks
 from appliance.store.database import DATABASE_FILE, Database, open_database
@@ -276,8 +276,8 @@ class Doctor:
 
     def _restore_hint(self) -> str:
         folder = backup_dir(self.settings)
-        archives = sorted(folder.glob(f"{PREFIX}*{SUFFIX}")) if folder.is_dir() else []
-        return f"stop the service and restore a backup: ragbot restore {archives[-1]}" if archives else RESTORE_HINT
+        found = archives(folder)
+        return f"stop the service and restore a backup: ragbot restore {found[-1]}" if found else RESTORE_HINT
 
     def check_database(self) -> Iterator[Finding]:
         path = self.data / DATABASE_FILE
@@ -532,9 +532,9 @@ class Doctor:
 
     def check_backups(self) -> Iterator[Finding]:
         folder = backup_dir(self.settings)
-        archives = sorted(folder.glob(f"{PREFIX}*{SUFFIX}")) if folder.is_dir() else []
-        if archives:
-            yield ok("backups", f"{len(archives)} in {folder}, newest {archives[-1].name}")
+        found = archives(folder)
+        if found:
+            yield ok("backups", f"{len(found)} in {folder}, newest {found[-1].name}")
         else:
             yield ok("backups", f"none yet in {folder} (ragbot-backup.timer makes one nightly)")
 
