@@ -332,3 +332,17 @@ def test_output_piped_into_a_reader_that_stops_ends_quietly(ragbot):
         process.stdout.close()  # the reader is gone before a line is written
         assert process.stderr.read() == b"", command
         assert process.wait(timeout=60) == 141
+
+
+def test_a_file_that_cannot_be_read_fails_alone_and_the_rest_is_ingested(ragbot, tmp_path):
+    """The first unreadable file (a teacher's 0600 one, a bad sector) ended the run with "[Errno 13] ..." or
+    "[Errno 5] ...", naming no file, and the files after it were never ingested."""
+    folder = tmp_path / "week9"
+    folder.mkdir()
+    (folder / "a.md").write_text("# Oscilloscopes\n\nThe Trellix scope samples at 2 GS/s.\n")
+    (folder / "b.md").symlink_to("/proc/self/mem")  # a regular file whose every read fails (EIO)
+    (folder / "c.md").write_text("# Probes\n\nThe Quendra probe attenuates ten times.\n")
+    result = ragbot("ingest", str(folder), check_status=1)
+    assert "failed    week9/b.md: cannot read it (Input/output error)" in result.stdout
+    assert "added     week9/a.md" in result.stdout and "added     week9/c.md" in result.stdout
+    assert "2 of 3 files ingested" in result.stderr and "Traceback" not in result.stderr

@@ -101,7 +101,13 @@ def ingest(settings: Settings, args) -> int:
         for path, source in bar:
             bar.set_postfix_str(source[-40:])
             try:
-                outcome = services.ingest_path(app, path, source, args.course)
+                content = path.read_bytes()
+            except OSError as error:  # one unreadable file (a teacher's 0600, a bad sector) stopped the whole run
+                failed += 1
+                bar.write(f"{'failed':9} {source}: cannot read it ({error.strerror or error})")
+                continue
+            try:
+                outcome = app.ingestor.ingest(content, source, course_id=args.course)
                 if outcome.outcome != "unchanged":  # as for uploads: a copy of what is there changed nothing
                     app.audit.by_cli("document.upload", source, course=args.course, outcome=outcome.outcome)
                 bar.write(f"{outcome.outcome:9} {source} ({outcome.document['chunks']} chunks)")
