@@ -3,9 +3,12 @@
 import functools
 import logging
 import sqlite3
+from typing import get_args
 
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+from appliance.vocabulary import JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +133,9 @@ class StateCollector:
         pages = CounterMetricFamily(
             "ragbot_ingested_pages", "Pages read by ingestion jobs, by job status", labels=["status"]
         )
-        for status, count, pages_done in jobs:
+        # Every status, 0 when no job has it: an alert on failed jobs found no series at all until the first one.
+        counted = {status: (0, 0) for status in get_args(JobStatus)} | {s: (c, p) for s, c, p in jobs}
+        for status, (count, pages_done) in counted.items():
             by_status.add_metric([status], count)
             pages.add_metric([status], pages_done)
         yield by_status

@@ -184,8 +184,11 @@ def build(
     embedder = embedder or load_embedder(settings)
     owns_model = model is None and with_llm
     model = model or (load_llm(settings) if with_llm else None)
-    report = repair.check(database, vectors, embedder, repair=True)
-    if not report.consistent:
+    # Only a process alone with the data drops stray vectors: beside the service, the vectors of a file it is
+    # ingesting have no chunks yet, and `ragbot search` dropped them (the document then went unfound by meaning).
+    # Missing ones are never in flight, so the service re-embeds them even beside a backup (at boot, say).
+    report = repair.check(database, vectors, embedder, strays=database.alone)
+    if report.repaired:
         log.warning("stores were out of step and have been repaired: %s", report)
     # Only a process that started alone may call jobs abandoned: `ragbot search` beside the service must not.
     if database.alone:

@@ -18,6 +18,8 @@ PACKAGE_ROOT = Path(__file__).resolve().parent
 # so that an installed wheel finds them too.
 BUNDLED = Path(str(resources.files("appliance") / "bundled"))
 DEFAULT_CONFIG = BUNDLED / "config" / "ragbot.toml"
+# The settings that name a folder or file on the box.
+PATHS = ("data_dir", "models_dir", "backup_dir", "secret_file", "tls_cert_file", "tls_key_file", "tls_ca_file")
 
 
 class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
@@ -482,6 +484,18 @@ def _check_file_types(values: dict, path: Path) -> None:
                 raise ConfigError(f"setting '{name}' = {value!r} (from {path}): {error}") from None
 
 
+def _check_file_paths(values: dict, path: Path) -> None:
+    """A folder or file named in the config file is absolute: `data_dir = "var/lib/ragbot"` (a "/" lost) was read
+    from whichever folder each command ran in, so the service and every command had a data folder of their own."""
+    for name in PATHS:
+        value = values.get(name)
+        if isinstance(value, str) and value and not value.startswith(("/", "~")):
+            raise ConfigError(
+                f"setting '{name}' = {value!r} (from {path}): a path in the config file starts with / (or ~/); "
+                "a relative one would be read from whatever folder a command runs in"
+            )
+
+
 def config_path(config_file: str | Path | None = None, environ=None) -> Path:
     """The config file in force: --config, else $RAGBOT_CONFIG, else config/ragbot.toml."""
     environ = os.environ if environ is None else environ
@@ -493,17 +507,21 @@ def load_settings(config_file: str | Path | None = None, environ=None, **overrid
     environ = os.environ if environ is None else environ
     path = config_path(config_file, environ)
     values: dict = {}
-    if config_file or path.exists():
+    # A file named by RAGBOT_CONFIG must be there too: a typo in it (or a lost /etc/ragbot/ragbot.toml) ran every
+    # command on the built-in defaults, another data folder, and `models use` wrote a new file of one line.
+    named = "" if config_file or not environ.get("RAGBOT_CONFIG") else " (from RAGBOT_CONFIG)"
+    if config_file or named or path.exists():
         try:
             values.update(tomllib.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
-            raise ConfigError(f"config file {path} does not exist") from None
+            raise ConfigError(f"config file {path}{named} does not exist") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
     origin = dict.fromkeys(values, str(path))
     variables = _from_env(environ)
     given = {k: v for k, v in overrides.items() if v is not None}
     _check_file_types({k: v for k, v in values.items() if k not in variables and k not in given}, path)
+    _check_file_paths({k: v for k, v in values.items() if k not in variables and k not in given}, path)
     values.update(variables | given)
     origin.update({name: f"RAGBOT_{name.upper()}" for name in variables} | dict.fromkeys(given, "the command line"))
     try:

@@ -377,3 +377,16 @@ def test_a_change_the_admin_cannot_make_is_refused_with_why_and_nothing_changes(
     assert says in response.json()["error"]
     assert services.accounts.list() == before and _log(client, heads) == log
     assert _login(client, "root", PASSWORD).status_code == 201
+
+
+def test_a_command_run_through_sudo_names_who_ran_it(config, services, monkeypatch, capsys):
+    # The machine install's wrapper runs every command as ragbot: each entry said "cli:ragbot", whoever typed it.
+    monkeypatch.setenv("LOGNAME", "ragbot")
+    monkeypatch.setenv("SUDO_USER", "alice")
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    _cli(config, "users", "add", "dora", "--password-stdin")
+    monkeypatch.setenv("SUDO_USER", "ragbot")  # sudo by the same user adds nothing
+    _cli(config, "users", "disable", "dora")
+    capsys.readouterr()
+    _cli(config, "audit", "--json")
+    assert [e["actor"] for e in json.loads(capsys.readouterr().out)[:2]] == ["cli:ragbot", "cli:ragbot (sudo alice)"]

@@ -279,6 +279,30 @@ def test_a_folder_given_to_backup_gets_a_new_archive_and_one_given_to_restore_is
         backup.restore(settings, stick, None)
 
 
+def test_a_folder_yet_to_be_made_given_with_a_slash_gets_a_new_archive_in_it(settings, archive, tmp_path, capsys):
+    # `ragbot backup --to /media/usb/ragbot/` wrote a file named "ragbot" on the stick.
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\n')
+    folder = tmp_path / "usb" / "ragbot"
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "backup", "--to", f"{folder}/"])
+    assert exit.value.code == 0
+    assert folder.is_dir()
+    [written] = folder.iterdir()
+    assert written.name.startswith(backup.PREFIX) and f"wrote {written} " in capsys.readouterr().out
+
+
+def test_a_second_archive_of_the_same_second_is_the_newer_one(tmp_path):
+    # The nightly timer and an admin's `ragbot backup` in one second: "...Z-1.tar.gz" sorted first by name, so a
+    # prune deleted it, the newest, and doctor offered the older one to restore.
+    names = ["ragbot-20261204T010000Z.tar.gz", "ragbot-20261204T023000Z.tar.gz", "ragbot-20261204T023000Z-1.tar.gz"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"archive")
+    assert [p.name for p in backup.archives(tmp_path)] == names
+    assert [p.name for p in backup.prune(tmp_path, 1)] == names[:2]
+    assert [p.name for p in tmp_path.iterdir()] == names[2:]
+
+
 def test_cli_backup_prunes_and_restore_reports_bad_archives_without_traceback(settings, tmp_path, capsys):
     config = tmp_path / "ragbot.toml"
     config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\nbackup_keep = 2\n')

@@ -89,6 +89,7 @@ def test_ingest_search_ask_list_and_remove(ragbot, tmp_path):
         (["audit", "--limit", "99999999999999999999"], 2, "--limit: must be at most"),
         (["keys", "revoke", "99999999999999999999"], 2, "ID: must be at most"),
         (["search", "x", "--mode", "fuzzy"], 2, "invalid choice"),
+        (["search", "  "], 1, "the query is empty"),  # passages of nothing in particular, as if found
         (["ingest", "/no/such/path"], 1, "no such file or folder"),
         (["--config", "/no/such.toml", "documents", "list"], 1, "does not exist"),
         (["frobnicate"], 2, "invalid choice"),
@@ -279,3 +280,69 @@ def test_bad_setting_in_environment_names_it(tmp_path):
     assert result.returncode == 1
     assert "setting 'port' = 'eighty'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ingest_and_rm_are_refused_while_another_process_has_the_embedded_stores_open(ragbot, tmp_path):
+    """The service's copy of Chroma's files failed every search ("Error finding id") after `ragbot ingest` wrote them
+    beside it; the admin is told to upload in the web app or stop the service, and nothing is written."""
+    notes = tmp_path / "late.md"
+    notes.write_text("# Late work\n\nThe Vexorin lab closes at 18:00.\n")
+    before = ragbot("documents", "list").stdout
+    hold = "import sys, pathlib; from appliance.store import locks; locks.use_data(pathlib.Path(sys.argv[1]))"
+    holder = subprocess.Popen(  # the service, as far as the data lock tells
+        [sys.executable, "-c", hold + "; print('held', flush=True); input()", str(ragbot.data)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout and holder.stdout.readline() == "held\n"
+        for args in (("ingest", str(notes)), ("documents", "rm", "whatever")):
+            result = ragbot(*args, check_status=1)
+            assert "ragbot is running on" in result.stderr and "upload in the web app" in result.stderr
+            assert "Traceback" not in result.stderr
+        assert ragbot("search", "Vexorin", "--mode", "keyword").stdout.count("late.md") == 0
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert ragbot("documents", "list").stdout == before
+    ragbot("ingest", str(notes))  # alone again: it goes in
+    assert "late.md" in ragbot("documents", "list").stdout
+
+
+def test_an_account_typed_in_another_case_is_named_and_audited_as_it_is_spelt(ragbot):
+    """`users disable SAMIRA` said "disabled SAMIRA" and logged "user SAMIRA": the log had two names for one account."""
+    ragbot("users", "add", "samira", "--password-stdin", stdin="a long enough password\n")
+    assert ragbot("users", "disable", "SAMIRA").stdout == "disabled samira\n"
+    assert ragbot("users", "role", "Samira", "teacher").stdout == "samira is now a teacher\n"
+    entries = json.loads(ragbot("audit", "--limit", "2", "--json").stdout)
+    assert [e["target"] for e in entries] == ["user samira", "user samira"]
+    assert re.match(r"API key \d+ for samira \(API key\)", ragbot("keys", "create", "SAMIRA").stdout)
+    assert json.loads(ragbot("audit", "--limit", "1", "--json").stdout)[0]["detail"]["user"] == "samira"
+
+
+def test_output_piped_into_a_reader_that_stops_ends_quietly(ragbot):
+    """`ragbot audit | head` ended with "ragbot: error: [Errno 32] Broken pipe" (or Python's "Exception ignored")."""
+    ragbot("users", "add", "pipa", "--password-stdin", stdin="a long enough password\n")  # something to print
+    env = {**os.environ, "RAGBOT_DATA_DIR": str(ragbot.data), "RAGBOT_INGEST_SAMPLE": "false"}
+    for command in (["audit"], ["users", "list"], ["courses", "list"]):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "appliance", *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        )
+        assert process.stdout and process.stderr
+        process.stdout.close()  # the reader is gone before a line is written
+        assert process.stderr.read() == b"", command
+        assert process.wait(timeout=60) == 141
+
+
+def test_a_file_that_cannot_be_read_fails_alone_and_the_rest_is_ingested(ragbot, tmp_path):
+    """The first unreadable file (a teacher's 0600 one, a bad sector) ended the run with "[Errno 13] ..." or
+    "[Errno 5] ...", naming no file, and the files after it were never ingested."""
+    folder = tmp_path / "week9"
+    folder.mkdir()
+    (folder / "a.md").write_text("# Oscilloscopes\n\nThe Trellix scope samples at 2 GS/s.\n")
+    (folder / "b.md").symlink_to("/proc/self/mem")  # a regular file whose every read fails (EIO)
+    (folder / "c.md").write_text("# Probes\n\nThe Quendra probe attenuates ten times.\n")
+    result = ragbot("ingest", str(folder), check_status=1)
+    assert "failed    week9/b.md: cannot read it (Input/output error)" in result.stdout
+    assert "added     week9/a.md" in result.stdout and "added     week9/c.md" in result.stdout
+    assert "2 of 3 files ingested" in result.stderr and "Traceback" not in result.stderr

@@ -35,6 +35,28 @@ def test_only_a_process_that_starts_alone_calls_jobs_abandoned(settings, fakes):
         restarted.close()
 
 
+def test_a_process_beside_the_service_leaves_the_vectors_of_a_file_being_ingested(settings, fakes):
+    service = services_module.build(settings, **fakes)
+    services_module.ingest_path(service, _note(settings))
+    [lost] = fakes["vectors"].ids()
+    fakes["vectors"].delete([lost])  # a power cut's loss: never in flight, so re-embedded whoever is beside
+    fakes["vectors"].add(["in-flight:0"], [[1.0] * 8], [("in-flight", 1)])  # written before the chunks commit
+    beside = services_module.build(settings, **fakes)  # e.g. `ragbot search` while the service runs
+    beside.close()
+    assert fakes["vectors"].ids() == {"in-flight:0", lost}
+    service.close()
+
+    restarted = services_module.build(settings, **fakes)  # alone: they were strays after all
+    restarted.close()
+    assert fakes["vectors"].ids() == {lost}
+
+
+def _note(settings):
+    note = settings.data_path / "note.md"
+    note.write_text("# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n")
+    return note
+
+
 def ragbot(config, *args, **kwargs):
     return subprocess.run(
         [sys.executable, "-m", "appliance", "--config", str(config), *args],

@@ -2,8 +2,11 @@
 
 import hashlib
 import os
+import shutil
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 
@@ -189,6 +192,36 @@ def test_a_vector_store_on_a_full_disk_is_not_called_damaged_nor_deleted(setting
     assert (settings.data_path / "chroma" / "chroma.sqlite3").is_file()
 
 
+def _on_a_read_only_mount(data, *command) -> subprocess.CompletedProcess:
+    """`python -m appliance COMMAND` with `data` mounted read-only (a disk the kernel remounted after errors)."""
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        pytest.skip("a read-only bind mount needs root and unshare")
+    script = f'mount --bind "{data}" "{data}" && mount -o remount,bind,ro "{data}" && exec "$0" -m appliance "$@"'
+    result = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", script, sys.executable, *command],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if result.stderr.startswith(("mount:", "unshare:")):
+        pytest.skip(f"cannot bind-mount here: {result.stderr}")
+    return result
+
+
+def test_a_read_only_data_folder_is_named_as_that_not_as_a_damaged_database(settings, config):
+    # The doctor stopped at the data lock ("[Errno 30] Read-only file system"); past it, SQLite's "unable to open
+    # database file" was "damaged" with a backup to restore; `serve` logged a traceback instead of its one line.
+    result = _on_a_read_only_mount(settings.data_path, "--config", str(config), "doctor")
+    assert result.returncode == 1, result.stderr
+    assert "mounted read-only" in result.stdout and "fsck" in result.stdout
+    assert "damaged" not in result.stdout and "restore" not in result.stdout
+    assert result.stdout.endswith("\n1 problem found\n")
+    served = _on_a_read_only_mount(settings.data_path, "--config", str(config), "serve")
+    assert served.returncode == 3
+    assert "Traceback" not in served.stdout + served.stderr
+    assert "cannot start: [Errno 30] Read-only file system" in served.stdout
+
+
 def test_damaged_database_points_at_the_newest_backup(settings, config):
     written = backup.backup(settings, config)
     path = settings.data_path / "ragbot.db"
@@ -211,6 +244,21 @@ def test_a_check_reports_a_pending_migration_and_leaves_the_schema_alone(setting
         applied = db.execute("SELECT count(*) FROM migrations").fetchone()[0]
     db.close()
     assert applied == len(MIGRATIONS) - 1
+
+
+def test_a_database_a_newer_ragbot_upgraded_is_named_and_not_opened(settings, config, capsys):
+    # Rolled back after an upgrade, the old code ran on a schema it never knew; doctor said "-1 schema migrations
+    # are pending".
+    path = settings.data_path / "ragbot.db"
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO migrations VALUES (?, 'm_from_the_future', '2027-01-01')", [len(MIGRATIONS) + 1])
+    db.close()
+    newer = f"upgraded by a newer ragbot (schema {len(MIGRATIONS) + 1}; this one knows {len(MIGRATIONS)})"
+    assert newer in problems(check(settings, config))["database"][0].detail
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "users", "list"])
+    assert exit.value.code == 1
+    assert newer in capsys.readouterr().err
 
 
 def test_repair_applies_a_pending_migration(settings, config):

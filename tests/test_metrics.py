@@ -47,6 +47,14 @@ def sample(samples: dict, name: str, **labels) -> float:
     return total
 
 
+def test_job_counters_are_there_before_the_first_job(client):
+    # An alert on ragbot_ingestion_jobs_total{status="failed"} found no series on a box that had ingested nothing yet.
+    samples = scrape(client)
+    for status in ("queued", "running", "done", "failed"):
+        assert samples[f'ragbot_ingestion_jobs_total{{status="{status}"}}'] == 0
+        assert samples[f'ragbot_ingested_pages_total{{status="{status}"}}'] == 0
+
+
 def test_counters_move_with_requests(client, services):
     before = scrape(client)
     for _ in range(3):

@@ -134,3 +134,9 @@ def test_add_real_gguf_then_use_it_and_the_service_loads_it(config, tmp_path, ca
     out = capsys.readouterr().out
     assert "ok   my-gemma" in out
     assert "gemma3-270m" not in out
+
+
+def test_add_of_a_folder_says_it_is_one(config, tmp_path, capsys):
+    # `ragbot models add /media/usb/models` said "no such file" of a folder the admin could see.
+    assert run(config, "models", "add", str(tmp_path)) == 1
+    assert f"{tmp_path} is a folder: give the GGUF file in it" in capsys.readouterr().err

@@ -129,3 +129,22 @@ def test_a_bad_value_says_where_it_was_given(tmp_path):
     ):
         with pytest.raises(ConfigError, match=f"setting 'port' = .* \\(from {re.escape(origin)}\\)"):
             load_settings(config, environ=environ, **overrides)
+
+
+def test_a_config_file_named_by_ragbot_config_that_is_not_there_is_an_error(tmp_path):
+    missing = tmp_path / "ragbot.tom"  # a typo in a unit's Environment= line, or a lost /etc/ragbot/ragbot.toml
+    with pytest.raises(ConfigError, match=f"config file {missing} \\(from RAGBOT_CONFIG\\) does not exist"):
+        load_settings(environ={"RAGBOT_CONFIG": str(missing)})
+    assert load_settings(environ={"RAGBOT_CONFIG": ""}) == Settings()  # empty names no file: the defaults
+
+
+@pytest.mark.parametrize("name", ["data_dir", "backup_dir", "tls_ca_file"])
+def test_a_relative_path_in_the_config_file_is_refused(tmp_path, name):
+    # `data_dir = "var/lib/ragbot"`: the service (in /var/lib/ragbot) and each command (wherever the admin stood) had a
+    # data folder of their own, each without the admin account.
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'{name} = "var/lib/ragbot"\n')
+    with pytest.raises(ConfigError, match=f"setting '{name}' = 'var/lib/ragbot' \\(from {config}\\): a path in the"):
+        load_settings(config, environ={})
+    config.write_text(f'{name} = "~/ragbot"\n')
+    assert getattr(load_settings(config, environ={}), name) == "~/ragbot"

@@ -1,6 +1,7 @@
 """HTTPS out of the box: the generated CA and server certificate, a real server on loopback, the redirect, doctor."""
 
 import datetime
+import re
 import socket
 import ssl
 import threading
@@ -12,6 +13,7 @@ import pytest
 import uvicorn
 from cryptography import x509
 
+from appliance.errors import ConfigError, InvalidInput
 from appliance.ops import doctor, tls
 from appliance.web import server
 from appliance.web.app import create_app
@@ -42,6 +44,48 @@ def test_renewal_keeps_the_ca_students_installed(issued):
     before = issued.ca.read_bytes()
     tls.ensure(issued.cert.parent, NAMES, now=LATER)
     assert issued.ca.read_bytes() == before
+
+
+def _verifies(issued) -> bool:
+    """Whether a client that trusts the box's CA accepts its server certificate (name constraints included)."""
+    store = x509.verification.Store([x509.load_pem_x509_certificate(issued.ca.read_bytes())])
+    verifier = x509.verification.PolicyBuilder().store(store).build_server_verifier(x509.DNSName("localhost"))
+    try:
+        verifier.verify(x509.load_pem_x509_certificate(issued.cert.read_bytes()), [])
+    except x509.verification.VerificationError:
+        return False
+    return True
+
+
+def test_a_renamed_box_keeps_a_certificate_devices_accept(issued):
+    """`hostnamectl set-hostname` then a restart (as OPERATIONS.md says): the new host name is outside the CA's
+    constraints, and one such name in the certificate made every device refuse the whole certificate."""
+    assert _verifies(issued)
+    renamed = tls.ensure(issued.cert.parent, ["lab7", "lab7.local", "localhost", "127.0.0.1", "::1"])
+    assert (renamed.renewed, renamed.names, renamed.left_out) == (
+        True,
+        ["lab7.local", "localhost", "127.0.0.1", "::1"],
+        ["lab7"],
+    )
+    assert _verifies(renamed)
+    assert tls.ensure(issued.cert.parent, ["lab7", "lab7.local", "localhost", "127.0.0.1", "::1"]).renewed is False
+
+
+@pytest.mark.parametrize(
+    ("names", "said"),
+    [
+        (["ragbot.school.lan"], "may not vouch for ragbot.school.lan"),
+        (["box", "8.8.8.8"], "may not vouch for 8.8.8.8"),
+        (["box.local,10.0.0.5"], "'box.local,10.0.0.5' is neither a host name nor an address"),
+        ([""], "'' is neither"),
+        (["my box"], "'my box' is neither"),
+    ],
+)
+def test_names_an_admin_gives_that_devices_would_refuse_are_refused_and_nothing_is_written(issued, names, said):
+    before = issued.cert.read_bytes()
+    with pytest.raises(InvalidInput, match=re.escape(said)):
+        tls.ensure(issued.cert.parent, names, strict=True)
+    assert issued.cert.read_bytes() == before
 
 
 def test_ca_key_is_private(issued):
@@ -154,3 +198,30 @@ def test_ca_is_limited_to_local_names_and_addresses(issued):
 def test_doctor_names_a_missing_certificate(settings, issued):
     issued.cert.unlink()
     assert _https_finding(settings, issued, None).problem
+
+
+@pytest.mark.parametrize("key", ["another box's key", "the certificate itself", "a key not there"])
+def test_a_key_that_cannot_serve_the_certificate_is_named_by_doctor_and_serve(settings, issued, tmp_path, key):
+    # `serve` said "[X509: KEY_VALUES_MISMATCH] key values mismatch", "[SSL] PEM lib" or "[Errno 2] No such file or
+    # directory", naming neither setting nor file, and `doctor` found no problem.
+    path = {
+        "another box's key": tls.ensure(tmp_path / "other", NAMES).key,
+        "the certificate itself": issued.cert,
+        "a key not there": tmp_path / "gone.key",
+    }[key]
+    settings = msgspec.structs.replace(settings, tls_cert_file=str(issued.cert), tls_key_file=str(path))
+    finding = next(doctor.Doctor(settings, tmp_path / "none.toml", repair=False).check_certificate())
+    assert finding.problem and f"tls_key_file {path}" in finding.detail
+    with pytest.raises(ConfigError, match=f"tls_key_file {re.escape(str(path))}"):
+        server.serve(settings)
+
+
+def test_a_ca_file_that_cannot_be_read_is_named_by_doctor(settings, issued, tmp_path):
+    # A typo in tls_ca_file: /ca.crt answered students "no certificate authority of its own", and doctor saw nothing.
+    settings = msgspec.structs.replace(
+        settings, tls_cert_file=str(issued.cert), tls_key_file=str(issued.key), tls_ca_file=str(tmp_path / "ca.crt")
+    )
+    finding = next(doctor.Doctor(settings, tmp_path / "none.toml", repair=False).check_certificate())
+    assert finding.problem and f"tls_ca_file: cannot read the certificate {tmp_path / 'ca.crt'}" in finding.detail
+    settings = msgspec.structs.replace(settings, tls_ca_file=str(issued.ca))
+    assert not next(doctor.Doctor(settings, tmp_path / "none.toml", repair=False).check_certificate()).problem

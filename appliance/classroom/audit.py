@@ -2,6 +2,7 @@
 
 import getpass
 import json
+import os
 from datetime import UTC, datetime
 
 from appliance.ingest.pipeline import Outcome
@@ -11,6 +12,13 @@ from appliance.store.database import Database
 def course_target(course: dict) -> str:
     """How an entry names a course: its number and its name, as the admin screen shows only the target."""
     return f"course {course['id']} ({course['name']})"
+
+
+def cli_actor() -> str:
+    """The machine's user, and who ran sudo: the machine install's `ragbot` runs every command as ragbot, so each
+    entry said "cli:ragbot" whichever admin typed `sudo ragbot users disable ...`."""
+    user, sudo = getpass.getuser(), os.environ.get("SUDO_USER", "")
+    return f"cli:{user} (sudo {sudo})" if sudo and sudo != user else f"cli:{user}"
 
 
 class AuditLog:
@@ -42,7 +50,7 @@ class AuditLog:
 
     def by_cli(self, action: str, target: str, **detail) -> None:
         """An entry for a `ragbot` command, which acts as the machine's user running it, not as an account."""
-        self.record({"id": None, "username": f"cli:{getpass.getuser()}"}, action, target, **detail)
+        self.record({"id": None, "username": cli_actor()}, action, target, **detail)
 
     def entries(self, limit: int = 100, before: int | None = None) -> list[dict]:
         """The newest entries first, `limit` at a time; `before` pages back from an entry id."""

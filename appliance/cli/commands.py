@@ -14,7 +14,7 @@ from appliance import services
 from appliance.answer.chat import Ask
 from appliance.answer.events import Done
 from appliance.classroom.audit import course_target
-from appliance.errors import InvalidInput, NotFound, RagbotError
+from appliance.errors import InvalidInput, NotFound, RagbotError, Unavailable
 from appliance.inference import manifests
 from appliance.search.shapes import PassageView, snippet, view
 from appliance.settings import Settings, config_path
@@ -48,8 +48,14 @@ def tls(settings: Settings, args) -> int:
     from appliance.ops import tls as certificates
 
     names = args.name or certificates.box_names(settings.mdns_name)
-    issued = certificates.ensure(args.dir or settings.tls_path, names)
+    issued = certificates.ensure(args.dir or settings.tls_path, names, strict=bool(args.name))
     print(f"{'new' if issued.renewed else 'current'} server certificate {issued.cert} for {', '.join(issued.names)}")
+    if issued.left_out:  # the box renamed since its CA was made: the rest stays trusted, this name is not certified
+        print(
+            f"note: not certified: {', '.join(issued.left_out)}, which the box's CA ({issued.ca}) may not vouch for; "
+            "students use the names above (for another name, serve a certificate of your own: tls_cert_file)",
+            file=sys.stderr,
+        )
     print(f'tls_cert_file = "{issued.cert}"\ntls_key_file = "{issued.key}"\nCA for student devices: {issued.ca}')
     return 0
 
@@ -71,16 +77,37 @@ def _files(paths: list[Path]) -> list[tuple[Path, str]]:
     return found
 
 
+def _writing_vectors(settings: Settings) -> services.Services:
+    """The stores, for a command that writes vectors: refused beside another process on Chroma in DATA_DIR, whose
+    files take one writer (the service's own copy of them failed every search with "Error finding id", or missed
+    what the command added, until it was restarted)."""
+    app = services.build(settings, with_llm=False)
+    if app.database.alone or settings.vector_backend == "chroma_http":
+        return app
+    app.close()
+    raise Unavailable(
+        f"ragbot is running on {settings.data_path} (the service or another command), and its vector store takes "
+        "one process's writes: upload in the web app instead, or stop the service (sudo systemctl stop ragbot), "
+        "run this again, then start it"
+    )
+
+
 def ingest(settings: Settings, args) -> int:
     files = _files(args.paths)
-    app = services.build(settings, with_llm=False)
+    app = _writing_vectors(settings)
     app.courses.get(args.course)
     failed = 0
     with tqdm(files, unit="file", desc="ingesting", file=sys.stderr) as bar:
         for path, source in bar:
             bar.set_postfix_str(source[-40:])
             try:
-                outcome = services.ingest_path(app, path, source, args.course)
+                content = path.read_bytes()
+            except OSError as error:  # one unreadable file (a teacher's 0600, a bad sector) stopped the whole run
+                failed += 1
+                bar.write(f"{'failed':9} {source}: cannot read it ({error.strerror or error})")
+                continue
+            try:
+                outcome = app.ingestor.ingest(content, source, course_id=args.course)
                 if outcome.outcome != "unchanged":  # as for uploads: a copy of what is there changed nothing
                     app.audit.by_cli("document.upload", source, course=args.course, outcome=outcome.outcome)
                 bar.write(f"{outcome.outcome:9} {source} ({outcome.document['chunks']} chunks)")
@@ -103,6 +130,8 @@ def _course_of(app: services.Services, document_id: str) -> str:
 
 def search(settings: Settings, args) -> int:
     """Search as the system, in one course or every one, with the same course scope as the HTTP search."""
+    if not args.query.strip():  # as the HTTP search refuses it
+        raise InvalidInput("the query is empty")
     app = services.build(settings, with_llm=False)
     try:
         courses = app.courses.system_scope(args.course)
@@ -146,7 +175,7 @@ def _print_done(app: services.Services, done: Done, as_json: bool) -> None:
 
 
 def documents(settings: Settings, args) -> int:
-    app = services.build(settings, with_llm=False)
+    app = services.build(settings, with_llm=False) if args.action == "list" else _writing_vectors(settings)
     if args.action == "list":
         for doc in app.database.documents([args.course] if args.course else None):
             print(
@@ -200,25 +229,33 @@ def users(settings: Settings, args) -> int:
         for user in accounts.list():
             state = "disabled" if user["disabled"] else "active"
             print(f"{user['username']:24} {user['role']:8} {state:8} last sign-in {user['last_sign_in_at'] or 'never'}")
-    elif args.action == "passwd":
-        accounts.update(accounts.named(args.name)["id"], password=_password(args))
-        audit.by_cli("account.password", f"user {args.name}")
-        print(f"password changed for {args.name}; their sessions are signed out")
-    elif args.action == "role":
-        user = accounts.named(args.name)
-        accounts.update(user["id"], role=args.role)
-        audit.by_cli("account.role", f"user {args.name}", role=args.role, was=user["role"])
-        print(f"{args.name} is now a {args.role}")
-    elif args.action == "enable":
-        accounts.update(accounts.named(args.name)["id"], disabled=0)
-        audit.by_cli("account.enable", f"user {args.name}")
-        print(f"enabled {args.name}; they can sign in again")
     else:
-        accounts.update(accounts.named(args.name)["id"], disabled=1)
-        audit.by_cli("account.disable", f"user {args.name}")
-        print(f"disabled {args.name}")
+        _change_user(accounts, audit, args)
     database.close()
     return 0
+
+
+def _change_user(accounts, audit, args) -> None:
+    """passwd, role, enable, disable: named and audited as the account is spelt ("sam" for `disable SAM`), so the
+    log lists one account under one name."""
+    user = accounts.named(args.name)
+    name = user["username"]
+    if args.action == "passwd":
+        accounts.update(user["id"], password=_password(args))
+        audit.by_cli("account.password", f"user {name}")
+        print(f"password changed for {name}; their sessions are signed out")
+    elif args.action == "role":
+        accounts.update(user["id"], role=args.role)
+        audit.by_cli("account.role", f"user {name}", role=args.role, was=user["role"])
+        print(f"{name} is now a {args.role}")
+    elif args.action == "enable":
+        accounts.update(user["id"], disabled=0)
+        audit.by_cli("account.enable", f"user {name}")
+        print(f"enabled {name}; they can sign in again")
+    else:
+        accounts.update(user["id"], disabled=1)
+        audit.by_cli("account.disable", f"user {name}")
+        print(f"disabled {name}")
 
 
 def courses(settings: Settings, args) -> int:
@@ -259,9 +296,10 @@ def keys(settings: Settings, args) -> int:
     api_keys, audit = services.api_keys(settings, database), AuditLog(database)
     try:
         if args.action == "create":
-            row, key = api_keys.create(Accounts(database).named(args.name), args.label)
-            audit.by_cli("api_key.create", f"api key {row['id']}", name=row["name"], user=args.name)
-            print(f"API key {row['id']} for {args.name} ({row['name']}); it is shown only now:\n{key}")
+            account = Accounts(database).named(args.name)
+            row, key = api_keys.create(account, args.label)
+            audit.by_cli("api_key.create", f"api key {row['id']}", name=row["name"], user=account["username"])
+            print(f"API key {row['id']} for {account['username']} ({row['name']}); it is shown only now:\n{key}")
         elif args.action == "list":
             owner = Accounts(database).named(args.name)["id"] if args.name else None
             for row in api_keys.list(owner):

@@ -100,9 +100,8 @@ def parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="write a backup archive (safe while the service runs)")
     backup.add_argument(
         "--to",
-        type=Path,
-        metavar="FILE",
-        help="archive to write, or a folder to write a new timestamped one in "
+        metavar="FILE",  # a string: a Path drops the trailing "/" that says a folder is meant
+        help="archive to write, or a folder (existing, or ending in /) to write a new timestamped one in "
         "(default: a new timestamped file in backup_dir, old ones pruned)",
     )
     backup.add_argument(
@@ -164,6 +163,10 @@ def main(argv: list[str] | None = None) -> None:
     os.umask(previous | 0o027)
     try:
         status = _run(args)
+        sys.stdout.flush()  # here, where a closed pipe can be told apart, not in the interpreter's exit
+    except BrokenPipeError:  # `ragbot audit | head`: the reader has what it wanted; "[Errno 32] Broken pipe" is noise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the exit's own flush must not fail again
+        status = 128 + 13  # what a shell reports for a command ended by SIGPIPE
     finally:
         os.umask(previous)
     sys.exit(status or 0)
@@ -180,6 +183,8 @@ def _run(args: argparse.Namespace) -> int | None:
     except RagbotError as error:
         print(f"ragbot: error: {error.message}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise  # not the command's failure: main() ends quietly
     except OSError as error:  # unreadable file, full disk...: a message, not a traceback
         print(f"ragbot: error: {error}", file=sys.stderr)
         return 1

@@ -163,10 +163,21 @@ def _archive_name(folder: Path) -> Path:
     return path
 
 
+def archives(folder: Path) -> list[Path]:
+    """The archives named ragbot-*.tar.gz in `folder`, oldest first: by their time, then their number, for a second
+    archive of the same second ("-1") sorted before the first by name, so a prune deleted the newer one."""
+
+    def made(path: Path) -> tuple[str, int]:
+        stamp, _, number = path.name[len(PREFIX) : -len(SUFFIX)].partition("-")
+        return stamp, int(number) if number.isdigit() else 0
+
+    return sorted((p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file()), key=made) if folder.is_dir() else []
+
+
 def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` archives named ragbot-*.tar.gz in `folder` (names sort by time)."""
-    archives = sorted(p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file())
-    old = archives[:-keep] if keep else archives
+    """Delete all but the newest `keep` archives named ragbot-*.tar.gz in `folder`."""
+    found = archives(folder)
+    old = found[:-keep] if keep else found
     for path in old:
         path.unlink()
     return old
@@ -175,19 +186,22 @@ def prune(folder: Path, keep: int) -> list[Path]:
 def backup(
     settings: Settings,
     config: Path | None,
-    to: Path | None = None,
+    to: Path | str | None = None,
     *,
     keep: int | None = None,
     with_secrets: bool = False,
     with_models: bool = False,
 ) -> Written:
-    """Write one archive (to `to`, a new timestamped file in `to` if it is a folder, or one in the backup folder,
-    pruned to `keep`)."""
+    """Write one archive (to `to`, a new timestamped file in `to` if it is a folder or ends in "/", or one in the
+    backup folder, pruned to `keep`)."""
     data = settings.data_path
     if not (data / DATABASE_FILE).is_file():
         raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE_FILE})")
-    # A folder (a USB stick's) was taken for the archive's own name: "[Errno 21] Is a directory".
-    into = to if to and to.is_dir() else None
+    # A folder (a USB stick's) was taken for the archive's own name: "[Errno 21] Is a directory"; and one yet to be
+    # made, `--to /media/usb/ragbot/`, became a file named "ragbot" (a Path drops the "/" that says it is a folder).
+    folder_meant = str(to).endswith(os.sep)
+    to = Path(to) if to else None
+    into = to if to and (folder_meant or to.is_dir()) else None
     folder = (into or (to.parent if to else backup_dir(settings))).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     destination = to.resolve() if to and not into else _archive_name(folder)

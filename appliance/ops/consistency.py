@@ -23,11 +23,12 @@ class Report:
         return not (self.stray_vectors or self.missing_vectors)
 
 
-def check(database: Database, vectors, embedder=None, repair: bool = True) -> Report:
-    """Compare chunk ids in both stores; with `repair`, make the vector store match SQLite."""
+def check(database: Database, vectors, embedder=None, repair: bool = True, strays: bool = True) -> Report:
+    """Compare chunk ids in both stores; with `repair`, make the vector store match SQLite (dropping stray vectors
+    only with `strays`: beside another process they may be a file it is ingesting, whose chunks come next)."""
     chunk_ids = database.chunk_ids()
     vector_ids = vectors.ids()
-    stray = sorted(vector_ids - chunk_ids)
+    stray = sorted(vector_ids - chunk_ids) if strays or not repair else []
     missing = sorted(chunk_ids - vector_ids)
     if repair and (stray or missing):
         log.warning("repairing vector store: %d stray, %d missing vectors", len(stray), len(missing))

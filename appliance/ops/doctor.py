@@ -21,11 +21,13 @@ from appliance.inference import manifests as models
 from appliance.inference import wordnet
 from appliance.ops import consistency as repair
 from appliance.ops import tls
-from appliance.ops.backup import CHROMA, PREFIX, SUFFIX, backup_dir
+from appliance.ops.backup import CHROMA, archives, backup_dir
 from appliance.settings import Settings
 from appliance.store import locks
 from appliance.store.database import DATABASE_FILE, Database, open_database
+from appliance.store.migrations import MIGRATIONS, NEWER_FIX, newer_schema
 
+CA_FIX = "point tls_ca_file at the CA certificate (PEM) students install, or empty it for ca.crt beside tls_cert_file"
 RESTORE_HINT = "stop the service and restore the newest good backup: ragbot restore FILE"
 # The tables whose rows are parts of a document, by `document_id`.
 ORPHANED = ("chunks", "pages")
@@ -50,6 +52,15 @@ def problem(check: str, detail: str, fix: str) -> Finding:
     return Finding(check, detail, problem=True, fix=fix)
 
 
+def _unwritable(data: Path) -> str:
+    """Why this process cannot write the data folder ("read-only", "user"), or "" when it can (or it is missing)."""
+    if not data.is_dir():
+        return ""
+    if os.statvfs(data).f_flag & os.ST_RDONLY:
+        return "read-only"
+    return "" if os.access(data, os.W_OK | os.X_OK) else "user"
+
+
 class Doctor:
     """Runs every check in order; with `repair`, fixes what is safe to fix while the service is stopped."""
 
@@ -60,6 +71,7 @@ class Doctor:
         self.data = settings.data_path
         self.embedder = embedder or (lambda: services_module.load_embedder(settings))
         self.running = locks.in_use(self.data)
+        self.unwritable = _unwritable(self.data)
 
     def run(self) -> list[Finding]:
         if self.repair and self.running:
@@ -70,11 +82,13 @@ class Doctor:
                     "stop it first (sudo systemctl stop ragbot), run `ragbot doctor --repair`, start it",
                 )
             ]
-        lock = locks.own_data(self.data, "repair") if self.repair and self.data.is_dir() else None
+        lock = (
+            locks.own_data(self.data, "repair") if self.repair and self.data.is_dir() and not self.unwritable else None
+        )
         try:
             return [
                 finding
-                for check in (
+                for check in self._checks(
                     self.check_config,
                     self.check_data,
                     self.check_disk,
@@ -93,6 +107,13 @@ class Doctor:
         finally:
             if lock:
                 lock.release()
+
+    def _checks(self, *checks: Callable[[], Iterator[Finding]]) -> list[Callable[[], Iterator[Finding]]]:
+        """Every check, but those that open the stores when the data folder cannot be written: SQLite opens a WAL
+        database only where it can write beside it, and "unable to open database file" read as a damaged database,
+        whose fix said to restore a backup."""
+        skipped = (self.check_database, self.check_stores, self.check_uploads)
+        return [check for check in checks if not (self.unwritable and check in skipped)]
 
     # Configuration and files ---------------------------------------------------------------------
 
@@ -128,10 +149,19 @@ class Doctor:
         if not data.is_dir():
             yield problem("data", f"{data} does not exist", "start the service once, or restore a backup into it")
             return
-        if not os.access(data, os.W_OK | os.X_OK):
+        if self.unwritable == "read-only":
             yield problem(
                 "data",
-                f"{data} is not writable by this user (uid {os.geteuid()})",
+                f"{data} is on a file system mounted read-only (as the kernel does after disk errors); the database "
+                "and stores were not checked",
+                "look for disk errors (`dmesg`), check the disk (fsck) and mount it read-write again (or reboot), "
+                "then run `ragbot doctor` again",
+            )
+            return
+        if self.unwritable:
+            yield problem(
+                "data",
+                f"{data} is not writable by this user (uid {os.geteuid()}); the database and stores were not checked",
                 f"run ragbot as the owner of {data}, e.g. sudo -u ragbot ragbot ...",
             )
         owner, group = data.stat().st_uid, data.stat().st_gid
@@ -246,8 +276,8 @@ class Doctor:
 
     def _restore_hint(self) -> str:
         folder = backup_dir(self.settings)
-        archives = sorted(folder.glob(f"{PREFIX}*{SUFFIX}")) if folder.is_dir() else []
-        return f"stop the service and restore a backup: ragbot restore {archives[-1]}" if archives else RESTORE_HINT
+        found = archives(folder)
+        return f"stop the service and restore a backup: ragbot restore {found[-1]}" if found else RESTORE_HINT
 
     def check_database(self) -> Iterator[Finding]:
         path = self.data / DATABASE_FILE
@@ -381,7 +411,9 @@ class Doctor:
     def _migrations(self, database: Database) -> Iterator[Finding]:
         """A schema left behind by an upgrade; opening the database to repair has just migrated it."""
         pending = database.pending_migrations()
-        if pending:
+        if pending < 0:  # "-1 schema migrations are pending"
+            yield problem("database", newer_schema(len(MIGRATIONS) - pending), NEWER_FIX)
+        elif pending:
             yield problem(
                 "database",
                 f"{pending} schema migrations are pending",
@@ -480,6 +512,17 @@ class Doctor:
         except RagbotError as error:
             yield problem("https", error.message, renew + " and point tls_cert_file at it")
             return
+        try:
+            tls.check_pair(cert, self.settings.tls_key_file)
+        except RagbotError as error:  # the service would not start
+            yield problem("https", error.message, "point tls_key_file at the certificate's own private key (PEM)")
+            return
+        if self.settings.tls_ca_file:  # a typo here gave students "no certificate authority" at /ca.crt, unnoticed
+            try:
+                tls.expires(Path(self.settings.tls_ca_file).expanduser())
+            except RagbotError as error:
+                yield problem("https", f"tls_ca_file: {error.message}; /ca.crt offers students nothing", CA_FIX)
+                return
         if left <= datetime.timedelta(0):
             yield problem("https", f"the certificate {cert} has expired; browsers refuse the appliance", renew)
         elif left < datetime.timedelta(days=tls.RENEW_DAYS):
@@ -489,9 +532,9 @@ class Doctor:
 
     def check_backups(self) -> Iterator[Finding]:
         folder = backup_dir(self.settings)
-        archives = sorted(folder.glob(f"{PREFIX}*{SUFFIX}")) if folder.is_dir() else []
-        if archives:
-            yield ok("backups", f"{len(archives)} in {folder}, newest {archives[-1].name}")
+        found = archives(folder)
+        if found:
+            yield ok("backups", f"{len(found)} in {folder}, newest {found[-1].name}")
         else:
             yield ok("backups", f"none yet in {folder} (ragbot-backup.timer makes one nightly)")
 

@@ -10,9 +10,11 @@ import datetime
 import fcntl
 import ipaddress
 import os
+import re
 import socket
+import ssl
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
@@ -20,12 +22,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from appliance.errors import ConfigError
+from appliance.errors import ConfigError, InvalidInput
 
 CA_DAYS = 3650
 SERVER_DAYS = 397  # what browsers accept for a server certificate
 RENEW_DAYS = 30
 SIOCGIFADDR = 0x8915
+LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 # Where a classroom box's address can be (RFC 1918, loopback, link-local, IPv6 unique local), besides its own.
 PRIVATE_NETWORKS = (
     "10.0.0.0/8",
@@ -41,13 +44,14 @@ PRIVATE_NETWORKS = (
 
 @dataclass
 class Issued:
-    """What `ensure` left on disk, and whether it wrote a new server certificate."""
+    """What `ensure` left on disk, whether it wrote a new server certificate, and the names it could not certify."""
 
     ca: Path
     cert: Path
     key: Path
     names: list[str]
     renewed: bool
+    left_out: list[str] = field(default_factory=list)
 
 
 def box_names(announced: str = "") -> list[str]:
@@ -71,13 +75,28 @@ def _addresses() -> list[str]:
     return found
 
 
-def ensure(folder: Path, names: list[str] | None = None, now: datetime.datetime | None = None) -> Issued:
-    """Make the CA if missing, and a server certificate if missing, due for renewal or naming other names."""
+def ensure(
+    folder: Path, names: list[str] | None = None, now: datetime.datetime | None = None, *, strict: bool = False
+) -> Issued:
+    """Make the CA if missing, and a server certificate if missing, due for renewal or naming other names.
+
+    A name the CA may not vouch for is left out (`strict`, for names an admin gave: refused, nothing written):
+    one such name in a certificate made every device refuse all of it, e.g. after the box was renamed."""
+    for name in names or []:
+        _check_name(name)
+    names = names or box_names()
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o750)
-    names = names or box_names()
     now = now or datetime.datetime.now(datetime.UTC)
     ca_cert, ca_key = _ca(folder, names, now)
+    left_out = [n for n in names if not _vouches(ca_cert, n)]
+    if (left_out and strict) or len(left_out) == len(names):
+        raise InvalidInput(
+            f"the box's CA ({folder / 'ca.crt'}) may not vouch for {', '.join(left_out)}: devices would refuse the "
+            f"certificate. It vouches for {_vouched(ca_cert)}; for another name, serve a certificate of your own "
+            "(tls_cert_file, tls_key_file)"
+        )
+    names = [n for n in names if n not in left_out]
     cert_path, key_path = folder / "server.crt", folder / "server.key"
     renewed = not _current(cert_path, names, now)
     if renewed:
@@ -85,7 +104,46 @@ def ensure(folder: Path, names: list[str] | None = None, now: datetime.datetime 
         cert = _server_cert(names, key, ca_cert, ca_key, now)
         _write(key_path, _key_bytes(key), 0o640)
         _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
-    return Issued(folder / "ca.crt", cert_path, key_path, names, renewed)
+    return Issued(folder / "ca.crt", cert_path, key_path, names, renewed, left_out)
+
+
+def _check_name(name: str) -> None:
+    """A host name or an address; "a,b" or "my box" went into the certificate, or failed with a traceback."""
+    labels = name.removesuffix(".").split(".")
+    if _is_address(name) or (len(name) <= 253 and all(LABEL.fullmatch(label) for label in labels)):
+        return
+    raise InvalidInput(
+        f"{name!r} is neither a host name nor an address: give each name with its own --name, "
+        "e.g. --name ragbot.local --name 192.168.1.20"
+    )
+
+
+def _constraint(ca_cert) -> list:
+    """The CA's permitted names and networks; none when it has no constraints (it may vouch for any)."""
+    try:
+        return list(ca_cert.extensions.get_extension_for_class(x509.NameConstraints).value.permitted_subtrees or [])
+    except x509.ExtensionNotFound:
+        return []
+
+
+def _vouches(ca_cert, name: str) -> bool:
+    """Whether the CA's name constraints let it vouch for `name` (a DNS subtree covers the names under it)."""
+    subtrees = _constraint(ca_cert)
+    if not subtrees:
+        return True
+    if _is_address(name):
+        address = ipaddress.ip_address(name)
+        networks = [s.value for s in subtrees if isinstance(s, x509.IPAddress)]
+        return any(isinstance(n, ipaddress.IPv4Network | ipaddress.IPv6Network) and address in n for n in networks)
+    host = name.lower().removesuffix(".")
+    dns = [s.value.lower() for s in subtrees if isinstance(s, x509.DNSName)]
+    return any(host == d or host.endswith(f".{d}") for d in dns)
+
+
+def _vouched(ca_cert) -> str:
+    """What the CA may vouch for, in words."""
+    dns = [s.value for s in _constraint(ca_cert) if isinstance(s, x509.DNSName)]
+    return ", ".join(f"*.{d}" if d == "local" else d for d in dns) + ", its own and private addresses"
 
 
 def _ca(folder: Path, names: list[str], now: datetime.datetime):
@@ -198,6 +256,24 @@ def expires(cert_path: Path) -> datetime.datetime:
         return x509.load_pem_x509_certificate(cert_path.read_bytes()).not_valid_after_utc
     except (OSError, ValueError) as error:
         raise ConfigError(f"cannot read the certificate {cert_path}: {error}") from None
+
+
+def check_pair(cert: str, key: str) -> None:
+    """ConfigError naming the setting and its file when HTTPS cannot be served with them: uvicorn said only
+    "[Errno 2] No such file or directory", "[SSL] PEM lib" or "key values mismatch", and `doctor` saw nothing."""
+    for setting, path in (("tls_cert_file", cert), ("tls_key_file", key)):
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as error:
+            raise ConfigError(f"{setting} {path} cannot be read: {error.strerror}") from None
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(cert, key)
+    except ssl.SSLError as error:
+        raise ConfigError(
+            f"tls_cert_file {cert} with tls_key_file {key} cannot serve HTTPS ({error.reason or error}): each must be "
+            "PEM, the key the private key of the certificate"
+        ) from None
 
 
 def _key_bytes(key) -> bytes:

@@ -75,12 +75,16 @@ def own_data(data: Path, doing: str) -> Lock:
 
 def in_use(data: Path) -> bool:
     """True when some process holds the data lock (the service is running, or a command is)."""
-    if not (data / DATA_LOCK).exists():
+    try:  # read-only: `ragbot doctor` on a read-only disk, or as a user who may only read, failed right here
+        fd = os.open(data / DATA_LOCK, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
         return False
     try:
-        Lock(data / DATA_LOCK, shared=False, wait=False).release()
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return True
+    finally:
+        os.close(fd)
     return False
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from appliance.errors import Unavailable
 from appliance.join_codes import new_code
 from appliance.vocabulary import DEFAULT_COURSE
 
@@ -250,10 +251,20 @@ def _stood_for(sentence: dict, quotes_only: bool) -> str:
     return "material" if quotes_only or reason in QUOTE_REASONS else "model"
 
 
+NEWER_FIX = "install that version again, or restore a backup this version made (ragbot restore FILE)"
+
+
+def newer_schema(schema: int) -> str:
+    """What to say of a database a newer ragbot has migrated."""
+    return f"the database was upgraded by a newer ragbot (schema {schema}; this one knows {len(MIGRATIONS)})"
+
+
 def migrate(db: sqlite_utils.Database) -> int:
     """Apply pending migrations; returns the schema version."""
     db.table("migrations").create({"number": int, "name": str, "applied_at": str}, pk="number", if_not_exists=True)
     done = {row["number"] for row in db.table("migrations").rows}
+    if max(done, default=0) > len(MIGRATIONS):  # rolled back after an upgrade: it would run on a schema it never knew
+        raise Unavailable(f"{newer_schema(max(done))}: {NEWER_FIX}")
     for number, fn in enumerate(MIGRATIONS, 1):
         if number not in done:
             with db.atomic():

@@ -21,7 +21,7 @@ from litestar.static_files import create_static_files_router
 from appliance import __version__
 from appliance import services as services_module
 from appliance.answer.completions import OpenAIError, error_body
-from appliance.errors import MB, RagbotError, TooLarge, disk_full, upload_too_large
+from appliance.errors import MB, RagbotError, TooLarge, Unavailable, disk_full, upload_too_large
 from appliance.services import Services
 from appliance.settings import Settings
 from appliance.web import access, headers, observability, secret
@@ -159,6 +159,9 @@ def create_app(
         except RagbotError as error:  # a bad setting (a server that is not there, say): one line that says so
             log.error("cannot start: %s", error.message)
             raise
+        except OSError as error:  # a data folder on a read-only disk, or another user's: a line, not a traceback
+            log.error("cannot start: %s; `ragbot doctor` says what to do", error)
+            raise Unavailable(str(error)) from None
         _tell_if_no_admin(app.state.services)
         app.state.searches = search.searches(os.cpu_count() or 1)
         try:

@@ -6,7 +6,7 @@ import threading
 
 import uvicorn
 
-from appliance.ops import announce
+from appliance.ops import announce, tls
 from appliance.ops.notify import notify, watchdog_seconds
 from appliance.settings import Settings
 from appliance.web.app import create_app
@@ -116,6 +116,8 @@ def redirect_config(settings: Settings) -> uvicorn.Config:
 def serve(settings: Settings) -> None:
     """Serve the app; with HTTPS and a redirect port, also redirect plain HTTP there (in a thread); announce
     NAME.local on the LAN while serving beyond loopback."""
+    if settings.tls_cert_file:  # before anything starts: a message that names the setting and its file
+        tls.check_pair(settings.tls_cert_file, settings.tls_key_file)
     redirect = None
     if settings.tls_cert_file and settings.http_redirect_port:
         redirect = uvicorn.Server(redirect_config(settings))
