@@ -335,12 +335,15 @@ def test_answer_stopped_before_done_keeps_its_conversation(settings, services):
             lines = response.iter_lines()
             assert next(lines) == "event: conversation"
             conversation = json.loads(next(lines).removeprefix("data:"))["conversation_id"]
-        # Stopped after the first event: the server gives up the generation and records no answer.
+        # Stopped after the first event: the server gives up the generation and records the question, no answer.
         deadline = time.time() + 15
         while services.answerer.gate.busy or services.answerer.gate.waiting:
             assert time.time() < deadline, "generation kept running after the client left"
             time.sleep(0.05)
-        assert services.conversations.questions(conversation) == []
+        while not services.conversations.questions(conversation):  # recorded once the generation has stopped
+            assert time.time() < deadline, "the stopped question was not recorded"
+            time.sleep(0.05)
+        assert services.conversations.questions(conversation) == ["Zorblax-7 force?"]
         services.model.delay, services.model.script = 0, None
         listed = client.get("/api/v1/conversations").json()["conversations"]
         assert [c["id"] for c in listed] == [conversation]
@@ -350,7 +353,9 @@ def test_answer_stopped_before_done_keeps_its_conversation(settings, services):
         ).json()
         assert follow["conversation_id"] == conversation
         assert "42 newtons" in follow["answer"]
-        assert len(client.get(f"/api/v1/conversations/{conversation}").json()["messages"]) == 2
+        messages = client.get(f"/api/v1/conversations/{conversation}").json()["messages"]
+        assert [m.get("stopped", False) for m in messages] == [False, True, False, False]
+        assert messages[1]["content"] == ""  # stopped before its first sentence
 
 
 def test_a_stream_left_while_its_sources_are_rendered_stops_its_answer_at_once():

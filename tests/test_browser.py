@@ -568,6 +568,17 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
     while gate.busy or gate.waiting:
         assert time.time() < deadline, "generation kept running after Stop"
         time.sleep(0.05)
+    # Reopened (a reload, the next day), the conversation shows the question and that its answer was stopped.
+    conversation = page.url.rsplit("/", 1)[-1]
+    while not services.conversations.questions(conversation):
+        assert time.time() < deadline, "the stopped question was not recorded"
+        time.sleep(0.05)
+    page.reload()
+    page.wait_for_selector(CHAT_READY)
+    page.locator(".message.user").filter(has_text="Describe the Brindle-5 pump").wait_for()
+    stopped = page.locator(".message.assistant").last
+    assert stopped.get_attribute("data-state") == "stopped"
+    assert stopped.locator(".answer-status").inner_text().startswith("Stopped")
 
     # Not covered: a clear message; any passages are related reading, never cited sources.
     answer = ask(student, "Who won the 1966 football World Cup final?")

@@ -653,7 +653,13 @@ async function openConversation(id) {
       } else {
         const answer = createAnswer();
         addMessage(answer.el);
-        answer.finish(storedAnswer(message));
+        if (message.stopped) {
+          // Stopped by its asker (or the page left mid-answer): shown as it was when it stopped.
+          Object.assign(answer, {content: message.content, sources: message.sources ?? []});
+          answer.stopped();
+        } else {
+          answer.finish(storedAnswer(message));
+        }
       }
     }
     collapseOldSources();
