@@ -949,6 +949,17 @@ def test_the_dashboard_counts_the_students_questions_not_the_teachers_own_tries(
 
 
 @real
+def test_a_dashboard_with_no_students_questions_shows_no_answer_time(browser, scripted):
+    """A new course's dashboard said its median and 95th percentile answer times were "0 ms"."""
+    with dashboard_of(browser, scripted, "tia", [("tia", "Teacher test: does the D-3 drive take 24 V?")]) as visit:
+        latency = visit.page.locator("section[aria-labelledby=latency]")
+        latency.wait_for()
+        assert "ms" not in latency.inner_text()
+        assert latency.locator("p").inner_text() == "No answers yet."
+        assert visit.page.locator(".stats-row .stat").nth(3).locator(".stat-value").inner_text() == "–"
+
+
+@real
 def test_the_dashboard_shortens_a_long_question_and_shows_it_whole_on_request(browser, scripted):
     """A 2,300-character question pasted by a student filled the whole page under "Not answered from the material"."""
     pasted = "Please explain this part of the lab sheet: " + " ".join(f"step {n} turns valve V{n}." for n in range(95))

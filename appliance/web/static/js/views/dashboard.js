@@ -108,8 +108,9 @@ function render(body, stats) {
       panel("Feedback", "feedback",
         splitBar(up, down, {title: "Helpful against not helpful answers"}),
         h("p", {class: "legend"}, h("span", {class: "key good"}), `Helpful: ${up}`, h("span", {class: "key bad"}), `Not helpful: ${down}`)),
-      panel("Answer time", "latency",
-        barList([{label: "Median (p50)", value: stats.latency_ms?.p50 ?? 0}, {label: "95th percentile (p95)", value: stats.latency_ms?.p95 ?? 0}],
+      // No answer yet has no time: "0 ms" would read as answers given at once.
+      panel("Answer time", "latency", stats.latency_ms?.p50 == null ? h("p", {class: "muted"}, "No answers yet.") :
+        barList([{label: "Median (p50)", value: stats.latency_ms.p50}, {label: "95th percentile (p95)", value: stats.latency_ms.p95 ?? 0}],
           {title: "Answer time", kind: "latency", format: ms}))));
 }
 
