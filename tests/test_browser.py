@@ -301,6 +301,18 @@ WATCH_STREAM = """() => {
     }).observe(document.querySelector('.messages'), {subtree: true, childList: true, characterData: true});
 }"""
 
+# Resolves once the chat has not scrolled for ten frames (it scrolls smoothly).
+SCROLL_SETTLED = """() => new Promise(resolve => {
+    const box = document.querySelector('.chat-scroll');
+    let last = -1, still = 0;
+    const tick = () => {
+        still = box.scrollTop === last ? still + 1 : 0;
+        last = box.scrollTop;
+        if (still >= 10) resolve(true); else requestAnimationFrame(tick);
+    };
+    tick();
+})"""
+
 SELECT_TEXT = """sentence => {
     const root = document.querySelector('.reader .page-text');
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -815,6 +827,31 @@ def test_the_dashboard_lists_a_follow_up_not_answered_as_it_asked_with_the_stude
         assert entry.locator(".bar-note").inner_text() == "asked as: And its maximum operating temperature?"
         screenshot(visit, "dashboard-follow-up")
         check_accessibility(visit, "dashboard with a follow-up")
+
+
+@real
+def test_a_finished_answer_is_scrolled_into_view_with_its_evidence_on_a_phone(browser, scripted):
+    """The view followed the streamed text, then stopped short of the evidence and footer the finished answer added
+    under it: a student saw half an answer."""
+    visit = Visit(browser, scripted.base_url, PHONE)
+    try:
+        sign_in(visit, "ada")
+        for question in ("How heavy is the P-9 pump?", "What does the P-9 pump weigh?", "Is the P-9 pump heavy?"):
+            answer = ask(visit, question)
+        visit.page.evaluate(SCROLL_SETTLED)
+        box = visit.page.locator(".chat-scroll").bounding_box()
+        top = answer.bounding_box()
+        footer = answer.locator(".answer-footer").bounding_box()
+        assert box and top and footer
+        # Its footer in view, or, were it taller than the screen, its start at the top.
+        assert footer["y"] + footer["height"] <= box["y"] + box["height"] + 1 or top["y"] <= box["y"] + 10, (
+            box,
+            top,
+            footer,
+        )
+        assert top["y"] >= box["y"]  # its start is not scrolled away
+    finally:
+        visit.close()
 
 
 @real

@@ -21,6 +21,8 @@ let questionChars = null; // the longest question the server takes (GET /api/v1/
 const NEAR_LIMIT = 0.9; // the count shows from here on
 let readerOpener = null; // the citation or source link the reader was opened from
 let returnFocus = null; // where the keyboard goes back to once the reader is closed
+let following = false; // the view follows the answer being given until the student scrolls it themselves
+const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "]);
 
 // ---------- addresses ----------
 
@@ -423,6 +425,7 @@ async function ask(rawText) {
   setSelection(null);
   collapseOldSources();
   addMessage(userMessage(question, selected));
+  following = true;
   const answer = createAnswer();
   addMessage(answer.el);
   const body = withCourse({message: question, stream: true});
@@ -454,6 +457,7 @@ async function ask(rawText) {
       } else if (event === "done") {
         const done = JSON.parse(data);
         answer.finish(done);
+        if (following) showFinished(answer.el);
         if (!done.covered && !done.sources.length && !done.model_busy) checkMaterial(answer);
         joinConversation(done.conversation_id, course);
         loadConversations();
@@ -497,6 +501,17 @@ function joinConversation(id, course) {
 function keepScrolled() {
   const box = ui.scroller;
   if (box.scrollHeight - box.scrollTop - box.clientHeight < 160) box.scrollTop = box.scrollHeight;
+}
+
+/** Scrolls a finished answer's evidence and footer into view, as far as its start stays in view: they came at
+ * `done`, all at once, below the streamed text the view had followed. Measured in the scroller's content, as a
+ * smooth scroll may still be under way. */
+function showFinished(el) {
+  const box = ui.scroller;
+  const offset = box.scrollTop - box.getBoundingClientRect().top;
+  const answer = el.getBoundingClientRect();
+  const target = Math.min(answer.bottom + offset - box.clientHeight, answer.top + offset - 8);
+  if (target > box.scrollTop) box.scrollTop = target;
 }
 
 function setStreaming(on) {
@@ -731,6 +746,11 @@ function build() {
     h("h2", {}, "Ask about your course material"),
     h("p", {class: "muted"}, "Answers come only from the documents of your course, and cite the pages they use: select a [1] to read the passage. In the reader, select any text and choose “Ask about this”."));
   const scroller = h("div", {class: "chat-scroll", tabindex: "-1"}, empty, messages);
+  // The student scrolling takes the view over from the answer being followed.
+  for (const type of ["wheel", "touchmove"]) scroller.addEventListener(type, () => (following = false), {passive: true});
+  scroller.addEventListener("keydown", (event) => {
+    if (SCROLL_KEYS.has(event.key)) following = false;
+  });
   const title = h("h1", {class: "chat-title", tabindex: "-1"}, "New conversation");
   const convToggle = h("button", {type: "button", class: "button subtle conv-toggle", "aria-expanded": "false",
     "aria-controls": "conversations", onClick: () => {
