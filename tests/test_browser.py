@@ -1929,6 +1929,23 @@ def test_a_sign_up_error_goes_once_the_field_it_was_about_is_changed(visits, app
 
 
 @real
+def test_the_sign_up_form_says_which_letters_a_username_takes(visits, appliance):
+    """A student named Ömer typed his name and was told usernames are "letters, digits, ...": the form says which
+    letters before he sends it, and the refusal says it again."""
+    course = appliance.services.courses.create("Names", appliance.services.accounts.named("ada")["id"])
+    visit = visits()
+    visit.open("#/signup")
+    page = visit.page
+    username = page.get_by_label("Username")
+    assert "letters a–z" in page.locator(f"#{username.get_attribute('aria-describedby')}").inner_text().lower()
+    username.fill("ömer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Course join code").fill(course["join_code"])
+    page.get_by_role("button", name="Create account").click()
+    page.locator(".auth-card .alert-error").filter(has_text="no spaces or accents").wait_for()
+
+
+@real
 def test_a_teacher_sees_who_is_in_a_course(visits, appliance):
     """A teacher could add a member by username but nowhere see who had joined with the code: each course card
     lists its members, and one just added appears in the list."""
