@@ -1829,6 +1829,29 @@ def kits(tmp_path_factory):
 
 
 @real
+def test_the_question_box_shows_its_whole_hint_for_a_selection_on_a_phone(browser, kits):
+    """Asking about a selection on a phone, the box's hint "What would you like to know about it?" wrapped to a
+    second line the one-line box cut in half."""
+    visit = Visit(browser, kits.base_url, PHONE)
+    try:
+        sign_in(visit, "ada")
+        page = visit.page
+        ask(visit, KIT_QUESTION).locator("a.cite").first.click()
+        page.locator(".reader mark").first.wait_for()
+        assert page.evaluate(SELECT_TEXT, "Kits are sold at the front desk")
+        page.get_by_role("button", name="Ask about this").click()
+        box = page.get_by_label("Your question")
+        assert box.get_attribute("placeholder") == "What would you like to know about it?"
+        assert box.evaluate("box => box.scrollHeight <= box.clientHeight"), box.evaluate(
+            "box => [box.scrollHeight, box.clientHeight]"
+        )
+        page.get_by_role("button", name="Do not ask about the selection").click()
+        assert box.evaluate("box => box.clientHeight") < 50  # one line again for the usual hint
+    finally:
+        visit.close()
+
+
+@real
 def test_a_quoted_table_keeps_its_words_whole_on_a_phone(browser, kits):
     """On a phone a quoted table row was squeezed into the answer until its words broke mid-word ("Pri ce",
     "eur os", "wee ks"), in the answer and in the reader: a cell keeps its words whole and the table scrolls."""

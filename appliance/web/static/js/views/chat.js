@@ -535,6 +535,7 @@ function setSelection(value) {
   } else {
     ui.input.placeholder = "Ask a question about the course…";
   }
+  autoGrow();  // an empty box is as tall as its hint, which on a phone takes two lines
 }
 
 /** A question's length as the server counts it: in characters (code points), not UTF-16 units. */
@@ -559,8 +560,10 @@ function sayLength(problem = "") {
 }
 
 function autoGrow() {
-  ui.input.style.height = "auto";
-  ui.input.style.height = `${Math.min(ui.input.scrollHeight, 200)}px`;
+  const box = ui.input;
+  box.style.height = "auto";
+  // Its height takes in its borders (border-box), which scrollHeight leaves out.
+  box.style.height = `${Math.min(box.scrollHeight + box.offsetHeight - box.clientHeight, 200)}px`;
 }
 
 // ---------- conversations ----------
