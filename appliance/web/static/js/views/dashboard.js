@@ -94,7 +94,8 @@ function render(body, stats) {
       stat("questions", String(total)),
       stat("not answered", String(unanswered), total ? `${Math.round((unanswered / total) * 100)}% of questions` : null),
       stat("helpful", up + down ? `${Math.round((up / (up + down)) * 100)}%` : "–", `${up} up, ${down} down`),
-      stat("typical answer time", ms(stats.latency_ms.p50), `95% within ${ms(stats.latency_ms.p95)}`)),
+      stat("typical answer time", ms(stats.latency_ms.p50),
+        stats.latency_ms.p95 == null ? null : `95% within ${ms(stats.latency_ms.p95)}`)),
     h("div", {class: "dash-grid"},
       panel("Questions per day", "per-day", total ? perDayChart(days) : h("p", {class: "muted"}, "No questions yet.")),
       panel("Most frequent questions", "top-q", stats.top_questions.length ?
