@@ -103,7 +103,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         r"weight(?:ed|ing)?\s+in|weighted|weighting",
         r"%|per ?cent|percent",
     ),
-    ("pressure", r"pressure", r"bar|psi|k?pa|mpa|pascals?"),
+    # Handouts spell the unit out as often as not: "111 kilopascals", "950 millibars" (not "bars": a chart has those).
+    ("pressure", r"pressure", r"bar|millibars?|mbar|psi|[kh]?pa|mpa|(?:kilo|mega|hecto)?pascals?"),
     # A power supply is chosen by its voltage and current as much as by its watts: "a 12 V, 2 A adapter".
     (
         "supply",
