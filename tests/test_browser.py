@@ -1854,6 +1854,27 @@ def test_the_question_box_shows_its_whole_hint_for_a_selection_on_a_phone(browse
 
 
 @real
+def test_the_reader_opened_from_the_material_list_closes_back_to_it(browser, kits):
+    """A teacher read a handout from Material and closed it: she was put in the Ask screen's empty new chat, not
+    back in the list she was going through. A citation opened afterwards still closes back to the chat."""
+    with signed_in(browser, kits) as visit:
+        page = visit.page
+        nav(page, "Material").click()
+        page.get_by_role("link", name="Read kits.md").click()
+        page.locator(".reader .page-text").filter(has_text="front desk").wait_for()
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".doc[data-filename='kits.md']")
+        assert page.url.endswith("#/documents"), page.url
+        nav(page, "Ask").click()
+        page.wait_for_selector(CHAT_READY)
+        ask(visit, KIT_QUESTION).locator("a.cite").first.click()
+        page.locator(".reader mark").first.wait_for()
+        page.get_by_role("button", name="Close the reader").click()
+        page.wait_for_selector(CHAT_READY)
+        assert "#/chat" in page.url, page.url
+
+
+@real
 def test_a_quoted_table_keeps_its_words_whole_on_a_phone(browser, kits):
     """On a phone a quoted table row was squeezed into the answer until its words broke mid-word ("Pri ce",
     "eur os", "wee ks"), in the answer and in the reader: a cell keeps its words whole and the table scrolls."""

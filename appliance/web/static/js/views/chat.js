@@ -21,6 +21,7 @@ let questionChars = null; // the longest question the server takes (GET /api/v1/
 const NEAR_LIMIT = 0.9; // the count shows from here on
 let readerOpener = null; // the citation or source link the reader was opened from
 let returnFocus = null; // where the keyboard goes back to once the reader is closed
+let readerReturn = null; // the screen the reader was opened from when not the chat: the Material list's "Read"
 let following = false; // the view follows the answer being given until the student scrolls it themselves
 const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "]);
 
@@ -770,12 +771,17 @@ function build() {
   const reader = createReader({
     pageHref: (doc, page) => readHref(doc, page),
     onClose: () => {
+      if (readerReturn) {
+        go(readerReturn);
+        return;
+      }
       // Back where the reader was opened from (a citation), not the top of the page; else the question box.
       returnFocus = readerOpener?.isConnected ? readerOpener : ui.input;
       readerOpener = null;
       go(chatHash());
     },
     onAsk: (picked) => {
+      readerReturn = null; // asking about it, the student is in the chat now
       setSelection(picked);
       if (window.matchMedia("(max-width: 900px)").matches) go(chatHash());
       input.focus();
@@ -826,6 +832,7 @@ function mount(main) {
 }
 
 export async function show(main, [id]) {
+  readerReturn = null;
   mount(main);
   ui.reader.close();
   ui.root.classList.remove("reading", "show-conversations");
@@ -843,6 +850,10 @@ export async function show(main, [id]) {
 export async function showReader(main, [documentId, page], params) {
   const from = document.activeElement;
   if (from && ui?.messages.contains(from)) readerOpener = from;
+  // Opened from the Material list, it closes back there; turning its pages keeps that, any other opening does not.
+  const paging = Boolean(ui?.root.isConnected && ui.root.classList.contains("reading"));
+  if (params.get("from") === "documents") readerReturn = "#/documents";
+  else if (!paging) readerReturn = null;
   mount(main);
   ui.root.classList.add("reading");
   ui.root.classList.remove("show-conversations");
