@@ -321,6 +321,9 @@ def test_a_reopened_answer_says_how_long_it_took_or_that_it_came_from_the_cache(
     assert reopened[1]["cached"] is True and "total_ms" not in reopened[1]
 
 
+SENTENCE = "The Zorblax-7 gripper closes with 42 newtons of force [1]."
+
+
 def test_answer_stopped_before_done_keeps_its_conversation(settings, services):
     """The stream names its conversation first: a follow-up after Stop continues it instead of starting anew."""
     services.ingestor.ingest(FACT, "grip.md")
@@ -328,19 +331,22 @@ def test_answer_stopped_before_done_keeps_its_conversation(settings, services):
     # long before it could finish, even on a loaded box. Cut to one 3 s sentence, a late-noticed disconnect let
     # the whole answer be recorded now and then.
     services.model.delay = 0.3
-    services.model.script = " ".join(["The Zorblax-7 gripper closes with 42 newtons of force [1]."] * 4)
+    services.model.script = " ".join([SENTENCE] * 4)
     with serve(settings, services=services) as server, httpx.Client(base_url=server.base_url, timeout=30) as client:
         client.headers.update(sign_in(client, services, "teacher1", "teacher"))
         with client.stream("POST", "/api/v1/chat", json={"message": "Zorblax-7 force?", "stream": True}) as response:
             lines = response.iter_lines()
             assert next(lines) == "event: conversation"
             conversation = json.loads(next(lines).removeprefix("data:"))["conversation_id"]
-        # Stopped after the first event: the server gives up the generation and records no answer.
+        # Stopped after the first event: the server gives up the generation and records the question, no answer.
         deadline = time.time() + 15
         while services.answerer.gate.busy or services.answerer.gate.waiting:
             assert time.time() < deadline, "generation kept running after the client left"
             time.sleep(0.05)
-        assert services.conversations.questions(conversation) == []
+        while not services.conversations.questions(conversation):  # recorded once the generation has stopped
+            assert time.time() < deadline, "the stopped question was not recorded"
+            time.sleep(0.05)
+        assert services.conversations.questions(conversation) == ["Zorblax-7 force?"]
         services.model.delay, services.model.script = 0, None
         listed = client.get("/api/v1/conversations").json()["conversations"]
         assert [c["id"] for c in listed] == [conversation]
@@ -350,7 +356,10 @@ def test_answer_stopped_before_done_keeps_its_conversation(settings, services):
         ).json()
         assert follow["conversation_id"] == conversation
         assert "42 newtons" in follow["answer"]
-        assert len(client.get(f"/api/v1/conversations/{conversation}").json()["messages"]) == 2
+        messages = client.get(f"/api/v1/conversations/{conversation}").json()["messages"]
+        assert [m.get("stopped", False) for m in messages] == [False, True, False, False]
+        # What the answer had given when the server saw the client gone: on a loaded box, a verified sentence or so.
+        assert messages[1]["content"] in ("", *(" ".join([SENTENCE] * n) for n in range(1, 4))), messages[1]
 
 
 def test_a_stream_left_while_its_sources_are_rendered_stops_its_answer_at_once():

@@ -286,8 +286,8 @@ def test_an_admin_makes_an_account_whose_one_time_password_signs_in_once_shown(a
     ("body", "status", "says"),
     [
         ({"username": "tina"}, 409, "taken"),
-        ({"username": "a b"}, 400, "usernames are"),
-        ({"username": "x"}, 400, "usernames are"),
+        ({"username": "a b"}, 400, "a username is"),
+        ({"username": "x"}, 400, "a username is"),
         ({"username": "ann", "role": "owner"}, 400, "role"),
         ({"username": "ann", "course_id": 999}, 404, "course"),
         ({"username": "ann", "course_id": 0}, 400, "course_id"),

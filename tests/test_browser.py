@@ -301,6 +301,18 @@ WATCH_STREAM = """() => {
     }).observe(document.querySelector('.messages'), {subtree: true, childList: true, characterData: true});
 }"""
 
+# Resolves once the chat has not scrolled for ten frames (it scrolls smoothly).
+SCROLL_SETTLED = """() => new Promise(resolve => {
+    const box = document.querySelector('.chat-scroll');
+    let last = -1, still = 0;
+    const tick = () => {
+        still = box.scrollTop === last ? still + 1 : 0;
+        last = box.scrollTop;
+        if (still >= 10) resolve(true); else requestAnimationFrame(tick);
+    };
+    tick();
+})"""
+
 SELECT_TEXT = """sentence => {
     const root = document.querySelector('.reader .page-text');
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -568,6 +580,17 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
     while gate.busy or gate.waiting:
         assert time.time() < deadline, "generation kept running after Stop"
         time.sleep(0.05)
+    # Reopened (a reload, the next day), the conversation shows the question and that its answer was stopped.
+    conversation = page.url.rsplit("/", 1)[-1]
+    while not services.conversations.questions(conversation):
+        assert time.time() < deadline, "the stopped question was not recorded"
+        time.sleep(0.05)
+    page.reload()
+    page.wait_for_selector(CHAT_READY)
+    page.locator(".message.user").filter(has_text="Describe the Brindle-5 pump").wait_for()
+    stopped = page.locator(".message.assistant").last
+    assert stopped.get_attribute("data-state") == "stopped"
+    assert stopped.locator(".answer-status").inner_text().startswith("Stopped")
 
     # Not covered: a clear message; any passages are related reading, never cited sources.
     answer = ask(student, "Who won the 1966 football World Cup final?")
@@ -807,6 +830,31 @@ def test_the_dashboard_lists_a_follow_up_not_answered_as_it_asked_with_the_stude
 
 
 @real
+def test_a_finished_answer_is_scrolled_into_view_with_its_evidence_on_a_phone(browser, scripted):
+    """The view followed the streamed text, then stopped short of the evidence and footer the finished answer added
+    under it: a student saw half an answer."""
+    visit = Visit(browser, scripted.base_url, PHONE)
+    try:
+        sign_in(visit, "ada")
+        for question in ("How heavy is the P-9 pump?", "What does the P-9 pump weigh?", "Is the P-9 pump heavy?"):
+            answer = ask(visit, question)
+        visit.page.evaluate(SCROLL_SETTLED)
+        box = visit.page.locator(".chat-scroll").bounding_box()
+        top = answer.bounding_box()
+        footer = answer.locator(".answer-footer").bounding_box()
+        assert box and top and footer
+        # Its footer in view, or, were it taller than the screen, its start at the top.
+        assert footer["y"] + footer["height"] <= box["y"] + box["height"] + 1 or top["y"] <= box["y"] + 10, (
+            box,
+            top,
+            footer,
+        )
+        assert top["y"] >= box["y"]  # its start is not scrolled away
+    finally:
+        visit.close()
+
+
+@real
 def test_a_cited_list_item_keeps_its_citation_on_its_line(browser, scripted):
     """An answer sentence written as a bullet showed its [1] alone on the line under it."""
     item = "The maximum working pressure of the Tidewell-3 is 6 bar."
@@ -935,6 +983,19 @@ def test_the_dashboard_counts_the_students_questions_not_the_teachers_own_tries(
         assert "teachers' and admins' own questions are not counted" in page.locator(".page-head p").inner_text()
         assert page.locator(".bar-list.top .bar-label").all_inner_texts() == [asked[0][1]]
         assert page.locator(".stats-row .stat").nth(0).locator(".stat-value").inner_text() == "1"
+
+
+@real
+def test_a_dashboard_with_no_students_questions_shows_no_answer_time(browser, scripted):
+    """A new course's dashboard said its median and 95th percentile answer times were "0 ms"."""
+    with dashboard_of(browser, scripted, "tia", [("tia", "Teacher test: does the D-3 drive take 24 V?")]) as visit:
+        latency = visit.page.locator("section[aria-labelledby=latency]")
+        latency.wait_for()
+        assert "ms" not in latency.inner_text()
+        assert latency.locator("p").inner_text() == "No answers yet."
+        typical = visit.page.locator(".stats-row .stat").nth(3)
+        assert typical.locator(".stat-value").inner_text() == "–"
+        assert "within" not in typical.inner_text()  # not "95% within –"
 
 
 @real
@@ -1770,6 +1831,50 @@ def kits(tmp_path_factory):
 
 
 @real
+def test_the_question_box_shows_its_whole_hint_for_a_selection_on_a_phone(browser, kits):
+    """Asking about a selection on a phone, the box's hint "What would you like to know about it?" wrapped to a
+    second line the one-line box cut in half."""
+    visit = Visit(browser, kits.base_url, PHONE)
+    try:
+        sign_in(visit, "ada")
+        page = visit.page
+        ask(visit, KIT_QUESTION).locator("a.cite").first.click()
+        page.locator(".reader mark").first.wait_for()
+        assert page.evaluate(SELECT_TEXT, "Kits are sold at the front desk")
+        page.get_by_role("button", name="Ask about this").click()
+        box = page.get_by_label("Your question")
+        assert box.get_attribute("placeholder") == "What would you like to know about it?"
+        assert box.evaluate("box => box.scrollHeight <= box.clientHeight"), box.evaluate(
+            "box => [box.scrollHeight, box.clientHeight]"
+        )
+        page.get_by_role("button", name="Do not ask about the selection").click()
+        assert box.evaluate("box => box.clientHeight") < 50  # one line again for the usual hint
+    finally:
+        visit.close()
+
+
+@real
+def test_the_reader_opened_from_the_material_list_closes_back_to_it(browser, kits):
+    """A teacher read a handout from Material and closed it: she was put in the Ask screen's empty new chat, not
+    back in the list she was going through. A citation opened afterwards still closes back to the chat."""
+    with signed_in(browser, kits) as visit:
+        page = visit.page
+        nav(page, "Material").click()
+        page.get_by_role("link", name="Read kits.md").click()
+        page.locator(".reader .page-text").filter(has_text="front desk").wait_for()
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".doc[data-filename='kits.md']")
+        assert page.url.endswith("#/documents"), page.url
+        nav(page, "Ask").click()
+        page.wait_for_selector(CHAT_READY)
+        ask(visit, KIT_QUESTION).locator("a.cite").first.click()
+        page.locator(".reader mark").first.wait_for()
+        page.get_by_role("button", name="Close the reader").click()
+        page.wait_for_selector(CHAT_READY)
+        assert "#/chat" in page.url, page.url
+
+
+@real
 def test_a_quoted_table_keeps_its_words_whole_on_a_phone(browser, kits):
     """On a phone a quoted table row was squeezed into the answer until its words broke mid-word ("Pri ce",
     "eur os", "wee ks"), in the answer and in the reader: a cell keeps its words whole and the table scrolls."""
@@ -1867,6 +1972,23 @@ def test_a_sign_up_error_goes_once_the_field_it_was_about_is_changed(visits, app
     alert.filter(has_text="taken").wait_for()
     page.get_by_label("Username").fill("ada-two")
     assert alert.is_hidden()
+
+
+@real
+def test_the_sign_up_form_says_which_letters_a_username_takes(visits, appliance):
+    """A student named Ömer typed his name and was told usernames are "letters, digits, ...": the form says which
+    letters before he sends it, and the refusal says it again."""
+    course = appliance.services.courses.create("Names", appliance.services.accounts.named("ada")["id"])
+    visit = visits()
+    visit.open("#/signup")
+    page = visit.page
+    username = page.get_by_label("Username")
+    assert "letters a–z" in page.locator(f"#{username.get_attribute('aria-describedby')}").inner_text().lower()
+    username.fill("ömer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Course join code").fill(course["join_code"])
+    page.get_by_role("button", name="Create account").click()
+    page.locator(".auth-card .alert-error").filter(has_text="no spaces or accents").wait_for()
 
 
 @real

@@ -12,6 +12,7 @@ import pytest
 from appliance import services as services_module
 from appliance.answer.chat import Ask
 from appliance.answer.events import withheld
+from appliance.classroom import analytics
 from appliance.cli import commands
 from appliance.errors import Busy, Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from appliance.store.database import Database
@@ -214,3 +215,30 @@ def test_cache_keeps_answers_of_each_answer_mode_apart(chat, services):
     services.chat.settings = msgspec.structs.replace(services.chat.settings, answer_mode="extractive")
     again = _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))[-1][1]
     assert again.cached is False
+
+
+def test_a_stopped_answer_keeps_its_question_and_what_was_shown_in_its_conversation_not_in_the_figures(chat):
+    """Stopped (or the page reloaded mid-answer), the conversation reopened still shows the question, what had been
+    shown of its answer and that it stopped; a follow-up reads it; the course's figures leave it out."""
+    services, student = chat["services"], chat["student"]
+    cancel = threading.Event()
+    events = chat["service"].start(student, Ask("How heavy is the P-9 pump?", course_id=1))(cancel)
+    conversation = next(events)[1].conversation_id
+    assert next(events)[0] == "sources"
+    shown = next(events)[1]
+    cancel.set()
+    events.close()
+    messages = services.conversations.messages(student, conversation).messages
+    assert [(m.role, m.content, m.stopped) for m in messages] == [
+        ("user", "How heavy is the P-9 pump?", False),
+        ("assistant", shown, True),
+    ]
+    assert messages[1].sources == quoted_answer().sources
+    assert services.conversations.questions(conversation) == ["How heavy is the P-9 pump?"]
+    figures = analytics.stats(services.database, 1)
+    assert (figures["questions"], figures["top_questions"]) == (0, [])
+    assert analytics.export_csv(services.database, 1, None).count("\n") == 1  # the header alone
+    # An answer that finished is recorded as ever, and counted.
+    _run(chat, student, Ask("and its voltage?", conversation_id=conversation))
+    assert len(services.conversations.messages(student, conversation).messages) == 4
+    assert analytics.stats(services.database, 1)["questions"] == 1

@@ -451,6 +451,18 @@ def test_wrong_password_disabled_user_and_signup_rules(world, settings):
     assert taken.status_code == 409
 
 
+def test_a_username_refused_for_its_accent_or_space_says_which_letters_a_username_takes(world, settings):
+    """ "ömer" was refused as not "2–40 letters, digits, ...": the student had typed only letters."""
+    client, services = world["client"], world["services"]
+    services.settings = msgspec.structs.replace(settings, signup="join_code")
+    for name in ("ömer", "José", "anna müller"):
+        refused = client.post(
+            "/api/v1/auth/signup", json={"username": name, "password": PASSWORD, "join_code": world["a"]["join_code"]}
+        )
+        assert refused.status_code == 400
+        assert "letters a–z" in refused.json()["error"] and "no spaces or accents" in refused.json()["error"]
+
+
 def test_the_sign_up_form_can_ask_how_sign_up_works(world, settings):
     client, services = world["client"], world["services"]
     for mode in ("closed", "open", "join_code"):

@@ -480,3 +480,42 @@ def test_a_thing_counted_may_be_counted_by_one_of_its_kin():
     assert not wanted.fits("It holds 64 scooters.")
     assert not wanted.fits("It runs 500 cycles a day.")
     assert not expected("how many bikes fit in the bike shelter").fits("It holds 64 bicycles in two-level racks.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Orrin valve opens at 111 kilopascals.",
+        "The tank is tested to 1.2 megapascals.",
+        "The cabin is kept at 1013 hectopascals.",
+        "The lines run at 6 bar.",
+        "The gauge reads 950 millibars at sea level.",
+    ],
+)
+def test_a_pressure_spelt_out_in_words_is_a_pressure(sentence):
+    """ "At what pressure does the Orrin valve open?" was refused beside "opens at 111 kilopascals": only kPa,
+    "bar" and "pascals" were read as a pressure."""
+    wanted = expected("At what pressure does the Orrin valve open?")
+    assert wanted.dimension == "pressure"
+    assert wanted.fits(sentence)
+    assert without_units(sentence) != sentence  # read as a number in a unit, as every other dimension's
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("What voltage does the sensor need?", "It runs on 3300 millivolts."),
+        ("What voltage does the line carry?", "The line carries 11 kilovolts."),
+        ("How much current does the motor draw?", "It draws 450 milliamperes."),
+        ("How heavy is the capsule?", "It weighs 40 milligrams."),
+        ("How heavy is the arm?", "It weighs 900 grammes."),
+        ("What frequency does the radio use?", "It uses 433 megahertz."),
+        ("What frequency does the radio use?", "It uses 2.4 gigahertz."),
+        ("What frequency does the crystal run at?", "It runs at 32 kilohertz."),
+    ],
+)
+def test_a_unit_spelt_out_with_its_prefix_is_of_its_dimension(question, sentence):
+    """The scales read "3300 millivolts" as 3.3 V, but the question's dimension did not: "What voltage does the
+    sensor need?" was refused beside it (so were milliamperes, milligrams, grammes and kilo-, mega- and gigahertz)."""
+    assert expected(question).fits(sentence)
+    assert without_units(sentence) != sentence

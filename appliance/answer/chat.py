@@ -112,7 +112,7 @@ class ChatService:
             assert ticket is not None  # reserved above whenever nothing was cached
             return self._generate(answerer, ask, plan, ticket, cancel)
 
-        return lambda cancel: self._events(user, ask, plan, answer(cancel), ticket)
+        return lambda cancel: self._events(user, ask, plan, answer(cancel), ticket, cancel)
 
     def ask(self, ask: Ask) -> Events:
         """The system's own question (the CLI), over its course or every one: the same checks and events, nothing
@@ -167,13 +167,18 @@ class ChatService:
             return self.cache.storing(events, plan.cache_key, plan.courses)
         return events
 
-    def _events(self, user: dict | None, ask: Ask, plan: Plan, events: Events, ticket: Ticket | None) -> EventGenerator:
-        """Name the conversation first (so an answer stopped early still has one), then the answer; record `done`."""
+    def _events(
+        self, user: dict | None, ask: Ask, plan: Plan, events: Events, ticket: Ticket | None, cancel: threading.Event
+    ) -> EventGenerator:
+        """Name the conversation first (so an answer stopped early still has one), then the answer; record `done`,
+        or the question and what was shown of its answer when the asker stopped it."""
+        shown = ShownSoFar()
         try:
             conversation = plan.conversation
             if conversation:
                 yield "conversation", ConversationEvent(conversation.id, conversation.title)
             for event, data in events:
+                shown.add(event, data)
                 if event == "done" and user and conversation:
                     data = self._record(user, conversation, ask, plan, data)
                 if event == "done" and user and user["role"] == "student":
@@ -183,11 +188,32 @@ class ChatService:
             # Also when the answer never started (stopped at the first event): the place in line is given back.
             if ticket:
                 ticket.leave()
+            # Stopped, or the page reloaded mid-answer: reopened, the conversation still shows the question asked.
+            if cancel.is_set() and not shown.done and user and plan.conversation:
+                asked = {"question": ask.message, "search_query": plan.search_query, "level": "/".join(plan.levels)}
+                self.conversations.record_stopped(plan.conversation, user, asked, shown.text, shown.sources)
 
     def _record(self, user: dict, conversation: Conversation, ask: Ask, plan: Plan, done: Done) -> Done:
         level = "/".join(plan.levels)
         interaction = self.conversations.record(conversation, user, ask.message, plan.search_query, level, done)
         return msgspec.structs.replace(done, conversation_id=conversation.id, interaction_id=interaction)
+
+
+@dataclass
+class ShownSoFar:
+    """What an answer's events have shown so far: its sources and verified text, and whether it finished."""
+
+    sources: list = field(default_factory=list)
+    text: str = ""
+    done: bool = False
+
+    def add(self, event: str, data: Any) -> None:
+        if event == "sources":
+            self.sources = data
+        elif event == "token":
+            self.text += data
+        elif event == "done":
+            self.done = True
 
 
 def _levels(user: dict | None, ask: Ask) -> tuple[str, str]:

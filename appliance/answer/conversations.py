@@ -18,6 +18,7 @@ POINTER = re.compile(r"\b(?:it|its|it's|that|this|they|them|their|those|these|he
 # hand it in two days late?" says what "it" is; "What voltage does it need?" does not.
 OWN_TERMS = 2
 HISTORY_TURNS = 3
+STOPPED = "stopped"  # the mode of a question whose answer its asker stopped (Stop, or the page left mid-answer)
 # Words that point back without naming anything of their own: "and the other one?"
 POINTING = re.compile(r"\b(?:one|ones|other|others|another|same)\b", re.I)
 TOKEN = re.compile(r"\w(?:[\w-]*\w)?")  # a word, a code kept whole: Wren-7
@@ -199,6 +200,7 @@ def _messages(row: dict) -> list[Message]:
         total_ms=row["total_ms"],
         interaction_id=row["id"],
         feedback=row["feedback"],
+        stopped=row["mode"] == STOPPED,
     )
     return [Message(role="user", content=row["question"]), answer]
 
@@ -261,25 +263,42 @@ class Conversations:
     ) -> str:
         """Store an answer exactly as it was shown (text, sources, sentence checks); returns its id."""
         timings = done.timings
+        return self._store(
+            conversation,
+            user,
+            {"question": question, "search_query": search_query, "level": level},
+            {
+                "answer": done.answer,
+                "sources": msgspec.json.encode(done.sources).decode(),
+                "sentences": msgspec.json.encode(done.sentences).decode(),
+                "mode": done.mode,
+                "model_busy": int(done.model_busy),
+                "covered": int(done.covered),
+                "cached": int(done.cached),
+                "retrieval_ms": timings.retrieval_ms,
+                "generation_ms": timings.generation_ms,
+                "tokens": timings.tokens,
+                "total_ms": timings.total_ms,
+            },
+        )
+
+    def record_stopped(
+        self, conversation: Conversation, user: dict, asked: dict, shown: str, sources: list[Source]
+    ) -> str:
+        """Store a question whose asker stopped its answer, with what had been shown of it; `asked` holds its
+        question, search_query and level. Its mode, `stopped`, keeps it out of the course's figures."""
+        answer = {"answer": shown, "sources": msgspec.json.encode(sources).decode(), "mode": STOPPED, "covered": 1}
+        answer |= {"model_busy": 0, "cached": 0}
+        return self._store(conversation, user, asked, answer)
+
+    def _store(self, conversation: Conversation, user: dict, asked: dict, answer: dict) -> str:
         row = {
             "id": uuid.uuid4().hex,
             "conversation_id": conversation.id,
             "user_id": user["id"],
             "course_id": conversation.course_id,
-            "question": question,
-            "search_query": search_query,
-            "answer": done.answer,
-            "sources": msgspec.json.encode(done.sources).decode(),
-            "sentences": msgspec.json.encode(done.sentences).decode(),
-            "mode": done.mode,
-            "model_busy": int(done.model_busy),
-            "covered": int(done.covered),
-            "cached": int(done.cached),
-            "level": level,
-            "retrieval_ms": timings.retrieval_ms,
-            "generation_ms": timings.generation_ms,
-            "tokens": timings.tokens,
-            "total_ms": timings.total_ms,
+            **asked,
+            **answer,
             "feedback": None,
             "created_at": now(),
         }

@@ -129,6 +129,7 @@ class Message(msgspec.Struct, kw_only=True, omit_defaults=True):
     interaction_id: str | None = None
     feedback: int | None = None
     nodes: Nodes = None  # `content` as rich text, as in Done
+    stopped: bool = False  # its asker stopped it: `content` is what had been shown, no answer
 
 
 Answer = TypeVar("Answer", Done, Message)

@@ -36,14 +36,14 @@ LENGTH_UNITS = (
 CURRENCY_CODES = r"eur|usd|gbp|chf|sek|nok|dkk|pln|czk|jpy|inr|aud|nzd"
 # A laser's 5 mW, a spindle's 0.8 hp, a transformer's 500 VA.
 POWER_UNITS = r"[mk]?w|watts?|milliwatts?|kilowatts?|hp|horsepower|k?va"
-VOLTAGE_UNITS = r"m?v(?:\s?(?:dc|ac))?|volts?"  # 5 V, 12 VDC, 230 V AC
-CURRENT_UNITS = r"m?a|amps?|amperes?|milliamps?"
-HERTZ = r"[kmg]?hz|hertz"  # 50 Hz, 2 kHz, 100 MHz, 1.2 GHz
+VOLTAGE_UNITS = r"[mk]?v(?:\s?(?:dc|ac))?|(?:milli|kilo)?volts?"  # 5 V, 12 VDC, 230 V AC, 3300 millivolts
+CURRENT_UNITS = r"m?a|amps?|amperes?|milliamps?|milliamperes?"
+HERTZ = r"[kmg]?hz|(?:kilo|mega|giga)?hertz"  # 50 Hz, 2 kHz, 100 MHz, 1.2 GHz, 433 megahertz
 FRAMES = r"fps"  # a camera's 54 fps: frames per second
 # 50 N·m, 2.5 Nm, 300 mN·m; a hobby servo's 9.4 kgf·cm or 130 oz·in
 TORQUE_UNITS = r"[mk]?n[·⋅.\s-]?m|newton[\s-]?met\w*|kgf?[·⋅.\s-]?cm|oz[·⋅.\s-]?in"
 VOLUME_UNITS = r"l|litres?|liters?|ml|millilit\w*|m³|m3|cubic \w+"
-MASS_UNITS = r"k?g|grams?|kilo(?:gram)?s?|tonnes?|tons?|lbs?"
+MASS_UNITS = r"[km]?g|(?:milli)?grams?|kilo(?:gram)?s?|(?:kilo)?grammes?|tonnes?|tons?|lbs?"
 AREA_UNITS = r"m²|m2|cm²|mm²|square \w+"
 # A file's size: "at most 2 GB", "500 MB".
 DATA_UNITS = r"[kmgt]i?b|bytes?|(?:kilo|mega|giga|tera)bytes?"
@@ -103,7 +103,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         r"weight(?:ed|ing)?\s+in|weighted|weighting",
         r"%|per ?cent|percent",
     ),
-    ("pressure", r"pressure", r"bar|psi|k?pa|mpa|pascals?"),
+    # Handouts spell the unit out as often as not: "111 kilopascals", "950 millibars" (not "bars": a chart has those).
+    ("pressure", r"pressure", r"bar|millibars?|mbar|psi|[kh]?pa|mpa|(?:kilo|mega|hecto)?pascals?"),
     # A power supply is chosen by its voltage and current as much as by its watts: "a 12 V, 2 A adapter".
     (
         "supply",
@@ -210,8 +211,8 @@ RECURRING = (
 JOINED = "(?:to|and|or|by|x|\u00d7|-|\u2013)"
 # Units of one dimension at other scales, each with its spellings: a symbol as written, its name in any case.
 SCALES = [
-    ("mass", "kg", r"kg|(?i:kilo(?:gram)?s?)"),
-    ("mass", "g", r"g|(?i:grams?)"),
+    ("mass", "kg", r"kg|(?i:kilo(?:gram)?s?|kilogrammes?)"),
+    ("mass", "g", r"g|(?i:grams?|grammes?)"),
     ("mass", "mg", r"mg|(?i:milligrams?)"),
     ("length", "km", r"km|(?i:kilomet(?:re|er)s?)"),
     ("length", "m", r"m|(?i:met(?:re|er)s?)"),
@@ -231,9 +232,9 @@ SCALES = [
     ("power", "kW", r"kW|(?i:kilowatts?)"),
     ("power", "W", r"W|(?i:watts?)"),
     ("power", "mW", r"mW|(?i:milliwatts?)"),
-    ("frequency", "GHz", r"GHz"),
-    ("frequency", "MHz", r"MHz"),
-    ("frequency", "kHz", r"kHz"),
+    ("frequency", "GHz", r"GHz|(?i:gigahertz)"),
+    ("frequency", "MHz", r"MHz|(?i:megahertz)"),
+    ("frequency", "kHz", r"kHz|(?i:kilohertz)"),
     ("frequency", "Hz", r"Hz|(?i:hertz)"),
 ]
 # A currency sign comes before its number, and a currency's code may ("CHF 40"); not CAD, a lab's design software.

@@ -12,6 +12,10 @@ from appliance.store.database import Database, now
 from appliance.vocabulary import LEVELS, ROLES
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
+# Said as the pattern reads: "letters" alone let a student named Ömer or José think theirs were taken.
+USERNAME_RULE = (
+    "2–40 letters a–z, digits, dots, dashes or underscores (no spaces or accents), starting with a letter or digit"
+)
 MIN_PASSWORD = 8
 DISABLED = "this account is disabled; ask your teacher or the administrator"
 PUBLIC_FIELDS = (
@@ -55,7 +59,7 @@ class Accounts:
         hardware_level: str = "beginner",
     ) -> dict:
         if not USERNAME.match(username):
-            raise InvalidInput("usernames are 2–40 letters, digits, dots, dashes or underscores")
+            raise InvalidInput(f"a username is {USERNAME_RULE}")
         if role not in ROLES:
             raise InvalidInput(f"role must be one of {', '.join(ROLES)}")
         for level in (software_level, hardware_level):

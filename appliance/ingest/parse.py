@@ -74,7 +74,7 @@ LETTERHEAD = re.compile(
 )
 TITLE_SIZE = 1.2  # a title is set clearly larger than most of the page; a line a point or two larger is emphasis
 WORD = re.compile(r"\w+")
-SUPPORTED = f"upload {', '.join(FORMATS[:-1])} or {FORMATS[-1]}"
+SUPPORTED = f"upload {', '.join(FORMATS[:-1])} or {FORMATS[-1]} files"  # as the web app's drop zone says it
 # A refused file's kind as a teacher knows it (filetype's extension for it); else its MIME type's family, in words.
 KIND_WORDS = {
     "exe": "a Windows program",

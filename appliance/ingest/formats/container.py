@@ -75,7 +75,10 @@ def _archive(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
-        raise InvalidInput(f"the file is a damaged zip container ({error})") from None
+        # Named as the teacher knows the file: that a Word file is a zip container is no part of it.
+        raise InvalidInput(
+            f"the file is damaged: it does not open as a Word, PowerPoint, OpenDocument or EPUB file ({error})"
+        ) from None
 
 
 def _check_entry(entry: zipfile.ZipInfo, caps: Caps) -> None:

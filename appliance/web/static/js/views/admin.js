@@ -75,7 +75,7 @@ function newAccountForm(note, onMade) {
     } catch (error) {
       message(note, error.message, "error");
     }
-  }}, field("Username", username, "2–40 letters, digits, dots, dashes or underscores."), field("Role", role),
+  }}, field("Username", username, "2–40 letters a–z, digits, dots, dashes or underscores."), field("Role", role),
   state.courses.length ? field("Joins the course", course) : null,
   h("button", {type: "submit", class: "button primary"}, icon("plus"), "Create account"));
   return h("section", {class: "card", "aria-labelledby": "new-account"}, h("h2", {id: "new-account"}, "New account"), form);

@@ -171,7 +171,7 @@ export async function signUp(main) {
     });
   }},
   alert,
-  field("Username", username),
+  field("Username", username, "Letters a–z, digits, dots, dashes or underscores."),
   field("Password", password, "At least 8 characters."),
   field("Course join code", joinCode, JOIN_CODE_HINTS[mode] || "From your teacher."),
   levelGroup("software_level", "Your software background", "Programming, tools and code."),

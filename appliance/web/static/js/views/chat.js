@@ -21,6 +21,9 @@ let questionChars = null; // the longest question the server takes (GET /api/v1/
 const NEAR_LIMIT = 0.9; // the count shows from here on
 let readerOpener = null; // the citation or source link the reader was opened from
 let returnFocus = null; // where the keyboard goes back to once the reader is closed
+let readerReturn = null; // the screen the reader was opened from when not the chat: the Material list's "Read"
+let following = false; // the view follows the answer being given until the student scrolls it themselves
+const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "]);
 
 // ---------- addresses ----------
 
@@ -423,6 +426,7 @@ async function ask(rawText) {
   setSelection(null);
   collapseOldSources();
   addMessage(userMessage(question, selected));
+  following = true;
   const answer = createAnswer();
   addMessage(answer.el);
   const body = withCourse({message: question, stream: true});
@@ -454,6 +458,7 @@ async function ask(rawText) {
       } else if (event === "done") {
         const done = JSON.parse(data);
         answer.finish(done);
+        if (following) showFinished(answer.el);
         if (!done.covered && !done.sources.length && !done.model_busy) checkMaterial(answer);
         joinConversation(done.conversation_id, course);
         loadConversations();
@@ -499,6 +504,17 @@ function keepScrolled() {
   if (box.scrollHeight - box.scrollTop - box.clientHeight < 160) box.scrollTop = box.scrollHeight;
 }
 
+/** Scrolls a finished answer's evidence and footer into view, as far as its start stays in view: they came at
+ * `done`, all at once, below the streamed text the view had followed. Measured in the scroller's content, as a
+ * smooth scroll may still be under way. */
+function showFinished(el) {
+  const box = ui.scroller;
+  const offset = box.scrollTop - box.getBoundingClientRect().top;
+  const answer = el.getBoundingClientRect();
+  const target = Math.min(answer.bottom + offset - box.clientHeight, answer.top + offset - 8);
+  if (target > box.scrollTop) box.scrollTop = target;
+}
+
 function setStreaming(on) {
   ui.send.hidden = on;
   ui.stop.hidden = !on;
@@ -520,6 +536,7 @@ function setSelection(value) {
   } else {
     ui.input.placeholder = "Ask a question about the course…";
   }
+  autoGrow();  // an empty box is as tall as its hint, which on a phone takes two lines
 }
 
 /** A question's length as the server counts it: in characters (code points), not UTF-16 units. */
@@ -544,8 +561,10 @@ function sayLength(problem = "") {
 }
 
 function autoGrow() {
-  ui.input.style.height = "auto";
-  ui.input.style.height = `${Math.min(ui.input.scrollHeight, 200)}px`;
+  const box = ui.input;
+  box.style.height = "auto";
+  // Its height takes in its borders (border-box), which scrollHeight leaves out.
+  box.style.height = `${Math.min(box.scrollHeight + box.offsetHeight - box.clientHeight, 200)}px`;
 }
 
 // ---------- conversations ----------
@@ -653,7 +672,13 @@ async function openConversation(id) {
       } else {
         const answer = createAnswer();
         addMessage(answer.el);
-        answer.finish(storedAnswer(message));
+        if (message.stopped) {
+          // Stopped by its asker (or the page left mid-answer): shown as it was when it stopped.
+          Object.assign(answer, {content: message.content, sources: message.sources ?? []});
+          answer.stopped();
+        } else {
+          answer.finish(storedAnswer(message));
+        }
       }
     }
     collapseOldSources();
@@ -725,6 +750,11 @@ function build() {
     h("h2", {}, "Ask about your course material"),
     h("p", {class: "muted"}, "Answers come only from the documents of your course, and cite the pages they use: select a [1] to read the passage. In the reader, select any text and choose “Ask about this”."));
   const scroller = h("div", {class: "chat-scroll", tabindex: "-1"}, empty, messages);
+  // The student scrolling takes the view over from the answer being followed.
+  for (const type of ["wheel", "touchmove"]) scroller.addEventListener(type, () => (following = false), {passive: true});
+  scroller.addEventListener("keydown", (event) => {
+    if (SCROLL_KEYS.has(event.key)) following = false;
+  });
   const title = h("h1", {class: "chat-title", tabindex: "-1"}, "New conversation");
   const convToggle = h("button", {type: "button", class: "button subtle conv-toggle", "aria-expanded": "false",
     "aria-controls": "conversations", onClick: () => {
@@ -741,12 +771,17 @@ function build() {
   const reader = createReader({
     pageHref: (doc, page) => readHref(doc, page),
     onClose: () => {
+      if (readerReturn) {
+        go(readerReturn);
+        return;
+      }
       // Back where the reader was opened from (a citation), not the top of the page; else the question box.
       returnFocus = readerOpener?.isConnected ? readerOpener : ui.input;
       readerOpener = null;
       go(chatHash());
     },
     onAsk: (picked) => {
+      readerReturn = null; // asking about it, the student is in the chat now
       setSelection(picked);
       if (window.matchMedia("(max-width: 900px)").matches) go(chatHash());
       input.focus();
@@ -797,6 +832,7 @@ function mount(main) {
 }
 
 export async function show(main, [id]) {
+  readerReturn = null;
   mount(main);
   ui.reader.close();
   ui.root.classList.remove("reading", "show-conversations");
@@ -814,6 +850,10 @@ export async function show(main, [id]) {
 export async function showReader(main, [documentId, page], params) {
   const from = document.activeElement;
   if (from && ui?.messages.contains(from)) readerOpener = from;
+  // Opened from the Material list, it closes back there; turning its pages keeps that, any other opening does not.
+  const paging = Boolean(ui?.root.isConnected && ui.root.classList.contains("reading"));
+  if (params.get("from") === "documents") readerReturn = "#/documents";
+  else if (!paging) readerReturn = null;
   mount(main);
   ui.root.classList.add("reading");
   ui.root.classList.remove("show-conversations");

@@ -94,7 +94,8 @@ function render(body, stats) {
       stat("questions", String(total)),
       stat("not answered", String(unanswered), total ? `${Math.round((unanswered / total) * 100)}% of questions` : null),
       stat("helpful", up + down ? `${Math.round((up / (up + down)) * 100)}%` : "–", `${up} up, ${down} down`),
-      stat("typical answer time", ms(stats.latency_ms.p50), `95% within ${ms(stats.latency_ms.p95)}`)),
+      stat("typical answer time", ms(stats.latency_ms.p50),
+        stats.latency_ms.p95 == null ? null : `95% within ${ms(stats.latency_ms.p95)}`)),
     h("div", {class: "dash-grid"},
       panel("Questions per day", "per-day", total ? perDayChart(days) : h("p", {class: "muted"}, "No questions yet.")),
       panel("Most frequent questions", "top-q", stats.top_questions.length ?
@@ -108,8 +109,9 @@ function render(body, stats) {
       panel("Feedback", "feedback",
         splitBar(up, down, {title: "Helpful against not helpful answers"}),
         h("p", {class: "legend"}, h("span", {class: "key good"}), `Helpful: ${up}`, h("span", {class: "key bad"}), `Not helpful: ${down}`)),
-      panel("Answer time", "latency",
-        barList([{label: "Median (p50)", value: stats.latency_ms?.p50 ?? 0}, {label: "95th percentile (p95)", value: stats.latency_ms?.p95 ?? 0}],
+      // No answer yet has no time: "0 ms" would read as answers given at once.
+      panel("Answer time", "latency", stats.latency_ms?.p50 == null ? h("p", {class: "muted"}, "No answers yet.") :
+        barList([{label: "Median (p50)", value: stats.latency_ms.p50}, {label: "95th percentile (p95)", value: stats.latency_ms.p95 ?? 0}],
           {title: "Answer time", kind: "latency", format: ms}))));
 }
 

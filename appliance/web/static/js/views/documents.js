@@ -193,7 +193,8 @@ function renderList(documents) {
   }
   ui.list.replaceChildren(...documents.map((doc) => {
     const actions = h("div", {class: "doc-actions"},
-      h("a", {class: "button small", href: `#/read/${encodeURIComponent(doc.id)}/1`, "aria-label": `Read ${doc.filename}`},
+      h("a", {class: "button small", href: `#/read/${encodeURIComponent(doc.id)}/1?from=documents`,
+        "aria-label": `Read ${doc.filename}`},
         icon("book"), "Read"));
     if (isStaff()) actions.append(deleteButton(doc, actions));
     const facts = [doc.kind, doc.pages ? count(doc.pages, "page") : null, count(doc.chunks, "passage"),
