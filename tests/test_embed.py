@@ -246,7 +246,7 @@ def test_other_threads_run_while_a_query_is_tokenised(model):
     path, name, cache = model
     embedder = Embedder(path, name=name, cache_dir=cache)
     huge = "Nodes talk over topics and services. " * 10_000
-    stalls = []
+    stalls: list[float] = []
     while len(stalls) < 3 and not (stalls and stalls[-1] < 1 / 5):
         stalls.append(_longest_stall(embedder, huge))
     assert stalls[-1] < 1 / 5, stalls
