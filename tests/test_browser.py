@@ -597,6 +597,11 @@ def test_stop_not_covered_busy_and_limit(visits, appliance):
     assert "not-covered" in (answer.get_attribute("class") or "")
     assert "No answer to this question was found in the course material." in answer.inner_text()
     assert answer.locator(".sources, .badge").count() == 0
+    # Decided in a few milliseconds, a refusal said "Answered in 0.0 s" (a walkthrough's): too quick to count.
+    took = answer.locator(".answer-footer .muted").inner_text()
+    assert re.fullmatch(r"Answered in (under 0\.1|\d+\.\d) s", took) and took != "Answered in 0.0 s", took
+    said = page.evaluate("async () => (await import('/static/js/views/chat.js')).answeredIn(40)")
+    assert said == "Answered in under 0.1 s"
     # Near the material but not answered by it: its closest sentences, in its own words, as related reading.
     answer = ask(student, "What is the maximum operating temperature of the Brindle-5 pump?")
     assert "not-covered" in (answer.get_attribute("class") or "")

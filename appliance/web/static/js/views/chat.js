@@ -309,11 +309,16 @@ function createAnswer() {
   return answer;
 }
 
+/** An answer's time as the footer says it: a refusal decided in 40 ms is "under 0.1 s", never "0.0 s". */
+export function answeredIn(ms) {
+  return ms < 100 ? "Answered in under 0.1 s" : `Answered in ${(ms / 1000).toFixed(1)} s`;
+}
+
 function answerFooter(done) {
   const meta = [];
   if (done.cached) meta.push("From the answer cache");
   const ms = done.timings?.total_ms;
-  if (!done.cached && ms) meta.push(`Answered in ${(ms / 1000).toFixed(1)} s`);
+  if (!done.cached && ms) meta.push(answeredIn(ms));
   const footer = h("div", {class: "answer-footer"}, h("span", {class: "muted small"}, meta.join(" · ")));
   if (done.interaction_id != null) footer.append(feedbackButtons(done.interaction_id, done.feedback));
   return footer;
