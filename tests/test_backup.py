@@ -292,6 +292,20 @@ def test_a_folder_yet_to_be_made_given_with_a_slash_gets_a_new_archive_in_it(set
     assert written.name.startswith(backup.PREFIX) and f"wrote {written} " in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("name", ["ragbot.zip", "Nightly.TAR", "ragbot.tar.xz"])
+def test_a_name_promising_another_kind_of_archive_is_refused_and_nothing_written(settings, tmp_path, name, capsys):
+    # `ragbot backup --to ragbot.zip` wrote a gzip-compressed tar under a zip's name: no zip tool opened it.
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\n')
+    build(settings).close()  # a data folder with its database
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "backup", "--to", str(tmp_path / name)])
+    assert exit.value.code == 1
+    said = capsys.readouterr().err
+    assert "a backup is a gzip-compressed tar archive" in said and f"name it {name.split('.')[0]}.tar.gz" in said
+    assert not (tmp_path / name).exists()
+
+
 def test_a_second_archive_of_the_same_second_is_the_newer_one(tmp_path):
     # The nightly timer and an admin's `ragbot backup` in one second: "...Z-1.tar.gz" sorted first by name, so a
     # prune deleted it, the newest, and doctor offered the older one to restore.

@@ -27,6 +27,8 @@ MANIFEST = "MANIFEST.json"
 CHROMA = "chroma"
 PREFIX = "ragbot-"
 SUFFIX = ".tar.gz"
+# Names that promise another kind of archive than the one written (.tar.gz and .tgz are what it is).
+OTHER_KINDS = (".zip", ".7z", ".rar", ".tar.xz", ".tar.bz2", ".tar.zst", ".tar")
 # Archive names of the config file and of the token secret (only with --with-secrets).
 CONFIG_MEMBER = "config/ragbot.toml"
 SECRET_MEMBER = "config/secret.key"
@@ -183,6 +185,14 @@ def prune(folder: Path, keep: int) -> list[Path]:
     return old
 
 
+def _refuse_other_kinds(to: Path) -> None:
+    """`--to ragbot.zip` wrote a gzip-compressed tar under a name that says zip: no zip tool opens it."""
+    other = next((suffix for suffix in OTHER_KINDS if to.name.lower().endswith(suffix)), None)
+    if other:
+        named = to.name[: -len(other)] + SUFFIX
+        raise InvalidInput(f"{to.name}: a backup is a gzip-compressed tar archive, not {other}; name it {named}")
+
+
 def backup(
     settings: Settings,
     config: Path | None,
@@ -202,6 +212,8 @@ def backup(
     folder_meant = str(to).endswith(os.sep)
     to = Path(to) if to else None
     into = to if to and (folder_meant or to.is_dir()) else None
+    if to and not into:
+        _refuse_other_kinds(to)
     folder = (into or (to.parent if to else backup_dir(settings))).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     destination = to.resolve() if to and not into else _archive_name(folder)
