@@ -22,6 +22,7 @@ import pytest
 from litestar.testing import TestClient
 
 from appliance import services as services_module
+from appliance.answer import small_talk
 from appliance.ingest.document import accepted_formats
 from appliance.settings import load_settings
 from appliance.web.app import create_app
@@ -857,6 +858,22 @@ def test_a_finished_answer_is_scrolled_into_view_with_its_evidence_on_a_phone(br
         assert top["y"] >= box["y"]  # its start is not scrolled away
     finally:
         visit.close()
+
+
+@real
+def test_a_greeting_gets_the_appliances_reply_not_a_no_answer_notice_live_and_reopened(browser, scripted):
+    """ "hi" read "No answer to this question was found in the course material", with a time and thumbs to rate it."""
+    asked = len(scripted.services.chat.answerer.questions)
+    with signed_in(browser, scripted) as visit:
+        for shown in (ask(visit, "hi!"), None):
+            if shown is None:
+                visit.page.reload()  # the stored message reads the same
+                shown = visit.page.locator(".message.assistant[data-state=done]").first
+                shown.wait_for()
+            assert shown.get_attribute("data-small-talk") == "true"
+            assert shown.locator(".answer-text").inner_text() == small_talk.REPLIES["greeting"]
+            assert shown.locator(".notice-title, .answer-footer, .feedback").count() == 0
+        assert len(scripted.services.chat.answerer.questions) == asked  # nothing searched or asked of the model
 
 
 @real

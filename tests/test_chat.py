@@ -10,6 +10,7 @@ import msgspec
 import pytest
 
 from appliance import services as services_module
+from appliance.answer import small_talk
 from appliance.answer.chat import Ask
 from appliance.answer.events import withheld
 from appliance.classroom import analytics
@@ -242,3 +243,39 @@ def test_a_stopped_answer_keeps_its_question_and_what_was_shown_in_its_conversat
     _run(chat, student, Ask("and its voltage?", conversation_id=conversation))
     assert len(services.conversations.messages(student, conversation).messages) == 4
     assert analytics.stats(services.database, 1)["questions"] == 1
+
+
+@pytest.mark.parametrize("message", ["hi", "Thanks!", "ok thank you so much 🙏", "Bye!", "Hello there", "got it"])
+def test_small_talk_gets_the_appliances_own_reply_without_the_model_and_stays_out_of_the_figures(chat, message):
+    """A "hi" or "thanks!" was searched as a question, answered "No answer ... was found" and counted unanswered:
+    now it gets a reply of the appliance's own, asks no model (no place in line, no question of the hour), is kept
+    in its conversation as such, and is left out of the course's figures."""
+    service, services, student = chat["service"], chat["services"], chat["student"]
+    service.settings = msgspec.structs.replace(service.settings, student_questions_per_hour=1)
+    answerer = service.answerer
+    tickets = [answerer.reserve() for _ in range(answerer.gate.max_queue)]  # the model's line is full
+    events = _run(chat, student, Ask(message, course_id=1))
+    done = events[-1][1]
+    assert [name for name, _ in events] == ["conversation", "sources", "token", "done"]
+    assert (done.small_talk, done.covered, done.sources, done.sentences) == (True, True, [], [])
+    assert done.answer == small_talk.reply(message) and done.answer.endswith(("?", "."))
+    assert answerer.questions == []
+    for ticket in tickets:
+        ticket.leave()
+    stored = services.conversations.messages(student, done.conversation_id).messages
+    assert [(m.content, m.small_talk) for m in stored] == [(message, False), (done.answer, True)]
+    figures = analytics.stats(services.database, 1)
+    assert (figures["questions"], figures["unanswered"]) == (0, [])
+    assert analytics.export_csv(services.database, 1, None).count("\n") == 1  # the header alone
+    # The one question of the hour is still there, and "thanks" is no earlier question for a follow-up.
+    _run(chat, student, Ask("How heavy is the P-9 pump?", conversation_id=done.conversation_id))
+    _run(chat, student, Ask("thanks", conversation_id=done.conversation_id))
+    assert services.conversations.questions(done.conversation_id) == ["How heavy is the P-9 pump?"]
+    assert analytics.stats(services.database, 1)["questions"] == 1
+
+
+def test_a_greeting_with_a_question_or_about_a_selection_is_a_question(chat):
+    """Small talk is a message of nothing else: "hi, how heavy is it?" and "thanks" about a selected passage ask."""
+    _run(chat, chat["student"], Ask("Hi, how heavy is the P-9 pump?", course_id=1))
+    _run(chat, chat["student"], Ask("thanks", course_id=1, selected_text="The P-9 pump weighs 4 kilograms."))
+    assert [q.text for q in chat["service"].answerer.questions] == ["Hi, how heavy is the P-9 pump?", "thanks"]

@@ -8,10 +8,11 @@ from typing import Any, Protocol
 
 import msgspec
 
+from appliance.answer import small_talk
 from appliance.answer.answerer import Question
 from appliance.answer.cache import AnswerCache
 from appliance.answer.conversations import Conversation, Conversations, asked, focused, searched, standalone
-from appliance.answer.events import ConversationEvent, Done, withheld
+from appliance.answer.events import ConversationEvent, Done, Timings, withheld
 from appliance.answer.model_queue import Ticket
 from appliance.classroom.courses import Courses
 from appliance.classroom.limits import SlidingWindow
@@ -93,11 +94,13 @@ class ChatService:
         if answerer is None:
             raise Unavailable("the language model is not loaded")
         plan = self._plan(user, ask) if user else self._system_plan(ask)
-        if user:
+        # Small talk asks nothing of the material or the model: no question of the hour, no place in line.
+        talk = None if ask.selected_text.strip() else small_talk.reply(ask.message)
+        if user and talk is None:
             per_hour = getattr(self.settings, f"{user['role']}_questions_per_hour")
             self.limit.hit(str(user["id"]), per_hour, "hourly question")
-        cached = self.cache.get(plan.cache_key) if plan.cache_key else None
-        ticket = None if cached else answerer.reserve(str(user["id"]) if user else "")
+        cached = self.cache.get(plan.cache_key) if plan.cache_key and talk is None else None
+        ticket = None if cached or talk else answerer.reserve(str(user["id"]) if user else "")
         try:
             if user and plan.conversation is None:
                 plan.conversation = self.conversations.create(user, plan.course_id, ask.message)
@@ -107,6 +110,8 @@ class ChatService:
             raise
 
         def answer(cancel: threading.Event) -> Events:
+            if talk:
+                return self._small_talk(talk, ask.received)
             if cached:
                 return self.cache.replay(cached, ask.received)
             assert ticket is not None  # reserved above whenever nothing was cached
@@ -166,6 +171,15 @@ class ChatService:
         if plan.cache_key and plan.courses:
             return self.cache.storing(events, plan.cache_key, plan.courses)
         return events
+
+    def _small_talk(self, reply: str, received: float) -> Events:
+        """The appliance's own reply to small talk, as an answer's events: no sources, nothing to check."""
+        yield "sources", []
+        yield "token", reply
+        timings = Timings(total_ms=round((time.perf_counter() - received) * 1000, 1))
+        mode = self.settings.answer_mode
+        done = Done(answer=reply, covered=True, mode=mode, small_talk=True, model="", sources=[], timings=timings)
+        yield "done", done
 
     def _events(
         self, user: dict | None, ask: Ask, plan: Plan, events: Events, ticket: Ticket | None, cancel: threading.Event

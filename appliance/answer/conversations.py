@@ -19,6 +19,7 @@ POINTER = re.compile(r"\b(?:it|its|it's|that|this|they|them|their|those|these|he
 OWN_TERMS = 2
 HISTORY_TURNS = 3
 STOPPED = "stopped"  # the mode of a question whose answer its asker stopped (Stop, or the page left mid-answer)
+SMALL_TALK = "small_talk"  # the mode of a greeting, thanks or goodbye, answered by the appliance's own reply
 # Words that point back without naming anything of their own: "and the other one?"
 POINTING = re.compile(r"\b(?:one|ones|other|others|another|same)\b", re.I)
 TOKEN = re.compile(r"\w(?:[\w-]*\w)?")  # a word, a code kept whole: Wren-7
@@ -201,6 +202,7 @@ def _messages(row: dict) -> list[Message]:
         interaction_id=row["id"],
         feedback=row["feedback"],
         stopped=row["mode"] == STOPPED,
+        small_talk=row["mode"] == SMALL_TALK,
     )
     return [Message(role="user", content=row["question"]), answer]
 
@@ -236,8 +238,10 @@ class Conversations:
         return ConversationList([_conversation(row) for row in self.database.conversations(user["id"])])
 
     def questions(self, conversation_id: str) -> list[str]:
-        """The last few questions (as searched) of a conversation, to make a follow-up standalone."""
-        return [row["search_query"] for row in self.database.interactions(conversation_id)][-HISTORY_TURNS:]
+        """The last few questions (as searched) of a conversation, to make a follow-up standalone: a "thanks" between
+        them is none."""
+        rows = self.database.interactions(conversation_id)
+        return [row["search_query"] for row in rows if row["mode"] != SMALL_TALK][-HISTORY_TURNS:]
 
     def messages(self, user: dict, conversation_id: str) -> ConversationMessages:
         conversation = self.owned(user, conversation_id)
@@ -271,7 +275,7 @@ class Conversations:
                 "answer": done.answer,
                 "sources": msgspec.json.encode(done.sources).decode(),
                 "sentences": msgspec.json.encode(done.sentences).decode(),
-                "mode": done.mode,
+                "mode": SMALL_TALK if done.small_talk else done.mode,
                 "model_busy": int(done.model_busy),
                 "covered": int(done.covered),
                 "cached": int(done.cached),

@@ -34,6 +34,13 @@ ModelBusy = Annotated[
         "covered, with the closest passages as related reading."
     ),
 ]
+SmallTalk = Annotated[
+    bool,
+    msgspec.Meta(
+        description='True: the message asked nothing of the material (a greeting, thanks, goodbye or "ok"), so '
+        "`answer` is the appliance's own reply, no claim about the material; left out of the course's figures."
+    ),
+]
 
 
 class Evidence(msgspec.Struct, frozen=True):
@@ -99,7 +106,8 @@ class Done(msgspec.Struct, kw_only=True):
     covered: bool  # False: the material does not answer this; `sources` are related reading only
     mode: AnswerMode
     model_busy: ModelBusy = False
-    model: str
+    small_talk: SmallTalk = False
+    model: str  # "" for a reply to small talk, which no model wrote
     sources: list[Source]
     sentences: list[Sentence] = msgspec.field(default_factory=list)
     timings: Timings = msgspec.field(default_factory=Timings)
@@ -124,6 +132,7 @@ class Message(msgspec.Struct, kw_only=True, omit_defaults=True):
     sentences: list[Sentence] = msgspec.field(default_factory=list)
     covered: bool = True
     model_busy: ModelBusy = False
+    small_talk: SmallTalk = False
     cached: bool = False  # answered from the answer cache, as Done says
     total_ms: float | None = None  # the answer's time, Done's `timings.total_ms` (none if cached or stored before)
     interaction_id: str | None = None

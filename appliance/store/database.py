@@ -21,8 +21,12 @@ KEYWORD_STATE = (
 )
 # A course's analytics are its students' questions: a teacher's or admin's own tries (and `ragbot ask`, asked by no
 # account) would be counted as the class's and crowd its most frequent and not-answered lists.
-# A course's students' questions that were answered: one its asker stopped has no answer to count (nor a time).
-BY_STUDENTS = "WHERE course_id = ? AND mode != 'stopped' AND user_id IN (SELECT id FROM users WHERE role = 'student')"
+# A course's students' questions that were answered: one its asker stopped has no answer to count (nor a time), and
+# a greeting or thanks (mode `small_talk`) asked nothing of the material.
+BY_STUDENTS = (
+    "WHERE course_id = ? AND mode NOT IN ('stopped', 'small_talk') "
+    "AND user_id IN (SELECT id FROM users WHERE role = 'student')"
+)
 
 
 def now() -> str:

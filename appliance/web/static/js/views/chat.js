@@ -267,6 +267,7 @@ function createAnswer() {
     answer.sources = done.sources;
     el.dataset.state = "done";
     el.dataset.covered = String(done.covered);
+    el.dataset.smallTalk = String(done.small_talk);
     el.removeAttribute("aria-busy");
     status.textContent = "";
     const parts = [];
@@ -315,6 +316,7 @@ export function answeredIn(ms) {
 }
 
 function answerFooter(done) {
+  if (done.small_talk) return null; // the appliance's own "Hello!": no answer to time or to rate
   const meta = [];
   if (done.cached) meta.push("From the answer cache");
   const ms = done.timings?.total_ms;
@@ -656,6 +658,7 @@ async function removeConversation(conversation) {
 /** A stored Message in the shape of the `done` event (absent fields are the contract's defaults). */
 function storedAnswer(message) {
   return {answer: message.content, covered: message.covered ?? true, model_busy: message.model_busy ?? false,
+    small_talk: message.small_talk ?? false,
     cached: message.cached ?? false, timings: {total_ms: message.total_ms ?? null}, sources: message.sources ?? [],
     sentences: message.sentences ?? [], nodes: message.nodes, interaction_id: message.interaction_id,
     feedback: message.feedback};

@@ -1,0 +1,46 @@
+"""Messages that ask nothing of the material ("hi", "thanks!", "bye", "ok"), answered with the appliance's own reply.
+
+Searched as questions, they found no answer, read "No answer to this question was found in the course material" and
+counted as unanswered in the teacher's figures.
+"""
+
+import re
+
+# Each kind of message, as whole phrases; a message is small talk when it is nothing but these (and a name to
+# address, punctuation or emoji), so "hi, what is a lidar?" is a question as ever.
+PHRASES = {
+    "thanks": r"thanks*(?: you)?|thank (?:you|u)|thx|tx|ty|tysm|thanks* (?:a lot|a bunch|again)|many thanks|cheers|"
+    r"(?:(?:thank you|thanks) )?(?:so|very) much|much appreciated|appreciate it|merci(?: beaucoup)?|"
+    r"danke(?: sch[oö]n)?|gracias|grazie|obrigad[oa]",
+    "goodbye": r"bye+(?: bye+)?|good ?bye|see (?:you|ya)(?: later| tomorrow| soon| next time)?|cya|good night|"
+    r"have a (?:nice|good|great) (?:day|evening|weekend)|au revoir|tsch[uü]ss|adi[oó]s|ciao",
+    "greeting": r"hi+|hey+|hello+|hiya|howdy|heya|yo|greetings|good (?:morning|afternoon|evening|day)|"
+    r"how are you(?: doing| today)?|how's it going|what's up|sup|hallo|hola|bonjour|salut|guten (?:morgen|tag)|"
+    r"i have a (?:question|doubt)|can i ask (?:you )?(?:a question|something)|can you help(?: me)?|help(?: me)?|"
+    r"what can you do|who are you|what are you",
+    "ok": r"ok(?:ay)?|k+|alright|all right|got it|i see|understood|cool|great|nice|good|awesome|perfect|"
+    r"sounds good|makes sense|that helps|that helped|that's helpful|wow|yes|yep|yeah",
+}
+ADDRESS = r"there|everyone|all|ragbot|bot|again|please|and|then|oh|ah"
+# What each kind is answered with: the appliance speaking of itself, never a claim about the material.
+REPLIES = {
+    "thanks": "You're welcome! Ask another question about the course material whenever you like.",
+    "goodbye": "Goodbye! Come back with another question about the course material any time.",
+    "greeting": "Hello! I answer questions about the course material from the material itself, and show the pages "
+    "each answer comes from. What would you like to know?",
+    "ok": "Ask another question about the course material whenever you like.",
+}
+# Everything but letters, apostrophes and spaces: punctuation and emoji ("thanks!! 🙏", "hi :)").
+NOT_WORDS = re.compile(r"[^\w\s']|[\d_]")
+_PHRASE = "|".join(f"(?P<{kind}>{phrase})" for kind, phrase in PHRASES.items())
+_MESSAGE = re.compile(rf"(?:(?:{_PHRASE}|{ADDRESS})(?: |$))+")
+_ANY = re.compile(rf"\b(?:{_PHRASE})\b")
+
+
+def reply(message: str) -> str | None:
+    """The appliance's reply to a message that is small talk alone; None for anything else (a question)."""
+    words = " ".join(NOT_WORDS.sub(" ", message.lower().replace("\u2019", "'")).split())
+    if not words or not _MESSAGE.fullmatch(words + " "):
+        return None
+    said = {kind for found in _ANY.finditer(words) for kind, text in found.groupdict().items() if text}
+    return next((REPLIES[kind] for kind in PHRASES if kind in said), None)
