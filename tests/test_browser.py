@@ -1291,6 +1291,17 @@ def test_a_quoted_step_keeps_its_number(browser, paged):
 
 
 @real
+def test_a_how_to_question_quotes_the_whole_procedure_as_its_numbered_list(browser, paged):
+    """ "How do I shut down the Varn boiler?" quoted its step 1 and step 2 as two quotes, not the procedure."""
+    with signed_in(browser, paged) as visit:
+        answer = ask(visit, "How do I shut down the Varn boiler?")
+        steps = answer.locator(".answer-text ol li")
+        assert steps.count() == 3, answer.inner_text()
+        assert answer.locator(".answer-text ol").first.evaluate("ol => ol.start") == 1
+        assert steps.nth(2).inner_text().startswith("Turn off the main gas valve")
+
+
+@real
 def test_a_pdf_line_break_inside_a_quoted_sentence_reads_as_a_space(browser, paged):
     with signed_in(browser, paged) as visit:
         answer = ask(visit, "How long does the Tollan battery pack take to charge?")

@@ -2336,6 +2336,60 @@ def test_a_how_to_question_is_answered_by_its_procedure_from_the_first_step():
     assert chosen("how do i print in colour on the desk printer", printer)[0] == "Set the printer's queue to colour."
 
 
+CHARGING = (
+    "1. Switch the rover off with the red key on its tail.\n"
+    "2. Lift the battery out by the blue strap.\n"
+    "3. Place it in the Fenwick charging cradle, label facing up.\n"
+    "4. Wait until the cradle light turns green, which takes 70 minutes.\n\n"
+    "The cradle is in room B214.\n"
+)
+
+
+def _procedure_chosen(question: str, page: str, best: str, heading: str = "The Kestrel-9 rover > Charging the battery"):
+    """The evidence (text, brought for another's sake) `select` chooses for a question whose best sentence is
+    `best`, the others of the page ranked after it."""
+    passage = Passage("c", "d", "rover.md", None, None, heading, page, 0, len(page), 1.0, 0.9)
+    spans = [(a, b) for a, b in evidence.sentences(page)]
+    ranked = sorted(spans, key=lambda span: page[span[0] : span[1]] != best)
+    scored = [
+        evidence.Scored(0, a, b, page[a:b], page[a:b], similarity=0.7, coverage=0.5, fits=True, score=0.8 - i / 100)
+        for i, (a, b) in enumerate(ranked)
+    ]
+    task = evidence.key_terms(question) if evidence.HOW_TO.match(question) else ()
+    found = evidence.select(scored, [passage], most=2, within=0.005, task=task)
+    return [(e.text, e.context) for e in found[0]]
+
+
+def test_a_how_to_question_is_answered_by_the_whole_procedure_its_step_1_opens_quoted_in_one_piece():
+    """ "How do I charge the rover?" quoted "Switch the rover off" and one other step of the four under "Charging the
+    battery": a numbered procedure with no lead-in line was no list to bring whole. The procedure its headings name
+    is the answer, every step in order, to the prose after it; a step naming the whole task is still its own."""
+    steps = [line.split(". ", 1)[1] for line in CHARGING.split("\n")[:4]]
+    for asked in ("How do I charge the rover?", "What are the steps to charge the battery?"):
+        chosen = _procedure_chosen(asked, CHARGING, steps[0])
+        assert chosen == [(steps[0], False), *((step, True) for step in steps[1:])], asked
+        quoted = answerer_module.quotable({1: [Evidence(0, 1, text, 0.8, context=c) for text, c in chosen]})
+        assert [text for _, text, _ in quoted] == [" ".join(steps)]
+    own = _procedure_chosen("How do I switch the rover off?", CHARGING, steps[0])
+    assert own == [(steps[0], False), (steps[1], True)]  # the step, and the one after it as ever
+    not_how = _procedure_chosen("Which key switches the rover off?", CHARGING, steps[0])
+    assert [text for text, _ in not_how] == steps[:2]
+
+
+def test_a_procedure_too_long_to_quote_or_not_numbered_on_is_not_brought_whole():
+    long = "".join(f"{n}. Tighten bolt {n} of the charging cradle{' very firmly' * 20}.\n" for n in range(1, 8))
+    first = long.split("\n")[0][3:]
+    assert len(_procedure_chosen("How do I charge the rover?", long, first)) == 2
+    skipping = CHARGING.replace("3. Place", "5. Place")
+    chosen = _procedure_chosen(
+        "How do I charge the rover?", skipping, "Switch the rover off with the red key on its tail."
+    )
+    assert [text for text, _ in chosen] == [
+        "Switch the rover off with the red key on its tail.",
+        "Lift the battery out by the blue strap.",
+    ]
+
+
 def test_a_step_of_a_numbered_procedure_brings_the_step_after_it_and_its_lead_in_the_whole_procedure():
     """A numbered list is a procedure: "what comes right after connecting the air hose?" is answered by the next
     step, not by all five; a question its lead-in answers ("What are the start-up steps?") by all of them."""

@@ -98,8 +98,13 @@ RESTATING = (
 # means") ranks as one stating the kind of answer asked for does. It is no kind of its own: a why-question's
 # answer may give its reason in any words, and its decision stays that of a question of no kind.
 WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
-# A how-to question ("how do I set up ROS the first time I log in"): its answer may be a procedure from step 1.
-HOW_TO = re.compile(r"^\W*how\s+(?:do|can|should|must|would|to)\b(?:\s+(?:i|we|you|one)\b)?", re.IGNORECASE)
+# A how-to question ("how do I set up ROS the first time I log in", "what are the steps to charge the battery?"):
+# its answer may be a procedure from step 1.
+HOW_TO = re.compile(
+    r"^\W*(?:how\s+(?:do|can|should|must|would|to)\b(?:\s+(?:i|we|you|one)\b)?|"
+    r"what\s+(?:are\s+the\s+steps|is\s+the\s+(?:procedure|process))\b|(?:describe|explain|list)\s+the\s+steps\b)",
+    re.IGNORECASE,
+)
 CAUSE = re.compile(
     r"\b(?:because|since|so that|so|otherwise|or else|in order to|to (?:avoid|prevent|keep|protect|stop|make sure|"
     r"ensure)|which (?:means|is why)|(?:that|this) is why|as a result|due to|caused by|reason)\b",
@@ -230,6 +235,8 @@ ITEM_LABEL = re.compile(
 PROSE_AFTER = re.compile(r"\n\s*\n(?![ \t]|\d+[.)])")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 LIST_CHARS = 600
+# The most of a page a procedure brought whole may take: a how-to question's answer is all its steps.
+PROCEDURE_CHARS = 1200
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
 KEPT_SENTENCES = 20_000
 READINGS = 2048  # passage texts whose reading is kept: a few MB
@@ -1183,8 +1190,10 @@ def select(
     if reason and not CAUSE.search(best.text):
         chosen += _reason_after(best, scored, chosen)
     # The list the best brings is quoted whole, in one piece: its items, evidence of their own too, are not chosen
-    # apart from it.
+    # apart from it. So is the procedure a how-to question is answered by from step 1, lead-in or none.
     listed = _listed(passages[best.source], best.start) if follow else []
+    if follow and not listed and _procedure_asked(best, passages[best.source], task):
+        listed = _procedure(passages[best.source], best.start)
     in_list = {_place(passages[best.source], a) for a, _ in listed}
     chosen = [best, *(s for s in chosen[1:] if _place(passages[s.source], s.start) not in in_list)]
     # The page sentences already evidence: none is brought again as a neighbour.
@@ -1203,6 +1212,34 @@ def select(
                 taken.add(_place(passages[s.source], a))
                 group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0, context=True)
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
+
+
+def _procedure_asked(best: Scored, passage: Passage, task: Sequence[str]) -> bool:
+    """Whether a how-to question whose `task` its headings name as much of as the best sentence does is answered by
+    the procedure the best sentence opens: "How do I charge the rover?" by all of "Charging the battery", not by
+    "Switch the rover off" and the one step after it; "How do I switch the rover off?" by that step."""
+    if not task or coverage(task, passage.heading) < coverage(task, best.text):
+        return False
+    return _step(passage.text, best.start - passage.start) == "Step 1"
+
+
+def _procedure(passage: Passage, start: int) -> list[tuple[int, int]]:
+    """The page spans of the numbered procedure whose step 1 opens at `start`, to its last step, when it is short
+    enough to quote whole; else none. Its steps' lines follow each other, numbered on, with no prose between."""
+    text, spans = passage.text, read(passage.text).sentences
+    at = next(i for i, (a, _) in enumerate(spans) if a == start - passage.start)
+    steps, number = [spans[at]], 1
+    for a, b in spans[at + 1 :]:
+        between = text[steps[-1][1] : a]
+        if "\n" in between:  # a new line: the next step's, or the procedure is over
+            mark = STEP_MARK.fullmatch(text, text.rfind("\n", 0, a) + 1, a)
+            if not mark or int(mark.group(1)) != number + 1 or PROSE_AFTER.search(between):
+                break
+            number += 1
+        steps.append((a, b))
+    if number < 2 or steps[-1][1] - steps[0][0] > PROCEDURE_CHARS:
+        return []
+    return [(passage.start + a, passage.start + b) for a, b in steps]
 
 
 def _first_step(best: Scored, scored: list[Scored], passages: Sequence[Passage], task: Sequence[str]) -> Scored | None:
