@@ -2365,7 +2365,12 @@ def test_a_how_to_question_is_answered_by_the_whole_procedure_its_step_1_opens_q
     battery": a numbered procedure with no lead-in line was no list to bring whole. The procedure its headings name
     is the answer, every step in order, to the prose after it; a step naming the whole task is still its own."""
     steps = [line.split(". ", 1)[1] for line in CHARGING.split("\n")[:4]]
-    for asked in ("How do I charge the rover?", "What are the steps to charge the battery?"):
+    asking = (
+        "How do I charge the rover?",
+        "What are the steps to charge the battery?",
+        "Describe the process of charging",
+    )
+    for asked in asking:
         chosen = _procedure_chosen(asked, CHARGING, steps[0])
         assert chosen == [(steps[0], False), *((step, True) for step in steps[1:])], asked
         quoted = answerer_module.quotable({1: [Evidence(0, 1, text, 0.8, context=c) for text, c in chosen]})
@@ -2374,6 +2379,15 @@ def test_a_how_to_question_is_answered_by_the_whole_procedure_its_step_1_opens_q
     assert own == [(steps[0], False), (steps[1], True)]  # the step, and the one after it as ever
     not_how = _procedure_chosen("Which key switches the rover off?", CHARGING, steps[0])
     assert [text for text, _ in not_how] == steps[:2]
+
+
+def test_asking_for_the_steps_or_procedure_of_a_task_asks_how_to_do_it_and_for_no_word_procedure():
+    """ "What is the procedure for charging the battery?" was refused: no sentence of the procedure says
+    "procedure"."""
+    for asked in ("What is the procedure for charging the battery?", "what's the process to charge the battery"):
+        assert evidence.HOW_TO.match(asked)
+        assert evidence.key_terms(asked) == ["charg", "battery"]
+    assert evidence.key_terms("What is the pressure of the battery?") == ["pressur", "battery"]
 
 
 def test_a_procedure_too_long_to_quote_or_not_numbered_on_is_not_brought_whole():

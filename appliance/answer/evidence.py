@@ -93,6 +93,12 @@ RESTATING = (
     # How many things fit in a place is its room for them, which the material states with any verb ("It holds 64
     # bicycles" for "how many bikes fit in the bike shelter").
     (re.compile(r"^\W*how many\b", re.IGNORECASE), frozenset("fit fits".split())),
+    # The steps of a task are what its procedure lists, under any heading: "what is the procedure for charging the
+    # battery" is answered by the steps under "Charging the battery".
+    (
+        re.compile(r"^.*?\b(?:steps?|procedures?|process|instructions?)\s+(?:to|for|of)\b", re.IGNORECASE),
+        frozenset("step steps procedure procedures process instruction instructions".split()),
+    ),
 )
 # A why-question is answered by a reason: a sentence giving one ("..., because ...", "so that", "to avoid", "which
 # means") ranks as one stating the kind of answer asked for does. It is no kind of its own: a why-question's
@@ -102,7 +108,8 @@ WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
 # its answer may be a procedure from step 1.
 HOW_TO = re.compile(
     r"^\W*(?:how\s+(?:do|can|should|must|would|to)\b(?:\s+(?:i|we|you|one)\b)?|"
-    r"what\s+(?:are\s+the\s+steps|is\s+the\s+(?:procedure|process))\b|(?:describe|explain|list)\s+the\s+steps\b)",
+    r"(?:what(?:\s+are|\s+is|'s)|describe|explain|list|give\s+me|tell\s+me)\s+(?:the\s+)?"
+    r"(?:steps|procedure|process|instructions)\b)",
     re.IGNORECASE,
 )
 CAUSE = re.compile(
