@@ -2390,6 +2390,44 @@ def test_asking_for_the_steps_or_procedure_of_a_task_asks_how_to_do_it_and_for_n
     assert evidence.key_terms("What is the pressure of the battery?") == ["pressur", "battery"]
 
 
+ORRIN = (
+    "Valve number 4 opens at 12 kilopascals and feeds the gripper.\n"
+    "Valve number 12 opens at 40 kilopascals and feeds the lift cylinder.\n"
+    "Valve number 9 is the exhaust and is always open.\n"
+)
+
+
+def test_a_thing_asked_by_its_number_is_not_answered_by_another_numbered_thing_stating_that_number():
+    """ "When does valve 12 open?" also quoted "Valve number 4 opens at 12 kilopascals" (a 12, of valve 4) and
+    brought "Valve number 9 is the exhaust" after valve 12's sentence. A sentence naming the thing asked about by
+    other numbers alone is another's: it covers neither the thing nor its number, and is brought by nothing."""
+    passage = passage_of(ORRIN, "Orrin rig")
+    for asked in ("When does valve 12 open?", "At what pressure does valve number 12 open?"):
+        numbered = evidence.things_numbered(asked)
+        scored = evidence.score(asked, [passage], FakeEmbedder(), 0.5, 0.15)
+        coverage = {s.text.split(" opens")[0]: s.coverage for s in scored}
+        assert coverage["Valve number 12"] > coverage["Valve number 4"], asked
+        found = evidence.select(scored, [passage], most=2, within=0.5, numbered=numbered)
+        assert [e.text for e in found[0]] == [ORRIN.split("\n")[1]], asked
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "another"),
+    [
+        ("When does valve 12 open?", "Valve number 4 opens at 12 kilopascals.", True),
+        ("When does valve 12 open?", "Valve #12 opens at 40 kPa.", False),
+        ("When does valve 12 open?", "Valves 4 and 12 open together.", False),
+        ("When does valve 12 open?", "The manifold is rated to 600 kilopascals.", False),
+        ("Is there a seminar in week 11?", "Weeks 10-14 have no seminar.", False),
+        ("Is there a seminar in week 11?", "The seminar in week 3 is in room C-207.", True),
+        ("is it ok to change teams in week 6", "After week 4 the teams are fixed.", False),
+        ("Is a 12 V supply enough for valve 12 mm?", "Valve 4 takes 24 V.", False),  # 12 mm: a size, no valve's
+    ],
+)
+def test_which_sentences_name_a_numbered_thing_by_other_numbers_alone(question, text, another):
+    assert evidence.of_another_numbered(evidence.things_numbered(question), text) is another
+
+
 def test_a_procedure_too_long_to_quote_or_not_numbered_on_is_not_brought_whole():
     long = "".join(f"{n}. Tighten bolt {n} of the charging cradle{' very firmly' * 20}.\n" for n in range(1, 8))
     first = long.split("\n")[0][3:]

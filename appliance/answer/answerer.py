@@ -199,6 +199,7 @@ class Answerer:
             follow=not typed,
             reason=bool(evidence_module.WHY.search(about)),
             task=evidence_module.key_terms(about) if evidence_module.HOW_TO.match(about) else (),
+            numbered=evidence_module.things_numbered(about),
         )
         headings = [p.heading for p in relevant]
         each = False

@@ -12,7 +12,7 @@ from itertools import pairwise
 from types import MappingProxyType
 
 from appliance.answer.events import Evidence
-from appliance.answer.expect import expected
+from appliance.answer.expect import expected, quantities
 from appliance.search.shapes import Passage
 from appliance.store.text import STOPWORDS, WORD
 
@@ -242,6 +242,19 @@ ITEM_LABEL = re.compile(
 PROSE_AFTER = re.compile(r"\n\s*\n(?![ \t]|\d+[.)])")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 LIST_CHARS = 600
+# A thing named by its number ("valve number 12", "valve 12", "pin #3") and the numbers a sentence may give it
+# ("valves 4 and 12", "weeks 1-3").
+NUMBERED_THING = re.compile(
+    r"\b([^\W\d_]{3,})\s+(?:number\s+|no\.?\s*|#\s*)?(\d{1,4}(?:\s*(?:-|\u2013|to|,|and|or)\s*\d{1,4})*)\b(?![.,]\d)",
+    re.IGNORECASE,
+)
+NUMBERS_GIVEN = re.compile(r"(\d+)(?:\s*(?:-|\u2013|to)\s*(\d+))?")
+# A bound before a numbered thing: "after week 4" holds in week 6 too.
+BOUND_BEFORE = re.compile(
+    r"\b(?:after|before|until|till|by|from|since|through|up to|beyond|past|end of|start of|beginning of)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
 # The most of a page a procedure brought whole may take: a how-to question's answer is all its steps.
 PROCEDURE_CHARS = 1200
 # Sentence vectors kept by SentenceVectors: 384 float32 each, about 1.6 KB, so some 30 MB.
@@ -877,12 +890,15 @@ def score(
     # controller, unless the question leaves it out too.
     unasked = left_out(question)
     spelled = spelled_out(question, passages, kin)
-    named = asked_names(question)
+    named, numbered = asked_names(question), things_numbered(question)
     scored = []
     for sentence, vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
         text = f"{sentence.labels} {sentence.context}"
         excluded = left_out(text) - unasked if wanted.kind else frozenset()
+        # Another valve's sentence names no valve 12, whatever 12 it states: "Valve number 4 opens at 12 kPa".
+        if numbered and of_another_numbered(numbered, text):
+            excluded |= {f"{word}" for noun, number in numbered for word in (noun, str(number))}
         fits = wanted.fits(read_with_units(sentence.text, sentence.labels)) or wanted.heads(sentence.labels)
         fits = fits and not excluded & set(terms)
         # The name asked about, given by the heading only, is not of a sentence naming another thing of its kind:
@@ -940,6 +956,34 @@ def asked_names(question: str) -> frozenset[str]:
     after its first ("Kestrel-3", "RBT-305"), not its opening word."""
     tokens = NAME_TOKEN.findall(question)[1:]
     return frozenset(w for token in tokens if token[0].isupper() or DIGIT.search(token) for w in text_words(token))
+
+
+def things_numbered(question: str) -> list[tuple[str, int]]:
+    """The things a question names by their number ("When does valve number 12 open?"): each its noun's stem and
+    its number. A number with a unit is a quantity ("valve 12 mm"), not a thing's."""
+    found = []
+    for thing in NUMBERED_THING.finditer(question):
+        noun, number = thing.group(1).lower(), thing.group(2)
+        asked = question[thing.start(2) : thing.end(2) + 20]
+        if number.isdigit() and noun not in STOPWORDS and not any(n == number for n, _ in quantities(asked)):
+            found.append((stem(noun), int(number)))
+    return found
+
+
+def of_another_numbered(things: Sequence[tuple[str, int]], text: str) -> bool:
+    """Whether the text names a thing asked about by number only by other numbers: "Valve number 4 opens at 12
+    kilopascals" is valve 4's, not valve 12's, though it says 12; "Valves 4 and 12", "Weeks 10-14" and "until
+    the end of week 4" (a bound) name them."""
+    given: dict[str, list[str]] = {}
+    for found in NUMBERED_THING.finditer(text):
+        bound = BOUND_BEFORE.search(text, 0, found.start())  # "After week 4 the teams are fixed": week 6's too
+        given.setdefault(stem(found.group(1).lower()), []).append("0-9999" if bound else found.group(2))
+    return any(noun in given and not any(_gives(n, number) for n in given[noun]) for noun, number in things)
+
+
+def _gives(numbers: str, number: int) -> bool:
+    """Whether "4 and 12", "10-14" or "3" gives the number."""
+    return any(int(low) <= number <= int(high or low) for low, high in NUMBERS_GIVEN.findall(numbers))
 
 
 def names_another(sentence: str, terms: Sequence[str], named: frozenset[str]) -> bool:
@@ -1161,6 +1205,7 @@ def select(
     follow: bool = True,
     reason: bool = False,
     task: Sequence[str] = (),
+    numbered: Sequence[tuple[str, int]] = (),
 ) -> dict[int, list[Evidence]]:
     """The best sentences (those within `within` of the best score, at most `most`) grouped by source, in page order.
 
@@ -1170,6 +1215,8 @@ def select(
     list or an item of one not numbered, the whole list: "How is the course grade made up?" is answered by all
     three parts. When a `reason` is asked for and the best gives none, the first sentence a few after it that gives
     one is evidence too: "why?" after a step is answered by the reason the page gives below it, not by the step.
+    No sentence but the best is chosen or brought that names only other numbers of a thing asked by its `numbered`
+    one (`things_numbered`).
     """
     if not scored:
         return {}
@@ -1183,7 +1230,8 @@ def select(
         *(
             s
             for s in chosen[1:]
-            if s.similarity >= best.similarity or s.coverage >= best.coverage or (s.fits and not best.fits)
+            if (s.similarity >= best.similarity or s.coverage >= best.coverage or (s.fits and not best.fits))
+            and not (numbered and of_another_numbered(numbered, f"{s.labels} {s.context}"))
         ),
     ]
     # A how-to question's answer is its procedure, from step 1, ranked as the step it was found by.
@@ -1215,6 +1263,8 @@ def select(
         if rank == 0 and follow:
             near += listed or spans[at + 1 : at + 2]
         for a, b in near:
+            if numbered and of_another_numbered(numbered, _text(passages[s.source], a, b)):
+                continue  # "Valve number 9 is the exhaust" after the valve 12 asked about
             if a not in group and _place(passages[s.source], a) not in taken:
                 taken.add(_place(passages[s.source], a))
                 group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0, context=True)
