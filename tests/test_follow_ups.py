@@ -130,6 +130,13 @@ def test_a_question_about_a_selection_refers_to_it_not_to_the_question_before(se
         ("and what about its weight?", f"{PAYLOAD} and its reach?", "and what about its weight? Wren-7"),
         # the words naming the measure before its "of" are the measure's: "operating" is no subject
         ("and its weight?", "What is the operating temperature of the Wren-7?", "and its weight? Wren-7"),
+        # a long question naming its subject: the name and the words running on from it, not the rest of its words
+        (
+            "and how heavy is it?",
+            "I am new to the course and we use a rover called the Kestrel-9 in the labs, who made it?",
+            "and how heavy is it? Kestrel-9",
+        ),
+        ("and its weight?", "Can you describe the Wren-7 robot arm for me?", "and its weight? Wren-7 robot arm"),
         # no name before: the subject's own words
         ("how long does that take?", "How do I charge the battery?", "how long does that take? charge battery"),
         # a subject of its own: the measure asked before

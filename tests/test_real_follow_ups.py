@@ -73,3 +73,16 @@ def test_a_question_after_a_story_is_judged_on_what_it_asks(lab):
     assert "820 mm" in pointing.sentences[0].shown
     assert rambling.covered is True
     assert "14.5 kg" in rambling.sentences[0].shown
+
+
+def test_a_follow_up_after_a_long_question_naming_its_subject_is_answered(lab):
+    """ "and how heavy is it?" after a long question about the arm was refused: judged on every word of the question
+    before ("new", "course", "labs", "made"), no sentence covered enough of it."""
+    _, weight = conversation(
+        lab,
+        "I am new to the course and our group will use a robot called the Wren-7 in the labs, can you tell me a bit "
+        "about what it is and who looks after it?",
+        "and how heavy is it?",
+    )
+    assert weight.covered is True
+    assert "14.5 kg" in weight.sentences[0].shown

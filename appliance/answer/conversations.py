@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from itertools import pairwise
 
 import msgspec
 
@@ -140,12 +141,25 @@ def focused(question: str, earlier: list[str]) -> str:
         return question
     names = bool(NAME.findall(question))
     asks = bool(expected(question).kind or key_terms(POINTING.sub(" ", NAME.sub(" ", question))))
+    roles = _about_its_name(_roles(earlier[-1]))
     carried = [
         word
-        for word, role in _roles(earlier[-1])
+        for word, role in roles
         if role == "subject" or (role == "name" and not names) or (role == "property" and not asks)
     ]
     return " ".join([question, *dict.fromkeys(carried)])
+
+
+def _about_its_name(roles: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A question naming its subject (Kestrel-9) is about the name and the words running on from it ("the Wren-7
+    robot arm"): its other words ("I am new to the course ... who made it?") are no subject of a follow-up's."""
+    if not any(role == "name" for _, role in roles):
+        return roles
+    named = [role == "name" for _, role in roles]
+    for order in (range(len(roles)), range(len(roles) - 1, -1, -1)):  # on from each name, then back from it
+        for i, j in pairwise(order):
+            named[j] = named[j] or (named[i] and roles[j][1] == "subject")
+    return [(word, role if role != "subject" or named[i] else "") for i, (word, role) in enumerate(roles)]
 
 
 def _roles(question: str) -> list[tuple[str, str]]:
