@@ -141,6 +141,8 @@ def test_a_question_about_a_selection_refers_to_it_not_to_the_question_before(se
         ("how long does that take?", "How do I charge the battery?", "how long does that take? charge battery"),
         # a subject of its own: the measure asked before
         ("and the Wren-9?", PAYLOAD, "and the Wren-9? payload"),
+        # a subject of its own in a word, not a name: the name before (which names none), not the subject before
+        ("and the washers?", "How many M3 nuts are there?", "and the washers? M3"),
         # neither: what the question before was about
         ("and the other one?", PAYLOAD, "and the other one? payload Wren-7"),
         ("why?", "Should I wear goggles when soldering?", "why? wear goggles soldering"),

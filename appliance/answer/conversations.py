@@ -135,17 +135,22 @@ def focused(question: str, earlier: list[str]) -> str:
     The searched form finds the page, but judged by it the previous question's property wins: "and its reach?"
     after "What is the max payload of the Wren-7?" asks for the Wren-7's reach, not its payload. A follow-up asking
     for a property of its own takes the subject (Wren-7, battery); one naming a subject of its own ("and the
-    Wren-9?") takes the property asked before; one naming neither ("why?", "and the other one?") takes both.
+    Wren-9?", "and the washers?" after the M3 nuts) takes the property asked before, and the name when it names
+    none; one naming neither ("why?", "and the other one?") takes both.
     """
     if not follows(question, earlier):
         return question
     names = bool(NAME.findall(question))
     asks = bool(expected(question).kind or key_terms(POINTING.sub(" ", NAME.sub(" ", question))))
+    # A subject of its own, pointing back at none: "and the washers?", not "how long does that take?"
+    own = set() if POINTER.search(question) else {role for _, role in _roles(POINTING.sub(" ", question))}
     roles = _about_its_name(_roles(earlier[-1]))
     carried = [
         word
         for word, role in roles
-        if role == "subject" or (role == "name" and not names) or (role == "property" and not asks)
+        if (role == "subject" and "subject" not in own)
+        or (role == "name" and not names)
+        or (role == "property" and not asks)
     ]
     return " ".join([question, *dict.fromkeys(carried)])
 
