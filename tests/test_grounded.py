@@ -2626,6 +2626,18 @@ def in_turn(question: str, page: str) -> tuple[evidence.Scored, evidence.Scored]
     return evidence.answered_in_turn(question, scored, stating, passages, FakeEmbedder(), 0.75, 0.3)
 
 
+def test_a_sentence_leaning_on_the_one_before_is_quoted_after_it_though_it_scored_better():
+    """ "What is the Kestrel-9?" quoted "It was designed in 2019 by the Tamsin Vale workshop." first, alone, and the
+    sentence saying what "it" is after it as a quote of its own: both evidence, scored apart, ranked apart."""
+    subject = Evidence(0, 71, "The Kestrel-9 is the teaching rover of the Harrowgate robotics course.", 0.91)
+    leaning = Evidence(72, 124, "It was designed in 2019 by the Tamsin Vale workshop.", 0.92)
+    other = Evidence(300, 320, "Mass | 7.4 kilograms", 0.89)
+    quotes = answerer_module.quotable({1: [subject, leaning, other]})
+    assert [text for _, text, _ in quotes] == [f"{subject.text} {leaning.text}", other.text]
+    apart = Evidence(200, 252, leaning.text, 0.92)  # not next to it: a quote of its own
+    assert len(answerer_module.quotable({1: [subject, apart]})) == 2
+
+
 def test_table_rows_quoted_together_each_keep_a_line():
     """A fresh10 tuning answer quoted "Single-shot accuracy (mm) | 0.04 Point distance (mm) | 0.1": two rows read
     as one, the first's value running into the second's label."""

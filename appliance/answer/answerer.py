@@ -768,12 +768,14 @@ def two_asked(question: str) -> tuple[str, str] | None:
 
 def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[int]]]:
     """(source, text, page starts) of each evidence sentence with the neighbours it brought, best first: a quote
-    keeps the subject before it and the step after it."""
+    keeps the subject before it and the step after it, and a sentence leaning on the one before ("It was designed
+    in 2019") is quoted after it, evidence of its own or not."""
     runs: list[tuple[int, list[Evidence]]] = []
     for n, items in evidence.items():
         for item in items:  # page order
             last = runs[-1][1] if runs and runs[-1][0] == n else []
-            brought = item.context or all(e.context for e in last)  # a neighbour, or what it leads to
+            # A neighbour, what it leads to, or a sentence reading on from it.
+            brought = item.context or all(e.context for e in last) or bool(evidence_module.LEANING.match(item.text))
             if last and brought and item.start - last[-1].end <= ADJACENT:
                 last.append(item)
             else:
