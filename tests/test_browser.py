@@ -862,7 +862,8 @@ def test_a_finished_answer_is_scrolled_into_view_with_its_evidence_on_a_phone(br
 
 @real
 def test_a_greeting_gets_the_appliances_reply_not_a_no_answer_notice_live_and_reopened(browser, scripted):
-    """ "hi" read "No answer to this question was found in the course material", with a time and thumbs to rate it."""
+    """ "hi" read "No answer to this question was found in the course material", with a time and thumbs to rate it,
+    and its conversation was listed as "hi" whatever was asked in it next."""
     asked = len(scripted.services.chat.answerer.questions)
     with signed_in(browser, scripted) as visit:
         for shown in (ask(visit, "hi!"), None):
@@ -874,6 +875,12 @@ def test_a_greeting_gets_the_appliances_reply_not_a_no_answer_notice_live_and_re
             assert shown.locator(".answer-text").inner_text() == small_talk.REPLIES["greeting"]
             assert shown.locator(".notice-title, .answer-footer, .feedback").count() == 0
         assert len(scripted.services.chat.answerer.questions) == asked  # nothing searched or asked of the model
+        # Its conversation, begun with "hi!", takes its first question's title, in the heading and in the list.
+        ask(visit, "How heavy is the P-9 pump?")
+        title = visit.page.locator("h1.chat-title")
+        title.filter(has_text="How heavy is the P-9 pump?").wait_for()
+        listed = visit.page.locator(".conv-link[aria-current=page] .conv-title")
+        listed.filter(has_text="How heavy is the P-9 pump?").wait_for()
 
 
 @real

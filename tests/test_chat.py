@@ -279,3 +279,19 @@ def test_a_greeting_with_a_question_or_about_a_selection_is_a_question(chat):
     _run(chat, chat["student"], Ask("Hi, how heavy is the P-9 pump?", course_id=1))
     _run(chat, chat["student"], Ask("thanks", course_id=1, selected_text="The P-9 pump weighs 4 kilograms."))
     assert [q.text for q in chat["service"].answerer.questions] == ["Hi, how heavy is the P-9 pump?", "thanks"]
+
+
+def test_a_conversation_begun_with_small_talk_is_titled_after_its_first_question(chat, services):
+    """A student's list read "hi", "hello", "hi": each conversation titled after the greeting it began with."""
+    student = chat["student"]
+    hello = _run(chat, student, Ask("hi!", course_id=1))[-1][1].conversation_id
+    _run(chat, student, Ask("thanks", conversation_id=hello))
+    named = _run(chat, student, Ask("How heavy is the P-9 pump?", conversation_id=hello))
+    assert named[0][1].title == "How heavy is the P-9 pump?"
+    _run(chat, student, Ask("And its voltage?", conversation_id=hello))
+    # Renamed by its owner, or begun with a question, a conversation keeps its title.
+    renamed = _run(chat, student, Ask("hello", course_id=1))[-1][1].conversation_id
+    services.conversations.rename(student, renamed, "My pump notes")
+    _run(chat, student, Ask("How heavy is the P-9 pump?", conversation_id=renamed))
+    titles = {c.id: c.title for c in _conversations(chat, student)}
+    assert titles == {hello: "How heavy is the P-9 pump?", renamed: "My pump notes"}

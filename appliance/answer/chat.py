@@ -104,6 +104,8 @@ class ChatService:
         try:
             if user and plan.conversation is None:
                 plan.conversation = self.conversations.create(user, plan.course_id, ask.message)
+            elif plan.conversation and talk is None:
+                plan.conversation = self.conversations.named_after(plan.conversation, ask.message)
         except BaseException:
             if ticket:
                 ticket.leave()

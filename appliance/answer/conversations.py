@@ -276,6 +276,16 @@ class Conversations:
         self.database.rename_conversation(conversation_id, title.strip()[:120])
         return self.owned(user, conversation_id)
 
+    def named_after(self, conversation: Conversation, question: str) -> Conversation:
+        """The conversation titled after its first question when all before it was small talk, as it would have
+        been had the question come first: a list of conversations each called "hi" tells a student nothing."""
+        rows = self.database.interactions(conversation.id)
+        first = rows[0]["question"].strip()[:80] if rows else None
+        if conversation.title != first or any(row["mode"] != SMALL_TALK for row in rows):
+            return conversation  # named after a question already, or renamed by its owner
+        self.database.rename_conversation(conversation.id, question.strip()[:80])
+        return msgspec.structs.replace(conversation, title=question.strip()[:80])
+
     def delete(self, user: dict, conversation_id: str) -> None:
         """Remove it from the user's list; its questions stay in the course's analytics, detached from it."""
         self.owned(user, conversation_id)
