@@ -278,7 +278,12 @@ def test_a_greeting_with_a_question_or_about_a_selection_is_a_question(chat):
     """Small talk is a message of nothing else: "hi, how heavy is it?" and "thanks" about a selected passage ask."""
     _run(chat, chat["student"], Ask("Hi, how heavy is the P-9 pump?", course_id=1))
     _run(chat, chat["student"], Ask("thanks", course_id=1, selected_text="The P-9 pump weighs 4 kilograms."))
-    assert [q.text for q in chat["service"].answerer.questions] == ["Hi, how heavy is the P-9 pump?", "thanks"]
+    asked = [(q.text, q.search_query, q.focus) for q in chat["service"].answerer.questions]
+    # The greeting is left out of what is searched and judged, not out of what was asked.
+    assert asked == [
+        ("Hi, how heavy is the P-9 pump?", "how heavy is the P-9 pump?", "how heavy is the P-9 pump?"),
+        ("thanks", "thanks", "thanks"),
+    ]
 
 
 def test_a_conversation_begun_with_small_talk_is_titled_after_its_first_question(chat, services):

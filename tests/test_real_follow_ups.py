@@ -86,3 +86,11 @@ def test_a_follow_up_after_a_long_question_naming_its_subject_is_answered(lab):
     )
     assert weight.covered is True
     assert "14.5 kg" in weight.sentences[0].shown
+
+
+def test_a_question_opened_with_a_greeting_and_a_follow_up_opened_with_thanks_are_answered(lab):
+    """ "Hi there, quick question: how heavy is the Wren-7?" and "Thanks! And its reach?" were refused: judged on
+    "hi", "quick", "question" and "thank" too, words no sentence of the material has."""
+    weight, reach = conversation(lab, "Hi there, quick question: how heavy is the Wren-7?", "Thanks! And its reach?")
+    assert weight.covered is True and "14.5 kg" in weight.sentences[0].shown
+    assert reach.covered is True and "820 mm" in reach.sentences[0].shown

@@ -2,7 +2,7 @@
 
 import pytest
 
-from appliance.answer.small_talk import REPLIES, reply
+from appliance.answer.small_talk import REPLIES, reply, without
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,26 @@ def test_small_talk_alone_gets_its_kinds_reply(message, kind):
 )
 def test_a_question_or_anything_else_is_no_small_talk(message):
     assert reply(message) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "asked"),
+    [
+        ("Hi, how heavy is the P-9 pump?", "how heavy is the P-9 pump?"),
+        ("Hi there, quick question: when is the lab open?", "when is the lab open?"),
+        ("hey ragbot, when is the lab open? thanks!", "when is the lab open?"),
+        ("Thanks! And how heavy is it?", "And how heavy is it?"),
+        ("hi what is a lidar", "what is a lidar"),
+        ("Good morning, where is the lab?", "where is the lab?"),
+        # no small talk: a question's own words, whatever they open with
+        ("Who are you supposed to ask for the key?", "Who are you supposed to ask for the key?"),
+        ("Good practice for soldering?", "Good practice for soldering?"),
+        ("Help me understand PID tuning, please.", "Help me understand PID tuning, please."),
+        ("How heavy is the 2.5 kg version, ok?", "How heavy is the 2.5 kg version"),
+        # small talk alone is kept whole (and answered as such)
+        ("Hi!", "Hi!"),
+    ],
+)
+def test_the_small_talk_around_a_question_is_left_out_of_what_it_asks(message, asked):
+    """ "Hi, how heavy is the P-9 pump?" was judged on "hi" as well, a word no sentence of the material has: refused."""
+    assert without(message) == asked

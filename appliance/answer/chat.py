@@ -243,7 +243,7 @@ def _levels(user: dict | None, ask: Ask) -> tuple[str, str]:
 
 def _understood(message: str, earlier: list[str]) -> tuple[str, str]:
     """A question as searched and as judged: a story told before it is the turn it follows ("it" in the question
-    is the subject said before), as is the conversation's earlier question."""
-    question, said = asked(message)
+    is the subject said before), as is the conversation's earlier question; the small talk around it is none of it."""
+    question, said = asked(small_talk.without(message))
     earlier = [*earlier, *said]
     return standalone(question, earlier), focused(question, earlier)

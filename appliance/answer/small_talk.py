@@ -16,8 +16,8 @@ PHRASES = {
     r"have a (?:nice|good|great) (?:day|evening|weekend)|au revoir|tsch[uü]ss|adi[oó]s|ciao",
     "greeting": r"hi+|hey+|hello+|hiya|howdy|heya|yo|greetings|good (?:morning|afternoon|evening|day)|"
     r"how are you(?: doing| today)?|how's it going|what's up|sup|hallo|hola|bonjour|salut|guten (?:morgen|tag)|"
-    r"i have a (?:question|doubt)|can i ask (?:you )?(?:a question|something)|can you help(?: me)?|help(?: me)?|"
-    r"what can you do|who are you|what are you",
+    r"i have a (?:question|doubt)|(?:a )?quick question|can i ask (?:you )?(?:a question|something)|"
+    r"can you help(?: me)?|help(?: me)?|what can you do|who are you|what are you",
     "ok": r"ok(?:ay)?|k+|alright|all right|got it|i see|understood|cool|great|nice|good|awesome|perfect|"
     r"sounds good|makes sense|that helps|that helped|that's helpful|wow|yes|yep|yeah",
 }
@@ -35,6 +35,27 @@ NOT_WORDS = re.compile(r"[^\w\s']|[\d_]")
 _PHRASE = "|".join(f"(?P<{kind}>{phrase})" for kind, phrase in PHRASES.items())
 _MESSAGE = re.compile(rf"(?:(?:{_PHRASE}|{ADDRESS})(?: |$))+")
 _ANY = re.compile(rf"\b(?:{_PHRASE})\b")
+
+
+# Where a message's clauses part: after a comma or an end mark and a space ("Hi, how heavy is it?"), not inside a
+# number ("2.5 kg").
+CLAUSE_END = re.compile(r"(?<=[,.!?:;\u2026])\s+")
+# A greeting or thanks that opens a question with no comma ("hi what is a lidar", "thanks what about the washers").
+OPENING = re.compile(
+    r"^\W*(?:hi+|hey+|hello+|hiya|heya|good (?:morning|afternoon|evening)|thanks*|thank you|thx)"
+    rf"(?:\s+(?:{ADDRESS}))*\s+(?=\w)",
+    re.IGNORECASE,
+)
+
+
+def without(message: str) -> str:
+    """A question without the small talk around it: "Hi, how heavy is the P-9 pump? Thanks!" asks "how heavy is the
+    P-9 pump?", and "hi" is no term the material must cover. A message of small talk alone is kept whole."""
+    clauses = [c for c in CLAUSE_END.split(message.strip()) if c]
+    asking = [i for i, clause in enumerate(clauses) if reply(clause) is None]
+    if not asking:
+        return message
+    return OPENING.sub("", " ".join(clauses[asking[0] : asking[-1] + 1])).rstrip(",;:")
 
 
 def reply(message: str) -> str | None:
