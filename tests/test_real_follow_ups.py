@@ -94,3 +94,17 @@ def test_a_question_opened_with_a_greeting_and_a_follow_up_opened_with_thanks_ar
     weight, reach = conversation(lab, "Hi there, quick question: how heavy is the Wren-7?", "Thanks! And its reach?")
     assert weight.covered is True and "14.5 kg" in weight.sentences[0].shown
     assert reach.covered is True and "820 mm" in reach.sentences[0].shown
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("any idea how heavy the Wren-7 is?", "14.5 kg"),
+        ("I want to know when the lab opens", "09:30"),
+        ("pls tell me the opening hours of the lab", "09:30"),
+    ],
+)
+def test_a_question_in_polite_wrapping_is_answered(lab, question, fact):
+    """Judged on "idea", "know" and "pls" as well, words no sentence of the material has, these were refused."""
+    (answer,) = conversation(lab, question)
+    assert answer.covered is True and fact in answer.sentences[0].shown

@@ -65,8 +65,16 @@ def test_a_question_or_anything_else_is_no_small_talk(message):
         # no small talk: a question's own words, whatever they open with
         ("Who are you supposed to ask for the key?", "Who are you supposed to ask for the key?"),
         ("Good practice for soldering?", "Good practice for soldering?"),
-        ("Help me understand PID tuning, please.", "Help me understand PID tuning, please."),
+        ("Help me understand PID tuning, please.", "Help me understand PID tuning"),
         ("How heavy is the 2.5 kg version, ok?", "How heavy is the 2.5 kg version"),
+        # a question's polite wrapping: its "know", "wonder" and "idea" are no terms of it
+        ("Can you tell me how heavy the Kestrel-9 is?", "how heavy the Kestrel-9 is?"),
+        ("Do you know who the lab technician is?", "who the lab technician is?"),
+        ("I was wondering what the top speed of the Kestrel-9 is", "what the top speed of the Kestrel-9 is"),
+        ("any idea how heavy the kestrel-9 is?", "how heavy the kestrel-9 is?"),
+        ("whats the top speed of the kestrel 9 btw", "whats the top speed of the kestrel 9"),
+        ("Please explain how to charge the battery", "Please explain how to charge the battery"),
+        ("Do you know?", "Do you know?"),
         # small talk alone is kept whole (and answered as such)
         ("Hi!", "Hi!"),
     ],

@@ -47,15 +47,28 @@ OPENING = re.compile(
     re.IGNORECASE,
 )
 
+# The polite wrapping of a question ("Can you tell me how heavy ...", "I was wondering what ...", "... btw"): its
+# words ("know", "wonder", "idea") are no terms the material must cover.
+WRAPPING = re.compile(
+    r"^\W*(?:(?:can|could|would|will) (?:you|someone|anyone|u)(?: please| pls)? (?:tell|show|explain to|let) me"
+    r"(?: know)?|(?:do|does) (?:you|anyone|someone|u) know|any ?(?:one|body) know|"
+    r"i (?:want|wanted|would like|'d like|need|needed) to know|i(?: was|'m| am)? wonder(?:ing)?|any idea|"
+    r"quick q(?:uestion)?|(?:please|pls|plz) (?:tell|show) me|tell me)\b[\s,:]*|[\s,]+(?:btw|please|pls|plz)\W*$",
+    re.IGNORECASE,
+)
+
 
 def without(message: str) -> str:
-    """A question without the small talk around it: "Hi, how heavy is the P-9 pump? Thanks!" asks "how heavy is the
-    P-9 pump?", and "hi" is no term the material must cover. A message of small talk alone is kept whole."""
+    """A question without the small talk and polite wrapping around it: "Hi, can you tell me how heavy the P-9 pump
+    is? Thanks!" asks "how heavy the P-9 pump is?", and "hi" is no term the material must cover. A message of
+    small talk alone is kept whole."""
     clauses = [c for c in CLAUSE_END.split(message.strip()) if c]
     asking = [i for i, clause in enumerate(clauses) if reply(clause) is None]
     if not asking:
         return message
-    return OPENING.sub("", " ".join(clauses[asking[0] : asking[-1] + 1])).rstrip(",;:")
+    asked = OPENING.sub("", " ".join(clauses[asking[0] : asking[-1] + 1])).rstrip(",;:")
+    unwrapped = WRAPPING.sub("", asked)
+    return unwrapped if re.search(r"[^\W_]", unwrapped) else asked
 
 
 def reply(message: str) -> str | None:
