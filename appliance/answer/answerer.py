@@ -769,13 +769,16 @@ def two_asked(question: str) -> tuple[str, str] | None:
 def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[int]]]:
     """(source, text, page starts) of each evidence sentence with the neighbours it brought, best first: a quote
     keeps the subject before it and the step after it, and a sentence leaning on the one before ("It was designed
-    in 2019") is quoted after it, evidence of its own or not."""
+    in 2019") is quoted after it when it ranks above it."""
     runs: list[tuple[int, list[Evidence]]] = []
     for n, items in evidence.items():
         for item in items:  # page order
             last = runs[-1][1] if runs and runs[-1][0] == n else []
-            # A neighbour, what it leads to, or a sentence reading on from it.
-            brought = item.context or all(e.context for e in last) or bool(evidence_module.LEANING.match(item.text))
+            # A neighbour, what it leads to, or a sentence reading on from it that would otherwise be quoted first,
+            # alone ("It was designed in 2019 ..."); one ranked after it is read after it anyway, a quote of its own
+            # that a sentence replaced may be quoted without ("Its gripper can hold at most 1.8 kg").
+            leaning = bool(last) and bool(evidence_module.LEANING.match(item.text))
+            brought = item.context or all(e.context for e in last) or (leaning and item.score > last[-1].score)
             if last and brought and item.start - last[-1].end <= ADJACENT:
                 last.append(item)
             else:
