@@ -82,9 +82,12 @@ RESTATING = (
         frozenset("keep keeps kept leave leaves left stay stays remain wait".split()),
     ),
     # The penalty for a deed is what happens after it, which the material states in its own words ("Work handed in
-    # late loses 10 % of its mark" for "whats the penalty for handing in late").
+    # late loses 10 % of its mark" for "whats the penalty for handing in late" or "report late penalty").
     (
-        re.compile(r"^.*?\b(?:penalty|penalties|punishment|consequences?)\s+(?:for|if|of|when)\b", re.IGNORECASE),
+        re.compile(
+            r"^.*?\b(?:(?:penalty|penalties|punishment|consequences?)\s+(?:for|if|of|when)|late\s+penalt(?:y|ies))\b",
+            re.IGNORECASE,
+        ),
         frozenset("penalty penalties punishment consequence consequences".split()),
     ),
     # What a thing takes is what it is fed or fitted with: "what input voltage does the lx16 take" asks only the
