@@ -19,7 +19,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.cli import main as cli
-from appliance.errors import InvalidInput, Unavailable
+from appliance.errors import InvalidInput, Unavailable, running_user
 from appliance.ops import backup, doctor
 from appliance.settings import load_settings
 from tests.conftest import FakeEmbedder, FakeModel
@@ -420,3 +420,53 @@ def _growing_partial(folder: Path, process: subprocess.Popen, timeout: float = 1
             return partials[0]
         time.sleep(0.05)
     raise TimeoutError("the backup never started writing its archive")
+
+
+def _as_a_user_denied_by_modes() -> list[str]:
+    """A command prefix under which a folder's mode is obeyed: root overrides 0500 unless setpriv drops that power."""
+    if os.geteuid() != 0:
+        return []
+    if not shutil.which("setpriv"):
+        pytest.skip("root overrides file modes and setpriv, which drops that power, is not installed")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def test_a_folder_the_user_may_not_write_or_an_archive_it_may_not_read_is_said_in_words(settings, archive, tmp_path):
+    # `sudo ragbot backup --to /root/x` (the machine install runs it as ragbot) said only "[Errno 13] Permission
+    # denied: '/root/.backup-...'", and a restore of an archive ragbot could not read the same.
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\n')
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o500)
+    unreadable = tmp_path / "unreadable.tar.gz"
+    shutil.copy(archive, unreadable)
+    unreadable.chmod(0)
+    ragbot = [*_as_a_user_denied_by_modes(), sys.executable, "-m", "appliance", "--config", str(config)]
+    said = {
+        what: subprocess.run([*ragbot, *what.split()], capture_output=True, text=True, timeout=120)
+        for what in (f"backup --to {closed}/x.tar.gz", f"restore {unreadable}", f"restore --check {unreadable}")
+    }
+    user = running_user()
+    backup_said, *restore_said = said.values()
+    assert backup_said.returncode == 1 and "Errno" not in backup_said.stderr
+    assert f"the user {user}, whom this command runs as, may not use the folder {closed}; give --to a folder" in (
+        backup_said.stderr
+    )
+    for refused in restore_said:
+        assert refused.returncode == 1 and "Errno" not in refused.stderr
+        assert f"may not open {unreadable}; put the archive where the user {user} can read it" in refused.stderr
+    assert list(closed.iterdir()) == []
+
+
+def test_a_file_where_the_backup_folder_should_be_is_named(settings, archive, tmp_path, capsys):
+    # `ragbot backup --to notes.txt/x.tar.gz` said "[Errno 17] File exists: 'notes.txt'".
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\n')
+    (tmp_path / "notes.txt").write_text("a file")
+    for to in ("notes.txt/x.tar.gz", "notes.txt/sub/"):
+        with pytest.raises(SystemExit) as exit:
+            cli.main(["--config", str(config), "backup", "--to", str(tmp_path / to)])
+        assert exit.value.code == 1
+        said = capsys.readouterr().err
+        assert f"{tmp_path / 'notes.txt'} is a file, where a folder is needed; give --to a folder" in said, said
+        assert "Errno" not in said

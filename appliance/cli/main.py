@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from appliance.errors import RagbotError
+from appliance.errors import RagbotError, os_refusal
 from appliance.runtime import configure_process
 from appliance.settings import load_settings
 from appliance.vocabulary import DEFAULT_COURSE, ROLES, SEARCH_MODES
@@ -186,7 +186,7 @@ def _run(args: argparse.Namespace) -> int | None:
     except BrokenPipeError:
         raise  # not the command's failure: main() ends quietly
     except OSError as error:  # unreadable file, full disk...: a message, not a traceback
-        print(f"ragbot: error: {error}", file=sys.stderr)
+        print(f"ragbot: error: {os_refusal(error).message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

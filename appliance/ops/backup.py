@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from appliance import __version__
-from appliance.errors import InvalidInput, RagbotError
+from appliance.errors import InvalidInput, RagbotError, os_errors_told, running_user
 from appliance.inference.manifests import sha256_file
 from appliance.settings import Settings
 from appliance.store import files, locks, migrations
@@ -35,6 +35,8 @@ SECRET_MEMBER = "config/secret.key"
 # Never copied: SQLite side files (the online backup API reads through them), locks, our own staging.
 SKIPPED_SUFFIXES = ("-wal", "-shm", "-journal")
 STAGING = (".backup-", ".restore-")
+# What to do when the OS refuses a file of the data folder (its owner or modes changed by hand, say).
+DATA_HINT = "`ragbot doctor` says what is wrong with the data folder's owner and permissions, and how to fix it"
 
 
 @dataclass
@@ -205,8 +207,25 @@ def backup(
     """Write one archive (to `to`, a new timestamped file in `to` if it is a folder or ends in "/", or one in the
     backup folder, pruned to `keep`)."""
     data = settings.data_path
-    if not (data / DATABASE_FILE).is_file():
-        raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE_FILE})")
+    with os_errors_told(lambda failed: _backup_hint(settings, to, failed)):
+        if not (data / DATABASE_FILE).is_file():
+            raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE_FILE})")
+        folder, destination = _destination(settings, to)
+        skip = _excluded(settings, with_models, with_secrets) | {destination}
+        # Room for the staged copy plus the archive, at worst as big as the data.
+        _need_room(
+            folder,
+            2 * sum(p.stat().st_size for p in _walk(data, skip)),
+            "a backup",
+            "free some space or use --to on another disk",
+        )
+        count, documents, chunks = _write_archive(settings, config, destination, with_secrets, skip)
+        pruned = prune(folder, settings.backup_keep if keep is None else keep) if to is None else []
+    return Written(destination, count, documents, chunks, pruned)
+
+
+def _destination(settings: Settings, to: Path | str | None) -> tuple[Path, Path]:
+    """The folder the archive goes in (made if need be) and the archive's own path."""
     # A folder (a USB stick's) was taken for the archive's own name: "[Errno 21] Is a directory"; and one yet to be
     # made, `--to /media/usb/ragbot/`, became a file named "ragbot" (a Path drops the "/" that says it is a folder).
     folder_meant = str(to).endswith(os.sep)
@@ -216,18 +235,32 @@ def backup(
         _refuse_other_kinds(to)
     folder = (into or (to.parent if to else backup_dir(settings))).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    destination = to.resolve() if to and not into else _archive_name(folder)
-    skip = _excluded(settings, with_models, with_secrets) | {destination}
-    # Room for the staged copy plus the archive, at worst as big as the data.
-    _need_room(
-        folder,
-        2 * sum(p.stat().st_size for p in _walk(data, skip)),
-        "a backup",
-        "free some space or use --to on another disk",
-    )
+    return folder, to.resolve() if to and not into else _archive_name(folder)
+
+
+def _backup_hint(settings: Settings, to: Path | str | None, failed: Path | None) -> str:
+    """What to do when the OS refused `failed`: another --to, or the data folder's owner and permissions."""
+    user = running_user()
+    if failed is None or _within(failed, settings.data_path):
+        return DATA_HINT
+    if to:
+        return f"give --to a folder the user {user} can write, or leave it out (archives go to {backup_dir(settings)})"
+    return f"let the user {user} write {backup_dir(settings)} (setting backup_dir), or give --to a folder it can write"
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or inside it, both taken from the current folder as given (no links followed)."""
+    return Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
+
+
+def _write_archive(
+    settings: Settings, config: Path | None, destination: Path, with_secrets: bool, skip: set[Path]
+) -> tuple[int, int, int]:
+    """Stage a consistent copy beside `destination`, archive it there with its manifest; files, documents, chunks."""
+    data = settings.data_path
     lock, _ = locks.use_data(data)
     try:
-        with tempfile.TemporaryDirectory(prefix=STAGING[0], dir=folder) as tmp:
+        with tempfile.TemporaryDirectory(prefix=STAGING[0], dir=destination.parent) as tmp:
             staging = Path(tmp)
             _stage(settings, config, staging, with_secrets, skip)
             schema, documents, chunks = _counts(staging / "data" / DATABASE_FILE)
@@ -252,8 +285,7 @@ def backup(
             os.replace(partial, destination)
     finally:
         lock.release()
-    pruned = prune(folder, settings.backup_keep if keep is None else keep) if to is None else []
-    return Written(destination, len(listed), documents, chunks, pruned)
+    return len(listed), documents, chunks
 
 
 def _write_tar(path: Path, staging: Path, manifest: dict) -> None:
@@ -425,38 +457,53 @@ def restore(
     Refused while any process has the data open (see locks.py); nothing changes unless every file
     of the manifest is present and matches its checksum.
     """
-    if archive.is_dir():
-        raise InvalidInput(f"{archive} is a folder: give the archive in it (ragbot-....tar.gz)")
-    if not archive.is_file():
-        raise InvalidInput(f"{archive}: no such file")
-    archive = archive.resolve()
+    with os_errors_told(lambda failed: _restore_hint(settings, archive, failed)):
+        if archive.is_dir():
+            raise InvalidInput(f"{archive} is a folder: give the archive in it (ragbot-....tar.gz)")
+        if not archive.is_file():
+            raise InvalidInput(f"{archive}: no such file")
+        data = settings.data_path
+        data.mkdir(parents=True, exist_ok=True)
+        lock = None if check_only else locks.own_data(data, "restore")
+        try:
+            return _unpack(settings, archive.resolve(), config, check_only, with_config)
+        finally:
+            if lock:
+                lock.release()
+
+
+def _restore_hint(settings: Settings, archive: Path, failed: Path | None) -> str:
+    """What to do when the OS refused `failed`: put the archive where it can be read, or see to the data folder."""
+    # The archive, or a folder on its way to it (not the data folder, where the archive may be kept).
+    if failed is not None and _within(archive, failed) and not _within(settings.data_path, failed):
+        user = running_user()
+        return f"put the archive where the user {user} can read it (e.g. into {backup_dir(settings)}, owned by {user})"
+    return DATA_HINT
+
+
+def _unpack(settings: Settings, archive: Path, config: Path | None, check_only: bool, with_config: bool) -> Restored:
+    """Unpack and verify beside the data, then (unless `check_only`) swap it in."""
     data = settings.data_path
-    data.mkdir(parents=True, exist_ok=True)
-    lock = None if check_only else locks.own_data(data, "restore")
-    try:
-        with tempfile.TemporaryDirectory(prefix=STAGING[1], dir=data) as tmp:
-            staging = Path(tmp)
-            keep = _kept(settings, archive)
-            manifest = _extract(archive, staging, keep - {"models"})
-            if check_only:
-                return Restored(manifest, [])
-            # Model manifests (and weights, if archived) join the models folder instead of replacing it.
-            models = staging / "data" / "models"
-            if models.is_dir():
-                models = models.rename(staging / "models")
-            # The box's certificates stay, as its secret does: students' devices trust this CA. An archive's
-            # (older backups held one) comes in only where there is none, a new box recovering the old one's.
-            if settings.tls_path.is_dir():
-                shutil.rmtree(staging / "data" / settings.tls_path.name, ignore_errors=True)
-                keep.add(settings.tls_path.name)
-            restored = _swap(data, staging / "data", keep)
-            if models.is_dir():
-                restored += _merge(models, settings.models_path)
-            files.match_owner(restored, data)
-            return Restored(manifest, _restore_config(settings, staging, config) if with_config else [])
-    finally:
-        if lock:
-            lock.release()
+    with tempfile.TemporaryDirectory(prefix=STAGING[1], dir=data) as tmp:
+        staging = Path(tmp)
+        keep = _kept(settings, archive)
+        manifest = _extract(archive, staging, keep - {"models"})
+        if check_only:
+            return Restored(manifest, [])
+        # Model manifests (and weights, if archived) join the models folder instead of replacing it.
+        models = staging / "data" / "models"
+        if models.is_dir():
+            models = models.rename(staging / "models")
+        # The box's certificates stay, as its secret does: students' devices trust this CA. An archive's
+        # (older backups held one) comes in only where there is none, a new box recovering the old one's.
+        if settings.tls_path.is_dir():
+            shutil.rmtree(staging / "data" / settings.tls_path.name, ignore_errors=True)
+            keep.add(settings.tls_path.name)
+        restored = _swap(data, staging / "data", keep)
+        if models.is_dir():
+            restored += _merge(models, settings.models_path)
+        files.match_owner(restored, data)
+        return Restored(manifest, _restore_config(settings, staging, config) if with_config else [])
 
 
 def _kept(settings: Settings, archive: Path) -> set[str]:
