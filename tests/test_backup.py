@@ -470,3 +470,44 @@ def test_a_file_where_the_backup_folder_should_be_is_named(settings, archive, tm
         said = capsys.readouterr().err
         assert f"{tmp_path / 'notes.txt'} is a file, where a folder is needed; give --to a folder" in said, said
         assert "Errno" not in said
+
+
+def test_restore_replaces_only_ragbots_own_files_and_leaves_an_admins_as_they_are(settings, tmp_path):
+    # `ragbot restore` deleted every other file in the data folder's root: an admin's notes.txt kept there, and the
+    # service user's dot-files (the folder is its home).
+    app = build(settings)
+    fill(app, tmp_path / "notes", ["week1.md"])
+    data = settings.data_path
+    (data / "notes.txt").write_text("the admin's notes, as backed up")
+    (data / "gone-since.txt").write_text("backed up, deleted since")
+    written = backup.backup(settings, None, tmp_path / "x.tar.gz")
+    fill(app, tmp_path / "notes", ["week2.md"])
+    app.close()
+    (data / "notes.txt").write_text("the admin's notes, newer")
+    (data / "gone-since.txt").unlink()
+    (data / ".config").mkdir()
+    (data / ".config" / "tool.ini").write_text("[tool]")
+    backup.restore(settings, written.path, None)
+    assert (data / "notes.txt").read_text() == "the admin's notes, newer"
+    assert (data / ".config" / "tool.ini").read_text() == "[tool]"
+    assert (data / "gone-since.txt").read_text() == "backed up, deleted since"  # not there: as it was backed up
+    restored = build(settings)
+    try:
+        assert [d["filename"] for d in restored.database.documents()] == ["week1.md"]
+    finally:
+        restored.close()
+
+
+def test_every_file_the_appliance_keeps_in_its_data_folder_is_one_a_restore_knows(settings, tmp_path):
+    # A restore replaces only the names it knows as ragbot's: a new one the appliance wrote would be left stale.
+    from appliance.ops import tls
+    from appliance.web import secret
+
+    app = build(load_settings(environ={}, data_dir=str(settings.data_path), ingest_sample=True))
+    fill(app, tmp_path / "notes", ["week1.md"])
+    app.close()
+    secret.load_or_create(settings.secret_path)
+    tls.ensure(settings.tls_path, ["ragbot.local"])
+    written = backup.backup(settings, None)
+    known = backup.OWNED | backup._kept(settings, written.path) | {settings.tls_path.name}
+    assert {p.name for p in settings.data_path.iterdir()} - known == set()

@@ -35,6 +35,11 @@ SECRET_MEMBER = "config/secret.key"
 # Never copied: SQLite side files (the online backup API reads through them), locks, our own staging.
 SKIPPED_SUFFIXES = ("-wal", "-shm", "-journal")
 STAGING = (".backup-", ".restore-")
+# Ragbot's own names in the data folder, which a restore replaces: the database and its side files, the vector
+# store, uploads waiting for their job and the sample's marker (services.py); the secret, locks, backups, models and
+# certificates stay (_kept). Anything else there, an admin's notes.txt or the service user's dot-files (the folder
+# is its home), is not ragbot's: a restore deleted it with the old data.
+OWNED = {DATABASE_FILE, *(DATABASE_FILE + suffix for suffix in SKIPPED_SUFFIXES), CHROMA, "uploads", ".sample-ingested"}
 # What to do when the OS refuses a file of the data folder (its owner or modes changed by hand, say).
 DATA_HINT = "`ragbot doctor` says what is wrong with the data folder's owner and permissions, and how to fix it"
 
@@ -417,17 +422,22 @@ def _extract(archive: Path, staging: Path, kept: set[str]) -> dict:
 
 
 def _swap(data: Path, staged: Path, keep: set[str]) -> list[Path]:
-    """Move the current data aside and the restored data in; on any failure put the old data back."""
+    """Move ragbot's current data aside and the restored data in; on any failure put the old data back.
+
+    What is not ragbot's stays as it is; one such file in the archive (a backup takes the whole folder) comes back
+    only where the folder has none of that name.
+    """
     aside = Path(tempfile.mkdtemp(prefix=".restore-old-", dir=data))
     moved_out, moved_in = [], []
     try:
         for entry in sorted(data.iterdir()):
-            if entry.name not in keep and not entry.name.startswith(STAGING):
+            if entry.name in OWNED and entry.name not in keep:
                 os.replace(entry, aside / entry.name)
                 moved_out.append(entry.name)
         for entry in sorted(staged.iterdir()):
-            os.replace(entry, data / entry.name)
-            moved_in.append(entry.name)
+            if entry.name in OWNED or not os.path.lexists(data / entry.name):
+                os.replace(entry, data / entry.name)
+                moved_in.append(entry.name)
     except BaseException:
         for name in moved_in:
             os.replace(data / name, staged / name)
