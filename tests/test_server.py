@@ -6,13 +6,16 @@ import os
 import socket
 import threading
 import time
+from types import SimpleNamespace
 
 import httpx
 import msgspec
 import pytest
 from litestar.testing import TestClient
 
+from appliance.errors import Unavailable
 from appliance.ops.notify import notify, watchdog_seconds
+from appliance.settings import Settings
 from appliance.web import app as app_module
 from appliance.web import server
 from appliance.web.app import create_app
@@ -168,3 +171,26 @@ def test_a_server_without_an_admin_says_how_to_make_one(settings, services, monk
     assert said_at_start() == [told]  # a teacher can sign in, but not make accounts or see the audit log
     services.accounts.add("root", PASSWORD, "admin")
     assert said_at_start() == []
+
+
+def test_a_second_service_on_the_same_data_folder_is_refused_before_it_loads_anything(settings):
+    # A `ragbot serve` in a terminal on another port, beside the service, started and took uploads too, though the
+    # data folder's vector store takes one process's writes; it is refused, naming the running one, and a service
+    # that has stopped leaves the folder to the next.
+    loaded: list[Settings] = []
+
+    def build(given: Settings):
+        loaded.append(given)
+        return SimpleNamespace(accounts=SimpleNamespace(admin_exists=lambda: True), close=lambda: None)
+
+    with TestClient(create_app(settings, build=build)):
+        with pytest.raises(BaseException) as refused, TestClient(create_app(settings, build=build)):
+            pass
+        assert len(loaded) == 1
+    raised = refused.value.exceptions if isinstance(refused.value, BaseExceptionGroup) else (refused.value,)
+    assert [type(error) for error in raised] == [Unavailable]
+    assert f"ragbot is already serving {settings.data_path}" in str(raised[0]) and "stop the other first" in str(
+        raised[0]
+    )
+    with TestClient(create_app(settings, build=build)):
+        assert len(loaded) == 2

@@ -65,7 +65,7 @@ def _walk(source: Path, skip: set[Path]):
 
     def skipped(path: Path) -> bool:
         return (
-            path.name in (locks.DATA_LOCK, locks.VECTORS_LOCK)
+            path.name in locks.LOCKS
             or path.name.endswith(SKIPPED_SUFFIXES)
             or path.name.startswith(STAGING)
             or path.resolve() in skip
@@ -520,7 +520,7 @@ def _kept(settings: Settings, archive: Path) -> set[str]:
     """Names in the data folder a restore leaves in place."""
     data = settings.data_path
     # Our lock, the backups (maybe the very archive being restored) and weights.
-    keep = {locks.DATA_LOCK, locks.VECTORS_LOCK, "models"}
+    keep = {*locks.LOCKS, "models"}
     keep |= {p.name for p in data.iterdir() if archive.is_relative_to(p.resolve())}
     # The current secret stays (an archive holds one only with --with-secrets, restored by --with-config).
     keep |= {p.name for p in (backup_dir(settings), settings.secret_path) if p.parent.resolve() == data.resolve()}

@@ -14,6 +14,10 @@ from appliance.errors import Unavailable
 DATA_LOCK = ".ragbot.lock"
 # Held shared around each vector store write; a backup takes it exclusively while it copies Chroma.
 VECTORS_LOCK = ".vectors.lock"
+# Held exclusively by `ragbot serve`: a second one on the same data folder (a test in a terminal on another port
+# beside the service) started and took uploads too, though the folder's vector store takes one process's writes.
+SERVE_LOCK = ".serve.lock"
+LOCKS = (DATA_LOCK, VECTORS_LOCK, SERVE_LOCK)
 
 
 class Lock:
@@ -70,6 +74,18 @@ def own_data(data: Path, doing: str) -> Lock:
         raise Unavailable(
             f"cannot {doing}: ragbot is running on {data} (the service or another command); stop "
             "it first, e.g. `sudo systemctl stop ragbot`"
+        ) from None
+
+
+def serving(data: Path) -> Lock:
+    """The lock `ragbot serve` holds while it runs; refused while another one serves the same data folder."""
+    try:
+        return Lock(data / SERVE_LOCK, shared=False, wait=False)
+    except BlockingIOError:
+        raise Unavailable(
+            f"ragbot is already serving {data} (the service, or a `ragbot serve` in another terminal), and one "
+            "data folder takes one service: stop the other first (e.g. `sudo systemctl stop ragbot`), or give "
+            "this one a data folder of its own (RAGBOT_DATA_DIR)"
         ) from None
 
 
