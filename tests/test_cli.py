@@ -282,6 +282,20 @@ def test_bad_setting_in_environment_names_it(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_rm_of_several_ids_one_of_them_wrong_removes_none(ragbot, tmp_path):
+    # `ragbot documents rm GOOD TYPO` removed GOOD, then said "no document with id 'TYPO'": half of what was asked;
+    # and `rm ID ID` removed it, then failed on the second.
+    notes = tmp_path / "orrin.md"
+    notes.write_text("# Valves\n\nThe Orrin valve opens at 111 kilopascals.\n")
+    ragbot("ingest", str(notes))
+    before = ragbot("documents", "list").stdout
+    good = next(line.split()[0] for line in before.splitlines() if "orrin.md" in line)
+    refused = ragbot("documents", "rm", good, "nope", check_status=1)
+    assert "no document with id 'nope', so nothing was removed: `ragbot documents list` shows" in refused.stderr
+    assert ragbot("documents", "list").stdout == before
+    assert ragbot("documents", "rm", good, good).stdout == f"removed {good}\n"
+
+
 def test_ingest_and_rm_are_refused_while_another_process_has_the_embedded_stores_open(ragbot, tmp_path):
     """The service's copy of Chroma's files failed every search ("Error finding id") after `ragbot ingest` wrote them
     beside it; the admin is told to upload in the web app or stop the service, and nothing is written."""
@@ -297,9 +311,10 @@ def test_ingest_and_rm_are_refused_while_another_process_has_the_embedded_stores
     )
     try:
         assert holder.stdout and holder.stdout.readline() == "held\n"
-        for args in (("ingest", str(notes)), ("documents", "rm", "whatever")):
+        # `documents rm` was told to "upload in the web app instead"
+        for args, instead in (("ingest", str(notes)), "upload"), (("documents", "rm", "whatever"), "delete it"):
             result = ragbot(*args, check_status=1)
-            assert "ragbot is running on" in result.stderr and "upload in the web app" in result.stderr
+            assert "ragbot is running on" in result.stderr and f"{instead} in the web app" in result.stderr
             assert "Traceback" not in result.stderr
         assert ragbot("search", "Vexorin", "--mode", "keyword").stdout.count("late.md") == 0
     finally:

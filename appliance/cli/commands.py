@@ -77,24 +77,24 @@ def _files(paths: list[Path]) -> list[tuple[Path, str]]:
     return found
 
 
-def _writing_vectors(settings: Settings) -> services.Services:
+def _writing_vectors(settings: Settings, instead: str) -> services.Services:
     """The stores, for a command that writes vectors: refused beside another process on Chroma in DATA_DIR, whose
     files take one writer (the service's own copy of them failed every search with "Error finding id", or missed
-    what the command added, until it was restarted)."""
+    what the command added, until it was restarted); `instead` is what to do in the web app."""
     app = services.build(settings, with_llm=False)
     if app.database.alone or settings.vector_backend == "chroma_http":
         return app
     app.close()
     raise Unavailable(
         f"ragbot is running on {settings.data_path} (the service or another command), and its vector store takes "
-        "one process's writes: upload in the web app instead, or stop the service (sudo systemctl stop ragbot), "
+        f"one process's writes: {instead} in the web app instead, or stop the service (sudo systemctl stop ragbot), "
         "run this again, then start it"
     )
 
 
 def ingest(settings: Settings, args) -> int:
     files = _files(args.paths)
-    app = _writing_vectors(settings)
+    app = _writing_vectors(settings, "upload")
     app.courses.get(args.course)
     failed = 0
     with tqdm(files, unit="file", desc="ingesting", file=sys.stderr) as bar:
@@ -175,20 +175,36 @@ def _print_done(app: services.Services, done: Done, as_json: bool) -> None:
 
 
 def documents(settings: Settings, args) -> int:
-    app = services.build(settings, with_llm=False) if args.action == "list" else _writing_vectors(settings)
-    if args.action == "list":
-        for doc in app.database.documents([args.course] if args.course else None):
-            print(
-                f"{doc['id']}  course {doc['course_id']:<3} {doc['pages']:4} pages {doc['chunks']:5} chunks  "
-                f"{doc['filename']}"
-            )
-    else:
-        for document_id in args.ids:
-            app.ingestor.delete(document_id)
-            app.audit.by_cli("document.delete", document_id)
-            print(f"removed {document_id}")
-    app.close()
+    listing = args.action == "list"
+    app = services.build(settings, with_llm=False) if listing else _writing_vectors(settings, "delete it")
+    try:
+        if listing:
+            for doc in app.database.documents([args.course] if args.course else None):
+                print(
+                    f"{doc['id']}  course {doc['course_id']:<3} {doc['pages']:4} pages {doc['chunks']:5} chunks  "
+                    f"{doc['filename']}"
+                )
+        else:
+            _remove(app, args.ids)
+    finally:
+        app.close()
     return 0
+
+
+def _remove(app: services.Services, ids: list[str]) -> None:
+    """Remove documents, every id checked first: `rm GOOD TYPO` (or `rm ID ID`) removed one, then failed half-way."""
+    ids = list(dict.fromkeys(ids))
+    known = {doc["id"] for doc in app.database.documents()}
+    missing = [document_id for document_id in ids if document_id not in known]
+    if missing:
+        raise NotFound(
+            f"no document with id {', '.join(map(repr, missing))}, so nothing was removed: `ragbot documents list` "
+            "shows each document's id"
+        )
+    for document_id in ids:
+        app.ingestor.delete(document_id)
+        app.audit.by_cli("document.delete", document_id)
+        print(f"removed {document_id}")
 
 
 def _password(args) -> str:
