@@ -407,7 +407,12 @@ def test_sigkill_during_backup_leaves_no_archive_that_looks_valid(settings, tmp_
     shutil.copyfile(partial, copy)
     with pytest.raises(InvalidInput, match="truncated or corrupted"):
         backup.restore(settings, copy, None, check_only=True)
-    assert "none yet" in {f.check: f.detail for f in doctor.run(settings, config)}["backups"]
+    listed, left = [f for f in doctor.run(settings, config) if f.check == "backups"]
+    assert "none yet" in listed.detail
+    # Its staging folder, a hidden copy of the data, was left in the backups folder and named nowhere.
+    assert left.problem and f"(e.g. {partial.parent})" in left.detail and "--repair" in left.fix
+    assert "backups" in {f.check for f in doctor.run(settings, config, repair=True) if f.fixed}
+    assert list(folder.iterdir()) == []
 
 
 def _growing_partial(folder: Path, process: subprocess.Popen, timeout: float = 120) -> Path:

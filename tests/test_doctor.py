@@ -18,6 +18,7 @@ from appliance.cli import main as cli
 from appliance.inference import wordnet
 from appliance.ops import backup, doctor
 from appliance.settings import load_settings
+from appliance.store import locks
 from appliance.store.database import open_database
 from appliance.store.migrations import MIGRATIONS
 from appliance.store.vectors import ChromaStore
@@ -360,3 +361,26 @@ def test_damaged_vector_store_is_named_and_rebuilt_from_sqlite(settings, config,
     hits = store.query(list(FakeEmbedder().embed_query("Zorblax gripper force")), 1)
     store.close()
     assert hits and hits[0][1] > 0.3
+
+
+def test_what_an_interrupted_backup_or_restore_left_is_named_and_repair_deletes_it(settings, config):
+    # A power cut during the nightly backup left a hidden copy of the data in the backups folder (.backup-...), never
+    # deleted and not named anywhere, another at each such night.
+    staged = backup.backup_dir(settings) / ".backup-k1ll3d0"
+    (staged / "data").mkdir(parents=True)
+    (staged / "data" / "ragbot.db").write_bytes(os.urandom(3 << 20))
+    unpacked = settings.data_path / ".restore-k1ll3d0"
+    unpacked.mkdir()
+    aside = settings.data_path / ".restore-old-k1ll3d0"  # a restore's old data: maybe the only copy, never deleted
+    aside.mkdir()
+    holder = locks.use_data(settings.data_path)[0]  # a backup running now stages in one of these
+    try:
+        assert "backups" not in problems(check(settings, config))
+    finally:
+        holder.release()
+    [found] = problems(check(settings, config))["backups"]
+    assert f"2 folders left by an interrupted backup or restore take 3 MB (e.g. {staged})" in found.detail
+    assert "ragbot doctor --repair" in found.fix
+    assert [f.check for f in check(settings, config, repair=True) if f.fixed] == ["backups"]
+    assert not staged.exists() and not unpacked.exists() and aside.is_dir()
+    assert problems(check(settings, config)) == {}

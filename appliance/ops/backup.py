@@ -35,6 +35,7 @@ SECRET_MEMBER = "config/secret.key"
 # Never copied: SQLite side files (the online backup API reads through them), locks, our own staging.
 SKIPPED_SUFFIXES = ("-wal", "-shm", "-journal")
 STAGING = (".backup-", ".restore-")
+ASIDE = ".restore-old-"  # where a restore moves the current data until the archive's is in place
 # Ragbot's own names in the data folder, which a restore replaces: the database and its side files, the vector
 # store, uploads waiting for their job and the sample's marker (services.py); the secret, locks, backups, models and
 # certificates stay (_kept). Anything else there, an admin's notes.txt or the service user's dot-files (the folder
@@ -181,6 +182,18 @@ def archives(folder: Path) -> list[Path]:
         return stamp, int(number) if number.isdigit() else 0
 
     return sorted((p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file()), key=made) if folder.is_dir() else []
+
+
+def leftovers(settings: Settings) -> list[Path]:
+    """Staging folders a backup or restore killed midway left (a power cut during the nightly backup), each about
+    as big as the data; for a caller that knows no backup or restore runs. The old data a restore moves aside
+    (.restore-old-) is never one, nor is anything while the data folder has no database: a restore stopped
+    between moving the old data out and the new in has the only copies there."""
+    data, folder = settings.data_path, backup_dir(settings)
+    found = sorted(folder.glob(f"{STAGING[0]}*")) if folder.is_dir() else []
+    if (data / DATABASE_FILE).is_file():
+        found += [p for p in sorted(data.glob(f"{STAGING[1]}*")) if not p.name.startswith(ASIDE)]
+    return [p for p in found if p.is_dir()]
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
@@ -427,7 +440,7 @@ def _swap(data: Path, staged: Path, keep: set[str]) -> list[Path]:
     What is not ragbot's stays as it is; one such file in the archive (a backup takes the whole folder) comes back
     only where the folder has none of that name.
     """
-    aside = Path(tempfile.mkdtemp(prefix=".restore-old-", dir=data))
+    aside = Path(tempfile.mkdtemp(prefix=ASIDE, dir=data))
     moved_out, moved_in = [], []
     try:
         for entry in sorted(data.iterdir()):

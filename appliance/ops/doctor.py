@@ -21,7 +21,7 @@ from appliance.inference import manifests as models
 from appliance.inference import wordnet
 from appliance.ops import consistency as repair
 from appliance.ops import tls
-from appliance.ops.backup import CHROMA, archives, backup_dir
+from appliance.ops.backup import CHROMA, archives, backup_dir, leftovers
 from appliance.settings import Settings
 from appliance.store import locks
 from appliance.store.database import DATABASE_FILE, Database, open_database
@@ -537,6 +537,26 @@ class Doctor:
             yield ok("backups", f"{len(found)} in {folder}, newest {found[-1].name}")
         else:
             yield ok("backups", f"none yet in {folder} (ragbot-backup.timer makes one nightly)")
+        if not self.running:  # else a backup running now may be staging in one of them
+            yield from self._leftovers()
+
+    def _leftovers(self) -> Iterator[Finding]:
+        """What a backup or restore killed midway left: a power cut at 02:30 left a copy of the data in the backups
+        folder, hidden (a dot-folder), never deleted, another at each such night."""
+        found = leftovers(self.settings)
+        if not found:
+            return
+        size = sum(f.stat().st_size for path in found for f in path.rglob("*") if f.is_file())
+        finding = problem(
+            "backups",
+            f"{len(found)} folders left by an interrupted backup or restore take {size >> 20} MB (e.g. {found[0]})",
+            "ragbot doctor --repair with the service stopped deletes them",
+        )
+        if self.repair:
+            for path in found:
+                shutil.rmtree(path)
+            finding.fixed = True
+        yield finding
 
 
 def _lstat_tree(top: Path) -> dict[Path, os.stat_result]:
