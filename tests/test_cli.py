@@ -324,6 +324,22 @@ def test_ingest_and_rm_are_refused_while_another_process_has_the_embedded_stores
     assert "late.md" in ragbot("documents", "list").stdout
 
 
+def test_a_change_to_what_an_account_already_is_changes_and_logs_nothing(ragbot):
+    # `users enable` of an active account said "enabled noor; they can sign in again" and was logged as enabling
+    # it, as was `users role noor student` of a student: the admin screen logs only what changed.
+    ragbot("users", "add", "noor", "--password-stdin", stdin="a long enough password\n")
+    before = ragbot("audit", "--json", "--limit", "1").stdout
+    assert ragbot("users", "enable", "noor").stdout == "noor is already active, able to sign in; nothing changed\n"
+    assert ragbot("users", "role", "Noor", "student").stdout == "noor is already a student; nothing changed\n"
+    assert ragbot("audit", "--json", "--limit", "1").stdout == before
+    ragbot("users", "disable", "noor")
+    assert ragbot("users", "disable", "noor").stdout == "noor is already disabled; nothing changed\n"
+    assert [e["action"] for e in json.loads(ragbot("audit", "--json", "--limit", "2").stdout)] == [
+        "account.disable",
+        "account.create",
+    ]
+
+
 def test_an_account_typed_in_another_case_is_named_and_audited_as_it_is_spelt(ragbot):
     """`users disable SAMIRA` said "disabled SAMIRA" and logged "user SAMIRA": the log had two names for one account."""
     ragbot("users", "add", "samira", "--password-stdin", stdin="a long enough password\n")

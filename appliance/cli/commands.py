@@ -256,6 +256,9 @@ def _change_user(accounts, audit, args) -> None:
     log lists one account under one name."""
     user = accounts.named(args.name)
     name = user["username"]
+    if already := _already(user, args):
+        print(f"{name} is already {already}; nothing changed")
+        return
     if args.action == "passwd":
         accounts.update(user["id"], password=_password(args))
         audit.by_cli("account.password", f"user {name}")
@@ -272,6 +275,18 @@ def _change_user(accounts, audit, args) -> None:
         accounts.update(user["id"], disabled=1)
         audit.by_cli("account.disable", f"user {name}")
         print(f"disabled {name}")
+
+
+def _already(user: dict, args) -> str:
+    """What the account already is when the change asked for is none ("" otherwise): `users enable` of an active
+    account said "enabled" and was logged as enabling it; the admin screen logs only a change."""
+    if args.action == "role" and user["role"] == args.role:
+        return f"a {args.role}"
+    if args.action == "enable" and not user["disabled"]:
+        return "active, able to sign in"
+    if args.action == "disable" and user["disabled"]:
+        return "disabled"
+    return ""
 
 
 def courses(settings: Settings, args) -> int:
