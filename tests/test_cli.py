@@ -11,7 +11,7 @@ import pytest
 from appliance import services
 from appliance.classroom.accounts import Accounts
 from appliance.classroom.courses import Courses
-from appliance.errors import Unauthorized
+from appliance.errors import InvalidInput, Unauthorized
 from appliance.settings import load_settings
 from appliance.store.database import open_database
 
@@ -126,6 +126,19 @@ def test_an_empty_admin_password_variable_shows_the_generated_password(tmp_path,
     assert password and password[1] != "(from"
     database = open_database(settings.data_path)
     assert Accounts(database).authenticate("admin", password[1])["role"] == "admin"
+    database.close()
+
+
+def test_an_admin_password_variable_too_short_is_named(tmp_path, monkeypatch):
+    # `RAGBOT_ADMIN_PASSWORD=short ragbot setup` (or install.sh) said only "passwords need at least 8 characters".
+    from appliance.cli.commands import _first_admin
+
+    monkeypatch.setenv("RAGBOT_ADMIN_PASSWORD", "short")
+    settings = load_settings(environ={}, data_dir=str(tmp_path))
+    with pytest.raises(InvalidInput, match=r"RAGBOT_ADMIN_PASSWORD is refused \(passwords need at least 8 .*unset it"):
+        _first_admin(settings)
+    database = open_database(settings.data_path)
+    assert Accounts(database).list() == []
     database.close()
 
 

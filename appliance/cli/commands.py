@@ -464,7 +464,14 @@ def _first_admin(settings: Settings) -> None:
     if not accounts.list():
         chosen = os.environ.get("RAGBOT_ADMIN_PASSWORD")
         password = chosen or one_time_password()
-        Courses(database).add_member(DEFAULT_COURSE, accounts.add("admin", password, "admin"))
+        try:
+            admin = accounts.add("admin", password, "admin")
+        except InvalidInput as error:  # "passwords need at least 8 characters" named no password the admin gave
+            raise InvalidInput(
+                f"RAGBOT_ADMIN_PASSWORD is refused ({error.message}): set one that is not, or unset it and a "
+                "password is made and shown once; then run this again"
+            ) from None
+        Courses(database).add_member(DEFAULT_COURSE, admin)
         # An empty variable chooses nothing: the generated password must be shown, or nobody can sign in.
         shown = "(from RAGBOT_ADMIN_PASSWORD)" if chosen else password
         print(f"first account: admin / {shown}  (shown once; change it with `ragbot users passwd admin`)")
