@@ -145,6 +145,9 @@ def test_an_admin_password_variable_too_short_is_named(tmp_path, monkeypatch):
 def test_users_and_courses(ragbot, tmp_path):
     ragbot("users", "add", "carol", "--role", "teacher", "--password-stdin", stdin="a long enough password\n")
     assert "at least 8" in ragbot("users", "add", "dan", "--password-stdin", stdin="short\n", check_status=1).stderr
+    # Nothing piped in (a script's forgotten `<`) was "passwords need at least 8 characters" too.
+    empty = ragbot("users", "add", "dan", "--password-stdin", stdin="", check_status=1).stderr
+    assert "--password-stdin read nothing: give the password on standard input" in empty
     assert (
         "taken"
         in ragbot("users", "add", "carol", "--password-stdin", stdin="another password\n", check_status=1).stderr

@@ -210,7 +210,10 @@ def _remove(app: services.Services, ids: list[str]) -> None:
 def _password(args) -> str:
     """From standard input with --password-stdin (for scripts), else prompted twice without echo."""
     if args.password_stdin:
-        return sys.stdin.readline().rstrip("\n")
+        line = sys.stdin.readline()
+        if not line:  # nothing piped in (a script's forgotten `<`) was "passwords need at least 8 characters"
+            raise InvalidInput("--password-stdin read nothing: give the password on standard input (`... < FILE`)")
+        return line.rstrip("\n")
     import getpass
     import warnings
 
