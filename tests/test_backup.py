@@ -516,3 +516,28 @@ def test_every_file_the_appliance_keeps_in_its_data_folder_is_one_a_restore_know
     written = backup.backup(settings, None)
     known = backup.OWNED | backup._kept(settings, written.path) | {settings.tls_path.name}
     assert {p.name for p in settings.data_path.iterdir()} - known == set()
+
+
+def test_a_restore_onto_a_box_with_another_secret_says_which_api_keys_stop_working(settings, tmp_path, capsys):
+    # Moved to a new box (whose install made a secret of its own), Moodle's API key was refused, with no word of why:
+    # keys are hashed with a key derived from the secret, which an archive holds only with --with-secrets.
+    app = build(settings)
+    app.api_keys.create(app.accounts.add("moodle", "a long enough password", "student"), "Moodle")
+    app.close()
+    settings.secret_path.write_text("the old box's secret, long enough to be one")
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\n')
+    plain = backup.backup(settings, config, tmp_path / "plain.tar.gz")
+    with_secrets = backup.backup(settings, config, tmp_path / "secrets.tar.gz", with_secrets=True)
+    assert backup.restore(settings, plain.path, config).lost_keys == 0  # the same box
+    settings.secret_path.write_text("the new box's own secret, long enough too")
+    assert backup.restore(settings, plain.path, config, check_only=True).lost_keys == 0  # nothing restored yet
+    assert backup.restore(settings, plain.path, config).lost_keys == 1
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "restore", str(plain.path)])
+    assert exit.value.code == 0
+    said = capsys.readouterr().err
+    assert f"note: {plain.path} was made on a box with another token secret: its 1 API keys" in said
+    assert "restore an archive made with `ragbot backup --with-secrets`, with --with-config" in said
+    assert backup.restore(settings, with_secrets.path, config, with_config=True).lost_keys == 0
+    assert settings.secret_path.read_text() == "the old box's secret, long enough to be one"

@@ -380,6 +380,13 @@ def restore(settings: Settings, args) -> int:
     print(f"restored {args.archive} into {settings.data_path} ({what})")
     for path in done.config_restored:
         print(f"restored {path}")
+    if done.lost_keys:
+        print(
+            f"note: {args.archive} was made on a box with another token secret: its {done.lost_keys} API keys "
+            "(Moodle's, say) no longer work here, and everyone signs in again. To keep them, restore an archive made "
+            "with `ragbot backup --with-secrets`, with --with-config; or make new keys (`ragbot keys create`)",
+            file=sys.stderr,
+        )
     print("start the service (e.g. `sudo systemctl start ragbot`); it checks the stores against each other on start")
     return 0
 

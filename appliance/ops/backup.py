@@ -19,6 +19,7 @@ from appliance.inference.manifests import sha256_file
 from appliance.settings import Settings
 from appliance.store import files, locks, migrations
 from appliance.store.database import DATABASE_FILE
+from appliance.web import secret
 
 FORMAT = "ragbot-backup"
 VERSION = 1
@@ -296,6 +297,7 @@ def _write_archive(
                 "data_dir": str(data),
                 "documents": documents,
                 "chunks": chunks,
+                "secret": secret.fingerprint(settings.secret_path),
                 "files": listed,
             }
             partial = staging / "archive.partial"
@@ -334,6 +336,7 @@ class Restored:
 
     manifest: dict
     config_restored: list[Path]
+    lost_keys: int = 0  # API keys that stop working: the archive's were hashed with another box's secret
 
 
 def _member_path(name: str) -> PurePosixPath:
@@ -526,7 +529,20 @@ def _unpack(settings: Settings, archive: Path, config: Path | None, check_only: 
         if models.is_dir():
             restored += _merge(models, settings.models_path)
         files.match_owner(restored, data)
-        return Restored(manifest, _restore_config(settings, staging, config) if with_config else [])
+        config_restored = _restore_config(settings, staging, config) if with_config else []
+        return Restored(manifest, config_restored, _lost_keys(settings, manifest))
+
+
+def _lost_keys(settings: Settings, manifest: dict) -> int:
+    """The restored API keys this box cannot check: a new box has a secret of its own (its install made one), and
+    Moodle's key stopped working after a move with no word of why. 0 for an archive that recorded no secret."""
+    made_with = manifest.get("secret")
+    if not made_with or made_with == secret.fingerprint(settings.secret_path):
+        return 0
+    with sqlite3.connect(settings.data_path / DATABASE_FILE) as db:
+        live = db.execute("SELECT count(*) FROM api_keys WHERE revoked_at IS NULL").fetchone()[0]
+    db.close()
+    return live
 
 
 def _kept(settings: Settings, archive: Path) -> set[str]:
