@@ -101,6 +101,14 @@ def disk_full(error: BaseException) -> DiskFull | None:
     return None
 
 
+# What to do when the OS refuses a file of the data folder: a command run as another user than its owner (an admin
+# without sudo on a machine install), or its owner or modes changed by hand.
+DATA_HINT = (
+    "run ragbot as the data folder's owner (`sudo ragbot ...` on a machine install); `ragbot doctor`, run so, says "
+    "what is wrong with its owner and permissions"
+)
+
+
 def running_user() -> str:
     """The account this process runs as: the machine install's `sudo ragbot ...` runs as ragbot, not root."""
     try:

@@ -384,3 +384,30 @@ def test_what_an_interrupted_backup_or_restore_left_is_named_and_repair_deletes_
     assert [f.check for f in check(settings, config, repair=True) if f.fixed] == ["backups"]
     assert not staged.exists() and not unpacked.exists() and aside.is_dir()
     assert problems(check(settings, config)) == {}
+
+
+def test_a_data_folder_closed_to_this_user_is_named_by_doctor_and_every_command(settings, config):
+    # An admin without sudo on a machine install (the folder is ragbot's, 0750): `ragbot doctor` ended with
+    # "ragbot: error: [Errno 13] Permission denied: '/var/lib/ragbot/.ragbot.lock'", as did every other command.
+    data = settings.data_path
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("root overrides file modes and setpriv, which drops that power, is not installed")
+        for path in [data, *data.rglob("*")]:
+            os.chown(path, 65534, 65534, follow_symlinks=False)  # another user's, as ragbot's is to an admin
+        data.chmod(0o750)
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner,-chown", "--"]
+    else:
+        data.chmod(0)
+        prefix = []
+    try:
+        ragbot = [*prefix, sys.executable, "-m", "appliance", "--config", str(config)]
+        checked = subprocess.run([*ragbot, "doctor"], capture_output=True, text=True, timeout=120)
+        listed = subprocess.run([*ragbot, "users", "list"], capture_output=True, text=True, timeout=120)
+    finally:
+        data.chmod(0o750)
+    assert checked.returncode == 1 and checked.stderr == ""
+    assert f"{data} is not readable by this user" in checked.stdout and "nothing in it was checked" in checked.stdout
+    assert "sudo ragbot doctor" in checked.stdout and checked.stdout.endswith("\n1 problem found\n")
+    assert listed.returncode == 1 and "Errno" not in listed.stderr
+    assert f"may not use the folder {data}; run ragbot as the data folder's owner" in listed.stderr

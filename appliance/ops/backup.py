@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from appliance import __version__
-from appliance.errors import InvalidInput, RagbotError, os_errors_told, running_user
+from appliance.errors import DATA_HINT, InvalidInput, RagbotError, os_errors_told, running_user
 from appliance.inference.manifests import sha256_file
 from appliance.settings import Settings
 from appliance.store import files, locks, migrations
@@ -42,8 +42,6 @@ ASIDE = ".restore-old-"  # where a restore moves the current data until the arch
 # certificates stay (_kept). Anything else there, an admin's notes.txt or the service user's dot-files (the folder
 # is its home), is not ragbot's: a restore deleted it with the old data.
 OWNED = {DATABASE_FILE, *(DATABASE_FILE + suffix for suffix in SKIPPED_SUFFIXES), CHROMA, "uploads", ".sample-ingested"}
-# What to do when the OS refuses a file of the data folder (its owner or modes changed by hand, say).
-DATA_HINT = "`ragbot doctor` says what is wrong with the data folder's owner and permissions, and how to fix it"
 
 
 @dataclass
@@ -260,16 +258,11 @@ def _destination(settings: Settings, to: Path | str | None) -> tuple[Path, Path]
 def _backup_hint(settings: Settings, to: Path | str | None, failed: Path | None) -> str:
     """What to do when the OS refused `failed`: another --to, or the data folder's owner and permissions."""
     user = running_user()
-    if failed is None or _within(failed, settings.data_path):
+    if failed is None or files.within(failed, settings.data_path):
         return DATA_HINT
     if to:
         return f"give --to a folder the user {user} can write, or leave it out (archives go to {backup_dir(settings)})"
     return f"let the user {user} write {backup_dir(settings)} (setting backup_dir), or give --to a folder it can write"
-
-
-def _within(path: Path, folder: Path) -> bool:
-    """Whether `path` is `folder` or inside it, both taken from the current folder as given (no links followed)."""
-    return Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
 
 
 def _write_archive(
@@ -501,7 +494,7 @@ def restore(
 def _restore_hint(settings: Settings, archive: Path, failed: Path | None) -> str:
     """What to do when the OS refused `failed`: put the archive where it can be read, or see to the data folder."""
     # The archive, or a folder on its way to it (not the data folder, where the archive may be kept).
-    if failed is not None and _within(archive, failed) and not _within(settings.data_path, failed):
+    if failed is not None and files.within(archive, failed) and not files.within(settings.data_path, failed):
         user = running_user()
         return f"put the archive where the user {user} can read it (e.g. into {backup_dir(settings)}, owned by {user})"
     return DATA_HINT
