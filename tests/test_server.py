@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import httpx
 import msgspec
 import pytest
+import uvicorn
 from litestar.testing import TestClient
 
 from appliance.errors import Unavailable
@@ -194,3 +195,22 @@ def test_a_second_service_on_the_same_data_folder_is_refused_before_it_loads_any
     )
     with TestClient(create_app(settings, build=build)):
         assert len(loaded) == 2
+
+
+def test_a_redirect_port_another_program_has_is_a_warning_and_https_goes_on(settings, monkeypatch):
+    # Port 8000 taken (another web server): the redirect's thread ended quietly after one line that was no JSON,
+    # "[Errno 98] error while attempting to bind ...", and http:// bookmarks failed with no word why.
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    plain = msgspec.structs.replace(settings, host="127.0.0.1", http_redirect_port=port)
+    said: list[str] = []
+    monkeypatch.setattr(server.log, "warning", lambda message, *args: said.append(message % args))
+    try:
+        server.redirect_plain_http(uvicorn.Server(server.redirect_config(plain)), plain)  # returns: no SystemExit
+    finally:
+        taken.close()
+    assert len(said) == 1
+    assert f"cannot redirect plain HTTP to HTTPS: 127.0.0.1:{port} is taken by another program" in said[0]
+    assert "set http_redirect_port (0: none)" in said[0]
