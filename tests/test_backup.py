@@ -13,6 +13,7 @@ import sys
 import tarfile
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -178,6 +179,14 @@ def unlisted_member(path):
     path.write_bytes(out.getvalue())
 
 
+def _zipped() -> bytes:
+    """A ZIP archive's bytes, as an admin who zipped the data folder by hand would give."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("data/ragbot.db", b"a database")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     "damage, message",
     [
@@ -187,7 +196,10 @@ def unlisted_member(path):
         (tamper_member, "does not match its checksum"),
         (unlisted_member, "not in the manifest"),
         (lambda p: p.write_bytes(gzip.compress(b"just text")), "truncated or corrupted|not a ragbot backup"),
-        (lambda p: p.write_text("not even gzip"), "truncated or corrupted"),
+        # A file that is no archive at all was "truncated or corrupted (truncated header)": the admin looked for a
+        # better copy of it, not for the right file.
+        (lambda p: p.write_text("not even gzip"), "not a ragbot backup, the .tar.gz `ragbot backup` writes: it is no"),
+        (lambda p: p.write_bytes(_zipped()), "not a ragbot backup, .* it is a ZIP archive \\(.zip\\)$"),
     ],
 )
 def test_damaged_archive_is_refused_and_changes_nothing(settings, archive, damage, message):

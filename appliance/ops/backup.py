@@ -28,6 +28,7 @@ MANIFEST = "MANIFEST.json"
 CHROMA = "chroma"
 PREFIX = "ragbot-"
 SUFFIX = ".tar.gz"
+GZIP_MAGIC = b"\x1f\x8b"
 # Names that promise another kind of archive than the one written (.tar.gz and .tgz are what it is).
 OTHER_KINDS = (".zip", ".7z", ".rar", ".tar.xz", ".tar.bz2", ".tar.zst", ".tar")
 # Archive names of the config file and of the token secret (only with --with-secrets).
@@ -381,12 +382,26 @@ def _read_manifest(tar: tarfile.TarFile, name: Path) -> dict:
     return manifest
 
 
+def _refuse_other_files(archive: Path) -> None:
+    """A file that is no tar archive at all (a .zip, a text) was "truncated or corrupted (truncated header)", which
+    sent the admin looking for a better copy of it rather than for the right file."""
+    with archive.open("rb") as handle:
+        head = handle.read(512)
+    if head.startswith(GZIP_MAGIC) or head[257:262] == b"ustar":
+        return
+    from appliance.ingest.parse import known_kind
+
+    what = "empty" if not head else known_kind(head) or "no archive"
+    raise InvalidInput(f"{archive} is not a ragbot backup, the .tar.gz `ragbot backup` writes: it is {what}")
+
+
 def _extract(archive: Path, staging: Path, kept: set[str]) -> dict:
     """Unpack into `staging`, checking every file against the manifest; any doubt raises InvalidInput.
 
     `kept` names what a restore leaves in the data folder (the secret, locks, backups): a member
     that would land on one of those is refused, since no archive `ragbot backup` writes holds one.
     """
+    _refuse_other_files(archive)
     try:
         with tarfile.open(archive, mode="r|*") as tar:
             manifest = _read_manifest(tar, archive)
