@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ import pytest
 from appliance import services
 from appliance.classroom.accounts import Accounts
 from appliance.classroom.courses import Courses
-from appliance.errors import InvalidInput, Unauthorized
+from appliance.errors import InvalidInput, Unauthorized, running_user
 from appliance.settings import load_settings
 from appliance.store.database import open_database
 
@@ -393,3 +394,38 @@ def test_a_file_that_cannot_be_read_fails_alone_and_the_rest_is_ingested(ragbot,
     assert "failed    week9/b.md: cannot read it (Input/output error)" in result.stdout
     assert "added     week9/a.md" in result.stdout and "added     week9/c.md" in result.stdout
     assert "2 of 3 files ingested" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_folder_with_nothing_to_ingest_or_closed_to_the_user_or_no_file_is_refused(ragbot, tmp_path):
+    # `ragbot ingest FOLDER` of an empty folder, or of one this user may not read (a teacher's 0700 home folder,
+    # `sudo ragbot` running as ragbot), said "0 of 0 files ingested" and succeeded; `ingest /dev/null` said
+    # "no such file or folder".
+    empty = tmp_path / "empty"
+    (empty / ".git").mkdir(parents=True)
+    (empty / ".git" / "config").write_text("[core]\n")
+    said = ragbot("ingest", str(empty), check_status=1).stderr
+    assert f"{empty} holds no files to ingest (those whose names start with a dot are left out)" in said
+    assert "is neither a file nor a folder (a device or a pipe)" in ragbot("ingest", "/dev/null", check_status=1).stderr
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    (closed / "notes.md").write_text("# Notes\n\nThe Orrin valve opens at 111 kilopascals.\n")
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("root overrides file modes and setpriv, which drops that power, is not installed")
+        os.chown(closed, 65534, 65534)
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+    else:
+        prefix = []
+    closed.chmod(0o700 if prefix else 0)
+    try:
+        refused = subprocess.run(
+            [*prefix, sys.executable, "-m", "appliance", "ingest", str(closed)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "RAGBOT_DATA_DIR": str(ragbot.data)},
+            timeout=300,
+        )
+    finally:
+        closed.chmod(0o700)
+    assert refused.returncode == 1, refused.stderr
+    assert f"the user {running_user()}, whom this command runs as, may not open {closed}" in refused.stderr

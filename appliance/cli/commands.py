@@ -65,16 +65,30 @@ def _files(paths: list[Path]) -> list[tuple[Path, str]]:
     found = []
     for path in paths:
         if path.is_dir():
-            found += [
-                (f, f"{path.resolve().name}/{f.relative_to(path)}")
-                for f in sorted(path.rglob("*"))
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)
-            ]
+            found += _folder_files(path)
         elif path.is_file():
             found.append((path, path.name))
+        elif path.exists():  # /dev/null was "no such file or folder"
+            raise InvalidInput(f"{path} is neither a file nor a folder (a device or a pipe): give the material's own")
         else:
             raise InvalidInput(f"{path}: no such file or folder")
     return found
+
+
+def _folder_files(folder: Path) -> list[tuple[Path, str]]:
+    """The files under `folder` but hidden ones (a leading dot), with their source names. A folder this user may not
+    read, or one with nothing in it, was "0 of 0 files ingested", and the command succeeded: both are refused."""
+
+    def refuse(error: OSError) -> None:
+        raise error
+
+    found = []
+    for root, dirs, names in os.walk(folder, onerror=refuse):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        found += [Path(root, name) for name in names if not name.startswith(".") and Path(root, name).is_file()]
+    if not found:
+        raise InvalidInput(f"{folder} holds no files to ingest (those whose names start with a dot are left out)")
+    return [(path, f"{folder.resolve().name}/{path.relative_to(folder)}") for path in sorted(found)]
 
 
 def _writing_vectors(settings: Settings, instead: str) -> services.Services:
