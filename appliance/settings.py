@@ -10,7 +10,7 @@ from typing import Annotated, Literal, get_args, get_origin
 import msgspec
 from msgspec import Meta
 
-from appliance.errors import ConfigError
+from appliance.errors import ConfigError, running_user
 from appliance.vocabulary import SignUpMode
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -527,6 +527,11 @@ def _read_file(path: Path, named: str) -> dict:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(f"config file {path}{named} does not exist") from None
+    except PermissionError:  # an admin without sudo on a machine install: the file is root's and ragbot's (0640)
+        raise ConfigError(
+            f"config file {path}{named} may not be read by the user {running_user()}: run ragbot with sudo "
+            "(`sudo ragbot ...`), or as a user of its group"
+        ) from None
     except IsADirectoryError:
         raise ConfigError(
             f"config file {path}{named} is a folder: give the settings file in it (ragbot.toml)"

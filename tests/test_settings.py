@@ -1,11 +1,15 @@
 import hashlib
+import os
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
 
 import msgspec
 import pytest
 
-from appliance.errors import ConfigError
+from appliance.errors import ConfigError, running_user
 from appliance.settings import DEFAULT_CONFIG, Settings, load_settings
 
 
@@ -182,3 +186,22 @@ def test_a_config_file_from_a_windows_editor_a_folder_or_binary_is_told_as_such(
     config.write_bytes(b"port = 9001\n\xff\xfe")
     with pytest.raises(ConfigError, match=r"is not text \(byte 13 is not UTF-8\)"):
         load_settings(config, environ={})
+
+
+def test_a_config_file_this_user_may_not_read_says_to_use_sudo(tmp_path):
+    # An admin without sudo on a machine install (/etc/ragbot/ragbot.toml is root:ragbot 0640): every command said
+    # "[Errno 13] Permission denied: '/etc/ragbot/ragbot.toml'".
+    config = tmp_path / "ragbot.toml"
+    config.write_text("port = 9001\n")
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("root overrides file modes and setpriv, which drops that power, is not installed")
+        os.chown(config, 65534, 65534)
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+    else:
+        prefix = []
+    config.chmod(0o600 if prefix else 0)
+    load = "import sys; from appliance.settings import load_settings; load_settings(sys.argv[1], environ={})"
+    said = subprocess.run([*prefix, sys.executable, "-c", load, str(config)], capture_output=True, text=True)
+    config.chmod(0o600)
+    assert f"config file {config} may not be read by the user {running_user()}: run ragbot with sudo" in said.stderr
