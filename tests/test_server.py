@@ -214,3 +214,24 @@ def test_a_redirect_port_another_program_has_is_a_warning_and_https_goes_on(sett
     assert len(said) == 1
     assert f"cannot redirect plain HTTP to HTTPS: 127.0.0.1:{port} is taken by another program" in said[0]
     assert "set http_redirect_port (0: none)" in said[0]
+
+
+def test_a_port_another_program_has_stops_the_service_before_it_loads_anything(settings, monkeypatch):
+    # uvicorn found the port taken only after the models had loaded, said "[Errno 98] error while attempting to bind
+    # on address ...", and systemd restarted the service into the same wall, loading the models each time.
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    said: list[str] = []
+    monkeypatch.setattr(server.log, "error", lambda message, *args: said.append(message % args))
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            server.serve(msgspec.structs.replace(settings, host="127.0.0.1", port=port, tls_cert_file=""))
+    finally:
+        taken.close()
+    assert stopped.value.code == 3
+    assert said == [
+        f"cannot start: 127.0.0.1:{port} is taken by another program; find it with `ss -ltnp 'sport = :{port}'`, "
+        "or set another port"
+    ]

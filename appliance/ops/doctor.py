@@ -1,11 +1,9 @@
 """`ragbot doctor`: check config, permissions, disk, models, database, stores and service; say what to do."""
 
 import datetime
-import errno
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import ssl
 import stat
@@ -20,7 +18,7 @@ from appliance.errors import Damaged, DiskFull, RagbotError, Unavailable, os_ref
 from appliance.inference import manifests as models
 from appliance.inference import wordnet
 from appliance.ops import consistency as repair
-from appliance.ops import tls
+from appliance.ops import ports, tls
 from appliance.ops.backup import CHROMA, archives, backup_dir, leftovers
 from appliance.settings import Settings
 from appliance.store import locks
@@ -509,26 +507,10 @@ class Doctor:
             )
 
     def _port_free(self, host: str, port: int) -> Iterator[Finding]:
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        with socket.socket(family, socket.SOCK_STREAM) as sock:
-            try:
-                sock.bind((host, port))
-            except OSError as error:
-                if error.errno == errno.EADDRINUSE:
-                    yield problem(
-                        "port",
-                        f"{host}:{port} is taken by another program, so the service cannot start",
-                        f"find it with `ss -ltnp 'sport = :{port}'`, or set another port",
-                    )
-                else:
-                    yield problem(
-                        "port",
-                        f"cannot listen on {host}:{port}: {error.strerror}",
-                        "check the host setting (an address of this machine) and the port (>= 1024 "
-                        "unless run with privileges)",
-                    )
-                return
-        yield ok("port", f"{host}:{port} is free for the service")
+        if refused := ports.refusal(host, port):
+            yield problem("port", f"{refused[0]}, so the service cannot start", refused[1])
+        else:
+            yield ok("port", f"{host}:{port} is free for the service")
 
     def check_certificate(self, now: datetime.datetime | None = None) -> Iterator[Finding]:
         """Warn RENEW_DAYS before the HTTPS certificate expires; without one, say the appliance speaks plain HTTP."""

@@ -7,7 +7,7 @@ import threading
 
 import uvicorn
 
-from appliance.ops import announce, tls
+from appliance.ops import announce, ports, tls
 from appliance.ops.notify import notify, watchdog_seconds
 from appliance.settings import Settings
 from appliance.web.app import create_app
@@ -122,6 +122,11 @@ def serve(settings: Settings) -> None:
     if settings.tls_cert_file:  # before anything starts: a message that names the setting and its file
         tls.check_pair(settings.tls_cert_file, settings.tls_key_file)
     server = Server(config(settings))  # first: its config sets up the JSON logging the redirect's lines use too
+    if refused := ports.refusal(settings.host, settings.port):
+        # Before the models load: uvicorn found it after, said only "[Errno 98] ... address already in use", and
+        # systemd restarted the service into the same wall, loading the models each time.
+        log.error("cannot start: %s; %s", *refused)
+        raise SystemExit(3)
     redirect = None
     if settings.tls_cert_file and settings.http_redirect_port:
         redirect = uvicorn.Server(redirect_config(settings))
