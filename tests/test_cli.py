@@ -3,7 +3,6 @@
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -15,6 +14,7 @@ from appliance.classroom.courses import Courses
 from appliance.errors import InvalidInput, Unauthorized, running_user
 from appliance.settings import load_settings
 from appliance.store.database import open_database
+from tests.conftest import closed_to_the_test
 
 pytestmark = pytest.mark.real
 
@@ -409,14 +409,7 @@ def test_a_folder_with_nothing_to_ingest_or_closed_to_the_user_or_no_file_is_ref
     closed = tmp_path / "closed"
     closed.mkdir()
     (closed / "notes.md").write_text("# Notes\n\nThe Orrin valve opens at 111 kilopascals.\n")
-    if os.geteuid() == 0:
-        if not shutil.which("setpriv"):
-            pytest.skip("root overrides file modes and setpriv, which drops that power, is not installed")
-        os.chown(closed, 65534, 65534)
-        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
-    else:
-        prefix = []
-    closed.chmod(0o700 if prefix else 0)
+    prefix = closed_to_the_test(closed)
     try:
         refused = subprocess.run(
             [*prefix, sys.executable, "-m", "appliance", "ingest", str(closed)],

@@ -1,7 +1,5 @@
 import hashlib
-import os
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -11,6 +9,7 @@ import pytest
 
 from appliance.errors import ConfigError, running_user
 from appliance.settings import DEFAULT_CONFIG, Settings, load_settings
+from tests.conftest import closed_to_the_test
 
 
 def test_defaults_file_documents_every_setting_with_its_default():
@@ -193,14 +192,7 @@ def test_a_config_file_this_user_may_not_read_says_to_use_sudo(tmp_path):
     # "[Errno 13] Permission denied: '/etc/ragbot/ragbot.toml'".
     config = tmp_path / "ragbot.toml"
     config.write_text("port = 9001\n")
-    if os.geteuid() == 0:
-        if not shutil.which("setpriv"):
-            pytest.skip("root overrides file modes and setpriv, which drops that power, is not installed")
-        os.chown(config, 65534, 65534)
-        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
-    else:
-        prefix = []
-    config.chmod(0o600 if prefix else 0)
+    prefix = closed_to_the_test(config)
     load = "import sys; from appliance.settings import load_settings; load_settings(sys.argv[1], environ={})"
     said = subprocess.run([*prefix, sys.executable, "-c", load, str(config)], capture_output=True, text=True)
     config.chmod(0o600)
