@@ -134,8 +134,8 @@ def _os_words(error: OSError) -> str:
     # mkdir's "File exists" (exist_ok takes only a folder) and "Not a directory" both mean a file stands in the way.
     if error.errno == errno.ENOTDIR or (error.errno == errno.EEXIST and not path.is_dir()):
         return f"{_in_the_way(path)} is a file, where a folder is needed"
-    if error.errno == errno.EROFS:
-        return f"{path} is on a read-only disk"
+    if error.errno == errno.EROFS:  # a file being made (a backup's staging folder): the folder it was made in
+        return f"{path if os.path.lexists(path) else path.parent} is on a read-only disk"
     if error.errno == errno.ENOENT:
         return f"{path}: no such file or folder"
     return f"{path}: {error.strerror}"

@@ -1,5 +1,6 @@
 """Backup while serving, restore, and refusal of bad archives; Chroma on disk, fake models for speed."""
 
+import errno
 import gzip
 import hashlib
 import io
@@ -20,7 +21,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.cli import main as cli
-from appliance.errors import InvalidInput, Unavailable, running_user
+from appliance.errors import InvalidInput, Unavailable, os_refusal, running_user
 from appliance.ops import backup, doctor
 from appliance.settings import load_settings
 from tests.conftest import FakeEmbedder, FakeModel
@@ -553,3 +554,13 @@ def test_a_restore_onto_a_box_with_another_secret_says_which_api_keys_stop_worki
     assert "restore an archive made with `ragbot backup --with-secrets`, with --with-config" in said
     assert backup.restore(settings, with_secrets.path, config, with_config=True).lost_keys == 0
     assert settings.secret_path.read_text() == "the old box's secret, long enough to be one"
+
+
+def test_a_folder_on_a_read_only_disk_is_named_not_the_staging_folder_it_refused(tmp_path):
+    # `ragbot backup --to /media/usb/` on a stick mounted read-only said "/media/usb/.backup-8w9zoedl is on a
+    # read-only disk", naming a folder the admin never saw.
+    refused = OSError(errno.EROFS, "Read-only file system", str(tmp_path / ".backup-8w9zoedl"))
+    assert os_refusal(refused).message == f"{tmp_path} is on a read-only disk"
+    (tmp_path / "kept.tar.gz").write_bytes(b"an archive")
+    refused = OSError(errno.EROFS, "Read-only file system", str(tmp_path / "kept.tar.gz"))
+    assert os_refusal(refused).message == f"{tmp_path / 'kept.tar.gz'} is on a read-only disk"
