@@ -564,3 +564,21 @@ def test_a_folder_on_a_read_only_disk_is_named_not_the_staging_folder_it_refused
     (tmp_path / "kept.tar.gz").write_bytes(b"an archive")
     refused = OSError(errno.EROFS, "Read-only file system", str(tmp_path / "kept.tar.gz"))
     assert os_refusal(refused).message == f"{tmp_path / 'kept.tar.gz'} is on a read-only disk"
+
+
+def test_keep_prunes_the_folder_given_and_is_refused_for_one_archive(settings, archive, tmp_path, capsys):
+    # `ragbot backup --to /media/usb/ --keep 3` kept every archive on the stick, and with `--to FILE` --keep did
+    # nothing: both without a word.
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\n')
+    stick = tmp_path / "usb"
+    for _ in range(3):
+        with pytest.raises(SystemExit) as exit:
+            cli.main(["--config", str(config), "backup", "--to", f"{stick}/", "--keep", "2"])
+        assert exit.value.code == 0
+    assert len(backup.archives(stick)) == 2 and "pruned" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "backup", "--to", str(tmp_path / "one.tar.gz"), "--keep", "2"])
+    assert exit.value.code == 1
+    assert "--keep prunes a folder's archives, and " in capsys.readouterr().err
+    assert not (tmp_path / "one.tar.gz").exists()

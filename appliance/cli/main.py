@@ -106,7 +106,11 @@ def parser() -> argparse.ArgumentParser:
         "(default: a new timestamped file in backup_dir, old ones pruned)",
     )
     backup.add_argument(
-        "--keep", type=_positive, metavar="N", help="archives to keep in backup_dir (default: backup_keep)"
+        "--keep",
+        type=_positive,
+        metavar="N",
+        help="archives to keep in backup_dir, or in the folder --to gives (default: backup_keep in backup_dir; all in "
+        "another folder)",
     )
     backup.add_argument("--with-secrets", action="store_true", help="include the token secret (keep the archive safe)")
     backup.add_argument("--with-models", action="store_true", help="include model weights (manifests always are)")

@@ -228,7 +228,7 @@ def backup(
     with os_errors_told(lambda failed: _backup_hint(settings, to, failed)):
         if not (data / DATABASE_FILE).is_file():
             raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE_FILE})")
-        folder, destination = _destination(settings, to)
+        folder, destination = _destination(settings, to, keep)
         skip = _excluded(settings, with_models, with_secrets) | {destination}
         # Room for the staged copy plus the archive, at worst as big as the data.
         _need_room(
@@ -238,11 +238,13 @@ def backup(
             "free some space or use --to on another disk",
         )
         count, documents, chunks = _write_archive(settings, config, destination, with_secrets, skip)
-        pruned = prune(folder, settings.backup_keep if keep is None else keep) if to is None else []
+        # `--to /media/usb/ --keep 3` kept every archive on the stick: --keep prunes the folder given too.
+        keeping = settings.backup_keep if to is None and keep is None else keep
+        pruned = prune(folder, keeping) if keeping else []
     return Written(destination, count, documents, chunks, pruned)
 
 
-def _destination(settings: Settings, to: Path | str | None) -> tuple[Path, Path]:
+def _destination(settings: Settings, to: Path | str | None, keep: int | None) -> tuple[Path, Path]:
     """The folder the archive goes in (made if need be) and the archive's own path."""
     # A folder (a USB stick's) was taken for the archive's own name: "[Errno 21] Is a directory"; and one yet to be
     # made, `--to /media/usb/ragbot/`, became a file named "ragbot" (a Path drops the "/" that says it is a folder).
@@ -251,6 +253,8 @@ def _destination(settings: Settings, to: Path | str | None) -> tuple[Path, Path]
     into = to if to and (folder_meant or to.is_dir()) else None
     if to and not into:
         _refuse_other_kinds(to)
+        if keep is not None:  # it pruned nothing, and said nothing of it
+            raise InvalidInput(f"--keep prunes a folder's archives, and {to} names one archive: give --to a folder")
     folder = (into or (to.parent if to else backup_dir(settings))).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     return folder, to.resolve() if to and not into else _archive_name(folder)
