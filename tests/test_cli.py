@@ -422,3 +422,23 @@ def test_a_folder_with_nothing_to_ingest_or_closed_to_the_user_or_no_file_is_ref
         closed.chmod(0o700)
     assert refused.returncode == 1, refused.stderr
     assert f"the user {running_user()}, whom this command runs as, may not open {closed}" in refused.stderr
+
+
+@pytest.mark.parametrize("command", [["users", "list"], ["documents", "list"], ["audit"], ["search", "valve"]])
+def test_a_command_that_only_reads_names_a_data_folder_that_is_not_there(tmp_path, command):
+    # A typo in RAGBOT_DATA_DIR made a new data folder, with the sample course and no accounts: `users list` printed
+    # nothing, `documents list` the sample, as if every account and document were gone.
+    typo = tmp_path / "ragbto"
+    said = subprocess.run(
+        [sys.executable, "-m", "appliance", *command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "RAGBOT_DATA_DIR": str(typo)},
+        timeout=300,
+    )
+    assert said.returncode == 1
+    assert said.stderr == (
+        f"ragbot: error: there is no data folder at {typo}: check RAGBOT_DATA_DIR, or data_dir in the config file "
+        "(`ragbot doctor` names the file); a new appliance starts with `ragbot setup`\n"
+    )
+    assert not typo.exists()

@@ -33,6 +33,21 @@ def smoke_test_subprocess(config: str | None) -> bool:
     return True
 
 
+# Commands that only read the data: run on a folder that is not there (a typo in RAGBOT_DATA_DIR or data_dir) they
+# made a new one, with the sample course and no accounts, and `users list` printed nothing at all.
+READING = {"search", "ask", "audit", "documents list", "users list", "courses list", "keys list"}
+
+
+def need_data(settings: Settings, args) -> None:
+    """Refuse a command that only reads the data when the data folder is not there, naming it."""
+    command = " ".join(filter(None, (args.command, getattr(args, "action", None))))
+    if command in READING and not settings.data_path.exists():
+        raise InvalidInput(
+            f"there is no data folder at {settings.data_path}: check RAGBOT_DATA_DIR, or data_dir in the config "
+            "file (`ragbot doctor` names the file); a new appliance starts with `ragbot setup`"
+        )
+
+
 def print_json(value) -> None:
     print(json.dumps(msgspec.to_builtins(value), indent=2, ensure_ascii=False))
 

@@ -185,6 +185,7 @@ def _run(args: argparse.Namespace) -> int | None:
         settings = load_settings(args.config, **overrides)
         from appliance.cli import commands
 
+        commands.need_data(settings, args)
         return getattr(commands, args.command.replace("-", "_"))(settings, args)
     except RagbotError as error:
         print(f"ragbot: error: {error.message}", file=sys.stderr)
