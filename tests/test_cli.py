@@ -11,6 +11,7 @@ import pytest
 from appliance import services
 from appliance.classroom.accounts import Accounts
 from appliance.classroom.courses import Courses
+from appliance.cli import main as cli_main
 from appliance.errors import InvalidInput, Unauthorized, running_user
 from appliance.settings import load_settings
 from appliance.store.database import open_database
@@ -442,3 +443,16 @@ def test_a_command_that_only_reads_names_a_data_folder_that_is_not_there(tmp_pat
         "(`ragbot doctor` names the file); a new appliance starts with `ragbot setup`\n"
     )
     assert not typo.exists()
+
+
+def test_ask_in_a_course_that_does_not_exist_is_refused_before_the_model_loads(tmp_path, monkeypatch, capsys):
+    # `ragbot ask ... --course 9` loaded the model (a minute for a big one) only to say "no course with id 9".
+    from appliance.cli import commands
+
+    open_database(tmp_path).close()
+    monkeypatch.setenv("RAGBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(commands.services, "build", lambda *_, **__: pytest.fail("the model was loaded"))
+    with pytest.raises(SystemExit) as exit:
+        cli_main.main(["ask", "How far can the Wren-7 reach?", "--course", "9"])
+    assert exit.value.code == 1
+    assert capsys.readouterr().err == "ragbot: error: no course with id 9\n"

@@ -178,6 +178,8 @@ def search(settings: Settings, args) -> int:
 
 def ask(settings: Settings, args) -> int:
     """Ask as the system (one course, or every one) through the same chat service as the web app."""
+    if args.course:  # before the model loads (a minute for a big one) only to be told "no course with id 9"
+        _course_exists(settings, args.course)
     app = services.build(settings)
     try:
         for event, data in app.chat.ask(Ask(args.question, course_id=args.course)):
@@ -188,6 +190,18 @@ def ask(settings: Settings, args) -> int:
     finally:
         app.close()
     return 0
+
+
+def _course_exists(settings: Settings, course_id: int) -> None:
+    """NotFound, naming the course, unless it exists."""
+    from appliance.classroom.courses import Courses
+    from appliance.store.database import open_database
+
+    database = open_database(settings.data_path)
+    try:
+        Courses(database).get(course_id)
+    finally:
+        database.close()
 
 
 def _print_done(app: services.Services, done: Done, as_json: bool) -> None:
