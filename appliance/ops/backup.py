@@ -41,7 +41,7 @@ ASIDE = ".restore-old-"  # where a restore moves the current data until the arch
 # Ragbot's own names in the data folder, which a restore replaces: the database and its side files, the vector
 # store, uploads waiting for their job and the sample's marker (services.py); the secret, locks, backups, models and
 # certificates stay (_kept). Anything else there, an admin's notes.txt or the service user's dot-files (the folder
-# is its home), is not ragbot's: a restore deleted it with the old data.
+# is its home), is not ragbot's and stays as it is (a restore deleted it with the old data).
 OWNED = {DATABASE_FILE, *(DATABASE_FILE + suffix for suffix in SKIPPED_SUFFIXES), CHROMA, "uploads", ".sample-ingested"}
 
 
