@@ -456,3 +456,15 @@ def test_ask_in_a_course_that_does_not_exist_is_refused_before_the_model_loads(t
         cli_main.main(["ask", "How far can the Wren-7 reach?", "--course", "9"])
     assert exit.value.code == 1
     assert capsys.readouterr().err == "ragbot: error: no course with id 9\n"
+
+
+def test_a_key_made_for_a_disabled_account_says_it_works_only_once_enabled(ragbot):
+    # `ragbot keys create moodle` of a disabled account printed the key as any other: Moodle's requests were refused
+    # (401, "invalid API key") with no word why.
+    ragbot("users", "add", "moodle-off", "--password-stdin", stdin="a long enough password\n")
+    ragbot("users", "disable", "moodle-off")
+    made = ragbot("keys", "create", "moodle-off", "--label", "Moodle")
+    assert "it is shown only now" in made.stdout
+    assert made.stderr == "note: moodle-off is disabled: the key works once `ragbot users enable moodle-off`\n"
+    ragbot("users", "enable", "moodle-off")
+    assert ragbot("keys", "create", "moodle-off").stderr == ""

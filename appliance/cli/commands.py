@@ -377,6 +377,9 @@ def keys(settings: Settings, args) -> int:
             row, key = api_keys.create(account, args.label)
             audit.by_cli("api_key.create", f"api key {row['id']}", name=row["name"], user=account["username"])
             print(f"API key {row['id']} for {account['username']} ({row['name']}); it is shown only now:\n{key}")
+            if account["disabled"]:  # a key made for Moodle's disabled account was refused, 401, with no word why
+                name = account["username"]
+                print(f"note: {name} is disabled: the key works once `ragbot users enable {name}`", file=sys.stderr)
         elif args.action == "list":
             owner = Accounts(database).named(args.name)["id"] if args.name else None
             for row in api_keys.list(owner):
