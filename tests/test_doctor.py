@@ -411,3 +411,12 @@ def test_a_data_folder_closed_to_this_user_is_named_by_doctor_and_every_command(
     assert "sudo ragbot doctor" in checked.stdout and checked.stdout.endswith("\n1 problem found\n")
     assert listed.returncode == 1 and "Errno" not in listed.stderr
     assert f"may not use the folder {data}; run ragbot as the data folder's owner" in listed.stderr
+
+
+def test_a_data_folder_that_is_not_there_may_be_a_typo_in_its_setting(config, tmp_path):
+    # `ragbot doctor` of a mistyped RAGBOT_DATA_DIR said only to start the service or restore a backup, which would
+    # have made a second, empty appliance beside the real one.
+    settings = load_settings(config, environ={"RAGBOT_DATA_DIR": str(tmp_path / "ragbto")})
+    [found] = problems(check(settings, config))["data"]
+    assert found.detail == f"{tmp_path / 'ragbto'} does not exist"
+    assert found.fix.startswith(f"if it should, check RAGBOT_DATA_DIR, or data_dir in {config} (a typo?)")

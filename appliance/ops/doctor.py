@@ -168,7 +168,12 @@ class Doctor:
     def check_data(self) -> Iterator[Finding]:
         data = self.data
         if not data.is_dir():
-            yield problem("data", f"{data} does not exist", "start the service once, or restore a backup into it")
+            yield problem(
+                "data",
+                f"{data} does not exist",
+                f"if it should, check RAGBOT_DATA_DIR, or data_dir in {self.config} (a typo?); for a new appliance, "
+                "start the service once, or restore a backup into it",
+            )
             return
         if self.unwritable == "read-only":
             yield problem(
