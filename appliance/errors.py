@@ -2,7 +2,12 @@
 
 import errno
 import math
+import os
+import pwd
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 
 class RagbotError(Exception):
@@ -94,6 +99,62 @@ def disk_full(error: BaseException) -> DiskFull | None:
             )
         cause = cause.__cause__ or cause.__context__
     return None
+
+
+# What to do when the OS refuses a file of the data folder: a command run as another user than its owner (an admin
+# without sudo on a machine install), or its owner or modes changed by hand.
+DATA_HINT = (
+    "run ragbot as the data folder's owner (`sudo ragbot ...` on a machine install); `ragbot doctor`, run so, says "
+    "what is wrong with its owner and permissions"
+)
+
+
+def running_user() -> str:
+    """The account this process runs as: the machine install's `sudo ragbot ...` runs as ragbot, not root."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:  # a container's uid with no passwd entry
+        return f"uid {os.geteuid()}"
+
+
+def _in_the_way(path: Path) -> Path:
+    """The first part of `path` that is a file where a folder is needed ("Not a directory" names the whole path)."""
+    return next((part for part in [*reversed(path.parents), path] if part.exists() and not part.is_dir()), path)
+
+
+def _os_words(error: OSError) -> str:
+    """What an OS error means, in words naming its file: "[Errno 13] Permission denied: '/root/.backup-x'" did not."""
+    if not isinstance(error.filename, str):
+        return error.strerror or str(error)
+    path = Path(error.filename)
+    if error.errno in (errno.EACCES, errno.EPERM):
+        # A file that cannot be seen was being made, or sits in a folder closed to us: that folder is the refusal.
+        where = f"open {path}" if os.path.lexists(path) else f"use the folder {path.parent}"
+        return f"permission denied: the user {running_user()}, whom this command runs as, may not {where}"
+    # mkdir's "File exists" (exist_ok takes only a folder) and "Not a directory" both mean a file stands in the way.
+    if error.errno == errno.ENOTDIR or (error.errno == errno.EEXIST and not path.is_dir()):
+        return f"{_in_the_way(path)} is a file, where a folder is needed"
+    if error.errno == errno.EROFS:  # a file being made (a backup's staging folder): the folder it was made in
+        return f"{path if os.path.lexists(path) else path.parent} is on a read-only disk"
+    if error.errno == errno.ENOENT:
+        return f"{path}: no such file or folder"
+    return f"{path}: {error.strerror}"
+
+
+def os_refusal(error: OSError, hint: str = "") -> RagbotError:
+    """An OS error as a RagbotError in plain words, with what to do (`hint`); a full disk says how to free it."""
+    words = _os_words(error)
+    return disk_full(error) or RagbotError(f"{words}; {hint}" if hint else words)
+
+
+@contextmanager
+def os_errors_told(hint: Callable[[Path | None], str]) -> Iterator[None]:
+    """Raise an OSError inside as os_refusal, its hint chosen by the file that failed (None: no file named)."""
+    try:
+        yield
+    except OSError as error:
+        failed = Path(error.filename) if isinstance(error.filename, str) else None
+        raise os_refusal(error, hint(failed)) from error
 
 
 class Unauthorized(RagbotError):

@@ -5,12 +5,12 @@ import os
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args, get_origin
 
 import msgspec
 from msgspec import Meta
 
-from appliance.errors import ConfigError
+from appliance.errors import ConfigError, running_user
 from appliance.vocabulary import SignUpMode
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -420,6 +420,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
 
 
 FIELDS = Settings.__struct_fields__
+TYPES = {field.name: field.type for field in msgspec.structs.fields(Settings)}
 VARIABLES = {f"RAGBOT_{name.upper()}" for name in FIELDS}
 
 
@@ -463,25 +464,47 @@ def _explain(error: msgspec.ValidationError, values: dict, sources: str, origin:
     """Turn msgspec's `... - at `$.port`` into a message that names the setting, its value and where it was given
     (`origin`: the file, its RAGBOT_* variable or the command line) first."""
     message = str(error)
-    if message.startswith("Object contains unknown field `") and (meant := _closest(message.split("`")[1])):
-        return f"{sources}: {message}: did you mean {meant}?"
+    if message.startswith("Object contains unknown field `"):
+        name = message.split("`")[1]
+        return _unknown(name, values, origin.get(name, sources))
     if " - at `$." in message:
         text, _, where = message.rpartition(" - at `$.")
-        name = where.rstrip("`")
-        return f"setting '{name}' = {values.get(name)!r} (from {origin.get(name, sources)}): {text}"
+        name, value = where.rstrip("`"), values.get(where.rstrip("`"))
+        return f"setting '{name}' = {value!r} (from {origin.get(name, sources)}): {_why(name, value, text)}"
     return f"{sources}: {message}"
+
+
+def _unknown(name: str, values: dict, where: str) -> str:
+    """A name that is no setting: the one it was likely meant for, else where every setting is listed."""
+    if isinstance(values.get(name), dict):  # [llm] above the settings put every one after it in that table
+        return (
+            f"[{name}] (from {where}): the settings take no sections; remove the line [{name}], leaving those under it"
+        )
+    meant = _closest(name)
+    hint = f"did you mean {meant}?" if meant else f"every setting is listed, with what it does, in {DEFAULT_CONFIG}"
+    return f"'{name}' (from {where}) is not a setting: {hint}"
+
+
+def _why(name: str, value: object, said: str) -> str:
+    """Why a setting's value is refused: msgspec's words (`said`), or for one of a few words, those words."""
+    kind = TYPES[name]
+    kind = get_args(kind)[0] if get_origin(kind) is Annotated else kind
+    if get_origin(kind) is not Literal:
+        return said
+    meant = difflib.get_close_matches(str(value).lower().replace(" ", "_"), get_args(kind), n=1, cutoff=0.6)
+    return f"it is one of {', '.join(get_args(kind))}" + (f": did you mean {meant[0]}?" if meant else "")
 
 
 def _check_file_types(values: dict, path: Path) -> None:
     """A file's values (those not overridden) are typed by TOML: `port = "9000"` is a mistake to name, not a string
     to read as a number (only RAGBOT_* variables, always strings, are converted)."""
-    types = {field.name: field.type for field in msgspec.structs.fields(Settings)}
     for name, value in values.items():
-        if name in types:
+        if name in TYPES:
             try:
-                msgspec.convert(value, types[name], strict=True)
+                msgspec.convert(value, TYPES[name], strict=True)
             except msgspec.ValidationError as error:
-                raise ConfigError(f"setting '{name}' = {value!r} (from {path}): {error}") from None
+                why = _why(name, value, str(error))
+                raise ConfigError(f"setting '{name}' = {value!r} (from {path}): {why}") from None
 
 
 def _check_file_paths(values: dict, path: Path) -> None:
@@ -494,6 +517,32 @@ def _check_file_paths(values: dict, path: Path) -> None:
                 f"setting '{name}' = {value!r} (from {path}): a path in the config file starts with / (or ~/); "
                 "a relative one would be read from whatever folder a command runs in"
             )
+
+
+def _read_file(path: Path, named: str) -> dict:
+    """The config file's values; a file that is not there, a folder, not text, or not TOML is a ConfigError."""
+    try:
+        # "utf-8-sig": a file saved by a Windows editor starts with a byte-order mark, which TOML refused as an
+        # "Invalid statement (at line 1, column 1)" the admin could not see.
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path}{named} does not exist") from None
+    except PermissionError:  # an admin without sudo on a machine install: the file is root's and ragbot's (0640)
+        raise ConfigError(
+            f"config file {path}{named} may not be read by the user {running_user()}: run ragbot with sudo "
+            "(`sudo ragbot ...`), or as a user of its group"
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError(
+            f"config file {path}{named} is a folder: give the settings file in it (ragbot.toml)"
+        ) from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"config file {path} is not text (byte {error.start + 1} is not UTF-8): give the settings file, saved as "
+            "UTF-8 text"
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
 
 
 def config_path(config_file: str | Path | None = None, environ=None) -> Path:
@@ -511,12 +560,7 @@ def load_settings(config_file: str | Path | None = None, environ=None, **overrid
     # command on the built-in defaults, another data folder, and `models use` wrote a new file of one line.
     named = "" if config_file or not environ.get("RAGBOT_CONFIG") else " (from RAGBOT_CONFIG)"
     if config_file or named or path.exists():
-        try:
-            values.update(tomllib.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            raise ConfigError(f"config file {path}{named} does not exist") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
+        values.update(_read_file(path, named))
     origin = dict.fromkeys(values, str(path))
     variables = _from_env(environ)
     given = {k: v for k, v in overrides.items() if v is not None}

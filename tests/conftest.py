@@ -2,12 +2,15 @@
 
 import hashlib
 import math
+import os
 import re
+import shutil
 import socket
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -208,3 +211,16 @@ def wait_until_up(
             pass
         time.sleep(0.3)
     raise TimeoutError(f"{url} did not come up within {timeout} s")
+
+
+def closed_to_the_test(path: Path) -> list[str]:
+    """Close `path` to the user a test runs a command as; the prefix to run it with. Root overrides file modes, so as
+    root the path becomes another user's (nobody's, private) and the command runs without that power (setpriv)."""
+    if os.geteuid() != 0:
+        path.chmod(0)
+        return []
+    if not shutil.which("setpriv"):
+        pytest.skip("root overrides file modes and setpriv, which drops that power, is not installed")
+    os.chown(path, 65534, 65534)
+    path.chmod(0o700 if path.is_dir() else 0o600)
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]

@@ -1,5 +1,6 @@
 """Backup while serving, restore, and refusal of bad archives; Chroma on disk, fake models for speed."""
 
+import errno
 import gzip
 import hashlib
 import io
@@ -13,13 +14,14 @@ import sys
 import tarfile
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from appliance import services as services_module
 from appliance.cli import main as cli
-from appliance.errors import InvalidInput, Unavailable
+from appliance.errors import InvalidInput, Unavailable, os_refusal, running_user
 from appliance.ops import backup, doctor
 from appliance.settings import load_settings
 from tests.conftest import FakeEmbedder, FakeModel
@@ -178,6 +180,14 @@ def unlisted_member(path):
     path.write_bytes(out.getvalue())
 
 
+def _zipped() -> bytes:
+    """A ZIP archive's bytes, as an admin who zipped the data folder by hand would give."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("data/ragbot.db", b"a database")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     "damage, message",
     [
@@ -187,7 +197,10 @@ def unlisted_member(path):
         (tamper_member, "does not match its checksum"),
         (unlisted_member, "not in the manifest"),
         (lambda p: p.write_bytes(gzip.compress(b"just text")), "truncated or corrupted|not a ragbot backup"),
-        (lambda p: p.write_text("not even gzip"), "truncated or corrupted"),
+        # A file that is no archive at all was "truncated or corrupted (truncated header)": the admin looked for a
+        # better copy of it, not for the right file.
+        (lambda p: p.write_text("not even gzip"), "not a ragbot backup, the .tar.gz `ragbot backup` writes: it is no"),
+        (lambda p: p.write_bytes(_zipped()), "not a ragbot backup, .* it is a ZIP archive \\(.zip\\)$"),
     ],
 )
 def test_damaged_archive_is_refused_and_changes_nothing(settings, archive, damage, message):
@@ -407,7 +420,12 @@ def test_sigkill_during_backup_leaves_no_archive_that_looks_valid(settings, tmp_
     shutil.copyfile(partial, copy)
     with pytest.raises(InvalidInput, match="truncated or corrupted"):
         backup.restore(settings, copy, None, check_only=True)
-    assert "none yet" in {f.check: f.detail for f in doctor.run(settings, config)}["backups"]
+    listed, left = [f for f in doctor.run(settings, config) if f.check == "backups"]
+    assert "none yet" in listed.detail
+    # Its staging folder, a hidden copy of the data, was left in the backups folder and named nowhere.
+    assert left.problem and f"(e.g. {partial.parent})" in left.detail and "--repair" in left.fix
+    assert "backups" in {f.check for f in doctor.run(settings, config, repair=True) if f.fixed}
+    assert list(folder.iterdir()) == []
 
 
 def _growing_partial(folder: Path, process: subprocess.Popen, timeout: float = 120) -> Path:
@@ -420,3 +438,147 @@ def _growing_partial(folder: Path, process: subprocess.Popen, timeout: float = 1
             return partials[0]
         time.sleep(0.05)
     raise TimeoutError("the backup never started writing its archive")
+
+
+def _as_a_user_denied_by_modes() -> list[str]:
+    """A command prefix under which a folder's mode is obeyed: root overrides 0500 unless setpriv drops that power."""
+    if os.geteuid() != 0:
+        return []
+    if not shutil.which("setpriv"):
+        pytest.skip("root overrides file modes and setpriv, which drops that power, is not installed")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def test_a_folder_the_user_may_not_write_or_an_archive_it_may_not_read_is_said_in_words(settings, archive, tmp_path):
+    # `sudo ragbot backup --to /root/x` (the machine install runs it as ragbot) said only "[Errno 13] Permission
+    # denied: '/root/.backup-...'", and a restore of an archive ragbot could not read the same.
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\n')
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o500)
+    unreadable = tmp_path / "unreadable.tar.gz"
+    shutil.copy(archive, unreadable)
+    unreadable.chmod(0)
+    ragbot = [*_as_a_user_denied_by_modes(), sys.executable, "-m", "appliance", "--config", str(config)]
+    said = {
+        what: subprocess.run([*ragbot, *what.split()], capture_output=True, text=True, timeout=120)
+        for what in (f"backup --to {closed}/x.tar.gz", f"restore {unreadable}", f"restore --check {unreadable}")
+    }
+    user = running_user()
+    backup_said, *restore_said = said.values()
+    assert backup_said.returncode == 1 and "Errno" not in backup_said.stderr
+    assert f"the user {user}, whom this command runs as, may not use the folder {closed}; give --to a folder" in (
+        backup_said.stderr
+    )
+    for refused in restore_said:
+        assert refused.returncode == 1 and "Errno" not in refused.stderr
+        assert f"may not open {unreadable}; put the archive where the user {user} can read it" in refused.stderr
+    assert list(closed.iterdir()) == []
+
+
+def test_a_file_where_the_backup_folder_should_be_is_named(settings, archive, tmp_path, capsys):
+    # `ragbot backup --to notes.txt/x.tar.gz` said "[Errno 17] File exists: 'notes.txt'".
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\n')
+    (tmp_path / "notes.txt").write_text("a file")
+    for to in ("notes.txt/x.tar.gz", "notes.txt/sub/"):
+        with pytest.raises(SystemExit) as exit:
+            cli.main(["--config", str(config), "backup", "--to", str(tmp_path / to)])
+        assert exit.value.code == 1
+        said = capsys.readouterr().err
+        assert f"{tmp_path / 'notes.txt'} is a file, where a folder is needed; give --to a folder" in said, said
+        assert "Errno" not in said
+
+
+def test_restore_replaces_only_ragbots_own_files_and_leaves_an_admins_as_they_are(settings, tmp_path):
+    # `ragbot restore` deleted every other file in the data folder's root: an admin's notes.txt kept there, and the
+    # service user's dot-files (the folder is its home).
+    app = build(settings)
+    fill(app, tmp_path / "notes", ["week1.md"])
+    data = settings.data_path
+    (data / "notes.txt").write_text("the admin's notes, as backed up")
+    (data / "gone-since.txt").write_text("backed up, deleted since")
+    written = backup.backup(settings, None, tmp_path / "x.tar.gz")
+    fill(app, tmp_path / "notes", ["week2.md"])
+    app.close()
+    (data / "notes.txt").write_text("the admin's notes, newer")
+    (data / "gone-since.txt").unlink()
+    (data / ".config").mkdir()
+    (data / ".config" / "tool.ini").write_text("[tool]")
+    backup.restore(settings, written.path, None)
+    assert (data / "notes.txt").read_text() == "the admin's notes, newer"
+    assert (data / ".config" / "tool.ini").read_text() == "[tool]"
+    assert (data / "gone-since.txt").read_text() == "backed up, deleted since"  # not there: as it was backed up
+    restored = build(settings)
+    try:
+        assert [d["filename"] for d in restored.database.documents()] == ["week1.md"]
+    finally:
+        restored.close()
+
+
+def test_every_file_the_appliance_keeps_in_its_data_folder_is_one_a_restore_knows(settings, tmp_path):
+    # A restore replaces only the names it knows as ragbot's: a new one the appliance wrote would be left stale.
+    from appliance.ops import tls
+    from appliance.web import secret
+
+    app = build(load_settings(environ={}, data_dir=str(settings.data_path), ingest_sample=True))
+    fill(app, tmp_path / "notes", ["week1.md"])
+    app.close()
+    secret.load_or_create(settings.secret_path)
+    tls.ensure(settings.tls_path, ["ragbot.local"])
+    written = backup.backup(settings, None)
+    known = backup.OWNED | backup._kept(settings, written.path) | {settings.tls_path.name}
+    assert {p.name for p in settings.data_path.iterdir()} - known == set()
+
+
+def test_a_restore_onto_a_box_with_another_secret_says_which_api_keys_stop_working(settings, tmp_path, capsys):
+    # Moved to a new box (whose install made a secret of its own), Moodle's API key was refused, with no word of why:
+    # keys are hashed with a key derived from the secret, which an archive holds only with --with-secrets.
+    app = build(settings)
+    app.api_keys.create(app.accounts.add("moodle", "a long enough password", "student"), "Moodle")
+    app.close()
+    settings.secret_path.write_text("the old box's secret, long enough to be one")
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\n')
+    plain = backup.backup(settings, config, tmp_path / "plain.tar.gz")
+    with_secrets = backup.backup(settings, config, tmp_path / "secrets.tar.gz", with_secrets=True)
+    assert backup.restore(settings, plain.path, config).lost_keys == 0  # the same box
+    settings.secret_path.write_text("the new box's own secret, long enough too")
+    assert backup.restore(settings, plain.path, config, check_only=True).lost_keys == 0  # nothing restored yet
+    assert backup.restore(settings, plain.path, config).lost_keys == 1
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "restore", str(plain.path)])
+    assert exit.value.code == 0
+    said = capsys.readouterr().err
+    assert f"note: {plain.path} was made on a box with another token secret: its 1 API keys" in said
+    assert "restore an archive made with `ragbot backup --with-secrets`, with --with-config" in said
+    assert backup.restore(settings, with_secrets.path, config, with_config=True).lost_keys == 0
+    assert settings.secret_path.read_text() == "the old box's secret, long enough to be one"
+
+
+def test_a_folder_on_a_read_only_disk_is_named_not_the_staging_folder_it_refused(tmp_path):
+    # `ragbot backup --to /media/usb/` on a stick mounted read-only said "/media/usb/.backup-8w9zoedl is on a
+    # read-only disk", naming a folder the admin never saw.
+    refused = OSError(errno.EROFS, "Read-only file system", str(tmp_path / ".backup-8w9zoedl"))
+    assert os_refusal(refused).message == f"{tmp_path} is on a read-only disk"
+    (tmp_path / "kept.tar.gz").write_bytes(b"an archive")
+    refused = OSError(errno.EROFS, "Read-only file system", str(tmp_path / "kept.tar.gz"))
+    assert os_refusal(refused).message == f"{tmp_path / 'kept.tar.gz'} is on a read-only disk"
+
+
+def test_keep_prunes_the_folder_given_and_is_refused_for_one_archive(settings, archive, tmp_path, capsys):
+    # `ragbot backup --to /media/usb/ --keep 3` kept every archive on the stick, and with `--to FILE` --keep did
+    # nothing: both without a word.
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\n')
+    stick = tmp_path / "usb"
+    for _ in range(3):
+        with pytest.raises(SystemExit) as exit:
+            cli.main(["--config", str(config), "backup", "--to", f"{stick}/", "--keep", "2"])
+        assert exit.value.code == 0
+    assert len(backup.archives(stick)) == 2 and "pruned" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "backup", "--to", str(tmp_path / "one.tar.gz"), "--keep", "2"])
+    assert exit.value.code == 1
+    assert "--keep prunes a folder's archives, and " in capsys.readouterr().err
+    assert not (tmp_path / "one.tar.gz").exists()

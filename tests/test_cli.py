@@ -11,9 +11,11 @@ import pytest
 from appliance import services
 from appliance.classroom.accounts import Accounts
 from appliance.classroom.courses import Courses
-from appliance.errors import Unauthorized
+from appliance.cli import main as cli_main
+from appliance.errors import InvalidInput, Unauthorized, running_user
 from appliance.settings import load_settings
 from appliance.store.database import open_database
+from tests.conftest import closed_to_the_test
 
 pytestmark = pytest.mark.real
 
@@ -129,9 +131,25 @@ def test_an_empty_admin_password_variable_shows_the_generated_password(tmp_path,
     database.close()
 
 
+def test_an_admin_password_variable_too_short_is_named(tmp_path, monkeypatch):
+    # `RAGBOT_ADMIN_PASSWORD=short ragbot setup` (or install.sh) said only "passwords need at least 8 characters".
+    from appliance.cli.commands import _first_admin
+
+    monkeypatch.setenv("RAGBOT_ADMIN_PASSWORD", "short")
+    settings = load_settings(environ={}, data_dir=str(tmp_path))
+    with pytest.raises(InvalidInput, match=r"RAGBOT_ADMIN_PASSWORD is refused \(passwords need at least 8 .*unset it"):
+        _first_admin(settings)
+    database = open_database(settings.data_path)
+    assert Accounts(database).list() == []
+    database.close()
+
+
 def test_users_and_courses(ragbot, tmp_path):
     ragbot("users", "add", "carol", "--role", "teacher", "--password-stdin", stdin="a long enough password\n")
     assert "at least 8" in ragbot("users", "add", "dan", "--password-stdin", stdin="short\n", check_status=1).stderr
+    # Nothing piped in (a script's forgotten `<`) was "passwords need at least 8 characters" too.
+    empty = ragbot("users", "add", "dan", "--password-stdin", stdin="", check_status=1).stderr
+    assert "--password-stdin read nothing: give the password on standard input" in empty
     assert (
         "taken"
         in ragbot("users", "add", "carol", "--password-stdin", stdin="another password\n", check_status=1).stderr
@@ -282,6 +300,20 @@ def test_bad_setting_in_environment_names_it(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_rm_of_several_ids_one_of_them_wrong_removes_none(ragbot, tmp_path):
+    # `ragbot documents rm GOOD TYPO` removed GOOD, then said "no document with id 'TYPO'": half of what was asked;
+    # and `rm ID ID` removed it, then failed on the second.
+    notes = tmp_path / "orrin.md"
+    notes.write_text("# Valves\n\nThe Orrin valve opens at 111 kilopascals.\n")
+    ragbot("ingest", str(notes))
+    before = ragbot("documents", "list").stdout
+    good = next(line.split()[0] for line in before.splitlines() if "orrin.md" in line)
+    refused = ragbot("documents", "rm", good, "nope", check_status=1)
+    assert "no document with id 'nope', so nothing was removed: `ragbot documents list` shows" in refused.stderr
+    assert ragbot("documents", "list").stdout == before
+    assert ragbot("documents", "rm", good, good).stdout == f"removed {good}\n"
+
+
 def test_ingest_and_rm_are_refused_while_another_process_has_the_embedded_stores_open(ragbot, tmp_path):
     """The service's copy of Chroma's files failed every search ("Error finding id") after `ragbot ingest` wrote them
     beside it; the admin is told to upload in the web app or stop the service, and nothing is written."""
@@ -297,9 +329,10 @@ def test_ingest_and_rm_are_refused_while_another_process_has_the_embedded_stores
     )
     try:
         assert holder.stdout and holder.stdout.readline() == "held\n"
-        for args in (("ingest", str(notes)), ("documents", "rm", "whatever")):
+        # `documents rm` was told to "upload in the web app instead"
+        for args, instead in (("ingest", str(notes)), "upload"), (("documents", "rm", "whatever"), "delete it"):
             result = ragbot(*args, check_status=1)
-            assert "ragbot is running on" in result.stderr and "upload in the web app" in result.stderr
+            assert "ragbot is running on" in result.stderr and f"{instead} in the web app" in result.stderr
             assert "Traceback" not in result.stderr
         assert ragbot("search", "Vexorin", "--mode", "keyword").stdout.count("late.md") == 0
     finally:
@@ -307,6 +340,22 @@ def test_ingest_and_rm_are_refused_while_another_process_has_the_embedded_stores
     assert ragbot("documents", "list").stdout == before
     ragbot("ingest", str(notes))  # alone again: it goes in
     assert "late.md" in ragbot("documents", "list").stdout
+
+
+def test_a_change_to_what_an_account_already_is_changes_and_logs_nothing(ragbot):
+    # `users enable` of an active account said "enabled noor; they can sign in again" and was logged as enabling
+    # it, as was `users role noor student` of a student: the admin screen logs only what changed.
+    ragbot("users", "add", "noor", "--password-stdin", stdin="a long enough password\n")
+    before = ragbot("audit", "--json", "--limit", "1").stdout
+    assert ragbot("users", "enable", "noor").stdout == "noor is already active, able to sign in; nothing changed\n"
+    assert ragbot("users", "role", "Noor", "student").stdout == "noor is already a student; nothing changed\n"
+    assert ragbot("audit", "--json", "--limit", "1").stdout == before
+    ragbot("users", "disable", "noor")
+    assert ragbot("users", "disable", "noor").stdout == "noor is already disabled; nothing changed\n"
+    assert [e["action"] for e in json.loads(ragbot("audit", "--json", "--limit", "2").stdout)] == [
+        "account.disable",
+        "account.create",
+    ]
 
 
 def test_an_account_typed_in_another_case_is_named_and_audited_as_it_is_spelt(ragbot):
@@ -346,3 +395,76 @@ def test_a_file_that_cannot_be_read_fails_alone_and_the_rest_is_ingested(ragbot,
     assert "failed    week9/b.md: cannot read it (Input/output error)" in result.stdout
     assert "added     week9/a.md" in result.stdout and "added     week9/c.md" in result.stdout
     assert "2 of 3 files ingested" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_folder_with_nothing_to_ingest_or_closed_to_the_user_or_no_file_is_refused(ragbot, tmp_path):
+    # `ragbot ingest FOLDER` of an empty folder, or of one this user may not read (a teacher's 0700 home folder,
+    # `sudo ragbot` running as ragbot), said "0 of 0 files ingested" and succeeded; `ingest /dev/null` said
+    # "no such file or folder".
+    empty = tmp_path / "empty"
+    (empty / ".git").mkdir(parents=True)
+    (empty / ".git" / "config").write_text("[core]\n")
+    said = ragbot("ingest", str(empty), check_status=1).stderr
+    assert f"{empty} holds no files to ingest (those whose names start with a dot are left out)" in said
+    assert "is neither a file nor a folder (a device or a pipe)" in ragbot("ingest", "/dev/null", check_status=1).stderr
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    (closed / "notes.md").write_text("# Notes\n\nThe Orrin valve opens at 111 kilopascals.\n")
+    prefix = closed_to_the_test(closed)
+    try:
+        refused = subprocess.run(
+            [*prefix, sys.executable, "-m", "appliance", "ingest", str(closed)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "RAGBOT_DATA_DIR": str(ragbot.data)},
+            timeout=300,
+        )
+    finally:
+        closed.chmod(0o700)
+    assert refused.returncode == 1, refused.stderr
+    assert f"the user {running_user()}, whom this command runs as, may not open {closed}" in refused.stderr
+
+
+@pytest.mark.parametrize("command", [["users", "list"], ["documents", "list"], ["audit"], ["search", "valve"]])
+def test_a_command_that_only_reads_names_a_data_folder_that_is_not_there(tmp_path, command):
+    # A typo in RAGBOT_DATA_DIR made a new data folder, with the sample course and no accounts: `users list` printed
+    # nothing, `documents list` the sample, as if every account and document were gone.
+    typo = tmp_path / "ragbto"
+    said = subprocess.run(
+        [sys.executable, "-m", "appliance", *command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "RAGBOT_DATA_DIR": str(typo)},
+        timeout=300,
+    )
+    assert said.returncode == 1
+    assert said.stderr == (
+        f"ragbot: error: there is no data folder at {typo}: check RAGBOT_DATA_DIR, or data_dir in the config file "
+        "(`ragbot doctor` names the file); a new appliance starts with `ragbot setup`\n"
+    )
+    assert not typo.exists()
+
+
+def test_ask_in_a_course_that_does_not_exist_is_refused_before_the_model_loads(tmp_path, monkeypatch, capsys):
+    # `ragbot ask ... --course 9` loaded the model (a minute for a big one) only to say "no course with id 9".
+    from appliance.cli import commands
+
+    open_database(tmp_path).close()
+    monkeypatch.setenv("RAGBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(commands.services, "build", lambda *_, **__: pytest.fail("the model was loaded"))
+    with pytest.raises(SystemExit) as exit:
+        cli_main.main(["ask", "How far can the Wren-7 reach?", "--course", "9"])
+    assert exit.value.code == 1
+    assert capsys.readouterr().err == "ragbot: error: no course with id 9\n"
+
+
+def test_a_key_made_for_a_disabled_account_says_it_works_only_once_enabled(ragbot):
+    # `ragbot keys create moodle` of a disabled account printed the key as any other: Moodle's requests were refused
+    # (401, "invalid API key") with no word why.
+    ragbot("users", "add", "moodle-off", "--password-stdin", stdin="a long enough password\n")
+    ragbot("users", "disable", "moodle-off")
+    made = ragbot("keys", "create", "moodle-off", "--label", "Moodle")
+    assert "it is shown only now" in made.stdout
+    assert made.stderr == "note: moodle-off is disabled: the key works once `ragbot users enable moodle-off`\n"
+    ragbot("users", "enable", "moodle-off")
+    assert ragbot("keys", "create", "moodle-off").stderr == ""

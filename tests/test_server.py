@@ -6,13 +6,17 @@ import os
 import socket
 import threading
 import time
+from types import SimpleNamespace
 
 import httpx
 import msgspec
 import pytest
+import uvicorn
 from litestar.testing import TestClient
 
+from appliance.errors import Unavailable
 from appliance.ops.notify import notify, watchdog_seconds
+from appliance.settings import Settings
 from appliance.web import app as app_module
 from appliance.web import server
 from appliance.web.app import create_app
@@ -168,3 +172,66 @@ def test_a_server_without_an_admin_says_how_to_make_one(settings, services, monk
     assert said_at_start() == [told]  # a teacher can sign in, but not make accounts or see the audit log
     services.accounts.add("root", PASSWORD, "admin")
     assert said_at_start() == []
+
+
+def test_a_second_service_on_the_same_data_folder_is_refused_before_it_loads_anything(settings):
+    # A `ragbot serve` in a terminal on another port, beside the service, started and took uploads too, though the
+    # data folder's vector store takes one process's writes; it is refused, naming the running one, and a service
+    # that has stopped leaves the folder to the next.
+    loaded: list[Settings] = []
+
+    def build(given: Settings):
+        loaded.append(given)
+        return SimpleNamespace(accounts=SimpleNamespace(admin_exists=lambda: True), close=lambda: None)
+
+    with TestClient(create_app(settings, build=build)):
+        with pytest.raises(BaseException) as refused, TestClient(create_app(settings, build=build)):
+            pass
+        assert len(loaded) == 1
+    raised = refused.value.exceptions if isinstance(refused.value, BaseExceptionGroup) else (refused.value,)
+    assert [type(error) for error in raised] == [Unavailable]
+    assert f"ragbot is already serving {settings.data_path}" in str(raised[0]) and "stop the other first" in str(
+        raised[0]
+    )
+    with TestClient(create_app(settings, build=build)):
+        assert len(loaded) == 2
+
+
+def test_a_redirect_port_another_program_has_is_a_warning_and_https_goes_on(settings, monkeypatch):
+    # Port 8000 taken (another web server): the redirect's thread ended quietly after one line that was no JSON,
+    # "[Errno 98] error while attempting to bind ...", and http:// bookmarks failed with no word why.
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    plain = msgspec.structs.replace(settings, host="127.0.0.1", http_redirect_port=port)
+    said: list[str] = []
+    monkeypatch.setattr(server.log, "warning", lambda message, *args: said.append(message % args))
+    try:
+        server.redirect_plain_http(uvicorn.Server(server.redirect_config(plain)), plain)  # returns: no SystemExit
+    finally:
+        taken.close()
+    assert len(said) == 1
+    assert f"cannot redirect plain HTTP to HTTPS: 127.0.0.1:{port} is taken by another program" in said[0]
+    assert "set http_redirect_port (0: none)" in said[0]
+
+
+def test_a_port_another_program_has_stops_the_service_before_it_loads_anything(settings, monkeypatch):
+    # uvicorn found the port taken only after the models had loaded, said "[Errno 98] error while attempting to bind
+    # on address ...", and systemd restarted the service into the same wall, loading the models each time.
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    said: list[str] = []
+    monkeypatch.setattr(server.log, "error", lambda message, *args: said.append(message % args))
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            server.serve(msgspec.structs.replace(settings, host="127.0.0.1", port=port, tls_cert_file=""))
+    finally:
+        taken.close()
+    assert stopped.value.code == 3
+    assert said == [
+        f"cannot start: 127.0.0.1:{port} is taken by another program; find it with `ss -ltnp 'sport = :{port}'`, "
+        "or set another port"
+    ]

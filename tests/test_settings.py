@@ -1,12 +1,15 @@
 import hashlib
 import re
+import subprocess
+import sys
 import tomllib
 
 import msgspec
 import pytest
 
-from appliance.errors import ConfigError
+from appliance.errors import ConfigError, running_user
 from appliance.settings import DEFAULT_CONFIG, Settings, load_settings
+from tests.conftest import closed_to_the_test
 
 
 def test_defaults_file_documents_every_setting_with_its_default():
@@ -91,7 +94,7 @@ def test_variables_of_other_tools_sharing_the_prefix_are_left_alone():
 def test_a_misspelt_key_in_the_file_names_the_setting_it_was_meant_for(tmp_path):
     config = tmp_path / "r.toml"
     config.write_text("tempreature = 0.5\n")
-    with pytest.raises(ConfigError, match="unknown field `tempreature`: did you mean temperature\\?"):
+    with pytest.raises(ConfigError, match=r"'tempreature' \(from .*\) is not a setting: did you mean temperature\?"):
         load_settings(config, environ={})
 
 
@@ -148,3 +151,49 @@ def test_a_relative_path_in_the_config_file_is_refused(tmp_path, name):
         load_settings(config, environ={})
     config.write_text(f'{name} = "~/ragbot"\n')
     assert getattr(load_settings(config, environ={}), name) == "~/ragbot"
+
+
+@pytest.mark.parametrize(
+    "line, said",
+    [
+        (
+            'signup = "join code"',
+            "setting 'signup' = 'join code' .*: it is one of closed, open, join_code: did you mean join_code\\?",
+        ),
+        ('log_level = "verbose"', "setting 'log_level' = 'verbose' .*: it is one of debug, info, warning, error$"),
+        ("colour = 1", "'colour' .* is not a setting: every setting is listed, with what it does, in .*ragbot.toml"),
+        ('[llm]\nllm_model = "x"', "\\[llm\\] .*: the settings take no sections; remove the line \\[llm\\]"),
+    ],
+)
+def test_a_value_or_name_the_appliance_does_not_take_is_told_with_what_it_does_take(tmp_path, line, said):
+    # `signup = "join code"` said "Invalid enum value 'join code'", `colour = 1` "Object contains unknown field
+    # `colour`", and a [section] "unknown field `llm`": the admin was told neither the values nor the names.
+    config = tmp_path / "r.toml"
+    config.write_text(line + "\n")
+    with pytest.raises(ConfigError, match=said):
+        load_settings(config, environ={})
+
+
+def test_a_config_file_from_a_windows_editor_a_folder_or_binary_is_told_as_such(tmp_path):
+    # A byte-order mark (Notepad) was "not valid TOML: Invalid statement (at line 1, column 1)", a folder
+    # "Is a directory", and a binary file a "'utf-8' codec can't decode byte 0xff".
+    config = tmp_path / "r.toml"
+    config.write_bytes(b"\xef\xbb\xbfport = 9001\r\n")
+    assert load_settings(config, environ={}).port == 9001
+    with pytest.raises(ConfigError, match=f"config file {tmp_path} is a folder: give the settings file in it"):
+        load_settings(tmp_path, environ={})
+    config.write_bytes(b"port = 9001\n\xff\xfe")
+    with pytest.raises(ConfigError, match=r"is not text \(byte 13 is not UTF-8\)"):
+        load_settings(config, environ={})
+
+
+def test_a_config_file_this_user_may_not_read_says_to_use_sudo(tmp_path):
+    # An admin without sudo on a machine install (/etc/ragbot/ragbot.toml is root:ragbot 0640): every command said
+    # "[Errno 13] Permission denied: '/etc/ragbot/ragbot.toml'".
+    config = tmp_path / "ragbot.toml"
+    config.write_text("port = 9001\n")
+    prefix = closed_to_the_test(config)
+    load = "import sys; from appliance.settings import load_settings; load_settings(sys.argv[1], environ={})"
+    said = subprocess.run([*prefix, sys.executable, "-c", load, str(config)], capture_output=True, text=True)
+    config.chmod(0o600)
+    assert f"config file {config} may not be read by the user {running_user()}: run ragbot with sudo" in said.stderr

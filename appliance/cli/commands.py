@@ -33,6 +33,21 @@ def smoke_test_subprocess(config: str | None) -> bool:
     return True
 
 
+# Commands that only read the data: run on a folder that is not there (a typo in RAGBOT_DATA_DIR or data_dir) they
+# made a new one, with the sample course and no accounts, and `users list` printed nothing at all.
+READING = {"search", "ask", "audit", "documents list", "users list", "courses list", "keys list"}
+
+
+def need_data(settings: Settings, args) -> None:
+    """Refuse a command that only reads the data when the data folder is not there, naming it."""
+    command = " ".join(filter(None, (args.command, getattr(args, "action", None))))
+    if command in READING and not settings.data_path.exists():
+        raise InvalidInput(
+            f"there is no data folder at {settings.data_path}: check RAGBOT_DATA_DIR, or data_dir in the config "
+            "file (`ragbot doctor` names the file); a new appliance starts with `ragbot setup`"
+        )
+
+
 def print_json(value) -> None:
     print(json.dumps(msgspec.to_builtins(value), indent=2, ensure_ascii=False))
 
@@ -65,36 +80,50 @@ def _files(paths: list[Path]) -> list[tuple[Path, str]]:
     found = []
     for path in paths:
         if path.is_dir():
-            found += [
-                (f, f"{path.resolve().name}/{f.relative_to(path)}")
-                for f in sorted(path.rglob("*"))
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)
-            ]
+            found += _folder_files(path)
         elif path.is_file():
             found.append((path, path.name))
+        elif path.exists():  # /dev/null was "no such file or folder"
+            raise InvalidInput(f"{path} is neither a file nor a folder (a device or a pipe): give the material's own")
         else:
             raise InvalidInput(f"{path}: no such file or folder")
     return found
 
 
-def _writing_vectors(settings: Settings) -> services.Services:
+def _folder_files(folder: Path) -> list[tuple[Path, str]]:
+    """The files under `folder` but hidden ones (a leading dot), with their source names. A folder this user may not
+    read, or one with nothing in it, was "0 of 0 files ingested", and the command succeeded: both are refused."""
+
+    def refuse(error: OSError) -> None:
+        raise error
+
+    found = []
+    for root, dirs, names in os.walk(folder, onerror=refuse):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        found += [Path(root, name) for name in names if not name.startswith(".") and Path(root, name).is_file()]
+    if not found:
+        raise InvalidInput(f"{folder} holds no files to ingest (those whose names start with a dot are left out)")
+    return [(path, f"{folder.resolve().name}/{path.relative_to(folder)}") for path in sorted(found)]
+
+
+def _writing_vectors(settings: Settings, instead: str) -> services.Services:
     """The stores, for a command that writes vectors: refused beside another process on Chroma in DATA_DIR, whose
     files take one writer (the service's own copy of them failed every search with "Error finding id", or missed
-    what the command added, until it was restarted)."""
+    what the command added, until it was restarted); `instead` is what to do in the web app."""
     app = services.build(settings, with_llm=False)
     if app.database.alone or settings.vector_backend == "chroma_http":
         return app
     app.close()
     raise Unavailable(
         f"ragbot is running on {settings.data_path} (the service or another command), and its vector store takes "
-        "one process's writes: upload in the web app instead, or stop the service (sudo systemctl stop ragbot), "
+        f"one process's writes: {instead} in the web app instead, or stop the service (sudo systemctl stop ragbot), "
         "run this again, then start it"
     )
 
 
 def ingest(settings: Settings, args) -> int:
     files = _files(args.paths)
-    app = _writing_vectors(settings)
+    app = _writing_vectors(settings, "upload")
     app.courses.get(args.course)
     failed = 0
     with tqdm(files, unit="file", desc="ingesting", file=sys.stderr) as bar:
@@ -149,6 +178,8 @@ def search(settings: Settings, args) -> int:
 
 def ask(settings: Settings, args) -> int:
     """Ask as the system (one course, or every one) through the same chat service as the web app."""
+    if args.course:  # before the model loads (a minute for a big one) only to be told "no course with id 9"
+        _course_exists(settings, args.course)
     app = services.build(settings)
     try:
         for event, data in app.chat.ask(Ask(args.question, course_id=args.course)):
@@ -159,6 +190,18 @@ def ask(settings: Settings, args) -> int:
     finally:
         app.close()
     return 0
+
+
+def _course_exists(settings: Settings, course_id: int) -> None:
+    """NotFound, naming the course, unless it exists."""
+    from appliance.classroom.courses import Courses
+    from appliance.store.database import open_database
+
+    database = open_database(settings.data_path)
+    try:
+        Courses(database).get(course_id)
+    finally:
+        database.close()
 
 
 def _print_done(app: services.Services, done: Done, as_json: bool) -> None:
@@ -175,26 +218,45 @@ def _print_done(app: services.Services, done: Done, as_json: bool) -> None:
 
 
 def documents(settings: Settings, args) -> int:
-    app = services.build(settings, with_llm=False) if args.action == "list" else _writing_vectors(settings)
-    if args.action == "list":
-        for doc in app.database.documents([args.course] if args.course else None):
-            print(
-                f"{doc['id']}  course {doc['course_id']:<3} {doc['pages']:4} pages {doc['chunks']:5} chunks  "
-                f"{doc['filename']}"
-            )
-    else:
-        for document_id in args.ids:
-            app.ingestor.delete(document_id)
-            app.audit.by_cli("document.delete", document_id)
-            print(f"removed {document_id}")
-    app.close()
+    listing = args.action == "list"
+    app = services.build(settings, with_llm=False) if listing else _writing_vectors(settings, "delete it")
+    try:
+        if listing:
+            for doc in app.database.documents([args.course] if args.course else None):
+                print(
+                    f"{doc['id']}  course {doc['course_id']:<3} {doc['pages']:4} pages {doc['chunks']:5} chunks  "
+                    f"{doc['filename']}"
+                )
+        else:
+            _remove(app, args.ids)
+    finally:
+        app.close()
     return 0
+
+
+def _remove(app: services.Services, ids: list[str]) -> None:
+    """Remove documents, every id checked first: `rm GOOD TYPO` (or `rm ID ID`) removed one, then failed half-way."""
+    ids = list(dict.fromkeys(ids))
+    known = {doc["id"] for doc in app.database.documents()}
+    missing = [document_id for document_id in ids if document_id not in known]
+    if missing:
+        raise NotFound(
+            f"no document with id {', '.join(map(repr, missing))}, so nothing was removed: `ragbot documents list` "
+            "shows each document's id"
+        )
+    for document_id in ids:
+        app.ingestor.delete(document_id)
+        app.audit.by_cli("document.delete", document_id)
+        print(f"removed {document_id}")
 
 
 def _password(args) -> str:
     """From standard input with --password-stdin (for scripts), else prompted twice without echo."""
     if args.password_stdin:
-        return sys.stdin.readline().rstrip("\n")
+        line = sys.stdin.readline()
+        if not line:  # nothing piped in (a script's forgotten `<`) was "passwords need at least 8 characters"
+            raise InvalidInput("--password-stdin read nothing: give the password on standard input (`... < FILE`)")
+        return line.rstrip("\n")
     import getpass
     import warnings
 
@@ -240,6 +302,9 @@ def _change_user(accounts, audit, args) -> None:
     log lists one account under one name."""
     user = accounts.named(args.name)
     name = user["username"]
+    if already := _already(user, args):
+        print(f"{name} is already {already}; nothing changed")
+        return
     if args.action == "passwd":
         accounts.update(user["id"], password=_password(args))
         audit.by_cli("account.password", f"user {name}")
@@ -256,6 +321,18 @@ def _change_user(accounts, audit, args) -> None:
         accounts.update(user["id"], disabled=1)
         audit.by_cli("account.disable", f"user {name}")
         print(f"disabled {name}")
+
+
+def _already(user: dict, args) -> str:
+    """What the account already is when the change asked for is none ("" otherwise): `users enable` of an active
+    account said "enabled" and was logged as enabling it; the admin screen logs only a change."""
+    if args.action == "role" and user["role"] == args.role:
+        return f"a {args.role}"
+    if args.action == "enable" and not user["disabled"]:
+        return "active, able to sign in"
+    if args.action == "disable" and user["disabled"]:
+        return "disabled"
+    return ""
 
 
 def courses(settings: Settings, args) -> int:
@@ -300,6 +377,9 @@ def keys(settings: Settings, args) -> int:
             row, key = api_keys.create(account, args.label)
             audit.by_cli("api_key.create", f"api key {row['id']}", name=row["name"], user=account["username"])
             print(f"API key {row['id']} for {account['username']} ({row['name']}); it is shown only now:\n{key}")
+            if account["disabled"]:  # a key made for Moodle's disabled account was refused, 401, with no word why
+                name = account["username"]
+                print(f"note: {name} is disabled: the key works once `ragbot users enable {name}`", file=sys.stderr)
         elif args.action == "list":
             owner = Accounts(database).named(args.name)["id"] if args.name else None
             for row in api_keys.list(owner):
@@ -346,6 +426,13 @@ def restore(settings: Settings, args) -> int:
     print(f"restored {args.archive} into {settings.data_path} ({what})")
     for path in done.config_restored:
         print(f"restored {path}")
+    if done.lost_keys:
+        print(
+            f"note: {args.archive} was made on a box with another token secret: its {done.lost_keys} API keys "
+            "(Moodle's, say) no longer work here, and everyone signs in again. To keep them, restore an archive made "
+            "with `ragbot backup --with-secrets`, with --with-config; or make new keys (`ragbot keys create`)",
+            file=sys.stderr,
+        )
     print("start the service (e.g. `sudo systemctl start ragbot`); it checks the stores against each other on start")
     return 0
 
@@ -433,7 +520,14 @@ def _first_admin(settings: Settings) -> None:
     if not accounts.list():
         chosen = os.environ.get("RAGBOT_ADMIN_PASSWORD")
         password = chosen or one_time_password()
-        Courses(database).add_member(DEFAULT_COURSE, accounts.add("admin", password, "admin"))
+        try:
+            admin = accounts.add("admin", password, "admin")
+        except InvalidInput as error:  # "passwords need at least 8 characters" named no password the admin gave
+            raise InvalidInput(
+                f"RAGBOT_ADMIN_PASSWORD is refused ({error.message}): set one that is not, or unset it and a "
+                "password is made and shown once; then run this again"
+            ) from None
+        Courses(database).add_member(DEFAULT_COURSE, admin)
         # An empty variable chooses nothing: the generated password must be shown, or nobody can sign in.
         shown = "(from RAGBOT_ADMIN_PASSWORD)" if chosen else password
         print(f"first account: admin / {shown}  (shown once; change it with `ragbot users passwd admin`)")

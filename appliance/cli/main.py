@@ -5,9 +5,10 @@ import os
 import sys
 from pathlib import Path
 
-from appliance.errors import RagbotError
+from appliance.errors import DATA_HINT, RagbotError, os_refusal
 from appliance.runtime import configure_process
 from appliance.settings import load_settings
+from appliance.store import files
 from appliance.vocabulary import DEFAULT_COURSE, ROLES, SEARCH_MODES
 
 # SQLite's largest integer: a bigger count or id overflowed in the database query, with a traceback.
@@ -105,7 +106,11 @@ def parser() -> argparse.ArgumentParser:
         "(default: a new timestamped file in backup_dir, old ones pruned)",
     )
     backup.add_argument(
-        "--keep", type=_positive, metavar="N", help="archives to keep in backup_dir (default: backup_keep)"
+        "--keep",
+        type=_positive,
+        metavar="N",
+        help="archives to keep in backup_dir, or in the folder --to gives (default: backup_keep in backup_dir; all in "
+        "another folder)",
     )
     backup.add_argument("--with-secrets", action="store_true", help="include the token secret (keep the archive safe)")
     backup.add_argument("--with-models", action="store_true", help="include model weights (manifests always are)")
@@ -174,11 +179,13 @@ def main(argv: list[str] | None = None) -> None:
 
 def _run(args: argparse.Namespace) -> int | None:
     """Run the command, a clear one-line error instead of a traceback; its exit status."""
+    settings = None
     try:
         overrides = {"host": getattr(args, "host", None), "port": getattr(args, "port", None)}
         settings = load_settings(args.config, **overrides)
         from appliance.cli import commands
 
+        commands.need_data(settings, args)
         return getattr(commands, args.command.replace("-", "_"))(settings, args)
     except RagbotError as error:
         print(f"ragbot: error: {error.message}", file=sys.stderr)
@@ -186,7 +193,8 @@ def _run(args: argparse.Namespace) -> int | None:
     except BrokenPipeError:
         raise  # not the command's failure: main() ends quietly
     except OSError as error:  # unreadable file, full disk...: a message, not a traceback
-        print(f"ragbot: error: {error}", file=sys.stderr)
+        in_data = settings and isinstance(error.filename, str) and files.within(error.filename, settings.data_path)
+        print(f"ragbot: error: {os_refusal(error, DATA_HINT if in_data else '').message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -19,6 +19,22 @@ from appliance.inference.batching import CLOSED, Entry, Job, Scheduler
 from appliance.inference.prompting import COMPLETION_STOP, strip_spelled
 
 BATCH = 512  # tokens per llama_decode call, as open_llama's n_batch
+log = logging.getLogger(__name__)
+# ggml's log levels (ggml.h: 1 debug, 2 info, 3 warn, 4 error, 5 a line continued) as the appliance logs them.
+# llama-cpp-python's own callback reads them as an older ggml numbered them: it printed warnings raw on stderr (a
+# line that was no JSON among the service's logs, and the only line but the answer on `ragbot ask`'s terminal) and
+# dropped errors. Its warnings are notes on settings the appliance chose (a full-size SWA cache): info.
+GGML_LEVELS = {3: logging.INFO, 4: logging.ERROR}
+
+
+@llama_cpp.llama_log_callback
+def _llama_log(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
+    """llama.cpp's log lines into the appliance's log, at their own level (debug, info and continuations dropped)."""
+    if level in GGML_LEVELS and (line := text.decode(errors="replace").strip()):
+        log.log(GGML_LEVELS[level], "llama.cpp: %s", line)
+
+
+llama_cpp.llama_log_set(_llama_log, ctypes.c_void_p(0))  # after `import llama_cpp`, which set its own
 PENALTY_LAST_N = 64  # tokens the repeat penalty looks back over: llama-cpp-python's default
 
 
@@ -162,8 +178,6 @@ class _Context:
     def __init__(self, path: Path, context_length: int, threads: int, parallel: int, repeat_penalty: float):
         # As llama.cpp's penalties sampler holds it (a C float), so a penalised logit is the same to the bit.
         self.repeat_penalty = ctypes.c_float(repeat_penalty).value
-        # llama.cpp logs through this logger; llama_cpp.Llama(verbose=False) sets the same level.
-        logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
         model_params = llama_cpp.llama_model_default_params()
         # No repacked weights: their kernels take one path for a single row and another for several, so an
         # answer's logits would depend on how many others share its step. Plain quantized dot products are

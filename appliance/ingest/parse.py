@@ -143,6 +143,12 @@ def detect_kind(data: bytes, filename: str) -> str:
     raise UnsupportedFile(f"unsupported file extension '{suffix}' for a text file")
 
 
+def known_kind(data: bytes) -> str | None:
+    """What a file's first bytes say it is, in words ("a ZIP archive (.zip)"), or None for no kind known."""
+    guess = filetype.guess(data)
+    return _refused_kind(guess, "").removeprefix("the file is ") if guess else None
+
+
 def _refused_kind(guess: filetype.Type | None, suffix: str) -> str:
     """What a refused file is, in a teacher's words rather than a MIME type: "the file is a Windows program (.exe)";
     content of no known kind is binary data, named with the file's own extension."""

@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from appliance import __version__
-from appliance.errors import InvalidInput, RagbotError
+from appliance.errors import DATA_HINT, InvalidInput, RagbotError, os_errors_told, running_user
 from appliance.inference.manifests import sha256_file
 from appliance.settings import Settings
 from appliance.store import files, locks, migrations
 from appliance.store.database import DATABASE_FILE
+from appliance.web import secret
 
 FORMAT = "ragbot-backup"
 VERSION = 1
@@ -27,6 +28,7 @@ MANIFEST = "MANIFEST.json"
 CHROMA = "chroma"
 PREFIX = "ragbot-"
 SUFFIX = ".tar.gz"
+GZIP_MAGIC = b"\x1f\x8b"
 # Names that promise another kind of archive than the one written (.tar.gz and .tgz are what it is).
 OTHER_KINDS = (".zip", ".7z", ".rar", ".tar.xz", ".tar.bz2", ".tar.zst", ".tar")
 # Archive names of the config file and of the token secret (only with --with-secrets).
@@ -35,6 +37,12 @@ SECRET_MEMBER = "config/secret.key"
 # Never copied: SQLite side files (the online backup API reads through them), locks, our own staging.
 SKIPPED_SUFFIXES = ("-wal", "-shm", "-journal")
 STAGING = (".backup-", ".restore-")
+ASIDE = ".restore-old-"  # where a restore moves the current data until the archive's is in place
+# Ragbot's own names in the data folder, which a restore replaces: the database and its side files, the vector
+# store, uploads waiting for their job and the sample's marker (services.py); the secret, locks, backups, models and
+# certificates stay (_kept). Anything else there, an admin's notes.txt or the service user's dot-files (the folder
+# is its home), is not ragbot's and stays as it is (a restore deleted it with the old data).
+OWNED = {DATABASE_FILE, *(DATABASE_FILE + suffix for suffix in SKIPPED_SUFFIXES), CHROMA, "uploads", ".sample-ingested"}
 
 
 @dataclass
@@ -58,7 +66,7 @@ def _walk(source: Path, skip: set[Path]):
 
     def skipped(path: Path) -> bool:
         return (
-            path.name in (locks.DATA_LOCK, locks.VECTORS_LOCK)
+            path.name in locks.LOCKS
             or path.name.endswith(SKIPPED_SUFFIXES)
             or path.name.startswith(STAGING)
             or path.resolve() in skip
@@ -176,6 +184,18 @@ def archives(folder: Path) -> list[Path]:
     return sorted((p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file()), key=made) if folder.is_dir() else []
 
 
+def leftovers(settings: Settings) -> list[Path]:
+    """Staging folders a backup or restore killed midway left (a power cut during the nightly backup), each about
+    as big as the data; for a caller that knows no backup or restore runs. The old data a restore moves aside
+    (.restore-old-) is never one, nor is anything while the data folder has no database: a restore stopped
+    between moving the old data out and the new in has the only copies there."""
+    data, folder = settings.data_path, backup_dir(settings)
+    found = sorted(folder.glob(f"{STAGING[0]}*")) if folder.is_dir() else []
+    if (data / DATABASE_FILE).is_file():
+        found += [p for p in sorted(data.glob(f"{STAGING[1]}*")) if not p.name.startswith(ASIDE)]
+    return [p for p in found if p.is_dir()]
+
+
 def prune(folder: Path, keep: int) -> list[Path]:
     """Delete all but the newest `keep` archives named ragbot-*.tar.gz in `folder`."""
     found = archives(folder)
@@ -205,8 +225,27 @@ def backup(
     """Write one archive (to `to`, a new timestamped file in `to` if it is a folder or ends in "/", or one in the
     backup folder, pruned to `keep`)."""
     data = settings.data_path
-    if not (data / DATABASE_FILE).is_file():
-        raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE_FILE})")
+    with os_errors_told(lambda failed: _backup_hint(settings, to, failed)):
+        if not (data / DATABASE_FILE).is_file():
+            raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE_FILE})")
+        folder, destination = _destination(settings, to, keep)
+        skip = _excluded(settings, with_models, with_secrets) | {destination}
+        # Room for the staged copy plus the archive, at worst as big as the data.
+        _need_room(
+            folder,
+            2 * sum(p.stat().st_size for p in _walk(data, skip)),
+            "a backup",
+            "free some space or use --to on another disk",
+        )
+        count, documents, chunks = _write_archive(settings, config, destination, with_secrets, skip)
+        # `--to /media/usb/ --keep 3` kept every archive on the stick: --keep prunes the folder given too.
+        keeping = settings.backup_keep if to is None and keep is None else keep
+        pruned = prune(folder, keeping) if keeping else []
+    return Written(destination, count, documents, chunks, pruned)
+
+
+def _destination(settings: Settings, to: Path | str | None, keep: int | None) -> tuple[Path, Path]:
+    """The folder the archive goes in (made if need be) and the archive's own path."""
     # A folder (a USB stick's) was taken for the archive's own name: "[Errno 21] Is a directory"; and one yet to be
     # made, `--to /media/usb/ragbot/`, became a file named "ragbot" (a Path drops the "/" that says it is a folder).
     folder_meant = str(to).endswith(os.sep)
@@ -214,20 +253,31 @@ def backup(
     into = to if to and (folder_meant or to.is_dir()) else None
     if to and not into:
         _refuse_other_kinds(to)
+        if keep is not None:  # it pruned nothing, and said nothing of it
+            raise InvalidInput(f"--keep prunes a folder's archives, and {to} names one archive: give --to a folder")
     folder = (into or (to.parent if to else backup_dir(settings))).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    destination = to.resolve() if to and not into else _archive_name(folder)
-    skip = _excluded(settings, with_models, with_secrets) | {destination}
-    # Room for the staged copy plus the archive, at worst as big as the data.
-    _need_room(
-        folder,
-        2 * sum(p.stat().st_size for p in _walk(data, skip)),
-        "a backup",
-        "free some space or use --to on another disk",
-    )
+    return folder, to.resolve() if to and not into else _archive_name(folder)
+
+
+def _backup_hint(settings: Settings, to: Path | str | None, failed: Path | None) -> str:
+    """What to do when the OS refused `failed`: another --to, or the data folder's owner and permissions."""
+    user = running_user()
+    if failed is None or files.within(failed, settings.data_path):
+        return DATA_HINT
+    if to:
+        return f"give --to a folder the user {user} can write, or leave it out (archives go to {backup_dir(settings)})"
+    return f"let the user {user} write {backup_dir(settings)} (setting backup_dir), or give --to a folder it can write"
+
+
+def _write_archive(
+    settings: Settings, config: Path | None, destination: Path, with_secrets: bool, skip: set[Path]
+) -> tuple[int, int, int]:
+    """Stage a consistent copy beside `destination`, archive it there with its manifest; files, documents, chunks."""
+    data = settings.data_path
     lock, _ = locks.use_data(data)
     try:
-        with tempfile.TemporaryDirectory(prefix=STAGING[0], dir=folder) as tmp:
+        with tempfile.TemporaryDirectory(prefix=STAGING[0], dir=destination.parent) as tmp:
             staging = Path(tmp)
             _stage(settings, config, staging, with_secrets, skip)
             schema, documents, chunks = _counts(staging / "data" / DATABASE_FILE)
@@ -245,6 +295,7 @@ def backup(
                 "data_dir": str(data),
                 "documents": documents,
                 "chunks": chunks,
+                "secret": secret.fingerprint(settings.secret_path),
                 "files": listed,
             }
             partial = staging / "archive.partial"
@@ -252,8 +303,7 @@ def backup(
             os.replace(partial, destination)
     finally:
         lock.release()
-    pruned = prune(folder, settings.backup_keep if keep is None else keep) if to is None else []
-    return Written(destination, len(listed), documents, chunks, pruned)
+    return len(listed), documents, chunks
 
 
 def _write_tar(path: Path, staging: Path, manifest: dict) -> None:
@@ -284,6 +334,7 @@ class Restored:
 
     manifest: dict
     config_restored: list[Path]
+    lost_keys: int = 0  # API keys that stop working: the archive's were hashed with another box's secret
 
 
 def _member_path(name: str) -> PurePosixPath:
@@ -335,12 +386,26 @@ def _read_manifest(tar: tarfile.TarFile, name: Path) -> dict:
     return manifest
 
 
+def _refuse_other_files(archive: Path) -> None:
+    """A file that is no tar archive at all (a .zip, a text) was "truncated or corrupted (truncated header)", which
+    sent the admin looking for a better copy of it rather than for the right file."""
+    with archive.open("rb") as handle:
+        head = handle.read(512)
+    if head.startswith(GZIP_MAGIC) or head[257:262] == b"ustar":
+        return
+    from appliance.ingest.parse import known_kind
+
+    what = "empty" if not head else known_kind(head) or "no archive"
+    raise InvalidInput(f"{archive} is not a ragbot backup, the .tar.gz `ragbot backup` writes: it is {what}")
+
+
 def _extract(archive: Path, staging: Path, kept: set[str]) -> dict:
     """Unpack into `staging`, checking every file against the manifest; any doubt raises InvalidInput.
 
     `kept` names what a restore leaves in the data folder (the secret, locks, backups): a member
     that would land on one of those is refused, since no archive `ragbot backup` writes holds one.
     """
+    _refuse_other_files(archive)
     try:
         with tarfile.open(archive, mode="r|*") as tar:
             manifest = _read_manifest(tar, archive)
@@ -385,17 +450,22 @@ def _extract(archive: Path, staging: Path, kept: set[str]) -> dict:
 
 
 def _swap(data: Path, staged: Path, keep: set[str]) -> list[Path]:
-    """Move the current data aside and the restored data in; on any failure put the old data back."""
-    aside = Path(tempfile.mkdtemp(prefix=".restore-old-", dir=data))
+    """Move ragbot's current data aside and the restored data in; on any failure put the old data back.
+
+    What is not ragbot's stays as it is; one such file in the archive (a backup takes the whole folder) comes back
+    only where the folder has none of that name.
+    """
+    aside = Path(tempfile.mkdtemp(prefix=ASIDE, dir=data))
     moved_out, moved_in = [], []
     try:
         for entry in sorted(data.iterdir()):
-            if entry.name not in keep and not entry.name.startswith(STAGING):
+            if entry.name in OWNED and entry.name not in keep:
                 os.replace(entry, aside / entry.name)
                 moved_out.append(entry.name)
         for entry in sorted(staged.iterdir()):
-            os.replace(entry, data / entry.name)
-            moved_in.append(entry.name)
+            if entry.name in OWNED or not os.path.lexists(data / entry.name):
+                os.replace(entry, data / entry.name)
+                moved_in.append(entry.name)
     except BaseException:
         for name in moved_in:
             os.replace(data / name, staged / name)
@@ -425,45 +495,73 @@ def restore(
     Refused while any process has the data open (see locks.py); nothing changes unless every file
     of the manifest is present and matches its checksum.
     """
-    if archive.is_dir():
-        raise InvalidInput(f"{archive} is a folder: give the archive in it (ragbot-....tar.gz)")
-    if not archive.is_file():
-        raise InvalidInput(f"{archive}: no such file")
-    archive = archive.resolve()
+    with os_errors_told(lambda failed: _restore_hint(settings, archive, failed)):
+        if archive.is_dir():
+            raise InvalidInput(f"{archive} is a folder: give the archive in it (ragbot-....tar.gz)")
+        if not archive.is_file():
+            raise InvalidInput(f"{archive}: no such file")
+        data = settings.data_path
+        data.mkdir(parents=True, exist_ok=True)
+        lock = None if check_only else locks.own_data(data, "restore")
+        try:
+            return _unpack(settings, archive.resolve(), config, check_only, with_config)
+        finally:
+            if lock:
+                lock.release()
+
+
+def _restore_hint(settings: Settings, archive: Path, failed: Path | None) -> str:
+    """What to do when the OS refused `failed`: put the archive where it can be read, or see to the data folder."""
+    # The archive, or a folder on its way to it (not the data folder, where the archive may be kept).
+    if failed is not None and files.within(archive, failed) and not files.within(settings.data_path, failed):
+        user = running_user()
+        return f"put the archive where the user {user} can read it (e.g. into {backup_dir(settings)}, owned by {user})"
+    return DATA_HINT
+
+
+def _unpack(settings: Settings, archive: Path, config: Path | None, check_only: bool, with_config: bool) -> Restored:
+    """Unpack and verify beside the data, then (unless `check_only`) swap it in."""
     data = settings.data_path
-    data.mkdir(parents=True, exist_ok=True)
-    lock = None if check_only else locks.own_data(data, "restore")
-    try:
-        with tempfile.TemporaryDirectory(prefix=STAGING[1], dir=data) as tmp:
-            staging = Path(tmp)
-            keep = _kept(settings, archive)
-            manifest = _extract(archive, staging, keep - {"models"})
-            if check_only:
-                return Restored(manifest, [])
-            # Model manifests (and weights, if archived) join the models folder instead of replacing it.
-            models = staging / "data" / "models"
-            if models.is_dir():
-                models = models.rename(staging / "models")
-            # The box's certificates stay, as its secret does: students' devices trust this CA. An archive's
-            # (older backups held one) comes in only where there is none, a new box recovering the old one's.
-            if settings.tls_path.is_dir():
-                shutil.rmtree(staging / "data" / settings.tls_path.name, ignore_errors=True)
-                keep.add(settings.tls_path.name)
-            restored = _swap(data, staging / "data", keep)
-            if models.is_dir():
-                restored += _merge(models, settings.models_path)
-            files.match_owner(restored, data)
-            return Restored(manifest, _restore_config(settings, staging, config) if with_config else [])
-    finally:
-        if lock:
-            lock.release()
+    with tempfile.TemporaryDirectory(prefix=STAGING[1], dir=data) as tmp:
+        staging = Path(tmp)
+        keep = _kept(settings, archive)
+        manifest = _extract(archive, staging, keep - {"models"})
+        if check_only:
+            return Restored(manifest, [])
+        # Model manifests (and weights, if archived) join the models folder instead of replacing it.
+        models = staging / "data" / "models"
+        if models.is_dir():
+            models = models.rename(staging / "models")
+        # The box's certificates stay, as its secret does: students' devices trust this CA. An archive's
+        # (older backups held one) comes in only where there is none, a new box recovering the old one's.
+        if settings.tls_path.is_dir():
+            shutil.rmtree(staging / "data" / settings.tls_path.name, ignore_errors=True)
+            keep.add(settings.tls_path.name)
+        restored = _swap(data, staging / "data", keep)
+        if models.is_dir():
+            restored += _merge(models, settings.models_path)
+        files.match_owner(restored, data)
+        config_restored = _restore_config(settings, staging, config) if with_config else []
+        return Restored(manifest, config_restored, _lost_keys(settings, manifest))
+
+
+def _lost_keys(settings: Settings, manifest: dict) -> int:
+    """The restored API keys this box cannot check: a new box has a secret of its own (its install made one), and
+    Moodle's key stopped working after a move with no word of why. 0 for an archive that recorded no secret."""
+    made_with = manifest.get("secret")
+    if not made_with or made_with == secret.fingerprint(settings.secret_path):
+        return 0
+    with sqlite3.connect(settings.data_path / DATABASE_FILE) as db:
+        live = db.execute("SELECT count(*) FROM api_keys WHERE revoked_at IS NULL").fetchone()[0]
+    db.close()
+    return live
 
 
 def _kept(settings: Settings, archive: Path) -> set[str]:
     """Names in the data folder a restore leaves in place."""
     data = settings.data_path
     # Our lock, the backups (maybe the very archive being restored) and weights.
-    keep = {locks.DATA_LOCK, locks.VECTORS_LOCK, "models"}
+    keep = {*locks.LOCKS, "models"}
     keep |= {p.name for p in data.iterdir() if archive.is_relative_to(p.resolve())}
     # The current secret stays (an archive holds one only with --with-secrets, restored by --with-config).
     keep |= {p.name for p in (backup_dir(settings), settings.secret_path) if p.parent.resolve() == data.resolve()}

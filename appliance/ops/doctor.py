@@ -1,11 +1,9 @@
 """`ragbot doctor`: check config, permissions, disk, models, database, stores and service; say what to do."""
 
 import datetime
-import errno
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import ssl
 import stat
@@ -16,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from appliance import services as services_module
-from appliance.errors import Damaged, DiskFull, RagbotError, Unavailable
+from appliance.errors import Damaged, DiskFull, RagbotError, Unavailable, os_refusal, running_user
 from appliance.inference import manifests as models
 from appliance.inference import wordnet
 from appliance.ops import consistency as repair
-from appliance.ops import tls
-from appliance.ops.backup import CHROMA, archives, backup_dir
+from appliance.ops import ports, tls
+from appliance.ops.backup import CHROMA, archives, backup_dir, leftovers
 from appliance.settings import Settings
 from appliance.store import locks
 from appliance.store.database import DATABASE_FILE, Database, open_database
@@ -53,11 +51,14 @@ def problem(check: str, detail: str, fix: str) -> Finding:
 
 
 def _unwritable(data: Path) -> str:
-    """Why this process cannot write the data folder ("read-only", "user"), or "" when it can (or it is missing)."""
+    """Why this process cannot write the data folder ("read-only", "user", or "closed": it cannot even read it), or
+    "" when it can (or it is missing)."""
     if not data.is_dir():
         return ""
     if os.statvfs(data).f_flag & os.ST_RDONLY:
         return "read-only"
+    if not os.access(data, os.R_OK | os.X_OK):
+        return "closed"
     return "" if os.access(data, os.W_OK | os.X_OK) else "user"
 
 
@@ -70,8 +71,16 @@ class Doctor:
         self.repair = repair
         self.data = settings.data_path
         self.embedder = embedder or (lambda: services_module.load_embedder(settings))
-        self.running = locks.in_use(self.data)
         self.unwritable = _unwritable(self.data)
+        self.running = self._running()
+        self.owner_fix = f"run ragbot as the owner of {self.data}: `sudo ragbot doctor` on a machine install"
+
+    def _running(self) -> bool | None:
+        """Whether something holds the data lock; None when this user may not look (check_data names the folder)."""
+        try:
+            return locks.in_use(self.data)
+        except PermissionError:
+            return None
 
     def run(self) -> list[Finding]:
         if self.repair and self.running:
@@ -102,16 +111,26 @@ class Doctor:
                     self.check_certificate,
                     self.check_backups,
                 )
-                for finding in check()
+                for finding in self._refused_in_words(check)
             ]
         finally:
             if lock:
                 lock.release()
 
+    def _refused_in_words(self, check: Callable[[], Iterator[Finding]]) -> Iterator[Finding]:
+        """A check's findings; a file the OS refuses it (a folder closed to this user: an admin without sudo) is one
+        more, not the doctor's end with "[Errno 13] ..."."""
+        try:
+            yield from check()
+        except PermissionError as error:
+            yield problem(check.__name__.removeprefix("check_"), os_refusal(error).message, self.owner_fix)
+
     def _checks(self, *checks: Callable[[], Iterator[Finding]]) -> list[Callable[[], Iterator[Finding]]]:
         """Every check, but those that open the stores when the data folder cannot be written: SQLite opens a WAL
         database only where it can write beside it, and "unable to open database file" read as a damaged database,
         whose fix said to restore a backup."""
+        if self.unwritable == "closed":  # nothing in it can be read: the rest would only fail ("[Errno 13] ...")
+            return [check for check in checks if check in (self.check_config, self.check_data)]
         skipped = (self.check_database, self.check_stores, self.check_uploads)
         return [check for check in checks if not (self.unwritable and check in skipped)]
 
@@ -132,6 +151,8 @@ class Doctor:
         else:
             yield ok("config", f"{self.config} is valid")
         secret = self.settings.secret_path
+        if self.unwritable == "closed" and secret.is_relative_to(self.data):  # check_data names the closed folder
+            return
         if secret.exists() and secret.stat().st_mode & 0o077:
             yield self._chmod(
                 "secret", secret, 0o600, f"{secret} is readable by other users (mode {secret.stat().st_mode & 0o777:o})"
@@ -147,7 +168,12 @@ class Doctor:
     def check_data(self) -> Iterator[Finding]:
         data = self.data
         if not data.is_dir():
-            yield problem("data", f"{data} does not exist", "start the service once, or restore a backup into it")
+            yield problem(
+                "data",
+                f"{data} does not exist",
+                f"if it should, check RAGBOT_DATA_DIR, or data_dir in {self.config} (a typo?); for a new appliance, "
+                "start the service once, or restore a backup into it",
+            )
             return
         if self.unwritable == "read-only":
             yield problem(
@@ -159,11 +185,15 @@ class Doctor:
             )
             return
         if self.unwritable:
+            closed = self.unwritable == "closed"
             yield problem(
                 "data",
-                f"{data} is not writable by this user (uid {os.geteuid()}); the database and stores were not checked",
-                f"run ragbot as the owner of {data}, e.g. sudo -u ragbot ragbot ...",
+                f"{data} is not {'readable' if closed else 'writable'} by this user ({running_user()}); "
+                f"{'nothing in it was' if closed else 'the database and stores were not'} checked",
+                self.owner_fix,
             )
+            if closed:
+                return
         owner, group = data.stat().st_uid, data.stat().st_gid
         found = {path: info for path, info in _lstat_tree(data).items() if not stat.S_ISLNK(info.st_mode)}
         strangers = [p for p, info in found.items() if info.st_uid != owner]
@@ -446,6 +476,9 @@ class Doctor:
 
     def check_service(self) -> Iterator[Finding]:
         host, port = self.settings.host, self.settings.port
+        if self.running is None:
+            yield ok("service", f"not checked: this user may not read {self.data / locks.DATA_LOCK}")
+            return
         if not self.running:
             yield ok("service", f"not running (nothing holds {self.data / locks.DATA_LOCK})")
             yield from self._port_free(host, port)
@@ -479,26 +512,10 @@ class Doctor:
             )
 
     def _port_free(self, host: str, port: int) -> Iterator[Finding]:
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        with socket.socket(family, socket.SOCK_STREAM) as sock:
-            try:
-                sock.bind((host, port))
-            except OSError as error:
-                if error.errno == errno.EADDRINUSE:
-                    yield problem(
-                        "port",
-                        f"{host}:{port} is taken by another program, so the service cannot start",
-                        f"find it with `ss -ltnp 'sport = :{port}'`, or set another port",
-                    )
-                else:
-                    yield problem(
-                        "port",
-                        f"cannot listen on {host}:{port}: {error.strerror}",
-                        "check the host setting (an address of this machine) and the port (>= 1024 "
-                        "unless run with privileges)",
-                    )
-                return
-        yield ok("port", f"{host}:{port} is free for the service")
+        if refused := ports.refusal(host, port):
+            yield problem("port", f"{refused[0]}, so the service cannot start", refused[1])
+        else:
+            yield ok("port", f"{host}:{port} is free for the service")
 
     def check_certificate(self, now: datetime.datetime | None = None) -> Iterator[Finding]:
         """Warn RENEW_DAYS before the HTTPS certificate expires; without one, say the appliance speaks plain HTTP."""
@@ -537,6 +554,26 @@ class Doctor:
             yield ok("backups", f"{len(found)} in {folder}, newest {found[-1].name}")
         else:
             yield ok("backups", f"none yet in {folder} (ragbot-backup.timer makes one nightly)")
+        if self.running is False:  # else a backup running now may be staging in one of them (or none can tell)
+            yield from self._leftovers()
+
+    def _leftovers(self) -> Iterator[Finding]:
+        """What a backup or restore killed midway left: a power cut at 02:30 left a copy of the data in the backups
+        folder, hidden (a dot-folder), never deleted, another at each such night."""
+        found = leftovers(self.settings)
+        if not found:
+            return
+        size = sum(f.stat().st_size for path in found for f in path.rglob("*") if f.is_file())
+        finding = problem(
+            "backups",
+            f"{len(found)} folders left by an interrupted backup or restore take {size >> 20} MB (e.g. {found[0]})",
+            "ragbot doctor --repair with the service stopped deletes them",
+        )
+        if self.repair:
+            for path in found:
+                shutil.rmtree(path)
+            finding.fixed = True
+        yield finding
 
 
 def _lstat_tree(top: Path) -> dict[Path, os.stat_result]:

@@ -37,3 +37,8 @@ def match_owner(paths: list[Path], like: Path) -> None:
     for top in paths:
         for path in [top, *(top.rglob("*") if top.is_dir() else [])]:
             os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)
+
+
+def within(path: Path | str, folder: Path) -> bool:
+    """Whether `path` is `folder` or inside it, both taken from the current folder as given (no links followed)."""
+    return Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))

@@ -14,6 +14,10 @@ from appliance.errors import Unavailable
 DATA_LOCK = ".ragbot.lock"
 # Held shared around each vector store write; a backup takes it exclusively while it copies Chroma.
 VECTORS_LOCK = ".vectors.lock"
+# Held exclusively by `ragbot serve`: a second one on the same data folder (a test in a terminal on another port
+# beside the service) started and took uploads too, though the folder's vector store takes one process's writes.
+SERVE_LOCK = ".serve.lock"
+LOCKS = (DATA_LOCK, VECTORS_LOCK, SERVE_LOCK)
 
 
 class Lock:
@@ -64,13 +68,29 @@ def use_data(data: Path) -> tuple[Lock, bool]:
 
 def own_data(data: Path, doing: str) -> Lock:
     """The exclusive lock for `doing` (restore, repair); refused while anything else has the stores open."""
+    return _exclusive(
+        data / DATA_LOCK,
+        f"cannot {doing}: ragbot is running on {data} (the service or another command); stop "
+        "it first, e.g. `sudo systemctl stop ragbot`",
+    )
+
+
+def serving(data: Path) -> Lock:
+    """The lock `ragbot serve` holds while it runs; refused while another one serves the same data folder."""
+    return _exclusive(
+        data / SERVE_LOCK,
+        f"ragbot is already serving {data} (the service, or a `ragbot serve` in another terminal), and one "
+        "data folder takes one service: stop the other first (e.g. `sudo systemctl stop ragbot`), or give "
+        "this one a data folder of its own (RAGBOT_DATA_DIR)",
+    )
+
+
+def _exclusive(path: Path, refused: str) -> Lock:
+    """An exclusive lock on `path`, or Unavailable(`refused`) while another process holds it."""
     try:
-        return Lock(data / DATA_LOCK, shared=False, wait=False)
+        return Lock(path, shared=False, wait=False)
     except BlockingIOError:
-        raise Unavailable(
-            f"cannot {doing}: ragbot is running on {data} (the service or another command); stop "
-            "it first, e.g. `sudo systemctl stop ragbot`"
-        ) from None
+        raise Unavailable(refused) from None
 
 
 def in_use(data: Path) -> bool:

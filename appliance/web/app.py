@@ -4,7 +4,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
 from typing import cast
 
@@ -24,6 +24,7 @@ from appliance.answer.completions import OpenAIError, error_body
 from appliance.errors import MB, RagbotError, TooLarge, Unavailable, disk_full, upload_too_large
 from appliance.services import Services
 from appliance.settings import Settings
+from appliance.store import locks
 from appliance.web import access, headers, observability, secret
 from appliance.web.routes import admin, chat, completions, courses, documents, health, search, web
 from appliance.web.routes import auth as auth_routes
@@ -154,22 +155,25 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Litestar):
         app.state.jwt = jwt
-        try:
-            app.state.services = services or await asyncio.to_thread(build, settings)
-        except RagbotError as error:  # a bad setting (a server that is not there, say): one line that says so
-            log.error("cannot start: %s", error.message)
-            raise
-        except OSError as error:  # a data folder on a read-only disk, or another user's: a line, not a traceback
-            log.error("cannot start: %s; `ragbot doctor` says what to do", error)
-            raise Unavailable(str(error)) from None
-        _tell_if_no_admin(app.state.services)
-        app.state.searches = search.searches(os.cpu_count() or 1)
-        try:
-            yield
-        finally:
-            app.state.searches.shutdown(wait=True)
-            if services is None:
-                await asyncio.to_thread(app.state.services.close)
+        with ExitStack() as held:
+            try:
+                if services is None:  # before the models load, a second service on this data folder is refused
+                    held.callback(locks.serving(settings.data_path).release)
+                app.state.services = services or await asyncio.to_thread(build, settings)
+            except RagbotError as error:  # a bad setting (a server that is not there, say): one line that says so
+                log.error("cannot start: %s", error.message)
+                raise
+            except OSError as error:  # a data folder on a read-only disk, or another user's: a line, not a traceback
+                log.error("cannot start: %s; `ragbot doctor` says what to do", error)
+                raise Unavailable(str(error)) from None
+            _tell_if_no_admin(app.state.services)
+            app.state.searches = search.searches(os.cpu_count() or 1)
+            try:
+                yield
+            finally:
+                app.state.searches.shutdown(wait=True)
+                if services is None:
+                    await asyncio.to_thread(app.state.services.close)
 
     def provide_services(state: State) -> Services:
         return state.services

@@ -27,3 +27,9 @@ def load_or_create(path: Path) -> str:
 def derive(secret: str, purpose: str) -> bytes:
     """A key for one purpose, derived from the secret, so no second file has to be kept and backed up."""
     return hmac.new(secret.encode(), f"ragbot {purpose}".encode(), hashlib.sha256).digest()
+
+
+def fingerprint(path: Path) -> str:
+    """Which secret the file holds, without giving it away ("" when there is none): a backup records it, so that a
+    restore onto a box with another secret can say what that breaks."""
+    return derive(path.read_text().strip(), "fingerprint").hex()[:16] if path.is_file() else ""

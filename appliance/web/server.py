@@ -2,16 +2,19 @@
 
 import asyncio
 import contextlib
+import logging
 import threading
 
 import uvicorn
 
-from appliance.ops import announce, tls
+from appliance.ops import announce, ports, tls
 from appliance.ops.notify import notify, watchdog_seconds
 from appliance.settings import Settings
 from appliance.web.app import create_app
 from appliance.web.observability import READY_PATH, log_config
 from appliance.web.redirect import redirect_app
+
+log = logging.getLogger(__name__)
 
 
 class Server(uvicorn.Server):
@@ -118,17 +121,43 @@ def serve(settings: Settings) -> None:
     NAME.local on the LAN while serving beyond loopback."""
     if settings.tls_cert_file:  # before anything starts: a message that names the setting and its file
         tls.check_pair(settings.tls_cert_file, settings.tls_key_file)
+    server = Server(config(settings))  # first: its config sets up the JSON logging the redirect's lines use too
+    if refused := ports.refusal(settings.host, settings.port):
+        # Before the models load: uvicorn found it after, said only "[Errno 98] ... address already in use", and
+        # systemd restarted the service into the same wall, loading the models each time.
+        log.error("cannot start: %s; %s", *refused)
+        raise SystemExit(3)
     redirect = None
     if settings.tls_cert_file and settings.http_redirect_port:
         redirect = uvicorn.Server(redirect_config(settings))
-        threading.Thread(target=redirect.run, name="http-redirect", daemon=True).start()
+        threading.Thread(
+            target=redirect_plain_http, args=(redirect, settings), name="http-redirect", daemon=True
+        ).start()
     with (
         announce.announced(settings.mdns_name, settings.port, bool(settings.tls_cert_file), settings.host)
         if settings.mdns_name
         else contextlib.nullcontext()
     ):
         try:
-            Server(config(settings)).run()
+            server.run()
         finally:
             if redirect:
                 redirect.should_exit = True
+
+
+def redirect_plain_http(redirect: uvicorn.Server, settings: Settings) -> None:
+    """Run the redirect port; one it cannot listen on is a warning, not the service's end (HTTPS goes on). It ended
+    its thread quietly, after one line that was no JSON, and old http:// bookmarks failed with no word why."""
+    with contextlib.suppress(SystemExit):  # uvicorn's answer to a port it cannot bind
+        redirect.run()
+    if not redirect.started:
+        port = settings.http_redirect_port
+        log.warning(
+            "cannot redirect plain HTTP to HTTPS: %s:%d is taken by another program (find it with `ss -ltnp "
+            "'sport = :%d'`) or no address of this box, so http:// addresses fail; the appliance answers on "
+            "https://...:%d; free the port and restart, or set http_redirect_port (0: none)",
+            settings.host,
+            port,
+            port,
+            settings.port,
+        )
