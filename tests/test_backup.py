@@ -319,6 +319,24 @@ def test_a_name_promising_another_kind_of_archive_is_refused_and_nothing_written
     assert not (tmp_path / name).exists()
 
 
+def test_a_file_that_is_no_ragbot_backup_is_not_replaced_by_one(settings, tmp_path):
+    """`ragbot backup --to ~/thesis.tar.gz`, a thesis of that name there already, replaced it without a word."""
+    build(settings).close()  # a data folder with its database
+    thesis = tmp_path / "thesis.tar.gz"
+    thesis.write_bytes(gzip.compress(b"chapter one"))
+    notes = tmp_path / "notes.tar.gz"
+    notes.write_text("not even gzip")
+    for kept in (thesis, notes):
+        before = kept.read_bytes()
+        with pytest.raises(InvalidInput, match=f"{kept} exists and is not a ragbot backup; .* give another name"):
+            backup.backup(settings, None, kept)
+        assert kept.read_bytes() == before
+    # An earlier backup of that name is replaced, as a nightly `--to` of one name expects.
+    nightly = tmp_path / "nightly.tar.gz"
+    first = backup.backup(settings, None, nightly)
+    assert backup.backup(settings, None, nightly).path == first.path == nightly.resolve()
+
+
 def test_a_second_archive_of_the_same_second_is_the_newer_one(tmp_path):
     # The nightly timer and an admin's `ragbot backup` in one second: "...Z-1.tar.gz" sorted first by name, so a
     # prune deleted it, the newest, and doctor offered the older one to restore.

@@ -213,6 +213,20 @@ def _refuse_other_kinds(to: Path) -> None:
         raise InvalidInput(f"{to.name}: a backup is a gzip-compressed tar archive, not {other}; name it {named}")
 
 
+def _refuse_replacing(to: Path) -> None:
+    """`--to ~/thesis.tar.gz` replaced the thesis without a word: only a ragbot backup is written over."""
+    if not to.exists():
+        return
+    try:
+        with tarfile.open(to, mode="r|gz") as tar:
+            first = tar.next()
+        ours = first is not None and first.name == MANIFEST
+    except (tarfile.TarError, OSError, EOFError):  # not gzip, not tar, cut short: no backup of ours
+        ours = False
+    if not ours:
+        raise InvalidInput(f"{to} exists and is not a ragbot backup; a backup does not replace it: give another name")
+
+
 def backup(
     settings: Settings,
     config: Path | None,
@@ -253,6 +267,7 @@ def _destination(settings: Settings, to: Path | str | None, keep: int | None) ->
     into = to if to and (folder_meant or to.is_dir()) else None
     if to and not into:
         _refuse_other_kinds(to)
+        _refuse_replacing(to)
         if keep is not None:  # it pruned nothing, and said nothing of it
             raise InvalidInput(f"--keep prunes a folder's archives, and {to} names one archive: give --to a folder")
     folder = (into or (to.parent if to else backup_dir(settings))).resolve()
