@@ -285,7 +285,14 @@ def test_api_keys_are_printed_once_listed_without_the_key_revoked_and_audited(ra
             keys.user(key)
     finally:
         database.close()
-    assert "no API key with id" in ragbot("keys", "revoke", key_id, check_status=1).stderr
+    # Revoked twice: "no API key with id 3" sent its owner looking for a key that exists.
+    assert (
+        f"API key {key_id} (Moodle) was already revoked on" in ragbot("keys", "revoke", key_id, check_status=1).stderr
+    )
+    assert "no API key with id 999" in ragbot("keys", "revoke", "999", check_status=1).stderr
+    ragbot("users", "add", "grace", "--password-stdin", stdin="a long enough password\n")
+    none = ragbot("keys", "list", "grace")
+    assert (none.stdout, none.stderr.strip()) == ("", "no API keys of grace")
     audit = ragbot("audit").stdout
     assert "api_key.create" in audit and "api_key.revoke" in audit
 
@@ -468,3 +475,14 @@ def test_a_key_made_for_a_disabled_account_says_it_works_only_once_enabled(ragbo
     assert made.stderr == "note: moodle-off is disabled: the key works once `ragbot users enable moodle-off`\n"
     ragbot("users", "enable", "moodle-off")
     assert ragbot("keys", "create", "moodle-off").stderr == ""
+
+
+def test_a_list_with_nothing_in_it_says_so_on_stderr(tmp_path, monkeypatch, capsys):
+    # `ragbot users list` on a data folder without accounts printed nothing at all: broken, or empty?
+    open_database(tmp_path).close()
+    monkeypatch.setenv("RAGBOT_DATA_DIR", str(tmp_path))
+    with pytest.raises(SystemExit) as exit:
+        cli_main.main(["users", "list"])
+    assert exit.value.code == 0
+    said = capsys.readouterr()
+    assert (said.out, said.err) == ("", "no accounts yet: make one with `ragbot users add NAME --role admin`\n")

@@ -75,8 +75,10 @@ def test_a_question_or_anything_else_is_no_small_talk(message):
         ("whats the top speed of the kestrel 9 btw", "whats the top speed of the kestrel 9"),
         ("Please explain how to charge the battery", "Please explain how to charge the battery"),
         ("Do you know?", "Do you know?"),
-        # small talk alone is kept whole (and answered as such)
+        # small talk alone is kept whole (and answered as such), and so is a question with none, as typed (the
+        # answer cache takes only a question searched as typed)
         ("Hi!", "Hi!"),
+        ("  how STRONG is the zorblax-7 gripper ", "  how STRONG is the zorblax-7 gripper "),
     ],
 )
 def test_the_small_talk_around_a_question_is_left_out_of_what_it_asks(message, asked):

@@ -62,11 +62,13 @@ def without(message: str) -> str:
     """A question without the small talk and polite wrapping around it: "Hi, can you tell me how heavy the P-9 pump
     is? Thanks!" asks "how heavy the P-9 pump is?", and "hi" is no term the material must cover. A message of
     small talk alone is kept whole."""
-    clauses = [c for c in CLAUSE_END.split(message.strip()) if c]
-    asking = [i for i, clause in enumerate(clauses) if reply(clause) is None]
+    gaps = list(CLAUSE_END.finditer(message))
+    clauses = zip([0, *(gap.end() for gap in gaps)], [*(gap.start() for gap in gaps), len(message)], strict=True)
+    asking = [(a, b) for a, b in clauses if message[a:b].strip() and reply(message[a:b]) is None]
     if not asking:
         return message
-    asked = OPENING.sub("", " ".join(clauses[asking[0] : asking[-1] + 1])).rstrip(",;:")
+    asked = OPENING.sub("", message[asking[0][0] : asking[-1][1]])
+    asked = asked.rstrip(",;:") if asking[-1][1] < len(message) else asked  # "..., ok?" leaves its comma
     unwrapped = WRAPPING.sub("", asked)
     return unwrapped if re.search(r"[^\W_]", unwrapped) else asked
 

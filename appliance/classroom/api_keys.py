@@ -68,6 +68,8 @@ class ApiKeys:
         row = self.database.revoke_api_key(key_id, user_id)
         if row is None:
             raise NotFound(f"no API key with id {key_id}")
+        if row["revoked_at"]:  # revoked twice: "no API key with id 3" sent its owner looking for a key that exists
+            raise Conflict(f"API key {key_id} ({row['name']}) was already revoked on {row['revoked_at'][:10]}")
         return row
 
     def user(self, key: str) -> dict:

@@ -288,9 +288,12 @@ def users(settings: Settings, args) -> int:
         audit.by_cli("account.create", f"user {args.name}", role=args.role, course=args.course)
         print(f"added {args.role} {args.name}")
     elif args.action == "list":
-        for user in accounts.list():
+        listed = accounts.list()
+        for user in listed:
             state = "disabled" if user["disabled"] else "active"
             print(f"{user['username']:24} {user['role']:8} {state:8} last sign-in {user['last_sign_in_at'] or 'never'}")
+        if not listed:  # said on stderr: a script counting the lines still reads none
+            print("no accounts yet: make one with `ragbot users add NAME --role admin`", file=sys.stderr)
     else:
         _change_user(accounts, audit, args)
     database.close()
@@ -382,9 +385,12 @@ def keys(settings: Settings, args) -> int:
                 print(f"note: {name} is disabled: the key works once `ragbot users enable {name}`", file=sys.stderr)
         elif args.action == "list":
             owner = Accounts(database).named(args.name)["id"] if args.name else None
-            for row in api_keys.list(owner):
+            listed = api_keys.list(owner)
+            for row in listed:
                 used = row["last_used_at"] or "never used"
                 print(f"{row['id']:5} {row['username']:24} {row['prefix']}…  {row['name']:24} {used}")
+            if not listed:
+                print(f"no API keys{f' of {args.name}' if args.name else ''}", file=sys.stderr)
         else:
             row = api_keys.revoke(args.id, None)
             audit.by_cli("api_key.revoke", f"api key {args.id}", name=row["name"], user_id=row["user_id"])

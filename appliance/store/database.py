@@ -468,12 +468,14 @@ class Database:
             )
 
     def revoke_api_key(self, key_id: int, user_id: int | None) -> dict | None:
-        """Revoke a live key (only the user's own unless `user_id` is None); the key as it was, or None."""
+        """Revoke a key (only the user's own unless `user_id` is None); the key as it was (its `revoked_at` set if
+        it was revoked before), or None."""
         with self._lock, self._db.atomic():
-            row = next(self._db.table("api_keys").rows_where("id = ? AND revoked_at IS NULL", [key_id]), None)
+            row = next(self._db.table("api_keys").rows_where("id = ?", [key_id]), None)
             if row is None or user_id not in (None, row["user_id"]):
                 return None
-            self._db.table("api_keys").update(key_id, {"revoked_at": now()})
+            if row["revoked_at"] is None:
+                self._db.table("api_keys").update(key_id, {"revoked_at": now()})
             return row
 
     def ping(self) -> bool:
