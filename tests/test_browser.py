@@ -2313,3 +2313,26 @@ def test_a_citation_of_a_document_uploaded_again_opens_its_current_version(brows
         assert page.locator(".reader mark").count() == 0
     finally:
         visit.close()
+
+
+@real
+def test_a_reopened_answer_says_its_document_changed_since(browser, kits):
+    """A student reopening last week's conversation read "The material says: ... 14 kilograms" after the teacher had
+    corrected the handout to 15: nothing by the answer said the material had changed until a citation was opened.
+    The answer now says its document changed since and to ask again; a fresh answer says nothing of the kind."""
+    visit = Visit(browser, kits.base_url, DESKTOP)
+    try:
+        sign_in(visit, "ada")
+        page = visit.page
+        answer = ask(visit, KIT_QUESTION)
+        assert answer.locator(".outdated-note").count() == 0
+        updated = KIT_NOTES.replace("32 euros", "34 euros")
+        assert kits.services.ingestor.ingest(updated.encode(), "kits.md", course_id=1).outcome == "replaced"
+        page.reload()
+        page.wait_for_selector(CHAT_READY)
+        note = page.locator(".message.assistant .outdated-note")
+        note.filter(has_text="kits.md has changed since this answer").wait_for()
+        assert "Ask again" in note.inner_text()
+        assert ask(visit, KIT_QUESTION).locator(".outdated-note").count() == 0
+    finally:
+        visit.close()

@@ -55,6 +55,9 @@ class Source(PassageView, kw_only=True):
     n: int
     cited: bool = False
     evidence: list[Evidence] = msgspec.field(default_factory=list)
+    # Its document was updated or removed after the answer (a stored answer reopened): what it quotes is an
+    # earlier version's, which the course's material may no longer say. Set by the web layer (web/shown.py).
+    outdated: bool = False
 
 
 class Sentence(msgspec.Struct, kw_only=True):

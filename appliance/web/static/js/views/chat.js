@@ -219,6 +219,17 @@ function busyNote(done) {
     "The model was busy with other questions, so here are the material's own words. Ask again later for an answer in the model's words.");
 }
 
+/** Which of the answer's documents changed after it (uploaded again or removed): a reopened answer quotes what they
+ * said then, which the course's material may no longer say. */
+function outdatedNote(sources) {
+  const files = [...new Set(sources.filter((s) => s.outdated).map((s) => s.filename))];
+  if (!files.length) return null;
+  const changed = files.length === 1 ? `${files[0]} has` : `${files.join(", ")} have`;
+  return h("p", {class: "outdated-note alert alert-warn small", dataset: {outdated: String(files.length)}},
+    `${changed} changed since this answer (updated or removed), so what it quotes may no longer be in the course. `
+    + "Ask again for an answer from the current material.");
+}
+
 /** Why there is no answer: none was found in the material (which is no proof it has none: the closest passages
  * follow), or (model busy) nothing could check that it does. */
 function notCovered(done) {
@@ -269,7 +280,7 @@ function createAnswer() {
     el.dataset.covered = String(done.covered);
     el.removeAttribute("aria-busy");
     status.textContent = "";
-    const parts = [];
+    const parts = [outdatedNote(done.sources)];
     if (done.covered) {
       text.replaceChildren(...answerNodes(done));
       parts.push(busyNote(done), checkedNote(done.sentences), evidenceBlock(citedSources(done)));
