@@ -1225,16 +1225,23 @@ SLIDE_PAGES = [
     f"charging pack alone\n{SYMBOL_BULLET} Store packs at 3.8 V per cell",
     "Wren-7 arm\nPayload 2.5 kg\nReach 700 mm\nSupply 24 V DC\nMounts on the rail of bench 3",
 ]
+# A text file of rules: a title, a blank line, then one numbered rule a line.
+WORKSHOP_RULES = (
+    "Workshop rules (Year 9)\n\n1. Tie back long hair before using the pillar drill.\n"
+    "2. The first-aid box hangs beside the door of room C4. Tell a teacher when you use it.\n"
+    "3. Sweep the swarf from your bench before the bell.\n"
+)
 
 
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory):
     """The appliance quoting its evidence (extractive), with a two-page PDF that has no page labels, slides,
-    numbered steps, a PDF page's broken lines and a PDF of slides."""
+    numbered steps, a PDF page's broken lines, a PDF of slides and a text file of numbered rules."""
     pages = ["The Kestrel-3 rover weighs 1.4 kilograms.", "Late lab reports lose 10 percent of the mark per day."]
     slides = [("Lab 5", ["Line following"], ""), ("Motors", ["The Corvel N20 gear motor turns at 300 rpm."], "")]
     documents = {"kestrel.pdf": make_pdf(pages), "lab5.pptx": make_pptx(slides)}
     documents |= {"varn.md": VARN_STEPS, "tollan.pdf": make_pdf([TOLLAN_PAGE]), "slides.pdf": make_pdf(SLIDE_PAGES)}
+    documents |= {"rules.txt": WORKSHOP_RULES.encode()}
     with with_documents(tmp_path_factory.mktemp("paged"), documents, answer_mode="extractive") as server:
         yield server
 
@@ -1287,6 +1294,17 @@ def test_a_pdf_line_break_inside_a_quoted_sentence_reads_as_a_space(browser, pag
         visit.page.locator(".reader mark").first.wait_for()
         shown = visit.page.locator(".reader .page-text").inner_text()
         assert "Battery care\nLook after" in shown and "fully in\nninety" in shown, shown
+
+
+@real
+def test_a_text_files_numbered_rules_stay_on_their_lines_in_a_source(browser, paged):
+    """A teacher's lab-rules.txt was shown under Sources as one run-on paragraph ("Robotics lab rules (Year 11)
+    1. Wear safety glasses ... 2. The emergency stop ..."), while the reader showed its list: its blank line and
+    each rule's line are kept."""
+    with signed_in(browser, paged) as visit:
+        answer = ask(visit, "Where does the first-aid box hang?")
+        snippet = answer.locator(".source", has_text="rules.txt").locator(".snippet").first.inner_text()
+        assert snippet == WORKSHOP_RULES.strip(), snippet
 
 
 @real
