@@ -2125,6 +2125,26 @@ def test_a_citation_opened_again_shows_no_marks_while_its_page_loads(browser, ki
 
 
 @real
+def test_a_question_about_a_selection_shows_the_selection_when_reopened(browser, kits):
+    """A student who selected a sentence in the reader and asked "why?" reopened the conversation the next day to a
+    bare "why?": the question shows the passage it was about, as it did when asked."""
+    with signed_in(browser, kits) as visit:
+        page = visit.page
+        ask(visit, KIT_QUESTION).locator("a.cite").first.click()
+        page.locator(".reader mark").first.wait_for()
+        assert page.evaluate(SELECT_TEXT, "Kits are sold at the front desk")
+        page.get_by_role("button", name="Ask about this").click()
+        ask(visit, "why?")
+        page.get_by_role("button", name="Close the reader").click()  # the address is the conversation's again
+        page.wait_for_url(re.compile(r"#/chat/[0-9a-f]{32}$"))
+        page.reload()
+        page.wait_for_selector(CHAT_READY)
+        asked = page.locator(".message.user").last
+        asked.locator(".bubble").filter(has_text="why?").wait_for()
+        assert asked.locator(".selection-quote").inner_text() == "About the selection:\nKits are sold at the front desk"
+
+
+@real
 def test_the_admin_sees_the_accounts_and_the_audit_log_and_a_teacher_no_admin_screen(visits, appliance):
     services = appliance.services
     services.accounts.add("root", PASSWORD, "admin")

@@ -190,13 +190,18 @@ class ChatService:
                 ticket.leave()
             # Stopped, or the page reloaded mid-answer: reopened, the conversation still shows the question asked.
             if cancel.is_set() and not shown.done and user and plan.conversation:
-                asked = {"question": ask.message, "search_query": plan.search_query, "level": "/".join(plan.levels)}
+                asked = _asked(ask, plan)
                 self.conversations.record_stopped(plan.conversation, user, asked, shown.text, shown.sources)
 
     def _record(self, user: dict, conversation: Conversation, ask: Ask, plan: Plan, done: Done) -> Done:
-        level = "/".join(plan.levels)
-        interaction = self.conversations.record(conversation, user, ask.message, plan.search_query, level, done)
+        interaction = self.conversations.record(conversation, user, _asked(ask, plan), done)
         return msgspec.structs.replace(done, conversation_id=conversation.id, interaction_id=interaction)
+
+
+def _asked(ask: Ask, plan: Plan) -> dict:
+    """A question as it is recorded: the asker's words, as searched, at which level and about which passage."""
+    level, selected = "/".join(plan.levels), ask.selected_text
+    return {"question": ask.message, "search_query": plan.search_query, "level": level, "selected_text": selected}
 
 
 @dataclass

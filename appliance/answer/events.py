@@ -133,6 +133,7 @@ class Message(msgspec.Struct, kw_only=True, omit_defaults=True):
     feedback: int | None = None
     nodes: Nodes = None  # `content` as rich text, as in Done
     stopped: bool = False  # its asker stopped it: `content` is what had been shown, no answer
+    selected_text: str = ""  # a question's: the passage it asked about ("Ask about this"), "" if none
 
 
 Answer = TypeVar("Answer", Done, Message)

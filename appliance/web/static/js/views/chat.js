@@ -404,10 +404,13 @@ function announce(message) {
 
 // ---------- messages ----------
 
+/** A question as asked, under the passage it was about (`selected`: {text, filename?, page_label?}), if any; a
+ * reopened conversation knows the passage's words, not where it was selected. */
 function userMessage(text, selected) {
+  const where = selected ? [selected.filename, pageName(selected.page_label, null)].filter(Boolean).join(", ") : "";
   return h("article", {class: "message user", "aria-label": "You asked"},
     selected ? h("blockquote", {class: "selection-quote"},
-      h("span", {class: "small muted"}, `About the selection from ${[selected.filename, pageName(selected.page_label, null)].filter(Boolean).join(", ")}:`),
+      h("span", {class: "small muted"}, `About the selection${where ? ` from ${where}` : ""}:`),
       h("span", {class: "quote-text"}, selected.text)) : null,
     h("div", {class: "bubble"}, text));
 }
@@ -684,7 +687,7 @@ async function openConversation(id) {
     if (body.course_id != null && body.course_id !== state.courseId) selectCourse(body.course_id);
     for (const message of body.messages || []) {
       if (message.role === "user") {
-        addMessage(userMessage(message.content, null));
+        addMessage(userMessage(message.content, message.selected_text ? {text: message.selected_text} : null));
       } else {
         const answer = createAnswer();
         addMessage(answer.el);
