@@ -514,13 +514,13 @@ def test_dashboard_shows_the_students_questions(visits, appliance):
     nav(page, "Dashboard").click()
     page.wait_for_selector(".dashboard .stats-row")
     # The question about a selection asks about the selection, not about the pump question before it in its
-    # conversation: it is listed as the student asked it (tests/test_follow_ups.py), in the student's own spelling.
+    # conversation (tests/test_follow_ups.py): it is listed with the passage it asked about, and as the student put it.
     pump, selection = FLOW["student_questions"]
     listed = {
         item.locator(".bar-label").inner_text(): item.locator(".bar-note").all_inner_texts()
         for item in page.locator(".bar-list.top li").all()
     }
-    assert listed == {pump: [], selection: []}, listed
+    assert listed == {pump: [], f"{selection} (about: “{SELECTED}”)": [f"asked as: {selection}"]}, listed
     stats = page.locator(".stats-row .stat")
     assert stats.nth(0).locator(".stat-value").inner_text() == "2"
     assert "1 up, 0 down" in stats.nth(2).inner_text()
