@@ -2125,6 +2125,30 @@ def test_a_citation_opened_again_shows_no_marks_while_its_page_loads(browser, ki
 
 
 @real
+def test_a_page_reloaded_while_reading_a_citation_keeps_its_conversation(browser, kits):
+    """A phone reloads a tab left in the background: a student reading a citation came back to the reader beside an
+    empty new chat, and closing it left the conversation (the next question began a new one). The reader's address
+    names the conversation: reloaded, it opens beside it again and closes back to it."""
+    for viewport in (DESKTOP, PHONE):
+        visit = Visit(browser, kits.base_url, viewport)
+        try:
+            sign_in(visit, "ada")
+            page = visit.page
+            ask(visit, KIT_QUESTION).locator("a.cite").first.click()
+            page.locator(".reader mark").first.wait_for()
+            conversation = re.search(r"[?&]chat=([0-9a-f]{32})", page.url)
+            assert conversation, page.url
+            page.reload()
+            page.locator(".message.assistant[data-state=done]").wait_for()
+            page.locator(".reader mark").first.wait_for()
+            page.get_by_role("button", name="Close the reader").click()
+            page.wait_for_url(re.compile(f"#/chat/{conversation.group(1)}$"))
+            assert page.locator(".message.user").all_inner_texts() == [KIT_QUESTION], viewport
+        finally:
+            visit.close()
+
+
+@real
 def test_a_question_about_a_selection_shows_the_selection_when_reopened(browser, kits):
     """A student who selected a sentence in the reader and asked "why?" reopened the conversation the next day to a
     bare "why?": the question shows the passage it was about, as it did when asked."""

@@ -874,11 +874,23 @@ export async function showReader(main, [documentId, page], params) {
   if (params.get("from") === "documents") readerReturn = "#/documents";
   else if (!paging) readerReturn = null;
   mount(main);
+  keepConversation(params);
   ui.root.classList.add("reading");
   ui.root.classList.remove("show-conversations");
   await ui.reader.open(documentId, Number(page), highlights(params));
   document.title = "Reader · ragbot";
   if (conversations.length === 0) loadConversations();
+}
+
+/** The conversation beside the reader, in the reader's address: reloaded (a phone reloads a tab left in the
+ * background), the reader opens beside it again, not beside an empty new chat, and closes back to it. */
+function keepConversation(params) {
+  const named = params.get("chat");
+  if (named && named !== String(conversationId)) openConversation(named);
+  else if (!named && conversationId && !readerReturn) {
+    params.set("chat", conversationId);
+    history.replaceState(null, "", `${location.hash.split("?")[0]}?${params}`);
+  }
 }
 
 /** What to highlight from the address: `hl=120-180,300-342`, `near=...` and `kind=...` (readHref), or the older
