@@ -834,6 +834,27 @@ def test_the_dashboard_lists_a_follow_up_not_answered_as_it_asked_with_the_stude
         check_accessibility(visit, "dashboard with a follow-up")
 
 
+# The space between each two quotes of an answer and below its last one, in pixels.
+QUOTE_GAPS = """text => {
+    const edges = [...text.querySelectorAll('.sentence.quoted')].map(q => q.getBoundingClientRect());
+    const gaps = edges.slice(1).map((edge, i) => edge.top - edges[i].bottom);
+    return [...gaps, text.getBoundingClientRect().bottom - edges[edges.length - 1].bottom];
+}"""
+
+
+@real
+def test_an_answers_quotes_are_followed_by_no_blank_line(browser, scripted):
+    """Each "The material says: “...”" in an answer was followed by an empty line (a space set on a line of its own
+    under the quote's block), so quotes stood apart by a blank band and the answer ended in one, live and reopened."""
+    with signed_in(browser, scripted) as visit:
+        answer = ask(visit, "How heavy is the P-9 pump?")
+        gaps = answer.locator(".answer-text").evaluate(QUOTE_GAPS)
+        assert len(gaps) == 2 and all(gap < 10 for gap in gaps), gaps
+        visit.page.reload()
+        visit.page.locator(".message.assistant[data-state=done]").wait_for()
+        assert visit.page.locator(".message.assistant .answer-text").evaluate(QUOTE_GAPS) == gaps
+
+
 @real
 def test_a_finished_answer_is_scrolled_into_view_with_its_evidence_on_a_phone(browser, scripted):
     """The view followed the streamed text, then stopped short of the evidence and footer the finished answer added

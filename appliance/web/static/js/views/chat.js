@@ -181,7 +181,8 @@ function sentenceNodes(sentence, sources) {
   // A quoted block (a table, code) is named as the words that introduce it end, not after it on a line of its own.
   const lead = !item && block && text.firstChild?.nodeType === Node.TEXT_NODE ? [text.firstChild, ...cite] : [];
   const after = lead.length || item ? [] : cite;
-  const gap = block ? [] : [" "];
+  // A space between sentences on a line; a quote is a block of its own, after which a space would be a blank line.
+  const gap = block || sentence.status === "quoted" ? [] : [" "];
   if (sentence.status === "quoted") {
     // The quote reads "The material says: “...”" and is the material's own words, so it is set as a quote, not a
     // warning: the model's sentence it stands for was never shown (each is checked first), and the note under the
