@@ -1329,6 +1329,25 @@ def test_a_text_files_numbered_rules_stay_on_their_lines_in_a_source(browser, pa
 
 
 @real
+def test_the_reader_opened_from_the_material_list_is_under_material_in_the_menu(browser, paged):
+    """A handout read from the Material list was marked as the Ask screen in the menu (aria-current): a screen
+    reader said "Ask, current page" while she was reading the list's documents, whichever page she turned to."""
+    with signed_in(browser, paged) as visit:
+        page = visit.page
+        nav(page, "Material").click()
+        page.get_by_role("link", name="Read kestrel.pdf").click()
+        for turned in ("1 of 2", "2 of 2"):
+            if turned != "1 of 2":
+                page.get_by_role("link", name="Next page").click()
+            page.locator(".reader-where").filter(has_text=turned).wait_for()
+            page.wait_for_selector("#main:not([aria-busy])")
+            assert nav(page, "Material").get_attribute("aria-current") == "page", turned
+            assert nav(page, "Ask").get_attribute("aria-current") is None, turned
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".doc[data-filename='kestrel.pdf']")
+
+
+@real
 def test_a_pdf_slides_points_are_quoted_one_by_one_and_shown_as_the_slide_shows_them(browser, paged):
     """A slide's points ran into one "sentence" quoted whole, and its Symbol-font bullets showed as boxes."""
     with signed_in(browser, paged) as visit:

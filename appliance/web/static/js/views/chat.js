@@ -38,6 +38,7 @@ function readHref(documentId, page, marks = {}) {
   // The file's name, for when the document is updated (uploaded again, it is a new document): the reader then
   // opens its current version instead of saying it is gone.
   if (marks.file) params.push(`file=${encodeURIComponent(marks.file)}`);
+  if (marks.from) params.push(`from=${marks.from}`); // opened from the Material list, whose screen it stays in
   return `#/read/${encodeURIComponent(documentId)}/${page || 1}${params.length ? `?${params.join("&")}` : ""}`;
 }
 
@@ -789,7 +790,7 @@ function build() {
       h("button", {type: "button", class: "button small", onClick: newChat}, icon("plus"), "New")),
     convEmpty, convList);
   const reader = createReader({
-    pageHref: (doc, page) => readHref(doc, page),
+    pageHref: (doc, page) => readHref(doc, page, readerReturn ? {from: "documents"} : {}),
     onClose: () => {
       if (readerReturn) {
         go(readerReturn);
@@ -870,10 +871,9 @@ export async function show(main, [id]) {
 export async function showReader(main, [documentId, page], params) {
   const from = document.activeElement;
   if (from && ui?.messages.contains(from)) readerOpener = from;
-  // Opened from the Material list, it closes back there; turning its pages keeps that, any other opening does not.
-  const paging = Boolean(ui?.root.isConnected && ui.root.classList.contains("reading"));
-  if (params.get("from") === "documents") readerReturn = "#/documents";
-  else if (!paging) readerReturn = null;
+  // Opened from the Material list, it closes back there; its pages' links say so too (pageHref), any other opening
+  // does not.
+  readerReturn = params.get("from") === "documents" ? "#/documents" : null;
   mount(main);
   keepConversation(params);
   ui.root.classList.add("reading");
