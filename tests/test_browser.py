@@ -1460,6 +1460,39 @@ def test_a_reopened_conversation_selects_its_course_and_the_list_names_each_ones
 
 
 @real
+def test_a_course_chosen_while_an_answer_comes_is_the_one_the_next_question_asks(visits, appliance):
+    """A student who chose another course while an answer was coming had the top bar name the new course while the
+    next question went on in the old one's conversation, answered from the old course's material: the next question
+    begins a conversation in the course the top bar names."""
+    services = appliance.services
+    student = services.accounts.add("switcher", PASSWORD, "student")
+    lab = services.courses.create("Hydro Lab", services.accounts.named("ada")["id"])
+    services.courses.add_member(1, student)
+    services.courses.add_member(lab["id"], student)
+    visit = visits()
+    sign_in(visit, "switcher")
+    page = visit.page
+    page.locator("#course-select").select_option("1")
+    held = []
+    page.route("**/api/v1/chat", lambda route: held.append(route))  # the first answer held while the course changes
+    page.get_by_label("Your question").fill("What does a servo do?")
+    page.get_by_label("Your question").press("Enter")
+    page.wait_for_function("() => document.querySelector('.message.assistant[data-state=waiting]')")
+    page.locator("#course-select").select_option(str(lab["id"]))
+    held[0].continue_()
+    page.unroute("**/api/v1/chat")
+    page.locator(".message.assistant[data-state=done]").wait_for(timeout=ANSWER_TIMEOUT)
+    page.get_by_label("Your question").fill("What does the pump do?")
+    page.get_by_label("Your question").press("Enter")
+    page.locator(".message.assistant[data-state=done]").wait_for(timeout=ANSWER_TIMEOUT)  # the only one: a new chat
+    sent = visit.calls("POST", "/api/v1/chat")[-1]
+    assert (sent.get("course_id"), sent.get("conversation_id")) == (lab["id"], None), sent
+    assert page.locator("#course-select").input_value() == str(lab["id"])
+    assert page.locator(".message.user").all_inner_texts() == ["What does the pump do?"]
+    page.locator(".conv-link", has_text="What does a servo do?").wait_for()
+
+
+@real
 def test_the_keyboard_stays_on_the_course_select_as_its_arrow_keys_change_the_course(visits, appliance):
     """The header was built anew on every change, the select with it: an arrow key that changed the course sent
     the keyboard back to the page's start."""

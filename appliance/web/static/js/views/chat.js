@@ -445,6 +445,7 @@ async function ask(rawText) {
   autoGrow();
   sayLength();
   setSelection(null);
+  leaveOtherCourse(); // the course was changed while the last answer came: the top bar's course is asked
   collapseOldSources();
   addMessage(userMessage(question, selected));
   following = true;
@@ -823,21 +824,26 @@ function build() {
     sayLength();
   }, () => {});
 
-  // Another course: another conversation (a conversation belongs to the course it was asked in).
+  // Another course: another conversation (a conversation belongs to the course it was asked in); chosen while an
+  // answer comes, the next question begins it (ask).
   let shownCourse = state.courseId;
   subscribe(() => {
     if (state.courseId !== shownCourse) {
       shownCourse = state.courseId;
-      if (!controller && conversationId && conversationCourse !== state.courseId) {
-        conversationId = null;
-        clearMessages();
-        title.textContent = "New conversation";
-        renderConversations();
-        if (location.hash.startsWith("#/chat/")) history.replaceState(null, "", "#/chat");
-      }
+      if (!controller) leaveOtherCourse();
     }
     mountTexts();
   });
+}
+
+/** A new conversation when the one shown is of another course than the one selected. */
+function leaveOtherCourse() {
+  if (!conversationId || conversationCourse === state.courseId) return;
+  conversationId = null;
+  clearMessages();
+  ui.title.textContent = "New conversation";
+  renderConversations();
+  if (location.hash.startsWith("#/chat/")) history.replaceState(null, "", "#/chat");
 }
 
 function mountTexts() {
