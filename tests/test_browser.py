@@ -1246,6 +1246,8 @@ SLIDE_PAGES = [
     f"charging pack alone\n{SYMBOL_BULLET} Store packs at 3.8 V per cell",
     "Wren-7 arm\nPayload 2.5 kg\nReach 700 mm\nSupply 24 V DC\nMounts on the rail of bench 3",
 ]
+# A longer PDF: a page to be reached without turning every one before it.
+TRAY_PAGES = [f"Seed trays, part {n}\nTray row {n} holds brassica seedlings." for n in range(1, 13)]
 # A text file of rules: a title, a blank line, then one numbered rule a line.
 WORKSHOP_RULES = (
     "Workshop rules (Year 9)\n\n1. Tie back long hair before using the pillar drill.\n"
@@ -1257,12 +1259,12 @@ WORKSHOP_RULES = (
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory):
     """The appliance quoting its evidence (extractive), with a two-page PDF that has no page labels, slides,
-    numbered steps, a PDF page's broken lines, a PDF of slides and a text file of numbered rules."""
+    numbered steps, a PDF page's broken lines, a PDF of slides, a text file of numbered rules and a 12-page PDF."""
     pages = ["The Kestrel-3 rover weighs 1.4 kilograms.", "Late lab reports lose 10 percent of the mark per day."]
     slides = [("Lab 5", ["Line following"], ""), ("Motors", ["The Corvel N20 gear motor turns at 300 rpm."], "")]
     documents = {"kestrel.pdf": make_pdf(pages), "lab5.pptx": make_pptx(slides)}
     documents |= {"varn.md": VARN_STEPS, "tollan.pdf": make_pdf([TOLLAN_PAGE]), "slides.pdf": make_pdf(SLIDE_PAGES)}
-    documents |= {"rules.txt": WORKSHOP_RULES.encode()}
+    documents |= {"rules.txt": WORKSHOP_RULES.encode(), "trays.pdf": make_pdf(TRAY_PAGES)}
     with with_documents(tmp_path_factory.mktemp("paged"), documents, answer_mode="extractive") as server:
         yield server
 
@@ -1345,6 +1347,26 @@ def test_the_reader_opened_from_the_material_list_is_under_material_in_the_menu(
             assert nav(page, "Ask").get_attribute("aria-current") is None, turned
         page.keyboard.press("Escape")
         page.wait_for_selector(".doc[data-filename='kestrel.pdf']")
+
+
+@real
+def test_the_reader_goes_to_a_page_by_its_number(browser, paged):
+    """A student told "read page 9" of a 12-page handout had to press Next page eight times: the reader goes to a
+    page by its number, typed, and says which page it is on."""
+    with signed_in(browser, paged) as visit:
+        page = visit.page
+        nav(page, "Material").click()
+        page.get_by_role("link", name="Read trays.pdf").click()
+        number = page.get_by_label("Go to page")
+        page.locator(".reader-where").filter(has_text="1 of 12").wait_for()
+        assert number.input_value() == "1"
+        number.fill("9")
+        number.press("Enter")
+        page.locator(".reader .page-text").filter(has_text="Tray row 9 holds").wait_for()
+        assert number.input_value() == "9"
+        assert number.evaluate("input => input.max") == "12"  # the browser refuses a page past the last
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".doc[data-filename='trays.pdf']")
 
 
 @real
