@@ -666,9 +666,9 @@ class InventingModel(FakeModel):
 
 
 @contextlib.contextmanager
-def signed_in(browser, server):
-    """The teacher ada signed in on `server` (desktop); the visit is checked for foreign requests and script errors."""
-    visit = Visit(browser, server.base_url, DESKTOP)
+def signed_in(browser, server, viewport=DESKTOP):
+    """The teacher ada signed in on `server`; the visit is checked for foreign requests and script errors."""
+    visit = Visit(browser, server.base_url, viewport)
     try:
         sign_in(visit, "ada")
         yield visit
@@ -2225,9 +2225,7 @@ def test_a_page_reloaded_while_reading_a_citation_keeps_its_conversation(browser
     empty new chat, and closing it left the conversation (the next question began a new one). The reader's address
     names the conversation: reloaded, it opens beside it again and closes back to it."""
     for viewport in (DESKTOP, PHONE):
-        visit = Visit(browser, kits.base_url, viewport)
-        try:
-            sign_in(visit, "ada")
+        with signed_in(browser, kits, viewport) as visit:
             page = visit.page
             ask(visit, KIT_QUESTION).locator("a.cite").first.click()
             page.locator(".reader mark").first.wait_for()
@@ -2239,8 +2237,6 @@ def test_a_page_reloaded_while_reading_a_citation_keeps_its_conversation(browser
             page.get_by_role("button", name="Close the reader").click()
             page.wait_for_url(re.compile(f"#/chat/{conversation.group(1)}$"))
             assert page.locator(".message.user").all_inner_texts() == [KIT_QUESTION], viewport
-        finally:
-            visit.close()
 
 
 @real
