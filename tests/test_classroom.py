@@ -687,6 +687,18 @@ def test_a_question_about_a_selection_keeps_the_passage_reopened_and_in_the_figu
     ]
 
 
+def test_a_conversation_begun_about_a_selection_is_titled_with_it(world):
+    """A student's conversation list read "why?", "why?", "explain this": one begun about a selection is titled
+    with the passage as well."""
+    client, heads, services = world["client"], world["heads"], world["services"]
+    services.chat.answerer = ScriptedAnswerer(quoted_answer())
+    ask = {"message": "why?", "selected_text": "The P-9 pump\nweighs 2 kilograms.", "course_id": world["a"]["id"]}
+    asked = client.post("/api/v1/chat", json=ask, headers=heads["student"]).json()
+    listed = client.get("/api/v1/conversations", headers=heads["student"]).json()["conversations"]
+    titles = {c["id"]: c["title"] for c in listed}
+    assert titles[asked["conversation_id"]] == "why? “The P-9 pump weighs 2 kilograms.”"
+
+
 def test_a_question_is_listed_as_students_most_often_put_it_counted_whatever_its_case(world):
     """The dashboard shows what students typed, not a lowercased key: "PID" stays "PID", however a few wrote it."""
     client, heads, services = world["client"], world["heads"], world["services"]

@@ -100,7 +100,7 @@ class ChatService:
         ticket = None if cached else answerer.reserve(str(user["id"]) if user else "")
         try:
             if user and plan.conversation is None:
-                plan.conversation = self.conversations.create(user, plan.course_id, ask.message)
+                plan.conversation = self.conversations.create(user, plan.course_id, _title(ask))
         except BaseException:
             if ticket:
                 ticket.leave()
@@ -196,6 +196,13 @@ class ChatService:
     def _record(self, user: dict, conversation: Conversation, ask: Ask, plan: Plan, done: Done) -> Done:
         interaction = self.conversations.record(conversation, user, _asked(ask, plan), done)
         return msgspec.structs.replace(done, conversation_id=conversation.id, interaction_id=interaction)
+
+
+def _title(ask: Ask) -> str:
+    """A new conversation's title: its first question, and of a selection, the passage too (a list of "why?"s tells
+    a student nothing)."""
+    selected = " ".join(ask.selected_text.split())
+    return f"{ask.message.strip()} “{selected}”" if selected else ask.message
 
 
 def _asked(ask: Ask, plan: Plan) -> dict:
