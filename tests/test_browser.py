@@ -2037,12 +2037,12 @@ def test_the_same_file_under_another_name_says_which_document_it_already_is(visi
         )
         page.wait_for_selector(f".upload[data-filename='{name}'][data-status=done]", timeout=120_000)
     copy = page.locator(".upload[data-filename='handout-copy.md'] .upload-status")
-    copy.filter(has_text="already in the library as handout.md").wait_for()
+    copy.filter(has_text="already in this course as handout.md").wait_for()
     page.get_by_label("Choose files").set_input_files(
         files=[{"name": "handout.md", "mimeType": "text/markdown", "buffer": handout}]
     )
     page.locator(".upload[data-filename='handout.md'] .upload-status").first.filter(
-        has_text="already in the library, unchanged"
+        has_text="already in this course, unchanged"
     ).wait_for()
     assert page.locator(".doc-list .doc").count() == 1
 
@@ -2069,7 +2069,7 @@ def test_a_deleted_document_is_no_longer_done_in_the_uploads_and_the_keyboard_st
     page.keyboard.press("Enter")
     page.wait_for_selector(".doc[data-filename='old.md']", state="detached")
     row = page.locator(".upload[data-filename='old.md']")
-    row.locator(".upload-status").filter(has_text="deleted from the library").wait_for()
+    row.locator(".upload-status").filter(has_text="deleted from the course").wait_for()
     assert row.get_attribute("data-status") == "deleted"
     assert page.evaluate("() => document.activeElement.id") == "docs-title"
 
