@@ -16,9 +16,15 @@ SYMBOL_CMAP = (
 )
 
 
+# Ligatures set as one glyph each, as TeX and word processors set "ffi": codes WinAnsi leaves unused, named in the
+# font's /Differences, so a text layer gives them as U+FB00-FB04 ("Oﬃcial"), as real PDFs do.
+LIGATURES = str.maketrans({"\ufb01": "\x01", "\ufb02": "\x02", "\ufb00": "\x03", "\ufb03": "\x04", "\ufb04": "\x05"})
+ENCODING = b"<< /BaseEncoding /WinAnsiEncoding /Differences [1 /fi /fl /ff /ffi /ffl] >>"
+
+
 def _escape(text: str) -> bytes:
-    """Encode text as WinAnsi and escape it for a PDF literal string."""
-    raw = text.encode("cp1252", errors="replace")
+    """Encode text as WinAnsi (ligatures as their glyphs' codes) and escape it for a PDF literal string."""
+    raw = text.translate(LIGATURES).encode("cp1252", errors="replace")
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
@@ -80,7 +86,7 @@ def make_pdf(
     objects = [
         catalog + b" >>",
         b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % pid for pid in page_ids), len(pages)),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding %s >>" % ENCODING,
     ]
     for pid, text in zip(page_ids, pages, strict=True):
         stream = _content(text)

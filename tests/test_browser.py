@@ -515,13 +515,13 @@ def test_dashboard_shows_the_students_questions(visits, appliance):
     nav(page, "Dashboard").click()
     page.wait_for_selector(".dashboard .stats-row")
     # The question about a selection asks about the selection, not about the pump question before it in its
-    # conversation: it is listed as the student asked it (tests/test_follow_ups.py), in the student's own spelling.
+    # conversation (tests/test_follow_ups.py): it is listed with the passage it asked about, and as the student put it.
     pump, selection = FLOW["student_questions"]
     listed = {
         item.locator(".bar-label").inner_text(): item.locator(".bar-note").all_inner_texts()
         for item in page.locator(".bar-list.top li").all()
     }
-    assert listed == {pump: [], selection: []}, listed
+    assert listed == {pump: [], f"{selection} (about: “{SELECTED}”)": [f"asked as: {selection}"]}, listed
     stats = page.locator(".stats-row .stat")
     assert stats.nth(0).locator(".stat-value").inner_text() == "2"
     assert "1 up, 0 down" in stats.nth(2).inner_text()
@@ -667,9 +667,9 @@ class InventingModel(FakeModel):
 
 
 @contextlib.contextmanager
-def signed_in(browser, server):
-    """The teacher ada signed in on `server` (desktop); the visit is checked for foreign requests and script errors."""
-    visit = Visit(browser, server.base_url, DESKTOP)
+def signed_in(browser, server, viewport=DESKTOP):
+    """The teacher ada signed in on `server`; the visit is checked for foreign requests and script errors."""
+    visit = Visit(browser, server.base_url, viewport)
     try:
         sign_in(visit, "ada")
         yield visit
@@ -833,6 +833,27 @@ def test_the_dashboard_lists_a_follow_up_not_answered_as_it_asked_with_the_stude
         assert entry.locator(".bar-note").inner_text() == "asked as: And its maximum operating temperature?"
         screenshot(visit, "dashboard-follow-up")
         check_accessibility(visit, "dashboard with a follow-up")
+
+
+# The space between each two quotes of an answer and below its last one, in pixels.
+QUOTE_GAPS = """text => {
+    const edges = [...text.querySelectorAll('.sentence.quoted')].map(q => q.getBoundingClientRect());
+    const gaps = edges.slice(1).map((edge, i) => edge.top - edges[i].bottom);
+    return [...gaps, text.getBoundingClientRect().bottom - edges[edges.length - 1].bottom];
+}"""
+
+
+@real
+def test_an_answers_quotes_are_followed_by_no_blank_line(browser, scripted):
+    """Each "The material says: “...”" in an answer was followed by an empty line (a space set on a line of its own
+    under the quote's block), so quotes stood apart by a blank band and the answer ended in one, live and reopened."""
+    with signed_in(browser, scripted) as visit:
+        answer = ask(visit, "How heavy is the P-9 pump?")
+        gaps = answer.locator(".answer-text").evaluate(QUOTE_GAPS)
+        assert len(gaps) == 2 and all(gap < 10 for gap in gaps), gaps
+        visit.page.reload()
+        visit.page.locator(".message.assistant[data-state=done]").wait_for()
+        assert visit.page.locator(".message.assistant .answer-text").evaluate(QUOTE_GAPS) == gaps
 
 
 @real
@@ -1249,16 +1270,25 @@ SLIDE_PAGES = [
     f"charging pack alone\n{SYMBOL_BULLET} Store packs at 3.8 V per cell",
     "Wren-7 arm\nPayload 2.5 kg\nReach 700 mm\nSupply 24 V DC\nMounts on the rail of bench 3",
 ]
+# A longer PDF: a page to be reached without turning every one before it.
+TRAY_PAGES = [f"Seed trays, part {n}\nTray row {n} holds brassica seedlings." for n in range(1, 13)]
+# A text file of rules: a title, a blank line, then one numbered rule a line.
+WORKSHOP_RULES = (
+    "Workshop rules (Year 9)\n\n1. Tie back long hair before using the pillar drill.\n"
+    "2. The first-aid box hangs beside the door of room C4. Tell a teacher when you use it.\n"
+    "3. Sweep the swarf from your bench before the bell.\n"
+)
 
 
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory):
     """The appliance quoting its evidence (extractive), with a two-page PDF that has no page labels, slides,
-    numbered steps, a PDF page's broken lines and a PDF of slides."""
+    numbered steps, a PDF page's broken lines, a PDF of slides, a text file of numbered rules and a 12-page PDF."""
     pages = ["The Kestrel-3 rover weighs 1.4 kilograms.", "Late lab reports lose 10 percent of the mark per day."]
     slides = [("Lab 5", ["Line following"], ""), ("Motors", ["The Corvel N20 gear motor turns at 300 rpm."], "")]
     documents = {"kestrel.pdf": make_pdf(pages), "lab5.pptx": make_pptx(slides)}
     documents |= {"varn.md": VARN_STEPS, "tollan.pdf": make_pdf([TOLLAN_PAGE]), "slides.pdf": make_pdf(SLIDE_PAGES)}
+    documents |= {"rules.txt": WORKSHOP_RULES.encode(), "trays.pdf": make_pdf(TRAY_PAGES)}
     with with_documents(tmp_path_factory.mktemp("paged"), documents, answer_mode="extractive") as server:
         yield server
 
@@ -1322,6 +1352,56 @@ def test_a_pdf_line_break_inside_a_quoted_sentence_reads_as_a_space(browser, pag
         visit.page.locator(".reader mark").first.wait_for()
         shown = visit.page.locator(".reader .page-text").inner_text()
         assert "Battery care\nLook after" in shown and "fully in\nninety" in shown, shown
+
+
+@real
+def test_a_text_files_numbered_rules_stay_on_their_lines_in_a_source(browser, paged):
+    """A teacher's lab-rules.txt was shown under Sources as one run-on paragraph ("Robotics lab rules (Year 11)
+    1. Wear safety glasses ... 2. The emergency stop ..."), while the reader showed its list: its blank line and
+    each rule's line are kept."""
+    with signed_in(browser, paged) as visit:
+        answer = ask(visit, "Where does the first-aid box hang?")
+        snippet = answer.locator(".source", has_text="rules.txt").locator(".snippet").first.inner_text()
+        assert snippet == WORKSHOP_RULES.strip(), snippet
+
+
+@real
+def test_the_reader_opened_from_the_material_list_is_under_material_in_the_menu(browser, paged):
+    """A handout read from the Material list was marked as the Ask screen in the menu (aria-current): a screen
+    reader said "Ask, current page" while she was reading the list's documents, whichever page she turned to."""
+    with signed_in(browser, paged) as visit:
+        page = visit.page
+        nav(page, "Material").click()
+        page.get_by_role("link", name="Read kestrel.pdf").click()
+        for turned in ("1 of 2", "2 of 2"):
+            if turned != "1 of 2":
+                page.get_by_role("link", name="Next page").click()
+            page.locator(".reader-where").filter(has_text=turned).wait_for()
+            page.wait_for_selector("#main:not([aria-busy])")
+            assert nav(page, "Material").get_attribute("aria-current") == "page", turned
+            assert nav(page, "Ask").get_attribute("aria-current") is None, turned
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".doc[data-filename='kestrel.pdf']")
+
+
+@real
+def test_the_reader_goes_to_a_page_by_its_number(browser, paged):
+    """A student told "read page 9" of a 12-page handout had to press Next page eight times: the reader goes to a
+    page by its number, typed, and says which page it is on."""
+    with signed_in(browser, paged) as visit:
+        page = visit.page
+        nav(page, "Material").click()
+        page.get_by_role("link", name="Read trays.pdf").click()
+        number = page.get_by_label("Go to page")
+        page.locator(".reader-where").filter(has_text="1 of 12").wait_for()
+        assert number.input_value() == "1"
+        number.fill("9")
+        number.press("Enter")
+        page.locator(".reader .page-text").filter(has_text="Tray row 9 holds").wait_for()
+        assert number.input_value() == "9"
+        assert number.evaluate("input => input.max") == "12"  # the browser refuses a page past the last
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".doc[data-filename='trays.pdf']")
 
 
 @real
@@ -1434,6 +1514,39 @@ def test_a_reopened_conversation_selects_its_course_and_the_list_names_each_ones
     assert page.url.endswith(f"#/chat/{conversation.id}")
     assert page.locator(".chat-title").inner_text() == "What is the Tidewell-3?"
     check_accessibility(student, "chat with conversations of two courses")
+
+
+@real
+def test_a_course_chosen_while_an_answer_comes_is_the_one_the_next_question_asks(visits, appliance):
+    """A student who chose another course while an answer was coming had the top bar name the new course while the
+    next question went on in the old one's conversation, answered from the old course's material: the next question
+    begins a conversation in the course the top bar names."""
+    services = appliance.services
+    student = services.accounts.add("switcher", PASSWORD, "student")
+    lab = services.courses.create("Hydro Lab", services.accounts.named("ada")["id"])
+    services.courses.add_member(1, student)
+    services.courses.add_member(lab["id"], student)
+    visit = visits()
+    sign_in(visit, "switcher")
+    page = visit.page
+    page.locator("#course-select").select_option("1")
+    held = []
+    page.route("**/api/v1/chat", lambda route: held.append(route))  # the first answer held while the course changes
+    page.get_by_label("Your question").fill("What does a servo do?")
+    page.get_by_label("Your question").press("Enter")
+    page.wait_for_function("() => document.querySelector('.message.assistant[data-state=waiting]')")
+    page.locator("#course-select").select_option(str(lab["id"]))
+    held[0].continue_()
+    page.unroute("**/api/v1/chat")
+    page.locator(".message.assistant[data-state=done]").wait_for(timeout=ANSWER_TIMEOUT)
+    page.get_by_label("Your question").fill("What does the pump do?")
+    page.get_by_label("Your question").press("Enter")
+    page.locator(".message.assistant[data-state=done]").wait_for(timeout=ANSWER_TIMEOUT)  # the only one: a new chat
+    sent = visit.calls("POST", "/api/v1/chat")[-1]
+    assert (sent.get("course_id"), sent.get("conversation_id")) == (lab["id"], None), sent
+    assert page.locator("#course-select").input_value() == str(lab["id"])
+    assert page.locator(".message.user").all_inner_texts() == ["What does the pump do?"]
+    page.locator(".conv-link", has_text="What does a servo do?").wait_for()
 
 
 @real
@@ -1959,12 +2072,12 @@ def test_the_same_file_under_another_name_says_which_document_it_already_is(visi
         )
         page.wait_for_selector(f".upload[data-filename='{name}'][data-status=done]", timeout=120_000)
     copy = page.locator(".upload[data-filename='handout-copy.md'] .upload-status")
-    copy.filter(has_text="already in the library as handout.md").wait_for()
+    copy.filter(has_text="already in this course as handout.md").wait_for()
     page.get_by_label("Choose files").set_input_files(
         files=[{"name": "handout.md", "mimeType": "text/markdown", "buffer": handout}]
     )
     page.locator(".upload[data-filename='handout.md'] .upload-status").first.filter(
-        has_text="already in the library, unchanged"
+        has_text="already in this course, unchanged"
     ).wait_for()
     assert page.locator(".doc-list .doc").count() == 1
 
@@ -1991,7 +2104,7 @@ def test_a_deleted_document_is_no_longer_done_in_the_uploads_and_the_keyboard_st
     page.keyboard.press("Enter")
     page.wait_for_selector(".doc[data-filename='old.md']", state="detached")
     row = page.locator(".upload[data-filename='old.md']")
-    row.locator(".upload-status").filter(has_text="deleted from the library").wait_for()
+    row.locator(".upload-status").filter(has_text="deleted from the course").wait_for()
     assert row.get_attribute("data-status") == "deleted"
     assert page.evaluate("() => document.activeElement.id") == "docs-title"
 
@@ -2139,6 +2252,46 @@ def test_a_citation_opened_again_shows_no_marks_while_its_page_loads(browser, ki
         page.locator(".reader").wait_for(state="hidden")
     finally:
         visit.close()
+
+
+@real
+def test_a_page_reloaded_while_reading_a_citation_keeps_its_conversation(browser, kits):
+    """A phone reloads a tab left in the background: a student reading a citation came back to the reader beside an
+    empty new chat, and closing it left the conversation (the next question began a new one). The reader's address
+    names the conversation: reloaded, it opens beside it again and closes back to it."""
+    for viewport in (DESKTOP, PHONE):
+        with signed_in(browser, kits, viewport) as visit:
+            page = visit.page
+            ask(visit, KIT_QUESTION).locator("a.cite").first.click()
+            page.locator(".reader mark").first.wait_for()
+            conversation = re.search(r"[?&]chat=([0-9a-f]{32})", page.url)
+            assert conversation, page.url
+            page.reload()
+            page.locator(".message.assistant[data-state=done]").wait_for()
+            page.locator(".reader mark").first.wait_for()
+            page.get_by_role("button", name="Close the reader").click()
+            page.wait_for_url(re.compile(f"#/chat/{conversation.group(1)}$"))
+            assert page.locator(".message.user").all_inner_texts() == [KIT_QUESTION], viewport
+
+
+@real
+def test_a_question_about_a_selection_shows_the_selection_when_reopened(browser, kits):
+    """A student who selected a sentence in the reader and asked "why?" reopened the conversation the next day to a
+    bare "why?": the question shows the passage it was about, as it did when asked."""
+    with signed_in(browser, kits) as visit:
+        page = visit.page
+        ask(visit, KIT_QUESTION).locator("a.cite").first.click()
+        page.locator(".reader mark").first.wait_for()
+        assert page.evaluate(SELECT_TEXT, "Kits are sold at the front desk")
+        page.get_by_role("button", name="Ask about this").click()
+        ask(visit, "why?")
+        page.get_by_role("button", name="Close the reader").click()  # the address is the conversation's again
+        page.wait_for_url(re.compile(r"#/chat/[0-9a-f]{32}$"))
+        page.reload()
+        page.wait_for_selector(CHAT_READY)
+        asked = page.locator(".message.user").last
+        asked.locator(".bubble").filter(has_text="why?").wait_for()
+        assert asked.locator(".selection-quote").inner_text() == "About the selection:\nKits are sold at the front desk"
 
 
 @real
@@ -2346,5 +2499,28 @@ def test_a_citation_of_a_document_uploaded_again_opens_its_current_version(brows
         status.filter(has_text="kits.md was updated after this answer").wait_for()
         assert "Kits are paid for at the front desk." in page.locator(".reader .page-text").inner_text()
         assert page.locator(".reader mark").count() == 0
+    finally:
+        visit.close()
+
+
+@real
+def test_a_reopened_answer_says_its_document_changed_since(browser, kits):
+    """A student reopening last week's conversation read "The material says: ... 14 kilograms" after the teacher had
+    corrected the handout to 15: nothing by the answer said the material had changed until a citation was opened.
+    The answer now says its document changed since and to ask again; a fresh answer says nothing of the kind."""
+    visit = Visit(browser, kits.base_url, DESKTOP)
+    try:
+        sign_in(visit, "ada")
+        page = visit.page
+        answer = ask(visit, KIT_QUESTION)
+        assert answer.locator(".outdated-note").count() == 0
+        updated = KIT_NOTES.replace("32 euros", "34 euros")
+        assert kits.services.ingestor.ingest(updated.encode(), "kits.md", course_id=1).outcome == "replaced"
+        page.reload()
+        page.wait_for_selector(CHAT_READY)
+        note = page.locator(".message.assistant .outdated-note")
+        note.filter(has_text="kits.md has changed since this answer").wait_for()
+        assert "Ask again" in note.inner_text()
+        assert ask(visit, KIT_QUESTION).locator(".outdated-note").count() == 0
     finally:
         visit.close()

@@ -658,6 +658,47 @@ def test_a_follow_up_not_answered_is_listed_as_understood_with_the_students_word
     ]
 
 
+def test_a_question_about_a_selection_keeps_the_passage_reopened_and_in_the_figures(world):
+    """A student who selected a sentence and asked "why?" reopened the conversation to a bare "why?", and the
+    teacher's dashboard counted two students' "why?" about two passages as one "why?" that told nothing: the passage
+    is kept with the question, shown reopened, counted with it and in the CSV."""
+    client, heads, services = world["client"], world["heads"], world["services"]
+    services.chat.answerer = ScriptedAnswerer(quoted_answer())
+    course = world["a"]["id"]
+    for selected in ("The P-9 pump weighs 2 kilograms.", "It runs on 12 volts.", ""):
+        ask = {"message": "why?", "selected_text": selected, "course_id": course}
+        asked = client.post("/api/v1/chat", json=ask, headers=heads["student"]).json()
+        talk = client.get(f"/api/v1/conversations/{asked['conversation_id']}", headers=heads["student"]).json()
+        assert talk["messages"][0] == {"role": "user", "content": "why?"} | (
+            {"selected_text": selected} if selected else {}
+        )
+    stats = client.get(f"/api/v1/courses/{course}/stats", headers=heads["teacher"]).json()
+    assert stats["top_questions"] == [
+        {"question": "why?", "count": 1, "asked_as": []},
+        {"question": "why? (about: “It runs on 12 volts.”)", "count": 1, "asked_as": ["why?"]},
+        {"question": "why? (about: “The P-9 pump weighs 2 kilograms.”)", "count": 1, "asked_as": ["why?"]},
+    ]
+    csv_text = client.get(f"/api/v1/courses/{course}/stats?format=csv", headers=heads["teacher"]).text
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    assert [(row["question"], row["selected_text"]) for row in rows] == [
+        ("why?", "The P-9 pump weighs 2 kilograms."),
+        ("why?", "It runs on 12 volts."),
+        ("why?", ""),
+    ]
+
+
+def test_a_conversation_begun_about_a_selection_is_titled_with_it(world):
+    """A student's conversation list read "why?", "why?", "explain this": one begun about a selection is titled
+    with the passage as well."""
+    client, heads, services = world["client"], world["heads"], world["services"]
+    services.chat.answerer = ScriptedAnswerer(quoted_answer())
+    ask = {"message": "why?", "selected_text": "The P-9 pump\nweighs 2 kilograms.", "course_id": world["a"]["id"]}
+    asked = client.post("/api/v1/chat", json=ask, headers=heads["student"]).json()
+    listed = client.get("/api/v1/conversations", headers=heads["student"]).json()["conversations"]
+    titles = {c["id"]: c["title"] for c in listed}
+    assert titles[asked["conversation_id"]] == "why? “The P-9 pump weighs 2 kilograms.”"
+
+
 def test_a_question_is_listed_as_students_most_often_put_it_counted_whatever_its_case(world):
     """The dashboard shows what students typed, not a lowercased key: "PID" stays "PID", however a few wrote it."""
     client, heads, services = world["client"], world["heads"], world["services"]

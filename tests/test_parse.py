@@ -176,6 +176,13 @@ def test_a_pdf_fonts_control_characters_are_no_part_of_its_text():
     assert parsed.pages[0].text == "A set S T is open.\tTabs stay."
 
 
+def test_a_pdf_fonts_ligatures_are_spelt_out():
+    """pdfTeX sets "ffi" as one glyph, which a text layer gives as "\ufb03": a table's "Oﬃcial Language" was found by
+    no search for "official language", nor the question "What is the official language of Finland?" beside it."""
+    parsed = parse(make_pdf(["Oﬃcial Language: Finnish. The ﬁle ﬂows; staﬀ baﬄe."]), "eu.pdf")
+    assert parsed.pages[0].text == "Official Language: Finnish. The file flows; staff baffle."
+
+
 def test_a_pdf_titled_on_its_first_line_carries_the_title_on_every_page():
     titled = parse(make_pdf(["TC-90 Thermal Chamber\nIt holds 64 litres.", "The shelf takes 4 kg."]), "t1.pdf")
     assert titled.title == "TC-90 Thermal Chamber"

@@ -40,7 +40,8 @@ def _ask(course, question: str, understood: str | None = None) -> None:
     conversations = course["services"].conversations
     talk = conversations.create(course["student"], course["id"], question)
     done = Done(answer="an answer", covered=True, mode="grounded", model="fake-llm", sources=[])
-    conversations.record(talk, course["student"], question, understood or question, "beginner", done)
+    asked = {"question": question, "search_query": understood or question, "level": "beginner", "selected_text": ""}
+    conversations.record(talk, course["student"], asked, done)
 
 
 def _rows(course, key=KEY) -> list[dict]:

@@ -103,9 +103,9 @@ class ChatService:
         ticket = None if cached or talk else answerer.reserve(str(user["id"]) if user else "")
         try:
             if user and plan.conversation is None:
-                plan.conversation = self.conversations.create(user, plan.course_id, ask.message)
+                plan.conversation = self.conversations.create(user, plan.course_id, _title(ask))
             elif plan.conversation and talk is None:
-                plan.conversation = self.conversations.named_after(plan.conversation, ask.message)
+                plan.conversation = self.conversations.named_after(plan.conversation, _title(ask))
         except BaseException:
             if ticket:
                 ticket.leave()
@@ -206,13 +206,25 @@ class ChatService:
                 ticket.leave()
             # Stopped, or the page reloaded mid-answer: reopened, the conversation still shows the question asked.
             if cancel.is_set() and not shown.done and user and plan.conversation:
-                asked = {"question": ask.message, "search_query": plan.search_query, "level": "/".join(plan.levels)}
+                asked = _asked(ask, plan)
                 self.conversations.record_stopped(plan.conversation, user, asked, shown.text, shown.sources)
 
     def _record(self, user: dict, conversation: Conversation, ask: Ask, plan: Plan, done: Done) -> Done:
-        level = "/".join(plan.levels)
-        interaction = self.conversations.record(conversation, user, ask.message, plan.search_query, level, done)
+        interaction = self.conversations.record(conversation, user, _asked(ask, plan), done)
         return msgspec.structs.replace(done, conversation_id=conversation.id, interaction_id=interaction)
+
+
+def _title(ask: Ask) -> str:
+    """A new conversation's title: its first question, and of a selection, the passage too (a list of "why?"s tells
+    a student nothing)."""
+    selected = " ".join(ask.selected_text.split())
+    return f"{ask.message.strip()} “{selected}”" if selected else ask.message
+
+
+def _asked(ask: Ask, plan: Plan) -> dict:
+    """A question as it is recorded: the asker's words, as searched, at which level and about which passage."""
+    level, selected = "/".join(plan.levels), ask.selected_text
+    return {"question": ask.message, "search_query": plan.search_query, "level": level, "selected_text": selected}
 
 
 @dataclass

@@ -223,7 +223,7 @@ def _messages(row: dict) -> list[Message]:
         stopped=row["mode"] == STOPPED,
         small_talk=row["mode"] == SMALL_TALK,
     )
-    return [Message(role="user", content=row["question"]), answer]
+    return [Message(role="user", content=row["question"], selected_text=row["selected_text"]), answer]
 
 
 class Conversations:
@@ -291,15 +291,14 @@ class Conversations:
         self.owned(user, conversation_id)
         self.database.delete_conversation(conversation_id)
 
-    def record(
-        self, conversation: Conversation, user: dict, question: str, search_query: str, level: str, done: Done
-    ) -> str:
-        """Store an answer exactly as it was shown (text, sources, sentence checks); returns its id."""
+    def record(self, conversation: Conversation, user: dict, asked: dict, done: Done) -> str:
+        """Store an answer exactly as it was shown (text, sources, sentence checks); returns its id. `asked` holds its
+        question, search_query, level and selected_text."""
         timings = done.timings
         return self._store(
             conversation,
             user,
-            {"question": question, "search_query": search_query, "level": level},
+            asked,
             {
                 "answer": done.answer,
                 "sources": msgspec.json.encode(done.sources).decode(),
@@ -319,7 +318,7 @@ class Conversations:
         self, conversation: Conversation, user: dict, asked: dict, shown: str, sources: list[Source]
     ) -> str:
         """Store a question whose asker stopped its answer, with what had been shown of it; `asked` holds its
-        question, search_query and level. Its mode, `stopped`, keeps it out of the course's figures."""
+        question, search_query, level and selected_text. Its mode, `stopped`, keeps it out of the course's figures."""
         answer = {"answer": shown, "sources": msgspec.json.encode(sources).decode(), "mode": STOPPED, "covered": 1}
         answer |= {"model_busy": 0, "cached": 0}
         return self._store(conversation, user, asked, answer)

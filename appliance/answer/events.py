@@ -42,6 +42,15 @@ SmallTalk = Annotated[
     ),
 ]
 
+Outdated = Annotated[
+    bool,
+    msgspec.Meta(
+        description="True: the source's document was uploaded again or removed after this answer (a stored answer "
+        "reopened), so what it quotes is an earlier version's, which the course's material may no longer say."
+    ),
+]
+SelectedText = Annotated[str, msgspec.Meta(description="A question's: the passage it asked about, '' if none.")]
+
 
 class Evidence(msgspec.Struct, frozen=True):
     """One sentence of a source's page that bears on the question; start/end index that page's text."""
@@ -62,6 +71,7 @@ class Source(PassageView, kw_only=True):
     n: int
     cited: bool = False
     evidence: list[Evidence] = msgspec.field(default_factory=list)
+    outdated: Outdated = False  # set by the web layer (web/shown.py), which reads whether the document is there
 
 
 class Sentence(msgspec.Struct, kw_only=True):
@@ -139,6 +149,7 @@ class Message(msgspec.Struct, kw_only=True, omit_defaults=True):
     feedback: int | None = None
     nodes: Nodes = None  # `content` as rich text, as in Done
     stopped: bool = False  # its asker stopped it: `content` is what had been shown, no answer
+    selected_text: SelectedText = ""  # "Ask about this"
 
 
 Answer = TypeVar("Answer", Done, Message)

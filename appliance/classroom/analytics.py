@@ -16,6 +16,7 @@ CSV_FIELDS = (
     "user",
     "question",
     "understood_as",  # as it was searched (interactions.search_query): a follow-up made standalone, else the same
+    "selected_text",  # the passage a question about a selection ("Ask about this") asked about, else empty
     "answer",
     "covered",
     "mode",
@@ -60,6 +61,12 @@ def _most_common(asked: Iterable[tuple[str, str]], n: int = 10) -> list[dict]:
     ]
 
 
+def _understood(search_query: str, selected: str) -> str:
+    """What a question asked, as the figures count it: as searched, and of a selection, with the passage it asked
+    about ("why?" of two passages is two questions, neither of which "why?" alone tells a teacher)."""
+    return f"{search_query} (about: “{' '.join(selected.split())}”)" if selected.strip() else search_query
+
+
 def _usual(spellings: Counter[str]) -> str:
     """The spelling used most often; of those used as often, the first."""
     return spellings.most_common(1)[0][0]
@@ -73,9 +80,9 @@ def stats(database: Database, course_id: int) -> dict:
         "course_id": course_id,
         "questions": len(latencies),
         "per_day": per_day,
-        "top_questions": _most_common((q, u) for q, u, _ in asked),
-        "unanswered": _most_common((q, u) for q, u, c in asked if not c),
-        "not_answered": sum(not covered for _, _, covered in asked),
+        "top_questions": _most_common((q, _understood(u, s)) for q, u, _, s in asked),
+        "unanswered": _most_common((q, _understood(u, s)) for q, u, c, s in asked if not c),
+        "not_answered": sum(not covered for _, _, covered, _ in asked),
         "feedback": {"up": feedback[0] or 0, "down": feedback[1] or 0},
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
     }

@@ -99,6 +99,9 @@ SCAN_WITHOUT_OCR = (
 )
 # Control characters a PDF's fonts map their glyphs to (TeX math fonts: "\x0f", "\x14"): shown as empty boxes.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Ligatures a PDF's fonts set as one glyph ("ﬁ", "ﬃ", pdfTeX's and word processors'), spelt out: "Oﬃcial" is no
+# match for "official" in search, nor in the words an answer is checked against.
+LIGATURES = str.maketrans({chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)})
 # A page's printed number alone on its first or last line: "3", "Page 3", "- 3 -", "3 / 12", "iv".
 PAGE_NUMBER = re.compile(
     r"(?:page\s+)?[-\u2013\u2014]?\s*(\w{1,6})\s*[-\u2013\u2014]?(?:\s*(?:/|of)\s*\d+)?", re.IGNORECASE
@@ -348,6 +351,7 @@ def _bullets(text: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    """Normalise line endings and strip trailing spaces and control characters, keeping line structure."""
-    text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Normalise line endings, spell out ligatures and strip trailing spaces and control characters, keeping line
+    structure."""
+    text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).translate(LIGATURES)
     return re.sub(r"(?<![ \t])[ \t]+\n", "\n", text).strip("\n")  # starts only at a run, so linear

@@ -560,9 +560,9 @@ class Database:
 
     # Analytics and the audit log ----------------------------------------------------------------------
 
-    def course_activity(self, course_id: int) -> tuple[list[dict], list[tuple[str, str, int]], tuple, list[float]]:
-        """A course's students' questions per day, (question, as searched, covered) triples, (up, down) feedback
-        sums and latencies."""
+    def course_activity(self, course_id: int) -> tuple[list[dict], list[tuple[str, str, int, str]], tuple, list[float]]:
+        """A course's students' questions per day, (question, as searched, covered, selected text) rows, (up, down)
+        feedback sums and latencies."""
         with self._lock:
             db = self._db
             per_day = list(
@@ -572,7 +572,9 @@ class Database:
                     [course_id],
                 )
             )
-            asked = db.execute(f"SELECT question, search_query, covered FROM interactions {BY_STUDENTS}", [course_id])
+            asked = db.execute(
+                f"SELECT question, search_query, covered, selected_text FROM interactions {BY_STUDENTS}", [course_id]
+            )
             feedback = db.execute(
                 f"SELECT sum(feedback = 1), sum(feedback = -1) FROM interactions {BY_STUDENTS}", [course_id]
             ).fetchone()

@@ -243,6 +243,14 @@ def m011_usernames_in_any_case(db: sqlite_utils.Database) -> None:
         db.execute("CREATE UNIQUE INDEX IF NOT EXISTS idx_users_username_nocase ON users (username COLLATE NOCASE)")
 
 
+@migration
+def m012_selected_text(db: sqlite_utils.Database) -> None:
+    """The passage a question was about ("Ask about this"), so a reopened conversation and the teacher's figures
+    show what "why?" asked of (none before: '')."""
+    if "selected_text" not in db.table("interactions").columns_dict:  # `ragbot doctor --repair` may run it again
+        db.table("interactions").add_column("selected_text", str, not_null_default="")
+
+
 def _stood_for(sentence: dict, quotes_only: bool) -> str:
     """What a sentence stored before m008 stands for; `quotes_only`: its answer quoted the material alone."""
     reason = sentence.get("reason", "")

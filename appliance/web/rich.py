@@ -50,6 +50,9 @@ MATH = {"math_inline", "math_inline_double", "math_single", "math_block", "math_
 MARKDOWN_KINDS = {"markdown", "docx", "pptx", "odt", "odp", "epub", "ipynb", "html", "csv"}
 OPENERS = ("$$", "\\[", "\\(", "$")  # longest first
 CLOSERS = {"$$": "$$", "\\[": "\\]", "\\(": "\\)", "$": "$"}
+# A line break that no wrapping makes: one beside a blank line (a text file's paragraphs), or one before a list
+# item ("2. Press the red button", "- spare fuses"), which a text file's or a PDF's list starts on a line of its own.
+BREAK = re.compile(r"\n(?=\n|[ \t]*(?:\d{1,2}[.)]|[-*+•◦▪‣])[ \t])|(?<=\n)\n")
 NEARBY = 64  # how far on a character of rewritten text (an entity, an escape, de-indented code) is looked for
 SKIPPED = 4096  # how much markup (a link's address, a fence's line) may come before the next text
 
@@ -82,10 +85,12 @@ def _plain(text: str) -> list:
 
 def _line_ends(text: str) -> list[int]:
     """The line breaks a page shows as breaks: before and after each line standing alone (a heading, a title, a
-    "Weight 1.4 kg" line). A PDF keeps its layout's lines and a Markdown paragraph may be wrapped by hand: the lines
-    of a wrapped paragraph read as running text (answer/evidence.py tells them apart, for its sentences)."""
+    "Weight 1.4 kg" line), around a blank line and before a list item. A PDF keeps its layout's lines and a Markdown
+    paragraph may be wrapped by hand: the lines of a wrapped paragraph read as running text (answer/evidence.py
+    tells them apart, for its sentences)."""
     ends = lone_lines(text)
-    return sorted(({text.rfind("\n", 0, end) for end in ends} | set(ends)) - {-1, len(text)})
+    breaks = {found.start() for found in BREAK.finditer(text)}
+    return sorted(({text.rfind("\n", 0, end) for end in ends} | set(ends) | breaks) - {-1, len(text)})
 
 
 def inline(nodes: list) -> list:

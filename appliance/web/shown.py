@@ -67,7 +67,8 @@ class Shown:
     def source(self, source: Source) -> Source:
         """A chat source with the nodes of its passage and of each evidence sentence."""
         evidence = [msgspec.structs.replace(e, nodes=self._cut(source, [e])) for e in source.evidence]
-        return msgspec.structs.replace(self.passage(source), evidence=evidence)
+        outdated = bool(source.document_id) and self._page(source.document_id, source.page) is None
+        return msgspec.structs.replace(self.passage(source), evidence=evidence, outdated=outdated)
 
     def sentence(self, sentence: Sentence, sources: dict[int, Source]) -> Sentence:
         """A sentence's nodes; a quote of evidence (extractive, or for an unsupported sentence) as its page shows it."""

@@ -60,8 +60,10 @@ async function route() {
 }
 
 function navLink(hash, label) {
-  const current = parseHash().path.startsWith(hash.slice(1)) ||
-    (hash === "#/chat" && parseHash().path.startsWith("/read"));
+  const {path, params} = parseHash();
+  // The reader is part of the screen it was opened from: the Material list (from=documents), else the chat.
+  const screen = path.startsWith("/read") ? (params.get("from") === "documents" ? "/documents" : "/chat") : path;
+  const current = screen.startsWith(hash.slice(1));
   return h("a", {href: hash, class: "nav-link", "aria-current": current ? "page" : null}, label);
 }
 

@@ -38,6 +38,7 @@ function readHref(documentId, page, marks = {}) {
   // The file's name, for when the document is updated (uploaded again, it is a new document): the reader then
   // opens its current version instead of saying it is gone.
   if (marks.file) params.push(`file=${encodeURIComponent(marks.file)}`);
+  if (marks.from) params.push(`from=${marks.from}`); // opened from the Material list, whose screen it stays in
   return `#/read/${encodeURIComponent(documentId)}/${page || 1}${params.length ? `?${params.join("&")}` : ""}`;
 }
 
@@ -181,7 +182,8 @@ function sentenceNodes(sentence, sources) {
   // A quoted block (a table, code) is named as the words that introduce it end, not after it on a line of its own.
   const lead = !item && block && text.firstChild?.nodeType === Node.TEXT_NODE ? [text.firstChild, ...cite] : [];
   const after = lead.length || item ? [] : cite;
-  const gap = block ? [] : [" "];
+  // A space between sentences on a line; a quote is a block of its own, after which a space would be a blank line.
+  const gap = block || sentence.status === "quoted" ? [] : [" "];
   if (sentence.status === "quoted") {
     // The quote reads "The material says: “...”" and is the material's own words, so it is set as a quote, not a
     // warning: the model's sentence it stands for was never shown (each is checked first), and the note under the
@@ -217,6 +219,17 @@ function busyNote(done) {
   if (!done.model_busy) return null;
   return h("p", {class: "busy-note small muted", dataset: {modelBusy: "true"}},
     "The model was busy with other questions, so here are the material's own words. Ask again later for an answer in the model's words.");
+}
+
+/** Which of the answer's documents changed after it (uploaded again or removed): a reopened answer quotes what they
+ * said then, which the course's material may no longer say. */
+function outdatedNote(sources) {
+  const files = [...new Set(sources.filter((s) => s.outdated).map((s) => s.filename))];
+  if (!files.length) return null;
+  const changed = files.length === 1 ? `${files[0]} has` : `${files.join(", ")} have`;
+  return h("p", {class: "outdated-note alert alert-warn small", dataset: {outdated: String(files.length)}},
+    `${changed} changed since this answer (updated or removed), so what it quotes may no longer be in the course. `
+    + "Ask again for an answer from the current material.");
 }
 
 /** Why there is no answer: none was found in the material (which is no proof it has none: the closest passages
@@ -270,7 +283,7 @@ function createAnswer() {
     el.dataset.smallTalk = String(done.small_talk);
     el.removeAttribute("aria-busy");
     status.textContent = "";
-    const parts = [];
+    const parts = [outdatedNote(done.sources)];
     if (done.covered) {
       text.replaceChildren(...answerNodes(done));
       parts.push(busyNote(done), checkedNote(done.sentences), evidenceBlock(citedSources(done)));
@@ -395,10 +408,13 @@ function announce(message) {
 
 // ---------- messages ----------
 
+/** A question as asked, under the passage it was about (`selected`: {text, filename?, page_label?}), if any; a
+ * reopened conversation knows the passage's words, not where it was selected. */
 function userMessage(text, selected) {
+  const where = selected ? [selected.filename, pageName(selected.page_label, null)].filter(Boolean).join(", ") : "";
   return h("article", {class: "message user", "aria-label": "You asked"},
     selected ? h("blockquote", {class: "selection-quote"},
-      h("span", {class: "small muted"}, `About the selection from ${[selected.filename, pageName(selected.page_label, null)].filter(Boolean).join(", ")}:`),
+      h("span", {class: "small muted"}, `About the selection${where ? ` from ${where}` : ""}:`),
       h("span", {class: "quote-text"}, selected.text)) : null,
     h("div", {class: "bubble"}, text));
 }
@@ -431,6 +447,7 @@ async function ask(rawText) {
   autoGrow();
   sayLength();
   setSelection(null);
+  leaveOtherCourse(); // the course was changed while the last answer came: the top bar's course is asked
   collapseOldSources();
   addMessage(userMessage(question, selected));
   following = true;
@@ -676,7 +693,7 @@ async function openConversation(id) {
     if (body.course_id != null && body.course_id !== state.courseId) selectCourse(body.course_id);
     for (const message of body.messages || []) {
       if (message.role === "user") {
-        addMessage(userMessage(message.content, null));
+        addMessage(userMessage(message.content, message.selected_text ? {text: message.selected_text} : null));
       } else {
         const answer = createAnswer();
         addMessage(answer.el);
@@ -777,7 +794,7 @@ function build() {
       h("button", {type: "button", class: "button small", onClick: newChat}, icon("plus"), "New")),
     convEmpty, convList);
   const reader = createReader({
-    pageHref: (doc, page) => readHref(doc, page),
+    pageHref: (doc, page) => readHref(doc, page, readerReturn ? {from: "documents"} : {}),
     onClose: () => {
       if (readerReturn) {
         go(readerReturn);
@@ -810,21 +827,26 @@ function build() {
     sayLength();
   }, () => {});
 
-  // Another course: another conversation (a conversation belongs to the course it was asked in).
+  // Another course: another conversation (a conversation belongs to the course it was asked in); chosen while an
+  // answer comes, the next question begins it (ask).
   let shownCourse = state.courseId;
   subscribe(() => {
     if (state.courseId !== shownCourse) {
       shownCourse = state.courseId;
-      if (!controller && conversationId && conversationCourse !== state.courseId) {
-        conversationId = null;
-        clearMessages();
-        title.textContent = "New conversation";
-        renderConversations();
-        if (location.hash.startsWith("#/chat/")) history.replaceState(null, "", "#/chat");
-      }
+      if (!controller) leaveOtherCourse();
     }
     mountTexts();
   });
+}
+
+/** A new conversation when the one shown is of another course than the one selected. */
+function leaveOtherCourse() {
+  if (!conversationId || conversationCourse === state.courseId) return;
+  conversationId = null;
+  clearMessages();
+  ui.title.textContent = "New conversation";
+  renderConversations();
+  if (location.hash.startsWith("#/chat/")) history.replaceState(null, "", "#/chat");
 }
 
 function mountTexts() {
@@ -858,16 +880,27 @@ export async function show(main, [id]) {
 export async function showReader(main, [documentId, page], params) {
   const from = document.activeElement;
   if (from && ui?.messages.contains(from)) readerOpener = from;
-  // Opened from the Material list, it closes back there; turning its pages keeps that, any other opening does not.
-  const paging = Boolean(ui?.root.isConnected && ui.root.classList.contains("reading"));
-  if (params.get("from") === "documents") readerReturn = "#/documents";
-  else if (!paging) readerReturn = null;
+  // Opened from the Material list, it closes back there; its pages' links say so too (pageHref), any other opening
+  // does not.
+  readerReturn = params.get("from") === "documents" ? "#/documents" : null;
   mount(main);
+  keepConversation(params);
   ui.root.classList.add("reading");
   ui.root.classList.remove("show-conversations");
   await ui.reader.open(documentId, Number(page), highlights(params));
   document.title = "Reader · ragbot";
   if (conversations.length === 0) loadConversations();
+}
+
+/** The conversation beside the reader, in the reader's address: reloaded (a phone reloads a tab left in the
+ * background), the reader opens beside it again, not beside an empty new chat, and closes back to it. */
+function keepConversation(params) {
+  const named = params.get("chat");
+  if (named && named !== String(conversationId)) openConversation(named);
+  else if (!named && conversationId && !readerReturn) {
+    params.set("chat", conversationId);
+    history.replaceState(null, "", `${location.hash.split("?")[0]}?${params}`);
+  }
 }
 
 /** What to highlight from the address: `hl=120-180,300-342`, `near=...` and `kind=...` (readHref), or the older

@@ -21,7 +21,7 @@ function describe(item) {
   if (item.phase === "uploading") return `Uploading ${Math.round(item.sent * 100)}%`;
   if (item.phase === "waiting") return "Waiting to upload";
   if (item.phase === "error") return item.error;
-  if (item.deleted) return "Done, then deleted from the library";
+  if (item.deleted) return "Done, then deleted from the course";
   if (!job) return "Sending";
   if (job.status === "queued") return "Queued for processing";
   if (job.status === "running") {
@@ -31,9 +31,10 @@ function describe(item) {
   }
   if (job.status === "failed") return job.error || "Could not be added";
   if (job.outcome === "unchanged") {
-    // The same content under another name is not added again: say which document it already is.
-    return item.sameAs && item.sameAs !== item.file.name ? `Done: already in the library as ${item.sameAs}, not added again`
-      : "Done: already in the library, unchanged";
+    // The same content under another name is not added again: say which document it already is. In this course:
+    // each course has material of its own, and the same file uploaded to another is added there.
+    return item.sameAs && item.sameAs !== item.file.name ? `Done: already in this course as ${item.sameAs}, not added again`
+      : "Done: already in this course, unchanged";
   }
   if (job.outcome === "replaced") return `Done: updated, ${count(job.chunks_total, "passage")}`;
   return `Done: ${count(job.chunks_total, "passage")}${job.pages_total > 1 ? ` from ${job.pages_total} pages` : ""}`;

@@ -3,6 +3,7 @@
 
 import {api} from "../api.js";
 import {h, icon} from "../dom.js";
+import {go} from "../nav.js";
 import {renderRich} from "../rich.js";
 import {courseQuery} from "../state.js";
 
@@ -101,7 +102,14 @@ export function createReader({onAsk, onClose, pageHref}) {
     onClick: () => ask()}, icon("ask"), "Ask about this");
   const status = h("p", {class: "reader-status", role: "status"});
   const pages = h("div", {class: "reader-pages"}, prev, next);
-  const hint = h("p", {class: "reader-hint hint"}, "Select any text to ask about it.");
+  // A page by its number: "read page 9" of a long handout is not eight presses of Next page.
+  const pageNumber = h("input", {type: "number", min: "1", inputmode: "numeric", class: "goto-number", required: true});
+  const count = h("span", {});
+  const goto = h("form", {class: "reader-goto", onSubmit: (event) => {
+    event.preventDefault();
+    if (current) go(pageHref(current.document.id, Number(pageNumber.value)));
+  }}, h("label", {}, "Go to page ", pageNumber), count, h("button", {type: "submit", class: "button small"}, "Go"));
+  const hint = h("div", {class: "reader-hint"}, h("p", {class: "hint"}, "Select any text to ask about it."), goto);
   const el = h("aside", {class: "reader", "aria-labelledby": "reader-title", hidden: true},
     h("div", {class: "reader-bar"},
       h("button", {type: "button", class: "button icon-button", "aria-label": "Close the reader", onClick: () => onClose()},
@@ -162,6 +170,10 @@ export function createReader({onAsk, onClose, pageHref}) {
       setLink(prev, page.number - 1);
       setLink(next, page.number + 1);
       prev.hidden = next.hidden = (document.pages || 1) <= 1;
+      pageNumber.max = String(document.pages || 1);
+      pageNumber.value = String(page.number);
+      count.textContent = ` of ${document.pages || 1} `;
+      goto.hidden = (document.pages || 1) <= 2; // the arrows reach every page of two
       status.textContent = "";
       const mark = text.querySelector("mark.passage");
       if (mark) {
