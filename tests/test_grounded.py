@@ -2087,6 +2087,28 @@ def test_a_sentence_saying_the_opposite_of_the_material_it_copies_is_not_support
     assert verify.negated("Food is not allowed in the lab.", "No food is allowed in the lab.") == ""
 
 
+def test_a_sentence_saying_of_one_thing_what_the_material_denies_of_it_after_a_comma_is_not_supported():
+    """The twelfth walkthrough: "Are calculators allowed in the exam?" was answered "Phones are allowed. [1]", a
+    checked sentence, from "Calculators are allowed, phones are not.": the denial leaves its claim out, and its
+    comma is no turn, so the clause's one "not" read as "allowed" denied, of calculators and phones alike."""
+    page = "Calculators are allowed, phones are not. Food is allowed in the kitchen, but drinks aren't."
+    passage = Passage("c", "d", "exam.md", None, None, "Exam rules", page, 0, len(page), 1.0, 0.9)
+    items = [Evidence(a, b, page[a:b], 1.0) for a, b in evidence.sentences(page)]
+    asked = verify.Verifier("Are calculators allowed in the exam?", {1: items}, [passage], FakeEmbedder(), 0.0)
+    phones = asked.check("Phones are allowed [1].")
+    assert (phones.source, phones.reason) == (None, "it leaves out the material's 'not' of 'allowed'")
+    checker = verify.Verifier("Which devices are allowed?", {1: items}, [passage], FakeEmbedder(), 0.0)
+    assert checker.check("Calculators are allowed [1].").source == 1
+    assert checker.check("Phones are not allowed [1].").source == 1
+    assert verify.negated("Calculators are not allowed.", items[0].text) == (
+        "it says 'not' of 'allowed' where the material does not"
+    )
+    assert verify.negated("Drinks are allowed in the kitchen.", items[1].text) == (
+        "it leaves out the material's 'not' of 'allowed'"
+    )
+    assert verify.negated("Food is allowed in the kitchen.", items[1].text) == ""
+
+
 def test_a_name_the_heading_gives_beside_one_the_evidence_states_is_the_materials():
     """The third walkthrough: "The Kestrel LX-9 weighs 17.5 kg" was withdrawn as "'kestrel' appears in no source",
     the handout naming the device in full only in its title, which heads every passage. A heading's name is the

@@ -163,6 +163,14 @@ PART_OF = re.compile(r"\b(?:or|and|but|because|since|so|than|earlier|later|after
 NEGATION = frozenset("not no never none nor neither nothing nobody nowhere".split())
 CONTRACTED = re.compile(r"n['\u2019]t\b|(?<=\bcan)not\b", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[,;:()]|[.!?](?=\s|$)")
+# A claim and then its denial of another thing, the claim left out: "Calculators are allowed, phones are not." says
+# "phones are not allowed", which a clause's count of negations (the comma is no turn) read as "allowed" denied.
+AUX = r"is|are|was|were|can|may|must|will|should|do|does"
+ELIDED_NOT = re.compile(
+    rf"\b(?P<aux>{AUX})\s+(?P<claim>[^,;:.!?]+?),\s*(?:but\s+)?(?P<subject>(?:[\w'-]+\s+){{0,3}}?[\w'-]+)\s+"
+    rf"(?:(?P<own>{AUX})(?:\s+not|n['\u2019]t)|not)(?=\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
 TURN = re.compile(r"[;:()]|[.!?](?=\s|$)|\b(?:but|however|whereas|although|though)\b", re.IGNORECASE)
 
 
@@ -617,6 +625,7 @@ def negated(sentence: str, evidence: str) -> str:
     weekdays, but not on Saturdays". "not" is a stopword, so no word check sees it. The clauses the two share words
     in must hold as many negations (so "No food is allowed" is "Food is not allowed"), and a word they share must
     stand on the same side of one (so "open on weekdays" is still the material's)."""
+    sentence, evidence = _unelided(sentence), _unelided(evidence)
     lone = _lone_negation(sentence, evidence)
     if lone:
         return lone
@@ -647,6 +656,14 @@ def negated(sentence: str, evidence: str) -> str:
     if adds:
         return f"it says 'not' of '{flipped}' where the material does not"
     return f"it leaves out the material's 'not' of '{flipped}'"
+
+
+def _unelided(text: str) -> str:
+    """The text with a denial's left-out claim said in full: "Calculators are allowed; phones are not allowed." of
+    "Calculators are allowed, phones are not."."""
+    return ELIDED_NOT.sub(
+        lambda m: f"{m['aux']} {m['claim']}; {m['subject']} {m['own'] or m['aux']} not {m['claim']}", text
+    )
 
 
 def opposed(sentence: str, evidence: str) -> tuple[str, str] | None:
