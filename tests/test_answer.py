@@ -105,6 +105,18 @@ def test_selected_text_is_source_one(services):
     assert {k: getattr(placed.sources[0], k) for k in elsewhere} == elsewhere
 
 
+def test_a_selection_asked_about_is_a_source_whatever_else_scores_higher(services):
+    """The twelfth walkthrough: "why?" about "Never leave a charging battery unattended after 17:00." was answered
+    from the lab rules' emergency stop, the selection no source at all."""
+    services.ingestor.ingest(b"# Rover\n\nNever leave a charging battery unattended after 17:00.", "rover.md")
+    services.ingestor.ingest(b"# Rules\n\nWhy? The emergency stop is why. Why we stop: why not.", "rules.md")
+    selected = "Never leave a charging battery unattended after 17:00."
+    result = services.answerer.answer(Question("why?", selected_text=selected))
+    first = result.sources[0]
+    assert (first.n, first.text, first.filename) == (1, selected, "rover.md")
+    assert [e.text for e in first.evidence] == [selected]
+
+
 def test_gate_refuses_when_full_and_serializes():
     gate = ModelGate(max_queue=2)
     tickets = [gate.reserve(), gate.reserve()]

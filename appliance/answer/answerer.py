@@ -206,6 +206,10 @@ class Answerer:
         if parts := two_asked(about):
             chosen, each = self._each_asked(parts, relevant, chosen)
         if question.selected_text.strip():
+            # What was asked about: its sentences are evidence whatever else scores higher ("why?" of a rule was
+            # answered from another handout's, the selection no source of the answer at all).
+            for sentence in (s for s in scored if s.source == 0):
+                chosen = evidence_module.with_sentence(chosen, sentence, relevant)
             return chosen, "yes"
         # A question asking two things is answered when each is, though no sentence covers both.
         answerable = "yes" if each else self._answerable(about, scored, wanted, headings)
