@@ -213,14 +213,23 @@ def wait_until_up(
     raise TimeoutError(f"{url} did not come up within {timeout} s")
 
 
-def closed_to_the_test(path: Path) -> list[str]:
-    """Close `path` to the user a test runs a command as; the prefix to run it with. Root overrides file modes, so as
-    root the path becomes another user's (nobody's, private) and the command runs without that power (setpriv)."""
+def obeying_modes() -> list[str]:
+    """The prefix a command runs under to obey file modes as other users do: root overrides them (and owns what it
+    likes) unless setpriv drops those powers; none for another user."""
     if os.geteuid() != 0:
-        path.chmod(0)
         return []
     if not shutil.which("setpriv"):
         pytest.skip("root overrides file modes and setpriv, which drops that power, is not installed")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner,-chown", "--"]
+
+
+def closed_to_the_test(path: Path) -> list[str]:
+    """Close `path` to the user a test runs a command as; the prefix to run it with. Root overrides file modes, so as
+    root the path becomes another user's (nobody's, private) and the command runs without that power (setpriv)."""
+    prefix = obeying_modes()
+    if not prefix:
+        path.chmod(0)
+        return []
     os.chown(path, 65534, 65534)
     path.chmod(0o700 if path.is_dir() else 0o600)
-    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+    return prefix

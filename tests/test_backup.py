@@ -24,7 +24,7 @@ from appliance.cli import main as cli
 from appliance.errors import InvalidInput, Unavailable, os_refusal, running_user
 from appliance.ops import backup, doctor
 from appliance.settings import load_settings
-from tests.conftest import FakeEmbedder, FakeModel
+from tests.conftest import FakeEmbedder, FakeModel, obeying_modes
 
 NOTES = {
     f"week{n}.md": f"# Week {n}\n\n"
@@ -458,15 +458,6 @@ def _growing_partial(folder: Path, process: subprocess.Popen, timeout: float = 1
     raise TimeoutError("the backup never started writing its archive")
 
 
-def _as_a_user_denied_by_modes() -> list[str]:
-    """A command prefix under which a folder's mode is obeyed: root overrides 0500 unless setpriv drops that power."""
-    if os.geteuid() != 0:
-        return []
-    if not shutil.which("setpriv"):
-        pytest.skip("root overrides file modes and setpriv, which drops that power, is not installed")
-    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
-
-
 def test_a_folder_the_user_may_not_write_or_an_archive_it_may_not_read_is_said_in_words(settings, archive, tmp_path):
     # `sudo ragbot backup --to /root/x` (the machine install runs it as ragbot) said only "[Errno 13] Permission
     # denied: '/root/.backup-...'", and a restore of an archive ragbot could not read the same.
@@ -477,7 +468,7 @@ def test_a_folder_the_user_may_not_write_or_an_archive_it_may_not_read_is_said_i
     unreadable = tmp_path / "unreadable.tar.gz"
     shutil.copy(archive, unreadable)
     unreadable.chmod(0)
-    ragbot = [*_as_a_user_denied_by_modes(), sys.executable, "-m", "appliance", "--config", str(config)]
+    ragbot = [*obeying_modes(), sys.executable, "-m", "appliance", "--config", str(config)]
     said = {
         what: subprocess.run([*ragbot, *what.split()], capture_output=True, text=True, timeout=120)
         for what in (f"backup --to {closed}/x.tar.gz", f"restore {unreadable}", f"restore --check {unreadable}")

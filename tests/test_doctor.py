@@ -24,7 +24,7 @@ from appliance.store.migrations import MIGRATIONS
 from appliance.store.vectors import ChromaStore
 from appliance.web import server
 from appliance.web.app import create_app
-from tests.conftest import FakeEmbedder, FakeModel, free_port
+from tests.conftest import FakeEmbedder, FakeModel, free_port, obeying_modes
 
 NOTE = "# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n\n## Care\n\nOil it weekly.\n"
 
@@ -390,13 +390,11 @@ def test_a_data_folder_closed_to_this_user_is_named_by_doctor_and_every_command(
     # An admin without sudo on a machine install (the folder is ragbot's, 0750): `ragbot doctor` ended with
     # "ragbot: error: [Errno 13] Permission denied: '/var/lib/ragbot/.ragbot.lock'", as did every other command.
     data = settings.data_path
-    if os.geteuid() == 0:
-        if not shutil.which("setpriv"):
-            pytest.skip("root overrides file modes and setpriv, which drops that power, is not installed")
+    prefix = obeying_modes()
+    if prefix:
         for path in [data, *data.rglob("*")]:
             os.chown(path, 65534, 65534, follow_symlinks=False)  # another user's, as ragbot's is to an admin
         data.chmod(0o750)
-        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner,-chown", "--"]
     else:
         data.chmod(0)
         prefix = []
