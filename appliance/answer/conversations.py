@@ -6,6 +6,7 @@ from itertools import pairwise
 
 import msgspec
 
+from appliance.answer import small_talk
 from appliance.answer.events import Done, Message, Sentence, Source, withheld
 from appliance.answer.evidence import ABBREVIATION, key_terms
 from appliance.answer.expect import NAME, expected
@@ -279,6 +280,8 @@ class Conversations:
     def named_after(self, conversation: Conversation, question: str) -> Conversation:
         """The conversation titled after its first question when all before it was small talk, as it would have
         been had the question come first: a list of conversations each called "hi" tells a student nothing."""
+        if small_talk.reply(conversation.title) is None:
+            return conversation  # titled after a question (or by its owner): no need to read its interactions
         rows = self.database.interactions(conversation.id)
         first = rows[0]["question"].strip()[:80] if rows else None
         if conversation.title != first or any(row["mode"] != SMALL_TALK for row in rows):
