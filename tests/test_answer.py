@@ -115,6 +115,9 @@ def test_a_selection_asked_about_is_a_source_whatever_else_scores_higher(service
     first = result.sources[0]
     assert (first.n, first.text, first.filename) == (1, selected, "rover.md")
     assert [e.text for e in first.evidence] == [selected]
+    # Text of the caller's that no stored passage holds is not made evidence, to be quoted as the material's.
+    made_up = services.answerer.answer(Question("why?", selected_text="Batteries must be charged on the roof."))
+    assert "charged on the roof" not in made_up.answer
 
 
 def test_gate_refuses_when_full_and_serializes():

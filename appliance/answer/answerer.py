@@ -207,8 +207,9 @@ class Answerer:
             chosen, each = self._each_asked(parts, relevant, chosen)
         if question.selected_text.strip():
             # What was asked about: its sentences are evidence whatever else scores higher ("why?" of a rule was
-            # answered from another handout's, the selection no source of the answer at all).
-            for sentence in (s for s in scored if s.source == 0):
+            # answered from another handout's, the selection no source of the answer at all), when it is the
+            # material's own (found in a stored passage), not text of the caller's quoted back as the material's.
+            for sentence in (s for s in scored if s.source == 0 and relevant[0].chunk_id):
                 chosen = evidence_module.with_sentence(chosen, sentence, relevant)
             return chosen, "yes"
         # A question asking two things is answered when each is, though no sentence covers both.
