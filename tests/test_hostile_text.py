@@ -5,6 +5,7 @@ import time
 import pytest
 
 from appliance.ingest import markup
+from appliance.ingest.hyphenation import rejoin
 from appliance.ingest.parse import parse
 
 # Each input took seconds to minutes with the old patterns (cubic or quadratic backtracking); the
@@ -44,6 +45,11 @@ def test_rst_parses_hostile_lines_in_linear_time(source):
 
 def test_trailing_spaces_without_a_newline_tidy_in_linear_time():
     assert _seconds(parse, b"a" + b" " * 60000, "notes.txt") < FAST
+
+
+@pytest.mark.parametrize("page", ["a" * 60000, "a" * 60000 + "-b"], ids=["one word", "a compound"])
+def test_a_pdf_page_of_one_long_word_rejoins_in_linear_time(page):
+    assert _seconds(rejoin, [page]) < FAST
 
 
 def test_heading_keeps_a_hash_that_is_part_of_the_word():

@@ -92,3 +92,11 @@ def test_repair_drops_stray_and_restores_missing_vectors(services):
     assert repair.check(services.database, services.vectors, services.embedder).repaired
     assert services.vectors.ids() == services.database.chunk_ids()
     assert repair.check(services.database, services.vectors, services.embedder).consistent
+
+
+def test_a_word_a_pdf_broke_across_lines_is_found_whole(services):
+    """A search for "manipulator" finds the handout that typeset it "manipu-\nlator"."""
+    pdf = make_pdf(["Wren-7 arm handout\nThe Wren-7 manipu-\nlator lifts 4 kg at full reach."])
+    services.ingestor.ingest(pdf, "wren.pdf")
+    found = services.retriever.search("manipulator", 1)
+    assert found and "manipulator\nlifts 4 kg" in found[0].text

@@ -183,6 +183,31 @@ def test_a_pdf_fonts_ligatures_are_spelt_out():
     assert parsed.pages[0].text == "Official Language: Finnish. The file flows; staff baffle."
 
 
+def test_a_word_a_pdf_hyphenated_at_a_line_s_end_is_whole_again():
+    """A typeset handout breaks words at its lines' ends: "manipu-\nlator" was quoted to a student as "manipu- lator"
+    and found by no search for "manipulator". A compound broken at its own hyphen keeps it, as the rest of the
+    document spells it ("real-time"), or as a capital after it shows ("Schwarz-Weiß"); every line stays a line."""
+    text = (
+        "The manipu-\nlator reaches 2 m.\nIt runs a real-\ntime loop; real-time control is hard.\n"
+        "Print it Schwarz-\nWeiß.\nThe gripper's high-\nspeed mode is fast at high speed."
+    )
+    page = parse(make_pdf([text]), "arm.pdf").pages[0].text
+    assert page == (
+        "The manipulator\nreaches 2 m.\nIt runs a real-time\nloop; real-time control is hard.\n"
+        "Print it Schwarz-Weiß.\nThe gripper's high-speed\nmode is fast at high speed."
+    )
+    assert next(page[a:b] for a, b in evidence.sentences(page)) == "The manipulator\nreaches 2 m."
+
+
+def test_whether_a_broken_word_joins_is_read_off_the_whole_document():
+    """ "grip-\nper" joins as "gripper" stands whole on page 2; "In-\nformation" too, "in" too short to be a half."""
+    pages = parse(make_pdf(["The grip-\nper closes.", "The gripper opens at 3 bar.\nIn-\nformation: none."]), "g.pdf")
+    assert [page.text for page in pages.pages] == [
+        "The gripper\ncloses.",
+        "The gripper opens at 3 bar.\nInformation:\nnone.",
+    ]
+
+
 def test_a_pdf_titled_on_its_first_line_carries_the_title_on_every_page():
     titled = parse(make_pdf(["TC-90 Thermal Chamber\nIt holds 64 litres.", "The shelf takes 4 kg."]), "t1.pdf")
     assert titled.title == "TC-90 Thermal Chamber"

@@ -22,6 +22,7 @@ from appliance.ingest.formats.render import render_page
 from appliance.ingest.formats.slides import read_pptx
 from appliance.ingest.formats.webpage import read_html
 from appliance.ingest.formats.word import read_docx
+from appliance.ingest.hyphenation import rejoin
 from appliance.ingest.pdf import PdfText, read_pdf
 
 TEXT_KINDS = {
@@ -246,6 +247,8 @@ def _pdf(data: bytes, caps: Caps, report: Progress) -> tuple[str, list[Page]]:
         if len(text) > len(page.text):
             page.text, page.ocr = text, True
         report(pages_done=done + 1)
+    for page, text in zip(pages, rejoin([page.text for page in pages]), strict=True):
+        page.text = text
     # Every page carries the title as its heading, as Markdown sections carry theirs: page 2 of a handout on
     # the TC-90 is about the TC-90 where it never says so.
     title = pdf_title(read, pages[0].text) if pages else ""
