@@ -17,6 +17,11 @@ STATES = [
     ("how often is the pre-filter changed", "quantity", "Change it every 100 operating hours."),
     ("how often is the nozzle cleaned", "quantity", "The nozzle is wiped after each use and replaced monthly."),
     ("how often do the coveralls get swapped", "quantity", "They are replaced every other week by the laundry."),
+    # a moment ("the start of") is no property the value is of, as "a repeatability of" is
+    ("how often do i calibrate the scanner", "quantity", "Calibrate at the start of every session."),
+    # a unit per time written as one symbol: litres per minute
+    ("what argon flow do i set", "quantity", "Set the argon flow to 8–10 l/min."),
+    ("what is the pump's flow rate", "quantity", "It moves 3 m³/h."),
     ("How many students may be in the lab at once?", "quantity", "No more than six students may be in the lab."),
     ("How many scans per second does the lidar make?", "quantity", "Its head spins to make 15 scans per second."),
     ("Who is the lab's safety officer?", "person", "The safety officer is Ilse Marrow."),

@@ -122,11 +122,11 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ),
     ("draw", r"draws?|consumes?|consumption", rf"{POWER_UNITS}|{CURRENT_UNITS}"),
     ("force", r"force|forces|grip|squeeze", r"k?n|newtons?|kilonewtons?"),
-    # a flow, a throughput: so much per unit of time ("12 litres per minute", "85 litres every minute")
+    # a flow, a throughput: so much per unit of time ("12 litres per minute", "85 litres every minute", "8-10 l/min")
     (
         "rate",
         r"rate|flow|throughput|(?:per|every|each|a|an) (?:second|minute|hour|day)",
-        rf"(?:\w+ )?(?:per|every|each|a|an) (?:second|minute|hour|day)|/s|/min|/h|{HERTZ}|{FRAMES}",
+        rf"(?:\w+ )?(?:per|every|each|a|an) (?:second|minute|hour|day)|[a-zµ³]{{0,3}}/(?:s|min|h)|{HERTZ}|{FRAMES}",
     ),
     ("torque", r"torques?", TORQUE_UNITS),
     # What a thing can take, in whatever it takes: a tank's litres, a payload's kilograms, a torque sensor's N·m, a
@@ -480,10 +480,11 @@ MEASURED_BY = re.compile(r"\s*(long|wide|high|tall|deep|thick)\b", re.IGNORECASE
 # Sums of money owed for different things: a question naming one ("whats the fine if i lend my card") is not
 # answered by another ("a deposit of 20 EUR"), though both are sums and either may answer "how much".
 SUMS = frozenset("fine fines deposit deposits penalty refund rent wage wages salary grant prize allowance".split())
-# Words before "of" that name no property of their own: "a total of 12 kg", "teams of three", "a pack of four".
+# Words before "of" that name no property of their own: "a total of 12 kg", "teams of three", "a pack of four";
+# nor a moment's ("at the start of every session" says how often, "by the end of week 5" when).
 GENERIC_PROPERTY = re.compile(
     r"^(?:total|sum|value|amount|number|maximum|minimum|average|mean|peak|limit|set|pair|couple|batch|pack|lot|"
-    r"group|series|one|each|any|all|most|some)",
+    r"group|series|one|each|any|all|most|some|(?:start|end|beginning|middle)$)",
     re.IGNORECASE,
 )
 PREFIX = 5  # letters of a question's word a property must start with to be the one asked: "reach" for "reaches"
