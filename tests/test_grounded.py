@@ -481,6 +481,15 @@ def test_a_place_said_with_another_verb_answers_where_a_thing_is_kept(grounded):
     assert grounded.answerer.assess(Question("Where are the gloves kept?"), [passage])[1] == "yes"
 
 
+def test_doing_a_thing_on_one_s_own_is_doing_it_alone():
+    """ "can i fly on my own at the flight field" kept "own" and "can i fly by myself" nothing of it ("myself" is the
+    asker's self): both were answered with who may fly, not "Nobody flies alone."."""
+    for asked in ("can i fly on my own at the flight field", "Can I fly by myself at the flight field?"):
+        terms = evidence.key_terms(asked)
+        assert evidence.coverage(terms, "Nobody may fly alone at the flight field.") == 1.0, asked
+        assert evidence.coverage(terms, "Only pilots with a permit may fly at the flight field.") < 1.0, asked
+
+
 def test_the_pieces_of_a_contraction_are_no_key_terms():
     """ "we're" is no "re" the material must say, "don't" no "don", with a typed or a curly apostrophe or none."""
     assert evidence.key_terms("Where do lipos go when we're not using them?") == ["lipo", "use"]

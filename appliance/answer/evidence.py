@@ -103,6 +103,13 @@ RESTATING = (
         frozenset("step steps procedure procedures process instruction instructions".split()),
     ),
 )
+# Doing a thing on one's own is doing it alone, as the material says ("Nobody flies alone."): "can i fly on my own"
+# and "can i fly by myself" lost the words to "own" and to the dropped "myself", and were answered with who may fly.
+ALONE = re.compile(
+    r"\b(?:on\s+(?:my|your|his|her|our|their|its)\s+own|"
+    r"by\s+(?:myself|yourself|yourselves|himself|herself|ourselves|themselves|itself))\b",
+    re.IGNORECASE,
+)
 # A why-question is answered by a reason: a sentence giving one ("..., because ...", "so that", "to avoid", "which
 # means") ranks as one stating the kind of answer asked for does. It is no kind of its own: a why-question's
 # answer may give its reason in any words, and its decision stays that of a question of no kind.
@@ -475,7 +482,7 @@ def key_terms(question: str) -> list[str]:
     drop = ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE | PREPOSITIONS
     drop = drop.union(*(verbs for asks, verbs in RESTATING if asks.match(question)))
     # A decimal is one term: "0.5 mm2 wire" is not answered by the row of 2.5 mm² and 7.0 mm.
-    return list(dict.fromkeys(content_words(DECIMAL_POINT.sub("_", question), drop)))
+    return list(dict.fromkeys(content_words(DECIMAL_POINT.sub("_", ALONE.sub("alone", question)), drop)))
 
 
 def codes(question: str) -> frozenset[str]:
