@@ -135,6 +135,10 @@ STATES = [
     ),
     ("Where is demo day held?", "place", "Demo day takes place in V-114 from 14:00 on 3 June 2027."),
     ("Who do questions about grades go to?", "person", "Questions about grades go to Carys first."),
+    # whom to turn to is answered by a role as by a name
+    ("who do i ask for an extension on my peer review", "person", "An extension is granted only by the lead TA."),
+    ("who do i tell if my bike is stolen", "person", "If your bike is stolen, tell campus security at once."),
+    ("who is in charge of the door cards", "person", "Door cards are issued by the porter's desk in P-002."),
     # a power supply is told by its volts and amps
     ("What power supply does the stepper driver need?", "quantity", "Use a 24 V, 5 A supply from the cabinet."),
     # a speed in millimetres a second, a network's in bits; a time in milliseconds; a price in a currency's code
@@ -272,6 +276,9 @@ MISSES = [
     ("whats the phone number of the rbt260 tas", "Policy for the autumn semester 2026."),
     ("what is the phone number of the workshop", "The workshop opens on 2026-03-01 at 8.30."),
     ("who do i call if the network goes down", "The network goes down for maintenance every Sunday night."),
+    # a role answers whom to turn to, not who did a thing, and a role it is: "the TA sessions" name none
+    ("who designed the gripper", "It was designed by the lab technician."),
+    ("who do i ask about the demo", "The demo is in the lab on Friday."),
     # free of something is no price
     ("How much does the induction cost?", "The bench must be free of clutter."),
     ("How much does the induction cost?", "The part should pop free of the sheet."),

@@ -360,6 +360,21 @@ PHONED = re.compile(r"\b(?:phone|telephone|extension|ext|mobile number)\b", re.I
 PHONE = re.compile(r"(?<![\w.,/-])(?!\d{4}-\d\d-\d\d|(?:19|20)\d\d\b)\+?\d(?:[ ()/-]?\d){2,}(?![\w.,/-]?\d)(?!\w)")
 # Who to call, phone or contact: a person, or a number to call.
 CALLED = re.compile(r"\bwho\b.*\b(?:call|phone|ring|contact|text)\b", re.IGNORECASE)
+# Whom to turn to: the material answers with a name or with a role ("An extension is granted only by the lead TA.",
+# "tell campus security at once"), where "who designed the gripper" wants a name.
+TURNED_TO = re.compile(
+    r"\bwho\s+(?:do|should|can|could|must|shall|would)\s+(?:i|we|you)\s+(?:ask|tell|contact|talk|speak|go|turn|"
+    r"report|write|e-?mail|inform|notify|see|call|phone|ring|text|complain)\b|"
+    r"\bwho\s+(?:is|are|'s)\s+(?:in charge|responsible)\b|\bwho\s+(?:grants|approves|signs|decides)\b",
+    re.IGNORECASE,
+)
+ROLE = re.compile(
+    r"\b(?:the|your|our|campus|course|lab|university|department|faculty)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:TAs?|tutors?|technicians?|coordinators?|supervisors?|managers?|office|security|porters?|desk|"
+    r"lecturers?|instructors?|teachers?|professors?|administrators?|helpdesk|stewards?|officers?|advis[eo]rs?|"
+    r"mentors?|librarians?|library|caretakers?|reception|secretar(?:y|iat)|wardens?|marshals?|first aiders?|"
+    r"organi[sz]ers?|examiners?|assistants?|committee|dean|head of)\b"
+)
 # A change by a factor: its answer is a number of no unit, whatever quantity it changes.
 FACTOR = re.compile(r"\bmultipl\w*|\bfactor\b|\bhow many times (?:more|less|as|faster|slower|bigger)\b", re.I)
 # A number that names rather than counts: its digits are the answer whatever its form.
@@ -514,6 +529,7 @@ class Expected:
     column: re.Pattern | None = None  # "die" for "Which die ...?": a table column naming it gives it in each row
     own_length: bool = False  # it asks how long the thing itself lasts, not a time counted from something else
     limit: bool = False  # it asks for the bound of what a thing can do: "how cold can the chamber go"
+    whom: bool = False  # it asks whom to turn to, which a role answers as well as a name
 
     def heads(self, labels: str) -> bool:
         """Whether a table's header row has a column naming the thing asked about: "Die colour" for "which die do i
@@ -581,6 +597,8 @@ class Expected:
             # A date or an hour places nothing: "demo day, which is on 3 June 2027" says when, not where.
             sentence = WHEN.sub(" ", sentence)
         if self.kind in NAMES:
+            if self.whom and ROLE.search(sentence):
+                return True
             called = self.kind in ("phone", "contact") and PHONE.search(sentence)  # "Call Aino Vestergaard on ..."
             if _is_title(sentence) and not _labelled(sentence, NAMES[self.kind]) and not called:
                 return False
@@ -700,10 +718,11 @@ def _kind(question: str, kin: Callable[[str], Sequence[str]]) -> Expected:
     names = frozenset(_spelled(n) for n in NAME.findall(f" {question}"))
     if REASON.match(question):
         return Expected(question_names=names)
+    whom = bool(TURNED_TO.search(question))
     if CALLED.search(question):
-        return Expected("contact", question_names=names)
+        return Expected("contact", question_names=names, whom=whom)
     if PERSON.search(question):
-        return Expected("person", question_names=names)
+        return Expected("person", question_names=names, whom=whom)
     if PLACE.search(question):
         return Expected("place", question_names=names)
     if PHONED.search(question):
