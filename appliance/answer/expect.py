@@ -175,8 +175,9 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ),
     (
         "duration",
-        r"how long|how early|in advance|ahead|hours?|minutes?|days?|weeks?|months?|duration|period|last|lasts|"
-        r"borrowed|lent",
+        # not a numbered one: "is there a seminar in week 11" asks whether, not how long
+        r"how long|how early|in advance|ahead|(?:hours?|minutes?|days?|weeks?|months?)(?!\s*\d)|duration|period|"
+        r"last|lasts|borrowed|lent",
         DURATION_UNITS,
     ),
     (
