@@ -26,7 +26,8 @@ CONVERSES = [
 # Words a lab's handouts use for one another, which WordNet keeps apart: what a device is fed is its supply and its
 # input alike ("what input voltage does the lx16 take", answered by "Supply voltage | 9–32 V DC"); what is heat or
 # water proof is heat or water resistant ("the heat proof gloves", "the heat-resistant gloves"); a student's "temp"
-# is a temperature (WordNet: a temporary worker), a "pcb" the handout's board.
+# is a temperature (WordNet: a temporary worker), a "pcb" the handout's board; a session a student skips is one the
+# handout says is missed ("You may miss at most two sessions").
 ALSO_SAID = [
     ["input", "supply supplied"],
     ["supply", "input"],
@@ -34,6 +35,7 @@ ALSO_SAID = [
     ["resistant", "proof"],
     ["temp", "temperature"],
     ["pcb", "board"],
+    ["skip", "miss missed missing"],
 ]
 
 
