@@ -92,6 +92,16 @@ def test_an_answers_sources_are_the_passages_its_evidence_comes_from(settings, f
     assert all(s.evidence for s in result.sources)
 
 
+def test_an_exams_weight_is_answered_from_the_grading_table(services):
+    """The twelfth and thirteenth walkthroughs: "What weight does the written exam have?" was refused beside the
+    syllabus's "| Written exam | 30% |": the weight was taken for a mass."""
+    table = "| Component | Weight |\n|---|---|\n| Lab reports | 25% |\n| Written exam | 30% |\n| Participation | 10% |"
+    services.ingestor.ingest(f"# Syllabus\n\n## Grading\n\n{table}\n".encode(), "syllabus.md")
+    result = services.answerer.answer(Question("What weight does the written exam have?"))
+    assert result.covered
+    assert "Written exam | 30%" in result.answer
+
+
 def test_selected_text_is_source_one(services):
     services.ingestor.ingest(b"Encoders count wheel ticks. IMUs measure acceleration.", "s.txt")
     result = services.answerer.answer(Question("Explain this", selected_text="Encoders count wheel ticks."))
