@@ -130,6 +130,17 @@ def test_a_selection_asked_about_is_a_source_whatever_else_scores_higher(service
     assert "charged on the roof" not in made_up.answer
 
 
+def test_a_selection_asked_about_is_answered_first_whatever_ranks_higher(services):
+    """The thirteenth walkthrough: "why?" about the batteries' rules, selected in the reader, was answered by quoting
+    the soldering rules and a ROS 2 exercise on charging, which outranked the selection, shown uncited as source 1."""
+    services.ingestor.ingest(b"# Soldering\n\nWhy? The iron is hot, why we stop: why not.", "solder.md")
+    batteries = "Batteries are charged only in the fireproof bags. A swollen battery must never be charged."
+    services.ingestor.ingest(f"# Batteries\n\n{batteries}".encode(), "batteries.md")
+    result = services.answerer.answer(Question("why?", selected_text=batteries))
+    assert result.sources[0].filename == "batteries.md"
+    assert result.answer.startswith("Batteries are charged only in the fireproof bags [1].")
+
+
 def test_gate_refuses_when_full_and_serializes():
     gate = ModelGate(max_queue=2)
     tickets = [gate.reserve(), gate.reserve()]

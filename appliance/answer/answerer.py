@@ -211,7 +211,7 @@ class Answerer:
             # material's own (found in a stored passage), not text of the caller's quoted back as the material's.
             for sentence in (s for s in scored if s.source == 0 and relevant[0].chunk_id):
                 chosen = evidence_module.with_sentence(chosen, sentence, relevant)
-            return chosen, "yes"
+            return _first(chosen, 0), "yes"
         # A question asking two things is answered when each is, though no sentence covers both.
         answerable = "yes" if each else self._answerable(about, scored, wanted, headings)
         # What no one sentence answers, two in turn may: the subject, then what the question asks of it.
@@ -800,6 +800,16 @@ def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[i
             seen.add(words)
             quotes.append((n, text, [e.start for e in items]))
     return quotes
+
+
+def _first(evidence: dict[int, list[Evidence]], n: int) -> dict[int, list[Evidence]]:
+    """The evidence with source n's ranked first, as high as the best: what the model is given first and what is
+    quoted first (the selection asked about, which sentences closer to "why?" in other handouts outranked)."""
+    if n not in evidence:
+        return evidence
+    best = max(e.score for items in evidence.values() for e in items)
+    ranked = {n: [msgspec.structs.replace(e, score=max(e.score, best)) for e in evidence[n]]}
+    return ranked | {k: items for k, items in evidence.items() if k != n}
 
 
 def _facts(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str]]:
