@@ -272,6 +272,7 @@ def test_a_follow_up_naming_a_subject_and_asking_nothing_asks_what_was_asked_bef
     lab[0].ingestor.ingest(SYLLABUS, "syllabus.md")
     assert follows("and the robot project?", ["What weight does the written exam have?"])
     assert not follows("and who marks the robot project?", ["What weight does the written exam have?"])
+    assert "weight" in focused("and the robot project?", ["What weight does the written exam have?"]).split()
     _, project = conversation(lab, "What weight does the written exam have?", "and the robot project?")
     assert project.covered is True
     assert "Robot project | 35%" in _first_quote(project)

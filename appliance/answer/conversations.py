@@ -152,6 +152,7 @@ def focused(question: str, earlier: list[str]) -> str:
         return question
     names = bool(NAME.findall(question))
     asks = bool(expected(question).kind or key_terms(POINTING.sub(" ", NAME.sub(" ", question))))
+    asks = asks and (not GOING_ON.match(question) or _asks(question))  # "and the robot project?" asks nothing
     # A subject of its own, pointing back at none: "and the washers?", not "how long does that take?"
     own = set() if POINTER.search(question) else {role for _, role in _roles(POINTING.sub(" ", question))}
     roles = _about_its_name(_roles(earlier[-1]))
