@@ -139,6 +139,8 @@ def test_a_selection_asked_about_is_answered_first_whatever_ranks_higher(service
     result = services.answerer.answer(Question("why?", selected_text=batteries))
     assert result.sources[0].filename == "batteries.md"
     assert result.answer.startswith("Batteries are charged only in the fireproof bags [1].")
+    # Nor is another handout's sentence evidence for a question of no words of its own: it is about something else.
+    assert not any(s.evidence for s in result.sources[1:])
 
 
 def test_gate_refuses_when_full_and_serializes():

@@ -216,6 +216,11 @@ class Answerer:
             # answered from another handout's, the selection no source of the answer at all).
             for sentence in (s for s in scored if s.source == 0):
                 chosen = evidence_module.with_sentence(chosen, sentence, relevant)
+            # A question of no words of its own ("why?", "what does this mean?") asks of the selection alone: another
+            # handout's sentence is about something else ("why?" of the battery rules was answered from a ROS 2
+            # exercise's "simulates battery charging").
+            if 0 in chosen and not evidence_module.key_terms(about):
+                chosen = {0: chosen[0]}
             return _first(chosen, 0), "yes"
         # A question asking two things is answered when each is, though no sentence covers both.
         answerable = "yes" if each else self._answerable(about, scored, wanted, headings)
