@@ -92,6 +92,16 @@ def test_an_answers_sources_are_the_passages_its_evidence_comes_from(settings, f
     assert all(s.evidence for s in result.sources)
 
 
+def test_an_exams_weight_is_answered_from_the_grading_table(services):
+    """The twelfth and thirteenth walkthroughs: "What weight does the written exam have?" was refused beside the
+    syllabus's "| Written exam | 30% |": the weight was taken for a mass."""
+    table = "| Component | Weight |\n|---|---|\n| Lab reports | 25% |\n| Written exam | 30% |\n| Participation | 10% |"
+    services.ingestor.ingest(f"# Syllabus\n\n## Grading\n\n{table}\n".encode(), "syllabus.md")
+    result = services.answerer.answer(Question("What weight does the written exam have?"))
+    assert result.covered
+    assert "Written exam | 30%" in result.answer
+
+
 def test_selected_text_is_source_one(services):
     services.ingestor.ingest(b"Encoders count wheel ticks. IMUs measure acceleration.", "s.txt")
     result = services.answerer.answer(Question("Explain this", selected_text="Encoders count wheel ticks."))
@@ -118,6 +128,19 @@ def test_a_selection_asked_about_is_a_source_whatever_else_scores_higher(service
     # Text of the caller's that no stored passage holds is not made evidence, to be quoted as the material's.
     made_up = services.answerer.answer(Question("why?", selected_text="Batteries must be charged on the roof."))
     assert "charged on the roof" not in made_up.answer
+
+
+def test_a_selection_asked_about_is_answered_first_whatever_ranks_higher(services):
+    """The thirteenth walkthrough: "why?" about the batteries' rules, selected in the reader, was answered by quoting
+    the soldering rules and a ROS 2 exercise on charging, which outranked the selection, shown uncited as source 1."""
+    services.ingestor.ingest(b"# Soldering\n\nWhy? The iron is hot, why we stop: why not.", "solder.md")
+    batteries = "Batteries are charged only in the fireproof bags. A swollen battery must never be charged."
+    services.ingestor.ingest(f"# Batteries\n\n{batteries}".encode(), "batteries.md")
+    result = services.answerer.answer(Question("why?", selected_text=batteries))
+    assert result.sources[0].filename == "batteries.md"
+    assert result.answer.startswith("Batteries are charged only in the fireproof bags [1].")
+    # Nor is another handout's sentence evidence for a question of no words of its own: it is about something else.
+    assert not any(s.evidence for s in result.sources[1:])
 
 
 def test_gate_refuses_when_full_and_serializes():

@@ -497,7 +497,11 @@ def test_student_signs_up_asks_reads_and_asks_about_a_selection(visits, applianc
     page.locator(".selection-chip").filter(has_text=SELECTED).wait_for()
     follow_up = ask(student, SELECTION_QUESTION)
     assert follow_up.get_attribute("data-state") == "done"
-    assert student.calls("POST", "/api/v1/chat")[-1]["selected_text"] == SELECTED
+    asked = student.calls("POST", "/api/v1/chat")[-1]
+    assert asked["selected_text"] == SELECTED
+    # And where it was selected: the answer cites it there, as the material's own words (a thirteenth walkthrough).
+    greenhouse = next(d for d in appliance.services.database.documents(None) if d["filename"] == "greenhouse.pdf")
+    assert (asked["selected_document_id"], asked["selected_page"]) == (greenhouse["id"], 4)
     assert page.locator(".message.user .selection-quote").last.inner_text().endswith(SELECTED)
     assert SELECTED in follow_up.locator(".source").first.inner_text() or any(
         SELECTED in follow_up.locator(".snippet").nth(i).inner_text()

@@ -788,6 +788,29 @@ def test_selection_is_cited_at_its_document_and_page(world):
     assert refused.status_code == 404
 
 
+def test_a_selection_across_two_passages_is_the_materials_own_where_its_page_holds_it(world):
+    """The thirteenth walkthrough: a selection spanning two sections in the reader matched no passage, so "what does
+    this mean?" was answered by quoting two unrelated passages; its page holds it, and says so now."""
+    client, heads, services = world["client"], world["heads"], world["services"]
+    notes = (
+        b"# Encoders\n\nEncoders count wheel ticks.\n\n# Odometry\n\nOdometry adds up the ticks to estimate position."
+    )
+    services.ingestor.ingest(notes, "odometry.md", course_id=world["a"]["id"])
+    document = next(d for d in services.database.documents([world["a"]["id"]]) if d["filename"] == "odometry.md")
+    page = "Encoders\n\nEncoders count wheel ticks.\n\nOdometry\n\nOdometry adds up the ticks to estimate position."
+    selected = "Encoders count wheel ticks.\n\nOdometry\n\nOdometry adds up the ticks"  # as the reader selects it
+    ask = {"message": "What does this mean?", "selected_text": selected}
+    # Without saying where it is from, the same words are no passage's: text of the caller's, not evidence.
+    unplaced = client.post("/api/v1/chat", headers=heads["student"], json=ask).json()
+    assert all(source["document_id"] for source in unplaced["sources"] if source["evidence"])
+    # Said, as the web app says it, they are (and that answer is not the other's, cached).
+    placed = ask | {"selected_document_id": document["id"], "selected_page": 1}
+    body = client.post("/api/v1/chat", headers=heads["student"], json=placed).json()
+    first = body["sources"][0]
+    assert (first["document_id"], first["start"]) == (document["id"], page.index(selected))
+    assert first["evidence"] and "[1]" in body["answer"]
+
+
 def test_deleting_a_conversation_keeps_the_course_analytics(world):
     client, heads = world["client"], world["heads"]
     conversation, _ = _conversation(world)

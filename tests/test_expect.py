@@ -376,6 +376,10 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("How long does the charger take?", "quantity", "duration"),
         ("how much does the colloquium count towards the final grade", "quantity", "share"),
         ("what is the exam's weight in the final grade", "quantity", "share"),
+        # a piece of coursework has no mass: its weight is its share of the grade; a robot's is a mass
+        ("What weight does the written exam have?", "quantity", "share"),
+        ("what weight has the robot project", "quantity", "share"),
+        ("What is the weight of the robot?", "quantity", "mass"),
         # how early is how long before; an actuator's travel is a length, a travel grant none
         ("how early do i have to apply for a travel grant", "quantity", "duration"),
         ("can i get two travel grants in one year", "", ""),

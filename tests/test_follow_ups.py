@@ -257,3 +257,22 @@ def test_a_question_after_a_story_is_searched_with_the_subject_the_story_names(l
     assert row["search_query"] == "Wren-7 How far can it reach?"
     assert done.covered is True
     assert "820 mm" in _first_quote(done)
+
+
+# A syllabus's grading table: each component's weight, a follow-up away from the others.
+SYLLABUS = (
+    b"# Syllabus\n\n## Grading\n\n| Component | Weight |\n|---|---|\n| Lab reports | 25% |\n| Robot project | 35% |\n"
+    b"| Written exam | 30% |\n\n## Schedule\n\nThe robot competition is held in week 13 in the sports hall.\n"
+)
+
+
+def test_a_follow_up_naming_a_subject_and_asking_nothing_asks_what_was_asked_before(lab):
+    """The thirteenth walkthrough: "and the robot project?" after the written exam's weight stood alone, and was
+    answered by the robot competition's week, not the project's weight."""
+    lab[0].ingestor.ingest(SYLLABUS, "syllabus.md")
+    assert follows("and the robot project?", ["What weight does the written exam have?"])
+    assert not follows("and who marks the robot project?", ["What weight does the written exam have?"])
+    assert "weight" in focused("and the robot project?", ["What weight does the written exam have?"]).split()
+    _, project = conversation(lab, "What weight does the written exam have?", "and the robot project?")
+    assert project.covered is True
+    assert "Robot project | 35%" in _first_quote(project)

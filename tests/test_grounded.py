@@ -2256,6 +2256,18 @@ def test_a_lists_lead_in_as_the_best_evidence_brings_the_whole_list(settings, fa
     built.close()
 
 
+def test_a_reference_lists_entries_are_no_evidence():
+    """The thirteenth walkthrough: "robot?" was answered "The material says: “Robot Operating System 2: Design,
+    architecture, and uses in the wild.”", a cited paper's title in the chapter's reference list."""
+    page = (
+        "Citations\n\n1. Gerkey, B., & Cousins, S. (2022). Why ROS 2? Open Robotics.\n\n"
+        "2. Macenski, S., Foote, T., & Woodall, W. (2022). Robot Operating System 2: Design, architecture, and uses "
+        "in the wild. Science Robotics, 7(66).\n\nROS 2 runs on Linux, Windows and macOS."
+    )
+    texts = [c.text for c in evidence.candidates([passage_of(page, "Citations")])]
+    assert texts == ["ROS 2 runs on Linux, Windows and macOS."]
+
+
 def test_a_short_list_item_is_evidence_of_its_own_and_answers_what_it_states(settings, fakes):
     """ "Midterm quiz: 20 percent" is too short to be a sentence, so the question it answers went unanswered with
     the fact in the related reading; a list item states what it states in a few words. A one-word item is a label."""

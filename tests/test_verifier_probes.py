@@ -309,6 +309,26 @@ PROBES = [
         "The Corvid-3 controller weighs 23.5 kg without its controller.",
         False,
     ),
+    # Nor is what it names as coming with it (a walkthrough: "and with the mast?" was answered "The mast is 1.5 kg.").
+    (
+        "How much does the chassis weigh with the mast?",
+        "The chassis weighs 1.2 kg. With the sensor mast mounted it weighs 1.5 kg.",
+        "The mast is 1.5 kg.",
+        False,
+    ),
+    (
+        "How much does the chassis weigh with the mast?",
+        "The chassis weighs 1.2 kg. With the sensor mast mounted it weighs 1.5 kg.",
+        "With the sensor mast mounted it weighs 1.5 kg.",
+        True,
+    ),
+    (
+        "How long is the box?",
+        "The box with the spare parts is 40 cm long.",
+        "The spare parts are 40 cm long.",
+        False,
+    ),
+    ("How long is the box?", "The box with the spare parts is 40 cm long.", "The box is 40 cm long.", True),
     (
         "How heavy is the base?",
         "Without the battery, the base weighs 9 kg.",

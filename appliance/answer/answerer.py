@@ -83,7 +83,8 @@ class Question:
     # What the answer is judged on: a follow-up's own words and the subject it refers to (the searched form, which
     # carries the previous question's property along, when empty).
     focus: str = ""
-    origin: dict = field(default_factory=dict)  # document_id, filename, page, page_label of the selection
+    # document_id, filename, page, page_label of the selection; start, where its stored page holds it
+    origin: dict = field(default_factory=dict)
     received: float = field(default_factory=time.perf_counter)  # when the request arrived: the TTFT clock
 
 
@@ -189,6 +190,11 @@ class Answerer:
             self.settings.evidence_type_weight,
             self.kin,
         )
+        selected = bool(question.selected_text.strip())
+        # What was selected is the material's own when a stored passage, or its page, holds it; else it is the
+        # caller's text, asked about but never evidence to be quoted back as "The material says".
+        if selected and not (relevant[0].chunk_id or "start" in question.origin):
+            scored = [s for s in scored if s.source]
         wanted = self._expected(about)
         typed = bool(wanted.kind)
         chosen = evidence_module.select(
@@ -205,13 +211,17 @@ class Answerer:
         each = False
         if parts := two_asked(about):
             chosen, each = self._each_asked(parts, relevant, chosen)
-        if question.selected_text.strip():
+        if selected:
             # What was asked about: its sentences are evidence whatever else scores higher ("why?" of a rule was
-            # answered from another handout's, the selection no source of the answer at all), when it is the
-            # material's own (found in a stored passage), not text of the caller's quoted back as the material's.
-            for sentence in (s for s in scored if s.source == 0 and relevant[0].chunk_id):
+            # answered from another handout's, the selection no source of the answer at all).
+            for sentence in (s for s in scored if s.source == 0):
                 chosen = evidence_module.with_sentence(chosen, sentence, relevant)
-            return chosen, "yes"
+            # A question of no words of its own ("why?", "what does this mean?") asks of the selection alone: another
+            # handout's sentence is about something else ("why?" of the battery rules was answered from a ROS 2
+            # exercise's "simulates battery charging").
+            if 0 in chosen and not evidence_module.key_terms(about):
+                chosen = {0: chosen[0]}
+            return _first(chosen, 0), "yes"
         # A question asking two things is answered when each is, though no sentence covers both.
         answerable = "yes" if each else self._answerable(about, scored, wanted, headings)
         # What no one sentence answers, two in turn may: the subject, then what the question asks of it.
@@ -802,6 +812,16 @@ def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[i
     return quotes
 
 
+def _first(evidence: dict[int, list[Evidence]], n: int) -> dict[int, list[Evidence]]:
+    """The evidence with source n's ranked first, as high as the best: what the model is given first and what is
+    quoted first (the selection asked about, which sentences closer to "why?" in other handouts outranked)."""
+    if n not in evidence:
+        return evidence
+    best = max(e.score for items in evidence.values() for e in items)
+    ranked = {n: [msgspec.structs.replace(e, score=max(e.score, best)) for e in evidence[n]]}
+    return ranked | {k: items for k, items in evidence.items() if k != n}
+
+
 def _facts(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str]]:
     """The evidence as numbered facts, best first (a small model copies the first fact it is given), each with the
     neighbours it brought."""
@@ -857,7 +877,7 @@ def _words(text: str) -> str:
 
 
 def _selected_passage(selected: str, found: list[Passage], origin: dict) -> Passage:
-    """The user's selection as source [1], cited at the document and page it came from when known."""
+    """The user's selection as source [1], cited at the document, page and place it came from when known."""
     match = next((p for p in found if selected[:200] in p.text), None)
     if match and (not origin or match.document_id == origin["document_id"]):
         start = match.start + match.text.find(selected[:200])
@@ -877,8 +897,8 @@ def _selected_passage(selected: str, found: list[Passage], origin: dict) -> Pass
         page_label=origin.get("page_label"),
         heading=SELECTED if not origin else "",
         text=selected,
-        start=0,
-        end=len(selected),
+        start=origin.get("start", 0),
+        end=origin.get("start", 0) + len(selected),
         score=1.0,
         similarity=1.0,
     )

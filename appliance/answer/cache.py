@@ -29,10 +29,13 @@ class AnswerCache:
         self.database = database
         self.ttl = ttl
 
-    def key(self, question: str, courses: list[int], level: str, selected: str | None, mode: str) -> str:
-        """Same question, courses at the same versions, level, selection and answer mode: the same answer."""
+    def key(
+        self, question: str, courses: list[int], level: str, selected: str | None, mode: str, origin: dict | None = None
+    ) -> str:
+        """Same question, courses at the same versions, level, selection (and where it is from) and answer mode: the
+        same answer."""
         versions = self.database.course_versions(courses)
-        parts = [normalise(question), sorted(courses), versions, level, (selected or "").strip(), mode]
+        parts = [normalise(question), sorted(courses), versions, level, (selected or "").strip(), origin or {}, mode]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
     def get(self, key: str) -> Done | None:

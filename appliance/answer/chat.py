@@ -154,7 +154,8 @@ class ChatService:
         # Follow-ups depend on their conversation, so only a question that stands alone is cached.
         key = None
         if search_query == ask.message and courses:
-            key = self.cache.key(ask.message, courses, "/".join(levels), ask.selected_text, self.settings.answer_mode)
+            level, mode = "/".join(levels), self.settings.answer_mode
+            key = self.cache.key(ask.message, courses, level, ask.selected_text, mode, ask.origin)
         return Plan(courses, conversation, course_id, search_query, focus, levels, key)
 
     def _generate(self, answerer: Answers, ask: Ask, plan: Plan, ticket: Ticket, cancel: threading.Event) -> Events:

@@ -73,10 +73,19 @@ def follows(question: str, earlier: list[str]) -> bool:
         return False
     pointer = POINTER.search(question)
     if GOING_ON.match(question):  # "and its wavelength range?", "and the Wren-9?" (what was asked before)
-        return bool(pointer) or len(key_terms(NAME.sub(" ", question))) < OWN_TERMS
+        # "and the robot project?" names a subject and asks nothing of it: what was asked before (its weight).
+        own = len(key_terms(NAME.sub(" ", question))) >= OWN_TERMS and _asks(question)
+        return bool(pointer) or not own
     if pointer:
         return not _names_a_subject(question[: pointer.start()])
     return len(question.split()) < 4 and len(key_terms(question)) < OWN_TERMS
+
+
+def _asks(question: str) -> bool:
+    """Whether a question going on from the last asks something of its own ("and who teaches it?", "and the robot's
+    weight?"), not only names a subject ("and the robot project?")."""
+    rest = GOING_ON.sub("", question).strip(" ,")
+    return bool(ASKING_START.match(rest)) or any(role == "property" for _, role in _roles(rest))
 
 
 def _names_a_subject(words: str) -> bool:
@@ -143,6 +152,7 @@ def focused(question: str, earlier: list[str]) -> str:
         return question
     names = bool(NAME.findall(question))
     asks = bool(expected(question).kind or key_terms(POINTING.sub(" ", NAME.sub(" ", question))))
+    asks = asks and (not GOING_ON.match(question) or _asks(question))  # "and the robot project?" asks nothing
     # A subject of its own, pointing back at none: "and the washers?", not "how long does that take?"
     own = set() if POINTER.search(question) else {role for _, role in _roles(POINTING.sub(" ", question))}
     roles = _about_its_name(_roles(earlier[-1]))

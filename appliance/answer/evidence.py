@@ -743,6 +743,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# An entry of a reference list cites a work and states nothing: its title, "Robot Operating System 2: Design,
+# architecture, and uses in the wild.", was quoted as what the material says of "robot?" (a walkthrough). Authors
+# as surnames with initials, then the year in brackets: "2. Macenski, S., Foote, T., ... & Woodall, W. (2022)."
+REFERENCE = re.compile(r"[ \t]*(?:\d+\.[ \t]*)?[A-Z][\w'\u2019-]+,[ \t]+(?:[A-Z]\.[ \t]*)+[^\n]*?\(\d{4}[a-z]?\)\.")
+
+
 def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     """Every sentence of every passage, with what it is read with.
 
@@ -770,7 +776,7 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             leads = {a: leads.get(a, reading.title) for a, _ in spans}
         for i, (a, b) in enumerate(spans):
             text = passage.text[a:b]
-            if text.endswith("?"):
+            if text.endswith("?") or REFERENCE.match(passage.text, passage.text.rfind("\n", 0, a) + 1):
                 continue
             before = passage.text[spans[i - 1][0] : spans[i - 1][1]] if i and LEANING.match(text) else ""
             asked = _asked(passage.text, a)

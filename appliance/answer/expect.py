@@ -333,6 +333,12 @@ PLACE_OR_TIME = re.compile(r"^\s*(?:where|when)\b", re.IGNORECASE)
 # diameter", "what rate"); none in "What is the range ...?", where the verb comes first.
 AUXILIARY = r"is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|must|may|might"
 ASKED = re.compile(rf"\b(?:what|which)\s+((?:(?!(?:{AUXILIARY})\b)[\w-]+\s+)*?)(?:{AUXILIARY})\b", re.IGNORECASE)
+# The weight of what is graded, before or after it: an exam's, a report's, a project's part of the grade.
+GRADED = (
+    r"\b(?:exams?|examinations?|midterms?|finals?|quiz(?:zes)?|assignments?|homework|coursework|reports?|essays?|"
+    r"presentations?|participation|attendance|projects?|portfolios?|components?)\b"
+)
+GRADED_WEIGHT = re.compile(rf"\bweight(?:s|ing)?\b(?=.*{GRADED})|{GRADED}(?=.*\bweight(?:s|ing)?\b)", re.IGNORECASE)
 # Who asks for a person or organisation; "what ... name/model/class/code" for a name or a code.
 PERSON = re.compile(r"^\s*(?:who|whom|whose)\b|\bwho\s+(?:is|are|was|were)\b", re.IGNORECASE)
 NAMED = re.compile(
@@ -787,7 +793,12 @@ def _dimension(text: str) -> tuple[str, str] | None:
     names one ("At what rate is a current loop run?" asks for a rate; "What resolution does a depth camera have?"
     for none); otherwise the first one whose question words `text` uses."""
     named = ASKED.search(text)
-    return _named_dimension(named.group(1) if named and named.group(1) else text)
+    found = _named_dimension(named.group(1) if named and named.group(1) else text)
+    # A piece of coursework has no mass: its weight is its share of the grade ("What weight does the written exam
+    # have?" was refused beside "Written exam 30%").
+    if found and found[0] == "mass" and GRADED_WEIGHT.search(text):
+        return next((name, units) for name, _, units in DIMENSIONS if name == "share")
+    return found
 
 
 def _named_dimension(text: str) -> tuple[str, str] | None:

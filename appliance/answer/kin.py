@@ -27,8 +27,11 @@ CONVERSES = [
 # input alike ("what input voltage does the lx16 take", answered by "Supply voltage | 9–32 V DC"); what is heat or
 # water proof is heat or water resistant ("the heat proof gloves", "the heat-resistant gloves"); a student's "temp"
 # is a temperature (WordNet: a temporary worker), a "pcb" the handout's board; a session a student skips is one the
-# handout says is missed ("You may miss at most two sessions").
+# handout says is missed ("You may miss at most two sessions"); where a class meets is where it gathers ("where do
+# we meet if there is a fire", answered by "gather at the assembly point in car park B": WordNet keeps that sense of
+# "meet" among its rarer ones).
 ALSO_SAID = [
+    ["meet", "gather gathered assemble assembled assembly"],
     ["input", "supply supplied"],
     ["supply", "input"],
     ["proof", "resistant resistance"],

@@ -155,6 +155,14 @@ FURTHER = re.compile(
 )
 ONLY = re.compile(r"\bonly\b([^,;:.!?()]*)", re.IGNORECASE)  # what a clause says "only" of
 JOINS = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
+# What comes with the thing a value is given of, named in words without a number: "the sensor mast mounted" of
+# "With the sensor mast mounted it weighs 1.5 kg", "the spare parts" of "The box with the spare parts is 40 cm
+# long". The phrase ends at a number, a mark, or a word that opens or goes on with the main clause.
+ACCOMPANYING = re.compile(
+    r"\b(?:with|including)\s+(?:(?:the|a|an|its|their|his|her|our|your)\s+)?"
+    r"((?:(?!(?:it|they|the|a|an|this|is|are|was|were|weighs?|has|have|and|or|but|which|that)\b)[^\W\d_][\w'-]*\s*)+)",
+    re.IGNORECASE,
+)
 REASON = re.compile(r"because|since|so", re.IGNORECASE)
 PART_OF = re.compile(r"\b(?:or|and|but|because|since|so|than|earlier|later|after|before|until)\b", re.IGNORECASE)
 # The words that turn a claim round ("cannot" and "n't" read as "not"), and where their reach ends: a clause's
@@ -520,6 +528,9 @@ class Verifier:
         claimed = sorted(left_out(self.evidence[n][closest[0]].text) & set(content_words(stated(text))))
         if claimed:
             return f"the material leaves out '{_as_written(claimed[0], plain)}' where it says this"
+        extra = accompanied(text, self.evidence[n][closest[0]].text)
+        if extra:
+            return f"the material gives this with '{_as_written(extra, plain)}', not of it"
         bound = rebound(text, self.evidence_text[n])
         if bound:
             return "the material gives {} for '{}', not {}".format(*bound)
@@ -898,6 +909,21 @@ def unbound(sentence: str, evidence: str) -> tuple[str, str] | None:
         if moved:
             return number, _as_written(moved[0], sentence)
     return None
+
+
+def accompanied(sentence: str, evidence: str) -> str:
+    """A word the sentence gives a value of that the evidence names only as what comes with the thing it gives it of
+    ("" when none): "The mast is 1.5 kg." from "With the sensor mast mounted it weighs 1.5 kg" (a walkthrough)."""
+    if not numbers(sentence):
+        return ""
+    said = set(content_words(ACCOMPANYING.sub(" ", sentence)))
+    return next(iter(sorted(_accompaniments(evidence) & said)), "")
+
+
+def _accompaniments(text: str) -> set[str]:
+    """The content words a text names only in what comes with the thing it speaks of."""
+    named = {word for found in ACCOMPANYING.finditer(text) for word in content_words(found.group(1))}
+    return named - set(content_words(ACCOMPANYING.sub(" ", text))) if named else set()
 
 
 def _stems(text: str) -> frozenset[str]:

@@ -84,12 +84,15 @@ def _origin(request: Request, services: Services, data: ChatRequest) -> dict:
         return {}
     document = services.courses.visible_document(request.user, data.selected_document_id)
     page = services.database.page(document["id"], data.selected_page or 1)
+    # Where its page holds it, the selection is the material's own words, wherever its passages are cut: the reader
+    # selects from the page's text.
+    start = page["text"].find(data.selected_text.strip())
     return {
         "document_id": document["id"],
         "filename": document["filename"],
         "page": data.selected_page if document["kind"] == "pdf" else None,
         "page_label": page["label"],
-    }
+    } | ({"start": start} if start >= 0 else {})
 
 
 def _first_token_sent(done: Done, sent: float | None) -> Done:

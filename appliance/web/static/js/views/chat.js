@@ -456,6 +456,11 @@ async function ask(rawText) {
   const body = withCourse({message: question, stream: true});
   const course = conversationId ? conversationCourse : state.courseId;
   if (selected) body.selected_text = selected.text;
+  if (selected?.document_id) {
+    // Where it was selected: the server cites it there, and reads it as the material's own words from that page.
+    body.selected_document_id = selected.document_id;
+    body.selected_page = selected.page;
+  }
   if (conversationId) {
     // A conversation stays in the course it began in: the server answers in that course's material.
     body.conversation_id = conversationId;
