@@ -188,23 +188,27 @@ def test_answers_devset_is_well_formed():
 
 
 def held_out_set_is_well_formed(name: str, tmp_path: Path) -> None:
-    """A held-out set: 48 answerable, 16 near-topic and 4 off-topic questions, none twice, each kind halved
-    between its read split and its judged one; every document exists and is in no other set, every answerable
-    fact is in its document and no unanswerable one's `absent` is; one document is a PDF of several pages."""
+    """A held-out set: at least 48 answerable, 12 near-topic and 4 off-topic questions, none twice, each
+    document's questions of each kind halved (to one) between its read split and its judged one; every document
+    exists and is in no other set, with six answerable questions or more; every answerable fact is in its document
+    and no unanswerable one's `absent` is; one document is a PDF of several pages."""
     held_out = answers.load_devset(quick=False, name=name)
     questions = held_out["questions"]
-    assert Counter(q["kind"] for q in questions) == {"answerable": 48, "unanswerable": 16, "off-topic": 4}
+    kinds = Counter(q["kind"] for q in questions)
+    assert kinds["answerable"] >= 48 and kinds["unanswerable"] >= 12 and kinds["off-topic"] >= 4
+    assert set(kinds) == {"answerable", "unanswerable", "off-topic"}
     read, judged = answers.SETS[name].splits
     assert {q["split"] for q in questions} == {read, judged} and answers.SETS[name].judged == judged
-    for kind in ("answerable", "unanswerable", "off-topic"):  # each kind halved: one half read, one held out
-        of_kind = [q["split"] for q in questions if q["kind"] == kind]
-        assert of_kind.count(judged) == of_kind.count(read)
+    halves = Counter((q.get("document"), q["kind"], q["split"]) for q in questions)
+    for document, kind, _ in halves:  # each document's kind halved: one half read, one held out
+        assert abs(halves[document, kind, read] - halves[document, kind, judged]) <= 1, (document, kind)
     asked = [" ".join(q["question"].casefold().split()) for q in questions]
     assert len(set(asked)) == len(asked)
     texts = {doc: answers.document_text(held_out, doc) for doc in held_out["documents"]}
     others = [answers.load_devset(quick=False, name=other)["documents"] for other in answers.SETS if other != name]
     assert not set(texts) & set().union(*others)  # no handout of another set
-    assert Counter(q["document"] for q in questions if q["kind"] == "answerable") == dict.fromkeys(texts, 6)
+    answered = Counter(q["document"] for q in questions if q["kind"] == "answerable")
+    assert set(answered) == set(texts) and min(answered.values()) >= 6
     for q in questions:
         if q["kind"] == "answerable":
             assert re.search(q["expect"], texts[q["document"]], re.IGNORECASE), q
@@ -217,7 +221,7 @@ def held_out_set_is_well_formed(name: str, tmp_path: Path) -> None:
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
-@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 12)])
+@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 13)])
 def test_answers_held_out_set_is_well_formed(name, tmp_path):
     """The held-out sets (bench/answers/<name>/), each written after the sets before it, by a new hand."""
     assert answers.SETS[name].splits == (f"{name}-tune", name)
