@@ -24,7 +24,7 @@ from appliance.store.migrations import MIGRATIONS
 from appliance.store.vectors import ChromaStore
 from appliance.web import server
 from appliance.web.app import create_app
-from tests.conftest import FakeEmbedder, FakeModel, free_port, obeying_modes
+from tests.conftest import FakeEmbedder, FakeModel, closed_to_the_test, free_port, obeying_modes
 
 NOTE = "# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n\n## Care\n\nOil it weekly.\n"
 
@@ -409,6 +409,18 @@ def test_a_data_folder_closed_to_this_user_is_named_by_doctor_and_every_command(
     assert "sudo ragbot doctor" in checked.stdout and checked.stdout.endswith("\n1 problem found\n")
     assert listed.returncode == 1 and "Errno" not in listed.stderr
     assert f"may not use the folder {data}; run ragbot as the data folder's owner" in listed.stderr
+
+
+def test_a_backups_folder_closed_to_this_user_is_named_not_read_as_empty(settings, config):
+    # An admin without sudo read "backups: none yet in /var/lib/ragbot/backups" of a folder holding seven backups it
+    # could not list, and "no problems found".
+    backup.backup(settings, config)
+    prefix = closed_to_the_test(backup.backup_dir(settings))
+    ragbot = [*prefix, sys.executable, "-m", "appliance", "--config", str(config)]
+    checked = subprocess.run([*ragbot, "doctor"], capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 1 and checked.stderr == "" and "none yet" not in checked.stdout
+    [line] = [line for line in checked.stdout.splitlines() if line.startswith("PROBLEM  backups")]
+    assert line.endswith(f"may not open {backup.backup_dir(settings)}")
 
 
 def test_a_data_folder_that_is_not_there_may_be_a_typo_in_its_setting(config, tmp_path):
