@@ -591,3 +591,14 @@ def test_keep_prunes_the_folder_given_and_is_refused_for_one_archive(settings, a
     assert exit.value.code == 1
     assert "--keep prunes a folder's archives, and " in capsys.readouterr().err
     assert not (tmp_path / "one.tar.gz").exists()
+
+
+def test_a_folder_on_no_disk_is_named_so_and_a_small_backup_is_measured_in_kb(settings, archive, tmp_path, monkeypatch):
+    # `ragbot backup --to /proc/` said "not enough space in /proc: a backup needs up to 0 MB, 0 MB free; free some
+    # space": no space freed ever lets an archive into /proc, and a small appliance's backup needs more than 0 MB.
+    with pytest.raises(InvalidInput, match=r"^/proc is on no disk .*: give --to a folder on a disk$"):
+        backup.backup(settings, None, "/proc/")
+    real = shutil.disk_usage
+    monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: real(path)._replace(free=4000))
+    with pytest.raises(backup.RagbotError, match=r"a backup needs up to [1-9]\d* [KM]B, 4 KB free; free some space"):
+        backup.backup(settings, None, tmp_path / "usb/")

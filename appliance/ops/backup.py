@@ -161,7 +161,21 @@ def _need_room(folder: Path, needed: int, what: str, hint: str) -> None:
     free = shutil.disk_usage(folder).free
     if needed > free:
         raise RagbotError(
-            f"not enough space in {folder}: {what} needs up to {needed >> 20} MB, {free >> 20} MB free; {hint}"
+            f"not enough space in {folder}: {what} needs up to {amount(needed)}, {amount(free)} free; {hint}"
+        )
+
+
+def amount(size: int) -> str:
+    """A size in MB, or in KB below one (rounded up): a small appliance's backup "needs up to 0 MB, 0 MB free"."""
+    return f"{size >> 20} MB" if size >= 1 << 20 else f"{-(-size >> 10)} KB"
+
+
+def _refuse_no_disk(folder: Path) -> None:
+    """`--to /proc/` was "not enough space in /proc: a backup needs up to 0 MB, 0 MB free": no file system
+    without blocks (the kernel's /proc and /sys) ever holds an archive, however much is freed."""
+    if shutil.disk_usage(folder).total == 0:
+        raise InvalidInput(
+            f"{folder} is on no disk (a kernel file system, as /proc and /sys are): give --to a folder on a disk"
         )
 
 
@@ -247,6 +261,7 @@ def backup(
         if not (data / DATABASE_FILE).is_file():
             raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE_FILE})")
         folder, destination = _destination(settings, to, keep)
+        _refuse_no_disk(folder)
         skip = _excluded(settings, with_models, with_secrets) | {destination}
         # Room for the staged copy plus the archive, at worst as big as the data.
         _need_room(

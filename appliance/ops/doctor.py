@@ -19,7 +19,7 @@ from appliance.inference import manifests as models
 from appliance.inference import wordnet
 from appliance.ops import consistency as repair
 from appliance.ops import ports, tls
-from appliance.ops.backup import CHROMA, archives, backup_dir, leftovers
+from appliance.ops.backup import CHROMA, amount, archives, backup_dir, leftovers
 from appliance.settings import Settings
 from appliance.store import locks
 from appliance.store.database import DATABASE_FILE, Database, open_database
@@ -566,7 +566,7 @@ class Doctor:
         size = sum(f.stat().st_size for path in found for f in path.rglob("*") if f.is_file())
         finding = problem(
             "backups",
-            f"{len(found)} folders left by an interrupted backup or restore take {size >> 20} MB (e.g. {found[0]})",
+            f"{len(found)} folders left by an interrupted backup or restore take {amount(size)} (e.g. {found[0]})",
             "ragbot doctor --repair with the service stopped deletes them",
         )
         if self.repair:
