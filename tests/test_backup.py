@@ -602,3 +602,16 @@ def test_a_folder_on_no_disk_is_named_so_and_a_small_backup_is_measured_in_kb(se
     monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: real(path)._replace(free=4000))
     with pytest.raises(backup.RagbotError, match=r"a backup needs up to [1-9]\d* [KM]B, 4 KB free; free some space"):
         backup.backup(settings, None, tmp_path / "usb/")
+
+
+def test_an_admins_own_files_in_the_backups_folder_are_neither_kept_as_backups_nor_pruned(settings, archive):
+    # An admin kept a copy as backups/ragbot-before-upgrade.tar.gz: it sorted as the newest backup, so each night's
+    # archive was pruned as soon as it was written ("wrote ...", "pruned ..." of the same file), none kept, and doctor
+    # named it the newest backup.
+    folder = backup.backup_dir(settings)
+    archive.rename(folder / "ragbot-before-upgrade.tar.gz")
+    (folder / "ragbot-notes.tar.gz").write_text("what changed in the upgrade")
+    written = [backup.backup(settings, None) for _ in range(3)]
+    assert [w.path for w in written[1:]] == backup.archives(folder)
+    assert [p.name for p in written[-1].pruned] == [written[0].path.name]
+    assert (folder / "ragbot-before-upgrade.tar.gz").is_file() and (folder / "ragbot-notes.tar.gz").is_file()

@@ -4,6 +4,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import tarfile
@@ -28,6 +29,8 @@ MANIFEST = "MANIFEST.json"
 CHROMA = "chroma"
 PREFIX = "ragbot-"
 SUFFIX = ".tar.gz"
+STAMP = "%Y%m%dT%H%M%SZ"
+STAMPED = re.compile(rf"{PREFIX}(\d{{8}}T\d{{6}}Z)(?:-(\d+))?{re.escape(SUFFIX)}")  # the names _archive_name gives
 GZIP_MAGIC = b"\x1f\x8b"
 # Names that promise another kind of archive than the one written (.tar.gz and .tgz are what it is).
 OTHER_KINDS = (".zip", ".7z", ".rar", ".tar.xz", ".tar.bz2", ".tar.zst", ".tar")
@@ -180,7 +183,7 @@ def _refuse_no_disk(folder: Path) -> None:
 
 
 def _archive_name(folder: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime(STAMP)
     path, n = folder / f"{PREFIX}{stamp}{SUFFIX}", 1
     while path.exists():
         path, n = folder / f"{PREFIX}{stamp}-{n}{SUFFIX}", n + 1
@@ -188,18 +191,16 @@ def _archive_name(folder: Path) -> Path:
 
 
 def archives(folder: Path) -> list[Path]:
-    """The archives named ragbot-*.tar.gz in `folder`, oldest first: by their time, then their number, for a second
-    archive of the same second ("-1") sorted before the first by name, so a prune deleted the newer one."""
-
-    def made(path: Path) -> tuple[str, int]:
-        stamp, _, number = path.name[len(PREFIX) : -len(SUFFIX)].partition("-")
-        return stamp, int(number) if number.isdigit() else 0
-
+    """The archives `backup` named in `folder` (ragbot-<time>[-n].tar.gz), oldest first: by their time, then their
+    number, for a second archive of the same second ("-1") sorted before the first by name, so a prune deleted the
+    newer one. A name of an admin's own (ragbot-before-upgrade.tar.gz) is none of them: it sorted as the newest, so
+    every new backup was pruned as soon as written, and it was never pruned."""
     if not folder.is_dir():
         return []
     # Not glob, which reads a folder this user may not list as empty: doctor said "none yet" of seven backups.
-    named = (p for p in folder.iterdir() if p.name.startswith(PREFIX) and p.name.endswith(SUFFIX))
-    return sorted((p for p in named if p.is_file()), key=made)
+    named = {p: STAMPED.fullmatch(p.name) for p in folder.iterdir()}
+    made = {p: (m[1], int(m[2] or 0)) for p, m in named.items() if m and p.is_file()}
+    return sorted(made, key=made.__getitem__)
 
 
 def leftovers(settings: Settings) -> list[Path]:
@@ -215,7 +216,7 @@ def leftovers(settings: Settings) -> list[Path]:
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` archives named ragbot-*.tar.gz in `folder`."""
+    """Delete all but the newest `keep` of the archives `backup` named in `folder`."""
     found = archives(folder)
     old = found[:-keep] if keep else found
     for path in old:
