@@ -615,3 +615,12 @@ def test_an_admins_own_files_in_the_backups_folder_are_neither_kept_as_backups_n
     assert [w.path for w in written[1:]] == backup.archives(folder)
     assert [p.name for p in written[-1].pruned] == [written[0].path.name]
     assert (folder / "ragbot-before-upgrade.tar.gz").is_file() and (folder / "ragbot-notes.tar.gz").is_file()
+
+
+def test_backups_in_one_second_after_a_prune_keep_the_newest(settings, archive, monkeypatch):
+    # Backups in a loop with --keep 1: once "...Z" was pruned the next was named "...Z" again, sorted before the
+    # "...Z-1" kept, and pruned as soon as written.
+    second = backup.datetime(2099, 12, 4, 2, 30, tzinfo=backup.UTC)  # after the fixture's archive
+    monkeypatch.setattr(backup, "datetime", type("Frozen", (), {"now": staticmethod(lambda tz=None: second)}))
+    written = [backup.backup(settings, None, keep=1) for _ in range(3)]
+    assert backup.archives(backup.backup_dir(settings)) == [written[-1].path]

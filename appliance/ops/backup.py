@@ -183,11 +183,12 @@ def _refuse_no_disk(folder: Path) -> None:
 
 
 def _archive_name(folder: Path) -> Path:
+    """A name after every archive of this second: after a prune of "...Z" the next was "...Z" again, sorted before
+    the "...Z-1" left, so pruned at once (backups in a loop)."""
     stamp = datetime.now(UTC).strftime(STAMP)
-    path, n = folder / f"{PREFIX}{stamp}{SUFFIX}", 1
-    while path.exists():
-        path, n = folder / f"{PREFIX}{stamp}-{n}{SUFFIX}", n + 1
-    return path
+    numbers = [int(m[2] or 0) for p in folder.iterdir() if (m := STAMPED.fullmatch(p.name)) and m[1] == stamp]
+    n = max(numbers, default=-1) + 1
+    return folder / f"{PREFIX}{stamp}{f'-{n}' if n else ''}{SUFFIX}"
 
 
 def archives(folder: Path) -> list[Path]:
