@@ -430,3 +430,12 @@ def test_a_data_folder_that_is_not_there_may_be_a_typo_in_its_setting(config, tm
     [found] = problems(check(settings, config))["data"]
     assert found.detail == f"{tmp_path / 'ragbto'} does not exist"
     assert found.fix.startswith(f"if it should, check RAGBOT_DATA_DIR, or data_dir in {config} (a typo?)")
+
+
+def test_a_backups_folder_on_no_disk_is_named_so(settings, config):
+    # `backup_dir = "/proc"`: doctor said "/proc has 0 MB free, less than min_free_mb", to free space on that disk.
+    settings = load_settings(config, environ={"RAGBOT_BACKUP_DIR": "/proc"})
+    [found] = problems(check(settings, config))["disk"]
+    assert found.detail.startswith("/proc is on no disk") and found.fix == "set backup_dir to a folder on a disk"
+    with pytest.raises(backup.InvalidInput, match=r"on no disk .*: set backup_dir to a folder on a disk"):
+        backup.backup(settings, config)

@@ -32,6 +32,7 @@ SUFFIX = ".tar.gz"
 STAMP = "%Y%m%dT%H%M%SZ"
 STAMPED = re.compile(rf"{PREFIX}(\d{{8}}T\d{{6}}Z)(?:-(\d+))?{re.escape(SUFFIX)}")  # the names _archive_name gives
 GZIP_MAGIC = b"\x1f\x8b"
+NO_DISK = "is on no disk (a kernel file system, as /proc and /sys are)"
 # Names that promise another kind of archive than the one written (.tar.gz and .tgz are what it is).
 OTHER_KINDS = (".zip", ".7z", ".rar", ".tar.xz", ".tar.bz2", ".tar.zst", ".tar")
 # Archive names of the config file and of the token secret (only with --with-secrets).
@@ -173,13 +174,16 @@ def amount(size: int) -> str:
     return f"{size >> 20} MB" if size >= 1 << 20 else f"{-(-size >> 10)} KB"
 
 
-def _refuse_no_disk(folder: Path) -> None:
-    """`--to /proc/` was "not enough space in /proc: a backup needs up to 0 MB, 0 MB free": no file system
-    without blocks (the kernel's /proc and /sys) ever holds an archive, however much is freed."""
-    if shutil.disk_usage(folder).total == 0:
-        raise InvalidInput(
-            f"{folder} is on no disk (a kernel file system, as /proc and /sys are): give --to a folder on a disk"
-        )
+def on_no_disk(folder: Path) -> bool:
+    """Whether `folder` is on a file system without blocks (the kernel's /proc and /sys), which holds no archive
+    however much is freed: "not enough space in /proc: a backup needs up to 0 MB, 0 MB free; free some space"."""
+    return shutil.disk_usage(folder).total == 0
+
+
+def _refuse_no_disk(folder: Path, to: Path | str | None) -> None:
+    if on_no_disk(folder):
+        fix = "give --to a folder on a disk" if to else "set backup_dir to a folder on a disk (or give --to one)"
+        raise InvalidInput(f"{folder} {NO_DISK}: {fix}")
 
 
 def _archive_name(folder: Path) -> Path:
@@ -263,7 +267,7 @@ def backup(
         if not (data / DATABASE_FILE).is_file():
             raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE_FILE})")
         folder, destination = _destination(settings, to, keep)
-        _refuse_no_disk(folder)
+        _refuse_no_disk(folder, to)
         skip = _excluded(settings, with_models, with_secrets) | {destination}
         # Room for the staged copy plus the archive, at worst as big as the data.
         _need_room(

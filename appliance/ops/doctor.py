@@ -19,7 +19,7 @@ from appliance.inference import manifests as models
 from appliance.inference import wordnet
 from appliance.ops import consistency as repair
 from appliance.ops import ports, tls
-from appliance.ops.backup import CHROMA, amount, archives, backup_dir, leftovers
+from appliance.ops.backup import CHROMA, NO_DISK, amount, archives, backup_dir, leftovers, on_no_disk
 from appliance.settings import Settings
 from appliance.store import locks
 from appliance.store.database import DATABASE_FILE, Database, open_database
@@ -235,7 +235,10 @@ class Doctor:
         folders = {self.data, backup_dir(self.settings)}
         for folder in sorted(f for f in folders if f.is_dir()):
             free = shutil.disk_usage(folder).free >> 20
-            if free < self.settings.min_free_mb:
+            if on_no_disk(folder):  # "/proc has 0 MB free": none will ever be freed
+                setting = "data_dir" if folder == self.data else "backup_dir"
+                yield problem("disk", f"{folder} {NO_DISK}", f"set {setting} to a folder on a disk")
+            elif free < self.settings.min_free_mb:
                 yield problem(
                     "disk",
                     f"{folder} has {free} MB free, less than min_free_mb = {self.settings.min_free_mb}",
