@@ -624,3 +624,46 @@ def test_backups_in_one_second_after_a_prune_keep_the_newest(settings, archive, 
     monkeypatch.setattr(backup, "datetime", type("Frozen", (), {"now": staticmethod(lambda tz=None: second)}))
     written = [backup.backup(settings, None, keep=1) for _ in range(3)]
     assert backup.archives(backup.backup_dir(settings)) == [written[-1].path]
+
+
+KILLED_SWAPPING = """
+import os, signal, sys
+from pathlib import Path
+from appliance.ops import backup
+from appliance.settings import load_settings
+
+settings, moved, real = load_settings(sys.argv[1], environ={}), [], os.replace
+
+def replace(source, target):  # SIGKILL once the database has gone aside, before the archive's is in
+    moved.append(Path(target).name)
+    if moved[-1] == "chroma" and "ragbot.db" in moved:
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(source, target)
+
+backup.os.replace = replace
+backup.restore(settings, Path(sys.argv[2]), None)
+"""
+
+
+def test_a_restore_killed_while_it_swapped_the_data_is_named_and_no_empty_appliance_is_made(
+    settings, archive, tmp_path
+):
+    # A restore killed between moving the data aside and the archive's in: doctor said "ragbot.db does not exist;
+    # start the service once", which made a new appliance with no accounts ("no accounts yet" in `users list`), the
+    # real data hidden in .restore-old-....
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\n')
+    killed = subprocess.run([sys.executable, "-c", KILLED_SWAPPING, str(config), str(archive)], timeout=120)
+    assert killed.returncode == -signal.SIGKILL
+    [aside] = settings.data_path.glob(".restore-old-*")
+    assert (aside / "ragbot.db").is_file() and not (settings.data_path / "ragbot.db").exists()
+    with pytest.raises(Unavailable, match=f"has no database: a restore was interrupted .* is in {aside}; with the"):
+        build(settings)
+    assert not (settings.data_path / "ragbot.db").exists()
+    [found] = [f for f in doctor.run(settings, config) if f.check in ("restore", "database")]
+    assert found.check == "restore" and found.detail.endswith(f"{aside}, and {settings.data_path} has no database")
+    assert found.fix.startswith("with the service stopped, run the restore again (`ragbot restore ARCHIVE`)")
+    backup.restore(settings, archive, None)  # as the fix says: the restore is finished
+    app = build(settings)
+    assert len(app.database.documents()) == 2
+    app.close()

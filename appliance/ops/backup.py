@@ -19,7 +19,7 @@ from appliance.errors import DATA_HINT, InvalidInput, RagbotError, os_errors_tol
 from appliance.inference.manifests import sha256_file
 from appliance.settings import Settings
 from appliance.store import files, locks, migrations
-from appliance.store.database import DATABASE_FILE
+from appliance.store.database import DATABASE_FILE, RESTORE_ASIDE
 from appliance.web import secret
 
 FORMAT = "ragbot-backup"
@@ -41,7 +41,6 @@ SECRET_MEMBER = "config/secret.key"
 # Never copied: SQLite side files (the online backup API reads through them), locks, our own staging.
 SKIPPED_SUFFIXES = ("-wal", "-shm", "-journal")
 STAGING = (".backup-", ".restore-")
-ASIDE = ".restore-old-"  # where a restore moves the current data until the archive's is in place
 # Ragbot's own names in the data folder, which a restore replaces: the database and its side files, the vector
 # store, uploads waiting for their job and the sample's marker (services.py); the secret, locks, backups, models and
 # certificates stay (_kept). Anything else there, an admin's notes.txt or the service user's dot-files (the folder
@@ -216,7 +215,7 @@ def leftovers(settings: Settings) -> list[Path]:
     data, folder = settings.data_path, backup_dir(settings)
     found = sorted(folder.glob(f"{STAGING[0]}*")) if folder.is_dir() else []
     if (data / DATABASE_FILE).is_file():
-        found += [p for p in sorted(data.glob(f"{STAGING[1]}*")) if not p.name.startswith(ASIDE)]
+        found += [p for p in sorted(data.glob(f"{STAGING[1]}*")) if not p.name.startswith(RESTORE_ASIDE)]
     return [p for p in found if p.is_dir()]
 
 
@@ -495,7 +494,7 @@ def _swap(data: Path, staged: Path, keep: set[str]) -> list[Path]:
     What is not ragbot's stays as it is; one such file in the archive (a backup takes the whole folder) comes back
     only where the folder has none of that name.
     """
-    aside = Path(tempfile.mkdtemp(prefix=ASIDE, dir=data))
+    aside = Path(tempfile.mkdtemp(prefix=RESTORE_ASIDE, dir=data))
     moved_out, moved_in = [], []
     try:
         for entry in sorted(data.iterdir()):

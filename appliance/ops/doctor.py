@@ -22,7 +22,7 @@ from appliance.ops import ports, tls
 from appliance.ops.backup import CHROMA, NO_DISK, amount, archives, backup_dir, leftovers, on_no_disk
 from appliance.settings import Settings
 from appliance.store import locks
-from appliance.store.database import DATABASE_FILE, Database, open_database
+from appliance.store.database import DATABASE_FILE, Database, interrupted_restore, open_database, restore_again
 from appliance.store.migrations import MIGRATIONS, NEWER_FIX, newer_schema
 
 CA_FIX = "point tls_ca_file at the CA certificate (PEM) students install, or empty it for ca.crt beside tls_cert_file"
@@ -104,6 +104,7 @@ class Doctor:
                     self.check_models,
                     self.check_synonyms,
                     self.check_inference,
+                    self.check_restore,
                     self.check_database,
                     self.check_stores,
                     self.check_uploads,
@@ -312,10 +313,20 @@ class Doctor:
         found = archives(folder)
         return f"stop the service and restore a backup: ragbot restore {found[-1]}" if found else RESTORE_HINT
 
+    def check_restore(self) -> Iterator[Finding]:
+        """A restore killed while it swapped the data: its "does not exist" said to start the service, which made a
+        new, empty appliance beside the real data, hidden in .restore-old-..."""
+        aside = interrupted_restore(self.data)
+        if aside:
+            missing = "" if (self.data / DATABASE_FILE).is_file() else f", and {self.data} has no database"
+            detail = f"a restore was interrupted while it swapped the data: the data from before it is in {aside}"
+            yield problem("restore", detail + missing, restore_again(self.data, aside))
+
     def check_database(self) -> Iterator[Finding]:
         path = self.data / DATABASE_FILE
         if not path.is_file():
-            yield problem("database", f"{path} does not exist", "start the service once, or restore a backup")
+            if not interrupted_restore(self.data):  # else check_restore said what to do
+                yield problem("database", f"{path} does not exist", "start the service once, or restore a backup")
             return
         try:
             db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
