@@ -667,3 +667,21 @@ def test_a_restore_killed_while_it_swapped_the_data_is_named_and_no_empty_applia
     app = build(settings)
     assert len(app.database.documents()) == 2
     app.close()
+
+
+def test_a_backup_of_a_damaged_database_says_so_and_keeps_the_backups_there(settings, archive, tmp_path, capsys):
+    # `ragbot backup` (and so the nightly timer) of a database with a damaged page ended in a traceback,
+    # "sqlite3.DatabaseError: database disk image is malformed".
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\n')
+    database = settings.data_path / "ragbot.db"
+    with database.open("r+b") as handle:
+        handle.seek(3 * 4096)
+        handle.write(os.urandom(5 * 4096))
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "backup", "--keep", "1"])
+    assert exit.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"ragbot: error: the database {database} is damaged (") and "Traceback" not in err
+    assert "none was written (the backups there are kept); `ragbot doctor` says what to do" in err
+    assert backup.archives(backup.backup_dir(settings)) == [archive]

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from appliance import __version__
-from appliance.errors import DATA_HINT, InvalidInput, RagbotError, os_errors_told, running_user
+from appliance.errors import DATA_HINT, Damaged, InvalidInput, RagbotError, os_errors_told, running_user
 from appliance.inference.manifests import sha256_file
 from appliance.settings import Settings
 from appliance.store import files, locks, migrations
@@ -101,13 +101,27 @@ def _snapshot_sqlite(source: Path, target: Path) -> None:
     src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(target)
     try:
-        src.backup(dst)
-        if (result := dst.execute("PRAGMA quick_check").fetchone()[0]) != "ok":
-            raise RagbotError(f"the database {source} fails its integrity check ({result}); run `ragbot doctor`")
+        if (result := _copied(src, dst)) != "ok":
+            raise Damaged(
+                f"the database {source} is damaged ({result}), and a backup would keep the damage: none was written "
+                "(the backups there are kept); `ragbot doctor` says what to do"
+            )
         dst.execute("PRAGMA journal_mode=DELETE")
     finally:
         dst.close()
         src.close()
+
+
+def _copied(src: sqlite3.Connection, dst: sqlite3.Connection) -> str:
+    """Copy `src` into `dst`; "ok", or what damage the copy found (a damaged page ended the backup with a traceback,
+    "sqlite3.DatabaseError: database disk image is malformed")."""
+    try:
+        src.backup(dst)
+        return dst.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorcode", None) not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            raise  # a full disk or a lock is no damage
+        return str(error)
 
 
 def _counts(database: Path) -> tuple[int, int, int]:
