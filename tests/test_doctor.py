@@ -15,6 +15,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.cli import main as cli
+from appliance.errors import Damaged
 from appliance.inference import wordnet
 from appliance.ops import backup, doctor
 from appliance.settings import load_settings
@@ -232,6 +233,32 @@ def test_damaged_database_points_at_the_newest_backup(settings, config):
     found = problems(check(settings, config))
     assert "database" in found
     assert f"ragbot restore {written.path}" in found["database"][0].fix
+
+
+def test_a_damaged_database_is_named_by_every_command_and_the_service(settings, config, capsys, monkeypatch):
+    # A file that is no database: `users list`, `audit`, doctor and the others ended in a traceback
+    # ("sqlite3.DatabaseError: file is not a database"), and the service's start in one, with no "cannot start:"
+    # line; so did `ragbot search` reaching a damaged page ("database disk image is malformed").
+    path = settings.data_path / "ragbot.db"
+    path.write_bytes(os.urandom(path.stat().st_size))
+
+    def ragbot(*command: str) -> str:
+        with pytest.raises(SystemExit) as exit:
+            cli.main(["--config", str(config), *command])
+        err = capsys.readouterr().err
+        assert exit.value.code == 1 and "Traceback" not in err, err
+        return err
+
+    said = f"ragbot: error: the database {path} is damaged (file is not a database); `ragbot doctor` says what to do"
+    assert ragbot("users", "list") == ragbot("audit") == said + "\n"
+    [found] = problems(check(settings, config))["database"]  # doctor itself ended so, comparing the stores
+    assert found.detail == f"{path} is damaged: file is not a database" and "ragbot restore" in found.fix
+    with pytest.raises(Damaged, match=f"^the database {path} is damaged \\(file is not a database\\)"):
+        services_module.build(settings, embedder=FakeEmbedder(), model=FakeModel())
+    malformed = sqlite3.DatabaseError("database disk image is malformed")
+    malformed.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
+    monkeypatch.setattr("appliance.cli.commands.search", lambda *_: (_ for _ in ()).throw(malformed))
+    assert ragbot("search", "gripper").startswith(f"ragbot: error: the database in {settings.data_path} is damaged")
 
 
 def test_a_check_reports_a_pending_migration_and_leaves_the_schema_alone(settings, config):

@@ -15,7 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from appliance import __version__
-from appliance.errors import DATA_HINT, Damaged, InvalidInput, RagbotError, os_errors_told, running_user
+from appliance.errors import (
+    DATA_HINT,
+    Damaged,
+    InvalidInput,
+    RagbotError,
+    damaged_database,
+    os_errors_told,
+    running_user,
+)
 from appliance.inference.manifests import sha256_file
 from appliance.settings import Settings
 from appliance.store import files, locks, migrations
@@ -119,7 +127,7 @@ def _copied(src: sqlite3.Connection, dst: sqlite3.Connection) -> str:
         src.backup(dst)
         return dst.execute("PRAGMA quick_check").fetchone()[0]
     except sqlite3.DatabaseError as error:
-        if getattr(error, "sqlite_errorcode", None) not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        if not damaged_database(error, ""):
             raise  # a full disk or a lock is no damage
         return str(error)
 

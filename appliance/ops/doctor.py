@@ -74,6 +74,7 @@ class Doctor:
         self.unwritable = _unwritable(self.data)
         self.running = self._running()
         self.owner_fix = f"run ragbot as the owner of {self.data}: `sudo ragbot doctor` on a machine install"
+        self.database_damaged = False  # check_database's finding, for the checks after it that read the database
 
     def _running(self) -> bool | None:
         """Whether something holds the data lock; None when this user may not look (check_data names the folder)."""
@@ -340,7 +341,13 @@ class Doctor:
             yield ok("database", f"{path}: integrity_check ok")
             yield from self._orphans(path)
         else:
+            self.database_damaged = True
             yield problem("database", f"{path} is damaged: {'; '.join(rows[:3])}", self._restore_hint())
+
+    def _database_readable(self) -> bool:
+        """The database is there and check_database found no damage: one that is no database at all ended doctor
+        itself, reading it to compare stores, with "the database ... is damaged; `ragbot doctor` says what to do"."""
+        return (self.data / DATABASE_FILE).is_file() and not self.database_damaged
 
     def _orphans(self, path: Path) -> Iterator[Finding]:
         """Pages and chunks whose document row is gone: integrity_check passes them, and search silently skips them.
@@ -377,7 +384,7 @@ class Doctor:
 
     def check_stores(self) -> Iterator[Finding]:
         """SQLite and the vector store, chunk for chunk (repair.py); --repair re-embeds or drops the difference."""
-        if not (self.data / DATABASE_FILE).is_file():
+        if not self._database_readable():
             return
         try:
             # A check only reads: no migration, no lock of its own beyond the shared one.
@@ -467,7 +474,7 @@ class Doctor:
     def check_uploads(self) -> Iterator[Finding]:
         """Upload files whose job is over are left behind when the service stops mid-job."""
         uploads = self.data / "uploads"
-        if not uploads.is_dir() or not (self.data / DATABASE_FILE).is_file():
+        if not uploads.is_dir() or not self._database_readable():
             return
         with sqlite3.connect(f"{(self.data / DATABASE_FILE).resolve().as_uri()}?mode=ro", uri=True) as db:
             live = {row[0] for row in db.execute("SELECT id FROM jobs WHERE status IN ('queued', 'running')")}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from appliance.errors import NotFound, RagbotError, Unavailable
+from appliance.errors import NotFound, RagbotError, Unavailable, damaged_database
 from appliance.store import locks
 from appliance.store.migrations import MIGRATIONS, migrate
 from appliance.store.text import STOPWORDS, WORD
@@ -81,9 +81,11 @@ def open_database(data: Path, *, read_only: bool = False, lock_held: bool = Fals
     try:
         _refuse_half_restored(data)
         return Database(data / DATABASE_FILE, data_lock, alone=alone, read_only=read_only)
-    except BaseException:
+    except BaseException as error:
         if data_lock:
             data_lock.release()
+        if damaged := damaged_database(error, data / DATABASE_FILE):
+            raise damaged from None
         raise
 
 
