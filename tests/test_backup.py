@@ -288,7 +288,7 @@ def test_a_folder_given_to_backup_gets_a_new_archive_and_one_given_to_restore_is
     written = backup.backup(settings, None, stick)
     assert written.path.parent == stick and written.path.name.startswith(backup.PREFIX)
     assert backup.restore(settings, written.path, None, check_only=True).manifest["documents"] == 2
-    with pytest.raises(InvalidInput, match="is a folder: give the archive in it"):
+    with pytest.raises(InvalidInput, match=r"is a folder: give the archive \(ragbot-....tar.gz\) in it"):
         backup.restore(settings, stick, None)
 
 
@@ -685,3 +685,9 @@ def test_a_backup_of_a_damaged_database_says_so_and_keeps_the_backups_there(sett
     assert err.startswith(f"ragbot: error: the database {database} is damaged (") and "Traceback" not in err
     assert "none was written (the backups there are kept); `ragbot doctor` says what to do" in err
     assert backup.archives(backup.backup_dir(settings)) == [archive]
+
+
+def test_a_device_given_to_restore_is_named_as_one_not_as_missing(settings, archive):
+    # `ragbot restore /dev/null` said "/dev/null: no such file" of a path that is there.
+    with pytest.raises(InvalidInput, match=r"^/dev/null is no file but a device, pipe or socket: give the archive"):
+        backup.restore(settings, Path("/dev/null"), None, check_only=True)

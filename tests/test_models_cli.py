@@ -153,6 +153,8 @@ def test_add_of_a_folder_says_it_is_one(config, tmp_path, capsys):
     # `ragbot models add /media/usb/models` said "no such file" of a folder the admin could see.
     assert run(config, "models", "add", str(tmp_path)) == 1
     assert f"{tmp_path} is a folder: give the GGUF file in it" in capsys.readouterr().err
+    assert run(config, "models", "add", "/dev/zero") == 1  # was "/dev/zero: no such file"
+    assert "/dev/zero is no file but a device, pipe or socket: give the GGUF file" in capsys.readouterr().err
 
 
 def test_llama_cpps_notes_go_into_the_log_not_raw_onto_the_terminal(tmp_path):

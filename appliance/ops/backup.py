@@ -557,10 +557,7 @@ def restore(
     of the manifest is present and matches its checksum.
     """
     with os_errors_told(lambda failed: _restore_hint(settings, archive, failed)):
-        if archive.is_dir():
-            raise InvalidInput(f"{archive} is a folder: give the archive in it (ragbot-....tar.gz)")
-        if not archive.is_file():
-            raise InvalidInput(f"{archive}: no such file")
+        files.need_file(archive, "archive (ragbot-....tar.gz)")
         data = settings.data_path
         data.mkdir(parents=True, exist_ok=True)
         lock = None if check_only else locks.own_data(data, "restore")

@@ -79,10 +79,7 @@ def _toml_text(text: str) -> str:
 
 def add(settings: Settings, source: Path, name: str | None = None, prompt_style: str | None = None) -> models.Manifest:
     """Copy a GGUF into the models folder, check llama.cpp loads it, and write its manifest with its sha256."""
-    if source.is_dir():  # "no such file" for the folder the admin can see holds it
-        raise InvalidInput(f"{source} is a folder: give the GGUF file in it")
-    if not source.is_file():
-        raise InvalidInput(f"{source}: no such file")
+    files.need_file(source, "GGUF file")
     with source.open("rb") as handle:
         if handle.read(4) != GGUF_MAGIC:
             raise InvalidInput(f"{source} is not a GGUF model file (it does not start with 'GGUF')")
