@@ -84,12 +84,14 @@ class DiskFull(Unavailable):
     status = 507
 
 
-def damaged_database(error: BaseException, path: object) -> Damaged | None:
+def damaged_database(
+    error: BaseException, path: object, hint: str = "`ragbot doctor` says what to do"
+) -> Damaged | None:
     """The Damaged an SQLite error amounts to (a damaged page, or a file that is no database), or None: every
     command, and the service at start, ended in a traceback, "sqlite3.DatabaseError: file is not a database"."""
     if getattr(error, "sqlite_errorcode", None) not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
         return None
-    return Damaged(f"the database {path} is damaged ({error}); `ragbot doctor` says what to do")
+    return Damaged(f"the database {path} is damaged ({error}); {hint}")
 
 
 def disk_full(error: BaseException) -> DiskFull | None:
