@@ -261,6 +261,15 @@ def test_a_damaged_database_is_named_by_every_command_and_the_service(settings, 
     assert ragbot("search", "gripper").startswith(f"ragbot: error: the database in {settings.data_path} is damaged")
 
 
+def test_documents_list_reads_the_database_alone(settings, config, capsys):
+    # `ragbot documents list` loaded the embedding model first (2 s instead of 0.4), and with its model broken said
+    # only the embedder's "Path .../tiny-embed.bin is a file, not a directory", listing nothing.
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "documents", "list"])
+    out = capsys.readouterr().out
+    assert exit.value.code == 0 and out.rstrip().endswith("notes.md") and len(out.splitlines()) == 1
+
+
 def test_a_check_reports_a_pending_migration_and_leaves_the_schema_alone(settings, config):
     path = settings.data_path / "ragbot.db"
     with sqlite3.connect(path) as db:
