@@ -84,6 +84,16 @@ class DiskFull(Unavailable):
     status = 507
 
 
+def damaged_database(
+    error: BaseException, path: object, hint: str = "`ragbot doctor` says what to do"
+) -> Damaged | None:
+    """The Damaged an SQLite error amounts to (a damaged page, or a file that is no database), or None: every
+    command, and the service at start, ended in a traceback, "sqlite3.DatabaseError: file is not a database"."""
+    if getattr(error, "sqlite_errorcode", None) not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return None
+    return Damaged(f"the database {path} is damaged ({error}); {hint}")
+
+
 def disk_full(error: BaseException) -> DiskFull | None:
     """The DiskFull an error amounts to (ENOSPC or EDQUOT from the OS, SQLITE_FULL, either wrapped), or None."""
     cause: BaseException | None = error
@@ -117,9 +127,10 @@ def running_user() -> str:
         return f"uid {os.geteuid()}"
 
 
-def _in_the_way(path: Path) -> Path:
+def in_the_way(path: Path) -> Path | None:
     """The first part of `path` that is a file where a folder is needed ("Not a directory" names the whole path)."""
-    return next((part for part in [*reversed(path.parents), path] if part.exists() and not part.is_dir()), path)
+    parts = [*reversed(path.parents), path]
+    return next((part for part in parts if os.path.exists(part) and not os.path.isdir(part)), None)
 
 
 def _os_words(error: OSError) -> str:
@@ -133,7 +144,7 @@ def _os_words(error: OSError) -> str:
         return f"permission denied: the user {running_user()}, whom this command runs as, may not {where}"
     # mkdir's "File exists" (exist_ok takes only a folder) and "Not a directory" both mean a file stands in the way.
     if error.errno == errno.ENOTDIR or (error.errno == errno.EEXIST and not path.is_dir()):
-        return f"{_in_the_way(path)} is a file, where a folder is needed"
+        return f"{in_the_way(path) or path} is a file, where a folder is needed"
     if error.errno == errno.EROFS:  # a file being made (a backup's staging folder): the folder it was made in
         return f"{path if os.path.lexists(path) else path.parent} is on a read-only disk"
     if error.errno == errno.ENOENT:

@@ -10,7 +10,7 @@ from typing import Annotated, Literal, get_args, get_origin
 import msgspec
 from msgspec import Meta
 
-from appliance.errors import ConfigError, running_user
+from appliance.errors import ConfigError, in_the_way, running_user
 from appliance.vocabulary import SignUpMode
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -20,6 +20,7 @@ BUNDLED = Path(str(resources.files("appliance") / "bundled"))
 DEFAULT_CONFIG = BUNDLED / "config" / "ragbot.toml"
 # The settings that name a folder or file on the box.
 PATHS = ("data_dir", "models_dir", "backup_dir", "secret_file", "tls_cert_file", "tls_key_file", "tls_ca_file")
+FOLDERS = ("data_dir", "models_dir", "backup_dir")
 
 
 class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
@@ -570,6 +571,21 @@ def load_settings(config_file: str | Path | None = None, environ=None, **overrid
     origin.update({name: f"RAGBOT_{name.upper()}" for name in variables} | dict.fromkeys(given, "the command line"))
     try:
         # The file's values were checked strictly above; strict=False lets "9000" from the environment become 9000.
-        return msgspec.convert(values, Settings, strict=False)
+        settings = msgspec.convert(values, Settings, strict=False)
     except msgspec.ValidationError as error:
         raise ConfigError(_explain(error, values, f"from {path} and RAGBOT_* variables", origin)) from None
+    _check_folders(settings, origin)
+    return settings
+
+
+def _check_folders(settings: Settings, origin: dict[str, str]) -> None:
+    """A folder setting naming a file: `backup_dir = "/etc/ragbot/ragbot.toml"` passed doctor ("backups: none yet")
+    and failed each night's backup; `data_dir` so ended doctor itself, saying to run ragbot with sudo."""
+    for name in FOLDERS:
+        value = getattr(settings, name)
+        blocker = in_the_way(Path(value).expanduser()) if value else None
+        if blocker:
+            raise ConfigError(
+                f"setting '{name}' = {value!r} (from {origin.get(name, 'the defaults')}): {blocker} is a file, and "
+                f"{name} names a folder; give {name} a folder (or move the file away)"
+            )

@@ -1,6 +1,7 @@
 import asyncio
 import contextlib
 import json
+import sqlite3
 import threading
 import time
 from typing import cast
@@ -549,3 +550,20 @@ def test_ids_beyond_sqlite_integers_are_refused_not_crashed(client):
     ]
     assert [r.status_code for r in requests] == [400, 400, 400, 400, 403, 400, 400]
     assert all(set(r.json()) == {"error", "status"} for r in requests)
+
+
+def test_a_damaged_database_page_is_a_503_saying_so_not_a_500(client, services, monkeypatch):
+    # A page of ragbot.db damaged since the service started: a search reaching it was "500 internal error".
+    malformed = sqlite3.DatabaseError("database disk image is malformed")
+    malformed.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
+
+    def damaged(*args, **kwargs):
+        raise malformed
+
+    monkeypatch.setattr(services.retriever, "search_at_once", damaged)
+    monkeypatch.setattr(services.retriever, "search", damaged)
+    response = client.post("/api/v1/search", json={"query": "gripper force", "k": 3})
+    assert response.status_code == 503
+    assert response.json()["error"] == (
+        "the database of the appliance is damaged (database disk image is malformed); tell the lab admin"
+    )

@@ -288,7 +288,7 @@ def test_a_folder_given_to_backup_gets_a_new_archive_and_one_given_to_restore_is
     written = backup.backup(settings, None, stick)
     assert written.path.parent == stick and written.path.name.startswith(backup.PREFIX)
     assert backup.restore(settings, written.path, None, check_only=True).manifest["documents"] == 2
-    with pytest.raises(InvalidInput, match="is a folder: give the archive in it"):
+    with pytest.raises(InvalidInput, match=r"is a folder: give the archive \(ragbot-....tar.gz\) in it"):
         backup.restore(settings, stick, None)
 
 
@@ -591,3 +591,103 @@ def test_keep_prunes_the_folder_given_and_is_refused_for_one_archive(settings, a
     assert exit.value.code == 1
     assert "--keep prunes a folder's archives, and " in capsys.readouterr().err
     assert not (tmp_path / "one.tar.gz").exists()
+
+
+def test_a_folder_on_no_disk_is_named_so_and_a_small_backup_is_measured_in_kb(settings, archive, tmp_path, monkeypatch):
+    # `ragbot backup --to /proc/` said "not enough space in /proc: a backup needs up to 0 MB, 0 MB free; free some
+    # space": no space freed ever lets an archive into /proc, and a small appliance's backup needs more than 0 MB.
+    with pytest.raises(InvalidInput, match=r"^/proc is on no disk .*: give --to a folder on a disk$"):
+        backup.backup(settings, None, "/proc/")
+    real = shutil.disk_usage
+    monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: real(path)._replace(free=4000))
+    with pytest.raises(backup.RagbotError, match=r"a backup needs up to [1-9]\d* [KM]B, 4 KB free; free some space"):
+        backup.backup(settings, None, tmp_path / "usb/")
+
+
+def test_an_admins_own_files_in_the_backups_folder_are_neither_kept_as_backups_nor_pruned(settings, archive):
+    # An admin kept a copy as backups/ragbot-before-upgrade.tar.gz: it sorted as the newest backup, so each night's
+    # archive was pruned as soon as it was written ("wrote ...", "pruned ..." of the same file), none kept, and doctor
+    # named it the newest backup.
+    folder = backup.backup_dir(settings)
+    archive.rename(folder / "ragbot-before-upgrade.tar.gz")
+    (folder / "ragbot-notes.tar.gz").write_text("what changed in the upgrade")
+    written = [backup.backup(settings, None) for _ in range(3)]
+    assert [w.path for w in written[1:]] == backup.archives(folder)
+    assert [p.name for p in written[-1].pruned] == [written[0].path.name]
+    assert (folder / "ragbot-before-upgrade.tar.gz").is_file() and (folder / "ragbot-notes.tar.gz").is_file()
+
+
+def test_backups_in_one_second_after_a_prune_keep_the_newest(settings, archive, monkeypatch):
+    # Backups in a loop with --keep 1: once "...Z" was pruned the next was named "...Z" again, sorted before the
+    # "...Z-1" kept, and pruned as soon as written.
+    second = backup.datetime(2099, 12, 4, 2, 30, tzinfo=backup.UTC)  # after the fixture's archive
+    monkeypatch.setattr(backup, "datetime", type("Frozen", (), {"now": staticmethod(lambda tz=None: second)}))
+    written = [backup.backup(settings, None, keep=1) for _ in range(3)]
+    assert backup.archives(backup.backup_dir(settings)) == [written[-1].path]
+
+
+KILLED_SWAPPING = """
+import os, signal, sys
+from pathlib import Path
+from appliance.ops import backup
+from appliance.settings import load_settings
+
+settings, moved, real = load_settings(sys.argv[1], environ={}), [], os.replace
+
+def replace(source, target):  # SIGKILL once the database has gone aside, before the archive's is in
+    moved.append(Path(target).name)
+    if moved[-1] == "chroma" and "ragbot.db" in moved:
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(source, target)
+
+backup.os.replace = replace
+backup.restore(settings, Path(sys.argv[2]), None)
+"""
+
+
+def test_a_restore_killed_while_it_swapped_the_data_is_named_and_no_empty_appliance_is_made(
+    settings, archive, tmp_path
+):
+    # A restore killed between moving the data aside and the archive's in: doctor said "ragbot.db does not exist;
+    # start the service once", which made a new appliance with no accounts ("no accounts yet" in `users list`), the
+    # real data hidden in .restore-old-....
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\n')
+    killed = subprocess.run([sys.executable, "-c", KILLED_SWAPPING, str(config), str(archive)], timeout=120)
+    assert killed.returncode == -signal.SIGKILL
+    [aside] = settings.data_path.glob(".restore-old-*")
+    assert (aside / "ragbot.db").is_file() and not (settings.data_path / "ragbot.db").exists()
+    with pytest.raises(Unavailable, match=f"has no database: a restore was interrupted .* is in {aside}; with the"):
+        build(settings)
+    assert not (settings.data_path / "ragbot.db").exists()
+    [found] = [f for f in doctor.run(settings, config) if f.check in ("restore", "database")]
+    assert found.check == "restore" and found.detail.endswith(f"{aside}, and {settings.data_path} has no database")
+    assert found.fix.startswith("with the service stopped, run the restore again (`ragbot restore ARCHIVE`)")
+    backup.restore(settings, archive, None)  # as the fix says: the restore is finished
+    app = build(settings)
+    assert len(app.database.documents()) == 2
+    app.close()
+
+
+def test_a_backup_of_a_damaged_database_says_so_and_keeps_the_backups_there(settings, archive, tmp_path, capsys):
+    # `ragbot backup` (and so the nightly timer) of a database with a damaged page ended in a traceback,
+    # "sqlite3.DatabaseError: database disk image is malformed".
+    config = tmp_path / "ragbot.toml"
+    config.write_text(f'data_dir = "{settings.data_path}"\ningest_sample = false\n')
+    database = settings.data_path / "ragbot.db"
+    with database.open("r+b") as handle:
+        handle.seek(3 * 4096)
+        handle.write(os.urandom(5 * 4096))
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "backup", "--keep", "1"])
+    assert exit.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"ragbot: error: the database {database} is damaged (") and "Traceback" not in err
+    assert "none was written (the backups there are kept); `ragbot doctor` says what to do" in err
+    assert backup.archives(backup.backup_dir(settings)) == [archive]
+
+
+def test_a_device_given_to_restore_is_named_as_one_not_as_missing(settings, archive):
+    # `ragbot restore /dev/null` said "/dev/null: no such file" of a path that is there.
+    with pytest.raises(InvalidInput, match=r"^/dev/null is no file but a device, pipe or socket: give the archive"):
+        backup.restore(settings, Path("/dev/null"), None, check_only=True)

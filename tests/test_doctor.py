@@ -15,6 +15,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.cli import main as cli
+from appliance.errors import Damaged
 from appliance.inference import wordnet
 from appliance.ops import backup, doctor
 from appliance.settings import load_settings
@@ -24,7 +25,7 @@ from appliance.store.migrations import MIGRATIONS
 from appliance.store.vectors import ChromaStore
 from appliance.web import server
 from appliance.web.app import create_app
-from tests.conftest import FakeEmbedder, FakeModel, free_port, obeying_modes
+from tests.conftest import FakeEmbedder, FakeModel, closed_to_the_test, free_port, obeying_modes
 
 NOTE = "# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons of force.\n\n## Care\n\nOil it weekly.\n"
 
@@ -234,6 +235,41 @@ def test_damaged_database_points_at_the_newest_backup(settings, config):
     assert f"ragbot restore {written.path}" in found["database"][0].fix
 
 
+def test_a_damaged_database_is_named_by_every_command_and_the_service(settings, config, capsys, monkeypatch):
+    # A file that is no database: `users list`, `audit`, doctor and the others ended in a traceback
+    # ("sqlite3.DatabaseError: file is not a database"), and the service's start in one, with no "cannot start:"
+    # line; so did `ragbot search` reaching a damaged page ("database disk image is malformed").
+    path = settings.data_path / "ragbot.db"
+    path.write_bytes(os.urandom(path.stat().st_size))
+
+    def ragbot(*command: str) -> str:
+        with pytest.raises(SystemExit) as exit:
+            cli.main(["--config", str(config), *command])
+        err = capsys.readouterr().err
+        assert exit.value.code == 1 and "Traceback" not in err, err
+        return err
+
+    said = f"ragbot: error: the database {path} is damaged (file is not a database); `ragbot doctor` says what to do"
+    assert ragbot("users", "list") == ragbot("audit") == said + "\n"
+    [found] = problems(check(settings, config))["database"]  # doctor itself ended so, comparing the stores
+    assert found.detail == f"{path} is damaged: file is not a database" and "ragbot restore" in found.fix
+    with pytest.raises(Damaged, match=f"^the database {path} is damaged \\(file is not a database\\)"):
+        services_module.build(settings, embedder=FakeEmbedder(), model=FakeModel())
+    malformed = sqlite3.DatabaseError("database disk image is malformed")
+    malformed.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
+    monkeypatch.setattr("appliance.cli.commands.search", lambda *_: (_ for _ in ()).throw(malformed))
+    assert ragbot("search", "gripper").startswith(f"ragbot: error: the database in {settings.data_path} is damaged")
+
+
+def test_documents_list_reads_the_database_alone(settings, config, capsys):
+    # `ragbot documents list` loaded the embedding model first (2 s instead of 0.4), and with its model broken said
+    # only the embedder's "Path .../tiny-embed.bin is a file, not a directory", listing nothing.
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--config", str(config), "documents", "list"])
+    out = capsys.readouterr().out
+    assert exit.value.code == 0 and out.rstrip().endswith("notes.md") and len(out.splitlines()) == 1
+
+
 def test_a_check_reports_a_pending_migration_and_leaves_the_schema_alone(settings, config):
     path = settings.data_path / "ragbot.db"
     with sqlite3.connect(path) as db:
@@ -411,6 +447,18 @@ def test_a_data_folder_closed_to_this_user_is_named_by_doctor_and_every_command(
     assert f"may not use the folder {data}; run ragbot as the data folder's owner" in listed.stderr
 
 
+def test_a_backups_folder_closed_to_this_user_is_named_not_read_as_empty(settings, config):
+    # An admin without sudo read "backups: none yet in /var/lib/ragbot/backups" of a folder holding seven backups it
+    # could not list, and "no problems found".
+    backup.backup(settings, config)
+    prefix = closed_to_the_test(backup.backup_dir(settings))
+    ragbot = [*prefix, sys.executable, "-m", "appliance", "--config", str(config)]
+    checked = subprocess.run([*ragbot, "doctor"], capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 1 and checked.stderr == "" and "none yet" not in checked.stdout
+    [line] = [line for line in checked.stdout.splitlines() if line.startswith("PROBLEM  backups")]
+    assert line.endswith(f"may not open {backup.backup_dir(settings)}")
+
+
 def test_a_data_folder_that_is_not_there_may_be_a_typo_in_its_setting(config, tmp_path):
     # `ragbot doctor` of a mistyped RAGBOT_DATA_DIR said only to start the service or restore a backup, which would
     # have made a second, empty appliance beside the real one.
@@ -418,3 +466,12 @@ def test_a_data_folder_that_is_not_there_may_be_a_typo_in_its_setting(config, tm
     [found] = problems(check(settings, config))["data"]
     assert found.detail == f"{tmp_path / 'ragbto'} does not exist"
     assert found.fix.startswith(f"if it should, check RAGBOT_DATA_DIR, or data_dir in {config} (a typo?)")
+
+
+def test_a_backups_folder_on_no_disk_is_named_so(settings, config):
+    # `backup_dir = "/proc"`: doctor said "/proc has 0 MB free, less than min_free_mb", to free space on that disk.
+    settings = load_settings(config, environ={"RAGBOT_BACKUP_DIR": "/proc"})
+    [found] = problems(check(settings, config))["disk"]
+    assert found.detail.startswith("/proc is on no disk") and found.fix == "set backup_dir to a folder on a disk"
+    with pytest.raises(backup.InvalidInput, match=r"on no disk .*: set backup_dir to a folder on a disk"):
+        backup.backup(settings, config)

@@ -101,6 +101,17 @@ def test_add_refuses_what_is_not_a_loadable_gguf_and_leaves_nothing(config, tmp_
     assert sorted(models.iterdir()) == before
 
 
+def test_a_gguf_cut_short_is_named_as_given_with_what_to_do(config, tmp_path, capsys):
+    # `ragbot models add model.gguf` of a download cut short said "/var/lib/ragbot/models/.model.gguf.partial:
+    # llama.cpp cannot load it (Failed to load model from file: ...partial)": a hidden file, and no word what to do.
+    source = tmp_path / "download.gguf"
+    source.write_bytes(b"GGUF" + os.urandom(2000))
+    assert run(config, "models", "add", str(source)) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"ragbot: error: {source}: llama.cpp ") and ".partial" not in err
+    assert "cut short or damaged (copy or download it again)" in err
+
+
 def test_add_refuses_bad_names_and_clashes(config, tmp_path):
     settings = load_settings(config, environ={})
     source = tmp_path / "x.gguf"
@@ -142,6 +153,8 @@ def test_add_of_a_folder_says_it_is_one(config, tmp_path, capsys):
     # `ragbot models add /media/usb/models` said "no such file" of a folder the admin could see.
     assert run(config, "models", "add", str(tmp_path)) == 1
     assert f"{tmp_path} is a folder: give the GGUF file in it" in capsys.readouterr().err
+    assert run(config, "models", "add", "/dev/zero") == 1  # was "/dev/zero: no such file"
+    assert "/dev/zero is no file but a device, pipe or socket: give the GGUF file" in capsys.readouterr().err
 
 
 def test_llama_cpps_notes_go_into_the_log_not_raw_onto_the_terminal(tmp_path):

@@ -153,6 +153,20 @@ def test_a_relative_path_in_the_config_file_is_refused(tmp_path, name):
     assert getattr(load_settings(config, environ={}), name) == "~/ragbot"
 
 
+@pytest.mark.parametrize("name", ["data_dir", "models_dir", "backup_dir"])
+def test_a_folder_setting_naming_a_file_is_refused_naming_the_setting(tmp_path, name):
+    # `backup_dir = "/etc/ragbot/ragbot.toml"`: doctor said "backups: none yet" and every nightly backup failed;
+    # `data_dir` naming a file ended doctor itself with "... is a file; run ragbot as the data folder's owner".
+    config, notes = tmp_path / "ragbot.toml", tmp_path / "notes.txt"
+    notes.write_text("an admin's notes")
+    config.write_text(f'{name} = "{notes / "ragbot"}"\n')
+    said = f"setting '{name}' = '{notes / 'ragbot'}' \\(from {config}\\): {notes} is a file, and {name} names a folder"
+    with pytest.raises(ConfigError, match=said):
+        load_settings(config, environ={})
+    with pytest.raises(ConfigError, match=f"'{notes}' \\(from RAGBOT_{name.upper()}\\): {notes} is a file"):
+        load_settings(config, environ={f"RAGBOT_{name.upper()}": str(notes)})
+
+
 @pytest.mark.parametrize(
     "line, said",
     [

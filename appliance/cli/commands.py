@@ -218,19 +218,30 @@ def _print_done(app: services.Services, done: Done, as_json: bool) -> None:
 
 
 def documents(settings: Settings, args) -> int:
-    listing = args.action == "list"
-    app = services.build(settings, with_llm=False) if listing else _writing_vectors(settings, "delete it")
+    if args.action == "list":
+        return _list_documents(settings, args.course)
+    app = _writing_vectors(settings, "delete it")
     try:
-        if listing:
-            for doc in app.database.documents([args.course] if args.course else None):
-                print(
-                    f"{doc['id']}  course {doc['course_id']:<3} {doc['pages']:4} pages {doc['chunks']:5} chunks  "
-                    f"{doc['filename']}"
-                )
-        else:
-            _remove(app, args.ids)
+        _remove(app, args.ids)
     finally:
         app.close()
+    return 0
+
+
+def _list_documents(settings: Settings, course: int | None) -> int:
+    """The database alone: the list loaded the embedding model and the vector store first, and failed with the
+    embedder's own words when its model was missing or broken."""
+    from appliance.store.database import open_database
+
+    database = open_database(settings.data_path)
+    try:
+        for doc in database.documents([course] if course else None):
+            print(
+                f"{doc['id']}  course {doc['course_id']:<3} {doc['pages']:4} pages {doc['chunks']:5} chunks  "
+                f"{doc['filename']}"
+            )
+    finally:
+        database.close()
     return 0
 
 

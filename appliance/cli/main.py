@@ -2,10 +2,11 @@
 
 import argparse
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
-from appliance.errors import DATA_HINT, RagbotError, os_refusal
+from appliance.errors import DATA_HINT, RagbotError, damaged_database, os_refusal
 from appliance.runtime import configure_process
 from appliance.settings import load_settings
 from appliance.store import files
@@ -192,6 +193,11 @@ def _run(args: argparse.Namespace) -> int | None:
         return 1
     except BrokenPipeError:
         raise  # not the command's failure: main() ends quietly
+    except sqlite3.DatabaseError as error:  # a page damaged since the database opened (`ragbot search`)
+        if not (damaged := damaged_database(error, f"in {settings.data_path}" if settings else "")):
+            raise
+        print(f"ragbot: error: {damaged.message}", file=sys.stderr)
+        return 1
     except OSError as error:  # unreadable file, full disk...: a message, not a traceback
         in_data = settings and isinstance(error.filename, str) and files.within(error.filename, settings.data_path)
         print(f"ragbot: error: {os_refusal(error, DATA_HINT if in_data else '').message}", file=sys.stderr)

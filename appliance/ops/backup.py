@@ -4,6 +4,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import tarfile
@@ -14,11 +15,19 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from appliance import __version__
-from appliance.errors import DATA_HINT, InvalidInput, RagbotError, os_errors_told, running_user
+from appliance.errors import (
+    DATA_HINT,
+    Damaged,
+    InvalidInput,
+    RagbotError,
+    damaged_database,
+    os_errors_told,
+    running_user,
+)
 from appliance.inference.manifests import sha256_file
 from appliance.settings import Settings
 from appliance.store import files, locks, migrations
-from appliance.store.database import DATABASE_FILE
+from appliance.store.database import DATABASE_FILE, RESTORE_ASIDE
 from appliance.web import secret
 
 FORMAT = "ragbot-backup"
@@ -28,7 +37,10 @@ MANIFEST = "MANIFEST.json"
 CHROMA = "chroma"
 PREFIX = "ragbot-"
 SUFFIX = ".tar.gz"
+STAMP = "%Y%m%dT%H%M%SZ"
+STAMPED = re.compile(rf"{PREFIX}(\d{{8}}T\d{{6}}Z)(?:-(\d+))?{re.escape(SUFFIX)}")  # the names _archive_name gives
 GZIP_MAGIC = b"\x1f\x8b"
+NO_DISK = "is on no disk (a kernel file system, as /proc and /sys are)"
 # Names that promise another kind of archive than the one written (.tar.gz and .tgz are what it is).
 OTHER_KINDS = (".zip", ".7z", ".rar", ".tar.xz", ".tar.bz2", ".tar.zst", ".tar")
 # Archive names of the config file and of the token secret (only with --with-secrets).
@@ -37,7 +49,6 @@ SECRET_MEMBER = "config/secret.key"
 # Never copied: SQLite side files (the online backup API reads through them), locks, our own staging.
 SKIPPED_SUFFIXES = ("-wal", "-shm", "-journal")
 STAGING = (".backup-", ".restore-")
-ASIDE = ".restore-old-"  # where a restore moves the current data until the archive's is in place
 # Ragbot's own names in the data folder, which a restore replaces: the database and its side files, the vector
 # store, uploads waiting for their job and the sample's marker (services.py); the secret, locks, backups, models and
 # certificates stay (_kept). Anything else there, an admin's notes.txt or the service user's dot-files (the folder
@@ -98,13 +109,27 @@ def _snapshot_sqlite(source: Path, target: Path) -> None:
     src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(target)
     try:
-        src.backup(dst)
-        if (result := dst.execute("PRAGMA quick_check").fetchone()[0]) != "ok":
-            raise RagbotError(f"the database {source} fails its integrity check ({result}); run `ragbot doctor`")
+        if (result := _copied(src, dst)) != "ok":
+            raise Damaged(
+                f"the database {source} is damaged ({result}), and a backup would keep the damage: none was written "
+                "(the backups there are kept); `ragbot doctor` says what to do"
+            )
         dst.execute("PRAGMA journal_mode=DELETE")
     finally:
         dst.close()
         src.close()
+
+
+def _copied(src: sqlite3.Connection, dst: sqlite3.Connection) -> str:
+    """Copy `src` into `dst`; "ok", or what damage the copy found (a damaged page ended the backup with a traceback,
+    "sqlite3.DatabaseError: database disk image is malformed")."""
+    try:
+        src.backup(dst)
+        return dst.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        if not damaged_database(error, ""):
+            raise  # a full disk or a lock is no damage
+        return str(error)
 
 
 def _counts(database: Path) -> tuple[int, int, int]:
@@ -161,27 +186,47 @@ def _need_room(folder: Path, needed: int, what: str, hint: str) -> None:
     free = shutil.disk_usage(folder).free
     if needed > free:
         raise RagbotError(
-            f"not enough space in {folder}: {what} needs up to {needed >> 20} MB, {free >> 20} MB free; {hint}"
+            f"not enough space in {folder}: {what} needs up to {amount(needed)}, {amount(free)} free; {hint}"
         )
 
 
+def amount(size: int) -> str:
+    """A size in MB, or in KB below one (rounded up): a small appliance's backup "needs up to 0 MB, 0 MB free"."""
+    return f"{size >> 20} MB" if size >= 1 << 20 else f"{-(-size >> 10)} KB"
+
+
+def on_no_disk(folder: Path) -> bool:
+    """Whether `folder` is on a file system without blocks (the kernel's /proc and /sys), which holds no archive
+    however much is freed: "not enough space in /proc: a backup needs up to 0 MB, 0 MB free; free some space"."""
+    return shutil.disk_usage(folder).total == 0
+
+
+def _refuse_no_disk(folder: Path, to: Path | str | None) -> None:
+    if on_no_disk(folder):
+        fix = "give --to a folder on a disk" if to else "set backup_dir to a folder on a disk (or give --to one)"
+        raise InvalidInput(f"{folder} {NO_DISK}: {fix}")
+
+
 def _archive_name(folder: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path, n = folder / f"{PREFIX}{stamp}{SUFFIX}", 1
-    while path.exists():
-        path, n = folder / f"{PREFIX}{stamp}-{n}{SUFFIX}", n + 1
-    return path
+    """A name after every archive of this second: after a prune of "...Z" the next was "...Z" again, sorted before
+    the "...Z-1" left, so pruned at once (backups in a loop)."""
+    stamp = datetime.now(UTC).strftime(STAMP)
+    numbers = [int(m[2] or 0) for p in folder.iterdir() if (m := STAMPED.fullmatch(p.name)) and m[1] == stamp]
+    n = max(numbers, default=-1) + 1
+    return folder / f"{PREFIX}{stamp}{f'-{n}' if n else ''}{SUFFIX}"
 
 
 def archives(folder: Path) -> list[Path]:
-    """The archives named ragbot-*.tar.gz in `folder`, oldest first: by their time, then their number, for a second
-    archive of the same second ("-1") sorted before the first by name, so a prune deleted the newer one."""
-
-    def made(path: Path) -> tuple[str, int]:
-        stamp, _, number = path.name[len(PREFIX) : -len(SUFFIX)].partition("-")
-        return stamp, int(number) if number.isdigit() else 0
-
-    return sorted((p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file()), key=made) if folder.is_dir() else []
+    """The archives `backup` named in `folder` (ragbot-<time>[-n].tar.gz), oldest first: by their time, then their
+    number, for a second archive of the same second ("-1") sorted before the first by name, so a prune deleted the
+    newer one. A name of an admin's own (ragbot-before-upgrade.tar.gz) is none of them: it sorted as the newest, so
+    every new backup was pruned as soon as written, and it was never pruned."""
+    if not folder.is_dir():
+        return []
+    # Not glob, which reads a folder this user may not list as empty: doctor said "none yet" of seven backups.
+    named = {p: STAMPED.fullmatch(p.name) for p in folder.iterdir()}
+    made = {p: (m[1], int(m[2] or 0)) for p, m in named.items() if m and p.is_file()}
+    return sorted(made, key=made.__getitem__)
 
 
 def leftovers(settings: Settings) -> list[Path]:
@@ -192,12 +237,12 @@ def leftovers(settings: Settings) -> list[Path]:
     data, folder = settings.data_path, backup_dir(settings)
     found = sorted(folder.glob(f"{STAGING[0]}*")) if folder.is_dir() else []
     if (data / DATABASE_FILE).is_file():
-        found += [p for p in sorted(data.glob(f"{STAGING[1]}*")) if not p.name.startswith(ASIDE)]
+        found += [p for p in sorted(data.glob(f"{STAGING[1]}*")) if not p.name.startswith(RESTORE_ASIDE)]
     return [p for p in found if p.is_dir()]
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` archives named ragbot-*.tar.gz in `folder`."""
+    """Delete all but the newest `keep` of the archives `backup` named in `folder`."""
     found = archives(folder)
     old = found[:-keep] if keep else found
     for path in old:
@@ -243,6 +288,7 @@ def backup(
         if not (data / DATABASE_FILE).is_file():
             raise InvalidInput(f"nothing to back up: {data} has no database ({DATABASE_FILE})")
         folder, destination = _destination(settings, to, keep)
+        _refuse_no_disk(folder, to)
         skip = _excluded(settings, with_models, with_secrets) | {destination}
         # Room for the staged copy plus the archive, at worst as big as the data.
         _need_room(
@@ -470,7 +516,7 @@ def _swap(data: Path, staged: Path, keep: set[str]) -> list[Path]:
     What is not ragbot's stays as it is; one such file in the archive (a backup takes the whole folder) comes back
     only where the folder has none of that name.
     """
-    aside = Path(tempfile.mkdtemp(prefix=ASIDE, dir=data))
+    aside = Path(tempfile.mkdtemp(prefix=RESTORE_ASIDE, dir=data))
     moved_out, moved_in = [], []
     try:
         for entry in sorted(data.iterdir()):
@@ -511,10 +557,7 @@ def restore(
     of the manifest is present and matches its checksum.
     """
     with os_errors_told(lambda failed: _restore_hint(settings, archive, failed)):
-        if archive.is_dir():
-            raise InvalidInput(f"{archive} is a folder: give the archive in it (ragbot-....tar.gz)")
-        if not archive.is_file():
-            raise InvalidInput(f"{archive}: no such file")
+        files.need_file(archive, "archive (ragbot-....tar.gz)")
         data = settings.data_path
         data.mkdir(parents=True, exist_ok=True)
         lock = None if check_only else locks.own_data(data, "restore")

@@ -19,10 +19,10 @@ from appliance.inference import manifests as models
 from appliance.inference import wordnet
 from appliance.ops import consistency as repair
 from appliance.ops import ports, tls
-from appliance.ops.backup import CHROMA, archives, backup_dir, leftovers
+from appliance.ops.backup import CHROMA, NO_DISK, amount, archives, backup_dir, leftovers, on_no_disk
 from appliance.settings import Settings
 from appliance.store import locks
-from appliance.store.database import DATABASE_FILE, Database, open_database
+from appliance.store.database import DATABASE_FILE, Database, interrupted_restore, open_database, restore_again
 from appliance.store.migrations import MIGRATIONS, NEWER_FIX, newer_schema
 
 CA_FIX = "point tls_ca_file at the CA certificate (PEM) students install, or empty it for ca.crt beside tls_cert_file"
@@ -74,6 +74,7 @@ class Doctor:
         self.unwritable = _unwritable(self.data)
         self.running = self._running()
         self.owner_fix = f"run ragbot as the owner of {self.data}: `sudo ragbot doctor` on a machine install"
+        self.database_damaged = False  # check_database's finding, for the checks after it that read the database
 
     def _running(self) -> bool | None:
         """Whether something holds the data lock; None when this user may not look (check_data names the folder)."""
@@ -104,6 +105,7 @@ class Doctor:
                     self.check_models,
                     self.check_synonyms,
                     self.check_inference,
+                    self.check_restore,
                     self.check_database,
                     self.check_stores,
                     self.check_uploads,
@@ -235,7 +237,10 @@ class Doctor:
         folders = {self.data, backup_dir(self.settings)}
         for folder in sorted(f for f in folders if f.is_dir()):
             free = shutil.disk_usage(folder).free >> 20
-            if free < self.settings.min_free_mb:
+            if on_no_disk(folder):  # "/proc has 0 MB free": none will ever be freed
+                setting = "data_dir" if folder == self.data else "backup_dir"
+                yield problem("disk", f"{folder} {NO_DISK}", f"set {setting} to a folder on a disk")
+            elif free < self.settings.min_free_mb:
                 yield problem(
                     "disk",
                     f"{folder} has {free} MB free, less than min_free_mb = {self.settings.min_free_mb}",
@@ -309,10 +314,20 @@ class Doctor:
         found = archives(folder)
         return f"stop the service and restore a backup: ragbot restore {found[-1]}" if found else RESTORE_HINT
 
+    def check_restore(self) -> Iterator[Finding]:
+        """A restore killed while it swapped the data: its "does not exist" said to start the service, which made a
+        new, empty appliance beside the real data, hidden in .restore-old-..."""
+        aside = interrupted_restore(self.data)
+        if aside:
+            missing = "" if (self.data / DATABASE_FILE).is_file() else f", and {self.data} has no database"
+            detail = f"a restore was interrupted while it swapped the data: the data from before it is in {aside}"
+            yield problem("restore", detail + missing, restore_again(self.data, aside))
+
     def check_database(self) -> Iterator[Finding]:
         path = self.data / DATABASE_FILE
         if not path.is_file():
-            yield problem("database", f"{path} does not exist", "start the service once, or restore a backup")
+            if not interrupted_restore(self.data):  # else check_restore said what to do
+                yield problem("database", f"{path} does not exist", "start the service once, or restore a backup")
             return
         try:
             db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
@@ -326,7 +341,13 @@ class Doctor:
             yield ok("database", f"{path}: integrity_check ok")
             yield from self._orphans(path)
         else:
+            self.database_damaged = True
             yield problem("database", f"{path} is damaged: {'; '.join(rows[:3])}", self._restore_hint())
+
+    def _database_readable(self) -> bool:
+        """The database is there and check_database found no damage: one that is no database at all ended doctor
+        itself, reading it to compare stores, with "the database ... is damaged; `ragbot doctor` says what to do"."""
+        return (self.data / DATABASE_FILE).is_file() and not self.database_damaged
 
     def _orphans(self, path: Path) -> Iterator[Finding]:
         """Pages and chunks whose document row is gone: integrity_check passes them, and search silently skips them.
@@ -363,7 +384,7 @@ class Doctor:
 
     def check_stores(self) -> Iterator[Finding]:
         """SQLite and the vector store, chunk for chunk (repair.py); --repair re-embeds or drops the difference."""
-        if not (self.data / DATABASE_FILE).is_file():
+        if not self._database_readable():
             return
         try:
             # A check only reads: no migration, no lock of its own beyond the shared one.
@@ -453,7 +474,7 @@ class Doctor:
     def check_uploads(self) -> Iterator[Finding]:
         """Upload files whose job is over are left behind when the service stops mid-job."""
         uploads = self.data / "uploads"
-        if not uploads.is_dir() or not (self.data / DATABASE_FILE).is_file():
+        if not uploads.is_dir() or not self._database_readable():
             return
         with sqlite3.connect(f"{(self.data / DATABASE_FILE).resolve().as_uri()}?mode=ro", uri=True) as db:
             live = {row[0] for row in db.execute("SELECT id FROM jobs WHERE status IN ('queued', 'running')")}
@@ -566,7 +587,7 @@ class Doctor:
         size = sum(f.stat().st_size for path in found for f in path.rglob("*") if f.is_file())
         finding = problem(
             "backups",
-            f"{len(found)} folders left by an interrupted backup or restore take {size >> 20} MB (e.g. {found[0]})",
+            f"{len(found)} folders left by an interrupted backup or restore take {amount(size)} (e.g. {found[0]})",
             "ragbot doctor --repair with the service stopped deletes them",
         )
         if self.repair:

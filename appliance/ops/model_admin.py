@@ -16,6 +16,9 @@ from appliance.store import files
 GGUF_MAGIC = b"GGUF"
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 LLM_LINE = re.compile(r"^llm_model\s*=.*$", re.M)
+# What a GGUF llama.cpp cannot load is, and what to do: `models add` of a download cut short named only the hidden
+# copy it loaded (".x.gguf.partial").
+UNLOADABLE = "the file is cut short or damaged (copy or download it again) or a model this llama.cpp does not know"
 
 
 def rows(settings: Settings) -> list[dict]:
@@ -39,22 +42,23 @@ def rows(settings: Settings) -> list[dict]:
     return found
 
 
-def _describe(path: Path) -> dict:
-    """llm.describe_gguf in a child process: a file that crashes llama.cpp must not take the command with it."""
+def _describe(path: Path, source: Path) -> dict:
+    """llm.describe_gguf of `path` (`source`'s copy) in a child process: a file that crashes llama.cpp must not take
+    the command with it."""
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         try:
-            return pool.submit(_describe_here, str(path)).result()
+            return pool.submit(_describe_here, str(path), str(source)).result()
         except BrokenProcessPool:
-            raise InvalidInput(f"{path}: llama.cpp crashed loading it; the file is damaged or not a model") from None
+            raise InvalidInput(f"{source}: llama.cpp crashed loading it; {UNLOADABLE}") from None
 
 
-def _describe_here(path: str) -> dict:
+def _describe_here(path: str, source: str) -> dict:
     from appliance.inference.llm import describe_gguf
 
     try:
         return describe_gguf(Path(path))
-    except Exception as error:  # llama.cpp says only "failed to load"; that is the message
-        raise InvalidInput(f"{path}: llama.cpp cannot load it ({error})") from None
+    except Exception:  # llama.cpp says only "Failed to load model from file: <the hidden copy's path>"
+        raise InvalidInput(f"{source}: llama.cpp cannot load it; {UNLOADABLE}") from None
 
 
 def _manifest_text(name: str, file: str, sha256: str, info: dict, prompt_style: str, source: Path) -> str:
@@ -75,10 +79,7 @@ def _toml_text(text: str) -> str:
 
 def add(settings: Settings, source: Path, name: str | None = None, prompt_style: str | None = None) -> models.Manifest:
     """Copy a GGUF into the models folder, check llama.cpp loads it, and write its manifest with its sha256."""
-    if source.is_dir():  # "no such file" for the folder the admin can see holds it
-        raise InvalidInput(f"{source} is a folder: give the GGUF file in it")
-    if not source.is_file():
-        raise InvalidInput(f"{source}: no such file")
+    files.need_file(source, "GGUF file")
     with source.open("rb") as handle:
         if handle.read(4) != GGUF_MAGIC:
             raise InvalidInput(f"{source} is not a GGUF model file (it does not start with 'GGUF')")
@@ -98,7 +99,7 @@ def add(settings: Settings, source: Path, name: str | None = None, prompt_style:
     manifest = folder / f"{name}.toml"
     try:
         sha256 = models.sha256_file(source) if adopt else files.copy_hashing(source, partial)
-        info = _describe(source if adopt else partial)
+        info = _describe(source if adopt else partial, source)
         style = prompt_style or ("chat" if info["chat_template"] else "completion")
         written = folder / f".{name}.toml.partial"
         written.write_text(_manifest_text(name, target.name, sha256, info, style, source))

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import sqlite_utils
 
-from appliance.errors import NotFound, RagbotError
+from appliance.errors import NotFound, RagbotError, Unavailable, damaged_database
 from appliance.store import locks
 from appliance.store.migrations import MIGRATIONS, migrate
 from appliance.store.text import STOPWORDS, WORD
 
 DATABASE_FILE = "ragbot.db"
+RESTORE_ASIDE = ".restore-old-"  # where a restore moves ragbot's current files until the archive's are in place
 KEYWORD_STATE = (
     "SELECT (SELECT COALESCE(SUM(version), 0) FROM courses), (SELECT COUNT(*) FROM chunks), "
     "(SELECT COALESCE(MAX(rowid), 0) FROM chunks)"
@@ -56,6 +57,21 @@ def _in(column: str, values: list[int] | None) -> tuple[str, list]:
     return f"{column} IN ({','.join('?' * len(values))})" if values else "0", list(values)
 
 
+def interrupted_restore(data: Path) -> Path | None:
+    """The folder holding the data from before a restore that never finished (killed, or a power cut, while it
+    swapped the data), the newest if several; None if there is none (an empty one was killed before it moved any)."""
+    found = [p for p in data.glob(f"{RESTORE_ASIDE}*") if p.is_dir() and any(p.iterdir())] if data.is_dir() else []
+    return max(found, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def restore_again(data: Path, aside: Path) -> str:
+    """What to do about an interrupted restore: finish it, or go back to the data from before it."""
+    return (
+        f"with the service stopped, run the restore again (`ragbot restore ARCHIVE`), then delete {aside}; or, to go "
+        f"back to the data from before it, move what is in {aside} into {data}"
+    )
+
+
 def open_database(data: Path, *, read_only: bool = False, lock_held: bool = False) -> "Database":
     """The appliance's database in `data`, the one way to open it: under the data lock, so that a restore
     cannot swap it out meanwhile. The lock is taken shared here and released on close, unless the caller
@@ -63,11 +79,25 @@ def open_database(data: Path, *, read_only: bool = False, lock_held: bool = Fals
     data.mkdir(mode=0o750, parents=True, exist_ok=True)  # closed to other users: see `ops/doctor.py`
     data_lock, alone = (None, False) if lock_held else locks.use_data(data)
     try:
+        _refuse_half_restored(data)
         return Database(data / DATABASE_FILE, data_lock, alone=alone, read_only=read_only)
-    except BaseException:
+    except BaseException as error:
         if data_lock:
             data_lock.release()
+        if damaged := damaged_database(error, data / DATABASE_FILE):
+            raise damaged from None
         raise
+
+
+def _refuse_half_restored(data: Path) -> None:
+    """A restore killed while it swapped the data in left no database: the service started on a new, empty one (the
+    sample course, no accounts) beside the real data, hidden in .restore-old-..."""
+    aside = interrupted_restore(data)
+    if aside and not (data / DATABASE_FILE).exists():
+        raise Unavailable(
+            f"{data} has no database: a restore was interrupted while it swapped the data, and the data from before "
+            f"it is in {aside}; {restore_again(data, aside)}"
+        )
 
 
 class Database:

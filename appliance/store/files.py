@@ -5,7 +5,20 @@ import os
 import shutil
 from pathlib import Path
 
+from appliance.errors import InvalidInput
+
 BLOCK = 1 << 20
+
+
+def need_file(path: Path, kind: str) -> None:
+    """Refuse what is no regular file, saying what it is: `ragbot restore /dev/null` said "/dev/null: no such file",
+    and a folder was "no such file" to an admin who could see it."""
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder: give the {kind} in it")
+    if os.path.exists(path) and not path.is_file():
+        raise InvalidInput(f"{path} is no file but a device, pipe or socket: give the {kind}")
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no such file")
 
 
 def copy_hashing(source, target: Path) -> str:

@@ -21,7 +21,7 @@ from litestar.static_files import create_static_files_router
 from appliance import __version__
 from appliance import services as services_module
 from appliance.answer.completions import OpenAIError, error_body
-from appliance.errors import MB, RagbotError, TooLarge, Unavailable, disk_full, upload_too_large
+from appliance.errors import MB, RagbotError, TooLarge, Unavailable, damaged_database, disk_full, upload_too_large
 from appliance.services import Services
 from appliance.settings import Settings
 from appliance.store import locks
@@ -69,6 +69,9 @@ def error_response(request: Request, exc: Exception) -> Response:
     elif full := disk_full(exc):
         log.error("disk full on %s %s: %s", request.method, request.url.path, exc)
         status, message = full.status, full.message
+    elif damaged := damaged_database(exc, "of the appliance", "tell the lab admin"):  # a page damaged since the start
+        log.error("damaged database on %s %s: %s; run ragbot doctor", request.method, request.url.path, exc)
+        status, message = damaged.status, damaged.message
     else:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         status, message = 500, "internal error; the details are in the server log"
