@@ -73,6 +73,9 @@ def test_a_question_or_anything_else_is_no_small_talk(message):
         ("I was wondering what the top speed of the Kestrel-9 is", "what the top speed of the Kestrel-9 is"),
         ("any idea how heavy the kestrel-9 is?", "how heavy the kestrel-9 is?"),
         ("whats the top speed of the kestrel 9 btw", "whats the top speed of the kestrel 9"),
+        ("sorry to bother, but where do i hand in the form? thanks", "where do i hand in the form?"),
+        ("Excuse me, where is room B-114?", "where is room B-114?"),
+        ("i wanted to ask how many labs i can miss", "how many labs i can miss"),
         ("Please explain how to charge the battery", "Please explain how to charge the battery"),
         ("Do you know?", "Do you know?"),
         # small talk alone is kept whole (and answered as such), and so is a question with none, as typed (the

@@ -47,13 +47,16 @@ OPENING = re.compile(
     re.IGNORECASE,
 )
 
-# The polite wrapping of a question ("Can you tell me how heavy ...", "I was wondering what ...", "... btw"): its
-# words ("know", "wonder", "idea") are no terms the material must cover.
+# The polite wrapping of a question ("Can you tell me how heavy ...", "I was wondering what ...", "sorry to bother,
+# but ...", "i wanted to ask ...", "... btw"): its words ("know", "wonder", "bother") are no terms the material must
+# cover.
 WRAPPING = re.compile(
     r"^\W*(?:(?:can|could|would|will) (?:you|someone|anyone|u)(?: please| pls)? (?:tell|show|explain to|let) me"
     r"(?: know)?|(?:do|does) (?:you|anyone|someone|u) know|any ?(?:one|body) know|"
-    r"i (?:want|wanted|would like|'d like|need|needed) to know|i(?: was|'m| am)? wonder(?:ing)?|any idea|"
-    r"quick q(?:uestion)?|(?:please|pls|plz) (?:tell|show) me|tell me)\b[\s,:]*|[\s,]+(?:btw|please|pls|plz)\W*$",
+    r"i (?:want|wanted|would like|'d like|need|needed) to (?:know|ask(?: you)?)|i(?: was|'m| am)? wonder(?:ing)?|"
+    r"any idea|quick q(?:uestion)?|(?:please|pls|plz) (?:tell|show) me|tell me|"
+    r"(?:sorry|excuse me)(?: (?:to|for) (?:bother(?:ing)?|disturb(?:ing)?|interrupt(?:ing)?)(?: you)?)?"
+    r"(?:[\s,]+but)?)\b[\s,:]*|[\s,]+(?:btw|please|pls|plz)\W*$",
     re.IGNORECASE,
 )
 
