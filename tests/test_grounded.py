@@ -490,6 +490,15 @@ def test_doing_a_thing_on_one_s_own_is_doing_it_alone():
         assert evidence.coverage(terms, "Only pilots with a permit may fly at the flight field.") < 1.0, asked
 
 
+def test_chat_spellings_and_the_asker_s_own_time_are_no_key_terms():
+    """ "pls how do u carry it without breaking smth", "can i leave it in teh tank", "i lost my bottle somewhere
+    yesterday", "and now it's cracked": terms no handout holds, and each question was refused (fresh12-tune)."""
+    assert evidence.key_terms("pls how do u carry it without breaking smth") == ["carry", "without", "break"]
+    assert evidence.key_terms("can i leave the resin in teh tank") == ["leav", "resin", "tank"]
+    assert evidence.key_terms("i lost my bottle somewhere yesterday, where do i look") == ["lost", "bottl", "look"]
+    assert evidence.key_terms("we crashed and now it's cracked, who do we tell") == ["crash", "crack"]
+
+
 def test_the_pieces_of_a_contraction_are_no_key_terms():
     """ "we're" is no "re" the material must say, "don't" no "don", with a typed or a curly apostrophe or none."""
     assert evidence.key_terms("Where do lipos go when we're not using them?") == ["lipo", "use"]

@@ -41,6 +41,10 @@ UNAPOSTROPHED = frozenset(
     "whats wheres whos hows whens whys thats theres heres dont doesnt didnt isnt arent wasnt werent cant wont ca wo "
     "im ive youre theyre".split()
 )
+# The same in chat spelling ("pls how do u carry it without breaking smth", "can i leave it in teh tank"): "pls",
+# "smth" and "teh" were terms no handout holds, and the question was refused.
+CHATTED = frozenset("u ur r ya pls plz thx smth sth teh".split())
+NO_TERMS = STOPWORDS | UNAPOSTROPHED | CHATTED
 # Words a question uses to ask, not to say what about: they need not appear in the answer.
 ASKING = frozenset(
     "what which who whom whose when where why how much many long often does do did am is are was were can could "
@@ -59,8 +63,12 @@ WANTING = frozenset("ask need needs want wants myself ourselves yourself".split(
 # A preposition the stopwords lack: "per" of "how many people per team" is no term ("60 per cent" has it).
 PREPOSITIONS = frozenset({"per"})
 INDEFINITE = frozenset(
-    "someone somebody anyone anybody everyone everybody something anything ones thing things stuff".split()
+    "someone somebody anyone anybody everyone everybody something anything somewhere anywhere ones thing things "
+    "stuff".split()
 )
+# When the asker asks: "i lost my bottle yesterday", "and now it's cracked" say when it happened to them, which no
+# handout can say.
+DEICTIC = frozenset("yesterday today tonight tomorrow now".split())
 # "What happens if it goes above 13 bar?" asks for a consequence, which the material states without either verb
 # ("the relief valve opens at 13 bar"): a walkthrough's question was refused beside that sentence.
 HAPPENING = frozenset("happen happens happened happening go goes going gone went".split())
@@ -363,8 +371,7 @@ def content_words(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
     words = (
         w.lower()
         for w in WORD.findall(CONTRACTION.sub("", text))
-        if (w.lower() not in STOPWORDS and w.lower() not in UNAPOSTROPHED and w.lower() not in drop)
-        or (acronyms and len(w) > 1 and w.isupper())
+        if (w.lower() not in NO_TERMS and w.lower() not in drop) or (acronyms and len(w) > 1 and w.isupper())
     )
     return [stem(w) for w in words if len(w) > 1 or w.isdigit()]
 
@@ -479,7 +486,7 @@ def _syllables(short: str, words: list[str]) -> bool:
 
 def key_terms(question: str) -> list[str]:
     """The question's distinct content words: what an answer must be about."""
-    drop = ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE | PREPOSITIONS
+    drop = ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE | DEICTIC | PREPOSITIONS
     drop = drop.union(*(verbs for asks, verbs in RESTATING if asks.match(question)))
     # A decimal is one term: "0.5 mm2 wire" is not answered by the row of 2.5 mm² and 7.0 mm.
     return list(dict.fromkeys(content_words(DECIMAL_POINT.sub("_", ALONE.sub("alone", question)), drop)))
