@@ -398,6 +398,8 @@ def test_the_words_a_question_asks_with_are_no_key_terms():
     assert evidence.key_terms("Can anybody use the printer?") == ["use", "printer"]
     # Where a thing is kept, stored or found asks where it is: "which hang on hook H2 beside the machine".
     assert evidence.key_terms("where are the heat proof gloves kept") == ["heat", "proof", "glov"]
+    # Where a thing is handed in asks where it goes: "put it in the orange club mailbox" (fresh12-tune, fresh6-tune).
+    assert evidence.key_terms("where do i hand in the membership form?") == ["membership", "form"]
     assert evidence.key_terms("Where can I find the spare fuses?") == ["spar", "fus"]
     assert evidence.key_terms("How do I find the fault?") == ["find", "fault"]
     # How long a thing is kept, left or waited asks for a time: "Cool the burn under running water for 20 minutes."

@@ -77,13 +77,14 @@ HAPPENING = frozenset("happen happens happened happening go goes going gone went
 # the yellow bin", "an outage").
 PARTICLES = frozenset("away off out back down".split())
 # Where a thing is kept, stored or found asks only where it is, which the material says with any verb or none ("the
-# heat-resistant gloves, which hang on hook H2" for "where are the heat proof gloves kept"); how long it is kept,
-# left or waited asks only for a time ("Cool the burn under running water for twenty minutes" for "how long do i keep
-# a burn under water").
+# heat-resistant gloves, which hang on hook H2" for "where are the heat proof gloves kept"), and where it is handed
+# in, where it goes ("put it in the orange club mailbox" for "where do i hand in the membership form"); how long it
+# is kept, left or waited asks only for a time ("Cool the burn under running water for twenty minutes" for "how long
+# do i keep a burn under water").
 RESTATING = (
     (
         re.compile(r"^\W*where\b", re.IGNORECASE),
-        frozenset("kept keep keeps stored store stores located locate find found".split()),
+        frozenset("kept keep keeps stored store stores located locate find found hand handed".split()),
     ),
     (
         re.compile(r"^\W*how long\b", re.IGNORECASE),
