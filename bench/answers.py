@@ -91,6 +91,7 @@ LEVEL = "intermediate"
 SETTINGS = {"cache_ttl_seconds": 0}
 QUICK_SETTINGS = {"max_answer_tokens": 24, "context_sources": 2, "llm_context": 1024}
 PAGE_BREAK = "<<<page>>>"
+SLIDE_BREAK, NOTES = "<<<slide>>>", "Notes:"
 
 # The independent judge ----------------------------------------------------------------------------
 
@@ -403,28 +404,68 @@ def load_devset(quick: bool, name: str = "dev") -> dict:
     }
 
 
+# Documents made at bench time from a text source beside the set: a suffix's folder and maker.
+MADE = {".pdf": "pdf", ".pptx": "slides", ".docx": "word"}
+
+
 def document_text(devset: dict, name: str) -> str:
-    """A dev document's text as written: a `.pdf` is its pdf/<stem>.txt, pages split at PAGE_BREAK lines."""
+    """A dev document's text as written: a made one's <folder>/<stem>.txt (see MADE), else the file itself."""
     folder = devset["folder"]
-    path = folder / "pdf" / f"{Path(name).stem}.txt" if name.endswith(".pdf") else folder / name
+    suffix = Path(name).suffix
+    path = folder / MADE[suffix] / f"{Path(name).stem}.txt" if suffix in MADE else folder / name
     return path.read_text(encoding="utf-8")
 
 
-def _make_pdf(pages: list[str]) -> bytes:
+def _make_pdf(text: str) -> bytes:
+    """A PDF of the text's pages (split at PAGE_BREAK lines)."""
     from tests.pdfmaker import make_pdf
 
-    return make_pdf(pages)
+    return make_pdf([page.strip("\n") for page in text.split(PAGE_BREAK)])
+
+
+def _make_pptx(text: str) -> bytes:
+    """A slide deck: slides split at SLIDE_BREAK lines, each a title line, bullet lines and an optional last
+    "Notes: ..." line (the speaker notes)."""
+    from tests.filemaker import make_pptx
+
+    slides = []
+    for block in text.split(SLIDE_BREAK):
+        title, *lines = [line for line in block.strip("\n").splitlines() if line.strip()]
+        notes = lines.pop()[len(NOTES) :].strip() if lines and lines[-1].startswith(NOTES) else ""
+        slides.append((title, lines, notes))
+    return make_pptx(slides)
+
+
+def _make_docx(text: str) -> bytes:
+    """A Word document: a "# Title" line, "## Heading" sections of paragraphs (one per line) and an optional
+    table of "| cell | cell |" lines at the end."""
+    from tests.filemaker import make_docx
+
+    title, sections, table = "", [], []
+    for line in (line.strip() for line in text.splitlines()):
+        if line.startswith("## "):
+            sections.append((line[3:], []))
+        elif line.startswith("# "):
+            title = line[2:]
+        elif line.startswith("|"):
+            table.append([cell.strip() for cell in line.strip("|").split("|")])
+        elif line:
+            sections[-1][1].append(line)
+    return make_docx(title, sections, table or None)
+
+
+MAKERS = {".pdf": _make_pdf, ".pptx": _make_pptx, ".docx": _make_docx}
 
 
 def materialise(devset: dict, folder: Path) -> list[tuple[Path, str]]:
-    """The files to upload as (path, filename): the dev documents (a .pdf made from pdf/<stem>.txt) and the
+    """The files to upload as (path, filename): the dev documents (a made one from its text, see MADE) and the
     distractor chapters."""
     folder.mkdir(parents=True, exist_ok=True)
     files = []
     for name in devset["documents"]:
-        if name.endswith(".pdf"):
-            pages = [page.strip("\n") for page in document_text(devset, name).split(PAGE_BREAK)]
-            (folder / name).write_bytes(_make_pdf(pages))
+        suffix = Path(name).suffix
+        if suffix in MAKERS:
+            (folder / name).write_bytes(MAKERS[suffix](document_text(devset, name)))
             files.append((folder / name, name))
         else:
             files.append((devset["folder"] / name, name))

@@ -247,6 +247,26 @@ def test_answers_sample_set_is_well_formed(tmp_path):
     assert [name for _, name in files] == ["robotics-basics.md"] and all(path.is_file() for path, _ in files)
 
 
+def test_answers_made_documents_read_back(tmp_path):
+    """A held-out set's slide deck and Word handout are made from their text and read back by the appliance's
+    parser with every line's words: slide titles, bullets, speaker notes, headings, paragraphs and table cells."""
+    from appliance.ingest.parse import parse
+
+    deck = "Safety\nWear goggles\nNo food\nNotes: the fire door is on the left\n<<<slide>>>\nTimes\nOpen 9 to 5\n"
+    word = "# Handout\n## Rules\nBring a lab coat.\nSign the list.\n| Item | Fee |\n| Locker | 5 EUR |\n"
+    devset = {"folder": tmp_path, "documents": ["deck.pptx", "rules.docx"], "distractors": []}
+    for folder, name, text in (("slides", "deck", deck), ("word", "rules", word)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    files = answers.materialise(devset, tmp_path / "files")
+    deck_pages, word_pages = (parse(path.read_bytes(), name).pages for path, name in files)
+    assert len(deck_pages) == 2 and "the fire door is on the left" in deck_pages[0].text
+    assert "Wear goggles" in deck_pages[0].text and "Open 9 to 5" in deck_pages[1].text
+    read = " ".join(page.text for page in word_pages)
+    for words in ("Handout", "Rules", "Bring a lab coat.", "Sign the list.", "Locker", "5 EUR"):
+        assert words in read, words
+
+
 def test_answers_quick():
     """`answers.run(quick=True)`: every mode's figures exist and are sane (never judged against the targets)."""
     result = answers.run(quick=True)
