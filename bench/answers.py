@@ -441,7 +441,7 @@ def _make_docx(text: str) -> bytes:
     table of "| cell | cell |" lines at the end."""
     from tests.filemaker import make_docx
 
-    title, sections, table = "", [], []
+    title, sections, table = "", list[tuple[str, list[str]]](), list[list[str]]()
     for line in (line.strip() for line in text.splitlines()):
         if line.startswith("## "):
             sections.append((line[3:], []))
