@@ -409,6 +409,11 @@ def test_the_words_a_question_asks_with_are_no_key_terms():
     # What a thing takes asks for what it is fed: "Supply voltage | 9–32 V DC" (fresh8-tune's LX16 question).
     assert evidence.key_terms("what input voltage does the lx16 take") == ["input", "voltag", "lx16"]
     assert evidence.key_terms("How long does the charger take?") == ["charger", "tak"]
+    # What a thing takes to be done is the time it needs: "a flat battery needs ninety minutes on the charger".
+    assert evidence.key_terms("how long does a flat battery take to charge") == ["flat", "battery", "charg"]
+    assert evidence.key_terms("How long did it take them to print it?") == ["print"]
+    # Where to look for a thing asks where it is: "Lost property is collected at the porter's desk".
+    assert evidence.key_terms("where should i look for lost property?") == ["lost", "property"]
     # "ones" stands for a thing the question has named.
     assert evidence.key_terms("how often do the coveralls get swapped for clean ones") == [
         "coverall",
@@ -2841,3 +2846,12 @@ def test_a_replaced_sentence_is_quoted_without_a_value_of_another_measure(settin
 )
 def test_a_question_without_the_key_terms_a_sentence_lacks_keeps_every_other_word(question, missing, left):
     assert evidence.without_terms(question, missing) == left
+
+
+def test_a_rule_saying_what_one_may_do_says_what_is_allowed():
+    """ "allowed" is a key term (the rule, not the device's limit, is asked for), which a rule states with the
+    modal "may", a stopword: "You may miss at most two of the ten sessions" (fresh12-tune)."""
+    terms = evidence.key_terms("how many sessions am i allowed to miss")
+    assert terms == ["session", "allow", "miss"]
+    assert evidence.coverage(terms, "You may miss at most two of the ten sessions.") == 1.0
+    assert evidence.coverage(terms, "Most students miss two of the ten sessions.") < 1.0

@@ -96,3 +96,25 @@ def test_how_long_a_thing_lasts_is_not_answered_by_a_time_counted_from_something
     done = induction.answer(Question("How long until I can retake the induction quiz?"))
     assert done.covered, done.answer
     assert "after one week" in done.answer
+
+
+BATTERIES = b"""# Robot lab kit
+
+## Batteries
+
+Every robot comes with two batteries. A flat battery needs ninety minutes on the charger in the lab.
+"""
+
+
+@pytest.fixture(scope="module")
+def batteries(tmp_path_factory):
+    with quoting(str(tmp_path_factory.mktemp("batteries")), "kit.md", BATTERIES) as built:
+        yield built.answerer
+
+
+def test_a_time_is_the_time_of_what_the_question_says_it_takes(batteries):
+    """The charging time answers how long a battery takes to charge, never how long it takes to cool down."""
+    done = batteries.answer(Question("how long does a flat battery take to charge"))
+    assert done.covered and "ninety minutes" in done.sentences[0].shown, done.answer
+    refused = batteries.answer(Question("how long does a flat battery take to cool down"))
+    assert not refused.covered, refused.answer

@@ -69,6 +69,12 @@ INDEFINITE = frozenset(
 # When the asker asks: "i lost my bottle yesterday", "and now it's cracked" say when it happened to them, which no
 # handout can say.
 DEICTIC = frozenset("yesterday today tonight tomorrow now".split())
+# What a rule says one may do it allows, in a stopword: "You may miss at most two of the ten sessions" answers "how
+# many labs am i allowed to miss" (WordNet gives "permit" for "allow", never the modal).
+PERMITTING, ALLOWED = re.compile(r"\bmay\b", re.IGNORECASE), "allow"
+# What a time asked for is the time of: "how long does a flat battery take to cool down" is not answered by "A flat
+# battery needs ninety minutes on the charger", however much it says of the battery.
+PROCESS_TIMED = re.compile(r"^\W*how long\b.*?\b(?:take|takes|took)\b(?:\s+\w+)?\s+to\s+(\w+)", re.IGNORECASE)
 # "What happens if it goes above 13 bar?" asks for a consequence, which the material states without either verb
 # ("the relief valve opens at 13 bar"): a walkthrough's question was refused beside that sentence.
 HAPPENING = frozenset("happen happens happened happening go goes going gone went".split())
@@ -80,16 +86,19 @@ PARTICLES = frozenset("away off out back down".split())
 # heat-resistant gloves, which hang on hook H2" for "where are the heat proof gloves kept"), and where it is handed
 # in, where it goes ("put it in the orange club mailbox" for "where do i hand in the membership form"); how long it
 # is kept, left or waited asks only for a time ("Cool the burn under running water for twenty minutes" for "how long
-# do i keep a burn under water").
+# do i keep a burn under water"), and so does what it takes ("a flat battery needs ninety minutes on the charger" for
+# "how long does a battery take to charge", though "How long does the charger take?" asks of its "take"); where to
+# look for a thing asks where it is.
 RESTATING = (
     (
         re.compile(r"^\W*where\b", re.IGNORECASE),
-        frozenset("kept keep keeps stored store stores located locate find found hand handed".split()),
+        frozenset("kept keep keeps stored store stores located locate find found hand handed look looking".split()),
     ),
     (
         re.compile(r"^\W*how long\b", re.IGNORECASE),
         frozenset("keep keeps kept leave leaves left stay stays remain wait".split()),
     ),
+    (PROCESS_TIMED, frozenset("take takes took".split())),
     # The penalty for a deed is what happens after it, which the material states in its own words ("Work handed in
     # late loses 10 % of its mark" for "whats the penalty for handing in late" or "report late penalty").
     (
@@ -395,6 +404,8 @@ def text_words(text: str) -> set[str]:
     # Two words a student may write as one: "flatrate" for the "flat rate", "timetable" for a "time table".
     pairs = ((a.lower(), b.lower()) for a, b in WORD_PAIR.findall(text))
     words.update(stem(a + b) for a, b in pairs if a not in STOPWORDS and b not in STOPWORDS)
+    if PERMITTING.search(text):
+        words.add(ALLOWED)
     return words | days(text, words)
 
 
@@ -915,21 +926,23 @@ def score(
     unasked = left_out(question)
     spelled = spelled_out(question, passages, kin)
     named, numbered = asked_names(question), things_numbered(question)
+    timed = [term for term in content_words(" ".join(PROCESS_TIMED.findall(question))) if term in terms]
     scored = []
     for sentence, vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
         text = f"{sentence.labels} {sentence.context}"
+        held = text_words(text)
         excluded = left_out(text) - unasked if wanted.kind else frozenset()
         # Another valve's sentence names no valve 12, whatever 12 it states: "Valve number 4 opens at 12 kPa".
         if numbered and of_another_numbered(numbered, text):
             excluded |= {f"{word}" for noun, number in numbered for word in (noun, str(number))}
         fits = wanted.fits(read_with_units(sentence.text, sentence.labels)) or wanted.heads(sentence.labels)
-        fits = fits and not excluded & set(terms)
+        fits = fits and not excluded & set(terms) and (not timed or _share(timed, held, kin) > 0)
         # The name asked about, given by the heading only, is not of a sentence naming another thing of its kind:
         # "Weeks four and five use the Marten-SMD kit." on the "Kestrel-3 Bench Card" is no Kestrel-3 kit's.
         if named and names_another(sentence.text, terms, named):
             excluded |= named - text_words(sentence.text)
-        words = (text_words(text) - excluded) | (asking if fits and wanted.kind else frozenset())
+        words = (held - excluded) | (asking if fits and wanted.kind else frozenset())
         words |= {short for short, long in spelled.items() if long.search(text)}
         covered = _share(terms, words, kin)
         # Ranked on the question's own words: a kin word ("fast" for "fastest") is weaker evidence than the word.
