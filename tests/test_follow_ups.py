@@ -235,6 +235,12 @@ def test_a_question_naming_its_own_subject_stands_alone_in_a_conversation(questi
             "What do I do now?",
             ["I missed the lab because I was ill."],
         ),
+        # a story typed in lower case, then the question
+        (
+            "we broke a propeller yesterday during the test. who do we tell?",
+            "who do we tell?",
+            ["we broke a propeller yesterday during the test."],
+        ),
         # one sentence, several questions, or a story with nothing asked last: all one question
         ("How heavy is the Wren-7?", "How heavy is the Wren-7?", []),
         ("Is the lab open? Where is it?", "Is the lab open? Where is it?", []),
@@ -257,6 +263,37 @@ def test_a_question_after_a_story_is_searched_with_the_subject_the_story_names(l
     assert row["search_query"] == "Wren-7 How far can it reach?"
     assert done.covered is True
     assert "820 mm" in _first_quote(done)
+
+
+STORY = "i lost my water bottle in the lab yesterday."
+
+
+def test_a_question_after_a_story_in_the_same_message_asks_of_the_story_when_it_names_nothing():
+    """ "where should i look?" after the story of a lost bottle asks where the bottle is, and "do we still have to
+    report it?" after one naming the Q4 asks of the Q4; a question naming its own subject stands alone. Between two
+    questions of a conversation the four words of "where should i look?" would stand alone."""
+    assert follows("where should i look?", [STORY], told=True)
+    assert not follows("where should i look?", [STORY])
+    assert focused("where should i look?", [STORY], told=True).split()[-3:] == ["water", "bottle", "lab"]
+    assert follows("do we still have to report it?", ["q4"], told=True)
+    assert not follows("How heavy is the Wren-7?", ["I have a bad back."], told=True)
+
+
+SAFETY = (
+    b"# Lab safety\n\nA dropped robot arm often has a loose joint and a cracked cover after the demo.\n"
+    b"If a robot arm is dropped, tell the lab technician, Mr. Halloran, before the next session.\n"
+)
+
+
+def test_a_story_typed_in_lower_case_is_the_turn_its_question_follows(lab):
+    """A student's "we dropped the robot arm during the demo, now a joint is loose. who do we tell?" asks for a
+    person: judged on "who do we tell?" with the story's words, it is answered by the technician's sentence."""
+    lab[0].ingestor.ingest(SAFETY, "safety.md")
+    (done,) = conversation(lab, "we dropped the robot arm during the demo and now a joint is loose. who do we tell?")
+    (row,) = lab[0].database.interactions(done.conversation_id)
+    assert row["search_query"].endswith("who do we tell?") and "dropped" in row["search_query"]
+    assert done.covered is True
+    assert "Halloran" in _first_quote(done)
 
 
 # A syllabus's grading table: each component's weight, a follow-up away from the others.

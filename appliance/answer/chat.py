@@ -258,5 +258,6 @@ def _understood(message: str, earlier: list[str]) -> tuple[str, str]:
     """A question as searched and as judged: a story told before it is the turn it follows ("it" in the question
     is the subject said before), as is the conversation's earlier question; the small talk around it is none of it."""
     question, said = asked(small_talk.without(message))
+    told = bool(said)
     earlier = [*earlier, *said]
-    return standalone(question, earlier), focused(question, earlier)
+    return standalone(question, earlier, told), focused(question, earlier, told)

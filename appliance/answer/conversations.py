@@ -25,8 +25,14 @@ SMALL_TALK = "small_talk"  # the mode of a greeting, thanks or goodbye, answered
 # Words that point back without naming anything of their own: "and the other one?"
 POINTING = re.compile(r"\b(?:one|ones|other|others|another|same)\b", re.I)
 TOKEN = re.compile(r"\w(?:[\w-]*\w)?")  # a word, a code kept whole: Wren-7
-# Where a message's sentences part: after a full stop, question or exclamation mark and a space, before a capital.
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
+# The words a sentence asks with, without a question mark too: "How do I book a bench", "Tell me when it opens."
+ASKING_WORDS = (
+    r"(?:what|when|where|which|who|whom|whose|why|how|can|could|may|do|does|did|is|are|was|were|will|would|"
+    r"should|must|shall|have|has|tell|explain|describe|give|list|show)\b"
+)
+# Where a message's sentences part: after a full stop, question or exclamation mark and a space, before a capital,
+# or before a word asking in a message typed in lower case ("we broke a propeller yesterday. who do we tell?").
+SENTENCE_BREAK = re.compile(rf"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9]|{ASKING_WORDS})")
 # Where a long sentence's clauses part, and the words before an asking clause that make them a story of their own.
 CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s[-\u2013\u2014]\s")
 STORY_WORDS = 15
@@ -36,12 +42,7 @@ CALENDAR = re.compile(
     r"october|november|december",
     re.I,
 )
-# How a sentence asks without a question mark: "How do I book a bench", "Tell me when the lab opens."
-ASKING_START = re.compile(
-    r"^\W*(?:what|when|where|which|who|whom|whose|why|how|can|could|may|do|does|did|is|are|was|were|will|would|"
-    r"should|must|shall|have|has|tell|explain|describe|give|list|show)\b",
-    re.I,
-)
+ASKING_START = re.compile(rf"^\W*{ASKING_WORDS}", re.I)
 
 
 class Conversation(msgspec.Struct, kw_only=True):
@@ -64,11 +65,12 @@ class ConversationMessages(Conversation, kw_only=True):
     messages: list[Message]
 
 
-def follows(question: str, earlier: list[str]) -> bool:
+def follows(question: str, earlier: list[str], told: bool = False) -> bool:
     """Whether a question follows up the one before: it goes on from it ("and ...", "what about ...") pointing back
     or with fewer than two words of its own besides a name, points back ("it", "her") before naming anything
-    itself, or is too short to stand alone. A question naming its own subject stands alone, however long the
-    conversation."""
+    itself, or is too short to stand alone; or, `told` in the same message after a story, names no subject of its
+    own ("we broke a propeller during the test. who do we tell?"). A question naming its own subject stands alone,
+    however long the conversation."""
     if not earlier:
         return False
     pointer = POINTER.search(question)
@@ -76,6 +78,8 @@ def follows(question: str, earlier: list[str]) -> bool:
         # "and the robot project?" names a subject and asks nothing of it: what was asked before (its weight).
         own = len(key_terms(NAME.sub(" ", question))) >= OWN_TERMS and _asks(question)
         return bool(pointer) or not own
+    if told:  # in the message after a story, "it" is the story's, and so is a question naming nothing
+        return bool(pointer) or not _names_a_subject(question)
     if pointer:
         return not _names_a_subject(question[: pointer.start()])
     return len(question.split()) < 4 and len(key_terms(question)) < OWN_TERMS
@@ -134,12 +138,13 @@ def _sentences(text: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
-def standalone(question: str, earlier: list[str]) -> str:
-    """The question to search with: a follow-up carries the previous question's words along."""
-    return f"{earlier[-1]} {question}" if follows(question, earlier) else question
+def standalone(question: str, earlier: list[str], told: bool = False) -> str:
+    """The question to search with: a follow-up (or a question after a story `told` before it) carries the previous
+    turn's words along."""
+    return f"{earlier[-1]} {question}" if follows(question, earlier, told) else question
 
 
-def focused(question: str, earlier: list[str]) -> str:
+def focused(question: str, earlier: list[str], told: bool = False) -> str:
     """What a question's answer is judged on: a follow-up's own words, and what it refers to before.
 
     The searched form finds the page, but judged by it the previous question's property wins: "and its reach?"
@@ -148,13 +153,13 @@ def focused(question: str, earlier: list[str]) -> str:
     Wren-9?", "and the washers?" after the M3 nuts) takes the property asked before, and the name when it names
     none; one naming neither ("why?", "and the other one?") takes both.
     """
-    if not follows(question, earlier):
+    if not follows(question, earlier, told):
         return question
     names = bool(NAME.findall(question))
     asks = bool(expected(question).kind or key_terms(POINTING.sub(" ", NAME.sub(" ", question))))
     asks = asks and (not GOING_ON.match(question) or _asks(question))  # "and the robot project?" asks nothing
     # A subject of its own, pointing back at none: "and the washers?", not "how long does that take?"
-    own = set() if POINTER.search(question) else {role for _, role in _roles(POINTING.sub(" ", question))}
+    own = set() if told or POINTER.search(question) else {role for _, role in _roles(POINTING.sub(" ", question))}
     roles = _about_its_name(_roles(earlier[-1]))
     carried = [
         word
