@@ -52,6 +52,8 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         ("what size pcb fits", "Maximum board size fits 240 by 180 mm."),
         # a session skipped is one missed (fresh9-tune)
         ("how many seminar sessions can i skip", "You may miss at most two seminar sessions."),
+        # a dead battery is a flat one (fresh12-tune)
+        ("how long does a dead battery take to charge", "A flat battery takes ninety minutes to charge."),
         # where a class meets in a fire is where it gathers (a thirteenth walkthrough)
         ("where do we meet if there is a fire", "In case of fire, gather at the assembly point in car park B."),
     ):

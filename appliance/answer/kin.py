@@ -29,7 +29,7 @@ CONVERSES = [
 # is a temperature (WordNet: a temporary worker), a "pcb" the handout's board; a session a student skips is one the
 # handout says is missed ("You may miss at most two sessions"); where a class meets is where it gathers ("where do
 # we meet if there is a fire", answered by "gather at the assembly point in car park B": WordNet keeps that sense of
-# "meet" among its rarer ones).
+# "meet" among its rarer ones); a battery a student calls dead the handout calls flat or empty.
 ALSO_SAID = [
     ["meet", "gather gathered assemble assembled assembly"],
     ["input", "supply supplied"],
@@ -39,6 +39,7 @@ ALSO_SAID = [
     ["temp", "temperature"],
     ["pcb", "board"],
     ["skip", "miss missed missing"],
+    ["dead", "flat empty discharged"],
 ]
 
 
