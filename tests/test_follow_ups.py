@@ -241,6 +241,12 @@ def test_a_question_naming_its_own_subject_stands_alone_in_a_conversation(questi
             "who do we tell?",
             ["we broke a propeller yesterday during the test."],
         ),
+        # a subject told in a clause before a question naming none
+        (
+            "we crashed into the barrier and now it's cracked, who do we tell?",
+            "who do we tell?",
+            ["we crashed into the barrier and now it's cracked"],
+        ),
         # one sentence, several questions, or a story with nothing asked last: all one question
         ("How heavy is the Wren-7?", "How heavy is the Wren-7?", []),
         ("Is the lab open? Where is it?", "Is the lab open? Where is it?", []),

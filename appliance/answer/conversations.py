@@ -117,13 +117,15 @@ def asked(message: str) -> tuple[str, list[str]]:
 
 
 def _asking_clause(sentence: str) -> tuple[str, str]:
-    """A long sentence parted before its last clause that asks, when STORY_WORDS or more come before it; else
-    ("", the sentence): "Can you tell me where the lab is?" is one question."""
+    """A sentence parted before its last clause that asks, when STORY_WORDS or more come before it, or a subject
+    before a clause naming none ("we crashed into the barrier, who do we tell?"); else ("", the sentence): "Can you
+    tell me, please, where the lab is?" is one question."""
     clauses = list(CLAUSE_BREAK.finditer(sentence))
     for match in reversed(clauses):
-        rest = GOING_ON.sub("", sentence[match.end() :]).strip()
-        if ASKING_START.match(rest) and len(sentence[: match.start()].split()) >= STORY_WORDS:
-            return sentence[: match.start()].strip(), rest
+        rest, story = GOING_ON.sub("", sentence[match.end() :]).strip(), sentence[: match.start()].strip()
+        told = len(story.split()) >= STORY_WORDS or (_names_a_subject(story) and not _names_a_subject(rest))
+        if ASKING_START.match(rest) and told:
+            return story, rest
     return "", sentence
 
 
