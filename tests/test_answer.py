@@ -311,3 +311,20 @@ def test_answers_weigh_the_first_search_passs_best_passages_too(services):
     services.answerer.retriever = _Recording()
     services.answerer.retrieve(Question("Where is the assembly point?"), 4)
     assert services.answerer.retriever.asked == [{"k": 4, "mode": "hybrid", "first_best": FIRST_PASS_PASSAGES}]
+
+
+def test_what_an_abbreviation_stands_for_is_found_on_the_slide_spelling_it_out(services):
+    """fresh13-tune: "what does ToF stand for" searched the slides saying "ToF" and never the title slide's
+    "Time-of-Flight Ranging", which it quoted no more; the documents found are read for the words spelling it."""
+    from tests.filemaker import make_pptx
+
+    slides = [("Lecture 4 – Time-of-Flight Ranging", ["MX317, week 4", "Dr. L. Brannock"], "")]
+    slides += [
+        (f"ToF principle {n}", [f"ToF sensors time light pulses, part {n}", "Direct ToF: pulse timing"], "")
+        for n in range(1, 9)
+    ]
+    services.ingestor.ingest(make_pptx(slides), "lecture-04.pptx")
+    result = services.answerer.answer(Question("what does ToF stand for"))
+    assert result.covered, result.answer
+    assert "Time-of-Flight Ranging" in result.answer
+    assert not services.answerer.answer(Question("what does PWM stand for")).covered

@@ -538,3 +538,61 @@ def test_a_unit_spelt_out_with_its_prefix_is_of_its_dimension(question, sentence
     sensor need?" was refused beside it (so were milliamperes, milligrams, grammes and kilo-, mega- and gigahertz)."""
     assert expected(question).fits(sentence)
     assert without_units(sentence) != sentence
+
+
+def test_a_joints_range_of_motion_is_an_angle_and_an_emergency_number_one_to_call():
+    """fresh13-tune: "J3 elbow: ±135°" states the elbow's range of motion (a lidar's range is still a length), and
+    "Campus emergency | – | 4444 | –" the emergency number, where "call the campus emergency number" gives none."""
+    motion = expected("what's the range of motion of the elbow joint")
+    assert (motion.kind, motion.dimension) == ("quantity", "angle") and motion.fits("J3 elbow: ±135°")
+    assert expected("how far can the base rotate").dimension == "angle"
+    assert expected("what is the range of the lidar").dimension == "length"
+    emergency = expected("what's the emergency number on campus")
+    assert emergency.kind == "phone" and emergency.fits("Campus emergency | – | 4444 | –")
+    assert not emergency.fits("Call the campus emergency number from the lab phone first.")
+    assert expected("what number do i ring for first aid").kind == "phone"
+
+
+def test_what_an_abbreviation_stands_for_is_a_sentence_spelling_it_out():
+    """fresh13-tune's "what does ToF stand for" was answered "The TF-9 is an indirect ToF sensor ...": what it
+    stands for is the words its letters begin ("Time-of-Flight Ranging"), small words between them skipped."""
+    tof = expected("what does ToF stand for")
+    assert (tof.kind, tof.abbreviation) == ("expansion", "ToF") and tof.precise
+    assert tof.fits("Lecture 4 – Time-of-Flight Ranging: the Vantrel TF-9")
+    assert not tof.fits("The TF-9 is an indirect ToF sensor: it measures the phase shift of infrared light.")
+    assert expected("what does aed stand for?").fits("The nearest automated external defibrillator is in the foyer.")
+    assert expected("what is SAE short for").fits("the Society of Automotive Engineers")
+    assert expected("what does AED mean").kind == "expansion"
+    assert expected("what does calibration mean").kind != "expansion"  # a term's meaning, not an abbreviation
+    assert not expected("what does ROS stand for").fits("ROS is the robot's middleware.")
+
+
+def test_a_lecture_asked_for_is_named_by_its_number_in_a_title_and_a_slides_week_is_a_week():
+    """fresh13-tune: "Lecture 4 – Time-of-Flight Ranging: the Vantrel TF-9" answers "which lecture was the one about
+    the time of flight sensor?" though written as a title, and "Lab 4 (wk 9, Thu & Fri)" says which week."""
+    lecture = expected("which lecture was the one about the time of flight sensor?")
+    assert lecture.fits("Lecture 4 – Time-of-Flight Ranging: the Vantrel TF-9")
+    assert not lecture.fits("Feedback Control Basics")
+    week = expected("which week is the lab where we do forward kinematics on the real arm?")
+    assert week.kind == "date" and week.fits("Lab 4 (wk 9, Thu & Fri): forward kinematics on the real arm")
+
+
+def test_a_day_counted_in_its_month_is_a_date():
+    """ "by the third working day of the following month" says when a timesheet is due (fresh7-tune's lost quote
+    once "when" questions ranked sentences giving a date first); "the first of the quizzes" names no day."""
+    due = expected("what date is the timesheet due")
+    assert due.fits("The approved timesheet must reach the HR office by the third working day of the following month.")
+    assert due.fits("The club meets on the last Thursday of each month.")
+    assert not due.fits("The first of the quizzes covers lectures 1 to 4.")
+
+
+def test_a_choice_offered_is_answered_in_any_words_not_by_a_new_name():
+    """fresh13-tune: "Always do the offset calibration first, then the crosstalk calibration." answers which comes
+    first, and "The arm on bench 6 has the newer firmware" which of the two arms: neither names a new name."""
+    for question, answer in (
+        ("which calibration comes first, offset or crosstalk?", "Always do the offset calibration first."),
+        ("which of the two arms has the newer firmware?", "The arm on bench 6 has the newer firmware, version 3.2."),
+    ):
+        wanted = expected(question)
+        assert wanted.kind == "" and wanted.fits(answer), question
+    assert expected("which room is the lab in?").kind == "name"

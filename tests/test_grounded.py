@@ -2855,3 +2855,61 @@ def test_a_rule_saying_what_one_may_do_says_what_is_allowed():
     assert terms == ["session", "allow", "miss"]
     assert evidence.coverage(terms, "You may miss at most two of the ten sessions.") == 1.0
     assert evidence.coverage(terms, "Most students miss two of the ten sessions.") < 1.0
+
+
+def test_a_slides_abbreviated_bound_goes_on_with_its_value():
+    """fresh13-tune's jogging speed was quoted as "Reduced speed (T1): max." with its 250 mm/s cut off; a sentence
+    ending in "min." before a capital still ends there."""
+    slide = (
+        "Teach pendant\nJog modes: joint / Cartesian\nReduced speed (T1): max. 250 mm/s\nWaypoints: max. 200 points\n"
+    )
+    assert "Reduced speed (T1): max. 250 mm/s" in [slide[a:b] for a, b in evidence.sentences(slide)]
+    prose = "Wash the parts for 6 min. Then let them dry. The tool offset is 100 mm incl. gripper."
+    assert [prose[a:b] for a, b in evidence.sentences(prose)] == [
+        "Wash the parts for 6 min.",
+        "Then let them dry.",
+        "The tool offset is 100 mm incl. gripper.",
+    ]
+
+
+def test_a_course_things_ordinal_is_its_number():
+    """ "the first quiz" is the course's Quiz 1 ("Wk 5 (Tue 10 Nov): Quiz 1", fresh13-tune), as "the second lab" is
+    Lab 2, written either way; a second anything else is not the lab's."""
+    assert evidence.key_terms("when is the first quiz?") == ["quiz1"]
+    assert evidence.coverage(["quiz1"], "Wk 5 (Tue 10 Nov): Quiz 1") == 1.0
+    assert evidence.coverage(["quiz1"], "The first quiz is in week 5.") == 1.0
+    second_lab = evidence.key_terms("when is the second lab?")
+    assert evidence.coverage(second_lab, "Lab 2 is in week 3.") == 1.0
+    assert evidence.coverage(second_lab, "Lab 1 is in week 2, and the second quiz in week 9.") == 0.0
+
+
+def test_of_two_sentences_on_what_a_when_question_asks_the_one_giving_a_time_ranks_first():
+    """ "when is the first quiz?" was quoted "Quiz 1 covers lectures 1 to 4 only" beside "Wk 5 (Tue 10 Nov): Quiz 1"
+    (fresh13-tune); a "when" question is still no date's question to decide on."""
+    slide = (
+        "Quizzes\nThe first quiz covers lectures 1 to 4 only, so revise them when you prepare for it.\n"
+        "Wk 5 (Tue 10 Nov): Quiz 1\n"
+    )
+    scored = evidence.score("when is the first quiz?", [passage_of(slide, "")], FakeEmbedder(), 0.5, 0.15)
+    assert scored[0].text == "Wk 5 (Tue 10 Nov): Quiz 1"
+    assert all(s.fits for s in scored)
+
+
+def test_the_one_pointed_at_is_no_number_and_a_slides_wk_is_a_week():
+    """ "the one about ..." asks of what follows ("one" is no term), and a slide's "wk 9" covers "week"."""
+    assert evidence.key_terms("which lecture was the one about the time of flight sensor?") == [
+        "lectur",
+        "tim",
+        "flight",
+        "sensor",
+    ]
+    assert evidence.key_terms("how much does one battery cost") == ["one", "battery", "cost"]
+    terms = evidence.key_terms("which week is the forward kinematics lab?")
+    assert evidence.coverage(terms, "Lab 4 (wk 9, Thu & Fri): forward kinematics on the real arm") == 1.0
+
+
+def test_which_of_the_few_and_the_askers_own_time_are_no_key_terms():
+    """ "which of the two arms" asks which arm (no sentence says "two"), and "this year" is the asker's time."""
+    assert evidence.key_terms("which of the two arms has the newer firmware?") == ["arm", "newer", "firmwar"]
+    assert evidence.key_terms("when's the christmas break this year") == ["christma", "break"]
+    assert evidence.key_terms("how many arms are there in the two labs") == ["arm", "two", "lab"]

@@ -54,6 +54,9 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         ("how many seminar sessions can i skip", "You may miss at most two seminar sessions."),
         # a dead battery is a flat one (fresh12-tune)
         ("how long does a dead battery take to charge", "A flat battery takes ninety minutes to charge."),
+        # a LiPo is a lithium battery, an AED a defibrillator (fresh13-tune)
+        ("where do we charge lipo batteries", "Lithium batteries are charged in the metal cabinet."),
+        ("where is the nearest AED", "The nearest defibrillator is in the foyer."),
         # where a class meets in a fire is where it gathers (a thirteenth walkthrough)
         ("where do we meet if there is a fire", "In case of fire, gather at the assembly point in car park B."),
     ):

@@ -118,3 +118,26 @@ def test_a_time_is_the_time_of_what_the_question_says_it_takes(batteries):
     assert done.covered and "ninety minutes" in done.sentences[0].shown, done.answer
     refused = batteries.answer(Question("how long does a flat battery take to cool down"))
     assert not refused.covered, refused.answer
+
+
+@pytest.fixture(scope="module")
+def lecture(tmp_path_factory):
+    """A lecture's slides, on the packaged embedder."""
+    from tests.filemaker import make_pptx
+
+    deck = make_pptx(
+        [
+            ("Lecture 4 – Time-of-Flight Ranging: the Vantrel TF-9", ["MX317, week 4", "Dr. L. Brannock"], ""),
+            ("ToF principle", ["Emit light → measure return time", "d = c · t / 2"], ""),
+            ("TF-9 key specs", ["Range 0.05–4.2 m", "Resolution 1 mm"], ""),
+        ]
+    )
+    with quoting(str(tmp_path_factory.mktemp("lecture")), "lecture-04.pptx", deck) as built:
+        yield built.answerer
+
+
+def test_which_lecture_is_answered_by_the_title_numbering_it(lecture):
+    """fresh13-tune: the title slide's "MX317, week 4" was quoted for which lecture it was, not its title."""
+    done = lecture.answer(Question("which lecture was the one about the time of flight sensor?"))
+    assert done.covered, done.answer
+    assert "Lecture 4" in done.sentences[0].shown

@@ -49,6 +49,8 @@ Answerability = Literal["yes", "maybe", "no"]
 # Passages the first search pass ranks best (by words alone, and fused), weighed for evidence whatever their place
 # in the final ranking.
 FIRST_PASS_PASSAGES = 2
+# The documents searched for the words an abbreviation stands for: those of the best passages.
+SPELLED_OUT_DOCUMENTS = 2
 # The close sentences (best first) whose missing key terms are weighed by the meaning they add to the question.
 KEPT_MEANING_SENTENCES = 3
 
@@ -296,7 +298,17 @@ class Answerer:
             first = _selected_passage(selected, found, question.origin)
             others = [p for p in relevant if p.chunk_id != first.chunk_id]
             relevant = [first, *others[: limit - 1]]
-        return relevant
+        return relevant + self._spelling_out(question, relevant or found)
+
+    def _spelling_out(self, question: Question, found: list[Passage]) -> list[Passage]:
+        """For a question asking what an abbreviation stands for, the first passage of the documents found that
+        spells it out, when none found does: a search for "ToF" never ranks the title slide's "Time-of-Flight"."""
+        wanted = self._expected(question.focus or question.search_query or question.text.strip())
+        if wanted.kind != "expansion" or any(wanted.fits(f"{p.heading}\n{p.text}") for p in found):
+            return []
+        documents = list(dict.fromkeys(p.document_id for p in found))[:SPELLED_OUT_DOCUMENTS]
+        passages = self.retriever.document_passages(documents, question.courses)
+        return next(([p] for p in passages if wanted.fits(f"{p.heading}\n{p.text}")), [])
 
     def _answerable(
         self, question: str, scored: list[evidence_module.Scored], wanted: Expected, headings: list[str]

@@ -12,7 +12,7 @@ from itertools import pairwise
 from types import MappingProxyType
 
 from appliance.answer.events import Evidence
-from appliance.answer.expect import expected, quantities
+from appliance.answer.expect import Expected, expected, quantities
 from appliance.search.shapes import Passage
 from appliance.store.text import STOPWORDS, WORD
 
@@ -29,6 +29,10 @@ QUOTE_LINE = re.compile(r"[ \t]*>[ \t]*[^\s>]")
 QUOTE_MARK = re.compile(r"\s*>[ \t]*(?=[-*+#|\d])")
 QUOTE_GOES_ON = re.compile(rf"[ \t]*>[ \t]*(?![\s>]|[-*+#|{BULLETS}]|\d+[.)]\s)")
 ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|No|Fig|approx|cf|St)|\b[A-Z])\.$")
+# A slide's "max. 250 mm/s" or "incl. gripper": the abbreviation goes on with its value, but "It takes 6 min. Then
+# ..." ends a sentence.
+ABBREVIATED_BOUND = re.compile(r"\b(?:max|min|incl|excl|ca|typ|avg|nom)\.$", re.IGNORECASE)
+VALUE_START = re.compile(r"[\d±+\-\u2212]")
 WORDED = re.compile(r"\w")
 TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
 # A list's "1." is markup; a clause's "5.1" is the material's own words, and half of it would be a number it never
@@ -198,6 +202,29 @@ NOT_ITEMS = frozenset({"note", "warning", "caution", "tip", "important", "danger
 # A word and its number, which students shorten to the word's first letters as they write a code: "ch3" or "ch 3"
 # for "Channel 3", "rm204" for "Room 204".
 NUMBERED = re.compile(r"\b([^\W\d_]{2,}) (\d{1,5})\b")
+# "the one about ..." points at what it says after: "one" there is no number ("which lecture was the one about the
+# time of flight sensor").
+THE_ONE = re.compile(
+    r"\b(the|this|that|which) one\b(?=\s+(?:about|with|that|which|where|who|for|on|of)\b|\s*\W*$)", re.I
+)
+# A slide's short forms of the words a student writes out: "Lab 4 (wk 9, Thu & Fri)" says which week.
+SHORT_FORMS = {"wk": "week", "wks": "week", "hr": "hour", "hrs": "hour"}
+SHORTENED = re.compile(rf"\b({'|'.join(SHORT_FORMS)})\b", re.IGNORECASE)
+# "which of the two arms" asks which one, not of two; "this year" is the asker's own time, which no handout can say.
+OF_THE_FEW = re.compile(r"\b(which\s+of\s+the)\s+(?:two|three|four|five|\d)\b", re.IGNORECASE)
+THIS_TIME = re.compile(r"\bthis\s+(?:year|week|semester|term|month|morning|afternoon|evening)\b", re.IGNORECASE)
+WHEN, A_DATE = re.compile(r"^\W*when\b", re.IGNORECASE), Expected("date")
+# A course's first quiz is its Quiz 1: "Wk 5 (Tue 10 Nov): Quiz 1" says when "the first quiz" is, and "the second
+# lab" is one word with "Lab 2" (as NUMBERED spells it), not "second" anywhere ("Lab 1 is in week 2").
+ORDINALS = {
+    word: n for n, word in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)
+}
+ORDINAL_THING = re.compile(
+    rf"\b({'|'.join(ORDINALS)})\s+(quiz|lab|lecture|session|week|exam|test|assignment|homework|project|milestone|"
+    r"deliverable|report|sheet|exercise|tutorial|seminar|workshop|semester|term|round|stage|phase|task|module|unit|"
+    r"chapter|problem|practical|meeting|demo|presentation|review)\b",
+    re.IGNORECASE,
+)
 # A whole number and the unit after it, with a space or without: "24 V" and "24V", "300 mm" and "300mm".
 QUANTITY_SPELLED = re.compile(r"(?<![\w.])(\d{1,6}) ?([^\W\d_]{1,3})\b")
 SHORT_VERB = re.compile(r"([aiouy][b-df-hj-np-tv-z])(?:ed|ing)")  # "us" of "used", "ag" of "aging"
@@ -398,6 +425,7 @@ def text_words(text: str) -> set[str]:
     for word, digits in NUMBERED.findall(text):
         short = [word[:n].lower() for n in range(2, len(word) + 1)]
         words.update(short + [f"{letters}{digits}" for letters in short])
+    words.update(f"{thing.lower()}{ORDINALS[nth.lower()]}" for nth, thing in ORDINAL_THING.findall(text))
     for digits, unit in QUANTITY_SPELLED.findall(text):
         words.update((f"{digits}{unit}".lower(), digits))
     words.update(stem(joined.replace("-", "").lower()) for joined in HYPHENATED.findall(text))
@@ -406,6 +434,7 @@ def text_words(text: str) -> set[str]:
     words.update(stem(a + b) for a, b in pairs if a not in STOPWORDS and b not in STOPWORDS)
     if PERMITTING.search(text):
         words.add(ALLOWED)
+    words.update(SHORT_FORMS[short.lower()] for short in SHORTENED.findall(text))
     return words | days(text, words)
 
 
@@ -501,7 +530,9 @@ def key_terms(question: str) -> list[str]:
     drop = ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE | DEICTIC | PREPOSITIONS
     drop = drop.union(*(verbs for asks, verbs in RESTATING if asks.match(question)))
     # A decimal is one term: "0.5 mm2 wire" is not answered by the row of 2.5 mm² and 7.0 mm.
-    return list(dict.fromkeys(content_words(DECIMAL_POINT.sub("_", ALONE.sub("alone", question)), drop)))
+    question = THE_ONE.sub(r"\1", OF_THE_FEW.sub(r"\1", THIS_TIME.sub(" ", question)))
+    question = ORDINAL_THING.sub(lambda m: f"{m[2]}{ORDINALS[m[1].lower()]}", ALONE.sub("alone", question))
+    return list(dict.fromkeys(content_words(DECIMAL_POINT.sub("_", question), drop)))
 
 
 def codes(question: str) -> frozenset[str]:
@@ -592,6 +623,8 @@ def _pieces(text: str, lone: set[int]) -> list[tuple[int, int, bool]]:
     for start, end, lined in sorted(found | {(at, at + 1, True) for at in lone if at < len(text)}):
         piece = text[begin:start]
         if start < begin or (ABBREVIATION.search(piece.rstrip("\"')]")) and not lined):
+            continue
+        if not lined and ABBREVIATED_BOUND.search(piece) and VALUE_START.match(text, end):
             continue
         spans.append((*_trim(text, begin, start), start in lone))
         begin = end
@@ -919,6 +952,9 @@ def score(
     vectors = embedder.embed([c.context for c in found])
     faq = _asked_similarities(query, found, embedder)
     terms, wanted, why = key_terms(question), expected(question, kin_of(kin)), bool(WHY.search(question))
+    # "when is the first quiz?" is no date's question to decide on ("when do i wear goggles?" is answered by a
+    # condition), but of two sentences on the quiz the one giving a date or a time says when it is.
+    when = not wanted.kind and bool(WHEN.match(question))
     # A sentence stating a mass says what "How much does it weigh?" asked, in whatever words.
     asking = frozenset(content_words(" ".join(wanted.asking)))
     # A value given without something is not that thing's: "23.5 kg without its controller" states no mass of the
@@ -947,10 +983,13 @@ def score(
         covered = _share(terms, words, kin)
         # Ranked on the question's own words: a kin word ("fast" for "fastest") is weaker evidence than the word.
         exact = _share(terms, words) if kin else covered
-        typed = bool(CAUSE.search(sentence.text)) if why else fits
+        typed = bool(CAUSE.search(sentence.text)) if why else fits and (not when or A_DATE.fits(sentence.text))
         blended = (1 - lexical_weight) * similarity + lexical_weight * exact + (type_weight if typed else 0.0)
         # Of two sentences of the kind, a range or a bound answers what a thing can do; a rule's threshold does not.
         blended += type_weight / 3 if fits and wanted.states_limit(text) else 0.0
+        # And one naming a thing of the kind by its number says which: "Lecture 4 – Time-of-Flight Ranging" for
+        # "which lecture was about the ToF sensor", not the "MX317, week 4" under it.
+        blended += type_weight / 3 if fits and wanted.numbered and wanted.numbered.search(sentence.text) else 0.0
         faq_similarity = faq.get(sentence.asked, 0.0)
         scored.append(
             Scored(

@@ -85,7 +85,14 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         r"how (?:cold|hot|warm|cool)\b|cold(?:er|est)|hott(?:er|est)|warm(?:er|est)",
         rf"(?:°|degrees?){SCALE}|celsius|centigrade|kelvin|fahrenheit|[CFK]",
     ),
-    ("angle", r"angles?|angular|field of view|how many degrees", ANGLE_UNITS),
+    # A joint's range of motion is in degrees ("J3 elbow: ±135°"), not a length's "range".
+    (
+        "angle",
+        r"angles?|angular|field of view|how many degrees|range of (?:motion|movement|rotation)|"
+        r"(?:motion|joint|rotation|rotational) ranges?|"
+        r"how far (?:can|does|do|will) .{0,40}?(?:rotate|turn|swivel|tilt)",
+        ANGLE_UNITS,
+    ),
     ("humidity", r"humidity", r"%|per ?cent|percent"),
     # not "charge": in a lab a battery is charged far more often than a student; "how much is a sheet of ABS?"
     # asks its price, as a thing bought is asked after
@@ -300,13 +307,16 @@ DATE = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}(?!\w)|\b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
     r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
     rf"\b(?:in|by|until|till|before|after|from|during|early|late|mid-?|end of|start of|beginning of)\s+{MONTH_NAME}\b|"
-    rf"\b{MONTH_NAME}\s+\d{{4}}\b|\bweeks?\s+(?:\d{{1,2}}|{TEACHING_WEEK})\b|"
+    rf"\b{MONTH_NAME}\s+\d{{4}}\b|\b(?:weeks?|wks?\.?)\s+(?:\d{{1,2}}|{TEACHING_WEEK})\b|"
     rf"\bwithin\s+{NUMBER}\s+(?:working\s+|calendar\s+|school\s+)?(?:days?|weeks?|months?|hours?)\b|"
     rf"\b{NUMBER}\s+(?:working\s+|calendar\s+|school\s+)?(?:days?|weeks?|months?|hours?)\s+(?:before|after|ahead of)\b|"
     # a day told by another: "by 12:00 on the working day before the trip"
     r"\b(?:the|a)\s+(?:working\s+|school\s+)?(?:day|evening|night|week)\s+(?:before|after)\b|"
     rf"\b(?:end|start|beginning|middle|first day|last day|first week|last week)\s+of\s+(?:the\s+)?"
-    rf"(?:(?:spring|autumn|fall|summer|winter)\s+)?{PERIOD}\b",
+    rf"(?:(?:spring|autumn|fall|summer|winter)\s+)?{PERIOD}\b|"
+    # a day counted in its month: "by the third working day of the following month"
+    r"\b(?:first|second|third|fourth|fifth|last|\d{1,2}(?:st|nd|rd|th))\s+(?:working\s+|school\s+|calendar\s+)?"
+    r"(?:day|weekday|monday|tuesday|wednesday|thursday|friday)\s+of\s+(?:the|each|every|a)\b",
     re.IGNORECASE,
 )
 DATED = re.compile(
@@ -361,9 +371,19 @@ COLOUR = re.compile(
 # "Which booking system?" asks for a name; "Which wire diameter?" for a length. "Which pin ...?" may be answered by
 # the pin's number: "Use pin 2".
 WHICH = re.compile(r"^\s*which\s+([a-z][\w-]*)", re.IGNORECASE)
+# A choice offered ("which calibration comes first, offset or crosstalk?", "which of the two arms has the newer
+# firmware?") is answered by the sentence saying which, in whatever words: no name the question lacks.
+CHOICE = re.compile(
+    r"\b[\w-]+,?\s+or\s+(?:the\s+)?[\w-]+\W*$|^\W*which\s+of\s+(?:the\s+)?(?:two|three|both|\d)\b", re.I
+)
+# A number to call: "what's the emergency number", "what number do i ring".
+PHONED = re.compile(
+    r"\b(?:phone|telephone|extension|ext|mobile number|emergency number|hotline|"
+    r"number (?:(?:do|should|can|must) (?:i|we|you) |to )(?:call|ring|dial))\b",
+    re.IGNORECASE,
+)
 # A number to call: a phone number or an extension ("extension 4417", "0172 448 903"), not a code's digits
 # (RBT-260), a week (week 12), a year, a date or a decimal.
-PHONED = re.compile(r"\b(?:phone|telephone|extension|ext|mobile number)\b", re.IGNORECASE)
 PHONE = re.compile(r"(?<![\w.,/-])(?!\d{4}-\d\d-\d\d|(?:19|20)\d\d\b)\+?\d(?:[ ()/-]?\d){2,}(?![\w.,/-]?\d)(?!\w)")
 # Who to call, phone or contact: a person, or a number to call.
 CALLED = re.compile(r"\bwho\b.*\b(?:call|phone|ring|contact|text)\b", re.IGNORECASE)
@@ -429,6 +449,40 @@ AT_PLACE = re.compile(
 )
 # A date, a year or an hour of the clock, which a capitalised or numbered word of a place is not.
 WHEN = re.compile(rf"{DATE.pattern}|\b(?:19|20)\d\d\b|\b\d{{1,2}}(?:{CLOCK_UNITS})", re.IGNORECASE)
+# What an abbreviation stands for: "what does ToF stand for", "what does AED mean" (a word written with two capitals
+# or more: "what does calibration mean" asks what a term means), "what is ROS short for".
+STANDS_FOR = re.compile(
+    r"\bwhat\s+(?:does|do|did|is|was)\s+(?:the\s+|an?\s+)?([A-Za-z][A-Za-z0-9&]{1,7})\s+(?:stand(?:s|ing)?\s+for|"
+    r"short\s+for|abbreviat\w*)\b|\bwhat\s+(?:does|do|did)\s+(?:the\s+|an?\s+)?((?=(?:\w*[A-Z]){2})[A-Za-z][A-Za-z0-9&]{1,7})"
+    r"\s+mean\b"
+)
+# Small words an expansion may skip: "Society of Automotive Engineers" is SAE.
+SKIPPED = frozenset("of and the for to in on a an".split())
+
+
+def spells(abbreviation: str, sentence: str) -> bool:
+    """Whether the sentence spells out the abbreviation: words whose first letters make it ("Time-of-Flight" for
+    ToF, "automated external defibrillator" for AED), small words between them skipped."""
+    letters = [c.lower() for c in abbreviation if c.isalpha()]
+    words = re.findall(r"[A-Za-z]+", sentence)
+    return any(
+        _spelled_from(letters, words[start:]) for start, word in enumerate(words) if word[0].lower() == letters[0]
+    )
+
+
+def _spelled_from(letters: list[str], words: list[str]) -> bool:
+    """Whether the words, from the first, spell the letters by their first letters (skipping SKIPPED ones)."""
+    at = 0
+    for word in words:
+        if at == len(letters):
+            break
+        if word[0].lower() == letters[at] and (len(word) > 1 or at == len(letters) - 1):
+            at += 1
+        elif word.lower() not in SKIPPED:
+            return False
+    return at == len(letters) and words[0].lower() != "".join(letters)
+
+
 NAMES = {
     "name": NAME,
     "code": CODE,
@@ -520,7 +574,7 @@ TITLE_SHARE = 0.75
 class Expected:
     """The kind of answer a question asks for: `quantity` (in `units` when a dimension is asked), `name`, `code`
     (a name or a number that names: a room, a part), `phone` (a number to call), `contact` (a person or a number to
-    call), `person`, `place`, `date`, `colour`, or "" (anything)."""
+    call), `person`, `place`, `date`, `colour`, `expansion` (what an abbreviation stands for), or "" (anything)."""
 
     kind: str = ""
     units: re.Pattern | None = None
@@ -537,6 +591,7 @@ class Expected:
     own_length: bool = False  # it asks how long the thing itself lasts, not a time counted from something else
     limit: bool = False  # it asks for the bound of what a thing can do: "how cold can the chamber go"
     whom: bool = False  # it asks whom to turn to, which a role answers as well as a name
+    abbreviation: str = ""  # of an `expansion`: "ToF" for "what does ToF stand for"
 
     def heads(self, labels: str) -> bool:
         """Whether a table's header row has a column naming the thing asked about: "Die colour" for "which die do i
@@ -593,6 +648,8 @@ class Expected:
             return bool(DATE.search(sentence))
         if self.kind == "colour":
             return bool(COLOUR.search(sentence))
+        if self.kind == "expansion":
+            return spells(self.abbreviation, sentence)
         if self.kind == "quantity":
             if self.dimension == "clock" and not SPAN.search(sentence):
                 return False
@@ -605,6 +662,9 @@ class Expected:
             sentence = WHEN.sub(" ", sentence)
         if self.kind in NAMES:
             if self.whom and ROLE.search(sentence):
+                return True
+            # "Lecture 4 – Time-of-Flight Ranging" names the lecture "which lecture" asks for, title or not.
+            if self.numbered and self.numbered.search(sentence):
                 return True
             called = self.kind in ("phone", "contact") and PHONE.search(sentence)  # "Call Aino Vestergaard on ..."
             if _is_title(sentence) and not _labelled(sentence, NAMES[self.kind]) and not called:
@@ -726,6 +786,10 @@ def _kind(question: str, kin: Callable[[str], Sequence[str]]) -> Expected:
     if REASON.match(question):
         return Expected(question_names=names)
     whom = bool(TURNED_TO.search(question))
+    if stands := STANDS_FOR.search(question):
+        abbreviation = stands.group(1) or stands.group(2)
+        asking = frozenset(word.lower() for word in re.findall(r"\w+", stands.group()))
+        return Expected("expansion", question_names=names, asking=asking, abbreviation=abbreviation)
     if CALLED.search(question):
         return Expected("contact", question_names=names, whom=whom)
     if PERSON.search(question):
@@ -756,6 +820,8 @@ def _kind(question: str, kin: Callable[[str], Sequence[str]]) -> Expected:
     if QUANTITY.search(question) or (found and asks_value):
         return Expected("quantity", _stated_in(*found) if found else None, names, dimension=found[0] if found else "")
     which = WHICH.search(question)
+    if which and CHOICE.search(question):
+        return Expected(question_names=names)
     if NAMED.search(question) or which:
         numbered = rf"\b{re.escape(which.group(1))}s?\s+(?:no\.?\s*|#\s*)?\d[\w.-]*" if which else None
         column = re.compile(rf"\b{re.escape(which.group(1))}s?\b", re.I) if which else None

@@ -29,7 +29,8 @@ CONVERSES = [
 # is a temperature (WordNet: a temporary worker), a "pcb" the handout's board; a session a student skips is one the
 # handout says is missed ("You may miss at most two sessions"); where a class meets is where it gathers ("where do
 # we meet if there is a fire", answered by "gather at the assembly point in car park B": WordNet keeps that sense of
-# "meet" among its rarer ones); a battery a student calls dead the handout calls flat or empty.
+# "meet" among its rarer ones); a battery a student calls dead the handout calls flat or empty, and a LiPo one a
+# lithium battery; an AED is a defibrillator.
 ALSO_SAID = [
     ["meet", "gather gathered assemble assembled assembly"],
     ["input", "supply supplied"],
@@ -40,6 +41,8 @@ ALSO_SAID = [
     ["pcb", "board"],
     ["skip", "miss missed missing"],
     ["dead", "flat empty discharged"],
+    ["lipo", "lithium"],
+    ["aed", "defibrillator"],
 ]
 
 

@@ -124,6 +124,11 @@ class Retriever:
             similarity[cid] = cosine(vector, stored)
         return [_passage(rows[cid], scores.get(cid, 0.0), similarity.get(cid, 0.0)) for cid in top]
 
+    def document_passages(self, document_ids: list[str], courses: list[int] | None = None) -> list[Passage]:
+        """Every passage of the documents, in order, unscored: for what a search cannot rank, such as the words an
+        abbreviation stands for."""
+        return [_passage(row, 0.0, 0.0) for row in self.database.document_chunks(document_ids, courses)]
+
     @staticmethod
     def _first_best(
         dense: list[tuple[str, float]], keyword: list[tuple[str, float]], scores: dict[str, float], n: int

@@ -250,6 +250,21 @@ class Database:
         )
         return {row["id"]: dict(row) for row in self._read(sql, ids + args)}
 
+    def document_chunks(self, document_ids: list[str], courses: list[int] | None = None) -> list[dict]:
+        """Every chunk of the documents, in the shape `chunks` gives, each document's in order."""
+        if not document_ids:
+            return []
+        where, args = _in("documents.course_id", courses)
+        sql = (
+            "SELECT chunks.*, documents.filename, documents.course_id, COALESCE(pages.ocr, 0) AS ocr FROM chunks "
+            "JOIN documents ON documents.id = chunks.document_id "
+            "LEFT JOIN pages ON pages.document_id = chunks.document_id AND pages.number = COALESCE(chunks.page, 1) "
+            f"WHERE chunks.document_id IN ({','.join('?' * len(document_ids))})"
+            + (f" AND {where}" if where else "")
+            + " ORDER BY chunks.document_id, chunks.ordinal"
+        )
+        return [dict(row) for row in self._read(sql, document_ids + args)]
+
     def chunk_ids(self) -> set[str]:
         with self._lock:
             return {row[0] for row in self._db.execute("SELECT id FROM chunks").fetchall()}
