@@ -210,9 +210,9 @@ THE_ONE = re.compile(
 # A slide's short forms of the words a student writes out: "Lab 4 (wk 9, Thu & Fri)" says which week.
 SHORT_FORMS = {"wk": "week", "wks": "week", "hr": "hour", "hrs": "hour"}
 SHORTENED = re.compile(rf"\b({'|'.join(SHORT_FORMS)})\b", re.IGNORECASE)
-# "which of the two arms" asks which one, not of two; "this year" is the asker's own time, which no handout can say.
+# "which of the two arms" asks which one, not of two. (But "this semester" is no asker's own time, as "yesterday"
+# is: a course's handout is written for this semester, and says so.)
 OF_THE_FEW = re.compile(r"\b(which\s+of\s+the)\s+(?:two|three|four|five|\d)\b", re.IGNORECASE)
-THIS_TIME = re.compile(r"\bthis\s+(?:year|week|semester|term|month|morning|afternoon|evening)\b", re.IGNORECASE)
 WHEN, A_DATE = re.compile(r"^\W*when\b", re.IGNORECASE), Expected("date")
 # A course's first quiz is its Quiz 1: "Wk 5 (Tue 10 Nov): Quiz 1" says when "the first quiz" is, and "the second
 # lab" is one word with "Lab 2" (as NUMBERED spells it), not "second" anywhere ("Lab 1 is in week 2").
@@ -530,7 +530,7 @@ def key_terms(question: str) -> list[str]:
     drop = ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE | DEICTIC | PREPOSITIONS
     drop = drop.union(*(verbs for asks, verbs in RESTATING if asks.match(question)))
     # A decimal is one term: "0.5 mm2 wire" is not answered by the row of 2.5 mm² and 7.0 mm.
-    question = THE_ONE.sub(r"\1", OF_THE_FEW.sub(r"\1", THIS_TIME.sub(" ", question)))
+    question = THE_ONE.sub(r"\1", OF_THE_FEW.sub(r"\1", question))
     question = ORDINAL_THING.sub(lambda m: f"{m[2]}{ORDINALS[m[1].lower()]}", ALONE.sub("alone", question))
     return list(dict.fromkeys(content_words(DECIMAL_POINT.sub("_", question), drop)))
 
