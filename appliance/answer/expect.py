@@ -374,7 +374,8 @@ WHICH = re.compile(r"^\s*which\s+([a-z][\w-]*)", re.IGNORECASE)
 # A choice offered ("which calibration comes first, offset or crosstalk?", "which of the two arms has the newer
 # firmware?") is answered by the sentence saying which, in whatever words: no name the question lacks.
 CHOICE = re.compile(
-    r"\b[\w-]+,?\s+or\s+(?:the\s+)?[\w-]+\W*$|^\W*which\s+of\s+(?:the\s+)?(?:two|three|both|\d)\b", re.I
+    r"\b[\w-]+,?\s+or\s+(?:the\s+)?[\w-]+\W*$|^\W*which\s+of\s+(?:the\s+)?(?:two|three|both|\d)\b",
+    re.IGNORECASE,
 )
 # A number to call: "what's the emergency number", "what number do i ring".
 PHONED = re.compile(

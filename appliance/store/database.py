@@ -50,6 +50,14 @@ def fts_query(text: str, expansion: Iterable[str] = ()) -> str:
     return " OR ".join(f'"{w}"' for w in query_words(text, expansion))
 
 
+# A chunk with its document's filename and course and whether OCR read its page.
+CHUNK_ROWS = (
+    "SELECT chunks.*, documents.filename, documents.course_id, COALESCE(pages.ocr, 0) AS ocr FROM chunks "
+    "JOIN documents ON documents.id = chunks.document_id "
+    "LEFT JOIN pages ON pages.document_id = chunks.document_id AND pages.number = COALESCE(chunks.page, 1)"
+)
+
+
 def _in(column: str, values: list[int] | None) -> tuple[str, list]:
     """A `column IN (...)` filter; None means no filter, an empty list matches nothing."""
     if values is None:
@@ -242,12 +250,7 @@ class Database:
         if not ids:
             return {}
         where, args = _in("documents.course_id", courses)
-        sql = (
-            "SELECT chunks.*, documents.filename, documents.course_id, COALESCE(pages.ocr, 0) AS ocr FROM chunks "
-            "JOIN documents ON documents.id = chunks.document_id "
-            "LEFT JOIN pages ON pages.document_id = chunks.document_id AND pages.number = COALESCE(chunks.page, 1) "
-            f"WHERE chunks.id IN ({','.join('?' * len(ids))})" + (f" AND {where}" if where else "")
-        )
+        sql = f"{CHUNK_ROWS} WHERE chunks.id IN ({','.join('?' * len(ids))})" + (f" AND {where}" if where else "")
         return {row["id"]: dict(row) for row in self._read(sql, ids + args)}
 
     def document_chunks(self, document_ids: list[str], courses: list[int] | None = None) -> list[dict]:
@@ -256,10 +259,7 @@ class Database:
             return []
         where, args = _in("documents.course_id", courses)
         sql = (
-            "SELECT chunks.*, documents.filename, documents.course_id, COALESCE(pages.ocr, 0) AS ocr FROM chunks "
-            "JOIN documents ON documents.id = chunks.document_id "
-            "LEFT JOIN pages ON pages.document_id = chunks.document_id AND pages.number = COALESCE(chunks.page, 1) "
-            f"WHERE chunks.document_id IN ({','.join('?' * len(document_ids))})"
+            f"{CHUNK_ROWS} WHERE chunks.document_id IN ({','.join('?' * len(document_ids))})"
             + (f" AND {where}" if where else "")
             + " ORDER BY chunks.document_id, chunks.ordinal"
         )
