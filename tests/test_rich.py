@@ -6,6 +6,7 @@ import httpx
 import playwright.sync_api as playwright_api
 import pytest
 
+from appliance.answer.answerer import quotable
 from appliance.answer.events import Done, Evidence, Sentence, Source
 from appliance.ingest.parse import parse
 from appliance.services import build
@@ -399,11 +400,14 @@ def test_the_reader_page_is_placed_in_its_text(quillon):
 
 
 def _shown_quote(services, rows: list[str], filename: str = "quillon.md", body: bytes = QUILLON_NOTES.encode()) -> Done:
-    """An answer quoting `rows` of a document's first page (the Quillon notes'), joined as a quote joins them, as
-    the web app is sent it."""
+    """An answer quoting `rows` of a document's first page (the Quillon notes'), the first the evidence and the rest
+    the neighbours it brought, joined as the answerer joins them (table rows each on a line), as the web app is
+    sent it."""
     document = services.ingestor.ingest(body, filename, course_id=1).document
     text = services.database.page(document["id"], 1)["text"]
-    evidence = [Evidence(text.index(row), text.index(row) + len(row), row, 0.5) for row in rows]
+    evidence = [
+        Evidence(text.index(row), text.index(row) + len(row), row, 0.5, context=i > 0) for i, row in enumerate(rows)
+    ]
     source = Source(
         n=1,
         chunk_id="c",
@@ -420,7 +424,7 @@ def _shown_quote(services, rows: list[str], filename: str = "quillon.md", body: 
         snippet="",
         evidence=evidence,
     )
-    quote = " ".join(rows)
+    [(_, quote, _)] = quotable({1: evidence})
     sentence = Sentence(
         text=quote, shown=f"The material says: “{quote}” [1]", status="supported", stands_for="material", source=1
     )
@@ -439,6 +443,14 @@ def test_a_quote_of_two_rows_is_one_table_of_both_under_its_head(services):
     nodes = _quote_of_rows(services, ["small Quillon spring | 120 N/m", "large Quillon spring | 480 N/m"])
     shown = [tag for tag in _tags(nodes) if tag in ("blockquote", "table", "th", "tr")]
     assert shown == ["blockquote", "table", "tr", "th", "th", "tr", "tr"]
+
+
+def test_a_quote_of_two_rows_shows_no_row_as_bare_text(services):
+    # A slide's grading table (a class walkthrough): "Quizzes (x3) | 15% | ..." then the next row, which showed as
+    # "Lab reports | 30% | 3 reports”" in bars under the table, its closing quotation mark after it.
+    nodes = _quote_of_rows(services, ["small Quillon spring | 120 N/m", "large Quillon spring | 480 N/m"])
+    assert "|" not in _texts(nodes) and "”" not in _texts(nodes)
+    assert "large Quillon spring" in _texts(nodes)
 
 
 def test_a_quote_of_a_sentence_in_a_paragraph_stays_in_its_line(services):

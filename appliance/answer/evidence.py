@@ -1295,6 +1295,16 @@ def select(
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
 
 
+def quote_of(items: Sequence[Evidence]) -> str:
+    """Evidence sentences of one run as a quote joins them: with spaces, but table rows each on a line of their own
+    ("Single-shot accuracy (mm) | 0.04", then the next row)."""
+    if not items:
+        return ""
+    return items[0].text + "".join(
+        ("\n" if "|" in a.text and "|" in b.text else " ") + b.text for a, b in pairwise(items)
+    )
+
+
 def _procedure_asked(best: Scored, passage: Passage, task: Sequence[str]) -> bool:
     """Whether a how-to question whose `task` its headings name as much of as the best sentence does is answered by
     the procedure the best sentence opens: "How do I charge the rover?" by all of "Charging the battery", not by
