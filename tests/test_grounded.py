@@ -2693,6 +2693,26 @@ def test_a_sentence_leaning_on_the_one_before_is_quoted_after_it_though_it_score
     assert len(answerer_module.quotable({1: [subject, apart]})) == 2
 
 
+SUMMARY_SLIDE = (
+    "Summary\n- Forum, not email\n- Late: -8%/day, max 3 days\n- Final project = 35%, teams of 3\n\n"
+    "Grading\n| Component | Weight | Notes |\n| --- | --- | --- |\n| Quizzes (x3) | 15% | best 2 of 3 count |\n"
+    "| Lab reports | 30% | 3 reports |\n"
+)
+
+
+def test_a_slide_point_or_table_row_brings_no_next_point_or_row():
+    """A class walkthrough's slides: "what's the late penalty" quoted "Late: -8%/day, max 3 days" with the next
+    point, "Final project = 35%, teams of 3", highlighted too; "do all 3 quizzes count" the quizzes' row with the lab
+    reports' row. The next point or row is another thing's, not the rest of the thought."""
+    late = _procedure_chosen("what's the late penalty", SUMMARY_SLIDE, "Late: -8%/day, max 3 days", "L1 > Summary")
+    assert [text for text, _ in late] == ["Late: -8%/day, max 3 days"]
+    best = "Quizzes (x3) | 15% | best 2 of 3 count"
+    assert [text for text, _ in _procedure_chosen("do all 3 quizzes count", SUMMARY_SLIDE, best, "L1")] == [best]
+    # a numbered list is a procedure: its next step is still brought
+    steps = _procedure_chosen("what do i do with the battery", CHARGING, "Lift the battery out by the blue strap.")
+    assert ("Place it in the Fenwick charging cradle, label facing up.", True) in steps
+
+
 def test_table_rows_quoted_together_each_keep_a_line():
     """A fresh10 tuning answer quoted "Single-shot accuracy (mm) | 0.04 Point distance (mm) | 0.1": two rows read
     as one, the first's value running into the second's label."""

@@ -1285,7 +1285,7 @@ def select(
         at = next(i for i, (a, _) in enumerate(spans) if a == s.start)
         near = spans[at - 1 : at] if LEANING.match(s.text) and at else []
         if rank == 0 and follow:
-            near += listed or spans[at + 1 : at + 2]
+            near += listed or [span for span in spans[at + 1 : at + 2] if not _another_point(passages[s.source], span)]
         for a, b in near:
             if numbered and of_another_numbered(numbered, _text(passages[s.source], a, b)):
                 continue  # "Valve number 9 is the exhaust" after the valve 12 asked about
@@ -1303,6 +1303,16 @@ def quote_of(items: Sequence[Evidence]) -> str:
     return items[0].text + "".join(
         ("\n" if "|" in a.text and "|" in b.text else " ") + b.text for a, b in pairwise(items)
     )
+
+
+def _another_point(passage: Passage, span: tuple[int, int]) -> bool:
+    """Whether the sentence at `span` opens a line of its own that is a table row or a point not numbered: another
+    thing's, not the rest of the thought before it (a slide's "Final project = 35%" after "Late: -8%/day", a grading
+    table's next row). A numbered point is the next step of a procedure, and is brought."""
+    at = span[0] - passage.start
+    line = passage.text.rfind("\n", 0, at) + 1
+    lead = passage.text[line:at]
+    return lead.lstrip().startswith("|") or bool(ITEM_MARKER.fullmatch(lead) and not STEP_MARK.fullmatch(lead))
 
 
 def _procedure_asked(best: Scored, passage: Passage, task: Sequence[str]) -> bool:
