@@ -775,6 +775,14 @@ def test_a_short_table_row_pairing_a_label_with_its_value_is_evidence_and_its_he
     assert [pins[a:b] for a, b in evidence.sentences(pins)] == ["D18 | I²C SDA | 4.7 kΩ pull-up on the board"]
 
 
+def test_a_spaced_table_rule_is_no_sentence():
+    """A slide's or a Word table is written with a spaced rule, "| --- | --- | --- |": read as a sentence of five
+    words, "--- | --- | ---" was a candidate answering "how many ppl on the pier" as well as a sentence did (a class
+    walkthrough)."""
+    page = "Kit list\n| Item | Quantity | Carried by |\n| --- | :--- | ---: |\n| First-aid kit | 2 | Team C |\n"
+    assert [page[a:b] for a, b in evidence.sentences(page)] == ["First-aid kit | 2 | Team C"]
+
+
 def test_a_table_rows_header_names_what_its_cells_are():
     """The 2D lidar's main weakness is "Glass and mirrors" only by its column: the header's words count for the row
     (not the words of a chunk that starts below its header, whose first row is no header)."""

@@ -31,6 +31,8 @@ QUOTE_GOES_ON = re.compile(rf"[ \t]*>[ \t]*(?![\s>]|[-*+#|{BULLETS}]|\d+[.)]\s)"
 ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|No|Fig|approx|cf|St)|\b[A-Z])\.$")
 WORDED = re.compile(r"\w")
 TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
+# A whole |---| rule line, its cells spaced or not ("| --- | --- |", as a slide's or a Word table is written).
+RULE_LINE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)*[ \t]*:?-{3,}:?[ \t]*\|?[ \t]*")
 # A list's "1." is markup; a clause's "5.1" is the material's own words, and half of it would be a number it never
 # gave ("1 A match lasts 150 seconds").
 MARKUP = re.compile(rf"^\s*(?:[-*+>{BULLETS}]|#+|\d+[.)](?!\d)|\|)\s*|\*\*|__|`")
@@ -634,9 +636,15 @@ def _states(text: str, start: int, end: int, lone: bool, points: bool = False) -
     if lone and "\n" not in piece:  # a sentence wrapped over lines is judged as one, however short its last
         point = points and len(piece.split()) >= ITEM_WORDS
         return len(piece) >= MIN_CHARS and (point or bool(LABEL_VALUE.fullmatch(piece)))
-    if _is_header(text, end):
+    if _is_header(text, end) or RULE_LINE.fullmatch(text, text.rfind("\n", 0, start) + 1, _line_end(text, end)):
         return False
     return _is_sentence(piece) or _is_row(text, start, end) or _is_item(text, start, piece)
+
+
+def _line_end(text: str, at: int) -> int:
+    """Where the line holding `at` ends."""
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
 
 
 def _is_item(text: str, start: int, piece: str) -> bool:
