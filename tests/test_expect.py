@@ -501,6 +501,15 @@ def test_a_thing_counted_may_be_counted_by_one_of_its_kin():
     assert not expected("how many bikes fit in the bike shelter").fits("It holds 64 bicycles in two-level racks.")
 
 
+def test_a_short_plural_counted_is_counted_in_the_singular_too():
+    """ "how many first aid kits" was refused beside a Word handout's table row "First-aid kit | 2 | Team C": the
+    stem of a short plural was the whole word, "kits" (a class walkthrough)."""
+    wanted = expected("how many first aid kits")
+    assert wanted.fits("First-aid kit: 2")
+    assert wanted.fits("Bring 2 kits.")
+    assert not expected("how many buses").fits("Bu: 2")
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

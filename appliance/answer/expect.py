@@ -267,6 +267,7 @@ NOT_COUNTED = (
 COUNTED = re.compile(rf"\b(?:how many|number of)((?:\s+(?!(?:{NOT_COUNTED})\b)[a-z][a-z-]+){{1,3}})", re.IGNORECASE)
 # The first word counted ("people" of "how many people per team"), which a sentence counting it says.
 COUNTED_FIRST = re.compile(r"\b(?:how many|number of)\s+[a-z][a-z-]+", re.IGNORECASE)
+PLURAL = re.compile(r"[a-z]{3}(?<![su])s$")  # "kits", "pens": not "bus", "glass"
 COUNT_STEM = 4  # letters of the counted word kept to match its other forms: "batter" for batteries and battery
 # People counted in general ("how many people") are counted by whatever the material calls them: "teams of at most
 # three students", "no more than six visitors".
@@ -774,6 +775,9 @@ def _counted(noun: str, kin: Sequence[str]) -> str:
     if noun in ROOM:
         return ROOMS
     forms = [noun[: max(COUNT_STEM, len(noun) - 3)], *(k for k in kin if len(k) >= COUNT_STEM)]
+    # A short plural is kept whole above: "kits" is counted by a table's "First-aid kit | 2" too.
+    if PLURAL.search(noun):
+        forms.append(noun[:-1])
     return "|".join(rf"{re.escape(form)}\w*" for form in forms)
 
 
