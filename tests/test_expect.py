@@ -501,6 +501,15 @@ def test_a_thing_counted_may_be_counted_by_one_of_its_kin():
     assert not expected("how many bikes fit in the bike shelter").fits("It holds 64 bicycles in two-level racks.")
 
 
+def test_a_slides_abbreviations_state_what_their_words_do():
+    """A slide's "Sampling: every 10 min (default)" answers "how often does the buoy sample", "Min. 2 ppl on the
+    pier" "how many people on the pier", and a student's "ppl" asks for people (a class walkthrough)."""
+    assert expected("how often does the buoy sample").fits("Sampling: every 10 min (default)")
+    assert expected("how often is it logged").fits("Logged every 2 hrs")
+    assert expected("how many people on the pier").fits("Min. 2 ppl on the pier")
+    assert expected("how many ppl on the pier").fits("At least 2 people on the pier")
+
+
 def test_a_short_plural_counted_is_counted_in_the_singular_too():
     """ "how many first aid kits" was refused beside a Word handout's table row "First-aid kit | 2 | Team C": the
     stem of a short plural was the whole word, "kits" (a class walkthrough)."""

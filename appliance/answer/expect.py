@@ -198,9 +198,10 @@ EITHER = ("extent", "draw", "capacity", "size", "sensing", "supply", "hour", "ra
 UNIT_WORDS = 2
 RATE_WORDS = 6
 # How often something happens can be said without a number ("every Monday", "weekly", "after each use"): "every"
-# or "each" before a time, or an occasion, not before a thing ("at every station", "each jaw").
+# or "each" before a time, or an occasion, not before a thing ("at every station", "each jaw"); a slide's time in
+# short ("Sampling: every 10 min").
 OCCASIONS = (
-    r"(?:second|minute|hour|day|night|morning|afternoon|evening|week|weekday|weekend|fortnight|month|quarter|year|"
+    r"(?:second|sec|minute|min|hour|hr|day|night|morning|afternoon|evening|week|weekday|weekend|fortnight|month|quarter|year|"
     r"semester|term|session|lesson|lecture|class|shift|use|time|run|visit|cycle|batch|print|job|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
 )
@@ -271,9 +272,9 @@ PLURAL = re.compile(r"[a-z]{3}(?<![su])s$")  # "kits", "pens": not "bus", "glass
 COUNT_STEM = 4  # letters of the counted word kept to match its other forms: "batter" for batteries and battery
 # People counted in general ("how many people") are counted by whatever the material calls them: "teams of at most
 # three students", "no more than six visitors".
-PEOPLE = frozenset("people persons person individuals".split())
+PEOPLE = frozenset("people ppl persons person individuals".split())
 PERSONS = (
-    r"people|persons?|individuals?|students?|pupils?|learners?|members?|users?|visitors?|participants?|attendees?|"
+    r"people|ppl|persons?|individuals?|students?|pupils?|learners?|members?|users?|visitors?|participants?|attendees?|"
     r"adults?|children|staff|engineers?|operators?|pilots?|spotters?|technicians?|teachers?|instructors?"
 )
 # People counted by the size of their group: "Students work in teams of four" for "how many people in a team".
