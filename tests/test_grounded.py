@@ -2474,6 +2474,23 @@ def test_a_thing_asked_by_its_number_is_not_answered_by_another_numbered_thing_s
         assert [e.text for e in found[0]] == [ORRIN.split("\n")[1]], asked
 
 
+def test_a_sentence_of_another_numbered_thing_is_not_the_best_however_close():
+    """ "when is lab report 2 due" quoted a slide's "Lab report 1 due -> Fri 31 Oct, 17:00" first, closest in
+    meaning, then the handout's date of report 2 (a class walkthrough)."""
+    page = "Lab report 1 due -> Fri 31 Oct, 17:00\n\nThe field day counts as Lab report 2. Your report is due 7 Nov."
+    passage = passage_of(page, "Key dates")
+    spans = evidence.sentences(page)
+    scored = [
+        evidence.Scored(
+            0, a, b, page[a:b], page[a:b], similarity=0.7 - i / 10, coverage=0.5, fits=True, score=0.8 - i / 10
+        )
+        for i, (a, b) in enumerate(spans)
+    ]
+    asked = "when is lab report 2 due"
+    found = evidence.select(scored, [passage], most=2, within=0.05, numbered=evidence.things_numbered(asked))
+    assert "Lab report 1" not in " ".join(e.text for e in found[0])
+
+
 @pytest.mark.parametrize(
     ("question", "text", "another"),
     [

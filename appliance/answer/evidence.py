@@ -1247,11 +1247,15 @@ def select(
     list or an item of one not numbered, the whole list: "How is the course grade made up?" is answered by all
     three parts. When a `reason` is asked for and the best gives none, the first sentence a few after it that gives
     one is evidence too: "why?" after a step is answered by the reason the page gives below it, not by the step.
-    No sentence but the best is chosen or brought that names only other numbers of a thing asked by its `numbered`
-    one (`things_numbered`).
+    No sentence is chosen or brought that names only other numbers of a thing asked by its `numbered` one
+    (`things_numbered`), unless every one does.
     """
     if not scored:
         return {}
+    # Nor is the best: "Lab report 1 due -> Fri 31 Oct" was quoted first for "when is lab report 2 due".
+    scored = [
+        s for s in scored if not (numbered and of_another_numbered(numbered, f"{s.labels} {s.context}"))
+    ] or scored
     chosen = _unique([s for s in scored if s.score >= scored[0].score - within], passages, most)
     # A sentence both further in meaning from the question and covering less of it than the best adds nothing the
     # best does not: "Cancel bookings you will not use" beside how long one booking may be; unless it states the
