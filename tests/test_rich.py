@@ -399,10 +399,16 @@ def test_the_reader_page_is_placed_in_its_text(quillon):
 # ---------- a quote of several evidence sentences (a sentence and the neighbours it brought) ----------
 
 
-def _shown_quote(services, rows: list[str], filename: str = "quillon.md", body: bytes = QUILLON_NOTES.encode()) -> Done:
+def _shown_quote(
+    services,
+    rows: list[str],
+    filename: str = "quillon.md",
+    body: bytes = QUILLON_NOTES.encode(),
+    shown: str = "The material says: “{quote}” [1]",
+) -> Done:
     """An answer quoting `rows` of a document's first page (the Quillon notes'), the first the evidence and the rest
     the neighbours it brought, joined as the answerer joins them (table rows each on a line), as the web app is
-    sent it."""
+    sent it; its sentence `shown` as given."""
     document = services.ingestor.ingest(body, filename, course_id=1).document
     text = services.database.page(document["id"], 1)["text"]
     evidence = [
@@ -426,7 +432,7 @@ def _shown_quote(services, rows: list[str], filename: str = "quillon.md", body: 
     )
     [(_, quote, _)] = quotable({1: evidence})
     sentence = Sentence(
-        text=quote, shown=f"The material says: “{quote}” [1]", status="supported", stands_for="material", source=1
+        text=quote, shown=shown.format(quote=quote), status="supported", stands_for="material", source=1
     )
     done = Done(
         answer=sentence.shown, covered=True, mode="extractive", model="m", sources=[source], sentences=[sentence]
@@ -451,6 +457,16 @@ def test_a_quote_of_two_rows_shows_no_row_as_bare_text(services):
     nodes = _quote_of_rows(services, ["small Quillon spring | 120 N/m", "large Quillon spring | 480 N/m"])
     assert "|" not in _texts(nodes) and "”" not in _texts(nodes)
     assert "large Quillon spring" in _texts(nodes)
+
+
+def test_a_model_sentence_copying_a_point_ends_with_it_not_with_its_full_stop_on_a_line_of_its_own(services):
+    # "what's the lora range" (a class walkthrough): the model wrote a summary slide's point with a full stop,
+    # "LoRa 868 MHz, ~7 km.", shown as the slide's point and then "." on a line of its own.
+    slide = b"# Summary\n\n- Skerrow-6: 9.4 kg\n- LoRa 868 MHz, ~7 km\n"
+    done = _shown_quote(services, ["LoRa 868 MHz, ~7 km"], "s.md", slide, shown="{quote} [1].")
+    nodes = done.sentences[0].nodes or []
+    assert "li" in _tags(nodes)
+    assert _texts(nodes).strip().endswith("~7 km"), nodes
 
 
 def test_a_quote_of_a_sentence_in_a_paragraph_stays_in_its_line(services):

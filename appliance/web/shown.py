@@ -83,7 +83,7 @@ class Shown:
         before, _, after = shown.partition(quote_of(run))
         quoted = inline(self._cut(source, run))
         if has_blocks(quoted):  # a table, code or a displayed equation: quoted as a block, not in quotation marks
-            before, quoted, after = before.rstrip(" “"), [["blockquote", {}, *quoted]], after.lstrip("” ")
+            before, quoted, after = before.rstrip(" “"), [["blockquote", {}, *quoted]], _after_block(after)
         return msgspec.structs.replace(sentence, nodes=[part for part in (before, *quoted, after) if part])
 
     def answer(self, answer: A) -> A:
@@ -105,6 +105,13 @@ def _quoted_run(shown: str, evidence: list[Evidence]) -> list[Evidence]:
     runs = (evidence[i:j] for i in range(len(evidence)) for j in range(i + 1, len(evidence) + 1))
     quoted = [run for run in runs if all(e.text for e in run) and quote_of(run) in shown]
     return max(quoted, key=len, default=[])
+
+
+def _after_block(after: str) -> str:
+    """What follows a quoted block in its sentence, without the closing quotation mark, nor a full stop alone: the
+    block ends the sentence ("LoRa 868 MHz, ~7 km." of a slide's point was the point, then "." on a line)."""
+    after = after.lstrip("” ")
+    return "" if not after.strip(" .;,!?") else after
 
 
 def quote_start(text: str, start: int) -> int:
