@@ -9,7 +9,6 @@ import zipfile
 import docx
 import pytest
 from litestar.testing import TestClient
-from pptx import Presentation
 
 from appliance import services as services_module
 from appliance.answer import evidence
@@ -85,27 +84,6 @@ def test_pptx_slide_number_is_the_page(slides):
 
 def test_pptx_slide_title_is_the_heading(slides):
     assert slides.pages[1].sections[0].heading == "Friction"
-
-
-def test_a_decks_title_slide_heads_every_slide():
-    """A lecture deck opens on its title slide, "L2 - The Skerrow-6 Buoy"; its "Controller: Tarn-M7 board" under
-    "Hardware overview" never names the buoy, and "what board does the skerrow 6 use" was refused (a class
-    walkthrough). Each slide's heading is the deck's title over its own, as a Word handout's sections are."""
-    deck = Presentation()
-    opening = deck.slides.add_slide(deck.slide_layouts[0])
-    opening.shapes.title.text = "L2 - The Skerrow-6 Buoy"
-    opening.placeholders[1].text = "CSE 214"
-    slide = deck.slides.add_slide(deck.slide_layouts[1])
-    slide.shapes.title.text = "Hardware overview"
-    slide.placeholders[1].text_frame.text = "Controller: Tarn-M7 board"
-    slide.notes_slide.notes_text_frame.text = "It runs at 180 MHz."
-    out = io.BytesIO()
-    deck.save(out)
-    parsed = parse(out.getvalue(), "l2.pptx")
-    assert [[s.heading for s in page.sections] for page in parsed.pages] == [
-        ["L2 - The Skerrow-6 Buoy"],
-        ["L2 - The Skerrow-6 Buoy > Hardware overview", "L2 - The Skerrow-6 Buoy > Hardware overview > Speaker notes"],
-    ]
 
 
 def test_pptx_speaker_notes_are_marked(slides):

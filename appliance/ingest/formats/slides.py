@@ -3,7 +3,7 @@
 import io
 
 from pptx import Presentation
-from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from appliance.ingest.document import Page
 from appliance.ingest.formats.layout import table_lines
@@ -11,34 +11,16 @@ from appliance.ingest.markup import Outline
 
 
 def read_pptx(data: bytes) -> tuple[str, list[Page]]:
-    """The presentation's title and one page per slide, each headed by the deck's title over its own: a slide's
-    points never name what the deck is about ("Controller: Tarn-M7 board" of "L2 - The Skerrow-6 Buoy"), as a Word
-    handout's sections are under its title."""
+    """The presentation's title and one page per slide."""
     presentation = Presentation(io.BytesIO(data))
-    slides = list(presentation.slides)
-    deck = _deck_title(slides)  # not the file's title property: often the application's "PowerPoint Presentation"
-    pages = [_slide(number, slide, deck) for number, slide in enumerate(slides, 1)]
+    pages = [_slide(number, slide) for number, slide in enumerate(presentation.slides, 1)]
     return presentation.core_properties.title or (pages[0].sections[0].heading if pages else ""), pages
 
 
-def _deck_title(slides: list) -> str:
-    """The title of a title slide opening the deck (its title centred, the title layout's), else none: a deck
-    opening on a content slide is not all about that slide's subject."""
-    shape = slides[0].shapes.title if slides else None
-    if shape is None or not shape.is_placeholder or shape.placeholder_format.type != PP_PLACEHOLDER.CENTER_TITLE:
-        return ""
-    return _title(slides[0])
-
-
-def _title(slide) -> str:
-    """A slide's title, its lines joined, or none."""
-    shape = slide.shapes.title
-    return " ".join(shape.text_frame.text.split()) if shape is not None else ""
-
-
-def _slide(number: int, slide, deck: str) -> Page:
-    title_shape, title = slide.shapes.title, _title(slide)
-    out = Outline(((0, deck),) if deck and deck != title else ())
+def _slide(number: int, slide) -> Page:
+    title_shape = slide.shapes.title
+    title = " ".join(title_shape.text_frame.text.split()) if title_shape is not None else ""
+    out = Outline()
     out.heading(1, title or f"Slide {number}")
     for shape in _shapes(slide.shapes):
         if title_shape is not None and shape.shape_id == title_shape.shape_id:
