@@ -2609,6 +2609,17 @@ def test_two_numbers_given_in_each_others_place_are_not_supported():
     assert verify.reordered(load, load) is None
 
 
+def test_a_condition_is_stated_by_what_it_says_of_its_subject_not_by_its_subject_alone():
+    """ "what is gullwatch" was answered "Gullwatch is a buoy that buffers 72 hours of data." as checked, from a
+    slide's notes "If Gullwatch is down, the buoy buffers 72 hours of data.": the condition's subject made the claim's
+    (a class walkthrough). Saying the condition, or a question asking it, still states it."""
+    notes = "If Gullwatch is down, the buoy buffers 72 hours of data."
+    for sentence in ("Gullwatch buffers 72 hours of data.", "Gullwatch is a buoy that buffers 72 hours of data."):
+        assert verify.unconditioned(sentence, notes) == "If Gullwatch is down"
+    assert verify.unconditioned("When Gullwatch is down, the buoy buffers 72 hours of data.", notes) == ""
+    assert verify.unconditioned("The buoy buffers 72 hours of data.", notes, {"gullwatch", "down"}) == ""
+
+
 def test_a_claim_copied_without_the_condition_closing_it_is_not_supported():
     """Found by bench.verifier: a condition after "than" ("more than three days late ... unless an extension was
     agreed") was read as another part's, and one sharing a word with its claim ("only by the lead TA, only when

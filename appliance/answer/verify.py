@@ -761,7 +761,7 @@ def unconditioned(sentence: str, evidence: str, asked: Set[str] = frozenset()) -
     if the LED blinks red?") goes without saying."""
     found = CONDITION.match(evidence)
     if found:
-        first = _unstated(found.group().strip(" ,"), evidence[found.end() :], sentence, asked)
+        first = _unstated(found.group().strip(" ,"), evidence[found.end() :], sentence, asked, found.group("condition"))
         if first:
             return first
         # Stated, it leaves the rest to check: "When more than three students are waiting, ..., and then goes back
@@ -790,11 +790,17 @@ def unconditioned(sentence: str, evidence: str, asked: Set[str] = frozenset()) -
     return ""
 
 
-def _unstated(condition: str, claim: str, sentence: str, asked: Set[str]) -> str:
-    """The condition, when the sentence copies its claim without it or any word of it ("" when it states it)."""
+def _unstated(condition: str, claim: str, sentence: str, asked: Set[str], words: str = "") -> str:
+    """The condition, when the sentence copies its claim without it or any word of it ("" when it states it).
+    Given its `words` ("Gullwatch is down"), a condition saying what its subject is or does is stated only by what
+    it says of it: "Gullwatch buffers 72 hours of data" from "If Gullwatch is down, the buoy buffers 72 hours of
+    data" names its subject, to give it the claim's (a class walkthrough)."""
     # The condition's own words: those it shares with the claim ("only", "exercises") are no sign it was stated.
     said, stated = set(content_words(sentence)), set(content_words(claim))
     terms = set(content_words(condition)) - stated
+    verb = SUBJECT_ENDS.search(words)
+    if verb and (predicate := set(content_words(words[verb.end() :])) - stated):
+        terms = predicate
     return condition if terms and not terms & (said | asked) and len(said & stated) >= 2 else ""
 
 
