@@ -510,6 +510,19 @@ def test_a_slides_abbreviations_state_what_their_words_do():
     assert expected("how many ppl on the pier").fits("At least 2 people on the pier")
 
 
+def test_a_question_word_run_together_with_its_is_asks_as_both():
+    """ "whens the field day" asked for a quantity of days and was refused beside "Field day -> Sat 25 Oct"; "when is
+    the field day" was answered (a class walkthrough)."""
+    for typed, meant in (
+        ("whens the field day", "when is the field day"),
+        ("wheres the blue binder", "where is the blue binder"),
+        ("whos the safety officer", "who is the safety officer"),
+        ("hows the grade made up", "how is the grade made up"),
+    ):
+        assert expected(typed).kind == expected(meant).kind, typed
+    assert expected("whens the field day").kind != "quantity"
+
+
 def test_a_short_plural_counted_is_counted_in_the_singular_too():
     """ "how many first aid kits" was refused beside a Word handout's table row "First-aid kit | 2 | Team C": the
     stem of a short plural was the whole word, "kits" (a class walkthrough)."""

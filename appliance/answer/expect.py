@@ -329,6 +329,8 @@ POLAR = re.compile(
     r"is\s+it\s+(?:ok|okay|alright|allowed|possible|fine)|am\s+i|are\s+we\s+allowed)\b",
     re.IGNORECASE,
 )
+# A question word run together with its "is", as students type it: "whens the field day", "wheres the binder".
+RUN_TOGETHER = re.compile(r"\b(what|where|when|who|how)s\b", re.IGNORECASE)
 # When asks for a moment, which this module types only as a date (DATED); it asks for no dimension's value.
 PLACE_OR_TIME = re.compile(r"^\s*(?:where|when)\b", re.IGNORECASE)
 # What a "what ..." or "which ..." question names as asked for: the words before its verb ("which solder wire
@@ -681,6 +683,7 @@ SAYS_WHAT_ASKED = ("quantity", "date", "phone", "colour")
 def expected(question: str, kin: Callable[[str], Sequence[str]] = lambda word: ()) -> Expected:
     """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it; `kin`
     gives the stems of a word's kin, the other names the material may count a thing by."""
+    question = RUN_TOGETHER.sub(r"\1 is", question)
     kind = replace(_kind(question, kin), words=frozenset(w.lower()[:PREFIX] for w in re.findall(r"[\w-]+", question)))
     if kind.dimension in ("extent", "duration") and OWN_LENGTH.search(question) and not WAITING.search(question):
         kind = replace(kind, own_length=True)
