@@ -530,6 +530,8 @@ def test_a_short_plural_counted_is_counted_in_the_singular_too():
     assert wanted.fits("First-aid kit: 2")
     assert wanted.fits("Bring 2 kits.")
     assert not expected("how many buses").fits("Bu: 2")
+    # a label's detail in brackets between it and its count (a Word handout's kit list)
+    assert expected("how many mooring chains").fits("Mooring chain (15 m) | 2 | Team B")
 
 
 @pytest.mark.parametrize(

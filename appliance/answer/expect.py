@@ -248,10 +248,12 @@ FREE = (
 )
 PAID = f"{MONEY_FIRST}|{FREE}"
 # What is counted may come before its number, as a label's or a limit's ("Seats: 24", "Seats | 24", "places are
-# limited to 36"), when no unit follows the number ("Places are 3 km away").
+# limited to 36"), a label's detail in brackets between ("Mooring chain (15 m) | 2"), when no unit follows the number
+# ("Places are 3 km away").
 MEASURED = rf"%|°|(?:{LENGTH_UNITS}|{MASS_UNITS}|{DURATION_UNITS})\b"
 COUNT_FIRST = (
-    rf"\b(?:{{units}})\s*(?::|\||=|(?:is|are)(?:\s+(?:limited|restricted|capped))?(?:\s+to)?)\s*{NUMBER}\b"
+    rf"\b(?:{{units}})(?:\s*\([^()]*\))?\s*(?::|\||=|(?:is|are)(?:\s+(?:limited|restricted|capped))?(?:\s+to)?)"
+    rf"\s*{NUMBER}\b"
     rf"(?!\s*(?:{MEASURED}))"
 )
 # A question asking for an amount at all; its dimension (if any) comes from DIMENSIONS.
