@@ -2620,6 +2620,22 @@ def test_a_condition_is_stated_by_what_it_says_of_its_subject_not_by_its_subject
     assert verify.unconditioned("The buoy buffers 72 hours of data.", notes, {"gullwatch", "down"}) == ""
 
 
+def test_a_sentence_naming_what_the_material_counts_without_a_count_is_not_supported():
+    """ "and the discussion?" was answered "The discussion is the source of error." as checked, from a Word handout's
+    "Discussion: at least two sources of error." (a class walkthrough): every word the material's, its count left
+    out. A sentence giving a count of its own is checked by its numbers."""
+    item = "Discussion: at least two sources of error."
+    passage = Passage("c", "d", "guide.docx", None, None, "Lab Report Guide > Structure", item, 0, len(item), 1.0, 0.9)
+    checker = verify.Verifier(
+        "what goes in the discussion", {1: [Evidence(0, len(item), item, 0.9)]}, [passage], FakeEmbedder(), 0.0
+    )
+    wrong = checker.check("The discussion is the source of error [1].")
+    assert (wrong.source, wrong.reason) == (None, "it leaves out how many: 'at least two sources'")
+    assert checker.check("The discussion: at least two sources of error [1].").source == 1
+    assert verify.uncounted("It has one answer.", "Forward has one answer, inverse may have two answers.") == ""
+    assert verify.uncounted("Lab reports count for 40 percent.", "Lab reports: 40 percent (3 reports)") == ""
+
+
 def test_a_claim_copied_without_the_condition_closing_it_is_not_supported():
     """Found by bench.verifier: a condition after "than" ("more than three days late ... unless an extension was
     agreed") was read as another part's, and one sharing a word with its claim ("only by the lead TA, only when
