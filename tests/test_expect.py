@@ -501,6 +501,39 @@ def test_a_thing_counted_may_be_counted_by_one_of_its_kin():
     assert not expected("how many bikes fit in the bike shelter").fits("It holds 64 bicycles in two-level racks.")
 
 
+def test_a_slides_abbreviations_state_what_their_words_do():
+    """A slide's "Sampling: every 10 min (default)" answers "how often does the buoy sample", "Min. 2 ppl on the
+    pier" "how many people on the pier", and a student's "ppl" asks for people (a class walkthrough)."""
+    assert expected("how often does the buoy sample").fits("Sampling: every 10 min (default)")
+    assert expected("how often is it logged").fits("Logged every 2 hrs")
+    assert expected("how many people on the pier").fits("Min. 2 ppl on the pier")
+    assert expected("how many ppl on the pier").fits("At least 2 people on the pier")
+
+
+def test_a_question_word_run_together_with_its_is_asks_as_both():
+    """ "whens the field day" asked for a quantity of days and was refused beside "Field day -> Sat 25 Oct"; "when is
+    the field day" was answered (a class walkthrough)."""
+    for typed, meant in (
+        ("whens the field day", "when is the field day"),
+        ("wheres the blue binder", "where is the blue binder"),
+        ("whos the safety officer", "who is the safety officer"),
+        ("hows the grade made up", "how is the grade made up"),
+    ):
+        assert expected(typed).kind == expected(meant).kind, typed
+    assert expected("whens the field day").kind != "quantity"
+
+
+def test_a_short_plural_counted_is_counted_in_the_singular_too():
+    """ "how many first aid kits" was refused beside a Word handout's table row "First-aid kit | 2 | Team C": the
+    stem of a short plural was the whole word, "kits" (a class walkthrough)."""
+    wanted = expected("how many first aid kits")
+    assert wanted.fits("First-aid kit: 2")
+    assert wanted.fits("Bring 2 kits.")
+    assert not expected("how many buses").fits("Bu: 2")
+    # a label's detail in brackets between it and its count (a Word handout's kit list)
+    assert expected("how many mooring chains").fits("Mooring chain (15 m) | 2 | Team B")
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import zipfile
 
+import docx
 import pytest
 from litestar.testing import TestClient
 
@@ -18,6 +19,7 @@ from appliance.ingest.formats import ocr
 from appliance.ingest.parse import parse, precheck
 from appliance.settings import load_settings
 from appliance.web.app import create_app
+from appliance.web.rich import page_nodes
 from tests.conftest import sign_in
 from tests.filemaker import (
     EXCEL_TYPES,
@@ -114,6 +116,51 @@ def test_docx_table_is_rows_of_text(word):
 
 def test_docx_title_is_the_title_style(word):
     assert word.title == "Lab sheet"
+
+
+def _texts(node) -> str:
+    return node if isinstance(node, str) else "".join(_texts(child) for child in node[2:])
+
+
+def _items(parsed) -> list[str]:
+    """The text of each list item the reader shows of the first page."""
+    found: list[str] = []
+
+    def walk(nodes: list) -> None:
+        for node in (n for n in nodes if isinstance(n, list)):
+            if node[0] == "li":
+                found.append(_texts(node))
+            else:
+                walk(node[2:])
+
+    walk(page_nodes(parsed.kind, parsed.pages[0].text))
+    return found
+
+
+def test_a_list_ends_before_the_heading_paragraph_or_table_after_it():
+    """A Word handout's list then its next heading, paragraph and table, and a slide's points then its speaker notes,
+    read with no blank line between: the reader showed all that followed inside the list's last item, the table as
+    bare "| Item | Quantity |" lines (a class walkthrough)."""
+    document = docx.Document()
+    document.add_heading("What to bring", level=1)
+    for item in ("Safety boots", "Packed lunch"):
+        document.add_paragraph(item, style="List Bullet")
+    document.add_heading("Kit list", level=1)
+    document.add_paragraph("Item one", style="List Bullet")
+    document.add_paragraph("The kit is split across the teams.")
+    document.add_paragraph("Item two", style="List Bullet")
+    grid = document.add_table(rows=2, cols=2)
+    for cell, value in zip(grid.rows[0].cells + grid.rows[1].cells, ["Item", "Quantity", "Kit", "2"], strict=True):
+        cell.text = value
+    out = io.BytesIO()
+    document.save(out)
+    word = parse(out.getvalue(), "kit.docx")
+    assert _items(word) == ["Safety boots", "Packed lunch", "Item one", "Item two"]
+    assert "table" in str(page_nodes("docx", word.pages[0].text))
+    assert [s.heading.rsplit(" > ", 1)[-1] for s in word.pages[0].sections] == ["What to bring", "Kit list"]
+    deck = parse(make_pptx([("Hardware", ["Dry mass 9.4 kg", "Tarn-M7 board"], "It runs at 180 MHz.")]), "d.pptx")
+    assert _items(deck) == ["Dry mass 9.4 kg", "Tarn-M7 board"]
+    assert deck.pages[0].sections[1].text.startswith("Speaker notes")
 
 
 def test_macro_enabled_docm_is_read_as_text():

@@ -12,7 +12,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.answer import answerer as answerer_module
-from appliance.answer import evidence, verify
+from appliance.answer import evidence, kin, verify
 from appliance.answer.answerer import FOLLOWING_QUOTE, Question
 from appliance.answer.events import Evidence
 from appliance.answer.expect import expected, scaled
@@ -778,6 +778,14 @@ def test_a_short_table_row_pairing_a_label_with_its_value_is_evidence_and_its_he
     # a header of many words is no more a statement: "Pin(s) | Function | Notes" was quoted for "which pin"
     pins = "| Pin(s) | Function | Notes |\n|---|---|---|\n| D18 | I²C SDA | 4.7 kΩ pull-up on the board |\n"
     assert [pins[a:b] for a, b in evidence.sentences(pins)] == ["D18 | I²C SDA | 4.7 kΩ pull-up on the board"]
+
+
+def test_a_spaced_table_rule_is_no_sentence():
+    """A slide's or a Word table is written with a spaced rule, "| --- | --- | --- |": read as a sentence of five
+    words, "--- | --- | ---" was a candidate answering "how many ppl on the pier" as well as a sentence did (a class
+    walkthrough)."""
+    page = "Kit list\n| Item | Quantity | Carried by |\n| --- | :--- | ---: |\n| First-aid kit | 2 | Team C |\n"
+    assert [page[a:b] for a, b in evidence.sentences(page)] == ["First-aid kit | 2 | Team C"]
 
 
 def test_a_table_rows_header_names_what_its_cells_are():
@@ -2471,6 +2479,23 @@ def test_a_thing_asked_by_its_number_is_not_answered_by_another_numbered_thing_s
         assert [e.text for e in found[0]] == [ORRIN.split("\n")[1]], asked
 
 
+def test_a_sentence_of_another_numbered_thing_is_not_the_best_however_close():
+    """ "when is lab report 2 due" quoted a slide's "Lab report 1 due -> Fri 31 Oct, 17:00" first, closest in
+    meaning, then the handout's date of report 2 (a class walkthrough)."""
+    page = "Lab report 1 due -> Fri 31 Oct, 17:00\n\nThe field day counts as Lab report 2. Your report is due 7 Nov."
+    passage = passage_of(page, "Key dates")
+    spans = evidence.sentences(page)
+    scored = [
+        evidence.Scored(
+            0, a, b, page[a:b], page[a:b], similarity=0.7 - i / 10, coverage=0.5, fits=True, score=0.8 - i / 10
+        )
+        for i, (a, b) in enumerate(spans)
+    ]
+    asked = "when is lab report 2 due"
+    found = evidence.select(scored, [passage], most=2, within=0.05, numbered=evidence.things_numbered(asked))
+    assert "Lab report 1" not in " ".join(e.text for e in found[0])
+
+
 @pytest.mark.parametrize(
     ("question", "text", "another"),
     [
@@ -2589,6 +2614,33 @@ def test_two_numbers_given_in_each_others_place_are_not_supported():
     assert verify.reordered(load, load) is None
 
 
+def test_a_condition_is_stated_by_what_it_says_of_its_subject_not_by_its_subject_alone():
+    """ "what is gullwatch" was answered "Gullwatch is a buoy that buffers 72 hours of data." as checked, from a
+    slide's notes "If Gullwatch is down, the buoy buffers 72 hours of data.": the condition's subject made the claim's
+    (a class walkthrough). Saying the condition, or a question asking it, still states it."""
+    notes = "If Gullwatch is down, the buoy buffers 72 hours of data."
+    for sentence in ("Gullwatch buffers 72 hours of data.", "Gullwatch is a buoy that buffers 72 hours of data."):
+        assert verify.unconditioned(sentence, notes) == "If Gullwatch is down"
+    assert verify.unconditioned("When Gullwatch is down, the buoy buffers 72 hours of data.", notes) == ""
+    assert verify.unconditioned("The buoy buffers 72 hours of data.", notes, {"gullwatch", "down"}) == ""
+
+
+def test_a_sentence_naming_what_the_material_counts_without_a_count_is_not_supported():
+    """ "and the discussion?" was answered "The discussion is the source of error." as checked, from a Word handout's
+    "Discussion: at least two sources of error." (a class walkthrough): every word the material's, its count left
+    out. A sentence giving a count of its own is checked by its numbers."""
+    item = "Discussion: at least two sources of error."
+    passage = Passage("c", "d", "guide.docx", None, None, "Lab Report Guide > Structure", item, 0, len(item), 1.0, 0.9)
+    checker = verify.Verifier(
+        "what goes in the discussion", {1: [Evidence(0, len(item), item, 0.9)]}, [passage], FakeEmbedder(), 0.0
+    )
+    wrong = checker.check("The discussion is the source of error [1].")
+    assert (wrong.source, wrong.reason) == (None, "it leaves out how many: 'at least two sources'")
+    assert checker.check("The discussion: at least two sources of error [1].").source == 1
+    assert verify.uncounted("It has one answer.", "Forward has one answer, inverse may have two answers.") == ""
+    assert verify.uncounted("Lab reports count for 40 percent.", "Lab reports: 40 percent (3 reports)") == ""
+
+
 def test_a_claim_copied_without_the_condition_closing_it_is_not_supported():
     """Found by bench.verifier: a condition after "than" ("more than three days late ... unless an extension was
     agreed") was read as another part's, and one sharing a word with its claim ("only by the lead TA, only when
@@ -2696,6 +2748,26 @@ def test_a_sentence_leaning_on_the_one_before_is_quoted_after_it_though_it_score
     assert [text for _, text, _ in quotes] == [f"{subject.text} {leaning.text}", other.text]
     apart = Evidence(200, 252, leaning.text, 0.92)  # not next to it: a quote of its own
     assert len(answerer_module.quotable({1: [subject, apart]})) == 2
+
+
+SUMMARY_SLIDE = (
+    "Summary\n- Forum, not email\n- Late: -8%/day, max 3 days\n- Final project = 35%, teams of 3\n\n"
+    "Grading\n| Component | Weight | Notes |\n| --- | --- | --- |\n| Quizzes (x3) | 15% | best 2 of 3 count |\n"
+    "| Lab reports | 30% | 3 reports |\n"
+)
+
+
+def test_a_slide_point_or_table_row_brings_no_next_point_or_row():
+    """A class walkthrough's slides: "what's the late penalty" quoted "Late: -8%/day, max 3 days" with the next
+    point, "Final project = 35%, teams of 3", highlighted too; "do all 3 quizzes count" the quizzes' row with the lab
+    reports' row. The next point or row is another thing's, not the rest of the thought."""
+    late = _procedure_chosen("what's the late penalty", SUMMARY_SLIDE, "Late: -8%/day, max 3 days", "L1 > Summary")
+    assert [text for text, _ in late] == ["Late: -8%/day, max 3 days"]
+    best = "Quizzes (x3) | 15% | best 2 of 3 count"
+    assert [text for text, _ in _procedure_chosen("do all 3 quizzes count", SUMMARY_SLIDE, best, "L1")] == [best]
+    # a numbered list is a procedure: its next step is still brought
+    steps = _procedure_chosen("what do i do with the battery", CHARGING, "Lift the battery out by the blue strap.")
+    assert ("Place it in the Fenwick charging cradle, label facing up.", True) in steps
 
 
 def test_table_rows_quoted_together_each_keep_a_line():
@@ -2904,8 +2976,8 @@ def test_the_one_pointed_at_is_no_number_and_a_slides_wk_is_a_week():
         "sensor",
     ]
     assert evidence.key_terms("how much does one battery cost") == ["one", "battery", "cost"]
-    terms = evidence.key_terms("which week is the forward kinematics lab?")
-    assert evidence.coverage(terms, "Lab 4 (wk 9, Thu & Fri): forward kinematics on the real arm") == 1.0
+    terms, said = evidence.key_terms("which week is the forward kinematics lab?"), kin.table(kin.ALSO_SAID)
+    assert evidence.coverage(terms, "Lab 4 (wk 9, Thu & Fri): forward kinematics on the real arm", kin=said) == 1.0
 
 
 def test_which_of_the_few_is_no_key_term_but_this_semester_is():

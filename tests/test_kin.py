@@ -59,6 +59,12 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         ("where is the nearest AED", "The nearest defibrillator is in the foyer."),
         # where a class meets in a fire is where it gathers (a thirteenth walkthrough)
         ("where do we meet if there is a fire", "In case of fire, gather at the assembly point in car park B."),
+        # a slide's abbreviations, and a student's (a class walkthrough's slides)
+        ("when are the TA office hours", "TA office hrs: Thu 10:00, Lab B-07"),
+        ("battery life with sampling every 1 minute", "Battery life with sampling every 1 min: 4 days"),
+        ("how many ppl on the pier", "Two people on the pier at all times."),
+        ("what's the average draw", "Avg draw 1.9 W"),
+        ("what's the hull diameter", "Hull: HDPE, 62 cm dia."),
     ):
         assert evidence.coverage(evidence.key_terms(asked), said, kin=read) == 1.0, asked
 

@@ -6,6 +6,7 @@ import httpx
 import playwright.sync_api as playwright_api
 import pytest
 
+from appliance.answer.answerer import quotable
 from appliance.answer.events import Done, Evidence, Sentence, Source
 from appliance.ingest.parse import parse
 from appliance.services import build
@@ -398,12 +399,21 @@ def test_the_reader_page_is_placed_in_its_text(quillon):
 # ---------- a quote of several evidence sentences (a sentence and the neighbours it brought) ----------
 
 
-def _shown_quote(services, rows: list[str], filename: str = "quillon.md", body: bytes = QUILLON_NOTES.encode()) -> Done:
-    """An answer quoting `rows` of a document's first page (the Quillon notes'), joined as a quote joins them, as
-    the web app is sent it."""
+def _shown_quote(
+    services,
+    rows: list[str],
+    filename: str = "quillon.md",
+    body: bytes = QUILLON_NOTES.encode(),
+    shown: str = "The material says: “{quote}” [1]",
+) -> Done:
+    """An answer quoting `rows` of a document's first page (the Quillon notes'), the first the evidence and the rest
+    the neighbours it brought, joined as the answerer joins them (table rows each on a line), as the web app is
+    sent it; its sentence `shown` as given."""
     document = services.ingestor.ingest(body, filename, course_id=1).document
     text = services.database.page(document["id"], 1)["text"]
-    evidence = [Evidence(text.index(row), text.index(row) + len(row), row, 0.5) for row in rows]
+    evidence = [
+        Evidence(text.index(row), text.index(row) + len(row), row, 0.5, context=i > 0) for i, row in enumerate(rows)
+    ]
     source = Source(
         n=1,
         chunk_id="c",
@@ -420,9 +430,9 @@ def _shown_quote(services, rows: list[str], filename: str = "quillon.md", body: 
         snippet="",
         evidence=evidence,
     )
-    quote = " ".join(rows)
+    [(_, quote, _)] = quotable({1: evidence})
     sentence = Sentence(
-        text=quote, shown=f"The material says: “{quote}” [1]", status="supported", stands_for="material", source=1
+        text=quote, shown=shown.format(quote=quote), status="supported", stands_for="material", source=1
     )
     done = Done(
         answer=sentence.shown, covered=True, mode="extractive", model="m", sources=[source], sentences=[sentence]
@@ -439,6 +449,24 @@ def test_a_quote_of_two_rows_is_one_table_of_both_under_its_head(services):
     nodes = _quote_of_rows(services, ["small Quillon spring | 120 N/m", "large Quillon spring | 480 N/m"])
     shown = [tag for tag in _tags(nodes) if tag in ("blockquote", "table", "th", "tr")]
     assert shown == ["blockquote", "table", "tr", "th", "th", "tr", "tr"]
+
+
+def test_a_quote_of_two_rows_shows_no_row_as_bare_text(services):
+    # A slide's grading table (a class walkthrough): "Quizzes (x3) | 15% | ..." then the next row, which showed as
+    # "Lab reports | 30% | 3 reports”" in bars under the table, its closing quotation mark after it.
+    nodes = _quote_of_rows(services, ["small Quillon spring | 120 N/m", "large Quillon spring | 480 N/m"])
+    assert "|" not in _texts(nodes) and "”" not in _texts(nodes)
+    assert "large Quillon spring" in _texts(nodes)
+
+
+def test_a_model_sentence_copying_a_point_ends_with_it_not_with_its_full_stop_on_a_line_of_its_own(services):
+    # "what's the lora range" (a class walkthrough): the model wrote a summary slide's point with a full stop,
+    # "LoRa 868 MHz, ~7 km.", shown as the slide's point and then "." on a line of its own.
+    slide = b"# Summary\n\n- Skerrow-6: 9.4 kg\n- LoRa 868 MHz, ~7 km\n"
+    done = _shown_quote(services, ["LoRa 868 MHz, ~7 km"], "s.md", slide, shown="{quote} [1].")
+    nodes = done.sentences[0].nodes or []
+    assert "li" in _tags(nodes)
+    assert _texts(nodes).strip().endswith("~7 km"), nodes
 
 
 def test_a_quote_of_a_sentence_in_a_paragraph_stays_in_its_line(services):

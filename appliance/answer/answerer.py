@@ -5,7 +5,6 @@ import threading
 import time
 from collections.abc import Iterator, Set
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Literal
 
 import msgspec
@@ -813,10 +812,7 @@ def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[i
     ranked = sorted(runs, key=lambda run: -max(e.score for e in run[1]))
     quotes, seen = [], set()
     for n, items in ranked:
-        # Table rows each on a line of their own: "Single-shot accuracy (mm) | 0.04", then the next row.
-        text = items[0].text + "".join(
-            ("\n" if "|" in a.text and "|" in b.text else " ") + b.text for a, b in pairwise(items)
-        )
+        text = evidence_module.quote_of(items)
         # The same words in two documents (a handout and the PDF made of it) are one quote, from the better.
         if (words := " ".join(text.split())) not in seen:
             seen.add(words)

@@ -35,6 +35,8 @@ ABBREVIATED_BOUND = re.compile(r"\b(?:max|min|incl|excl|ca|typ|avg|nom)\.$", re.
 VALUE_START = re.compile(r"[\d±+\-\u2212]")
 WORDED = re.compile(r"\w")
 TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
+# A whole |---| rule line, its cells spaced or not ("| --- | --- |", as a slide's or a Word table is written).
+RULE_LINE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)*[ \t]*:?-{3,}:?[ \t]*\|?[ \t]*")
 # A list's "1." is markup; a clause's "5.1" is the material's own words, and half of it would be a number it never
 # gave ("1 A match lasts 150 seconds").
 MARKUP = re.compile(rf"^\s*(?:[-*+>{BULLETS}]|#+|\d+[.)](?!\d)|\|)\s*|\*\*|__|`")
@@ -207,9 +209,6 @@ NUMBERED = re.compile(r"\b([^\W\d_]{2,}) (\d{1,5})\b")
 THE_ONE = re.compile(
     r"\b(the|this|that|which) one\b(?=\s+(?:about|with|that|which|where|who|for|on|of)\b|\s*\W*$)", re.I
 )
-# A slide's short forms of the words a student writes out: "Lab 4 (wk 9, Thu & Fri)" says which week.
-SHORT_FORMS = {"wk": "week", "wks": "week", "hr": "hour", "hrs": "hour"}
-SHORTENED = re.compile(rf"\b({'|'.join(SHORT_FORMS)})\b", re.IGNORECASE)
 # "which of the two arms" asks which one, not of two. (But "this semester" is no asker's own time, as "yesterday"
 # is: a course's handout is written for this semester, and says so.)
 OF_THE_FEW = re.compile(r"\b(which\s+of\s+the)\s+(?:two|three|four|five|\d)\b", re.IGNORECASE)
@@ -434,7 +433,6 @@ def text_words(text: str) -> set[str]:
     words.update(stem(a + b) for a, b in pairs if a not in STOPWORDS and b not in STOPWORDS)
     if PERMITTING.search(text):
         words.add(ALLOWED)
-    words.update(SHORT_FORMS[short.lower()] for short in SHORTENED.findall(text))
     return words | days(text, words)
 
 
@@ -678,9 +676,15 @@ def _states(text: str, start: int, end: int, lone: bool, points: bool = False) -
     if lone and "\n" not in piece:  # a sentence wrapped over lines is judged as one, however short its last
         point = points and len(piece.split()) >= ITEM_WORDS
         return len(piece) >= MIN_CHARS and (point or bool(LABEL_VALUE.fullmatch(piece)))
-    if _is_header(text, end):
+    if _is_header(text, end) or RULE_LINE.fullmatch(text, text.rfind("\n", 0, start) + 1, _line_end(text, end)):
         return False
     return _is_sentence(piece) or _is_row(text, start, end) or _is_item(text, start, piece)
+
+
+def _line_end(text: str, at: int) -> int:
+    """Where the line holding `at` ends."""
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
 
 
 def _is_item(text: str, start: int, piece: str) -> bool:
@@ -1291,11 +1295,15 @@ def select(
     list or an item of one not numbered, the whole list: "How is the course grade made up?" is answered by all
     three parts. When a `reason` is asked for and the best gives none, the first sentence a few after it that gives
     one is evidence too: "why?" after a step is answered by the reason the page gives below it, not by the step.
-    No sentence but the best is chosen or brought that names only other numbers of a thing asked by its `numbered`
-    one (`things_numbered`).
+    No sentence is chosen or brought that names only other numbers of a thing asked by its `numbered` one
+    (`things_numbered`), unless every one does.
     """
     if not scored:
         return {}
+    # Nor is the best: "Lab report 1 due -> Fri 31 Oct" was quoted first for "when is lab report 2 due".
+    scored = [
+        s for s in scored if not (numbered and of_another_numbered(numbered, f"{s.labels} {s.context}"))
+    ] or scored
     chosen = _unique([s for s in scored if s.score >= scored[0].score - within], passages, most)
     # A sentence both further in meaning from the question and covering less of it than the best adds nothing the
     # best does not: "Cancel bookings you will not use" beside how long one booking may be; unless it states the
@@ -1337,7 +1345,7 @@ def select(
         at = next(i for i, (a, _) in enumerate(spans) if a == s.start)
         near = spans[at - 1 : at] if LEANING.match(s.text) and at else []
         if rank == 0 and follow:
-            near += listed or spans[at + 1 : at + 2]
+            near += listed or [span for span in spans[at + 1 : at + 2] if not _another_point(passages[s.source], span)]
         for a, b in near:
             if numbered and of_another_numbered(numbered, _text(passages[s.source], a, b)):
                 continue  # "Valve number 9 is the exhaust" after the valve 12 asked about
@@ -1345,6 +1353,26 @@ def select(
                 taken.add(_place(passages[s.source], a))
                 group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0, context=True)
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
+
+
+def quote_of(items: Sequence[Evidence]) -> str:
+    """Evidence sentences of one run as a quote joins them: with spaces, but table rows each on a line of their own
+    ("Single-shot accuracy (mm) | 0.04", then the next row)."""
+    if not items:
+        return ""
+    return items[0].text + "".join(
+        ("\n" if "|" in a.text and "|" in b.text else " ") + b.text for a, b in pairwise(items)
+    )
+
+
+def _another_point(passage: Passage, span: tuple[int, int]) -> bool:
+    """Whether the sentence at `span` opens a line of its own that is a table row or a point not numbered: another
+    thing's, not the rest of the thought before it (a slide's "Final project = 35%" after "Late: -8%/day", a grading
+    table's next row). A numbered point is the next step of a procedure, and is brought."""
+    at = span[0] - passage.start
+    line = passage.text.rfind("\n", 0, at) + 1
+    lead = passage.text[line:at]
+    return lead.lstrip().startswith("|") or bool(ITEM_MARKER.fullmatch(lead) and not STEP_MARK.fullmatch(lead))
 
 
 def _procedure_asked(best: Scored, passage: Passage, task: Sequence[str]) -> bool:

@@ -205,9 +205,10 @@ EITHER = ("extent", "draw", "capacity", "size", "sensing", "supply", "hour", "ra
 UNIT_WORDS = 2
 RATE_WORDS = 6
 # How often something happens can be said without a number ("every Monday", "weekly", "after each use"): "every"
-# or "each" before a time, or an occasion, not before a thing ("at every station", "each jaw").
+# or "each" before a time, or an occasion, not before a thing ("at every station", "each jaw"); a slide's time in
+# short ("Sampling: every 10 min").
 OCCASIONS = (
-    r"(?:second|minute|hour|day|night|morning|afternoon|evening|week|weekday|weekend|fortnight|month|quarter|year|"
+    r"(?:second|sec|minute|min|hour|hr|day|night|morning|afternoon|evening|week|weekday|weekend|fortnight|month|quarter|year|"
     r"semester|term|session|lesson|lecture|class|shift|use|time|run|visit|cycle|batch|print|job|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
 )
@@ -254,10 +255,12 @@ FREE = (
 )
 PAID = f"{MONEY_FIRST}|{FREE}"
 # What is counted may come before its number, as a label's or a limit's ("Seats: 24", "Seats | 24", "places are
-# limited to 36"), when no unit follows the number ("Places are 3 km away").
+# limited to 36"), a label's detail in brackets between ("Mooring chain (15 m) | 2"), when no unit follows the number
+# ("Places are 3 km away").
 MEASURED = rf"%|°|(?:{LENGTH_UNITS}|{MASS_UNITS}|{DURATION_UNITS})\b"
 COUNT_FIRST = (
-    rf"\b(?:{{units}})\s*(?::|\||=|(?:is|are)(?:\s+(?:limited|restricted|capped))?(?:\s+to)?)\s*{NUMBER}\b"
+    rf"\b(?:{{units}})(?:\s*\([^()]*\))?\s*(?::|\||=|(?:is|are)(?:\s+(?:limited|restricted|capped))?(?:\s+to)?)"
+    rf"\s*{NUMBER}\b"
     rf"(?!\s*(?:{MEASURED}))"
 )
 # A question asking for an amount at all; its dimension (if any) comes from DIMENSIONS.
@@ -274,12 +277,13 @@ NOT_COUNTED = (
 COUNTED = re.compile(rf"\b(?:how many|number of)((?:\s+(?!(?:{NOT_COUNTED})\b)[a-z][a-z-]+){{1,3}})", re.IGNORECASE)
 # The first word counted ("people" of "how many people per team"), which a sentence counting it says.
 COUNTED_FIRST = re.compile(r"\b(?:how many|number of)\s+[a-z][a-z-]+", re.IGNORECASE)
+PLURAL = re.compile(r"[a-z]{3}(?<![su])s$")  # "kits", "pens": not "bus", "glass"
 COUNT_STEM = 4  # letters of the counted word kept to match its other forms: "batter" for batteries and battery
 # People counted in general ("how many people") are counted by whatever the material calls them: "teams of at most
 # three students", "no more than six visitors".
-PEOPLE = frozenset("people persons person individuals".split())
+PEOPLE = frozenset("people ppl persons person individuals".split())
 PERSONS = (
-    r"people|persons?|individuals?|students?|pupils?|learners?|members?|users?|visitors?|participants?|attendees?|"
+    r"people|ppl|persons?|individuals?|students?|pupils?|learners?|members?|users?|visitors?|participants?|attendees?|"
     r"adults?|children|staff|engineers?|operators?|pilots?|spotters?|technicians?|teachers?|instructors?"
 )
 # People counted by the size of their group: "Students work in teams of four" for "how many people in a team".
@@ -337,6 +341,8 @@ POLAR = re.compile(
     r"is\s+it\s+(?:ok|okay|alright|allowed|possible|fine)|am\s+i|are\s+we\s+allowed)\b",
     re.IGNORECASE,
 )
+# A question word run together with its "is", as students type it: "whens the field day", "wheres the binder".
+RUN_TOGETHER = re.compile(r"\b(what|where|when|who|how)s\b", re.IGNORECASE)
 # When asks for a moment, which this module types only as a date (DATED); it asks for no dimension's value.
 PLACE_OR_TIME = re.compile(r"^\s*(?:where|when)\b", re.IGNORECASE)
 # What a "what ..." or "which ..." question names as asked for: the words before its verb ("which solder wire
@@ -740,6 +746,7 @@ SAYS_WHAT_ASKED = ("quantity", "date", "phone", "colour")
 def expected(question: str, kin: Callable[[str], Sequence[str]] = lambda word: ()) -> Expected:
     """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it; `kin`
     gives the stems of a word's kin, the other names the material may count a thing by."""
+    question = RUN_TOGETHER.sub(r"\1 is", question)
     kind = replace(_kind(question, kin), words=frozenset(w.lower()[:PREFIX] for w in re.findall(r"[\w-]+", question)))
     if kind.dimension in ("extent", "duration") and OWN_LENGTH.search(question) and not WAITING.search(question):
         kind = replace(kind, own_length=True)
@@ -841,6 +848,9 @@ def _counted(noun: str, kin: Sequence[str]) -> str:
     if noun in ROOM:
         return ROOMS
     forms = [noun[: max(COUNT_STEM, len(noun) - 3)], *(k for k in kin if len(k) >= COUNT_STEM)]
+    # A short plural is kept whole above: "kits" is counted by a table's "First-aid kit | 2" too.
+    if PLURAL.search(noun):
+        forms.append(noun[:-1])
     return "|".join(rf"{re.escape(form)}\w*" for form in forms)
 
 

@@ -23,6 +23,31 @@ CONVERSES = [
     ["sell", "buy bought buying"],
 ]
 
+# A slide's abbreviations, which WordNet does not know, and the words a student asks in (or the other way round):
+# "TA office hrs: Thu 10:00" answers "when are the TA office hours", "Min. 2 ppl on the pier" "how many people",
+# "Lab 4 (wk 9, Thu & Fri)" which week the lab is.
+# A student's "min" is no minute: it asks for a minimum.
+ABBREVIATED = [
+    ["week", "wk wks"],
+    ["wk", "week"],
+    ["hour", "hr hrs"],
+    ["hr", "hour"],
+    ["hrs", "hours"],
+    ["minute", "min mins"],
+    ["mins", "minutes"],
+    ["people", "ppl"],
+    ["ppl", "people"],
+    ["average", "avg"],
+    ["avg", "average"],
+    ["diameter", "dia"],
+    ["dia", "diameter"],
+    ["quantity", "qty"],
+    ["qty", "quantity"],
+    ["approximately", "approx"],
+    ["approx", "approximately"],
+    ["temperature", "temp"],
+]
+
 # Words a lab's handouts use for one another, which WordNet keeps apart: what a device is fed is its supply and its
 # input alike ("what input voltage does the lx16 take", answered by "Supply voltage | 9–32 V DC"); what is heat or
 # water proof is heat or water resistant ("the heat proof gloves", "the heat-resistant gloves"); a student's "temp"
@@ -43,6 +68,7 @@ ALSO_SAID = [
     ["dead", "flat empty discharged"],
     ["lipo", "lithium"],
     ["aed", "defibrillator"],
+    *ABBREVIATED,
 ]
 
 

@@ -138,6 +138,16 @@ SUBJECT_ENDS = re.compile(r"\b(?:is|are|was|were|must|can|should|will|may|has|ha
 CONDITION = re.compile(
     r"\s*(?:if|unless|when|whenever|without|excluding|apart from|except for)\s+(?P<condition>[^,;:.!?]+),", re.I
 )
+COUNT_WORD = r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+# A sentence counting in words, however few: its count is its own to check ("has one answer").
+ANY_COUNT = re.compile(rf"\b(?:one|single|both|several|many|few|multiple)\b|{COUNT_WORD}", re.IGNORECASE)
+# Things the material counts: "at least two sources", "3 reports", "four wheels" (not "one", as often "one of").
+COUNTED = re.compile(
+    r"(?:\b(?:at least|at most|up to|no more than|more than|fewer than|less than)\s+)?"
+    rf"(?:{COUNT_WORD}|(?<![\d.,])\d+(?![\d.,]))"
+    r"\s+(?P<things>[a-z]{3,}s)\b",
+    re.IGNORECASE,
+)
 # One it puts after the claim, in the claim's own clause: "Students may use the lab on Saturdays if a technician is
 # present", "... for one week with the technician's permission", "closed on Sundays except in exam weeks". One after
 # "or", "and" or a reason belongs to that part alone ("... after 300 hours, or earlier if the rubber cracks";
@@ -517,6 +527,9 @@ class Verifier:
         called = misroled(text, self.evidence_text[n])
         if called:
             return "it calls {} '{}', which the material does not".format(*called)
+        count = uncounted(text, self.evidence[n][closest[0]].text)
+        if count:
+            return f"it leaves out how many: '{count}'"
         kept = narrowed(text, self.evidence[n][closest[0]].text)
         if kept:
             return f"it leaves out '{kept}' of what the material says 'only' of"
@@ -761,7 +774,7 @@ def unconditioned(sentence: str, evidence: str, asked: Set[str] = frozenset()) -
     if the LED blinks red?") goes without saying."""
     found = CONDITION.match(evidence)
     if found:
-        first = _unstated(found.group().strip(" ,"), evidence[found.end() :], sentence, asked)
+        first = _unstated(found.group().strip(" ,"), evidence[found.end() :], sentence, asked, found.group("condition"))
         if first:
             return first
         # Stated, it leaves the rest to check: "When more than three students are waiting, ..., and then goes back
@@ -790,11 +803,17 @@ def unconditioned(sentence: str, evidence: str, asked: Set[str] = frozenset()) -
     return ""
 
 
-def _unstated(condition: str, claim: str, sentence: str, asked: Set[str]) -> str:
-    """The condition, when the sentence copies its claim without it or any word of it ("" when it states it)."""
+def _unstated(condition: str, claim: str, sentence: str, asked: Set[str], words: str = "") -> str:
+    """The condition, when the sentence copies its claim without it or any word of it ("" when it states it).
+    Given its `words` ("Gullwatch is down"), a condition saying what its subject is or does is stated only by what
+    it says of it: "Gullwatch buffers 72 hours of data" from "If Gullwatch is down, the buoy buffers 72 hours of
+    data" names its subject, to give it the claim's (a class walkthrough)."""
     # The condition's own words: those it shares with the claim ("only", "exercises") are no sign it was stated.
     said, stated = set(content_words(sentence)), set(content_words(claim))
     terms = set(content_words(condition)) - stated
+    verb = SUBJECT_ENDS.search(words)
+    if verb and (predicate := set(content_words(words[verb.end() :])) - stated):
+        terms = predicate
     return condition if terms and not terms & (said | asked) and len(said & stated) >= 2 else ""
 
 
@@ -874,6 +893,18 @@ def _beside_name(evidence: str, start: int, end: int, head: str) -> bool:
 def _named(text: str) -> set[str]:
     """The names a part of a sentence states, its first word too (not a stopword), as content words give them."""
     return {stem(name) for name in names(f" {text.strip()}") - STOPWORDS}
+
+
+def uncounted(sentence: str, evidence: str) -> str:
+    """The evidence's count of things a sentence stating no number at all names ("" when none): "The discussion is
+    the source of error." from "Discussion: at least two sources of error." says there is one (a class
+    walkthrough). A sentence giving any number ("has one answer", "40 percent") is checked by its numbers."""
+    if numbers(sentence) or ANY_COUNT.search(sentence):
+        return ""
+    said = {stem(word.lower()) for word in WORD.findall(sentence)}
+    return next(
+        (found.group().strip() for found in COUNTED.finditer(evidence) if stem(found["things"].lower()) in said), ""
+    )
 
 
 def narrowed(sentence: str, evidence: str) -> str:

@@ -18,6 +18,8 @@ MD_IMAGE = re.compile(r"!\[([^\[\]]*)\]" + LINK_TARGET)
 MD_LINK = re.compile(r"\[([^\[\]]+)\]" + LINK_TARGET)
 MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(.+?)\1")
 
+LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")  # a Markdown list item's line
+
 RST_ADORNMENT = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}\s*$")
 RST_ROLE = re.compile(r":[\w:.-]{1,60}:`([^`<]*)(?:<[^`>]*>)?`")
 RST_LINK = re.compile(r"`([^`<]+)<[^`>]*>`__?")
@@ -43,7 +45,18 @@ class Outline:
         self.lines.append(text)
         self.offset += len(text) + 1
 
+    def block(self, text: str) -> None:
+        """A line that is a block of its own (a heading, a Word paragraph, a table's first row): a list before it
+        ends, else Markdown reads it as its last item's lazy continuation, and the reader shows it in that item."""
+        self._end_list()
+        self.line(text)
+
+    def _end_list(self) -> None:
+        if self.lines and LIST_ITEM.match(self.lines[-1]):
+            self.line("")
+
     def heading(self, level: int, title: str) -> None:
+        self._end_list()  # the heading's section starts after the blank line ending the list
         self.path = [(lvl, t) for lvl, t in self.path if lvl < level] + [(level, title)]
         self.sections.append(Section("", " > ".join(t for _, t in self.path), self.offset))
         self.line(title)

@@ -11,6 +11,7 @@ from typing import TypeVar
 import msgspec
 
 from appliance.answer.events import Done, Evidence, Message, Sentence, Source
+from appliance.answer.evidence import quote_of
 from appliance.errors import NotFound
 from appliance.search.shapes import PassageView
 from appliance.store.database import Database
@@ -79,10 +80,10 @@ class Shown:
         run = _quoted_run(shown, source.evidence) if source else []
         if source is None or not run:
             return msgspec.structs.replace(sentence, nodes=inline(to_nodes(shown)))
-        before, _, after = shown.partition(" ".join(e.text for e in run))
+        before, _, after = shown.partition(quote_of(run))
         quoted = inline(self._cut(source, run))
         if has_blocks(quoted):  # a table, code or a displayed equation: quoted as a block, not in quotation marks
-            before, quoted, after = before.rstrip(" “"), [["blockquote", {}, *quoted]], after.lstrip("” ")
+            before, quoted, after = before.rstrip(" “"), [["blockquote", {}, *quoted]], _after_block(after)
         return msgspec.structs.replace(sentence, nodes=[part for part in (before, *quoted, after) if part])
 
     def answer(self, answer: A) -> A:
@@ -99,11 +100,18 @@ class Shown:
 
 
 def _quoted_run(shown: str, evidence: list[Evidence]) -> list[Evidence]:
-    """The longest run of a source's evidence sentences (in page order) that `shown` quotes, joined by spaces as a
-    quote joins a sentence and the neighbours it brought; [] when it quotes none."""
+    """The longest run of a source's evidence sentences (in page order) that `shown` quotes, joined as a quote joins
+    a sentence and the neighbours it brought (table rows each on a line); [] when it quotes none."""
     runs = (evidence[i:j] for i in range(len(evidence)) for j in range(i + 1, len(evidence) + 1))
-    quoted = [run for run in runs if all(e.text for e in run) and " ".join(e.text for e in run) in shown]
+    quoted = [run for run in runs if all(e.text for e in run) and quote_of(run) in shown]
     return max(quoted, key=len, default=[])
+
+
+def _after_block(after: str) -> str:
+    """What follows a quoted block in its sentence, without the closing quotation mark, nor a full stop alone: the
+    block ends the sentence ("LoRa 868 MHz, ~7 km." of a slide's point was the point, then "." on a line)."""
+    after = after.lstrip("” ")
+    return "" if not after.strip(" .;,!?") else after
 
 
 def quote_start(text: str, start: int) -> int:

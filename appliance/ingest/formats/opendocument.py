@@ -51,13 +51,13 @@ def _blocks(node, out: Outline) -> None:
             level = int(child.getAttrNS(TEXTNS, "outline-level") or 1)
             out.heading(level + 1, _text(child))
         elif name == (TEXTNS, "p"):
-            out.line(_text(child))
+            out.block(_text(child))
         elif name == (TEXTNS, "list-item"):
             out.line("- " + _text(child))
         elif name == (TABLENS, "table"):
             rows = child.getElementsByType(TableRow)
-            for line in table_lines([_text(cell) for cell in row.childNodes] for row in rows):
-                out.line(line)
+            for i, line in enumerate(table_lines([_text(cell) for cell in row.childNodes] for row in rows)):
+                (out.line if i else out.block)(line)
         elif name is not None:
             _blocks(child, out)
 

@@ -25,8 +25,8 @@ def _slide(number: int, slide) -> Page:
     for shape in _shapes(slide.shapes):
         if title_shape is not None and shape.shape_id == title_shape.shape_id:
             continue
-        for line in _shape_lines(shape):
-            out.line(line)
+        for i, line in enumerate(_shape_lines(shape)):
+            (out.line if i else out.block)(line)
     if slide.has_notes_slide and (notes := slide.notes_slide.notes_text_frame.text.strip()):
         out.heading(2, "Speaker notes")
         for line in notes.splitlines():

@@ -20,8 +20,9 @@ def read_docx(data: bytes) -> tuple[str, list[Page]]:
     out = Outline()
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            for line in table_lines([cell.text for cell in row.cells] for row in block.rows):
-                out.line(line)
+            lines = table_lines([cell.text for cell in row.cells] for row in block.rows)
+            for i, line in enumerate(lines):
+                (out.line if i else out.block)(line)
             continue
         style = block.style.name if block.style is not None else ""
         text = block.text.strip()
@@ -31,8 +32,10 @@ def read_docx(data: bytes) -> tuple[str, list[Page]]:
             out.heading(1, text)
         elif match := HEADING_STYLE.match(style):
             out.heading(int(match.group(1)) + 1, text)
+        elif LIST_STYLE.match(style):
+            out.line("- " + text)
         else:
-            out.line("- " + text if LIST_STYLE.match(style) else text)
+            out.block(text)
     text, sections = out.finish()
     title = document.core_properties.title or next((s.heading.split(" > ")[0] for s in sections if s.heading), "")
     return title, [Page(text=text, sections=sections)]
