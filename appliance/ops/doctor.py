@@ -19,7 +19,16 @@ from appliance.inference import manifests as models
 from appliance.inference import wordnet
 from appliance.ops import consistency as repair
 from appliance.ops import ports, tls
-from appliance.ops.backup import CHROMA, NO_DISK, amount, archives, backup_dir, leftovers, on_no_disk
+from appliance.ops.backup import (
+    CHROMA,
+    NO_DISK,
+    amount,
+    archives,
+    backup_dir,
+    from_the_future,
+    leftovers,
+    on_no_disk,
+)
 from appliance.settings import Settings
 from appliance.store import locks
 from appliance.store.database import DATABASE_FILE, Database, interrupted_restore, open_database, restore_again
@@ -575,8 +584,20 @@ class Doctor:
             yield ok("backups", f"{len(found)} in {folder}, newest {found[-1].name}")
         else:
             yield ok("backups", f"none yet in {folder} (ragbot-backup.timer makes one nightly)")
+        yield from self._future_backups(folder)
         if self.running is False:  # else a backup running now may be staging in one of them (or none can tell)
             yield from self._leftovers()
+
+    def _future_backups(self, folder: Path) -> Iterator[Finding]:
+        """Archives dated after now: the clock is behind (or was ahead), and they are offered as the newest."""
+        ahead = from_the_future(folder)
+        if ahead:
+            yield problem(
+                "backups",
+                f"{len(ahead)} backups in {folder} are dated after now (latest {ahead[-1].name}): the clock was ahead "
+                "when they were written, or it is behind now",
+                "check the date (timedatectl); each new backup is kept and prunes the oldest, whatever its date",
+            )
 
     def _leftovers(self) -> Iterator[Finding]:
         """What a backup or restore killed midway left: a power cut at 02:30 left a copy of the data in the backups
