@@ -157,9 +157,11 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     ] = "chunks"
 
     chunk_tokens: Annotated[int, Meta(ge=32, le=2048, description="Target chunk size in embedder tokens.")] = 200
-    chunk_overlap: Annotated[int, Meta(ge=0, le=512, description="Tokens repeated between chunks.")] = 32
+    chunk_overlap: Annotated[
+        int, Meta(ge=0, le=512, description="Tokens repeated between chunks; at most half of chunk_tokens.")
+    ] = 32
 
-    search_k: Annotated[int, Meta(ge=1, le=50, description="Passages returned by default.")] = 5
+    search_k: Annotated[int, Meta(ge=1, le=50, description="Passages returned by default; at most max_k.")] = 5
     max_k: Annotated[int, Meta(ge=1, le=200, description="Largest k a client may ask for.")] = 50
     candidates: Annotated[int, Meta(ge=1, le=1000, description="Candidates per retriever before fusion.")] = 40
     rrf_k: Annotated[int, Meta(ge=1, le=1000, description="Reciprocal rank fusion constant.")] = 60
@@ -394,6 +396,13 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
             raise ValueError("vector_backend = 'chroma_http' needs chroma_url, the server's http(s):// address")
         if self.llm_context and self.max_answer_tokens > self.llm_context // 2:
             raise ValueError(answer_room(self.max_answer_tokens, self.llm_context, "llm_context"))
+        if self.search_k > self.max_k:
+            raise ValueError(f"search_k ({self.search_k}) must be at most max_k ({self.max_k})")
+        if self.chunk_overlap > self.chunk_tokens // 2:
+            raise ValueError(
+                f"chunk_overlap ({self.chunk_overlap}) must be at most half of chunk_tokens ({self.chunk_tokens}): "
+                "each passage would be mostly the one before it, stored and found many times over"
+            )
 
     @property
     def tls_ca_path(self) -> Path | None:

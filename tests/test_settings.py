@@ -98,6 +98,15 @@ def test_a_misspelt_key_in_the_file_names_the_setting_it_was_meant_for(tmp_path)
         load_settings(config, environ={})
 
 
+def test_settings_that_contradict_each_other_are_refused_at_start():
+    """An overlap past half a chunk stored each passage many times over (91 chunks for 11 at 199 of 200); a search_k
+    over max_k had every search the web app made refused."""
+    with pytest.raises(ConfigError, match=r"chunk_overlap \(150\) must be at most half of chunk_tokens \(200\)"):
+        load_settings(environ={"RAGBOT_CHUNK_OVERLAP": "150"})
+    with pytest.raises(ConfigError, match=r"search_k \(8\) must be at most max_k \(4\)"):
+        load_settings(environ={"RAGBOT_SEARCH_K": "8", "RAGBOT_MAX_K": "4"})
+
+
 def test_an_answer_longer_than_half_the_context_window_is_refused_at_start(tmp_path):
     """Every prompt would overflow: the appliance would start and then refuse every question."""
     with pytest.raises(ConfigError, match=r"max_answer_tokens \(1500\) must be at most half of llm_context \(2048\)"):
