@@ -486,3 +486,33 @@ def test_a_list_with_nothing_in_it_says_so_on_stderr(tmp_path, monkeypatch, caps
     assert exit.value.code == 0
     said = capsys.readouterr()
     assert (said.out, said.err) == ("", "no accounts yet: make one with `ragbot users add NAME --role admin`\n")
+
+
+def test_a_write_after_another_process_wrote_waits_its_turn_instead_of_failing(tmp_path, monkeypatch):
+    # Twelve `ragbot users add` at once (or one beside the service signing students in): most failed with a
+    # "database is locked" traceback. Each read the database, another process wrote, and the reader's write could not
+    # wait: SQLite refuses a write on a snapshot gone stale, busy_timeout or not.
+    import sqlite3
+    import threading
+
+    mine, other = open_database(tmp_path), open_database(tmp_path)
+    accounts, insert_row = Accounts(mine), mine.insert_row
+    meanwhile = threading.Thread(target=lambda: Accounts(other).add("other", "a long password"))
+
+    def read_then_let_the_other_write(table, row):
+        mine._db.execute("PRAGMA table_info(users)").fetchall()  # as sqlite-utils reads before it inserts
+        meanwhile.start()
+        meanwhile.join(1)  # done at once while this transaction holds no lock; else waits for it to commit
+        return insert_row(table, row)
+
+    monkeypatch.setattr(mine, "insert_row", read_then_let_the_other_write)
+    try:
+        accounts.add("mine", "a long password")
+    except sqlite3.OperationalError as error:
+        pytest.fail(f"the second write failed: {error}")
+    finally:
+        meanwhile.join()
+    assert {u["username"] for u in Accounts(mine).list()} == {"mine", "other"}
+    mine.close()
+    other.close()
+

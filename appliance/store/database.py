@@ -3,7 +3,8 @@
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -100,6 +101,27 @@ def _refuse_half_restored(data: Path) -> None:
         )
 
 
+class _Writing(sqlite_utils.Database):
+    """sqlite-utils' Database whose transactions take the write lock as they begin. Begun deferred, one that read
+    and then wrote failed at once with "database is locked" when another process (`ragbot users add` beside the
+    service, two commands at once) had written since its read: SQLite cannot wait for a snapshot gone stale."""
+
+    @contextmanager
+    def atomic(self) -> Iterator["_Writing"]:
+        """A transaction holding the write lock from its start (waiting busy_timeout for it); nested, a savepoint."""
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+
 class Database:
     """One shared connection; a lock serializes access because the app calls in from worker threads."""
 
@@ -108,7 +130,7 @@ class Database:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         else:
             conn = sqlite3.connect(str(path), check_same_thread=False)
-        self._db = sqlite_utils.Database(conn)
+        self._db = sqlite_utils.Database(conn) if read_only else _Writing(conn)
         self._lock = threading.RLock()
         # Whether this process was alone with the data when it opened it: then what a previous run left
         # in progress (jobs, uploads) is over.
