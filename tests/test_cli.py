@@ -12,7 +12,7 @@ from appliance import services
 from appliance.classroom.accounts import Accounts
 from appliance.classroom.courses import Courses
 from appliance.cli import main as cli_main
-from appliance.errors import InvalidInput, Unauthorized, running_user
+from appliance.errors import InvalidInput, RagbotError, Unauthorized, running_user
 from appliance.settings import load_settings
 from appliance.store.database import open_database
 from tests.conftest import closed_to_the_test
@@ -516,3 +516,37 @@ def test_a_write_after_another_process_wrote_waits_its_turn_instead_of_failing(t
     mine.close()
     other.close()
 
+
+def test_a_students_account_and_data_are_deleted_on_request(ragbot):
+    # A parent asks for a student's data to go: there was no command but `disable`, which kept every question.
+    import sqlite3
+
+    ragbot("users", "add", "leaver", "--password-stdin", stdin="a long enough password\n")
+    ragbot("keys", "create", "leaver")
+    with sqlite3.connect(ragbot.data / "ragbot.db") as db:
+        uid = db.execute("SELECT id FROM users WHERE username = 'leaver'").fetchone()[0]
+        db.execute("INSERT INTO conversations (id, user_id, course_id, title) VALUES ('c-leaver', ?, 1, 'q')", [uid])
+        db.execute(
+            "INSERT INTO interactions (id, conversation_id, user_id, course_id, question) "
+            "VALUES ('i-leaver', 'c-leaver', ?, 1, 'my question')",
+            [uid],
+        )
+    assert "give --yes" in ragbot("users", "delete", "leaver", check_status=1).stderr  # no terminal to ask on
+    done = ragbot("users", "delete", "LEAVER", "--yes").stdout
+    assert "deleted leaver (1 conversations, 1 interactions, 1 api keys)" in done
+    with sqlite3.connect(ragbot.data / "ragbot.db") as db:
+        for table in ("users", "conversations", "interactions", "api_keys", "memberships", "refresh_tokens"):
+            column = "id" if table == "users" else "user_id"
+            assert db.execute(f"SELECT count(*) FROM {table} WHERE {column} = ?", [uid]).fetchone()[0] == 0, table
+    assert "account.delete" in ragbot("audit", "--limit", "1").stdout
+    assert "no user named 'leaver'" in ragbot("users", "delete", "leaver", "--yes", check_status=1).stderr
+
+
+def test_the_only_admin_is_not_deleted(tmp_path):
+    database = open_database(tmp_path)
+    accounts = Accounts(database)
+    admin = accounts.add("head", "a long enough password", "admin")
+    with pytest.raises(RagbotError, match="head is the only admin"):
+        accounts.delete(admin["id"])
+    assert accounts.named("head")
+    database.close()

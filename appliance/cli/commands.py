@@ -298,6 +298,8 @@ def users(settings: Settings, args) -> int:
         courses.add_member(args.course, user)
         audit.by_cli("account.create", f"user {args.name}", role=args.role, course=args.course)
         print(f"added {args.role} {args.name}")
+    elif args.action == "delete":
+        _delete_user(accounts, audit, args)
     elif args.action == "list":
         listed = accounts.list()
         for user in listed:
@@ -335,6 +337,25 @@ def _change_user(accounts, audit, args) -> None:
         accounts.update(user["id"], disabled=1)
         audit.by_cli("account.disable", f"user {name}")
         print(f"disabled {name}")
+
+
+def _delete_user(accounts, audit, args) -> None:
+    """A student's data on request, or an account at the end of a term: there was no way to remove one but SQL."""
+    user = accounts.named(args.name)
+    name = user["username"]
+    if not args.yes and not _confirmed(f"delete {name} with their conversations, questions and API keys?"):
+        raise InvalidInput(f"{name} not deleted: answer y, or give --yes")
+    gone = accounts.delete(user["id"])
+    audit.by_cli("account.delete", f"user {name}", **gone)
+    counted = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in gone.items())
+    print(f"deleted {name} ({counted}); the audit log keeps the name")
+
+
+def _confirmed(question: str) -> bool:
+    """Whether the person at the terminal answers y; no terminal is no answer."""
+    if not sys.stdin.isatty():
+        raise InvalidInput("no terminal to ask on; give --yes to delete")
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
 
 def _already(user: dict, args) -> str:

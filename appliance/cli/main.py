@@ -76,6 +76,11 @@ def parser() -> argparse.ArgumentParser:
     disable.add_argument("name")
     enable = users_commands.add_parser("enable", help="let a disabled account sign in again")
     enable.add_argument("name")
+    delete = users_commands.add_parser(
+        "delete", help="delete an account with its sessions, keys, conversations and questions (asks first)"
+    )
+    delete.add_argument("name")
+    delete.add_argument("--yes", action="store_true", help="do not ask")
     role = users_commands.add_parser("role", help="change an account's role (it applies to its next request)")
     role.add_argument("name")
     role.add_argument("role", choices=ROLES)

@@ -489,6 +489,20 @@ class Database:
                 [token_hash],
             )
 
+    def delete_user(self, user_id: int) -> dict[str, int]:
+        """Delete an account with all it holds (sessions, keys, memberships, conversations, questions); its uploads
+        stay the course's. What went, counted."""
+        owned = {"conversations": "user_id", "interactions": "user_id", "api_keys": "user_id"}
+        with self._lock, self._db.atomic():
+            gone = {
+                table: self._db.table(table).count_where(f"{column} = ?", [user_id]) for table, column in owned.items()
+            }
+            for table in (*owned, "refresh_tokens", "memberships"):
+                self._db.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
+            self._db.execute("UPDATE jobs SET user_id = NULL WHERE user_id = ?", [user_id])
+            self._db.execute("DELETE FROM users WHERE id = ?", [user_id])
+        return gone
+
     def revoke_user_tokens(self, user_id: int) -> None:
         with self._lock, self._db.atomic():
             self._db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?", [user_id])
