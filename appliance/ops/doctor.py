@@ -264,13 +264,16 @@ class Doctor:
         except RagbotError as error:
             yield problem("models", error.message, "fix or remove that manifest file")
             return
-        for name in (self.settings.llm_model, self.settings.embed_model):
+        for setting in models.SETTING_KINDS:
+            name = getattr(self.settings, setting)
             if name not in manifests:
                 yield problem(
                     "models",
                     f"no manifest named '{name}' (known: {', '.join(sorted(manifests))})",
                     "`ragbot models list`, then set llm_model/embed_model or `ragbot models add` it",
                 )
+            elif mismatch := models.wrong_kind(setting, manifests[name], manifests):
+                yield problem("models", mismatch, f"set {setting} to one of those (`ragbot models list`)")
         for manifest in manifests.values():
             try:
                 path = models.verify(self.settings, manifest)
