@@ -550,3 +550,31 @@ def test_the_only_admin_is_not_deleted(tmp_path):
         accounts.delete(admin["id"])
     assert accounts.named("head")
     database.close()
+
+
+@pytest.mark.parametrize(
+    "args", [["tls", "init", "--dir", ""], ["restore", ""], ["models", "add", " "], ["--config", "", "users", "list"]]
+)
+def test_an_empty_path_argument_is_refused(args, tmp_path, monkeypatch, capsys):
+    # `ragbot tls init --dir "$TLS"` with TLS unset wrote the CA's private key into the current folder; `restore ""`
+    # said ". is a folder" and `--config ""` read the built-in settings.
+    monkeypatch.setenv("RAGBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        cli_main.main(args)
+    assert stopped.value.code == 2 and "is empty: give a file or folder" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_tls_init_prints_settings_the_settings_file_takes(tmp_path, monkeypatch, capsys):
+    # `tls init --dir tls` printed tls_cert_file = "tls/server.crt", a relative path the settings file refuses.
+    monkeypatch.setenv("RAGBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        cli_main.main(["tls", "init", "--dir", "tls", "--name", "localhost"])
+    assert stopped.value.code == 0
+    printed = capsys.readouterr().out
+    assert f'tls_cert_file = "{tmp_path}/tls/server.crt"' in printed
+    settings_file = tmp_path / "ragbot.toml"
+    settings_file.write_text("\n".join(line for line in printed.splitlines() if line.startswith("tls_")) + "\n")
+    assert load_settings(settings_file, environ={}).tls_cert_file == f"{tmp_path}/tls/server.crt"

@@ -63,7 +63,8 @@ def tls(settings: Settings, args) -> int:
     from appliance.ops import tls as certificates
 
     names = args.name or certificates.box_names(settings.mdns_name)
-    issued = certificates.ensure(args.dir or settings.tls_path, names, strict=bool(args.name))
+    # Absolute: the lines printed go into the settings file, which refuses a relative path.
+    issued = certificates.ensure((args.dir or settings.tls_path).absolute(), names, strict=bool(args.name))
     print(f"{'new' if issued.renewed else 'current'} server certificate {issued.cert} for {', '.join(issued.names)}")
     if issued.left_out:  # the box renamed since its CA was made: the rest stays trusted, this name is not certified
         print(
