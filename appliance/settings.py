@@ -412,6 +412,13 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
         return Path(self.tls_cert_file).expanduser().with_name("ca.crt") if self.tls_cert_file else None
 
     @property
+    def local_url(self) -> str:
+        """Where the service answers on this machine (a wildcard listen address answers on loopback)."""
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)
+        scheme = "https" if self.tls_cert_file else "http"
+        return f"{scheme}://{'[' + host + ']' if ':' in host else host}:{self.port}"
+
+    @property
     def data_path(self) -> Path:
         return Path(self.data_dir).expanduser()
 

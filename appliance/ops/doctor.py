@@ -516,10 +516,11 @@ class Doctor:
             yield ok("service", f"not running (nothing holds {self.data / locks.DATA_LOCK})")
             yield from self._port_free(host, port)
             return
-        # A wildcard listen address answers on loopback.
-        target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
-        scheme = "https" if self.settings.tls_cert_file else "http"
-        url = f"{scheme}://{'[' + target + ']' if ':' in target else target}:{port}/api/health"
+        served = locks.served_at(self.data)
+        if served is None:  # `ragbot ingest` or another command: "does not answer; restart the service" was wrong
+            yield ok("service", f"not serving; a ragbot command has {self.data} open")
+            return
+        url = f"{served or self.settings.local_url}/api/health"  # "": a service of before it noted its address
         # Over HTTPS the loopback address may not be in the certificate: the check is whether it answers.
         unverified = urllib.request.HTTPSHandler(context=ssl._create_unverified_context())
         try:
