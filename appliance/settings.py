@@ -520,8 +520,22 @@ def _check_file_types(values: dict, path: Path) -> None:
             try:
                 msgspec.convert(value, TYPES[name], strict=True)
             except msgspec.ValidationError as error:
-                why = _why(name, value, str(error))
+                why = "; ".join(filter(None, [_why(name, value, str(error)), _unquoted(name, value)]))
                 raise ConfigError(f"setting '{name}' = {value!r} (from {path}): {why}") from None
+
+
+def _unquoted(name: str, value: object) -> str:
+    """For a number or true/false written in quotes (`port = "8000"`: "Expected `int`, got `str`"), how to write it."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        meant = msgspec.convert(value, TYPES[name], strict=False)
+    except msgspec.ValidationError:
+        return ""
+    if not isinstance(meant, int | float) or isinstance(value, type(meant)):
+        return ""
+    shown = str(meant).lower() if isinstance(meant, bool) else value.strip()
+    return f"in the file a number or true/false is written without quotes: {name} = {shown}"
 
 
 def _check_file_paths(values: dict, path: Path) -> None:

@@ -220,3 +220,19 @@ def test_a_config_file_this_user_may_not_read_says_to_use_sudo(tmp_path):
     said = subprocess.run([*prefix, sys.executable, "-c", load, str(config)], capture_output=True, text=True)
     config.chmod(0o600)
     assert f"config file {config} may not be read by the user {running_user()}: run ragbot with sudo" in said.stderr
+
+
+def test_a_number_or_switch_in_quotes_in_the_file_is_named_with_how_to_write_it(tmp_path):
+    # `port = "8000"` was "Expected `int`, got `str`": right, and no help to an admin who copied it from a web page.
+    config = tmp_path / "r.toml"
+    for line, told in [
+        ('port = "8000"', "port = 8000"),
+        ('ocr = "false"', "ocr = false"),
+        ('temperature = "0.3"', "temperature = 0.3"),
+    ]:
+        config.write_text(line + "\n")
+        with pytest.raises(ConfigError, match=f"written without quotes: {told}$"):
+            load_settings(config, environ={})
+    config.write_text('port = "eighty"\n')
+    with pytest.raises(ConfigError, match="Expected `int`, got `str`"):
+        load_settings(config, environ={})
