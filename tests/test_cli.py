@@ -578,3 +578,15 @@ def test_tls_init_prints_settings_the_settings_file_takes(tmp_path, monkeypatch,
     settings_file = tmp_path / "ragbot.toml"
     settings_file.write_text("\n".join(line for line in printed.splitlines() if line.startswith("tls_")) + "\n")
     assert load_settings(settings_file, environ={}).tls_cert_file == f"{tmp_path}/tls/server.crt"
+
+
+def test_documents_list_of_a_course_that_is_not_there_says_so(tmp_path, monkeypatch, capsys):
+    # `documents list --course 999` printed nothing and exited 0, as if course 999 were there with no documents.
+    open_database(tmp_path).close()
+    monkeypatch.setenv("RAGBOT_DATA_DIR", str(tmp_path))
+    with pytest.raises(SystemExit) as stopped:
+        cli_main.main(["documents", "list", "--course", "999"])
+    assert stopped.value.code == 1 and capsys.readouterr().err == "ragbot: error: no course with id 999\n"
+    with pytest.raises(SystemExit) as stopped:
+        cli_main.main(["documents", "list", "--course", "1"])
+    assert stopped.value.code == 0 and "no documents in course 1 yet" in capsys.readouterr().err

@@ -232,15 +232,21 @@ def documents(settings: Settings, args) -> int:
 def _list_documents(settings: Settings, course: int | None) -> int:
     """The database alone: the list loaded the embedding model and the vector store first, and failed with the
     embedder's own words when its model was missing or broken."""
+    from appliance.classroom.courses import Courses
     from appliance.store.database import open_database
 
     database = open_database(settings.data_path)
     try:
-        for doc in database.documents([course] if course else None):
+        if course:  # `--course 999` listed nothing, as if the course were there and empty
+            Courses(database).get(course)
+        listed = database.documents([course] if course else None)
+        for doc in listed:
             print(
                 f"{doc['id']}  course {doc['course_id']:<3} {doc['pages']:4} pages {doc['chunks']:5} chunks  "
                 f"{doc['filename']}"
             )
+        if not listed:  # on stderr, as `users list` says it: a script counting the lines still reads none
+            print(f"no documents{f' in course {course}' if course else ''} yet: `ragbot ingest PATH`", file=sys.stderr)
     finally:
         database.close()
     return 0
