@@ -590,3 +590,13 @@ def test_documents_list_of_a_course_that_is_not_there_says_so(tmp_path, monkeypa
     with pytest.raises(SystemExit) as stopped:
         cli_main.main(["documents", "list", "--course", "1"])
     assert stopped.value.code == 0 and "no documents in course 1 yet" in capsys.readouterr().err
+
+
+def test_an_empty_audit_log_says_so(tmp_path, monkeypatch, capsys):
+    # `ragbot audit` on a new box printed nothing at all; the other lists say they are empty.
+    open_database(tmp_path).close()
+    monkeypatch.setenv("RAGBOT_DATA_DIR", str(tmp_path))
+    with pytest.raises(SystemExit) as stopped:
+        cli_main.main(["audit"])
+    printed = capsys.readouterr()
+    assert stopped.value.code == 0 and printed.out == "" and "no audit entries yet" in printed.err

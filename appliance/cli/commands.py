@@ -504,6 +504,11 @@ def audit(settings: Settings, args) -> int:
     for entry in [] if args.json else reversed(entries):
         detail = " ".join(f"{k}={v}" for k, v in entry["detail"].items())
         print(f"{entry['at']}  {entry['actor'] or '-':16} {entry['action']:17} {entry['target']}  {detail}".rstrip())
+    if not entries:  # on stderr, as the other lists say it: an admin read nothing as a broken command
+        print(
+            "no audit entries yet: accounts, courses, documents and restores are recorded as they change",
+            file=sys.stderr,
+        )
     return 0
 
 
