@@ -897,3 +897,13 @@ def test_a_teacher_made_a_student_is_listed_as_a_student_without_join_codes(worl
     [course] = client.get("/api/v1/courses", headers=heads["teacher"]).json()["courses"]
     assert course["role"] == "student" and "join_code" not in course
     assert not services.courses.can_teach(accounts.named("teacher"), world["a"]["id"])
+
+
+def test_a_deleted_accounts_token_does_not_act_as_the_next_account_made(world):
+    # SQLite gives a deleted account's id to the next one made: the deleted student's page, its access token still
+    # fresh, acted as the new account.
+    client, services = world["client"], world["services"]
+    leaver = sign_in(client, services, "leaver")
+    services.accounts.delete(services.accounts.named("leaver")["id"])
+    services.accounts.add("newcomer", "a long enough password", "teacher")
+    assert client.get("/api/v1/me", headers=leaver).status_code == 401
