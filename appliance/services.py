@@ -39,7 +39,7 @@ def load_embedder(settings: Settings, query_fused: bool = True):
     """The embedder the settings name (`query_fused=False`: int8 queries from the plain int8 graph, for benchmarks)."""
     from appliance.inference.embedder import Embedder
 
-    manifest = models.find_manifest(settings, settings.embed_model)
+    manifest = models.find_manifest(settings, settings.embed_model, "embed_model")
     return Embedder(
         models.verify(settings, manifest),
         name=manifest.name,
@@ -74,7 +74,7 @@ def load_llm(settings: Settings) -> LanguageModel:
         return _server_llm(settings)
     from appliance.inference.llm import LlamaCppModel
 
-    manifest = models.find_manifest(settings, settings.llm_model)
+    manifest = models.find_manifest(settings, settings.llm_model, "llm_model")
     context = min(settings.llm_context or manifest.context_length, manifest.context_length)
     if settings.max_answer_tokens > context // 2:
         raise ConfigError(answer_room(settings.max_answer_tokens, context, f"the context window of {manifest.name}"))

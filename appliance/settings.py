@@ -157,9 +157,11 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     ] = "chunks"
 
     chunk_tokens: Annotated[int, Meta(ge=32, le=2048, description="Target chunk size in embedder tokens.")] = 200
-    chunk_overlap: Annotated[int, Meta(ge=0, le=512, description="Tokens repeated between chunks.")] = 32
+    chunk_overlap: Annotated[
+        int, Meta(ge=0, le=512, description="Tokens repeated between chunks; at most half of chunk_tokens.")
+    ] = 32
 
-    search_k: Annotated[int, Meta(ge=1, le=50, description="Passages returned by default.")] = 5
+    search_k: Annotated[int, Meta(ge=1, le=50, description="Passages returned by default; at most max_k.")] = 5
     max_k: Annotated[int, Meta(ge=1, le=200, description="Largest k a client may ask for.")] = 50
     candidates: Annotated[int, Meta(ge=1, le=1000, description="Candidates per retriever before fusion.")] = 40
     rrf_k: Annotated[int, Meta(ge=1, le=1000, description="Reciprocal rank fusion constant.")] = 60
@@ -394,6 +396,13 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
             raise ValueError("vector_backend = 'chroma_http' needs chroma_url, the server's http(s):// address")
         if self.llm_context and self.max_answer_tokens > self.llm_context // 2:
             raise ValueError(answer_room(self.max_answer_tokens, self.llm_context, "llm_context"))
+        if self.search_k > self.max_k:
+            raise ValueError(f"search_k ({self.search_k}) must be at most max_k ({self.max_k})")
+        if self.chunk_overlap > self.chunk_tokens // 2:
+            raise ValueError(
+                f"chunk_overlap ({self.chunk_overlap}) must be at most half of chunk_tokens ({self.chunk_tokens}): "
+                "each passage would be mostly the one before it, stored and found many times over"
+            )
 
     @property
     def tls_ca_path(self) -> Path | None:
@@ -401,6 +410,13 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
         if self.tls_ca_file:
             return Path(self.tls_ca_file).expanduser()
         return Path(self.tls_cert_file).expanduser().with_name("ca.crt") if self.tls_cert_file else None
+
+    @property
+    def local_url(self) -> str:
+        """Where the service answers on this machine (a wildcard listen address answers on loopback)."""
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)
+        scheme = "https" if self.tls_cert_file else "http"
+        return f"{scheme}://{'[' + host + ']' if ':' in host else host}:{self.port}"
 
     @property
     def data_path(self) -> Path:
@@ -504,8 +520,22 @@ def _check_file_types(values: dict, path: Path) -> None:
             try:
                 msgspec.convert(value, TYPES[name], strict=True)
             except msgspec.ValidationError as error:
-                why = _why(name, value, str(error))
+                why = "; ".join(filter(None, [_why(name, value, str(error)), _unquoted(name, value)]))
                 raise ConfigError(f"setting '{name}' = {value!r} (from {path}): {why}") from None
+
+
+def _unquoted(name: str, value: object) -> str:
+    """For a number or true/false written in quotes (`port = "8000"`: "Expected `int`, got `str`"), how to write it."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        meant = msgspec.convert(value, TYPES[name], strict=False)
+    except msgspec.ValidationError:
+        return ""
+    if not isinstance(meant, int | float) or isinstance(value, type(meant)):
+        return ""
+    shown = str(meant).lower() if isinstance(meant, bool) else value.strip()
+    return f"in the file a number or true/false is written without quotes: {name} = {shown}"
 
 
 def _check_file_paths(values: dict, path: Path) -> None:

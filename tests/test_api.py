@@ -258,6 +258,20 @@ def test_the_largest_k_documented_is_the_one_enforced(settings, services):
             assert refused.status_code == 400 and refused.json()["error"] == f"k must be between 1 and {max_k}"
 
 
+def test_a_search_without_k_returns_search_k_passages_whatever_max_k(client, settings, services):
+    # The web app sends no k: a fixed default of 5 ignored search_k, and with max_k under 5 every search the web app
+    # made was refused, "k must be between 1 and 4", for a k no one gave.
+    notes = [(f"grip{n}.md", FACT + f"\nGripper {n} closes gently.\n".encode(), "text/markdown") for n in range(4)]
+    _finish(client, services, _upload(client, *notes))
+    services.settings = msgspec.structs.replace(settings, search_k=2, max_k=4)
+    with TestClient(create_app(services.settings, services)) as client:
+        client.headers.update(sign_in(client, services, "student9"))
+        found = client.post("/api/v1/search", json={"query": "Zorblax gripper"})
+        assert found.status_code == 200 and len(found.json()["results"]) == 2
+        k = client.get("/api/docs/openapi.json").json()["components"]["schemas"]["SearchRequest"]["properties"]["k"]
+        assert k["maximum"] == 4
+
+
 def test_the_question_length_a_client_is_told_is_the_one_enforced(client):
     most = client.get("/api/v1/chat/limits").json()["question_chars"]
     question = ("Why does the Zorblax-7 gripper grip? " * 200)[: most - 1] + "é"  # counted in characters, not bytes

@@ -626,6 +626,22 @@ def test_backups_in_one_second_after_a_prune_keep_the_newest(settings, archive, 
     assert backup.archives(backup.backup_dir(settings)) == [written[-1].path]
 
 
+def test_a_backup_written_after_the_clock_went_back_is_kept_and_doctor_says_why(settings, archive):
+    # The clock went back (a dead clock battery, an NTP correction): each night's archive, named before the ones
+    # written while it was ahead, was pruned as soon as written ("wrote X", "pruned X"), and doctor said all was well.
+    from appliance.ops.doctor import Doctor
+
+    folder = backup.backup_dir(settings)
+    ahead = [folder / f"ragbot-2099120{day}T023000Z.tar.gz" for day in (1, 2)]
+    for path in ahead:
+        shutil.copy(archive, path)
+    written = backup.backup(settings, None)
+    assert written.path.is_file() and written.pruned == [archive, ahead[0]]
+    assert backup.archives(folder) == [written.path, ahead[1]]
+    findings = [f for f in Doctor(settings, Path("none.toml"), repair=False).check_backups() if f.problem]
+    assert "1 backups in" in findings[0].detail and "are dated after now" in findings[0].detail
+
+
 KILLED_SWAPPING = """
 import os, signal, sys
 from pathlib import Path

@@ -886,3 +886,24 @@ def test_the_lookups_of_every_request_neither_wait_for_the_writer_nor_miss_its_c
     assert "3 steps" in read["page"] and not read["user"]["disabled"]
     services.accounts.update(student["id"], disabled=1)
     assert services.accounts.get(student["id"])["disabled"]
+
+
+def test_a_teacher_made_a_student_is_listed_as_a_student_without_join_codes(world):
+    # `ragbot users role NAME student` at a term's end: the account was still listed as course A's teacher, with its
+    # join code, and the web app offered it a teacher's controls, each refused.
+    client, services, heads = world["client"], world["services"], world["heads"]
+    accounts = services.accounts
+    accounts.update(accounts.named("teacher")["id"], role="student")
+    [course] = client.get("/api/v1/courses", headers=heads["teacher"]).json()["courses"]
+    assert course["role"] == "student" and "join_code" not in course
+    assert not services.courses.can_teach(accounts.named("teacher"), world["a"]["id"])
+
+
+def test_a_deleted_accounts_token_does_not_act_as_the_next_account_made(world):
+    # SQLite gives a deleted account's id to the next one made: the deleted student's page, its access token still
+    # fresh, acted as the new account.
+    client, services = world["client"], world["services"]
+    leaver = sign_in(client, services, "leaver")
+    services.accounts.delete(services.accounts.named("leaver")["id"])
+    services.accounts.add("newcomer", "a long enough password", "teacher")
+    assert client.get("/api/v1/me", headers=leaver).status_code == 401

@@ -12,7 +12,7 @@ from appliance import services
 from appliance.classroom.accounts import Accounts
 from appliance.classroom.courses import Courses
 from appliance.cli import main as cli_main
-from appliance.errors import InvalidInput, Unauthorized, running_user
+from appliance.errors import InvalidInput, RagbotError, Unauthorized, running_user
 from appliance.settings import load_settings
 from appliance.store.database import open_database
 from tests.conftest import closed_to_the_test
@@ -486,3 +486,117 @@ def test_a_list_with_nothing_in_it_says_so_on_stderr(tmp_path, monkeypatch, caps
     assert exit.value.code == 0
     said = capsys.readouterr()
     assert (said.out, said.err) == ("", "no accounts yet: make one with `ragbot users add NAME --role admin`\n")
+
+
+def test_a_write_after_another_process_wrote_waits_its_turn_instead_of_failing(tmp_path, monkeypatch):
+    # Twelve `ragbot users add` at once (or one beside the service signing students in): most failed with a
+    # "database is locked" traceback. Each read the database, another process wrote, and the reader's write could not
+    # wait: SQLite refuses a write on a snapshot gone stale, busy_timeout or not.
+    import sqlite3
+    import threading
+
+    mine, other = open_database(tmp_path), open_database(tmp_path)
+    accounts, insert_row = Accounts(mine), mine.insert_row
+    meanwhile = threading.Thread(target=lambda: Accounts(other).add("other", "a long password"))
+
+    def read_then_let_the_other_write(table, row):
+        mine._db.execute("PRAGMA table_info(users)").fetchall()  # as sqlite-utils reads before it inserts
+        meanwhile.start()
+        meanwhile.join(1)  # done at once while this transaction holds no lock; else waits for it to commit
+        return insert_row(table, row)
+
+    monkeypatch.setattr(mine, "insert_row", read_then_let_the_other_write)
+    try:
+        accounts.add("mine", "a long password")
+    except sqlite3.OperationalError as error:
+        pytest.fail(f"the second write failed: {error}")
+    finally:
+        meanwhile.join()
+    assert {u["username"] for u in Accounts(mine).list()} == {"mine", "other"}
+    mine.close()
+    other.close()
+
+
+def test_a_students_account_and_data_are_deleted_on_request(ragbot):
+    # A parent asks for a student's data to go: there was no command but `disable`, which kept every question.
+    import sqlite3
+
+    ragbot("users", "add", "leaver", "--password-stdin", stdin="a long enough password\n")
+    ragbot("keys", "create", "leaver")
+    with sqlite3.connect(ragbot.data / "ragbot.db") as db:
+        uid = db.execute("SELECT id FROM users WHERE username = 'leaver'").fetchone()[0]
+        db.execute("INSERT INTO conversations (id, user_id, course_id, title) VALUES ('c-leaver', ?, 1, 'q')", [uid])
+        db.execute(
+            "INSERT INTO interactions (id, conversation_id, user_id, course_id, question) "
+            "VALUES ('i-leaver', 'c-leaver', ?, 1, 'my question')",
+            [uid],
+        )
+    assert "give --yes" in ragbot("users", "delete", "leaver", check_status=1).stderr  # no terminal to ask on
+    done = ragbot("users", "delete", "LEAVER", "--yes").stdout
+    assert "deleted leaver (1 conversations, 1 interactions, 1 api keys)" in done
+    with sqlite3.connect(ragbot.data / "ragbot.db") as db:
+        for table in ("users", "conversations", "interactions", "api_keys", "memberships", "refresh_tokens"):
+            column = "id" if table == "users" else "user_id"
+            assert db.execute(f"SELECT count(*) FROM {table} WHERE {column} = ?", [uid]).fetchone()[0] == 0, table
+    assert "account.delete" in ragbot("audit", "--limit", "1").stdout
+    assert "no user named 'leaver'" in ragbot("users", "delete", "leaver", "--yes", check_status=1).stderr
+
+
+def test_the_only_admin_is_not_deleted(tmp_path):
+    database = open_database(tmp_path)
+    accounts = Accounts(database)
+    admin = accounts.add("head", "a long enough password", "admin")
+    with pytest.raises(RagbotError, match="head is the only admin"):
+        accounts.delete(admin["id"])
+    assert accounts.named("head")
+    database.close()
+
+
+@pytest.mark.parametrize(
+    "args", [["tls", "init", "--dir", ""], ["restore", ""], ["models", "add", " "], ["--config", "", "users", "list"]]
+)
+def test_an_empty_path_argument_is_refused(args, tmp_path, monkeypatch, capsys):
+    # `ragbot tls init --dir "$TLS"` with TLS unset wrote the CA's private key into the current folder; `restore ""`
+    # said ". is a folder" and `--config ""` read the built-in settings.
+    monkeypatch.setenv("RAGBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        cli_main.main(args)
+    assert stopped.value.code == 2 and "is empty: give a file or folder" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_tls_init_prints_settings_the_settings_file_takes(tmp_path, monkeypatch, capsys):
+    # `tls init --dir tls` printed tls_cert_file = "tls/server.crt", a relative path the settings file refuses.
+    monkeypatch.setenv("RAGBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        cli_main.main(["tls", "init", "--dir", "tls", "--name", "localhost"])
+    assert stopped.value.code == 0
+    printed = capsys.readouterr().out
+    assert f'tls_cert_file = "{tmp_path}/tls/server.crt"' in printed
+    settings_file = tmp_path / "ragbot.toml"
+    settings_file.write_text("\n".join(line for line in printed.splitlines() if line.startswith("tls_")) + "\n")
+    assert load_settings(settings_file, environ={}).tls_cert_file == f"{tmp_path}/tls/server.crt"
+
+
+def test_documents_list_of_a_course_that_is_not_there_says_so(tmp_path, monkeypatch, capsys):
+    # `documents list --course 999` printed nothing and exited 0, as if course 999 were there with no documents.
+    open_database(tmp_path).close()
+    monkeypatch.setenv("RAGBOT_DATA_DIR", str(tmp_path))
+    with pytest.raises(SystemExit) as stopped:
+        cli_main.main(["documents", "list", "--course", "999"])
+    assert stopped.value.code == 1 and capsys.readouterr().err == "ragbot: error: no course with id 999\n"
+    with pytest.raises(SystemExit) as stopped:
+        cli_main.main(["documents", "list", "--course", "1"])
+    assert stopped.value.code == 0 and "no documents in course 1 yet" in capsys.readouterr().err
+
+
+def test_an_empty_audit_log_says_so(tmp_path, monkeypatch, capsys):
+    # `ragbot audit` on a new box printed nothing at all; the other lists say they are empty.
+    open_database(tmp_path).close()
+    monkeypatch.setenv("RAGBOT_DATA_DIR", str(tmp_path))
+    with pytest.raises(SystemExit) as stopped:
+        cli_main.main(["audit"])
+    printed = capsys.readouterr()
+    assert stopped.value.code == 0 and printed.out == "" and "no audit entries yet" in printed.err

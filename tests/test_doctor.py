@@ -336,29 +336,38 @@ def test_synonyms_are_reported_and_missing_wordnet_is_a_problem_with_a_fix(setti
 
 
 def test_running_service_is_checked_over_http_and_repair_waits_for_it_to_stop(settings, config):
+    # The service is asked where it noted it serves: `ragbot serve --port 9000` (or RAGBOT_PORT in its unit alone) was
+    # "does not answer" at the settings' port; and a command holding the data (`ragbot ingest`) was a service that
+    # "does not answer", to be restarted.
     app = services_module.build(settings, embedder=FakeEmbedder(), model=FakeModel())
     try:
-        found = problems(check(settings, config))
-        assert "does not answer" in found["service"][0].detail  # holds the data, listens nowhere
+        [command] = [f for f in check(settings, config) if f.check == "service"]
+        assert not command.problem and "not serving; a ragbot command has" in command.detail
         refused = check(settings, config, repair=True)
         assert len(refused) == 1
         assert refused[0].check == "repair"
         assert "stop it first" in refused[0].fix
 
-        web = server.Server(server.config(settings, create_app(settings, app)))
-        thread = threading.Thread(target=web.run, daemon=True)
-        thread.start()
-        deadline = time.time() + 30
-        while not web.started:
-            assert time.time() < deadline
-            time.sleep(0.05)
+        elsewhere = msgspec.structs.replace(settings, port=free_port())
+        held = locks.serving(settings.data_path, elsewhere.local_url)
         try:
-            findings = check(settings, config)
-            assert problems(findings) == {}
-            assert any(f.check == "service" and "answering" in f.detail for f in findings)
+            assert "does not answer" in problems(check(settings, config))["service"][0].detail  # listens nowhere
+            web = server.Server(server.config(elsewhere, create_app(elsewhere, app)))
+            thread = threading.Thread(target=web.run, daemon=True)
+            thread.start()
+            deadline = time.time() + 30
+            while not web.started:
+                assert time.time() < deadline
+                time.sleep(0.05)
+            try:
+                findings = check(settings, config)
+                assert problems(findings) == {}
+                assert any(f.check == "service" and f"answering at {elsewhere.local_url}" in f.detail for f in findings)
+            finally:
+                web.should_exit = True
+                thread.join(10)
         finally:
-            web.should_exit = True
-            thread.join(10)
+            held.release()
     finally:
         app.close()
 

@@ -175,3 +175,20 @@ def test_llama_cpps_notes_go_into_the_log_not_raw_onto_the_terminal(tmp_path):
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stderr == ""
     assert "INFO llama.cpp: llama_kv_cache_iswa: using full-size SWA cache" in loaded.stdout
+
+
+def test_a_model_setting_naming_a_model_of_the_other_kind_is_named_as_that(tmp_path):
+    # embed_model = the GGUF's manifest failed in sentence-transformers ("Path ... is a file, not a directory"), and
+    # llm_model = the embedder's was "ok" in doctor.
+    from appliance.errors import ConfigError
+    from appliance.ops.doctor import Doctor
+
+    swapped = load_settings(
+        environ={}, data_dir=str(tmp_path), llm_model="all-minilm-l6-v2", embed_model="gemma3-270m-q4-k-m"
+    )
+    with pytest.raises(ConfigError, match="'embed_model' = 'gemma3-270m-q4-k-m' names an llm model, not an embedding"):
+        services_module.load_embedder(swapped)
+    with pytest.raises(ConfigError, match="'llm_model' = 'all-minilm-l6-v2' names an embedding model, not an llm"):
+        services_module.load_llm(swapped)
+    said = [f.detail for f in Doctor(swapped, DEFAULT_CONFIG, repair=False).check_models() if f.problem]
+    assert any("names an embedding model" in d for d in said) and any("names an llm model" in d for d in said)

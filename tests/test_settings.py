@@ -98,6 +98,15 @@ def test_a_misspelt_key_in_the_file_names_the_setting_it_was_meant_for(tmp_path)
         load_settings(config, environ={})
 
 
+def test_settings_that_contradict_each_other_are_refused_at_start():
+    """An overlap past half a chunk stored each passage many times over (91 chunks for 11 at 199 of 200); a search_k
+    over max_k had every search the web app made refused."""
+    with pytest.raises(ConfigError, match=r"chunk_overlap \(150\) must be at most half of chunk_tokens \(200\)"):
+        load_settings(environ={"RAGBOT_CHUNK_OVERLAP": "150"})
+    with pytest.raises(ConfigError, match=r"search_k \(8\) must be at most max_k \(4\)"):
+        load_settings(environ={"RAGBOT_SEARCH_K": "8", "RAGBOT_MAX_K": "4"})
+
+
 def test_an_answer_longer_than_half_the_context_window_is_refused_at_start(tmp_path):
     """Every prompt would overflow: the appliance would start and then refuse every question."""
     with pytest.raises(ConfigError, match=r"max_answer_tokens \(1500\) must be at most half of llm_context \(2048\)"):
@@ -211,3 +220,19 @@ def test_a_config_file_this_user_may_not_read_says_to_use_sudo(tmp_path):
     said = subprocess.run([*prefix, sys.executable, "-c", load, str(config)], capture_output=True, text=True)
     config.chmod(0o600)
     assert f"config file {config} may not be read by the user {running_user()}: run ragbot with sudo" in said.stderr
+
+
+def test_a_number_or_switch_in_quotes_in_the_file_is_named_with_how_to_write_it(tmp_path):
+    # `port = "8000"` was "Expected `int`, got `str`": right, and no help to an admin who copied it from a web page.
+    config = tmp_path / "r.toml"
+    for line, told in [
+        ('port = "8000"', "port = 8000"),
+        ('ocr = "false"', "ocr = false"),
+        ('temperature = "0.3"', "temperature = 0.3"),
+    ]:
+        config.write_text(line + "\n")
+        with pytest.raises(ConfigError, match=f"written without quotes: {told}$"):
+            load_settings(config, environ={})
+    config.write_text('port = "eighty"\n')
+    with pytest.raises(ConfigError, match="Expected `int`, got `str`"):
+        load_settings(config, environ={})

@@ -129,6 +129,11 @@ class Accounts:
                 "(`ragbot users role NAME admin`), or nobody could manage the appliance"
             )
 
+    def delete(self, user_id: int) -> dict[str, int]:
+        """Delete an account and everything it holds (a student's data on request); never the only admin."""
+        self._keep_an_admin(user_id, {"disabled": 1})
+        return self.database.delete_user(user_id)
+
     def change_other(self, admin: dict, user_id: int, **changes) -> dict:
         """An admin's change to another account (its role, whether it is disabled, its password); never to their
         own, which could leave the appliance with no admin to sign in as."""

@@ -56,11 +56,7 @@ class Courses:
     def listing(self, user: dict) -> list[dict]:
         """Courses the user may see, with their role in each; join codes only for those who teach it."""
         rows = self.database.courses_of(None if user["role"] == "admin" else user["id"])
-        return [
-            {"id": c["id"], "name": c["name"], "role": c["member_role"]}
-            | ({"join_code": c["join_code"]} if c["member_role"] == "teacher" else {})
-            for c in rows
-        ]
+        return [_listed(c, _member_role(user, c["member_role"])) for c in rows]
 
     def visible_document(self, user: dict, document_id: str) -> dict:
         """The document, if the user belongs to its course; others get the same 404 as for a missing one."""
@@ -95,6 +91,18 @@ class Courses:
             self.require_member(user, course_id)
             return [course_id]
         return self.visible(user)
+
+
+def _listed(course: dict, role: str) -> dict:
+    """A course as its member sees it: the join code only for a teacher."""
+    shown = {"id": course["id"], "name": course["name"], "role": role}
+    return shown | ({"join_code": course["join_code"]} if role == "teacher" else {})
+
+
+def _member_role(user: dict, member_role: str) -> str:
+    """A student account is a student in every course: a teacher made a student (`ragbot users role NAME student`)
+    was still listed as each course's teacher, with its join code."""
+    return "student" if user["role"] == "student" else member_role
 
 
 def _same_name(one: str, other: str) -> bool:

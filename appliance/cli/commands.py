@@ -63,7 +63,8 @@ def tls(settings: Settings, args) -> int:
     from appliance.ops import tls as certificates
 
     names = args.name or certificates.box_names(settings.mdns_name)
-    issued = certificates.ensure(args.dir or settings.tls_path, names, strict=bool(args.name))
+    # Absolute: the lines printed go into the settings file, which refuses a relative path.
+    issued = certificates.ensure((args.dir or settings.tls_path).absolute(), names, strict=bool(args.name))
     print(f"{'new' if issued.renewed else 'current'} server certificate {issued.cert} for {', '.join(issued.names)}")
     if issued.left_out:  # the box renamed since its CA was made: the rest stays trusted, this name is not certified
         print(
@@ -231,15 +232,21 @@ def documents(settings: Settings, args) -> int:
 def _list_documents(settings: Settings, course: int | None) -> int:
     """The database alone: the list loaded the embedding model and the vector store first, and failed with the
     embedder's own words when its model was missing or broken."""
+    from appliance.classroom.courses import Courses
     from appliance.store.database import open_database
 
     database = open_database(settings.data_path)
     try:
-        for doc in database.documents([course] if course else None):
+        if course:  # `--course 999` listed nothing, as if the course were there and empty
+            Courses(database).get(course)
+        listed = database.documents([course] if course else None)
+        for doc in listed:
             print(
                 f"{doc['id']}  course {doc['course_id']:<3} {doc['pages']:4} pages {doc['chunks']:5} chunks  "
                 f"{doc['filename']}"
             )
+        if not listed:  # on stderr, as `users list` says it: a script counting the lines still reads none
+            print(f"no documents{f' in course {course}' if course else ''} yet: `ragbot ingest PATH`", file=sys.stderr)
     finally:
         database.close()
     return 0
@@ -298,6 +305,8 @@ def users(settings: Settings, args) -> int:
         courses.add_member(args.course, user)
         audit.by_cli("account.create", f"user {args.name}", role=args.role, course=args.course)
         print(f"added {args.role} {args.name}")
+    elif args.action == "delete":
+        _delete_user(accounts, audit, args)
     elif args.action == "list":
         listed = accounts.list()
         for user in listed:
@@ -335,6 +344,25 @@ def _change_user(accounts, audit, args) -> None:
         accounts.update(user["id"], disabled=1)
         audit.by_cli("account.disable", f"user {name}")
         print(f"disabled {name}")
+
+
+def _delete_user(accounts, audit, args) -> None:
+    """A student's data on request, or an account at the end of a term: there was no way to remove one but SQL."""
+    user = accounts.named(args.name)
+    name = user["username"]
+    if not args.yes and not _confirmed(f"delete {name} with their conversations, questions and API keys?"):
+        raise InvalidInput(f"{name} not deleted: answer y, or give --yes")
+    gone = accounts.delete(user["id"])
+    audit.by_cli("account.delete", f"user {name}", **gone)
+    counted = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in gone.items())
+    print(f"deleted {name} ({counted}); the audit log keeps the name")
+
+
+def _confirmed(question: str) -> bool:
+    """Whether the person at the terminal answers y; no terminal is no answer."""
+    if not sys.stdin.isatty():
+        raise InvalidInput("no terminal to ask on; give --yes to delete")
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
 
 def _already(user: dict, args) -> str:
@@ -476,6 +504,11 @@ def audit(settings: Settings, args) -> int:
     for entry in [] if args.json else reversed(entries):
         detail = " ".join(f"{k}={v}" for k, v in entry["detail"].items())
         print(f"{entry['at']}  {entry['actor'] or '-':16} {entry['action']:17} {entry['target']}  {detail}".rstrip())
+    if not entries:  # on stderr, as the other lists say it: an admin read nothing as a broken command
+        print(
+            "no audit entries yet: accounts, courses, documents and restores are recorded as they change",
+            file=sys.stderr,
+        )
     return 0
 
 

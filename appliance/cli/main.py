@@ -29,9 +29,22 @@ def _positive(text: str) -> int:
     return value
 
 
+def _given(text: str) -> str:
+    """A path as given, never empty: `--dir ""` (an unset shell variable) was the current folder, and `tls init`
+    left the CA's private key there."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give a file or folder")
+    return text
+
+
+def _path(text: str) -> Path:
+    """A non-empty path."""
+    return Path(_given(text))
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="ragbot", description="Offline question answering over course material.")
-    top.add_argument("--config", metavar="FILE", help="TOML settings file (default: config/ragbot.toml)")
+    top.add_argument("--config", type=_given, metavar="FILE", help="TOML settings file (default: config/ragbot.toml)")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the web app and API")
@@ -39,7 +52,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="listen port (overrides the setting)")
 
     ingest = commands.add_parser("ingest", help="add files or folders to the course material")
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument("paths", nargs="+", type=_path, metavar="PATH")
     ingest.add_argument(
         "--course", type=_positive, default=DEFAULT_COURSE, help="course to add to (default: the default course)"
     )
@@ -76,6 +89,11 @@ def parser() -> argparse.ArgumentParser:
     disable.add_argument("name")
     enable = users_commands.add_parser("enable", help="let a disabled account sign in again")
     enable.add_argument("name")
+    delete = users_commands.add_parser(
+        "delete", help="delete an account with its sessions, keys, conversations and questions (asks first)"
+    )
+    delete.add_argument("name")
+    delete.add_argument("--yes", action="store_true", help="do not ask")
     role = users_commands.add_parser("role", help="change an account's role (it applies to its next request)")
     role.add_argument("name")
     role.add_argument("role", choices=ROLES)
@@ -102,6 +120,7 @@ def parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="write a backup archive (safe while the service runs)")
     backup.add_argument(
         "--to",
+        type=_given,
         metavar="FILE",  # a string: a Path drops the trailing "/" that says a folder is meant
         help="archive to write, or a folder (existing, or ending in /) to write a new timestamped one in "
         "(default: a new timestamped file in backup_dir, old ones pruned)",
@@ -116,7 +135,7 @@ def parser() -> argparse.ArgumentParser:
     backup.add_argument("--with-secrets", action="store_true", help="include the token secret (keep the archive safe)")
     backup.add_argument("--with-models", action="store_true", help="include model weights (manifests always are)")
     restore = commands.add_parser("restore", help="restore a backup archive (the service must be stopped)")
-    restore.add_argument("archive", type=Path, metavar="FILE")
+    restore.add_argument("archive", type=_path, metavar="FILE")
     restore.add_argument("--check", action="store_true", help="only verify the archive; change nothing")
     restore.add_argument(
         "--with-config", action="store_true", help="also put back the archived config file (and secret, if archived)"
@@ -126,7 +145,7 @@ def parser() -> argparse.ArgumentParser:
     model_commands = model.add_subparsers(dest="action", required=True)
     model_commands.add_parser("list", help="every known model, where its file is, which ones are in use")
     add_model = model_commands.add_parser("add", help="copy a GGUF into the models folder and write its manifest")
-    add_model.add_argument("path", type=Path, metavar="PATH")
+    add_model.add_argument("path", type=_path, metavar="PATH")
     add_model.add_argument("--name", help="manifest name (default: from the file name)")
     add_model.add_argument(
         "--prompt-style",
@@ -151,7 +170,7 @@ def parser() -> argparse.ArgumentParser:
     init = tls_commands.add_parser(
         "init", help="make the CA (once) and a server certificate for this box; renew it when < 30 days are left"
     )
-    init.add_argument("--dir", type=Path, help="where to keep them (default: DATA_DIR/tls)")
+    init.add_argument("--dir", type=_path, help="where to keep them (default: DATA_DIR/tls)")
     init.add_argument("--name", action="append", help="a name or address to certify (default: this box's own)")
 
     commands.add_parser("setup", help="assemble and verify the models, then test one generation")

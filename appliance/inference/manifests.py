@@ -51,12 +51,28 @@ def list_manifests(settings: Settings) -> dict[str, Manifest]:
     return found
 
 
-def find_manifest(settings: Settings, name: str) -> Manifest:
-    """The manifest called `name`, or NotFound naming the ones that exist."""
+SETTING_KINDS = {"llm_model": "llm", "embed_model": "embedding"}
+
+
+def find_manifest(settings: Settings, name: str, setting: str = "") -> Manifest:
+    """The manifest called `name`, or NotFound naming the ones that exist; for `setting`, one of the kind it takes."""
     manifests = list_manifests(settings)
     if name not in manifests:
         raise NotFound(f"no model manifest named '{name}' (known: {', '.join(sorted(manifests)) or 'none'})")
+    if mismatch := wrong_kind(setting, manifests[name], manifests):
+        raise ConfigError(mismatch)
     return manifests[name]
+
+
+def wrong_kind(setting: str, manifest: Manifest, manifests: dict[str, Manifest]) -> str:
+    """Why `setting` cannot name `manifest` ("" if it can): llm_model = "all-minilm-l6-v2" was taken for a GGUF to
+    load, and embed_model naming the GGUF failed in sentence-transformers, "Path ... is a file, not a directory"."""
+    kind = SETTING_KINDS.get(setting)
+    if not kind or manifest.kind == kind:
+        return ""
+    fits = ", ".join(sorted(n for n, m in manifests.items() if m.kind == kind)) or "none"
+    named = f"setting '{setting}' = '{manifest.name}'"
+    return f"{named} names an {manifest.kind} model, not an {kind} model (known: {fits})"
 
 
 def sha256_file(path: Path) -> str:

@@ -229,6 +229,12 @@ def archives(folder: Path) -> list[Path]:
     return sorted(made, key=made.__getitem__)
 
 
+def from_the_future(folder: Path, now: datetime | None = None) -> list[Path]:
+    """The archives in `folder` whose names date them after now: written while the clock was ahead, or it is behind."""
+    stamp = (now or datetime.now(UTC)).strftime(STAMP)
+    return [p for p in archives(folder) if (m := STAMPED.fullmatch(p.name)) and m[1] > stamp]
+
+
 def leftovers(settings: Settings) -> list[Path]:
     """Staging folders a backup or restore killed midway left (a power cut during the nightly backup), each about
     as big as the data; for a caller that knows no backup or restore runs. The old data a restore moves aside
@@ -241,9 +247,11 @@ def leftovers(settings: Settings) -> list[Path]:
     return [p for p in found if p.is_dir()]
 
 
-def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` of the archives `backup` named in `folder`."""
-    found = archives(folder)
+def prune(folder: Path, keep: int, written: Path | None = None) -> list[Path]:
+    """Delete all but the newest `keep` of the archives `backup` named in `folder`, `written` counted the newest: after
+    the clock went back (a dead clock battery, an NTP correction) its name sorted before the older ones, and the
+    archive just written was pruned at once, each night."""
+    found = [p for p in archives(folder) if p != written] + ([written] if written else [])
     old = found[:-keep] if keep else found
     for path in old:
         path.unlink()
@@ -300,7 +308,7 @@ def backup(
         count, documents, chunks = _write_archive(settings, config, destination, with_secrets, skip)
         # `--to /media/usb/ --keep 3` kept every archive on the stick: --keep prunes the folder given too.
         keeping = settings.backup_keep if to is None and keep is None else keep
-        pruned = prune(folder, keeping) if keeping else []
+        pruned = prune(folder, keeping, destination) if keeping else []
     return Written(destination, count, documents, chunks, pruned)
 
 

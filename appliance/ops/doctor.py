@@ -19,7 +19,16 @@ from appliance.inference import manifests as models
 from appliance.inference import wordnet
 from appliance.ops import consistency as repair
 from appliance.ops import ports, tls
-from appliance.ops.backup import CHROMA, NO_DISK, amount, archives, backup_dir, leftovers, on_no_disk
+from appliance.ops.backup import (
+    CHROMA,
+    NO_DISK,
+    amount,
+    archives,
+    backup_dir,
+    from_the_future,
+    leftovers,
+    on_no_disk,
+)
 from appliance.settings import Settings
 from appliance.store import locks
 from appliance.store.database import DATABASE_FILE, Database, interrupted_restore, open_database, restore_again
@@ -255,13 +264,16 @@ class Doctor:
         except RagbotError as error:
             yield problem("models", error.message, "fix or remove that manifest file")
             return
-        for name in (self.settings.llm_model, self.settings.embed_model):
+        for setting in models.SETTING_KINDS:
+            name = getattr(self.settings, setting)
             if name not in manifests:
                 yield problem(
                     "models",
                     f"no manifest named '{name}' (known: {', '.join(sorted(manifests))})",
                     "`ragbot models list`, then set llm_model/embed_model or `ragbot models add` it",
                 )
+            elif mismatch := models.wrong_kind(setting, manifests[name], manifests):
+                yield problem("models", mismatch, f"set {setting} to one of those (`ragbot models list`)")
         for manifest in manifests.values():
             try:
                 path = models.verify(self.settings, manifest)
@@ -504,10 +516,11 @@ class Doctor:
             yield ok("service", f"not running (nothing holds {self.data / locks.DATA_LOCK})")
             yield from self._port_free(host, port)
             return
-        # A wildcard listen address answers on loopback.
-        target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
-        scheme = "https" if self.settings.tls_cert_file else "http"
-        url = f"{scheme}://{'[' + target + ']' if ':' in target else target}:{port}/api/health"
+        served = locks.served_at(self.data)
+        if served is None:  # `ragbot ingest` or another command: "does not answer; restart the service" was wrong
+            yield ok("service", f"not serving; a ragbot command has {self.data} open")
+            return
+        url = f"{served or self.settings.local_url}/api/health"  # "": a service of before it noted its address
         # Over HTTPS the loopback address may not be in the certificate: the check is whether it answers.
         unverified = urllib.request.HTTPSHandler(context=ssl._create_unverified_context())
         try:
@@ -575,8 +588,20 @@ class Doctor:
             yield ok("backups", f"{len(found)} in {folder}, newest {found[-1].name}")
         else:
             yield ok("backups", f"none yet in {folder} (ragbot-backup.timer makes one nightly)")
+        yield from self._future_backups(folder)
         if self.running is False:  # else a backup running now may be staging in one of them (or none can tell)
             yield from self._leftovers()
+
+    def _future_backups(self, folder: Path) -> Iterator[Finding]:
+        """Archives dated after now: the clock is behind (or was ahead), and they are offered as the newest."""
+        ahead = from_the_future(folder)
+        if ahead:
+            yield problem(
+                "backups",
+                f"{len(ahead)} backups in {folder} are dated after now (latest {ahead[-1].name}): the clock was ahead "
+                "when they were written, or it is behind now",
+                "check the date (timedatectl); each new backup is kept and prunes the oldest, whatever its date",
+            )
 
     def _leftovers(self) -> Iterator[Finding]:
         """What a backup or restore killed midway left: a power cut at 02:30 left a copy of the data in the backups

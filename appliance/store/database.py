@@ -3,7 +3,8 @@
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -108,6 +109,27 @@ def _refuse_half_restored(data: Path) -> None:
         )
 
 
+class _Writing(sqlite_utils.Database):
+    """sqlite-utils' Database whose transactions take the write lock as they begin. Begun deferred, one that read
+    and then wrote failed at once with "database is locked" when another process (`ragbot users add` beside the
+    service, two commands at once) had written since its read: SQLite cannot wait for a snapshot gone stale."""
+
+    @contextmanager
+    def atomic(self) -> Iterator["_Writing"]:
+        """A transaction holding the write lock from its start (waiting busy_timeout for it); nested, a savepoint."""
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+
 class Database:
     """One shared connection; a lock serializes access because the app calls in from worker threads."""
 
@@ -116,7 +138,7 @@ class Database:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         else:
             conn = sqlite3.connect(str(path), check_same_thread=False)
-        self._db = sqlite_utils.Database(conn)
+        self._db = sqlite_utils.Database(conn) if read_only else _Writing(conn)
         self._lock = threading.RLock()
         # Whether this process was alone with the data when it opened it: then what a previous run left
         # in progress (jobs, uploads) is over.
@@ -481,6 +503,20 @@ class Database:
                 "(SELECT family FROM refresh_tokens WHERE token_hash = ?)",
                 [token_hash],
             )
+
+    def delete_user(self, user_id: int) -> dict[str, int]:
+        """Delete an account with all it holds (sessions, keys, memberships, conversations, questions); its uploads
+        stay the course's. What went, counted."""
+        owned = {"conversations": "user_id", "interactions": "user_id", "api_keys": "user_id"}
+        with self._lock, self._db.atomic():
+            gone = {
+                table: self._db.table(table).count_where(f"{column} = ?", [user_id]) for table, column in owned.items()
+            }
+            for table in (*owned, "refresh_tokens", "memberships"):
+                self._db.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
+            self._db.execute("UPDATE jobs SET user_id = NULL WHERE user_id = ?", [user_id])
+            self._db.execute("DELETE FROM users WHERE id = ?", [user_id])
+        return gone
 
     def revoke_user_tokens(self, user_id: int) -> None:
         with self._lock, self._db.atomic():

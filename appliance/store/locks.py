@@ -39,6 +39,12 @@ class Lock:
             raise ValueError("a released lock cannot be shared")
         fcntl.flock(self._fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
 
+    def note(self, text: str) -> None:
+        """Write `text` into the lock file, for others to read while the lock is held."""
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            os.pwrite(self._fd, text.encode(), 0)
+
     def release(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
@@ -75,14 +81,32 @@ def own_data(data: Path, doing: str) -> Lock:
     )
 
 
-def serving(data: Path) -> Lock:
-    """The lock `ragbot serve` holds while it runs; refused while another one serves the same data folder."""
-    return _exclusive(
+def serving(data: Path, url: str) -> Lock:
+    """The lock `ragbot serve` holds while it runs, noting the `url` it serves at (doctor asks that one, not the
+    settings' port: `serve --port 9000` was "does not answer"); refused while another one serves the same folder."""
+    lock = _exclusive(
         data / SERVE_LOCK,
         f"ragbot is already serving {data} (the service, or a `ragbot serve` in another terminal), and one "
         "data folder takes one service: stop the other first (e.g. `sudo systemctl stop ragbot`), or give "
         "this one a data folder of its own (RAGBOT_DATA_DIR)",
     )
+    lock.note(url)
+    return lock
+
+
+def served_at(data: Path) -> str | None:
+    """Where `ragbot serve` on `data` answers ("" if it did not say), or None when nothing serves it."""
+    try:
+        fd = os.open(data / SERVE_LOCK, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return os.pread(fd, 512, 0).decode(errors="replace").strip()
+    finally:
+        os.close(fd)
+    return None
 
 
 def _exclusive(path: Path, refused: str) -> Lock:

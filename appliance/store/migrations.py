@@ -276,6 +276,8 @@ def migrate(db: sqlite_utils.Database) -> int:
     for number, fn in enumerate(MIGRATIONS, 1):
         if number not in done:
             with db.atomic():
+                if db.table("migrations").count_where("number = ?", [number]):
+                    continue  # another process opening the database applied it while this one waited
                 fn(db)
                 db.table("migrations").insert(
                     {"number": number, "name": fn.__name__, "applied_at": datetime.now(UTC).isoformat()}

@@ -55,7 +55,13 @@ async def _user_from_token(token: Token, connection: ASGIConnection) -> dict | N
         user = accounts.get(int(token.sub))
     except Exception:
         return None
-    return None if user["disabled"] else user
+    return None if user["disabled"] or not _issued_to(token, user) else user
+
+
+def _issued_to(token: Token, user: dict) -> bool:
+    """Whether the token was issued to this account, not to a deleted one whose id SQLite gave the next account made
+    (a deleted student's open page acted as the new account). Tokens from before names were in them carry none."""
+    return token.extras.get("name", user["username"]) == user["username"]
 
 
 # Access tokens kept verified: about one per signed-in browser (each renews every access_minutes).

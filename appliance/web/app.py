@@ -161,7 +161,7 @@ def create_app(
         with ExitStack() as held:
             try:
                 if services is None:  # before the models load, a second service on this data folder is refused
-                    held.callback(locks.serving(settings.data_path).release)
+                    held.callback(locks.serving(settings.data_path, settings.local_url).release)
                 app.state.services = services or await asyncio.to_thread(build, settings)
             except RagbotError as error:  # a bad setting (a server that is not there, say): one line that says so
                 log.error("cannot start: %s", error.message)

@@ -18,7 +18,7 @@ class SearchRequest(msgspec.Struct, forbid_unknown_fields=True):
 
     query: Annotated[str, Meta(min_length=1, max_length=2000, description="What to look for.")]
     # The widest any box may allow; this box's own bound is its max_k setting, which the OpenAPI document gives.
-    k: Annotated[int, Meta(ge=1, le=200, description="How many passages to return.")] = 5
+    k: Annotated[int, Meta(ge=1, le=200, description="How many passages to return; default: search_k.")] | None = None
     mode: SearchMode = "hybrid"
     course_id: (
         Annotated[int, Meta(ge=1, le=MAX_ROW, description="Search one course; default: all of yours.")] | None

@@ -51,7 +51,8 @@ class Profile(msgspec.Struct, forbid_unknown_fields=True):
 
 def _session(request: Request, services: Services, user: dict, refresh: str) -> Session:
     """The sign-in response: a short-lived access token, a refresh token and who you are."""
-    access = request.app.state.jwt.create_token(identifier=str(user["id"]), token_extras={"role": user["role"]})
+    extras = {"role": user["role"], "name": user["username"]}  # the name: see access._issued_to
+    access = request.app.state.jwt.create_token(identifier=str(user["id"]), token_extras=extras)
     return Session(access, refresh, "bearer", services.settings.access_minutes * 60, user_view(user))
 
 

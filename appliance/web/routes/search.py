@@ -14,6 +14,7 @@ from litestar.params import JSONBody
 from appliance.errors import InvalidInput
 from appliance.search.shapes import Passage, view
 from appliance.services import Services
+from appliance.settings import Settings
 from appliance.web.access import USERS, allow
 from appliance.web.rich import to_nodes
 from appliance.web.schemas import Rendered, RenderRequest, SearchRequest, SearchResult, SearchResults
@@ -31,21 +32,28 @@ async def search(
     on the GIL with the event loop's, six times as many hand-offs, and cost ~1.5 ms more CPU per search at 8
     clients (BENCHMARKS.md, "Search over HTTP, ninth round"). The vector (onnxruntime, which lets go of the GIL)
     is most of a search's CPU and still runs beside the loop, one per core."""
-    max_k = services.settings.max_k
-    if data.k > max_k:
-        raise InvalidInput(f"k must be between 1 and {max_k}")
+    k = _how_many(data.k, services.settings)
     if not data.query.strip():
         raise InvalidInput("the query is empty")
     loop, run = asyncio.get_running_loop(), contextvars.copy_context().run  # the request id stays on what it logs
     vector = await loop.run_in_executor(state.searches, run, services.embedder.embed_query, data.query)
     courses = services.courses.scope(request.user, data.course_id)
     retriever = services.retriever
-    passages = retriever.search_at_once(data.query, data.k, data.mode, courses, vector)
+    passages = retriever.search_at_once(data.query, k, data.mode, courses, vector)
     if passages is None:
-        waits = partial(retriever.search, data.query, data.k, data.mode, courses, vector=vector)
+        waits = partial(retriever.search, data.query, k, data.mode, courses, vector=vector)
         passages = cast(list[Passage], await loop.run_in_executor(state.searches, run, waits))
     shown = Shown(services.database)
     return SearchResults([shown.passage(view(p, SearchResult)) for p in passages])
+
+
+def _how_many(k: int | None, settings: Settings) -> int:
+    """The passages asked for, search_k if none: a fixed 5 ignored the setting, and was refused where max_k < 5."""
+    if k is None:
+        return settings.search_k
+    if k > settings.max_k:
+        raise InvalidInput(f"k must be between 1 and {settings.max_k}")
+    return k
 
 
 def searches(cores: int) -> ThreadPoolExecutor:
