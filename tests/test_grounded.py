@@ -16,7 +16,7 @@ from appliance.answer import evidence, kin, verify
 from appliance.answer.answerer import FOLLOWING_QUOTE, Question
 from appliance.answer.events import Evidence
 from appliance.answer.expect import expected, scaled
-from appliance.answer.prompt import NO_ANSWER, NOT_COVERED
+from appliance.answer.prompt import NO_ANSWER, NOT_CHECKED, NOT_COVERED
 from appliance.errors import Busy, TooManyRequests
 from appliance.search.shapes import Passage
 from tests.conftest import FakeEmbedder, FakeModel
@@ -1263,6 +1263,9 @@ def test_a_doubtful_question_the_busy_model_cannot_take_is_not_covered_and_says_
     assert (done.covered, done.model_busy, done.mode, guesser.calls) == (False, True, "grounded", 0)
     assert [name for name, _ in events] == ["sources", "sources", "token", "done"]  # the related reading last
     assert done.sources and not any(s.cited for s in done.sources)
+    # Nothing was looked for in vain: the answer (as the CLI prints it, the API returns and the history keeps it)
+    # never says the material has none, which it may well have (the fourteenth admin walkthrough).
+    assert done.answer == events[2][1] == NOT_CHECKED and "not found" not in done.answer
     built.close()
 
 

@@ -416,12 +416,13 @@ class Answerer:
     ) -> Iterator[Event]:
         # Its time, as an answer's: a refusal decided before the model showed no "Answered in ..." line.
         timings.total_ms = timings.total_ms or round((time.perf_counter() - started) * 1000, 1)
+        said = prompt.NOT_CHECKED if model_busy else prompt.NOT_COVERED
         yield "sources", related
-        yield "token", prompt.NOT_COVERED
+        yield "token", said
         yield (
             "done",
             Done(
-                answer=prompt.NOT_COVERED,
+                answer=said,
                 covered=False,
                 mode=mode,
                 model_busy=model_busy,

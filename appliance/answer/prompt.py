@@ -8,6 +8,11 @@ from appliance.search.shapes import Passage
 # What a refusal says: that no answer was found, not that the material has none. A refusal is not sure either, and
 # often the answer is in the closest passages shown with it, in other words than the question's.
 NOT_COVERED = "No answer to this question was found in the course material."
+# What a doubtful question gets when the model was too busy to write (and so to check) an answer: it is no refusal.
+NOT_CHECKED = (
+    "The model was too busy to check whether the course material answers this. The closest passages are listed; "
+    "ask again in a moment for a checked answer."
+)
 # What a generative model is told to reply when its sources hold no answer (its figures were measured with it).
 DECLINE = "The course material does not cover this question."
 # What a generative answer says when the model wrote nothing (its first token was a stop): never an empty answer.
