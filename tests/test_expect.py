@@ -629,3 +629,12 @@ def test_a_choice_offered_is_answered_in_any_words_not_by_a_new_name():
         wanted = expected(question)
         assert wanted.kind == "" and wanted.fits(answer), question
     assert expected("which room is the lab in?").kind == "name"
+
+
+def test_a_budget_is_a_sum_and_into_a_bin_is_a_place():
+    """fresh13-tune's "how big is the budget for extra parts" was read as a size ("Budget: 60 EUR" no answer), and
+    fresh12-tune's gloves "go into the yellow bin" placed nothing; how long a grant is paid still asks a time."""
+    budget = expected("how big is the budget for extra parts")
+    assert budget.dimension == "money" and budget.fits("Budget: 60 EUR extra parts per team")
+    assert expected("how long is the travel grant paid").dimension != "money"
+    assert expected("where do the used gloves go").fits('Used gloves go into the yellow "resin waste" bin.')

@@ -2988,3 +2988,36 @@ def test_which_of_the_few_is_no_key_term_but_this_semester_is():
     assert evidence.key_terms("which of the two arms has the newer firmware?") == ["arm", "newer", "firmwar"]
     assert evidence.key_terms("which room is the lab in this semester") == ["room", "lab", "semester"]
     assert evidence.key_terms("how many arms are there in the two labs") == ["arm", "two", "lab"]
+
+
+KINEMATICS = (
+    b"# Kinematics\n\n**Forward kinematics** computes the end effector position from known joint angles. "
+    b"It always has exactly one answer.\n\nKey points: forward kinematics goes from joints to position and has one "
+    b"answer; inverse kinematics goes from position to joints and may have zero, one or two answers.\n"
+)
+
+
+def test_a_sentence_saying_a_word_more_often_than_its_evidence_is_not_supported(settings, fakes):
+    """The bundled sample's "What is forward kinematics?" was answered "Forward kinematics is the inverse of forward
+    kinematics [1]. It computes joint angles from known joint angles [2]." and both passed as checked: every word is
+    the material's, but the repeat stands where the material says something else."""
+    script = (
+        "Forward kinematics is the inverse of forward kinematics [1]. "
+        "It computes joint angles from known joint angles [1]."
+    )
+    built = answer_with(settings, fakes, FakeModel(script=script), **CLEAR)
+    built.ingestor.ingest(KINEMATICS, "kinematics.md")
+    done = built.answerer.answer(Question("What is forward kinematics?"))
+    shown = [s.shown for s in done.sentences if s.status == "supported"]
+    assert not any("inverse of forward" in s or "joint angles from known joint angles" in s for s in shown), shown
+    assert (
+        verify.repeated(
+            "It computes joint angles from known joint angles.", "It computes the position from joint angles."
+        )
+        == "joint"
+    )
+    assert (
+        verify.repeated("The arm's joint limits protect each joint.", "Joint limits protect each joint of the arm.")
+        == ""
+    )
+    built.close()

@@ -98,7 +98,11 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     # asks its price, as a thing bought is asked after
     (
         "money",
-        r"cost|costs|price|fee|fees|deposit|pay|fine|money|how much (?:is|are) (?:a|an|one)",
+        # a budget, a grant or an allowance is a sum, however big: "how big is the budget" ("Budget: 60 EUR"); not
+        # how long a grant is paid
+        r"cost|costs|price|fee|fees|deposit|pay|fine|money|how much (?:is|are) (?:a|an|one)|"
+        r"(?:how (?:big|large|high|much)|what)(?:'s| is| are) (?:the |a |an |my |our |your )?(?:[\w-]+ )?"
+        r"(?:budgets?|grants?|allowances?|funding|refunds?)\b",
         rf"£|\$|€|¥|₹|pounds?|dollars?|euros?|pence|cents?|francs?|yen|rupees?|kr|kronor|kroner|{CURRENCY_CODES}",
     ),
     # What a piece of coursework counts for is its share of the grade; not its points, which may be a part's ("up to
@@ -449,7 +453,7 @@ PERSON_NAME = re.compile(
 PLACE = re.compile(r"^\s*where\b", re.IGNORECASE)
 # A numbered place ("in drawer 2", "on shelf 3") or one said in a word ("upstairs", "at reception") places it too.
 AT_PLACE = re.compile(
-    r"\b(?:in|at|beside|next to|behind|under|underneath|inside|outside|near|opposite|above|below|on)\s+"
+    r"\b(?:in|into|at|beside|next to|behind|under|underneath|inside|outside|near|opposite|above|below|on|onto)\s+"
     r"(?:the|a|an|room|building|our|your|its|[a-z]+\s+\d+\b)\b|"
     r"\b(?:upstairs|downstairs|next door|at reception|on campus|off campus)\b",
     re.IGNORECASE,

@@ -3,6 +3,7 @@
 import difflib
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from functools import partial
@@ -512,6 +513,9 @@ class Verifier:
         order = reordered(text, self.evidence[n][closest[0]].text)
         if order:
             return "it gives {} and {} in each other's place".format(*order)
+        again = repeated(plain, self.evidence[n][closest[0]].text)
+        if again:
+            return f"it says '{_as_written(again, plain)}' more often than the material does here"
         turned = negated(text, self.evidence[n][closest[0]].text)
         if turned:
             return turned
@@ -604,6 +608,16 @@ def swapped(sentence: str, evidence: str, context: str = "") -> tuple[str, str] 
         if other and copied and numbers(sentence) != numbers(evidence):
             return figure[0], figure[1]
     return None
+
+
+def repeated(sentence: str, evidence: str) -> str:
+    """A word the sentence says twice or more, and more often than its evidence sentence does ("" if none): the
+    repeat stands where the material says something else. "Forward kinematics is the inverse of forward
+    kinematics." from "forward kinematics goes from joints to position ...; inverse kinematics ...", and "It
+    computes joint angles from known joint angles." from "... computes the end effector position from known joint
+    angles." (the bundled sample)."""
+    said, given = Counter(content_words(sentence)), Counter(content_words(evidence))
+    return next((word for word, times in said.items() if times > max(given[word], 1)), "")
 
 
 def reordered(sentence: str, evidence: str) -> tuple[str, str] | None:
