@@ -328,3 +328,12 @@ def test_what_an_abbreviation_stands_for_is_found_on_the_slide_spelling_it_out(s
     assert result.covered, result.answer
     assert "Time-of-Flight Ranging" in result.answer
     assert not services.answerer.answer(Question("what does PWM stand for")).covered
+
+
+def test_a_document_read_for_an_abbreviation_gives_no_words_that_spell_it_by_chance(services):
+    """Read unranked, a handout's "press the Power Button" or "please bring" is no expansion of PB; only a passage
+    writing the abbreviation too, or spelling it in capitals, is taken."""
+    services.ingestor.ingest(
+        b"# Lab rules\n\nPlease bring your laptop to every session.\n\nThe PB-2 board sits on bench 4.\n", "rules.md"
+    )
+    assert not services.answerer.answer(Question("what does PB stand for")).covered

@@ -3,7 +3,7 @@
 import pytest
 
 from appliance.answer.evidence import kin_of
-from appliance.answer.expect import expected, without_units
+from appliance.answer.expect import expected, spells, without_units
 
 STATES = [
     ("How much does the Zorblax-7 weigh?", "quantity", "It has a mass of 740 grams, fingers included."),
@@ -638,3 +638,12 @@ def test_a_budget_is_a_sum_and_into_a_bin_is_a_place():
     assert budget.dimension == "money" and budget.fits("Budget: 60 EUR extra parts per team")
     assert expected("how long is the travel grant paid").dimension != "money"
     assert expected("where do the used gloves go").fits('Used gloves go into the yellow "resin waste" bin.')
+
+
+def test_a_short_abbreviation_is_spelled_out_only_by_capitalised_words():
+    """Two lower-case words spell two letters by chance ("do hold" for DH); a name's capitals spell it."""
+    dh = expected("what does DH stand for")
+    assert dh.fits("DH stands for Denavit–Hartenberg.")
+    assert not dh.fits("Do hold the arm while you switch it off.")
+    assert spells("AED", "an automated external defibrillator") and not spells("AED", "an automated external one")
+    assert not spells("AED", "an automated external defibrillator", capitalised=True)

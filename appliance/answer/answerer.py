@@ -13,7 +13,7 @@ from appliance import metrics
 from appliance.answer import evidence as evidence_module
 from appliance.answer import prompt
 from appliance.answer.events import AnswerMode, Done, Evidence, Sentence, Source, Timings
-from appliance.answer.expect import Expected, expected, values
+from appliance.answer.expect import Expected, expected, spells, values
 from appliance.answer.model_queue import ModelGate, Ticket
 from appliance.answer.verify import CITATION, NOT_STATED, UNDECIDED, Verifier, sentences_of
 from appliance.errors import InvalidInput
@@ -307,7 +307,17 @@ class Answerer:
             return []
         documents = list(dict.fromkeys(p.document_id for p in found))[:SPELLED_OUT_DOCUMENTS]
         passages = self.retriever.document_passages(documents, question.courses)
-        return next(([p] for p in passages if wanted.fits(f"{p.heading}\n{p.text}")), [])
+        # Read unranked, a whole document spells many short abbreviations in lower case by chance: the passage must
+        # write the abbreviation too ("automated external defibrillator (AED)") or spell it in capitals.
+        return next(
+            (
+                [p]
+                for p in passages
+                if wanted.fits(text := f"{p.heading}\n{p.text}")
+                and (_names(wanted.abbreviation, text) or spells(wanted.abbreviation, text, capitalised=True))
+            ),
+            [],
+        )
 
     def _answerable(
         self, question: str, scored: list[evidence_module.Scored], wanted: Expected, headings: list[str]
@@ -819,6 +829,11 @@ def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[i
             seen.add(words)
             quotes.append((n, text, [e.start for e in items]))
     return quotes
+
+
+def _names(word: str, text: str) -> bool:
+    """Whether the text has the word as a word of its own, in any case."""
+    return bool(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE))
 
 
 def _first(evidence: dict[int, list[Evidence]], n: int) -> dict[int, list[Evidence]]:

@@ -471,23 +471,30 @@ STANDS_FOR = re.compile(
 SKIPPED = frozenset("of and the for to in on a an".split())
 
 
-def spells(abbreviation: str, sentence: str) -> bool:
+def spells(abbreviation: str, sentence: str, capitalised: bool = False) -> bool:
     """Whether the sentence spells out the abbreviation: words whose first letters make it ("Time-of-Flight" for
-    ToF, "automated external defibrillator" for AED), small words between them skipped."""
+    ToF, "automated external defibrillator" for AED), small words between them skipped; only `capitalised` words,
+    or for two letters, which lower-case words spell by chance ("do hold" for DH, not "Denavit–Hartenberg")."""
     letters = [c.lower() for c in abbreviation if c.isalpha()]
     words = re.findall(r"[A-Za-z]+", sentence)
+    capitalised = capitalised or len(letters) < 3
     return any(
-        _spelled_from(letters, words[start:]) for start, word in enumerate(words) if word[0].lower() == letters[0]
+        _spelled_from(letters, words[start:], capitalised)
+        for start, word in enumerate(words)
+        if word[0].lower() == letters[0]
     )
 
 
-def _spelled_from(letters: list[str], words: list[str]) -> bool:
-    """Whether the words, from the first, spell the letters by their first letters (skipping SKIPPED ones)."""
+def _spelled_from(letters: list[str], words: list[str], capitalised: bool) -> bool:
+    """Whether the words, from the first, spell the letters by their first letters (skipping SKIPPED ones), each
+    of them capitalised if so asked."""
     at = 0
     for word in words:
         if at == len(letters):
             break
         if word[0].lower() == letters[at] and (len(word) > 1 or at == len(letters) - 1):
+            if capitalised and not word[0].isupper() and word.lower() not in SKIPPED:  # the "of" of Time-of-Flight
+                return False
             at += 1
         elif word.lower() not in SKIPPED:
             return False
