@@ -77,6 +77,20 @@ def test_answer_cites_source_and_says_when_not_covered(settings, fakes):
     strict.close()
 
 
+@pytest.mark.parametrize("mode", ["grounded", "generative", "extractive"])
+def test_where_the_material_says_something_is_its_place_and_its_words_without_the_model(settings, fakes, mode):
+    """ "Where can I read about the Zorblax-7 gripper?" asks for a place, which no model need write: the evidence
+    is quoted with its place in every mode, and only the subject's words are searched for and judged."""
+    services = services_module.build(msgspec.structs.replace(settings, answer_mode=mode), **fakes)
+    services.ingestor.ingest(b"# Grippers\n\nThe Zorblax-7 gripper closes with 42 newtons.", "grip.md")
+    assert services.answerer is not None
+    done = services.answerer.answer(Question("where can I read about the Zorblax-7 gripper?"))
+    assert done.covered, done.answer
+    assert done.answer == "The section “Grippers” of grip.md says: “The Zorblax-7 gripper closes with 42 newtons.” [1]"
+    assert fakes["model"].calls == 0
+    services.close()
+
+
 def test_an_answers_sources_are_the_passages_its_evidence_comes_from(settings, fakes):
     """Passages no evidence was chosen from are reading on other subjects: listed as sources, a student saw four
     sources (a German textbook page among them) for an answer from one."""

@@ -300,3 +300,40 @@ def test_a_conversation_begun_with_small_talk_is_titled_after_its_first_question
     _run(chat, student, Ask("How heavy is the P-9 pump?", conversation_id=renamed))
     titles = {c.id: c.title for c in _conversations(chat, student)}
     assert titles == {hello: "How heavy is the P-9 pump?", renamed: "My pump notes"}
+
+
+@pytest.mark.parametrize("message", ["what page is that on?", "where does it say that?", "where did you get that?"])
+def test_where_the_material_says_the_answer_before_is_its_evidence_quoted_with_its_place(chat, services, message):
+    """ "What slide is that on?" was searched as a question of its own and refused, or answered from another page:
+    it is now answered from the answer before, its cited evidence quoted with its page, without the model."""
+    service, student = chat["service"], chat["student"]
+    first = _run(chat, student, Ask("How heavy is the P-9 pump?", course_id=1))[-1][1]
+    asked = list(service.answerer.questions)
+    events = _run(chat, student, Ask(message, conversation_id=first.conversation_id))
+    done = events[-1][1]
+    assert service.answerer.questions == asked  # no search, no model
+    assert done.answer == "Page 1 of pump.md says: “The P-9 pump weighs 2 kilograms.” [1]"
+    assert (done.covered, [s.n for s in done.sources if s.cited], done.model) == (True, [1], "")
+    assert [(s.status, s.stands_for, s.source) for s in done.sentences] == [("supported", "material", 1)]
+    reopened = services.conversations.messages(student, first.conversation_id).messages
+    assert reopened[-1].content == done.answer
+
+
+def test_where_the_material_says_an_answer_that_found_nothing_is_no_page(chat):
+    """After "No answer was found", "which page says that?" names no page and claims no answer."""
+    chat["service"].answerer.done = not_covered()
+    first = _run(chat, chat["student"], Ask("What colour is the P-9 pump?", course_id=1))[-1][1]
+    done = _run(chat, chat["student"], Ask("which page says that?", conversation_id=first.conversation_id))[-1][1]
+    assert done.covered is False and "no page says it" in done.answer and "[" not in done.answer
+    assert len(chat["service"].answerer.questions) == 1
+
+
+def test_where_something_is_said_with_a_subject_of_its_own_or_in_no_conversation_is_searched(chat):
+    """Only a question pointing back at the answer before is answered from it."""
+    first = _run(chat, chat["student"], Ask("How heavy is the P-9 pump?", course_id=1))[-1][1]
+    _run(chat, chat["student"], Ask("which page says how fast it pumps?", conversation_id=first.conversation_id))
+    _run(chat, chat["student"], Ask("what page is that on?", course_id=1))
+    assert [q.text for q in chat["service"].answerer.questions[1:]] == [
+        "which page says how fast it pumps?",
+        "what page is that on?",
+    ]

@@ -7,6 +7,7 @@ Extractive answers: what is quoted is the evidence the answerer chose, with no m
 import pytest
 
 from appliance.answer.answerer import Question
+from tests.filemaker import make_pptx
 from tests.realserver import quoting
 
 pytestmark = pytest.mark.real
@@ -141,3 +142,36 @@ def test_which_lecture_is_answered_by_the_title_numbering_it(lecture):
     done = lecture.answer(Question("which lecture was the one about the time of flight sensor?"))
     assert done.covered, done.answer
     assert "Lecture 4" in done.sentences[0].shown
+
+
+def _deck() -> bytes:
+    return make_pptx(
+        [
+            ("Lecture 7 – the Quenbury QA-4 arm", ["Five joints, 11.4 kg", "Reach 640 mm"], ""),
+            ("Homing & e-stop", ["Homing after every power-up", "Red e-stop on the bench and on the pendant"], ""),
+            ("Teach pendant", ["Jog modes: joint / Cartesian", "Reduced speed: max. 250 mm/s"], "Always jog slowly."),
+        ]
+    )
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    with quoting(str(tmp_path_factory.mktemp("deck")), "qa4-arm.pptx", _deck()) as built:
+        yield built.answerer
+
+
+@pytest.mark.parametrize(
+    "question, place",
+    [
+        ("which slide is the teach pendant on?", "Slide 3 (“Teach pendant”) of qa4-arm.pptx says:"),
+        ("where can I read about the e-stop?", "Slide 2 (“Homing & e-stop”) of qa4-arm.pptx says:"),
+    ],
+)
+def test_where_a_deck_says_something_is_its_slide_quoted(deck, question, place):
+    done = deck.answer(Question(question))
+    assert done.covered and done.answer.startswith(place), done.answer
+
+
+def test_where_a_deck_says_what_it_never_says_is_refused(deck):
+    done = deck.answer(Question("which slide gives the gripper's maximum operating temperature?"))
+    assert not done.covered, done.answer

@@ -4,14 +4,14 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import msgspec
 
 from appliance import metrics
 from appliance.answer import evidence as evidence_module
-from appliance.answer import prompt
+from appliance.answer import places, prompt
 from appliance.answer.events import AnswerMode, Done, Evidence, Sentence, Source, Timings
 from appliance.answer.expect import Expected, expected, spells, values
 from appliance.answer.model_queue import ModelGate, Ticket
@@ -26,6 +26,8 @@ from appliance.store.text import STOPWORDS, WORD
 ATTRIBUTION = 0.5
 SELECTED = "selected text"
 QUOTE = "The material says: “{text}” [{n}]"
+# A quote answering where in the material something is said: "Slide 9 of arm.pptx says: “...” [1]".
+PLACED_QUOTE = "{place} says: “{text}” [{n}]"
 FOLLOWING_QUOTE = "the next best evidence, quoted with the one before"
 # "Yes," or "No," opening a sentence answers the question in a word no material states, so no check can back it:
 # the claim after it is what is checked and shown ("No, the lab is closed on Sundays." reads "The lab is closed on
@@ -146,26 +148,34 @@ class Answerer:
         clock, started = Clock(question.received), time.perf_counter()
         clock.mark("started")  # the request checked and this generator running in its thread
         mode = self.settings.answer_mode
-        wide = self.settings.evidence_passages if mode != "generative" else 0
+        # Where in the material something is said is answered by its place and its words, whatever the mode: a
+        # place is no claim a model need write, and only the subject's words are searched for and judged.
+        if subject := _where_asked(question):
+            question = replace(question, search_query=subject, focus=subject)
+        wide = self.settings.evidence_passages if mode != "generative" or subject else 0
         relevant = self.retrieve(question, max(self.settings.context_sources, wide))
         clock.mark("retrieved")
         timings = Timings(retrieval_ms=round((time.perf_counter() - started) * 1000, 1), at_ms=clock.at)
         if not relevant:
             yield from self._not_covered([], mode, timings, started)
             return
-        if mode == "generative":
+        if mode == "generative" and not subject:
             yield from self._generative(question, text, relevant, ticket, cancel, clock, timings, started)
             return
         chosen, answerable = self.assess(question, relevant)
         relevant, chosen = _focus(relevant, chosen, self.settings.context_sources)
         clock.mark("evidence")
+        # Where a thing is named is where the material says it: a sentence naming every word of it, however far
+        # its meaning from the bare name asked about ("the goggles").
+        if subject and answerable != "yes" and self._names_every_term(subject, relevant, chosen):
+            answerable = "yes"
         # Quotes cannot be verified against the question: an extractive answer needs a clear "yes".
-        if answerable == "no" or (mode == "extractive" and answerable == "maybe"):
+        if answerable == "no" or ((mode == "extractive" or subject) and answerable == "maybe"):
             yield from self._not_covered(self._related(relevant, chosen), mode, timings, started)
             return
         evidence = {i + 1: items for i, items in chosen.items()}
-        if mode == "extractive":
-            yield from self._extractive(relevant, evidence, timings, started)
+        if mode == "extractive" or subject:
+            yield from self._extractive(relevant, evidence, timings, started, placed=bool(subject))
             return
         sure = answerable == "yes"
         events = self._grounded(question, relevant, evidence, ticket, cancel, clock, timings, started, sure)
@@ -442,13 +452,27 @@ class Answerer:
             ),
         )
 
+    def _names_every_term(self, subject: str, passages: list[Passage], chosen: dict[int, list[Evidence]]) -> bool:
+        """Whether a chosen evidence sentence, with its heading, names every key term of the subject."""
+        terms = evidence_module.key_terms(subject)
+        return bool(terms) and any(
+            evidence_module.coverage(terms, f"{passages[i].heading} {item.text}", kin=self.kin) >= 1.0
+            for i, items in chosen.items()
+            for item in items
+        )
+
     def _extractive(
-        self, passages: list[Passage], evidence: dict[int, list[Evidence]], timings: Timings, started: float
+        self,
+        passages: list[Passage],
+        evidence: dict[int, list[Evidence]],
+        timings: Timings,
+        started: float,
+        placed: bool = False,
     ) -> Iterator[Event]:
-        """The best evidence, quoted with its source: no model call at all."""
+        """The best evidence, quoted with its source (and, `placed`, its place): no model call at all."""
         sources = [source(n, p, evidence=evidence.get(n)) for n, p in enumerate(passages, 1)]
         yield "sources", sources
-        yield from self._quoted(sources, evidence, timings, started)
+        yield from self._quoted(sources, evidence, timings, started, placed=placed)
 
     def _quoted(
         self,
@@ -457,13 +481,11 @@ class Answerer:
         timings: Timings,
         started: float,
         model_busy: bool = False,
+        placed: bool = False,
     ) -> Iterator[Event]:
         """The answer as the best evidence quoted (`token`, `done`): an extractive answer, or a grounded one whose
-        model slot did not come in time."""
-        quotes = [
-            Sentence(text=text, shown=QUOTE.format(text=text, n=n), status="supported", stands_for="material", source=n)
-            for n, text, _ in quotable(evidence)[: self.settings.extractive_quotes]
-        ]
+        model slot did not come in time; `placed`, each quote says where it is."""
+        quotes = quoted(sources, evidence, self.settings.extractive_quotes, placed)
         answer = " ".join(q.shown for q in quotes)
         yield "token", answer
         timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
@@ -801,6 +823,35 @@ def two_asked(question: str) -> tuple[str, str] | None:
     """The two things a question asks, split before the second's question word, if it asks two."""
     two = TWO_ASKED.search(question)
     return (question[: two.start("second")], question[two.start("second") :]) if two else None
+
+
+def quoted(sources: list[Source], evidence: dict[int, list[Evidence]], most: int, placed: bool) -> list[Sentence]:
+    """The best `most` quotes of the evidence as an answer's sentences, each saying where it is when `placed`."""
+    return [
+        Sentence(
+            text=text,
+            shown=PLACED_QUOTE.format(place=_capitalised(places.place(sources[n - 1])), text=text, n=n)
+            if placed
+            else QUOTE.format(text=text, n=n),
+            status="supported",
+            stands_for="material",
+            source=n,
+        )
+        for n, text, _ in quotable(evidence)[:most]
+    ]
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _where_asked(question: Question) -> str:
+    """What a question asking where in the material something is said asks about ("the teach pendant" of "which
+    slide is the teach pendant on?"), "" for any other; one pointing back takes the subject of the turn before."""
+    subject = places.asked_where(question.text)
+    if subject == "" and question.focus:
+        return places.asked_where(question.focus) or ""
+    return subject or ""
 
 
 def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[int]]]:

@@ -8,11 +8,11 @@ from typing import Any, Protocol
 
 import msgspec
 
-from appliance.answer import small_talk
-from appliance.answer.answerer import Question
+from appliance.answer import places, prompt, small_talk
+from appliance.answer.answerer import Question, quoted
 from appliance.answer.cache import AnswerCache
 from appliance.answer.conversations import Conversation, Conversations, asked, focused, searched, standalone
-from appliance.answer.events import ConversationEvent, Done, Timings, withheld
+from appliance.answer.events import ConversationEvent, Done, Message, Timings, withheld
 from appliance.answer.model_queue import Ticket
 from appliance.classroom.courses import Courses
 from appliance.classroom.limits import SlidingWindow
@@ -94,13 +94,15 @@ class ChatService:
         if answerer is None:
             raise Unavailable("the language model is not loaded")
         plan = self._plan(user, ask) if user else self._system_plan(ask)
-        # Small talk asks nothing of the material or the model: no question of the hour, no place in line.
+        # Small talk asks nothing of the material or the model: no question of the hour, no place in line; nor
+        # does "where does it say that?", answered from the answer before.
         talk = None if ask.selected_text.strip() else small_talk.reply(ask.message)
-        if user and talk is None:
+        before = self._pointed_at(ask, plan) if talk is None else None
+        if user and talk is None and before is None:
             per_hour = getattr(self.settings, f"{user['role']}_questions_per_hour")
             self.limit.hit(str(user["id"]), per_hour, "hourly question")
-        cached = self.cache.get(plan.cache_key) if plan.cache_key and talk is None else None
-        ticket = None if cached or talk else answerer.reserve(str(user["id"]) if user else "")
+        cached = self.cache.get(plan.cache_key) if plan.cache_key and talk is None and before is None else None
+        ticket = None if cached or talk or before else answerer.reserve(str(user["id"]) if user else "")
         try:
             if user and plan.conversation is None:
                 plan.conversation = self.conversations.create(user, plan.course_id, _title(ask))
@@ -114,6 +116,8 @@ class ChatService:
         def answer(cancel: threading.Event) -> Events:
             if talk:
                 return self._small_talk(talk, ask.received)
+            if before:
+                return self._placed(before, ask.received)
             if cached:
                 return self.cache.replay(cached, ask.received)
             assert ticket is not None  # reserved above whenever nothing was cached
@@ -174,6 +178,41 @@ class ChatService:
         if plan.cache_key and plan.courses:
             return self.cache.storing(events, plan.cache_key, plan.courses)
         return events
+
+    def _pointed_at(self, ask: Ask, plan: Plan) -> Message | None:
+        """The answer before, when the question asks where the material says it ("what slide is that on?") and it
+        either found nothing or quoted its sources' evidence (a generative answer's citations name no sentences: the
+        question is searched for anew)."""
+        if plan.conversation is None or ask.selected_text.strip() or places.asked_where(ask.message) != "":
+            return None
+        before = self.conversations.last_answer(plan.conversation.id)
+        if before is None or (before.covered and not any(s.cited and s.evidence for s in before.sources)):
+            return None
+        return before
+
+    def _placed(self, before: Message, received: float) -> Events:
+        """Where the material says what the answer before said: each of its cited sources' evidence, quoted with its
+        place; or, when it found nothing, that no page says it."""
+        sources = before.sources
+        evidence = {s.n: s.evidence for s in sources if s.cited and s.evidence}
+        quotes = quoted(sources, evidence, self.settings.extractive_quotes, placed=True) if before.covered else []
+        answer = " ".join(q.shown for q in quotes) or prompt.NOT_PLACED
+        yield "sources", sources
+        yield "token", answer
+        timings = Timings(total_ms=round((time.perf_counter() - received) * 1000, 1))
+        mode = self.settings.answer_mode
+        yield (
+            "done",
+            Done(
+                answer=answer,
+                covered=bool(quotes),
+                mode=mode,
+                model="",
+                sources=sources,
+                sentences=quotes,
+                timings=timings,
+            ),
+        )
 
     def _small_talk(self, reply: str, received: float) -> Events:
         """The appliance's own reply to small talk, as an answer's events: no sources, nothing to check."""

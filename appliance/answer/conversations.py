@@ -280,6 +280,11 @@ class Conversations:
         rows = self.database.interactions(conversation_id)
         return [row["search_query"] for row in rows if row["mode"] != SMALL_TALK][-HISTORY_TURNS:]
 
+    def last_answer(self, conversation_id: str) -> Message | None:
+        """The conversation's last answer to a question (not to small talk, not one stopped), as stored."""
+        rows = [row for row in self.database.interactions(conversation_id) if row["mode"] not in (SMALL_TALK, STOPPED)]
+        return _messages(rows[-1])[1] if rows else None
+
     def messages(self, user: dict, conversation_id: str) -> ConversationMessages:
         conversation = self.owned(user, conversation_id)
         messages = [m for row in self.database.interactions(conversation_id) for m in _messages(row)]

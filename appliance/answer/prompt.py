@@ -13,6 +13,11 @@ NOT_CHECKED = (
     "The model was too busy to check whether the course material answers this. The closest passages are listed; "
     "ask again in a moment for a checked answer."
 )
+# What "where does it say that?" gets after an answer that found nothing: no page says it.
+NOT_PLACED = (
+    "The answer before found nothing in the course material on that, so no page says it. The closest passages "
+    "are listed."
+)
 # What a generative model is told to reply when its sources hold no answer (its figures were measured with it).
 DECLINE = "The course material does not cover this question."
 # What a generative answer says when the model wrote nothing (its first token was a stop): never an empty answer.
