@@ -16,6 +16,7 @@
     .venv/bin/python -m bench.answers --set fresh11     # the twelfth, held-out set (bench/answers/fresh11/)
     .venv/bin/python -m bench.answers --set fresh12     # the thirteenth, held-out set (bench/answers/fresh12/)
     .venv/bin/python -m bench.answers --set fresh13     # the fourteenth, held-out set (bench/answers/fresh13/)
+    .venv/bin/python -m bench.answers --set fresh14     # the fifteenth, held-out set (bench/answers/fresh14/)
     .venv/bin/python -m bench --only=answers            # the same through the one command
 
 The dev set (bench/answers/questions.toml) is about invented lab equipment, rules and people, so a right answer
@@ -31,8 +32,8 @@ Every answer is judged here, independently of the appliance's own checks, by pla
 with `cited: true` has the expected filename), numbers in the answer that no returned source contains, sentences
 not supported by any source, loops. Figures are given over all questions and over each split of the set (the dev
 set's `tune` and `check`; each held-out set's `-tune` half and its judged half: `fresh-tune` and `fresh`, ...,
-`fresh13-tune` and `fresh13`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
-(`fresh`, `fresh2`, ..., `fresh13`) only, for the grounded and extractive modes.
+`fresh14-tune` and `fresh14`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
+(`fresh`, `fresh2`, ..., `fresh14`) only, for the grounded and extractive modes.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class QuestionSet(NamedTuple):
     judged: str
 
 
-# The dev set was tuned on (its `tune` split); the fresh to fresh13 sets were written later, each by a new hand, and
+# The dev set was tuned on (its `tune` split); the fresh to fresh14 sets were written later, each by a new hand, and
 # only their `-tune` halves may be read.
 SETS = {
     "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
@@ -81,6 +82,7 @@ SETS = {
     "fresh11": QuestionSet(DEVSET / "fresh11", ("fresh11-tune", "fresh11"), "fresh11"),
     "fresh12": QuestionSet(DEVSET / "fresh12", ("fresh12-tune", "fresh12"), "fresh12"),
     "fresh13": QuestionSet(DEVSET / "fresh13", ("fresh13-tune", "fresh13"), "fresh13"),
+    "fresh14": QuestionSet(DEVSET / "fresh14", ("fresh14-tune", "fresh14"), "fresh14"),
     "sample": QuestionSet(DEVSET / "sample", ("sample",), "sample"),
 }
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).

@@ -187,11 +187,16 @@ def test_answers_devset_is_well_formed():
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
+# Held-out sets of a course website's files (HTML, CSV, TSV, a notebook, Markdown) uploaded as they are.
+WEBSITE_SETS = {"fresh14"}
+
+
 def held_out_set_is_well_formed(name: str, tmp_path: Path) -> None:
     """A held-out set: at least 48 answerable, 12 near-topic and 4 off-topic questions, none twice, each
     document's questions of each kind halved (to one) between its read split and its judged one; every document
     exists and is in no other set, with six answerable questions or more; every answerable fact is in its document
-    and no unanswerable one's `absent` is; one document is a PDF of several pages."""
+    and no unanswerable one's `absent` is; one document is a PDF of several pages, but in a set of files uploaded as
+    they are (WEBSITE_SETS), where none is made."""
     held_out = answers.load_devset(quick=False, name=name)
     questions = held_out["questions"]
     kinds = Counter(q["kind"] for q in questions)
@@ -214,18 +219,40 @@ def held_out_set_is_well_formed(name: str, tmp_path: Path) -> None:
             assert re.search(q["expect"], texts[q["document"]], re.IGNORECASE), q
         elif q["kind"] == "unanswerable":
             assert q["missing"] and not re.search(q["absent"], texts[q["document"]], re.IGNORECASE), q
-    assert any(answers.PAGE_BREAK in text for text in texts.values())  # one handout is a PDF of several pages
+    if name in WEBSITE_SETS:  # a course website's files, uploaded as they are: nothing made, no PDF
+        assert not any(Path(doc).suffix in answers.MADE for doc in texts)
+    else:
+        assert any(answers.PAGE_BREAK in text for text in texts.values())  # one handout is a PDF of several pages
     files = answers.materialise(held_out | {"distractors": []}, tmp_path)
     assert [doc for _, doc in files] == held_out["documents"] and all(path.is_file() for path, _ in files)
     quick = answers.load_devset(quick=True, name=name)
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
-@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 14)])
+@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 15)])
 def test_answers_held_out_set_is_well_formed(name, tmp_path):
     """The held-out sets (bench/answers/<name>/), each written after the sets before it, by a new hand."""
     assert answers.SETS[name].splits == (f"{name}-tune", name)
     held_out_set_is_well_formed(name, tmp_path)
+
+
+@pytest.mark.parametrize("name", sorted(WEBSITE_SETS))
+def test_answers_website_files_read_back(name):
+    """A website set's files (HTML pages, CSV and TSV tables, a notebook, Markdown) are read by the appliance's
+    parser with every answerable fact, their tags, cells and JSON aside, and no near-topic one's `absent`."""
+    from appliance.ingest.parse import parse
+
+    held_out = answers.load_devset(quick=False, name=name)
+    read = {}
+    for doc in held_out["documents"]:
+        pages = parse((held_out["folder"] / doc).read_bytes(), doc).pages
+        read[doc] = " ".join(page.text for page in pages)
+    assert {Path(doc).suffix for doc in read} >= {".html", ".csv", ".tsv", ".ipynb", ".md"}
+    for q in held_out["questions"]:
+        if q["kind"] == "answerable":
+            assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
+        elif q["kind"] == "unanswerable":
+            assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
 
 
 def test_answers_sample_set_is_well_formed(tmp_path):
