@@ -368,3 +368,16 @@ def test_ocr_without_its_system_libraries_says_what_to_install(monkeypatch):
 def test_html_inline_elements_stay_in_their_line():
     parsed = parse(make_html("Inline", "<div>Press <b>Start</b>, then <a href='#'>Stop</a>.</div>"), "inline.html")
     assert "Press Start, then Stop." in parsed.pages[0].text.split("\n")
+
+
+def test_html_ordered_list_items_keep_their_numbers():
+    """A lab page's steps lost their numbers ("- Zero the gauge."), so "what is step 2?" had nothing to go by."""
+    body = (
+        "<h2>Steps</h2><ol><li>Fill the tank.</li><li>Zero the <b>gauge</b>.</li></ol>"
+        "<ol start='5'><li>Log the depth.</li><li value='9'>Drain it.</li><li>Rinse.</li></ol>"
+        "<ol start='x'><li>Sign out.</li></ol><ul><li>Bring gloves.</li></ul>"
+    )
+    lines = parse(make_html("Lab 3", body), "lab3.html").pages[0].text.split("\n")
+    for line in ("1. Fill the tank.", "2. Zero the gauge.", "5. Log the depth.", "9. Drain it.", "10. Rinse."):
+        assert line in lines
+    assert "1. Sign out." in lines and "- Bring gloves." in lines

@@ -81,7 +81,7 @@ def _block(child, tag: str, out: Outline) -> None:
         out.line(_words(child))
         out.line("")
     elif tag == "li":
-        out.line("- " + _words(child))
+        out.line(_marker(child) + _words(child))
     elif tag == "pre":
         language = LANGUAGE.search(" ".join(child.xpath(".//@class")))
         for line in code_lines(child.text_content(), language.group(1) if language else ""):
@@ -92,6 +92,28 @@ def _block(child, tag: str, out: Outline) -> None:
             out.line(line)
     else:
         _walk(child, out)
+
+
+def _marker(item) -> str:
+    """A list item's mark: its number in an ordered list ("6. ", from the list's `start` or the item's `value`),
+    which "what is step 6?" asks by; else a bullet."""
+    parent = item.getparent()
+    if parent is None or not isinstance(parent.tag, str) or parent.tag.lower() != "ol":
+        return "- "
+    number = _number(parent.get("start"), 1) - 1
+    for sibling in parent.iterchildren("li"):
+        number = _number(sibling.get("value"), number + 1)
+        if sibling is item:
+            break
+    return f"{number}. "
+
+
+def _number(value: str | None, default: int) -> int:
+    """An HTML list number attribute, or `default` when it is missing or no integer (pages write "a" or "")."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
 
 
 def _flush(run: list[str | None], out: Outline) -> None:
