@@ -553,6 +553,14 @@ def test_a_numbered_thing_covers_the_short_form_students_type():
     assert evidence.coverage(evidence.key_terms("c3 voltage"), "Channel 3 gives any voltage.") == 0.5  # one letter
 
 
+def test_a_camel_case_name_in_code_covers_the_words_it_is_made_of():
+    """A notebook's `sampleRateHz = 50` states the sample rate: its words counted as one word no one asks."""
+    for asked in ("what is the logger's sample rate", "whats the max depth in metres"):
+        text = "sampleRateHz = 50\nmaxDepthMetres = 2.4  # the logger's limits"
+        assert evidence.coverage(evidence.key_terms(asked), text) == 1.0, asked
+    assert evidence.coverage(evidence.key_terms("max depth"), "Maximum and Depth are words.") == 0.5  # not camel case
+
+
 def test_a_hyphenated_word_covers_the_question_written_as_one_word():
     """Students type "wifi" and "prefilter" for the material's "Wi-Fi" and "pre-filter"; its parts still count."""
     for asked, text in (

@@ -231,6 +231,10 @@ SHORT_VERB = re.compile(r"([aiouy][b-df-hj-np-tv-z])(?:ed|ing)")  # "us" of "use
 DOUBLED = re.compile(r"([b-df-hj-kmnp-rtv-y])\1$")
 # A word written with hyphens, as students write it as one: "Wi-Fi" and "wifi", "pre-filter" and "prefilter".
 HYPHENATED = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
+# A name in code written in camel case ("sampleRateHz", "MaxDepthMetres"), whose words a notebook's constant states
+# its value by: "what sample rate does the logger use" asks for `sampleRateHz = 50`.
+CAMEL_CASE = re.compile(r"\b[A-Za-z][a-z]+(?:[A-Z][a-z]+)+[A-Z]?[a-z]*\b")
+CAMEL_HUMP = re.compile(r"[A-Z]?[a-z]+")
 # The days a text names together: "Monday to Thursday" names Wednesday, "at weekends" Saturday; and "on Saturdays and
 # Sundays" names the weekend a question asks about.
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -428,6 +432,7 @@ def text_words(text: str) -> set[str]:
     for digits, unit in QUANTITY_SPELLED.findall(text):
         words.update((f"{digits}{unit}".lower(), digits))
     words.update(stem(joined.replace("-", "").lower()) for joined in HYPHENATED.findall(text))
+    words.update(w for name in CAMEL_CASE.findall(text) for w in content_words(" ".join(CAMEL_HUMP.findall(name))))
     # Two words a student may write as one: "flatrate" for the "flat rate", "timetable" for a "time table".
     pairs = ((a.lower(), b.lower()) for a, b in WORD_PAIR.findall(text))
     words.update(stem(a + b) for a, b in pairs if a not in STOPWORDS and b not in STOPWORDS)
