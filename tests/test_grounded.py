@@ -553,6 +553,45 @@ def test_a_numbered_thing_covers_the_short_form_students_type():
     assert evidence.coverage(evidence.key_terms("c3 voltage"), "Channel 3 gives any voltage.") == 0.5  # one letter
 
 
+def test_a_symbol_defined_in_words_on_one_slide_says_them_on_another_of_its_deck():
+    """A tuning half's "what sample time does the pb-1 run at" was refused beside "Ts = 20 ms on the PB-1": the
+    deck says "Ts = sample time" on another slide. Another document's Ts, or a symbol never defined, says nothing."""
+    defining = Passage(
+        "c1",
+        "deck",
+        "pid.pptx",
+        3,
+        "slide 3",
+        "Discrete PID",
+        "Discrete PID\nu[k] = Kp·e[k]\nTs = sample time\nKp = gain\n",
+        0,
+        50,
+        1.0,
+        0.9,
+    )
+    stating = Passage(
+        "c2",
+        "deck",
+        "pid.pptx",
+        7,
+        "slide 7",
+        "Lab logistics",
+        "Lab logistics\nBring a laptop\nTs = 20 ms on the PB-1\nBenches 7–10\n",
+        0,
+        60,
+        1.0,
+        0.9,
+    )
+    asked = "whats the sample time of the pb-1"
+    scored = {s.text: s for s in evidence.score(asked, [defining, stating], FakeEmbedder(), 0.5, 0.15)}
+    assert scored["Ts = 20 ms on the PB-1"].coverage == 1.0
+    elsewhere = msgspec.structs.replace(stating, document_id="other")
+    scored = {s.text: s for s in evidence.score(asked, [defining, elsewhere], FakeEmbedder(), 0.5, 0.15)}
+    assert scored["Ts = 20 ms on the PB-1"].coverage == 0.5
+    never = "Upper arm a2 = 280 mm\nat = the moment\nLab = every day\nM = np.array(x)"
+    assert evidence.defined_symbols([passage_of(never, "")]) == {}
+
+
 def test_a_camel_case_name_in_code_covers_the_words_it_is_made_of():
     """A notebook's `sampleRateHz = 50` states the sample rate: its words counted as one word no one asks."""
     for asked in ("what is the logger's sample rate", "whats the max depth in metres"):

@@ -231,6 +231,13 @@ SHORT_VERB = re.compile(r"([aiouy][b-df-hj-np-tv-z])(?:ed|ing)")  # "us" of "use
 DOUBLED = re.compile(r"([b-df-hj-kmnp-rtv-y])\1$")
 # A word written with hyphens, as students write it as one: "Wi-Fi" and "wifi", "pre-filter" and "prefilter".
 HYPHENATED = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
+# A symbol a slide or a page defines in words ("Ts = sample time", "d1 = base height", "e = error"): a letter, a
+# letter and a lower-case one, or a letter and digits, then one to four lower-case words ending the statement.
+SYMBOL_DEFINED = re.compile(
+    r"(?<![\w.·])(?P<symbol>[A-Za-z](?:[a-z]|\d{1,2})?)[ \t]*:?=[ \t]*(?P<words>[a-z]+(?:[ -][a-z]+){0,3})[ \t]*"
+    r"(?=$|[,;)]|\.(?:\s|$))",  # not code's "M = np.array(x)"
+    re.MULTILINE,
+)
 # A name in code written in camel case ("sampleRateHz", "MaxDepthMetres"), whose words a notebook's constant states
 # its value by: "what sample rate does the logger use" asks for `sampleRateHz = 50`.
 CAMEL_CASE = re.compile(r"\b[A-Za-z][a-z]+(?:[A-Z][a-z]+)+[A-Z]?[a-z]*\b")
@@ -972,11 +979,12 @@ def score(
     spelled = spelled_out(question, passages, kin)
     named, numbered = asked_names(question), things_numbered(question)
     timed = [term for term in content_words(" ".join(PROCESS_TIMED.findall(question))) if term in terms]
+    symbols = defined_symbols(passages)
     scored = []
     for sentence, vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
         text = f"{sentence.labels} {sentence.context}"
-        held = text_words(text)
+        held = text_words(text) | symbols_said(sentence.text, symbols.get(passages[sentence.source].document_id, {}))
         excluded = left_out(text) - unasked if wanted.kind else frozenset()
         # Another valve's sentence names no valve 12, whatever 12 it states: "Valve number 4 opens at 12 kPa".
         if numbered and of_another_numbered(numbered, text):
@@ -1006,6 +1014,26 @@ def score(
             )
         )
     return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def defined_symbols(passages: Sequence[Passage]) -> dict[str, dict[str, frozenset[str]]]:
+    """By document, the symbols its passages define in words, each with the content words of its definition."""
+    defined: dict[str, dict[str, frozenset[str]]] = {}
+    for passage in passages:
+        for found in SYMBOL_DEFINED.finditer(passage.text):
+            symbol, words = found["symbol"], frozenset(content_words(found["words"]))
+            if words and symbol.lower() not in STOPWORDS:
+                defined.setdefault(passage.document_id, {})[symbol] = words
+    return defined
+
+
+def symbols_said(text: str, symbols: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """The words of the defined symbols the text writes: "Ts = 20 ms on the PB-1" says the sample time's."""
+    return frozenset().union(*(words for symbol, words in symbols.items() if _writes(text, symbol)))
+
+
+def _writes(text: str, symbol: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(symbol)}(?![\w])", text) is not None
 
 
 def kin_of(kin: Kin) -> Callable[[str], Sequence[str]]:
