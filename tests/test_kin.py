@@ -16,7 +16,6 @@ def test_the_table_gathers_each_stems_kin_from_all_its_words_without_stopwords_o
     table = kin.table([["store", "stock storage stores"], ["stored", "the storage"], ["unplug", "disconnect"]])
     assert table["stor"] == ("stock", "storag")
     assert table["unplug"] == ("disconnect",) and evidence.stem("unplugged") == "unplug"
-    assert kin.stems("carry") == ("carry", "carri") and kin.stems("need") == ("need",)
     assert "the" not in table and all("the" not in words for words in table.values())
 
 
@@ -42,7 +41,7 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
     # A device's input is its supply: "Supply voltage | 9–32 V DC" answers "what input voltage does the lx16 take".
     voltage = evidence.key_terms("what input voltage does the lx16 take")
     assert evidence.coverage(voltage, "LX16 supply voltage: 9–32 V DC", kin=read) == 1.0
-    assert "supply" in read["input"] and "input" in read["supply"]
+    assert "suppli" in read["input"] and "input" in read["suppli"]  # supply, supplies, supplied
     # Heat proof is heat resistant: "wear the heat-resistant gloves, which hang on hook H2" (fresh6-tune).
     gloves = evidence.key_terms("where are the heat proof gloves kept")
     assert evidence.coverage(gloves, "Wear the heat-resistant gloves, which hang on hook H2.", kin=read) == 1.0

@@ -228,6 +228,7 @@ ORDINAL_THING = re.compile(
 QUANTITY_SPELLED = re.compile(r"(?<![\w.])(\d{1,6}) ?([^\W\d_]{1,3})\b")
 SHORT_VERB = re.compile(r"([aiouy][b-df-hj-np-tv-z])(?:ed|ing)")  # "us" of "used", "ag" of "aging"
 # A word ending in a doubled consonant, not l, s or z: "sett" of "setting" (`stem`).
+CONSONANT_Y = re.compile(r"..[^aeiouy]y$")
 DOUBLED = re.compile(r"([b-df-hj-kmnp-rtv-y])\1$")
 # A word written with hyphens, as students write it as one: "Wi-Fi" and "wifi", "pre-filter" and "prefilter".
 HYPHENATED = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
@@ -407,6 +408,9 @@ def stem(word: str) -> str:
             if suffix in ("ing", "ed") and DOUBLED.search(word):
                 word = word[:-1]
             break
+    # A consonant's y is the i of its -ies and -ied: "battery" and "batteries", "copy" and "copied", one stem.
+    if CONSONANT_Y.search(word):
+        return f"{word[:-1]}i"
     return word[:-1] if len(word) > 3 and word.endswith("e") else word
 
 

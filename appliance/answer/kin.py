@@ -1,17 +1,12 @@
 """Kin: the words the material may use for a question's word ("shut" for "closed"), by stem, from the table of
 WordNet synonyms exported at install (appliance/inference/wordnet.py)."""
 
-import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from appliance.answer.evidence import NO_KIN, Kin, stem
 from appliance.store.text import STOPWORDS
-
-# A consonant's y becomes ie: carry, carries. (A consonant doubled before -ed, "unplugged", `stem` drops itself.)
-ENDING_Y = re.compile(r"..[^aeiou]y$")
-
 
 # The two sides of one exchange, which WordNet keeps apart: a student borrows what the lab lends ("who do i ask to
 # borrow an hg14 unit", answered by "units are lent for one semester"), buys what it sells.
@@ -85,24 +80,15 @@ def table(rows: Iterable[list[str]]) -> Kin:
     """Rows of (word, its kin separated by spaces) as stems, each stem's kin gathered from all its words."""
     # Tuples of interned stems: some 65,000 entries in ~20 MB, where sets would take over twice as much.
     found: dict[str, tuple[str, ...]] = {}
-    known: dict[str, tuple[str, ...]] = {}  # a kin word comes back in many rows: its stems are made once
+    known: dict[str, str] = {}  # a kin word comes back in many rows: its stem is made once
 
-    def stems_of(word: str) -> tuple[str, ...]:
+    def stem_of(word: str) -> str:
         if word not in known:
-            known[word] = stems(word)
+            known[word] = sys.intern(stem(word))
         return known[word]
 
     for word, kin in rows:
-        new = tuple(s for k in kin.split() if k not in STOPWORDS for s in stems_of(k))
-        for key in stems_of(word):
-            found[key] = tuple(dict.fromkeys(found.get(key, ()) + new))
+        new = tuple(stem_of(k) for k in kin.split() if k not in STOPWORDS)
+        key = stem_of(word)
+        found[key] = tuple(dict.fromkeys(found.get(key, ()) + new))
     return {key: others for key, kin in found.items() if (others := tuple(k for k in kin if k != key))}
-
-
-def stems(word: str) -> tuple[str, ...]:
-    """The stems of a word and of the inflected forms the crude stemmer keeps apart from it: "battery" and
-    "batteri" (batteries)."""
-    forms = [word]
-    if ENDING_Y.search(word):
-        forms.append(f"{word[:-1]}ies")
-    return tuple(dict.fromkeys(sys.intern(stem(form)) for form in forms))
