@@ -599,12 +599,17 @@ def test_a_consonants_y_and_its_ies_are_one_stem():
     assert evidence.coverage(evidence.key_terms("where are the batteries kept"), "Battery pack | kept in F1") == 1.0
 
 
-def test_a_camel_case_name_in_code_covers_the_words_it_is_made_of():
+def test_a_camel_or_snake_case_name_covers_the_words_it_is_made_of():
     """A notebook's `sampleRateHz = 50` states the sample rate: its words counted as one word no one asks."""
     for asked in ("what is the logger's sample rate", "whats the max depth in metres"):
         text = "sampleRateHz = 50\nmaxDepthMetres = 2.4  # the logger's limits"
         assert evidence.coverage(evidence.key_terms(asked), text) == 1.0, asked
     assert evidence.coverage(evidence.key_terms("max depth"), "Maximum and Depth are words.") == 0.5  # not camel case
+    # And snake case: a loan list's exported header "deposit_eur" names the deposit (a tuning half's "deposit for a
+    # thruster?"), a constant's TANK_DEPTH_M the tank's depth.
+    assert evidence.coverage(evidence.key_terms("deposit for a thruster?"), "Thruster | 40 | deposit_eur") == 1.0
+    assert evidence.coverage(evidence.key_terms("how deep is the tank"), "TANK_DEPTH_M = 2.4") == 0.5  # "deep"
+    assert evidence.coverage(evidence.key_terms("tank depth"), "TANK_DEPTH_M = 2.4") == 1.0
 
 
 def test_a_hyphenated_word_covers_the_question_written_as_one_word():

@@ -243,6 +243,8 @@ SYMBOL_DEFINED = re.compile(
 # its value by: "what sample rate does the logger use" asks for `sampleRateHz = 50`.
 CAMEL_CASE = re.compile(r"\b[A-Za-z][a-z]+(?:[A-Z][a-z]+)+[A-Z]?[a-z]*\b")
 CAMEL_HUMP = re.compile(r"[A-Z]?[a-z]+")
+# And in snake case, as a table's exported header names its columns too ("deposit_eur", "TANK_DEPTH_M").
+SNAKE_CASE = re.compile(r"\b[^\W\d_]+(?:_[^\W_]+)+\b")
 # The days a text names together: "Monday to Thursday" names Wednesday, "at weekends" Saturday; and "on Saturdays and
 # Sundays" names the weekend a question asks about.
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -444,6 +446,7 @@ def text_words(text: str) -> set[str]:
         words.update((f"{digits}{unit}".lower(), digits))
     words.update(stem(joined.replace("-", "").lower()) for joined in HYPHENATED.findall(text))
     words.update(w for name in CAMEL_CASE.findall(text) for w in content_words(" ".join(CAMEL_HUMP.findall(name))))
+    words.update(w for name in SNAKE_CASE.findall(text) for w in content_words(name.replace("_", " ")))
     # Two words a student may write as one: "flatrate" for the "flat rate", "timetable" for a "time table".
     pairs = ((a.lower(), b.lower()) for a, b in WORD_PAIR.findall(text))
     words.update(stem(a + b) for a, b in pairs if a not in STOPWORDS and b not in STOPWORDS)
