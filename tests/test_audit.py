@@ -250,6 +250,31 @@ def test_accounts_made_before_that_differ_only_in_case_keep_their_own_sign_in(tm
     database.close()
 
 
+def test_chunks_stored_before_table_leads_are_given_the_header_of_the_table_they_start_inside(tmp_path, monkeypatch):
+    """A store made before m013 opens with each chunk that starts below a table's header given that header, found in
+    its page; a chunk starting at the header, or in prose, gets none."""
+    path = tmp_path / "ragbot.db"
+    _made_before(path, "m013_table_leads", monkeypatch).close()
+    page = "Loans\n\n| item | code |\n| --- | --- |\n| Multimeter | MM-7 |\n| Tether | TET-25 |\n"
+    raw = sqlite_utils.Database(path)
+    raw.table("documents").insert({"id": "d", "source": "loans.csv", "filename": "loans.csv", "course_id": 1})
+    raw.table("pages").insert({"document_id": "d", "number": 1, "label": None, "text": page})
+    for n, start in enumerate((0, page.index("| item"), page.index("| Multimeter"), page.index("| Tether"))):
+        raw.table("chunks").insert(
+            {"id": f"d:{n}", "document_id": "d", "ordinal": n, "page": None, "start": start, "end": len(page)}
+            | {"page_label": None, "heading": "Loans", "tokens": 9, "text": page[start:]}
+        )
+    raw.close()
+    database = Database(path, None, alone=True, read_only=False)
+    leads = [row["lead"] for row in database.document_chunks(["d"])]
+    assert leads == ["", "", "item | code", "item | code"]
+    assert database.pending_migrations() == 0
+    database.close()
+    again = sqlite_utils.Database(path)
+    migrations.m013_table_leads(again)  # `ragbot doctor --repair` may apply it again
+    again.close()
+
+
 def _made(client, heads, **body) -> dict:
     response = client.post("/api/v1/users", json=body, headers=heads["admin"])
     assert response.status_code == 201, response.text

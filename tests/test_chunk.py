@@ -45,3 +45,21 @@ def test_pdf_chunks_keep_page_and_label():
     )
     chunks = chunk(parse(data, "b.pdf"), count, budget=50, overlap=10)
     assert [(c.page, c.page_label) for c in chunks] == [(1, "i"), (2, "1")]
+
+
+def test_a_chunk_starting_inside_a_table_below_its_header_keeps_the_header_as_its_lead():
+    """A loan list's later rows were stored without the header naming their columns, so "deposit for the
+    multimeter?" found a row of bare numbers: each chunk starting below a table's header carries it."""
+    rows = "\n".join(f"Item {i},CODE-{i},{i + 10},Drawer D{i} in the store room,{i * 5},one week" for i in range(40))
+    parsed = parse(f"item,code,quantity,location,deposit_eur,loan_period\n{rows}\n".encode(), "loans.csv")
+    chunks = chunk(parsed, count, budget=60, overlap=20)
+    text = parsed.pages[0].text
+    assert len(chunks) > 3
+    header = "item | code | quantity | location | deposit_eur | loan_period"
+    for c in chunks:
+        holds = c.text.lstrip().startswith(f"| {header}")
+        assert c.lead == ("" if holds or not c.text.lstrip().startswith("|") else header), c.text[:80]
+        assert text[c.start : c.end] == c.text
+    assert any(c.lead == header for c in chunks)
+    prose = chunk(parse(_doc(12), "notes.md"), count, budget=80, overlap=35)
+    assert all(c.lead == "" for c in prose)

@@ -592,6 +592,22 @@ def test_a_symbol_defined_in_words_on_one_slide_says_them_on_another_of_its_deck
     assert evidence.defined_symbols([passage_of(never, "")]) == {}
 
 
+def test_a_passage_starting_inside_a_table_reads_its_rows_with_the_header_stored_with_it():
+    """A loan list's later rows, their chunk cut off from the header, read as bare cells: "deposit for the
+    multimeter?" found no deposit in "| Digital multimeter | MM-7 | 10 |". Only the rows of the table the passage
+    starts inside take the stored header, not a later table's."""
+    text = "| --- | --- | --- |\n| Digital multimeter | MM-7 | 10 |\n\nOther\n\n| a | b |\n| Tether | TET-25 |\n"
+    passage = msgspec.structs.replace(passage_of(text, "Loans"), lead="item | code | deposit_eur")
+    labels = {c.text.split(" |")[0]: c.labels for c in evidence.candidates([passage]) if "|" in c.text}
+    assert labels == {"Digital multimeter": "item | code | deposit_eur", "a": "", "Tether": ""}
+    best = evidence.score("deposit for the multimeter?", [passage], FakeEmbedder(), 0.5, 0.15)[0]
+    assert best.text.startswith("Digital multimeter") and best.coverage == 1.0
+    # An exported header's unit is the last part of its snake-case name: the deposit is in euros, a period none.
+    assert (
+        evidence.read_with_units("Multimeter | 12 | 7", "item | deposit_eur | loan_period") == "Multimeter | 12 eur | 7"
+    )
+
+
 def test_a_consonants_y_and_its_ies_are_one_stem():
     """A tuning half's "where r the batteries kept" covered nothing of the loan list's "Li-ion battery pack" row."""
     for one, other in (("battery", "batteries"), ("copy", "copied"), ("supply", "supplies"), ("day", "days")):

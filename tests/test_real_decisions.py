@@ -175,3 +175,41 @@ def test_where_a_deck_says_something_is_its_slide_quoted(deck, question, place):
 def test_where_a_deck_says_what_it_never_says_is_refused(deck):
     done = deck.answer(Question("which slide gives the gripper's maximum operating temperature?"))
     assert not done.covered, done.answer
+
+
+# Long notes: six rows are more than a chunk holds, so later rows' chunks start below the header.
+NOTES = "sign the loan sheet first; rinse it in fresh water and dry it on the rack; report any damage at once"
+LOANS = "item,code,quantity,location,deposit_eur,loan_period,notes\n" + "".join(
+    f"{thing},{code},{n},Drawer D{n % 5} in the tank hall store,{deposit},one week,{NOTES}\n"
+    for n, (thing, code, deposit) in enumerate(
+        [
+            ("Brassfin thruster", "TH-55", 40),
+            ("Kelpmoor speed controller", "ESC-30", 15),
+            ("Tether reel", "TET-25", 30),
+            ("Depth sensor", "DS-30", 25),
+            ("Topside box", "TOP-5", 60),
+            ("Battery pack", "BAT-148", 35),
+            ("Battery charger", "CHG-4", 20),
+            ("Waterproof camera", "CAM-W2", 45),
+            ("Sounding line", "SL-2", 5),
+            ("Digital multimeter", "MM-7", 12),
+            ("Grease tube", "GR-1", 0),
+            ("Hex key set", "HK-9", 8),
+        ],
+        1,
+    )
+)
+
+
+@pytest.fixture(scope="module")
+def loans(tmp_path_factory):
+    with quoting(str(tmp_path_factory.mktemp("loans")), "tank-loans.csv", LOANS.encode()) as built:
+        yield built
+
+
+def test_a_row_far_below_its_tables_header_is_read_with_it(loans):
+    """The multimeter's row sits in a chunk that starts below the header: its deposit is still the deposit."""
+    lead = [row["lead"] for row in loans.database.document_chunks([loans.database.documents()[0]["id"]])]
+    assert any(lead), "no chunk of the long table starts below its header"
+    done = loans.answerer.answer(Question("how much is the deposit for the digital multimeter?"))
+    assert done.covered and "MM-7" in done.answer and "12" in done.answer, done.answer

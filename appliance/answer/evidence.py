@@ -14,7 +14,7 @@ from types import MappingProxyType
 from appliance.answer.events import Evidence
 from appliance.answer.expect import Expected, expected, quantities
 from appliance.search.shapes import Passage
-from appliance.store.text import STOPWORDS, WORD
+from appliance.store.text import STOPWORDS, TABLE_RULE, WORD, table_header
 
 # A sentence ends at . ! ? (not inside 1.5 or e.g.) before a space, or at a line break that starts a new block
 # (blank line, list item, heading, table row): course notes are full of lists and headings without full stops. A
@@ -34,7 +34,6 @@ ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|No|Fig|ap
 ABBREVIATED_BOUND = re.compile(r"\b(?:max|min|incl|excl|ca|typ|avg|nom)\.$", re.IGNORECASE)
 VALUE_START = re.compile(r"[\d±+\-\u2212]")
 WORDED = re.compile(r"\w")
-TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
 # A whole |---| rule line, its cells spaced or not ("| --- | --- |", as a slide's or a Word table is written).
 RULE_LINE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)*[ \t]*:?-{3,}:?[ \t]*\|?[ \t]*")
 # A list's "1." is markup; a clause's "5.1" is the material's own words, and half of it would be a number it never
@@ -175,6 +174,7 @@ ANSWER_MARK = re.compile(r"(?:A|Answer)\s*:[*_\s]*", re.I)
 BARE_NUMBER = re.compile(r"[±~≈<>≤≥+-]?\s*\d+(?:[.,]\d+)?(?:\s*(?:to|-|–|\u00d7|x)\s*\d+(?:[.,]\d+)?)*")
 # Engineering tables write it in square brackets as often: "Mass [kg]".
 UNIT_IN_LABEL = re.compile(r"[(\[]([^()\[\]\d]{1,20})[)\]]\s*$")
+SNAKE_UNIT = re.compile(r"^[a-z]+(?:_[a-z]+)*_([a-z]{1,4})$", re.IGNORECASE)
 # A column of intervals: its "100" under "Change interval (operating hours)" is every 100 operating hours.
 INTERVAL_HEADER = re.compile(r"\b(?:interval|every)\b", re.I)
 UNIT_HEADER = re.compile(r"units?", re.I)
@@ -858,7 +858,7 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             label = _item_label(passage.text, a)
             parts = [passage.heading, _step(passage.text, a), asked, leads.get(a, ""), label, before, text]
             context = " ".join(filter(None, parts))
-            header = _table_header(passage.text, a)
+            header = _table_header(passage, a)
             found.append(Candidate(index, passage.start + a, passage.start + b, text, context, header, asked))
     return found
 
@@ -908,17 +908,15 @@ def _asked(text: str, at: int) -> str:
     return " ".join(asked.group(1).split()) if asked and not text[start:at].endswith(asked.group(1)) else ""
 
 
-def _table_header(text: str, at: int) -> str:
-    """The header row of the Markdown table whose row starts at `at`, if it is a row of one below its header."""
+def _table_header(passage: Passage, at: int) -> str:
+    """The header row of the Markdown table whose row starts at `at`, if it is a row of one below its header; of a
+    passage starting inside a table below its header, the header its chunk was stored with (`Passage.lead`)."""
+    text = passage.text
     line = text.rfind("\n", 0, at) + 1
     if text[line:at].strip() != "|":
         return ""
-    header = line
-    while header and text[text.rfind("\n", 0, header - 1) + 1 : header].lstrip().startswith("|"):
-        header = text.rfind("\n", 0, header - 1) + 1
-    end = text.find("\n", header)
-    # A chunk may start inside a table: its first row is a header only when the |---| rule follows it.
-    return text[header:end].strip(" |") if header != line and TABLE_RULE.match(text, end + 1) else ""
+    opening = all(row.lstrip().startswith("|") for row in text[:line].splitlines())
+    return table_header(text, at) or (passage.lead if opening else "")
 
 
 def read_with_units(text: str, labels: str) -> str:
@@ -957,9 +955,12 @@ def _label(header: str) -> str:
 
 
 def _unit(label: str) -> str:
-    """The unit a table label gives in brackets at its end: "%" of "Weight (%)", "kg" of "Mass [kg]"."""
-    found = UNIT_IN_LABEL.search(label)
-    return found.group(1) if found else ""
+    """The unit a table label gives in brackets at its end ("%" of "Weight (%)", "kg" of "Mass [kg]"), or as the
+    last part of a name in snake case, as exported tables write it ("eur" of "deposit_eur", "kg" of "mass_kg")."""
+    if found := UNIT_IN_LABEL.search(label):
+        return found.group(1)
+    snake = SNAKE_UNIT.search(label)
+    return snake.group(1) if snake and quantities(f"1 {snake.group(1)}") else ""
 
 
 def score(

@@ -117,6 +117,7 @@ class Ingestor:
                     "end": c.end,
                     "tokens": c.tokens,
                     "text": c.text,
+                    "lead": c.lead,
                 }
                 for n, (cid, c) in enumerate(zip(ids, chunks, strict=True))
             ]

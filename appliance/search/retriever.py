@@ -192,4 +192,5 @@ def _passage(row: dict, score: float, similarity: float) -> Passage:
         score=round(score, 6),
         similarity=round(similarity, 4),
         ocr=bool(row["ocr"]),
+        lead=row["lead"],
     )

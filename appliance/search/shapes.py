@@ -26,6 +26,9 @@ class Passage(msgspec.Struct):
     score: float
     similarity: float
     ocr: Annotated[bool, Meta(description="Its page was read from a scan by OCR.")] = False
+    lead: Annotated[
+        str, Meta(description="The header row of the table the passage starts inside, when the passage lacks it.")
+    ] = ""
 
 
 class PassageView(Passage, kw_only=True):

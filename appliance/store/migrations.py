@@ -8,6 +8,7 @@ import sqlite_utils
 
 from appliance.errors import Unavailable
 from appliance.join_codes import new_code
+from appliance.store.text import table_header
 from appliance.vocabulary import DEFAULT_COURSE
 
 # How FTS5 splits and stems words; store/keywords.py tokenizes questions with the same one.
@@ -249,6 +250,23 @@ def m012_selected_text(db: sqlite_utils.Database) -> None:
     show what "why?" asked of (none before: '')."""
     if "selected_text" not in db.table("interactions").columns_dict:  # `ragbot doctor --repair` may run it again
         db.table("interactions").add_column("selected_text", str, not_null_default="")
+
+
+@migration
+def m013_table_leads(db: sqlite_utils.Database) -> None:
+    """The header row of the table each chunk starts inside below it, so rows cut off from their header in a long
+    table are read with it ("| Digital multimeter | MM-7 | 10 |" with "item | code | quantity"); found in each such
+    chunk's page for the chunks stored before."""
+    if "lead" in db.table("chunks").columns_dict:  # `ragbot doctor --repair` may run it again
+        return
+    db.table("chunks").add_column("lead", str, not_null_default="")
+    rows = db.execute(
+        "SELECT chunks.id, chunks.start, pages.text FROM chunks JOIN pages ON pages.document_id = chunks.document_id "
+        "AND pages.number = COALESCE(chunks.page, 1) WHERE ltrim(chunks.text, ' ' || char(9)) LIKE '|%'"
+    ).fetchall()
+    for chunk_id, start, page in rows:
+        if lead := table_header(page, start):
+            db.execute("UPDATE chunks SET lead = ? WHERE id = ?", [lead, chunk_id])
 
 
 def _stood_for(sentence: dict, quotes_only: bool) -> str:
