@@ -626,18 +626,19 @@ class Database:
             sql = f"SELECT version FROM courses WHERE id IN ({','.join('?' * len(courses))}) ORDER BY id"
             return [row[0] for row in self._db.execute(sql, courses)]
 
-    def cached_answer(self, key: str, since: float) -> str | None:
-        """The cached answer body under this key if stored after `since` (a Unix time)."""
+    def cached_answer(self, key: str, boot: str, since: float) -> str | None:
+        """The cached answer body under this key if stored in this boot after `since` (on its monotonic clock)."""
         with self._lock:
-            row = self._db.execute("SELECT body FROM answer_cache WHERE key = ? AND created_at >= ?", [key, since])
+            row = self._db.execute(
+                "SELECT body FROM answer_cache WHERE key = ? AND boot = ? AND created_at >= ?", [key, boot, since]
+            )
             found = row.fetchone()
         return found[0] if found else None
 
-    def cache_answer(self, key: str, course_id: int, body: str, created_at: float) -> None:
+    def cache_answer(self, key: str, course_id: int, body: str, boot: str, created_at: float) -> None:
         with self._lock, self._db.atomic():
-            self._db.table("answer_cache").upsert(
-                {"key": key, "course_id": course_id, "body": body, "created_at": created_at}, pk="key"
-            )
+            row = {"key": key, "course_id": course_id, "body": body, "boot": boot, "created_at": created_at}
+            self._db.table("answer_cache").upsert(row, pk="key")
 
     # Analytics and the audit log ----------------------------------------------------------------------
 

@@ -251,6 +251,14 @@ def m012_selected_text(db: sqlite_utils.Database) -> None:
         db.table("interactions").add_column("selected_text", str, not_null_default="")
 
 
+@migration
+def m013_answer_cache_boot(db: sqlite_utils.Database) -> None:
+    """Cached answers' times are on the monotonic clock of a boot (answer/cache.py): those on the wall clock go."""
+    db.execute("DELETE FROM answer_cache")
+    if "boot" not in db.table("answer_cache").columns_dict:  # `ragbot doctor --repair` may run it again
+        db.table("answer_cache").add_column("boot", str, not_null_default="")
+
+
 def _stood_for(sentence: dict, quotes_only: bool) -> str:
     """What a sentence stored before m008 stands for; `quotes_only`: its answer quoted the material alone."""
     reason = sentence.get("reason", "")
