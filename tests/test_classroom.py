@@ -90,6 +90,13 @@ def _new_course(w) -> dict:
     return w["services"].courses.create(f"C{next(counter)}", None)
 
 
+def _member(w, role: str = "student") -> int:
+    """A new member of course A, to remove."""
+    user = w["services"].accounts.add(f"member{next(counter)}", PASSWORD, role)
+    w["services"].courses.add_member(w["a"]["id"], user)
+    return user["id"]
+
+
 def _refresh(w) -> dict:
     login = w["client"].post("/api/v1/auth/login", json={"username": "student", "password": PASSWORD})
     return {"refresh_token": login.json()["refresh_token"]}
@@ -173,6 +180,10 @@ CALLS: dict[tuple[str, str], tuple[Callable[[dict], tuple[str, dict]], set[str]]
     ),
     ("POST", "/api/v1/courses/{course_id:int}/members"): (
         lambda w: (f"/api/v1/courses/{w['a']['id']}/members", {"json": {"username": "student"}}),
+        STAFF_A,
+    ),
+    ("DELETE", "/api/v1/courses/{course_id:int}/members/{user_id:int}"): (
+        lambda w: (f"/api/v1/courses/{w['a']['id']}/members/{_member(w)}", {}),
         STAFF_A,
     ),
     ("GET", "/api/v1/courses/{course_id:int}/stats"): (
@@ -493,6 +504,52 @@ def test_a_join_code_entered_again_says_so_and_logs_no_second_membership(world):
     assert [a["already_member"] for a in answers] == [False, True]
     added = [e["detail"]["user"] for e in services.audit.entries() if e["action"] == "membership.add"]
     assert added.count("student") == 1
+
+
+def test_a_removed_student_can_no_longer_ask_in_or_read_the_course_and_their_questions_stay(world):
+    client, services, heads, course = world["client"], world["services"], world["heads"], world["a"]["id"]
+    document = _document(world)
+    asked = {"message": "How strong is the Zorblax-7 gripper?", "course_id": course}
+    assert client.post("/api/v1/chat", json=asked, headers=heads["student"]).status_code == 200
+    student = services.accounts.named("student")["id"]
+    removed = client.delete(f"/api/v1/courses/{course}/members/{student}", headers=heads["teacher"])
+    assert removed.status_code == 200, removed.text
+    assert "student" not in [m["username"] for m in removed.json()["members"]]
+    refused = client.post("/api/v1/chat", json=asked, headers=heads["student"])
+    assert refused.json() == {"error": "you are not a member of this course", "status": 403}
+    assert client.get(f"/api/v1/documents/{document}", headers=heads["student"]).status_code == 404
+    assert client.get("/api/v1/courses", headers=heads["student"]).json() == {"courses": []}
+    stats = client.get(f"/api/v1/courses/{course}/stats", headers=heads["teacher"]).json()
+    assert stats["questions"] == 1
+    entry = services.audit.entries()[0]
+    assert (entry["action"], entry["actor"], entry["detail"]) == (
+        "membership.remove",
+        "teacher",
+        {"user": "student", "role": "student"},
+    )
+    again = client.delete(f"/api/v1/courses/{course}/members/{student}", headers=heads["teacher"])
+    assert again.json() == {"error": f"student is not a member of course {course} (A)", "status": 404}
+
+
+def test_a_course_keeps_its_last_teacher_unless_an_admin_says_otherwise(world):
+    client, services, heads, course = world["client"], world["services"], world["heads"], world["a"]["id"]
+    teacher = services.accounts.named("teacher")["id"]
+    path = f"/api/v1/courses/{course}/members/{teacher}"
+    refused = client.delete(path, headers=heads["teacher"])
+    assert refused.status_code == 409
+    assert refused.json()["error"].startswith(f"teacher is the last teacher of course {course} (A): add another")
+    forced = client.delete(path, params={"last_teacher": "true"}, headers=heads["teacher"])
+    assert forced.json() == {"error": "only an admin can remove a course's last teacher", "status": 403}
+    second = _member(world, "teacher")
+    assert client.delete(path, headers=heads["teacher"]).status_code == 200  # another teacher remains
+    last = client.delete(f"/api/v1/courses/{course}/members/{second}", headers=heads["admin"])
+    assert last.status_code == 409
+    emptied = client.delete(
+        f"/api/v1/courses/{course}/members/{second}", params={"last_teacher": "true"}, headers=heads["admin"]
+    )
+    assert [m["role"] for m in emptied.json()["members"]] == ["student"]
+    assert client.delete(f"/api/v1/courses/{course}/members/999999", headers=heads["admin"]).status_code == 404
+    assert client.delete(f"/api/v1/courses/{course}/members/0", headers=heads["admin"]).status_code == 400
 
 
 def test_a_user_changes_their_own_password_and_their_other_sessions_are_signed_out(world):

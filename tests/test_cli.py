@@ -211,6 +211,22 @@ def test_an_admin_at_the_box_makes_a_course_reads_its_join_code_and_puts_student
     assert "Optics" not in ragbot("courses", "list").stdout
 
 
+def test_an_admin_at_the_box_removes_a_member_but_not_a_course_s_last_teacher_unless_told(ragbot):
+    ragbot("users", "add", "mrlee", "--role", "teacher", "--password-stdin", stdin="a long enough password\n")
+    course = ragbot("courses", "add", "Optics 2", "--teacher", "mrlee").stdout.split()[2]
+    ragbot("users", "add", "stu77", "--course", course, "--password-stdin", stdin="Student-Pass-01\n")
+    removed = ragbot("courses", "remove-member", course, "stu77").stdout
+    assert removed == f"removed stu77 (student) from course {course} (Optics 2)\n"
+    again = ragbot("courses", "remove-member", course, "stu77", check_status=1).stderr
+    assert again == f"ragbot: error: stu77 is not a member of course {course} (Optics 2)\n"
+    last = ragbot("courses", "remove-member", course, "mrlee", check_status=1).stderr
+    assert "mrlee is the last teacher" in last and "--last-teacher" in last
+    assert "teacher" in ragbot("courses", "remove-member", course, "mrlee", "--last-teacher").stdout
+    assert "must be a whole number" in ragbot("courses", "remove-member", "x", "mrlee", check_status=2).stderr
+    assert "no course with id 999" in ragbot("courses", "remove-member", "999", "mrlee", check_status=1).stderr
+    assert ragbot("audit").stdout.count("membership.remove") == 2
+
+
 def test_search_and_ask_in_one_course_name_each_sources_course(ragbot, tmp_path):
     """`ragbot search` and `ragbot ask` mixed every course and could not be scoped."""
     database = open_database(ragbot.data)

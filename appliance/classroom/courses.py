@@ -50,6 +50,20 @@ class Courses:
         role = role or ("teacher" if user["role"] in ("teacher", "admin") else "student")
         return self.database.add_member(course_id, user["id"], role)
 
+    def remove_member(self, course_id: int, user: dict, last_teacher: bool = False) -> str:
+        """End the user's membership; the role it had. The course's last teacher stays unless `last_teacher`
+        (an admin's decision): a course without one has nobody but the admins to manage it."""
+        course = self.get(course_id)
+        role = self.database.remove_member(course_id, user["id"], keep_a_teacher=not last_teacher)
+        if role is None:
+            raise NotFound(f"{user['username']} is not a member of course {course_id} ({course['name']})")
+        if role == "last_teacher":
+            raise Conflict(
+                f"{user['username']} is the last teacher of course {course_id} ({course['name']}): add another "
+                "teacher first, or have an admin remove them anyway (last_teacher=true, `--last-teacher`)"
+            )
+        return role
+
     def members(self, course_id: int) -> list[dict]:
         return self.database.members(course_id)
 

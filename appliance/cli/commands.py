@@ -378,32 +378,54 @@ def _already(user: dict, args) -> str:
 
 
 def courses(settings: Settings, args) -> int:
-    """`ragbot courses list|add`: an admin at the box makes a course and reads its join code, as the web app does."""
-    from appliance.classroom.accounts import Accounts
-    from appliance.classroom.audit import AuditLog
-    from appliance.classroom.courses import Courses
+    """`ragbot courses ...`: an admin at the box manages courses and their members, as the web app does."""
     from appliance.store.database import open_database
 
     database = open_database(settings.data_path)
     try:
-        if args.action == "add":
-            teacher = Accounts(database).named(args.teacher) if args.teacher else None
-            if teacher and teacher["role"] == "student":
-                raise InvalidInput(f"{args.teacher} is a student: first `ragbot users role {args.teacher} teacher`")
-            course = Courses(database).create(args.name, teacher["id"] if teacher else None)
-            AuditLog(database).by_cli("course.create", course_target(course), name=course["name"])
-            print(f"added course {course['id']} ({course['name']}), join code {course['join_code']}")
-        else:
-            documents = Counter(d["course_id"] for d in database.documents())
-            for course in database.courses_of(None):
-                members = len(database.members(course["id"]))
-                print(
-                    f"{course['id']:>4}  {course['join_code']:12} {members:>4} members "
-                    f"{documents[course['id']]:>4} documents  {course['name']}"
-                )
+        COURSE_ACTIONS[args.action](database, args)
     finally:
         database.close()
     return 0
+
+
+def _add_course(database, args) -> None:
+    from appliance.classroom.accounts import Accounts
+    from appliance.classroom.audit import AuditLog
+    from appliance.classroom.courses import Courses
+
+    teacher = Accounts(database).named(args.teacher) if args.teacher else None
+    if teacher and teacher["role"] == "student":
+        raise InvalidInput(f"{args.teacher} is a student: first `ragbot users role {args.teacher} teacher`")
+    course = Courses(database).create(args.name, teacher["id"] if teacher else None)
+    AuditLog(database).by_cli("course.create", course_target(course), name=course["name"])
+    print(f"added course {course['id']} ({course['name']}), join code {course['join_code']}")
+
+
+def _list_courses(database, args) -> None:
+    documents = Counter(d["course_id"] for d in database.documents())
+    for course in database.courses_of(None):
+        members = len(database.members(course["id"]))
+        print(
+            f"{course['id']:>4}  {course['join_code']:12} {members:>4} members "
+            f"{documents[course['id']]:>4} documents  {course['name']}"
+        )
+
+
+def _remove_member(database, args) -> None:
+    from appliance.classroom.accounts import Accounts
+    from appliance.classroom.audit import AuditLog
+    from appliance.classroom.courses import Courses
+
+    courses = Courses(database)
+    user = Accounts(database).named(args.username)
+    role = courses.remove_member(args.course, user, args.last_teacher)
+    course = courses.get(args.course)
+    AuditLog(database).by_cli("membership.remove", course_target(course), user=user["username"], role=role)
+    print(f"removed {user['username']} ({role}) from course {course['id']} ({course['name']})")
+
+
+COURSE_ACTIONS = {"add": _add_course, "list": _list_courses, "remove-member": _remove_member}
 
 
 def keys(settings: Settings, args) -> int:

@@ -100,12 +100,22 @@ def parser() -> argparse.ArgumentParser:
     for command in (add, passwd):  # only these read a password
         command.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
-    courses = commands.add_parser("courses", help="list courses with their join codes, or add one")
+    courses = commands.add_parser("courses", help="list, add and manage courses and their members")
     courses_commands = courses.add_subparsers(dest="action", required=True)
     courses_commands.add_parser("list", help="every course: id, join code, members, documents, name")
     new_course = courses_commands.add_parser("add", help="make a course and print its join code")
     new_course.add_argument("name")
     new_course.add_argument("--teacher", metavar="USER", help="an account to teach it (default: none yet)")
+    leave = courses_commands.add_parser(
+        "remove-member",
+        help="take an account out of a course: it can no longer ask in or read it; its past questions stay in the "
+        "course's figures",
+    )
+    leave.add_argument("course", type=_positive, help="the course's id (from `ragbot courses list`)")
+    leave.add_argument("username")
+    leave.add_argument(
+        "--last-teacher", action="store_true", help="remove the course's last teacher too (refused without it)"
+    )
 
     keys = commands.add_parser("keys", help="API keys for the OpenAI-compatible endpoint (/v1)")
     keys_commands = keys.add_subparsers(dest="action", required=True)

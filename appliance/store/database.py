@@ -424,6 +424,21 @@ class Database:
             )
             return True
 
+    def remove_member(self, course_id: int, user_id: int, keep_a_teacher: bool) -> str | None:
+        """End a membership: the role it had, None if there was none, "last_teacher" if `keep_a_teacher` kept it.
+        The count and the removal share one transaction, so two teachers removed at once cannot both go."""
+        with self._lock, self._db.atomic():
+            found = self._db.execute(
+                "SELECT role FROM memberships WHERE course_id = ? AND user_id = ?", [course_id, user_id]
+            ).fetchone()
+            if found is None:
+                return None
+            teachers = self._db.table("memberships").count_where("course_id = ? AND role = 'teacher'", [course_id])
+            if keep_a_teacher and found[0] == "teacher" and teachers == 1:
+                return "last_teacher"
+            self._db.execute("DELETE FROM memberships WHERE course_id = ? AND user_id = ?", [course_id, user_id])
+            return found[0]
+
     def members(self, course_id: int) -> list[dict]:
         sql = (
             "SELECT users.id, users.username, memberships.role FROM memberships "

@@ -3,14 +3,14 @@
 from typing import Annotated
 
 import msgspec
-from litestar import Request, Response, get, post
+from litestar import Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, PathParameter
 from msgspec import Meta
 
 from appliance.classroom import analytics
 from appliance.classroom.audit import course_target
-from appliance.errors import InvalidInput
+from appliance.errors import Forbidden, InvalidInput
 from appliance.services import Services
 from appliance.web import secret
 from appliance.web.access import STAFF, USERS, allow
@@ -27,6 +27,7 @@ from appliance.web.schemas import (
 )
 
 CourseId = Annotated[int, PathParameter(ge=1, le=MAX_ROW)]
+UserId = Annotated[int, PathParameter(ge=1, le=MAX_ROW)]
 
 
 class NewCourse(msgspec.Struct, forbid_unknown_fields=True):
@@ -104,6 +105,32 @@ def add_member(
     return AddedMember(msgspec.convert(services.courses.members(course_id), list[Member]), not added)
 
 
+@delete(
+    "/api/v1/courses/{course_id:int}/members/{user_id:int}",
+    opt=allow(STAFF),
+    status_code=200,
+    sync_to_thread=True,
+    tags=["courses"],
+    summary="Remove a member from a course (its last teacher only by an admin, with ?last_teacher=true)",
+)
+def remove_member(
+    course_id: CourseId,
+    user_id: UserId,
+    request: Request,
+    services: NamedDependency[Services],
+    last_teacher: FromQuery[bool] = False,
+) -> MemberList:
+    """The member's past questions stay in the course's analytics; they can no longer ask in or read the course."""
+    services.courses.require_teacher(request.user, course_id)
+    if last_teacher and request.user["role"] != "admin":
+        raise Forbidden("only an admin can remove a course's last teacher")
+    user = services.accounts.get(user_id)
+    role = services.courses.remove_member(course_id, user, last_teacher)
+    target = course_target(services.courses.get(course_id))
+    services.audit.record(request.user, "membership.remove", target, user=user["username"], role=role)
+    return MemberList(msgspec.convert(services.courses.members(course_id), list[Member]))
+
+
 @get(
     "/api/v1/courses/{course_id:int}/stats",
     opt=allow(STAFF),
@@ -130,4 +157,4 @@ def course_stats(
     return Response(msgspec.convert(analytics.stats(services.database, course_id), CourseStats))
 
 
-handlers = [list_courses, create_course, join_course, list_members, add_member, course_stats]
+handlers = [list_courses, create_course, join_course, list_members, add_member, remove_member, course_stats]
