@@ -1,7 +1,7 @@
 // Courses: teachers create them, share join codes and add members; students join with a code.
 
 import {api} from "../api.js";
-import {field, h, icon, toast} from "../dom.js";
+import {askFirst, field, h, icon, toast} from "../dom.js";
 import {isStaff, loadCourses, selectCourse, state} from "../state.js";
 
 function message(box, text, kind) {
@@ -51,7 +51,7 @@ function joinForm(render) {
 }
 
 /** Who is in the course, so a teacher sees whether the class has joined: loaded with the card, and shown again
- * from the server's list after a member is added. */
+ * from the server's list after a member is added or removed. */
 function memberList(course) {
   const summary = h("summary", {}, "Members");
   const list = h("ul", {class: "member-list"});
@@ -60,11 +60,29 @@ function memberList(course) {
     summary.textContent = `Members (${members.length})`;
     list.replaceChildren(...members.map((member) =>
       h("li", {class: "member", dataset: {username: member.username}}, member.username,
-        h("span", {class: "muted small"}, ` ${member.role}`))));
+        h("span", {class: "muted small"}, ` ${member.role} `), removeButton(course, member, box))));
   };
-  api(`/api/v1/courses/${encodeURIComponent(course.id)}/members`).then((body) => box.show(body.members || []),
+  box.load = () => api(`/api/v1/courses/${encodeURIComponent(course.id)}/members`).then((body) => box.show(body.members || []),
     (error) => list.replaceChildren(h("li", {class: "muted small"}, `Could not load the members: ${error.message}`)));
+  box.load();
   return box;
+}
+
+/** Take a member out of the course (the server refuses its last teacher, saying why). */
+function removeButton(course, member, members) {
+  const button = h("button", {type: "button", class: "button small danger-outline", "aria-label": `Remove ${member.username} from ${course.name}`,
+    onClick: () => askFirst(button, {text: `Remove ${member.username}`, act: async () => {
+      try {
+        const path = `/api/v1/courses/${encodeURIComponent(course.id)}/members/${encodeURIComponent(member.id)}`;
+        const body = await api(path, {method: "DELETE"});
+        toast(`${member.username} is no longer in ${course.name}.`);
+        members.show(body.members || []);
+      } catch (error) {
+        toast(`Not removed: ${error.message}`, "error");
+        await members.load();  // the list as the server has it, the confirm button back to Remove
+      }
+    }})}, "Remove");
+  return button;
 }
 
 function memberForm(course, members) {
