@@ -170,6 +170,10 @@ CALLS: dict[tuple[str, str], tuple[Callable[[dict], tuple[str, dict]], set[str]]
         lambda w: ("/api/v1/courses", {"json": {"name": "C"}}),
         {"teacher", "other_teacher", "admin"},
     ),
+    ("PATCH", "/api/v1/courses/{course_id:int}"): (
+        lambda w: (f"/api/v1/courses/{w['a']['id']}", {"json": {"name": f"A{next(counter)}"}}),
+        STAFF_A,
+    ),
     ("POST", "/api/v1/courses/join"): (
         lambda w: ("/api/v1/courses/join", {"json": {"join_code": _new_course(w)["join_code"]}}),
         SIGNED_IN,
@@ -550,6 +554,71 @@ def test_a_course_keeps_its_last_teacher_unless_an_admin_says_otherwise(world):
     assert [m["role"] for m in emptied.json()["members"]] == ["student"]
     assert client.delete(f"/api/v1/courses/{course}/members/999999", headers=heads["admin"]).status_code == 404
     assert client.delete(f"/api/v1/courses/{course}/members/0", headers=heads["admin"]).status_code == 400
+
+
+def test_an_archived_course_stays_readable_but_takes_no_questions_uploads_or_members(world):
+    client, services, heads, course = world["client"], world["services"], world["heads"], world["a"]["id"]
+    document = _document(world)
+    conversation, _ = _conversation(world)
+    path = f"/api/v1/courses/{course}"
+    archived = client.patch(path, json={"archived": True}, headers=heads["teacher"])
+    assert archived.json() == {
+        "id": course,
+        "name": "A",
+        "role": "teacher",
+        "join_code": world["a"]["join_code"],
+        "archived": True,
+    }
+    assert client.get("/api/v1/courses", headers=heads["student"]).json()["courses"][0]["archived"] is True
+    refusal = f"course {course} (A) is archived: it takes no new questions or uploads; a teacher of it or an admin"
+    asked = client.post("/api/v1/chat", json={"message": "gripper?", "course_id": course}, headers=heads["student"])
+    assert asked.status_code == 409 and asked.json()["error"].startswith(refusal)
+    followed = client.post(
+        "/api/v1/chat", json={"message": "and why?", "conversation_id": conversation}, headers=heads["student"]
+    )
+    assert followed.status_code == 409
+    assert client.get(f"/api/v1/conversations/{conversation}", headers=heads["student"]).status_code == 200
+    assert client.get(f"/api/v1/documents/{document}", headers=heads["student"]).status_code == 200
+    files = {"files": [("files", ("late.txt", b"late words"))], "data": {"course_id": str(course)}}
+    uploaded = client.post("/api/v1/documents", headers=heads["teacher"], **files)
+    assert uploaded.status_code == 409 and uploaded.json()["error"].startswith(refusal)
+    joined = client.post("/api/v1/courses/join", json={"join_code": world["a"]["join_code"]}, headers=heads["admin"])
+    assert joined.status_code == 409 and "takes no new members" in joined.json()["error"]
+    assert "archived" not in client.patch(path, json={"archived": False}, headers=heads["admin"]).json()  # a default
+    asked = client.post("/api/v1/chat", json={"message": "gripper?", "course_id": course}, headers=heads["student"])
+    assert asked.status_code == 200
+    actions = [(e["action"], e["actor"]) for e in services.audit.entries()[:2]]
+    assert actions == [("course.unarchive", "admin"), ("course.archive", "teacher")]
+
+
+def test_a_course_is_renamed_by_its_teachers_with_every_value_checked(world):
+    client, services, heads, course = world["client"], world["services"], world["heads"], world["a"]["id"]
+    path = f"/api/v1/courses/{course}"
+    renamed = client.patch(path, json={"name": "  Robotics 2027 "}, headers=heads["teacher"]).json()
+    assert renamed == {"id": course, "name": "Robotics 2027", "role": "teacher", "join_code": world["a"]["join_code"]}
+    entry = services.audit.entries()[0]
+    assert (entry["action"], entry["target"], entry["detail"]) == (
+        "course.rename",
+        f"course {course} (Robotics 2027)",
+        {"was": "A", "name": "Robotics 2027"},
+    )
+    assert client.patch(path, json={"name": "Robotics 2027"}, headers=heads["teacher"]).status_code == 200
+    assert len([e for e in services.audit.entries() if e["action"] == "course.rename"]) == 1  # unchanged: no entry
+    client.post("/api/v1/courses", json={"name": "Optics"}, headers=heads["teacher"])
+    clash = client.patch(path, json={"name": "optics"}, headers=heads["teacher"])
+    assert clash.status_code == 409 and clash.json()["error"].startswith("you already teach 'Optics'")
+    for body, words in (
+        ({}, "give the course's new name, or archived: true or false"),
+        ({"name": "   "}, "a course name is 1–120 characters"),
+        ({"name": "x" * 121}, "Expected `str` of length <= 120"),
+        ({"archived": "yes"}, "Expected `bool | null`"),
+        ({"title": "T"}, "Object contains unknown field `title`"),
+    ):
+        refused = client.patch(path, json=body, headers=heads["teacher"])
+        assert refused.status_code == 400 and words in refused.json()["error"], (body, refused.json())
+    assert client.patch(path, json={"name": "Mine"}, headers=heads["other_teacher"]).status_code == 403
+    assert client.patch("/api/v1/courses/999999", json={"name": "N"}, headers=heads["admin"]).status_code == 404
+    assert services.courses.get(course)["name"] == "Robotics 2027"
 
 
 def test_a_user_changes_their_own_password_and_their_other_sessions_are_signed_out(world):

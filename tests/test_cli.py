@@ -227,6 +227,24 @@ def test_an_admin_at_the_box_removes_a_member_but_not_a_course_s_last_teacher_un
     assert ragbot("audit").stdout.count("membership.remove") == 2
 
 
+def test_an_admin_at_the_box_renames_archives_and_unarchives_a_course(ragbot, tmp_path):
+    course = ragbot("courses", "add", "Statics").stdout.split()[2]
+    assert ragbot("courses", "rename", course, "Statics 2026").stdout == f"course {course} (Statics 2026) is open\n"
+    assert ragbot("courses", "archive", course).stdout == f"course {course} (Statics 2026) is archived\n"
+    again = ragbot("courses", "archive", course).stdout
+    assert again == f"course {course} (Statics 2026) is archived, as it already was\n"
+    assert "Statics 2026 (archived)" in ragbot("courses", "list").stdout
+    notes = tmp_path / "late-notes.txt"
+    notes.write_text("Notes that came after the term.")
+    late = ragbot("ingest", str(notes), "--course", course, check_status=1).stderr
+    assert late.startswith(f"ragbot: error: course {course} (Statics 2026) is archived: it takes no uploads")
+    assert ragbot("courses", "unarchive", course).stdout == f"course {course} (Statics 2026) is open\n"
+    assert "a course name is 1–120 characters" in ragbot("courses", "rename", course, " ", check_status=1).stderr
+    assert "must be at least 1" in ragbot("courses", "archive", "0", check_status=2).stderr
+    audit = ragbot("audit").stdout
+    assert all(action in audit for action in ("course.rename", "course.archive", "course.unarchive"))
+
+
 def test_search_and_ask_in_one_course_name_each_sources_course(ragbot, tmp_path):
     """`ragbot search` and `ragbot ask` mixed every course and could not be scoped."""
     database = open_database(ragbot.data)

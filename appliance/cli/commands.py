@@ -125,7 +125,7 @@ def _writing_vectors(settings: Settings, instead: str) -> services.Services:
 def ingest(settings: Settings, args) -> int:
     files = _files(args.paths)
     app = _writing_vectors(settings, "upload")
-    app.courses.get(args.course)
+    app.courses.require_open(args.course, "uploads")
     failed = 0
     with tqdm(files, unit="file", desc="ingesting", file=sys.stderr) as bar:
         for path, source in bar:
@@ -408,7 +408,7 @@ def _list_courses(database, args) -> None:
         members = len(database.members(course["id"]))
         print(
             f"{course['id']:>4}  {course['join_code']:12} {members:>4} members "
-            f"{documents[course['id']]:>4} documents  {course['name']}"
+            f"{documents[course['id']]:>4} documents  {course['name']}{' (archived)' if course['archived_at'] else ''}"
         )
 
 
@@ -425,7 +425,30 @@ def _remove_member(database, args) -> None:
     print(f"removed {user['username']} ({role}) from course {course['id']} ({course['name']})")
 
 
-COURSE_ACTIONS = {"add": _add_course, "list": _list_courses, "remove-member": _remove_member}
+def _change_course(database, args) -> None:
+    """`rename`, `archive` and `unarchive`, as an admin (no teacher's own courses to keep names apart from)."""
+    from appliance.classroom.audit import AuditLog, course_changes
+    from appliance.classroom.courses import Courses
+
+    courses = Courses(database)
+    name = args.name if args.action == "rename" else None
+    archived = None if args.action == "rename" else args.action == "archive"
+    was, fields = courses.change(args.course, None, name, archived)
+    course = courses.get(args.course)
+    for action, detail in course_changes(was, fields):
+        AuditLog(database).by_cli(action, course_target(course), **detail)
+    state = "archived" if course["archived_at"] else "open"
+    print(f"course {course['id']} ({course['name']}) is {state}{'' if fields else ', as it already was'}")
+
+
+COURSE_ACTIONS = {
+    "add": _add_course,
+    "list": _list_courses,
+    "remove-member": _remove_member,
+    "rename": _change_course,
+    "archive": _change_course,
+    "unarchive": _change_course,
+}
 
 
 def keys(settings: Settings, args) -> int:

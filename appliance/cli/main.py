@@ -106,6 +106,17 @@ def parser() -> argparse.ArgumentParser:
     new_course = courses_commands.add_parser("add", help="make a course and print its join code")
     new_course.add_argument("name")
     new_course.add_argument("--teacher", metavar="USER", help="an account to teach it (default: none yet)")
+    rename = courses_commands.add_parser("rename", help="give a course a new name (its join code stays)")
+    rename.add_argument("course", type=_positive, help="the course's id (from `ragbot courses list`)")
+    rename.add_argument("name", help="1–120 characters, unlike any other course's")
+    archive = courses_commands.add_parser(
+        "archive",
+        help="end a course's term: its members still read its material and conversations, but it takes no new "
+        "questions, uploads or members, and leaves the course picker for asking",
+    )
+    unarchive = courses_commands.add_parser("unarchive", help="open an archived course again")
+    for command in (archive, unarchive):
+        command.add_argument("course", type=_positive, help="the course's id (from `ragbot courses list`)")
     leave = courses_commands.add_parser(
         "remove-member",
         help="take an account out of a course: it can no longer ask in or read it; its past questions stay in the "

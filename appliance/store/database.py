@@ -399,6 +399,11 @@ class Database:
         where, value = ("id = ?", course_id) if join_code is None else ("join_code = ?", join_code)
         return self._read_one(f"SELECT * FROM courses WHERE {where}", [value])
 
+    def update_course(self, course_id: int, fields: dict) -> None:
+        """Change a course's columns in one write."""
+        with self._lock, self._db.atomic():
+            self._db.table("courses").update(course_id, fields)
+
     def courses_of(self, user_id: int | None) -> list[dict]:
         """Courses with the user's role in each (`member_role`); every course, as teacher, for None."""
         if user_id is None:

@@ -259,6 +259,13 @@ def m013_answer_cache_boot(db: sqlite_utils.Database) -> None:
         db.table("answer_cache").add_column("boot", str, not_null_default="")
 
 
+@migration
+def m014_archived_courses(db: sqlite_utils.Database) -> None:
+    """When a course was archived at the end of its term (null: open), classroom/courses.py."""
+    if "archived_at" not in db.table("courses").columns_dict:  # `ragbot doctor --repair` may run it again
+        db.table("courses").add_column("archived_at", str)
+
+
 def _stood_for(sentence: dict, quotes_only: bool) -> str:
     """What a sentence stored before m008 stands for; `quotes_only`: its answer quoted the material alone."""
     reason = sentence.get("reason", "")

@@ -173,6 +173,10 @@ class Course(msgspec.Struct, omit_defaults=True):
     name: str
     role: Role
     join_code: str | None = None
+    archived: Annotated[
+        bool,
+        Meta(description="Archived at the end of its term: readable, but it takes no new questions or uploads."),
+    ] = False
 
 
 class CourseList(msgspec.Struct):

@@ -3,13 +3,13 @@
 from typing import Annotated
 
 import msgspec
-from litestar import Request, Response, delete, get, post
+from litestar import Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, PathParameter
 from msgspec import Meta
 
 from appliance.classroom import analytics
-from appliance.classroom.audit import course_target
+from appliance.classroom.audit import course_changes, course_target
 from appliance.errors import Forbidden, InvalidInput
 from appliance.services import Services
 from appliance.web import secret
@@ -32,6 +32,15 @@ UserId = Annotated[int, PathParameter(ge=1, le=MAX_ROW)]
 
 class NewCourse(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, Meta(min_length=1, max_length=120)]
+
+
+class CourseChange(msgspec.Struct, forbid_unknown_fields=True):
+    """What to change: either or both."""
+
+    name: Annotated[str, Meta(min_length=1, max_length=120)] | None = None
+    archived: Annotated[
+        bool | None, Meta(description="true: archive at the end of term (readable, no new questions or uploads)")
+    ] = None
 
 
 class NewMember(msgspec.Struct, forbid_unknown_fields=True):
@@ -61,9 +70,31 @@ def create_course(data: JSONBody[NewCourse], request: Request, services: NamedDe
     return CreatedCourse(course["id"], course["name"], course["join_code"])
 
 
+@patch(
+    "/api/v1/courses/{course_id:int}",
+    opt=allow(STAFF),
+    sync_to_thread=True,
+    tags=["courses"],
+    summary="Rename a course, or archive it at the end of term (and unarchive it)",
+)
+def change_course(
+    course_id: CourseId, data: JSONBody[CourseChange], request: Request, services: NamedDependency[Services]
+) -> Course:
+    services.courses.require_teacher(request.user, course_id)
+    if data.name is None and data.archived is None:
+        raise InvalidInput("give the course's new name, or archived: true or false")
+    teacher_id = None if request.user["role"] == "admin" else request.user["id"]
+    was, fields = services.courses.change(course_id, teacher_id, data.name, data.archived)
+    course = next(c for c in services.courses.listing(request.user) if c["id"] == course_id)
+    for action, detail in course_changes(was, fields):
+        services.audit.record(request.user, action, course_target(course), **detail)
+    return msgspec.convert(course, Course)
+
+
 @post("/api/v1/courses/join", opt=allow(USERS), sync_to_thread=True, tags=["courses"], summary="Join by code")
 def join_course(data: JSONBody[JoinCode], request: Request, services: NamedDependency[Services]) -> JoinedCourse:
     course = services.courses.by_code(data.join_code)
+    services.courses.require_open(course["id"], "new members")
     # Entered again, or by a student the teacher added: told so, and no membership is logged as added.
     already = course["id"] in services.courses.visible(request.user)
     if not already:
@@ -157,4 +188,13 @@ def course_stats(
     return Response(msgspec.convert(analytics.stats(services.database, course_id), CourseStats))
 
 
-handlers = [list_courses, create_course, join_course, list_members, add_member, remove_member, course_stats]
+handlers = [
+    list_courses,
+    create_course,
+    change_course,
+    join_course,
+    list_members,
+    add_member,
+    remove_member,
+    course_stats,
+]
