@@ -16,8 +16,10 @@ from litestar.testing import TestClient
 from litestar.utils import sync
 
 from appliance import join_codes
+from appliance.classroom import analytics
 from appliance.classroom.limits import SlidingWindow
 from appliance.errors import InvalidInput, TooManyRequests
+from appliance.web import secret
 from appliance.web.app import create_app
 from tests.chatscript import ScriptedAnswerer, not_covered, quoted_answer
 from tests.conftest import PASSWORD, sign_in
@@ -188,6 +190,10 @@ CALLS: dict[tuple[str, str], tuple[Callable[[dict], tuple[str, dict]], set[str]]
     ),
     ("DELETE", "/api/v1/courses/{course_id:int}/members/{user_id:int}"): (
         lambda w: (f"/api/v1/courses/{w['a']['id']}/members/{_member(w)}", {}),
+        STAFF_A,
+    ),
+    ("GET", "/api/v1/courses/{course_id:int}/questions"): (
+        lambda w: (f"/api/v1/courses/{w['a']['id']}/questions", {}),
         STAFF_A,
     ),
     ("GET", "/api/v1/courses/{course_id:int}/stats"): (
@@ -865,6 +871,39 @@ def test_the_course_figures_and_csv_are_the_students_questions_not_the_staffs_ow
     assert stats["top_questions"] == stats["unanswered"] == listed
     csv_text = client.get(f"/api/v1/courses/{course}/stats?format=csv", headers=heads["admin"]).text
     assert [row["user"] for row in csv.DictReader(io.StringIO(csv_text))] == ["student", "student"]
+
+
+def test_a_course_s_questions_export_as_csv_quoted_with_what_each_cited(world, monkeypatch):
+    client, heads, services, course = world["client"], world["heads"], world["services"], world["a"]["id"]
+    asked = [
+        ("student", quoted_answer(), 'How heavy is the "P-9", really?\nIn kg'),
+        ("student", not_covered(), "=HYPERLINK(1) what colour?"),
+        ("teacher", quoted_answer(), "Test: does it answer?"),
+    ]
+    for who, done, question in asked:
+        services.chat.answerer = ScriptedAnswerer(done)
+        ask = {"message": question, "course_id": course}
+        assert client.post("/api/v1/chat", json=ask, headers=heads[who]).status_code == 200
+    client.patch(f"/api/v1/courses/{course}", json={"archived": True}, headers=heads["teacher"])  # still exported
+    response = client.get(f"/api/v1/courses/{course}/questions", headers=heads["admin"])
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-disposition"] == f'attachment; filename="course-{course}-questions.csv"'
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0] == ["asked_at", "user", "question", "covered", "model_busy", "sources_cited"]
+    assert [row[1:] for row in rows[1:]] == [
+        ["student", 'How heavy is the "P-9", really?\nIn kg', "1", "0", "pump.md p. 1"],
+        ["student", "'=HYPERLINK(1) what colour?", "0", "0", ""],
+    ]
+    monkeypatch.setattr(services, "settings", msgspec.structs.replace(services.settings, hide_student_names=True))
+    hidden = client.get(f"/api/v1/courses/{course}/questions", headers=heads["teacher"]).text
+    assert {row[1] for row in list(csv.reader(io.StringIO(hidden)))[1:]} == {
+        analytics.pseudonym(
+            secret.derive(secret.load_or_create(services.settings.secret_path), "pseudonyms"),
+            course,
+            services.accounts.named("student")["id"],
+        )
+    }
+    assert client.get(f"/api/v1/courses/{course}/questions", headers=heads["other_teacher"]).status_code == 403
 
 
 def test_a_course_a_conversation_asked_with_course_b_selected_is_refused_and_not_counted_in_a(world):

@@ -245,6 +245,44 @@ def test_an_admin_at_the_box_renames_archives_and_unarchives_a_course(ragbot, tm
     assert all(action in audit for action in ("course.rename", "course.archive", "course.unarchive"))
 
 
+def test_an_admin_exports_a_course_s_questions_to_a_file_or_standard_output(ragbot, tmp_path):
+    course = ragbot("courses", "add", "Hydraulics").stdout.split()[2]
+    database = open_database(ragbot.data)
+    student = Accounts(database).add("stu91", "Student-Pass-01", "student")
+    Courses(database).add_member(int(course), student)
+    row = {
+        "id": "i1",
+        "conversation_id": None,
+        "user_id": student["id"],
+        "course_id": int(course),
+        "level": "",
+        "question": 'Why, "exactly"?',
+        "search_query": "Why?",
+        "answer": "Because.",
+        "covered": 0,
+        "cached": 0,
+        "sources": "[]",
+        "created_at": "2026-12-01T10:00:00+00:00",
+        "mode": "grounded",
+    }
+    database._db.table("interactions").insert(row)
+    database.close()
+    expected = (
+        "asked_at,user,question,covered,model_busy,sources_cited\r\n"
+        '2026-12-01T10:00:00+00:00,stu91,"Why, ""exactly""?",0,0,\r\n'
+    )
+    assert ragbot("courses", "export-questions", course).stdout == expected.replace("\r\n", "\n")  # text mode
+    written = tmp_path / "questions.csv"
+    told = ragbot("courses", "export-questions", course, "--output", str(written)).stderr
+    assert told == f"wrote the questions of course {course} to {written}\n"
+    assert written.read_bytes() == expected.encode()
+    assert [p.name for p in tmp_path.iterdir()] == ["questions.csv"]  # nothing left beside it
+    assert "no course with id 999" in ragbot("courses", "export-questions", "999", check_status=1).stderr
+    missing = ragbot("courses", "export-questions", course, "--output", str(tmp_path / "no" / "q.csv"), check_status=1)
+    assert "no such file or folder" in missing.stderr
+    assert "is empty" in ragbot("courses", "export-questions", course, "--output", "", check_status=2).stderr
+
+
 def test_search_and_ask_in_one_course_name_each_sources_course(ragbot, tmp_path):
     """`ragbot search` and `ragbot ask` mixed every course and could not be scoped."""
     database = open_database(ragbot.data)

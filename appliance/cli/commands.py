@@ -35,7 +35,16 @@ def smoke_test_subprocess(config: str | None) -> bool:
 
 # Commands that only read the data: run on a folder that is not there (a typo in RAGBOT_DATA_DIR or data_dir) they
 # made a new one, with the sample course and no accounts, and `users list` printed nothing at all.
-READING = {"search", "ask", "audit", "documents list", "users list", "courses list", "keys list"}
+READING = {
+    "search",
+    "ask",
+    "audit",
+    "documents list",
+    "users list",
+    "courses list",
+    "courses export-questions",
+    "keys list",
+}
 
 
 def need_data(settings: Settings, args) -> None:
@@ -441,6 +450,26 @@ def _change_course(database, args) -> None:
     print(f"course {course['id']} ({course['name']}) is {state}{'' if fields else ', as it already was'}")
 
 
+def _export_questions(database, args) -> None:
+    """Names, not pseudonyms: an admin's export (the web app's shows a teacher pseudonyms when so set)."""
+    from appliance.classroom import analytics
+    from appliance.classroom.courses import Courses
+
+    rows = analytics.questions_csv(database, Courses(database).get(args.course)["id"], None)
+    if args.output is None:
+        sys.stdout.writelines(rows)
+        return
+    # Written beside it and moved into place whole: a failure (a full disk) leaves no half a file under its name.
+    part = args.output.with_name(f".{args.output.name}.part")
+    try:
+        with part.open("w", encoding="utf-8", newline="") as out:
+            out.writelines(rows)
+        part.replace(args.output)
+    finally:
+        part.unlink(missing_ok=True)
+    print(f"wrote the questions of course {args.course} to {args.output}", file=sys.stderr)
+
+
 COURSE_ACTIONS = {
     "add": _add_course,
     "list": _list_courses,
@@ -448,6 +477,7 @@ COURSE_ACTIONS = {
     "rename": _change_course,
     "archive": _change_course,
     "unarchive": _change_course,
+    "export-questions": _export_questions,
 }
 
 

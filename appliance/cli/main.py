@@ -117,6 +117,13 @@ def parser() -> argparse.ArgumentParser:
     unarchive = courses_commands.add_parser("unarchive", help="open an archived course again")
     for command in (archive, unarchive):
         command.add_argument("course", type=_positive, help="the course's id (from `ragbot courses list`)")
+    export = courses_commands.add_parser(
+        "export-questions",
+        help="every question the course's students asked, as CSV (when, who, question, covered, model busy, "
+        "sources cited); archived courses too",
+    )
+    export.add_argument("course", type=_positive, help="the course's id (from `ragbot courses list`)")
+    export.add_argument("--output", type=_path, metavar="FILE", help="write to FILE (default: standard output)")
     leave = courses_commands.add_parser(
         "remove-member",
         help="take an account out of a course: it can no longer ask in or read it; its past questions stay in the "

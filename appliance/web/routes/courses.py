@@ -6,6 +6,7 @@ import msgspec
 from litestar import Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, PathParameter
+from litestar.response import Stream
 from msgspec import Meta
 
 from appliance.classroom import analytics
@@ -174,10 +175,7 @@ def course_stats(
 ) -> Response[CourseStats | str]:
     services.courses.require_teacher(request.user, course_id)
     if format == "csv":
-        # Admins see names; teachers see pseudonyms when the setting asks for it.
-        hide = services.settings.hide_student_names and request.user["role"] != "admin"
-        key = secret.derive(secret.load_or_create(services.settings.secret_path), "pseudonyms") if hide else None
-        body = analytics.export_csv(services.database, course_id, key)
+        body = analytics.export_csv(services.database, course_id, _pseudonym_key(services, request.user))
         return Response(
             body,
             media_type="text/csv",
@@ -186,6 +184,28 @@ def course_stats(
     if format != "json":
         raise InvalidInput("format must be json or csv")
     return Response(msgspec.convert(analytics.stats(services.database, course_id), CourseStats))
+
+
+@get(
+    "/api/v1/courses/{course_id:int}/questions",
+    opt=allow(STAFF),
+    sync_to_thread=True,
+    tags=["courses"],
+    summary="Every question the course's students asked, as CSV: when, who, covered or not, sources cited",
+    media_type="text/csv",
+)
+def export_questions(course_id: CourseId, request: Request, services: NamedDependency[Services]) -> Stream:
+    services.courses.require_teacher(request.user, course_id)
+    rows = analytics.questions_csv(services.database, course_id, _pseudonym_key(services, request.user))
+    disposition = f'attachment; filename="course-{course_id}-questions.csv"'
+    return Stream(rows, media_type="text/csv", headers={"Content-Disposition": disposition})
+
+
+def _pseudonym_key(services: Services, user: dict) -> bytes | None:
+    """Admins see names; teachers see pseudonyms when the setting asks for it (the key making them), else names."""
+    if not services.settings.hide_student_names or user["role"] == "admin":
+        return None
+    return secret.derive(secret.load_or_create(services.settings.secret_path), "pseudonyms")
 
 
 handlers = [
@@ -197,4 +217,5 @@ handlers = [
     add_member,
     remove_member,
     course_stats,
+    export_questions,
 ]
