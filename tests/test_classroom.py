@@ -583,6 +583,9 @@ def test_an_archived_course_stays_readable_but_takes_no_questions_uploads_or_mem
         "/api/v1/chat", json={"message": "and why?", "conversation_id": conversation}, headers=heads["student"]
     )
     assert followed.status_code == 409
+    completion = {"model": f"course-{course}", "messages": [{"role": "user", "content": "gripper?"}]}
+    by_key = client.post("/v1/chat/completions", json=completion, headers=world["keys"]["student"])
+    assert by_key.status_code == 409 and refusal in by_key.text
     assert client.get(f"/api/v1/conversations/{conversation}", headers=heads["student"]).status_code == 200
     assert client.get(f"/api/v1/documents/{document}", headers=heads["student"]).status_code == 200
     files = {"files": [("files", ("late.txt", b"late words"))], "data": {"course_id": str(course)}}
