@@ -16,7 +16,9 @@ class Courses:
         row = {"name": name, "join_code": new_code(), "version": 0, "created_at": now()}
         return self.get(self.database.add_course(row, teacher_id))
 
-    def change(self, course_id: int, teacher_id: int | None, name: str | None, archived: bool | None) -> tuple:
+    def change(
+        self, course_id: int, teacher_id: int | None, name: str | None, archived: bool | None
+    ) -> tuple[dict, dict]:
         """Rename and (un)archive in one write, as `teacher_id` (None: an admin); the course as it was and the
         columns that changed (none when it already was so)."""
         course = self.get(course_id)

@@ -28,7 +28,7 @@ from appliance.web.schemas import (
 )
 
 CourseId = Annotated[int, PathParameter(ge=1, le=MAX_ROW)]
-UserId = Annotated[int, PathParameter(ge=1, le=MAX_ROW)]
+UserId = CourseId  # a row's id, as a course's is
 
 
 class NewCourse(msgspec.Struct, forbid_unknown_fields=True):
