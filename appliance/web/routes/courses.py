@@ -5,6 +5,7 @@ from typing import Annotated
 import msgspec
 from litestar import Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import FromQuery, JSONBody, PathParameter
 from litestar.response import Stream
 from msgspec import Meta
@@ -25,6 +26,7 @@ from appliance.web.schemas import (
     JoinedCourse,
     Member,
     MemberList,
+    QuestionRow,
 )
 
 CourseId = Annotated[int, PathParameter(ge=1, le=MAX_ROW)]
@@ -193,6 +195,14 @@ def course_stats(
     tags=["courses"],
     summary="Every question the course's students asked, as CSV: when, who, covered or not, sources cited",
     media_type="text/csv",
+    responses={
+        200: ResponseSpec(
+            QuestionRow,
+            media_type="text/csv",
+            description="A header, then a QuestionRow a line",
+            generate_examples=False,
+        )
+    },
 )
 def export_questions(course_id: CourseId, request: Request, services: NamedDependency[Services]) -> Stream:
     services.courses.require_teacher(request.user, course_id)
