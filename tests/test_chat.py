@@ -159,6 +159,22 @@ def test_an_answer_stored_before_sentences_said_what_they_stand_for_is_reopened_
     db.close()
 
 
+def test_a_database_from_before_archiving_and_the_cache_s_clock_is_migrated(chat, settings):
+    """m013 drops the answers cached on the wall clock; m014 leaves every existing course open."""
+    _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))
+    path = settings.data_path / "ragbot.db"
+    with sqlite3.connect(path) as db:
+        db.execute("ALTER TABLE answer_cache DROP COLUMN boot")
+        db.execute("ALTER TABLE courses DROP COLUMN archived_at")
+        db.execute("DELETE FROM migrations WHERE number > 12")
+    db.close()
+    Database(path, None, alone=False, read_only=False).close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM answer_cache").fetchone()[0] == 0
+        assert db.execute("SELECT DISTINCT archived_at FROM courses").fetchall() == [(None,)]
+    db.close()
+
+
 def test_cache_replays_the_answer_without_the_first_askings_conversation(chat, services):
     first = _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))[-1][1]
     again = _run(chat, chat["student"], Ask("how heavy is the p-9 pump"))[-1][1]
