@@ -102,7 +102,9 @@ def parser() -> argparse.ArgumentParser:
 
     courses = commands.add_parser("courses", help="list, add and manage courses and their members")
     courses_commands = courses.add_subparsers(dest="action", required=True)
-    courses_commands.add_parser("list", help="every course: id, join code, members, documents, name")
+    courses_commands.add_parser(
+        "list", help="every course: id, join code, members, documents, name (archived ones marked)"
+    )
     new_course = courses_commands.add_parser("add", help="make a course and print its join code")
     new_course.add_argument("name")
     new_course.add_argument("--teacher", metavar="USER", help="an account to teach it (default: none yet)")
