@@ -459,6 +459,8 @@ def _export_questions(database, args) -> None:
     if args.output is None:
         sys.stdout.writelines(rows)
         return
+    if not args.output.parent.is_dir():  # else the error would name the hidden file written first
+        raise InvalidInput(f"there is no folder {args.output.parent} to write {args.output.name} in")
     # Written beside it and moved into place whole: a failure (a full disk) leaves no half a file under its name.
     part = args.output.with_name(f".{args.output.name}.part")
     try:
