@@ -561,8 +561,11 @@ def test_ids_beyond_sqlite_integers_are_refused_not_crashed(client):
         client.get(f"/api/v1/audit?before={huge}"),
         client.post("/api/v1/search", json={"query": "gripper", "course_id": huge}),
         client.post("/api/v1/chat", json={"message": "gripper?", "course_id": huge}),
+        client.patch(f"/api/v1/courses/{huge}", json={"archived": True}),
+        client.delete(f"/api/v1/courses/1/members/{huge}"),
+        client.get(f"/api/v1/courses/{huge}/questions"),
     ]
-    assert [r.status_code for r in requests] == [400, 400, 400, 400, 403, 400, 400]
+    assert [r.status_code for r in requests] == [400, 400, 400, 400, 403, 400, 400, 400, 400, 400]
     assert all(set(r.json()) == {"error", "status"} for r in requests)
 
 

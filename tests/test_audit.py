@@ -251,10 +251,10 @@ def test_accounts_made_before_that_differ_only_in_case_keep_their_own_sign_in(tm
 
 
 def test_chunks_stored_before_table_leads_are_given_the_header_of_the_table_they_start_inside(tmp_path, monkeypatch):
-    """A store made before m013 opens with each chunk that starts below a table's header given that header, found in
+    """A store made before m015 opens with each chunk that starts below a table's header given that header, found in
     its page; a chunk starting at the header, or in prose, gets none."""
     path = tmp_path / "ragbot.db"
-    _made_before(path, "m013_table_leads", monkeypatch).close()
+    _made_before(path, "m015_table_leads", monkeypatch).close()
     page = "Loans\n\n| item | code |\n| --- | --- |\n| Multimeter | MM-7 |\n| Tether | TET-25 |\n"
     raw = sqlite_utils.Database(path)
     raw.table("documents").insert({"id": "d", "source": "loans.csv", "filename": "loans.csv", "course_id": 1})
@@ -271,7 +271,7 @@ def test_chunks_stored_before_table_leads_are_given_the_header_of_the_table_they
     assert database.pending_migrations() == 0
     database.close()
     again = sqlite_utils.Database(path)
-    migrations.m013_table_leads(again)  # `ragbot doctor --repair` may apply it again
+    migrations.m015_table_leads(again)  # `ragbot doctor --repair` may apply it again
     again.close()
 
 

@@ -2528,3 +2528,32 @@ def test_a_reopened_answer_says_its_document_changed_since(browser, kits):
         assert ask(visit, KIT_QUESTION).locator(".outdated-note").count() == 0
     finally:
         visit.close()
+
+
+@real
+def test_a_teacher_removes_a_member_and_archives_a_course_which_leaves_the_students_picker(visits, appliance):
+    services = appliance.services
+    lab = services.courses.create("Term Lab", services.accounts.named("ada")["id"])
+    leaver = services.accounts.add("leaver", PASSWORD, "student")
+    stayer = services.accounts.add("stayer", PASSWORD, "student")
+    for student in (leaver, stayer):
+        services.courses.add_member(1, student)
+        services.courses.add_member(lab["id"], student)
+    teacher = visits()
+    sign_in(teacher, "ada")
+    page = teacher.page
+    nav(page, "Courses").click()
+    card = page.locator(".course", has_text="Term Lab")
+    card.locator("summary", has_text="Members").click()
+    card.get_by_role("button", name="Remove leaver from Term Lab").click()
+    card.get_by_role("button", name="Remove leaver").click()
+    card.locator("summary", has_text="Members (2)").wait_for()
+    assert [m["username"] for m in services.courses.members(lab["id"])] == ["ada", "stayer"]
+    card.get_by_role("button", name="Archive at end of term").click()
+    page.locator(".course", has_text="Term Lab").locator(".status-pill", has_text="archived").wait_for()
+    assert page.locator("#course-select option", has_text="Term Lab (archived)").count() == 1
+    check_accessibility(teacher, "courses with an archived one")
+    student = visits()
+    sign_in(student, "stayer")
+    options = student.page.locator("#course-select option").all_inner_texts()
+    assert "Term Lab" not in " ".join(options) and options

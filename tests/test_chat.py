@@ -4,6 +4,7 @@ import argparse
 import json
 import sqlite3
 import threading
+import time
 from typing import Any
 
 import msgspec
@@ -11,6 +12,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.answer import small_talk
+from appliance.answer.cache import AnswerCache
 from appliance.answer.chat import Ask
 from appliance.answer.events import withheld
 from appliance.classroom import analytics
@@ -157,6 +159,22 @@ def test_an_answer_stored_before_sentences_said_what_they_stand_for_is_reopened_
     db.close()
 
 
+def test_a_database_from_before_archiving_and_the_cache_s_clock_is_migrated(chat, settings):
+    """m013 drops the answers cached on the wall clock; m014 leaves every existing course open."""
+    _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))
+    path = settings.data_path / "ragbot.db"
+    with sqlite3.connect(path) as db:
+        db.execute("ALTER TABLE answer_cache DROP COLUMN boot")
+        db.execute("ALTER TABLE courses DROP COLUMN archived_at")
+        db.execute("DELETE FROM migrations WHERE number > 12")
+    db.close()
+    Database(path, None, alone=False, read_only=False).close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM answer_cache").fetchone()[0] == 0
+        assert db.execute("SELECT DISTINCT archived_at FROM courses").fetchall() == [(None,)]
+    db.close()
+
+
 def test_cache_replays_the_answer_without_the_first_askings_conversation(chat, services):
     first = _run(chat, chat["student"], Ask("How heavy is the P-9 pump?"))[-1][1]
     again = _run(chat, chat["student"], Ask("how heavy is the p-9 pump"))[-1][1]
@@ -171,6 +189,25 @@ def test_cache_never_keeps_a_not_covered_answer(chat):
     _run(chat, chat["student"], Ask("What colour is the P-9 pump?"))
     again = _run(chat, chat["student"], Ask("What colour is the P-9 pump?"))[-1][1]
     assert again.cached is False
+
+
+def test_cache_lifetimes_run_on_a_monotonic_clock_not_the_wall_clock(services, monkeypatch):
+    """Setting the wall clock back a day kept every answer a day longer; forward, it dropped them all."""
+    ticks = [1000.0]
+    cache = AnswerCache(services.database, ttl=60, clock=lambda: ticks[0], boot="boot-1")
+    cache.put("key", [1], quoted_answer())
+    monkeypatch.setattr(time, "time", lambda: 10.0**10)  # the wall clock stepped far forward: no bearing now
+    ticks[0] += 59
+    assert cache.get("key") is not None
+    ticks[0] += 2
+    assert cache.get("key") is None
+
+
+def test_cache_keeps_no_answer_across_a_reboot(services):
+    """A monotonic clock starts again at each boot: an answer stored in another one is as old as unknown."""
+    AnswerCache(services.database, ttl=60, clock=lambda: 5000.0, boot="boot-1").put("key", [1], quoted_answer())
+    assert AnswerCache(services.database, ttl=60, clock=lambda: 5000.0, boot="boot-2").get("key") is None
+    assert AnswerCache(services.database, ttl=60, clock=lambda: 5000.0, boot="boot-1").get("key") is not None
 
 
 def test_the_system_asks_every_course_and_records_nothing(chat, services):

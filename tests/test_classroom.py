@@ -16,9 +16,12 @@ from litestar.testing import TestClient
 from litestar.utils import sync
 
 from appliance import join_codes
+from appliance.classroom import analytics
 from appliance.classroom.limits import SlidingWindow
 from appliance.errors import InvalidInput, TooManyRequests
+from appliance.web import secret
 from appliance.web.app import create_app
+from appliance.web.schemas import QuestionRow
 from tests.chatscript import ScriptedAnswerer, not_covered, quoted_answer
 from tests.conftest import PASSWORD, sign_in
 
@@ -88,6 +91,13 @@ def _job(w) -> str:
 def _new_course(w) -> dict:
     """A course nobody is in yet, so joining it changes no one's access to A or B."""
     return w["services"].courses.create(f"C{next(counter)}", None)
+
+
+def _member(w, role: str = "student") -> int:
+    """A new member of course A, to remove."""
+    user = w["services"].accounts.add(f"member{next(counter)}", PASSWORD, role)
+    w["services"].courses.add_member(w["a"]["id"], user)
+    return user["id"]
 
 
 def _refresh(w) -> dict:
@@ -163,6 +173,10 @@ CALLS: dict[tuple[str, str], tuple[Callable[[dict], tuple[str, dict]], set[str]]
         lambda w: ("/api/v1/courses", {"json": {"name": "C"}}),
         {"teacher", "other_teacher", "admin"},
     ),
+    ("PATCH", "/api/v1/courses/{course_id:int}"): (
+        lambda w: (f"/api/v1/courses/{w['a']['id']}", {"json": {"name": f"A{next(counter)}"}}),
+        STAFF_A,
+    ),
     ("POST", "/api/v1/courses/join"): (
         lambda w: ("/api/v1/courses/join", {"json": {"join_code": _new_course(w)["join_code"]}}),
         SIGNED_IN,
@@ -173,6 +187,14 @@ CALLS: dict[tuple[str, str], tuple[Callable[[dict], tuple[str, dict]], set[str]]
     ),
     ("POST", "/api/v1/courses/{course_id:int}/members"): (
         lambda w: (f"/api/v1/courses/{w['a']['id']}/members", {"json": {"username": "student"}}),
+        STAFF_A,
+    ),
+    ("DELETE", "/api/v1/courses/{course_id:int}/members/{user_id:int}"): (
+        lambda w: (f"/api/v1/courses/{w['a']['id']}/members/{_member(w)}", {}),
+        STAFF_A,
+    ),
+    ("GET", "/api/v1/courses/{course_id:int}/questions"): (
+        lambda w: (f"/api/v1/courses/{w['a']['id']}/questions", {}),
         STAFF_A,
     ),
     ("GET", "/api/v1/courses/{course_id:int}/stats"): (
@@ -495,6 +517,120 @@ def test_a_join_code_entered_again_says_so_and_logs_no_second_membership(world):
     assert added.count("student") == 1
 
 
+def test_a_removed_student_can_no_longer_ask_in_or_read_the_course_and_their_questions_stay(world):
+    client, services, heads, course = world["client"], world["services"], world["heads"], world["a"]["id"]
+    document = _document(world)
+    asked = {"message": "How strong is the Zorblax-7 gripper?", "course_id": course}
+    assert client.post("/api/v1/chat", json=asked, headers=heads["student"]).status_code == 200
+    student = services.accounts.named("student")["id"]
+    removed = client.delete(f"/api/v1/courses/{course}/members/{student}", headers=heads["teacher"])
+    assert removed.status_code == 200, removed.text
+    assert "student" not in [m["username"] for m in removed.json()["members"]]
+    refused = client.post("/api/v1/chat", json=asked, headers=heads["student"])
+    assert refused.json() == {"error": "you are not a member of this course", "status": 403}
+    assert client.get(f"/api/v1/documents/{document}", headers=heads["student"]).status_code == 404
+    assert client.get("/api/v1/courses", headers=heads["student"]).json() == {"courses": []}
+    stats = client.get(f"/api/v1/courses/{course}/stats", headers=heads["teacher"]).json()
+    assert stats["questions"] == 1
+    entry = services.audit.entries()[0]
+    assert (entry["action"], entry["actor"], entry["detail"]) == (
+        "membership.remove",
+        "teacher",
+        {"user": "student", "role": "student"},
+    )
+    again = client.delete(f"/api/v1/courses/{course}/members/{student}", headers=heads["teacher"])
+    assert again.json() == {"error": f"student is not a member of course {course} (A)", "status": 404}
+
+
+def test_a_course_keeps_its_last_teacher_unless_an_admin_says_otherwise(world):
+    client, services, heads, course = world["client"], world["services"], world["heads"], world["a"]["id"]
+    teacher = services.accounts.named("teacher")["id"]
+    path = f"/api/v1/courses/{course}/members/{teacher}"
+    refused = client.delete(path, headers=heads["teacher"])
+    assert refused.status_code == 409
+    assert refused.json()["error"].startswith(f"teacher is the last teacher of course {course} (A): add another")
+    forced = client.delete(path, params={"last_teacher": "true"}, headers=heads["teacher"])
+    assert forced.json() == {"error": "only an admin can remove a course's last teacher", "status": 403}
+    second = _member(world, "teacher")
+    assert client.delete(path, headers=heads["teacher"]).status_code == 200  # another teacher remains
+    last = client.delete(f"/api/v1/courses/{course}/members/{second}", headers=heads["admin"])
+    assert last.status_code == 409
+    emptied = client.delete(
+        f"/api/v1/courses/{course}/members/{second}", params={"last_teacher": "true"}, headers=heads["admin"]
+    )
+    assert [m["role"] for m in emptied.json()["members"]] == ["student"]
+    assert client.delete(f"/api/v1/courses/{course}/members/999999", headers=heads["admin"]).status_code == 404
+    assert client.delete(f"/api/v1/courses/{course}/members/0", headers=heads["admin"]).status_code == 400
+
+
+def test_an_archived_course_stays_readable_but_takes_no_questions_uploads_or_members(world):
+    client, services, heads, course = world["client"], world["services"], world["heads"], world["a"]["id"]
+    document = _document(world)
+    conversation, _ = _conversation(world)
+    path = f"/api/v1/courses/{course}"
+    archived = client.patch(path, json={"archived": True}, headers=heads["teacher"])
+    assert archived.json() == {
+        "id": course,
+        "name": "A",
+        "role": "teacher",
+        "join_code": world["a"]["join_code"],
+        "archived": True,
+    }
+    assert client.get("/api/v1/courses", headers=heads["student"]).json()["courses"][0]["archived"] is True
+    refusal = f"course {course} (A) is archived: it takes no new questions or uploads; a teacher of it or an admin"
+    asked = client.post("/api/v1/chat", json={"message": "gripper?", "course_id": course}, headers=heads["student"])
+    assert asked.status_code == 409 and asked.json()["error"].startswith(refusal)
+    followed = client.post(
+        "/api/v1/chat", json={"message": "and why?", "conversation_id": conversation}, headers=heads["student"]
+    )
+    assert followed.status_code == 409
+    completion = {"model": f"course-{course}", "messages": [{"role": "user", "content": "gripper?"}]}
+    by_key = client.post("/v1/chat/completions", json=completion, headers=world["keys"]["student"])
+    assert by_key.status_code == 409 and refusal in by_key.text
+    assert client.get(f"/api/v1/conversations/{conversation}", headers=heads["student"]).status_code == 200
+    assert client.get(f"/api/v1/documents/{document}", headers=heads["student"]).status_code == 200
+    files = {"files": [("files", ("late.txt", b"late words"))], "data": {"course_id": str(course)}}
+    uploaded = client.post("/api/v1/documents", headers=heads["teacher"], **files)
+    assert uploaded.status_code == 409 and uploaded.json()["error"].startswith(refusal)
+    joined = client.post("/api/v1/courses/join", json={"join_code": world["a"]["join_code"]}, headers=heads["admin"])
+    assert joined.status_code == 409 and "takes no new members" in joined.json()["error"]
+    assert "archived" not in client.patch(path, json={"archived": False}, headers=heads["admin"]).json()  # a default
+    asked = client.post("/api/v1/chat", json={"message": "gripper?", "course_id": course}, headers=heads["student"])
+    assert asked.status_code == 200
+    actions = [(e["action"], e["actor"]) for e in services.audit.entries()[:2]]
+    assert actions == [("course.unarchive", "admin"), ("course.archive", "teacher")]
+
+
+def test_a_course_is_renamed_by_its_teachers_with_every_value_checked(world):
+    client, services, heads, course = world["client"], world["services"], world["heads"], world["a"]["id"]
+    path = f"/api/v1/courses/{course}"
+    renamed = client.patch(path, json={"name": "  Robotics 2027 "}, headers=heads["teacher"]).json()
+    assert renamed == {"id": course, "name": "Robotics 2027", "role": "teacher", "join_code": world["a"]["join_code"]}
+    entry = services.audit.entries()[0]
+    assert (entry["action"], entry["target"], entry["detail"]) == (
+        "course.rename",
+        f"course {course} (Robotics 2027)",
+        {"was": "A", "name": "Robotics 2027"},
+    )
+    assert client.patch(path, json={"name": "Robotics 2027"}, headers=heads["teacher"]).status_code == 200
+    assert len([e for e in services.audit.entries() if e["action"] == "course.rename"]) == 1  # unchanged: no entry
+    client.post("/api/v1/courses", json={"name": "Optics"}, headers=heads["teacher"])
+    clash = client.patch(path, json={"name": "optics"}, headers=heads["teacher"])
+    assert clash.status_code == 409 and clash.json()["error"].startswith("you already teach 'Optics'")
+    for body, words in (
+        ({}, "give the course's new name, or archived: true or false"),
+        ({"name": "   "}, "a course name is 1–120 characters"),
+        ({"name": "x" * 121}, "Expected `str` of length <= 120"),
+        ({"archived": "yes"}, "Expected `bool | null`"),
+        ({"title": "T"}, "Object contains unknown field `title`"),
+    ):
+        refused = client.patch(path, json=body, headers=heads["teacher"])
+        assert refused.status_code == 400 and words in refused.json()["error"], (body, refused.json())
+    assert client.patch(path, json={"name": "Mine"}, headers=heads["other_teacher"]).status_code == 403
+    assert client.patch("/api/v1/courses/999999", json={"name": "N"}, headers=heads["admin"]).status_code == 404
+    assert services.courses.get(course)["name"] == "Robotics 2027"
+
+
 def test_a_user_changes_their_own_password_and_their_other_sessions_are_signed_out(world):
     """A student who signed up (or an admin with the password printed at install) had no way to change it but to
     ask for `ragbot users passwd`: the profile changes it, with the current password, and signs out other devices
@@ -739,6 +875,39 @@ def test_the_course_figures_and_csv_are_the_students_questions_not_the_staffs_ow
     assert stats["top_questions"] == stats["unanswered"] == listed
     csv_text = client.get(f"/api/v1/courses/{course}/stats?format=csv", headers=heads["admin"]).text
     assert [row["user"] for row in csv.DictReader(io.StringIO(csv_text))] == ["student", "student"]
+
+
+def test_a_course_s_questions_export_as_csv_quoted_with_what_each_cited(world, monkeypatch):
+    client, heads, services, course = world["client"], world["heads"], world["services"], world["a"]["id"]
+    asked = [
+        ("student", quoted_answer(), 'How heavy is the "P-9", really?\nIn kg'),
+        ("student", not_covered(), "=HYPERLINK(1) what colour?"),
+        ("teacher", quoted_answer(), "Test: does it answer?"),
+    ]
+    for who, done, question in asked:
+        services.chat.answerer = ScriptedAnswerer(done)
+        ask = {"message": question, "course_id": course}
+        assert client.post("/api/v1/chat", json=ask, headers=heads[who]).status_code == 200
+    client.patch(f"/api/v1/courses/{course}", json={"archived": True}, headers=heads["teacher"])  # still exported
+    response = client.get(f"/api/v1/courses/{course}/questions", headers=heads["admin"])
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-disposition"] == f'attachment; filename="course-{course}-questions.csv"'
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0] == list(QuestionRow.__struct_fields__)  # as the OpenAPI document says
+    assert [row[1:] for row in rows[1:]] == [
+        ["student", 'How heavy is the "P-9", really?\nIn kg', "1", "0", "pump.md p. 1"],
+        ["student", "'=HYPERLINK(1) what colour?", "0", "0", ""],
+    ]
+    monkeypatch.setattr(services, "settings", msgspec.structs.replace(services.settings, hide_student_names=True))
+    hidden = client.get(f"/api/v1/courses/{course}/questions", headers=heads["teacher"]).text
+    assert {row[1] for row in list(csv.reader(io.StringIO(hidden)))[1:]} == {
+        analytics.pseudonym(
+            secret.derive(secret.load_or_create(services.settings.secret_path), "pseudonyms"),
+            course,
+            services.accounts.named("student")["id"],
+        )
+    }
+    assert client.get(f"/api/v1/courses/{course}/questions", headers=heads["other_teacher"]).status_code == 403
 
 
 def test_a_course_a_conversation_asked_with_course_b_selected_is_refused_and_not_counted_in_a(world):

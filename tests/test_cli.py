@@ -211,6 +211,78 @@ def test_an_admin_at_the_box_makes_a_course_reads_its_join_code_and_puts_student
     assert "Optics" not in ragbot("courses", "list").stdout
 
 
+def test_an_admin_at_the_box_removes_a_member_but_not_a_course_s_last_teacher_unless_told(ragbot):
+    ragbot("users", "add", "mrlee", "--role", "teacher", "--password-stdin", stdin="a long enough password\n")
+    course = ragbot("courses", "add", "Optics 2", "--teacher", "mrlee").stdout.split()[2]
+    ragbot("users", "add", "stu77", "--course", course, "--password-stdin", stdin="Student-Pass-01\n")
+    removed = ragbot("courses", "remove-member", course, "stu77").stdout
+    assert removed == f"removed stu77 (student) from course {course} (Optics 2)\n"
+    again = ragbot("courses", "remove-member", course, "stu77", check_status=1).stderr
+    assert again == f"ragbot: error: stu77 is not a member of course {course} (Optics 2)\n"
+    last = ragbot("courses", "remove-member", course, "mrlee", check_status=1).stderr
+    assert "mrlee is the last teacher" in last and "--last-teacher" in last
+    assert "teacher" in ragbot("courses", "remove-member", course, "mrlee", "--last-teacher").stdout
+    assert "must be a whole number" in ragbot("courses", "remove-member", "x", "mrlee", check_status=2).stderr
+    assert "no course with id 999" in ragbot("courses", "remove-member", "999", "mrlee", check_status=1).stderr
+    assert ragbot("audit").stdout.count("membership.remove") == 2
+
+
+def test_an_admin_at_the_box_renames_archives_and_unarchives_a_course(ragbot, tmp_path):
+    course = ragbot("courses", "add", "Statics").stdout.split()[2]
+    assert ragbot("courses", "rename", course, "Statics 2026").stdout == f"course {course} (Statics 2026) is open\n"
+    assert ragbot("courses", "archive", course).stdout == f"course {course} (Statics 2026) is archived\n"
+    again = ragbot("courses", "archive", course).stdout
+    assert again == f"course {course} (Statics 2026) is archived, as it already was\n"
+    assert "Statics 2026 (archived)" in ragbot("courses", "list").stdout
+    notes = tmp_path / "late-notes.txt"
+    notes.write_text("Notes that came after the term.")
+    late = ragbot("ingest", str(notes), "--course", course, check_status=1).stderr
+    assert late.startswith(f"ragbot: error: course {course} (Statics 2026) is archived: it takes no uploads")
+    assert ragbot("courses", "unarchive", course).stdout == f"course {course} (Statics 2026) is open\n"
+    assert "a course name is 1–120 characters" in ragbot("courses", "rename", course, " ", check_status=1).stderr
+    assert "must be at least 1" in ragbot("courses", "archive", "0", check_status=2).stderr
+    audit = ragbot("audit").stdout
+    assert all(action in audit for action in ("course.rename", "course.archive", "course.unarchive"))
+
+
+def test_an_admin_exports_a_course_s_questions_to_a_file_or_standard_output(ragbot, tmp_path):
+    course = ragbot("courses", "add", "Hydraulics").stdout.split()[2]
+    database = open_database(ragbot.data)
+    student = Accounts(database).add("stu91", "Student-Pass-01", "student")
+    Courses(database).add_member(int(course), student)
+    row = {
+        "id": "i1",
+        "conversation_id": None,
+        "user_id": student["id"],
+        "course_id": int(course),
+        "level": "",
+        "question": 'Why, "exactly"?',
+        "search_query": "Why?",
+        "answer": "Because.",
+        "covered": 0,
+        "cached": 0,
+        "sources": "[]",
+        "created_at": "2026-12-01T10:00:00+00:00",
+        "mode": "grounded",
+    }
+    database._db.table("interactions").insert(row)
+    database.close()
+    expected = (
+        "asked_at,user,question,covered,model_busy,sources_cited\r\n"
+        '2026-12-01T10:00:00+00:00,stu91,"Why, ""exactly""?",0,0,\r\n'
+    )
+    assert ragbot("courses", "export-questions", course).stdout == expected.replace("\r\n", "\n")  # text mode
+    written = tmp_path / "questions.csv"
+    told = ragbot("courses", "export-questions", course, "--output", str(written)).stderr
+    assert told == f"wrote the questions of course {course} to {written}\n"
+    assert written.read_bytes() == expected.encode()
+    assert [p.name for p in tmp_path.iterdir()] == ["questions.csv"]  # nothing left beside it
+    assert "no course with id 999" in ragbot("courses", "export-questions", "999", check_status=1).stderr
+    missing = ragbot("courses", "export-questions", course, "--output", str(tmp_path / "no" / "q.csv"), check_status=1)
+    assert missing.stderr == f"ragbot: error: there is no folder {tmp_path / 'no'} to write q.csv in\n"
+    assert "is empty" in ragbot("courses", "export-questions", course, "--output", "", check_status=2).stderr
+
+
 def test_search_and_ask_in_one_course_name_each_sources_course(ragbot, tmp_path):
     """`ragbot search` and `ragbot ask` mixed every course and could not be scoped."""
     database = open_database(ragbot.data)

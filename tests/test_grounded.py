@@ -602,6 +602,9 @@ def test_a_passage_starting_inside_a_table_reads_its_rows_with_the_header_stored
     assert labels == {"Digital multimeter": "item | code | deposit_eur", "a": "", "Tether": ""}
     best = evidence.score("deposit for the multimeter?", [passage], FakeEmbedder(), 0.5, 0.15)[0]
     assert best.text.startswith("Digital multimeter") and best.coverage == 1.0
+    # A chunk may start inside a row: the rows after it are the table's all the same.
+    inside = msgspec.structs.replace(passage, text="dry it first |\n| Tether | TET-25 | 30 |\n")
+    assert [c.labels for c in evidence.candidates([inside]) if c.text.startswith("Tether")] == [passage.lead]
     # An exported header's unit is the last part of its snake-case name: the deposit is in euros, a period none.
     assert (
         evidence.read_with_units("Multimeter | 12 | 7", "item | deposit_eur | loan_period") == "Multimeter | 12 eur | 7"

@@ -4,7 +4,9 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import msgspec
 
@@ -22,12 +24,31 @@ def _answer_only(done: Done) -> Done:
     return msgspec.structs.replace(done, timings=Timings(), cached=False, conversation_id=None, interaction_id=None)
 
 
-class AnswerCache:
-    """Cached `Done` answers keyed by question, level, selection, answer mode and the courses' versions."""
+BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
 
-    def __init__(self, database: Database, ttl: int):
+
+def boot_id() -> str:
+    """This boot of the machine: a monotonic clock counts from boot, so its times compare only within one."""
+    try:
+        return BOOT_ID.read_text().strip()
+    except OSError:  # not Linux: this process's own id, its times then compare only within it
+        return uuid.uuid4().hex
+
+
+class AnswerCache:
+    """Cached `Done` answers keyed by question, level, selection, answer mode and the courses' versions.
+
+    Lifetimes run on a monotonic clock: on the wall clock, one set back (by hand, or by a box without a clock
+    battery finding the time) kept answers for as long again, and one set forward dropped them all.
+    """
+
+    def __init__(
+        self, database: Database, ttl: int, clock: Callable[[], float] = time.monotonic, boot: str | None = None
+    ):
         self.database = database
         self.ttl = ttl
+        self.clock = clock
+        self.boot = boot or boot_id()
 
     def key(
         self, question: str, courses: list[int], level: str, selected: str | None, mode: str, origin: dict | None = None
@@ -41,7 +62,7 @@ class AnswerCache:
     def get(self, key: str) -> Done | None:
         if not self.ttl:
             return None
-        body = self.database.cached_answer(key, time.time() - self.ttl)
+        body = self.database.cached_answer(key, self.boot, self.clock() - self.ttl)
         return msgspec.json.decode(body, type=Done) if body else None
 
     def put(self, key: str, courses: list[int], done: Done) -> None:
@@ -50,7 +71,7 @@ class AnswerCache:
         if not self.ttl or not done.covered or done.model_busy or not courses:
             return
         body = msgspec.json.encode(_answer_only(done)).decode()
-        self.database.cache_answer(key, min(courses), body, time.time())
+        self.database.cache_answer(key, min(courses), body, self.boot, self.clock())
 
     def replay(self, cached: Done, started: float) -> Iterator[tuple[str, object]]:
         """The cached answer as the same events a generation sends, marked as cached."""

@@ -147,7 +147,7 @@ class ChatService:
                     "this conversation belongs to another course; start a new conversation to ask in this one"
                 )
             course_id = conversation.course_id
-        courses = self.courses.scope(user, course_id)
+        courses = self.courses.asking_scope(user, course_id)
         if conversation is None and course_id is None and len(courses) == 1:
             course_id = courses[0]  # analytics belong to a course: the caller's only one
         earlier = self.conversations.questions(conversation.id) if conversation else searched(ask.earlier)

@@ -915,7 +915,8 @@ def _table_header(passage: Passage, at: int) -> str:
     line = text.rfind("\n", 0, at) + 1
     if text[line:at].strip() != "|":
         return ""
-    opening = all(row.lstrip().startswith("|") for row in text[:line].splitlines())
+    # Its first line is the table's however it begins: a chunk may start inside a row ("rinse it ... |").
+    opening = all(row.lstrip().startswith("|") for row in text[:line].splitlines()[1:])
     return table_header(text, at) or (passage.lead if opening else "")
 
 

@@ -4,9 +4,10 @@ import csv
 import hashlib
 import hmac
 import io
+import json
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from appliance.answer.cache import normalise
 from appliance.store.database import Database
@@ -27,6 +28,8 @@ CSV_FIELDS = (
     "generation_ms",
     "tokens",
 )
+# `ragbot courses export-questions` and GET /api/v1/courses/{id}/questions: what was asked and how it went.
+QUESTION_FIELDS = ("asked_at", "user", "question", "covered", "model_busy", "sources_cited")
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -95,12 +98,42 @@ def export_csv(database: Database, course_id: int, pseudonym_key: bytes | None) 
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        user = row["username"]
-        if pseudonym_key is not None:
-            user = pseudonym(pseudonym_key, course_id, row["user_id"])
-        shown = row | {"user": user, "understood_as": row["search_query"]}
+        shown = row | {"user": _asker(row, course_id, pseudonym_key), "understood_as": row["search_query"]}
         writer.writerow({field: inert(value) for field, value in shown.items()})
     return out.getvalue()
+
+
+def questions_csv(database: Database, course_id: int, pseudonym_key: bytes | None) -> Iterator[str]:
+    """The course's students' questions as CSV, a row at a time: when, who (as `export_csv` shows them), the
+    question, whether the material covered it (0: the answer said it does not), and the sources it cited."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(QUESTION_FIELDS)
+    for row in database.course_interactions(course_id):
+        yield _taken(out)
+        cited = "; ".join(_cited(json.loads(row["sources"] or "[]")))
+        asked = (row["created_at"], _asker(row, course_id, pseudonym_key), row["question"], row["covered"])
+        writer.writerow([inert(value) for value in (*asked, row["model_busy"], cited)])
+    yield _taken(out)
+
+
+def _taken(out: io.StringIO) -> str:
+    """What was written to `out` since last taken, leaving it empty."""
+    text = out.getvalue()
+    out.seek(0)
+    out.truncate()
+    return text
+
+
+def _cited(sources: list[dict]) -> list[str]:
+    """Each source an answer cited, as a teacher finds it: its file and page."""
+    pages = ((s["filename"], s.get("page_label") or s.get("page")) for s in sources if s.get("cited"))
+    return [f"{name} p. {page}" if page else name for name, page in pages]
+
+
+def _asker(row: dict, course_id: int, pseudonym_key: bytes | None) -> str:
+    """Who asked: the username, or with a `pseudonym_key` their stable pseudonym."""
+    return row["username"] if pseudonym_key is None else pseudonym(pseudonym_key, course_id, row["user_id"])
 
 
 def pseudonym(key: bytes, course_id: int, user_id: int) -> str:

@@ -14,6 +14,14 @@ def course_target(course: dict) -> str:
     return f"course {course['id']} ({course['name']})"
 
 
+def course_changes(course: dict, fields: dict) -> list[tuple[str, dict]]:
+    """The entries (action, detail) a course's change makes: a rename, an archiving or an unarchiving."""
+    entries = [("course.rename", {"was": course["name"], "name": fields["name"]})] if "name" in fields else []
+    if "archived_at" in fields:
+        entries.append(("course.archive" if fields["archived_at"] else "course.unarchive", {}))
+    return entries
+
+
 def cli_actor() -> str:
     """The machine's user, and who ran sudo: the machine install's `ragbot` runs every command as ragbot, so each
     entry said "cli:ragbot" whichever admin typed `sudo ragbot users disable ...`."""

@@ -12,16 +12,37 @@ class Courses:
         self.database = database
 
     def create(self, name: str, teacher_id: int | None) -> dict:
+        name = self._new_name(name, teacher_id)
+        row = {"name": name, "join_code": new_code(), "version": 0, "created_at": now()}
+        return self.get(self.database.add_course(row, teacher_id))
+
+    def change(
+        self, course_id: int, teacher_id: int | None, name: str | None, archived: bool | None
+    ) -> tuple[dict, dict]:
+        """Rename and (un)archive in one write, as `teacher_id` (None: an admin); the course as it was and the
+        columns that changed (none when it already was so)."""
+        course = self.get(course_id)
+        fields: dict = {}
+        if name is not None and name.strip() != course["name"]:
+            fields["name"] = self._new_name(name, teacher_id, course_id)
+        if archived is not None and archived != bool(course["archived_at"]):
+            fields["archived_at"] = now() if archived else None
+        if fields:
+            self.database.update_course(course_id, fields)
+        return course, fields
+
+    def _new_name(self, name: str, teacher_id: int | None, course_id: int | None = None) -> str:
+        """A valid name for a course (`course_id`: the one being renamed), unlike the others its teacher teaches."""
         name = name.strip()
         if not 1 <= len(name) <= 120:
             raise InvalidInput("a course name is 1–120 characters")
         taught = self.database.courses_of(teacher_id)  # every course for None: an admin at the box (`ragbot courses`)
-        if same := next((c for c in taught if c["member_role"] == "teacher" and _same_name(c["name"], name)), None):
+        others = (c for c in taught if c["member_role"] == "teacher" and c["id"] != course_id)
+        if same := next((c for c in others if _same_name(c["name"], name)), None):
             # Two courses of one name are two identical entries in the course picker, material split between them.
             whose = "you already teach" if teacher_id is not None else "there is already a course"
             raise Conflict(f"{whose} '{same['name']}': give this course another name (a year, a group) or use that one")
-        row = {"name": name, "join_code": new_code(), "version": 0, "created_at": now()}
-        return self.get(self.database.add_course(row, teacher_id))
+        return name
 
     def get(self, course_id: int) -> dict:
         course = self.database.course(course_id=course_id)
@@ -49,6 +70,20 @@ class Courses:
         """
         role = role or ("teacher" if user["role"] in ("teacher", "admin") else "student")
         return self.database.add_member(course_id, user["id"], role)
+
+    def remove_member(self, course_id: int, user: dict, last_teacher: bool = False) -> str:
+        """End the user's membership; the role it had. The course's last teacher stays unless `last_teacher`
+        (an admin's decision): a course without one has nobody but the admins to manage it."""
+        course = self.get(course_id)
+        role = self.database.remove_member(course_id, user["id"], keep_a_teacher=not last_teacher)
+        if role is None:
+            raise NotFound(f"{user['username']} is not a member of course {course_id} ({course['name']})")
+        if role == "last_teacher":
+            raise Conflict(
+                f"{user['username']} is the last teacher of course {course_id} ({course['name']}): add another "
+                "teacher first, or have an admin remove them anyway (last_teacher=true, `--last-teacher`)"
+            )
+        return role
 
     def members(self, course_id: int) -> list[dict]:
         return self.database.members(course_id)
@@ -81,6 +116,15 @@ class Courses:
         if not self.can_teach(user, course_id):
             raise Forbidden("only the course's teachers can do that")
 
+    def require_open(self, course_id: int, what: str = "new questions or uploads") -> None:
+        """Refuse what an archived course takes no more of; its material and conversations stay readable."""
+        course = self.get(course_id)
+        if course["archived_at"]:
+            raise Conflict(
+                f"course {course_id} ({course['name']}) is archived: it takes no {what}; "
+                "a teacher of it or an admin can unarchive it"
+            )
+
     def system_scope(self, course_id: int | None) -> list[int] | None:
         """The courses the system (the CLI) draws on: the one asked for, which must exist, else every one (None)."""
         return None if course_id is None else [self.get(course_id)["id"]]
@@ -92,10 +136,18 @@ class Courses:
             return [course_id]
         return self.visible(user)
 
+    def asking_scope(self, user: dict, course_id: int | None) -> list[int]:
+        """The courses a question may draw on: as `scope`, but no archived course (one asked in is refused)."""
+        if course_id is not None:
+            self.require_member(user, course_id)
+            self.require_open(course_id)
+            return [course_id]
+        return [c["id"] for c in self.listing(user) if not c["archived"]]
+
 
 def _listed(course: dict, role: str) -> dict:
     """A course as its member sees it: the join code only for a teacher."""
-    shown = {"id": course["id"], "name": course["name"], "role": role}
+    shown = {"id": course["id"], "name": course["name"], "role": role, "archived": bool(course["archived_at"])}
     return shown | ({"join_code": course["join_code"]} if role == "teacher" else {})
 
 

@@ -35,7 +35,16 @@ def smoke_test_subprocess(config: str | None) -> bool:
 
 # Commands that only read the data: run on a folder that is not there (a typo in RAGBOT_DATA_DIR or data_dir) they
 # made a new one, with the sample course and no accounts, and `users list` printed nothing at all.
-READING = {"search", "ask", "audit", "documents list", "users list", "courses list", "keys list"}
+READING = {
+    "search",
+    "ask",
+    "audit",
+    "documents list",
+    "users list",
+    "courses list",
+    "courses export-questions",
+    "keys list",
+}
 
 
 def need_data(settings: Settings, args) -> None:
@@ -125,7 +134,7 @@ def _writing_vectors(settings: Settings, instead: str) -> services.Services:
 def ingest(settings: Settings, args) -> int:
     files = _files(args.paths)
     app = _writing_vectors(settings, "upload")
-    app.courses.get(args.course)
+    app.courses.require_open(args.course, "uploads")
     failed = 0
     with tqdm(files, unit="file", desc="ingesting", file=sys.stderr) as bar:
         for path, source in bar:
@@ -378,32 +387,100 @@ def _already(user: dict, args) -> str:
 
 
 def courses(settings: Settings, args) -> int:
-    """`ragbot courses list|add`: an admin at the box makes a course and reads its join code, as the web app does."""
-    from appliance.classroom.accounts import Accounts
-    from appliance.classroom.audit import AuditLog
-    from appliance.classroom.courses import Courses
+    """`ragbot courses ...`: an admin at the box manages courses and their members, as the web app does."""
     from appliance.store.database import open_database
 
     database = open_database(settings.data_path)
     try:
-        if args.action == "add":
-            teacher = Accounts(database).named(args.teacher) if args.teacher else None
-            if teacher and teacher["role"] == "student":
-                raise InvalidInput(f"{args.teacher} is a student: first `ragbot users role {args.teacher} teacher`")
-            course = Courses(database).create(args.name, teacher["id"] if teacher else None)
-            AuditLog(database).by_cli("course.create", course_target(course), name=course["name"])
-            print(f"added course {course['id']} ({course['name']}), join code {course['join_code']}")
-        else:
-            documents = Counter(d["course_id"] for d in database.documents())
-            for course in database.courses_of(None):
-                members = len(database.members(course["id"]))
-                print(
-                    f"{course['id']:>4}  {course['join_code']:12} {members:>4} members "
-                    f"{documents[course['id']]:>4} documents  {course['name']}"
-                )
+        COURSE_ACTIONS[args.action](database, args)
     finally:
         database.close()
     return 0
+
+
+def _add_course(database, args) -> None:
+    from appliance.classroom.accounts import Accounts
+    from appliance.classroom.audit import AuditLog
+    from appliance.classroom.courses import Courses
+
+    teacher = Accounts(database).named(args.teacher) if args.teacher else None
+    if teacher and teacher["role"] == "student":
+        raise InvalidInput(f"{args.teacher} is a student: first `ragbot users role {args.teacher} teacher`")
+    course = Courses(database).create(args.name, teacher["id"] if teacher else None)
+    AuditLog(database).by_cli("course.create", course_target(course), name=course["name"])
+    print(f"added course {course['id']} ({course['name']}), join code {course['join_code']}")
+
+
+def _list_courses(database, args) -> None:
+    documents = Counter(d["course_id"] for d in database.documents())
+    for course in database.courses_of(None):
+        members = len(database.members(course["id"]))
+        print(
+            f"{course['id']:>4}  {course['join_code']:12} {members:>4} members "
+            f"{documents[course['id']]:>4} documents  {course['name']}{' (archived)' if course['archived_at'] else ''}"
+        )
+
+
+def _remove_member(database, args) -> None:
+    from appliance.classroom.accounts import Accounts
+    from appliance.classroom.audit import AuditLog
+    from appliance.classroom.courses import Courses
+
+    courses = Courses(database)
+    user = Accounts(database).named(args.username)
+    role = courses.remove_member(args.course, user, args.last_teacher)
+    course = courses.get(args.course)
+    AuditLog(database).by_cli("membership.remove", course_target(course), user=user["username"], role=role)
+    print(f"removed {user['username']} ({role}) from course {course['id']} ({course['name']})")
+
+
+def _change_course(database, args) -> None:
+    """`rename`, `archive` and `unarchive`, as an admin (no teacher's own courses to keep names apart from)."""
+    from appliance.classroom.audit import AuditLog, course_changes
+    from appliance.classroom.courses import Courses
+
+    courses = Courses(database)
+    name = args.name if args.action == "rename" else None
+    archived = None if args.action == "rename" else args.action == "archive"
+    was, fields = courses.change(args.course, None, name, archived)
+    course = courses.get(args.course)
+    for action, detail in course_changes(was, fields):
+        AuditLog(database).by_cli(action, course_target(course), **detail)
+    state = "archived" if course["archived_at"] else "open"
+    print(f"course {course['id']} ({course['name']}) is {state}{'' if fields else ', as it already was'}")
+
+
+def _export_questions(database, args) -> None:
+    """Names, not pseudonyms: an admin's export (the web app's shows a teacher pseudonyms when so set)."""
+    from appliance.classroom import analytics
+    from appliance.classroom.courses import Courses
+
+    rows = analytics.questions_csv(database, Courses(database).get(args.course)["id"], None)
+    if args.output is None:
+        sys.stdout.writelines(rows)
+        return
+    if not args.output.parent.is_dir():  # else the error would name the hidden file written first
+        raise InvalidInput(f"there is no folder {args.output.parent} to write {args.output.name} in")
+    # Written beside it and moved into place whole: a failure (a full disk) leaves no half a file under its name.
+    part = args.output.with_name(f".{args.output.name}.part")
+    try:
+        with part.open("w", encoding="utf-8", newline="") as out:
+            out.writelines(rows)
+        part.replace(args.output)
+    finally:
+        part.unlink(missing_ok=True)
+    print(f"wrote the questions of course {args.course} to {args.output}", file=sys.stderr)
+
+
+COURSE_ACTIONS = {
+    "add": _add_course,
+    "list": _list_courses,
+    "remove-member": _remove_member,
+    "rename": _change_course,
+    "archive": _change_course,
+    "unarchive": _change_course,
+    "export-questions": _export_questions,
+}
 
 
 def keys(settings: Settings, args) -> int:

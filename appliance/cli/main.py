@@ -100,12 +100,42 @@ def parser() -> argparse.ArgumentParser:
     for command in (add, passwd):  # only these read a password
         command.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
-    courses = commands.add_parser("courses", help="list courses with their join codes, or add one")
+    courses = commands.add_parser("courses", help="list, add and manage courses and their members")
     courses_commands = courses.add_subparsers(dest="action", required=True)
-    courses_commands.add_parser("list", help="every course: id, join code, members, documents, name")
+    courses_commands.add_parser(
+        "list", help="every course: id, join code, members, documents, name (archived ones marked)"
+    )
     new_course = courses_commands.add_parser("add", help="make a course and print its join code")
     new_course.add_argument("name")
     new_course.add_argument("--teacher", metavar="USER", help="an account to teach it (default: none yet)")
+    rename = courses_commands.add_parser("rename", help="give a course a new name (its join code stays)")
+    rename.add_argument("course", type=_positive, help="the course's id (from `ragbot courses list`)")
+    rename.add_argument("name", help="1–120 characters, unlike any other course's")
+    archive = courses_commands.add_parser(
+        "archive",
+        help="end a course's term: its members still read its material and conversations, but it takes no new "
+        "questions, uploads or members, and leaves the course picker for asking",
+    )
+    unarchive = courses_commands.add_parser("unarchive", help="open an archived course again")
+    for command in (archive, unarchive):
+        command.add_argument("course", type=_positive, help="the course's id (from `ragbot courses list`)")
+    export = courses_commands.add_parser(
+        "export-questions",
+        help="every question the course's students asked, as CSV (when, who, question, covered, model busy, "
+        "sources cited); archived courses too",
+    )
+    export.add_argument("course", type=_positive, help="the course's id (from `ragbot courses list`)")
+    export.add_argument("--output", type=_path, metavar="FILE", help="write to FILE (default: standard output)")
+    leave = courses_commands.add_parser(
+        "remove-member",
+        help="take an account out of a course: it can no longer ask in or read it; its past questions stay in the "
+        "course's figures",
+    )
+    leave.add_argument("course", type=_positive, help="the course's id (from `ragbot courses list`)")
+    leave.add_argument("username")
+    leave.add_argument(
+        "--last-teacher", action="store_true", help="remove the course's last teacher too (refused without it)"
+    )
 
     keys = commands.add_parser("keys", help="API keys for the OpenAI-compatible endpoint (/v1)")
     keys_commands = keys.add_subparsers(dest="action", required=True)

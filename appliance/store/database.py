@@ -399,6 +399,11 @@ class Database:
         where, value = ("id = ?", course_id) if join_code is None else ("join_code = ?", join_code)
         return self._read_one(f"SELECT * FROM courses WHERE {where}", [value])
 
+    def update_course(self, course_id: int, fields: dict) -> None:
+        """Change a course's columns in one write."""
+        with self._lock, self._db.atomic():
+            self._db.table("courses").update(course_id, fields)
+
     def courses_of(self, user_id: int | None) -> list[dict]:
         """Courses with the user's role in each (`member_role`); every course, as teacher, for None."""
         if user_id is None:
@@ -423,6 +428,21 @@ class Database:
                 {"course_id": course_id, "user_id": user_id, "role": role}, pk=("course_id", "user_id")
             )
             return True
+
+    def remove_member(self, course_id: int, user_id: int, keep_a_teacher: bool) -> str | None:
+        """End a membership: the role it had, None if there was none, "last_teacher" if `keep_a_teacher` kept it.
+        The count and the removal share one transaction, so two teachers removed at once cannot both go."""
+        with self._lock, self._db.atomic():
+            found = self._db.execute(
+                "SELECT role FROM memberships WHERE course_id = ? AND user_id = ?", [course_id, user_id]
+            ).fetchone()
+            if found is None:
+                return None
+            teachers = self._db.table("memberships").count_where("course_id = ? AND role = 'teacher'", [course_id])
+            if keep_a_teacher and found[0] == "teacher" and teachers == 1:
+                return "last_teacher"
+            self._db.execute("DELETE FROM memberships WHERE course_id = ? AND user_id = ?", [course_id, user_id])
+            return found[0]
 
     def members(self, course_id: int) -> list[dict]:
         sql = (
@@ -626,18 +646,19 @@ class Database:
             sql = f"SELECT version FROM courses WHERE id IN ({','.join('?' * len(courses))}) ORDER BY id"
             return [row[0] for row in self._db.execute(sql, courses)]
 
-    def cached_answer(self, key: str, since: float) -> str | None:
-        """The cached answer body under this key if stored after `since` (a Unix time)."""
+    def cached_answer(self, key: str, boot: str, since: float) -> str | None:
+        """The cached answer body under this key if stored in this boot after `since` (on its monotonic clock)."""
         with self._lock:
-            row = self._db.execute("SELECT body FROM answer_cache WHERE key = ? AND created_at >= ?", [key, since])
+            row = self._db.execute(
+                "SELECT body FROM answer_cache WHERE key = ? AND boot = ? AND created_at >= ?", [key, boot, since]
+            )
             found = row.fetchone()
         return found[0] if found else None
 
-    def cache_answer(self, key: str, course_id: int, body: str, created_at: float) -> None:
+    def cache_answer(self, key: str, course_id: int, body: str, boot: str, created_at: float) -> None:
         with self._lock, self._db.atomic():
-            self._db.table("answer_cache").upsert(
-                {"key": key, "course_id": course_id, "body": body, "created_at": created_at}, pk="key"
-            )
+            row = {"key": key, "course_id": course_id, "body": body, "boot": boot, "created_at": created_at}
+            self._db.table("answer_cache").upsert(row, pk="key")
 
     # Analytics and the audit log ----------------------------------------------------------------------
 

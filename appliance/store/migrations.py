@@ -253,20 +253,37 @@ def m012_selected_text(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def m013_table_leads(db: sqlite_utils.Database) -> None:
+def m013_answer_cache_boot(db: sqlite_utils.Database) -> None:
+    """Cached answers' times are on the monotonic clock of a boot (answer/cache.py): those on the wall clock go."""
+    db.execute("DELETE FROM answer_cache")
+    if "boot" not in db.table("answer_cache").columns_dict:  # `ragbot doctor --repair` may run it again
+        db.table("answer_cache").add_column("boot", str, not_null_default="")
+
+
+@migration
+def m014_archived_courses(db: sqlite_utils.Database) -> None:
+    """When a course was archived at the end of its term (null: open), classroom/courses.py."""
+    if "archived_at" not in db.table("courses").columns_dict:  # `ragbot doctor --repair` may run it again
+        db.table("courses").add_column("archived_at", str)
+
+
+@migration
+def m015_table_leads(db: sqlite_utils.Database) -> None:
     """The header row of the table each chunk starts inside below it, so rows cut off from their header in a long
     table are read with it ("| Digital multimeter | MM-7 | 10 |" with "item | code | quantity"); found in each such
     chunk's page for the chunks stored before."""
     if "lead" in db.table("chunks").columns_dict:  # `ragbot doctor --repair` may run it again
         return
     db.table("chunks").add_column("lead", str, not_null_default="")
-    rows = db.execute(
-        "SELECT chunks.id, chunks.start, pages.text FROM chunks JOIN pages ON pages.document_id = chunks.document_id "
-        "AND pages.number = COALESCE(chunks.page, 1) WHERE ltrim(chunks.text, ' ' || char(9)) LIKE '|%'"
-    ).fetchall()
-    for chunk_id, start, page in rows:
-        if lead := table_header(page, start):
-            db.execute("UPDATE chunks SET lead = ? WHERE id = ?", [lead, chunk_id])
+    # Each page with a table once, however many chunks it has: a plain document is one long page.
+    pages = db.execute("SELECT document_id, number, text FROM pages WHERE instr(text, '|') > 0").fetchall()
+    for document_id, number, text in pages:
+        chunks = db.execute(
+            "SELECT id, start FROM chunks WHERE document_id = ? AND COALESCE(page, 1) = ?", [document_id, number]
+        ).fetchall()
+        for chunk_id, start in chunks:
+            if lead := table_header(text, start):
+                db.execute("UPDATE chunks SET lead = ? WHERE id = ?", [lead, chunk_id])
 
 
 def _stood_for(sentence: dict, quotes_only: bool) -> str:

@@ -173,6 +173,10 @@ class Course(msgspec.Struct, omit_defaults=True):
     name: str
     role: Role
     join_code: str | None = None
+    archived: Annotated[
+        bool,
+        Meta(description="Archived at the end of its term: readable, but it takes no new questions or uploads."),
+    ] = False
 
 
 class CourseList(msgspec.Struct):
@@ -312,6 +316,17 @@ class Feedback(msgspec.Struct):
 class Latency(msgspec.Struct):
     p50: float | None
     p95: float | None
+
+
+class QuestionRow(msgspec.Struct):
+    """One row of a course's questions CSV (GET /api/v1/courses/{id}/questions), its columns in this order."""
+
+    asked_at: Annotated[str, Meta(description="When it was asked (ISO 8601, UTC).")]
+    user: Annotated[str, Meta(description="The student: the username, or a stable pseudonym (hide_student_names).")]
+    question: str
+    covered: Annotated[int, Meta(description="1: answered from the material; 0: told the material has no answer.")]
+    model_busy: Annotated[int, Meta(description="1: the evidence was quoted at once, every model slot being busy.")]
+    sources_cited: Annotated[str, Meta(description='The sources the answer cited: "file p. 3; other.pdf p. 1".')]
 
 
 class CourseStats(msgspec.Struct):

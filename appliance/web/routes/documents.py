@@ -84,6 +84,7 @@ class DocumentController(Controller):
         """Files over max_upload_mb together are refused with 413 (while still streaming in, when well over)."""
         course_id, files = await _uploads(request, services.settings.max_upload_mb)
         services.courses.require_teacher(request.user, course_id)
+        services.courses.require_open(course_id)
         owner = {"course_id": course_id, "user_id": request.user["id"]}
         results = [await asyncio.to_thread(_accept, services, owner, name, data) for name, data in files]
         # Each accepted file is audited when its job has ingested it (ingest/jobs.py), with what it changed.

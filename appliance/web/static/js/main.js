@@ -3,7 +3,7 @@
 import {onSessionLost} from "./api.js";
 import {h, icon} from "./dom.js";
 import {go} from "./nav.js";
-import {boot, currentCourse, isAdmin, isStaff, selectCourse, signedIn, signOut, state, subscribe} from "./state.js";
+import {boot, currentCourse, isAdmin, isStaff, pickable, selectCourse, signedIn, signOut, state, subscribe} from "./state.js";
 import * as admin from "./views/admin.js";
 import * as auth from "./views/auth.js";
 import * as chat from "./views/chat.js";
@@ -80,11 +80,12 @@ function renderHeader() {
     if (isAdmin()) links.push(navLink("#/admin", "Admin"));
   }
   const end = [];
-  if (signedIn() && state.courses.length) {
+  if (signedIn() && pickable().length) {
     // A long name is cut to the select's width, most on a phone: the title shows it whole.
     const select = h("select", {id: "course-select", class: "course-select", title: currentCourse()?.name,
       onChange: (e) => selectCourse(e.target.value)},
-    state.courses.map((c) => h("option", {value: c.id, selected: c.id === state.courseId, title: c.name}, c.name)));
+    pickable().map((c) => h("option", {value: c.id, selected: c.id === state.courseId, title: c.name},
+      c.archived ? `${c.name} (archived)` : c.name)));
     end.push(h("div", {class: "course-pick"}, h("label", {for: "course-select"}, "Course"), select));
   }
   if (state.user) {

@@ -61,11 +61,18 @@ function courseKey() {
   return `ragbot.course.${state.user?.id}`;
 }
 
+/** The courses the header offers: a student asks in them, so an archived one (no new questions) is left out;
+ * its staff still pick it to read, rename or unarchive it. */
+export function pickable() {
+  return state.courses.filter((c) => !c.archived || state.user?.role !== "student");
+}
+
 export async function loadCourses() {
   state.courses = (await api("/api/v1/courses")).courses || [];
   const saved = localStorage.getItem(courseKey());
-  const keep = state.courses.find((c) => String(c.id) === saved) || state.courses.find((c) => c.id === state.courseId);
-  state.courseId = (keep || state.courses[0])?.id ?? null;
+  const offered = pickable();
+  const keep = offered.find((c) => String(c.id) === saved) || offered.find((c) => c.id === state.courseId);
+  state.courseId = (keep || offered[0])?.id ?? null;
 }
 
 export function selectCourse(id) {

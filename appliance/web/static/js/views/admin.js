@@ -154,11 +154,14 @@ function accountCells(user) {
   return [user.username, user.role, user.disabled ? "disabled" : "active", when(user.created_at), lastSignIn];
 }
 
-/** What an entry changed: its target, with what the detail adds that the target leaves out (who was added to a
- * course; which course a document went to, named as the course list names it; a role from and to). */
+/** What an entry changed: its target, with what the detail adds that the target leaves out (who was added to or
+ * removed from a course; a course's name before; which course a document went to, named as the course list names
+ * it; a role from and to). */
 function auditWhat(entry) {
   const {user, course, role, was} = entry.detail || {};
   if (entry.action === "membership.add" && user) return `${user} to ${entry.target}`;
+  if (entry.action === "membership.remove" && user) return `${user} from ${entry.target}`;
+  if (entry.action === "course.rename" && was) return `${entry.target}, was ${was}`;
   if (entry.action === "account.role" && role) return `${entry.target}: ${was} → ${role}`;
   if (entry.action === "document.upload" && course) {
     const known = state.courses.find((c) => c.id === course);

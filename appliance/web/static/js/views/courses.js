@@ -1,7 +1,7 @@
 // Courses: teachers create them, share join codes and add members; students join with a code.
 
 import {api} from "../api.js";
-import {field, h, icon, toast} from "../dom.js";
+import {askFirst, field, h, icon, toast} from "../dom.js";
 import {isStaff, loadCourses, selectCourse, state} from "../state.js";
 
 function message(box, text, kind) {
@@ -51,7 +51,7 @@ function joinForm(render) {
 }
 
 /** Who is in the course, so a teacher sees whether the class has joined: loaded with the card, and shown again
- * from the server's list after a member is added. */
+ * from the server's list after a member is added or removed. */
 function memberList(course) {
   const summary = h("summary", {}, "Members");
   const list = h("ul", {class: "member-list"});
@@ -60,11 +60,29 @@ function memberList(course) {
     summary.textContent = `Members (${members.length})`;
     list.replaceChildren(...members.map((member) =>
       h("li", {class: "member", dataset: {username: member.username}}, member.username,
-        h("span", {class: "muted small"}, ` ${member.role}`))));
+        h("span", {class: "muted small"}, ` ${member.role} `), removeButton(course, member, box))));
   };
-  api(`/api/v1/courses/${encodeURIComponent(course.id)}/members`).then((body) => box.show(body.members || []),
+  box.load = () => api(`/api/v1/courses/${encodeURIComponent(course.id)}/members`).then((body) => box.show(body.members || []),
     (error) => list.replaceChildren(h("li", {class: "muted small"}, `Could not load the members: ${error.message}`)));
+  box.load();
   return box;
+}
+
+/** Take a member out of the course (the server refuses its last teacher, saying why). */
+function removeButton(course, member, members) {
+  const button = h("button", {type: "button", class: "button small danger-outline", "aria-label": `Remove ${member.username} from ${course.name}`,
+    onClick: () => askFirst(button, {text: `Remove ${member.username}`, act: async () => {
+      try {
+        const path = `/api/v1/courses/${encodeURIComponent(course.id)}/members/${encodeURIComponent(member.id)}`;
+        const body = await api(path, {method: "DELETE"});
+        toast(`${member.username} is no longer in ${course.name}.`);
+        members.show(body.members || []);
+      } catch (error) {
+        toast(`Not removed: ${error.message}`, "error");
+        await members.load();  // the list as the server has it, the confirm button back to Remove
+      }
+    }})}, "Remove");
+  return button;
 }
 
 function memberForm(course, members) {
@@ -85,12 +103,40 @@ function memberForm(course, members) {
   return [form, note];
 }
 
-function courseCard(course) {
+/** A course's term, for its staff: a new name, and archiving at its end (readable, no new questions or uploads). */
+function termControls(course, render) {
+  const path = `/api/v1/courses/${encodeURIComponent(course.id)}`;
+  const note = h("div", {role: "status", hidden: true});
+  const changeTo = async (json, done) => {
+    try {
+      await api(path, {method: "PATCH", json});
+      await loadCourses();
+      render();
+      selectCourse(state.courseId); // the header's picker shows the new name, or the course (un)archived
+      toast(done);
+    } catch (error) {
+      message(note, error.message, "error");
+    }
+  };
+  const name = h("input", {name: "name", required: true, maxlength: 120, value: course.name, autocomplete: "off"});
+  const form = h("form", {class: "inline-form", onSubmit: (event) => {
+    event.preventDefault();
+    changeTo({name: name.value.trim()}, `Renamed to ${name.value.trim()}.`);
+  }}, field("Course name", name), h("button", {type: "submit", class: "button"}, "Rename"));
+  const archive = h("button", {type: "button", class: "button small", onClick: () => course.archived
+    ? changeTo({archived: false}, `${course.name} is open again.`)
+    : changeTo({archived: true}, `${course.name} is archived: readable, but it takes no new questions or uploads.`)},
+  course.archived ? "Unarchive" : "Archive at end of term");
+  return [form, h("div", {class: "course-actions"}, archive), note];
+}
+
+function courseCard(course, render) {
   const staff = ["teacher", "admin"].includes(course.role) || (isStaff() && course.join_code);
   const items = [
     h("div", {class: "section-head"},
       h("h3", {}, course.name),
-      h("span", {class: "status-pill"}, course.role || "member")),
+      h("span", {class: "status-pill"}, course.role || "member"),
+      course.archived ? h("span", {class: "status-pill"}, "archived") : null),
   ];
   if (course.join_code) {
     items.push(h("div", {class: "join-code"},
@@ -107,7 +153,7 @@ function courseCard(course) {
   }
   if (staff) {
     const members = memberList(course);
-    items.push(...memberForm(course, members), members);
+    items.push(...memberForm(course, members), members, ...termControls(course, render));
   }
   items.push(h("div", {class: "course-actions"},
     h("a", {class: "button small", href: "#/documents", "aria-label": `Material of ${course.name}`,
@@ -120,7 +166,7 @@ function courseCard(course) {
 export async function show(main) {
   const list = h("ul", {class: "course-list", "aria-label": "Your courses"});
   const render = () => {
-    list.replaceChildren(...state.courses.map(courseCard));
+    list.replaceChildren(...state.courses.map((course) => courseCard(course, render)));
     if (!state.courses.length) list.replaceChildren(h("li", {class: "muted"}, "You are not in any course yet."));
   };
   main.replaceChildren(h("div", {class: "page"},
