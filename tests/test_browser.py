@@ -1040,6 +1040,25 @@ def test_the_dashboard_counts_the_students_questions_not_the_teachers_own_tries(
 
 
 @real
+def test_a_question_answered_when_asked_again_says_so_in_the_not_answered_list(browser, scripted):
+    """The teacher added material for a question not answered and the student asked again and was answered: the
+    dashboard still offered it, unmarked, as a candidate for new material."""
+    question = "What does the D-3 drive weigh?"
+    with dashboard_of(browser, scripted, "uli", [("ulla", question)]) as visit:
+        page = visit.page
+        course = page.locator(".dashboard").get_attribute("data-course")
+        with httpx.Client(base_url=scripted.base_url) as client:
+            signed = client.post("/api/v1/auth/login", json={"username": "ulla", "password": ACCOUNT_PASSWORD})
+            headers = {"Authorization": f"Bearer {signed.json()['access_token']}"}
+            ask = {"message": question, "course_id": int(course)}
+            assert client.post("/api/v1/chat", json=ask, headers=headers).json()["covered"]
+        page.reload()
+        listed = page.locator(".bar-list.warn li")
+        listed.filter(has_text="answered when asked again since").wait_for()
+        assert listed.locator(".bar-label").all_inner_texts() == [question]
+
+
+@real
 def test_a_dashboard_with_no_students_questions_shows_no_answer_time(browser, scripted):
     """A new course's dashboard said its median and 95th percentile answer times were "0 ms"."""
     with dashboard_of(browser, scripted, "tia", [("tia", "Teacher test: does the D-3 drive take 24 V?")]) as visit:

@@ -620,7 +620,9 @@ def test_conversations_follow_ups_feedback_and_stats(world, settings):
     stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
     assert stats["questions"] == 3
     assert stats["per_day"][0]["count"] == 3
-    assert stats["unanswered"] == [{"question": "Who painted the Mona Lisa?", "count": 1, "asked_as": []}]
+    assert stats["unanswered"] == [
+        {"question": "Who painted the Mona Lisa?", "count": 1, "asked_as": [], "answered_since": False}
+    ]
     # The follow-up is counted under what it asked, the student's own words with it.
     assert {(q["question"], tuple(q["asked_as"])) for q in stats["top_questions"]} == {
         ("What is the Zorblax-7 gripper?", ()),
@@ -651,7 +653,7 @@ def test_a_follow_up_not_answered_is_listed_as_understood_with_the_students_word
         assert client.post("/api/v1/chat", json=ask, headers=heads["student"]).status_code == 200
     stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
     understood = {"question": "What is the reach of the Wren-7? and its payload?", "count": 2}
-    assert stats["unanswered"] == [understood | {"asked_as": ["and its payload?"]}]
+    assert stats["unanswered"] == [understood | {"asked_as": ["and its payload?"], "answered_since": False}]
     assert stats["top_questions"] == [
         {"question": "What is the reach of the Wren-7?", "count": 2, "asked_as": []},
         understood | {"asked_as": ["and its payload?"]},
@@ -707,7 +709,8 @@ def test_a_question_is_listed_as_students_most_often_put_it_counted_whatever_its
         assert client.post("/api/v1/chat", json={"message": put}, headers=heads["student"]).status_code == 200
     stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
     listed = {"question": "How do I tune the PID loop?", "count": 3, "asked_as": []}
-    assert stats["top_questions"] == stats["unanswered"] == [listed]
+    assert stats["top_questions"] == [listed]
+    assert stats["unanswered"] == [listed | {"answered_since": False}]
 
 
 def test_every_question_not_answered_is_counted_not_only_the_ten_listed(world):
@@ -723,6 +726,25 @@ def test_every_question_not_answered_is_counted_not_only_the_ten_listed(world):
     assert (stats["questions"], stats["not_answered"], len(stats["unanswered"])) == (13, 12, 10)
 
 
+def test_a_question_answered_when_asked_again_after_new_material_says_so_in_the_not_answered_list(world):
+    """The teacher added material for a question on the not-answered list, the student asked again and was answered,
+    and the dashboard still offered it as a candidate for new material: it is listed, counted, and answered since."""
+    client, heads, services = world["client"], world["heads"], world["services"]
+    for answerer, put in (
+        (not_covered(), "What colour is the Wren-7?"),
+        (not_covered(), "What does the Wren-7 weigh?"),
+        (quoted_answer(), "what colour is the wren-7"),
+    ):
+        services.chat.answerer = ScriptedAnswerer(answerer)
+        assert client.post("/api/v1/chat", json={"message": put}, headers=heads["student"]).status_code == 200
+    stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
+    assert stats["not_answered"] == 2
+    assert stats["unanswered"] == [
+        {"question": "What colour is the Wren-7?", "count": 1, "asked_as": [], "answered_since": True},
+        {"question": "What does the Wren-7 weigh?", "count": 1, "asked_as": [], "answered_since": False},
+    ]
+
+
 def test_the_course_figures_and_csv_are_the_students_questions_not_the_staffs_own_tries(world):
     """A teacher's test questions were counted with the students' in the dashboard's totals, lists and CSV."""
     client, heads, services = world["client"], world["heads"], world["services"]
@@ -736,7 +758,8 @@ def test_the_course_figures_and_csv_are_the_students_questions_not_the_staffs_ow
     stats = client.get(f"/api/v1/courses/{course}/stats", headers=heads["teacher"]).json()
     listed = [{"question": "What colour is the Wren-7?", "count": 2, "asked_as": []}]
     assert (stats["questions"], stats["not_answered"], stats["per_day"][0]["count"]) == (2, 2, 2)
-    assert stats["top_questions"] == stats["unanswered"] == listed
+    assert stats["top_questions"] == listed
+    assert stats["unanswered"] == [listed[0] | {"answered_since": False}]
     csv_text = client.get(f"/api/v1/courses/{course}/stats?format=csv", headers=heads["admin"]).text
     assert [row["user"] for row in csv.DictReader(io.StringIO(csv_text))] == ["student", "student"]
 

@@ -642,8 +642,8 @@ class Database:
     # Analytics and the audit log ----------------------------------------------------------------------
 
     def course_activity(self, course_id: int) -> tuple[list[dict], list[tuple[str, str, int, str]], tuple, list[float]]:
-        """A course's students' questions per day, (question, as searched, covered, selected text) rows, (up, down)
-        feedback sums and latencies."""
+        """A course's students' questions per day, (question, as searched, covered, selected text) rows oldest first,
+        (up, down) feedback sums and latencies."""
         with self._lock:
             db = self._db
             per_day = list(
@@ -654,7 +654,9 @@ class Database:
                 )
             )
             asked = db.execute(
-                f"SELECT question, search_query, covered, selected_text FROM interactions {BY_STUDENTS}", [course_id]
+                f"SELECT question, search_query, covered, selected_text FROM interactions {BY_STUDENTS} "
+                "ORDER BY created_at, rowid",  # stamped to the second: two in one second, as stored
+                [course_id],
             )
             feedback = db.execute(
                 f"SELECT sum(feedback = 1), sum(feedback = -1) FROM interactions {BY_STUDENTS}", [course_id]

@@ -304,6 +304,12 @@ class QuestionCount(msgspec.Struct):
     ]
 
 
+class UnansweredCount(QuestionCount):
+    """A question not answered from the material, and whether it was when last asked (material added since)."""
+
+    answered_since: Annotated[bool, Meta(description="Asked again later and answered: no longer wanting material.")]
+
+
 class Feedback(msgspec.Struct):
     up: int
     down: int
@@ -321,7 +327,7 @@ class CourseStats(msgspec.Struct):
     questions: int
     per_day: list[DayCount]
     top_questions: Annotated[list[QuestionCount], Meta(description="The ten asked most often.")]
-    unanswered: Annotated[list[QuestionCount], Meta(description="The ten not answered most often.")]
+    unanswered: Annotated[list[UnansweredCount], Meta(description="The ten not answered most often.")]
     not_answered: Annotated[int, Meta(description="Questions not answered from the material, all of them.")]
     feedback: Feedback
     latency_ms: Latency

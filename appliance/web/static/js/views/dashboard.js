@@ -87,8 +87,10 @@ function render(body, stats) {
   const down = stats.feedback.down;
   const unanswered = stats.not_answered;
   // A follow-up is listed as it was understood, with the student's own words beneath ("asked as: and its reach?").
+  // One answered when asked again (material added since) is no longer a candidate for new material: it says so.
   const questions = (list) => list.map((q) => ({label: questionLabel(q.question), value: q.count,
-    note: q.asked_as.length ? `asked as: ${q.asked_as.join(" · ")}` : ""}));
+    note: [q.asked_as.length ? `asked as: ${q.asked_as.join(" · ")}` : "", q.answered_since ? "answered when asked again since" : ""]
+      .filter(Boolean).join("; ")}));
   body.replaceChildren(
     h("div", {class: "stats-row"},
       stat("questions", String(total)),
