@@ -1789,6 +1789,17 @@ def test_a_field_the_browser_refuses_on_a_phone_is_not_hidden_under_the_top_bar(
 
 
 @real
+def test_the_question_box_shows_its_whole_usual_hint_on_a_narrow_phone(visits, appliance):
+    """At 375 px "Ask a question about the course…" wrapped to a second line the one-line box cut in half."""
+    visit = visits({"width": 375, "height": 740})
+    sign_in(visit, "ada")
+    box = visit.page.get_by_label("Your question")
+    assert box.evaluate("box => box.scrollHeight <= box.clientHeight"), box.evaluate(
+        "box => [box.scrollHeight, box.clientHeight]"
+    )
+
+
+@real
 def test_the_sign_in_page_says_how_the_first_admin_is_made_and_offers_no_closed_sign_up(browser, tmp_path):
     """On a new box a would-be admin was told only "That username and password do not match.", under an offer to
     create an account that sign-up, closed, then refused."""
