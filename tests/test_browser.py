@@ -1045,17 +1045,39 @@ def test_a_question_answered_when_asked_again_says_so_in_the_not_answered_list(b
     dashboard still offered it, unmarked, as a candidate for new material."""
     question = "What does the D-3 drive weigh?"
     with dashboard_of(browser, scripted, "uli", [("ulla", question)]) as visit:
-        page = visit.page
-        course = page.locator(".dashboard").get_attribute("data-course")
-        with httpx.Client(base_url=scripted.base_url) as client:
-            signed = client.post("/api/v1/auth/login", json={"username": "ulla", "password": ACCOUNT_PASSWORD})
-            headers = {"Authorization": f"Bearer {signed.json()['access_token']}"}
-            ask = {"message": question, "course_id": int(course)}
-            assert client.post("/api/v1/chat", json=ask, headers=headers).json()["covered"]
-        page.reload()
-        listed = page.locator(".bar-list.warn li")
+        answered_on_the_dashboard(visit, scripted, "ulla", question)
+        listed = visit.page.locator(".bar-list.warn li")
         listed.filter(has_text="answered when asked again since").wait_for()
         assert listed.locator(".bar-label").all_inner_texts() == [question]
+
+
+@real
+def test_the_dashboard_names_the_documents_the_answers_cited(browser, scripted):
+    """A teacher could not see which documents the students' answers rested on."""
+    with dashboard_of(browser, scripted, "vic", []) as visit:
+        cited = visit.page.locator("section[aria-labelledby=cited]")
+        assert "None so far." in cited.inner_text()
+        answered_on_the_dashboard(visit, scripted, "vera", "How heavy is the P-9 pump?")
+        cited.locator(".bar-list li").first.wait_for()
+        assert cited.locator(".bar-label").all_inner_texts() == ["pump.md"]
+        assert cited.locator(".bar-value").all_inner_texts() == ["1"]
+
+
+def answered_on_the_dashboard(visit: Visit, server, username: str, question: str) -> None:
+    """`username`, a student of the dashboard's course (made one if new), asks `question` and is answered from the
+    material; the dashboard is loaded again."""
+    course = int(visit.page.locator(".dashboard").get_attribute("data-course"))
+    services = server.services
+    with httpx.Client(base_url=server.base_url) as client:
+        if services.accounts.find(username) is None:
+            headers = account_headers(client, services, username, "student", course)
+        else:
+            signed = client.post("/api/v1/auth/login", json={"username": username, "password": ACCOUNT_PASSWORD})
+            headers = {"Authorization": f"Bearer {signed.json()['access_token']}"}
+        ask = {"message": question, "course_id": course}
+        assert client.post("/api/v1/chat", json=ask, headers=headers).json()["covered"]
+    visit.page.reload()
+    visit.page.wait_for_selector(f".dashboard[data-course='{course}'] .stats-row")
 
 
 @real

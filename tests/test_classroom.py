@@ -745,6 +745,25 @@ def test_a_question_answered_when_asked_again_after_new_material_says_so_in_the_
     ]
 
 
+def test_the_figures_name_the_documents_the_students_answers_cited(world):
+    """A teacher could not see which documents the answers rested on: each cited document is counted once an answer,
+    a passage only shown as related reading (not answered) or a teacher's own try not at all."""
+    client, heads, services = world["client"], world["heads"], world["services"]
+    course = world["a"]["id"]
+    for answerer, question in (
+        (quoted_answer(), "How heavy is the P-9 pump?"),
+        (quoted_answer(), "What does the P-9 weigh?"),
+        (not_covered(), "What colour is the P-9?"),
+    ):
+        services.chat.answerer = ScriptedAnswerer(answerer)
+        ask = {"message": question, "course_id": course}
+        assert client.post("/api/v1/chat", json=ask, headers=heads["student"]).status_code == 200
+    services.chat.answerer = ScriptedAnswerer(quoted_answer())
+    client.post("/api/v1/chat", json={"message": "Test: the P-9?", "course_id": course}, headers=heads["teacher"])
+    stats = client.get(f"/api/v1/courses/{course}/stats", headers=heads["teacher"]).json()
+    assert stats["cited"] == [{"filename": "pump.md", "count": 2}]
+
+
 def test_the_course_figures_and_csv_are_the_students_questions_not_the_staffs_own_tries(world):
     """A teacher's test questions were counted with the students' in the dashboard's totals, lists and CSV."""
     client, heads, services = world["client"], world["heads"], world["services"]

@@ -667,6 +667,18 @@ class Database:
             )
             return per_day, asked.fetchall(), feedback, [row[0] for row in latencies.fetchall()]
 
+    def cited_documents(self, course_id: int, limit: int = 10) -> list[dict]:
+        """The documents a course's students' answers cited, by file name, with how many answers cited each."""
+        with self._lock:
+            return list(
+                self._db.query(
+                    "SELECT json_extract(source.value, '$.filename') AS filename, count(DISTINCT interactions.id) "
+                    f"AS count FROM interactions, json_each(interactions.sources) AS source {BY_STUDENTS} "
+                    "AND json_extract(source.value, '$.cited') GROUP BY filename ORDER BY count DESC, filename LIMIT ?",
+                    [course_id, limit],
+                )
+            )
+
     def course_interactions(self, course_id: int) -> list[dict]:
         """Every question a course's students asked in it, with the asker's username, oldest first."""
         with self._lock:

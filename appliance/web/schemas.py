@@ -310,6 +310,13 @@ class UnansweredCount(QuestionCount):
     answered_since: Annotated[bool, Meta(description="Asked again later and answered: no longer wanting material.")]
 
 
+class CitedDocument(msgspec.Struct):
+    """A document by its file name (the same across its versions) and how many answers to students cited it."""
+
+    filename: str
+    count: int
+
+
 class Feedback(msgspec.Struct):
     up: int
     down: int
@@ -329,6 +336,7 @@ class CourseStats(msgspec.Struct):
     top_questions: Annotated[list[QuestionCount], Meta(description="The ten asked most often.")]
     unanswered: Annotated[list[UnansweredCount], Meta(description="The ten not answered most often.")]
     not_answered: Annotated[int, Meta(description="Questions not answered from the material, all of them.")]
+    cited: Annotated[list[CitedDocument], Meta(description="The ten documents the answers cited most.")]
     feedback: Feedback
     latency_ms: Latency
 

@@ -1,5 +1,5 @@
 // The teacher's dashboard for the selected course: questions per day, frequent and unanswered
-// questions, feedback and latency.
+// questions, the documents cited, feedback and latency.
 
 import {api} from "../api.js";
 import {barList, columnChart, splitBar} from "../charts.js";
@@ -107,6 +107,11 @@ function render(body, stats) {
         h("p", {class: "muted small"}, "Questions the documents could not answer: candidates for new material."),
         stats.unanswered.length ?
           barList(questions(stats.unanswered).slice(0, 10), {title: "Questions not answered from the material", kind: "warn"}) :
+          h("p", {class: "muted"}, "None so far.")),
+      panel("Documents cited", "cited",
+        h("p", {class: "muted small"}, "How many answers cited each document, by its file name across its versions."),
+        stats.cited.length ? barList(stats.cited.map((d) => ({label: d.filename, value: d.count})),
+          {title: "Documents cited in answers", kind: "cited"}) :
           h("p", {class: "muted"}, "None so far.")),
       panel("Feedback", "feedback",
         splitBar(up, down, {title: "Helpful against not helpful answers"}),
