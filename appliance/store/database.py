@@ -662,7 +662,10 @@ class Database:
                 f"SELECT sum(feedback = 1), sum(feedback = -1) FROM interactions {BY_STUDENTS}", [course_id]
             ).fetchone()
             latencies = db.execute(
-                f"SELECT coalesce(retrieval_ms, 0) + coalesce(generation_ms, 0) FROM interactions {BY_STUDENTS}",
+                # The whole wait the student saw ("Answered in"), a place in the model's queue with it; the sum of
+                # the steps only where it was not recorded (cached, or stored before it was).
+                "SELECT coalesce(total_ms, coalesce(retrieval_ms, 0) + coalesce(generation_ms, 0)) "
+                f"FROM interactions {BY_STUDENTS}",
                 [course_id],
             )
             return per_day, asked.fetchall(), feedback, [row[0] for row in latencies.fetchall()]
