@@ -2139,6 +2139,22 @@ def test_the_same_file_under_another_name_says_which_document_it_already_is(visi
 
 
 @real
+def test_a_slide_deck_is_listed_with_its_slides_not_pages(visits, appliance):
+    """A deck of two slides was listed as "pptx · 2 pages", though every citation of it names a slide."""
+    appliance.services.accounts.add("jo", PASSWORD, "teacher")
+    course = appliance.services.courses.create("Decks", appliance.services.accounts.named("jo")["id"])
+    deck = make_pptx([("Pumps", ["The P-9 pump weighs 2 kilograms."], ""), ("Drives", ["The D-3 takes 24 V."], "")])
+    appliance.services.ingestor.ingest(deck, "week3.pptx", course_id=course["id"])
+    teacher = visits()
+    sign_in(teacher, "jo")
+    page = teacher.page
+    page.locator("#course-select").select_option(str(course["id"]))
+    nav(page, "Material").click()
+    facts = page.locator(".doc[data-filename='week3.pptx'] .doc-facts")
+    assert facts.inner_text().startswith("pptx · 2 slides · "), facts.inner_text()
+
+
+@real
 def test_a_deleted_document_is_no_longer_done_in_the_uploads_and_the_keyboard_stays_on_the_list(visits, appliance):
     """After deleting a document its upload still read "Done: 1 passage", and a keyboard user who confirmed the
     delete was sent back to the top of the page (the button pressed was gone): the row says it was deleted and

@@ -6,6 +6,8 @@ import {askFirst, formatBytes, formatDate, h, icon, toast} from "../dom.js";
 import {courseQuery, currentCourse, isStaff, state, subscribe} from "../state.js";
 
 const POLL_MS = 400;
+// These kinds' pages are slides, cells and chapters (ingest/formats), and their citations name them so.
+const PAGE_NAMES = {pptx: "slide", odp: "slide", ipynb: "cell", epub: "chapter"};
 const PARALLEL = 3;
 
 let ui = null;
@@ -198,7 +200,7 @@ function renderList(documents) {
         "aria-label": `Read ${doc.filename}`},
         icon("book"), "Read"));
     if (isStaff()) actions.append(deleteButton(doc, actions));
-    const facts = [doc.kind, doc.pages ? count(doc.pages, "page") : null, count(doc.chunks, "passage"),
+    const facts = [doc.kind, doc.pages ? count(doc.pages, PAGE_NAMES[doc.kind] || "page") : null, count(doc.chunks, "passage"),
       formatBytes(doc.bytes), `added ${formatDate(doc.created_at)}`].filter(Boolean);
     return h("li", {class: "doc", dataset: {filename: doc.filename}},
       h("div", {class: "doc-main"},
