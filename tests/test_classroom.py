@@ -751,6 +751,7 @@ def test_the_figures_name_the_documents_the_students_answers_cited(world):
     a passage only shown as related reading (not answered) or a teacher's own try not at all."""
     client, heads, services = world["client"], world["heads"], world["services"]
     course = world["a"]["id"]
+    pump = services.ingestor.ingest(b"The P-9 pump weighs 2 kilograms.", "pump.md", course_id=course).document
     for answerer, question in (
         (quoted_answer(), "How heavy is the P-9 pump?"),
         (quoted_answer(), "What does the P-9 weigh?"),
@@ -762,7 +763,11 @@ def test_the_figures_name_the_documents_the_students_answers_cited(world):
     services.chat.answerer = ScriptedAnswerer(quoted_answer())
     client.post("/api/v1/chat", json={"message": "Test: the P-9?", "course_id": course}, headers=heads["teacher"])
     stats = client.get(f"/api/v1/courses/{course}/stats", headers=heads["teacher"]).json()
-    assert stats["cited"] == [{"filename": "pump.md", "count": 2}]
+    assert stats["cited"] == [{"filename": "pump.md", "count": 2, "in_course": True}]
+    # Removed, its answers stay counted, and the figures say it is gone.
+    assert client.delete(f"/api/v1/documents/{pump['id']}", headers=heads["teacher"]).status_code == 204
+    stats = client.get(f"/api/v1/courses/{course}/stats", headers=heads["teacher"]).json()
+    assert stats["cited"] == [{"filename": "pump.md", "count": 2, "in_course": False}]
 
 
 def test_the_typical_answer_time_is_the_wait_the_student_saw_a_place_in_the_queue_with_it(world):

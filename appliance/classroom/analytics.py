@@ -79,6 +79,7 @@ def stats(database: Database, course_id: int) -> dict:
     # Oldest first, so a question's last asking decides: answered then, the material added since covers it.
     answered_last = {normalise(_understood(u, s)): bool(c) for _, u, c, s in asked}
     unanswered = _most_common((q, _understood(u, s)) for q, u, c, s in asked if not c)
+    present = {document["filename"] for document in database.documents([course_id])}
     return {
         "course_id": course_id,
         "questions": len(latencies),
@@ -86,7 +87,7 @@ def stats(database: Database, course_id: int) -> dict:
         "top_questions": _most_common((q, _understood(u, s)) for q, u, _, s in asked),
         "unanswered": [q | {"answered_since": answered_last[normalise(q["question"])]} for q in unanswered],
         "not_answered": sum(not covered for _, _, covered, _ in asked),
-        "cited": database.cited_documents(course_id),
+        "cited": [d | {"in_course": d["filename"] in present} for d in database.cited_documents(course_id)],
         "feedback": {"up": feedback[0] or 0, "down": feedback[1] or 0},
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
     }

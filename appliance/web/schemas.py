@@ -315,6 +315,7 @@ class CitedDocument(msgspec.Struct):
 
     filename: str
     count: int
+    in_course: Annotated[bool, Meta(description="Still in the course: a removed document's answers stay counted.")]
 
 
 class Feedback(msgspec.Struct):

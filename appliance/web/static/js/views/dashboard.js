@@ -110,7 +110,8 @@ function render(body, stats) {
           h("p", {class: "muted"}, "None so far.")),
       panel("Documents cited", "cited",
         h("p", {class: "muted small"}, "How many answers cited each document, by its file name across its versions."),
-        stats.cited.length ? barList(stats.cited.map((d) => ({label: d.filename, value: d.count})),
+        stats.cited.length ? barList(stats.cited.map((d) => ({label: d.filename, value: d.count,
+          note: d.in_course ? "" : "no longer in the course"})),
           {title: "Documents cited in answers", kind: "cited"}) :
           h("p", {class: "muted"}, "None so far.")),
       panel("Feedback", "feedback",
