@@ -772,7 +772,7 @@ def test_the_figures_name_the_documents_the_students_answers_cited(world):
 
 def test_the_typical_answer_time_is_the_wait_the_student_saw_a_place_in_the_queue_with_it(world):
     """A student waited 5.1 s ("Answered in 5.1 s"), four of them for the busy model, and the dashboard said the
-    answer took 1.0 s: its figure left out the queue and all but searching and writing."""
+    answer took 1.0 s: its figure (and the CSV) left out the queue and all but searching and writing."""
     client, heads, services = world["client"], world["heads"], world["services"]
     timings = Timings(retrieval_ms=20.0, queue_ms=4000.0, generation_ms=1000.0, total_ms=5100.0)
     services.chat.answerer = ScriptedAnswerer(msgspec.structs.replace(quoted_answer(), timings=timings))
@@ -780,6 +780,8 @@ def test_the_typical_answer_time_is_the_wait_the_student_saw_a_place_in_the_queu
     assert client.post("/api/v1/chat", json=ask, headers=heads["student"]).status_code == 200
     stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
     assert stats["latency_ms"] == {"p50": 5100.0, "p95": 5100.0}
+    csv_text = client.get(f"/api/v1/courses/{world['a']['id']}/stats?format=csv", headers=heads["teacher"]).text
+    assert [row["total_ms"] for row in csv.DictReader(io.StringIO(csv_text))] == ["5100.0"]
 
 
 def test_the_course_figures_and_csv_are_the_students_questions_not_the_staffs_own_tries(world):

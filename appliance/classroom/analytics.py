@@ -25,6 +25,7 @@ CSV_FIELDS = (
     "feedback",
     "retrieval_ms",
     "generation_ms",
+    "total_ms",  # the whole wait the student saw, "Answered in", the model's queue with it (empty before recorded)
     "tokens",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
