@@ -2141,6 +2141,28 @@ def test_the_same_file_under_another_name_says_which_document_it_already_is(visi
 
 
 @real
+def test_an_upload_done_or_refused_is_told_to_a_screen_reader(visits, appliance):
+    """A teacher with a screen reader heard nothing when a file was added or refused (an empty file, say): its row's
+    words changed silently. Each file's outcome is said in the page's status region."""
+    appliance.services.accounts.add("kai", PASSWORD, "teacher")
+    course = appliance.services.courses.create("Heard", appliance.services.accounts.named("kai")["id"])
+    teacher = visits()
+    sign_in(teacher, "kai")
+    page = teacher.page
+    page.locator("#course-select").select_option(str(course["id"]))
+    nav(page, "Material").click()
+    page.get_by_label("Choose files").set_input_files(
+        files=[
+            {"name": "fees.md", "mimeType": "text/markdown", "buffer": b"# Fees\n\nThe workshop fee is 145 euros.\n"},
+            {"name": "blank.md", "mimeType": "text/markdown", "buffer": b""},
+        ]
+    )
+    said = page.get_by_role("main").get_by_role("status")
+    said.filter(has_text="fees.md: Done: 1 passage").wait_for(timeout=120_000)
+    said.filter(has_text=re.compile(r"blank\.md: .*empty", re.I)).wait_for()
+
+
+@real
 def test_a_slide_deck_is_listed_with_its_slides_not_pages(visits, appliance):
     """A deck of two slides was listed as "pptx · 2 pages", though every citation of it names a slide."""
     appliance.services.accounts.add("jo", PASSWORD, "teacher")

@@ -74,6 +74,7 @@ function renderRow(item) {
 
 function addUploads(files) {
   if (!files.length) return;
+  ui?.said.replaceChildren(); // what earlier files came to was said: only this batch's is kept
   for (const file of files) {
     const id = ++counter;
     const bar = h("div", {class: "meter-bar"});
@@ -123,6 +124,7 @@ async function send(item) {
     item.phase = "error";
     item.error = job?.error ? capital(job.error) : capital(error.message);
     renderRow(item);
+    tell(item);
     return;
   }
   item.phase = "processing";
@@ -159,7 +161,13 @@ async function follow(item) {
     }
   }
   renderRow(item);
+  tell(item);
   if (item.job.status === "done") refreshList();
+}
+
+/** Says how a file's upload ended: its row's words change silently, and a screen reader user hears nothing. */
+function tell(item) {
+  ui?.said.append(h("span", {}, `${item.file.name}: ${describe(item)}. `));
 }
 
 /** Only the uploads to the course shown: a file sent to another course is not material of this one. */
@@ -273,6 +281,7 @@ function build() {
   const title = h("h1", {tabindex: "-1"}, "Course material");
   const subtitle = h("p", {class: "muted"});
   const uploadList = h("ul", {class: "upload-list", "aria-label": "Uploads"});
+  const said = h("p", {class: "sr-only", role: "status"});
   const uploadSection = h("section", {class: "card", "aria-labelledby": "uploads-title", hidden: true},
     h("h2", {id: "uploads-title"}, "Uploads"), uploadList);
   const count = h("span", {class: "muted small"});
@@ -281,10 +290,10 @@ function build() {
     h("h2", {id: "add-title"}, "Add documents"), dropZone());
   const root = h("div", {class: "page"},
     h("div", {class: "page-head"}, title, subtitle),
-    addSection, uploadSection,
+    addSection, uploadSection, said,
     h("section", {class: "card", "aria-labelledby": "docs-title"},
       h("div", {class: "section-head"}, h("h2", {id: "docs-title", tabindex: "-1"}, "Documents"), count), list));
-  ui = {root, title, subtitle, uploadList, uploadSection, list, count, addSection, listTitle: root.querySelector("#docs-title"),
+  ui = {root, title, subtitle, uploadList, uploadSection, said, list, count, addSection, listTitle: root.querySelector("#docs-title"),
     formats: addSection.querySelector("#drop-formats")};
   uploads.forEach((item) => uploadList.append(item.row));
   // Files dropped anywhere else would make the browser open them: ignore those drops.
