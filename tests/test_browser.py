@@ -1083,6 +1083,24 @@ def answered_on_the_dashboard(visit: Visit, server, username: str, question: str
 
 
 @real
+def test_the_dashboards_days_end_on_the_schools_today_not_utcs(browser, scripted):
+    """At 8 in the morning in Auckland (20:00 UTC the day before) the chart of questions per day ended on yesterday."""
+    with dashboard_of(browser, scripted, "wes", [("wyn", "What colour is the D-3 drive?")]) as visit:
+        page = visit.page
+        evening = time.strftime("%Y-%m-%dT20:00:00Z", time.gmtime())  # the next day in Auckland
+        page.context.new_cdp_session(page).send("Emulation.setTimezoneOverride", {"timezoneId": "Pacific/Auckland"})
+        page.clock.set_fixed_time(evening)
+        page.reload()
+        labels = page.locator("svg.chart text.axis-label")
+        labels.last.wait_for()
+        auckland_today = page.evaluate(
+            "() => new Date().toLocaleDateString(undefined, "
+            "{day: 'numeric', month: 'short', timeZone: 'Pacific/Auckland'})"
+        )
+        assert labels.last.text_content() == auckland_today
+
+
+@real
 def test_a_dashboard_with_no_students_questions_shows_no_answer_time(browser, scripted):
     """A new course's dashboard said its median and 95th percentile answer times were "0 ms"."""
     with dashboard_of(browser, scripted, "tia", [("tia", "Teacher test: does the D-3 drive take 24 V?")]) as visit:

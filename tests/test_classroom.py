@@ -784,6 +784,26 @@ def test_the_typical_answer_time_is_the_wait_the_student_saw_a_place_in_the_queu
     assert [row["total_ms"] for row in csv.DictReader(io.StringIO(csv_text))] == ["5100.0"]
 
 
+def test_questions_are_counted_per_day_of_the_schools_time_zone(world, monkeypatch):
+    """A class at 9 in the morning in Auckland asks at 20:00 UTC the day before: the dashboard charted it on a day
+    no one was in class."""
+    client, heads, services = world["client"], world["heads"], world["services"]
+    services.chat.answerer = ScriptedAnswerer(quoted_answer())
+    ask = {"message": "How heavy is the P-9 pump?", "course_id": world["a"]["id"]}
+    asked = client.post("/api/v1/chat", json=ask, headers=heads["student"]).json()
+    with services.database._lock:
+        stamp = ["2026-12-03T20:00:00+00:00", asked["interaction_id"]]
+        services.database._db.execute("UPDATE interactions SET created_at = ? WHERE id = ?", stamp)
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    try:
+        stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert stats["per_day"] == [{"day": "2026-12-04", "count": 1}]
+
+
 def test_the_course_figures_and_csv_are_the_students_questions_not_the_staffs_own_tries(world):
     """A teacher's test questions were counted with the students' in the dashboard's totals, lists and CSV."""
     client, heads, services = world["client"], world["heads"], world["services"]

@@ -642,14 +642,15 @@ class Database:
     # Analytics and the audit log ----------------------------------------------------------------------
 
     def course_activity(self, course_id: int) -> tuple[list[dict], list[tuple[str, str, int, str]], tuple, list[float]]:
-        """A course's students' questions per day, (question, as searched, covered, selected text) rows oldest first,
-        (up, down) feedback sums and latencies."""
+        """A course's students' questions per local day, (question, as searched, covered, selected text) rows oldest
+        first, (up, down) feedback sums and latencies."""
         with self._lock:
             db = self._db
             per_day = list(
                 db.query(
-                    f"SELECT substr(created_at, 1, 10) AS day, count(*) AS count FROM interactions {BY_STUDENTS} "
-                    "GROUP BY day ORDER BY day",
+                    # The school's days, the box's time zone: by UTC a class at 9 in Sydney asked the day before.
+                    "SELECT substr(datetime(created_at, 'localtime'), 1, 10) AS day, count(*) AS count "
+                    f"FROM interactions {BY_STUDENTS} GROUP BY day ORDER BY day",
                     [course_id],
                 )
             )

@@ -14,7 +14,9 @@ const LONG_QUESTION = 200;
 function fillDays(perDay) {
   const counts = new Map(perDay.map((d) => [String(d.day).slice(0, 10), d.count]));
   const days = [...counts.keys()].sort();
-  const today = new Date(new Date().toISOString().slice(0, 10) + "T00:00:00Z");
+  // The days are the school's (the server counts them in its time zone): today is the local date, not UTC's.
+  const now = new Date();
+  const today = new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()));
   const last = days.length ? new Date(`${days[days.length - 1]}T00:00:00Z`) : today;
   const end = last > today ? last : today;
   const first = days.length ? new Date(`${days[0]}T00:00:00Z`) : end;
