@@ -2162,10 +2162,10 @@ def test_the_same_file_under_another_name_says_which_document_it_already_is(visi
 def test_an_upload_done_or_refused_is_told_to_a_screen_reader(visits, appliance):
     """A teacher with a screen reader heard nothing when a file was added or refused (an empty file, say): its row's
     words changed silently. Each file's outcome is said in the page's status region."""
-    appliance.services.accounts.add("kai", PASSWORD, "teacher")
-    course = appliance.services.courses.create("Heard", appliance.services.accounts.named("kai")["id"])
+    appliance.services.accounts.add("orla", PASSWORD, "teacher")
+    course = appliance.services.courses.create("Heard", appliance.services.accounts.named("orla")["id"])
     teacher = visits()
-    sign_in(teacher, "kai")
+    sign_in(teacher, "orla")
     page = teacher.page
     page.locator("#course-select").select_option(str(course["id"]))
     nav(page, "Material").click()
