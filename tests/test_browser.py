@@ -1040,6 +1040,67 @@ def test_the_dashboard_counts_the_students_questions_not_the_teachers_own_tries(
 
 
 @real
+def test_a_question_answered_when_asked_again_says_so_in_the_not_answered_list(browser, scripted):
+    """The teacher added material for a question not answered and the student asked again and was answered: the
+    dashboard still offered it, unmarked, as a candidate for new material."""
+    question = "What does the D-3 drive weigh?"
+    with dashboard_of(browser, scripted, "uli", [("ulla", question)]) as visit:
+        answered_on_the_dashboard(visit, scripted, "ulla", question)
+        listed = visit.page.locator(".bar-list.warn li")
+        listed.filter(has_text="answered when asked again since").wait_for()
+        assert listed.locator(".bar-label").all_inner_texts() == [question]
+
+
+@real
+def test_the_dashboard_names_the_documents_the_answers_cited(browser, scripted):
+    """A teacher could not see which documents the students' answers rested on."""
+    with dashboard_of(browser, scripted, "vic", []) as visit:
+        cited = visit.page.locator("section[aria-labelledby=cited]")
+        assert "None so far." in cited.inner_text()
+        answered_on_the_dashboard(visit, scripted, "vera", "How heavy is the P-9 pump?")
+        cited.locator(".bar-list li").first.wait_for()
+        assert cited.locator(".bar-label").all_inner_texts() == ["pump.md"]
+        assert cited.locator(".bar-value").all_inner_texts() == ["1"]
+        # The scripted answer cites a pump.md this course does not have (any more): the list says so.
+        assert cited.locator(".bar-note").all_inner_texts() == ["no longer in the course"]
+
+
+def answered_on_the_dashboard(visit: Visit, server, username: str, question: str) -> None:
+    """`username`, a student of the dashboard's course (made one if new), asks `question` and is answered from the
+    material; the dashboard is loaded again."""
+    course = int(visit.page.locator(".dashboard").get_attribute("data-course"))
+    services = server.services
+    with httpx.Client(base_url=server.base_url) as client:
+        if services.accounts.find(username) is None:
+            headers = account_headers(client, services, username, "student", course)
+        else:
+            signed = client.post("/api/v1/auth/login", json={"username": username, "password": ACCOUNT_PASSWORD})
+            headers = {"Authorization": f"Bearer {signed.json()['access_token']}"}
+        ask = {"message": question, "course_id": course}
+        assert client.post("/api/v1/chat", json=ask, headers=headers).json()["covered"]
+    visit.page.reload()
+    visit.page.wait_for_selector(f".dashboard[data-course='{course}'] .stats-row")
+
+
+@real
+def test_the_dashboards_days_end_on_the_schools_today_not_utcs(browser, scripted):
+    """At 8 in the morning in Auckland (20:00 UTC the day before) the chart of questions per day ended on yesterday."""
+    with dashboard_of(browser, scripted, "wes", [("wyn", "What colour is the D-3 drive?")]) as visit:
+        page = visit.page
+        evening = time.strftime("%Y-%m-%dT20:00:00Z", time.gmtime())  # the next day in Auckland
+        page.context.new_cdp_session(page).send("Emulation.setTimezoneOverride", {"timezoneId": "Pacific/Auckland"})
+        page.clock.set_fixed_time(evening)
+        page.reload()
+        labels = page.locator("svg.chart text.axis-label")
+        labels.last.wait_for()
+        auckland_today = page.evaluate(
+            "() => new Date().toLocaleDateString(undefined, "
+            "{day: 'numeric', month: 'short', timeZone: 'Pacific/Auckland'})"
+        )
+        assert labels.last.text_content() == auckland_today
+
+
+@real
 def test_a_dashboard_with_no_students_questions_shows_no_answer_time(browser, scripted):
     """A new course's dashboard said its median and 95th percentile answer times were "0 ms"."""
     with dashboard_of(browser, scripted, "tia", [("tia", "Teacher test: does the D-3 drive take 24 V?")]) as visit:
@@ -1770,6 +1831,17 @@ def test_a_field_the_browser_refuses_on_a_phone_is_not_hidden_under_the_top_bar(
 
 
 @real
+def test_the_question_box_shows_its_whole_usual_hint_on_a_narrow_phone(visits, appliance):
+    """At 375 px "Ask a question about the course…" wrapped to a second line the one-line box cut in half."""
+    visit = visits({"width": 375, "height": 740})
+    sign_in(visit, "ada")
+    box = visit.page.get_by_label("Your question")
+    assert box.evaluate("box => box.scrollHeight <= box.clientHeight"), box.evaluate(
+        "box => [box.scrollHeight, box.clientHeight]"
+    )
+
+
+@real
 def test_the_sign_in_page_says_how_the_first_admin_is_made_and_offers_no_closed_sign_up(browser, tmp_path):
     """On a new box a would-be admin was told only "That username and password do not match.", under an offer to
     create an account that sign-up, closed, then refused."""
@@ -2084,6 +2156,44 @@ def test_the_same_file_under_another_name_says_which_document_it_already_is(visi
         has_text="already in this course, unchanged"
     ).wait_for()
     assert page.locator(".doc-list .doc").count() == 1
+
+
+@real
+def test_an_upload_done_or_refused_is_told_to_a_screen_reader(visits, appliance):
+    """A teacher with a screen reader heard nothing when a file was added or refused (an empty file, say): its row's
+    words changed silently. Each file's outcome is said in the page's status region."""
+    appliance.services.accounts.add("orla", PASSWORD, "teacher")
+    course = appliance.services.courses.create("Heard", appliance.services.accounts.named("orla")["id"])
+    teacher = visits()
+    sign_in(teacher, "orla")
+    page = teacher.page
+    page.locator("#course-select").select_option(str(course["id"]))
+    nav(page, "Material").click()
+    page.get_by_label("Choose files").set_input_files(
+        files=[
+            {"name": "fees.md", "mimeType": "text/markdown", "buffer": b"# Fees\n\nThe workshop fee is 145 euros.\n"},
+            {"name": "blank.md", "mimeType": "text/markdown", "buffer": b""},
+        ]
+    )
+    said = page.get_by_role("main").get_by_role("status")
+    said.filter(has_text="fees.md: Done: 1 passage").wait_for(timeout=120_000)
+    said.filter(has_text=re.compile(r"blank\.md: .*empty", re.I)).wait_for()
+
+
+@real
+def test_a_slide_deck_is_listed_with_its_slides_not_pages(visits, appliance):
+    """A deck of two slides was listed as "pptx · 2 pages", though every citation of it names a slide."""
+    appliance.services.accounts.add("jo", PASSWORD, "teacher")
+    course = appliance.services.courses.create("Decks", appliance.services.accounts.named("jo")["id"])
+    deck = make_pptx([("Pumps", ["The P-9 pump weighs 2 kilograms."], ""), ("Drives", ["The D-3 takes 24 V."], "")])
+    appliance.services.ingestor.ingest(deck, "week3.pptx", course_id=course["id"])
+    teacher = visits()
+    sign_in(teacher, "jo")
+    page = teacher.page
+    page.locator("#course-select").select_option(str(course["id"]))
+    nav(page, "Material").click()
+    facts = page.locator(".doc[data-filename='week3.pptx'] .doc-facts")
+    assert facts.inner_text().startswith("pptx · 2 slides · "), facts.inner_text()
 
 
 @real

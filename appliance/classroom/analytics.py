@@ -26,6 +26,7 @@ CSV_FIELDS = (
     "feedback",
     "retrieval_ms",
     "generation_ms",
+    "total_ms",  # the whole wait the student saw, "Answered in", the model's queue with it (empty before recorded)
     "tokens",
 )
 # `ragbot courses export-questions` and GET /api/v1/courses/{id}/questions: what was asked and how it went.
@@ -76,16 +77,21 @@ def _usual(spellings: Counter[str]) -> str:
 
 
 def stats(database: Database, course_id: int) -> dict:
-    """Questions per day, the most frequent and the unanswered ones (and how many those are in all), feedback and
-    latency percentiles."""
+    """Questions per day, the most frequent and the unanswered ones (and how many those are in all), the documents
+    cited most, feedback and latency percentiles."""
     per_day, asked, feedback, latencies = database.course_activity(course_id)
+    # Oldest first, so a question's last asking decides: answered then, the material added since covers it.
+    answered_last = {normalise(_understood(u, s)): bool(c) for _, u, c, s in asked}
+    unanswered = _most_common((q, _understood(u, s)) for q, u, c, s in asked if not c)
+    present = {document["filename"] for document in database.documents([course_id])}
     return {
         "course_id": course_id,
         "questions": len(latencies),
         "per_day": per_day,
         "top_questions": _most_common((q, _understood(u, s)) for q, u, _, s in asked),
-        "unanswered": _most_common((q, _understood(u, s)) for q, u, c, s in asked if not c),
+        "unanswered": [q | {"answered_since": answered_last[normalise(q["question"])]} for q in unanswered],
         "not_answered": sum(not covered for _, _, covered, _ in asked),
+        "cited": [d | {"in_course": d["filename"] in present} for d in database.cited_documents(course_id)],
         "feedback": {"up": feedback[0] or 0, "down": feedback[1] or 0},
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
     }

@@ -663,28 +663,46 @@ class Database:
     # Analytics and the audit log ----------------------------------------------------------------------
 
     def course_activity(self, course_id: int) -> tuple[list[dict], list[tuple[str, str, int, str]], tuple, list[float]]:
-        """A course's students' questions per day, (question, as searched, covered, selected text) rows, (up, down)
-        feedback sums and latencies."""
+        """A course's students' questions per local day, (question, as searched, covered, selected text) rows oldest
+        first, (up, down) feedback sums and latencies."""
         with self._lock:
             db = self._db
             per_day = list(
                 db.query(
-                    f"SELECT substr(created_at, 1, 10) AS day, count(*) AS count FROM interactions {BY_STUDENTS} "
-                    "GROUP BY day ORDER BY day",
+                    # The school's days, the box's time zone: by UTC a class at 9 in Sydney asked the day before.
+                    "SELECT substr(datetime(created_at, 'localtime'), 1, 10) AS day, count(*) AS count "
+                    f"FROM interactions {BY_STUDENTS} GROUP BY day ORDER BY day",
                     [course_id],
                 )
             )
             asked = db.execute(
-                f"SELECT question, search_query, covered, selected_text FROM interactions {BY_STUDENTS}", [course_id]
+                f"SELECT question, search_query, covered, selected_text FROM interactions {BY_STUDENTS} "
+                "ORDER BY created_at, rowid",  # stamped to the second: two in one second, as stored
+                [course_id],
             )
             feedback = db.execute(
                 f"SELECT sum(feedback = 1), sum(feedback = -1) FROM interactions {BY_STUDENTS}", [course_id]
             ).fetchone()
             latencies = db.execute(
-                f"SELECT coalesce(retrieval_ms, 0) + coalesce(generation_ms, 0) FROM interactions {BY_STUDENTS}",
+                # The whole wait the student saw ("Answered in"), a place in the model's queue with it; the sum of
+                # the steps only where it was not recorded (cached, or stored before it was).
+                "SELECT coalesce(total_ms, coalesce(retrieval_ms, 0) + coalesce(generation_ms, 0)) "
+                f"FROM interactions {BY_STUDENTS}",
                 [course_id],
             )
             return per_day, asked.fetchall(), feedback, [row[0] for row in latencies.fetchall()]
+
+    def cited_documents(self, course_id: int, limit: int = 10) -> list[dict]:
+        """The documents a course's students' answers cited, by file name, with how many answers cited each."""
+        with self._lock:
+            return list(
+                self._db.query(
+                    "SELECT json_extract(source.value, '$.filename') AS filename, count(DISTINCT interactions.id) "
+                    f"AS count FROM interactions, json_each(interactions.sources) AS source {BY_STUDENTS} "
+                    "AND json_extract(source.value, '$.cited') GROUP BY filename ORDER BY count DESC, filename LIMIT ?",
+                    [course_id, limit],
+                )
+            )
 
     def course_interactions(self, course_id: int) -> list[dict]:
         """Every question a course's students asked in it, with the asker's username, oldest first."""

@@ -308,6 +308,20 @@ class QuestionCount(msgspec.Struct):
     ]
 
 
+class UnansweredCount(QuestionCount):
+    """A question not answered from the material, and whether it was when last asked (material added since)."""
+
+    answered_since: Annotated[bool, Meta(description="Asked again later and answered: no longer wanting material.")]
+
+
+class CitedDocument(msgspec.Struct):
+    """A document by its file name (the same across its versions) and how many answers to students cited it."""
+
+    filename: str
+    count: int
+    in_course: Annotated[bool, Meta(description="Still in the course: a removed document's answers stay counted.")]
+
+
 class Feedback(msgspec.Struct):
     up: int
     down: int
@@ -336,8 +350,9 @@ class CourseStats(msgspec.Struct):
     questions: int
     per_day: list[DayCount]
     top_questions: Annotated[list[QuestionCount], Meta(description="The ten asked most often.")]
-    unanswered: Annotated[list[QuestionCount], Meta(description="The ten not answered most often.")]
+    unanswered: Annotated[list[UnansweredCount], Meta(description="The ten not answered most often.")]
     not_answered: Annotated[int, Meta(description="Questions not answered from the material, all of them.")]
+    cited: Annotated[list[CitedDocument], Meta(description="The ten documents the answers cited most.")]
     feedback: Feedback
     latency_ms: Latency
 

@@ -871,6 +871,7 @@ export async function show(main, [id]) {
   mount(main);
   ui.reader.close();
   ui.root.classList.remove("reading", "show-conversations");
+  autoGrow();  // the hint's height is known only now the box is laid out: on a narrow phone it takes two lines
   if (returnFocus) {
     returnFocus.focus();
     returnFocus = null;

@@ -1,5 +1,5 @@
 // The teacher's dashboard for the selected course: questions per day, frequent and unanswered
-// questions, feedback and latency.
+// questions, the documents cited, feedback and latency.
 
 import {api} from "../api.js";
 import {barList, columnChart, splitBar} from "../charts.js";
@@ -14,7 +14,9 @@ const LONG_QUESTION = 200;
 function fillDays(perDay) {
   const counts = new Map(perDay.map((d) => [String(d.day).slice(0, 10), d.count]));
   const days = [...counts.keys()].sort();
-  const today = new Date(new Date().toISOString().slice(0, 10) + "T00:00:00Z");
+  // The days are the school's (the server counts them in its time zone): today is the local date, not UTC's.
+  const now = new Date();
+  const today = new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()));
   const last = days.length ? new Date(`${days[days.length - 1]}T00:00:00Z`) : today;
   const end = last > today ? last : today;
   const first = days.length ? new Date(`${days[0]}T00:00:00Z`) : end;
@@ -87,8 +89,10 @@ function render(body, stats) {
   const down = stats.feedback.down;
   const unanswered = stats.not_answered;
   // A follow-up is listed as it was understood, with the student's own words beneath ("asked as: and its reach?").
+  // One answered when asked again (material added since) is no longer a candidate for new material: it says so.
   const questions = (list) => list.map((q) => ({label: questionLabel(q.question), value: q.count,
-    note: q.asked_as.length ? `asked as: ${q.asked_as.join(" · ")}` : ""}));
+    note: [q.asked_as.length ? `asked as: ${q.asked_as.join(" · ")}` : "", q.answered_since ? "answered when asked again since" : ""]
+      .filter(Boolean).join("; ")}));
   body.replaceChildren(
     h("div", {class: "stats-row"},
       stat("questions", String(total)),
@@ -105,6 +109,12 @@ function render(body, stats) {
         h("p", {class: "muted small"}, "Questions the documents could not answer: candidates for new material."),
         stats.unanswered.length ?
           barList(questions(stats.unanswered).slice(0, 10), {title: "Questions not answered from the material", kind: "warn"}) :
+          h("p", {class: "muted"}, "None so far.")),
+      panel("Documents cited", "cited",
+        h("p", {class: "muted small"}, "How many answers cited each document, by its file name across its versions."),
+        stats.cited.length ? barList(stats.cited.map((d) => ({label: d.filename, value: d.count,
+          note: d.in_course ? "" : "no longer in the course"})),
+          {title: "Documents cited in answers", kind: "cited"}) :
           h("p", {class: "muted"}, "None so far.")),
       panel("Feedback", "feedback",
         splitBar(up, down, {title: "Helpful against not helpful answers"}),

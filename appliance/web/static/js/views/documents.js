@@ -6,6 +6,8 @@ import {askFirst, formatBytes, formatDate, h, icon, toast} from "../dom.js";
 import {courseQuery, currentCourse, isStaff, state, subscribe} from "../state.js";
 
 const POLL_MS = 400;
+// These kinds' pages are slides, cells and chapters (ingest/formats), and their citations name them so.
+const PAGE_NAMES = {pptx: "slide", odp: "slide", ipynb: "cell", epub: "chapter"};
 const PARALLEL = 3;
 
 let ui = null;
@@ -72,6 +74,7 @@ function renderRow(item) {
 
 function addUploads(files) {
   if (!files.length) return;
+  ui?.said.replaceChildren(); // what earlier files came to was said: only this batch's is kept
   for (const file of files) {
     const id = ++counter;
     const bar = h("div", {class: "meter-bar"});
@@ -121,6 +124,7 @@ async function send(item) {
     item.phase = "error";
     item.error = job?.error ? capital(job.error) : capital(error.message);
     renderRow(item);
+    tell(item);
     return;
   }
   item.phase = "processing";
@@ -157,7 +161,13 @@ async function follow(item) {
     }
   }
   renderRow(item);
+  tell(item);
   if (item.job.status === "done") refreshList();
+}
+
+/** Says how a file's upload ended: its row's words change silently, and a screen reader user hears nothing. */
+function tell(item) {
+  ui?.said.append(h("span", {}, `${item.file.name}: ${describe(item)}. `));
 }
 
 /** Only the uploads to the course shown: a file sent to another course is not material of this one. */
@@ -198,7 +208,7 @@ function renderList(documents) {
         "aria-label": `Read ${doc.filename}`},
         icon("book"), "Read"));
     if (isStaff()) actions.append(deleteButton(doc, actions));
-    const facts = [doc.kind, doc.pages ? count(doc.pages, "page") : null, count(doc.chunks, "passage"),
+    const facts = [doc.kind, doc.pages ? count(doc.pages, PAGE_NAMES[doc.kind] || "page") : null, count(doc.chunks, "passage"),
       formatBytes(doc.bytes), `added ${formatDate(doc.created_at)}`].filter(Boolean);
     return h("li", {class: "doc", dataset: {filename: doc.filename}},
       h("div", {class: "doc-main"},
@@ -271,6 +281,7 @@ function build() {
   const title = h("h1", {tabindex: "-1"}, "Course material");
   const subtitle = h("p", {class: "muted"});
   const uploadList = h("ul", {class: "upload-list", "aria-label": "Uploads"});
+  const said = h("p", {class: "sr-only", role: "status"});
   const uploadSection = h("section", {class: "card", "aria-labelledby": "uploads-title", hidden: true},
     h("h2", {id: "uploads-title"}, "Uploads"), uploadList);
   const count = h("span", {class: "muted small"});
@@ -279,10 +290,10 @@ function build() {
     h("h2", {id: "add-title"}, "Add documents"), dropZone());
   const root = h("div", {class: "page"},
     h("div", {class: "page-head"}, title, subtitle),
-    addSection, uploadSection,
+    addSection, uploadSection, said,
     h("section", {class: "card", "aria-labelledby": "docs-title"},
       h("div", {class: "section-head"}, h("h2", {id: "docs-title", tabindex: "-1"}, "Documents"), count), list));
-  ui = {root, title, subtitle, uploadList, uploadSection, list, count, addSection, listTitle: root.querySelector("#docs-title"),
+  ui = {root, title, subtitle, uploadList, uploadSection, said, list, count, addSection, listTitle: root.querySelector("#docs-title"),
     formats: addSection.querySelector("#drop-formats")};
   uploads.forEach((item) => uploadList.append(item.row));
   // Files dropped anywhere else would make the browser open them: ignore those drops.
