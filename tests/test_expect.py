@@ -102,6 +102,9 @@ STATES = [
     ("who do i call if i miss the bus", "contact", "Call Aino Vestergaard on 0172 448 903."),
     ("Who should I contact about a broken kit?", "contact", "Broken kits are reported to Ilse Marrow at the desk."),
     ("whats the phone extension of the workshop", "phone", "The workshop answers on extension 4417."),
+    # an address however title-like its table row (a tuning half's "whats fenna tolvane's email")
+    ("whats fenna tolvane's email", "email", "Teaching Assistant | Fenna Tolvane | f.tolvane@lud-uni.example | LM-309"),
+    ("what is the TA's e-mail address?", "email", "Write to the TA at ta.hy238@lud-uni.example."),
     # nothing to pay is a price
     ("How much does printing cost?", "quantity", "Printing on the lab printer is free for students."),
     ("How much does the induction cost?", "quantity", "The induction is offered at no cost."),
@@ -272,6 +275,7 @@ MISSES = [
     ("What torque does the servo give?", "It grips with a force of 42 N."),
     # a number to call is none of: the question's own code in another spelling, a week, a year, a date
     ("whats the phone number of the rbt260 tas", "The teaching assistants (TAs) of RBT-260 hold office hours."),
+    ("whats fenna tolvane's email", "Teaching Assistant | Fenna Tolvane | LM-309 | Friday 13:00"),
     ("whats the phone number of the rbt260 tas", "Their rooms are announced in the course forum in week 12."),
     ("whats the phone number of the rbt260 tas", "Policy for the autumn semester 2026."),
     ("what is the phone number of the workshop", "The workshop opens on 2026-03-01 at 8.30."),

@@ -396,6 +396,10 @@ PHONED = re.compile(
 # A number to call: a phone number or an extension ("extension 4417", "0172 448 903"), not a code's digits
 # (RBT-260), a week (week 12), a year, a date or a decimal.
 PHONE = re.compile(r"(?<![\w.,/-])(?!\d{4}-\d\d-\d\d|(?:19|20)\d\d\b)\+?\d(?:[ ()/-]?\d){2,}(?![\w.,/-]?\d)(?!\w)")
+# An address to write to: "what's fenna tolvane's email", "the TA's e-mail address"; answered by an address, not
+# by any name (a row's "Fenna Tolvane | LM-309" names her and her room).
+EMAILED = re.compile(r"\b(?:e-?mail|mail)(?:\s+address)?\b", re.IGNORECASE)
+EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Who to call, phone or contact: a person, or a number to call.
 CALLED = re.compile(r"\bwho\b.*\b(?:call|phone|ring|contact|text)\b", re.IGNORECASE)
 # Whom to turn to: the material answers with a name or with a role ("An extension is granted only by the lead TA.",
@@ -507,6 +511,7 @@ NAMES = {
     "person": PERSON_NAME,
     "place": CODE,
     "phone": PHONE,
+    "email": EMAIL_ADDRESS,
     "contact": re.compile(f"{PERSON_NAME.pattern}|{PHONE.pattern}"),
 }
 # Lengths of different things are not interchangeable: a lidar's mounting height does not answer its range.
@@ -666,6 +671,8 @@ class Expected:
             return bool(DATE.search(sentence))
         if self.kind == "colour":
             return bool(COLOUR.search(sentence))
+        if self.kind == "email":  # an address is one however title-like its row: "Fenna Tolvane | f.t@x.example"
+            return bool(EMAIL_ADDRESS.search(sentence))
         if self.kind == "expansion":
             return spells(self.abbreviation, sentence)
         if self.kind == "quantity":
@@ -751,7 +758,7 @@ def _number(raw: str) -> str:
     return value.rstrip("0").rstrip(".") if "." in value else value
 
 
-SAYS_WHAT_ASKED = ("quantity", "date", "phone", "colour")
+SAYS_WHAT_ASKED = ("quantity", "date", "phone", "email", "colour")
 
 
 def expected(question: str, kin: Callable[[str], Sequence[str]] = lambda word: ()) -> Expected:
@@ -781,6 +788,8 @@ def _asking(question: str, wanted: Expected) -> frozenset[str]:
         patterns.append(COUNTED_FIRST)
     if wanted.kind == "phone":
         patterns.append(PHONED)
+    if wanted.kind == "email":
+        patterns.append(EMAILED)
     if wanted.kind == "colour":
         patterns.append(COLOURED)
     patterns += [re.compile(rf"\b(?:{asks})\b", re.I) for name, asks, _ in DIMENSIONS if name == wanted.dimension]
@@ -817,6 +826,8 @@ def _kind(question: str, kin: Callable[[str], Sequence[str]]) -> Expected:
         return Expected("place", question_names=names)
     if PHONED.search(question):
         return Expected("phone", question_names=names)
+    if EMAILED.search(question) and not POLAR.match(question):
+        return Expected("email", question_names=names)
     if CODED.search(question):
         return Expected("code", question_names=names)
     # "the portal crashed right before the deadline, how do i submit" asks how, not when.
