@@ -2577,6 +2577,8 @@ def test_a_student_changes_their_password_on_the_profile(visits, appliance):
     student = visits()
     sign_in(student, "pat")
     page = student.page
+    # Read as one phrase: it was "pat , student: profile", a space before the comma.
+    assert page.get_by_role("link", name="pat, student: profile", exact=True).count() == 1
     student.open("#/profile")
     card = page.locator("section", has=page.get_by_role("heading", name="Password"))
     card.get_by_label("Current password").fill("not-my-password")
