@@ -2643,6 +2643,28 @@ def test_a_reopened_answer_says_its_document_changed_since(browser, kits):
 
 
 @real
+def test_a_reopened_refusal_says_its_related_reading_changed_since(browser, kits):
+    """A refusal whose related reading's document changed since said "what it quotes may no longer be in the
+    course", though a refusal quotes nothing: it says the related passages listed may have changed."""
+    visit = Visit(browser, kits.base_url, DESKTOP)
+    try:
+        sign_in(visit, "ada")
+        page = visit.page
+        refused = ask(visit, "What colour is the Heron-Amp kit's board?")
+        assert "not-covered" in (refused.get_attribute("class") or "") and refused.locator(".related").count()
+        updated = KIT_NOTES.replace("47 euros", "49 euros")
+        assert kits.services.ingestor.ingest(updated.encode(), "kits.md", course_id=1).outcome == "replaced"
+        page.reload()
+        page.wait_for_selector(CHAT_READY)
+        note = page.locator(".message.assistant.not-covered .outdated-note")
+        note.filter(has_text="kits.md has changed since this answer").wait_for()
+        assert "the related passages listed may have changed" in note.inner_text()
+        assert "quotes" not in note.inner_text()
+    finally:
+        visit.close()
+
+
+@real
 def test_a_teacher_removes_a_member_and_archives_a_course_which_leaves_the_students_picker(visits, appliance):
     services = appliance.services
     lab = services.courses.create("Term Lab", services.accounts.named("ada")["id"])
