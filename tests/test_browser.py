@@ -2577,6 +2577,8 @@ def test_a_student_changes_their_password_on_the_profile(visits, appliance):
     student = visits()
     sign_in(student, "pat")
     page = student.page
+    # Read as one phrase: it was "pat , student: profile", a space before the comma.
+    assert page.get_by_role("link", name="pat, student: profile", exact=True).count() == 1
     student.open("#/profile")
     card = page.locator("section", has=page.get_by_role("heading", name="Password"))
     card.get_by_label("Current password").fill("not-my-password")
@@ -2636,6 +2638,28 @@ def test_a_reopened_answer_says_its_document_changed_since(browser, kits):
         note.filter(has_text="kits.md has changed since this answer").wait_for()
         assert "Ask again" in note.inner_text()
         assert ask(visit, KIT_QUESTION).locator(".outdated-note").count() == 0
+    finally:
+        visit.close()
+
+
+@real
+def test_a_reopened_refusal_says_its_related_reading_changed_since(browser, kits):
+    """A refusal whose related reading's document changed since said "what it quotes may no longer be in the
+    course", though a refusal quotes nothing: it says the related passages listed may have changed."""
+    visit = Visit(browser, kits.base_url, DESKTOP)
+    try:
+        sign_in(visit, "ada")
+        page = visit.page
+        refused = ask(visit, "What colour is the Heron-Amp kit's board?")
+        assert "not-covered" in (refused.get_attribute("class") or "") and refused.locator(".related").count()
+        updated = KIT_NOTES.replace("47 euros", "49 euros")
+        assert kits.services.ingestor.ingest(updated.encode(), "kits.md", course_id=1).outcome == "replaced"
+        page.reload()
+        page.wait_for_selector(CHAT_READY)
+        note = page.locator(".message.assistant.not-covered .outdated-note")
+        note.filter(has_text="kits.md has changed since this answer").wait_for()
+        assert "the related passages listed may have changed" in note.inner_text()
+        assert "quotes" not in note.inner_text()
     finally:
         visit.close()
 

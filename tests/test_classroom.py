@@ -588,6 +588,8 @@ def test_an_archived_course_stays_readable_but_takes_no_questions_uploads_or_mem
     completion = {"model": f"course-{course}", "messages": [{"role": "user", "content": "gripper?"}]}
     by_key = client.post("/v1/chat/completions", json=completion, headers=world["keys"]["student"])
     assert by_key.status_code == 409 and refusal in by_key.text
+    models = client.get("/v1/models", headers=world["keys"]["student"]).json()["data"]
+    assert f"course-{course}" not in [m["id"] for m in models]  # not offered, as asking in it is refused
     assert client.get(f"/api/v1/conversations/{conversation}", headers=heads["student"]).status_code == 200
     assert client.get(f"/api/v1/documents/{document}", headers=heads["student"]).status_code == 200
     files = {"files": [("files", ("late.txt", b"late words"))], "data": {"course_id": str(course)}}
@@ -598,6 +600,8 @@ def test_an_archived_course_stays_readable_but_takes_no_questions_uploads_or_mem
     assert "archived" not in client.patch(path, json={"archived": False}, headers=heads["admin"]).json()  # a default
     asked = client.post("/api/v1/chat", json={"message": "gripper?", "course_id": course}, headers=heads["student"])
     assert asked.status_code == 200
+    models = client.get("/v1/models", headers=world["keys"]["student"]).json()["data"]
+    assert f"course-{course}" in [m["id"] for m in models]
     actions = [(e["action"], e["actor"]) for e in services.audit.entries()[:2]]
     assert actions == [("course.unarchive", "admin"), ("course.archive", "teacher")]
 

@@ -159,9 +159,10 @@ def model_id(course_id: int) -> str:
 
 
 def models(courses: list[dict]) -> ModelList:
-    """One model per course the caller may ask."""
+    """One model per course the caller may ask: not an archived one, where a question is refused."""
     created = int(time.time())
-    return ModelList("list", [Model(model_id(c["id"]), "model", created, OWNER, c["name"]) for c in courses])
+    askable = [c for c in courses if not c["archived"]]
+    return ModelList("list", [Model(model_id(c["id"]), "model", created, OWNER, c["name"]) for c in askable])
 
 
 def course_of(model: str, visible: list[int]) -> int:

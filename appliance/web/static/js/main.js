@@ -90,9 +90,11 @@ function renderHeader() {
   }
   if (state.user) {
     end.push(
-      h("a", {href: "#/profile", class: "user-link", title: "Your profile"},
+      // Named whole: a hidden span's text, set apart as a block, was read "kim , student: profile".
+      h("a", {href: "#/profile", class: "user-link", title: "Your profile",
+        "aria-label": `${state.user.username}, ${state.user.role}: profile`},
         h("span", {class: "avatar", "aria-hidden": "true"}, state.user.username.slice(0, 1).toUpperCase()),
-        h("span", {class: "user-name"}, state.user.username), h("span", {class: "sr-only"}, `, ${state.user.role}: profile`)),
+        h("span", {class: "user-name"}, state.user.username)),
       h("button", {type: "button", class: "button subtle sign-out", onClick: async () => {
         await signOut();
         go("#/signin");

@@ -223,12 +223,14 @@ function busyNote(done) {
 
 /** Which of the answer's documents changed after it (uploaded again or removed): a reopened answer quotes what they
  * said then, which the course's material may no longer say. */
-function outdatedNote(sources) {
+function outdatedNote(sources, covered) {
   const files = [...new Set(sources.filter((s) => s.outdated).map((s) => s.filename))];
   if (!files.length) return null;
   const changed = files.length === 1 ? `${files[0]} has` : `${files.join(", ")} have`;
+  // A refusal quotes nothing: what changed is the related reading it lists.
+  const so = covered ? "what it quotes may no longer be in the course" : "the related passages listed may have changed";
   return h("p", {class: "outdated-note alert alert-warn small", dataset: {outdated: String(files.length)}},
-    `${changed} changed since this answer (updated or removed), so what it quotes may no longer be in the course. `
+    `${changed} changed since this answer (updated or removed), so ${so}. `
     + "Ask again for an answer from the current material.");
 }
 
@@ -283,7 +285,7 @@ function createAnswer() {
     el.dataset.smallTalk = String(done.small_talk);
     el.removeAttribute("aria-busy");
     status.textContent = "";
-    const parts = [outdatedNote(done.sources)];
+    const parts = [outdatedNote(done.sources, done.covered)];
     if (done.covered) {
       text.replaceChildren(...answerNodes(done));
       parts.push(busyNote(done), checkedNote(done.sentences), evidenceBlock(citedSources(done)));
