@@ -214,3 +214,26 @@ def test_a_row_far_below_its_tables_header_is_read_with_it(loans):
     assert any(lead), "no chunk of the long table starts below its header"
     done = loans.answerer.answer(Question("how much is the deposit for the digital multimeter?"))
     assert done.covered and "MM-7" in done.answer and "12" in done.answer, done.answer
+
+
+TIMETABLE = b"""# HY238 schedule
+
+| Week | Date | Lecture | Lab |
+| --- | --- | --- | --- |
+| 6 | 17 May | Thrusters and propellers | Lab 4: depth sensor calibration |
+| 7 | 24 May | Mid-term quiz, then depth control with PID | Lab 5 continued |
+| 8 | 31 May | Navigation without GPS | Lab 6: dead reckoning in the tank |
+"""
+
+
+@pytest.fixture(scope="module")
+def timetable(tmp_path_factory):
+    with quoting(str(tmp_path_factory.mktemp("timetable")), "schedule.md", TIMETABLE) as built:
+        yield built.answerer
+
+
+def test_when_of_a_timetable_row_naming_all_it_asks_is_its_date(timetable):
+    """A terse row is far in meaning from "when's the midterm": naming all it asks about with a date, it answers."""
+    done = timetable.answer(Question("when's the midterm"))
+    assert done.covered and "24 May" in done.answer, done.answer
+    assert not timetable.answer(Question("when is the midterm resit?")).covered

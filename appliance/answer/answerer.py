@@ -348,6 +348,7 @@ class Answerer:
         asking = _asking(wanted)
         stating = self._stating(terms, scored, headings, self._items_apart(wanted, terms, scored))
         codes = evidence_module.codes(question)
+        when = not wanted.kind and bool(evidence_module.WHEN.match(question))
         # A sentence on another room or part than the one the question names by its code answers nothing of it:
         # "The TA holds office hours ... in room D-118" for "what are the opening hours of room B-114".
         if any(
@@ -358,6 +359,9 @@ class Answerer:
             # every key term and the kind of value asked for: a place in a long list ("the fire exits and the
             # assembly point at the bike shelter") is far in meaning from the short question it answers
             or (wanted.precise and s.coverage >= 1.0)
+            # and "when is ...?" of a sentence naming all it asks about with a date: a timetable's row ("7 | 24 May |
+            # Mid-term quiz") is far in meaning from "when's the midterm"
+            or (when and s.coverage >= 1.0 and evidence_module.A_DATE.fits(s.text))
             # half the key terms and the kind asked for, of the thing the question names by its code: the Unitree
             # Z1's price covers "price" and "arm" of "What is the price of the Wren-7 arm?" and answers nothing;
             # nor one whose heading alone says what it is about ("The trip costs 42 euros" for a Kestmoor turbine)
