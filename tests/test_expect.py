@@ -102,6 +102,8 @@ STATES = [
     ("who do i call if i miss the bus", "contact", "Call Aino Vestergaard on 0172 448 903."),
     ("Who should I contact about a broken kit?", "contact", "Broken kits are reported to Ilse Marrow at the desk."),
     ("whats the phone extension of the workshop", "phone", "The workshop answers on extension 4417."),
+    ("What is the nominal voltage of the pack?", "quantity", "The pack has a nominal voltage of 7.4 V, at most 8.4 V."),
+    ("can i weld aluminium with the normal permit", "", "Aluminium needs a second session after at least 5 hours."),
     # an address however title-like its table row (a tuning half's "whats fenna tolvane's email")
     ("whats fenna tolvane's email", "email", "Teaching Assistant | Fenna Tolvane | f.tolvane@lud-uni.example | LM-309"),
     ("what is the TA's e-mail address?", "email", "Write to the TA at ta.hy238@lud-uni.example."),
@@ -198,6 +200,8 @@ MISSES = [
     ("How much does the Zorblax-7 weigh?", "The Zorblax-7 is a two-finger pneumatic gripper."),
     ("How much electrical power does the chamber use?", "The chamber holds 20 to 85 degrees Celsius."),
     ("What is the minimum range of the lidar?", "It sees objects up to a maximum range of 12 metres."),
+    # a bound is no usual value (the sample course's "do not discharge a cell below about 3.0 V")
+    ("What is the nominal voltage of a LiPo battery pack?", "Never discharge a cell below about 3.0 V."),
     ("Who manufactures the Vexmoor bracket?", "Its part number is VB-2231."),
     ("Who supplies the keys?", "Keys come from Vexmoor boxes in the store."),
     # a unit's letter stands apart from its number only in words: "3 gives a" is an article, no amperes (fresh9)

@@ -541,6 +541,11 @@ BOUNDS = [
     (re.compile(rf"\b(?:{a})\b", re.IGNORECASE), re.compile(rf"\b(?:{b})\b", re.IGNORECASE))
     for a, b in ((LOWER, UPPER), (UPPER, LOWER))
 ]
+# A usual value asked for: a sentence giving only a bound ("do not discharge a cell below about 3.0 V") does not
+# answer a question about the nominal voltage, unless it names the usual value too. Of values only: "the normal
+# permit" is no value.
+USUAL = re.compile(r"\b(?:nominal|typical|normal|average|usual)\b", re.IGNORECASE)
+BOUNDED = re.compile(rf"\b(?:{LOWER}|{UPPER}|below|above|under|over|exceeds?)\b", re.IGNORECASE)
 # A question after how far a thing can go ("how cold can the chamber go", "how much can i get", "the max speed")
 # asks for the bound of what it can do, which a range or a bound states; a threshold setting a rule ("below 0 °C,
 # do not keep the door open") states a value of the kind, but no bound of the thing's own.
@@ -774,6 +779,8 @@ def expected(question: str, kin: Callable[[str], Sequence[str]] = lambda word: (
     if kind.kind == "quantity" and ASKS_LIMIT.search(question):
         kind = replace(kind, limit=True)
     bounds = next(((asked, wrong) for asked, wrong in BOUNDS if asked.search(question)), None)
+    if kind.kind == "quantity" and not bounds and USUAL.search(question):
+        bounds = (USUAL, BOUNDED)
     if bounds:
         kind = replace(kind, bound=bounds[0], wrong_bound=bounds[1])
     # Only a value's kind is precise enough to say what the question's words asked: any capitalised name would
