@@ -2130,17 +2130,22 @@ def test_a_quoted_table_keeps_its_words_whole_on_a_phone(browser, kits):
         visit.close()
 
 
+def _teacher_on_material(visits, appliance, username: str, course: str):
+    """A new teacher of a new course, signed in on its Material page (the page)."""
+    appliance.services.accounts.add(username, PASSWORD, "teacher")
+    made = appliance.services.courses.create(course, appliance.services.accounts.named(username)["id"])
+    teacher = visits()
+    sign_in(teacher, username)
+    teacher.page.locator("#course-select").select_option(str(made["id"]))
+    nav(teacher.page, "Material").click()
+    return teacher.page
+
+
 @real
 def test_the_same_file_under_another_name_says_which_document_it_already_is(visits, appliance):
     """A teacher who uploaded a copy of a handout under another name read "Done: already in the library, unchanged"
     and found no document of that name in the list: the row names the document the copy already is."""
-    appliance.services.accounts.add("hal", PASSWORD, "teacher")
-    course = appliance.services.courses.create("Copies", appliance.services.accounts.named("hal")["id"])
-    teacher = visits()
-    sign_in(teacher, "hal")
-    page = teacher.page
-    page.locator("#course-select").select_option(str(course["id"]))
-    nav(page, "Material").click()
+    page = _teacher_on_material(visits, appliance, "hal", "Copies")
     handout = b"# Fees\n\nThe workshop fee is 145 euros.\n"
     for name in ("handout.md", "handout-copy.md"):
         page.get_by_label("Choose files").set_input_files(
@@ -2162,13 +2167,7 @@ def test_the_same_file_under_another_name_says_which_document_it_already_is(visi
 def test_an_upload_done_or_refused_is_told_to_a_screen_reader(visits, appliance):
     """A teacher with a screen reader heard nothing when a file was added or refused (an empty file, say): its row's
     words changed silently. Each file's outcome is said in the page's status region."""
-    appliance.services.accounts.add("orla", PASSWORD, "teacher")
-    course = appliance.services.courses.create("Heard", appliance.services.accounts.named("orla")["id"])
-    teacher = visits()
-    sign_in(teacher, "orla")
-    page = teacher.page
-    page.locator("#course-select").select_option(str(course["id"]))
-    nav(page, "Material").click()
+    page = _teacher_on_material(visits, appliance, "orla", "Heard")
     page.get_by_label("Choose files").set_input_files(
         files=[
             {"name": "fees.md", "mimeType": "text/markdown", "buffer": b"# Fees\n\nThe workshop fee is 145 euros.\n"},
@@ -2201,13 +2200,7 @@ def test_a_deleted_document_is_no_longer_done_in_the_uploads_and_the_keyboard_st
     """After deleting a document its upload still read "Done: 1 passage", and a keyboard user who confirmed the
     delete was sent back to the top of the page (the button pressed was gone): the row says it was deleted and
     the focus stays on the document list."""
-    appliance.services.accounts.add("ida", PASSWORD, "teacher")
-    course = appliance.services.courses.create("Deletions", appliance.services.accounts.named("ida")["id"])
-    teacher = visits()
-    sign_in(teacher, "ida")
-    page = teacher.page
-    page.locator("#course-select").select_option(str(course["id"]))
-    nav(page, "Material").click()
+    page = _teacher_on_material(visits, appliance, "ida", "Deletions")
     page.get_by_label("Choose files").set_input_files(
         files=[{"name": "old.md", "mimeType": "text/markdown", "buffer": b"# Old\n\nLast year's rules.\n"}]
     )

@@ -4,9 +4,11 @@ in two neighbouring sentences, and a near-topic one it does not answer.
 Extractive answers: what is quoted is the evidence the answerer chose, with no model to word it otherwise.
 """
 
+from collections.abc import Iterator
+
 import pytest
 
-from appliance.answer.answerer import Question
+from appliance.answer.answerer import Answerer, Question
 from tests.filemaker import make_pptx
 from tests.realserver import quoting
 
@@ -30,11 +32,17 @@ The basin is filled with fresh water and filtered every night.
 """
 
 
+def _answering(tmp_path_factory, filename: str, body: bytes) -> Iterator[Answerer]:
+    """The answerer quoting from one file on the packaged embedder, for a module's fixture to yield from."""
+    with quoting(str(tmp_path_factory.mktemp(filename.split(".")[0])), filename, body) as built:
+        assert built.answerer is not None
+        yield built.answerer
+
+
 @pytest.fixture(scope="module")
 def answerer(tmp_path_factory):
     """The answerer quoting from the handout, on the packaged embedder."""
-    with quoting(str(tmp_path_factory.mktemp("decisions")), "harrowmere.md", HANDOUT) as built:
-        yield built.answerer
+    yield from _answering(tmp_path_factory, "harrowmere.md", HANDOUT)
 
 
 @pytest.mark.parametrize(
@@ -74,8 +82,7 @@ The workshop is open from 9:00 to 17:00 on weekdays.
 
 @pytest.fixture(scope="module")
 def induction(tmp_path_factory):
-    with quoting(str(tmp_path_factory.mktemp("induction")), "induction.md", INDUCTION) as built:
-        yield built.answerer
+    yield from _answering(tmp_path_factory, "induction.md", INDUCTION)
 
 
 def test_a_key_term_that_adds_little_to_what_is_asked_does_not_refuse_the_sentence_answering_it(induction):
@@ -109,8 +116,7 @@ Every robot comes with two batteries. A flat battery needs ninety minutes on the
 
 @pytest.fixture(scope="module")
 def batteries(tmp_path_factory):
-    with quoting(str(tmp_path_factory.mktemp("batteries")), "kit.md", BATTERIES) as built:
-        yield built.answerer
+    yield from _answering(tmp_path_factory, "kit.md", BATTERIES)
 
 
 def test_a_time_is_the_time_of_what_the_question_says_it_takes(batteries):
@@ -133,8 +139,7 @@ def lecture(tmp_path_factory):
             ("TF-9 key specs", ["Range 0.05–4.2 m", "Resolution 1 mm"], ""),
         ]
     )
-    with quoting(str(tmp_path_factory.mktemp("lecture")), "lecture-04.pptx", deck) as built:
-        yield built.answerer
+    yield from _answering(tmp_path_factory, "lecture-04.pptx", deck)
 
 
 def test_which_lecture_is_answered_by_the_title_numbering_it(lecture):
@@ -156,8 +161,7 @@ def _deck() -> bytes:
 
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory):
-    with quoting(str(tmp_path_factory.mktemp("deck")), "qa4-arm.pptx", _deck()) as built:
-        yield built.answerer
+    yield from _answering(tmp_path_factory, "qa4-arm.pptx", _deck())
 
 
 @pytest.mark.parametrize(
@@ -228,8 +232,7 @@ TIMETABLE = b"""# HY238 schedule
 
 @pytest.fixture(scope="module")
 def timetable(tmp_path_factory):
-    with quoting(str(tmp_path_factory.mktemp("timetable")), "schedule.md", TIMETABLE) as built:
-        yield built.answerer
+    yield from _answering(tmp_path_factory, "schedule.md", TIMETABLE)
 
 
 def test_when_of_a_timetable_row_naming_all_it_asks_is_its_date(timetable):
