@@ -17,6 +17,7 @@
     .venv/bin/python -m bench.answers --set fresh12     # the thirteenth, held-out set (bench/answers/fresh12/)
     .venv/bin/python -m bench.answers --set fresh13     # the fourteenth, held-out set (bench/answers/fresh13/)
     .venv/bin/python -m bench.answers --set fresh14     # the fifteenth, held-out set (bench/answers/fresh14/)
+    .venv/bin/python -m bench.answers --set fresh15     # the sixteenth, held-out set (bench/answers/fresh15/)
     .venv/bin/python -m bench --only=answers            # the same through the one command
 
 The dev set (bench/answers/questions.toml) is about invented lab equipment, rules and people, so a right answer
@@ -32,8 +33,8 @@ Every answer is judged here, independently of the appliance's own checks, by pla
 with `cited: true` has the expected filename), numbers in the answer that no returned source contains, sentences
 not supported by any source, loops. Figures are given over all questions and over each split of the set (the dev
 set's `tune` and `check`; each held-out set's `-tune` half and its judged half: `fresh-tune` and `fresh`, ...,
-`fresh14-tune` and `fresh14`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
-(`fresh`, `fresh2`, ..., `fresh14`) only, for the grounded and extractive modes.
+`fresh15-tune` and `fresh15`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
+(`fresh`, `fresh2`, ..., `fresh15`) only, for the grounded and extractive modes.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class QuestionSet(NamedTuple):
     judged: str
 
 
-# The dev set was tuned on (its `tune` split); the fresh to fresh14 sets were written later, each by a new hand, and
+# The dev set was tuned on (its `tune` split); the fresh to fresh15 sets were written later, each by a new hand, and
 # only their `-tune` halves may be read.
 SETS = {
     "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
@@ -83,6 +84,7 @@ SETS = {
     "fresh12": QuestionSet(DEVSET / "fresh12", ("fresh12-tune", "fresh12"), "fresh12"),
     "fresh13": QuestionSet(DEVSET / "fresh13", ("fresh13-tune", "fresh13"), "fresh13"),
     "fresh14": QuestionSet(DEVSET / "fresh14", ("fresh14-tune", "fresh14"), "fresh14"),
+    "fresh15": QuestionSet(DEVSET / "fresh15", ("fresh15-tune", "fresh15"), "fresh15"),
     "sample": QuestionSet(DEVSET / "sample", ("sample",), "sample"),
 }
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).
@@ -441,18 +443,28 @@ def _make_pptx(text: str) -> bytes:
 
 
 def _make_docx(text: str) -> bytes:
-    """A Word document: a "# Title" line, "## Heading" sections of paragraphs (one per line) and an optional
-    table of "| cell | cell |" lines at the end."""
-    from tests.filemaker import make_docx
+    """A Word document: a "# Title" line, "## Heading" sections of paragraphs (one per line), "- item" lines as
+    bulleted list items, and tables of "| cell | cell |" lines where they stand (a table before any heading is
+    put at the end)."""
+    from tests.filemaker import DocxBlock, make_docx
 
-    title, sections, table = "", list[tuple[str, list[str]]](), list[list[str]]()
+    title, sections, table = "", list[tuple[str, list[DocxBlock]]](), list[list[str]]()
     for line in (line.strip() for line in text.splitlines()):
         if line.startswith("## "):
             sections.append((line[3:], []))
         elif line.startswith("# "):
             title = line[2:]
         elif line.startswith("|"):
-            table.append([cell.strip() for cell in line.strip("|").split("|")])
+            row = [cell.strip() for cell in line.strip("|").split("|")]
+            blocks = sections[-1][1] if sections else None
+            if blocks is None:
+                table.append(row)
+            elif blocks and isinstance(blocks[-1], list):
+                blocks[-1].append(row)
+            else:
+                blocks.append([row])
+        elif line.startswith("- ") and sections:
+            sections[-1][1].append(("List Bullet", line[2:]))
         elif line:
             sections[-1][1].append(line)
     return make_docx(title, sections, table or None)

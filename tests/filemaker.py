@@ -4,6 +4,7 @@ import io
 import json
 import zipfile
 import zlib
+from collections.abc import Sequence
 
 import docx
 from ebooklib import epub
@@ -46,19 +47,36 @@ def make_pptx(slides: list[tuple[str, list[str], str]]) -> bytes:
     return out.getvalue()
 
 
-def make_docx(title: str, sections: list[tuple[str, list[str]]], table: list[list[str]] | None = None) -> bytes:
-    """A Word document: a Title, then Heading 1 sections of paragraphs, then an optional table."""
+# One block of a Word section: a paragraph, a (style, text) paragraph such as ("List Bullet", "Goggles"), or a
+# table as rows of cells, in the section where it stands.
+DocxBlock = str | tuple[str, str] | list[list[str]]
+
+
+def make_docx(
+    title: str, sections: Sequence[tuple[str, Sequence[DocxBlock]]], table: list[list[str]] | None = None
+) -> bytes:
+    """A Word document: a Title, then Heading 1 sections of blocks (paragraphs, styled paragraphs such as
+    bulleted list items, tables), then an optional table."""
     document = docx.Document()
     document.add_heading(title, level=0)
-    for heading, paragraphs in sections:
-        document.add_heading(heading, level=1)
-        for paragraph in paragraphs:
-            document.add_paragraph(paragraph)
-    if table:
-        grid = document.add_table(rows=len(table), cols=len(table[0]))
-        for row, values in zip(grid.rows, table, strict=True):
+
+    def add_table(rows: list[list[str]]) -> None:
+        grid = document.add_table(rows=len(rows), cols=len(rows[0]))
+        for row, values in zip(grid.rows, rows, strict=True):
             for cell, value in zip(row.cells, values, strict=True):
                 cell.text = value
+
+    for heading, blocks in sections:
+        document.add_heading(heading, level=1)
+        for block in blocks:
+            if isinstance(block, list):
+                add_table(block)
+            elif isinstance(block, tuple):
+                document.add_paragraph(block[1], style=block[0])
+            else:
+                document.add_paragraph(block)
+    if table:
+        add_table(table)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

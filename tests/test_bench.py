@@ -229,7 +229,7 @@ def held_out_set_is_well_formed(name: str, tmp_path: Path) -> None:
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
-@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 15)])
+@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 16)])
 def test_answers_held_out_set_is_well_formed(name, tmp_path):
     """The held-out sets (bench/answers/<name>/), each written after the sets before it, by a new hand."""
     assert answers.SETS[name].splits == (f"{name}-tune", name)
@@ -292,6 +292,54 @@ def test_answers_made_documents_read_back(tmp_path):
     read = " ".join(page.text for page in word_pages)
     for words in ("Handout", "Rules", "Bring a lab coat.", "Sign the list.", "Locker", "5 EUR"):
         assert words in read, words
+
+
+def test_answers_word_handout_keeps_tables_and_lists_where_they_stand(tmp_path):
+    """A made Word handout's table stands in its section, between the paragraphs around it, and "- item" lines are
+    bulleted list items, read back as such; a table before any heading still goes at the end."""
+    import docx
+
+    from appliance.ingest.parse import parse
+
+    text = (
+        "| Loose | table |\n# Handbook\n## Assessment\nThe weights are these.\n| Part | Weight |\n| Essay | 40% |\n"
+        "| Exam | 60% |\nThe pass mark is 40%.\n## Kit\n- Goggles\n- Lab coat\nBring both.\n"
+    )
+    (tmp_path / "word").mkdir()
+    (tmp_path / "word" / "handbook.txt").write_text(text, encoding="utf-8")
+    devset = {"folder": tmp_path, "documents": ["handbook.docx"], "distractors": []}
+    [(path, name)] = answers.materialise(devset, tmp_path / "files")
+    read = " ".join(page.text for page in parse(path.read_bytes(), name).pages)
+    order = ["The weights are these.", "Essay", "Exam", "The pass mark is 40%.", "- Goggles", "- Lab coat"]
+    order.append("Bring both.")
+    places = [read.find(words) for words in order]
+    assert -1 not in places and places == sorted(places), (places, read)
+    assert read.find("Loose") > read.find("Bring both.")
+    document = docx.Document(str(path))
+    styles = [p.style and p.style.name for p in document.paragraphs if p.text in ("Goggles", "Lab coat", "Bring both.")]
+    assert styles == ["List Bullet", "List Bullet", "Normal"]
+    assert len(document.tables) == 2
+
+
+# Held-out sets whose documents are made at bench time, read back through the appliance's parser in full.
+MADE_READ_BACK_SETS = {"fresh15"}
+
+
+@pytest.mark.parametrize("name", sorted(MADE_READ_BACK_SETS))
+def test_answers_made_set_reads_back(name, tmp_path):
+    """A made set's Word handouts and PDF, as materialised, are read by the appliance's parser with every
+    answerable fact, and no near-topic question's `absent`."""
+    from appliance.ingest.parse import parse
+
+    held_out = answers.load_devset(quick=False, name=name)
+    files = answers.materialise(held_out | {"distractors": []}, tmp_path)
+    read = {doc: " ".join(page.text for page in parse(path.read_bytes(), doc).pages) for path, doc in files}
+    assert {Path(doc).suffix for doc in read} == {".docx", ".pdf"}
+    for q in held_out["questions"]:
+        if q["kind"] == "answerable":
+            assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
+        elif q["kind"] == "unanswerable":
+            assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
 
 
 def test_answers_quick():
