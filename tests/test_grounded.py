@@ -3099,3 +3099,62 @@ def test_a_sentence_saying_a_word_more_often_than_its_evidence_is_not_supported(
         == ""
     )
     built.close()
+
+
+def test_the_thing_a_passage_named_before_is_what_its_definite_noun_stands_for():
+    """A handout names "the equipment store", then says "The store is ... run by B. Quarrendon": "who runs the
+    equipment store?" found "equipment" nowhere in the sentence that answers it."""
+    page = (
+        "Each team collects its kit from the equipment store FN-0.11.\n\nThe store is run by Bartholomew Quarrendon.\n"
+    )
+    context = contexts_of(passage_of(page, "Kit"))["The store is run by Bartholomew Quarrendon."]
+    assert "equipment store" in context
+    best = evidence.score("who runs the equipment store?", [passage_of(page, "Kit")], FakeEmbedder(), 0.5, 0.15)[0]
+    assert best.text.startswith("The store") and best.coverage == 1.0
+    # Only a name the passage gave before it: a chemical store it never named is not this store.
+    assert evidence.coverage(evidence.key_terms("who runs the chemical store?"), context) < 1.0
+    # Nor is a word of no meaning a name ("from the store" before "The store").
+    other = contexts_of(passage_of("Go to the store.\n\nThe store opens at 9.\n", "Kit"))["The store opens at 9."]
+    assert other == "Kit The store opens at 9."
+
+
+def test_a_table_cell_saying_none_in_the_column_asked_about_is_the_value_asked_for():
+    """A kit list's "USB-C programming cable | CAB-C | 2 | none | Kit box" under "... | Deposit | Kept in" answers "is
+    there a deposit on the USB-C cables?": "none" is no number, and the row was refused as stating no sum."""
+    header = "Item | Code | Quantity per team | Deposit | Kept in"
+    row = "USB-C programming cable | CAB-C | 2 | none | Kit box"
+    terms = evidence.key_terms("is there a deposit on the USB-C cables?")
+    assert evidence.none_under(row, header, terms)
+    assert not evidence.none_under(row, header, evidence.key_terms("how much does a USB-C cable weigh?"))
+    assert not evidence.none_under("USB-C cable | CAB-C | 2 | 5 EUR | Kit box", header, terms)
+    assert not evidence.none_under("USB-C cable | none", header, terms)  # a row not of this header
+    text = f"Kit list\n\n| {header} |\n| --- | --- | --- | --- | --- |\n| {row} |\n"
+    best = evidence.score(
+        "is there a deposit on the USB-C cables?", [passage_of(text, "Kit")], FakeEmbedder(), 0.5, 0.15
+    )
+    assert best[0].text == row and best[0].fits
+
+
+def test_what_a_thing_is_worth_is_how_many_it_has_and_a_sum_of_its_own_must_be_named():
+    """ "how many credits is RB264 worth?" was refused beside "RB264 is a 15-credit module" for want of "worth"; "how
+    much is the deposit on the robot?" was answered with another robot's price, the deposit counted as said by any
+    sum."""
+    assert evidence.key_terms("how many credits is RB264 worth?") == ["credit", "rb264"]
+    assert "worth" in evidence.key_terms("is the old robot worth keeping?")
+    price = passage_of("Robot: Unitree G1 Humanoid - $16,000\n", "Shopping list")
+    best = evidence.score("how much is the deposit on the robot?", [price], FakeEmbedder(), 0.5, 0.15)[0]
+    assert best.fits and best.coverage == 0.5
+    deposit = passage_of("The deposit for a robot is 150 EUR.\n", "Loans")
+    assert (
+        evidence.score("how much is the deposit on the robot?", [deposit], FakeEmbedder(), 0.5, 0.15)[0].coverage == 1.0
+    )
+    # A price question is still answered by a price that does not say "price".
+    assert evidence.score("how much does the robot cost?", [price], FakeEmbedder(), 0.5, 0.15)[0].coverage == 1.0
+
+
+def test_a_time_limit_is_a_duration():
+    """ "whats the time limit on a run?" asked for no dimension, and a sentence counting runs was quoted for it."""
+    wanted = expected("whats the time limit on a run?", lambda word: ())
+    assert wanted.dimension == "duration" and wanted.precise
+    assert wanted.fits("A run fails if it takes longer than 90 seconds.")
+    assert not wanted.fits("Each team gets three timed runs in week 8.")

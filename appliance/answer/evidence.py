@@ -12,7 +12,7 @@ from itertools import pairwise
 from types import MappingProxyType
 
 from appliance.answer.events import Evidence
-from appliance.answer.expect import Expected, expected, quantities
+from appliance.answer.expect import SUMS, Expected, expected, quantities
 from appliance.search.shapes import Passage
 from appliance.store.text import STOPWORDS, TABLE_RULE, WORD, table_header
 
@@ -119,6 +119,9 @@ RESTATING = (
     # How many things fit in a place is its room for them, which the material states with any verb ("It holds 64
     # bicycles" for "how many bikes fit in the bike shelter").
     (re.compile(r"^\W*how many\b", re.IGNORECASE), frozenset("fit fits".split())),
+    # What a thing is worth is how much or how many of the thing asked it has: "how many credits is RB264 worth" is
+    # answered by "RB264 is a 15-credit module".
+    (re.compile(r"^\W*how (?:many|much)\b", re.IGNORECASE), frozenset("worth".split())),
     # The steps of a task are what its procedure lists, under any heading: "what is the procedure for charging the
     # battery" is answered by the steps under "Charging the battery".
     (
@@ -178,6 +181,8 @@ SNAKE_UNIT = re.compile(r"^[a-z]+(?:_[a-z]+)*_([a-z]{1,4})$", re.IGNORECASE)
 # A column of intervals: its "100" under "Change interval (operating hours)" is every 100 operating hours.
 INTERVAL_HEADER = re.compile(r"\b(?:interval|every)\b", re.I)
 UNIT_HEADER = re.compile(r"units?", re.I)
+# A table cell saying a thing has none of what its column holds.
+NONE_CELL = re.compile(r"none|nil|n/?a|no|free|-|\u2013|\u2014", re.I)
 # A column header of a few words and no unit says what its numbers count or measure: "1600" under "Pulses per
 # revolution" is 1600 pulses per revolution, "16" under "Turntable steps" 16 steps.
 LABEL_HEADER = re.compile(r"[^\W\d_]+(?:[ /-][^\W\d_]+){0,3}")
@@ -262,6 +267,8 @@ EVERY_DAY = re.compile(r"\b(?:every day|daily|all week|seven days a week|7 days 
 SLIPPED = 6
 # A short form a student types for what the material spells out ("lipo" for its "lithium-polymer", "imu" for
 # "inertial measurement unit"): of three to six letters, standing for two to four words.
+# "The store": a thing the passage named before, by its last word.
+DEFINITE = re.compile(r"\b[Tt]he[ \t]+([^\W\d_]{3,})\b(?:[ \t]+([^\W\d_]+))?")
 SHORT_FORM = re.compile(r"\b[^\W\d_]{3,6}\b")
 LETTERS = re.compile(r"[^\W\d_]+")
 SPELLED_OUT = range(2, 5)
@@ -856,11 +863,24 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             before = passage.text[spans[i - 1][0] : spans[i - 1][1]] if i and LEANING.match(text) else ""
             asked = _asked(passage.text, a)
             label = _item_label(passage.text, a)
-            parts = [passage.heading, _step(passage.text, a), asked, leads.get(a, ""), label, before, text]
+            meant = _referred_to(passage.text[:a], text)
+            parts = [passage.heading, _step(passage.text, a), asked, leads.get(a, ""), label, before, meant, text]
             context = " ".join(filter(None, parts))
             header = _table_header(passage, a)
             found.append(Candidate(index, passage.start + a, passage.start + b, text, context, header, asked))
     return found
+
+
+def _referred_to(earlier: str, sentence: str) -> str:
+    """The names earlier in the passage that the sentence's definite nouns stand for: "equipment store" for "The
+    store is open ..." after "collect it from the equipment store"."""
+    named = []
+    # The noun ends its phrase: "the next step" is a step.
+    nouns = [m[1] for m in DEFINITE.finditer(sentence) if m[2] is None or m[2].lower() in NO_TERMS]
+    for noun in dict.fromkeys(nouns):
+        found = re.finditer(rf"\b([^\W\d_]{{3,}})[ \t]+{re.escape(noun)}\b", earlier, re.IGNORECASE)
+        named += [m.group() for m in [m for m in found if m[1].lower() not in NO_TERMS][-1:]]
+    return " ".join(named)
 
 
 def _step(text: str, at: int) -> str:
@@ -950,6 +970,15 @@ def _read_cell(number: str, head: str, own: str) -> str:
     return f"{every}{number} {_unit(head) or own or _label(head)}".strip()
 
 
+def none_under(row: str, header: str, terms: Sequence[str]) -> bool:
+    """Whether a table row says there is none ("none", "n/a", "-") in a column the question names: "USB-C cable |
+    CAB-C | 2 | none" under "Item | Code | Quantity | Deposit" answers "is there a deposit on the cables"."""
+    cells, heads = [c.strip() for c in row.split("|")], [h.strip() for h in header.split("|")]
+    return len(heads) == len(cells) and any(
+        i and NONE_CELL.fullmatch(cell) and set(content_words(heads[i])) & set(terms) for i, cell in enumerate(cells)
+    )
+
+
 def _label(header: str) -> str:
     """A column header read after its numbers: a few words, not a header of intervals (read before them)."""
     return header if LABEL_HEADER.fullmatch(header) and not INTERVAL_HEADER.search(header) else ""
@@ -981,7 +1010,8 @@ def score(
     # condition), but of two sentences on the quiz the one giving a date or a time says when it is.
     when = not wanted.kind and bool(WHEN.match(question))
     # A sentence stating a mass says what "How much does it weigh?" asked, in whatever words.
-    asking = frozenset(content_words(" ".join(wanted.asking)))
+    # Not a sum of its own ("deposit", "fine"): a price states no deposit, so a sentence must name it.
+    asking = frozenset(content_words(" ".join(wanted.asking - SUMS)))
     # A value given without something is not that thing's: "23.5 kg without its controller" states no mass of the
     # controller, unless the question leaves it out too.
     unasked = left_out(question)
@@ -999,6 +1029,7 @@ def score(
         if numbered and of_another_numbered(numbered, text):
             excluded |= {f"{word}" for noun, number in numbered for word in (noun, str(number))}
         fits = wanted.fits(read_with_units(sentence.text, sentence.labels)) or wanted.heads(sentence.labels)
+        fits = fits or (wanted.kind == "quantity" and none_under(sentence.text, sentence.labels, terms))
         fits = fits and not excluded & set(terms) and (not timed or _share(timed, held, kin) > 0)
         # The name asked about, given by the heading only, is not of a sentence naming another thing of its kind:
         # "Weeks four and five use the Marten-SMD kit." on the "Kestrel-3 Bench Card" is no Kestrel-3 kit's.

@@ -188,7 +188,7 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         "duration",
         # not a numbered one: "is there a seminar in week 11" asks whether, not how long
         r"how long|how early|in advance|ahead|(?:hours?|minutes?|days?|weeks?|months?)(?!\s*\d)|duration|period|"
-        r"last|lasts|borrowed|lent",
+        r"last|lasts|borrowed|lent|time\s+(?:limits?|allowed)",
         DURATION_UNITS,
     ),
     (
