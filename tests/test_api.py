@@ -19,7 +19,7 @@ from appliance.web.routes import chat as chat_routes
 from appliance.web.shown import Shown
 from tests.chatscript import ScriptedAnswerer, quoted_answer
 from tests.conftest import parse_sse, sign_in
-from tests.filemaker import scanned_pdf, zip_of
+from tests.filemaker import TWO_SLIDES, make_pptx, scanned_pdf, zip_of
 from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
 from tests.realserver import serve
 
@@ -97,6 +97,23 @@ def test_upload_follow_job_reupload_noop_and_delete(client, services):
     hits = client.post("/api/v1/search", json={"query": "Zorblax gripper force", "k": 3}).json()["results"]
     assert all(h["document_id"] != doc["id"] for h in hits)
     assert client.get(f"/api/v1/documents/{doc['id']}").status_code == 404
+
+
+def test_an_uploads_job_names_the_kind_of_file_it_reads(client, services):
+    """A deck's progress read "Reading pages 3 of 12": its job carried no kind, so the web app could not say slides.
+    Each job names the kind its content was read as, from the start; a file refused before it was read has none."""
+    deck = make_pptx(TWO_SLIDES)
+    files = [
+        ("week3.pptx", deck, "application/octet-stream"),
+        ("book.pdf", make_pdf(["One", "Two"]), "application/pdf"),
+    ]
+    response = _upload(client, *files, ("empty.md", b"", "text/markdown"))
+    assert [(job["kind"], job["pages_total"]) for job in response.json()["jobs"]] == [
+        ("pptx", 2),
+        ("pdf", 2),
+        (None, 0),
+    ]
+    assert [job["kind"] for job in _finish(client, services, response)] == ["pptx", "pdf", None]
 
 
 BAD_FILES = [

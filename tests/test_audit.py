@@ -275,6 +275,23 @@ def test_chunks_stored_before_table_leads_are_given_the_header_of_the_table_they
     again.close()
 
 
+def test_jobs_from_before_job_kinds_have_none(tmp_path, monkeypatch):
+    """A store made before m016 opens with its jobs' kind null (the web app then says pages), new jobs with theirs."""
+    path = tmp_path / "ragbot.db"
+    _made_before(path, "m016_job_kind", monkeypatch).close()
+    raw = sqlite_utils.Database(path)
+    raw.table("jobs").insert({"id": "old", "filename": "deck.pptx", "status": "done", "pages_total": 2})
+    raw.close()
+    database = Database(path, None, alone=True, read_only=False)
+    database.create_job("new", "deck.pptx", kind="pptx")
+    assert [database.job(job)["kind"] for job in ("old", "new")] == [None, "pptx"]
+    assert database.pending_migrations() == 0
+    database.close()
+    again = sqlite_utils.Database(path)
+    migrations.m016_job_kind(again)  # `ragbot doctor --repair` may apply it again
+    again.close()
+
+
 def _made(client, heads, **body) -> dict:
     response = client.post("/api/v1/users", json=body, headers=heads["admin"])
     assert response.status_code == 201, response.text

@@ -31,7 +31,15 @@ from tests.chatscript import ScriptedAnswerer, cited_list_item, not_covered, twi
 from tests.conftest import PASSWORD as ACCOUNT_PASSWORD
 from tests.conftest import FakeModel
 from tests.conftest import sign_in as account_headers
-from tests.filemaker import QUILLON_CODE, QUILLON_EQUATION, QUILLON_NOTES, QUILLON_TABLE, make_pptx, scanned_pdf
+from tests.filemaker import (
+    QUILLON_CODE,
+    QUILLON_EQUATION,
+    QUILLON_NOTES,
+    QUILLON_TABLE,
+    TWO_SLIDES,
+    make_pptx,
+    scanned_pdf,
+)
 from tests.pdfmaker import SYMBOL_BULLET, make_pdf
 from tests.realserver import no_network, serve
 
@@ -2184,7 +2192,7 @@ def test_a_slide_deck_is_listed_with_its_slides_not_pages(visits, appliance):
     """A deck of two slides was listed as "pptx · 2 pages", though every citation of it names a slide."""
     appliance.services.accounts.add("jo", PASSWORD, "teacher")
     course = appliance.services.courses.create("Decks", appliance.services.accounts.named("jo")["id"])
-    deck = make_pptx([("Pumps", ["The P-9 pump weighs 2 kilograms."], ""), ("Drives", ["The D-3 takes 24 V."], "")])
+    deck = make_pptx(TWO_SLIDES)
     appliance.services.ingestor.ingest(deck, "week3.pptx", course_id=course["id"])
     teacher = visits()
     sign_in(teacher, "jo")
@@ -2193,6 +2201,20 @@ def test_a_slide_deck_is_listed_with_its_slides_not_pages(visits, appliance):
     nav(page, "Material").click()
     facts = page.locator(".doc[data-filename='week3.pptx'] .doc-facts")
     assert facts.inner_text().startswith("pptx · 2 slides · "), facts.inner_text()
+
+
+@real
+def test_an_uploaded_decks_status_counts_its_slides_not_pages(visits, appliance):
+    """A deck uploaded on the Material page read "Done: 2 passages from 2 pages" (and "Reading pages" before): its
+    job did not say what kind of file it was. Its status counts slides, as its entry in the list does."""
+    page = _teacher_on_material(visits, appliance, "kes", "Slides")
+    deck = make_pptx(TWO_SLIDES)
+    page.get_by_label("Choose files").set_input_files(
+        files=[{"name": "week4.pptx", "mimeType": "application/octet-stream", "buffer": deck}]
+    )
+    page.wait_for_selector(".upload[data-filename='week4.pptx'][data-status=done]", timeout=120_000)
+    status = page.locator(".upload[data-filename='week4.pptx'] .upload-status").inner_text()
+    assert re.fullmatch(r"Done: \d+ passages? from 2 slides", status), status
 
 
 @real

@@ -341,6 +341,7 @@ class Database:
         job = {
             "id": job_id,
             "filename": filename,
+            "kind": None,
             "status": "queued",
             "pages_total": 0,
             "pages_done": 0,

@@ -286,6 +286,14 @@ def m015_table_leads(db: sqlite_utils.Database) -> None:
                 db.execute("UPDATE chunks SET lead = ? WHERE id = ?", [lead, chunk_id])
 
 
+@migration
+def m016_job_kind(db: sqlite_utils.Database) -> None:
+    """The kind of file each ingestion job reads (pdf, pptx...), so its progress names slides or pages as the file
+    has them (null: a file refused before it was read, or a job from before)."""
+    if "kind" not in db.table("jobs").columns_dict:  # `ragbot doctor --repair` may run it again
+        db.table("jobs").add_column("kind", str)
+
+
 def _stood_for(sentence: dict, quotes_only: bool) -> str:
     """What a sentence stored before m008 stands for; `quotes_only`: its answer quoted the material alone."""
     reason = sentence.get("reason", "")

@@ -270,6 +270,13 @@ class Job(msgspec.Struct):
 
     id: str
     filename: str
+    kind: Annotated[
+        str | None,
+        Meta(
+            description="The file's kind as read from its content, as its document's `kind` (pdf, pptx, odp, ipynb, "
+            "epub...: a deck's pages are slides); null for a file refused before it was read."
+        ),
+    ]
     status: JobStatus
     progress: float
     pages_done: int
