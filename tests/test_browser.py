@@ -1060,6 +1060,19 @@ def test_a_question_answered_when_asked_again_says_so_in_the_not_answered_list(b
 
 
 @real
+def test_the_not_answered_tile_leaves_out_a_question_answered_when_asked_again(browser, scripted):
+    """The tile said "1 not answered" beside a list whose only question was marked answered since: it counts the
+    questions still unanswered, and says how many more were answered when asked again."""
+    question = "What does the D-3 drive draw?"
+    with dashboard_of(browser, scripted, "una", [("uwe", question)]) as visit:
+        answered_on_the_dashboard(visit, scripted, "uwe", question)
+        tile = visit.page.locator(".stats-row .stat").nth(1)
+        assert tile.locator(".stat-value").inner_text() == "0"
+        assert "0% of questions" in tile.inner_text()
+        assert "plus 1 answered when asked again since" in tile.inner_text()
+
+
+@real
 def test_the_dashboard_names_the_documents_the_answers_cited(browser, scripted):
     """A teacher could not see which documents the students' answers rested on."""
     with dashboard_of(browser, scripted, "vic", []) as visit:

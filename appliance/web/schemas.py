@@ -359,6 +359,13 @@ class CourseStats(msgspec.Struct):
     top_questions: Annotated[list[QuestionCount], Meta(description="The ten asked most often.")]
     unanswered: Annotated[list[UnansweredCount], Meta(description="The ten not answered most often.")]
     not_answered: Annotated[int, Meta(description="Questions not answered from the material, all of them.")]
+    answered_since: Annotated[
+        int,
+        Meta(
+            description="Of those not answered, the ones whose question was answered when last asked (material added "
+            "since covers it): not_answered less these still want material."
+        ),
+    ]
     cited: Annotated[list[CitedDocument], Meta(description="The ten documents the answers cited most.")]
     feedback: Feedback
     latency_ms: Latency
