@@ -13,6 +13,7 @@ from litestar.testing import TestClient
 
 from appliance.answer.events import ConversationEvent, Done, ErrorEvent, Source
 from appliance.errors import Unavailable
+from appliance.ingest import pipeline
 from appliance.ingest.document import Caps
 from appliance.web.app import create_app
 from appliance.web.routes import chat as chat_routes
@@ -114,6 +115,19 @@ def test_an_uploads_job_names_the_kind_of_file_it_reads(client, services):
         (None, 0),
     ]
     assert [job["kind"] for job in _finish(client, services, response)] == ["pptx", "pdf", None]
+
+
+def test_a_document_replaced_by_a_newer_upload_of_its_name_says_when_it_was_first_added(client, services, monkeypatch):
+    """The material list said only "added" with the newest version's date: a teacher could not tell a handout
+    replaced this morning from one first added then. A document keeps when its first version was added."""
+    for stamp, text in (("2026-11-02T09:00:00+00:00", FACT), ("2026-12-04T15:30:00+00:00", FACT + b"More.\n")):
+        monkeypatch.setattr(pipeline, "now", lambda stamp=stamp: stamp)
+        _finish(client, services, _upload(client, ("grip.md", text, "text/markdown")))
+    listed = client.get("/api/v1/documents").json()["documents"]
+    assert [(d["added_at"], d["created_at"]) for d in listed] == [
+        ("2026-11-02T09:00:00+00:00", "2026-12-04T15:30:00+00:00")
+    ]
+    assert client.get(f"/api/v1/documents/{listed[0]['id']}").json()["added_at"] == "2026-11-02T09:00:00+00:00"
 
 
 BAD_FILES = [

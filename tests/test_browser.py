@@ -2231,6 +2231,22 @@ def test_an_uploaded_decks_status_counts_its_slides_not_pages(visits, appliance)
 
 
 @real
+def test_a_document_replaced_by_a_newer_upload_says_it_was_updated(visits, appliance):
+    """A handout uploaded again with changes was listed as "added" on the day of the new version only: a teacher
+    could not tell it was replaced. Its entry says it was updated."""
+    page = _teacher_on_material(visits, appliance, "rue", "Versions")
+    for text in (b"# Fees\n\nThe workshop fee is 145 euros.\n", b"# Fees\n\nThe workshop fee is 150 euros.\n"):
+        time.sleep(1)  # versions are stamped to the second
+        page.get_by_label("Choose files").set_input_files(
+            files=[{"name": "fees.md", "mimeType": "text/markdown", "buffer": text}]
+        )
+        page.wait_for_selector(".upload:first-child[data-filename='fees.md'][data-status=done]", timeout=120_000)
+    facts = page.locator(".doc[data-filename='fees.md'] .doc-facts")
+    facts.filter(has_text="updated").wait_for()
+    assert re.search(r"· added [^·]+ · updated [^·]+$", facts.inner_text()), facts.inner_text()
+
+
+@real
 def test_a_deleted_document_is_no_longer_done_in_the_uploads_and_the_keyboard_stays_on_the_list(visits, appliance):
     """After deleting a document its upload still read "Done: 1 passage", and a keyboard user who confirmed the
     delete was sent back to the top of the page (the button pressed was gone): the row says it was deleted and

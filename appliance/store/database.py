@@ -229,12 +229,14 @@ class Database:
             )
 
     def replace_document(self, document: dict, pages: list[dict], chunks: list[dict]) -> list[str]:
-        """In one transaction, drop the document with the same source and insert this one; returns dropped chunk ids."""
+        """In one transaction, drop the document with the same source and insert this one, first added when that one
+        was; returns dropped chunk ids."""
         with self._lock, self._db.atomic():
             old = self.find(document["course_id"], source=document["source"])
             dropped = self._delete(old["id"]) if old else []
             self._changed(document["course_id"])
-            self._db.table("documents").insert(document)
+            added = old["added_at"] if old else document["created_at"]
+            self._db.table("documents").insert(document | {"added_at": added})
             self._db.table("pages").insert_all(pages)
             self._db.table("chunks").insert_all(chunks, batch_size=500)
         return dropped

@@ -219,7 +219,14 @@ class Document(msgspec.Struct):
     chunks: int
     sha256: str
     bytes: int
-    created_at: str
+    created_at: Annotated[str, Meta(description="When this version was stored.")]
+    added_at: Annotated[
+        str,
+        Meta(
+            description="When the document's first version was added: earlier than `created_at` once a newer upload "
+            "of the same name replaced it."
+        ),
+    ]
 
 
 class DocumentList(msgspec.Struct):

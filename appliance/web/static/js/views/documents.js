@@ -214,7 +214,9 @@ function renderList(documents) {
         icon("book"), "Read"));
     if (isStaff()) actions.append(deleteButton(doc, actions));
     const facts = [doc.kind, doc.pages ? count(doc.pages, pageName(doc.kind)) : null, count(doc.chunks, "passage"),
-      formatBytes(doc.bytes), `added ${formatDate(doc.created_at)}`].filter(Boolean);
+      formatBytes(doc.bytes), `added ${formatDate(doc.added_at)}`,
+      // A newer upload of the same name replaced it: when, so a teacher sees which version answers draw on.
+      doc.created_at !== doc.added_at ? `updated ${formatDate(doc.created_at)}` : null].filter(Boolean);
     return h("li", {class: "doc", dataset: {filename: doc.filename}},
       h("div", {class: "doc-main"},
         h("span", {class: "doc-name"}, doc.title && doc.title !== doc.filename ? doc.title : doc.filename),
