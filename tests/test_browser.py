@@ -2735,3 +2735,35 @@ def test_a_teacher_removes_a_member_and_archives_a_course_which_leaves_the_stude
     sign_in(student, "stayer")
     options = student.page.locator("#course-select option").all_inner_texts()
     assert "Term Lab" not in " ".join(options) and options
+
+
+@real
+def test_an_admin_deletes_a_course_once_its_name_is_typed_and_a_teacher_is_offered_no_delete(visits, appliance):
+    """A course at the end of its life could only be archived: an admin deletes it on the Courses screen, typing its
+    name first; its teacher, and the default course, are offered no delete."""
+    services = appliance.services
+    services.accounts.add("dean", PASSWORD, "admin")
+    lab = services.courses.create("Old Lab 2025", services.accounts.named("ada")["id"])
+    services.ingestor.ingest(b"# Old\n\nThe Vesper rig is retired.\n", "old.md", course_id=lab["id"])
+    on_courses = {}
+    for username in ("ada", "dean"):
+        on_courses[username] = visits()
+        sign_in(on_courses[username], username)
+        nav(on_courses[username].page, "Courses").click()
+        on_courses[username].page.locator(".course", has_text="Old Lab 2025").wait_for()
+    assert on_courses["ada"].page.get_by_role("button", name=re.compile("^Delete")).count() == 0
+    admin = on_courses["dean"]
+    page = admin.page
+    card = page.locator(".course", has_text="Old Lab 2025")
+    card.get_by_role("button", name="Delete Old Lab 2025").click()
+    assert page.locator(".course[data-course='1']").get_by_role("button", name=re.compile("^Delete")).count() == 0
+    typed = card.get_by_label("Type “Old Lab 2025” to delete it")
+    typed.fill("Old Lab")
+    card.get_by_role("button", name="Delete for good").click()
+    card.get_by_role("status").filter(has_text="confirm with its name: Old Lab 2025").wait_for()
+    check_accessibility(admin, "courses, deleting one")
+    typed.fill("Old Lab 2025")
+    card.get_by_role("button", name="Delete for good").click()
+    card.wait_for(state="detached")
+    assert services.database.documents([lab["id"]]) == []
+    assert "Old Lab 2025" not in " ".join(page.locator("#course-select option").all_inner_texts())

@@ -177,6 +177,9 @@ class Course(msgspec.Struct, omit_defaults=True):
         bool,
         Meta(description="Archived at the end of its term: readable, but it takes no new questions or uploads."),
     ] = False
+    default: Annotated[
+        bool, Meta(description="The install's default course, which new accounts join: it cannot be deleted.")
+    ] = False
 
 
 class CourseList(msgspec.Struct):
@@ -187,6 +190,17 @@ class CreatedCourse(msgspec.Struct):
     id: int
     name: str
     join_code: str
+
+
+class DeletedCourse(msgspec.Struct):
+    """A course deleted for good, and what went with it."""
+
+    id: int
+    name: str
+    documents: int
+    conversations: int
+    questions: Annotated[int, Meta(description="Questions asked in it (its figures), from every account.")]
+    members: int
 
 
 class JoinedCourse(msgspec.Struct):
