@@ -33,6 +33,10 @@ def zip_of(parts: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes
     return out.getvalue()
 
 
+# A deck of two slides, each with one fact.
+TWO_SLIDES = [("Pumps", ["The P-9 pump weighs 2 kilograms."], ""), ("Drives", ["The D-3 takes 24 V."], "")]
+
+
 def make_pptx(slides: list[tuple[str, list[str], str]]) -> bytes:
     """Slides of (title, bullet lines, speaker notes) on the title-and-content layout."""
     presentation = Presentation()

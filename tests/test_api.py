@@ -13,13 +13,14 @@ from litestar.testing import TestClient
 
 from appliance.answer.events import ConversationEvent, Done, ErrorEvent, Source
 from appliance.errors import Unavailable
+from appliance.ingest import pipeline
 from appliance.ingest.document import Caps
 from appliance.web.app import create_app
 from appliance.web.routes import chat as chat_routes
 from appliance.web.shown import Shown
 from tests.chatscript import ScriptedAnswerer, quoted_answer
 from tests.conftest import parse_sse, sign_in
-from tests.filemaker import scanned_pdf, zip_of
+from tests.filemaker import TWO_SLIDES, make_pptx, scanned_pdf, zip_of
 from tests.pdfmaker import encrypt_pdf, make_pdf, truncate
 from tests.realserver import serve
 
@@ -97,6 +98,36 @@ def test_upload_follow_job_reupload_noop_and_delete(client, services):
     hits = client.post("/api/v1/search", json={"query": "Zorblax gripper force", "k": 3}).json()["results"]
     assert all(h["document_id"] != doc["id"] for h in hits)
     assert client.get(f"/api/v1/documents/{doc['id']}").status_code == 404
+
+
+def test_an_uploads_job_names_the_kind_of_file_it_reads(client, services):
+    """A deck's progress read "Reading pages 3 of 12": its job carried no kind, so the web app could not say slides.
+    Each job names the kind its content was read as, from the start; a file refused before it was read has none."""
+    deck = make_pptx(TWO_SLIDES)
+    files = [
+        ("week3.pptx", deck, "application/octet-stream"),
+        ("book.pdf", make_pdf(["One", "Two"]), "application/pdf"),
+    ]
+    response = _upload(client, *files, ("empty.md", b"", "text/markdown"))
+    assert [(job["kind"], job["pages_total"]) for job in response.json()["jobs"]] == [
+        ("pptx", 2),
+        ("pdf", 2),
+        (None, 0),
+    ]
+    assert [job["kind"] for job in _finish(client, services, response)] == ["pptx", "pdf", None]
+
+
+def test_a_document_replaced_by_a_newer_upload_of_its_name_says_when_it_was_first_added(client, services, monkeypatch):
+    """The material list said only "added" with the newest version's date: a teacher could not tell a handout
+    replaced this morning from one first added then. A document keeps when its first version was added."""
+    for stamp, text in (("2026-11-02T09:00:00+00:00", FACT), ("2026-12-04T15:30:00+00:00", FACT + b"More.\n")):
+        monkeypatch.setattr(pipeline, "now", lambda stamp=stamp: stamp)
+        _finish(client, services, _upload(client, ("grip.md", text, "text/markdown")))
+    listed = client.get("/api/v1/documents").json()["documents"]
+    assert [(d["added_at"], d["created_at"]) for d in listed] == [
+        ("2026-11-02T09:00:00+00:00", "2026-12-04T15:30:00+00:00")
+    ]
+    assert client.get(f"/api/v1/documents/{listed[0]['id']}").json()["added_at"] == "2026-11-02T09:00:00+00:00"
 
 
 BAD_FILES = [

@@ -275,6 +275,55 @@ def test_chunks_stored_before_table_leads_are_given_the_header_of_the_table_they
     again.close()
 
 
+def test_jobs_from_before_job_kinds_have_none(tmp_path, monkeypatch):
+    """A store made before m016 opens with its jobs' kind null (the web app then says pages), new jobs with theirs."""
+    path = tmp_path / "ragbot.db"
+    _made_before(path, "m016_job_kind", monkeypatch).close()
+    raw = sqlite_utils.Database(path)
+    raw.table("jobs").insert({"id": "old", "filename": "deck.pptx", "status": "done", "pages_total": 2})
+    raw.close()
+    database = Database(path, None, alone=True, read_only=False)
+    database.create_job("new", "deck.pptx", kind="pptx")
+    assert [database.job(job)["kind"] for job in ("old", "new")] == [None, "pptx"]
+    assert database.pending_migrations() == 0
+    database.close()
+    again = sqlite_utils.Database(path)
+    migrations.m016_job_kind(again)  # `ragbot doctor --repair` may apply it again
+    again.close()
+
+
+def test_documents_from_before_added_at_were_added_with_their_names_first_upload_if_they_replaced_one(
+    tmp_path, monkeypatch
+):
+    """A store made before m017 opens with each document's first version's date: the earliest upload of its name to
+    its course for a version its job records as replacing one, else its own."""
+    path = tmp_path / "ragbot.db"
+    _made_before(path, "m017_document_added_at", monkeypatch).close()
+    raw = sqlite_utils.Database(path)
+    for name, created in (("notes.md", "2026-12-04T10:00:00+00:00"), ("rules.md", "2026-12-03T10:00:00+00:00")):
+        raw.table("documents").insert(
+            {"id": name, "source": name, "filename": name, "course_id": 1, "created_at": created}
+        )
+    jobs = [
+        ("1", "notes.md", "2026-11-02T09:00:00+00:00", "gone", "added"),
+        ("2", "notes.md", "2026-12-04T10:00:00+00:00", "notes.md", "replaced"),
+        ("3", "rules.md", "2026-12-03T10:00:00+00:00", "rules.md", "added"),
+    ]
+    for job_id, name, created, document, outcome in jobs:
+        row = {"id": job_id, "filename": name, "status": "done", "document_id": document, "outcome": outcome}
+        raw.table("jobs").insert(row | {"course_id": 1, "created_at": created})
+    raw.close()
+    database = Database(path, None, alone=True, read_only=False)
+    assert {d["id"]: d["added_at"] for d in database.documents()} == {
+        "notes.md": "2026-11-02T09:00:00+00:00",
+        "rules.md": "2026-12-03T10:00:00+00:00",
+    }
+    database.close()
+    again = sqlite_utils.Database(path)
+    migrations.m017_document_added_at(again)  # `ragbot doctor --repair` may apply it again
+    again.close()
+
+
 def _made(client, heads, **body) -> dict:
     response = client.post("/api/v1/users", json=body, headers=heads["admin"])
     assert response.status_code == 201, response.text

@@ -31,7 +31,15 @@ from tests.chatscript import ScriptedAnswerer, cited_list_item, not_covered, twi
 from tests.conftest import PASSWORD as ACCOUNT_PASSWORD
 from tests.conftest import FakeModel
 from tests.conftest import sign_in as account_headers
-from tests.filemaker import QUILLON_CODE, QUILLON_EQUATION, QUILLON_NOTES, QUILLON_TABLE, make_pptx, scanned_pdf
+from tests.filemaker import (
+    QUILLON_CODE,
+    QUILLON_EQUATION,
+    QUILLON_NOTES,
+    QUILLON_TABLE,
+    TWO_SLIDES,
+    make_pptx,
+    scanned_pdf,
+)
 from tests.pdfmaker import SYMBOL_BULLET, make_pdf
 from tests.realserver import no_network, serve
 
@@ -1049,6 +1057,19 @@ def test_a_question_answered_when_asked_again_says_so_in_the_not_answered_list(b
         listed = visit.page.locator(".bar-list.warn li")
         listed.filter(has_text="answered when asked again since").wait_for()
         assert listed.locator(".bar-label").all_inner_texts() == [question]
+
+
+@real
+def test_the_not_answered_tile_leaves_out_a_question_answered_when_asked_again(browser, scripted):
+    """The tile said "1 not answered" beside a list whose only question was marked answered since: it counts the
+    questions still unanswered, and says how many more were answered when asked again."""
+    question = "What does the D-3 drive draw?"
+    with dashboard_of(browser, scripted, "una", [("uwe", question)]) as visit:
+        answered_on_the_dashboard(visit, scripted, "uwe", question)
+        tile = visit.page.locator(".stats-row .stat").nth(1)
+        assert tile.locator(".stat-value").inner_text() == "0"
+        assert "0% of questions" in tile.inner_text()
+        assert "plus 1 answered when asked again since" in tile.inner_text()
 
 
 @real
@@ -2184,7 +2205,7 @@ def test_a_slide_deck_is_listed_with_its_slides_not_pages(visits, appliance):
     """A deck of two slides was listed as "pptx · 2 pages", though every citation of it names a slide."""
     appliance.services.accounts.add("jo", PASSWORD, "teacher")
     course = appliance.services.courses.create("Decks", appliance.services.accounts.named("jo")["id"])
-    deck = make_pptx([("Pumps", ["The P-9 pump weighs 2 kilograms."], ""), ("Drives", ["The D-3 takes 24 V."], "")])
+    deck = make_pptx(TWO_SLIDES)
     appliance.services.ingestor.ingest(deck, "week3.pptx", course_id=course["id"])
     teacher = visits()
     sign_in(teacher, "jo")
@@ -2193,6 +2214,36 @@ def test_a_slide_deck_is_listed_with_its_slides_not_pages(visits, appliance):
     nav(page, "Material").click()
     facts = page.locator(".doc[data-filename='week3.pptx'] .doc-facts")
     assert facts.inner_text().startswith("pptx · 2 slides · "), facts.inner_text()
+
+
+@real
+def test_an_uploaded_decks_status_counts_its_slides_not_pages(visits, appliance):
+    """A deck uploaded on the Material page read "Done: 2 passages from 2 pages" (and "Reading pages" before): its
+    job did not say what kind of file it was. Its status counts slides, as its entry in the list does."""
+    page = _teacher_on_material(visits, appliance, "kes", "Slides")
+    deck = make_pptx(TWO_SLIDES)
+    page.get_by_label("Choose files").set_input_files(
+        files=[{"name": "week4.pptx", "mimeType": "application/octet-stream", "buffer": deck}]
+    )
+    page.wait_for_selector(".upload[data-filename='week4.pptx'][data-status=done]", timeout=120_000)
+    status = page.locator(".upload[data-filename='week4.pptx'] .upload-status").inner_text()
+    assert re.fullmatch(r"Done: \d+ passages? from 2 slides", status), status
+
+
+@real
+def test_a_document_replaced_by_a_newer_upload_says_it_was_updated(visits, appliance):
+    """A handout uploaded again with changes was listed as "added" on the day of the new version only: a teacher
+    could not tell it was replaced. Its entry says it was updated."""
+    page = _teacher_on_material(visits, appliance, "rue", "Versions")
+    for text in (b"# Fees\n\nThe workshop fee is 145 euros.\n", b"# Fees\n\nThe workshop fee is 150 euros.\n"):
+        time.sleep(1)  # versions are stamped to the second
+        page.get_by_label("Choose files").set_input_files(
+            files=[{"name": "fees.md", "mimeType": "text/markdown", "buffer": text}]
+        )
+        page.wait_for_selector(".upload:first-child[data-filename='fees.md'][data-status=done]", timeout=120_000)
+    facts = page.locator(".doc[data-filename='fees.md'] .doc-facts")
+    facts.filter(has_text="updated").wait_for()
+    assert re.search(r"· added [^·]+ · updated [^·]+$", facts.inner_text()), facts.inner_text()
 
 
 @real
@@ -2684,3 +2735,35 @@ def test_a_teacher_removes_a_member_and_archives_a_course_which_leaves_the_stude
     sign_in(student, "stayer")
     options = student.page.locator("#course-select option").all_inner_texts()
     assert "Term Lab" not in " ".join(options) and options
+
+
+@real
+def test_an_admin_deletes_a_course_once_its_name_is_typed_and_a_teacher_is_offered_no_delete(visits, appliance):
+    """A course at the end of its life could only be archived: an admin deletes it on the Courses screen, typing its
+    name first; its teacher, and the default course, are offered no delete."""
+    services = appliance.services
+    services.accounts.add("dean", PASSWORD, "admin")
+    lab = services.courses.create("Old Lab 2025", services.accounts.named("ada")["id"])
+    services.ingestor.ingest(b"# Old\n\nThe Vesper rig is retired.\n", "old.md", course_id=lab["id"])
+    on_courses = {}
+    for username in ("ada", "dean"):
+        on_courses[username] = visits()
+        sign_in(on_courses[username], username)
+        nav(on_courses[username].page, "Courses").click()
+        on_courses[username].page.locator(".course", has_text="Old Lab 2025").wait_for()
+    assert on_courses["ada"].page.get_by_role("button", name=re.compile("^Delete")).count() == 0
+    admin = on_courses["dean"]
+    page = admin.page
+    card = page.locator(".course", has_text="Old Lab 2025")
+    card.get_by_role("button", name="Delete Old Lab 2025").click()
+    assert page.locator(".course[data-course='1']").get_by_role("button", name=re.compile("^Delete")).count() == 0
+    typed = card.get_by_label("Type “Old Lab 2025” to delete it")
+    typed.fill("Old Lab")
+    card.get_by_role("button", name="Delete for good").click()
+    card.get_by_role("status").filter(has_text="confirm with its name: Old Lab 2025").wait_for()
+    check_accessibility(admin, "courses, deleting one")
+    typed.fill("Old Lab 2025")
+    card.get_by_role("button", name="Delete for good").click()
+    card.wait_for(state="detached")
+    assert services.database.documents([lab["id"]]) == []
+    assert "Old Lab 2025" not in " ".join(page.locator("#course-select option").all_inner_texts())

@@ -16,15 +16,17 @@ from litestar.testing import TestClient
 from litestar.utils import sync
 
 from appliance import join_codes
+from appliance import services as services_module
 from appliance.answer.events import Timings
 from appliance.classroom import analytics
 from appliance.classroom.limits import SlidingWindow
-from appliance.errors import InvalidInput, TooManyRequests
+from appliance.errors import InvalidInput, NotFound, TooManyRequests
+from appliance.store.vectors import ChromaStore
 from appliance.web import secret
 from appliance.web.app import create_app
 from appliance.web.schemas import QuestionRow
 from tests.chatscript import ScriptedAnswerer, not_covered, quoted_answer
-from tests.conftest import PASSWORD, sign_in
+from tests.conftest import PASSWORD, FakeEmbedder, FakeModel, sign_in
 
 ROLES = ("anonymous", "student", "teacher", "other_teacher", "admin")
 STAFF_A = {"teacher", "admin"}
@@ -177,6 +179,10 @@ CALLS: dict[tuple[str, str], tuple[Callable[[dict], tuple[str, dict]], set[str]]
     ("PATCH", "/api/v1/courses/{course_id:int}"): (
         lambda w: (f"/api/v1/courses/{w['a']['id']}", {"json": {"name": f"A{next(counter)}"}}),
         STAFF_A,
+    ),
+    ("DELETE", "/api/v1/courses/{course_id:int}"): (
+        lambda w: (f"/api/v1/courses/{(made := _new_course(w))['id']}", {"params": {"name": made["name"]}}),
+        {"admin"},
     ),
     ("POST", "/api/v1/courses/join"): (
         lambda w: ("/api/v1/courses/join", {"json": {"join_code": _new_course(w)["join_code"]}}),
@@ -606,6 +612,103 @@ def test_an_archived_course_stays_readable_but_takes_no_questions_uploads_or_mem
     assert actions == [("course.unarchive", "admin"), ("course.archive", "teacher")]
 
 
+def test_an_admin_deletes_a_course_with_all_it_holds_naming_it(world):
+    """Archive was the only end of a course: its documents, conversations, figures and join code stayed for ever. An
+    admin deletes it for good, confirming with its name; its teachers and students cannot; B is untouched."""
+    client, services, heads, course = world["client"], world["services"], world["heads"], world["a"]
+    path = f"/api/v1/courses/{course['id']}"
+    document = _document(world)
+    kept = _document(world, course="b")
+    conversation, _ = _conversation(world)
+    vectors = services.vectors.ids()
+    for role in ("student", "teacher", "other_teacher"):
+        refused = client.delete(path, params={"name": "A"}, headers=heads[role])
+        assert refused.status_code == 403, (role, refused.text)
+    for name, words in ((None, "to delete course"), ("B", "to delete course"), ("", "confirm with its name: A")):
+        refused = client.delete(path, params={} if name is None else {"name": name}, headers=heads["admin"])
+        assert refused.status_code == 400 and words in refused.json()["error"], (name, refused.json())
+    assert client.get(f"/api/v1/documents/{document}", headers=heads["student"]).status_code == 200
+    deleted = client.delete(path, params={"name": " a "}, headers=heads["admin"])
+    assert deleted.status_code == 200, deleted.text
+    assert deleted.json() == {
+        "id": course["id"],
+        "name": "A",
+        "documents": 1,
+        "conversations": 1,
+        "questions": 1,
+        "members": 2,
+    }
+    assert client.get("/api/v1/courses", headers=heads["student"]).json()["courses"] == []
+    assert client.get(f"/api/v1/documents/{document}", headers=heads["admin"]).status_code == 404
+    assert client.get(f"/api/v1/conversations/{conversation}", headers=heads["student"]).status_code == 404
+    joined = client.post("/api/v1/courses/join", json={"join_code": course["join_code"]}, headers=heads["student"])
+    assert joined.status_code == 400
+    database = services.database
+    assert [d["id"] for d in database.documents()] == [kept]
+    assert services.vectors.ids() == database.chunk_ids() < vectors
+    for table in ("conversations", "interactions", "memberships", "answer_cache", "jobs"):
+        assert not database._db.table(table).count_where("course_id = ?", [course["id"]]), table
+    entry = services.audit.entries()[0]
+    assert (entry["action"], entry["actor"], entry["target"]) == (
+        "course.delete",
+        "admin",
+        f"course {course['id']} (A)",
+    )
+    assert entry["detail"] == {"documents": 1, "conversations": 1, "interactions": 1, "memberships": 2}
+    assert client.delete(path, params={"name": "A"}, headers=heads["admin"]).status_code == 404
+
+
+def test_the_default_course_and_a_course_taking_uploads_are_not_deleted(world):
+    client, services, heads = world["client"], world["services"], world["heads"]
+    default = client.delete("/api/v1/courses/1", params={"name": "Default course"}, headers=heads["admin"])
+    assert default.status_code == 409 and "is the default course" in default.json()["error"]
+    course = world["b"]
+    services.database.create_job("waiting", "late.md", course_id=course["id"])
+    busy = client.delete(f"/api/v1/courses/{course['id']}", params={"name": "B"}, headers=heads["admin"])
+    assert busy.status_code == 409 and "still being ingested" in busy.json()["error"]
+    assert busy.headers["retry-after"] == "30"
+    assert services.courses.get(course["id"])["name"] == "B"
+
+
+def test_a_file_finished_after_its_course_was_deleted_goes_nowhere(world):
+    """A file being read as its course was deleted was stored into no course, its vectors with it."""
+    services, course = world["services"], _new_course(world)
+    services.courses.delete(course["id"], course["name"], services.vectors)
+    with pytest.raises(NotFound, match=f"course {course['id']} was deleted while the file was being ingested"):
+        services.ingestor.ingest(b"Late notes on grippers.", "late.txt", course_id=course["id"])
+    assert services.database.documents([course["id"]]) == []
+    assert services.vectors.ids() == services.database.chunk_ids()
+
+
+def test_a_deleted_courses_vectors_go_from_chroma_on_disk_and_a_crash_before_they_do_is_repaired_at_start(settings):
+    """The course goes from SQLite in one transaction, then its vectors from Chroma: killed between the two, the
+    service's next start drops the vectors left, as it does any of no chunk."""
+    built = services_module.build(settings, embedder=FakeEmbedder(), model=FakeModel(), kin={})  # Chroma in data
+    gone, crashed, kept = (built.courses.create(name, None) for name in ("Gone", "Crashed", "Kept"))
+    for course in (gone, crashed, kept):
+        built.ingestor.ingest(
+            f"# {course['name']}\n\nNotes of {course['name']}.".encode(), "a.md", course_id=course["id"]
+        )
+    assert isinstance(built.vectors, ChromaStore) and len(built.vectors.ids()) == 3
+    built.courses.delete(gone["id"], "Gone", built.vectors)
+    assert built.vectors.ids() == built.database.chunk_ids() and len(built.vectors.ids()) == 2
+
+    def killed(ids):
+        raise KeyboardInterrupt  # as a kill between the two stores
+
+    built.vectors.delete = killed  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        built.courses.delete(crashed["id"], "Crashed", built.vectors)
+    assert len(built.vectors.ids()) == 2 and len(built.database.chunk_ids()) == 1
+    built.close()
+    again = services_module.build(settings, embedder=FakeEmbedder(), model=FakeModel(), kin={})
+    try:
+        assert again.vectors.ids() == again.database.chunk_ids()
+        assert [d["course_id"] for d in again.database.documents()] == [kept["id"]]
+    finally:
+        again.close()
+
+
 def test_a_course_is_renamed_by_its_teachers_with_every_value_checked(world):
     client, services, heads, course = world["client"], world["services"], world["heads"], world["a"]["id"]
     path = f"/api/v1/courses/{course}"
@@ -869,19 +972,22 @@ def test_every_question_not_answered_is_counted_not_only_the_ten_listed(world):
 
 def test_a_question_answered_when_asked_again_after_new_material_says_so_in_the_not_answered_list(world):
     """The teacher added material for a question on the not-answered list, the student asked again and was answered,
-    and the dashboard still offered it as a candidate for new material: it is listed, counted, and answered since."""
+    and the dashboard still offered it as a candidate for new material: it is listed, counted, and answered since.
+    Its "not answered" tile counted it with those still unanswered: the figures say how many of them were answered
+    when asked again since, each asking counted as the list counts it."""
     client, heads, services = world["client"], world["heads"], world["services"]
     for answerer, put in (
         (not_covered(), "What colour is the Wren-7?"),
+        (not_covered(), "What colour is the Wren-7"),
         (not_covered(), "What does the Wren-7 weigh?"),
         (quoted_answer(), "what colour is the wren-7"),
     ):
         services.chat.answerer = ScriptedAnswerer(answerer)
         assert client.post("/api/v1/chat", json={"message": put}, headers=heads["student"]).status_code == 200
     stats = client.get(f"/api/v1/courses/{world['a']['id']}/stats", headers=heads["teacher"]).json()
-    assert stats["not_answered"] == 2
+    assert (stats["not_answered"], stats["answered_since"]) == (3, 2)
     assert stats["unanswered"] == [
-        {"question": "What colour is the Wren-7?", "count": 1, "asked_as": [], "answered_since": True},
+        {"question": "What colour is the Wren-7?", "count": 2, "asked_as": [], "answered_since": True},
         {"question": "What does the Wren-7 weigh?", "count": 1, "asked_as": [], "answered_since": False},
     ]
 

@@ -245,6 +245,37 @@ def test_an_admin_at_the_box_renames_archives_and_unarchives_a_course(ragbot, tm
     assert all(action in audit for action in ("course.rename", "course.archive", "course.unarchive"))
 
 
+def test_an_admin_at_the_box_deletes_a_course_by_its_name_with_its_material(ragbot, tmp_path):
+    """A course ended only archived: its material, vectors and join code stayed for good."""
+    ragbot("users", "add", "mrsvale", "--role", "teacher", "--password-stdin", stdin="a long enough password\n")
+    course = ragbot("courses", "add", "Acoustics 2025", "--teacher", "mrsvale").stdout.split()[2]
+    notes = tmp_path / "waves.md"
+    notes.write_text("# Waves\n\nThe Tarrow horn resonates at 340 hertz.\n")
+    ragbot("ingest", str(notes), "--course", course)
+    asked = ragbot("courses", "delete", "acoustics 2025", check_status=1).stderr
+    assert asked == "ragbot: error: no terminal to ask on; give --yes to delete\n"
+    deleted = ragbot("courses", "delete", "acoustics 2025", "--yes").stdout
+    assert deleted == (
+        f"deleted course {course} (Acoustics 2025) (1 documents, 0 conversations, 0 interactions, 1 memberships); "
+        "the audit log keeps its name\n"
+    )
+    assert "Acoustics" not in ragbot("courses", "list").stdout
+    assert "waves.md" not in ragbot("documents", "list").stdout
+    assert "Tarrow" not in ragbot("search", "Tarrow horn resonance").stdout
+    assert re.search(rf"course\.delete +course {course} \(Acoustics 2025\)  documents=1 ", ragbot("audit").stdout)
+    again = ragbot("courses", "delete", "Acoustics 2025", "--yes", check_status=1).stderr
+    assert again == "ragbot: error: no course named 'Acoustics 2025': `ragbot courses list` names each\n"
+    default = ragbot("courses", "delete", "Default course", "--yes", check_status=1).stderr
+    assert "is the default course" in default
+    database = open_database(ragbot.data)
+    try:
+        vectors = services.open_vectors(load_settings(environ={}, data_dir=str(ragbot.data)))
+        assert vectors.ids() == database.chunk_ids()
+        vectors.close()
+    finally:
+        database.close()
+
+
 def test_an_admin_exports_a_course_s_questions_to_a_file_or_standard_output(ragbot, tmp_path):
     course = ragbot("courses", "add", "Hydraulics").stdout.split()[2]
     database = open_database(ragbot.data)

@@ -149,7 +149,7 @@ def test_pdf_pages_and_printed_labels():
     assert parsed.kind == "pdf"
     assert [(p.number, p.label) for p in parsed.pages] == [(1, "i"), (2, "ii"), (3, "1"), (4, "2")]
     assert "Chapter two text" in parsed.pages[3].text
-    assert precheck(data, "book.pdf") == 4
+    assert precheck(data, "book.pdf") == ("pdf", 4)
 
 
 def test_a_pdf_pages_printed_number_is_no_part_of_its_text():
@@ -319,12 +319,12 @@ def test_a_scan_is_refused_at_upload_while_ocr_is_off_saying_so_and_who_can_turn
 
 
 def test_a_scan_is_accepted_at_upload_while_ocr_is_on():
-    assert precheck(scanned_pdf(["The Halvard valve opens at three bar."]), "scan.pdf", Caps(ocr=True)) == 1
+    assert precheck(scanned_pdf(["The Halvard valve opens at three bar."]), "scan.pdf", Caps(ocr=True)) == ("pdf", 1)
 
 
 def test_a_pdf_with_text_is_accepted_at_upload_while_ocr_is_off_even_after_blank_pages():
-    assert precheck(make_pdf(["Some text on a page"] * 2), "notes.pdf", Caps(ocr=False)) == 2
-    assert precheck(make_pdf(["", "", "Text on page three"]), "late.pdf", Caps(ocr=False)) == 3
+    assert precheck(make_pdf(["Some text on a page"] * 2), "notes.pdf", Caps(ocr=False)) == ("pdf", 2)
+    assert precheck(make_pdf(["", "", "Text on page three"]), "late.pdf", Caps(ocr=False)) == ("pdf", 3)
 
 
 def test_reading_a_pdf_until_a_page_stops_after_it_and_still_counts_every_page():

@@ -77,12 +77,13 @@ def _usual(spellings: Counter[str]) -> str:
 
 
 def stats(database: Database, course_id: int) -> dict:
-    """Questions per day, the most frequent and the unanswered ones (and how many those are in all), the documents
-    cited most, feedback and latency percentiles."""
+    """Questions per day, the most frequent and the unanswered ones (how many those are in all, and how many of them
+    were answered when asked again since), the documents cited most, feedback and latency percentiles."""
     per_day, asked, feedback, latencies = database.course_activity(course_id)
     # Oldest first, so a question's last asking decides: answered then, the material added since covers it.
     answered_last = {normalise(_understood(u, s)): bool(c) for _, u, c, s in asked}
-    unanswered = _most_common((q, _understood(u, s)) for q, u, c, s in asked if not c)
+    not_covered = [(q, _understood(u, s)) for q, u, c, s in asked if not c]
+    unanswered = _most_common(not_covered)
     present = {document["filename"] for document in database.documents([course_id])}
     return {
         "course_id": course_id,
@@ -90,7 +91,8 @@ def stats(database: Database, course_id: int) -> dict:
         "per_day": per_day,
         "top_questions": _most_common((q, _understood(u, s)) for q, u, _, s in asked),
         "unanswered": [q | {"answered_since": answered_last[normalise(q["question"])]} for q in unanswered],
-        "not_answered": sum(not covered for _, _, covered, _ in asked),
+        "not_answered": len(not_covered),
+        "answered_since": sum(answered_last[normalise(understood)] for _, understood in not_covered),
         "cited": [d | {"in_course": d["filename"] in present} for d in database.cited_documents(course_id)],
         "feedback": {"up": feedback[0] or 0, "down": feedback[1] or 0},
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},

@@ -1,8 +1,14 @@
 """Courses, their members, and who may see or manage which course."""
 
+import logging
+
 from appliance.errors import Conflict, Forbidden, InvalidInput, NotFound
 from appliance.join_codes import new_code, read_code
 from appliance.store.database import Database, now
+from appliance.store.protocols import VectorStore
+from appliance.vocabulary import DEFAULT_COURSE
+
+log = logging.getLogger(__name__)
 
 
 class Courses:
@@ -43,6 +49,42 @@ class Courses:
             whose = "you already teach" if teacher_id is not None else "there is already a course"
             raise Conflict(f"{whose} '{same['name']}': give this course another name (a year, a group) or use that one")
         return name
+
+    def delete(self, course_id: int, name: str | None, vectors: VectorStore) -> dict[str, int]:
+        """Delete a course for good with all it holds, `name` naming it (that the right one goes); what went, counted.
+        SQLite first, in one transaction, then the vectors: a crash between leaves only vectors of no chunk, which
+        the repair at the next start drops (services.build, `ragbot doctor --repair`); searches never see them."""
+        course = self.get(course_id)
+        where = f"course {course_id} ({course['name']})"
+        if course_id == DEFAULT_COURSE:
+            raise Conflict(
+                f"{where} is the default course, which new accounts and `ragbot ingest` use: it cannot be deleted; "
+                "delete its documents, or archive it"
+            )
+        if name is None or not _same_name(name, course["name"]):
+            raise InvalidInput(f"to delete {where} for good, confirm with its name: {course['name']}")
+        deleted = self.database.delete_course(course_id)
+        if deleted is None:
+            raise Conflict(f"files are still being ingested into {where}: delete it once they are done", retry_after=30)
+        gone, chunk_ids = deleted
+        try:
+            vectors.delete(chunk_ids)
+        except Exception:  # the course is gone from SQLite, the truth: what is left is strays, dropped at next start
+            log.exception("%s was deleted; its %d vectors stay until the next start's repair", where, len(chunk_ids))
+        return gone
+
+    def named(self, name: str) -> dict:
+        """The one course of this name (case and spacing aside), for an admin at the box."""
+        found = [c for c in self.database.courses_of(None) if _same_name(c["name"], name)]
+        if not found:
+            raise NotFound(f"no course named '{name.strip()}': `ragbot courses list` names each")
+        if len(found) > 1:
+            ids = ", ".join(str(c["id"]) for c in found)
+            raise Conflict(
+                f"courses {ids} are all named '{found[0]['name']}': rename all but one first "
+                "(`ragbot courses rename ID NAME`)"
+            )
+        return found[0]
 
     def get(self, course_id: int) -> dict:
         course = self.database.course(course_id=course_id)
@@ -148,6 +190,7 @@ class Courses:
 def _listed(course: dict, role: str) -> dict:
     """A course as its member sees it: the join code only for a teacher."""
     shown = {"id": course["id"], "name": course["name"], "role": role, "archived": bool(course["archived_at"])}
+    shown["default"] = course["id"] == DEFAULT_COURSE
     return shown | ({"join_code": course["join_code"]} if role == "teacher" else {})
 
 

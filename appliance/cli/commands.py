@@ -363,8 +363,12 @@ def _delete_user(accounts, audit, args) -> None:
         raise InvalidInput(f"{name} not deleted: answer y, or give --yes")
     gone = accounts.delete(user["id"])
     audit.by_cli("account.delete", f"user {name}", **gone)
-    counted = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in gone.items())
-    print(f"deleted {name} ({counted}); the audit log keeps the name")
+    print(f"deleted {name} ({_counted(gone)}); the audit log keeps the name")
+
+
+def _counted(gone: dict[str, int]) -> str:
+    """What a deletion took, in words: "2 conversations, 5 interactions"."""
+    return ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in gone.items())
 
 
 def _confirmed(question: str) -> bool:
@@ -390,11 +394,32 @@ def courses(settings: Settings, args) -> int:
     """`ragbot courses ...`: an admin at the box manages courses and their members, as the web app does."""
     from appliance.store.database import open_database
 
+    if args.action == "delete":
+        return _delete_course(settings, args)
     database = open_database(settings.data_path)
     try:
         COURSE_ACTIONS[args.action](database, args)
     finally:
         database.close()
+    return 0
+
+
+def _delete_course(settings: Settings, args) -> int:
+    """A course for good, through the service the web app's admin uses: its vectors with it, so not beside the
+    running service."""
+    app = _writing_vectors(settings, "delete it on the Courses screen")
+    try:
+        course = app.courses.named(args.name)
+        target = course_target(course)
+        if not args.yes and not _confirmed(
+            f"delete {target} for good, with its documents, conversations and questions?"
+        ):
+            raise InvalidInput(f"{target} not deleted: answer y, or give --yes")
+        gone = app.courses.delete(course["id"], course["name"], app.vectors)
+        app.audit.by_cli("course.delete", target, **gone)
+    finally:
+        app.close()
+    print(f"deleted {target} ({_counted(gone)}); the audit log keeps its name")
     return 0
 
 

@@ -137,6 +137,14 @@ def parser() -> argparse.ArgumentParser:
         "--last-teacher", action="store_true", help="remove the course's last teacher too (refused without it)"
     )
 
+    drop = courses_commands.add_parser(
+        "delete",
+        help="delete a course for good, with its documents, conversations, questions, join code and memberships "
+        "(asks first; not the default course)",
+    )
+    drop.add_argument("name", help="the course's name (from `ragbot courses list`), which confirms which goes")
+    drop.add_argument("--yes", action="store_true", help="do not ask")
+
     keys = commands.add_parser("keys", help="API keys for the OpenAI-compatible endpoint (/v1)")
     keys_commands = keys.add_subparsers(dest="action", required=True)
     create_key = keys_commands.add_parser("create", help="make a key for an account (printed once, stored hashed)")

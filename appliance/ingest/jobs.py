@@ -46,11 +46,18 @@ class JobRunner:
             )
 
     def submit(
-        self, filename: str, data: bytes, pages: int = 0, course_id: int = DEFAULT_COURSE, user_id: int | None = None
+        self,
+        filename: str,
+        data: bytes,
+        checked: tuple[str, int] | None = None,
+        course_id: int = DEFAULT_COURSE,
+        user_id: int | None = None,
     ) -> dict:
-        """Save an upload and queue it for a course; returns the new job."""
+        """Save an upload and queue it for a course (`checked`: its kind and pages, as read before); returns the new
+        job."""
+        kind, pages = checked or (None, 0)
         job = self.database.create_job(
-            uuid.uuid4().hex, filename, pages_total=pages, course_id=course_id, user_id=user_id
+            uuid.uuid4().hex, filename, kind=kind, pages_total=pages, course_id=course_id, user_id=user_id
         )
         path = self.uploads / job["id"]
         try:

@@ -162,11 +162,14 @@ def _refused_kind(guess: filetype.Type | None, suffix: str) -> str:
     return f"the file is {words} (.{guess.extension})"
 
 
-def precheck(data: bytes, filename: str, caps: Caps = DEFAULT_CAPS, progress: Progress | None = None) -> int:
-    """Read a file before it is queued as ingesting will, so a file queued goes in; returns its pages."""
-    if detect_kind(data, filename) == "pdf":
-        return _precheck_pdf(data, caps)
-    return len(parse(data, filename, caps).pages)
+def precheck(
+    data: bytes, filename: str, caps: Caps = DEFAULT_CAPS, progress: Progress | None = None
+) -> tuple[str, int]:
+    """Read a file before it is queued as ingesting will, so a file queued goes in; returns its kind and pages."""
+    kind = detect_kind(data, filename)
+    if kind == "pdf":
+        return kind, _precheck_pdf(data, caps)
+    return kind, len(parse(data, filename, caps).pages)
 
 
 def _precheck_pdf(data: bytes, caps: Caps) -> int:

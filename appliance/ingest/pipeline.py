@@ -48,8 +48,8 @@ class Ingestor:
         self.caps = Caps.of(settings)
         self.limits = isolate.Limits(settings.parse_seconds, settings.parse_memory_mb << 20)
 
-    def check(self, data: bytes, source: str) -> int:
-        """Type and caps of a file before it is queued, read in a child process; returns its page count."""
+    def check(self, data: bytes, source: str) -> tuple[str, int]:
+        """Type and caps of a file before it is queued, read in a child process; returns its kind and page count."""
         return isolate.run("appliance.ingest.parse:precheck", (data, source, self.caps), self.limits)
 
     def ingest(

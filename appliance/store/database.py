@@ -229,12 +229,16 @@ class Database:
             )
 
     def replace_document(self, document: dict, pages: list[dict], chunks: list[dict]) -> list[str]:
-        """In one transaction, drop the document with the same source and insert this one; returns dropped chunk ids."""
+        """In one transaction, drop the document with the same source and insert this one, first added when that one
+        was; returns dropped chunk ids."""
         with self._lock, self._db.atomic():
+            if not self._db.table("courses").count_where("id = ?", [document["course_id"]]):  # deleted meanwhile
+                raise NotFound(f"course {document['course_id']} was deleted while the file was being ingested")
             old = self.find(document["course_id"], source=document["source"])
             dropped = self._delete(old["id"]) if old else []
             self._changed(document["course_id"])
-            self._db.table("documents").insert(document)
+            added = old["added_at"] if old else document["created_at"]
+            self._db.table("documents").insert(document | {"added_at": added})
             self._db.table("pages").insert_all(pages)
             self._db.table("chunks").insert_all(chunks, batch_size=500)
         return dropped
@@ -341,6 +345,7 @@ class Database:
         job = {
             "id": job_id,
             "filename": filename,
+            "kind": None,
             "status": "queued",
             "pages_total": 0,
             "pages_done": 0,
@@ -443,6 +448,28 @@ class Database:
                 return "last_teacher"
             self._db.execute("DELETE FROM memberships WHERE course_id = ? AND user_id = ?", [course_id, user_id])
             return found[0]
+
+    def delete_course(self, course_id: int) -> tuple[dict[str, int], list[str]] | None:
+        """Delete a course with all it holds, in one transaction: its documents (pages, chunks and their FTS rows),
+        conversations and questions, cached answers, jobs and memberships, and the course with its join code. What
+        went, counted, and its chunk ids to drop from the vector store; None, deleting nothing, while files are being
+        ingested into it (their documents would land in no course)."""
+        documents = "SELECT id FROM documents WHERE course_id = ?"
+        with self._lock, self._db.atomic():
+            if self._db.table("jobs").count_where("course_id = ? AND status IN ('queued', 'running')", [course_id]):
+                return None
+            chunks = self._db.execute(f"SELECT id FROM chunks WHERE document_id IN ({documents})", [course_id])
+            ids = [row[0] for row in chunks]
+            gone = {
+                table: self._db.table(table).count_where("course_id = ?", [course_id])
+                for table in ("documents", "conversations", "interactions", "memberships")
+            }
+            self._db.execute(f"DELETE FROM chunks WHERE document_id IN ({documents})", [course_id])
+            self._db.execute(f"DELETE FROM pages WHERE document_id IN ({documents})", [course_id])
+            for table in ("documents", "interactions", "conversations", "answer_cache", "jobs", "memberships"):
+                self._db.execute(f"DELETE FROM {table} WHERE course_id = ?", [course_id])
+            self._db.execute("DELETE FROM courses WHERE id = ?", [course_id])
+        return gone, ids
 
     def members(self, course_id: int) -> list[dict]:
         sql = (

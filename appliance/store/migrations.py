@@ -286,6 +286,29 @@ def m015_table_leads(db: sqlite_utils.Database) -> None:
                 db.execute("UPDATE chunks SET lead = ? WHERE id = ?", [lead, chunk_id])
 
 
+@migration
+def m016_job_kind(db: sqlite_utils.Database) -> None:
+    """The kind of file each ingestion job reads (pdf, pptx...), so its progress names slides or pages as the file
+    has them (null: a file refused before it was read, or a job from before)."""
+    if "kind" not in db.table("jobs").columns_dict:  # `ragbot doctor --repair` may run it again
+        db.table("jobs").add_column("kind", str)
+
+
+@migration
+def m017_document_added_at(db: sqlite_utils.Database) -> None:
+    """When each document's first version was added, kept as a newer upload of the same name replaces it
+    (`created_at` is the version's), so the material list says "updated". A version the jobs record as replacing
+    another was first added with the earliest upload of its name to its course; any other, when it was stored."""
+    if "added_at" in db.table("documents").columns_dict:  # `ragbot doctor --repair` may run it again
+        return
+    db.table("documents").add_column("added_at", str)
+    db.execute(
+        "UPDATE documents SET added_at = COALESCE((SELECT MIN(jobs.created_at) FROM jobs WHERE jobs.course_id = "
+        "documents.course_id AND jobs.filename = documents.source AND jobs.status = 'done' AND documents.id IN "
+        "(SELECT document_id FROM jobs WHERE outcome = 'replaced')), created_at)"
+    )
+
+
 def _stood_for(sentence: dict, quotes_only: bool) -> str:
     """What a sentence stored before m008 stands for; `quotes_only`: its answer quoted the material alone."""
     reason = sentence.get("reason", "")

@@ -177,6 +177,9 @@ class Course(msgspec.Struct, omit_defaults=True):
         bool,
         Meta(description="Archived at the end of its term: readable, but it takes no new questions or uploads."),
     ] = False
+    default: Annotated[
+        bool, Meta(description="The install's default course, which new accounts join: it cannot be deleted.")
+    ] = False
 
 
 class CourseList(msgspec.Struct):
@@ -187,6 +190,17 @@ class CreatedCourse(msgspec.Struct):
     id: int
     name: str
     join_code: str
+
+
+class DeletedCourse(msgspec.Struct):
+    """A course deleted for good, and what went with it."""
+
+    id: int
+    name: str
+    documents: int
+    conversations: int
+    questions: Annotated[int, Meta(description="Questions asked in it (its figures), from every account.")]
+    members: int
 
 
 class JoinedCourse(msgspec.Struct):
@@ -219,7 +233,14 @@ class Document(msgspec.Struct):
     chunks: int
     sha256: str
     bytes: int
-    created_at: str
+    created_at: Annotated[str, Meta(description="When this version was stored.")]
+    added_at: Annotated[
+        str,
+        Meta(
+            description="When the document's first version was added: earlier than `created_at` once a newer upload "
+            "of the same name replaced it."
+        ),
+    ]
 
 
 class DocumentList(msgspec.Struct):
@@ -270,6 +291,13 @@ class Job(msgspec.Struct):
 
     id: str
     filename: str
+    kind: Annotated[
+        str | None,
+        Meta(
+            description="The file's kind as read from its content, as its document's `kind` (pdf, pptx, odp, ipynb, "
+            "epub...: a deck's pages are slides); null for a file refused before it was read."
+        ),
+    ]
     status: JobStatus
     progress: float
     pages_done: int
@@ -352,6 +380,13 @@ class CourseStats(msgspec.Struct):
     top_questions: Annotated[list[QuestionCount], Meta(description="The ten asked most often.")]
     unanswered: Annotated[list[UnansweredCount], Meta(description="The ten not answered most often.")]
     not_answered: Annotated[int, Meta(description="Questions not answered from the material, all of them.")]
+    answered_since: Annotated[
+        int,
+        Meta(
+            description="Of those not answered, the ones whose question was answered when last asked (material added "
+            "since covers it): not_answered less these still want material."
+        ),
+    ]
     cited: Annotated[list[CitedDocument], Meta(description="The ten documents the answers cited most.")]
     feedback: Feedback
     latency_ms: Latency

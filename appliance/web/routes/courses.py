@@ -6,7 +6,7 @@ import msgspec
 from litestar import Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
-from litestar.params import FromQuery, JSONBody, PathParameter
+from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.response import Stream
 from msgspec import Meta
 
@@ -15,7 +15,7 @@ from appliance.classroom.audit import course_changes, course_target
 from appliance.errors import Forbidden, InvalidInput
 from appliance.services import Services
 from appliance.web import secret
-from appliance.web.access import STAFF, USERS, allow
+from appliance.web.access import ADMIN, STAFF, USERS, allow
 from appliance.web.schemas import (
     MAX_ROW,
     AddedMember,
@@ -23,6 +23,7 @@ from appliance.web.schemas import (
     CourseList,
     CourseStats,
     CreatedCourse,
+    DeletedCourse,
     JoinedCourse,
     Member,
     MemberList,
@@ -92,6 +93,29 @@ def change_course(
     for action, detail in course_changes(was, fields):
         services.audit.record(request.user, action, course_target(course), **detail)
     return msgspec.convert(course, Course)
+
+
+@delete(
+    "/api/v1/courses/{course_id:int}",
+    opt=allow(ADMIN),
+    status_code=200,
+    sync_to_thread=True,
+    tags=["courses"],
+    summary="Delete a course for good, with its documents, conversations, figures and members (admins; ?name=)",
+)
+def delete_course(
+    course_id: CourseId,
+    request: Request,
+    services: NamedDependency[Services],
+    name: Annotated[str | None, QueryParameter(description="The course's name, confirming which goes.")] = None,
+) -> DeletedCourse:
+    """Not the default course; refused (409) while files are being ingested into it. The audit log keeps its name."""
+    course = services.courses.get(course_id)
+    gone = services.courses.delete(course_id, name, services.vectors)
+    services.audit.record(request.user, "course.delete", course_target(course), **gone)
+    return DeletedCourse(
+        course_id, course["name"], gone["documents"], gone["conversations"], gone["interactions"], gone["memberships"]
+    )
 
 
 @post("/api/v1/courses/join", opt=allow(USERS), sync_to_thread=True, tags=["courses"], summary="Join by code")
@@ -222,6 +246,7 @@ handlers = [
     list_courses,
     create_course,
     change_course,
+    delete_course,
     join_course,
     list_members,
     add_member,

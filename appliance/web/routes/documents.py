@@ -58,7 +58,7 @@ def _accept(services: Services, owner: dict, filename: str, data: bytes) -> tupl
     try:
         source = clean_source(filename)
         services.jobs.admit(owner["user_id"])
-        return services.jobs.submit(source, data, pages=services.ingestor.check(data, source), **owner), None
+        return services.jobs.submit(source, data, services.ingestor.check(data, source), **owner), None
     except RagbotError as error:
         return services.jobs.reject(filename or "(unnamed)", error.message, **owner), error
 

@@ -2,7 +2,7 @@
 
 import {api} from "../api.js";
 import {askFirst, field, h, icon, toast} from "../dom.js";
-import {isStaff, loadCourses, selectCourse, state} from "../state.js";
+import {isAdmin, isStaff, loadCourses, selectCourse, state} from "../state.js";
 
 function message(box, text, kind) {
   box.className = `alert alert-${kind}`;
@@ -130,6 +130,37 @@ function termControls(course, render) {
   return [form, h("div", {class: "course-actions"}, archive), note];
 }
 
+/** An admin deletes a course for good: asked first to type its name, which the server checks is the course's. */
+function deleteControl(course, render) {
+  const note = h("div", {role: "status", hidden: true});
+  const name = h("input", {name: "confirm-name", required: true, autocomplete: "off", spellcheck: "false"});
+  const cancel = h("button", {type: "button", class: "button small", onClick: () => {
+    form.replaceWith(start);
+    start.focus();
+  }}, "Cancel");
+  const form = h("form", {class: "inline-form", onSubmit: async (event) => {
+    event.preventDefault();
+    try {
+      const path = `/api/v1/courses/${encodeURIComponent(course.id)}?name=${encodeURIComponent(name.value)}`;
+      const gone = await api(path, {method: "DELETE"});
+      await loadCourses();
+      render();
+      selectCourse(state.courseId); // the header's picker no longer offers it
+      toast(`${gone.name} is deleted for good, with its material, conversations and figures.`);
+    } catch (error) {
+      message(note, error.message, "error");
+    }
+  }}, field(`Type “${course.name}” to delete it`, name,
+    "Its material, conversations, figures and join code go with it, for good."),
+  h("button", {type: "submit", class: "button small danger"}, icon("trash"), "Delete for good"), cancel);
+  const start = h("button", {type: "button", class: "button small danger-outline", "aria-label": `Delete ${course.name}`,
+    onClick: () => {
+      start.replaceWith(form);
+      name.focus();
+    }}, icon("trash"), "Delete course");
+  return [h("div", {class: "course-actions"}, start), note];
+}
+
 function courseCard(course, render) {
   const staff = ["teacher", "admin"].includes(course.role) || (isStaff() && course.join_code);
   const items = [
@@ -155,6 +186,7 @@ function courseCard(course, render) {
     const members = memberList(course);
     items.push(...memberForm(course, members), members, ...termControls(course, render));
   }
+  if (isAdmin() && !course.default) items.push(...deleteControl(course, render));
   items.push(h("div", {class: "course-actions"},
     h("a", {class: "button small", href: "#/documents", "aria-label": `Material of ${course.name}`,
       onClick: () => selectCourse(course.id)}, "Material"),

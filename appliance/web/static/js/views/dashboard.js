@@ -54,9 +54,9 @@ async function downloadCsv(course) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-function stat(label, value, note) {
+function stat(label, value, ...notes) {
   return h("div", {class: "stat"}, h("span", {class: "stat-value"}, value), h("span", {class: "stat-label"}, label),
-    note ? h("span", {class: "muted small"}, note) : null);
+    ...notes.filter(Boolean).map((note) => h("span", {class: "muted small"}, note)));
 }
 
 function ms(value) {
@@ -87,7 +87,9 @@ function render(body, stats) {
   const total = stats.questions;
   const up = stats.feedback.up;
   const down = stats.feedback.down;
-  const unanswered = stats.not_answered;
+  // Those answered when asked again since no longer want material: the tile counts the rest, as the list marks them.
+  const unanswered = stats.not_answered - stats.answered_since;
+  const since = stats.answered_since ? `plus ${stats.answered_since} answered when asked again since` : null;
   // A follow-up is listed as it was understood, with the student's own words beneath ("asked as: and its reach?").
   // One answered when asked again (material added since) is no longer a candidate for new material: it says so.
   const questions = (list) => list.map((q) => ({label: questionLabel(q.question), value: q.count,
@@ -96,7 +98,7 @@ function render(body, stats) {
   body.replaceChildren(
     h("div", {class: "stats-row"},
       stat("questions", String(total)),
-      stat("not answered", String(unanswered), total ? `${Math.round((unanswered / total) * 100)}% of questions` : null),
+      stat("not answered", String(unanswered), total ? `${Math.round((unanswered / total) * 100)}% of questions` : null, since),
       stat("helpful", up + down ? `${Math.round((up / (up + down)) * 100)}%` : "–", `${up} up, ${down} down`),
       stat("typical answer time", ms(stats.latency_ms.p50),
         stats.latency_ms.p95 == null ? null : `95% within ${ms(stats.latency_ms.p95)}`)),

@@ -28,7 +28,7 @@ function describe(item) {
   if (job.status === "queued") return "Queued for processing";
   if (job.status === "running") {
     if (job.chunks_total) return `Indexing passages ${job.chunks_done} of ${job.chunks_total}`;
-    if (job.pages_total) return `Reading pages ${job.pages_done} of ${job.pages_total}`;
+    if (job.pages_total) return `Reading ${pageName(job.kind)}s ${job.pages_done} of ${job.pages_total}`;
     return "Reading";
   }
   if (job.status === "failed") return job.error || "Could not be added";
@@ -39,7 +39,12 @@ function describe(item) {
       : "Done: already in this course, unchanged";
   }
   if (job.outcome === "replaced") return `Done: updated, ${count(job.chunks_total, "passage")}`;
-  return `Done: ${count(job.chunks_total, "passage")}${job.pages_total > 1 ? ` from ${job.pages_total} pages` : ""}`;
+  return `Done: ${count(job.chunks_total, "passage")}${job.pages_total > 1 ? ` from ${count(job.pages_total, pageName(job.kind))}` : ""}`;
+}
+
+/** What a file of this kind calls its pages: a deck's are slides. */
+function pageName(kind) {
+  return PAGE_NAMES[kind] || "page";
 }
 
 function count(n, noun) {
@@ -208,8 +213,10 @@ function renderList(documents) {
         "aria-label": `Read ${doc.filename}`},
         icon("book"), "Read"));
     if (isStaff()) actions.append(deleteButton(doc, actions));
-    const facts = [doc.kind, doc.pages ? count(doc.pages, PAGE_NAMES[doc.kind] || "page") : null, count(doc.chunks, "passage"),
-      formatBytes(doc.bytes), `added ${formatDate(doc.created_at)}`].filter(Boolean);
+    const facts = [doc.kind, doc.pages ? count(doc.pages, pageName(doc.kind)) : null, count(doc.chunks, "passage"),
+      formatBytes(doc.bytes), `added ${formatDate(doc.added_at)}`,
+      // A newer upload of the same name replaced it: when, so a teacher sees which version answers draw on.
+      doc.created_at !== doc.added_at ? `updated ${formatDate(doc.created_at)}` : null].filter(Boolean);
     return h("li", {class: "doc", dataset: {filename: doc.filename}},
       h("div", {class: "doc-main"},
         h("span", {class: "doc-name"}, doc.title && doc.title !== doc.filename ? doc.title : doc.filename),
