@@ -3158,3 +3158,18 @@ def test_a_time_limit_is_a_duration():
     assert wanted.dimension == "duration" and wanted.precise
     assert wanted.fits("A run fails if it takes longer than 90 seconds.")
     assert not wanted.fits("Each team gets three timed runs in week 8.")
+
+
+def test_a_table_row_leaving_blank_the_column_asked_about_does_not_answer_it():
+    """A risk table's "Lone working in the arena | Students staying after the session |  |" under "Hazard | Who
+    might be harmed | Control measures | Residual risk" was quoted for the control measures of lone working."""
+    header = "Hazard | Who might be harmed | Control measures | Residual risk"
+    row = "Lone working in the arena | Students staying after the session"  # its blank cells trimmed with the line
+    asked = evidence.key_terms("what are the control measures for lone working in the arena?")
+    assert evidence.blank_under(row, header, asked)
+    assert evidence.blank_under(f"{row} |  | low", header, asked)
+    assert not evidence.blank_under(row, header, evidence.key_terms("who might be harmed by lone working?"))
+    assert not evidence.blank_under(f"{row} | Never alone | low", header, asked)
+    text = f"Risks\n\n| {header} |\n| --- | --- | --- | --- |\n| {row} |  |  |\n"
+    best = evidence.score("control measures for lone working?", [passage_of(text, "Risks")], FakeEmbedder(), 0.5, 0.15)
+    assert best[0].text == row and not best[0].fits

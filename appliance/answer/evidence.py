@@ -970,6 +970,16 @@ def _read_cell(number: str, head: str, own: str) -> str:
     return f"{every}{number} {_unit(head) or own or _label(head)}".strip()
 
 
+def blank_under(row: str, header: str, terms: Sequence[str]) -> bool:
+    """Whether a table row leaves blank a column the question names: a risk table's "Lone working | Students staying
+    after the session |  |" says no control measures for lone working."""
+    cells, heads = [c.strip() for c in row.split("|")], [h.strip() for h in header.split("|")]
+    if len(cells) < 2 or len(cells) > len(heads):
+        return False
+    cells += [""] * (len(heads) - len(cells))  # the row's blank cells at its end, trimmed with the line
+    return any(not cell and set(content_words(head)) & set(terms) for head, cell in zip(heads, cells, strict=True))
+
+
 def none_under(row: str, header: str, terms: Sequence[str]) -> bool:
     """Whether a table row says there is none ("none", "n/a", "-") in a column the question names: "USB-C cable |
     CAB-C | 2 | none" under "Item | Code | Quantity | Deposit" answers "is there a deposit on the cables"."""
@@ -1030,6 +1040,7 @@ def score(
             excluded |= {f"{word}" for noun, number in numbered for word in (noun, str(number))}
         fits = wanted.fits(read_with_units(sentence.text, sentence.labels)) or wanted.heads(sentence.labels)
         fits = fits or (wanted.kind == "quantity" and none_under(sentence.text, sentence.labels, terms))
+        fits = fits and not blank_under(sentence.text, sentence.labels, terms)
         fits = fits and not excluded & set(terms) and (not timed or _share(timed, held, kin) > 0)
         # The name asked about, given by the heading only, is not of a sentence naming another thing of its kind:
         # "Weeks four and five use the Marten-SMD kit." on the "Kestrel-3 Bench Card" is no Kestrel-3 kit's.
