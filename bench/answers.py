@@ -18,6 +18,7 @@
     .venv/bin/python -m bench.answers --set fresh13     # the fourteenth, held-out set (bench/answers/fresh13/)
     .venv/bin/python -m bench.answers --set fresh14     # the fifteenth, held-out set (bench/answers/fresh14/)
     .venv/bin/python -m bench.answers --set fresh15     # the sixteenth, held-out set (bench/answers/fresh15/)
+    .venv/bin/python -m bench.answers --set fresh16     # the seventeenth, held-out set (bench/answers/fresh16/)
     .venv/bin/python -m bench --only=answers            # the same through the one command
 
 The dev set (bench/answers/questions.toml) is about invented lab equipment, rules and people, so a right answer
@@ -33,8 +34,8 @@ Every answer is judged here, independently of the appliance's own checks, by pla
 with `cited: true` has the expected filename), numbers in the answer that no returned source contains, sentences
 not supported by any source, loops. Figures are given over all questions and over each split of the set (the dev
 set's `tune` and `check`; each held-out set's `-tune` half and its judged half: `fresh-tune` and `fresh`, ...,
-`fresh15-tune` and `fresh15`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
-(`fresh`, `fresh2`, ..., `fresh15`) only, for the grounded and extractive modes.
+`fresh16-tune` and `fresh16`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
+(`fresh`, `fresh2`, ..., `fresh16`) only, for the grounded and extractive modes.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class QuestionSet(NamedTuple):
     judged: str
 
 
-# The dev set was tuned on (its `tune` split); the fresh to fresh15 sets were written later, each by a new hand, and
+# The dev set was tuned on (its `tune` split); the fresh to fresh16 sets were written later, each by a new hand, and
 # only their `-tune` halves may be read.
 SETS = {
     "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
@@ -85,6 +86,7 @@ SETS = {
     "fresh13": QuestionSet(DEVSET / "fresh13", ("fresh13-tune", "fresh13"), "fresh13"),
     "fresh14": QuestionSet(DEVSET / "fresh14", ("fresh14-tune", "fresh14"), "fresh14"),
     "fresh15": QuestionSet(DEVSET / "fresh15", ("fresh15-tune", "fresh15"), "fresh15"),
+    "fresh16": QuestionSet(DEVSET / "fresh16", ("fresh16-tune", "fresh16"), "fresh16"),
     "sample": QuestionSet(DEVSET / "sample", ("sample",), "sample"),
 }
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).
@@ -412,14 +414,23 @@ def load_devset(quick: bool, name: str = "dev") -> dict:
 
 # Documents made at bench time from a text source beside the set: a suffix's folder and maker.
 MADE = {".pdf": "pdf", ".pptx": "slides", ".docx": "word"}
+# A PDF made from <folder>/scan/<stem>.txt instead is a scan: each page's lines drawn on an image, no text layer.
+SCAN = "scan"
+
+
+def _scan_source(devset: dict, name: str) -> Path | None:
+    """A PDF's scan/<stem>.txt, if the set has one (see SCAN)."""
+    path = devset["folder"] / SCAN / f"{Path(name).stem}.txt"
+    return path if Path(name).suffix == ".pdf" and path.is_file() else None
 
 
 def document_text(devset: dict, name: str) -> str:
-    """A dev document's text as written: a made one's <folder>/<stem>.txt (see MADE), else the file itself."""
+    """A dev document's text as written: a scanned PDF's <folder>/scan/<stem>.txt (see SCAN), a made one's
+    <folder>/<stem>.txt (see MADE), else the file itself."""
     folder = devset["folder"]
     suffix = Path(name).suffix
     path = folder / MADE[suffix] / f"{Path(name).stem}.txt" if suffix in MADE else folder / name
-    return path.read_text(encoding="utf-8")
+    return (_scan_source(devset, name) or path).read_text(encoding="utf-8")
 
 
 def _make_pdf(text: str) -> bytes:
@@ -471,17 +482,52 @@ def _make_docx(text: str) -> bytes:
 
 
 MAKERS = {".pdf": _make_pdf, ".pptx": _make_pptx, ".docx": _make_docx}
+SCAN_WIDTH, SCAN_HEIGHT, SCAN_MARGIN, SCAN_TOP = 1240, 1754, 70, 130  # A4 at 150 dpi; OCR misses a line at the edge
+SCAN_FONT, SCAN_LEADING = 42, 66  # 20 pt at 150 dpi, lines well apart: OCR drops or merges words set smaller
+
+
+def make_scan(text: str) -> bytes:
+    """A scanned handout: each page (split at PAGE_BREAK lines) drawn as black text on a white A4 image at 150 dpi,
+    long lines wrapped to the page, a blank line half a line high, the images wrapped in a PDF with no text layer,
+    as a scanner saves one."""
+    import io
+    import textwrap
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.load_default(size=SCAN_FONT)  # Pillow's own face: OCR keeps its word spaces better than DejaVu's
+    images = []
+    for page in text.split(PAGE_BREAK):
+        image = Image.new("L", (SCAN_WIDTH, SCAN_HEIGHT), 255)
+        draw = ImageDraw.Draw(image)
+        y = SCAN_TOP
+        for line in page.strip("\n").splitlines():
+            width = 70
+            while any(
+                draw.textlength(part, font=font) > SCAN_WIDTH - 2 * SCAN_MARGIN for part in textwrap.wrap(line, width)
+            ):
+                width -= 2
+            for part in textwrap.wrap(line, width) or [""]:
+                if y + SCAN_LEADING > SCAN_HEIGHT - SCAN_MARGIN:
+                    raise ValueError(f"a scanned page does not fit: {page.strip()[:60]!r}")
+                draw.text((SCAN_MARGIN, y), part, fill=0, font=font)
+                y += SCAN_LEADING if part else SCAN_LEADING // 2
+        images.append(image)
+    out = io.BytesIO()
+    images[0].save(out, "PDF", resolution=150, save_all=True, append_images=images[1:])
+    return out.getvalue()
 
 
 def materialise(devset: dict, folder: Path) -> list[tuple[Path, str]]:
-    """The files to upload as (path, filename): the dev documents (a made one from its text, see MADE) and the
-    distractor chapters."""
+    """The files to upload as (path, filename): the dev documents (a made one from its text, see MADE and SCAN) and
+    the distractor chapters."""
     folder.mkdir(parents=True, exist_ok=True)
     files = []
     for name in devset["documents"]:
         suffix = Path(name).suffix
         if suffix in MAKERS:
-            (folder / name).write_bytes(MAKERS[suffix](document_text(devset, name)))
+            make = make_scan if _scan_source(devset, name) else MAKERS[suffix]
+            (folder / name).write_bytes(make(document_text(devset, name)))
             files.append((folder / name, name))
         else:
             files.append((devset["folder"] / name, name))

@@ -18,13 +18,14 @@
     .venv/bin/python -m bench.evidence --set fresh13       # the fourteenth, held-out set (bench/answers/fresh13/)
     .venv/bin/python -m bench.evidence --set fresh14       # the fifteenth, held-out set (bench/answers/fresh14/)
     .venv/bin/python -m bench.evidence --set fresh15       # the sixteenth, held-out set (bench/answers/fresh15/)
+    .venv/bin/python -m bench.evidence --set fresh16       # the seventeenth, held-out set (bench/answers/fresh16/)
 
 The grounded answer can only be as good as what comes before the model: the passages retrieved, the evidence
 sentences chosen from them and the yes/maybe/no decision on whether they answer the question. This benchmark
 measures those steps in process (the packaged embedder, the appliance's own retriever and answerer, no LLM) so a
 change to evidence scoring or answerability is judged in seconds on the `tune` split and reported on `check`
-(or, with `--set fresh` / `--set fresh2` / ... / `--set fresh15`, read on the held-out set's `fresh-tune` /
-`fresh2-tune` / ... / `fresh15-tune` half and reported on its `fresh` / `fresh2` / ... / `fresh15` half):
+(or, with `--set fresh` / `--set fresh2` / ... / `--set fresh16`, read on the held-out set's `fresh-tune` /
+`fresh2-tune` / ... / `fresh16-tune` half and reported on its `fresh` / `fresh2` / ... / `fresh16` half):
 
 - `retrieved`: a retrieved passage contains the expected fact (answerable questions);
 - `evidence_best`: the best evidence sentence does, `evidence_chosen`: one of the chosen sentences does;

@@ -3,6 +3,7 @@
 Not timed tests: the figures are only checked to exist and be sane, never against the targets.
 """
 
+import io
 import json
 import os
 import re
@@ -229,7 +230,7 @@ def held_out_set_is_well_formed(name: str, tmp_path: Path) -> None:
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
-@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 16)])
+@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 17)])
 def test_answers_held_out_set_is_well_formed(name, tmp_path):
     """The held-out sets (bench/answers/<name>/), each written after the sets before it, by a new hand."""
     assert answers.SETS[name].splits == (f"{name}-tune", name)
@@ -335,6 +336,44 @@ def test_answers_made_set_reads_back(name, tmp_path):
     files = answers.materialise(held_out | {"distractors": []}, tmp_path)
     read = {doc: " ".join(page.text for page in parse(path.read_bytes(), doc).pages) for path, doc in files}
     assert {Path(doc).suffix for doc in read} == {".docx", ".pdf"}
+    for q in held_out["questions"]:
+        if q["kind"] == "answerable":
+            assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
+        elif q["kind"] == "unanswerable":
+            assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
+
+
+# Held-out sets of scanned handouts (image-only PDFs made from scan/<stem>.txt), read back through OCR.
+SCANNED_SETS = {"fresh16"}
+
+
+def test_a_made_scan_is_pages_of_image_with_no_text_layer():
+    """A scanned handout is made page by page as images only: the PDF has no text for the parser but OCR."""
+    import pypdf
+
+    data = answers.make_scan("The Halvard valve opens at three bar.\n<<<page>>>\nIt closes at one bar.\n")
+    pages = pypdf.PdfReader(io.BytesIO(data)).pages
+    assert len(pages) == 2 and all(not page.extract_text().strip() for page in pages)
+    with pytest.raises(ValueError, match="does not fit"):
+        answers.make_scan("\n".join(["A line"] * 40))
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("name", sorted(SCANNED_SETS))
+def test_answers_scanned_set_reads_back_by_ocr(name, tmp_path):
+    """A scanned set's PDFs, as materialised, have no text layer; the appliance's parser reads every page by OCR
+    with every answerable fact, and no near-topic question's `absent`."""
+    pytest.importorskip("rapidocr_onnxruntime", exc_type=ImportError)
+    from appliance.ingest.parse import parse
+
+    held_out = answers.load_devset(quick=False, name=name)
+    files = answers.materialise(held_out | {"distractors": []}, tmp_path)
+    read = {}
+    for path, doc in files:
+        pages = parse(path.read_bytes(), doc).pages
+        assert Path(doc).suffix != ".pdf" or all(page.ocr for page in pages), doc
+        read[doc] = " ".join(page.text for page in pages)
+    assert sum(Path(doc).suffix == ".pdf" for doc in read) >= 5
     for q in held_out["questions"]:
         if q["kind"] == "answerable":
             assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
