@@ -3173,3 +3173,22 @@ def test_a_table_row_leaving_blank_the_column_asked_about_does_not_answer_it():
     text = f"Risks\n\n| {header} |\n| --- | --- | --- | --- |\n| {row} |  |  |\n"
     best = evidence.score("control measures for lone working?", [passage_of(text, "Risks")], FakeEmbedder(), 0.5, 0.15)
     assert best[0].text == row and not best[0].fits
+
+
+def test_a_sentence_naming_no_thing_of_the_kind_a_which_question_picks_does_not_answer_it(settings, fakes):
+    """ "which bus goes to ludgrove marine hall" was answered with where the hall is: no bus in it."""
+    assert evidence.which_thing("which bus goes to ludgrove marine hall") == ["bus"]
+    assert evidence.which_thing("which one do I use?") == evidence.which_thing("which of the two is heavier") == []
+    answerer = answer_with(settings, fakes).answerer
+    hall = "Ludgrove Marine Hall is on the harbour campus at Quayside Road 14, next to the ferry pier."
+    scored = evidence.score(
+        "which bus goes to ludgrove marine hall", [passage_of(hall, "Getting here")], FakeEmbedder(), 0.5, 0.15
+    )
+    assert scored[0].coverage == 0.75
+    wanted = answerer._expected("which bus goes to ludgrove marine hall")
+    assert answerer._answerable("which bus goes to ludgrove marine hall", scored, wanted, ["Getting here"]) != "yes"
+    bus = f"{hall} Bus line 27 stops at Ludgrove Marine Hall."
+    scored = evidence.score(
+        "which bus goes to ludgrove marine hall", [passage_of(bus, "Getting here")], FakeEmbedder(), 0.5, 0.15
+    )
+    assert answerer._answerable("which bus goes to ludgrove marine hall", scored, wanted, ["Getting here"]) == "yes"

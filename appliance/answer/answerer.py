@@ -349,6 +349,7 @@ class Answerer:
         stating = self._stating(terms, scored, headings, self._items_apart(wanted, terms, scored))
         codes = evidence_module.codes(question)
         when = not wanted.kind and bool(evidence_module.WHEN.match(question))
+        picked = evidence_module.which_thing(question)
         # A sentence on another room or part than the one the question names by its code answers nothing of it:
         # "The TA holds office hours ... in room D-118" for "what are the opening hours of room B-114".
         if any(
@@ -372,7 +373,7 @@ class Answerer:
                 and evidence_module.says_its_subject(terms, s, headings[s.source], asking, self.kin)
             )
             for s in stating
-            if evidence_module.names_all(codes, s)
+            if evidence_module.names_all(codes, s) and not evidence_module.missing_terms(picked, s, self.kin)
         ) or evidence_module.answered_together(
             question, scored, settings.answerable_coverage, settings.answerable_similarity, self.kin
         ):

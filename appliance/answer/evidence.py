@@ -269,6 +269,8 @@ SLIPPED = 6
 # "inertial measurement unit"): of three to six letters, standing for two to four words.
 # "The store": a thing the passage named before, by its last word.
 DEFINITE = re.compile(r"\b[Tt]he[ \t]+([^\W\d_]{3,})\b(?:[ \t]+([^\W\d_]+))?")
+# "which bus goes ...": the noun that says what kind of thing is picked.
+WHICH_THING = re.compile(r"^\W*which\s+(?!(?:one|ones|of)\b)([^\W\d_]{3,})\b", re.IGNORECASE)
 SHORT_FORM = re.compile(r"\b[^\W\d_]{3,6}\b")
 LETTERS = re.compile(r"[^\W\d_]+")
 SPELLED_OUT = range(2, 5)
@@ -557,6 +559,13 @@ def key_terms(question: str) -> list[str]:
     question = THE_ONE.sub(r"\1", OF_THE_FEW.sub(r"\1", question))
     question = ORDINAL_THING.sub(lambda m: f"{m[2]}{ORDINALS[m[1].lower()]}", ALONE.sub("alone", question))
     return list(dict.fromkeys(content_words(DECIMAL_POINT.sub("_", question), drop)))
+
+
+def which_thing(question: str) -> list[str]:
+    """The thing a "which ...?" question asks to pick ("bus" of "which bus goes to the hall"): a sentence naming no
+    such thing cannot say which."""
+    found = WHICH_THING.match(question)
+    return content_words(found[1]) if found else []
 
 
 def codes(question: str) -> frozenset[str]:
