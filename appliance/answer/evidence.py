@@ -265,12 +265,12 @@ EVERY_DAY = re.compile(r"\b(?:every day|daily|all week|seven days a week|7 days 
 # A student's slip of one letter in a word this long or longer still names the material's word ("repeatabilty"); not
 # in shorter ones, where it is as likely another word ("maker" and "marker", "trial" and "trail").
 SLIPPED = 6
-# A short form a student types for what the material spells out ("lipo" for its "lithium-polymer", "imu" for
-# "inertial measurement unit"): of three to six letters, standing for two to four words.
 # "The store": a thing the passage named before, by its last word.
 DEFINITE = re.compile(r"\b[Tt]he[ \t]+([^\W\d_]{3,})\b(?:[ \t]+([^\W\d_]+))?")
 # "which bus goes ...": the noun that says what kind of thing is picked.
 WHICH_THING = re.compile(r"^\W*which\s+(?!(?:one|ones|of)\b)([^\W\d_]{3,})\b", re.IGNORECASE)
+# A short form a student types for what the material spells out ("lipo" for its "lithium-polymer", "imu" for
+# "inertial measurement unit"): of three to six letters, standing for two to four words.
 SHORT_FORM = re.compile(r"\b[^\W\d_]{3,6}\b")
 LETTERS = re.compile(r"[^\W\d_]+")
 SPELLED_OUT = range(2, 5)
@@ -961,7 +961,7 @@ def _with_units(row: str, header: str) -> str:
     ("Weight (%)"), its row's label ("Altitude above floor (m) | 2.5") or a "Unit" column ("±2000 | °/s"), else by
     its column's header when that is a few words ("Pulses per revolution"); under a header of intervals, after
     "every"; under the course's weeks or sessions, after their name ("Weeks 1-3")."""
-    cells, heads = [c.strip() for c in row.split("|")], [h.strip() for h in header.split("|")]
+    cells, heads = _cells(row), _cells(header)
     if len(heads) != len(cells):
         return row
     own = _unit(cells[0]) or next((cells[i] for i, h in enumerate(heads) if UNIT_HEADER.fullmatch(h)), "")
@@ -979,10 +979,15 @@ def _read_cell(number: str, head: str, own: str) -> str:
     return f"{every}{number} {_unit(head) or own or _label(head)}".strip()
 
 
+def _cells(line: str) -> list[str]:
+    """A table line's cells, stripped."""
+    return [cell.strip() for cell in line.split("|")]
+
+
 def blank_under(row: str, header: str, terms: Sequence[str]) -> bool:
     """Whether a table row leaves blank a column the question names: a risk table's "Lone working | Students staying
     after the session |  |" says no control measures for lone working."""
-    cells, heads = [c.strip() for c in row.split("|")], [h.strip() for h in header.split("|")]
+    cells, heads = _cells(row), _cells(header)
     if len(cells) < 2 or len(cells) > len(heads):
         return False
     cells += [""] * (len(heads) - len(cells))  # the row's blank cells at its end, trimmed with the line
@@ -992,7 +997,7 @@ def blank_under(row: str, header: str, terms: Sequence[str]) -> bool:
 def none_under(row: str, header: str, terms: Sequence[str]) -> bool:
     """Whether a table row says there is none ("none", "n/a", "-") in a column the question names: "USB-C cable |
     CAB-C | 2 | none" under "Item | Code | Quantity | Deposit" answers "is there a deposit on the cables"."""
-    cells, heads = [c.strip() for c in row.split("|")], [h.strip() for h in header.split("|")]
+    cells, heads = _cells(row), _cells(header)
     return len(heads) == len(cells) and any(
         i and NONE_CELL.fullmatch(cell) and set(content_words(heads[i])) & set(terms) for i, cell in enumerate(cells)
     )
