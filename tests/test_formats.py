@@ -15,7 +15,7 @@ from appliance.answer import evidence
 from appliance.errors import InvalidInput, UnsupportedFile
 from appliance.ingest import isolate
 from appliance.ingest.document import Caps
-from appliance.ingest.formats import ocr
+from appliance.ingest.formats import ocr, words
 from appliance.ingest.parse import parse, precheck
 from appliance.settings import load_settings
 from appliance.web.app import create_app
@@ -363,6 +363,38 @@ def test_ocr_without_its_system_libraries_says_what_to_install(monkeypatch):
     with pytest.raises(InvalidInput, match="libgl1"):
         ocr.recognise(None)
     ocr._engine.cache_clear()
+
+
+# Lines as RapidOCR read the scanned fresh16 handouts, and what they should have said.
+GLUED_OCR = {
+    "A:Fillin afaultcard andleaveitwith therobotonthe": "A:Fill in a fault card and leave it with the robot on the",
+    "Dateout:16February2027": "Dateout:16 February 2027",
+    "Email the demonstratorwithin48 hours": "Email the demonstrator within 48 hours",
+    "Q: CanIwork alone?": "Q: Can I work alone?",
+    "RS417FrequentlyAskedQuestions": "RS417 Frequently Asked Questions",
+    "2.Keepyour hands clearof thelegswhile\na robot": "2.Keep your hands clear of the legs while\na robot",
+    "if the robot drifts more than20centimetres": "if the robot drifts more than 20 centimetres",
+    "Week8: balancecontrol": "Week 8: balance control",
+}
+
+
+@pytest.mark.parametrize("read", GLUED_OCR)
+def test_ocr_words_run_together_are_spaced_apart(read):
+    assert words.split_words(read) == GLUED_OCR[read]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Name: Maelis Tronbury, Team Heron",  # names made of known words: "Tron bury", "Mae lis"
+        "Mossgrave M3, Quellin arm, Vexmoor bracket, Penhallow, GaitBench",
+        "Store room AD-0.22, serial MG3-0415, module RS417 or EN152, code SV-220",  # codes
+        "the 2nd and 10th, 3D, 5kg, 7.4 V, v2, mp3, x86",  # units, ordinals, short codes
+        "Hexapod servos and a gripper: 12:00 to 14:00.",  # known words and times
+    ],
+)
+def test_ocr_words_leave_names_codes_and_known_words_whole(line):
+    assert words.split_words(line) == line
 
 
 def test_html_inline_elements_stay_in_their_line():

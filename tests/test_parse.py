@@ -2,6 +2,7 @@ import pytest
 
 from appliance.answer import evidence
 from appliance.errors import InvalidInput, UnsupportedFile
+from appliance.ingest import parse as parse_module
 from appliance.ingest.document import Caps
 from appliance.ingest.parse import parse, precheck, text_title
 from appliance.ingest.pdf import read_pdf
@@ -320,6 +321,13 @@ def test_a_scan_is_refused_at_upload_while_ocr_is_off_saying_so_and_who_can_turn
 
 def test_a_scan_is_accepted_at_upload_while_ocr_is_on():
     assert precheck(scanned_pdf(["The Halvard valve opens at three bar."]), "scan.pdf", Caps(ocr=True)) == ("pdf", 1)
+
+
+def test_ocr_text_gets_its_run_together_words_spaced_but_a_text_layer_is_left_as_written(monkeypatch):
+    monkeypatch.setattr(parse_module, "recognise", lambda image: "Fillin afaultcard within48 hours")
+    scanned = parse(scanned_pdf(["Anything"]), "scan.pdf", Caps(ocr=True)).pages[0].text
+    assert scanned.endswith("Fill in a fault card within 48 hours")
+    assert "Fillin afaultcard" in parse(make_pdf(["Fillin afaultcard within48 hours"]), "notes.pdf").pages[0].text
 
 
 def test_a_pdf_with_text_is_accepted_at_upload_while_ocr_is_off_even_after_blank_pages():

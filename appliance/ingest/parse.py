@@ -22,6 +22,7 @@ from appliance.ingest.formats.render import render_page
 from appliance.ingest.formats.slides import read_pptx
 from appliance.ingest.formats.webpage import read_html
 from appliance.ingest.formats.word import read_docx
+from appliance.ingest.formats.words import split_words
 from appliance.ingest.hyphenation import rejoin
 from appliance.ingest.pdf import PdfText, read_pdf
 
@@ -246,7 +247,8 @@ def _pdf(data: bytes, caps: Caps, report: Progress) -> tuple[str, list[Page]]:
     report(pages_total=len(pages), pages_done=len(pages) - len(scanned))
     for done, page in enumerate(scanned, len(pages) - len(scanned)):
         report(budget=caps.ocr_page_seconds, step=f"OCR of page {page.number}")
-        text = _tidy(recognise(render_page(data, cast(int, page.number), caps.ocr_max_pixels)))
+        # The recogniser often drops the spaces of English lines ("Fillin afaultcard"); no question matches those.
+        text = split_words(_tidy(recognise(render_page(data, cast(int, page.number), caps.ocr_max_pixels))))
         if len(text) > len(page.text):
             page.text, page.ocr = text, True
         report(pages_done=done + 1)
