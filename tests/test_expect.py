@@ -144,6 +144,14 @@ STATES = [
     ("who do i ask for an extension on my peer review", "person", "An extension is granted only by the lead TA."),
     ("who do i tell if my bike is stolen", "person", "If your bike is stolen, tell campus security at once."),
     ("who is in charge of the door cards", "person", "Door cards are issued by the porter's desk in P-002."),
+    # and whose duty or right a thing is, by the people it falls to (a fresh15 tuning question)
+    (
+        "Who has to act as spotter when a rover is test driven?",
+        "person",
+        "Speed limited to 0.5 m/s; one team member acts as spotter during every test drive",
+    ),
+    ("who may use the lathe", "person", "Only staff may use the lathe; students hand in drawings."),
+    ("who can open the cabinet", "person", "A technician opens the cabinet on request."),
     # a power supply is told by its volts and amps
     ("What power supply does the stepper driver need?", "quantity", "Use a 24 V, 5 A supply from the cabinet."),
     # a speed in millimetres a second, a network's in bits; a time in milliseconds; a price in a currency's code
@@ -287,6 +295,9 @@ MISSES = [
     # a role answers whom to turn to, not who did a thing, and a role it is: "the TA sessions" name none
     ("who designed the gripper", "It was designed by the lab technician."),
     ("who do i ask about the demo", "The demo is in the lab on Friday."),
+    # "who can I ask" asks whom to turn to; a sentence naming no one answers no duty's question either
+    ("who must sign the form", "The form is signed in ink."),
+    ("who has to wear goggles", "Goggles hang by the door."),
     # free of something is no price
     ("How much does the induction cost?", "The bench must be free of clutter."),
     ("How much does the induction cost?", "The part should pop free of the sheet."),

@@ -407,12 +407,18 @@ CALLED = re.compile(r"\bwho\b.*\b(?:call|phone|ring|contact|text)\b", re.IGNOREC
 TURNED_TO = re.compile(
     r"\bwho\s+(?:do|should|can|could|must|shall|would)\s+(?:i|we|you)\s+(?:ask|tell|contact|talk|speak|go|turn|"
     r"report|write|e-?mail|inform|notify|see|call|phone|ring|text|complain)\b|"
-    r"\bwho\s+(?:is|are|'s)\s+(?:in charge|responsible)\b|\bwho\s+(?:grants|approves|signs|decides)\b",
+    r"\bwho\s+(?:is|are|'s)\s+(?:in charge|responsible)\b|\bwho\s+(?:grants|approves|signs|decides)\b|"
+    # whose duty or right a thing is: "who has to act as spotter", "who may use the lathe" ("one team member acts as
+    # spotter", "only staff may use it")
+    r"\bwho\s+(?:has|have|needs?|is\s+allowed|are\s+allowed|gets?)\s+to\b|"
+    r"\bwho\s+(?:must|may|can|should)\s+(?!(?:i|we|you)\b)",
     re.IGNORECASE,
 )
 ROLE = re.compile(
-    r"\b(?:the|your|our|campus|course|lab|university|department|faculty)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:TAs?|tutors?|technicians?|coordinators?|supervisors?|managers?|office|security|porters?|desk|"
+    r"\b(?i:the|your|our|campus|course|lab|university|department|faculty|one|a|an|another|each|every|only)\s+"
+    r"(?:[\w-]+\s+){0,2}?"
+    r"(?:TAs?|tutors?|team members?|members? of staff|staff members?|staff|demonstrators?|technicians?|"
+    r"coordinators?|supervisors?|managers?|office|security|porters?|desk|"
     r"lecturers?|instructors?|teachers?|professors?|administrators?|helpdesk|stewards?|officers?|advis[eo]rs?|"
     r"mentors?|librarians?|library|caretakers?|reception|secretar(?:y|iat)|wardens?|marshals?|first aiders?|"
     r"organi[sz]ers?|examiners?|assistants?|committee|dean|head of)\b"
