@@ -374,7 +374,9 @@ GLUED_OCR = {
     "RS417FrequentlyAskedQuestions": "RS417 Frequently Asked Questions",
     "2.Keepyour hands clearof thelegswhile\na robot": "2.Keep your hands clear of the legs while\na robot",
     "if the robot drifts more than20centimetres": "if the robot drifts more than 20 centimetres",
-    "Week8: balancecontrol": "Week 8: balance control",
+    "Week8: balancecontrol": "Week 8: balancecontrol",  # two content words: as likely one word of the subject
+    "Q:lsthereatextbook?": "Q:Is there a textbook?",  # a capital I read as a small l
+    "putitinthebox": "put it in the box",
 }
 
 
@@ -391,6 +393,8 @@ def test_ocr_words_run_together_are_spaced_apart(read):
         "Store room AD-0.22, serial MG3-0415, module RS417 or EN152, code SV-220",  # codes
         "the 2nd and 10th, 3D, 5kg, 7.4 V, v2, mp3, x86",  # units, ordinals, short codes
         "Hexapod servos and a gripper: 12:00 to 14:00.",  # known words and times
+        # a subject's words made of known ones, and codes
+        "the dataset, the costmap, colcon and matplotlib on the microcontroller; ifconfig, stdin, atmega, lidar",
     ],
 )
 def test_ocr_words_leave_names_codes_and_known_words_whole(line):
