@@ -160,6 +160,19 @@ STATES = [
     ("How long does the trigger take to fire?", "quantity", "It fires within 2 ms of the light barrier."),
     # a time counted from something else answers a question about waiting, and the thing's own length its own
     ("How long until I can retake the quiz?", "quantity", "Students who fail repeat it after one week."),
+    # a byline names who did it, though its names, role and date make it look like a title (a fresh16 tuning question)
+    (
+        "who issued the safety notice for the hexapod lab?",
+        "person",
+        "Issued by Priya Halloway, Lab Manager, 12 January 2027.",
+    ),
+    # marks counted in points or in a share of the whole (a fresh15 tuning question)
+    (
+        "how many marks do you lose per day for handing stuff in late?",
+        "quantity",
+        "Work handed in late loses 5 percentage points for each working day.",
+    ),
+    ("how many marks is the quiz worth", "quantity", "The quiz counts for 10 % of the module."),
     # people counted by the size of their group
     ("how many people in a team at nordvik", "quantity", "Students work in teams of four, formed on day one."),
     ("How long does the tour last?", "quantity", "After a 10-minute briefing, the tour lasts 90 minutes."),

@@ -3152,6 +3152,14 @@ def test_what_a_thing_is_worth_is_how_many_it_has_and_a_sum_of_its_own_must_be_n
     assert evidence.score("how much does the robot cost?", [price], FakeEmbedder(), 0.5, 0.15)[0].coverage == 1.0
 
 
+def test_how_many_in_total_is_how_many():
+    """ "how many servos does the M3 have in total" was refused beside "Legs | 6, three servos each (18 servos)" for
+    want of "total"; a total asked for otherwise is a term."""
+    assert evidence.key_terms("how many servos does the M3 have in total") == ["servo", "m3"]
+    assert evidence.key_terms("How much do the parts cost altogether?") == ["part", "cost"]
+    assert "total" in evidence.key_terms("what is the total mark for the module?")
+
+
 def test_a_time_limit_is_a_duration():
     """ "whats the time limit on a run?" asked for no dimension, and a sentence counting runs was quoted for it."""
     wanted = expected("whats the time limit on a run?", lambda word: ())

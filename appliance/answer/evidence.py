@@ -122,6 +122,12 @@ RESTATING = (
     # What a thing is worth is how much or how many of the thing asked it has: "how many credits is RB264 worth" is
     # answered by "RB264 is a 15-credit module".
     (re.compile(r"^\W*how (?:many|much)\b", re.IGNORECASE), frozenset("worth".split())),
+    # And how many there are in all is how many there are: "how many servos does the M3 have in total" is answered
+    # by "Legs | 6, three servos each (18 servos)".
+    (
+        re.compile(r"^\W*how (?:many|much)\b.*\b(?:in total|altogether|all together|in all|combined)\b", re.I),
+        frozenset("total altogether combined".split()),
+    ),
     # The steps of a task are what its procedure lists, under any heading: "what is the procedure for charging the
     # battery" is answered by the steps under "Charging the battery".
     (

@@ -296,6 +296,10 @@ GROUP_OF = rf"\b(?:teams?|groups?|pairs?|crews?)\s+of\s+(?:up to\s+|at most\s+|a
 # to 36", "how many seats" by "24 places".
 ROOM = frozenset("spot spots place places seat seats slot slots space spaces".split())
 ROOMS = r"spots?|places?|seats?|slots?|spaces?"
+# Marks are counted in points as often, or in a share of the whole: "loses 5 percentage points for each working day"
+# for "how many marks do you lose per day".
+MARKS = frozenset("mark marks point points".split())
+MARKED = r"(?:percentage\s+)?points?|marks?|%|per\s?cent|percent"
 # A day: "3 June", "June 3rd", "03/06/2027", "Monday".
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # Whole names only where no day stands beside it: MONTH's "mar" would make "in marketing" a date.
@@ -602,6 +606,11 @@ PREFIX = 5  # letters of a question's word a property must start with to be the 
 LABELLED = re.compile(r"[^:\n]{1,40}:\s+(.+?)\.?\s*$")
 # A title ("Handout G2: The Zorblax-7 Pneumatic Gripper") names its subject, not an answer.
 TITLE_SHARE = 0.75
+# A byline is no title, however many capitals its names and dates bring: "Issued by Priya Halloway, Lab Manager, 12
+# January 2027." says who issued the notice.
+BYLINE = re.compile(
+    r"^\W*(?:\w+ed|written|taught|led|run|given|set|kept|held|made|built|drawn|chosen)\s+by\s+[A-Z]", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -703,7 +712,8 @@ class Expected:
             if self.numbered and self.numbered.search(sentence):
                 return True
             called = self.kind in ("phone", "contact") and PHONE.search(sentence)  # "Call Aino Vestergaard on ..."
-            if _is_title(sentence) and not _labelled(sentence, NAMES[self.kind]) and not called:
+            titled = _is_title(sentence) and not BYLINE.match(sentence)
+            if titled and not _labelled(sentence, NAMES[self.kind]) and not called:
                 return False
             found = NAMES[self.kind].findall(sentence)  # not its first word: "The ..."
             numbered = bool(self.numbered and self.numbered.search(sentence))
@@ -882,6 +892,8 @@ def _counted(noun: str, kin: Sequence[str]) -> str:
         return PERSONS
     if noun in ROOM:
         return ROOMS
+    if noun in MARKS:
+        return MARKED
     forms = [noun[: max(COUNT_STEM, len(noun) - 3)], *(k for k in kin if len(k) >= COUNT_STEM)]
     # A short plural is kept whole above: "kits" is counted by a table's "First-aid kit | 2" too.
     if PLURAL.search(noun):
