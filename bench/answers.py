@@ -535,15 +535,75 @@ def materialise(devset: dict, folder: Path) -> list[tuple[Path, str]]:
     return files
 
 
-def ask(client, item: dict) -> dict:
-    """One question over SSE: the judged answer, the streamed text and the timings."""
-    result = common.require_answer(
-        common.chat(client, {"message": item["question"], "level": LEVEL}), f"answers {item['question']!r}"
+def understood(item: dict) -> tuple[str, str] | None:
+    """A follow-up's (search_query, focus) as the chat makes them from its `earlier` questions; None standing alone."""
+    from appliance.answer.chat import understood
+
+    return understood(item["question"], item["earlier"]) if item.get("earlier") else None
+
+
+def api_key(client) -> str:
+    """A new API key of the signed-in user, for the OpenAI-compatible endpoint, which takes no level: the user's own
+    levels are set to LEVEL, as the web chat's questions ask for it."""
+    client.patch("/api/v1/me", json={"software_level": LEVEL, "hardware_level": LEVEL}).raise_for_status()
+    response = client.post("/api/v1/me/keys", json={"name": "bench answers"})
+    response.raise_for_status()
+    return response.json()["key"]
+
+
+def followed_up(client, item: dict, key: str) -> dict:
+    """A follow-up asked as the chat asks one whose caller keeps the conversation: streamed over /v1/chat/completions
+    with its `earlier` questions as the user messages before it, in the course the set is uploaded to (1). The result
+    has common.chat's shape: each answer piece a `token` event, and a `done` of the last chunk's `ragbot` with the
+    answer (the pieces before the cited sources spelled out)."""
+    asked = [*item["earlier"], item["question"]]
+    body = {"model": "course-1", "messages": [{"role": "user", "content": q} for q in asked], "stream": True}
+    started = time.perf_counter()
+    out: dict = {"status": None, "events": [], "done": None, "error": None, "sent": started}
+    headers = {"Authorization": f"Bearer {key}"}
+    with client.stream("POST", "/v1/chat/completions", json=body, headers=headers) as response:
+        out["status"] = response.status_code
+        if response.status_code != 200:
+            out["error"] = response.read().decode(errors="replace")[:300]
+            return out
+        answer = []
+        for line in response.iter_lines():
+            data = line[5:].strip() if line.startswith("data:") else ""
+            if not data or data == "[DONE]":
+                continue
+            chunk = json.loads(data)
+            if "error" in chunk:
+                out["error"] = data
+                continue
+            choice = chunk["choices"][0]
+            if choice.get("finish_reason") == "stop":
+                out["done"] = chunk.get("ragbot", {}) | {"answer": "".join(answer)}
+            elif choice["delta"].get("content"):
+                answer.append(choice["delta"]["content"])
+                out["events"].append(("token", time.perf_counter() - started, choice["delta"]["content"]))
+    out["seconds"] = time.perf_counter() - started
+    return out
+
+
+def ask(client, item: dict, key: str | None = None) -> dict:
+    """One question over SSE: the judged answer, the streamed text and the timings. A follow-up (`earlier`) is asked
+    with the questions before it (see followed_up; `key` an API key), a question standing alone in a new
+    conversation of the web chat."""
+    made = understood(item)
+    if made and key is None:
+        raise ValueError(f"a follow-up needs an API key: {item['question']!r}")
+    sent = (
+        followed_up(client, item, key)
+        if made and key
+        else common.chat(client, {"message": item["question"], "level": LEVEL})
     )
+    result = common.require_answer(sent, f"answers {item['question']!r}")
     done = result["done"]
     tokens = [(seconds, data) for event, seconds, data in result["events"] if event == "token"]
-    row = {k: item.get(k) for k in ("id", "question", "kind", "split", "document", "expect")}
+    row = {k: item.get(k) for k in ("id", "question", "kind", "split", "document", "expect", "earlier")}
     row |= {
+        "search_query": made[0] if made else item["question"],
+        "focus": made[1] if made else None,
         "mode_reported": done.get("mode"),
         "answer": done.get("answer") or "",
         "streamed": "".join(data for _, data in tokens),
@@ -601,8 +661,9 @@ def run(quick: bool = False, modes: tuple[str, ...] = MODES, name: str = "dev", 
                 server = _server_settings(app)
                 rows = []
                 with httpx.Client(base_url=app.url, headers=app.headers(), timeout=900) as client:
+                    key = api_key(client) if any(q.get("earlier") for q in devset["questions"]) else None
                     for n, item in enumerate(devset["questions"], 1):
-                        row = ask(client, item)
+                        row = ask(client, item, key)
                         rows.append(row)
                         common.log(
                             f"answers {mode} {n}/{len(devset['questions'])}: {item['kind']} "

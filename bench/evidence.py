@@ -76,7 +76,8 @@ def judge(answerer, item: dict) -> dict:
     from appliance.answer.answerer import Question, quotable
 
     settings = answerer.settings
-    question = Question(item["question"])
+    made = answers.understood(item)  # a follow-up as the chat makes it standalone
+    question = Question(item["question"], search_query=made[0], focus=made[1]) if made else Question(item["question"])
     wide = max(settings.context_sources, settings.evidence_passages)
     began = time.perf_counter()
     relevant = answerer.retrieve(question, wide)

@@ -406,6 +406,66 @@ def test_answers_quick():
     assert "correct+cited+supported" in answers.table(figures)
 
 
+def test_answers_follow_up_is_asked_with_its_conversation():
+    """A question with `earlier` is asked as the chat asks a follow-up whose caller keeps the conversation (the
+    earlier questions as the user messages before it, over /v1 with an API key), its row records the search query
+    the chat makes of it, and the evidence bench asks the answerer that same standalone question; one standing alone
+    is asked in the web chat as before."""
+    from types import SimpleNamespace
+
+    import httpx
+
+    from appliance.answer.chat import understood
+    from bench import evidence
+
+    sent = []
+    source = {"n": 1, "filename": "arm.md", "cited": True, "text": "The Wren-7 arm reaches 80 cm."}
+
+    def server(request: httpx.Request) -> httpx.Response:
+        sent.append((request.url.path, json.loads(request.content), request.headers.get("authorization")))
+        if request.url.path == "/v1/chat/completions":
+            pieces = [
+                {"choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]},
+                {"choices": [{"index": 0, "delta": {"content": "It reaches 80 cm [1]."}}]},
+                {
+                    "choices": [
+                        {"index": 0, "delta": {"content": "\n\nSources:\n[1] arm.md"}, "finish_reason": "stop"}
+                    ],
+                    "ragbot": {"sources": [source], "sentences": [], "covered": True, "mode": "grounded"},
+                },
+            ]
+            body = "".join(f"data: {json.dumps(p)}\n\n" for p in [*pieces, "[DONE]"]).replace('"[DONE]"', "[DONE]")
+        else:
+            done = {"answer": "It reaches 80 cm [1].", "covered": True, "mode": "grounded", "sources": [source]}
+            body = f"event: token\ndata: It reaches 80 cm [1].\n\nevent: done\ndata: {json.dumps(done)}\n\n"
+        return httpx.Response(200, text=body, headers={"content-type": "text/event-stream"})
+
+    client = httpx.Client(transport=httpx.MockTransport(server), base_url="http://appliance")
+    follow_up = {"id": 1, "question": "and how far can it reach?", "kind": "answerable", "split": "s"}
+    follow_up |= {"earlier": ["How heavy is the Wren-7 arm?"], "document": "arm.md", "expect": "80 cm"}
+    made = understood(follow_up["question"], follow_up["earlier"])
+    assert "Wren-7" in made[0]  # the chat's standalone question names what "it" was
+    row = answers.ask(client, follow_up, "the-key")
+    path, body, authorization = sent.pop()
+    assert path == "/v1/chat/completions" and authorization == "Bearer the-key"
+    assert [m["content"] for m in body["messages"]] == [*follow_up["earlier"], follow_up["question"]]
+    assert (row["search_query"], row["focus"], row["earlier"]) == (*made, follow_up["earlier"])
+    assert row["answer"] == "It reaches 80 cm [1]." and row["correct_cited_supported"] and row["ttft_ms"] is not None
+    with pytest.raises(ValueError, match="API key"):
+        answers.ask(client, follow_up)
+    alone = {k: v for k, v in follow_up.items() if k != "earlier"} | {"question": "How far can the Wren-7 arm reach?"}
+    row = answers.ask(client, alone, "the-key")
+    path, body, _ = sent.pop()
+    assert path == "/api/v1/chat" and body["message"] == alone["question"] and row["search_query"] == alone["question"]
+    assert row["correct_cited_supported"] and row["earlier"] is None
+
+    asked = []
+    settings = SimpleNamespace(context_sources=3, evidence_passages=6, extractive_quotes=2)
+    fake = SimpleNamespace(settings=settings, retrieve=lambda question, n: asked.append(question) or [])
+    evidence.judge(fake, follow_up)
+    assert (asked[0].text, asked[0].search_query, asked[0].focus) == (follow_up["question"], *made)
+
+
 BAD_ARGUMENTS = [
     ("generalize", "--only=none"),
     ("retrieval", "--limit=0"),
