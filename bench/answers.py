@@ -19,6 +19,7 @@
     .venv/bin/python -m bench.answers --set fresh14     # the fifteenth, held-out set (bench/answers/fresh14/)
     .venv/bin/python -m bench.answers --set fresh15     # the sixteenth, held-out set (bench/answers/fresh15/)
     .venv/bin/python -m bench.answers --set fresh16     # the seventeenth, held-out set (bench/answers/fresh16/)
+    .venv/bin/python -m bench.answers --set fresh17     # the eighteenth, held-out set of follow-ups (fresh17/)
     .venv/bin/python -m bench --only=answers            # the same through the one command
 
 The dev set (bench/answers/questions.toml) is about invented lab equipment, rules and people, so a right answer
@@ -67,7 +68,7 @@ class QuestionSet(NamedTuple):
     judged: str
 
 
-# The dev set was tuned on (its `tune` split); the fresh to fresh16 sets were written later, each by a new hand, and
+# The dev set was tuned on (its `tune` split); the fresh to fresh17 sets were written later, each by a new hand, and
 # only their `-tune` halves may be read.
 SETS = {
     "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
@@ -87,6 +88,7 @@ SETS = {
     "fresh14": QuestionSet(DEVSET / "fresh14", ("fresh14-tune", "fresh14"), "fresh14"),
     "fresh15": QuestionSet(DEVSET / "fresh15", ("fresh15-tune", "fresh15"), "fresh15"),
     "fresh16": QuestionSet(DEVSET / "fresh16", ("fresh16-tune", "fresh16"), "fresh16"),
+    "fresh17": QuestionSet(DEVSET / "fresh17", ("fresh17-tune", "fresh17"), "fresh17"),
     "sample": QuestionSet(DEVSET / "sample", ("sample",), "sample"),
 }
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).

@@ -230,7 +230,7 @@ def held_out_set_is_well_formed(name: str, tmp_path: Path) -> None:
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
-@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 17)])
+@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 18)])
 def test_answers_held_out_set_is_well_formed(name, tmp_path):
     """The held-out sets (bench/answers/<name>/), each written after the sets before it, by a new hand."""
     assert answers.SETS[name].splits == (f"{name}-tune", name)
@@ -337,6 +337,33 @@ def test_answers_made_set_reads_back(name, tmp_path):
     read = {doc: " ".join(page.text for page in parse(path.read_bytes(), doc).pages) for path, doc in files}
     assert {Path(doc).suffix for doc in read} == {".docx", ".pdf"}
     for q in held_out["questions"]:
+        if q["kind"] == "answerable":
+            assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
+        elif q["kind"] == "unanswerable":
+            assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
+
+
+# Held-out sets of follow-up questions: most ask after `earlier` questions, as a student goes on in a conversation.
+FOLLOW_UP_SETS = {"fresh17"}
+
+
+@pytest.mark.parametrize("name", sorted(FOLLOW_UP_SETS))
+def test_answers_follow_up_set_reads_back(name, tmp_path):
+    """A follow-up set: two thirds of its questions or more follow one to three earlier questions (each a
+    non-empty question of its own), the rest stand alone; its documents (Markdown, Word and a PDF), as materialised,
+    are read by the appliance's parser with every answerable fact, and no near-topic question's `absent`."""
+    from appliance.ingest.parse import parse
+
+    held_out = answers.load_devset(quick=False, name=name)
+    questions = held_out["questions"]
+    follow_ups = [q for q in questions if "earlier" in q]
+    assert 3 * len(follow_ups) >= 2 * len(questions) and len(follow_ups) < len(questions)
+    for q in follow_ups:
+        assert 1 <= len(q["earlier"]) <= 3 and all(isinstance(e, str) and e.strip() for e in q["earlier"]), q
+    files = answers.materialise(held_out | {"distractors": []}, tmp_path)
+    read = {doc: " ".join(page.text for page in parse(path.read_bytes(), doc).pages) for path, doc in files}
+    assert {Path(doc).suffix for doc in read} >= {".md", ".docx", ".pdf"}
+    for q in questions:
         if q["kind"] == "answerable":
             assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
         elif q["kind"] == "unanswerable":
