@@ -568,7 +568,7 @@ def followed_up(client, item: dict, key: str) -> dict:
         if response.status_code != 200:
             out["error"] = response.read().decode(errors="replace")[:300]
             return out
-        answer = []
+        answer: list[str] = []
         for line in response.iter_lines():
             data = line[5:].strip() if line.startswith("data:") else ""
             if not data or data == "[DONE]":

@@ -468,15 +468,16 @@ def test_answers_follow_up_is_asked_with_its_conversation():
         return httpx.Response(200, text=body, headers={"content-type": "text/event-stream"})
 
     client = httpx.Client(transport=httpx.MockTransport(server), base_url="http://appliance")
-    follow_up = {"id": 1, "question": "and how far can it reach?", "kind": "answerable", "split": "s"}
-    follow_up |= {"earlier": ["How heavy is the Wren-7 arm?"], "document": "arm.md", "expect": "80 cm"}
-    made = understood(follow_up["question"], follow_up["earlier"])
+    question, earlier = "and how far can it reach?", ["How heavy is the Wren-7 arm?"]
+    follow_up: dict = {"id": 1, "question": question, "earlier": earlier, "kind": "answerable", "split": "s"}
+    follow_up |= {"document": "arm.md", "expect": "80 cm"}
+    made = understood(question, earlier)
     assert "Wren-7" in made[0]  # the chat's standalone question names what "it" was
     row = answers.ask(client, follow_up, "the-key")
     path, body, authorization = sent.pop()
     assert path == "/v1/chat/completions" and authorization == "Bearer the-key"
-    assert [m["content"] for m in body["messages"]] == [*follow_up["earlier"], follow_up["question"]]
-    assert (row["search_query"], row["focus"], row["earlier"]) == (*made, follow_up["earlier"])
+    assert [m["content"] for m in body["messages"]] == [*earlier, question]
+    assert (row["search_query"], row["focus"], row["earlier"]) == (*made, earlier)
     assert row["answer"] == "It reaches 80 cm [1]." and row["correct_cited_supported"] and row["ttft_ms"] is not None
     with pytest.raises(ValueError, match="API key"):
         answers.ask(client, follow_up)
@@ -487,10 +488,14 @@ def test_answers_follow_up_is_asked_with_its_conversation():
     assert row["correct_cited_supported"] and row["earlier"] is None
 
     asked = []
+
+    def retrieve(question, n: int) -> list:
+        asked.append(question)
+        return []
+
     settings = SimpleNamespace(context_sources=3, evidence_passages=6, extractive_quotes=2)
-    fake = SimpleNamespace(settings=settings, retrieve=lambda question, n: asked.append(question) or [])
-    evidence.judge(fake, follow_up)
-    assert (asked[0].text, asked[0].search_query, asked[0].focus) == (follow_up["question"], *made)
+    evidence.judge(SimpleNamespace(settings=settings, retrieve=retrieve), follow_up)
+    assert (asked[0].text, asked[0].search_query, asked[0].focus) == (question, *made)
 
 
 BAD_ARGUMENTS = [
