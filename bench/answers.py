@@ -35,8 +35,9 @@ Every answer is judged here, independently of the appliance's own checks, by pla
 with `cited: true` has the expected filename), numbers in the answer that no returned source contains, sentences
 not supported by any source, loops. Figures are given over all questions and over each split of the set (the dev
 set's `tune` and `check`; each held-out set's `-tune` half and its judged half: `fresh-tune` and `fresh`, ...,
-`fresh16-tune` and `fresh16`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
-(`fresh`, `fresh2`, ..., `fresh16`) only, for the grounded and extractive modes.
+`fresh17-tune` and `fresh17`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
+(`fresh`, `fresh2`, ..., `fresh17`) only, for the grounded and extractive modes. A question with `earlier` (the
+conversation's questions before it) is asked as the chat's follow-up (see `followed_up`).
 """
 
 from __future__ import annotations
