@@ -19,6 +19,7 @@
     .venv/bin/python -m bench.answers --set fresh14     # the fifteenth, held-out set (bench/answers/fresh14/)
     .venv/bin/python -m bench.answers --set fresh15     # the sixteenth, held-out set (bench/answers/fresh15/)
     .venv/bin/python -m bench.answers --set fresh16     # the seventeenth, held-out set (bench/answers/fresh16/)
+    .venv/bin/python -m bench.answers --set fresh17     # the eighteenth, held-out set of follow-ups (fresh17/)
     .venv/bin/python -m bench --only=answers            # the same through the one command
 
 The dev set (bench/answers/questions.toml) is about invented lab equipment, rules and people, so a right answer
@@ -34,8 +35,9 @@ Every answer is judged here, independently of the appliance's own checks, by pla
 with `cited: true` has the expected filename), numbers in the answer that no returned source contains, sentences
 not supported by any source, loops. Figures are given over all questions and over each split of the set (the dev
 set's `tune` and `check`; each held-out set's `-tune` half and its judged half: `fresh-tune` and `fresh`, ...,
-`fresh16-tune` and `fresh16`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
-(`fresh`, `fresh2`, ..., `fresh16`) only, for the grounded and extractive modes.
+`fresh17-tune` and `fresh17`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
+(`fresh`, `fresh2`, ..., `fresh17`) only, for the grounded and extractive modes. A question with `earlier` (the
+conversation's questions before it) is asked as the chat's follow-up (see `followed_up`).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class QuestionSet(NamedTuple):
     judged: str
 
 
-# The dev set was tuned on (its `tune` split); the fresh to fresh16 sets were written later, each by a new hand, and
+# The dev set was tuned on (its `tune` split); the fresh to fresh17 sets were written later, each by a new hand, and
 # only their `-tune` halves may be read.
 SETS = {
     "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
@@ -87,6 +89,7 @@ SETS = {
     "fresh14": QuestionSet(DEVSET / "fresh14", ("fresh14-tune", "fresh14"), "fresh14"),
     "fresh15": QuestionSet(DEVSET / "fresh15", ("fresh15-tune", "fresh15"), "fresh15"),
     "fresh16": QuestionSet(DEVSET / "fresh16", ("fresh16-tune", "fresh16"), "fresh16"),
+    "fresh17": QuestionSet(DEVSET / "fresh17", ("fresh17-tune", "fresh17"), "fresh17"),
     "sample": QuestionSet(DEVSET / "sample", ("sample",), "sample"),
 }
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).
@@ -535,15 +538,75 @@ def materialise(devset: dict, folder: Path) -> list[tuple[Path, str]]:
     return files
 
 
-def ask(client, item: dict) -> dict:
-    """One question over SSE: the judged answer, the streamed text and the timings."""
-    result = common.require_answer(
-        common.chat(client, {"message": item["question"], "level": LEVEL}), f"answers {item['question']!r}"
+def understood(item: dict) -> tuple[str, str] | None:
+    """A follow-up's (search_query, focus) as the chat makes them from its `earlier` questions; None standing alone."""
+    from appliance.answer.chat import understood
+
+    return understood(item["question"], item["earlier"]) if item.get("earlier") else None
+
+
+def api_key(client) -> str:
+    """A new API key of the signed-in user, for the OpenAI-compatible endpoint, which takes no level: the user's own
+    levels are set to LEVEL, as the web chat's questions ask for it."""
+    client.patch("/api/v1/me", json={"software_level": LEVEL, "hardware_level": LEVEL}).raise_for_status()
+    response = client.post("/api/v1/me/keys", json={"name": "bench answers"})
+    response.raise_for_status()
+    return response.json()["key"]
+
+
+def followed_up(client, item: dict, key: str) -> dict:
+    """A follow-up asked as the chat asks one whose caller keeps the conversation: streamed over /v1/chat/completions
+    with its `earlier` questions as the user messages before it, in the course the set is uploaded to (1). The result
+    has common.chat's shape: each answer piece a `token` event, and a `done` of the last chunk's `ragbot` with the
+    answer (the pieces before the cited sources spelled out)."""
+    asked = [*item["earlier"], item["question"]]
+    body = {"model": "course-1", "messages": [{"role": "user", "content": q} for q in asked], "stream": True}
+    started = time.perf_counter()
+    out: dict = {"status": None, "events": [], "done": None, "error": None, "sent": started}
+    headers = {"Authorization": f"Bearer {key}"}
+    with client.stream("POST", "/v1/chat/completions", json=body, headers=headers) as response:
+        out["status"] = response.status_code
+        if response.status_code != 200:
+            out["error"] = response.read().decode(errors="replace")[:300]
+            return out
+        answer: list[str] = []
+        for line in response.iter_lines():
+            data = line[5:].strip() if line.startswith("data:") else ""
+            if not data or data == "[DONE]":
+                continue
+            chunk = json.loads(data)
+            if "error" in chunk:
+                out["error"] = data
+                continue
+            choice = chunk["choices"][0]
+            if choice.get("finish_reason") == "stop":
+                out["done"] = chunk.get("ragbot", {}) | {"answer": "".join(answer)}
+            elif choice["delta"].get("content"):
+                answer.append(choice["delta"]["content"])
+                out["events"].append(("token", time.perf_counter() - started, choice["delta"]["content"]))
+    out["seconds"] = time.perf_counter() - started
+    return out
+
+
+def ask(client, item: dict, key: str | None = None) -> dict:
+    """One question over SSE: the judged answer, the streamed text and the timings. A follow-up (`earlier`) is asked
+    with the questions before it (see followed_up; `key` an API key), a question standing alone in a new
+    conversation of the web chat."""
+    made = understood(item)
+    if made and key is None:
+        raise ValueError(f"a follow-up needs an API key: {item['question']!r}")
+    sent = (
+        followed_up(client, item, key)
+        if made and key
+        else common.chat(client, {"message": item["question"], "level": LEVEL})
     )
+    result = common.require_answer(sent, f"answers {item['question']!r}")
     done = result["done"]
     tokens = [(seconds, data) for event, seconds, data in result["events"] if event == "token"]
-    row = {k: item.get(k) for k in ("id", "question", "kind", "split", "document", "expect")}
+    row = {k: item.get(k) for k in ("id", "question", "kind", "split", "document", "expect", "earlier")}
     row |= {
+        "search_query": made[0] if made else item["question"],
+        "focus": made[1] if made else None,
         "mode_reported": done.get("mode"),
         "answer": done.get("answer") or "",
         "streamed": "".join(data for _, data in tokens),
@@ -601,8 +664,9 @@ def run(quick: bool = False, modes: tuple[str, ...] = MODES, name: str = "dev", 
                 server = _server_settings(app)
                 rows = []
                 with httpx.Client(base_url=app.url, headers=app.headers(), timeout=900) as client:
+                    key = api_key(client) if any(q.get("earlier") for q in devset["questions"]) else None
                     for n, item in enumerate(devset["questions"], 1):
-                        row = ask(client, item)
+                        row = ask(client, item, key)
                         rows.append(row)
                         common.log(
                             f"answers {mode} {n}/{len(devset['questions'])}: {item['kind']} "

@@ -19,6 +19,7 @@
     .venv/bin/python -m bench.evidence --set fresh14       # the fifteenth, held-out set (bench/answers/fresh14/)
     .venv/bin/python -m bench.evidence --set fresh15       # the sixteenth, held-out set (bench/answers/fresh15/)
     .venv/bin/python -m bench.evidence --set fresh16       # the seventeenth, held-out set (bench/answers/fresh16/)
+    .venv/bin/python -m bench.evidence --set fresh17       # the eighteenth, follow-ups (bench/answers/fresh17/)
 
 The grounded answer can only be as good as what comes before the model: the passages retrieved, the evidence
 sentences chosen from them and the yes/maybe/no decision on whether they answer the question. This benchmark
@@ -76,7 +77,8 @@ def judge(answerer, item: dict) -> dict:
     from appliance.answer.answerer import Question, quotable
 
     settings = answerer.settings
-    question = Question(item["question"])
+    made = answers.understood(item)  # a follow-up as the chat makes it standalone
+    question = Question(item["question"], search_query=made[0], focus=made[1]) if made else Question(item["question"])
     wide = max(settings.context_sources, settings.evidence_passages)
     began = time.perf_counter()
     relevant = answerer.retrieve(question, wide)

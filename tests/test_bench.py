@@ -230,7 +230,7 @@ def held_out_set_is_well_formed(name: str, tmp_path: Path) -> None:
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
-@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 17)])
+@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 18)])
 def test_answers_held_out_set_is_well_formed(name, tmp_path):
     """The held-out sets (bench/answers/<name>/), each written after the sets before it, by a new hand."""
     assert answers.SETS[name].splits == (f"{name}-tune", name)
@@ -343,6 +343,33 @@ def test_answers_made_set_reads_back(name, tmp_path):
             assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
 
 
+# Held-out sets of follow-up questions: most ask after `earlier` questions, as a student goes on in a conversation.
+FOLLOW_UP_SETS = {"fresh17"}
+
+
+@pytest.mark.parametrize("name", sorted(FOLLOW_UP_SETS))
+def test_answers_follow_up_set_reads_back(name, tmp_path):
+    """A follow-up set: two thirds of its questions or more follow one to three earlier questions (each a
+    non-empty question of its own), the rest stand alone; its documents (Markdown, Word and a PDF), as materialised,
+    are read by the appliance's parser with every answerable fact, and no near-topic question's `absent`."""
+    from appliance.ingest.parse import parse
+
+    held_out = answers.load_devset(quick=False, name=name)
+    questions = held_out["questions"]
+    follow_ups = [q for q in questions if "earlier" in q]
+    assert 3 * len(follow_ups) >= 2 * len(questions) and len(follow_ups) < len(questions)
+    for q in follow_ups:
+        assert 1 <= len(q["earlier"]) <= 3 and all(isinstance(e, str) and e.strip() for e in q["earlier"]), q
+    files = answers.materialise(held_out | {"distractors": []}, tmp_path)
+    read = {doc: " ".join(page.text for page in parse(path.read_bytes(), doc).pages) for path, doc in files}
+    assert {Path(doc).suffix for doc in read} >= {".md", ".docx", ".pdf"}
+    for q in questions:
+        if q["kind"] == "answerable":
+            assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
+        elif q["kind"] == "unanswerable":
+            assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
+
+
 # Held-out sets of scanned handouts (image-only PDFs made from scan/<stem>.txt), read back through OCR.
 SCANNED_SETS = {"fresh16"}
 
@@ -404,6 +431,71 @@ def test_answers_quick():
         assert len(rows) == 6 and all(r["answer"] for r in rows)
     assert all(t["met"] in (True, False, None) for t in result["targets"])
     assert "correct+cited+supported" in answers.table(figures)
+
+
+def test_answers_follow_up_is_asked_with_its_conversation():
+    """A question with `earlier` is asked as the chat asks a follow-up whose caller keeps the conversation (the
+    earlier questions as the user messages before it, over /v1 with an API key), its row records the search query
+    the chat makes of it, and the evidence bench asks the answerer that same standalone question; one standing alone
+    is asked in the web chat as before."""
+    from types import SimpleNamespace
+
+    import httpx
+
+    from appliance.answer.chat import understood
+    from bench import evidence
+
+    sent = []
+    source = {"n": 1, "filename": "arm.md", "cited": True, "text": "The Wren-7 arm reaches 80 cm."}
+
+    def server(request: httpx.Request) -> httpx.Response:
+        sent.append((request.url.path, json.loads(request.content), request.headers.get("authorization")))
+        if request.url.path == "/v1/chat/completions":
+            pieces = [
+                {"choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]},
+                {"choices": [{"index": 0, "delta": {"content": "It reaches 80 cm [1]."}}]},
+                {
+                    "choices": [
+                        {"index": 0, "delta": {"content": "\n\nSources:\n[1] arm.md"}, "finish_reason": "stop"}
+                    ],
+                    "ragbot": {"sources": [source], "sentences": [], "covered": True, "mode": "grounded"},
+                },
+            ]
+            body = "".join(f"data: {json.dumps(p)}\n\n" for p in [*pieces, "[DONE]"]).replace('"[DONE]"', "[DONE]")
+        else:
+            done = {"answer": "It reaches 80 cm [1].", "covered": True, "mode": "grounded", "sources": [source]}
+            body = f"event: token\ndata: It reaches 80 cm [1].\n\nevent: done\ndata: {json.dumps(done)}\n\n"
+        return httpx.Response(200, text=body, headers={"content-type": "text/event-stream"})
+
+    client = httpx.Client(transport=httpx.MockTransport(server), base_url="http://appliance")
+    question, earlier = "and how far can it reach?", ["How heavy is the Wren-7 arm?"]
+    follow_up: dict = {"id": 1, "question": question, "earlier": earlier, "kind": "answerable", "split": "s"}
+    follow_up |= {"document": "arm.md", "expect": "80 cm"}
+    made = understood(question, earlier)
+    assert "Wren-7" in made[0]  # the chat's standalone question names what "it" was
+    row = answers.ask(client, follow_up, "the-key")
+    path, body, authorization = sent.pop()
+    assert path == "/v1/chat/completions" and authorization == "Bearer the-key"
+    assert [m["content"] for m in body["messages"]] == [*earlier, question]
+    assert (row["search_query"], row["focus"], row["earlier"]) == (*made, earlier)
+    assert row["answer"] == "It reaches 80 cm [1]." and row["correct_cited_supported"] and row["ttft_ms"] is not None
+    with pytest.raises(ValueError, match="API key"):
+        answers.ask(client, follow_up)
+    alone = {k: v for k, v in follow_up.items() if k != "earlier"} | {"question": "How far can the Wren-7 arm reach?"}
+    row = answers.ask(client, alone, "the-key")
+    path, body, _ = sent.pop()
+    assert path == "/api/v1/chat" and body["message"] == alone["question"] and row["search_query"] == alone["question"]
+    assert row["correct_cited_supported"] and row["earlier"] is None
+
+    asked = []
+
+    def retrieve(question, n: int) -> list:
+        asked.append(question)
+        return []
+
+    settings = SimpleNamespace(context_sources=3, evidence_passages=6, extractive_quotes=2)
+    evidence.judge(SimpleNamespace(settings=settings, retrieve=retrieve), follow_up)
+    assert (asked[0].text, asked[0].search_query, asked[0].focus) == (question, *made)
 
 
 BAD_ARGUMENTS = [

@@ -293,6 +293,13 @@ def _levels(user: dict | None, ask: Ask) -> tuple[str, str]:
     return "intermediate", "intermediate"
 
 
+def understood(message: str, earlier: list[str]) -> tuple[str, str]:
+    """A question as searched and as judged when the caller keeps the conversation itself, as `_plan` makes it:
+    `earlier` are the questions before it as asked, oldest first, each made standalone in turn (the benchmarks ask
+    follow-ups so)."""
+    return _understood(message, searched(earlier))
+
+
 def _understood(message: str, earlier: list[str]) -> tuple[str, str]:
     """A question as searched and as judged: a story told before it is the turn it follows ("it" in the question
     is the subject said before), as is the conversation's earlier question; the small talk around it is none of it."""
