@@ -538,11 +538,12 @@ def materialise(devset: dict, folder: Path) -> list[tuple[Path, str]]:
     return files
 
 
-def understood(item: dict) -> tuple[str, str] | None:
-    """A follow-up's (search_query, focus) as the chat makes them from its `earlier` questions; None standing alone."""
+def understood(item: dict, answered: str = "") -> tuple[str, str] | None:
+    """A follow-up's (search_query, focus) as the chat makes them from its `earlier` questions and the answer before
+    it; None standing alone."""
     from appliance.answer.chat import understood
 
-    return understood(item["question"], item["earlier"]) if item.get("earlier") else None
+    return understood(item["question"], item["earlier"], answered) if item.get("earlier") else None
 
 
 def api_key(client) -> str:
@@ -555,12 +556,25 @@ def api_key(client) -> str:
 
 
 def followed_up(client, item: dict, key: str) -> dict:
-    """A follow-up asked as the chat asks one whose caller keeps the conversation: streamed over /v1/chat/completions
-    with its `earlier` questions as the user messages before it, in the course the set is uploaded to (1). The result
-    has common.chat's shape: each answer piece a `token` event, and a `done` of the last chunk's `ragbot` with the
-    answer (the pieces before the cited sources spelled out)."""
-    asked = [*item["earlier"], item["question"]]
-    body = {"model": "course-1", "messages": [{"role": "user", "content": q} for q in asked], "stream": True}
+    """A follow-up asked as a client keeping the conversation asks one: each of its `earlier` questions asked in turn
+    over /v1/chat/completions, in the course the set is uploaded to (1), with the questions and answers before it,
+    then the follow-up with all of them. The result is the follow-up's (see completion), with `answered`, the answer
+    before it."""
+    messages: list[dict] = []
+    for question in item["earlier"]:
+        before = completion(client, [*messages, {"role": "user", "content": question}], key)
+        answer = (before["done"] or {}).get("answer", "")
+        messages += [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+    return completion(client, [*messages, {"role": "user", "content": item["question"]}], key) | {
+        "answered": messages[-1]["content"]
+    }
+
+
+def completion(client, messages: list[dict], key: str) -> dict:
+    """The last message's answer, streamed over /v1/chat/completions, in common.chat's shape: each answer piece a
+    `token` event, and a `done` of the last chunk's `ragbot` with the answer (the pieces before the cited sources
+    spelled out)."""
+    body = {"model": "course-1", "messages": messages, "stream": True}
     started = time.perf_counter()
     out: dict = {"status": None, "events": [], "done": None, "error": None, "sent": started}
     headers = {"Authorization": f"Bearer {key}"}
@@ -590,21 +604,22 @@ def followed_up(client, item: dict, key: str) -> dict:
 
 def ask(client, item: dict, key: str | None = None) -> dict:
     """One question over SSE: the judged answer, the streamed text and the timings. A follow-up (`earlier`) is asked
-    with the questions before it (see followed_up; `key` an API key), a question standing alone in a new
+    after the questions before it (see followed_up; `key` an API key), a question standing alone in a new
     conversation of the web chat."""
-    made = understood(item)
-    if made and key is None:
+    if item.get("earlier") and key is None:
         raise ValueError(f"a follow-up needs an API key: {item['question']!r}")
     sent = (
         followed_up(client, item, key)
-        if made and key
+        if item.get("earlier") and key
         else common.chat(client, {"message": item["question"], "level": LEVEL})
     )
+    made = understood(item, sent.get("answered", ""))
     result = common.require_answer(sent, f"answers {item['question']!r}")
     done = result["done"]
     tokens = [(seconds, data) for event, seconds, data in result["events"] if event == "token"]
     row = {k: item.get(k) for k in ("id", "question", "kind", "split", "document", "expect", "earlier")}
     row |= {
+        "answered": sent.get("answered"),
         "search_query": made[0] if made else item["question"],
         "focus": made[1] if made else None,
         "mode_reported": done.get("mode"),

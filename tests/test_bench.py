@@ -471,13 +471,20 @@ def test_answers_follow_up_is_asked_with_its_conversation():
     question, earlier = "and how far can it reach?", ["How heavy is the Wren-7 arm?"]
     follow_up: dict = {"id": 1, "question": question, "earlier": earlier, "kind": "answerable", "split": "s"}
     follow_up |= {"document": "arm.md", "expect": "80 cm"}
-    made = understood(question, earlier)
+    made = understood(question, earlier, "It reaches 80 cm [1].")
     assert "Wren-7" in made[0]  # the chat's standalone question names what "it" was
     row = answers.ask(client, follow_up, "the-key")
     path, body, authorization = sent.pop()
     assert path == "/v1/chat/completions" and authorization == "Bearer the-key"
-    assert [m["content"] for m in body["messages"]] == [*earlier, question]
+    # the earlier question was asked first, and its answer is the assistant's message before the follow-up
+    assert sent.pop()[1]["messages"] == [{"role": "user", "content": earlier[0]}]
+    assert [(m["role"], m["content"]) for m in body["messages"]] == [
+        ("user", earlier[0]),
+        ("assistant", "It reaches 80 cm [1]."),
+        ("user", question),
+    ]
     assert (row["search_query"], row["focus"], row["earlier"]) == (*made, earlier)
+    assert row["answered"] == "It reaches 80 cm [1]."
     assert row["answer"] == "It reaches 80 cm [1]." and row["correct_cited_supported"] and row["ttft_ms"] is not None
     with pytest.raises(ValueError, match="API key"):
         answers.ask(client, follow_up)

@@ -120,6 +120,22 @@ def test_earlier_user_messages_make_a_follow_up_standalone(app):
     assert question.courses == [1]
 
 
+def test_a_person_the_answer_before_named_is_whom_her_asks_after(app):
+    """ "how do I contact her?" after a who-question was searched with that question's words, which say nothing of
+    the person its answer named."""
+    scripted = ScriptedAnswerer(quoted_answer())
+    app["services"].chat.answerer = scripted
+    messages = [
+        *_user("Who decides if two teams can swap arms?"),
+        {"role": "assistant", "content": "The material says: “Swaps are decided by Dr Ilse Ostergaard.” [1]"},
+        *_user("how do I contact her?"),
+    ]
+    assert _ask(app, messages).status_code == 200
+    question = scripted.questions[-1]
+    assert question.search_query == "Dr Ilse Ostergaard how do I contact her?"
+    assert "Ostergaard" in question.focus and "swap" not in question.focus
+
+
 def test_the_hourly_question_limit_counts_api_questions(app):
     for n in range(3):
         assert _ask(app, _user(f"{QUESTION} {n}")).status_code == 200
@@ -220,4 +236,7 @@ def test_a_question_from_messages_keeps_only_user_text():
         ],
     )
     ask = completions.ask(request, 2)
-    assert (ask.message, ask.earlier, ask.course_id) == ("second?", ["first?"], 2)
+    assert (ask.message, ask.earlier, ask.course_id, ask.answered) == ("second?", ["first?"], 2, "")
+    answered = CompletionRequest("course-2", [*request.messages[:2], ChatMessage("assistant", "Ask Jonas Vell.")])
+    answered.messages.append(ChatMessage("user", "where is his office?"))
+    assert completions.ask(answered, 2).answered == "Ask Jonas Vell."

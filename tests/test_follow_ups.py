@@ -50,6 +50,33 @@ def _first_quote(done) -> str:
     return next(s.shown for s in done.sentences if s.shown)
 
 
+PEOPLE = (
+    b"# Arm swaps\n\n"
+    b"Swapping arms between two teams is decided by Dr Ilse Ostergaard, the course leader.\n\n"
+    b"# Contacts\n\n"
+    b"Dr Ilse Ostergaard answers email at ilse.ostergaard@hx.example within two working days.\n"
+    b"The store is run by Tomas Reyes, who answers the phone on extension 4471.\n"
+)
+
+
+def test_her_after_a_who_question_is_the_person_its_answer_named(lab):
+    """ "how do I contact her?" after "Who decides if two teams can swap arms?" was searched and judged with the
+    swap question's words, and the contact line, which names only the person, was refused."""
+    lab[0].ingestor.ingest(PEOPLE, "people.md")
+    who, contact = conversation(lab, "Who decides if two teams can swap arms?", "how do I contact her?")
+    assert "Ostergaard" in _first_quote(who)
+    assert contact.covered is True
+    assert "ilse.ostergaard@hx.example" in _first_quote(contact)
+
+
+def test_a_person_named_by_an_answer_is_not_what_it_refers_to_unless_asked_who(lab):
+    lab[0].ingestor.ingest(PEOPLE, "people.md")
+    built, student = lab
+    _, after = conversation(lab, "How is swapping arms between two teams decided?", "how do I contact her?")
+    asked = built.database.interactions(after.conversation_id)[-1]["search_query"]
+    assert asked.startswith("How is swapping arms between two teams decided?")
+
+
 def test_a_follow_up_asking_another_measure_is_answered_by_its_sentence(lab):
     """ "and its reach?" after the payload was searched with the payload question, and once was judged by it too."""
     _, reach = conversation(lab, PAYLOAD, "and its reach?")

@@ -11,7 +11,15 @@ import msgspec
 from appliance.answer import places, prompt, small_talk
 from appliance.answer.answerer import Question, quoted
 from appliance.answer.cache import AnswerCache
-from appliance.answer.conversations import Conversation, Conversations, asked, focused, searched, standalone
+from appliance.answer.conversations import (
+    Conversation,
+    Conversations,
+    answered_people,
+    asked,
+    focused,
+    searched,
+    standalone,
+)
 from appliance.answer.events import ConversationEvent, Done, Message, Timings, withheld
 from appliance.answer.model_queue import Ticket
 from appliance.classroom.courses import Courses
@@ -38,8 +46,8 @@ class Answers(Protocol):
 class Ask:
     """A question as a caller puts it; `origin` is where `selected_text` came from (already access-checked).
 
-    `earlier` are the questions before it, oldest first, from a caller that keeps the conversation itself (the
-    OpenAI-compatible endpoint); the web chat names a stored conversation instead.
+    `earlier` are the questions before it, oldest first, and `answered` the answer before it, from a caller that
+    keeps the conversation itself (the OpenAI-compatible endpoint); the web chat names a stored conversation instead.
     """
 
     message: str
@@ -49,6 +57,7 @@ class Ask:
     selected_text: str = ""
     origin: dict = field(default_factory=dict)
     earlier: list[str] = field(default_factory=list)
+    answered: str = ""
     received: float = field(default_factory=time.perf_counter)  # when the request arrived: the TTFT clock
 
 
@@ -151,9 +160,10 @@ class ChatService:
         if conversation is None and course_id is None and len(courses) == 1:
             course_id = courses[0]  # analytics belong to a course: the caller's only one
         earlier = self.conversations.questions(conversation.id) if conversation else searched(ask.earlier)
+        answered = self._answered(conversation) if conversation else ask.answered
         if ask.selected_text.strip():
             earlier = []  # a question about a selection ("How often does it measure?") refers to it, not to the last
-        search_query, focus = _understood(ask.message, earlier)
+        search_query, focus = _understood(ask.message, earlier, answered)
         levels = _levels(user, ask)
         # Follow-ups depend on their conversation, so only a question that stands alone is cached.
         key = None
@@ -178,6 +188,11 @@ class ChatService:
         if plan.cache_key and plan.courses:
             return self.cache.storing(events, plan.cache_key, plan.courses)
         return events
+
+    def _answered(self, conversation: Conversation) -> str:
+        """The conversation's last answer as shown, when it answered (a refusal names no one)."""
+        before = self.conversations.last_answer(conversation.id)
+        return before.content if before and before.covered else ""
 
     def _pointed_at(self, ask: Ask, plan: Plan) -> Message | None:
         """The answer before, when the question asks where the material says it ("what slide is that on?") and it
@@ -293,17 +308,19 @@ def _levels(user: dict | None, ask: Ask) -> tuple[str, str]:
     return "intermediate", "intermediate"
 
 
-def understood(message: str, earlier: list[str]) -> tuple[str, str]:
+def understood(message: str, earlier: list[str], answered: str = "") -> tuple[str, str]:
     """A question as searched and as judged when the caller keeps the conversation itself, as `_plan` makes it:
-    `earlier` are the questions before it as asked, oldest first, each made standalone in turn (the benchmarks ask
-    follow-ups so)."""
-    return _understood(message, searched(earlier))
+    `earlier` are the questions before it as asked, oldest first, each made standalone in turn, and `answered` the
+    answer before it (the benchmarks ask follow-ups so)."""
+    return _understood(message, searched(earlier), answered)
 
 
-def _understood(message: str, earlier: list[str]) -> tuple[str, str]:
+def _understood(message: str, earlier: list[str], answered: str = "") -> tuple[str, str]:
     """A question as searched and as judged: a story told before it is the turn it follows ("it" in the question
-    is the subject said before), as is the conversation's earlier question; the small talk around it is none of it."""
+    is the subject said before), as is the conversation's earlier question, or the people its answer named ("her"
+    after "who ...?"); the small talk around it is none of it."""
     question, said = asked(small_talk.without(message))
+    said = said or answered_people(question, earlier, answered)
     told = bool(said)
     earlier = [*earlier, *said]
     return standalone(question, earlier, told), focused(question, earlier, told)

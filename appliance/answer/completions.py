@@ -175,7 +175,8 @@ def course_of(model: str, visible: list[int]) -> int:
 
 
 def ask(request: CompletionRequest, course_id: int) -> Ask:
-    """The question (the last message, a user's) and the user messages before it as the conversation."""
+    """The question (the last message, a user's), the user messages before it as the conversation and the last
+    assistant message before it as the answer it follows."""
     last = request.messages[-1]
     question = _text(last)
     if last.role != "user" or not question.strip():
@@ -183,7 +184,8 @@ def ask(request: CompletionRequest, course_id: int) -> Ask:
     asked = [text for m in request.messages if m.role == "user" and (text := _text(m).strip())]
     if any(len(text) > MAX_QUESTION for text in asked):  # earlier ones are searched with a follow-up
         raise InvalidInput(f"messages: a user message is longer than {MAX_QUESTION} characters")
-    return Ask(question, course_id=course_id, earlier=asked[:-1])
+    answered = next((_text(m) for m in reversed(request.messages[:-1]) if m.role == "assistant"), "")
+    return Ask(question, course_id=course_id, earlier=asked[:-1], answered=answered)
 
 
 def _text(message: ChatMessage) -> str:

@@ -9,7 +9,7 @@ import msgspec
 from appliance.answer import small_talk
 from appliance.answer.events import Done, Message, Sentence, Source, withheld
 from appliance.answer.evidence import ABBREVIATION, key_terms
-from appliance.answer.expect import NAME, expected
+from appliance.answer.expect import NAME, PERSON_NAME, expected
 from appliance.errors import InvalidInput, NotFound
 from appliance.store.database import Database, now
 
@@ -22,6 +22,9 @@ OWN_TERMS = 2
 HISTORY_TURNS = 3
 STOPPED = "stopped"  # the mode of a question whose answer its asker stopped (Stop, or the page left mid-answer)
 SMALL_TALK = "small_talk"  # the mode of a greeting, thanks or goodbye, answered by the appliance's own reply
+# A person pointed at ("how do I contact her?"), and a question asking who, whose answer names the person.
+PERSON_POINTER = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
+WHO = re.compile(r"\bwho(?:m|se)?\b", re.I)
 # Words that point back without naming anything of their own: "and the other one?"
 POINTING = re.compile(r"\b(?:one|ones|other|others|another|same)\b", re.I)
 TOKEN = re.compile(r"\w(?:[\w-]*\w)?")  # a word, a code kept whole: Wren-7
@@ -138,6 +141,17 @@ def _sentences(text: str) -> list[str]:
         else:
             parts.append(piece)
     return [part.strip() for part in parts if part.strip()]
+
+
+def answered_people(question: str, earlier: list[str], answer: str) -> list[str]:
+    """The people the answer before named, as the turn a question pointing at a person follows when the question
+    before asked who: "how do I contact her?" after "Who decides if two teams can swap arms?", answered "... by Dr
+    Ilse Ostergaard", asks how to contact Dr Ilse Ostergaard, of whom the questions say nothing."""
+    if not (earlier and answer and PERSON_POINTER.search(question) and WHO.search(earlier[-1])):
+        return []
+    # "ask Priya" is matched with its verb: the name is its capitalised words.
+    words = [word for found in PERSON_NAME.findall(answer) for word in found.split() if word[0].isupper()]
+    return [" ".join(dict.fromkeys(words))] if words else []
 
 
 def standalone(question: str, earlier: list[str], told: bool = False) -> str:
