@@ -70,8 +70,8 @@ def test_her_after_a_who_question_is_the_person_its_answer_named(lab):
 
 
 def test_a_person_named_by_an_answer_is_not_what_it_refers_to_unless_asked_who(lab):
-    lab[0].ingestor.ingest(PEOPLE, "people.md")
-    built, student = lab
+    built = lab[0]
+    built.ingestor.ingest(PEOPLE, "people.md")
     _, after = conversation(lab, "How is swapping arms between two teams decided?", "how do I contact her?")
     asked = built.database.interactions(after.conversation_id)[-1]["search_query"]
     assert asked.startswith("How is swapping arms between two teams decided?")
