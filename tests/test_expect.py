@@ -166,13 +166,12 @@ STATES = [
         "person",
         "Issued by Priya Halloway, Lab Manager, 12 January 2027.",
     ),
-    # marks counted in points or in a share of the whole (a fresh15 tuning question)
+    # marks counted in points (a fresh15 tuning question)
     (
         "how many marks do you lose per day for handing stuff in late?",
         "quantity",
         "Work handed in late loses 5 percentage points for each working day.",
     ),
-    ("how many marks is the quiz worth", "quantity", "The quiz counts for 10 % of the module."),
     # people counted by the size of their group
     ("how many people in a team at nordvik", "quantity", "Students work in teams of four, formed on day one."),
     ("How long does the tour last?", "quantity", "After a 10-minute briefing, the tour lasts 90 minutes."),
@@ -294,6 +293,8 @@ MISSES = [
     ("How loud is the compressor?", "Keep the compressor 2 m from the bench."),
     # a rate needs its "per day"
     ("How much do late projects lose per day?", "A late project loses ten percent of its mark."),
+    # a share of the grade gives no marks (a fresh16 tuning question)
+    ("how many marks is the lab 3 report worth?", "Lab report 3: 10 percent, 6 March"),
     # a battery's capacity is no voltage; a tank's size no pressure; a torque no force
     ("What is the battery capacity?", "The pack gives 14.8 V."),
     ("How big is the tank?", "It is filled at 2 bar."),

@@ -367,6 +367,24 @@ def test_a_pronoun_after_the_first_word_leans_on_the_sentence_before_too():
     assert [e.text for e in chosen[0]] == [page.split(". ")[0] + ".", "Charge them in a fire-resistant bag."]
 
 
+def test_a_chain_of_leaning_sentences_leans_on_the_one_naming_them_all():
+    """ "Her office is AM-3.15." after "Ask her about marks." leaned only on that sentence, which names no one, so it
+    did not answer "where is Dr Maren Ostergaard's office?"; quoted, it brings both sentences before it."""
+    page = "Dr Maren Ostergaard leads the module. Ask her about marks. Her office is AM-3.15. The lab is open daily."
+    passage = passage_of(page, "Contacts")
+    contexts = contexts_of(passage)
+    assert contexts["Her office is AM-3.15."] == f"Contacts {page[: page.index(' The lab')]}"
+    scored = evidence.score("where is Dr Maren Ostergaard's office?", [passage], FakeEmbedder(), 0.5, 0.15)
+    office = next(s for s in scored if s.text.startswith("Her office"))
+    assert office.coverage == 1.0
+    chosen = evidence.select([office], [passage], most=1, within=0.0, follow=False)
+    assert [e.text for e in chosen[0]] == [
+        "Dr Maren Ostergaard leads the module.",
+        "Ask her about marks.",
+        "Her office is AM-3.15.",
+    ]
+
+
 def test_a_stopword_written_as_an_acronym_is_a_key_term():
     """The "CAN" of "the default CAN ID" names a bus, so a sentence giving the CAN ID covers more of the
     question than one giving another ID; a question typed all in capitals keeps its stopwords out."""
@@ -3150,6 +3168,12 @@ def test_what_a_thing_is_worth_is_how_many_it_has_and_a_sum_of_its_own_must_be_n
     )
     # A price question is still answered by a price that does not say "price".
     assert evidence.score("how much does the robot cost?", [price], FakeEmbedder(), 0.5, 0.15)[0].coverage == 1.0
+
+
+def test_a_person_pointed_at_is_no_key_term():
+    """ "what's his extension? Tavish Hollin" (a follow-up made standalone) needed "his" in the sentence giving it."""
+    assert evidence.key_terms("what's his extension? Tavish Hollin") == ["extension", "tavish", "hollin"]
+    assert evidence.key_terms("where is her office and when is she in?") == ["offic"]
 
 
 def test_how_many_in_total_is_how_many():

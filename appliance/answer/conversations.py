@@ -25,6 +25,7 @@ SMALL_TALK = "small_talk"  # the mode of a greeting, thanks or goodbye, answered
 # A person pointed at ("how do I contact her?"), and a question asking who, whose answer names the person.
 PERSON_POINTER = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
 WHO = re.compile(r"\bwho(?:m|se)?\b", re.I)
+CITED = re.compile(r"\[\d+\]")  # the marker ending an answer's sentence or quote
 # Words that point back without naming anything of their own: "and the other one?"
 POINTING = re.compile(r"\b(?:one|ones|other|others|another|same)\b", re.I)
 TOKEN = re.compile(r"\w(?:[\w-]*\w)?")  # a word, a code kept whole: Wren-7
@@ -149,9 +150,11 @@ def answered_people(question: str, earlier: list[str], answer: str) -> list[str]
     Ilse Ostergaard", asks how to contact Dr Ilse Ostergaard, of whom the questions say nothing."""
     if not (earlier and answer and PERSON_POINTER.search(question) and WHO.search(earlier[-1])):
         return []
+    # The person its first sentence or quote names first: the others it quotes are by the way ("... Ask her about
+    # marks." then "Sunniva Rookwell runs the lab").
+    found = PERSON_NAME.search(CITED.split(answer, maxsplit=1)[0])
     # "ask Priya" is matched with its verb: the name is its capitalised words.
-    words = [word for found in PERSON_NAME.findall(answer) for word in found.split() if word[0].isupper()]
-    return [" ".join(dict.fromkeys(words))] if words else []
+    return [" ".join(word for word in found.group().split() if word[0].isupper())] if found else []
 
 
 def standalone(question: str, earlier: list[str], told: bool = False) -> str:

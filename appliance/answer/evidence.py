@@ -49,7 +49,10 @@ UNAPOSTROPHED = frozenset(
 # The same in chat spelling ("pls how do u carry it without breaking smth", "can i leave it in teh tank"): "pls",
 # "smth" and "teh" were terms no handout holds, and the question was refused.
 CHATTED = frozenset("u ur r ya pls plz thx smth sth teh".split())
-NO_TERMS = STOPWORDS | UNAPOSTROPHED | CHATTED
+# A person pointed at is no word the answer holds: "what's his extension?" is answered by "Tavish Hollin (extension
+# 4452)" (the search's stopwords keep "it" and "they" out, not these).
+PERSONAL = frozenset("he she him his her hers theirs".split())
+NO_TERMS = STOPWORDS | UNAPOSTROPHED | CHATTED | PERSONAL
 # Words a question uses to ask, not to say what about: they need not appear in the answer.
 ASKING = frozenset(
     "what which who whom whose when where why how much many long often does do did am is are was were can could "
@@ -166,6 +169,8 @@ COMPARING = re.compile(r"\b(?:difference|differences|differ|compare|compared|com
 PAIRED = 6
 # Sentences that lean on the one before: "It weighs 2 kg." is only evidence with its subject, and so are "Charge
 # them in a bag." and "When it is pressed, ..." (a pronoun as the second word; "that" only first: "Check that ...").
+# Sentences a chain of leaning ones goes back for the name they all lean on.
+LEAN_BACK = 2
 LEANING = re.compile(
     r"^(?:\w+,?\s+)?(?:it|its|this|these|those|they|their|them|he|she|his|her)\b"
     r"|^(?:that|such|both|here|there)\b",
@@ -875,7 +880,7 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             text = passage.text[a:b]
             if text.endswith("?") or REFERENCE.match(passage.text, passage.text.rfind("\n", 0, a) + 1):
                 continue
-            before = passage.text[spans[i - 1][0] : spans[i - 1][1]] if i and LEANING.match(text) else ""
+            before = " ".join(passage.text[a:b] for a, b in _leaned_on(passage.text, spans, i))
             asked = _asked(passage.text, a)
             label = _item_label(passage.text, a)
             meant = _referred_to(passage.text[:a], text)
@@ -884,6 +889,17 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             header = _table_header(passage, a)
             found.append(Candidate(index, passage.start + a, passage.start + b, text, context, header, asked))
     return found
+
+
+def _leaned_on(text: str, spans: Sequence[tuple[int, int]], at: int, start: int = 0) -> list[tuple[int, int]]:
+    """The sentences before the one at `at` (`spans` into `text`, which begins at `start`) that it leans on: the one
+    before, and the one before that when that one leans too ("Dr Maren Ostergaard leads the module. Ask her about
+    marks. Her office is AM-3.15.")."""
+    back: list[tuple[int, int]] = []
+    while at and len(back) < LEAN_BACK and LEANING.match(text[spans[at][0] - start : spans[at][1] - start]):
+        at -= 1
+        back.insert(0, spans[at])
+    return back
 
 
 def _referred_to(earlier: str, sentence: str) -> str:
@@ -1447,7 +1463,7 @@ def select(
         group[s.start] = Evidence(s.start, s.end, s.text, round(s.score, 4))
         spans = _spans(passages[s.source])
         at = next(i for i, (a, _) in enumerate(spans) if a == s.start)
-        near = spans[at - 1 : at] if LEANING.match(s.text) and at else []
+        near = _leaned_on(passages[s.source].text, spans, at, passages[s.source].start)
         if rank == 0 and follow:
             near += listed or [span for span in spans[at + 1 : at + 2] if not _another_point(passages[s.source], span)]
         for a, b in near:

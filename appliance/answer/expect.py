@@ -296,10 +296,10 @@ GROUP_OF = rf"\b(?:teams?|groups?|pairs?|crews?)\s+of\s+(?:up to\s+|at most\s+|a
 # to 36", "how many seats" by "24 places".
 ROOM = frozenset("spot spots place places seat seats slot slots space spaces".split())
 ROOMS = r"spots?|places?|seats?|slots?|spaces?"
-# Marks are counted in points as often, or in a share of the whole: "loses 5 percentage points for each working day"
-# for "how many marks do you lose per day".
+# Marks are counted in points as often: "loses 5 percentage points for each working day" for "how many marks do you
+# lose per day"; not in a share of the grade ("Lab report 3: 10 percent" gives no marks).
 MARKS = frozenset("mark marks point points".split())
-MARKED = r"(?:percentage\s+)?points?|marks?|%|per\s?cent|percent"
+MARKED = r"(?:percentage\s+)?points?|marks?"
 # A day: "3 June", "June 3rd", "03/06/2027", "Monday".
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # Whole names only where no day stands beside it: MONTH's "mar" would make "in marketing" a date.
