@@ -7,7 +7,7 @@ import pytest
 
 from appliance import services as services_module
 from appliance.answer.chat import Ask
-from appliance.answer.conversations import asked, focused, follows, searched
+from appliance.answer.conversations import asked, focused, follows, searched, set_aside, standalone
 from tests.chatscript import ScriptedAnswerer, quoted_answer
 from tests.conftest import FakeModel
 
@@ -75,6 +75,35 @@ def test_a_person_named_by_an_answer_is_not_what_it_refers_to_unless_asked_who(l
     _, after = conversation(lab, "How is swapping arms between two teams decided?", "how do I contact her?")
     asked = built.database.interactions(after.conversation_id)[-1]["search_query"]
     assert asked.startswith("How is swapping arms between two teams decided?")
+
+
+TWO_ARMS = (
+    b"# The arms\n\n"
+    b"The Tarn-8 is the new arm, on benches 1 to 4.\n"
+    b"The Tarn-8 has six joints and uses the tarn_driver package.\n\n"
+    b"# The old arm\n\n"
+    b"The Tarn-5 is the old arm, on benches 5 and 6.\n"
+    b"The Tarn-5 has five joints and uses the tarn_legacy package.\n"
+)
+
+
+def test_the_other_one_is_the_question_before_asked_of_a_thing_it_did_not_name(lab):
+    """ "and the other arm?" after "How many joints does the Tarn-8 have?" was searched and judged with the Tarn-8,
+    and answered with the Tarn-8's six joints."""
+    lab[0].ingestor.ingest(TWO_ARMS, "arms.md")
+    _, other = conversation(lab, "How many joints does the Tarn-8 have?", "and the other arm?")
+    assert other.covered is True
+    assert "five joints" in _first_quote(other)
+    assert not any("Tarn-8" in s.shown for s in other.sentences if s.shown)
+
+
+def test_the_other_one_sets_the_names_before_aside_and_keeps_what_was_asked():
+    earlier = ["Which driver does the Tarn-8 use?"]
+    assert set_aside("and the other arm?", earlier) == ["Tarn-8"]
+    assert standalone("and the other arm?", earlier) == "Which driver does the use? and the other arm?"
+    assert focused("and the other arm?", earlier).split()[-2:] == ["driver", "use"]
+    # a name of its own, or no "other", sets nothing aside
+    assert set_aside("and the other Tarn-5 arm?", earlier) == set_aside("and its weight?", earlier) == []
 
 
 def test_a_follow_up_asking_another_measure_is_answered_by_its_sentence(lab):
@@ -170,8 +199,9 @@ def test_a_question_about_a_selection_refers_to_it_not_to_the_question_before(se
         ("and the Wren-9?", PAYLOAD, "and the Wren-9? payload"),
         # a subject of its own in a word, not a name: the name before (which names none), not the subject before
         ("and the washers?", "How many M3 nuts are there?", "and the washers? M3"),
-        # neither: what the question before was about
-        ("and the other one?", PAYLOAD, "and the other one? payload Wren-7"),
+        # neither: what the question before was about; "the other one" not its name, as another thing is meant
+        ("and the other one?", PAYLOAD, "and the other one? max payload"),
+        ("and that one?", PAYLOAD, "and that one? payload Wren-7"),
         ("why?", "Should I wear goggles when soldering?", "why? wear goggles soldering"),
         # no follow-up, or nothing before it: itself
         ("What is the reach of the Wren-7?", PAYLOAD, "What is the reach of the Wren-7?"),

@@ -86,6 +86,7 @@ class Question:
     # What the answer is judged on: a follow-up's own words and the subject it refers to (the searched form, which
     # carries the previous question's property along, when empty).
     focus: str = ""
+    besides: tuple[str, ...] = ()  # names it is not about: "and the other arm?" after the V8's driver
     # document_id, filename, page, page_label of the selection; start, where its stored page holds it
     origin: dict = field(default_factory=dict)
     received: float = field(default_factory=time.perf_counter)  # when the request arrived: the TTFT clock
@@ -201,6 +202,8 @@ class Answerer:
             self.settings.evidence_type_weight,
             self.kin,
         )
+        # "and the other arm?" after the V8's driver: a sentence on the V8 answers another question.
+        scored = [s for s in scored if not evidence_module.names_any(question.besides, s)]
         selected = bool(question.selected_text.strip())
         # What was selected is the material's own when a stored passage, or its page, holds it; else it is the
         # caller's text, asked about but never evidence to be quoted back as "The material says".

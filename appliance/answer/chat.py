@@ -18,6 +18,7 @@ from appliance.answer.conversations import (
     asked,
     focused,
     searched,
+    set_aside,
     standalone,
 )
 from appliance.answer.events import ConversationEvent, Done, Message, Timings, withheld
@@ -72,6 +73,7 @@ class Plan:
     focus: str  # what the answer is judged on: a follow-up's own words and the subject it refers to
     levels: tuple[str, str]
     cache_key: str | None
+    besides: tuple[str, ...] = ()  # names the answer is not about: "the other arm" after the V8's
 
 
 class ChatService:
@@ -143,7 +145,7 @@ class ChatService:
         """The system asks over the course asked for (which must exist) or every course, in no conversation,
         uncached."""
         courses = self.courses.system_scope(ask.course_id)
-        search_query, focus = _understood(ask.message, [])
+        search_query, focus, _ = _understood(ask.message, [])
         return Plan(courses, None, ask.course_id, search_query, focus, _levels(None, ask), None)
 
     def _plan(self, user: dict, ask: Ask) -> Plan:
@@ -163,14 +165,14 @@ class ChatService:
         answered = self._answered(conversation) if conversation else ask.answered
         if ask.selected_text.strip():
             earlier = []  # a question about a selection ("How often does it measure?") refers to it, not to the last
-        search_query, focus = _understood(ask.message, earlier, answered)
+        search_query, focus, besides = _understood(ask.message, earlier, answered)
         levels = _levels(user, ask)
         # Follow-ups depend on their conversation, so only a question that stands alone is cached.
         key = None
         if search_query == ask.message and courses:
             level, mode = "/".join(levels), self.settings.answer_mode
             key = self.cache.key(ask.message, courses, level, ask.selected_text, mode, ask.origin)
-        return Plan(courses, conversation, course_id, search_query, focus, levels, key)
+        return Plan(courses, conversation, course_id, search_query, focus, levels, key, besides)
 
     def _generate(self, answerer: Answers, ask: Ask, plan: Plan, ticket: Ticket, cancel: threading.Event) -> Events:
         """A new answer from the answerer, kept in the cache when the question stands alone."""
@@ -181,6 +183,7 @@ class ChatService:
             levels=plan.levels,
             search_query=plan.search_query,
             focus=plan.focus,
+            besides=plan.besides,
             origin=ask.origin,
             received=ask.received,
         )
@@ -312,15 +315,17 @@ def understood(message: str, earlier: list[str], answered: str = "") -> tuple[st
     """A question as searched and as judged when the caller keeps the conversation itself, as `_plan` makes it:
     `earlier` are the questions before it as asked, oldest first, each made standalone in turn, and `answered` the
     answer before it (the benchmarks ask follow-ups so)."""
-    return _understood(message, searched(earlier), answered)
+    return _understood(message, searched(earlier), answered)[:2]
 
 
-def _understood(message: str, earlier: list[str], answered: str = "") -> tuple[str, str]:
-    """A question as searched and as judged: a story told before it is the turn it follows ("it" in the question
-    is the subject said before), as is the conversation's earlier question, or the people its answer named ("her"
-    after "who ...?"); the small talk around it is none of it."""
+def _understood(message: str, earlier: list[str], answered: str = "") -> tuple[str, str, tuple[str, ...]]:
+    """A question as searched and as judged, and the names it is not about: a story told before it is the turn it
+    follows ("it" in the question is the subject said before), as is the conversation's earlier question, or the
+    people its answer named ("her" after "who ...?"), or the question before asked of "the other one"; the small
+    talk around it is none of it."""
     question, said = asked(small_talk.without(message))
     said = said or answered_people(question, earlier, answered)
     told = bool(said)
     earlier = [*earlier, *said]
-    return standalone(question, earlier, told), focused(question, earlier, told)
+    besides = tuple(set_aside(question, earlier, told))
+    return standalone(question, earlier, told), focused(question, earlier, told), besides

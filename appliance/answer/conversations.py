@@ -26,6 +26,8 @@ SMALL_TALK = "small_talk"  # the mode of a greeting, thanks or goodbye, answered
 PERSON_POINTER = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
 WHO = re.compile(r"\bwho(?:m|se)?\b", re.I)
 CITED = re.compile(r"\[\d+\]")  # the marker ending an answer's sentence or quote
+# "the other arm", "another one": the thing the question before named is the one not meant.
+OTHER = re.compile(r"\b(?:the\s+other|another)\b", re.I)
 # Words that point back without naming anything of their own: "and the other one?"
 POINTING = re.compile(r"\b(?:one|ones|other|others|another|same)\b", re.I)
 TOKEN = re.compile(r"\w(?:[\w-]*\w)?")  # a word, a code kept whole: Wren-7
@@ -159,8 +161,21 @@ def answered_people(question: str, earlier: list[str], answer: str) -> list[str]
 
 def standalone(question: str, earlier: list[str], told: bool = False) -> str:
     """The question to search with: a follow-up (or a question after a story `told` before it) carries the previous
-    turn's words along."""
-    return f"{earlier[-1]} {question}" if follows(question, earlier, told) else question
+    turn's words along, but for the names it sets aside."""
+    if not follows(question, earlier, told):
+        return question
+    before = earlier[-1]
+    for name in set_aside(question, earlier, told):
+        before = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", before)
+    return f"{' '.join(before.split())} {question}"
+
+
+def set_aside(question: str, earlier: list[str], told: bool = False) -> list[str]:
+    """The names a follow-up asking after "the other one" sets aside, the question before's: "and the other arm?"
+    after "Which driver does the V8 use?" asks the driver of an arm that is not the V8."""
+    if not OTHER.search(question) or NAME.findall(question) or not follows(question, earlier, told):
+        return []
+    return list(dict.fromkeys(NAME.findall(earlier[-1])))
 
 
 def focused(question: str, earlier: list[str], told: bool = False) -> str:
@@ -187,6 +202,8 @@ def focused(question: str, earlier: list[str], told: bool = False) -> str:
         or (role == "name" and not names)
         or (role == "property" and not asks)
     ]
+    if set_aside(question, earlier, told):  # the question before asked again of another thing: all but its names
+        carried = [word for word, role in _roles(earlier[-1]) if role in ("subject", "property", "asking")]
     return " ".join([question, *dict.fromkeys(carried)])
 
 

@@ -891,6 +891,12 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     return found
 
 
+def names_any(names: Collection[str], sentence: Scored) -> bool:
+    """Whether the sentence, with its context and labels, names one of the names ("V8", "Wren-7")."""
+    text = f"{sentence.labels} {sentence.context}"
+    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) for name in names)
+
+
 def _leaned_on(text: str, spans: Sequence[tuple[int, int]], at: int, start: int = 0) -> list[tuple[int, int]]:
     """The sentences before the one at `at` (`spans` into `text`, which begins at `start`) that it leans on: the one
     before, and the one before that when that one leans too ("Dr Maren Ostergaard leads the module. Ask her about
