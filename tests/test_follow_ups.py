@@ -244,6 +244,9 @@ def test_a_follow_ups_generated_sentence_is_verified_against_what_it_asks(settin
         ("How much does it cost?", True),
         ("What voltage does its charger need?", True),
         ("how long does that take?", True),
+        # asked of "it", whatever it asks before the pronoun (a fresh17 tuning question)
+        ("what air pressure does it run on?", True),
+        ("which operating system does it need?", True),
         # too short to stand alone
         ("why?", True),
         ("Weight?", True),
@@ -253,6 +256,7 @@ def test_a_follow_ups_generated_sentence_is_verified_against_what_it_asks(settin
         ("Is the lab open on Saturday and who do I ask about it?", False),
         ("And what is the deadline for the final report?", False),
         ("Lab opening hours?", False),
+        ("how long does the battery last when it is cold?", False),
         ("Where is the lab held?", False),
     ],
 )

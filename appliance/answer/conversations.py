@@ -26,6 +26,13 @@ SMALL_TALK = "small_talk"  # the mode of a greeting, thanks or goodbye, answered
 PERSON_POINTER = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
 WHO = re.compile(r"\bwho(?:m|se)?\b", re.I)
 CITED = re.compile(r"\[\d+\]")  # the marker ending an answer's sentence or quote
+# A question asked of "it" ("what air pressure does it run on?", "which driver does it use?"): its words before the
+# pronoun say what is asked, not of what; not "how long does the battery last when it is cold?".
+ASKED_OF = re.compile(
+    r"^\W*(?:what|which|how|when|where|why|who)\b[^,;]*?\b(?:does|do|did|is|are|was|were|can|could|will|would|"
+    r"should|must|has|have|had)\s+(?:it|they|he|she)\b",
+    re.I,
+)
 # "the other arm", "another one": the thing the question before named is the one not meant.
 OTHER = re.compile(r"\b(?:the\s+other|another)\b", re.I)
 # Words that point back without naming anything of their own: "and the other one?"
@@ -87,7 +94,8 @@ def follows(question: str, earlier: list[str], told: bool = False) -> bool:
     if told:  # in the message after a story, "it" is the story's, and so is a question naming nothing
         return bool(pointer) or not _names_a_subject(question)
     if pointer:
-        return not _names_a_subject(question[: pointer.start()])
+        before = question[: pointer.start()]
+        return bool(ASKED_OF.match(question) and not NAME.findall(before)) or not _names_a_subject(before)
     return len(question.split()) < 4 and len(key_terms(question)) < OWN_TERMS
 
 
