@@ -609,7 +609,8 @@ TITLE_SHARE = 0.75
 # A byline is no title, however many capitals its names and dates bring: "Issued by Priya Halloway, Lab Manager, 12
 # January 2027." says who issued the notice.
 BYLINE = re.compile(
-    r"^\W*(?:\w+ed|written|taught|led|run|given|set|kept|held|made|built|drawn|chosen)\s+by\s+[A-Z]", re.IGNORECASE
+    r"^\W*(?:\w+ed|written|taught|led|run|given|set|kept|held|made|built|drawn|chosen)\s+by\s+(?-i:[A-Z])",
+    re.IGNORECASE,
 )
 
 
