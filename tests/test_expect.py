@@ -3,7 +3,7 @@
 import pytest
 
 from appliance.answer.evidence import kin_of
-from appliance.answer.expect import expected, spells, without_units
+from appliance.answer.expect import expected, spells, values, without_units
 
 STATES = [
     ("How much does the Zorblax-7 weigh?", "quantity", "It has a mass of 740 grams, fingers included."),
@@ -403,6 +403,8 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("what is the biggest risk when soldering", "", ""),
         ("What is the range of the lidar?", "quantity", "length"),
         ("How long should the report be?", "quantity", "extent"),
+        # a follow-up judged with the words it carries (fresh17-tune: a time asked, the 4,000 words refused)
+        ("how long can it be? HX429 final report due", "quantity", "extent"),
         ("How long can I borrow a kit?", "quantity", "duration"),
         ("How long can a print be left on the bed?", "quantity", "duration"),
         ("What power supply does the stepper driver need?", "quantity", "supply"),
@@ -680,3 +682,56 @@ def test_a_short_abbreviation_is_spelled_out_only_by_capitalised_words():
     assert not dh.fits("Do hold the arm while you switch it off.")
     assert spells("AED", "an automated external defibrillator") and not spells("AED", "an automated external one")
     assert not spells("AED", "an automated external defibrillator", capitalised=True)
+
+
+def test_an_extension_of_time_is_no_number_to_call():
+    """fresh17-tune: "How do I ask for an extension on HX429 work?" was read as asking a phone extension and refused
+    beside "To ask for an extension, fill in form EC-12 ..."; "what's his extension?" still asks one."""
+    for question in ("How do I ask for an extension on HX429 work?", "can i get an extension because i am ill"):
+        assert expected(question).kind != "phone", question
+    assert expected("extension").kind != "phone"  # a follow-up's word, on its own, is the extension asked for
+    for question in ("what's his extension?", "what's the extension of the lab technician", "ext for the store"):
+        assert expected(question).kind == "phone", question
+    assert expected("the store's extension number").kind == "phone" == expected("what's Ilse's extension").kind
+
+
+def test_a_machines_ip_address_is_a_code_its_sentence_states():
+    """fresh17-tune: "what's its IP address?" asked a name, so "the arms are at 10.42.7.10 plus the bench number
+    (bench 3's is 10.42.7.13)" stated none and was refused; the address is a code, read whole."""
+    sentence = "The arms are at 10.42.7.10 plus the bench number (bench 3's is 10.42.7.13)."
+    for question in ("what's its IP address? connect laptop arm bench 3", "what is the ip of the robot"):
+        wanted = expected(question)
+        assert wanted.kind == "code" and wanted.fits(sentence), question
+        assert values(wanted, sentence) == {"10.42.7.10", "10.42.7.13"}
+    assert not expected("what is the IP address of the arm").fits("Each arm has its own wired network on its bench.")
+
+
+def test_a_question_asking_whether_of_a_named_week_asks_for_no_time():
+    """fresh17-tune: "is the store open in reading week?" asked for a number of weeks, so "The store is closed in
+    reading week (week 5) ..." stated none and was refused; "is the gripper counted in the payload?" asked a mass."""
+    for question in (
+        "is the store open in reading week?",
+        "Is there a lab session in reading week?",
+        "is the gripper counted in the payload?",
+        "were any changes made to the minutes of the january meeting?",
+    ):
+        assert expected(question).kind == "", question
+    assert expected("is there a fee for booking the cage").dimension == "money"
+    assert expected("what is the loan period in weeks").dimension == "duration"
+    assert expected("is the deadline in week 12?").kind == "date"
+
+
+def test_a_follow_up_going_on_from_the_last_asks_as_its_question_word_does():
+    """fresh17-tune: "and where can I see which arm my team has?" asked for no place, so "A team keeps its arm for
+    the whole term." was quoted before "... the course page also lists the teams and which arm each team has"."""
+    assert expected("and where can I see which arm my team has?").kind == "place"
+    assert expected("so when is it due?").kind == "date"
+    assert expected("also, how heavy is it?").dimension == "mass"
+    assert expected("and the V5?").kind == ""
+
+
+def test_a_question_asking_whether_after_a_condition_asks_for_no_value():
+    """ "if im off sick for a week do i need a sick note to get an extension?" asks whether (a fresh15 question
+    once read as asking a phone extension); a condition before "how much" still asks a sum."""
+    assert expected("if im off sick for a week do i need a sick note to get an extension?").kind == ""
+    assert expected("if i am late how much do i pay").dimension == "money"

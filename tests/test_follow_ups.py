@@ -193,6 +193,12 @@ def test_a_question_about_a_selection_refers_to_it_not_to_the_question_before(se
             "and how heavy is it? Kestrel-9",
         ),
         ("and its weight?", "Can you describe the Wren-7 robot arm for me?", "and its weight? Wren-7 robot arm"),
+        # and the subject a preposition joins to its name (fresh17-tune: "extension" was dropped)
+        (
+            "where do I send it?",
+            "How do I ask for an extension on HX429 work?",
+            "where do I send it? extension HX429 work",
+        ),
         # no name before: the subject's own words
         ("how long does that take?", "How do I charge the battery?", "how long does that take? charge battery"),
         # a subject of its own: the measure asked before
@@ -308,6 +314,12 @@ def test_a_question_naming_its_own_subject_stands_alone_in_a_conversation(questi
             "who do we tell?",
             ["we crashed into the barrier and now it's cracked"],
         ),
+        # a story naming a thing, before a question naming and pointing at nothing: all of it (fresh17-tune)
+        (
+            "I'm stuck installing the V5 driver, who can help?",
+            "who can help?",
+            ["I'm stuck installing the V5 driver"],
+        ),
         # one sentence, several questions, or a story with nothing asked last: all one question
         ("How heavy is the Wren-7?", "How heavy is the Wren-7?", []),
         ("Is the lab open? Where is it?", "Is the lab open? Where is it?", []),
@@ -380,3 +392,17 @@ def test_a_follow_up_naming_a_subject_and_asking_nothing_asks_what_was_asked_bef
     _, project = conversation(lab, "What weight does the written exam have?", "and the robot project?")
     assert project.covered is True
     assert "Robot project | 35%" in _first_quote(project)
+
+
+def test_then_ending_a_question_points_at_the_time_the_question_before_named():
+    """fresh17-tune: "is the store open then?" after "Is there a lab session in reading week?" was searched and
+    judged without reading week, and answered with the store's usual hours; a "then" meaning "in that case" after a
+    question naming no time carries nothing, and a follow-up keeps the time with the rest of the question before."""
+    week = ["Is there a lab session in reading week?"]
+    assert standalone("is the store open then?", week) == "is the store open then? reading week"
+    assert focused("is the store open then?", week) == "is the store open then? reading week"
+    assert standalone("who is on duty then?", ["Is the lab open on Saturday mornings?"]).endswith("Saturday mornings")
+    borrow = ["Can I borrow the Veskar V5 arm?"]
+    question = "can I take a depth camera home over the weekend then?"
+    assert standalone(question, borrow) == question == focused(question, borrow)
+    assert focused("is the store open?", week) == "is the store open?"

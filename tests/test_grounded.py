@@ -524,6 +524,14 @@ def test_chat_spellings_and_the_asker_s_own_time_are_no_key_terms():
     assert evidence.key_terms("we crashed and now it's cracked, who do we tell") == ["crash", "crack"]
 
 
+def test_as_well_and_too_are_no_key_terms():
+    """fresh17-tune: "is there a written exam as well?" lacked "well" in "... there is no written exam." and was
+    refused; a deep well and a temperature too high still name theirs."""
+    assert evidence.key_terms("is there a written exam as well?") == ["written", "exam"]
+    assert evidence.key_terms("do i need goggles too") == ["goggl"]
+    assert evidence.key_terms("Is the well too deep to reach?") == ["well", "too", "deep", "reach"]
+
+
 def test_the_pieces_of_a_contraction_are_no_key_terms():
     """ "we're" is no "re" the material must say, "don't" no "don", with a typed or a curly apostrophe or none."""
     assert evidence.key_terms("Where do lipos go when we're not using them?") == ["lipo", "use"]

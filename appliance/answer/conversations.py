@@ -2,7 +2,6 @@
 
 import re
 import uuid
-from itertools import pairwise
 
 import msgspec
 
@@ -37,6 +36,8 @@ ASKED_OF = re.compile(
 OTHER = re.compile(r"\b(?:the\s+other|another)\b", re.I)
 # Words that point back without naming anything of their own: "and the other one?"
 POINTING = re.compile(r"\b(?:one|ones|other|others|another|same)\b", re.I)
+# Words joining a subject to the name it is of: "the extension on HX429 work", "spare fingers for Wren-7".
+LINKING = frozenset(("of", "on", "for", "in", "at", "with"))
 TOKEN = re.compile(r"\w(?:[\w-]*\w)?")  # a word, a code kept whole: Wren-7
 # The words a sentence asks with, without a question mark too: "How do I book a bench", "Tell me when it opens."
 ASKING_WORDS = (
@@ -56,6 +57,15 @@ CALENDAR = re.compile(
     re.I,
 )
 ASKING_START = re.compile(rf"^\W*{ASKING_WORDS}", re.I)
+# "then" ending a question points at the time the question before named: "is the store open then?" after "Is there
+# a lab session in reading week?" asks of reading week (and "can I take it home then?" after no time, of nothing).
+THEN = re.compile(r"\bthen\W*$", re.I)
+TIMES = re.compile(
+    r"\b(?:weeks?\s+\d+|(?:reading|exam|revision|induction|first|last|final)\s+week|weekends?|"
+    rf"(?:{CALENDAR.pattern})s?|(?:christmas|easter|summer|winter|spring|semester|term)\s+(?:break|holidays?)|"
+    r"holidays?|evenings?|mornings?|afternoons?|nights?|\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d)\b",
+    re.I,
+)
 
 
 class Conversation(msgspec.Struct, kw_only=True):
@@ -125,8 +135,11 @@ def asked(message: str) -> tuple[str, list[str]]:
     if not story or not (last.endswith("?") or ASKING_START.match(last)):
         return message, []
     # A story's names are what its question points back at ("... given the Wren-7 ... How far can it reach?"), its
-    # other words mostly by the way; with no name, all of it may be.
+    # other words mostly by the way; with no name, or a question pointing at nothing and naming nothing, all of it
+    # may be ("I'm stuck installing the V5 driver, who can help?" asks help with installing it).
     names = [name for name in dict.fromkeys(NAME.findall(story)) if not CALENDAR.fullmatch(name)]
+    if not POINTER.search(last) and not _names_a_subject(last):
+        return last, [story]
     return last, [" ".join(names) or story]
 
 
@@ -171,11 +184,18 @@ def standalone(question: str, earlier: list[str], told: bool = False) -> str:
     """The question to search with: a follow-up (or a question after a story `told` before it) carries the previous
     turn's words along, but for the names it sets aside."""
     if not follows(question, earlier, told):
-        return question
+        return " ".join([question, *_times_then(question, earlier)])
     before = earlier[-1]
     for name in set_aside(question, earlier, told):
         before = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", before)
     return f"{' '.join(before.split())} {question}"
+
+
+def _times_then(question: str, earlier: list[str]) -> list[str]:
+    """The times a question's last "then" points at: those the question before names."""
+    if not (earlier and THEN.search(question)):
+        return []
+    return list(dict.fromkeys(found.group() for found in TIMES.finditer(earlier[-1])))
 
 
 def set_aside(question: str, earlier: list[str], told: bool = False) -> list[str]:
@@ -196,7 +216,7 @@ def focused(question: str, earlier: list[str], told: bool = False) -> str:
     none; one naming neither ("why?", "and the other one?") takes both.
     """
     if not follows(question, earlier, told):
-        return question
+        return " ".join([question, *_times_then(question, earlier)])
     names = bool(NAME.findall(question))
     asks = bool(expected(question).kind or key_terms(POINTING.sub(" ", NAME.sub(" ", question))))
     asks = asks and (not GOING_ON.match(question) or _asks(question))  # "and the robot project?" asks nothing
@@ -222,8 +242,12 @@ def _about_its_name(roles: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return roles
     named = [role == "name" for _, role in roles]
     for order in (range(len(roles)), range(len(roles) - 1, -1, -1)):  # on from each name, then back from it
-        for i, j in pairwise(order):
-            named[j] = named[j] or (named[i] and roles[j][1] == "subject")
+        carried = False
+        for i in order:
+            word, role = roles[i]
+            named[i] = named[i] or (carried and role == "subject")
+            # a preposition runs a subject on to its name: "an extension on HX429 work" is the extension's
+            carried = named[i] or (carried and not role and word.lower() in LINKING)
     return [(word, role if role != "subject" or named[i] else "") for i, (word, role) in enumerate(roles)]
 
 

@@ -222,6 +222,9 @@ NOT_ITEMS = frozenset({"note", "warning", "caution", "tip", "important", "danger
 NUMBERED = re.compile(r"\b([^\W\d_]{2,}) (\d{1,5})\b")
 # "the one about ..." points at what it says after: "one" there is no number ("which lecture was the one about the
 # time of flight sensor").
+# "as well" and a last "too" add a thing to what was asked, not a word the material must say: "is there a written
+# exam as well?" is answered by "there is no written exam".
+ALSO = re.compile(r"\bas\s+well\b|\btoo(?=\W*$)", re.IGNORECASE)
 THE_ONE = re.compile(
     r"\b(the|this|that|which) one\b(?=\s+(?:about|with|that|which|where|who|for|on|of)\b|\s*\W*$)", re.I
 )
@@ -569,6 +572,7 @@ def key_terms(question: str) -> list[str]:
     # A decimal is one term: "0.5 mm2 wire" is not answered by the row of 2.5 mm² and 7.0 mm.
     question = THE_ONE.sub(r"\1", OF_THE_FEW.sub(r"\1", question))
     question = ORDINAL_THING.sub(lambda m: f"{m[2]}{ORDINALS[m[1].lower()]}", ALONE.sub("alone", question))
+    question = ALSO.sub(" ", question)
     return list(dict.fromkeys(content_words(DECIMAL_POINT.sub("_", question), drop)))
 
 

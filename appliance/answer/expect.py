@@ -177,17 +177,20 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     # (Matched on the "what ..." phrase, "time ", and on the question, for the words asking it.)
     ("hour", r"^time(?!\s*/)|(?<=what )time(?!\s*/)|(?<=which )time(?!\s*/)", CLOCK_UNITS),
     # "How long is the stroke?" asks for a length, "How long is the loan?" for a time: either answers.
-    # So is "How long should the report be?", in pages or words; "How long can a print be left?" asks for a time.
+    # So is "How long should the report be?", in pages or words, and a follow-up's "how long can it be?" before the
+    # words it carries; "How long can a print be left?" asks for a time.
     (
         "extent",
         r"how long (?:is|are|was|were)|"
-        r"how long (?:should|must|can|may|will|does|do|has to|have to) (?:[\w'-]+ ){1,5}be(?=\W*$)",
+        r"how long (?:should|must|can|may|will|does|do|has to|have to) (?:[\w'-]+ ){1,5}be(?=\W*$|\s*\?)",
         rf"{DURATION_UNITS}|{LENGTH_UNITS}|{DOCUMENT_UNITS}",
     ),
     (
         "duration",
-        # not a numbered one: "is there a seminar in week 11" asks whether, not how long
-        r"how long|how early|in advance|ahead|(?:hours?|minutes?|days?|weeks?|months?)(?!\s*\d)|duration|period|"
+        # not a numbered or a named one: "is there a seminar in week 11", "in reading week" ask whether, not how long
+        r"how long|how early|in advance|ahead|"
+        r"(?:hours?|minutes?|days?|(?<!reading )(?<!exam )(?<!revision )(?<!induction )weeks?|months?)(?!\s*\d)|"
+        r"duration|period|"
         r"last|lasts|borrowed|lent|time\s+(?:limits?|allowed)",
         DURATION_UNITS,
     ),
@@ -343,12 +346,19 @@ DATED = re.compile(
 ASKS_DATE = re.compile(r"\b(?:date|day|due|held|deadline|weeks?|months?|semesters?|terms?)\b", re.IGNORECASE)
 # A question asking whether one can or does ("can i charge my lipo with the lab power supply") asks for no value,
 # whatever it names; unless it asks how much, how many or for a limit (QUANTITY). Not "is there a fee ...", which
-# asks for the sum if there is one; but "is it ok to ...", "am i allowed to ...".
+# asks for the sum if there is one; but "is it ok to ...", "am i allowed to ...", "is the store open in reading
+# week?" (whether, not for how many weeks).
 POLAR = re.compile(
     r"^\W*(?:can|could|may|might|do|does|did|will|would|should|must|"
-    r"is\s+it\s+(?:ok|okay|alright|allowed|possible|fine)|am\s+i|are\s+we\s+allowed)\b",
+    r"is\s+it\s+(?:ok|okay|alright|allowed|possible|fine)|am\s+i|are\s+we\s+allowed|"
+    r"(?:is|are|was|were)\s+(?:the|this|that|these|those|my|our|your|a|an|any)\b(?!.*\b(?:how|what|which)\b)|"
+    # and after a condition: "if im off sick for a week do i need a sick note?"
+    r"if\b(?:(?!\b(?:how|what|when|where|which|who|why)\b)[^?])*?\b(?:can|could|may|do|does|will|should|must)\s+"
+    r"(?:i|we|you)\b)",
     re.IGNORECASE,
 )
+# A follow-up's first words going on from the question before: "and where can I see ...?" asks where.
+GOING_ON = re.compile(r"^\W*(?:and|also|so|but|ok|okay)\b[\s,]*(?=\w)", re.IGNORECASE)
 # A question word run together with its "is", as students type it: "whens the field day", "wheres the binder".
 RUN_TOGETHER = re.compile(r"\b(what|where|when|who|how)s\b", re.IGNORECASE)
 # When asks for a moment, which this module types only as a date (DATED); it asks for no dimension's value.
@@ -391,9 +401,12 @@ CHOICE = re.compile(
     r"\b[\w-]+,?\s+or\s+(?:the\s+)?[\w-]+\W*$|^\W*which\s+of\s+(?:the\s+)?(?:two|three|both|\d)\b",
     re.IGNORECASE,
 )
-# A number to call: "what's the emergency number", "what number do i ring".
+# A number to call: "what's the emergency number", "what number do i ring"; "his extension", "the extension of the
+# store", not an extension of time ("How do I ask for an extension?", "extension").
 PHONED = re.compile(
-    r"\b(?:phone|telephone|extension|ext|mobile number|emergency number|hotline|"
+    r"(?:\b(?:his|her|their|its|whose|what|which)\s+|'s\s+)extension\b|\bthe\s+extension\s+(?:of|for)\s+the\b|"
+    r"\bextension\s+(?:number|no)\b|"
+    r"\b(?:(?:tele)?phone(?:\s+extension)?|ext|mobile number|emergency number|hotline|"
     r"number (?:(?:do|should|can|must) (?:i|we|you) |to )(?:call|ring|dial))\b",
     re.IGNORECASE,
 )
@@ -430,7 +443,8 @@ ROLE = re.compile(
 # A change by a factor: its answer is a number of no unit, whatever quantity it changes.
 FACTOR = re.compile(r"\bmultipl\w*|\bfactor\b|\bhow many times (?:more|less|as|faster|slower|bigger)\b", re.I)
 # A number that names rather than counts: its digits are the answer whatever its form.
-CODED = re.compile(r"\b(?:part|serial|room|model|order) number\b", re.IGNORECASE)
+# A code asked for: a part number, or a machine's address on the network ("what's its IP address?").
+CODED = re.compile(r"\b(?:(?:part|serial|room|model|order) number|ip(?:\s+address)?|mac\s+address)\b", re.IGNORECASE)
 # "What is force closure?" asks what a term means, though a measure's word begins it: the term's last word names no
 # measure ("What is the gripper force?" asks for a force). A term is a few words and no preposition: "the price of
 # the arm" and "the opening hours on Friday" name a property of something.
@@ -451,6 +465,8 @@ REASON = re.compile(r"^\W*why\b", re.IGNORECASE)
 # A name or code in a sentence: a capitalised word not opening it, or a word mixing letters and digits (VB-2231).
 NAME = re.compile(r"(?<=[\s(\"'])[A-Z][\w-]*[a-z0-9][\w-]*|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+\b")
 CODE = re.compile(rf"{NAME.pattern}|\b\d[\d -]*\d\b")
+# A network address: 10.42.7.13, fe80::1 is left to the name.
+NETWORK_ADDRESS = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.]*\d)")
 # A person or an organisation: two or more capitalised words without digits (Ilse Marrow, Halvorsen Robotics),
 # or a title or an initial and a name (Dr. Varga, A. Ferreira-Knox); one capitalised word is as likely a product
 # (Vexmoor) as a maker, unless a sentence asks, borrows or hears from it ("borrow a key from Jonas", "ask Priya")
@@ -517,7 +533,7 @@ def _spelled_from(letters: list[str], words: list[str], capitalised: bool) -> bo
 
 NAMES = {
     "name": NAME,
-    "code": CODE,
+    "code": re.compile(f"{NETWORK_ADDRESS.pattern}|{CODE.pattern}"),
     "person": PERSON_NAME,
     "place": CODE,
     "phone": PHONE,
@@ -786,7 +802,7 @@ SAYS_WHAT_ASKED = ("quantity", "date", "phone", "email", "colour")
 def expected(question: str, kin: Callable[[str], Sequence[str]] = lambda word: ()) -> Expected:
     """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it; `kin`
     gives the stems of a word's kin, the other names the material may count a thing by."""
-    question = RUN_TOGETHER.sub(r"\1 is", question)
+    question = GOING_ON.sub("", RUN_TOGETHER.sub(r"\1 is", question))
     kind = replace(_kind(question, kin), words=frozenset(w.lower()[:PREFIX] for w in re.findall(r"[\w-]+", question)))
     if kind.dimension in ("extent", "duration") and OWN_LENGTH.search(question) and not WAITING.search(question):
         kind = replace(kind, own_length=True)
