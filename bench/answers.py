@@ -20,6 +20,7 @@
     .venv/bin/python -m bench.answers --set fresh15     # the sixteenth, held-out set (bench/answers/fresh15/)
     .venv/bin/python -m bench.answers --set fresh16     # the seventeenth, held-out set (bench/answers/fresh16/)
     .venv/bin/python -m bench.answers --set fresh17     # the eighteenth, held-out set of follow-ups (fresh17/)
+    .venv/bin/python -m bench.answers --set fresh18     # the nineteenth, yes/no, permission and why (fresh18/)
     .venv/bin/python -m bench --only=answers            # the same through the one command
 
 The dev set (bench/answers/questions.toml) is about invented lab equipment, rules and people, so a right answer
@@ -35,8 +36,8 @@ Every answer is judged here, independently of the appliance's own checks, by pla
 with `cited: true` has the expected filename), numbers in the answer that no returned source contains, sentences
 not supported by any source, loops. Figures are given over all questions and over each split of the set (the dev
 set's `tune` and `check`; each held-out set's `-tune` half and its judged half: `fresh-tune` and `fresh`, ...,
-`fresh17-tune` and `fresh17`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
-(`fresh`, `fresh2`, ..., `fresh17`) only, for the grounded and extractive modes. A question with `earlier` (the
+`fresh18-tune` and `fresh18`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
+(`fresh`, `fresh2`, ..., `fresh18`) only, for the grounded and extractive modes. A question with `earlier` (the
 conversation's questions before it) is asked as the chat's follow-up (see `followed_up`).
 """
 
@@ -69,7 +70,7 @@ class QuestionSet(NamedTuple):
     judged: str
 
 
-# The dev set was tuned on (its `tune` split); the fresh to fresh17 sets were written later, each by a new hand, and
+# The dev set was tuned on (its `tune` split); the fresh to fresh18 sets were written later, each by a new hand, and
 # only their `-tune` halves may be read.
 SETS = {
     "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
@@ -90,6 +91,7 @@ SETS = {
     "fresh15": QuestionSet(DEVSET / "fresh15", ("fresh15-tune", "fresh15"), "fresh15"),
     "fresh16": QuestionSet(DEVSET / "fresh16", ("fresh16-tune", "fresh16"), "fresh16"),
     "fresh17": QuestionSet(DEVSET / "fresh17", ("fresh17-tune", "fresh17"), "fresh17"),
+    "fresh18": QuestionSet(DEVSET / "fresh18", ("fresh18-tune", "fresh18"), "fresh18"),
     "sample": QuestionSet(DEVSET / "sample", ("sample",), "sample"),
 }
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).

@@ -230,7 +230,7 @@ def held_out_set_is_well_formed(name: str, tmp_path: Path) -> None:
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
-@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 18)])
+@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 19)])
 def test_answers_held_out_set_is_well_formed(name, tmp_path):
     """The held-out sets (bench/answers/<name>/), each written after the sets before it, by a new hand."""
     assert answers.SETS[name].splits == (f"{name}-tune", name)
@@ -365,6 +365,40 @@ def test_answers_follow_up_set_reads_back(name, tmp_path):
     assert {Path(doc).suffix for doc in read} >= {".md", ".docx", ".pdf"}
     for q in questions:
         if q["kind"] == "answerable":
+            assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
+        elif q["kind"] == "unanswerable":
+            assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
+
+
+# Held-out sets of yes/no, permission and why questions ("can I ...?", "do I need ...?", "why do we have to ...?").
+YES_NO_SETS = {"fresh18"}
+# A yes/no question's first word, and the openings of a why or what-happens-if one.
+YES_NO_OPENINGS = re.compile(
+    r"(?:am|are|can|could|do|does|did|has|have|is|may|must|shall|should|was|were|will|would|why|what\s+happens|"
+    r"what\s+if|what\s+will\s+happen)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("name", sorted(YES_NO_SETS))
+def test_answers_yes_no_set_reads_back(name, tmp_path):
+    """A yes/no set: two thirds of its questions or more are yes/no, why or what-happens-if questions (told by their
+    first words), the rest plain wh-questions; no answerable `expect` is a bare yes or no; its documents (Markdown,
+    Word and a PDF), as materialised, are read by the appliance's parser with every answerable fact, and no near-topic
+    question's `absent`."""
+    from appliance.ingest.parse import parse
+
+    held_out = answers.load_devset(quick=False, name=name)
+    questions = held_out["questions"]
+    asking = [q for q in questions if YES_NO_OPENINGS.match(q["question"].strip())]
+    assert 3 * len(asking) >= 2 * len(questions) and len(asking) < len(questions)
+    assert sum(q["question"].lower().startswith("why") for q in asking if q["kind"] == "answerable") >= 6
+    files = answers.materialise(held_out | {"distractors": []}, tmp_path)
+    read = {doc: " ".join(page.text for page in parse(path.read_bytes(), doc).pages) for path, doc in files}
+    assert {Path(doc).suffix for doc in read} >= {".md", ".docx", ".pdf"}
+    for q in questions:
+        if q["kind"] == "answerable":
+            assert not re.fullmatch(r"\W*(?:yes|no)\W*", q["expect"], re.IGNORECASE), q
             assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
         elif q["kind"] == "unanswerable":
             assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
