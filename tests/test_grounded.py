@@ -351,6 +351,34 @@ def test_a_sentence_giving_a_reason_ranks_for_a_why_question_as_one_of_the_kind_
     assert what[0].text.startswith("The voucher limit is at most"), what[0]
 
 
+def test_a_rule_ranks_for_a_question_asking_whether_one_may_or_must():
+    """fresh18-tune: "Do I have to go on the field trial?" quoted who leads the trial before "Attendance is
+    compulsory ..."; a question asking whether one may or must ranks a sentence stating a rule first, one asking
+    something else does not."""
+    page = (
+        "The field trial is led by Fenwick Tarrant, the field engineer. "
+        "Attendance at the field trial is compulsory for every student."
+    )
+    passage = Passage("c", "d", "trial.md", None, None, "Field trial", page, 0, len(page), 1.0, 0.9)
+    for question in ("Do I have to go on the field trial?", "can we skip the field trial?", "Am I allowed to miss it"):
+        ranked = evidence.score(f"{question} field trial", [passage], FakeEmbedder(), 0.5, 0.15)
+        assert ranked[0].text.startswith("Attendance"), question
+    led = evidence.score("Who leads the field trial?", [passage], FakeEmbedder(), 0.5, 0.15)
+    assert led[0].text.startswith("The field trial is led"), led[0]
+
+
+def test_a_conjunction_tying_the_askers_case_is_no_key_term():
+    """fresh18-tune: "because", "once", "already" and "done" were terms a rule must hold ("... once I've done the
+    printer induction?" against "Students must not operate it, even after an induction")."""
+    laptop = evidence.key_terms("Can I get an extension because my laptop died?")
+    assert laptop == ["get", "extension", "laptop", "died"]
+    cutter = evidence.key_terms("Can I use the laser cutter once I've done the induction?")
+    assert cutter == ["use", "laser", "cutter", "induction"]
+    assert evidence.key_terms("Can I upload it again if I've already submitted?") == ["upload", "again", "submit"]
+    # nor is "different", as "other" is none ("students from other courses")
+    assert evidence.key_terms("can a student on a different course come in") == ["student", "cours", "com"]
+
+
 def test_a_pronoun_after_the_first_word_leans_on_the_sentence_before_too():
     """ "Charge them in a fire-resistant bag." says how LiPo batteries are charged only with the sentence naming
     them; a pronoun later in a sentence that names its own subject leans on nothing."""
@@ -496,6 +524,18 @@ def test_a_sentence_on_another_room_than_the_code_asked_about_answers_nothing(gr
     # Named by its code, the room's own hours answer.
     own = passage_of("Room B-114 is open from 09:00 to 18:00 on weekdays.", "Printer room")
     assert grounded.answerer.assess(Question(asked), [own, faq])[1] == "yes"
+
+
+def test_a_room_code_with_a_decimal_is_one_code_a_sentence_on_another_room_lacks(grounded):
+    """fresh18-tune: "Is there a printer in BH-1.30?" was answered by the makerspace's printers (BH-0.09): the code
+    was read as "bh1", and the sentences, lacking only "1.30", lacked little of the question's meaning."""
+    assert evidence.codes("Is there a printer in BH-1.30?") == {"bh1.30"}
+    assert evidence.codes("Is the Wren-7. or room AM-3.07 free? v1.2.3") == {"wren7", "am3.07", "v1"}
+    page = "ABS and nylon are not printed here, because the makerspace has no enclosed printer."
+    makerspace = Passage("c1", "d1", "makerspace.md", None, None, "Makerspace BH-0.09", page, 0, len(page), 1.0, 0.5)
+    assert grounded.answerer.assess(Question("Is there a printer in BH-1.30?"), [makerspace])[1] != "yes"
+    room = passage_of("The computer room BH-1.30 has a printer by the door.", "Computer room")
+    assert grounded.answerer.assess(Question("Is there a printer in BH-1.30?"), [room, makerspace])[1] == "yes"
 
 
 def test_a_place_said_with_another_verb_answers_where_a_thing_is_kept(grounded):

@@ -38,6 +38,10 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
     assert evidence.coverage(terms, sentence) < 1.0
     assert evidence.coverage(terms, sentence, kin=read) == 1.0
     assert "clos" in read["shut"] and "borrow" in read["lend"] and "sold" in read["buy"]
+    # and pays what it charges (fresh18-tune), where a battery charged is paid for by no one
+    paid = evidence.key_terms("Do we have to pay for a print that failed?")
+    assert evidence.coverage(paid, "Failed prints caused by the printer are not charged.", kin=read) == 1.0
+    assert "pay" not in read.get("charg", ())
     # A device's input is its supply: "Supply voltage | 9–32 V DC" answers "what input voltage does the lx16 take".
     voltage = evidence.key_terms("what input voltage does the lx16 take")
     assert evidence.coverage(voltage, "LX16 supply voltage: 9–32 V DC", kin=read) == 1.0

@@ -398,8 +398,15 @@ class Answerer:
         # Only a sentence near the question in meaning tells that what it lacks adds little: the coordinator's
         # "weekday mornings" names the day of "does the shuttle run on mondays" and says nothing of the shuttle.
         # A table row or a list's item is terse, far from any question: its label says what it is of.
+        # Nor one on another room or part than the one the question names by its code: the makerspace's printers
+        # (BH-0.09) lack only "1.30" of "Is there a printer in BH-1.30?", a little of its meaning and all of its
+        # subject.
+        codes = evidence_module.codes(question)
         near = [
-            s for s in close if s.similarity >= self.settings.answerable_similarity or evidence_module.item_label(s)
+            s
+            for s in close
+            if (s.similarity >= self.settings.answerable_similarity or evidence_module.item_label(s))
+            and evidence_module.names_all(codes, s)
         ]
         lacking = [evidence_module.missing_terms(terms, s, self.kin) for s in near[:KEPT_MEANING_SENTENCES]]
         # The day asked about is what a question asking whether asks ("does the shuttle run on mondays"), however

@@ -67,13 +67,17 @@ ASKING = frozenset(
 WANTING = frozenset("ask need needs want wants myself ourselves yourself".split())
 # Someone, anything: the question leaves out who or what, and the material names it or says nothing of it ("if a
 # card is lent" for "if i lend my card to someone"); "ones" stands for a thing the question has named ("swapped for
-# clean ones"); "thing" and "stuff" stand for what it asks about ("the heaviest thing i can put on the turntable").
+# clean ones"); "thing" and "stuff" stand for what it asks about ("the heaviest thing i can put on the turntable");
+# a "different" course is an "other" one, a stopword ("students from other courses").
 # A preposition the stopwords lack: "per" of "how many people per team" is no term ("60 per cent" has it).
 PREPOSITIONS = frozenset({"per"})
 INDEFINITE = frozenset(
     "someone somebody anyone anybody everyone everybody something anything somewhere anywhere ones thing things "
-    "stuff".split()
+    "stuff different".split()
 )
+# A conjunction tying the asker's case to what is asked, and "done" (whose "do" asks): "Can I get an extension
+# because my laptop died?", "... once I've done the printer induction?" are answered by a rule saying neither.
+LINKING = frozenset("because since once already although though while until unless done".split())
 # When the asker asks: "i lost my bottle yesterday", "and now it's cracked" say when it happened to them, which no
 # handout can say.
 DEICTIC = frozenset("yesterday today tonight tomorrow now".split())
@@ -149,6 +153,21 @@ ALONE = re.compile(
 # means") ranks as one stating the kind of answer asked for does. It is no kind of its own: a why-question's
 # answer may give its reason in any words, and its decision stays that of a question of no kind.
 WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
+# A question whether one may or must ("Do I have to go on the field trial?", "can we eat at the bench?") is
+# answered by a rule: of the sentences on its subject, one saying what is allowed, needed or forbidden states it
+# ("Attendance is compulsory for every KD346 student", not "The trial is led by Fenwick Tarrant").
+ASKS_RULE = re.compile(
+    r"^\W*(?:(?:can|could|may|must|should)\s+(?:i|we|you|students?|they)|"
+    r"(?:do|does|will)\s+(?:i|we|you|students?|they)\s+(?:have|need|get)\s+to|do\s+(?:i|we|you)\s+need|"
+    r"is\s+it\s+(?:ok|okay|alright|allowed|possible|fine|compulsory|mandatory|required|necessary)|"
+    r"(?:am\s+i|are\s+(?:we|you|students))\s+(?:allowed|permitted|required|supposed))\b",
+    re.IGNORECASE,
+)
+RULE = re.compile(
+    r"\b(?:must|may|can|cannot|can't|allowed|permitted|prohibited|forbidden|banned|not|never|no|only|compulsory|"
+    r"mandatory|required?|requires|needs?|optional|welcome|entitled|should|always|unless|provided)\b",
+    re.IGNORECASE,
+)
 # A how-to question ("how do I set up ROS the first time I log in", "what are the steps to charge the battery?"):
 # its answer may be a procedure from step 1.
 HOW_TO = re.compile(
@@ -202,8 +221,8 @@ LABEL_HEADER = re.compile(r"[^\W\d_]+(?:[ /-][^\W\d_]+){0,3}")
 PLACE_HEADER = re.compile(r"(?:teaching |lab )?(?:weeks?|sessions?|lectures?|semesters?|terms?)", re.I)
 NAME_TOKEN = re.compile(r"\w+(?:-\w+)*")  # a word, hyphenated ones whole ("Marten-SMD")
 DIGIT = re.compile(r"\d")
-# A code of a few letters and a number, with or without a hyphen: TQ-50, SD56, CAM-04.
-CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5})\b")
+# A code of a few letters and a number, with or without a hyphen: TQ-50, SD56, CAM-04, a room's BH-1.30 whole.
+CODE_SPELLED = re.compile(r"\b([A-Za-z]{1,5})-?(\d{1,5}(?:\.\d{1,3}(?![.\d]))?)\b")
 # A decimal (or an hour of the clock, "10.30" as "10:30"), which a question's decimal is read whole against.
 DECIMAL = re.compile(r"\b\d+[.:]\d+\b")
 DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
@@ -567,7 +586,7 @@ def _syllables(short: str, words: list[str]) -> bool:
 
 def key_terms(question: str) -> list[str]:
     """The question's distinct content words: what an answer must be about."""
-    drop = ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE | DEICTIC | PREPOSITIONS
+    drop = ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE | DEICTIC | PREPOSITIONS | LINKING
     drop = drop.union(*(verbs for asks, verbs in RESTATING if asks.match(question)))
     # A decimal is one term: "0.5 mm2 wire" is not answered by the row of 2.5 mm² and 7.0 mm.
     question = THE_ONE.sub(r"\1", OF_THE_FEW.sub(r"\1", question))
@@ -1062,6 +1081,7 @@ def score(
     vectors = embedder.embed([c.context for c in found])
     faq = _asked_similarities(query, found, embedder)
     terms, wanted, why = key_terms(question), expected(question, kin_of(kin)), bool(WHY.search(question))
+    ruled = not wanted.kind and bool(ASKS_RULE.match(question))
     # "when is the first quiz?" is no date's question to decide on ("when do i wear goggles?" is answered by a
     # condition), but of two sentences on the quiz the one giving a date or a time says when it is.
     when = not wanted.kind and bool(WHEN.match(question))
@@ -1098,6 +1118,7 @@ def score(
         # Ranked on the question's own words: a kin word ("fast" for "fastest") is weaker evidence than the word.
         exact = _share(terms, words) if kin else covered
         typed = bool(CAUSE.search(sentence.text)) if why else fits and (not when or A_DATE.fits(sentence.text))
+        typed = typed and (not ruled or bool(RULE.search(sentence.text)))
         blended = (1 - lexical_weight) * similarity + lexical_weight * exact + (type_weight if typed else 0.0)
         # Of two sentences of the kind, a range or a bound answers what a thing can do; a rule's threshold does not.
         blended += type_weight / 3 if fits and wanted.states_limit(text) else 0.0

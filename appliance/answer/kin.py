@@ -9,13 +9,15 @@ from appliance.answer.evidence import NO_KIN, Kin, stem
 from appliance.store.text import STOPWORDS
 
 # The two sides of one exchange, which WordNet keeps apart: a student borrows what the lab lends ("who do i ask to
-# borrow an hg14 unit", answered by "units are lent for one semester"), buys what it sells.
+# borrow an hg14 unit", answered by "units are lent for one semester"), buys what it sells, pays what it charges
+# ("Do we have to pay for a print that failed?", "Failed prints caused by the printer are not charged").
 CONVERSES = [
     ["borrow", "lend lent lending loan loaned"],
     ["lend", "borrow borrowed borrowing"],
     ["loan", "borrow borrowed borrowing"],
     ["buy", "sell sold selling"],
     ["sell", "buy bought buying"],
+    ["pay", "charge charged"],
 ]
 
 # A slide's abbreviations, which WordNet does not know, and the words a student asks in (or the other way round):
