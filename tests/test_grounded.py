@@ -367,6 +367,23 @@ def test_a_rule_ranks_for_a_question_asking_whether_one_may_or_must():
     assert led[0].text.startswith("The field trial is led"), led[0]
 
 
+def test_a_thing_named_by_a_letter_is_one_term_a_table_row_names_in_its_column():
+    """fresh14-tune: "when is group B's lab" quoted the rows of groups A and C: "B" was a single letter, no term. A
+    letter after its noun is one term ("groupb"), held by prose naming it and by a row whose column the noun heads;
+    an article or the asker's "I" names nothing."""
+    assert evidence.key_terms("when is group B's lab") == ["group", "lab", "groupb"]
+    assert evidence.key_terms("is there a lab a week") == ["lab", "week"]
+    assert evidence.key_terms("Is the lab I booked free") == ["lab", "book", "fre"]
+    groups = (("A", "08:30–11:30"), ("B", "13:00–16:00"))
+    rows = [f"| {group} | Thursday | {hours} | LM-011 |" for group, hours in groups]
+    text = "\n".join(["| Group | Day | Time | Room |", "|---|---|---|---|", *rows])
+    passage = Passage("c", "d", "labs.md", None, None, "Lab groups", text, 0, len(text), 1.0, 0.9)
+    ranked = evidence.score("when is group B's lab", [passage], FakeEmbedder(), 0.5, 0.15)
+    assert ranked[0].text.startswith("B |"), ranked[0]
+    assert "groupb" in evidence.text_words("Group B meets on Thursdays.")
+    assert not {"plana", "groupa"} & evidence.text_words("A plan a day keeps a group a team.")
+
+
 def test_a_conjunction_tying_the_askers_case_is_no_key_term():
     """fresh18-tune: "because", "once", "already" and "done" were terms a rule must hold ("... once I've done the
     printer induction?" against "Students must not operate it, even after an induction")."""

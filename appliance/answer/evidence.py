@@ -239,6 +239,16 @@ NOT_ITEMS = frozenset({"note", "warning", "caution", "tip", "important", "danger
 # A word and its number, which students shorten to the word's first letters as they write a code: "ch3" or "ch 3"
 # for "Channel 3", "rm204" for "Room 204".
 NUMBERED = re.compile(r"\b([^\W\d_]{2,}) (\d{1,5})\b")
+# A thing named by a letter ("group B", "Plan C"): one term, its noun and letter ("groupb"); in a table, the letter
+# in the column its noun heads ("Group | Day ..." over "B | Thursday ..."). A student's lower-case "a" and any "I"
+# are an article or the asker ("is there a lab a week", "is the lab I booked free").
+LETTER_NOUNS = (
+    r"group|team|section|lab|option|plan|type|class|level|zone|area|bay|block|wing|stage|phase|part|track|kit|set|"
+    r"grade|lane|route|form|stream|cohort|shift|slot|session"
+)
+LETTERED = re.compile(rf"\b(?i:({LETTER_NOUNS}))\s+([A-HJ-Z]|[b-hj-z])(?![\w-])")
+LETTERED_TEXT = re.compile(rf"\b(?i:({LETTER_NOUNS}))\s+([A-HJ-Z])(?![\w-])")
+LETTER_CELL = re.compile(r"[A-HJ-Z]")
 # "the one about ..." points at what it says after: "one" there is no number ("which lecture was the one about the
 # time of flight sensor").
 # "as well" and a last "too" add a thing to what was asked, not a word the material must say: "is there a written
@@ -489,6 +499,7 @@ def text_words(text: str) -> set[str]:
     words.update(stem(joined.replace("-", "").lower()) for joined in HYPHENATED.findall(text))
     words.update(w for name in CAMEL_CASE.findall(text) for w in content_words(" ".join(CAMEL_HUMP.findall(name))))
     words.update(w for name in SNAKE_CASE.findall(text) for w in content_words(name.replace("_", " ")))
+    words.update(f"{noun}{letter}".lower() for noun, letter in LETTERED_TEXT.findall(text))
     # Two words a student may write as one: "flatrate" for the "flat rate", "timetable" for a "time table".
     pairs = ((a.lower(), b.lower()) for a, b in WORD_PAIR.findall(text))
     words.update(stem(a + b) for a, b in pairs if a not in STOPWORDS and b not in STOPWORDS)
@@ -592,7 +603,8 @@ def key_terms(question: str) -> list[str]:
     question = THE_ONE.sub(r"\1", OF_THE_FEW.sub(r"\1", question))
     question = ORDINAL_THING.sub(lambda m: f"{m[2]}{ORDINALS[m[1].lower()]}", ALONE.sub("alone", question))
     question = ALSO.sub(" ", question)
-    return list(dict.fromkeys(content_words(DECIMAL_POINT.sub("_", question), drop)))
+    lettered = [f"{noun}{letter}".lower() for noun, letter in LETTERED.findall(question)]
+    return list(dict.fromkeys([*content_words(DECIMAL_POINT.sub("_", question), drop), *lettered]))
 
 
 def which_thing(question: str) -> list[str]:
@@ -1100,6 +1112,7 @@ def score(
         similarity = _cosine(query, vector)
         text = f"{sentence.labels} {sentence.context}"
         held = text_words(text) | symbols_said(sentence.text, symbols.get(passages[sentence.source].document_id, {}))
+        held |= lettered_cells(sentence.labels, sentence.text)
         excluded = left_out(text) - unasked if wanted.kind else frozenset()
         # Another valve's sentence names no valve 12, whatever 12 it states: "Valve number 4 opens at 12 kPa".
         if numbered and of_another_numbered(numbered, text):
@@ -1167,8 +1180,21 @@ def without_terms(question: str, terms: Collection[str]) -> str:
 
 def missing_terms(terms: Sequence[str], sentence: Scored, kin: Kin = NO_KIN) -> list[str]:
     """The key terms the sentence, with its heading and table labels, does not hold."""
-    found = text_words(f"{sentence.labels} {sentence.context}")
+    found = text_words(f"{sentence.labels} {sentence.context}") | lettered_cells(sentence.labels, sentence.text)
     return [term for term in terms if not _share([term], found, kin)]
+
+
+def lettered_cells(labels: str, row: str) -> set[str]:
+    """A table row's things named by a letter: "groupb" for the row "B | Thursday | ..." under "Group | Day | ..."."""
+    if not labels:
+        return set()
+    cells = zip(labels.split(" | "), row.split(" | "), strict=False)
+    return {f"{head.split()[-1]}{cell.strip()}".lower() for head, cell in cells if _lettered(head, cell.strip())}
+
+
+def _lettered(head: str, cell: str) -> bool:
+    """Whether a column's cell is a letter naming a thing of the column's noun."""
+    return bool(head.split() and LETTER_CELL.fullmatch(cell) and LETTERED.fullmatch(f"{head.split()[-1]} {cell}"))
 
 
 def meaning_kept(question: str, missing: Sequence[Sequence[str]], embedder) -> list[float]:
