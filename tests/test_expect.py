@@ -506,6 +506,9 @@ def test_a_question_explaining_a_dimension_asks_for_no_value():
         ("What is the phone extension of the technician?", {"phone", "extension"}),
         ("Which brand of soldering station is used?", set()),
         ("What is the minimum range of the lidar?", {"minimum", "range"}),
+        # how far a thing sees is its range, whatever the sentence calls it (a fresh15 tuning question)
+        ("how far can the rover's laser see?", {"how", "far", "see"}),
+        ("how far is the lab from the station", {"how", "far"}),
         ("How does a lidar measure distance?", set()),
         ("what time does the nightly backup run", {"time"}),
         # what is counted, not what it is counted in

@@ -68,7 +68,8 @@ WANTING = frozenset("ask need needs want wants myself ourselves yourself".split(
 # Someone, anything: the question leaves out who or what, and the material names it or says nothing of it ("if a
 # card is lent" for "if i lend my card to someone"); "ones" stands for a thing the question has named ("swapped for
 # clean ones"); "thing" and "stuff" stand for what it asks about ("the heaviest thing i can put on the turntable");
-# a "different" course is an "other" one, a stopword ("students from other courses").
+# a "different" course is an "other" one, a stopword ("students from other courses"); not "another" (measured: a
+# near-topic question was answered).
 # A preposition the stopwords lack: "per" of "how many people per team" is no term ("60 per cent" has it).
 PREPOSITIONS = frozenset({"per"})
 INDEFINITE = frozenset(

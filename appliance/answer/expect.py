@@ -357,6 +357,12 @@ POLAR = re.compile(
     r"(?:i|we|you)\b)",
     re.IGNORECASE,
 )
+# How far a thing sees, detects or goes is its range: "how far can the rover's laser see?" is answered by "range
+# 0.05 m to 12 m", which says what "see" asked.
+FAR_DONE = re.compile(
+    r"\bhow\s+far\b(?:\s+[\w']+){0,5}?\s+(see|detect|sense|measure|hear|go|travel|drive|fly|throw|transmit)\b",
+    re.IGNORECASE,
+)
 # A follow-up's first words going on from the question before: "and where can I see ...?" asks where.
 GOING_ON = re.compile(r"^\W*(?:and|also|so|but|ok|okay)\b[\s,]*(?=\w)", re.IGNORECASE)
 # A question word run together with its "is", as students type it: "whens the field day", "wheres the binder".
@@ -824,6 +830,8 @@ def expected(question: str, kin: Callable[[str], Sequence[str]] = lambda word: (
 def _asking(question: str, wanted: Expected) -> frozenset[str]:
     """The words of `question` that ask for the kind: a sentence stating a mass says what "weigh" asked."""
     patterns = [QUANTITY, ASKS_DATE, *(bound for bound, _ in BOUNDS)]
+    if wanted.dimension == "length" and (reached := FAR_DONE.search(question)):
+        patterns.append(re.compile(rf"\b{reached.group(1)}\b", re.IGNORECASE))
     if wanted.dimension == "count":  # "how many people": a count of students says what "people" asked
         patterns.append(COUNTED_FIRST)
     if wanted.kind == "phone":
