@@ -509,6 +509,8 @@ def test_a_question_explaining_a_dimension_asks_for_no_value():
         # how far a thing sees is its range, whatever the sentence calls it (a fresh15 tuning question)
         ("how far can the rover's laser see?", {"how", "far", "see"}),
         ("how far is the lab from the station", {"how", "far"}),
+        # what time one may come to do a thing is the hours of the place (a fresh15 tuning question)
+        ("what time can I pick our stuff up from the store?", {"time", "pick"}),
         ("How does a lidar measure distance?", set()),
         ("what time does the nightly backup run", {"time"}),
         # what is counted, not what it is counted in

@@ -363,6 +363,13 @@ FAR_DONE = re.compile(
     r"\bhow\s+far\b(?:\s+[\w']+){0,5}?\s+(see|detect|sense|measure|hear|go|travel|drive|fly|throw|transmit)\b",
     re.IGNORECASE,
 )
+# What time one may come to do a thing is the hours of the place it is done at: "what time can I pick our stuff up
+# from the store?" is answered by "The store is open Monday to Friday 09:30–12:00 ...", which says what "pick" asked.
+TIME_DONE = re.compile(
+    r"\bwhat\s+time\b.*?\b(?:can|could|do|should|may)\s+(?:i|we|you)\s+"
+    r"(pick|collect|return|borrow|drop|come|visit|bring|fetch)\b",
+    re.IGNORECASE,
+)
 # A follow-up's first words going on from the question before: "and where can I see ...?" asks where.
 GOING_ON = re.compile(r"^\W*(?:and|also|so|but|ok|okay)\b[\s,]*(?=\w)", re.IGNORECASE)
 # A question word run together with its "is", as students type it: "whens the field day", "wheres the binder".
@@ -830,8 +837,9 @@ def expected(question: str, kin: Callable[[str], Sequence[str]] = lambda word: (
 def _asking(question: str, wanted: Expected) -> frozenset[str]:
     """The words of `question` that ask for the kind: a sentence stating a mass says what "weigh" asked."""
     patterns = [QUANTITY, ASKS_DATE, *(bound for bound, _ in BOUNDS)]
-    if wanted.dimension == "length" and (reached := FAR_DONE.search(question)):
-        patterns.append(re.compile(rf"\b{reached.group(1)}\b", re.IGNORECASE))
+    done = FAR_DONE if wanted.dimension == "length" else TIME_DONE if wanted.dimension in ("hour", "clock") else None
+    if done and (found := done.search(question)):
+        patterns.append(re.compile(rf"\b{found.group(1)}\b", re.IGNORECASE))
     if wanted.dimension == "count":  # "how many people": a count of students says what "people" asked
         patterns.append(COUNTED_FIRST)
     if wanted.kind == "phone":
