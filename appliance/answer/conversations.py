@@ -37,7 +37,7 @@ OTHER = re.compile(r"\b(?:the\s+other|another)\b", re.I)
 # Words that point back without naming anything of their own: "and the other one?"
 POINTING = re.compile(r"\b(?:one|ones|other|others|another|same)\b", re.I)
 # Words joining a subject to the name it is of: "the extension on HX429 work", "spare fingers for Wren-7".
-LINKING = frozenset(("of", "on", "for", "in", "at", "with"))
+JOINING = frozenset(("of", "on", "for", "in", "at", "with"))
 TOKEN = re.compile(r"\w(?:[\w-]*\w)?")  # a word, a code kept whole: Wren-7
 # The words a sentence asks with, without a question mark too: "How do I book a bench", "Tell me when it opens."
 ASKING_WORDS = (
@@ -247,7 +247,7 @@ def _about_its_name(roles: list[tuple[str, str]]) -> list[tuple[str, str]]:
             word, role = roles[i]
             named[i] = named[i] or (carried and role == "subject")
             # a preposition runs a subject on to its name: "an extension on HX429 work" is the extension's
-            carried = named[i] or (carried and not role and word.lower() in LINKING)
+            carried = named[i] or (carried and not role and word.lower() in JOINING)
     return [(word, role if role != "subject" or named[i] else "") for i, (word, role) in enumerate(roles)]
 
 

@@ -371,7 +371,7 @@ TIME_DONE = re.compile(
     re.IGNORECASE,
 )
 # A follow-up's first words going on from the question before: "and where can I see ...?" asks where.
-GOING_ON = re.compile(r"^\W*(?:and|also|so|but|ok|okay)\b[\s,]*(?=\w)", re.IGNORECASE)
+LEAD_IN = re.compile(r"^\W*(?:and|also|so|but|ok|okay)\b[\s,]*(?=\w)", re.IGNORECASE)
 # A question word run together with its "is", as students type it: "whens the field day", "wheres the binder".
 RUN_TOGETHER = re.compile(r"\b(what|where|when|who|how)s\b", re.IGNORECASE)
 # When asks for a moment, which this module types only as a date (DATED); it asks for no dimension's value.
@@ -815,7 +815,7 @@ SAYS_WHAT_ASKED = ("quantity", "date", "phone", "email", "colour")
 def expected(question: str, kin: Callable[[str], Sequence[str]] = lambda word: ()) -> Expected:
     """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it; `kin`
     gives the stems of a word's kin, the other names the material may count a thing by."""
-    question = GOING_ON.sub("", RUN_TOGETHER.sub(r"\1 is", question))
+    question = LEAD_IN.sub("", RUN_TOGETHER.sub(r"\1 is", question))
     kind = replace(_kind(question, kin), words=frozenset(w.lower()[:PREFIX] for w in re.findall(r"[\w-]+", question)))
     if kind.dimension in ("extent", "duration") and OWN_LENGTH.search(question) and not WAITING.search(question):
         kind = replace(kind, own_length=True)
