@@ -406,3 +406,6 @@ def test_then_ending_a_question_points_at_the_time_the_question_before_named():
     question = "can I take a depth camera home over the weekend then?"
     assert standalone(question, borrow) == question == focused(question, borrow)
     assert focused("is the store open?", week) == "is the store open?"
+    # the modal "May" names no month; a day of May does
+    assert focused("do I need a deposit then?", ["May I borrow a depth camera?"]) == "do I need a deposit then?"
+    assert standalone("is the store open then?", ["Is there a lab on 3 May?"]).endswith("then? 3 May")

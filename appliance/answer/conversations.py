@@ -59,10 +59,12 @@ CALENDAR = re.compile(
 ASKING_START = re.compile(rf"^\W*{ASKING_WORDS}", re.I)
 # "then" ending a question points at the time the question before named: "is the store open then?" after "Is there
 # a lab session in reading week?" asks of reading week (and "can I take it home then?" after no time, of nothing).
+# "May" is a month only beside a day or after "in": "May I borrow ...?" names no time.
 THEN = re.compile(r"\bthen\W*$", re.I)
 TIMES = re.compile(
     r"\b(?:weeks?\s+\d+|(?:reading|exam|revision|induction|first|last|final)\s+week|weekends?|"
-    rf"(?:{CALENDAR.pattern})s?|(?:christmas|easter|summer|winter|spring|semester|term)\s+(?:break|holidays?)|"
+    rf"(?!may\b)(?:{CALENDAR.pattern})s?|(?:\d{{1,2}}\s+|(?:in|during|until|by)\s+)may|may\s+\d{{1,2}}|"
+    r"(?:christmas|easter|summer|winter|spring|semester|term)\s+(?:break|holidays?)|"
     r"holidays?|evenings?|mornings?|afternoons?|nights?|\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d)\b",
     re.I,
 )
