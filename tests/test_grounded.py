@@ -175,6 +175,27 @@ def test_a_short_pdf_pages_title_is_a_line_of_its_own():
     assert [wrapped[a:b] for a, b in evidence.sentences(wrapped)] == [wrapped.strip()]
 
 
+def test_a_line_ending_in_a_word_no_statement_ends_in_goes_on():
+    """OCR put a scanned form's "14:00" on a line of its own, and the store's hours were quoted as "Store room
+    AD-0.22, open Tuesday and Friday 12:00 to". A heading ending in "for" still stands alone, as a label's "A" does."""
+    form = (
+        "Ashdrellow Robotics Store: Equipment Loan Form\nStore room AD-0.22, open Tuesday and Friday 12:00 to\n14:00\n"
+        "Name: Maelis Tronbury\nItem 1: Mossgrave M3 hexapod, serial MG3-0415\nDue back: 2 March 2027\n"
+        "Return the hexapod to the store yourself and have the store staff sign the form when it comes back in.\n"
+    )
+    assert [form[a:b] for a, b in evidence.sentences(form)][1] == (
+        "Store room AD-0.22, open Tuesday and Friday 12:00 to\n14:00"
+    )
+    page = (
+        "What it is for\nThe Brindle TC-90 is the thermal test chamber in the corner of the lab, and teams use it.\n"
+        "Lab group A\nThe group meets on Thursdays at nine in the morning, in the thermal lab on the second floor.\n"
+    )
+    assert [page[a:b] for a, b in evidence.sentences(page)] == [
+        "The Brindle TC-90 is the thermal test chamber in the corner of the lab, and teams use it.",
+        "The group meets on Thursdays at nine in the morning, in the thermal lab on the second floor.",
+    ]
+
+
 def test_lines_of_like_length_are_wrapped_text_not_lines_standing_alone():
     """Wrapped prose: a line a little shorter than the others, or one that says it goes on ("... for the",
     "Note:"), runs on."""
@@ -692,6 +713,8 @@ def test_a_passage_starting_inside_a_table_reads_its_rows_with_the_header_stored
     assert (
         evidence.read_with_units("Multimeter | 12 | 7", "item | deposit_eur | loan_period") == "Multimeter | 12 eur | 7"
     )
+    # A unit spelled out too: "how much is the written exam worth" quoted the pass rule, the exam's row no share.
+    assert evidence.read_with_units("Written exam | 30", "component | weight_percent") == "Written exam | 30 percent"
 
 
 def test_a_consonants_y_and_its_ies_are_one_stem():
@@ -1601,6 +1624,28 @@ def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
         score=0.7,
     )
     assert not evidence.of_another_row(terms, prose, evidence.row_labels([prose, *scored]))  # a sentence is no row
+
+
+def test_a_row_naming_the_thing_only_in_its_other_cells_gives_way_to_the_row_labelled_with_it(grounded):
+    """ "how much is the written exam worth" quoted "Pass rule | ... at least 40 % in the written exam" and the resit's
+    row ("replaces the written exam mark only") before the row labelled "Written exam"."""
+    rows = [
+        "Pass rule |  |  | at least 50 % overall and at least 40 % in the written exam",
+        "Resit exam | 30 | Wed 22 Sep 2027 | replaces the written exam mark only",
+        "Written exam | 30 | Tue 13 Jul 2027 | non-programmable calculator allowed",
+    ]
+    table = "| Component | weight_percent | Date | Notes |\n| --- | --- | --- | --- |\n"
+    passage = passage_of(table + "".join(f"| {row} |\n" for row in rows), "Assessment")
+    asked = "how much is the written exam worth"
+    scored, terms = evidence.score(asked, [passage], FakeEmbedder(), 0.5, 0.15), evidence.key_terms(asked)
+    apart = [s.text.split(" |")[0] for s in scored if evidence.of_another_row(terms, s, evidence.row_labels(scored))]
+    assert sorted(apart) == ["Pass rule", "Resit exam"]
+    chosen, answerable = grounded.answerer.assess(Question(asked), [passage])
+    assert answerable == "yes" and [e.text.split(" |")[0] for e in chosen[0]] == ["Written exam"]
+    # A question naming only what two rows' labels share tells neither apart.
+    when, labels = evidence.key_terms("when is the exam"), evidence.row_labels(scored)
+    kept = [s.text.split(" |")[0] for s in scored if not evidence.of_another_row(when, s, labels)]
+    assert sorted(kept) == ["Resit exam", "Written exam"]
 
 
 def test_a_day_asked_about_is_never_too_little_to_refuse_for(grounded):

@@ -211,8 +211,11 @@ class Answerer:
             scored = [s for s in scored if s.source]
         wanted = self._expected(about)
         typed = bool(wanted.kind)
+        # A table row of another thing is no evidence while any other sentence is: "Pass rule | ... 40 % in the
+        # written exam" was quoted before "Written exam | 30" for what the written exam is worth.
+        terms, labels = evidence_module.key_terms(about), evidence_module.row_labels(scored)
         chosen = evidence_module.select(
-            scored,
+            [s for s in scored if not evidence_module.of_another_row(terms, s, labels)] or scored,
             relevant,
             self.settings.evidence_sentences,
             self.settings.evidence_within,

@@ -208,7 +208,7 @@ ANSWER_MARK = re.compile(r"(?:A|Answer)\s*:[*_\s]*", re.I)
 BARE_NUMBER = re.compile(r"[±~≈<>≤≥+-]?\s*\d+(?:[.,]\d+)?(?:\s*(?:to|-|–|\u00d7|x)\s*\d+(?:[.,]\d+)?)*")
 # Engineering tables write it in square brackets as often: "Mass [kg]".
 UNIT_IN_LABEL = re.compile(r"[(\[]([^()\[\]\d]{1,20})[)\]]\s*$")
-SNAKE_UNIT = re.compile(r"^[a-z]+(?:_[a-z]+)*_([a-z]{1,4})$", re.IGNORECASE)
+SNAKE_UNIT = re.compile(r"^[a-z]+(?:_[a-z]+)*_([a-z]{1,8})$", re.IGNORECASE)
 # A column of intervals: its "100" under "Change interval (operating hours)" is every 100 operating hours.
 INTERVAL_HEADER = re.compile(r"\b(?:interval|every)\b", re.I)
 UNIT_HEADER = re.compile(r"units?", re.I)
@@ -341,6 +341,10 @@ POINTS = 0.75
 POINT_BREAKS = 2  # line breaks a text needs for its share to tell points from prose
 FULL_LINE = 0.9  # of the widest line's length: a line this long may have been wrapped
 GOES_ON = re.compile(r"[,;:(/&+=\-\u2010-\u2014]\s*$")
+# Words no heading or statement ends in: a line ending in one goes on ("open Tuesday and Friday 12:00 to", where OCR
+# put "14:00" on a line of its own). Not "for" or "with": "What it is for" is a heading; nor a capital "A": "Lab
+# group A" is a label's value.
+DANGLING = re.compile(r"\b(?:a|an|the|to|of|and|or|nor|than|via|per|into)\s*$")
 CELLS = re.compile(r"\S(?: *\| *| {3,}|\t)(?=\S)")  # a table line's cell separators: "a | b", "a    b"
 STARTS = re.compile(r"\s*[\"'(\[]?[A-Z0-9]")
 # A label and its value with a colon, as the points under a lead-in give them without marks in a PDF ("Cutting
@@ -801,7 +805,9 @@ def _lone(text: str, lines: list[str], points: bool) -> set[int]:
         # A table's rows are as long as their cells: one no wider than the rest is one of them, not a heading.
         short = short and len(CELLS.findall(line)) < 2
         # A lead-in ending in ":" stands alone over points it leads into: it goes on in each of them, not the first.
-        goes_on = GOES_ON.search(line) and not (line.rstrip().endswith(":") and LABELLED.fullmatch(after.strip()))
+        goes_on = (GOES_ON.search(line) or DANGLING.search(line)) and not (
+            line.rstrip().endswith(":") and LABELLED.fullmatch(after.strip())
+        )
         if short and not goes_on and (STARTS.match(after) or i == last):
             found.add(min(at - 1, len(text)))
     return found
@@ -1275,15 +1281,21 @@ def of_another_row(terms: Sequence[str], sentence: Scored, labels: dict[tuple[in
     """Whether a table row is another thing's than the one asked about: a key term its context lacks labels
     another row of the same passage ("Gyroscope noise density | 0.007" for the accelerometer's noise density,
     beside "Accelerometer full-scale range | ±16"). `labels` are the rows' labels (`row_labels`)."""
-    if (sentence.source, sentence.start) not in labels:
+    own = labels.get((sentence.source, sentence.start))
+    if own is None:
         return False
     have = text_words(sentence.context)
     missing = {t for t in terms if t not in have}
-    return bool(missing) and any(
+    if missing and any(
         missing & label
         for (source, start), label in labels.items()
         if source == sentence.source and start != sentence.start
-    )
+    ):
+        return True
+    # Nor is a row naming the thing only in its other cells when another row is labelled with more of it: "Pass rule
+    # | ... at least 40 % in the written exam" for "how much is the written exam worth", beside "Written exam | 30".
+    named = own & set(terms)
+    return any(named < label & set(terms) for key, label in labels.items() if key != (sentence.source, sentence.start))
 
 
 def item_label(sentence: Candidate) -> str:
