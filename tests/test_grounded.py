@@ -15,7 +15,7 @@ from appliance.answer import answerer as answerer_module
 from appliance.answer import evidence, kin, verify
 from appliance.answer.answerer import FOLLOWING_QUOTE, Question
 from appliance.answer.events import Evidence
-from appliance.answer.expect import expected, scaled
+from appliance.answer.expect import compared, expected, scaled
 from appliance.answer.prompt import NO_ANSWER, NOT_CHECKED, NOT_COVERED
 from appliance.errors import Busy, TooManyRequests
 from appliance.search.shapes import Passage
@@ -1626,26 +1626,38 @@ def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
     assert not evidence.of_another_row(terms, prose, evidence.row_labels([prose, *scored]))  # a sentence is no row
 
 
+def rows_apart(question: str, rows: list[str], header: str) -> list[str]:
+    """The labels of the rows of a table told apart from the thing `question` asks about."""
+    table = f"| {header} |\n|{' --- |' * header.count('|')} --- |\n" + "".join(f"| {row} |\n" for row in rows)
+    scored = evidence.score(question, [passage_of(table, "Table")], FakeEmbedder(), 0.5, 0.15)
+    apart = answerer_module.Answerer._rows_apart(evidence.key_terms(question), scored)
+    return sorted(s.text.split(" |")[0] for s in scored if (s.source, s.start) in apart)
+
+
+ASSESSMENT_ROWS = [
+    "Pass rule |  |  | at least 50 % overall and at least 40 % in the written exam",
+    "Resit exam | 30 | Wed 22 Sep 2027 | replaces the written exam mark only",
+    "Written exam | 30 | Tue 13 Jul 2027 | non-programmable calculator allowed",
+]
+ASSESSMENT_HEADER = "Component | weight_percent | Date | Notes"
+
+
 def test_a_row_naming_the_thing_only_in_its_other_cells_gives_way_to_the_row_labelled_with_it(grounded):
     """ "how much is the written exam worth" quoted "Pass rule | ... at least 40 % in the written exam" and the resit's
     row ("replaces the written exam mark only") before the row labelled "Written exam"."""
-    rows = [
-        "Pass rule |  |  | at least 50 % overall and at least 40 % in the written exam",
-        "Resit exam | 30 | Wed 22 Sep 2027 | replaces the written exam mark only",
-        "Written exam | 30 | Tue 13 Jul 2027 | non-programmable calculator allowed",
-    ]
-    table = "| Component | weight_percent | Date | Notes |\n| --- | --- | --- | --- |\n"
-    passage = passage_of(table + "".join(f"| {row} |\n" for row in rows), "Assessment")
     asked = "how much is the written exam worth"
-    scored, terms = evidence.score(asked, [passage], FakeEmbedder(), 0.5, 0.15), evidence.key_terms(asked)
-    apart = [s.text.split(" |")[0] for s in scored if evidence.of_another_row(terms, s, evidence.row_labels(scored))]
-    assert sorted(apart) == ["Pass rule", "Resit exam"]
-    chosen, answerable = grounded.answerer.assess(Question(asked), [passage])
+    assert rows_apart(asked, ASSESSMENT_ROWS, ASSESSMENT_HEADER) == ["Pass rule", "Resit exam"]
+    table = f"| {ASSESSMENT_HEADER} |\n| --- | --- | --- | --- |\n" + "".join(f"| {r} |\n" for r in ASSESSMENT_ROWS)
+    chosen, answerable = grounded.answerer.assess(Question(asked), [passage_of(table, "Assessment")])
     assert answerable == "yes" and [e.text.split(" |")[0] for e in chosen[0]] == ["Written exam"]
-    # A question naming only what two rows' labels share tells neither apart.
-    when, labels = evidence.key_terms("when is the exam"), evidence.row_labels(scored)
-    kept = [s.text.split(" |")[0] for s in scored if not evidence.of_another_row(when, s, labels)]
-    assert sorted(kept) == ["Resit exam", "Written exam"]
+    # A question naming only what two rows' labels share tells neither of them apart.
+    assert rows_apart("when is the exam", ASSESSMENT_ROWS, ASSESSMENT_HEADER) == ["Pass rule"]
+    # A row labelled by its week is the lab's it names, however many other rows a lab labels.
+    weeks = ["8 | 31 May | Lab 6: Dead reckoning in the tank", "Lab reports (6) | 30 | after each lab"]
+    assert rows_apart("which week is the dead reckoning lab", weeks, "Week | Date | Session") == []
+    # Only a row stating the kind of answer asked for is the thing's own: "Servo model | Mossgrave S9" gives no count.
+    servos = ["Legs | 6, three servos each (18 servos)", "Servo model | Mossgrave S9"]
+    assert rows_apart("how many servos does the M3 have in total", servos, "Part | Value") == []
 
 
 def test_a_day_asked_about_is_never_too_little_to_refuse_for(grounded):
@@ -3041,6 +3053,91 @@ def test_a_question_asking_two_things_gets_the_best_evidence_quoted_after_the_an
     rest = [(s.status, s.stands_for, s.reason) for s in done.sentences[1:]]
     assert rest == ([("quoted", "material", answerer_module.REST_QUOTED)] if quoted else [])
     assert ("2019" in done.answer) is quoted
+
+
+@pytest.mark.parametrize(
+    "question, parts",
+    [
+        (
+            "which is heavier, the T4 or the T2?",
+            ("which is heavier, the T4 or the ?", "which is heavier, the  or the T2?"),
+        ),
+        (
+            "is the V8 more accurate than the V5",
+            ("is the V8 more accurate than the ", "is the  more accurate than the V5"),
+        ),
+        (
+            "is the quiz worth more than the exam",
+            ("is the quiz worth more than the ", "is the  worth more than the exam"),
+        ),
+        (
+            "what's the difference between the V8 and the V5 grippers?",
+            (
+                "what's the difference between the V8 and the  grippers?",
+                "what's the difference between the  and the V5 grippers?",
+            ),
+        ),
+        (
+            "how is the T4 different from the T2?",
+            ("how is the T4 different from the ?", "how is the  different from the T2?"),
+        ),
+        ("V8 vs V5 payload", ("V8 vs  payload", " vs V5 payload")),
+        (
+            "what payload can the V8 and the V5 carry",
+            ("what payload can the V8 and the  carry", "what payload can the  and the V5 carry"),
+        ),
+        ("Can I submit as PDF or Word?", None),  # a choice of formats, no two things compared
+        ("is the lab open more than 3 days a week", None),  # a number is no thing
+        ("can i borrow it for 2 or 3 weeks", None),
+        ("do I need to book, or can I just come?", None),
+    ],
+)
+def test_a_question_comparing_two_things_is_asked_of_each(question, parts):
+    """ "which arm has the longer reach, the V8 or the V5?" quoted which teams use which arm: the one sentence naming
+    both. The question is asked of each thing without the other."""
+    assert compared(question) == parts
+
+
+COMPARED_ARMS = (
+    "The V8 arm has a reach of 780 mm. The arm weighs 14.2 kg.\n\n"
+    "The V5 is a five-axis arm from 2019. Its reach is 620 mm and its rated payload 2 kg.\n\n"
+    "Teams 1 to 4 are given the V8 arms and teams 5 and 6 the V5 arms, for the whole term.\n"
+)
+
+
+def test_a_comparison_is_answered_by_a_sentence_on_each_thing(grounded, settings, fakes):
+    """Each arm's reach, the V5's with the sentence its "Its" leans on, and not the sentence naming both arms."""
+    asked = "which arm has the longer reach, the V8 or the V5?"
+    chosen, answerable = grounded.answerer.assess(Question(asked), [passage_of(COMPARED_ARMS, "Arms")])
+    assert answerable == "yes"
+    texts = [e.text for e in chosen[0]]
+    assert texts[0].startswith("The V8 arm has a reach") and "Its reach is 620 mm" in " ".join(texts)
+    assert not any(t.startswith("Teams 1 to 4") for t in texts)
+    # The property compared is what is asked of each: a sentence naming both arms lacks more than a little.
+    accurate = "is the V8 more accurate than the V5"
+    assert grounded.answerer.assess(Question(accurate), [passage_of(COMPARED_ARMS, "Arms")])[1] != "yes"
+
+
+def arms_answer(settings, fakes, script: str):
+    """The answer to which arm reaches further of a model saying `script`, on the arms' notes."""
+    built = services_module.build(settings, **(fakes | {"model": FakeModel(script=script)}))
+    try:
+        built.ingestor.ingest(COMPARED_ARMS.encode(), "arms.md")
+        return built.answerer.answer(Question("which arm has the longer reach, the V8 or the V5?"))
+    finally:
+        built.close()
+
+
+def test_a_comparison_answered_for_one_thing_gets_the_others_evidence_quoted(settings, fakes):
+    """A model answering for the V8 alone: the V5's sentence follows as the material's, marked as such."""
+    done = arms_answer(settings, fakes, "The V8 arm has a reach of 780 mm [1].")
+    assert done.sentences[0].status == "supported" and "780 mm" in done.sentences[0].shown
+    rest = [(s.status, s.reason) for s in done.sentences[1:]]
+    assert rest == [("quoted", answerer_module.COMPARED_QUOTED)] and "620 mm" in done.answer
+    # A true sentence on something else, for a question asking no kind of value, says so: it once read "it does not
+    # state the  asked for", the kind left blank.
+    done = arms_answer(settings, fakes, "The arm weighs 14.2 kg [1].")
+    assert done.sentences[0].status == "quoted" and done.sentences[0].reason == verify.OFF_QUESTION
 
 
 def test_the_other_thing_a_question_asks_is_answered_by_its_own_evidence(settings, fakes):

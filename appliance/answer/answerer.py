@@ -13,9 +13,9 @@ from appliance import metrics
 from appliance.answer import evidence as evidence_module
 from appliance.answer import places, prompt
 from appliance.answer.events import AnswerMode, Done, Evidence, Sentence, Source, Timings
-from appliance.answer.expect import Expected, expected, spells, values
+from appliance.answer.expect import Expected, compared, expected, spells, values
 from appliance.answer.model_queue import ModelGate, Ticket
-from appliance.answer.verify import CITATION, NOT_STATED, UNDECIDED, Verifier, sentences_of
+from appliance.answer.verify import CITATION, NOT_STATED, OFF_QUESTION, UNDECIDED, Verifier, sentences_of
 from appliance.errors import InvalidInput
 from appliance.search.retriever import Retriever
 from appliance.search.shapes import Passage, view
@@ -42,6 +42,7 @@ TWO_ASKED = re.compile(
     r"\b(?:who|when|where|what|which|how)\b[^?]*?\band\s+(?P<second>(?:who|when|where|what|which|how)\b)", re.I
 )
 REST_QUOTED = "the question asks two things: the evidence for the other is quoted"
+COMPARED_QUOTED = "the question compares two things: the evidence for the other is quoted"
 # A loop: the last LOOP_WORDS words already appeared, in order, earlier in the answer.
 LOOP_WORDS = 6
 
@@ -213,9 +214,9 @@ class Answerer:
         typed = bool(wanted.kind)
         # A table row of another thing is no evidence while any other sentence is: "Pass rule | ... 40 % in the
         # written exam" was quoted before "Written exam | 30" for what the written exam is worth.
-        terms, labels = evidence_module.key_terms(about), evidence_module.row_labels(scored)
+        apart = self._rows_apart(evidence_module.key_terms(about), scored)
         chosen = evidence_module.select(
-            [s for s in scored if not evidence_module.of_another_row(terms, s, labels)] or scored,
+            [s for s in scored if (s.source, s.start) not in apart] or scored,
             relevant,
             self.settings.evidence_sentences,
             self.settings.evidence_within,
@@ -226,8 +227,8 @@ class Answerer:
         )
         headings = [p.heading for p in relevant]
         each = False
-        if parts := two_asked(about):
-            chosen, each = self._each_asked(parts, relevant, chosen)
+        if asked := two_asked(about):
+            chosen, each = self._each_asked(asked, relevant, chosen)
         if selected:
             # What was asked about: its sentences are evidence whatever else scores higher ("why?" of a rule was
             # answered from another handout's, the selection no source of the answer at all).
@@ -246,13 +247,16 @@ class Answerer:
         return (evidence_module.with_pair(chosen, pair, relevant), "yes") if pair else (chosen, answerable)
 
     def _each_asked(
-        self, parts: tuple[str, str], relevant: list[Passage], chosen: dict[int, list[Evidence]]
+        self, asked: tuple[str, str, str], relevant: list[Passage], chosen: dict[int, list[Evidence]]
     ) -> tuple[dict[int, list[Evidence]], bool]:
         """`chosen` with the best sentence for each of the two things a question asks, if it has a word of it (the
         evidence for the whole of "How much is the trip and when does the coach leave?" is the coach's alone), and
-        whether the material answers each."""
-        headings, answered = [p.heading for p in relevant], True
-        for part in parts:
+        whether the material answers each. A comparison answered for each thing is answered by those two sentences
+        alone, each with the one it leans on ("Its reach is 620 mm" after the V5's): what ranks above them for the
+        whole question names both things and compares nothing ("teams 1 to 4 on the V8 arms and teams 5 and 6 on the
+        V5 arms" for which arm reaches further)."""
+        headings, answered, own = [p.heading for p in relevant], True, {}
+        for part in asked[:2]:
             scored = evidence_module.score(
                 part,
                 relevant,
@@ -263,8 +267,9 @@ class Answerer:
             )
             if scored and scored[0].coverage > 0:
                 chosen = evidence_module.with_sentence(chosen, scored[0], relevant)
+                own = _joined(own, evidence_module.select(scored, relevant, 1, 0.0, follow=False))
             answered = answered and self._answerable(part, scored, self._expected(part), headings) == "yes"
-        return chosen, answered
+        return (own if answered and asked[2] == COMPARED_QUOTED else chosen), answered
 
     def _in_turn(
         self, question: str, scored: list[evidence_module.Scored], relevant: list[Passage]
@@ -394,9 +399,9 @@ class Answerer:
     def _lacking_little(self, question: str, terms: list[str], close: list[evidence_module.Scored]) -> bool:
         """Whether the key terms one of the best close sentences lacks add too little to what is asked to refuse it
         for them ("fail" in "What happens if I fail the induction quiz?", answered by what happens to those who do
-        not pass it). Never a comparison's: each side is what it asks about; nor a day a question asking whether
-        names."""
-        if evidence_module.COMPARING.search(question):
+        not pass it). Never a comparison's: each side is what it asks about, and the property compared ("is the V8
+        more accurate than the V5" of sentences naming both arms); nor a day a question asking whether names."""
+        if evidence_module.COMPARING.search(question) or compared(question):
             return False
         # Only a sentence near the question in meaning tells that what it lacks adds little: the coordinator's
         # "weekday mornings" names the day of "does the shuttle run on mondays" and says nothing of the shuttle.
@@ -438,16 +443,29 @@ class Answerer:
         list that lacks the thing asked about, or another day, nor a sentence on its section's part of what the
         question asks about. `nowhere` are the key terms no passage names that tell a list's items apart
         (`_items_apart`)."""
-        labels, listed = evidence_module.row_labels(scored), evidence_module.items(scored)
+        listed, rows_apart = evidence_module.items(scored), self._rows_apart(terms, scored)
         return [
             s
             for s in scored
             if s.fits
-            and not evidence_module.of_another_row(terms, s, labels)
+            and (s.source, s.start) not in rows_apart
             and not evidence_module.of_an_unnamed_item(terms, s, nowhere, listed)
             and not evidence_module.of_another_day(terms, s)
             and not evidence_module.of_its_own_subject(terms, s, headings[s.source], self.kin)
         ]
+
+    @staticmethod
+    def _rows_apart(terms: list[str], scored: list[evidence_module.Scored]) -> set[tuple[int, int]]:
+        """(source, start) of the table rows of another thing than the one asked about (`evidence.of_another_row`),
+        or naming it only beside the row labelled with it (`evidence.beside_its_row`)."""
+        labels = evidence_module.row_labels(scored)
+        stating = evidence_module.row_labels([s for s in scored if s.fits])
+        return {
+            (s.source, s.start)
+            for s in scored
+            if (s.source, s.start) in labels
+            and (evidence_module.of_another_row(terms, s, labels) or evidence_module.beside_its_row(terms, s, stating))
+        }
 
     def _not_covered(
         self, related: list[Source], mode: AnswerMode, timings: Timings, started: float, model_busy: bool = False
@@ -584,8 +602,8 @@ class Answerer:
                 checked += fallback
                 clock.mark("first_token")
                 yield "token", " ".join(q.shown for q in fallback)
-        elif sure and (parts := two_asked(question.focus or question.text)):
-            rest = self._rest(parts, evidence, shown, checked, [p.heading for p in passages])
+        elif sure and (asked := two_asked(question.focus or question.text)):
+            rest = self._rest(asked, evidence, shown, checked, [p.heading for p in passages])
             checked += rest
             yield from (("token", f" {q.shown}") for q in rest)
         answer = " ".join(s.shown for s in checked if s.shown)
@@ -631,7 +649,9 @@ class Answerer:
             ]
         # A true sentence that does not state what was asked ("The gripper is pneumatic." for its mass) is no answer.
         reason = verdict.reason
-        if verdict.source is not None:
+        if verdict.source is not None and not wanted.kind:  # true, and not on what was asked
+            reason = OFF_QUESTION
+        elif verdict.source is not None:
             reason = (UNDECIDED if verifier.undecided else NOT_STATED).format(kind=wanted.kind)
         # When the best evidence gives two answers, the student must see both, whatever ranks above them.
         also = verifier.leading_at if verifier.undecided else frozenset()
@@ -643,7 +663,7 @@ class Answerer:
 
     def _rest(
         self,
-        parts: tuple[str, str],
+        asked: tuple[str, str, str],
         evidence: dict[int, list[Evidence]],
         shown: set[tuple[int, int]],
         checked: list[Sentence],
@@ -654,7 +674,7 @@ class Answerer:
         already says each of its sentences whole (the model copied it) or no run covers them with its heading (nothing
         answers it)."""
         said = " ".join(f" {_words(s.shown)} " for s in checked if s.shown)
-        first, second = (evidence_module.key_terms(part) for part in parts)
+        first, second = (evidence_module.key_terms(part) for part in asked[:2])
         # Each part by its own terms: "the gripper" of "... and when was the gripper painted?" is the first part's.
         own = ([t for t in first if t not in second], [t for t in second if t not in first])
         least = min(own, key=lambda terms: evidence_module.coverage(terms, said, kin=self.kin) if terms else 1.0)
@@ -671,7 +691,7 @@ class Answerer:
             return []
         shown.update((n, start) for start in starts)
         quote = QUOTE.format(text=text, n=n)
-        return [Sentence(text=text, shown=quote, status="quoted", stands_for="material", source=n, reason=REST_QUOTED)]
+        return [Sentence(text=text, shown=quote, status="quoted", stands_for="material", source=n, reason=asked[2])]
 
     def _best_quotes(
         self,
@@ -837,10 +857,13 @@ def _focus(
     return [passages[i] for i in keep], {new: chosen[old] for new, old in enumerate(keep) if old in chosen}
 
 
-def two_asked(question: str) -> tuple[str, str] | None:
-    """The two things a question asks, split before the second's question word, if it asks two."""
-    two = TWO_ASKED.search(question)
-    return (question[: two.start("second")], question[two.start("second") :]) if two else None
+def two_asked(question: str) -> tuple[str, str, str] | None:
+    """The two things a question asks, split before the second's question word, if it asks two, or the question
+    asked of each of the two things it compares (`compared`); and why the other's evidence is quoted after an answer
+    saying little of it."""
+    if two := TWO_ASKED.search(question):
+        return question[: two.start("second")], question[two.start("second") :], REST_QUOTED
+    return (*parts, COMPARED_QUOTED) if (parts := compared(question)) else None
 
 
 def quoted(sources: list[Source], evidence: dict[int, list[Evidence]], most: int, placed: bool) -> list[Sentence]:
@@ -898,6 +921,15 @@ def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[i
             seen.add(words)
             quotes.append((n, text, [e.start for e in items]))
     return quotes
+
+
+def _joined(evidence: dict[int, list[Evidence]], more: dict[int, list[Evidence]]) -> dict[int, list[Evidence]]:
+    """Two sets of evidence as one, each source's in page order, a sentence in both once."""
+    joined = {n: {e.start: e for e in items} for n, items in evidence.items()}
+    for n, items in more.items():
+        for item in items:
+            joined.setdefault(n, {}).setdefault(item.start, item)
+    return {n: [group[k] for k in sorted(group)] for n, group in joined.items()}
 
 
 def _names(word: str, text: str) -> bool:

@@ -1281,21 +1281,27 @@ def of_another_row(terms: Sequence[str], sentence: Scored, labels: dict[tuple[in
     """Whether a table row is another thing's than the one asked about: a key term its context lacks labels
     another row of the same passage ("Gyroscope noise density | 0.007" for the accelerometer's noise density,
     beside "Accelerometer full-scale range | ±16"). `labels` are the rows' labels (`row_labels`)."""
-    own = labels.get((sentence.source, sentence.start))
-    if own is None:
+    if (sentence.source, sentence.start) not in labels:
         return False
     have = text_words(sentence.context)
     missing = {t for t in terms if t not in have}
-    if missing and any(
+    return bool(missing) and any(
         missing & label
         for (source, start), label in labels.items()
         if source == sentence.source and start != sentence.start
-    ):
-        return True
-    # Nor is a row naming the thing only in its other cells when another row is labelled with more of it: "Pass rule
-    # | ... at least 40 % in the written exam" for "how much is the written exam worth", beside "Written exam | 30".
-    named = own & set(terms)
-    return any(named < label & set(terms) for key, label in labels.items() if key != (sentence.source, sentence.start))
+    )
+
+
+def beside_its_row(terms: Sequence[str], sentence: Scored, stating: dict[tuple[int, int], set[str]]) -> bool:
+    """Whether a table row names what is asked about in its other cells while another row stating the kind of
+    answer asked for is labelled with it: "Pass rule | ... at least 40 % in the written exam" for "how much is the
+    written exam worth", beside "Written exam | 30". `stating` are those rows' labels (`row_labels`); "Servo model |
+    Mossgrave S9" states no count, and "Legs | 6, three servos each (18 servos)" answers how many servos."""
+    if "|" not in sentence.text:
+        return False
+    own, held = set(content_words(sentence.text.split("|", 1)[0])), {t for t in terms if t in text_words(sentence.text)}
+    here = (sentence.source, sentence.start)
+    return bool(held - own) and any(held <= label for key, label in stating.items() if key != here)
 
 
 def item_label(sentence: Candidate) -> str:

@@ -514,6 +514,31 @@ STANDS_FOR = re.compile(
 SKIPPED = frozenset("of and the for to in on a an".split())
 
 
+# A question comparing two things ("which is heavier, the T4 or the T2?", "is the V8 more accurate than the V5", "what
+# is the difference between the quiz and the exam?"): the material states each one's value in a sentence of its
+# own, which no one sentence covers, and the answer is the two. A thing is a code ("V8", "RB-12"), else a word or
+# the words up to the end of the phrase.
+THING_CODE = r"[^\W\d_]{1,5}-?\d[\w.-]*\b"
+ONE_THING = rf"(?:{THING_CODE}|[^\W\d_][\w-]*)"
+# Never a number: "more than 3 days", "between 10 and 12" compare no things.
+THING_TO_END = rf"(?!\d)(?:{THING_CODE}|[^,;?.!]+?(?=\s*(?:[,;?.!]|$)))"
+ARTICLE = r"(?:the\s+|an?\s+)?"
+COMPARED = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        rf"\b(?:between|compar(?:e|ing))\s+{ARTICLE}(?P<a>{THING_CODE}|(?!\d)[^,;?.!]+?)"
+        rf"\s+(?:and|with|to)\s+{ARTICLE}(?P<b>{THING_TO_END})",
+        rf"(?P<a>{ONE_THING})\s+(?:vs\.?|versus)\s+{ARTICLE}(?P<b>{ONE_THING})",
+        rf"(?:[,:]|\beither\b)\s*{ARTICLE}(?P<a>(?!\d)[^,;?.!]+?)\s+or\s+{ARTICLE}(?P<b>{THING_TO_END})\s*[?.!]*\s*$",
+        rf"\b{ARTICLE}(?P<a>{THING_CODE})\s+(?:and|or)\s+{ARTICLE}(?P<b>{THING_CODE})",
+        rf"(?:\b(?P<a>{THING_CODE})|(?<=\bthe\s)(?P<c>[^\W\d_][\w-]*))\s+(?:[\w-]+\s+){{1,2}}than\s+{ARTICLE}"
+        rf"(?P<b>{THING_TO_END})",
+        rf"\b(?P<a>{ONE_THING})\s+(?:differs?|compares?|different)\s+(?:from|to|with|than)\s+{ARTICLE}"
+        rf"(?P<b>{THING_TO_END})",
+    )
+]
+
+
 def spells(abbreviation: str, sentence: str, capitalised: bool = False) -> bool:
     """Whether the sentence spells out the abbreviation: words whose first letters make it ("Time-of-Flight" for
     ToF, "automated external defibrillator" for AED), small words between them skipped; only `capitalised` words,
@@ -998,3 +1023,28 @@ def _stated_in(dimension: str, units: str) -> re.Pattern:
     if dimension == "count" and units == PERSONS:
         extra = f"{extra}|{GROUP_OF}"
     return re.compile(rf"{pattern}|{extra}" if extra else pattern, re.IGNORECASE)
+
+
+def compared(question: str) -> tuple[str, str] | None:
+    """The question asked of each of two things it compares: itself without the other thing."""
+    if not (spans := _compared(question)):
+        return None
+    (a, b), (c, d) = spans
+    return f"{question[:c]}{question[d:]}", f"{question[:a]}{question[b:]}"
+
+
+def without_compared(question: str) -> str:
+    """The question without the two things it compares, what it asks of each ("which arm has the longer reach, the
+    or the?"); the question itself if it compares none."""
+    if not (spans := _compared(question)):
+        return question
+    (a, b), (c, d) = spans
+    return f"{question[:a]}{question[b:c]}{question[d:]}"
+
+
+def _compared(question: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Where the two things a question compares are, if it compares two (`COMPARED`)."""
+    for pattern in COMPARED:
+        if found := pattern.search(question):
+            return (found.span("a") if found.group("a") else found.span("c")), found.span("b")
+    return None

@@ -24,7 +24,16 @@ from appliance.answer.evidence import (
     stem,
     text_words,
 )
-from appliance.answer.expect import DATE, SAYS_WHAT_ASKED, expected, quantities, scaled, values, without_units
+from appliance.answer.expect import (
+    DATE,
+    SAYS_WHAT_ASKED,
+    expected,
+    quantities,
+    scaled,
+    values,
+    without_compared,
+    without_units,
+)
 from appliance.store.text import STOPWORDS, WORD
 
 CITATION = re.compile(r"\s*\[(\d{1,2})\]")
@@ -285,8 +294,11 @@ class Verifier:
         # not weighed so: any capitalised word fits a question asking for one.
         differ = any(not (a <= b or b <= a) for a, b in itertools.combinations(given, 2))
         self.undecided = differ and self.wanted.precise and self.wanted.kind in SAYS_WHAT_ASKED
-        # The question's terms the best evidence sentence itself uses ("repeatability"): an answer keeps them.
-        self.focus = self.question_words & set(content_words(ranked[0][1].text)) if ranked else set()
+        # The question's terms the best evidence sentence itself uses ("repeatability"): an answer keeps them; not
+        # the things a comparison names, each of which a sentence answers for apart ("The V8 has a reach of 780 mm"
+        # for "which has the longer reach, the V8 or the V5?").
+        asked_of_each = set(content_words(without_compared(question), ASKING))
+        self.focus = asked_of_each & set(content_words(ranked[0][1].text)) if ranked else set()
         self.evidence = evidence  # by 1-based source number
         self.embedder = embedder
         self.min_similarity = min_similarity
