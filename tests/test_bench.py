@@ -230,7 +230,7 @@ def held_out_set_is_well_formed(name: str, tmp_path: Path) -> None:
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
-@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 19)])
+@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 20)])
 def test_answers_held_out_set_is_well_formed(name, tmp_path):
     """The held-out sets (bench/answers/<name>/), each written after the sets before it, by a new hand."""
     assert answers.SETS[name].splits == (f"{name}-tune", name)
@@ -399,6 +399,65 @@ def test_answers_yes_no_set_reads_back(name, tmp_path):
     for q in questions:
         if q["kind"] == "answerable":
             assert not re.fullmatch(r"\W*(?:yes|no)\W*", q["expect"], re.IGNORECASE), q
+            assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
+        elif q["kind"] == "unanswerable":
+            assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
+
+
+# Held-out sets of questions whose answer is several facts (lists, comparisons, counts, superlatives, both/all/each),
+# each question's kind in the comment above it ("# list: ...", "# near-topic comparison: ...", "# off-topic count").
+MULTI_FACT_SETS = {"fresh19"}
+MULTI_FACT_KINDS = ("list", "comparison", "count", "superlative", "both", "control")
+MULTI_FACT_KIND = re.compile(r"#\s*(near-topic\s+|off-topic\s+)?(\w+)")
+
+
+def question_kinds(text: str) -> list[tuple[str, str]]:
+    """Each `[[question]]` table's (prefix, kind) from the first line of the comment block just above it: ("",
+    "list") for "# list: ...", ("near-topic", "comparison") for "# near-topic comparison: ..."; ("", "") for none."""
+    lines, kinds = text.splitlines(), []
+    for n, line in enumerate(lines):
+        if line.strip() != "[[question]]":
+            continue
+        first = n
+        while first > 0 and lines[first - 1].startswith("#"):
+            first -= 1
+        found = MULTI_FACT_KIND.match(lines[first]) if first < n else None
+        kinds.append(((found.group(1) or "").strip(), found.group(2)) if found else ("", ""))
+    return kinds
+
+
+@pytest.mark.parametrize("name", sorted(MULTI_FACT_SETS))
+def test_answers_multi_fact_set_reads_back(name, tmp_path):
+    """A multi-fact set: every question's kind is in the comment above it (each answerable one a list, comparison,
+    count, superlative, both or control question, with at least 12 lists and 12 comparisons, 6 each of counts,
+    superlatives and both/all/each questions, and controls a quarter or less; each near-topic and off-topic one of the
+    five multi-fact kinds); at least half the answerable `expect`s require two facts or more (two lookaheads or more);
+    its documents (Markdown, Word and a PDF), as materialised, are read by the appliance's parser with every answerable
+    `expect`, and no near-topic question's `absent`."""
+    from appliance.ingest.parse import parse
+
+    held_out = answers.load_devset(quick=False, name=name)
+    questions = held_out["questions"]
+    kinds = question_kinds((answers.SETS[name].folder / "questions.toml").read_text(encoding="utf-8"))
+    assert len(kinds) == len(questions)
+    prefixes = {"answerable": "", "unanswerable": "near-topic", "off-topic": "off-topic"}
+    for q, (prefix, kind) in zip(questions, kinds, strict=True):
+        assert prefix == prefixes[q["kind"]], (q, prefix, kind)
+        assert kind in (MULTI_FACT_KINDS if q["kind"] == "answerable" else MULTI_FACT_KINDS[:-1]), (q, kind)
+    counted = Counter(kind for q, (_, kind) in zip(questions, kinds, strict=True) if q["kind"] == "answerable")
+    assert counted["list"] >= 12 and counted["comparison"] >= 12, counted
+    assert min(counted["count"], counted["superlative"], counted["both"]) >= 6, counted
+    assert 0 < 4 * counted["control"] <= sum(counted.values()) + 4, counted  # about a quarter, not more
+    answerable = [q for q in questions if q["kind"] == "answerable"]
+    assert 2 * sum(q["expect"].count("(?=") >= 2 for q in answerable) >= len(answerable)
+    for q, (_, kind) in zip(questions, kinds, strict=True):
+        if q["kind"] == "answerable" and kind in ("list", "comparison", "both"):
+            assert q["expect"].count("(?=") >= 2, q  # a list, comparison or both question needs two facts at least
+    files = answers.materialise(held_out | {"distractors": []}, tmp_path)
+    read = {doc: " ".join(page.text for page in parse(path.read_bytes(), doc).pages) for path, doc in files}
+    assert {Path(doc).suffix for doc in read} >= {".md", ".docx", ".pdf"}
+    for q in questions:
+        if q["kind"] == "answerable":
             assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
         elif q["kind"] == "unanswerable":
             assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
