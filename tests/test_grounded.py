@@ -3118,11 +3118,12 @@ def test_a_comparison_is_answered_by_a_sentence_on_each_thing(grounded, settings
     assert grounded.answerer.assess(Question(accurate), [passage_of(COMPARED_ARMS, "Arms")])[1] != "yes"
 
 
-def arms_answer(settings, fakes, script: str):
+def arms_answer(settings, fakes, script):
     """The answer to which arm reaches further of a model saying `script`, on the arms' notes."""
     built = services_module.build(settings, **(fakes | {"model": FakeModel(script=script)}))
     try:
         built.ingestor.ingest(COMPARED_ARMS.encode(), "arms.md")
+        assert built.answerer
         return built.answerer.answer(Question("which arm has the longer reach, the V8 or the V5?"))
     finally:
         built.close()

@@ -255,7 +255,8 @@ class Answerer:
         alone, each with the one it leans on ("Its reach is 620 mm" after the V5's): what ranks above them for the
         whole question names both things and compares nothing ("teams 1 to 4 on the V8 arms and teams 5 and 6 on the
         V5 arms" for which arm reaches further)."""
-        headings, answered, own = [p.heading for p in relevant], True, {}
+        headings, answered = [p.heading for p in relevant], True
+        own: dict[int, list[Evidence]] = {}
         for part in asked[:2]:
             scored = evidence_module.score(
                 part,
