@@ -249,11 +249,7 @@ def test_answers_website_files_read_back(name):
         pages = parse((held_out["folder"] / doc).read_bytes(), doc).pages
         read[doc] = " ".join(page.text for page in pages)
     assert {Path(doc).suffix for doc in read} >= {".html", ".csv", ".tsv", ".ipynb", ".md"}
-    for q in held_out["questions"]:
-        if q["kind"] == "answerable":
-            assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
-        elif q["kind"] == "unanswerable":
-            assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
+    assert_facts_read(held_out["questions"], read)
 
 
 def test_answers_sample_set_is_well_formed(tmp_path):
@@ -322,6 +318,23 @@ def test_answers_word_handout_keeps_tables_and_lists_where_they_stand(tmp_path):
     assert len(document.tables) == 2
 
 
+def parsed(held_out: dict, tmp_path: Path) -> dict[str, str]:
+    """Each document of a set, as materialised, as the appliance's parser reads it (its pages' text joined)."""
+    from appliance.ingest.parse import parse
+
+    files = answers.materialise(held_out | {"distractors": []}, tmp_path)
+    return {doc: " ".join(page.text for page in parse(path.read_bytes(), doc).pages) for path, doc in files}
+
+
+def assert_facts_read(questions: list[dict], read: dict[str, str]) -> None:
+    """Every answerable question's `expect` is in its document as read, and no near-topic question's `absent`."""
+    for q in questions:
+        if q["kind"] == "answerable":
+            assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
+        elif q["kind"] == "unanswerable":
+            assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
+
+
 # Held-out sets whose documents are made at bench time, read back through the appliance's parser in full.
 MADE_READ_BACK_SETS = {"fresh15"}
 
@@ -330,17 +343,11 @@ MADE_READ_BACK_SETS = {"fresh15"}
 def test_answers_made_set_reads_back(name, tmp_path):
     """A made set's Word handouts and PDF, as materialised, are read by the appliance's parser with every
     answerable fact, and no near-topic question's `absent`."""
-    from appliance.ingest.parse import parse
 
     held_out = answers.load_devset(quick=False, name=name)
-    files = answers.materialise(held_out | {"distractors": []}, tmp_path)
-    read = {doc: " ".join(page.text for page in parse(path.read_bytes(), doc).pages) for path, doc in files}
+    read = parsed(held_out, tmp_path)
     assert {Path(doc).suffix for doc in read} == {".docx", ".pdf"}
-    for q in held_out["questions"]:
-        if q["kind"] == "answerable":
-            assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
-        elif q["kind"] == "unanswerable":
-            assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
+    assert_facts_read(held_out["questions"], read)
 
 
 # Held-out sets of follow-up questions: most ask after `earlier` questions, as a student goes on in a conversation.
@@ -352,7 +359,6 @@ def test_answers_follow_up_set_reads_back(name, tmp_path):
     """A follow-up set: two thirds of its questions or more follow one to three earlier questions (each a
     non-empty question of its own), the rest stand alone; its documents (Markdown, Word and a PDF), as materialised,
     are read by the appliance's parser with every answerable fact, and no near-topic question's `absent`."""
-    from appliance.ingest.parse import parse
 
     held_out = answers.load_devset(quick=False, name=name)
     questions = held_out["questions"]
@@ -360,14 +366,9 @@ def test_answers_follow_up_set_reads_back(name, tmp_path):
     assert 3 * len(follow_ups) >= 2 * len(questions) and len(follow_ups) < len(questions)
     for q in follow_ups:
         assert 1 <= len(q["earlier"]) <= 3 and all(isinstance(e, str) and e.strip() for e in q["earlier"]), q
-    files = answers.materialise(held_out | {"distractors": []}, tmp_path)
-    read = {doc: " ".join(page.text for page in parse(path.read_bytes(), doc).pages) for path, doc in files}
+    read = parsed(held_out, tmp_path)
     assert {Path(doc).suffix for doc in read} >= {".md", ".docx", ".pdf"}
-    for q in questions:
-        if q["kind"] == "answerable":
-            assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
-        elif q["kind"] == "unanswerable":
-            assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
+    assert_facts_read(questions, read)
 
 
 # Held-out sets of yes/no, permission and why questions ("can I ...?", "do I need ...?", "why do we have to ...?").
@@ -386,22 +387,16 @@ def test_answers_yes_no_set_reads_back(name, tmp_path):
     first words), the rest plain wh-questions; no answerable `expect` is a bare yes or no; its documents (Markdown,
     Word and a PDF), as materialised, are read by the appliance's parser with every answerable fact, and no near-topic
     question's `absent`."""
-    from appliance.ingest.parse import parse
 
     held_out = answers.load_devset(quick=False, name=name)
     questions = held_out["questions"]
     asking = [q for q in questions if YES_NO_OPENINGS.match(q["question"].strip())]
     assert 3 * len(asking) >= 2 * len(questions) and len(asking) < len(questions)
     assert sum(q["question"].lower().startswith("why") for q in asking if q["kind"] == "answerable") >= 6
-    files = answers.materialise(held_out | {"distractors": []}, tmp_path)
-    read = {doc: " ".join(page.text for page in parse(path.read_bytes(), doc).pages) for path, doc in files}
+    read = parsed(held_out, tmp_path)
     assert {Path(doc).suffix for doc in read} >= {".md", ".docx", ".pdf"}
-    for q in questions:
-        if q["kind"] == "answerable":
-            assert not re.fullmatch(r"\W*(?:yes|no)\W*", q["expect"], re.IGNORECASE), q
-            assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
-        elif q["kind"] == "unanswerable":
-            assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
+    assert not any(re.fullmatch(r"\W*(?:yes|no)\W*", q["expect"], re.I) for q in questions if q["kind"] == "answerable")
+    assert_facts_read(questions, read)
 
 
 # Held-out sets of questions whose answer is several facts (lists, comparisons, counts, superlatives, both/all/each),
@@ -434,7 +429,6 @@ def test_answers_multi_fact_set_reads_back(name, tmp_path):
     five multi-fact kinds); at least half the answerable `expect`s require two facts or more (two lookaheads or more);
     its documents (Markdown, Word and a PDF), as materialised, are read by the appliance's parser with every answerable
     `expect`, and no near-topic question's `absent`."""
-    from appliance.ingest.parse import parse
 
     held_out = answers.load_devset(quick=False, name=name)
     questions = held_out["questions"]
@@ -453,14 +447,9 @@ def test_answers_multi_fact_set_reads_back(name, tmp_path):
     for q, (_, kind) in zip(questions, kinds, strict=True):
         if q["kind"] == "answerable" and kind in ("list", "comparison", "both"):
             assert q["expect"].count("(?=") >= 2, q  # a list, comparison or both question needs two facts at least
-    files = answers.materialise(held_out | {"distractors": []}, tmp_path)
-    read = {doc: " ".join(page.text for page in parse(path.read_bytes(), doc).pages) for path, doc in files}
+    read = parsed(held_out, tmp_path)
     assert {Path(doc).suffix for doc in read} >= {".md", ".docx", ".pdf"}
-    for q in questions:
-        if q["kind"] == "answerable":
-            assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
-        elif q["kind"] == "unanswerable":
-            assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
+    assert_facts_read(questions, read)
 
 
 # Held-out sets of scanned handouts (image-only PDFs made from scan/<stem>.txt), read back through OCR.
@@ -494,11 +483,7 @@ def test_answers_scanned_set_reads_back_by_ocr(name, tmp_path):
         assert Path(doc).suffix != ".pdf" or all(page.ocr for page in pages), doc
         read[doc] = " ".join(page.text for page in pages)
     assert sum(Path(doc).suffix == ".pdf" for doc in read) >= 5
-    for q in held_out["questions"]:
-        if q["kind"] == "answerable":
-            assert re.search(q["expect"], read[q["document"]], re.IGNORECASE), q
-        elif q["kind"] == "unanswerable":
-            assert not re.search(q["absent"], read[q["document"]], re.IGNORECASE), q
+    assert_facts_read(held_out["questions"], read)
 
 
 def test_answers_quick():

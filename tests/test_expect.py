@@ -28,6 +28,13 @@ STATES = [
     ("Who replaced the pull cord?", "person", "2026-07-02 | A. Ferreira-Knox | Pull-cord switch replaced."),
     ("Which booking system do we use?", "name", "Time is booked in the Kestrel booking system."),
     ("which pin do i use for the hardware trigger", "name", "Use pin 2 for triggering from the light barrier."),
+    # a thing of the kind picked, by a word of its own: no name in it (fresh19-tune)
+    (
+        "which equations are on the formula sheet?",
+        "name",
+        "It gives the buoyancy, drag and battery run-time equations.",
+    ),
+    ("which sensor do we use for navigation?", "name", "The pressure sensor is used for navigation."),
     ("Vexmoor part number?", "code", "Its part number is VB-2231."),
     ("Where do I return a borrowed kit?", "place", "Kits go back to room B-119."),
     ("where's the exchange coordinator's office", "place", "International Office, room A-1.42."),
@@ -238,6 +245,10 @@ MISSES = [
     ("Which booking system do we use?", "A booking nobody uses within 20 minutes is released."),
     # another thing's number is no pin's
     ("which pin do i use for the hardware trigger", "The trigger fires within 2 ms of the light barrier."),
+    # nor is a thing of the kind with no word of its own picking it
+    ("which battery do i use?", "Charge the battery before each use."),
+    ("which sensor do we use for navigation?", "Each sensor is checked before the dive."),
+    ("which depth sensor is fitted?", "The depth sensor is checked before the dive."),
     ("Where do I return a borrowed kit?", "The deposit is returned when the kit comes back complete."),
     ("On what date is demo day?", "On demo day every team shows its cell."),
     # how often is asked of a time, not of things: "every" before a thing says nothing of it
@@ -539,6 +550,15 @@ def test_a_thing_counted_may_be_counted_by_one_of_its_kin():
     assert not wanted.fits("It holds 64 scooters.")
     assert not wanted.fits("It runs 500 cycles a day.")
     assert not expected("how many bikes fit in the bike shelter").fits("It holds 64 bicycles in two-level racks.")
+
+
+def test_what_is_counted_ends_at_its_plural():
+    """fresh19-tune: "How many teams take part in the trial?" counted "take" and "part" too, and "5 points are
+    taken off" stated a count of teams; "LiPo packs" is still counted by either word."""
+    teams = expected("How many teams take part in the trial?")
+    assert not teams.fits("Each time a team member touches the drone, 5 points are taken off.")
+    assert teams.fits("Six teams take part in the trial.")
+    assert expected("how many LiPo packs can be charged at once").fits("Up to 4 packs can be charged at once.")
 
 
 def test_a_slides_abbreviations_state_what_their_words_do():

@@ -186,14 +186,10 @@ def test_a_line_ending_in_a_word_no_statement_ends_in_goes_on():
     assert [form[a:b] for a, b in evidence.sentences(form)][1] == (
         "Store room AD-0.22, open Tuesday and Friday 12:00 to\n14:00"
     )
-    page = (
-        "What it is for\nThe Brindle TC-90 is the thermal test chamber in the corner of the lab, and teams use it.\n"
-        "Lab group A\nThe group meets on Thursdays at nine in the morning, in the thermal lab on the second floor.\n"
-    )
-    assert [page[a:b] for a, b in evidence.sentences(page)] == [
-        "The Brindle TC-90 is the thermal test chamber in the corner of the lab, and teams use it.",
-        "The group meets on Thursdays at nine in the morning, in the thermal lab on the second floor.",
-    ]
+    chamber = "The Brindle TC-90 is the thermal test chamber in the corner of the lab, and teams use it."
+    group = "The group meets on Thursdays at nine in the morning, in the thermal lab on the second floor."
+    page = f"What it is for\n{chamber}\nLab group A\n{group}\n"
+    assert [page[a:b] for a, b in evidence.sentences(page)] == [chamber, group]
 
 
 def test_lines_of_like_length_are_wrapped_text_not_lines_standing_alone():
@@ -1626,38 +1622,56 @@ def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
     assert not evidence.of_another_row(terms, prose, evidence.row_labels([prose, *scored]))  # a sentence is no row
 
 
-def rows_apart(question: str, rows: list[str], header: str) -> list[str]:
-    """The labels of the rows of a table told apart from the thing `question` asks about."""
-    table = f"| {header} |\n|{' --- |' * header.count('|')} --- |\n" + "".join(f"| {row} |\n" for row in rows)
-    scored = evidence.score(question, [passage_of(table, "Table")], FakeEmbedder(), 0.5, 0.15)
-    apart = answerer_module.Answerer._rows_apart(evidence.key_terms(question), scored)
-    return sorted(s.text.split(" |")[0] for s in scored if (s.source, s.start) in apart)
+LANES = "| Lane | Depth | Features |\n| --- | --- | --- |\n" + "".join(
+    f"| {row} |\n"
+    for row in (
+        "Lane A | 3 m | wave maker",
+        "Lane B | 2.5 m | buoy course",
+        "Lane C | 1.5 m | shallow lane for first dives",
+    )
+)
+WEIGHTS = "| Component | Weight | Date |\n| --- | --- | --- |\n" + "".join(
+    f"| {row} |\n" for row in ("Quiz 1 | 10% | week 3", "Quiz 2 | 10% | week 8", "Written exam | 40% | 18 May")
+)
+PRICES = "| Item | Unit | Price |\n| --- | --- | --- |\n" + "".join(
+    f"| {row} |\n"
+    for row in (
+        "Kestle PLA filament | 1 kg spool | 18.00 EUR",
+        "Kestle PETG filament | 1 kg spool | 22.50 EUR",
+        "Silicone wire, 16 AWG | per metre | 0.90 EUR",
+        "Tidecell battery | each | 64.00 EUR",
+    )
+)
 
 
-ASSESSMENT_ROWS = [
-    "Pass rule |  |  | at least 50 % overall and at least 40 % in the written exam",
-    "Resit exam | 30 | Wed 22 Sep 2027 | replaces the written exam mark only",
-    "Written exam | 30 | Tue 13 Jul 2027 | non-programmable calculator allowed",
-]
-ASSESSMENT_HEADER = "Component | weight_percent | Date | Notes"
+@pytest.mark.parametrize(
+    "question, table, row",
+    [
+        ("Which lane is the deepest?", LANES, "Lane A"),
+        ("which is the shallowest lane", LANES, "Lane C"),
+        ("What's the cheapest filament?", PRICES, "Kestle PLA filament"),  # among the filaments, not the wire
+        ("which is the most expensive item", PRICES, "Tidecell battery"),
+        ("Which lane is the longest?", LANES, None),  # no column gives a length
+        ("what's the fastest way to the tank hall", LANES, None),
+        ("What's the cheapest drone?", PRICES, None),  # no row is on a drone
+        ("which assessment counts the most towards my mark?", WEIGHTS, "Written exam"),
+        ("which quiz is worth the least", WEIGHTS, None),  # two quizzes tie
+    ],
+)
+def test_which_thing_has_the_most_of_a_measure_is_the_row_with_the_most_in_its_column(question, table, row):
+    """ "Which lane is the deepest?" was refused beside "Lane A | 3 m", "Lane B | 2.5 m" and "Lane C | 1.5 m": the
+    table answers it, by the row with the greatest depth."""
+    scored = evidence.score(question, [passage_of(table, "Course handbook > Assessment")], FakeEmbedder(), 0.5, 0.15)
+    found = evidence.extreme_row(question, scored)
+    assert (found.text.split(" |")[0] if found else None) == row
 
 
-def test_a_row_naming_the_thing_only_in_its_other_cells_gives_way_to_the_row_labelled_with_it(grounded):
-    """ "how much is the written exam worth" quoted "Pass rule | ... at least 40 % in the written exam" and the resit's
-    row ("replaces the written exam mark only") before the row labelled "Written exam"."""
-    asked = "how much is the written exam worth"
-    assert rows_apart(asked, ASSESSMENT_ROWS, ASSESSMENT_HEADER) == ["Pass rule", "Resit exam"]
-    table = f"| {ASSESSMENT_HEADER} |\n| --- | --- | --- | --- |\n" + "".join(f"| {r} |\n" for r in ASSESSMENT_ROWS)
-    chosen, answerable = grounded.answerer.assess(Question(asked), [passage_of(table, "Assessment")])
-    assert answerable == "yes" and [e.text.split(" |")[0] for e in chosen[0]] == ["Written exam"]
-    # A question naming only what two rows' labels share tells neither of them apart.
-    assert rows_apart("when is the exam", ASSESSMENT_ROWS, ASSESSMENT_HEADER) == ["Pass rule"]
-    # A row labelled by its week is the lab's it names, however many other rows a lab labels.
-    weeks = ["8 | 31 May | Lab 6: Dead reckoning in the tank", "Lab reports (6) | 30 | after each lab"]
-    assert rows_apart("which week is the dead reckoning lab", weeks, "Week | Date | Session") == []
-    # Only a row stating the kind of answer asked for is the thing's own: "Servo model | Mossgrave S9" gives no count.
-    servos = ["Legs | 6, three servos each (18 servos)", "Servo model | Mossgrave S9"]
-    assert rows_apart("how many servos does the M3 have in total", servos, "Part | Value") == []
+def test_a_superlative_a_table_answers_is_answered_by_its_row_quoted_first(grounded):
+    """The deepest lane's row is the evidence quoted first, the other lanes' rows not at all."""
+    chosen, answerable = grounded.answerer.assess(Question("Which lane is the deepest?"), [passage_of(LANES, "Lanes")])
+    assert answerable == "yes"
+    assert [e.text.split(" |")[0] for e in chosen[0] if "|" in e.text] == ["Lane A"]
+    assert max(chosen[0], key=lambda e: e.score).text.startswith("Lane A")
 
 
 def test_a_day_asked_about_is_never_too_little_to_refuse_for(grounded):
@@ -2768,6 +2782,74 @@ def test_a_step_of_a_numbered_procedure_brings_the_step_after_it_and_its_lead_in
     assert chosen(0) == [page[a:b] for a, b in spans]
 
 
+EXAM_SHEET = (
+    "The written exam takes place on Thursday 18 May 2028 from 09:30 to 11:30 in Mallowby Hall. It lasts\n"
+    "two hours. Please arrive by 09:10: the doors open at 09:15, and the seats are set out in order of student\n"
+    "number, as shown on the seating plan at the door, with your name on a card on your desk.\n"
+    "What to bring to the exam\n- your student card, which is checked at your desk\n- two black pens\n"
+    "- a calculator from the approved list\nCarry your pens in a clear plastic bag; no pencil cases on the desk.\n"
+    "What not to bring to the exam\n- phones and smartwatches\n- notes, books or a formula sheet of your own\n"
+)
+
+
+def listed_for(question: str, page: str, best: str, heading: str = "Exam information") -> list[str]:
+    """The evidence `select` chooses for a question whose best sentence is `best`, the page's others after it."""
+    passage = Passage("c", "d", "exam.pdf", None, None, heading, page, 0, len(page), 1.0, 0.9)
+    spans = sorted(evidence.sentences(page), key=lambda span: page[span[0] : span[1]] != best)
+    scored = [
+        evidence.Scored(0, a, b, page[a:b], page[a:b], similarity=0.7, coverage=0.5, fits=True, score=0.8 - i / 100)
+        for i, (a, b) in enumerate(spans)
+    ]
+    chosen = evidence.select(scored, [passage], most=1, within=0.0, asked=evidence.key_terms(question))
+    return [e.text for e in chosen[0]]
+
+
+def test_a_pdfs_heading_line_over_points_leads_into_them_as_a_lead_in_does():
+    """A PDF's "What to bring to the exam" over its points was quoted alone, twice with "What not to bring": the
+    points under a heading line are its list, read with it, and end where a line of its own starts."""
+    blocks = [[EXAM_SHEET[a:b] for a, b in block] for block in evidence.lists(EXAM_SHEET)]
+    assert blocks == [
+        ["What to bring to the exam", "your student card, which is checked at your desk", "two black pens",
+         "a calculator from the approved list"],
+        ["What not to bring to the exam", "phones and smartwatches", "notes, books or a formula sheet of your own"],
+    ]  # fmt: skip
+    contexts = contexts_of(passage_of(EXAM_SHEET, "Exam information"))
+    assert "What to bring to the exam" in contexts["two black pens"]
+    asked = "what do I need to bring to the exam?"
+    whole = blocks[0]
+    assert listed_for(asked, EXAM_SHEET, "What to bring to the exam") == whole
+    # A point holding less of what is asked than its heading brings its list; one holding as much is its own.
+    assert listed_for(asked, EXAM_SHEET, "two black pens") == whole
+    assert listed_for("how many black pens do I need", EXAM_SHEET, "two black pens") == ["two black pens"]
+
+
+def test_a_numbered_list_of_things_is_a_list_and_a_lead_in_after_the_best_brings_its_procedure():
+    """ "whats in the case when we borrow a drone?" quoted one of the case's seven numbered things, and "what are the
+    steps to book a lane" the sentence before the lead-in of the six steps, and the lead-in alone."""
+    case = "Each drone is lent in a grey case holding:\n\n1. the drone\n2. the tether on its reel\n3. a charger\n"
+    assert listed_for("whats in the case", case, "the tether on its reel") == [
+        "Each drone is lent in a grey case holding:", "the drone", "the tether on its reel", "a charger"
+    ]  # fmt: skip
+    steps = "\n".join(f"{n}. {step}" for n, step in enumerate(["Pass the quiz.", "Sign in to TankBook."], 1))
+    booking = f"Lab sessions are booked for you. For any other time, book a lane yourself:\n\n{steps}\n"
+    assert listed_for("what are the steps to book a lane", booking, "Lab sessions are booked for you.") == [
+        "Lab sessions are booked for you.", "For any other time, book a lane yourself:", "Pass the quiz.",
+        "Sign in to TankBook.",
+    ]  # fmt: skip
+
+
+def test_a_markdown_sections_own_heading_in_its_text_is_no_evidence():
+    """ "How to book a lane", the first line of its section's text, was quoted as the best evidence for the steps."""
+    page = "How to book a lane\n\nPass the safety quiz on the learning portal before you book a lane."
+    assert list(contexts_of(passage_of(page, "Wave tank > How to book a lane"))) == [
+        "Pass the safety quiz on the learning portal before you book a lane."
+    ]
+    assert len(contexts_of(passage_of(page, "Wave tank > Bookings"))) == 2
+    # A slide's title is its own: "Lecture 4 – Time-of-Flight Ranging" says which lecture it is.
+    slide = msgspec.structs.replace(passage_of(page, "Wave tank > How to book a lane"), filename="tank.pptx")
+    assert len(contexts_of(slide)) == 2
+
+
 def test_a_sentence_is_checked_for_swaps_against_the_one_it_copies_most_of():
     """Found by bench.verifier: "The Greta Lindqvist Station in Room G-11" is nearest in meaning to the sentence
     naming her, which has none of the title's words it changes, yet it copies the title but for its name."""
@@ -3070,6 +3152,19 @@ def test_a_question_asking_two_things_gets_the_best_evidence_quoted_after_the_an
             "is the quiz worth more than the exam",
             ("is the quiz worth more than the ", "is the  worth more than the exam"),
         ),
+        (  # a thing of two words
+            "is the depth hold worth more points than the target code?",
+            ("is the depth hold worth more points than the ?", "is the  worth more points than the target code?"),
+        ),
+        (
+            "is the new charger better than the old one",
+            ("is the new charger better than the ", "is the  better than the old one"),
+        ),
+        (  # two things asked of alike
+            "opening hours on weekdays and at the weekend?",
+            ("opening hours on weekdays and at the ?", "opening hours on  and at the weekend?"),
+        ),
+        ("what do I do in case of fire and in case of flood", None),  # one thing, not two
         (
             "what's the difference between the V8 and the V5 grippers?",
             (

@@ -62,6 +62,9 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         ("where is the nearest AED", "The nearest defibrillator is in the foyer."),
         # where a class meets in a fire is where it gathers (a thirteenth walkthrough)
         ("where do we meet if there is a fire", "In case of fire, gather at the assembly point in car park B."),
+        # a weekend is its Saturday and Sunday (fresh19-tune)
+        ("when is the tank hall open at the weekend", "Tank hall opening hours: Saturday | 10:00 to 16:00"),
+        ("is the store open on weekdays", "The store is open Monday to Friday."),
         # a slide's abbreviations, and a student's (a class walkthrough's slides)
         ("when are the TA office hours", "TA office hrs: Thu 10:00, Lab B-07"),
         ("battery life with sampling every 1 minute", "Battery life with sampling every 1 min: 4 days"),

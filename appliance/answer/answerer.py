@@ -42,7 +42,7 @@ TWO_ASKED = re.compile(
     r"\b(?:who|when|where|what|which|how)\b[^?]*?\band\s+(?P<second>(?:who|when|where|what|which|how)\b)", re.I
 )
 REST_QUOTED = "the question asks two things: the evidence for the other is quoted"
-COMPARED_QUOTED = "the question compares two things: the evidence for the other is quoted"
+COMPARED_QUOTED = "the question asks about two things: the evidence for the other is quoted"
 # A loop: the last LOOP_WORDS words already appeared, in order, earlier in the answer.
 LOOP_WORDS = 6
 
@@ -212,11 +212,8 @@ class Answerer:
             scored = [s for s in scored if s.source]
         wanted = self._expected(about)
         typed = bool(wanted.kind)
-        # A table row of another thing is no evidence while any other sentence is: "Pass rule | ... 40 % in the
-        # written exam" was quoted before "Written exam | 30" for what the written exam is worth.
-        apart = self._rows_apart(evidence_module.key_terms(about), scored)
         chosen = evidence_module.select(
-            [s for s in scored if (s.source, s.start) not in apart] or scored,
+            scored,
             relevant,
             self.settings.evidence_sentences,
             self.settings.evidence_within,
@@ -224,6 +221,7 @@ class Answerer:
             reason=bool(evidence_module.WHY.search(about)),
             task=evidence_module.key_terms(about) if evidence_module.HOW_TO.match(about) else (),
             numbered=evidence_module.things_numbered(about),
+            asked=evidence_module.key_terms(about),
         )
         headings = [p.heading for p in relevant]
         each = False
@@ -242,6 +240,12 @@ class Answerer:
             return _first(chosen, 0), "yes"
         # A question asking two things is answered when each is, though no sentence covers both.
         answerable = "yes" if each else self._answerable(about, scored, wanted, headings)
+        # Which thing has the most of a measure a table gives for each: the row with the most, quoted first.
+        # The table's other rows are not quoted: they give less.
+        if extreme := evidence_module.extreme_row(about, scored, self.kin):
+            others = {n: [e for e in items if "|" not in e.text or n != extreme.source] for n, items in chosen.items()}
+            kept = evidence_module.with_sentence({n: items for n, items in others.items() if items}, extreme, relevant)
+            return _ranked_first(kept, extreme), "yes"
         # What no one sentence answers, two in turn may: the subject, then what the question asks of it.
         pair = self._in_turn(about, scored, relevant) if answerable != "yes" else None
         return (evidence_module.with_pair(chosen, pair, relevant), "yes") if pair else (chosen, answerable)
@@ -444,29 +448,16 @@ class Answerer:
         list that lacks the thing asked about, or another day, nor a sentence on its section's part of what the
         question asks about. `nowhere` are the key terms no passage names that tell a list's items apart
         (`_items_apart`)."""
-        listed, rows_apart = evidence_module.items(scored), self._rows_apart(terms, scored)
+        labels, listed = evidence_module.row_labels(scored), evidence_module.items(scored)
         return [
             s
             for s in scored
             if s.fits
-            and (s.source, s.start) not in rows_apart
+            and not evidence_module.of_another_row(terms, s, labels)
             and not evidence_module.of_an_unnamed_item(terms, s, nowhere, listed)
             and not evidence_module.of_another_day(terms, s)
             and not evidence_module.of_its_own_subject(terms, s, headings[s.source], self.kin)
         ]
-
-    @staticmethod
-    def _rows_apart(terms: list[str], scored: list[evidence_module.Scored]) -> set[tuple[int, int]]:
-        """(source, start) of the table rows of another thing than the one asked about (`evidence.of_another_row`),
-        or naming it only beside the row labelled with it (`evidence.beside_its_row`)."""
-        labels = evidence_module.row_labels(scored)
-        stating = evidence_module.row_labels([s for s in scored if s.fits])
-        return {
-            (s.source, s.start)
-            for s in scored
-            if (s.source, s.start) in labels
-            and (evidence_module.of_another_row(terms, s, labels) or evidence_module.beside_its_row(terms, s, stating))
-        }
 
     def _not_covered(
         self, related: list[Source], mode: AnswerMode, timings: Timings, started: float, model_busy: bool = False
@@ -946,6 +937,18 @@ def _first(evidence: dict[int, list[Evidence]], n: int) -> dict[int, list[Eviden
     best = max(e.score for items in evidence.values() for e in items)
     ranked = {n: [msgspec.structs.replace(e, score=max(e.score, best)) for e in evidence[n]]}
     return ranked | {k: items for k, items in evidence.items() if k != n}
+
+
+def _ranked_first(evidence: dict[int, list[Evidence]], sentence: evidence_module.Scored) -> dict[int, list[Evidence]]:
+    """The evidence with the sentence ranked first, as high as the best: what is quoted first."""
+    best = max(e.score for items in evidence.values() for e in items)
+    return {
+        n: [
+            msgspec.structs.replace(e, score=best) if (n, e.start) == (sentence.source, sentence.start) else e
+            for e in items
+        ]
+        for n, items in evidence.items()
+    }
 
 
 def _facts(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str]]:

@@ -386,8 +386,10 @@ PROCEDURE_CHARS = 1200
 KEPT_SENTENCES = 20_000
 READINGS = 2048  # passage texts whose reading is kept: a few MB
 MIN_CHARS = 12
+SLIDES = (".pptx", ".odp")  # a deck's slide titles are passages' headings, and say what the slide holds
 MIN_WORDS = 5
 ITEM_WORDS = 3  # a list item's: its marker says it is a point of its own
+HEADING_WORDS = 12  # at most, in a heading line over points
 # A key term's kin by stem ("shut" and "clos"): words the material may say it with (appliance/answer/kin.py).
 Kin = Mapping[str, tuple[str, ...]]
 NO_KIN: Kin = MappingProxyType({})
@@ -690,9 +692,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def lists(text: str) -> list[list[tuple[int, int]]]:
-    """The spans of each list of `text` under a lead-in line ending in ":" ("The course grade is made up of:"), the
-    lead-in first, then each piece of its items, whether or not a sentence ("Lab reports: 30%"): an item says what
-    it says only under its lead-in, and the lead-in says nothing without its items."""
+    """The spans of each list of `text` under a lead-in line ending in ":" ("The course grade is made up of:") or a
+    heading line over marked points, the lead-in first, then each piece of its items, whether or not a sentence
+    ("Lab reports: 30%"): an item says what it says only under its lead-in, and the lead-in says nothing without its
+    items."""
     return [list(block) for block in read(text).lists]
 
 
@@ -725,7 +728,10 @@ def _lists(text: str, found: list[tuple[int, int, bool]]) -> tuple[tuple[tuple[i
     pieces = [(a, b) for a, b, _ in found if a < b]  # a numbered item's "1." leaves an empty piece
     blocks = []
     for i, (a, b) in enumerate(pieces[:-1]):
-        if not text[a:b].endswith(":") or _marked(text, a):
+        # A PDF's heading line over points leads into them as a lead-in does ("What to bring to the exam" over "-
+        # your student card"), and the points end where a line of its own starts, a PDF keeping no blank lines.
+        headed = _heading_line(text, a, b) and _marked(text, pieces[i + 1][0])
+        if not (text[a:b].endswith(":") or headed) or _marked(text, a):
             continue
         # Points without marks are labels with their values, each a line of its own.
         unmarked = not _marked(text, pieces[i + 1][0])
@@ -734,12 +740,26 @@ def _lists(text: str, found: list[tuple[int, int, bool]]) -> tuple[tuple[tuple[i
         block = [(a, b)]
         for start, end in pieces[i + 1 :]:
             # An item's own later sentences follow it on its lines; a piece after a blank line is past the list.
-            joined = "\n\n" not in text[block[-1][1] : start]
+            between = text[block[-1][1] : start]
+            joined = "\n\n" not in between if not headed else "\n" not in between or between.endswith((" ", "\t"))
             if not ((_labelled(text, start, end) and joined) if unmarked else (_marked(text, start) or joined)):
                 break
             block.append((start, end))
         blocks.append(tuple(block))
     return tuple(blocks)
+
+
+def _heading_line(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a line of its own of a few words ending in no full stop: a heading."""
+    line_start, line_end = text.rfind("\n", 0, start) + 1, _line_end(text, end)
+    piece = text[start:end]
+    return (
+        not text[line_start:start].strip()
+        and not text[end:line_end].strip()
+        and "\n" not in piece
+        and not piece.endswith((".", "!", "?"))
+        and len(piece.split()) <= HEADING_WORDS
+    )
 
 
 def _labelled(text: str, start: int, end: int) -> bool:
@@ -759,7 +779,8 @@ def _states(text: str, start: int, end: int, lone: bool, points: bool = False) -
     standing alone that gives a label's value ("Weight 1.4 kg"), or is a point of a few words; a line standing
     alone that does neither is a heading, however many its words."""
     piece = text[start:end]
-    if lone and "\n" not in piece:  # a sentence wrapped over lines is judged as one, however short its last
+    # A sentence wrapped over lines is judged as one, however short its last; a point as a point, its line alone.
+    if lone and "\n" not in piece and not _marked(text, start):
         point = points and len(piece.split()) >= ITEM_WORDS
         return len(piece) >= MIN_CHARS and (point or bool(LABEL_VALUE.fullmatch(piece)))
     if _is_header(text, end) or RULE_LINE.fullmatch(text, text.rfind("\n", 0, start) + 1, _line_end(text, end)):
@@ -911,16 +932,23 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
         # A point's lead-in says what it is a part of, as the title of points does; a procedure's steps are read
         # as sentences are.
         leads = {
-            start: passage.text[a:b]
-            for (a, b), *items in reading.lists
-            for start, _ in items
-            if not _numbered(passage.text, start)
+            start: passage.text[block[0][0] : block[0][1]]
+            for block in reading.lists
+            for start, _ in block[1:]
+            if not _steps(passage.text, block)
         }
         if reading.title:
             leads = {a: leads.get(a, reading.title) for a, _ in spans}
+        # A Markdown section's text opens with its own heading, which states nothing: "How to book a lane" was
+        # quoted for the steps under it. A slide's title is its own: "Lecture 4 – Time-of-Flight Ranging" says
+        # which lecture it is.
+        titled = passage.filename.lower().endswith(SLIDES)
+        own_heading = "" if titled else passage.heading.rsplit(" > ", 1)[-1].strip().lower()
         for i, (a, b) in enumerate(spans):
             text = passage.text[a:b]
             if text.endswith("?") or REFERENCE.match(passage.text, passage.text.rfind("\n", 0, a) + 1):
+                continue
+            if text.strip().lower() == own_heading:
                 continue
             before = " ".join(passage.text[a:b] for a, b in _leaned_on(passage.text, spans, i))
             asked = _asked(passage.text, a)
@@ -1049,9 +1077,63 @@ def _read_cell(number: str, head: str, own: str) -> str:
     return f"{every}{number} {_unit(head) or own or _label(head)}".strip()
 
 
+# A question asking which thing has the most or least of a measure, the header words of the column giving it, and
+# whether the most: "Which lane is the deepest?" is answered by the row with the greatest "Depth".
+SUPERLATIVES = [
+    (r"\bdeepest\b", r"depth|deep", True),
+    (r"\bshallowest\b", r"depth|deep", False),
+    (r"\bheaviest\b", r"weight|mass|weigh", True),
+    (r"\blightest\b", r"weight|mass|weigh", False),
+    (r"\bcheapest\b", r"price|cost|eur|euro|usd|gbp", False),
+    (r"\b(?:most\s+expensive|priciest|dearest)\b", r"price|cost|eur|euro|usd|gbp", True),
+    (r"\blongest\b", r"length|long|range|reach|duration", True),
+    (r"\bshortest\b", r"length|long|range|reach|duration", False),
+    (r"\b(?:fastest|quickest)\b", r"speed|fast", True),
+    (r"\bslowest\b", r"speed|fast", False),
+    (r"\btallest\b", r"height|high|tall", True),
+    (r"\bwidest\b", r"width|wide", True),
+    (r"\bnarrowest\b", r"width|wide", False),
+    # what counts most towards a mark: its share ("Written exam | 40%" under "Component | Weight")
+    (r"\b(?:counts?|worth|weighs?|carr(?:y|ies))\s+(?:the\s+)?most\b", r"weight|share|percent|%", True),
+    (r"\b(?:counts?|worth|weighs?|carr(?:y|ies))\s+(?:the\s+)?least\b", r"weight|share|percent|%", False),
+]
+SUPERLATIVE_WORDS = re.compile("|".join(word for word, _, _ in SUPERLATIVES), re.IGNORECASE)
+# A cell's value: a number and what follows it ("3 m", "64.00 EUR", "12.5 kg"); a cell holding more is no value.
+CELL_VALUE = re.compile(r"[~≈€£$]?\s*(\d[\d,]*(?:\.\d+)?)\s*([^\W\d_]{0,6}|%)\s*$")
+
+
 def _cells(line: str) -> list[str]:
     """A table line's cells, stripped."""
     return [cell.strip() for cell in line.split("|")]
+
+
+def extreme_row(question: str, scored: Sequence[Scored], kin: Kin = NO_KIN) -> Scored | None:
+    """The table row holding the most (or least) of what a question asks which thing has the most (or least) of,
+    in the column its header names ("Lane A | 3 m" under "Lane | Depth" for "Which lane is the deepest?"), when the
+    rows of that table found on what the question asks about (naming one of its other key terms) all give it in one
+    unit and one of them has it alone; else None."""
+    asked = next(((columns, most) for word, columns, most in SUPERLATIVES if re.search(word, question, re.I)), None)
+    if not asked:
+        return None
+    columns, most = asked
+    others = [t for t in key_terms(SUPERLATIVE_WORDS.sub(" ", question)) if not re.fullmatch(columns, t, re.I)]
+    tables: dict[tuple[int, str], list[tuple[float, str, Scored]]] = {}
+    for row in scored:
+        heads, cells = _cells(row.labels), _cells(row.text)
+        column = next((i for i, head in enumerate(heads) if i and re.search(rf"\b(?:{columns})", head, re.I)), None)
+        if column is None or len(cells) != len(heads) or not (value := CELL_VALUE.match(cells[column])):
+            continue
+        number = float(value.group(1).replace(",", ""))
+        tables.setdefault((row.source, row.labels), []).append((number, value.group(2).lower(), row))
+    for rows in sorted(tables.values(), key=lambda rows: -max(r.score for _, _, r in rows)):
+        # Among the rows on what is asked: the cheapest filament, not the cheapest thing on the price list.
+        rows = [r for r in rows if not others or coverage(others, f"{r[2].labels} {r[2].context}", kin=kin) > 0]
+        if len(rows) < 2 or len({unit for _, unit, _ in rows}) > 1:
+            continue
+        ranked = sorted(rows, key=lambda r: -r[0] if most else r[0])
+        if ranked[0][0] != ranked[1][0]:
+            return ranked[0][2]
+    return None
 
 
 def blank_under(row: str, header: str, terms: Sequence[str]) -> bool:
@@ -1292,18 +1374,6 @@ def of_another_row(terms: Sequence[str], sentence: Scored, labels: dict[tuple[in
     )
 
 
-def beside_its_row(terms: Sequence[str], sentence: Scored, stating: dict[tuple[int, int], set[str]]) -> bool:
-    """Whether a table row names what is asked about in its other cells while another row stating the kind of
-    answer asked for is labelled with it: "Pass rule | ... at least 40 % in the written exam" for "how much is the
-    written exam worth", beside "Written exam | 30". `stating` are those rows' labels (`row_labels`); "Servo model |
-    Mossgrave S9" states no count, and "Legs | 6, three servos each (18 servos)" answers how many servos."""
-    if "|" not in sentence.text:
-        return False
-    own, held = set(content_words(sentence.text.split("|", 1)[0])), {t for t in terms if t in text_words(sentence.text)}
-    here = (sentence.source, sentence.start)
-    return bool(held - own) and any(held <= label for key, label in stating.items() if key != here)
-
-
 def item_label(sentence: Candidate) -> str:
     """The label of a labelled item, a table row's first cell or the "Mild steel" of "Mild steel: up to 12 mm";
     "" for a sentence, a box's "Warning:" or a FAQ's "Q:"."""
@@ -1482,17 +1552,19 @@ def select(
     reason: bool = False,
     task: Sequence[str] = (),
     numbered: Sequence[tuple[str, int]] = (),
+    asked: Sequence[str] = (),
 ) -> dict[int, list[Evidence]]:
     """The best sentences (those within `within` of the best score, at most `most`) grouped by source, in page order.
 
     Each brings the sentence before it when it leans on it ("It weighs 2 kg.": the one before names "it"), and,
     when `follow`, the best one also brings the sentence after it (the next step of a procedure, the rest of a
     thought; a question asking for a value is answered within one sentence), or, when it is the lead-in of a short
-    list or an item of one not numbered, the whole list: "How is the course grade made up?" is answered by all
-    three parts. When a `reason` is asked for and the best gives none, the first sentence a few after it that gives
-    one is evidence too: "why?" after a step is answered by the reason the page gives below it, not by the step.
-    No sentence is chosen or brought that names only other numbers of a thing asked by its `numbered` one
-    (`things_numbered`), unless every one does.
+    list or an item of one not numbered (`_listed`: under a heading line, one holding less of the question's key
+    terms, `asked`, than the heading), the whole list: "How is the course grade made up?" is answered by all three
+    parts; and another list chosen is brought whole too. When a `reason` is asked for and the best gives none, the
+    first sentence a few after it that gives one is evidence too: "why?" after a step is answered by the reason the
+    page gives below it, not by the step. No sentence is chosen or brought that names only other numbers of a thing
+    asked by its `numbered` one (`things_numbered`), unless every one does.
     """
     if not scored:
         return {}
@@ -1526,7 +1598,7 @@ def select(
         chosen += _reason_after(best, scored, chosen)
     # The list the best brings is quoted whole, in one piece: its items, evidence of their own too, are not chosen
     # apart from it. So is the procedure a how-to question is answered by from step 1, lead-in or none.
-    listed = _listed(passages[best.source], best.start) if follow else []
+    listed = _listed(passages[best.source], best.start, asked) if follow else []
     if follow and not listed and _procedure_asked(best, passages[best.source], task):
         listed = _procedure(passages[best.source], best.start)
     in_list = {_place(passages[best.source], a) for a, _ in listed}
@@ -1541,7 +1613,12 @@ def select(
         at = next(i for i, (a, _) in enumerate(spans) if a == s.start)
         near = _leaned_on(passages[s.source].text, spans, at, passages[s.source].start)
         if rank == 0 and follow:
-            near += listed or [span for span in spans[at + 1 : at + 2] if not _another_point(passages[s.source], span)]
+            after = [span for span in spans[at + 1 : at + 2] if not _another_point(passages[s.source], span)]
+            near += listed or _led(passages[s.source], after) or after
+        elif follow and listed:
+            # An answer of points: another list chosen is quoted whole too ("What to bring to the exam" with its
+            # points, beside "What not to bring").
+            near += _listed(passages[s.source], s.start, listing=True)
         for a, b in near:
             if numbered and of_another_numbered(numbered, _text(passages[s.source], a, b)):
                 continue  # "Valve number 9 is the exhaust" after the valve 12 asked about
@@ -1653,16 +1730,40 @@ def _unique(best: list[Scored], passages: Sequence[Passage], most: int) -> list[
     return chosen
 
 
-def _listed(passage: Passage, start: int) -> list[tuple[int, int]]:
+def _listed(passage: Passage, start: int, terms: Sequence[str] = (), listing: bool = False) -> list[tuple[int, int]]:
     """The page spans of the list under a lead-in that the sentence at `start` leads into, or is an item of, when it
     is short enough to quote whole; else none. A numbered list is a procedure: one of its steps brings the step
-    after it, as a sentence does ("what comes right after connecting the air hose?" is answered by the next)."""
+    after it, as a sentence does ("what comes right after connecting the air hose?" is answered by the next). A
+    point under a heading line is a thing of its own ("Late: -8%/day" under a slide's "Summary"), unless the heading
+    holds more of the question's key `terms` than it does ("your student card" under "What to bring to the exam")
+    or the answer is `listing` points already."""
     at = start - passage.start
     block = next((spans for spans in read(passage.text).lists if any(a == at for a, _ in spans)), ())
-    step = bool(block) and at != block[0][0] and _numbered(passage.text, block[1][0])
-    if not block or step or block[-1][1] - block[0][0] > LIST_CHARS:
+    if not block:
+        return []
+    numbered = _steps(passage.text, block)
+    lead, item = (passage.text[a:b] for a, b in (block[0], next(span for span in block if span[0] == at)))
+    headed = not lead.endswith(":") and not listing and coverage(terms, lead) <= coverage(terms, item)
+    # A procedure its lead-in leads into is quoted whole, as one from its step 1 is.
+    if at != block[0][0] and (numbered or headed):
+        return []
+    if block[-1][1] - block[0][0] > (PROCEDURE_CHARS if numbered else LIST_CHARS):
         return []
     return [(passage.start + a, passage.start + b) for a, b in block]
+
+
+def _led(passage: Passage, after: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The list the sentence after the best leads into, with it, if it is a lead-in ("For any other time, book a
+    lane yourself:" after the best, and the steps under it); else none."""
+    listed = _listed(passage, after[0][0]) if after else []
+    return listed if listed and listed[0][0] == after[0][0] else []
+
+
+def _steps(text: str, block: Sequence[tuple[int, int]]) -> bool:
+    """Whether a list (its lead-in's span, then its items') is a procedure: numbered points, most of them sentences
+    ("1. Sign in to TankBook."), not things counted off ("1. the tether on its reel")."""
+    items = block[1:]
+    return _numbered(text, items[0][0]) and 2 * sum(text[b - 1] in ".!?" for _, b in items) >= len(items)
 
 
 def _numbered(text: str, at: int) -> bool:

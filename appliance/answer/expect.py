@@ -523,6 +523,13 @@ ONE_THING = rf"(?:{THING_CODE}|[^\W\d_][\w-]*)"
 # Never a number: "more than 3 days", "between 10 and 12" compare no things.
 THING_TO_END = rf"(?!\d)(?:{THING_CODE}|[^,;?.!]+?(?=\s*(?:[,;?.!]|$)))"
 ARTICLE = r"(?:the\s+|an?\s+)?"
+# The words a comparison's predicate starts with, after the thing compared: "the quiz worth more than", "the depth
+# hold worth more points than" (a thing of two words).
+PREDICATE = (
+    r"(?:worth|more|less|heavier|lighter|faster|slower|cheaper|bigger|smaller|longer|shorter|higher|lower|larger|"
+    r"better|worse|newer|older|stronger|weaker|wider|deeper|easier|harder|weigh\w*|cost\w*|take\w*|last\w*|"
+    r"need\w*|use\w*|ha(?:s|ve)|is|are|can|does|do)\b"
+)
 COMPARED = [
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
@@ -531,8 +538,12 @@ COMPARED = [
         rf"(?P<a>{ONE_THING})\s+(?:vs\.?|versus)\s+{ARTICLE}(?P<b>{ONE_THING})",
         rf"(?:[,:]|\beither\b)\s*{ARTICLE}(?P<a>(?!\d)[^,;?.!]+?)\s+or\s+{ARTICLE}(?P<b>{THING_TO_END})\s*[?.!]*\s*$",
         rf"\b{ARTICLE}(?P<a>{THING_CODE})\s+(?:and|or)\s+{ARTICLE}(?P<b>{THING_CODE})",
-        rf"(?:\b(?P<a>{THING_CODE})|(?<=\bthe\s)(?P<c>[^\W\d_][\w-]*))\s+(?:[\w-]+\s+){{1,2}}than\s+{ARTICLE}"
+        rf"(?:\b(?P<a>{THING_CODE})|(?<=\bthe\s)(?P<c>[^\W\d_][\w-]*(?:\s+(?!{PREDICATE})[^\W\d_][\w-]*)?))"
+        rf"\s+(?:[\w-]+\s+){{1,3}}than\s+{ARTICLE}"
         rf"(?P<b>{THING_TO_END})",
+        # two things asked of alike: "the opening hours on weekdays and at the weekend", "in week 3 or in week 5"
+        rf"\b(?:on|at|in|for|during)\s+{ARTICLE}(?P<a>[^\W\d_][\w-]*(?:\s+\d+)?)\s+(?:and|or)\s+"
+        rf"(?:on|at|in|for|during)\s+{ARTICLE}(?P<b>(?!(?P=a)\b)[^\W\d_][\w-]*(?:\s+\d+)?)\b",
         rf"\b(?P<a>{ONE_THING})\s+(?:differs?|compares?|different)\s+(?:from|to|with|than)\s+{ARTICLE}"
         rf"(?P<b>{THING_TO_END})",
     )
@@ -655,6 +666,11 @@ GENERIC_PROPERTY = re.compile(
     r"group|series|one|each|any|all|most|some|(?:start|end|beginning|middle)$)",
     re.IGNORECASE,
 )
+# Words before a thing that pick none of its kind: "the battery", "each sensor", "your calculator".
+QUALIFIES_NOT = frozenset(
+    "the this that these those its their our your his her each every any all some other another same own new old "
+    "one two three four five more most such which what".split()
+)
 PREFIX = 5  # letters of a question's word a property must start with to be the one asked: "reach" for "reaches"
 # A label, a colon and its value: "Head referee: Priya Okonkwo-Lindqvist."
 LABELLED = re.compile(r"[^:\n]{1,40}:\s+(.+?)\.?\s*$")
@@ -731,6 +747,17 @@ class Expected:
         to last."""
         return bool(BEFORE_ELSE.match(sentence, value.end())) and not LASTING.search(sentence[: value.start()])
 
+    def _qualified(self, sentence: str) -> bool:
+        """Whether the sentence names a thing of the kind a "which ...?" question picks by a word of its own before
+        it: "the buoyancy, drag and battery run-time equations" for "which equations are on the formula sheet?", "the
+        pressure sensor" for "which sensor measures depth?"; not "the" or a word of the question."""
+        if not self.column:
+            return False
+        before = re.finditer(rf"\b([^\W\d_]{{3,}})[\s-]+(?={self.column.pattern})", sentence, re.IGNORECASE)
+        return any(
+            w.lower() not in QUALIFIES_NOT and w.lower()[:PREFIX] not in self.words for w in (m[1] for m in before)
+        )
+
     def states_limit(self, sentence: str) -> bool:
         """Whether the question asks for a bound and the sentence states a range or a bound."""
         return self.limit and bool(STATES_LIMIT.search(sentence))
@@ -772,7 +799,7 @@ class Expected:
                 return False
             found = NAMES[self.kind].findall(sentence)  # not its first word: "The ..."
             numbered = bool(self.numbered and self.numbered.search(sentence))
-            return numbered or any(_spelled(n) not in self.question_names for n in found)
+            return numbered or any(_spelled(n) not in self.question_names for n in found) or self._qualified(sentence)
         return True
 
 
@@ -925,7 +952,7 @@ def _kind(question: str, kin: Callable[[str], Sequence[str]]) -> Expected:
     # "How many students ...?" is answered by a number of students, not any number; "how many volts" is a voltage,
     # but "how many packs can be charged" is a count of packs, not a sum of money.
     if counted and not _named_dimension(counted.group(1)):
-        nouns = counted.group(1).lower().split()  # "LiPo packs": either word may name what is counted
+        nouns = _counted_nouns(counted.group(1))  # "LiPo packs": either word may name what is counted
         counts = [_counted(n, kin(n)) for n in nouns]
         found = ("count", "|".join(counts))
     if QUANTITY.search(question) or (found and asks_value):
@@ -940,6 +967,14 @@ def _kind(question: str, kin: Callable[[str], Sequence[str]]) -> Expected:
             "name", question_names=names, numbered=re.compile(numbered, re.I) if numbered else None, column=column
         )
     return Expected()
+
+
+def _counted_nouns(words: str) -> list[str]:
+    """The words naming what is counted, up to the first plural: "lipo packs" of "how many LiPo packs can be
+    charged", but "teams" alone of "how many teams take part" (whose "taken" counted points)."""
+    nouns = words.lower().split()
+    last = next((i for i, noun in enumerate(nouns) if PLURAL.search(noun)), len(nouns) - 1)
+    return nouns[: last + 1]
 
 
 def _counted(noun: str, kin: Sequence[str]) -> str:

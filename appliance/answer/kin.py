@@ -52,8 +52,11 @@ ABBREVIATED = [
 # handout says is missed ("You may miss at most two sessions"); where a class meets is where it gathers ("where do
 # we meet if there is a fire", answered by "gather at the assembly point in car park B": WordNet keeps that sense of
 # "meet" among its rarer ones); a battery a student calls dead the handout calls flat or empty, and a LiPo one a
-# lithium battery; an AED is a defibrillator.
+# lithium battery; an AED is a defibrillator; a weekend is its Saturday and Sunday, a weekday any of the other days
+# ("opening hours at the weekend", answered by "Saturday | 10:00 to 16:00").
 ALSO_SAID = [
+    ["weekend", "saturday saturdays sunday sundays"],
+    ["weekday", "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays"],
     ["meet", "gather gathered assemble assembled assembly"],
     ["input", "supply supplied"],
     ["supply", "input"],
