@@ -713,6 +713,16 @@ def test_a_passage_starting_inside_a_table_reads_its_rows_with_the_header_stored
     assert evidence.read_with_units("Written exam | 30", "component | weight_percent") == "Written exam | 30 percent"
 
 
+def test_an_irregular_plural_and_its_singular_are_one_stem_and_a_count_of_them_no_term():
+    """fresh19-tune: "When are the two quizzes" covered nothing of "Quiz 1 (Friday 4 February, week 3)"."""
+    for one, other in (("quiz", "quizzes"), ("lens", "lenses")):
+        assert evidence.stem(one) == evidence.stem(other), (one, other)
+    # and "the two quizzes" asks of the quizzes, not of two
+    assert evidence.key_terms("When are the two quizzes") == ["quiz"]
+    assert evidence.coverage(evidence.key_terms("When are the two quizzes"), "Quiz 1 is on 4 February.") == 1.0
+    assert evidence.key_terms("when are the two-hour labs") == ["two", "hour", "lab"]
+
+
 def test_a_consonants_y_and_its_ies_are_one_stem():
     """A tuning half's "where r the batteries kept" covered nothing of the loan list's "Li-ion battery pack" row."""
     for one, other in (("battery", "batteries"), ("copy", "copied"), ("supply", "supplies"), ("day", "days")):
@@ -2838,6 +2848,28 @@ def test_a_numbered_list_of_things_is_a_list_and_a_lead_in_after_the_best_brings
     ]  # fmt: skip
 
 
+def test_a_lead_in_too_short_to_be_a_sentence_after_the_best_brings_its_points_each_quoted_on_its_line():
+    """ "what do I need to put in my lab notebook" quoted the sentence before "The notebook must contain:" and one of
+    the four points, apart: the lead-in, four words, is no sentence of its own, yet it leads into the points."""
+    page = (
+        "Each student keeps their own lab notebook, on paper or in the template. The notebook must contain:\n"
+        "- a dated entry for every lab session\n- the wiring diagram of your team's drone\n\n"
+        "Paper notebooks are handed in to the lab office."
+    )
+    best = "Each student keeps their own lab notebook, on paper or in the template."
+    chosen = listed_for("what do I need to put in my lab notebook", page, best)
+    points = ["a dated entry for every lab session", "the wiring diagram of your team's drone"]
+    assert chosen == [best, "The notebook must contain:", *points]
+    passage = passage_of(page, "Lab notebook")
+    evidence_of = evidence.select(
+        [evidence.Scored(0, 0, len(best), best, best, similarity=0.7, coverage=0.5, fits=True, score=0.8)],
+        [passage],
+        most=1,
+        within=0.0,
+    )
+    assert answerer_module.quotable(evidence_of)[0][1] == "\n".join([f"{best} The notebook must contain:", *points])
+
+
 def test_a_markdown_sections_own_heading_in_its_text_is_no_evidence():
     """ "How to book a lane", the first line of its section's text, was quoted as the best evidence for the steps."""
     page = "How to book a lane\n\nPass the safety quiz on the learning portal before you book a lane."
@@ -3208,6 +3240,13 @@ def test_a_comparison_is_answered_by_a_sentence_on_each_thing(grounded, settings
     texts = [e.text for e in chosen[0]]
     assert texts[0].startswith("The V8 arm has a reach") and "Its reach is 620 mm" in " ".join(texts)
     assert not any(t.startswith("Teams 1 to 4") for t in texts)
+    # A sentence naming only the other thing answers nothing of this one.
+    page = "On the N4 the hull must be opened to change the battery.\n\nThe N6 battery sits in a hatch on top.\n"
+    asked = "how is changing the battery different on the N6 and the N4?"
+    asked_of_each = answerer_module.two_asked(asked)
+    assert asked_of_each
+    chosen, _ = grounded.answerer._each_asked(asked, asked_of_each, [passage_of(page, "Drones")], {})
+    assert [e.text[:6] for e in chosen[0]] == ["On the", "The N6"]
     # The property compared is what is asked of each: a sentence naming both arms lacks more than a little.
     accurate = "is the V8 more accurate than the V5"
     assert grounded.answerer.assess(Question(accurate), [passage_of(COMPARED_ARMS, "Arms")])[1] != "yes"

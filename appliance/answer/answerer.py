@@ -13,7 +13,7 @@ from appliance import metrics
 from appliance.answer import evidence as evidence_module
 from appliance.answer import places, prompt
 from appliance.answer.events import AnswerMode, Done, Evidence, Sentence, Source, Timings
-from appliance.answer.expect import Expected, compared, expected, spells, values
+from appliance.answer.expect import Expected, compared, expected, spells, things_compared, values
 from appliance.answer.model_queue import ModelGate, Ticket
 from appliance.answer.verify import CITATION, NOT_STATED, OFF_QUESTION, UNDECIDED, Verifier, sentences_of
 from appliance.errors import InvalidInput
@@ -226,7 +226,7 @@ class Answerer:
         headings = [p.heading for p in relevant]
         each = False
         if asked := two_asked(about):
-            chosen, each = self._each_asked(asked, relevant, chosen)
+            chosen, each = self._each_asked(about, asked, relevant, chosen)
         if selected:
             # What was asked about: its sentences are evidence whatever else scores higher ("why?" of a rule was
             # answered from another handout's, the selection no source of the answer at all).
@@ -251,17 +251,19 @@ class Answerer:
         return (evidence_module.with_pair(chosen, pair, relevant), "yes") if pair else (chosen, answerable)
 
     def _each_asked(
-        self, asked: tuple[str, str, str], relevant: list[Passage], chosen: dict[int, list[Evidence]]
+        self, question: str, asked: tuple[str, str, str], relevant: list[Passage], chosen: dict[int, list[Evidence]]
     ) -> tuple[dict[int, list[Evidence]], bool]:
         """`chosen` with the best sentence for each of the two things a question asks, if it has a word of it (the
         evidence for the whole of "How much is the trip and when does the coach leave?" is the coach's alone), and
-        whether the material answers each. A comparison answered for each thing is answered by those two sentences
-        alone, each with the one it leans on ("Its reach is 620 mm" after the V5's): what ranks above them for the
-        whole question names both things and compares nothing ("teams 1 to 4 on the V8 arms and teams 5 and 6 on the
-        V5 arms" for which arm reaches further)."""
-        headings, answered = [p.heading for p in relevant], True
+        whether the material answers each. A comparison answered for each thing by a sentence of its own is
+        answered by those two sentences alone, each with the one it leans on ("Its reach is 620 mm" after the
+        V5's): what ranks above them for the whole question names both things and compares nothing ("teams 1 to 4
+        on the V8 arms and teams 5 and 6 on the V5 arms" for which arm reaches further). A sentence naming only the
+        other thing answers nothing of this one ("On the N4 the hull must be opened" for the N6)."""
+        headings, answered, bests = [p.heading for p in relevant], True, []
+        things = things_compared(question) if asked[2] == COMPARED_QUOTED else None
         own: dict[int, list[Evidence]] = {}
-        for part in asked[:2]:
+        for i, part in enumerate(asked[:2]):
             scored = evidence_module.score(
                 part,
                 relevant,
@@ -270,11 +272,20 @@ class Answerer:
                 self.settings.evidence_type_weight,
                 self.kin,
             )
+            if things:
+                mine, other = things[i], things[1 - i]
+                scored = [
+                    s
+                    for s in scored
+                    if evidence_module.names_any([mine], s) or not evidence_module.names_any([other], s)
+                ]
             if scored and scored[0].coverage > 0:
                 chosen = evidence_module.with_sentence(chosen, scored[0], relevant)
                 own = _joined(own, evidence_module.select(scored, relevant, 1, 0.0, follow=False))
+                bests.append((scored[0].source, scored[0].start))
             answered = answered and self._answerable(part, scored, self._expected(part), headings) == "yes"
-        return (own if answered and asked[2] == COMPARED_QUOTED else chosen), answered
+        apart = len(set(bests)) == 2
+        return (own if answered and things and apart else chosen), answered
 
     def _in_turn(
         self, question: str, scored: list[evidence_module.Scored], relevant: list[Passage]

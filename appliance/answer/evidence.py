@@ -261,6 +261,13 @@ THE_ONE = re.compile(
 # "which of the two arms" asks which one, not of two. (But "this semester" is no asker's own time, as "yesterday"
 # is: a course's handout is written for this semester, and says so.)
 OF_THE_FEW = re.compile(r"\b(which\s+of\s+the)\s+(?:two|three|four|five|\d)\b", re.IGNORECASE)
+# "When are the two quizzes" asks of the quizzes, which the material names one by one ("Quiz 1 (Friday 4 February)"),
+# not of two: a count before a plural is how many there are, not a word the answer says.
+# Not after a preposition: "how many arms are there in the two labs" asks of two labs.
+THE_FEW = re.compile(
+    r"\b((?:are|were|do|did|about)\s+(?:the|all|both))\s+(?:two|three|four|five|six)\b(?=\s+[^\W\d_]+s\b)",
+    re.IGNORECASE,
+)
 WHEN, A_DATE = re.compile(r"^\W*when\b", re.IGNORECASE), Expected("date")
 # A course's first quiz is its Quiz 1: "Wk 5 (Tue 10 Nov): Quiz 1" says when "the first quiz" is, and "the second
 # lab" is one word with "Lab 2" (as NUMBERED spells it), not "second" anywhere ("Lab 1 is in week 2").
@@ -386,6 +393,8 @@ PROCEDURE_CHARS = 1200
 KEPT_SENTENCES = 20_000
 READINGS = 2048  # passage texts whose reading is kept: a few MB
 MIN_CHARS = 12
+ADJACENT_GAP = 3  # characters between two pieces of one paragraph: a space or two
+POINT_GAP = 2  # characters between a point and the line before it at least: a line break and a list marker
 SLIDES = (".pptx", ".odp")  # a deck's slide titles are passages' headings, and say what the slide holds
 MIN_WORDS = 5
 ITEM_WORDS = 3  # a list item's: its marker says it is a point of its own
@@ -448,9 +457,16 @@ class Scored(Candidate):
     faq: float = 0.0  # similarity to the question of the FAQ entry it answers, if it answers one
 
 
+# Plurals and singulars the rules below would part: "quizzes" doubles its z ("When are the two quizzes" found no
+# "Quiz 1"), "lens" ends in an s of its own.
+IRREGULAR_STEMS = {"quizzes": "quiz", "lens": "lens", "lenses": "lens"}
+
+
 def stem(word: str) -> str:
     """A crude English stem, enough to match close/closes/closed/closing, set/setting, accurate/accuracy,
     thesis/theses and measure/measurement's kin."""
+    if word in IRREGULAR_STEMS:
+        return IRREGULAR_STEMS[word]
     # An adjective's noun in -acy is its -ate's: "how accurate is it" asks for "the stated accuracy", "private" for
     # "privacy".
     if len(word) > 5 and word.endswith("acy"):
@@ -607,7 +623,7 @@ def key_terms(question: str) -> list[str]:
     drop = ASKING | WANTING | PARTICLES | HAPPENING | INDEFINITE | DEICTIC | PREPOSITIONS | LINKING
     drop = drop.union(*(verbs for asks, verbs in RESTATING if asks.match(question)))
     # A decimal is one term: "0.5 mm2 wire" is not answered by the row of 2.5 mm² and 7.0 mm.
-    question = THE_ONE.sub(r"\1", OF_THE_FEW.sub(r"\1", question))
+    question = THE_ONE.sub(r"\1", THE_FEW.sub(r"\1", OF_THE_FEW.sub(r"\1", question)))
     question = ORDINAL_THING.sub(lambda m: f"{m[2]}{ORDINALS[m[1].lower()]}", ALONE.sub("alone", question))
     question = ALSO.sub(" ", question)
     lettered = [f"{noun}{letter}".lower() for noun, letter in LETTERED.findall(question)]
@@ -1601,6 +1617,8 @@ def select(
     listed = _listed(passages[best.source], best.start, asked) if follow else []
     if follow and not listed and _procedure_asked(best, passages[best.source], task):
         listed = _procedure(passages[best.source], best.start)
+    if follow and not listed:
+        listed = _led(passages[best.source], best.end)
     in_list = {_place(passages[best.source], a) for a, _ in listed}
     chosen = [best, *(s for s in chosen[1:] if _place(passages[s.source], s.start) not in in_list)]
     # The page sentences already evidence: none is brought again as a neighbour.
@@ -1614,7 +1632,7 @@ def select(
         near = _leaned_on(passages[s.source].text, spans, at, passages[s.source].start)
         if rank == 0 and follow:
             after = [span for span in spans[at + 1 : at + 2] if not _another_point(passages[s.source], span)]
-            near += listed or _led(passages[s.source], after) or after
+            near += listed or after
         elif follow and listed:
             # An answer of points: another list chosen is quoted whole too ("What to bring to the exam" with its
             # points, beside "What not to bring").
@@ -1629,12 +1647,14 @@ def select(
 
 
 def quote_of(items: Sequence[Evidence]) -> str:
-    """Evidence sentences of one run as a quote joins them: with spaces, but table rows each on a line of their own
-    ("Single-shot accuracy (mm) | 0.04", then the next row)."""
+    """Evidence sentences of one run as a quote joins them: with spaces, but table rows and a list's points each on a
+    line of their own ("Single-shot accuracy (mm) | 0.04", then the next row; "The notebook must contain:", then
+    "a dated entry for every lab session"), as more than a space apart on their page."""
     if not items:
         return ""
     return items[0].text + "".join(
-        ("\n" if "|" in a.text and "|" in b.text else " ") + b.text for a, b in pairwise(items)
+        ("\n" if ("|" in a.text and "|" in b.text) or b.start - a.end > POINT_GAP else " ") + b.text
+        for a, b in pairwise(items)
     )
 
 
@@ -1752,11 +1772,13 @@ def _listed(passage: Passage, start: int, terms: Sequence[str] = (), listing: bo
     return [(passage.start + a, passage.start + b) for a, b in block]
 
 
-def _led(passage: Passage, after: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The list the sentence after the best leads into, with it, if it is a lead-in ("For any other time, book a
-    lane yourself:" after the best, and the steps under it); else none."""
-    listed = _listed(passage, after[0][0]) if after else []
-    return listed if listed and listed[0][0] == after[0][0] else []
+def _led(passage: Passage, end: int) -> list[tuple[int, int]]:
+    """The list whose lead-in follows the sentence ending at `end` in its paragraph, with its lead-in ("The notebook
+    must contain:" after the best, or "For any other time, book a lane yourself:", and the points under it); else
+    none."""
+    at = end - passage.start
+    block = next((b for b in read(passage.text).lists if 0 <= b[0][0] - at <= ADJACENT_GAP), ())
+    return _listed(passage, passage.start + block[0][0]) if block and "\n" not in passage.text[at : block[0][0]] else []
 
 
 def _steps(text: str, block: Sequence[tuple[int, int]]) -> bool:

@@ -1068,6 +1068,14 @@ def compared(question: str) -> tuple[str, str] | None:
     return f"{question[:c]}{question[d:]}", f"{question[:a]}{question[b:]}"
 
 
+def things_compared(question: str) -> tuple[str, str] | None:
+    """The two things a question compares, as it names them ("N6", "N4"), if it compares two."""
+    if not (spans := _compared(question)):
+        return None
+    (a, b), (c, d) = spans
+    return question[a:b], question[c:d]
+
+
 def without_compared(question: str) -> str:
     """The question without the two things it compares, what it asks of each ("which arm has the longer reach, the
     or the?"); the question itself if it compares none."""
