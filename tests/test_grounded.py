@@ -3197,6 +3197,7 @@ def test_a_question_asking_two_things_gets_the_best_evidence_quoted_after_the_an
             ("opening hours on weekdays and at the ?", "opening hours on  and at the weekend?"),
         ),
         ("what do I do in case of fire and in case of flood", None),  # one thing, not two
+        ("can we get into the arena on days other than thursday?", None),  # "other than" compares nothing
         (
             "what's the difference between the V8 and the V5 grippers?",
             (

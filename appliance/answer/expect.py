@@ -539,7 +539,7 @@ COMPARED = [
         rf"(?:[,:]|\beither\b)\s*{ARTICLE}(?P<a>(?!\d)[^,;?.!]+?)\s+or\s+{ARTICLE}(?P<b>{THING_TO_END})\s*[?.!]*\s*$",
         rf"\b{ARTICLE}(?P<a>{THING_CODE})\s+(?:and|or)\s+{ARTICLE}(?P<b>{THING_CODE})",
         rf"(?:\b(?P<a>{THING_CODE})|(?<=\bthe\s)(?P<c>[^\W\d_][\w-]*(?:\s+(?!{PREDICATE})[^\W\d_][\w-]*)?))"
-        rf"\s+(?:[\w-]+\s+){{1,3}}than\s+{ARTICLE}"
+        rf"\s+(?:[\w-]+\s+){{1,3}}(?<!other\s)(?<!rather\s)than\s+{ARTICLE}"
         rf"(?P<b>{THING_TO_END})",
         # two things asked of alike: "the opening hours on weekdays and at the weekend", "in week 3 or in week 5"
         rf"\b(?:on|at|in|for|during)\s+{ARTICLE}(?P<a>[^\W\d_][\w-]*(?:\s+\d+)?)\s+(?:and|or)\s+"
