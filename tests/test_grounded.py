@@ -411,6 +411,8 @@ def test_a_conjunction_tying_the_askers_case_is_no_key_term():
     assert evidence.key_terms("Can I upload it again if I've already submitted?") == ["upload", "again", "submit"]
     # nor is "different", as "other" is none ("students from other courses")
     assert evidence.key_terms("can a student on a different course come in") == ["student", "cours", "com"]
+    # nor "same", a comparison's word ("the same protection for charging batteries as for soldering", fresh19-tune)
+    assert evidence.key_terms("is it the same lane as last week") == ["lan", "last", "week"]
 
 
 def test_a_pronoun_after_the_first_word_leans_on_the_sentence_before_too():
@@ -713,10 +715,12 @@ def test_a_passage_starting_inside_a_table_reads_its_rows_with_the_header_stored
     assert evidence.read_with_units("Written exam | 30", "component | weight_percent") == "Written exam | 30 percent"
 
 
-def test_an_irregular_plural_and_its_singular_are_one_stem_and_a_count_of_them_no_term():
+def test_an_irregular_plural_and_its_singular_and_a_long_adjective_are_one_stem_and_a_count_of_them_no_term():
     """fresh19-tune: "When are the two quizzes" covered nothing of "Quiz 1 (Friday 4 February, week 3)"."""
     for one, other in (("quiz", "quizzes"), ("lens", "lenses")):
         assert evidence.stem(one) == evidence.stem(other), (one, other)
+    # A long adjective in -ive is its verb: "protective equipment" is what "protection" (kin "protect") asks for.
+    assert evidence.stem("protective") == evidence.stem("protect") and evidence.stem("objective") != "object"
     # and "the two quizzes" asks of the quizzes, not of two
     assert evidence.key_terms("When are the two quizzes") == ["quiz"]
     assert evidence.coverage(evidence.key_terms("When are the two quizzes"), "Quiz 1 is on 4 February.") == 1.0
@@ -3198,6 +3202,13 @@ def test_a_question_asking_two_things_gets_the_best_evidence_quoted_after_the_an
         ),
         ("what do I do in case of fire and in case of flood", None),  # one thing, not two
         ("can we get into the arena on days other than thursday?", None),  # "other than" compares nothing
+        (  # the same for one as for the other
+            "Do I need the same protection for charging batteries as for soldering?",
+            (
+                "Do I need the same protection for charging batteries as for ?",
+                "Do I need the same protection for  as for soldering?",
+            ),
+        ),
         (
             "what's the difference between the V8 and the V5 grippers?",
             (

@@ -240,12 +240,9 @@ class Answerer:
             return _first(chosen, 0), "yes"
         # A question asking two things is answered when each is, though no sentence covers both.
         answerable = "yes" if each else self._answerable(about, scored, wanted, headings)
-        # Which thing has the most of a measure a table gives for each: the row with the most, quoted first.
-        # The table's other rows are not quoted: they give less.
+        # Which thing has the most of a measure a table gives for each: the row with the most.
         if extreme := evidence_module.extreme_row(about, scored, self.kin):
-            others = {n: [e for e in items if "|" not in e.text or n != extreme.source] for n, items in chosen.items()}
-            kept = evidence_module.with_sentence({n: items for n, items in others.items() if items}, extreme, relevant)
-            return _ranked_first(kept, extreme), "yes"
+            return _with_extreme_row(chosen, extreme, relevant), "yes"
         # What no one sentence answers, two in turn may: the subject, then what the question asks of it.
         pair = self._in_turn(about, scored, relevant) if answerable != "yes" else None
         return (evidence_module.with_pair(chosen, pair, relevant), "yes") if pair else (chosen, answerable)
@@ -950,15 +947,17 @@ def _first(evidence: dict[int, list[Evidence]], n: int) -> dict[int, list[Eviden
     return ranked | {k: items for k, items in evidence.items() if k != n}
 
 
-def _ranked_first(evidence: dict[int, list[Evidence]], sentence: evidence_module.Scored) -> dict[int, list[Evidence]]:
-    """The evidence with the sentence ranked first, as high as the best: what is quoted first."""
-    best = max(e.score for items in evidence.values() for e in items)
+def _with_extreme_row(
+    evidence: dict[int, list[Evidence]], row: evidence_module.Scored, passages: list[Passage]
+) -> dict[int, list[Evidence]]:
+    """The evidence with the table row holding the most of what is asked ranked first, as high as the best, and its
+    table's other rows left out: they give less."""
+    others = {n: [e for e in items if "|" not in e.text or n != row.source] for n, items in evidence.items()}
+    kept = evidence_module.with_sentence({n: items for n, items in others.items() if items}, row, passages)
+    best = max(e.score for items in kept.values() for e in items)
     return {
-        n: [
-            msgspec.structs.replace(e, score=best) if (n, e.start) == (sentence.source, sentence.start) else e
-            for e in items
-        ]
-        for n, items in evidence.items()
+        n: [msgspec.structs.replace(e, score=best) if (n, e.start) == (row.source, row.start) else e for e in items]
+        for n, items in kept.items()
     }
 
 

@@ -74,7 +74,7 @@ WANTING = frozenset("ask need needs want wants myself ourselves yourself".split(
 PREPOSITIONS = frozenset({"per"})
 INDEFINITE = frozenset(
     "someone somebody anyone anybody everyone everybody something anything somewhere anywhere ones thing things "
-    "stuff different".split()
+    "stuff different same".split()
 )
 # A conjunction tying the asker's case to what is asked, and "done" (whose "do" asks): "Can I get an extension
 # because my laptop died?", "... once I've done the printer induction?" are answered by a rule saying neither.
@@ -457,6 +457,7 @@ class Scored(Candidate):
     faq: float = 0.0  # similarity to the question of the FAQ entry it answers, if it answers one
 
 
+LONG_ADJECTIVE = 9  # letters an adjective in -ive has more than, for its stem to drop the -ive
 # Plurals and singulars the rules below would part: "quizzes" doubles its z ("When are the two quizzes" found no
 # "Quiz 1"), "lens" ends in an s of its own.
 IRREGULAR_STEMS = {"quizzes": "quiz", "lens": "lens", "lenses": "lens"}
@@ -471,6 +472,10 @@ def stem(word: str) -> str:
     # "privacy".
     if len(word) > 5 and word.endswith("acy"):
         return f"{word[:-2]}t"
+    # A long adjective's -ive is its verb's word: "protective equipment" is what "protection" asks for (its kin
+    # "protect"); not a shorter one's ("objective" is no object, "positive" no position).
+    if len(word) > LONG_ADJECTIVE and word.endswith("ive"):
+        return word[:-3]
     # A Greek noun's -is is its plural's -es: thesis and theses, analysis and analyses.
     if len(word) > 4 and word.endswith("is"):
         return word[:-2]

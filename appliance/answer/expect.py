@@ -541,6 +541,8 @@ COMPARED = [
         rf"(?:\b(?P<a>{THING_CODE})|(?<=\bthe\s)(?P<c>[^\W\d_][\w-]*(?:\s+(?!{PREDICATE})[^\W\d_][\w-]*)?))"
         rf"\s+(?:[\w-]+\s+){{1,3}}(?<!other\s)(?<!rather\s)than\s+{ARTICLE}"
         rf"(?P<b>{THING_TO_END})",
+        # the same for one as for the other: "the same protection for charging batteries as for soldering"
+        rf"\bsame\b[^,;?.!]*?\bfor\s+{ARTICLE}(?P<a>(?!\d)[^,;?.!]+?)\s+as\s+(?:for\s+)?{ARTICLE}(?P<b>{THING_TO_END})",
         # two things asked of alike: "the opening hours on weekdays and at the weekend", "in week 3 or in week 5"
         rf"\b(?:on|at|in|for|during)\s+{ARTICLE}(?P<a>[^\W\d_][\w-]*(?:\s+\d+)?)\s+(?:and|or)\s+"
         rf"(?:on|at|in|for|during)\s+{ARTICLE}(?P<b>(?!(?P=a)\b)[^\W\d_][\w-]*(?:\s+\d+)?)\b",
