@@ -1562,6 +1562,12 @@ def test_what_holds_on_other_days_does_not_answer_for_the_day_asked_about(ground
         assert grounded.answerer.assess(Question(asked), [passage])[1] == "yes", asked
     daily = passage_of("The studio is open daily except on public holidays.", "Opening times")
     assert grounded.answerer.assess(Question("is the studio open on saturdays"), [daily])[1] == "yes"
+    # A weekend's hours are its Saturday's (fresh19-tune: "Saturday | 10:00 to 16:00" was another day's).
+    weekend = "Is the studio open at the weekend?"
+    rows = "| Days | Hours |\n| --- | --- |\n| Monday to Friday | 08:30 to 20:00 |\n| Saturday | 10:00 to 16:00 |\n"
+    scored = evidence.score(weekend, [passage_of(rows, "Opening times")], FakeEmbedder(), 0.5, 0.15)
+    apart = [s.text for s in scored if evidence.of_another_day(evidence.key_terms(weekend), s)]
+    assert apart == ["Monday to Friday | 08:30 to 20:00"]
     # A time of the year: a week's hours say nothing of the semester break, unless they say it is theirs.
     hours = passage_of("The studio opening hours are 08:00-18:00 from Monday to Friday.", "Studio")
     assert grounded.answerer.assess(Question("studio opening hours in the summer"), [hours])[1] != "yes"
@@ -3262,6 +3268,16 @@ def test_a_comparison_is_answered_by_a_sentence_on_each_thing(grounded, settings
     # The property compared is what is asked of each: a sentence naming both arms lacks more than a little.
     accurate = "is the V8 more accurate than the V5"
     assert grounded.answerer.assess(Question(accurate), [passage_of(COMPARED_ARMS, "Arms")])[1] != "yes"
+
+
+def test_a_comparison_answered_for_one_thing_alone_is_not_answered(grounded):
+    """fresh19-tune: "which is worth more, the tank trial or the lab notebook?" quoted the trial's 25% and a sentence
+    on the notebook's reflection: one side's value answers no comparison; a sentence naming both does."""
+    asked = "which is worth more, the tank trial or the lab notebook?"
+    one_side = "The tank trial is worth 25% of the module mark.\n\nThe lab notebook is written during the labs.\n"
+    assert grounded.answerer.assess(Question(asked), [passage_of(one_side, "Assessment")])[1] != "yes"
+    both = "The tank trial is worth 25% of the module mark, more than the lab notebook.\n"
+    assert grounded.answerer.assess(Question(asked), [passage_of(both, "Assessment")])[1] == "yes"
 
 
 def arms_answer(settings, fakes, script):

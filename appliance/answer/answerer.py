@@ -240,6 +240,11 @@ class Answerer:
             return _first(chosen, 0), "yes"
         # A question asking two things is answered when each is, though no sentence covers both.
         answerable = "yes" if each else self._answerable(about, scored, wanted, headings)
+        # A comparison not answered for each thing is answered only by a sentence naming both: the tank trial's "worth
+        # 25% of the module mark" says nothing of the lab notebook it was compared with.
+        things = things_compared(about) if asked and asked[2] == COMPARED_QUOTED else None
+        if answerable == "yes" and things and not each and not self._names_both(things, scored):
+            answerable = "maybe"
         # Which thing has the most of a measure a table gives for each: the row with the most.
         if extreme := evidence_module.extreme_row(about, scored, self.kin):
             return _with_extreme_row(chosen, extreme, relevant), "yes"
@@ -283,6 +288,11 @@ class Answerer:
             answered = answered and self._answerable(part, scored, self._expected(part), headings) == "yes"
         apart = len(set(bests)) == 2
         return (own if answered and things and apart else chosen), answered
+
+    def _names_both(self, things: tuple[str, str], scored: list[evidence_module.Scored]) -> bool:
+        """Whether one of the best sentences stating the kind asked for names both things compared."""
+        close = [s for s in scored[: evidence_module.PAIRED] if s.fits]
+        return any(all(evidence_module.names_any([thing], s) for thing in things) for s in close)
 
     def _in_turn(
         self, question: str, scored: list[evidence_module.Scored], relevant: list[Passage]

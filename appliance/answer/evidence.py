@@ -1449,6 +1449,8 @@ def of_another_day(terms: Sequence[str], sentence: Scored) -> bool:
     asked = days_asked(terms)
     if not asked:
         return False
+    # A weekend's hours are its Saturday's and Sunday's ("Saturday | 10:00 to 16:00" for "at the weekend").
+    asked |= {stem(day) for term in asked for day in DAYS_NAMED.get(term, ())}
     text = f"{sentence.labels} {sentence.context}"
     return not asked & text_words(text) and bool(NAMES_DAYS.search(text)) and not EVERY_DAY.search(text)
 
