@@ -240,10 +240,10 @@ class Answerer:
             return _first(chosen, 0), "yes"
         # A question asking two things is answered when each is, though no sentence covers both.
         answerable = "yes" if each else self._answerable(about, scored, wanted, headings)
-        # A comparison not answered for each thing is answered only by a sentence naming both: the tank trial's "worth
-        # 25% of the module mark" says nothing of the lab notebook it was compared with.
+        # A comparison not answered for each thing is answered only by sentences naming each: the tank trial's
+        # "worth 25% of the module mark" says nothing of the lab notebook it was compared with.
         things = things_compared(about) if asked and asked[2] == COMPARED_QUOTED else None
-        if answerable == "yes" and things and not each and not self._names_both(things, scored):
+        if answerable == "yes" and things and not each and not self._names_each(things, scored):
             answerable = "maybe"
         # Which thing has the most of a measure a table gives for each: the row with the most.
         if extreme := evidence_module.extreme_row(about, scored, self.kin):
@@ -289,10 +289,11 @@ class Answerer:
         apart = len(set(bests)) == 2
         return (own if answered and things and apart else chosen), answered
 
-    def _names_both(self, things: tuple[str, str], scored: list[evidence_module.Scored]) -> bool:
-        """Whether one of the best sentences stating the kind asked for names both things compared."""
+    @staticmethod
+    def _names_each(things: tuple[str, str], scored: list[evidence_module.Scored]) -> bool:
+        """Whether the best sentences stating the kind asked for name each thing compared, one or two of them."""
         close = [s for s in scored[: evidence_module.PAIRED] if s.fits]
-        return any(all(evidence_module.names_any([thing], s) for thing in things) for s in close)
+        return all(any(evidence_module.names_any([thing], s) for s in close) for thing in things)
 
     def _in_turn(
         self, question: str, scored: list[evidence_module.Scored], relevant: list[Passage]
