@@ -15,7 +15,7 @@ from appliance.answer import answerer as answerer_module
 from appliance.answer import evidence, kin, verify
 from appliance.answer.answerer import FOLLOWING_QUOTE, Question
 from appliance.answer.events import Evidence
-from appliance.answer.expect import compared, expected, scaled
+from appliance.answer.expect import COMPARES_VALUES, compared, expected, scaled
 from appliance.answer.prompt import NO_ANSWER, NOT_CHECKED, NOT_COVERED
 from appliance.errors import Busy, TooManyRequests
 from appliance.search.shapes import Passage
@@ -3278,6 +3278,9 @@ def test_a_comparison_answered_for_one_thing_alone_is_not_answered(grounded):
     assert grounded.answerer.assess(Question(asked), [passage_of(one_side, "Assessment")])[1] != "yes"
     both = "The tank trial is worth 25% of the module mark, more than the lab notebook.\n"
     assert grounded.answerer.assess(Question(asked), [passage_of(both, "Assessment")])[1] == "yes"
+    # A choice between two is answered by the one the material picks: it compares no values.
+    assert not COMPARES_VALUES.search("who do I ask about my mark, the tutor or the TA?")
+    assert COMPARES_VALUES.search(asked)
 
 
 def arms_answer(settings, fakes, script):

@@ -13,7 +13,7 @@ from appliance import metrics
 from appliance.answer import evidence as evidence_module
 from appliance.answer import places, prompt
 from appliance.answer.events import AnswerMode, Done, Evidence, Sentence, Source, Timings
-from appliance.answer.expect import Expected, compared, expected, spells, things_compared, values
+from appliance.answer.expect import COMPARES_VALUES, Expected, compared, expected, spells, things_compared, values
 from appliance.answer.model_queue import ModelGate, Ticket
 from appliance.answer.verify import CITATION, NOT_STATED, OFF_QUESTION, UNDECIDED, Verifier, sentences_of
 from appliance.errors import InvalidInput
@@ -240,10 +240,11 @@ class Answerer:
             return _first(chosen, 0), "yes"
         # A question asking two things is answered when each is, though no sentence covers both.
         answerable = "yes" if each else self._answerable(about, scored, wanted, headings)
-        # A comparison not answered for each thing is answered only by sentences naming each: the tank trial's
-        # "worth 25% of the module mark" says nothing of the lab notebook it was compared with.
+        # A comparison of values not answered for each thing is answered only by sentences naming each: the tank
+        # trial's "worth 25% of the module mark" says nothing of the lab notebook it was compared with.
         things = things_compared(about) if asked and asked[2] == COMPARED_QUOTED else None
-        if answerable == "yes" and things and not each and not self._names_each(things, scored):
+        values = bool(things) and bool(COMPARES_VALUES.search(about))
+        if answerable == "yes" and things and values and not each and not self._names_each(things, scored):
             answerable = "maybe"
         # Which thing has the most of a measure a table gives for each: the row with the most.
         if extreme := evidence_module.extreme_row(about, scored, self.kin):

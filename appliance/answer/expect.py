@@ -525,11 +525,14 @@ THING_TO_END = rf"(?!\d)(?:{THING_CODE}|[^,;?.!]+?(?=\s*(?:[,;?.!]|$)))"
 ARTICLE = r"(?:the\s+|an?\s+)?"
 # The words a comparison's predicate starts with, after the thing compared: "the quiz worth more than", "the depth
 # hold worth more points than" (a thing of two words).
-PREDICATE = (
-    r"(?:worth|more|less|heavier|lighter|faster|slower|cheaper|bigger|smaller|longer|shorter|higher|lower|larger|"
-    r"better|worse|newer|older|stronger|weaker|wider|deeper|easier|harder|weigh\w*|cost\w*|take\w*|last\w*|"
-    r"need\w*|use\w*|ha(?:s|ve)|is|are|can|does|do)\b"
+COMPARATIVES = (
+    r"more|less|fewer|heavier|lighter|faster|slower|cheaper|bigger|smaller|longer|shorter|higher|lower|larger|"
+    r"better|worse|newer|older|stronger|weaker|wider|deeper|easier|harder"
 )
+PREDICATE = rf"(?:worth|{COMPARATIVES}|weigh\w*|cost\w*|take\w*|last\w*|need\w*|use\w*|ha(?:s|ve)|is|are|can|does|do)\b"
+# A comparison of a property of both things, which needs each one's value, where "who do I contact, the TA or the
+# lecturer?" picks one.
+COMPARES_VALUES = re.compile(rf"\b(?:{COMPARATIVES}|differ\w*|compar\w*|vs|versus|same)\b", re.IGNORECASE)
 COMPARED = [
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
