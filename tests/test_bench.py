@@ -661,8 +661,10 @@ def test_engine_ceiling_times_steps_with_and_without_the_vocabulary_projection(t
     assert generation.main(["--engine", "--quick", "--output", str(tmp_path)]) == 0
     figures = json.loads((tmp_path / "generation-engine.json").read_text())["figures"]
     assert set(figures) == {"1", "2"}
+    # Both timed; which is faster is the benchmark's figure to read (the 262k-token projection costs a few per cent,
+    # within the noise of a loaded machine: "25.6 < 25.6" failed once at load 4), not a timing a test can assert.
     for level in figures.values():
-        assert 0 < level["step_ms_without_logits"] < level["step_ms"]  # 262k logits a token are not free
+        assert level["step_ms_without_logits"] > 0 and level["step_ms"] > 0 and level["prompt_tokens_per_s"] > 0
     assert figures["1"]["ratio_to_one"] == 1.0
 
 
