@@ -1681,14 +1681,22 @@ PRICES = "| Item | Unit | Price |\n| --- | --- | --- |\n" + "".join(
 def test_which_thing_has_the_most_of_a_measure_is_the_row_with_the_most_in_its_column(question, table, row):
     """ "Which lane is the deepest?" was refused beside "Lane A | 3 m", "Lane B | 2.5 m" and "Lane C | 1.5 m": the
     table answers it, by the row with the greatest depth."""
-    scored = evidence.score(question, [passage_of(table, "Course handbook > Assessment")], FakeEmbedder(), 0.5, 0.15)
-    found = evidence.extreme_row(question, scored)
+    passage = passage_of(f"{table}\nThe table is this term's.\n", "Course handbook > Assessment")
+    scored = evidence.score(question, [passage], FakeEmbedder(), 0.5, 0.15)
+    found = evidence.extreme_row(question, scored, [passage])
     assert (found.text.split(" |")[0] if found else None) == row
+    # Nor a table its passage does not hold whole: a row cut off into the next chunk may have more.
+    cut = passage_of(table, "Course handbook > Assessment")
+    assert evidence.extreme_row(question, evidence.score(question, [cut], FakeEmbedder(), 0.5, 0.15), [cut]) is None
+    headless = passage_of(table.split("\n", 2)[2] + "\nThe table is this term's.\n", "Course handbook > Assessment")
+    rows = evidence.score(question, [headless], FakeEmbedder(), 0.5, 0.15)
+    assert evidence.extreme_row(question, rows, [headless]) is None
 
 
 def test_a_superlative_a_table_answers_is_answered_by_its_row_quoted_first(grounded):
     """The deepest lane's row is the evidence quoted first, the other lanes' rows not at all."""
-    chosen, answerable = grounded.answerer.assess(Question("Which lane is the deepest?"), [passage_of(LANES, "Lanes")])
+    lanes = passage_of(f"{LANES}\nThe first dive is made in lane C.\n", "Lanes")
+    chosen, answerable = grounded.answerer.assess(Question("Which lane is the deepest?"), [lanes])
     assert answerable == "yes"
     assert [e.text.split(" |")[0] for e in chosen[0] if "|" in e.text] == ["Lane A"]
     assert max(chosen[0], key=lambda e: e.score).text.startswith("Lane A")

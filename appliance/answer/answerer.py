@@ -247,7 +247,7 @@ class Answerer:
         if answerable == "yes" and things and values and not each and not self._names_each(things, scored):
             answerable = "maybe"
         # Which thing has the most of a measure a table gives for each: the row with the most.
-        if extreme := evidence_module.extreme_row(about, scored, self.kin):
+        if extreme := evidence_module.extreme_row(about, scored, relevant, self.kin):
             return _with_extreme_row(chosen, extreme, relevant), "yes"
         # What no one sentence answers, two in turn may: the subject, then what the question asks of it.
         pair = self._in_turn(about, scored, relevant) if answerable != "yes" else None
@@ -284,7 +284,8 @@ class Answerer:
                 ]
             if scored and scored[0].coverage > 0:
                 chosen = evidence_module.with_sentence(chosen, scored[0], relevant)
-                own = _joined(own, evidence_module.select(scored, relevant, 1, 0.0, follow=False))
+                if things:  # a comparison's own evidence: the best with the sentence it leans on
+                    own = _joined(own, evidence_module.select(scored, relevant, 1, 0.0, follow=False))
                 bests.append((scored[0].source, scored[0].start))
             answered = answered and self._answerable(part, scored, self._expected(part), headings) == "yes"
         apart = len(set(bests)) == 2

@@ -1068,6 +1068,22 @@ def _table_header(passage: Passage, at: int) -> str:
     return table_header(text, at) or (passage.lead if opening else "")
 
 
+def _whole_table(passage: Passage, start: int, header: str) -> bool:
+    """Whether the Markdown table holding the row at page offset `start` lies whole in the passage: its header row
+    is there, and a line of something else follows its last row."""
+    text, at = passage.text, start - passage.start
+    lines = text.split("\n")
+    row = text.count("\n", 0, at)
+    first = row
+    while first and lines[first - 1].lstrip().startswith("|"):
+        first -= 1
+    last = row
+    while last + 1 < len(lines) and lines[last + 1].lstrip().startswith("|"):
+        last += 1
+    follows = any(line.strip() for line in lines[last + 1 :])
+    return follows and _cells(lines[first].strip().strip("|")) == _cells(header)
+
+
 def read_with_units(text: str, labels: str) -> str:
     """A sentence as its values read: a table row's bare numbers followed by their units (`labels` is its header),
     and a line break as a space ("500 kilobits per\nsecond" of a PDF's wrapped line is a rate)."""
@@ -1128,11 +1144,14 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.split("|")]
 
 
-def extreme_row(question: str, scored: Sequence[Scored], kin: Kin = NO_KIN) -> Scored | None:
+def extreme_row(
+    question: str, scored: Sequence[Scored], passages: Sequence[Passage], kin: Kin = NO_KIN
+) -> Scored | None:
     """The table row holding the most (or least) of what a question asks which thing has the most (or least) of,
     in the column its header names ("Lane A | 3 m" under "Lane | Depth" for "Which lane is the deepest?"), when the
     rows of that table found on what the question asks about (naming one of its other key terms) all give it in one
-    unit and one of them has it alone; else None."""
+    unit and one of them has it alone; else None. Only a table whole in its passage, from its header row to a line
+    after its last: the deepest of the rows found is no deepest lane when a row was cut off into another chunk."""
     asked = next(((columns, most) for word, columns, most in SUPERLATIVES if re.search(word, question, re.I)), None)
     if not asked:
         return None
@@ -1147,6 +1166,8 @@ def extreme_row(question: str, scored: Sequence[Scored], kin: Kin = NO_KIN) -> S
         number = float(value.group(1).replace(",", ""))
         tables.setdefault((row.source, row.labels), []).append((number, value.group(2).lower(), row))
     for rows in sorted(tables.values(), key=lambda rows: -max(r.score for _, _, r in rows)):
+        if not _whole_table(passages[rows[0][2].source], rows[0][2].start, rows[0][2].labels):
+            continue
         # Among the rows on what is asked: the cheapest filament, not the cheapest thing on the price list.
         rows = [r for r in rows if not others or coverage(others, f"{r[2].labels} {r[2].context}", kin=kin) > 0]
         if len(rows) < 2 or len({unit for _, unit, _ in rows}) > 1:
