@@ -15,7 +15,7 @@ from appliance.answer import answerer as answerer_module
 from appliance.answer import evidence, kin, verify
 from appliance.answer.answerer import FOLLOWING_QUOTE, Question
 from appliance.answer.events import Evidence
-from appliance.answer.expect import COMPARES_VALUES, compared, expected, scaled
+from appliance.answer.expect import COMPARES_VALUES, asked_for, compared, expected, scaled
 from appliance.answer.prompt import NO_ANSWER, NOT_CHECKED, NOT_COVERED
 from appliance.errors import Busy, TooManyRequests
 from appliance.search.shapes import Passage
@@ -1597,6 +1597,29 @@ def test_a_sentence_naming_another_thing_has_not_the_name_its_heading_gives():
     resolution = "What is the resolution of the B7's analogue inputs?"
     terms, named = evidence.key_terms(resolution), evidence.asked_names(resolution)
     assert not evidence.names_another("A0–A5 | analogue inputs (ADC) | 12-bit", terms, named)
+
+
+def test_the_name_answering_what_thing_is_asked_is_no_other_things():
+    """fresh16-tune: "what controller board is in the M3" was refused beside "Controller | Mossgrave MC-2 board" in
+    the M3's table: the board named before "board" was taken for another thing than the M3, so the heading's M3 was
+    not the row's. The board asked for is named by its answer; the M3 stays the row's."""
+    page = "| Property | Value |\n|---|---|\n| Controller | Mossgrave MC-2 board |\n| Mass | 1.9 kg |"
+    asked = "what controller board is in the M3"
+    rows = {
+        s.text: s for s in evidence.score(asked, [passage_of(page, "Mossgrave M3 hexapod")], FakeEmbedder(), 0.5, 0.15)
+    }
+    assert rows["Controller | Mossgrave MC-2 board"].coverage == 1.0
+    assert asked_for(asked) == "controller board" and asked_for("What is the range?") == ""
+    # Another kit of what the question asks about still is another thing's (the Kestrel-3 above).
+    kit = "In which weeks is the Kestrel-3 kit used?"
+    other = evidence.score(
+        kit,
+        [passage_of("Weeks four and five use the Marten-SMD kit.", "Kestrel-3 Bench Card")],
+        FakeEmbedder(),
+        0.5,
+        0.15,
+    )
+    assert other[0].coverage == 0.6
 
 
 def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):

@@ -12,7 +12,7 @@ from itertools import pairwise
 from types import MappingProxyType
 
 from appliance.answer.events import Evidence
-from appliance.answer.expect import SUMS, Expected, expected, quantities
+from appliance.answer.expect import SUMS, Expected, asked_for, expected, quantities
 from appliance.search.shapes import Passage
 from appliance.store.text import STOPWORDS, TABLE_RULE, WORD, table_header
 
@@ -1236,6 +1236,10 @@ def score(
     unasked = left_out(question)
     spelled = spelled_out(question, passages, kin)
     named, numbered = asked_names(question), things_numbered(question)
+    # What the question asks for is named by its answer, whatever the name: "Mossgrave MC-2 board" is no other
+    # thing's of "what controller board is in the M3", as the "Marten-SMD kit" is of the Kestrel-3's kit.
+    answered_by_name = set(content_words(asked_for(question)))
+    subject = [term for term in terms if term not in answered_by_name]
     timed = [term for term in content_words(" ".join(PROCESS_TIMED.findall(question))) if term in terms]
     symbols = defined_symbols(passages)
     scored = []
@@ -1254,7 +1258,7 @@ def score(
         fits = fits and not excluded & set(terms) and (not timed or _share(timed, held, kin) > 0)
         # The name asked about, given by the heading only, is not of a sentence naming another thing of its kind:
         # "Weeks four and five use the Marten-SMD kit." on the "Kestrel-3 Bench Card" is no Kestrel-3 kit's.
-        if named and names_another(sentence.text, terms, named):
+        if named and names_another(sentence.text, subject, named):
             excluded |= named - text_words(sentence.text)
         words = (held - excluded) | (asking if fits and wanted.kind else frozenset())
         words |= {short for short, long in spelled.items() if long.search(text)}

@@ -1010,6 +1010,13 @@ def _defines(question: str) -> bool:
     return not _named_dimension(term.group(2))
 
 
+def asked_for(question: str) -> str:
+    """The words a "what ..." or "which ..." question names as asked for: "controller board" of "what controller
+    board is in the M3"; none in "What is the range ...?"."""
+    named = ASKED.search(question)
+    return named.group(1).strip() if named else ""
+
+
 def _dimension(text: str) -> tuple[str, str] | None:
     """The dimension a question asks for, and its units: the one its "what ..." or "which ..." phrase names, if it
     names one ("At what rate is a current loop run?" asks for a rate; "What resolution does a depth camera have?"
