@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -230,7 +231,7 @@ def held_out_set_is_well_formed(name: str, tmp_path: Path) -> None:
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
-@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 20)])
+@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 21)])
 def test_answers_held_out_set_is_well_formed(name, tmp_path):
     """The held-out sets (bench/answers/<name>/), each written after the sets before it, by a new hand."""
     assert answers.SETS[name].splits == (f"{name}-tune", name)
@@ -406,17 +407,25 @@ MULTI_FACT_KINDS = ("list", "comparison", "count", "superlative", "both", "contr
 MULTI_FACT_KIND = re.compile(r"#\s*(near-topic\s+|off-topic\s+)?(\w+)")
 
 
-def question_kinds(text: str) -> list[tuple[str, str]]:
-    """Each `[[question]]` table's (prefix, kind) from the first line of the comment block just above it: ("",
-    "list") for "# list: ...", ("near-topic", "comparison") for "# near-topic comparison: ..."; ("", "") for none."""
-    lines, kinds = text.splitlines(), []
+def question_comments(text: str) -> list[str]:
+    """The first line of the comment block just above each `[[question]]` table ("" for none)."""
+    lines, heads = text.splitlines(), []
     for n, line in enumerate(lines):
         if line.strip() != "[[question]]":
             continue
         first = n
         while first > 0 and lines[first - 1].startswith("#"):
             first -= 1
-        found = MULTI_FACT_KIND.match(lines[first]) if first < n else None
+        heads.append(lines[first] if first < n else "")
+    return heads
+
+
+def question_kinds(text: str) -> list[tuple[str, str]]:
+    """Each `[[question]]` table's (prefix, kind) from the first line of the comment block just above it: ("",
+    "list") for "# list: ...", ("near-topic", "comparison") for "# near-topic comparison: ..."; ("", "") for none."""
+    kinds = []
+    for head in question_comments(text):
+        found = MULTI_FACT_KIND.match(head)
         kinds.append(((found.group(1) or "").strip(), found.group(2)) if found else ("", ""))
     return kinds
 
@@ -447,6 +456,54 @@ def test_answers_multi_fact_set_reads_back(name, tmp_path):
     for q, (_, kind) in zip(questions, kinds, strict=True):
         if q["kind"] == "answerable" and kind in ("list", "comparison", "both"):
             assert q["expect"].count("(?=") >= 2, q  # a list, comparison or both question needs two facts at least
+    read = parsed(held_out, tmp_path)
+    assert {Path(doc).suffix for doc in read} >= {".md", ".docx", ".pdf"}
+    assert_facts_read(questions, read)
+
+
+# Held-out sets of twins: each answerable question ("# answer: ...") is followed by near-topic unanswerable twins about
+# the same document, each of a kind named in the comment above it ("# near-topic property: ...", "# near-topic
+# thing: ...", "# near-topic condition: ..." or "# near-topic detail: ..."); off-topic ones are "# off-topic: ...".
+TWIN_SETS = {"fresh20"}
+TWIN_KINDS = ("property", "thing", "condition", "detail")
+TWIN_KIND = re.compile(r"#\s*(answer|off-topic|near-topic\s+(\w+)):")
+
+
+@pytest.mark.parametrize("name", sorted(TWIN_SETS))
+def test_answers_twin_set_reads_back(name, tmp_path):
+    """A twin set: every question's kind is in the comment above it; at least 40 answerable and 40 near-topic
+    questions, each of the four near-topic kinds at least 8 times; every answerable question is directly followed by
+    a near-topic twin of its document, and each near-topic question follows its answerable twin or another twin of
+    it; both splits hold answerable questions and near-topic ones of every kind; its documents (Markdown, Word and a
+    PDF), as materialised, are read by the appliance's parser with every answerable `expect`, and no near-topic
+    question's `absent`."""
+
+    held_out = answers.load_devset(quick=False, name=name)
+    questions = held_out["questions"]
+    heads = question_comments((answers.SETS[name].folder / "questions.toml").read_text(encoding="utf-8"))
+    assert len(heads) == len(questions)
+    words = {"answerable": "answer", "off-topic": "off-topic"}
+    kinds = []
+    for q, head in zip(questions, heads, strict=True):
+        found = TWIN_KIND.match(head)
+        assert found, (q, head)
+        if q["kind"] == "unanswerable":
+            assert found.group(2) in TWIN_KINDS, (q, head)
+        else:
+            assert found.group(1) == words[q["kind"]], (q, head)
+        kinds.append(found.group(2) or found.group(1))
+    counted = Counter(kinds)
+    assert counted["answer"] >= 40 and sum(counted[kind] for kind in TWIN_KINDS) >= 40, counted
+    assert min(counted[kind] for kind in TWIN_KINDS) >= 8, counted
+    assert questions[0]["kind"] != "unanswerable" and questions[-1]["kind"] != "answerable"
+    for before, after in pairwise(questions):
+        if before["kind"] == "answerable":  # every answerable question has a twin right after it
+            assert after["kind"] == "unanswerable" and after["document"] == before["document"], (before, after)
+        if after["kind"] == "unanswerable":  # twins kept together
+            assert before["kind"] != "off-topic" and before["document"] == after["document"], (before, after)
+    splits = answers.SETS[name].splits
+    for kind in ("answer", *TWIN_KINDS):
+        assert {q["split"] for q, k in zip(questions, kinds, strict=True) if k == kind} == set(splits), kind
     read = parsed(held_out, tmp_path)
     assert {Path(doc).suffix for doc in read} >= {".md", ".docx", ".pdf"}
     assert_facts_read(questions, read)
