@@ -760,3 +760,23 @@ def test_a_question_asking_whether_after_a_condition_asks_for_no_value():
     once read as asking a phone extension); a condition before "how much" still asks a sum."""
     assert expected("if im off sick for a week do i need a sick note to get an extension?").kind == ""
     assert expected("if i am late how much do i pay").dimension == "money"
+
+
+def test_a_collection_of_things_counts_them():
+    """fresh20-tune: "How many replacement rovers are there to borrow?" took "the pool of four AR-5 rovers" for a
+    pool's property, as "a repeatability of 0.05 mm" is; a pool, a fleet, a box of things counts them."""
+    wanted = expected("How many replacement rovers are there to borrow?")
+    assert wanted.fits("You can borrow a replacement from the pool of four AR-5 rovers kept in the stores.")
+    assert expected("How many resistors are in a kit?").fits("Each kit holds a bag of 50 resistors.")
+    # A property before "of" is still another's: no count of rovers in "a top speed of 2 rovers"-like phrasing.
+    assert not expected("How heavy is the rover?").fits("The rover has a repeatability of 0.05 mm.")
+
+
+def test_how_fast_people_act_is_answered_by_how_soon():
+    """fresh20-tune: "How fast do the tutors reply on the forum?" asked for a speed, which "within two working days"
+    is not in a speed's units; how fast someone acts is how soon, "within" a time."""
+    wanted = expected("How fast do the tutors reply on the forum?")
+    assert wanted.fits("The tutors answer questions on the forum within two working days.")
+    assert wanted.fits("Top speed | 1.2 m/s")
+    assert not wanted.fits("The tutors answer questions on the forum.")
+    assert not wanted.fits("The forum opened two weeks ago.")

@@ -1599,6 +1599,20 @@ def test_a_sentence_naming_another_thing_has_not_the_name_its_heading_gives():
     assert not evidence.names_another("A0–A5 | analogue inputs (ADC) | 12-bit", terms, named)
 
 
+def test_the_course_asked_in_and_how_long_one_gets_are_no_key_terms():
+    """fresh20-tune: "What's the set book for this module?" lacked "module" in "The set book is Robots in the
+    Orchard", and "How long do we get for the online test?" lacked "get" in the test's length: all the material is
+    the course's, and how long one gets asks only for a time. "the navigation course" is a course of its own."""
+    assert evidence.key_terms("What's the set book for this module?") == ["set", "book"]
+    assert evidence.key_terms("how many labs in my course can i miss") == ["lab", "miss"]
+    assert evidence.key_terms("How long do we get for the online test?") == ["onlin", "test"]
+    assert evidence.key_terms("what is the navigation course") == ["navigation", "cours"]
+    assert "get" in evidence.key_terms("where do i get a locker key")
+    # who is in charge of a thing asks who runs it: no battery's charge (fresh20-tune)
+    assert evidence.key_terms("Who's in charge of the orchard bay?") == ["orchard", "bay"]
+    assert evidence.key_terms("how long does the battery take to charge") == ["batteri", "charg"]
+
+
 def test_the_name_answering_what_thing_is_asked_is_no_other_things():
     """fresh16-tune: "what controller board is in the M3" was refused beside "Controller | Mossgrave MC-2 board" in
     the M3's table: the board named before "board" was taken for another thing than the M3, so the heading's M3 was

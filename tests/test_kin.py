@@ -65,6 +65,8 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         # a weekend is its Saturday and Sunday (fresh19-tune)
         ("when is the tank hall open at the weekend", "Tank hall opening hours: Saturday | 10:00 to 16:00"),
         ("is the store open on weekdays", "The store is open Monday to Friday."),
+        # a report's resit is its resubmission (fresh20-tune)
+        ("when is the resit deadline for the report", "The resubmission deadline for a report is Friday 4 August."),
         # a slide's abbreviations, and a student's (a class walkthrough's slides)
         ("when are the TA office hours", "TA office hrs: Thu 10:00, Lab B-07"),
         ("battery life with sampling every 1 minute", "Battery life with sampling every 1 min: 4 days"),

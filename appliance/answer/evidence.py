@@ -70,6 +70,12 @@ WANTING = frozenset("ask need needs want wants myself ourselves yourself".split(
 # clean ones"); "thing" and "stuff" stand for what it asks about ("the heaviest thing i can put on the turntable");
 # a "different" course is an "other" one, a stopword ("students from other courses"); not "another" (measured: a
 # near-topic question was answered).
+# The course the student asks in, which all its material is of: "What's the set book for this module?" is answered by
+# "The set book is Robots in the Orchard", which names no module.
+THIS_COURSE = re.compile(r"\b(?:this|my|our)\s+(?:module|course|class|unit|subject)\b", re.IGNORECASE)
+# Who is "in charge" of a thing asks who runs it, in the words of no charge: "The bay supervisor, Hamish Marchbank" is
+# in charge of the bay, while "charged" is said of batteries.
+IN_CHARGE = re.compile(r"\bin\s+charge\b", re.IGNORECASE)
 # A preposition the stopwords lack: "per" of "how many people per team" is no term ("60 per cent" has it).
 PREPOSITIONS = frozenset({"per"})
 INDEFINITE = frozenset(
@@ -99,7 +105,8 @@ PARTICLES = frozenset("away off out back down".split())
 # heat-resistant gloves, which hang on hook H2" for "where are the heat proof gloves kept"), and where it is handed
 # in, where it goes ("put it in the orange club mailbox" for "where do i hand in the membership form"); how long it
 # is kept, left or waited asks only for a time ("Cool the burn under running water for twenty minutes" for "how long
-# do i keep a burn under water"), and so does what it takes ("a flat battery needs ninety minutes on the charger" for
+# do i keep a burn under water"), as does how long one gets ("The test lasts 40 minutes" for "how long do we get for
+# the online test"), and so does what it takes ("a flat battery needs ninety minutes on the charger" for
 # "how long does a battery take to charge", though "How long does the charger take?" asks of its "take"); where to
 # look for a thing asks where it is.
 RESTATING = (
@@ -109,7 +116,7 @@ RESTATING = (
     ),
     (
         re.compile(r"^\W*how long\b", re.IGNORECASE),
-        frozenset("keep keeps kept leave leaves left stay stays remain wait".split()),
+        frozenset("keep keeps kept leave leaves left stay stays remain wait get gets got".split()),
     ),
     (PROCESS_TIMED, frozenset("take takes took".split())),
     # The penalty for a deed is what happens after it, which the material states in its own words ("Work handed in
@@ -630,7 +637,7 @@ def key_terms(question: str) -> list[str]:
     # A decimal is one term: "0.5 mm2 wire" is not answered by the row of 2.5 mm² and 7.0 mm.
     question = THE_ONE.sub(r"\1", THE_FEW.sub(r"\1", OF_THE_FEW.sub(r"\1", question)))
     question = ORDINAL_THING.sub(lambda m: f"{m[2]}{ORDINALS[m[1].lower()]}", ALONE.sub("alone", question))
-    question = ALSO.sub(" ", question)
+    question = ALSO.sub(" ", IN_CHARGE.sub(" ", THIS_COURSE.sub(" ", question)))
     lettered = [f"{noun}{letter}".lower() for noun, letter in LETTERED.findall(question)]
     return list(dict.fromkeys([*content_words(DECIMAL_POINT.sub("_", question), drop), *lettered]))
 

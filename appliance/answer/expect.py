@@ -261,6 +261,9 @@ FREE = (
     r"\bno\s+(?:charge|fee|fees|cost)\b|\bat\s+no\s+(?:extra\s+|additional\s+)?cost\b|\bcosts?\s+nothing\b"
 )
 PAID = f"{MONEY_FIRST}|{FREE}"
+# How fast people act is how soon: "The tutors answer questions on the forum within two working days" says how fast
+# they reply, in no speed's units.
+WITHIN = rf"\bwithin\s+{NUMBER}\s+(?:working\s+|school\s+|calendar\s+)?(?:second|minute|hour|day|week)s?\b"
 # What is counted may come before its number, as a label's or a limit's ("Seats: 24", "Seats | 24", "places are
 # limited to 36"), a label's detail in brackets between ("Mooring chain (15 m) | 2"), when no unit follows the number
 # ("Places are 3 km away").
@@ -664,11 +667,13 @@ MEASURED_BY = re.compile(r"\s*(long|wide|high|tall|deep|thick)\b", re.IGNORECASE
 # Sums of money owed for different things: a question naming one ("whats the fine if i lend my card") is not
 # answered by another ("a deposit of 20 EUR"), though both are sums and either may answer "how much".
 SUMS = frozenset("fine fines deposit deposits penalty refund rent wage wages salary grant prize allowance".split())
-# Words before "of" that name no property of their own: "a total of 12 kg", "teams of three", "a pack of four";
+# Words before "of" that name no property of their own: "a total of 12 kg", "teams of three", "a pack of four", "the
+# pool of four AR-5 rovers";
 # nor a moment's ("at the start of every session" says how often, "by the end of week 5" when).
 GENERIC_PROPERTY = re.compile(
     r"^(?:total|sum|value|amount|number|maximum|minimum|average|mean|peak|limit|set|pair|couple|batch|pack|lot|"
-    r"group|series|one|each|any|all|most|some|(?:start|end|beginning|middle)$)",
+    r"group|series|pool|fleet|stock|collection|crew|box|bag|row|rack|one|each|any|all|most|some|"
+    r"(?:start|end|beginning|middle)$)",
     re.IGNORECASE,
 )
 # Words before a thing that pick none of its kind: "the battery", "each sensor", "your calculator".
@@ -1066,7 +1071,9 @@ def _stated_in(dimension: str, units: str) -> re.Pattern:
     pattern = rf"{NUMBER}[\s-]*(?:(?:[\w-]+\s+){{1,{between}}}?(?=[^\W\d_]{{3}}))?(?:{units})(?![\w/])"
     if dimension == "count":  # a sum of money is no count: "charged €25 for the seat"
         pattern = rf"(?<![\d.,£$€])(?<![£$€]\s){pattern}"
-    extra = {"money": PAID, "recurrence": RECURRING, "count": COUNT_FIRST.format(units=units)}.get(dimension)
+    extra = {"money": PAID, "recurrence": RECURRING, "count": COUNT_FIRST.format(units=units), "speed": WITHIN}.get(
+        dimension
+    )
     if dimension == "count" and units == PERSONS:
         extra = f"{extra}|{GROUP_OF}"
     return re.compile(rf"{pattern}|{extra}" if extra else pattern, re.IGNORECASE)

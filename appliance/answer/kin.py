@@ -53,7 +53,8 @@ ABBREVIATED = [
 # we meet if there is a fire", answered by "gather at the assembly point in car park B": WordNet keeps that sense of
 # "meet" among its rarer ones); a battery a student calls dead the handout calls flat or empty, and a LiPo one a
 # lithium battery; an AED is a defibrillator; a weekend is its Saturday and Sunday, a weekday any of the other days
-# ("opening hours at the weekend", answered by "Saturday | 10:00 to 16:00").
+# ("opening hours at the weekend", answered by "Saturday | 10:00 to 16:00"); a piece of coursework's resit is its
+# resubmission ("The resubmission deadline is Friday 4 August" for "When's the resit deadline for the report?").
 ALSO_SAID = [
     ["weekend", "saturday saturdays sunday sundays"],
     ["weekday", "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays"],
@@ -68,6 +69,7 @@ ALSO_SAID = [
     ["dead", "flat empty discharged"],
     ["lipo", "lithium"],
     ["aed", "defibrillator"],
+    ["resit", "resubmission resubmit resubmitted retake"],
     *ABBREVIATED,
 ]
 
