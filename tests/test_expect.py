@@ -780,3 +780,12 @@ def test_how_fast_people_act_is_answered_by_how_soon():
     assert wanted.fits("Top speed | 1.2 m/s")
     assert not wanted.fits("The tutors answer questions on the forum.")
     assert not wanted.fits("The forum opened two weeks ago.")
+
+
+def test_a_codes_number_counts_nothing():
+    """fresh20-tune: "How many Pennant docks are there in the charging room?" was answered by "The Pennant PD-1 dock
+    charges the AR-7 only.", its "1 dock" taken for a count; a number in a code names a thing, it counts none."""
+    wanted = expected("How many Pennant docks are there in the charging room?")
+    assert not wanted.fits("The Pennant PD-1 dock charges the AR-7 only.")
+    assert wanted.fits("There are 3 Pennant docks.") and wanted.fits("Docks: 4")
+    assert not expected("How many rovers are there?").fits("Book an AR5 rovers slot.")

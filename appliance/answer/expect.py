@@ -1069,8 +1069,10 @@ def _stated_in(dimension: str, units: str) -> re.Pattern:
     # A unit divided by another is a rate of its own: the "m" of 0.0014 m/s² is no length. Only a unit in words
     # stands apart from its number: the "A" of "channel 3 gives a fixed voltage" is an article, no amperes.
     pattern = rf"{NUMBER}[\s-]*(?:(?:[\w-]+\s+){{1,{between}}}?(?=[^\W\d_]{{3}}))?(?:{units})(?![\w/])"
-    if dimension == "count":  # a sum of money is no count: "charged €25 for the seat"
-        pattern = rf"(?<![\d.,£$€])(?<![£$€]\s){pattern}"
+    # A sum of money is no count ("charged €25 for the seat"), nor a code's number ("the PD-1 dock" is one dock
+    # of however many).
+    if dimension == "count":
+        pattern = rf"(?<![\d.,£$€])(?<![£$€]\s)(?<![^\W\d_])(?<![^\W\d_]-){pattern}"
     extra = {"money": PAID, "recurrence": RECURRING, "count": COUNT_FIRST.format(units=units), "speed": WITHIN}.get(
         dimension
     )
