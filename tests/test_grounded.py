@@ -300,6 +300,31 @@ def test_a_sentence_two_overlapping_passages_hold_is_evidence_once():
     assert "The rover carries five infrared sensors, mounted 8 mm above the floor." in texts
 
 
+def test_lines_two_chunks_cut_at_different_lines_are_quoted_once():
+    """fresh20: two chunks of a PDF's programme held its lines cut differently ("09:30 arrival ... 12:30 lunch" and
+    "12:30 lunch ... 15:30 the coach leaves"), and the lunch line was quoted twice, which reads as a loop. A line of
+    the page is evidence once."""
+    page = (
+        "Each team takes one AR-5 from the stores' pool; the AR-7s are too heavy for the coach's trailer and stay\n"
+        "in the Wendlebury Building. The technician loads the rovers into the trailer on the\n"
+        "Friday afternoon, each with its team's gripper fitted and its team number on the front.\nProgramme\n"
+        "09:30         arrival, welcome and safety talk in the packing shed\n"
+        "10:00-12:30   picking runs in Block B, three teams to a row at a time\n"
+        "12:30-13:15   lunch in the packing shed: soup and sandwiches, provided by the farm\n"
+        "13:15-15:00   tour of the grading line and the cold store\n"
+        "15:30         the coach leaves the farm"
+    )
+    cut, start = page.index("13:15-15:00"), page.index("12:30-13:15")
+    first = Passage("c1", "d", "brief.pdf", 2, None, "", page[:cut], 0, cut, 1.0, 0.9)
+    second = Passage("c2", "d", "brief.pdf", 2, None, "", page[start:], start, len(page), 0.9, 0.8)
+    scored = evidence.score("what's for lunch at the farm?", [first, second], FakeEmbedder(), 0.5, 0.15)
+    assert {s.start for s in scored if "lunch" in s.text} == {page.index("09:30"), start}  # cut differently
+    chosen = evidence.select(scored, [first, second], most=4, within=1.0)
+    quoted = [e for items in chosen.values() for e in items]
+    assert sum("lunch in the packing shed" in e.text for e in quoted) == 1, [e.text for e in quoted]
+    assert all(page[e.start : e.end] == e.text for e in quoted)
+
+
 def test_a_sentence_a_chunk_cuts_short_is_evidence_whole_from_the_chunk_holding_it():
     """A chunk ending mid-sentence holds its first words only; the next chunk holds all of it, and that is quoted."""
     page = (
@@ -1611,6 +1636,21 @@ def test_the_course_asked_in_and_how_long_one_gets_are_no_key_terms():
     # who is in charge of a thing asks who runs it: no battery's charge (fresh20-tune)
     assert evidence.key_terms("Who's in charge of the orchard bay?") == ["orchard", "bay"]
     assert evidence.key_terms("how long does the battery take to charge") == ["batteri", "charg"]
+
+
+def test_a_key_term_within_a_longer_name_is_no_other_things():
+    """fresh20-tune: "What day is the QV614 lecture?" was refused beside "Lecture | Tuesday, 09:00 to 10:00 |
+    Cressbrook Lecture Theatre": the room's name was taken for another lecture than the QV614's, so the heading's
+    QV614 was not the row's. A name going on past the key term names another thing, not another lecture."""
+    asked = "What day is the QV614 lecture?"
+    terms, named = evidence.key_terms(asked), evidence.asked_names(asked)
+    assert not evidence.names_another("Lecture | Tuesday, 09:00 | Cressbrook Lecture Theatre", terms, named)
+    assert evidence.names_another("The Pellworth lecture is on Monday.", terms, named)
+    rows = (
+        "| Activity | Day and time | Room |\n|---|---|---|\n| Lecture | Tuesday, 09:00 | Cressbrook Lecture Theatre |"
+    )
+    scored = evidence.score(asked, [passage_of(rows, "QV614 course handbook")], FakeEmbedder(), 0.5, 0.15)
+    assert scored[0].coverage == 1.0
 
 
 def test_the_name_answering_what_thing_is_asked_is_no_other_things():

@@ -1387,15 +1387,22 @@ def _gives(numbers: str, number: int) -> bool:
 
 def names_another(sentence: str, terms: Sequence[str], named: frozenset[str]) -> bool:
     """Whether the sentence puts another name than the question's before one of its key terms: "the Marten-SMD
-    kit" for a question on the Kestrel-3 kit. Not the sentence's opening word, capitalised as every first word."""
+    kit" for a question on the Kestrel-3 kit. Not the sentence's opening word, capitalised as every first word,
+    nor a key term within a longer name ("Cressbrook Lecture Theatre" for "the QV614 lecture")."""
     tokens = list(NAME_TOKEN.finditer(sentence))[1:]
     return any(
         sentence[a.end() : b.start()].isspace()  # side by side: not across a table's cells ("A0–A5 | analogue")
         and a.group()[0].isupper()
         and not text_words(a.group()) & named
         and stem(b.group().lower()) in terms
-        for a, b in pairwise(tokens)
+        and not _name_goes_on(sentence, b, after)
+        for a, b, after in zip(tokens, tokens[1:], [*tokens[2:], None], strict=False)
     )
+
+
+def _name_goes_on(sentence: str, word: re.Match, after: re.Match | None) -> bool:
+    """Whether a name goes on past the word: "Cressbrook Lecture Theatre" is a theatre, no other lecture."""
+    return bool(after and sentence[word.end() : after.start()].isspace() and after.group()[0].isupper())
 
 
 def _asked_similarities(query, found: list[Candidate], embedder) -> dict[str, float]:
@@ -1783,10 +1790,17 @@ def _unique(best: list[Scored], passages: Sequence[Passage], most: int) -> list[
             i = seen[where]
             if (s.end, passages[s.source].end) > (chosen[i].end, passages[chosen[i].source].end):
                 chosen[i] = replace(s, score=chosen[i].score)
-        elif len(chosen) < most:
+        elif len(chosen) < most and not any(_overlap(s, c, passages) for c in chosen):
             seen[where] = len(chosen)
             chosen.append(s)
     return chosen
+
+
+def _overlap(one: Scored, other: Scored, passages: Sequence[Passage]) -> bool:
+    """Whether two sentences share text of one page: two chunks may cut a block of lines at different lines ("09:30
+    arrival ... 12:30 lunch" and "12:30 lunch ... 13:15 tour"), and a line is quoted once."""
+    same = _place(passages[one.source], 0)[:2] == _place(passages[other.source], 0)[:2]
+    return same and one.start < other.end and other.start < one.end
 
 
 def _listed(passage: Passage, start: int, terms: Sequence[str] = (), listing: bool = False) -> list[tuple[int, int]]:
