@@ -65,23 +65,23 @@ ASKING = frozenset(
 # Not "get" (measured: "how do I get my print off the bed" then counted as answered by the pickup shelf, and a
 # near-topic question as answered).
 WANTING = frozenset("ask need needs want wants myself ourselves yourself".split())
+# A preposition the stopwords lack: "per" of "how many people per team" is no term ("60 per cent" has it).
+PREPOSITIONS = frozenset({"per"})
 # Someone, anything: the question leaves out who or what, and the material names it or says nothing of it ("if a
 # card is lent" for "if i lend my card to someone"); "ones" stands for a thing the question has named ("swapped for
 # clean ones"); "thing" and "stuff" stand for what it asks about ("the heaviest thing i can put on the turntable");
 # a "different" course is an "other" one, a stopword ("students from other courses"); not "another" (measured: a
 # near-topic question was answered).
+INDEFINITE = frozenset(
+    "someone somebody anyone anybody everyone everybody something anything somewhere anywhere ones thing things "
+    "stuff different same".split()
+)
 # The course the student asks in, which all its material is of: "What's the set book for this module?" is answered by
 # "The set book is Robots in the Orchard", which names no module.
 THIS_COURSE = re.compile(r"\b(?:this|my|our)\s+(?:module|course|class|unit|subject)\b", re.IGNORECASE)
 # Who is "in charge" of a thing asks who runs it, in the words of no charge: "The bay supervisor, Hamish Marchbank" is
 # in charge of the bay, while "charged" is said of batteries.
 IN_CHARGE = re.compile(r"\bin\s+charge\b", re.IGNORECASE)
-# A preposition the stopwords lack: "per" of "how many people per team" is no term ("60 per cent" has it).
-PREPOSITIONS = frozenset({"per"})
-INDEFINITE = frozenset(
-    "someone somebody anyone anybody everyone everybody something anything somewhere anywhere ones thing things "
-    "stuff different same".split()
-)
 # A conjunction tying the asker's case to what is asked, and "done" (whose "do" asks): "Can I get an extension
 # because my laptop died?", "... once I've done the printer induction?" are answered by a rule saying neither.
 LINKING = frozenset("because since once already although though while until unless done".split())
