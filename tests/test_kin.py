@@ -7,6 +7,7 @@ import pytest
 
 from appliance import services
 from appliance.answer import evidence, kin
+from appliance.answer.expect import expected
 from appliance.inference import wordnet
 
 NAME = wordnet.NAME
@@ -75,6 +76,11 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         ("what's the hull diameter", "Hull: HDPE, 62 cm dia."),
     ):
         assert evidence.coverage(evidence.key_terms(asked), said, kin=read) == 1.0, asked
+    # a student's goes are the handout's attempts or runs, which a count of them counts (fresh15-tune)
+    goes = expected("how many goes do we get on the navigation course?", evidence.kin_of(read))
+    assert goes.fits("Each team gets three timed runs in week 8.")
+    assert not goes.fits("Each team gets three running shoes.")
+    assert not expected("how many goes do we get on the navigation course?").fits("Each team gets three timed runs.")
 
 
 @pytest.fixture(scope="module")

@@ -1001,7 +1001,9 @@ def _counted(noun: str, kin: Sequence[str]) -> str:
     # A short plural is kept whole above: "kits" is counted by a table's "First-aid kit | 2" too.
     if PLURAL.search(noun):
         forms.append(noun[:-1])
-    return "|".join(rf"{re.escape(form)}\w*" for form in forms)
+    # A short kin is counted as the word itself, or its plural: "three timed runs" for "how many goes", not "running".
+    words = [kin_word for kin_word in kin if len(kin_word) < COUNT_STEM]
+    return "|".join([*(rf"{re.escape(form)}\w*" for form in forms), *(rf"{re.escape(w)}s?\b" for w in words)])
 
 
 def _defines(question: str) -> bool:

@@ -54,7 +54,9 @@ ABBREVIATED = [
 # "meet" among its rarer ones); a battery a student calls dead the handout calls flat or empty, and a LiPo one a
 # lithium battery; an AED is a defibrillator; a weekend is its Saturday and Sunday, a weekday any of the other days
 # ("opening hours at the weekend", answered by "Saturday | 10:00 to 16:00"); a piece of coursework's resit is its
-# resubmission ("The resubmission deadline is Friday 4 August" for "When's the resit deadline for the report?").
+# resubmission ("The resubmission deadline is Friday 4 August" for "When's the resit deadline for the report?"); a
+# student's goes are the handout's attempts, tries or runs ("Each team gets three timed runs" for "how many goes do
+# we get").
 ALSO_SAID = [
     ["weekend", "saturday saturdays sunday sundays"],
     ["weekday", "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays"],
@@ -70,6 +72,8 @@ ALSO_SAID = [
     ["lipo", "lithium"],
     ["aed", "defibrillator"],
     ["resit", "resubmission resubmit resubmitted retake"],
+    ["go", "attempt attempts try tries turn turns run runs"],
+    ["goes", "attempts tries turns runs"],
     *ABBREVIATED,
 ]
 
