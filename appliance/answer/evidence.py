@@ -1799,7 +1799,8 @@ def _unique(best: list[Scored], passages: Sequence[Passage], most: int) -> list[
 def _overlap(one: Scored, other: Scored, passages: Sequence[Passage]) -> bool:
     """Whether two sentences share text of one page: two chunks may cut a block of lines at different lines ("09:30
     arrival ... 12:30 lunch" and "12:30 lunch ... 13:15 tour"), and a line is quoted once."""
-    same = _place(passages[one.source], 0)[:2] == _place(passages[other.source], 0)[:2]
+    first, second = passages[one.source], passages[other.source]
+    same = (first.document_id, first.page) == (second.document_id, second.page)
     return same and one.start < other.end and other.start < one.end
 
 

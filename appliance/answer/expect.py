@@ -1028,8 +1028,7 @@ def _dimension(text: str) -> tuple[str, str] | None:
     """The dimension a question asks for, and its units: the one its "what ..." or "which ..." phrase names, if it
     names one ("At what rate is a current loop run?" asks for a rate; "What resolution does a depth camera have?"
     for none); otherwise the first one whose question words `text` uses."""
-    named = ASKED.search(text)
-    found = _named_dimension(named.group(1) if named and named.group(1) else text)
+    found = _named_dimension(asked_for(text) or text)
     # A piece of coursework has no mass: its weight is its share of the grade ("What weight does the written exam
     # have?" was refused beside "Written exam 30%").
     if found and found[0] == "mass" and GRADED_WEIGHT.search(text):
