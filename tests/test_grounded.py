@@ -1990,6 +1990,20 @@ def test_a_sentence_stating_the_kind_asked_for_answers_in_its_own_words(settings
     built.close()
 
 
+def test_a_sentence_holding_every_key_term_answers_whether_whatever_its_similarity(settings, fakes):
+    """Similarity cannot decide here: a question asking whether is answered by the sentence holding all it asks
+    about, and a question asking what else of the same words is not."""
+    notes = b"# KD210 assessment\n\nKD210 is assessed entirely by coursework; there is no written exam.\n"
+    by_terms_only = {"answerable_similarity": 1.0, "answerable_paraphrase": 1.0, "maybe_similarity": 1.0}
+    built = answer_with(settings, fakes, FakeModel(script="never"), answer_mode="extractive", **by_terms_only)
+    built.ingestor.ingest(notes, "assessment.md")
+    done = built.answerer.answer(Question("Is there a written exam in KD210?"))
+    assert done.covered, done.answer
+    assert "there is no written exam" in done.answer
+    assert not built.answerer.answer(Question("Which topics does the KD210 written exam cover?")).covered
+    built.close()
+
+
 def test_extractive_mode_quotes_the_evidence_without_the_model(settings, fakes):
     silent = FakeModel(script="This must never be read.")
     built = answer_with(settings, fakes, silent, answer_mode="extractive")

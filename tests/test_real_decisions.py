@@ -240,3 +240,46 @@ def test_when_of_a_timetable_row_naming_all_it_asks_is_its_date(timetable):
     done = timetable.answer(Question("when's the midterm"))
     assert done.covered and "24 May" in done.answer, done.answer
     assert not timetable.answer(Question("when is the midterm resit?")).covered
+
+
+MINUTES = b"""# Kelderby workshop committee: minutes of 9 March 2027
+
+## Action items
+
+| Action | What | Owner | Due |
+|---|---|---|---|
+| B4 | Order new soldering tips for bench 3 | Tamsin Orrell | 20 March 2027 |
+| B5 | Book the atrium for the open day | Ferdy Quale | 2 April 2027 |
+
+## Assessment
+
+KD210 is a 15-credit module assessed by a lab logbook, two design reviews and a final demonstration of the team's
+robot; there is no written exam.
+"""
+
+
+@pytest.fixture(scope="module")
+def minutes(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "minutes.md", MINUTES)
+
+
+@pytest.mark.parametrize(
+    "question, stated",
+    [
+        ("What is action B4 and who owns it?", "Tamsin Orrell"),
+        ("is there a written exam as well?", "there is no written exam"),
+    ],
+)
+def test_a_sentence_holding_every_key_term_answers_however_far_its_words_are_from_the_question(
+    minutes, question, stated
+):
+    """A table's row or a clause inside a longer sentence is far in meaning from a short question; holding every
+    word it asks about, it answers it."""
+    done = minutes.answer(Question(question))
+    assert done.covered and stated in done.sentences[0].shown, done.answer
+
+
+@pytest.mark.parametrize("question", ["Who owns action B7?", "is there an oral exam?"])
+def test_a_sentence_lacking_a_key_term_is_still_refused(minutes, question):
+    done = minutes.answer(Question(question))
+    assert not done.covered, done.answer

@@ -372,7 +372,8 @@ class Answerer:
         """Does the material answer it? "yes": a sentence stating the kind of answer asked for covers the question's
         key terms and means much the same (or means so nearly the same that a paraphrase's other words do not
         matter; or, when the question asks for a kind of answer such as a mass, is close and on its subject, or holds
-        every key term whatever its similarity; or, for
+        every key term whatever its similarity, as a row or item labelled with one of them does of any question and a
+        sentence of one asking whether; or, for
         a comparison, two close sentences cover them together, and extractive quotes take the best two; `assess`
         also takes two neighbouring sentences answering together, `evidence.answered_in_turn`);
         "maybe": such a sentence is close, and only a verified generated sentence will tell (unless the key terms
@@ -397,6 +398,16 @@ class Answerer:
             # every key term and the kind of value asked for: a place in a long list ("the fire exits and the
             # assembly point at the bike shelter") is far in meaning from the short question it answers
             or (wanted.precise and s.coverage >= 1.0)
+            # or, asked whether, or answered by a table's row or a labelled item whose label the question names: each
+            # is far in meaning from a short question ("A6 | Collect feedback ... | Yusra Okonjo" for "what is action
+            # A6 and who owns it"), and one holding every word it asks about answers it
+            or (
+                s.coverage >= 1.0
+                and (
+                    evidence_module.asks_whether(question)
+                    or evidence_module.coverage(terms, evidence_module.item_label(s), kin=self.kin) > 0
+                )
+            )
             # and "when is ...?" of a sentence naming all it asks about with a date: a timetable's row ("7 | 24 May |
             # Mid-term quiz") is far in meaning from "when's the midterm"
             or (when and s.coverage >= 1.0 and evidence_module.A_DATE.fits(s.text))
