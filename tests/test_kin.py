@@ -68,6 +68,14 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         ("is the store open on weekdays", "The store is open Monday to Friday."),
         # a report's resit is its resubmission (fresh20-tune)
         ("when is the resit deadline for the report", "The resubmission deadline for a report is Friday 4 August."),
+        # labs missed are sessions, an assignment its brief, a loan extended is renewed, a cone bumped into is
+        # touched, kids are pupils, prereqs are prerequisites (fresh11, fresh12, fresh14, fresh15, fresh16-tune)
+        ("how many labs am i allowed to miss", "You may miss at most two of the ten sessions."),
+        ("where do I ask about the navigation assignment", "Questions about the navigation brief go on the forum."),
+        ("can I extend my equipment loan", "Equipment loan: one renewal of 7 days."),
+        ("what happens if we bump into a cone", "A run fails if the rover touches a cone."),
+        ("how many kids are in a group", "A group has at most 12 pupils."),
+        ("any prereqs", "Prerequisites: HY120 Fluid Mechanics I."),
         # a slide's abbreviations, and a student's (a class walkthrough's slides)
         ("when are the TA office hours", "TA office hrs: Thu 10:00, Lab B-07"),
         ("battery life with sampling every 1 minute", "Battery life with sampling every 1 min: 4 days"),

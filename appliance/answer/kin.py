@@ -56,7 +56,9 @@ ABBREVIATED = [
 # ("opening hours at the weekend", answered by "Saturday | 10:00 to 16:00"); a piece of coursework's resit is its
 # resubmission ("The resubmission deadline is Friday 4 August" for "When's the resit deadline for the report?"); a
 # student's goes are the handout's attempts, tries or runs ("Each team gets three timed runs" for "how many goes do
-# we get").
+# we get"); the labs a student misses are the handout's sessions, an assignment its brief or coursework; a loan is
+# extended by its renewal; a rover bumping into a cone touches or hits it; a school's kids are its pupils; and a
+# student's prereqs the course's prerequisites.
 ALSO_SAID = [
     ["weekend", "saturday saturdays sunday sundays"],
     ["weekday", "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays"],
@@ -74,6 +76,14 @@ ALSO_SAID = [
     ["resit", "resubmission resubmit resubmitted retake"],
     ["go", "attempt attempts try tries turn turns run runs"],
     ["goes", "attempts tries turns runs"],
+    ["lab", "session sessions"],
+    ["assignment", "brief coursework"],
+    ["coursework", "assignment assignments"],
+    ["extend", "renew renewal renewed"],
+    ["bump", "touch touches touched hit hits"],
+    ["kid", "pupil pupils child children"],
+    ["prereq", "prerequisite prerequisites"],
+    ["prereqs", "prerequisites"],
     *ABBREVIATED,
 ]
 
