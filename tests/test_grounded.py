@@ -1554,6 +1554,21 @@ def test_a_value_given_without_something_is_not_that_things_value(grounded):
     assert evidence.left_out("Never run the press without a guard.") == frozenset()  # a negation turns it round
 
 
+def test_a_value_given_with_something_is_not_the_value_asked_for_without_it():
+    """fresh20-tune: "Keep at least 2 metres away from a rover while it is moving with its gripper fitted." was
+    quoted for how far to stay from a rover moving without its gripper; one naming no gripper answers either."""
+    fitted = passage_of("Keep at least 2 metres away from a rover while it is moving with its gripper fitted.", "Rules")
+    plain = passage_of("Keep at least 2 metres away from a moving rover.", "Rules")
+    asked = "How far away do I stay from a rover moving without its gripper?"
+
+    def fits(passage: Passage, question: str) -> bool:
+        return evidence.score(question, [passage], FakeEmbedder(), 0.5, 0.15)[0].fits
+
+    assert not fits(fitted, asked)
+    assert fits(plain, asked)
+    assert fits(fitted, "How far away do I stay from a moving rover?")
+
+
 def test_a_short_form_is_covered_by_the_words_the_material_spells_it_out_in(grounded):
     """A walkthrough's "Where should I keep my LiPo batteries?" was refused beside "Lithium-polymer batteries must
     be stored in the yellow fireproof cabinet.": that sentence never writes "LiPo", another passage does."""

@@ -1263,6 +1263,9 @@ def score(
         fits = fits or (wanted.kind == "quantity" and none_under(sentence.text, sentence.labels, terms))
         fits = fits and not blank_under(sentence.text, sentence.labels, terms)
         fits = fits and not excluded & set(terms) and (not timed or _share(timed, held, kin) > 0)
+        # A value of the thing with what the question leaves out is none of the thing's without it: "Keep 2 metres
+        # from a rover moving with its gripper fitted" for "a rover moving without its gripper".
+        fits = fits and not (unasked & text_words(sentence.text) and not _leaving_out(sentence.text))
         # The name asked about, given by the heading only, is not of a sentence naming another thing of its kind:
         # "Weeks four and five use the Marten-SMD kit." on the "Kestrel-3 Bench Card" is no Kestrel-3 kit's.
         if named and names_another(sentence.text, subject, named):
