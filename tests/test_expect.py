@@ -700,6 +700,21 @@ def test_a_budget_is_a_sum_and_into_a_bin_is_a_place():
     assert expected("where do the used gloves go").fits('Used gloves go into the yellow "resin waste" bin.')
 
 
+def test_what_a_student_is_charged_is_a_sum_and_a_word_limit_a_number_of_words():
+    """fresh16-tune's "how much is charged for a lost battery charger?" took a charging time for its sum, and
+    fresh15-tune's word limit a worksheet's share of the grade; a battery charged still asks no sum."""
+    lost = expected("how much is charged for a lost battery charger?")
+    assert lost.dimension == "money" and not lost.fits("Charge time | 90 minutes on the CH-031 charger")
+    assert lost.fits("Lost battery charger | 25 pounds")
+    assert expected("what's the charge for losing a robot?").fits("Lost robot: 640 pounds")
+    assert expected("how long does the battery take to charge?").dimension == "duration"
+    assert expected("how many packs can be charged at once?").dimension == "count"
+    words = expected("What's the word limit for the kinematics worksheet?")
+    assert words.dimension == "document" and not words.fits("Kinematics worksheet | 15% | 5 February 2027")
+    assert words.fits("The kinematics worksheet is at most 1,500 words long.")
+    assert expected("what is the page limit for the report").fits("The report has a limit of 12 pages.")
+
+
 def test_a_short_abbreviation_is_spelled_out_only_by_capitalised_words():
     """Two lower-case words spell two letters by chance ("do hold" for DH); a name's capitals spell it."""
     dh = expected("what does DH stand for")

@@ -1569,6 +1569,20 @@ def test_a_value_given_with_something_is_not_the_value_asked_for_without_it():
     assert fits(fitted, "How far away do I stay from a moving rover?")
 
 
+def test_what_a_thing_can_carry_is_not_its_own_mass():
+    """fresh16-tune: "Mass with battery | 1.9 kg" was quoted for the maximum weight the hexapod can carry."""
+    own = passage_of("Mass with battery | 1.9 kg", "Mossgrave M3 hexapod")
+    payload = passage_of("Payload | up to 0.4 kg", "Mossgrave M3 hexapod")
+    asked = "what is the maximum weight the hexapod can carry?"
+
+    def fits(passage: Passage, question: str) -> bool:
+        return evidence.score(question, [passage], FakeEmbedder(), 0.5, 0.15, kin.table(kin.ALSO_SAID))[0].fits
+
+    assert not fits(own, asked)
+    assert fits(payload, asked)
+    assert fits(own, "how much does the hexapod weigh?")
+
+
 def test_a_short_form_is_covered_by_the_words_the_material_spells_it_out_in(grounded):
     """A walkthrough's "Where should I keep my LiPo batteries?" was refused beside "Lithium-polymer batteries must
     be stored in the yellow fireproof cabinet.": that sentence never writes "LiPo", another passage does."""

@@ -94,6 +94,11 @@ PERMITTING, ALLOWED = re.compile(r"\bmay\b", re.IGNORECASE), "allow"
 # What a time asked for is the time of: "how long does a flat battery take to cool down" is not answered by "A flat
 # battery needs ninety minutes on the charger", however much it says of the battery.
 PROCESS_TIMED = re.compile(r"^\W*how long\b.*?\b(?:take|takes|took)\b(?:\s+\w+)?\s+to\s+(\w+)", re.IGNORECASE)
+# Nor is what a thing can carry its own mass: "Mass with battery | 1.9 kg" answers nothing of "the maximum weight the
+# hexapod can carry".
+CARRIED = re.compile(
+    r"\b(?:can|could|may|will)\s+(?:[\w-]+\s+){0,3}?(carry|lift|hold|pull|tow|support)\b", re.IGNORECASE
+)
 # "What happens if it goes above 13 bar?" asks for a consequence, which the material states without either verb
 # ("the relief valve opens at 13 bar"): a walkthrough's question was refused beside that sentence.
 HAPPENING = frozenset("happen happens happened happening go goes going gone went".split())
@@ -1247,7 +1252,10 @@ def score(
     # thing's of "what controller board is in the M3", as the "Marten-SMD kit" is of the Kestrel-3's kit.
     answered_by_name = set(content_words(asked_for(question)))
     subject = [term for term in terms if term not in answered_by_name]
-    timed = [term for term in content_words(" ".join(PROCESS_TIMED.findall(question))) if term in terms]
+    # What the time or mass asked for is of: the cooling of "how long does it take to cool down", the carrying of
+    # "how much can it carry".
+    doing = [term for term in content_words(" ".join(PROCESS_TIMED.findall(question))) if term in terms]
+    doing += [term for term in content_words(" ".join(CARRIED.findall(question))) if term in terms]
     symbols = defined_symbols(passages)
     scored = []
     for sentence, vector in zip(found, vectors, strict=True):
@@ -1262,7 +1270,7 @@ def score(
         fits = wanted.fits(read_with_units(sentence.text, sentence.labels)) or wanted.heads(sentence.labels)
         fits = fits or (wanted.kind == "quantity" and none_under(sentence.text, sentence.labels, terms))
         fits = fits and not blank_under(sentence.text, sentence.labels, terms)
-        fits = fits and not excluded & set(terms) and (not timed or _share(timed, held, kin) > 0)
+        fits = fits and not excluded & set(terms) and (not doing or _share(doing, held, kin) > 0)
         # A value of the thing with what the question leaves out is none of the thing's without it: "Keep 2 metres
         # from a rover moving with its gripper fitted" for "a rover moving without its gripper".
         fits = fits and not (unasked & text_words(sentence.text) and not _leaving_out(sentence.text))

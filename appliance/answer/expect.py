@@ -101,6 +101,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         # a budget, a grant or an allowance is a sum, however big: "how big is the budget" ("Budget: 60 EUR"); not
         # how long a grant is paid
         r"cost|costs|price|fee|fees|deposit|pay|fine|money|how much (?:is|are) (?:a|an|one)|"
+        # but what a student is charged for something, or the charge for it, is a sum
+        r"(?:is|are|am|be|get|gets|was|were) charged (?:for|if|when)\b|\bthe charge (?:for|if|when)\b|"
         r"(?:how (?:big|large|high|much)|what)(?:'s| is| are) (?:the |a |an |my |our |your )?(?:[\w-]+ )?"
         r"(?:budgets?|grants?|allowances?|funding|refunds?)\b",
         rf"£|\$|€|¥|₹|pounds?|dollars?|euros?|pence|cents?|francs?|yen|rupees?|kr|kronor|kroner|{CURRENCY_CODES}",
@@ -166,6 +168,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         r"how much (?:weight |mass )?(?:can|could|will|does|do|may) (?:[\w-]+ ){0,3}(?:lift|carry|hold)",
         MASS_UNITS,
     ),
+    # A report's word or page limit, or its word count, is a number of words or pages.
+    ("document", r"(?:word|page|character|slide)s?[ -](?:limits?|counts?)", DOCUMENT_UNITS),
     ("recurrence", r"how often", r"times|(?:a|per|an) (?:day|week|month|year|hour)"),
     # a mix's or a gear's ratio is stated as one number to another: "mixed 10:1 by weight", "ratio 1:212" (not
     # an hour's minutes, "14:00")

@@ -58,7 +58,7 @@ ABBREVIATED = [
 # student's goes are the handout's attempts, tries or runs ("Each team gets three timed runs" for "how many goes do
 # we get"); the labs a student misses are the handout's sessions, an assignment its brief or coursework; a loan is
 # extended by its renewal; a rover bumping into a cone touches or hits it; a school's kids are its pupils; and a
-# student's prereqs the course's prerequisites.
+# student's prereqs the course's prerequisites; what a thing can carry or lift is its payload, load or capacity.
 ALSO_SAID = [
     ["weekend", "saturday saturdays sunday sundays"],
     ["weekday", "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays"],
@@ -84,6 +84,8 @@ ALSO_SAID = [
     ["kid", "pupil pupils child children"],
     ["prereq", "prerequisite prerequisites"],
     ["prereqs", "prerequisites"],
+    ["carry", "payload load loads capacity"],
+    ["lift", "payload load loads capacity"],
     *ABBREVIATED,
 ]
 
