@@ -3522,11 +3522,15 @@ def test_a_question_without_the_key_terms_a_sentence_lacks_keeps_every_other_wor
 
 def test_a_rule_saying_what_one_may_do_says_what_is_allowed():
     """ "allowed" is a key term (the rule, not the device's limit, is asked for), which a rule states with the
-    modal "may", a stopword: "You may miss at most two of the ten sessions" (fresh12-tune)."""
+    modal "may" or "must", a stopword: "You may miss at most two of the ten sessions" (fresh12-tune)."""
     terms = evidence.key_terms("how many sessions am i allowed to miss")
     assert terms == ["session", "allow", "miss"]
     assert evidence.coverage(terms, "You may miss at most two of the ten sessions.") == 1.0
     assert evidence.coverage(terms, "Most students miss two of the ten sessions.") < 1.0
+    # and what it says one must keep to (fresh9-tune)
+    error = evidence.key_terms("whats the calibration error allowed in the studio")
+    assert evidence.coverage(error, "In the studio the mean calibration error must be below 0.5 mm.") == 1.0
+    assert evidence.coverage(error, "In the studio the mean calibration error was 0.4 mm.") < 1.0
 
 
 def test_a_slides_abbreviated_bound_goes_on_with_its_value():

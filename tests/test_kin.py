@@ -76,6 +76,9 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         ("what happens if we bump into a cone", "A run fails if the rover touches a cone."),
         ("how many kids are in a group", "A group has at most 12 pupils."),
         ("any prereqs", "Prerequisites: HY120 Fluid Mechanics I."),
+        # software is a program, a wingspan a span (fresh16, fresh7-tune)
+        ("what software do we use on the laptop", "Use the program GaitBench on the laptop."),
+        ("biggest wingspan of the model", "The model's span may be at most 450 mm."),
         # a slide's abbreviations, and a student's (a class walkthrough's slides)
         ("when are the TA office hours", "TA office hrs: Thu 10:00, Lab B-07"),
         ("battery life with sampling every 1 minute", "Battery life with sampling every 1 min: 4 days"),

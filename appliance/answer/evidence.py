@@ -88,9 +88,10 @@ LINKING = frozenset("because since once already although though while until unle
 # When the asker asks: "i lost my bottle yesterday", "and now it's cracked" say when it happened to them, which no
 # handout can say.
 DEICTIC = frozenset("yesterday today tonight tomorrow now".split())
-# What a rule says one may do it allows, in a stopword: "You may miss at most two of the ten sessions" answers "how
-# many labs am i allowed to miss" (WordNet gives "permit" for "allow", never the modal).
-PERMITTING, ALLOWED = re.compile(r"\bmay\b", re.IGNORECASE), "allow"
+# What a rule says one may or must do it allows, in a stopword: "You may miss at most two of the ten sessions"
+# answers "how many labs am i allowed to miss", "the mean calibration error must be below 0.5 mm" the error allowed
+# (WordNet gives "permit" for "allow", never the modal).
+PERMITTING, ALLOWED = re.compile(r"\b(?:may|must)\b", re.IGNORECASE), "allow"
 # What a time asked for is the time of: "how long does a flat battery take to cool down" is not answered by "A flat
 # battery needs ninety minutes on the charger", however much it says of the battery.
 PROCESS_TIMED = re.compile(r"^\W*how long\b.*?\b(?:take|takes|took)\b(?:\s+\w+)?\s+to\s+(\w+)", re.IGNORECASE)

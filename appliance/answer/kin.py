@@ -58,7 +58,8 @@ ABBREVIATED = [
 # student's goes are the handout's attempts, tries or runs ("Each team gets three timed runs" for "how many goes do
 # we get"); the labs a student misses are the handout's sessions, an assignment its brief or coursework; a loan is
 # extended by its renewal; a rover bumping into a cone touches or hits it; a school's kids are its pupils; and a
-# student's prereqs the course's prerequisites; what a thing can carry or lift is its payload, load or capacity.
+# student's prereqs the course's prerequisites; what a thing can carry or lift is its payload, load or capacity; a
+# student's software is the handout's program or application, and a wing's span its wingspan.
 ALSO_SAID = [
     ["weekend", "saturday saturdays sunday sundays"],
     ["weekday", "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays"],
@@ -86,6 +87,8 @@ ALSO_SAID = [
     ["prereqs", "prerequisites"],
     ["carry", "payload load loads capacity"],
     ["lift", "payload load loads capacity"],
+    ["software", "program programs programme programmes application applications app apps"],
+    ["wingspan", "span"],
     *ABBREVIATED,
 ]
 
