@@ -78,7 +78,7 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         ("any prereqs", "Prerequisites: HY120 Fluid Mechanics I."),
         # software is a program, a wingspan a span (fresh16, fresh7-tune)
         ("what software do we use on the laptop", "Use the program GaitBench on the laptop."),
-        ("biggest wingspan of the model", "The model's span may be at most 450 mm."),
+        ("what wingspan can the model have", "The model can have a span of 450 mm."),
         # a slide's abbreviations, and a student's (a class walkthrough's slides)
         ("when are the TA office hours", "TA office hrs: Thu 10:00, Lab B-07"),
         ("battery life with sampling every 1 minute", "Battery life with sampling every 1 min: 4 days"),
