@@ -715,6 +715,16 @@ def test_what_a_student_is_charged_is_a_sum_and_a_word_limit_a_number_of_words()
     assert expected("what is the page limit for the report").fits("The report has a limit of 12 pages.")
 
 
+def test_a_mobile_number_is_no_extension_and_an_extension_no_mobile():
+    """fresh16-tune: "First aider: Lorcan Vettridge, extension 4471." was quoted for his mobile number."""
+    extension, mobile = "First aider: Lorcan Vettridge, extension 4471.", "Lorcan Vettridge, mobile 07700 900123."
+    assert not expected("what's the first aider Lorcan Vettridge's mobile number?").fits(extension)
+    assert expected("what's Lorcan Vettridge's mobile number?").fits(mobile)
+    assert not expected("what's Lorcan Vettridge's extension?").fits(mobile)
+    assert expected("what's Lorcan Vettridge's phone number?").fits(extension)
+    assert expected("what's his cell number?").fits("Lorcan Vettridge (mobile 07700 900123, extension 4471)")
+
+
 def test_a_short_abbreviation_is_spelled_out_only_by_capitalised_words():
     """Two lower-case words spell two letters by chance ("do hold" for DH); a name's capitals spell it."""
     dh = expected("what does DH stand for")

@@ -430,6 +430,12 @@ PHONED = re.compile(
     r"number (?:(?:do|should|can|must) (?:i|we|you) |to )(?:call|ring|dial))\b",
     re.IGNORECASE,
 )
+# A mobile number is no office extension, nor an extension a mobile: "First aider: Lorcan Vettridge, extension
+# 4471" gives no mobile number.
+PHONE_LINES = (
+    (frozenset({"mobil", "cell", "cellp"}), re.compile(r"\b(?:mobile|cell(?:phone)?)\b", re.IGNORECASE)),
+    (frozenset({"exten", "ext"}), re.compile(r"\b(?:extension|ext\.?)\s*(?:no\.?\s*)?\d", re.IGNORECASE)),
+)
 # A number to call: a phone number or an extension ("extension 4417", "0172 448 903"), not a code's digits
 # (RBT-260), a week (week 12), a year, a date or a decimal.
 PHONE = re.compile(r"(?<![\w.,/-])(?!\d{4}-\d\d-\d\d|(?:19|20)\d\d\b)\+?\d(?:[ ()/-]?\d){2,}(?![\w.,/-]?\d)(?!\w)")
@@ -802,6 +808,8 @@ class Expected:
             # A date or an hour places nothing: "demo day, which is on 3 June 2027" says when, not where.
             sentence = WHEN.sub(" ", sentence)
         if self.kind in NAMES:
+            if self.kind == "phone" and not self._on_the_line(sentence):
+                return False
             if self.whom and ROLE.search(sentence):
                 return True
             # "Lecture 4 – Time-of-Flight Ranging" names the lecture "which lecture" asks for, title or not.
@@ -815,6 +823,13 @@ class Expected:
             numbered = bool(self.numbered and self.numbered.search(sentence))
             return numbered or any(_spelled(n) not in self.question_names for n in found) or self._qualified(sentence)
         return True
+
+    def _on_the_line(self, sentence: str) -> bool:
+        """Whether the sentence's number is on the line asked for: a mobile asked for, it names no extension
+        without a mobile, nor the other way round."""
+        asked = [said for words, said in PHONE_LINES if words & self.words]
+        others = [said for words, said in PHONE_LINES if not words & self.words]
+        return not asked or any(said.search(sentence) for said in asked) or not any(o.search(sentence) for o in others)
 
 
 def values(wanted: Expected, sentence: str) -> set[str]:
