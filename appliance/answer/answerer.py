@@ -372,10 +372,10 @@ class Answerer:
         """Does the material answer it? "yes": a sentence stating the kind of answer asked for covers the question's
         key terms and means much the same (or means so nearly the same that a paraphrase's other words do not
         matter; or, when the question asks for a kind of answer such as a mass, is close and on its subject, or holds
-        every key term whatever its similarity, as a row or item labelled with one of them does of any question and a
-        sentence of one asking whether; or, for
-        a comparison, two close sentences cover them together, and extractive quotes take the best two; `assess`
-        also takes two neighbouring sentences answering together, `evidence.answered_in_turn`);
+        every key term whatever its similarity, as a table row or item labelled with one of the question's words
+        does for any question, and any sentence for a question asking whether; or, for a comparison, two close
+        sentences cover them together, and extractive quotes take the best two; `assess` also takes two
+        neighbouring sentences answering together, `evidence.answered_in_turn`);
         "maybe": such a sentence is close, and only a verified generated sentence will tell (unless the key terms
         it lacks add too little to what is asked: "yes"); "no": none is.
 

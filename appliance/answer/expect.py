@@ -432,6 +432,8 @@ PHONED = re.compile(
 )
 # A mobile number is no office extension, nor an extension a mobile: "First aider: Lorcan Vettridge, extension
 # 4471" gives no mobile number.
+# Each line: the question's words asking for it (their first PREFIX letters, as `Expected.words` keeps them) and
+# how a sentence gives a number on it.
 PHONE_LINES = (
     (frozenset({"mobil", "cell", "cellp"}), re.compile(r"\b(?:mobile|cell(?:phone)?)\b", re.IGNORECASE)),
     (frozenset({"exten", "ext"}), re.compile(r"\b(?:extension|ext\.?)\s*(?:no\.?\s*)?\d", re.IGNORECASE)),

@@ -57,7 +57,7 @@ ABBREVIATED = [
 # resubmission ("The resubmission deadline is Friday 4 August" for "When's the resit deadline for the report?"); a
 # student's goes are the handout's attempts, tries or runs ("Each team gets three timed runs" for "how many goes do
 # we get"); the labs a student misses are the handout's sessions, an assignment its brief or coursework; a loan is
-# extended by its renewal; a rover bumping into a cone touches or hits it; a school's kids are its pupils; and a
+# extended by its renewal; a rover bumping into a cone touches or hits it; a school's kids are its pupils; a
 # student's prereqs the course's prerequisites; what a thing can carry or lift is its payload, load or capacity; a
 # student's software is the handout's program or application, and a wing's span its wingspan.
 ALSO_SAID = [
