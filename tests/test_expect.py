@@ -725,6 +725,24 @@ def test_a_mobile_number_is_no_extension_and_an_extension_no_mobile():
     assert expected("what's his cell number?").fits("Lorcan Vettridge (mobile 07700 900123, extension 4471)")
 
 
+def test_a_number_or_address_after_another_persons_name_is_not_the_persons_asked_about():
+    """fresh15-tune: Bartholomew Quarrendon's extension was quoted for Tamsin Holloway's, named after him."""
+    duty = (
+        "First aiders on duty: Bartholomew Quarrendon (technician, phone extension 4438) and Tamsin Holloway "
+        "(teaching assistant)."
+    )
+    assert not expected("What's Tamsin Holloway's phone extension?").fits(duty)
+    assert expected("What's Bartholomew Quarrendon's phone extension?").fits(duty)
+    both = "Contact Fenna Tolvane (f.tolvane@uni.example) or Bram Okafor (b.okafor@uni.example)."
+    assert expected("what is Bram Okafor's email").fits(both)
+    assert not expected("what is Bram Okafor's email").fits(
+        "Write to Fenna Tolvane at f.t@uni.example; Bram Okafor is away."
+    )
+    assert expected("what is Bram Okafor's email").fits(
+        "b.okafor@uni.example is Bram Okafor's address; Fenna Tolvane's is not."
+    )
+
+
 def test_a_short_abbreviation_is_spelled_out_only_by_capitalised_words():
     """Two lower-case words spell two letters by chance ("do hold" for DH); a name's capitals spell it."""
     dh = expected("what does DH stand for")

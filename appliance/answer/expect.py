@@ -796,7 +796,7 @@ class Expected:
         if self.kind == "colour":
             return bool(COLOUR.search(sentence))
         if self.kind == "email":  # an address is one however title-like its row: "Fenna Tolvane | f.t@x.example"
-            return bool(EMAIL_ADDRESS.search(sentence))
+            return bool(EMAIL_ADDRESS.search(sentence)) and self._whose(sentence, EMAIL_ADDRESS)
         if self.kind == "expansion":
             return spells(self.abbreviation, sentence)
         if self.kind == "quantity":
@@ -810,7 +810,7 @@ class Expected:
             # A date or an hour places nothing: "demo day, which is on 3 June 2027" says when, not where.
             sentence = WHEN.sub(" ", sentence)
         if self.kind in NAMES:
-            if self.kind == "phone" and not self._on_the_line(sentence):
+            if self.kind == "phone" and not (self._on_the_line(sentence) and self._whose(sentence, PHONE)):
                 return False
             if self.whom and ROLE.search(sentence):
                 return True
@@ -825,6 +825,19 @@ class Expected:
             numbered = bool(self.numbered and self.numbered.search(sentence))
             return numbered or any(_spelled(n) not in self.question_names for n in found) or self._qualified(sentence)
         return True
+
+    def _whose(self, sentence: str, given: re.Pattern) -> bool:
+        """Whether a number or address the sentence gives may be the person's the question names: not when each
+        follows another person's name ("Bartholomew Quarrendon (technician, phone extension 4438) and Tamsin
+        Holloway (teaching assistant)" gives no number of Tamsin Holloway's)."""
+        people = [(found.start(), found.group()) for found in PERSON_NAME.finditer(sentence)]
+        asked = {at for at, name in people if any(w.lower() in self.question_names for w in name.split())}
+        if not asked or len(people) < 2:
+            return True
+        owners = [
+            max((at for at, _ in people if at < value.start()), default=None) for value in given.finditer(sentence)
+        ]
+        return any(owner is None or owner in asked for owner in owners)
 
     def _on_the_line(self, sentence: str) -> bool:
         """Whether the sentence's number is on the line asked for: a mobile asked for, it names no extension
