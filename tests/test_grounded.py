@@ -1552,6 +1552,10 @@ def test_a_value_given_without_something_is_not_that_things_value(grounded):
     without = scored("How much does the Corvid-3 weigh without its controller?")
     assert (without.fits, without.coverage) == (True, 1.0)
     assert evidence.left_out("Never run the press without a guard.") == frozenset()  # a negation turns it round
+    # The phrase ends at its clause's verb: what follows is stated (fresh15-tune's late penalty was read as left out).
+    assert evidence.left_out("The Corvid-3 without its controller weighs 23.5 kg.") == {"controller"}
+    late = "Work handed in late without an agreed extension loses 5 percentage points for each working day."
+    assert evidence.left_out(late) == {"agr", "extension"}
 
 
 def test_a_value_given_with_something_is_not_the_value_asked_for_without_it():
