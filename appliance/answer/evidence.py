@@ -1276,7 +1276,7 @@ def score(
         fits = fits and not excluded & set(terms) and (not doing or _share(doing, held, kin) > 0)
         # A value of the thing with what the question leaves out is none of the thing's without it: "Keep 2 metres
         # from a rover moving with its gripper fitted" for "a rover moving without its gripper".
-        fits = fits and not (unasked & text_words(sentence.text) and not _leaving_out(sentence.text))
+        fits = fits and not (unasked and unasked & text_words(sentence.text) and not _leaving_out(sentence.text))
         # The name asked about, given by the heading only, is not of a sentence naming another thing of its kind:
         # "Weeks four and five use the Marten-SMD kit." on the "Kestrel-3 Bench Card" is no Kestrel-3 kit's.
         if named and names_another(sentence.text, subject, named):
