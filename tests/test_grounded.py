@@ -1752,6 +1752,30 @@ def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
     assert not evidence.of_another_row(terms, prose, evidence.row_labels([prose, *scored]))  # a sentence is no row
 
 
+def test_a_table_row_labelled_with_what_is_asked_and_a_measure_is_the_things_another_row_names():
+    """ "Charge time" names charging and a measure: it is the battery's, though a row of its own says "Battery";
+    a bare "Weight" names no word of the question, and is the whole robot's, not the battery's."""
+    rows = ["Battery | 7.4 V lithium polymer, 2200 mAh", "Charge time | 90 minutes", "Weight | 1.9 kg"]
+    scored = [
+        evidence.Scored(
+            0,
+            100 * i,
+            100 * i + len(r),
+            r,
+            f"M3 hexapod specifications {r}",
+            similarity=0.6,
+            coverage=0.6,
+            fits=True,
+            score=0.6,
+        )
+        for i, r in enumerate(rows)
+    ]
+    labels = evidence.row_labels(scored)
+    charging = evidence.key_terms("How long does it take to charge an M3 battery?")
+    assert not evidence.of_another_row(charging, scored[1], labels)
+    assert evidence.of_another_row(evidence.key_terms("How heavy is the M3 battery?"), scored[2], labels)
+
+
 LANES = "| Lane | Depth | Features |\n| --- | --- | --- |\n" + "".join(
     f"| {row} |\n"
     for row in (

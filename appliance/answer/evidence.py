@@ -249,6 +249,11 @@ WORD_PAIR = re.compile(r"\b([^\W\d_]{3,})[ \t]+(?=([^\W\d_]{3,})\b)")
 # A list item's label before its value: "Mild steel: up to 12 mm" (not a time, "09:00").
 LABEL_FIRST = re.compile(r"([^\W\d_][^:|\n]{0,40}?):\s")
 # Labels that open a box or a FAQ's pair, not an item of a list.
+# The stems of words naming a measure rather than a thing, as a table row's label does ("Charge time").
+MEASURES = frozenset(
+    {"tim", "duration", "period", "weight", "mass", "length", "width", "height", "siz", "spe", "rat", "capaciti"}
+    | {"rang", "limit", "valu", "number", "amount", "count", "cost", "pric", "fee"}
+)
 NOT_ITEMS = frozenset({"note", "warning", "caution", "tip", "important", "danger", "notice", "q", "a", "example"})
 # A word and its number, which students shorten to the word's first letters as they write a code: "ch3" or "ch 3"
 # for "Channel 3", "rm204" for "Room 204".
@@ -1436,8 +1441,12 @@ def row_labels(scored: Sequence[Scored]) -> dict[tuple[int, int], set[str]]:
 def of_another_row(terms: Sequence[str], sentence: Scored, labels: dict[tuple[int, int], set[str]]) -> bool:
     """Whether a table row is another thing's than the one asked about: a key term its context lacks labels
     another row of the same passage ("Gyroscope noise density | 0.007" for the accelerometer's noise density,
-    beside "Accelerometer full-scale range | ±16"). `labels` are the rows' labels (`row_labels`)."""
-    if (sentence.source, sentence.start) not in labels:
+    beside "Accelerometer full-scale range | ±16"). Not a row whose label names what the question asks about and
+    nothing else but a measure: "Charge time | 90 minutes" is the battery's, for "how long does it take to charge
+    an M3 battery" beside "Battery | 7.4 V" (a bare "Weight" is the whole thing's, not the battery's).
+    `labels` are the rows' labels (`row_labels`)."""
+    own = labels.get((sentence.source, sentence.start))
+    if own is None or (own & set(terms) and not own - set(terms) - MEASURES):
         return False
     have = text_words(sentence.context)
     missing = {t for t in terms if t not in have}
