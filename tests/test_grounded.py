@@ -587,6 +587,20 @@ def test_a_sentence_on_another_room_than_the_code_asked_about_answers_nothing(gr
     assert grounded.answerer.assess(Question(asked), [own, faq])[1] == "yes"
 
 
+def test_a_sentence_on_another_place_than_the_one_asked_about_by_name_answers_nothing(grounded):
+    """fresh20-tune: "What's the speed limit for rovers at Tollgate Farm?" was answered by the orchard bay's limit,
+    a sentence of the kind asked for, close in meaning and lacking only the farm's name."""
+    assert evidence.names("What's the speed limit for rovers at Tollgate Farm?") == ["tollgat", "farm"]
+    assert evidence.names("Is the lab open on Monday in March?") == []  # a range or "weekdays" names a day too
+    assert evidence.names("What is the speed limit?") == []
+    bay = passage_of("The speed limit for every rover in the bay is 0.5 m/s.", "Orchard bay booking")
+    asked = "What's the speed limit for rovers at Tollgate Farm?"
+    assert grounded.answerer.assess(Question(asked), [bay])[1] == "no"
+    assert grounded.answerer.assess(Question("What's the speed limit for rovers in the bay?"), [bay])[1] == "yes"
+    farm = passage_of("The speed limit for every rover at the farm is 1.5 m/s.", "Tollgate Farm field day")
+    assert grounded.answerer.assess(Question(asked), [bay, farm])[1] == "yes"
+
+
 def test_a_room_code_with_a_decimal_is_one_code_a_sentence_on_another_room_lacks(grounded):
     """fresh18-tune: "Is there a printer in BH-1.30?" was answered by the makerspace's printers (BH-0.09): the code
     was read as "bh1", and the sentences, lacking only "1.30", lacked little of the question's meaning."""
@@ -3533,6 +3547,22 @@ def test_a_replaced_sentence_is_quoted_without_a_value_of_another_measure(settin
     assert "7.3 kg" in shown
     assert "1.8 kg" not in shown
     assert "9 kg" not in shown
+
+
+def test_what_a_question_asks_about_by_what_it_is_of_is_never_little_to_lack(settings, fakes):
+    """fresh20-tune: "When is the resit of the online test?" was answered by when the online test opens: without
+    "resit" the question kept most of its meaning, but the resit is what it asks about."""
+    assert evidence.heads("When is the resit of the online test?") == ["resit"]
+    assert evidence.heads("What happens if I fail the induction quiz?") == []
+    assert evidence.heads("what kind of fire extinguisher is in B-203") == ["fir", "extinguisher"]
+    built = answer_with(settings, fakes, answerable_meaning_kept=0.0)  # whatever a sentence lacks is little
+    test = passage_of("The online test opens at 10:00 on Friday 20 October.", "Assessment")
+    try:
+        assess = built.answerer.assess
+        assert assess(Question("When is the resit of the online test?"), [test])[1] != "yes"
+        assert assess(Question("When is the online test resit?"), [test])[1] == "yes"
+    finally:
+        built.close()
 
 
 @pytest.mark.parametrize(

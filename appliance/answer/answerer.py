@@ -238,8 +238,12 @@ class Answerer:
             if 0 in chosen and not evidence_module.key_terms(about):
                 chosen = {0: chosen[0]}
             return _first(chosen, 0), "yes"
-        # A question asking two things is answered when each is, though no sentence covers both.
-        answerable = "yes" if each else self._answerable(about, scored, wanted, headings)
+        # A question asking two things is answered when each is, though no sentence covers both. A passage not
+        # naming the place or thing the question calls by its name answers nothing of it: "The speed limit for every
+        # rover in the bay is 0.5 m/s" for "the speed limit for rovers at Tollgate Farm".
+        named = evidence_module.names(about)
+        on_it = [s for s in scored if evidence_module.names_them(named, relevant[s.source], self.kin)]
+        answerable = "yes" if each else self._answerable(about, on_it, wanted, headings)
         # A comparison of values not answered for each thing is answered only by sentences naming each: the tank
         # trial's "worth 25% of the module mark" says nothing of the lab notebook it was compared with.
         things = things_compared(about) if asked and asked[2] == COMPARED_QUOTED else None
@@ -454,6 +458,9 @@ class Answerer:
             and evidence_module.names_all(codes, s)
         ]
         lacking = [evidence_module.missing_terms(terms, s, self.kin) for s in near[:KEPT_MEANING_SENTENCES]]
+        # What the question's thing is of is what it asks about: the online test's time is no resit's.
+        head = evidence_module.heads(question)
+        lacking = [missing for missing in lacking if not set(head) & set(missing)]
         # The day asked about is what a question asking whether asks ("does the shuttle run on mondays"), however
         # little the word weighs in its meaning; not one of its premises ("if i order on monday when can i ...").
         if evidence_module.asks_whether(question):

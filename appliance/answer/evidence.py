@@ -12,7 +12,7 @@ from itertools import pairwise
 from types import MappingProxyType
 
 from appliance.answer.events import Evidence
-from appliance.answer.expect import SUMS, Expected, asked_for, expected, quantities
+from appliance.answer.expect import MONTH_NAME, SUMS, Expected, asked_for, expected, quantities
 from appliance.search.shapes import Passage
 from appliance.store.text import STOPWORDS, TABLE_RULE, WORD, table_header
 
@@ -336,6 +336,19 @@ EVERY_DAY = re.compile(r"\b(?:every day|daily|all week|seven days a week|7 days 
 SLIPPED = 6
 # "The store": a thing the passage named before, by its last word.
 DEFINITE = re.compile(r"\b[Tt]he[ \t]+([^\W\d_]{3,})\b(?:[ \t]+([^\W\d_]+))?")
+# A proper name in mid-question: capitalised words after a lower-case word ("at Tollgate Farm", "on my MacBook").
+NAMED = re.compile(r"(?<=[a-z0-9,;:'\u2019)] )[A-Z][a-z][\w-]+(?:[ -][A-Z][a-z][\w-]+)*")
+CALENDAR = re.compile(rf"\b(?i:{MONTH_NAME}|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b")
+# The thing a question asks about by what it is of: "the resit of the online test".
+HEAD_OF = re.compile(
+    r"\b(?:the|a|an|my|our|your|its|their)\s+([^\W\d_]{3,})\s+of\s+(?:the|a|an|my|our|your|its|this|that)\b", re.I
+)
+# and by its kind: "what kind of fire extinguisher is in B-203" asks of an extinguisher, not of the room's fire rules.
+KIND_OF = re.compile(
+    r"\b(?:what|which)\s+(?:kind|type|sort|make|brand)s?\s+of\s+((?:[\w-]+\s+){0,2}?[\w-]+)\s+"
+    r"(?:is|are|was|were|do|does|did|should|must|can|could|will|would|has|have)\b",
+    re.I,
+)
 # "which bus goes ...": the noun that says what kind of thing is picked.
 WHICH_THING = re.compile(r"^\W*which\s+(?!(?:one|ones|of)\b)([^\W\d_]{3,})\b", re.IGNORECASE)
 # A short form a student types for what the material spells out ("lipo" for its "lithium-polymer", "imu" for
@@ -653,6 +666,27 @@ def key_terms(question: str) -> list[str]:
     question = ALSO.sub(" ", IN_CHARGE.sub(" ", THIS_COURSE.sub(" ", question)))
     lettered = [f"{noun}{letter}".lower() for noun, letter in LETTERED.findall(question)]
     return list(dict.fromkeys([*content_words(DECIMAL_POINT.sub("_", question), drop), *lettered]))
+
+
+def names(question: str) -> list[str]:
+    """The words of what a question calls by its proper name, capitalised in mid-question ("Tollgate Farm" of
+    "What's the speed limit for rovers at Tollgate Farm?"): a sentence on another place or thing answers nothing of
+    it. Not a day or a month, which a range or a "weekday" names as well."""
+    found = CALENDAR.sub(" ", " ".join(NAMED.findall(question)))
+    return content_words(found)
+
+
+def names_them(named: Sequence[str], passage: Passage, kin: Kin = NO_KIN) -> bool:
+    """Whether the passage, with its heading, holds every word of the names (`names`)."""
+    return not named or _share(named, text_words(f"{passage.heading} {passage.text}"), kin) >= 1.0
+
+
+def heads(question: str) -> list[str]:
+    """The thing a question asks about by what it is of ("resit" of "when is the resit of the online test"), or of
+    which it asks the kind ("fire extinguisher"): a sentence lacking it speaks of another thing ("the online test
+    opens at 10:00"), however little the word weighs in the question's meaning."""
+    found = HEAD_OF.findall(question) + KIND_OF.findall(question)
+    return [word for thing in found for word in content_words(thing)]
 
 
 def which_thing(question: str) -> list[str]:
