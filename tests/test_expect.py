@@ -832,3 +832,16 @@ def test_a_codes_number_counts_nothing():
     assert not wanted.fits("The Pennant PD-1 dock charges the AR-7 only.")
     assert wanted.fits("There are 3 Pennant docks.") and wanted.fits("Docks: 4")
     assert not expected("How many rovers are there?").fits("Book an AR5 rovers slot.")
+
+
+def test_an_end_asked_for_is_not_answered_by_a_start_alone():
+    """fresh15-tune: "Until which week will the arena stay open on Tuesdays?" was answered by "open on Tuesdays
+    16:00–18:00 from week 6", a start; the minutes never said when the Tuesday opening ends."""
+    until = expected("Until which week will the arena stay open on Tuesdays?")
+    assert not until.fits("The arena will also open on Tuesdays 16:00–18:00 from week 6.")
+    assert until.fits("The arena opens on Tuesdays until week 11.")
+    assert until.fits("The arena opens on Tuesdays from week 6 to week 11.")
+    assert until.fits("The arena opens on Tuesdays in weeks 6–11.")
+    since = expected("From which week is the arena open on Tuesdays?")
+    assert since.fits("The arena will also open on Tuesdays 16:00–18:00 from week 6.")
+    assert not since.fits("The arena opens on Tuesdays until week 11.")
