@@ -426,6 +426,15 @@ def test_a_thing_named_by_a_letter_is_one_term_a_table_row_names_in_its_column()
     assert not {"plana", "groupa"} & evidence.text_words("A plan a day keeps a group a team.")
 
 
+def test_a_lower_case_a_no_noun_can_follow_is_a_things_letter():
+    """fresh14-tune: "what time does group a start" was refused beside group A's row: the student's "a" was read as
+    an article, so nothing told the row of group A from those of B and C."""
+    assert evidence.key_terms("what time does group a start") == ["tim", "group", "start", "groupa"]
+    assert evidence.key_terms("is group a on thursday") == ["group", "thursday", "groupa"]
+    assert evidence.key_terms("which room is zone a in?") == ["room", "zon", "zonea"]
+    assert evidence.key_terms("do we need a team a day") == ["team", "day"]
+
+
 def test_a_conjunction_tying_the_askers_case_is_no_key_term():
     """fresh18-tune: "because", "once", "already" and "done" were terms a rule must hold ("... once I've done the
     printer induction?" against "Students must not operate it, even after an induction")."""

@@ -259,13 +259,16 @@ NOT_ITEMS = frozenset({"note", "warning", "caution", "tip", "important", "danger
 # for "Channel 3", "rm204" for "Room 204".
 NUMBERED = re.compile(r"\b([^\W\d_]{2,}) (\d{1,5})\b")
 # A thing named by a letter ("group B", "Plan C"): one term, its noun and letter ("groupb"); in a table, the letter
-# in the column its noun heads ("Group | Day ..." over "B | Thursday ..."). A student's lower-case "a" and any "I"
-# are an article or the asker ("is there a lab a week", "is the lab I booked free").
+# in the column its noun heads ("Group | Day ..." over "B | Thursday ..."). Any "I" is the asker ("is the lab I
+# booked free"), and a student's lower-case "a" an article ("is there a lab a week") but where no noun can follow.
 LETTER_NOUNS = (
     r"group|team|section|lab|option|plan|type|class|level|zone|area|bay|block|wing|stage|phase|part|track|kit|set|"
     r"grade|lane|route|form|stream|cohort|shift|slot|session"
 )
-LETTERED = re.compile(rf"\b(?i:({LETTER_NOUNS}))\s+([A-HJ-Z]|[b-hj-z])(?![\w-])")
+# A student's "a" is the letter where no noun can follow an article: before a preposition, a verb of a timetable
+# or the question's end ("what time does group a start", "is group a on thursday", "which room is zone a in?").
+LETTER_A = r"a(?=\s*(?:[?.!,]|$)|\s+(?:on|in|at|for|with|to|from|start|starts|begin|begins|end|ends|meet|meets)\b)"
+LETTERED = re.compile(rf"\b(?i:({LETTER_NOUNS}))\s+([A-HJ-Z]|[b-hj-z]|{LETTER_A})(?![\w-])")
 LETTERED_TEXT = re.compile(rf"\b(?i:({LETTER_NOUNS}))\s+([A-HJ-Z])(?![\w-])")
 LETTER_CELL = re.compile(r"[A-HJ-Z]")
 # "the one about ..." points at what it says after: "one" there is no number ("which lecture was the one about the
