@@ -435,6 +435,14 @@ def test_a_lower_case_a_no_noun_can_follow_is_a_things_letter():
     assert evidence.key_terms("do we need a team a day") == ["team", "day"]
 
 
+def test_a_number_with_a_thousands_separator_is_the_number_a_student_types():
+    """fresh15-tune: "does the bibliography count towards the 3000 words?" found no 3000 in "A report of at most
+    3,000 words": the comma split it into 3 and 000."""
+    assert "3000" in evidence.text_words("A report of at most 3,000 words")
+    assert evidence.key_terms("is the limit 3,000 words") == ["limit", "3000", "word"]
+    assert evidence.content_words("pins 1,2,3 and 1,234,567") == ["pin", "1", "2", "3", "1234567"]
+
+
 def test_a_conjunction_tying_the_askers_case_is_no_key_term():
     """fresh18-tune: "because", "once", "already" and "done" were terms a rule must hold ("... once I've done the
     printer induction?" against "Students must not operate it, even after an induction")."""

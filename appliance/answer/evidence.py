@@ -493,6 +493,8 @@ class Scored(Candidate):
     faq: float = 0.0  # similarity to the question of the FAQ entry it answers, if it answers one
 
 
+# A thousands separator is no break in a number: "3,000 words" holds the 3000 a student types.
+THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 LONG_ADJECTIVE = 9  # letters an adjective in -ive has more than, for its stem to drop the -ive
 # Plurals and singulars the rules below would part: "quizzes" doubles its z ("When are the two quizzes" found no
 # "Quiz 1"), "lens" ends in an s of its own.
@@ -539,7 +541,7 @@ def content_words(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
     acronyms = text != text.upper()
     words = (
         w.lower()
-        for w in WORD.findall(CONTRACTION.sub("", text))
+        for w in WORD.findall(CONTRACTION.sub("", THOUSANDS.sub("", text)))
         if (w.lower() not in NO_TERMS and w.lower() not in drop) or (acronyms and len(w) > 1 and w.isupper())
     )
     return [stem(w) for w in words if len(w) > 1 or w.isdigit()]
