@@ -79,6 +79,13 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         # software is a program, a wingspan a span (fresh16, fresh7-tune)
         ("what software do we use on the laptop", "Use the program GaitBench on the laptop."),
         ("what wingspan can the model have", "The model can have a span of 450 mm."),
+        # a machine that runs operates, a bibliography is the references, a spanner a socket (fresh15-tune)
+        ("what's the coldest the rover can run at", "Rover operating temperature: 5 to 40 °C, at its coldest."),
+        ("does the bibliography count", "The references are not counted."),
+        ("which spanner for the wheel nuts", "Tighten the wheel nuts with a 10 mm socket."),
+        # what a student eats is the rules' food, a flatmate a friend (fresh18-tune)
+        ("can I eat my lunch here", "Food and drink are not permitted here."),
+        ("can my flatmate come in", "Friends may come in with a student."),
         # a slide's abbreviations, and a student's (a class walkthrough's slides)
         ("when are the TA office hours", "TA office hrs: Thu 10:00, Lab B-07"),
         ("battery life with sampling every 1 minute", "Battery life with sampling every 1 min: 4 days"),

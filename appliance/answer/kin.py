@@ -59,7 +59,10 @@ ABBREVIATED = [
 # we get"); the labs a student misses are the handout's sessions, an assignment its brief or coursework; a loan is
 # extended by its renewal; a rover bumping into a cone touches or hits it; a school's kids are its pupils; a
 # student's prereqs the course's prerequisites; what a thing can carry or lift is its payload, load or capacity; a
-# student's software is the handout's program or application, and a wing's span its wingspan.
+# student's software is the handout's program or application, and a wing's span its wingspan; a machine that runs
+# operates ("Operating temperature: 5 to 40 °C" for the coldest the rover can run in), a bibliography is the
+# references, the spanner for a nut a wrench or a socket, what a student eats (lunch, a snack) the rules' food, and
+# a flatmate or roommate a friend.
 ALSO_SAID = [
     ["weekend", "saturday saturdays sunday sundays"],
     ["weekday", "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays"],
@@ -89,6 +92,14 @@ ALSO_SAID = [
     ["lift", "payload load loads capacity"],
     ["software", "program programs programme programmes application applications app apps"],
     ["wingspan", "span"],
+    ["run", "operate operates operating operation"],
+    ["bibliography", "references reference"],
+    ["spanner", "wrench socket"],
+    ["eat", "food"],
+    ["lunch", "food meal"],
+    ["snack", "food"],
+    ["flatmate", "friend friends"],
+    ["roommate", "friend friends"],
     *ABBREVIATED,
 ]
 
