@@ -610,6 +610,7 @@ def test_a_sentence_on_another_place_than_the_one_asked_about_by_name_answers_no
     assert evidence.names("What's the speed limit for rovers at Tollgate Farm?") == ["tollgat", "farm"]
     assert evidence.names("Is the lab open on Monday in March?") == []  # a range or "weekdays" names a day too
     assert evidence.names("What is the speed limit?") == []
+    assert evidence.names("what does ToF stand for") == []  # an abbreviation, which its page may spell out only
     bay = passage_of("The speed limit for every rover in the bay is 0.5 m/s.", "Orchard bay booking")
     asked = "What's the speed limit for rovers at Tollgate Farm?"
     assert grounded.answerer.assess(Question(asked), [bay])[1] == "no"

@@ -340,7 +340,9 @@ SLIPPED = 6
 # "The store": a thing the passage named before, by its last word.
 DEFINITE = re.compile(r"\b[Tt]he[ \t]+([^\W\d_]{3,})\b(?:[ \t]+([^\W\d_]+))?")
 # A proper name in mid-question: capitalised words after a lower-case word ("at Tollgate Farm", "on my MacBook").
-NAMED = re.compile(r"(?<=[a-z0-9,;:'\u2019)] )[A-Z][a-z][\w-]+(?:[ -][A-Z][a-z][\w-]+)*")
+# Not an abbreviation in mixed case ("what does ToF stand for"), which the page spelling it out need not write.
+NAMED_WORD = r"[A-Z][a-z]{2,}(?:[A-Z][a-z]+)*(?:-\w+)?"
+NAMED = re.compile(rf"(?<=[a-z0-9,;:'\u2019)] ){NAMED_WORD}(?:[ -]{NAMED_WORD})*")
 CALENDAR = re.compile(rf"\b(?i:{MONTH_NAME}|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b")
 # The thing a question asks about by what it is of: "the resit of the online test".
 HEAD_OF = re.compile(
