@@ -845,3 +845,11 @@ def test_an_end_asked_for_is_not_answered_by_a_start_alone():
     since = expected("From which week is the arena open on Tuesdays?")
     assert since.fits("The arena will also open on Tuesdays 16:00–18:00 from week 6.")
     assert not since.fits("The arena opens on Tuesdays until week 11.")
+
+
+def test_what_a_length_asked_for_is_of_is_no_word_asking_for_it():
+    """fresh16-tune: "how long should the lab 3 report be" was answered by a textbook lab's "Expected Time: 4
+    hours": "lab", "3" and "report" were read as words asking for a length, which any length says."""
+    assert expected("how long should the lab 3 report be").asking == {"how", "long", "should"}
+    assert expected("how long should the lab 3 report be").dimension == "extent"
+    assert expected("how long is the loan").asking == {"how", "long", "is"}

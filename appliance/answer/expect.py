@@ -186,7 +186,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     (
         "extent",
         r"how long (?:is|are|was|were)|"
-        r"how long (?:should|must|can|may|will|does|do|has to|have to) (?:[\w'-]+ ){1,5}be(?=\W*$|\s*\?)",
+        # (what it carries in a lookahead: "the lab 3 report" is what is asked about, no word asking for a length)
+        r"how long (?:should|must|can|may|will|does|do|has to|have to) (?=(?:[\w'-]+ ){1,5}be(?:\W*$|\s*\?))",
         rf"{DURATION_UNITS}|{LENGTH_UNITS}|{DOCUMENT_UNITS}",
     ),
     (
