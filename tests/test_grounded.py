@@ -1741,20 +1741,15 @@ def test_the_name_answering_what_thing_is_asked_is_no_other_things():
     assert other[0].coverage == 0.6
 
 
-def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
-    """The gyroscope's noise density covered four of five key terms of the accelerometer's, whose row the table
-    does not have: another row's label names the accelerometer, so the table tells its rows apart by that word."""
-    rows = [
-        "Gyroscope noise density | — | 0.007 | — | °/s/√Hz",
-        "Accelerometer full-scale range | ±2 | — | ±16 | g",
-    ]
-    scored = [
+def _table_rows(rows: list[str], lead: str) -> list[evidence.Scored]:
+    """Table rows scored as close, fitting sentences of one passage, the first best, each read after `lead`."""
+    return [
         evidence.Scored(
             0,
             100 * i,
             100 * i + len(r),
             r,
-            f"Ostrel IMU-9 datasheet {r}",
+            f"{lead} {r}",
             similarity=0.6,
             coverage=0.8,
             fits=True,
@@ -1762,6 +1757,16 @@ def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
         )
         for i, r in enumerate(rows)
     ]
+
+
+def test_a_table_row_of_another_thing_than_asked_does_not_answer(grounded):
+    """The gyroscope's noise density covered four of five key terms of the accelerometer's, whose row the table
+    does not have: another row's label names the accelerometer, so the table tells its rows apart by that word."""
+    rows = [
+        "Gyroscope noise density | — | 0.007 | — | °/s/√Hz",
+        "Accelerometer full-scale range | ±2 | — | ±16 | g",
+    ]
+    scored = _table_rows(rows, "Ostrel IMU-9 datasheet")
     assess, asked = grounded.answerer._answerable, "What is the accelerometer noise density of the IMU-9?"
     terms = evidence.key_terms(asked)
     assert evidence.of_another_row(terms, scored[0], evidence.row_labels(scored))
@@ -1788,20 +1793,7 @@ def test_a_table_row_labelled_with_what_is_asked_and_a_measure_is_the_things_ano
     """ "Charge time" names charging and a measure: it is the battery's, though a row of its own says "Battery";
     a bare "Weight" names no word of the question, and is the whole robot's, not the battery's."""
     rows = ["Battery | 7.4 V lithium polymer, 2200 mAh", "Charge time | 90 minutes", "Weight | 1.9 kg"]
-    scored = [
-        evidence.Scored(
-            0,
-            100 * i,
-            100 * i + len(r),
-            r,
-            f"M3 hexapod specifications {r}",
-            similarity=0.6,
-            coverage=0.6,
-            fits=True,
-            score=0.6,
-        )
-        for i, r in enumerate(rows)
-    ]
+    scored = _table_rows(rows, "M3 hexapod specifications")
     labels = evidence.row_labels(scored)
     charging = evidence.key_terms("How long does it take to charge an M3 battery?")
     assert not evidence.of_another_row(charging, scored[1], labels)

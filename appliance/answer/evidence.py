@@ -345,9 +345,8 @@ NAMED_WORD = r"[A-Z][a-z]{2,}(?:[A-Z][a-z]+)*(?:-\w+)?"
 NAMED = re.compile(rf"(?<=[a-z0-9,;:'\u2019)] ){NAMED_WORD}(?:[ -]{NAMED_WORD})*")
 CALENDAR = re.compile(rf"\b(?i:{MONTH_NAME}|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b")
 # The thing a question asks about by what it is of: "the resit of the online test".
-HEAD_OF = re.compile(
-    r"\b(?:the|a|an|my|our|your|its|their)\s+([^\W\d_]{3,})\s+of\s+(?:the|a|an|my|our|your|its|this|that)\b", re.I
-)
+DETERMINER = r"(?:the|a|an|my|our|your|its|their|this|that)"
+HEAD_OF = re.compile(rf"\b{DETERMINER}\s+([^\W\d_]{{3,}})\s+of\s+{DETERMINER}\b", re.I)
 # and by its kind: "what kind of fire extinguisher is in B-203" asks of an extinguisher, not of the room's fire rules.
 KIND_OF = re.compile(
     r"\b(?:what|which)\s+(?:kind|type|sort|make|brand)s?\s+of\s+((?:[\w-]+\s+){0,2}?[\w-]+)\s+"
