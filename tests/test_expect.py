@@ -853,3 +853,14 @@ def test_what_a_length_asked_for_is_of_is_no_word_asking_for_it():
     assert expected("how long should the lab 3 report be").asking == {"how", "long", "should"}
     assert expected("how long should the lab 3 report be").dimension == "extent"
     assert expected("how long is the loan").asking == {"how", "long", "is"}
+
+
+def test_a_field_labelled_in_lower_case_gives_the_name_after_its_colon():
+    """fresh16-tune's loan form: "Name: Maelis Tronbury" gave no name for "what is the name of the borrower": the
+    check of a labelled field read a name only where a space stood before it, never at the field's start. A
+    title's colon is still no field ("Ashdrellow Robotics Store: Equipment Loan Form")."""
+    asked = expected("what is the name of the borrower on the loan form?")
+    assert asked.fits("Name: Maelis Tronbury")
+    assert expected("which project team is the borrower in").fits("Project team: Team Heron")
+    assert not asked.fits("Ashdrellow Robotics Store: Equipment Loan Form")
+    assert not asked.fits("Lab 3: Joint Calibration of the Skerrit Arm")

@@ -1099,7 +1099,13 @@ def _labelled(sentence: str, names: re.Pattern) -> bool:
     """Whether the sentence is a label and, after its colon, only a name of the kind: "Head referee: Priya
     Okonkwo-Lindqvist." is a field of a list of contacts, not a title."""
     field = LABELLED.match(sentence)
-    return bool(field and names.fullmatch(field.group(1)))
+    if not field:
+        return False
+    # Not a title's colon ("Ashdrellow Robotics Store: Equipment Loan Form"): a field's label is a word or a phrase
+    # in lower case after its first word ("Name", "Project team", "Head referee").
+    label = sentence[: field.start(1)].rstrip(": \t").split()
+    value = f" {field.group(1)}"  # a name in mid-sentence: the patterns look for a space before it
+    return all(word[0].islower() for word in label[1:]) and not names.sub(" ", value).strip(" ,;&")
 
 
 def _is_title(sentence: str) -> bool:
