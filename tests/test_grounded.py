@@ -607,7 +607,7 @@ def test_a_sentence_on_another_room_than_the_code_asked_about_answers_nothing(gr
 def test_a_sentence_on_another_place_than_the_one_asked_about_by_name_answers_nothing(grounded):
     """fresh20-tune: "What's the speed limit for rovers at Tollgate Farm?" was answered by the orchard bay's limit,
     a sentence of the kind asked for, close in meaning and lacking only the farm's name."""
-    assert evidence.names("What's the speed limit for rovers at Tollgate Farm?") == ["tollgat", "farm"]
+    assert evidence.names("What's the speed limit for rovers at Tollgate Farm?") == [["tollgat", "farm"]]
     assert evidence.names("Is the lab open on Monday in March?") == []  # a range or "weekdays" names a day too
     assert evidence.names("What is the speed limit?") == []
     assert evidence.names("what does ToF stand for") == []  # an abbreviation, which its page may spell out only
@@ -617,6 +617,11 @@ def test_a_sentence_on_another_place_than_the_one_asked_about_by_name_answers_no
     assert grounded.answerer.assess(Question("What's the speed limit for rovers in the bay?"), [bay])[1] == "yes"
     farm = passage_of("The speed limit for every rover at the farm is 1.5 m/s.", "Tollgate Farm field day")
     assert grounded.answerer.assess(Question(asked), [bay, farm])[1] == "yes"
+    # A question asking of two things by name is answered from each one's page (the browser test's stopped answer
+    # had been refused at once: no page named both the Brindle-5 pump and the Quorra probe).
+    both = "What are the speed limits at Tollgate Farm and at Ashby Quarry?"
+    assert evidence.names(both) == [["tollgat", "farm"], ["ashbi", "quarri"]]
+    assert grounded.answerer.assess(Question(both), [farm])[1] == "yes"
 
 
 def test_a_room_code_with_a_decimal_is_one_code_a_sentence_on_another_room_lacks(grounded):

@@ -674,17 +674,19 @@ def key_terms(question: str) -> list[str]:
     return list(dict.fromkeys([*content_words(DECIMAL_POINT.sub("_", question), drop), *lettered]))
 
 
-def names(question: str) -> list[str]:
-    """The words of what a question calls by its proper name, capitalised in mid-question ("Tollgate Farm" of
+def names(question: str) -> list[list[str]]:
+    """The words of each thing a question calls by its proper name, capitalised in mid-question ("Tollgate Farm" of
     "What's the speed limit for rovers at Tollgate Farm?"): a sentence on another place or thing answers nothing of
     it. Not a day or a month, which a range or a "weekday" names as well."""
-    found = CALENDAR.sub(" ", " ".join(NAMED.findall(question)))
-    return content_words(found)
+    found = (content_words(CALENDAR.sub(" ", name)) for name in NAMED.findall(question))
+    return [words for words in found if words]
 
 
-def names_them(named: Sequence[str], passage: Passage, kin: Kin = NO_KIN) -> bool:
-    """Whether the passage, with its heading, holds every word of the names (`names`)."""
-    return not named or _share(named, text_words(f"{passage.heading} {passage.text}"), kin) >= 1.0
+def names_them(named: Sequence[Sequence[str]], passage: Passage, kin: Kin = NO_KIN) -> bool:
+    """Whether the passage, with its heading, holds every word of one of the names (`names`): a question asking of
+    two things ("the Brindle-5 pump and the Quorra soil probe") is answered from each one's page."""
+    held = text_words(f"{passage.heading} {passage.text}")
+    return not named or any(_share(words, held, kin) >= 1.0 for words in named)
 
 
 def heads(question: str) -> list[str]:
