@@ -242,7 +242,8 @@ class Answerer:
         # naming the place or thing the question calls by its name answers nothing of it: "The speed limit for every
         # rover in the bay is 0.5 m/s" for "the speed limit for rovers at Tollgate Farm".
         named = evidence_module.names(about)
-        on_it = [s for s in scored if evidence_module.names_them(named, relevant[s.source], self.kin)]
+        naming = {n for n, passage in enumerate(relevant) if evidence_module.names_them(named, passage, self.kin)}
+        on_it = [s for s in scored if s.source in naming]
         answerable = "yes" if each else self._answerable(about, on_it, wanted, headings)
         # A comparison of values not answered for each thing is answered only by sentences naming each: the tank
         # trial's "worth 25% of the module mark" says nothing of the lab notebook it was compared with.
