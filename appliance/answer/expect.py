@@ -637,8 +637,9 @@ BOUNDS = [
     (re.compile(rf"\b(?:{a})\b", re.IGNORECASE), re.compile(rf"\b(?:{b})\b", re.IGNORECASE))
     for a, b in ((LOWER, UPPER), (UPPER, LOWER))
 ]
-# A day or week asked for as an end ("Until which week is the arena open on Tuesdays?", "when does the loan end") is
-# not answered by a start alone ("open on Tuesdays from week 6"), nor a start by an end; a span gives either.
+# A day or week asked for as an end ("Until which week is the arena open on Tuesdays?") is not answered by a start
+# alone ("open on Tuesdays from week 6"), nor a start by an end; a span gives either. Only of a question asking for
+# a date: "when does the loan end" asks for no particular kind, and any sentence may answer it.
 ASKS_END = re.compile(r"\b(?:until|till|end|ends|finish|finishes|stop|stops)\b", re.IGNORECASE)
 ASKS_START = re.compile(r"\b(?:start|starts|begin|begins|from (?:which|what|when))\b", re.IGNORECASE)
 DAYS_SPANNED = r"(?<![:\d])\d{1,2}\s*[\u2013-]\s*\d{1,2}(?![:\d])"  # "weeks 2-11", not "16:00-18:00"
