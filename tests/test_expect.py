@@ -552,6 +552,14 @@ def test_a_thing_counted_may_be_counted_by_one_of_its_kin():
     assert not expected("how many bikes fit in the bike shelter").fits("It holds 64 bicycles in two-level racks.")
 
 
+def test_what_is_counted_follows_the_code_it_is_of():
+    """fresh12-tune: "how many rbt284 labs" counted "rbt", so "You may miss at most two labs" stated no count; the
+    code names what is asked about, no word asking for the count that any sentence stating one says."""
+    labs = expected("i wanted to ask how many rbt284 labs i'm allowed to miss")
+    assert labs.fits("You may miss at most two labs.") and not labs.fits("RBT284 has 5 ECTS.")
+    assert labs.asking == {"how", "many", "labs"}
+
+
 def test_what_is_counted_ends_at_its_plural():
     """fresh19-tune: "How many teams take part in the trial?" counted "take" and "part" too, and "5 points are
     taken off" stated a count of teams; "LiPo packs" is still counted by either word."""
@@ -677,6 +685,44 @@ def test_a_day_counted_in_its_month_is_a_date():
     assert due.fits("The approved timesheet must reach the HR office by the third working day of the following month.")
     assert due.fits("The club meets on the last Thursday of each month.")
     assert not due.fits("The first of the quizzes covers lectures 1 to 4.")
+
+
+def test_a_weekly_day_is_a_day():
+    """fresh16-tune: "Labs: Thursdays 14:00 to 17:00" says what day the labs are, as "Thursday" would; the timetable's
+    "Week 1: legged locomotion, no lab" was quoted for "what day and time are the labs" while it was no date."""
+    asked = expected("what day and time are the legged robotics labs")
+    assert asked.fits("Labs: Thursdays 14:00 to 17:00, room AD-2.14")
+    assert values(asked, "Lectures: Mondays 10:00 to 11:00, room AD-1.05") == {"mondays"}
+    assert not asked.fits("Students' days are long: bring water.")
+
+
+def test_how_far_ahead_is_answered_by_a_time_before_something():
+    """fresh7-tune: "how far ahead do i have to book the wind tunnel" was answered by "Run at setting 1 for two
+    minutes", a time but none ahead of the booking; "how long before a bike gets cut loose" asks how long until."""
+    ahead = expected("how far ahead do i have to book the wind tunnel")
+    assert ahead.fits("Book in FluxBook at least three working days before the day you need.")
+    assert ahead.fits("Book the van 2 weeks in advance.") and ahead.fits("Give 48 hours' notice.")
+    assert not ahead.fits("Run at setting 1 for two minutes and watch the model before you go faster.")
+    assert expected("how early do i have to apply for a travel grant").fits("Apply at least six weeks before the trip.")
+    assert expected("how long before an abandoned bike gets cut loose").fits("Bikes left for 4 weeks are cut loose.")
+
+
+def test_how_close_asks_for_a_distance():
+    """fresh14-tune: "how close can i get my hands to the propeller" asked for nothing in particular, and was refused
+    beside "Keep your hands at least 30 cm from the propeller guard"; when the lab closes is no distance."""
+    close = expected("how close can i get my hands to the propeller when its powered")
+    assert close.dimension == "length" and close.fits("Keep your hands at least 30 cm from the propeller guard.")
+    assert not close.fits("Keep your hands away from the propeller guard.")
+    assert expected("when does the lab close").kind == ""
+
+
+def test_a_question_after_a_statement_asks_what_its_last_sentence_asks():
+    """fresh12-tune: "we broke a propeller yesterday during the test. who do we tell?" asked for no person, its "who"
+    not first; a decimal point or an abbreviation ends no sentence."""
+    tell = expected("we broke a propeller yesterday during the test. who do we tell?")
+    assert tell.kind == "person" and tell.whom
+    assert expected("i lost my card. how much is a new one?").dimension == "money"
+    assert expected("what is 2.5 m in feet?").kind == ""
 
 
 def test_a_choice_offered_is_answered_in_any_words_not_by_a_new_name():

@@ -201,7 +201,8 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     ),
     (
         "length",
-        r"long|far|length|distance|range|wide|width|tall|high|height|deep|depth|diameter|thick|stroke|"
+        # how close or near one may come is a distance kept ("Keep your hands at least 30 cm from the guard")
+        r"long|far|how\s+(?:close|near)|length|distance|range|wide|width|tall|high|height|deep|depth|diameter|thick|stroke|"
         # an actuator's travel, not a travel grant or travel costs; an arm's reach, not what a student may reach or
         # move ("can i reach under the heater", "do i need to move the robot")
         r"travel(?=\s*(?:$|[?.!,]|(?:of|is|range|distance|length|does|do|has|have)\b))|"
@@ -280,7 +281,7 @@ COUNT_FIRST = (
 )
 # A question asking for an amount at all; its dimension (if any) comes from DIMENSIONS.
 QUANTITY = re.compile(
-    r"\bhow (?:much|many|long|far|often|fast|big|large|heavy|high|tall|wide|deep|old)\b|"
+    r"\bhow (?:much|many|long|far|often|fast|big|large|heavy|high|tall|wide|deep|old|close|near)\b|"
     r"\b(?:maximum|minimum|max|min|limit|number of|amount of|size of)\b|\bweigh",
     re.IGNORECASE,
 )
@@ -289,9 +290,14 @@ NOT_COUNTED = (
     r"times|of|do|does|did|is|are|was|were|can|could|will|would|should|may|might|must|have|has|in|on|at|for|"
     r"allowed|needed|required|permitted|used"
 )
-COUNTED = re.compile(rf"\b(?:how many|number of)((?:\s+(?!(?:{NOT_COUNTED})\b)[a-z][a-z-]+){{1,3}})", re.IGNORECASE)
+DIGIT = re.compile(r"\d")
+# (After the code of the course or thing they are of: "how many rbt284 labs" counts labs, not "rbt".)
+OF_CODE = r"(?:\s+[a-z]+-?\d[\w-]*)?"
+COUNTED = re.compile(
+    rf"\b(?:how many|number of){OF_CODE}((?:\s+(?!(?:{NOT_COUNTED})\b)[a-z][a-z-]+\b){{1,3}})", re.IGNORECASE
+)
 # The first word counted ("people" of "how many people per team"), which a sentence counting it says.
-COUNTED_FIRST = re.compile(r"\b(?:how many|number of)\s+[a-z][a-z-]+", re.IGNORECASE)
+COUNTED_FIRST = re.compile(rf"\b(?:how many|number of){OF_CODE}\s+[a-z][a-z-]+\b", re.IGNORECASE)
 PLURAL = re.compile(r"[a-z]{3}(?<![su])s$")  # "kits", "pens": not "bus", "glass"
 COUNT_STEM = 4  # letters of the counted word kept to match its other forms: "batter" for batteries and battery
 # People counted in general ("how many people") are counted by whatever the material calls them: "teams of at most
@@ -328,7 +334,7 @@ TEACHING_WEEK = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|
 # semester"): what a deadline in a course's rules is written as.
 DATE = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}(?!\w)|\b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
-    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|"
     rf"\b(?:in|by|until|till|before|after|from|during|early|late|mid-?|end of|start of|beginning of)\s+{MONTH_NAME}\b|"
     rf"\b{MONTH_NAME}\s+\d{{4}}\b|\b(?:weeks?|wks?\.?)\s+(?:\d{{1,2}}|{TEACHING_WEEK})\b|"
     rf"\bwithin\s+{NUMBER}\s+(?:working\s+|calendar\s+|school\s+)?(?:days?|weeks?|months?|hours?)\b|"
@@ -379,6 +385,13 @@ TIME_DONE = re.compile(
     re.IGNORECASE,
 )
 # A follow-up's first words going on from the question before: "and where can I see ...?" asks where.
+# A question after what happened ("we broke a propeller yesterday during the test. who do we tell?") asks what its
+# last sentence asks; the sentences before it say what about.
+ASKED_LAST = re.compile(
+    r"(?<=[.!?])\s+((?:who|whom|whose|what|which|where|when|why|how|can|could|may|do|does|did|is|are|should|must|"
+    r"will|would)\b[^.!?]*\??)\s*$",
+    re.IGNORECASE,
+)
 LEAD_IN = re.compile(r"^\W*(?:and|also|so|but|ok|okay)\b[\s,]*(?=\w)", re.IGNORECASE)
 # A question word run together with its "is", as students type it: "whens the field day", "wheres the binder".
 RUN_TOGETHER = re.compile(r"\b(what|where|when|who|how)s\b", re.IGNORECASE)
@@ -678,6 +691,18 @@ WAITING = re.compile(
 FROM_ELSE = re.compile(
     r"\b(?:after|every|each|within)\s+(?:about\s+|around\s+|roughly\s+|at least\s+|at most\s+)?$", re.IGNORECASE
 )
+# "How far ahead do I have to book?" asks how long before a thing it is done: a time said to come before it ("at
+# least three working days before the day you need", "48 hours' notice"), not any time ("Run at setting 1 for two
+# minutes").
+LEAD_ASKED = re.compile(
+    r"\bhow\s+(?:far\s+)?(?:ahead|in\s+advance|early)\b|\bhow\s+much\s+notice\b|"
+    # not "how long before": "how long before an abandoned bike gets cut loose" asks how long until it is
+    r"\bhow\s+(?:long|much\s+time|many\s+(?:days|weeks|hours))\s+(?:ahead|in\s+advance|beforehand)\b",
+    re.IGNORECASE,
+)
+AHEAD = re.compile(
+    r"\s*(?:['\u2019]\s*)?notice\b|\s+(?:before|prior\s+to|ahead|in\s+advance|beforehand|earlier)\b", re.IGNORECASE
+)
 BEFORE_ELSE = re.compile(r"\s+(?:before|after|prior to|ahead of|in advance|beforehand)\b(?!\s+which)", re.IGNORECASE)
 # A time said to last ("closed for 30 seconds after a cut") is a length of its own, whatever it follows.
 LASTING = re.compile(
@@ -735,6 +760,7 @@ class Expected:
     numbered: re.Pattern | None = None  # "pin 2" for "Which pin ...?": the thing asked about and its number
     column: re.Pattern | None = None  # "die" for "Which die ...?": a table column naming it gives it in each row
     own_length: bool = False  # it asks how long the thing itself lasts, not a time counted from something else
+    lead: bool = False  # it asks how long before something a thing is done: "how far ahead do i book"
     limit: bool = False  # it asks for the bound of what a thing can do: "how cold can the chamber go"
     whom: bool = False  # it asks whom to turn to, which a role answers as well as a name
     abbreviation: str = ""  # of an `expansion`: "ToF" for "what does ToF stand for"
@@ -763,13 +789,15 @@ class Expected:
         return not any(word.startswith(w) for w in self.words if len(w) > 3) and not _named_dimension(word)
 
     def _of_another(self, sentence: str, value: re.Match) -> bool:
-        """Whether the value is of another property, of another measure than the one the question names, or a time
-        from something else when the question asks how long the thing itself lasts."""
+        """Whether the value is of another property, of another measure than the one the question names, a time
+        from something else when the question asks how long the thing itself lasts, or no time before something
+        when it asks how far ahead."""
         before = sentence[: value.start()]
         said = MEASURED_BY.match(sentence, value.end())
         return (
             self.of_another_property(before)
             or (self.own_length and bool(FROM_ELSE.search(before) or self._before_else(sentence, value)))
+            or (self.lead and not AHEAD.match(sentence, value.end()))
             or bool(said and self.measure and not self.measure.fullmatch(said.group(1)))
         )
 
@@ -922,9 +950,15 @@ def expected(question: str, kin: Callable[[str], Sequence[str]] = lambda word: (
     """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it; `kin`
     gives the stems of a word's kin, the other names the material may count a thing by."""
     question = LEAD_IN.sub("", RUN_TOGETHER.sub(r"\1 is", question))
-    kind = replace(_kind(question, kin), words=frozenset(w.lower()[:PREFIX] for w in re.findall(r"[\w-]+", question)))
+    words = frozenset(w.lower()[:PREFIX] for w in re.findall(r"[\w-]+", question))
+    names = _kind(question, kin).question_names
+    if last := ASKED_LAST.search(question):
+        question = last.group(1)
+    kind = replace(_kind(question, kin), words=words, question_names=names)
     if kind.dimension in ("extent", "duration") and OWN_LENGTH.search(question) and not WAITING.search(question):
         kind = replace(kind, own_length=True)
+    if kind.dimension == "duration" and LEAD_ASKED.search(question):
+        kind = replace(kind, lead=True)
     if kind.dimension in MEASURES:
         measure, others = _measures(question, MEASURES[kind.dimension])
         kind = replace(kind, measure=measure, other_measures=others)
@@ -960,7 +994,8 @@ def _asking(question: str, wanted: Expected) -> frozenset[str]:
     if wanted.measure:
         patterns.append(wanted.measure)
     spans = (m.group() for p in patterns for m in p.finditer(question))
-    return frozenset(w.lower() for span in spans for w in re.findall(r"[\w-]+", span))
+    # A code among them names what is asked about ("rbt284" of "how many rbt284 labs"), which a sentence must say.
+    return frozenset(w.lower() for span in spans for w in re.findall(r"[\w-]+", span) if not DIGIT.search(w))
 
 
 def _measures(question: str, measures: list[str]) -> tuple[re.Pattern | None, re.Pattern | None]:
