@@ -660,6 +660,14 @@ def test_chat_spellings_and_the_asker_s_own_time_are_no_key_terms():
     assert evidence.key_terms("can i leave the resin in teh tank") == ["leav", "resin", "tank"]
     assert evidence.key_terms("i lost my bottle somewhere yesterday, where do i look") == ["lost", "bottl", "look"]
     assert evidence.key_terms("we crashed and now it's cracked, who do we tell") == ["crash", "crack"]
+    # fresh12-tune: "guy" and "want" were terms no sentence on the club's meetings or on missed labs held
+    assert evidence.key_terms("when do u guys meet") == ["meet"]
+    assert evidence.key_terms("i wanted to ask how many labs i can miss") == ["lab", "miss"]
+    # a greeting, thanks or an apology is said to the reader: "sorry", "bother" and "thank" were terms
+    asked = "sorry to bother, but where do i hand in the membership form? thanks"
+    assert evidence.key_terms(asked) == ["hand", "membership", "form"]
+    assert evidence.key_terms("hey, which week is the pid lecture?") == ["week", "pid", "lectur"]
+    assert evidence.key_terms("hi-vis vests needed?")[:2] == ["hi", "vis"]
 
 
 def test_as_well_and_too_are_no_key_terms():

@@ -47,8 +47,8 @@ UNAPOSTROPHED = frozenset(
     "im ive youre theyre".split()
 )
 # The same in chat spelling ("pls how do u carry it without breaking smth", "can i leave it in teh tank"): "pls",
-# "smth" and "teh" were terms no handout holds, and the question was refused.
-CHATTED = frozenset("u ur r ya pls plz thx smth sth teh".split())
+# "smth" and "teh" were terms no handout holds, and the question was refused; so was "when do u guys meet".
+CHATTED = frozenset("u ur r ya pls plz thx smth sth teh guys".split())
 # A person pointed at is no word the answer holds: "what's his extension?" is answered by "Tavish Hollin (extension
 # 4452)" (the search's stopwords keep "it" and "they" out, not these).
 PERSONAL = frozenset("he she him his her hers theirs".split())
@@ -60,11 +60,12 @@ ASKING = frozenset(
     "please there any difference differences differ between compare compared comparison versus vs".split()
 )
 # The verbs of asking and wanting, and the asker's own self ("who do I ask to borrow a key", "do I need a resistor",
-# "can I buy it myself"): no key terms the evidence must cover, as the answer says what, not how it was asked. A
-# sentence the model writes is still held to them (verify.py): "You do not need a resistor" is a claim of its own.
+# "can I buy it myself", "i wanted to ask how many labs i can miss"): no key terms the evidence must cover, as the
+# answer says what, not how it was asked. A sentence the model writes is still held to them (verify.py): "You do not
+# need a resistor" is a claim of its own.
 # Not "get" (measured: "how do I get my print off the bed" then counted as answered by the pickup shelf, and a
 # near-topic question as answered).
-WANTING = frozenset("ask need needs want wants myself ourselves yourself".split())
+WANTING = frozenset("ask need needs want wants wanted myself ourselves yourself".split())
 # A preposition the stopwords lack: "per" of "how many people per team" is no term ("60 per cent" has it).
 PREPOSITIONS = frozenset({"per"})
 # Someone, anything: the question leaves out who or what, and the material names it or says nothing of it ("if a
@@ -155,6 +156,15 @@ RESTATING = (
         re.compile(r"^.*?\b(?:steps?|procedures?|process|instructions?)\s+(?:to|for|of)\b", re.IGNORECASE),
         frozenset("step steps procedure procedures process instruction instructions".split()),
     ),
+)
+# A greeting, thanks or an apology is said to the reader, not asked about ("hey, which week is the pid lecture?",
+# "sorry to bother, but where do i hand in the membership form? thanks"): no term the answer holds. Not the "hi" of
+# "hi-vis".
+COURTESY = re.compile(
+    r"^\W*(?:hi|hey|hello|hiya|good\s+(?:morning|afternoon|evening))(?:\s+there)?(?=[\s,!.]|$)|"
+    r"\b(?:(?:many\s+)?thanks?(?:\s+(?:you|a\s+lot|so\s+much|in\s+advance))?|thx|cheers|quick\s+question|"
+    r"sorry(?:\s+to\s+(?:bother|ask|trouble)(?:\s+you)?)?)(?=[\s,!.:?]|$)",
+    re.IGNORECASE,
 )
 # Doing a thing on one's own is doing it alone, as the material says ("Nobody flies alone."): "can i fly on my own"
 # and "can i fly by myself" lost the words to "own" and to the dropped "myself", and were answered with who may fly.
@@ -669,7 +679,7 @@ def key_terms(question: str) -> list[str]:
     # A decimal is one term: "0.5 mm2 wire" is not answered by the row of 2.5 mm² and 7.0 mm.
     question = THE_ONE.sub(r"\1", THE_FEW.sub(r"\1", OF_THE_FEW.sub(r"\1", question)))
     question = ORDINAL_THING.sub(lambda m: f"{m[2]}{ORDINALS[m[1].lower()]}", ALONE.sub("alone", question))
-    question = ALSO.sub(" ", IN_CHARGE.sub(" ", THIS_COURSE.sub(" ", question)))
+    question = ALSO.sub(" ", IN_CHARGE.sub(" ", THIS_COURSE.sub(" ", COURTESY.sub(" ", question))))
     lettered = [f"{noun}{letter}".lower() for noun, letter in LETTERED.findall(question)]
     return list(dict.fromkeys([*content_words(DECIMAL_POINT.sub("_", question), drop), *lettered]))
 
