@@ -1941,7 +1941,7 @@ def test_an_item_of_a_list_that_lacks_the_thing_asked_about_does_not_answer(grou
     apart = grounded.answerer._items_apart
     assert apart(expected(which), evidence.key_terms(which), pins) == []
     assert apart(expected(copper), evidence.key_terms(copper), scored) == ["copper"]
-    assert pins[0] in grounded.answerer._stating(evidence.key_terms(which), pins, ["Brindle board"], [])
+    assert pins[0] in grounded.answerer._stating(which, evidence.key_terms(which), pins, ["Brindle board"], [])
 
 
 def test_a_sentence_of_its_own_subject_answers_nothing_its_heading_names(grounded):
@@ -3268,12 +3268,12 @@ SUBJECT = "Before a paper or thesis deadline you may reserve whole nodes."
 VALUE = "Ask the cluster coordinator, Dr. Quarrow, at least ten days ahead."
 
 
-def in_turn(question: str, page: str) -> tuple[evidence.Scored, evidence.Scored] | None:
+def in_turn(question: str, page: str, reach: int = 1) -> tuple[evidence.Scored, evidence.Scored] | None:
     """The pair of neighbouring sentences of `page` that answers `question` together, if any."""
     passages = [passage_of(page, "Cluster")]
     scored = evidence.score(question, passages, FakeEmbedder(), 0.5, 0.15)
     stating = [s for s in scored if s.fits]
-    return evidence.answered_in_turn(question, scored, stating, passages, FakeEmbedder(), 0.75, 0.3)
+    return evidence.answered_in_turn(question, scored, stating, passages, FakeEmbedder(), 0.75, 0.3, reach=reach)
 
 
 def test_a_sentence_leaning_on_the_one_before_is_quoted_after_it_though_it_scored_better():
@@ -3346,6 +3346,16 @@ def test_two_neighbouring_sentences_answer_together_what_neither_does_alone(grou
 )
 def test_sentences_apart_or_out_of_turn_answer_nothing_together(page):
     assert in_turn(RESERVING, page) is None
+
+
+def test_a_sentence_between_parts_two_only_in_prose():
+    """fresh12-tune: whom to tell of a broken propeller came two sentences after the one naming the break. A
+    sentence between is bridged only within `reach`, and never a list's point: the point two on is another thing's."""
+    middle = "Collect all the pieces first."
+    assert in_turn(RESERVING, f"{SUBJECT} {middle} {VALUE}") is None
+    pair = in_turn(RESERVING, f"{SUBJECT} {middle} {VALUE}", reach=2)
+    assert pair and [s.text for s in pair] == [SUBJECT, VALUE]
+    assert in_turn(RESERVING, f"- {SUBJECT}\n- {middle}\n- {VALUE}", reach=2) is None
 
 
 def test_neighbours_not_covering_the_question_together_answer_nothing():

@@ -283,3 +283,86 @@ def test_a_sentence_holding_every_key_term_answers_however_far_its_words_are_fro
 def test_a_sentence_lacking_a_key_term_is_still_refused(minutes, question):
     done = minutes.answer(Question(question))
     assert not done.covered, done.answer
+
+
+NETWORKS = b"""# Lab computers and networks
+
+## Networks
+
+The lab's wireless network, HX-LAB, is for the internet only: the arms cannot be reached over it.
+Each arm has its own wired network on its bench.
+
+## Guests
+
+Visitors use the network Quayside-Guest; its password is printed on the card at the lab door.
+"""
+
+
+@pytest.fixture(scope="module")
+def networks(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "networks.md", NETWORKS)
+
+
+def test_a_property_asked_for_is_not_given_by_a_sentence_naming_only_its_thing(networks):
+    """fresh17-tune: the sentence naming HX-LAB gives no password, alone or with the sentence after it; the guest
+    network's sentence naming its password answers."""
+    refused = networks.answer(Question("What is the password of the HX-LAB wireless network?"))
+    assert not refused.covered, refused.answer
+    done = networks.answer(Question("What's the password for the Quayside-Guest network?"))
+    assert done.covered and "card at the lab door" in done.answer, done.answer
+
+
+STAND = b"""# Thrust stand: user notes
+
+## Broken propellers
+
+If a propeller breaks during a test, press the emergency stop, disconnect the battery and wait two minutes before
+you open the cage. Collect all pieces and put them in the red box by the door. Enter the break in the logbook and
+tell Dr. Nneka Marstrand the same day, because a broken blade can damage the load cell.
+
+## Opening hours
+
+The test room is open from 8:00 to 18:00 on weekdays.
+"""
+
+
+@pytest.fixture(scope="module")
+def stand(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "stand.md", STAND)
+
+
+def test_a_question_after_what_happened_is_answered_by_the_step_of_its_case_that_says_it(stand):
+    """fresh12-tune: "we broke a propeller yesterday during the test. who do we tell?" asked for nobody in particular
+    (its "who" not first) and was answered by the steps without the name; whom to tell is two sentences after the
+    one naming the break. A price is said nowhere."""
+    done = stand.answer(Question("we broke a propeller yesterday during the test. who do we tell?"))
+    assert done.covered and "Marstrand" in done.answer, done.answer
+    refused = stand.answer(Question("we broke a propeller during a test. how much does a new one cost?"))
+    assert not refused.covered, refused.answer
+
+
+FIRST_AID = b"""# First aid in the lab
+
+## First aid course
+
+The institute runs a first aid course for its staff. Students are welcome to join the first aid course free of
+charge; ask the safety officer for a place.
+
+## Eye protection
+
+Wear safety goggles whenever the laser cutter is running.
+"""
+
+
+@pytest.fixture(scope="module")
+def first_aid(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "first-aid.md", FIRST_AID)
+
+
+def test_when_a_thing_is_asks_for_a_time_and_when_to_do_a_thing_may_be_a_condition(first_aid):
+    """fresh9-tune: "when is the next first aid course" was answered by "Students are welcome to join the course",
+    which says no day, date or hour; when to wear goggles is answered by the condition."""
+    refused = first_aid.answer(Question("when is the next first aid course i can join"))
+    assert not refused.covered, refused.answer
+    done = first_aid.answer(Question("when do i have to wear safety goggles?"))
+    assert done.covered and "laser cutter is running" in done.answer, done.answer

@@ -75,6 +75,10 @@ def source(n: int, passage: Passage, cited: bool = False, evidence: list[Evidenc
     return view(passage, Source, n=n, cited=cited, evidence=evidence or [])
 
 
+# Sentences back the first of two answering in turn may be, when the second states the kind of answer asked for.
+IN_TURN_REACH = 2
+
+
 @dataclass
 class Question:
     """One question and what shapes its answer."""
@@ -306,17 +310,22 @@ class Answerer:
         self, question: str, scored: list[evidence_module.Scored], relevant: list[Passage]
     ) -> tuple[evidence_module.Scored, evidence_module.Scored] | None:
         """Two neighbouring sentences answering the question together (`evidence.answered_in_turn`)."""
-        terms, settings = evidence_module.key_terms(question), self.settings
-        apart = self._items_apart(self._expected(question), terms, scored)
+        terms, settings, wanted = evidence_module.key_terms(question), self.settings, self._expected(question)
+        headings = [p.heading for p in relevant]
+        stating = self._stating(question, terms, scored, headings, self._items_apart(wanted, terms, scored))
         return evidence_module.answered_in_turn(
             question,
             scored,
-            self._stating(terms, scored, [p.heading for p in relevant], apart),
+            stating,
             relevant,
             self.embedder,
             settings.answerable_coverage,
             settings.answerable_similarity,
             self.kin,
+            [] if wanted.kind else evidence_module.property_asked(question),
+            # a sentence between them only where the second states the kind asked for: any sentence "states" what a
+            # question of no kind asks
+            reach=IN_TURN_REACH if wanted.kind else 1,
         )
 
     @staticmethod
@@ -389,10 +398,13 @@ class Answerer:
         settings = self.settings
         terms = evidence_module.key_terms(question)
         asking = _asking(wanted)
-        stating = self._stating(terms, scored, headings, self._items_apart(wanted, terms, scored))
+        stating = self._stating(question, terms, scored, headings, self._items_apart(wanted, terms, scored))
         codes = evidence_module.codes(question)
         when = not wanted.kind and bool(evidence_module.WHEN.match(question))
+        # A sentence naming no thing of the kind a "which ...?" question picks cannot say which; nor one naming no
+        # word of the property a question of no particular kind asks for ("the password for the lab network").
         picked = evidence_module.which_thing(question)
+        named = [] if wanted.kind else evidence_module.property_asked(question)
         # A sentence on another room or part than the one the question names by its code answers nothing of it:
         # "The TA holds office hours ... in room D-118" for "what are the opening hours of room B-114".
         if any(
@@ -426,7 +438,9 @@ class Answerer:
                 and evidence_module.says_its_subject(terms, s, headings[s.source], asking, self.kin)
             )
             for s in stating
-            if evidence_module.names_all(codes, s) and not evidence_module.missing_terms(picked, s, self.kin)
+            if evidence_module.names_all(codes, s)
+            and not evidence_module.missing_terms(picked, s, self.kin)
+            and not evidence_module.lacks_all(named, s, self.kin)
         ) or evidence_module.answered_together(
             question, scored, settings.answerable_coverage, settings.answerable_similarity, self.kin
         ):
@@ -459,9 +473,10 @@ class Answerer:
             and evidence_module.names_all(codes, s)
         ]
         lacking = [evidence_module.missing_terms(terms, s, self.kin) for s in near[:KEPT_MEANING_SENTENCES]]
-        # What the question's thing is of is what it asks about: the online test's time is no resit's.
-        head = evidence_module.heads(question)
-        lacking = [missing for missing in lacking if not set(head) & set(missing)]
+        # What the question's thing is of is what it asks about: the online test's time is no resit's; and the
+        # property it asks for is what it asks: a network's name gives no password.
+        head, named = evidence_module.heads(question), evidence_module.property_asked(question)
+        lacking = [m for m in lacking if not set(head) & set(m) and not (named and set(named) <= set(m))]
         # The day asked about is what a question asking whether asks ("does the shuttle run on mondays"), however
         # little the word weighs in its meaning; not one of its premises ("if i order on monday when can i ...").
         if evidence_module.asks_whether(question):
@@ -482,17 +497,24 @@ class Answerer:
         return evidence_module.named_nowhere(terms, scored, _asking(wanted), self.kin)
 
     def _stating(
-        self, terms: list[str], scored: list[evidence_module.Scored], headings: list[str], nowhere: list[str]
+        self,
+        question: str,
+        terms: list[str],
+        scored: list[evidence_module.Scored],
+        headings: list[str],
+        nowhere: list[str],
     ) -> list[evidence_module.Scored]:
-        """The sentences of the kind asked for (a mass for "how heavy"), none a row of another thing, an item of a
-        list that lacks the thing asked about, or another day, nor a sentence on its section's part of what the
-        question asks about. `nowhere` are the key terms no passage names that tell a list's items apart
-        (`_items_apart`)."""
+        """The sentences of the kind asked for (a mass for "how heavy", a time for "when is"), none a row of another
+        thing, an item of a list that lacks the thing asked about, or another day, nor a sentence on its section's
+        part of what the question asks about. `nowhere` are the key terms no passage names that tell a list's items
+        apart (`_items_apart`)."""
         labels, listed = evidence_module.row_labels(scored), evidence_module.items(scored)
+        timed = bool(evidence_module.WHEN_IS.match(question))
         return [
             s
             for s in scored
             if s.fits
+            and (not timed or evidence_module.says_when(s))
             and not evidence_module.of_another_row(terms, s, labels)
             and not evidence_module.of_an_unnamed_item(terms, s, nowhere, listed)
             and not evidence_module.of_another_day(terms, s)

@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from appliance.answer.events import Evidence
 from appliance.answer.expect import MONTH_NAME, SUMS, Expected, asked_for, expected, quantities
+from appliance.answer.expect import WHEN as TIME_STATED
 from appliance.search.shapes import Passage
 from appliance.store.text import STOPWORDS, TABLE_RULE, WORD, table_header
 
@@ -300,6 +301,9 @@ THE_FEW = re.compile(
     re.IGNORECASE,
 )
 WHEN, A_DATE = re.compile(r"^\W*when\b", re.IGNORECASE), Expected("date")
+# "when is the next first aid course?" asks for a time, as "when do i wear goggles?" (answered by a condition) does
+# not: a sentence stating no day, date, year or hour ("Students are welcome to join the course") does not answer it.
+WHEN_IS = re.compile(r"^\W*when(?:['\u2019]?s|\s+is|\s+are|\s+was|\s+were)\b", re.IGNORECASE)
 # A course's first quiz is its Quiz 1: "Wk 5 (Tue 10 Nov): Quiz 1" says when "the first quiz" is, and "the second
 # lab" is one word with "Lab 2" (as NUMBERED spells it), not "second" anywhere ("Lab 1 is in week 2").
 ORDINALS = {
@@ -365,6 +369,21 @@ KIND_OF = re.compile(
 )
 # "which bus goes ...": the noun that says what kind of thing is picked.
 WHICH_THING = re.compile(r"^\W*which\s+(?!(?:one|ones|of)\b)([^\W\d_]{3,})\b", re.IGNORECASE)
+# "what's the password for the lab network": the property a "what is the X of Y?" question asks for, which a sentence
+# naming Y alone does not give ("The lab's wireless network, HX-LAB, is for the internet only"). Not a word for what
+# is said rather than for a property named ("the penalty for a late report" is "Late work loses 10 marks a day", "the
+# aim of lab 3" what the lab does).
+PROPERTY_ASKED = re.compile(
+    r"^\W*what(?:['\u2019]?s|\s+is|\s+are|\s+was)\s+(?:the|a|an|its|my|our|your)\s+((?:[^\W\d_]+\s+)?"
+    r"([^\W\d_]{3,}))\s+(?:of|for|on|in|at)\b",
+    re.IGNORECASE,
+)
+SAID_NOT_NAMED = frozenset(
+    "penalty penalties aim aims purpose goal goals point topic topics subject idea plan rule rules procedure process "
+    "step steps task tasks date dates code name difference reason role use function meaning content contents format "
+    "structure outcome result results consequence consequences requirement requirements policy advice status "
+    "schedule timetable arrangement arrangements option options way ways thing things".split()
+)
 # A short form a student types for what the material spells out ("lipo" for its "lithium-polymer", "imu" for
 # "inertial measurement unit"): of three to six letters, standing for two to four words.
 SHORT_FORM = re.compile(r"\b[^\W\d_]{3,6}\b")
@@ -712,6 +731,14 @@ def which_thing(question: str) -> list[str]:
     such thing cannot say which."""
     found = WHICH_THING.match(question)
     return content_words(found[1]) if found else []
+
+
+def property_asked(question: str) -> list[str]:
+    """The words of the property a "what is the X of Y?" question asks for ("password" of "what's the password for
+    the lab network", "opening" and "time" of "the opening time of the porter's desk"), when it is named rather than
+    said (see SAID_NOT_NAMED): a sentence naming none of them cannot give it."""
+    found = PROPERTY_ASKED.match(question)
+    return content_words(found[1]) if found and found[2].lower() not in SAID_NOT_NAMED else []
 
 
 def codes(question: str) -> frozenset[str]:
@@ -1397,6 +1424,18 @@ def missing_terms(terms: Sequence[str], sentence: Scored, kin: Kin = NO_KIN) -> 
     return [term for term in terms if not _share([term], found, kin)]
 
 
+def says_when(sentence: Scored) -> bool:
+    """Whether the sentence, read with its table's labels, states a day, a date, a year or an hour."""
+    return bool(TIME_STATED.search(read_with_units(sentence.text, sentence.labels)))
+
+
+def lacks_all(terms: Sequence[str], sentence: Scored, kin: Kin = NO_KIN) -> bool:
+    """Whether the sentence, with its heading and table labels, holds none of the terms (and there are some): the
+    "opening hours" of a desk give its "opening time", a residual risk its "risk rating", but a network's name no
+    password."""
+    return bool(terms) and len(missing_terms(terms, sentence, kin)) == len(terms)
+
+
 def lettered_cells(labels: str, row: str) -> set[str]:
     """A table row's things named by a letter: "groupb" for the row "B | Thursday | ..." under "Group | Day | ..."."""
     if not labels:
@@ -1621,28 +1660,37 @@ def answered_in_turn(
     least_coverage: float,
     least_similarity: float,
     kin: Kin = NO_KIN,
+    needed: Sequence[str] = (),
+    reach: int = 1,
 ) -> tuple[Scored, Scored] | None:
     """Two neighbouring sentences of one paragraph that cover the question's key terms together and, read together,
     are close to it, the first close on its own and the second `stating` the kind of answer asked for about what
     the first names: "Before a thesis deadline you may reserve whole nodes. Ask the cluster coordinator, Dr.
-    Quarrow, ..." answers "who do i ask to reserve whole nodes", which neither does alone. Never two table rows:
-    the next row is another thing's."""
+    Quarrow, ..." answers "who do i ask to reserve whole nodes", which neither does alone. The first may be up to
+    `reach` sentences before the second: a procedure's steps go on about its case ("If a propeller breaks during a
+    test, press the emergency stop ... Collect all pieces ... tell Dr. Nneka Marstrand the same day"). Never two
+    table rows: the next row is another thing's; never two lacking every `needed` term (the property asked for)."""
     terms, at = key_terms(question), {(s.source, s.start): s for s in scored}
     pairs = []
     for second in stating:
         passage = passages[second.source]
         spans = _spans(passage)
         i = next((i for i, (a, _) in enumerate(spans) if a == second.start), 0)
-        first = at.get((second.source, spans[i - 1][0])) if i else None
-        if (
-            first
-            and not first.labels
-            and not second.labels
-            and first.similarity >= least_similarity
-            and not PARAGRAPH_BREAK.search(_text(passage, first.end, second.start))
-            and coverage(terms, f"{first.context} {second.context}", kin=kin) >= least_coverage
-        ):
-            pairs.append((first, second))
+        # Only prose goes on over a sentence: a list's next item is another thing's ("Metrics (7 points)").
+        for back in range(1, min(reach if not item_label(second) else 1, i) + 1):
+            first = at.get((second.source, spans[i - back][0]))
+            if (
+                first
+                and (back == 1 or not _points_between(_text(passage, first.end, second.start)))
+                and not first.labels
+                and not second.labels
+                and first.similarity >= least_similarity
+                and not PARAGRAPH_BREAK.search(_text(passage, first.end, second.start))
+                and coverage(terms, f"{first.context} {second.context}", kin=kin) >= least_coverage
+                and (not needed or coverage(needed, f"{first.context} {second.context}", kin=kin) > 0)
+            ):
+                pairs.append((first, second))
+                break
     if not pairs:
         return None
     query = embedder.embed_query(question)
@@ -1650,6 +1698,11 @@ def answered_in_turn(
     return next(
         (pair for pair, vector in zip(pairs, together, strict=True) if _cosine(query, vector) >= least_similarity), None
     )
+
+
+def _points_between(text: str) -> bool:
+    """Whether a list's point starts in the text between two sentences."""
+    return any(ITEM_MARKER.match(line) for line in text.splitlines()[1:])
 
 
 def with_pair(
