@@ -322,7 +322,7 @@ class Answerer:
             settings.answerable_coverage,
             settings.answerable_similarity,
             self.kin,
-            [] if wanted.kind else evidence_module.property_asked(question),
+            needed=[] if wanted.kind else evidence_module.property_asked(question),
             # a sentence between them only where the second states the kind asked for: any sentence "states" what a
             # question of no kind asks
             reach=IN_TURN_REACH if wanted.kind else 1,
