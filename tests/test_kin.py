@@ -86,6 +86,11 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         # what a student eats is the rules' food, a flatmate a friend (fresh18-tune)
         ("can I eat my lunch here", "Food and drink are not permitted here."),
         ("can my flatmate come in", "Friends may come in with a student."),
+        # a sick note or a doctor's note is a medical certificate, eye protection safety glasses (fresh12-tune,
+        # fresh14-tune, fresh16-tune)
+        ("where do i hand in the sick note", "Hand in the medical certificate at the course office."),
+        ("where do i hand in my doctors note", "Hand in the medical certificate at the course office."),
+        ("is eye protection needed", "Safety glasses are needed."),
         # a slide's abbreviations, and a student's (a class walkthrough's slides)
         ("when are the TA office hours", "TA office hrs: Thu 10:00, Lab B-07"),
         ("battery life with sampling every 1 minute", "Battery life with sampling every 1 min: 4 days"),

@@ -62,7 +62,8 @@ ABBREVIATED = [
 # student's software is the handout's program or application, and a wing's span its wingspan; a machine that runs
 # operates ("Operating temperature: 5 to 40 °C" for the coldest the rover can run in), a bibliography is the
 # references, the spanner for a nut a wrench or a socket, what a student eats (lunch, a snack) the rules' food, and
-# a flatmate or roommate a friend.
+# a flatmate or roommate a friend; a sick note or a doctor's note is a medical certificate, and eye protection the
+# safety glasses or goggles (protection any such gear: gloves too).
 ALSO_SAID = [
     ["weekend", "saturday saturdays sunday sundays"],
     ["weekday", "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays"],
@@ -100,6 +101,11 @@ ALSO_SAID = [
     ["snack", "food"],
     ["flatmate", "friend friends"],
     ["roommate", "friend friends"],
+    ["note", "certificate"],
+    ["sick", "medical"],
+    ["doctor", "medical"],
+    ["eye", "glasses goggles"],
+    ["protection", "glasses goggles gloves"],
     *ABBREVIATED,
 ]
 
