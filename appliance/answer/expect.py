@@ -384,7 +384,6 @@ TIME_DONE = re.compile(
     r"(pick|collect|return|borrow|drop|come|visit|bring|fetch)\b",
     re.IGNORECASE,
 )
-# A follow-up's first words going on from the question before: "and where can I see ...?" asks where.
 # A question after what happened ("we broke a propeller yesterday during the test. who do we tell?") asks what its
 # last sentence asks; the sentences before it say what about.
 ASKED_LAST = re.compile(
@@ -392,6 +391,7 @@ ASKED_LAST = re.compile(
     r"will|would)\b[^.!?]*\??)\s*$",
     re.IGNORECASE,
 )
+# A follow-up's first words going on from the question before: "and where can I see ...?" asks where.
 LEAD_IN = re.compile(r"^\W*(?:and|also|so|but|ok|okay)\b[\s,]*(?=\w)", re.IGNORECASE)
 # A question word run together with its "is", as students type it: "whens the field day", "wheres the binder".
 RUN_TOGETHER = re.compile(r"\b(what|where|when|who|how)s\b", re.IGNORECASE)
@@ -950,8 +950,7 @@ def expected(question: str, kin: Callable[[str], Sequence[str]] = lambda word: (
     """The kind of answer `question` asks for, the bound (minimum, maximum) and the words that ask for it; `kin`
     gives the stems of a word's kin, the other names the material may count a thing by."""
     question = LEAD_IN.sub("", RUN_TOGETHER.sub(r"\1 is", question))
-    words = frozenset(w.lower()[:PREFIX] for w in re.findall(r"[\w-]+", question))
-    names = _kind(question, kin).question_names
+    words, names = frozenset(w.lower()[:PREFIX] for w in re.findall(r"[\w-]+", question)), _names(question)
     if last := ASKED_LAST.search(question):
         question = last.group(1)
     kind = replace(_kind(question, kin), words=words, question_names=names)
@@ -1008,8 +1007,13 @@ def _measures(question: str, measures: list[str]) -> tuple[re.Pattern | None, re
     return re.compile(rf"\b(?:{'|'.join(named)})\b", re.I), re.compile(rf"\b(?:{'|'.join(others)})\b", re.I)
 
 
+def _names(question: str) -> frozenset[str]:
+    """The names and codes the question itself says, each in one spelling: no answer of the kind asked."""
+    return frozenset(_spelled(n) for n in NAME.findall(f" {question}"))
+
+
 def _kind(question: str, kin: Callable[[str], Sequence[str]]) -> Expected:
-    names = frozenset(_spelled(n) for n in NAME.findall(f" {question}"))
+    names = _names(question)
     if REASON.match(question):
         return Expected(question_names=names)
     whom = bool(TURNED_TO.search(question))
