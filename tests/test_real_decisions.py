@@ -312,6 +312,31 @@ def test_a_property_asked_for_is_not_given_by_a_sentence_naming_only_its_thing(n
     assert done.covered and "card at the lab door" in done.answer, done.answer
 
 
+DESKS = b"""# Desks for thesis students
+
+Each desk has a monitor, a docking station with a USB-C cable and a lockable drawer.
+The monitors and docking stations stay on the desks; do not take them home or to another room.
+
+## Gearbox
+
+Efficiency: 68 per cent at 2,000 rpm input and 25 degrees C housing temperature.
+"""
+
+
+@pytest.fixture(scope="module")
+def desks(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "desks.md", DESKS)
+
+
+def test_a_property_asked_as_what_x_are_the_y_is_not_given_by_its_thing(desks):
+    """fresh8-tune: "what resolution are the monitors" was answered by "Each desk has a monitor", which names no
+    resolution. Named, a property answers."""
+    refused = desks.answer(Question("what resolution are the monitors on the thesis desks"))
+    assert not refused.covered, refused.answer
+    done = desks.answer(Question("efficiency of the gearbox at 2000 rpm"))
+    assert done.covered and "68 per cent" in done.answer, done.answer
+
+
 STAND = b"""# Thrust stand: user notes
 
 ## Broken propellers

@@ -373,16 +373,24 @@ WHICH_THING = re.compile(r"^\W*which\s+(?!(?:one|ones|of)\b)([^\W\d_]{3,})\b", r
 # naming Y alone does not give ("The lab's wireless network, HX-LAB, is for the internet only"). Not a word for what
 # is said rather than for a property named ("the penalty for a late report" is "Late work loses 10 marks a day", "the
 # aim of lab 3" what the lab does).
-PROPERTY_ASKED = re.compile(
-    r"^\W*what(?:['\u2019]?s|\s+is|\s+are|\s+was)\s+(?:the|a|an|its|my|our|your)\s+((?:[^\W\d_]+\s+)?"
-    r"([^\W\d_]{3,}))\s+(?:of|for|on|in|at)\b",
-    re.IGNORECASE,
+# The same property asked as "what X is the Y" ("what resolution are the monitors on the thesis desks").
+PROPERTY_ASKED = (
+    re.compile(
+        r"^\W*what(?:['\u2019]?s|\s+is|\s+are|\s+was)\s+(?:the|a|an|its|my|our|your)\s+((?:[^\W\d_]+\s+)?"
+        r"([^\W\d_]{3,}))\s+(?:of|for|on|in|at)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^\W*what\s+((?:[^\W\d_]+\s+)?([^\W\d_]{3,}))\s+(?:is|are|was|were)\s+(?:the|a|an|its|my|our|your)\b",
+        re.IGNORECASE,
+    ),
 )
 SAID_NOT_NAMED = frozenset(
     "penalty penalties aim aims purpose goal goals point topic topics subject idea plan rule rules procedure process "
     "step steps task tasks date dates code name difference reason role use function meaning content contents format "
     "structure outcome result results consequence consequences requirement requirements policy advice status "
-    "schedule timetable arrangement arrangements option options way ways thing things".split()
+    "schedule timetable arrangement arrangements option options way ways thing things type types kind kinds sort "
+    "sorts".split()
 )
 # A short form a student types for what the material spells out ("lipo" for its "lithium-polymer", "imu" for
 # "inertial measurement unit"): of three to six letters, standing for two to four words.
@@ -737,7 +745,7 @@ def property_asked(question: str) -> list[str]:
     """The words of the property a "what is the X of Y?" question asks for ("password" of "what's the password for
     the lab network", "opening" and "time" of "the opening time of the porter's desk"), when it is named rather than
     said (see SAID_NOT_NAMED): a sentence naming none of them cannot give it."""
-    found = PROPERTY_ASKED.match(question)
+    found = next((m for m in (pattern.match(question) for pattern in PROPERTY_ASKED) if m), None)
     return content_words(found[1]) if found and found[2].lower() not in SAID_NOT_NAMED else []
 
 
