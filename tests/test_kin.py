@@ -91,6 +91,8 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         ("where do i hand in the sick note", "Hand in the medical certificate at the course office."),
         ("where do i hand in my doctors note", "Hand in the medical certificate at the course office."),
         ("is eye protection needed", "Safety glasses are needed."),
+        # what is swapped is replaced (fresh5-tune)
+        ("how often are the coveralls swapped", "Coveralls are replaced every Monday."),
         # a slide's abbreviations, and a student's (a class walkthrough's slides)
         ("when are the TA office hours", "TA office hrs: Thu 10:00, Lab B-07"),
         ("battery life with sampling every 1 minute", "Battery life with sampling every 1 min: 4 days"),

@@ -63,7 +63,7 @@ ABBREVIATED = [
 # operates ("Operating temperature: 5 to 40 °C" for the coldest the rover can run in), a bibliography is the
 # references, the spanner for a nut a wrench or a socket, what a student eats (lunch, a snack) the rules' food, and
 # a flatmate or roommate a friend; a sick note or a doctor's note is a medical certificate, and eye protection the
-# safety glasses or goggles (protection any such gear: gloves too).
+# safety glasses or goggles (protection any such gear: gloves too); what is swapped is replaced or exchanged.
 ALSO_SAID = [
     ["weekend", "saturday saturdays sunday sundays"],
     ["weekday", "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays"],
@@ -106,6 +106,7 @@ ALSO_SAID = [
     ["doctor", "medical"],
     ["eye", "glasses goggles"],
     ["protection", "glasses goggles gloves"],
+    ["swap", "replace replaced exchange exchanged"],
     *ABBREVIATED,
 ]
 
