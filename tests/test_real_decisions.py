@@ -337,6 +337,27 @@ def test_a_property_asked_as_what_x_are_the_y_is_not_given_by_its_thing(desks):
     assert done.covered and "68 per cent" in done.answer, done.answer
 
 
+COURSE = b"""# Navigation course
+
+The course is marked out in the arena with white tape and measures 6 m by 4 m.
+Between five and eight orange traffic cones are placed on the course at random before each timed run.
+"""
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "course.md", COURSE)
+
+
+def test_a_measure_of_another_thing_does_not_answer_how_tall_the_thing_is(course):
+    """fresh15-tune: "How tall are the traffic cones" was answered by the course's "6 m by 4 m", which names no
+    cone; the course's own size answers how big it is."""
+    refused = course.answer(Question("How tall are the traffic cones on the navigation course?"))
+    assert not refused.covered, refused.answer
+    done = course.answer(Question("how big is the navigation course"))
+    assert done.covered and "6 m by 4 m" in done.answer, done.answer
+
+
 STAND = b"""# Thrust stand: user notes
 
 ## Broken propellers

@@ -404,6 +404,8 @@ class Answerer:
         # A sentence naming no thing of the kind a "which ...?" question picks cannot say which; nor one naming no
         # word of the property a question of no particular kind asks for ("the password for the lab network").
         picked = evidence_module.which_thing(question)
+        # Nor one naming none of the thing a "how tall are the X" question measures.
+        measured = evidence_module.measured_thing(question) if wanted.kind == "quantity" else []
         named = [] if wanted.kind else evidence_module.property_asked(question)
         # A sentence on another room or part than the one the question names by its code answers nothing of it:
         # "The TA holds office hours ... in room D-118" for "what are the opening hours of room B-114".
@@ -441,6 +443,7 @@ class Answerer:
             if evidence_module.names_all(codes, s)
             and not evidence_module.missing_terms(picked, s, self.kin)
             and not evidence_module.lacks_all(named, s, self.kin)
+            and not evidence_module.lacks_all(measured, s, self.kin)
         ) or evidence_module.answered_together(
             question, scored, settings.answerable_coverage, settings.answerable_similarity, self.kin
         ):

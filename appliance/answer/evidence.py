@@ -369,6 +369,12 @@ KIND_OF = re.compile(
 )
 # "which bus goes ...": the noun that says what kind of thing is picked.
 WHICH_THING = re.compile(r"^\W*which\s+(?!(?:one|ones|of)\b)([^\W\d_]{3,})\b", re.IGNORECASE)
+MEASURED_THING = re.compile(
+    r"^\W*how\s+(?!much\b|many\b|often\b|soon\b|come\b)[^\W\d_]+\s+(?:is|are|was|were)\s+"
+    r"(?:(?:the|a|an|my|our|your|its|their|this|that|these|those)\s+)?(.+?)"
+    r"(?=\s+(?:on|in|at|of|for|with|from|when|while|during|after|before|if|by|under|over)\b|\s*[?.!]|\s*$)",
+    re.IGNORECASE,
+)
 # "what's the password for the lab network": the property a "what is the X of Y?" question asks for, which a sentence
 # naming Y alone does not give ("The lab's wireless network, HX-LAB, is for the internet only"). Not a word for what
 # is said rather than for a property named ("the penalty for a late report" is "Late work loses 10 marks a day", "the
@@ -732,6 +738,13 @@ def heads(question: str) -> list[str]:
     opens at 10:00"), however little the word weighs in the question's meaning."""
     found = HEAD_OF.findall(question) + KIND_OF.findall(question)
     return [word for thing in found for word in content_words(thing)]
+
+
+def measured_thing(question: str) -> list[str]:
+    """The thing a "how tall are the X ...?" question measures ("traffic cones" of "How tall are the traffic cones on
+    the navigation course?"): a sentence naming none of it measures something else (the course's "6 m by 4 m")."""
+    found = MEASURED_THING.match(question)
+    return content_words(found[1]) if found else []
 
 
 def which_thing(question: str) -> list[str]:
