@@ -358,6 +358,33 @@ def test_a_measure_of_another_thing_does_not_answer_how_tall_the_thing_is(course
     assert done.covered and "6 m by 4 m" in done.answer, done.answer
 
 
+STORAGE = b"""# Batteries in the lab
+
+Lithium polymer (LiPo) batteries store a lot of energy. Charge them in a fire-resistant bag and never leave them
+charging unattended.
+
+## Loan kits
+
+| item | code | quantity | location | deposit (EUR) |
+| --- | --- | --- | --- | --- |
+| Li-ion battery pack 14.8 V | BAT-148 | 20 | Fire cabinet F1 (B-203) | 35 |
+| Battery charger 4S | CHG-4 | 8 | Fire cabinet F1 (B-203) | 20 |
+"""
+
+
+@pytest.fixture(scope="module")
+def storage(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "storage.md", STORAGE)
+
+
+def test_a_where_question_is_answered_first_by_the_sentence_naming_a_room_or_cabinet(storage):
+    """fresh11-tune, fresh14-tune: "where r the batteries kept" was answered first by the textbook's "LiPo batteries
+    store a lot of energy", which places nothing; the loan table's row names the cabinet and its room."""
+    done = storage.answer(Question("where r the batteries kept"))
+    first = done.answer.split("\u201d")[0]
+    assert done.covered and "B-203" in first, done.answer
+
+
 STAND = b"""# Thrust stand: user notes
 
 ## Broken propellers

@@ -265,6 +265,12 @@ MEASURES = frozenset(
     {"tim", "duration", "period", "weight", "mass", "length", "width", "height", "siz", "spe", "rat", "capaciti"}
     | {"rang", "limit", "valu", "number", "amount", "count", "cost", "pric", "fee"}
 )
+# A place a thing is kept or done in, by its kind or its room's code ("cabinet", "B-203"), or a table's column of them.
+A_PLACE = re.compile(
+    r"\b(?:rooms?|cabinets?|cupboards?|drawers?|shelf|shelves|lockers?|offices?|buildings?|desks?|bins?|drums?|racks?|"
+    r"counters?|reception|foyer|car park|hall|corridor|basement|floor|bench|benches|location)\b|"
+    r"\b[A-Z]{1,3}-?\d{1,2}(?:\.\d{1,3}|\d{2})\b",
+)
 NOT_ITEMS = frozenset({"note", "warning", "caution", "tip", "important", "danger", "notice", "q", "a", "example"})
 # A word and its number, which students shorten to the word's first letters as they write a code: "ch3" or "ch 3"
 # for "Channel 3", "rm204" for "Room 204".
@@ -1399,6 +1405,9 @@ def score(
         # And one naming a thing of the kind by its number says which: "Lecture 4 – Time-of-Flight Ranging" for
         # "which lecture was about the ToF sensor", not the "MX317, week 4" under it.
         blended += type_weight / 3 if fits and wanted.numbered and wanted.numbered.search(sentence.text) else 0.0
+        # And one placing it in a room, a cabinet or on a shelf says where it is kept: "in the fireproof battery
+        # cabinet "Vault 2" in room B-203", not the textbook's "Charge them in a fire-resistant bag".
+        blended += type_weight / 3 if fits and wanted.kind == "place" and A_PLACE.search(text) else 0.0
         faq_similarity = faq.get(sentence.asked, 0.0)
         scored.append(
             Scored(
