@@ -910,3 +910,13 @@ def test_a_field_labelled_in_lower_case_gives_the_name_after_its_colon():
     assert expected("which project team is the borrower in").fits("Project team: Team Heron")
     assert not asked.fits("Ashdrellow Robotics Store: Equipment Loan Form")
     assert not asked.fits("Lab 3: Joint Calibration of the Skerrit Arm")
+
+
+def test_a_span_said_with_its_article_is_a_duration():
+    """fresh21-tune: "how long can an extension be?" was refused beside "An extension is for a week at most": "a
+    week" is one week. A rate's "a day" is how often, not how long, and "a week before" no span of the thing."""
+    wanted = expected("how long can an extension be?")
+    assert wanted.fits("An extension is for a week at most: a longer delay goes to the exam board.")
+    assert expected("how long can i book the tank for").fits("Each booking is for an hour.")
+    assert not wanted.fits("The tank is cleaned a few times a week.")
+    assert not wanted.fits("The lab opens a week before the exam.")

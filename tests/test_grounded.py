@@ -670,6 +670,14 @@ def test_chat_spellings_and_the_asker_s_own_time_are_no_key_terms():
     assert evidence.key_terms("hi-vis vests needed?")[:2] == ["hi", "vis"]
 
 
+def test_at_the_same_time_is_no_key_term():
+    """fresh21-tune: "how many rovs can be in the tank at the same time?" asked for a time it does not ask about,
+    and "At most three ROVs may be in the water at once" was refused for lacking it."""
+    assert evidence.key_terms("how many rovs can be in the tank at the same time?") == ["rov", "tank"]
+    assert evidence.key_terms("how many people can be in the hall at once") == ["peopl", "hall"]
+    assert "tim" in evidence.key_terms("what time does the lab start")
+
+
 def test_as_well_and_too_are_no_key_terms():
     """fresh17-tune: "is there a written exam as well?" lacked "well" in "... there is no written exam." and was
     refused; a deep well and a temperature too high still name theirs."""

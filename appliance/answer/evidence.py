@@ -288,6 +288,9 @@ LETTER_A = r"a(?=\s*(?:[?.!,]|$)|\s+(?:on|in|at|for|with|to|from|start|starts|be
 LETTERED = re.compile(rf"\b(?i:({LETTER_NOUNS}))\s+([A-HJ-Z]|[b-hj-z]|{LETTER_A})(?![\w-])")
 LETTERED_TEXT = re.compile(rf"\b(?i:({LETTER_NOUNS}))\s+([A-HJ-Z])(?![\w-])")
 LETTER_CELL = re.compile(r"[A-HJ-Z]")
+# "at the same time" says how many at once, no time a sentence must name: "how many rovs can be in the tank at the
+# same time" is answered by "At most three ROVs may be in the water at once".
+AT_ONCE = re.compile(r"\b(?:at\s+(?:the\s+same|any\s+one|one|a)\s+time|at\s+once|simultaneously)\b", re.IGNORECASE)
 # "the one about ..." points at what it says after: "one" there is no number ("which lecture was the one about the
 # time of flight sensor").
 # "as well" and a last "too" add a thing to what was asked, not a word the material must say: "is there a written
@@ -718,7 +721,7 @@ def key_terms(question: str) -> list[str]:
     # A decimal is one term: "0.5 mm2 wire" is not answered by the row of 2.5 mm² and 7.0 mm.
     question = THE_ONE.sub(r"\1", THE_FEW.sub(r"\1", OF_THE_FEW.sub(r"\1", question)))
     question = ORDINAL_THING.sub(lambda m: f"{m[2]}{ORDINALS[m[1].lower()]}", ALONE.sub("alone", question))
-    question = ALSO.sub(" ", IN_CHARGE.sub(" ", THIS_COURSE.sub(" ", COURTESY.sub(" ", question))))
+    question = ALSO.sub(" ", IN_CHARGE.sub(" ", THIS_COURSE.sub(" ", COURTESY.sub(" ", AT_ONCE.sub(" ", question)))))
     lettered = [f"{noun}{letter}".lower() for noun, letter in LETTERED.findall(question)]
     return list(dict.fromkeys([*content_words(DECIMAL_POINT.sub("_", question), drop), *lettered]))
 

@@ -270,6 +270,12 @@ PAID = f"{MONEY_FIRST}|{FREE}"
 # How fast people act is how soon: "The tutors answer questions on the forum within two working days" says how fast
 # they reply, in no speed's units.
 WITHIN = rf"\bwithin\s+{NUMBER}\s+(?:working\s+|school\s+|calendar\s+)?(?:second|minute|hour|day|week)s?\b"
+# One of a span said with its article: "An extension is for a week at most", "each slot is an hour". Not a rate's
+# ("twice a day", "three times a week", "once an hour": how often, not how long).
+A_SPAN = (
+    r"(?<!\bonce )(?<!\btwice )(?<!\btimes )(?<!\bper )\b(?:a|an)\s+"
+    r"(?:hour|day|week|fortnight|month|year|semester|term)\b(?!\s+(?:ago|before|after|ahead|later|earlier)\b)"
+)
 # What is counted may come before its number, as a label's or a limit's ("Seats: 24", "Seats | 24", "places are
 # limited to 36"), a label's detail in brackets between ("Mooring chain (15 m) | 2"), when no unit follows the number
 # ("Places are 3 km away").
@@ -1165,9 +1171,14 @@ def _stated_in(dimension: str, units: str) -> re.Pattern:
     # of however many).
     if dimension == "count":
         pattern = rf"(?<![\d.,£$€])(?<![£$€]\s)(?<![^\W\d_])(?<![^\W\d_]-){pattern}"
-    extra = {"money": PAID, "recurrence": RECURRING, "count": COUNT_FIRST.format(units=units), "speed": WITHIN}.get(
-        dimension
-    )
+    extra = {
+        "money": PAID,
+        "recurrence": RECURRING,
+        "count": COUNT_FIRST.format(units=units),
+        "speed": WITHIN,
+        "duration": A_SPAN,
+        "extent": A_SPAN,
+    }.get(dimension)
     if dimension == "count" and units == PERSONS:
         extra = f"{extra}|{GROUP_OF}"
     return re.compile(rf"{pattern}|{extra}" if extra else pattern, re.IGNORECASE)
