@@ -920,3 +920,13 @@ def test_a_span_said_with_its_article_is_a_duration():
     assert expected("how long can i book the tank for").fits("Each booking is for an hour.")
     assert not wanted.fits("The tank is cleaned a few times a week.")
     assert not wanted.fits("The lab opens a week before the exam.")
+
+
+def test_a_length_is_no_thickness():
+    """fresh21-tune: "how thick is the mv-4 tether cable?" was answered by "Tether length | 100 m | 50 m": a length
+    names another measure than the one asked; a bare value or a thickness still fits, and "how long" takes any."""
+    wanted = expected("how thick is the mv-4 tether cable?")
+    assert not wanted.fits("Tether length | 100 m | 50 m")
+    assert not wanted.fits("The tether is 100 m long.")
+    assert wanted.fits("Tether | 12 mm thick")
+    assert expected("how long is the tether").fits("Tether length | 100 m | 50 m")

@@ -638,6 +638,7 @@ LENGTHS = [
     r"depth|deep|deeper",
     r"diameter|diameters",
     r"thick|thickness",
+    r"length|lengths|long|longer|longest",  # a tether's length is not how thick it is
 ]
 # Masses of different things likewise: an arm's own weight does not answer what it can carry (or hold, or lift).
 MASSES = [
