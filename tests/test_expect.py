@@ -930,3 +930,14 @@ def test_a_length_is_no_thickness():
     assert not wanted.fits("The tether is 100 m long.")
     assert wanted.fits("Tether | 12 mm thick")
     assert expected("how long is the tether").fits("Tether length | 100 m | 50 m")
+
+
+def test_a_value_in_the_opposite_case_does_not_fit():
+    """fresh21-tune: "how fast can the MV-9 go in reverse?" was answered by "Maximum forward speed | 1.8 m/s": a
+    value going forward is none in reverse. A value naming no case, or both, still fits."""
+    wanted = expected("how fast can the MV-9 go in reverse?")
+    assert not wanted.fits("Maximum forward speed | 1.8 m/s | –")
+    assert wanted.fits("Speed, forward and reverse | 1.8 m/s")
+    assert wanted.fits("Reverse speed: 0.5 m/s")
+    assert expected("how fast can the MV-9 go?").fits("Maximum forward speed | 1.8 m/s | –")
+    assert not expected("how cold does it get outdoors").fits("Indoors the hall is kept at 18 °C.")

@@ -657,6 +657,19 @@ BOUNDS = [
     (re.compile(rf"\b(?:{a})\b", re.IGNORECASE), re.compile(rf"\b(?:{b})\b", re.IGNORECASE))
     for a, b in ((LOWER, UPPER), (UPPER, LOWER))
 ]
+# Opposite cases: a value given going forward is none going in reverse, one for outdoors none for indoors.
+CASES = [
+    (r"forwards?", r"reverse|reversing|backwards?|astern"),
+    (r"upwards|ascent|ascending|climbing|uphill", r"downwards|descent|descending|downhill"),
+    (r"indoors?", r"outdoors?"),
+    (r"wet", r"dry"),
+    (r"summer", r"winter"),
+]
+OPPOSITE_CASES = [
+    (re.compile(rf"\b(?:{a})\b", re.IGNORECASE), re.compile(rf"\b(?:{b})\b", re.IGNORECASE))
+    for pair in CASES
+    for a, b in (pair, pair[::-1])
+]
 # A day or week asked for as an end ("Until which week is the arena open on Tuesdays?") is not answered by a start
 # alone ("open on Tuesdays from week 6"), nor a start by an end; a span gives either. Only of a question asking for
 # a date: "when does the loan end" asks for no particular kind, and any sentence may answer it.
@@ -759,6 +772,8 @@ class Expected:
     question_names: frozenset[str] = frozenset()
     wrong_bound: re.Pattern | None = None  # "maximum" when the question asks for the minimum
     bound: re.Pattern | None = None
+    case: re.Pattern | None = None  # the case a value is asked in: "reverse" of "top speed in reverse"
+    wrong_case: re.Pattern | None = None  # its opposite: "forward"
     dimension: str = ""  # of a quantity: "mass", "length"...
     measure: re.Pattern | None = None  # the particular measure it asks for: "range", "payload"
     other_measures: re.Pattern | None = None  # the measures it does not ask for: "height", "width", "weight"...
@@ -832,6 +847,8 @@ class Expected:
     def fits(self, sentence: str) -> bool:
         """Whether the sentence states an answer of this kind; any sentence fits a question of no particular kind."""
         if self.wrong_bound and self.wrong_bound.search(sentence) and not (self.bound and self.bound.search(sentence)):
+            return False
+        if self.wrong_case and self.wrong_case.search(sentence) and not (self.case and self.case.search(sentence)):
             return False
         other = self.other_measures and self.other_measures.search(sentence)
         if other and self.measure and not self.measure.search(sentence):  # a height of 22 cm is not its range
@@ -977,6 +994,9 @@ def expected(question: str, kin: Callable[[str], Sequence[str]] = lambda word: (
         bounds = next(((end, other) for asked, end, other in ENDS if asked.search(question)), None)
     if bounds:
         kind = replace(kind, bound=bounds[0], wrong_bound=bounds[1])
+    cases = next(((asked, wrong) for asked, wrong in OPPOSITE_CASES if asked.search(question)), None)
+    if kind.kind and cases and not cases[1].search(question):
+        kind = replace(kind, case=cases[0], wrong_case=cases[1])
     # Only a value's kind is precise enough to say what the question's words asked: any capitalised name would
     # "say" a brand, any code a room number; a number to call says what "phone" asked.
     return replace(kind, asking=_asking(question, kind)) if kind.kind in SAYS_WHAT_ASKED else kind
