@@ -941,3 +941,13 @@ def test_a_value_in_the_opposite_case_does_not_fit():
     assert wanted.fits("Reverse speed: 0.5 m/s")
     assert expected("how fast can the MV-9 go?").fits("Maximum forward speed | 1.8 m/s | –")
     assert not expected("how cold does it get outdoors").fits("Indoors the hall is kept at 18 °C.")
+
+
+def test_a_codes_number_is_no_quantity_with_a_unit():
+    """fresh21-tune: "how long can we borrow a spare rov for" took the "4s" of "four spare MV-4s" for four seconds;
+    a value with its unit still fits."""
+    wanted = expected("how long can we borrow a spare rov for")
+    assert not wanted.fits("There are four spare MV-4s in the wet store.")
+    assert wanted.fits("A team can borrow one for three days at a time.")
+    assert wanted.fits("Wait 10s, then lift it out.")
+    assert expected("how heavy is it").fits("Mass 12kg")

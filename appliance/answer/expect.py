@@ -1187,11 +1187,13 @@ def _stated_in(dimension: str, units: str) -> re.Pattern:
     between = RATE_WORDS if dimension == "rate" else UNIT_WORDS
     # A unit divided by another is a rate of its own: the "m" of 0.0014 m/s² is no length. Only a unit in words
     # stands apart from its number: the "A" of "channel 3 gives a fixed voltage" is an article, no amperes.
-    pattern = rf"{NUMBER}[\s-]*(?:(?:[\w-]+\s+){{1,{between}}}?(?=[^\W\d_]{{3}}))?(?:{units})(?![\w/])"
-    # A sum of money is no count ("charged €25 for the seat"), nor a code's number ("the PD-1 dock" is one dock
-    # of however many).
+    # A code's number is no quantity: the "4s" of "four spare MV-4s" is no four seconds, "the PD-1 dock" one dock of
+    # however many.
+    code = r"(?<![^\W\d_])(?<![^\W\d_]-)"
+    pattern = rf"{code}{NUMBER}[\s-]*(?:(?:[\w-]+\s+){{1,{between}}}?(?=[^\W\d_]{{3}}))?(?:{units})(?![\w/])"
+    # A sum of money is no count ("charged €25 for the seat").
     if dimension == "count":
-        pattern = rf"(?<![\d.,£$€])(?<![£$€]\s)(?<![^\W\d_])(?<![^\W\d_]-){pattern}"
+        pattern = rf"(?<![\d.,£$€])(?<![£$€]\s){pattern}"
     extra = {
         "money": PAID,
         "recurrence": RECURRING,
