@@ -385,6 +385,28 @@ def test_a_where_question_is_answered_first_by_the_sentence_naming_a_room_or_cab
     assert done.covered and "B-203" in first, done.answer
 
 
+SPARES = b"""# Spare parts for the ROVs
+
+Spare thrusters are the Tethra TH-6, part number TH6-220, kept in the wet store.
+Spare propellers and tether connectors are also stocked; ask the technician for them.
+"""
+
+
+@pytest.fixture(scope="module")
+def spares(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "spares.md", SPARES)
+
+
+def test_a_property_of_one_thing_is_not_another_things(spares):
+    """fresh21-tune: "what's the part number for a spare propeller?" was answered by the spare thrusters' part
+    number: a sentence naming none of the thing whose property is asked gives another thing's. The thruster's is
+    answered."""
+    refused = spares.answer(Question("what's the part number for a spare propeller?"))
+    assert not refused.covered, refused.answer
+    done = spares.answer(Question("what's the part number for a spare thruster?"))
+    assert done.covered and "TH6-220" in done.answer, done.answer
+
+
 STAND = b"""# Thrust stand: user notes
 
 ## Broken propellers

@@ -407,6 +407,8 @@ class Answerer:
         # Nor one naming none of the thing a "how tall are the X" question measures.
         measured = evidence_module.measured_thing(question) if wanted.kind == "quantity" else []
         named = [] if wanted.kind else evidence_module.property_asked(question)
+        # Nor one naming none of the thing whose property it asks: the spare thrusters' part number is no propeller's.
+        owner = evidence_module.property_of(question)
         # A sentence on another room or part than the one the question names by its code answers nothing of it:
         # "The TA holds office hours ... in room D-118" for "what are the opening hours of room B-114".
         if any(
@@ -444,6 +446,7 @@ class Answerer:
             and not evidence_module.missing_terms(picked, s, self.kin)
             and not evidence_module.lacks_all(named, s, self.kin)
             and not evidence_module.lacks_all(measured, s, self.kin)
+            and not evidence_module.lacks_all(owner, s, self.kin)
         ) or evidence_module.answered_together(
             question, scored, settings.answerable_coverage, settings.answerable_similarity, self.kin
         ):

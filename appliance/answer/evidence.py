@@ -400,6 +400,8 @@ PROPERTY_ASKED = (
         re.IGNORECASE,
     ),
 )
+# Where the thing a property is asked of ends: at a place, a time or a case ("a spare propeller in the wet store").
+THING_ENDS = re.compile(r"\b(?:at|in|on|during|when|if|for|with|from)\b|[?.!,]", re.IGNORECASE)
 SAID_NOT_NAMED = frozenset(
     "penalty penalties aim aims purpose goal goals point topic topics subject idea plan rule rules procedure process "
     "step steps task tasks date dates code name difference reason role use function meaning content contents format "
@@ -769,6 +771,17 @@ def property_asked(question: str) -> list[str]:
     said (see SAID_NOT_NAMED): a sentence naming none of them cannot give it."""
     found = next((m for m in (pattern.match(question) for pattern in PROPERTY_ASKED) if m), None)
     return content_words(found[1]) if found and found[2].lower() not in SAID_NOT_NAMED else []
+
+
+def property_of(question: str) -> list[str]:
+    """The thing a "what is the X of the Y?" question asks the property of, by its last word ("propeller" of "what's
+    the part number for a spare propeller"): a sentence naming none of it gives another thing's X."""
+    found = PROPERTY_ASKED[0].match(question)
+    if not found:
+        return []
+    # The course asked in is no thing of its own ("the set book for this module").
+    thing = THING_ENDS.split(THIS_COURSE.sub(" ", question[found.end() :]))[0]
+    return content_words(thing)[-1:]
 
 
 def codes(question: str) -> frozenset[str]:
