@@ -378,6 +378,8 @@ KIND_OF = re.compile(
 )
 # "which bus goes ...": the noun that says what kind of thing is picked.
 WHICH_THING = re.compile(r"^\W*which\s+(?!(?:one|ones|of)\b)([^\W\d_]{3,})\b", re.IGNORECASE)
+# "how tall are the traffic cones on the course": the thing a "how <measure> is X" question measures, up to a place,
+# time or case; not "how much" or "how many", which count or price what follows.
 MEASURED_THING = re.compile(
     r"^\W*how\s+(?!much\b|many\b|often\b|soon\b|come\b)[^\W\d_]+\s+(?:is|are|was|were)\s+"
     r"(?:(?:the|a|an|my|our|your|its|their|this|that|these|those)\s+)?(.+?)"
