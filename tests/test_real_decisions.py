@@ -407,6 +407,48 @@ def test_a_property_of_one_thing_is_not_another_things(spares):
     assert done.covered and "TH6-220" in done.answer, done.answer
 
 
+STORE = b"""# Spare parts for the ROVs
+
+Spare parts are kept in the wet store and signed out by the technician on duty.
+The part number of the spare thrusters is TH6-220, and each costs 85 pounds.
+"""
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "store.md", STORE)
+
+
+def test_two_sentences_in_turn_naming_none_of_the_thing_asked_of_do_not_answer(store):
+    """A pair read in turn holds a property asked of a thing only when one of them names the thing: the spare parts'
+    place and then the thrusters' part number give no propeller's. The thrusters' is answered."""
+    refused = store.answer(Question("what's the part number for a spare propeller?"))
+    assert not refused.covered, refused.answer
+    done = store.answer(Question("what is the part number of the spare thrusters?"))
+    assert done.covered and "TH6-220" in done.answer, done.answer
+
+
+RISKS = b"""# Arena risk assessment
+
+| Hazard | Who might be harmed | Control measures | Residual risk |
+| --- | --- | --- | --- |
+| Fingers pinched in the gripper | Student changing the gripper fingers | Press the emergency stop first | Low (3) |
+| Tripping over cables | Anyone in the arena | Cables run under the rubber cable covers | Low (4) |
+"""
+
+
+@pytest.fixture(scope="module")
+def risks(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "risks.md", RISKS)
+
+
+def test_a_property_of_something_done_is_answered_in_other_words(risks):
+    """fresh15-tune: "the risk rating for getting your fingers trapped" asks of something done, not of a thing a
+    sentence must name: the row "Fingers pinched in the gripper" answers it."""
+    done = risks.answer(Question("what's the risk rating for getting your fingers trapped in the gripper?"))
+    assert done.covered and "Low (3)" in done.answer, done.answer
+
+
 STAND = b"""# Thrust stand: user notes
 
 ## Broken propellers

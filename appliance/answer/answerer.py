@@ -322,7 +322,7 @@ class Answerer:
             settings.answerable_coverage,
             settings.answerable_similarity,
             self.kin,
-            needed=[] if wanted.kind else evidence_module.property_asked(question),
+            needed=evidence_module.things_asked(question, wanted.kind),
             # a sentence between them only where the second states the kind asked for: any sentence "states" what a
             # question of no kind asks
             reach=IN_TURN_REACH if wanted.kind else 1,
@@ -402,13 +402,11 @@ class Answerer:
         codes = evidence_module.codes(question)
         when = not wanted.kind and bool(evidence_module.WHEN.match(question))
         # A sentence naming no thing of the kind a "which ...?" question picks cannot say which; nor one naming no
-        # word of the property a question of no particular kind asks for ("the password for the lab network").
+        # word of the property a question of no particular kind asks for ("the password for the lab network"), of
+        # the thing a "how tall are the X" question measures, or of the thing whose property it asks (the spare
+        # thrusters' part number is no propeller's).
         picked = evidence_module.which_thing(question)
-        # Nor one naming none of the thing a "how tall are the X" question measures.
-        measured = evidence_module.measured_thing(question) if wanted.kind == "quantity" else []
-        named = [] if wanted.kind else evidence_module.property_asked(question)
-        # Nor one naming none of the thing whose property it asks: the spare thrusters' part number is no propeller's.
-        owner = evidence_module.property_of(question)
+        asked = evidence_module.things_asked(question, wanted.kind)
         # A sentence on another room or part than the one the question names by its code answers nothing of it:
         # "The TA holds office hours ... in room D-118" for "what are the opening hours of room B-114".
         if any(
@@ -444,9 +442,7 @@ class Answerer:
             for s in stating
             if evidence_module.names_all(codes, s)
             and not evidence_module.missing_terms(picked, s, self.kin)
-            and not evidence_module.lacks_all(named, s, self.kin)
-            and not evidence_module.lacks_all(measured, s, self.kin)
-            and not evidence_module.lacks_all(owner, s, self.kin)
+            and not evidence_module.lacks_a_thing(asked, s, self.kin)
         ) or evidence_module.answered_together(
             question, scored, settings.answerable_coverage, settings.answerable_similarity, self.kin
         ):
@@ -478,11 +474,17 @@ class Answerer:
             if (s.similarity >= self.settings.answerable_similarity or evidence_module.item_label(s))
             and evidence_module.names_all(codes, s)
         ]
-        lacking = [evidence_module.missing_terms(terms, s, self.kin) for s in near[:KEPT_MEANING_SENTENCES]]
-        # What the question's thing is of is what it asks about: the online test's time is no resit's; and the
-        # property it asks for is what it asks: a network's name gives no password.
-        head, named = evidence_module.heads(question), evidence_module.property_asked(question)
-        lacking = [m for m in lacking if not set(head) & set(m) and not (named and set(named) <= set(m))]
+        # The property it asks for, and the thing it asks it of, are what it asks: a network's name gives no
+        # password, nor the thrusters' part number a propeller's.
+        asked = evidence_module.things_asked(question, "")
+        lacking = [
+            evidence_module.missing_terms(terms, s, self.kin)
+            for s in near[:KEPT_MEANING_SENTENCES]
+            if not evidence_module.lacks_a_thing(asked, s, self.kin)
+        ]
+        # What the question's thing is of is what it asks about: the online test's time is no resit's.
+        head = evidence_module.heads(question)
+        lacking = [m for m in lacking if not set(head) & set(m)]
         # The day asked about is what a question asking whether asks ("does the shuttle run on mondays"), however
         # little the word weighs in its meaning; not one of its premises ("if i order on monday when can i ...").
         if evidence_module.asks_whether(question):

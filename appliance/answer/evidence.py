@@ -404,6 +404,9 @@ PROPERTY_ASKED = (
 )
 # Where the thing a property is asked of ends: at a place, a time or a case ("a spare propeller in the wet store").
 THING_ENDS = re.compile(r"\b(?:at|in|on|during|when|if|for|with|from)\b|[?.!,]", re.IGNORECASE)
+# A thing ending in a verb's form is something done, not a thing named ("getting your fingers trapped", "handing",
+# "students allowed"): a sentence may say it in other words ("Fingers pinched in the gripper").
+DONE_NOT_NAMED = re.compile(r"[^\W\d_]{2,}(?:[^\We]ed|ing)\W*$", re.IGNORECASE)
 SAID_NOT_NAMED = frozenset(
     "penalty penalties aim aims purpose goal goals point topic topics subject idea plan rule rules procedure process "
     "step steps task tasks date dates code name difference reason role use function meaning content contents format "
@@ -783,7 +786,19 @@ def property_of(question: str) -> list[str]:
         return []
     # The course asked in is no thing of its own ("the set book for this module").
     thing = THING_ENDS.split(THIS_COURSE.sub(" ", question[found.end() :]))[0]
-    return content_words(thing)[-1:]
+    return [] if DONE_NOT_NAMED.search(thing) else content_words(thing)[-1:]
+
+
+def things_asked(question: str, kind: str) -> list[list[str]]:
+    """What the question names as what it asks, each as the words a sentence must name one of to answer it: the
+    property asked for, in a question of no particular kind (`property_asked`), the thing a quantity is measured of
+    (`measured_thing`) and the thing a property is asked of (`property_of`)."""
+    groups = [
+        [] if kind else property_asked(question),
+        measured_thing(question) if kind == "quantity" else [],
+        property_of(question),
+    ]
+    return [words for words in groups if words]
 
 
 def codes(question: str) -> frozenset[str]:
@@ -1484,6 +1499,11 @@ def lacks_all(terms: Sequence[str], sentence: Scored, kin: Kin = NO_KIN) -> bool
     return bool(terms) and len(missing_terms(terms, sentence, kin)) == len(terms)
 
 
+def lacks_a_thing(things: Sequence[Sequence[str]], sentence: Scored, kin: Kin = NO_KIN) -> bool:
+    """Whether the sentence names no word of one of the things a question asks (`things_asked`)."""
+    return any(lacks_all(words, sentence, kin) for words in things)
+
+
 def lettered_cells(labels: str, row: str) -> set[str]:
     """A table row's things named by a letter: "groupb" for the row "B | Thursday | ..." under "Group | Day | ..."."""
     if not labels:
@@ -1708,7 +1728,7 @@ def answered_in_turn(
     least_coverage: float,
     least_similarity: float,
     kin: Kin = NO_KIN,
-    needed: Sequence[str] = (),
+    needed: Sequence[Sequence[str]] = (),
     reach: int = 1,
 ) -> tuple[Scored, Scored] | None:
     """Two neighbouring sentences of one paragraph that cover the question's key terms together and, read together,
@@ -1717,7 +1737,8 @@ def answered_in_turn(
     Quarrow, ..." answers "who do i ask to reserve whole nodes", which neither does alone. The first may be up to
     `reach` sentences before the second: a procedure's steps go on about its case ("If a propeller breaks during a
     test, press the emergency stop ... Collect all pieces ... tell Dr. Nneka Marstrand the same day"). Never two
-    table rows: the next row is another thing's; never two lacking every `needed` term (the property asked for)."""
+    table rows: the next row is another thing's; never two naming no word of one of the `needed` things
+    (`things_asked`)."""
     terms, at = key_terms(question), {(s.source, s.start): s for s in scored}
     pairs = []
     for second in stating:
@@ -1735,7 +1756,7 @@ def answered_in_turn(
                 and first.similarity >= least_similarity
                 and not PARAGRAPH_BREAK.search(_text(passage, first.end, second.start))
                 and coverage(terms, f"{first.context} {second.context}", kin=kin) >= least_coverage
-                and (not needed or coverage(needed, f"{first.context} {second.context}", kin=kin) > 0)
+                and all(coverage(words, f"{first.context} {second.context}", kin=kin) > 0 for words in needed)
             ):
                 pairs.append((first, second))
                 break
