@@ -24,6 +24,7 @@
     .venv/bin/python -m bench.evidence --set fresh19       # the twentieth, several facts (bench/answers/fresh19/)
     .venv/bin/python -m bench.evidence --set fresh20       # the twenty-first, twins (bench/answers/fresh20/)
     .venv/bin/python -m bench.evidence --set fresh21       # the twenty-second, value twins (bench/answers/fresh21/)
+    .venv/bin/python -m bench.evidence --set fresh22       # the twenty-third, explanations and procedures (fresh22/)
 
 The grounded answer can only be as good as what comes before the model: the passages retrieved, the evidence
 sentences chosen from them and the yes/maybe/no decision on whether they answer the question. This benchmark
