@@ -3093,6 +3093,25 @@ def test_a_markdown_sections_own_heading_in_its_text_is_no_evidence():
     assert len(contexts_of(slide)) == 2
 
 
+def test_a_heading_of_two_sentences_is_no_evidence():
+    """fresh22-tune: "Our buoy's tile has gone red." of the FAQ heading "Our buoy's tile has gone red. What do we
+    do?" was quoted as an answer. (Its sentences taken as answering the heading's question, as a "Q:" line's do,
+    answered two near-topic twins and a textbook's "What Is a Robot?" a request for a poem: measured, not kept.)"""
+    page = "Our buoy's tile has gone red. What do we do?\n\nFirst check the dashboard's last heartbeat."
+    heading = "NC526 questions > Our buoy's tile has gone red. What do we do?"
+    assert list(contexts_of(passage_of(page, heading))) == ["First check the dashboard's last heartbeat."]
+
+
+def test_a_hedge_or_every_time_is_no_key_term():
+    """fresh22-tune: "what even is a sensing buoy" was answered by the heartbeat's "even when it has nothing to
+    send"; "why do we rinse the buoy every time it comes out" by "the readings of every buoy are stamped in the
+    same time"."""
+    assert evidence.key_terms("what even is a sensing buoy") == ["sens", "buoy"]
+    assert evidence.key_terms("how exactly do i actually calibrate the probe") == ["calibrat", "prob"]
+    assert evidence.key_terms("why do we rinse the buoy every time") == ["rins", "buoy"]
+    assert "tim" in evidence.key_terms("how much time does each team get")
+
+
 def test_a_sentence_is_checked_for_swaps_against_the_one_it_copies_most_of():
     """Found by bench.verifier: "The Greta Lindqvist Station in Room G-11" is nearest in meaning to the sentence
     naming her, which has none of the title's words it changes, yet it copies the title but for its name."""

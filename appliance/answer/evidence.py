@@ -53,7 +53,10 @@ CHATTED = frozenset("u ur r ya pls plz thx smth sth teh guys".split())
 # A person pointed at is no word the answer holds: "what's his extension?" is answered by "Tavish Hollin (extension
 # 4452)" (the search's stopwords keep "it" and "they" out, not these).
 PERSONAL = frozenset("he she him his her hers theirs".split())
-NO_TERMS = STOPWORDS | UNAPOSTROPHED | CHATTED | PERSONAL
+# A hedge says how the student asks, not what about: "what even is a sensing buoy", "how exactly do I ...", "our
+# tile just went red"; the material says none of them.
+HEDGES = frozenset("even actually really just exactly basically literally anyway honestly".split())
+NO_TERMS = STOPWORDS | UNAPOSTROPHED | CHATTED | PERSONAL | HEDGES
 # Words a question uses to ask, not to say what about: they need not appear in the answer.
 ASKING = frozenset(
     "what which who whom whose when where why how much many long often does do did am is are was were can could "
@@ -291,6 +294,9 @@ LETTER_CELL = re.compile(r"[A-HJ-Z]")
 # "at the same time" says how many at once, no time a sentence must name: "how many rovs can be in the tank at the
 # same time" is answered by "At most three ROVs may be in the water at once".
 AT_ONCE = re.compile(r"\b(?:at\s+(?:the\s+same|any\s+one|one|a)\s+time|at\s+once|simultaneously)\b", re.IGNORECASE)
+# "every time" says always, no time or count a sentence must name: "why do we rinse the buoy every time it comes
+# out" is answered by "Rinse the hull ... after every recovery: salt left to dry forms crystals".
+EVERY_TIME = re.compile(r"\b(?:every|each)\s+time\b", re.IGNORECASE)
 # "the one about ..." points at what it says after: "one" there is no number ("which lecture was the one about the
 # time of flight sensor").
 # "as well" and a last "too" add a thing to what was asked, not a word the material must say: "is there a written
@@ -728,7 +734,9 @@ def key_terms(question: str) -> list[str]:
     # A decimal is one term: "0.5 mm2 wire" is not answered by the row of 2.5 mm² and 7.0 mm.
     question = THE_ONE.sub(r"\1", THE_FEW.sub(r"\1", OF_THE_FEW.sub(r"\1", question)))
     question = ORDINAL_THING.sub(lambda m: f"{m[2]}{ORDINALS[m[1].lower()]}", ALONE.sub("alone", question))
-    question = ALSO.sub(" ", IN_CHARGE.sub(" ", THIS_COURSE.sub(" ", COURTESY.sub(" ", AT_ONCE.sub(" ", question)))))
+    # What says how or when the student asks, or of what course, is no term.
+    for said in (EVERY_TIME, AT_ONCE, COURTESY, THIS_COURSE, IN_CHARGE, ALSO):
+        question = said.sub(" ", question)
     lettered = [f"{noun}{letter}".lower() for noun, letter in LETTERED.findall(question)]
     return list(dict.fromkeys([*content_words(DECIMAL_POINT.sub("_", question), drop), *lettered]))
 
@@ -1123,12 +1131,15 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
         # quoted for the steps under it. A slide's title is its own: "Lecture 4 – Time-of-Flight Ranging" says
         # which lecture it is.
         titled = passage.filename.lower().endswith(SLIDES)
-        own_heading = "" if titled else passage.heading.rsplit(" > ", 1)[-1].strip().lower()
+        own_heading = "" if titled else passage.heading.rsplit(" > ", 1)[-1].strip()
+        # Nor does any sentence of it: "Our buoy's tile has gone red." of "## Our buoy's tile has gone red. What do
+        # we do?" is the question an FAQ's section answers.
+        heading_ends = len(own_heading) if passage.text.lower().startswith(own_heading.lower()) else 0
         for i, (a, b) in enumerate(spans):
             text = passage.text[a:b]
             if text.endswith("?") or REFERENCE.match(passage.text, passage.text.rfind("\n", 0, a) + 1):
                 continue
-            if text.strip().lower() == own_heading:
+            if (own_heading and text.strip().lower() == own_heading.lower()) or b <= heading_ends:
                 continue
             before = " ".join(passage.text[a:b] for a, b in _leaned_on(passage.text, spans, i))
             asked = _asked(passage.text, a)
