@@ -1490,6 +1490,29 @@ def test_a_yes_or_no_opening_a_sentence_is_not_shown_and_the_claim_after_it_is_c
     built.close()
 
 
+def test_a_sentence_the_model_cut_short_is_shown_as_the_materials_whole_sentence(settings, fakes):
+    """fresh22-tune and the judged halves of fresh21 and fresh22: the model kept part of an evidence sentence ("The
+    data freeze is the moment, at 17:00 on Friday of week 9") and left out what answers ("after which the data set
+    of each buoy is fixed"); the student reads the material's sentence whole, quoted. A sentence saying all the
+    material's sentence says stays the model's own."""
+    whole = "The data freeze is the moment, at 17:00 on the Friday of week 9, after which the data set is fixed."
+    cut = FakeModel(script="The data freeze is the moment, at 17:00 on the Friday of week 9 [1].")
+    built = answer_with(settings, fakes, cut)
+    built.ingestor.ingest(f"# Data freeze\n\n{whole}\n".encode(), "freeze.md")
+    done = built.answerer.answer(Question("What is the data freeze?"))
+    n = next(s.n for s in done.sources if s.filename == "freeze.md")
+    assert [(s.status, s.stands_for, s.shown) for s in done.sentences] == [
+        ("supported", "material", answerer_module.QUOTE.format(text=whole, n=n))
+    ]
+    built.close()
+    kept = FakeModel(script=f"{whole[:-1]} [1].")
+    built = answer_with(settings, fakes, kept)
+    built.ingestor.ingest(f"# Data freeze\n\n{whole}\n".encode(), "freeze.md")
+    done = built.answerer.answer(Question("What is the data freeze?"))
+    assert [(s.stands_for, s.shown) for s in done.sentences] == [("model", f"{whole[:-1]} [{n}].")]
+    built.close()
+
+
 def test_a_near_topic_question_the_material_does_not_answer_is_refused(settings, fakes):
     """The notes are about the gripper but state no temperature: refused before the model runs."""
     guesser = FakeModel(script="The Zorblax-7 gripper works at up to 60 degrees [1].")

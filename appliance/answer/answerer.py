@@ -26,6 +26,8 @@ from appliance.store.text import STOPWORDS, WORD
 ATTRIBUTION = 0.5
 SELECTED = "selected text"
 QUOTE = "The material says: “{text}” [{n}]"
+# How many more words an evidence sentence holds than a generated one restating part of it for it to be shown whole.
+CUT_SHORT = 2
 # A quote answering where in the material something is said: "Slide 9 of arm.pptx says: “...” [1]".
 PLACED_QUOTE = "{place} says: “{text}” [{n}]"
 FOLLOWING_QUOTE = "the next best evidence, quoted with the one before"
@@ -696,16 +698,20 @@ class Answerer:
         answered = any(s.status == "quoted" or (s.shown and verifier.answers(s.text)) for s in earlier)
         if verdict.source is not None and (answered or verifier.answers(plain)):
             # A table row the model copies ("ABS | 1.5 | 85 | 110") is bare numbers: the material's row, quoted, is
-            # shown under its table's head.
-            row = _row_of(plain, verifier.evidence[verdict.source])
-            if row:
-                shown.add((verdict.source, row.start))
+            # shown under its table's head. A sentence the model cut short says less than the material's, which is
+            # shown whole, when the question asks for no value the short one is checked to state: "The data freeze
+            # is the moment, at 17:00 on Friday of week 9" left out "after which the data set of each buoy is fixed",
+            # what the freeze is; "Dr. Ilse Varga." names who designed the gripper.
+            items = verifier.evidence[verdict.source]
+            whole = _row_of(plain, items) or (None if wanted.kind else _cut_from(plain, items))
+            if whole:
+                shown.add((verdict.source, whole.start))
             return [
                 Sentence(
                     text=sentence,
-                    shown=QUOTE.format(text=row.text, n=verdict.source) if row else _cite(plain, verdict.source),
+                    shown=QUOTE.format(text=whole.text, n=verdict.source) if whole else _cite(plain, verdict.source),
                     status="supported",
-                    stands_for="material" if row else "model",
+                    stands_for="material" if whole else "model",
                     source=verdict.source,
                 )
             ]
@@ -1035,6 +1041,18 @@ def _row_of(sentence: str, items: list[Evidence]) -> Evidence | None:
     if len(cells) < 2:
         return None
     return next((e for e in items if _cells(e.text)[: len(cells)] == cells), None)
+
+
+def _cut_from(sentence: str, items: list[Evidence]) -> Evidence | None:
+    """The evidence sentence the sentence restates only part of: one holding all its words and at least
+    `CUT_SHORT` more (the nearest such), of which the model kept less than the material says."""
+    words = set(evidence_module.content_words(sentence))
+    more = [
+        (len(held - words), e)
+        for e in items
+        if words <= (held := set(evidence_module.content_words(e.text))) and len(held - words) >= CUT_SHORT
+    ]
+    return min(more, key=lambda m: m[0])[1] if words and more else None
 
 
 def _cells(text: str) -> list[str]:
