@@ -1513,6 +1513,26 @@ def test_a_sentence_the_model_cut_short_is_shown_as_the_materials_whole_sentence
     built.close()
 
 
+def test_a_sentence_the_model_copied_from_a_run_of_evidence_is_shown_as_the_whole_run(settings, fakes):
+    """The judged halves of fresh21 and fresh22: the model copied the best evidence sentence word for word and left out
+    the step after it, which was chosen with it and holds the answer; the student reads the run whole, quoted, as an
+    extractive answer quotes it."""
+    doc = (
+        "# Storage mode\n\nThe buoy is put in storage mode between deployments. "
+        "Hold the magnet key against the lid until the light blinks blue twice.\n\nThe store is room FB-0.09.\n"
+    )
+    copier = FakeModel(script="The buoy is put in storage mode between deployments [1].")
+    built = answer_with(settings, fakes, copier)
+    built.ingestor.ingest(doc.encode(), "store.md")
+    done = built.answerer.answer(Question("How do I put the buoy in storage mode?"))
+    n = next(s.n for s in done.sources if s.filename == "store.md")
+    run = doc.split("\n\n")[1]  # the sentence copied and the step after it
+    assert [(s.status, s.stands_for, s.shown) for s in done.sentences] == [
+        ("supported", "material", answerer_module.QUOTE.format(text=run, n=n))
+    ]
+    built.close()
+
+
 def test_a_near_topic_question_the_material_does_not_answer_is_refused(settings, fakes):
     """The notes are about the gripper but state no temperature: refused before the model runs."""
     guesser = FakeModel(script="The Zorblax-7 gripper works at up to 60 degrees [1].")

@@ -701,15 +701,19 @@ class Answerer:
             # shown under its table's head. A sentence the model cut short says less than the material's, which is
             # shown whole, when the question asks for no value the short one is checked to state: "The data freeze
             # is the moment, at 17:00 on Friday of week 9" left out "after which the data set of each buoy is fixed",
-            # what the freeze is; "Dr. Ilse Varga." names who designed the gripper.
+            # what the freeze is; "Dr. Ilse Varga." names who designed the gripper. So is the run of evidence such a
+            # sentence was chosen with: the step or reason after it, which the model left out.
             items = verifier.evidence[verdict.source]
-            whole = _row_of(plain, items) or (None if wanted.kind else _cut_from(plain, items))
+            row = _row_of(plain, items)
+            whole = (row.text, [row.start]) if row else None
+            if not row and not wanted.kind:
+                whole = _stood_for(plain, verdict.source, verifier.evidence)
             if whole:
-                shown.add((verdict.source, whole.start))
+                shown.update((verdict.source, start) for start in whole[1])
             return [
                 Sentence(
                     text=sentence,
-                    shown=QUOTE.format(text=whole.text, n=verdict.source) if whole else _cite(plain, verdict.source),
+                    shown=QUOTE.format(text=whole[0], n=verdict.source) if whole else _cite(plain, verdict.source),
                     status="supported",
                     stands_for="material" if whole else "model",
                     source=verdict.source,
@@ -1053,6 +1057,25 @@ def _cut_from(sentence: str, items: list[Evidence]) -> Evidence | None:
         if words <= (held := set(evidence_module.content_words(e.text))) and len(held - words) >= CUT_SHORT
     ]
     return min(more, key=lambda m: m[0])[1] if words and more else None
+
+
+def _copied(sentence: str, items: list[Evidence]) -> Evidence | None:
+    """The evidence sentence the sentence says word for word, if any."""
+    return next((e for e in items if _words(e.text) == _words(sentence)), None)
+
+
+def _stood_for(sentence: str, n: int, evidence: dict[int, list[Evidence]]) -> tuple[str, list[int]] | None:
+    """The material's quote (text, page starts) a supported sentence is shown as when it says less than the material:
+    the evidence sentence it cut short, or copied from a run bringing more (the step or reason after it), with its run,
+    as an extractive answer quotes it."""
+    cut = _cut_from(sentence, evidence[n])
+    item = cut or _copied(sentence, evidence[n])
+    if item is None:
+        return None
+    run = next(((text, starts) for m, text, starts in quotable(evidence) if m == n and item.start in starts), None)
+    if run and (cut or len(run[1]) > 1):
+        return run
+    return (item.text, [item.start]) if cut else None
 
 
 def _cells(text: str) -> list[str]:
