@@ -3155,6 +3155,23 @@ def test_a_hedge_or_every_time_is_no_key_term():
     assert "tim" in evidence.key_terms("how much time does each team get")
 
 
+@pytest.mark.parametrize(
+    ("question", "action"),
+    [
+        ("how do I change how often the buoy sends its heartbeat", ["chang"]),
+        ("How can we safely unplug a tube from the trainer?", ["unplug"]),
+        ("how to book a lane", ["book"]),
+        ("how do I get my print off the bed", []),  # any procedure gets something done
+        ("how do we find out our team number", []),
+        ("how does the data get from the buoy to us", []),  # how a thing works, not a way to do something
+        ("what is the anchor watch", []),
+    ],
+)
+def test_the_action_a_how_to_question_asks_the_way_of(question, action):
+    """fresh22-tune: a how-to question asks the way to do one thing; a sentence naming none of it tells another."""
+    assert evidence.action_asked(question) == action
+
+
 def test_a_sentence_is_checked_for_swaps_against_the_one_it_copies_most_of():
     """Found by bench.verifier: "The Greta Lindqvist Station in Room G-11" is nearest in meaning to the sentence
     naming her, which has none of the title's words it changes, yet it copies the title but for its name."""

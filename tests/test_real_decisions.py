@@ -503,3 +503,27 @@ def test_when_a_thing_is_asks_for_a_time_and_when_to_do_a_thing_may_be_a_conditi
     assert not refused.covered, refused.answer
     done = first_aid.answer(Question("when do i have to wear safety goggles?"))
     assert done.covered and "laser cutter is running" in done.answer, done.answer
+
+
+BUOY = b"""# The buoy's radio
+
+The buoy sends a heartbeat every hour, with its battery voltage, its position and the number of readings stored.
+
+## Waking the buoy
+
+To wake the buoy, hold the magnet key against the logger box for five seconds, until the green light flashes.
+"""
+
+
+@pytest.fixture(scope="module")
+def buoy(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "buoy.md", BUOY)
+
+
+def test_a_how_to_question_is_not_answered_by_a_sentence_naming_none_of_its_action(buoy):
+    """fresh22-tune: "how do I change how often the buoy sends its heartbeat" was answered by how often it sends it,
+    which tells no way to change it. The way to wake it is asked in other words and answered."""
+    refused = buoy.answer(Question("how do I change how often the buoy sends its heartbeat"))
+    assert not refused.covered, refused.answer
+    done = buoy.answer(Question("how can we wake up the buoy?"))
+    assert done.covered and "magnet key" in done.answer, done.answer

@@ -204,6 +204,15 @@ HOW_TO = re.compile(
     r"(?:steps|procedure|process|instructions)\b)",
     re.IGNORECASE,
 )
+# The action a how-to question asks the way of: "how do I change ...", "how can we safely unplug ...", "how to book
+# ...". The doer is a person: "how does the data get from the buoy to us" asks how a thing works.
+ACTION_ASKED = re.compile(
+    r"^\W*how\s+(?:(?:do|can|should|must|would|could|will|am|are)\s+(?:i|we|you|one|students?|teams?|people)\s+"
+    r"|to\s+)(?:\w+ly\s+|just\s+|even\s+|actually\s+|still\s+)?([a-z]+)\b",
+    re.IGNORECASE,
+)
+# Actions every procedure is, whatever it does: "how do I get my print off the bed" is answered by "lift the sheet".
+ANY_ACTION = frozenset("get go do make be have use know see tell find work deal handle manage sort fix start".split())
 CAUSE = re.compile(
     r"\b(?:because|since|so that|so|otherwise|or else|in order to|to (?:avoid|prevent|keep|protect|stop|make sure|"
     r"ensure)|which (?:means|is why)|(?:that|this) is why|as a result|due to|caused by|reason)\b",
@@ -797,14 +806,24 @@ def property_of(question: str) -> list[str]:
     return [] if DONE_NOT_NAMED.search(thing) else content_words(thing)[-1:]
 
 
+def action_asked(question: str) -> list[str]:
+    """The action a "how do I ...?" question asks the way of ("change" of "how do I change how often the buoy sends
+    its heartbeat"): a sentence naming none of it, with its heading, tells another thing done to what it names (how
+    often the buoy sends it). Not an action any procedure is ("get", "use", "find")."""
+    found = ACTION_ASKED.match(question)
+    return content_words(found[1]) if found and found[1].lower() not in ANY_ACTION else []
+
+
 def things_asked(question: str, kind: str) -> list[list[str]]:
     """What the question names as what it asks, each as the words a sentence must name one of to answer it: the
     property asked for, in a question of no particular kind (`property_asked`), the thing a quantity is measured of
-    (`measured_thing`) and the thing a property is asked of (`property_of`)."""
+    (`measured_thing`), the thing a property is asked of (`property_of`) and the action a how-to question asks the
+    way of (`action_asked`)."""
     groups = [
         [] if kind else property_asked(question),
         measured_thing(question) if kind == "quantity" else [],
         property_of(question),
+        action_asked(question),
     ]
     return [words for words in groups if words]
 
