@@ -527,3 +527,28 @@ def test_a_how_to_question_is_not_answered_by_a_sentence_naming_none_of_its_acti
     assert not refused.covered, refused.answer
     done = buoy.answer(Question("how can we wake up the buoy?"))
     assert done.covered and "magnet key" in done.answer, done.answer
+
+
+SIMULATOR = b"""# Chapter 6: Simulator basics
+
+## 6.4.3 Simulation Controls
+
+- **Play** button: Start simulation
+- **Stop** button: Reset to initial state
+- **Step** button: Advance 1 frame
+"""
+
+
+@pytest.fixture(scope="module")
+def simulator(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "simulator.md", SIMULATOR)
+
+
+def test_two_sentences_in_turn_not_naming_the_code_asked_about_do_not_answer(simulator):
+    """fresh23-tune: "where's the reset button on the BX-4" (a bat detector) was answered by a simulator's "Play button:
+    Start simulation" and "Stop button: Reset to initial state" read in turn, which name no BX-4. Asked of no code,
+    the simulator's reset button is found."""
+    refused = simulator.answer(Question("where's the reset button on the BX-4"))
+    assert not refused.covered, refused.answer
+    done = simulator.answer(Question("where's the reset button"))
+    assert done.covered and "Reset to initial state" in done.answer, done.answer

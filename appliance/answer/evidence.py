@@ -1768,8 +1768,10 @@ def answered_in_turn(
     `reach` sentences before the second: a procedure's steps go on about its case ("If a propeller breaks during a
     test, press the emergency stop ... Collect all pieces ... tell Dr. Nneka Marstrand the same day"). Never two
     table rows: the next row is another thing's; never two naming no word of one of the `needed` things
-    (`things_asked`)."""
+    (`things_asked`), nor two not naming every code the question does ("Stop button: Reset to initial state" of a
+    simulator is no BX-4's reset button)."""
     terms, at = key_terms(question), {(s.source, s.start): s for s in scored}
+    asked = codes(question)
     pairs = []
     for second in stating:
         passage = passages[second.source]
@@ -1787,6 +1789,7 @@ def answered_in_turn(
                 and not PARAGRAPH_BREAK.search(_text(passage, first.end, second.start))
                 and coverage(terms, f"{first.context} {second.context}", kin=kin) >= least_coverage
                 and all(coverage(words, f"{first.context} {second.context}", kin=kin) > 0 for words in needed)
+                and asked <= text_words(f"{first.labels} {first.context} {second.labels} {second.context}")
             ):
                 pairs.append((first, second))
                 break
