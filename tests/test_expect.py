@@ -893,6 +893,16 @@ def test_an_end_asked_for_is_not_answered_by_a_start_alone():
     assert not since.fits("The arena opens on Tuesdays until week 11.")
 
 
+def test_an_end_hour_asked_for_is_not_answered_by_a_start_alone():
+    """fresh23-tune: "until what time can we stay in the building with evening access" was answered by "Your student
+    card opens the side door ... after 18:00", the hour evening access starts; nothing says until when it lasts."""
+    until = expected("until what time can we stay in the building with evening access")
+    assert not until.fits("Your student card opens the side door of the building after 18:00.")
+    assert until.fits("The building stays open until 22:00 for students with evening access.")
+    assert until.fits("Evening access runs from 18:00 to 22:00.")
+    assert expected("what time does the coach leave").fits("The coach leaves after the talk, at 19:15.")
+
+
 def test_what_a_length_asked_for_is_of_is_no_word_asking_for_it():
     """fresh16-tune: "how long should the lab 3 report be" was answered by a textbook lab's "Expected Time: 4
     hours": "lab", "3" and "report" were read as words asking for a length, which any length says."""

@@ -670,14 +670,15 @@ OPPOSITE_CASES = [
     for pair in CASES
     for a, b in (pair, pair[::-1])
 ]
-# A day or week asked for as an end ("Until which week is the arena open on Tuesdays?") is not answered by a start
-# alone ("open on Tuesdays from week 6"), nor a start by an end; a span gives either. Only of a question asking for
-# a date: "when does the loan end" asks for no particular kind, and any sentence may answer it.
+# A day, week or hour asked for as an end ("Until which week is the arena open on Tuesdays?", "until what time can we
+# stay") is not answered by a start alone ("open on Tuesdays from week 6", "opens the side door after 18:00"), nor a
+# start by an end; a span gives either. Only of a question asking for a date or a time of day: "when does the loan
+# end" asks for no particular kind, and any sentence may answer it.
 ASKS_END = re.compile(r"\b(?:until|till|end|ends|finish|finishes|stop|stops)\b", re.IGNORECASE)
 ASKS_START = re.compile(r"\b(?:start|starts|begin|begins|from (?:which|what|when))\b", re.IGNORECASE)
 DAYS_SPANNED = r"(?<![:\d])\d{1,2}\s*[\u2013-]\s*\d{1,2}(?![:\d])"  # "weeks 2-11", not "16:00-18:00"
 STATES_END = re.compile(rf"\b(?:until|till|to|through|ends?|ending|finish\w*|last|stops?)\b|{DAYS_SPANNED}", re.I)
-STATES_START = re.compile(rf"\b(?:from|start\w*|begin\w*|onwards?|as of)\b|{DAYS_SPANNED}", re.I)
+STATES_START = re.compile(rf"\b(?:from|start\w*|begin\w*|onwards?|as of|after)\b|{DAYS_SPANNED}", re.I)
 ENDS = [(ASKS_END, STATES_END, STATES_START), (ASKS_START, STATES_START, STATES_END)]
 # A usual value asked for: a sentence giving only a bound ("do not discharge a cell below about 3.0 V") does not
 # answer a question about the nominal voltage, unless it names the usual value too. Of values only: "the normal
@@ -990,7 +991,7 @@ def expected(question: str, kin: Callable[[str], Sequence[str]] = lambda word: (
     bounds = next(((asked, wrong) for asked, wrong in BOUNDS if asked.search(question)), None)
     if kind.kind == "quantity" and not bounds and USUAL.search(question):
         bounds = (USUAL, BOUNDED)
-    if kind.kind == "date" and not bounds:
+    if (kind.kind == "date" or kind.dimension in ("hour", "clock")) and not bounds:
         bounds = next(((end, other) for asked, end, other in ENDS if asked.search(question)), None)
     if bounds:
         kind = replace(kind, bound=bounds[0], wrong_bound=bounds[1])
