@@ -88,8 +88,9 @@ THIS_COURSE = re.compile(r"\b(?:this|my|our)\s+(?:module|course|class|unit|subje
 # in charge of the bay, while "charged" is said of batteries.
 IN_CHARGE = re.compile(r"\bin\s+charge\b", re.IGNORECASE)
 # A conjunction tying the asker's case to what is asked, and "done" (whose "do" asks): "Can I get an extension
-# because my laptop died?", "... once I've done the printer induction?" are answered by a rule saying neither.
-LINKING = frozenset("because since once already although though while until unless done".split())
+# because my laptop died?", "... once I've done the printer induction?" are answered by a rule saying neither; "till"
+# and "til" are "until" as students type it ("til when are the loos open").
+LINKING = frozenset("because since once already although though while until till til unless done".split())
 # When the asker asks: "i lost my bottle yesterday", "and now it's cracked" say when it happened to them, which no
 # handout can say.
 DEICTIC = frozenset("yesterday today tonight tomorrow now".split())
