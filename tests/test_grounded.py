@@ -880,6 +880,9 @@ def test_a_word_misspelt_by_one_letter_still_covers_the_materials():
         assert evidence.coverage(evidence.key_terms(asked), f"{text} Its length is 1 m.") == 1.0, asked
     for asked, other in (("weight", "height"), ("trial", "trail"), ("maker", "markers")):  # another word; too short
         assert evidence.coverage([asked], f"The {other} of it.") == 0.0, asked
+    # fresh23-tune: one letter typed for another, in a long word ("who decides if I get an extention")
+    assert evidence.coverage(["extention"], "Extensions are decided by the course administrator.") == 1.0
+    assert evidence.coverage(["market"], "The marker pens.") == 0.0  # as likely another word
 
 
 def test_a_range_of_days_or_a_word_for_them_covers_each_day():

@@ -376,6 +376,9 @@ EVERY_DAY = re.compile(r"\b(?:every day|daily|all week|seven days a week|7 days 
 # A student's slip of one letter in a word this long or longer still names the material's word ("repeatabilty"); not
 # in shorter ones, where it is as likely another word ("maker" and "marker", "trial" and "trail").
 SLIPPED = 6
+# A letter typed for another is a slip only in a word this long or longer ("extention" for "extension", "seperate"):
+# in shorter ones it is as likely another word ("rotor" and "motor", "marker" and "market").
+SUBSTITUTED = 8
 # "The store": a thing the passage named before, by its last word.
 DEFINITE = re.compile(r"\b[Tt]he[ \t]+([^\W\d_]{3,})\b(?:[ \t]+([^\W\d_]+))?")
 # A proper name in mid-question: capitalised words after a lower-case word ("at Tollgate Farm", "on my MacBook").
@@ -862,14 +865,16 @@ def _misspelt(term: str, found: set[str] | frozenset[str]) -> bool:
 
 
 def _slip(a: str, b: str) -> bool:
-    """Whether two words differ by one letter left out or in, or two side by side swapped."""
+    """Whether two words differ by one letter left out or in, two side by side swapped, or, in a long word, one
+    letter for another."""
     if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < SLIPPED or a == b:
         return False
     at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     if len(a) != len(b):
         short, long = (a, b) if len(a) < len(b) else (b, a)
         return short[at:] == long[at + 1 :]
-    return a[at + 2 :] == b[at + 2 :] and a[at : at + 2] == b[at : at + 2][::-1]
+    swapped = a[at + 2 :] == b[at + 2 :] and a[at : at + 2] == b[at : at + 2][::-1]
+    return swapped or (len(a) >= SUBSTITUTED and a[at + 1 :] == b[at + 1 :])
 
 
 @dataclass(frozen=True)
