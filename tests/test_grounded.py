@@ -3156,6 +3156,9 @@ def test_a_hedge_or_every_time_is_no_key_term():
     assert evidence.key_terms("how exactly do i actually calibrate the probe") == ["calibrat", "prob"]
     assert evidence.key_terms("why do we rinse the buoy every time") == ["rins", "buoy"]
     assert "tim" in evidence.key_terms("how much time does each team get")
+    # fresh22-tune: "the point of" a thing asks what it is for ("What it is for | to find and flag bad readings")
+    assert evidence.key_terms("what's the point of the week 9 session") == ["week", "9", "session"]
+    assert evidence.key_terms("where is the assembly point") == ["assembli", "point"]
     # fresh23-tune: "til" and "till" are "until", no term a sentence must hold
     assert evidence.key_terms("til when are the toilets open") == ["toilet", "open"]
     assert evidence.key_terms("till when is the lab open") == ["lab", "open"]

@@ -155,6 +155,10 @@ RESTATING = (
         re.compile(r"^\W*how (?:many|much)\b.*\b(?:in total|altogether|all together|in all|combined)\b", re.I),
         frozenset("total altogether combined".split()),
     ),
+    # The point of a thing is what it is for, which the material says in its own words: "what's the point of the week
+    # 9 session" is answered by its "What it is for" cell, "to find and flag bad readings". (Not its "aim" or
+    # "purpose": a lab sheet labels them so, "Aim:".)
+    (re.compile(r"^.*?\bthe\s+point\s+of\b", re.IGNORECASE), frozenset({"point"})),
     # The steps of a task are what its procedure lists, under any heading: "what is the procedure for charging the
     # battery" is answered by the steps under "Charging the battery".
     (
