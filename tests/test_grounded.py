@@ -3181,6 +3181,21 @@ def test_the_action_a_how_to_question_asks_the_way_of(question, action):
     assert evidence.action_asked(question) == action
 
 
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("what is the opening time of the building", ["build"]),  # a thing named, though it ends in -ing
+        ("what is the depth of our mooring", ["moor"]),
+        ("whats the risk rating for getting your fingers trapped in the gripper", []),  # something done
+        ("what is the cost of printing", []),
+    ],
+)
+def test_the_thing_a_property_is_asked_of_may_end_in_ing_when_a_determiner_names_it(question, thing):
+    """The last round's review: "the building" or "the wiring" was read as something done, and lost the check that
+    a sentence names the thing its property is asked of."""
+    assert evidence.property_of(question) == thing
+
+
 def test_a_sentence_is_checked_for_swaps_against_the_one_it_copies_most_of():
     """Found by bench.verifier: "The Greta Lindqvist Station in Room G-11" is nearest in meaning to the sentence
     naming her, which has none of the title's words it changes, yet it copies the title but for its name."""

@@ -428,8 +428,13 @@ PROPERTY_ASKED = (
 # Where the thing a property is asked of ends: at a place, a time or a case ("a spare propeller in the wet store").
 THING_ENDS = re.compile(r"\b(?:at|in|on|during|when|if|for|with|from)\b|[?.!,]", re.IGNORECASE)
 # A thing ending in a verb's form is something done, not a thing named ("getting your fingers trapped", "handing",
-# "students allowed"): a sentence may say it in other words ("Fingers pinched in the gripper").
-DONE_NOT_NAMED = re.compile(r"[^\W\d_]{2,}(?:[^\We]ed|ing)\W*$", re.IGNORECASE)
+# "students allowed"): a sentence may say it in other words ("Fingers pinched in the gripper"). Not one a determiner
+# names: "the building", "our mooring", "the wiring" are things.
+DONE_NOT_NAMED = re.compile(
+    r"(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bour )(?<!\byour )(?<!\bmy )(?<!\bits )(?<!\btheir )(?<!\bthis )"
+    r"(?<!\bthat )\b[^\W\d_]{2,}(?:[^\We]ed|ing)\W*$",
+    re.IGNORECASE,
+)
 SAID_NOT_NAMED = frozenset(
     "penalty penalties aim aims purpose goal goals point topic topics subject idea plan rule rules procedure process "
     "step steps task tasks date dates code name difference reason role use function meaning content contents format "
