@@ -158,6 +158,9 @@ STATES = [
         "Speed limited to 0.5 m/s; one team member acts as spotter during every test drive",
     ),
     ("who may use the lathe", "person", "Only staff may use the lathe; students hand in drawings."),
+    # and whose job it is, by a role said to do it (fresh23-tuning questions)
+    ("who marks the lab books", "person", "The lab books are marked by the demonstrators of the other group."),
+    ("who teaches the course", "person", "The course is taught by the lecturer who teaches the labs."),
     ("who can open the cabinet", "person", "A technician opens the cabinet on request."),
     # a power supply is told by its volts and amps
     ("What power supply does the stepper driver need?", "quantity", "Use a 24 V, 5 A supply from the cabinet."),
@@ -319,6 +322,9 @@ MISSES = [
     ("who do i call if the network goes down", "The network goes down for maintenance every Sunday night."),
     # a role answers whom to turn to, not who did a thing, and a role it is: "the TA sessions" name none
     ("who designed the gripper", "It was designed by the lab technician."),
+    # a role said to do another thing does no duty asked about: "Who manufactures ..." of the one who fits it
+    ("Who manufactures the Zorblax-7 gripper?", "It is fitted by the lab technician."),
+    ("who moderates the lab book marks", "The lab books are marked by the demonstrators."),
     ("who do i ask about the demo", "The demo is in the lab on Friday."),
     # "who can I ask" asks whom to turn to; a sentence naming no one answers no duty's question either
     ("who must sign the form", "The form is signed in ink."),

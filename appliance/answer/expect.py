@@ -488,6 +488,13 @@ ROLE = re.compile(
     r"mentors?|librarians?|library|caretakers?|reception|secretar(?:y|iat)|wardens?|marshals?|first aiders?|"
     r"organi[sz]ers?|examiners?|assistants?|committee|dean|head of)\b"
 )
+# Whose job a thing is, asked with its verb in the present ("who marks the lab books"): a role answers it when the
+# sentence says the role does that ("The lab books are marked by the demonstrators"); any role does not ("Who
+# manufactures the gripper?" is not answered by "the technician fits it").
+DUTY = re.compile(
+    r"\bwho\s+(?!(?:does|says|lives|likes|wants|needs|knows|thinks)\b)([a-z]{2,}?[^s\W])(?:(?<=ch|sh|ss)es|s)\b",
+    re.IGNORECASE,
+)
 # A change by a factor: its answer is a number of no unit, whatever quantity it changes.
 FACTOR = re.compile(r"\bmultipl\w*|\bfactor\b|\bhow many times (?:more|less|as|faster|slower|bigger)\b", re.I)
 # A number that names rather than counts: its digits are the answer whatever its form.
@@ -786,6 +793,7 @@ class Expected:
     lead: bool = False  # it asks how long before something a thing is done: "how far ahead do i book"
     limit: bool = False  # it asks for the bound of what a thing can do: "how cold can the chamber go"
     whom: bool = False  # it asks whom to turn to, which a role answers as well as a name
+    duty: str = ""  # the verb whose doer it asks ("mark" of "who marks the lab books"), which a role doing it answers
     abbreviation: str = ""  # of an `expansion`: "ToF" for "what does ToF stand for"
 
     def heads(self, labels: str) -> bool:
@@ -875,7 +883,7 @@ class Expected:
         if self.kind in NAMES:
             if self.kind == "phone" and not (self._on_the_line(sentence) and self._whose(sentence, PHONE)):
                 return False
-            if self.whom and ROLE.search(sentence):
+            if (self.whom or self._does_duty(sentence)) and ROLE.search(sentence):
                 return True
             # "Lecture 4 – Time-of-Flight Ranging" names the lecture "which lecture" asks for, title or not.
             if self.numbered and self.numbered.search(sentence):
@@ -888,6 +896,11 @@ class Expected:
             numbered = bool(self.numbered and self.numbered.search(sentence))
             return numbered or any(_spelled(n) not in self.question_names for n in found) or self._qualified(sentence)
         return True
+
+    def _does_duty(self, sentence: str) -> bool:
+        """Whether the sentence says the duty asked about is done: a word of its verb ("marked" for "mark")."""
+        stem = self.duty.removesuffix("e")
+        return bool(stem) and bool(re.search(rf"\b{re.escape(stem)}\w*", sentence, re.IGNORECASE))
 
     def _whose(self, sentence: str, given: re.Pattern) -> bool:
         """Whether a number or address the sentence gives may be the person's the question names: not when each
@@ -1052,7 +1065,8 @@ def _kind(question: str, kin: Callable[[str], Sequence[str]]) -> Expected:
     if CALLED.search(question):
         return Expected("contact", question_names=names, whom=whom)
     if PERSON.search(question):
-        return Expected("person", question_names=names, whom=whom)
+        duty = DUTY.search(question)
+        return Expected("person", question_names=names, whom=whom, duty=duty[1].lower() if duty else "")
     if PLACE.search(question):
         return Expected("place", question_names=names)
     if PHONED.search(question):
