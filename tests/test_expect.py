@@ -558,6 +558,17 @@ def test_a_thing_counted_may_be_counted_by_one_of_its_kin():
     assert not expected("how many bikes fit in the bike shelter").fits("It holds 64 bicycles in two-level racks.")
 
 
+def test_a_duty_asked_about_is_done_in_the_words_of_its_kin():
+    """ "who teaches the control lectures" is answered by a role they are "taught" by, an irregular form the verb's
+    letters do not start, as "who marks the lab books" is by the role they are "graded" by; not by a role doing
+    another thing, nor without the word table."""
+    kin = kin_of({"teach": ("taught", "instruct"), "mark": ("grad", "scor")})
+    assert expected("who teaches the control lectures", kin).fits("The control lectures are taught by the lecturer.")
+    assert expected("who marks the lab books", kin).fits("The lab books are graded by the demonstrators.")
+    assert not expected("who marks the lab books", kin).fits("The lab books are collected by the demonstrators.")
+    assert not expected("who teaches the control lectures").fits("The control lectures are taught by the lecturer.")
+
+
 def test_what_is_counted_follows_the_code_it_is_of():
     """fresh12-tune: "how many rbt284 labs" counted "rbt", so "You may miss at most two labs" stated no count; the
     code names what is asked about, no word asking for the count that any sentence stating one says."""

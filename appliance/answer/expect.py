@@ -491,6 +491,7 @@ ROLE = re.compile(
 # Whose job a thing is, asked with its verb in the present ("who marks the lab books"): a role answers it when the
 # sentence says the role does that ("The lab books are marked by the demonstrators"); any role does not ("Who
 # manufactures the gripper?" is not answered by "the technician fits it").
+MIN_DUTY_STEM = 3  # letters of a kin's stem read as the start of a word: "led" for "lead", not "do"
 DUTY = re.compile(
     r"\bwho\s+(?!(?:does|says|lives|likes|wants|needs|knows|thinks)\b)([a-z]{2,}?[^s\W])(?:(?<=ch|sh|ss)es|s)\b",
     re.IGNORECASE,
@@ -794,6 +795,7 @@ class Expected:
     limit: bool = False  # it asks for the bound of what a thing can do: "how cold can the chamber go"
     whom: bool = False  # it asks whom to turn to, which a role answers as well as a name
     duty: str = ""  # the verb whose doer it asks ("mark" of "who marks the lab books"), which a role doing it answers
+    duty_kin: tuple[str, ...] = ()  # the stems of the verb's kin: its irregular forms ("taught"), its synonyms
     abbreviation: str = ""  # of an `expansion`: "ToF" for "what does ToF stand for"
 
     def heads(self, labels: str) -> bool:
@@ -898,9 +900,12 @@ class Expected:
         return True
 
     def _does_duty(self, sentence: str) -> bool:
-        """Whether the sentence says the duty asked about is done: a word of its verb ("marked" for "mark")."""
-        stem = self.duty.removesuffix("e")
-        return bool(stem) and bool(re.search(rf"\b{re.escape(stem)}\w*", sentence, re.IGNORECASE))
+        """Whether the sentence says the duty asked about is done: a word of its verb ("marked" for "mark") or of
+        its kin ("taught" for "teach", "graded" for "mark")."""
+        if not self.duty:
+            return False
+        stems = [self.duty.removesuffix("e"), *(stem for stem in self.duty_kin if len(stem) >= MIN_DUTY_STEM)]
+        return bool(re.search(rf"\b(?:{'|'.join(map(re.escape, stems))})\w*", sentence, re.IGNORECASE))
 
     def _whose(self, sentence: str, given: re.Pattern) -> bool:
         """Whether a number or address the sentence gives may be the person's the question names: not when each
@@ -1066,7 +1071,8 @@ def _kind(question: str, kin: Callable[[str], Sequence[str]]) -> Expected:
         return Expected("contact", question_names=names, whom=whom)
     if PERSON.search(question):
         duty = DUTY.search(question)
-        return Expected("person", question_names=names, whom=whom, duty=duty[1].lower() if duty else "")
+        verb = duty[1].lower() if duty else ""
+        return Expected("person", question_names=names, whom=whom, duty=verb, duty_kin=tuple(kin(verb)) if verb else ())
     if PLACE.search(question):
         return Expected("place", question_names=names)
     if PHONED.search(question):
