@@ -26,6 +26,7 @@
     .venv/bin/python -m bench.answers --set fresh21     # the twenty-second, twins asking for one value (fresh21/)
     .venv/bin/python -m bench.answers --set fresh22     # the twenty-third, explanations and procedures (fresh22/)
     .venv/bin/python -m bench.answers --set fresh23     # the twenty-fourth, when, where and who (fresh23/)
+    .venv/bin/python -m bench.answers --set fresh24     # the twenty-fifth, mixed questions with twins (fresh24/)
     .venv/bin/python -m bench --only=answers            # the same through the one command
 
 The dev set (bench/answers/questions.toml) is about invented lab equipment, rules and people, so a right answer
@@ -41,8 +42,8 @@ Every answer is judged here, independently of the appliance's own checks, by pla
 with `cited: true` has the expected filename), numbers in the answer that no returned source contains, sentences
 not supported by any source, loops. Figures are given over all questions and over each split of the set (the dev
 set's `tune` and `check`; each held-out set's `-tune` half and its judged half: `fresh-tune` and `fresh`, ...,
-`fresh23-tune` and `fresh23`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
-(`fresh`, `fresh2`, ..., `fresh23`) only, for the grounded and extractive modes. A question with `earlier` (the
+`fresh24-tune` and `fresh24`); the targets are judged on `check` (dev set) and the held-out sets' judged halves
+(`fresh`, `fresh2`, ..., `fresh24`) only, for the grounded and extractive modes. A question with `earlier` (the
 conversation's questions before it) is asked as the chat's follow-up (see `followed_up`).
 """
 
@@ -75,7 +76,7 @@ class QuestionSet(NamedTuple):
     judged: str
 
 
-# The dev set was tuned on (its `tune` split); the fresh to fresh23 sets were written later, each by a new hand, and
+# The dev set was tuned on (its `tune` split); the fresh to fresh24 sets were written later, each by a new hand, and
 # only their `-tune` halves may be read.
 SETS = {
     "dev": QuestionSet(DEVSET, ("tune", "check"), "check"),
@@ -102,6 +103,7 @@ SETS = {
     "fresh21": QuestionSet(DEVSET / "fresh21", ("fresh21-tune", "fresh21"), "fresh21"),
     "fresh22": QuestionSet(DEVSET / "fresh22", ("fresh22-tune", "fresh22"), "fresh22"),
     "fresh23": QuestionSet(DEVSET / "fresh23", ("fresh23-tune", "fresh23"), "fresh23"),
+    "fresh24": QuestionSet(DEVSET / "fresh24", ("fresh24-tune", "fresh24"), "fresh24"),
     "sample": QuestionSet(DEVSET / "sample", ("sample",), "sample"),
 }
 # ../shared beside the checkout, or two levels up from a git worktree (/work/wt/<name> → /work/shared).

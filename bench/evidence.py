@@ -26,6 +26,7 @@
     .venv/bin/python -m bench.evidence --set fresh21       # the twenty-second, value twins (bench/answers/fresh21/)
     .venv/bin/python -m bench.evidence --set fresh22       # the twenty-third, explanations and procedures (fresh22/)
     .venv/bin/python -m bench.evidence --set fresh23       # the twenty-fourth, when, where and who (fresh23/)
+    .venv/bin/python -m bench.evidence --set fresh24       # the twenty-fifth, mixed questions with twins (fresh24/)
 
 The grounded answer can only be as good as what comes before the model: the passages retrieved, the evidence
 sentences chosen from them and the yes/maybe/no decision on whether they answer the question. This benchmark

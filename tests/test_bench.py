@@ -231,7 +231,7 @@ def held_out_set_is_well_formed(name: str, tmp_path: Path) -> None:
     assert len(quick["questions"]) == 6 and len(quick["documents"]) == 2 and not quick["distractors"]
 
 
-@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 24)])
+@pytest.mark.parametrize("name", [f"fresh{n}" if n > 1 else "fresh" for n in range(1, 25)])
 def test_answers_held_out_set_is_well_formed(name, tmp_path):
     """The held-out sets (bench/answers/<name>/), each written after the sets before it, by a new hand."""
     assert answers.SETS[name].splits == (f"{name}-tune", name)
@@ -464,7 +464,7 @@ def test_answers_multi_fact_set_reads_back(name, tmp_path):
 # Held-out sets of twins: each answerable question ("# answer: ...") is followed by near-topic unanswerable twins about
 # the same document, each of a kind named in the comment above it ("# near-topic property: ...", "# near-topic
 # thing: ...", "# near-topic condition: ..." or "# near-topic detail: ..."); off-topic ones are "# off-topic: ...".
-TWIN_SETS = {"fresh20", "fresh21", "fresh22", "fresh23"}
+TWIN_SETS = {"fresh20", "fresh21", "fresh22", "fresh23", "fresh24"}
 TWIN_KINDS = ("property", "thing", "condition", "detail")
 TWIN_KIND = re.compile(r"#\s*(answer|off-topic|near-topic\s+(\w+)):")
 
