@@ -569,6 +569,16 @@ def test_a_duty_asked_about_is_done_in_the_words_of_its_kin():
     assert not expected("who teaches the control lectures").fits("The control lectures are taught by the lecturer.")
 
 
+def test_an_abbreviation_written_in_brackets_beside_its_words_is_spelled_out_in_any_case():
+    """ "original gravity (OG)" defines OG though its words are not capitalised, as "OG (original gravity)" does;
+    two lower-case words spelling it elsewhere, or other words before its brackets, do not."""
+    wanted = expected("what does OG mean")
+    assert wanted.fits("The original gravity (OG) is the specific gravity of the wort.")
+    assert wanted.fits("Write down the OG (original gravity) in the log.")
+    assert not wanted.fits("The gravity of the wort (OG) is measured.")
+    assert not wanted.fits("Open the gauge: original readings go in the log.")
+
+
 def test_what_is_counted_follows_the_code_it_is_of():
     """fresh12-tune: "how many rbt284 labs" counted "rbt", so "You may miss at most two labs" stated no count; the
     code names what is asked about, no word asking for the count that any sentence stating one says."""

@@ -552,3 +552,37 @@ def test_two_sentences_in_turn_not_naming_the_code_asked_about_do_not_answer(sim
     assert not refused.covered, refused.answer
     done = simulator.answer(Question("where's the reset button"))
     assert done.covered and "Reset to initial state" in done.answer, done.answer
+
+
+# A textbook's code, full of "og" for OmniGraph, and a brewing lab sheet defining its OG (fresh24-tune).
+GRAPHS = "".join(
+    f"## Graph {n}\n\n```python\nimport omni.graph.core as og\nog.Controller.edit(og.Keys.NODES_{n})\n```\n\n"
+    for n in range(1, 13)
+).encode()
+LAB_SHEET = b"""# Lab sheet 3: the first brew day
+
+Fill the fermenter to 25 L and pitch the yeast at 19 degrees.
+
+## Readings
+
+The original gravity (OG) is the specific gravity of the cooled wort before the yeast goes in. Measure it with the
+density meter and write it in the brewing log.
+"""
+
+
+@pytest.fixture(scope="module")
+def brewing(tmp_path_factory):
+    """The answerer quoting from the lab sheet beside a textbook's code, on the packaged embedder."""
+    with quoting(str(tmp_path_factory.mktemp("brewing")), "lab-sheet-3.md", LAB_SHEET) as built:
+        built.ingestor.ingest(GRAPHS, "isaac-graphs.md")
+        assert built.answerer is not None
+        yield built.answerer
+
+
+def test_an_abbreviation_is_found_where_the_material_writes_it_in_brackets_beside_its_words(brewing):
+    """ "what does OG mean" was searched among the code's "og." and never found the lab sheet's "The original
+    gravity (OG) is ...": the passages writing it in brackets are read too, whichever documents the search found."""
+    done = brewing.answer(Question("what does OG mean"))
+    assert done.covered, done.answer
+    assert "original gravity (OG)" in done.answer
+    assert not brewing.answer(Question("what does FG mean")).covered

@@ -363,13 +363,17 @@ class Answerer:
         return relevant + self._spelling_out(question, relevant or found)
 
     def _spelling_out(self, question: Question, found: list[Passage]) -> list[Passage]:
-        """For a question asking what an abbreviation stands for, the first passage of the documents found that
-        spells it out, when none found does: a search for "ToF" never ranks the title slide's "Time-of-Flight"."""
+        """For a question asking what an abbreviation stands for, the first passage of the documents found, or of
+        those writing it in brackets, that spells it out, when none found does: a search for "ToF" never ranks the
+        title slide's "Time-of-Flight", nor one for "OG" a handout's "original gravity (OG)" above code's "og."."""
         wanted = self._expected(question.focus or question.search_query or question.text.strip())
         if wanted.kind != "expansion" or any(wanted.fits(f"{p.heading}\n{p.text}") for p in found):
             return []
         documents = list(dict.fromkeys(p.document_id for p in found))[:SPELLED_OUT_DOCUMENTS]
-        passages = self.retriever.document_passages(documents, question.courses)
+        # A definition first: words with their abbreviation in brackets say what it stands for, where capitalised
+        # words of a page found may spell it by chance ("Orientation | Gripper" for OG).
+        passages = self.retriever.spelling_out(wanted.abbreviation, question.courses)
+        passages += self.retriever.document_passages(documents, question.courses)
         # Read unranked, a whole document spells many short abbreviations in lower case by chance: the passage must
         # write the abbreviation too ("automated external defibrillator (AED)") or spell it in capitals.
         return next(

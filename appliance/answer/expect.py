@@ -555,6 +555,7 @@ STANDS_FOR = re.compile(
 )
 # Small words an expansion may skip: "Society of Automotive Engineers" is SAE.
 SKIPPED = frozenset("of and the for to in on a an".split())
+SPAN_SKIPPED = 3  # small words an expansion before its brackets may hold, and one more: "the" before them
 
 
 # A question comparing two things ("which is heavier, the T4 or the T2?", "is the V8 more accurate than the V5", "what
@@ -603,12 +604,28 @@ def spells(abbreviation: str, sentence: str, capitalised: bool = False) -> bool:
     ToF, "automated external defibrillator" for AED), small words between them skipped; only `capitalised` words,
     or for two letters, which lower-case words spell by chance ("do hold" for DH, not "Denavit–Hartenberg")."""
     letters = [c.lower() for c in abbreviation if c.isalpha()]
+    if _bracketed(abbreviation, letters, sentence):
+        return True
     words = re.findall(r"[A-Za-z]+", sentence)
     capitalised = capitalised or len(letters) < 3
     return any(
         _spelled_from(letters, words[start:], capitalised)
         for start, word in enumerate(words)
         if word[0].lower() == letters[0]
+    )
+
+
+def _bracketed(abbreviation: str, letters: list[str], sentence: str) -> bool:
+    """Whether the sentence writes the abbreviation in brackets right after the words spelling it, or before them
+    in brackets, in whatever case: a definition ("original gravity (OG)", "OG (original gravity)")."""
+    written = re.escape(abbreviation)
+    for after in re.finditer(rf"\(\s*{written}\s*\)", sentence, re.IGNORECASE):
+        before = re.findall(r"[A-Za-z]+", sentence[: after.start()])
+        if any(_spelled_from(letters, before[-n:], False) for n in range(len(letters), len(letters) + SPAN_SKIPPED)):
+            return True
+    return any(
+        _spelled_from(letters, re.findall(r"[A-Za-z]+", sentence[found.end() :]), False)
+        for found in re.finditer(rf"\b{written}\s*\(", sentence, re.IGNORECASE)
     )
 
 

@@ -129,6 +129,11 @@ class Retriever:
         abbreviation stands for."""
         return [_passage(row, 0.0, 0.0) for row in self.database.document_chunks(document_ids, courses)]
 
+    def spelling_out(self, abbreviation: str, courses: list[int] | None = None) -> list[Passage]:
+        """The first passages writing the abbreviation in brackets beside its words, unscored: a search for "OG"
+        ranks a textbook's code full of "og." above the one handout line saying "original gravity (OG)"."""
+        return [_passage(row, 0.0, 0.0) for row in self.database.chunks_spelling_out(abbreviation, courses)]
+
     @staticmethod
     def _first_best(
         dense: list[tuple[str, float]], keyword: list[tuple[str, float]], scores: dict[str, float], n: int

@@ -291,6 +291,20 @@ class Database:
         )
         return [dict(row) for row in self._read(sql, document_ids + args)]
 
+    def chunks_spelling_out(self, abbreviation: str, courses: list[int] | None = None, limit: int = 3) -> list[dict]:
+        """The first chunks (in the shape `chunks` gives) writing the abbreviation in brackets after its words or
+        before them, as typed or in capitals: "original gravity (OG)", "OG (original gravity)"."""
+        forms = list(dict.fromkeys([abbreviation, abbreviation.upper()]))
+        # GLOB is case-sensitive, as an abbreviation is: "og." in code is no "(OG)". Its letters hold no wildcard.
+        patterns = [pattern for form in forms for pattern in (f"*({form})*", f"*{form} (*")]
+        where, args = _in("documents.course_id", courses)
+        sql = (
+            f"{CHUNK_ROWS} WHERE ({' OR '.join(['chunks.text GLOB ?'] * len(patterns))})"
+            + (f" AND {where}" if where else "")
+            + " ORDER BY chunks.document_id, chunks.ordinal LIMIT ?"
+        )
+        return [dict(row) for row in self._read(sql, [*patterns, *args, limit])]
+
     def chunk_ids(self) -> set[str]:
         with self._lock:
             return {row[0] for row in self._db.execute("SELECT id FROM chunks").fetchall()}
