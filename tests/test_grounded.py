@@ -1063,6 +1063,22 @@ def test_a_spaced_table_rule_is_no_sentence():
     assert [page[a:b] for a, b in evidence.sentences(page)] == ["First-aid kit | 2 | Team C"]
 
 
+def test_a_count_of_days_in_the_askers_case_is_answered_by_a_rate_per_day():
+    """fresh24-tune: "im handing the report in 2 days late, how many marks do i lose" was refused beside "Work handed
+    in late loses 5 marks for each working day": a rate per day answers for any count of days, which no sentence
+    states; not a rate of another unit, nor a sentence stating none."""
+    asked = "im handing the report in 2 days late, how many marks do i lose"
+    rated = "Work handed in late loses 5 marks for each working day, or part of one, that it is late."
+    weekly = "Work handed in late loses 5 marks for each week, or part of one, that it is late."
+    flat = "Work handed in late loses 5 marks, however many days late it is."
+    page = f"{rated} {weekly} {flat}"
+    scored = {s.text: s for s in evidence.score(asked, [passage_of(page, "Late work")], FakeEmbedder(), 0.5, 0.15)}
+    # hand, 2, day, late, mark, lose of hand, report, 2, day, late, mark, lose
+    assert scored[rated].coverage == pytest.approx(6 / 7)
+    assert scored[weekly].coverage == pytest.approx(4 / 7)
+    assert scored[flat].coverage == pytest.approx(5 / 7)
+
+
 def test_a_table_rows_header_names_what_its_cells_are():
     """The 2D lidar's main weakness is "Glass and mirrors" only by its column: the header's words count for the row
     (not the words of a chunk that starts below its header, whose first row is no header)."""

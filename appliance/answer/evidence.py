@@ -12,7 +12,7 @@ from itertools import pairwise
 from types import MappingProxyType
 
 from appliance.answer.events import Evidence
-from appliance.answer.expect import MONTH_NAME, SUMS, Expected, asked_for, expected, quantities
+from appliance.answer.expect import MONTH_NAME, NUMBER_WORDS, SUMS, Expected, asked_for, expected, quantities
 from appliance.answer.expect import WHEN as TIME_STATED
 from appliance.search.shapes import Passage
 from appliance.store.text import STOPWORDS, TABLE_RULE, WORD, table_header
@@ -311,6 +311,11 @@ AT_ONCE = re.compile(r"\b(?:at\s+(?:the\s+same|any\s+one|one|a)\s+time|at\s+once
 # "every time" says always, no time or count a sentence must name: "why do we rinse the buoy every time it comes
 # out" is answered by "Rinse the hull ... after every recovery: salt left to dry forms crystals".
 EVERY_TIME = re.compile(r"\b(?:every|each)\s+time\b", re.IGNORECASE)
+# A count of a unit of time in the asker's case: "2 days late", "for three weeks".
+COUNTED_UNIT = re.compile(
+    rf"\b(\d+|{NUMBER_WORDS})\s+(?:working\s+|calendar\s+|school\s+|whole\s+)?(day|week|hour|minute|month)s?\b",
+    re.IGNORECASE,
+)
 # "the one about ..." points at what it says after: "one" there is no number ("which lecture was the one about the
 # time of flight sensor").
 # "as well" and a last "too" add a thing to what was asked, not a word the material must say: "is there a written
@@ -1449,6 +1454,7 @@ def score(
     doing = [term for term in content_words(" ".join(PROCESS_TIMED.findall(question))) if term in terms]
     doing += [term for term in content_words(" ".join(CARRIED.findall(question))) if term in terms]
     symbols = defined_symbols(passages)
+    rated = counts_rated(question)
     scored = []
     for sentence, vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
@@ -1472,6 +1478,7 @@ def score(
             excluded |= named - text_words(sentence.text)
         words = (held - excluded) | (asking if fits and wanted.kind else frozenset())
         words |= {short for short, long in spelled.items() if long.search(text)}
+        words |= {count for count, rate in rated if rate.search(text)}
         covered = _share(terms, words, kin)
         # Ranked on the question's own words: a kin word ("fast" for "fastest") is weaker evidence than the word.
         exact = _share(terms, words) if kin else covered
@@ -1513,6 +1520,16 @@ def symbols_said(text: str, symbols: Mapping[str, frozenset[str]]) -> frozenset[
 
 def _writes(text: str, symbol: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(symbol)}(?![\w])", text) is not None
+
+
+def counts_rated(question: str) -> list[tuple[str, re.Pattern]]:
+    """Each count of days, weeks or hours the asker's case states ("2 days late"), as its key term, with what says a
+    rate of its unit ("for each working day", "per day"): a rate answers for any count of it ("Work handed in late
+    loses 5 marks for each working day" for "im handing the report in 2 days late, how many marks do i lose")."""
+    return [
+        (count.lower(), re.compile(rf"\b(?:per|each|every|a|an)\s+(?:[a-z]+\s+)?{unit}\b", re.IGNORECASE))
+        for count, unit in COUNTED_UNIT.findall(question)
+    ]
 
 
 def kin_of(kin: Kin) -> Callable[[str], Sequence[str]]:
