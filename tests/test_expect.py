@@ -456,6 +456,11 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("how cold can the climate chamber go", "quantity", "temperature"),
         ("how hot does the nozzle get", "quantity", "temperature"),
         ("whats the hottest the bed can be", "quantity", "temperature"),
+        # how much of a liquid is its volume (a fresh24 tuning question); how much a thing with a liquid's name costs
+        # is no volume
+        ("whats the least amount of water that has to be in the kettle", "quantity", "volume"),
+        ("how much resin do i pour into the tank", "quantity", "volume"),
+        ("how much is the water bottle", "quantity", ""),
     ],
 )
 def test_the_question_phrase_names_the_dimension_asked_for(question, kind, dimension):

@@ -157,7 +157,15 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         r"(?:biggest|largest|smallest)\s+(?:part|object|piece|print|model|item|box|parcel|package|sheet|board)s?",
         rf"{LENGTH_UNITS}|{AREA_UNITS}|{VOLUME_UNITS}|{DATA_UNITS}",
     ),
-    ("volume", r"volume|litres?|liters?", VOLUME_UNITS),
+    # how much of a liquid is its volume ("the least amount of water in the kettle": "at least 20 L of liquid"), the
+    # liquid still a thing the sentence must name
+    (
+        "volume",
+        r"volume|litres?|liters?|"
+        r"(?:how much|amount of|quantity of)(?=\s+(?:[a-z]+\s+)?(?:water|liquid|oil|resin|coolant|fuel|ethanol|"
+        r"alcohol|acid|solvent|solution|sanitiser|sanitizer|glycol|isopropanol|ipa)\b)",
+        VOLUME_UNITS,
+    ),
     ("wavelength", r"wavelength", r"nm|nanomet\w*|µm|micromet\w*"),
     # how loud: a sound level in decibels, 52 dB(A); an IMU's "noise density" is no sound
     ("loudness", r"loud|louder|loudest|loudness|noise level|noisy|decibels?|db", r"db\(?a\)?|decibels?"),
