@@ -1523,9 +1523,10 @@ def _writes(text: str, symbol: str) -> bool:
 
 
 def counts_rated(question: str) -> list[tuple[str, re.Pattern]]:
-    """Each count of days, weeks or hours the asker's case states ("2 days late"), as its key term, with what says a
-    rate of its unit ("for each working day", "per day"): a rate answers for any count of it ("Work handed in late
-    loses 5 marks for each working day" for "im handing the report in 2 days late, how many marks do i lose")."""
+    """Each count of days, weeks, hours, minutes or months the asker's case states ("2 days late"), as its key term,
+    with what says a rate of its unit ("for each working day", "per day"): a rate answers for any count of it ("Work
+    handed in late loses 5 marks for each working day" for "im handing the report in 2 days late, how many marks do i
+    lose")."""
     return [
         (count.lower(), re.compile(rf"\b(?:per|each|every|a|an)\s+(?:[a-z]+\s+)?{unit}\b", re.IGNORECASE))
         for count, unit in COUNTED_UNIT.findall(question)

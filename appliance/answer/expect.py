@@ -563,7 +563,9 @@ STANDS_FOR = re.compile(
 )
 # Small words an expansion may skip: "Society of Automotive Engineers" is SAE.
 SKIPPED = frozenset("of and the for to in on a an".split())
-SPAN_SKIPPED = 3  # small words an expansion before its brackets may hold, and one more: "the" before them
+# Words an expansion before its brackets is read over: as many as its letters, and up to two small ones more
+# ("Society of Automotive Engineers (SAE)").
+SPAN_SKIPPED = 3
 
 
 # A question comparing two things ("which is heavier, the T4 or the T2?", "is the V8 more accurate than the V5", "what
