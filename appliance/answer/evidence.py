@@ -1526,9 +1526,9 @@ def counts_rated(question: str) -> list[tuple[str, re.Pattern]]:
     """Each count of days, weeks, hours, minutes or months the asker's case states ("2 days late"), as its key term,
     with what says a rate of its unit ("for each working day", "per day"): a rate answers for any count of it ("Work
     handed in late loses 5 marks for each working day" for "im handing the report in 2 days late, how many marks do i
-    lose")."""
+    lose"). Not "a day", which is as often one day ("within a day") as a rate."""
     return [
-        (count.lower(), re.compile(rf"\b(?:per|each|every|a|an)\s+(?:[a-z]+\s+)?{unit}\b", re.IGNORECASE))
+        (count.lower(), re.compile(rf"\b(?:per|each|every)\s+(?:[a-z]+\s+)?{unit}\b", re.IGNORECASE))
         for count, unit in COUNTED_UNIT.findall(question)
     ]
 

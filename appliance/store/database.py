@@ -296,7 +296,8 @@ class Database:
         before them, as typed or in capitals: "original gravity (OG)", "OG (original gravity)"."""
         forms = list(dict.fromkeys([abbreviation, abbreviation.upper()]))
         # GLOB is case-sensitive, as an abbreviation is: "og." in code is no "(OG)". Its letters hold no wildcard.
-        patterns = [pattern for form in forms for pattern in (f"*({form})*", f"*{form} (*")]
+        # Before its brackets it starts a word ("CATALOG (" writes no OG), or the text.
+        patterns = [p for form in forms for p in (f"*({form})*", f"*[^A-Za-z0-9]{form} (*", f"{form} (*")]
         where, args = _in("documents.course_id", courses)
         sql = (
             f"{CHUNK_ROWS} WHERE ({' OR '.join(['chunks.text GLOB ?'] * len(patterns))})"
