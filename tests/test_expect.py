@@ -451,6 +451,9 @@ def test_a_sentence_of_another_kind_does_not_fit(question, sentence):
         ("can i borrow it for more than two weeks", "", ""),
         ("can i find out how much the arm weighs", "quantity", "mass"),
         ("is there a fee for booking the cage", "quantity", "money"),
+        # whether a thing costs anything is answered by its price or its being free (a fresh24 tuning question)
+        ("do the lockers cost anything", "quantity", "money"),
+        ("does it cost extra to print in colour", "quantity", "money"),
         ("does the cage have a speed limit", "quantity", "speed"),
         # how cold or hot a thing goes is its temperature (fresh8-tune's climate chamber question was refused)
         ("how cold can the climate chamber go", "quantity", "temperature"),

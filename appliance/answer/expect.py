@@ -376,6 +376,9 @@ ASKS_DATE = re.compile(r"\b(?:date|day|due|held|deadline|weeks?|months?|semester
 # whatever it names; unless it asks how much, how many or for a limit (QUANTITY). Not "is there a fee ...", which
 # asks for the sum if there is one; but "is it ok to ...", "am i allowed to ...", "is the store open in reading
 # week?" (whether, not for how many weeks).
+# Whether a thing costs anything is answered by its price, or by its being free: "do the lockers cost anything" by
+# "each takes a £1 coin".
+COSTS_WHETHER = re.compile(r"\W*(?:do|does|did|will|would)\b[^?]*?\bcosts?\b", re.IGNORECASE)
 POLAR = re.compile(
     r"^\W*(?:can|could|may|might|do|does|did|will|would|should|must|"
     r"is\s+it\s+(?:ok|okay|alright|allowed|possible|fine)|am\s+i|are\s+we\s+allowed|"
@@ -1115,9 +1118,8 @@ def _kind(question: str, kin: Callable[[str], Sequence[str]]) -> Expected:
         return Expected("colour", question_names=names)
     # "How much does the gearbox multiply torque?" asks for a factor ("by eleven"), a number of no unit.
     found = None if FACTOR.search(question) or _defines(question) else _dimension(question)
-    asks_value = not (
-        EXPLAIN.search(question) or NAMED.search(question) or PLACE_OR_TIME.search(question) or POLAR.match(question)
-    )
+    polar = POLAR.match(question) and not COSTS_WHETHER.match(question)
+    asks_value = not (EXPLAIN.search(question) or NAMED.search(question) or PLACE_OR_TIME.search(question) or polar)
     counted = COUNTED.search(question)
     # "How many students ...?" is answered by a number of students, not any number; "how many volts" is a voltage,
     # but "how many packs can be charged" is a count of packs, not a sum of money.
