@@ -275,6 +275,30 @@ def test_chunks_stored_before_table_leads_are_given_the_header_of_the_table_they
     again.close()
 
 
+def test_chunks_stored_before_column_names_are_given_the_rows_naming_their_table_s_columns(tmp_path, monkeypatch):
+    """A store made before m018 opens with each chunk starting below the "What it is" row of a table whose columns
+    are things given that row after the header in its lead; a chunk of a table of another shape keeps its header."""
+    path = tmp_path / "ragbot.db"
+    _made_before(path, "m018_table_column_names", monkeypatch).close()
+    kit = "| | HK-60 | GC-3 |\n|---|---|---|\n| What it is | kettle | glycol chiller |\n| Weight | 41 kg | 62 kg |\n"
+    loans = "| item | code |\n| --- | --- |\n| Multimeter | MM-7 |\n"
+    page = f"Kit\n\n{kit}\nLoans\n\n{loans}"
+    raw = sqlite_utils.Database(path)
+    raw.table("documents").insert({"id": "d", "source": "kit.md", "filename": "kit.md", "course_id": 1})
+    raw.table("pages").insert({"document_id": "d", "number": 1, "label": None, "text": page})
+    for n, start in enumerate((page.index("| Weight"), page.index("| Multimeter"))):
+        raw.table("chunks").insert(
+            {"id": f"d:{n}", "document_id": "d", "ordinal": n, "page": None, "start": start, "end": len(page)}
+            | {"page_label": None, "heading": "Kit", "tokens": 9, "text": page[start:], "lead": "stale"}
+        )
+    raw.close()
+    database = Database(path, None, alone=True, read_only=False)
+    leads = [row["lead"] for row in database.document_chunks(["d"])]
+    assert leads == ["HK-60 | GC-3\n| What it is | kettle | glycol chiller |", "item | code"]
+    assert database.pending_migrations() == 0
+    database.close()
+
+
 def test_jobs_from_before_job_kinds_have_none(tmp_path, monkeypatch):
     """A store made before m016 opens with its jobs' kind null (the web app then says pages), new jobs with theirs."""
     path = tmp_path / "ragbot.db"

@@ -63,3 +63,14 @@ def test_a_chunk_starting_inside_a_table_below_its_header_keeps_the_header_as_it
     assert any(c.lead == header for c in chunks)
     prose = chunk(parse(_doc(12), "notes.md"), count, budget=80, overlap=35)
     assert all(c.lead == "" for c in prose)
+
+
+def test_a_chunk_inside_a_table_of_things_keeps_the_rows_naming_its_columns_in_its_lead():
+    """ "How heavy is the glycol chiller" asks of the weight row by the "What it is" row's words, not the header's
+    model names: a chunk starting below that row keeps both; a row naming no thing (numbers, a dash) is no name."""
+    rows = "\n".join(f"| Measure {i} | {i} kg | {i + 1} kg |" for i in range(30))
+    table = "| | HK-60 | GC-3 |\n|---|---|---|\n| What it is | kettle | glycol chiller |\n| Reads to | ±1 °C | — |\n"
+    parsed = parse(f"# Kit\n\n{table}{rows}\n".encode(), "kit.md")
+    later = [c for c in chunk(parsed, count, budget=60, overlap=0) if c.text.lstrip().startswith("| Measure")]
+    assert later
+    assert all(c.lead == "HK-60 | GC-3\n| What it is | kettle | glycol chiller |" for c in later)

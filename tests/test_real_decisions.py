@@ -586,3 +586,36 @@ def test_an_abbreviation_is_found_where_the_material_writes_it_in_brackets_besid
     assert done.covered, done.answer
     assert "original gravity (OG)" in done.answer
     assert not brewing.answer(Question("what does FG mean")).covered
+
+
+# A kit table whose columns are the things, named by model in its header and by kind in its first row (fresh24-tune).
+KIT_GUIDE = b"""# Brewhouse kit guide
+
+Each team brews on its own kettle and ferments in its own fermenter; the chiller cools every fermenter.
+
+## The kit at a glance
+
+| | Stallard HK-60 | Vessant CF-25 | Thewlis GC-3 |
+|---|---|---|---|
+| What it is | mash tun and kettle | conical fermenter | glycol chiller |
+| How many | 6 | 12 | 1 |
+| Power | 3 elements of 2.5 kW, 230 V | none | 230 V, 1.4 kW |
+| Weight, empty | 41 kg | 9.5 kg | 62 kg |
+
+## Cleaning
+
+Rinse the kettle with hot water after every brew and leave its lid open to dry.
+"""
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "kit-guide.md", KIT_GUIDE)
+
+
+def test_a_thing_is_asked_of_a_table_by_the_row_naming_its_column(kit):
+    """ "how heavy is the glycol chiller" names no model of the header: the "What it is" row names the GC-3's column,
+    so the weight row answers it; a property the table does not give (its noise) is still refused."""
+    done = kit.answer(Question("how heavy is the glycol chiller thing"))
+    assert done.covered and "62 kg" in done.answer, done.answer
+    assert not kit.answer(Question("how loud is the glycol chiller")).covered

@@ -562,3 +562,22 @@ def test_a_quoted_code_line_keeps_its_comment_mark(services):
     done = _shown_quote(services, ["set the gain to 5"], "gain.md", notes.encode())
     assert "# set the gain to 5" in _texts(done.sentences[0].nodes or [])
     assert "pre" in _tags(done.sentences[0].nodes or [])
+
+
+KIT = (
+    "| | HK-60 | GC-3 |\n|---|---|---|\n| What it is | kettle | glycol chiller |\n| Power | 2 kW | none |\n"
+    "| Weight | 41 kg | 62 kg |\n\n| metal | density |\n|---|---|\n| iron | 7.87 |\n"
+)
+
+
+def test_a_row_of_a_table_of_things_clipped_keeps_the_rows_naming_its_columns():
+    """ "Weight | 41 kg | 62 kg" under a head of model names does not say which is the glycol chiller: the row
+    naming each column's thing ("What it is") is shown with it, not a row of values; a table of another shape is
+    clipped to its head and the row."""
+    tree = page_nodes("markdown", KIT)
+    start = KIT.index("Weight")
+    assert _texts(clip(tree, start, start + len("Weight | 41 kg | 62 kg"))) == (
+        "HK-60GC-3What it iskettleglycol chillerWeight41 kg62 kg"
+    )
+    start = KIT.index("iron")
+    assert _texts(clip(tree, start, start + len("iron | 7.87"))) == "metaldensityiron7.87"

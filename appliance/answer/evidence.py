@@ -15,7 +15,7 @@ from appliance.answer.events import Evidence
 from appliance.answer.expect import MONTH_NAME, NUMBER_WORDS, SUMS, Expected, asked_for, expected, quantities
 from appliance.answer.expect import WHEN as TIME_STATED
 from appliance.search.shapes import Passage
-from appliance.store.text import STOPWORDS, TABLE_RULE, WORD, table_header
+from appliance.store.text import STOPWORDS, TABLE_RULE, WORD, column_names, table_header
 
 # A sentence ends at . ! ? (not inside 1.5 or e.g.) before a space, or at a line break that starts a new block
 # (blank line, list item, heading, table row): course notes are full of lists and headings without full stops. A
@@ -1186,7 +1186,9 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             meant = _referred_to(passage.text[:a], text)
             parts = [passage.heading, _step(passage.text, a), asked, leads.get(a, ""), label, before, meant, text]
             context = " ".join(filter(None, parts))
-            header = _table_header(passage, a)
+            # A table row is read with the rows naming its columns' things: "glycol chiller" for the "Thewlis GC-3".
+            header, names = _table_header(passage, a)
+            context = " ".join(filter(None, [*names.split("\n"), context]))
             found.append(Candidate(index, passage.start + a, passage.start + b, text, context, header, asked))
     return found
 
@@ -1265,16 +1267,21 @@ def _asked(text: str, at: int) -> str:
     return " ".join(asked.group(1).split()) if asked and not text[start:at].endswith(asked.group(1)) else ""
 
 
-def _table_header(passage: Passage, at: int) -> str:
-    """The header row of the Markdown table whose row starts at `at`, if it is a row of one below its header; of a
-    passage starting inside a table below its header, the header its chunk was stored with (`Passage.lead`)."""
+def _table_header(passage: Passage, at: int) -> tuple[str, str]:
+    """The header row of the Markdown table whose row starts at `at`, if it is a row of one below its header, and
+    the rows naming its columns (see text.column_names); of a passage starting inside a table below its header,
+    those its chunk was stored with (`Passage.lead`)."""
     text = passage.text
     line = text.rfind("\n", 0, at) + 1
     if text[line:at].strip() != "|":
-        return ""
+        return "", ""
+    if header := table_header(text, at):
+        return header, column_names(text, at)
     # Its first line is the table's however it begins: a chunk may start inside a row ("rinse it ... |").
-    opening = all(row.lstrip().startswith("|") for row in text[:line].splitlines()[1:])
-    return table_header(text, at) or (passage.lead if opening else "")
+    if all(row.lstrip().startswith("|") for row in text[:line].splitlines()[1:]):
+        header, _, names = passage.lead.partition("\n")
+        return header, names
+    return "", ""
 
 
 def _whole_table(passage: Passage, start: int, header: str) -> bool:

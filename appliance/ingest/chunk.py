@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from appliance.ingest.document import Parsed
-from appliance.store.text import table_header
+from appliance.store.text import table_lead
 
 PARAGRAPH = re.compile(r"\S(?:.*?)(?=\n\s*\n|\Z)", re.S)
 SENTENCE = re.compile(r"\S.*?(?:[.!?:;](?=\s)|\n|\Z)", re.S)
@@ -23,7 +23,7 @@ class Chunk:
     start: int
     end: int
     tokens: int
-    lead: str = ""  # the header row of the table the chunk starts inside below it: its rows' labels
+    lead: str = ""  # the header row (and column names) of the table the chunk starts inside below it
 
 
 def _units(text: str, budget: int, count: Callable[[str], int]) -> Iterator[tuple[int, int, int]]:
@@ -74,6 +74,6 @@ def chunk(parsed: Parsed, count: Callable[[str], int], budget: int, overlap: int
             units = list(_units(section.text, budget, count))
             for start, end, tokens in _pack(units, budget, overlap):
                 a, b = section.start + start, section.start + end
-                lead = table_header(page.text, a)
+                lead = table_lead(page.text, a)
                 chunks.append(Chunk(page.text[a:b], section.heading, page.number, page.label, a, b, tokens, lead))
     return chunks

@@ -27,7 +27,11 @@ class Passage(msgspec.Struct):
     similarity: float
     ocr: Annotated[bool, Meta(description="Its page was read from a scan by OCR.")] = False
     lead: Annotated[
-        str, Meta(description="The header row of the table the passage starts inside, when the passage lacks it.")
+        str,
+        Meta(
+            description="The header row of the table the passage starts inside, when the passage lacks it, then the "
+            "rows naming its columns when they are things, one per line."
+        ),
     ] = ""
 
 

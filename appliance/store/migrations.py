@@ -8,7 +8,7 @@ import sqlite_utils
 
 from appliance.errors import Unavailable
 from appliance.join_codes import new_code
-from appliance.store.text import table_header
+from appliance.store.text import table_header, table_lead
 from appliance.vocabulary import DEFAULT_COURSE
 
 # How FTS5 splits and stems words; store/keywords.py tokenizes questions with the same one.
@@ -275,15 +275,20 @@ def m015_table_leads(db: sqlite_utils.Database) -> None:
     if "lead" in db.table("chunks").columns_dict:  # `ragbot doctor --repair` may run it again
         return
     db.table("chunks").add_column("lead", str, not_null_default="")
+    _read_leads(db, table_header)
+
+
+def _read_leads(db: sqlite_utils.Database, lead_of: Callable[[str, int], str]) -> None:
+    """Each chunk's lead as `lead_of` reads it from its page's text at the chunk's start, where it changes."""
     # Each page with a table once, however many chunks it has: a plain document is one long page.
     pages = db.execute("SELECT document_id, number, text FROM pages WHERE instr(text, '|') > 0").fetchall()
     for document_id, number, text in pages:
         chunks = db.execute(
-            "SELECT id, start FROM chunks WHERE document_id = ? AND COALESCE(page, 1) = ?", [document_id, number]
+            "SELECT id, start, lead FROM chunks WHERE document_id = ? AND COALESCE(page, 1) = ?", [document_id, number]
         ).fetchall()
-        for chunk_id, start in chunks:
-            if lead := table_header(text, start):
-                db.execute("UPDATE chunks SET lead = ? WHERE id = ?", [lead, chunk_id])
+        for chunk_id, start, lead in chunks:
+            if (read := lead_of(text, start)) != lead:
+                db.execute("UPDATE chunks SET lead = ? WHERE id = ?", [read, chunk_id])
 
 
 @migration
@@ -307,6 +312,14 @@ def m017_document_added_at(db: sqlite_utils.Database) -> None:
         "documents.course_id AND jobs.filename = documents.source AND jobs.status = 'done' AND documents.id IN "
         "(SELECT document_id FROM jobs WHERE outcome = 'replaced')), created_at)"
     )
+
+
+@migration
+def m018_table_column_names(db: sqlite_utils.Database) -> None:
+    """The rows naming the columns of a table whose columns are things ("What it is | mash tun | glycol chiller")
+    in the lead of each chunk starting inside it below them, as chunks are now stored (store/text.table_lead), so
+    its rows cut off from them are still asked of by those names. Running it again changes nothing."""
+    _read_leads(db, table_lead)
 
 
 def _stood_for(sentence: dict, quotes_only: bool) -> str:

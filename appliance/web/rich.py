@@ -18,6 +18,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.texmath import texmath_plugin
 
 from appliance.answer.evidence import lone_lines
+from appliance.store.text import names_things
 from appliance.web.mathml import math_nodes
 
 # allow_space/allow_digits off: "$5 to $10" is money, "$x$" is maths.
@@ -146,12 +147,29 @@ def _clip(node: list, start: int, end: int) -> list:
     parts = _parts(children, start, end)
     kept = _joined(children, parts)
     if tag == "table" and kept and kept[0][0] != "thead" and children[0][0] == "thead":
-        kept.insert(0, children[0])
+        kept = [children[0], *_named(children, kept)]
     if tag == "ol" and kept:
         # A list cut to its third item starts at 3: the item keeps the number the page gives it.
         skipped = next(i for i, part in enumerate(parts) if part)
         attrs = attrs | {"start": int(attrs.get("start", 1)) + skipped} if skipped else attrs
     return [[tag, attrs, *kept]] if kept else []
+
+
+def _named(children: list, kept: list) -> list:
+    """A table's clipped body with the rows naming its columns before its kept rows, when its columns are things
+    (its head's first cell empty): "What it is | kettle | glycol chiller" says whose "Weight | 41 kg | 62 kg" is."""
+    head, body = children[0], children[-1]
+    cells = [cell for row in head[2:] for cell in row[2:] if isinstance(cell, list)]
+    if body[0] != "tbody" or kept[-1][0] != "tbody" or not cells or _text(cells[0]).strip():
+        return kept
+    rows = [row for row in body[2:] if isinstance(row, list) and row not in kept[-1][2:]]
+    names = [row for row in rows if names_things(" | ".join(_text(cell) for cell in row[2:]))]
+    return [*kept[:-1], [*kept[-1][:2], *names, *kept[-1][2:]]] if names else kept
+
+
+def _text(node: list | str) -> str:
+    """A node's text, its markup's aside."""
+    return node if isinstance(node, str) else "".join(_text(child) for child in node[2:])
 
 
 class _Unplaced:
