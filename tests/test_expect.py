@@ -604,6 +604,18 @@ def test_what_is_counted_ends_at_its_plural():
     assert expected("how many LiPo packs can be charged at once").fits("Up to 4 packs can be charged at once.")
 
 
+def test_a_bound_before_a_plural_counts_it():
+    """fresh11-tune: "max kids per group" asked for a number of no kind, never precise enough to answer by "A group
+    has at most 12 pupils"; a bound before a plural counts it as "how many" does, and one before a measure's plural
+    ("max volts") still asks for the measure."""
+    kids = expected("max kids per group", lambda word: ("pupil",) if word == "kids" else ())
+    assert kids.dimension == "count" and kids.fits("A group has at most 12 pupils and always one teacher.")
+    assert not kids.fits("Each tour visits four labs for twenty minutes each.")
+    assert expected("maximum students per team").fits("Teams have at most four students.")
+    assert expected("max volts for the board").dimension == "voltage"
+    assert expected("max speed of the rover").dimension == "speed"
+
+
 def test_a_slides_abbreviations_state_what_their_words_do():
     """A slide's "Sampling: every 10 min (default)" answers "how often does the buoy sample", "Min. 2 ppl on the
     pier" "how many people on the pier", and a student's "ppl" asks for people (a class walkthrough)."""

@@ -307,11 +307,11 @@ NOT_COUNTED = (
 DIGIT = re.compile(r"\d")
 # (After the code of the course or thing they are of: "how many rbt284 labs" counts labs, not "rbt".)
 OF_CODE = r"(?:\s+[a-z]+-?\d[\w-]*)?"
-COUNTED = re.compile(
-    rf"\b(?:how many|number of){OF_CODE}((?:\s+(?!(?:{NOT_COUNTED})\b)[a-z][a-z-]+\b){{1,3}})", re.IGNORECASE
-)
+# A student's "max kids per group" counts kids as "how many" does: a bound before a plural noun.
+COUNTING = r"(?:how many|number of|(?:max|maximum|min|minimum)(?=\s+[a-z]{2,}[a-z](?<![su])s\b))"
+COUNTED = re.compile(rf"\b{COUNTING}{OF_CODE}((?:\s+(?!(?:{NOT_COUNTED})\b)[a-z][a-z-]+\b){{1,3}})", re.IGNORECASE)
 # The first word counted ("people" of "how many people per team"), which a sentence counting it says.
-COUNTED_FIRST = re.compile(rf"\b(?:how many|number of){OF_CODE}\s+[a-z][a-z-]+\b", re.IGNORECASE)
+COUNTED_FIRST = re.compile(rf"\b{COUNTING}{OF_CODE}\s+[a-z][a-z-]+\b", re.IGNORECASE)
 PLURAL = re.compile(r"[a-z]{3}(?<![su])s$")  # "kits", "pens": not "bus", "glass"
 COUNT_STEM = 4  # letters of the counted word kept to match its other forms: "batter" for batteries and battery
 # People counted in general ("how many people") are counted by whatever the material calls them: "teams of at most
