@@ -1249,6 +1249,44 @@ def test_code_tables_and_equations_are_rendered_in_answers_and_the_reader(browse
         assert visit.calls("POST", "/api/v1/chat")[-1]["selected_text"] == "large Quillon spring | 480 N/m"
 
 
+# A kit table whose columns are things, named by model in its head and by kind in its first row.
+KIT_TABLE = b"""# Brewhouse kit
+
+| | Stallard HK-60 | Thewlis GC-3 |
+|---|---|---|
+| What it is | mash tun and kettle | glycol chiller |
+| Power | 3 elements of 2.5 kW | 1.4 kW |
+| Weight, empty | 41 kg | 62 kg |
+
+Rinse the kettle with hot water after every brew.
+"""
+
+
+@pytest.fixture(scope="module")
+def kit_table(tmp_path_factory):
+    """The appliance quoting its evidence from a kit guide whose table's columns are things."""
+    with with_documents(tmp_path_factory.mktemp("kit"), {"kit.md": KIT_TABLE}, answer_mode="extractive") as server:
+        yield server
+
+
+@real
+def test_a_quoted_row_of_a_table_of_things_shows_the_row_naming_its_columns(browser, kit_table):
+    """ "how heavy is the glycol chiller" is answered by the weight row, shown under the head of model names with the
+    row saying which is the glycol chiller (not the power row between them); the reader marks the weight row alone."""
+    with signed_in(browser, kit_table) as visit:
+        answer = ask(visit, "how heavy is the glycol chiller thing")
+        rows = answer.locator(".answer-text table tr").all_inner_texts()
+        assert [" ".join(row.split()) for row in rows] == [
+            "Stallard HK-60 Thewlis GC-3",
+            "What it is mash tun and kettle glycol chiller",
+            "Weight, empty 41 kg 62 kg",
+        ]
+        answer.locator("a.cite").first.click()
+        visit.page.locator(".reader mark").first.wait_for()
+        marked = " ".join(visit.page.locator(".reader mark").all_inner_texts())
+        assert "62 kg" in marked and "glycol chiller" not in marked
+
+
 # What a model writes in Markdown, cited: as a stronger model in `generative` mode would answer.
 WRITTEN = (
     "The stored energy is $E = \\frac{1}{2} k x^2$ [1].\n\n"
