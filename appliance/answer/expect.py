@@ -376,9 +376,6 @@ ASKS_DATE = re.compile(r"\b(?:date|day|due|held|deadline|weeks?|months?|semester
 # whatever it names; unless it asks how much, how many or for a limit (QUANTITY). Not "is there a fee ...", which
 # asks for the sum if there is one; but "is it ok to ...", "am i allowed to ...", "is the store open in reading
 # week?" (whether, not for how many weeks).
-# Whether a thing costs anything is answered by its price, or by its being free: "do the lockers cost anything" by
-# "each takes a £1 coin".
-COSTS_WHETHER = re.compile(r"\W*(?:do|does|did|will|would)\b[^?]*?\bcosts?\b", re.IGNORECASE)
 POLAR = re.compile(
     r"^\W*(?:can|could|may|might|do|does|did|will|would|should|must|"
     r"is\s+it\s+(?:ok|okay|alright|allowed|possible|fine)|am\s+i|are\s+we\s+allowed|"
@@ -388,6 +385,9 @@ POLAR = re.compile(
     r"(?:i|we|you)\b)",
     re.IGNORECASE,
 )
+# Whether a thing costs anything is answered by its price, or by its being free: "do the lockers cost anything" by
+# "each takes a £1 coin".
+COSTS_WHETHER = re.compile(r"\W*(?:do|does|did|will|would)\b[^?]*?\bcosts?\b", re.IGNORECASE)
 # How far a thing sees, detects or goes is its range: "how far can the rover's laser see?" is answered by "range
 # 0.05 m to 12 m", which says what "see" asked.
 FAR_DONE = re.compile(

@@ -92,6 +92,7 @@ TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
 # and a cell of words alone (no digit, no dash for "none") may name one as a student does: "glycol chiller".
 THINGS_HEADER = re.compile(r"[ \t]*\|[ \t]*\|")
 NAMING_CELL = re.compile(r"(?=\D*[^\W\d_]{3})[^\d\u2013\u2014]+")
+LINE = re.compile(r"^.*$", re.MULTILINE)
 
 
 def embedding_text(heading: str, text: str) -> str:
@@ -113,13 +114,15 @@ def column_names(text: str, at: int) -> str:
     header = _header_line(text, text.rfind("\n", 0, at) + 1)
     if header is None or not THINGS_HEADER.match(text, header):
         return ""
-    rows = list(itertools.takewhile(lambda row: row.lstrip().startswith("|"), text[header:].split("\n")[2:]))
+    lines = (line.group() for line in LINE.finditer(text, header))
+    rows = itertools.takewhile(lambda row: row.lstrip().startswith("|"), itertools.islice(lines, 2, None))
     return "\n".join(row.strip() for row in rows if names_things(row))
 
 
 def names_things(row: str) -> bool:
     """Whether each cell of a table row after its label is words alone, naming a thing ("glycol chiller")."""
-    return all(NAMING_CELL.fullmatch(cell.strip()) for cell in row.strip().strip("|").split("|")[1:])
+    values = row.strip().strip("|").split("|")[1:]
+    return bool(values) and all(NAMING_CELL.fullmatch(cell.strip()) for cell in values)
 
 
 def table_lead(text: str, at: int) -> str:
