@@ -793,6 +793,25 @@ def test_a_passage_starting_inside_a_table_reads_its_rows_with_the_header_stored
     assert evidence.read_with_units("Written exam | 30", "component | weight_percent") == "Written exam | 30 percent"
 
 
+def test_a_row_of_a_table_of_things_is_read_with_the_rows_naming_its_columns_in_the_passage_or_stored_with_it():
+    """ "how heavy is the glycol chiller" names no model of the header "HK-60 | GC-3": a row is read with the rows of
+    words naming its columns ("What it is | kettle | glycol chiller"), from the passage when its table's top is
+    there, else from the lead its chunk was stored with; its labels stay the header row."""
+    table = "| | HK-60 | GC-3 |\n|---|---|---|\n| What it is | kettle | glycol chiller |\n| Weight | 41 kg | 62 kg |\n"
+    whole = passage_of(table, "Kit")
+    cut = msgspec.structs.replace(
+        passage_of("| Weight | 41 kg | 62 kg |\n", "Kit"), lead="HK-60 | GC-3\n| What it is | kettle | glycol chiller |"
+    )
+    for passage in (whole, cut):
+        row = next(c for c in evidence.candidates([passage]) if c.text.startswith("Weight"))
+        assert "glycol chiller" in row.context and row.labels == "HK-60 | GC-3"
+        best = evidence.score("how heavy is the glycol chiller", [passage], FakeEmbedder(), 0.5, 0.15)
+        assert next(s for s in best if s.text.startswith("Weight")).coverage == 1.0
+    # A table whose columns are not things keeps its rows to themselves.
+    loans = passage_of("| item | code |\n|---|---|\n| Tether | spare cable |\n| Multimeter | MM-7 |\n", "Loans")
+    assert "Tether" not in next(c for c in evidence.candidates([loans]) if c.text.startswith("Multimeter")).context
+
+
 def test_an_irregular_plural_and_its_singular_and_a_long_adjective_are_one_stem_and_a_count_of_them_no_term():
     """fresh19-tune: "When are the two quizzes" covered nothing of "Quiz 1 (Friday 4 February, week 3)"."""
     for one, other in (("quiz", "quizzes"), ("lens", "lenses")):
