@@ -275,7 +275,8 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
             ge=0.0,
             le=1.0,
             description="Similarity of the question to itself without the key terms a close sentence lacks at "
-            "which those terms add too little to what is asked to refuse it for them (1.0: never).",
+            "which those terms add too little to what is asked to refuse it for them (1.0: never); below it, a "
+            "question asking whether is not answered by sentences lacking them.",
         ),
     ] = 0.9
     maybe_similarity: Annotated[

@@ -619,3 +619,31 @@ def test_a_thing_is_asked_of_a_table_by_the_row_naming_its_column(kit):
     done = kit.answer(Question("how heavy is the glycol chiller thing"))
     assert done.covered and "62 kg" in done.answer, done.answer
     assert not kit.answer(Question("how loud is the glycol chiller")).covered
+
+
+TRAVEL_FUND = b"""# Conference travel fund
+
+## What the fund pays
+
+Each student can receive one grant per academic year. The grant pays for travel, accommodation and the conference
+registration fee; it does not pay for meals beyond the daily allowance.
+
+## Borrowing
+
+Only registered lab members may borrow the soldering stations.
+"""
+
+
+@pytest.fixture(scope="module")
+def travel_fund(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "travel-fund.md", TRAVEL_FUND)
+
+
+def test_whether_a_thing_not_named_is_paid_for_is_not_answered_by_what_is(travel_fund):
+    """A list of what the grant pays for says nothing of a visa, alone or after the sentence before it; a thing it
+    lists is answered, and so is whether someone the rule does not name may borrow what it allows some alone to."""
+    assert not travel_fund.answer(Question("does the travel grant pay for my visa")).covered
+    paid = travel_fund.answer(Question("does the travel grant pay for accommodation"))
+    assert paid.covered and "accommodation" in paid.answer, paid.answer
+    alone = travel_fund.answer(Question("Can my flatmate borrow the soldering station?"))
+    assert alone.covered and "Only registered lab members" in alone.answer, alone.answer

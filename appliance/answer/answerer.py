@@ -262,6 +262,8 @@ class Answerer:
             return _with_extreme_row(chosen, extreme, relevant), "yes"
         # What no one sentence answers, two in turn may: the subject, then what the question asks of it.
         pair = self._in_turn(about, scored, relevant) if answerable != "yes" else None
+        if pair and evidence_module.asks_whether(about):
+            pair = pair if self._answers_whether(about, evidence_module.key_terms(about), *pair) else None
         return (evidence_module.with_pair(chosen, pair, relevant), "yes") if pair else (chosen, answerable)
 
     def _each_asked(
@@ -415,8 +417,13 @@ class Answerer:
         asked = evidence_module.things_asked(question, wanted.kind)
         # A sentence on another room or part than the one the question names by its code answers nothing of it:
         # "The TA holds office hours ... in room D-118" for "what are the opening hours of room B-114".
+        whether = evidence_module.asks_whether(question)
         if any(
-            (s.coverage >= settings.answerable_coverage and s.similarity >= settings.answerable_similarity)
+            (
+                s.coverage >= settings.answerable_coverage
+                and s.similarity >= settings.answerable_similarity
+                and (not whether or self._answers_whether(question, terms, s))
+            )
             or s.similarity >= settings.answerable_paraphrase
             # the FAQ entry it answers asks what the student asks, in other words
             or s.faq >= settings.answerable_faq
@@ -459,6 +466,17 @@ class Answerer:
         if not close or wanted.kind:
             return "no"
         return "yes" if self._lacking_little(question, terms, close) else "maybe"
+
+    def _answers_whether(self, question: str, terms: list[str], *sentences: evidence_module.Scored) -> bool:
+        """Whether sentences answer a question asking whether, together lacking none of its key terms, saying what
+        alone holds, or lacking only terms that add too little to what is asked: a list of what the travel grant
+        pays for says nothing of "does the travel grant pay for my visa", nor the exam's allowed items of a
+        dictionary."""
+        if any(evidence_module.ONLY.search(s.text) for s in sentences):
+            return True
+        missing = [t for t in terms if all(t in evidence_module.missing_terms(terms, s, self.kin) for s in sentences)]
+        kept = evidence_module.meaning_kept(question, [missing], self.embedder) if missing else [1.0]
+        return kept[0] >= self.settings.answerable_meaning_kept
 
     def _lacking_little(self, question: str, terms: list[str], close: list[evidence_module.Scored]) -> bool:
         """Whether the key terms one of the best close sentences lacks add too little to what is asked to refuse it

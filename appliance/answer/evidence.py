@@ -272,6 +272,9 @@ DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 SUPERSCRIPTS = str.maketrans("²³", "23")
 # A question asking whether: a day it names is then what it asks about, not a premise ("if i order on monday ...").
 WHETHER = re.compile(r"^\W*(?:is|are|can|could|may|might|do|does|did|will|would|should|must|has|have)\b", re.I)
+# A sentence saying what alone holds answers whether anything else does: "The Kestrin K2 lidar works with the R3
+# only" for the R1.
+ONLY = re.compile(r"(?<!not )\bonly\b", re.I)
 # Two words side by side, each of three letters or more (overlapping: "monthly flat rate" gives both pairs).
 WORD_PAIR = re.compile(r"\b([^\W\d_]{3,})[ \t]+(?=([^\W\d_]{3,})\b)")
 # A list item's label before its value: "Mild steel: up to 12 mm" (not a time, "09:00").
