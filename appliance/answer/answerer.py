@@ -417,6 +417,8 @@ class Answerer:
         asked = evidence_module.things_asked(question, wanted.kind)
         # A sentence on another room or part than the one the question names by its code answers nothing of it:
         # "The TA holds office hours ... in room D-118" for "what are the opening hours of room B-114".
+        # A question asking whether is answered by what holds of the thing it asks about, not by a sentence naming
+        # the rest of it: a list of what the grant pays for says nothing of a visa.
         whether = evidence_module.asks_whether(question)
         if any(
             (
@@ -474,7 +476,8 @@ class Answerer:
         dictionary."""
         if any(evidence_module.ONLY.search(s.text) for s in sentences):
             return True
-        missing = [t for t in terms if all(t in evidence_module.missing_terms(terms, s, self.kin) for s in sentences)]
+        lacking = [set(evidence_module.missing_terms(terms, s, self.kin)) for s in sentences]
+        missing = [term for term in terms if all(term in lacks for lacks in lacking)]
         kept = evidence_module.meaning_kept(question, [missing], self.embedder) if missing else [1.0]
         return kept[0] >= self.settings.answerable_meaning_kept
 
