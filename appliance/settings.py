@@ -266,7 +266,8 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
             ge=-1.0,
             le=1.0,
             description="Similarity at which a sentence stating the kind of answer asked for (a mass for 'how "
-            "heavy', a name for 'who') answers it, when it covers maybe_coverage of the question's key terms.",
+            "heavy', a name for 'who') answers it, when it covers maybe_coverage of the question's key terms or "
+            "lacks only terms that add too little to what is asked (answerable_meaning_kept).",
         ),
     ] = 0.5
     answerable_meaning_kept: Annotated[

@@ -647,3 +647,47 @@ def test_whether_a_thing_not_named_is_paid_for_is_not_answered_by_what_is(travel
     assert paid.covered and "accommodation" in paid.answer, paid.answer
     alone = travel_fund.answer(Question("Can my flatmate borrow the soldering station?"))
     assert alone.covered and "Only registered lab members" in alone.answer, alone.answer
+
+
+IMU_BOARD = b"""# Vantor IMU board
+
+## Electrical
+
+| Property | Value |
+|---|---|
+| Supply voltage | 3.3 V |
+| Supply current, all outputs enabled | 45 mA |
+| Sleep current | 9 \xc2\xb5A |
+
+## Mounting
+
+Fix the board with two M2 screws on the frame's centre line.
+"""
+
+
+@pytest.fixture(scope="module")
+def imu_board(tmp_path_factory):
+    yield from _answering(tmp_path_factory, "imu-board.md", IMU_BOARD)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much current does the vantor imu draw with everything on",
+        "how much current does the imu draw with everything turned on",
+    ],
+)
+def test_a_value_lacking_only_words_that_add_little_answers_a_question_asking_for_it(imu_board, question):
+    """The IMU table's row holds "current" and, with its heading, "imu", not the question's "draw" or "everything":
+    the question without them means nearly what it meant, and the row states the current asked for."""
+    done = imu_board.answer(Question(question))
+    assert done.covered, done.answer
+    assert "45 mA" in done.sentences[0].shown, done.answer
+
+
+@pytest.mark.parametrize(
+    "question", ["how much current does the vantor gps draw", "how much current does the imu draw while charging"]
+)
+def test_a_value_of_another_thing_or_state_does_not_answer_a_question_asking_for_it(imu_board, question):
+    """The GPS is another thing, charging another state: what the rows lack is much of what is asked."""
+    assert not imu_board.answer(Question(question)).covered

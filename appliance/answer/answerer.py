@@ -402,7 +402,10 @@ class Answerer:
         it lacks add too little to what is asked: "yes"); "no": none is.
 
         A question asking for a value (a mass, a date, a person) gets no "maybe": a sentence the model writes from
-        a near-topic value (the maximum for a minimum, another device's mass) would pass the check as well."""
+        a near-topic value (the maximum for a minimum, another device's mass) would pass the check as well. One of
+        the kind asked for answers it when close as the typed rule asks and lacking only terms that add too little
+        ("Supply current, all outputs enabled | 45 mA" under the IMU's heading for "how much current does the imu
+        draw with everything on")."""
         settings = self.settings
         terms = evidence_module.key_terms(question)
         asking = _asking(wanted)
@@ -465,7 +468,22 @@ class Answerer:
         close = [
             s for s in stating if s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage
         ]
-        if not close or wanted.kind:
+        if wanted.kind:
+            # Closer than an untyped question's sentence (a value of another condition lacks little of the words),
+            # naming the thing a "which" question picks, and saying its subject as the typed rule above asks, unless
+            # a table's row or a labelled item, which leaves its subject to its heading ("Supply current | 45 mA").
+            typed = [
+                s
+                for s in close
+                if s.similarity >= settings.answerable_typed_similarity
+                and not evidence_module.missing_terms(picked, s, self.kin)
+                and (
+                    evidence_module.item_label(s)
+                    or evidence_module.says_its_subject(terms, s, headings[s.source], asking, self.kin)
+                )
+            ]
+            return "yes" if typed and self._lacking_little(question, terms, typed) else "no"
+        if not close:
             return "no"
         return "yes" if self._lacking_little(question, terms, close) else "maybe"
 
