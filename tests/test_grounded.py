@@ -3966,3 +3966,23 @@ def test_a_sentence_naming_no_thing_of_the_kind_a_which_question_picks_does_not_
         "which bus goes to ludgrove marine hall", [passage_of(bus, "Getting here")], FakeEmbedder(), 0.5, 0.15
     )
     assert answerer._answerable("which bus goes to ludgrove marine hall", scored, wanted, ["Getting here"]) == "yes"
+
+
+def test_the_sentence_deciding_the_material_answers_is_quoted_however_it_ranks(grounded):
+    """ "which bus goes to ludgrove marine hall" was decided on "Bus line 27 stops at Ludgrove Quay", third by its
+    score, and answered with the hall's address and opening hours alone: the student never saw the line."""
+    address = Evidence(0, 40, "Ludgrove Marine Hall is on Quayside Road 14.", 0.9)
+    hours = Evidence(200, 250, "Ludgrove Marine Hall opens at 07:30 on weekdays.", 0.8)
+    bus = Evidence(400, 440, "Bus line 27 stops at Ludgrove Quay.", 0.7)
+    chosen = {1: [address, hours, bus]}
+    sources = [answerer_module.source(1, passage_of("page", "Getting here"))]
+    most = grounded.settings.extractive_quotes
+    assert most == 2
+    assert [q.text for q in answerer_module.quoted(sources, chosen, most, False)] == [address.text, hours.text]
+    told = answerer_module.quoted(sources, chosen, most, False, bus.text)
+    assert [q.text for q in told] == [address.text, hours.text, bus.text]  # the others keep their places
+    assert len(answerer_module.quoted(sources, chosen, most, False, address.text)) == 2  # quoted already
+    quotes = grounded.answerer._best_quotes(chosen, set(), "nothing the model wrote was supported", deciding=bus.text)
+    assert [q.text for q in quotes] == [address.text, hours.text, bus.text]
+    shown = {(1, 400)}  # the model's sentence stood for it already
+    assert len(grounded.answerer._best_quotes(chosen, shown, "", deciding=bus.text)) == 2

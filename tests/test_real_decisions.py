@@ -691,3 +691,36 @@ def test_a_value_lacking_only_words_that_add_little_answers_a_question_asking_fo
 def test_a_value_of_another_thing_or_state_does_not_answer_a_question_asking_for_it(imu_board, question):
     """The GPS is another thing, charging another state: what the rows lack is much of what is asked."""
     assert not imu_board.answer(Question(question)).covered
+
+
+COURSE_HOME = b"""# HY238 Marine Robotics: course home
+
+## Where we meet
+
+All lectures and labs of HY238 are in Ludgrove Marine Hall. Lectures are in room LM-104 on Mondays at 10:00; labs
+are in the tank hall, LM-011.
+
+Ludgrove Marine Hall opens at 07:30 on weekdays and is closed at weekends.
+
+## Getting here
+
+Ludgrove Marine Hall is on the harbour campus at Quayside Road 14, next to the ferry pier. Bus line 27 stops at
+Ludgrove Quay, two minutes' walk away.
+
+The tank hall is on the ground floor at the back of the building; use the side door with the blue railing.
+"""
+
+
+@pytest.fixture(scope="module")
+def course_home(tmp_path_factory):
+    """The answerer quoting from a course's home page, on the packaged embedder."""
+    yield from _answering(tmp_path_factory, "hy238.md", COURSE_HOME)
+
+
+def test_the_sentence_deciding_the_material_answers_is_quoted(course_home):
+    """The bus line decides the page answers "which bus goes to ludgrove marine hall", and ranks below the hall's
+    address and opening hours: it was not quoted, and the answer named no bus."""
+    done = course_home.answer(Question("which bus goes to ludgrove marine hall"))
+    assert done.covered, done.answer
+    assert "Bus line 27 stops at Ludgrove Quay" in " ".join(done.answer.split())
+    assert len(done.sentences) == 3 and done.sentences[-1].text.startswith("Bus line 27"), done.answer

@@ -5,7 +5,7 @@ import threading
 import time
 from collections.abc import Iterator, Set
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import msgspec
 
@@ -50,6 +50,15 @@ LOOP_WORDS = 6
 
 Event = tuple[str, object]
 Answerability = Literal["yes", "maybe", "no"]
+
+
+class Decision(NamedTuple):
+    """Whether the material answers a question, and the sentence that tells when one does."""
+
+    answer: Answerability
+    sentence: evidence_module.Scored | None = None
+
+
 # Passages the first search pass ranks best (by words alone, and fused), weighed for evidence whatever their place
 # in the final ranking.
 FIRST_PASS_PASSAGES = 2
@@ -170,7 +179,7 @@ class Answerer:
         if mode == "generative" and not subject:
             yield from self._generative(question, text, relevant, ticket, cancel, clock, timings, started)
             return
-        chosen, answerable = self.assess(question, relevant)
+        chosen, answerable, deciding = self.assess(question, relevant)
         relevant, chosen = _focus(relevant, chosen, self.settings.context_sources)
         clock.mark("evidence")
         # Where a thing is named is where the material says it: a sentence naming every word of it, however far
@@ -183,10 +192,10 @@ class Answerer:
             return
         evidence = {i + 1: items for i, items in chosen.items()}
         if mode == "extractive" or subject:
-            yield from self._extractive(relevant, evidence, timings, started, placed=bool(subject))
+            yield from self._extractive(relevant, evidence, timings, started, bool(subject), deciding)
             return
         sure = answerable == "yes"
-        events = self._grounded(question, relevant, evidence, ticket, cancel, clock, timings, started, sure)
+        events = self._grounded(question, relevant, evidence, ticket, cancel, clock, timings, started, sure, deciding)
         for event, data in events:
             doubtful = answerable == "maybe" and event == "done" and isinstance(data, Done)
             if doubtful and isinstance(data, Done) and not any(s.status == "supported" for s in data.sentences):
@@ -198,8 +207,11 @@ class Answerer:
                 return
             yield event, data
 
-    def assess(self, question: Question, relevant: list[Passage]) -> tuple[dict[int, list[Evidence]], Answerability]:
-        """The evidence chosen from the passages (by source index) and whether it answers the question."""
+    def assess(
+        self, question: Question, relevant: list[Passage]
+    ) -> tuple[dict[int, list[Evidence]], Answerability, str]:
+        """The evidence chosen from the passages (by source index), whether it answers the question, and the
+        sentence that tells it does, when one alone does ("" when none)."""
         about = question.focus or question.search_query or question.text.strip()
         scored = evidence_module.score(
             about,
@@ -243,28 +255,34 @@ class Answerer:
             # exercise's "simulates battery charging").
             if 0 in chosen and not evidence_module.key_terms(about):
                 chosen = {0: chosen[0]}
-            return _first(chosen, 0), "yes"
+            return _first(chosen, 0), "yes", ""
         # A question asking two things is answered when each is, though no sentence covers both. A passage not
         # naming the place or thing the question calls by its name answers nothing of it: "The speed limit for every
         # rover in the bay is 0.5 m/s" for "the speed limit for rovers at Tollgate Farm".
         named = evidence_module.names(about)
         naming = {n for n, passage in enumerate(relevant) if evidence_module.names_them(named, passage, self.kin)}
         on_it = [s for s in scored if s.source in naming]
-        answerable = "yes" if each else self._answerable(about, on_it, wanted, headings)
+        answerable, deciding = Decision("yes") if each else self._decision(about, on_it, wanted, headings)
         # A comparison of values not answered for each thing is answered only by sentences naming each: the tank
         # trial's "worth 25% of the module mark" says nothing of the lab notebook it was compared with.
         things = things_compared(about) if asked and asked[2] == COMPARED_QUOTED else None
         values = bool(things) and bool(COMPARES_VALUES.search(about))
         if answerable == "yes" and things and values and not each and not self._names_each(things, scored):
-            answerable = "maybe"
+            answerable, deciding = Decision("maybe")
         # Which thing has the most of a measure a table gives for each: the row with the most.
         if extreme := evidence_module.extreme_row(about, scored, relevant, self.kin):
-            return _with_extreme_row(chosen, extreme, relevant), "yes"
+            return _with_extreme_row(chosen, extreme, relevant), "yes", ""
         # What no one sentence answers, two in turn may: the subject, then what the question asks of it.
         pair = self._in_turn(about, scored, relevant) if answerable != "yes" else None
         if pair and evidence_module.asks_whether(about):
             pair = pair if self._answers_whether(about, evidence_module.key_terms(about), *pair) else None
-        return (evidence_module.with_pair(chosen, pair, relevant), "yes") if pair else (chosen, answerable)
+        if pair:
+            return evidence_module.with_pair(chosen, pair, relevant), "yes", ""
+        # The sentence that tells the material answers is evidence, to be quoted whatever ranks above it: "Bus line 27
+        # stops at Ludgrove Quay" answers "which bus goes to ludgrove marine hall", third by its score.
+        if deciding:
+            return evidence_module.with_sentence(chosen, deciding, relevant), answerable, deciding.text
+        return chosen, answerable, ""
 
     def _each_asked(
         self, question: str, asked: tuple[str, str, str], relevant: list[Passage], chosen: dict[int, list[Evidence]]
@@ -391,15 +409,21 @@ class Answerer:
     def _answerable(
         self, question: str, scored: list[evidence_module.Scored], wanted: Expected, headings: list[str]
     ) -> Answerability:
-        """Does the material answer it? "yes": a sentence stating the kind of answer asked for covers the question's
-        key terms and means much the same (or means so nearly the same that a paraphrase's other words do not
-        matter; or, when the question asks for a kind of answer such as a mass, is close and on its subject, or holds
-        every key term whatever its similarity, as a table row or item labelled with one of the question's words
-        does for any question, and any sentence for a question asking whether; or, for a comparison, two close
-        sentences cover them together, and extractive quotes take the best two; `assess` also takes two
-        neighbouring sentences answering together, `evidence.answered_in_turn`);
-        "maybe": such a sentence is close, and only a verified generated sentence will tell (unless the key terms
-        it lacks add too little to what is asked: "yes"); "no": none is.
+        """Does the material answer it? (`_decision`'s answer.)"""
+        return self._decision(question, scored, wanted, headings).answer
+
+    def _decision(
+        self, question: str, scored: list[evidence_module.Scored], wanted: Expected, headings: list[str]
+    ) -> Decision:
+        """Does the material answer it, and which sentence tells? "yes": a sentence stating the kind of answer asked for
+        covers the question's key terms and means much the same (or means so nearly the same that a paraphrase's other
+        words do not matter; or, when the question asks for a kind of answer such as a mass, is close and on its
+        subject, or holds every key term whatever its similarity, as a table row or item labelled with one of the
+        question's words does for any question, and any sentence for a question asking whether; or, for a comparison,
+        two close sentences cover them together, and extractive quotes take the best two; `assess` also takes two
+        neighbouring sentences answering together, `evidence.answered_in_turn`); "maybe": such a sentence is close, and
+        only a verified generated sentence will tell (unless the key terms it lacks add too little to what is asked:
+        "yes"); "no": none is.
 
         A question asking for a value (a mass, a date, a person) gets no "maybe": a sentence the model writes from
         a near-topic value (the maximum for a minimum, another device's mass) would pass the check as well. One of
@@ -423,48 +447,60 @@ class Answerer:
         # A question asking whether is answered by what holds of the thing it asks about, not by a sentence naming
         # the rest of it: a list of what the grant pays for says nothing of a visa.
         whether = evidence_module.asks_whether(question)
-        if any(
-            (
-                s.coverage >= settings.answerable_coverage
-                and s.similarity >= settings.answerable_similarity
-                and (not whether or self._answers_whether(question, terms, s))
-            )
-            or s.similarity >= settings.answerable_paraphrase
-            # the FAQ entry it answers asks what the student asks, in other words
-            or s.faq >= settings.answerable_faq
-            # every key term and the kind of value asked for: a place in a long list ("the fire exits and the
-            # assembly point at the bike shelter") is far in meaning from the short question it answers
-            or (wanted.precise and s.coverage >= 1.0)
-            # or, asked whether, or answered by a table's row or a labelled item whose label the question names: each
-            # is far in meaning from a short question ("A6 | Collect feedback ... | Yusra Okonjo" for "what is action
-            # A6 and who owns it"), and one holding every word it asks about answers it
-            or (
-                s.coverage >= 1.0
-                and (
-                    evidence_module.asks_whether(question)
-                    or evidence_module.coverage(terms, evidence_module.item_label(s), kin=self.kin) > 0
+
+        def answers(s: evidence_module.Scored) -> bool:
+            """Whether the sentence answers the question by itself."""
+            return (
+                (
+                    s.coverage >= settings.answerable_coverage
+                    and s.similarity >= settings.answerable_similarity
+                    and (not whether or self._answers_whether(question, terms, s))
+                )
+                or s.similarity >= settings.answerable_paraphrase
+                # the FAQ entry it answers asks what the student asks, in other words
+                or s.faq >= settings.answerable_faq
+                # every key term and the kind of value asked for: a place in a long list ("the fire exits and the
+                # assembly point at the bike shelter") is far in meaning from the short question it answers
+                or (wanted.precise and s.coverage >= 1.0)
+                # or, asked whether, or answered by a table's row or a labelled item whose label the question names:
+                # each is far in meaning from a short question ("A6 | Collect feedback ... | Yusra Okonjo" for "what is
+                # action A6 and who owns it"), and one holding every word it asks about answers it
+                or (
+                    s.coverage >= 1.0
+                    and (
+                        evidence_module.asks_whether(question)
+                        or evidence_module.coverage(terms, evidence_module.item_label(s), kin=self.kin) > 0
+                    )
+                )
+                # and "when is ...?" of a sentence naming all it asks about with a date: a timetable's row ("7 | 24
+                # May | Mid-term quiz") is far in meaning from "when's the midterm"
+                or (when and s.coverage >= 1.0 and evidence_module.A_DATE.fits(s.text))
+                # half the key terms and the kind asked for, of the thing the question names by its code: the Unitree
+                # Z1's price covers "price" and "arm" of "What is the price of the Wren-7 arm?" and answers nothing;
+                # nor one whose heading alone says what it is about ("The trip costs 42 euros" for a Kestmoor turbine)
+                or (
+                    wanted.precise
+                    and s.coverage >= settings.maybe_coverage
+                    and s.similarity >= settings.answerable_typed_similarity
+                    and evidence_module.says_its_subject(terms, s, headings[s.source], asking, self.kin)
                 )
             )
-            # and "when is ...?" of a sentence naming all it asks about with a date: a timetable's row ("7 | 24 May |
-            # Mid-term quiz") is far in meaning from "when's the midterm"
-            or (when and s.coverage >= 1.0 and evidence_module.A_DATE.fits(s.text))
-            # half the key terms and the kind asked for, of the thing the question names by its code: the Unitree
-            # Z1's price covers "price" and "arm" of "What is the price of the Wren-7 arm?" and answers nothing;
-            # nor one whose heading alone says what it is about ("The trip costs 42 euros" for a Kestmoor turbine)
-            or (
-                wanted.precise
-                and s.coverage >= settings.maybe_coverage
-                and s.similarity >= settings.answerable_typed_similarity
-                and evidence_module.says_its_subject(terms, s, headings[s.source], asking, self.kin)
-            )
-            for s in stating
-            if evidence_module.names_all(codes, s)
-            and not evidence_module.missing_terms(picked, s, self.kin)
-            and not evidence_module.lacks_a_thing(asked, s, self.kin)
-        ) or evidence_module.answered_together(
+
+        deciding = next(
+            (
+                s
+                for s in stating
+                if evidence_module.names_all(codes, s)
+                and not evidence_module.missing_terms(picked, s, self.kin)
+                and not evidence_module.lacks_a_thing(asked, s, self.kin)
+                and answers(s)
+            ),
+            None,
+        )
+        if deciding or evidence_module.answered_together(
             question, scored, settings.answerable_coverage, settings.answerable_similarity, self.kin
         ):
-            return "yes"
+            return Decision("yes", deciding)
         close = [
             s for s in stating if s.similarity >= settings.maybe_similarity or s.coverage >= settings.maybe_coverage
         ]
@@ -482,10 +518,12 @@ class Answerer:
                     or evidence_module.says_its_subject(terms, s, headings[s.source], asking, self.kin)
                 )
             ]
-            return "yes" if typed and self._lacking_little(question, terms, typed) else "no"
+            kept = self._lacking_little(question, terms, typed)
+            return Decision("yes", kept) if kept else Decision("no")
         if not close:
-            return "no"
-        return "yes" if self._lacking_little(question, terms, close) else "maybe"
+            return Decision("no")
+        kept = self._lacking_little(question, terms, close)
+        return Decision("yes", kept) if kept else Decision("maybe")
 
     def _answers_whether(self, question: str, terms: list[str], *sentences: evidence_module.Scored) -> bool:
         """Whether sentences answer a question asking whether, together lacking none of its key terms, saying what
@@ -499,13 +537,15 @@ class Answerer:
         kept = evidence_module.meaning_kept(question, [missing], self.embedder) if missing else [1.0]
         return kept[0] >= self.settings.answerable_meaning_kept
 
-    def _lacking_little(self, question: str, terms: list[str], close: list[evidence_module.Scored]) -> bool:
-        """Whether the key terms one of the best close sentences lacks add too little to what is asked to refuse it
+    def _lacking_little(
+        self, question: str, terms: list[str], close: list[evidence_module.Scored]
+    ) -> evidence_module.Scored | None:
+        """The first of the best close sentences whose lacking key terms add too little to what is asked to refuse it
         for them ("fail" in "What happens if I fail the induction quiz?", answered by what happens to those who do
         not pass it). Never a comparison's: each side is what it asks about, and the property compared ("is the V8
         more accurate than the V5" of sentences naming both arms); nor a day a question asking whether names."""
         if evidence_module.COMPARING.search(question) or compared(question):
-            return False
+            return None
         # Only a sentence near the question in meaning tells that what it lacks adds little: the coordinator's
         # "weekday mornings" names the day of "does the shuttle run on mondays" and says nothing of the shuttle.
         # A table row or a list's item is terse, far from any question: its label says what it is of.
@@ -523,19 +563,22 @@ class Answerer:
         # password, nor the thrusters' part number a propeller's.
         asked = evidence_module.things_asked(question, "")
         lacking = [
-            evidence_module.missing_terms(terms, s, self.kin)
+            (s, evidence_module.missing_terms(terms, s, self.kin))
             for s in near[:KEPT_MEANING_SENTENCES]
             if not evidence_module.lacks_a_thing(asked, s, self.kin)
         ]
         # What the question's thing is of is what it asks about: the online test's time is no resit's.
         head = evidence_module.heads(question)
-        lacking = [m for m in lacking if not set(head) & set(m)]
+        lacking = [(s, m) for s, m in lacking if m and not set(head) & set(m)]
         # The day asked about is what a question asking whether asks ("does the shuttle run on mondays"), however
         # little the word weighs in its meaning; not one of its premises ("if i order on monday when can i ...").
         if evidence_module.asks_whether(question):
-            lacking = [missing for missing in lacking if not evidence_module.days_asked(missing)]
-        kept = evidence_module.meaning_kept(question, [missing for missing in lacking if missing], self.embedder)
-        return any(share >= self.settings.answerable_meaning_kept for share in kept)
+            lacking = [(s, m) for s, m in lacking if not evidence_module.days_asked(m)]
+        kept = evidence_module.meaning_kept(question, [m for _, m in lacking], self.embedder)
+        return next(
+            (s for (s, _), share in zip(lacking, kept, strict=True) if share >= self.settings.answerable_meaning_kept),
+            None,
+        )
 
     def _expected(self, question: str) -> Expected:
         """What the question asks for, a thing it counts by any of its kin."""
@@ -611,11 +654,13 @@ class Answerer:
         timings: Timings,
         started: float,
         placed: bool = False,
+        deciding: str = "",
     ) -> Iterator[Event]:
-        """The best evidence, quoted with its source (and, `placed`, its place): no model call at all."""
+        """The best evidence, quoted with its source (and, `placed`, its place), and the `deciding` sentence: no model
+        call at all."""
         sources = [source(n, p, evidence=evidence.get(n)) for n, p in enumerate(passages, 1)]
         yield "sources", sources
-        yield from self._quoted(sources, evidence, timings, started, placed=placed)
+        yield from self._quoted(sources, evidence, timings, started, placed=placed, deciding=deciding)
 
     def _quoted(
         self,
@@ -625,10 +670,12 @@ class Answerer:
         started: float,
         model_busy: bool = False,
         placed: bool = False,
+        deciding: str = "",
     ) -> Iterator[Event]:
-        """The answer as the best evidence quoted (`token`, `done`): an extractive answer, or a grounded one whose
-        model slot did not come in time; `placed`, each quote says where it is."""
-        quotes = quoted(sources, evidence, self.settings.extractive_quotes, placed)
+        """The answer as the best evidence quoted (`token`, `done`), with the sentence `deciding` the material
+        answers: an extractive answer, or a grounded one whose model slot did not come in time; `placed`, each quote
+        says where it is."""
+        quotes = quoted(sources, evidence, self.settings.extractive_quotes, placed, deciding)
         answer = " ".join(q.shown for q in quotes)
         yield "token", answer
         timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
@@ -645,9 +692,11 @@ class Answerer:
         timings: Timings,
         started: float,
         sure: bool,
+        deciding: str = "",
     ) -> Iterator[Event]:
         """Generate from the evidence alone, show each sentence only once it is verified; when `sure` the material
-        answers, an unsupported sentence is replaced by the evidence quoted, else it is dropped."""
+        answers, an unsupported sentence is replaced by the evidence quoted, else it is dropped. Quotes in place of
+        the whole answer hold the `deciding` sentence."""
         sources = [source(n, p, evidence=evidence.get(n)) for n, p in enumerate(passages, 1)]
         facts = _facts(evidence)
         text_prompt = prompt.grounded(self.model, question.text.strip(), facts)
@@ -674,7 +723,7 @@ class Answerer:
             if not turn:
                 clock.mark("model_busy")
                 if sure:
-                    yield from self._quoted(sources, evidence, timings, started, model_busy=True)
+                    yield from self._quoted(sources, evidence, timings, started, model_busy=True, deciding=deciding)
                 else:  # quotes cannot show they answer a doubtful question: nothing verified, so not covered
                     yield "done", self._done("", sources, [], timings, model_busy=True)
                 return
@@ -688,7 +737,7 @@ class Answerer:
                 stop=prompt.GROUNDED_STOP,
             )
             for sentence in sentences_of(_unlooped(counter.count(stream))):
-                for verdict in self._judge(sentence, verifier, checked, shown, sure):
+                for verdict in self._judge(sentence, verifier, checked, shown, sure, deciding):
                     checked.append(verdict)
                     if verdict.shown:
                         first = "first_token" not in clock.at
@@ -703,7 +752,7 @@ class Answerer:
             ended = time.perf_counter()
         if sure and not any(s.shown for s in checked):
             fallback = self._best_quotes(
-                evidence, shown, "nothing the model wrote was supported", wanted=verifier.wanted
+                evidence, shown, "nothing the model wrote was supported", wanted=verifier.wanted, deciding=deciding
             )
             if fallback:
                 checked += fallback
@@ -719,11 +768,17 @@ class Answerer:
         yield "done", self._done(answer, sources, checked, timings)
 
     def _judge(
-        self, sentence: str, verifier: Verifier, earlier: list[Sentence], shown: set[tuple[int, int]], sure: bool
+        self,
+        sentence: str,
+        verifier: Verifier,
+        earlier: list[Sentence],
+        shown: set[tuple[int, int]],
+        sure: bool,
+        deciding: str = "",
     ) -> list[Sentence]:
         """What the student reads for one generated sentence: itself if supported; until the question is answered,
-        the best evidence quoted in its place, as an extractive answer quotes it (when `sure` the material answers
-        it); after, nothing."""
+        the best evidence quoted in its place, as an extractive answer quotes it with the `deciding` sentence (when
+        `sure` the material answers it); after, nothing."""
         claim = _without_particle(sentence)
         plain = CITATION.sub("", claim).strip()
         if any(_repeats_earlier(plain, s.text) or _in_quote(plain, s) for s in earlier):
@@ -770,7 +825,9 @@ class Answerer:
             reason = (UNDECIDED if verifier.undecided else NOT_STATED).format(kind=wanted.kind)
         # When the best evidence gives two answers, the student must see both, whatever ranks above them.
         also = verifier.leading_at if verifier.undecided else frozenset()
-        quotes = self._best_quotes(verifier.evidence, shown, reason, also, wanted) if sure and not answered else []
+        quotes = (
+            self._best_quotes(verifier.evidence, shown, reason, also, wanted, deciding) if sure and not answered else []
+        )
         if not quotes:
             return [Sentence(text=sentence, shown="", status="dropped", stands_for="model", reason=reason)]
         # The sentence's verdict carries the first quote; the others follow it as quotes of their own.
@@ -815,18 +872,21 @@ class Answerer:
         reason: str,
         also: Set[tuple[int, int]] = frozenset(),
         wanted: Expected | None = None,
+        deciding: str = "",
     ) -> list[Sentence]:
         """The best evidence not yet quoted, as many runs as an extractive answer quotes, and the runs holding the
         sentences at `also` (source, start) however they rank, these first: what the student sees in place of what
         the model got wrong. A wrong sentence is no guide to which evidence answers the question, and the
         second-best sentence is often the one stating the fact (a table row giving the date). A run giving a value
         of another measure or bound than the one `wanted` is never it: beside "The Heron-4 weighs 7.3 kg." the
-        gripper's "can hold at most 1.8 kg" was another mass to choose from."""
+        gripper's "can hold at most 1.8 kg" was another mass to choose from. The run holding the sentence `deciding`
+        the material answers is quoted too, in its place."""
         picked: list[tuple[int, str, bool]] = []
         for n, text, starts in quotable(evidence):
             held = any((n, start) in also for start in starts)
+            telling = bool(deciding) and deciding in text and not any(deciding in quote for _, quote, _ in picked)
             if (
-                (len(picked) >= self.settings.extractive_quotes and not held)
+                (len(picked) >= self.settings.extractive_quotes and not held and not telling)
                 or any((n, start) in shown for start in starts)
                 or (wanted and wanted.kind == "quantity" and values(wanted, text) and not wanted.fits(text))
             ):
@@ -981,8 +1041,12 @@ def two_asked(question: str) -> tuple[str, str, str] | None:
     return (*parts, COMPARED_QUOTED) if (parts := compared(question)) else None
 
 
-def quoted(sources: list[Source], evidence: dict[int, list[Evidence]], most: int, placed: bool) -> list[Sentence]:
-    """The best `most` quotes of the evidence as an answer's sentences, each saying where it is when `placed`."""
+def quoted(
+    sources: list[Source], evidence: dict[int, list[Evidence]], most: int, placed: bool, deciding: str = ""
+) -> list[Sentence]:
+    """The best `most` quotes of the evidence as an answer's sentences, each saying where it is when `placed`, and
+    after them the quote holding the sentence `deciding` the material answers, if none of them does."""
+    runs = quotable(evidence)
     return [
         Sentence(
             text=text,
@@ -993,8 +1057,16 @@ def quoted(sources: list[Source], evidence: dict[int, list[Evidence]], most: int
             stands_for="material",
             source=n,
         )
-        for n, text, _ in quotable(evidence)[:most]
+        for n, text, _ in runs[:most] + _deciding_run(runs, most, deciding)
     ]
+
+
+def _deciding_run(runs: list[tuple[int, str, list[int]]], most: int, deciding: str) -> list[tuple[int, str, list[int]]]:
+    """The run holding the `deciding` sentence, when the best `most` runs do not: the quote a student needs to see
+    the material answers, whatever ranks above it."""
+    if not deciding or any(deciding in text for _, text, _ in runs[:most]):
+        return []
+    return [run for run in runs[most:] if deciding in run[1]][:1]
 
 
 def _capitalised(text: str) -> str:
