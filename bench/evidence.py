@@ -90,7 +90,7 @@ def judge(answerer, item: dict) -> dict:
     began = time.perf_counter()
     relevant = answerer.retrieve(question, wide)
     retrieved = time.perf_counter()
-    chosen, decision = answerer.assess(question, relevant) if relevant else ({}, "no")
+    chosen, decision, _ = answerer.assess(question, relevant) if relevant else ({}, "no", "")
     assessed = time.perf_counter()
     ranked = sorted((e for items in chosen.values() for e in items), key=lambda e: -e.score)
     expect = item.get("expect")

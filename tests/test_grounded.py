@@ -1956,7 +1956,7 @@ def test_which_thing_has_the_most_of_a_measure_is_the_row_with_the_most_in_its_c
 def test_a_superlative_a_table_answers_is_answered_by_its_row_quoted_first(grounded):
     """The deepest lane's row is the evidence quoted first, the other lanes' rows not at all."""
     lanes = passage_of(f"{LANES}\nThe first dive is made in lane C.\n", "Lanes")
-    chosen, answerable = grounded.answerer.assess(Question("Which lane is the deepest?"), [lanes])
+    chosen, answerable, _ = grounded.answerer.assess(Question("Which lane is the deepest?"), [lanes])
     assert answerable == "yes"
     assert [e.text.split(" |")[0] for e in chosen[0] if "|" in e.text] == ["Lane A"]
     assert max(chosen[0], key=lambda e: e.score).text.startswith("Lane A")
@@ -3602,7 +3602,7 @@ COMPARED_ARMS = (
 def test_a_comparison_is_answered_by_a_sentence_on_each_thing(grounded, settings, fakes):
     """Each arm's reach, the V5's with the sentence its "Its" leans on, and not the sentence naming both arms."""
     asked = "which arm has the longer reach, the V8 or the V5?"
-    chosen, answerable = grounded.answerer.assess(Question(asked), [passage_of(COMPARED_ARMS, "Arms")])
+    chosen, answerable, _ = grounded.answerer.assess(Question(asked), [passage_of(COMPARED_ARMS, "Arms")])
     assert answerable == "yes"
     texts = [e.text for e in chosen[0]]
     assert texts[0].startswith("The V8 arm has a reach") and "Its reach is 620 mm" in " ".join(texts)
@@ -3947,6 +3947,18 @@ def test_a_table_row_leaving_blank_the_column_asked_about_does_not_answer_it():
     text = f"Risks\n\n| {header} |\n| --- | --- | --- | --- |\n| {row} |  |  |\n"
     best = evidence.score("control measures for lone working?", [passage_of(text, "Risks")], FakeEmbedder(), 0.5, 0.15)
     assert best[0].text == row and not best[0].fits
+
+
+def test_what_a_where_question_seeks_the_place_of_is_read_up_to_where_it_is_sought():
+    """ "where can i park my car at ludgrove marine hall" was answered with the hall's address: no parking in it."""
+    sought = evidence.place_sought
+    assert sought("where can i park my car at ludgrove marine hall") == ["park", "car"]
+    assert sought("where's the nearest defibrillator to the tank hall?") == ["defibrillator"]
+    assert sought("where do i hand in my report") == ["hand", "report"]  # a verb's particle is no place
+    assert sought("where can I get Echolark for a macbook") == ["echolark"]  # "get" is any way to have it
+    assert sought("where do we meet on the field day") == ["meet"]
+    assert sought("whereabouts is the lab") == sought("when is the lab") == []
+    assert ["park", "car"] in evidence.things_asked("where can i park my car at the hall", "place")
 
 
 def test_a_sentence_naming_no_thing_of_the_kind_a_which_question_picks_does_not_answer_it(settings, fakes):

@@ -209,7 +209,7 @@ def test_the_packaged_embedder_and_wordnet_answer_a_question_in_other_words(tmp_
     def decide(question: str, kin_table) -> tuple[str, list[str]]:
         answerer = Answerer(settings, built.retriever, None, ModelGate(1), built.embedder, kin_table)
         asked = Question(question)
-        chosen, decision = answerer.assess(asked, answerer.retrieve(asked, settings.evidence_passages))
+        chosen, decision, _ = answerer.assess(asked, answerer.retrieve(asked, settings.evidence_passages))
         return decision, [e.text for items in chosen.values() for e in items]
 
     decision, evidence_texts = decide("How long do I keep the lid shut?", table)

@@ -724,3 +724,21 @@ def test_the_sentence_deciding_the_material_answers_is_quoted(course_home):
     assert done.covered, done.answer
     assert "Bus line 27 stops at Ludgrove Quay" in " ".join(done.answer.split())
     assert len(done.sentences) == 3 and done.sentences[-1].text.startswith("Bus line 27"), done.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["where can i park my car at ludgrove marine hall", "where's the nearest defibrillator to the tank hall?"],
+)
+def test_the_place_of_another_thing_does_not_answer_where_something_is(course_home, question):
+    """The hall's address was quoted for where to park at it, and the tank hall's door for its defibrillator."""
+    done = course_home.answer(Question(question))
+    assert not done.covered, done.answer
+
+
+@pytest.mark.parametrize(
+    "question, place", [("where is ludgrove marine hall", "Quayside Road 14"), ("where do i go for the labs", "LM-011")]
+)
+def test_where_something_is_is_still_answered(course_home, question, place):
+    done = course_home.answer(Question(question))
+    assert done.covered and place in done.answer, done.answer

@@ -409,6 +409,17 @@ KIND_OF = re.compile(
 )
 # "which bus goes ...": the noun that says what kind of thing is picked.
 WHICH_THING = re.compile(r"^\W*which\s+(?!(?:one|ones|of)\b)([^\W\d_]{3,})\b", re.IGNORECASE)
+# "where can i park my car at the hall": what a "where ...?" question seeks the place of, a verb with its particle
+# ("hand in my report") and its object, up to the place or time it is sought at; not its article, nor "nearest".
+PLACE_SOUGHT = re.compile(
+    r"^\W*where(?:'s|\s+(?:is|are|was|were|can|could|do|does|did|should|shall|will|would|may|must)\b)\s+"
+    r"(?:(?:i|we|you|one|students?|teams?|people)\s+)?"
+    r"(?:(?:the|a|an|my|our|your|its|their|this|that|these|those|nearest|closest)\s+)*"
+    r"([^\W\d_]+(?:\s+(?:in|up|off|out|down|back|away)\b)?(?:\s+.+?)??)"
+    r"(?=\s+(?:on|in|at|of|for|with|from|to|near|inside|outside|around|when|while|during|after|before|if|by|nearest|"
+    r"closest)\b|\s*[?.!]|\s*$)",
+    re.IGNORECASE,
+)
 # "how tall are the traffic cones on the course": the thing a "how <measure> is X" question measures, up to a place,
 # time or case; not "how much" or "how many", which count or price what follows.
 MEASURED_THING = re.compile(
@@ -801,6 +812,14 @@ def measured_thing(question: str) -> list[str]:
     return content_words(found[1]) if found else []
 
 
+def place_sought(question: str) -> list[str]:
+    """What a "where ...?" question seeks the place of ("park" and "car" of "where can i park my car at Ludgrove
+    Marine Hall"): a sentence naming none of it gives the place of something else (the hall's own address). Not an
+    action any procedure is ("where can I get Echolark": Echolark)."""
+    found = PLACE_SOUGHT.match(question)
+    return [word for word in content_words(found[1]) if word not in ANY_ACTION] if found else []
+
+
 def which_thing(question: str) -> list[str]:
     """The thing a "which ...?" question asks to pick ("bus" of "which bus goes to the hall"): a sentence naming no
     such thing cannot say which."""
@@ -838,13 +857,14 @@ def action_asked(question: str) -> list[str]:
 def things_asked(question: str, kind: str) -> list[list[str]]:
     """What the question names as what it asks, each as the words a sentence must name one of to answer it: the
     property asked for, in a question of no particular kind (`property_asked`), the thing a quantity is measured of
-    (`measured_thing`), the thing a property is asked of (`property_of`) and the action a how-to question asks the
-    way of (`action_asked`)."""
+    (`measured_thing`), the thing a property is asked of (`property_of`), the action a how-to question asks the way
+    of (`action_asked`) and what a where-question seeks the place of (`place_sought`)."""
     groups = [
         [] if kind else property_asked(question),
         measured_thing(question) if kind == "quantity" else [],
         property_of(question),
         action_asked(question),
+        place_sought(question),
     ]
     return [words for words in groups if words]
 
