@@ -301,7 +301,13 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
         ),
     ] = 0.34
     extractive_quotes: Annotated[
-        int, Meta(ge=1, le=10, description="Evidence sentences an extractive answer quotes.")
+        int,
+        Meta(
+            ge=1,
+            le=10,
+            description="Evidence sentences an extractive answer quotes, with the sentence that decided the material "
+            "answers after them when they leave it out.",
+        ),
     ] = 2
     repeat_penalty: Annotated[
         float, Meta(ge=1.0, le=2.0, description="llama.cpp penalty on repeating recent tokens; 1.0 is off.")
