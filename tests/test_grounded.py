@@ -3961,6 +3961,18 @@ def test_what_a_where_question_seeks_the_place_of_is_read_up_to_where_it_is_soug
     assert ["park", "car"] in evidence.things_asked("where can i park my car at the hall", "place")
 
 
+def test_a_mishap_a_question_supposes_after_what_it_asks_must_be_named():
+    """ "how do we wake the buoy if we've lost the magnet key" was answered with the magnet key's use."""
+    supposed = evidence.mishap_supposed
+    assert supposed("how do we wake the buoy if we've lost the magnet key") == ["lost"]
+    assert supposed("how do I calibrate the CV-3 if the bench laptop isn't working") == ["work"]
+    assert supposed("where do I hand my lab book in if the course office is shut") == ["shut"]
+    assert supposed("If our rover breaks, how long will the repair take?") == []  # a premise: it asks of the repair
+    assert supposed("what happens if I fail the induction quiz?") == []  # failing is worded as not passing
+    assert supposed("when is the catch-up session for missed labs") == []
+    assert ["lost"] in evidence.things_asked("how do we wake the buoy if we've lost the magnet key", "")
+
+
 def test_a_sentence_naming_no_thing_of_the_kind_a_which_question_picks_does_not_answer_it(settings, fakes):
     """ "which bus goes to ludgrove marine hall" was answered with where the hall is: no bus in it."""
     assert evidence.which_thing("which bus goes to ludgrove marine hall") == ["bus"]

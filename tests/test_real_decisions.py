@@ -742,3 +742,58 @@ def test_the_place_of_another_thing_does_not_answer_where_something_is(course_ho
 def test_where_something_is_is_still_answered(course_home, question, place):
     done = course_home.answer(Question(question))
     assert done.covered and place in done.answer, done.answer
+
+
+FIELD_HANDBOOK = b"""# Sensing buoy: field handbook
+
+## Waking the buoy
+
+The buoy sleeps in the store to save its battery. To wake it, hold the red magnet key against the white dot on the
+side of the logger box for three seconds; the green lamp flashes twice when it is awake.
+
+Keep the magnet key away from the logger box in the store, or you may wake the buoy by accident.
+
+## Calibrating the conductivity probe
+
+Connect the CV-3 to the bench laptop and open Calvorne Link. Pour the 12.88 mS/cm standard into a clean beaker, deep
+enough to cover the holes of the cell.
+
+## Recovering the buoy
+
+One of you hooks the pick-up line with the boathook and passes it forward to the bow; two of you lift the buoy
+aboard by its handles.
+
+If the pick-up line has snapped, do not lean out of the boat: radio the harbour launch on channel 12 and wait for it.
+"""
+
+
+@pytest.fixture(scope="module")
+def field_handbook(tmp_path_factory):
+    """The answerer quoting from the buoy's field handbook, on the packaged embedder."""
+    yield from _answering(tmp_path_factory, "field-handbook.md", FIELD_HANDBOOK)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do we wake the buoy if we've lost the magnet key",
+        "how do I calibrate the CV-3 if the bench laptop isn't working",
+    ],
+)
+def test_the_usual_way_does_not_answer_what_to_do_after_a_mishap(field_handbook, question):
+    """The magnet key's use was quoted for waking the buoy without it, the laptop's for calibrating without it."""
+    done = field_handbook.answer(Question(question))
+    assert not done.covered, done.answer
+
+
+@pytest.mark.parametrize(
+    "question, said",
+    [
+        ("how do we get the buoy back if the pick-up line has snapped", "radio the harbour launch"),
+        ("how do we wake the buoy", "magnet key against the white dot"),
+        ("how do I calibrate the CV-3", "12.88 mS/cm"),
+    ],
+)
+def test_what_to_do_after_a_mishap_the_material_names_is_answered(field_handbook, question, said):
+    done = field_handbook.answer(Question(question))
+    assert done.covered and said in " ".join(done.answer.split()), done.answer

@@ -420,6 +420,15 @@ PLACE_SOUGHT = re.compile(
     r"closest)\b|\s*[?.!]|\s*$)",
     re.IGNORECASE,
 )
+# "how do we wake the buoy if we've lost the magnet key": a mishap a question supposes after what it asks, which
+# the material's usual way says nothing of; not one it opens with ("If our rover breaks, how long will the repair
+# take?" asks of the repair), nor failing a test, which the material words as not passing.
+MISHAP_SUPPOSED = re.compile(
+    r"^\W*\w.*?\b(?:if|when|once|in case)\b[^?]*?\b(lost|lose|loses|losing|broken|broke|breaks|snapped|snaps|missed|"
+    r"miss|forgot|forgotten|forget|died|dead|stolen|shut|closed|crash(?:es|ed)?|stuck|(?:isn't|is not|not|doesn't|"
+    r"does not|won't|will not|stopped|stops) work(?:ing|s)?)\b",
+    re.IGNORECASE,
+)
 # "how tall are the traffic cones on the course": the thing a "how <measure> is X" question measures, up to a place,
 # time or case; not "how much" or "how many", which count or price what follows.
 MEASURED_THING = re.compile(
@@ -820,6 +829,13 @@ def place_sought(question: str) -> list[str]:
     return [word for word in content_words(found[1]) if word not in ANY_ACTION] if found else []
 
 
+def mishap_supposed(question: str) -> list[str]:
+    """The mishap a question supposes after what it asks ("lost" of "how do we wake the buoy if we've lost the magnet
+    key"): a sentence naming none of it gives the usual way, which the mishap rules out."""
+    found = MISHAP_SUPPOSED.match(question)
+    return content_words(found[1]) if found else []
+
+
 def which_thing(question: str) -> list[str]:
     """The thing a "which ...?" question asks to pick ("bus" of "which bus goes to the hall"): a sentence naming no
     such thing cannot say which."""
@@ -858,13 +874,15 @@ def things_asked(question: str, kind: str) -> list[list[str]]:
     """What the question names as what it asks, each as the words a sentence must name one of to answer it: the
     property asked for, in a question of no particular kind (`property_asked`), the thing a quantity is measured of
     (`measured_thing`), the thing a property is asked of (`property_of`), the action a how-to question asks the way
-    of (`action_asked`) and what a where-question seeks the place of (`place_sought`)."""
+    of (`action_asked`), what a where-question seeks the place of (`place_sought`) and the mishap a question
+    supposes (`mishap_supposed`)."""
     groups = [
         [] if kind else property_asked(question),
         measured_thing(question) if kind == "quantity" else [],
         property_of(question),
         action_asked(question),
         place_sought(question),
+        mishap_supposed(question),
     ]
     return [words for words in groups if words]
 
