@@ -3973,6 +3973,15 @@ def test_a_mishap_a_question_supposes_after_what_it_asks_must_be_named():
     assert ["lost"] in evidence.things_asked("how do we wake the buoy if we've lost the magnet key", "")
 
 
+def test_who_is_in_charge_is_said_by_a_word_for_it():
+    """A sentence naming none of the words saying who is in charge ("led", "supervisor") names someone else."""
+    assert "supervisor" in evidence.who_is_in_charge("Who's in charge of the orchard bay?")
+    assert evidence.who_is_in_charge("who swaps a thruster?") == []
+    assert evidence.who_is_in_charge("who is in charge of kr739?") in evidence.things_asked(
+        "who is in charge of kr739?", "person"
+    )
+
+
 def test_a_sentence_naming_no_thing_of_the_kind_a_which_question_picks_does_not_answer_it(settings, fakes):
     """ "which bus goes to ludgrove marine hall" was answered with where the hall is: no bus in it."""
     assert evidence.which_thing("which bus goes to ludgrove marine hall") == ["bus"]

@@ -797,3 +797,42 @@ def test_the_usual_way_does_not_answer_what_to_do_after_a_mishap(field_handbook,
 def test_what_to_do_after_a_mishap_the_material_names_is_answered(field_handbook, question, said):
     done = field_handbook.answer(Question(question))
     assert done.covered and said in " ".join(done.answer.split()), done.answer
+
+
+DATASHEET = b"""# Marivane ROVs and accessories: datasheet for KR739
+
+KR739 uses two models of remotely operated vehicle (ROV) from Marivane Subsea: the MV-9, a six-thruster inspection
+vehicle that each team is given for the term, and the smaller MV-4, kept as a spare.
+
+## Spare parts
+
+Spare thrusters are the Tethra TH-6, part number TH6-220, kept in the wet store. A thruster is swapped by the
+technician only. Spare propellers and tether connectors are also stocked; ask the technician for them.
+"""
+STAFF = b"""
+## Staff
+
+The module is led by Dr Seraphine Dunsmere, who sets the project and marks the reports.
+"""
+
+
+@pytest.fixture(scope="module")
+def datasheet(tmp_path_factory):
+    """The answerer quoting from the ROVs' datasheet, which names no one in charge."""
+    yield from _answering(tmp_path_factory, "datasheet.md", DATASHEET)
+
+
+@pytest.fixture(scope="module")
+def staffed(tmp_path_factory):
+    """The answerer quoting from the ROVs' datasheet with the module's staff."""
+    yield from _answering(tmp_path_factory, "staffed.md", DATASHEET + STAFF)
+
+
+def test_someone_doing_another_thing_is_not_who_is_in_charge(datasheet, staffed):
+    """ "who is in charge of kr739?" was answered by the technician who swaps thrusters."""
+    refused = datasheet.answer(Question("who is in charge of kr739?"))
+    assert not refused.covered, refused.answer
+    done = datasheet.answer(Question("who swaps a thruster?"))
+    assert done.covered and "technician" in done.answer, done.answer
+    led = staffed.answer(Question("who is in charge of kr739?"))
+    assert led.covered and "Seraphine Dunsmere" in led.answer, led.answer

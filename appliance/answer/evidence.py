@@ -87,6 +87,13 @@ THIS_COURSE = re.compile(r"\b(?:this|my|our)\s+(?:module|course|class|unit|subje
 # Who is "in charge" of a thing asks who runs it, in the words of no charge: "The bay supervisor, Hamish Marchbank" is
 # in charge of the bay, while "charged" is said of batteries.
 IN_CHARGE = re.compile(r"\bin\s+charge\b", re.IGNORECASE)
+# The words saying who is: a sentence naming none of them names someone who does something else for the thing ("A
+# thruster is swapped by the technician only." for "who is in charge of kr739?"). Not "run" or "charge", whose kin
+# are said of machines ("remotely operated vehicle") and batteries.
+IN_CHARGE_SAID = (
+    "lead leader supervisor supervise coordinator coordinate convenor organiser organizer organise organize manager "
+    "manage head director chair responsible keeper owner officer lecturer teach oversee"
+)
 # A conjunction tying the asker's case to what is asked, and "done" (whose "do" asks): "Can I get an extension
 # because my laptop died?", "... once I've done the printer induction?" are answered by a rule saying neither; "till"
 # and "til" are "until" as students type it ("til when are the loos open").
@@ -836,6 +843,12 @@ def mishap_supposed(question: str) -> list[str]:
     return content_words(found[1]) if found else []
 
 
+def who_is_in_charge(question: str) -> list[str]:
+    """The words saying who is in charge, when the question asks who is: a sentence naming none of them names someone
+    doing something else."""
+    return content_words(IN_CHARGE_SAID) if IN_CHARGE.search(question) else []
+
+
 def which_thing(question: str) -> list[str]:
     """The thing a "which ...?" question asks to pick ("bus" of "which bus goes to the hall"): a sentence naming no
     such thing cannot say which."""
@@ -875,7 +888,7 @@ def things_asked(question: str, kind: str) -> list[list[str]]:
     property asked for, in a question of no particular kind (`property_asked`), the thing a quantity is measured of
     (`measured_thing`), the thing a property is asked of (`property_of`), the action a how-to question asks the way
     of (`action_asked`), what a where-question seeks the place of (`place_sought`) and the mishap a question
-    supposes (`mishap_supposed`)."""
+    supposes (`mishap_supposed`); or, asked who is in charge, a word saying who is (`who_is_in_charge`)."""
     groups = [
         [] if kind else property_asked(question),
         measured_thing(question) if kind == "quantity" else [],
@@ -883,6 +896,7 @@ def things_asked(question: str, kind: str) -> list[list[str]]:
         action_asked(question),
         place_sought(question),
         mishap_supposed(question),
+        who_is_in_charge(question),
     ]
     return [words for words in groups if words]
 
