@@ -774,29 +774,20 @@ def field_handbook(tmp_path_factory):
 
 
 @pytest.mark.parametrize(
-    "question",
-    [
-        "how do we wake the buoy if we've lost the magnet key",
-        "how do I calibrate the CV-3 if the bench laptop isn't working",
-    ],
-)
-def test_the_usual_way_does_not_answer_what_to_do_after_a_mishap(field_handbook, question):
-    """The magnet key's use was quoted for waking the buoy without it, the laptop's for calibrating without it."""
-    done = field_handbook.answer(Question(question))
-    assert not done.covered, done.answer
-
-
-@pytest.mark.parametrize(
     "question, said",
     [
+        ("how do we wake the buoy if we've lost the magnet key", None),
+        ("how do I calibrate the CV-3 if the bench laptop isn't working", None),
         ("how do we get the buoy back if the pick-up line has snapped", "radio the harbour launch"),
         ("how do we wake the buoy", "magnet key against the white dot"),
         ("how do I calibrate the CV-3", "12.88 mS/cm"),
     ],
 )
-def test_what_to_do_after_a_mishap_the_material_names_is_answered(field_handbook, question, said):
+def test_the_usual_way_does_not_answer_what_to_do_after_a_mishap(field_handbook, question, said):
+    """The magnet key's use was quoted for waking the buoy without it, the laptop's for calibrating without it; what
+    to do after a mishap the material names, and the usual way asked for, are answered."""
     done = field_handbook.answer(Question(question))
-    assert done.covered and said in " ".join(done.answer.split()), done.answer
+    assert done.covered == bool(said) and (said or "") in " ".join(done.answer.split()), done.answer
 
 
 DATASHEET = b"""# Marivane ROVs and accessories: datasheet for KR739
