@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from appliance.answer import evidence
 from appliance.ingest import markup
 from appliance.ingest.hyphenation import rejoin
 from appliance.ingest.parse import parse
@@ -50,6 +51,19 @@ def test_trailing_spaces_without_a_newline_tidy_in_linear_time():
 @pytest.mark.parametrize("page", ["a" * 60000, "a" * 60000 + "-b"], ids=["one word", "a compound"])
 def test_a_pdf_page_of_one_long_word_rejoins_in_linear_time(page):
     assert _seconds(rejoin, [page]) < FAST
+
+
+QUESTIONS = {
+    "a question of conditions alone (quadratic)": "if " * 1333,
+    "conditions and words": "a if b " * 571,
+    "where-questions of conditions": "where if " * 444,
+}
+
+
+@pytest.mark.parametrize("question", QUESTIONS.values(), ids=QUESTIONS.keys())
+def test_what_a_question_asks_is_read_in_linear_time(question):
+    """A question as long as the chat takes (4000 characters): the mishap it supposed took over a second."""
+    assert _seconds(evidence.things_asked, question, "") < FAST
 
 
 def test_heading_keeps_a_hash_that_is_part_of_the_word():
