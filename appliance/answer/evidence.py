@@ -216,10 +216,13 @@ HOW_TO = re.compile(
     r"(?:steps|procedure|process|instructions)\b)",
     re.IGNORECASE,
 )
+# Who a student asks as, and the words before a thing's name, in the patterns reading what a question asks.
+ASKER = r"(?:i|we|you|one|students?|teams?|people)"
+ARTICLE = r"(?:the|a|an|my|our|your|its|their|this|that|these|those)"
 # The action a how-to question asks the way of: "how do I change ...", "how can we safely unplug ...", "how to book
 # ...". The doer is a person: "how does the data get from the buoy to us" asks how a thing works.
 ACTION_ASKED = re.compile(
-    r"^\W*how\s+(?:(?:do|can|should|must|would|could|will|am|are)\s+(?:i|we|you|one|students?|teams?|people)\s+"
+    rf"^\W*how\s+(?:(?:do|can|should|must|would|could|will|am|are)\s+{ASKER}\s+"
     r"|to\s+)(?:\w+ly\s+|just\s+|even\s+|actually\s+|still\s+)?([a-z]+)\b",
     re.IGNORECASE,
 )
@@ -420,8 +423,7 @@ WHICH_THING = re.compile(r"^\W*which\s+(?!(?:one|ones|of)\b)([^\W\d_]{3,})\b", r
 # ("hand in my report") and its object, up to the place or time it is sought at; not its article, nor "nearest".
 PLACE_SOUGHT = re.compile(
     r"^\W*where(?:'s|\s+(?:is|are|was|were|can|could|do|does|did|should|shall|will|would|may|must)\b)\s+"
-    r"(?:(?:i|we|you|one|students?|teams?|people)\s+)?"
-    r"(?:(?:the|a|an|my|our|your|its|their|this|that|these|those|nearest|closest)\s+)*"
+    rf"(?:{ASKER}\s+)?(?:(?:{ARTICLE}|nearest|closest)\s+)*"
     r"([^\W\d_]+(?:\s+(?:in|up|off|out|down|back|away)\b)?(?:\s+.+?)??)"
     r"(?=\s+(?:on|in|at|of|for|with|from|to|near|inside|outside|around|when|while|during|after|before|if|by|nearest|"
     r"closest)\b|\s*[?.!]|\s*$)",
@@ -441,7 +443,7 @@ MISHAP = re.compile(
 # time or case; not "how much" or "how many", which count or price what follows.
 MEASURED_THING = re.compile(
     r"^\W*how\s+(?!much\b|many\b|often\b|soon\b|come\b)[^\W\d_]+\s+(?:is|are|was|were)\s+"
-    r"(?:(?:the|a|an|my|our|your|its|their|this|that|these|those)\s+)?(.+?)"
+    rf"(?:{ARTICLE}\s+)?(.+?)"
     r"(?=\s+(?:on|in|at|of|for|with|from|when|while|during|after|before|if|by|under|over)\b|\s*[?.!]|\s*$)",
     re.IGNORECASE,
 )
