@@ -358,6 +358,20 @@ def test_a_question_after_a_story_in_the_same_message_asks_of_the_story_when_it_
     assert not follows("How heavy is the Wren-7?", ["I have a bad back."], told=True)
 
 
+def test_a_question_after_a_story_asks_of_all_the_story_says_not_only_of_its_name():
+    """ "what do i do" after "mill stopped and says E-07" asks of the mill stopping with that alarm, not of "says
+    E-07" alone (a follow-up naming the Wren-7 is about the words around its name); "how do i submit" after "the
+    portal crashed right before the deadline" asks of the deadline too, though "submit" is a property of its own."""
+    assert focused("what do i do", ["mill stopped and says E-07"], told=True).split()[-4:] == [
+        "mill",
+        "stopped",
+        "says",
+        "E-07",
+    ]
+    portal = focused("how do i submit", ["the portal crashed right before the deadline"], told=True)
+    assert {"portal", "crashed", "deadline"} <= set(portal.split())
+
+
 SAFETY = (
     b"# Lab safety\n\nA dropped robot arm often has a loose joint and a cracked cover after the demo.\n"
     b"If a robot arm is dropped, tell the lab technician, Mr. Halloran, before the next session.\n"

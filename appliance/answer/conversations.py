@@ -232,6 +232,11 @@ def focused(question: str, earlier: list[str], told: bool = False) -> str:
         or (role == "name" and not names)
         or (role == "property" and not asks)
     ]
+    # A story told before the question is the situation it asks about, all of it: "what do i do" after "mill stopped
+    # and says E-07" asks of the mill stopping, not of the code alone; "how do i submit" after "the portal crashed
+    # right before the deadline" of the deadline too.
+    if told:
+        carried = [word for word, role in _roles(earlier[-1]) if role]
     if set_aside(question, earlier, told):  # the question before asked again of another thing: all but its names
         carried = [word for word, role in _roles(earlier[-1]) if role in ("subject", "property", "asking")]
     return " ".join([question, *dict.fromkeys(carried)])
