@@ -93,6 +93,17 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         ("is eye protection needed", "Safety glasses are needed."),
         # what is swapped is replaced (fresh5-tune)
         ("how often are the coveralls swapped", "Coveralls are replaced every Monday."),
+        # a LiPo is a battery, a sensor's lens its window, data downloaded exported, a pose a position, the bottom
+        # shelf the lowest, a freezing room a cold one, what spins turns, the loos the toilets (fresh8, fresh9,
+        # fresh13, fresh15, fresh22-tune)
+        ("can i charge my lipo here", "Never charge batteries here."),
+        ("how should i clean the lidar lens", "Clean the lidar's optical window with a lint-free cloth."),
+        ("how do i download the data", "Choose Export on the dashboard to get the data."),
+        ("what is the home position", "The arm's home pose is straight up."),
+        ("how high is the bottom shelf", "The lowest shelf is 120 mm high."),
+        ("who fixes the freezing seminar room", "The estates helpdesk fixes the cold seminar room."),
+        ("can the wrist spin", "The wrist can turn a full 360 degrees."),
+        ("when are the loos open", "The toilets are open until 23:00."),
         # a slide's abbreviations, and a student's (a class walkthrough's slides)
         ("when are the TA office hours", "TA office hrs: Thu 10:00, Lab B-07"),
         ("battery life with sampling every 1 minute", "Battery life with sampling every 1 min: 4 days"),

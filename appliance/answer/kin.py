@@ -63,7 +63,11 @@ ABBREVIATED = [
 # operates ("Operating temperature: 5 to 40 °C" for the coldest the rover can run in), a bibliography is the
 # references, the spanner for a nut a wrench or a socket, what a student eats (lunch, a snack) the rules' food, and
 # a flatmate or roommate a friend; a sick note or a doctor's note is a medical certificate, and eye protection the
-# safety glasses or goggles (protection any such gear: gloves too); what is swapped is replaced or exchanged.
+# safety glasses or goggles (protection any such gear: gloves too); what is swapped is replaced or exchanged. A LiPo
+# is a battery as well; a sensor's lens is its optical window ("clean the optical window only with isopropyl
+# alcohol"); data a student downloads the handout exports; a pose is a position; the bottom shelf is the lowest; a
+# freezing room a cold one; what spins turns or rotates; the loos are the toilets. Not the ground for the floor: "flat
+# floor" answered "What's the ground clearance of the Dromlyn D6?", which no handout gives.
 ALSO_SAID = [
     ["weekend", "saturday saturdays sunday sundays"],
     ["weekday", "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays"],
@@ -76,7 +80,7 @@ ALSO_SAID = [
     ["pcb", "board"],
     ["skip", "miss missed missing"],
     ["dead", "flat empty discharged"],
-    ["lipo", "lithium"],
+    ["lipo", "lithium battery batteries"],
     ["aed", "defibrillator"],
     ["resit", "resubmission resubmit resubmitted retake"],
     ["go", "attempt attempts try tries turn turns run runs"],
@@ -107,6 +111,14 @@ ALSO_SAID = [
     ["eye", "glasses goggles"],
     ["protection", "glasses goggles gloves"],
     ["swap", "replace replaced exchange exchanged"],
+    ["lens", "window"],
+    ["download", "export"],
+    ["position", "pose"],
+    ["pose", "position"],
+    ["bottom", "lowest"],
+    ["freezing", "cold"],
+    ["spin", "turn turns rotate rotates"],
+    ["loo", "toilet toilets"],
     *ABBREVIATED,
 ]
 
