@@ -443,6 +443,16 @@ def test_a_number_with_a_thousands_separator_is_the_number_a_student_types():
     assert evidence.content_words("pins 1,2,3 and 1,234,567") == ["pin", "1", "2", "3", "1234567"]
 
 
+def test_an_acronyms_plural_names_the_acronym():
+    """fresh5-tune: "will the ta look over my graded assignment" found no "ta" in "TAs do not check or pre-mark
+    solutions": the plural's stem was "tas"; a student's "tas" still finds it."""
+    said = "TAs do not check or pre-mark solutions; the lab PCs are wiped each night."
+    assert evidence.coverage(evidence.key_terms("will the ta check it"), said) == 1.0
+    assert evidence.coverage(evidence.key_terms("why won't tas check it"), said) == 1.0
+    assert {"pc", "pcs"} <= evidence.text_words(said)
+    assert "ta" not in evidence.text_words("Tas and tas are no acronyms.")
+
+
 def test_a_conjunction_tying_the_askers_case_is_no_key_term():
     """fresh18-tune: "because", "once", "already" and "done" were terms a rule must hold ("... once I've done the
     printer induction?" against "Students must not operate it, even after an induction")."""

@@ -104,6 +104,17 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         ("who fixes the freezing seminar room", "The estates helpdesk fixes the cold seminar room."),
         ("can the wrist spin", "The wrist can turn a full 360 degrees."),
         ("when are the loos open", "The toilets are open until 23:00."),
+        # an orange light is amber, the Christmas break the winter break, a limit a cap, a laptop a computer and a
+        # MacBook a Mac, a life jacket blown up inflated, a caustic a chemical, work looked over checked
+        # (fresh5, fresh13, fresh15, fresh18, fresh22, fresh24-tune)
+        ("what does the orange light mean", "Amber light: battery below 20%."),
+        ("when's the christmas break", "21 Dec to 8 Jan: winter break."),
+        ("why is there a limit", "The cap exists because larger payments could pressure people."),
+        ("can I use my laptop", "Use your own computer."),
+        ("does it run on a macbook", "It does not run on macOS."),
+        ("how does the life jacket blow up", "The life jacket inflates by itself."),
+        ("caustic in my eye", "If a chemical splashes in your eye, rinse it."),
+        ("will they look over my report", "They do not check reports."),
         # a slide's abbreviations, and a student's (a class walkthrough's slides)
         ("when are the TA office hours", "TA office hrs: Thu 10:00, Lab B-07"),
         ("battery life with sampling every 1 minute", "Battery life with sampling every 1 min: 4 days"),

@@ -621,6 +621,9 @@ class Scored(Candidate):
 
 # A thousands separator is no break in a number: "3,000 words" holds the 3000 a student types.
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# An acronym's plural is the acronym: "TAs do not check solutions" is said of the TA a student asks about, "PCs" of a
+# PC.
+ACRONYM_PLURAL = re.compile(r"\b[A-Z]{2,}s\b")
 LONG_ADJECTIVE = 9  # letters an adjective in -ive has more than, for its stem to drop the -ive
 # Plurals and singulars the rules below would part: "quizzes" doubles its z ("When are the two quizzes" found no
 # "Quiz 1"), "lens" ends in an s of its own.
@@ -676,9 +679,10 @@ def content_words(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
 def text_words(text: str) -> set[str]:
     """The content words a text offers a question's key terms, its codes, quantities and hyphenated words in every
     spelling: "TQ-50" and "TQ50" each give tq50, tq and 50, "24 V" and "24V" each 24v and 24, "Wi-Fi" wi, fi and
-    wifi, as students type them either way."""
+    wifi, as students type them either way; an acronym's plural its singular too ("TAs" gives ta)."""
     text = text.translate(SUPERSCRIPTS)
     words = set(content_words(text)) | {joined.replace(".", "_").replace(":", "_") for joined in DECIMAL.findall(text)}
+    words.update(plural[:-1].lower() for plural in ACRONYM_PLURAL.findall(text))
     for letters, digits in CODE_SPELLED.findall(text):
         spellings = (f"{letters}{digits}".lower(), stem(letters.lower()), digits)
         words.update(w for w in spellings if len(w) > 1 or w.isdigit())

@@ -67,7 +67,10 @@ ABBREVIATED = [
 # is a battery as well; a sensor's lens is its optical window ("clean the optical window only with isopropyl
 # alcohol"); data a student downloads the handout exports; a pose is a position; the bottom shelf is the lowest; a
 # freezing room a cold one; what spins turns or rotates; the loos are the toilets. Not the ground for the floor: "flat
-# floor" answered "What's the ground clearance of the Dromlyn D6?", which no handout gives.
+# floor" answered "What's the ground clearance of the Dromlyn D6?", which no handout gives. A light's orange is its
+# amber; the Christmas break is the winter break; a limit is a cap; a laptop is a computer and a MacBook a Mac; a
+# life jacket blown up is inflated; a caustic is a chemical; to look over work is to check it. Not a swap for a
+# change: "do i need to find someone to swap with me to change group" was answered, which the handout does not say.
 ALSO_SAID = [
     ["weekend", "saturday saturdays sunday sundays"],
     ["weekday", "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays"],
@@ -119,6 +122,16 @@ ALSO_SAID = [
     ["freezing", "cold"],
     ["spin", "turn turns rotate rotates"],
     ["loo", "toilet toilets"],
+    ["orange", "amber"],
+    ["amber", "orange"],
+    ["christmas", "winter"],
+    ["limit", "cap"],
+    ["cap", "limit"],
+    ["laptop", "computer"],
+    ["macbook", "mac macos"],
+    ["blow", "inflate inflates inflated"],
+    ["caustic", "chemical chemicals"],
+    ["look", "check checks checked"],
     *ABBREVIATED,
 ]
 
