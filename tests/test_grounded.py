@@ -3967,6 +3967,9 @@ def test_what_a_where_question_seeks_the_place_of_is_read_up_to_where_it_is_soug
     assert sought("where do i hand in my report") == ["hand", "report"]  # a verb's particle is no place
     assert sought("where can I get Echolark for a macbook") == ["echolark"]  # "get" is any way to have it
     assert sought("where do we meet on the field day") == ["meet"]
+    # looking is no place: "where should i look?" after a lost bottle's story seeks the bottle (fresh12-tune)
+    assert sought("where should i look? lost water bottle building") == []
+    assert sought("where is the defib located") == ["defib"]
     assert sought("whereabouts is the lab") == sought("when is the lab") == []
     assert ["park", "car"] in evidence.things_asked("where can i park my car at the hall", "place")
 

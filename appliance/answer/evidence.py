@@ -228,6 +228,8 @@ ACTION_ASKED = re.compile(
 )
 # Actions every procedure is, whatever it does: "how do I get my print off the bed" is answered by "lift the sheet".
 ANY_ACTION = frozenset("get go do make be have use know see tell find work deal handle manage sort fix start".split())
+# Looking for a thing (stems), which a where-question asks as often as where the thing is.
+LOOKING = frozenset({"look", "locat"})
 CAUSE = re.compile(
     r"\b(?:because|since|so that|so|otherwise|or else|in order to|to (?:avoid|prevent|keep|protect|stop|make sure|"
     r"ensure)|which (?:means|is why)|(?:that|this) is why|as a result|due to|caused by|reason)\b",
@@ -838,9 +840,11 @@ def measured_thing(question: str) -> list[str]:
 def place_sought(question: str) -> list[str]:
     """What a "where ...?" question seeks the place of ("park" and "car" of "where can i park my car at Ludgrove
     Marine Hall"): a sentence naming none of it gives the place of something else (the hall's own address). Not an
-    action any procedure is ("where can I get Echolark": Echolark)."""
+    action any procedure is ("where can I get Echolark": Echolark), nor looking ("where should i look?" after the
+    story of a lost bottle seeks the bottle's place, which "Lost property ... is collected at the porter's desk"
+    gives)."""
     found = PLACE_SOUGHT.match(question)
-    return [word for word in content_words(found[1]) if word not in ANY_ACTION] if found else []
+    return [word for word in content_words(found[1]) if word not in ANY_ACTION | LOOKING] if found else []
 
 
 def mishap_supposed(question: str) -> list[str]:
