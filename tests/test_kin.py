@@ -115,6 +115,8 @@ def test_the_two_sides_of_an_exchange_are_kin_though_wordnet_keeps_them_apart(tm
         ("how does the life jacket blow up", "The life jacket inflates by itself."),
         ("caustic in my eye", "If a chemical splashes in your eye, rinse it."),
         ("will they look over my report", "They do not check reports."),
+        # what is cracked is damaged (fresh12-tune)
+        ("who do we tell if the barrier is cracked", "If a barrier is damaged, tell the track marshal."),
         # a slide's abbreviations, and a student's (a class walkthrough's slides)
         ("when are the TA office hours", "TA office hrs: Thu 10:00, Lab B-07"),
         ("battery life with sampling every 1 minute", "Battery life with sampling every 1 min: 4 days"),

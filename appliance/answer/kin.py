@@ -71,6 +71,8 @@ ABBREVIATED = [
 # amber; the Christmas break is the winter break; a limit is a cap; a laptop is a computer and a MacBook a Mac; a
 # life jacket blown up is inflated; a caustic is a chemical; to look over work is to check it. Not a swap for a
 # change: "do i need to find someone to swap with me to change group" was answered, which the handout does not say.
+# What is cracked is damaged. Not rain for the weather, nor a submission for a hand (measured: a near-topic question
+# answered, a wrong quote for a refusal).
 ALSO_SAID = [
     ["weekend", "saturday saturdays sunday sundays"],
     ["weekday", "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays"],
@@ -132,6 +134,7 @@ ALSO_SAID = [
     ["blow", "inflate inflates inflated"],
     ["caustic", "chemical chemicals"],
     ["look", "check checks checked"],
+    ["crack", "damage damaged"],
     *ABBREVIATED,
 ]
 
