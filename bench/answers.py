@@ -127,6 +127,7 @@ NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 WORDS = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 QUOTE = re.compile(r"The material says: “(.+?)”", re.DOTALL)
+QUOTE_FRAME = re.compile(r"The material says:")
 LIST_MARKER = re.compile(r"^\s*(?:[-*•]+|\d{1,2}[.)])\s+")
 # A sentence saying the material has no answer is not a claim about the material.
 REFUSAL = re.compile(
@@ -213,8 +214,10 @@ def invented_numbers(answer: str, sources: list[str], question: str = "") -> lis
 
 
 def loop(text: str) -> str | None:
-    """A LOOP_NGRAM-word sequence repeated LOOP_REPEATS or more times in `text`, or None."""
-    tokens = WORDS.findall(CITATION.sub(" ", text).lower())
+    """A LOOP_NGRAM-word sequence repeated LOOP_REPEATS or more times in `text`, or None. The appliance's own "The
+    material says:" before each quote is no repetition of the model's: three quotes each opening with "The" were
+    counted as a loop ("the material says the")."""
+    tokens = WORDS.findall(QUOTE_FRAME.sub(" ", CITATION.sub(" ", text)).lower())
     grams = Counter(tuple(tokens[i : i + LOOP_NGRAM]) for i in range(len(tokens) - LOOP_NGRAM + 1))
     repeated = [gram for gram, count in grams.items() if count >= LOOP_REPEATS]
     return " ".join(repeated[0]) if repeated else None

@@ -22,6 +22,9 @@ pytestmark = pytest.mark.real
 REPO = Path(__file__).resolve().parents[1]
 
 
+QUOTED_PLACES = (("office", 16), ("building", 18), ("visitor hut", 23))
+
+
 def test_synthetic_corpus_and_statistics(tmp_path):
     files, described = common.corpus(True, tmp_path)
     assert described["files"] == len(files) > 0
@@ -149,6 +152,8 @@ def test_answers_judge_on_written_strings():
     assert answers.invented_numbers("Steps:\n7. Supply 6.5 bar.\n8. Done.", [source]) == []  # list numbering
     assert answers.loop("the arm is fast and the arm is fast and the arm is fast") == "the arm is fast"
     assert answers.loop("the arm is fast, the arm is fast, then it stops") is None
+    quotes = " ".join(f"The material says: “The {place} is open until {n}:00.” [1]" for place, n in QUOTED_PLACES)
+    assert answers.loop(quotes) is None  # three quotes, each framed alike by the appliance
     item = {"question": question, "expect": r"42\s*(N\b|newtons?)", "document": "zorblax-7-gripper.md"}
     cited = {"filename": "zorblax-7-gripper.md", "cited": True, "text": source}
     judged = answers.judge(item, {"answer": "It squeezes with 42 newtons [1].", "covered": True, "sources": [cited]})
