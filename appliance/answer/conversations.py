@@ -219,27 +219,29 @@ def focused(question: str, earlier: list[str], told: bool = False) -> str:
     """
     if not follows(question, earlier, told):
         return " ".join([question, *_times_then(question, earlier)])
+    # A story told before the question is the situation it asks about, all of it: "what do i do" after "mill stopped
+    # and says E-07" asks of the mill stopping, not of the code alone; "how do i submit" after "the portal crashed
+    # right before the deadline" of the deadline too.
+    carried = [word for word, role in _roles(earlier[-1]) if role] if told else _carried(question, earlier[-1])
+    if set_aside(question, earlier, told):  # the question before asked again of another thing: all but its names
+        carried = [word for word, role in _roles(earlier[-1]) if role in ("subject", "property", "asking")]
+    return " ".join([question, *dict.fromkeys(carried)])
+
+
+def _carried(question: str, before: str) -> list[str]:
+    """The words of the question before that a follow-up takes along (`focused`)."""
     names = bool(NAME.findall(question))
     asks = bool(expected(question).kind or key_terms(POINTING.sub(" ", NAME.sub(" ", question))))
     asks = asks and (not GOING_ON.match(question) or _asks(question))  # "and the robot project?" asks nothing
     # A subject of its own, pointing back at none: "and the washers?", not "how long does that take?"
-    own = set() if told or POINTER.search(question) else {role for _, role in _roles(POINTING.sub(" ", question))}
-    roles = _about_its_name(_roles(earlier[-1]))
-    carried = [
+    own = set() if POINTER.search(question) else {role for _, role in _roles(POINTING.sub(" ", question))}
+    return [
         word
-        for word, role in roles
+        for word, role in _about_its_name(_roles(before))
         if (role == "subject" and "subject" not in own)
         or (role == "name" and not names)
         or (role == "property" and not asks)
     ]
-    # A story told before the question is the situation it asks about, all of it: "what do i do" after "mill stopped
-    # and says E-07" asks of the mill stopping, not of the code alone; "how do i submit" after "the portal crashed
-    # right before the deadline" of the deadline too.
-    if told:
-        carried = [word for word, role in _roles(earlier[-1]) if role]
-    if set_aside(question, earlier, told):  # the question before asked again of another thing: all but its names
-        carried = [word for word, role in _roles(earlier[-1]) if role in ("subject", "property", "asking")]
-    return " ".join([question, *dict.fromkeys(carried)])
 
 
 def _about_its_name(roles: list[tuple[str, str]]) -> list[tuple[str, str]]:

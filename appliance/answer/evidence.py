@@ -228,8 +228,9 @@ ACTION_ASKED = re.compile(
 )
 # Actions every procedure is, whatever it does: "how do I get my print off the bed" is answered by "lift the sheet".
 ANY_ACTION = frozenset("get go do make be have use know see tell find work deal handle manage sort fix start".split())
-# Looking for a thing (stems), which a where-question asks as often as where the thing is.
-LOOKING = frozenset({"look", "locat"})
+# What a where-question seeks no place of (stems): an action any procedure is, or looking for the thing, which it
+# asks as often as where the thing is.
+NOT_SOUGHT = ANY_ACTION | {"look", "locat"}
 CAUSE = re.compile(
     r"\b(?:because|since|so that|so|otherwise|or else|in order to|to (?:avoid|prevent|keep|protect|stop|make sure|"
     r"ensure)|which (?:means|is why)|(?:that|this) is why|as a result|due to|caused by|reason)\b",
@@ -844,7 +845,7 @@ def place_sought(question: str) -> list[str]:
     story of a lost bottle seeks the bottle's place, which "Lost property ... is collected at the porter's desk"
     gives)."""
     found = PLACE_SOUGHT.match(question)
-    return [word for word in content_words(found[1]) if word not in ANY_ACTION | LOOKING] if found else []
+    return [word for word in content_words(found[1]) if word not in NOT_SOUGHT] if found else []
 
 
 def mishap_supposed(question: str) -> list[str]:
