@@ -344,6 +344,18 @@ def test_what_an_abbreviation_stands_for_is_found_on_the_slide_spelling_it_out(s
     assert not services.answerer.answer(Question("what does PWM stand for")).covered
 
 
+def test_a_passage_carries_its_documents_title(services):
+    """A slide's heading is its own title; the deck's, which every slide is about, comes with each passage found."""
+    from tests.filemaker import make_pptx
+
+    slides = [("Lecture 7 – Serial Manipulators: the Ravensworth RA-5", ["MX317, week 7"], "")]
+    slides += [("Payload & reach", ["With the gripper on, the arm lifts about 0.85 kg."], "")]
+    services.ingestor.ingest(make_pptx(slides), "lecture-07.pptx")
+    found = services.retriever.search("gripper payload", 5)
+    assert {p.heading for p in found} >= {"Payload & reach"}
+    assert {p.title for p in found} == {"Lecture 7 – Serial Manipulators: the Ravensworth RA-5"}
+
+
 def test_a_document_read_for_an_abbreviation_gives_no_words_that_spell_it_by_chance(services):
     """Read unranked, a handout's "press the Power Button" or "please bring" is no expansion of PB; only a passage
     writing the abbreviation too, or spelling it in capitals, is taken."""

@@ -4032,3 +4032,31 @@ def test_the_sentence_deciding_the_material_answers_is_quoted_however_it_ranks(g
     assert [q.text for q in quotes] == [address.text, hours.text, bus.text]
     shown = {(1, 400)}  # the model's sentence stood for it already
     assert len(grounded.answerer._best_quotes(chosen, shown, "", deciding=bus.text)) == 2
+
+
+def test_a_slides_sentences_are_read_with_its_decks_title():
+    """fresh13-tune: "how much weight can the ra-5 lift" was refused beside "So with our gripper on, you can lift
+    only about 0.85 kg." on the slide "Payload & reach": a slide's heading is its own title, and no word of its deck's
+    ("Lecture 7 – Serial Manipulators: the Ravensworth RA-5") was read with it. Its words count now; its meaning is
+    still read from the slide alone, which a long title would drown."""
+    line = "So with our gripper on, you can lift only about 0.85 kg."
+    title = "Lecture 7 – Serial Manipulators: the Ravensworth RA-5"
+    slide = Passage("c", "d", "lecture-07.pptx", 4, None, "Payload & reach", line, 0, len(line), 1.0, 0.9, title=title)
+    [read] = evidence.candidates([slide])
+    asked = "how much weight can the ra-5 lift"
+    assert evidence.missing_terms(evidence.key_terms(asked), read) == ["weight"]
+    assert evidence.names_all(evidence.codes(asked), read)
+    untitled = msgspec.structs.replace(slide, title="")
+    assert evidence.missing_terms(evidence.key_terms(asked), evidence.candidates([untitled])[0]) == [
+        "weight",
+        "ra",
+        "5",
+    ]
+    scored = evidence.score(asked, [slide], FakeEmbedder(), 0.5, 0.15)[0]
+    assert scored.similarity == evidence.score(asked, [untitled], FakeEmbedder(), 0.5, 0.15)[0].similarity
+    # The title slide, whose heading is the title, and a PDF's page, whose headings hold their own, are read as
+    # they were.
+    first = msgspec.structs.replace(slide, heading=title)
+    assert evidence.candidates([first])[0].context == f"{title} {line}"
+    page = msgspec.structs.replace(slide, filename="lecture-07.pdf")
+    assert evidence.candidates([page])[0].context == f"Payload & reach {line}"

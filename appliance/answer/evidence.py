@@ -609,6 +609,12 @@ class Candidate:
     context: str  # the text its words are matched in: its heading and, for a leaning sentence, the one before
     labels: str = ""  # its table's header row, for a table row
     asked: str = ""  # the question of the FAQ entry it answers, if it answers one
+    deck: str = ""  # a slide's deck title, which opens its context: its words count, its meaning would drown the line
+
+    @property
+    def meant(self) -> str:
+        """The text its meaning is read from: its context without its deck's title."""
+        return self.context.removeprefix(self.deck).lstrip()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -1246,6 +1252,10 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
         # which lecture it is.
         titled = passage.filename.lower().endswith(SLIDES)
         own_heading = "" if titled else passage.heading.rsplit(" > ", 1)[-1].strip()
+        # A slide's heading is its own title, not its deck's as a Markdown section's path holds its page's: every
+        # slide of "Lecture 7 – Serial Manipulators: the Ravensworth RA-5" is on the RA-5 ("Limit switches, approx.
+        # 40 s total" under "Homing" answers how long the arm takes to home).
+        deck = passage.title if titled and passage.title not in passage.heading else ""
         # Nor does any sentence of it: "Our buoy's tile has gone red." of "## Our buoy's tile has gone red. What do
         # we do?" is the question an FAQ's section answers.
         heading_ends = len(own_heading) if passage.text.lower().startswith(own_heading.lower()) else 0
@@ -1263,8 +1273,8 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             context = " ".join(filter(None, parts))
             # A table row is read with the rows naming its columns' things: "glycol chiller" for the "Thewlis GC-3".
             header, names = _table_header(passage, a)
-            context = " ".join(filter(None, [*names.split("\n"), context]))
-            found.append(Candidate(index, passage.start + a, passage.start + b, text, context, header, asked))
+            context = " ".join(filter(None, [deck, *names.split("\n"), context]))
+            found.append(Candidate(index, passage.start + a, passage.start + b, text, context, header, asked, deck))
     return found
 
 
@@ -1512,7 +1522,7 @@ def score(
     if not found:
         return []
     query = embedder.embed_query(question)
-    vectors = embedder.embed([c.context for c in found])
+    vectors = embedder.embed([c.meant for c in found])
     faq = _asked_similarities(query, found, embedder)
     terms, wanted, why = key_terms(question), expected(question, kin_of(kin)), bool(WHY.search(question))
     ruled = not wanted.kind and bool(ASKS_RULE.match(question))

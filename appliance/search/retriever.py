@@ -198,4 +198,5 @@ def _passage(row: dict, score: float, similarity: float) -> Passage:
         similarity=round(similarity, 4),
         ocr=bool(row["ocr"]),
         lead=row["lead"],
+        title=row["title"],
     )

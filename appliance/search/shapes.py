@@ -33,6 +33,9 @@ class Passage(msgspec.Struct):
             "rows naming its columns when they are things, one per line."
         ),
     ] = ""
+    title: Annotated[
+        str, Meta(description="Its document's title, as read from the file (a deck's first slide title).")
+    ] = ""
 
 
 class PassageView(Passage, kw_only=True):

@@ -51,9 +51,10 @@ def fts_query(text: str, expansion: Iterable[str] = ()) -> str:
     return " OR ".join(f'"{w}"' for w in query_words(text, expansion))
 
 
-# A chunk with its document's filename and course and whether OCR read its page.
+# A chunk with its document's filename, title and course and whether OCR read its page.
 CHUNK_ROWS = (
-    "SELECT chunks.*, documents.filename, documents.course_id, COALESCE(pages.ocr, 0) AS ocr FROM chunks "
+    "SELECT chunks.*, documents.filename, COALESCE(documents.title, '') AS title, documents.course_id, "
+    "COALESCE(pages.ocr, 0) AS ocr FROM chunks "
     "JOIN documents ON documents.id = chunks.document_id "
     "LEFT JOIN pages ON pages.document_id = chunks.document_id AND pages.number = COALESCE(chunks.page, 1)"
 )
@@ -271,7 +272,7 @@ class Database:
     # Chunks ----------------------------------------------------------------------------------
 
     def chunks(self, ids: list[str], courses: list[int] | None = None) -> dict[str, dict]:
-        """Chunks by id with their document's filename and course and whether OCR read their page; ids gone or
+        """Chunks by id with their document's filename, title and course and whether OCR read their page; ids gone or
         outside `courses` are absent."""
         if not ids:
             return {}
