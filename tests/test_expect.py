@@ -1008,3 +1008,15 @@ def test_a_codes_number_is_no_quantity_with_a_unit():
     assert wanted.fits("A team can borrow one for three days at a time.")
     assert wanted.fits("Wait 10s, then lift it out.")
     assert expected("how heavy is it").fits("Mass 12kg")
+
+
+def test_one_capitalised_word_a_sentence_ends_with_after_by_is_who_does_it():
+    """fresh16-tune: "Week 8: guest lecture by HalvorBrennock" (a scan's name run together) gave no person for "who
+    gives the guest lecture"; "by" a day, a month or a holiday says when."""
+    who = expected("who gives the guest lecture")
+    assert who.fits("Week 8: guest lecture by HalvorBrennock")
+    assert who.fits("The induction is led by Marta.")
+    for when in ("Hand the report in by Friday.", "Return it by March.", "Order it by Christmas.", "Done by now."):
+        assert not who.fits(when), when
+    assert not who.fits("The kits are made by Vexmoor boxes.")
+    assert not who.fits("It was designed by Dr.")  # a title, its name after its full stop

@@ -12,7 +12,16 @@ from itertools import pairwise
 from types import MappingProxyType
 
 from appliance.answer.events import Evidence
-from appliance.answer.expect import MONTH_NAME, NUMBER_WORDS, SUMS, Expected, asked_for, expected, quantities
+from appliance.answer.expect import (
+    MONTH_NAME,
+    NUMBER_WORDS,
+    SUMS,
+    THING_BY_PERSON,
+    Expected,
+    asked_for,
+    expected,
+    quantities,
+)
 from appliance.answer.expect import WHEN as TIME_STATED
 from appliance.search.shapes import Passage
 from appliance.store.text import STOPWORDS, TABLE_RULE, WORD, column_names, table_header
@@ -1547,6 +1556,7 @@ def score(
     doing += [term for term in content_words(" ".join(CARRIED.findall(question))) if term in terms]
     symbols = defined_symbols(passages)
     rated = counts_rated(question)
+    duty = content_words(wanted.duty) if wanted.kind == "person" else []
     scored = []
     for sentence, vector in zip(found, vectors, strict=True):
         similarity = _cosine(query, vector)
@@ -1571,6 +1581,7 @@ def score(
         words = (held - excluded) | (asking if fits and wanted.kind else frozenset())
         words |= {short for short, long in spelled.items() if long.search(text)}
         words |= {count for count, rate in rated if rate.search(text)}
+        words |= set(duty) if fits and _done_by(sentence.text, terms) else set()
         covered = _share(terms, words, kin)
         # Ranked on the question's own words: a kin word ("fast" for "fastest") is weaker evidence than the word.
         exact = _share(terms, words) if kin else covered
@@ -1592,6 +1603,11 @@ def score(
             )
         )
     return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def _done_by(text: str, terms: Sequence[str]) -> bool:
+    """Whether the text names a thing the question asks about as done by a person ("guest lecture by Halvor")."""
+    return any(stem(found[1].lower()) in terms for found in THING_BY_PERSON.finditer(text))
 
 
 def defined_symbols(passages: Sequence[Passage]) -> dict[str, dict[str, frozenset[str]]]:

@@ -536,16 +536,27 @@ CODE = re.compile(rf"{NAME.pattern}|\b\d[\d -]*\d\b")
 NETWORK_ADDRESS = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.]*\d)")
 # A person or an organisation: two or more capitalised words without digits (Ilse Marrow, Halvorsen Robotics),
 # or a title or an initial and a name (Dr. Varga, A. Ferreira-Knox); one capitalised word is as likely a product
-# (Vexmoor) as a maker, unless a sentence asks, borrows or hears from it ("borrow a key from Jonas", "ask Priya")
-# and it ends there, not before a noun it names ("from Vexmoor boxes").
+# (Vexmoor) as a maker, unless a sentence asks, borrows or hears from it ("borrow a key from Jonas", "ask Priya"),
+# or names it as the one doing what it says ("guest lecture by HalvorBrennock", a scan's name run together), and it
+# ends there, not before a noun it names ("from Vexmoor boxes").
 CAPITALISED = r"[A-Z][a-z][\w'-]*\b(?![\w-]*\d)"
+# What a "by" ends a sentence with when it says when, not who ("due by Friday", "by March", "by Christmas"), or a
+# title whose name follows its full stop ("designed by Dr. Ilse Varga").
+NOT_AN_AGENT = (
+    rf"(?i:{MONTH_NAME}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|christmas|easter|noon|midnight|then|now|tomorrow|today|tonight|dr|prof|mr|mrs|ms|st)"
+)
 NAME_ENDS = r"(?=\s*(?:[.,;:!?)]|$)|\s+(?:and|or|on|at|in|for|to|by|who|before|after|if|when|first)\b)"
 PERSON_NAME = re.compile(
     rf"\b(?!(?:The|A|An|This|That|These|Those|It|Its|Each|Every|Our|Your|If|When|After|Before)\b)"
     rf"{CAPITALISED}(?:\s+{CAPITALISED})+|\b(?:Dr|Prof|Professor|Mr|Mrs|Ms|[A-Z])\.?\s+{CAPITALISED}"
     rf"|\b(?:from|ask|asks|contact|contacts|tell|tells|email|emails)\s+{CAPITALISED}{NAME_ENDS}"
+    rf"|\bby\s+(?!{NOT_AN_AGENT}\b){CAPITALISED}{NAME_ENDS}"
     rf"|\b(?:go|goes|talk|speak|write|report|turn|come|comes)\s+to\s+{CAPITALISED}{NAME_ENDS}"
 )
+# A thing "by" a person says who does it: "guest lecture by HalvorBrennock" says who gives the guest lecture; "The
+# lab books are collected by the demonstrators" says nothing of who marks them, a verb before its "by".
+THING_BY_PERSON = re.compile(rf"\b([a-z]{{3,}})\s+by\s+(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?{CAPITALISED}")
 # Where asks for a place: a room or building code, a name, or a phrase placing something.
 PLACE = re.compile(r"^\s*where\b", re.IGNORECASE)
 # A numbered place ("in drawer 2", "on shelf 3") or one said in a word ("upstairs", "at reception") places it too.
