@@ -1581,7 +1581,7 @@ def score(
         words = (held - excluded) | (asking if fits and wanted.kind else frozenset())
         words |= {short for short, long in spelled.items() if long.search(text)}
         words |= {count for count, rate in rated if rate.search(text)}
-        words |= set(duty) if fits and _done_by(sentence.text, terms) else set()
+        words |= set(duty) if duty and fits and _done_by(sentence.text, terms) else set()
         covered = _share(terms, words, kin)
         # Ranked on the question's own words: a kin word ("fast" for "fastest") is weaker evidence than the word.
         exact = _share(terms, words) if kin else covered
