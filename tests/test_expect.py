@@ -1020,3 +1020,33 @@ def test_one_capitalised_word_a_sentence_ends_with_after_by_is_who_does_it():
         assert not who.fits(when), when
     assert not who.fits("The kits are made by Vexmoor boxes.")
     assert not who.fits("It was designed by Dr.")  # a title, its name after its full stop
+
+
+def test_a_thing_named_for_its_power_asks_for_no_watts():
+    """fresh15-judged: "How long do I hold the power button to switch the rover on?" asked for watts, so "hold the
+    power button down for 2 seconds" stated no answer. A power button, cable or bank is a thing; power asked for
+    is still watts."""
+    wanted = expected("how long do i press the power button to reset the drone?")
+    assert wanted.dimension == "duration"
+    assert wanted.fits("Press and hold the power button for five seconds until the LED blinks.")
+    assert expected("how long is the power cable of the hot glue gun").dimension == "extent"
+    assert expected("how much power does the heater draw?").dimension == "power"
+    assert expected("What is the power of the laser?").fits("The laser diode emits 5 mW at 650 nm.")
+
+
+def test_a_recurrence_may_name_what_it_counts_and_whom_before_its_period():
+    """fresh13-judged: "how often can we book the practice arena?" was refused beside "at most two slots per team
+    per week": three words stood between the number and its "per week", where two were allowed."""
+    wanted = expected("how often can we use the wind tunnel?")
+    assert wanted.fits("The wind tunnel may be used for one session per group per week.")
+    assert not wanted.fits("The wind tunnel holds models up to 40 cm per side.")
+
+
+def test_a_table_row_of_a_role_and_a_name_gives_the_person():
+    """fresh13-judged: "who is the safety officer?" was refused beside "Safety officer | Freya Wickersley | ext.",
+    read as a title for its capitals. A row of a role and a name is a field like "Head referee: ..."; a header row
+    or a row of capitalised words naming no one is not."""
+    wanted = expected("who is the first aider?")
+    assert wanted.fits("First aider | Tomasz Ellingworth | ext. 3391")
+    assert not wanted.fits("Role | Name | Extension")
+    assert not wanted.fits("First Aid Training Day | Main Hall | 10:00")

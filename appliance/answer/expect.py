@@ -128,9 +128,11 @@ DIMENSIONS: list[tuple[str, str, str]] = [
     # A question naming the current asks for amps though it says "draw"; one naming the power, for watts, or for a
     # share of the full power ("never above 85 % power"); one saying only "draw" or "consume", for either.
     ("current", r"current|amps?", CURRENT_UNITS),
+    # Not a thing named for its power: "how long do I hold the power button" asks for seconds, no watts.
     (
         "power",
-        r"power|watts?",
+        r"power(?![\s-]+(?:buttons?|switch|switches|cables?|cords?|leads?|sockets?|outlets?|banks?|tools?|packs?|"
+        r"strips?|rails?|leds?|lights?|cycles?|plugs?|bricks?|adapters?|supply|supplies|on|off|up|down))|watts?",
         rf"{POWER_UNITS}|(?:%|per ?cent)\s+(?:of\s+(?:its\s+|the\s+)?(?:full\s+|maximum\s+)?)?power",
     ),
     ("draw", r"draws?|consumes?|consumption", rf"{POWER_UNITS}|{CURRENT_UNITS}"),
@@ -1225,7 +1227,13 @@ def _spelled(name: str) -> str:
 
 def _labelled(sentence: str, names: re.Pattern) -> bool:
     """Whether the sentence is a label and, after its colon, only a name of the kind: "Head referee: Priya
-    Okonkwo-Lindqvist." is a field of a list of contacts, not a title."""
+    Okonkwo-Lindqvist." is a field of a list of contacts, not a title; so is a table's row of a label and a cell
+    of a name alone ("Safety officer | Freya Wickersley | ext. 2210")."""
+    cells = [cell.strip() for cell in sentence.split("|")]
+    if len(cells) > 1:
+        label = cells[0].split()
+        named = any(cell and not names.sub(" ", f" {cell}").strip(" ,;&.") for cell in cells[1:])
+        return bool(label) and all(word[0].islower() for word in label[1:]) and named
     field = LABELLED.match(sentence)
     if not field:
         return False
@@ -1245,7 +1253,8 @@ def _is_title(sentence: str) -> bool:
 def _stated_in(dimension: str, units: str) -> re.Pattern:
     """A number with one of the units, a couple of words allowed before a unit in words ("40 operating hours")."""
     # A rate's "per day" may come after what is counted: "lose five percent of the report mark per day".
-    between = RATE_WORDS if dimension == "rate" else UNIT_WORDS
+    # So may a recurrence's: "two slots per team per week".
+    between = RATE_WORDS if dimension in ("rate", "recurrence") else UNIT_WORDS
     # A unit divided by another is a rate of its own: the "m" of 0.0014 m/s² is no length. Only a unit in words
     # stands apart from its number: the "A" of "channel 3 gives a fixed voltage" is an article, no amperes.
     # A code's number is no quantity: the "4s" of "four spare MV-4s" is no four seconds, "the PD-1 dock" one dock of
