@@ -1,6 +1,7 @@
 """SQLite through sqlite-utils: the source of truth for documents, pages, chunks and jobs."""
 
 import queue
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -35,6 +36,9 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+RUN_TOGETHER = re.compile(r"([^\W\d_]+)(\d+)")
+
+
 def query_words(text: str, expansion: Iterable[str] = ()) -> list[str]:
     """The phrases of a keyword query: the question's distinct content words, any of them matching.
 
@@ -42,6 +46,11 @@ def query_words(text: str, expansion: Iterable[str] = ()) -> list[str]:
     sums over every phrase of the query, so they keep double the weight of the added ones.
     """
     words = list(dict.fromkeys(w for w in WORD.findall(text.lower()) if w not in STOPWORDS))
+    # A code typed run together ("mv9") is the material's "MV-9" as well, which FTS5 indexes as two terms: the
+    # phrase of its letters and its number finds it.
+    words += [
+        split for w in words if (code := RUN_TOGETHER.fullmatch(w)) and (split := f"{code[1]} {code[2]}") not in words
+    ]
     extra = [w for w in dict.fromkeys(expansion) if WORD.fullmatch(w) and w not in STOPWORDS and w not in words]
     return words * 2 + extra if extra else words
 
