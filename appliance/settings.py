@@ -267,7 +267,8 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
             le=1.0,
             description="Similarity at which a sentence stating the kind of answer asked for (a mass for 'how "
             "heavy', a name for 'who') answers it, when it covers maybe_coverage of the question's key terms or "
-            "lacks only terms that add too little to what is asked (answerable_meaning_kept).",
+            "lacks only terms that add too little to what is asked (answerable_meaning_kept); a table's row or a "
+            "labelled item whose label names a word of the question needs no such similarity.",
         ),
     ] = 0.5
     answerable_meaning_kept: Annotated[

@@ -827,3 +827,41 @@ def test_someone_doing_another_thing_is_not_who_is_in_charge(datasheet, staffed)
     assert done.covered and "technician" in done.answer, done.answer
     led = staffed.answer(Question("who is in charge of kr739?"))
     assert led.covered and "Seraphine Dunsmere" in led.answer, led.answer
+
+
+BAY = b"""# Welding bay W-02: settings and rules
+
+## Settings for the MIG welders
+
+| Setting | Value |
+| --- | --- |
+| Shielding gas flow for mild steel (l/min) | 12-14 |
+| Wire feed speed for 0.8 mm wire (m/min) | 6 |
+
+## The bay trolley
+
+| Property | Value |
+| --- | --- |
+| Length x width | 1.20 m x 0.60 m |
+| Mass, empty | 38 kg |
+
+Keep the trolley's brakes on while you weld.
+"""
+
+
+@pytest.fixture(scope="module")
+def bay(tmp_path_factory):
+    """The answerer quoting from the welding bay's settings, on the packaged embedder."""
+    yield from _answering(tmp_path_factory, "welding-bay.md", BAY)
+
+
+def test_a_table_row_labelled_with_the_questions_words_answers_its_kind_however_terse(bay):
+    """fresh11-judged: "what argon flow do i set" was refused beside "Argon flow for steel and aluminium (l/min) |
+    8-10": a row of the value asked for, its label naming what is asked, is far in meaning from any question; it
+    lacked only what adds too little ("use"), but a typed question wanted a similarity of 0.5 all the same. A
+    row lacking what is asked still answers nothing ("Length x width" for how far to stand from the trolley)."""
+    done = bay.answer(Question("what wire speed do i use"))
+    assert done.covered, done.answer
+    assert "Wire feed speed for 0.8 mm wire (m/min) | 6" in done.answer
+    refused = bay.answer(Question("how far away do i stand from the trolley while someone welds?"))
+    assert not refused.covered, refused.answer

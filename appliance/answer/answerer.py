@@ -508,10 +508,16 @@ class Answerer:
             # Closer than an untyped question's sentence (a value of another condition lacks little of the words),
             # naming the thing a "which" question picks, and saying its subject as the typed rule above asks, unless
             # a table's row or a labelled item, which leaves its subject to its heading ("Supply current | 45 mA").
+            # Such a row or item is terse, far in meaning from any question: its label naming a word of the question
+            # stands for the closeness ("Argon flow for steel and aluminium (l/min) | 8-10" for "what argon flow do
+            # i set"); a label naming none does not ("Length x width" for how far to stand from a rover).
             typed = [
                 s
                 for s in close
-                if s.similarity >= settings.answerable_typed_similarity
+                if (
+                    s.similarity >= settings.answerable_typed_similarity
+                    or evidence_module.coverage(terms, evidence_module.item_label(s), kin=self.kin) > 0
+                )
                 and not evidence_module.missing_terms(picked, s, self.kin)
                 and (
                     evidence_module.item_label(s)
