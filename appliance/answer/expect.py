@@ -206,7 +206,10 @@ DIMENSIONS: list[tuple[str, str, str]] = [
         r"how long|how early|in advance|ahead|"
         r"(?:hours?|minutes?|days?|(?<!reading )(?<!exam )(?<!revision )(?<!induction )weeks?|months?)(?!\s*\d)|"
         r"duration|period|"
-        r"last|lasts|borrowed|lent|time\s+(?:limits?|allowed)",
+        r"last|lasts|borrowed|lent|time\s+(?:limits?|allowed)|"
+        # a time a thing takes, named for it: "max wall time" of a cluster's partition, a printer's "print time"
+        r"runtime|(?:wall|run|running|charge|charging|print|printing|cure|curing|dry|drying|cool|cooling|warm-up|"
+        r"heat-up|lead|wait|waiting|travel|exposure|response|settling|boot|start-up|setup|set-up)[\s-]+times?",
         DURATION_UNITS,
     ),
     (
