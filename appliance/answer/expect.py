@@ -1234,17 +1234,20 @@ def _labelled(sentence: str, names: re.Pattern) -> bool:
     of a name alone ("Safety officer | Freya Wickersley | ext. 2210")."""
     cells = [cell.strip() for cell in sentence.split("|")]
     if len(cells) > 1:
-        label = cells[0].split()
         named = any(cell and not names.sub(" ", f" {cell}").strip(" ,;&.") for cell in cells[1:])
-        return bool(label) and all(word[0].islower() for word in label[1:]) and named
+        return bool(cells[0]) and _field_label(cells[0]) and named
     field = LABELLED.match(sentence)
     if not field:
         return False
     # Not a title's colon ("Ashdrellow Robotics Store: Equipment Loan Form"): a field's label is a word or a phrase
     # in lower case after its first word ("Name", "Project team", "Head referee").
-    label = sentence[: field.start(1)].rstrip(": \t").split()
     value = f" {field.group(1)}"  # a name in mid-sentence: the patterns look for a space before it
-    return all(word[0].islower() for word in label[1:]) and not names.sub(" ", value).strip(" ,;&")
+    return _field_label(sentence[: field.start(1)].rstrip(": \t")) and not names.sub(" ", value).strip(" ,;&")
+
+
+def _field_label(label: str) -> bool:
+    """Whether a field's label is a word or a phrase in lower case after its first word, as a title is not."""
+    return all(word[0].islower() for word in label.split()[1:])
 
 
 def _is_title(sentence: str) -> bool:
