@@ -180,14 +180,15 @@ def sentences(answer: str) -> list[str]:
 
 
 def quoted(text: str, sources: list[str]) -> dict:
-    """A quote is supported when each of its sentences is in one source word for word (spacing, markup and list
-    numbering aside: a quoted run of list items leaves out their "1." and "2.")."""
+    """A quote is supported when each of its sentences, and each line of those, is in one source word for word
+    (spacing, markup and list numbering aside: a quoted run of list items leaves out their "1." and "2."; a quoted
+    table row follows its table's header, a line of the source further up)."""
 
     def flat(text: str) -> str:
         return " " + " ".join(WORDS.findall(text.lower())) + " "
 
     sources_flat = [flat(" ".join(LIST_MARKER.sub("", line) for line in s.splitlines())) for s in sources]
-    pieces = [flat(p) for p in SENTENCE_END.split(text) if WORDS.search(p)]
+    pieces = [flat(p) for s in SENTENCE_END.split(text) for p in s.splitlines() if WORDS.search(p)]
     missing = [p for p in pieces if not any(p in source for source in sources_flat)]
     return {"text": f"“{text}”", "supported": not missing, "missing_numbers": [], "share": 1.0 if not missing else 0.0}
 
@@ -227,7 +228,8 @@ def judge(item: dict, done: dict) -> dict:
     """Everything the figures need about one answer, from the question and the server's `done` event."""
     answer, question = done.get("answer") or "", item["question"]
     sources = done.get("sources") or []
-    texts = [s.get("text") or "" for s in sources]
+    # A source passage starting inside a table is sent with its table's header (its `lead`), which quotes show.
+    texts = [f"{s.get('lead') or ''}\n{s.get('text') or ''}" for s in sources]
     cited = sorted({Path(s.get("filename") or "").name for s in sources if s.get("cited")})
     # A refused answer (covered false) makes no claim; in an answer, a sentence saying "not covered" neither.
     # The material's own words, quoted ("The material says: “…” [n]"), are judged as quotes: verbatim or not.

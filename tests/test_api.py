@@ -203,6 +203,8 @@ def test_a_csv_handout_is_a_table_cited_by_its_rows_and_quoted_under_its_header(
     cited = [source for source in answer["sources"] if source["cited"]]
     assert cited[0]["filename"] == "parts-list.csv"
     assert any("Kessra KS-20 servo | 4 | 38.90" in evidence["text"] for evidence in cited[0]["evidence"])
+    # The quote says what the cells are: the row follows its header, fifty rows above it on its page.
+    assert "Part | Quantity | Unit price (EUR)\nKessra KS-20 servo | 4 | 38.90" in answer["answer"]
 
 
 def test_batch_with_one_bad_file_goes_on(client, services):

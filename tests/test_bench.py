@@ -182,6 +182,22 @@ def test_a_quote_of_list_items_is_the_materials_words_without_their_numbers():
     assert answers.quoted("Think: read the sensors.", [source])["supported"] is False
 
 
+def test_a_quote_of_a_table_row_under_its_header_is_the_materials_words():
+    table = "| Status | Snapshots (days) |\n|---|---|\n| Bachelor student | 14 |\n| Doctoral student | 30 |"
+    assert answers.quoted("Status | Snapshots (days)\nDoctoral student | 30", [table])["supported"]
+    assert answers.quoted("Status | Snapshots (days)\nDoctoral student | 40", [table])["supported"] is False
+
+
+def test_a_quoted_header_is_read_in_the_lead_of_a_source_starting_inside_its_table():
+    item = {"question": "When do the talks start?", "kind": "answerable", "expect": "Talks", "document": "a.md"}
+    source = {"filename": "a.md", "cited": True, "text": "| Mon | Talks |\n", "lead": "Day | Morning (09:00–12:30)"}
+    done = {"answer": "The material says: “Day | Morning (09:00–12:30)\nMon | Talks” [1]", "covered": True}
+    judged = answers.judge(item, done | {"sources": [source]})
+    assert judged["correct_cited_supported"] and not judged["invented_numbers"]
+    judged = answers.judge(item, done | {"sources": [source | {"lead": ""}]})
+    assert judged["invented_numbers"] and judged["unsupported"] == 1
+
+
 def test_answers_devset_is_well_formed():
     devset = answers.load_devset(quick=False)
     kinds = [q["kind"] for q in devset["questions"]]

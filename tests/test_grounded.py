@@ -3474,6 +3474,42 @@ def test_table_rows_quoted_together_each_keep_a_line():
     assert answerer_module.quotable({1: prose})[0][1] == "It is red. It weighs 2 kg."
 
 
+def test_a_quoted_table_row_follows_its_header_once_and_the_models_facts_leave_it_out():
+    """ "Doctoral student or staff | 250 | 2000 | 30" was quoted alone (fresh10): nothing said 30 was the days its
+    snapshots are kept. Its header opens the quote, once for rows of one table; the model is given the rows alone."""
+    header = "Status | Home (GB) | Snapshots kept (days)"
+    rows = [
+        Evidence(60, 90, "Bachelor student | 50 | 14", 0.5, header=header),
+        Evidence(93, 130, "Doctoral student or staff | 250 | 30", 0.0, context=True, header=header),
+    ]
+    [(_, quote, starts)] = answerer_module.quotable({1: rows})
+    assert quote == f"{header}\n{rows[0].text}\n{rows[1].text}" and starts == [60, 93]
+    # a lead-in sentence quoted with the row it brought: the header comes between them, on a line of its own
+    lead = Evidence(85, 92, "Quotas:", 0.6)
+    assert answerer_module.quotable({1: [lead, rows[1]]})[0][1] == f"Quotas:\n{header}\n{rows[1].text}"
+    assert answerer_module.quotable({1: rows}, headed=False)[0][1] == f"{rows[0].text}\n{rows[1].text}"
+
+
+def test_a_chosen_table_row_carries_its_header_as_evidence():
+    page = "Quotas:\n\n| Status | Home (GB) |\n|---|---|\n| Bachelor student | 50 |\n| Doctoral student | 250 |\n"
+    passages = [passage_of(page, "Storage")]
+    scored = evidence.score("home quota of a doctoral student", passages, FakeEmbedder(), 0.5, 0.15)
+    [row] = [s for s in scored if s.text == "Doctoral student | 250"]
+    assert row.labels == "Status | Home (GB)"
+    chosen = evidence.select([row], passages, most=1, within=0.1)
+    assert [(e.text, e.header) for e in chosen[0]] == [("Doctoral student | 250", "Status | Home (GB)")]
+    assert evidence.with_sentence({}, row, passages)[0][0].header == "Status | Home (GB)"
+
+
+def test_the_header_of_a_table_of_things_keeps_its_empty_first_cell_over_a_row():
+    """ "MV-9 | MV-4" over "Mass in air | 14.2 kg | 6.8 kg" (fresh21) put the MV-4 over the MV-9's 14.2 kg."""
+    page = "| | MV-9 | MV-4 |\n|---|---|---|\n| Length | 90 cm | 55 cm |\n| Mass in air | 14.2 kg | 6.8 kg |\n"
+    scored = evidence.score("how heavy is the mv-4", [passage_of(page, "ROVs")], FakeEmbedder(), 0.5, 0.15)
+    [row] = [s for s in scored if s.text.startswith("Mass in air")]
+    [chosen] = evidence.select([row], [passage_of(page, "ROVs")], most=1, within=0.1)[0]
+    assert evidence.quote_of([chosen]) == "| MV-9 | MV-4\nMass in air | 14.2 kg | 6.8 kg"
+
+
 def test_two_neighbouring_sentences_answer_together_what_neither_does_alone(grounded):
     """A session's cluster handout named the subject in one sentence and the person to ask in the next: neither
     answers "who do i ask ...", the first naming no one and the second not the reservation."""

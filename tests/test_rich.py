@@ -344,6 +344,10 @@ def test_a_quoted_table_row_is_a_row_of_its_table_under_its_head(quillon):
     done = _ask(client, QUILLON_TABLE)
     row = next(s["nodes"] for s in done["sentences"] if "td" in _tags(s["nodes"]))
     assert "Quillon spring size" in _texts(row)
+    # The answer's text says what the cells are too, under the header a row below the first is far from; the web
+    # app shows the header once, as the table's head, and no cell as bare text.
+    assert "Quillon spring size | stiffness k\nlarge Quillon spring | 480 N/m" in done["answer"]
+    assert _texts(row).count("stiffness k") == 1 and "|" not in _texts(row)
 
 
 @pytest.mark.real

@@ -1088,10 +1088,10 @@ def _where_asked(question: Question) -> str:
     return subject or ""
 
 
-def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[int]]]:
+def quotable(evidence: dict[int, list[Evidence]], headed: bool = True) -> list[tuple[int, str, list[int]]]:
     """(source, text, page starts) of each evidence sentence with the neighbours it brought, best first: a quote
     keeps the subject before it and the step after it, and a sentence leaning on the one before ("It was designed
-    in 2019") is quoted after it when it ranks above it."""
+    in 2019") is quoted after it when it ranks above it; when `headed`, a table row is quoted under its header."""
     runs: list[tuple[int, list[Evidence]]] = []
     for n, items in evidence.items():
         for item in items:  # page order
@@ -1108,7 +1108,7 @@ def quotable(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str, list[i
     ranked = sorted(runs, key=lambda run: -max(e.score for e in run[1]))
     quotes, seen = [], set()
     for n, items in ranked:
-        text = evidence_module.quote_of(items)
+        text = evidence_module.quote_of(items, headed)
         # The same words in two documents (a handout and the PDF made of it) are one quote, from the better.
         if (words := " ".join(text.split())) not in seen:
             seen.add(words)
@@ -1156,8 +1156,9 @@ def _with_extreme_row(
 
 def _facts(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str]]:
     """The evidence as numbered facts, best first (a small model copies the first fact it is given), each with the
-    neighbours it brought."""
-    return [(n, text) for n, text, _ in quotable(evidence)]
+    neighbours it brought. A table row's header is left out, as the
+    prompts were measured with (bench/answers.py): a header first is a line the model may copy as its answer."""
+    return [(n, text) for n, text, _ in quotable(evidence, headed=False)]
 
 
 def _row_of(sentence: str, items: list[Evidence]) -> Evidence | None:

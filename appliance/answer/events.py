@@ -63,6 +63,9 @@ class Evidence(msgspec.Struct, frozen=True):
     # True: not chosen itself but shown for a chosen neighbour's sake (the sentence an "It weighs 2 kg." leans on,
     # the next step of a procedure), so the reader marks it more lightly than the sentences the answer rests on.
     context: bool = False
+    # Of a table row: its table's header row, which a quote of the row opens with, as its cells alone say nothing of
+    # what they are ("Doctoral student or staff | 250 | 2000 | 30" under "Status | Home (GB) | Scratch (GB) | ...").
+    header: str = ""
 
 
 class Source(PassageView, kw_only=True):

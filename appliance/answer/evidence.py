@@ -1960,7 +1960,7 @@ def with_pair(
     had = group.get(first.start)
     if had or _place(passages[first.source], first.start) not in taken:
         score = had.score if had else 0.0
-        group[first.start] = Evidence(first.start, first.end, first.text, score, context=True)
+        group[first.start] = Evidence(first.start, first.end, first.text, score, context=True, header=first.labels)
     return {**chosen, first.source: [group[k] for k in sorted(group)]}
 
 
@@ -1972,7 +1972,7 @@ def with_sentence(
     if _place(passages[sentence.source], sentence.start) in taken:
         return chosen
     group = {e.start: e for e in chosen.get(sentence.source, [])}
-    group[sentence.start] = Evidence(sentence.start, sentence.end, sentence.text, round(sentence.score, 4))
+    group[sentence.start] = _chosen(sentence)
     return {**chosen, sentence.source: [group[k] for k in sorted(group)]}
 
 
@@ -2043,7 +2043,7 @@ def select(
     by_source: dict[int, dict[int, Evidence]] = {}
     for rank, s in enumerate(chosen):
         group = by_source.setdefault(s.source, {})
-        group[s.start] = Evidence(s.start, s.end, s.text, round(s.score, 4))
+        group[s.start] = _chosen(s)
         spans = _spans(passages[s.source])
         at = next(i for i, (a, _) in enumerate(spans) if a == s.start)
         near = _leaned_on(passages[s.source].text, spans, at, passages[s.source].start)
@@ -2059,20 +2059,45 @@ def select(
                 continue  # "Valve number 9 is the exhaust" after the valve 12 asked about
             if a not in group and _place(passages[s.source], a) not in taken:
                 taken.add(_place(passages[s.source], a))
-                group[a] = Evidence(a, b, _text(passages[s.source], a, b), 0.0, context=True)
+                group[a] = _brought(passages[s.source], a, b)
     return {source: [group[k] for k in sorted(group)] for source, group in by_source.items()}
 
 
-def quote_of(items: Sequence[Evidence]) -> str:
+def _chosen(sentence: Scored) -> Evidence:
+    """A chosen sentence as evidence, with its score and, of a table row, its table's header."""
+    header = _header_over(sentence.labels, sentence.text)
+    return Evidence(sentence.start, sentence.end, sentence.text, round(sentence.score, 4), header=header)
+
+
+def _brought(passage: Passage, start: int, end: int) -> Evidence:
+    """The passage's sentence at page offsets [start, end) as evidence brought for a chosen one's sake."""
+    text = _text(passage, start, end)
+    header = _header_over(_table_header(passage, start - passage.start)[0], text)
+    return Evidence(start, end, text, 0.0, context=True, header=header)
+
+
+def _header_over(header: str, row: str) -> str:
+    """A table's header as a quote shows it over the row: with the empty first cell of a table whose columns are
+    things, which its cells lost, so that "MV-4" stands over the MV-4's "6.8 kg", not over "14.2 kg", when the row
+    is "Mass in air | 14.2 kg | 6.8 kg"."""
+    return f"| {header}" if header and row.count("|") == header.count("|") + 1 else header
+
+
+def quote_of(items: Sequence[Evidence], headed: bool = True) -> str:
     """Evidence sentences of one run as a quote joins them: with spaces, but table rows and a list's points each on a
     line of their own ("Single-shot accuracy (mm) | 0.04", then the next row; "The notebook must contain:", then
-    "a dated entry for every lab session"), as more than a space apart on their page."""
-    if not items:
-        return ""
-    return items[0].text + "".join(
-        ("\n" if ("|" in a.text and "|" in b.text) or b.start - a.end > POINT_GAP else " ") + b.text
-        for a, b in pairwise(items)
-    )
+    "a dated entry for every lab session"), as more than a space apart on their page. When `headed`, a table's rows
+    follow its header row, once: the cells of "Doctoral student or staff | 250 | 2000 | 30" say what they are only
+    under "Status | Home (GB) | Scratch (GB) | Snapshots kept (days)"."""
+    parts: list[str] = []
+    for i, item in enumerate(items):
+        header = headed and item.header and item.header not in {e.header for e in items[:i]}
+        if i:
+            before = items[i - 1]
+            apart = ("|" in before.text and "|" in item.text) or item.start - before.end > POINT_GAP or header
+            parts.append("\n" if apart else " ")
+        parts += [f"{item.header}\n" if header else "", item.text]
+    return "".join(parts)
 
 
 def _another_point(passage: Passage, span: tuple[int, int]) -> bool:
