@@ -2996,6 +2996,28 @@ def test_a_how_to_question_is_answered_by_the_whole_procedure_its_step_1_opens_q
     assert [text for text, _ in not_how] == steps[:2]
 
 
+def test_the_next_faq_entrys_question_is_not_brought_after_an_answer():
+    """ "do we get to keep the robot afterwards" (fresh4) was quoted "Your own parts are yours. Can we start coding
+    before Friday?": the next entry's question, brought as the rest of the thought, says nothing of this one."""
+    faq = "The chassis stays in the lab. Your own parts are yours.\n\nQ: Can we start coding before Friday?\nYes."
+    chosen = _procedure_chosen("do we get to keep the robot afterwards", faq, "Your own parts are yours.", "FAQ")
+    assert ("Your own parts are yours.", False) in chosen
+    assert not any(text.endswith("?") for text, _ in chosen), chosen
+    # a statement after it is still brought
+    page = "Your own parts are yours. The chassis stays in the lab."
+    chosen = _procedure_chosen("do we keep the robot", page, "Your own parts are yours.", "FAQ")
+    assert ("The chassis stays in the lab.", True) in chosen
+
+
+def test_nobody_states_a_rule():
+    """ "can I fly in the cage on my own" (fresh2) quoted "Do not fly it again" first: "Nobody flies alone." was
+    no rule, a rule question's kind of answer."""
+    page = "Nobody flies alone.\n\nDo not fly it again and do not throw it in any bin."
+    scored = evidence.score("can I fly in the cage on my own", [passage_of(page, "Cage")], FakeEmbedder(), 0.5, 0.15)
+    for s in scored:  # each is scored as the kind of answer asked for: the type weight on its blend
+        assert s.score == pytest.approx(0.5 * s.similarity + 0.5 * s.coverage + 0.15), s.text
+
+
 def test_asking_for_the_steps_or_procedure_of_a_task_asks_how_to_do_it_and_for_no_word_procedure():
     """ "What is the procedure for charging the battery?" was refused: no sentence of the procedure says
     "procedure"."""

@@ -213,7 +213,7 @@ ASKS_RULE = re.compile(
     re.IGNORECASE,
 )
 RULE = re.compile(
-    r"\b(?:must|may|can|cannot|can't|allowed|permitted|prohibited|forbidden|banned|not|never|no|only|compulsory|"
+    r"\b(?:must|may|can|cannot|can't|allowed|permitted|prohibited|forbidden|banned|not|never|no|nobody|only|compulsory|"
     r"mandatory|required?|requires|needs?|optional|welcome|entitled|should|always|unless|provided)\b",
     re.IGNORECASE,
 )
@@ -2048,7 +2048,13 @@ def select(
         at = next(i for i, (a, _) in enumerate(spans) if a == s.start)
         near = _leaned_on(passages[s.source].text, spans, at, passages[s.source].start)
         if rank == 0 and follow:
-            after = [span for span in spans[at + 1 : at + 2] if not _another_point(passages[s.source], span)]
+            # Nor a question: the next FAQ entry's ("Can we start coding before Friday?" after "Your own parts are
+            # yours."), which says nothing of this one.
+            after = [
+                span
+                for span in spans[at + 1 : at + 2]
+                if not _another_point(passages[s.source], span) and not _text(passages[s.source], *span).endswith("?")
+            ]
             near += listed or after
         elif follow and listed:
             # An answer of points: another list chosen is quoted whole too ("What to bring to the exam" with its
