@@ -4092,6 +4092,20 @@ def test_the_sentence_deciding_the_material_answers_is_quoted_however_it_ranks(g
     assert len(grounded.answerer._best_quotes(chosen, shown, "", deciding=bus.text)) == 2
 
 
+def test_an_answer_of_quotes_quotes_neighbouring_evidence_sentences_as_one():
+    """ "i'm sick on exam day, what do i do" (fresh8) quoted "Do not sit the exam." and then "If you feel ill during
+    the exam ...", ranked between it and the sentence after it, "Send a medical certificate ...": two quotes left
+    that one out. Neighbours on the page are one quote; the runs a model's sentence is read against stay apart."""
+    first = Evidence(0, 20, "Do not sit the exam.", 0.79)
+    after = Evidence(21, 60, "Send a medical certificate within three working days.", 0.76)
+    during = Evidence(200, 250, "If you feel ill during the exam, tell a supervisor.", 0.78)
+    sources = [answerer_module.source(1, passage_of("page", "Illness"))]
+    quotes = answerer_module.quoted(sources, {1: [first, after, during]}, 2, False)
+    assert [q.text for q in quotes] == [f"{first.text} {after.text}", during.text]
+    apart = answerer_module.quotable({1: [first, after, during]})
+    assert [text for _, text, _ in apart] == [first.text, during.text, after.text]
+
+
 def test_a_slides_sentences_are_read_with_its_decks_title():
     """fresh13-tune: "how much weight can the ra-5 lift" was refused beside "So with our gripper on, you can lift
     only about 0.85 kg." on the slide "Payload & reach": a slide's heading is its own title, and no word of its deck's

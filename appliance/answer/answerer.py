@@ -1052,7 +1052,7 @@ def quoted(
 ) -> list[Sentence]:
     """The best `most` quotes of the evidence as an answer's sentences, each saying where it is when `placed`, and
     after them the quote holding the sentence `deciding` the material answers, if none of them does."""
-    runs = quotable(evidence)
+    runs = quotable(evidence, whole=True)
     return [
         Sentence(
             text=text,
@@ -1088,10 +1088,15 @@ def _where_asked(question: Question) -> str:
     return subject or ""
 
 
-def quotable(evidence: dict[int, list[Evidence]], headed: bool = True) -> list[tuple[int, str, list[int]]]:
+def quotable(
+    evidence: dict[int, list[Evidence]], headed: bool = True, whole: bool = False
+) -> list[tuple[int, str, list[int]]]:
     """(source, text, page starts) of each evidence sentence with the neighbours it brought, best first: a quote
     keeps the subject before it and the step after it, and a sentence leaning on the one before ("It was designed
-    in 2019") is quoted after it when it ranks above it; when `headed`, a table row is quoted under its header."""
+    in 2019") is quoted after it when it ranks above it; when `headed`, a table row is quoted under its header.
+    When `whole`, evidence sentences next to each other on their page are one quote, as an answer of quotes alone
+    reads them: "Do not sit the exam. Send a medical certificate ..." (fresh8), the second chosen in its own right
+    and quoted apart, after a third sentence ranked between them, or not at all."""
     runs: list[tuple[int, list[Evidence]]] = []
     for n, items in evidence.items():
         for item in items:  # page order
@@ -1101,7 +1106,7 @@ def quotable(evidence: dict[int, list[Evidence]], headed: bool = True) -> list[t
             # that a sentence replaced may be quoted without ("Its gripper can hold at most 1.8 kg").
             leaning = bool(last) and bool(evidence_module.LEANING.match(item.text))
             brought = item.context or all(e.context for e in last) or (leaning and item.score > last[-1].score)
-            if last and brought and item.start - last[-1].end <= ADJACENT:
+            if last and (brought or whole) and item.start - last[-1].end <= ADJACENT:
                 last.append(item)
             else:
                 runs.append((n, [item]))
