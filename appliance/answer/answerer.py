@@ -1161,8 +1161,8 @@ def _with_extreme_row(
 
 def _facts(evidence: dict[int, list[Evidence]]) -> list[tuple[int, str]]:
     """The evidence as numbered facts, best first (a small model copies the first fact it is given), each with the
-    neighbours it brought. A table row's header is left out, as the
-    prompts were measured with (bench/answers.py): a header first is a line the model may copy as its answer."""
+    neighbours it brought. A table row's header is left out, as the prompts were measured with (bench/answers.py):
+    a header first is a line the model may copy as its answer."""
     return [(n, text) for n, text, _ in quotable(evidence, headed=False)]
 
 

@@ -1960,7 +1960,8 @@ def with_pair(
     had = group.get(first.start)
     if had or _place(passages[first.source], first.start) not in taken:
         score = had.score if had else 0.0
-        group[first.start] = Evidence(first.start, first.end, first.text, score, context=True, header=first.labels)
+        header = _header_over(first.labels, first.text)
+        group[first.start] = Evidence(first.start, first.end, first.text, score, context=True, header=header)
     return {**chosen, first.source: [group[k] for k in sorted(group)]}
 
 
